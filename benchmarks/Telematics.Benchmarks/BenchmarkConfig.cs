@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Reports;
+
+namespace Telematics.Benchmarks;
+
+/// <summary>
+/// Configuration every benchmark class runs with: allocations measured, GitHub-markdown report, ratios
+/// against the class's baseline. Reports of committed runs are copied into <c>benchmarks/results/</c>.
+/// </summary>
+public sealed class BenchmarkConfig : ManualConfig
+{
+    public BenchmarkConfig()
+    {
+        Add(DefaultConfig.Instance);
+        AddDiagnoser(MemoryDiagnoser.Default);
+        AddExporter(MarkdownExporter.GitHub);
+        SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Percentage);
+    }
+}

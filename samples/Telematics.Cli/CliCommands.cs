@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Telematics.Cli;
+
+/// <summary>The tool's subcommands; each lives in a folder of its own and is listed here.</summary>
+internal static class CliCommands
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return ExitCodes.CreateCommand();
+    }
+}

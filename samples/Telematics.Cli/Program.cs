@@ -1,0 +1,3 @@
+using Telematics.Cli;
+
+return await CliApp.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for this checkout, used by ./test.sh and ./run.sh.
+#
+#   scripts/pg.sh start NAME   create (first time) and start cluster NAME; prints its connection string
+#   scripts/pg.sh url NAME     print the connection string of a running cluster NAME
+#   scripts/pg.sh stop NAME    stop cluster NAME and wait until no server process is left
+#   scripts/pg.sh status NAME  say whether cluster NAME runs (exit 0) or not (exit 3)
+#   scripts/pg.sh destroy NAME stop cluster NAME and delete its files
+#
+# The cluster lives in .pg/NAME (git-ignored) and listens on a free loopback port only, with password
+# authentication for TCP; the password is generated on creation and kept in the cluster folder. When run
+# as root the server runs as the `postgres` OS user, since PostgreSQL refuses to run as root. If that user
+# cannot reach .pg/ (a checkout under a private home or temporary folder), the cluster goes to a folder
+# under /tmp that it owns, and .pg/NAME.location records where.
+#
+# Set TELEMATICS_PG to a connection string to use an existing server instead: the scripts that call this
+# one skip it entirely then.
+set -euo pipefail
+
+die() { echo "pg.sh: $*" >&2; exit 1; }
+
+command=${1:-}
+name=${2:-default}
+[[ $name =~ ^[a-z][a-z0-9_-]{0,30}$ ]] || die "cluster name '$name' must be lower-case letters, digits, - or _"
+root=$(cd "$(dirname "$0")/.." && pwd)
+state="$root/.pg"
+database=telematics
+superuser=postgres
+
+find_bindir() {
+  local dir candidate
+  if command -v pg_config >/dev/null 2>&1; then
+    dir=$(pg_config --bindir 2>/dev/null || true)
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
+  fi
+  # Debian/Ubuntu keep server binaries per major version; take the newest that is 15 or later.
+  for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+    if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then echo "$candidate"; return 0; fi
+  done
+  for candidate in /usr/pgsql-*/bin /usr/local/pgsql/bin /opt/homebrew/bin /usr/local/bin /usr/bin; do
+    if [ -x "$candidate/initdb" ] && [ -x "$candidate/pg_ctl" ]; then echo "$candidate"; return 0; fi
+  done
+  return 1
+}
+
+install_server() {
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "pg.sh: PostgreSQL server binaries not found; installing them with apt-get" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >&2 || true
+    apt-get install -y -qq --no-install-recommends postgresql >&2
+    # The Debian package may create and start a system cluster of its own; ours does not need it.
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+      pg_lsclusters -h 2>/dev/null | while read -r ver cluster _; do
+        pg_ctlcluster "$ver" "$cluster" stop >/dev/null 2>&1 || true
+      done
+    fi
+    return 0
+  fi
+  return 1
+}
+
+bindir() {
+  local dir
+  if dir=$(find_bindir); then echo "$dir"; return 0; fi
+  if install_server && dir=$(find_bindir); then echo "$dir"; return 0; fi
+  die "PostgreSQL 15 or later is needed and its server binaries (initdb, pg_ctl, postgres) were not found.
+  Debian/Ubuntu: sudo apt-get install postgresql
+  Fedora/RHEL:   sudo dnf install postgresql-server
+  macOS:         brew install postgresql@16
+  or point TELEMATICS_PG at an existing server: TELEMATICS_PG='Host=...;Port=5432;Username=...;Password=...;Database=...'"
+}
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# Where the cluster NAME lives: .pg/NAME, or the folder recorded in .pg/NAME.location.
+cluster_dir() {
+  if [ -f "$state/$name.location" ]; then cat "$state/$name.location"; else echo "$state/$name"; fi
+}
+
+choose_cluster_dir() {
+  mkdir -p "$state"
+  local dir="$state/$name"
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      rmdir "$dir" 2>/dev/null || true
+      dir="/tmp/telematics-pg-$(echo "$root" | cksum | cut -d' ' -f1)/$name"
+      mkdir -p "$dir"
+      chown postgres: "$(dirname "$dir")" "$dir"
+      echo "$dir" >"$state/$name.location"
+    fi
+  fi
+  echo "$dir"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port
+  for port in $(seq 55432 55632); do
+    if ! port_in_use "$port"; then echo "$port"; return 0; fi
+  done
+  die "no free loopback port between 55432 and 55632"
+}
+
+url() {
+  local dir
+  dir=$(cluster_dir)
+  [ -f "$dir/port" ] || die "cluster '$name' has not been started (no $dir/port)"
+  echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=$superuser;Password=$(cat "$dir/password");Database=$database"
+}
+
+running() {
+  local dir
+  dir=$(cluster_dir)
+  [ -f "$dir/data/postmaster.pid" ] && as_owner "$(bindir)/pg_ctl" status -D "$dir/data" >/dev/null 2>&1
+}
+
+start() {
+  local bin dir port
+  bin=$(bindir)
+  version=$("$bin/initdb" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/')
+  [ "$version" -ge 15 ] || die "PostgreSQL $version found in $bin; 15 or later is needed"
+
+  if running; then url; return 0; fi
+  dir=$(choose_cluster_dir)
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    rm -rf "$dir/data"
+    umask 077
+    head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password"
+    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir/password"
+    as_owner "$bin/initdb" -D "$dir/data" -U "$superuser" --pwfile="$dir/password" \
+      --auth-local=peer --auth-host=scram-sha-256 -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+  fi
+  mkdir -p "$dir/socket"
+  [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
+
+  port=$(free_port)
+  echo "$port" >"$dir/port"
+  # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold
+  # throw-away test and demo data that is rebuilt after a crash.
+  as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    >/dev/null || { tail -n 20 "$dir/server.log" >&2; die "the server did not start; log above"; }
+
+  for _ in $(seq 1 60); do
+    if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then break; fi
+    sleep 0.5
+  done
+  "$bin/pg_isready" -q -h 127.0.0.1 -p "$port" || die "the server on port $port does not accept connections"
+
+  if ! PGPASSWORD=$(cat "$dir/password") "$bin/psql" -h 127.0.0.1 -p "$port" -U "$superuser" -d postgres -tAq \
+    -c "SELECT 1 FROM pg_database WHERE datname = '$database'" | grep -q 1; then
+    PGPASSWORD=$(cat "$dir/password") "$bin/psql" -h 127.0.0.1 -p "$port" -U "$superuser" -d postgres -q \
+      -c "CREATE DATABASE $database" >/dev/null
+  fi
+  url
+}
+
+stop() {
+  local dir
+  dir=$(cluster_dir)
+  [ -d "$dir/data" ] || return 0
+  if running; then
+    as_owner "$(bindir)/pg_ctl" stop -D "$dir/data" -m fast -w -t 60 >/dev/null
+  fi
+  # pg_ctl waits for the postmaster; make sure no backend of this cluster outlives it.
+  if pgrep -f -- "-D $dir/data" >/dev/null 2>&1; then
+    pkill -TERM -f -- "-D $dir/data" || true
+    sleep 1
+    pkill -KILL -f -- "-D $dir/data" || true
+  fi
+}
+
+case "$command" in
+  start) start ;;
+  url) url ;;
+  stop) stop ;;
+  status) if running; then echo "cluster '$name' runs: $(url)"; else echo "cluster '$name' is not running"; exit 3; fi ;;
+  destroy) stop; dir=$(cluster_dir); rm -rf "$dir" "$state/$name.location" ;;
+  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] && exit 2 || die "unknown command '$command'" ;;
+esac

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test project against a real PostgreSQL.
+#
+# PostgreSQL: TELEMATICS_PG, when set, names an existing server (tests make and drop their own databases
+# on it); otherwise scripts/pg.sh starts a private cluster for the run and stops it afterwards, whether the
+# tests pass or not. The last line printed is the total over all test projects: `N passed, N failed`.
+#
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Trips".
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+results=".testresults/$(date -u +%Y%m%dT%H%M%S)-$$"
+mkdir -p "$results"
+
+echo "== build (Release)"
+dotnet build Telematics.sln -c Release -nologo -clp:NoSummary -v:q
+
+started_pg=false
+stop_pg() {
+  if [ "$started_pg" = true ]; then
+    scripts/pg.sh stop test || true
+    started_pg=false
+  fi
+}
+trap stop_pg EXIT INT TERM
+
+if [ -z "${TELEMATICS_PG:-}" ]; then
+  echo "== PostgreSQL (private cluster .pg/test)"
+  scripts/pg.sh start test >/dev/null
+  started_pg=true
+  TELEMATICS_PG=$(scripts/pg.sh url test)
+  export TELEMATICS_PG
+else
+  echo "== PostgreSQL from TELEMATICS_PG"
+fi
+
+echo "== test"
+status=0
+dotnet test Telematics.sln -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
+
+stop_pg
+
+passed=0 failed=0 skipped=0 files=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  total=$(value total); executed=$(value executed)
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+
+if [ "$files" -eq 0 ]; then
+  echo "no test results were written (the test run did not start)" >&2
+  status=1
+fi
+if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Telematics.Testing;
+
+namespace Telematics.Api.Tests.Health;
+
+public sealed class HealthEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task Ready_is_200_when_the_database_answers()
+    {
+        await using var factory = HostWith(database.ConnectionString);
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var body = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("database", body.GetProperty("checks")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_is_503_with_the_reason_when_the_database_is_unreachable()
+    {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        await using var factory = HostWith("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var body = await ReadJsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Unhealthy", body.GetProperty("status").GetString());
+        var check = body.GetProperty("checks")[0];
+        Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
+        Assert.StartsWith("PostgreSQL is unreachable:", check.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Live_is_200_even_when_the_database_is_unreachable()
+    {
+        await using var factory = HostWith("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");
+        using var client = factory.CreateClient();
+
+        using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", (await ReadJsonAsync(response)).GetProperty("status").GetString());
+    }
+
+    private static WebApplicationFactory<Program> HostWith(string connectionString) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(host => host.UseSetting("ConnectionStrings:Telematics", connectionString));
+
+    private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+}

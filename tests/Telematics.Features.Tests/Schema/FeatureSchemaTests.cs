@@ -45,4 +45,20 @@ public sealed class FeatureSchemaTests
         Assert.Throws<ArgumentException>(() => new FeatureSchema("telematics", 1, []));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FeatureSchema("telematics", 0, [Distance]));
     }
+
+    [Fact]
+    public void The_sdk_schema_lists_every_feature_group_of_the_design_once()
+    {
+        var schema = TelematicsFeatures.Schema;
+
+        Assert.Equal("telematics@1", schema.ToString());
+        Assert.Equal(29, schema.Count);
+        Assert.Equal(0, schema.IndexOf(TelematicsFeatures.DistanceKm));
+        Assert.Equal(schema.Count - 1, schema.IndexOf(TelematicsFeatures.DroppedRecordShare));
+        foreach (var feature in schema.Features)
+        {
+            Assert.Matches("^[a-z][a-z0-9_]*$", feature.Name);
+            Assert.False(string.IsNullOrWhiteSpace(feature.Unit));
+        }
+    }
 }

@@ -15,6 +15,8 @@ public sealed class BenchmarkConfig : ManualConfig
     public BenchmarkConfig()
     {
         Add(DefaultConfig.Instance);
+        // The generated benchmark project builds slowly on a busy 2-core machine; the default 2 minutes is not enough.
+        WithBuildTimeout(TimeSpan.FromMinutes(10));
         AddDiagnoser(MemoryDiagnoser.Default);
         AddExporter(MarkdownExporter.GitHub);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Percentage);

@@ -35,6 +35,29 @@ public sealed class ProblemResponseTests
     }
 
     [Fact]
+    public async Task A_known_route_called_with_another_method_is_405_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Admin());
+
+        using var response = await client.GetAsync(new Uri("/api/v1/auth/token", UriKind.Relative));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, ProblemTypes.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task A_body_of_a_content_type_the_endpoint_does_not_read_is_415_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Admin());
+        using var content = new StringContent("subject=x", System.Text.Encoding.UTF8, "text/plain");
+
+        using var response = await client.PostAsync(new Uri("/api/v1/auth/token", UriKind.Relative), content);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, ProblemTypes.UnsupportedMediaType);
+    }
+
+    [Fact]
     public void Every_status_with_a_kind_maps_to_its_own_type_uri()
     {
         int[] statuses = [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503];

@@ -37,6 +37,9 @@ internal sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer, I
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         if (metadata.OfType<IAllowAnonymous>().Any())
         {
+            // The /api/v1 group declares 401/403 for all its routes; an anonymous route can return neither.
+            operation.Responses?.Remove("401");
+            operation.Responses?.Remove("403");
             return Task.CompletedTask;
         }
 

@@ -11,12 +11,23 @@ namespace Telematics.Api.Problems;
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
+    // Not in RFC 9110; the de-facto code (nginx) for "client closed the connection before the response".
+    private const int ClientClosedRequest = 499;
+
     /// <inheritdoc />
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         // The middleware clears the endpoint before calling handlers; the feature keeps the one that threw.
         var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
         var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody reads a response, and it is not a server error worth an Error log.
+            ProblemLog.ClientAborted(logger, httpContext.Request.Method, route);
+            httpContext.Response.StatusCode = ClientClosedRequest;
+            return true;
+        }
+
         var problem = exception is BadHttpRequestException bad
             ? FromBadRequest(httpContext, bad, route)
             : FromUnexpected(httpContext, exception, route);

@@ -10,4 +10,8 @@ internal static partial class ProblemLog
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
         Message = "Rejected an unreadable request on {Method} {Route} with {StatusCode}: {Reason}")]
     public static partial void BadRequest(ILogger logger, string method, string route, int statusCode, string reason);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Debug,
+        Message = "The client closed {Method} {Route} before the response was written.")]
+    public static partial void ClientAborted(ILogger logger, string method, string route);
 }

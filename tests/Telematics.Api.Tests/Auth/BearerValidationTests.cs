@@ -77,6 +77,20 @@ public sealed class BearerValidationTests
     }
 
     [Fact]
+    public async Task An_unsigned_token_is_401_problem_even_with_valid_claims()
+    {
+        await using var host = new ApiHost();
+        var signed = TestTokens.Admin();
+        var payload = signed.Split('.')[1];
+        var unsignedHeader = Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        using var client = host.ClientAs($"{unsignedHeader}.{payload}.");
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
     public async Task Outside_Development_the_host_refuses_to_start_without_a_signing_key()
     {
         await using var host = new ApiHost(environment: "Production", withSigningKey: false);
@@ -108,4 +122,7 @@ public sealed class BearerValidationTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
+
+    private static string Base64Url(string json) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -37,6 +37,8 @@ public sealed class OpenApiDocumentTests
         Assert.False(string.IsNullOrEmpty(me.GetProperty("summary").GetString()));
         var token = paths.GetProperty("/api/v1/auth/token").GetProperty("post");
         Assert.False(token.TryGetProperty("security", out _));
+        Assert.False(token.GetProperty("responses").TryGetProperty("401", out _));
+        Assert.True(me.GetProperty("responses").TryGetProperty("401", out _));
     }
 
     [Fact]

@@ -22,6 +22,16 @@ internal static class TelematicsApiHost
     {
         var configuration = builder.Configuration;
         builder.Services.TryAddSingleton(TimeProvider.System);
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per event, with the [LoggerMessage] fields as properties, for log shippers.
+            builder.Logging.ClearProviders().AddJsonConsole(options =>
+            {
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "O";
+            });
+        }
+
         builder.AddTelematicsAuthentication();
         builder.Services
             .AddTelematicsAuthorization()

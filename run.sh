@@ -51,10 +51,38 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
+# Demo tokens: the Development token endpoint exists only in the Development environment.
+issue_token() { # subject role [driverId]
+  local body="{\"subject\":\"$1\",\"role\":\"$2\"${3:+,\"driverId\":\"$3\"}}"
+  curl -fsS -X POST "$url/api/v1/auth/token" -H 'Content-Type: application/json' -d "$body" 2>/dev/null \
+    | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p' || true
+}
+tokens=""
+if [ "${ASPNETCORE_ENVIRONMENT:-Development}" = "Development" ]; then
+  admin_token=$(issue_token demo-admin admin)
+  analyst_token=$(issue_token demo-analyst analyst)
+  driver_token=$(issue_token demo-driver driver drv-demo-1)
+  if [ -n "$admin_token" ]; then
+    tokens=$(cat <<TOKENS
+
+Demo tokens (valid 60 min, signed with this process's key unless Auth__SigningKey is set):
+  export ADMIN_TOKEN=$admin_token
+  export ANALYST_TOKEN=$analyst_token
+  export DRIVER_TOKEN=$driver_token   # driver id drv-demo-1
+  curl -s $url/api/v1/auth/me -H "Authorization: Bearer \$ADMIN_TOKEN"
+  curl -s -X POST $url/api/v1/auth/token -H 'Content-Type: application/json' -d '{"subject":"me","role":"driver","driverId":"drv-7"}'
+TOKENS
+)
+  else
+    tokens=$'\n(could not get demo tokens from POST /api/v1/auth/token; see the host log above)'
+  fi
+fi
+
 cat <<MSG
 
 Telematics reference host: $url
   health:  curl -s $url/health/ready
+  API reference: $url/scalar   OpenAPI: $url/openapi/v1.json   metrics: $url/metrics$tokens
 Press Ctrl-C to stop.
 MSG
 wait "$host_pid"

@@ -1,8 +1,8 @@
-using Telematics.Api.Health;
+using Telematics.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTelematicsHealth();
+builder.AddTelematicsApi();
 
 var app = builder.Build();
-app.MapTelematicsHealth();
+app.UseTelematicsApi();
 app.Run();

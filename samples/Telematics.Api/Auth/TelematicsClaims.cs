@@ -1,0 +1,30 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Claims;
+
+namespace Telematics.Api.Auth;
+
+/// <summary>The JWT claim names the host issues and reads, kept as they appear on the wire (no inbound mapping).</summary>
+internal static class TelematicsClaims
+{
+    /// <summary>The caller's stable identifier (<c>sub</c>).</summary>
+    public const string Subject = "sub";
+
+    /// <summary>The caller's role (<c>role</c>): <c>admin</c>, <c>analyst</c> or <c>driver</c>.</summary>
+    public const string Role = "role";
+
+    /// <summary>The driver a <c>driver</c> token belongs to (<c>driver_id</c>).</summary>
+    public const string DriverId = "driver_id";
+
+    /// <summary>The caller's subject, or null for an anonymous caller.</summary>
+    public static string? GetSubject(this ClaimsPrincipal user) => user.FindFirst(Subject)?.Value;
+
+    /// <summary>The caller's role, or null when the token carries none.</summary>
+    public static string? GetRole(this ClaimsPrincipal user) => user.FindFirst(Role)?.Value;
+
+    /// <summary>The driver id carried in the caller's token, when there is one.</summary>
+    public static bool TryGetDriverId(this ClaimsPrincipal user, [NotNullWhen(true)] out string? driverId)
+    {
+        driverId = user.FindFirst(DriverId)?.Value;
+        return !string.IsNullOrEmpty(driverId);
+    }
+}

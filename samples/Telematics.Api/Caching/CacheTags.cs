@@ -1,0 +1,14 @@
+namespace Telematics.Api.Caching;
+
+/// <summary>Tags that group cached responses so that one write can invalidate all of them.</summary>
+internal static class CacheTags
+{
+    /// <summary>Everything cached about one driver (scores, premiums, statistics); invalidate on any write for that driver.</summary>
+    public static string Driver(string driverId) => "driver:" + driverId;
+
+    /// <summary>Model and experiment listings; invalidate when an alias or experiment changes.</summary>
+    public const string Models = "models";
+
+    /// <summary>Dashboards that aggregate over all drivers; invalidate after ingest or batch scoring.</summary>
+    public const string Dashboards = "dashboards";
+}

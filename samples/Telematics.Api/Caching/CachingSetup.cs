@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace Telematics.Api.Caching;
+
+/// <summary>Registers <see cref="HybridCache"/> and <see cref="ApiCache"/>.</summary>
+internal static class CachingSetup
+{
+    /// <summary>Adds an in-process HybridCache (a distributed second level is used when one is registered) and the helper.</summary>
+    public static IServiceCollection AddTelematicsCaching(this IServiceCollection services)
+    {
+        services.AddHybridCache(options =>
+        {
+            // Scores change only on ingest or recalculation, both of which invalidate by tag; the expiry bounds staleness
+            // should an invalidation be missed (e.g. a write by another host without a shared distributed cache).
+            options.DefaultEntryOptions = new HybridCacheEntryOptions
+            {
+                Expiration = TimeSpan.FromMinutes(5),
+                LocalCacheExpiration = TimeSpan.FromMinutes(5),
+            };
+            options.MaximumPayloadBytes = 1 << 20;
+        });
+        services.AddSingleton<ApiCache>();
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Telematics.Api.Auth;
+using Telematics.Api.Authorization;
+using Telematics.Api.Caching;
+using Telematics.Api.Endpoints;
+using Telematics.Api.Health;
+using Telematics.Api.Observability;
+using Telematics.Api.OpenApi;
+using Telematics.Api.Problems;
+using Telematics.Api.RateLimiting;
+using Telematics.Api.RequestLimits;
+using Telematics.Api.Security;
+
+namespace Telematics.Api.Hosting;
+
+/// <summary>Composes the host: the services every endpoint relies on, and the middleware order they need.</summary>
+internal static class TelematicsApiHost
+{
+    /// <summary>Registers auth, problems, limits, caching, telemetry, OpenAPI and health.</summary>
+    /// <exception cref="InvalidOperationException">The signing key is missing outside Development, or too short.</exception>
+    public static WebApplicationBuilder AddTelematicsApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        if (!builder.Environment.IsDevelopment())
+        {
+            // One JSON object per event, with the [LoggerMessage] fields as properties, for log shippers.
+            builder.Logging.ClearProviders().AddJsonConsole(options =>
+            {
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "O";
+            });
+        }
+
+        builder.AddTelematicsAuthentication();
+        builder.Services
+            .AddTelematicsAuthorization()
+            .AddTelematicsProblems()
+            .AddTelematicsRateLimiting(configuration)
+            .AddTelematicsRequestLimits(configuration)
+            .AddTelematicsCaching()
+            .AddTelematicsTelemetry(configuration)
+            .AddTelematicsOpenApi()
+            .AddTelematicsHealth();
+        return builder;
+    }
+
+    /// <summary>Builds the pipeline and maps every endpoint.</summary>
+    public static WebApplication UseTelematicsApi(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<SigningKeyMaterial>().IsGeneratedForThisProcess)
+        {
+            AuthLog.GeneratedDevelopmentSigningKey(app.Logger);
+        }
+
+        // Order matters: headers first so that every response has them; errors before routing so they cover it;
+        // the rate limiter after authentication so that it partitions by user.
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseTelematicsProblems();
+        app.UseRouting();
+        app.UseNotFoundForUnmatchedRoutes();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        app.MapTelematicsHealth();
+        app.MapTelematicsMetrics();
+        app.MapTelematicsOpenApi();
+        app.MapTelematicsApi();
+        return app;
+    }
+}

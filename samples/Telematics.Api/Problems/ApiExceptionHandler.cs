@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Telematics.Api.Problems;
+
+/// <summary>
+/// Turns exceptions into problem+json: an unreadable request (<see cref="BadHttpRequestException"/>) keeps its status
+/// (400, 413, …) and, for malformed JSON, names the field; anything else is logged and answered with 500.
+/// </summary>
+internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    // Not in RFC 9110; the de-facto code (nginx) for "client closed the connection before the response".
+    private const int ClientClosedRequest = 499;
+
+    /// <inheritdoc />
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        // The middleware clears the endpoint before calling handlers; the feature keeps the one that threw.
+        var endpoint = httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+        var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)";
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away: nobody reads a response, and it is not a server error worth an Error log.
+            ProblemLog.ClientAborted(logger, httpContext.Request.Method, route);
+            httpContext.Response.StatusCode = ClientClosedRequest;
+            return true;
+        }
+
+        var problem = exception is BadHttpRequestException bad
+            ? FromBadRequest(httpContext, bad, route)
+            : FromUnexpected(httpContext, exception, route);
+
+        httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private ProblemDetails FromBadRequest(HttpContext httpContext, BadHttpRequestException exception, string route)
+    {
+        ProblemLog.BadRequest(logger, httpContext.Request.Method, route, exception.StatusCode, exception.Message);
+        if (FindJsonError(exception) is { } json)
+        {
+            // "$.driverId" -> "driverId"; a document that is not JSON at all has no path and is reported as the body.
+            var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [field] = ["The value could not be read as JSON of the expected type."],
+            })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.Validation,
+                Title = "The request is invalid.",
+                Detail = "The JSON body could not be read; see errors.",
+            };
+        }
+
+        return new ProblemDetails
+        {
+            Status = exception.StatusCode,
+            Type = ProblemTypes.ForStatus(exception.StatusCode),
+            Title = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
+            Detail = exception.Message,
+        };
+    }
+
+    private ProblemDetails FromUnexpected(HttpContext httpContext, Exception exception, string route)
+    {
+        var traceId = Activity.Current?.Id ?? httpContext.TraceIdentifier;
+        ProblemLog.Unhandled(logger, exception, httpContext.Request.Method, route, traceId);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Type = ProblemTypes.Internal,
+            Title = "An unexpected error occurred.",
+            Detail = "The error was logged; quote the traceId when reporting it.",
+        };
+    }
+
+    private static JsonException? FindJsonError(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+}

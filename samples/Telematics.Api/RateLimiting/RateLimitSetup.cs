@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Telematics.Api.Auth;
+using Telematics.Api.Problems;
+
+namespace Telematics.Api.RateLimiting;
+
+/// <summary>Registers the named per-client policies and the 429 problem+json response with <c>Retry-After</c>.</summary>
+internal static class RateLimitSetup
+{
+    /// <summary>Adds the <see cref="RateLimitPolicies"/> with limits from the <c>RateLimits</c> section.</summary>
+    public static IServiceCollection AddTelematicsRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => Valid(o.Ingest) && Valid(o.Batch), "Each RateLimits policy needs PermitLimit 1–100000 and WindowSeconds 1–86400.")
+            .ValidateOnStart();
+
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, options) =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RateLimitPolicies.Ingest, context => PerClient(context, options.Value.Ingest));
+            limiter.AddPolicy(RateLimitPolicies.Batch, context => PerClient(context, options.Value.Batch));
+            limiter.OnRejected = OnRejectedAsync;
+        });
+        return services;
+    }
+
+    private static bool Valid(WindowLimit limit) =>
+        limit.PermitLimit is >= 1 and <= 100_000 && limit.WindowSeconds is >= 1 and <= 86_400;
+
+    private static RateLimitPartition<string> PerClient(HttpContext context, WindowLimit limit)
+    {
+        var client = context.User.GetSubject() is { } subject
+            ? "sub:" + subject
+            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = limit.PermitLimit,
+            Window = TimeSpan.FromSeconds(limit.WindowSeconds),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var endpoint = http.GetEndpoint();
+        var policy = endpoint?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "(global)";
+        var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
+            ? (int)Math.Ceiling(wait.TotalSeconds)
+            : 1;
+
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Telematics.Api.RateLimiting");
+        RateLimitLog.Rejected(logger, policy, (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "(no route)", retryAfter);
+
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Type = ProblemTypes.RateLimited,
+                Title = "Too many requests.",
+                Detail = $"The '{policy}' limit for this client is used up; retry after {retryAfter} s.",
+            },
+        });
+    }
+}

@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telematics.Api.RequestLimits;
+
+/// <summary>Request body size limits, bound from the <c>RequestLimits</c> configuration section.</summary>
+internal sealed class RequestLimitOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "RequestLimits";
+
+    /// <summary>Largest request body any endpoint accepts unless it overrides it, in bytes (1 KiB–1 GiB).</summary>
+    /// <value>Default 1 MiB: every JSON command of the API fits with room to spare; larger bodies are ingest uploads.</value>
+    [Range(1024, 1L << 30)]
+    public long MaxRequestBodyBytes { get; set; } = 1L << 20;
+
+    /// <summary>Largest body of a telematics ingest request, in bytes (1 KiB–4 GiB), applied with <c>WithRequestBodyLimit</c>.</summary>
+    /// <value>Default 256 MiB: about a month of 1 Hz driving for one vehicle as CSV; ingest streams, so size costs no memory.</value>
+    [Range(1024, 1L << 32)]
+    public long MaxIngestBodyBytes { get; set; } = 256L << 20;
+}

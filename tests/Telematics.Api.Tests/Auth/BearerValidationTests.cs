@@ -1,0 +1,128 @@
+using System.Net;
+using Telematics.Api.Problems;
+using Telematics.Api.Tests.Infrastructure;
+
+namespace Telematics.Api.Tests.Auth;
+
+public sealed class BearerValidationTests
+{
+    private static readonly Uri Me = new("/api/v1/auth/me", UriKind.Relative);
+
+    [Fact]
+    public async Task A_token_signed_with_the_configured_key_reaches_a_protected_endpoint()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Analyst());
+
+        using var response = await client.GetAsync(Me);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task No_token_is_401_problem_with_a_bearer_challenge()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(null);
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_401_problem_that_says_it_expired()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Create("admin", expires: DateTime.UtcNow.AddMinutes(-5)));
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        Assert.Contains("expired", Assert.Single(response.Headers.WwwAuthenticate).Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_token_for_another_audience_is_401_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Create("admin", audience: "some-other-api"));
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_token_from_another_issuer_is_401_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Create("admin", issuer: "someone-else"));
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_token_signed_with_another_key_is_401_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Create("admin", key: "a-different-key-that-is-long-enough-0123456789"));
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task An_unsigned_token_is_401_problem_even_with_valid_claims()
+    {
+        await using var host = new ApiHost();
+        var signed = TestTokens.Admin();
+        var payload = signed.Split('.')[1];
+        var unsignedHeader = Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+        using var client = host.ClientAs($"{unsignedHeader}.{payload}.");
+
+        using var response = await client.GetAsync(Me);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Outside_Development_the_host_refuses_to_start_without_a_signing_key()
+    {
+        await using var host = new ApiHost(environment: "Production", withSigningKey: false);
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.CreateClient());
+
+        Assert.Contains("Auth:SigningKey is not configured", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signing_key_shorter_than_32_bytes_is_refused_at_start()
+    {
+        await using var host = new ApiHost(environment: "Production").With("Auth:SigningKey", "too-short");
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.CreateClient());
+
+        Assert.Contains("needs at least 32", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Development_without_a_key_tokens_from_the_token_endpoint_still_work_within_the_process()
+    {
+        await using var host = new ApiHost(withSigningKey: false);
+        using var anonymous = host.ClientAs(null);
+        var token = await DevelopmentTokens.IssueAsync(anonymous, "dana", "admin");
+
+        using var client = host.ClientAs(token);
+        using var response = await client.GetAsync(Me);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static string Base64Url(string json) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Telematics.Api.Endpoints;
+
+namespace Telematics.Api.Tests.Infrastructure;
+
+/// <summary>The reference host in-process, with a known signing key and per-test settings, services and test-only routes.</summary>
+internal sealed class ApiHost : WebApplicationFactory<Program>
+{
+    public const string SigningKey = "api-tests-signing-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+    public const string Issuer = "telematics-dev";
+    public const string Audience = "telematics-api";
+
+    private readonly string _environment;
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    public ApiHost(string environment = "Development", bool withSigningKey = true)
+    {
+        _environment = environment;
+        if (withSigningKey)
+        {
+            _settings["Auth:SigningKey"] = SigningKey;
+        }
+
+        // No database unless a test asks for one: only readiness consults it.
+        _settings["ConnectionStrings:Telematics"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=1";
+    }
+
+    public ApiHost With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public ApiHost WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
+    /// <summary>Adds test-only routes under <c>/api/v1</c>; the product host never maps them.</summary>
+    public ApiHost WithRoutes(Action<RouteGroupBuilder> map) =>
+        WithServices(services => services.Configure<ApiRouteOptions>(options => options.AdditionalRoutes.Add(map)));
+
+    public HttpClient ClientAs(string? token)
+    {
+        // On real Kestrel (UseKestrel + StartServer) the client must go to the address the server bound.
+        var bound = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        var client = CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            BaseAddress = bound is not null ? new Uri(bound) : ClientOptions.BaseAddress,
+        });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(_environment);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var configure in _services)
+            {
+                configure(services);
+            }
+        });
+    }
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Telematics.Api.Problems;
+using Telematics.Api.Tests.Infrastructure;
+
+namespace Telematics.Api.Tests.Problems;
+
+public sealed class ProblemResponseTests
+{
+    [Fact]
+    public async Task An_unhandled_exception_is_500_problem_with_a_trace_id_and_no_internals()
+    {
+        await using var host = new ApiHost().WithRoutes(api =>
+            api.MapGet("/test/throw", string () => throw new InvalidOperationException("secret connection detail")));
+        using var client = host.ClientAs(TestTokens.Admin());
+
+        using var response = await client.GetAsync(new Uri("/api/v1/test/throw", UriKind.Relative));
+        var body = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.InternalServerError, ProblemTypes.Internal);
+
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("traceId").GetString()));
+        Assert.DoesNotContain("secret", body.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forbidden_request_is_403_problem()
+    {
+        await using var host = new ApiHost().WithRoutes(api =>
+            api.MapGet("/test/audit", () => Results.Ok()).RequireAuthorization("audit:read"));
+        using var client = host.ClientAs(TestTokens.Analyst());
+
+        using var response = await client.GetAsync(new Uri("/api/v1/test/audit", UriKind.Relative));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Forbidden, ProblemTypes.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_known_route_called_with_another_method_is_405_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Admin());
+
+        using var response = await client.GetAsync(new Uri("/api/v1/auth/token", UriKind.Relative));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.MethodNotAllowed, ProblemTypes.MethodNotAllowed);
+    }
+
+    [Fact]
+    public async Task A_body_of_a_content_type_the_endpoint_does_not_read_is_415_problem()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Admin());
+        using var content = new StringContent("subject=x", System.Text.Encoding.UTF8, "text/plain");
+
+        using var response = await client.PostAsync(new Uri("/api/v1/auth/token", UriKind.Relative), content);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, ProblemTypes.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public void Every_status_with_a_kind_maps_to_its_own_type_uri()
+    {
+        int[] statuses = [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503];
+
+        var types = statuses.Select(ProblemTypes.ForStatus).ToArray();
+
+        Assert.Equal(statuses.Length, types.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(types, type => Assert.True(ProblemTypes.IsOwn(type)));
+        Assert.DoesNotContain(ProblemTypes.Unknown, types);
+        Assert.Equal(ProblemTypes.Unknown, ProblemTypes.ForStatus(418));
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using Telematics.Api.Tests.Infrastructure;
+
+namespace Telematics.Api.Tests.Security;
+
+public sealed class SecurityHeadersTests
+{
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/api/v1/auth/me")]
+    [InlineData("/api/v1/does-not-exist")]
+    public async Task Every_response_carries_the_security_headers_and_no_server_header(string path)
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(null);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal("nosniff", Single(response, "X-Content-Type-Options"));
+        Assert.Equal("DENY", Single(response, "X-Frame-Options"));
+        Assert.Equal("frame-ancestors 'none'", Single(response, "Content-Security-Policy"));
+        Assert.Equal("no-referrer", Single(response, "Referrer-Policy"));
+        Assert.False(response.Headers.Contains("Server"));
+    }
+
+    [Fact]
+    public async Task Kestrel_does_not_announce_itself()
+    {
+        await using var host = new ApiHost();
+        host.UseKestrel(0);
+        host.StartServer();
+        using var client = host.ClientAs(null);
+
+        using var response = await client.GetAsync(new Uri("/health/live", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(response.Headers.Server);
+        Assert.Equal("nosniff", Single(response, "X-Content-Type-Options"));
+    }
+
+    private static string Single(HttpResponseMessage response, string header) =>
+        Assert.Single(response.Headers.TryGetValues(header, out var values) ? values : []);
+}

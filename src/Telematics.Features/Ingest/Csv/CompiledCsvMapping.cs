@@ -1,0 +1,234 @@
+using System.Globalization;
+using System.Text;
+using Telematics.Features.Ingest.Text;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Ingest.Csv;
+
+/// <summary>A <see cref="CsvColumnMapping"/> validated and turned into byte-level lookups, ready for the hot path.</summary>
+internal sealed class CompiledCsvMapping
+{
+    public const int FieldCount = (int)CsvField.EventId + 1;
+
+    private readonly string?[] _columns = new string?[FieldCount];
+
+    public CompiledCsvMapping(CsvColumnMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        Separator = Ascii(mapping.Separator, nameof(mapping.Separator));
+        Quote = Ascii(mapping.Quote, nameof(mapping.Quote));
+        if (mapping.DecimalSeparator is not ('.' or ','))
+        {
+            throw new ArgumentException($"Decimal separator must be '.' or ',', not '{mapping.DecimalSeparator}'.", nameof(mapping));
+        }
+
+        if (Separator == Quote || Separator is (byte)'\r' or (byte)'\n' || Quote is (byte)'\r' or (byte)'\n')
+        {
+            throw new ArgumentException("Separator and quote must differ and must not be line breaks.", nameof(mapping));
+        }
+
+        DecimalComma = mapping.DecimalSeparator == ',';
+        NonFiniteAsMissing = mapping.NonFiniteAsMissing;
+        Missing = new Utf8TokenSet<bool>((mapping.MissingValues ?? []).Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+
+        var timestamp = mapping.Timestamp ?? throw new ArgumentException("A timestamp mapping is required.", nameof(mapping));
+        TimestampFormat = timestamp.Format;
+        Zone = timestamp.TimeZone is { Length: > 0 } zoneId
+            ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(zoneId))
+            : TimeZoneRule.FromOffset(timestamp.UtcOffset);
+        if (timestamp.Format == TimestampFormat.DateAndTime)
+        {
+            _columns[(int)CsvField.Date] = Required(timestamp.DateColumn, "timestamp.date_column");
+            _columns[(int)CsvField.Time] = Required(timestamp.TimeColumn, "timestamp.time_column");
+            DatePattern = DateTimePattern.Parse(timestamp.DateFormat);
+            TimePattern = DateTimePattern.Parse(timestamp.TimeFormat);
+        }
+        else if (Enum.IsDefined(timestamp.Format))
+        {
+            _columns[(int)CsvField.Timestamp] = Required(timestamp.Column, "timestamp.column");
+        }
+        else
+        {
+            throw new ArgumentException($"Unknown timestamp format {timestamp.Format}.", nameof(mapping));
+        }
+
+        _columns[(int)CsvField.Latitude] = Required(mapping.Latitude, "latitude");
+        _columns[(int)CsvField.Longitude] = Required(mapping.Longitude, "longitude");
+        Numeric(CsvField.Speed, mapping.Speed, MeasurementUnit.KilometresPerHour, MeasurementUnit.MilesPerHour, MeasurementUnit.Knots);
+        Numeric(CsvField.SpeedLimit, mapping.SpeedLimit, MeasurementUnit.KilometresPerHour, MeasurementUnit.MilesPerHour, MeasurementUnit.Knots);
+        Numeric(CsvField.Heading, mapping.Heading);
+        Numeric(CsvField.LongitudinalAcceleration, mapping.LongitudinalAcceleration, MeasurementUnit.StandardGravity);
+        Numeric(CsvField.LateralAcceleration, mapping.LateralAcceleration, MeasurementUnit.StandardGravity);
+        Numeric(CsvField.GpsAccuracy, mapping.GpsAccuracy);
+        _columns[(int)CsvField.EventId] = mapping.EventId;
+
+        if (mapping.RoadClass is { } road)
+        {
+            _columns[(int)CsvField.RoadClass] = road.Column;
+            RoadClasses = road.Values is { Count: > 0 } values
+                ? new Utf8TokenSet<RoadClass>(values, ignoreCase: false)
+                : new Utf8TokenSet<RoadClass>(Enum.GetValues<RoadClass>().Select(c => KeyValuePair.Create(c.ToString(), c))
+                    .Concat(Enum.GetValues<RoadClass>().Select(c => KeyValuePair.Create(((byte)c).ToString(CultureInfo.InvariantCulture), c))), ignoreCase: true);
+        }
+
+        PhoneHandheld = Flag(CsvField.PhoneHandheld, mapping.PhoneHandheld);
+        PhoneInteraction = Flag(CsvField.PhoneInteraction, mapping.PhoneInteraction);
+    }
+
+    public byte Separator { get; }
+
+    public byte Quote { get; }
+
+    public bool DecimalComma { get; }
+
+    public bool NonFiniteAsMissing { get; }
+
+    public Utf8TokenSet<bool> Missing { get; }
+
+    public TimestampFormat TimestampFormat { get; }
+
+    public TimeZoneRule Zone { get; }
+
+    public DateTimePattern? DatePattern { get; }
+
+    public DateTimePattern? TimePattern { get; }
+
+    public Utf8TokenSet<RoadClass>? RoadClasses { get; }
+
+    public Utf8TokenSet<bool>? PhoneHandheld { get; }
+
+    public Utf8TokenSet<bool>? PhoneInteraction { get; }
+
+    /// <summary>Multiplier from the column's unit to SI, per field (1 where no conversion).</summary>
+    public double[] Factors { get; } = Enumerable.Repeat(1.0, FieldCount).ToArray();
+
+    /// <summary>Header name mapped to each field, or null.</summary>
+    public string? ColumnOf(CsvField field) => _columns[(int)field];
+
+    /// <summary>Maps each header position to the field it feeds; throws when a required column is absent.</summary>
+    public CsvField[] Resolve(ReadOnlySpan<string> header, long headerLine, ReadOnlySpan<byte> rawHeader)
+    {
+        var kinds = new CsvField[header.Length];
+        for (var field = CsvField.Timestamp; field <= CsvField.EventId; field++)
+        {
+            var column = _columns[(int)field];
+            if (column is null)
+            {
+                continue;
+            }
+
+            var index = -1;
+            for (var i = 0; i < header.Length; i++)
+            {
+                if (kinds[i] == CsvField.None && string.Equals(header[i], column.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            if (index >= 0)
+            {
+                kinds[index] = field;
+            }
+            else if (field is CsvField.Timestamp or CsvField.Date or CsvField.Time or CsvField.Latitude or CsvField.Longitude)
+            {
+                throw TelematicsFormatException.For(headerLine, column, $"the header has no column '{column}', which the mapping requires", rawHeader);
+            }
+            else
+            {
+                // An optional column the file does not have: the field is missing in every sample.
+                _columns[(int)field] = null;
+            }
+        }
+
+        return kinds;
+    }
+
+    private static byte Ascii(char c, string name) =>
+        c is > '\0' and < (char)128 ? (byte)c : throw new ArgumentException($"{name} must be one ASCII character.", name);
+
+    private static string Required(string? column, string name) =>
+        string.IsNullOrWhiteSpace(column) ? throw new ArgumentException($"The mapping needs a column name for {name}.", nameof(column)) : column;
+
+    private void Numeric(CsvField field, CsvNumericColumn? column, params MeasurementUnit[] allowed)
+    {
+        if (column is null)
+        {
+            return;
+        }
+
+        if (column.Unit != MeasurementUnit.Si && Array.IndexOf(allowed, column.Unit) < 0)
+        {
+            throw new ArgumentException($"Unit {column.Unit} does not fit field {field}.", nameof(column));
+        }
+
+        _columns[(int)field] = Required(column.Column, field.ToString());
+        Factors[(int)field] = column.Unit switch
+        {
+            MeasurementUnit.KilometresPerHour => 1 / 3.6,
+            MeasurementUnit.MilesPerHour => 0.44704,
+            MeasurementUnit.Knots => 1852.0 / 3600.0,
+            MeasurementUnit.StandardGravity => 9.80665,
+            _ => 1.0,
+        };
+    }
+
+    private Utf8TokenSet<bool>? Flag(CsvField field, CsvFlagColumn? column)
+    {
+        if (column is null)
+        {
+            return null;
+        }
+
+        _columns[(int)field] = Required(column.Column, field.ToString());
+        var tokens = (column.TrueValues ?? []).Select(v => KeyValuePair.Create(v, true))
+            .Concat((column.FalseValues ?? []).Select(v => KeyValuePair.Create(v, false)));
+        return new Utf8TokenSet<bool>(tokens, ignoreCase: true);
+    }
+
+    /// <summary>Header names from a raw header line, unquoted and trimmed.</summary>
+    public static string[] SplitHeader(ReadOnlySpan<byte> line, byte separator, byte quote)
+    {
+        var names = new List<string>();
+        var text = Encoding.UTF8.GetString(line);
+        var builder = new StringBuilder();
+        var inQuotes = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inQuotes)
+            {
+                if (c == quote && i + 1 < text.Length && text[i + 1] == quote)
+                {
+                    builder.Append(c);
+                    i++;
+                }
+                else if (c == quote)
+                {
+                    inQuotes = false;
+                }
+                else
+                {
+                    builder.Append(c);
+                }
+            }
+            else if (c == quote)
+            {
+                inQuotes = true;
+            }
+            else if (c == separator)
+            {
+                names.Add(builder.ToString().Trim());
+                builder.Clear();
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        names.Add(builder.ToString().Trim());
+        return [.. names];
+    }
+}

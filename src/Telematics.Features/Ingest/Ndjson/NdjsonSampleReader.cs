@@ -1,0 +1,331 @@
+using System.IO.Pipelines;
+using System.Text.Json;
+using Telematics.Features.Ingest.Text;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Ingest.Ndjson;
+
+/// <summary>
+/// Reads samples from newline-delimited JSON: one object per line with the canonical field names, parsed with
+/// <see cref="Utf8JsonReader"/> on the line's bytes without allocating per record.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Fields: <c>timestamp</c> (integer Unix milliseconds or an ISO-8601 string; UTC when it has no offset), <c>lat</c>,
+/// <c>lon</c> (degrees, required), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>, <c>accel_lat_mps2</c>,
+/// <c>gps_accuracy_m</c>, <c>speed_limit_mps</c> (numbers), <c>road_class</c> (a <see cref="RoadClass"/> name or
+/// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans) and <c>event_id</c> (integer). Optional fields
+/// may be absent or <c>null</c>; other properties are ignored, whatever their value. Blank lines are skipped, CRLF and
+/// a byte order mark are accepted, the last line needs no line break.
+/// </para>
+/// <para>
+/// A line that is not one JSON object, a field of the wrong type, a number outside its range (latitude ±90,
+/// longitude ±180) or a missing required field makes the record bad. See <see cref="SampleReader"/> for the read loop.
+/// </para>
+/// </remarks>
+public sealed class NdjsonSampleReader : SampleReader, ILineParser
+{
+    private readonly LineFramer _framer;
+
+    private NdjsonSampleReader(PipeReader input, SampleReaderOptions? options, bool leaveOpen)
+        : base(input, options, leaveOpen)
+    {
+        _framer = new LineFramer(this, this);
+    }
+
+    /// <summary>Creates a reader over a pipe.</summary>
+    /// <param name="input">The NDJSON bytes, UTF-8.</param>
+    /// <param name="options">Bad-record handling and limits; <see langword="null"/> for the defaults.</param>
+    /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="input"/> uncompleted.</param>
+    /// <returns>The reader; dispose it when done.</returns>
+    public static NdjsonSampleReader Create(PipeReader input, SampleReaderOptions? options = null, bool leaveOpen = false) =>
+        new(input, options, leaveOpen);
+
+    /// <summary>Creates a reader over a stream.</summary>
+    /// <param name="stream">The NDJSON bytes, UTF-8.</param>
+    /// <param name="options">Bad-record handling and limits; <see langword="null"/> for the defaults.</param>
+    /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="stream"/> open.</param>
+    /// <returns>The reader; dispose it when done.</returns>
+    public static NdjsonSampleReader FromStream(Stream stream, SampleReaderOptions? options = null, bool leaveOpen = false) =>
+        new(OpenStream(stream, leaveOpen), options, leaveOpen: false);
+
+    /// <summary>Opens an NDJSON file for reading.</summary>
+    /// <param name="path">Path of the file.</param>
+    /// <param name="options">Bad-record handling and limits; <see langword="null"/> for the defaults.</param>
+    /// <returns>The reader; disposing it closes the file.</returns>
+    /// <exception cref="IOException">The file cannot be opened.</exception>
+    public static NdjsonSampleReader OpenFile(string path, SampleReaderOptions? options = null) =>
+        FromStream(OpenFileStream(path), options, leaveOpen: false);
+
+    private protected override ValueTask FillAsync(SampleBuffer destination, int limit, CancellationToken cancellationToken) =>
+        _framer.FillAsync(destination, limit, cancellationToken);
+
+    private protected override void ReleaseBuffers() => _framer.ReleaseBuffers();
+
+    LineOutcome ILineParser.ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error)
+    {
+        try
+        {
+            return Parse(line, out sample, ref error) ? LineOutcome.Sample : LineOutcome.Error;
+        }
+        catch (JsonException e)
+        {
+            sample = default;
+            error.Set(null, "not valid JSON: " + e.Message);
+            return LineOutcome.Error;
+        }
+    }
+
+    private static bool Parse(ReadOnlySpan<byte> line, out TelematicsSample sample, ref RecordError error)
+    {
+        sample = default;
+        var json = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
+        if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+        {
+            return error.Set(null, "the line is not a JSON object");
+        }
+
+        long timestamp = 0;
+        double latitude = double.NaN, longitude = double.NaN;
+        float speed = float.NaN, heading = float.NaN, longitudinal = float.NaN, lateral = float.NaN, accuracy = float.NaN, limit = float.NaN;
+        var roadClass = RoadClass.Unknown;
+        var flags = SampleFlags.None;
+        long eventId = 0;
+        var hasTimestamp = false;
+
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = Identify(ref json);
+            json.Read();
+            var ok = field switch
+            {
+                NdjsonField.Timestamp => TryTimestamp(ref json, out timestamp, out hasTimestamp, ref error),
+                NdjsonField.Latitude => TryDouble(ref json, "lat", out latitude, ref error),
+                NdjsonField.Longitude => TryDouble(ref json, "lon", out longitude, ref error),
+                NdjsonField.Speed => TrySingle(ref json, "speed_mps", out speed, ref error),
+                NdjsonField.Heading => TrySingle(ref json, "heading_deg", out heading, ref error),
+                NdjsonField.LongitudinalAcceleration => TrySingle(ref json, "accel_lon_mps2", out longitudinal, ref error),
+                NdjsonField.LateralAcceleration => TrySingle(ref json, "accel_lat_mps2", out lateral, ref error),
+                NdjsonField.GpsAccuracy => TrySingle(ref json, "gps_accuracy_m", out accuracy, ref error),
+                NdjsonField.SpeedLimit => TrySingle(ref json, "speed_limit_mps", out limit, ref error),
+                NdjsonField.RoadClass => TryRoadClass(ref json, out roadClass, ref error),
+                NdjsonField.PhoneHandheld => TryFlag(ref json, "phone_handheld", SampleFlags.PhoneHandheld, ref flags, ref error),
+                NdjsonField.PhoneInteraction => TryFlag(ref json, "phone_interaction", SampleFlags.PhoneInteraction, ref flags, ref error),
+                NdjsonField.EventId => TryEventId(ref json, out eventId, ref error),
+                _ => json.TrySkip(),
+            };
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        if (json.TokenType != JsonTokenType.EndObject)
+        {
+            return error.Set(null, "the line is not a JSON object");
+        }
+
+        // Anything after the object (other than whitespace) makes the reader throw a JsonException here.
+        if (json.Read())
+        {
+            return error.Set(null, "text follows the JSON object");
+        }
+
+        if (!hasTimestamp)
+        {
+            return error.Set("timestamp", "the timestamp is missing");
+        }
+
+        if (double.IsNaN(latitude))
+        {
+            return error.Set("lat", "the value is missing");
+        }
+
+        if (double.IsNaN(longitude))
+        {
+            return error.Set("lon", "the value is missing");
+        }
+
+        if (Math.Abs(latitude) > 90)
+        {
+            return error.Set("lat", "outside ±90 degrees");
+        }
+
+        if (Math.Abs(longitude) > 180)
+        {
+            return error.Set("lon", "outside ±180 degrees");
+        }
+
+        sample = new TelematicsSample(timestamp, latitude, longitude)
+        {
+            SpeedMps = speed,
+            HeadingDeg = heading,
+            LongitudinalAccelMps2 = longitudinal,
+            LateralAccelMps2 = lateral,
+            GpsAccuracyM = accuracy,
+            SpeedLimitMps = limit,
+            RoadClass = roadClass,
+            Flags = flags,
+            EventId = eventId,
+        };
+        return true;
+    }
+
+    private static NdjsonField Identify(ref Utf8JsonReader json)
+    {
+        if (json.ValueTextEquals("timestamp"u8)) return NdjsonField.Timestamp;
+        if (json.ValueTextEquals("lat"u8)) return NdjsonField.Latitude;
+        if (json.ValueTextEquals("lon"u8)) return NdjsonField.Longitude;
+        if (json.ValueTextEquals("speed_mps"u8)) return NdjsonField.Speed;
+        if (json.ValueTextEquals("heading_deg"u8)) return NdjsonField.Heading;
+        if (json.ValueTextEquals("accel_lon_mps2"u8)) return NdjsonField.LongitudinalAcceleration;
+        if (json.ValueTextEquals("accel_lat_mps2"u8)) return NdjsonField.LateralAcceleration;
+        if (json.ValueTextEquals("gps_accuracy_m"u8)) return NdjsonField.GpsAccuracy;
+        if (json.ValueTextEquals("speed_limit_mps"u8)) return NdjsonField.SpeedLimit;
+        if (json.ValueTextEquals("road_class"u8)) return NdjsonField.RoadClass;
+        if (json.ValueTextEquals("phone_handheld"u8)) return NdjsonField.PhoneHandheld;
+        if (json.ValueTextEquals("phone_interaction"u8)) return NdjsonField.PhoneInteraction;
+        if (json.ValueTextEquals("event_id"u8)) return NdjsonField.EventId;
+        return NdjsonField.None;
+    }
+
+    private static bool TryTimestamp(ref Utf8JsonReader json, out long unixMs, out bool present, ref RecordError error)
+    {
+        unixMs = 0;
+        present = true;
+        if (json.TokenType == JsonTokenType.Number)
+        {
+            return json.TryGetInt64(out unixMs) || error.Set("timestamp", "not an integer number of Unix milliseconds");
+        }
+
+        if (json.TokenType != JsonTokenType.String)
+        {
+            present = json.TokenType != JsonTokenType.Null;
+            return error.Set("timestamp", "the timestamp is missing or not a number or string");
+        }
+
+        Span<byte> text = stackalloc byte[64];
+        if (json.ValueIsEscaped || json.ValueSpan.Length > text.Length)
+        {
+            if (json.ValueSpan.Length > text.Length)
+            {
+                return error.Set("timestamp", "not an ISO-8601 date and time");
+            }
+
+            text = text[..json.CopyString(text)];
+        }
+        else
+        {
+            text = text[..json.ValueSpan.Length];
+            json.ValueSpan.CopyTo(text);
+        }
+
+        return Iso8601.TryParse(text, TimeZoneRule.Utc, out unixMs) || error.Set("timestamp", "not an ISO-8601 date and time");
+    }
+
+    private static bool TryDouble(ref Utf8JsonReader json, string name, out double value, ref RecordError error)
+    {
+        value = double.NaN;
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (json.TokenType != JsonTokenType.Number)
+        {
+            return error.Set(name, "not a number");
+        }
+
+        return (json.TryGetDouble(out value) && double.IsFinite(value)) || error.Set(name, "not a finite number");
+    }
+
+    private static bool TrySingle(ref Utf8JsonReader json, string name, out float value, ref RecordError error)
+    {
+        value = float.NaN;
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (json.TokenType != JsonTokenType.Number)
+        {
+            return error.Set(name, "not a number");
+        }
+
+        return (json.TryGetSingle(out value) && float.IsFinite(value)) || error.Set(name, "not a finite number");
+    }
+
+    private static bool TryRoadClass(ref Utf8JsonReader json, out RoadClass value, ref RecordError error)
+    {
+        value = RoadClass.Unknown;
+        switch (json.TokenType)
+        {
+            case JsonTokenType.Null:
+                return true;
+            case JsonTokenType.Number:
+                return (json.TryGetByte(out var number) && number <= (byte)RoadClass.Service && Assign(out value, (RoadClass)number))
+                    || error.Set("road_class", "not a road class number 0-7");
+            case JsonTokenType.String:
+                for (var c = RoadClass.Unknown; c <= RoadClass.Service; c++)
+                {
+                    if (EqualsIgnoreCase(ref json, RoadClassNames.Utf8(c)))
+                    {
+                        value = c;
+                        return true;
+                    }
+                }
+
+                return error.Set("road_class", "not a road class name");
+            default:
+                return error.Set("road_class", "not a road class name or number");
+        }
+    }
+
+    private static bool EqualsIgnoreCase(ref Utf8JsonReader json, ReadOnlySpan<byte> name) =>
+        !json.ValueIsEscaped && System.Text.Ascii.EqualsIgnoreCase(json.ValueSpan, name);
+
+    private static bool Assign(out RoadClass target, RoadClass value)
+    {
+        target = value;
+        return true;
+    }
+
+    private static bool TryFlag(ref Utf8JsonReader json, string name, SampleFlags flag, ref SampleFlags flags, ref RecordError error)
+    {
+        switch (json.TokenType)
+        {
+            case JsonTokenType.True:
+                flags |= flag;
+                return true;
+            case JsonTokenType.False or JsonTokenType.Null:
+                return true;
+            default:
+                return error.Set(name, "not true, false or null");
+        }
+    }
+
+    private static bool TryEventId(ref Utf8JsonReader json, out long value, ref RecordError error)
+    {
+        value = 0;
+        return json.TokenType == JsonTokenType.Null || (json.TokenType == JsonTokenType.Number && json.TryGetInt64(out value))
+            || error.Set("event_id", "not an integer");
+    }
+
+    private enum NdjsonField : byte
+    {
+        None,
+        Timestamp,
+        Latitude,
+        Longitude,
+        Speed,
+        Heading,
+        LongitudinalAcceleration,
+        LateralAcceleration,
+        GpsAccuracy,
+        SpeedLimit,
+        RoadClass,
+        PhoneHandheld,
+        PhoneInteraction,
+        EventId,
+    }
+}

@@ -1,0 +1,33 @@
+namespace Telematics.Features.Ingest;
+
+/// <summary>How a <see cref="SampleReader"/> treats bad records and how much it buffers.</summary>
+public sealed class SampleReaderOptions
+{
+    /// <summary>Options with every default.</summary>
+    public static SampleReaderOptions Default { get; } = new();
+
+    /// <summary>What to do with a record that cannot be turned into a valid sample.</summary>
+    /// <value>Default <see cref="BadRecordHandling.Reject"/>: the first bad record throws, so nothing is lost silently.</value>
+    public BadRecordHandling BadRecords { get; init; } = BadRecordHandling.Reject;
+
+    /// <summary>How many bad records <see cref="IngestReport.Errors"/> keeps; the rest are only counted.</summary>
+    /// <value>Default 100; 0 keeps none. Caps the memory a flood of bad records can take.</value>
+    public int MaxReportedErrors { get; init; } = 100;
+
+    /// <summary>Longest record (one line of text) a reader accepts, in bytes.</summary>
+    /// <value>
+    /// Default 1 MiB: a telematics record is well under 1 KiB, so a longer line means a missing line break or binary
+    /// input; the limit keeps memory bounded on such input.
+    /// </value>
+    public int MaxRecordBytes { get; init; } = 1 << 20;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(MaxReportedErrors);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordBytes, 64);
+        if (!Enum.IsDefined(BadRecords))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BadRecords), BadRecords, "Unknown bad-record handling.");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace Telematics.Features.Ingest.Text;
+
+/// <summary>
+/// A small set of text tokens ("NPI", "Yes") matched against trimmed UTF-8 bytes without allocating; ASCII
+/// letters compare case-insensitively when asked.
+/// </summary>
+internal sealed class Utf8TokenSet<TValue>
+{
+    private readonly byte[][] _tokens;
+    private readonly TValue[] _values;
+    private readonly bool _ignoreCase;
+
+    public Utf8TokenSet(IEnumerable<KeyValuePair<string, TValue>> tokens, bool ignoreCase)
+    {
+        var keys = new List<byte[]>();
+        var values = new List<TValue>();
+        foreach (var (token, value) in tokens)
+        {
+            keys.Add(Encoding.UTF8.GetBytes(token.Trim()));
+            values.Add(value);
+        }
+
+        _tokens = [.. keys];
+        _values = [.. values];
+        _ignoreCase = ignoreCase;
+    }
+
+    public bool TryMatch(ReadOnlySpan<byte> trimmed, out TValue value)
+    {
+        for (var i = 0; i < _tokens.Length; i++)
+        {
+            var token = _tokens[i];
+            if (trimmed.SequenceEqual(token) || (_ignoreCase && Ascii.EqualsIgnoreCase(trimmed, token)))
+            {
+                value = _values[i];
+                return true;
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+}

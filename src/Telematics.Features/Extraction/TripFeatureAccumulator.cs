@@ -28,7 +28,7 @@ namespace Telematics.Features.Extraction;
 /// </remarks>
 public sealed class TripFeatureAccumulator
 {
-    private const float KmhToMps = 1f / 3.6f;
+    private const float KmhPerMps = 3.6f;
 
     private readonly LocalTimeCache _clock;
     private readonly HighRiskAreaMap? _areas;
@@ -83,11 +83,11 @@ public sealed class TripFeatureAccumulator
         _cornerMps2 = options.HarshCorneringMps2;
         _minEventMs = (long)(options.MinEventDurationS * 1000.0);
         _mergeMs = (long)(options.EventMergeGapS * 1000.0);
-        _switchLimitMps = options.ToleranceSwitchLimitKmh * KmhToMps;
-        _toleranceLowMps = options.SpeedingToleranceLowKmh * KmhToMps;
-        _toleranceHighMps = options.SpeedingToleranceHighKmh * KmhToMps;
-        _severeMarginMps = options.SevereSpeedingMarginKmh * KmhToMps;
-        _veryHighMps = options.VeryHighSpeedKmh * KmhToMps;
+        _switchLimitMps = options.ToleranceSwitchLimitKmh / KmhPerMps;
+        _toleranceLowMps = options.SpeedingToleranceLowKmh / KmhPerMps;
+        _toleranceHighMps = options.SpeedingToleranceHighKmh / KmhPerMps;
+        _severeMarginMps = options.SevereSpeedingMarginKmh / KmhPerMps;
+        _veryHighMps = options.VeryHighSpeedKmh / KmhPerMps;
         Reset();
     }
 

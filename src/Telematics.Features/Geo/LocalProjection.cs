@@ -4,27 +4,28 @@ namespace Telematics.Features.Geo;
 
 /// <summary>
 /// Fast distance between consecutive fixes of a track: the equirectangular projection at the segment's
-/// mid-latitude, with cos(latitude) kept as a first-order expansion around a reference that moves with the
-/// track, so the hot loop needs one square root and no trigonometry per sample.
+/// mid-latitude, with cos(latitude) taken as a first-order expansion around the centre of the 0.5° latitude
+/// band the segment lies in, so the hot loop needs one square root and no trigonometry per sample.
 /// </summary>
 /// <remarks>
-/// For segments up to a few kilometres the result is within 0.01% of <see cref="GeoMath.HaversineM"/>
-/// away from the poles (the projection error grows with the square of the segment length, and the cosine
-/// expansion is refreshed whenever the latitude moves more than <see cref="RefreshDeg"/>). Mutable state: one
-/// instance per track.
+/// The expansion's neglected term is at most (0.25° in radians)²/2 ≈ 1e-5 of the result, and the projection
+/// error grows with the square of the segment length, so for segments up to a few kilometres the distance is
+/// within 0.01% of <see cref="GeoMath.HaversineM"/> away from the poles. The result depends only on the two
+/// fixes (the band is a function of the mid-latitude), never on the history, so it is the same however a track
+/// is chunked or split. Mutable cache state: one instance per track.
 /// </remarks>
 internal struct LocalProjection
 {
-    /// <summary>Latitude drift, degrees, after which the cosine reference is recomputed.</summary>
-    /// <remarks>0.5° keeps the neglected second-order cosine term below (0.0087 rad)²/2 ≈ 4e-5.</remarks>
-    public const double RefreshDeg = 0.5;
+    /// <summary>Height of a latitude band, degrees.</summary>
+    public const double BandDeg = 0.5;
 
     private const double MetresPerDegree = GeoMath.EarthRadiusM * GeoMath.DegToRad;
 
+    private double _bandSouth;
+    private double _bandNorth;
     private double _refLatDeg;
     private double _cosRef;
     private double _sinRefPerDeg;
-    private bool _initialised;
 
     /// <summary>Distance in metres between two fixes that are close to each other.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -42,23 +43,23 @@ internal struct LocalProjection
         }
 
         var midLat = lat1Deg + (0.5 * dLat);
-        var drift = midLat - _refLatDeg;
-        if (!_initialised || Math.Abs(drift) > RefreshDeg)
+        // A default instance has an empty band (0, 0), so the first call always refreshes.
+        if (!(midLat >= _bandSouth && midLat < _bandNorth))
         {
             Refresh(midLat);
-            drift = 0;
         }
 
-        var x = dLon * (_cosRef - (_sinRefPerDeg * drift));
+        var x = dLon * (_cosRef - (_sinRefPerDeg * (midLat - _refLatDeg)));
         return MetresPerDegree * Math.Sqrt((dLat * dLat) + (x * x));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refresh(double latDeg)
     {
-        _refLatDeg = latDeg;
-        _cosRef = Math.Cos(latDeg * GeoMath.DegToRad);
-        _sinRefPerDeg = Math.Sin(latDeg * GeoMath.DegToRad) * GeoMath.DegToRad;
-        _initialised = true;
+        _bandSouth = Math.Floor(latDeg / BandDeg) * BandDeg;
+        _bandNorth = _bandSouth + BandDeg;
+        _refLatDeg = _bandSouth + (0.5 * BandDeg);
+        _cosRef = Math.Cos(_refLatDeg * GeoMath.DegToRad);
+        _sinRefPerDeg = Math.Sin(_refLatDeg * GeoMath.DegToRad) * GeoMath.DegToRad;
     }
 }

@@ -78,14 +78,16 @@ public sealed class HighRiskAreaMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float WeightAt(double latitudeDeg, double longitudeDeg)
     {
-        // Negative or NaN offsets become huge unsigned indices and fail the bounds test.
-        var row = (uint)(int)Math.Floor((latitudeDeg - SouthDeg) * _cellsPerDeg);
-        var column = (uint)(int)Math.Floor((longitudeDeg - WestDeg) * _cellsPerDeg);
-        if (row >= (uint)Rows || column >= (uint)Columns)
+        // Written so that NaN fails the range tests; inside the range the truncation is a floor.
+        var rowF = (latitudeDeg - SouthDeg) * _cellsPerDeg;
+        var columnF = (longitudeDeg - WestDeg) * _cellsPerDeg;
+        if (!(rowF >= 0 && rowF < Rows && columnF >= 0 && columnF < Columns))
         {
             return 0f;
         }
 
+        var row = (uint)rowF;
+        var column = (uint)columnF;
         return _weights[(row * (uint)Columns) + column];
     }
 

@@ -1,9 +1,10 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Telematics.Features.Aggregation;
 using Telematics.Features.Areas;
 using Telematics.Features.Geo;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
-using Telematics.Features.Statistics;
 using Telematics.Features.Time;
 
 namespace Telematics.Features.Extraction;
@@ -171,10 +172,38 @@ public sealed class TripFeatureAccumulator
             start = 1;
         }
 
-        var speedHistogram = totals.SpeedKmh;
-        var jerkHistogram = totals.AbsJerkMps3;
-        var lateralHistogram = totals.AbsLateralG;
+        // Everything the loop reads is copied to locals (the JIT cannot hoist field loads past the histogram
+        // stores), and columns are read through refs after the length check above, without bounds checks.
+        ref var tRef = ref MemoryMarshal.GetReference(ts);
+        ref var latRef = ref MemoryMarshal.GetReference(lats);
+        ref var lonRef = ref MemoryMarshal.GetReference(lons);
+        ref var speedRef = ref MemoryMarshal.GetReference(speeds);
+        ref var longitudinalRef = ref MemoryMarshal.GetReference(longitudinals);
+        ref var lateralRef = ref MemoryMarshal.GetReference(laterals);
+        ref var limitRef = ref MemoryMarshal.GetReference(limits);
+        ref var roadRef = ref MemoryMarshal.GetReference(roads);
+        ref var flagRef = ref MemoryMarshal.GetReference(flags);
+        ref var speedBins = ref MemoryMarshal.GetReference(totals.SpeedKmh.Bins);
+        ref var jerkBins = ref MemoryMarshal.GetReference(totals.AbsJerkMps3.Bins);
+        ref var lateralBins = ref MemoryMarshal.GetReference(totals.AbsLateralG.Bins);
+        var lastSpeedBin = (uint)totals.SpeedKmh.Bins.Length - 1;
+        var lastJerkBin = (uint)totals.AbsJerkMps3.Bins.Length - 1;
+        var lastLateralBin = (uint)totals.AbsLateralG.Bins.Length - 1;
+        var speedBinsPerMps = (float)(3.6 / totals.SpeedKmh.BinWidth);
+        var jerkBinsPerMps3 = 1.0 / totals.AbsJerkMps3.BinWidth;
+        var lateralBinsPerMps2 = (float)(1.0 / (9.80665 * totals.AbsLateralG.BinWidth));
         var roadClassM = totals.RoadClassM;
+        var movingSpeedMps = _movingSpeedMps;
+        var gapLimitMs = _gapMs;
+        var switchLimitMps = _switchLimitMps;
+        var toleranceLowMps = _toleranceLowMps;
+        var toleranceHighMps = _toleranceHighMps;
+        var severeMarginMps = _severeMarginMps;
+        var veryHighMps = _veryHighMps;
+        var brakeMps2 = _brakeMps2;
+        var accelerateMps2 = _accelerateMps2;
+        var cornerMps2 = _cornerMps2;
+        var anyEpisodeOpen = _braking.InEpisode | _accelerating.InEpisode | _cornering.InEpisode;
         var projection = _projection;
         var prevT = _prevT;
         var prevLat = _prevLat;
@@ -187,22 +216,23 @@ public sealed class TripFeatureAccumulator
         var runDistanceM = _runDistanceM;
         var distanceM = totals.DistanceM;
         var highRiskM = totals.HighRiskWeightedM;
-        long durationMs = 0, gapMs = 0, movingMs = 0, phoneMs = 0, phoneMovingMs = 0;
-        long limitKnownMs = 0, speedingMs = 0, severeMs = 0, noLimitMs = 0, veryHighMs = 0, jerkMs = 0;
         var movingSpeedSum = totals.MovingSpeedMpsMs;
         var absJerkSum = totals.AbsJerkSum;
+        long gapMs = 0, movingMs = 0, phoneMs = 0, phoneMovingMs = 0;
+        long limitKnownMs = 0, speedingMs = 0, severeMs = 0, noLimitMs = 0, veryHighMs = 0, jerkMs = 0;
+        long cachedDt = -1;
+        var jerkScale = 0.0;
         var areas = _areas;
-        const double InverseGravity = 1.0 / 9.80665;
+        const SampleFlags PhoneHandled = SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction;
 
         for (var i = start; i < n; i++)
         {
-            var t = ts[i];
+            var t = Unsafe.Add(ref tRef, i);
             var dt = t - prevT;
-            var lat = lats[i];
-            var lon = lons[i];
+            var lat = Unsafe.Add(ref latRef, i);
+            var lon = Unsafe.Add(ref lonRef, i);
             var d = projection.DistanceM(prevLat, prevLon, lat, lon);
             distanceM += d;
-            durationMs += dt;
 
             if (t < slotStart || t >= slotEnd)
             {
@@ -213,7 +243,7 @@ public sealed class TripFeatureAccumulator
 
             slotDistanceM += d;
 
-            var road = (int)roads[i] & 7;
+            var road = (int)Unsafe.Add(ref roadRef, i) & 7;
             if (road != runClass)
             {
                 roadClassM[runClass] += runDistanceM;
@@ -228,61 +258,74 @@ public sealed class TripFeatureAccumulator
                 highRiskM += d * areas.WeightAt(lat, lon);
             }
 
-            var longitudinal = longitudinals[i];
-            var lateral = laterals[i];
-            var inGap = dt > _gapMs;
+            var longitudinal = Unsafe.Add(ref longitudinalRef, i);
+            var lateral = Unsafe.Add(ref lateralRef, i);
+            var inGap = dt > gapLimitMs;
             if (inGap)
             {
                 gapMs += dt;
             }
             else
             {
-                var v = speeds[i];
-                var phone = (flags[i] & (SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction)) != 0 ? dt : 0;
+                var v = Unsafe.Add(ref speedRef, i);
+                var phone = (Unsafe.Add(ref flagRef, i) & PhoneHandled) != 0 ? dt : 0;
                 phoneMs += phone;
-                if (v >= _movingSpeedMps)
+                if (v >= movingSpeedMps)
                 {
                     movingMs += dt;
                     phoneMovingMs += phone;
                     movingSpeedSum += v * (double)dt;
-                    speedHistogram.Add(v * 3.6, dt);
-                    var limit = limits[i];
+                    var speedBin = (uint)(int)(v * speedBinsPerMps);
+                    Unsafe.Add(ref speedBins, speedBin < lastSpeedBin ? speedBin : lastSpeedBin) += dt;
+
+                    var limit = Unsafe.Add(ref limitRef, i);
                     if (!float.IsNaN(limit))
                     {
                         limitKnownMs += dt;
-                        var tolerance = limit <= _switchLimitMps ? _toleranceLowMps : _toleranceHighMps;
+                        var tolerance = limit <= switchLimitMps ? toleranceLowMps : toleranceHighMps;
                         speedingMs += v > limit + tolerance ? dt : 0;
-                        severeMs += v > limit + _severeMarginMps ? dt : 0;
+                        severeMs += v > limit + severeMarginMps ? dt : 0;
                     }
                     else
                     {
                         noLimitMs += dt;
-                        veryHighMs += v > _veryHighMps ? dt : 0;
+                        veryHighMs += v > veryHighMps ? dt : 0;
                     }
 
                     var deltaA = Math.Abs(longitudinal - prevLongitudinal);
                     if (!float.IsNaN(deltaA) && dt > 0)
                     {
+                        if (dt != cachedDt)
+                        {
+                            // Intervals repeat (1 Hz, 10 Hz), so the division is paid once per distinct interval.
+                            cachedDt = dt;
+                            jerkScale = jerkBinsPerMps3 * 1000.0 / dt;
+                        }
+
                         absJerkSum += deltaA;
                         jerkMs += dt;
-                        jerkHistogram.Add(deltaA * 1000.0 / dt, dt);
+                        var jerkBin = (uint)(int)(deltaA * jerkScale);
+                        Unsafe.Add(ref jerkBins, jerkBin < lastJerkBin ? jerkBin : lastJerkBin) += dt;
                     }
 
                     if (!float.IsNaN(lateral))
                     {
-                        lateralHistogram.Add(Math.Abs(lateral) * InverseGravity, dt);
+                        var lateralBin = (uint)(int)(Math.Abs(lateral) * lateralBinsPerMps2);
+                        Unsafe.Add(ref lateralBins, lateralBin < lastLateralBin ? lateralBin : lastLateralBin) += dt;
                     }
                 }
             }
 
-            var braking = !inGap && longitudinal <= _brakeMps2;
-            var accelerating = !inGap && longitudinal >= _accelerateMps2;
-            var cornering = !inGap && Math.Abs(lateral) >= _cornerMps2;
-            if (braking | accelerating | cornering | _braking.InEpisode | _accelerating.InEpisode | _cornering.InEpisode)
+            var braking = longitudinal <= brakeMps2;
+            var accelerating = longitudinal >= accelerateMps2;
+            var cornering = Math.Abs(lateral) >= cornerMps2;
+            if (braking | accelerating | cornering | anyEpisodeOpen)
             {
-                _braking.Step(braking, prevT, t, _minEventMs, _mergeMs);
-                _accelerating.Step(accelerating, prevT, t, _minEventMs, _mergeMs);
-                _cornering.Step(cornering, prevT, t, _minEventMs, _mergeMs);
+                // Rare path: an episode starts, goes on or ends. A gap interval ends every episode.
+                _braking.Step(braking & !inGap, prevT, t, _minEventMs, _mergeMs);
+                _accelerating.Step(accelerating & !inGap, prevT, t, _minEventMs, _mergeMs);
+                _cornering.Step(cornering & !inGap, prevT, t, _minEventMs, _mergeMs);
+                anyEpisodeOpen = _braking.InEpisode | _accelerating.InEpisode | _cornering.InEpisode;
             }
 
             prevT = t;
@@ -291,6 +334,7 @@ public sealed class TripFeatureAccumulator
             prevLongitudinal = longitudinal;
         }
 
+        totals.DurationMs += prevT - _prevT;
         _projection = projection;
         _prevT = prevT;
         _prevLat = prevLat;
@@ -303,7 +347,6 @@ public sealed class TripFeatureAccumulator
         _runDistanceM = runDistanceM;
         totals.DistanceM = distanceM;
         totals.HighRiskWeightedM = highRiskM;
-        totals.DurationMs += durationMs;
         totals.GapMs += gapMs;
         totals.MovingMs += movingMs;
         totals.PhoneMs += phoneMs;

@@ -12,9 +12,11 @@ namespace Telematics.Benchmarks.Features;
 /// </summary>
 /// <remarks>
 /// Trips come in pairs whose lengths add up to <see cref="SamplesPerInvoke"/>, and each invocation takes the
-/// next pair, so the reported time is per sample and the branch predictor cannot learn one trip.
+/// next pair, so the reported time is per sample and the branch predictor cannot learn one trip. The Min column
+/// is shown because on a shared machine the mean mostly measures the other processes.
 /// </remarks>
 [Config(typeof(BenchmarkConfig))]
+[MinColumn]
 public class TripFeatureBenchmarks
 {
     private const int SamplesPerInvoke = 25_000;

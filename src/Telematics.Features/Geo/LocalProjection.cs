@@ -21,9 +21,9 @@ internal struct LocalProjection
 
     private const double MetresPerDegree = GeoMath.EarthRadiusM * GeoMath.DegToRad;
 
+    // Four fields, so the JIT can keep a local copy of the struct in registers.
     private double _bandSouth;
     private double _bandNorth;
-    private double _refLatDeg;
     private double _cosRef;
     private double _sinRefPerDeg;
 
@@ -49,7 +49,7 @@ internal struct LocalProjection
             Refresh(midLat);
         }
 
-        var x = dLon * (_cosRef - (_sinRefPerDeg * (midLat - _refLatDeg)));
+        var x = dLon * (_cosRef - (_sinRefPerDeg * (midLat - _bandSouth - (0.5 * BandDeg))));
         return MetresPerDegree * Math.Sqrt((dLat * dLat) + (x * x));
     }
 
@@ -58,8 +58,8 @@ internal struct LocalProjection
     {
         _bandSouth = Math.Floor(latDeg / BandDeg) * BandDeg;
         _bandNorth = _bandSouth + BandDeg;
-        _refLatDeg = _bandSouth + (0.5 * BandDeg);
-        _cosRef = Math.Cos(_refLatDeg * GeoMath.DegToRad);
-        _sinRefPerDeg = Math.Sin(_refLatDeg * GeoMath.DegToRad) * GeoMath.DegToRad;
+        var refLatRad = (_bandSouth + (0.5 * BandDeg)) * GeoMath.DegToRad;
+        _cosRef = Math.Cos(refLatRad);
+        _sinRefPerDeg = Math.Sin(refLatRad) * GeoMath.DegToRad;
     }
 }

@@ -126,10 +126,24 @@ public sealed class HighRiskAreaMap
             throw new ArgumentException("A polygon needs at least 3 vertices, with as many latitudes as longitudes.", nameof(latitudesDeg));
         }
 
-        for (var row = 0; row < Rows; row++)
+        // Only cells inside the polygon's bounding box can have their centre inside it.
+        double minLat = double.MaxValue, maxLat = double.MinValue, minLon = double.MaxValue, maxLon = double.MinValue;
+        for (var i = 0; i < latitudesDeg.Length; i++)
+        {
+            minLat = Math.Min(minLat, latitudesDeg[i]);
+            maxLat = Math.Max(maxLat, latitudesDeg[i]);
+            minLon = Math.Min(minLon, longitudesDeg[i]);
+            maxLon = Math.Max(maxLon, longitudesDeg[i]);
+        }
+
+        var rowFirst = (int)Math.Max(0, Math.Floor((minLat - SouthDeg) * _cellsPerDeg));
+        var rowLast = (int)Math.Min(Rows - 1, Math.Floor((maxLat - SouthDeg) * _cellsPerDeg));
+        var columnFirst = (int)Math.Max(0, Math.Floor((minLon - WestDeg) * _cellsPerDeg));
+        var columnLast = (int)Math.Min(Columns - 1, Math.Floor((maxLon - WestDeg) * _cellsPerDeg));
+        for (var row = rowFirst; row <= rowLast; row++)
         {
             var lat = SouthDeg + ((row + 0.5) * CellSizeDeg);
-            for (var column = 0; column < Columns; column++)
+            for (var column = columnFirst; column <= columnLast; column++)
             {
                 var lon = WestDeg + ((column + 0.5) * CellSizeDeg);
                 if (Contains(latitudesDeg, longitudesDeg, lat, lon))

@@ -1,0 +1,31 @@
+namespace Telematics.Features.Derivation;
+
+/// <summary>Limits of <see cref="MotionDeriver"/>.</summary>
+public sealed record MotionDerivationOptions
+{
+    /// <summary>The defaults documented on each property.</summary>
+    public static MotionDerivationOptions Default { get; } = new();
+
+    /// <summary>Longest interval between two samples that a derivative is taken over, seconds.</summary>
+    /// <value>Default 10 s: ten missed fixes at 1 Hz; over longer gaps a finite difference no longer describes one manoeuvre.</value>
+    public double MaxIntervalS { get; init; } = 10.0;
+
+    /// <summary>Shortest movement between two fixes that a heading is derived from, metres.</summary>
+    /// <value>Default 3 m: below a typical 3–5 m GPS fix error the bearing between fixes is mostly noise.</value>
+    public double MinHeadingDistanceM { get; init; } = 3.0;
+
+    /// <summary>Checks every limit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    public void Validate()
+    {
+        if (!(MaxIntervalS > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxIntervalS), MaxIntervalS, "Must be greater than 0.");
+        }
+
+        if (!(MinHeadingDistanceM >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinHeadingDistanceM), MinHeadingDistanceM, "Must be 0 or more.");
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using Telematics.Features.Geo;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Derivation;
+
+/// <summary>
+/// Fills in missing motion fields of cleaned, time-ordered samples from the physics of the track: speed from
+/// positions over time, heading from the bearing between fixes, longitudinal acceleration from speed deltas
+/// and lateral acceleration from speed × yaw rate.
+/// </summary>
+/// <remarks>
+/// Every derivative is a backward difference over the interval ending at the sample, so a derived value
+/// describes the interval (previous sample, this sample]. Values present in the input are never changed. The
+/// first sample of a stream, and a sample after an interval longer than
+/// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN). The deriver keeps the
+/// previous sample between chunks, so the result does not depend on how the stream is chunked. Not thread-safe.
+/// </remarks>
+public sealed class MotionDeriver
+{
+    private readonly long _maxIntervalMs;
+    private readonly double _minHeadingDistanceM;
+    private bool _hasPrevious;
+    private long _t;
+    private double _lat;
+    private double _lon;
+    private float _speed;
+    private float _heading;
+
+    /// <summary>Creates a deriver.</summary>
+    /// <param name="options">Limits; <see cref="MotionDerivationOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public MotionDeriver(MotionDerivationOptions? options = null)
+    {
+        options ??= MotionDerivationOptions.Default;
+        options.Validate();
+        _maxIntervalMs = (long)(options.MaxIntervalS * 1000.0);
+        _minHeadingDistanceM = options.MinHeadingDistanceM;
+    }
+
+    /// <summary>Derives the missing fields of a chunk in place.</summary>
+    /// <param name="chunk">Cleaned samples in increasing timestamp order, following the previous chunk.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="chunk"/> is null.</exception>
+    public void Derive(SampleBuffer chunk)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var ts = chunk.TimestampUnixMs;
+        var lat = chunk.LatitudeDeg;
+        var lon = chunk.LongitudeDeg;
+        var speed = chunk.SpeedMps;
+        var heading = chunk.HeadingDeg;
+        var longitudinal = chunk.LongitudinalAccelMps2;
+        var lateral = chunk.LateralAccelMps2;
+        for (var i = 0; i < ts.Length; i++)
+        {
+            var dtMs = ts[i] - _t;
+            if (_hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs)
+            {
+                var dtS = dtMs / 1000.0;
+                double distanceM = -1;
+                if (float.IsNaN(speed[i]))
+                {
+                    distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                    speed[i] = (float)(distanceM / dtS);
+                }
+
+                if (float.IsNaN(heading[i]))
+                {
+                    if (distanceM < 0)
+                    {
+                        distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                    }
+
+                    // Standing still or creeping: keep the last heading rather than turning on GPS noise.
+                    heading[i] = distanceM >= _minHeadingDistanceM
+                        ? (float)GeoMath.BearingDeg(_lat, _lon, lat[i], lon[i])
+                        : _heading;
+                }
+
+                if (float.IsNaN(longitudinal[i]))
+                {
+                    longitudinal[i] = (float)((speed[i] - _speed) / dtS);
+                }
+
+                if (float.IsNaN(lateral[i]))
+                {
+                    // Heading grows clockwise, so a right turn (positive rate) pulls the car to the right,
+                    // which is negative in the vehicle frame (positive to the left).
+                    var yawRateRadS = GeoMath.HeadingDifferenceDeg(_heading, heading[i]) * GeoMath.DegToRad / dtS;
+                    lateral[i] = (float)(-speed[i] * yawRateRadS);
+                }
+            }
+
+            _hasPrevious = true;
+            _t = ts[i];
+            _lat = lat[i];
+            _lon = lon[i];
+            _speed = speed[i];
+            _heading = heading[i];
+        }
+    }
+
+    /// <summary>Forgets the previous sample, to start a new stream.</summary>
+    public void Reset() => _hasPrevious = false;
+}

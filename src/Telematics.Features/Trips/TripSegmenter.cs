@@ -1,0 +1,173 @@
+using Telematics.Features.Geo;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Trips;
+
+/// <summary>
+/// Cuts a driver's stream of cleaned, time-ordered samples into trips, chunk by chunk: a gap of at least
+/// <see cref="TripSegmentationOptions.MaxGapS"/> or a stationary spell of at least
+/// <see cref="TripSegmentationOptions.MaxStationaryS"/> ends the open trip.
+/// </summary>
+/// <remarks>
+/// A trip starts at the first moving sample (speed at or above
+/// <see cref="TripSegmentationOptions.StationarySpeedMps"/>; a missing speed counts as stationary), together with
+/// the stationary sample just before it when that one is closer than the gap, so the first interval of motion
+/// is not lost. A trip ended by a stationary spell ends at the spell's first sample. Decisions are taken
+/// sample by sample with the state kept between calls, so the same samples give the same trips however they
+/// are chunked. Trips are emitted when they close; call <see cref="Complete"/> at the end of the stream to
+/// close the last one. Not thread-safe.
+/// </remarks>
+public sealed class TripSegmenter
+{
+    private readonly long _gapMs;
+    private readonly long _stationaryMs;
+    private readonly float _movingSpeedMps;
+    private readonly double _minDistanceM;
+    private readonly long _minDurationMs;
+
+    private SampleBuffer? _open;
+    private SampleBuffer? _spare;
+    private double _distanceM;
+    private int _stationaryStart = -1;
+    private long _stationaryStartT;
+    private double _distanceAtStationaryM;
+    private bool _hasLast;
+    private TelematicsSample _last;
+    private bool _lastWasIdle;
+
+    /// <summary>Creates a segmenter.</summary>
+    /// <param name="options">Thresholds; <see cref="TripSegmentationOptions.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public TripSegmenter(TripSegmentationOptions? options = null)
+    {
+        options ??= TripSegmentationOptions.Default;
+        options.Validate();
+        _gapMs = (long)(options.MaxGapS * 1000.0);
+        _stationaryMs = (long)(options.MaxStationaryS * 1000.0);
+        _movingSpeedMps = options.StationarySpeedMps;
+        _minDistanceM = options.MinDistanceM;
+        _minDurationMs = (long)(options.MinDurationS * 1000.0);
+    }
+
+    /// <summary>Trips closed so far that were shorter than the minimum distance or duration.</summary>
+    public long DiscardedTripCount { get; private set; }
+
+    /// <summary>Whether a trip is open (has started and not yet ended).</summary>
+    public bool HasOpenTrip => _open is not null;
+
+    /// <summary>Feeds the next chunk; trips that close inside it are added to <paramref name="closedTrips"/>.</summary>
+    /// <param name="chunk">Cleaned samples in increasing timestamp order, following the previous chunk.</param>
+    /// <param name="closedTrips">Receives each trip that closes, in order.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public void Push(SampleBuffer chunk, ICollection<SegmentedTrip> closedTrips)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        ArgumentNullException.ThrowIfNull(closedTrips);
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            Next(chunk[i], closedTrips);
+        }
+    }
+
+    /// <summary>Ends the stream: closes the open trip, if any, and forgets the last sample.</summary>
+    /// <param name="closedTrips">Receives the last trip when it is long enough.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="closedTrips"/> is null.</exception>
+    public void Complete(ICollection<SegmentedTrip> closedTrips)
+    {
+        ArgumentNullException.ThrowIfNull(closedTrips);
+        if (_open is not null)
+        {
+            CloseOpenTrip(closedTrips);
+        }
+
+        _hasLast = false;
+    }
+
+    private void Next(in TelematicsSample sample, ICollection<SegmentedTrip> closedTrips)
+    {
+        var t = sample.TimestampUnixMs;
+        if (_open is not null && t - _last.TimestampUnixMs >= _gapMs)
+        {
+            CloseOpenTrip(closedTrips);
+        }
+
+        var moving = sample.SpeedMps >= _movingSpeedMps;
+        if (_open is null)
+        {
+            if (moving)
+            {
+                StartTrip(sample);
+            }
+            else
+            {
+                _lastWasIdle = true;
+            }
+        }
+        else
+        {
+            _distanceM += GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+            _open.Add(sample);
+            if (moving)
+            {
+                _stationaryStart = -1;
+            }
+            else if (_stationaryStart < 0)
+            {
+                _stationaryStart = _open.Count - 1;
+                _stationaryStartT = t;
+                _distanceAtStationaryM = _distanceM;
+            }
+            else if (t - _stationaryStartT >= _stationaryMs)
+            {
+                CloseOpenTrip(closedTrips);
+                _lastWasIdle = true;
+            }
+        }
+
+        _hasLast = true;
+        _last = sample;
+    }
+
+    private void StartTrip(in TelematicsSample sample)
+    {
+        var buffer = _spare ?? new SampleBuffer();
+        _spare = null;
+        buffer.Clear();
+        _distanceM = 0;
+        if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs)
+        {
+            buffer.Add(_last);
+            _distanceM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+        }
+
+        buffer.Add(sample);
+        _open = buffer;
+        _stationaryStart = -1;
+        _lastWasIdle = false;
+    }
+
+    private void CloseOpenTrip(ICollection<SegmentedTrip> closedTrips)
+    {
+        var trip = _open!;
+        var distanceM = _distanceM;
+        if (_stationaryStart >= 0)
+        {
+            trip.Truncate(_stationaryStart + 1);
+            distanceM = _distanceAtStationaryM;
+        }
+
+        _open = null;
+        _stationaryStart = -1;
+        _lastWasIdle = false;
+        var ts = trip.TimestampUnixMs;
+        var durationMs = ts[^1] - ts[0];
+        if (distanceM < _minDistanceM || durationMs < _minDurationMs)
+        {
+            DiscardedTripCount++;
+            _spare = trip;
+            return;
+        }
+
+        closedTrips.Add(new SegmentedTrip(trip, distanceM));
+    }
+}

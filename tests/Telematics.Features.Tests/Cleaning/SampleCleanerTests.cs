@@ -1,0 +1,108 @@
+using Telematics.Features.Cleaning;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Tests.Cleaning;
+
+public sealed class SampleCleanerTests
+{
+    private static SampleBuffer Build(params (long T, double Lon, float Accuracy)[] rows)
+    {
+        var buffer = new SampleBuffer();
+        foreach (var (t, lon, accuracy) in rows)
+        {
+            buffer.Add(new TelematicsSample(t, 52.5, lon) { GpsAccuracyM = accuracy, EventId = t });
+        }
+
+        return buffer;
+    }
+
+    [Fact]
+    public void Duplicate_timestamps_keep_the_first_sample()
+    {
+        var chunk = Build((1000, 13.4000, 5), (1000, 13.4001, 6), (2000, 13.4002, 5));
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 2000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(5f, chunk.GpsAccuracyM[0]);
+        Assert.Equal(1, report.DuplicateCount);
+        Assert.Equal(1, report.DroppedCount);
+        Assert.Equal(2, report.KeptCount);
+    }
+
+    [Fact]
+    public void Out_of_order_samples_are_sorted_with_every_column_moved_together()
+    {
+        var chunk = Build((3000, 13.4003, 5), (1000, 13.4001, 6), (2000, 13.4002, 7));
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 2000, 3000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal([1000L, 2000, 3000], chunk.EventId.ToArray());
+        Assert.Equal([6f, 7f, 5f], chunk.GpsAccuracyM.ToArray());
+        Assert.Equal(2, report.OutOfOrderCount);
+        Assert.Equal(0, report.DroppedCount);
+    }
+
+    [Fact]
+    public void Out_of_order_samples_are_dropped_and_reported_when_asked()
+    {
+        var chunk = Build((1000, 13.4001, 5), (3000, 13.4003, 5), (2000, 13.4002, 5));
+
+        var report = new SampleCleaner(new SampleCleaningOptions { OutOfOrder = OutOfOrderHandling.Drop }).Clean(chunk);
+
+        Assert.Equal([1000L, 3000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(1, report.OutOfOrderCount);
+        Assert.Equal(1, report.OutOfOrderDroppedCount);
+    }
+
+    [Fact]
+    public void A_sample_older_than_the_previous_chunk_is_dropped_as_late()
+    {
+        var cleaner = new SampleCleaner();
+        cleaner.Clean(Build((1000, 13.4001, 5), (2000, 13.4002, 5)));
+        var second = Build((1500, 13.40015, 5), (2000, 13.4002, 5), (3000, 13.4003, 5));
+        var dropped = new List<long>();
+
+        var report = cleaner.Clean(second, dropped);
+
+        Assert.Equal([3000L], second.TimestampUnixMs.ToArray());
+        Assert.Equal(1, report.OutOfOrderDroppedCount);
+        Assert.Equal(1, report.DuplicateCount);
+        Assert.Equal([1500L, 2000], dropped);
+        Assert.Equal(5, cleaner.Total.InputCount);
+        Assert.Equal(2, cleaner.Total.DroppedCount);
+    }
+
+    [Fact]
+    public void Fixes_with_poor_accuracy_are_dropped_and_missing_accuracy_is_kept()
+    {
+        var chunk = Build((1000, 13.4001, 5), (2000, 13.4002, 80), (3000, 13.4003, float.NaN));
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 3000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(1, report.LowAccuracyCount);
+    }
+
+    [Fact]
+    public void A_position_jump_implying_an_impossible_speed_is_dropped_and_the_track_resumes()
+    {
+        // 0.01° of longitude at 52.5° is about 680 m: reached in one second that is 2,400 km/h.
+        var chunk = Build((1000, 13.4000, 5), (2000, 13.4100, 5), (3000, 13.4003, 5), (4000, 13.4006, 5));
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 3000, 4000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(1, report.PositionJumpCount);
+        Assert.Equal(0.25, report.DroppedShare);
+    }
+
+    [Fact]
+    public void Invalid_options_are_refused_with_the_option_named()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SampleCleaner(new SampleCleaningOptions { MaxGpsAccuracyM = 0 }));
+
+        Assert.Equal(nameof(SampleCleaningOptions.MaxGpsAccuracyM), error.ParamName);
+    }
+}

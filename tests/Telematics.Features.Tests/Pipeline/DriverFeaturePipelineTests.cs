@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Telematics.Features.Pipeline;
+using Telematics.Features.Samples;
+using Telematics.Features.Schema;
+
+namespace Telematics.Features.Tests.Pipeline;
+
+public sealed class DriverFeaturePipelineTests
+{
+    // Two drives of 10 minutes with a 20-minute stop between them (still sending fixes), then a 2-hour break.
+    private static SampleBuffer Day(int seed)
+    {
+        var first = TestTracks.RandomTrip(seed, 600, withEvents: true);
+        var t = first.TimestampUnixMs[first.Count - 1] + 1000;
+        var parked = TestTracks.Straight(t, 1200, 0f, lat: first.LatitudeDeg[first.Count - 1], lon: first.LongitudeDeg[first.Count - 1]);
+        var second = TestTracks.RandomTrip(seed + 1, 600, t + 1_200_000, first.LatitudeDeg[first.Count - 1], first.LongitudeDeg[first.Count - 1]);
+        for (var i = 0; i < second.Count; i++)
+        {
+            second.SpeedMps[i] = Math.Max(second.SpeedMps[i], 2f);
+        }
+
+        var last = second.TimestampUnixMs[second.Count - 1];
+        var third = TestTracks.Straight(last + 7_200_000, 400, 20f, lat: second.LatitudeDeg[second.Count - 1], lon: second.LongitudeDeg[second.Count - 1]);
+        return TestTracks.Concat(first, parked, second, third);
+    }
+
+    private static (List<TripFeatures> Trips, DriverFeaturePipeline Pipeline) Run(IEnumerable<SampleBuffer> chunks)
+    {
+        var pipeline = new DriverFeaturePipeline(TestTracks.Berlin);
+        var trips = new List<TripFeatures>();
+        foreach (var chunk in chunks)
+        {
+            trips.AddRange(pipeline.Push(chunk));
+        }
+
+        trips.AddRange(pipeline.Complete());
+        return (trips, pipeline);
+    }
+
+    [Fact]
+    public void A_day_of_driving_gives_three_trips_and_a_driver_aggregate_over_them()
+    {
+        var (trips, pipeline) = Run([Day(seed: 4)]);
+
+        Assert.True(trips.Count >= 3, $"{trips.Count} trips");
+        var last = trips[^1];
+        Assert.Equal(400, last.SampleCount);
+        Assert.Equal(399 * 20 / 1000.0, last.DistanceKm, 0.01);
+        Assert.Equal(last.DistanceKm, last[TelematicsFeatures.DistanceKm], 0.01);
+        Assert.Equal(trips.Count, pipeline.Aggregate.TripCount);
+        var totalKm = 0.0;
+        foreach (var trip in trips)
+        {
+            totalKm += trip.DistanceKm;
+            Assert.True(trip.EndUnixMs > trip.StartUnixMs);
+            Assert.Equal(TelematicsFeatures.Schema.Count, trip.Features.Length);
+        }
+
+        Assert.Equal(totalKm, pipeline.Aggregate.DistanceKm, 0.01 * totalKm);
+    }
+
+    [Property(MaxTest = 20)]
+    public Property Trips_and_aggregate_do_not_depend_on_how_the_stream_is_chunked(PositiveInt seed, int[] sizes)
+    {
+        var (whole, wholePipeline) = Run([Day(seed.Get)]);
+        var (chunked, chunkedPipeline) = Run(TestTracks.Chunk(Day(seed.Get), sizes));
+
+        var same = whole.Count == chunked.Count;
+        for (var i = 0; same && i < whole.Count; i++)
+        {
+            same = whole[i].StartUnixMs == chunked[i].StartUnixMs && whole[i].SampleCount == chunked[i].SampleCount &&
+                   whole[i].Features.Span.SequenceEqual(chunked[i].Features.Span);
+        }
+
+        var a = new float[TelematicsFeatures.Schema.Count];
+        var b = new float[TelematicsFeatures.Schema.Count];
+        wholePipeline.Aggregate.WriteFeatures(a);
+        chunkedPipeline.Aggregate.WriteFeatures(b);
+        return (same && a.AsSpan().SequenceEqual(b)).ToProperty();
+    }
+
+    [Fact]
+    public void Records_dropped_inside_a_trip_count_in_its_dropped_share()
+    {
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc, 900, 15f);
+        var withDuplicates = new SampleBuffer();
+        for (var i = 0; i < drive.Count; i++)
+        {
+            withDuplicates.Add(drive[i]);
+            if (i % 9 == 5)
+            {
+                withDuplicates.Add(drive[i] with { LatitudeDeg = drive[i].LatitudeDeg + 0.0001 });
+            }
+        }
+
+        var (trips, pipeline) = Run([withDuplicates]);
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(100, trip.DroppedRecordCount);
+        Assert.Equal(100.0 / 1000.0, trip[TelematicsFeatures.DroppedRecordShare], 1e-6);
+        Assert.Equal(100, pipeline.Cleaning.DuplicateCount);
+    }
+
+    [Fact]
+    public void Missing_speed_is_derived_so_a_positions_only_stream_still_makes_trips()
+    {
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc, 600, 15f);
+        var positionsOnly = new SampleBuffer();
+        for (var i = 0; i < drive.Count; i++)
+        {
+            positionsOnly.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
+        }
+
+        var (trips, _) = Run([positionsOnly]);
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(54.0, trip[TelematicsFeatures.MeanSpeedKmh], 0.1);
+    }
+
+    [Fact]
+    public async Task RunAsync_stops_when_cancelled()
+    {
+        using var cancellation = new CancellationTokenSource();
+
+        async IAsyncEnumerable<SampleBuffer> Chunks([EnumeratorCancellation] CancellationToken token = default)
+        {
+            yield return TestTracks.Straight(TestTracks.MondayMorningUtc, 100, 15f);
+            await cancellation.CancelAsync();
+            await Task.Yield();
+            yield return TestTracks.Straight(TestTracks.MondayMorningUtc + 100_000, 100, 15f);
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DriverFeaturePipeline.RunAsync(Chunks(), TestTracks.Berlin, cancellationToken: cancellation.Token));
+    }
+
+    [Fact]
+    public async Task RunAsync_returns_trips_aggregate_and_cleaning_totals()
+    {
+        static async IAsyncEnumerable<SampleBuffer> Chunks()
+        {
+            foreach (var chunk in TestTracks.Chunk(Day(seed: 9), [250]))
+            {
+                await Task.Yield();
+                yield return chunk;
+            }
+        }
+
+        var result = await DriverFeaturePipeline.RunAsync(Chunks(), TestTracks.Berlin);
+
+        Assert.Equal(result.Trips.Count, result.Aggregate.TripCount);
+        Assert.Equal(2800, result.Cleaning.InputCount);
+    }
+}

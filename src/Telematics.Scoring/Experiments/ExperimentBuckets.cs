@@ -62,8 +62,9 @@ public static class ExperimentBuckets
         // UTF-8 never needs more than 3 bytes per UTF-16 code unit.
         var maxBytes = text.Length * 3;
         byte[]? rented = null;
+        // Sized to the id, not to the limit: stackalloc zeroes what it reserves, and that is per call.
         var buffer = maxBytes <= StackLimitBytes
-            ? stackalloc byte[StackLimitBytes]
+            ? stackalloc byte[maxBytes]
             : (rented = ArrayPool<byte>.Shared.Rent(maxBytes));
         try
         {

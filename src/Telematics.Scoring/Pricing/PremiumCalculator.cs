@@ -1,0 +1,176 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+
+namespace Telematics.Scoring.Pricing;
+
+/// <summary>Prices an annual premium from a plan, a risk score, annualised distance, region and feature values.</summary>
+/// <remarks>
+/// <para>
+/// Order of steps: base rate of the region (or the default) × risk multiplier × mileage factor; then each
+/// applicable discount, a percentage of that pre-discount premium capped at its amount; then, if the
+/// discounts exceed the plan's total cap, an add-back down to the cap; then rounding to the plan's decimal
+/// places; then the floor or the ceiling. Arithmetic is exact <see cref="decimal"/> throughout, so the steps
+/// replay to the premium exactly.
+/// </para>
+/// <para>
+/// With a non-decreasing risk multiplier and non-decreasing mileage factors the premium never falls as the
+/// score or the distance rises (discount percentages sum to at most 100 %, and rounding, floor and
+/// ceiling are monotone). All members are pure and thread-safe.
+/// </para>
+/// </remarks>
+public static class PremiumCalculator
+{
+    /// <summary>Prices a premium with feature values given by name.</summary>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="score">Risk score, 0–100 (higher is riskier).</param>
+    /// <param name="annualKm">Annualised distance, km, finite and ≥ 0.</param>
+    /// <param name="region">Region code for the base rate, or <see langword="null"/> for the plan's default.</param>
+    /// <param name="features">Feature values by name for discount conditions; a missing or NaN value does not earn its discount.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="score"/> is outside 0–100 or NaN, or <paramref name="annualKm"/> is negative or not finite.</exception>
+    public static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, IReadOnlyDictionary<string, double>? features)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var values = new double[plan.Discounts.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = features is not null && features.TryGetValue(plan.Discounts[i].Feature, out var value) ? value : double.NaN;
+        }
+
+        return Calculate(plan, score, annualKm, region, values);
+    }
+
+    /// <summary>Prices a premium with feature values given as a vector of <paramref name="schema"/>.</summary>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="score">Risk score, 0–100 (higher is riskier).</param>
+    /// <param name="annualKm">Annualised distance, km, finite and ≥ 0.</param>
+    /// <param name="region">Region code for the base rate, or <see langword="null"/> for the plan's default.</param>
+    /// <param name="schema">Schema of <paramref name="features"/>.</param>
+    /// <param name="features">Feature vector in schema order; a feature the schema lacks, or NaN, does not earn its discount.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The score or distance is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
+    public static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(schema);
+        if (features.Length != schema.Count)
+        {
+            throw new ArgumentException($"The feature vector has {features.Length} values but schema {schema} has {schema.Count} features.", nameof(features));
+        }
+
+        var values = new double[plan.Discounts.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? features[index] : double.NaN;
+        }
+
+        return Calculate(plan, score, annualKm, region, values);
+    }
+
+    private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, double[] discountValues)
+    {
+        if (double.IsNaN(score) || score is < 0 or > 100)
+        {
+            throw new ArgumentOutOfRangeException(nameof(score), score, "A risk score must lie within 0–100.");
+        }
+
+        if (!double.IsFinite(annualKm) || annualKm < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(annualKm), annualKm, "Annualised distance must be finite and ≥ 0 km.");
+        }
+
+        var steps = new List<PremiumStep>(8 + discountValues.Length);
+        var total = plan.BaseRateFor(region, out var matched);
+        steps.Add(new PremiumStep("base_rate", PremiumStepKind.Base, total, total,
+            matched ? $"base rate of region {region}" : "default base rate"));
+
+        var riskFactor = plan.RiskMultiplier.FactorAt(score);
+        total *= riskFactor;
+        steps.Add(new PremiumStep("risk_multiplier", PremiumStepKind.Multiply, riskFactor, total,
+            Invariant($"score {score:0.##} → factor {riskFactor} ({plan.RiskMultiplier.Describe()})")));
+
+        if (plan.MileageBands.Count > 0)
+        {
+            var mileageFactor = plan.MileageFactorFor(annualKm);
+            total *= mileageFactor;
+            steps.Add(new PremiumStep("mileage", PremiumStepKind.Multiply, mileageFactor, total,
+                Invariant($"{annualKm:0} km a year → factor {mileageFactor}")));
+        }
+
+        var beforeDiscounts = total;
+        var discountSum = 0m;
+        for (var i = 0; i < discountValues.Length; i++)
+        {
+            var rule = plan.Discounts[i];
+            if (!rule.AppliesTo(discountValues[i]))
+            {
+                continue;
+            }
+
+            var amount = beforeDiscounts * rule.Percent / 100m;
+            var capped = rule.CapAmount is { } cap && amount > cap;
+            if (capped)
+            {
+                amount = rule.CapAmount!.Value;
+            }
+
+            discountSum += amount;
+            total -= amount;
+            steps.Add(new PremiumStep($"discount:{rule.Name}", PremiumStepKind.Add, -amount, total,
+                Invariant($"{rule.Feature} = {discountValues[i]:0.####} {Symbol(rule.Comparison)} {rule.Threshold} → {rule.Percent} %{(capped ? $", capped at {rule.CapAmount}" : "")}")));
+        }
+
+        if (plan.TotalDiscountCapPercent is { } capPercent && discountSum > beforeDiscounts * capPercent / 100m)
+        {
+            var addBack = discountSum - (beforeDiscounts * capPercent / 100m);
+            total += addBack;
+            steps.Add(new PremiumStep("discount_cap", PremiumStepKind.Add, addBack, total,
+                Invariant($"total discount limited to {capPercent} % of {beforeDiscounts:0.##}")));
+        }
+
+        var rounding = DescribeRounding(plan);
+        var rounded = decimal.Round(total, plan.Decimals, ToMidpointRounding(plan.RoundingMode));
+        steps.Add(new PremiumStep("rounding", PremiumStepKind.Add, rounded - total, rounded, rounding));
+        total = rounded;
+
+        if (plan.Floor is { } floor && total < floor)
+        {
+            steps.Add(new PremiumStep("floor", PremiumStepKind.Add, floor - total, floor, Invariant($"raised to the floor {floor}")));
+            total = floor;
+        }
+        else if (plan.Ceiling is { } ceiling && total > ceiling)
+        {
+            steps.Add(new PremiumStep("ceiling", PremiumStepKind.Add, ceiling - total, ceiling, Invariant($"lowered to the ceiling {ceiling}")));
+            total = ceiling;
+        }
+
+        return new PremiumQuote(plan.Name, plan.Currency, total, steps, rounding);
+    }
+
+    private static string DescribeRounding(PricingPlan plan) => plan.RoundingMode switch
+    {
+        PremiumRoundingMode.HalfEven => Invariant($"{plan.Decimals} decimal places, half-even"),
+        PremiumRoundingMode.HalfUp => Invariant($"{plan.Decimals} decimal places, half-up"),
+        PremiumRoundingMode.Up => Invariant($"{plan.Decimals} decimal places, up"),
+        _ => Invariant($"{plan.Decimals} decimal places, down"),
+    };
+
+    private static MidpointRounding ToMidpointRounding(PremiumRoundingMode mode) => mode switch
+    {
+        PremiumRoundingMode.HalfEven => MidpointRounding.ToEven,
+        PremiumRoundingMode.HalfUp => MidpointRounding.AwayFromZero,
+        PremiumRoundingMode.Up => MidpointRounding.ToPositiveInfinity,
+        _ => MidpointRounding.ToNegativeInfinity,
+    };
+
+    private static string Symbol(DiscountComparison comparison) => comparison switch
+    {
+        DiscountComparison.LessThan => "<",
+        DiscountComparison.LessThanOrEqual => "≤",
+        DiscountComparison.GreaterThan => ">",
+        _ => "≥",
+    };
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -4,7 +4,7 @@
 # PublicApiAnalyzers fails the build (RS0016/RS0017) when the public surface differs from the PublicAPI
 # files. After a deliberate API change, run this script: it builds, adds every symbol reported as new,
 # removes every symbol reported as gone, and builds again to show the result. Review the diff of the
-# PublicAPI files like any other change.
+# PublicAPI files like any other change. Duplicates (left by union merges of parallel branches) are removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,7 @@ for project in src/*/*.csproj; do
   dir=$(dirname "$project")
   unshipped="$dir/PublicAPI.Unshipped.txt"
   [ -f "$unshipped" ] || printf '#nullable enable\n' >"$unshipped"
-  dotnet build "$project" -nologo -clp:NoSummary -p:TreatWarningsAsErrors=false >"$log" 2>&1 || true
+  dotnet build "$project" --no-incremental -nologo -clp:NoSummary -p:TreatWarningsAsErrors=false >"$log" 2>&1 || true
 
   # RS0016: a public symbol the files do not list yet.
   sed -n "s/.*RS0016: Symbol '\(.*\)' is not part of the declared public API.*\[\(.*\)\]$/\2|\1/p" "$log" |

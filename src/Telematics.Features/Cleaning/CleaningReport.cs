@@ -2,6 +2,7 @@ namespace Telematics.Features.Cleaning;
 
 /// <summary>Counts of what <see cref="SampleCleaner"/> kept and dropped, per reason.</summary>
 /// <param name="InputCount">Samples given to the cleaner.</param>
+/// <param name="InvalidPositionCount">Samples dropped because the latitude or longitude was missing (NaN) or out of range.</param>
 /// <param name="DuplicateCount">Samples dropped because an earlier sample had the same timestamp.</param>
 /// <param name="OutOfOrderCount">Samples that arrived out of order (reordered, or dropped when too late or when <see cref="OutOfOrderHandling.Drop"/>).</param>
 /// <param name="OutOfOrderDroppedCount">Out-of-order samples that were dropped rather than reordered.</param>
@@ -9,6 +10,7 @@ namespace Telematics.Features.Cleaning;
 /// <param name="PositionJumpCount">Samples dropped because reaching them implied an impossible speed.</param>
 public readonly record struct CleaningReport(
     long InputCount,
+    long InvalidPositionCount,
     long DuplicateCount,
     long OutOfOrderCount,
     long OutOfOrderDroppedCount,
@@ -16,7 +18,7 @@ public readonly record struct CleaningReport(
     long PositionJumpCount)
 {
     /// <summary>Samples dropped for any reason.</summary>
-    public long DroppedCount => DuplicateCount + OutOfOrderDroppedCount + LowAccuracyCount + PositionJumpCount;
+    public long DroppedCount => InvalidPositionCount + DuplicateCount + OutOfOrderDroppedCount + LowAccuracyCount + PositionJumpCount;
 
     /// <summary>Samples kept.</summary>
     public long KeptCount => InputCount - DroppedCount;
@@ -29,6 +31,7 @@ public readonly record struct CleaningReport(
     /// <param name="right">Second report.</param>
     public static CleaningReport operator +(CleaningReport left, CleaningReport right) => new(
         left.InputCount + right.InputCount,
+        left.InvalidPositionCount + right.InvalidPositionCount,
         left.DuplicateCount + right.DuplicateCount,
         left.OutOfOrderCount + right.OutOfOrderCount,
         left.OutOfOrderDroppedCount + right.OutOfOrderDroppedCount,

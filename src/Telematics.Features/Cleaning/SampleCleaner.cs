@@ -5,8 +5,8 @@ using Telematics.Features.Samples;
 namespace Telematics.Features.Cleaning;
 
 /// <summary>
-/// Cleans chunks of one driver's samples in place: orders them by time, drops duplicate timestamps, fixes
-/// with poor GPS accuracy and position jumps that imply an impossible speed.
+/// Cleans chunks of one driver's samples in place: orders them by time, drops samples without a valid
+/// position, duplicate timestamps, fixes with poor GPS accuracy and position jumps that imply an impossible speed.
 /// </summary>
 /// <remarks>
 /// Chunks are cleaned in arrival order and the cleaner remembers the last kept sample, so duplicates, late
@@ -53,7 +53,7 @@ public sealed class SampleCleaner
             }
         }
 
-        long duplicates = 0, lateDropped = 0, lowAccuracy = 0, jumps = 0;
+        long invalid = 0, duplicates = 0, lateDropped = 0, lowAccuracy = 0, jumps = 0;
         var ts = chunk.TimestampUnixMs;
         var lat = chunk.LatitudeDeg;
         var lon = chunk.LongitudeDeg;
@@ -65,6 +65,15 @@ public sealed class SampleCleaner
         for (var read = 0; read < n; read++)
         {
             var t = ts[read];
+            var latitude = lat[read];
+            var longitude = lon[read];
+            if (!(latitude >= -90.0 && latitude <= 90.0 && longitude >= -180.0 && longitude <= 180.0))
+            {
+                invalid++;
+                droppedTimestampsUnixMs?.Add(t);
+                continue;
+            }
+
             if (_hasLast && t < _lastT)
             {
                 lateDropped++;
@@ -111,7 +120,7 @@ public sealed class SampleCleaner
             outOfOrder = lateDropped;
         }
 
-        var report = new CleaningReport(n, duplicates, outOfOrder, lateDropped, lowAccuracy, jumps);
+        var report = new CleaningReport(n, invalid, duplicates, outOfOrder, lateDropped, lowAccuracy, jumps);
         Total += report;
         return report;
     }

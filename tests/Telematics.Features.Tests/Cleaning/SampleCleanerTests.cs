@@ -99,6 +99,22 @@ public sealed class SampleCleanerTests
     }
 
     [Fact]
+    public void Samples_without_a_valid_position_are_dropped()
+    {
+        var chunk = new SampleBuffer();
+        chunk.Add(new TelematicsSample(1000, 52.5, 13.4) { GpsAccuracyM = 5 });
+        chunk.Add(new TelematicsSample(2000, double.NaN, 13.4) { GpsAccuracyM = 5 });
+        chunk.Add(new TelematicsSample(3000, 52.5, 200.0) { GpsAccuracyM = 5 });
+        chunk.Add(new TelematicsSample(4000, 52.5, 13.4001) { GpsAccuracyM = 5 });
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 4000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(2, report.InvalidPositionCount);
+        Assert.Equal(2, report.DroppedCount);
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_with_the_option_named()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SampleCleaner(new SampleCleaningOptions { MaxGpsAccuracyM = 0 }));

@@ -65,6 +65,7 @@ internal sealed class CompiledCsvMapping
         if (mapping.RoadClass is { } road)
         {
             _columns[(int)CsvField.RoadClass] = road.Column;
+            RoadClassesByNameOrNumber = road.Values is not { Count: > 0 };
             RoadClasses = road.Values is { Count: > 0 } values
                 ? new Utf8TokenSet<RoadClass>(values, ignoreCase: false)
                 : new Utf8TokenSet<RoadClass>(Enum.GetValues<RoadClass>().Select(c => KeyValuePair.Create(c.ToString(), c))
@@ -94,6 +95,9 @@ internal sealed class CompiledCsvMapping
     public DateTimePattern? TimePattern { get; }
 
     public Utf8TokenSet<RoadClass>? RoadClasses { get; }
+
+    /// <summary>True when the road class column holds class names or numbers rather than a source's own classes.</summary>
+    public bool RoadClassesByNameOrNumber { get; }
 
     public Utf8TokenSet<bool>? PhoneHandheld { get; }
 

@@ -328,7 +328,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
             TimestampFormat.UnixMilliseconds => Utf8Numbers.TryParseInt64(text, out unixMs),
             TimestampFormat.UnixSeconds => TryUnixSeconds(text, out unixMs),
             TimestampFormat.Iso8601 => Iso8601.TryParse(text, _mapping.Zone, out unixMs),
-            _ => IsInteger(text) ? Utf8Numbers.TryParseInt64(text, out unixMs) : Iso8601.TryParse(text, _mapping.Zone, out unixMs),
+            _ => Utf8Numbers.TryParseDigits(text, out unixMs)
+                || (IsInteger(text) ? Utf8Numbers.TryParseInt64(text, out unixMs) : Iso8601.TryParse(text, _mapping.Zone, out unixMs)),
         };
         return ok || error.Set(NameOf(CsvField.Timestamp), $"the timestamp is not a valid {Describe(_mapping.TimestampFormat)}");
     }
@@ -432,6 +433,12 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         }
 
         var text = Value(line, CsvField.RoadClass);
+        if (_mapping.RoadClassesByNameOrNumber && text.Length == 1 && (uint)(text[0] - '0') <= (uint)RoadClass.Service)
+        {
+            value = (RoadClass)(text[0] - '0');
+            return true;
+        }
+
         return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value)
             || error.Set(NameOf(CsvField.RoadClass), "not a road class the mapping knows");
     }
@@ -457,6 +464,6 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         }
 
         var text = Value(line, CsvField.EventId);
-        return IsMissing(text) || Utf8Numbers.TryParseInt64(text, out value) || error.Set(NameOf(CsvField.EventId), "not an integer");
+        return IsMissing(text) || Utf8Numbers.TryParseDigits(text, out value) || Utf8Numbers.TryParseInt64(text, out value) || error.Set(NameOf(CsvField.EventId), "not an integer");
     }
 }

@@ -10,8 +10,23 @@ internal static class Utf8Numbers
 
     private const NumberStyles Floating = NumberStyles.Float;
 
+    // Exact powers of ten: every one up to 1e22 is representable in a double, up to 1e10 in a float.
+    private static ReadOnlySpan<double> DoublePowers => [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    private static ReadOnlySpan<float> SinglePowers => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+
     public static bool TryParseDouble(ReadOnlySpan<byte> text, bool decimalComma, out double value)
     {
+        // Clinger's fast path: an integer significand below 2^53 divided by an exact power of ten is one correctly
+        // rounded IEEE operation, so the result equals the full parser's. Everything else goes to the full parser.
+        if (TrySplitDecimal(text, decimalComma ? (byte)',' : (byte)'.', out var significand, out var fractionDigits, out var negative)
+            && significand < (1UL << 53) && fractionDigits <= 22)
+        {
+            value = significand / DoublePowers[fractionDigits];
+            value = negative ? -value : value;
+            return true;
+        }
+
         if (!decimalComma)
         {
             return double.TryParse(text, Floating, CultureInfo.InvariantCulture, out value);
@@ -32,6 +47,15 @@ internal static class Utf8Numbers
 
     public static bool TryParseSingle(ReadOnlySpan<byte> text, bool decimalComma, out float value)
     {
+        // Clinger's fast path in single precision: significand below 2^24, power of ten up to 1e10.
+        if (TrySplitDecimal(text, decimalComma ? (byte)',' : (byte)'.', out var significand, out var fractionDigits, out var negative)
+            && significand < (1UL << 24) && fractionDigits <= 10)
+        {
+            value = significand / SinglePowers[fractionDigits];
+            value = negative ? -value : value;
+            return true;
+        }
+
         if (!decimalComma)
         {
             return float.TryParse(text, Floating, CultureInfo.InvariantCulture, out value);
@@ -48,6 +72,66 @@ internal static class Utf8Numbers
         copy = copy[..text.Length];
         copy.Replace((byte)',', (byte)'.');
         return float.TryParse(copy, Floating, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// Splits <c>[-]digits[sep digits]</c> (at most 19 digits, nothing else) into an integer significand and the number
+    /// of fraction digits; false for any other shape (exponent, sign '+', spaces, NaN), which the full parser handles.
+    /// </summary>
+    private static bool TrySplitDecimal(ReadOnlySpan<byte> text, byte separator, out ulong significand, out int fractionDigits, out bool negative)
+    {
+        significand = 0;
+        fractionDigits = 0;
+        negative = text.Length > 0 && text[0] == (byte)'-';
+        var i = negative ? 1 : 0;
+        var digits = 0;
+        var seenSeparator = false;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            var digit = (uint)(c - '0');
+            if (digit <= 9)
+            {
+                significand = (significand * 10) + digit;
+                digits++;
+                fractionDigits += seenSeparator ? 1 : 0;
+            }
+            else if (c == separator && !seenSeparator)
+            {
+                seenSeparator = true;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        // Digits on both sides are not required ("5." and ".5" are numbers), but at least one digit is; 19 digits fit a ulong.
+        return digits is > 0 and <= 19;
+    }
+
+    /// <summary>Fast path for the common case: 1 to 18 ASCII digits, nothing else (cannot overflow a long).</summary>
+    public static bool TryParseDigits(ReadOnlySpan<byte> text, out long value)
+    {
+        value = 0;
+        if (text.Length is 0 or > 18)
+        {
+            return false;
+        }
+
+        foreach (var c in text)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
     }
 
     public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value) =>

@@ -182,6 +182,12 @@ internal static class TestOnnxModels
             .Node("Div", "", ["zero", "x0"], ["variable"])
             .Build();
 
+    /// <summary>A regressor over the three features that always returns <paramref name="value"/>; output <c>variable</c> [N, 1].</summary>
+    public static byte[] Constant(float value) =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .Node("LinearRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a => a.Floats("coefficients", 0, 0, 0).Floats("intercepts", value))
+            .Build();
+
     private static void TreeStructure(OnnxBuilder.Attributes a) =>
         a.Ints("nodes_treeids", 0, 0, 0, 0, 0, 1, 1, 1)
             .Ints("nodes_nodeids", 0, 1, 2, 3, 4, 0, 1, 2)

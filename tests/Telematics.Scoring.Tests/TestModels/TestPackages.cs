@@ -36,6 +36,17 @@ internal sealed class TestPackages : IDisposable
         ["metrics"] = new JsonObject { ["auc"] = 0.5 },
     };
 
+    /// <summary>A score-output package of <see cref="TestOnnxModels.Constant"/> whose raw output is its version number.</summary>
+    public string WriteConstantVersion(string name, int version)
+    {
+        var manifest = TreeClassifierManifest(name, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        manifest["output"] = new JsonObject { ["name"] = "variable", ["kind"] = "score" };
+        manifest["calibration"] = new JsonObject { ["kind"] = "linear", ["scale"] = 10, ["offset"] = 0 };
+        return WriteFolder(Path.Combine("models", name, version.ToString(System.Globalization.CultureInfo.InvariantCulture)), manifest, TestOnnxModels.Constant(version));
+    }
+
+    public string ModelsRoot => Path.Combine(Root, "models");
+
     /// <summary>Writes a package folder; the manifest's sha256 is computed unless <paramref name="sha256"/> is given.</summary>
     public string WriteFolder(string relativeDir, JsonObject manifest, byte[] modelFile, string? sha256 = null)
     {

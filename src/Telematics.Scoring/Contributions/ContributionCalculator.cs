@@ -15,13 +15,13 @@ internal static class ContributionCalculator
     /// <summary>Exact contributions of an additive model; returns the score of <paramref name="row"/>.</summary>
     public static double Additive(
         IAdditiveRiskModel model, ScoreCalibration calibration, ReadOnlySpan<float> row, ReadOnlySpan<float> referenceRow,
-        double referenceScore, FactorContribution[] destination, out double raw)
+        double referenceRaw, double referenceScore, FactorContribution[] destination, out double raw)
     {
         var width = row.Length;
         Span<double> terms = width <= 128 ? stackalloc double[width] : new double[width];
         raw = model.ComputeTerms(row, terms);
         var score = calibration.ToScore(raw);
-        var delta = raw - model.ReferenceRaw;
+        var delta = raw - referenceRaw;
         double ratio;
         if (Math.Abs(delta) > 1e-9)
         {
@@ -31,7 +31,7 @@ internal static class ContributionCalculator
         {
             // At the reference the ratio tends to the calibration's slope there.
             const double h = 1e-6;
-            ratio = (calibration.ToScore(model.ReferenceRaw + h) - calibration.ToScore(model.ReferenceRaw - h)) / (2 * h);
+            ratio = (calibration.ToScore(referenceRaw + h) - calibration.ToScore(referenceRaw - h)) / (2 * h);
         }
 
         var names = model.Binding.FeatureNames;

@@ -8,7 +8,4 @@ internal interface IAdditiveRiskModel : IRiskModel
 {
     /// <summary>Writes each input's term for one row (model input order) and returns the raw output.</summary>
     double ComputeTerms(ReadOnlySpan<float> row, Span<double> terms);
-
-    /// <summary>The raw output at the reference row.</summary>
-    double ReferenceRaw { get; }
 }

@@ -100,14 +100,21 @@ public sealed class ModelPackage : IDisposable
 
     private static double ScoreReference(IRiskModel model, float[] referenceRow, string name, string version)
     {
-        Span<float> raw = stackalloc float[1];
-        model.Score(referenceRow, raw);
-        if (!float.IsFinite(raw[0]))
+        Span<float> output = stackalloc float[1];
+        model.Score(referenceRow, output);
+        double raw = output[0];
+        if (model is IAdditiveRiskModel additive)
         {
-            throw new ModelPackageException($"Model {name}@{version} returned {raw[0]} for its reference row; a smoke score must be finite.");
+            // Additive models report their raw output in double precision; contributions are computed against it.
+            raw = additive.ComputeTerms(referenceRow, new double[referenceRow.Length]);
         }
 
-        return raw[0];
+        if (!double.IsFinite(raw))
+        {
+            throw new ModelPackageException($"Model {name}@{version} returned {raw} for its reference row; a smoke score must be finite.");
+        }
+
+        return raw;
     }
 
     /// <summary>Builds the reference row in model input order from the manifest's values, falling back to the built-in rules' references.</summary>

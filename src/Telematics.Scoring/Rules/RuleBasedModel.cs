@@ -56,7 +56,8 @@ public sealed class RuleBasedModel : IAdditiveRiskModel
             names[i] = rule.Feature;
             _rules[i] = rule;
             _weights[i] = rule.Weight;
-            _references[i] = rule.Reference;
+            // Stored at float precision so that the float reference row gives terms of exactly zero.
+            _references[i] = (float)rule.Reference;
             _caps[i] = rule.Cap;
         }
 
@@ -78,8 +79,6 @@ public sealed class RuleBasedModel : IAdditiveRiskModel
 
     /// <summary>The rules in model input order.</summary>
     public IReadOnlyList<RuleWeight> Rules => _rules;
-
-    double IAdditiveRiskModel.ReferenceRaw => Intercept;
 
     /// <summary>The reference value of each input, in model input order: the row that scores the reference score.</summary>
     public void CopyReferenceRow(Span<float> destination)

@@ -29,6 +29,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly ScoringMetrics? _metrics;
     private readonly LoadedModel _builtIn;
+    private readonly LoadedModel? _pinned;
     private readonly Lock _reloadLock = new();
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer? _debounce;
@@ -77,6 +78,21 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
+    private ModelRegistry(ModelPackage package, TimeProvider? timeProvider)
+        : this(new ModelRegistryOptions { DefaultModel = package.Name, WatchForChanges = false }, null, null, timeProvider, null)
+    {
+        _pinned = new LoadedModel(package, _time.GetUtcNow(), package.Sha256);
+    }
+
+    /// <summary>Creates a registry that serves one already loaded package (as the default model) besides the built-in one; for tools and tests.</summary>
+    /// <param name="package">The package; the registry owns it from now on and disposes it.</param>
+    /// <param name="timeProvider">Clock for the load time; default <see cref="TimeProvider.System"/>.</param>
+    public static ModelRegistry ForPackage(ModelPackage package, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new ModelRegistry(package, timeProvider);
+    }
+
     /// <summary>The generation of the serving snapshot; each reload adds one.</summary>
     public long Generation => Volatile.Read(ref _snapshot).Generation;
 
@@ -87,6 +103,11 @@ public sealed class ModelRegistry : IDisposable
         {
             var snapshot = Volatile.Read(ref _snapshot);
             var list = new List<ModelInfo> { Describe(_builtIn, []) };
+            if (_pinned is not null)
+            {
+                list.Add(Describe(_pinned, []));
+            }
+
             foreach (var (name, entry) in snapshot.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 foreach (var model in entry.Versions.Values)
@@ -115,6 +136,21 @@ public sealed class ModelRegistry : IDisposable
             {
                 lease = new ModelLease(_builtIn);
                 return true;
+            }
+
+            lease = default;
+            return false;
+        }
+
+        if (_pinned is not null && name == _pinned.Package.Name)
+        {
+            if (versionOrAlias is null || versionOrAlias == _pinned.Package.Version)
+            {
+                if (_pinned.TryAddReference())
+                {
+                    lease = new ModelLease(_pinned);
+                    return true;
+                }
             }
 
             lease = default;
@@ -259,6 +295,7 @@ public sealed class ModelRegistry : IDisposable
             }
 
             _builtIn.Release();
+            _pinned?.Release();
         }
     }
 

@@ -192,6 +192,41 @@ public sealed class ModelPackageLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Per_feature_pipeline_package_with_quantile_calibration_scores_through_its_knots()
+    {
+        var manifest = TestPackages.TreeClassifierManifest("per-feature");
+        manifest["inputs"] = new JsonObject
+        {
+            ["layout"] = "per_feature",
+            ["features"] = new JsonArray([.. TestOnnxModels.Features.Select(f => JsonValue.Create(f))]),
+        };
+        manifest["output"] = new JsonObject { ["name"] = "variable", ["kind"] = "frequency" };
+        manifest["calibration"] = new JsonObject { ["kind"] = "piecewise_linear", ["knots"] = new JsonArray(new JsonArray(0, 0), new JsonArray(100, 50), new JsonArray(200, 100)) };
+        var dir = _packages.WriteFolder("pf", manifest, TestOnnxModels.PerFeatureLinear());
+
+        using var package = ModelPackageLoader.Load(dir);
+
+        // 1 + x0 + 10·x1 + 100·x2 at (3, 1, 0.5) = 64, which is 32 on the 0→0, 100→50 segment.
+        var raw = new float[1];
+        package.Model.Score([3f, 1f, 0.5f], raw);
+        Assert.Equal(ModelOutputKind.Frequency, package.OutputKind);
+        Assert.Equal(32, package.Calibration.ToScore(raw[0]), 4);
+    }
+
+    [Fact]
+    public void Frequency_output_without_a_calibration_is_refused()
+    {
+        var manifest = TestPackages.TreeClassifierManifest();
+        manifest["output"] = new JsonObject { ["name"] = "variable", ["kind"] = "frequency" };
+        manifest.Remove("calibration");
+        var dir = _packages.WriteFolder("freq", manifest, TestOnnxModels.TreeRegressor());
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(dir));
+
+        Assert.Contains("needs a 'calibration'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Mlnet_package_is_refused_as_unsupported()
     {
         var manifest = TestPackages.TreeClassifierManifest();

@@ -9,5 +9,7 @@ internal static class CliCommands
     {
         yield return ExitCodes.CreateCommand();
         yield return Pricing.PriceCommand.Create();
+        yield return Models.ModelsCommand.Create();
+        yield return Score.ScoreCommand.Create();
     }
 }

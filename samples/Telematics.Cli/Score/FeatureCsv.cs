@@ -1,0 +1,90 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Batch;
+
+namespace Telematics.Cli.Score;
+
+/// <summary>
+/// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
+/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN).
+/// </summary>
+internal static class FeatureCsv
+{
+    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings)
+    {
+        using var reader = new StreamReader(path);
+        var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
+        var columns = header.Split(',');
+        if (columns[0].Trim() != "driver_id")
+        {
+            throw new InvalidDataException($"{path} line 1: the first column must be 'driver_id', not '{columns[0]}'.");
+        }
+
+        var map = new int[columns.Length];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var c = 1; c < columns.Length; c++)
+        {
+            var name = columns[c].Trim();
+            if (!seen.Add(name))
+            {
+                throw new InvalidDataException($"{path} line 1: column '{name}' appears twice.");
+            }
+
+            if (schema.TryGetIndex(name, out var index))
+            {
+                map[c] = index;
+            }
+            else
+            {
+                map[c] = -1;
+                warnings.WriteLine($"warning: {path}: column '{name}' is not a feature of {schema} and is ignored.");
+            }
+        }
+
+        foreach (var feature in schema.Features)
+        {
+            if (!seen.Contains(feature.Name))
+            {
+                warnings.WriteLine($"warning: {path}: no column '{feature.Name}'; it is scored as missing.");
+            }
+        }
+
+        var drivers = new List<DriverFeatures>();
+        var lineNumber = 1;
+        while (reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var cells = line.Split(',');
+            if (cells.Length != columns.Length)
+            {
+                throw new InvalidDataException($"{path} line {lineNumber}: {cells.Length} cells, the header has {columns.Length}.");
+            }
+
+            var vector = new float[schema.Count];
+            vector.AsSpan().Fill(float.NaN);
+            for (var c = 1; c < cells.Length; c++)
+            {
+                if (map[c] < 0 || cells[c].Length == 0)
+                {
+                    continue;
+                }
+
+                if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}, column '{columns[c]}': '{cells[c]}' is not a number.");
+                }
+
+                vector[map[c]] = value;
+            }
+
+            drivers.Add(new DriverFeatures(cells[0], vector));
+        }
+
+        return drivers;
+    }
+}

@@ -1,0 +1,236 @@
+using System.Buffers;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telematics.Scoring.Contributions;
+using Telematics.Scoring.Diagnostics;
+using Telematics.Scoring.Models;
+using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Results;
+using Telematics.Scoring.Service;
+
+namespace Telematics.Scoring.Batch;
+
+/// <summary>
+/// Scores many drivers in one call: chunked, chunks in parallel across cores, with progress and cancellation.
+/// One failing driver does not fail the batch: it is reported in <see cref="BatchScoreResult.Failures"/>.
+/// </summary>
+/// <remarks>
+/// Each chunk leases the model version once and scores all its drivers in one model call; if that call fails,
+/// the chunk's drivers are scored one by one so the failure is pinned on the driver that caused it.
+/// Thread-safe.
+/// </remarks>
+public sealed class BatchScorer
+{
+    private readonly RiskScorer _scorer;
+    private readonly ScoringMetrics? _metrics;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a batch scorer.</summary>
+    /// <param name="scorer">The single-driver scorer (and its registry).</param>
+    /// <param name="metrics">Receives scores, latency per chunk, failures and the score distribution.</param>
+    /// <param name="logger">Receives driver failures.</param>
+    public BatchScorer(RiskScorer scorer, ScoringMetrics? metrics = null, ILogger<BatchScorer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(scorer);
+        _scorer = scorer;
+        _metrics = metrics;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Scores <paramref name="drivers"/>.</summary>
+    /// <param name="drivers">The drivers, each with a schema-ordered feature vector.</param>
+    /// <param name="options">Model, chunking and parallelism; null for the defaults.</param>
+    /// <param name="progress">Receives a report after each chunk.</param>
+    /// <param name="cancellationToken">Stops the batch; chunks already running finish.</param>
+    /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
+    /// <exception cref="KeyNotFoundException">The requested model or version is not served.</exception>
+    public async Task<BatchScoreResult> ScoreAsync(IReadOnlyList<DriverFeatures> drivers, BatchScoreOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(drivers);
+        options ??= new BatchScoreOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
+
+        // Fail fast on an unknown model rather than once per chunk.
+        _scorer.Registry.Acquire(options.Model, options.ModelVersion).Dispose();
+
+        var scores = new RiskScore?[drivers.Count];
+        var errors = new string?[drivers.Count];
+        var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
+        var completed = 0;
+        var failed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, chunks, parallel, (chunk, ct) =>
+        {
+            var start = chunk * options.ChunkSize;
+            var count = Math.Min(options.ChunkSize, drivers.Count - start);
+            var chunkFailures = ScoreChunk(drivers, start, count, options, scores, errors);
+            var done = Interlocked.Add(ref completed, count);
+            var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
+            progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+
+        var failures = new List<BatchScoreFailure>();
+        for (var i = 0; i < errors.Length; i++)
+        {
+            if (errors[i] is { } message)
+            {
+                failures.Add(new BatchScoreFailure(i, drivers[i].DriverId, message));
+            }
+        }
+
+        return new BatchScoreResult(scores, failures, Summarise(scores, failures.Count));
+    }
+
+    private int ScoreChunk(IReadOnlyList<DriverFeatures> drivers, int start, int count, BatchScoreOptions options, RiskScore?[] scores, string?[] errors)
+    {
+        using var lease = _scorer.Registry.Acquire(options.Model, options.ModelVersion);
+        var package = lease.Package;
+        var started = Stopwatch.GetTimestamp();
+        int failures;
+        if (options.IncludeContributions)
+        {
+            failures = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                try
+                {
+                    scores[i] = _scorer.Score(package, drivers[i].DriverId, drivers[i].Features.Span, includeContributions: true, drivers[i].Experiment);
+                }
+                catch (Exception e) when (e is ModelScoringException or ModelBindingException or ArgumentException)
+                {
+                    errors[i] = e.Message;
+                    failures++;
+                }
+            }
+
+            return failures;
+        }
+
+        failures = ScoreChunkFast(package, drivers, start, count, scores, errors);
+        var scored = count - failures;
+        if (scored > 0)
+        {
+            _metrics?.RecordScores(package.Name, package.Version, null, scored, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+
+        if (failures > 0)
+        {
+            _metrics?.RecordFailures(package.Name, package.Version, null, failures);
+        }
+
+        return failures;
+    }
+
+    private int ScoreChunkFast(ModelPackage package, IReadOnlyList<DriverFeatures> drivers, int start, int count, RiskScore?[] scores, string?[] errors)
+    {
+        var model = package.Model;
+        var binding = model.Binding;
+        var width = binding.Count;
+        var rows = ArrayPool<float>.Shared.Rent(count * width);
+        var outputs = ArrayPool<float>.Shared.Rent(count);
+        var owners = ArrayPool<int>.Shared.Rent(count);
+        var failures = 0;
+        try
+        {
+            var valid = 0;
+            for (var i = start; i < start + count; i++)
+            {
+                var features = drivers[i].Features.Span;
+                if (features.Length != binding.Schema.Count)
+                {
+                    errors[i] = $"Driver '{drivers[i].DriverId}' has {features.Length} features; schema {binding.Schema} has {binding.Schema.Count}.";
+                    failures++;
+                    continue;
+                }
+
+                binding.Gather(features, rows.AsSpan(valid * width, width));
+                owners[valid++] = i;
+            }
+
+            try
+            {
+                model.Score(rows.AsSpan(0, valid * width), outputs.AsSpan(0, valid));
+            }
+            catch (ModelScoringException)
+            {
+                // Score one by one so that only the drivers that break the model fail.
+                for (var k = 0; k < valid; k++)
+                {
+                    try
+                    {
+                        model.Score(rows.AsSpan(k * width, width), outputs.AsSpan(k, 1));
+                    }
+                    catch (ModelScoringException e)
+                    {
+                        outputs[k] = float.NaN;
+                        errors[owners[k]] = e.Message;
+                    }
+                }
+            }
+
+            for (var k = 0; k < valid; k++)
+            {
+                var i = owners[k];
+                var raw = outputs[k];
+                if (!float.IsFinite(raw))
+                {
+                    errors[i] ??= $"Model {package} returned {raw} for driver '{drivers[i].DriverId}'.";
+                    Log.ScoreFailed(_logger, drivers[i].DriverId, package.Name, package.Version, new ModelScoringException(errors[i]!));
+                    failures++;
+                    continue;
+                }
+
+                var score = package.Calibration.ToScore(raw);
+                scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment);
+                _metrics?.RecordScoreValue(package.Name, package.Version, drivers[i].Experiment?.Variant, score);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rows);
+            ArrayPool<float>.Shared.Return(outputs);
+            ArrayPool<int>.Shared.Return(owners);
+        }
+
+        return failures;
+    }
+
+    private static BatchScoreSummary Summarise(RiskScore?[] scores, int failures)
+    {
+        var values = new List<double>(scores.Length);
+        var byCategory = Enum.GetValues<RiskCategory>().ToDictionary(c => c, _ => 0);
+        var byVersion = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var score in scores)
+        {
+            if (score is null)
+            {
+                continue;
+            }
+
+            values.Add(score.Score);
+            byCategory[score.Category]++;
+            var key = $"{score.ModelName}@{score.ModelVersion}";
+            byVersion[key] = byVersion.GetValueOrDefault(key) + 1;
+        }
+
+        values.Sort();
+        var mean = values.Count == 0 ? double.NaN : values.Average();
+        return new BatchScoreSummary(scores.Length, failures, mean, Percentile(values, 0.50), Percentile(values, 0.95), byCategory, byVersion);
+    }
+
+    private static double Percentile(List<double> sorted, double p)
+    {
+        if (sorted.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var position = p * (sorted.Count - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = Math.Min(lower + 1, sorted.Count - 1);
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+    }
+}

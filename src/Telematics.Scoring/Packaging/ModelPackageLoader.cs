@@ -1,0 +1,274 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Calibration;
+using Telematics.Scoring.Models;
+using Telematics.Scoring.Onnx;
+using Telematics.Scoring.Rules;
+
+namespace Telematics.Scoring.Packaging;
+
+/// <summary>
+/// Loads a model package — a folder or a .zip holding <c>manifest.json</c> and the model file — checks its SHA-256,
+/// binds it to the feature schema and smoke-scores its reference row.
+/// </summary>
+/// <remarks>Every failure is a <see cref="ModelPackageException"/> whose message names the package and the problem.</remarks>
+public static partial class ModelPackageLoader
+{
+    /// <summary>Loads the package at <paramref name="path"/>.</summary>
+    /// <param name="path">A package folder, or a .zip file with the same content at its root.</param>
+    /// <param name="schema">The feature schema this process provides; default <see cref="TelematicsFeatures.Schema"/>.</param>
+    /// <param name="maxBatchSize">Rows per ONNX Runtime call (see <see cref="OnnxModelSpec.MaxBatchSize"/>); default 1024.</param>
+    /// <exception cref="ModelPackageException">The package is missing, corrupt, has the wrong hash, does not match the schema, or scores a non-finite reference.</exception>
+    public static ModelPackage Load(string path, FeatureSchema? schema = null, int maxBatchSize = 1024)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        schema ??= TelematicsFeatures.Schema;
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            return Load(full, schema, maxBatchSize, file =>
+            {
+                var filePath = Path.Combine(full, file);
+                return File.Exists(filePath) ? File.ReadAllBytes(filePath) : null;
+            });
+        }
+
+        if (File.Exists(full) && full.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            ZipArchive archive;
+            try
+            {
+                archive = ZipFile.OpenRead(full);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ModelPackageException($"Package '{full}' is not a readable .zip: {e.Message}", e);
+            }
+
+            using (archive)
+            {
+                return Load(full, schema, maxBatchSize, file =>
+                {
+                    var entry = archive.GetEntry(file);
+                    if (entry is null)
+                    {
+                        return null;
+                    }
+
+                    using var stream = entry.Open();
+                    using var memory = new MemoryStream();
+                    stream.CopyTo(memory);
+                    return memory.ToArray();
+                });
+            }
+        }
+
+        throw new ModelPackageException($"Package '{full}' is neither a folder nor a .zip file.");
+    }
+
+    private static ModelPackage Load(string source, FeatureSchema schema, int maxBatchSize, Func<string, byte[]?> read)
+    {
+        var manifestBytes = read(ModelManifest.FileName)
+            ?? throw new ModelPackageException($"Package '{source}' has no {ModelManifest.FileName}.");
+        ModelManifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<ModelManifest>(manifestBytes, ModelManifest.JsonOptions)
+                ?? throw new ModelPackageException($"Package '{source}': {ModelManifest.FileName} is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelPackageException($"Package '{source}': {ModelManifest.FileName} line {e.LineNumber + 1} ({e.Path}): {e.Message}", e);
+        }
+
+        var name = Require(manifest.Name, "name", source);
+        if (!NamePattern().IsMatch(name))
+        {
+            throw new ModelPackageException($"Package '{source}': name '{name}' must be 1–64 lower-case letters, digits, '.', '_' or '-'.");
+        }
+
+        if (name == ModelPackage.BuiltInName)
+        {
+            throw new ModelPackageException($"Package '{source}': the name '{ModelPackage.BuiltInName}' is reserved for the built-in model.");
+        }
+
+        var version = Require(manifest.Version, "version", source);
+        if (!VersionPattern().IsMatch(version))
+        {
+            throw new ModelPackageException($"Package '{source}': version '{version}' must be 1–64 letters, digits, '.', '_' or '-'.");
+        }
+
+        var id = $"{name}@{version} ('{source}')";
+        var kind = manifest.Kind ?? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no 'kind'.");
+        if (kind == ModelKind.MLNet)
+        {
+            throw new ModelPackageException($"Package {id}: ML.NET packages are not supported by this build of Telematics.Scoring; export the model to ONNX.");
+        }
+
+        var schemaRef = manifest.FeatureSchema ?? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no 'feature_schema'.");
+        if (schemaRef.Name != schema.Name || schemaRef.Version != schema.Version)
+        {
+            throw new ModelPackageException($"Package {id} was trained on feature schema {schemaRef.Name}@{schemaRef.Version}; this scorer provides {schema}.");
+        }
+
+        var file = Require(manifest.File, "file", source);
+        if (!FilePattern().IsMatch(file) || file == ModelManifest.FileName)
+        {
+            throw new ModelPackageException($"Package {id}: file '{file}' must be a plain file name inside the package.");
+        }
+
+        var bytes = read(file) ?? throw new ModelPackageException($"Package {id}: model file '{file}' is missing.");
+        var expected = Require(manifest.Sha256, "sha256", source);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (!string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelPackageException($"Package {id}: '{file}' has SHA-256 {actual} but the manifest says {expected}; the file is corrupt or was replaced.");
+        }
+
+        var outputKind = manifest.Output?.Kind ?? (kind == ModelKind.Rules ? ModelOutputKind.Score : ModelOutputKind.Probability);
+        var calibration = ReadCalibration(manifest.Calibration, kind, outputKind, id);
+        IRiskModel model = kind == ModelKind.Rules ? LoadRules(bytes, schema, id, file) : LoadOnnx(bytes, schema, manifest, id, file, maxBatchSize);
+        try
+        {
+            var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
+            if (model is RuleBasedModel rules && manifest.Reference is null)
+            {
+                rules.CopyReferenceRow(reference);
+            }
+
+            return new ModelPackage(name, version, kind, model, calibration, outputKind, reference, actual, source, manifest.Training, manifest.Metrics);
+        }
+        catch (ModelPackageException)
+        {
+            model.Dispose();
+            throw;
+        }
+        catch (Exception e) when (e is ModelScoringException or ModelBindingException)
+        {
+            model.Dispose();
+            throw new ModelPackageException($"Package {id}: smoke score of the reference row failed: {e.Message}", e);
+        }
+    }
+
+    private static RuleBasedModel LoadRules(byte[] bytes, FeatureSchema schema, string id, string file)
+    {
+        RulesFile rules;
+        try
+        {
+            rules = JsonSerializer.Deserialize<RulesFile>(bytes, ModelManifest.JsonOptions)
+                ?? throw new ModelPackageException($"Package {id}: rules file '{file}' is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelPackageException($"Package {id}: rules file '{file}' line {e.LineNumber + 1} ({e.Path}): {e.Message}", e);
+        }
+
+        var weights = new List<RuleWeight>();
+        foreach (var rule in rules.Weights ?? [])
+        {
+            weights.Add(new RuleWeight(rule.Feature ?? "", rule.Weight, rule.Reference, rule.Cap));
+        }
+
+        try
+        {
+            return new RuleBasedModel(schema, rules.Intercept, weights);
+        }
+        catch (Exception e) when (e is ArgumentException or ModelBindingException)
+        {
+            throw new ModelPackageException($"Package {id}: rules file '{file}': {e.Message}", e);
+        }
+    }
+
+    private static OnnxRiskModel LoadOnnx(byte[] bytes, FeatureSchema schema, ModelManifest manifest, string id, string file, int maxBatchSize)
+    {
+        var inputs = manifest.Inputs ?? throw new ModelPackageException($"Package {id}: an ONNX package needs 'inputs' with the ordered feature list.");
+        if (inputs.Features is not { Count: > 0 } features)
+        {
+            throw new ModelPackageException($"Package {id}: 'inputs.features' must list the model's input features in order.");
+        }
+
+        var output = manifest.Output ?? throw new ModelPackageException($"Package {id}: an ONNX package needs 'output' naming the raw output.");
+        var spec = new OnnxModelSpec
+        {
+            InputLayout = inputs.Layout,
+            TensorInputName = inputs.TensorName ?? "float_input",
+            Features = features,
+            OutputName = Require(output.Name, "output.name", id),
+            PositiveClass = output.PositiveClass,
+            PositiveIndex = output.PositiveIndex,
+            MaxBatchSize = maxBatchSize,
+        };
+        try
+        {
+            return OnnxRiskModel.Load(bytes, schema, spec);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelPackageException($"Package {id}: '{file}' is not a loadable ONNX model: {e.Message}", e);
+        }
+        catch (ModelBindingException e)
+        {
+            throw new ModelPackageException($"Package {id}: {e.Message}", e);
+        }
+    }
+
+    private static ScoreCalibration ReadCalibration(ModelManifest.CalibrationSpec? spec, ModelKind kind, ModelOutputKind outputKind, string id)
+    {
+        if (spec is null)
+        {
+            return kind == ModelKind.Rules ? RuleBasedModel.Calibration
+                : outputKind == ModelOutputKind.Probability ? ScoreCalibration.Probability
+                : throw new ModelPackageException($"Package {id}: a model whose output is a {outputKind.ToString().ToLowerInvariant()} needs a 'calibration' to 0–100.");
+        }
+
+        try
+        {
+            return spec.Kind switch
+            {
+                CalibrationKind.Linear => ScoreCalibration.Linear(spec.Scale ?? 100, spec.Offset ?? 0),
+                CalibrationKind.Logistic => ScoreCalibration.Logistic(spec.Slope ?? 1, spec.Intercept ?? 0),
+                _ => ScoreCalibration.PiecewiseLinear(ReadKnots(spec.Knots, id)),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new ModelPackageException($"Package {id}: calibration: {e.Message}", e);
+        }
+    }
+
+    private static CalibrationKnot[] ReadKnots(List<double[]>? knots, string id)
+    {
+        if (knots is null)
+        {
+            throw new ModelPackageException($"Package {id}: a piecewise_linear calibration needs 'knots' as [raw, score] pairs.");
+        }
+
+        var result = new CalibrationKnot[knots.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (knots[i] is not { Length: 2 } pair)
+            {
+                throw new ModelPackageException($"Package {id}: calibration knot {i} must be a [raw, score] pair.");
+            }
+
+            result[i] = new CalibrationKnot(pair[0], pair[1]);
+        }
+
+        return result;
+    }
+
+    private static string Require(string? value, string field, string id) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no '{field}'.") : value;
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
+    private static partial Regex FilePattern();
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Telematics.Scoring.Registry;
+
+/// <summary>
+/// Reads and writes a model name's alias file, <c>&lt;dir&gt;/&lt;name&gt;/aliases.json</c>: one JSON object mapping alias to
+/// version, for example <c>{"champion": "3", "challenger": "4"}</c>. Writes are atomic (temp file + rename).
+/// </summary>
+public static partial class ModelAliases
+{
+    /// <summary>The alias file's name inside a model name's folder.</summary>
+    public const string FileName = "aliases.json";
+
+    /// <summary>Reads the aliases of the model folder <paramref name="nameDirectory"/>; empty when it has no alias file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a JSON object of alias → version strings, or an alias name is invalid.</exception>
+    public static IReadOnlyDictionary<string, string> Read(string nameDirectory)
+    {
+        var path = Path.Combine(nameDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        Dictionary<string, string>? aliases;
+        try
+        {
+            aliases = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path} line {e.LineNumber + 1}: expected an object of alias → version strings: {e.Message}", e);
+        }
+
+        if (aliases is null)
+        {
+            throw new InvalidDataException($"{path}: expected an object of alias → version strings.");
+        }
+
+        foreach (var alias in aliases.Keys)
+        {
+            if (!AliasPattern().IsMatch(alias))
+            {
+                throw new InvalidDataException($"{path}: alias '{alias}' must be 1–64 letters, digits, '.', '_' or '-'.");
+            }
+        }
+
+        return new Dictionary<string, string>(aliases, StringComparer.Ordinal);
+    }
+
+    /// <summary>Points <paramref name="alias"/> of model folder <paramref name="nameDirectory"/> at <paramref name="version"/>, keeping the other aliases.</summary>
+    /// <exception cref="ArgumentException">The alias name is invalid.</exception>
+    /// <exception cref="InvalidDataException">The existing alias file is malformed.</exception>
+    public static void Set(string nameDirectory, string alias, string version)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        if (!AliasPattern().IsMatch(alias))
+        {
+            throw new ArgumentException($"Alias '{alias}' must be 1–64 letters, digits, '.', '_' or '-'.", nameof(alias));
+        }
+
+        var aliases = new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal) { [alias] = version };
+        var path = Path.Combine(nameDirectory, FileName);
+        var temp = path + ".tmp";
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(aliases, StringComparer.Ordinal), new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex AliasPattern();
+}

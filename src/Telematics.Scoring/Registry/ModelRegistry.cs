@@ -1,0 +1,410 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Diagnostics;
+using Telematics.Scoring.Packaging;
+
+namespace Telematics.Scoring.Registry;
+
+/// <summary>
+/// Serves versioned model packages from a directory (<c>&lt;dir&gt;/&lt;name&gt;/&lt;version&gt;/</c>) with aliases, hot reload
+/// on file change (debounced) or on demand, and the built-in rules model under <see cref="ModelPackage.BuiltInName"/>.
+/// </summary>
+/// <remarks>
+/// A reload builds a new immutable snapshot aside — unchanged versions are kept, changed ones loaded and validated
+/// (binding, SHA-256, a finite smoke score) — and swaps it in with <see cref="Interlocked.Exchange{T}(ref T, T)"/>.
+/// A version that fails to load leaves the version already serving in place and is reported (log + metric).
+/// Leases keep a version alive until every in-flight score on it finishes; the last release disposes it.
+/// All members are thread-safe.
+/// </remarks>
+public sealed class ModelRegistry : IDisposable
+{
+    private readonly ModelRegistryOptions _options;
+    private readonly FeatureSchema _schema;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ScoringMetrics? _metrics;
+    private readonly LoadedModel _builtIn;
+    private readonly LoadedModel? _pinned;
+    private readonly Lock _reloadLock = new();
+    private readonly FileSystemWatcher? _watcher;
+    private readonly ITimer? _debounce;
+    private RegistrySnapshot _snapshot;
+    private bool _disposed;
+
+    /// <summary>Creates the registry and loads the directory once.</summary>
+    /// <param name="options">Where models live and how they are served.</param>
+    /// <param name="schema">The feature schema this process provides; default <see cref="TelematicsFeatures.Schema"/>.</param>
+    /// <param name="logger">Receives load, failure and reload messages.</param>
+    /// <param name="timeProvider">Clock for load times and the debounce timer; default <see cref="TimeProvider.System"/>.</param>
+    /// <param name="metrics">Receives reload counts.</param>
+    /// <exception cref="DirectoryNotFoundException"><see cref="ModelRegistryOptions.ModelDirectory"/> is set but does not exist.</exception>
+    public ModelRegistry(ModelRegistryOptions options, FeatureSchema? schema = null, ILogger<ModelRegistry>? logger = null, TimeProvider? timeProvider = null, ScoringMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _schema = schema ?? TelematicsFeatures.Schema;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _metrics = metrics;
+        _builtIn = new LoadedModel(ModelPackage.CreateBuiltIn(), _time.GetUtcNow(), "builtin");
+        _snapshot = new RegistrySnapshot(0, new Dictionary<string, RegistrySnapshot.Entry>(StringComparer.Ordinal));
+        if (options.ModelDirectory is { } directory)
+        {
+            if (!Directory.Exists(directory))
+            {
+                throw new DirectoryNotFoundException($"The model directory '{directory}' does not exist.");
+            }
+
+            Reload();
+            if (options.WatchForChanges)
+            {
+                _debounce = _time.CreateTimer(_ => ReloadAfterChange(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _watcher = new FileSystemWatcher(directory)
+                {
+                    IncludeSubdirectories = true,
+                    NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                };
+                _watcher.Changed += OnFileChange;
+                _watcher.Created += OnFileChange;
+                _watcher.Deleted += OnFileChange;
+                _watcher.Renamed += OnFileChange;
+                _watcher.EnableRaisingEvents = true;
+            }
+        }
+    }
+
+    private ModelRegistry(ModelPackage package, TimeProvider? timeProvider)
+        : this(new ModelRegistryOptions { DefaultModel = package.Name, WatchForChanges = false }, null, null, timeProvider, null)
+    {
+        _pinned = new LoadedModel(package, _time.GetUtcNow(), package.Sha256);
+    }
+
+    /// <summary>Creates a registry that serves one already loaded package (as the default model) besides the built-in one; for tools and tests.</summary>
+    /// <param name="package">The package; the registry owns it from now on and disposes it.</param>
+    /// <param name="timeProvider">Clock for the load time; default <see cref="TimeProvider.System"/>.</param>
+    public static ModelRegistry ForPackage(ModelPackage package, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return new ModelRegistry(package, timeProvider);
+    }
+
+    /// <summary>The generation of the serving snapshot; each reload adds one.</summary>
+    public long Generation => Volatile.Read(ref _snapshot).Generation;
+
+    /// <summary>Every served version, the built-in one first, then by name and version.</summary>
+    public IReadOnlyList<ModelInfo> Models
+    {
+        get
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            var list = new List<ModelInfo> { Describe(_builtIn, []) };
+            if (_pinned is not null)
+            {
+                list.Add(Describe(_pinned, []));
+            }
+
+            foreach (var (name, entry) in snapshot.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                foreach (var model in entry.Versions.Values)
+                {
+                    var aliases = entry.Aliases.Where(a => a.Value == model.Package.Version).Select(a => a.Key).Order(StringComparer.Ordinal).ToArray();
+                    list.Add(Describe(model, aliases));
+                }
+            }
+
+            return list;
+        }
+    }
+
+    /// <summary>Leases the version a request should be scored with.</summary>
+    /// <param name="name">Model name; null for <see cref="ModelRegistryOptions.DefaultModel"/> (the built-in model when that is null).</param>
+    /// <param name="versionOrAlias">A version or alias; null for <see cref="ModelRegistryOptions.DefaultAlias"/>, else the highest version.</param>
+    /// <param name="lease">The lease to dispose when the score is done.</param>
+    /// <returns><see langword="false"/> when no such model or version is served.</returns>
+    public bool TryAcquire(string? name, string? versionOrAlias, out ModelLease lease)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        name ??= _options.DefaultModel ?? ModelPackage.BuiltInName;
+        if (name == ModelPackage.BuiltInName)
+        {
+            if (versionOrAlias is null or ModelPackage.BuiltInVersion && _builtIn.TryAddReference())
+            {
+                lease = new ModelLease(_builtIn);
+                return true;
+            }
+
+            lease = default;
+            return false;
+        }
+
+        if (_pinned is not null && name == _pinned.Package.Name)
+        {
+            if (versionOrAlias is null || versionOrAlias == _pinned.Package.Version)
+            {
+                if (_pinned.TryAddReference())
+                {
+                    lease = new ModelLease(_pinned);
+                    return true;
+                }
+            }
+
+            lease = default;
+            return false;
+        }
+
+        while (true)
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            var model = snapshot.Entries.TryGetValue(name, out var entry) ? entry.Resolve(versionOrAlias, _options.DefaultAlias) : null;
+            if (model is null)
+            {
+                lease = default;
+                return false;
+            }
+
+            if (model.TryAddReference())
+            {
+                lease = new ModelLease(model);
+                return true;
+            }
+
+            // The version was retired and drained between reading the snapshot and leasing it; read the new snapshot.
+        }
+    }
+
+    /// <summary>Leases the version a request should be scored with.</summary>
+    /// <exception cref="KeyNotFoundException">No such model or version is served; the message lists what is.</exception>
+    public ModelLease Acquire(string? name = null, string? versionOrAlias = null) =>
+        TryAcquire(name, versionOrAlias, out var lease)
+            ? lease
+            : throw new KeyNotFoundException($"No model '{name ?? _options.DefaultModel}'{(versionOrAlias is null ? "" : $" version or alias '{versionOrAlias}'")} is served; serving: {string.Join(", ", Models.Select(m => $"{m.Name}@{m.Version}"))}.");
+
+    /// <summary>Rescans the directory now: loads new or changed versions, retires removed ones, re-reads aliases.</summary>
+    /// <returns>What changed and what failed; failures leave the serving versions in place.</returns>
+    public RegistryReloadResult Reload()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_reloadLock)
+        {
+            var old = _snapshot;
+            var loaded = new List<string>();
+            var failures = new List<RegistryLoadFailure>();
+            var keep = new HashSet<LoadedModel>();
+            var entries = new Dictionary<string, RegistrySnapshot.Entry>(StringComparer.Ordinal);
+            var unchanged = 0;
+            var directory = _options.ModelDirectory;
+            IEnumerable<string> nameDirectories = directory is null ? [] : Directory.GetDirectories(directory).Order(StringComparer.Ordinal);
+            foreach (var nameDirectory in nameDirectories)
+            {
+                var name = Path.GetFileName(nameDirectory);
+                old.Entries.TryGetValue(name, out var oldEntry);
+                var versions = new SortedList<string, LoadedModel>(VersionComparer.Instance);
+                foreach (var (version, path) in VersionPaths(nameDirectory))
+                {
+                    var previous = oldEntry is not null && oldEntry.Versions.TryGetValue(version, out var p) ? p : null;
+                    var fingerprint = Fingerprint(path);
+                    if (previous is not null && previous.Fingerprint == fingerprint)
+                    {
+                        versions.Add(version, previous);
+                        keep.Add(previous);
+                        unchanged++;
+                        continue;
+                    }
+
+                    var model = TryLoad(name, version, path, fingerprint, failures);
+                    if (model is not null)
+                    {
+                        versions.Add(version, model);
+                        loaded.Add($"{name}@{version}");
+                    }
+                    else if (previous is not null)
+                    {
+                        versions.Add(version, previous);
+                        keep.Add(previous);
+                    }
+                }
+
+                var aliases = ReadAliases(name, nameDirectory, versions, oldEntry, failures);
+                if (versions.Count > 0)
+                {
+                    entries.Add(name, new RegistrySnapshot.Entry(versions, aliases));
+                }
+            }
+
+            var next = new RegistrySnapshot(old.Generation + 1, entries);
+            Interlocked.Exchange(ref _snapshot, next);
+            var removed = new List<string>();
+            foreach (var entry in old.Entries.Values)
+            {
+                foreach (var model in entry.Versions.Values)
+                {
+                    if (!keep.Contains(model))
+                    {
+                        removed.Add(model.Package.ToString());
+                        model.Release();
+                    }
+                }
+            }
+
+            Log.ReloadCompleted(_logger, next.Generation, loaded.Count, unchanged, removed.Count, failures.Count);
+            return new RegistryReloadResult(next.Generation, loaded, unchanged, removed, failures);
+        }
+    }
+
+    /// <summary>Points <paramref name="alias"/> of model <paramref name="name"/> at <paramref name="version"/> (writing its aliases.json) and reloads.</summary>
+    /// <exception cref="InvalidOperationException">The registry has no model directory.</exception>
+    /// <exception cref="KeyNotFoundException">The version is not served.</exception>
+    public RegistryReloadResult Promote(string name, string version, string alias = "champion")
+    {
+        var directory = _options.ModelDirectory ?? throw new InvalidOperationException("The registry has no model directory to write aliases to.");
+        if (!TryAcquire(name, version, out var lease))
+        {
+            throw new KeyNotFoundException($"Model {name}@{version} is not served, so it cannot be promoted to '{alias}'.");
+        }
+
+        lease.Dispose();
+        ModelAliases.Set(Path.Combine(directory, name), alias, version);
+        return Reload();
+    }
+
+    /// <summary>Stops watching and disposes every version once its leases drain.</summary>
+    public void Dispose()
+    {
+        lock (_reloadLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _watcher?.Dispose();
+            _debounce?.Dispose();
+            var last = Interlocked.Exchange(ref _snapshot, new RegistrySnapshot(_snapshot.Generation + 1, new Dictionary<string, RegistrySnapshot.Entry>()));
+            foreach (var entry in last.Entries.Values)
+            {
+                foreach (var model in entry.Versions.Values)
+                {
+                    model.Release();
+                }
+            }
+
+            _builtIn.Release();
+            _pinned?.Release();
+        }
+    }
+
+    private LoadedModel? TryLoad(string name, string version, string path, string fingerprint, List<RegistryLoadFailure> failures)
+    {
+        try
+        {
+            var package = ModelPackageLoader.Load(path, _schema, _options.MaxBatchSize);
+            if (package.Name != name || package.Version != version)
+            {
+                package.Dispose();
+                throw new ModelPackageException($"Package '{path}' declares {package.Name}@{package.Version} but sits at {name}/{version}.");
+            }
+
+            Log.ModelLoaded(_logger, name, version, path);
+            _metrics?.RecordReload(name, version, loaded: true);
+            return new LoadedModel(package, _time.GetUtcNow(), fingerprint);
+        }
+        catch (Exception e) when (e is ModelPackageException or IOException or UnauthorizedAccessException)
+        {
+            Log.ModelLoadFailed(_logger, path, e);
+            _metrics?.RecordReload(name, version, loaded: false);
+            failures.Add(new RegistryLoadFailure(path, e.Message));
+            return null;
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> ReadAliases(string name, string nameDirectory, SortedList<string, LoadedModel> versions, RegistrySnapshot.Entry? oldEntry, List<RegistryLoadFailure> failures)
+    {
+        IReadOnlyDictionary<string, string> aliases;
+        try
+        {
+            aliases = ModelAliases.Read(nameDirectory);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            Log.AliasProblem(_logger, name, e.Message);
+            failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), e.Message));
+            aliases = oldEntry?.Aliases ?? new Dictionary<string, string>();
+        }
+
+        var valid = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (alias, version) in aliases)
+        {
+            if (versions.ContainsKey(version))
+            {
+                valid[alias] = version;
+            }
+            else
+            {
+                var problem = $"alias '{alias}' points at version '{version}', which is not served";
+                Log.AliasProblem(_logger, name, problem);
+                failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), problem));
+            }
+        }
+
+        return valid;
+    }
+
+    private static IEnumerable<(string Version, string Path)> VersionPaths(string nameDirectory)
+    {
+        foreach (var directory in Directory.GetDirectories(nameDirectory))
+        {
+            yield return (Path.GetFileName(directory), directory);
+        }
+
+        foreach (var zip in Directory.GetFiles(nameDirectory, "*.zip"))
+        {
+            yield return (Path.GetFileNameWithoutExtension(zip), zip);
+        }
+    }
+
+    /// <summary>Name, size and write time of every file of a package: changes when any file is replaced.</summary>
+    private static string Fingerprint(string path)
+    {
+        var text = new StringBuilder();
+        IEnumerable<string> files = File.Exists(path) ? [path] : Directory.GetFiles(path).Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var info = new FileInfo(file);
+            text.Append(info.Name).Append('|').Append(info.Length.ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static ModelInfo Describe(LoadedModel model, IReadOnlyList<string> aliases)
+    {
+        var p = model.Package;
+        return new ModelInfo(p.Name, p.Version, p.Kind, aliases, model.LoadedAt, p.Source, p.Sha256, p.ReferenceScore);
+    }
+
+    private void OnFileChange(object sender, FileSystemEventArgs e) =>
+        _debounce?.Change(_options.ReloadDebounce, Timeout.InfiniteTimeSpan);
+
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A timer callback must not crash the process; the failure is logged and the serving snapshot stays.")]
+    private void ReloadAfterChange()
+    {
+        try
+        {
+            if (!_disposed)
+            {
+                Reload();
+            }
+        }
+        catch (Exception e)
+        {
+            Log.WatchReloadFailed(_logger, e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Telematics.Scoring.Contributions;
+
+namespace Telematics.Scoring.Results;
+
+/// <summary>A driver's risk score with the model that produced it and the factors behind it.</summary>
+/// <remarks>Immutable. When <see cref="Contributions"/> is not empty, its points sum to <see cref="Score"/> − <see cref="ReferenceScore"/>.</remarks>
+public sealed class RiskScore
+{
+    internal RiskScore(
+        string driverId, double score, double rawOutput, string modelName, string modelVersion, double referenceScore,
+        FactorContribution[] contributions, ContributionMethod method, ExperimentAssignment? experiment)
+    {
+        DriverId = driverId;
+        Score = score;
+        Category = RiskCategories.FromScore(score);
+        RawOutput = rawOutput;
+        ModelName = modelName;
+        ModelVersion = modelVersion;
+        ReferenceScore = referenceScore;
+        Contributions = contributions;
+        ContributionMethod = method;
+        Experiment = experiment;
+    }
+
+    /// <summary>The driver the score is for, as given in the request.</summary>
+    public string DriverId { get; }
+
+    /// <summary>Risk score, 0–100, higher is riskier.</summary>
+    public double Score { get; }
+
+    /// <summary>The band of <see cref="Score"/>.</summary>
+    public RiskCategory Category { get; }
+
+    /// <summary>The model's raw output before calibration (a probability, frequency or model score; see the package's output kind).</summary>
+    public double RawOutput { get; }
+
+    /// <summary>Name of the model that scored.</summary>
+    public string ModelName { get; }
+
+    /// <summary>Version of the model that scored.</summary>
+    public string ModelVersion { get; }
+
+    /// <summary>Score of the model's reference row (the population's typical driver).</summary>
+    public double ReferenceScore { get; }
+
+    /// <summary>Per-feature points in model input order; empty when contributions were not requested.</summary>
+    public IReadOnlyList<FactorContribution> Contributions { get; }
+
+    /// <summary>How <see cref="Contributions"/> were computed.</summary>
+    public ContributionMethod ContributionMethod { get; }
+
+    /// <summary>The experiment and variant from the request, if any.</summary>
+    public ExperimentAssignment? Experiment { get; }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Batch;
+using Telematics.Scoring.Registry;
+using Telematics.Scoring.Results;
+using Telematics.Scoring.Rules;
+using Telematics.Scoring.Service;
+using Telematics.Scoring.Tests.TestModels;
+
+namespace Telematics.Scoring.Tests.Batch;
+
+public sealed class BatchScorerTests : IDisposable
+{
+    private static readonly FeatureSchema Schema = TelematicsFeatures.Schema;
+    private readonly TestPackages _packages = new();
+    private readonly ModelRegistry _builtInOnly = new(new ModelRegistryOptions());
+
+    public void Dispose()
+    {
+        _builtInOnly.Dispose();
+        _packages.Dispose();
+    }
+
+    private sealed class Recorder : IProgress<BatchProgress>
+    {
+        public ConcurrentQueue<BatchProgress> Reports { get; } = new();
+
+        public void Report(BatchProgress value) => Reports.Enqueue(value);
+    }
+
+    private static DriverFeatures[] Drivers(int count)
+    {
+        var drivers = new DriverFeatures[count];
+        var random = new Random(7);
+        for (var i = 0; i < count; i++)
+        {
+            var vector = new float[Schema.Count];
+            RuleBasedModel.Default.CopyReferenceRow(vector);
+            vector[Schema.IndexOf(TelematicsFeatures.SpeedingShare)] = (float)random.NextDouble() * 0.4f;
+            vector[Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = (float)random.NextDouble() * 12f;
+            drivers[i] = new DriverFeatures($"d{i}", vector);
+        }
+
+        return drivers;
+    }
+
+    [Fact]
+    public async Task Batch_scores_match_single_scores_and_the_summary_matches_the_scores()
+    {
+        var scorer = new RiskScorer(_builtInOnly);
+        var drivers = Drivers(1000);
+        var progress = new Recorder();
+
+        var result = await new BatchScorer(scorer).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = 64 }, progress);
+
+        Assert.Empty(result.Failures);
+        for (var i = 0; i < drivers.Length; i += 97)
+        {
+            var single = scorer.Score(new ScoreRequest { DriverId = drivers[i].DriverId, Features = drivers[i].Features });
+            Assert.Equal(single.Score, result.Scores[i]!.Score, 4);
+        }
+
+        var values = result.Scores.Select(s => s!.Score).Order().ToArray();
+        Assert.Equal(1000, result.Summary.Count);
+        Assert.Equal(values.Average(), result.Summary.Mean, 9);
+        Assert.Equal((values[499] + values[500]) / 2, result.Summary.P50, 9);
+        Assert.Equal(1000, result.Summary.ByCategory.Values.Sum());
+        Assert.Equal(1000, result.Summary.ByModelVersion["builtin-rules@1"]);
+        Assert.Equal(16, progress.Reports.Count);
+        Assert.Equal(1000, progress.Reports.Max(r => r.Completed));
+    }
+
+    [Fact]
+    public async Task One_bad_driver_is_reported_and_the_rest_are_scored()
+    {
+        var drivers = Drivers(50);
+        drivers[17] = new DriverFeatures("broken", new float[3]);
+
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = 8 });
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal((17, "broken"), (failure.Index, failure.DriverId));
+        Assert.Contains("3 features", failure.Message, StringComparison.Ordinal);
+        Assert.Null(result.Scores[17]);
+        Assert.Equal(49, result.Scores.Count(s => s is not null));
+        Assert.Equal(1, result.Summary.Failures);
+    }
+
+    [Fact]
+    public async Task Drivers_a_model_returns_nan_for_fail_alone()
+    {
+        var manifest = TestPackages.TreeClassifierManifest("nan-model");
+        manifest["output"] = new JsonObject { ["name"] = "variable", ["kind"] = "score" };
+        manifest["calibration"] = new JsonObject { ["kind"] = "logistic" };
+        _packages.WriteFolder(Path.Combine("models", "nan-model", "1"), manifest, TestOnnxModels.NaNOnZero());
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false });
+        var drivers = Drivers(20);
+        var zero = (float[])drivers[4].Features.ToArray().Clone();
+        zero[Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 0f;
+        drivers[4] = drivers[4] with { Features = zero };
+
+        var result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, new BatchScoreOptions { Model = "nan-model", ChunkSize = 6 });
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal(4, failure.Index);
+        Assert.Contains("NaN", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(19, result.Summary.ByModelVersion["nan-model@1"]);
+    }
+
+    [Fact]
+    public async Task Contributions_are_included_when_asked()
+    {
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(Drivers(10), new BatchScoreOptions { IncludeContributions = true });
+
+        Assert.All(result.Scores, s => Assert.Equal(s!.Score - s.ReferenceScore, s.Contributions.Sum(c => c.Points), 9));
+    }
+
+    [Fact]
+    public async Task Experiment_assignment_is_carried_per_driver()
+    {
+        var drivers = Drivers(3);
+        drivers[1] = drivers[1] with { Experiment = new ExperimentAssignment("e1", "b") };
+
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers);
+
+        Assert.Equal(new ExperimentAssignment("e1", "b"), result.Scores[1]!.Experiment);
+        Assert.Null(result.Scores[0]!.Experiment);
+    }
+
+    [Fact]
+    public async Task Cancelled_batch_throws_operation_cancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(Drivers(100), cancellationToken: cancel.Token));
+    }
+}

@@ -1,0 +1,184 @@
+namespace Telematics.Scoring.Tests.TestModels;
+
+/// <summary>
+/// Writes ONNX models (onnx-ml protobuf) from code, using the published field numbers of ModelProto,
+/// GraphProto, NodeProto, AttributeProto, ValueInfoProto, TypeProto and TensorProto.
+/// </summary>
+internal sealed class OnnxBuilder
+{
+    // TensorProto.DataType values.
+    public const int Float = 1;
+    public const int Int64 = 7;
+    public const int String = 8;
+
+    // AttributeProto.AttributeType values.
+    private const int AttrFloat = 1;
+    private const int AttrInt = 2;
+    private const int AttrString = 3;
+    private const int AttrFloats = 6;
+    private const int AttrInts = 7;
+    private const int AttrStrings = 8;
+
+    private readonly List<Action<ProtoWriter>> _nodes = [];
+    private readonly List<Action<ProtoWriter>> _inputs = [];
+    private readonly List<Action<ProtoWriter>> _outputs = [];
+    private readonly List<Action<ProtoWriter>> _initializers = [];
+
+    /// <summary>Adds a graph input: a float tensor [N, columns].</summary>
+    public OnnxBuilder FloatInput(string name, int columns)
+    {
+        _inputs.Add(w => ValueInfo(w, name, t => TensorType(t, Float, columns)));
+        return this;
+    }
+
+    /// <summary>Adds a graph output that is a tensor [N] (columns = 0) or [N, columns].</summary>
+    public OnnxBuilder TensorOutput(string name, int elementType, int columns)
+    {
+        _outputs.Add(w => ValueInfo(w, name, t => TensorType(t, elementType, columns)));
+        return this;
+    }
+
+    /// <summary>Adds a graph output that is a sequence of maps key → float (ZipMap).</summary>
+    public OnnxBuilder ZipMapOutput(string name, int keyType)
+    {
+        _outputs.Add(w => ValueInfo(w, name, t =>
+            t.Message(4, seq => seq.Message(1, elem => elem.Message(5, map => map
+                .Int64(1, keyType)
+                .Message(2, value => value.Message(1, tensor => tensor.Int64(1, Float))))))));
+        return this;
+    }
+
+    /// <summary>Adds a float initializer (TensorProto with dims and float_data).</summary>
+    public OnnxBuilder FloatInitializer(string name, long[] dims, float[] values)
+    {
+        _initializers.Add(w => w.Message(5, t => t
+            .PackedInt64s(1, dims)
+            .Int64(2, Float)
+            .PackedFloats(4, values)
+            .String(8, name)));
+        return this;
+    }
+
+    /// <summary>Adds a node; <paramref name="attributes"/> writes its AttributeProtos through <see cref="Attributes"/>.</summary>
+    public OnnxBuilder Node(string opType, string domain, string[] inputs, string[] outputs, Action<Attributes>? attributes = null)
+    {
+        var name = $"{opType}_{_nodes.Count}";
+        _nodes.Add(w => w.Message(1, n =>
+        {
+            foreach (var input in inputs)
+            {
+                n.String(1, input);
+            }
+
+            foreach (var output in outputs)
+            {
+                n.String(2, output);
+            }
+
+            n.String(3, name).String(4, opType).String(7, domain);
+            attributes?.Invoke(new Attributes(n));
+        }));
+        return this;
+    }
+
+    /// <summary>Writes the ModelProto: IR version 8, opsets ai.onnx 17 and ai.onnx.ml 3.</summary>
+    public byte[] Build()
+    {
+        var model = new ProtoWriter()
+            .Int64(1, 8)
+            .String(2, "telematics-tests")
+            .String(3, "1")
+            .Message(8, o => o.String(1, "").Int64(2, 17))
+            .Message(8, o => o.String(1, "ai.onnx.ml").Int64(2, 3))
+            .Message(7, g =>
+            {
+                foreach (var node in _nodes)
+                {
+                    node(g);
+                }
+
+                g.String(2, "test_graph");
+                foreach (var initializer in _initializers)
+                {
+                    initializer(g);
+                }
+
+                foreach (var input in _inputs)
+                {
+                    g.Message(11, input);
+                }
+
+                foreach (var output in _outputs)
+                {
+                    g.Message(12, output);
+                }
+            });
+        return model.ToArray();
+    }
+
+    private static void ValueInfo(ProtoWriter w, string name, Action<ProtoWriter> type) =>
+        w.String(1, name).Message(2, type);
+
+    private static void TensorType(ProtoWriter type, int elementType, int columns) =>
+        type.Message(1, tensor =>
+        {
+            tensor.Int64(1, elementType);
+            tensor.Message(2, shape =>
+            {
+                shape.Message(1, dim => dim.String(2, "N"));
+                if (columns > 0)
+                {
+                    shape.Message(1, dim => dim.Int64(1, columns));
+                }
+            });
+        });
+
+    /// <summary>Writes AttributeProtos (name = 1, f = 2, i = 3, s = 4, floats = 7, ints = 8, strings = 9, type = 20).</summary>
+    internal sealed class Attributes(ProtoWriter node)
+    {
+        public Attributes Int(string name, long value)
+        {
+            node.Message(5, a => a.String(1, name).Int64(3, value).Int64(20, AttrInt));
+            return this;
+        }
+
+        public Attributes Float(string name, float value)
+        {
+            node.Message(5, a => a.String(1, name).Float(2, value).Int64(20, AttrFloat));
+            return this;
+        }
+
+        public Attributes String(string name, string value)
+        {
+            node.Message(5, a => a.String(1, name).String(4, value).Int64(20, AttrString));
+            return this;
+        }
+
+        public Attributes Floats(string name, params float[] values)
+        {
+            node.Message(5, a => a.String(1, name).PackedFloats(7, values).Int64(20, AttrFloats));
+            return this;
+        }
+
+        public Attributes Ints(string name, params long[] values)
+        {
+            node.Message(5, a => a.String(1, name).PackedInt64s(8, values).Int64(20, AttrInts));
+            return this;
+        }
+
+        public Attributes Strings(string name, params string[] values)
+        {
+            node.Message(5, a =>
+            {
+                a.String(1, name);
+                foreach (var value in values)
+                {
+                    a.String(9, value);
+                }
+
+                a.Int64(20, AttrStrings);
+            });
+            return this;
+        }
+    }
+}

@@ -10,6 +10,8 @@ namespace Telematics.Storage.Postgres.Partitions;
 
 public sealed partial class PartitionManager
 {
+    private static readonly System.Text.UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
     private const string ArchiveColumns =
         "driver_id, event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, speed_limit_mps, road_class, flags";
 
@@ -50,11 +52,12 @@ public sealed partial class PartitionManager
             long written;
             await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             await using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
-            await using (var copy = await connection.BeginRawBinaryCopyAsync(
+            await using (var csv = new StreamWriter(gzip, Utf8NoBom))
+            using (var copy = await connection.BeginTextExportAsync(
                 $"COPY (SELECT {ArchiveColumns} FROM \"{name}\" ORDER BY driver_id, ts, event_id) TO STDOUT (FORMAT CSV, HEADER)",
                 cancellationToken).ConfigureAwait(false))
             {
-                written = await CopyCountingLinesAsync(copy, gzip, cancellationToken).ConfigureAwait(false) - 1;
+                written = await CopyCountingLinesAsync(copy, csv, cancellationToken).ConfigureAwait(false) - 1;
             }
 
             var (fileRows, sha256) = await ReadBackAsync(tempPath, cancellationToken).ConfigureAwait(false);
@@ -108,7 +111,8 @@ public sealed partial class PartitionManager
 
         await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         await using var gzip = new GZipStream(input, CompressionMode.Decompress);
-        var lines = await CopyCountingLinesAsync(gzip, Stream.Null, cancellationToken).ConfigureAwait(false);
+        using var csv = new StreamReader(gzip, Utf8NoBom);
+        var lines = await CopyCountingLinesAsync(csv, TextWriter.Null, cancellationToken).ConfigureAwait(false);
         return (lines - 1, sha256);
     }
 
@@ -128,10 +132,11 @@ public sealed partial class PartitionManager
         long lines;
         await using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
         await using (var gzip = new GZipStream(input, CompressionMode.Decompress))
-        await using (var copy = await connection.BeginRawBinaryCopyAsync(
+        using (var csv = new StreamReader(gzip, Utf8NoBom))
+        await using (var copy = await connection.BeginTextImportAsync(
             $"COPY telematics_events ({ArchiveColumns}) FROM STDIN (FORMAT CSV, HEADER)", cancellationToken).ConfigureAwait(false))
         {
-            lines = await CopyCountingLinesAsync(gzip, copy, cancellationToken).ConfigureAwait(false);
+            lines = await CopyCountingLinesAsync(csv, copy, cancellationToken).ConfigureAwait(false);
         }
 
         var rows = lines - 1;
@@ -216,14 +221,14 @@ public sealed partial class PartitionManager
         return new MaintenanceReport(created, moved, archive ? expired : [], archive ? [] : expired, dryRun);
     }
 
-    private static async Task<long> CopyCountingLinesAsync(Stream source, Stream destination, CancellationToken cancellationToken)
+    private static async Task<long> CopyCountingLinesAsync(TextReader source, TextWriter destination, CancellationToken cancellationToken)
     {
-        var buffer = new byte[1 << 16];
+        var buffer = new char[1 << 15];
         long lines = 0;
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            lines += buffer.AsSpan(0, read).Count('\n');
             await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
 

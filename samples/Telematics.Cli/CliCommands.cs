@@ -8,5 +8,7 @@ internal static class CliCommands
     public static IEnumerable<Command> All()
     {
         yield return ExitCodes.CreateCommand();
+        yield return Partitions.PartitionsCommand.Create();
+        yield return Audit.AuditCommand.Create();
     }
 }

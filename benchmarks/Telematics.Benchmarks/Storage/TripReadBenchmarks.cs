@@ -36,8 +36,8 @@ public class TripReadBenchmarks
                    '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
                    12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
             FROM generate_series(1, {Drivers}) g, generate_series(0, 2) k;
-            VACUUM ANALYZE trips;
             """));
+        _database.Execute("VACUUM ANALYZE trips");
         _driverIds = new long[Drivers];
         for (var i = 0; i < Drivers; i++)
         {

@@ -11,5 +11,7 @@ internal static class CliCommands
         yield return Pricing.PriceCommand.Create();
         yield return Models.ModelsCommand.Create();
         yield return Score.ScoreCommand.Create();
+        yield return Partitions.PartitionsCommand.Create();
+        yield return Audit.AuditCommand.Create();
     }
 }

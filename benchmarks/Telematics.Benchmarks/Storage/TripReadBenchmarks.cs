@@ -1,0 +1,75 @@
+using System.Globalization;
+
+using BenchmarkDotNet.Attributes;
+
+using Telematics.Storage.Postgres;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Benchmarks.Storage;
+
+/// <summary>
+/// Batch read of the trip features of 100,000 drivers (two trips each in the period, a third outside it) through
+/// <see cref="TripRepository.ReadTripFeaturesForDriversAsync"/> against the baseline: a bare
+/// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> of the same rows whose bytes are only drained.
+/// </summary>
+[Config(typeof(StorageJobConfig))]
+public class TripReadBenchmarks
+{
+    private const int Drivers = 100_000;
+    private static readonly DateTimeOffset From = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset To = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private StorageBenchmarkDatabase _database = null!;
+    private TripRepository _trips = null!;
+    private long[] _driverIds = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _database = new StorageBenchmarkDatabase("bench_trip_read");
+        _trips = new TripRepository(_database.DataSource, TimeProvider.System);
+        _database.Execute(string.Create(CultureInfo.InvariantCulture, $"""
+            INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
+            SELECT g, 'REF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, {Drivers}) g;
+            INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
+            SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END,
+                   '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
+                   12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
+            FROM generate_series(1, {Drivers}) g, generate_series(0, 2) k;
+            """));
+        _database.Execute("VACUUM ANALYZE trips");
+        _driverIds = new long[Drivers];
+        for (var i = 0; i < Drivers; i++)
+        {
+            _driverIds[i] = i + 1;
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "bare COPY (SELECT) TO STDOUT binary")]
+    public async Task<long> BareCopy()
+    {
+        await using var connection = await _database.DataSource.OpenConnectionAsync().ConfigureAwait(false);
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
+            "COPY (SELECT driver_id, trip_id, started_at, features FROM trips WHERE started_at >= '2026-01-01 00:00:00+00' AND started_at < '2026-02-01 00:00:00+00' " +
+            "ORDER BY driver_id, started_at) TO STDOUT (FORMAT BINARY)").ConfigureAwait(false);
+        var buffer = new byte[1 << 16];
+        long total = 0;
+        int read;
+        while ((read = await copy.ReadAsync(buffer, 0, buffer.Length).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return total;
+    }
+
+    [Benchmark(Description = "TripRepository batch read (100k driver ids)")]
+    public async Task<int> RepositoryBatchRead()
+    {
+        var matrix = await _trips.ReadTripFeaturesForDriversAsync(_driverIds, From, To).ConfigureAwait(false);
+        return matrix.Count != 2 * Drivers ? throw new InvalidOperationException($"read {matrix.Count}") : matrix.Count;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _database.Dispose();
+}

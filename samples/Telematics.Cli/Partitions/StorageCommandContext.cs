@@ -1,0 +1,64 @@
+using System.CommandLine;
+
+using Npgsql;
+
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
+
+namespace Telematics.Cli.Partitions;
+
+/// <summary>What the database commands share: the <c>--connection</c> option, the data source, the actor and error mapping.</summary>
+internal static class StorageCommandContext
+{
+    public static readonly Option<string?> Connection = new("--connection")
+    {
+        Description = $"PostgreSQL connection string (default: the {PostgresConnectionString.EnvironmentVariable} environment variable).",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> DryRun = new("--dry-run")
+    {
+        Description = "Say what would be done and change nothing.",
+    };
+
+    /// <summary>Who the audit rows name for work done from this tool.</summary>
+    public static AuditActor Actor => new("cli:" + Environment.UserName);
+
+    /// <summary>Runs <paramref name="work"/> with a data source, turning database failures into exit codes and clear messages.</summary>
+    public static async Task<int> RunAsync(ParseResult parse, Func<NpgsqlDataSource, TextWriter, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
+    {
+        var output = parse.InvocationConfiguration.Output;
+        var error = parse.InvocationConfiguration.Error;
+        if (!PostgresConnectionString.TryResolve(parse.GetValue(Connection), out var connectionString))
+        {
+            await error.WriteLineAsync(PostgresConnectionString.MissingMessage).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            return await work(dataSource, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (PostgresException failure) when (failure.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            await error.WriteLineAsync($"The database has no Telematics schema ({failure.MessageText}); apply the migrations first.").ConfigureAwait(false);
+            return ExitCodes.DatabaseError;
+        }
+        catch (NpgsqlException failure)
+        {
+            await error.WriteLineAsync("database error: " + failure.Message).ConfigureAwait(false);
+            return ExitCodes.DatabaseError;
+        }
+        catch (IOException failure)
+        {
+            await error.WriteLineAsync("file error: " + failure.Message).ConfigureAwait(false);
+            return ExitCodes.InputError;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+using Npgsql;
+
+using Telematics.Storage.Postgres;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Migrations;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scores;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the PostgreSQL storage services.</summary>
+public static class TelematicsPostgresServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers one <see cref="NpgsqlDataSource"/> and the storage services (ingest, partitions, repositories, audit log,
+    /// migrations) as singletons; existing registrations (e.g. a data source or <see cref="TimeProvider"/>) are kept.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options; the connection string falls back to <c>TELEMATICS_PG</c>.</param>
+    /// <returns>The same collection.</returns>
+    /// <remarks>Options are validated at start-up; invalid ones fail with a message naming each setting.</remarks>
+    public static IServiceCollection AddTelematicsPostgres(this IServiceCollection services, Action<TelematicsPostgresOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddTelematicsPostgres((_, options) => configure(options));
+    }
+
+    /// <summary>Registers the storage services with default options (connection string from <c>TELEMATICS_PG</c>).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddTelematicsPostgres(this IServiceCollection services) =>
+        services.AddTelematicsPostgres(static (_, _) => { });
+
+    /// <summary>Registers the storage services with options that depend on other services (e.g. configuration).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The same collection.</returns>
+    public static IServiceCollection AddTelematicsPostgres(this IServiceCollection services, Action<IServiceProvider, TelematicsPostgresOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<TelematicsPostgresOptions>()
+            .Configure<IServiceProvider>((options, provider) => configure(provider, options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelematicsPostgresOptions>, OptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(static provider => provider.GetRequiredService<IOptions<TelematicsPostgresOptions>>().Value);
+        services.TryAddSingleton(static provider =>
+        {
+            var options = provider.GetRequiredService<TelematicsPostgresOptions>();
+            if (!PostgresConnectionString.TryResolve(options.ConnectionString, out var connectionString))
+            {
+                throw new InvalidOperationException(PostgresConnectionString.MissingMessage);
+            }
+
+            var dataSource = NpgsqlDataSource.Create(connectionString);
+            if (options.ApplyMigrationsOnStartup)
+            {
+                new MigrationRunner(dataSource).ApplyAsync().GetAwaiter().GetResult();
+            }
+
+            return dataSource;
+        });
+        services.TryAddSingleton<IAuditSigningKeyProvider>(static provider =>
+        {
+            var options = provider.GetRequiredService<TelematicsPostgresOptions>();
+            return options.SigningKeyProvider
+                ?? (options.SigningKeyPemPath is { } path
+                    ? PemAuditSigningKeyProvider.FromFile(path)
+                    : throw new InvalidOperationException("No audit signing key: set TelematicsPostgresOptions.SigningKeyProvider or SigningKeyPemPath."));
+        });
+        services.TryAddSingleton(static provider => new MigrationRunner(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static provider => new PartitionManager(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TelematicsPostgresOptions>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new EventIngestor(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<PartitionManager>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new AuditLog(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new DriverRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new TripRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new ScoreRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new PremiumRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
+    private sealed class OptionsValidator : IValidateOptions<TelematicsPostgresOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TelematicsPostgresOptions options)
+        {
+            var problems = options.Validate();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+}

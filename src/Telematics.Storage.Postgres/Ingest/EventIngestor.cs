@@ -1,0 +1,168 @@
+using System.Globalization;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using Telematics.Features.Samples;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Partitions;
+
+namespace Telematics.Storage.Postgres.Ingest;
+
+/// <summary>
+/// Stores sample buffers in <c>telematics_events</c> through binary COPY, idempotently: a sample already stored
+/// (same driver, event id and timestamp) is skipped, so a batch may be re-sent after any failure.
+/// </summary>
+/// <remarks>
+/// A batch is one transaction: it is stored whole, with its audit row, or not at all (a connection lost mid-COPY
+/// leaves nothing). The fast path copies straight into the partitioned table; only when that meets a duplicate
+/// does the batch go through a temporary staging table and <c>INSERT … ON CONFLICT DO NOTHING</c>.
+/// Partitions for the batch's months are created before the batch when missing. Thread-safe.
+/// </remarks>
+public sealed class EventIngestor
+{
+    private const string Columns =
+        "driver_id, event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, speed_limit_mps, road_class, flags";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly PartitionManager _partitions;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the ingestor.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="partitions">Creates partitions on demand for the months a batch touches.</param>
+    /// <param name="timeProvider">Clock for audit rows.</param>
+    public EventIngestor(NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(partitions);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _partitions = partitions;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Stores the samples of one driver as one all-or-nothing batch.</summary>
+    /// <param name="driverId">The driver the samples belong to (need not exist in <c>drivers</c>: devices may report first).</param>
+    /// <param name="samples">The samples; not modified.</param>
+    /// <param name="actor">Who sends them, for the batch's audit row.</param>
+    /// <param name="cancellationToken">Cancels the batch; nothing of it is stored then.</param>
+    /// <returns>How many samples were received and how many were new.</returns>
+    /// <exception cref="NpgsqlException">The connection failed; nothing of the batch was stored and it may be re-sent.</exception>
+    public async Task<IngestResult> IngestAsync(long driverId, SampleBuffer samples, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        actor.Validate();
+        if (samples.Count == 0)
+        {
+            return new IngestResult(0, 0);
+        }
+
+        var (months, firstMs, lastMs) = Scan(samples.TimestampUnixMs);
+        await _partitions.EnsureMonthsAsync(months, actor, cancellationToken).ConfigureAwait(false);
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long stored;
+        await transaction.SaveAsync("direct", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            stored = (long)await CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
+            await transaction.ReleaseAsync("direct", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync("direct", cancellationToken).ConfigureAwait(false);
+            stored = await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
+        }
+
+        var after = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}");
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest",
+            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new IngestResult(samples.Count, stored);
+    }
+
+    private static async Task<long> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    {
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS telematics_events_staging (LIKE telematics_events) ON COMMIT DELETE ROWS",
+            connection,
+            transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await CopyAsync(connection, "telematics_events_staging", driverId, samples, cancellationToken).ConfigureAwait(false);
+        // ORDER BY the key: two writers merging overlapping batches lock rows in the same order and cannot deadlock.
+        await using var merge = new NpgsqlCommand(
+            $"INSERT INTO telematics_events ({Columns}) SELECT DISTINCT ON (driver_id, ts, event_id) {Columns} FROM telematics_events_staging " +
+            "ORDER BY driver_id, ts, event_id ON CONFLICT DO NOTHING",
+            connection,
+            transaction);
+        var stored = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var clear = new NpgsqlCommand("TRUNCATE telematics_events_staging", connection, transaction);
+        await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    private static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < samples.Count; i++)
+        {
+            await WriteRowAsync(importer, driverId, samples, i, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask WriteRowAsync(NpgsqlBinaryImporter importer, long driverId, SampleBuffer samples, int i, CancellationToken cancellationToken)
+    {
+        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(driverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(samples.EventId[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(DateTime.UnixEpoch.AddTicks(samples.TimestampUnixMs[i] * TimeSpan.TicksPerMillisecond), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(samples.LatitudeDeg[i], NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync(samples.LongitudeDeg[i], NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.SpeedMps[i], cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.HeadingDeg[i], cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.LongitudinalAccelMps2[i], cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.LateralAccelMps2[i], cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.GpsAccuracyM[i], cancellationToken).ConfigureAwait(false);
+        await WriteRealAsync(importer, samples.SpeedLimitMps[i], cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)samples.RoadClass[i], NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+        await importer.WriteAsync((short)samples.Flags[i], NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+    }
+
+    // NaN means "missing" in a SampleBuffer; it is stored as SQL NULL so that SQL aggregates skip it.
+    private static ValueTask WriteRealAsync(NpgsqlBinaryImporter importer, float value, CancellationToken cancellationToken) =>
+        float.IsNaN(value)
+            ? new ValueTask(importer.WriteNullAsync(cancellationToken))
+            : new ValueTask(importer.WriteAsync(value, NpgsqlDbType.Real, cancellationToken));
+
+    private static (List<PartitionMonth> Months, long FirstMs, long LastMs) Scan(ReadOnlySpan<long> timestamps)
+    {
+        var months = new List<PartitionMonth>(2);
+        long first = long.MaxValue, last = long.MinValue;
+        var previous = default(PartitionMonth);
+        foreach (var ts in timestamps)
+        {
+            first = Math.Min(first, ts);
+            last = Math.Max(last, ts);
+            // Samples outside 2000–2199 go to DEFAULT; samples arrive in time order, so a month seldom repeats.
+            if (PartitionMonth.TryFromUnixMs(ts, out var month) && month != previous && !months.Contains(month))
+            {
+                months.Add(month);
+                previous = month;
+            }
+        }
+
+        return (months, first, last);
+    }
+}

@@ -1,0 +1,14 @@
+namespace Telematics.Storage.Postgres.Partitions;
+
+/// <summary>What <see cref="PartitionManager.MaintainAsync"/> did, or would do in a dry run.</summary>
+/// <param name="Created">Months whose partitions were (or would be) created, including those moved out of DEFAULT.</param>
+/// <param name="MovedFromDefault">Rows moved (or to move) out of the DEFAULT partition into their month.</param>
+/// <param name="Archived">Months archived and dropped (or to be) because they fall outside retention.</param>
+/// <param name="Dropped">Months dropped without archive (or to be) because no archive folder is configured.</param>
+/// <param name="DryRun">Whether nothing was changed.</param>
+public sealed record MaintenanceReport(
+    IReadOnlyList<PartitionMonth> Created,
+    long MovedFromDefault,
+    IReadOnlyList<PartitionMonth> Archived,
+    IReadOnlyList<PartitionMonth> Dropped,
+    bool DryRun);

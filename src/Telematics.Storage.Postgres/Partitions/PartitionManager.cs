@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+using Npgsql;
+
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Partitions;
+
+/// <summary>
+/// Life cycle of the monthly partitions of <c>telematics_events</c>: create (ahead and on demand), move rows
+/// out of DEFAULT, list, drop, archive to gzip CSV, restore, and the retention routine that combines them.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Structural changes take a transaction-scoped advisory lock, so concurrent processes never
+/// create or drop the same partition twice. Every create, drop, archive and restore writes an audit row in
+/// its own transaction. Identifiers come only from <see cref="PartitionMonth"/>, never from caller text.
+/// </remarks>
+public sealed partial class PartitionManager
+{
+    // "telepart" in ASCII: serialises partition DDL across processes.
+    private const long AdvisoryLockKey = 0x74656c6570617274;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TelematicsPostgresOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentDictionary<PartitionMonth, byte> _known = new();
+
+    /// <summary>Creates the manager.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="options">Premake, retention and archive settings.</param>
+    /// <param name="timeProvider">Clock that decides the current month.</param>
+    public PartitionManager(NpgsqlDataSource dataSource, TelematicsPostgresOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The partitions.</returns>
+    /// <remarks>Counts rows exactly, which reads each partition; meant for operators, not hot paths.</remarks>
+    public async Task<IReadOnlyList<PartitionInfo>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var names = await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
+        var result = new List<PartitionInfo>(names.Count);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var name in names)
+        {
+            PartitionMonth? month = PartitionMonth.TryParseName(name, out var parsed) ? parsed : null;
+            if (month is null && name != PartitionMonth.DefaultPartitionName)
+            {
+                continue; // A partition not made by this package; it is not ours to describe.
+            }
+
+            await using var command = new NpgsqlCommand(
+                $"SELECT count(*), pg_total_relation_size('{name}'::regclass) FROM \"{name}\"", connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            result.Add(new PartitionInfo(name, month, reader.GetInt64(0), reader.GetInt64(1)));
+        }
+
+        result.Sort(static (a, b) => (a.Month, b.Month) switch
+        {
+            (null, null) => 0,
+            (null, _) => 1,
+            (_, null) => -1,
+            ({ } x, { } y) => x.CompareTo(y),
+        });
+        return result;
+    }
+
+    /// <summary>Creates the partition of <paramref name="month"/> unless it exists, moving its rows out of DEFAULT.</summary>
+    /// <param name="month">The month.</param>
+    /// <param name="actor">Who asks, for the audit row.</param>
+    /// <param name="cancellationToken">Cancels the work; a half-made partition rolls back.</param>
+    /// <returns>Rows moved out of DEFAULT, or -1 when the partition already existed.</returns>
+    public async Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        var name = month.PartitionName;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        {
+            _known.TryAdd(month, 0);
+            return -1;
+        }
+
+        var sql = $"""
+            CREATE TABLE "{name}" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+            ALTER TABLE "{name}" ADD CONSTRAINT "{name}_range" CHECK (ts >= '{month.StartLiteral}' AND ts < '{month.EndLiteral}');
+            """;
+        await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
+
+        long moved;
+        await using (var move = new NpgsqlCommand(
+            $"WITH moved AS (DELETE FROM {PartitionMonth.DefaultPartitionName} WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO \"{name}\" SELECT * FROM moved",
+            connection,
+            transaction))
+        {
+            move.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = month.Start.UtcDateTime });
+            move.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = month.End.UtcDateTime });
+            moved = await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(
+            connection,
+            transaction,
+            $"ALTER TABLE telematics_events ATTACH PARTITION \"{name}\" FOR VALUES FROM ('{month.StartLiteral}') TO ('{month.EndLiteral}')",
+            cancellationToken).ConfigureAwait(false);
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
+            string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _known.TryAdd(month, 0);
+        return moved;
+    }
+
+    /// <summary>Makes sure each month has its partition; months already known to this instance cost nothing.</summary>
+    /// <param name="months">Months that a batch is about to write.</param>
+    /// <param name="actor">Who writes, for the audit rows of partitions created.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>A task that completes when every month has a partition.</returns>
+    internal async Task EnsureMonthsAsync(IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < months.Count; i++)
+        {
+            if (!_known.ContainsKey(months[i]))
+            {
+                await CreateAsync(months[i], actor, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Months that have rows in the DEFAULT partition, with their row counts.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>Month and row count pairs in month order; rows outside 2000–2199 are not listed (they stay in DEFAULT).</returns>
+    public async Task<IReadOnlyList<(PartitionMonth Month, long Rows)>> ReadDefaultMonthsAsync(CancellationToken cancellationToken = default)
+    {
+        var months = new List<(PartitionMonth, long)>();
+        await using var command = _dataSource.CreateCommand(
+            "SELECT extract(year FROM ts AT TIME ZONE 'UTC')::int, extract(month FROM ts AT TIME ZONE 'UTC')::int, count(*) " +
+            $"FROM {PartitionMonth.DefaultPartitionName} GROUP BY 1, 2 ORDER BY 1, 2");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var year = reader.GetInt32(0);
+            if (year is >= PartitionMonth.MinYear and <= PartitionMonth.MaxYear)
+            {
+                months.Add((new PartitionMonth(year, reader.GetInt32(1)), reader.GetInt64(2)));
+            }
+        }
+
+        return months;
+    }
+
+    /// <summary>Moves every row of the DEFAULT partition that has a supported month into that month's partition.</summary>
+    /// <param name="actor">Who asks, for the audit rows.</param>
+    /// <param name="cancellationToken">Cancels the work; each month moves in its own transaction.</param>
+    /// <returns>Rows moved.</returns>
+    public async Task<long> MoveDefaultRowsAsync(AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        long moved = 0;
+        foreach (var (month, _) in await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A month that has rows in DEFAULT cannot have a partition (PostgreSQL forbids the overlap), so
+            // creating it moves the rows.
+            moved += Math.Max(0, await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false));
+        }
+
+        return moved;
+    }
+
+    /// <summary>Detaches and drops the partition of <paramref name="month"/>, deleting its rows, with an audit row.</summary>
+    /// <param name="month">The month.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
+    public async Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var name = month.PartitionName;
+        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        {
+            _known.TryRemove(month, out _);
+            return -1;
+        }
+
+        var rows = await CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        await DetachAndDropAsync(connection, transaction, month, actor, "partition.drop", rows, null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _known.TryRemove(month, out _);
+        return rows;
+    }
+
+    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = $1)",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{name}\"", connection, transaction);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DetachAndDropAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, string action, long rows, string? archiveJson, CancellationToken cancellationToken)
+    {
+        var name = month.PartitionName;
+        await ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; DROP TABLE \"{name}\"", cancellationToken).ConfigureAwait(false);
+        var before = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}")
+            .Append(archiveJson is null ? string.Empty : ",\"archive\":" + archiveJson)
+            .Append('}')
+            .ToString();
+        await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, "partition/" + name, before, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<string>> ReadPartitionNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await using var command = _dataSource.CreateCommand(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+}

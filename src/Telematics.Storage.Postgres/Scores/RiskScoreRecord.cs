@@ -1,0 +1,36 @@
+using Telematics.Scoring.Results;
+
+namespace Telematics.Storage.Postgres.Scores;
+
+/// <summary>A risk score as stored in <c>risk_scores</c>; the host maps scoring results to it.</summary>
+/// <param name="DriverId">The driver scored.</param>
+/// <param name="ScoredAt">When the score was computed (UTC).</param>
+/// <param name="PeriodStart">Inclusive start of the period the features cover.</param>
+/// <param name="PeriodEnd">Exclusive end of that period.</param>
+/// <param name="Score">Risk score, 0–100.</param>
+/// <param name="Category">Band of the score.</param>
+/// <param name="RawOutput">The model's raw output (e.g. a claim probability) before mapping to 0–100.</param>
+/// <param name="ModelName">Name of the model.</param>
+/// <param name="ModelVersion">Version of the model.</param>
+/// <param name="Experiment">A/B experiment name, or <see langword="null"/>.</param>
+/// <param name="Variant">A/B variant, or <see langword="null"/>.</param>
+/// <param name="Features">The feature vector scored.</param>
+/// <param name="Contributions">Per-feature contributions to the score, in feature order.</param>
+public sealed record RiskScoreRecord(
+    long DriverId,
+    DateTimeOffset ScoredAt,
+    DateTimeOffset PeriodStart,
+    DateTimeOffset PeriodEnd,
+    double Score,
+    RiskCategory Category,
+    double RawOutput,
+    string ModelName,
+    string ModelVersion,
+    string? Experiment,
+    string? Variant,
+    float[] Features,
+    float[] Contributions)
+{
+    /// <summary>Database id; 0 until stored.</summary>
+    public long ScoreId { get; init; }
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using Telematics.Scoring.Results;
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Scores;
+
+/// <summary>Stores risk scores (with an audit row each) and reads a driver's score history and monthly trend.</summary>
+/// <remarks>Thread-safe. History and trend use the index on (driver_id, scored_at DESC).</remarks>
+public sealed class ScoreRepository
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the repository.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="timeProvider">Clock for audit rows.</param>
+    public ScoreRepository(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Stores a score and its audit row (action <c>score.record</c>) in one transaction.</summary>
+    /// <param name="score">The score.</param>
+    /// <param name="actor">Who scored (e.g. the batch job).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The new score id.</returns>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or the score is outside 0–100 (23514).</exception>
+    public async Task<long> AddAsync(RiskScoreRecord score, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long id;
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING score_id",
+            connection,
+            transaction))
+        {
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = score.DriverId });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = score.ScoredAt.UtcDateTime });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = score.PeriodStart.UtcDateTime });
+            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = score.PeriodEnd.UtcDateTime });
+            insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = score.Score });
+            insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)score.Category });
+            insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = score.RawOutput });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = score.ModelName });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = score.ModelVersion });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)score.Experiment ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)score.Variant ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Features });
+            insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Contributions });
+            id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var after = string.Create(CultureInfo.InvariantCulture, $"{{\"score_id\":{id},\"score\":{score.Score:R},\"category\":\"{score.Category}\"}}");
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "score.record",
+            string.Create(CultureInfo.InvariantCulture, $"driver/{score.DriverId}/score/{id}"), null, after, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return id;
+    }
+
+    /// <summary>Reads a driver's latest scores, newest first.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="limit">Maximum scores returned, 1–10 000.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The scores.</returns>
+    public async Task<IReadOnlyList<RiskScoreRecord>> HistoryAsync(long driverId, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        await using var command = _dataSource.CreateCommand(
+            "SELECT score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions " +
+            "FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var scores = new List<RiskScoreRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            scores.Add(new RiskScoreRecord(
+                reader.GetInt64(1),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
+                reader.GetDouble(5),
+                (RiskCategory)reader.GetInt16(6),
+                reader.GetDouble(7),
+                reader.GetString(8),
+                reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetFieldValue<float[]>(12),
+                reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) });
+        }
+
+        return scores;
+    }
+
+    /// <summary>Mean score per UTC month for a driver over [<paramref name="from"/>, <paramref name="to"/>), oldest month first.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="from">Inclusive start.</param>
+    /// <param name="to">Exclusive end.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One point per month that has scores.</returns>
+    public async Task<IReadOnlyList<ScoreTrendPoint>> TrendAsync(long driverId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT date_trunc('month', scored_at AT TIME ZONE 'UTC') AS month, avg(score), count(*)::int FROM risk_scores " +
+            "WHERE driver_id = $1 AND scored_at >= $2 AND scored_at < $3 GROUP BY month ORDER BY month");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        var points = new List<ScoreTrendPoint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var month = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc);
+            points.Add(new ScoreTrendPoint(new DateTimeOffset(month), reader.GetDouble(1), reader.GetInt32(2)));
+        }
+
+        return points;
+    }
+}

@@ -1,0 +1,63 @@
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres;
+
+/// <summary>Settings of the PostgreSQL storage; validated at start-up by <c>AddTelematicsPostgres</c>.</summary>
+public sealed class TelematicsPostgresOptions
+{
+    /// <summary>Connection string of the database.</summary>
+    /// <value>Default <see langword="null"/>: the host resolves it through <see cref="Connection.PostgresConnectionString"/>.</value>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Months of <c>telematics_events</c> partitions kept created ahead of the current UTC month.</summary>
+    /// <value>Default 3 (design §5); 0–24.</value>
+    public int PremakeMonths { get; set; } = 3;
+
+    /// <summary>Months of events kept, counting the current UTC month; older partitions are archived (or dropped) by maintenance.</summary>
+    /// <value>Default 25: two policy years of history plus the running month, enough to re-score a renewal. 1–1200.</value>
+    public int RetentionMonths { get; set; } = 25;
+
+    /// <summary>Folder where maintenance writes partition archives before dropping them.</summary>
+    /// <value>Default <see langword="null"/>: expired partitions are dropped without an archive (the drop is still audited).</value>
+    public string? ArchiveDirectory { get; set; }
+
+    /// <summary>Key that signs audit anchors.</summary>
+    /// <value>Default <see langword="null"/>: <see cref="SigningKeyPemPath"/> is used when set; otherwise anchors cannot be made.</value>
+    public IAuditSigningKeyProvider? SigningKeyProvider { get; set; }
+
+    /// <summary>Path of a PEM file with the P-256 key that signs (private key) or verifies (public key) audit anchors.</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public string? SigningKeyPemPath { get; set; }
+
+    /// <summary>Whether the embedded migrations are applied when the first storage service is resolved.</summary>
+    /// <value>Default <see langword="false"/>: schema changes are an explicit step (<see cref="Migrations.MigrationRunner"/>).</value>
+    public bool ApplyMigrationsOnStartup { get; set; }
+
+    /// <summary>Returns the problems with these settings, empty when valid.</summary>
+    /// <returns>One message per invalid setting, naming it.</returns>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (PremakeMonths is < 0 or > 24)
+        {
+            problems.Add($"{nameof(PremakeMonths)} must be 0–24 (was {PremakeMonths}).");
+        }
+
+        if (RetentionMonths is < 1 or > 1200)
+        {
+            problems.Add($"{nameof(RetentionMonths)} must be 1–1200 (was {RetentionMonths}).");
+        }
+
+        if (ArchiveDirectory is { Length: 0 })
+        {
+            problems.Add($"{nameof(ArchiveDirectory)} must be a folder path or null.");
+        }
+
+        if (SigningKeyPemPath is not null && !File.Exists(SigningKeyPemPath))
+        {
+            problems.Add($"{nameof(SigningKeyPemPath)} names a file that does not exist: {SigningKeyPemPath}");
+        }
+
+        return problems;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Globalization;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Trips;
+
+/// <summary>Writes closed trips with their feature vectors and reads trip features back for scoring.</summary>
+/// <remarks>Thread-safe. Vectors follow <see cref="TelematicsFeatures.Schema"/> (29 floats).</remarks>
+public sealed class TripRepository
+{
+    private const string Select = "SELECT driver_id, trip_id, started_at, features FROM trips";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the repository.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="timeProvider">Clock for audit rows.</param>
+    public TripRepository(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Number of features in each vector: the size of <see cref="TelematicsFeatures.Schema"/>.</summary>
+    public static int FeatureCount => TelematicsFeatures.Schema.Count;
+
+    /// <summary>Stores a closed trip and its feature vector, with an audit row, in one transaction.</summary>
+    /// <param name="trip">The trip.</param>
+    /// <param name="features">Its <see cref="FeatureCount"/> features in schema order.</param>
+    /// <param name="actor">Who writes it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The trip id; when the same trip (driver and start) was already stored, its existing id and nothing is written.</returns>
+    /// <exception cref="ArgumentException"><paramref name="features"/> does not hold exactly <see cref="FeatureCount"/> values.</exception>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514).</exception>
+    public async Task<long> WriteClosedTripAsync(TripRecord trip, ReadOnlyMemory<float> features, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        if (features.Length != FeatureCount)
+        {
+            throw new ArgumentException($"A trip feature vector holds {FeatureCount} values (schema {TelematicsFeatures.SchemaName} v{TelematicsFeatures.SchemaVersion}); got {features.Length}.", nameof(features));
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = new NpgsqlCommand(
+            "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
+            "feature_schema, feature_version, features) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id",
+            connection,
+            transaction);
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
+        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)trip.VehicleId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.EndedAt.UtcDateTime });
+        insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = trip.DistanceKm });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.SampleCount });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshBrakeCount });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.RapidAccelerationCount });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshCorneringCount });
+        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TelematicsFeatures.SchemaName });
+        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = TelematicsFeatures.SchemaVersion });
+        insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = features.ToArray() });
+        if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long tripId)
+        {
+            var after = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"trip_id\":{tripId},\"started_at\":\"{trip.StartedAt.UtcDateTime:O}\",\"distance_km\":{trip.DistanceKm:R},\"samples\":{trip.SampleCount}}}");
+            await AuditWriter.AppendAsync(
+                connection, transaction, _timeProvider.GetUtcNow(), actor, "trip.close",
+                string.Create(CultureInfo.InvariantCulture, $"driver/{trip.DriverId}/trip/{tripId}"), null, after, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return tripId;
+        }
+
+        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
+        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
+        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Reads the trips of one driver that started in [<paramref name="from"/>, <paramref name="to"/>), in one round trip.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The trips in start order.</returns>
+    public async Task<TripFeatureMatrix> ReadDriverTripFeaturesAsync(long driverId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(Select + " WHERE driver_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        var builder = new MatrixBuilder(16, FeatureCount);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            builder.Add(reader.GetInt64(0), reader.GetInt64(1), reader.GetFieldValue<DateTime>(2), reader.GetFieldValue<float[]>(3));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// Reads the trips of many drivers that started in [<paramref name="from"/>, <paramref name="to"/>) through
+    /// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c>: the ids go up by binary COPY into a temporary table.
+    /// </summary>
+    /// <param name="driverIds">The drivers (any number; duplicates are harmless).</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The trips ordered by driver and start.</returns>
+    public async Task<TripFeatureMatrix> ReadTripFeaturesForDriversAsync(ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var create = new NpgsqlCommand("CREATE TEMP TABLE IF NOT EXISTS scoring_drivers (driver_id bigint NOT NULL) ON COMMIT DELETE ROWS", connection, transaction))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var ids = await connection.BeginBinaryImportAsync("COPY scoring_drivers (driver_id) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < driverIds.Length; i++)
+            {
+                ids.StartRow();
+                ids.Write(driverIds.Span[i], NpgsqlDbType.Bigint);
+            }
+
+            await ids.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE scoring_drivers", connection, transaction))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // COPY takes no parameters: the bounds are rendered here from typed values, never from caller text.
+        var sql = string.Create(
+            CultureInfo.InvariantCulture,
+            $"COPY (SELECT t.driver_id, t.trip_id, t.started_at, t.features FROM trips t WHERE t.driver_id IN (SELECT driver_id FROM scoring_drivers) " +
+            $"AND t.started_at >= '{Literal(from)}' AND t.started_at < '{Literal(to)}' ORDER BY t.driver_id, t.started_at) TO STDOUT (FORMAT BINARY)");
+        var builder = new MatrixBuilder(Math.Max(16, driverIds.Length), FeatureCount);
+        await using (var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false))
+        {
+            while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
+            {
+                builder.Add(
+                    exporter.Read<long>(NpgsqlDbType.Bigint),
+                    exporter.Read<long>(NpgsqlDbType.Bigint),
+                    exporter.Read<DateTime>(NpgsqlDbType.TimestampTz),
+                    exporter.Read<float[]>(NpgsqlDbType.Array | NpgsqlDbType.Real));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return builder.Build();
+    }
+
+    internal static string Literal(DateTimeOffset instant) =>
+        instant.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff'+00'", CultureInfo.InvariantCulture);
+
+    private sealed class MatrixBuilder(int capacity, int width)
+    {
+        private long[] _drivers = new long[capacity];
+        private long[] _trips = new long[capacity];
+        private long[] _started = new long[capacity];
+        private float[] _features = new float[capacity * width];
+        private int _count;
+
+        public void Add(long driverId, long tripId, DateTime startedAt, float[] features)
+        {
+            if (_count == _drivers.Length)
+            {
+                var size = _count * 2;
+                Array.Resize(ref _drivers, size);
+                Array.Resize(ref _trips, size);
+                Array.Resize(ref _started, size);
+                Array.Resize(ref _features, size * width);
+            }
+
+            _drivers[_count] = driverId;
+            _trips[_count] = tripId;
+            _started[_count] = (startedAt.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+            features.AsSpan(0, Math.Min(width, features.Length)).CopyTo(_features.AsSpan(_count * width, width));
+            _count++;
+        }
+
+        public TripFeatureMatrix Build() => new(_count, _drivers, _trips, _started, _features, width);
+    }
+}

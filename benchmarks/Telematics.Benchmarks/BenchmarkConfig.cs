@@ -1,14 +1,13 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
-using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 
 namespace Telematics.Benchmarks;
 
 /// <summary>
-/// Configuration every benchmark class runs with: allocations measured, GitHub-markdown report, ratios
-/// against the class's baseline. Reports of committed runs are copied into <c>benchmarks/results/</c>.
+/// Configuration every benchmark class runs with: allocations measured, ratios against the class's
+/// baseline, and the default exporters (GitHub markdown among them). Reports of committed runs are copied into <c>benchmarks/results/</c>.
 /// </summary>
 public sealed class BenchmarkConfig : ManualConfig
 {
@@ -18,7 +17,6 @@ public sealed class BenchmarkConfig : ManualConfig
         // The generated benchmark project builds slowly on a busy 2-core machine; the default 2 minutes is not enough.
         WithBuildTimeout(TimeSpan.FromMinutes(10));
         AddDiagnoser(MemoryDiagnoser.Default);
-        AddExporter(MarkdownExporter.GitHub);
         SummaryStyle = SummaryStyle.Default.WithRatioStyle(RatioStyle.Percentage);
     }
 }

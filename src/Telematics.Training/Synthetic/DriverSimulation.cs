@@ -111,7 +111,8 @@ internal sealed class DriverSimulation
                 return false;
             }
 
-            PlanDay();
+            TripPlanner.PlanDay(ref _rng, _driver, _options.StartDate.AddDays(_day), _zone, _tripStartsUtcMs, _tripKms);
+            _tripIndex = 0;
         }
 
         var start = Math.Max(_tripStartsUtcMs[_tripIndex], _earliestNextStartUtcMs);
@@ -125,96 +126,10 @@ internal sealed class DriverSimulation
         _headingDeg = _rng.Uniform(0, 360);
         _waitSeconds = (int)_rng.Uniform(5, 40); // engine on, pulling out
         _turnSeconds = _harshSeconds = _phoneSeconds = _gapSeconds = 0;
-        PlanRoute(km);
+        _legCount = TripPlanner.PlanRoute(km, _legKinds, _legLengthsM);
         _leg = -1;
         NextLeg();
         return true;
-    }
-
-    private void PlanDay()
-    {
-        _tripStartsUtcMs.Clear();
-        _tripKms.Clear();
-        _tripIndex = 0;
-        var date = _options.StartDate.AddDays(_day);
-        var weekend = date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-        var trips = _rng.Poisson(weekend ? 1.8 : 2.4);
-        if (trips == 0)
-        {
-            return;
-        }
-
-        var dailyKm = _driver.AnnualMileageKm / 365.0 * (weekend ? 0.85 : 1.05);
-        var nightShare = Math.Clamp(0.04 * Math.Exp(0.8 * _driver.Style.NightPreference), 0.0, 0.6);
-        Span<double> hours = stackalloc double[Math.Min(trips, 16)];
-        for (var i = 0; i < hours.Length; i++)
-        {
-            hours[i] = DrawLocalHour(weekend, nightShare);
-        }
-
-        hours.Sort();
-        for (var i = 0; i < hours.Length; i++)
-        {
-            var local = date.ToDateTime(TimeOnly.MinValue).AddHours(hours[i]);
-            if (_zone.IsInvalidTime(local))
-            {
-                local = local.AddHours(1); // the hour skipped at the spring DST change
-            }
-
-            var utc = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), _zone);
-            _tripStartsUtcMs.Add(new DateTimeOffset(utc, TimeSpan.Zero).ToUnixTimeMilliseconds());
-            var km = dailyKm / hours.Length * Math.Exp(0.5 * NormalTable.Next(ref _rng));
-            _tripKms.Add(Math.Clamp(km, 1.0, 400.0));
-        }
-    }
-
-    private double DrawLocalHour(bool weekend, double nightShare)
-    {
-        var x = _rng.NextDouble();
-        if (x < nightShare)
-        {
-            // 22:00–05:00, with more weight before 02:00.
-            var h = 22 + (7 * _rng.NextDouble() * _rng.NextDouble());
-            return h >= 24 ? h - 24 : h;
-        }
-
-        x = _rng.NextDouble();
-        if (!weekend && x < 0.45)
-        {
-            return _rng.Chance(0.5) ? _rng.Uniform(7, 9) : _rng.Uniform(16, 19);
-        }
-
-        return x < 0.85 ? _rng.Uniform(9, 17) : _rng.Uniform(17, 22);
-    }
-
-    private void PlanRoute(double km)
-    {
-        var metres = km * 1000;
-        var local = Math.Min(800, 0.1 * metres);
-        var middle = metres - (2 * local);
-        _legCount = 0;
-        AddLeg(RoadLeg.Residential, local);
-        if (km > 15)
-        {
-            AddLeg(RoadLeg.Secondary, 0.08 * middle);
-            AddLeg(RoadLeg.Primary, 0.12 * middle);
-            AddLeg(RoadLeg.Motorway, 0.6 * middle);
-            AddLeg(RoadLeg.Primary, 0.12 * middle);
-            AddLeg(RoadLeg.Secondary, 0.08 * middle);
-        }
-        else
-        {
-            AddLeg(RoadLeg.Secondary, 0.5 * middle);
-            AddLeg(RoadLeg.Primary, 0.5 * middle);
-        }
-
-        AddLeg(RoadLeg.Residential, local);
-    }
-
-    private void AddLeg(RoadLeg kind, double metres)
-    {
-        _legKinds[_legCount] = kind;
-        _legLengthsM[_legCount++] = Math.Max(metres, 50);
     }
 
     private void NextLeg()

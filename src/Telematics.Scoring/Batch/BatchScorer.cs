@@ -198,11 +198,13 @@ public sealed class BatchScorer
         return failures;
     }
 
-    private static BatchScoreSummary Summarise(RiskScore?[] scores, int failures)
+    /// <summary>Figures of a batch; shared with experiment batches so both summarise alike.</summary>
+    internal static BatchScoreSummary Summarise(RiskScore?[] scores, int failures)
     {
         var values = new List<double>(scores.Length);
         var byCategory = Enum.GetValues<RiskCategory>().ToDictionary(c => c, _ => 0);
         var byVersion = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byVariant = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var score in scores)
         {
             if (score is null)
@@ -214,11 +216,16 @@ public sealed class BatchScorer
             byCategory[score.Category]++;
             var key = $"{score.ModelName}@{score.ModelVersion}";
             byVersion[key] = byVersion.GetValueOrDefault(key) + 1;
+            if (score.Experiment is { } experiment)
+            {
+                var variantKey = $"{experiment.Experiment}/{experiment.Variant}";
+                byVariant[variantKey] = byVariant.GetValueOrDefault(variantKey) + 1;
+            }
         }
 
         values.Sort();
         var mean = values.Count == 0 ? double.NaN : values.Average();
-        return new BatchScoreSummary(scores.Length, failures, mean, Percentile(values, 0.50), Percentile(values, 0.95), byCategory, byVersion);
+        return new BatchScoreSummary(scores.Length, failures, mean, Percentile(values, 0.50), Percentile(values, 0.95), byCategory, byVersion) { ByVariant = byVariant };
     }
 
     private static double Percentile(List<double> sorted, double p)

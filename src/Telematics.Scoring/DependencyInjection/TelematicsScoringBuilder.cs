@@ -1,3 +1,5 @@
+using Telematics.Scoring.DependencyInjection;
+using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Registry;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -6,6 +8,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public sealed class TelematicsScoringBuilder
 {
     private readonly List<Action<ModelRegistryOptions>> _changes = [];
+    private readonly List<Action<ScoringExperimentsOptions>> _experiments = [];
 
     internal TelematicsScoringBuilder()
     {
@@ -57,6 +60,46 @@ public sealed class TelematicsScoringBuilder
         ArgumentNullException.ThrowIfNull(configure);
         _changes.Add(configure);
         return this;
+    }
+
+    /// <summary>Registers an experiment for <c>ExperimentScorer</c>; its variants' model references are checked against the registry at start-up.</summary>
+    /// <param name="experiment">A validated experiment; its name must differ from every other registered experiment's.</param>
+    public TelematicsScoringBuilder UseExperiment(ExperimentDefinition experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        _experiments.Add(o => o.Experiments.Add(experiment));
+        return this;
+    }
+
+    /// <summary>Registers the experiment in a JSON file (see <see cref="ExperimentJson"/>), read when options are built at start-up.</summary>
+    /// <param name="path">Path of the experiment file; a missing or invalid file fails start-up validation with a message naming the file and field.</param>
+    public TelematicsScoringBuilder UseExperiment(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _experiments.Add(o =>
+        {
+            try
+            {
+                o.Experiments.Add(ExperimentJson.Load(path));
+            }
+            catch (ExperimentDefinitionException e)
+            {
+                o.LoadErrors.Add(e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                o.LoadErrors.Add($"Experiment file '{path}' cannot be read: {e.Message}");
+            }
+        });
+        return this;
+    }
+
+    internal void ApplyTo(ScoringExperimentsOptions options)
+    {
+        foreach (var change in _experiments)
+        {
+            change(options);
+        }
     }
 
     internal void ApplyTo(ModelRegistryOptions options)

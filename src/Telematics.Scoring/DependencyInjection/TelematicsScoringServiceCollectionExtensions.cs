@@ -10,7 +10,7 @@ using Telematics.Scoring.Service;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers Telematics scoring: <see cref="ModelRegistry"/>, <see cref="RiskScorer"/>, <see cref="BatchScorer"/> and <see cref="ScoringMetrics"/>.</summary>
+/// <summary>Registers Telematics scoring: <see cref="ModelRegistry"/>, <see cref="RiskScorer"/>, <see cref="ExperimentScorer"/>, <see cref="BatchScorer"/> and <see cref="ScoringMetrics"/>.</summary>
 public static class TelematicsScoringServiceCollectionExtensions
 {
     /// <summary>Registers scoring with the built-in rules model and no model directory.</summary>
@@ -30,7 +30,7 @@ public static class TelematicsScoringServiceCollectionExtensions
     /// <summary>Registers scoring configured by <paramref name="configure"/>, which may read other services (for example configuration).</summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the model directory, default model and reload behaviour.</param>
-    /// <remarks>Registrations use TryAdd, so calling this twice, or replacing a service first, is safe. Options are validated when the registry is first resolved.</remarks>
+    /// <remarks>Registrations use TryAdd, so calling this twice, or replacing a service first, is safe. Options are validated at host start (ValidateOnStart), or when the registry or experiment scorer is first resolved; an experiment whose variant references a model the registry does not serve fails that validation with a message naming the experiment, variant and reference.</remarks>
     public static IServiceCollection AddTelematicsScoring(this IServiceCollection services, Action<IServiceProvider, TelematicsScoringBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -45,6 +45,15 @@ public static class TelematicsScoringServiceCollectionExtensions
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModelRegistryOptions>, ModelRegistryOptionsValidator>());
+        services.AddOptions<ScoringExperimentsOptions>()
+            .Configure<IServiceProvider>((options, provider) =>
+            {
+                var builder = new TelematicsScoringBuilder();
+                configure(provider, builder);
+                builder.ApplyTo(options);
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScoringExperimentsOptions>, ScoringExperimentsOptionsValidator>());
         services.TryAddSingleton(provider => new ScoringMetrics(provider.GetService<IMeterFactory>()));
         services.TryAddSingleton(provider => new ModelRegistry(
             provider.GetRequiredService<IOptions<ModelRegistryOptions>>().Value,
@@ -56,6 +65,10 @@ public static class TelematicsScoringServiceCollectionExtensions
             provider.GetRequiredService<ModelRegistry>(),
             provider.GetRequiredService<ScoringMetrics>(),
             provider.GetService<ILogger<RiskScorer>>()));
+        services.TryAddSingleton(provider => new ExperimentScorer(
+            provider.GetRequiredService<RiskScorer>(),
+            provider.GetRequiredService<IOptions<ScoringExperimentsOptions>>().Value.Experiments,
+            provider.GetService<ILogger<ExperimentScorer>>()));
         services.TryAddSingleton(provider => new BatchScorer(
             provider.GetRequiredService<RiskScorer>(),
             provider.GetRequiredService<ScoringMetrics>(),

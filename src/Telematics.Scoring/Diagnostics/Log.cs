@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(201, LogLevel.Warning, "Scoring driver {DriverId} with {Model}@{Version} failed")]
     public static partial void ScoreFailed(ILogger logger, string driverId, string model, string version, Exception exception);
+
+    [LoggerMessage(202, LogLevel.Warning, "Shadow variant {Variant} of experiment {Experiment} failed for driver {DriverId}; the served score is unaffected")]
+    public static partial void ShadowFailed(ILogger logger, string experiment, string variant, string driverId, Exception exception);
 }

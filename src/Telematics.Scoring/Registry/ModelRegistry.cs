@@ -34,6 +34,8 @@ public sealed class ModelRegistry : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly ITimer? _debounce;
     private RegistrySnapshot _snapshot;
+    private ReloadRecord? _lastReload;
+    private string? _lastReloadError;
     private bool _disposed;
 
     /// <summary>Creates the registry and loads the directory once.</summary>
@@ -184,6 +186,21 @@ public sealed class ModelRegistry : IDisposable
             ? lease
             : throw new KeyNotFoundException($"No model '{name ?? _options.DefaultModel}'{(versionOrAlias is null ? "" : $" version or alias '{versionOrAlias}'")} is served; serving: {string.Join(", ", Models.Select(m => $"{m.Name}@{m.Version}"))}.");
 
+    /// <summary>Returns what is serving and how the last reload went, for a readiness probe; cheap and never throws.</summary>
+    /// <returns>A point-in-time status; <see cref="RegistryStatus.IsReady"/> says whether the default model resolves.</returns>
+    public RegistryStatus GetStatus()
+    {
+        var ready = false;
+        if (!_disposed && TryAcquire(null, null, out var lease))
+        {
+            lease.Dispose();
+            ready = true;
+        }
+
+        var last = Volatile.Read(ref _lastReload);
+        return new RegistryStatus(ready, Generation, _disposed ? [] : Models, last?.At, last?.Result.Failures ?? [], Volatile.Read(ref _lastReloadError));
+    }
+
     /// <summary>Rescans the directory now: loads new or changed versions, retires removed ones, re-reads aliases.</summary>
     /// <returns>What changed and what failed; failures leave the serving versions in place.</returns>
     public RegistryReloadResult Reload()
@@ -252,7 +269,10 @@ public sealed class ModelRegistry : IDisposable
             }
 
             Log.ReloadCompleted(_logger, next.Generation, loaded.Count, unchanged, removed.Count, failures.Count);
-            return new RegistryReloadResult(next.Generation, loaded, unchanged, removed, failures);
+            var result = new RegistryReloadResult(next.Generation, loaded, unchanged, removed, failures);
+            Volatile.Write(ref _lastReload, new ReloadRecord(result, _time.GetUtcNow()));
+            Volatile.Write(ref _lastReloadError, null);
+            return result;
         }
     }
 
@@ -404,7 +424,10 @@ public sealed class ModelRegistry : IDisposable
         }
         catch (Exception e)
         {
+            Volatile.Write(ref _lastReloadError, e.Message);
             Log.WatchReloadFailed(_logger, e);
         }
     }
+
+    private sealed record ReloadRecord(RegistryReloadResult Result, DateTimeOffset At);
 }

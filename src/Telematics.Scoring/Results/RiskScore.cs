@@ -51,4 +51,11 @@ public sealed class RiskScore
 
     /// <summary>The experiment and variant from the request, if any.</summary>
     public ExperimentAssignment? Experiment { get; }
+
+    /// <summary>
+    /// Scores of the experiment's shadow variants for the same driver, recorded beside this one and never served
+    /// (each carries its own model, version, experiment and variant); empty outside experiments, and a shadow
+    /// whose model failed or is not served is left out (logged as event 202).
+    /// </summary>
+    public IReadOnlyList<RiskScore> ShadowScores { get; internal set; } = [];
 }

@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Telematics.Scoring.Batch;
+using Telematics.Scoring.Diagnostics;
+using Telematics.Scoring.Experiments;
+using Telematics.Scoring.Models;
+using Telematics.Scoring.Registry;
+using Telematics.Scoring.Results;
+
+namespace Telematics.Scoring.Service;
+
+/// <summary>
+/// Scores drivers inside A/B experiments: assigns the driver to a served variant by the experiment's stable
+/// hash, scores it with that variant's model, scores every shadow variant beside it (recorded in
+/// <see cref="RiskScore.ShadowScores"/> and the metrics, never served) and tags the results and metrics with
+/// the experiment and variant.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A variant's <see cref="ModelReference"/> resolves through the <see cref="ModelRegistry"/> at each score:
+/// an alias (<c>champion</c>) is an alias of the registry's default model; <c>name@version</c> names a model
+/// and a version (or an alias of that model). References are checked when the scorer is created, and a
+/// reference that does not resolve is refused there. Because the registry reloads at run time, a reference
+/// can stop resolving later (an alias removed, a version deleted): the served variant then fails that score
+/// with a <see cref="KeyNotFoundException"/> naming the experiment, variant and reference, and a shadow
+/// variant is skipped and logged (event 202). <see cref="FindUnresolvedReferences"/> reports such references
+/// for a readiness probe.
+/// </para>
+/// <para>Immutable after construction and thread-safe.</para>
+/// </remarks>
+public sealed class ExperimentScorer
+{
+    private readonly RiskScorer _scorer;
+    private readonly Dictionary<string, ExperimentDefinition> _experiments;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a scorer for <paramref name="experiments"/> and checks every variant's model reference.</summary>
+    /// <param name="scorer">The single-driver scorer and its registry.</param>
+    /// <param name="experiments">Validated experiments with unique names (may be empty).</param>
+    /// <param name="logger">Receives shadow failures.</param>
+    /// <exception cref="ArgumentException">Two experiments share a name.</exception>
+    /// <exception cref="InvalidOperationException">A variant's model reference does not resolve; the message names every such experiment, variant and reference.</exception>
+    public ExperimentScorer(RiskScorer scorer, IEnumerable<ExperimentDefinition> experiments, ILogger<ExperimentScorer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(scorer);
+        ArgumentNullException.ThrowIfNull(experiments);
+        _scorer = scorer;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
+        foreach (var experiment in experiments)
+        {
+            ArgumentNullException.ThrowIfNull(experiment, nameof(experiments));
+            if (!_experiments.TryAdd(experiment.Name, experiment))
+            {
+                throw new ArgumentException($"Experiment '{experiment.Name}' is registered twice; experiment names must be unique.", nameof(experiments));
+            }
+        }
+
+        var unresolved = FindUnresolvedReferences();
+        if (unresolved.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(Environment.NewLine, unresolved));
+        }
+    }
+
+    /// <summary>The registered experiments' names, in ordinal order.</summary>
+    public IReadOnlyList<string> ExperimentNames => [.. _experiments.Keys.Order(StringComparer.Ordinal)];
+
+    /// <summary>Returns the experiment registered as <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No experiment has that name; the message lists the registered ones.</exception>
+    public ExperimentDefinition GetExperiment(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _experiments.TryGetValue(name, out var experiment)
+            ? experiment
+            : throw new KeyNotFoundException($"No experiment '{name}' is registered; registered: {(_experiments.Count == 0 ? "none" : string.Join(", ", ExperimentNames))}.");
+    }
+
+    /// <summary>Lists the variants whose model reference the registry does not serve right now, one message each.</summary>
+    /// <returns>Messages such as <c>Experiment 'e', variant 'v': model reference 'risk-gbm@9' is not served by the registry.</c>; empty when all resolve.</returns>
+    public IReadOnlyList<string> FindUnresolvedReferences()
+    {
+        var problems = new List<string>();
+        foreach (var name in ExperimentNames)
+        {
+            foreach (var variant in _experiments[name].Variants)
+            {
+                if (TryAcquire(variant.Model, out var lease))
+                {
+                    lease.Dispose();
+                }
+                else
+                {
+                    problems.Add(Unresolved(name, variant));
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Scores one driver: in <paramref name="experimentName"/> when given, else with the registry's default model.</summary>
+    /// <param name="driverId">The driver, non-empty; its id alone decides the variant (ordinal, case-sensitive).</param>
+    /// <param name="features">The driver's feature vector in schema order (NaN = missing).</param>
+    /// <param name="experimentName">A registered experiment, or <see langword="null"/> for no experiment.</param>
+    /// <param name="includeContributions">Whether the served score carries factor contributions (shadow scores never do).</param>
+    /// <returns>The served variant's score, with <see cref="RiskScore.Experiment"/> and <see cref="RiskScore.ShadowScores"/> set.</returns>
+    /// <exception cref="KeyNotFoundException">The experiment is not registered, or the served variant's model is not served now (the message names experiment, variant and reference).</exception>
+    /// <exception cref="ArgumentException">The driver id is empty, or the feature vector does not have the schema's length.</exception>
+    /// <exception cref="ModelScoringException">The served model failed; the message names the driver and model.</exception>
+    public RiskScore Score(string driverId, ReadOnlyMemory<float> features, string? experimentName, bool includeContributions = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(driverId);
+        if (experimentName is null)
+        {
+            return _scorer.Score(new ScoreRequest { DriverId = driverId, Features = features, IncludeContributions = includeContributions });
+        }
+
+        var experiment = GetExperiment(experimentName);
+        var assignment = experiment.Assign(driverId);
+        var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, includeContributions);
+        var shadows = assignment.ShadowVariants;
+        if (shadows.Count > 0)
+        {
+            var shadowScores = new List<RiskScore>(shadows.Count);
+            foreach (var shadow in shadows)
+            {
+                try
+                {
+                    shadowScores.Add(ScoreVariant(experiment, shadow, driverId, features.Span, includeContributions: false));
+                }
+                catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
+                {
+                    Log.ShadowFailed(_logger, experiment.Name, shadow.Name, driverId, e);
+                }
+            }
+
+            served.ShadowScores = shadowScores;
+        }
+
+        return served;
+    }
+
+    /// <summary>Scores many drivers in <paramref name="experimentName"/> through the same path as <see cref="Score"/>, chunked and in parallel.</summary>
+    /// <param name="drivers">The drivers; their <see cref="DriverFeatures.Experiment"/> is ignored (the experiment assigns).</param>
+    /// <param name="experimentName">A registered experiment.</param>
+    /// <param name="options">Chunking, parallelism and contributions; <see cref="BatchScoreOptions.Model"/> and <see cref="BatchScoreOptions.ModelVersion"/> must be null (the variants choose the models).</param>
+    /// <param name="progress">Receives a report after each chunk.</param>
+    /// <param name="cancellationToken">Stops the batch; chunks already running finish.</param>
+    /// <returns>One score per driver; the summary counts drivers per variant in <see cref="BatchScoreSummary.ByVariant"/>. A failing driver is reported, not thrown.</returns>
+    /// <exception cref="KeyNotFoundException">The experiment is not registered.</exception>
+    /// <exception cref="ArgumentException">The options name a model.</exception>
+    /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
+    public async Task<BatchScoreResult> ScoreBatchAsync(IReadOnlyList<DriverFeatures> drivers, string experimentName, BatchScoreOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(drivers);
+        GetExperiment(experimentName);
+        options ??= new BatchScoreOptions();
+        if (options.Model is not null || options.ModelVersion is not null)
+        {
+            throw new ArgumentException("An experiment batch takes its models from the experiment's variants; leave BatchScoreOptions.Model and ModelVersion null.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
+        var scores = new RiskScore?[drivers.Count];
+        var errors = new string?[drivers.Count];
+        var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
+        var completed = 0;
+        var failed = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, chunks, parallel, (chunk, _) =>
+        {
+            var start = chunk * options.ChunkSize;
+            var end = Math.Min(start + options.ChunkSize, drivers.Count);
+            var chunkFailures = 0;
+            for (var i = start; i < end; i++)
+            {
+                try
+                {
+                    scores[i] = Score(drivers[i].DriverId, drivers[i].Features, experimentName, options.IncludeContributions);
+                }
+                catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
+                {
+                    errors[i] = e.Message;
+                    chunkFailures++;
+                }
+            }
+
+            var done = Interlocked.Add(ref completed, end - start);
+            var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
+            progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));
+            return ValueTask.CompletedTask;
+        }).ConfigureAwait(false);
+
+        var failures = new List<BatchScoreFailure>();
+        for (var i = 0; i < errors.Length; i++)
+        {
+            if (errors[i] is { } message)
+            {
+                failures.Add(new BatchScoreFailure(i, drivers[i].DriverId, message));
+            }
+        }
+
+        return new BatchScoreResult(scores, failures, BatchScorer.Summarise(scores, failures.Count));
+    }
+
+    private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, bool includeContributions)
+    {
+        if (!TryAcquire(variant.Model, out var lease))
+        {
+            throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+        }
+
+        using (lease)
+        {
+            return _scorer.Score(lease.Package, driverId, features, includeContributions, new Results.ExperimentAssignment(experiment.Name, variant.Name));
+        }
+    }
+
+    private bool TryAcquire(ModelReference reference, out ModelLease lease) =>
+        reference.IsAlias
+            ? _scorer.Registry.TryAcquire(null, reference.Name, out lease)
+            : _scorer.Registry.TryAcquire(reference.Name, reference.Version, out lease);
+
+    private static string Unresolved(string experiment, ExperimentVariant variant) =>
+        $"Experiment '{experiment}', {(variant.IsShadow ? "shadow " : "")}variant '{variant.Name}': model reference '{variant.Model}' is not served by the registry"
+        + (variant.Model.IsAlias ? " (an alias is looked up on the default model)." : ".");
+}

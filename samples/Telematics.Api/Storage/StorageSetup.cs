@@ -17,6 +17,7 @@ internal static class StorageSetup
             options.ConnectionString = configuration.GetConnectionString(PostgresConnectionString.ConfigurationName));
         services.AddSingleton<DatabaseConnection>();
         services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton(static provider => new DriverDirectory(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddTelematicsScoring();
         return services;

@@ -49,7 +49,7 @@ internal static class DriverEndpoints
     }
 
     private static async Task<Results<Created<DriverResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateDriverRequest request, DriverRepository repository, ClaimsPrincipal user, HttpContext http)
+        CreateDriverRequest request, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         var errors = new ValidationErrors();
         CheckText(errors, "externalRef", request.ExternalRef);
@@ -62,6 +62,9 @@ internal static class DriverEndpoints
         try
         {
             var created = await repository.CreateAsync(request.ExternalRef!, request.DisplayName!, Actor(user, http), http.RequestAborted);
+
+            // A read of this id before it existed cached "not found"; drop it.
+            await cache.InvalidateAsync([CacheTags.Driver(DriverKey(created.DriverId))], http.RequestAborted);
             return TypedResults.Created($"{ApiRoutes.Prefix}/drivers/{created.DriverId}", DriverResponse.From(created));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)

@@ -149,6 +149,23 @@ public sealed class DriverEndpointsTests(PostgresDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_driver_read_as_missing_before_it_was_created_is_found_after_creation()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var next = await CreateAsync(admin, "ext-probe", "Probe") + 1;
+        var one = new Uri($"/api/v1/drivers/{next}", UriKind.Relative);
+        using var before = await admin.GetAsync(one);
+
+        var created = await CreateAsync(admin, "ext-next", "Next");
+        using var after = await admin.GetAsync(one);
+
+        Assert.Equal(next, created);
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
     public async Task Renaming_a_driver_that_does_not_exist_is_404()
     {
         await using var host = Host();

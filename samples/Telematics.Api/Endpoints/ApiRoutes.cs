@@ -20,6 +20,7 @@ internal static class ApiRoutes
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         api.MapAuthEndpoints(app.Environment);
+        api.MapDriverEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

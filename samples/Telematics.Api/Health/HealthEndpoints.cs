@@ -4,15 +4,16 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Telematics.Api.Health;
 
-/// <summary>Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>, database included).</summary>
+/// <summary>Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>: database, schema and default model).</summary>
 internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
     public static IServiceCollection AddTelematicsHealth(this IServiceCollection services)
     {
-        services.AddSingleton<DatabaseConnection>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
+            .AddCheck<ModelRegistryHealthCheck>("models", tags: [ReadyTag]);
         return services;
     }
 

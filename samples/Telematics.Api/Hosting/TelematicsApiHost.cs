@@ -10,13 +10,14 @@ using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.RequestLimits;
 using Telematics.Api.Security;
+using Telematics.Api.Storage;
 
 namespace Telematics.Api.Hosting;
 
 /// <summary>Composes the host: the services every endpoint relies on, and the middleware order they need.</summary>
 internal static class TelematicsApiHost
 {
-    /// <summary>Registers auth, problems, limits, caching, telemetry, OpenAPI and health.</summary>
+    /// <summary>Registers auth, problems, limits, caching, telemetry, OpenAPI, storage, scoring and health.</summary>
     /// <exception cref="InvalidOperationException">The signing key is missing outside Development, or too short.</exception>
     public static WebApplicationBuilder AddTelematicsApi(this WebApplicationBuilder builder)
     {
@@ -41,6 +42,7 @@ internal static class TelematicsApiHost
             .AddTelematicsCaching()
             .AddTelematicsTelemetry(configuration)
             .AddTelematicsOpenApi()
+            .AddTelematicsStorageAndScoring(configuration)
             .AddTelematicsHealth();
         return builder;
     }

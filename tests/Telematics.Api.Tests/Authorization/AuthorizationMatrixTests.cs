@@ -17,11 +17,14 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
     /// <summary>Any status but 401 and 403: the caller got past authorization (what it then gets depends on the request).</summary>
     private const int Reached = 0;
 
+    // Driver ids are numeric (the drivers table's id); no driver with this id exists in the fresh database.
+    private const string MatrixDriverId = "1";
+
     // Route values used when calling: a driver-owned route is called with the driver caller's own id.
     private static readonly Dictionary<string, string> RouteValues = new(StringComparer.Ordinal)
     {
         ["documentName"] = "v1",
-        ["driverId"] = TestTokens.OwnDriverId,
+        ["driverId"] = MatrixDriverId,
     };
 
     // Expected status per caller, in the order anonymous, admin, analyst, driver. POSTs carry an empty JSON object.
@@ -37,6 +40,11 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /scalar/favicon.svg"] = [200, 200, 200, 200],
         ["POST /api/v1/auth/token"] = [400, 400, 400, 400],
         ["GET /api/v1/auth/me"] = [401, 200, 200, 200],
+        ["POST /api/v1/drivers/"] = [401, 400, 403, 403],
+        ["GET /api/v1/drivers/"] = [401, 200, 200, 200],
+        ["GET /api/v1/drivers/{driverId:long}"] = [401, 404, 404, 404],
+        ["PATCH /api/v1/drivers/{driverId:long}"] = [401, 400, 403, 403],
+        ["DELETE /api/v1/drivers/{driverId:long}"] = [401, 404, 403, 403],
     };
 
     private static readonly string[] Callers = ["anonymous", "admin", "analyst", "driver"];
@@ -46,7 +54,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
     {
         await using var host = new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
         using var anonymous = host.ClientAs(null);
-        var clients = new[] { anonymous, host.ClientAs(TestTokens.Admin()), host.ClientAs(TestTokens.Analyst()), host.ClientAs(TestTokens.Driver()) };
+        var clients = new[] { anonymous, host.ClientAs(TestTokens.Admin()), host.ClientAs(TestTokens.Analyst()), host.ClientAs(TestTokens.Driver(MatrixDriverId)) };
         var endpoints = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToArray();
 
         var failures = new StringBuilder();

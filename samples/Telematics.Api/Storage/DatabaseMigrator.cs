@@ -1,0 +1,133 @@
+using Npgsql;
+using Telematics.Storage.Postgres.Migrations;
+
+namespace Telematics.Api.Storage;
+
+/// <summary>
+/// Applies the storage migrations when the host starts. The first attempt is awaited during start-up, so a host
+/// whose database answers serves nothing before the schema is current; when the database is unreachable the host
+/// still starts (liveness stays green, readiness says why) and the migrator retries in the background.
+/// </summary>
+internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvider time, ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
+{
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+
+    private readonly TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+    private int _stopped;
+    private volatile string _problem = "Migrations have not been applied yet.";
+
+    /// <summary>Why the schema is not known to be current; empty once the migrations are applied.</summary>
+    public string Problem => _applied.Task.IsCompleted ? string.Empty : _problem;
+
+    /// <summary>Waits up to <paramref name="budget"/> for the migrations to be applied.</summary>
+    /// <returns><see langword="true"/> when the schema is current.</returns>
+    public async Task<bool> WaitUntilAppliedAsync(TimeSpan budget, CancellationToken cancellationToken)
+    {
+        if (_applied.Task.IsCompleted)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _applied.Task.WaitAsync(budget, time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (connection.DataSource is not { } dataSource)
+        {
+            _problem = connection.Problem;
+            return;
+        }
+
+        if (await TryApplyAsync(dataSource, cancellationToken).ConfigureAwait(false) is RetryDecision.Retry)
+        {
+            _retrying = RetryAsync(dataSource, _stopping.Token);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may stop twice (a test factory stops, then disposes); only the first stop has a loop to end.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _retrying.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: an unfinished retry loop has nothing left to do.
+        }
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
+
+    private async Task RetryAsync(NpgsqlDataSource dataSource, CancellationToken stopping)
+    {
+        var delay = FirstRetry;
+        while (!stopping.IsCancellationRequested)
+        {
+            await Task.Delay(delay, time, stopping).ConfigureAwait(false);
+            if (await TryApplyAsync(dataSource, stopping).ConfigureAwait(false) is RetryDecision.Done)
+            {
+                return;
+            }
+
+            delay = delay * 2 > LongestRetry ? LongestRetry : delay * 2;
+        }
+    }
+
+    private async Task<RetryDecision> TryApplyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var applied = await new MigrationRunner(dataSource).ApplyAsync(cancellationToken).ConfigureAwait(false);
+            StorageLog.MigrationsApplied(logger, applied.Count);
+            _applied.TrySetResult();
+            return RetryDecision.Done;
+        }
+        catch (MigrationException ex)
+        {
+            // An applied migration was changed, or one failed: retrying cannot fix it, an operator must.
+            _problem = $"Migrations cannot be applied: {ex.Message}";
+            StorageLog.MigrationsRefused(logger, ex);
+            return RetryDecision.Done;
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host is shutting down and has released the data source: nothing left to migrate for.
+            return RetryDecision.Done;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            _problem = $"Migrations are waiting for PostgreSQL: {ex.Message}";
+            StorageLog.MigrationsWaiting(logger, ex.Message);
+            return RetryDecision.Retry;
+        }
+    }
+
+    private enum RetryDecision
+    {
+        Done,
+        Retry,
+    }
+}

@@ -1,0 +1,45 @@
+using Telematics.Storage.Postgres.Connection;
+
+namespace Telematics.Api.Storage;
+
+/// <summary>Wires the SDK's storage and scoring into the host.</summary>
+internal static class StorageSetup
+{
+    /// <summary>
+    /// Registers <c>AddTelematicsPostgres</c> on <c>ConnectionStrings:Telematics</c> (else <c>TELEMATICS_PG</c>), the
+    /// start-up migrator, and <c>AddTelematicsScoring</c> serving the built-in rule model.
+    /// </summary>
+    public static IServiceCollection AddTelematicsStorageAndScoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Migrations are applied by DatabaseMigrator, not inside the data source factory: an unreachable database
+        // must leave the host running and not ready, rather than failing the first service that resolves it.
+        services.AddTelematicsPostgres(options =>
+            options.ConnectionString = configuration.GetConnectionString(PostgresConnectionString.ConfigurationName));
+        services.AddSingleton<DatabaseConnection>();
+        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton(static provider => new DriverDirectory(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
+        services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
+        services.AddTelematicsScoring();
+        return services;
+    }
+
+    /// <summary>
+    /// Answers 503 (problem <c>unavailable</c>) instead of running the endpoint while the schema is not current, after
+    /// waiting briefly for a migration still in progress.
+    /// </summary>
+    public static TBuilder RequireDatabase<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(static async (context, next) =>
+        {
+            var migrator = context.HttpContext.RequestServices.GetRequiredService<DatabaseMigrator>();
+            if (!await migrator.WaitUntilAppliedAsync(TimeSpan.FromSeconds(3), context.HttpContext.RequestAborted))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status503ServiceUnavailable,
+                    title: "The database is not available.",
+                    detail: migrator.Problem);
+            }
+
+            return await next(context);
+        });
+}

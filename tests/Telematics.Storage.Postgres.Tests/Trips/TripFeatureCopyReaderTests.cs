@@ -20,8 +20,8 @@ public sealed class TripFeatureCopyReaderTests(PostgresDatabase database) : ICla
             INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
             SELECT g, 'copy-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, {Drivers}) g ON CONFLICT DO NOTHING;
             INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
-            SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + k * interval '20 day' + interval '0.123456 second',
-                   '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + k * interval '20 day' + interval '30 minutes',
+            SELECT g, '2026-01-03'::timestamptz + (g % 200) * interval '1 hour' + CASE k WHEN 2 THEN 40 ELSE 10 * k END * interval '1 day' + interval '0.123456 second',
+                   '2026-01-03'::timestamptz + (g % 200) * interval '1 hour' + CASE k WHEN 2 THEN 40 ELSE 10 * k END * interval '1 day' + interval '30 minutes',
                    12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
             FROM generate_series(1, {Drivers}) g, generate_series(0, 2) k
             ON CONFLICT DO NOTHING;
@@ -34,7 +34,7 @@ public sealed class TripFeatureCopyReaderTests(PostgresDatabase database) : ICla
     private static float Expected(long driver, int feature) => ((driver * 29) + feature + 1) % 97 / 7f;
 
     private static long ExpectedStartUnixMs(long driver, int k) =>
-        new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero).AddHours(driver % 500).AddDays(20 * k).AddMilliseconds(123).ToUnixTimeMilliseconds();
+        new DateTimeOffset(2026, 1, 3, 0, 0, 0, TimeSpan.Zero).AddHours(driver % 200).AddDays(k == 2 ? 40 : 10 * k).AddMilliseconds(123).ToUnixTimeMilliseconds();
 
     [Fact]
     public async Task Batch_read_larger_than_the_read_buffer_returns_every_trip_in_the_period_with_its_exact_features()

@@ -92,8 +92,13 @@ internal static class TripFeatureCopyReader
             }
 
             var extension = BinaryPrimitives.ReadInt32BigEndian(header[(Signature.Length + 4)..]);
+            if (extension < 0)
+            {
+                throw new InvalidDataException("The trip COPY stream has a negative header extension length.");
+            }
+
             var headerLength = Signature.Length + 8 + extension;
-            if (extension < 0 || header.Length < headerLength)
+            if (header.Length < headerLength)
             {
                 return false;
             }

@@ -147,21 +147,15 @@ public sealed class TripRepository
             CultureInfo.InvariantCulture,
             $"COPY (SELECT t.driver_id, t.trip_id, t.started_at, t.features FROM trips t WHERE t.driver_id IN (SELECT driver_id FROM scoring_drivers) " +
             $"AND t.started_at >= '{Literal(from)}' AND t.started_at < '{Literal(to)}' ORDER BY t.driver_id, t.started_at) TO STDOUT (FORMAT BINARY)");
-        var builder = new MatrixBuilder(Math.Max(16, driverIds.Length), FeatureCount);
-        await using (var exporter = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false))
+        // The raw stream is decoded straight into the matrix (no float[] per trip): see TripFeatureCopyReader.
+        TripFeatureMatrix matrix;
+        await using (var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false))
         {
-            while (await exporter.StartRowAsync(cancellationToken).ConfigureAwait(false) >= 0)
-            {
-                builder.Add(
-                    exporter.Read<long>(NpgsqlDbType.Bigint),
-                    exporter.Read<long>(NpgsqlDbType.Bigint),
-                    exporter.Read<DateTime>(NpgsqlDbType.TimestampTz),
-                    exporter.Read<float[]>(NpgsqlDbType.Array | NpgsqlDbType.Real));
-            }
+            matrix = await TripFeatureCopyReader.ReadAsync(copy, driverIds.Length, FeatureCount, TripFeatureCopyReader.DefaultBufferSize, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return builder.Build();
+        return matrix;
     }
 
     internal static string Literal(DateTimeOffset instant) =>

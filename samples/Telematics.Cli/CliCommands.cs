@@ -14,5 +14,6 @@ internal static class CliCommands
         yield return Partitions.PartitionsCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Features.FeaturesCommand.Create();
+        yield return Ingest.IngestCommand.Create();
     }
 }

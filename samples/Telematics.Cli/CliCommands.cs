@@ -15,5 +15,6 @@ internal static class CliCommands
         yield return Audit.AuditCommand.Create();
         yield return Features.FeaturesCommand.Create();
         yield return Ingest.IngestCommand.Create();
+        yield return Synth.SynthCommand.Create();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Telematics.Cli.Events;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Packaging;
@@ -9,17 +10,21 @@ using Telematics.Scoring.Service;
 
 namespace Telematics.Cli.Score;
 
-/// <summary><c>telematics score --features FILE.csv [--model DIR|--default] --output FILE</c>: score driver feature vectors without a database.</summary>
-/// <remarks>Scoring from an events file needs the event readers and is not offered here yet.</remarks>
+/// <summary>
+/// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz]) [--model DIR|--default] --output FILE</c>:
+/// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database.
+/// </summary>
 internal static class ScoreCommand
 {
     public static Command Create()
     {
-        var features = new Option<FileInfo>("--features") { Description = "CSV of driver feature vectors: header driver_id + schema feature names.", Required = true };
+        var features = new Option<FileInfo?>("--features") { Description = "CSV of driver feature vectors: header driver_id + schema feature names." };
+        var events = new EventFileOptions(inputRequired: false);
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };
-        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,error.", Required = true };
-        var command = new Command("score", "Score driver feature vectors from a CSV with a model package or the built-in rules model.") { features, model, useDefault, output };
+        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,error,top_factors.", Required = true };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package or the built-in rules model.") { features, model, useDefault, output };
+        events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -30,11 +35,52 @@ internal static class ScoreCommand
                 return ExitCodes.Usage;
             }
 
+            var featuresFile = parse.GetValue(features);
+            if ((featuresFile is null) == (parse.GetValue(events.Input) is null))
+            {
+                error.WriteLine("Give either --features (feature vectors) or --input (events), exactly one of them.");
+                return ExitCodes.Usage;
+            }
+
             List<DriverFeatures> drivers;
+            if (featuresFile is null)
+            {
+                EventFile file;
+                try
+                {
+                    file = events.Resolve(parse);
+                }
+                catch (ArgumentException e)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.Usage;
+                }
+
+                var outcome = await EventCommandRunner.RunAsync(file, reportBadPath: null, onChunk: null, error, cancellationToken);
+                if (outcome.Result is null)
+                {
+                    return outcome.ExitCode;
+                }
+
+                parse.InvocationConfiguration.Output.WriteLine(outcome.Result.Summary());
+                drivers = [new DriverFeatures(file.DriverId, Features.FeatureTableWriter.DriverVector(outcome.Result))];
+            }
+            else
+            {
+                try
+                {
+                    drivers = FeatureCsv.Read(featuresFile.FullName, TelematicsFeatures.Schema, error);
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.InputError;
+                }
+            }
+
             ModelRegistry registry;
             try
             {
-                drivers = FeatureCsv.Read(parse.GetValue(features)!.FullName, TelematicsFeatures.Schema, error);
                 registry = modelPath is null
                     ? new ModelRegistry(new ModelRegistryOptions())
                     : ModelRegistry.ForPackage(ModelPackageLoader.Load(modelPath.FullName));
@@ -50,7 +96,7 @@ internal static class ScoreCommand
                 BatchScoreResult result;
                 try
                 {
-                    result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, cancellationToken: cancellationToken);
+                    result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, new BatchScoreOptions { IncludeContributions = true }, cancellationToken: cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -76,14 +122,21 @@ internal static class ScoreCommand
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await using var writer = new StreamWriter(path);
-        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,error");
+        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,error,top_factors");
         for (var i = 0; i < drivers.Count; i++)
         {
             var score = result.Scores[i];
             var line = score is null
-                ? $"{drivers[i].DriverId},,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\""
-                : string.Create(CultureInfo.InvariantCulture, $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},");
+                ? $"{drivers[i].DriverId},,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\","
+                : string.Create(CultureInfo.InvariantCulture, $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},,{TopFactors(score)}");
             await writer.WriteLineAsync(line);
         }
+    }
+
+    // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.
+    private static string TopFactors(RiskScore score)
+    {
+        var factors = score.Contributions.OrderByDescending(c => Math.Abs(c.Points)).Take(3);
+        return string.Join('|', factors.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Feature}:{c.Points:+0.00;-0.00;0.00}")));
     }
 }

@@ -1,0 +1,66 @@
+using System.Text;
+using Telematics.Features.Ingest;
+using Telematics.Features.Samples;
+
+namespace Telematics.Cli.Events;
+
+/// <summary>The result of running an events file for a command: the pipeline result, or the exit code to return.</summary>
+internal readonly record struct EventCommandOutcome(EventPipelineResult? Result, int ExitCode);
+
+/// <summary>Runs an events file through the pipeline and turns reader failures into messages and exit codes.</summary>
+internal static class EventCommandRunner
+{
+    /// <param name="reportBadPath">Skip-and-report mode writing the bad records here; null for reject mode.</param>
+    public static async Task<EventCommandOutcome> RunAsync(
+        EventFile file,
+        string? reportBadPath,
+        Func<SampleBuffer, CancellationToken, ValueTask>? onChunk,
+        TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        var mode = reportBadPath is null ? BadRecordHandling.Reject : BadRecordHandling.SkipAndReport;
+        EventPipelineResult result;
+        try
+        {
+            result = await EventPipelineRun.RunAsync(file, mode, onChunk, cancellationToken);
+        }
+        catch (TelematicsFormatException e)
+        {
+            error.WriteLine($"{file.Path}: {e.Message}");
+            return new(null, ExitCodes.InputError);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"{file.Path}: {e.Message}");
+            return new(null, ExitCodes.InputError);
+        }
+        catch (OperationCanceledException)
+        {
+            return new(null, ExitCodes.Cancelled);
+        }
+
+        if (reportBadPath is not null)
+        {
+            await WriteBadRecordsAsync(reportBadPath, result.Reading);
+        }
+
+        return new(result, ExitCodes.Success);
+    }
+
+    private static async Task WriteBadRecordsAsync(string path, IngestReport report)
+    {
+        await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await writer.WriteLineAsync("record,field,reason,excerpt");
+        foreach (var bad in report.Errors)
+        {
+            await writer.WriteLineAsync($"{bad.Record},{Quote(bad.Field ?? string.Empty)},{Quote(bad.Reason)},{Quote(bad.Excerpt)}");
+        }
+
+        if (report.IsTruncated)
+        {
+            await writer.WriteLineAsync($",,{Quote($"{report.RejectedCount - report.Errors.Count} more bad records not listed")},");
+        }
+    }
+
+    private static string Quote(string value) => $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+
+namespace Telematics.Cli.Events;
+
+/// <summary>The options every command that reads an events file shares: format, CSV mapping, driver id and time zone.</summary>
+internal sealed class EventFileOptions
+{
+    public EventFileOptions(bool inputRequired)
+    {
+        Input = new Option<FileInfo>("--input") { Description = "Events file (CSV, NDJSON or the binary format).", Required = inputRequired };
+        Format = new Option<string?>("--format") { Description = "csv, ndjson or bin; default: from the file extension (.csv, .ndjson/.jsonl, .bin)." };
+        Format.AcceptOnlyFromAmong("csv", "ndjson", "bin");
+        Mapping = new Option<FileInfo?>("--mapping") { Description = "JSON column mapping for CSV input (see docs/mappings); default: the SDK's own CSV columns." };
+        Driver = new Option<string?>("--driver") { Description = "Driver id the file belongs to; default: the file name without its extension." };
+        Zone = new Option<string>("--tz") { Description = "The driver's IANA time zone, for the local time-of-day features.", DefaultValueFactory = _ => "UTC" };
+    }
+
+    public Option<FileInfo> Input { get; }
+
+    public Option<string?> Format { get; }
+
+    public Option<FileInfo?> Mapping { get; }
+
+    public Option<string?> Driver { get; }
+
+    public Option<string> Zone { get; }
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Input);
+        command.Options.Add(Format);
+        command.Options.Add(Mapping);
+        command.Options.Add(Driver);
+        command.Options.Add(Zone);
+    }
+
+    /// <summary>Resolves the parsed values; throws <see cref="ArgumentException"/> naming the option on a bad value.</summary>
+    public EventFile Resolve(ParseResult parse)
+    {
+        var input = parse.GetValue(Input) ?? throw new ArgumentException("--input: give an events file.");
+        var format = EventFile.ParseFormat(parse.GetValue(Format), input.Name);
+        var mapping = parse.GetValue(Mapping);
+        if (mapping is not null && format != EventFormat.Csv)
+        {
+            throw new ArgumentException("--mapping: a column mapping applies to CSV input only.");
+        }
+
+        var zoneId = parse.GetValue(Zone) ?? "UTC";
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+        {
+            throw new ArgumentException($"--tz: '{zoneId}' is not a known time zone (use an IANA id such as Europe/Berlin).");
+        }
+
+        var driver = parse.GetValue(Driver);
+        if (string.IsNullOrWhiteSpace(driver))
+        {
+            driver = Path.GetFileNameWithoutExtension(input.Name);
+        }
+
+        return new EventFile(input.FullName, format, mapping?.FullName, driver, zone);
+    }
+}

@@ -1,0 +1,76 @@
+using System.CommandLine;
+using System.Globalization;
+using Telematics.Cli.Events;
+using Telematics.Features.Ingest;
+
+namespace Telematics.Cli.Features;
+
+/// <summary>
+/// <c>telematics features --input FILE [--format] [--mapping] [--driver] [--tz] --output FILE [--report-bad FILE]</c>:
+/// one driver's events → trips with their 29 features and the driver's aggregate, as CSV or JSON.
+/// </summary>
+internal static class FeaturesCommand
+{
+    public static Command Create()
+    {
+        var events = new EventFileOptions(inputRequired: true);
+        var output = new Option<FileInfo>("--output") { Description = "Where to write the trip rows and the driver row (.csv or .json).", Required = true };
+        var outputFormat = new Option<string?>("--output-format") { Description = "csv or json; default: from the --output extension." };
+        outputFormat.AcceptOnlyFromAmong("csv", "json");
+        var reportBad = new Option<FileInfo?>("--report-bad") { Description = "Skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
+        var command = new Command("features", "Compute per-trip and per-driver features from one driver's events file.");
+        events.AddTo(command);
+        command.Options.Add(output);
+        command.Options.Add(outputFormat);
+        command.Options.Add(reportBad);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            EventFile file;
+            bool json;
+            try
+            {
+                file = events.Resolve(parse);
+                json = IsJson(parse.GetValue(outputFormat), parse.GetValue(output)!.Name);
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine(e.Message);
+                return ExitCodes.Usage;
+            }
+
+            var badPath = parse.GetValue(reportBad)?.FullName;
+            var outcome = await EventCommandRunner.RunAsync(file, badPath, onChunk: null, error, cancellationToken);
+            if (outcome.Result is null)
+            {
+                return outcome.ExitCode;
+            }
+
+            var outputPath = parse.GetValue(output)!.FullName;
+            if (json)
+            {
+                await FeatureTableWriter.WriteJsonAsync(outputPath, outcome.Result);
+            }
+            else
+            {
+                await FeatureTableWriter.WriteCsvAsync(outputPath, outcome.Result);
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine(outcome.Result.Summary());
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static bool IsJson(string? format, string fileName) => format switch
+    {
+        "json" => true,
+        "csv" => false,
+        _ => Path.GetExtension(fileName).ToLowerInvariant() switch
+        {
+            ".json" => true,
+            ".csv" => false,
+            var other => throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--output: cannot tell csv or json from the extension '{other}'; give --output-format.")),
+        },
+    };
+}

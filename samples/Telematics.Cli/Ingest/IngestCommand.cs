@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using Telematics.Cli.Events;
+using Telematics.Cli.Partitions;
+using Telematics.Features.Pipeline;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Cli.Ingest;
+
+/// <summary>
+/// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--report-bad FILE] [--connection CS]</c>:
+/// stores one driver's events idempotently (COPY through <see cref="EventIngestor"/>, one batch per chunk) and the
+/// trips the pipeline closes, with their features. Re-running the same file stores nothing new.
+/// </summary>
+internal static class IngestCommand
+{
+    public static Command Create()
+    {
+        var events = new EventFileOptions(inputRequired: true);
+        events.Driver.Description = "Numeric id of an existing driver (drivers.driver_id) the events belong to.";
+        events.Driver.Required = true;
+        var reportBad = new Option<FileInfo?>("--report-bad") { Description = "Skip bad records and list them here; without it the first bad record fails the run (exit 3) before anything is stored past it." };
+        var command = new Command("ingest", "Store one driver's events file in PostgreSQL and close its trips with their features.");
+        events.AddTo(command);
+        command.Options.Add(reportBad);
+        command.Options.Add(StorageCommandContext.Connection);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            EventFile file;
+            long driverId;
+            try
+            {
+                file = events.Resolve(parse);
+                if (!long.TryParse(file.DriverId, NumberStyles.None, CultureInfo.InvariantCulture, out driverId) || driverId <= 0)
+                {
+                    throw new ArgumentException($"--driver: '{file.DriverId}' is not a numeric driver id.");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine(e.Message);
+                return ExitCodes.Usage;
+            }
+
+            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, driverId, parse.GetValue(reportBad)?.FullName, ct), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> IngestAsync(Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, long driverId, string? reportBad, CancellationToken cancellationToken)
+    {
+        if (await new DriverRepository(dataSource, TimeProvider.System).GetAsync(driverId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await error.WriteLineAsync($"--driver: driver {driverId} does not exist; create the driver first.").ConfigureAwait(false);
+            return ExitCodes.InputError;
+        }
+
+        var actor = StorageCommandContext.Actor;
+        var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
+        long received = 0;
+        long stored = 0;
+        var outcome = await EventCommandRunner.RunAsync(
+            file,
+            reportBad,
+            async (chunk, ct) =>
+            {
+                var batch = await ingestor.IngestAsync(driverId, chunk, actor, ct).ConfigureAwait(false);
+                received += batch.Received;
+                stored += batch.Stored;
+            },
+            error,
+            cancellationToken).ConfigureAwait(false);
+        if (outcome.Result is null)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"stopped: {stored} events stored before the failure; re-run after fixing the file (stored events are skipped).")).ConfigureAwait(false);
+            return outcome.ExitCode;
+        }
+
+        var trips = new TripRepository(dataSource, TimeProvider.System);
+        foreach (var trip in outcome.Result.Trips)
+        {
+            await trips.WriteClosedTripAsync(ToRecord(driverId, trip), trip.Features, actor, cancellationToken).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km)")).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
+        driverId,
+        VehicleId: null,
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+        trip.DistanceKm,
+        trip.SampleCount,
+        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
+        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
+        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
+
+    // The features hold rates per 100 km; the trip row holds the event counts they came from.
+    private static int Count(TripFeatures trip, string ratePer100Km)
+    {
+        var rate = trip[ratePer100Km];
+        return float.IsFinite(rate) ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
+    }
+}

@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Telematics.Features.Ingest.Binary;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Samples;
+using Telematics.Training.Synthetic;
+
+namespace Telematics.Cli.Synth;
+
+/// <summary>
+/// <c>telematics synth --drivers N --days D [--seed S] [--tz ZONE] --output DIR [--format csv|bin]</c>: a synthetic
+/// population (<c>drivers.csv</c> with the true claim frequency and claims) and one events file per driver.
+/// </summary>
+internal static class SynthCommand
+{
+    public static Command Create()
+    {
+        var drivers = new Option<int>("--drivers") { Description = "Number of drivers (1 to 1,000,000).", Required = true };
+        var days = new Option<int>("--days") { Description = "Days of driving to simulate per driver (1 to 366).", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed; the same seed gives the same files.", DefaultValueFactory = _ => 20261128 };
+        var zone = new Option<string>("--tz") { Description = "IANA time zone the drivers live in.", DefaultValueFactory = _ => "America/Chicago" };
+        var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write drivers.csv and the events files into (created if missing).", Required = true };
+        var format = new Option<string>("--format") { Description = "Events file format: csv (the SDK's own columns) or bin.", DefaultValueFactory = _ => "csv" };
+        format.AcceptOnlyFromAmong("csv", "bin");
+        var command = new Command("synth", "Write a synthetic driver population and each driver's simulated events.") { drivers, days, seed, zone, output, format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var options = new SyntheticPopulationOptions
+            {
+                DriverCount = parse.GetValue(drivers),
+                PeriodDays = parse.GetValue(days),
+                Seed = parse.GetValue(seed),
+                TimeZoneId = parse.GetValue(zone)!,
+            };
+            if (options.DriverCount is < 1 or > 1_000_000 || options.PeriodDays is < 1 or > 366)
+            {
+                error.WriteLine("--drivers must be 1 to 1,000,000 and --days 1 to 366.");
+                return ExitCodes.Usage;
+            }
+
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZoneId, out _))
+            {
+                error.WriteLine($"--tz: '{options.TimeZoneId}' is not a known time zone (use an IANA id such as America/Chicago).");
+                return ExitCodes.Usage;
+            }
+
+            var binary = parse.GetValue(format) == "bin";
+            var folder = parse.GetValue(output)!;
+            try
+            {
+                folder.Create();
+                var (samples, elapsed) = await WriteAsync(options, folder.FullName, binary, cancellationToken);
+                parse.InvocationConfiguration.Output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"wrote {options.DriverCount} drivers, {samples:N0} samples in {elapsed.TotalSeconds:F1} s ({samples / Math.Max(elapsed.TotalSeconds, 1e-3):N0} samples/s) to {folder.FullName}"));
+                return ExitCodes.Success;
+            }
+            catch (OperationCanceledException)
+            {
+                return ExitCodes.Cancelled;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"{folder.FullName}: {e.Message}");
+                return ExitCodes.InputError;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<(long Samples, TimeSpan Elapsed)> WriteAsync(SyntheticPopulationOptions options, string folder, bool binary, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var simulator = new TelematicsSimulator(options);
+        var buffer = new SampleBuffer(8192);
+        long samples = 0;
+        await using var population = new StreamWriter(Path.Combine(folder, "drivers.csv"), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        await population.WriteLineAsync("driver_id,age_band,region,vehicle_class,annual_km,true_lambda,exposure_years,claims,events_file");
+        foreach (var driver in PopulationGenerator.CreateDrivers(options))
+        {
+            var file = driver.DriverId + (binary ? ".bin" : ".csv");
+            await using (var stream = File.Create(Path.Combine(folder, file)))
+            {
+                if (binary)
+                {
+                    await using var writer = BinarySampleWriter.FromStream(stream, leaveOpen: true);
+                    foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
+                    {
+                        samples += chunk.Count;
+                        await writer.WriteAsync(chunk, cancellationToken);
+                    }
+
+                    await writer.CompleteAsync(cancellationToken);
+                }
+                else
+                {
+                    await using var writer = CsvSampleWriter.FromStream(stream, leaveOpen: true);
+                    foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
+                    {
+                        samples += chunk.Count;
+                        await writer.WriteAsync(chunk, cancellationToken);
+                    }
+                }
+            }
+
+            await population.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{driver.DriverId},{driver.AgeBand},{driver.Region},{driver.VehicleClass},{driver.AnnualMileageKm:F0},{driver.TrueAnnualClaimFrequency:G6},{driver.ExposureYears:G6},{driver.ClaimCount},{file}"));
+        }
+
+        return (samples, clock.Elapsed);
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs `telematics features` on the two NDS-BR drivers (Curitiba 2019) with docs/mappings/ndsbr.json and checks
+# that each gives 3 trips. Prints trips and km per file; exits 1 when a file does not give 3 trips.
+# The data is not in the repository: when ../shared/data/ndsbr is absent it says so and exits 0.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+data="${NDSBR_DIR:-$root/../../shared/data/ndsbr}"
+[[ -d "$data" ]] || data="$root/../shared/data/ndsbr"
+if [[ ! -f "$data/driver_A.csv" || ! -f "$data/driver_B.csv" ]]; then
+  echo "validate-ndsbr: NDS-BR data not found (looked in \$NDSBR_DIR, ../../shared/data/ndsbr, ../shared/data/ndsbr); nothing to validate."
+  exit 0
+fi
+
+dotnet build "$root/samples/Telematics.Cli" -nologo -v quiet >/dev/null
+cli="$root/samples/Telematics.Cli/bin/Debug/net10.0/telematics"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+status=0
+for driver in driver_A driver_B; do
+  # Skip-and-report: NDS-BR has a few fixes without a position; they are listed, not fatal.
+  summary="$("$cli" features --input "$data/$driver.csv" --mapping "$root/docs/mappings/ndsbr.json" \
+    --tz America/Sao_Paulo --output "$out/$driver.csv" --report-bad "$out/$driver.bad.csv")"
+  echo "$summary"
+  trips="$(grep -c '^trip,' "$out/$driver.csv" || true)"
+  km="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "distance_km") c = i } $1 == "driver" { print $c }' "$out/$driver.csv")"
+  bad="$(($(wc -l < "$out/$driver.bad.csv") - 1))"
+  if [[ "$trips" == 3 ]]; then
+    echo "OK   $driver: $trips trips, $km km, $bad bad records skipped"
+  else
+    echo "FAIL $driver: $trips trips (expected 3), $km km, $bad bad records skipped"
+    status=1
+  fi
+done
+exit $status

@@ -1,0 +1,49 @@
+namespace Telematics.Cli.Tests.Score;
+
+public sealed class ScoreEventsTests : IDisposable
+{
+    private readonly EventFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [Fact]
+    public async Task Scoring_an_events_file_writes_one_row_with_score_category_model_and_factors()
+    {
+        var input = await _files.WriteTwoTripsAsync("driver_9.csv");
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--input", input, "--default", "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal("driver_id,score,category,raw_output,model,version,error,top_factors", lines[0]);
+        Assert.Equal(2, lines.Length);
+        var cells = lines[1].Split(',');
+        Assert.Equal("driver_9", cells[0]);
+        Assert.InRange(double.Parse(cells[1], System.Globalization.CultureInfo.InvariantCulture), 0, 100);
+        Assert.NotEmpty(cells[2]);
+        Assert.Equal("builtin-rules", cells[4]);
+        Assert.Equal(string.Empty, cells[6]);
+        Assert.Contains("scored 1 of 1 drivers", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Giving_both_features_and_events_is_a_usage_error()
+    {
+        var input = await _files.WriteTwoTripsAsync("d.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--input", input, "--features", input, "--output", _files.PathOf("s.csv"));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("exactly one", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_events_file_exits_with_the_input_error_code()
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--input", _files.PathOf("absent.csv"), "--output", _files.PathOf("s.csv"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("absent.csv", error, StringComparison.Ordinal);
+    }
+}

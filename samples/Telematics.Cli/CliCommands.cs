@@ -13,6 +13,7 @@ internal static class CliCommands
         yield return Score.ScoreCommand.Create();
         yield return Partitions.PartitionsCommand.Create();
         yield return Audit.AuditCommand.Create();
+        yield return Migrate.MigrateCommand.Create();
         yield return Features.FeaturesCommand.Create();
         yield return Ingest.IngestCommand.Create();
         yield return Synth.SynthCommand.Create();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 
 using Telematics.Cli.Partitions;
 using Telematics.Storage.Postgres.Audit;
@@ -32,15 +33,8 @@ internal static class AuditCommand
         command.Options.Add(key);
         command.SetAction((parse, cancellationToken) =>
         {
-            IAuditSigningKeyProvider provider;
-            var file = parse.GetValue(key)!;
-            try
+            if (!TryLoadKey(parse, parse.GetValue(key)!, out var provider))
             {
-                provider = PemAuditSigningKeyProvider.FromFile(file.FullName);
-            }
-            catch (Exception failure) when (failure is IOException or ArgumentException or UnauthorizedAccessException)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"--key {file.FullName}: {failure.Message}");
                 return Task.FromResult(ExitCodes.InputError);
             }
 
@@ -75,17 +69,9 @@ internal static class AuditCommand
         command.SetAction((parse, cancellationToken) =>
         {
             IAuditSigningKeyProvider? provider = null;
-            if (parse.GetValue(key) is { } file)
+            if (parse.GetValue(key) is { } file && !TryLoadKey(parse, file, out provider))
             {
-                try
-                {
-                    provider = PemAuditSigningKeyProvider.FromFile(file.FullName);
-                }
-                catch (Exception failure) when (failure is IOException or ArgumentException or UnauthorizedAccessException)
-                {
-                    parse.InvocationConfiguration.Error.WriteLine($"--key {file.FullName}: {failure.Message}");
-                    return Task.FromResult(ExitCodes.InputError);
-                }
+                return Task.FromResult(ExitCodes.InputError);
             }
 
             return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
@@ -101,5 +87,21 @@ internal static class AuditCommand
             }, cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Loads an anchor key from a PEM file, or writes why it cannot to stderr.</summary>
+    private static bool TryLoadKey(ParseResult parse, FileInfo file, [NotNullWhen(true)] out IAuditSigningKeyProvider? provider)
+    {
+        try
+        {
+            provider = PemAuditSigningKeyProvider.FromFile(file.FullName);
+            return true;
+        }
+        catch (Exception failure) when (failure is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"--key {file.FullName}: {failure.Message}");
+            provider = null;
+            return false;
+        }
     }
 }

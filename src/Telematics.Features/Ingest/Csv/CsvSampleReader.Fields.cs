@@ -1,0 +1,229 @@
+using Telematics.Features.Ingest.Text;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Ingest.Csv;
+
+/// <content>Field conversion: one record's text fields to a validated <see cref="TelematicsSample"/>.</content>
+public sealed partial class CsvSampleReader
+{
+    private bool Convert(ReadOnlySpan<byte> line, out TelematicsSample sample, ref RecordError error)
+    {
+        sample = default;
+        if (!TryTimestamp(line, out var timestamp, ref error)
+            || !TryCoordinate(line, CsvField.Latitude, 90, out var latitude, ref error)
+            || !TryCoordinate(line, CsvField.Longitude, 180, out var longitude, ref error)
+            || !TryOptional(line, CsvField.Speed, out var speed, ref error)
+            || !TryOptional(line, CsvField.Heading, out var heading, ref error)
+            || !TryOptional(line, CsvField.LongitudinalAcceleration, out var longitudinal, ref error)
+            || !TryOptional(line, CsvField.LateralAcceleration, out var lateral, ref error)
+            || !TryOptional(line, CsvField.GpsAccuracy, out var accuracy, ref error)
+            || !TryOptional(line, CsvField.SpeedLimit, out var limit, ref error)
+            || !TryRoadClass(line, out var roadClass, ref error)
+            || !TryFlag(line, CsvField.PhoneHandheld, _mapping.PhoneHandheld, out var handheld, ref error)
+            || !TryFlag(line, CsvField.PhoneInteraction, _mapping.PhoneInteraction, out var interaction, ref error)
+            || !TryEventId(line, out var eventId, ref error))
+        {
+            return false;
+        }
+
+        sample = new TelematicsSample(timestamp, latitude, longitude)
+        {
+            SpeedMps = speed,
+            HeadingDeg = heading,
+            LongitudinalAccelMps2 = longitudinal,
+            LateralAccelMps2 = lateral,
+            GpsAccuracyM = accuracy,
+            SpeedLimitMps = limit,
+            RoadClass = roadClass,
+            Flags = (handheld ? SampleFlags.PhoneHandheld : SampleFlags.None) | (interaction ? SampleFlags.PhoneInteraction : SampleFlags.None),
+            EventId = eventId,
+        };
+        return true;
+    }
+
+    private bool TryTimestamp(ReadOnlySpan<byte> line, out long unixMs, ref RecordError error)
+    {
+        unixMs = 0;
+        if (_mapping.TimestampFormat == TimestampFormat.DateAndTime)
+        {
+            var date = Value(line, CsvField.Date);
+            var time = Value(line, CsvField.Time);
+            if (IsMissing(date))
+            {
+                return error.Set(NameOf(CsvField.Date), "the date is missing");
+            }
+
+            if (IsMissing(time))
+            {
+                return error.Set(NameOf(CsvField.Time), "the time is missing");
+            }
+
+            var parts = DateTimeParts.Epoch;
+            if (!_mapping.DatePattern!.TryParse(date, ref parts))
+            {
+                return error.Set(NameOf(CsvField.Date), $"the date does not match '{_mapping.DatePattern.Text}'");
+            }
+
+            if (!_mapping.TimePattern!.TryParse(time, ref parts))
+            {
+                return error.Set(NameOf(CsvField.Time), $"the time does not match '{_mapping.TimePattern.Text}'");
+            }
+
+            if (!parts.TryGetWallClockMs(out var wallClock) || !_mapping.Zone.TryToUtc(wallClock, out unixMs))
+            {
+                return error.Set(NameOf(CsvField.Date), "the date and time do not form a valid instant in the mapping's zone");
+            }
+
+            return true;
+        }
+
+        var text = Value(line, CsvField.Timestamp);
+        if (IsMissing(text))
+        {
+            return error.Set(NameOf(CsvField.Timestamp), "the timestamp is missing");
+        }
+
+        var ok = _mapping.TimestampFormat switch
+        {
+            TimestampFormat.UnixMilliseconds => Utf8Numbers.TryParseInt64(text, out unixMs),
+            TimestampFormat.UnixSeconds => TryUnixSeconds(text, out unixMs),
+            TimestampFormat.Iso8601 => Iso8601.TryParse(text, _mapping.Zone, out unixMs),
+            _ => Utf8Numbers.TryParseDigits(text, out unixMs)
+                || (IsInteger(text) ? Utf8Numbers.TryParseInt64(text, out unixMs) : Iso8601.TryParse(text, _mapping.Zone, out unixMs)),
+        };
+        return ok || error.Set(NameOf(CsvField.Timestamp), $"the timestamp is not a valid {Describe(_mapping.TimestampFormat)}");
+    }
+
+    private bool TryUnixSeconds(ReadOnlySpan<byte> text, out long unixMs)
+    {
+        unixMs = 0;
+        if (!Utf8Numbers.TryParseDouble(text, _mapping.DecimalComma, out var seconds) || !double.IsFinite(seconds)
+            || Math.Abs(seconds) > 253_402_300_799.0)
+        {
+            return false;
+        }
+
+        unixMs = (long)Math.Round(seconds * 1000.0, MidpointRounding.AwayFromZero);
+        return true;
+    }
+
+    private static bool IsInteger(ReadOnlySpan<byte> text)
+    {
+        var digits = text.Length > 0 && text[0] == (byte)'-' ? text[1..] : text;
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    private static string Describe(TimestampFormat format) => format switch
+    {
+        TimestampFormat.UnixMilliseconds => "Unix time in milliseconds",
+        TimestampFormat.UnixSeconds => "Unix time in seconds",
+        TimestampFormat.Iso8601 => "ISO-8601 date and time",
+        _ => "Unix time in milliseconds or ISO-8601 date and time",
+    };
+
+    private bool TryCoordinate(ReadOnlySpan<byte> line, CsvField field, double bound, out double value, ref RecordError error)
+    {
+        var text = Value(line, field);
+        if (IsMissing(text))
+        {
+            value = 0;
+            return error.Set(NameOf(field), "the value is missing");
+        }
+
+        if (!Utf8Numbers.TryParseDouble(text, _mapping.DecimalComma, out value))
+        {
+            return error.Set(NameOf(field), "not a number");
+        }
+
+        if (!double.IsFinite(value))
+        {
+            return error.Set(NameOf(field), "not a finite number");
+        }
+
+        return Math.Abs(value) <= bound || error.Set(NameOf(field), $"outside ±{bound} degrees");
+    }
+
+    private bool TryOptional(ReadOnlySpan<byte> line, CsvField field, out float value, ref RecordError error)
+    {
+        value = float.NaN;
+        if (!Present(field))
+        {
+            return true;
+        }
+
+        var text = Value(line, field);
+        if (IsMissing(text))
+        {
+            return true;
+        }
+
+        var factor = _mapping.Factors[(int)field];
+        bool parsed;
+        if (factor == 1.0)
+        {
+            parsed = Utf8Numbers.TryParseSingle(text, _mapping.DecimalComma, out value);
+        }
+        else
+        {
+            parsed = Utf8Numbers.TryParseDouble(text, _mapping.DecimalComma, out var raw);
+            value = (float)(raw * factor);
+        }
+
+        if (!parsed)
+        {
+            value = float.NaN;
+            return error.Set(NameOf(field), "not a number");
+        }
+
+        if (!float.IsFinite(value))
+        {
+            value = float.NaN;
+            return _mapping.NonFiniteAsMissing || error.Set(NameOf(field), "not a finite number");
+        }
+
+        return true;
+    }
+
+    private bool TryRoadClass(ReadOnlySpan<byte> line, out RoadClass value, ref RecordError error)
+    {
+        value = RoadClass.Unknown;
+        if (!Present(CsvField.RoadClass))
+        {
+            return true;
+        }
+
+        var text = Value(line, CsvField.RoadClass);
+        if (_mapping.RoadClassesByNameOrNumber && text.Length == 1 && (uint)(text[0] - '0') <= (uint)RoadClass.Service)
+        {
+            value = (RoadClass)(text[0] - '0');
+            return true;
+        }
+
+        return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value)
+            || error.Set(NameOf(CsvField.RoadClass), "not a road class the mapping knows");
+    }
+
+    private bool TryFlag(ReadOnlySpan<byte> line, CsvField field, Utf8TokenSet<bool>? tokens, out bool value, ref RecordError error)
+    {
+        value = false;
+        if (!Present(field))
+        {
+            return true;
+        }
+
+        var text = Value(line, field);
+        return IsMissing(text) || tokens!.TryMatch(text, out value) || error.Set(NameOf(field), "neither a yes nor a no value of the mapping");
+    }
+
+    private bool TryEventId(ReadOnlySpan<byte> line, out long value, ref RecordError error)
+    {
+        value = 0;
+        if (!Present(CsvField.EventId))
+        {
+            return true;
+        }
+
+        var text = Value(line, CsvField.EventId);
+        return IsMissing(text) || Utf8Numbers.TryParseDigits(text, out value) || Utf8Numbers.TryParseInt64(text, out value) || error.Set(NameOf(CsvField.EventId), "not an integer");
+    }
+}

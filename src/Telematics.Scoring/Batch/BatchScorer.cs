@@ -55,17 +55,30 @@ public sealed class BatchScorer
         // Fail fast on an unknown model rather than once per chunk.
         _scorer.Registry.Acquire(options.Model, options.ModelVersion).Dispose();
 
+        return await RunChunksAsync(drivers, options, progress, cancellationToken,
+            (start, count, scores, errors) => ScoreChunk(drivers, start, count, options, scores, errors)).ConfigureAwait(false);
+    }
+
+    /// <summary>Scores one chunk into <c>scores</c>/<c>errors</c> at the drivers' indexes and returns its failure count.</summary>
+    internal delegate int ChunkScorer(int start, int count, RiskScore?[] scores, string?[] errors);
+
+    /// <summary>
+    /// The batch loop both batch paths share: chunks scored in parallel, progress after each chunk,
+    /// failures collected per driver, and the summary.
+    /// </summary>
+    internal static async Task<BatchScoreResult> RunChunksAsync(IReadOnlyList<DriverFeatures> drivers, BatchScoreOptions options, IProgress<BatchProgress>? progress, CancellationToken cancellationToken, ChunkScorer scoreChunk)
+    {
         var scores = new RiskScore?[drivers.Count];
         var errors = new string?[drivers.Count];
         var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
         var completed = 0;
         var failed = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, chunks, parallel, (chunk, ct) =>
+        await Parallel.ForAsync(0, chunks, parallel, (chunk, _) =>
         {
             var start = chunk * options.ChunkSize;
             var count = Math.Min(options.ChunkSize, drivers.Count - start);
-            var chunkFailures = ScoreChunk(drivers, start, count, options, scores, errors);
+            var chunkFailures = scoreChunk(start, count, scores, errors);
             var done = Interlocked.Add(ref completed, count);
             var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
             progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));

@@ -163,18 +163,10 @@ public sealed class ExperimentScorer
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
-        var scores = new RiskScore?[drivers.Count];
-        var errors = new string?[drivers.Count];
-        var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
-        var completed = 0;
-        var failed = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, chunks, parallel, (chunk, _) =>
+        return await BatchScorer.RunChunksAsync(drivers, options, progress, cancellationToken, (start, count, scores, errors) =>
         {
-            var start = chunk * options.ChunkSize;
-            var end = Math.Min(start + options.ChunkSize, drivers.Count);
             var chunkFailures = 0;
-            for (var i = start; i < end; i++)
+            for (var i = start; i < start + count; i++)
             {
                 try
                 {
@@ -187,22 +179,8 @@ public sealed class ExperimentScorer
                 }
             }
 
-            var done = Interlocked.Add(ref completed, end - start);
-            var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
-            progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));
-            return ValueTask.CompletedTask;
+            return chunkFailures;
         }).ConfigureAwait(false);
-
-        var failures = new List<BatchScoreFailure>();
-        for (var i = 0; i < errors.Length; i++)
-        {
-            if (errors[i] is { } message)
-            {
-                failures.Add(new BatchScoreFailure(i, drivers[i].DriverId, message));
-            }
-        }
-
-        return new BatchScoreResult(scores, failures, BatchScorer.Summarise(scores, failures.Count));
     }
 
     private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, bool includeContributions)

@@ -86,7 +86,7 @@ public sealed class OnnxRiskModel : IRiskModel
             var (names, widths) = BindInputs(session, spec);
             var output = OnnxOutputReader.Create(session, spec);
             var model = new OnnxRiskModel(session, binding, names, widths, output, spec.MaxBatchSize);
-            model.Trees = VerifiedTrees(model, OnnxTreeEnsembleReader.TryRead(onnx, spec));
+            model.Trees = VerifiedTrees(model, TryReadTrees(onnx, spec));
             return model;
         }
         catch
@@ -208,6 +208,20 @@ public sealed class OnnxRiskModel : IRiskModel
         }
 
         buffers.Dispose();
+    }
+
+    private static TreeEnsemble? TryReadTrees(byte[] onnx, OnnxModelSpec spec)
+    {
+        try
+        {
+            return OnnxTreeEnsembleReader.TryRead(onnx, spec);
+        }
+        catch (InvalidDataException)
+        {
+            // ONNX Runtime loaded the model, so it is valid; a protobuf detail the small reader does not follow only
+            // costs exact contributions (the model-agnostic method remains).
+            return null;
+        }
     }
 
     /// <summary>

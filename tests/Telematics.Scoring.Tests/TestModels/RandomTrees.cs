@@ -19,7 +19,7 @@ internal static class RandomTrees
     ];
 
     private static readonly float[] Grid = [0.2f, 0.4f, 0.6f, 0.8f];
-    private static readonly string[] Modes = ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT"];
+    private static readonly string[] Modes = ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"];
 
     /// <summary>A random ensemble of 1–3 trees with output <c>variable</c> and the given post-transform.</summary>
     public static byte[] Regressor(int seed, string postTransform = "NONE") => Build(seed, postTransform, classifier: false);

@@ -51,7 +51,15 @@ public sealed class MLNetModelLoader : IModelKindLoader
 
             var outputName = context.OutputName ?? (context.OutputKind == ModelOutputKind.Probability ? "Probability" : "Score");
             BindOutput(transformer, inputSchema, inputDescription, outputName);
-            return new MLNetRiskModel(transformer, inputSchema, binding, vector, inputDescription, outputName);
+            try
+            {
+                return new MLNetRiskModel(transformer, inputSchema, binding, vector, inputDescription, outputName);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+                // The first engine binds the row mapper; ML.NET names what it could not bind.
+                throw new ModelBindingException($"The model cannot be bound to the manifest's inputs ({inputDescription}) and output '{outputName}': {e.Message}", e);
+            }
         }
         catch
         {

@@ -44,6 +44,44 @@ internal static class ContributionCalculator
     }
 
     /// <summary>
+    /// Exact tree contributions (<see cref="ContributionMethod.TreeShapBaseline"/>); returns the score of <paramref name="row"/>
+    /// from the model's own output, so that it equals the score computed without contributions.
+    /// </summary>
+    public static double TreeShap(
+        IRiskModel model, TreeEnsemble trees, ScoreCalibration calibration, ReadOnlySpan<float> row, ReadOnlySpan<float> referenceRow,
+        double referenceScore, FactorContribution[] destination, out double raw)
+    {
+        Span<float> output = stackalloc float[1];
+        model.Score(row, output);
+        raw = output[0];
+        var score = calibration.ToScore(raw);
+        var width = row.Length;
+        Span<double> phi = width <= 128 ? stackalloc double[width] : new double[width];
+        trees.Shapley(row, referenceRow, phi);
+        var referenceMargin = trees.Margin(referenceRow);
+        var delta = trees.Margin(row) - referenceMargin;
+        double ratio;
+        if (Math.Abs(delta) > 1e-9)
+        {
+            ratio = (score - referenceScore) / delta;
+        }
+        else
+        {
+            // As for additive models: at the reference the ratio tends to the slope of score over margin there.
+            const double h = 1e-6;
+            ratio = (calibration.ToScore(trees.Output(referenceMargin + h)) - calibration.ToScore(trees.Output(referenceMargin - h))) / (2 * h);
+        }
+
+        var names = model.Binding.FeatureNames;
+        for (var i = 0; i < width; i++)
+        {
+            destination[i] = new FactorContribution(names[i], row[i], referenceRow[i], phi[i] * ratio);
+        }
+
+        return score;
+    }
+
+    /// <summary>
     /// Shapley sampling by baseline replacement; returns the score of <paramref name="row"/> and sets
     /// <paramref name="referenceScore"/> and <paramref name="raw"/> from the same model call.
     /// </summary>

@@ -18,4 +18,12 @@ public enum ContributionMethod
     /// the mean score change when it is switched. Sums exactly to score − reference score.
     /// </summary>
     PermutationShapley = 2,
+
+    /// <summary>
+    /// Exact for ONNX tree ensembles (TreeEnsembleRegressor/Classifier): TreeSHAP against the single reference row —
+    /// the exact Shapley values of the margin for the game "features on the driver's values, the rest on the
+    /// reference", computed from the model's tree attributes — rescaled like <see cref="AdditiveRescaled"/> by
+    /// (score − reference score) / (margin − reference margin). Sums exactly to score − reference score.
+    /// </summary>
+    TreeShapBaseline = 3,
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Contributions;
 using Telematics.Scoring.Models;
 
 namespace Telematics.Scoring.Onnx;
@@ -43,6 +44,12 @@ public sealed class OnnxRiskModel : IRiskModel
     /// <inheritdoc />
     public ModelInputBinding Binding { get; }
 
+    /// <summary>
+    /// The tree ensemble that produces the raw output, when the model is one this SDK explains exactly (see
+    /// <see cref="OnnxTreeEnsembleReader"/>) and its evaluation matched ONNX Runtime's at load; else <see langword="null"/>.
+    /// </summary>
+    internal TreeEnsemble? Trees { get; private set; }
+
     /// <summary>Describes the output read as the raw output (name, ONNX type, chosen column or class).</summary>
     public string OutputDescription => _output.Description;
 
@@ -78,7 +85,9 @@ public sealed class OnnxRiskModel : IRiskModel
         {
             var (names, widths) = BindInputs(session, spec);
             var output = OnnxOutputReader.Create(session, spec);
-            return new OnnxRiskModel(session, binding, names, widths, output, spec.MaxBatchSize);
+            var model = new OnnxRiskModel(session, binding, names, widths, output, spec.MaxBatchSize);
+            model.Trees = VerifiedTrees(model, TryReadTrees(onnx, spec));
+            return model;
         }
         catch
         {
@@ -199,6 +208,75 @@ public sealed class OnnxRiskModel : IRiskModel
         }
 
         buffers.Dispose();
+    }
+
+    private static TreeEnsemble? TryReadTrees(byte[] onnx, OnnxModelSpec spec)
+    {
+        try
+        {
+            return OnnxTreeEnsembleReader.TryRead(onnx, spec);
+        }
+        catch (InvalidDataException)
+        {
+            // ONNX Runtime loaded the model, so it is valid; a protobuf detail the small reader does not follow only
+            // costs exact contributions (the model-agnostic method remains).
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="trees"/> only if it reproduces ONNX Runtime's output on rows probing every split (at,
+    /// just above and just below each threshold, and missing values), so that exact contributions never explain a
+    /// model other than the one that scores.
+    /// </summary>
+    private static TreeEnsemble? VerifiedTrees(OnnxRiskModel model, TreeEnsemble? trees)
+    {
+        if (trees is null)
+        {
+            return null;
+        }
+
+        const int Rows = 64;
+        var width = trees.Width;
+        var thresholds = new List<float>[width];
+        for (var f = 0; f < width; f++)
+        {
+            thresholds[f] = [0f];
+        }
+
+        foreach (var (feature, threshold) in trees.Splits())
+        {
+            thresholds[feature].Add(threshold);
+        }
+
+        var random = new Random(20_261_128);
+        var rows = new float[Rows * width];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var candidates = thresholds[i % width];
+            var value = candidates[random.Next(candidates.Count)];
+            rows[i] = random.Next(8) switch
+            {
+                0 => float.NaN,
+                1 or 2 => value,
+                3 or 4 => MathF.BitIncrement(value),
+                5 or 6 => MathF.BitDecrement(value),
+                _ => (float)random.NextDouble(),
+            };
+        }
+
+        var outputs = new float[Rows];
+        model.Score(rows, outputs);
+        for (var r = 0; r < Rows; r++)
+        {
+            var expected = trees.Output(trees.Margin(rows.AsSpan(r * width, width)));
+            if (!(Math.Abs(expected - outputs[r]) <= 1e-5 * Math.Max(1, Math.Abs(outputs[r]))))
+            {
+                return null;
+            }
+        }
+
+        return trees;
     }
 
     private static SessionOptions CreateSessionOptions(OnnxModelSpec spec)

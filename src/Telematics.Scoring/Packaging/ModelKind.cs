@@ -11,7 +11,7 @@ public enum ModelKind
     /// <summary>An ONNX model (<c>onnx</c>), served by ONNX Runtime.</summary>
     Onnx = 1,
 
-    /// <summary>An ML.NET model .zip (<c>mlnet</c>); not served by this build, refused at load.</summary>
+    /// <summary>An ML.NET model .zip (<c>mlnet</c>); served through an <see cref="IModelKindLoader"/> (Telematics.Scoring.MLNet), refused at load without one.</summary>
     [JsonStringEnumMemberName("mlnet")]
     MLNet = 2,
 }

@@ -12,7 +12,7 @@ namespace Telematics.Scoring.Packaging;
 /// </summary>
 /// <remarks>
 /// Immutable and safe to share between threads; disposing it disposes the model. Load with
-/// <see cref="ModelPackageLoader.Load(string, FeatureSchema?, int)"/>, or use <see cref="CreateBuiltIn"/>.
+/// <see cref="ModelPackageLoader.Load(string, FeatureSchema?, int, IReadOnlyList{IModelKindLoader}?)"/>, or use <see cref="CreateBuiltIn"/>.
 /// </remarks>
 public sealed class ModelPackage : IDisposable
 {

@@ -20,16 +20,18 @@ public static partial class ModelPackageLoader
     /// <summary>Loads the package at <paramref name="path"/>.</summary>
     /// <param name="path">A package folder, or a .zip file with the same content at its root.</param>
     /// <param name="schema">The feature schema this process provides; default <see cref="TelematicsFeatures.Schema"/>.</param>
-    /// <param name="maxBatchSize">Rows per ONNX Runtime call (see <see cref="OnnxModelSpec.MaxBatchSize"/>); default 1024.</param>
-    /// <exception cref="ModelPackageException">The package is missing, corrupt, has the wrong hash, does not match the schema, or scores a non-finite reference.</exception>
-    public static ModelPackage Load(string path, FeatureSchema? schema = null, int maxBatchSize = 1024)
+    /// <param name="maxBatchSize">Rows per runtime call (see <see cref="OnnxModelSpec.MaxBatchSize"/>); default 1024.</param>
+    /// <param name="loaders">Loaders of the kinds Telematics.Scoring does not serve itself (for example ML.NET); the first whose kind matches is used. Default none.</param>
+    /// <exception cref="ModelPackageException">The package is missing, corrupt, has the wrong hash, does not match the schema, needs a loader that is not given, or scores a non-finite reference.</exception>
+    public static ModelPackage Load(string path, FeatureSchema? schema = null, int maxBatchSize = 1024, IReadOnlyList<IModelKindLoader>? loaders = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         schema ??= TelematicsFeatures.Schema;
+        loaders ??= [];
         var full = Path.GetFullPath(path);
         if (Directory.Exists(full))
         {
-            return Load(full, schema, maxBatchSize, file =>
+            return Load(full, schema, maxBatchSize, loaders, file =>
             {
                 var filePath = Path.Combine(full, file);
                 return File.Exists(filePath) ? File.ReadAllBytes(filePath) : null;
@@ -50,7 +52,7 @@ public static partial class ModelPackageLoader
 
             using (archive)
             {
-                return Load(full, schema, maxBatchSize, file =>
+                return Load(full, schema, maxBatchSize, loaders, file =>
                 {
                     var entry = archive.GetEntry(file);
                     if (entry is null)
@@ -69,7 +71,7 @@ public static partial class ModelPackageLoader
         throw new ModelPackageException($"Package '{full}' is neither a folder nor a .zip file.");
     }
 
-    private static ModelPackage Load(string source, FeatureSchema schema, int maxBatchSize, Func<string, byte[]?> read)
+    private static ModelPackage Load(string source, FeatureSchema schema, int maxBatchSize, IReadOnlyList<IModelKindLoader> loaders, Func<string, byte[]?> read)
     {
         var manifestBytes = read(ModelManifest.FileName)
             ?? throw new ModelPackageException($"Package '{source}' has no {ModelManifest.FileName}.");
@@ -103,10 +105,7 @@ public static partial class ModelPackageLoader
 
         var id = $"{name}@{version} ('{source}')";
         var kind = manifest.Kind ?? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no 'kind'.");
-        if (kind == ModelKind.MLNet)
-        {
-            throw new ModelPackageException($"Package {id}: ML.NET packages are not supported by this build of Telematics.Scoring; export the model to ONNX.");
-        }
+        var kindLoader = kind is ModelKind.Rules or ModelKind.Onnx ? null : FindLoader(loaders, kind, id);
 
         var schemaRef = manifest.FeatureSchema ?? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no 'feature_schema'.");
         if (schemaRef.Name != schema.Name || schemaRef.Version != schema.Version)
@@ -130,7 +129,9 @@ public static partial class ModelPackageLoader
 
         var outputKind = manifest.Output?.Kind ?? (kind == ModelKind.Rules ? ModelOutputKind.Score : ModelOutputKind.Probability);
         var calibration = ReadCalibration(manifest.Calibration, kind, outputKind, id);
-        IRiskModel model = kind == ModelKind.Rules ? LoadRules(bytes, schema, id, file) : LoadOnnx(bytes, schema, manifest, id, file, maxBatchSize);
+        IRiskModel model = kindLoader is not null ? LoadWith(kindLoader, bytes, schema, manifest, outputKind, id, file, maxBatchSize)
+            : kind == ModelKind.Rules ? LoadRules(bytes, schema, id, file)
+            : LoadOnnx(bytes, schema, manifest, id, file, maxBatchSize);
         try
         {
             var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
@@ -208,6 +209,56 @@ public static partial class ModelPackageLoader
         catch (InvalidDataException e)
         {
             throw new ModelPackageException($"Package {id}: '{file}' is not a loadable ONNX model: {e.Message}", e);
+        }
+        catch (ModelBindingException e)
+        {
+            throw new ModelPackageException($"Package {id}: {e.Message}", e);
+        }
+    }
+
+    private static IModelKindLoader FindLoader(IReadOnlyList<IModelKindLoader> loaders, ModelKind kind, string id)
+    {
+        for (var i = 0; i < loaders.Count; i++)
+        {
+            if (loaders[i].Kind == kind)
+            {
+                return loaders[i];
+            }
+        }
+
+        throw kind == ModelKind.MLNet
+            ? new ModelPackageException($"Package {id}: ML.NET packages (kind 'mlnet') need the Telematics.Scoring.MLNet package: reference it and call UseMLNetModels() on the scoring builder (or pass an MLNetModelLoader to ModelPackageLoader.Load), or export the model to ONNX.")
+            : new ModelPackageException($"Package {id}: no loader is registered for kind '{kind}'.");
+    }
+
+    private static IRiskModel LoadWith(IModelKindLoader loader, byte[] bytes, FeatureSchema schema, ModelManifest manifest, ModelOutputKind outputKind, string id, string file, int maxBatchSize)
+    {
+        var inputs = manifest.Inputs ?? throw new ModelPackageException($"Package {id}: a {loader.Kind} package needs 'inputs' with the ordered feature list.");
+        if (inputs.Features is not { Count: > 0 } features)
+        {
+            throw new ModelPackageException($"Package {id}: 'inputs.features' must list the model's input features in order.");
+        }
+
+        var context = new ModelFileContext
+        {
+            PackageId = id,
+            FileName = file,
+            Content = bytes,
+            Schema = schema,
+            Features = features,
+            InputLayout = inputs.Layout,
+            InputName = inputs.TensorName,
+            OutputName = manifest.Output?.Name,
+            OutputKind = outputKind,
+            MaxBatchSize = maxBatchSize,
+        };
+        try
+        {
+            return loader.Load(context);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelPackageException($"Package {id}: '{file}' is not a loadable {loader.Kind} model: {e.Message}", e);
         }
         catch (ModelBindingException e)
         {

@@ -29,6 +29,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly TimeProvider _time;
     private readonly ScoringMetrics? _metrics;
     private readonly LoadedModel _builtIn;
+    private readonly IModelKindLoader[] _loaders;
     private readonly LoadedModel? _pinned;
     private readonly Lock _reloadLock = new();
     private readonly FileSystemWatcher? _watcher;
@@ -53,6 +54,7 @@ public sealed class ModelRegistry : IDisposable
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
+        _loaders = [.. options.ModelLoaders];
         _builtIn = new LoadedModel(ModelPackage.CreateBuiltIn(), _time.GetUtcNow(), "builtin");
         _snapshot = new RegistrySnapshot(0, new Dictionary<string, RegistrySnapshot.Entry>(StringComparer.Ordinal));
         if (options.ModelDirectory is { } directory)
@@ -323,7 +325,7 @@ public sealed class ModelRegistry : IDisposable
     {
         try
         {
-            var package = ModelPackageLoader.Load(path, _schema, _options.MaxBatchSize);
+            var package = ModelPackageLoader.Load(path, _schema, _options.MaxBatchSize, _loaders);
             if (package.Name != name || package.Version != version)
             {
                 package.Dispose();

@@ -33,4 +33,8 @@ public sealed class ModelRegistryOptions
     /// <value>Default 1024.</value>
     [Range(1, 1 << 20)]
     public int MaxBatchSize { get; set; } = 1024;
+
+    /// <summary>Loaders of the manifest kinds Telematics.Scoring does not serve itself (for example ML.NET, added by <c>UseMLNetModels()</c>).</summary>
+    /// <value>Default empty: packages of such kinds fail to load with a message naming the package to add.</value>
+    public IList<Packaging.IModelKindLoader> ModelLoaders { get; } = new List<Packaging.IModelKindLoader>();
 }

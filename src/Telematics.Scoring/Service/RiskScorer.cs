@@ -17,8 +17,8 @@ namespace Telematics.Scoring.Service;
 /// </summary>
 /// <remarks>
 /// Each score leases its model version from the <see cref="ModelRegistry"/> for its whole duration, so a
-/// concurrent swap never changes the model under it. Contributions are exact for additive models (rules) and
-/// Shapley sampling by baseline replacement otherwise (see <see cref="ContributionMethod"/>). Thread-safe.
+/// concurrent swap never changes the model under it. Contributions are exact for additive models (rules) and ONNX
+/// tree ensembles (TreeSHAP against the reference row), and Shapley sampling by baseline replacement otherwise (see <see cref="ContributionMethod"/>). Thread-safe.
 /// </remarks>
 public sealed class RiskScorer
 {
@@ -92,6 +92,11 @@ public sealed class RiskScorer
                 {
                     score = ContributionCalculator.Additive(additive, package.Calibration, row, package.ReferenceRow, package.ReferenceRaw, referenceScore, contributions, out raw);
                     method = ContributionMethod.AdditiveRescaled;
+                }
+                else if (model is Onnx.OnnxRiskModel { Trees: { } trees })
+                {
+                    score = ContributionCalculator.TreeShap(model, trees, package.Calibration, row, package.ReferenceRow, referenceScore, contributions, out raw);
+                    method = ContributionMethod.TreeShapBaseline;
                 }
                 else
                 {

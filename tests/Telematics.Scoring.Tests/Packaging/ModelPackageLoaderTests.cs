@@ -227,7 +227,7 @@ public sealed class ModelPackageLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Mlnet_package_is_refused_as_unsupported()
+    public void Mlnet_package_without_its_loader_is_refused_naming_the_package_to_add()
     {
         var manifest = TestPackages.TreeClassifierManifest();
         manifest["kind"] = "mlnet";
@@ -235,6 +235,7 @@ public sealed class ModelPackageLoaderTests : IDisposable
 
         var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(dir));
 
-        Assert.Contains("ML.NET", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Telematics.Scoring.MLNet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UseMLNetModels()", error.Message, StringComparison.Ordinal);
     }
 }

@@ -56,7 +56,7 @@ public sealed class RiskScorerTests : IDisposable
     }
 
     [Property(MaxTest = 60)]
-    public bool Shapley_contributions_of_an_onnx_tree_model_sum_to_score_minus_reference(NormalFloat[] seed)
+    public bool Exact_tree_contributions_of_an_onnx_tree_model_sum_to_score_minus_reference(NormalFloat[] seed)
     {
         using var registry = TreeRegistry();
         var scorer = new RiskScorer(registry);
@@ -64,7 +64,7 @@ public sealed class RiskScorerTests : IDisposable
         var result = scorer.Score(new ScoreRequest { DriverId = "d", Model = "risk-gbm", Features = Vector(seed, allowMissing: false) });
 
         var sum = result.Contributions.Sum(c => c.Points);
-        return Math.Abs(sum - (result.Score - result.ReferenceScore)) < 1e-9 && result.ContributionMethod == ContributionMethod.PermutationShapley;
+        return Math.Abs(sum - (result.Score - result.ReferenceScore)) < 1e-9 && result.ContributionMethod == ContributionMethod.TreeShapBaseline;
     }
 
     [Fact]

@@ -1,0 +1,392 @@
+using System.Globalization;
+using System.Text;
+using Telematics.Scoring.Contributions;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>
+/// Reads the TreeEnsembleRegressor/Classifier node that produces an ONNX model's raw output, for exact tree
+/// contributions: node structure, thresholds, modes, missing-value tracking, the leaf weights of the output's
+/// target or class, base value, aggregation and post-transform.
+/// </summary>
+/// <remarks>
+/// Field numbers are those of the published onnx.proto: ModelProto.graph = 7; GraphProto.node = 1;
+/// NodeProto.input = 1, output = 2, op_type = 4, attribute = 5; AttributeProto.name = 1, f = 2, i = 3, s = 4,
+/// floats = 7, ints = 8, strings = 9. Returns <see langword="null"/> for anything it does not explain exactly
+/// (per-feature inputs, another op between input and trees, MIN/MAX aggregation, SOFTMAX/PROBIT, several
+/// targets, double-tensor attributes); the caller then keeps the model-agnostic method.
+/// </remarks>
+internal static class OnnxTreeEnsembleReader
+{
+    private const int GraphField = 7;
+    private const int NodeField = 1;
+
+    public static TreeEnsemble? TryRead(ReadOnlySpan<byte> onnx, OnnxModelSpec spec)
+    {
+        if (spec.InputLayout != OnnxInputLayout.Tensor)
+        {
+            return null;
+        }
+
+        var nodes = ReadNodes(onnx);
+        foreach (var node in nodes)
+        {
+            if (node.Inputs.Count != 1 || node.Inputs[0] != spec.TensorInputName)
+            {
+                continue;
+            }
+
+            if (node.OpType == "TreeEnsembleRegressor" && node.Outputs.Count >= 1 && node.Outputs[0] == spec.OutputName)
+            {
+                if (node.Int("n_targets", 1) != 1)
+                {
+                    return null;
+                }
+
+                return Build(node, spec.Features.Count, "target_", 0);
+            }
+
+            if (node.OpType == "TreeEnsembleClassifier" && node.Outputs.Count >= 2)
+            {
+                var probabilities = node.Outputs[1];
+                int? classIndex = null;
+                if (probabilities == spec.OutputName)
+                {
+                    classIndex = spec.PositiveIndex ?? 1;
+                }
+                else
+                {
+                    foreach (var zipMap in nodes)
+                    {
+                        if (zipMap.OpType == "ZipMap" && zipMap.Inputs.Count == 1 && zipMap.Inputs[0] == probabilities
+                            && zipMap.Outputs.Count == 1 && zipMap.Outputs[0] == spec.OutputName)
+                        {
+                            classIndex = ClassIndex(node, spec.PositiveClass ?? "1");
+                        }
+                    }
+                }
+
+                return classIndex is { } index and >= 0 ? Build(node, spec.Features.Count, "class_", index) : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static int ClassIndex(Node node, string label)
+    {
+        var ints = node.Ints("classlabels_int64s");
+        for (var i = 0; i < ints.Count; i++)
+        {
+            if (ints[i].ToString(CultureInfo.InvariantCulture) == label)
+            {
+                return i;
+            }
+        }
+
+        var strings = node.Strings("classlabels_strings");
+        for (var i = 0; i < strings.Count; i++)
+        {
+            if (strings[i] == label)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static TreeEnsemble? Build(Node node, int width, string prefix, int output)
+    {
+        var treeIds = node.Ints("nodes_treeids");
+        var nodeIds = node.Ints("nodes_nodeids");
+        var featureIds = node.Ints("nodes_featureids");
+        var values = node.Floats("nodes_values");
+        var modes = node.Strings("nodes_modes");
+        var trueIds = node.Ints("nodes_truenodeids");
+        var falseIds = node.Ints("nodes_falsenodeids");
+        var missing = node.Ints("nodes_missing_value_tracks_true");
+        var count = treeIds.Count;
+        if (count == 0 || nodeIds.Count != count || featureIds.Count != count || values.Count != count || modes.Count != count
+            || trueIds.Count != count || falseIds.Count != count || (missing.Count != 0 && missing.Count != count))
+        {
+            return null;
+        }
+
+        var index = new Dictionary<(long Tree, long Node), int>(count);
+        var roots = new List<int>();
+        var rootOfTree = new Dictionary<long, int>();
+        for (var i = 0; i < count; i++)
+        {
+            if (!index.TryAdd((treeIds[i], nodeIds[i]), i))
+            {
+                return null;
+            }
+
+            // The root is the node with the smallest id of its tree (0 for every converter).
+            if (!rootOfTree.TryGetValue(treeIds[i], out var root) || nodeIds[i] < nodeIds[root])
+            {
+                rootOfTree[treeIds[i]] = i;
+            }
+        }
+
+        foreach (var root in rootOfTree.Values)
+        {
+            roots.Add(root);
+        }
+
+        var feature = new int[count];
+        var threshold = new float[count];
+        var mode = new TreeNodeMode[count];
+        var trueChild = new int[count];
+        var falseChild = new int[count];
+        var missingTrue = new bool[count];
+        for (var i = 0; i < count; i++)
+        {
+            mode[i] = modes[i] switch
+            {
+                "LEAF" => TreeNodeMode.Leaf,
+                "BRANCH_LEQ" => TreeNodeMode.Leq,
+                "BRANCH_LT" => TreeNodeMode.Lt,
+                "BRANCH_GTE" => TreeNodeMode.Gte,
+                "BRANCH_GT" => TreeNodeMode.Gt,
+                "BRANCH_EQ" => TreeNodeMode.Eq,
+                "BRANCH_NEQ" => TreeNodeMode.Neq,
+                _ => (TreeNodeMode)255,
+            };
+            if ((byte)mode[i] == 255)
+            {
+                return null;
+            }
+
+            missingTrue[i] = missing.Count != 0 && missing[i] != 0;
+            if (mode[i] == TreeNodeMode.Leaf)
+            {
+                continue;
+            }
+
+            if (featureIds[i] < 0 || featureIds[i] >= width
+                || !index.TryGetValue((treeIds[i], trueIds[i]), out trueChild[i])
+                || !index.TryGetValue((treeIds[i], falseIds[i]), out falseChild[i]))
+            {
+                return null;
+            }
+
+            feature[i] = (int)featureIds[i];
+            threshold[i] = values[i];
+        }
+
+        var leaf = new double[count];
+        var weightTrees = node.Ints(prefix + "treeids");
+        var weightNodes = node.Ints(prefix + "nodeids");
+        var weightIds = node.Ints(prefix + "ids");
+        var weights = node.Floats(prefix + "weights");
+        if (weightTrees.Count != weights.Count || weightNodes.Count != weights.Count || weightIds.Count != weights.Count)
+        {
+            return null;
+        }
+
+        if (prefix == "class_" && BinaryCase(node, weightIds) is { } single)
+        {
+            // One weight set for two classes (the scikit-learn gradient-boosting layout): ONNX Runtime reads it as the
+            // margin of the second class. Only that class's output is explained.
+            if (output != 1)
+            {
+                return null;
+            }
+
+            output = (int)single;
+        }
+
+        var aggregate = node.String("aggregate_function", "SUM");
+        var scale = aggregate switch
+        {
+            "SUM" => 1.0,
+            "AVERAGE" => 1.0 / roots.Count,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(scale))
+        {
+            return null;
+        }
+
+        for (var w = 0; w < weights.Count; w++)
+        {
+            if (weightIds[w] != output)
+            {
+                continue;
+            }
+
+            if (!index.TryGetValue((weightTrees[w], weightNodes[w]), out var target) || mode[target] != TreeNodeMode.Leaf)
+            {
+                return null;
+            }
+
+            // ONNX Runtime accumulates in float per leaf; the weights are floats, so the double sum is what it rounds.
+            leaf[target] += weights[w] * scale;
+        }
+
+        var baseValues = node.Floats("base_values");
+        var baseValue = output < baseValues.Count ? baseValues[output] : 0.0;
+        TreePostTransform? post = node.String("post_transform", "NONE") switch
+        {
+            "NONE" => TreePostTransform.None,
+            "LOGISTIC" => TreePostTransform.Logistic,
+            _ => null,
+        };
+        return post is { } transform
+            ? new TreeEnsemble(width, [.. roots], feature, threshold, mode, trueChild, falseChild, missingTrue, leaf, baseValue, transform)
+            : null;
+    }
+
+    private static long? BinaryCase(Node node, List<long> classIds)
+    {
+        var labels = Math.Max(node.Ints("classlabels_int64s").Count, node.Strings("classlabels_strings").Count);
+        if (labels != 2 || classIds.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var id in classIds)
+        {
+            if (id != classIds[0])
+            {
+                return null;
+            }
+        }
+
+        return classIds[0];
+    }
+
+    private static List<Node> ReadNodes(ReadOnlySpan<byte> onnx)
+    {
+        var nodes = new List<Node>();
+        var model = new OnnxProtoReader(onnx);
+        while (model.Next(out var field, out var wire))
+        {
+            if (field != GraphField || wire != OnnxProtoReader.LengthDelimited)
+            {
+                model.Skip(wire);
+                continue;
+            }
+
+            var graph = new OnnxProtoReader(model.ReadBytes());
+            while (graph.Next(out var graphField, out var graphWire))
+            {
+                if (graphField == NodeField && graphWire == OnnxProtoReader.LengthDelimited)
+                {
+                    nodes.Add(Node.Read(graph.ReadBytes()));
+                }
+                else
+                {
+                    graph.Skip(graphWire);
+                }
+            }
+        }
+
+        return nodes;
+    }
+
+    /// <summary>The parts of a NodeProto the reader needs.</summary>
+    private sealed class Node
+    {
+        private readonly Dictionary<string, Attribute> _attributes = new(StringComparer.Ordinal);
+
+        public List<string> Inputs { get; } = [];
+
+        public List<string> Outputs { get; } = [];
+
+        public string OpType { get; private set; } = "";
+
+        public static Node Read(ReadOnlySpan<byte> bytes)
+        {
+            var node = new Node();
+            var reader = new OnnxProtoReader(bytes);
+            while (reader.Next(out var field, out var wire))
+            {
+                switch (field)
+                {
+                    case 1 when wire == OnnxProtoReader.LengthDelimited:
+                        node.Inputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    case 2 when wire == OnnxProtoReader.LengthDelimited:
+                        node.Outputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    case 4 when wire == OnnxProtoReader.LengthDelimited:
+                        node.OpType = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 5 when wire == OnnxProtoReader.LengthDelimited:
+                        var attribute = Attribute.Read(reader.ReadBytes());
+                        node._attributes[attribute.Name] = attribute;
+                        break;
+                    default:
+                        reader.Skip(wire);
+                        break;
+                }
+            }
+
+            return node;
+        }
+
+        public List<long> Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints : [];
+
+        public List<float> Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats : [];
+
+        public List<string> Strings(string name) => _attributes.TryGetValue(name, out var a) ? a.Strings : [];
+
+        public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) && a.Int is { } value ? value : fallback;
+
+        public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) && a.String is { } value ? value : fallback;
+    }
+
+    /// <summary>The parts of an AttributeProto the reader needs.</summary>
+    private sealed class Attribute
+    {
+        public string Name { get; private set; } = "";
+
+        public long? Int { get; private set; }
+
+        public string? String { get; private set; }
+
+        public List<long> Ints { get; } = [];
+
+        public List<float> Floats { get; } = [];
+
+        public List<string> Strings { get; } = [];
+
+        public static Attribute Read(ReadOnlySpan<byte> bytes)
+        {
+            var attribute = new Attribute();
+            var reader = new OnnxProtoReader(bytes);
+            while (reader.Next(out var field, out var wire))
+            {
+                switch (field)
+                {
+                    case 1 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.Name = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 3 when wire == OnnxProtoReader.Varint:
+                        attribute.Int = (long)reader.ReadVarint();
+                        break;
+                    case 4 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.String = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 7:
+                        reader.ReadFloats(wire, attribute.Floats);
+                        break;
+                    case 8:
+                        reader.ReadInt64s(wire, attribute.Ints);
+                        break;
+                    case 9 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.Strings.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    default:
+                        reader.Skip(wire);
+                        break;
+                }
+            }
+
+            return attribute;
+        }
+    }
+}

@@ -26,6 +26,7 @@ internal sealed class ExperimentLoader(
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _waiting = Task.CompletedTask;
+    private int _stopped;
 
     /// <summary>Why the stored experiment <paramref name="name"/> is not served, or null when it is (or is not stored).</summary>
     public string? ProblemOf(string name) => _problems.GetValueOrDefault(name);
@@ -51,6 +52,12 @@ internal sealed class ExperimentLoader(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may stop twice, or after disposal (a test factory stops, then disposes); only the first stop cancels.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         try
         {
@@ -62,7 +69,11 @@ internal sealed class ExperimentLoader(
         }
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
 
     private async Task WaitThenLoadAsync(CancellationToken stopping)
     {

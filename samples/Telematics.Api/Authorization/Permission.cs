@@ -36,6 +36,6 @@ internal enum Permission
     /// <summary><c>audit:read</c>: read and verify the audit log.</summary>
     AuditRead,
 
-    /// <summary><c>admin:read</c>: read dashboards and partition state.</summary>
+    /// <summary><c>admin:read</c>: read dashboards and partition state (admin only).</summary>
     AdminRead,
 }

@@ -18,7 +18,7 @@ namespace Telematics.Api.Authorization;
 /// models:read          x       x
 /// models:manage        x
 /// audit:read           x
-/// admin:read           x       x
+/// admin:read           x
 /// </code>
 /// Permissions are looked up from the role on every request, so a change here applies to tokens already issued.
 /// A role not in the table holds no permission. The table is immutable and safe to read from any thread.
@@ -30,7 +30,7 @@ internal static class RolePermissions
         [Roles.Admin] = Enum.GetValues<Permission>(),
         [Roles.Analyst] =
         [
-            Permission.DriversRead, Permission.RiskRead, Permission.PricingRead, Permission.ModelsRead, Permission.AdminRead,
+            Permission.DriversRead, Permission.RiskRead, Permission.PricingRead, Permission.ModelsRead,
         ],
         [Roles.Driver] =
         [

@@ -21,6 +21,9 @@ internal static class ApiRoutes
 
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
+        api.MapModelsEndpoints();
+        api.MapExperimentsEndpoints();
+        api.MapAdminEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

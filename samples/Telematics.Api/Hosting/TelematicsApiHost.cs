@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Telematics.Api.Administration;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -43,6 +44,7 @@ internal static class TelematicsApiHost
             .AddTelematicsTelemetry(configuration)
             .AddTelematicsOpenApi()
             .AddTelematicsStorageAndScoring(configuration)
+            .AddTelematicsAdministration(configuration)
             .AddTelematicsHealth();
         return builder;
     }

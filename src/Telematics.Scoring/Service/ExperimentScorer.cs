@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telematics.Scoring.Batch;
@@ -26,13 +27,19 @@ namespace Telematics.Scoring.Service;
 /// variant is skipped and logged (event 202). <see cref="FindUnresolvedReferences"/> reports such references
 /// for a readiness probe.
 /// </para>
-/// <para>Immutable after construction and thread-safe.</para>
+/// <para>
+/// Thread-safe. The set of experiments can change at run time (<see cref="SetExperiment"/>): the set is replaced
+/// whole, so a score or a batch finishes on the definition it started with and the next one sees the new one.
+/// </para>
 /// </remarks>
 public sealed class ExperimentScorer
 {
     private readonly RiskScorer _scorer;
-    private readonly Dictionary<string, ExperimentDefinition> _experiments;
     private readonly ILogger _logger;
+    private readonly Lock _writeLock = new();
+
+    // Never mutated once published: SetExperiment publishes a new dictionary.
+    private volatile Dictionary<string, ExperimentDefinition> _experiments;
 
     /// <summary>Creates a scorer for <paramref name="experiments"/> and checks every variant's model reference.</summary>
     /// <param name="scorer">The single-driver scorer and its registry.</param>
@@ -46,16 +53,17 @@ public sealed class ExperimentScorer
         ArgumentNullException.ThrowIfNull(experiments);
         _scorer = scorer;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _experiments = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
+        var registered = new Dictionary<string, ExperimentDefinition>(StringComparer.Ordinal);
         foreach (var experiment in experiments)
         {
             ArgumentNullException.ThrowIfNull(experiment, nameof(experiments));
-            if (!_experiments.TryAdd(experiment.Name, experiment))
+            if (!registered.TryAdd(experiment.Name, experiment))
             {
                 throw new ArgumentException($"Experiment '{experiment.Name}' is registered twice; experiment names must be unique.", nameof(experiments));
             }
         }
 
+        _experiments = registered;
         var unresolved = FindUnresolvedReferences();
         if (unresolved.Count > 0)
         {
@@ -71,9 +79,60 @@ public sealed class ExperimentScorer
     public ExperimentDefinition GetExperiment(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _experiments.TryGetValue(name, out var experiment)
+        var experiments = _experiments;
+        return experiments.TryGetValue(name, out var experiment)
             ? experiment
-            : throw new KeyNotFoundException($"No experiment '{name}' is registered; registered: {(_experiments.Count == 0 ? "none" : string.Join(", ", ExperimentNames))}.");
+            : throw new KeyNotFoundException($"No experiment '{name}' is registered; registered: {(experiments.Count == 0 ? "none" : string.Join(", ", experiments.Keys.Order(StringComparer.Ordinal)))}.");
+    }
+
+    /// <summary>Finds the experiment registered as <paramref name="name"/> without throwing.</summary>
+    /// <param name="name">The experiment name (ordinal).</param>
+    /// <param name="experiment">The experiment when registered.</param>
+    /// <returns><see langword="true"/> when an experiment has that name.</returns>
+    public bool TryGetExperiment(string name, [NotNullWhen(true)] out ExperimentDefinition? experiment)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _experiments.TryGetValue(name, out experiment);
+    }
+
+    /// <summary>Checks that the registry serves every variant's model reference of <paramref name="experiment"/> right now.</summary>
+    /// <param name="experiment">A validated experiment.</param>
+    /// <exception cref="ExperimentDefinitionException">A variant's reference is not served; <see cref="ExperimentDefinitionException.Field"/> is <c>variants[i].model</c> of the first such variant.</exception>
+    public void CheckReferences(ExperimentDefinition experiment)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        var variants = experiment.Variants;
+        for (var i = 0; i < variants.Count; i++)
+        {
+            if (TryAcquire(variants[i].Model, out var lease))
+            {
+                lease.Dispose();
+            }
+            else
+            {
+                throw new ExperimentDefinitionException($"variants[{i}].model", Unresolved(experiment.Name, variants[i]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="experiment"/>, replacing the experiment of the same name; scores started after the call
+    /// use it, scores in flight finish on the definition they started with.
+    /// </summary>
+    /// <param name="experiment">A validated experiment whose every variant's model the registry serves.</param>
+    /// <returns>The definition it replaced, or <see langword="null"/> when the name is new.</returns>
+    /// <exception cref="ExperimentDefinitionException">A variant's reference is not served (see <see cref="CheckReferences"/>); nothing changes.</exception>
+    public ExperimentDefinition? SetExperiment(ExperimentDefinition experiment)
+    {
+        CheckReferences(experiment);
+        lock (_writeLock)
+        {
+            var next = new Dictionary<string, ExperimentDefinition>(_experiments, StringComparer.Ordinal);
+            next.TryGetValue(experiment.Name, out var previous);
+            next[experiment.Name] = experiment;
+            _experiments = next;
+            return previous;
+        }
     }
 
     /// <summary>Lists the variants whose model reference the registry does not serve right now, one message each.</summary>
@@ -81,9 +140,10 @@ public sealed class ExperimentScorer
     public IReadOnlyList<string> FindUnresolvedReferences()
     {
         var problems = new List<string>();
-        foreach (var name in ExperimentNames)
+        var experiments = _experiments;
+        foreach (var name in experiments.Keys.Order(StringComparer.Ordinal))
         {
-            foreach (var variant in _experiments[name].Variants)
+            foreach (var variant in experiments[name].Variants)
             {
                 if (TryAcquire(variant.Model, out var lease))
                 {
@@ -116,7 +176,11 @@ public sealed class ExperimentScorer
             return _scorer.Score(new ScoreRequest { DriverId = driverId, Features = features, IncludeContributions = includeContributions });
         }
 
-        var experiment = GetExperiment(experimentName);
+        return ScoreIn(GetExperiment(experimentName), driverId, features, includeContributions);
+    }
+
+    private RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, bool includeContributions)
+    {
         var assignment = experiment.Assign(driverId);
         var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, includeContributions);
         var shadows = assignment.ShadowVariants;
@@ -154,7 +218,9 @@ public sealed class ExperimentScorer
     public async Task<BatchScoreResult> ScoreBatchAsync(IReadOnlyList<DriverFeatures> drivers, string experimentName, BatchScoreOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(drivers);
-        GetExperiment(experimentName);
+
+        // The whole batch runs on the definition registered when it starts, even if the experiment is replaced meanwhile.
+        var experiment = GetExperiment(experimentName);
         options ??= new BatchScoreOptions();
         if (options.Model is not null || options.ModelVersion is not null)
         {
@@ -170,7 +236,8 @@ public sealed class ExperimentScorer
             {
                 try
                 {
-                    scores[i] = Score(drivers[i].DriverId, drivers[i].Features, experimentName, options.IncludeContributions);
+                    ArgumentException.ThrowIfNullOrEmpty(drivers[i].DriverId);
+                    scores[i] = ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, options.IncludeContributions);
                 }
                 catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
                 {

@@ -6,7 +6,9 @@ using Npgsql;
 using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
+using Telematics.Storage.Postgres.Dashboard;
 using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Experiments;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Storage.Postgres.Partitions;
@@ -88,6 +90,12 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new TripRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new ScoreRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new PremiumRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+
+        // Admin reads and run-time experiments (host /experiments and /admin endpoints).
+        services.TryAddSingleton(static provider => new ExperimentStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new ExperimentMetricsQuery(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static provider => new DashboardQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static provider => new AuditReader(provider.GetRequiredService<NpgsqlDataSource>()));
         return services;
     }
 

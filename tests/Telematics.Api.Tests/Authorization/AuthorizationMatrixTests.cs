@@ -45,6 +45,18 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /api/v1/drivers/{driverId:long}"] = [401, 404, 404, 404],
         ["PATCH /api/v1/drivers/{driverId:long}"] = [401, 400, 403, 403],
         ["DELETE /api/v1/drivers/{driverId:long}"] = [401, 404, 403, 403],
+        ["GET /api/v1/models/"] = [401, 200, 200, 403],
+        ["GET /api/v1/models/{name}/versions"] = [401, 404, 404, 403],
+        ["POST /api/v1/models/{name}/aliases"] = [401, 400, 403, 403],
+        ["GET /api/v1/experiments/{name}"] = [401, 404, 404, 403],
+        ["PUT /api/v1/experiments/{name}"] = [401, 400, 403, 403],
+        ["GET /api/v1/experiments/{name}/metrics"] = [401, 404, 404, 403],
+        ["GET /api/v1/admin/dashboard/summary"] = [401, 200, 403, 403],
+        ["GET /api/v1/admin/dashboard/risk-distribution"] = [401, 200, 403, 403],
+        ["GET /api/v1/admin/dashboard/trip-activity"] = [401, 200, 403, 403],
+        ["GET /api/v1/admin/audit"] = [401, 200, 403, 403],
+        ["POST /api/v1/admin/audit/verify"] = [401, 200, 403, 403],
+        ["GET /api/v1/admin/partitions"] = [401, 200, 403, 403],
     };
 
     private static readonly string[] Callers = ["anonymous", "admin", "analyst", "driver"];

@@ -1,0 +1,23 @@
+namespace Telematics.Api.Administration;
+
+/// <summary>Log events of the model, experiment and admin endpoints (event ids 7000–7099).</summary>
+internal static partial class AdminLog
+{
+    [LoggerMessage(EventId = 7000, Level = LogLevel.Information, Message = "Model {Model} alias {Alias} moved from {Before} to {After} by {Actor}.")]
+    public static partial void ModelPromoted(ILogger logger, string model, string alias, string before, string after, string actor);
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Experiment {Experiment} was {Change} by {Actor}; it serves new scores now.")]
+    public static partial void ExperimentSaved(ILogger logger, string experiment, string change, string actor);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Loaded {Count} stored experiments into the scorer.")]
+    public static partial void ExperimentsLoaded(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Stored experiment {Experiment} is not served: {Reason}")]
+    public static partial void StoredExperimentSkipped(ILogger logger, string experiment, string reason);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Stored experiments could not be read: {Reason}")]
+    public static partial void ExperimentsUnreadable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Audit log verified by {Actor}: {Verdict}")]
+    public static partial void AuditVerified(ILogger logger, string actor, string verdict);
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using Telematics.Api.Storage;
+using Telematics.Scoring.Experiments;
+using Telematics.Scoring.Service;
+using Telematics.Storage.Postgres.Experiments;
+
+namespace Telematics.Api.Administration;
+
+/// <summary>
+/// Puts the experiments stored by <c>PUT /experiments/{name}</c> back into the <see cref="ExperimentScorer"/> when the
+/// host starts, so that a change survives a restart. A stored experiment replaces a configured one of the same name.
+/// </summary>
+/// <remarks>
+/// Runs after the migrator: when the schema is current at start-up the experiments are loaded before the host serves
+/// a request; otherwise they are loaded as soon as the migrations are applied. A stored experiment that no longer
+/// validates (e.g. its model is not served any more) is skipped, logged, and reported by <see cref="ProblemOf"/>.
+/// </remarks>
+internal sealed class ExperimentLoader(
+    DatabaseConnection connection,
+    DatabaseMigrator migrator,
+    ExperimentScorer scorer,
+    IServiceProvider services,
+    ILogger<ExperimentLoader> logger) : IHostedService, IDisposable
+{
+    private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _waiting = Task.CompletedTask;
+    private int _stopped;
+
+    /// <summary>Why the stored experiment <paramref name="name"/> is not served, or null when it is (or is not stored).</summary>
+    public string? ProblemOf(string name) => _problems.GetValueOrDefault(name);
+
+    /// <summary>Clears the load problem of <paramref name="name"/> once a valid definition has been put.</summary>
+    public void Served(string name) => _problems.TryRemove(name, out _);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (connection.DataSource is null)
+        {
+            return;
+        }
+
+        if (await migrator.WaitUntilAppliedAsync(TimeSpan.Zero, cancellationToken))
+        {
+            await LoadAsync(cancellationToken);
+            return;
+        }
+
+        _waiting = WaitThenLoadAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // The host may stop twice, or after disposal (a test factory stops, then disposes); only the first stop cancels.
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        try
+        {
+            await _waiting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping before the database came up: nothing to load any more.
+        }
+    }
+
+    public void Dispose()
+    {
+        Interlocked.Exchange(ref _stopped, 1);
+        _stopping.Dispose();
+    }
+
+    private async Task WaitThenLoadAsync(CancellationToken stopping)
+    {
+        while (!await migrator.WaitUntilAppliedAsync(TimeSpan.FromSeconds(30), stopping))
+        {
+        }
+
+        await LoadAsync(stopping);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<StoredExperiment> stored;
+        try
+        {
+            stored = await services.GetRequiredService<ExperimentStore>().ReadAllAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            AdminLog.ExperimentsUnreadable(logger, e.Message);
+            return;
+        }
+
+        var loaded = 0;
+        foreach (var experiment in stored)
+        {
+            try
+            {
+                scorer.SetExperiment(experiment.Parse());
+                loaded++;
+            }
+            catch (ExperimentDefinitionException e)
+            {
+                _problems[experiment.Name] = e.Message;
+                AdminLog.StoredExperimentSkipped(logger, experiment.Name, e.Message);
+            }
+        }
+
+        AdminLog.ExperimentsLoaded(logger, loaded);
+    }
+}

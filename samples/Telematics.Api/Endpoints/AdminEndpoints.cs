@@ -1,0 +1,178 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Telematics.Api.Administration;
+using Telematics.Api.Authorization;
+using Telematics.Api.Caching;
+using Telematics.Api.Problems;
+using Telematics.Api.RateLimiting;
+using Telematics.Api.Storage;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Dashboard;
+using Telematics.Storage.Postgres.Partitions;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>
+/// The <c>/admin</c> group, for the admin role only: book dashboards (<c>admin:read</c>, cached under
+/// <see cref="CacheTags.Dashboards"/>), the audit log and its verification (<c>audit:read</c>), and the event partitions.
+/// </summary>
+internal static class AdminEndpoints
+{
+    private const int MaxFilterLength = 400;
+
+    /// <summary>Maps the admin endpoints under <c>/admin</c>.</summary>
+    public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
+    {
+        var admin = api.MapGroup("/admin").WithTags("Admin").RequireDatabase();
+        const string PeriodHelp = " Period: the UTC days from–to, both included (ISO dates; default the last 30 days, at most 366).";
+
+        admin.MapGet("/dashboard/summary", GetSummaryAsync)
+            .RequirePermission(Permission.AdminRead)
+            .WithName("GetDashboardSummary")
+            .WithSummary("Book summary over a period: drivers, trips, km, scored drivers, mean score, premiums.")
+            .WithDescription("Drivers is everyone registered now; trips and km are trips started in the period; the mean is over each scored " +
+                "driver's latest score in the period; premiums sum each driver's latest premium in the period, per currency." + PeriodHelp);
+        admin.MapGet("/dashboard/risk-distribution", GetRiskDistributionAsync)
+            .RequirePermission(Permission.AdminRead)
+            .WithName("GetRiskDistribution")
+            .WithSummary("Histogram of the drivers' latest scores in a period, in ten-point buckets, and counts by category.")
+            .WithDescription("Each driver counts once, with its latest score in the period." + PeriodHelp);
+        admin.MapGet("/dashboard/trip-activity", GetTripActivityAsync)
+            .RequirePermission(Permission.AdminRead)
+            .WithName("GetTripActivity")
+            .WithSummary("Trips and kilometres per UTC day over a period, days without trips included.")
+            .WithDescription("A trip counts on the UTC day it started." + PeriodHelp);
+        admin.MapGet("/audit", ListAuditAsync)
+            .RequirePermission(Permission.AuditRead)
+            .WithName("ListAudit")
+            .WithSummary("Page through the audit log, newest first, filtered by action, resource, actor and time.")
+            .WithDescription("Filters are exact (action=model.promote, resource=driver/12, actor=api:alice); from (inclusive) and to " +
+                "(exclusive) are ISO instants. page from 1, pageSize 1–500 (default 50).");
+        admin.MapPost("/audit/verify", VerifyAuditAsync)
+            .RequirePermission(Permission.AuditRead)
+            .RequireRateLimiting(RateLimitPolicies.Batch)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .WithName("VerifyAudit")
+            .WithSummary("Recompute the audit hash chain and check the signed anchors; names the first broken row.")
+            .WithDescription("Reads the whole log (rate limited like batch work). With Audit:AnchorPublicKeyPath configured, every anchor's " +
+                "signature and head are checked too (anchorsTrusted true); without it only the chain is. 200 with intact=false when broken.");
+        admin.MapGet("/partitions", ListPartitionsAsync)
+            .RequirePermission(Permission.AdminRead)
+            .WithName("ListPartitions")
+            .WithSummary("List the monthly partitions of the events table with their exact row counts and sizes.")
+            .WithDescription("Months in order, DEFAULT last. Counting reads every partition: an operator's view, not for polling.");
+        return admin;
+    }
+
+    private static async Task<Results<Ok<DashboardSummaryResponse>, ValidationProblem>> GetSummaryAsync(
+        DashboardQueries queries, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
+    {
+        var errors = new ValidationErrors();
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
+        {
+            return errors.ToProblem();
+        }
+
+        var response = await cache.GetOrCreateAsync(
+            "admin:dashboard:summary:" + period.Key,
+            async ct => DashboardSummaryResponse.Create(period, await queries.ReadSummaryAsync(period.Start, period.End, ct)),
+            [CacheTags.Dashboards],
+            http.RequestAborted);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<RiskDistributionResponse>, ValidationProblem>> GetRiskDistributionAsync(
+        DashboardQueries queries, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
+    {
+        var errors = new ValidationErrors();
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
+        {
+            return errors.ToProblem();
+        }
+
+        var response = await cache.GetOrCreateAsync(
+            "admin:dashboard:risk-distribution:" + period.Key,
+            async ct => RiskDistributionResponse.Create(period, await queries.ReadRiskDistributionAsync(period.Start, period.End, ct)),
+            [CacheTags.Dashboards],
+            http.RequestAborted);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<TripActivityResponse>, ValidationProblem>> GetTripActivityAsync(
+        DashboardQueries queries, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
+    {
+        var errors = new ValidationErrors();
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
+        {
+            return errors.ToProblem();
+        }
+
+        var response = await cache.GetOrCreateAsync(
+            "admin:dashboard:trip-activity:" + period.Key,
+            async ct => new TripActivityResponse(period.From, period.To, await queries.ReadTripActivityAsync(period.Start, period.End, ct)),
+            [CacheTags.Dashboards],
+            http.RequestAborted);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAuditAsync(
+        AuditReader reader, HttpContext http, string? action = null, string? resource = null, string? actor = null,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+    {
+        var errors = new ValidationErrors();
+        CheckFilter(errors, "action", action);
+        CheckFilter(errors, "resource", resource);
+        CheckFilter(errors, "actor", actor);
+        if (from is { } f && to is { } t && t <= f)
+        {
+            errors.Add("to", "to must be after from.");
+        }
+
+        if (page < 1)
+        {
+            errors.Add("page", "page must be 1 or more.");
+        }
+
+        if (pageSize is < 1 or > AuditReader.MaxPageSize)
+        {
+            errors.Add("pageSize", $"pageSize must be 1–{AuditReader.MaxPageSize}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var rows = await reader.ReadPageAsync(new AuditFilter(action, resource, actor, from, to), page, pageSize, http.RequestAborted);
+        return TypedResults.Ok(new AuditPage(page, pageSize, [.. rows.Select(AuditEntryResponse.From)]));
+    }
+
+    private static async Task<Results<Ok<AuditVerificationResponse>, ProblemHttpResult>> VerifyAuditAsync(
+        AuditLog audit, AuditVerificationKey key, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+    {
+        var (provider, problem) = key.Get();
+        if (problem is not null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit verification key is unavailable.", detail: problem);
+        }
+
+        var verdict = await audit.VerifyAsync(provider, http.RequestAborted);
+        AdminLog.AuditVerified(loggers.CreateLogger("Telematics.Api.Admin"), DriverEndpoints.Actor(user, http).Name, verdict.ToString());
+        return TypedResults.Ok(AuditVerificationResponse.From(verdict, anchorsTrusted: provider is not null));
+    }
+
+    private static async Task<Ok<IReadOnlyList<PartitionResponse>>> ListPartitionsAsync(PartitionManager partitions, HttpContext http)
+    {
+        var list = await partitions.ListAsync(http.RequestAborted);
+        return TypedResults.Ok<IReadOnlyList<PartitionResponse>>([.. list.Select(PartitionResponse.From)]);
+    }
+
+    private static void CheckFilter(ValidationErrors errors, string field, string? value)
+    {
+        if (value is not null && (value.Length is 0 or > MaxFilterLength || value.Any(char.IsControl)))
+        {
+            errors.Add(field, $"{field} must be 1–{MaxFilterLength} characters without control characters.");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Telematics.Api.Administration;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Dashboard;
+using Telematics.Storage.Postgres.Partitions;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>The answer of <c>GET /admin/dashboard/summary</c>.</summary>
+/// <param name="From">First UTC day of the period.</param>
+/// <param name="To">Last UTC day of the period (included).</param>
+/// <param name="Drivers">Drivers registered now.</param>
+/// <param name="Trips">Trips started in the period.</param>
+/// <param name="DistanceKm">Kilometres of those trips.</param>
+/// <param name="ScoredDrivers">Drivers with a score in the period.</param>
+/// <param name="MeanScore">Mean of each scored driver's latest score in the period; null when none was scored.</param>
+/// <param name="Premiums">Per currency, the sum of each driver's latest premium in the period.</param>
+internal sealed record DashboardSummaryResponse(
+    DateOnly From, DateOnly To, long Drivers, long Trips, double DistanceKm, long ScoredDrivers, double? MeanScore, IReadOnlyList<PremiumTotalResponse> Premiums)
+{
+    public static DashboardSummaryResponse Create(DayPeriod period, DashboardSummary summary) =>
+        new(period.From, period.To, summary.Drivers, summary.Trips, summary.DistanceKm, summary.ScoredDrivers, summary.MeanScore,
+            [.. summary.Premiums.Select(p => new PremiumTotalResponse(p.Currency, p.Drivers, p.Total))]);
+}
+
+/// <summary>Premiums of one currency.</summary>
+/// <param name="Currency">ISO 4217 code.</param>
+/// <param name="Drivers">Drivers whose latest premium in the period is in this currency.</param>
+/// <param name="Total">Sum of those premiums.</param>
+internal sealed record PremiumTotalResponse(string Currency, long Drivers, decimal Total);
+
+/// <summary>The answer of <c>GET /admin/dashboard/risk-distribution</c>.</summary>
+/// <param name="From">First UTC day of the period.</param>
+/// <param name="To">Last UTC day of the period (included).</param>
+/// <param name="ScoredDrivers">Drivers with a score in the period.</param>
+/// <param name="Histogram">Ten buckets of ten points: [0, 10), [10, 20) … [90, 100].</param>
+/// <param name="Categories">Drivers per risk category.</param>
+internal sealed record RiskDistributionResponse(DateOnly From, DateOnly To, long ScoredDrivers, IReadOnlyList<HistogramBucket> Histogram, CategoryCounts Categories)
+{
+    public static RiskDistributionResponse Create(DayPeriod period, RiskDistribution distribution)
+    {
+        var buckets = new HistogramBucket[distribution.Histogram.Count];
+        for (var i = 0; i < buckets.Length; i++)
+        {
+            var low = i * DashboardQueries.HistogramBucketWidth;
+            buckets[i] = new HistogramBucket(low, low + DashboardQueries.HistogramBucketWidth, distribution.Histogram[i]);
+        }
+
+        return new RiskDistributionResponse(period.From, period.To, distribution.ScoredDrivers, buckets, CategoryCounts.From(distribution.CategoryCounts));
+    }
+}
+
+/// <summary>One histogram bucket: scores in [<paramref name="From"/>, <paramref name="To"/>) (the last includes 100).</summary>
+/// <param name="From">Lowest score of the bucket.</param>
+/// <param name="To">Upper bound of the bucket.</param>
+/// <param name="Drivers">Drivers whose latest score falls in it.</param>
+internal sealed record HistogramBucket(int From, int To, long Drivers);
+
+/// <summary>The answer of <c>GET /admin/dashboard/trip-activity</c>.</summary>
+/// <param name="From">First UTC day of the period.</param>
+/// <param name="To">Last UTC day of the period (included).</param>
+/// <param name="Days">One entry per day, oldest first.</param>
+internal sealed record TripActivityResponse(DateOnly From, DateOnly To, IReadOnlyList<TripActivityDay> Days);
+
+/// <summary>One page of <c>GET /admin/audit</c>.</summary>
+/// <param name="Page">The page number, from 1.</param>
+/// <param name="PageSize">The most rows a page holds.</param>
+/// <param name="Items">The rows, newest first.</param>
+internal sealed record AuditPage(int Page, int PageSize, IReadOnlyList<AuditEntryResponse> Items);
+
+/// <summary>One audit row.</summary>
+/// <param name="Seq">Position in the hash chain.</param>
+/// <param name="OccurredAt">When (UTC).</param>
+/// <param name="Actor">Who, e.g. <c>api:alice</c>.</param>
+/// <param name="Action">What, e.g. <c>experiment.put</c>.</param>
+/// <param name="Resource">On what, e.g. <c>experiment/risk-2026q4</c>.</param>
+/// <param name="Before">State before, as JSON text, or null.</param>
+/// <param name="After">State after, as JSON text, or null.</param>
+/// <param name="Ip">Client address, or null.</param>
+internal sealed record AuditEntryResponse(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? Before, string? After, string? Ip)
+{
+    public static AuditEntryResponse From(AuditEntry entry) =>
+        new(entry.Seq, entry.OccurredAt, entry.Actor, entry.Action, entry.Resource, entry.BeforeJson, entry.AfterJson, entry.Ip?.ToString());
+}
+
+/// <summary>The answer of <c>POST /admin/audit/verify</c>.</summary>
+/// <param name="Intact">Whether every row hash (and, when trusted, every anchor) checks out.</param>
+/// <param name="Rows">Rows read.</param>
+/// <param name="HeadHash">Recomputed hash of the last row read, hex.</param>
+/// <param name="AnchorsTrusted">Whether a verification key was configured, so anchors were checked.</param>
+/// <param name="AnchorsChecked">Anchors whose signature and head were checked.</param>
+/// <param name="FirstBrokenSeq">The first row that does not check out; null when intact.</param>
+/// <param name="Problem">What is wrong there; null when intact.</param>
+/// <param name="Verdict">The verdict in one line.</param>
+internal sealed record AuditVerificationResponse(bool Intact, long Rows, string HeadHash, bool AnchorsTrusted, int AnchorsChecked, long? FirstBrokenSeq, string? Problem, string Verdict)
+{
+    public static AuditVerificationResponse From(AuditVerification verdict, bool anchorsTrusted) =>
+        new(verdict.IsIntact, verdict.Length, Convert.ToHexStringLower(verdict.HeadHash.Span), anchorsTrusted, verdict.AnchorsChecked,
+            verdict.FirstBrokenSeq, verdict.Problem, verdict.ToString());
+}
+
+/// <summary>One partition of the events table.</summary>
+/// <param name="Name">Table name.</param>
+/// <param name="Range">The range, e.g. <c>[2026-03-01, 2026-04-01)</c>, or <c>DEFAULT</c>.</param>
+/// <param name="Rows">Exact row count.</param>
+/// <param name="SizeBytes">Size on disk including indexes, bytes.</param>
+internal sealed record PartitionResponse(string Name, string Range, long Rows, long SizeBytes)
+{
+    public static PartitionResponse From(PartitionInfo partition) => new(partition.Name, partition.RangeText, partition.Rows, partition.SizeBytes);
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+using Telematics.Scoring.Experiments;
+using Telematics.Storage.Postgres.Experiments;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>An experiment definition in the experiment file format (the body of <c>PUT /experiments/{name}</c>).</summary>
+/// <param name="Name">Experiment name: letters, digits, '.', '_', '-' (1–100); must equal the route's name.</param>
+/// <param name="Salt">Salt of the assignment hash; a new salt reshuffles every driver.</param>
+/// <param name="Variants">Served variants (weights in basis points summing to 10,000) and shadow variants.</param>
+internal sealed record ExperimentBody(string Name, string Salt, IReadOnlyList<VariantBody> Variants);
+
+/// <summary>One variant of an <see cref="ExperimentBody"/>.</summary>
+/// <param name="Name">Variant name, unique in the experiment.</param>
+/// <param name="Model">A model alias (<c>champion</c>) or <c>name@version</c>.</param>
+/// <param name="WeightBp">Share of drivers in basis points (served variants only).</param>
+/// <param name="Shadow">True for a shadow variant: scored and recorded beside the served one, never served.</param>
+/// <param name="Buckets">The half-open bucket ranges [start, end) the variant owns (served variants only).</param>
+internal sealed record VariantBody(
+    string Name,
+    string Model,
+    [property: JsonPropertyName("weight_bp")] int? WeightBp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow,
+    IReadOnlyList<int[]>? Buckets);
+
+/// <summary>The answer of <c>GET/PUT /experiments/{name}</c>.</summary>
+/// <param name="Definition">The definition, with explicit bucket ranges.</param>
+/// <param name="Active">Whether the scorer serves it now.</param>
+/// <param name="Source"><c>store</c> when it was put through the API (and survives restarts), <c>configuration</c> when it came from the host's configuration only.</param>
+/// <param name="UpdatedAt">When it was last put (UTC); null for a configured experiment.</param>
+/// <param name="UpdatedBy">Who last put it; null for a configured experiment.</param>
+/// <param name="Problems">Why it is not active; empty when it is.</param>
+internal sealed record ExperimentResponse(ExperimentBody Definition, bool Active, string Source, DateTimeOffset? UpdatedAt, string? UpdatedBy, IReadOnlyList<string> Problems)
+{
+    public static ExperimentResponse From(ExperimentDefinition experiment, bool active, StoredExperiment? stored, IReadOnlyList<string> problems)
+    {
+        var variants = new List<VariantBody>(experiment.Variants.Count);
+        foreach (var variant in experiment.Variants)
+        {
+            variants.Add(variant.IsShadow
+                ? new VariantBody(variant.Name, variant.Model.ToString(), null, true, null)
+                : new VariantBody(variant.Name, variant.Model.ToString(), variant.WeightBasisPoints, false, [.. experiment.BucketsOf(variant.Name).Select(r => new[] { r.Start, r.End })]));
+        }
+
+        return new ExperimentResponse(
+            new ExperimentBody(experiment.Name, experiment.Salt, variants),
+            active,
+            stored is null ? "configuration" : "store",
+            stored?.UpdatedAt,
+            stored?.UpdatedBy,
+            problems);
+    }
+}
+
+/// <summary>The answer of <c>GET /experiments/{name}/metrics</c>.</summary>
+/// <param name="Experiment">The experiment name.</param>
+/// <param name="From">First UTC day of the period.</param>
+/// <param name="To">Last UTC day of the period (included).</param>
+/// <param name="Variants">One entry per variant that served a score in the period, by name.</param>
+internal sealed record ExperimentMetricsResponse(string Experiment, DateOnly From, DateOnly To, IReadOnlyList<VariantMetricsResponse> Variants);
+
+/// <summary>Score statistics of one variant over the period (each driver's latest score once).</summary>
+/// <param name="Variant">The variant name.</param>
+/// <param name="ScoredDrivers">Drivers it served.</param>
+/// <param name="MeanScore">Mean score, 0–100.</param>
+/// <param name="P50Score">Median score (continuous percentile).</param>
+/// <param name="P95Score">95th percentile score (continuous).</param>
+/// <param name="Categories">Drivers per risk category.</param>
+internal sealed record VariantMetricsResponse(string Variant, long ScoredDrivers, double MeanScore, double P50Score, double P95Score, CategoryCounts Categories);
+
+/// <summary>Drivers per risk category (≤20 excellent, ≤40 good, ≤60 average, ≤80 below average, else high).</summary>
+/// <param name="Excellent">Scores ≤ 20.</param>
+/// <param name="Good">Scores in (20, 40].</param>
+/// <param name="Average">Scores in (40, 60].</param>
+/// <param name="BelowAverage">Scores in (60, 80].</param>
+/// <param name="High">Scores above 80.</param>
+internal sealed record CategoryCounts(long Excellent, long Good, long Average, long BelowAverage, long High)
+{
+    /// <summary>From five counts indexed by <c>RiskCategory</c>.</summary>
+    public static CategoryCounts From(IReadOnlyList<long> counts) => new(counts[0], counts[1], counts[2], counts[3], counts[4]);
+}

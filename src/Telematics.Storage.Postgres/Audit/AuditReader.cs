@@ -1,0 +1,85 @@
+using System.Net;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+namespace Telematics.Storage.Postgres.Audit;
+
+/// <summary>Reads the audit log newest first, a page at a time, filtered by action, resource, actor and time.</summary>
+/// <remarks>
+/// Thread-safe and read-only. A resource filter uses <c>audit_log_resource_idx</c>, an action filter
+/// <c>audit_log_action_idx</c>; otherwise the primary key is read backwards and the page stops at its size.
+/// </remarks>
+public sealed class AuditReader
+{
+    /// <summary>The largest page <see cref="ReadPageAsync"/> serves.</summary>
+    public const int MaxPageSize = 500;
+
+    internal const string Sql = """
+        SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip
+        FROM audit_log
+        WHERE ($1::text IS NULL OR action = $1)
+          AND ($2::text IS NULL OR resource = $2)
+          AND ($3::text IS NULL OR actor = $3)
+          AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+          AND ($5::timestamptz IS NULL OR occurred_at < $5)
+        ORDER BY seq DESC
+        LIMIT $6 OFFSET $7
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the reader.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    public AuditReader(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+    }
+
+    /// <summary>Reads one page of the rows matching <paramref name="filter"/>, newest (highest seq) first.</summary>
+    /// <param name="filter">The conditions.</param>
+    /// <param name="page">Page number, from 1.</param>
+    /// <param name="pageSize">Rows per page, 1–<see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The rows of the page; fewer than <paramref name="pageSize"/> on the last page.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The page or page size is out of range.</exception>
+    public async Task<IReadOnlyList<AuditEntry>> ReadPageAsync(AuditFilter filter, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        await using var command = _dataSource.CreateCommand(Sql);
+        command.Parameters.Add(Text(filter.Action));
+        command.Parameters.Add(Text(filter.Resource));
+        command.Parameters.Add(Text(filter.Actor));
+        command.Parameters.Add(Time(filter.From));
+        command.Parameters.Add(Time(filter.To));
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)(page - 1) * pageSize });
+        var rows = new List<AuditEntry>(Math.Min(pageSize, 64));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new AuditEntry(
+                reader.GetInt64(0),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(1)),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7)));
+        }
+
+        return rows;
+    }
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+
+    private static NpgsqlParameter Time(DateTimeOffset? value) =>
+        new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v.UtcDateTime : DBNull.Value };
+}

@@ -1,0 +1,182 @@
+using Npgsql;
+
+namespace Telematics.Storage.Postgres.Dashboard;
+
+/// <summary>
+/// The aggregate reads behind the admin dashboards: a book summary, the distribution of the drivers' latest scores and
+/// trips per day. Read-only and thread-safe; every value is a parameter.
+/// </summary>
+/// <remarks>
+/// "Latest score (premium) per driver in a period" is one probe of <c>risk_scores_driver_time_idx</c>
+/// (<c>premiums_driver_time_idx</c>) per driver through a LATERAL LIMIT 1, so its cost grows with the number of drivers,
+/// not with the number of scores kept. Trips in a period are read through <c>trips_started_at_idx</c> (migration 0005).
+/// </remarks>
+public sealed class DashboardQueries
+{
+    /// <summary>Width of a score bucket of <see cref="RiskDistribution.Histogram"/>, in score points.</summary>
+    public const int HistogramBucketWidth = 10;
+
+    internal const string LatestScorePerDriver = """
+        SELECT ls.score, ls.category
+        FROM drivers d
+        CROSS JOIN LATERAL (
+            SELECT r.score, r.category FROM risk_scores r
+            WHERE r.driver_id = d.driver_id AND r.scored_at >= $1 AND r.scored_at < $2
+            ORDER BY r.scored_at DESC LIMIT 1) ls
+        """;
+
+    internal const string TripsInPeriodSql = "SELECT count(*), coalesce(sum(distance_km), 0) FROM trips WHERE started_at >= $1 AND started_at < $2";
+
+    internal const string LatestPremiumsSql = """
+        SELECT lp.currency, count(*), sum(lp.final_amount)
+        FROM drivers d
+        CROSS JOIN LATERAL (
+            SELECT p.currency, p.final_amount FROM premiums p
+            WHERE p.driver_id = d.driver_id AND p.effective_at >= $1 AND p.effective_at < $2
+            ORDER BY p.effective_at DESC LIMIT 1) lp
+        GROUP BY lp.currency
+        ORDER BY lp.currency
+        """;
+
+    internal const string TripActivitySql = """
+        SELECT (started_at AT TIME ZONE 'UTC')::date AS day, count(*), sum(distance_km)
+        FROM trips
+        WHERE started_at >= $1 AND started_at < $2
+        GROUP BY day
+        ORDER BY day
+        """;
+
+    private const string ScoredSql = "SELECT count(*), avg(score) FROM (" + LatestScorePerDriver + ") latest";
+
+    private const string DistributionSql =
+        "SELECT least(width_bucket(score, 0, 100, 10), 10) - 1, category, count(*) FROM (" + LatestScorePerDriver + ") latest GROUP BY 1, 2";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the queries.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    public DashboardQueries(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+    }
+
+    /// <summary>Reads drivers, trips, km, scored drivers, mean latest score and premium totals over [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <param name="from">Inclusive start.</param>
+    /// <param name="to">Exclusive end, after <paramref name="from"/>.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <returns>The summary, read in one round trip.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
+    public async Task<DashboardSummary> ReadSummaryAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        CheckPeriod(from, to);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM drivers"));
+        batch.BatchCommands.Add(Period(TripsInPeriodSql, from, to));
+        batch.BatchCommands.Add(Period(ScoredSql, from, to));
+        batch.BatchCommands.Add(Period(LatestPremiumsSql, from, to));
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var drivers = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var trips = reader.GetInt64(0);
+        var km = reader.GetDouble(1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var scored = reader.GetInt64(0);
+        double? mean = reader.IsDBNull(1) ? null : reader.GetDouble(1);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var premiums = new List<PremiumTotal>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            premiums.Add(new PremiumTotal(reader.GetString(0), reader.GetInt64(1), reader.GetDecimal(2)));
+        }
+
+        return new DashboardSummary(drivers, trips, km, scored, mean, premiums);
+    }
+
+    /// <summary>Reads the histogram and category counts of each driver's latest score in [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <param name="from">Inclusive start.</param>
+    /// <param name="to">Exclusive end, after <paramref name="from"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The distribution; all counts zero when no driver was scored.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
+    public async Task<RiskDistribution> ReadRiskDistributionAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        CheckPeriod(from, to);
+        await using var command = _dataSource.CreateCommand(DistributionSql);
+        AddPeriod(command.Parameters, from, to);
+        var histogram = new long[100 / HistogramBucketWidth];
+        var categories = new long[5];
+        long scored = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var count = reader.GetInt64(2);
+            histogram[reader.GetInt32(0)] += count;
+            categories[reader.GetInt16(1)] += count;
+            scored += count;
+        }
+
+        return new RiskDistribution(scored, histogram, categories);
+    }
+
+    /// <summary>Reads trips and km per UTC day of [<paramref name="from"/>, <paramref name="to"/>), with zero days filled in.</summary>
+    /// <param name="from">Inclusive start.</param>
+    /// <param name="to">Exclusive end, after <paramref name="from"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One entry per UTC day the period touches, oldest first.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>, or the period spans more than 3,660 days.</exception>
+    public async Task<IReadOnlyList<TripActivityDay>> ReadTripActivityAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        CheckPeriod(from, to);
+        var first = DateOnly.FromDateTime(from.UtcDateTime);
+        var last = DateOnly.FromDateTime(to.UtcDateTime.AddTicks(-1));
+        var days = last.DayNumber - first.DayNumber + 1;
+        if (days > 3_660)
+        {
+            throw new ArgumentException("The period spans more than 3,660 days.", nameof(to));
+        }
+
+        var activity = new TripActivityDay[days];
+        for (var i = 0; i < days; i++)
+        {
+            activity[i] = new TripActivityDay(first.AddDays(i), 0, 0);
+        }
+
+        await using var command = _dataSource.CreateCommand(TripActivitySql);
+        AddPeriod(command.Parameters, from, to);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var day = reader.GetFieldValue<DateOnly>(0);
+            activity[day.DayNumber - first.DayNumber] = new TripActivityDay(day, reader.GetInt64(1), reader.GetDouble(2));
+        }
+
+        return activity;
+    }
+
+    private static void CheckPeriod(DateTimeOffset from, DateTimeOffset to)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException("The period must end after it starts.", nameof(to));
+        }
+    }
+
+    private static NpgsqlBatchCommand Period(string sql, DateTimeOffset from, DateTimeOffset to)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        AddPeriod(command.Parameters, from, to);
+        return command;
+    }
+
+    private static void AddPeriod(NpgsqlParameterCollection parameters, DateTimeOffset from, DateTimeOffset to)
+    {
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+    }
+}

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Telematics.Api.Caching;
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Scoring.Results;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scores;
+using Telematics.Testing;
+
+namespace Telematics.Api.Tests.Endpoints;
+
+/// <summary>Dashboards, audit listing and partitions; each test reads its own period so the shared database does not interfere.</summary>
+public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static readonly AuditActor Seed = new("test:seed");
+
+    private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
+
+    private static Uri Url(string path) => new("/api/v1/admin/" + path, UriKind.Relative);
+
+    private static DateTimeOffset Utc(int year, int month, int day, int hour = 12) => new(year, month, day, hour, 0, 0, TimeSpan.Zero);
+
+    private async Task TripAsync(long driverId, DateTimeOffset startedAt, double km)
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features) " +
+            "VALUES ($1, $2, $3, $4, 10, 0, 0, 0, 'telematics', 1, array_fill(0::real, ARRAY[29]))");
+        command.Parameters.AddWithValue(driverId);
+        command.Parameters.AddWithValue(startedAt.UtcDateTime);
+        command.Parameters.AddWithValue(startedAt.AddMinutes(15).UtcDateTime);
+        command.Parameters.AddWithValue(km);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<long> DriverAsync(ApiHost host) =>
+        (await host.Services.GetRequiredService<DriverRepository>().CreateAsync("ext-admin-" + Guid.NewGuid().ToString("N"), "Admin Test", Seed)).DriverId;
+
+    private static async Task ScoreAsync(ApiHost host, long driverId, DateTimeOffset at, double score) =>
+        await host.Services.GetRequiredService<ScoreRepository>().AddAsync(
+            new RiskScoreRecord(driverId, at, at.AddDays(-30), at, score, RiskCategories.FromScore(score), 0, "builtin-rules", "1", null, null, [], []), Seed);
+
+    [Fact]
+    public async Task The_summary_reports_the_periods_trips_km_scores_and_premiums_and_is_cached_until_dashboards_are_invalidated()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var a = await DriverAsync(host);
+        var b = await DriverAsync(host);
+        await TripAsync(a, Utc(2025, 5, 3), 12.5);
+        await TripAsync(b, Utc(2025, 5, 31, 23), 7.5);
+        await ScoreAsync(host, a, Utc(2025, 5, 4), 20);
+        await ScoreAsync(host, b, Utc(2025, 5, 5), 60);
+        await host.Services.GetRequiredService<PremiumRepository>().AddAsync(new PremiumRecord(a, null, Utc(2025, 5, 6), "EUR", 400m, 380.5m, "{}"), Seed);
+        var url = Url("dashboard/summary?from=2025-05-01&to=2025-05-31");
+
+        var first = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
+        await TripAsync(a, Utc(2025, 5, 20), 100);
+        var cached = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
+        await host.Services.GetRequiredService<ApiCache>().InvalidateAsync([CacheTags.Dashboards], default);
+        var fresh = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
+
+        Assert.Equal((2, 20.0), (first.GetProperty("trips").GetInt64(), first.GetProperty("distanceKm").GetDouble()));
+        Assert.Equal((2, 40.0), (first.GetProperty("scoredDrivers").GetInt64(), first.GetProperty("meanScore").GetDouble()));
+        var premium = Assert.Single(first.GetProperty("premiums").EnumerateArray());
+        Assert.Equal(("EUR", 380.5m), (premium.GetProperty("currency").GetString(), premium.GetProperty("total").GetDecimal()));
+        Assert.Equal(2, cached.GetProperty("trips").GetInt64());
+        Assert.Equal((3, 120.0), (fresh.GetProperty("trips").GetInt64(), fresh.GetProperty("distanceKm").GetDouble()));
+    }
+
+    [Fact]
+    public async Task The_risk_distribution_buckets_each_drivers_latest_score()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        foreach (var score in new[] { 3.0, 55.0, 99.5 })
+        {
+            var driver = await DriverAsync(host);
+            await ScoreAsync(host, driver, Utc(2025, 7, 1), 50);
+            await ScoreAsync(host, driver, Utc(2025, 7, 2), score);
+        }
+
+        var body = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("dashboard/risk-distribution?from=2025-07-01&to=2025-07-31")));
+
+        Assert.Equal(3, body.GetProperty("scoredDrivers").GetInt64());
+        var histogram = body.GetProperty("histogram").EnumerateArray().Select(b => b.GetProperty("drivers").GetInt64()).ToArray();
+        Assert.Equal([1L, 0, 0, 0, 0, 1, 0, 0, 0, 1], histogram);
+        Assert.Equal((90, 100), (body.GetProperty("histogram")[9].GetProperty("from").GetInt32(), body.GetProperty("histogram")[9].GetProperty("to").GetInt32()));
+        var categories = body.GetProperty("categories");
+        Assert.Equal((1, 1, 1), (categories.GetProperty("excellent").GetInt64(), categories.GetProperty("average").GetInt64(), categories.GetProperty("high").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Trip_activity_has_one_entry_per_day_of_the_period()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DriverAsync(host);
+        await TripAsync(driver, Utc(2025, 8, 2), 5);
+
+        var body = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("dashboard/trip-activity?from=2025-08-01&to=2025-08-03")));
+
+        var days = body.GetProperty("days").EnumerateArray().Select(d => (d.GetProperty("day").GetString(), d.GetProperty("trips").GetInt64(), d.GetProperty("distanceKm").GetDouble())).ToArray();
+        Assert.Equal([("2025-08-01", 0L, 0.0), ("2025-08-02", 1L, 5.0), ("2025-08-03", 0L, 0.0)], days);
+    }
+
+    [Theory]
+    [InlineData("dashboard/summary?from=2025-02-01&to=2025-01-01", "from")]
+    [InlineData("dashboard/trip-activity?from=2024-01-01&to=2025-12-31", "to")]
+    [InlineData("audit?pageSize=0", "pageSize")]
+    [InlineData("audit?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", "to")]
+    public async Task A_bad_period_or_page_is_a_validation_problem_naming_the_field(string path, string field)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        var problem = await ProblemAssert.IsProblemAsync(await admin.GetAsync(Url(path)), HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
+    }
+
+    [Fact]
+    public async Task The_audit_log_pages_newest_first_filtered_by_action_and_resource()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var log = host.Services.GetRequiredService<AuditLog>();
+        for (var i = 1; i <= 3; i++)
+        {
+            await log.AppendAsync(new AuditActor("api:dave"), "admin-test.touch", "thing/" + i.ToString(CultureInfo.InvariantCulture), null, "{\"n\":" + i.ToString(CultureInfo.InvariantCulture) + "}");
+        }
+
+        var page1 = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?action=admin-test.touch&pageSize=2")));
+        var page2 = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?action=admin-test.touch&pageSize=2&page=2")));
+        var one = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?resource=thing/2&actor=api:dave")));
+
+        Assert.Equal(["thing/3", "thing/2"], page1.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("resource").GetString()));
+        Assert.Equal(["thing/1"], page2.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("resource").GetString()));
+        var row = Assert.Single(one.GetProperty("items").EnumerateArray());
+        Assert.Equal("{\"n\": 2}", row.GetProperty("after").GetString());
+    }
+
+    [Fact]
+    public async Task Partitions_are_listed_with_their_rows()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        await host.Services.GetRequiredService<PartitionManager>().CreateAsync(new PartitionMonth(2025, 11), Seed);
+
+        var body = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("partitions")));
+
+        var partitions = body.EnumerateArray().ToArray();
+        var november = partitions.Single(p => p.GetProperty("name").GetString() == "telematics_events_2025_11");
+        Assert.Equal(("[2025-11-01, 2025-12-01)", 0L), (november.GetProperty("range").GetString(), november.GetProperty("rows").GetInt64()));
+        Assert.Equal("telematics_events_default", partitions[^1].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task An_analyst_reaches_neither_dashboards_nor_audit()
+    {
+        await using var host = Host();
+        using var analyst = host.ClientAs(TestTokens.Analyst());
+
+        using var dashboard = await analyst.GetAsync(Url("dashboard/summary"));
+        using var audit = await analyst.GetAsync(Url("audit"));
+
+        await ProblemAssert.IsProblemAsync(dashboard, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
+        await ProblemAssert.IsProblemAsync(audit, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
+    }
+}

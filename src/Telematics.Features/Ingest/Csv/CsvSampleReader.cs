@@ -32,6 +32,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     private readonly bool[] _unescaped = new bool[CompiledCsvMapping.FieldCount];
     private CsvField[]? _columns;
     private int _lastMappedColumn;
+    private bool _fast;
     private byte[] _unescapeBuffer = [];
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
@@ -93,6 +94,11 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
             return LineOutcome.Skip;
         }
 
+        if (_fast && TryParseFast(line, out sample))
+        {
+            return LineOutcome.Sample;
+        }
+
         if (!Split(line, ref error) || !Convert(line, out sample, ref error))
         {
             return LineOutcome.Error;
@@ -113,6 +119,8 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
                 _lastMappedColumn = i;
             }
         }
+
+        _fast = UseFastPath && FastPathApplies;
     }
 
     /// <summary>Finds the bytes of every mapped field; unescapes quoted fields that contain doubled quotes.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Telematics.Features.Ingest.Text;
 
@@ -79,6 +80,7 @@ internal static class Utf8Numbers
     /// Clinger's fast path: <paramref name="significand"/> / 10^<paramref name="fractionDigits"/> as one correctly
     /// rounded IEEE division, which equals the full parser's result; false when the operands are not both exact doubles.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryExactDouble(ulong significand, int fractionDigits, bool negative, out double value)
     {
         if (significand >= (1UL << 53) || (uint)fractionDigits > MaxExactDoublePower)
@@ -93,6 +95,7 @@ internal static class Utf8Numbers
     }
 
     /// <summary>Clinger's fast path in single precision: significand below 2^24, power of ten up to 1e10.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryExactSingle(ulong significand, int fractionDigits, bool negative, out float value)
     {
         if (significand >= (1UL << 24) || (uint)fractionDigits > MaxExactSinglePower)
@@ -111,6 +114,7 @@ internal static class Utf8Numbers
     /// <paramref name="pos"/> in a record, up to the field separator or the record's end, into the same parts as the
     /// general parser; moves <paramref name="pos"/> to the separator. False for any other byte in the field.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryScanDecimal(ReadOnlySpan<byte> line, ref int pos, byte separator, byte point, out ulong significand, out int fractionDigits, out bool negative)
     {
         significand = 0;
@@ -158,6 +162,7 @@ internal static class Utf8Numbers
     /// Scans 1 to 18 ASCII digits from <paramref name="pos"/> up to the field separator or the record's end (cannot
     /// overflow a long); moves <paramref name="pos"/> to the separator. False for any other byte in the field.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryScanDigits(ReadOnlySpan<byte> line, ref int pos, byte separator, out long value)
     {
         value = 0;

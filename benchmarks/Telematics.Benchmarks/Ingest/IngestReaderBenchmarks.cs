@@ -18,6 +18,7 @@ namespace Telematics.Benchmarks.Ingest;
 /// library parsing the same CSV bytes into the same typed columns; the setup checks that both give identical columns.
 /// </summary>
 [Config(typeof(BenchmarkConfig))]
+[AllocatedPerMillionRows]
 public class IngestReaderBenchmarks
 {
     private const int Rows = 250_000;

@@ -22,6 +22,11 @@ namespace Telematics.Features.Ingest.Csv;
 /// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad.
 /// Empty input and a header alone give no samples and no error. See <see cref="SampleReader"/> for the read loop.
 /// </para>
+/// <para>
+/// Speed: a record of unquoted fields with plain <c>[-]digits[.digits]</c> numbers is split and converted in one pass;
+/// any other record (quotes, padding, exponents, long mantissas, bad values) is parsed again by the general path, so
+/// both give the same samples and the same errors. See <c>benchmarks/results/ingest-readers.md</c> for figures.
+/// </para>
 /// </remarks>
 public sealed partial class CsvSampleReader : SampleReader, ILineParser
 {

@@ -122,10 +122,12 @@ internal sealed class LineFramer
             var newline = unread.IndexOf((byte)'\n');
             if (newline >= 0)
             {
-                line = unread[..newline];
-                reader.Advance(newline + 1);
+                // Every whole line in this segment, without a round trip through the sequence reader per line.
+                reader.Advance(ParseSegment(unread, newline, destination, limit));
+                continue;
             }
-            else if (reader.TryReadTo(out ReadOnlySequence<byte> straddling, (byte)'\n'))
+
+            if (reader.TryReadTo(out ReadOnlySequence<byte> straddling, (byte)'\n'))
             {
                 line = Gather(straddling);
             }
@@ -148,37 +150,62 @@ internal sealed class LineFramer
                 break;
             }
 
-            _lineNumber++;
-            if (line.Length > _owner.Options.MaxRecordBytes)
-            {
-                _owner.Reject(_lineNumber, null, $"the line is longer than {_owner.Options.MaxRecordBytes} bytes", line);
-                continue;
-            }
-
-            if (!line.IsEmpty && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
-            if (line.IsEmpty)
-            {
-                continue;
-            }
-
-            var error = default(RecordError);
-            switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
-            {
-                case LineOutcome.Sample:
-                    destination.Add(in sample);
-                    _owner.Report.Accepted();
-                    break;
-                case LineOutcome.Error:
-                    _owner.Reject(_lineNumber, error.Field, error.Reason, line);
-                    break;
-            }
+            ParseLine(line, destination);
         }
 
         return reader.Position;
+    }
+
+    /// <summary>Parses the lines of one segment up to its last line break or the limit; returns the bytes consumed.</summary>
+    /// <param name="segment">Unread bytes of the current pipe segment.</param>
+    /// <param name="newline">Index of the first line break in <paramref name="segment"/>.</param>
+    /// <param name="destination">Buffer the samples go to.</param>
+    /// <param name="limit">Stop once <paramref name="destination"/> holds this many samples.</param>
+    private int ParseSegment(ReadOnlySpan<byte> segment, int newline, SampleBuffer destination, int limit)
+    {
+        var used = 0;
+        do
+        {
+            ParseLine(segment.Slice(used, newline), destination);
+            used += newline + 1;
+            newline = segment[used..].IndexOf((byte)'\n');
+        }
+        while (newline >= 0 && destination.Count < limit);
+
+        return used;
+    }
+
+    /// <summary>Counts, checks and parses one line (without its LF), adding its sample or reporting it as bad.</summary>
+    private void ParseLine(ReadOnlySpan<byte> line, SampleBuffer destination)
+    {
+        _lineNumber++;
+        if (line.Length > _owner.Options.MaxRecordBytes)
+        {
+            _owner.Reject(_lineNumber, null, $"the line is longer than {_owner.Options.MaxRecordBytes} bytes", line);
+            return;
+        }
+
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        var error = default(RecordError);
+        switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
+        {
+            case LineOutcome.Sample:
+                destination.Add(in sample);
+                _owner.Report.Accepted();
+                break;
+            case LineOutcome.Error:
+                _owner.Reject(_lineNumber, error.Field, error.Reason, line);
+                break;
+        }
     }
 
     private ReadOnlySpan<byte> Gather(ReadOnlySequence<byte> sequence)

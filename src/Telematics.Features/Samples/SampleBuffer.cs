@@ -114,6 +114,19 @@ public sealed class SampleBuffer
         Count = i + 1;
     }
 
+    /// <summary>
+    /// Appends <paramref name="count"/> samples whose values the caller then writes through the column spans (which
+    /// include them once this returns), growing the columns when needed; every column of the new rows must be written.
+    /// </summary>
+    /// <returns>Index of the first appended sample.</returns>
+    internal int AppendUnset(int count)
+    {
+        var first = Count;
+        EnsureCapacity(first + count);
+        Count = first + count;
+        return first;
+    }
+
     /// <summary>Returns the sample at <paramref name="index"/> in row form.</summary>
     /// <param name="index">Zero-based index, less than <see cref="Count"/>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is outside the buffer.</exception>

@@ -22,6 +22,11 @@ namespace Telematics.Features.Ingest.Csv;
 /// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad.
 /// Empty input and a header alone give no samples and no error. See <see cref="SampleReader"/> for the read loop.
 /// </para>
+/// <para>
+/// Speed: a record of unquoted fields with plain <c>[-]digits[.digits]</c> numbers is split and converted in one pass;
+/// any other record (quotes, padding, exponents, long mantissas, bad values) is parsed again by the general path, so
+/// both give the same samples and the same errors. See <c>benchmarks/results/ingest-readers.md</c> for figures.
+/// </para>
 /// </remarks>
 public sealed partial class CsvSampleReader : SampleReader, ILineParser
 {
@@ -32,6 +37,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     private readonly bool[] _unescaped = new bool[CompiledCsvMapping.FieldCount];
     private CsvField[]? _columns;
     private int _lastMappedColumn;
+    private bool _fast;
     private byte[] _unescapeBuffer = [];
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
@@ -93,6 +99,11 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
             return LineOutcome.Skip;
         }
 
+        if (_fast && TryParseFast(line, out sample))
+        {
+            return LineOutcome.Sample;
+        }
+
         if (!Split(line, ref error) || !Convert(line, out sample, ref error))
         {
             return LineOutcome.Error;
@@ -113,6 +124,8 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
                 _lastMappedColumn = i;
             }
         }
+
+        _fast = UseFastPath && FastPathApplies;
     }
 
     /// <summary>Finds the bytes of every mapped field; unescapes quoted fields that contain doubled quotes.</summary>

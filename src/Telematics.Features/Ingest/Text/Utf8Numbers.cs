@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Telematics.Features.Ingest.Text;
 
@@ -10,20 +11,23 @@ internal static class Utf8Numbers
 
     private const NumberStyles Floating = NumberStyles.Float;
 
-    // Exact powers of ten: every one up to 1e22 is representable in a double, up to 1e10 in a float.
-    private static ReadOnlySpan<double> DoublePowers => [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+    private const int MaxExactDoublePower = 22;
 
-    private static ReadOnlySpan<float> SinglePowers => [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
+    private const int MaxExactSinglePower = 10;
+
+    // Exact powers of ten: every one up to 1e22 is representable in a double, up to 1e10 in a float. Arrays, not
+    // span properties: a span of doubles over constant data is a fresh array per call in unoptimised builds.
+    private static readonly double[] DoublePowers = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    private static readonly float[] SinglePowers = [1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f, 1e8f, 1e9f, 1e10f];
 
     public static bool TryParseDouble(ReadOnlySpan<byte> text, bool decimalComma, out double value)
     {
         // Clinger's fast path: an integer significand below 2^53 divided by an exact power of ten is one correctly
         // rounded IEEE operation, so the result equals the full parser's. Everything else goes to the full parser.
         if (TrySplitDecimal(text, decimalComma ? (byte)',' : (byte)'.', out var significand, out var fractionDigits, out var negative)
-            && significand < (1UL << 53) && fractionDigits <= 22)
+            && TryExactDouble(significand, fractionDigits, negative, out value))
         {
-            value = significand / DoublePowers[fractionDigits];
-            value = negative ? -value : value;
             return true;
         }
 
@@ -49,10 +53,8 @@ internal static class Utf8Numbers
     {
         // Clinger's fast path in single precision: significand below 2^24, power of ten up to 1e10.
         if (TrySplitDecimal(text, decimalComma ? (byte)',' : (byte)'.', out var significand, out var fractionDigits, out var negative)
-            && significand < (1UL << 24) && fractionDigits <= 10)
+            && TryExactSingle(significand, fractionDigits, negative, out value))
         {
-            value = significand / SinglePowers[fractionDigits];
-            value = negative ? -value : value;
             return true;
         }
 
@@ -72,6 +74,113 @@ internal static class Utf8Numbers
         copy = copy[..text.Length];
         copy.Replace((byte)',', (byte)'.');
         return float.TryParse(copy, Floating, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// Clinger's fast path: <paramref name="significand"/> / 10^<paramref name="fractionDigits"/> as one correctly
+    /// rounded IEEE division, which equals the full parser's result; false when the operands are not both exact doubles.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryExactDouble(ulong significand, int fractionDigits, bool negative, out double value)
+    {
+        if (significand >= (1UL << 53) || (uint)fractionDigits > MaxExactDoublePower)
+        {
+            value = 0;
+            return false;
+        }
+
+        value = significand / DoublePowers[fractionDigits];
+        value = negative ? -value : value;
+        return true;
+    }
+
+    /// <summary>Clinger's fast path in single precision: significand below 2^24, power of ten up to 1e10.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryExactSingle(ulong significand, int fractionDigits, bool negative, out float value)
+    {
+        if (significand >= (1UL << 24) || (uint)fractionDigits > MaxExactSinglePower)
+        {
+            value = float.NaN;
+            return false;
+        }
+
+        value = significand / SinglePowers[fractionDigits];
+        value = negative ? -value : value;
+        return true;
+    }
+
+    /// <summary>
+    /// Scans <c>[-]digits[point digits]</c> (1 to 19 digits, either side of the point may be empty) from
+    /// <paramref name="pos"/> in a record, up to the field separator or the record's end, into the same parts as the
+    /// general parser; moves <paramref name="pos"/> to the separator. False for any other byte in the field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryScanDecimal(ReadOnlySpan<byte> line, ref int pos, byte separator, byte point, out ulong significand, out int fractionDigits, out bool negative)
+    {
+        significand = 0;
+        fractionDigits = 0;
+        var i = pos;
+        negative = i < line.Length && line[i] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        var start = i;
+        while (i < line.Length && (uint)(line[i] - '0') <= 9)
+        {
+            significand = (significand * 10) + (uint)(line[i] - '0');
+            i++;
+        }
+
+        var digits = i - start;
+        if (i < line.Length && line[i] == point)
+        {
+            i++;
+            var fractionStart = i;
+            while (i < line.Length && (uint)(line[i] - '0') <= 9)
+            {
+                significand = (significand * 10) + (uint)(line[i] - '0');
+                i++;
+            }
+
+            fractionDigits = i - fractionStart;
+            digits += fractionDigits;
+        }
+
+        // More than 19 digits may have overflowed the significand: not ours to parse.
+        if (digits is 0 or > 19 || (i < line.Length && line[i] != separator))
+        {
+            return false;
+        }
+
+        pos = i;
+        return true;
+    }
+
+    /// <summary>
+    /// Scans 1 to 18 ASCII digits from <paramref name="pos"/> up to the field separator or the record's end (cannot
+    /// overflow a long); moves <paramref name="pos"/> to the separator. False for any other byte in the field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool TryScanDigits(ReadOnlySpan<byte> line, ref int pos, byte separator, out long value)
+    {
+        value = 0;
+        var i = pos;
+        while (i < line.Length && (uint)(line[i] - '0') <= 9)
+        {
+            value = (value * 10) + (line[i] - '0');
+            i++;
+        }
+
+        if (i - pos is 0 or > 18 || (i < line.Length && line[i] != separator))
+        {
+            value = 0;
+            return false;
+        }
+
+        pos = i;
+        return true;
     }
 
     /// <summary>

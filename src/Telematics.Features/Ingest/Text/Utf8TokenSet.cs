@@ -27,6 +27,20 @@ internal sealed class Utf8TokenSet<TValue>
         _ignoreCase = ignoreCase;
     }
 
+    /// <summary>Whether any token's UTF-8 bytes satisfy <paramref name="predicate"/>.</summary>
+    public bool AnyToken(Func<byte[], bool> predicate)
+    {
+        foreach (var token in _tokens)
+        {
+            if (predicate(token))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public bool TryMatch(ReadOnlySpan<byte> trimmed, out TValue value)
     {
         for (var i = 0; i < _tokens.Length; i++)

@@ -107,7 +107,9 @@ public static class CrossValidator
     }
 
     /// <summary>The ML.NET seed of fold <paramref name="fold"/> (or of the final fit, fold = folds).</summary>
-    internal static int TrainerSeed(ulong seed, int fold) => (int)(seed % 1_000_000_007UL) + fold;
+    /// <param name="seed">The training seed.</param>
+    /// <param name="fold">The fold, 0-based; the number of folds for the final fit on all drivers.</param>
+    public static int TrainerSeed(ulong seed, int fold) => (int)(seed % 1_000_000_007UL) + fold;
 }
 
 /// <summary>What <see cref="CrossValidator.Run"/> measured.</summary>

@@ -16,6 +16,7 @@ internal static class TrainCommand
     {
         var drivers = new Option<int?>("--drivers") { Description = "Synthetic drivers to simulate (100 to 1,000,000)." };
         var days = new Option<int>("--days") { Description = "Days of driving per synthetic driver (1 to 366).", DefaultValueFactory = _ => 14 };
+        var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels CSV: driver_id, exposure_years, claims [, true_lambda] [, age_band, region, vehicle_class, annual_km]." };
@@ -28,7 +29,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            drivers, days, seed, features, labels, folds, output, report, name, version, trees, threads,
+            drivers, days, exposure, seed, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -44,7 +45,7 @@ internal static class TrainCommand
             var settings = new TrainSettings
             {
                 Population = synthetic
-                    ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), Seed = parse.GetValue(seed) }
+                    ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), ExposureYears = parse.GetValue(exposure), Seed = parse.GetValue(seed) }
                     : null,
                 FeaturesFile = parse.GetValue(features)?.FullName,
                 LabelsFile = parse.GetValue(labels)?.FullName,

@@ -108,3 +108,37 @@ public sealed class OnnxPackageWriterTests : IDisposable
         SmallPopulation.Data,
         _directory);
 }
+
+public sealed class OnnxPackageReproducibilityTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "telematics-training-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Refitting_on_the_same_data_with_the_same_seed_on_one_thread_gives_the_same_onnx_bytes()
+    {
+        // What scripts/build-shipped-model.sh relies on to reproduce the shipped model byte for byte.
+        var data = SmallPopulation.Data;
+        var options = new TrainingOptions { Folds = 3, Seed = 11, Trees = 40, MinDriversPerLeaf = 40, Threads = 1 };
+        var rows = Enumerable.Range(0, data.Count).ToList();
+        var evaluation = SmallPopulation.CrossValidation.Find("trees-telematics")!;
+
+        var a = OnnxPackageWriter.Write(
+            new PackageRequest { Name = "repro", Version = "1", Model = FrequencyModel.Fit(data, FrequencyModelKind.TreesTelematics, rows, options, 5), Evaluation = evaluation },
+            data, _directory);
+        var first = File.ReadAllBytes(Path.Combine(a.Folder, "model.onnx"));
+        var b = OnnxPackageWriter.Write(
+            new PackageRequest { Name = "repro", Version = "1", Model = FrequencyModel.Fit(data, FrequencyModelKind.TreesTelematics, rows, options, 5), Evaluation = evaluation },
+            data, _directory);
+
+        Assert.Equal(a.Sha256, b.Sha256);
+        Assert.Equal(first, File.ReadAllBytes(Path.Combine(b.Folder, "model.onnx")));
+    }
+}

@@ -82,7 +82,7 @@ internal static class TrainCommand
             {
                 return Task.FromResult(ExitCodes.Cancelled);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
             {
                 error.WriteLine(e.Message);
                 return Task.FromResult(ExitCodes.InputError);

@@ -72,7 +72,9 @@ public sealed class FrequencyModel
                 // claims has ln 0 = −∞ and, with the default clamp of 100, would send its drivers to e^−100. Clamping the
                 // step to 2 × learning rate caps each round's change of a leaf at a factor e^2 before shrinkage.
                 MaximumTreeOutput = 2 * options.LearningRate,
-                MinimumExampleCountPerLeaf = options.MinDriversPerLeaf,
+                // FastTree has no intercept and stops at the first tree that cannot split, leaving every prediction at e^0 = 1;
+                // on a small dataset the leaf minimum is lowered to a quarter of the rows so that the first trees can split.
+                MinimumExampleCountPerLeaf = Math.Min(options.MinDriversPerLeaf, Math.Max(1, rows.Count / 4)),
                 NumberOfThreads = options.Threads,
                 Seed = seed,
             });

@@ -90,6 +90,7 @@ public static class FrequencyMetrics
     /// <exception cref="ArgumentException">Lengths differ or the input is empty.</exception>
     public static double NormalisedGini(ReadOnlySpan<double> score, ReadOnlySpan<double> exposure, ReadOnlySpan<int> claims)
     {
+        CheckLengths(claims.Length, exposure.Length);
         var observed = new double[claims.Length];
         for (var i = 0; i < observed.Length; i++)
         {

@@ -1,6 +1,7 @@
 using Telematics.Scoring.DependencyInjection;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Registry;
+using Telematics.Scoring.Shipped;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +35,24 @@ public sealed class TelematicsScoringBuilder
         {
             o.DefaultModel = name;
             o.DefaultAlias = alias;
+        });
+        return this;
+    }
+
+    /// <summary>
+    /// Serves the model shipped with the SDK (<see cref="ShippedModel"/>, <c>telematics-frequency</c>) as the default
+    /// model at <c>champion</c>: it is extracted into <paramref name="modelDirectory"/>, which becomes the model directory.
+    /// </summary>
+    /// <param name="modelDirectory">Where to extract it (created if missing); default a per-user temp folder keyed by the model's hash.</param>
+    public TelematicsScoringBuilder UseShippedModel(string? modelDirectory = null)
+    {
+        _changes.Add(o =>
+        {
+            var directory = modelDirectory ?? ShippedModel.DefaultDirectory();
+            ShippedModel.ExtractTo(directory);
+            o.ModelDirectory = directory;
+            o.DefaultModel = ShippedModel.Name;
+            o.DefaultAlias = "champion";
         });
         return this;
     }

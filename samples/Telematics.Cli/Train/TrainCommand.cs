@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.ComponentModel.DataAnnotations;
+using Telematics.Training.Modeling;
+using Telematics.Training.Synthetic;
+
+namespace Telematics.Cli.Train;
+
+/// <summary>
+/// <c>telematics train [--drivers N --days D --seed S | --features F.csv --labels L.csv] [--folds K] --output DIR [--report FILE.md]</c>:
+/// cross-validates the classical GLM, the combined trees and the telematics-only trees, packages the telematics model
+/// for Telematics.Scoring and writes a markdown report.
+/// </summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var drivers = new Option<int?>("--drivers") { Description = "Synthetic drivers to simulate (100 to 1,000,000)." };
+        var days = new Option<int>("--days") { Description = "Days of driving per synthetic driver (1 to 366).", DefaultValueFactory = _ => 14 };
+        var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
+        var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Labels CSV: driver_id, exposure_years, claims [, true_lambda] [, age_band, region, vehicle_class, annual_km]." };
+        var folds = new Option<int>("--folds") { Description = "Cross-validation folds (2 to 20).", DefaultValueFactory = _ => 5 };
+        var output = new Option<DirectoryInfo>("--output") { Description = "Model directory: the package goes to DIR/<name>/<version>/.", Required = true };
+        var report = new Option<FileInfo?>("--report") { Description = "Markdown report to write (a Lorenz chart PNG is written beside it)." };
+        var name = new Option<string>("--name") { Description = "Package name.", DefaultValueFactory = _ => "telematics-frequency" };
+        var version = new Option<string>("--version") { Description = "Package version.", DefaultValueFactory = _ => "1" };
+        var trees = new Option<int>("--trees") { Description = "Boosting rounds of the tree models.", DefaultValueFactory = _ => new TrainingOptions().Trees };
+        var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
+        var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
+        {
+            drivers, days, exposure, seed, features, labels, folds, output, report, name, version, trees, threads,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var synthetic = parse.GetValue(drivers) is not null;
+            var fromFiles = parse.GetValue(features) is not null || parse.GetValue(labels) is not null;
+            if (synthetic == fromFiles || (fromFiles && (parse.GetValue(features) is null || parse.GetValue(labels) is null)))
+            {
+                error.WriteLine("Give either --drivers (synthetic data) or both --features and --labels.");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+
+            var settings = new TrainSettings
+            {
+                Population = synthetic
+                    ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), ExposureYears = parse.GetValue(exposure), Seed = parse.GetValue(seed) }
+                    : null,
+                FeaturesFile = parse.GetValue(features)?.FullName,
+                LabelsFile = parse.GetValue(labels)?.FullName,
+                Training = new TrainingOptions { Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), Trees = parse.GetValue(trees), Threads = parse.GetValue(threads) },
+                OutputDirectory = parse.GetValue(output)!.FullName,
+                ReportFile = parse.GetValue(report)?.FullName,
+                Name = parse.GetValue(name)!,
+                Version = parse.GetValue(version)!,
+                Command = "telematics " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+            };
+            try
+            {
+                settings.Population?.Validate();
+                if (settings.Population is { DriverCount: < 100 })
+                {
+                    throw new ValidationException("--drivers must be at least 100.");
+                }
+
+                settings.Training.Validate();
+            }
+            catch (ValidationException e)
+            {
+                error.WriteLine(e.Message);
+                return Task.FromResult(ExitCodes.Usage);
+            }
+
+            try
+            {
+                var summary = TrainRun.Run(settings, cancellationToken);
+                parse.InvocationConfiguration.Output.WriteLine(summary);
+                return Task.FromResult(ExitCodes.Success);
+            }
+            catch (OperationCanceledException)
+            {
+                return Task.FromResult(ExitCodes.Cancelled);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
+            {
+                error.WriteLine(e.Message);
+                return Task.FromResult(ExitCodes.InputError);
+            }
+        });
+        return command;
+    }
+}
+
+/// <summary>Everything a <c>train</c> run needs, parsed and checked.</summary>
+internal sealed class TrainSettings
+{
+    public SyntheticPopulationOptions? Population { get; init; }
+
+    public string? FeaturesFile { get; init; }
+
+    public string? LabelsFile { get; init; }
+
+    public required TrainingOptions Training { get; init; }
+
+    public required string OutputDirectory { get; init; }
+
+    public string? ReportFile { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Version { get; init; }
+
+    public required string Command { get; init; }
+}

@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using Spectre.Console;
+using Telematics.Cli.Score;
+using Telematics.Features.Schema;
+using Telematics.Training.Datasets;
+using Telematics.Training.Modeling;
+using Telematics.Training.Packaging;
+using Telematics.Training.Reporting;
+
+namespace Telematics.Cli.Train;
+
+/// <summary>One <c>train</c> run: data, cross-validation, final fits, package, report; progress on stderr.</summary>
+internal static class TrainRun
+{
+    public static string Run(TrainSettings settings, CancellationToken cancellationToken)
+    {
+        if (!Console.IsErrorRedirected)
+        {
+            string? summary = null;
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            console.Progress().Start(context => summary = Execute(settings, (stage, total) =>
+            {
+                var task = context.AddTask(stage, maxValue: Math.Max(1, total));
+                return done => task.Value = done;
+            }, cancellationToken));
+            return summary!;
+        }
+
+        return Execute(settings, (stage, _) =>
+        {
+            Console.Error.WriteLine(stage);
+            return _ => { };
+        }, cancellationToken);
+    }
+
+    /// <param name="stage">Starts a stage with a number of steps; returns the callback that reports steps done.</param>
+    private static string Execute(TrainSettings settings, Func<string, int, Action<int>> stage, CancellationToken cancellationToken)
+    {
+        var timings = new List<(string, TimeSpan)>();
+        var loadBefore = LoadAverage();
+        var clock = Stopwatch.StartNew();
+        TrainingDataset data;
+        string description;
+        if (settings.Population is { } population)
+        {
+            var report = stage($"simulate {population.DriverCount:N0} drivers × {population.PeriodDays} days, features", population.DriverCount);
+            data = SyntheticDatasetBuilder.Build(population, settings.Training.Threads ?? -1, new Progress(report), cancellationToken);
+            description = string.Create(CultureInfo.InvariantCulture,
+                $"synthetic (Telematics.Training.Synthetic): {population.DriverCount:N0} drivers × {population.PeriodDays} days of 1 Hz samples → telematics@1 features; claims over {population.ExposureYears} year; seed {population.Seed}");
+            timings.Add(("synthetic population + features", clock.Elapsed));
+        }
+        else
+        {
+            var report = stage("read features and labels", 1);
+            var rows = new List<(string, float[])>();
+            foreach (var driver in FeatureCsv.Read(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error))
+            {
+                rows.Add((driver.DriverId, driver.Features.ToArray()));
+            }
+
+            data = LabelsFile.Join(settings.LabelsFile!, rows);
+            report(1);
+            description = $"files: features {Path.GetFileName(settings.FeaturesFile)}, labels {Path.GetFileName(settings.LabelsFile)}";
+            timings.Add(("read files", clock.Elapsed));
+        }
+
+        clock.Restart();
+        var kinds = FrequencyModelKinds.All.Count(k => !k.NeedsClassicalFactors() || data.HasClassicalFactors);
+        var cvReport = stage($"{settings.Training.Folds}-fold cross-validation of {kinds} models", settings.Training.Folds * kinds);
+        var cv = CrossValidator.Run(data, settings.Training, new Progress<TrainingProgress>(p => cvReport(p.Done)), cancellationToken);
+        cvReport(settings.Training.Folds * kinds);
+        timings.Add(("cross-validation", clock.Elapsed));
+
+        clock.Restart();
+        var finalReport = stage("final models on all drivers, ONNX package", kinds + 1);
+        var all = Enumerable.Range(0, data.Count).ToList();
+        var importance = new Dictionary<string, IReadOnlyList<(string, double)>>();
+        FrequencyModel? telematics = null;
+        var done = 0;
+        foreach (var kind in FrequencyModelKinds.All)
+        {
+            if (kind.NeedsClassicalFactors() && !data.HasClassicalFactors)
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var model = FrequencyModel.Fit(data, kind, all, settings.Training, CrossValidator.TrainerSeed(settings.Training.Seed, settings.Training.Folds));
+            importance[kind.Name()] = model.Importance();
+            telematics = kind == FrequencyModelKind.TreesTelematics ? model : telematics;
+            finalReport(++done);
+        }
+
+        var package = OnnxPackageWriter.Write(
+            new PackageRequest
+            {
+                Name = settings.Name,
+                Version = settings.Version,
+                Model = telematics!,
+                Evaluation = cv.Find(FrequencyModelKind.TreesTelematics.Name())!,
+                Oracle = cv.Find(CrossValidator.OracleName),
+                Training = new Dictionary<string, string>
+                {
+                    ["data"] = description,
+                    ["drivers"] = data.Count.ToString(CultureInfo.InvariantCulture),
+                    ["folds"] = settings.Training.Folds.ToString(CultureInfo.InvariantCulture),
+                    ["seed"] = settings.Training.Seed.ToString(CultureInfo.InvariantCulture),
+                    ["trees"] = string.Create(CultureInfo.InvariantCulture, $"{settings.Training.Trees} rounds, {settings.Training.Leaves} leaves, learning rate {settings.Training.LearningRate}, ≥ {settings.Training.MinDriversPerLeaf} drivers per leaf"),
+                    ["command"] = settings.Command,
+                },
+            },
+            data,
+            settings.OutputDirectory);
+        finalReport(++done);
+        timings.Add(("final fits + ONNX export + checks", clock.Elapsed));
+
+        long claims = 0;
+        double exposure = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            claims += data.Claims[i];
+            exposure += data.ExposureYears[i];
+        }
+
+        var telematicsEval = cv.Find(FrequencyModelKind.TreesTelematics.Name())!;
+        var oracle = cv.Find(CrossValidator.OracleName);
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"wrote {package.Folder}; trees-telematics out-of-fold normalised Gini {telematicsEval.NormalisedGini:F4}{(oracle is null ? "" : $" ({telematicsEval.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4})")}, deviance {telematicsEval.MeanDeviance:F5}");
+        if (settings.ReportFile is null)
+        {
+            return summary;
+        }
+
+        string? chart = null, note = null;
+        var chartPath = Path.ChangeExtension(settings.ReportFile, ".lorenz.png");
+        var predictions = cv.OutOfFoldFrequency.Select(p => (p.Key.Name(), p.Value)).ToList();
+        if (data.HasTrueFrequency)
+        {
+            predictions.Add((CrossValidator.OracleName, data.TrueAnnualFrequency.ToArray()));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportFile)!);
+        note = LorenzChart.TryWrite(chartPath, LorenzChart.Curves(predictions, data.ExposureYears, data.Claims));
+        chart = note is null ? Path.GetFileName(chartPath) : null;
+        var markdown = new TrainingReport
+        {
+            Command = settings.Command,
+            Data = description,
+            Totals = (data.Count, claims, exposure),
+            CrossValidation = cv,
+            Importance = importance,
+            Package = package,
+            ChartFile = chart,
+            ChartNote = note,
+            Timings = timings,
+            Machine = string.Create(CultureInfo.InvariantCulture,
+                $"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) before the run {loadBefore}, after {LoadAverage()}."),
+        }.ToMarkdown();
+        File.WriteAllText(settings.ReportFile, markdown);
+        return summary + Environment.NewLine + "report: " + settings.ReportFile;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/loadavg").Split(' ');
+            return $"{parts[0]}, {parts[1]}, {parts[2]}";
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
+    private sealed class Progress(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Telematics.Features.Schema;
+using Telematics.Training.Evaluation;
+
+namespace Telematics.Training.Packaging;
+
+/// <summary>Writes manifest.json in the shape Telematics.Scoring's package loader reads (snake_case keys).</summary>
+internal static class ManifestJson
+{
+    public static byte[] Write(
+        PackageRequest request, string inputName, string outputName, PackagedOutput output,
+        IReadOnlyList<(double Raw, double Score)> knots, float[] medians, string sha256)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("name", request.Name);
+            json.WriteString("version", request.Version);
+            json.WriteString("kind", "onnx");
+            json.WriteString("file", OnnxPackageWriter.ModelFileName);
+            json.WriteString("sha256", sha256);
+            json.WriteStartObject("feature_schema");
+            json.WriteString("name", TelematicsFeatures.SchemaName);
+            json.WriteNumber("version", TelematicsFeatures.SchemaVersion);
+            json.WriteEndObject();
+
+            json.WriteStartObject("inputs");
+            json.WriteString("layout", "tensor");
+            json.WriteString("tensor_name", inputName);
+            json.WriteStartArray("features");
+            foreach (var feature in TelematicsFeatures.Schema.Features)
+            {
+                json.WriteStringValue(feature.Name);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            json.WriteStartObject("output");
+            json.WriteString("name", outputName);
+            json.WriteString("kind", output == PackagedOutput.Frequency ? "frequency" : "score");
+            json.WriteEndObject();
+
+            json.WriteStartObject("calibration");
+            json.WriteString("kind", "piecewise_linear");
+            json.WriteStartArray("knots");
+            foreach (var (raw, score) in knots)
+            {
+                json.WriteStartArray();
+                json.WriteNumberValue(raw);
+                json.WriteNumberValue(score);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+
+            json.WriteStartObject("reference");
+            for (var f = 0; f < medians.Length; f++)
+            {
+                if (!float.IsNaN(medians[f]))
+                {
+                    json.WriteNumber(TelematicsFeatures.Schema.Features[f].Name, medians[f]);
+                }
+            }
+
+            json.WriteEndObject();
+
+            json.WriteStartObject("training");
+            json.WriteString("trainer", "ML.NET 5.0.1 FastTreeTweedie (index 1 = Poisson), rate target claims/exposure weighted by exposure");
+            json.WriteString("converter", "Microsoft.ML.OnnxConverter 0.23.1");
+            json.WriteString("raw_output", output == PackagedOutput.Frequency
+                ? "expected claims per year of exposure"
+                : "natural log of the expected claims per year of exposure (exp gives the frequency)");
+            json.WriteString("calibration", "score = percentile of the raw output in the training population (knots every 5 %)");
+            foreach (var (key, value) in request.Training)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+
+            json.WriteStartObject("metrics");
+            json.WriteString("evaluation", "out of fold");
+            WriteEvaluation(json, request.Evaluation);
+            if (request.Oracle is not null)
+            {
+                json.WriteStartObject("oracle");
+                WriteEvaluation(json, request.Oracle);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void WriteEvaluation(Utf8JsonWriter json, ModelEvaluation evaluation)
+    {
+        json.WriteNumber("mean_poisson_deviance", Math.Round(evaluation.MeanDeviance, 6));
+        json.WriteNumber("null_mean_poisson_deviance", Math.Round(evaluation.NullMeanDeviance, 6));
+        json.WriteNumber("deviance_explained", Math.Round(evaluation.DevianceExplained, 6));
+        json.WriteNumber("gini", Math.Round(evaluation.Gini, 6));
+        json.WriteNumber("normalised_gini", Math.Round(evaluation.NormalisedGini, 6));
+        json.WriteNumber("auc", Math.Round(evaluation.Auc, 6));
+    }
+}

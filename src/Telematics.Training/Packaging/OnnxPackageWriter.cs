@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.ML;
+using Telematics.Training.Datasets;
+using Telematics.Training.Modeling;
+
+namespace Telematics.Training.Packaging;
+
+/// <summary>
+/// Exports a telematics@1 frequency model to ONNX and writes a model package Telematics.Scoring loads:
+/// <c>&lt;directory&gt;/&lt;name&gt;/&lt;version&gt;/model.onnx</c> and <c>manifest.json</c>.
+/// </summary>
+/// <remarks>
+/// The exported graph keeps only the <c>Score</c> output. It is run with ONNX Runtime on the training drivers and
+/// compared with ML.NET's predictions: the comparison decides (and proves) whether its raw output is the frequency
+/// or its log (<see cref="PackagedOutput"/>), and a difference above <see cref="Tolerance"/> fails the export. The
+/// calibration maps the raw output to 0–100 through the training population's quantiles (knot at every 5 %), so a
+/// score is the driver's percentile of predicted risk in that population. The converter writes no model version,
+/// so the manifest carries name, version, training facts and metrics.
+/// </remarks>
+public static partial class OnnxPackageWriter
+{
+    /// <summary>The model file inside a package.</summary>
+    public const string ModelFileName = "model.onnx";
+
+    /// <summary>Largest accepted difference between ML.NET's and ONNX Runtime's frequency for a driver.</summary>
+    public const double Tolerance = 1e-4;
+
+    /// <summary>Exports the model and writes the package.</summary>
+    /// <param name="request">Model, identity and training record.</param>
+    /// <param name="data">The training population: its quantiles calibrate the score, its medians form the reference row.</param>
+    /// <param name="modelDirectory">Registry root; the package goes to <c>&lt;name&gt;/&lt;version&gt;/</c> under it (replaced if present).</param>
+    /// <returns>Where the package is and what its output is.</returns>
+    /// <exception cref="ArgumentException">The name or version is invalid, or the model is not a telematics-only model.</exception>
+    /// <exception cref="InvalidOperationException">The exported graph does not reproduce ML.NET's predictions.</exception>
+    public static PackageResult Write(PackageRequest request, TrainingDataset data, string modelDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
+        if (!NamePattern().IsMatch(request.Name) || !VersionPattern().IsMatch(request.Version))
+        {
+            throw new ArgumentException($"Package name '{request.Name}' must be 1–64 of [a-z0-9._-] and version '{request.Version}' 1–64 of [A-Za-z0-9._-].", nameof(request));
+        }
+
+        if (request.Model.Kind != FrequencyModelKind.TreesTelematics)
+        {
+            throw new ArgumentException($"Only {FrequencyModelKind.TreesTelematics.Name()} models can be packaged: the scoring runtime provides telematics@1 features only.", nameof(request));
+        }
+
+        var rows = new List<float[]>(data.Count);
+        for (var i = 0; i < data.Count; i++)
+        {
+            rows.Add(data.Features(i).ToArray());
+        }
+
+        var onnx = Export(request.Model, rows);
+        using var graph = new OnnxGraphCheck(onnx, TrainingDataset.FeatureCount);
+        var raw = graph.Run(rows);
+        var expected = request.Model.Predict(rows);
+        var (output, maxDifference) = Compare(raw, expected);
+        var knots = QuantileKnots(raw);
+        var manifest = ManifestJson.Write(request, graph.InputName, graph.OutputName, output, knots, Medians(data), Convert.ToHexStringLower(SHA256.HashData(onnx)));
+
+        var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, ModelFileName), onnx);
+        File.WriteAllBytes(Path.Combine(folder, "manifest.json"), manifest);
+        return new PackageResult(folder, Convert.ToHexStringLower(SHA256.HashData(onnx)), output, graph.OutputName, maxDifference, knots);
+    }
+
+    private static byte[] Export(FrequencyModel model, List<float[]> rows)
+    {
+        var sample = rows.GetRange(0, Math.Min(rows.Count, 16));
+        var view = ModelInputs.LoadFeaturesOnly(model.Context, sample, TrainingDataset.FeatureCount);
+        using var stream = new MemoryStream();
+        model.Context.Model.ConvertToOnnx(model.Transformer, view, stream, "Score");
+        return stream.ToArray();
+    }
+
+    /// <summary>Decides what the raw output is by matching it to ML.NET's frequency, and returns the largest frequency difference.</summary>
+    internal static (PackagedOutput Output, double MaxDifference) Compare(ReadOnlySpan<float> raw, ReadOnlySpan<float> expectedFrequency)
+    {
+        double direct = 0, logged = 0;
+        for (var i = 0; i < raw.Length; i++)
+        {
+            direct = Math.Max(direct, Math.Abs(raw[i] - expectedFrequency[i]));
+            logged = Math.Max(logged, Math.Abs(Math.Exp(raw[i]) - expectedFrequency[i]));
+        }
+
+        if (direct <= Tolerance)
+        {
+            return (PackagedOutput.Frequency, direct);
+        }
+
+        if (logged <= Tolerance)
+        {
+            return (PackagedOutput.LogFrequency, logged);
+        }
+
+        throw new InvalidOperationException(
+            $"The exported ONNX graph does not reproduce ML.NET: largest difference {direct:G4} as a frequency and {logged:G4} as a log frequency (tolerance {Tolerance}).");
+    }
+
+    /// <summary>Knots (raw quantile, percent) at every 5 % of the population; equal quantiles keep their first knot.</summary>
+    internal static IReadOnlyList<(double Raw, double Score)> QuantileKnots(ReadOnlySpan<float> raw)
+    {
+        var sorted = raw.ToArray();
+        Array.Sort(sorted);
+        var knots = new List<(double, double)>();
+        for (var q = 0; q <= 20; q++)
+        {
+            var value = (double)sorted[(int)Math.Round(q / 20.0 * (sorted.Length - 1))];
+            if (knots.Count == 0 || value > knots[^1].Item1)
+            {
+                knots.Add((value, q * 5.0));
+            }
+        }
+
+        if (knots.Count < 2)
+        {
+            throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
+        }
+
+        return knots;
+    }
+
+    /// <summary>The median of each feature over the drivers where it is known (NaN when never known).</summary>
+    internal static float[] Medians(TrainingDataset data)
+    {
+        var medians = new float[TrainingDataset.FeatureCount];
+        var column = new List<float>(data.Count);
+        for (var f = 0; f < medians.Length; f++)
+        {
+            column.Clear();
+            for (var i = 0; i < data.Count; i++)
+            {
+                var v = data.Features(i)[f];
+                if (!float.IsNaN(v))
+                {
+                    column.Add(v);
+                }
+            }
+
+            column.Sort();
+            medians[f] = column.Count == 0 ? float.NaN : column[column.Count / 2];
+        }
+
+        return medians;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex VersionPattern();
+}
+
+/// <summary>What <see cref="OnnxPackageWriter.Write"/> wrote.</summary>
+/// <param name="Folder">The package folder.</param>
+/// <param name="Sha256">SHA-256 of <c>model.onnx</c>, lower-case hex.</param>
+/// <param name="Output">What the raw output is.</param>
+/// <param name="OutputName">The ONNX output the manifest names.</param>
+/// <param name="MaxDifference">Largest |ML.NET − ONNX Runtime| frequency over the training drivers.</param>
+/// <param name="Knots">The calibration knots (raw, score).</param>
+public sealed record PackageResult(
+    string Folder, string Sha256, PackagedOutput Output, string OutputName, double MaxDifference, IReadOnlyList<(double Raw, double Score)> Knots);

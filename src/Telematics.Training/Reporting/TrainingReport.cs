@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using Telematics.Training.Evaluation;
+using Telematics.Training.Modeling;
+using Telematics.Training.Packaging;
+
+namespace Telematics.Training.Reporting;
+
+/// <summary>The markdown report of a training run: data, metrics per model and the oracle, calibration by decile, top features, package, timings.</summary>
+public sealed class TrainingReport
+{
+    /// <summary>The command line that produced the run, quoted in the report so it can be reproduced.</summary>
+    public required string Command { get; init; }
+
+    /// <summary>One line describing the data (for example <c>synthetic: 20,000 drivers × 14 days, seed 7</c>).</summary>
+    public required string Data { get; init; }
+
+    /// <summary>The dataset's totals: drivers, claims and exposure years.</summary>
+    public required (int Drivers, long Claims, double ExposureYears) Totals { get; init; }
+
+    /// <summary>The cross-validation.</summary>
+    public required CrossValidationResult CrossValidation { get; init; }
+
+    /// <summary>Importance of each model's inputs (from the model fitted on all drivers), by model name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<(string Input, double Share)>> Importance { get; init; } =
+        new Dictionary<string, IReadOnlyList<(string, double)>>();
+
+    /// <summary>The package written, if any.</summary>
+    public PackageResult? Package { get; init; }
+
+    /// <summary>File name of the Lorenz chart next to the report, if one was drawn.</summary>
+    public string? ChartFile { get; init; }
+
+    /// <summary>Why no chart was drawn, when <see cref="ChartFile"/> is null.</summary>
+    public string? ChartNote { get; init; }
+
+    /// <summary>Wall time of each stage.</summary>
+    public IReadOnlyList<(string Stage, TimeSpan Elapsed)> Timings { get; init; } = [];
+
+    /// <summary>Machine facts to print with the timings (cores, load).</summary>
+    public string? Machine { get; init; }
+
+    /// <summary>Renders the report as markdown.</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        var cv = CrossValidation;
+        md.AppendLine("# Claim-frequency training report").AppendLine();
+        md.AppendLine("Reproduce with:").AppendLine().AppendLine("```sh").AppendLine(Command).AppendLine("```").AppendLine();
+        Line(md, $"- Data: {Data}");
+        Line(md, $"- {Totals.Drivers:N0} drivers, {Totals.Claims:N0} claims over {Totals.ExposureYears:N0} exposure years (observed frequency {Totals.Claims / Totals.ExposureYears:P2}).");
+        Line(md, $"- {cv.Folds}-fold cross-validation, folds from the seed; every figure below is out of fold.");
+        md.AppendLine();
+
+        md.AppendLine("## Metrics").AppendLine();
+        md.AppendLine("| model | mean Poisson deviance | deviance explained vs null | Gini | normalised Gini | AUC (≥1 claim) |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var e in cv.Evaluations)
+        {
+            Line(md, $"| {e.Model} | {e.MeanDeviance:F5} | {e.DevianceExplained:P2} | {e.Gini:F4} | {e.NormalisedGini:F4} | {e.Auc:F4} |");
+        }
+
+        var nullDeviance = cv.Evaluations[0].NullMeanDeviance;
+        Line(md, $"| null (training claim rate) | {nullDeviance:F5} | 0.00 % | 0 | 0 | 0.5 |");
+        md.AppendLine();
+        md.AppendLine("Deviance explained = 1 − deviance / null deviance. Normalised Gini = Gini / Gini of the hindsight ordering (observed claims per exposure year), exposure-weighted Lorenz curve over drivers ordered by predicted frequency.");
+        md.AppendLine();
+        AppendAcceptance(md);
+
+        if (ChartFile is not null)
+        {
+            md.AppendLine($"![Lorenz curves]({ChartFile})").AppendLine();
+        }
+        else if (ChartNote is not null)
+        {
+            md.AppendLine($"No chart: {ChartNote}").AppendLine();
+        }
+
+        md.AppendLine("## Calibration by decile (predicted vs observed claims)").AppendLine();
+        md.Append("| decile |");
+        foreach (var e in cv.Evaluations)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" {e.Model} predicted | observed |");
+        }
+
+        md.AppendLine();
+        md.Append("|---:|");
+        foreach (var _ in cv.Evaluations)
+        {
+            md.Append("---:|---:|");
+        }
+
+        md.AppendLine();
+        for (var d = 0; d < cv.Evaluations[0].Deciles.Count; d++)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {d + 1} |");
+            foreach (var e in cv.Evaluations)
+            {
+                md.Append(CultureInfo.InvariantCulture, $" {e.Deciles[d].PredictedClaims:F1} | {e.Deciles[d].ObservedClaims:F0} |");
+            }
+
+            md.AppendLine();
+        }
+
+        md.AppendLine().AppendLine("Each model's drivers are sorted by its own predicted claims and cut into ten equal groups.").AppendLine();
+
+        if (Importance.Count > 0)
+        {
+            md.AppendLine("## Top features").AppendLine();
+            md.AppendLine("Share of each model's total split gain (trees) or of its absolute coefficients (GLM), from the model fitted on all drivers.").AppendLine();
+            foreach (var (model, inputs) in Importance)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"**{model}**: ");
+                var top = inputs.Take(10).Select(i => string.Create(CultureInfo.InvariantCulture, $"`{i.Input}` {i.Share:P1}"));
+                md.AppendLine(string.Join(", ", top)).AppendLine();
+            }
+        }
+
+        if (Package is not null)
+        {
+            md.AppendLine("## Package").AppendLine();
+            Line(md, $"- Folder: `{Path.GetFileName(Path.GetDirectoryName(Package.Folder))}/{Path.GetFileName(Package.Folder)}`, model.onnx SHA-256 `{Package.Sha256}`");
+            Line(md, $"- ONNX output `{Package.OutputName}` is the {(Package.Output == PackagedOutput.Frequency ? "annual claim frequency (manifest kind `frequency`)" : "natural log of the annual claim frequency (manifest kind `score`)")}; largest |ML.NET − ONNX Runtime| frequency over the training drivers: {Package.MaxDifference:G3}.");
+            Line(md, $"- Calibration: {Package.Knots.Count} knots at the training population's 5 % quantiles, score = percentile.");
+            md.AppendLine();
+        }
+
+        if (Timings.Count > 0)
+        {
+            md.AppendLine("## Wall time").AppendLine();
+            if (Machine is not null)
+            {
+                md.AppendLine(Machine).AppendLine();
+            }
+
+            md.AppendLine("| stage | seconds |").AppendLine("|---|---:|");
+            foreach (var (stage, elapsed) in Timings)
+            {
+                Line(md, $"| {stage} | {elapsed.TotalSeconds:F1} |");
+            }
+
+            md.AppendLine();
+        }
+
+        return md.ToString();
+    }
+
+    private void AppendAcceptance(StringBuilder md)
+    {
+        var cv = CrossValidation;
+        var telematics = cv.Find(FrequencyModelKind.TreesTelematics.Name());
+        var all = cv.Find(FrequencyModelKind.TreesAll.Name());
+        var glm = cv.Find(FrequencyModelKind.ClassicalGlm.Name());
+        var oracle = cv.Find(CrossValidator.OracleName);
+        if (oracle is null)
+        {
+            return;
+        }
+
+        md.AppendLine("## Against the oracle").AppendLine();
+        foreach (var model in new[] { telematics, all, glm })
+        {
+            if (model is null)
+            {
+                continue;
+            }
+
+            var share = model.NormalisedGini / oracle.NormalisedGini;
+            var deviance = glm is null || model == glm ? "" : model.MeanDeviance < glm.MeanDeviance
+                ? string.Create(CultureInfo.InvariantCulture, $"; deviance {model.MeanDeviance:F5} below the classical baseline's {glm.MeanDeviance:F5}")
+                : string.Create(CultureInfo.InvariantCulture, $"; deviance {model.MeanDeviance:F5} NOT below the classical baseline's {glm.MeanDeviance:F5}");
+            Line(md, $"- {model.Model}: normalised Gini {share:P1} of the oracle's{deviance}.");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Line(StringBuilder md, FormattableString text) => md.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+}

@@ -21,6 +21,7 @@ internal static class ApiRoutes
 
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
+        api.MapTelematicsEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /api/v1/drivers/{driverId:long}"] = [401, 404, 404, 404],
         ["PATCH /api/v1/drivers/{driverId:long}"] = [401, 400, 403, 403],
         ["DELETE /api/v1/drivers/{driverId:long}"] = [401, 404, 403, 403],
+        ["POST /api/v1/telematics/events"] = [401, 400, 403, 404],
     };
 
     private static readonly string[] Callers = ["anonymous", "admin", "analyst", "driver"];

@@ -87,6 +87,17 @@ public sealed class EventIngestor
         return new IngestResult(samples.Count, stored);
     }
 
+    /// <summary>Whether any event of the driver is stored (an index probe on the primary key's leading column).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns><see langword="true"/> when at least one event is stored.</returns>
+    public async Task<bool> HasEventsAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM telematics_events WHERE driver_id = $1)");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Opens a session that stores one driver's streamed upload, chunk after chunk, as one all-or-nothing batch.</summary>
     /// <param name="driverId">The driver the events belong to (must exist in <c>drivers</c> when trips are added).</param>
     /// <param name="actor">Who sends them, for the audit rows.</param>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 using Telematics.Features.Ingest;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
@@ -11,7 +13,7 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// then run through a <see cref="DriverFeaturePipeline"/>; every closed trip is stored with its features at commit.
 /// </summary>
 /// <remarks>
-/// Memory stays one chunk (<see cref="ChunkSize"/> samples) plus the closed trips' vectors, whatever the stream's
+/// Memory stays one chunk (<see cref="ChunkSize"/> samples for a reader) plus the closed trips' vectors, whatever the stream's
 /// length. The stream is taken as complete: its last trip is closed at its end, so send whole trips. Thread-safe:
 /// every call has its own session and pipeline.
 /// </remarks>
@@ -44,42 +46,57 @@ public sealed class EventStreamIngestor
         long driverId, SampleReader reader, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        return RunAsync(
-            driverId,
-            async (buffer, ct) => !(await reader.ReadAsync(buffer, ct).ConfigureAwait(false)).IsCompleted,
-            zone,
-            actor,
-            options,
-            cancellationToken);
+        return RunAsync(driverId, Read(reader, cancellationToken), zone, actor, options, cancellationToken);
     }
 
-    /// <summary>Stores a stream of chunks produced by the caller (a simulator, a device gateway) with its trips, or nothing.</summary>
+    /// <summary>Stores chunks produced by the caller (a simulator, a device gateway) with their trips, or nothing.</summary>
     /// <param name="driverId">An existing driver the events belong to.</param>
-    /// <param name="fill">Clears the given buffer and fills it with the next chunk (up to its capacity); returns false after the last one.</param>
+    /// <param name="chunks">The driver's samples in time order; each chunk is rewritten in place and may be reused once the next is asked for.</param>
     /// <param name="zone">The driver's time zone.</param>
     /// <param name="actor">Who sends them, for the audit rows.</param>
     /// <param name="options">Pipeline options; defaults when null.</param>
     /// <param name="cancellationToken">Cancels the stream; nothing is stored then.</param>
     /// <returns>What was stored.</returns>
     public Task<EventStreamResult> IngestChunksAsync(
-        long driverId, Func<SampleBuffer, CancellationToken, ValueTask<bool>> fill, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
+        long driverId, IEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fill);
-        return RunAsync(driverId, fill, zone, actor, options, cancellationToken);
+        ArgumentNullException.ThrowIfNull(chunks);
+        return RunAsync(driverId, Wrap(chunks), zone, actor, options, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<SampleBuffer> Read(SampleReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chunk = new SampleBuffer(ChunkSize);
+        while (true)
+        {
+            var read = await reader.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            yield return chunk;
+            if (read.IsCompleted)
+            {
+                yield break;
+            }
+        }
+    }
+
+#pragma warning disable CS1998 // an async iterator over a synchronous source: it only adapts the type
+    private static async IAsyncEnumerable<SampleBuffer> Wrap(IEnumerable<SampleBuffer> chunks)
+#pragma warning restore CS1998
+    {
+        foreach (var chunk in chunks)
+        {
+            yield return chunk;
+        }
     }
 
     private async Task<EventStreamResult> RunAsync(
-        long driverId, Func<SampleBuffer, CancellationToken, ValueTask<bool>> fill, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options, CancellationToken cancellationToken)
+        long driverId, IAsyncEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zone);
         var pipeline = new DriverFeaturePipeline(zone, options);
-        var chunk = new SampleBuffer(ChunkSize);
         double km = 0;
         await using var session = await _ingestor.BeginSessionAsync(driverId, actor, cancellationToken).ConfigureAwait(false);
-        bool more;
-        do
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            more = await fill(chunk, cancellationToken).ConfigureAwait(false);
             if (chunk.Count == 0)
             {
                 continue;
@@ -89,7 +106,6 @@ public sealed class EventStreamIngestor
             await session.AppendAsync(chunk, cancellationToken).ConfigureAwait(false);
             km += AddTrips(session, pipeline.Push(chunk));
         }
-        while (more);
 
         km += AddTrips(session, pipeline.Complete());
         var stored = await session.CommitAsync(cancellationToken).ConfigureAwait(false);

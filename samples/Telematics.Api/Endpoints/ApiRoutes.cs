@@ -22,6 +22,7 @@ internal static class ApiRoutes
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
         api.MapTelematicsEndpoints();
+        api.MapDriverInsightEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

@@ -8,6 +8,7 @@ using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Ingest;
+using Telematics.Api.Insights;
 using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.RequestLimits;
@@ -18,6 +19,7 @@ using Telematics.Features.Ingest.Json;
 using Telematics.Features.Ingest.Ndjson;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Api.Endpoints;
 
@@ -63,6 +65,13 @@ internal static class TelematicsEndpoints
                 "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body is one " +
                 "complete stream: its last trip is closed at its end. 413 over the ingest size limit.");
+        telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetTrip")
+            .WithSummary("Read one trip: its summary and its 29 named features (telematics@1).")
+            .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
+                "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
         return telematics;
     }
 
@@ -153,6 +162,23 @@ internal static class TelematicsEndpoints
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await cache.InvalidateAsync([CacheTags.Driver(driver.Value.ToString(CultureInfo.InvariantCulture)), CacheTags.Dashboards], http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
+    }
+
+    private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
+    {
+        var trip = await trips.GetAsync(tripId, http.RequestAborted);
+        if (trip is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
+            && !(user.TryGetDriverId(out var own) && own == trip.DriverId.ToString(CultureInfo.InvariantCulture)))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(TripResponse.From(trip));
     }
 
     /// <summary>The 400 of a rejected upload: names the record and field; the raw text is not echoed (it may hold positions).</summary>

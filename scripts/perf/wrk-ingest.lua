@@ -1,7 +1,7 @@
 -- POSTs the CSV body in WRK_BODY_FILE to /api/v1/telematics/events, one fresh driver per request (ids listed in
 -- WRK_DRIVERS, comma-separated) so that every request stores new events; prints events/s at the end.
 local body_file = assert(os.getenv("WRK_BODY_FILE"), "WRK_BODY_FILE is not set")
-local events_per_body = tonumber(assert(os.getenv("WRK_EVENTS"), "WRK_EVENTS is not set"))
+local events_per_body = tonumber((assert(os.getenv("WRK_EVENTS"), "WRK_EVENTS is not set")))
 local token = assert(os.getenv("WRK_TOKEN"), "WRK_TOKEN is not set")
 local drivers = {}
 for id in string.gmatch(assert(os.getenv("WRK_DRIVERS"), "WRK_DRIVERS is not set"), "[^,]+") do

@@ -19,5 +19,6 @@ internal static class CliCommands
         yield return Ingest.IngestCommand.Create();
         yield return Synth.SynthCommand.Create();
         yield return Train.TrainCommand.Create();
+        yield return Seed.SeedCommand.Create();
     }
 }

@@ -24,6 +24,8 @@ internal static class ApiRoutes
         api.MapModelsEndpoints();
         api.MapExperimentsEndpoints();
         api.MapAdminEndpoints();
+        api.MapTelematicsEndpoints();
+        api.MapDriverInsightEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

@@ -5,6 +5,7 @@ using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Endpoints;
 using Telematics.Api.Health;
+using Telematics.Api.Ingest;
 using Telematics.Api.Observability;
 using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
@@ -46,6 +47,9 @@ internal static class TelematicsApiHost
             .AddTelematicsStorageAndScoring(configuration)
             .AddTelematicsAdministration(configuration)
             .AddTelematicsHealth();
+
+        // Streamed event upload (POST /telematics/events): options, CSV mappings, stream ingestor.
+        builder.Services.AddTelematicsIngest(configuration);
         return builder;
     }
 

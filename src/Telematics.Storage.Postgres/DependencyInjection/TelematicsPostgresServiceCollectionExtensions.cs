@@ -88,6 +88,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new AuditLog(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new DriverRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new TripRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new TripReader(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new ScoreRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new PremiumRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
 

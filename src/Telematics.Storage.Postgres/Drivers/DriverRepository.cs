@@ -67,6 +67,20 @@ public sealed class DriverRepository
         return await ReadAsync(connection, null, driverId, forUpdate: false, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads a driver by the insurer's reference (served by the UNIQUE index on <c>external_ref</c>).</summary>
+    /// <param name="externalRef">The reference.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The driver, or <see langword="null"/> when no driver has that reference.</returns>
+    public async Task<DriverRecord?> GetByExternalRefAsync(string externalRef, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(externalRef);
+        await using var command = _dataSource.CreateCommand("SELECT driver_id FROM drivers WHERE external_ref = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = externalRef });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id
+            ? await GetAsync(id, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
+
     /// <summary>Changes a driver's display name.</summary>
     /// <param name="driverId">The driver.</param>
     /// <param name="displayName">New display name, 1–200 characters.</param>

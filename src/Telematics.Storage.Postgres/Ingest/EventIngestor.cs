@@ -22,7 +22,7 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// </remarks>
 public sealed class EventIngestor
 {
-    private const string Columns =
+    internal const string Columns =
         "driver_id, event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, speed_limit_mps, road_class, flags";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -87,6 +87,26 @@ public sealed class EventIngestor
         return new IngestResult(samples.Count, stored);
     }
 
+    /// <summary>Whether any event of the driver is stored (an index probe on the primary key's leading column).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns><see langword="true"/> when at least one event is stored.</returns>
+    public async Task<bool> HasEventsAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM telematics_events WHERE driver_id = $1)");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Opens a session that stores one driver's streamed upload, chunk after chunk, as one all-or-nothing batch.</summary>
+    /// <param name="driverId">The driver the events belong to (must exist in <c>drivers</c> when trips are added).</param>
+    /// <param name="actor">Who sends them, for the audit rows.</param>
+    /// <param name="cancellationToken">Cancels opening the session.</param>
+    /// <returns>The session, holding one connection; commit it, and dispose it in every case.</returns>
+    /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
+    public Task<EventIngestSession> BeginSessionAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
+        EventIngestSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, cancellationToken);
+
     private static async Task<long> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
     {
         await using (var create = new NpgsqlCommand(
@@ -110,7 +130,7 @@ public sealed class EventIngestor
         return stored;
     }
 
-    private static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    internal static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(
             $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
@@ -146,7 +166,7 @@ public sealed class EventIngestor
             ? new ValueTask(importer.WriteNullAsync(cancellationToken))
             : new ValueTask(importer.WriteAsync(value, NpgsqlDbType.Real, cancellationToken));
 
-    private static (List<PartitionMonth> Months, long FirstMs, long LastMs) Scan(ReadOnlySpan<long> timestamps)
+    internal static (List<PartitionMonth> Months, long FirstMs, long LastMs) Scan(ReadOnlySpan<long> timestamps)
     {
         var months = new List<PartitionMonth>(2);
         long first = long.MaxValue, last = long.MinValue;

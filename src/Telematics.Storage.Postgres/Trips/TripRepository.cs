@@ -50,6 +50,24 @@ public sealed class TripRepository
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await InsertAsync(connection, transaction, trip, features, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return tripId;
+        }
+
+        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
+        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
+        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Inserts a closed trip with its audit row inside the caller's transaction.</summary>
+    /// <returns>The new trip id, or null when the trip (driver and start) is already stored.</returns>
+    internal static async Task<long?> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, TripRecord trip, ReadOnlyMemory<float> features, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await using var insert = new NpgsqlCommand(
             "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
             "feature_schema, feature_version, features) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id",
@@ -73,17 +91,12 @@ public sealed class TripRepository
                 CultureInfo.InvariantCulture,
                 $"{{\"trip_id\":{tripId},\"started_at\":\"{trip.StartedAt.UtcDateTime:O}\",\"distance_km\":{trip.DistanceKm:R},\"samples\":{trip.SampleCount}}}");
             await AuditWriter.AppendAsync(
-                connection, transaction, _timeProvider.GetUtcNow(), actor, "trip.close",
+                connection, transaction, now, actor, "trip.close",
                 string.Create(CultureInfo.InvariantCulture, $"driver/{trip.DriverId}/trip/{tripId}"), null, after, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return tripId;
         }
 
-        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-        await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
-        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
-        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
-        return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return null;
     }
 
     /// <summary>Reads the trips of one driver that started in [<paramref name="from"/>, <paramref name="to"/>), in one round trip.</summary>

@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
     {
         ["documentName"] = "v1",
         ["driverId"] = MatrixDriverId,
+        ["tripId"] = "1",
     };
 
     // Expected status per caller, in the order anonymous, admin, analyst, driver. POSTs carry an empty JSON object.
@@ -57,6 +58,14 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /api/v1/admin/audit"] = [401, 200, 403, 403],
         ["POST /api/v1/admin/audit/verify"] = [401, 200, 403, 403],
         ["GET /api/v1/admin/partitions"] = [401, 200, 403, 403],
+        ["POST /api/v1/telematics/events"] = [401, 400, 403, 404],
+        ["GET /api/v1/telematics/trips/{tripId:long}"] = [401, 404, 404, 404],
+        ["GET /api/v1/drivers/{driverId:long}/trips"] = [401, 200, 200, 200],
+        ["GET /api/v1/drivers/{driverId:long}/trips/summary"] = [401, 200, 200, 200],
+        ["GET /api/v1/drivers/{driverId:long}/statistics"] = [401, 200, 200, 200],
+        ["GET /api/v1/drivers/{driverId:long}/summary"] = [401, 404, 404, 404],
+        ["GET /api/v1/drivers/{driverId:long}/alerts"] = [401, 200, 200, 200],
+        ["GET /api/v1/drivers/{driverId:long}/risk-factors"] = [401, 404, 404, 404],
     };
 
     private static readonly string[] Callers = ["anonymous", "admin", "analyst", "driver"];

@@ -62,17 +62,20 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
 
     private protected override void ReleaseBuffers() => _framer.ReleaseBuffers();
 
-    LineOutcome ILineParser.ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error)
+    LineOutcome ILineParser.ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error) =>
+        TryParseObject(line, out sample, ref error) ? LineOutcome.Sample : LineOutcome.Error;
+
+    /// <summary>Parses one JSON object with the canonical field names; shared with the JSON array reader.</summary>
+    internal static bool TryParseObject(ReadOnlySpan<byte> json, out TelematicsSample sample, ref RecordError error)
     {
         try
         {
-            return Parse(line, out sample, ref error) ? LineOutcome.Sample : LineOutcome.Error;
+            return Parse(json, out sample, ref error);
         }
         catch (JsonException e)
         {
             sample = default;
-            error.Set(null, "not valid JSON: " + e.Message);
-            return LineOutcome.Error;
+            return error.Set(null, "not valid JSON: " + e.Message);
         }
     }
 

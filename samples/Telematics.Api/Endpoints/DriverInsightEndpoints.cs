@@ -1,0 +1,260 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Authorization;
+using Telematics.Api.Caching;
+using Telematics.Api.Insights;
+using Telematics.Api.Problems;
+using Telematics.Api.Storage;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scores;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>
+/// Reads about one driver under <c>/drivers/{driverId}</c>: trips, trip totals, feature statistics, summary, alerts and
+/// risk factors. All are driver-owned (a driver token reaches only its own id: 403 otherwise) and cached under
+/// <see cref="CacheTags.Driver"/>, which every ingest and scoring write for that driver invalidates. Periods: <c>from</c>
+/// (inclusive) and <c>to</c> (exclusive) on trip start, ISO-8601; default the 30 days up to now, at most 366 days.
+/// </summary>
+internal static class DriverInsightEndpoints
+{
+    private const int DefaultPeriodDays = 30;
+    private const int MaxPeriodDays = 366;
+
+    /// <summary>Maps the driver insight endpoints.</summary>
+    public static RouteGroupBuilder MapDriverInsightEndpoints(this RouteGroupBuilder api)
+    {
+        var driver = api.MapGroup("/drivers/{driverId:long}").WithTags("Driver insights").RequireDatabase().RequireDriverOwner();
+
+        driver.MapGet("/trips", ListTripsAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesValidationProblem()
+            .WithName("ListDriverTrips")
+            .WithSummary("List a driver's trips, newest first, a page at a time.")
+            .WithDescription("Period from/to on trip start (default the last 30 days); page from 1, pageSize 1–500 (default 50). Features are left out; read one trip for them.");
+        driver.MapGet("/trips/summary", TripSummaryAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesValidationProblem()
+            .WithName("DriverTripSummary")
+            .WithSummary("Trip count, distance and driving hours over a period, overall and by UTC month.");
+        driver.MapGet("/statistics", StatisticsAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesValidationProblem()
+            .WithName("DriverStatistics")
+            .WithSummary("The driver's telematics@1 features over a period beside the population's.")
+            .WithDescription("Each feature is the distance-weighted mean over the period's trips (exposure features distance_km, " +
+                "driving_hours and trip_count are totals, mean_trip_km their ratio); populationValue is the same mean over every " +
+                "driver's trips in the period (null for the exposure totals, which do not compare).");
+        driver.MapGet("/summary", SummaryAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("DriverSummary")
+            .WithSummary("Profile, latest score, latest premium and trip totals of the last 30 days.");
+        driver.MapGet("/alerts", AlertsAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesValidationProblem()
+            .WithName("DriverAlerts")
+            .WithSummary("Notable driving over a period: harsh events, phone use, speeding, late-night driving above documented thresholds.")
+            .WithDescription("Rules and thresholds: samples/Telematics.Api/Insights/DriverAlertRules.cs (e.g. harsh braking ≥ 4 per 100 km, phone " +
+                "handling ≥ 1 min per hour, speeding ≥ 5 % of time); critical at twice the threshold; no alert under 20 km in the period.");
+        driver.MapGet("/risk-factors", RiskFactorsAsync)
+            .RequirePermission(Permission.RiskRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("DriverRiskFactors")
+            .WithSummary("The latest stored score's feature contributions, named and ordered by absolute size.")
+            .WithDescription("404 when the driver has no stored score yet.");
+        return driver;
+    }
+
+    private static async Task<Results<Ok<TripPage>, ValidationProblem>> ListTripsAsync(
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http,
+        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+    {
+        var errors = new ValidationErrors();
+        var period = Period(errors, from, to, time);
+        if (page < 1)
+        {
+            errors.Add("page", "page must be 1 or more.");
+        }
+
+        if (pageSize is < 1 or > TripReader.MaxPageSize)
+        {
+            errors.Add("pageSize", $"pageSize must be 1–{TripReader.MaxPageSize}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var result = await cache.GetOrCreateAsync(
+            Key("trips", driverId, from, to, page, pageSize),
+            async ct =>
+            {
+                var items = await trips.ListAsync(driverId, period.From, period.To, page, pageSize, ct);
+                return new TripPage(page, pageSize, period.From, period.To, items.Select(TripResponse.From).ToArray());
+            },
+            Tags(driverId),
+            http.RequestAborted);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<TripSummaryResponse>, ValidationProblem>> TripSummaryAsync(
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var errors = new ValidationErrors();
+        var period = Period(errors, from, to, time);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var result = await cache.GetOrCreateAsync(
+            Key("trip-summary", driverId, from, to),
+            async ct => TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct)),
+            Tags(driverId),
+            http.RequestAborted);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<StatisticsResponse>, ValidationProblem>> StatisticsAsync(
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var errors = new ValidationErrors();
+        var period = Period(errors, from, to, time);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var population = await cache.GetOrCreateAsync(
+            Key("population-features", 0, from, to),
+            // NaN (no value) becomes null: the cache serializes entries as JSON, which has no NaN.
+            async ct => Array.ConvertAll(await trips.FeatureMeansAsync(null, period.From, period.To, ct), Finite),
+            [CacheTags.Dashboards],
+            http.RequestAborted);
+        var result = await cache.GetOrCreateAsync(
+            Key("statistics", driverId, from, to),
+            async ct =>
+            {
+                var means = await trips.FeatureMeansAsync(driverId, period.From, period.To, ct);
+                var totals = TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct));
+                return new StatisticsResponse(period.From, period.To, totals.TripCount, Statistics(means, population, totals));
+            },
+            Tags(driverId),
+            http.RequestAborted);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<DriverSummaryResponse>, NotFound>> SummaryAsync(
+        long driverId, DriverRepository drivers, ScoreRepository scores, PremiumRepository premiums, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http)
+    {
+        var result = await cache.GetOrCreateAsync(
+            Key("summary", driverId, null, null),
+            async ct =>
+            {
+                if (await drivers.GetAsync(driverId, ct) is not { } driver)
+                {
+                    return null;
+                }
+
+                var to = time.GetUtcNow();
+                var from = to.AddDays(-DefaultPeriodDays);
+                var score = (await scores.HistoryAsync(driverId, 1, ct)).FirstOrDefault();
+                var premium = (await premiums.HistoryAsync(driverId, 1, ct)).FirstOrDefault();
+                var totals = TripSummaryResponse.Create(from, to, await trips.TotalsByMonthAsync(driverId, from, to, ct));
+                return DriverSummaryResponse.From(DriverResponse.From(driver), score, premium, totals);
+            },
+            Tags(driverId),
+            http.RequestAborted);
+        return result is null ? TypedResults.NotFound() : TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<AlertsResponse>, ValidationProblem>> AlertsAsync(
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        var errors = new ValidationErrors();
+        var period = Period(errors, from, to, time);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var result = await cache.GetOrCreateAsync(
+            Key("alerts", driverId, from, to),
+            async ct =>
+            {
+                var means = await trips.FeatureMeansAsync(driverId, period.From, period.To, ct);
+                var totals = TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct));
+                return new AlertsResponse(period.From, period.To, totals.DistanceKm, DriverAlertRules.Evaluate(means, totals.DistanceKm));
+            },
+            Tags(driverId),
+            http.RequestAborted);
+        return TypedResults.Ok(result);
+    }
+
+    private static async Task<Results<Ok<RiskFactorsResponse>, ProblemHttpResult>> RiskFactorsAsync(
+        long driverId, ScoreRepository scores, ApiCache cache, HttpContext http)
+    {
+        var result = await cache.GetOrCreateAsync(
+            Key("risk-factors", driverId, null, null),
+            async ct => (await scores.HistoryAsync(driverId, 1, ct)).FirstOrDefault() is { } score ? RiskFactorsResponse.From(score) : null,
+            Tags(driverId),
+            http.RequestAborted);
+        return result is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No score yet.", detail: "The driver has no stored score; recalculate or batch-score first.")
+            : TypedResults.Ok(result);
+    }
+
+    private static FeatureStatistic[] Statistics(float[] means, float?[] population, TripSummaryResponse totals)
+    {
+        var schema = TelematicsFeatures.Schema;
+        var items = new FeatureStatistic[schema.Count];
+        for (var i = 0; i < schema.Count; i++)
+        {
+            var definition = schema.Features[i];
+            float? value = definition.Name switch
+            {
+                TelematicsFeatures.DistanceKm => (float)totals.DistanceKm,
+                TelematicsFeatures.DrivingHours => (float)totals.DrivingHours,
+                TelematicsFeatures.TripCount => totals.TripCount,
+                TelematicsFeatures.MeanTripKm => totals.TripCount == 0 ? null : (float)(totals.DistanceKm / totals.TripCount),
+                _ => Finite(means[i]),
+            };
+            var reference = definition.Name is TelematicsFeatures.DistanceKm or TelematicsFeatures.DrivingHours or TelematicsFeatures.TripCount
+                ? null
+                : population[i];
+            items[i] = new FeatureStatistic(definition.Name, definition.Unit, value, reference);
+        }
+
+        return items;
+    }
+
+    private static float? Finite(float value) => float.IsFinite(value) ? value : null;
+
+    /// <summary>The period of a request: explicit bounds, or the last 30 days; adds field errors for a bad one.</summary>
+    private static (DateTimeOffset From, DateTimeOffset To) Period(ValidationErrors errors, DateTimeOffset? from, DateTimeOffset? to, TimeProvider time)
+    {
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end.AddDays(-DefaultPeriodDays);
+        if (start >= end)
+        {
+            errors.Add("from", "from must be before to.");
+        }
+        else if (end - start > TimeSpan.FromDays(MaxPeriodDays))
+        {
+            errors.Add("to", $"the period may span at most {MaxPeriodDays} days.");
+        }
+
+        return (start, end);
+    }
+
+    private static string[] Tags(long driverId) => [CacheTags.Driver(driverId.ToString(CultureInfo.InvariantCulture))];
+
+    // Explicit bounds are part of the key; the default period ("now") is cached as such until the next write for the driver.
+    private static string Key(string kind, long driverId, DateTimeOffset? from, DateTimeOffset? to, int page = 0, int pageSize = 0) =>
+        string.Create(CultureInfo.InvariantCulture, $"insights:{kind}:{driverId}:{from?.UtcTicks}:{to?.UtcTicks}:{page}:{pageSize}");
+}

@@ -1,0 +1,196 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Telematics.Api.Auth;
+using Telematics.Api.Authorization;
+using Telematics.Api.Caching;
+using Telematics.Api.Ingest;
+using Telematics.Api.Insights;
+using Telematics.Api.Problems;
+using Telematics.Api.RateLimiting;
+using Telematics.Api.RequestLimits;
+using Telematics.Api.Storage;
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Ingest.Json;
+using Telematics.Features.Ingest.Ndjson;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>
+/// The <c>/telematics</c> group: the streamed event upload and trip reads. Which driver an upload is for: the
+/// <c>driverId</c> query parameter; a driver token may omit it (its own driver) and may not name another (403).
+/// </summary>
+internal static class TelematicsEndpoints
+{
+    /// <summary>The body media types the upload reads; the content type decides the reader, anything else is 415.</summary>
+    public const string Json = "application/json";
+
+    /// <summary>Newline-delimited JSON, one sample object per line.</summary>
+    public const string Ndjson = "application/x-ndjson";
+
+    /// <summary>CSV with a header line.</summary>
+    public const string Csv = "text/csv";
+
+    /// <summary>Maps the telematics endpoints under <c>/telematics</c>.</summary>
+    public static RouteGroupBuilder MapTelematicsEndpoints(this RouteGroupBuilder api)
+    {
+        var limits = ((IEndpointRouteBuilder)api).ServiceProvider.GetRequiredService<IOptions<RequestLimitOptions>>().Value;
+        var telematics = api.MapGroup("/telematics").WithTags("Telematics").RequireDatabase();
+
+        telematics.MapPost("/events", IngestAsync)
+            .RequirePermission(Permission.TelematicsWrite)
+            .RequireRateLimiting(RateLimitPolicies.Ingest)
+            .WithRequestBodyLimit(limits.MaxIngestBodyBytes)
+            .Accepts<IngestSample[]>(Json, Ndjson, Csv)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithName("IngestEvents")
+            .WithSummary("Upload one driver's events (JSON array, NDJSON or CSV), streamed.")
+            .WithDescription(
+                "The Content-Type picks the reader: application/json (an array of sample objects), application/x-ndjson (one object per " +
+                "line) or text/csv (header line; canonical columns timestamp,lat,lon,speed_mps,heading_deg,accel_lon_mps2,accel_lat_mps2," +
+                "gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id, or a configured mapping chosen with " +
+                "`mapping`). Query: `driverId` (required for admin; a driver token may omit it and may not name another driver: 403), " +
+                "`onError` = reject (default: the first bad record is a 400 naming its line/record and field, and nothing of the body is " +
+                "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features). " +
+                "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body is one " +
+                "complete stream: its last trip is closed at its end. 413 over the ingest size limit.");
+        telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetTrip")
+            .WithSummary("Read one trip: its summary and its 29 named features (telematics@1).")
+            .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
+                "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
+        return telematics;
+    }
+
+    private static async Task<Results<Ok<IngestResponse>, ValidationProblem, ProblemHttpResult, NotFound>> IngestAsync(
+        HttpContext http,
+        ClaimsPrincipal user,
+        EventStreamIngestor ingestor,
+        DriverRepository drivers,
+        CsvMappingCatalog mappings,
+        IOptions<IngestOptions> options,
+        ApiCache cache,
+        ILoggerFactory loggers,
+        long? driverId = null,
+        string? onError = null,
+        string? timeZone = null,
+        string? mapping = null)
+    {
+        var errors = new ValidationErrors();
+        var confined = RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty);
+        long? own = user.TryGetDriverId(out var ownText) && long.TryParse(ownText, NumberStyles.None, CultureInfo.InvariantCulture, out var ownId) ? ownId : null;
+        if (confined && (own is null || (driverId is { } asked && asked != own)))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", detail: "A driver may upload only its own events.");
+        }
+
+        var driver = driverId ?? (confined ? own : null);
+        if (driver is null or <= 0)
+        {
+            errors.Add("driverId", "driverId is required (a positive driver id).");
+        }
+
+        var badRecords = onError switch
+        {
+            null or "reject" => BadRecordHandling.Reject,
+            "skip" => BadRecordHandling.SkipAndReport,
+            _ => (BadRecordHandling)(-1),
+        };
+        if (badRecords < 0)
+        {
+            errors.Add("onError", "onError must be 'reject' or 'skip'.");
+        }
+
+        var zoneId = timeZone ?? options.Value.DefaultTimeZone;
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+        {
+            errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
+        }
+
+        var mediaType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        CsvColumnMapping? csvMapping = null;
+        if (mapping is not null && (!string.Equals(mediaType, Csv, StringComparison.OrdinalIgnoreCase) || !mappings.TryGet(mapping, out csvMapping)))
+        {
+            errors.Add("mapping", $"mapping applies to text/csv bodies and must be one of: {string.Join(", ", mappings.Names)}.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        if (await drivers.GetAsync(driver!.Value, http.RequestAborted) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var readerOptions = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = options.Value.MaxReportedErrors };
+        var body = http.Request.BodyReader;
+        await using SampleReader reader = mediaType?.ToLowerInvariant() switch
+        {
+            Csv => CsvSampleReader.Create(body, csvMapping, readerOptions, leaveOpen: true),
+            Ndjson => NdjsonSampleReader.Create(body, readerOptions, leaveOpen: true),
+            _ => JsonArraySampleReader.Create(body, readerOptions, leaveOpen: true),
+        };
+
+        var logger = loggers.CreateLogger(typeof(TelematicsEndpoints));
+        var started = Stopwatch.GetTimestamp();
+        EventStreamResult stored;
+        try
+        {
+            stored = await ingestor.IngestAsync(driver.Value, reader, zone!, DriverEndpoints.Actor(user, http), cancellationToken: http.RequestAborted);
+        }
+        catch (TelematicsFormatException bad)
+        {
+            IngestLog.Refused(logger, driver.Value, bad.Record, bad.Field, bad.Reason);
+            return BadRecord(bad);
+        }
+
+        IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        await cache.InvalidateAsync([CacheTags.Driver(driver.Value.ToString(CultureInfo.InvariantCulture)), CacheTags.Dashboards], http.RequestAborted);
+        return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
+    }
+
+    private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
+    {
+        var trip = await trips.GetAsync(tripId, http.RequestAborted);
+        if (trip is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
+            && !(user.TryGetDriverId(out var own) && own == trip.DriverId.ToString(CultureInfo.InvariantCulture)))
+        {
+            return TypedResults.NotFound();
+        }
+
+        return TypedResults.Ok(TripResponse.From(trip));
+    }
+
+    /// <summary>The 400 of a rejected upload: names the record and field; the raw text is not echoed (it may hold positions).</summary>
+    private static ValidationProblem BadRecord(TelematicsFormatException bad)
+    {
+        var where = bad.Record > 0 ? string.Create(CultureInfo.InvariantCulture, $"record {bad.Record}") : "body";
+        var message = bad.Field is null ? $"{where}: {bad.Reason}" : $"{where}, field '{bad.Field}': {bad.Reason}";
+        return TypedResults.ValidationProblem(
+            new Dictionary<string, string[]>(StringComparer.Ordinal) { [bad.Field ?? "body"] = [message] },
+            detail: $"The upload was rejected at {message}; nothing of it was stored.",
+            title: "The upload has a bad record.",
+            type: ProblemTypes.Validation,
+            extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["record"] = bad.Record, ["field"] = bad.Field });
+    }
+}

@@ -1,0 +1,13 @@
+namespace Telematics.Api.Ingest;
+
+/// <summary>Log events of the ingest endpoint; counts only, never a position.</summary>
+internal static partial class IngestLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information,
+        Message = "Ingested {Received} events for driver {DriverId} ({Stored} new, {Rejected} rejected), {Trips} trips closed, in {ElapsedMs} ms.")]
+    public static partial void Ingested(ILogger logger, long driverId, long received, long stored, long rejected, int trips, long elapsedMs);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
+        Message = "Ingest for driver {DriverId} refused at record {Record}, field {Field}: {Reason}. Nothing was stored.")]
+    public static partial void Refused(ILogger logger, long driverId, long record, string? field, string reason);
+}

@@ -1,0 +1,21 @@
+namespace Telematics.Api.Ingest;
+
+/// <summary>Options of <c>POST /telematics/events</c>, bound from the <c>Ingest</c> configuration section.</summary>
+internal sealed class IngestOptions
+{
+    /// <summary>The configuration section these options bind from.</summary>
+    public const string SectionName = "Ingest";
+
+    /// <summary>IANA time zone of the local time-of-day features when a request gives no <c>timeZone</c>.</summary>
+    /// <value>Default <c>UTC</c>: the drivers table holds no zone, so a caller who knows it passes it per request.</value>
+    public string DefaultTimeZone { get; set; } = "UTC";
+
+    /// <summary>Named CSV column mappings a request may pick with <c>?mapping=name</c>: name → path of a mapping JSON file.</summary>
+    /// <value>Default none: CSV bodies use the canonical columns (<c>timestamp,lat,lon,speed_mps,…</c>).</value>
+    public Dictionary<string, string> CsvMappings { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many rejected records a <c>?onError=skip</c> response lists (the rest are only counted).</summary>
+    /// <value>Default 100: enough to fix a device's format, small enough that a garbage upload gets a short answer.</value>
+    [System.ComponentModel.DataAnnotations.Range(0, 10_000)]
+    public int MaxReportedErrors { get; set; } = 100;
+}

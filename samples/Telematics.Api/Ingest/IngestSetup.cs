@@ -1,0 +1,20 @@
+using Telematics.Storage.Postgres.Ingest;
+
+namespace Telematics.Api.Ingest;
+
+/// <summary>Registers what <c>POST /telematics/events</c> needs.</summary>
+internal static class IngestSetup
+{
+    /// <summary>Binds <see cref="IngestOptions"/>, loads the CSV mappings and registers the stream ingestor.</summary>
+    public static IServiceCollection AddTelematicsIngest(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IngestOptions>()
+            .Bind(configuration.GetSection(IngestOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(static o => TimeZoneInfo.TryFindSystemTimeZoneById(o.DefaultTimeZone, out _), "Ingest:DefaultTimeZone is not a known IANA time zone.")
+            .ValidateOnStart();
+        services.AddSingleton<CsvMappingCatalog>();
+        services.AddSingleton(static provider => new EventStreamIngestor(provider.GetRequiredService<EventIngestor>()));
+        return services;
+    }
+}

@@ -1,0 +1,158 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Spectre.Console;
+using Telematics.Cli.Partitions;
+using Telematics.Features.Samples;
+using Telematics.Storage.Postgres;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Training.Synthetic;
+
+namespace Telematics.Cli.Seed;
+
+/// <summary>
+/// <c>telematics seed --drivers N --days D [--seed S] [--start DATE] [--parallel P] [--connection CS]</c>: registers a
+/// synthetic population and stores each driver's simulated events and closed trips through
+/// <see cref="EventStreamIngestor"/> — the code path of <c>POST /api/v1/telematics/events</c>, in process.
+/// </summary>
+/// <remarks>
+/// Idempotent: drivers are keyed by <c>synth-{seed}-{profile id}</c>; a driver that already has events is skipped (an
+/// upload is all-or-nothing, so a driver is either fully seeded or not at all), so a second run adds nothing and says
+/// so, and an interrupted run resumes where it stopped.
+/// </remarks>
+internal static class SeedCommand
+{
+    public static Command Create()
+    {
+        var drivers = new Option<int>("--drivers") { Description = "Number of synthetic drivers (1 to 100,000).", DefaultValueFactory = _ => 500 };
+        var days = new Option<int>("--days") { Description = "Days of driving per driver (1 to 366).", DefaultValueFactory = _ => 30 };
+        var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed gives the same population and events.", DefaultValueFactory = _ => 20261128 };
+        var start = new Option<DateOnly?>("--start") { Description = "First simulated day (yyyy-MM-dd, UTC). Default: --days days before today." };
+        var parallel = new Option<int>("--parallel") { Description = "Drivers ingested at once (1 to 64). Default: the number of processors." };
+        var command = new Command("seed", "Create a synthetic driver population and ingest its simulated events and trips, idempotently.")
+        {
+            drivers, days, seed, start, parallel, StorageCommandContext.Connection,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var options = new SyntheticPopulationOptions
+            {
+                DriverCount = parse.GetValue(drivers),
+                PeriodDays = parse.GetValue(days),
+                Seed = parse.GetValue(seed),
+                StartDate = parse.GetValue(start) ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-parse.GetValue(days)),
+            };
+            var workers = parse.GetValue(parallel) is > 0 and var p ? p : Environment.ProcessorCount;
+            if (options.DriverCount is < 1 or > 100_000 || options.PeriodDays is < 1 or > 366 || workers > 64)
+            {
+                await error.WriteLineAsync("--drivers must be 1 to 100,000, --days 1 to 366 and --parallel 1 to 64.");
+                return ExitCodes.Usage;
+            }
+
+            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => SeedAsync(dataSource, output, options, workers, ct), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, TextWriter output, SyntheticPopulationOptions options, int workers, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var simulator = new TelematicsSimulator(options);
+        var repository = new DriverRepository(dataSource, TimeProvider.System);
+        var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
+        var stream = new EventStreamIngestor(ingestor);
+        var actor = StorageCommandContext.Actor;
+        var totals = new SeedTotals();
+
+        async Task SeedOneAsync(int index, CancellationToken ct)
+        {
+            var profile = PopulationGenerator.CreateDriver(options, index);
+            var externalRef = string.Create(CultureInfo.InvariantCulture, $"synth-{options.Seed}-{profile.DriverId}");
+            var driver = await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false)
+                ?? await CreateAsync(repository, externalRef, profile, actor, ct).ConfigureAwait(false);
+            if (await ingestor.HasEventsAsync(driver.DriverId, ct).ConfigureAwait(false))
+            {
+                totals.Skipped();
+                return;
+            }
+
+            var buffer = new SampleBuffer(EventStreamIngestor.ChunkSize);
+            var result = await stream.IngestChunksAsync(driver.DriverId, simulator.Simulate(profile, buffer, ct), simulator.TimeZone, actor, cancellationToken: ct).ConfigureAwait(false);
+            totals.Add(result);
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken };
+        var indices = Enumerable.Range(0, options.DriverCount);
+        if (!Console.IsErrorRedirected)
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+            await console.Progress().StartAsync(async context =>
+            {
+                var task = context.AddTask("seeding drivers", maxValue: options.DriverCount);
+                await Parallel.ForEachAsync(indices, parallel, async (index, ct) =>
+                {
+                    await SeedOneAsync(index, ct).ConfigureAwait(false);
+                    task.Increment(1);
+                }).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(indices, parallel, async (index, ct) => await SeedOneAsync(index, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync(totals.Summary(options.DriverCount, clock.Elapsed)).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<DriverRecord> CreateAsync(DriverRepository repository, string externalRef, DriverProfile profile, Storage.Postgres.Audit.AuditActor actor, CancellationToken ct)
+    {
+        try
+        {
+            return await repository.CreateAsync(externalRef, "Synthetic driver " + profile.DriverId, actor, ct).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another seed run created it meanwhile.
+            return (await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false))!;
+        }
+    }
+
+    /// <summary>Counters updated by the parallel workers.</summary>
+    private sealed class SeedTotals
+    {
+        private long _seeded, _skipped, _events, _stored, _trips;
+        private double _km;
+        private readonly Lock _gate = new();
+
+        public void Skipped() => Interlocked.Increment(ref _skipped);
+
+        public void Add(EventStreamResult result)
+        {
+            lock (_gate)
+            {
+                _seeded++;
+                _events += result.Received;
+                _stored += result.Stored;
+                _trips += result.TripsStored;
+                _km += result.DistanceKm;
+            }
+        }
+
+        public string Summary(int drivers, TimeSpan elapsed)
+        {
+            if (_seeded == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"nothing to do: all {drivers} drivers are already seeded ({elapsed.TotalSeconds:F1} s)");
+            }
+
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"seeded {_seeded} drivers ({_skipped} already seeded): {_stored:N0} events stored of {_events:N0}, {_trips:N0} trips, {_km:N0} km in {elapsed.TotalSeconds:F1} s ({_events / Math.Max(elapsed.TotalSeconds, 1e-3):N0} events/s)");
+        }
+    }
+}

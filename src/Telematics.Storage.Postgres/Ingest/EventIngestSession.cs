@@ -1,0 +1,236 @@
+using System.Globalization;
+
+using Npgsql;
+
+using Telematics.Features.Pipeline;
+using Telematics.Features.Samples;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Storage.Postgres.Ingest;
+
+/// <summary>
+/// One driver's events arriving in many chunks (a streamed upload), stored as one all-or-nothing batch with the trips
+/// they closed: nothing is visible until <see cref="CommitAsync"/>, and disposing an uncommitted session stores nothing.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Each <see cref="AppendAsync"/> copies its chunk by binary COPY into a temporary staging table of the session's open
+/// transaction, so memory stays one chunk whatever the upload's size. <see cref="CommitAsync"/> creates the partitions
+/// of the months seen, merges the staging rows into <c>telematics_events</c> with <c>ON CONFLICT DO NOTHING</c> (events
+/// already stored — same driver, event id and timestamp — count as duplicates), inserts the trips passed to
+/// <see cref="AddTrip"/> (a trip already stored is skipped), writes the batch's audit row and commits.
+/// </para>
+/// <para>
+/// The session holds one pooled connection from <see cref="EventIngestor.BeginSessionAsync"/> until it is committed or
+/// disposed. Not thread-safe: one call at a time.
+/// </para>
+/// </remarks>
+public sealed class EventIngestSession : IAsyncDisposable
+{
+    private const string StagingTable = "telematics_events_upload";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PartitionManager _partitions;
+    private readonly TimeProvider _timeProvider;
+    private readonly AuditActor _actor;
+    private readonly List<PartitionMonth> _months = [];
+    private readonly List<(TripRecord Trip, ReadOnlyMemory<float> Features)> _trips = [];
+    private long _received;
+    private long _firstMs = long.MaxValue;
+    private long _lastMs = long.MinValue;
+    private bool _finished;
+
+    private EventIngestSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _partitions = partitions;
+        _timeProvider = timeProvider;
+        DriverId = driverId;
+        _actor = actor;
+    }
+
+    /// <summary>The driver every event and trip of the session belongs to.</summary>
+    public long DriverId { get; }
+
+    /// <summary>Events appended so far.</summary>
+    public long Received => _received;
+
+    /// <summary>Trips added so far (stored at commit unless already stored).</summary>
+    public int TripCount => _trips.Count;
+
+    internal static async Task<EventIngestSession> BeginAsync(
+        NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, CancellationToken cancellationToken)
+    {
+        actor.Validate();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Own column list, not LIKE telematics_events: LIKE would lock the partitioned table for the whole session,
+            // and creating a month's partition at commit (on another connection) would then wait on this session.
+            await using var create = new NpgsqlCommand(
+                $"CREATE TEMP TABLE {StagingTable} (driver_id bigint NOT NULL, event_id bigint NOT NULL, ts timestamptz NOT NULL, " +
+                "latitude_deg double precision NOT NULL, longitude_deg double precision NOT NULL, speed_mps real, heading_deg real, " +
+                "long_accel_mps2 real, lat_accel_mps2 real, gps_accuracy_m real, speed_limit_mps real, road_class smallint NOT NULL, " +
+                "flags smallint NOT NULL) ON COMMIT DROP",
+                connection,
+                transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new EventIngestSession(connection, transaction, partitions, timeProvider, driverId, actor);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stages the next chunk of the driver's events; nothing is visible to others until commit.</summary>
+    /// <param name="samples">The chunk; not modified, and free for reuse once the call returns.</param>
+    /// <param name="cancellationToken">Cancels the copy; the session is then unusable and stores nothing.</param>
+    /// <exception cref="InvalidOperationException">The session was committed or disposed.</exception>
+    /// <exception cref="NpgsqlException">The connection failed; nothing of the session is stored.</exception>
+    public async Task AppendAsync(SampleBuffer samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        ThrowIfFinished();
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        var (months, first, last) = EventIngestor.Scan(samples.TimestampUnixMs);
+        foreach (var month in months)
+        {
+            if (!_months.Contains(month))
+            {
+                _months.Add(month);
+            }
+        }
+
+        _firstMs = Math.Min(_firstMs, first);
+        _lastMs = Math.Max(_lastMs, last);
+        await EventIngestor.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
+        _received += samples.Count;
+    }
+
+    /// <summary>Adds a trip the feature pipeline closed; it is stored with its feature vector at commit.</summary>
+    /// <param name="trip">The trip and its <see cref="TelematicsFeatures.Schema"/> vector (29 values).</param>
+    /// <exception cref="ArgumentException">The vector does not hold <see cref="TripRepository.FeatureCount"/> values.</exception>
+    /// <exception cref="InvalidOperationException">The session was committed or disposed.</exception>
+    public void AddTrip(TripFeatures trip)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        ThrowIfFinished();
+        if (trip.Features.Length != TripRepository.FeatureCount)
+        {
+            throw new ArgumentException($"A trip feature vector holds {TripRepository.FeatureCount} values; got {trip.Features.Length}.", nameof(trip));
+        }
+
+        _trips.Add((ToRecord(DriverId, trip), trip.Features));
+    }
+
+    /// <summary>Stores every staged event and added trip, with the batch's audit row, in the session's one transaction.</summary>
+    /// <param name="cancellationToken">Cancels the commit; nothing is stored then.</param>
+    /// <returns>Events received and newly stored, and trips newly stored.</returns>
+    /// <exception cref="InvalidOperationException">The session was already committed or disposed.</exception>
+    /// <exception cref="PostgresException">A trip's driver does not exist (23503); nothing is stored.</exception>
+    public async Task<SessionIngestResult> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfFinished();
+        _finished = true;
+        try
+        {
+            long stored = 0;
+            if (_received > 0)
+            {
+                await _partitions.EnsureMonthsAsync(_months, _actor, cancellationToken).ConfigureAwait(false);
+
+                // ORDER BY the key: two sessions merging overlapping uploads lock rows in the same order and cannot deadlock.
+                await using var merge = new NpgsqlCommand(
+                    $"INSERT INTO telematics_events ({EventIngestor.Columns}) SELECT DISTINCT ON (driver_id, ts, event_id) {EventIngestor.Columns} " +
+                    $"FROM {StagingTable} ORDER BY driver_id, ts, event_id ON CONFLICT DO NOTHING",
+                    _connection,
+                    _transaction);
+                stored = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = _timeProvider.GetUtcNow();
+            var tripsStored = 0;
+            foreach (var (trip, features) in _trips)
+            {
+                if (await TripRepository.InsertAsync(_connection, _transaction, trip, features, _actor, now, cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    tripsStored++;
+                }
+            }
+
+            if (_received > 0)
+            {
+                var after = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{tripsStored}}}");
+                await AuditWriter.AppendAsync(
+                    _connection, _transaction, now, _actor, "events.ingest",
+                    string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), null, after, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return new SessionIngestResult(_received, stored, _trips.Count, tripsStored);
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rolls back an uncommitted session (nothing of it is stored) and returns the connection to the pool.</summary>
+    /// <returns>A task that completes when the connection is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The trip row of a closed trip: the feature vector holds event rates per 100 km, the row their counts.</summary>
+    internal static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
+        driverId,
+        VehicleId: null,
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+        trip.DistanceKm,
+        trip.SampleCount,
+        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
+        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
+        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
+
+    private static int Count(TripFeatures trip, string ratePer100Km)
+    {
+        var rate = trip[ratePer100Km];
+        return float.IsFinite(rate) && rate > 0 ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
+    }
+
+    private async ValueTask ReleaseAsync()
+    {
+        // Disposing an uncommitted transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void ThrowIfFinished()
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException("The ingest session was already committed or disposed.");
+        }
+    }
+}

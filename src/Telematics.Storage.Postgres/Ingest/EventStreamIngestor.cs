@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+
+using Telematics.Features.Ingest;
+using Telematics.Features.Pipeline;
+using Telematics.Features.Samples;
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Ingest;
+
+/// <summary>
+/// Stores one driver's event stream — an upload read by a <see cref="SampleReader"/>, or chunks from any other
+/// source — with the trips it closes, as one all-or-nothing <see cref="EventIngestSession"/>: each chunk is staged raw,
+/// then run through a <see cref="DriverFeaturePipeline"/>; every closed trip is stored with its features at commit.
+/// </summary>
+/// <remarks>
+/// Memory stays one chunk (<see cref="ChunkSize"/> samples for a reader) plus the closed trips' vectors, whatever the stream's
+/// length. The stream is taken as complete: its last trip is closed at its end, so send whole trips. Thread-safe:
+/// every call has its own session and pipeline.
+/// </remarks>
+public sealed class EventStreamIngestor
+{
+    /// <summary>Samples per chunk read, staged and pushed through the pipeline.</summary>
+    public const int ChunkSize = 8192;
+
+    private readonly EventIngestor _ingestor;
+
+    /// <summary>Creates the stream ingestor over the batch ingestor whose sessions it uses.</summary>
+    /// <param name="ingestor">Opens the sessions.</param>
+    public EventStreamIngestor(EventIngestor ingestor)
+    {
+        ArgumentNullException.ThrowIfNull(ingestor);
+        _ingestor = ingestor;
+    }
+
+    /// <summary>Reads every sample of <paramref name="reader"/> and stores them with their trips, or nothing.</summary>
+    /// <param name="driverId">An existing driver the events belong to.</param>
+    /// <param name="reader">The upload; its <see cref="SampleReader.Report"/> lists skipped records in skip mode.</param>
+    /// <param name="zone">The driver's time zone, for the local time-of-day features.</param>
+    /// <param name="actor">Who sends them, for the audit rows.</param>
+    /// <param name="options">Pipeline options; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the upload; nothing is stored then.</param>
+    /// <returns>What was stored.</returns>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, or input that is not readable at all; nothing is stored.</exception>
+    /// <exception cref="Npgsql.PostgresException">The driver does not exist (23503) when a trip is stored; nothing is stored.</exception>
+    public Task<EventStreamResult> IngestAsync(
+        long driverId, SampleReader reader, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return RunAsync(driverId, Read(reader, cancellationToken), zone, actor, options, cancellationToken);
+    }
+
+    /// <summary>Stores chunks produced by the caller (a simulator, a device gateway) with their trips, or nothing.</summary>
+    /// <param name="driverId">An existing driver the events belong to.</param>
+    /// <param name="chunks">The driver's samples in time order; each chunk is rewritten in place and may be reused once the next is asked for.</param>
+    /// <param name="zone">The driver's time zone.</param>
+    /// <param name="actor">Who sends them, for the audit rows.</param>
+    /// <param name="options">Pipeline options; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the stream; nothing is stored then.</param>
+    /// <returns>What was stored.</returns>
+    public Task<EventStreamResult> IngestChunksAsync(
+        long driverId, IEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        return RunAsync(driverId, Wrap(chunks), zone, actor, options, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<SampleBuffer> Read(SampleReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var chunk = new SampleBuffer(ChunkSize);
+        while (true)
+        {
+            var read = await reader.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+            yield return chunk;
+            if (read.IsCompleted)
+            {
+                yield break;
+            }
+        }
+    }
+
+#pragma warning disable CS1998 // an async iterator over a synchronous source: it only adapts the type
+    private static async IAsyncEnumerable<SampleBuffer> Wrap(IEnumerable<SampleBuffer> chunks)
+#pragma warning restore CS1998
+    {
+        foreach (var chunk in chunks)
+        {
+            yield return chunk;
+        }
+    }
+
+    private async Task<EventStreamResult> RunAsync(
+        long driverId, IAsyncEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var pipeline = new DriverFeaturePipeline(zone, options);
+        double km = 0;
+        await using var session = await _ingestor.BeginSessionAsync(driverId, actor, cancellationToken).ConfigureAwait(false);
+        await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (chunk.Count == 0)
+            {
+                continue;
+            }
+
+            // Stage the raw samples first: the pipeline cleans and derives the chunk in place.
+            await session.AppendAsync(chunk, cancellationToken).ConfigureAwait(false);
+            km += AddTrips(session, pipeline.Push(chunk));
+        }
+
+        km += AddTrips(session, pipeline.Complete());
+        var stored = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new EventStreamResult(stored.Received, stored.Stored, stored.TripsClosed, stored.TripsStored, km, pipeline.Cleaning.DroppedCount);
+    }
+
+    private static double AddTrips(EventIngestSession session, IReadOnlyList<TripFeatures> trips)
+    {
+        double km = 0;
+        for (var i = 0; i < trips.Count; i++)
+        {
+            session.AddTrip(trips[i]);
+            km += trips[i].DistanceKm;
+        }
+
+        return km;
+    }
+}

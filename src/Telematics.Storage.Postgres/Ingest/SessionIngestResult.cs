@@ -1,0 +1,12 @@
+namespace Telematics.Storage.Postgres.Ingest;
+
+/// <summary>Outcome of a committed <see cref="EventIngestSession"/>.</summary>
+/// <param name="Received">Events appended to the session.</param>
+/// <param name="Stored">Events newly stored; the rest were already there (same driver, event id and timestamp) or repeated in the upload.</param>
+/// <param name="TripsClosed">Trips added to the session.</param>
+/// <param name="TripsStored">Trips newly stored; the rest were already stored (same driver and start).</param>
+public readonly record struct SessionIngestResult(long Received, long Stored, int TripsClosed, int TripsStored)
+{
+    /// <summary>Events that were not stored because they already were.</summary>
+    public long Duplicates => Received - Stored;
+}

@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Testing;
+
+namespace Telematics.Api.Tests.Endpoints;
+
+public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private const int TripSeconds = 1200;
+
+    private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
+
+    private static Uri Events(long driverId, string query = "") =>
+        new(string.Create(CultureInfo.InvariantCulture, $"/api/v1/telematics/events?driverId={driverId}{query}"), UriKind.Relative);
+
+    private async Task<long> CountAsync(string table, long driverId)
+    {
+        await using var command = database.DataSource.CreateCommand($"SELECT count(*) FROM {table} WHERE driver_id = $1");
+        command.Parameters.AddWithValue(driverId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static TheoryData<string, string> Bodies => new()
+    {
+        { "text/csv", DrivingBodies.Csv(2, TripSeconds) },
+        { "text/csv", DrivingBodies.Csv(2, TripSeconds, newline: "\r\n", bom: true) },
+        { "application/x-ndjson", DrivingBodies.Ndjson(2, TripSeconds) },
+        { "application/json", DrivingBodies.JsonArray(2, TripSeconds) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public async Task Each_content_type_stores_every_event_and_the_trips_it_closes(string mediaType, string body)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-" + Guid.NewGuid().ToString("N"));
+
+        using var response = await admin.PostAsync(Events(driver), DrivingBodies.Content(body, mediaType));
+        var result = await ProblemAssert.JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2 * TripSeconds, result.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, result.GetProperty("duplicates").GetInt64());
+        Assert.Equal(2, result.GetProperty("tripsClosed").GetInt32());
+        Assert.InRange(result.GetProperty("distanceKm").GetDouble(), 2 * 17.5, 2 * 18.5);
+        Assert.Equal(2 * TripSeconds, await CountAsync("telematics_events", driver));
+        Assert.Equal(2, await CountAsync("trips", driver));
+    }
+
+    [Fact]
+    public async Task Re_posting_a_body_counts_duplicates_and_adds_nothing()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-repost");
+        var body = DrivingBodies.Csv(1, TripSeconds);
+        using var first = await admin.PostAsync(Events(driver), DrivingBodies.Content(body, "text/csv"));
+
+        using var again = await admin.PostAsync(Events(driver), DrivingBodies.Content(body, "text/csv"));
+        var result = await ProblemAssert.JsonAsync(again);
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(0, result.GetProperty("accepted").GetInt64());
+        Assert.Equal(TripSeconds, result.GetProperty("duplicates").GetInt64());
+        Assert.Equal(0, result.GetProperty("tripsStored").GetInt32());
+        Assert.Equal(TripSeconds, await CountAsync("telematics_events", driver));
+        Assert.Equal(1, await CountAsync("trips", driver));
+    }
+
+    [Fact]
+    public async Task A_bad_record_in_a_late_chunk_of_a_large_body_is_a_400_naming_line_and_field_and_nothing_is_stored()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-late-bad");
+        var lines = DrivingBodies.Csv(30, TripSeconds).Split('\n');
+
+        // 36,000 records: chunks of 8,192 samples, so the first four chunks are staged before line 35,001 fails.
+        lines[35_000] = lines[35_000].Replace("-25.4", "-95.4", StringComparison.Ordinal);
+        using var response = await admin.PostAsync(Events(driver), DrivingBodies.Content(string.Join('\n', lines), "text/csv"));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+
+        Assert.Equal(35_001, problem.GetProperty("record").GetInt64());
+        Assert.Equal("lat", problem.GetProperty("field").GetString());
+        Assert.True(problem.GetProperty("errors").TryGetProperty("lat", out _));
+        Assert.Equal(0, await CountAsync("telematics_events", driver));
+        Assert.Equal(0, await CountAsync("trips", driver));
+    }
+
+    [Fact]
+    public async Task Skip_mode_stores_the_good_records_and_lists_the_bad_ones_with_reasons()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-skip");
+        var lines = DrivingBodies.Csv(1, TripSeconds).Split('\n');
+        lines[10] = "not-a-time,-25.4,-49.27,15,9999";
+
+        using var response = await admin.PostAsync(Events(driver, "&onError=skip"), DrivingBodies.Content(string.Join('\n', lines), "text/csv"));
+        var result = await ProblemAssert.JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(TripSeconds - 1, result.GetProperty("accepted").GetInt64());
+        Assert.Equal(1, result.GetProperty("rejected").GetInt64());
+        var rejected = Assert.Single(result.GetProperty("rejectedRecords").EnumerateArray());
+        Assert.Equal(11, rejected.GetProperty("record").GetInt64());
+        Assert.Equal("timestamp", rejected.GetProperty("field").GetString());
+        Assert.Equal(TripSeconds - 1, await CountAsync("telematics_events", driver));
+    }
+
+    [Fact]
+    public async Task A_driver_uploads_its_own_events_without_naming_itself_and_may_not_upload_for_another_driver()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var own = await DrivingBodies.CreateDriverAsync(admin, "ingest-own");
+        var other = await DrivingBodies.CreateDriverAsync(admin, "ingest-other");
+        using var driver = host.ClientAs(TestTokens.Driver(own.ToString(CultureInfo.InvariantCulture)));
+        var body = DrivingBodies.Csv(1, 600);
+
+        using var mine = await driver.PostAsync(new Uri("/api/v1/telematics/events", UriKind.Relative), DrivingBodies.Content(body, "text/csv"));
+        using var theirs = await driver.PostAsync(Events(other), DrivingBodies.Content(body, "text/csv"));
+
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Equal(600, await CountAsync("telematics_events", own));
+        await ProblemAssert.IsProblemAsync(theirs, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
+        Assert.Equal(0, await CountAsync("telematics_events", other));
+    }
+
+    [Fact]
+    public async Task A_body_of_another_content_type_is_415()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var response = await admin.PostAsync(Events(1), DrivingBodies.Content("timestamp,lat,lon\n", "text/plain"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "https://telematics.dev/problems/unsupported-media-type");
+    }
+
+    [Theory]
+    [InlineData("", "driverId")]
+    [InlineData("&onError=maybe", "onError")]
+    [InlineData("&timeZone=Mars/Olympus", "timeZone")]
+    [InlineData("&mapping=nope", "mapping")]
+    public async Task Invalid_query_parameters_are_named_in_a_validation_problem(string query, string field)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var uri = query.Length == 0 ? new Uri("/api/v1/telematics/events", UriKind.Relative) : Events(1, query);
+
+        using var response = await admin.PostAsync(uri, DrivingBodies.Content("timestamp,lat,lon\n", "text/csv"));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}: {problem}");
+    }
+
+    [Fact]
+    public async Task An_unknown_driver_is_404_and_nothing_is_stored()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var response = await admin.PostAsync(Events(987_654), DrivingBodies.Content(DrivingBodies.Csv(1, 60), "text/csv"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.NotFound, "https://telematics.dev/problems/not-found");
+        Assert.Equal(0, await CountAsync("telematics_events", 987_654));
+    }
+
+    [Fact]
+    public async Task A_body_over_the_ingest_limit_is_413_and_nothing_is_stored()
+    {
+        await using var host = Host().With("RequestLimits:MaxIngestBodyBytes", "4096");
+        host.UseKestrel(0);
+        host.StartServer();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-413");
+
+        using var response = await admin.PostAsync(Events(driver), DrivingBodies.Content(DrivingBodies.Csv(1, 600), "text/csv"));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "https://telematics.dev/problems/payload-too-large");
+        Assert.Equal(0, await CountAsync("telematics_events", driver));
+    }
+
+    [Fact]
+    public async Task A_configured_csv_mapping_is_chosen_by_name()
+    {
+        var mappingFile = Path.Combine(Path.GetTempPath(), $"ingest-mapping-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(mappingFile, JsonSerializer.Serialize(new { separator = ";", latitude = "latitude", longitude = "longitude" }));
+        try
+        {
+            await using var host = Host().With("Ingest:CsvMappings:semicolon", mappingFile);
+            using var admin = host.ClientAs(TestTokens.Admin());
+            var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-mapping");
+            var body = DrivingBodies.Csv(1, 300).Replace(',', ';').Replace("timestamp;lat;lon", "timestamp;latitude;longitude", StringComparison.Ordinal);
+
+            using var response = await admin.PostAsync(Events(driver, "&mapping=semicolon"), DrivingBodies.Content(body, "text/csv"));
+            var result = await ProblemAssert.JsonAsync(response);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(300, result.GetProperty("accepted").GetInt64());
+        }
+        finally
+        {
+            File.Delete(mappingFile);
+        }
+    }
+}

@@ -21,6 +21,8 @@ internal static class ApiRoutes
 
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
+        api.MapRiskEndpoints();
+        api.MapPricingEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

@@ -9,6 +9,7 @@ using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.RequestLimits;
+using Telematics.Api.Scoring;
 using Telematics.Api.Security;
 using Telematics.Api.Storage;
 
@@ -43,6 +44,7 @@ internal static class TelematicsApiHost
             .AddTelematicsTelemetry(configuration)
             .AddTelematicsOpenApi()
             .AddTelematicsStorageAndScoring(configuration)
+            .AddTelematicsRiskScoring(configuration)
             .AddTelematicsHealth();
         return builder;
     }

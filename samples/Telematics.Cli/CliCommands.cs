@@ -18,5 +18,6 @@ internal static class CliCommands
         yield return Features.FeaturesCommand.Create();
         yield return Ingest.IngestCommand.Create();
         yield return Synth.SynthCommand.Create();
+        yield return BatchScore.BatchScoreCommand.Create();
     }
 }

@@ -66,7 +66,7 @@ dotnet "$cli_dll" batch-score --all --period-days 30 --chunk 1000 --run-id perf-
 echo "== starting the host on 127.0.0.1:$PORT"
 signing_key=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
 ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Telematics="$cs" Auth__SigningKey="$signing_key" \
-  Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning \
+  Logging__LogLevel__Default=Warning \
   dotnet "$api_dll" --urls "http://127.0.0.1:$PORT" >"$work/host.log" 2>&1 &
 host_pid=$!
 for _ in $(seq 1 120); do

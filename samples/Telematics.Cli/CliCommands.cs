@@ -20,5 +20,6 @@ internal static class CliCommands
         yield return Synth.SynthCommand.Create();
         yield return Train.TrainCommand.Create();
         yield return Seed.SeedCommand.Create();
+        yield return BatchScore.BatchScoreCommand.Create();
     }
 }

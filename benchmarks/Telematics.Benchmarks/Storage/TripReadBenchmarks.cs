@@ -28,16 +28,7 @@ public class TripReadBenchmarks
     {
         _database = new StorageBenchmarkDatabase("bench_trip_read");
         _trips = new TripRepository(_database.DataSource, TimeProvider.System);
-        _database.Execute(string.Create(CultureInfo.InvariantCulture, $"""
-            INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
-            SELECT g, 'REF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, {Drivers}) g;
-            INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
-            SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END,
-                   '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
-                   12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
-            FROM generate_series(1, {Drivers}) g, generate_series(0, 2) k;
-            """));
-        _database.Execute("VACUUM ANALYZE trips");
+        SeedTrips(_database, Drivers);
         _driverIds = new long[Drivers];
         for (var i = 0; i < Drivers; i++)
         {
@@ -68,6 +59,21 @@ public class TripReadBenchmarks
     {
         var matrix = await _trips.ReadTripFeaturesForDriversAsync(_driverIds, From, To).ConfigureAwait(false);
         return matrix.Count != 2 * Drivers ? throw new InvalidOperationException($"read {matrix.Count}") : matrix.Count;
+    }
+
+    /// <summary>Stores <paramref name="drivers"/> drivers (ids 1…n) with two trips each in January 2026 and a third in February.</summary>
+    internal static void SeedTrips(StorageBenchmarkDatabase database, int drivers)
+    {
+        database.Execute(string.Create(CultureInfo.InvariantCulture, $"""
+            INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
+            SELECT g, 'REF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, {drivers}) g;
+            INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
+            SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END,
+                   '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
+                   12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
+            FROM generate_series(1, {drivers}) g, generate_series(0, 2) k;
+            """));
+        database.Execute("VACUUM ANALYZE trips");
     }
 
     [GlobalCleanup]

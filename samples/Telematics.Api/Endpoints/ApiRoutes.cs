@@ -26,6 +26,8 @@ internal static class ApiRoutes
         api.MapAdminEndpoints();
         api.MapTelematicsEndpoints();
         api.MapDriverInsightEndpoints();
+        api.MapRiskEndpoints();
+        api.MapPricingEndpoints();
 
         foreach (var map in app.Services.GetRequiredService<IOptions<ApiRouteOptions>>().Value.AdditionalRoutes)
         {

@@ -11,6 +11,7 @@ using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.RequestLimits;
+using Telematics.Api.Scoring;
 using Telematics.Api.Security;
 using Telematics.Api.Storage;
 
@@ -46,6 +47,7 @@ internal static class TelematicsApiHost
             .AddTelematicsOpenApi()
             .AddTelematicsStorageAndScoring(configuration)
             .AddTelematicsAdministration(configuration)
+            .AddTelematicsRiskScoring(configuration)
             .AddTelematicsHealth();
 
         // Streamed event upload (POST /telematics/events): options, CSV mappings, stream ingestor.

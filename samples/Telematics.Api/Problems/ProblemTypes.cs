@@ -44,6 +44,9 @@ internal static class ProblemTypes
     /// <summary>503: a dependency (the database) is unavailable.</summary>
     public const string Unavailable = Base + "unavailable";
 
+    /// <summary>422: the driver has no stored trips in the requested period, so there is nothing to score.</summary>
+    public const string NoTripsInPeriod = Base + "no-trips-in-period";
+
     /// <summary>Any other status: the generic kind for its class.</summary>
     public const string Unknown = Base + "unknown";
 

@@ -66,6 +66,18 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /api/v1/drivers/{driverId:long}/summary"] = [401, 404, 404, 404],
         ["GET /api/v1/drivers/{driverId:long}/alerts"] = [401, 200, 200, 200],
         ["GET /api/v1/drivers/{driverId:long}/risk-factors"] = [401, 404, 404, 404],
+        ["GET /api/v1/risk/{driverId:long}/score"] = [401, 404, 404, 404],
+        ["GET /api/v1/risk/{driverId:long}/breakdown"] = [401, 404, 404, 404],
+        ["GET /api/v1/risk/{driverId:long}/history"] = [401, 200, 200, 200],
+        ["GET /api/v1/risk/{driverId:long}/trend"] = [401, 200, 200, 200],
+        ["GET /api/v1/risk/{driverId:long}/recommendations"] = [401, 404, 404, 404],
+        ["POST /api/v1/risk/{driverId:long}/recalculate"] = [401, 404, 403, 403],
+        ["POST /api/v1/risk/batch-calculate"] = [401, 400, 403, 403],
+        ["GET /api/v1/pricing/{driverId:long}/current"] = [401, 404, 404, 404],
+        ["GET /api/v1/pricing/{driverId:long}/breakdown"] = [401, 404, 404, 404],
+        ["GET /api/v1/pricing/{driverId:long}/history"] = [401, 200, 200, 200],
+        ["POST /api/v1/pricing/{driverId:long}/recalculate"] = [401, 404, 403, 403],
+        ["POST /api/v1/pricing/{driverId:long}/simulate"] = [401, 404, 403, 403],
     };
 
     private static readonly string[] Callers = ["anonymous", "admin", "analyst", "driver"];

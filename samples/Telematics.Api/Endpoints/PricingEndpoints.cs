@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Authorization;
+using Telematics.Api.Caching;
+using Telematics.Api.Problems;
+using Telematics.Api.Scoring;
+using Telematics.Api.Storage;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Results;
+using Telematics.Scoring.Service;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scoring;
+
+namespace Telematics.Api.Endpoints;
+
+/// <summary>
+/// The <c>/pricing</c> group: the current premium, its breakdown and history (cached under <see cref="CacheTags.Driver"/>),
+/// re-pricing from the latest score, and what-if simulations that store nothing.
+/// </summary>
+internal static partial class PricingEndpoints
+{
+    /// <summary>Maps the pricing endpoints under <c>/pricing</c>.</summary>
+    public static RouteGroupBuilder MapPricingEndpoints(this RouteGroupBuilder api)
+    {
+        var pricing = api.MapGroup("/pricing").WithTags("Pricing").RequireDatabase();
+
+        pricing.MapGet("/{driverId:long}/current", GetCurrentAsync)
+            .RequirePermission(Permission.PricingRead).RequireDriverOwner()
+            .WithName("GetCurrentPremium")
+            .WithSummary("The driver's current annual premium.")
+            .WithDescription("The newest stored premium; 404 when the driver was never priced.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        pricing.MapGet("/{driverId:long}/breakdown", GetBreakdownAsync)
+            .RequirePermission(Permission.PricingRead).RequireDriverOwner()
+            .WithName("GetPremiumBreakdown")
+            .WithSummary("How the current premium was reached.")
+            .WithDescription("Plan, score, annual km, region and every step: base rate, risk multiplier, mileage factor, discounts, cap, rounding, floor or ceiling.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        pricing.MapGet("/{driverId:long}/history", GetHistoryAsync)
+            .RequirePermission(Permission.PricingRead).RequireDriverOwner()
+            .WithName("GetPremiumHistory")
+            .WithSummary("The driver's premiums, newest first, a page at a time.")
+            .WithDescription("page from 1, pageSize 1–500 (default 50).")
+            .ProducesValidationProblem();
+        pricing.MapPost("/{driverId:long}/recalculate", RecalculateAsync)
+            .RequirePermission(Permission.PricingWrite)
+            .WithName("RecalculatePremium")
+            .WithSummary("Price the latest stored score again.")
+            .WithDescription("Uses the configured plan and the driver's current region; stores the premium with an audit row. 404 when the driver has no stored score.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        pricing.MapPost("/{driverId:long}/simulate", SimulateAsync)
+            .RequirePermission(Permission.PricingWrite)
+            .WithName("SimulatePremium")
+            .WithSummary("What the premium would be with other figures; nothing is stored.")
+            .WithDescription("Body `{\"features\": {\"night_share\": 0.01}, \"score\": 40, \"annualKm\": 8000, \"region\": \"FR-75\"}`, every field optional. " +
+                "Changed features re-score the driver with the served model unless a score is given. Unknown feature names are a validation error naming them.")
+            .ProducesValidationProblem();
+        return pricing;
+    }
+
+    private static async Task<Results<Ok<PremiumResponse>, ProblemHttpResult>> GetCurrentAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
+    {
+        var current = await cache.GetOrCreateAsync(
+            "pricing:current:" + RiskEndpoints.Key(driverId),
+            async ct => (await reader.PremiumsAsync(driverId, 1, 1, ct)) is [var latest] ? PremiumResponse.From(latest) : null,
+            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            http.RequestAborted);
+        return current is null ? NoPremium(driverId) : TypedResults.Ok(current);
+    }
+
+    private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> GetBreakdownAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
+    {
+        var breakdown = await cache.GetOrCreateAsync(
+            "pricing:breakdown:" + RiskEndpoints.Key(driverId),
+            async ct => (await reader.PremiumsAsync(driverId, 1, 1, ct)) is [var latest] ? WithBreakdown(latest) : null,
+            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            http.RequestAborted);
+        return breakdown is null ? NoPremium(driverId) : TypedResults.Ok(breakdown);
+    }
+
+    private static async Task<Results<Ok<PremiumPage>, ValidationProblem>> GetHistoryAsync(
+        long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http, int page = 1, int pageSize = 50)
+    {
+        var errors = Paging.Check(page, pageSize);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var items = await cache.GetOrCreateAsync(
+            string.Create(CultureInfo.InvariantCulture, $"pricing:history:{driverId}:{page}:{pageSize}"),
+            async ct => (await reader.PremiumsAsync(driverId, page, pageSize, ct)).Select(PremiumResponse.From).ToArray(),
+            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            http.RequestAborted);
+        return TypedResults.Ok(new PremiumPage(page, pageSize, items));
+    }
+
+    private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> RecalculateAsync(
+        long driverId, StoredDriverScorer scorer, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
+    {
+        var premium = await scorer.RepriceLatestAsync(driverId, DriverEndpoints.Actor(user, http), http.RequestAborted);
+        if (premium is null)
+        {
+            return RiskEndpoints.NoScore(driverId);
+        }
+
+        await cache.InvalidateAsync([CacheTags.Driver(RiskEndpoints.Key(driverId)), CacheTags.Dashboards], http.RequestAborted);
+        RiskLog.Repriced(logger, driverId, premium.FinalAmount, premium.Currency);
+        return TypedResults.Ok(WithBreakdown(premium));
+    }
+
+    private static async Task<Results<Ok<SimulateResponse>, ValidationProblem, ProblemHttpResult>> SimulateAsync(
+        long driverId, SimulateRequest request, StoredDriverScorer scorer, StoredScoreReader reader, ExperimentScorer experiments, HttpContext http)
+    {
+        var schema = TelematicsFeatures.Schema;
+        var errors = new ValidationErrors();
+        foreach (var (name, value) in request.Features ?? [])
+        {
+            if (!schema.TryGetIndex(name, out _))
+            {
+                errors.Add("features." + name, $"Unknown feature '{name}'; schema {schema} has: {string.Join(", ", FeatureNames(schema))}.");
+            }
+            else if (!double.IsFinite(value))
+            {
+                errors.Add("features." + name, $"{name} must be a finite number.");
+            }
+        }
+
+        if (request.Score is { } given && (!double.IsFinite(given) || given is < 0 or > 100))
+        {
+            errors.Add("score", "score must be 0–100.");
+        }
+
+        if (request.AnnualKm is { } km && (!double.IsFinite(km) || km is < 0 or > 1_000_000))
+        {
+            errors.Add("annualKm", "annualKm must be 0–1 000 000 km.");
+        }
+
+        if (request.Region is { } region && !RegionPattern().IsMatch(region))
+        {
+            errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 letters or digits).");
+        }
+
+        var (exists, storedRegion) = await reader.RegionAsync(driverId, http.RequestAborted);
+        if (!exists)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such driver.");
+        }
+
+        var latest = await reader.LatestAsync(driverId, http.RequestAborted);
+        if (latest is null && request.AnnualKm is null)
+        {
+            errors.Add("annualKm", "annualKm is required: the driver has no stored score to take the distance from.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        // Without a stored score the vector starts as "missing" (NaN), which the model scores as the population's typical value.
+        var vector = latest is not null && latest.Record.Features.Length == schema.Count ? latest.Record.Features.ToArray() : Enumerable.Repeat(float.NaN, schema.Count).ToArray();
+        foreach (var (name, value) in request.Features ?? [])
+        {
+            vector[schema.IndexOf(name)] = (float)value;
+        }
+
+        var rescored = request.Score is null && (latest is null || request.Features is { Count: > 0 });
+        var score = request.Score
+            ?? (rescored ? experiments.Score(RiskEndpoints.Key(driverId), vector, scorer.Experiment, includeContributions: false).Score : latest!.Record.Score);
+        var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[0], latest.Record.PeriodStart, latest.Record.PeriodEnd);
+        var pricedRegion = request.Region ?? storedRegion;
+        var quote = scorer.Price(score, vector, annualKm, pricedRegion);
+        var current = await reader.PremiumsAsync(driverId, 1, 1, http.RequestAborted);
+        using var breakdown = JsonDocument.Parse(PremiumBreakdownJson.Write(quote, score, annualKm, pricedRegion));
+        return TypedResults.Ok(new SimulateResponse(
+            score, RiskCategories.FromScore(score).ToWireName(), rescored, annualKm, pricedRegion, quote.Premium, quote.Currency,
+            current is [var now] ? now.FinalAmount : null, breakdown.RootElement.Clone()));
+    }
+
+    private static PremiumBreakdownResponse WithBreakdown(PremiumRecord premium)
+    {
+        using var document = JsonDocument.Parse(premium.BreakdownJson);
+        return new PremiumBreakdownResponse(PremiumResponse.From(premium), document.RootElement.Clone());
+    }
+
+    private static ProblemHttpResult NoPremium(long driverId) =>
+        TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound,
+            title: "No premium.",
+            detail: string.Create(CultureInfo.InvariantCulture, $"Driver {driverId} has no stored premium; POST /api/v1/risk/{driverId}/recalculate prices one."));
+
+    private static IEnumerable<string> FeatureNames(FeatureSchema schema)
+    {
+        foreach (var feature in schema.Features.ToArray())
+        {
+            yield return feature.Name;
+        }
+    }
+
+    [GeneratedRegex("^[A-Z]{2}(-[A-Z0-9]{1,3})?$")]
+    private static partial Regex RegionPattern();
+}

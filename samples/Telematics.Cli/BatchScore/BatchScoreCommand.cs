@@ -1,0 +1,215 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using Spectre.Console;
+using Telematics.Cli.Partitions;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Batch;
+using Telematics.Scoring.Pricing;
+using Telematics.Scoring.Registry;
+using Telematics.Scoring.Service;
+using Telematics.Storage.Postgres.Scoring;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Cli.BatchScore;
+
+/// <summary>
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N]</c>: scores drivers from
+/// their stored trip features over the last N whole UTC days and stores scores and premiums, chunk by chunk. A run id is
+/// idempotent: a finished run writes nothing again, an interrupted one resumes after its last committed chunk.
+/// </summary>
+internal static class BatchScoreCommand
+{
+    public static Command Create()
+    {
+        var all = new Option<bool>("--all") { Description = "Score every driver in the database." };
+        var drivers = new Option<string?>("--drivers") { Description = "Score these drivers only: comma-separated ids, e.g. 1,2,3." };
+        var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
+        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period and today's date, so a second run the same day writes nothing." };
+        var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
+        var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan JSON (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
+        var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
+        {
+            all, drivers, periodDays, runId, chunk, plan, models,
+        };
+        command.Options.Add(StorageCommandContext.Connection);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            long[]? selected;
+            try
+            {
+                selected = Selection(parse.GetValue(all), parse.GetValue(drivers));
+                CheckRange("--period-days", parse.GetValue(periodDays), 1, 365);
+                CheckRange("--chunk", parse.GetValue(chunk), 1, 100_000);
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.Usage;
+            }
+
+            PricingPlan pricingPlan;
+            try
+            {
+                pricingPlan = PricingPlanJson.Load(parse.GetValue(plan)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json"), TelematicsFeatures.Schema);
+            }
+            catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync("--plan: " + e.Message);
+                return ExitCodes.InputError;
+            }
+
+            var days = parse.GetValue(periodDays);
+            var to = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+            var from = to.AddDays(-days);
+            var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
+            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to);
+            if (!ScoringRunRepository.IsValidRunId(id))
+            {
+                await error.WriteLineAsync($"--run-id: '{id}' is invalid; use 1–100 letters, digits and . _ : -, starting with a letter or digit.");
+                return ExitCodes.Usage;
+            }
+
+            using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = parse.GetValue(models)?.FullName, WatchForChanges = false });
+            return await StorageCommandContext.RunAsync(
+                parse,
+                (dataSource, output, ct) => RunAsync(dataSource, registry, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),
+                cancellationToken);
+        });
+        return command;
+    }
+
+    /// <summary>Builds the runner the command uses; tests call it directly to interrupt a run between chunks.</summary>
+    internal static (BatchScoreRunner Runner, ScoringRunRepository Runs) CreateRunner(NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan)
+    {
+        var riskScorer = new RiskScorer(registry);
+        var scorer = new StoredDriverScorer(
+            dataSource, new TripRepository(dataSource, TimeProvider.System), new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
+            new StoredScoringOptions { Plan = plan }, TimeProvider.System);
+        var runs = new ScoringRunRepository(dataSource, TimeProvider.System);
+        return (new BatchScoreRunner(dataSource, scorer, runs, StorageCommandContext.Actor), runs);
+    }
+
+    private static async Task<int> RunAsync(
+        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, TextWriter output, TextWriter error,
+        string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, CancellationToken cancellationToken)
+    {
+        var (runner, runs) = CreateRunner(dataSource, registry, plan);
+        var run = await runs.StartOrGetAsync(runId, selection, from, to, cancellationToken);
+        if (run.Selection != selection || run.PeriodStart != from || run.PeriodEnd != to)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"--run-id: run {runId} was started for {Describe(run.Selection)} over {run.PeriodStart:yyyy-MM-dd}..{run.PeriodEnd:yyyy-MM-dd}; this call asks for {Describe(selection)} over {from:yyyy-MM-dd}..{to:yyyy-MM-dd}. Use another --run-id."));
+            return ExitCodes.Usage;
+        }
+
+        if (run.IsFinished)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"run {runId} already finished at {run.FinishedAt:u}: {run.DriversScored} scored, {run.DriversFailed} not scored; nothing written."));
+            return ExitCodes.Success;
+        }
+
+        if (run.ChunksDone > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"resuming run {runId} after driver {run.LastDriverId} ({run.ChunksDone} chunks committed)"));
+        }
+
+        var remaining = await runner.CountRemainingAsync(selected, run.LastDriverId, cancellationToken);
+        BatchScoreReport report;
+        try
+        {
+            report = await WithProgressAsync(output, remaining, progress => runner.RunAsync(run, selected, chunkSize, progress, cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            var stopped = await runs.GetAsync(runId, CancellationToken.None);
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"cancelled: run {runId} stopped after driver {stopped?.LastDriverId}; run the same command (or --run-id {runId}) to resume."));
+            return ExitCodes.Cancelled;
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"run {runId} finished: {report.Scored} scored, {report.NoTrips} without trips in {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, {report.Failed.Count} failed"));
+        foreach (var (driverId, reason) in report.Failed.Take(20))
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"driver {driverId}: {reason}"));
+        }
+
+        return report.Failed.Count > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
+    }
+
+    private static async Task<BatchScoreReport> WithProgressAsync(TextWriter output, int total, Func<IProgress<ChunkDone>, Task<BatchScoreReport>> work)
+    {
+        // A live bar only on an interactive console; scripts and cron get one line per chunk.
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
+        {
+            var done = 0;
+            return await work(new SynchronousProgress(chunk =>
+            {
+                done += chunk.Drivers;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"chunk {chunk.Chunk}: {done}/{total} drivers (last id {chunk.LastDriverId})"));
+            }));
+        }
+
+        BatchScoreReport? report = null;
+        await AnsiConsole.Progress().StartAsync(async context =>
+        {
+            var task = context.AddTask("scoring drivers", maxValue: Math.Max(total, 1));
+            report = await work(new SynchronousProgress(chunk => task.Increment(chunk.Drivers)));
+        });
+        return report!;
+    }
+
+    private static long[]? Selection(bool all, string? drivers)
+    {
+        if (all == (drivers is not null))
+        {
+            throw new ArgumentException("Give exactly one of --all or --drivers 1,2,3.");
+        }
+
+        if (drivers is null)
+        {
+            return null;
+        }
+
+        var ids = new SortedSet<long>();
+        foreach (var part in drivers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
+            {
+                throw new ArgumentException($"--drivers: '{part}' is not a driver id (a positive whole number).");
+            }
+
+            ids.Add(id);
+        }
+
+        return ids.Count > 0 ? [.. ids] : throw new ArgumentException("--drivers: give at least one driver id.");
+    }
+
+    private static void CheckRange(string option, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option}: {value} is outside {min}–{max}."));
+        }
+    }
+
+    private static string DefaultRunId(string selection, int days, DateTimeOffset to)
+    {
+        var what = selection == "all" ? "all" : "drivers-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(selection)))[..12];
+        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d");
+    }
+
+    private static string Describe(string selection) => selection == "all" ? "all drivers" : selection.Length > 60 ? selection[..60] + "…" : selection;
+
+    // Progress<T> posts to the thread pool; the bar and the lines must be updated in chunk order, on the caller.
+    private sealed class SynchronousProgress(Action<ChunkDone> report) : IProgress<ChunkDone>
+    {
+        public void Report(ChunkDone value) => report(value);
+    }
+}

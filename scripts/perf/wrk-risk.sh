@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Load test of the risk endpoints with wrk against a host on loopback (issue #7, performance):
+#   1. cached GET /api/v1/risk/{id}/score   target at 1,000 req/s: p50 <= 0.5 ms, p99 <= 2 ms
+#   2. uncached POST /api/v1/risk/{id}/recalculate   target at 100 req/s: p99 <= 20 ms
+# It starts its own PostgreSQL cluster (scripts/pg.sh, cluster "perf-risk") and host (Release build), seeds
+# DRIVERS drivers with three trips each in the last three days, batch-scores them, runs wrk, prints the figures and
+# stops everything. With wrk2 installed (or a wrk that takes -R) the rates above are fixed (-R 1000 / -R 100);
+# with plain wrk (Debian `wrk`, closed loop) the score run uses THREADS threads and CONNECTIONS connections and the
+# recalculation run one connection (back-to-back requests, so its latencies are the per-request service times).
+# Usage: scripts/perf/wrk-risk.sh   (env: DRIVERS=1000 DURATION=30s THREADS=2 CONNECTIONS=16 PORT=5087)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DRIVERS=${DRIVERS:-1000}
+DURATION=${DURATION:-30s}
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-16}
+PORT=${PORT:-5087}
+CLUSTER=perf-risk
+work=$(mktemp -d)
+host_pid=""
+
+cleanup() {
+  if [ -n "$host_pid" ]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
+  scripts/pg.sh stop "$CLUSTER" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null 2>&1 && ! command -v wrk2 >/dev/null 2>&1; then
+  echo "wrk-risk: installing wrk (Debian package wrk)" >&2
+  apt-get install -y wrk >/dev/null 2>&1 || { echo "wrk-risk: wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
+fi
+command -v psql >/dev/null 2>&1 || PATH="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r | head -1):$PATH"
+
+echo "== building (Release)"
+dotnet build samples/Telematics.Api -c Release -nologo -v q >/dev/null
+dotnet build samples/Telematics.Cli -c Release -nologo -v q >/dev/null
+api_dll=samples/Telematics.Api/bin/Release/net10.0/Telematics.Api.dll
+cli_dll=samples/Telematics.Cli/bin/Release/net10.0/telematics.dll
+
+echo "== PostgreSQL cluster $CLUSTER"
+scripts/pg.sh start "$CLUSTER" >/dev/null
+cs=$(scripts/pg.sh url "$CLUSTER")
+pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$cs")
+export PGPASSWORD=$(sed -E 's/.*Password=([^;]+).*/\1/' <<<"$cs")
+pg_db=$(sed -E 's/.*Database=([^;]+).*/\1/' <<<"$cs")
+pg_user=$(sed -E 's/.*Username=([^;]+).*/\1/' <<<"$cs")
+dotnet "$cli_dll" migrate --connection "$cs" >/dev/null
+
+echo "== seeding $DRIVERS drivers x 3 trips"
+psql -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -d "$pg_db" -v ON_ERROR_STOP=1 -q <<SQL
+TRUNCATE premiums, risk_scores, trips, vehicles, drivers, scoring_runs;
+INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
+SELECT g, 'PERF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, $DRIVERS) g;
+INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
+SELECT g, date_trunc('day', now()) - k * interval '1 day' + (g % 600) * interval '1 minute',
+       date_trunc('day', now()) - k * interval '1 day' + (g % 600) * interval '1 minute' + interval '30 minutes',
+       20, 1800, 0, 0, 0, 'telematics', 1,
+       ARRAY[20, 0.5, 1, 20, (g % 10) / 20.0, 0, 0.2, 0.1, 40, 70, (g % 7) / 20.0, 0, 0, (g % 5), 1, 0.5, 0.8, 2.5, 0.2, (g % 4) * 0.3, 0.01,
+             0.2, 0.5, 0.2, 0.1, 0, 0, 0.01, 0]::real[]
+FROM generate_series(1, $DRIVERS) g, generate_series(1, 3) k;
+ANALYZE;
+SQL
+dotnet "$cli_dll" batch-score --all --period-days 30 --chunk 1000 --run-id perf-seed --connection "$cs" >/dev/null
+
+echo "== starting the host on 127.0.0.1:$PORT"
+signing_key=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Telematics="$cs" Auth__SigningKey="$signing_key" \
+  Logging__LogLevel__Default=Warning \
+  dotnet "$api_dll" --urls "http://127.0.0.1:$PORT" >"$work/host.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "wrk-risk: host not ready; log:" >&2; cat "$work/host.log" >&2; exit 1; }
+token=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \
+  -d '{"subject":"perf","role":"admin"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+base="http://127.0.0.1:$PORT/api/v1/risk"
+curl -fs -H "Authorization: Bearer $token" "$base/1/score" >/dev/null   # fills the cache
+
+cat >"$work/recalculate.lua" <<LUA
+local n = 0
+request = function()
+  n = n % $DRIVERS + 1
+  return wrk.format("POST", "/api/v1/risk/" .. n .. "/recalculate?periodDays=30", { ["Authorization"] = "Bearer $token" }, "")
+end
+LUA
+
+fixed_rate=""
+if command -v wrk2 >/dev/null 2>&1; then wrk_bin=wrk2; fixed_rate=yes
+elif wrk -h 2>&1 | grep -q -- '-R'; then wrk_bin=wrk; fixed_rate=yes
+else wrk_bin=wrk; fi
+
+echo
+echo "== 1. cached GET /risk/{id}/score (target p50 <= 0.5 ms, p99 <= 2 ms at 1,000 req/s)"
+if [ -n "$fixed_rate" ]; then
+  echo "   $wrk_bin -t$THREADS -c$CONNECTIONS -d$DURATION -R1000 --latency"
+  $wrk_bin -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -R1000 --latency -H "Authorization: Bearer $token" "$base/1/score"
+else
+  echo "   wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (closed loop: wrk has no fixed rate; compare Requests/sec with 1,000)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$base/1/score"
+fi
+
+echo
+echo "== 2. uncached POST /risk/{id}/recalculate over $DRIVERS drivers (target p99 <= 20 ms at 100 req/s)"
+if [ -n "$fixed_rate" ]; then
+  echo "   $wrk_bin -t1 -c4 -d$DURATION -R100 --latency -s recalculate.lua"
+  $wrk_bin -t1 -c4 -d"$DURATION" -R100 --latency -s "$work/recalculate.lua" "http://127.0.0.1:$PORT"
+else
+  echo "   wrk -t1 -c1 -d$DURATION --latency -s recalculate.lua (one connection, back to back: latency = service time)"
+  wrk -t1 -c1 -d"$DURATION" --latency -s "$work/recalculate.lua" "http://127.0.0.1:$PORT"
+fi

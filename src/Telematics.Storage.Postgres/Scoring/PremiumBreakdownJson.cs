@@ -1,0 +1,62 @@
+using System.Text;
+using System.Text.Json;
+
+using Telematics.Scoring.Pricing;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>The JSON stored in <c>premiums.breakdown</c> for a premium priced from a risk score.</summary>
+/// <remarks>
+/// Shape: <c>{"plan", "currency", "premium", "score", "annual_km", "region", "rounding", "steps": [{"name", "kind",
+/// "value", "running_total", "detail"}]}</c>; amounts and factors are JSON numbers with the exact decimal digits,
+/// <c>region</c> is null for the plan's default base rate. Pure and thread-safe.
+/// </remarks>
+public static class PremiumBreakdownJson
+{
+    /// <summary>Writes the breakdown of <paramref name="quote"/>.</summary>
+    /// <param name="quote">The priced premium.</param>
+    /// <param name="score">The risk score it was priced from, 0–100.</param>
+    /// <param name="annualKm">The annualised distance it was priced with, km.</param>
+    /// <param name="region">The region it was priced for; null for the plan's default.</param>
+    /// <returns>The JSON object as text.</returns>
+    public static string Write(PremiumQuote quote, double score, double annualKm, string? region)
+    {
+        ArgumentNullException.ThrowIfNull(quote);
+        using var stream = new MemoryStream(512);
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteString("plan", quote.PlanName);
+            json.WriteString("currency", quote.Currency);
+            json.WriteNumber("premium", quote.Premium);
+            json.WriteNumber("score", Math.Round(score, 4));
+            json.WriteNumber("annual_km", Math.Round(annualKm, 1));
+            if (region is null)
+            {
+                json.WriteNull("region");
+            }
+            else
+            {
+                json.WriteString("region", region);
+            }
+
+            json.WriteString("rounding", quote.Rounding);
+            json.WriteStartArray("steps");
+            foreach (var step in quote.Steps)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", step.Name);
+                json.WriteString("kind", step.Kind switch { PremiumStepKind.Base => "base", PremiumStepKind.Multiply => "multiply", _ => "add" });
+                json.WriteNumber("value", step.Value);
+                json.WriteNumber("running_total", step.RunningTotal);
+                json.WriteString("detail", step.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using Telematics.Features.Schema;
+using Telematics.Scoring.Results;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>
+/// Writes scored drivers' <c>risk_scores</c> and <c>premiums</c> rows inside the caller's transaction by binary COPY:
+/// the score ids are taken from the identity sequence first (one round trip) so that each premium can point at its score.
+/// </summary>
+internal static class ScoreBatchWriter
+{
+    private const string ScoreCopy =
+        "COPY risk_scores (score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, " +
+        "experiment, variant, features, contributions, reference_score, reference) FROM STDIN (FORMAT BINARY)";
+
+    private const string PremiumCopy =
+        "COPY premiums (premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown) FROM STDIN (FORMAT BINARY)";
+
+    /// <summary>Stores every scored outcome of <paramref name="scored"/> and returns them with their score and premium ids set.</summary>
+    public static async Task<DriverScoreOutcome[]> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DriverScoreOutcome> scored,
+        DateTimeOffset scoredAt, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var stored = new DriverScoreOutcome[scored.Count];
+        if (scored.Count == 0)
+        {
+            return stored;
+        }
+
+        var scoreIds = await NextIdsAsync(connection, transaction, "risk_scores", "score_id", scored.Count, cancellationToken).ConfigureAwait(false);
+        var premiumIds = await NextIdsAsync(connection, transaction, "premiums", "premium_id", scored.Count, cancellationToken).ConfigureAwait(false);
+        var width = TelematicsFeatures.Schema.Count;
+        var contributions = new float[width];
+        var reference = new float[width];
+        await using (var copy = await connection.BeginBinaryImportAsync(ScoreCopy, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < scored.Count; i++)
+            {
+                var outcome = scored[i];
+                var score = outcome.Score!;
+                ToSchemaOrder(score, contributions, reference);
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(scoreIds[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(outcome.DriverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(scoredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(from.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(to.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(score.Score, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((short)score.Category, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(score.RawOutput, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(score.ModelName, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(score.ModelVersion, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(copy, score.Experiment?.Experiment, cancellationToken).ConfigureAwait(false);
+                await WriteNullableAsync(copy, score.Experiment?.Variant, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(outcome.Features, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(contributions, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(score.ReferenceScore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(reference, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var copy = await connection.BeginBinaryImportAsync(PremiumCopy, cancellationToken).ConfigureAwait(false))
+        {
+            for (var i = 0; i < scored.Count; i++)
+            {
+                var outcome = scored[i];
+                var quote = outcome.Quote!;
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(premiumIds[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(outcome.DriverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(scoreIds[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(scoredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(quote.Currency, NpgsqlDbType.Char, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(quote.Steps[0].Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(quote.Premium, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < scored.Count; i++)
+        {
+            stored[i] = StoredDriverScorer.WithIds(scored[i], scoreIds[i], premiumIds[i]);
+        }
+
+        return stored;
+    }
+
+    /// <summary>Spreads a score's contributions and reference values over the schema's order; NaN reference = feature not used by the model.</summary>
+    internal static void ToSchemaOrder(RiskScore score, Span<float> contributions, Span<float> reference)
+    {
+        contributions.Clear();
+        reference.Fill(float.NaN);
+        foreach (var factor in score.Contributions)
+        {
+            if (TelematicsFeatures.Schema.TryGetIndex(factor.Feature, out var index))
+            {
+                contributions[index] = (float)factor.Points;
+                reference[index] = factor.Reference;
+            }
+        }
+    }
+
+    private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string column, int count, CancellationToken cancellationToken)
+    {
+        // Table and column are constants of this class, never caller input.
+        await using var command = new NpgsqlCommand(
+            string.Create(CultureInfo.InvariantCulture, $"SELECT nextval(pg_get_serial_sequence('{table}', '{column}')) FROM generate_series(1, $1)"),
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
+        var ids = new long[count];
+        var n = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids[n++] = reader.GetInt64(0);
+        }
+
+        return ids;
+    }
+
+    private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+}

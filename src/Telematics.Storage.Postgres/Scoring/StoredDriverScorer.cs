@@ -1,0 +1,364 @@
+using System.Globalization;
+
+using Npgsql;
+
+using Telematics.Features.Schema;
+using Telematics.Scoring.Batch;
+using Telematics.Scoring.Pricing;
+using Telematics.Scoring.Service;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>
+/// Scores drivers from their stored trip features over a period and stores the results: trips are read from
+/// <c>trips</c>, combined into the driver's <c>telematics</c> v1 vector (<see cref="TripVectorCombiner"/>), scored
+/// through the <see cref="ExperimentScorer"/> (the configured experiment, else the registry's champion), priced with
+/// the configured plan, and written as <c>risk_scores</c> + <c>premiums</c> + an audit row in one transaction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Pricing inputs: the region is <c>drivers.region</c> (null = the plan's default base rate); the annual distance is
+/// the period's distance scaled to 365 days (<c>km · 365 / period days</c>); discount rules read the driver's vector.
+/// </para>
+/// <para>
+/// A driver without trips in the period, or unknown, is reported (<see cref="DriverScoreStatus"/>) and nothing is
+/// stored for it: no score is ever made from an empty vector. Thread-safe.
+/// </para>
+/// </remarks>
+public sealed class StoredDriverScorer
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TripRepository _trips;
+    private readonly ExperimentScorer _experiments;
+    private readonly BatchScorer _batch;
+    private readonly StoredScoringOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates the scorer.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="trips">Reads the stored trip features.</param>
+    /// <param name="experiments">Scores drivers (in <see cref="StoredScoringOptions.Experiment"/> when set).</param>
+    /// <param name="batch">Scores many drivers with the default model when no experiment is set.</param>
+    /// <param name="options">Plan, experiment and chunking.</param>
+    /// <param name="timeProvider">Clock for the scored-at time and audit rows.</param>
+    /// <exception cref="KeyNotFoundException">The options name an experiment the scorer does not know.</exception>
+    public StoredDriverScorer(NpgsqlDataSource dataSource, TripRepository trips, ExperimentScorer experiments, BatchScorer batch, StoredScoringOptions options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(trips);
+        ArgumentNullException.ThrowIfNull(experiments);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.ScoringChunkSize, 1);
+        if (options.Experiment is { } experiment)
+        {
+            experiments.GetExperiment(experiment);
+        }
+
+        _dataSource = dataSource;
+        _trips = trips;
+        _experiments = experiments;
+        _batch = batch;
+        _options = options;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>The plan premiums are priced with.</summary>
+    public PricingPlan Plan => _options.Plan;
+
+    /// <summary>The experiment drivers are scored in; null for the champion.</summary>
+    public string? Experiment => _options.Experiment;
+
+    /// <summary>The distance of a period scaled to a year: <c>km · 365 / days</c>.</summary>
+    /// <param name="periodKm">Distance driven in the period, km.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period, after <paramref name="from"/>.</param>
+    /// <returns>Annualised km, ≥ 0.</returns>
+    public static double AnnualiseKm(double periodKm, DateTimeOffset from, DateTimeOffset to) =>
+        Math.Max(0, periodKm) * 365.0 / Math.Max((to - from).TotalDays, 1.0 / 24);
+
+    /// <summary>Scores one driver over [<paramref name="from"/>, <paramref name="to"/>) and stores the score and premium (audit action <c>score.recalculate</c>).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="actor">Who asked, recorded on the audit row.</param>
+    /// <param name="cancellationToken">Cancels the work; nothing is stored unless the transaction committed.</param>
+    /// <returns>The outcome; <see cref="DriverScoreStatus.NoTrips"/> or <see cref="DriverScoreStatus.UnknownDriver"/> store nothing.</returns>
+    /// <exception cref="ArgumentException">The period is empty.</exception>
+    public async Task<DriverScoreOutcome> ScoreDriverAsync(long driverId, DateTimeOffset from, DateTimeOffset to, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        var result = await ScoreCoreAsync([driverId], from, to, actor, runId: null, cancellationToken).ConfigureAwait(false);
+        return result.Outcomes[0];
+    }
+
+    /// <summary>Scores many drivers over [<paramref name="from"/>, <paramref name="to"/>) and stores every score and premium with one audit row (action <c>score.batch</c>), all in one transaction.</summary>
+    /// <param name="driverIds">The drivers; duplicates count once.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="actor">Who asked, recorded on the audit row.</param>
+    /// <param name="cancellationToken">Cancels the work; nothing is stored unless the transaction committed.</param>
+    /// <returns>Outcomes, failures and the summary.</returns>
+    /// <exception cref="ArgumentException">The period is empty or no driver is given.</exception>
+    public Task<StoredBatchResult> ScoreDriversAsync(ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, AuditActor actor, CancellationToken cancellationToken = default) =>
+        ScoreCoreAsync(SortedDistinct(driverIds.Span), from, to, actor, runId: null, cancellationToken);
+
+    /// <summary>
+    /// Scores one chunk of a batch run like <see cref="ScoreDriversAsync"/> and, in the same transaction, advances run
+    /// <paramref name="runId"/> past the chunk's highest driver id, so that a resumed run starts after the last committed chunk.
+    /// </summary>
+    /// <param name="runId">A running run (see <see cref="ScoringRunRepository"/>).</param>
+    /// <param name="driverIds">The chunk's drivers, all above the run's <see cref="ScoringRun.LastDriverId"/>.</param>
+    /// <param name="from">Inclusive start of the run's period.</param>
+    /// <param name="to">Exclusive end of the run's period.</param>
+    /// <param name="actor">Who runs it.</param>
+    /// <param name="cancellationToken">Cancels the chunk; a cancelled chunk stores nothing.</param>
+    /// <returns>The chunk's outcomes, failures and summary.</returns>
+    /// <exception cref="InvalidOperationException">The run is finished or already past this chunk; nothing was stored.</exception>
+    public Task<StoredBatchResult> ScoreRunChunkAsync(string runId, ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return ScoreCoreAsync(SortedDistinct(driverIds.Span), from, to, actor, runId, cancellationToken);
+    }
+
+    /// <summary>Prices a premium with the configured plan.</summary>
+    /// <param name="score">Risk score, 0–100.</param>
+    /// <param name="features">The driver's vector in <c>telematics</c> v1 order (for discount rules).</param>
+    /// <param name="annualKm">Annualised distance, km.</param>
+    /// <param name="region">Region code; null for the plan's default base rate.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The score or distance is out of range.</exception>
+    public PremiumQuote Price(double score, ReadOnlySpan<float> features, double annualKm, string? region) =>
+        PremiumCalculator.Calculate(_options.Plan, score, annualKm, region, TelematicsFeatures.Schema, features);
+
+    /// <summary>
+    /// Prices the driver's latest stored score again with the configured plan and the driver's current region, and stores
+    /// the premium (audit action <c>premium.change</c>, with the previous premium as its before state).
+    /// </summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="actor">Who asked.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The stored premium, or null when the driver has no stored score.</returns>
+    public async Task<PremiumRecord?> RepriceLatestAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        var reader = new StoredScoreReader(_dataSource);
+        if (await reader.LatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } latest)
+        {
+            return null;
+        }
+
+        var (_, region) = await reader.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
+        var score = latest.Record;
+        var annualKm = AnnualiseKm(score.Features[0], score.PeriodStart, score.PeriodEnd);
+        var quote = Price(score.Score, score.Features, annualKm, region);
+        var premium = new PremiumRecord(
+            driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
+            PremiumBreakdownJson.Write(quote, score.Score, annualKm, region));
+        var id = await new PremiumRepository(_dataSource, _timeProvider).AddAsync(premium, actor, cancellationToken).ConfigureAwait(false);
+        return premium with { PremiumId = id };
+    }
+
+    internal static DriverScoreOutcome WithIds(DriverScoreOutcome outcome, long scoreId, long premiumId) =>
+        new(outcome.DriverId, outcome.Status, outcome.Reason)
+        {
+            Score = outcome.Score,
+            Features = outcome.Features,
+            TripCount = outcome.TripCount,
+            AnnualKm = outcome.AnnualKm,
+            Region = outcome.Region,
+            Quote = outcome.Quote,
+            ScoreId = scoreId,
+            PremiumId = premiumId,
+        };
+
+    private async Task<StoredBatchResult> ScoreCoreAsync(long[] ids, DateTimeOffset from, DateTimeOffset to, AuditActor actor, string? runId, CancellationToken cancellationToken)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException("The period must end after it starts.", nameof(to));
+        }
+
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("At least one driver is needed.", nameof(ids));
+        }
+
+        actor.Validate();
+        var regions = await ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var matrix = ids.Length == 1
+            ? await _trips.ReadDriverTripFeaturesAsync(ids[0], from, to, cancellationToken).ConfigureAwait(false)
+            : await _trips.ReadTripFeaturesForDriversAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
+
+        var width = TripVectorCombiner.Width;
+        var vectors = new float[ids.Length * width];
+        var outcomes = new DriverScoreOutcome[ids.Length];
+        var tripCounts = new int[ids.Length];
+        var toScore = new List<DriverFeatures>(ids.Length);
+        var positions = new List<int>(ids.Length);
+        var row = 0;
+        for (var k = 0; k < ids.Length; k++)
+        {
+            var id = ids[k];
+            while (row < matrix.Count && matrix.DriverIds[row] < id)
+            {
+                row++;
+            }
+
+            var first = row;
+            while (row < matrix.Count && matrix.DriverIds[row] == id)
+            {
+                row++;
+            }
+
+            if (!regions.ContainsKey(id))
+            {
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.UnknownDriver, "No driver has this id.");
+            }
+            else if (row == first)
+            {
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.NoTrips, string.Create(
+                    CultureInfo.InvariantCulture, $"No stored trips started between {from.UtcDateTime:O} and {to.UtcDateTime:O}; nothing to score."));
+            }
+            else
+            {
+                TripVectorCombiner.Combine(matrix.Features.AsSpan(first * width, (row - first) * width), vectors.AsSpan(k * width, width));
+                tripCounts[k] = row - first;
+                toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)));
+                positions.Add(k);
+            }
+        }
+
+        var options = new BatchScoreOptions { ChunkSize = _options.ScoringChunkSize, IncludeContributions = true };
+        var scored = _options.Experiment is { } experiment
+            ? await _experiments.ScoreBatchAsync(toScore, experiment, options, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await _batch.ScoreAsync(toScore, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        var good = new List<DriverScoreOutcome>(toScore.Count);
+        var goodPositions = new List<int>(toScore.Count);
+        for (var j = 0; j < toScore.Count; j++)
+        {
+            var k = positions[j];
+            var id = ids[k];
+            if (scored.Scores[j] is not { } score)
+            {
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, FailureMessage(scored.Failures, j));
+                continue;
+            }
+
+            var vector = vectors.AsSpan(k * width, width).ToArray();
+            var annualKm = AnnualiseKm(vector[0], from, to);
+            var region = regions[id];
+            // A calibrated score lies in 0–100 and the annual distance is finite and ≥ 0, so pricing cannot refuse it.
+            outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Scored, null)
+            {
+                Score = score,
+                Features = vector,
+                TripCount = tripCounts[k],
+                AnnualKm = annualKm,
+                Region = region,
+                Quote = Price(score.Score, vector, annualKm, region),
+            };
+            good.Add(outcomes[k]);
+            goodPositions.Add(k);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var stored = await ScoreBatchWriter.WriteAsync(connection, transaction, good, now, from, to, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < stored.Length; i++)
+            {
+                outcomes[goodPositions[i]] = stored[i];
+            }
+
+            if (stored.Length > 0 || runId is not null)
+            {
+                var (action, resource, after) = Audit(ids, outcomes, stored, from, to, runId);
+                await AuditWriter.AppendAsync(connection, transaction, now, actor, action, resource, null, after, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (runId is not null)
+            {
+                await ScoringRunRepository.AdvanceAsync(connection, transaction, runId, ids[^1], stored.Length, ids.Length - stored.Length, cancellationToken).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var failures = new List<BatchScoreFailure>();
+        for (var k = 0; k < outcomes.Length; k++)
+        {
+            if (outcomes[k].Status != DriverScoreStatus.Scored)
+            {
+                failures.Add(new BatchScoreFailure(k, ids[k].ToString(CultureInfo.InvariantCulture), outcomes[k].Reason!));
+            }
+        }
+
+        // The scoring summary covers the scored drivers; the count and failures also cover those never scored.
+        var summary = scored.Summary with { Count = ids.Length, Failures = failures.Count };
+        return new StoredBatchResult(outcomes, failures, summary);
+    }
+
+    private static (string Action, string Resource, string After) Audit(long[] ids, DriverScoreOutcome[] outcomes, DriverScoreOutcome[] stored, DateTimeOffset from, DateTimeOffset to, string? runId)
+    {
+        if (ids.Length == 1 && runId is null)
+        {
+            var one = stored[0];
+            return ("score.recalculate",
+                string.Create(CultureInfo.InvariantCulture, $"driver/{one.DriverId}/score/{one.ScoreId}"),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"score_id\":{one.ScoreId},\"score\":{one.Score!.Score:R},\"model\":\"{one.Score.ModelName}@{one.Score.ModelVersion}\",\"premium_id\":{one.PremiumId},\"final_amount\":{one.Quote!.Premium}}}"));
+        }
+
+        var resource = runId is null ? "scoring/batch" : "scoring/run/" + runId;
+        return ("score.batch", resource, string.Create(CultureInfo.InvariantCulture,
+            $"{{\"drivers\":{outcomes.Length},\"scored\":{stored.Length},\"first_driver_id\":{ids[0]},\"last_driver_id\":{ids[^1]},\"period_start\":\"{from.UtcDateTime:O}\",\"period_end\":\"{to.UtcDateTime:O}\"}}"));
+    }
+
+    private async Task<Dictionary<long, string?>> ReadRegionsAsync(long[] ids, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT driver_id, region FROM drivers WHERE driver_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+        var regions = new Dictionary<long, string?>(ids.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            regions[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+
+        return regions;
+    }
+
+    private static string FailureMessage(IReadOnlyList<BatchScoreFailure> failures, int index)
+    {
+        foreach (var failure in failures)
+        {
+            if (failure.Index == index)
+            {
+                return failure.Message;
+            }
+        }
+
+        return "The model returned no score.";
+    }
+
+    private static long[] SortedDistinct(ReadOnlySpan<long> ids)
+    {
+        var sorted = ids.ToArray();
+        Array.Sort(sorted);
+        var n = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (n == 0 || sorted[i] != sorted[n - 1])
+            {
+                sorted[n++] = sorted[i];
+            }
+        }
+
+        return sorted[..n];
+    }
+}

@@ -1,0 +1,142 @@
+using Npgsql;
+
+using Telematics.Scoring.Results;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scores;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>Reads a driver's stored scores (with their references) and premiums a page at a time, newest first.</summary>
+/// <remarks>Thread-safe. Served by the (driver_id, scored_at DESC) and (driver_id, effective_at DESC) indexes.</remarks>
+public sealed class StoredScoreReader
+{
+    /// <summary>The largest page served.</summary>
+    public const int MaxPageSize = 500;
+
+    private const string ScoreColumns =
+        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, " +
+        "features, contributions, reference_score, reference";
+
+    private const string PremiumColumns = "premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown::text";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the reader.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    public StoredScoreReader(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+    }
+
+    /// <summary>Reads the driver's latest score.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The newest score, or null when the driver has none.</returns>
+    public async Task<StoredScore?> LatestAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        var page = await ScoresAsync(driverId, 1, 1, cancellationToken).ConfigureAwait(false);
+        return page.Count == 0 ? null : page[0];
+    }
+
+    /// <summary>Reads one page of the driver's scores, newest first.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="page">Page number, from 1.</param>
+    /// <param name="pageSize">Scores per page, 1–<see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The page; empty past the last.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The page or page size is out of range.</exception>
+    public async Task<IReadOnlyList<StoredScore>> ScoresAsync(long driverId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        CheckPage(page, pageSize);
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {ScoreColumns} FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC, score_id DESC LIMIT $2 OFFSET $3");
+        AddPage(command, driverId, page, pageSize);
+        var scores = new List<StoredScore>(Math.Min(pageSize, 64));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var record = new RiskScoreRecord(
+                reader.GetInt64(1),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
+                reader.GetDouble(5),
+                (RiskCategory)reader.GetInt16(6),
+                reader.GetDouble(7),
+                reader.GetString(8),
+                reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetFieldValue<float[]>(12),
+                reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) };
+            scores.Add(new StoredScore(
+                record,
+                reader.IsDBNull(14) ? null : reader.GetDouble(14),
+                reader.IsDBNull(15) ? null : reader.GetFieldValue<float[]>(15)));
+        }
+
+        return scores;
+    }
+
+    /// <summary>Reads one page of the driver's premiums, newest first (the first of page 1 is the current premium).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="page">Page number, from 1.</param>
+    /// <param name="pageSize">Premiums per page, 1–<see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The page; empty past the last.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The page or page size is out of range.</exception>
+    public async Task<IReadOnlyList<PremiumRecord>> PremiumsAsync(long driverId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        CheckPage(page, pageSize);
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT {PremiumColumns} FROM premiums WHERE driver_id = $1 ORDER BY effective_at DESC, premium_id DESC LIMIT $2 OFFSET $3");
+        AddPage(command, driverId, page, pageSize);
+        var premiums = new List<PremiumRecord>(Math.Min(pageSize, 64));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            premiums.Add(new PremiumRecord(
+                reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
+                reader.GetString(4),
+                reader.GetDecimal(5),
+                reader.GetDecimal(6),
+                reader.GetString(7)) { PremiumId = reader.GetInt64(0) });
+        }
+
+        return premiums;
+    }
+
+    /// <summary>Reads a driver's pricing region.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>Whether the driver exists, and its region (null = the plan's default).</returns>
+    public async Task<(bool Exists, string? Region)> RegionAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT region FROM drivers WHERE driver_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (false, null);
+        }
+
+        return (true, reader.IsDBNull(0) ? null : reader.GetString(0));
+    }
+
+    private static void CheckPage(int page, int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+    }
+
+    private static void AddPage(NpgsqlCommand command, long driverId, int page, int pageSize)
+    {
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)(page - 1) * pageSize });
+    }
+}

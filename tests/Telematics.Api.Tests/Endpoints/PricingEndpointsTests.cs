@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Testing;
+using static Telematics.Api.Tests.Endpoints.RiskTestData;
+
+namespace Telematics.Api.Tests.Endpoints;
+
+public sealed class PricingEndpointsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
+
+    private static Uri Pricing(long driverId, string path) => new($"/api/v1/pricing/{driverId}/{path}", UriKind.Relative);
+
+    private async Task<long> ScoredDriverAsync(HttpClient admin, string reference)
+    {
+        var driver = await DriverWithTripsAsync(database, reference, 10);
+        using var response = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return driver;
+    }
+
+    [Fact]
+    public async Task The_current_premium_and_its_breakdown_are_those_priced_at_recalculation()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-1");
+
+        var current = await ProblemAssert.JsonAsync(await admin.GetAsync(Pricing(driver, "current")));
+        var breakdown = await ProblemAssert.JsonAsync(await admin.GetAsync(Pricing(driver, "breakdown")));
+
+        Assert.Equal("EUR", current.GetProperty("currency").GetString());
+        Assert.Equal(620.00m, current.GetProperty("baseAmount").GetDecimal());
+        var detail = breakdown.GetProperty("breakdown");
+        Assert.Equal("ubi-standard-2027", detail.GetProperty("plan").GetString());
+        Assert.Equal(current.GetProperty("finalAmount").GetDecimal(), detail.GetProperty("premium").GetDecimal());
+        var steps = detail.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(["base_rate", "risk_multiplier", "mileage"], steps[..3]);
+    }
+
+    [Fact]
+    public async Task Repricing_after_a_region_change_is_stored_and_shows_on_the_next_read()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-2");
+        var before = await ProblemAssert.JsonAsync(await admin.GetAsync(Pricing(driver, "current")));
+        await using (var update = database.DataSource.CreateCommand($"UPDATE drivers SET region = 'FR-75' WHERE driver_id = {driver}"))
+        {
+            await update.ExecuteNonQueryAsync();
+        }
+
+        using var repriced = await admin.PostAsync(Pricing(driver, "recalculate"), null);
+        var after = await ProblemAssert.JsonAsync(await admin.GetAsync(Pricing(driver, "current")));
+        var history = await ProblemAssert.JsonAsync(await admin.GetAsync(Pricing(driver, "history")));
+
+        Assert.Equal(HttpStatusCode.OK, repriced.StatusCode);
+        Assert.Equal(780.00m, after.GetProperty("baseAmount").GetDecimal());
+        Assert.True(after.GetProperty("finalAmount").GetDecimal() > before.GetProperty("finalAmount").GetDecimal());
+        Assert.Equal(2, history.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, await CountAsync(database, $"SELECT count(*) FROM audit_log WHERE action = 'premium.change' AND resource = 'driver/{driver}/premium' AND before IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task A_simulation_rescores_changed_features_and_stores_nothing()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-3");
+        var premiums = await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}");
+
+        var worse = await SimulateAsync(admin, driver, new { features = new Dictionary<string, double> { ["night_share"] = 0.8, ["harsh_braking_per_100km"] = 12 } });
+        var high = await SimulateAsync(admin, driver, new { score = 90.0 });
+        var low = await SimulateAsync(admin, driver, new { score = 10.0 });
+
+        Assert.True(worse.GetProperty("rescored").GetBoolean());
+        Assert.True(worse.GetProperty("premium").GetDecimal() > worse.GetProperty("currentPremium").GetDecimal());
+        Assert.False(high.GetProperty("rescored").GetBoolean());
+        Assert.True(high.GetProperty("premium").GetDecimal() > low.GetProperty("premium").GetDecimal());
+        Assert.Equal(premiums, await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task A_simulation_with_an_unknown_feature_is_a_validation_problem_naming_it()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-4");
+
+        using var response = await admin.PostAsJsonAsync(Pricing(driver, "simulate"), new { features = new Dictionary<string, double> { ["nite_share"] = 0.1 } });
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("features.nite_share", out var messages));
+        Assert.Contains("nite_share", messages[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_simulation_for_a_never_scored_driver_needs_the_annual_distance()
+    {
+        var driver = await DriverWithTripsAsync(database, "price-5", 0);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var missing = await admin.PostAsJsonAsync(Pricing(driver, "simulate"), new { score = 30.0 });
+        var priced = await SimulateAsync(admin, driver, new { score = 30.0, annualKm = 4000.0, region = "FR-13" });
+
+        var problem = await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("annualKm", out _));
+        Assert.Equal("FR-13", priced.GetProperty("region").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, priced.GetProperty("currentPremium").ValueKind);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> SimulateAsync(HttpClient client, long driver, object body)
+    {
+        using var response = await client.PostAsJsonAsync(Pricing(driver, "simulate"), body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await ProblemAssert.JsonAsync(response);
+    }
+}

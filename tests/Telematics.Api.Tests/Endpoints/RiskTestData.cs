@@ -1,0 +1,49 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Migrations;
+using Telematics.Storage.Postgres.Trips;
+using Telematics.Testing;
+
+namespace Telematics.Api.Tests.Endpoints;
+
+/// <summary>Stores drivers with trips in the last days, the way ingest would, for the risk and pricing endpoint tests.</summary>
+internal static class RiskTestData
+{
+    private static readonly AuditActor Actor = new("test:seed");
+
+    public static Task MigrateAsync(PostgresDatabase database) => new MigrationRunner(database.DataSource).ApplyAsync();
+
+    /// <summary>A driver with <paramref name="trips"/> daily 20 km trips ending yesterday.</summary>
+    public static async Task<long> DriverWithTripsAsync(PostgresDatabase database, string reference, int trips, float nightShare = 0.02f, float harshPer100Km = 0.5f)
+    {
+        var driver = (await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync(reference, "Driver " + reference, Actor)).DriverId;
+        var repository = new TripRepository(database.DataSource, TimeProvider.System);
+        var today = DateTimeOffset.UtcNow.Date;
+        for (var i = 1; i <= trips; i++)
+        {
+            var start = new DateTimeOffset(today, TimeSpan.Zero).AddDays(-i).AddHours(8);
+            var vector = new float[TelematicsFeatures.Schema.Count];
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 20;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DrivingHours)] = 0.5f;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 1;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 20;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanSpeedKmh)] = 40;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = nightShare;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = harshPer100Km;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PrimaryRoadShare)] = 1;
+            await repository.WriteClosedTripAsync(new TripRecord(driver, null, start, start.AddMinutes(30), 20, 1800, 0, 0, 0), vector, Actor);
+        }
+
+        return driver;
+    }
+
+    public static string Id(long driverId) => driverId.ToString(CultureInfo.InvariantCulture);
+
+    public static async Task<long> CountAsync(PostgresDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,62 @@
+using Telematics.Storage.Postgres.Migrations;
+using Telematics.Testing;
+using static Telematics.Cli.Tests.BatchScore.BatchScoreData;
+
+namespace Telematics.Cli.Tests.BatchScore;
+
+public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    public Task InitializeAsync() => new MigrationRunner(database.DataSource).ApplyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_run_scores_every_selected_driver_and_running_it_again_writes_nothing()
+    {
+        var a = await DriverWithTripsAsync(database, "cli-a", 4);
+        var b = await DriverWithTripsAsync(database, "cli-b", 2);
+        var idle = await DriverWithTripsAsync(database, "cli-idle", 0);
+        var args = new[] { "batch-score", "--drivers", Ids(a, b, idle), "--chunk", "2", "--run-id", "nightly-1", "--connection", database.ConnectionString };
+
+        var first = await CliRunner.RunAsync(args);
+        var second = await CliRunner.RunAsync(args);
+
+        Assert.True(first.Exit == ExitCodes.Success, first.Error);
+        Assert.Contains("run nightly-1 finished: 2 scored, 1 without trips", first.Output, StringComparison.Ordinal);
+        Assert.Contains("chunk 2: 3/3 drivers", first.Output, StringComparison.Ordinal);
+        Assert.True(second.Exit == ExitCodes.Success, second.Error);
+        Assert.Contains("already finished", second.Output, StringComparison.Ordinal);
+        Assert.Contains("nothing written", second.Output, StringComparison.Ordinal);
+        Assert.Equal(2, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id IN ({Ids(a, b, idle)})"));
+        Assert.Equal(2, await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id IN ({Ids(a, b, idle)})"));
+        Assert.Equal(2, await CountAsync(database, "SELECT count(*) FROM audit_log WHERE action = 'score.batch' AND resource = 'scoring/run/nightly-1'"));
+    }
+
+    [Fact]
+    public async Task A_run_id_reused_for_other_drivers_is_a_usage_error_that_writes_nothing()
+    {
+        var a = await DriverWithTripsAsync(database, "cli-c", 1);
+        var b = await DriverWithTripsAsync(database, "cli-d", 1);
+        var first = await CliRunner.RunAsync("batch-score", "--drivers", Ids(a), "--run-id", "reused", "--connection", database.ConnectionString);
+
+        var second = await CliRunner.RunAsync("batch-score", "--drivers", Ids(b), "--run-id", "reused", "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.Success, first.Exit);
+        Assert.Equal(ExitCodes.Usage, second.Exit);
+        Assert.Contains("Use another --run-id", second.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {b}"));
+    }
+
+    [Theory]
+    [InlineData("--all", "--drivers", "1")]
+    [InlineData("--drivers", "1,x")]
+    [InlineData("--all", "--period-days", "0")]
+    [InlineData("--all", "--chunk", "0")]
+    public async Task Bad_arguments_exit_2_naming_the_option(params string[] options)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync(["batch-score", .. options, "--connection", database.ConnectionString]);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--", error, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Trips;
+using Telematics.Testing;
+
+namespace Telematics.Cli.Tests.BatchScore;
+
+/// <summary>Drivers with trips in the days before today (UTC), inside batch-score's default period.</summary>
+internal static class BatchScoreData
+{
+    private static readonly AuditActor Actor = new("test:seed");
+
+    public static async Task<long> DriverWithTripsAsync(PostgresDatabase database, string reference, int trips)
+    {
+        var driver = (await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync(reference, "Driver " + reference, Actor)).DriverId;
+        var repository = new TripRepository(database.DataSource, TimeProvider.System);
+        for (var i = 1; i <= trips; i++)
+        {
+            var start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-i).AddHours(9);
+            var vector = new float[TelematicsFeatures.Schema.Count];
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 15;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DrivingHours)] = 0.4f;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 1;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 15;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanSpeedKmh)] = 37.5f;
+            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f * (i % 3);
+            await repository.WriteClosedTripAsync(new TripRecord(driver, null, start, start.AddMinutes(24), 15, 1440, 0, 0, 0), vector, Actor);
+        }
+
+        return driver;
+    }
+
+    public static string Ids(params long[] ids) => string.Join(',', ids.Select(id => id.ToString(CultureInfo.InvariantCulture)));
+
+    public static async Task<long> CountAsync(PostgresDatabase database, string sql)
+    {
+        await using var command = database.DataSource.CreateCommand(sql);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}

@@ -40,7 +40,7 @@ url="http://127.0.0.1:$port"
 
 # Demo data (first run): migrate, then seed a synthetic population through the ingest code path of
 # POST /telematics/events (in process). Seeding is idempotent: a later run finds every driver seeded and
-# adds nothing. TELEMATICS_SEED_DRIVERS / TELEMATICS_SEED_DAYS size it (default 100 drivers × 30 days,
+# adds nothing; then batch-score them. TELEMATICS_SEED_DRIVERS / TELEMATICS_SEED_DAYS size it (default 100 drivers × 30 days,
 # about 6.9 million events: 49 s measured on the 2-core dev box); TELEMATICS_SEED=0 skips it.
 if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   echo "building the command-line tool…"
@@ -48,7 +48,9 @@ if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   telematics() { dotnet samples/Telematics.Cli/bin/Release/net10.0/telematics.dll "$@"; }
   telematics migrate
   telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}"
-  # >>> batch scoring of the seeded drivers goes here (the lead wires `telematics batch-score` in) <<<
+  # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
+  # second start on the same day finds the run finished and writes nothing.
+  telematics batch-score --all --period-days 30
 fi
 
 echo "building the host…"
@@ -74,16 +76,17 @@ tokens=""
 if [ "${ASPNETCORE_ENVIRONMENT:-Development}" = "Development" ]; then
   admin_token=$(issue_token demo-admin admin)
   analyst_token=$(issue_token demo-analyst analyst)
-  driver_token=$(issue_token demo-driver driver drv-demo-1)
+  driver_token=$(issue_token demo-driver driver 1)
   if [ -n "$admin_token" ]; then
     tokens=$(cat <<TOKENS
 
 Demo tokens (valid 60 min, signed with this process's key unless Auth__SigningKey is set):
   export ADMIN_TOKEN=$admin_token
   export ANALYST_TOKEN=$analyst_token
-  export DRIVER_TOKEN=$driver_token   # driver id drv-demo-1
+  export DRIVER_TOKEN=$driver_token   # driver id 1 (the first seeded driver)
   curl -s $url/api/v1/auth/me -H "Authorization: Bearer \$ADMIN_TOKEN"
-  curl -s -X POST $url/api/v1/auth/token -H 'Content-Type: application/json' -d '{"subject":"me","role":"driver","driverId":"drv-7"}'
+  curl -s $url/api/v1/risk/1/score -H "Authorization: Bearer \$DRIVER_TOKEN"
+  curl -s -X POST $url/api/v1/auth/token -H 'Content-Type: application/json' -d '{"subject":"me","role":"driver","driverId":"7"}'
 TOKENS
 )
   else

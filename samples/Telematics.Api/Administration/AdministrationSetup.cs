@@ -18,6 +18,8 @@ internal static class AdministrationSetup
         // A second AddTelematicsScoring adds its settings to the first (the services themselves are TryAdd).
         services.AddTelematicsScoring(builder =>
         {
+            // ML.NET .zip packages are served beside ONNX ones (the host demonstrates every model kind).
+            builder.UseMLNetModels();
             if (configuration[ModelDirectoryKey] is { Length: > 0 } directory)
             {
                 builder.UseModelDirectory(directory);

@@ -74,7 +74,7 @@ internal static class BatchScoreCommand
                 return ExitCodes.Usage;
             }
 
-            using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = parse.GetValue(models)?.FullName, WatchForChanges = false });
+            using var registry = new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName));
             return await StorageCommandContext.RunAsync(
                 parse,
                 (dataSource, output, ct) => RunAsync(dataSource, registry, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),

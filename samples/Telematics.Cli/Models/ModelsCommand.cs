@@ -34,7 +34,7 @@ internal static class ModelsCommand
                 return ExitCodes.InputError;
             }
 
-            using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = path, WatchForChanges = false });
+            using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(path));
             var reload = registry.Reload();
             output.WriteLine($"{"NAME",-24} {"VERSION",-10} {"KIND",-6} {"ALIASES",-22} {"REF SCORE",9}  SHA-256");
             foreach (var model in registry.Models)
@@ -64,7 +64,7 @@ internal static class ModelsCommand
             ModelPackage package;
             try
             {
-                package = ModelPackageLoader.Load(info.FullName);
+                package = CliModelLoading.LoadPackage(info.FullName);
             }
             catch (ModelPackageException e)
             {
@@ -111,7 +111,7 @@ internal static class ModelsCommand
                 return ExitCodes.InputError;
             }
 
-            using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = path, WatchForChanges = false });
+            using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(path));
             try
             {
                 registry.Promote(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(alias)!);

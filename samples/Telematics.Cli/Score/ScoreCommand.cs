@@ -83,7 +83,7 @@ internal static class ScoreCommand
             {
                 registry = modelPath is null
                     ? new ModelRegistry(new ModelRegistryOptions())
-                    : ModelRegistry.ForPackage(ModelPackageLoader.Load(modelPath.FullName));
+                    : ModelRegistry.ForPackage(Models.CliModelLoading.LoadPackage(modelPath.FullName));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ModelPackageException)
             {

@@ -58,15 +58,10 @@ internal sealed class ExperimentLoader(
             return;
         }
 
+        // Cancelling ends the wait for the migrations (or a load in progress); it is not awaited: it only reads, and
+        // awaiting it was seen to hold a stopping host for its whole shutdown timeout (30 s) when the database was down.
         await _stopping.CancelAsync();
-        try
-        {
-            await _waiting.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping before the database came up: nothing to load any more.
-        }
+        _ = _waiting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     public void Dispose()
@@ -77,10 +72,8 @@ internal sealed class ExperimentLoader(
 
     private async Task WaitThenLoadAsync(CancellationToken stopping)
     {
-        while (!await migrator.WaitUntilAppliedAsync(TimeSpan.FromSeconds(30), stopping))
-        {
-        }
-
+        // No budget: the wait ends when the migrations are applied or the host stops.
+        await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
         await LoadAsync(stopping);
     }
 

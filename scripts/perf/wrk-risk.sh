@@ -102,6 +102,19 @@ else
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$base/1/score"
 fi
 
+
+# Plain wrk has no fixed rate, but a Lua delay() paces each connection: 2 connections each waiting 2 ms after a
+# response send just under 1,000 requests/s (the delay is not counted in the latencies).
+cat >"$work/paced.lua" <<LUA
+delay = function() return 2 end
+LUA
+if [ -z "$fixed_rate" ]; then
+  echo
+  echo "== 1b. cached GET /risk/{id}/score paced near 1,000 req/s (2 connections x one request per 2 ms + service time)"
+  echo "   wrk -t2 -c2 -d$DURATION --latency -s paced.lua"
+  wrk -t2 -c2 -d"$DURATION" --latency -s "$work/paced.lua" -H "Authorization: Bearer $token" "$base/1/score"
+fi
+
 echo
 echo "== 2. uncached POST /risk/{id}/recalculate over $DRIVERS drivers (target p99 <= 20 ms at 100 req/s)"
 if [ -n "$fixed_rate" ]; then

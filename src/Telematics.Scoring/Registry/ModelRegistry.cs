@@ -1,7 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telematics.Features.Schema;
@@ -21,7 +18,7 @@ namespace Telematics.Scoring.Registry;
 /// Leases keep a version alive until every in-flight score on it finishes; the last release disposes it.
 /// All members are thread-safe.
 /// </remarks>
-public sealed class ModelRegistry : IDisposable
+public sealed partial class ModelRegistry : IDisposable
 {
     private readonly ModelRegistryOptions _options;
     private readonly FeatureSchema _schema;
@@ -319,90 +316,6 @@ public sealed class ModelRegistry : IDisposable
             _builtIn.Release();
             _pinned?.Release();
         }
-    }
-
-    private LoadedModel? TryLoad(string name, string version, string path, string fingerprint, List<RegistryLoadFailure> failures)
-    {
-        try
-        {
-            var package = ModelPackageLoader.Load(path, _schema, _options.MaxBatchSize, _loaders);
-            if (package.Name != name || package.Version != version)
-            {
-                package.Dispose();
-                throw new ModelPackageException($"Package '{path}' declares {package.Name}@{package.Version} but sits at {name}/{version}.");
-            }
-
-            Log.ModelLoaded(_logger, name, version, path);
-            _metrics?.RecordReload(name, version, loaded: true);
-            return new LoadedModel(package, _time.GetUtcNow(), fingerprint);
-        }
-        catch (Exception e) when (e is ModelPackageException or IOException or UnauthorizedAccessException)
-        {
-            Log.ModelLoadFailed(_logger, path, e);
-            _metrics?.RecordReload(name, version, loaded: false);
-            failures.Add(new RegistryLoadFailure(path, e.Message));
-            return null;
-        }
-    }
-
-    private IReadOnlyDictionary<string, string> ReadAliases(string name, string nameDirectory, SortedList<string, LoadedModel> versions, RegistrySnapshot.Entry? oldEntry, List<RegistryLoadFailure> failures)
-    {
-        IReadOnlyDictionary<string, string> aliases;
-        try
-        {
-            aliases = ModelAliases.Read(nameDirectory);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            Log.AliasProblem(_logger, name, e.Message);
-            failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), e.Message));
-            aliases = oldEntry?.Aliases ?? new Dictionary<string, string>();
-        }
-
-        var valid = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (alias, version) in aliases)
-        {
-            if (versions.ContainsKey(version))
-            {
-                valid[alias] = version;
-            }
-            else
-            {
-                var problem = $"alias '{alias}' points at version '{version}', which is not served";
-                Log.AliasProblem(_logger, name, problem);
-                failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), problem));
-            }
-        }
-
-        return valid;
-    }
-
-    private static IEnumerable<(string Version, string Path)> VersionPaths(string nameDirectory)
-    {
-        foreach (var directory in Directory.GetDirectories(nameDirectory))
-        {
-            yield return (Path.GetFileName(directory), directory);
-        }
-
-        foreach (var zip in Directory.GetFiles(nameDirectory, "*.zip"))
-        {
-            yield return (Path.GetFileNameWithoutExtension(zip), zip);
-        }
-    }
-
-    /// <summary>Name, size and write time of every file of a package: changes when any file is replaced.</summary>
-    private static string Fingerprint(string path)
-    {
-        var text = new StringBuilder();
-        IEnumerable<string> files = File.Exists(path) ? [path] : Directory.GetFiles(path).Order(StringComparer.Ordinal);
-        foreach (var file in files)
-        {
-            var info = new FileInfo(file);
-            text.Append(info.Name).Append('|').Append(info.Length.ToString(CultureInfo.InvariantCulture)).Append('|')
-                .Append(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     private static ModelInfo Describe(LoadedModel model, IReadOnlyList<string> aliases)

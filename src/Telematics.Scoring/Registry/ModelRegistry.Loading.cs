@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Telematics.Scoring.Diagnostics;
+using Telematics.Scoring.Packaging;
+
+namespace Telematics.Scoring.Registry;
+
+// Reading a model directory: loading and validating one version, its name's aliases file, and the fingerprint that
+// tells a reload whether a version's files changed.
+public sealed partial class ModelRegistry
+{
+    private LoadedModel? TryLoad(string name, string version, string path, string fingerprint, List<RegistryLoadFailure> failures)
+    {
+        try
+        {
+            var package = ModelPackageLoader.Load(path, _schema, _options.MaxBatchSize, _loaders);
+            if (package.Name != name || package.Version != version)
+            {
+                package.Dispose();
+                throw new ModelPackageException($"Package '{path}' declares {package.Name}@{package.Version} but sits at {name}/{version}.");
+            }
+
+            Log.ModelLoaded(_logger, name, version, path);
+            _metrics?.RecordReload(name, version, loaded: true);
+            return new LoadedModel(package, _time.GetUtcNow(), fingerprint);
+        }
+        catch (Exception e) when (e is ModelPackageException or IOException or UnauthorizedAccessException)
+        {
+            Log.ModelLoadFailed(_logger, path, e);
+            _metrics?.RecordReload(name, version, loaded: false);
+            failures.Add(new RegistryLoadFailure(path, e.Message));
+            return null;
+        }
+    }
+
+    private IReadOnlyDictionary<string, string> ReadAliases(string name, string nameDirectory, SortedList<string, LoadedModel> versions, RegistrySnapshot.Entry? oldEntry, List<RegistryLoadFailure> failures)
+    {
+        IReadOnlyDictionary<string, string> aliases;
+        try
+        {
+            aliases = ModelAliases.Read(nameDirectory);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            Log.AliasProblem(_logger, name, e.Message);
+            failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), e.Message));
+            aliases = oldEntry?.Aliases ?? new Dictionary<string, string>();
+        }
+
+        var valid = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (alias, version) in aliases)
+        {
+            if (versions.ContainsKey(version))
+            {
+                valid[alias] = version;
+            }
+            else
+            {
+                var problem = $"alias '{alias}' points at version '{version}', which is not served";
+                Log.AliasProblem(_logger, name, problem);
+                failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), problem));
+            }
+        }
+
+        return valid;
+    }
+
+    private static IEnumerable<(string Version, string Path)> VersionPaths(string nameDirectory)
+    {
+        foreach (var directory in Directory.GetDirectories(nameDirectory))
+        {
+            yield return (Path.GetFileName(directory), directory);
+        }
+
+        foreach (var zip in Directory.GetFiles(nameDirectory, "*.zip"))
+        {
+            yield return (Path.GetFileNameWithoutExtension(zip), zip);
+        }
+    }
+
+    /// <summary>Name, size and write time of every file of a package: changes when any file is replaced.</summary>
+    private static string Fingerprint(string path)
+    {
+        var text = new StringBuilder();
+        IEnumerable<string> files = File.Exists(path) ? [path] : Directory.GetFiles(path).Order(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var info = new FileInfo(file);
+            text.Append(info.Name).Append('|').Append(info.Length.ToString(CultureInfo.InvariantCulture)).Append('|')
+                .Append(info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

@@ -3,7 +3,9 @@ using System.Globalization;
 using Telematics.Cli.Events;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
+using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
@@ -11,8 +13,10 @@ using Telematics.Scoring.Service;
 namespace Telematics.Cli.Score;
 
 /// <summary>
-/// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz]) [--model DIR|--default] --output FILE</c>:
-/// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database.
+/// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz])
+/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--period-days N]] --output FILE</c>:
+/// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database;
+/// optionally through an A/B experiment over a model directory, and priced with a pricing plan.
 /// </summary>
 internal static class ScoreCommand
 {
@@ -22,17 +26,42 @@ internal static class ScoreCommand
         var events = new EventFileOptions(inputRequired: false);
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };
-        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,error,top_factors.", Required = true };
-        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package or the built-in rules model.") { features, model, useDefault, output };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases); the default model is its champion." };
+        var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
+        var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
+        var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
+        var periodDays = new Option<int>("--period-days") { Description = "Days of driving the features cover, to annualise distance_km for --plan (1–3660).", DefaultValueFactory = _ => 365 };
+        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors.", Required = true };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output };
         events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
             var modelPath = parse.GetValue(model);
-            if (modelPath is not null && parse.GetValue(useDefault))
+            var modelDirectory = parse.GetValue(models);
+            if ((modelPath is null ? 0 : 1) + (modelDirectory is null ? 0 : 1) + (parse.GetValue(useDefault) ? 1 : 0) > 1)
             {
-                error.WriteLine("Give either --model or --default, not both.");
+                error.WriteLine("Give at most one of --model, --models and --default.");
                 return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(periodDays) is < 1 or > 3660)
+            {
+                error.WriteLine("--period-days must be between 1 and 3660.");
+                return ExitCodes.Usage;
+            }
+
+            ExperimentDefinition? definition = null;
+            PricingPlan? pricing = null;
+            try
+            {
+                definition = parse.GetValue(experiment) is { } experimentFile ? ExperimentJson.Load(experimentFile.FullName) : null;
+                pricing = parse.GetValue(plan) is { } planFile ? PricingPlanJson.Load(planFile.FullName, TelematicsFeatures.Schema) : null;
+            }
+            catch (Exception e) when (e is ExperimentDefinitionException or PricingPlanException or IOException)
+            {
+                error.WriteLine(e.Message);
+                return ExitCodes.InputError;
             }
 
             var featuresFile = parse.GetValue(features);
@@ -81,9 +110,9 @@ internal static class ScoreCommand
             ModelRegistry registry;
             try
             {
-                registry = modelPath is null
-                    ? new ModelRegistry(new ModelRegistryOptions())
-                    : ModelRegistry.ForPackage(Models.CliModelLoading.LoadPackage(modelPath.FullName));
+                registry = modelPath is not null
+                    ? ModelRegistry.ForPackage(Models.CliModelLoading.LoadPackage(modelPath.FullName))
+                    : new ModelRegistry(Models.CliModelLoading.RegistryOptions(modelDirectory?.FullName));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ModelPackageException)
             {
@@ -96,14 +125,35 @@ internal static class ScoreCommand
                 BatchScoreResult result;
                 try
                 {
-                    result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, new BatchScoreOptions { IncludeContributions = true }, cancellationToken: cancellationToken);
+                    var options = new BatchScoreOptions { IncludeContributions = true };
+                    if (definition is null)
+                    {
+                        result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, options, cancellationToken: cancellationToken);
+                    }
+                    else
+                    {
+                        ExperimentScorer scorer;
+                        try
+                        {
+                            scorer = new ExperimentScorer(new RiskScorer(registry), [definition]);
+                        }
+                        catch (InvalidOperationException e)
+                        {
+                            // A variant names a model the registry does not serve; the message names each one.
+                            error.WriteLine($"{e.Message}{Environment.NewLine}Give --models with a directory that holds those models.");
+                            return ExitCodes.InputError;
+                        }
+
+                        result = await scorer.ScoreBatchAsync(drivers, definition.Name, options, cancellationToken: cancellationToken);
+                    }
                 }
                 catch (OperationCanceledException)
                 {
                     return ExitCodes.Cancelled;
                 }
 
-                await WriteAsync(parse.GetValue(output)!.FullName, drivers, result);
+                var pricingInputs = pricing is null ? null : new ScorePricing(pricing, parse.GetValue(region), parse.GetValue(periodDays));
+                await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var text = parse.InvocationConfiguration.Output;
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {summary.Count - summary.Failures} of {summary.Count} drivers, {summary.Failures} failed; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}"));
@@ -118,19 +168,33 @@ internal static class ScoreCommand
         return command;
     }
 
-    private static async Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result)
+    private static async Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await using var writer = new StreamWriter(path);
-        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,error,top_factors");
+        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors");
         for (var i = 0; i < drivers.Count; i++)
         {
             var score = result.Scores[i];
-            var line = score is null
-                ? $"{drivers[i].DriverId},,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\","
-                : string.Create(CultureInfo.InvariantCulture, $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},,{TopFactors(score)}");
-            await writer.WriteLineAsync(line);
+            if (score is null)
+            {
+                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",");
+                continue;
+            }
+
+            var premium = pricing?.Quote(score.Score, drivers[i].Features.Span);
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)}"));
         }
+    }
+
+    // Premium inputs: the plan, the region, and the annual distance as distance_km scaled from the period to a year.
+    private sealed record ScorePricing(PricingPlan Plan, string? Region, int PeriodDays)
+    {
+        private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
+
+        public PremiumQuote Quote(double score, ReadOnlySpan<float> features) =>
+            PremiumCalculator.Calculate(Plan, score, features[DistanceIndex] * 365.0 / PeriodDays, Region, TelematicsFeatures.Schema, features);
     }
 
     // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.

@@ -16,7 +16,7 @@ public sealed class ScoreEventsTests : IDisposable
 
         Assert.True(exit == ExitCodes.Success, error);
         var lines = await File.ReadAllLinesAsync(output);
-        Assert.Equal("driver_id,score,category,raw_output,model,version,error,top_factors", lines[0]);
+        Assert.Equal("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors", lines[0]);
         Assert.Equal(2, lines.Length);
         var cells = lines[1].Split(',');
         Assert.Equal("driver_9", cells[0]);
@@ -24,8 +24,50 @@ public sealed class ScoreEventsTests : IDisposable
         Assert.NotEmpty(cells[2]);
         Assert.Equal("builtin-rules", cells[4]);
         Assert.Equal(string.Empty, cells[6]);
+        Assert.Equal(string.Empty, cells[8]);
+        Assert.Equal(string.Empty, cells[10]);
         Assert.Contains("scored 1 of 1 drivers", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_experiment_and_a_plan_add_the_variant_and_the_premium_to_each_row()
+    {
+        var input = await _files.WriteTwoTripsAsync("driver_9.csv");
+        var experiment = _files.PathOf("exp.json");
+        await File.WriteAllTextAsync(experiment, """
+            {"name": "cli-test", "salt": "s1", "variants": [
+              {"name": "left", "model": "builtin-rules@1", "weight_bp": 5000},
+              {"name": "right", "model": "builtin-rules@1", "weight_bp": 5000}]}
+            """);
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--input", input, "--experiment", experiment,
+            "--plan", Plan, "--period-days", "30", "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var cells = (await File.ReadAllLinesAsync(output))[1].Split(',');
+        Assert.Equal("cli-test", cells[6]);
+        Assert.Contains(cells[7], new[] { "left", "right" });
+        Assert.True(decimal.Parse(cells[8], System.Globalization.CultureInfo.InvariantCulture) > 0, cells[8]);
+        Assert.Equal("EUR", cells[9]);
+    }
+
+    [Fact]
+    public async Task An_experiment_naming_a_model_that_is_not_served_is_an_input_error_naming_it()
+    {
+        var input = await _files.WriteTwoTripsAsync("d.csv");
+        var experiment = _files.PathOf("exp.json");
+        await File.WriteAllTextAsync(experiment, """
+            {"name": "cli-test", "salt": "s1", "variants": [{"name": "only", "model": "risk-gbm@3", "weight_bp": 10000}]}
+            """);
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--input", input, "--experiment", experiment, "--output", _files.PathOf("s.csv"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("risk-gbm", error, StringComparison.Ordinal);
+    }
+
+    private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json");
 
     [Fact]
     public async Task Giving_both_features_and_events_is_a_usage_error()

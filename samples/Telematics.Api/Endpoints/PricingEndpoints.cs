@@ -22,6 +22,9 @@ namespace Telematics.Api.Endpoints;
 /// </summary>
 internal static partial class PricingEndpoints
 {
+    // Position of distance_km in a stored score's telematics@1 vector.
+    private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
+
     /// <summary>Maps the pricing endpoints under <c>/pricing</c>.</summary>
     public static RouteGroupBuilder MapPricingEndpoints(this RouteGroupBuilder api)
     {
@@ -171,7 +174,7 @@ internal static partial class PricingEndpoints
         var rescored = request.Score is null && (latest is null || request.Features is { Count: > 0 });
         var score = request.Score
             ?? (rescored ? experiments.Score(RiskEndpoints.Key(driverId), vector, scorer.Experiment, includeContributions: false).Score : latest!.Record.Score);
-        var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[0], latest.Record.PeriodStart, latest.Record.PeriodEnd);
+        var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
         var pricedRegion = request.Region ?? storedRegion;
         var quote = scorer.Price(score, vector, annualKm, pricedRegion);
         var current = await reader.PremiumsAsync(driverId, 1, 1, http.RequestAborted);

@@ -194,7 +194,7 @@ internal static class ScoreCommand
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
         public PremiumQuote Quote(double score, ReadOnlySpan<float> features) =>
-            PremiumCalculator.Calculate(Plan, score, features[DistanceIndex] * 365.0 / PeriodDays, Region, TelematicsFeatures.Schema, features);
+            PremiumCalculator.Calculate(Plan, score, PremiumCalculator.AnnualiseKm(features[DistanceIndex], PeriodDays), Region, TelematicsFeatures.Schema, features);
     }
 
     // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.

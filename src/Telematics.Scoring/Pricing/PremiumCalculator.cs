@@ -20,6 +20,13 @@ namespace Telematics.Scoring.Pricing;
 /// </remarks>
 public static class PremiumCalculator
 {
+    /// <summary>The distance of a period scaled to a year, what a plan's mileage bands price: <c>km · 365 / days</c>.</summary>
+    /// <param name="periodKm">Distance driven in the period, km; a negative value counts as 0.</param>
+    /// <param name="periodDays">Length of the period, days; anything under one hour counts as one hour.</param>
+    /// <returns>Annualised km, ≥ 0 (NaN when <paramref name="periodKm"/> is NaN).</returns>
+    public static double AnnualiseKm(double periodKm, double periodDays) =>
+        Math.Max(0, periodKm) * 365.0 / Math.Max(periodDays, 1.0 / 24);
+
     /// <summary>Prices a premium with feature values given by name.</summary>
     /// <param name="plan">The pricing plan.</param>
     /// <param name="score">Risk score, 0–100 (higher is riskier).</param>

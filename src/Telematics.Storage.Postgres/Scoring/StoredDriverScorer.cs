@@ -73,13 +73,16 @@ public sealed class StoredDriverScorer
     /// <summary>The experiment drivers are scored in; null for the champion.</summary>
     public string? Experiment => _options.Experiment;
 
-    /// <summary>The distance of a period scaled to a year: <c>km · 365 / days</c>.</summary>
+    // Position of distance_km in the stored telematics@1 vectors.
+    private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
+
+    /// <summary>The distance of a period scaled to a year: <c>km · 365 / days</c> (<see cref="PremiumCalculator.AnnualiseKm"/>).</summary>
     /// <param name="periodKm">Distance driven in the period, km.</param>
     /// <param name="from">Inclusive start of the period.</param>
     /// <param name="to">Exclusive end of the period, after <paramref name="from"/>.</param>
     /// <returns>Annualised km, ≥ 0.</returns>
     public static double AnnualiseKm(double periodKm, DateTimeOffset from, DateTimeOffset to) =>
-        Math.Max(0, periodKm) * 365.0 / Math.Max((to - from).TotalDays, 1.0 / 24);
+        PremiumCalculator.AnnualiseKm(periodKm, (to - from).TotalDays);
 
     /// <summary>Scores one driver over [<paramref name="from"/>, <paramref name="to"/>) and stores the score and premium (audit action <c>score.recalculate</c>).</summary>
     /// <param name="driverId">The driver.</param>
@@ -152,7 +155,7 @@ public sealed class StoredDriverScorer
 
         var (_, region) = await reader.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
         var score = latest.Record;
-        var annualKm = AnnualiseKm(score.Features[0], score.PeriodStart, score.PeriodEnd);
+        var annualKm = AnnualiseKm(score.Features[DistanceIndex], score.PeriodStart, score.PeriodEnd);
         var quote = Price(score.Score, score.Features, annualKm, region);
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
@@ -249,7 +252,7 @@ public sealed class StoredDriverScorer
             }
 
             var vector = vectors.AsSpan(k * width, width).ToArray();
-            var annualKm = AnnualiseKm(vector[0], from, to);
+            var annualKm = AnnualiseKm(vector[DistanceIndex], from, to);
             var region = regions[id];
             // A calibrated score lies in 0–100 and the annual distance is finite and ≥ 0, so pricing cannot refuse it.
             outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Scored, null)

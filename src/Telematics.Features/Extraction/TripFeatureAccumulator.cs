@@ -27,7 +27,7 @@ namespace Telematics.Features.Extraction;
 /// 0.025 m/s³, p95 lateral g within 0.0025 g. Not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class TripFeatureAccumulator
+public sealed partial class TripFeatureAccumulator
 {
     private const float KmhPerMps = 3.6f;
 
@@ -359,46 +359,5 @@ public sealed class TripFeatureAccumulator
         totals.JerkMs += jerkMs;
         totals.MovingSpeedMpsMs = movingSpeedSum;
         totals.AbsJerkSum = absJerkSum;
-    }
-
-    /// <summary>Writes the trip's features so far; does not change the accumulator, so more chunks may follow.</summary>
-    /// <param name="destination">Receives the features in <see cref="TelematicsFeatures.Schema"/> order; at least 29 long.</param>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
-    public void WriteFeatures(Span<float> destination) => Snapshot().WriteFeatures(destination);
-
-    /// <summary>The totals so far with the pending runs and open events included, in a reused instance.</summary>
-    internal FeatureTotals Snapshot()
-    {
-        var view = _view;
-        view.CopyFrom(_totals);
-        FlushSlot(view, _slotFlags, _slotDistanceM);
-        view.RoadClassM[_runClass] += _runDistanceM;
-        view.HarshBrakingCount = _braking.CountWithOpenEpisode(_minEventMs, _mergeMs);
-        view.RapidAccelerationCount = _accelerating.CountWithOpenEpisode(_minEventMs, _mergeMs);
-        view.HarshCorneringCount = _cornering.CountWithOpenEpisode(_minEventMs, _mergeMs);
-        return view;
-    }
-
-    private static void FlushSlot(FeatureTotals totals, TimeOfDayFlags flags, double distanceM)
-    {
-        if ((flags & TimeOfDayFlags.Night) != 0)
-        {
-            totals.NightM += distanceM;
-        }
-
-        if ((flags & TimeOfDayFlags.LateNight) != 0)
-        {
-            totals.LateNightM += distanceM;
-        }
-
-        if ((flags & TimeOfDayFlags.RushHour) != 0)
-        {
-            totals.RushHourM += distanceM;
-        }
-
-        if ((flags & TimeOfDayFlags.Weekend) != 0)
-        {
-            totals.WeekendM += distanceM;
-        }
     }
 }

@@ -21,14 +21,15 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// A device that uploads every few minutes is not cut into one trip per upload: when the stream's first sample (time
 /// order) is at or after the start of the driver's latest stored trip and less than the pipeline's trip-ending gap
 /// (<see cref="Telematics.Features.Trips.TripSegmentationOptions.MaxGapS"/>, 300 s by default) after its end, the commit
-/// reopens that trip. In the same transaction it locks the driver row (<c>SELECT … FOR NO KEY UPDATE</c>, so two uploads
-/// of one driver never both reopen a trip), merges the stream's events, replays the driver's stored raw events from the
-/// trip's start, with its idle lead-in of up to one gap before it, (binary <c>COPY (SELECT …) TO</c>, in time order, chunk by chunk) through a fresh pipeline, deletes the old
-/// trip row and stores the re-closed trip(s): the same trips, starts and feature vectors as one upload holding both parts.
-/// <see cref="EventStreamResult.ContinuedTripId"/> and the <c>events.ingest</c> audit row (<c>continued_trip_id</c>) say so.
-/// A stream that adds no new event there (a re-sent upload) changes no trip. Streams that start later than the gap, or
-/// before the latest trip's start (late data), store their own trips as before. A failed or cancelled commit leaves
-/// the old trip as it was. Thread-safe: every call has its own session and pipeline.
+/// reopens that trip. In the same transaction it locks the driver row (<c>SELECT … FOR NO KEY UPDATE</c>, so two
+/// uploads of one driver never both reopen a trip), merges the stream's events, replays the driver's stored raw events
+/// from the trip's idle lead-in (up to one gap before its start) on — binary <c>COPY (SELECT …) TO</c>, in time order,
+/// chunk by chunk — through a fresh pipeline, deletes the old trip row and stores the re-closed trip(s): the same trips,
+/// starts and feature vectors as one upload holding both parts. Memory is then one chunk plus the open trip.
+/// <see cref="EventStreamResult.ContinuedTripId"/> and the <c>events.ingest</c> audit row (<c>continued_trip_id</c>)
+/// say so. A stream that adds no new event there (a re-sent upload) changes no trip. Streams that start later than the
+/// gap, or before the latest trip's start (late data), store their own trips as before. A failed or cancelled commit
+/// leaves the old trip as it was. Thread-safe: every call has its own session and pipeline.
 /// </para>
 /// </remarks>
 public sealed class EventStreamIngestor

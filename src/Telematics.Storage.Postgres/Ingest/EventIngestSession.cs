@@ -188,7 +188,7 @@ public sealed class EventIngestSession : IAsyncDisposable
                         _trips.Add((ToRecord(DriverId, trip), trip.Features));
                     }
 
-                    continued = open.TripId;
+                    continued = replayed.Count > 0 ? open.TripId : null;
                 }
 
                 // Nothing new (a re-sent upload): the stored trip already holds these events, so nothing changes.

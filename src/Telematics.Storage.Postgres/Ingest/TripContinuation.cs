@@ -64,11 +64,17 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
     }
 
     /// <summary>Replays the stored events from just before the trip's start (the upload's own events already merged) and deletes the old trip row.</summary>
-    /// <returns>The re-closed trips in time order, and the samples cleaning dropped in the replay.</returns>
+    /// <returns>The re-closed trips in time order (none, and the old row kept, when its events are gone), and the samples cleaning dropped in the replay.</returns>
     public async Task<(List<TripFeatures> Trips, long Dropped)> ReopenAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, StoredTripSpan trip, CancellationToken cancellationToken)
     {
         var replayed = await StoredEventReplay.RunAsync(connection, driverId, trip.ReplayFromUnixMs, zone, options, chunkSize, cancellationToken).ConfigureAwait(false);
+        if (replayed.Trips.Count == 0)
+        {
+            // The trip's events are no longer stored (its month archived and dropped): keep the row rather than lose the trip.
+            return replayed;
+        }
+
         await using var delete = new NpgsqlCommand("DELETE FROM trips WHERE trip_id = $1", connection, transaction);
         delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.TripId });
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

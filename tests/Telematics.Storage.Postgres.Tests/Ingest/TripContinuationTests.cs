@@ -218,6 +218,22 @@ public sealed class TripContinuationTests(PostgresDatabase database) : IClassFix
         Assert.Equal(400, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM telematics_events WHERE driver_id = {driver}"));
     }
 
+    [Fact]
+    public async Task A_continuation_whose_stored_events_are_gone_keeps_the_old_trip()
+    {
+        var lines = Lines(Morning);
+        var driver = await NewDriverAsync("archived");
+        await PostAsync(NewStreamIngestor(), driver, lines[..400]);
+        var before = await TripsAsync(driver);
+
+        // As after the month's partition was archived and dropped: the trip row stays, its raw events do not.
+        await ExecuteAsync(database.DataSource, $"DELETE FROM telematics_events WHERE driver_id = {driver}");
+        var result = await PostAsync(NewStreamIngestor(), driver, lines[400..420]);
+
+        Assert.Null(result.ContinuedTripId);
+        Assert.Equal(before, await TripsAsync(driver), StoredTripRow.Comparer);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

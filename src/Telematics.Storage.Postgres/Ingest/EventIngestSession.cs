@@ -141,12 +141,25 @@ public sealed class EventIngestSession : IAsyncDisposable
     /// <returns>Events received and newly stored, and trips newly stored.</returns>
     /// <exception cref="InvalidOperationException">The session was already committed or disposed.</exception>
     /// <exception cref="PostgresException">A trip's driver does not exist (23503); nothing is stored.</exception>
-    public async Task<SessionIngestResult> CommitAsync(CancellationToken cancellationToken = default)
+    public async Task<SessionIngestResult> CommitAsync(CancellationToken cancellationToken = default) =>
+        (await CommitStreamAsync(null, cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <summary>
+    /// Commits like <see cref="CommitAsync"/>; with <paramref name="continuation"/>, an upload that
+    /// continues the driver's latest stored trip re-closes it from the stored events in place of the trips added.
+    /// </summary>
+    internal async Task<(SessionIngestResult Result, double DistanceKm)> CommitStreamAsync(TripContinuation? continuation, CancellationToken cancellationToken)
     {
         ThrowIfFinished();
         _finished = true;
         try
         {
+            // First statement of the commit, before any audit write: uploads of one driver decide one after the other.
+            if (continuation is not null && _received > 0)
+            {
+                await TripContinuation.LockDriverAsync(_connection, _transaction, DriverId, cancellationToken).ConfigureAwait(false);
+            }
+
             long stored = 0;
             if (_received > 0)
             {
@@ -161,10 +174,32 @@ public sealed class EventIngestSession : IAsyncDisposable
                 stored = await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            long? continued = null;
+            if (continuation is not null && _received > 0
+                && await continuation.FindContinuedAsync(_connection, _transaction, DriverId, _firstMs, cancellationToken).ConfigureAwait(false) is { } open)
+            {
+                _trips.Clear();
+                if (stored > 0)
+                {
+                    // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order.
+                    var (replayed, _) = await continuation.ReopenAsync(_connection, _transaction, DriverId, open, cancellationToken).ConfigureAwait(false);
+                    foreach (var trip in replayed)
+                    {
+                        _trips.Add((ToRecord(DriverId, trip), trip.Features));
+                    }
+
+                    continued = replayed.Count > 0 ? open.TripId : null;
+                }
+
+                // Nothing new (a re-sent upload): the stored trip already holds these events, so nothing changes.
+            }
+
             var now = _timeProvider.GetUtcNow();
             var tripsStored = 0;
+            double km = 0;
             foreach (var (trip, features) in _trips)
             {
+                km += trip.DistanceKm;
                 if (await TripRepository.InsertAsync(_connection, _transaction, trip, features, _actor, now, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     tripsStored++;
@@ -175,14 +210,14 @@ public sealed class EventIngestSession : IAsyncDisposable
             {
                 var after = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{tripsStored}}}");
+                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{tripsStored}{Continued(continued)}}}");
                 await AuditWriter.AppendAsync(
                     _connection, _transaction, now, _actor, "events.ingest",
                     string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), null, after, cancellationToken).ConfigureAwait(false);
             }
 
             await _transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return new SessionIngestResult(_received, stored, _trips.Count, tripsStored);
+            return (new SessionIngestResult(_received, stored, _trips.Count, tripsStored) { ContinuedTripId = continued }, km);
         }
         finally
         {
@@ -212,6 +247,9 @@ public sealed class EventIngestSession : IAsyncDisposable
         Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
         Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
         Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
+
+    private static string Continued(long? tripId) =>
+        tripId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"continued_trip_id\":{id}") : string.Empty;
 
     private static int Count(TripFeatures trip, string ratePer100Km)
     {

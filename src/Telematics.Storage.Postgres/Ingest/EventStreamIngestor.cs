@@ -13,9 +13,24 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// then run through a <see cref="DriverFeaturePipeline"/>; every closed trip is stored with its features at commit.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Memory stays one chunk (<see cref="ChunkSize"/> samples for a reader) plus the closed trips' vectors, whatever the stream's
-/// length. The stream is taken as complete: its last trip is closed at its end, so send whole trips. Thread-safe:
-/// every call has its own session and pipeline.
+/// length. The stream's last trip is closed at its end, as if it were complete.
+/// </para>
+/// <para>
+/// A device that uploads every few minutes is not cut into one trip per upload: when the stream's first sample (time
+/// order) is at or after the start of the driver's latest stored trip and less than the pipeline's trip-ending gap
+/// (<see cref="Telematics.Features.Trips.TripSegmentationOptions.MaxGapS"/>, 300 s by default) after its end, the commit
+/// reopens that trip. In the same transaction it locks the driver row (<c>SELECT … FOR NO KEY UPDATE</c>, so two
+/// uploads of one driver never both reopen a trip), merges the stream's events, replays the driver's stored raw events
+/// from the trip's idle lead-in (up to one gap before its start) on — binary <c>COPY (SELECT …) TO</c>, in time order,
+/// chunk by chunk — through a fresh pipeline, deletes the old trip row and stores the re-closed trip(s): the same trips,
+/// starts and feature vectors as one upload holding both parts. Memory is then one chunk plus the open trip.
+/// <see cref="EventStreamResult.ContinuedTripId"/> and the <c>events.ingest</c> audit row (<c>continued_trip_id</c>)
+/// say so. A stream that adds no new event there (a re-sent upload) changes no trip. Streams that start later than the
+/// gap, or before the latest trip's start (late data), store their own trips as before. A failed or cancelled commit
+/// leaves the old trip as it was. Thread-safe: every call has its own session and pipeline.
+/// </para>
 /// </remarks>
 public sealed class EventStreamIngestor
 {
@@ -93,7 +108,6 @@ public sealed class EventStreamIngestor
     {
         ArgumentNullException.ThrowIfNull(zone);
         var pipeline = new DriverFeaturePipeline(zone, options);
-        double km = 0;
         await using var session = await _ingestor.BeginSessionAsync(driverId, actor, cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -104,23 +118,22 @@ public sealed class EventStreamIngestor
 
             // Stage the raw samples first: the pipeline cleans and derives the chunk in place.
             await session.AppendAsync(chunk, cancellationToken).ConfigureAwait(false);
-            km += AddTrips(session, pipeline.Push(chunk));
+            AddTrips(session, pipeline.Push(chunk));
         }
 
-        km += AddTrips(session, pipeline.Complete());
-        var stored = await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new EventStreamResult(stored.Received, stored.Stored, stored.TripsClosed, stored.TripsStored, km, pipeline.Cleaning.DroppedCount);
+        AddTrips(session, pipeline.Complete());
+        var (stored, km) = await session.CommitStreamAsync(new TripContinuation(zone, options, ChunkSize), cancellationToken).ConfigureAwait(false);
+        return new EventStreamResult(stored.Received, stored.Stored, stored.TripsClosed, stored.TripsStored, km, pipeline.Cleaning.DroppedCount)
+        {
+            ContinuedTripId = stored.ContinuedTripId,
+        };
     }
 
-    private static double AddTrips(EventIngestSession session, IReadOnlyList<TripFeatures> trips)
+    private static void AddTrips(EventIngestSession session, IReadOnlyList<TripFeatures> trips)
     {
-        double km = 0;
         for (var i = 0; i < trips.Count; i++)
         {
             session.AddTrip(trips[i]);
-            km += trips[i].DistanceKm;
         }
-
-        return km;
     }
 }

@@ -7,6 +7,13 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// <param name="TripsStored">Trips newly stored; the rest were already stored (same driver and start).</param>
 public readonly record struct SessionIngestResult(long Received, long Stored, int TripsClosed, int TripsStored)
 {
+    /// <summary>
+    /// The id of the stored trip this upload continued: that trip was re-closed from its stored events and the upload's,
+    /// its row deleted, and the re-closed trip(s) counted in <see cref="TripsClosed"/> and <see cref="TripsStored"/>;
+    /// null when no trip was continued. Only <see cref="EventStreamIngestor"/> continues trips.
+    /// </summary>
+    public long? ContinuedTripId { get; init; }
+
     /// <summary>Events that were not stored because they already were.</summary>
     public long Duplicates => Received - Stored;
 }

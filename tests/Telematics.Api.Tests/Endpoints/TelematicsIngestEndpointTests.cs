@@ -208,4 +208,27 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : I
             File.Delete(mappingFile);
         }
     }
+
+    [Fact]
+    public async Task Two_posts_each_holding_half_of_a_trip_give_one_trip_on_the_drivers_trip_list()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-halves-" + Guid.NewGuid().ToString("N"));
+        var lines = DrivingBodies.Csv(1, TripSeconds).TrimEnd('\n').Split('\n');
+        var half = 1 + (TripSeconds / 2);
+
+        using var first = await admin.PostAsync(Events(driver), DrivingBodies.Content(string.Join('\n', lines[..half]) + "\n", "text/csv"));
+        using var second = await admin.PostAsync(Events(driver), DrivingBodies.Content(string.Join('\n', [lines[0], .. lines[half..]]) + "\n", "text/csv"));
+        using var list = await admin.GetAsync(new Uri(
+            string.Create(CultureInfo.InvariantCulture, $"/api/v1/drivers/{driver}/trips?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z"), UriKind.Relative));
+        var trips = (await ProblemAssert.JsonAsync(list)).GetProperty("items").EnumerateArray().ToArray();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var trip = Assert.Single(trips);
+        Assert.Equal(DrivingBodies.Start, trip.GetProperty("startedAt").GetDateTimeOffset());
+        Assert.Equal(DrivingBodies.Start.AddSeconds(TripSeconds - 1), trip.GetProperty("endedAt").GetDateTimeOffset());
+        Assert.Equal(TripSeconds, trip.GetProperty("sampleCount").GetInt32());
+    }
 }

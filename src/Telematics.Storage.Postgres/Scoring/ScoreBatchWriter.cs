@@ -81,7 +81,7 @@ internal static class ScoreBatchWriter
                 await copy.WriteAsync(quote.Currency, NpgsqlDbType.Char, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Steps[0].Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Premium, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

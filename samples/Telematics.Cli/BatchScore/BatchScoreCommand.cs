@@ -84,14 +84,14 @@ internal static class BatchScoreCommand
     }
 
     /// <summary>Builds the runner the command uses; tests call it directly to interrupt a run between chunks.</summary>
-    internal static (BatchScoreRunner Runner, ScoringRunRepository Runs) CreateRunner(NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan)
+    internal static (ScoringRunner Runner, ScoringRunRepository Runs) CreateRunner(NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan)
     {
         var riskScorer = new RiskScorer(registry);
         var scorer = new StoredDriverScorer(
             dataSource, new TripRepository(dataSource, TimeProvider.System), new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
             new StoredScoringOptions { Plan = plan }, TimeProvider.System);
         var runs = new ScoringRunRepository(dataSource, TimeProvider.System);
-        return (new BatchScoreRunner(dataSource, scorer, runs, StorageCommandContext.Actor), runs);
+        return (new ScoringRunner(dataSource, scorer, runs), runs);
     }
 
     private static async Task<int> RunAsync(
@@ -120,10 +120,10 @@ internal static class BatchScoreCommand
         }
 
         var remaining = await runner.CountRemainingAsync(selected, run.LastDriverId, cancellationToken);
-        BatchScoreReport report;
+        ScoringRunReport report;
         try
         {
-            report = await WithProgressAsync(output, remaining, progress => runner.RunAsync(run, selected, chunkSize, progress, cancellationToken));
+            report = await WithProgressAsync(output, remaining, progress => runner.RunAsync(run, selected, chunkSize, StorageCommandContext.Actor, progress, cancellationToken));
         }
         catch (OperationCanceledException)
         {
@@ -143,7 +143,7 @@ internal static class BatchScoreCommand
         return report.Failed.Count > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
     }
 
-    private static async Task<BatchScoreReport> WithProgressAsync(TextWriter output, int total, Func<IProgress<ChunkDone>, Task<BatchScoreReport>> work)
+    private static async Task<ScoringRunReport> WithProgressAsync(TextWriter output, int total, Func<IProgress<ScoringRunProgress>, Task<ScoringRunReport>> work)
     {
         // A live bar only on an interactive console; scripts and cron get one line per chunk.
         if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected)
@@ -156,7 +156,7 @@ internal static class BatchScoreCommand
             }));
         }
 
-        BatchScoreReport? report = null;
+        ScoringRunReport? report = null;
         await AnsiConsole.Progress().StartAsync(async context =>
         {
             var task = context.AddTask("scoring drivers", maxValue: Math.Max(total, 1));
@@ -208,8 +208,8 @@ internal static class BatchScoreCommand
     private static string Describe(string selection) => selection == "all" ? "all drivers" : selection.Length > 60 ? selection[..60] + "…" : selection;
 
     // Progress<T> posts to the thread pool; the bar and the lines must be updated in chunk order, on the caller.
-    private sealed class SynchronousProgress(Action<ChunkDone> report) : IProgress<ChunkDone>
+    private sealed class SynchronousProgress(Action<ScoringRunProgress> report) : IProgress<ScoringRunProgress>
     {
-        public void Report(ChunkDone value) => report(value);
+        public void Report(ScoringRunProgress value) => report(value);
     }
 }

@@ -95,14 +95,14 @@ public static class PremiumCalculator
         var riskFactor = plan.RiskMultiplier.FactorAt(score);
         total *= riskFactor;
         steps.Add(new PremiumStep("risk_multiplier", PremiumStepKind.Multiply, riskFactor, total,
-            Invariant($"score {score:0.##} → factor {riskFactor} ({plan.RiskMultiplier.Describe()})")));
+            string.Create(CultureInfo.InvariantCulture, $"score {score:0.##} → factor {riskFactor} ({plan.RiskMultiplier.Describe()})")));
 
         if (plan.MileageBands.Count > 0)
         {
             var mileageFactor = plan.MileageFactorFor(annualKm);
             total *= mileageFactor;
             steps.Add(new PremiumStep("mileage", PremiumStepKind.Multiply, mileageFactor, total,
-                Invariant($"{annualKm:0} km a year → factor {mileageFactor}")));
+                string.Create(CultureInfo.InvariantCulture, $"{annualKm:0} km a year → factor {mileageFactor}")));
         }
 
         var beforeDiscounts = total;
@@ -125,7 +125,9 @@ public static class PremiumCalculator
             discountSum += amount;
             total -= amount;
             steps.Add(new PremiumStep($"discount:{rule.Name}", PremiumStepKind.Add, -amount, total,
-                Invariant($"{rule.Feature} = {discountValues[i]:0.####} {Symbol(rule.Comparison)} {rule.Threshold} → {rule.Percent} %{(capped ? $", capped at {rule.CapAmount}" : "")}")));
+                capped
+                    ? string.Create(CultureInfo.InvariantCulture, $"{rule.Feature} = {discountValues[i]:0.####} {Symbol(rule.Comparison)} {rule.Threshold} → {rule.Percent} %, capped at {rule.CapAmount}")
+                    : string.Create(CultureInfo.InvariantCulture, $"{rule.Feature} = {discountValues[i]:0.####} {Symbol(rule.Comparison)} {rule.Threshold} → {rule.Percent} %")));
         }
 
         if (plan.TotalDiscountCapPercent is { } capPercent && discountSum > beforeDiscounts * capPercent / 100m)
@@ -133,7 +135,7 @@ public static class PremiumCalculator
             var addBack = discountSum - (beforeDiscounts * capPercent / 100m);
             total += addBack;
             steps.Add(new PremiumStep("discount_cap", PremiumStepKind.Add, addBack, total,
-                Invariant($"total discount limited to {capPercent} % of {beforeDiscounts:0.##}")));
+                string.Create(CultureInfo.InvariantCulture, $"total discount limited to {capPercent} % of {beforeDiscounts:0.##}")));
         }
 
         var rounding = DescribeRounding(plan);
@@ -143,12 +145,12 @@ public static class PremiumCalculator
 
         if (plan.Floor is { } floor && total < floor)
         {
-            steps.Add(new PremiumStep("floor", PremiumStepKind.Add, floor - total, floor, Invariant($"raised to the floor {floor}")));
+            steps.Add(new PremiumStep("floor", PremiumStepKind.Add, floor - total, floor, string.Create(CultureInfo.InvariantCulture, $"raised to the floor {floor}")));
             total = floor;
         }
         else if (plan.Ceiling is { } ceiling && total > ceiling)
         {
-            steps.Add(new PremiumStep("ceiling", PremiumStepKind.Add, ceiling - total, ceiling, Invariant($"lowered to the ceiling {ceiling}")));
+            steps.Add(new PremiumStep("ceiling", PremiumStepKind.Add, ceiling - total, ceiling, string.Create(CultureInfo.InvariantCulture, $"lowered to the ceiling {ceiling}")));
             total = ceiling;
         }
 
@@ -157,10 +159,10 @@ public static class PremiumCalculator
 
     private static string DescribeRounding(PricingPlan plan) => plan.RoundingMode switch
     {
-        PremiumRoundingMode.HalfEven => Invariant($"{plan.Decimals} decimal places, half-even"),
-        PremiumRoundingMode.HalfUp => Invariant($"{plan.Decimals} decimal places, half-up"),
-        PremiumRoundingMode.Up => Invariant($"{plan.Decimals} decimal places, up"),
-        _ => Invariant($"{plan.Decimals} decimal places, down"),
+        PremiumRoundingMode.HalfEven => string.Create(CultureInfo.InvariantCulture, $"{plan.Decimals} decimal places, half-even"),
+        PremiumRoundingMode.HalfUp => string.Create(CultureInfo.InvariantCulture, $"{plan.Decimals} decimal places, half-up"),
+        PremiumRoundingMode.Up => string.Create(CultureInfo.InvariantCulture, $"{plan.Decimals} decimal places, up"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{plan.Decimals} decimal places, down"),
     };
 
     private static MidpointRounding ToMidpointRounding(PremiumRoundingMode mode) => mode switch
@@ -178,6 +180,4 @@ public static class PremiumCalculator
         DiscountComparison.GreaterThan => ">",
         _ => "≥",
     };
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -61,7 +61,7 @@ public sealed class PremiumRepository
             insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = premium.Currency });
             insert.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = premium.BaseAmount });
             insert.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = premium.FinalAmount });
-            insert.Parameters.Add(new NpgsqlParameter { Value = premium.BreakdownJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            insert.Parameters.Add(new NpgsqlParameter { Value = premium.BreakdownJson, NpgsqlDbType = NpgsqlDbType.Json });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -13,6 +14,13 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// </remarks>
 public static class PremiumBreakdownJson
 {
+    // One buffer and writer per thread, reused: a batch run writes a breakdown for every driver it prices.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Writes the breakdown of <paramref name="quote"/>.</summary>
     /// <param name="quote">The priced premium.</param>
     /// <param name="score">The risk score it was priced from, 0–100.</param>
@@ -22,41 +30,42 @@ public static class PremiumBreakdownJson
     public static string Write(PremiumQuote quote, double score, double annualKm, string? region)
     {
         ArgumentNullException.ThrowIfNull(quote);
-        using var stream = new MemoryStream(512);
-        using (var json = new Utf8JsonWriter(stream))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var json = t_writer ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        json.WriteString("plan", quote.PlanName);
+        json.WriteString("currency", quote.Currency);
+        json.WriteNumber("premium", quote.Premium);
+        json.WriteNumber("score", Math.Round(score, 4));
+        json.WriteNumber("annual_km", Math.Round(annualKm, 1));
+        if (region is null)
+        {
+            json.WriteNull("region");
+        }
+        else
+        {
+            json.WriteString("region", region);
+        }
+
+        json.WriteString("rounding", quote.Rounding);
+        json.WriteStartArray("steps");
+        foreach (var step in quote.Steps)
         {
             json.WriteStartObject();
-            json.WriteString("plan", quote.PlanName);
-            json.WriteString("currency", quote.Currency);
-            json.WriteNumber("premium", quote.Premium);
-            json.WriteNumber("score", Math.Round(score, 4));
-            json.WriteNumber("annual_km", Math.Round(annualKm, 1));
-            if (region is null)
-            {
-                json.WriteNull("region");
-            }
-            else
-            {
-                json.WriteString("region", region);
-            }
-
-            json.WriteString("rounding", quote.Rounding);
-            json.WriteStartArray("steps");
-            foreach (var step in quote.Steps)
-            {
-                json.WriteStartObject();
-                json.WriteString("name", step.Name);
-                json.WriteString("kind", step.Kind switch { PremiumStepKind.Base => "base", PremiumStepKind.Multiply => "multiply", _ => "add" });
-                json.WriteNumber("value", step.Value);
-                json.WriteNumber("running_total", step.RunningTotal);
-                json.WriteString("detail", step.Detail);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            json.WriteString("name", step.Name);
+            json.WriteString("kind", step.Kind switch { PremiumStepKind.Base => "base", PremiumStepKind.Multiply => "multiply", _ => "add" });
+            json.WriteNumber("value", step.Value);
+            json.WriteNumber("running_total", step.RunningTotal);
+            json.WriteString("detail", step.Detail);
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.Flush();
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 using Npgsql;
 
 using NpgsqlTypes;
@@ -33,8 +31,7 @@ internal static class ScoreBatchWriter
             return stored;
         }
 
-        var scoreIds = await NextIdsAsync(connection, transaction, "risk_scores", "score_id", scored.Count, cancellationToken).ConfigureAwait(false);
-        var premiumIds = await NextIdsAsync(connection, transaction, "premiums", "premium_id", scored.Count, cancellationToken).ConfigureAwait(false);
+        var (scoreIds, premiumIds) = await NextIdsAsync(connection, transaction, scored.Count, cancellationToken).ConfigureAwait(false);
         var width = TelematicsFeatures.Schema.Count;
         var contributions = new float[width];
         var reference = new float[width];
@@ -81,7 +78,7 @@ internal static class ScoreBatchWriter
                 await copy.WriteAsync(quote.Currency, NpgsqlDbType.Char, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Steps[0].Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Premium, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -110,23 +107,26 @@ internal static class ScoreBatchWriter
         }
     }
 
-    private static async Task<long[]> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, string column, int count, CancellationToken cancellationToken)
+    // Score and premium ids for the whole chunk in one round trip, so that each premium can point at its score.
+    private static async Task<(long[] ScoreIds, long[] PremiumIds)> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)
     {
-        // Table and column are constants of this class, never caller input.
         await using var command = new NpgsqlCommand(
-            string.Create(CultureInfo.InvariantCulture, $"SELECT nextval(pg_get_serial_sequence('{table}', '{column}')) FROM generate_series(1, $1)"),
+            "SELECT nextval(s.score), nextval(s.premium) FROM (SELECT pg_get_serial_sequence('risk_scores', 'score_id')::regclass AS score, " +
+            "pg_get_serial_sequence('premiums', 'premium_id')::regclass AS premium) s, generate_series(1, $1)",
             connection,
             transaction);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        var ids = new long[count];
+        var scoreIds = new long[count];
+        var premiumIds = new long[count];
         var n = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            ids[n++] = reader.GetInt64(0);
+            scoreIds[n] = reader.GetInt64(0);
+            premiumIds[n++] = reader.GetInt64(1);
         }
 
-        return ids;
+        return (scoreIds, premiumIds);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>

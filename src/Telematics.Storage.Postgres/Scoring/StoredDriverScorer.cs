@@ -179,6 +179,14 @@ public sealed class StoredDriverScorer
 
     private async Task<StoredBatchResult> ScoreCoreAsync(long[] ids, DateTimeOffset from, DateTimeOffset to, AuditActor actor, string? runId, CancellationToken cancellationToken)
     {
+        actor.Validate();
+        var prepared = await PrepareAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(prepared, actor, runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads, combines, scores and prices <paramref name="ids"/> (sorted, distinct); stores nothing.</summary>
+    internal async Task<PreparedChunk> PrepareAsync(long[] ids, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
         if (to <= from)
         {
             throw new ArgumentException("The period must end after it starts.", nameof(to));
@@ -189,7 +197,6 @@ public sealed class StoredDriverScorer
             throw new ArgumentException("At least one driver is needed.", nameof(ids));
         }
 
-        actor.Validate();
         var regions = await ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
         var matrix = ids.Length == 1
             ? await _trips.ReadDriverTripFeaturesAsync(ids[0], from, to, cancellationToken).ConfigureAwait(false)
@@ -268,19 +275,26 @@ public sealed class StoredDriverScorer
             goodPositions.Add(k);
         }
 
+        return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, scored.Summary);
+    }
+
+    /// <summary>
+    /// Stores a prepared chunk in one transaction: scores, premiums, the audit row and, for a run, its progress. The
+    /// chunk's outcomes are updated with their ids only once the transaction committed.
+    /// </summary>
+    internal async Task<StoredBatchResult> StoreAsync(PreparedChunk chunk, AuditActor actor, string? runId, CancellationToken cancellationToken)
+    {
+        var ids = chunk.Ids;
+        var outcomes = chunk.Outcomes;
         var now = _timeProvider.GetUtcNow();
+        DriverScoreOutcome[] stored;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            var stored = await ScoreBatchWriter.WriteAsync(connection, transaction, good, now, from, to, cancellationToken).ConfigureAwait(false);
-            for (var i = 0; i < stored.Length; i++)
-            {
-                outcomes[goodPositions[i]] = stored[i];
-            }
-
+            stored = await ScoreBatchWriter.WriteAsync(connection, transaction, chunk.Scored, now, chunk.From, chunk.To, cancellationToken).ConfigureAwait(false);
             if (stored.Length > 0 || runId is not null)
             {
-                var (action, resource, after) = Audit(ids, outcomes, stored, from, to, runId);
+                var (action, resource, after) = Audit(ids, outcomes, stored, chunk.From, chunk.To, runId);
                 await AuditWriter.AppendAsync(connection, transaction, now, actor, action, resource, null, after, cancellationToken).ConfigureAwait(false);
             }
 
@@ -290,6 +304,11 @@ public sealed class StoredDriverScorer
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < stored.Length; i++)
+        {
+            outcomes[chunk.ScoredPositions[i]] = stored[i];
         }
 
         var failures = new List<BatchScoreFailure>();
@@ -302,7 +321,7 @@ public sealed class StoredDriverScorer
         }
 
         // The scoring summary covers the scored drivers; the count and failures also cover those never scored.
-        var summary = scored.Summary with { Count = ids.Length, Failures = failures.Count };
+        var summary = chunk.Summary with { Count = ids.Length, Failures = failures.Count };
         return new StoredBatchResult(outcomes, failures, summary);
     }
 

@@ -1,7 +1,9 @@
 using Telematics.Cli.BatchScore;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
+using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Migrations;
+using Telematics.Storage.Postgres.Scoring;
 using Telematics.Testing;
 using static Telematics.Cli.Tests.BatchScore.BatchScoreData;
 
@@ -31,7 +33,7 @@ public sealed class BatchScoreResumeTests(PostgresDatabase database) : IClassFix
         using var stop = new CancellationTokenSource();
         var progress = new StopAfter(2, stop);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(run, null, 1, progress, stop.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(run, null, 1, new AuditActor("test:resume"), progress, stop.Token));
         var interrupted = await runs.GetAsync("resume-1");
         var resumed = await CliRunner.RunAsync("batch-score", "--all", "--run-id", "resume-1", "--chunk", "1", "--connection", database.ConnectionString);
 
@@ -46,9 +48,9 @@ public sealed class BatchScoreResumeTests(PostgresDatabase database) : IClassFix
         Assert.Equal(5, await CountAsync(database, "SELECT drivers_scored FROM scoring_runs WHERE run_id = 'resume-1' AND status = 'finished'"));
     }
 
-    private sealed class StopAfter(int chunks, CancellationTokenSource stop) : IProgress<ChunkDone>
+    private sealed class StopAfter(int chunks, CancellationTokenSource stop) : IProgress<ScoringRunProgress>
     {
-        public void Report(ChunkDone value)
+        public void Report(ScoringRunProgress value)
         {
             if (value.Chunk >= chunks)
             {

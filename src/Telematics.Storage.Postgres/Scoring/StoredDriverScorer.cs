@@ -273,6 +273,7 @@ public sealed class StoredDriverScorer
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             var stored = await ScoreBatchWriter.WriteAsync(connection, transaction, good, now, from, to, cancellationToken).ConfigureAwait(false);
+            await ShadowScoreWriter.WriteAsync(connection, stored, now, from, to, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < stored.Length; i++)
             {
                 outcomes[goodPositions[i]] = stored[i];

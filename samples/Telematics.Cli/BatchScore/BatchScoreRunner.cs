@@ -10,7 +10,14 @@ namespace Telematics.Cli.BatchScore;
 /// <param name="Scored">Drivers scored by this invocation.</param>
 /// <param name="NoTrips">Drivers skipped by this invocation because they had no trips in the period.</param>
 /// <param name="Failed">Drivers this invocation could not score (unknown id, model failure), with the reason.</param>
-internal sealed record BatchScoreReport(ScoringRun Run, bool AlreadyFinished, int Scored, int NoTrips, IReadOnlyList<(long DriverId, string Reason)> Failed);
+internal sealed record BatchScoreReport(ScoringRun Run, bool AlreadyFinished, int Scored, int NoTrips, IReadOnlyList<(long DriverId, string Reason)> Failed)
+{
+    /// <summary>Drivers scored per experiment variant that served them, by variant name; empty outside an experiment.</summary>
+    public IReadOnlyDictionary<string, int> ByVariant { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Shadow scores stored beside the served ones.</summary>
+    public int ShadowScores { get; init; }
+}
 
 /// <summary>One committed chunk, for progress.</summary>
 /// <param name="Chunk">Chunks committed by this invocation so far.</param>
@@ -56,6 +63,8 @@ internal sealed class BatchScoreRunner(NpgsqlDataSource dataSource, StoredDriver
         var failed = new List<(long, string)>();
         var last = run.LastDriverId;
         var chunks = 0;
+        var byVariant = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var shadows = 0;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -72,6 +81,12 @@ internal sealed class BatchScoreRunner(NpgsqlDataSource dataSource, StoredDriver
                 {
                     case DriverScoreStatus.Scored:
                         scored++;
+                        shadows += outcome.Score!.ShadowScores.Count;
+                        if (outcome.Score.Experiment is { } assignment)
+                        {
+                            byVariant[assignment.Variant] = byVariant.GetValueOrDefault(assignment.Variant) + 1;
+                        }
+
                         break;
                     case DriverScoreStatus.NoTrips:
                         noTrips++;
@@ -87,7 +102,7 @@ internal sealed class BatchScoreRunner(NpgsqlDataSource dataSource, StoredDriver
         }
 
         var finished = await runs.FinishAsync(run.RunId, cancellationToken);
-        return new BatchScoreReport(finished, AlreadyFinished: false, scored, noTrips, failed);
+        return new BatchScoreReport(finished, AlreadyFinished: false, scored, noTrips, failed) { ByVariant = byVariant, ShadowScores = shadows };
     }
 
     private async Task<long[]> NextChunkAsync(long[]? selected, long afterDriverId, int chunkSize, CancellationToken cancellationToken)

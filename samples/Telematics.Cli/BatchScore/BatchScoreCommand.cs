@@ -30,7 +30,7 @@ internal static class BatchScoreCommand
         var all = new Option<bool>("--all") { Description = "Score every driver in the database." };
         var drivers = new Option<string?>("--drivers") { Description = "Score these drivers only: comma-separated ids, e.g. 1,2,3." };
         var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
-        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period and today's date, so a second run the same day writes nothing." };
+        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan JSON (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
@@ -87,7 +87,7 @@ internal static class BatchScoreCommand
             var to = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
             var from = to.AddDays(-days);
             var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
-            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to, definition?.Name);
+            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to, definition?.Name, parse.GetValue(shipped));
             // A run scores in one experiment or in none: resuming it in another is refused like another selection.
             selection += definition is null ? "" : " experiment:" + definition.Name;
             if (!ScoringRunRepository.IsValidRunId(id))
@@ -248,13 +248,13 @@ internal static class BatchScoreCommand
         }
     }
 
-    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment)
+    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment, bool shippedModel)
     {
         var what = selection == "all" ? "all" : "drivers-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(selection)))[..12];
         // Experiment names allow up to 100 characters; a long one is hashed so that the id stays within its 100.
         var inExperiment = experiment is null ? ""
             : "-x-" + (experiment.Length <= 40 ? experiment : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(experiment)))[..12]);
-        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d{inExperiment}");
+        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d{(shippedModel ? "-shipped" : "")}{inExperiment}");
     }
 
     private static string Describe(string selection) =>

@@ -4,6 +4,7 @@
 # PostgreSQL: TELEMATICS_PG, when set, names an existing server; otherwise scripts/pg.sh starts a private
 # cluster (.pg/run) that keeps its data between runs. Ctrl-C stops the host and that cluster.
 # TELEMATICS_PORT chooses the HTTP port (default: the first free one from 5080).
+# TELEMATICS_MODEL chooses the model scored and served: shipped (default), rules, or a model directory.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -38,6 +39,16 @@ if [ -z "$port" ]; then
 fi
 url="http://127.0.0.1:$port"
 
+# The model the demo serves, the same for batch-score and the host: shipped (default) = the trained model shipped
+# with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions); rules = the built-in rules model; or a
+# model directory (<dir>/<name>/<version>/). The host reads it as Scoring:Model.
+model=${TELEMATICS_MODEL:-shipped}
+case "$model" in
+  shipped) model_args=(--shipped-model) ;;
+  rules) model_args=() ;;
+  *) model_args=(--models "$model") ;;
+esac
+
 # Demo data (first run): migrate, then seed a synthetic population through the ingest code path of
 # POST /telematics/events (in process). Seeding is idempotent: a later run finds every driver seeded and
 # adds nothing; then batch-score them. TELEMATICS_SEED_DRIVERS / TELEMATICS_SEED_DAYS size it (default 100 drivers × 30 days,
@@ -50,13 +61,13 @@ if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}"
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.
-  telematics batch-score --all --period-days 30
+  telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"}
 fi
 
 echo "building the host…"
 dotnet build samples/Telematics.Api -c Release -nologo -clp:NoSummary -v:q
 
-ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} Scoring__Model=$model \
   dotnet run --project samples/Telematics.Api -c Release --no-build --no-launch-profile -- --urls "$url" &
 host_pid=$!
 
@@ -86,6 +97,8 @@ Demo tokens (valid 60 min, signed with this process's key unless Auth__SigningKe
   export DRIVER_TOKEN=$driver_token   # driver id 1 (the first seeded driver)
   curl -s $url/api/v1/auth/me -H "Authorization: Bearer \$ADMIN_TOKEN"
   curl -s $url/api/v1/risk/1/score -H "Authorization: Bearer \$DRIVER_TOKEN"
+  curl -s $url/api/v1/risk/1/breakdown -H "Authorization: Bearer \$DRIVER_TOKEN"
+  curl -s $url/api/v1/risk/1/recommendations -H "Authorization: Bearer \$DRIVER_TOKEN"
   curl -s -X POST $url/api/v1/auth/token -H 'Content-Type: application/json' -d '{"subject":"me","role":"driver","driverId":"7"}'
 TOKENS
 )

@@ -10,8 +10,14 @@ internal static class AdministrationSetup
     public const string DefaultModelKey = "Scoring:DefaultModel";
 
     /// <summary>
-    /// Serves model packages from <c>Scoring:ModelDirectory</c> (when set) with <c>Scoring:DefaultModel</c> as the default,
-    /// loads stored experiments at start-up, and reads the audit anchor key. Call after <c>AddTelematicsStorageAndScoring</c>.
+    /// The configuration key choosing what serves by default: <c>rules</c> (the default: the built-in rules model, or
+    /// <c>Scoring:DefaultModel</c> when set), <c>shipped</c> (the trained model shipped with the SDK), or a model directory.
+    /// </summary>
+    public const string ModelKey = "Scoring:Model";
+
+    /// <summary>
+    /// Serves the models <see cref="ServedModels"/> reads from <c>Scoring:Model</c>, <c>Scoring:ModelDirectory</c> and
+    /// <c>Scoring:DefaultModel</c>, loads stored experiments at start-up, and reads the audit anchor key. Call after <c>AddTelematicsStorageAndScoring</c>.
     /// </summary>
     public static IServiceCollection AddTelematicsAdministration(this IServiceCollection services, IConfiguration configuration)
     {
@@ -20,15 +26,7 @@ internal static class AdministrationSetup
         {
             // ML.NET .zip packages are served beside ONNX ones (the host demonstrates every model kind).
             builder.UseMLNetModels();
-            if (configuration[ModelDirectoryKey] is { Length: > 0 } directory)
-            {
-                builder.UseModelDirectory(directory);
-            }
-
-            if (configuration[DefaultModelKey] is { Length: > 0 } model)
-            {
-                builder.UseDefaultModel(model);
-            }
+            ServedModels.Configure(builder, configuration);
         });
         services.AddSingleton<AuditVerificationKey>();
         services.AddSingleton<ExperimentLoader>();

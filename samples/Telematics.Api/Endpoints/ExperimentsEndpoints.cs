@@ -9,6 +9,7 @@ using Telematics.Api.Storage;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Service;
 using Telematics.Storage.Postgres.Experiments;
+using Telematics.Storage.Postgres.Scoring;
 
 namespace Telematics.Api.Endpoints;
 
@@ -47,10 +48,11 @@ internal static class ExperimentsEndpoints
         experiments.MapGet("/{name}/metrics", GetMetricsAsync)
             .RequirePermission(Permission.ModelsRead)
             .WithName("GetExperimentMetrics")
-            .WithSummary("Compare the variants of an experiment: scored drivers, mean/p50/p95 score and categories.")
+            .WithSummary("Compare the variants of an experiment: scored drivers, mean/p50/p95 score and categories; and its shadow variants against them.")
             .WithDescription("From the stored risk scores over the UTC days from–to (inclusive; default the last 30 days, at most 366): each " +
-                "driver counts once, with its latest score of the experiment, under the variant that served it. Shadow scores are not stored, " +
-                "so only served variants appear.");
+                "driver counts once, with its latest score of the experiment, under the variant that served it. shadows lists, per shadow " +
+                "variant, the drivers whose latest served score has that shadow's score beside it, their mean shadow score and the share " +
+                "whose shadow category equals the served one.");
         return experiments;
     }
 
@@ -111,7 +113,7 @@ internal static class ExperimentsEndpoints
     }
 
     private static async Task<Results<Ok<ExperimentMetricsResponse>, NotFound, ValidationProblem>> GetMetricsAsync(
-        string name, ExperimentScorer scorer, ExperimentStore store, ExperimentMetricsQuery metrics, TimeProvider time, HttpContext http,
+        string name, ExperimentScorer scorer, ExperimentStore store, ExperimentMetricsQuery metrics, ShadowMetricsQuery shadowMetrics, TimeProvider time, HttpContext http,
         DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new ValidationErrors();
@@ -126,11 +128,13 @@ internal static class ExperimentsEndpoints
         }
 
         var variants = await metrics.ReadAsync(name, period.Start, period.End, http.RequestAborted);
+        var shadows = await shadowMetrics.ReadAsync(name, period.Start, period.End, http.RequestAborted);
         return TypedResults.Ok(new ExperimentMetricsResponse(
             name,
             period.From,
             period.To,
-            [.. variants.Select(v => new VariantMetricsResponse(v.Variant, v.ScoredDrivers, v.MeanScore, v.P50Score, v.P95Score, CategoryCounts.From(v.CategoryCounts)))]));
+            [.. variants.Select(v => new VariantMetricsResponse(v.Variant, v.ScoredDrivers, v.MeanScore, v.P50Score, v.P95Score, CategoryCounts.From(v.CategoryCounts)))],
+            [.. shadows.Select(s => new ShadowMetricsResponse(s.Variant, s.ScoredDrivers, s.MeanScore, s.SameCategoryShare))]));
     }
 
     private static async ValueTask<ExperimentResponse?> DescribeAsync(

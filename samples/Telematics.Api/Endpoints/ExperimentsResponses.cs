@@ -57,7 +57,16 @@ internal sealed record ExperimentResponse(ExperimentBody Definition, bool Active
 /// <param name="From">First UTC day of the period.</param>
 /// <param name="To">Last UTC day of the period (included).</param>
 /// <param name="Variants">One entry per variant that served a score in the period, by name.</param>
-internal sealed record ExperimentMetricsResponse(string Experiment, DateOnly From, DateOnly To, IReadOnlyList<VariantMetricsResponse> Variants);
+/// <param name="Shadows">One entry per shadow variant scored beside a driver's latest served score in the period, by name.</param>
+internal sealed record ExperimentMetricsResponse(
+    string Experiment, DateOnly From, DateOnly To, IReadOnlyList<VariantMetricsResponse> Variants, IReadOnlyList<ShadowMetricsResponse> Shadows);
+
+/// <summary>How one shadow variant compares with the served scores over the period (each driver's latest served score once).</summary>
+/// <param name="Variant">The shadow variant's name.</param>
+/// <param name="ScoredDrivers">Drivers whose latest served score has this shadow's score beside it.</param>
+/// <param name="MeanScore">Mean of those shadow scores, 0–100.</param>
+/// <param name="SameCategoryShare">Share of those drivers whose shadow category equals the served one, 0–1.</param>
+internal sealed record ShadowMetricsResponse(string Variant, long ScoredDrivers, double MeanScore, double SameCategoryShare);
 
 /// <summary>Score statistics of one variant over the period (each driver's latest score once).</summary>
 /// <param name="Variant">The variant name.</param>

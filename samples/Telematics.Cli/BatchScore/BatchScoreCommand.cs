@@ -7,6 +7,7 @@ using Spectre.Console;
 using Telematics.Cli.Partitions;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
+using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Service;
@@ -16,9 +17,11 @@ using Telematics.Storage.Postgres.Trips;
 namespace Telematics.Cli.BatchScore;
 
 /// <summary>
-/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N]</c>: scores drivers from
-/// their stored trip features over the last N whole UTC days and stores scores and premiums, chunk by chunk. A run id is
-/// idempotent: a finished run writes nothing again, an interrupted one resumes after its last committed chunk.
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N] [--models DIR | --shipped-model]
+/// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
+/// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
+/// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
+/// its last committed chunk.
 /// </summary>
 internal static class BatchScoreCommand
 {
@@ -27,13 +30,15 @@ internal static class BatchScoreCommand
         var all = new Option<bool>("--all") { Description = "Score every driver in the database." };
         var drivers = new Option<string?>("--drivers") { Description = "Score these drivers only: comma-separated ids, e.g. 1,2,3." };
         var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
-        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period and today's date, so a second run the same day writes nothing." };
+        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan JSON (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
+        var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
+        var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
         {
-            all, drivers, periodDays, runId, chunk, plan, models,
+            all, drivers, periodDays, runId, chunk, plan, models, shipped, experiment,
         };
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
@@ -45,6 +50,10 @@ internal static class BatchScoreCommand
                 selected = Selection(parse.GetValue(all), parse.GetValue(drivers));
                 CheckRange("--period-days", parse.GetValue(periodDays), 1, 365);
                 CheckRange("--chunk", parse.GetValue(chunk), 1, 100_000);
+                if (parse.GetValue(shipped) && parse.GetValue(models) is not null)
+                {
+                    throw new ArgumentException("Give at most one of --models and --shipped-model.");
+                }
             }
             catch (ArgumentException e)
             {
@@ -63,42 +72,75 @@ internal static class BatchScoreCommand
                 return ExitCodes.InputError;
             }
 
+            ExperimentDefinition? definition;
+            try
+            {
+                definition = parse.GetValue(experiment) is { } file ? ExperimentJson.Load(file.FullName) : null;
+            }
+            catch (Exception e) when (e is ExperimentDefinitionException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync("--experiment: " + e.Message);
+                return ExitCodes.InputError;
+            }
+
             var days = parse.GetValue(periodDays);
             var to = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
             var from = to.AddDays(-days);
             var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
-            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to);
+            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to, definition?.Name, parse.GetValue(shipped));
+            // A run scores in one experiment or in none: resuming it in another is refused like another selection.
+            selection += definition is null ? "" : " experiment:" + definition.Name;
             if (!ScoringRunRepository.IsValidRunId(id))
             {
                 await error.WriteLineAsync($"--run-id: '{id}' is invalid; use 1–100 letters, digits and . _ : -, starting with a letter or digit.");
                 return ExitCodes.Usage;
             }
 
-            using var registry = new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName));
+            using var shippedModel = parse.GetValue(shipped) ? ShippedModelRegistry.Create() : null;
+            using var directoryModels = shippedModel is null ? new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName)) : null;
+            var registry = shippedModel?.Registry ?? directoryModels!;
+            ExperimentScorer experiments;
+            try
+            {
+                experiments = new ExperimentScorer(new RiskScorer(registry), definition is null ? [] : [definition]);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A variant names a model the registry does not serve; the message names each one.
+                await error.WriteLineAsync($"--experiment: {e.Message}{Environment.NewLine}Give --models with a directory that holds those models.");
+                return ExitCodes.InputError;
+            }
+
             return await StorageCommandContext.RunAsync(
                 parse,
-                (dataSource, output, ct) => RunAsync(dataSource, registry, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),
+                (dataSource, output, ct) => RunAsync(dataSource, registry, experiments, definition?.Name, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),
                 cancellationToken);
         });
         return command;
     }
 
     /// <summary>Builds the runner the command uses; tests call it directly to interrupt a run between chunks.</summary>
-    internal static (ScoringRunner Runner, ScoringRunRepository Runs) CreateRunner(NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan)
+    /// <param name="dataSource">The database.</param>
+    /// <param name="registry">The models served.</param>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="experiments">Scorer of the experiment drivers are routed through; null for none.</param>
+    /// <param name="experiment">The experiment of <paramref name="experiments"/> drivers are scored in; null for the default model.</param>
+    internal static (ScoringRunner Runner, ScoringRunRepository Runs) CreateRunner(
+        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, ExperimentScorer? experiments = null, string? experiment = null)
     {
         var riskScorer = new RiskScorer(registry);
         var scorer = new StoredDriverScorer(
-            dataSource, new TripRepository(dataSource, TimeProvider.System), new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
-            new StoredScoringOptions { Plan = plan }, TimeProvider.System);
+            dataSource, new TripRepository(dataSource, TimeProvider.System), experiments ?? new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
+            new StoredScoringOptions { Plan = plan, Experiment = experiment }, TimeProvider.System);
         var runs = new ScoringRunRepository(dataSource, TimeProvider.System);
         return (new ScoringRunner(dataSource, scorer, runs), runs);
     }
 
     private static async Task<int> RunAsync(
-        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, TextWriter output, TextWriter error,
+        NpgsqlDataSource dataSource, ModelRegistry registry, ExperimentScorer experiments, string? experiment, PricingPlan plan, TextWriter output, TextWriter error,
         string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, CancellationToken cancellationToken)
     {
-        var (runner, runs) = CreateRunner(dataSource, registry, plan);
+        var (runner, runs) = CreateRunner(dataSource, registry, plan, experiments, experiment);
         var run = await runs.StartOrGetAsync(runId, selection, from, to, cancellationToken);
         if (run.Selection != selection || run.PeriodStart != from || run.PeriodEnd != to)
         {
@@ -135,6 +177,13 @@ internal static class BatchScoreCommand
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"run {runId} finished: {report.Scored} scored, {report.NoTrips} without trips in {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, {report.Failed.Count} failed"));
+        if (experiment is not null)
+        {
+            var variants = string.Join(", ", report.ByVariant.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key} {v.Value}")));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"experiment {experiment}: {(variants.Length == 0 ? "no driver scored" : variants)}; {report.ShadowScores} shadow scores stored"));
+        }
+
         foreach (var (driverId, reason) in report.Failed.Take(20))
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"driver {driverId}: {reason}"));
@@ -199,13 +248,17 @@ internal static class BatchScoreCommand
         }
     }
 
-    private static string DefaultRunId(string selection, int days, DateTimeOffset to)
+    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment, bool shippedModel)
     {
         var what = selection == "all" ? "all" : "drivers-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(selection)))[..12];
-        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d");
+        // Experiment names allow up to 100 characters; a long one is hashed so that the id stays within its 100.
+        var inExperiment = experiment is null ? ""
+            : "-x-" + (experiment.Length <= 40 ? experiment : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(experiment)))[..12]);
+        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d{(shippedModel ? "-shipped" : "")}{inExperiment}");
     }
 
-    private static string Describe(string selection) => selection == "all" ? "all drivers" : selection.Length > 60 ? selection[..60] + "…" : selection;
+    private static string Describe(string selection) =>
+        selection.StartsWith("all", StringComparison.Ordinal) ? "all drivers" + selection[3..] : selection.Length > 60 ? selection[..60] + "…" : selection;
 
     // Progress<T> posts to the thread pool; the bar and the lines must be updated in chunk order, on the caller.
     private sealed class SynchronousProgress(Action<ScoringRunProgress> report) : IProgress<ScoringRunProgress>

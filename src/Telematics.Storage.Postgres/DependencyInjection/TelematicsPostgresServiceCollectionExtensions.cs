@@ -14,6 +14,7 @@ using Telematics.Storage.Postgres.Migrations;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
+using Telematics.Storage.Postgres.Scoring;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -95,6 +96,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
         // Admin reads and run-time experiments (host /experiments and /admin endpoints).
         services.TryAddSingleton(static provider => new ExperimentStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new ExperimentMetricsQuery(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static provider => new ShadowMetricsQuery(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new DashboardQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new AuditReader(provider.GetRequiredService<NpgsqlDataSource>()));
         return services;

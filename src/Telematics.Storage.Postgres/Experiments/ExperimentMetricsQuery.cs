@@ -5,7 +5,7 @@ namespace Telematics.Storage.Postgres.Experiments;
 /// <summary>Per-variant score statistics of an experiment, read from <c>risk_scores</c>.</summary>
 /// <remarks>
 /// Thread-safe. Each driver counts once, with its latest score of the experiment in the period, under the variant that
-/// served it. Shadow scores are not stored in <c>risk_scores</c>, so only served variants appear. The range is read
+/// served it. Shadow scores are stored apart, in <c>shadow_scores</c> (see <c>ShadowMetricsQuery</c>), so only served variants appear. The range is read
 /// through <c>risk_scores_experiment_time_idx</c>.
 /// </remarks>
 public sealed class ExperimentMetricsQuery

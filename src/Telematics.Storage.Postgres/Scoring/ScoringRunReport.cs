@@ -6,7 +6,14 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// <param name="Scored">Drivers scored and stored by this invocation.</param>
 /// <param name="NoTrips">Drivers skipped by this invocation because they had no trips in the period.</param>
 /// <param name="Failed">Drivers this invocation could not score (unknown id, refused by the model), with the reason.</param>
-public sealed record ScoringRunReport(ScoringRun Run, bool AlreadyFinished, int Scored, int NoTrips, IReadOnlyList<ScoringRunFailure> Failed);
+public sealed record ScoringRunReport(ScoringRun Run, bool AlreadyFinished, int Scored, int NoTrips, IReadOnlyList<ScoringRunFailure> Failed)
+{
+    /// <summary>Drivers scored per experiment variant that served them, by variant name; empty outside an experiment.</summary>
+    public IReadOnlyDictionary<string, int> ByVariant { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
+    /// <summary>Shadow scores stored beside the served ones by this invocation.</summary>
+    public int ShadowScores { get; init; }
+}
 
 /// <summary>A driver a run could not score.</summary>
 /// <param name="DriverId">The driver.</param>

@@ -77,6 +77,8 @@ public sealed class ScoringRunner
         var noTrips = 0;
         var failed = new List<ScoringRunFailure>();
         var chunks = 0;
+        var byVariant = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var shadows = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = PrepareNextAsync(selected, run.LastDriverId, chunkSize, run, stop.Token);
         try
@@ -93,6 +95,12 @@ public sealed class ScoringRunner
                     {
                         case DriverScoreStatus.Scored:
                             scored++;
+                            shadows += outcome.Score!.ShadowScores.Count;
+                            if (outcome.Score.Experiment is { } assignment)
+                            {
+                                byVariant[assignment.Variant] = byVariant.GetValueOrDefault(assignment.Variant) + 1;
+                            }
+
                             break;
                         case DriverScoreStatus.NoTrips:
                             noTrips++;
@@ -115,7 +123,7 @@ public sealed class ScoringRunner
         }
 
         var finished = await _runs.FinishAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-        return new ScoringRunReport(finished, AlreadyFinished: false, scored, noTrips, failed);
+        return new ScoringRunReport(finished, AlreadyFinished: false, scored, noTrips, failed) { ByVariant = byVariant, ShadowScores = shadows };
     }
 
     private async Task<PreparedChunk?> PrepareNextAsync(long[]? selected, long afterDriverId, int chunkSize, ScoringRun run, CancellationToken cancellationToken)

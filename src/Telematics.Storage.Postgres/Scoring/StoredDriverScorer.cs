@@ -292,6 +292,7 @@ public sealed class StoredDriverScorer
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
             stored = await ScoreBatchWriter.WriteAsync(connection, transaction, chunk.Scored, now, chunk.From, chunk.To, cancellationToken).ConfigureAwait(false);
+            await ShadowScoreWriter.WriteAsync(connection, stored, now, chunk.From, chunk.To, cancellationToken).ConfigureAwait(false);
             if (stored.Length > 0 || runId is not null)
             {
                 var (action, resource, after) = Audit(ids, outcomes, stored, chunk.From, chunk.To, runId);

@@ -1,0 +1,65 @@
+using Npgsql;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>Per-shadow-variant statistics of an experiment, read from <c>shadow_scores</c> beside the served <c>risk_scores</c>.</summary>
+/// <remarks>
+/// Thread-safe. Each driver counts once, with its latest served score of the experiment in the period (as in
+/// <see cref="Experiments.ExperimentMetricsQuery"/>) and the shadow scores stored with that score: the range is read
+/// through <c>risk_scores_experiment_time_idx</c> and the shadows through the <c>shadow_scores</c> key.
+/// </remarks>
+public sealed class ShadowMetricsQuery
+{
+    internal const string Sql = """
+        WITH latest AS (
+            SELECT DISTINCT ON (driver_id) score_id, category
+            FROM risk_scores
+            WHERE experiment = $1 AND scored_at >= $2 AND scored_at < $3
+            ORDER BY driver_id, scored_at DESC
+        )
+        SELECT s.variant, count(*), avg(s.score), count(*) FILTER (WHERE s.category = l.category)::float8 / count(*)
+        FROM latest l
+        JOIN shadow_scores s ON s.score_id = l.score_id
+        GROUP BY s.variant
+        ORDER BY s.variant
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    /// <summary>Creates the query.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    public ShadowMetricsQuery(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        _dataSource = dataSource;
+    }
+
+    /// <summary>Reads the statistics of each shadow variant of <paramref name="experiment"/> over [<paramref name="from"/>, <paramref name="to"/>).</summary>
+    /// <param name="experiment">The experiment name as recorded on the scores.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One entry per shadow variant scored beside a driver's latest served score in the period, by variant name; empty when none was.</returns>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
+    public async Task<IReadOnlyList<ShadowVariantMetrics>> ReadAsync(string experiment, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        if (to <= from)
+        {
+            throw new ArgumentException("The period must end after it starts.", nameof(to));
+        }
+
+        await using var command = _dataSource.CreateCommand(Sql);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = experiment });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        var list = new List<ShadowVariantMetrics>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new ShadowVariantMetrics(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return list;
+    }
+}

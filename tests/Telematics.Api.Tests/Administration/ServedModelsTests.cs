@@ -1,0 +1,83 @@
+using System.Net;
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Scoring.Shipped;
+using Telematics.Testing;
+using static Telematics.Api.Tests.Endpoints.RiskTestData;
+
+namespace Telematics.Api.Tests.Administration;
+
+/// <summary><c>Scoring:Model</c> chooses what the host serves by default: the built-in rules, the shipped trained model, or a model directory.</summary>
+public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    private static readonly Uri Models = new("/api/v1/models", UriKind.Relative);
+
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private ApiHost Host(string? model) => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString).With("Scoring:Model", model);
+
+    private static Uri Risk(long driverId, string path) => new($"/api/v1/risk/{driverId}/{path}", UriKind.Relative);
+
+    [Fact]
+    public async Task The_shipped_model_is_listed_as_the_default_and_scores_with_factors_and_tips_that_add_up()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-shipped", 12, nightShare: 0.35f, harshPer100Km: 7);
+        await using var host = Host("shipped");
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        var catalog = await ProblemAssert.JsonAsync(await admin.GetAsync(Models));
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        var body = await ProblemAssert.JsonAsync(recalculated);
+        var breakdown = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "breakdown")));
+        var tips = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "recommendations")));
+
+        Assert.Equal($"{ShippedModel.Name}@{ShippedModel.Version}", catalog.GetProperty("defaultModel").GetString());
+        var shipped = catalog.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == ShippedModel.Name);
+        Assert.Equal(ShippedModel.Version, shipped.GetProperty("servingVersion").GetString());
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        var score = body.GetProperty("score");
+        Assert.Equal((ShippedModel.Name, ShippedModel.Version), (score.GetProperty("model").GetString(), score.GetProperty("modelVersion").GetString()));
+        var factors = breakdown.GetProperty("factors").EnumerateArray().ToArray();
+        Assert.NotEmpty(factors);
+        var s = breakdown.GetProperty("score");
+        Assert.Equal(s.GetProperty("score").GetDouble() - s.GetProperty("referenceScore").GetDouble(), factors.Sum(f => f.GetProperty("points").GetDouble()), 2);
+        Assert.NotEmpty(tips.GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task By_default_the_built_in_rules_model_serves()
+    {
+        await using var host = Host(null);
+        using var analyst = host.ClientAs(TestTokens.Analyst());
+
+        var catalog = await ProblemAssert.JsonAsync(await analyst.GetAsync(Models));
+
+        Assert.Equal("builtin-rules@1", catalog.GetProperty("defaultModel").GetString());
+        Assert.DoesNotContain(catalog.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == ShippedModel.Name);
+    }
+
+    [Fact]
+    public async Task A_directory_serves_its_packages_like_the_model_directory_setting()
+    {
+        using var models = new ModelDirectory().WriteRules("risk", "4", 0.2).WriteAliases("risk", """{"champion": "4"}""");
+        await using var host = Host(models.Root).With("Scoring:DefaultModel", "risk");
+        using var analyst = host.ClientAs(TestTokens.Analyst());
+
+        var catalog = await ProblemAssert.JsonAsync(await analyst.GetAsync(Models));
+
+        Assert.Equal("risk@4", catalog.GetProperty("defaultModel").GetString());
+    }
+
+    [Fact]
+    public void The_shipped_model_with_another_default_model_is_refused_at_start_up_naming_both_settings()
+    {
+        using var host = Host("shipped").With("Scoring:DefaultModel", "risk");
+
+        var error = Assert.ThrowsAny<Exception>(() => host.Services);
+        var message = error is AggregateException aggregate ? aggregate.Flatten().InnerExceptions[0].Message : error.Message;
+
+        Assert.Contains("Scoring:Model", message, StringComparison.Ordinal);
+        Assert.Contains("Scoring:DefaultModel", message, StringComparison.Ordinal);
+    }
+}

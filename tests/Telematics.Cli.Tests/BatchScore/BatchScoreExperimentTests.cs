@@ -1,0 +1,115 @@
+using System.Globalization;
+using Telematics.Scoring.Experiments;
+using Telematics.Scoring.Shipped;
+using Telematics.Storage.Postgres.Migrations;
+using Telematics.Testing;
+using static Telematics.Cli.Tests.BatchScore.BatchScoreData;
+
+namespace Telematics.Cli.Tests.BatchScore;
+
+/// <summary><c>batch-score --experiment</c> and <c>--shipped-model</c>: which model serves each driver, and what is stored beside it.</summary>
+public sealed class BatchScoreExperimentTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
+{
+    // Half the drivers served by the shipped model (the default model's champion), half by the rules model,
+    // and the rules model also scored as a shadow of every driver.
+    private const string Split = """
+        {"name": "cli-split", "salt": "cli", "variants": [
+          {"name": "trained", "model": "champion", "weight_bp": 5000},
+          {"name": "rules", "model": "builtin-rules@1", "weight_bp": 5000},
+          {"name": "rules-shadow", "model": "builtin-rules@1", "shadow": true}]}
+        """;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("telematics-cli-exp-").FullName;
+
+    public Task InitializeAsync() => new MigrationRunner(database.DataSource).ApplyAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string File(string name, string json)
+    {
+        var path = Path.Combine(_folder, name);
+        System.IO.File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public async Task Each_driver_is_served_by_the_variant_its_id_hashes_to_and_shadow_scores_are_stored_beside()
+    {
+        var drivers = new long[8];
+        for (var i = 0; i < drivers.Length; i++)
+        {
+            drivers[i] = await DriverWithTripsAsync(database, "cli-exp-" + i, 3);
+        }
+
+        var run = await CliRunner.RunAsync(
+            "batch-score", "--drivers", Ids(drivers), "--shipped-model", "--experiment", File("split.json", Split), "--connection", database.ConnectionString);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.Error);
+        var experiment = ExperimentJson.Parse(Split);
+        var expected = drivers.GroupBy(d => experiment.Assign(d.ToString(CultureInfo.InvariantCulture)).Variant.Name).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Contains($"experiment cli-split: {string.Join(", ", expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}"))}; 8 shadow scores stored", run.Output, StringComparison.Ordinal);
+        foreach (var driver in drivers)
+        {
+            var variant = experiment.Assign(driver.ToString(CultureInfo.InvariantCulture)).Variant.Name;
+            var model = variant == "trained" ? ShippedModel.Name : "builtin-rules";
+            Assert.Equal(1, await CountAsync(database,
+                $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND experiment = 'cli-split' AND variant = '{variant}' AND model_name = '{model}'"));
+            Assert.Equal(1, await CountAsync(database,
+                $"SELECT count(*) FROM shadow_scores s JOIN risk_scores r USING (score_id) WHERE s.driver_id = {driver} AND s.variant = 'rules-shadow' AND s.model_name = 'builtin-rules'"));
+        }
+    }
+
+    [Fact]
+    public async Task The_shipped_model_serves_every_driver_without_an_experiment_and_nothing_is_stored_as_shadow()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-shipped", 5);
+
+        var run = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--shipped-model", "--connection", database.ConnectionString);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.Error);
+        Assert.DoesNotContain("experiment", run.Output, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(database,
+            $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND model_name = '{ShippedModel.Name}' AND model_version = '{ShippedModel.Version}' AND experiment IS NULL"));
+        // The trained model's TreeSHAP contributions are stored, and they sum to the score minus the reference score.
+        Assert.Equal(1, await CountAsync(database,
+            $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND abs((SELECT sum(c) FROM unnest(contributions) c) - (score - reference_score)) < 0.01 " +
+            "AND EXISTS (SELECT 1 FROM unnest(contributions) c WHERE c <> 0)"));
+        Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM shadow_scores WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task An_experiment_naming_a_model_that_is_not_served_is_an_input_error_that_writes_nothing()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-exp-missing", 2);
+        var file = File("missing.json", """{"name": "cli-missing", "salt": "m", "variants": [{"name": "a", "model": "risk-gbm@3", "weight_bp": 10000}]}""");
+
+        var run = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--experiment", file, "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.InputError, run.Exit);
+        Assert.Contains("risk-gbm@3", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task A_malformed_experiment_file_is_an_input_error_naming_the_field()
+    {
+        var file = File("bad.json", """{"name": "cli-bad", "salt": "b", "variants": [{"name": "a", "model": "champion", "weight_bp": 4000}]}""");
+
+        var run = await CliRunner.RunAsync("batch-score", "--all", "--experiment", file, "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.InputError, run.Exit);
+        Assert.Contains("--experiment:", run.Error, StringComparison.Ordinal);
+        Assert.Contains("variants", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Models_and_shipped_model_together_are_a_usage_error()
+    {
+        var run = await CliRunner.RunAsync("batch-score", "--all", "--models", _folder, "--shipped-model", "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.Usage, run.Exit);
+        Assert.Contains("--shipped-model", run.Error, StringComparison.Ordinal);
+    }
+}

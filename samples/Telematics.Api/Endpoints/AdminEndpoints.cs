@@ -14,8 +14,9 @@ using Telematics.Storage.Postgres.Partitions;
 namespace Telematics.Api.Endpoints;
 
 /// <summary>
-/// The <c>/admin</c> group, for the admin role only: book dashboards (<c>admin:read</c>, cached under
-/// <see cref="CacheTags.Dashboards"/>), the audit log and its verification (<c>audit:read</c>), and the event partitions.
+/// The <c>/admin</c> group: book dashboards (<c>dashboard:read</c>, admin and analyst, cached under
+/// <see cref="CacheTags.Dashboards"/>), and for the admin role only the audit log and its verification (<c>audit:read</c>)
+/// and the event partitions (<c>admin:read</c>).
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -28,18 +29,18 @@ internal static class AdminEndpoints
         const string PeriodHelp = " Period: the UTC days from–to, both included (ISO dates; default the last 30 days, at most 366).";
 
         admin.MapGet("/dashboard/summary", GetSummaryAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetDashboardSummary")
             .WithSummary("Book summary over a period: drivers, trips, km, scored drivers, mean score, premiums.")
             .WithDescription("Drivers is everyone registered now; trips and km are trips started in the period; the mean is over each scored " +
                 "driver's latest score in the period; premiums sum each driver's latest premium in the period, per currency." + PeriodHelp);
         admin.MapGet("/dashboard/risk-distribution", GetRiskDistributionAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetRiskDistribution")
             .WithSummary("Histogram of the drivers' latest scores in a period, in ten-point buckets, and counts by category.")
             .WithDescription("Each driver counts once, with its latest score in the period." + PeriodHelp);
         admin.MapGet("/dashboard/trip-activity", GetTripActivityAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetTripActivity")
             .WithSummary("Trips and kilometres per UTC day over a period, days without trips included.")
             .WithDescription("A trip counts on the UTC day it started." + PeriodHelp);

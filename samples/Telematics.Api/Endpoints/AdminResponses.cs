@@ -1,4 +1,3 @@
-using Telematics.Api.Administration;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Dashboard;
 using Telematics.Storage.Postgres.Partitions;

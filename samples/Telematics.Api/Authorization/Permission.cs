@@ -36,6 +36,9 @@ internal enum Permission
     /// <summary><c>audit:read</c>: read and verify the audit log.</summary>
     AuditRead,
 
-    /// <summary><c>admin:read</c>: read dashboards and partition state (admin only).</summary>
+    /// <summary><c>admin:read</c>: read the operator's views, such as the event partitions (admin only).</summary>
     AdminRead,
+
+    /// <summary><c>dashboard:read</c>: read the book dashboards (aggregates over all drivers, no personal data).</summary>
+    DashboardRead,
 }

@@ -29,6 +29,7 @@ internal static class PermissionNames
         Permission.ModelsManage => "models:manage",
         Permission.AuditRead => "audit:read",
         Permission.AdminRead => "admin:read",
+        Permission.DashboardRead => "dashboard:read",
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Not a declared permission."),
     };
 

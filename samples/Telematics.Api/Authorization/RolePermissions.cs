@@ -19,6 +19,7 @@ namespace Telematics.Api.Authorization;
 /// models:manage        x
 /// audit:read           x
 /// admin:read           x
+/// dashboard:read       x       x
 /// </code>
 /// Permissions are looked up from the role on every request, so a change here applies to tokens already issued.
 /// A role not in the table holds no permission. The table is immutable and safe to read from any thread.
@@ -31,6 +32,10 @@ internal static class RolePermissions
         [Roles.Analyst] =
         [
             Permission.DriversRead, Permission.RiskRead, Permission.PricingRead, Permission.ModelsRead,
+
+            // Dashboards are aggregates over the book (no personal data): what analysts are for. Partitions and the
+            // audit log stay admin-only.
+            Permission.DashboardRead,
         ],
         [Roles.Driver] =
         [

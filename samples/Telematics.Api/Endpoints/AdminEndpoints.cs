@@ -14,8 +14,9 @@ using Telematics.Storage.Postgres.Partitions;
 namespace Telematics.Api.Endpoints;
 
 /// <summary>
-/// The <c>/admin</c> group, for the admin role only: book dashboards (<c>admin:read</c>, cached under
-/// <see cref="CacheTags.Dashboards"/>), the audit log and its verification (<c>audit:read</c>), and the event partitions.
+/// The <c>/admin</c> group: book dashboards (<c>dashboard:read</c>, admin and analyst, cached under
+/// <see cref="CacheTags.Dashboards"/>), and for the admin role only the audit log and its verification (<c>audit:read</c>)
+/// and the event partitions (<c>admin:read</c>).
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -28,18 +29,18 @@ internal static class AdminEndpoints
         const string PeriodHelp = " Period: the UTC days from–to, both included (ISO dates; default the last 30 days, at most 366).";
 
         admin.MapGet("/dashboard/summary", GetSummaryAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetDashboardSummary")
             .WithSummary("Book summary over a period: drivers, trips, km, scored drivers, mean score, premiums.")
             .WithDescription("Drivers is everyone registered now; trips and km are trips started in the period; the mean is over each scored " +
                 "driver's latest score in the period; premiums sum each driver's latest premium in the period, per currency." + PeriodHelp);
         admin.MapGet("/dashboard/risk-distribution", GetRiskDistributionAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetRiskDistribution")
             .WithSummary("Histogram of the drivers' latest scores in a period, in ten-point buckets, and counts by category.")
             .WithDescription("Each driver counts once, with its latest score in the period." + PeriodHelp);
         admin.MapGet("/dashboard/trip-activity", GetTripActivityAsync)
-            .RequirePermission(Permission.AdminRead)
+            .RequirePermission(Permission.DashboardRead)
             .WithName("GetTripActivity")
             .WithSummary("Trips and kilometres per UTC day over a period, days without trips included.")
             .WithDescription("A trip counts on the UTC day it started." + PeriodHelp);
@@ -48,7 +49,8 @@ internal static class AdminEndpoints
             .WithName("ListAudit")
             .WithSummary("Page through the audit log, newest first, filtered by action, resource, actor and time.")
             .WithDescription("Filters are exact (action=model.promote, resource=driver/12, actor=api:alice); from (inclusive) and to " +
-                "(exclusive) are ISO instants. page from 1, pageSize 1–500 (default 50).");
+                "(exclusive) are ISO instants. Keyset paging: pageSize 1–500 (default 50); the next page is after=<nextAfter of this " +
+                "page>, and nextAfter is null on the last page. Rows appended meanwhile never shift a page.");
         admin.MapPost("/audit/verify", VerifyAuditAsync)
             .RequirePermission(Permission.AuditRead)
             .RequireRateLimiting(RateLimitPolicies.Batch)
@@ -118,7 +120,7 @@ internal static class AdminEndpoints
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAuditAsync(
         AuditReader reader, HttpContext http, string? action = null, string? resource = null, string? actor = null,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+        DateTimeOffset? from = null, DateTimeOffset? to = null, long? after = null, int pageSize = 50, int? page = null)
     {
         var errors = new ValidationErrors();
         CheckFilter(errors, "action", action);
@@ -129,9 +131,15 @@ internal static class AdminEndpoints
             errors.Add("to", "to must be after from.");
         }
 
-        if (page < 1)
+        if (after is < 1)
         {
-            errors.Add("page", "page must be 1 or more.");
+            errors.Add("after", "after must be the nextAfter of a previous page (1 or more).");
+        }
+
+        if (page is not null)
+        {
+            // The offset parameter is gone rather than ignored: a client still sending it would otherwise get page 1 again.
+            errors.Add("page", "page is no longer supported: pass after=<nextAfter of the previous page>, or nothing for the newest rows.");
         }
 
         if (pageSize is < 1 or > AuditReader.MaxPageSize)
@@ -144,8 +152,8 @@ internal static class AdminEndpoints
             return errors.ToProblem();
         }
 
-        var rows = await reader.ReadPageAsync(new AuditFilter(action, resource, actor, from, to), page, pageSize, http.RequestAborted);
-        return TypedResults.Ok(new AuditPage(page, pageSize, [.. rows.Select(AuditEntryResponse.From)]));
+        var rows = await reader.ReadAfterAsync(new AuditFilter(action, resource, actor, from, to), after, pageSize, http.RequestAborted);
+        return TypedResults.Ok(new AuditPage(pageSize, after, rows.NextAfterSeq, [.. rows.Items.Select(AuditEntryResponse.From)]));
     }
 
     private static async Task<Results<Ok<AuditVerificationResponse>, ProblemHttpResult>> VerifyAuditAsync(

@@ -1,4 +1,3 @@
-using Telematics.Api.Administration;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Dashboard;
 using Telematics.Storage.Postgres.Partitions;
@@ -62,10 +61,11 @@ internal sealed record HistogramBucket(int From, int To, long Drivers);
 internal sealed record TripActivityResponse(DateOnly From, DateOnly To, IReadOnlyList<TripActivityDay> Days);
 
 /// <summary>One page of <c>GET /admin/audit</c>.</summary>
-/// <param name="Page">The page number, from 1.</param>
 /// <param name="PageSize">The most rows a page holds.</param>
+/// <param name="After">The cursor this page was read after (the request's <c>after</c>); null for the first page.</param>
+/// <param name="NextAfter">The <c>after</c> of the next page (the seq of this page's last row); null when no row follows.</param>
 /// <param name="Items">The rows, newest first.</param>
-internal sealed record AuditPage(int Page, int PageSize, IReadOnlyList<AuditEntryResponse> Items);
+internal sealed record AuditPage(int PageSize, long? After, long? NextAfter, IReadOnlyList<AuditEntryResponse> Items);
 
 /// <summary>One audit row.</summary>
 /// <param name="Seq">Position in the hash chain.</param>

@@ -16,14 +16,12 @@ namespace Telematics.Api.Endpoints;
 /// <summary>
 /// Reads about one driver under <c>/drivers/{driverId}</c>: trips, trip totals, feature statistics, summary, alerts and
 /// risk factors. All are driver-owned (a driver token reaches only its own id: 403 otherwise) and cached under
-/// <see cref="CacheTags.Driver"/>, which every ingest and scoring write for that driver invalidates. Periods: <c>from</c>
-/// (inclusive) and <c>to</c> (exclusive) on trip start, ISO-8601; default the 30 days up to now, at most 366 days.
+/// <see cref="CacheTags.Driver"/>, which every ingest and scoring write for that driver invalidates. Periods are
+/// <see cref="DayPeriod"/>s on trip start: UTC days <c>from</c>–<c>to</c>, both included (ISO dates); default the last 30
+/// days, at most 366. Responses carry the instants covered, <c>from</c> inclusive and <c>to</c> exclusive.
 /// </summary>
 internal static class DriverInsightEndpoints
 {
-    private const int DefaultPeriodDays = 30;
-    private const int MaxPeriodDays = 366;
-
     /// <summary>Maps the driver insight endpoints.</summary>
     public static RouteGroupBuilder MapDriverInsightEndpoints(this RouteGroupBuilder api)
     {
@@ -34,7 +32,7 @@ internal static class DriverInsightEndpoints
             .ProducesValidationProblem()
             .WithName("ListDriverTrips")
             .WithSummary("List a driver's trips, newest first, a page at a time.")
-            .WithDescription("Period from/to on trip start (default the last 30 days); page from 1, pageSize 1–500 (default 50). Features are left out; read one trip for them.");
+            .WithDescription("Period: the UTC days from–to on trip start, both included (default the last 30 days); page from 1, pageSize 1–500 (default 50). Features are left out; read one trip for them.");
         driver.MapGet("/trips/summary", TripSummaryAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesValidationProblem()
@@ -71,10 +69,10 @@ internal static class DriverInsightEndpoints
 
     private static async Task<Results<Ok<TripPage>, ValidationProblem>> ListTripsAsync(
         long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http,
-        DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50)
+        DateOnly? from = null, DateOnly? to = null, int page = 1, int pageSize = 50)
     {
         var errors = new ValidationErrors();
-        var period = Period(errors, from, to, time);
+        DayPeriod.TryCreate(from, to, time, errors, out var period);
         if (page < 1)
         {
             errors.Add("page", "page must be 1 or more.");
@@ -91,11 +89,11 @@ internal static class DriverInsightEndpoints
         }
 
         var result = await cache.GetOrCreateAsync(
-            Key("trips", driverId, from, to, page, pageSize),
+            Key("trips", driverId, period, page, pageSize),
             async ct =>
             {
-                var items = await trips.ListAsync(driverId, period.From, period.To, page, pageSize, ct);
-                return new TripPage(page, pageSize, period.From, period.To, items.Select(TripResponse.From).ToArray());
+                var items = await trips.ListAsync(driverId, period.Start, period.End, page, pageSize, ct);
+                return new TripPage(page, pageSize, period.Start, period.End, items.Select(TripResponse.From).ToArray());
             },
             Tags(driverId),
             http.RequestAborted);
@@ -103,46 +101,44 @@ internal static class DriverInsightEndpoints
     }
 
     private static async Task<Results<Ok<TripSummaryResponse>, ValidationProblem>> TripSummaryAsync(
-        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new ValidationErrors();
-        var period = Period(errors, from, to, time);
-        if (!errors.IsEmpty)
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
         {
             return errors.ToProblem();
         }
 
         var result = await cache.GetOrCreateAsync(
-            Key("trip-summary", driverId, from, to),
-            async ct => TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct)),
+            Key("trip-summary", driverId, period),
+            async ct => TripSummaryResponse.Create(period.Start, period.End, await trips.TotalsByMonthAsync(driverId, period.Start, period.End, ct)),
             Tags(driverId),
             http.RequestAborted);
         return TypedResults.Ok(result);
     }
 
     private static async Task<Results<Ok<StatisticsResponse>, ValidationProblem>> StatisticsAsync(
-        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new ValidationErrors();
-        var period = Period(errors, from, to, time);
-        if (!errors.IsEmpty)
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
         {
             return errors.ToProblem();
         }
 
         var population = await cache.GetOrCreateAsync(
-            Key("population-features", 0, from, to),
+            Key("population-features", 0, period),
             // NaN (no value) becomes null: the cache serializes entries as JSON, which has no NaN.
-            async ct => Array.ConvertAll(await trips.FeatureMeansAsync(null, period.From, period.To, ct), Finite),
+            async ct => Array.ConvertAll(await trips.FeatureMeansAsync(null, period.Start, period.End, ct), Finite),
             [CacheTags.Dashboards],
             http.RequestAborted);
         var result = await cache.GetOrCreateAsync(
-            Key("statistics", driverId, from, to),
+            Key("statistics", driverId, period),
             async ct =>
             {
-                var means = await trips.FeatureMeansAsync(driverId, period.From, period.To, ct);
-                var totals = TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct));
-                return new StatisticsResponse(period.From, period.To, totals.TripCount, Statistics(means, population, totals));
+                var means = await trips.FeatureMeansAsync(driverId, period.Start, period.End, ct);
+                var totals = TripSummaryResponse.Create(period.Start, period.End, await trips.TotalsByMonthAsync(driverId, period.Start, period.End, ct));
+                return new StatisticsResponse(period.Start, period.End, totals.TripCount, Statistics(means, population, totals));
             },
             Tags(driverId),
             http.RequestAborted);
@@ -152,8 +148,9 @@ internal static class DriverInsightEndpoints
     private static async Task<Results<Ok<DriverSummaryResponse>, NotFound>> SummaryAsync(
         long driverId, DriverRepository drivers, ScoreRepository scores, PremiumRepository premiums, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http)
     {
+        var period = DayPeriod.Default(time);
         var result = await cache.GetOrCreateAsync(
-            Key("summary", driverId, null, null),
+            Key("summary", driverId, period),
             async ct =>
             {
                 if (await drivers.GetAsync(driverId, ct) is not { } driver)
@@ -161,11 +158,9 @@ internal static class DriverInsightEndpoints
                     return null;
                 }
 
-                var to = time.GetUtcNow();
-                var from = to.AddDays(-DefaultPeriodDays);
                 var score = (await scores.HistoryAsync(driverId, 1, ct)).FirstOrDefault();
                 var premium = (await premiums.HistoryAsync(driverId, 1, ct)).FirstOrDefault();
-                var totals = TripSummaryResponse.Create(from, to, await trips.TotalsByMonthAsync(driverId, from, to, ct));
+                var totals = TripSummaryResponse.Create(period.Start, period.End, await trips.TotalsByMonthAsync(driverId, period.Start, period.End, ct));
                 return DriverSummaryResponse.From(DriverResponse.From(driver), score, premium, totals);
             },
             Tags(driverId),
@@ -174,22 +169,21 @@ internal static class DriverInsightEndpoints
     }
 
     private static async Task<Results<Ok<AlertsResponse>, ValidationProblem>> AlertsAsync(
-        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateTimeOffset? from = null, DateTimeOffset? to = null)
+        long driverId, TripReader trips, ApiCache cache, TimeProvider time, HttpContext http, DateOnly? from = null, DateOnly? to = null)
     {
         var errors = new ValidationErrors();
-        var period = Period(errors, from, to, time);
-        if (!errors.IsEmpty)
+        if (!DayPeriod.TryCreate(from, to, time, errors, out var period))
         {
             return errors.ToProblem();
         }
 
         var result = await cache.GetOrCreateAsync(
-            Key("alerts", driverId, from, to),
+            Key("alerts", driverId, period),
             async ct =>
             {
-                var means = await trips.FeatureMeansAsync(driverId, period.From, period.To, ct);
-                var totals = TripSummaryResponse.Create(period.From, period.To, await trips.TotalsByMonthAsync(driverId, period.From, period.To, ct));
-                return new AlertsResponse(period.From, period.To, totals.DistanceKm, DriverAlertRules.Evaluate(means, totals.DistanceKm));
+                var means = await trips.FeatureMeansAsync(driverId, period.Start, period.End, ct);
+                var totals = TripSummaryResponse.Create(period.Start, period.End, await trips.TotalsByMonthAsync(driverId, period.Start, period.End, ct));
+                return new AlertsResponse(period.Start, period.End, totals.DistanceKm, DriverAlertRules.Evaluate(means, totals.DistanceKm));
             },
             Tags(driverId),
             http.RequestAborted);
@@ -200,7 +194,7 @@ internal static class DriverInsightEndpoints
         long driverId, ScoreRepository scores, ApiCache cache, HttpContext http)
     {
         var result = await cache.GetOrCreateAsync(
-            Key("risk-factors", driverId, null, null),
+            Key("risk-factors", driverId, null),
             async ct => (await scores.HistoryAsync(driverId, 1, ct)).FirstOrDefault() is { } score ? RiskFactorsResponse.From(score) : null,
             Tags(driverId),
             http.RequestAborted);
@@ -235,26 +229,9 @@ internal static class DriverInsightEndpoints
 
     private static float? Finite(float value) => float.IsFinite(value) ? value : null;
 
-    /// <summary>The period of a request: explicit bounds, or the last 30 days; adds field errors for a bad one.</summary>
-    private static (DateTimeOffset From, DateTimeOffset To) Period(ValidationErrors errors, DateTimeOffset? from, DateTimeOffset? to, TimeProvider time)
-    {
-        var end = to ?? time.GetUtcNow();
-        var start = from ?? end.AddDays(-DefaultPeriodDays);
-        if (start >= end)
-        {
-            errors.Add("from", "from must be before to.");
-        }
-        else if (end - start > TimeSpan.FromDays(MaxPeriodDays))
-        {
-            errors.Add("to", $"the period may span at most {MaxPeriodDays} days.");
-        }
-
-        return (start, end);
-    }
-
     private static string[] Tags(long driverId) => [CacheTags.Driver(driverId.ToString(CultureInfo.InvariantCulture))];
 
-    // Explicit bounds are part of the key; the default period ("now") is cached as such until the next write for the driver.
-    private static string Key(string kind, long driverId, DateTimeOffset? from, DateTimeOffset? to, int page = 0, int pageSize = 0) =>
-        string.Create(CultureInfo.InvariantCulture, $"insights:{kind}:{driverId}:{from?.UtcTicks}:{to?.UtcTicks}:{page}:{pageSize}");
+    // The period's days are part of the key, so a default period ("the last 30 days") moves on with the UTC day.
+    private static string Key(string kind, long driverId, DayPeriod? period, int page = 0, int pageSize = 0) =>
+        string.Create(CultureInfo.InvariantCulture, $"insights:{kind}:{driverId}:{period?.Key}:{page}:{pageSize}");
 }

@@ -15,6 +15,7 @@ internal static class OpenApiSetup
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddOperationTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<ExampleTransformer>();
         });
         return services;
     }

@@ -8,7 +8,7 @@ public sealed class RiskScore
 {
     internal RiskScore(
         string driverId, double score, double rawOutput, string modelName, string modelVersion, double referenceScore,
-        FactorContribution[] contributions, ContributionMethod method, ExperimentAssignment? experiment)
+        FactorContribution[] contributions, ContributionMethod method, ExperimentVariantLabel? experiment)
     {
         DriverId = driverId;
         Score = score;
@@ -50,7 +50,7 @@ public sealed class RiskScore
     public ContributionMethod ContributionMethod { get; }
 
     /// <summary>The experiment and variant from the request, if any.</summary>
-    public ExperimentAssignment? Experiment { get; }
+    public ExperimentVariantLabel? Experiment { get; }
 
     /// <summary>
     /// Scores of the experiment's shadow variants for the same driver, recorded beside this one and never served

@@ -259,7 +259,7 @@ public sealed class ExperimentScorer
 
         using (lease)
         {
-            return _scorer.Score(lease.Package, driverId, features, includeContributions, new Results.ExperimentAssignment(experiment.Name, variant.Name));
+            return _scorer.Score(lease.Package, driverId, features, includeContributions, new Results.ExperimentVariantLabel(experiment.Name, variant.Name));
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class RiskScorer
     }
 
     /// <summary>Scores one driver with an already leased package (used by batch scoring).</summary>
-    internal RiskScore Score(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentAssignment? experiment)
+    internal RiskScore Score(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentVariantLabel? experiment)
     {
         var variant = experiment?.Variant;
         var started = Stopwatch.GetTimestamp();
@@ -73,7 +73,7 @@ public sealed class RiskScorer
         }
     }
 
-    private static RiskScore ScoreCore(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentAssignment? experiment)
+    private static RiskScore ScoreCore(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentVariantLabel? experiment)
     {
         var model = package.Model;
         var width = model.Binding.Count;

@@ -21,7 +21,7 @@ public sealed class ScoreRequest
 
     /// <summary>The experiment and variant this request was assigned to; carried into the result and the metrics.</summary>
     /// <value>Default <see langword="null"/>: no experiment.</value>
-    public ExperimentAssignment? Experiment { get; init; }
+    public ExperimentVariantLabel? Experiment { get; init; }
 
     /// <summary>Whether to compute factor contributions.</summary>
     /// <value>Default <see langword="true"/>.</value>

@@ -1,6 +1,6 @@
 namespace Telematics.Storage.Postgres.Audit;
 
-/// <summary>Which audit rows <see cref="AuditReader.ReadPageAsync"/> returns; every set condition must hold.</summary>
+/// <summary>Which audit rows <see cref="AuditReader.ReadAfterAsync"/> and <see cref="AuditReader.ReadPageAsync"/> return; every set condition must hold.</summary>
 /// <param name="Action">Exact action, e.g. <c>driver.create</c>; <see langword="null"/> for any.</param>
 /// <param name="Resource">Exact resource, e.g. <c>driver/12</c>; <see langword="null"/> for any.</param>
 /// <param name="Actor">Exact actor, e.g. <c>api:alice</c>; <see langword="null"/> for any.</param>

@@ -42,4 +42,13 @@ public sealed class PermissionNamesTests
         Assert.True(RolePermissions.IsConfinedToOwnDriver(Roles.Driver));
         Assert.False(RolePermissions.IsConfinedToOwnDriver(Roles.Analyst));
     }
+
+    [Fact]
+    public void Analysts_read_the_dashboards_but_not_the_audit_log_or_the_partitions()
+    {
+        Assert.True(RolePermissions.Grants(Roles.Analyst, Permission.DashboardRead));
+        Assert.False(RolePermissions.Grants(Roles.Analyst, Permission.AuditRead));
+        Assert.False(RolePermissions.Grants(Roles.Analyst, Permission.AdminRead));
+        Assert.False(RolePermissions.Grants(Roles.Driver, Permission.DashboardRead));
+    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Telematics.Api.Caching;
 using Telematics.Api.Tests.Infrastructure;
@@ -112,6 +113,8 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
     [InlineData("dashboard/trip-activity?from=2024-01-01&to=2025-12-31", "to")]
     [InlineData("audit?pageSize=0", "pageSize")]
     [InlineData("audit?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", "to")]
+    [InlineData("audit?after=0", "after")]
+    [InlineData("audit?page=2", "page")]
     public async Task A_bad_period_or_page_is_a_validation_problem_naming_the_field(string path, string field)
     {
         await using var host = Host();
@@ -134,11 +137,15 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         }
 
         var page1 = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?action=admin-test.touch&pageSize=2")));
-        var page2 = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?action=admin-test.touch&pageSize=2&page=2")));
+        var next = page1.GetProperty("nextAfter").GetInt64();
+        var page2 = await ProblemAssert.JsonAsync(await admin.GetAsync(Url($"audit?action=admin-test.touch&pageSize=2&after={next}")));
         var one = await ProblemAssert.JsonAsync(await admin.GetAsync(Url("audit?resource=thing/2&actor=api:dave")));
 
         Assert.Equal(["thing/3", "thing/2"], page1.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("resource").GetString()));
+        Assert.Equal(page1.GetProperty("items")[1].GetProperty("seq").GetInt64(), next);
         Assert.Equal(["thing/1"], page2.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("resource").GetString()));
+        Assert.Equal(next, page2.GetProperty("after").GetInt64());
+        Assert.Equal(JsonValueKind.Null, page2.GetProperty("nextAfter").ValueKind);
         var row = Assert.Single(one.GetProperty("items").EnumerateArray());
         Assert.Equal("{\"n\": 2}", row.GetProperty("after").GetString());
     }
@@ -159,15 +166,17 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task An_analyst_reaches_neither_dashboards_nor_audit()
+    public async Task An_analyst_reads_the_dashboards_but_neither_the_audit_log_nor_the_partitions()
     {
         await using var host = Host();
         using var analyst = host.ClientAs(TestTokens.Analyst());
 
         using var dashboard = await analyst.GetAsync(Url("dashboard/summary"));
         using var audit = await analyst.GetAsync(Url("audit"));
+        using var partitions = await analyst.GetAsync(Url("partitions"));
 
-        await ProblemAssert.IsProblemAsync(dashboard, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
         await ProblemAssert.IsProblemAsync(audit, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
+        await ProblemAssert.IsProblemAsync(partitions, HttpStatusCode.Forbidden, "https://telematics.dev/problems/forbidden");
     }
 }

@@ -43,9 +43,9 @@ public sealed class AuthEndpointsTests
         var driver = await MePermissionsAsync(host, TestTokens.Driver());
         var admin = await MePermissionsAsync(host, TestTokens.Admin());
 
-        Assert.Equal(["drivers:read", "risk:read", "pricing:read", "models:read"], analyst);
+        Assert.Equal(["drivers:read", "risk:read", "pricing:read", "models:read", "dashboard:read"], analyst);
         Assert.Equal(["drivers:read", "telematics:write", "risk:read", "pricing:read"], driver);
-        Assert.Equal(11, admin.Length);
+        Assert.Equal(12, admin.Length);
         Assert.Contains("risk:batch", admin);
         Assert.Contains("audit:read", admin);
     }

@@ -11,7 +11,7 @@ namespace Telematics.Api.Tests.Endpoints;
 
 public sealed class DriverInsightEndpointsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    private const string March = "from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z";
+    private const string March = "from=2026-03-01&to=2026-03-31";
 
     private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
 
@@ -182,8 +182,9 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database) : ICl
     }
 
     [Theory]
-    [InlineData("trips?from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z", "from")]
-    [InlineData("statistics?from=2024-01-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to")]
+    [InlineData("trips?from=2026-04-01&to=2026-03-01", "from")]
+    [InlineData("statistics?from=2024-01-01&to=2026-01-01", "to")]
+    [InlineData("alerts?from=2025-01-01&to=2026-01-02", "to")]
     [InlineData("trips?pageSize=501", "pageSize")]
     public async Task A_bad_period_or_page_is_a_validation_problem_naming_the_field(string path, string field)
     {
@@ -193,6 +194,21 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database) : ICl
         using var response = await admin.GetAsync(Url($"/api/v1/drivers/1/{path}"));
         var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
 
-        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors should name {field}");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var messages), $"errors should name {field}");
+        Assert.StartsWith(field, messages[0].GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_period_is_whole_utc_days_with_the_last_day_included()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var response = await admin.GetAsync(Url("/api/v1/drivers/1/trips/summary?from=2026-03-01&to=2026-03-31"));
+        var summary = await ProblemAssert.JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), summary.GetProperty("from").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(2026, 4, 1, 0, 0, 0, TimeSpan.Zero), summary.GetProperty("to").GetDateTimeOffset());
     }
 }

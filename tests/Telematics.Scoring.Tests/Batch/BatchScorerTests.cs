@@ -120,11 +120,11 @@ public sealed class BatchScorerTests : IDisposable
     public async Task Experiment_assignment_is_carried_per_driver()
     {
         var drivers = Drivers(3);
-        drivers[1] = drivers[1] with { Experiment = new ExperimentAssignment("e1", "b") };
+        drivers[1] = drivers[1] with { Experiment = new ExperimentVariantLabel("e1", "b") };
 
         var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers);
 
-        Assert.Equal(new ExperimentAssignment("e1", "b"), result.Scores[1]!.Experiment);
+        Assert.Equal(new ExperimentVariantLabel("e1", "b"), result.Scores[1]!.Experiment);
         Assert.Null(result.Scores[0]!.Experiment);
     }
 

@@ -111,7 +111,7 @@ public sealed class TelematicsScoringServiceCollectionExtensionsTests : IDisposa
         {
             DriverId = "d",
             Features = ReferenceVector(),
-            Experiment = new Telematics.Scoring.Results.ExperimentAssignment("exp", "b"),
+            Experiment = new Telematics.Scoring.Results.ExperimentVariantLabel("exp", "b"),
         });
 
         Assert.Contains(measurements, m => m is ("telematics.scoring.scores", 1, ModelPackage.BuiltInName, "b"));

@@ -64,7 +64,7 @@ public sealed class ExperimentScorerTests : IDisposable
             var version = expected == "control" ? "1" : "2";
             Assert.Equal(("risk", version), (result.ModelName, result.ModelVersion));
             Assert.Equal(10.0 * int.Parse(version, System.Globalization.CultureInfo.InvariantCulture), result.Score, 6);
-            Assert.Equal(new Telematics.Scoring.Results.ExperimentAssignment("pricing-test", expected), result.Experiment);
+            Assert.Equal(new Telematics.Scoring.Results.ExperimentVariantLabel("pricing-test", expected), result.Experiment);
             seen.Add(expected);
         }
 
@@ -86,7 +86,7 @@ public sealed class ExperimentScorerTests : IDisposable
         Assert.Equal("control", result.Experiment!.Value.Variant);
         var shadow = Assert.Single(result.ShadowScores);
         Assert.Equal(("risk", "2", 20.0), (shadow.ModelName, shadow.ModelVersion, Math.Round(shadow.Score, 6)));
-        Assert.Equal(new Telematics.Scoring.Results.ExperimentAssignment("shadowing", "candidate"), shadow.Experiment);
+        Assert.Equal(new Telematics.Scoring.Results.ExperimentVariantLabel("shadowing", "candidate"), shadow.Experiment);
     }
 
     [Fact]

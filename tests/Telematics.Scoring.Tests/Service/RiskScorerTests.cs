@@ -124,12 +124,12 @@ public sealed class RiskScorerTests : IDisposable
             DriverId = "d-42",
             Model = "risk-gbm",
             Features = ReferenceVector(),
-            Experiment = new ExperimentAssignment("pricing-2027", "treatment"),
+            Experiment = new ExperimentVariantLabel("pricing-2027", "treatment"),
             IncludeContributions = false,
         });
 
         Assert.Equal(("risk-gbm", "1", "d-42"), (result.ModelName, result.ModelVersion, result.DriverId));
-        Assert.Equal(new ExperimentAssignment("pricing-2027", "treatment"), result.Experiment);
+        Assert.Equal(new ExperimentVariantLabel("pricing-2027", "treatment"), result.Experiment);
         Assert.Empty(result.Contributions);
         Assert.Equal(ContributionMethod.None, result.ContributionMethod);
     }

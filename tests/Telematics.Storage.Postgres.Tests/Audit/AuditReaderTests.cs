@@ -61,6 +61,76 @@ public sealed class AuditReaderTests(PostgresDatabase database) : IClassFixture<
     }
 
     [Fact]
+    public async Task Keyset_pages_of_one_action_walk_newest_first_and_the_last_page_has_no_next_cursor()
+    {
+        var filter = new AuditFilter(Action: "reader.five");
+
+        var first = await Reader.ReadAfterAsync(filter, null, 2);
+        var second = await Reader.ReadAfterAsync(filter, first.NextAfterSeq, 2);
+        var third = await Reader.ReadAfterAsync(filter, second.NextAfterSeq, 2);
+
+        Assert.Equal(["thing/5", "thing/4"], first.Items.Select(r => r.Resource));
+        Assert.Equal(["thing/3", "thing/2"], second.Items.Select(r => r.Resource));
+        Assert.Equal(["thing/1"], third.Items.Select(r => r.Resource));
+        Assert.Equal(first.Items[^1].Seq, first.NextAfterSeq);
+        Assert.Null(third.NextAfterSeq);
+    }
+
+    [Fact]
+    public async Task A_page_that_ends_exactly_at_the_last_row_says_no_page_follows()
+    {
+        var filter = new AuditFilter(Action: "reader.other");
+
+        var only = await Reader.ReadAfterAsync(filter, null, 2);
+
+        Assert.Equal(["thing/7", "thing/6"], only.Items.Select(r => r.Resource));
+        Assert.Null(only.NextAfterSeq);
+    }
+
+    [Fact]
+    public async Task Keyset_pages_match_offset_pages_under_every_filter()
+    {
+        var filter = new AuditFilter(Actor: "api:odd", To: DateTimeOffset.UtcNow.AddHours(1));
+        var byOffset = new List<long>();
+        var byKeyset = new List<long>();
+        for (var page = 1; page <= 10; page++)
+        {
+            byOffset.AddRange((await Reader.ReadPageAsync(filter, page, 1)).Select(r => r.Seq));
+        }
+
+        long? after = null;
+        do
+        {
+            var page = await Reader.ReadAfterAsync(filter, after, 1);
+            byKeyset.AddRange(page.Items.Select(r => r.Seq));
+            after = page.NextAfterSeq;
+        }
+        while (after is not null);
+
+        Assert.Equal(byOffset, byKeyset);
+        Assert.True(byKeyset.Count >= 4);
+    }
+
+    [Fact]
+    public async Task Rows_appended_while_paging_do_not_shift_the_next_page()
+    {
+        var filter = new AuditFilter(Action: "reader.five");
+        var first = await Reader.ReadAfterAsync(filter, null, 2);
+
+        await new AuditLog(database.DataSource, TimeProvider.System).AppendAsync(new AuditActor("api:late"), "reader.late", "thing/late", null, null);
+        var second = await Reader.ReadAfterAsync(filter with { Action = null, Resource = null }, first.NextAfterSeq, 1);
+
+        Assert.Equal("thing/3", Assert.Single(second.Items).Resource);
+    }
+
+    [Fact]
+    public async Task A_cursor_below_one_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Reader.ReadAfterAsync(new AuditFilter(), 0, 10));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Reader.ReadAfterAsync(new AuditFilter(), null, AuditReader.MaxPageSize + 1));
+    }
+
+    [Fact]
     public async Task A_page_size_over_the_maximum_is_refused()
     {
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Reader.ReadPageAsync(new AuditFilter(), 1, AuditReader.MaxPageSize + 1));

@@ -21,11 +21,13 @@ public sealed class AdminQueryPlanTests(PostgresDatabase database) : IClassFixtu
 
     private static NpgsqlParameter Null(NpgsqlTypes.NpgsqlDbType type) => new() { NpgsqlDbType = type, Value = DBNull.Value };
 
-    private async Task<string> PlanAsync(string query, params object[] values)
+    // Small test tables make a sequential scan cheapest; switching it off asks whether an index can serve the query.
+    private Task<string> PlanAsync(string query, params object[] values) => PlanUsingAsync("SET enable_seqscan = off", query, values);
+
+    private async Task<string> PlanUsingAsync(string settings, string query, params object[] values)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
-        // Small test tables make a sequential scan cheapest; switching it off asks whether an index can serve the query.
-        await using (var setting = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        await using (var setting = new NpgsqlCommand(settings, connection))
         {
             await setting.ExecuteNonQueryAsync();
         }
@@ -95,5 +97,30 @@ public sealed class AdminQueryPlanTests(PostgresDatabase database) : IClassFixtu
             0L);
 
         Assert.Contains("audit_log_action_idx", plan, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("model.promote", null, "audit_log_action_idx")]
+    [InlineData(null, "driver/12", "audit_log_resource_idx")]
+    [InlineData(null, null, "audit_log_pkey")]
+    public async Task A_keyset_audit_page_starts_at_the_cursor_inside_the_index(string? action, string? resource, string index)
+    {
+        // Bitmap scans are off too: on a tiny table a bitmap scan plus a sort is cheapest, which hides whether the index
+        // alone can deliver the rows in order (as it does on a real log, where the page's LIMIT stops the scan early).
+        var plan = await PlanUsingAsync(
+            "SET enable_seqscan = off; SET enable_bitmapscan = off",
+            AuditReader.KeysetSql,
+            action is null ? Null(NpgsqlTypes.NpgsqlDbType.Text) : action,
+            resource is null ? Null(NpgsqlTypes.NpgsqlDbType.Text) : resource,
+            Null(NpgsqlTypes.NpgsqlDbType.Text),
+            Null(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            Null(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            1_000L,
+            51);
+
+        // The cursor is an index condition (a range start), not a filter over rows already read; and no sort.
+        Assert.Contains(index, plan, StringComparison.Ordinal);
+        Assert.Matches(@"Index Cond: \(.*seq < ", plan);
+        Assert.False(plan.Contains("Sort", StringComparison.Ordinal), plan);
     }
 }

@@ -118,7 +118,7 @@ public sealed class StoredDriverScorerTests(PostgresDatabase database) : IClassF
 
         var outcome = await NewScorer(database, experiment).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
 
-        Assert.Equal(new Telematics.Scoring.Results.ExperimentAssignment("store-test", "control"), outcome.Score!.Experiment);
+        Assert.Equal(new Telematics.Scoring.Results.ExperimentVariantLabel("store-test", "control"), outcome.Score!.Experiment);
         Assert.Equal(1, await CountAsync($"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND experiment = 'store-test' AND variant = 'control'"));
     }
 

@@ -1,0 +1,84 @@
+using Telematics.Api.Endpoints;
+using Telematics.Api.Ingest;
+using Telematics.Api.Insights;
+using Telematics.Features.Schema;
+
+namespace Telematics.Api.OpenApi;
+
+/// <content>Drivers, their insights, ingest and trips.</content>
+internal static partial class ApiExamples
+{
+    private static readonly DateTimeOffset Registered = new(2025, 11, 4, 9, 12, 40, TimeSpan.Zero);
+
+    private static DriverResponse Driver { get; } = new(DriverId, "POL-2025-004417", "Maria Keller", Registered, new DateTimeOffset(2026, 2, 2, 16, 5, 0, TimeSpan.Zero));
+
+    private static TripResponse Trip(long tripId, DateTimeOffset startedAt, double km, double minutes, int harshBrakes, IReadOnlyDictionary<string, float?>? features) =>
+        new(tripId, DriverId, startedAt, startedAt.AddMinutes(minutes), km, minutes, (int)(minutes * 60), harshBrakes, 0, 1, features);
+
+    private static TripSummaryResponse March { get; } = new(PeriodStart, PeriodEnd, 46, 812.4, 17.9, [new MonthTotals("2026-03", 46, 812.4, 17.9)]);
+
+    private static void AddDrivers(Dictionary<Type, object> examples)
+    {
+        Add(examples, new CreateDriverRequest("POL-2025-004417", "Maria Keller"));
+        Add(examples, new RenameDriverRequest("Maria Keller-Brandt"));
+        Add(examples, Driver);
+        Add(examples, new DriverPage(1, 50, [Driver]));
+
+        Add(examples, new IngestSample[]
+        {
+            new(1772524800000, 48.137154, 11.576124, 13.4f, 87.5f, 0.42f, -0.08f, 4.0f, 13.89f, "primary", false, false, 900001),
+            new(1772524801000, 48.137158, 11.576305, 13.9f, 87.9f, 0.35f, -0.05f, 4.0f, 13.89f, "primary", false, false, 900002),
+        });
+        Add(examples, new IngestResponse(DriverId, 5400, 5396, 3, 1, [new RejectedRecord(2817, "lat", "lat must be −90…90 degrees; got 148.2.")], 3, 3, 61.7));
+
+        var features = new Dictionary<string, float?>(StringComparer.Ordinal);
+        foreach (var feature in TelematicsFeatures.Schema.Features)
+        {
+            features[feature.Name] = 0f;
+        }
+
+        features[TelematicsFeatures.DistanceKm] = 18.6f;
+        features[TelematicsFeatures.DrivingHours] = 0.43f;
+        features[TelematicsFeatures.TripCount] = 1f;
+        features[TelematicsFeatures.MeanTripKm] = 18.6f;
+        features[TelematicsFeatures.RushHourShare] = 1f;
+        features[TelematicsFeatures.MeanSpeedKmh] = 43.3f;
+        features[TelematicsFeatures.P95SpeedKmh] = 78.1f;
+        features[TelematicsFeatures.SpeedingShare] = 0.021f;
+        features[TelematicsFeatures.HarshBrakingPer100Km] = 5.38f;
+        features[TelematicsFeatures.HarshCorneringPer100Km] = 5.38f;
+        features[TelematicsFeatures.MeanAbsJerkMps3] = 0.61f;
+        features[TelematicsFeatures.P95AbsJerkMps3] = 2.2f;
+        features[TelematicsFeatures.P95LateralG] = 0.24f;
+        features[TelematicsFeatures.PrimaryRoadShare] = 0.58f;
+        features[TelematicsFeatures.LocalRoadShare] = 0.42f;
+        features[TelematicsFeatures.GpsGapShare] = 0.004f;
+        features[TelematicsFeatures.HighRiskAreaShare] = null;
+        var trip = Trip(731944, new DateTimeOffset(2026, 3, 30, 7, 42, 10, TimeSpan.Zero), 18.6, 25.8, 1, features);
+        Add(examples, trip);
+        Add(examples, new TripPage(1, 50, PeriodStart, PeriodEnd, [trip with { Features = null }, Trip(731921, new DateTimeOffset(2026, 3, 29, 17, 3, 55, TimeSpan.Zero), 21.2, 31.4, 0, null)]));
+        Add(examples, March);
+        Add(examples, new StatisticsResponse(PeriodStart, PeriodEnd, 46,
+        [
+            new FeatureStatistic(TelematicsFeatures.DistanceKm, "km", 812.4f, null),
+            new FeatureStatistic(TelematicsFeatures.MeanSpeedKmh, "km/h", 46.2f, 49.8f),
+            new FeatureStatistic(TelematicsFeatures.HarshBrakingPer100Km, "per_100km", 5.2f, 1.4f),
+            new FeatureStatistic(TelematicsFeatures.PhoneMinutesPerHour, "min/h", 0.3f, 0.8f),
+        ]));
+        Add(examples, new DriverSummaryResponse(
+            Driver,
+            new ScoreSummary(38.4, "good", new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero), "builtin-rules", "1", null),
+            new PremiumSummary(517.00m, 620.00m, "EUR", new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero)),
+            March));
+        Add(examples, new AlertsResponse(PeriodStart, PeriodEnd, 812.4,
+        [
+            new DriverAlert("harsh-braking", "warning", TelematicsFeatures.HarshBrakingPer100Km, 5.2, 4, "harsh braking events per 100 km: 5.2 (threshold 4)."),
+        ]));
+        Add(examples, new RiskFactorsResponse(new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero), 38.4, "builtin-rules", "1",
+        [
+            new RiskFactor(TelematicsFeatures.HarshBrakingPer100Km, "raises", 4.6f, 5.2f),
+            new RiskFactor(TelematicsFeatures.PhoneMinutesPerHour, "lowers", -3.2f, 0.3f),
+            new RiskFactor(TelematicsFeatures.LateNightShare, "lowers", -1.9f, 0f),
+        ]));
+    }
+}

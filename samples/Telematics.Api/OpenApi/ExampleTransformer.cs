@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+
+namespace Telematics.Api.OpenApi;
+
+/// <summary>
+/// Puts an <c>example</c> on every JSON request body and every JSON 200/201 response whose CLR type has one in
+/// <see cref="ApiExamples"/>. The example is the typed object serialized with the host's own JSON options, so it has the
+/// exact shape (names, casing, formats) the endpoint sends or accepts.
+/// </summary>
+internal sealed class ExampleTransformer : IOpenApiOperationTransformer
+{
+    private const string Json = "application/json";
+
+    /// <inheritdoc />
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var options = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var description = context.Description;
+
+        var bodyType = description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
+        if (bodyType is not null
+            && operation.RequestBody?.Content is { } requestContent
+            && requestContent.TryGetValue(Json, out var requestMedia)
+            && ApiExamples.TryGet(bodyType, out var requestExample))
+        {
+            requestMedia.Example = JsonSerializer.SerializeToNode(requestExample, bodyType, options);
+        }
+
+        foreach (var responseType in description.SupportedResponseTypes)
+        {
+            if (responseType.StatusCode is not (StatusCodes.Status200OK or StatusCodes.Status201Created)
+                || responseType.Type is not { } type
+                || operation.Responses is null
+                || !operation.Responses.TryGetValue(responseType.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), out var response)
+                || response.Content is null
+                || !response.Content.TryGetValue(Json, out var media)
+                || !ApiExamples.TryGet(type, out var example))
+            {
+                continue;
+            }
+
+            media.Example = JsonSerializer.SerializeToNode(example, type, options);
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -26,6 +26,7 @@ internal static class IngestCommand
         events.Driver.Description = "Numeric id of an existing driver (drivers.driver_id) the events belong to.";
         events.Driver.Required = true;
         events.Zone.Description = "IANA time zone of the local time-of-day features. Default: the driver's stored time zone, else UTC.";
+        events.Zone.DefaultValueFactory = null;
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "Skip bad records and list them here; without it the first bad record fails the run (exit 3) before anything is stored past it." };
         var command = new Command("ingest", "Store one driver's events file in PostgreSQL and close its trips with their features.");
         events.AddTo(command);

@@ -4,8 +4,8 @@ using Npgsql;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
-using Telematics.Api.Problems;
 using Telematics.Api.OpenApi;
+using Telematics.Api.Problems;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Pricing;
 using Telematics.Storage.Postgres.Audit;
@@ -178,7 +178,7 @@ internal static class DriverEndpoints
         };
         var updated = await repository.UpdateAsync(driverId, update, Actor(user, http), http.RequestAborted);
 
-        // The driver's tag covers its reads here and its scores and premiums: a new region prices differently.
+        // Drops the cached driver and every other cached read under the driver's tag.
         await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(DriverResponse.From(updated));
     }

@@ -17,12 +17,13 @@ internal sealed class EventFiles : IDisposable
 
     /// <summary>
     /// Two trips of 600 s at 15 m/s due north (9 km each) at 1 Hz, 20 minutes apart: the 300 s gap rule splits them.
+    /// The first starts at <paramref name="startMs"/> (Unix ms; default <see cref="Start"/>).
     /// </summary>
-    public async Task<string> WriteTwoTripsAsync(string name)
+    public async Task<string> WriteTwoTripsAsync(string name, long startMs = Start)
     {
         var samples = new SampleBuffer(1300);
-        AddTrip(samples, Start, 48.0);
-        AddTrip(samples, Start + 1_800_000, 48.2);
+        AddTrip(samples, startMs, 48.0);
+        AddTrip(samples, startMs + 1_800_000, 48.2);
         var path = PathOf(name);
         await using (var writer = CsvSampleWriter.FromStream(File.Create(path)))
         {

@@ -4,14 +4,19 @@ using Npgsql;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
+using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
 using Telematics.Api.Storage;
+using Telematics.Scoring.Pricing;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 
 namespace Telematics.Api.Endpoints;
 
-/// <summary>The <c>/drivers</c> group: create, list, read, rename and delete drivers; every write is audited.</summary>
+/// <summary>
+/// The <c>/drivers</c> group: create, list, read, update (name, pricing region, time zone) and delete drivers; every
+/// write is audited and drops the driver's cached reads.
+/// </summary>
 internal static class DriverEndpoints
 {
     private const int MaxTextLength = 200;
@@ -25,7 +30,10 @@ internal static class DriverEndpoints
             .RequirePermission(Permission.DriversWrite)
             .WithName("CreateDriver")
             .WithSummary("Register a driver.")
-            .WithDescription("Stores a driver under a unique external reference (409 when it is taken); audited with the caller and IP.");
+            .WithDescription("Stores a driver under a unique external reference (409 when it is taken); audited with the caller and IP. " +
+                "Optional `region` (a region code of the configured pricing plan, e.g. FR-75; omitted: the plan's default base rate) and " +
+                "`timeZone` (IANA id, e.g. Europe/Berlin, used by ingest for the local-time features; omitted: the host's default zone).")
+            .WithJsonExamples(DriverExamples.CreateRequest, StatusCodes.Status201Created, DriverExamples.Driver);
         drivers.MapGet("/", ListAsync)
             .RequirePermission(Permission.DriversRead)
             .WithName("ListDrivers")
@@ -36,11 +44,16 @@ internal static class DriverEndpoints
             .RequirePermission(Permission.DriversRead)
             .RequireDriverOwner()
             .WithName("GetDriver")
-            .WithSummary("Read one driver.");
-        drivers.MapPatch("/{driverId:long}", RenameAsync)
+            .WithSummary("Read one driver, with its pricing region and time zone (null when the defaults apply).")
+            .WithJsonExamples(null, StatusCodes.Status200OK, DriverExamples.Driver);
+        drivers.MapPatch("/{driverId:long}", UpdateAsync)
             .RequirePermission(Permission.DriversWrite)
-            .WithName("RenameDriver")
-            .WithSummary("Change a driver's display name.");
+            .WithName("UpdateDriver")
+            .WithSummary("Change a driver's display name, pricing region or time zone.")
+            .WithDescription("A merge patch: a field left out keeps its value; `region` or `timeZone` sent as null is cleared (the " +
+                "plan's default rate, the host's default zone); displayName cannot be null. A body that sets no field is a 400. " +
+                "Audited with the whole driver before and after; the driver's cached reads (scores, premiums) are dropped.")
+            .WithJsonExamples(DriverExamples.UpdateRequest, StatusCodes.Status200OK, DriverExamples.Driver);
         drivers.MapDelete("/{driverId:long}", DeleteAsync)
             .RequirePermission(Permission.DriversWrite)
             .WithName("DeleteDriver")
@@ -49,11 +62,13 @@ internal static class DriverEndpoints
     }
 
     private static async Task<Results<Created<DriverResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateDriverRequest request, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
+        CreateDriverRequest request, DriverRepository repository, PricingPlan plan, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         var errors = new ValidationErrors();
         CheckText(errors, "externalRef", request.ExternalRef);
         CheckText(errors, "displayName", request.DisplayName);
+        CheckRegion(errors, plan, request.Region);
+        CheckTimeZone(errors, request.TimeZone);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -61,7 +76,8 @@ internal static class DriverEndpoints
 
         try
         {
-            var created = await repository.CreateAsync(request.ExternalRef!, request.DisplayName!, Actor(user, http), http.RequestAborted);
+            var driver = new NewDriver(request.ExternalRef!, request.DisplayName!) { Region = request.Region, TimeZone = request.TimeZone };
+            var created = await repository.CreateAsync(driver, Actor(user, http), http.RequestAborted);
 
             // A read of this id before it existed cached "not found"; drop it.
             await cache.InvalidateAsync([CacheTags.Driver(DriverKey(created.DriverId))], http.RequestAborted);
@@ -123,19 +139,48 @@ internal static class DriverEndpoints
         return driver is null ? TypedResults.NotFound() : TypedResults.Ok(driver);
     }
 
-    private static async Task<Results<Ok<DriverResponse>, NotFound, ValidationProblem>> RenameAsync(
-        long driverId, RenameDriverRequest request, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
+    private static async Task<Results<Ok<DriverResponse>, NotFound, ValidationProblem>> UpdateAsync(
+        long driverId, UpdateDriverRequest request, DriverRepository repository, PricingPlan plan, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         var errors = new ValidationErrors();
-        CheckText(errors, "displayName", request.DisplayName);
+        if (request.HasDisplayName)
+        {
+            CheckText(errors, "displayName", request.DisplayName);
+        }
+
+        if (request.HasRegion)
+        {
+            CheckRegion(errors, plan, request.Region);
+        }
+
+        if (request.HasTimeZone)
+        {
+            CheckTimeZone(errors, request.TimeZone);
+        }
+
+        if (!request.HasDisplayName && !request.HasRegion && !request.HasTimeZone)
+        {
+            errors.Add("body", "Give at least one of displayName, region, timeZone.");
+        }
+
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var renamed = await repository.RenameAsync(driverId, request.DisplayName!, Actor(user, http), http.RequestAborted);
+        // Absent fields stay unset on the update, so the repository keeps them; a null that was sent clears.
+        var update = (request.HasRegion, request.HasTimeZone) switch
+        {
+            (true, true) => new DriverUpdate { DisplayName = request.DisplayName, Region = request.Region, TimeZone = request.TimeZone },
+            (true, false) => new DriverUpdate { DisplayName = request.DisplayName, Region = request.Region },
+            (false, true) => new DriverUpdate { DisplayName = request.DisplayName, TimeZone = request.TimeZone },
+            _ => new DriverUpdate { DisplayName = request.DisplayName },
+        };
+        var updated = await repository.UpdateAsync(driverId, update, Actor(user, http), http.RequestAborted);
+
+        // Drops the cached driver and every other cached read under the driver's tag.
         await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
-        return renamed is null ? TypedResults.NotFound() : TypedResults.Ok(DriverResponse.From(renamed));
+        return updated is null ? TypedResults.NotFound() : TypedResults.Ok(DriverResponse.From(updated));
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(
@@ -152,6 +197,32 @@ internal static class DriverEndpoints
 
     private static string DriverKey(long driverId) => driverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    private static void CheckRegion(ValidationErrors errors, PricingPlan plan, string? region)
+    {
+        if (region is null)
+        {
+            return;
+        }
+
+        if (!DriverFields.IsRegion(region))
+        {
+            errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 capital letters or digits), or null.");
+        }
+        else if (!plan.RegionBaseRates.ContainsKey(region))
+        {
+            errors.Add("region", $"region '{region}' is not a region of the pricing plan '{plan.Name}' ({string.Join(", ", plan.RegionBaseRates.Keys.Order(StringComparer.Ordinal))}); " +
+                "leave it out (or null) for the plan's default base rate.");
+        }
+    }
+
+    private static void CheckTimeZone(ValidationErrors errors, string? timeZone)
+    {
+        if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out _))
+        {
+            errors.Add("timeZone", "timeZone must be an IANA time zone id known to the host, such as Europe/Berlin, or null.");
+        }
+    }
+
     private static void CheckText(ValidationErrors errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -164,30 +235,3 @@ internal static class DriverEndpoints
         }
     }
 }
-
-/// <summary>The body of <c>POST /api/v1/drivers</c>.</summary>
-/// <param name="ExternalRef">The insurer's reference for the driver (1–200 characters, unique).</param>
-/// <param name="DisplayName">The name shown to people (1–200 characters).</param>
-internal sealed record CreateDriverRequest(string? ExternalRef, string? DisplayName);
-
-/// <summary>The body of <c>PATCH /api/v1/drivers/{driverId}</c>.</summary>
-/// <param name="DisplayName">The new display name (1–200 characters).</param>
-internal sealed record RenameDriverRequest(string? DisplayName);
-
-/// <summary>A driver as the API returns it.</summary>
-/// <param name="DriverId">The driver's id (what a driver token's <c>driverId</c> carries).</param>
-/// <param name="ExternalRef">The insurer's reference.</param>
-/// <param name="DisplayName">The display name.</param>
-/// <param name="CreatedAt">When the driver was registered (UTC).</param>
-/// <param name="UpdatedAt">When the driver was last changed (UTC).</param>
-internal sealed record DriverResponse(long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
-{
-    public static DriverResponse From(DriverRecord record) =>
-        new(record.DriverId, record.ExternalRef, record.DisplayName, record.CreatedAt, record.UpdatedAt);
-}
-
-/// <summary>One page of <c>GET /api/v1/drivers</c>.</summary>
-/// <param name="Page">The page number, from 1.</param>
-/// <param name="PageSize">The most items a page holds.</param>
-/// <param name="Items">The drivers of the page, by id; fewer than <paramref name="PageSize"/> on the last page.</param>
-internal sealed record DriverPage(int Page, int PageSize, IReadOnlyList<DriverResponse> Items);

@@ -62,7 +62,8 @@ internal static class TelematicsEndpoints
                 "gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id, or a configured mapping chosen with " +
                 "`mapping`). Query: `driverId` (required for admin; a driver token may omit it and may not name another driver: 403), " +
                 "`onError` = reject (default: the first bad record is a 400 naming its line/record and field, and nothing of the body is " +
-                "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features). " +
+                "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features; default: the driver's own " +
+                "zone, else the host's Ingest:DefaultTimeZone). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body is one " +
                 "complete stream: its last trip is closed at its end. 413 over the ingest size limit.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
@@ -114,8 +115,8 @@ internal static class TelematicsEndpoints
             errors.Add("onError", "onError must be 'reject' or 'skip'.");
         }
 
-        var zoneId = timeZone ?? options.Value.DefaultTimeZone;
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+        TimeZoneInfo? zone = null;
+        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone))
         {
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }
@@ -132,9 +133,19 @@ internal static class TelematicsEndpoints
             return errors.ToProblem();
         }
 
-        if (await drivers.GetAsync(driver!.Value, http.RequestAborted) is null)
+        if (await drivers.GetAsync(driver!.Value, http.RequestAborted) is not { } registered)
         {
             return TypedResults.NotFound();
+        }
+
+        // The zone of the local-time features: the request's, else the driver's own, else the host's default.
+        if (zone is null)
+        {
+            var zoneId = registered.TimeZone ?? options.Value.DefaultTimeZone;
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out zone))
+            {
+                return errors.Add("timeZone", $"The driver's time zone '{zoneId}' is not known to this host; pass timeZone.").ToProblem();
+            }
         }
 
         var readerOptions = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = options.Value.MaxReportedErrors };
@@ -151,7 +162,7 @@ internal static class TelematicsEndpoints
         EventStreamResult stored;
         try
         {
-            stored = await ingestor.IngestAsync(driver.Value, reader, zone!, DriverEndpoints.Actor(user, http), cancellationToken: http.RequestAborted);
+            stored = await ingestor.IngestAsync(driver.Value, reader, zone, DriverEndpoints.Actor(user, http), cancellationToken: http.RequestAborted);
         }
         catch (TelematicsFormatException bad)
         {

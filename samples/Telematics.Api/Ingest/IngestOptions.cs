@@ -6,8 +6,8 @@ internal sealed class IngestOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Ingest";
 
-    /// <summary>IANA time zone of the local time-of-day features when a request gives no <c>timeZone</c>.</summary>
-    /// <value>Default <c>UTC</c>: the drivers table holds no zone, so a caller who knows it passes it per request.</value>
+    /// <summary>IANA time zone of the local time-of-day features when a request gives no <c>timeZone</c> and the driver has no zone of their own (<c>drivers.time_zone</c> is null).</summary>
+    /// <value>Default <c>UTC</c>.</value>
     public string DefaultTimeZone { get; set; } = "UTC";
 
     /// <summary>Named CSV column mappings a request may pick with <c>?mapping=name</c>: name → path of a mapping JSON file.</summary>

@@ -14,7 +14,7 @@ internal sealed class DriverDirectory(NpgsqlDataSource dataSource)
     public const int MaxPageSize = 200;
 
     private const string Sql = """
-        SELECT driver_id, external_ref, display_name, created_at, updated_at
+        SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone
         FROM drivers
         WHERE ($1::text IS NULL OR strpos(lower(display_name), lower($1)) > 0)
           AND ($2::bigint IS NULL OR driver_id = $2)
@@ -45,7 +45,9 @@ internal sealed class DriverDirectory(NpgsqlDataSource dataSource)
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.GetFieldValue<DateTimeOffset>(3),
-                reader.GetFieldValue<DateTimeOffset>(4)));
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6)));
         }
 
         return items;

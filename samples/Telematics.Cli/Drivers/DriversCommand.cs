@@ -7,7 +7,10 @@ using Telematics.Storage.Postgres.Drivers;
 
 namespace Telematics.Cli.Drivers;
 
-/// <summary><c>telematics drivers create</c>: register a driver so that events can be ingested for it.</summary>
+/// <summary>
+/// <c>telematics drivers create --external-ref REF --name NAME [--region CODE] [--time-zone IANA]</c>: register a driver
+/// so that events can be ingested for it.
+/// </summary>
 internal static class DriversCommand
 {
     public static Command Create()
@@ -22,22 +25,36 @@ internal static class DriversCommand
     {
         var externalRef = new Option<string>("--external-ref") { Description = "The insurer's reference for the driver (unique, 1–200 characters).", Required = true };
         var name = new Option<string>("--name") { Description = "Display name (1–200 characters).", Required = true };
+        var region = new Option<string?>("--region") { Description = "Pricing region, a region code of the pricing plan such as FR-75; default: none (the plan's default base rate)." };
+        var timeZone = new Option<string?>("--time-zone") { Description = "The driver's IANA time zone, such as Europe/Berlin; `ingest` uses it unless --tz is given. Default: none (UTC)." };
         var command = new Command("create", "Create a driver (audited) and print its numeric id, the value `ingest --driver` takes.");
         command.Options.Add(externalRef);
         command.Options.Add(name);
+        command.Options.Add(region);
+        command.Options.Add(timeZone);
         command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var driver = await new DriverRepository(dataSource, TimeProvider.System)
-                    .CreateAsync(parse.GetValue(externalRef)!, parse.GetValue(name)!, StorageCommandContext.Actor, ct).ConfigureAwait(false);
+                var input = new NewDriver(parse.GetValue(externalRef)!, parse.GetValue(name)!) { Region = parse.GetValue(region), TimeZone = parse.GetValue(timeZone) };
+                var driver = await new DriverRepository(dataSource, TimeProvider.System).CreateAsync(input, StorageCommandContext.Actor, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"created driver {driver.DriverId} ({driver.ExternalRef})").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (ArgumentException invalid)
             {
-                await error.WriteLineAsync(invalid.Message).ConfigureAwait(false);
+                // The repository names the field; say which option carries it.
+                var option = invalid.ParamName switch
+                {
+                    "externalRef" => "--external-ref",
+                    "displayName" => "--name",
+                    "region" => "--region",
+                    "timeZone" => "--time-zone",
+                    _ => null,
+                };
+                var message = invalid.ParamName is null ? invalid.Message : invalid.Message.Replace($" (Parameter '{invalid.ParamName}')", string.Empty, StringComparison.Ordinal);
+                await error.WriteLineAsync(option is null ? message : $"{option}: {message}").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
             catch (PostgresException taken) when (taken.SqlState == PostgresErrorCodes.UniqueViolation)

@@ -15,7 +15,8 @@ namespace Telematics.Cli.Ingest;
 /// <summary>
 /// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--report-bad FILE] [--connection CS]</c>:
 /// stores one driver's events idempotently (COPY through <see cref="EventIngestor"/>, one batch per chunk) and the
-/// trips the pipeline closes, with their features. Re-running the same file stores nothing new.
+/// trips the pipeline closes, with their features. Re-running the same file stores nothing new. The local-time
+/// features use <c>--tz</c> when given, else the driver's stored time zone, else UTC (as the host's ingest does).
 /// </summary>
 internal static class IngestCommand
 {
@@ -24,6 +25,8 @@ internal static class IngestCommand
         var events = new EventFileOptions(inputRequired: true);
         events.Driver.Description = "Numeric id of an existing driver (drivers.driver_id) the events belong to.";
         events.Driver.Required = true;
+        events.Zone.Description = "IANA time zone of the local time-of-day features. Default: the driver's stored time zone, else UTC.";
+        events.Zone.DefaultValueFactory = null;
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "Skip bad records and list them here; without it the first bad record fails the run (exit 3) before anything is stored past it." };
         var command = new Command("ingest", "Store one driver's events file in PostgreSQL and close its trips with their features.");
         events.AddTo(command);
@@ -48,17 +51,31 @@ internal static class IngestCommand
                 return ExitCodes.Usage;
             }
 
-            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, driverId, parse.GetValue(reportBad)?.FullName, ct), cancellationToken);
+            var zoneGiven = parse.GetResult(events.Zone) is { Implicit: false };
+            return await StorageCommandContext.RunAsync(
+                parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, zoneGiven, driverId, parse.GetValue(reportBad)?.FullName, ct), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> IngestAsync(Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, long driverId, string? reportBad, CancellationToken cancellationToken)
+    private static async Task<int> IngestAsync(
+        Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, CancellationToken cancellationToken)
     {
-        if (await new DriverRepository(dataSource, TimeProvider.System).GetAsync(driverId, cancellationToken).ConfigureAwait(false) is null)
+        if (await new DriverRepository(dataSource, TimeProvider.System).GetAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } driver)
         {
             await error.WriteLineAsync($"--driver: driver {driverId} does not exist; create the driver first.").ConfigureAwait(false);
             return ExitCodes.InputError;
+        }
+
+        if (!zoneGiven && driver.TimeZone is { } storedZone)
+        {
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(storedZone, out var zone))
+            {
+                await error.WriteLineAsync($"--tz: driver {driverId}'s time zone '{storedZone}' is not known on this machine; give --tz.").ConfigureAwait(false);
+                return ExitCodes.InputError;
+            }
+
+            file = file with { Zone = zone };
         }
 
         var actor = StorageCommandContext.Actor;

@@ -5,6 +5,8 @@ using Npgsql;
 using Spectre.Console;
 using Telematics.Cli.Partitions;
 using Telematics.Features.Samples;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Pricing;
 using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
@@ -14,14 +16,17 @@ using Telematics.Training.Synthetic;
 namespace Telematics.Cli.Seed;
 
 /// <summary>
-/// <c>telematics seed --drivers N --days D [--seed S] [--start DATE] [--parallel P] [--connection CS]</c>: registers a
-/// synthetic population and stores each driver's simulated events and closed trips through
+/// <c>telematics seed --drivers N --days D [--seed S] [--start DATE] [--parallel P] [--plan FILE] [--connection CS]</c>:
+/// registers a synthetic population and stores each driver's simulated events and closed trips through
 /// <see cref="EventStreamIngestor"/> — the code path of <c>POST /api/v1/telematics/events</c>, in process.
 /// </summary>
 /// <remarks>
-/// Idempotent: drivers are keyed by <c>synth-{seed}-{profile id}</c>; a driver that already has events is skipped (an
-/// upload is all-or-nothing, so a driver is either fully seeded or not at all), so a second run adds nothing and says
-/// so, and an interrupted run resumes where it stopped.
+/// Each driver gets the population's time zone (<see cref="SyntheticPopulationOptions.TimeZoneId"/>, the zone the
+/// simulator drives in) and a region of the pricing plan, the same one on every run (<see cref="SeedRegions"/>), so the
+/// demo prices by region. Idempotent: drivers are keyed by <c>synth-{seed}-{profile id}</c>; a driver that already has
+/// events is skipped (an upload is all-or-nothing, so a driver is either fully seeded or not at all), so a second run
+/// adds nothing and says so, and an interrupted run resumes where it stopped. A driver seeded before drivers had a
+/// region and zone gets them (one audited update); after that, a run changes nothing.
 /// </remarks>
 internal static class SeedCommand
 {
@@ -32,9 +37,10 @@ internal static class SeedCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed gives the same population and events.", DefaultValueFactory = _ => 20261128 };
         var start = new Option<DateOnly?>("--start") { Description = "First simulated day (yyyy-MM-dd, UTC). Default: --days days before today." };
         var parallel = new Option<int>("--parallel") { Description = "Drivers ingested at once (1 to 64). Default: the number of processors." };
+        var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan whose regions the drivers get (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
         var command = new Command("seed", "Create a synthetic driver population and ingest its simulated events and trips, idempotently.")
         {
-            drivers, days, seed, start, parallel, StorageCommandContext.Connection,
+            drivers, days, seed, start, parallel, plan, StorageCommandContext.Connection,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,12 +59,24 @@ internal static class SeedCommand
                 return ExitCodes.Usage;
             }
 
-            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => SeedAsync(dataSource, output, options, workers, ct), cancellationToken);
+            SeedRegions regions;
+            try
+            {
+                regions = SeedRegions.FromPlan(PricingPlanJson.Load(parse.GetValue(plan)?.FullName ?? SeedRegions.DemoPlanPath, TelematicsFeatures.Schema));
+            }
+            catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync("--plan: " + e.Message);
+                return ExitCodes.InputError;
+            }
+
+            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => SeedAsync(dataSource, output, options, regions, workers, ct), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, TextWriter output, SyntheticPopulationOptions options, int workers, CancellationToken cancellationToken)
+    private static async Task<int> SeedAsync(
+        NpgsqlDataSource dataSource, TextWriter output, SyntheticPopulationOptions options, SeedRegions regions, int workers, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var simulator = new TelematicsSimulator(options);
@@ -72,8 +90,14 @@ internal static class SeedCommand
         {
             var profile = PopulationGenerator.CreateDriver(options, index);
             var externalRef = string.Create(CultureInfo.InvariantCulture, $"synth-{options.Seed}-{profile.DriverId}");
+            var wanted = new NewDriver(externalRef, "Synthetic driver " + profile.DriverId) { Region = regions.For(index), TimeZone = options.TimeZoneId };
             var driver = await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false)
-                ?? await CreateAsync(repository, externalRef, profile, actor, ct).ConfigureAwait(false);
+                ?? await CreateAsync(repository, wanted, actor, ct).ConfigureAwait(false);
+            if (driver.Region != wanted.Region || driver.TimeZone != wanted.TimeZone)
+            {
+                driver = await repository.UpdateAsync(driver.DriverId, new DriverUpdate { Region = wanted.Region, TimeZone = wanted.TimeZone }, actor, ct).ConfigureAwait(false) ?? driver;
+            }
+
             if (await ingestor.HasEventsAsync(driver.DriverId, ct).ConfigureAwait(false))
             {
                 totals.Skipped();
@@ -109,16 +133,16 @@ internal static class SeedCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<DriverRecord> CreateAsync(DriverRepository repository, string externalRef, DriverProfile profile, Storage.Postgres.Audit.AuditActor actor, CancellationToken ct)
+    private static async Task<DriverRecord> CreateAsync(DriverRepository repository, NewDriver driver, Storage.Postgres.Audit.AuditActor actor, CancellationToken ct)
     {
         try
         {
-            return await repository.CreateAsync(externalRef, "Synthetic driver " + profile.DriverId, actor, ct).ConfigureAwait(false);
+            return await repository.CreateAsync(driver, actor, ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             // Another seed run created it meanwhile.
-            return (await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false))!;
+            return (await repository.GetByExternalRefAsync(driver.ExternalRef, ct).ConfigureAwait(false))!;
         }
     }
 

@@ -6,4 +6,13 @@ namespace Telematics.Storage.Postgres.Drivers;
 /// <param name="DisplayName">Name shown to people, 1–200 characters.</param>
 /// <param name="CreatedAt">When the row was created (UTC).</param>
 /// <param name="UpdatedAt">When the row last changed (UTC).</param>
-public sealed record DriverRecord(long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record DriverRecord(long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The pricing region, a code of the pricing plan's base-rate table such as <c>FR-75</c> (see <see cref="DriverFields.IsRegion"/>).</summary>
+    /// <value><see langword="null"/> (the default): the plan's default base rate.</value>
+    public string? Region { get; init; }
+
+    /// <summary>The driver's IANA time zone id, such as <c>Europe/Berlin</c>, for the local time-of-day features of their trips.</summary>
+    /// <value><see langword="null"/> (the default): the host's default zone (ingest's configured default, UTC unless set).</value>
+    public string? TimeZone { get; init; }
+}

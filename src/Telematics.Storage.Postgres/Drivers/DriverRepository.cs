@@ -8,7 +8,7 @@ using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Drivers;
 
-/// <summary>Creates, reads, renames and deletes drivers; every change writes its audit row in the same transaction.</summary>
+/// <summary>Creates, reads, updates (name, region, time zone) and deletes drivers; every change writes its audit row in the same transaction.</summary>
 /// <remarks>Thread-safe. Text is always sent as parameters, never spliced into SQL.</remarks>
 public sealed class DriverRepository
 {
@@ -26,7 +26,7 @@ public sealed class DriverRepository
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Creates a driver.</summary>
+    /// <summary>Creates a driver with no region and no time zone of their own.</summary>
     /// <param name="externalRef">The insurer's reference, unique, 1–200 characters.</param>
     /// <param name="displayName">Display name, 1–200 characters.</param>
     /// <param name="actor">Who creates it.</param>
@@ -34,27 +34,47 @@ public sealed class DriverRepository
     /// <returns>The stored driver.</returns>
     /// <exception cref="ArgumentException">A text is empty or longer than 200 characters (the message names it).</exception>
     /// <exception cref="PostgresException">The external reference is taken (SQL state 23505).</exception>
-    public async Task<DriverRecord> CreateAsync(string externalRef, string displayName, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<DriverRecord> CreateAsync(string externalRef, string displayName, AuditActor actor, CancellationToken cancellationToken = default) =>
+        CreateAsync(new NewDriver(externalRef, displayName), actor, cancellationToken);
+
+    /// <summary>Creates a driver with their region and time zone; the audit row's <c>after</c> holds every stored field.</summary>
+    /// <param name="driver">What to store.</param>
+    /// <param name="actor">Who creates it.</param>
+    /// <param name="cancellationToken">Cancels the insert (required here: one overload only may have optional parameters).</param>
+    /// <returns>The stored driver.</returns>
+    /// <exception cref="ArgumentException">
+    /// A field is invalid; <see cref="ArgumentException.ParamName"/> names it (<c>externalRef</c>, <c>displayName</c>:
+    /// empty or longer than 200 characters; <c>region</c>: not a region code; <c>timeZone</c>: not a known IANA id).
+    /// </exception>
+    /// <exception cref="PostgresException">The external reference is taken (SQL state 23505).</exception>
+    public async Task<DriverRecord> CreateAsync(NewDriver driver, AuditActor actor, CancellationToken cancellationToken)
     {
-        CheckText(externalRef, nameof(externalRef));
-        CheckText(displayName, nameof(displayName));
-        var now = _timeProvider.GetUtcNow();
+        ArgumentNullException.ThrowIfNull(driver);
+        CheckText(driver.ExternalRef, "externalRef");
+        CheckText(driver.DisplayName, "displayName");
+        DriverFields.CheckRegion(driver.Region, "region");
+        DriverFields.CheckTimeZone(driver.TimeZone, "timeZone");
+        var now = StoredPrecision(_timeProvider.GetUtcNow());
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO drivers (external_ref, display_name, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING driver_id", connection, transaction))
+            "INSERT INTO drivers (external_ref, display_name, region, time_zone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING driver_id",
+            connection,
+            transaction))
         {
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = externalRef });
-            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = displayName });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = driver.ExternalRef });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = driver.DisplayName });
+            insert.Parameters.Add(NullableText(driver.Region));
+            insert.Parameters.Add(NullableText(driver.TimeZone));
             insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        var driver = new DriverRecord(id, externalRef, displayName, now, now);
-        await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.create", Resource(id), null, ToJson(driver), cancellationToken).ConfigureAwait(false);
+        var created = new DriverRecord(id, driver.ExternalRef, driver.DisplayName, now, now) { Region = driver.Region, TimeZone = driver.TimeZone };
+        await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.create", Resource(id), null, ToJson(created), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return driver;
+        return created;
     }
 
     /// <summary>Reads a driver.</summary>
@@ -81,16 +101,48 @@ public sealed class DriverRepository
             : null;
     }
 
-    /// <summary>Changes a driver's display name.</summary>
+    /// <summary>Changes a driver's display name (region and time zone are kept).</summary>
     /// <param name="driverId">The driver.</param>
     /// <param name="displayName">New display name, 1–200 characters.</param>
     /// <param name="actor">Who changes it.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The updated driver, or <see langword="null"/> when there is none with that id.</returns>
-    public async Task<DriverRecord?> RenameAsync(long driverId, string displayName, AuditActor actor, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The name is empty or longer than 200 characters (the message names it).</exception>
+    public Task<DriverRecord?> RenameAsync(long driverId, string displayName, AuditActor actor, CancellationToken cancellationToken = default)
     {
         CheckText(displayName, nameof(displayName));
-        var now = _timeProvider.GetUtcNow();
+        return UpdateAsync(driverId, new DriverUpdate { DisplayName = displayName }, actor, cancellationToken);
+    }
+
+    /// <summary>
+    /// Changes the fields <paramref name="update"/> sets (a merge patch: unset fields are kept, a region or zone set to
+    /// <see langword="null"/> is cleared) with one audit row <c>driver.update</c> holding the whole driver before and after.
+    /// An update that sets nothing writes nothing and returns the stored driver.
+    /// </summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="update">The changes.</param>
+    /// <param name="actor">Who changes it.</param>
+    /// <param name="cancellationToken">Cancels the update.</param>
+    /// <returns>The driver after the update, or <see langword="null"/> when there is none with that id.</returns>
+    /// <exception cref="ArgumentException">
+    /// A field is invalid; <see cref="ArgumentException.ParamName"/> names it (<c>displayName</c>, <c>region</c> or <c>timeZone</c>).
+    /// </exception>
+    public async Task<DriverRecord?> UpdateAsync(long driverId, DriverUpdate update, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        if (update.DisplayName is not null)
+        {
+            CheckText(update.DisplayName, "displayName");
+        }
+
+        DriverFields.CheckRegion(update.ChangesRegion ? update.Region : null, "region");
+        DriverFields.CheckTimeZone(update.ChangesTimeZone ? update.TimeZone : null, "timeZone");
+        if (update.IsEmpty)
+        {
+            return await GetAsync(driverId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var now = StoredPrecision(_timeProvider.GetUtcNow());
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var before = await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false);
@@ -99,15 +151,24 @@ public sealed class DriverRepository
             return null;
         }
 
-        await using (var update = new NpgsqlCommand("UPDATE drivers SET display_name = $2, updated_at = $3 WHERE driver_id = $1", connection, transaction))
+        var after = before with
         {
-            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
-            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = displayName });
-            update.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            DisplayName = update.DisplayName ?? before.DisplayName,
+            Region = update.ChangesRegion ? update.Region : before.Region,
+            TimeZone = update.ChangesTimeZone ? update.TimeZone : before.TimeZone,
+            UpdatedAt = now,
+        };
+        await using (var write = new NpgsqlCommand(
+            "UPDATE drivers SET display_name = $2, region = $3, time_zone = $4, updated_at = $5 WHERE driver_id = $1", connection, transaction))
+        {
+            write.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.DisplayName });
+            write.Parameters.Add(NullableText(after.Region));
+            write.Parameters.Add(NullableText(after.TimeZone));
+            write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var after = before with { DisplayName = displayName, UpdatedAt = now };
         await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.update", Resource(driverId), ToJson(before), ToJson(after), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return after;
@@ -142,7 +203,7 @@ public sealed class DriverRepository
     private static async Task<DriverRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long driverId, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT driver_id, external_ref, display_name, created_at, updated_at FROM drivers WHERE driver_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty),
+            "SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone FROM drivers WHERE driver_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty),
             connection,
             transaction);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
@@ -157,7 +218,11 @@ public sealed class DriverRepository
             reader.GetString(1),
             reader.GetString(2),
             new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
-            new DateTimeOffset(reader.GetFieldValue<DateTime>(4)));
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4)))
+        {
+            Region = reader.IsDBNull(5) ? null : reader.GetString(5),
+            TimeZone = reader.IsDBNull(6) ? null : reader.GetString(6),
+        };
     }
 
     private static void CheckText(string value, string name)
@@ -167,6 +232,13 @@ public sealed class DriverRepository
             throw new ArgumentException($"{name} must be 1–200 characters.", name);
         }
     }
+
+    // timestamptz keeps microseconds: the record returned by a write equals the one read back afterwards.
+    private static DateTimeOffset StoredPrecision(DateTimeOffset time) =>
+        new(time.UtcTicks - (time.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000)), TimeSpan.Zero);
+
+    private static NpgsqlParameter NullableText(string? value) =>
+        new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 
     private static string Resource(long driverId) => string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}");
 
@@ -179,11 +251,25 @@ public sealed class DriverRepository
             json.WriteNumber("driver_id", driver.DriverId);
             json.WriteString("external_ref", driver.ExternalRef);
             json.WriteString("display_name", driver.DisplayName);
+            WriteNullable(json, "region", driver.Region);
+            WriteNullable(json, "time_zone", driver.TimeZone);
             json.WriteString("created_at", driver.CreatedAt);
             json.WriteString("updated_at", driver.UpdatedAt);
             json.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
     }
 }

@@ -9,13 +9,13 @@ internal static class DrivingBodies
 {
     public static readonly DateTimeOffset Start = new(2026, 3, 2, 7, 0, 0, TimeSpan.Zero);
 
-    /// <summary>(timestamp ms, lat, lon, speed, event id) of <paramref name="trips"/> trips of <paramref name="secondsPerTrip"/> samples each.</summary>
-    public static IEnumerable<(long Ms, double Lat, double Lon, double Speed, long EventId)> Samples(int trips, int secondsPerTrip)
+    /// <summary>(timestamp ms, lat, lon, speed, event id) of <paramref name="trips"/> trips of <paramref name="secondsPerTrip"/> samples each, from <paramref name="start"/> (default <see cref="Start"/>).</summary>
+    public static IEnumerable<(long Ms, double Lat, double Lon, double Speed, long EventId)> Samples(int trips, int secondsPerTrip, DateTimeOffset? start = null)
     {
         long eventId = 1;
         for (var trip = 0; trip < trips; trip++)
         {
-            var tripStart = Start.AddSeconds(trip * (secondsPerTrip + 600.0));
+            var tripStart = (start ?? Start).AddSeconds(trip * (secondsPerTrip + 600.0));
             for (var s = 0; s < secondsPerTrip; s++)
             {
                 // 15 m/s east at -25.4° latitude: 15 / (111320 · cos 25.4°) degrees of longitude per second.
@@ -25,11 +25,11 @@ internal static class DrivingBodies
         }
     }
 
-    public static string Csv(int trips, int secondsPerTrip, string newline = "\n", bool bom = false)
+    public static string Csv(int trips, int secondsPerTrip, string newline = "\n", bool bom = false, DateTimeOffset? start = null)
     {
         var text = new StringBuilder(bom ? "\uFEFF" : string.Empty);
         text.Append("timestamp,lat,lon,speed_mps,event_id").Append(newline);
-        foreach (var (ms, lat, lon, speed, id) in Samples(trips, secondsPerTrip))
+        foreach (var (ms, lat, lon, speed, id) in Samples(trips, secondsPerTrip, start))
         {
             text.Append(CultureInfo.InvariantCulture, $"{ms},{lat:R},{lon:R},{speed:R},{id}").Append(newline);
         }

@@ -1,0 +1,50 @@
+namespace Telematics.Storage.Postgres.Drivers;
+
+/// <summary>
+/// The changes <see cref="DriverRepository.UpdateAsync"/> makes to a driver, with the semantics of a JSON merge patch:
+/// a property that is not set keeps the stored value; <see cref="Region"/> or <see cref="TimeZone"/> set to
+/// <see langword="null"/> clears it (back to the plan's default rate or the host's default zone).
+/// </summary>
+/// <example><c>new DriverUpdate { TimeZone = "Europe/Berlin" }</c> changes the zone and keeps the name and region.</example>
+public sealed class DriverUpdate
+{
+    private readonly string? _region;
+    private readonly string? _timeZone;
+
+    /// <summary>The new display name, 1–200 characters.</summary>
+    /// <value><see langword="null"/> (the default): keep the stored name; a name cannot be cleared.</value>
+    public string? DisplayName { get; init; }
+
+    /// <summary>The new pricing region (<see cref="DriverFields.IsRegion"/>), or <see langword="null"/> to clear it; read only when <see cref="ChangesRegion"/>.</summary>
+    public string? Region
+    {
+        get => _region;
+        init
+        {
+            _region = value;
+            ChangesRegion = true;
+        }
+    }
+
+    /// <summary>Whether <see cref="Region"/> was set, so the update writes it (even when it is <see langword="null"/>).</summary>
+    /// <value>Default <see langword="false"/>: the stored region is kept.</value>
+    public bool ChangesRegion { get; private init; }
+
+    /// <summary>The new IANA time zone id (<see cref="DriverFields.TryFindTimeZone"/>), or <see langword="null"/> to clear it; read only when <see cref="ChangesTimeZone"/>.</summary>
+    public string? TimeZone
+    {
+        get => _timeZone;
+        init
+        {
+            _timeZone = value;
+            ChangesTimeZone = true;
+        }
+    }
+
+    /// <summary>Whether <see cref="TimeZone"/> was set, so the update writes it (even when it is <see langword="null"/>).</summary>
+    /// <value>Default <see langword="false"/>: the stored zone is kept.</value>
+    public bool ChangesTimeZone { get; private init; }
+
+    /// <summary>Whether the update changes nothing (no property set).</summary>
+    public bool IsEmpty => DisplayName is null && !ChangesRegion && !ChangesTimeZone;
+}

@@ -32,8 +32,7 @@ internal static class DriverEndpoints
             .WithSummary("Register a driver.")
             .WithDescription("Stores a driver under a unique external reference (409 when it is taken); audited with the caller and IP. " +
                 "Optional `region` (a region code of the configured pricing plan, e.g. FR-75; omitted: the plan's default base rate) and " +
-                "`timeZone` (IANA id, e.g. Europe/Berlin, used by ingest for the local-time features; omitted: the host's default zone).")
-            .WithJsonExamples(DriverExamples.CreateRequest, StatusCodes.Status201Created, DriverExamples.Driver);
+                "`timeZone` (IANA id, e.g. Europe/Berlin, used by ingest for the local-time features; omitted: the host's default zone).");
         drivers.MapGet("/", ListAsync)
             .RequirePermission(Permission.DriversRead)
             .WithName("ListDrivers")
@@ -44,16 +43,14 @@ internal static class DriverEndpoints
             .RequirePermission(Permission.DriversRead)
             .RequireDriverOwner()
             .WithName("GetDriver")
-            .WithSummary("Read one driver, with its pricing region and time zone (null when the defaults apply).")
-            .WithJsonExamples(null, StatusCodes.Status200OK, DriverExamples.Driver);
+            .WithSummary("Read one driver, with its pricing region and time zone (null when the defaults apply).");
         drivers.MapPatch("/{driverId:long}", UpdateAsync)
             .RequirePermission(Permission.DriversWrite)
             .WithName("UpdateDriver")
             .WithSummary("Change a driver's display name, pricing region or time zone.")
             .WithDescription("A merge patch: a field left out keeps its value; `region` or `timeZone` sent as null is cleared (the " +
                 "plan's default rate, the host's default zone); displayName cannot be null. A body that sets no field is a 400. " +
-                "Audited with the whole driver before and after; the driver's cached reads (scores, premiums) are dropped.")
-            .WithJsonExamples(DriverExamples.UpdateRequest, StatusCodes.Status200OK, DriverExamples.Driver);
+                "Audited with the whole driver before and after; the driver's cached reads (scores, premiums) are dropped.");
         drivers.MapDelete("/{driverId:long}", DeleteAsync)
             .RequirePermission(Permission.DriversWrite)
             .WithName("DeleteDriver")

@@ -86,16 +86,3 @@ internal sealed record DriverResponse(
 /// <param name="PageSize">The most items a page holds.</param>
 /// <param name="Items">The drivers of the page, by id; fewer than <paramref name="PageSize"/> on the last page.</param>
 internal sealed record DriverPage(int Page, int PageSize, IReadOnlyList<DriverResponse> Items);
-
-/// <summary>The OpenAPI examples of the driver operations.</summary>
-internal static class DriverExamples
-{
-    public const string CreateRequest = """{"externalRef":"POL-2027-00042","displayName":"Ada Driver","region":"FR-75","timeZone":"Europe/Paris"}""";
-
-    public const string UpdateRequest = """{"region":"FR-13","timeZone":null}""";
-
-    public const string Driver = """
-        {"driverId":42,"externalRef":"POL-2027-00042","displayName":"Ada Driver","createdAt":"2027-01-04T09:30:00+00:00",
-        "updatedAt":"2027-01-04T09:30:00+00:00","region":"FR-75","timeZone":"Europe/Paris"}
-        """;
-}

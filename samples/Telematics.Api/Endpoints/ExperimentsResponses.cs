@@ -20,8 +20,8 @@ internal sealed record VariantBody(
     string Name,
     string Model,
     [property: JsonPropertyName("weight_bp")] int? WeightBp,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow,
-    IReadOnlyList<int[]>? Buckets);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false,
+    IReadOnlyList<int[]>? Buckets = null);
 
 /// <summary>The answer of <c>GET/PUT /experiments/{name}</c>.</summary>
 /// <param name="Definition">The definition, with explicit bucket ranges.</param>

@@ -66,6 +66,7 @@ internal static partial class ApiExamples
         AddPricing(examples);
         AddModels(examples);
         AddAdmin(examples);
+        AddExperiments(examples);
         return examples.ToFrozenDictionary();
     }
 

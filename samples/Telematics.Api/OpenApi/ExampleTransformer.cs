@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,10 @@ internal sealed class ExampleTransformer : IOpenApiOperationTransformer
         var options = context.ApplicationServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var description = context.Description;
 
-        var bodyType = description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
+        // The type an endpoint declares with Accepts<T> (the last accepts metadata wins over the one inferred from a JsonElement
+        // body parameter), else its bound body parameter.
+        var bodyType = description.ActionDescriptor.EndpointMetadata.OfType<IAcceptsMetadata>().LastOrDefault()?.RequestType
+            ?? description.ParameterDescriptions.FirstOrDefault(p => p.Source == BindingSource.Body)?.Type;
         if (bodyType is not null
             && operation.RequestBody?.Content is { } requestContent
             && requestContent.TryGetValue(Json, out var requestMedia)

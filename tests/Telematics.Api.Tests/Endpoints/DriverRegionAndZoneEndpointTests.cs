@@ -164,7 +164,7 @@ public sealed class DriverRegionAndZoneEndpointTests(PostgresDatabase database) 
         var get = paths.GetProperty("/api/v1/drivers/{driverId}").GetProperty("get");
         Assert.Equal(("FR-75", "Europe/Paris"), Fields(RequestExample(create)));
         Assert.Equal(("FR-75", "Europe/Paris"), Fields(ResponseExample(create, "201")));
-        Assert.Equal(("FR-13", null), Fields(RequestExample(patch)));
+        Assert.Equal(("FR-13", "Europe/Paris"), Fields(RequestExample(patch)));
         Assert.Equal(("FR-75", "Europe/Paris"), Fields(ResponseExample(get, "200")));
     }
 

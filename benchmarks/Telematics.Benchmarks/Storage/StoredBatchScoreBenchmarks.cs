@@ -63,7 +63,7 @@ public class StoredBatchScoreBenchmarks
     [IterationSetup(Target = nameof(BatchScore))]
     public void StartRun()
     {
-        _database.Execute("TRUNCATE premiums, risk_scores");
+        _database.Execute("TRUNCATE premiums, shadow_scores, risk_scores");
         _run = _runs.StartOrGetAsync("bench-" + Guid.NewGuid().ToString("N"), "all", From, To).GetAwaiter().GetResult();
     }
 

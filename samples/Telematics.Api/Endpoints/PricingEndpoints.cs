@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -11,6 +10,7 @@ using Telematics.Api.Storage;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
+using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scoring;
 
@@ -20,7 +20,7 @@ namespace Telematics.Api.Endpoints;
 /// The <c>/pricing</c> group: the current premium, its breakdown and history (cached under <see cref="CacheTags.Driver"/>),
 /// re-pricing from the latest score, and what-if simulations that store nothing.
 /// </summary>
-internal static partial class PricingEndpoints
+internal static class PricingEndpoints
 {
     // Position of distance_km in a stored score's telematics@1 vector.
     private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
@@ -142,7 +142,7 @@ internal static partial class PricingEndpoints
             errors.Add("annualKm", "annualKm must be 0–1 000 000 km.");
         }
 
-        if (request.Region is { } region && !RegionPattern().IsMatch(region))
+        if (request.Region is { } region && !DriverFields.IsRegion(region))
         {
             errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 letters or digits).");
         }
@@ -203,7 +203,4 @@ internal static partial class PricingEndpoints
             yield return feature.Name;
         }
     }
-
-    [GeneratedRegex("^[A-Z]{2}(-[A-Z0-9]{1,3})?$")]
-    private static partial Regex RegionPattern();
 }

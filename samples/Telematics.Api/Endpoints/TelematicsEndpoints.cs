@@ -64,8 +64,9 @@ internal static class TelematicsEndpoints
                 "`onError` = reject (default: the first bad record is a 400 naming its line/record and field, and nothing of the body is " +
                 "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features; default: the driver's own " +
                 "zone, else the host's Ingest:DefaultTimeZone). " +
-                "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body is one " +
-                "complete stream: its last trip is closed at its end. 413 over the ingest size limit.");
+                "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
+                "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
+                "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -10,9 +10,10 @@ namespace Telematics.Api.Ingest;
 /// <param name="Duplicates">Events already stored before (same driver, event id and timestamp) or repeated in the body; nothing was added for them.</param>
 /// <param name="Rejected">Bad records skipped (only with <c>onError=skip</c>; otherwise a bad record fails the request).</param>
 /// <param name="RejectedRecords">The first rejected records with the reason, at most the configured number.</param>
-/// <param name="TripsClosed">Trips the events closed (the body's last trip is closed at its end).</param>
+/// <param name="TripsClosed">Trips the events closed (the body's last trip is closed at its end); when the body continued a stored trip, the trips re-closed from that trip's start.</param>
 /// <param name="TripsStored">Closed trips newly stored with their features; the rest were stored before.</param>
 /// <param name="DistanceKm">Distance of the closed trips, km.</param>
+/// <param name="ContinuedTripId">The stored trip this body continued (it is replaced by the re-closed trip under a new id); null when the body started no later part of a trip.</param>
 internal sealed record IngestResponse(
     long DriverId,
     long Received,
@@ -22,7 +23,8 @@ internal sealed record IngestResponse(
     IReadOnlyList<RejectedRecord> RejectedRecords,
     int TripsClosed,
     int TripsStored,
-    double DistanceKm)
+    double DistanceKm,
+    long? ContinuedTripId)
 {
     public static IngestResponse From(long driverId, EventStreamResult stored, IngestReport report) => new(
         driverId,
@@ -33,7 +35,8 @@ internal sealed record IngestResponse(
         report.Errors.Select(RejectedRecord.From).ToArray(),
         stored.TripsClosed,
         stored.TripsStored,
-        Math.Round(stored.DistanceKm, 3));
+        Math.Round(stored.DistanceKm, 3),
+        stored.ContinuedTripId);
 }
 
 /// <summary>One record the upload skipped. The raw text is not echoed: it may hold positions.</summary>

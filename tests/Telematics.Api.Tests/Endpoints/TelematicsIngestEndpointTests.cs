@@ -226,7 +226,12 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : I
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var firstTrip = (await ProblemAssert.JsonAsync(first)).GetProperty("continuedTripId");
+        var continued = (await ProblemAssert.JsonAsync(second)).GetProperty("continuedTripId");
         var trip = Assert.Single(trips);
+        Assert.Equal(JsonValueKind.Null, firstTrip.ValueKind);
+        Assert.Equal(JsonValueKind.Number, continued.ValueKind);
+        Assert.NotEqual(continued.GetInt64(), trip.GetProperty("tripId").GetInt64());
         Assert.Equal(DrivingBodies.Start, trip.GetProperty("startedAt").GetDateTimeOffset());
         Assert.Equal(DrivingBodies.Start.AddSeconds(TripSeconds - 1), trip.GetProperty("endedAt").GetDateTimeOffset());
         Assert.Equal(TripSeconds, trip.GetProperty("sampleCount").GetInt32());

@@ -166,7 +166,9 @@ internal static class RiskEndpoints
             return new ValidationErrors().Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.").ToProblem();
         }
 
-        var to = time.GetUtcNow();
+        // Whole microseconds, as the stored period keeps them, so the answer equals what a later read returns.
+        var now = time.GetUtcNow();
+        var to = now.AddTicks(-(now.Ticks % 10));
         var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, DriverEndpoints.Actor(user, http), http.RequestAborted);
         switch (outcome.Status)
         {
@@ -187,8 +189,8 @@ internal static class RiskEndpoints
         return TypedResults.Ok(new RecalculateResponse(
             new RiskScoreResponse(
                 driverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), score.RawOutput, score.ModelName, score.ModelVersion,
-                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, to, to.AddDays(-periodDays), to),
-            new PremiumResponse(outcome.PremiumId, driverId, outcome.ScoreId, to, quote.Currency, quote.Steps[0].Value, quote.Premium),
+                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, to.AddDays(-periodDays), to),
+            new PremiumResponse(outcome.PremiumId, driverId, outcome.ScoreId, outcome.ScoredAt, quote.Currency, quote.Steps[0].Value, quote.Premium),
             outcome.TripCount,
             outcome.AnnualKm));
     }

@@ -46,4 +46,7 @@ public sealed class DriverScoreOutcome
 
     /// <summary>Id of the stored <c>premiums</c> row; 0 unless scored.</summary>
     public long PremiumId { get; internal init; }
+
+    /// <summary>When the score and premium were stored (their <c>scored_at</c> and <c>effective_at</c>, whole microseconds, UTC); default unless scored.</summary>
+    public DateTimeOffset ScoredAt { get; internal init; }
 }

@@ -86,7 +86,7 @@ internal static class ScoreBatchWriter
 
         for (var i = 0; i < scored.Count; i++)
         {
-            stored[i] = StoredDriverScorer.WithIds(scored[i], scoreIds[i], premiumIds[i]);
+            stored[i] = StoredDriverScorer.WithIds(scored[i], scoreIds[i], premiumIds[i], scoredAt);
         }
 
         return stored;

@@ -164,7 +164,7 @@ public sealed class StoredDriverScorer
         return premium with { PremiumId = id };
     }
 
-    internal static DriverScoreOutcome WithIds(DriverScoreOutcome outcome, long scoreId, long premiumId) =>
+    internal static DriverScoreOutcome WithIds(DriverScoreOutcome outcome, long scoreId, long premiumId, DateTimeOffset scoredAt) =>
         new(outcome.DriverId, outcome.Status, outcome.Reason)
         {
             Score = outcome.Score,
@@ -175,6 +175,7 @@ public sealed class StoredDriverScorer
             Quote = outcome.Quote,
             ScoreId = scoreId,
             PremiumId = premiumId,
+            ScoredAt = scoredAt,
         };
 
     private async Task<StoredBatchResult> ScoreCoreAsync(long[] ids, DateTimeOffset from, DateTimeOffset to, AuditActor actor, string? runId, CancellationToken cancellationToken)
@@ -286,7 +287,9 @@ public sealed class StoredDriverScorer
     {
         var ids = chunk.Ids;
         var outcomes = chunk.Outcomes;
-        var now = _timeProvider.GetUtcNow();
+        // Whole microseconds, as timestamptz keeps them, so the outcome's ScoredAt equals the stored scored_at.
+        var clock = _timeProvider.GetUtcNow();
+        var now = clock.AddTicks(-(clock.Ticks % 10));
         DriverScoreOutcome[] stored;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))

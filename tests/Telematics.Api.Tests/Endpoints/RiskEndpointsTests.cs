@@ -49,6 +49,29 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_recalculation_answers_exactly_the_score_and_premium_a_later_read_returns()
+    {
+        var driver = await DriverWithTripsAsync(database, "risk-same", 4, nightShare: 0.1f, harshPer100Km: 2);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        var body = await ProblemAssert.JsonAsync(recalculated);
+        var score = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "score")));
+        var premium = await ProblemAssert.JsonAsync(await admin.GetAsync(new Uri($"/api/v1/pricing/{driver}/current", UriKind.Relative)));
+
+        foreach (var field in new[] { "scoreId", "score", "scoredAt", "periodStart", "periodEnd", "model", "modelVersion" })
+        {
+            Assert.Equal(score.GetProperty(field).GetRawText(), body.GetProperty("score").GetProperty(field).GetRawText());
+        }
+
+        foreach (var field in new[] { "premiumId", "effectiveAt", "finalAmount" })
+        {
+            Assert.Equal(premium.GetProperty(field).GetRawText(), body.GetProperty("premium").GetProperty(field).GetRawText());
+        }
+    }
+
+    [Fact]
     public async Task A_recalculation_is_visible_on_the_next_cached_read()
     {
         var driver = await DriverWithTripsAsync(database, "risk-2", 5);

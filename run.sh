@@ -62,6 +62,8 @@ if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.
   telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"}
+  # A day of one simulated driver's events as CSV (deterministic), for the "new driver" curl walkthrough printed below.
+  telematics synth --drivers 1 --days 1 --output .demo/new-driver >/dev/null
 fi
 
 echo "building the host…"
@@ -102,6 +104,21 @@ Demo tokens (valid 60 min, signed with this process's key unless Auth__SigningKe
   curl -s -X POST $url/api/v1/auth/token -H 'Content-Type: application/json' -d '{"subject":"me","role":"driver","driverId":"7"}'
 TOKENS
 )
+    if [ -f .demo/new-driver/D000000.csv ]; then
+      tokens+=$(cat <<WALK
+
+A new driver, end to end (register, upload a day of driving as CSV, score it, read score, breakdown, tips and premium;
+the simulated day is in March 2026, so the score covers the last 365 days):
+  H="Authorization: Bearer \$ADMIN_TOKEN"
+  DRIVER=\$(curl -s -X POST $url/api/v1/drivers -H "\$H" -H 'Content-Type: application/json' -d "{\"externalRef\":\"demo-\$(date +%s)\",\"displayName\":\"New Driver\",\"region\":\"FR-75\",\"timeZone\":\"America/Chicago\"}" | grep -o '"driverId":[0-9]*' | cut -d: -f2)
+  curl -s -X POST "$url/api/v1/telematics/events?driverId=\$DRIVER" -H "\$H" -H 'Content-Type: text/csv' --data-binary @$PWD/.demo/new-driver/D000000.csv
+  curl -s -X POST "$url/api/v1/risk/\$DRIVER/recalculate?periodDays=365" -H "\$H"
+  curl -s $url/api/v1/risk/\$DRIVER/breakdown -H "\$H"
+  curl -s $url/api/v1/risk/\$DRIVER/recommendations -H "\$H"
+  curl -s $url/api/v1/pricing/\$DRIVER/breakdown -H "\$H"
+WALK
+)
+    fi
   else
     tokens=$'\n(could not get demo tokens from POST /api/v1/auth/token; see the host log above)'
   fi

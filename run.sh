@@ -105,7 +105,7 @@ Demo tokens (valid 60 min, signed with this process's key unless Auth__SigningKe
 TOKENS
 )
     if [ -f .demo/new-driver/D000000.csv ]; then
-      tokens+=$(cat <<WALK
+      tokens+=$'\n'$(cat <<WALK
 
 A new driver, end to end (register, upload a day of driving as CSV, score it, read score, breakdown, tips and premium;
 the simulated day is in March 2026, so the score covers the last 365 days):

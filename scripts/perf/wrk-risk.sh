@@ -49,7 +49,7 @@ dotnet "$cli_dll" migrate --connection "$cs" >/dev/null
 
 echo "== seeding $DRIVERS drivers x 3 trips"
 psql -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -d "$pg_db" -v ON_ERROR_STOP=1 -q <<SQL
-TRUNCATE premiums, risk_scores, trips, vehicles, drivers, scoring_runs;
+TRUNCATE premiums, shadow_scores, risk_scores, trips, vehicles, drivers, scoring_runs;
 INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
 SELECT g, 'PERF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, $DRIVERS) g;
 INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)

@@ -10,6 +10,7 @@ using Telematics.Api.Storage;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Recommendations;
 using Telematics.Scoring.Results;
+using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
 
@@ -167,8 +168,7 @@ internal static class RiskEndpoints
         }
 
         // Whole microseconds, as the stored period keeps them, so the answer equals what a later read returns.
-        var now = time.GetUtcNow();
-        var to = now.AddTicks(-(now.Ticks % 10));
+        var to = PostgresTimestamp.StoredPrecision(time.GetUtcNow());
         var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, DriverEndpoints.Actor(user, http), http.RequestAborted);
         switch (outcome.Status)
         {

@@ -54,7 +54,8 @@ public sealed class DriverRepository
         CheckText(driver.DisplayName, "displayName");
         DriverFields.CheckRegion(driver.Region, "region");
         DriverFields.CheckTimeZone(driver.TimeZone, "timeZone");
-        var now = StoredPrecision(_timeProvider.GetUtcNow());
+        // Whole microseconds: the record returned by a write equals the one read back afterwards.
+        var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id;
@@ -142,7 +143,8 @@ public sealed class DriverRepository
             return await GetAsync(driverId, cancellationToken).ConfigureAwait(false);
         }
 
-        var now = StoredPrecision(_timeProvider.GetUtcNow());
+        // Whole microseconds: the record returned by a write equals the one read back afterwards.
+        var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var before = await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false);
@@ -232,10 +234,6 @@ public sealed class DriverRepository
             throw new ArgumentException($"{name} must be 1–200 characters.", name);
         }
     }
-
-    // timestamptz keeps microseconds: the record returned by a write equals the one read back afterwards.
-    private static DateTimeOffset StoredPrecision(DateTimeOffset time) =>
-        new(time.UtcTicks - (time.UtcTicks % (TimeSpan.TicksPerMillisecond / 1000)), TimeSpan.Zero);
 
     private static NpgsqlParameter NullableText(string? value) =>
         new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };

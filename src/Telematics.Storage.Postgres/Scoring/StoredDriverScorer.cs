@@ -287,9 +287,8 @@ public sealed class StoredDriverScorer
     {
         var ids = chunk.Ids;
         var outcomes = chunk.Outcomes;
-        // Whole microseconds, as timestamptz keeps them, so the outcome's ScoredAt equals the stored scored_at.
-        var clock = _timeProvider.GetUtcNow();
-        var now = clock.AddTicks(-(clock.Ticks % 10));
+        // Whole microseconds, so the outcome's ScoredAt equals the stored scored_at.
+        var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
         DriverScoreOutcome[] stored;
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))

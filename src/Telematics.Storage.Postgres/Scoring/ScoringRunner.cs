@@ -44,8 +44,7 @@ public sealed class ScoringRunner
     {
         if (selected is not null)
         {
-            var start = Array.BinarySearch(selected, afterDriverId);
-            return selected.Length - (start >= 0 ? start + 1 : ~start);
+            return selected.Length - FirstAfter(selected, afterDriverId);
         }
 
         await using var command = _dataSource.CreateCommand("SELECT count(*) FROM drivers WHERE driver_id > $1");
@@ -139,8 +138,7 @@ public sealed class ScoringRunner
     {
         if (selected is not null)
         {
-            var start = Array.BinarySearch(selected, afterDriverId);
-            start = start >= 0 ? start + 1 : ~start;
+            var start = FirstAfter(selected, afterDriverId);
             return selected[start..Math.Min(selected.Length, start + chunkSize)];
         }
 
@@ -156,5 +154,12 @@ public sealed class ScoringRunner
         }
 
         return [.. ids];
+    }
+
+    // Index of the first selected id above afterDriverId (the ids are sorted ascending).
+    private static int FirstAfter(long[] selected, long afterDriverId)
+    {
+        var index = Array.BinarySearch(selected, afterDriverId);
+        return index >= 0 ? index + 1 : ~index;
     }
 }

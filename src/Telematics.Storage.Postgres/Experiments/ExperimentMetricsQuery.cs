@@ -46,16 +46,7 @@ public sealed class ExperimentMetricsQuery
     /// <exception cref="ArgumentException"><paramref name="to"/> is not after <paramref name="from"/>.</exception>
     public async Task<IReadOnlyList<VariantMetrics>> ReadAsync(string experiment, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(experiment);
-        if (to <= from)
-        {
-            throw new ArgumentException("The period must end after it starts.", nameof(to));
-        }
-
-        await using var command = _dataSource.CreateCommand(Sql);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = experiment });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        await using var command = ExperimentPeriodCommand.Create(_dataSource, Sql, experiment, from, to);
         var list = new List<VariantMetrics>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -7,16 +7,22 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// <summary>
 /// Runs a stored batch scoring run (<see cref="ScoringRun"/>): drivers in ascending id order, one chunk per transaction
 /// (scores, premiums, audit row and run progress together), so that an interrupted run resumes after its last committed
-/// chunk. While one chunk is being written, the next is read, combined, scored and priced, so the database's write and the
-/// process's compute overlap.
+/// chunk. Two chunks are written at once, each on its own connection, while the next is read, combined, scored and
+/// priced, so the database's writes and the process's compute overlap.
 /// </summary>
 /// <remarks>
-/// Chunks are committed strictly in order: chunk <c>k + 1</c> is written only after chunk <c>k</c> committed, so the run's
-/// <see cref="ScoringRun.LastDriverId"/> only moves forward. At most two chunks are in memory. Not thread-safe per run:
-/// run one invocation of a run id at a time (a second would be refused by the run's progress check and write nothing).
+/// Chunks are committed strictly in order: chunk <c>k + 1</c> writes its rows beside chunk <c>k</c> but appends its audit
+/// row, advances the run and commits only after chunk <c>k</c> committed, and rolls back if chunk <c>k</c> did not. So the
+/// run's <see cref="ScoringRun.LastDriverId"/> only moves forward and a resumed run starts after the last committed chunk.
+/// At most three chunks are in memory and three connections open. Not thread-safe per run: run one invocation of a run id
+/// at a time (a second would be refused by the run's progress check and write nothing).
 /// </remarks>
 public sealed class ScoringRunner
 {
+    // Chunks written at once, each on its own connection and transaction. Two keep both cores of a small machine busy
+    // (one server backend per chunk's COPY) while commits stay in order; more only queue behind the same cores.
+    private const int Writers = 2;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoredDriverScorer _scorer;
     private readonly ScoringRunRepository _runs;
@@ -72,58 +78,56 @@ public sealed class ScoringRunner
             return new ScoringRunReport(run, AlreadyFinished: true, 0, 0, []);
         }
 
-        var scored = 0;
-        var noTrips = 0;
-        var failed = new List<ScoringRunFailure>();
-        var chunks = 0;
-        var byVariant = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var shadows = 0;
+        var tally = new RunTally();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var next = PrepareNextAsync(selected, run.LastDriverId, chunkSize, run, stop.Token);
+        var writing = new Queue<(PreparedChunk Chunk, Task<StoredBatchResult> Store)>(Writers);
+        Task? previous = null;
         try
         {
             while (await next.ConfigureAwait(false) is { } chunk)
             {
-                // Start computing the next chunk, then write this one: the two overlap.
+                // Start computing the next chunk, then write this one beside the one before it: all three overlap. This
+                // chunk commits only after the one before it did (StoreAsync's commitAfter).
                 stop.Token.ThrowIfCancellationRequested();
                 next = PrepareNextAsync(selected, chunk.Ids[^1], chunkSize, run, stop.Token);
-                var result = await _scorer.StoreAsync(chunk, actor, run.RunId, stop.Token).ConfigureAwait(false);
-                foreach (var outcome in result.Outcomes)
+                var store = _scorer.StoreAsync(chunk, actor, run.RunId, previous, stop.Token);
+                writing.Enqueue((chunk, store));
+                previous = store;
+                if (writing.Count == Writers)
                 {
-                    switch (outcome.Status)
-                    {
-                        case DriverScoreStatus.Scored:
-                            scored++;
-                            shadows += outcome.Score!.ShadowScores.Count;
-                            if (outcome.Score.Experiment is { } assignment)
-                            {
-                                byVariant[assignment.Variant] = byVariant.GetValueOrDefault(assignment.Variant) + 1;
-                            }
-
-                            break;
-                        case DriverScoreStatus.NoTrips:
-                            noTrips++;
-                            break;
-                        default:
-                            failed.Add(new ScoringRunFailure(outcome.DriverId, outcome.Reason ?? outcome.Status.ToString()));
-                            break;
-                    }
+                    var (done, stored) = writing.Dequeue();
+                    tally.Add(await stored.ConfigureAwait(false));
+                    progress?.Report(new ScoringRunProgress(tally.Chunks, done.Ids.Length, done.Ids[^1]));
                 }
+            }
 
-                progress?.Report(new ScoringRunProgress(++chunks, chunk.Ids.Length, chunk.Ids[^1]));
+            while (writing.TryDequeue(out var pending))
+            {
+                tally.Add(await pending.Store.ConfigureAwait(false));
+                progress?.Report(new ScoringRunProgress(tally.Chunks, pending.Chunk.Ids.Length, pending.Chunk.Ids[^1]));
             }
         }
         catch
         {
-            // The chunk being prepared is abandoned; wait for it so that nothing runs on after the call returns.
+            // The chunks being prepared or written are abandoned (a chunk not yet committed rolls back); wait for them so
+            // that nothing runs on after the call returns. The first failure is the one thrown.
             await stop.CancelAsync().ConfigureAwait(false);
-            await next.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await Quietly(next).ConfigureAwait(false);
+            while (writing.TryDequeue(out var pending))
+            {
+                await Quietly(pending.Store).ConfigureAwait(false);
+            }
+
             throw;
         }
 
         var finished = await _runs.FinishAsync(run.RunId, cancellationToken).ConfigureAwait(false);
-        return new ScoringRunReport(finished, AlreadyFinished: false, scored, noTrips, failed) { ByVariant = byVariant, ShadowScores = shadows };
+        return new ScoringRunReport(finished, AlreadyFinished: false, tally.Scored, tally.NoTrips, tally.Failed) { ByVariant = tally.ByVariant, ShadowScores = tally.Shadows };
     }
+
+    private static Task Quietly(Task task) =>
+        task.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     private async Task<PreparedChunk?> PrepareNextAsync(long[]? selected, long afterDriverId, int chunkSize, ScoringRun run, CancellationToken cancellationToken)
     {

@@ -182,7 +182,7 @@ public sealed class StoredDriverScorer
     {
         actor.Validate();
         var prepared = await PrepareAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
-        return await StoreAsync(prepared, actor, runId, cancellationToken).ConfigureAwait(false);
+        return await StoreAsync(prepared, actor, runId, commitAfter: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads, combines, scores and prices <paramref name="ids"/> (sorted, distinct); stores nothing.</summary>
@@ -283,7 +283,16 @@ public sealed class StoredDriverScorer
     /// Stores a prepared chunk in one transaction: scores, premiums, the audit row and, for a run, its progress. The
     /// chunk's outcomes are updated with their ids only once the transaction committed.
     /// </summary>
-    internal async Task<StoredBatchResult> StoreAsync(PreparedChunk chunk, AuditActor actor, string? runId, CancellationToken cancellationToken)
+    /// <param name="chunk">What <see cref="PrepareAsync"/> computed.</param>
+    /// <param name="actor">Recorded on the audit row.</param>
+    /// <param name="runId">The run whose progress the chunk advances; null outside a run.</param>
+    /// <param name="commitAfter">
+    /// The store of the chunk before this one, when both are written at once: the rows are written first, then this waits
+    /// for it, and only then appends the audit row, advances the run and commits. If it failed or was cancelled, this
+    /// chunk rolls back, so chunks commit strictly in order. Null to commit as soon as the rows are written.
+    /// </param>
+    /// <param name="cancellationToken">Rolls the transaction back.</param>
+    internal async Task<StoredBatchResult> StoreAsync(PreparedChunk chunk, AuditActor actor, string? runId, Task? commitAfter, CancellationToken cancellationToken)
     {
         var ids = chunk.Ids;
         var outcomes = chunk.Outcomes;
@@ -295,6 +304,14 @@ public sealed class StoredDriverScorer
         {
             stored = await ScoreBatchWriter.WriteAsync(connection, transaction, chunk.Scored, now, chunk.From, chunk.To, cancellationToken).ConfigureAwait(false);
             await ShadowScoreWriter.WriteAsync(connection, stored, now, chunk.From, chunk.To, cancellationToken).ConfigureAwait(false);
+
+            // The audit chain and the run's progress take row locks held until commit: only the chunk whose predecessor
+            // has committed goes on, so two chunks' rows can be written side by side without waiting on each other.
+            if (commitAfter is not null)
+            {
+                await AwaitPredecessorAsync(commitAfter, ids[0], cancellationToken).ConfigureAwait(false);
+            }
+
             if (stored.Length > 0 || runId is not null)
             {
                 var (action, resource, after) = Audit(ids, outcomes, stored, chunk.From, chunk.To, runId);
@@ -326,6 +343,21 @@ public sealed class StoredDriverScorer
         // The scoring summary covers the scored drivers; the count and failures also cover those never scored.
         var summary = chunk.Summary with { Count = ids.Length, Failures = failures.Count };
         return new StoredBatchResult(outcomes, failures, summary);
+    }
+
+    // Returns once the previous chunk committed; throws (so this chunk rolls back) if it did not.
+    private static async Task AwaitPredecessorAsync(Task predecessor, long firstDriverId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await predecessor.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(
+                string.Create(CultureInfo.InvariantCulture, $"The chunk starting at driver {firstDriverId} was not committed: the chunk before it was not stored."),
+                exception);
+        }
     }
 
     private static (string Action, string Resource, string After) Audit(long[] ids, DriverScoreOutcome[] outcomes, DriverScoreOutcome[] stored, DateTimeOffset from, DateTimeOffset to, string? runId)

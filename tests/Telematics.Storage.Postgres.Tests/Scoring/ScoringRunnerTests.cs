@@ -72,6 +72,39 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_chunk_that_fails_while_the_next_is_written_beside_it_takes_the_next_down_with_it()
+    {
+        var (runner, runs) = NewRunner();
+        var drivers = await DriversAsync("beside", 6, withoutTrips: -1);
+        var run = await runs.StartOrGetAsync("beside-run", "drivers:beside", PeriodStart, PeriodEnd);
+        // The second chunk's first score fails half a second into its COPY: by then the third chunk has written its rows
+        // beside it and waits to commit. It must roll back, or the run would have a hole before its last driver.
+        await ExecuteAsync(database.DataSource, $"""
+            CREATE FUNCTION beside_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_sleep(0.5); RAISE EXCEPTION 'refused for driver %', NEW.driver_id; END $$;
+            CREATE TRIGGER beside_refuse BEFORE INSERT ON risk_scores FOR EACH ROW WHEN (NEW.driver_id = {drivers[2]}) EXECUTE FUNCTION beside_refuse();
+            """);
+        try
+        {
+            var failure = await Assert.ThrowsAnyAsync<Exception>(() => runner.RunAsync(run, drivers, 2, Actor));
+
+            Assert.Contains("refused for driver", failure.Message, StringComparison.Ordinal);
+            Assert.Equal(2, await ScoresOfAsync(drivers));
+            Assert.Equal(drivers[1], (await runs.GetAsync("beside-run"))!.LastDriverId);
+            Assert.Equal(1, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE resource = 'scoring/run/beside-run'"));
+        }
+        finally
+        {
+            await ExecuteAsync(database.DataSource, "DROP TRIGGER beside_refuse ON risk_scores; DROP FUNCTION beside_refuse()");
+        }
+
+        var resumed = await runner.RunAsync((await runs.GetAsync("beside-run"))!, drivers, 2, Actor);
+
+        Assert.Equal(4, resumed.Scored);
+        Assert.Equal(6, await ScoresOfAsync(drivers));
+    }
+
+    [Fact]
     public async Task A_finished_run_writes_nothing()
     {
         var (runner, runs) = NewRunner();

@@ -6,19 +6,44 @@ using Telematics.Features.Trips;
 namespace Telematics.Storage.Postgres.Ingest;
 
 /// <summary>
-/// Decides, inside an ingest session's transaction, whether an upload continues the driver's latest stored trip, and
-/// when it does re-closes that trip from the stored raw events (see <see cref="StoredEventReplay"/>).
+/// Decides, inside an ingest session's transaction, whether an upload continues what the driver's earlier uploads
+/// began, and when it does re-closes it from the stored raw events (see <see cref="StoredEventReplay"/>).
 /// </summary>
 /// <remarks>
+/// <para>
 /// An upload continues the latest trip when its first sample (time order) is at or after the trip's start and less
 /// than <see cref="TripSegmentationOptions.MaxGapS"/> after its end: the gap that would not have ended the trip had
-/// both parts arrived in one upload. The driver row is locked (<c>SELECT … FOR NO KEY UPDATE</c>) before the latest
-/// trip is read, so two uploads of one driver decide one after the other and never both reopen the same trip; the
-/// lock does not block writers that only reference the driver (trip and score inserts take <c>FOR KEY SHARE</c>).
+/// both parts arrived in one upload.
+/// </para>
+/// <para>
+/// Otherwise it may continue a start too short to be a trip on its own (under <see cref="TripSegmentationOptions.MinDurationS"/>
+/// or <see cref="TripSegmentationOptions.MinDistanceM"/>), which its upload stored as events only: a phone that uploads
+/// every 30 s sends nothing but such parts. The stored samples after the latest trip that may be moving (speed at or
+/// above <see cref="TripSegmentationOptions.StationarySpeedMps"/>, or unknown) are looked at, back to the last pause
+/// between two of them long enough to end any trip (<see cref="TripSegmentationOptions.MaxGapS"/> +
+/// <see cref="TripSegmentationOptions.MaxStationaryS"/>, erring long), and no further back than <see cref="TailLookback"/>.
+/// If the latest of them is within that pause of the upload, the replay starts one gap before the first of them.
+/// </para>
+/// <para>
+/// The driver row is locked (<c>SELECT … FOR NO KEY UPDATE</c>) before anything is read, so two uploads of one driver
+/// decide one after the other and never both reopen the same trip; the lock does not block writers that only reference
+/// the driver (trip and score inserts take <c>FOR KEY SHARE</c>).
+/// </para>
 /// </remarks>
 internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions? options, int chunkSize)
 {
-    private readonly long _gapMs = (long)((options ?? DriverPipelineOptions.Default).Segmentation.MaxGapS * 1000.0);
+    /// <summary>
+    /// How far before an upload stored samples that made no trip are looked at: one hour. A start that has not made a
+    /// trip in an hour moved under 500 m in it, in bursts between stops; older parts of it are not re-read.
+    /// </summary>
+    public static readonly TimeSpan TailLookback = TimeSpan.FromHours(1);
+
+    private readonly TripSegmentationOptions _segmentation = (options ?? DriverPipelineOptions.Default).Segmentation;
+
+    private long GapMs => (long)(_segmentation.MaxGapS * 1000.0);
+
+    // Time between two possibly moving samples that ends any trip, whether as a gap, a stationary spell or both.
+    private long PauseMs => (long)((_segmentation.MaxGapS + _segmentation.MaxStationaryS) * 1000.0);
 
     /// <summary>Locks the driver row for the rest of the transaction; false when the driver does not exist.</summary>
     public static async Task<bool> LockDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
@@ -28,55 +53,99 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
-    /// <summary>The driver's latest stored trip when an upload starting at <paramref name="firstUnixMs"/> continues it, else null.</summary>
-    public async Task<StoredTripSpan?> FindContinuedAsync(
+    /// <summary>What an upload starting at <paramref name="firstUnixMs"/> continues (see the remarks), else null.</summary>
+    public async Task<ContinuationStart?> FindContinuedAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, long firstUnixMs, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
+        long? afterTripMs = null;
+        await using (var command = new NpgsqlCommand(
             "SELECT t.trip_id, t.started_at, t.ended_at, (SELECT max(p.ended_at) FROM trips p WHERE p.driver_id = t.driver_id AND p.started_at < t.started_at) " +
             "FROM trips t WHERE t.driver_id = $1 ORDER BY t.started_at DESC LIMIT 1",
             connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            transaction))
         {
-            return null;
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var start = UnixMs(reader.GetFieldValue<DateTime>(1));
+                var end = UnixMs(reader.GetFieldValue<DateTime>(2));
+                if (firstUnixMs < start)
+                {
+                    // Late data from before the latest trip: it is stored, but reopens nothing.
+                    return null;
+                }
+
+                if (firstUnixMs - end < GapMs)
+                {
+                    // The replay starts up to one gap before the trip, after the previous trip: the samples the pipeline saw
+                    // just before the trip began (the idle lead-in) set the cleaner's, deriver's and segmenter's state at its
+                    // first sample exactly as in the upload that opened it; they cannot form a trip of their own (a trip would
+                    // have started there).
+                    var replayFrom = start - GapMs;
+                    if (!reader.IsDBNull(3))
+                    {
+                        replayFrom = Math.Max(replayFrom, UnixMs(reader.GetFieldValue<DateTime>(3)) + 1);
+                    }
+
+                    return new ContinuationStart(reader.GetInt64(0), Math.Min(replayFrom, start));
+                }
+
+                afterTripMs = end;
+            }
         }
 
-        var start = UnixMs(reader.GetFieldValue<DateTime>(1));
-        var end = UnixMs(reader.GetFieldValue<DateTime>(2));
-        if (firstUnixMs < start || firstUnixMs - end >= _gapMs)
-        {
-            return null;
-        }
-
-        // The replay starts up to one gap before the trip, after the previous trip: the samples the pipeline saw just before
-        // the trip began (the idle lead-in) set the cleaner's, deriver's and segmenter's state at its first sample exactly as
-        // in the upload that opened it; they cannot form a trip of their own (a trip would have started there).
-        var replayFrom = start - _gapMs;
-        if (!reader.IsDBNull(3))
-        {
-            replayFrom = Math.Max(replayFrom, UnixMs(reader.GetFieldValue<DateTime>(3)) + 1);
-        }
-
-        return new StoredTripSpan(reader.GetInt64(0), start, end, Math.Min(replayFrom, start));
+        return await FindUntrippedStartAsync(connection, transaction, driverId, firstUnixMs, afterTripMs, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replays the stored events from just before the trip's start (the upload's own events already merged) and deletes the old trip row.</summary>
+    // A start stored by earlier uploads that made no trip (see the remarks), after the latest trip's end if there is one.
+    private async Task<ContinuationStart?> FindUntrippedStartAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, long firstUnixMs, long? afterTripMs, CancellationToken cancellationToken)
+    {
+        var lowerMs = Math.Max(afterTripMs ?? long.MinValue, firstUnixMs - (long)TailLookback.TotalMilliseconds);
+        await using var command = new NpgsqlCommand(
+            "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5) FROM (" +
+            "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
+            "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(lowerMs).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(firstUnixMs).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<float> { TypedValue = _segmentation.StationarySpeedMps });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromMilliseconds(PauseMs) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+        {
+            return null;
+        }
+
+        var lastMoving = UnixMs(reader.GetFieldValue<DateTime>(0));
+        if (firstUnixMs - lastMoving >= PauseMs)
+        {
+            // Whatever moved before has ended; had it been a trip, it would be stored.
+            return null;
+        }
+
+        var firstMoving = UnixMs(reader.GetFieldValue<DateTime>(1));
+        return new ContinuationStart(null, Math.Max(lowerMs + 1, firstMoving - GapMs));
+    }
+
+    /// <summary>Replays the stored events from the continuation's start (the upload's own events already merged) and deletes the continued trip's old row.</summary>
     /// <returns>The re-closed trips in time order (none, and the old row kept, when its events are gone), and the samples cleaning dropped in the replay.</returns>
     public async Task<(List<TripFeatures> Trips, long Dropped)> ReopenAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, StoredTripSpan trip, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, ContinuationStart start, CancellationToken cancellationToken)
     {
-        var replayed = await StoredEventReplay.RunAsync(connection, driverId, trip.ReplayFromUnixMs, zone, options, chunkSize, cancellationToken).ConfigureAwait(false);
-        if (replayed.Trips.Count == 0)
+        var replayed = await StoredEventReplay.RunAsync(connection, driverId, start.ReplayFromUnixMs, zone, options, chunkSize, cancellationToken).ConfigureAwait(false);
+        if (replayed.Trips.Count == 0 || start.TripId is not { } tripId)
         {
-            // The trip's events are no longer stored (its month archived and dropped): keep the row rather than lose the trip.
+            // Nothing to replace: a start that still makes no trip, or a trip whose events are no longer stored (its month
+            // archived and dropped), whose row is kept rather than the trip lost.
             return replayed;
         }
 
         await using var delete = new NpgsqlCommand("DELETE FROM trips WHERE trip_id = $1", connection, transaction);
-        delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.TripId });
+        delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tripId });
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return replayed;
     }
@@ -84,5 +153,5 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
     private static long UnixMs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 }
 
-/// <summary>The id and time span of a stored trip, and where its replay starts, ms since the Unix epoch, UTC.</summary>
-internal readonly record struct StoredTripSpan(long TripId, long StartUnixMs, long EndUnixMs, long ReplayFromUnixMs);
+/// <summary>What an upload continues: the stored trip reopened (null for a start that made no trip yet), and where the replay starts, ms since the Unix epoch, UTC.</summary>
+internal readonly record struct ContinuationStart(long? TripId, long ReplayFromUnixMs);

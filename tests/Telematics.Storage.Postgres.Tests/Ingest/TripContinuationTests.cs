@@ -119,6 +119,60 @@ public sealed class TripContinuationTests(PostgresDatabase database) : IClassFix
         AssertSameTrips(whole, await TripsAsync(driver));
     }
 
+    [Theory]
+    [InlineData(20)]
+    [InlineData(40)]
+    [InlineData(60)]
+    public async Task A_first_post_too_short_to_be_a_trip_is_not_lost_when_the_trip_goes_on_in_the_next(int split)
+    {
+        var lines = Lines(Morning);
+        var whole = await OnePostAsync(lines);
+        var driver = await NewDriverAsync("short-start");
+        var ingestor = NewStreamIngestor();
+
+        var first = await PostAsync(ingestor, driver, lines[..split]);
+        var second = await PostAsync(ingestor, driver, lines[split..]);
+
+        // Under 60 s of driving: stored as events, no trip. The second post's trip starts at the first post's start.
+        Assert.Equal(0, first.TripsStored);
+        Assert.Null(second.ContinuedTripId);
+        Assert.Equal(1, second.TripsStored);
+        AssertSameTrips(whole, await TripsAsync(driver));
+    }
+
+    [Fact]
+    public async Task A_trip_posted_every_30_seconds_is_stored_as_one_trip_equal_to_one_post()
+    {
+        var lines = Lines(Morning);
+        var whole = await OnePostAsync(lines);
+        var driver = await NewDriverAsync("every-30-s");
+        var ingestor = NewStreamIngestor();
+
+        for (var start = 0; start < SampleCount; start += 30)
+        {
+            await PostAsync(ingestor, driver, lines[start..Math.Min(SampleCount, start + 30)]);
+        }
+
+        AssertSameTrips(whole, await TripsAsync(driver));
+    }
+
+    [Fact]
+    public async Task A_short_start_followed_by_a_long_pause_is_not_merged_into_the_next_trip()
+    {
+        var later = Morning.AddMinutes(20);
+        var alone = await OnePostAsync(Lines(later, firstEventId: 10_001));
+        var driver = await NewDriverAsync("short-then-pause");
+        var ingestor = NewStreamIngestor();
+
+        // 40 s of driving (no trip), then nothing for 19 minutes: whatever moved then has ended.
+        var first = await PostAsync(ingestor, driver, Lines(Morning)[..40]);
+        var next = await PostAsync(ingestor, driver, Lines(later, firstEventId: 10_001));
+
+        Assert.Equal(0, first.TripsStored);
+        Assert.Equal(1, next.TripsStored);
+        AssertSameTrips(alone, await TripsAsync(driver));
+    }
+
     [Fact]
     public async Task A_post_after_a_gap_longer_than_the_trip_gap_stores_a_second_trip()
     {

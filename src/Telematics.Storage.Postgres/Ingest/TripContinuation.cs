@@ -40,6 +40,15 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
 
     private readonly TripSegmentationOptions _segmentation = (options ?? DriverPipelineOptions.Default).Segmentation;
 
+    /// <summary>
+    /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), and the latest one
+    /// after a pause of at least $5 since the one before it (or the first). Served by the events' key index, per month.
+    /// </summary>
+    internal const string UntrippedTailSql =
+        "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5) FROM (" +
+        "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
+        "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving";
+
     private long GapMs => (long)(_segmentation.MaxGapS * 1000.0);
 
     // Time between two possibly moving samples that ends any trip, whether as a gap, a stationary spell or both.
@@ -103,12 +112,7 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, long firstUnixMs, long? afterTripMs, CancellationToken cancellationToken)
     {
         var lowerMs = Math.Max(afterTripMs ?? long.MinValue, firstUnixMs - (long)TailLookback.TotalMilliseconds);
-        await using var command = new NpgsqlCommand(
-            "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5) FROM (" +
-            "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
-            "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving",
-            connection,
-            transaction);
+        await using var command = new NpgsqlCommand(UntrippedTailSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(lowerMs).UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(firstUnixMs).UtcDateTime });

@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Testing;
 
@@ -22,13 +23,20 @@ public sealed class HotQueryPlanTests(PostgresDatabase database) : IClassFixture
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task<string> PlanAsync(string query)
+    private async Task<string> PlanAsync(string query, string? prepare = null)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync();
         // Small test tables make a sequential scan cheapest; switching it off asks whether an index can serve the query.
         await using (var setting = new NpgsqlCommand("SET enable_seqscan = off", connection))
         {
             await setting.ExecuteNonQueryAsync();
+        }
+
+        if (prepare is not null)
+        {
+            // A statement with parameters is planned through PREPARE, as the driver sends it.
+            await using var prepared = new NpgsqlCommand(prepare, connection);
+            await prepared.ExecuteNonQueryAsync();
         }
 
         await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection);
@@ -63,6 +71,20 @@ public sealed class HotQueryPlanTests(PostgresDatabase database) : IClassFixture
         Assert.Contains("telematics_events_2026_03_pkey", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("telematics_events_2026_04", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("telematics_events_default", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_continuation_look_back_over_untripped_samples_reads_one_driver_in_the_upload_month_by_its_key()
+    {
+        var plan = await PlanAsync(
+            "EXECUTE tail(7, '2026-03-10 07:00+00', '2026-03-10 08:00+00', 1.0, '600 seconds')",
+            "PREPARE tail(bigint, timestamptz, timestamptz, real, interval) AS " + TripContinuation.UntrippedTailSql);
+
+        Assert.Contains("telematics_events_2026_03_pkey", plan, StringComparison.Ordinal);
+        foreach (var other in new[] { "2026_02", "2026_04", "default" })
+        {
+            Assert.DoesNotContain("telematics_events_" + other, plan, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

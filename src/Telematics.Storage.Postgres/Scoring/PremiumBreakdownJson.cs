@@ -34,6 +34,13 @@ public static class PremiumBreakdownJson
         buffer.ResetWrittenCount();
         var json = t_writer ??= new Utf8JsonWriter(buffer);
         json.Reset(buffer);
+        Write(json, quote, score, annualKm, region);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the breakdown of <paramref name="quote"/> as UTF-8 through <paramref name="json"/>, flushed on return.</summary>
+    internal static void Write(Utf8JsonWriter json, PremiumQuote quote, double score, double annualKm, string? region)
+    {
         json.WriteStartObject();
         json.WriteString("plan", quote.PlanName);
         json.WriteString("currency", quote.Currency);
@@ -65,7 +72,5 @@ public static class PremiumBreakdownJson
         json.WriteEndArray();
         json.WriteEndObject();
         json.Flush();
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Json;
+
 using Npgsql;
 
 using NpgsqlTypes;
@@ -64,6 +67,9 @@ internal static class ScoreBatchWriter
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // The breakdown goes to the server as the UTF-8 the JSON writer produced, one buffer for the whole COPY: no string.
+        var breakdown = new ArrayBufferWriter<byte>(2048);
+        await using var breakdownJson = new Utf8JsonWriter(breakdown);
         await using (var copy = await connection.BeginBinaryImportAsync(PremiumCopy, cancellationToken).ConfigureAwait(false))
         {
             for (var i = 0; i < scored.Count; i++)
@@ -78,7 +84,10 @@ internal static class ScoreBatchWriter
                 await copy.WriteAsync(quote.Currency, NpgsqlDbType.Char, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Steps[0].Value, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(quote.Premium, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(PremiumBreakdownJson.Write(quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
+                breakdown.ResetWrittenCount();
+                breakdownJson.Reset(breakdown);
+                PremiumBreakdownJson.Write(breakdownJson, quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region);
+                await copy.WriteAsync(breakdown.WrittenMemory, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -86,6 +86,30 @@ public sealed class StoredDriverScorerTests(PostgresDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task A_batch_stores_each_premium_breakdown_exactly_as_its_json_text()
+    {
+        var a = await NewDriverAsync("breakdown-a");
+        var b = await NewDriverAsync("breakdown-b");
+        await AddTripsAsync(database, a, 4);
+        await AddTripsAsync(database, b, 7, nightShare: 0.3, harsh: 5);
+        await ExecuteAsync(database.DataSource, $"UPDATE drivers SET region = 'FR-13' WHERE driver_id = {b}");
+
+        var result = await NewScorer(database).ScoreDriversAsync(new[] { a, b }, PeriodStart, PeriodEnd, Actor);
+
+        // The COPY writes the breakdown as UTF-8 bytes; json keeps them as written: the text the string writer gives.
+        await using var read = database.DataSource.CreateCommand("SELECT breakdown::text FROM premiums WHERE premium_id = $1");
+        var premiumId = new Npgsql.NpgsqlParameter<long>();
+        read.Parameters.Add(premiumId);
+        foreach (var outcome in result.Outcomes)
+        {
+            premiumId.TypedValue = outcome.PremiumId;
+            Assert.Equal(
+                PremiumBreakdownJson.Write(outcome.Quote!, outcome.Score!.Score, outcome.AnnualKm, outcome.Region),
+                (string?)await read.ExecuteScalarAsync());
+        }
+    }
+
+    [Fact]
     public async Task A_batch_stores_every_scored_driver_and_reports_the_others_with_a_reason()
     {
         var a = await NewDriverAsync("batch-a");

@@ -10,24 +10,32 @@ namespace Telematics.Cli.Drivers;
 
 /// <summary>
 /// <c>telematics drivers create --external-ref REF --name NAME [--region CODE] [--time-zone IANA] [--plan FILE]</c>:
-/// register a driver so that events can be ingested for it. A region must be one of the pricing plan's, as the host requires.
+/// register a driver so that events can be ingested for it; <c>telematics drivers update --driver ID [--name NAME]
+/// [--region CODE|none] [--time-zone IANA|none] [--plan FILE]</c>: change one. A region must be one of the pricing
+/// plan's, as the host requires.
 /// </summary>
 internal static class DriversCommand
 {
+    /// <summary>The value of <c>update --region</c> / <c>--time-zone</c> that clears the field (back to the defaults).</summary>
+    private const string Clear = "none";
+
     public static Command Create()
     {
         var command = new Command("drivers", "Manage drivers in PostgreSQL.");
         command.Options.Add(StorageCommandContext.Connection);
         command.Subcommands.Add(CreateDriver());
+        command.Subcommands.Add(UpdateDriver());
         return command;
     }
+
+    private static Option<FileInfo?> PlanOption() => CliPricingPlan.Option("Pricing plan --region is checked against, the plan batch-score prices with");
 
     private static Command CreateDriver()
     {
         var externalRef = new Option<string>("--external-ref") { Description = "The insurer's reference for the driver (unique, 1–200 characters).", Required = true };
         var name = new Option<string>("--name") { Description = "Display name (1–200 characters).", Required = true };
         var region = new Option<string?>("--region") { Description = "Pricing region, a region code of the pricing plan (--plan) such as FR-75; default: none (the plan's default base rate)." };
-        var plan = CliPricingPlan.Option("Pricing plan --region is checked against, the plan batch-score prices with");
+        var plan = PlanOption();
         var timeZone = new Option<string?>("--time-zone") { Description = "The driver's IANA time zone, such as Europe/Berlin; `ingest` uses it unless --tz is given. Default: none (UTC)." };
         var command = new Command("create", "Create a driver (audited) and print its numeric id, the value `ingest --driver` takes.");
         command.Options.Add(externalRef);
@@ -52,18 +60,7 @@ internal static class DriversCommand
             }
             catch (ArgumentException invalid)
             {
-                // The repository names the field; say which option carries it.
-                var option = invalid.ParamName switch
-                {
-                    "externalRef" => "--external-ref",
-                    "displayName" => "--name",
-                    "region" => "--region",
-                    "timeZone" => "--time-zone",
-                    _ => null,
-                };
-                var message = invalid.ParamName is null ? invalid.Message : invalid.Message.Replace($" (Parameter '{invalid.ParamName}')", string.Empty, StringComparison.Ordinal);
-                await error.WriteLineAsync(option is null ? message : $"{option}: {message}").ConfigureAwait(false);
-                return ExitCodes.Usage;
+                return await InvalidAsync(invalid, error).ConfigureAwait(false);
             }
             catch (PostgresException taken) when (taken.SqlState == PostgresErrorCodes.UniqueViolation)
             {
@@ -72,6 +69,80 @@ internal static class DriversCommand
             }
         }, cancellationToken));
         return command;
+    }
+
+    private static Command UpdateDriver()
+    {
+        var driverId = new Option<long>("--driver") { Description = "The driver's numeric id (as `drivers create` printed it).", Required = true };
+        var name = new Option<string?>("--name") { Description = "New display name (1–200 characters)." };
+        var region = new Option<string?>("--region") { Description = $"New pricing region, a region code of the pricing plan (--plan) such as FR-13; `{Clear}` clears it (the plan's default base rate)." };
+        var timeZone = new Option<string?>("--time-zone") { Description = $"New IANA time zone, such as Europe/Paris; `{Clear}` clears it (UTC)." };
+        var plan = PlanOption();
+        var command = new Command("update", "Change a driver's display name, pricing region or time zone (audited); an option left out keeps the stored value.");
+        command.Options.Add(driverId);
+        command.Options.Add(name);
+        command.Options.Add(region);
+        command.Options.Add(timeZone);
+        command.Options.Add(plan);
+        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var (newName, newRegion, newZone) = (parse.GetValue(name), parse.GetValue(region), parse.GetValue(timeZone));
+            if (newName is null && newRegion is null && newZone is null)
+            {
+                await error.WriteLineAsync("give at least one of --name, --region, --time-zone").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            if (newRegion != Clear && await CheckRegionAsync(newRegion, parse.GetValue(plan), error).ConfigureAwait(false) is { } refused)
+            {
+                return refused;
+            }
+
+            var update = (newRegion, newZone) switch
+            {
+                (null, null) => new DriverUpdate { DisplayName = newName },
+                (_, null) => new DriverUpdate { DisplayName = newName, Region = Cleared(newRegion) },
+                (null, _) => new DriverUpdate { DisplayName = newName, TimeZone = Cleared(newZone) },
+                _ => new DriverUpdate { DisplayName = newName, Region = Cleared(newRegion), TimeZone = Cleared(newZone) },
+            };
+            try
+            {
+                var id = parse.GetValue(driverId);
+                if (await new DriverRepository(dataSource, TimeProvider.System).UpdateAsync(id, update, StorageCommandContext.Actor, ct).ConfigureAwait(false) is not { } driver)
+                {
+                    await error.WriteLineAsync($"--driver: there is no driver {id}").ConfigureAwait(false);
+                    return ExitCodes.InputError;
+                }
+
+                await output.WriteLineAsync(
+                    $"updated driver {driver.DriverId} ({driver.ExternalRef}): name '{driver.DisplayName}', region {driver.Region ?? "none"}, time zone {driver.TimeZone ?? "none"}").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            catch (ArgumentException invalid)
+            {
+                return await InvalidAsync(invalid, error).ConfigureAwait(false);
+            }
+        }, cancellationToken));
+        return command;
+
+        static string? Cleared(string? value) => value == Clear ? null : value;
+    }
+
+    /// <summary>The repository's refusal of a field, as a usage error naming the option that carries it.</summary>
+    private static async Task<int> InvalidAsync(ArgumentException invalid, TextWriter error)
+    {
+        var option = invalid.ParamName switch
+        {
+            "externalRef" => "--external-ref",
+            "displayName" => "--name",
+            "region" => "--region",
+            "timeZone" => "--time-zone",
+            _ => null,
+        };
+        var message = invalid.ParamName is null ? invalid.Message : invalid.Message.Replace($" (Parameter '{invalid.ParamName}')", string.Empty, StringComparison.Ordinal);
+        await error.WriteLineAsync(option is null ? message : $"{option}: {message}").ConfigureAwait(false);
+        return ExitCodes.Usage;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using Telematics.Testing;
 
 namespace Telematics.Cli.Tests.Drivers;
 
-/// <summary><c>drivers create --region</c> is checked against the pricing plan, as the host checks <c>region</c>.</summary>
+/// <summary><c>drivers create|update --region</c> is checked against the pricing plan, as the host checks <c>region</c>.</summary>
 public sealed class DriversRegionTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
     private static readonly string DemoPlan = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json");
@@ -65,6 +65,47 @@ public sealed class DriversRegionTests(PostgresDatabase database) : IClassFixtur
         Assert.StartsWith("--plan: ", missingPlan.Error, StringComparison.Ordinal);
         Assert.Equal(0L, await CountAsync("region-missing-plan"));
         Assert.True(noRegion.Exit == ExitCodes.Success, noRegion.Error);
+    }
+
+    [Fact]
+    public async Task Update_checks_the_region_against_the_plan_and_changes_only_what_it_is_given()
+    {
+        var created = await CreateAsync("region-update", "--region", "FR-75", "--time-zone", "Europe/Paris");
+        var id = System.Text.RegularExpressions.Regex.Match(created.Output, @"^created driver (\d+)").Groups[1].Value;
+
+        var bavaria = await UpdateAsync(id, "--region", "DE-BY");
+        var afterRefusal = await DriverAsync("region-update");
+        var marseille = await UpdateAsync(id, "--region", "FR-13");
+        var afterRegion = await DriverAsync("region-update");
+        var cleared = await UpdateAsync(id, "--time-zone", "none", "--name", "Moved driver");
+        var afterClear = await DriverAsync("region-update");
+        var nothing = await UpdateAsync(id);
+        var missing = await UpdateAsync("999999999", "--region", "FR-13");
+
+        Assert.True(created.Exit == ExitCodes.Success, created.Error);
+        Assert.Equal(ExitCodes.Usage, bavaria.Exit);
+        Assert.StartsWith("--region: 'DE-BY' is not a region of the pricing plan 'ubi-standard-2027' (its regions: FR-13, FR-35, FR-75)", bavaria.Error, StringComparison.Ordinal);
+        Assert.Equal(("FR-75", "Europe/Paris", "Region check"), afterRefusal);
+        Assert.True(marseille.Exit == ExitCodes.Success, marseille.Error);
+        Assert.Equal(("FR-13", "Europe/Paris", "Region check"), afterRegion);
+        Assert.True(cleared.Exit == ExitCodes.Success, cleared.Error);
+        Assert.EndsWith("name 'Moved driver', region FR-13, time zone none", cleared.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.Equal(("FR-13", (string?)null, "Moved driver"), afterClear);
+        Assert.Equal(ExitCodes.Usage, nothing.Exit);
+        Assert.Equal(ExitCodes.InputError, missing.Exit);
+        Assert.StartsWith("--driver: there is no driver 999999999", missing.Error, StringComparison.Ordinal);
+    }
+
+    private Task<(int Exit, string Output, string Error)> UpdateAsync(string driverId, params string[] options) =>
+        CliRunner.RunAsync(["drivers", "update", "--driver", driverId, .. options, "--connection", database.ConnectionString]);
+
+    private async Task<(string? Region, string? TimeZone, string Name)> DriverAsync(string externalRef)
+    {
+        await using var command = database.DataSource.CreateCommand("SELECT region, time_zone, display_name FROM drivers WHERE external_ref = $1");
+        command.Parameters.AddWithValue(externalRef);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2));
     }
 
     private Task<(int Exit, string Output, string Error)> CreateAsync(string externalRef, params string[] options) =>

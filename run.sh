@@ -53,17 +53,21 @@ esac
 # POST /telematics/events (in process). Seeding is idempotent: a later run finds every driver seeded and
 # adds nothing; then batch-score them. TELEMATICS_SEED_DRIVERS / TELEMATICS_SEED_DAYS size it (default 100 drivers × 30 days,
 # about 6.9 million events: 49 s measured on the 2-core dev box); TELEMATICS_SEED=0 skips it.
+# The demo zone: the drivers live in Europe/Paris, matching the demo plan's French regions (FR-75…) and EUR prices; the
+# simulator lays their trips out in Paris time. A population seeded before (in America/Chicago) keeps its zone and
+# data; seed says so and adds nothing.
+demo_zone=Europe/Paris
 if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   echo "building the command-line tool…"
   dotnet build samples/Telematics.Cli -c Release -nologo -clp:NoSummary -v:q
   telematics() { dotnet samples/Telematics.Cli/bin/Release/net10.0/telematics.dll "$@"; }
   telematics migrate
-  telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}"
+  telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}" --time-zone "$demo_zone"
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.
   telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"}
   # A day of one simulated driver's events as CSV (deterministic), for the "new driver" curl walkthrough printed below.
-  telematics synth --drivers 1 --days 1 --output .demo/new-driver >/dev/null
+  telematics synth --drivers 1 --days 1 --tz "$demo_zone" --output .demo/new-driver >/dev/null
 fi
 
 echo "building the host…"
@@ -110,7 +114,7 @@ TOKENS
 A new driver, end to end (register, upload a day of driving as CSV, score it, read score, breakdown, tips and premium;
 the simulated day is in March 2026, so the score covers the last 365 days):
   H="Authorization: Bearer \$ADMIN_TOKEN"
-  DRIVER=\$(curl -s -X POST $url/api/v1/drivers -H "\$H" -H 'Content-Type: application/json' -d "{\"externalRef\":\"demo-\$(date +%s)\",\"displayName\":\"New Driver\",\"region\":\"FR-75\",\"timeZone\":\"America/Chicago\"}" | grep -o '"driverId":[0-9]*' | cut -d: -f2)
+  DRIVER=\$(curl -s -X POST $url/api/v1/drivers -H "\$H" -H 'Content-Type: application/json' -d "{\"externalRef\":\"demo-\$(date +%s)\",\"displayName\":\"New Driver\",\"region\":\"FR-75\",\"timeZone\":\"$demo_zone\"}" | grep -o '"driverId":[0-9]*' | cut -d: -f2)
   curl -s -X POST "$url/api/v1/telematics/events?driverId=\$DRIVER" -H "\$H" -H 'Content-Type: text/csv' --data-binary @$PWD/.demo/new-driver/D000000.csv
   curl -s -X POST "$url/api/v1/risk/\$DRIVER/recalculate?periodDays=365" -H "\$H"
   curl -s $url/api/v1/risk/\$DRIVER/breakdown -H "\$H"

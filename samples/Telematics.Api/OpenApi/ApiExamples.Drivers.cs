@@ -25,11 +25,7 @@ internal static partial class ApiExamples
         Add(examples, Driver);
         Add(examples, new DriverPage(1, 50, [Driver]));
 
-        Add(examples, new IngestSample[]
-        {
-            new(1772524800000, 48.137154, 11.576124, 13.4f, 87.5f, 0.42f, -0.08f, 4.0f, 13.89f, "primary", false, false, 900001),
-            new(1772524801000, 48.137158, 11.576305, 13.9f, 87.9f, 0.35f, -0.05f, 4.0f, 13.89f, "primary", false, false, 900002),
-        });
+        Add(examples, UploadSamples);
         Add(examples, new IngestResponse(DriverId, 5400, 5396, 3, 1, [new RejectedRecord(2817, "lat", "lat must be −90…90 degrees; got 148.2.")], 3, 3, 61.7, null));
 
         var features = new Dictionary<string, float?>(StringComparer.Ordinal);

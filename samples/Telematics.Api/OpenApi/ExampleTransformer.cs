@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -11,7 +12,9 @@ namespace Telematics.Api.OpenApi;
 /// <summary>
 /// Puts an <c>example</c> on every JSON request body and every JSON 200/201 response whose CLR type has one in
 /// <see cref="ApiExamples"/>. The example is the typed object serialized with the host's own JSON options, so it has the
-/// exact shape (names, casing, formats) the endpoint sends or accepts.
+/// exact shape (names, casing, formats) the endpoint sends or accepts. A request body's other, text media types
+/// (<c>application/x-ndjson</c>, <c>text/csv</c>) get a string schema and the text example of
+/// <see cref="ApiExamples.TryGetText"/>.
 /// </summary>
 internal sealed class ExampleTransformer : IOpenApiOperationTransformer
 {
@@ -33,6 +36,23 @@ internal sealed class ExampleTransformer : IOpenApiOperationTransformer
             && ApiExamples.TryGet(bodyType, out var requestExample))
         {
             requestMedia.Example = JsonSerializer.SerializeToNode(requestExample, bodyType, options);
+        }
+
+        // The other declared body media types (NDJSON, CSV) are text: a string schema and the same records in that format.
+        if (bodyType is not null && operation.RequestBody?.Content is { } textContent)
+        {
+            foreach (var (mediaType, media) in textContent)
+            {
+                if (mediaType != Json && ApiExamples.TryGetText(bodyType, mediaType, options, out var text))
+                {
+                    media.Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.String,
+                        Description = $"The body as {mediaType} text; the example shows the format, the operation's description the fields.",
+                    };
+                    media.Example = JsonValue.Create(text);
+                }
+            }
         }
 
         foreach (var responseType in description.SupportedResponseTypes)

@@ -5,6 +5,7 @@ using System.Text;
 using Npgsql;
 using Spectre.Console;
 using Telematics.Cli.Partitions;
+using Telematics.Cli.Pricing;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
@@ -32,7 +33,7 @@ internal static class BatchScoreCommand
         var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
         var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
-        var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan JSON (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
+        var plan = CliPricingPlan.Option("Pricing plan JSON");
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
@@ -61,14 +62,8 @@ internal static class BatchScoreCommand
                 return ExitCodes.Usage;
             }
 
-            PricingPlan pricingPlan;
-            try
+            if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } pricingPlan)
             {
-                pricingPlan = PricingPlanJson.Load(parse.GetValue(plan)?.FullName ?? Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json"), TelematicsFeatures.Schema);
-            }
-            catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync("--plan: " + e.Message);
                 return ExitCodes.InputError;
             }
 

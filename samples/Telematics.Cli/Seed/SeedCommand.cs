@@ -4,9 +4,8 @@ using System.Globalization;
 using Npgsql;
 using Spectre.Console;
 using Telematics.Cli.Partitions;
+using Telematics.Cli.Pricing;
 using Telematics.Features.Samples;
-using Telematics.Features.Schema;
-using Telematics.Scoring.Pricing;
 using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
@@ -16,20 +15,25 @@ using Telematics.Training.Synthetic;
 namespace Telematics.Cli.Seed;
 
 /// <summary>
-/// <c>telematics seed --drivers N --days D [--seed S] [--start DATE] [--parallel P] [--plan FILE] [--connection CS]</c>:
+/// <c>telematics seed --drivers N --days D [--seed S] [--start DATE] [--parallel P] [--plan FILE] [--time-zone IANA] [--connection CS]</c>:
 /// registers a synthetic population and stores each driver's simulated events and closed trips through
 /// <see cref="EventStreamIngestor"/> — the code path of <c>POST /api/v1/telematics/events</c>, in process.
 /// </summary>
 /// <remarks>
-/// Each driver gets the population's time zone (<see cref="SyntheticPopulationOptions.TimeZoneId"/>, the zone the
-/// simulator drives in) and a region of the pricing plan, the same one on every run (<see cref="SeedRegions"/>), so the
-/// demo prices by region. Idempotent: drivers are keyed by <c>synth-{seed}-{profile id}</c>; a driver that already has
-/// events is skipped (an upload is all-or-nothing, so a driver is either fully seeded or not at all), so a second run
-/// adds nothing and says so, and an interrupted run resumes where it stopped. A driver seeded before drivers had a
-/// region and zone gets them (one audited update); after that, a run changes nothing.
+/// Each driver gets the <c>--time-zone</c> zone (default the population's, <see cref="SyntheticPopulationOptions.TimeZoneId"/>),
+/// which is also the zone the simulator lays its trips out in, and a region of the pricing plan, the same one on every
+/// run (<see cref="SeedRegions"/>), so the demo prices by region. Idempotent: drivers are keyed by
+/// <c>synth-{seed}-{profile id}</c>; a driver that already has events is skipped (an upload is all-or-nothing, so a
+/// driver is either fully seeded or not at all), so a second run adds nothing and says so, and an interrupted run resumes
+/// where it stopped. A seeded driver keeps the zone its events were simulated in whatever <c>--time-zone</c> says (the
+/// summary counts those); one seeded before drivers had a region and zone gets them — the zone then being the
+/// population default it was simulated in — in one audited update; after that, a run changes nothing.
 /// </remarks>
 internal static class SeedCommand
 {
+    /// <summary>The synthetic population's default zone (<c>America/Chicago</c>), the zone of <c>--time-zone</c> when left out.</summary>
+    private static readonly string PopulationDefaultZone = new SyntheticPopulationOptions().TimeZoneId;
+
     public static Command Create()
     {
         var drivers = new Option<int>("--drivers") { Description = "Number of synthetic drivers (1 to 100,000).", DefaultValueFactory = _ => 500 };
@@ -37,10 +41,16 @@ internal static class SeedCommand
         var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed gives the same population and events.", DefaultValueFactory = _ => 20261128 };
         var start = new Option<DateOnly?>("--start") { Description = "First simulated day (yyyy-MM-dd, UTC). Default: --days days before today." };
         var parallel = new Option<int>("--parallel") { Description = "Drivers ingested at once (1 to 64). Default: the number of processors." };
-        var plan = new Option<FileInfo?>("--plan") { Description = "Pricing plan whose regions the drivers get (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
+        var plan = CliPricingPlan.Option("Pricing plan whose regions the drivers get");
+        var timeZone = new Option<string>("--time-zone")
+        {
+            Description = "IANA time zone the drivers live in: the simulator lays their trips out in its local time and their driver rows get it. " +
+                "Default: America/Chicago, the synthetic population's default (SyntheticPopulationOptions.TimeZoneId).",
+            DefaultValueFactory = _ => PopulationDefaultZone,
+        };
         var command = new Command("seed", "Create a synthetic driver population and ingest its simulated events and trips, idempotently.")
         {
-            drivers, days, seed, start, parallel, plan, StorageCommandContext.Connection,
+            drivers, days, seed, start, parallel, plan, timeZone, StorageCommandContext.Connection,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,6 +61,7 @@ internal static class SeedCommand
                 PeriodDays = parse.GetValue(days),
                 Seed = parse.GetValue(seed),
                 StartDate = parse.GetValue(start) ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-parse.GetValue(days)),
+                TimeZoneId = parse.GetValue(timeZone)!,
             };
             var workers = parse.GetValue(parallel) is > 0 and var p ? p : Environment.ProcessorCount;
             if (options.DriverCount is < 1 or > 100_000 || options.PeriodDays is < 1 or > 366 || workers > 64)
@@ -59,16 +70,18 @@ internal static class SeedCommand
                 return ExitCodes.Usage;
             }
 
-            SeedRegions regions;
-            try
+            if (!DriverFields.TryFindTimeZone(options.TimeZoneId, out _))
             {
-                regions = SeedRegions.FromPlan(PricingPlanJson.Load(parse.GetValue(plan)?.FullName ?? SeedRegions.DemoPlanPath, TelematicsFeatures.Schema));
+                await error.WriteLineAsync($"--time-zone: '{options.TimeZoneId}' is not an IANA time zone id known to this system, such as Europe/Paris.");
+                return ExitCodes.Usage;
             }
-            catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
+
+            if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } pricingPlan)
             {
-                await error.WriteLineAsync("--plan: " + e.Message);
                 return ExitCodes.InputError;
             }
+
+            var regions = SeedRegions.FromPlan(pricingPlan);
 
             return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => SeedAsync(dataSource, output, options, regions, workers, ct), cancellationToken);
         });
@@ -93,14 +106,19 @@ internal static class SeedCommand
             var wanted = new NewDriver(externalRef, "Synthetic driver " + profile.DriverId) { Region = regions.For(index), TimeZone = options.TimeZoneId };
             var driver = await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false)
                 ?? await CreateAsync(repository, wanted, actor, ct).ConfigureAwait(false);
-            if (driver.Region != wanted.Region || driver.TimeZone != wanted.TimeZone)
+            var seeded = await ingestor.HasEventsAsync(driver.DriverId, ct).ConfigureAwait(false);
+
+            // A seeded driver keeps the zone its events were simulated in: a stored zone stays; none (seeded before drivers
+            // had zones, when seed always simulated the population default) becomes that default. An unseeded one gets --time-zone.
+            var zone = !seeded ? wanted.TimeZone : driver.TimeZone ?? PopulationDefaultZone;
+            if (driver.Region != wanted.Region || driver.TimeZone != zone)
             {
-                driver = await repository.UpdateAsync(driver.DriverId, new DriverUpdate { Region = wanted.Region, TimeZone = wanted.TimeZone }, actor, ct).ConfigureAwait(false) ?? driver;
+                driver = await repository.UpdateAsync(driver.DriverId, new DriverUpdate { Region = wanted.Region, TimeZone = zone }, actor, ct).ConfigureAwait(false) ?? driver;
             }
 
-            if (await ingestor.HasEventsAsync(driver.DriverId, ct).ConfigureAwait(false))
+            if (seeded)
             {
-                totals.Skipped();
+                totals.Skipped(keptOtherZone: zone != wanted.TimeZone);
                 return;
             }
 
@@ -129,7 +147,7 @@ internal static class SeedCommand
             await Parallel.ForEachAsync(indices, parallel, async (index, ct) => await SeedOneAsync(index, ct).ConfigureAwait(false)).ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync(totals.Summary(options.DriverCount, clock.Elapsed)).ConfigureAwait(false);
+        await output.WriteLineAsync(totals.Summary(options.DriverCount, options.TimeZoneId, clock.Elapsed)).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
@@ -149,11 +167,18 @@ internal static class SeedCommand
     /// <summary>Counters updated by the parallel workers.</summary>
     private sealed class SeedTotals
     {
-        private long _seeded, _skipped, _events, _stored, _trips;
+        private long _seeded, _skipped, _otherZone, _events, _stored, _trips;
         private double _km;
         private readonly Lock _gate = new();
 
-        public void Skipped() => Interlocked.Increment(ref _skipped);
+        public void Skipped(bool keptOtherZone)
+        {
+            Interlocked.Increment(ref _skipped);
+            if (keptOtherZone)
+            {
+                Interlocked.Increment(ref _otherZone);
+            }
+        }
 
         public void Add(EventStreamResult result)
         {
@@ -167,16 +192,19 @@ internal static class SeedCommand
             }
         }
 
-        public string Summary(int drivers, TimeSpan elapsed)
+        public string Summary(int drivers, string zone, TimeSpan elapsed)
         {
+            var kept = _otherZone == 0 ? string.Empty : string.Create(
+                CultureInfo.InvariantCulture,
+                $"\n{_otherZone} already seeded drivers keep the time zone their events were simulated in, not {zone} (another --seed or an empty database seeds a population in {zone})");
             if (_seeded == 0)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"nothing to do: all {drivers} drivers are already seeded ({elapsed.TotalSeconds:F1} s)");
+                return string.Create(CultureInfo.InvariantCulture, $"nothing to do: all {drivers} drivers are already seeded ({elapsed.TotalSeconds:F1} s){kept}");
             }
 
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"seeded {_seeded} drivers ({_skipped} already seeded): {_stored:N0} events stored of {_events:N0}, {_trips:N0} trips, {_km:N0} km in {elapsed.TotalSeconds:F1} s ({_events / Math.Max(elapsed.TotalSeconds, 1e-3):N0} events/s)");
+                $"seeded {_seeded} drivers ({_skipped} already seeded) in {zone}: {_stored:N0} events stored of {_events:N0}, {_trips:N0} trips, {_km:N0} km in {elapsed.TotalSeconds:F1} s ({_events / Math.Max(elapsed.TotalSeconds, 1e-3):N0} events/s){kept}");
         }
     }
 }

@@ -9,9 +9,6 @@ namespace Telematics.Cli.Seed;
 /// </remarks>
 internal sealed class SeedRegions
 {
-    /// <summary>The demo plan shipped beside the tool (<c>docs/pricing/ubi-standard-2027.json</c>).</summary>
-    public static readonly string DemoPlanPath = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json");
-
     private readonly string[] _codes;
 
     private SeedRegions(string[] codes) => _codes = codes;

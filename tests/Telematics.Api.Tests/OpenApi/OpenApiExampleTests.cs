@@ -72,6 +72,53 @@ public sealed class OpenApiExampleTests
     }
 
     [Fact]
+    public async Task Every_declared_request_body_content_type_has_an_example()
+    {
+        var document = await DocumentAsync();
+
+        var missing = new StringBuilder();
+        var declared = 0;
+        foreach (var (name, operation) in Operations(document))
+        {
+            if (!operation.TryGetProperty("requestBody", out var body))
+            {
+                continue;
+            }
+
+            foreach (var media in body.GetProperty("content").EnumerateObject())
+            {
+                declared++;
+                if (!media.Value.TryGetProperty("example", out _) && !media.Value.TryGetProperty("examples", out _))
+                {
+                    missing.AppendLine($"{name}: request body {media.Name} has no example");
+                }
+            }
+        }
+
+        Assert.True(missing.Length == 0, missing.ToString());
+        Assert.True(declared >= 10, $"only {declared} request body content types");
+    }
+
+    [Fact]
+    public async Task The_upload_declares_json_ndjson_and_csv_and_the_text_formats_are_strings()
+    {
+        var document = await DocumentAsync();
+
+        var content = document.GetProperty("paths").GetProperty("/api/v1/telematics/events").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content");
+
+        Assert.Equal(["application/json", "application/x-ndjson", "text/csv"], content.EnumerateObject().Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(JsonValueKind.Array, content.GetProperty("application/json").GetProperty("example").ValueKind);
+        foreach (var text in new[] { "application/x-ndjson", "text/csv" })
+        {
+            Assert.Equal("string", content.GetProperty(text).GetProperty("schema").GetProperty("type").GetString());
+            Assert.Equal(JsonValueKind.String, content.GetProperty(text).GetProperty("example").ValueKind);
+        }
+
+        Assert.StartsWith("timestamp,lat,lon,", content.GetProperty("text/csv").GetProperty("example").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_example_object_has_only_properties_its_schema_declares_and_all_it_requires()
     {
         var document = await DocumentAsync();

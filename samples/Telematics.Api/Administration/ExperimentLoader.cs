@@ -58,10 +58,18 @@ internal sealed class ExperimentLoader(
             return;
         }
 
-        // Cancelling ends the wait for the migrations (or a load in progress); it is not awaited: it only reads, and
-        // awaiting it was seen to hold a stopping host for its whole shutdown timeout (30 s) when the database was down.
+        // Cancel, then wait for the loop to end: after the stop the host disposes the data source and the scorer the
+        // loop may still be using. The loop honours its cancellation at every wait and query, so this is short; the
+        // host's stop token (its shutdown timeout) bounds it all the same.
         await _stopping.CancelAsync();
-        _ = _waiting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            await _waiting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop budget ran out first: the cancelled loop ends on its own, nothing more to wait for.
+        }
     }
 
     public void Dispose()
@@ -72,9 +80,21 @@ internal sealed class ExperimentLoader(
 
     private async Task WaitThenLoadAsync(CancellationToken stopping)
     {
-        // No budget: the wait ends when the migrations are applied or the host stops.
-        await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
-        await LoadAsync(stopping);
+        try
+        {
+            // No budget: the wait ends when the migrations are applied or the host stops.
+            await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
+            await LoadAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping before the experiments were loaded: nothing to load any more.
+        }
+        catch (Exception e)
+        {
+            // Nobody awaits this loop until the host stops: log now, as the host does for a faulted background service.
+            AdminLog.ExperimentsLoadFailed(logger, e);
+        }
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

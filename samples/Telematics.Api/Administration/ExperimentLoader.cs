@@ -52,16 +52,17 @@ internal sealed class ExperimentLoader(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may stop twice, or after disposal (a test factory stops, then disposes); only the first stop cancels.
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        // The host may stop twice at once (under a test factory the entry point's Run and the factory both stop it):
+        // the first stop cancels, and every stop waits for the loop, since the host disposes this loader (and the data
+        // source and scorer the loop uses) as soon as its stop returns. A second stop returning at once could dispose
+        // the token source before the first one's cancellation ran, leaving the loop waiting for a signal that never
+        // comes. The loop honours its cancellation at every wait and query, so this wait is short; the host's stop
+        // token (its shutdown timeout) bounds it all the same.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            return;
+            await _stopping.CancelAsync();
         }
 
-        // Cancel, then wait for the loop to end: after the stop the host disposes the data source and the scorer the
-        // loop may still be using. The loop honours its cancellation at every wait and query, so this is short; the
-        // host's stop token (its shutdown timeout) bounds it all the same.
-        await _stopping.CancelAsync();
         try
         {
             await _waiting.WaitAsync(cancellationToken);
@@ -74,7 +75,12 @@ internal sealed class ExperimentLoader(
 
     public void Dispose()
     {
-        Interlocked.Exchange(ref _stopped, 1);
+        // Disposed without a stop (a host that failed to start): end the loop, so that a late stop has nothing to wait for.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+
         _stopping.Dispose();
     }
 

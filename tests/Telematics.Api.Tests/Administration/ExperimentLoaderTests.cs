@@ -40,6 +40,23 @@ public sealed class ExperimentLoaderTests(PostgresDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_second_stop_at_the_same_time_also_returns_only_after_the_loop_has_ended()
+    {
+        // Under WebApplicationFactory the entry point's Run and the factory both stop the host; whichever returns first
+        // lets its caller dispose the host, so neither may return while the loop still runs.
+        using var loader = await LoaderInsideItsLoopAsync();
+
+        var first = loader.Loader.StopAsync(CancellationToken.None);
+        var second = loader.Loader.StopAsync(CancellationToken.None);
+        var early = await Task.WhenAny(first, second, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        _release.Set();
+        await Task.WhenAll(first, second).WaitAsync(Patience);
+
+        Assert.NotSame(first, early);
+        Assert.NotSame(second, early);
+    }
+
+    [Fact]
     public async Task Stop_waits_for_the_loop_no_longer_than_the_hosts_stop_token_allows()
     {
         using var loader = await LoaderInsideItsLoopAsync();

@@ -15,49 +15,17 @@ events=${1:-100000}
 duration=${2:-30}
 connections=${3:-2}
 
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "wrk is missing; installing the Debian package…"
-  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
-fi
-
-work=$(mktemp -d)
-host_pid=""
-cleanup() {
-  if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
-    kill -TERM "$host_pid" 2>/dev/null || true
-    wait "$host_pid" 2>/dev/null || true
-  fi
-  scripts/pg.sh destroy perf-ingest >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-scripts/pg.sh destroy perf-ingest >/dev/null 2>&1 || true
-scripts/pg.sh start perf-ingest >/dev/null
-pg=$(scripts/pg.sh url perf-ingest)
-
-port=""
-for candidate in $(seq 5280 5380); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-done
+. scripts/perf/host-lib.sh
+perf_init wrk-ingest
+work=$PERF_WORK
+perf_require_wrk
+perf_start_cluster perf-ingest fresh
+port=$(perf_free_port 5280 5380)
 url="http://127.0.0.1:$port"
 
-dotnet build samples/Telematics.Api -c Release -nologo -clp:NoSummary -v:q
-ConnectionStrings__Telematics="$pg" \
-  ASPNETCORE_ENVIRONMENT=Development \
-  Auth__SigningKey="$(head -c 48 /dev/urandom | base64)" \
-  RateLimits__Ingest__PermitLimit=100000 \
-  Logging__LogLevel__Default=Warning \
-  dotnet samples/Telematics.Api/bin/Release/net10.0/Telematics.Api.dll --urls "$url" >"$work/host.log" 2>&1 &
-host_pid=$!
-for _ in $(seq 1 240); do
-  if curl -fsS "$url/health/ready" >/dev/null 2>&1; then break; fi
-  kill -0 "$host_pid" 2>/dev/null || { cat "$work/host.log" >&2; echo "the host exited during start-up" >&2; exit 1; }
-  sleep 0.5
-done
-
-token=$(curl -fsS -X POST "$url/api/v1/auth/token" -H 'Content-Type: application/json' \
-  -d '{"subject":"perf","role":"admin"}' | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p')
+perf_build_host
+perf_start_host "$url" RateLimits__Ingest__PermitLimit=100000
+token=$(perf_token)
 
 # Enough drivers for every request of the run to go to a fresh one (an upper bound of 2 requests/s per connection… ×4).
 driver_count=$(( duration * connections * 8 ))

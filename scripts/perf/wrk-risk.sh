@@ -16,31 +16,21 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 PORT=${PORT:-5087}
 CLUSTER=perf-risk
-work=$(mktemp -d)
-host_pid=""
+. scripts/perf/host-lib.sh
+perf_init wrk-risk
+work=$PERF_WORK
 
-cleanup() {
-  if [ -n "$host_pid" ]; then kill "$host_pid" 2>/dev/null || true; wait "$host_pid" 2>/dev/null || true; fi
-  scripts/pg.sh stop "$CLUSTER" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-if ! command -v wrk >/dev/null 2>&1 && ! command -v wrk2 >/dev/null 2>&1; then
-  echo "wrk-risk: installing wrk (Debian package wrk)" >&2
-  apt-get install -y wrk >/dev/null 2>&1 || { echo "wrk-risk: wrk is missing and could not be installed: apt-get install wrk" >&2; exit 1; }
-fi
+perf_require_wrk
 command -v psql >/dev/null 2>&1 || PATH="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r | head -1):$PATH"
 
 echo "== building (Release)"
-dotnet build samples/Telematics.Api -c Release -nologo -v q >/dev/null
-dotnet build samples/Telematics.Cli -c Release -nologo -v q >/dev/null
-api_dll=samples/Telematics.Api/bin/Release/net10.0/Telematics.Api.dll
+perf_build_host
+perf_build samples/Telematics.Cli
 cli_dll=samples/Telematics.Cli/bin/Release/net10.0/telematics.dll
 
 echo "== PostgreSQL cluster $CLUSTER"
-scripts/pg.sh start "$CLUSTER" >/dev/null
-cs=$(scripts/pg.sh url "$CLUSTER")
+perf_start_cluster "$CLUSTER"
+cs=$PERF_PG
 pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$cs")
 export PGPASSWORD=$(sed -E 's/.*Password=([^;]+).*/\1/' <<<"$cs")
 pg_db=$(sed -E 's/.*Database=([^;]+).*/\1/' <<<"$cs")
@@ -64,18 +54,8 @@ SQL
 dotnet "$cli_dll" batch-score --all --period-days 30 --chunk 1000 --run-id perf-seed --connection "$cs" >/dev/null
 
 echo "== starting the host on 127.0.0.1:$PORT"
-signing_key=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
-ASPNETCORE_ENVIRONMENT=Development ConnectionStrings__Telematics="$cs" Auth__SigningKey="$signing_key" \
-  Logging__LogLevel__Default=Warning \
-  dotnet "$api_dll" --urls "http://127.0.0.1:$PORT" >"$work/host.log" 2>&1 &
-host_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$PORT/health/ready" >/dev/null || { echo "wrk-risk: host not ready; log:" >&2; cat "$work/host.log" >&2; exit 1; }
-token=$(curl -fs -X POST "http://127.0.0.1:$PORT/api/v1/auth/token" -H 'Content-Type: application/json' \
-  -d '{"subject":"perf","role":"admin"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+perf_start_host "http://127.0.0.1:$PORT"
+token=$(perf_token)
 base="http://127.0.0.1:$PORT/api/v1/risk"
 curl -fs -H "Authorization: Bearer $token" "$base/1/score" >/dev/null   # fills the cache
 

@@ -20,4 +20,7 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Audit log verified by {Actor}: {Verdict}")]
     public static partial void AuditVerified(ILogger logger, string actor, string verdict);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Loading the stored experiments failed; they are not served until the host restarts.")]
+    public static partial void ExperimentsLoadFailed(ILogger logger, Exception exception);
 }

@@ -52,29 +52,55 @@ internal sealed class ExperimentLoader(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may stop twice, or after disposal (a test factory stops, then disposes); only the first stop cancels.
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        // The host may stop twice at once (under a test factory the entry point's Run and the factory both stop it):
+        // the first stop cancels, and every stop waits for the loop, since the host disposes this loader (and the data
+        // source and scorer the loop uses) as soon as its stop returns. A second stop returning at once could dispose
+        // the token source before the first one's cancellation ran, leaving the loop waiting for a signal that never
+        // comes. The loop honours its cancellation at every wait and query, so this wait is short; the host's stop
+        // token (its shutdown timeout) bounds it all the same.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            return;
+            await _stopping.CancelAsync();
         }
 
-        // Cancelling ends the wait for the migrations (or a load in progress); it is not awaited: it only reads, and
-        // awaiting it was seen to hold a stopping host for its whole shutdown timeout (30 s) when the database was down.
-        await _stopping.CancelAsync();
-        _ = _waiting.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        try
+        {
+            await _waiting.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's stop budget ran out first: the cancelled loop ends on its own, nothing more to wait for.
+        }
     }
 
     public void Dispose()
     {
-        Interlocked.Exchange(ref _stopped, 1);
+        // Disposed without a stop (a host that failed to start): end the loop, so that a late stop has nothing to wait for.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+
         _stopping.Dispose();
     }
 
     private async Task WaitThenLoadAsync(CancellationToken stopping)
     {
-        // No budget: the wait ends when the migrations are applied or the host stops.
-        await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
-        await LoadAsync(stopping);
+        try
+        {
+            // No budget: the wait ends when the migrations are applied or the host stops.
+            await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
+            await LoadAsync(stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping before the experiments were loaded: nothing to load any more.
+        }
+        catch (Exception e)
+        {
+            // Nobody awaits this loop until the host stops: log now, as the host does for a faulted background service.
+            AdminLog.ExperimentsLoadFailed(logger, e);
+        }
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)

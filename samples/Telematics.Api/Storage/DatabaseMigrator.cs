@@ -58,13 +58,15 @@ internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvid
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        // The host may stop twice (a test factory stops, then disposes); only the first stop has a loop to end.
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        // The host may stop twice at once (under a test factory the entry point's Run and the factory both stop it):
+        // the first stop cancels, and every stop waits for the retry loop, since the host disposes this migrator and the
+        // data source as soon as its stop returns. A second stop returning at once could dispose the token source before
+        // the first one's cancellation ran, and the loop would then sleep out its retry delay (up to 30 s).
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            return;
+            await _stopping.CancelAsync().ConfigureAwait(false);
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
             await _retrying.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +79,12 @@ internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvid
 
     public void Dispose()
     {
-        Interlocked.Exchange(ref _stopped, 1);
+        // Disposed without a stop (a host that failed to start): end the loop, so that a late stop has nothing to wait for.
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            _stopping.Cancel();
+        }
+
         _stopping.Dispose();
     }
 

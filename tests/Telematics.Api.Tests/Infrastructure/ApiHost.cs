@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Telematics.Api.Endpoints;
 
 namespace Telematics.Api.Tests.Infrastructure;
@@ -19,6 +20,7 @@ internal sealed class ApiHost : WebApplicationFactory<Program>
     private readonly string _environment;
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
     private readonly List<Action<IServiceCollection>> _services = [];
+    private TimeSpan _startDelay;
 
     public ApiHost(string environment = "Development", bool withSigningKey = true)
     {
@@ -44,6 +46,13 @@ internal sealed class ApiHost : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Makes the test thread wait <paramref name="delay"/> between building the host and starting it, as on a loaded machine.</summary>
+    public ApiHost DelayStartBy(TimeSpan delay)
+    {
+        _startDelay = delay;
+        return this;
+    }
+
     /// <summary>Adds test-only routes under <c>/api/v1</c>; the product host never maps them.</summary>
     public ApiHost WithRoutes(Action<RouteGroupBuilder> map) =>
         WithServices(services => services.Configure<ApiRouteOptions>(options => options.AdditionalRoutes.Add(map)));
@@ -63,6 +72,37 @@ internal sealed class ApiHost : WebApplicationFactory<Program>
         }
 
         return client;
+    }
+
+    /// <summary>
+    /// Builds and starts the host like the factory does, but lets the app's entry point start it only once the test
+    /// thread has subscribed to the start (see <see cref="GatedHostLifetime"/>): a host that fails to start then
+    /// reports its own error here, never an <see cref="ObjectDisposedException"/> from having been disposed first.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        builder.ConfigureServices(services => GatedHostLifetime.Install(services, gate.Task));
+        var host = builder.Build();
+        if (_startDelay > TimeSpan.Zero)
+        {
+            Thread.Sleep(_startDelay);
+        }
+
+        // The factory's host subscribes to the app's start synchronously, before its first await; only then may the
+        // entry point (already running on its own thread, held in WaitForStartAsync) start, fail and dispose the host.
+        Task started;
+        try
+        {
+            started = host.StartAsync();
+        }
+        finally
+        {
+            gate.TrySetResult();
+        }
+
+        started.GetAwaiter().GetResult();
+        return host;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -36,6 +36,7 @@ public class StoredBatchScoreBenchmarks
     private long[] _driverIds = null!;
     private ScoringRunRepository _runs = null!;
     private ScoringRunner _runner = null!;
+    private ScoringRunner _twoWriters = null!;
     private ScoringRun _run = null!;
 
     [GlobalSetup]
@@ -53,6 +54,7 @@ public class StoredBatchScoreBenchmarks
             _database.DataSource, _trips, new ExperimentScorer(risk, []), _batch, new StoredScoringOptions { Plan = plan }, TimeProvider.System);
         _runs = new ScoringRunRepository(_database.DataSource, TimeProvider.System);
         _runner = new ScoringRunner(_database.DataSource, _scorer, _runs);
+        _twoWriters = new ScoringRunner(_database.DataSource, _scorer, _runs, writers: 2);
         _driverIds = new long[drivers];
         for (var i = 0; i < drivers; i++)
         {
@@ -60,7 +62,7 @@ public class StoredBatchScoreBenchmarks
         }
     }
 
-    [IterationSetup(Targets = [nameof(BatchScore), nameof(BatchScoreOneChunkAtATime)])]
+    [IterationSetup(Targets = [nameof(BatchScore), nameof(BatchScoreTwoWriters), nameof(BatchScoreOneChunkAtATime)])]
     public void StartRun()
     {
         _database.Execute("TRUNCATE premiums, shadow_scores, risk_scores");
@@ -84,6 +86,13 @@ public class StoredBatchScoreBenchmarks
     public async Task<int> BatchScore()
     {
         var report = await _runner.RunAsync(_run, null, ChunkSize, Actor).ConfigureAwait(false);
+        return report.Scored != _driverIds.Length ? throw new InvalidOperationException($"scored {report.Scored} of {_driverIds.Length}") : report.Scored;
+    }
+
+    [Benchmark(Description = "batch-score with two writers (two chunks written at once)")]
+    public async Task<int> BatchScoreTwoWriters()
+    {
+        var report = await _twoWriters.RunAsync(_run, null, ChunkSize, Actor).ConfigureAwait(false);
         return report.Scored != _driverIds.Length ? throw new InvalidOperationException($"scored {report.Scored} of {_driverIds.Length}") : report.Scored;
     }
 

@@ -18,7 +18,7 @@ using Telematics.Storage.Postgres.Trips;
 namespace Telematics.Cli.BatchScore;
 
 /// <summary>
-/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N] [--models DIR | --shipped-model]
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N] [--writers N] [--models DIR | --shipped-model]
 /// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
 /// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
 /// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
@@ -33,13 +33,14 @@ internal static class BatchScoreCommand
         var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
         var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
+        var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
         var plan = CliPricingPlan.Option("Pricing plan JSON");
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
         {
-            all, drivers, periodDays, runId, chunk, plan, models, shipped, experiment,
+            all, drivers, periodDays, runId, chunk, writers, plan, models, shipped, experiment,
         };
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,6 +52,7 @@ internal static class BatchScoreCommand
                 selected = Selection(parse.GetValue(all), parse.GetValue(drivers));
                 CheckRange("--period-days", parse.GetValue(periodDays), 1, 365);
                 CheckRange("--chunk", parse.GetValue(chunk), 1, 100_000);
+                CheckRange("--writers", parse.GetValue(writers), 1, ScoringRunner.MaxWriters);
                 if (parse.GetValue(shipped) && parse.GetValue(models) is not null)
                 {
                     throw new ArgumentException("Give at most one of --models and --shipped-model.");
@@ -108,7 +110,7 @@ internal static class BatchScoreCommand
 
             return await StorageCommandContext.RunAsync(
                 parse,
-                (dataSource, output, ct) => RunAsync(dataSource, registry, experiments, definition?.Name, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),
+                (dataSource, output, ct) => RunAsync(dataSource, registry, experiments, definition?.Name, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), parse.GetValue(writers), ct),
                 cancellationToken);
         });
         return command;
@@ -120,22 +122,23 @@ internal static class BatchScoreCommand
     /// <param name="plan">The pricing plan.</param>
     /// <param name="experiments">Scorer of the experiment drivers are routed through; null for none.</param>
     /// <param name="experiment">The experiment of <paramref name="experiments"/> drivers are scored in; null for the default model.</param>
+    /// <param name="writers">Chunks written at once (<see cref="ScoringRunner.Writers"/>).</param>
     internal static (ScoringRunner Runner, ScoringRunRepository Runs) CreateRunner(
-        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, ExperimentScorer? experiments = null, string? experiment = null)
+        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, ExperimentScorer? experiments = null, string? experiment = null, int writers = 1)
     {
         var riskScorer = new RiskScorer(registry);
         var scorer = new StoredDriverScorer(
             dataSource, new TripRepository(dataSource, TimeProvider.System), experiments ?? new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
             new StoredScoringOptions { Plan = plan, Experiment = experiment }, TimeProvider.System);
         var runs = new ScoringRunRepository(dataSource, TimeProvider.System);
-        return (new ScoringRunner(dataSource, scorer, runs), runs);
+        return (new ScoringRunner(dataSource, scorer, runs, writers), runs);
     }
 
     private static async Task<int> RunAsync(
         NpgsqlDataSource dataSource, ModelRegistry registry, ExperimentScorer experiments, string? experiment, PricingPlan plan, TextWriter output, TextWriter error,
-        string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, CancellationToken cancellationToken)
+        string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, int writers, CancellationToken cancellationToken)
     {
-        var (runner, runs) = CreateRunner(dataSource, registry, plan, experiments, experiment);
+        var (runner, runs) = CreateRunner(dataSource, registry, plan, experiments, experiment, writers);
         var run = await runs.StartOrGetAsync(runId, selection, from, to, cancellationToken);
         if (run.Selection != selection || run.PeriodStart != from || run.PeriodEnd != to)
         {

@@ -7,21 +7,20 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// <summary>
 /// Runs a stored batch scoring run (<see cref="ScoringRun"/>): drivers in ascending id order, one chunk per transaction
 /// (scores, premiums, audit row and run progress together), so that an interrupted run resumes after its last committed
-/// chunk. Two chunks are written at once, each on its own connection, while the next is read, combined, scored and
-/// priced, so the database's writes and the process's compute overlap.
+/// chunk. While one chunk (or <see cref="Writers"/> chunks, each on its own connection) is written, the next is read,
+/// combined, scored and priced, so the database's writes and the process's compute overlap.
 /// </summary>
 /// <remarks>
-/// Chunks are committed strictly in order: chunk <c>k + 1</c> writes its rows beside chunk <c>k</c> but appends its audit
-/// row, advances the run and commits only after chunk <c>k</c> committed, and rolls back if chunk <c>k</c> did not. So the
-/// run's <see cref="ScoringRun.LastDriverId"/> only moves forward and a resumed run starts after the last committed chunk.
-/// At most three chunks are in memory and three connections open. Not thread-safe per run: run one invocation of a run id
-/// at a time (a second would be refused by the run's progress check and write nothing).
+/// Chunks are committed strictly in order: with several writers, chunk <c>k + 1</c> writes its rows beside chunk <c>k</c>
+/// but appends its audit row, advances the run and commits only after chunk <c>k</c> committed, and rolls back if chunk
+/// <c>k</c> did not. So the run's <see cref="ScoringRun.LastDriverId"/> only moves forward and a resumed run starts after
+/// the last committed chunk. At most <see cref="Writers"/> + 1 chunks are in memory and as many connections open. Not
+/// thread-safe per run: run one invocation of a run id at a time (a second would be refused by the run's progress check and write nothing).
 /// </remarks>
 public sealed class ScoringRunner
 {
-    // Chunks written at once, each on its own connection and transaction. Two keep both cores of a small machine busy
-    // (one server backend per chunk's COPY) while commits stay in order; more only queue behind the same cores.
-    private const int Writers = 2;
+    /// <summary>The most chunks a runner writes at once.</summary>
+    public const int MaxWriters = 8;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoredDriverScorer _scorer;
@@ -31,15 +30,27 @@ public sealed class ScoringRunner
     /// <param name="dataSource">Data source of a migrated database.</param>
     /// <param name="scorer">Scores and stores each chunk.</param>
     /// <param name="runs">Where runs are recorded.</param>
-    public ScoringRunner(NpgsqlDataSource dataSource, StoredDriverScorer scorer, ScoringRunRepository runs)
+    /// <param name="writers">
+    /// Chunks written at once, each on its own connection and transaction, 1–8. Default 1: one chunk is written while the
+    /// next is computed. More pay when the database server has cores to spare, since each writer is one server backend;
+    /// on a 2-core machine that also runs the server, 2 writers were no faster than 1 (benchmarks/results/stored-batch-score.md).
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="writers"/> is outside 1–8.</exception>
+    public ScoringRunner(NpgsqlDataSource dataSource, StoredDriverScorer scorer, ScoringRunRepository runs, int writers = 1)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(writers, MaxWriters);
         _dataSource = dataSource;
         _scorer = scorer;
         _runs = runs;
+        Writers = writers;
     }
+
+    /// <summary>Chunks written at once, each on its own connection (1–<see cref="MaxWriters"/>).</summary>
+    public int Writers { get; }
 
     /// <summary>Drivers left after <paramref name="afterDriverId"/>: all stored drivers, or the selected ones.</summary>
     /// <param name="selected">The selected driver ids, sorted and distinct; null for all drivers.</param>
@@ -87,8 +98,8 @@ public sealed class ScoringRunner
         {
             while (await next.ConfigureAwait(false) is { } chunk)
             {
-                // Start computing the next chunk, then write this one beside the one before it: all three overlap. This
-                // chunk commits only after the one before it did (StoreAsync's commitAfter).
+                // Start computing the next chunk, then write this one (beside the one before it, with several writers): they
+                // overlap. This chunk commits only after the one before it did (StoreAsync's commitAfter).
                 stop.Token.ThrowIfCancellationRequested();
                 next = PrepareNextAsync(selected, chunk.Ids[^1], chunkSize, run, stop.Token);
                 var store = _scorer.StoreAsync(chunk, actor, run.RunId, previous, stop.Token);

@@ -33,6 +33,27 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_run_with_two_writers_commits_every_chunk_in_order()
+    {
+        var ids = new long[5];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = await DriverWithTripsAsync(database, $"cli-w{i}", 2);
+        }
+
+        var run = await CliRunner.RunAsync("batch-score", "--drivers", Ids(ids), "--chunk", "1", "--writers", "2", "--run-id", "two-writers", "--connection", database.ConnectionString);
+
+        Assert.True(run.Exit == ExitCodes.Success, run.Error);
+        Assert.Contains("run two-writers finished: 5 scored", run.Output, StringComparison.Ordinal);
+        for (var chunk = 1; chunk <= 5; chunk++)
+        {
+            Assert.Contains($"chunk {chunk}: {chunk}/5 drivers (last id {ids[chunk - 1]})", run.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(5, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id IN ({Ids(ids)})"));
+    }
+
+    [Fact]
     public async Task A_run_id_reused_for_other_drivers_is_a_usage_error_that_writes_nothing()
     {
         var a = await DriverWithTripsAsync(database, "cli-c", 1);
@@ -52,6 +73,8 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
     [InlineData("--drivers", "1,x")]
     [InlineData("--all", "--period-days", "0")]
     [InlineData("--all", "--chunk", "0")]
+    [InlineData("--all", "--writers", "0")]
+    [InlineData("--all", "--writers", "9")]
     public async Task Bad_arguments_exit_2_naming_the_option(params string[] options)
     {
         var (exit, _, error) = await CliRunner.RunAsync(["batch-score", .. options, "--connection", database.ConnectionString]);

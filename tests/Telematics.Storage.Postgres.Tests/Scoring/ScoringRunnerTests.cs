@@ -13,12 +13,14 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task A_run_in_overlapping_chunks_scores_every_driver_once_and_commits_the_chunks_in_order()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task A_run_in_overlapping_chunks_scores_every_driver_once_and_commits_the_chunks_in_order(int writers)
     {
-        var (runner, runs) = NewRunner();
-        var drivers = await DriversAsync("order", 7, withoutTrips: 3);
-        var run = await runs.StartOrGetAsync("order-run", "drivers:order", PeriodStart, PeriodEnd);
+        var (runner, runs) = NewRunner(writers);
+        var drivers = await DriversAsync($"order{writers}", 7, withoutTrips: 3);
+        var run = await runs.StartOrGetAsync($"order-run-{writers}", $"drivers:order{writers}", PeriodStart, PeriodEnd);
         var progress = new Recorder();
 
         var report = await runner.RunAsync(run, drivers, chunkSize: 2, Actor, progress);
@@ -32,7 +34,7 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal([drivers[1], drivers[3], drivers[5], drivers[6]], progress.Seen.Select(p => p.LastDriverId));
         Assert.Equal(6, await ScalarAsync(database.DataSource, $"SELECT count(DISTINCT driver_id) FROM risk_scores WHERE driver_id = ANY('{{{string.Join(',', drivers)}}}')"));
         Assert.Equal(6, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM premiums WHERE driver_id = ANY('{{{string.Join(',', drivers)}}}')"));
-        Assert.Equal(4, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE resource = 'scoring/run/order-run'"));
+        Assert.Equal(4, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE resource = 'scoring/run/order-run-{writers}'"));
     }
 
     [Fact]
@@ -74,7 +76,7 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
     [Fact]
     public async Task A_chunk_that_fails_while_the_next_is_written_beside_it_takes_the_next_down_with_it()
     {
-        var (runner, runs) = NewRunner();
+        var (runner, runs) = NewRunner(writers: 2);
         var drivers = await DriversAsync("beside", 6, withoutTrips: -1);
         var run = await runs.StartOrGetAsync("beside-run", "drivers:beside", PeriodStart, PeriodEnd);
         // The second chunk's first score fails half a second into its COPY: by then the third chunk has written its rows
@@ -104,6 +106,12 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(6, await ScoresOfAsync(drivers));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(ScoringRunner.MaxWriters + 1)]
+    public void A_writer_count_outside_1_to_8_is_refused(int writers) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => NewRunner(writers));
+
     [Fact]
     public async Task A_finished_run_writes_nothing()
     {
@@ -119,10 +127,10 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(2, await ScoresOfAsync(drivers));
     }
 
-    private (ScoringRunner Runner, ScoringRunRepository Runs) NewRunner()
+    private (ScoringRunner Runner, ScoringRunRepository Runs) NewRunner(int writers = 1)
     {
         var runs = new ScoringRunRepository(database.DataSource, TimeProvider.System);
-        return (new ScoringRunner(database.DataSource, NewScorer(database), runs), runs);
+        return (new ScoringRunner(database.DataSource, NewScorer(database), runs, writers), runs);
     }
 
     // Drivers in ascending id order, each with two trips in the period except the one at index withoutTrips.

@@ -19,19 +19,21 @@ public sealed class AuditReader
     /// <summary>The largest page <see cref="ReadPageAsync"/> serves.</summary>
     public const int MaxPageSize = 500;
 
-    internal const string Sql = """
-        SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip
-        FROM audit_log
-        WHERE ($1::text IS NULL OR action = $1)
-          AND ($2::text IS NULL OR resource = $2)
-          AND ($3::text IS NULL OR actor = $3)
-          AND ($4::timestamptz IS NULL OR occurred_at >= $4)
-          AND ($5::timestamptz IS NULL OR occurred_at < $5)
+    internal const string Sql = FilteredRows + """
+
         ORDER BY seq DESC
         LIMIT $6 OFFSET $7
         """;
 
-    internal const string KeysetSql = """
+    internal const string KeysetSql = FilteredRows + """
+
+          AND ($6::bigint IS NULL OR seq < $6)
+        ORDER BY seq DESC
+        LIMIT $7
+        """;
+
+    // The rows matching an AuditFilter ($1–$5, in AddFilter's order); both pagings append their order and limit.
+    private const string FilteredRows = """
         SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip
         FROM audit_log
         WHERE ($1::text IS NULL OR action = $1)
@@ -39,9 +41,6 @@ public sealed class AuditReader
           AND ($3::text IS NULL OR actor = $3)
           AND ($4::timestamptz IS NULL OR occurred_at >= $4)
           AND ($5::timestamptz IS NULL OR occurred_at < $5)
-          AND ($6::bigint IS NULL OR seq < $6)
-        ORDER BY seq DESC
-        LIMIT $7
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -71,11 +70,7 @@ public sealed class AuditReader
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
         await using var command = _dataSource.CreateCommand(Sql);
-        command.Parameters.Add(Text(filter.Action));
-        command.Parameters.Add(Text(filter.Resource));
-        command.Parameters.Add(Text(filter.Actor));
-        command.Parameters.Add(Time(filter.From));
-        command.Parameters.Add(Time(filter.To));
+        AddFilter(command, filter);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)(page - 1) * pageSize });
         return await ReadRowsAsync(command, pageSize, cancellationToken).ConfigureAwait(false);
@@ -104,11 +99,7 @@ public sealed class AuditReader
         }
 
         await using var command = _dataSource.CreateCommand(KeysetSql);
-        command.Parameters.Add(Text(filter.Action));
-        command.Parameters.Add(Text(filter.Resource));
-        command.Parameters.Add(Text(filter.Actor));
-        command.Parameters.Add(Time(filter.From));
-        command.Parameters.Add(Time(filter.To));
+        AddFilter(command, filter);
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = afterSeq is { } after ? after : DBNull.Value });
 
         // One row more than the page says whether another page follows, without a count.
@@ -141,6 +132,16 @@ public sealed class AuditReader
         }
 
         return rows;
+    }
+
+    // $1–$5 of FilteredRows.
+    private static void AddFilter(NpgsqlCommand command, AuditFilter filter)
+    {
+        command.Parameters.Add(Text(filter.Action));
+        command.Parameters.Add(Text(filter.Resource));
+        command.Parameters.Add(Text(filter.Actor));
+        command.Parameters.Add(Time(filter.From));
+        command.Parameters.Add(Time(filter.To));
     }
 
     private static NpgsqlParameter Text(string? value) =>

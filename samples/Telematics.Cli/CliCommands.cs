@@ -14,6 +14,7 @@ internal static class CliCommands
         yield return Partitions.PartitionsCommand.Create();
         yield return Audit.AuditCommand.Create();
         yield return Migrate.MigrateCommand.Create();
+        yield return Trips.TripsCommand.Create();
         yield return Drivers.DriversCommand.Create();
         yield return Features.FeaturesCommand.Create();
         yield return Ingest.IngestCommand.Create();

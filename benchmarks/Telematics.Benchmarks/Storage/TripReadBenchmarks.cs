@@ -2,8 +2,12 @@ using System.Globalization;
 
 using BenchmarkDotNet.Attributes;
 
-using Telematics.Storage.Postgres;
+using Npgsql;
+
+using Telematics.Features.Pipeline;
+using Telematics.Features.Samples;
 using Telematics.Storage.Postgres.Trips;
+using Telematics.Training.Synthetic;
 
 namespace Telematics.Benchmarks.Storage;
 
@@ -54,6 +58,13 @@ public class TripReadBenchmarks
         return total;
     }
 
+    [Benchmark(Description = "TripRepository driver vectors: trip states read and combined (100k driver ids)")]
+    public async Task<int> RepositoryDriverVectors()
+    {
+        var drivers = await _trips.ReadDriverVectorsAsync(_driverIds, From, To).ConfigureAwait(false);
+        return drivers.Count != Drivers ? throw new InvalidOperationException($"read {drivers.Count}") : drivers.Count;
+    }
+
     [Benchmark(Description = "TripRepository batch read (100k driver ids)")]
     public async Task<int> RepositoryBatchRead()
     {
@@ -61,19 +72,60 @@ public class TripReadBenchmarks
         return matrix.Count != 2 * Drivers ? throw new InvalidOperationException($"read {matrix.Count}") : matrix.Count;
     }
 
-    /// <summary>Stores <paramref name="drivers"/> drivers (ids 1…n) with two trips each in January 2026 and a third in February.</summary>
+    /// <summary>
+    /// Stores <paramref name="drivers"/> drivers (ids 1…n) with two trips each in January 2026 and a third in February.
+    /// Each trip's features and state are one of a set of real trips (simulated driving measured by the feature pipeline),
+    /// so the state read and combined has the size and histograms of real trips.
+    /// </summary>
     internal static void SeedTrips(StorageBenchmarkDatabase database, int drivers)
     {
+        var templates = TemplateTrips(64);
+        database.Execute("CREATE TABLE trip_templates (k int PRIMARY KEY, distance_km double precision, features real[], state bytea)");
+        using (var connection = database.DataSource.OpenConnection())
+        {
+            for (var k = 0; k < templates.Count; k++)
+            {
+                using var insert = new NpgsqlCommand("INSERT INTO trip_templates VALUES ($1, $2, $3, $4)", connection);
+                insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = k });
+                insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = templates[k].DistanceKm });
+                insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = templates[k].Features.ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = templates[k].State.ToArray() });
+                insert.ExecuteNonQuery();
+            }
+        }
+
         database.Execute(string.Create(CultureInfo.InvariantCulture, $"""
             INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
             SELECT g, 'REF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, {drivers}) g;
-            INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
+            INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features, state)
             SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END,
                    '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
-                   12.5, 1800, 1, 0, 2, 'telematics', 1, (SELECT array_agg(((g * 29 + i) % 97)::real / 7) FROM generate_series(1, 29) i)
-            FROM generate_series(1, {drivers}) g, generate_series(0, 2) k;
+                   t.distance_km, 1800, 1, 0, 2, 'telematics', 1, t.features, t.state
+            FROM generate_series(1, {drivers}) g, generate_series(0, 2) k JOIN trip_templates t ON t.k = (g * 3 + k) % {templates.Count};
+            DROP TABLE trip_templates;
             """));
         database.Execute("VACUUM ANALYZE trips");
+    }
+
+    // Trips of simulated drivers (a fixed seed), as the pipeline measures them.
+    private static List<TripFeatures> TemplateTrips(int count)
+    {
+        var options = new SyntheticPopulationOptions { DriverCount = count, PeriodDays = 2, Seed = 7 };
+        var simulator = new TelematicsSimulator(options);
+        var buffer = new SampleBuffer(8192);
+        var trips = new List<TripFeatures>();
+        for (var i = 0; trips.Count < count; i++)
+        {
+            var pipeline = new DriverFeaturePipeline(simulator.TimeZone);
+            foreach (var chunk in simulator.Simulate(PopulationGenerator.CreateDriver(options, i), buffer))
+            {
+                trips.AddRange(pipeline.Push(chunk));
+            }
+
+            trips.AddRange(pipeline.Complete());
+        }
+
+        return trips.GetRange(0, count);
     }
 
     [GlobalCleanup]

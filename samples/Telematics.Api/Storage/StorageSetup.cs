@@ -19,6 +19,7 @@ internal static class StorageSetup
         services.AddSingleton<DatabaseMigrator>();
         services.AddSingleton(static provider => new DriverDirectory(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
+        services.AddHostedService<TripStateBackfiller>();
         services.AddTelematicsScoring();
         return services;
     }

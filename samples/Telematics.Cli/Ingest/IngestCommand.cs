@@ -102,30 +102,12 @@ internal static class IngestCommand
         var trips = new TripRepository(dataSource, TimeProvider.System);
         foreach (var trip in outcome.Result.Trips)
         {
-            await trips.WriteClosedTripAsync(ToRecord(driverId, trip), trip.Features, actor, cancellationToken).ConfigureAwait(false);
+            await trips.WriteClosedTripAsync(driverId, trip, actor, cancellationToken).ConfigureAwait(false);
         }
 
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km)")).ConfigureAwait(false);
         return ExitCodes.Success;
-    }
-
-    private static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
-        driverId,
-        VehicleId: null,
-        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
-        trip.DistanceKm,
-        trip.SampleCount,
-        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
-        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
-        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
-
-    // The features hold rates per 100 km; the trip row holds the event counts they came from.
-    private static int Count(TripFeatures trip, string ratePer100Km)
-    {
-        var rate = trip[ratePer100Km];
-        return float.IsFinite(rate) ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
     }
 }

@@ -57,7 +57,29 @@ internal static class AggregateState
         return stream.ToArray();
     }
 
+    /// <summary>Replaces <paramref name="totals"/> with the state's totals.</summary>
     public static void Read(ReadOnlySpan<byte> state, FeatureTotals totals)
+    {
+        Validate(state);
+        totals.Clear();
+        AddValidated(state, totals);
+    }
+
+    /// <summary>
+    /// Adds the state's totals to <paramref name="totals"/>, exactly as <see cref="FeatureTotals.Add"/> adds the totals
+    /// it was written from (the same additions in the same order, so the sums are bit-identical). The state is checked
+    /// whole first: a bad state throws and changes nothing.
+    /// </summary>
+    public static void Add(ReadOnlySpan<byte> state, FeatureTotals totals)
+    {
+        Validate(state);
+        AddValidated(state, totals);
+    }
+
+    // The scalars, in written order: 21 before the road classes, the road classes, 4 after; 8 bytes each.
+    private const int ScalarBytes = (21 + FeatureTotals.RoadClassCount + 4) * 8;
+
+    private static void Validate(ReadOnlySpan<byte> state)
     {
         if (state.Length < 4 || !state[..3].SequenceEqual(Magic))
         {
@@ -69,44 +91,73 @@ internal static class AggregateState
             throw new FormatException($"Driver aggregate state version {state[3]} is not supported; this library reads version {Version}.");
         }
 
-        var reader = new StateReader(state[4..]);
-        totals.TripCount = reader.Int64(nameof(totals.TripCount));
-        totals.DistanceM = reader.Double(nameof(totals.DistanceM));
-        totals.DurationMs = reader.Int64(nameof(totals.DurationMs));
-        totals.NightM = reader.Double(nameof(totals.NightM));
-        totals.LateNightM = reader.Double(nameof(totals.LateNightM));
-        totals.RushHourM = reader.Double(nameof(totals.RushHourM));
-        totals.WeekendM = reader.Double(nameof(totals.WeekendM));
-        totals.MovingMs = reader.Int64(nameof(totals.MovingMs));
-        totals.MovingSpeedMpsMs = reader.Double(nameof(totals.MovingSpeedMpsMs));
-        totals.LimitKnownMs = reader.Int64(nameof(totals.LimitKnownMs));
-        totals.SpeedingMs = reader.Int64(nameof(totals.SpeedingMs));
-        totals.SevereSpeedingMs = reader.Int64(nameof(totals.SevereSpeedingMs));
-        totals.NoLimitMs = reader.Int64(nameof(totals.NoLimitMs));
-        totals.VeryHighSpeedMs = reader.Int64(nameof(totals.VeryHighSpeedMs));
-        totals.HarshBrakingCount = reader.Int64(nameof(totals.HarshBrakingCount));
-        totals.RapidAccelerationCount = reader.Int64(nameof(totals.RapidAccelerationCount));
-        totals.HarshCorneringCount = reader.Int64(nameof(totals.HarshCorneringCount));
-        totals.AbsJerkSum = reader.Double(nameof(totals.AbsJerkSum));
-        totals.JerkMs = reader.Int64(nameof(totals.JerkMs));
-        totals.PhoneMs = reader.Int64(nameof(totals.PhoneMs));
-        totals.PhoneMovingMs = reader.Int64(nameof(totals.PhoneMovingMs));
-        for (var i = 0; i < totals.RoadClassM.Length; i++)
+        if (state.Length < 4 + ScalarBytes)
         {
-            totals.RoadClassM[i] = reader.Double(nameof(totals.RoadClassM));
+            throw new FormatException($"The driver aggregate state is truncated in its totals ({state.Length} bytes; the totals alone take {4 + ScalarBytes}).");
         }
 
-        totals.HighRiskWeightedM = reader.Double(nameof(totals.HighRiskWeightedM));
-        totals.GapMs = reader.Int64(nameof(totals.GapMs));
-        totals.RecordCount = reader.Int64(nameof(totals.RecordCount));
-        totals.DroppedRecordCount = reader.Int64(nameof(totals.DroppedRecordCount));
-        reader.Histogram(totals.SpeedKmh, nameof(totals.SpeedKmh));
-        reader.Histogram(totals.AbsJerkMps3, nameof(totals.AbsJerkMps3));
-        reader.Histogram(totals.AbsLateralG, nameof(totals.AbsLateralG));
+        var reader = new StateReader(state[(4 + ScalarBytes)..]);
+        reader.CheckHistogram(FeatureTotals.SpeedBins, "SpeedKmh");
+        reader.CheckHistogram(FeatureTotals.JerkBins, "AbsJerkMps3");
+        reader.CheckHistogram(FeatureTotals.LateralBins, "AbsLateralG");
         if (!reader.AtEnd)
         {
             throw new FormatException("The driver aggregate state has trailing bytes.");
         }
+    }
+
+    private static void AddValidated(ReadOnlySpan<byte> state, FeatureTotals totals)
+    {
+        var s = state[4..];
+        var at = 0;
+        totals.TripCount += Int64(s, ref at);
+        totals.DistanceM += Double(s, ref at);
+        totals.DurationMs += Int64(s, ref at);
+        totals.NightM += Double(s, ref at);
+        totals.LateNightM += Double(s, ref at);
+        totals.RushHourM += Double(s, ref at);
+        totals.WeekendM += Double(s, ref at);
+        totals.MovingMs += Int64(s, ref at);
+        totals.MovingSpeedMpsMs += Double(s, ref at);
+        totals.LimitKnownMs += Int64(s, ref at);
+        totals.SpeedingMs += Int64(s, ref at);
+        totals.SevereSpeedingMs += Int64(s, ref at);
+        totals.NoLimitMs += Int64(s, ref at);
+        totals.VeryHighSpeedMs += Int64(s, ref at);
+        totals.HarshBrakingCount += Int64(s, ref at);
+        totals.RapidAccelerationCount += Int64(s, ref at);
+        totals.HarshCorneringCount += Int64(s, ref at);
+        totals.AbsJerkSum += Double(s, ref at);
+        totals.JerkMs += Int64(s, ref at);
+        totals.PhoneMs += Int64(s, ref at);
+        totals.PhoneMovingMs += Int64(s, ref at);
+        for (var i = 0; i < totals.RoadClassM.Length; i++)
+        {
+            totals.RoadClassM[i] += Double(s, ref at);
+        }
+
+        totals.HighRiskWeightedM += Double(s, ref at);
+        totals.GapMs += Int64(s, ref at);
+        totals.RecordCount += Int64(s, ref at);
+        totals.DroppedRecordCount += Int64(s, ref at);
+        var reader = new StateReader(s[at..]);
+        reader.AddHistogram(totals.SpeedKmh);
+        reader.AddHistogram(totals.AbsJerkMps3);
+        reader.AddHistogram(totals.AbsLateralG);
+    }
+
+    private static long Int64(ReadOnlySpan<byte> s, ref int at)
+    {
+        var value = BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
+        at += 8;
+        return value;
+    }
+
+    private static double Double(ReadOnlySpan<byte> s, ref int at)
+    {
+        var value = BinaryPrimitives.ReadDoubleLittleEndian(s[at..]);
+        at += 8;
+        return value;
     }
 
     private static void WriteHistogram(BinaryWriter writer, FixedBinHistogram histogram)
@@ -138,33 +189,41 @@ internal static class AggregateState
 
         public readonly bool AtEnd => _position == _bytes.Length;
 
-        public long Int64(string field)
+        public void CheckHistogram(int binCount, string field)
         {
-            var span = Take(8, field);
-            return BinaryPrimitives.ReadInt64LittleEndian(span);
-        }
-
-        public double Double(string field)
-        {
-            var span = Take(8, field);
-            return BinaryPrimitives.ReadDoubleLittleEndian(span);
-        }
-
-        public void Histogram(FixedBinHistogram histogram, string field)
-        {
-            histogram.Clear();
-            var bins = histogram.Bins;
             var used = VarInt(field);
+            if ((ulong)used > (ulong)binCount)
+            {
+                throw new FormatException($"The driver aggregate state field {field} lists {used} bins; it has {binCount}.");
+            }
+
+            long index = -1;
+            for (var k = 0; k < used; k++)
+            {
+                var gap = VarInt(field);
+                index += gap;
+                if (gap < 1 || (ulong)index >= (ulong)binCount)
+                {
+                    throw new FormatException($"The driver aggregate state field {field} has a bin index {index} outside 0..{binCount - 1} or out of order.");
+                }
+
+                if (VarInt(field) < 0)
+                {
+                    throw new FormatException($"The driver aggregate state field {field} has a negative weight in bin {index}.");
+                }
+            }
+        }
+
+        // Only after CheckHistogram accepted the same bytes.
+        public void AddHistogram(FixedBinHistogram histogram)
+        {
+            var bins = histogram.Bins;
+            var used = VarInt(string.Empty);
             var index = -1;
             for (var k = 0; k < used; k++)
             {
-                index += (int)VarInt(field);
-                if ((uint)index >= (uint)bins.Length)
-                {
-                    throw new FormatException($"The driver aggregate state field {field} has a bin index {index} outside 0..{bins.Length - 1}.");
-                }
-
-                bins[index] = VarInt(field);
+                index += (int)VarInt(string.Empty);
+                bins[index] += VarInt(string.Empty);
             }
         }
 
@@ -173,7 +232,12 @@ internal static class AggregateState
             long value = 0;
             for (var shift = 0; shift < 64; shift += 7)
             {
-                var b = Take(1, field)[0];
+                if (_position == _bytes.Length)
+                {
+                    throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {_position}).");
+                }
+
+                var b = _bytes[_position++];
                 value |= (long)(b & 0x7F) << shift;
                 if ((b & 0x80) == 0)
                 {
@@ -182,18 +246,6 @@ internal static class AggregateState
             }
 
             throw new FormatException($"The driver aggregate state field {field} holds a malformed number.");
-        }
-
-        private ReadOnlySpan<byte> Take(int count, string field)
-        {
-            if (_bytes.Length - _position < count)
-            {
-                throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {_position}).");
-            }
-
-            var span = _bytes.Slice(_position, count);
-            _position += count;
-            return span;
         }
     }
 }

@@ -42,6 +42,18 @@ public sealed class DriverAggregate
         _totals.Add(other._totals);
     }
 
+    /// <summary>
+    /// Adds the trips of a saved state (of one trip, as <see cref="Pipeline.TripFeatures.State"/>, or of a whole aggregate,
+    /// as <see cref="ToState"/>) without allocating.
+    /// </summary>
+    /// <remarks>
+    /// Adding the states of trips in the order the trips were added to another aggregate gives that aggregate's totals
+    /// bit for bit: this is how stored trips make the same driver vector as the pipeline that measured them.
+    /// </remarks>
+    /// <param name="state">The saved bytes.</param>
+    /// <exception cref="FormatException">The bytes are not a state of a known version, or are truncated; the aggregate is unchanged.</exception>
+    public void AddState(ReadOnlySpan<byte> state) => AggregateState.Add(state, _totals);
+
     /// <summary>Forgets every trip.</summary>
     public void Clear() => _totals.Clear();
 

@@ -12,6 +12,9 @@ namespace Telematics.Features.Aggregation;
 internal sealed class FeatureTotals
 {
     public const int RoadClassCount = 8;
+    public const int SpeedBins = 251;
+    public const int JerkBins = 401;
+    public const int LateralBins = 301;
     private const double StandardGravity = 9.80665;
 
     public long TripCount;
@@ -42,13 +45,13 @@ internal sealed class FeatureTotals
     public long DroppedRecordCount;
 
     // 1 km/h bins to 250 km/h: p95 speed within 0.5 km/h.
-    public readonly FixedBinHistogram SpeedKmh = new(1.0, 251);
+    public readonly FixedBinHistogram SpeedKmh = new(1.0, SpeedBins);
 
     // 0.05 m/s³ bins to 20 m/s³: p95 |jerk| within 0.025 m/s³.
-    public readonly FixedBinHistogram AbsJerkMps3 = new(0.05, 401);
+    public readonly FixedBinHistogram AbsJerkMps3 = new(0.05, JerkBins);
 
     // 0.005 g bins to 1.5 g: p95 lateral g within 0.0025 g.
-    public readonly FixedBinHistogram AbsLateralG = new(0.005, 301);
+    public readonly FixedBinHistogram AbsLateralG = new(0.005, LateralBins);
 
     public static double GravityMps2 => StandardGravity;
 

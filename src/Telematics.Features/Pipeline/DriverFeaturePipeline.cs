@@ -127,9 +127,13 @@ public sealed class DriverFeaturePipeline
         _accumulator.Reset();
         _accumulator.Add(new SampleSpan(trip.Samples));
         _accumulator.AddDroppedRecords(dropped);
-        _accumulator.WriteFeatures(_vector);
+        var totals = _accumulator.Snapshot();
+        totals.WriteFeatures(_vector);
         Aggregate.AddTrip(_accumulator);
-        return new TripFeatures(trip.StartUnixMs, trip.EndUnixMs, trip.DistanceM / 1000.0, trip.SampleCount, dropped, _vector.ToArray());
+        return new TripFeatures(trip.StartUnixMs, trip.EndUnixMs, trip.DistanceM / 1000.0, trip.SampleCount, dropped, _vector.ToArray())
+        {
+            State = AggregateState.Write(totals),
+        };
     }
 
     // Counts dropped records inside [start, end] and forgets every one up to end: later trips start after it.

@@ -21,4 +21,11 @@ public sealed record TripFeatures(
     /// <param name="name">A name from <see cref="TelematicsFeatures"/>.</param>
     /// <exception cref="KeyNotFoundException">The schema has no feature of that name.</exception>
     public float this[string name] => Features.Span[TelematicsFeatures.Schema.IndexOf(name)];
+
+    /// <summary>
+    /// The trip's additive totals and histograms (the <see cref="Aggregation.DriverAggregate"/> state format), from which
+    /// drivers' vectors over any set of trips are combined exactly with <see cref="Aggregation.DriverAggregate.AddState"/>;
+    /// empty when the trip was not measured by a <see cref="DriverFeaturePipeline"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte> State { get; init; }
 }

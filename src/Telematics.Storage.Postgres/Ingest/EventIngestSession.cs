@@ -38,7 +38,7 @@ public sealed class EventIngestSession : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly AuditActor _actor;
     private readonly List<PartitionMonth> _months = [];
-    private readonly List<(TripRecord Trip, ReadOnlyMemory<float> Features)> _trips = [];
+    private readonly List<TripFeatures> _trips = [];
     private long _received;
     private long _firstMs = long.MaxValue;
     private long _lastMs = long.MinValue;
@@ -121,19 +121,15 @@ public sealed class EventIngestSession : IAsyncDisposable
     }
 
     /// <summary>Adds a trip the feature pipeline closed; it is stored with its feature vector at commit.</summary>
-    /// <param name="trip">The trip and its <see cref="TelematicsFeatures.Schema"/> vector (29 values).</param>
-    /// <exception cref="ArgumentException">The vector does not hold <see cref="TripRepository.FeatureCount"/> values.</exception>
+    /// <param name="trip">The trip, its <see cref="TelematicsFeatures.Schema"/> vector (29 values) and its state, as the pipeline measured it.</param>
+    /// <exception cref="ArgumentException">The trip has no state, or a vector that is not its state's (see <see cref="TripRepository.WriteClosedTripAsync"/>).</exception>
     /// <exception cref="InvalidOperationException">The session was committed or disposed.</exception>
     public void AddTrip(TripFeatures trip)
     {
         ArgumentNullException.ThrowIfNull(trip);
         ThrowIfFinished();
-        if (trip.Features.Length != TripRepository.FeatureCount)
-        {
-            throw new ArgumentException($"A trip feature vector holds {TripRepository.FeatureCount} values; got {trip.Features.Length}.", nameof(trip));
-        }
-
-        _trips.Add((ToRecord(DriverId, trip), trip.Features));
+        TripRepository.CheckTrip(trip, nameof(trip));
+        _trips.Add(trip);
     }
 
     /// <summary>Stores every staged event and added trip, with the batch's audit row, in the session's one transaction.</summary>
@@ -183,10 +179,7 @@ public sealed class EventIngestSession : IAsyncDisposable
                 {
                     // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order.
                     var (replayed, _) = await continuation.ReopenAsync(_connection, _transaction, DriverId, open, cancellationToken).ConfigureAwait(false);
-                    foreach (var trip in replayed)
-                    {
-                        _trips.Add((ToRecord(DriverId, trip), trip.Features));
-                    }
+                    _trips.AddRange(replayed);
 
                     continued = replayed.Count > 0 ? open.TripId : null;
                 }
@@ -197,10 +190,10 @@ public sealed class EventIngestSession : IAsyncDisposable
             var now = _timeProvider.GetUtcNow();
             var tripsStored = 0;
             double km = 0;
-            foreach (var (trip, features) in _trips)
+            foreach (var trip in _trips)
             {
                 km += trip.DistanceKm;
-                if (await TripRepository.InsertAsync(_connection, _transaction, trip, features, _actor, now, cancellationToken).ConfigureAwait(false) is not null)
+                if (await TripRepository.InsertAsync(_connection, _transaction, DriverId, trip, _actor, now, cancellationToken).ConfigureAwait(false) is not null)
                 {
                     tripsStored++;
                 }
@@ -236,26 +229,8 @@ public sealed class EventIngestSession : IAsyncDisposable
         }
     }
 
-    /// <summary>The trip row of a closed trip: the feature vector holds event rates per 100 km, the row their counts.</summary>
-    internal static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
-        driverId,
-        VehicleId: null,
-        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
-        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
-        trip.DistanceKm,
-        trip.SampleCount,
-        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
-        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
-        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
-
     private static string Continued(long? tripId) =>
         tripId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"continued_trip_id\":{id}") : string.Empty;
-
-    private static int Count(TripFeatures trip, string ratePer100Km)
-    {
-        var rate = trip[ratePer100Km];
-        return float.IsFinite(rate) && rate > 0 ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
-    }
 
     private async ValueTask ReleaseAsync()
     {

@@ -21,10 +21,11 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// </remarks>
 internal static class StoredEventReplay
 {
-    /// <summary>Replays the driver's events with <c>ts &gt;= fromUnixMs</c> and closes the last trip at their end.</summary>
+    /// <summary>Replays the driver's events with <c>fromUnixMs &lt;= ts &lt; toUnixMs</c> and closes the last trip at their end.</summary>
     /// <returns>The trips closed, in time order, and their cleaning drop count.</returns>
     public static async Task<(List<TripFeatures> Trips, long Dropped)> RunAsync(
-        NpgsqlConnection connection, long driverId, long fromUnixMs, TimeZoneInfo zone, DriverPipelineOptions? options, int chunkSize, CancellationToken cancellationToken)
+        NpgsqlConnection connection, long driverId, long fromUnixMs, TimeZoneInfo zone, DriverPipelineOptions? options, int chunkSize, CancellationToken cancellationToken,
+        long toUnixMs = long.MaxValue)
     {
         var pipeline = new DriverFeaturePipeline(zone, options);
         var trips = new List<TripFeatures>();
@@ -35,7 +36,7 @@ internal static class StoredEventReplay
             CultureInfo.InvariantCulture,
             $"COPY (SELECT event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, " +
             $"speed_limit_mps, road_class, flags FROM telematics_events WHERE driver_id = {driverId} " +
-            $"AND ts >= '{TripRepository.Literal(DateTimeOffset.FromUnixTimeMilliseconds(fromUnixMs))}' ORDER BY ts, event_id) TO STDOUT (FORMAT BINARY)");
+            $"AND ts >= '{TripRepository.Literal(DateTimeOffset.FromUnixTimeMilliseconds(fromUnixMs))}'{Before(toUnixMs)} ORDER BY ts, event_id) TO STDOUT (FORMAT BINARY)");
         await using (var export = await connection.BeginBinaryExportAsync(sql, cancellationToken).ConfigureAwait(false))
         {
             while (await export.StartRowAsync(cancellationToken).ConfigureAwait(false) != -1)
@@ -72,6 +73,10 @@ internal static class StoredEventReplay
         trips.AddRange(pipeline.Complete());
         return (trips, pipeline.Cleaning.DroppedCount);
     }
+
+    private static string Before(long toUnixMs) => toUnixMs == long.MaxValue
+        ? string.Empty
+        : $" AND ts < '{TripRepository.Literal(DateTimeOffset.FromUnixTimeMilliseconds(toUnixMs))}'";
 
     // SQL NULL is a missing value, NaN in a SampleBuffer (EventIngestor stores NaN as NULL).
     private static async ValueTask<float> ReadRealAsync(NpgsqlBinaryExporter export, CancellationToken cancellationToken)

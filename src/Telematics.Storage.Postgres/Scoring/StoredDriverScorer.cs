@@ -13,8 +13,9 @@ using Telematics.Storage.Postgres.Trips;
 namespace Telematics.Storage.Postgres.Scoring;
 
 /// <summary>
-/// Scores drivers from their stored trip features over a period and stores the results: trips are read from
-/// <c>trips</c>, combined into the driver's <c>telematics</c> v1 vector (<see cref="TripVectorCombiner"/>), scored
+/// Scores drivers from their stored trips over a period and stores the results: the trips' states are read from
+/// <c>trips</c> and combined exactly into the driver's <c>telematics</c> v1 vector (<see cref="TripRepository.ReadDriverVectorsAsync"/>,
+/// the same combination as the feature pipeline's <c>DriverAggregate</c>), scored
 /// through the <see cref="ExperimentScorer"/> (the configured experiment, else the registry's champion), priced with
 /// the configured plan, and written as <c>risk_scores</c> + <c>premiums</c> + an audit row in one transaction.
 /// </summary>
@@ -199,11 +200,11 @@ public sealed partial class StoredDriverScorer
         }
 
         var regions = await ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var matrix = ids.Length == 1
-            ? await _trips.ReadDriverTripFeaturesAsync(ids[0], from, to, cancellationToken).ConfigureAwait(false)
-            : await _trips.ReadTripFeaturesForDriversAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
+        var drivers = ids.Length == 1
+            ? await _trips.ReadDriverVectorAsync(ids[0], from, to, cancellationToken).ConfigureAwait(false)
+            : await _trips.ReadDriverVectorsAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
 
-        var width = TripVectorCombiner.Width;
+        var width = drivers.Width;
         var vectors = new float[ids.Length * width];
         var outcomes = new DriverScoreOutcome[ids.Length];
         var tripCounts = new int[ids.Length];
@@ -213,30 +214,29 @@ public sealed partial class StoredDriverScorer
         for (var k = 0; k < ids.Length; k++)
         {
             var id = ids[k];
-            while (row < matrix.Count && matrix.DriverIds[row] < id)
+            while (row < drivers.Count && drivers.DriverIds[row] < id)
             {
                 row++;
             }
 
-            var first = row;
-            while (row < matrix.Count && matrix.DriverIds[row] == id)
-            {
-                row++;
-            }
-
+            var found = row < drivers.Count && drivers.DriverIds[row] == id;
             if (!regions.ContainsKey(id))
             {
                 outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.UnknownDriver, "No driver has this id.");
             }
-            else if (row == first)
+            else if (!found)
             {
                 outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.NoTrips, string.Create(
                     CultureInfo.InvariantCulture, $"No stored trips started between {from.UtcDateTime:O} and {to.UtcDateTime:O}; nothing to score."));
             }
+            else if (drivers.Problems[row] is { } problem)
+            {
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, problem);
+            }
             else
             {
-                TripVectorCombiner.Combine(matrix.Features.AsSpan(first * width, (row - first) * width), vectors.AsSpan(k * width, width));
-                tripCounts[k] = row - first;
+                drivers.GetFeatures(row).CopyTo(vectors.AsSpan(k * width, width));
+                tripCounts[k] = drivers.TripCounts[row];
                 toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)));
                 positions.Add(k);
             }

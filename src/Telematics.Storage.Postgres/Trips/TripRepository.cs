@@ -4,6 +4,8 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Features.Aggregation;
+using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Audit;
 
@@ -32,25 +34,22 @@ public sealed class TripRepository
     /// <summary>Number of features in each vector: the size of <see cref="TelematicsFeatures.Schema"/>.</summary>
     public static int FeatureCount => TelematicsFeatures.Schema.Count;
 
-    /// <summary>Stores a closed trip and its feature vector, with an audit row, in one transaction.</summary>
-    /// <param name="trip">The trip.</param>
-    /// <param name="features">Its <see cref="FeatureCount"/> features in schema order.</param>
+    /// <summary>Stores a closed trip, its feature vector and its mergeable state, with an audit row, in one transaction.</summary>
+    /// <param name="driverId">The driver; must exist.</param>
+    /// <param name="trip">A trip measured by a <see cref="DriverFeaturePipeline"/>: its <see cref="TripFeatures.State"/> is what drivers' vectors are combined from.</param>
     /// <param name="actor">Who writes it.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The trip id; when the same trip (driver and start) was already stored, its existing id and nothing is written.</returns>
-    /// <exception cref="ArgumentException"><paramref name="features"/> does not hold exactly <see cref="FeatureCount"/> values.</exception>
+    /// <exception cref="ArgumentException">The trip has no state, a state that is not one trip's, or a vector that is not its state's.</exception>
     /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514).</exception>
-    public async Task<long> WriteClosedTripAsync(TripRecord trip, ReadOnlyMemory<float> features, AuditActor actor, CancellationToken cancellationToken = default)
+    public async Task<long> WriteClosedTripAsync(long driverId, TripFeatures trip, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        if (features.Length != FeatureCount)
-        {
-            throw new ArgumentException($"A trip feature vector holds {FeatureCount} values (schema {TelematicsFeatures.SchemaName} v{TelematicsFeatures.SchemaVersion}); got {features.Length}.", nameof(features));
-        }
-
+        CheckTrip(trip, nameof(trip));
+        var record = ToRecord(driverId, trip);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (await InsertAsync(connection, transaction, trip, features, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
+        if (await InsertAsync(connection, transaction, driverId, trip, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return tripId;
@@ -58,19 +57,81 @@ public sealed class TripRepository
 
         await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
         await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
-        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
-        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = record.DriverId });
+        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.StartedAt.UtcDateTime });
         return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>
+    /// Checks that a trip can be stored: a vector of the schema's width and a state of exactly one trip whose vector it is
+    /// (so that the trip's row and the drivers' vectors combined from it can never disagree).
+    /// </summary>
+    internal static void CheckTrip(TripFeatures trip, string parameter)
+    {
+        if (trip.Features.Length != FeatureCount)
+        {
+            throw new ArgumentException($"A trip feature vector holds {FeatureCount} values (schema {TelematicsFeatures.SchemaName} v{TelematicsFeatures.SchemaVersion}); got {trip.Features.Length}.", parameter);
+        }
+
+        if (trip.State.IsEmpty)
+        {
+            throw new ArgumentException("The trip has no state: store trips measured by a DriverFeaturePipeline, whose State the drivers' vectors are combined from.", parameter);
+        }
+
+        DriverAggregate aggregate;
+        try
+        {
+            aggregate = DriverAggregate.FromState(trip.State.Span);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"The trip's state cannot be read: {e.Message}", parameter, e);
+        }
+
+        if (aggregate.TripCount != 1)
+        {
+            throw new ArgumentException($"The trip's state holds {aggregate.TripCount} trips; a stored trip's state holds one.", parameter);
+        }
+
+        Span<float> vector = stackalloc float[FeatureCount];
+        aggregate.WriteFeatures(vector);
+        var features = trip.Features.Span;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(vector[i]) != BitConverter.SingleToInt32Bits(features[i]))
+            {
+                throw new ArgumentException($"The trip's feature '{TelematicsFeatures.Schema.Features[i].Name}' is {features[i]} but its state gives {vector[i]}: the vector is not the state's.", parameter);
+            }
+        }
+    }
+
+    /// <summary>The trip row of a closed trip: the feature vector holds event rates per 100 km, the row their counts.</summary>
+    internal static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
+        driverId,
+        VehicleId: null,
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+        trip.DistanceKm,
+        trip.SampleCount,
+        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
+        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
+        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
+
+    private static int Count(TripFeatures trip, string ratePer100Km)
+    {
+        var rate = trip[ratePer100Km];
+        return float.IsFinite(rate) && rate > 0 ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
     }
 
     /// <summary>Inserts a closed trip with its audit row inside the caller's transaction.</summary>
     /// <returns>The new trip id, or null when the trip (driver and start) is already stored.</returns>
     internal static async Task<long?> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, TripRecord trip, ReadOnlyMemory<float> features, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, TripFeatures measured, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var trip = ToRecord(driverId, measured);
         await using var insert = new NpgsqlCommand(
             "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
-            "feature_schema, feature_version, features) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id",
+            "feature_schema, feature_version, features, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id",
             connection,
             transaction);
         insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
@@ -84,7 +145,8 @@ public sealed class TripRepository
         insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshCorneringCount });
         insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TelematicsFeatures.SchemaName });
         insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = TelematicsFeatures.SchemaVersion });
-        insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = features.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = measured.Features.ToArray() });
+        insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = measured.State, NpgsqlDbType = NpgsqlDbType.Bytea });
         if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long tripId)
         {
             var after = string.Create(
@@ -130,7 +192,67 @@ public sealed class TripRepository
     /// <param name="to">Exclusive end of the period.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The trips ordered by driver and start.</returns>
-    public async Task<TripFeatureMatrix> ReadTripFeaturesForDriversAsync(ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    public Task<TripFeatureMatrix> ReadTripFeaturesForDriversAsync(ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        CopyForDriversAsync(
+            driverIds,
+            "features",
+            from,
+            to,
+            // The raw stream is decoded straight into the matrix (no float[] per trip): see TripFeatureCopyReader.
+            (copy, ct) => TripFeatureCopyReader.ReadAsync(copy, driverIds.Length, FeatureCount, TripFeatureCopyReader.DefaultBufferSize, ct),
+            cancellationToken);
+
+    /// <summary>
+    /// The vectors of many drivers over [<paramref name="from"/>, <paramref name="to"/>), each combined exactly from the
+    /// stored states of its trips that started in the period (see <see cref="DriverVectorMatrix"/>), read through
+    /// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> and combined as the rows stream in.
+    /// </summary>
+    /// <param name="driverIds">The drivers (any number; duplicates are harmless).</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A row per driver with trips in the period, by ascending driver id.</returns>
+    public Task<DriverVectorMatrix> ReadDriverVectorsAsync(ReadOnlyMemory<long> driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+        CopyForDriversAsync(
+            driverIds,
+            "state",
+            from,
+            to,
+            async (copy, ct) =>
+            {
+                var builder = new DriverVectorBuilder(driverIds.Length);
+                await TripCopyStream.ReadAsync(copy, builder, "state", TripCopyStream.DefaultBufferSize, ct).ConfigureAwait(false);
+                return builder.Build();
+            },
+            cancellationToken);
+
+    /// <summary>The vector of one driver over [<paramref name="from"/>, <paramref name="to"/>), as <see cref="ReadDriverVectorsAsync"/>, in one round trip.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>One row when the driver has trips in the period, else none.</returns>
+    public async Task<DriverVectorMatrix> ReadDriverVectorAsync(long driverId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT trip_id, started_at, state FROM trips WHERE driver_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        var builder = new DriverVectorBuilder(1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var isNull = reader.IsDBNull(2);
+            var state = isNull ? [] : reader.GetFieldValue<byte[]>(2);
+            builder.Add(driverId, reader.GetInt64(0), 0, state, isNull);
+        }
+
+        return builder.Build();
+    }
+
+    // The ids go up by binary COPY into a temporary table; the trips come back by COPY in driver and start order.
+    private async Task<T> CopyForDriversAsync<T>(
+        ReadOnlyMemory<long> driverIds, string column, DateTimeOffset from, DateTimeOffset to, Func<Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -155,20 +277,19 @@ public sealed class TripRepository
             await analyze.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // COPY takes no parameters: the bounds are rendered here from typed values, never from caller text.
+        // COPY takes no parameters: the bounds are rendered here from typed values, never from caller text; the column is ours.
         var sql = string.Create(
             CultureInfo.InvariantCulture,
-            $"COPY (SELECT t.driver_id, t.trip_id, t.started_at, t.features FROM trips t WHERE t.driver_id IN (SELECT driver_id FROM scoring_drivers) " +
+            $"COPY (SELECT t.driver_id, t.trip_id, t.started_at, t.{column} FROM trips t WHERE t.driver_id IN (SELECT driver_id FROM scoring_drivers) " +
             $"AND t.started_at >= '{Literal(from)}' AND t.started_at < '{Literal(to)}' ORDER BY t.driver_id, t.started_at) TO STDOUT (FORMAT BINARY)");
-        // The raw stream is decoded straight into the matrix (no float[] per trip): see TripFeatureCopyReader.
-        TripFeatureMatrix matrix;
+        T result;
         await using (var copy = await connection.BeginRawBinaryCopyAsync(sql, cancellationToken).ConfigureAwait(false))
         {
-            matrix = await TripFeatureCopyReader.ReadAsync(copy, driverIds.Length, FeatureCount, TripFeatureCopyReader.DefaultBufferSize, cancellationToken).ConfigureAwait(false);
+            result = await read(copy, cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return matrix;
+        return result;
     }
 
     internal static string Literal(DateTimeOffset instant) =>

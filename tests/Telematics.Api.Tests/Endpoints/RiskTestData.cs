@@ -1,5 +1,4 @@
 using System.Globalization;
-using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Migrations;
@@ -23,17 +22,8 @@ internal static class RiskTestData
         var today = DateTimeOffset.UtcNow.Date;
         for (var i = 1; i <= trips; i++)
         {
-            var start = new DateTimeOffset(today, TimeSpan.Zero).AddDays(-i).AddHours(8);
-            var vector = new float[TelematicsFeatures.Schema.Count];
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 20;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DrivingHours)] = 0.5f;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 1;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 20;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanSpeedKmh)] = 40;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = nightShare;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = harshPer100Km;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PrimaryRoadShare)] = 1;
-            await repository.WriteClosedTripAsync(new TripRecord(driver, null, start, start.AddMinutes(30), 20, 1800, 0, 0, 0), vector, Actor);
+            var trip = MeasuredTrips.Create(new DateTimeOffset(today, TimeSpan.Zero).AddDays(-i), 20, 0.5, nightShare, harshPer100Km);
+            await repository.WriteClosedTripAsync(driver, trip, Actor);
         }
 
         return driver;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Trips;
@@ -18,15 +17,8 @@ internal static class BatchScoreData
         var repository = new TripRepository(database.DataSource, TimeProvider.System);
         for (var i = 1; i <= trips; i++)
         {
-            var start = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-i).AddHours(9);
-            var vector = new float[TelematicsFeatures.Schema.Count];
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 15;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DrivingHours)] = 0.4f;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 1;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 15;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanSpeedKmh)] = 37.5f;
-            vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f * (i % 3);
-            await repository.WriteClosedTripAsync(new TripRecord(driver, null, start, start.AddMinutes(24), 15, 1440, 0, 0, 0), vector, Actor);
+            var trip = MeasuredTrips.Create(new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddDays(-i), 15, 0.4, 0.1 * (i % 3));
+            await repository.WriteClosedTripAsync(driver, trip, Actor);
         }
 
         return driver;

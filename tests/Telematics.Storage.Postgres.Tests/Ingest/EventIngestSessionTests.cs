@@ -24,12 +24,8 @@ public sealed class EventIngestSessionTests(PostgresDatabase database) : IClassF
     private Task<long> TripsOf(long driverId) =>
         ScalarAsync(database.DataSource, $"SELECT count(*) FROM trips WHERE driver_id = {driverId}");
 
-    private static TripFeatures Trip(DateTimeOffset start, double km)
-    {
-        var features = new float[TelematicsFeatures.Schema.Count];
-        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 20f;
-        return new TripFeatures(start.ToUnixTimeMilliseconds(), start.AddMinutes(20).ToUnixTimeMilliseconds(), km, 1200, 0, features);
-    }
+    // A measured trip on the day of start, with 20 harsh brakes per 100 km.
+    private static TripFeatures Trip(DateTimeOffset start, double km) => MeasuredTrips.Create(start, km, 20 / 60.0, harshBrakingPer100Km: 20);
 
     [Fact]
     public async Task Chunks_across_two_months_and_their_trips_are_stored_together_at_commit()

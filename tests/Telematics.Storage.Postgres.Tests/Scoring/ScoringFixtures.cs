@@ -76,14 +76,13 @@ internal static class ScoringFixtures
         return v;
     }
 
-    /// <summary>Stores <paramref name="count"/> daily trips of the driver inside the period.</summary>
+    /// <summary>Stores <paramref name="count"/> daily trips of the driver inside the period, measured from samples (<see cref="MeasuredTrips"/>).</summary>
     public static async Task AddTripsAsync(PostgresDatabase database, long driverId, int count, double km = 20, double nightShare = 0.02, double harsh = 0.5)
     {
         var trips = new TripRepository(database.DataSource, TimeProvider.System);
         for (var i = 0; i < count; i++)
         {
-            var start = PeriodStart.AddDays(i).AddHours(8);
-            await trips.WriteClosedTripAsync(new TripRecord(driverId, null, start, start.AddMinutes(30), km, 1800, 0, 0, 0), TripVector(km, 0.5, nightShare, harsh), Actor);
+            await trips.WriteClosedTripAsync(driverId, MeasuredTrips.Create(PeriodStart.AddDays(i), km, 0.5, nightShare, harsh), Actor);
         }
     }
 

@@ -1,5 +1,8 @@
 using Npgsql;
 
+using Telematics.Features.Aggregation;
+using Telematics.Features.Pipeline;
+using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Trips;
 using Telematics.Testing;
@@ -10,7 +13,7 @@ namespace Telematics.Storage.Postgres.Tests.Trips;
 
 public sealed class TripRepositoryTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
 {
-    private static readonly DateTimeOffset Start = new(2026, 2, 1, 7, 30, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = new(2026, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
     public Task InitializeAsync() => MigrateAsync(database);
 
@@ -21,46 +24,91 @@ public sealed class TripRepositoryTests(PostgresDatabase database) : IClassFixtu
     private async Task<long> NewDriverAsync(string reference) =>
         (await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync(reference, "Driver " + reference, Actor)).DriverId;
 
-    private static float[] Vector(float seed) => Enumerable.Range(0, TripRepository.FeatureCount).Select(i => seed + (i / 100f)).ToArray();
-
-    private static TripRecord Trip(long driverId, DateTimeOffset start) => new(driverId, null, start, start.AddMinutes(25), 14.2, 1500, 1, 0, 2);
+    // Trips that differ in length, speed, night share and braking, so that a wrong combination shows.
+    private static TripFeatures Trip(int day, int variant = 0) =>
+        MeasuredTrips.Create(Start.AddDays(day), 6 + (variant % 5 * 7.3), 0.2 + (variant % 3 * 0.25), nightShare: variant % 4 * 0.2, harshBrakingPer100Km: variant % 3 * 4);
 
     [Fact]
-    public async Task A_closed_trip_is_stored_once_and_its_features_read_back_exactly()
+    public async Task A_closed_trip_is_stored_once_with_its_features_and_state()
     {
         var driver = await NewDriverAsync("trip-1");
-        var id = await Trips.WriteClosedTripAsync(Trip(driver, Start), Vector(1.5f), Actor);
-        Assert.Equal(id, await Trips.WriteClosedTripAsync(Trip(driver, Start), Vector(9f), Actor));
+        var trip = Trip(0, 4);
+        var id = await Trips.WriteClosedTripAsync(driver, trip, Actor);
+        var other = Trip(0, 8);
+        Assert.Equal(trip.StartUnixMs, other.StartUnixMs);
+        Assert.Equal(id, await Trips.WriteClosedTripAsync(driver, other, Actor));
 
         var matrix = await Trips.ReadDriverTripFeaturesAsync(driver, Start.AddDays(-1), Start.AddDays(1));
 
         Assert.Equal(1, matrix.Count);
         Assert.Equal(id, matrix.TripIds[0]);
-        Assert.Equal(Start.ToUnixTimeMilliseconds(), matrix.StartedAtUnixMs[0]);
-        Assert.Equal(Vector(1.5f), matrix.GetFeatures(0).ToArray());
+        Assert.Equal(trip.StartUnixMs, matrix.StartedAtUnixMs[0]);
+        Assert.Equal(trip.Features.ToArray(), matrix.GetFeatures(0).ToArray());
+        await using var state = database.DataSource.CreateCommand($"SELECT state FROM trips WHERE trip_id = {id}");
+        Assert.Equal(trip.State.ToArray(), (byte[])(await state.ExecuteScalarAsync())!);
         Assert.Equal(1, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE action = 'trip.close' AND resource = 'driver/{driver}/trip/{id}'"));
     }
 
     [Fact]
-    public async Task A_vector_of_the_wrong_length_is_refused_naming_the_expected_size()
+    public async Task A_trip_without_a_state_or_whose_vector_is_not_its_states_is_refused_by_name()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripAsync(Trip(1, Start), new float[5], Actor));
-        Assert.Contains("29", error.Message, StringComparison.Ordinal);
+        var trip = Trip(0, 1);
+        var noState = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripAsync(1, trip with { State = default }, Actor));
+        Assert.Contains("no state", noState.Message, StringComparison.Ordinal);
+
+        var shortVector = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripAsync(1, trip with { Features = new float[5] }, Actor));
+        Assert.Contains("29", shortVector.Message, StringComparison.Ordinal);
+
+        var edited = trip.Features.ToArray();
+        edited[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] += 0.25f;
+        var mismatch = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripAsync(1, trip with { Features = edited }, Actor));
+        Assert.Contains("'night_share'", mismatch.Message, StringComparison.Ordinal);
+
+        var two = new DriverAggregate();
+        two.AddState(trip.State.Span);
+        two.AddState(trip.State.Span);
+        var twoTrips = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripAsync(1, trip with { State = two.ToState() }, Actor));
+        Assert.Contains("holds 2 trips", twoTrips.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Period_reads_include_the_start_and_exclude_the_end()
     {
         var driver = await NewDriverAsync("trip-2");
-        for (var day = 0; day < 5; day++)
+        var trips = Enumerable.Range(0, 5).Select(day => Trip(day, day)).ToArray();
+        foreach (var trip in trips)
         {
-            await Trips.WriteClosedTripAsync(Trip(driver, Start.AddDays(day)), Vector(day), Actor);
+            await Trips.WriteClosedTripAsync(driver, trip, Actor);
         }
 
         var matrix = await Trips.ReadDriverTripFeaturesAsync(driver, Start.AddDays(1), Start.AddDays(3));
         Assert.Equal(2, matrix.Count);
-        Assert.Equal(1f, matrix.GetFeatures(0)[0]);
-        Assert.Equal(2f, matrix.GetFeatures(1)[0]);
+        Assert.Equal(trips[1].Features.ToArray(), matrix.GetFeatures(0).ToArray());
+        Assert.Equal(trips[2].Features.ToArray(), matrix.GetFeatures(1).ToArray());
+    }
+
+    [Fact]
+    public async Task A_drivers_vector_is_the_pipeline_aggregate_of_its_trips_bit_for_bit()
+    {
+        var driver = await NewDriverAsync("trip-vector");
+        var expected = new DriverAggregate();
+        for (var day = 0; day < 6; day++)
+        {
+            var trip = Trip(day, day + 1);
+            expected.AddState(trip.State.Span);
+            await Trips.WriteClosedTripAsync(driver, trip, Actor);
+        }
+
+        var single = await Trips.ReadDriverVectorAsync(driver, Start, Start.AddDays(6));
+        var batch = await Trips.ReadDriverVectorsAsync(new[] { driver }, Start, Start.AddDays(6));
+
+        var vector = new float[TelematicsFeatures.Schema.Count];
+        expected.WriteFeatures(vector);
+        Assert.Equal(1, single.Count);
+        Assert.Equal(6, single.TripCounts[0]);
+        Assert.Null(single.Problems[0]);
+        Assert.Equal(Bits(vector), Bits(single.GetFeatures(0)));
+        Assert.Equal(Bits(vector), Bits(batch.GetFeatures(0)));
     }
 
     [Fact]
@@ -73,18 +121,20 @@ public sealed class TripRepositoryTests(PostgresDatabase database) : IClassFixtu
             drivers.Add(driver);
             for (var t = 0; t < d % 4; t++)
             {
-                await Trips.WriteClosedTripAsync(Trip(driver, Start.AddHours(t)), Vector(d + (t / 10f)), Actor);
+                await Trips.WriteClosedTripAsync(driver, Trip(t, d + t), Actor);
             }
         }
 
         var wanted = drivers.Where((_, i) => i % 2 == 0).ToArray();
-        var batch = await Trips.ReadTripFeaturesForDriversAsync(wanted, Start, Start.AddDays(1));
+        var batch = await Trips.ReadTripFeaturesForDriversAsync(wanted, Start, Start.AddDays(4));
+        var vectors = await Trips.ReadDriverVectorsAsync(wanted, Start, Start.AddDays(4));
 
         var expected = 0;
         var row = 0;
+        var vectorRow = 0;
         foreach (var driver in wanted.Order())
         {
-            var single = await Trips.ReadDriverTripFeaturesAsync(driver, Start, Start.AddDays(1));
+            var single = await Trips.ReadDriverTripFeaturesAsync(driver, Start, Start.AddDays(4));
             for (var i = 0; i < single.Count; i++, row++)
             {
                 Assert.Equal(driver, batch.DriverIds[row]);
@@ -92,19 +142,70 @@ public sealed class TripRepositoryTests(PostgresDatabase database) : IClassFixtu
                 Assert.Equal(single.GetFeatures(i).ToArray(), batch.GetFeatures(row).ToArray());
             }
 
+            var one = await Trips.ReadDriverVectorAsync(driver, Start, Start.AddDays(4));
+            if (single.Count > 0)
+            {
+                Assert.Equal(driver, vectors.DriverIds[vectorRow]);
+                Assert.Equal(single.Count, vectors.TripCounts[vectorRow]);
+                Assert.Equal(Bits(one.GetFeatures(0)), Bits(vectors.GetFeatures(vectorRow)));
+                vectorRow++;
+            }
+            else
+            {
+                Assert.Equal(0, one.Count);
+            }
+
             expected += single.Count;
         }
 
         Assert.Equal(expected, batch.Count);
+        Assert.Equal(vectorRow, vectors.Count);
         Assert.True(expected > 10);
+    }
+
+    [Fact]
+    public async Task A_driver_with_a_trip_without_state_gets_a_problem_instead_of_a_partial_vector()
+    {
+        var driver = await NewDriverAsync("trip-legacy");
+        await Trips.WriteClosedTripAsync(driver, Trip(0, 1), Actor);
+        var legacy = await Trips.WriteClosedTripAsync(driver, Trip(1, 2), Actor);
+        await using (var clear = database.DataSource.CreateCommand($"UPDATE trips SET state = NULL WHERE trip_id = {legacy}"))
+        {
+            await clear.ExecuteNonQueryAsync();
+        }
+
+        var vectors = await Trips.ReadDriverVectorsAsync(new[] { driver }, Start, Start.AddDays(2));
+        var single = await Trips.ReadDriverVectorAsync(driver, Start, Start.AddDays(2));
+
+        foreach (var read in new[] { vectors, single })
+        {
+            Assert.Equal(2, read.TripCounts[0]);
+            Assert.Contains($"Trip {legacy}", read.Problems[0], StringComparison.Ordinal);
+            Assert.Contains("telematics trips backfill", read.Problems[0], StringComparison.Ordinal);
+            Assert.All(read.GetFeatures(0).ToArray(), value => Assert.Equal(0f, value));
+        }
+
+        // The period before the legacy trip is whole and has its vector.
+        Assert.Null((await Trips.ReadDriverVectorAsync(driver, Start, Start.AddDays(1))).Problems[0]);
     }
 
     [Fact]
     public async Task A_trip_of_an_unknown_driver_fails_and_writes_no_audit_row()
     {
         var before = await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log");
-        var error = await Assert.ThrowsAsync<PostgresException>(() => Trips.WriteClosedTripAsync(Trip(987_654, Start), Vector(0), Actor));
+        var error = await Assert.ThrowsAsync<PostgresException>(() => Trips.WriteClosedTripAsync(987_654, Trip(0), Actor));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
         Assert.Equal(before, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log"));
+    }
+
+    private static int[] Bits(ReadOnlySpan<float> values)
+    {
+        var bits = new int[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            bits[i] = BitConverter.SingleToInt32Bits(values[i]);
+        }
+
+        return bits;
     }
 }

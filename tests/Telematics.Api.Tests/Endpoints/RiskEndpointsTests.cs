@@ -41,7 +41,7 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
         var points = factors.Sum(f => f.GetProperty("points").GetDouble());
         var s = breakdown.GetProperty("score");
         Assert.Equal(s.GetProperty("score").GetDouble() - s.GetProperty("referenceScore").GetDouble(), points, 2);
-        Assert.Contains(factors, f => f.GetProperty("feature").GetString() == "night_share" && Math.Abs(f.GetProperty("value").GetDouble() - 0.4) < 1e-4);
+        Assert.Contains(factors, f => f.GetProperty("feature").GetString() == "night_share" && Math.Abs(f.GetProperty("value").GetDouble() - 0.4) < 0.01);
         var items = tips.GetProperty("items").EnumerateArray().ToArray();
         Assert.NotEmpty(items);
         Assert.All(items, t => Assert.Contains(t.GetProperty("feature").GetString()!, factors.Select(f => f.GetProperty("feature").GetString())));

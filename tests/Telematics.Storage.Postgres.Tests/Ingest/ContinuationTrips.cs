@@ -25,14 +25,14 @@ internal static class ContinuationTrips
 
     private const double MetresPerDegree = 111_320;
 
-    /// <summary>The trip's data lines (no header), from <paramref name="start"/>, event ids from <paramref name="firstEventId"/>.</summary>
-    public static string[] Lines(DateTimeOffset start, long firstEventId = 1)
+    /// <summary>The trip's data lines (no header), from <paramref name="start"/>, event ids from <paramref name="firstEventId"/>, speeds times <paramref name="speedScale"/>.</summary>
+    public static string[] Lines(DateTimeOffset start, long firstEventId = 1, double speedScale = 1)
     {
         var lines = new string[SampleCount];
         double lat = -25.43, lon = -49.27, heading = 80, speed = 0;
         for (var i = 0; i < SampleCount; i++)
         {
-            speed = Speed(i, speed);
+            speed = Speed(i, speed / speedScale) * speedScale;
             heading += i is > 200 and < 215 ? 6 : i is > 600 and < 610 ? -9 : 0;
             var rad = heading * Math.PI / 180;
             lat += speed * Math.Cos(rad) / MetresPerDegree;

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Telematics.Api.Auth;
 using Telematics.Api.Administration;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -166,7 +167,7 @@ internal static class AdminEndpoints
         }
 
         var verdict = await audit.VerifyAsync(provider, http.RequestAborted);
-        AdminLog.AuditVerified(loggers.CreateLogger("Telematics.Api.Admin"), DriverEndpoints.Actor(user, http).Name, verdict.ToString());
+        AdminLog.AuditVerified(loggers.CreateLogger("Telematics.Api.Admin"), user.AuditActor(http).Name, verdict.ToString());
         return TypedResults.Ok(AuditVerificationResponse.From(verdict, anchorsTrusted: provider is not null));
     }
 

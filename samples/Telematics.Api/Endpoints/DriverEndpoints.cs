@@ -4,7 +4,6 @@ using Npgsql;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
-using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Pricing;
@@ -74,7 +73,7 @@ internal static class DriverEndpoints
         try
         {
             var driver = new NewDriver(request.ExternalRef!, request.DisplayName!) { Region = request.Region, TimeZone = request.TimeZone };
-            var created = await repository.CreateAsync(driver, Actor(user, http), http.RequestAborted);
+            var created = await repository.CreateAsync(driver, user.AuditActor(http), http.RequestAborted);
 
             // A read of this id before it existed cached "not found"; drop it.
             await cache.InvalidateAsync([CacheTags.Driver(DriverKey(created.DriverId))], http.RequestAborted);
@@ -90,7 +89,7 @@ internal static class DriverEndpoints
     }
 
     private static async Task<Results<Ok<DriverPage>, ValidationProblem>> ListAsync(
-        DriverDirectory directory, ClaimsPrincipal user, HttpContext http, string? name = null, int page = 1, int pageSize = 50)
+        DriverRepository repository, ClaimsPrincipal user, HttpContext http, string? name = null, int page = 1, int pageSize = 50)
     {
         var errors = new ValidationErrors();
         if (page < 1)
@@ -98,9 +97,9 @@ internal static class DriverEndpoints
             errors.Add("page", "page must be 1 or more.");
         }
 
-        if (pageSize is < 1 or > DriverDirectory.MaxPageSize)
+        if (pageSize is < 1 or > DriverRepository.MaxPageSize)
         {
-            errors.Add("pageSize", $"pageSize must be 1–{DriverDirectory.MaxPageSize}.");
+            errors.Add("pageSize", $"pageSize must be 1–{DriverRepository.MaxPageSize}.");
         }
 
         if (name is { Length: > MaxTextLength })
@@ -120,7 +119,13 @@ internal static class DriverEndpoints
             only = user.TryGetDriverId(out var own) && long.TryParse(own, out var ownId) ? ownId : -1;
         }
 
-        var items = await directory.ListAsync(string.IsNullOrEmpty(name) ? null : name, only, page, pageSize, http.RequestAborted);
+        var drivers = await repository.ListAsync(string.IsNullOrEmpty(name) ? null : name, only, page, pageSize, http.RequestAborted);
+        var items = new DriverResponse[drivers.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = DriverResponse.From(drivers[i]);
+        }
+
         return TypedResults.Ok(new DriverPage(page, pageSize, items));
     }
 
@@ -173,7 +178,7 @@ internal static class DriverEndpoints
             (false, true) => new DriverUpdate { DisplayName = request.DisplayName, TimeZone = request.TimeZone },
             _ => new DriverUpdate { DisplayName = request.DisplayName },
         };
-        var updated = await repository.UpdateAsync(driverId, update, Actor(user, http), http.RequestAborted);
+        var updated = await repository.UpdateAsync(driverId, update, user.AuditActor(http), http.RequestAborted);
 
         // Drops the cached driver and every other cached read under the driver's tag.
         await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
@@ -183,14 +188,10 @@ internal static class DriverEndpoints
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(
         long driverId, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
-        var deleted = await repository.DeleteAsync(driverId, Actor(user, http), http.RequestAborted);
+        var deleted = await repository.DeleteAsync(driverId, user.AuditActor(http), http.RequestAborted);
         await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
         return deleted ? TypedResults.NoContent() : TypedResults.NotFound();
     }
-
-    /// <summary>The audit actor of a request: the token subject, prefixed <c>api:</c>, and the client address.</summary>
-    internal static AuditActor Actor(ClaimsPrincipal user, HttpContext http) =>
-        new("api:" + (user.GetSubject() ?? "unknown"), http.Connection.RemoteIpAddress);
 
     private static string DriverKey(long driverId) => driverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Auth;
 using Telematics.Api.Administration;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -87,7 +88,7 @@ internal static class ExperimentsEndpoints
             return new ValidationErrors().Add(e.Field, e.Problem).ToProblem();
         }
 
-        var actor = DriverEndpoints.Actor(user, http);
+        var actor = user.AuditActor(http);
         var (stored, previous) = await store.SaveAsync(experiment, actor, http.RequestAborted);
         try
         {

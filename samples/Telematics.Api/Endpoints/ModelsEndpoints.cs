@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Auth;
 using Telematics.Api.Administration;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -123,7 +124,7 @@ internal static partial class ModelsEndpoints
             return Conflict(e.Message);
         }
 
-        var actor = DriverEndpoints.Actor(user, http);
+        var actor = user.AuditActor(http);
         await audit.AppendAsync(
             actor,
             "model.promote",

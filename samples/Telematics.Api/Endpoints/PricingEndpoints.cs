@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
@@ -104,7 +105,7 @@ internal static class PricingEndpoints
     private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> RecalculateAsync(
         long driverId, StoredDriverScorer scorer, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
     {
-        var premium = await scorer.RepriceLatestAsync(driverId, DriverEndpoints.Actor(user, http), http.RequestAborted);
+        var premium = await scorer.RepriceLatestAsync(driverId, user.AuditActor(http), http.RequestAborted);
         if (premium is null)
         {
             return RiskEndpoints.NoScore(driverId);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
@@ -169,7 +170,7 @@ internal static class RiskEndpoints
 
         // Whole microseconds, as the stored period keeps them, so the answer equals what a later read returns.
         var to = PostgresTimestamp.StoredPrecision(time.GetUtcNow());
-        var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, DriverEndpoints.Actor(user, http), http.RequestAborted);
+        var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
         switch (outcome.Status)
         {
             case DriverScoreStatus.UnknownDriver:
@@ -221,7 +222,7 @@ internal static class RiskEndpoints
         }
 
         var to = time.GetUtcNow();
-        var result = await scorer.ScoreDriversAsync(ids!, to.AddDays(-periodDays), to, DriverEndpoints.Actor(user, http), http.RequestAborted);
+        var result = await scorer.ScoreDriversAsync(ids!, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
         var tags = new List<string>(result.Outcomes.Count + 1) { CacheTags.Dashboards };
         foreach (var outcome in result.Outcomes)
         {

@@ -163,7 +163,7 @@ internal static class TelematicsEndpoints
         EventStreamResult stored;
         try
         {
-            stored = await ingestor.IngestAsync(driver.Value, reader, zone, DriverEndpoints.Actor(user, http), cancellationToken: http.RequestAborted);
+            stored = await ingestor.IngestAsync(driver.Value, reader, zone, user.AuditActor(http), cancellationToken: http.RequestAborted);
         }
         catch (TelematicsFormatException bad)
         {

@@ -17,7 +17,6 @@ internal static class StorageSetup
             options.ConnectionString = configuration.GetConnectionString(PostgresConnectionString.ConfigurationName));
         services.AddSingleton<DatabaseConnection>();
         services.AddSingleton<DatabaseMigrator>();
-        services.AddSingleton(static provider => new DriverDirectory(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddHostedService<TripStateBackfiller>();
         services.AddTelematicsScoring();

@@ -1,5 +1,6 @@
 using Telematics.Features.Extraction;
 using Telematics.Features.Schema;
+using Telematics.Features.Statistics;
 
 namespace Telematics.Features.Aggregation;
 

@@ -1,5 +1,5 @@
-using Telematics.Features.Aggregation;
 using Telematics.Features.Schema;
+using Telematics.Features.Statistics;
 using Telematics.Features.Time;
 
 namespace Telematics.Features.Extraction;

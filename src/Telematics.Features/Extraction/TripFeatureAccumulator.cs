@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Telematics.Features.Aggregation;
 using Telematics.Features.Areas;
 using Telematics.Features.Geo;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
+using Telematics.Features.Statistics;
 using Telematics.Features.Time;
 
 namespace Telematics.Features.Extraction;

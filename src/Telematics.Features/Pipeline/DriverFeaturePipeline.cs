@@ -4,6 +4,7 @@ using Telematics.Features.Derivation;
 using Telematics.Features.Extraction;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
+using Telematics.Features.Statistics;
 using Telematics.Features.Trips;
 
 namespace Telematics.Features.Pipeline;

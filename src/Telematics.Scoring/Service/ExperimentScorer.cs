@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Telematics.Scoring.Batch;
 using Telematics.Scoring.Diagnostics;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Models;
@@ -179,7 +178,8 @@ public sealed class ExperimentScorer
         return ScoreIn(GetExperiment(experimentName), driverId, features, includeContributions);
     }
 
-    private RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, bool includeContributions)
+    /// <summary>Scores one driver in an experiment definition already looked up (a batch holds one definition throughout).</summary>
+    internal RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, bool includeContributions)
     {
         var assignment = experiment.Assign(driverId);
         var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, includeContributions);
@@ -203,51 +203,6 @@ public sealed class ExperimentScorer
         }
 
         return served;
-    }
-
-    /// <summary>Scores many drivers in <paramref name="experimentName"/> through the same path as <see cref="Score"/>, chunked and in parallel.</summary>
-    /// <param name="drivers">The drivers; their <see cref="DriverFeatures.Experiment"/> is ignored (the experiment assigns).</param>
-    /// <param name="experimentName">A registered experiment.</param>
-    /// <param name="options">Chunking, parallelism and contributions; <see cref="BatchScoreOptions.Model"/> and <see cref="BatchScoreOptions.ModelVersion"/> must be null (the variants choose the models).</param>
-    /// <param name="progress">Receives a report after each chunk.</param>
-    /// <param name="cancellationToken">Stops the batch; chunks already running finish.</param>
-    /// <returns>One score per driver; the summary counts drivers per variant in <see cref="BatchScoreSummary.ByVariant"/>. A failing driver is reported, not thrown.</returns>
-    /// <exception cref="KeyNotFoundException">The experiment is not registered.</exception>
-    /// <exception cref="ArgumentException">The options name a model.</exception>
-    /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
-    public async Task<BatchScoreResult> ScoreBatchAsync(IReadOnlyList<DriverFeatures> drivers, string experimentName, BatchScoreOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(drivers);
-
-        // The whole batch runs on the definition registered when it starts, even if the experiment is replaced meanwhile.
-        var experiment = GetExperiment(experimentName);
-        options ??= new BatchScoreOptions();
-        if (options.Model is not null || options.ModelVersion is not null)
-        {
-            throw new ArgumentException("An experiment batch takes its models from the experiment's variants; leave BatchScoreOptions.Model and ModelVersion null.", nameof(options));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
-        return await BatchScorer.RunChunksAsync(drivers, options, progress, cancellationToken, (start, count, scores, errors) =>
-        {
-            var chunkFailures = 0;
-            for (var i = start; i < start + count; i++)
-            {
-                try
-                {
-                    ArgumentException.ThrowIfNullOrEmpty(drivers[i].DriverId);
-                    scores[i] = ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, options.IncludeContributions);
-                }
-                catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
-                {
-                    errors[i] = e.Message;
-                    chunkFailures++;
-                }
-            }
-
-            return chunkFailures;
-        }).ConfigureAwait(false);
     }
 
     private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, bool includeContributions)

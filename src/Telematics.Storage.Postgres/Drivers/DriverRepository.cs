@@ -202,20 +202,54 @@ public sealed class DriverRepository
         return true;
     }
 
-    private static async Task<DriverRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long driverId, bool forUpdate, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one page of drivers by id, optionally those whose display name contains <paramref name="name"/> (any case),
+    /// or only one driver (a driver's own list).
+    /// </summary>
+    /// <param name="name">Substring of the display name; null for every driver.</param>
+    /// <param name="onlyDriverId">Restricts the page to this driver; null for no restriction.</param>
+    /// <param name="page">The page number, from 1.</param>
+    /// <param name="pageSize">Rows per page, 1–<see cref="MaxPageSize"/>.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The page's drivers by ascending id; fewer than <paramref name="pageSize"/> on the last page.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The page or page size is out of range.</exception>
+    public async Task<IReadOnlyList<DriverRecord>> ListAsync(string? name, long? onlyDriverId, int page, int pageSize, CancellationToken cancellationToken = default)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone FROM drivers WHERE driver_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty),
-            connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        ArgumentOutOfRangeException.ThrowIfLessThan(page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        await using var command = _dataSource.CreateCommand(
+            Select + " WHERE ($1::text IS NULL OR strpos(lower(display_name), lower($1)) > 0) AND ($2::bigint IS NULL OR driver_id = $2) ORDER BY driver_id LIMIT $3 OFFSET $4");
+        command.Parameters.Add(NullableText(name));
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = onlyDriverId is { } id ? id : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = pageSize });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = (long)(page - 1) * pageSize });
+        var items = new List<DriverRecord>(pageSize);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            items.Add(Map(reader));
         }
 
-        return new DriverRecord(
+        return items;
+    }
+
+    /// <summary>The largest page <see cref="ListAsync"/> reads.</summary>
+    public const int MaxPageSize = 200;
+
+    private const string Select = "SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone FROM drivers";
+
+    private static async Task<DriverRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long driverId, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(Select + " WHERE driver_id = $1" + (forUpdate ? " FOR UPDATE" : string.Empty), connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Map(reader) : null;
+    }
+
+    // The one mapping of a drivers row (the columns of Select, in order).
+    private static DriverRecord Map(NpgsqlDataReader reader) =>
+        new DriverRecord(
             reader.GetInt64(0),
             reader.GetString(1),
             reader.GetString(2),
@@ -225,7 +259,6 @@ public sealed class DriverRepository
             Region = reader.IsDBNull(5) ? null : reader.GetString(5),
             TimeZone = reader.IsDBNull(6) ? null : reader.GetString(6),
         };
-    }
 
     private static void CheckText(string value, string name)
     {

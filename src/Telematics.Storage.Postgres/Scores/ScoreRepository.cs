@@ -79,28 +79,14 @@ public sealed class ScoreRepository
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
         await using var command = _dataSource.CreateCommand(
-            "SELECT score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions " +
-            "FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC LIMIT $2");
+            $"SELECT {ScoreRows.Columns} FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var scores = new List<RiskScoreRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            scores.Add(new RiskScoreRecord(
-                reader.GetInt64(1),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
-                reader.GetDouble(5),
-                (RiskCategory)reader.GetInt16(6),
-                reader.GetDouble(7),
-                reader.GetString(8),
-                reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<float[]>(12),
-                reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) });
+            scores.Add(ScoreRows.Map(reader));
         }
 
         return scores;

@@ -13,9 +13,7 @@ public sealed class StoredScoreReader
     /// <summary>The largest page served.</summary>
     public const int MaxPageSize = 500;
 
-    private const string ScoreColumns =
-        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, " +
-        "features, contributions, reference_score, reference";
+    private const string ScoreColumns = ScoreRows.Columns + ", reference_score, reference";
 
     private const string PremiumColumns = "premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown::text";
 
@@ -56,24 +54,11 @@ public sealed class StoredScoreReader
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var record = new RiskScoreRecord(
-                reader.GetInt64(1),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
-                reader.GetDouble(5),
-                (RiskCategory)reader.GetInt16(6),
-                reader.GetDouble(7),
-                reader.GetString(8),
-                reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<float[]>(12),
-                reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) };
+            var record = ScoreRows.Map(reader);
             scores.Add(new StoredScore(
                 record,
-                reader.IsDBNull(14) ? null : reader.GetDouble(14),
-                reader.IsDBNull(15) ? null : reader.GetFieldValue<float[]>(15)));
+                reader.IsDBNull(ScoreRows.Count) ? null : reader.GetDouble(ScoreRows.Count),
+                reader.IsDBNull(ScoreRows.Count + 1) ? null : reader.GetFieldValue<float[]>(ScoreRows.Count + 1)));
         }
 
         return scores;

@@ -1,7 +1,6 @@
 using Telematics.Features.Schema;
-using Telematics.Features.Statistics;
 
-namespace Telematics.Features.Aggregation;
+namespace Telematics.Features.Statistics;
 
 /// <summary>
 /// The additive sums behind every feature of the <c>telematics</c> schema: a trip's features and a driver's

@@ -1,9 +1,9 @@
-using Telematics.Api.Endpoints;
+using Telematics.Api.Insights;
 using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
 
-namespace Telematics.Api.Insights;
+namespace Telematics.Api.Endpoints;
 
 /// <summary>The answer of <c>GET /drivers/{driverId}/summary</c>.</summary>
 /// <param name="Driver">The driver's profile.</param>

@@ -1,0 +1,32 @@
+using Npgsql;
+
+using Telematics.Scoring.Results;
+
+namespace Telematics.Storage.Postgres.Scores;
+
+/// <summary>The one mapping of a <c>risk_scores</c> row to a <see cref="RiskScoreRecord"/>, for every read of scores.</summary>
+internal static class ScoreRows
+{
+    /// <summary>The columns <see cref="Map"/> reads, in order (a query may select more after them).</summary>
+    public const string Columns =
+        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions";
+
+    /// <summary>Number of columns in <see cref="Columns"/>: the ordinal of the first column after them.</summary>
+    public const int Count = 14;
+
+    public static RiskScoreRecord Map(NpgsqlDataReader reader) =>
+        new(
+            reader.GetInt64(1),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
+            new DateTimeOffset(reader.GetFieldValue<DateTime>(4)),
+            reader.GetDouble(5),
+            (RiskCategory)reader.GetInt16(6),
+            reader.GetDouble(7),
+            reader.GetString(8),
+            reader.GetString(9),
+            reader.IsDBNull(10) ? null : reader.GetString(10),
+            reader.IsDBNull(11) ? null : reader.GetString(11),
+            reader.GetFieldValue<float[]>(12),
+            reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) };
+}

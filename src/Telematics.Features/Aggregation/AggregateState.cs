@@ -79,6 +79,20 @@ internal static class AggregateState
     // The scalars, in written order: 21 before the road classes, the road classes, 4 after; 8 bytes each.
     private const int ScalarBytes = (21 + FeatureTotals.RoadClassCount + 4) * 8;
 
+    // Their names, for errors, in the order Write writes them.
+    private static readonly string[] ScalarNames =
+    [
+        nameof(FeatureTotals.TripCount), nameof(FeatureTotals.DistanceM), nameof(FeatureTotals.DurationMs), nameof(FeatureTotals.NightM),
+        nameof(FeatureTotals.LateNightM), nameof(FeatureTotals.RushHourM), nameof(FeatureTotals.WeekendM), nameof(FeatureTotals.MovingMs),
+        nameof(FeatureTotals.MovingSpeedMpsMs), nameof(FeatureTotals.LimitKnownMs), nameof(FeatureTotals.SpeedingMs), nameof(FeatureTotals.SevereSpeedingMs),
+        nameof(FeatureTotals.NoLimitMs), nameof(FeatureTotals.VeryHighSpeedMs), nameof(FeatureTotals.HarshBrakingCount), nameof(FeatureTotals.RapidAccelerationCount),
+        nameof(FeatureTotals.HarshCorneringCount), nameof(FeatureTotals.AbsJerkSum), nameof(FeatureTotals.JerkMs), nameof(FeatureTotals.PhoneMs),
+        nameof(FeatureTotals.PhoneMovingMs),
+        nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM),
+        nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM),
+        nameof(FeatureTotals.HighRiskWeightedM), nameof(FeatureTotals.GapMs), nameof(FeatureTotals.RecordCount), nameof(FeatureTotals.DroppedRecordCount),
+    ];
+
     private static void Validate(ReadOnlySpan<byte> state)
     {
         if (state.Length < 4 || !state[..3].SequenceEqual(Magic))
@@ -93,7 +107,8 @@ internal static class AggregateState
 
         if (state.Length < 4 + ScalarBytes)
         {
-            throw new FormatException($"The driver aggregate state is truncated in its totals ({state.Length} bytes; the totals alone take {4 + ScalarBytes}).");
+            var field = ScalarNames[(state.Length - 4) / 8];
+            throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {state.Length - 4}; the totals alone take {ScalarBytes}).");
         }
 
         var reader = new StateReader(state[(4 + ScalarBytes)..]);

@@ -140,4 +140,43 @@ public sealed class DriverAggregateTests
     {
         Assert.All(Vector(new DriverAggregate()), value => Assert.Equal(0f, value));
     }
+
+    [Property(MaxTest = 40)]
+    public Property Adding_the_trips_saved_states_in_order_gives_the_aggregate_bit_for_bit(PositiveInt seed, PositiveInt trips)
+    {
+        var count = 1 + (trips.Get % 6);
+        var accumulator = new TripFeatureAccumulator(TestTracks.Berlin);
+        var direct = new DriverAggregate();
+        var fromStates = new DriverAggregate();
+        for (var t = 0; t < count; t++)
+        {
+            accumulator.Reset();
+            accumulator.Add(new SampleSpan(TestTracks.RandomTrip(seed.Get + t, 300 + (t * 37))));
+            direct.AddTrip(accumulator);
+            var one = new DriverAggregate();
+            one.AddTrip(accumulator);
+            fromStates.AddState(one.ToState());
+        }
+
+        var expected = Vector(direct);
+        var actual = Vector(fromStates);
+        return (expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(actual.Select(BitConverter.SingleToInt32Bits))
+            && direct.ToState().AsSpan().SequenceEqual(fromStates.ToState())).ToProperty();
+    }
+
+    [Fact]
+    public void A_bad_state_added_changes_nothing()
+    {
+        var aggregate = AggregateOf(TestTracks.RandomTrip(3, 400));
+        var before = aggregate.ToState();
+        var state = AggregateOf(TestTracks.RandomTrip(4, 400)).ToState();
+
+        Assert.Throws<FormatException>(() => aggregate.AddState(state.AsSpan(0, state.Length - 1)));
+        Assert.Throws<FormatException>(() => aggregate.AddState([.. state, 0])); // trailing bytes, found after every field was read
+        var unordered = state.ToArray();
+        unordered[4 + 264] = 0x7F; // the speed histogram claims 127 bins: its bins then run into the next histogram and past the end
+        Assert.Throws<FormatException>(() => aggregate.AddState(unordered));
+
+        Assert.Equal(before, aggregate.ToState());
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Telematics.Scoring.Models;
+using Telematics.Scoring.Packaging;
 
 namespace Telematics.Scoring.Onnx;
 
@@ -36,40 +37,32 @@ internal sealed class OnnxOutputReader
 
     public string Description { get; }
 
-    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec)
+    /// <summary>
+    /// Binds the output <paramref name="spec"/> names. The class is chosen explicitly: by <see cref="OnnxModelSpec.PositiveClass"/>
+    /// (a label, for a ZipMap or a classifier's probability tensor whose labels the graph states) or by
+    /// <see cref="OnnxModelSpec.PositiveIndex"/> (a column, or the position of a class among the labels); a default applies only
+    /// to two classes (the class labelled <c>1</c>, else the second; column 1 of an unlabelled tensor only when its kind is probability).
+    /// </summary>
+    /// <param name="session">The loaded session.</param>
+    /// <param name="spec">The manifest's binding.</param>
+    /// <param name="graph">The graph as the SDK reads it, for class labels; null when it could not be read.</param>
+    /// <exception cref="ModelBindingException">The output does not exist, has an unsupported type, or the class choice is missing, ambiguous or meaningless.</exception>
+    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)
     {
         if (!session.OutputMetadata.TryGetValue(spec.OutputName, out var output))
         {
             throw new ModelBindingException($"The manifest names output '{spec.OutputName}'; the model's outputs are: {string.Join(", ", session.OutputMetadata.Keys.Select(k => $"'{k}'"))}.");
         }
 
+        var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
-            var element = output.AsSequenceMetadata().ElementMeta;
-            if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' is a sequence of {element.OnnxValueType}; only a ZipMap sequence of maps is supported.");
-            }
-
-            var map = element.AsMapMetadata();
-            if (map.KeyDataType is not (TensorElementType.Int64 or TensorElementType.String))
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' is a map keyed by {map.KeyDataType}; ZipMap keys must be int64 or string.");
-            }
-
-            var positive = spec.PositiveClass ?? "1";
-            if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' has int64 class labels but the manifest's positive class '{positive}' is not an integer.");
-            }
-
-            return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
-                $"{spec.OutputName}: ZipMap {map.KeyDataType}→float, class '{positive}'");
+            return CreateZipMap(spec, output, labels);
         }
 
-        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float)
+        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType != TensorElementType.Float)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {output.OnnxValueType} of {output.ElementDataType}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
         }
 
         var dims = output.Dimensions;
@@ -79,32 +72,158 @@ internal sealed class OnnxOutputReader
         }
 
         var columns = dims.Length == 1 ? 0 : dims[1] > 0 ? dims[1] : -1;
-        int index;
-        if (spec.PositiveIndex is { } chosen)
+        if (columns > MaxColumns)
         {
-            if (chosen < 0 || (columns >= 0 && chosen >= Math.Max(1, columns)))
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
+        }
+
+        var index = ChooseColumn(spec, columns, labels);
+        var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}");
+    }
+
+    /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
+    internal const int MaxColumns = 4096;
+
+    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels)
+    {
+        var element = output.AsSequenceMetadata().ElementMeta;
+        if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' is a sequence of {element.OnnxValueType}; only a ZipMap sequence of maps is supported.");
+        }
+
+        var map = element.AsMapMetadata();
+        if (map.KeyDataType is not (TensorElementType.Int64 or TensorElementType.String))
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' is a map keyed by {map.KeyDataType}; ZipMap keys must be int64 or string.");
+        }
+
+        string positive;
+        if (labels is null)
+        {
+            // The graph does not show the classes, so neither an index nor a default has a meaning.
+            if (spec.PositiveIndex is not null)
             {
-                throw new ModelBindingException($"The manifest's positive index {chosen} is outside output '{spec.OutputName}', which has {Math.Max(1, columns)} column(s).");
+                throw new ModelBindingException($"The manifest gives output.positive_index {spec.PositiveIndex} for ZipMap output '{spec.OutputName}', whose class order the graph does not state; name the class in output.positive_class instead.");
             }
 
-            index = chosen;
-        }
-        else if (columns is 0 or 1)
-        {
-            index = 0;
-        }
-        else if (columns == 2)
-        {
-            index = 1;
+            positive = spec.PositiveClass
+                ?? throw new ModelBindingException($"ZipMap output '{spec.OutputName}' does not state its classes in the graph; the manifest must name the positive one in output.positive_class.");
         }
         else
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' has {(columns < 0 ? "an unknown number of" : columns.ToString(CultureInfo.InvariantCulture))} columns; the manifest must give the positive index.");
+            positive = labels[ChooseClass(spec, labels)];
         }
 
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "",
-            $"{spec.OutputName}: float tensor, column {index}");
+        if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has int64 class labels but the manifest's positive class '{positive}' is not an integer.");
+        }
+
+        return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
+            $"{spec.OutputName}: ZipMap {map.KeyDataType}→float, class '{positive}'");
     }
+
+    /// <summary>The position among <paramref name="labels"/> of the class the manifest chooses (or the default for two classes).</summary>
+    private static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels)
+    {
+        var byClass = spec.PositiveClass is { } label ? IndexOf(labels, label, spec) : (int?)null;
+        var byIndex = spec.PositiveIndex is { } index ? CheckIndex(index, labels.Count, spec) : (int?)null;
+        if (byClass is { } classIndex && byIndex is { } givenIndex && classIndex != givenIndex)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}': output.positive_class '{spec.PositiveClass}' is class {classIndex} but output.positive_index is {givenIndex}; give one of them.");
+        }
+
+        if ((byClass ?? byIndex) is { } chosen)
+        {
+            return chosen;
+        }
+
+        if (labels.Count > 2)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {labels.Count} classes ({Quote(labels)}); the manifest must name the positive one in output.positive_class (or its position in output.positive_index).");
+        }
+
+        if (labels.Count == 1)
+        {
+            return 0;
+        }
+
+        // Two classes: the one labelled 1, else the second (scikit-learn's classes_[1], the positive class of a binary model).
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == "1")
+            {
+                return i;
+            }
+        }
+
+        return 1;
+    }
+
+    private static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels)
+    {
+        if (spec.PositiveClass is not null && (columns < 2 || labels is null))
+        {
+            var why = columns < 2 ? "it has a single column" : "the graph gives its columns no class labels";
+            throw new ModelBindingException($"The manifest gives output.positive_class '{spec.PositiveClass}' for tensor output '{spec.OutputName}', but {why}; use output.positive_index for a column.");
+        }
+
+        if (labels is not null && columns >= 2)
+        {
+            if (labels.Count != columns)
+            {
+                throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns but the graph labels {labels.Count} classes ({Quote(labels)}).");
+            }
+
+            if (spec.PositiveClass is not null || spec.PositiveIndex is not null || columns > 2)
+            {
+                return ChooseClass(spec, labels);
+            }
+        }
+
+        if (spec.PositiveIndex is { } chosen)
+        {
+            return columns < 0 ? CheckIndex(chosen, int.MaxValue, spec) : CheckIndex(chosen, Math.Max(1, columns), spec);
+        }
+
+        if (columns is 0 or 1)
+        {
+            return 0;
+        }
+
+        if (columns == 2)
+        {
+            // Two columns are the two classes' probabilities only when the manifest says the output is a probability;
+            // a score or frequency output with two columns may be anything (two targets, a margin and a variance…).
+            return spec.OutputKind == ModelOutputKind.Probability
+                ? 1
+                : throw new ModelBindingException($"Output '{spec.OutputName}' has 2 columns and output.kind is '{spec.OutputKind.ToString().ToLowerInvariant()}'; only a probability output defaults to column 1, so the manifest must give output.positive_index.");
+        }
+
+        throw new ModelBindingException($"Output '{spec.OutputName}' has {(columns < 0 ? "an unknown number of" : columns.ToString(CultureInfo.InvariantCulture))} columns; the manifest must give output.positive_index.");
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label, OnnxModelSpec spec)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (string.Equals(labels[i], label, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new ModelBindingException($"The manifest's output.positive_class '{label}' is not a class of output '{spec.OutputName}'; its classes are {Quote(labels)}.");
+    }
+
+    private static int CheckIndex(int index, int count, OnnxModelSpec spec) =>
+        index >= 0 && index < count
+            ? index
+            : throw new ModelBindingException($"The manifest's output.positive_index {index} is outside output '{spec.OutputName}', which has {count} column(s) or class(es).");
+
+    private static string Quote(IReadOnlyList<string> labels) => string.Join(", ", labels.Select(l => $"'{l}'"));
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>
     public void ReadTensor(float[] buffer, Span<float> destination)
@@ -139,13 +258,14 @@ internal sealed class OnnxOutputReader
         }
 
         var count = value.GetValueCount();
-        if (count != destination.Length)
+        if (count < destination.Length)
         {
             throw new ModelScoringException($"Output '{Name}' has {count} maps for {destination.Length} rows.");
         }
 
+        // A fixed-batch model may have been run on padding rows after the real ones; only the real ones are read.
         var allocator = OrtAllocator.DefaultInstance;
-        for (var r = 0; r < count; r++)
+        for (var r = 0; r < destination.Length; r++)
         {
             using var map = value.GetValue(r, allocator);
             using var keys = map.GetValue(0, allocator);

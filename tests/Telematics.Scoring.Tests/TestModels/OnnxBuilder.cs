@@ -10,6 +10,10 @@ internal sealed class OnnxBuilder
     public const int Float = 1;
     public const int Int64 = 7;
     public const int String = 8;
+    public const int Double = 11;
+
+    /// <summary>A dimension written as the symbol <c>N</c> (dim_param) instead of a number.</summary>
+    public const long Symbolic = -1;
 
     // AttributeProto.AttributeType values.
     private const int AttrFloat = 1;
@@ -28,6 +32,28 @@ internal sealed class OnnxBuilder
     public OnnxBuilder FloatInput(string name, int columns)
     {
         _inputs.Add(w => ValueInfo(w, name, t => TensorType(t, Float, columns)));
+        return this;
+    }
+
+    /// <summary>Adds a graph input of any element type and shape; <see cref="Symbolic"/> dimensions are written as symbols.</summary>
+    public OnnxBuilder Input(string name, int elementType, params long[] dims)
+    {
+        _inputs.Add(w => ValueInfo(w, name, t => TensorType(t, elementType, dims)));
+        return this;
+    }
+
+    /// <summary>Adds a graph input that is a map key → float (what DictVectorizer reads).</summary>
+    public OnnxBuilder MapInput(string name, int keyType)
+    {
+        _inputs.Add(w => ValueInfo(w, name, t =>
+            t.Message(5, map => map.Int64(1, keyType).Message(2, value => value.Message(1, tensor => tensor.Int64(1, Float))))));
+        return this;
+    }
+
+    /// <summary>Adds a graph output of any element type and shape; <see cref="Symbolic"/> dimensions are written as symbols.</summary>
+    public OnnxBuilder Output(string name, int elementType, params long[] dims)
+    {
+        _outputs.Add(w => ValueInfo(w, name, t => TensorType(t, elementType, dims)));
         return this;
     }
 
@@ -118,6 +144,21 @@ internal sealed class OnnxBuilder
 
     private static void ValueInfo(ProtoWriter w, string name, Action<ProtoWriter> type) =>
         w.String(1, name).Message(2, type);
+
+    private static void TensorType(ProtoWriter type, int elementType, long[] dims) =>
+        type.Message(1, tensor =>
+        {
+            tensor.Int64(1, elementType);
+            tensor.Message(2, shape =>
+            {
+                for (var i = 0; i < dims.Length; i++)
+                {
+                    var dim = dims[i];
+                    var symbol = i == 0 ? "N" : $"d{i}";
+                    shape.Message(1, d => _ = dim == Symbolic ? d.String(2, symbol) : d.Int64(1, dim));
+                }
+            });
+        });
 
     private static void TensorType(ProtoWriter type, int elementType, int columns) =>
         type.Message(1, tensor =>

@@ -1,0 +1,35 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>Describes an ONNX input's or output's type for messages, without ever throwing.</summary>
+internal static class OnnxTypes
+{
+    /// <summary>For example "a Float tensor [N, 3]", "a map Int64→Float", "a sequence of Map".</summary>
+    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A refusal message must not fail for a type ONNX Runtime describes oddly; the value kind alone is then named.")]
+    public static string Describe(NodeMetadata metadata)
+    {
+        try
+        {
+            switch (metadata.OnnxValueType)
+            {
+                case OnnxValueType.ONNX_TYPE_TENSOR:
+                    var dims = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                        : metadata.SymbolicDimensions is { } names && i < names.Length && names[i].Length > 0 ? names[i] : "?"));
+                    return $"a {metadata.ElementDataType} tensor [{dims}]";
+                case OnnxValueType.ONNX_TYPE_MAP:
+                    var map = metadata.AsMapMetadata();
+                    return $"a map {map.KeyDataType}→{Describe(map.ValueMetadata)}";
+                case OnnxValueType.ONNX_TYPE_SEQUENCE:
+                    return $"a sequence of {Describe(metadata.AsSequenceMetadata().ElementMeta)}";
+                default:
+                    return $"a {metadata.OnnxValueType}";
+            }
+        }
+        catch (Exception)
+        {
+            return $"a {metadata.OnnxValueType}";
+        }
+    }
+}

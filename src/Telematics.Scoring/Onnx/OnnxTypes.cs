@@ -20,7 +20,8 @@ internal static class OnnxTypes
                     return $"a {metadata.ElementDataType} tensor [{dims}]";
                 case OnnxValueType.ONNX_TYPE_MAP:
                     var map = metadata.AsMapMetadata();
-                    return $"a map {map.KeyDataType}→{Describe(map.ValueMetadata)}";
+                    var value = map.ValueMetadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? map.ValueMetadata.ElementDataType.ToString() : Describe(map.ValueMetadata);
+                    return $"a map {map.KeyDataType}→{value}";
                 case OnnxValueType.ONNX_TYPE_SEQUENCE:
                     return $"a sequence of {Describe(metadata.AsSequenceMetadata().ElementMeta)}";
                 default:

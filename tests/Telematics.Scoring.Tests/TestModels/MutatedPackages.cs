@@ -70,6 +70,12 @@ internal static class MutatedPackages
             return manifest;
         }
 
+        if ((mutation ?? name) == "map-input")
+        {
+            // The manifest names the map input, as a user pointing the SDK at a DictVectorizer export would.
+            manifest["inputs"]!["tensor_name"] = "features";
+        }
+
         if (output != "output_probability")
         {
             manifest["output"] = new JsonObject { ["name"] = output, ["kind"] = "score" };

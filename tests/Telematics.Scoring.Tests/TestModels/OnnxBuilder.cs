@@ -22,6 +22,10 @@ internal sealed class OnnxBuilder
     private const int AttrFloats = 6;
     private const int AttrInts = 7;
     private const int AttrStrings = 8;
+    private const int AttrTensor = 4;
+
+    // TensorProto.DataType of the uint8 tensors TreeEnsemble (ai.onnx.ml 5) takes its node modes as.
+    private const int UInt8 = 2;
 
     private readonly List<Action<ProtoWriter>> _nodes = [];
     private readonly List<Action<ProtoWriter>> _inputs = [];
@@ -107,15 +111,15 @@ internal sealed class OnnxBuilder
         return this;
     }
 
-    /// <summary>Writes the ModelProto: IR version 8, opsets ai.onnx 17 and ai.onnx.ml 3.</summary>
-    public byte[] Build()
+    /// <summary>Writes the ModelProto: IR version 8 (10 for ai.onnx.ml 5), opsets ai.onnx 17 (21 for ai.onnx.ml 5) and ai.onnx.ml <paramref name="mlOpset"/>.</summary>
+    public byte[] Build(int mlOpset = 3)
     {
         var model = new ProtoWriter()
-            .Int64(1, 8)
+            .Int64(1, mlOpset >= 5 ? 10 : 8)
             .String(2, "telematics-tests")
             .String(3, "1")
-            .Message(8, o => o.String(1, "").Int64(2, 17))
-            .Message(8, o => o.String(1, "ai.onnx.ml").Int64(2, 3))
+            .Message(8, o => o.String(1, "").Int64(2, mlOpset >= 5 ? 21 : 17))
+            .Message(8, o => o.String(1, "ai.onnx.ml").Int64(2, mlOpset))
             .Message(7, g =>
             {
                 foreach (var node in _nodes)
@@ -204,6 +208,20 @@ internal sealed class OnnxBuilder
         public Attributes Ints(string name, params long[] values)
         {
             node.Message(5, a => a.String(1, name).PackedInt64s(8, values).Int64(20, AttrInts));
+            return this;
+        }
+
+        /// <summary>A float tensor attribute (TensorProto with dims and float_data), as TreeEnsemble (ai.onnx.ml 5) takes its splits and weights.</summary>
+        public Attributes FloatTensor(string name, params float[] values)
+        {
+            node.Message(5, a => a.String(1, name).Message(5, t => t.PackedInt64s(1, [values.Length]).Int64(2, OnnxBuilder.Float).PackedFloats(4, values)).Int64(20, AttrTensor));
+            return this;
+        }
+
+        /// <summary>A uint8 tensor attribute (values in int32_data), as TreeEnsemble (ai.onnx.ml 5) takes its node modes.</summary>
+        public Attributes ByteTensor(string name, params byte[] values)
+        {
+            node.Message(5, a => a.String(1, name).Message(5, t => t.PackedInt64s(1, [values.Length]).Int64(2, UInt8).PackedInt64s(5, values.Select(v => (long)v))).Int64(20, AttrTensor));
             return this;
         }
 

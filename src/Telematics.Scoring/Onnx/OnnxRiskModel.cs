@@ -12,8 +12,9 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 /// <remarks>
 /// Inputs are bound by the <see cref="OnnxModelSpec"/>, never by position guesswork; a difference between the
-/// spec and the graph is refused at load. Thread-safe. For a float-tensor output and batches up to
-/// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, a call allocates nothing once its pooled buffers exist;
+/// spec and the graph is refused at load. Thread-safe. Rows go to ONNX Runtime in calls of up to
+/// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, or of exactly n rows (zero-padded) when the input declares a fixed
+/// batch dimension n. For a float-tensor output, a call allocates nothing once its pooled buffers exist;
 /// a ZipMap output is read through ONNX Runtime's sequence/map API, which allocates per row.
 /// Disposing while calls are in flight is the caller's responsibility (the registry leases models).
 /// </remarks>

@@ -67,7 +67,7 @@ internal sealed class OnnxOutputReader
         var dims = output.Dimensions;
         if (dims.Length is < 1 or > 2)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' has rank {dims.Length}; [N] or [N, C] is required.");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} of rank {dims.Length}; [N] or [N, C] is required.");
         }
 
         var columns = dims.Length == 1 ? 0 : dims[1] > 0 ? dims[1] : -1;
@@ -121,7 +121,7 @@ internal sealed class OnnxOutputReader
         }
 
         return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
-            $"{spec.OutputName}: ZipMap {map.KeyDataType}→float, class '{positive}'");
+            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'");
     }
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>

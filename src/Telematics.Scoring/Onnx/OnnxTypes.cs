@@ -6,7 +6,7 @@ namespace Telematics.Scoring.Onnx;
 /// <summary>Describes an ONNX input's or output's type for messages, without ever throwing.</summary>
 internal static class OnnxTypes
 {
-    /// <summary>For example "a Float tensor [N, 3]", "a map Int64→Float", "a sequence of Map".</summary>
+    /// <summary>For example "a float tensor [N, 3]", "an int64 tensor [N]", "a map int64→float", "a sequence of a map string→float".</summary>
     [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A refusal message must not fail for a type ONNX Runtime describes oddly; the value kind alone is then named.")]
     public static string Describe(NodeMetadata metadata)
     {
@@ -17,11 +17,12 @@ internal static class OnnxTypes
                 case OnnxValueType.ONNX_TYPE_TENSOR:
                     var dims = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture)
                         : metadata.SymbolicDimensions is { } names && i < names.Length && names[i].Length > 0 ? names[i] : "?"));
-                    return $"a {metadata.ElementDataType} tensor [{dims}]";
+                    var element = Name(metadata.ElementDataType);
+                    return $"{Article(element)} {element} tensor [{dims}]";
                 case OnnxValueType.ONNX_TYPE_MAP:
                     var map = metadata.AsMapMetadata();
-                    var value = map.ValueMetadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? map.ValueMetadata.ElementDataType.ToString() : Describe(map.ValueMetadata);
-                    return $"a map {map.KeyDataType}→{value}";
+                    var value = map.ValueMetadata.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR ? Name(map.ValueMetadata.ElementDataType) : Describe(map.ValueMetadata);
+                    return $"a map {Name(map.KeyDataType)}→{value}";
                 case OnnxValueType.ONNX_TYPE_SEQUENCE:
                     return $"a sequence of {Describe(metadata.AsSequenceMetadata().ElementMeta)}";
                 default:
@@ -33,4 +34,9 @@ internal static class OnnxTypes
             return $"a {metadata.OnnxValueType}";
         }
     }
+
+    /// <summary>The ONNX name of an element type: float, double, int64, string…</summary>
+    public static string Name(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType type) => type.ToString().ToLowerInvariant();
+
+    private static string Article(string word) => word.Length > 0 && "aeiou".Contains(word[0], StringComparison.Ordinal) ? "an" : "a";
 }

@@ -49,7 +49,7 @@ public sealed class WildModelDirectoryTests(PostgresDatabase database) : IClassF
         Assert.Equal(["builtin-rules", "fixed-batch", "good"], served.Order(StringComparer.Ordinal));
         var failures = Failures(catalog);
         Assert.Equal(2, failures.Length);
-        Assert.Contains(failures, f => f.Contains("map-input@1", StringComparison.Ordinal) && f.Contains("is a map Int64→Float", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("map-input@1", StringComparison.Ordinal) && f.Contains("is a map int64→float", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("huge-batch@1", StringComparison.Ordinal) && f.Contains("fixed batch dimension", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
         Assert.Equal("good", body.GetProperty("score").GetProperty("model").GetString());

@@ -31,7 +31,7 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.DoesNotContain("huge-batch", served);
         var failures = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(2, failures.Length);
-        Assert.Contains(failures, f => f.Contains("map-input@1", StringComparison.Ordinal) && f.Contains("Model input 'features' is a map Int64→Float; a float tensor [N, 3] is required", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("map-input@1", StringComparison.Ordinal) && f.Contains("Model input 'features' is a map int64→float; a float tensor [N, 3] is required", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("huge-batch@1", StringComparison.Ordinal) && f.Contains("fixed batch dimension of 1000000000 rows", StringComparison.Ordinal));
     }
 

@@ -136,7 +136,7 @@ public sealed class OnnxExportCoverageTests : IDisposable
         var error = Assert.Throws<ModelBindingException>(() => OnnxRiskModel.Load(WildOnnxModels.TypedInput(OnnxBuilder.Double), TelematicsFeatures.Schema,
             new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score }));
 
-        Assert.Contains("is a Double tensor [N, 3]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is a double tensor [N, 3]", error.Message, StringComparison.Ordinal);
         Assert.Contains("float32", error.Message, StringComparison.Ordinal);
     }
 }

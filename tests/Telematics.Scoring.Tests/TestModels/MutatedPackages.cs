@@ -37,6 +37,9 @@ internal static class MutatedPackages
         yield return ("huge-output", new OnnxBuilder().FloatInput("float_input", 3).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 2_000_000_000)
             .Node("LinearRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a => a.Floats("coefficients", 1, 1, 1).Floats("intercepts", 0))
             .Build(), "variable");
+        yield return ("huge-initializer", new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .FloatInitializer("w", [3, 2_000_000_000], [1, 10, 100])
+            .Node("MatMul", "", ["float_input", "w"], ["variable"]).Build(), "variable");
         yield return ("cyclic", WildOnnxModels.Cyclic(), "variable");
         yield return ("three-classes", WildOnnxModels.ThreeClassTrees(zipMap: true, stringLabels: false), "output_probability");
         yield return ("unknown-op", new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)

@@ -1,3 +1,5 @@
+using Telematics.Scoring.Packaging;
+
 namespace Telematics.Scoring.Onnx;
 
 /// <summary>
@@ -20,15 +22,34 @@ public sealed class OnnxModelSpec
     /// <summary>Name of the output that holds the raw output: a float tensor, or a ZipMap sequence of maps.</summary>
     public required string OutputName { get; init; }
 
-    /// <summary>For class probabilities: the label of the class whose probability is the raw output (a ZipMap key).</summary>
-    /// <value>Default <see langword="null"/>: for a ZipMap output, the label <c>1</c>.</value>
+    /// <summary>
+    /// For class probabilities: the label of the class whose probability is the raw output — a ZipMap key, or the label of a
+    /// classifier's probability-tensor column where the graph labels its columns. Refused for an output without labels.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: with two classes, the class labelled <c>1</c> (else the second); with more, this or
+    /// <see cref="PositiveIndex"/> is required.
+    /// </value>
     public string? PositiveClass { get; init; }
 
-    /// <summary>For a float tensor [N, C] with C &gt; 1: the column that is the raw output.</summary>
-    /// <value>Default <see langword="null"/>: column 1 when C = 2; required when C &gt; 2.</value>
+    /// <summary>
+    /// The column of a float tensor [N, C] that is the raw output, or the position of the positive class among a ZipMap's
+    /// classes (in the graph's label order). When both this and <see cref="PositiveClass"/> are given they must agree.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: column 0 of a single-column output; column 1 of a two-column output only when
+    /// <see cref="OutputKind"/> is <see cref="ModelOutputKind.Probability"/>; required for more columns.
+    /// </value>
     public int? PositiveIndex { get; init; }
 
-    /// <summary>Rows per ONNX Runtime call; larger batches are split. Buffers of this size are pooled and reused.</summary>
+    /// <summary>What the raw output measures; a two-column output is read as class probabilities only when this says so.</summary>
+    /// <value>Default <see cref="ModelOutputKind.Probability"/>.</value>
+    public ModelOutputKind OutputKind { get; init; } = ModelOutputKind.Probability;
+
+    /// <summary>
+    /// Rows per ONNX Runtime call; larger batches are split. Buffers of this size are pooled and reused. A model whose input
+    /// declares a fixed batch dimension is always run with exactly that many rows instead (padded when fewer are scored).
+    /// </summary>
     /// <value>Default 1024.</value>
     public int MaxBatchSize { get; init; } = 1024;
 

@@ -36,74 +36,92 @@ internal sealed class OnnxOutputReader
 
     public string Description { get; }
 
-    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec)
+    /// <summary>
+    /// Binds the output <paramref name="spec"/> names. The class is chosen explicitly: by <see cref="OnnxModelSpec.PositiveClass"/>
+    /// (a label, for a ZipMap or a classifier's probability tensor whose labels the graph states) or by
+    /// <see cref="OnnxModelSpec.PositiveIndex"/> (a column, or the position of a class among the labels); a default applies only
+    /// to two classes (the class labelled <c>1</c>, else the second; column 1 of an unlabelled tensor only when its kind is probability).
+    /// </summary>
+    /// <param name="session">The loaded session.</param>
+    /// <param name="spec">The manifest's binding.</param>
+    /// <param name="graph">The graph as the SDK reads it, for class labels; null when it could not be read.</param>
+    /// <exception cref="ModelBindingException">The output does not exist, has an unsupported type, or the class choice is missing, ambiguous or meaningless.</exception>
+    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)
     {
         if (!session.OutputMetadata.TryGetValue(spec.OutputName, out var output))
         {
             throw new ModelBindingException($"The manifest names output '{spec.OutputName}'; the model's outputs are: {string.Join(", ", session.OutputMetadata.Keys.Select(k => $"'{k}'"))}.");
         }
 
+        var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
-            var element = output.AsSequenceMetadata().ElementMeta;
-            if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' is a sequence of {element.OnnxValueType}; only a ZipMap sequence of maps is supported.");
-            }
-
-            var map = element.AsMapMetadata();
-            if (map.KeyDataType is not (TensorElementType.Int64 or TensorElementType.String))
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' is a map keyed by {map.KeyDataType}; ZipMap keys must be int64 or string.");
-            }
-
-            var positive = spec.PositiveClass ?? "1";
-            if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
-            {
-                throw new ModelBindingException($"Output '{spec.OutputName}' has int64 class labels but the manifest's positive class '{positive}' is not an integer.");
-            }
-
-            return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
-                $"{spec.OutputName}: ZipMap {map.KeyDataType}→float, class '{positive}'");
+            return CreateZipMap(spec, output, labels);
         }
 
-        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float)
+        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType != TensorElementType.Float)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {output.OnnxValueType} of {output.ElementDataType}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
         }
 
         var dims = output.Dimensions;
         if (dims.Length is < 1 or > 2)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' has rank {dims.Length}; [N] or [N, C] is required.");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} of rank {dims.Length}; [N] or [N, C] is required.");
         }
 
         var columns = dims.Length == 1 ? 0 : dims[1] > 0 ? dims[1] : -1;
-        int index;
-        if (spec.PositiveIndex is { } chosen)
+        if (columns > MaxColumns)
         {
-            if (chosen < 0 || (columns >= 0 && chosen >= Math.Max(1, columns)))
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
+        }
+
+        var index = OnnxClassChoice.ChooseColumn(spec, columns, labels);
+        var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}");
+    }
+
+    /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
+    internal const int MaxColumns = 4096;
+
+    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels)
+    {
+        var element = output.AsSequenceMetadata().ElementMeta;
+        if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' is a sequence of {element.OnnxValueType}; only a ZipMap sequence of maps is supported.");
+        }
+
+        var map = element.AsMapMetadata();
+        if (map.KeyDataType is not (TensorElementType.Int64 or TensorElementType.String))
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' is a map keyed by {map.KeyDataType}; ZipMap keys must be int64 or string.");
+        }
+
+        string positive;
+        if (labels is null)
+        {
+            // The graph does not show the classes, so neither an index nor a default has a meaning.
+            if (spec.PositiveIndex is not null)
             {
-                throw new ModelBindingException($"The manifest's positive index {chosen} is outside output '{spec.OutputName}', which has {Math.Max(1, columns)} column(s).");
+                throw new ModelBindingException($"The manifest gives output.positive_index {spec.PositiveIndex} for ZipMap output '{spec.OutputName}', whose class order the graph does not state; name the class in output.positive_class instead.");
             }
 
-            index = chosen;
-        }
-        else if (columns is 0 or 1)
-        {
-            index = 0;
-        }
-        else if (columns == 2)
-        {
-            index = 1;
+            positive = spec.PositiveClass
+                ?? throw new ModelBindingException($"ZipMap output '{spec.OutputName}' does not state its classes in the graph; the manifest must name the positive one in output.positive_class.");
         }
         else
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' has {(columns < 0 ? "an unknown number of" : columns.ToString(CultureInfo.InvariantCulture))} columns; the manifest must give the positive index.");
+            positive = labels[OnnxClassChoice.ChooseClass(spec, labels)];
         }
 
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "",
-            $"{spec.OutputName}: float tensor, column {index}");
+        if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has int64 class labels but the manifest's positive class '{positive}' is not an integer.");
+        }
+
+        return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
+            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'");
     }
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>
@@ -139,13 +157,14 @@ internal sealed class OnnxOutputReader
         }
 
         var count = value.GetValueCount();
-        if (count != destination.Length)
+        if (count < destination.Length)
         {
             throw new ModelScoringException($"Output '{Name}' has {count} maps for {destination.Length} rows.");
         }
 
+        // A fixed-batch model may have been run on padding rows after the real ones; only the real ones are read.
         var allocator = OrtAllocator.DefaultInstance;
-        for (var r = 0; r < count; r++)
+        for (var r = 0; r < destination.Length; r++)
         {
             using var map = value.GetValue(r, allocator);
             using var keys = map.GetValue(0, allocator);

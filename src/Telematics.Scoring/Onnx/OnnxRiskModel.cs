@@ -12,8 +12,9 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 /// <remarks>
 /// Inputs are bound by the <see cref="OnnxModelSpec"/>, never by position guesswork; a difference between the
-/// spec and the graph is refused at load. Thread-safe. For a float-tensor output and batches up to
-/// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, a call allocates nothing once its pooled buffers exist;
+/// spec and the graph is refused at load. Thread-safe. Rows go to ONNX Runtime in calls of up to
+/// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, or of exactly n rows (zero-padded) when the input declares a fixed
+/// batch dimension n. For a float-tensor output, a call allocates nothing once its pooled buffers exist;
 /// a ZipMap output is read through ONNX Runtime's sequence/map API, which allocates per row.
 /// Disposing while calls are in flight is the caller's responsibility (the registry leases models).
 /// </remarks>
@@ -26,11 +27,13 @@ public sealed class OnnxRiskModel : IRiskModel
     private readonly string[] _outputNames;
     private readonly OnnxOutputReader _output;
     private readonly int _maxBatch;
+    private readonly bool _fixedBatch;
     private readonly OnnxBuffers?[] _pool;
     private volatile bool _disposed;
 
-    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch)
+    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch, bool fixedBatch)
     {
+        _fixedBatch = fixedBatch;
         _session = session;
         Binding = binding;
         _inputNames = inputNames;
@@ -53,12 +56,16 @@ public sealed class OnnxRiskModel : IRiskModel
     /// <summary>Describes the output read as the raw output (name, ONNX type, chosen column or class).</summary>
     public string OutputDescription => _output.Description;
 
+    /// <summary>The most rows a fixed batch dimension may declare; a larger one is refused rather than given huge buffers.</summary>
+    internal const int MaxFixedBatch = 4096;
+
     /// <summary>Loads a model from ONNX bytes and binds it to <paramref name="schema"/> as <paramref name="spec"/> says.</summary>
     /// <param name="onnx">The model file's bytes.</param>
     /// <param name="schema">The feature schema the spec's feature names refer to.</param>
     /// <param name="spec">How inputs and output are bound.</param>
     /// <exception cref="ModelBindingException">The graph's inputs or outputs differ from the spec; the message names the difference.</exception>
     /// <exception cref="InvalidDataException">ONNX Runtime cannot load the bytes (corrupt or unsupported model).</exception>
+    /// <exception cref="ModelScoringException">ONNX Runtime loads the model but cannot score the rows that check it.</exception>
     public static OnnxRiskModel Load(byte[] onnx, FeatureSchema schema, OnnxModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(onnx);
@@ -68,31 +75,57 @@ public sealed class OnnxRiskModel : IRiskModel
         ArgumentOutOfRangeException.ThrowIfLessThan(spec.IntraOpThreads, 1);
 
         var binding = ModelInputBinding.Create(schema, spec.Features);
-        InferenceSession session;
-        using (var options = CreateSessionOptions(spec))
-        {
-            try
-            {
-                session = new InferenceSession(onnx, options);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                throw new InvalidDataException($"ONNX Runtime cannot load the model: {e.Message}", e);
-            }
-        }
-
+        var session = CreateSession(onnx, spec);
+        OnnxRiskModel? model = null;
         try
         {
-            var (names, widths) = BindInputs(session, spec);
-            var output = OnnxOutputReader.Create(session, spec);
-            var model = new OnnxRiskModel(session, binding, names, widths, output, spec.MaxBatchSize);
-            model.Trees = VerifiedTrees(model, TryReadTrees(onnx, spec));
+            var graph = TryReadGraph(onnx);
+            var inputs = OnnxInputBinder.Bind(session, spec, graph);
+            var output = OnnxOutputReader.Create(session, spec, graph);
+            var batch = inputs.FixedBatch ?? spec.MaxBatchSize;
+            if ((long)batch * Math.Max(1, output.Columns) > MaxBufferValues)
+            {
+                throw new ModelBindingException($"Output '{output.Name}' needs {batch} rows × {output.Columns} columns per call; at most {MaxBufferValues} values are supported.");
+            }
+
+            model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null);
+            model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec));
             return model;
         }
-        catch
+        catch (Exception e)
         {
-            session.Dispose();
+            if (model is not null)
+            {
+                model.Dispose();
+            }
+            else
+            {
+                session.Dispose();
+            }
+
+            if (e is OnnxRuntimeException ort)
+            {
+                // Reading the metadata of a model ONNX Runtime loaded can still fail (an unusual type): the model's problem.
+                throw new ModelBindingException($"ONNX Runtime cannot describe the model's inputs or outputs: {ort.Message}", ort);
+            }
+
             throw;
+        }
+    }
+
+    // Buffers per call are at most 16 M floats (64 MB); 1,024 rows × 4,096 columns fit.
+    private const long MaxBufferValues = 1 << 24;
+
+    private static InferenceSession CreateSession(byte[] onnx, OnnxModelSpec spec)
+    {
+        using var options = CreateSessionOptions(spec);
+        try
+        {
+            return new InferenceSession(onnx, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"ONNX Runtime cannot load the model: {e.Message}", e);
         }
     }
 
@@ -142,9 +175,12 @@ public sealed class OnnxRiskModel : IRiskModel
     private void ScoreChunk(OnnxBuffers buffers, ReadOnlySpan<float> rows, Span<float> outputs)
     {
         var count = outputs.Length;
+        // A fixed batch dimension admits exactly that many rows: the rest of the batch is padded with zeros and not read.
+        var runRows = _fixedBatch ? _maxBatch : count;
         if (_inputWidths.Length == 1)
         {
             rows.CopyTo(buffers.Inputs[0]);
+            buffers.Inputs[0].AsSpan(rows.Length, (runRows - count) * _inputWidths[0]).Clear();
         }
         else
         {
@@ -157,10 +193,12 @@ public sealed class OnnxRiskModel : IRiskModel
                 {
                     column[r] = rows[r * width + f];
                 }
+
+                column.AsSpan(count, runRows - count).Clear();
             }
         }
 
-        buffers.Prepare(count);
+        buffers.Prepare(runRows);
         try
         {
             if (_output.Preallocated)
@@ -176,7 +214,7 @@ public sealed class OnnxRiskModel : IRiskModel
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelScoringException($"ONNX Runtime failed to score {count} rows: {e.Message}", e);
+            throw new ModelScoringException($"ONNX Runtime failed to score {runRows} rows: {e.Message}", e);
         }
     }
 
@@ -210,16 +248,29 @@ public sealed class OnnxRiskModel : IRiskModel
         buffers.Dispose();
     }
 
-    private static TreeEnsemble? TryReadTrees(byte[] onnx, OnnxModelSpec spec)
+    private static OnnxGraph? TryReadGraph(byte[] onnx)
     {
         try
         {
-            return OnnxTreeEnsembleReader.TryRead(onnx, spec);
+            return OnnxGraph.Read(onnx);
         }
         catch (InvalidDataException)
         {
             // ONNX Runtime loaded the model, so it is valid; a protobuf detail the small reader does not follow only
-            // costs exact contributions (the model-agnostic method remains).
+            // costs what the graph would have told (exact contributions, class labels, the input width check).
+            return null;
+        }
+    }
+
+    private static TreeEnsemble? TryReadTrees(OnnxGraph graph, OnnxModelSpec spec)
+    {
+        try
+        {
+            return OnnxTreeEnsembleReader.TryRead(graph, spec);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+        {
+            // Attributes ONNX Runtime accepted but the reader cannot follow only cost exact contributions.
             return null;
         }
     }
@@ -294,65 +345,4 @@ public sealed class OnnxRiskModel : IRiskModel
         };
         return options;
     }
-
-    private static (string[] Names, int[] Widths) BindInputs(InferenceSession session, OnnxModelSpec spec)
-    {
-        var metadata = session.InputMetadata;
-        if (spec.InputLayout == OnnxInputLayout.Tensor)
-        {
-            if (metadata.Count != 1 || !metadata.TryGetValue(spec.TensorInputName, out var input))
-            {
-                throw new ModelBindingException($"The manifest expects one input tensor '{spec.TensorInputName}'; the model's inputs are: {Describe(metadata.Keys)}.");
-            }
-
-            RequireFloatMatrix(spec.TensorInputName, input, spec.Features.Count);
-            return ([spec.TensorInputName], [spec.Features.Count]);
-        }
-
-        foreach (var name in metadata.Keys)
-        {
-            if (!spec.Features.Contains(name))
-            {
-                throw new ModelBindingException($"Model input '{name}' is not among the manifest's features.");
-            }
-        }
-
-        var names = new string[spec.Features.Count];
-        var widths = new int[names.Length];
-        for (var i = 0; i < names.Length; i++)
-        {
-            var name = spec.Features[i];
-            if (!metadata.TryGetValue(name, out var input))
-            {
-                throw new ModelBindingException($"Manifest feature '{name}' has no model input of that name; the model's inputs are: {Describe(metadata.Keys)}.");
-            }
-
-            RequireFloatMatrix(name, input, 1);
-            names[i] = name;
-            widths[i] = 1;
-        }
-
-        return (names, widths);
-    }
-
-    private static void RequireFloatMatrix(string name, NodeMetadata input, int columns)
-    {
-        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float)
-        {
-            throw new ModelBindingException($"Model input '{name}' is {input.OnnxValueType} of {input.ElementDataType}; a float tensor is required.");
-        }
-
-        var dims = input.Dimensions;
-        if (dims.Length != 2)
-        {
-            throw new ModelBindingException($"Model input '{name}' has rank {dims.Length}; a [N, {columns}] tensor is required.");
-        }
-
-        if (dims[1] > 0 && dims[1] != columns)
-        {
-            throw new ModelBindingException($"Model input '{name}' has {dims[1]} columns but the manifest lists {columns} feature(s) for it.");
-        }
-    }
-
-    private static string Describe(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 }

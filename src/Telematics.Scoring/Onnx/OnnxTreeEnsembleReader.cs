@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Telematics.Scoring.Contributions;
 
 namespace Telematics.Scoring.Onnx;
@@ -10,25 +9,25 @@ namespace Telematics.Scoring.Onnx;
 /// target or class, base value, aggregation and post-transform.
 /// </summary>
 /// <remarks>
-/// Field numbers are those of the published onnx.proto: ModelProto.graph = 7; GraphProto.node = 1;
-/// NodeProto.input = 1, output = 2, op_type = 4, attribute = 5; AttributeProto.name = 1, f = 2, i = 3, s = 4,
-/// floats = 7, ints = 8, strings = 9. Returns <see langword="null"/> for anything it does not explain exactly
+/// Reads the nodes through <see cref="OnnxGraph"/>. Returns <see langword="null"/> for anything it does not explain exactly
 /// (per-feature inputs, another op between input and trees, MIN/MAX aggregation, SOFTMAX/PROBIT, several
 /// targets, double-tensor attributes); the caller then keeps the model-agnostic method.
 /// </remarks>
 internal static class OnnxTreeEnsembleReader
 {
-    private const int GraphField = 7;
-    private const int NodeField = 1;
+    /// <summary>Reads the ensemble from the model's bytes.</summary>
+    /// <exception cref="InvalidDataException">The protobuf is malformed.</exception>
+    public static TreeEnsemble? TryRead(ReadOnlySpan<byte> onnx, OnnxModelSpec spec) => TryRead(OnnxGraph.Read(onnx), spec);
 
-    public static TreeEnsemble? TryRead(ReadOnlySpan<byte> onnx, OnnxModelSpec spec)
+    /// <summary>Reads the ensemble from an already read graph.</summary>
+    public static TreeEnsemble? TryRead(OnnxGraph graph, OnnxModelSpec spec)
     {
         if (spec.InputLayout != OnnxInputLayout.Tensor)
         {
             return null;
         }
 
-        var nodes = ReadNodes(onnx);
+        var nodes = graph.Nodes;
         foreach (var node in nodes)
         {
             if (node.Inputs.Count != 1 || node.Inputs[0] != spec.TensorInputName)
@@ -73,7 +72,7 @@ internal static class OnnxTreeEnsembleReader
         return null;
     }
 
-    private static int ClassIndex(Node node, string label)
+    private static int ClassIndex(OnnxGraph.Node node, string label)
     {
         var ints = node.Ints("classlabels_int64s");
         for (var i = 0; i < ints.Count; i++)
@@ -96,7 +95,7 @@ internal static class OnnxTreeEnsembleReader
         return -1;
     }
 
-    private static TreeEnsemble? Build(Node node, int width, string prefix, int output)
+    private static TreeEnsemble? Build(OnnxGraph.Node node, int width, string prefix, int output)
     {
         var treeIds = node.Ints("nodes_treeids");
         var nodeIds = node.Ints("nodes_nodeids");
@@ -239,7 +238,7 @@ internal static class OnnxTreeEnsembleReader
             : null;
     }
 
-    private static long? BinaryCase(Node node, List<long> classIds)
+    private static long? BinaryCase(OnnxGraph.Node node, List<long> classIds)
     {
         var labels = Math.Max(node.Ints("classlabels_int64s").Count, node.Strings("classlabels_strings").Count);
         if (labels != 2 || classIds.Count == 0)
@@ -256,137 +255,5 @@ internal static class OnnxTreeEnsembleReader
         }
 
         return classIds[0];
-    }
-
-    private static List<Node> ReadNodes(ReadOnlySpan<byte> onnx)
-    {
-        var nodes = new List<Node>();
-        var model = new OnnxProtoReader(onnx);
-        while (model.Next(out var field, out var wire))
-        {
-            if (field != GraphField || wire != OnnxProtoReader.LengthDelimited)
-            {
-                model.Skip(wire);
-                continue;
-            }
-
-            var graph = new OnnxProtoReader(model.ReadBytes());
-            while (graph.Next(out var graphField, out var graphWire))
-            {
-                if (graphField == NodeField && graphWire == OnnxProtoReader.LengthDelimited)
-                {
-                    nodes.Add(Node.Read(graph.ReadBytes()));
-                }
-                else
-                {
-                    graph.Skip(graphWire);
-                }
-            }
-        }
-
-        return nodes;
-    }
-
-    /// <summary>The parts of a NodeProto the reader needs.</summary>
-    private sealed class Node
-    {
-        private readonly Dictionary<string, Attribute> _attributes = new(StringComparer.Ordinal);
-
-        public List<string> Inputs { get; } = [];
-
-        public List<string> Outputs { get; } = [];
-
-        public string OpType { get; private set; } = "";
-
-        public static Node Read(ReadOnlySpan<byte> bytes)
-        {
-            var node = new Node();
-            var reader = new OnnxProtoReader(bytes);
-            while (reader.Next(out var field, out var wire))
-            {
-                switch (field)
-                {
-                    case 1 when wire == OnnxProtoReader.LengthDelimited:
-                        node.Inputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
-                        break;
-                    case 2 when wire == OnnxProtoReader.LengthDelimited:
-                        node.Outputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
-                        break;
-                    case 4 when wire == OnnxProtoReader.LengthDelimited:
-                        node.OpType = Encoding.UTF8.GetString(reader.ReadBytes());
-                        break;
-                    case 5 when wire == OnnxProtoReader.LengthDelimited:
-                        var attribute = Attribute.Read(reader.ReadBytes());
-                        node._attributes[attribute.Name] = attribute;
-                        break;
-                    default:
-                        reader.Skip(wire);
-                        break;
-                }
-            }
-
-            return node;
-        }
-
-        public List<long> Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints : [];
-
-        public List<float> Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats : [];
-
-        public List<string> Strings(string name) => _attributes.TryGetValue(name, out var a) ? a.Strings : [];
-
-        public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) && a.Int is { } value ? value : fallback;
-
-        public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) && a.String is { } value ? value : fallback;
-    }
-
-    /// <summary>The parts of an AttributeProto the reader needs.</summary>
-    private sealed class Attribute
-    {
-        public string Name { get; private set; } = "";
-
-        public long? Int { get; private set; }
-
-        public string? String { get; private set; }
-
-        public List<long> Ints { get; } = [];
-
-        public List<float> Floats { get; } = [];
-
-        public List<string> Strings { get; } = [];
-
-        public static Attribute Read(ReadOnlySpan<byte> bytes)
-        {
-            var attribute = new Attribute();
-            var reader = new OnnxProtoReader(bytes);
-            while (reader.Next(out var field, out var wire))
-            {
-                switch (field)
-                {
-                    case 1 when wire == OnnxProtoReader.LengthDelimited:
-                        attribute.Name = Encoding.UTF8.GetString(reader.ReadBytes());
-                        break;
-                    case 3 when wire == OnnxProtoReader.Varint:
-                        attribute.Int = (long)reader.ReadVarint();
-                        break;
-                    case 4 when wire == OnnxProtoReader.LengthDelimited:
-                        attribute.String = Encoding.UTF8.GetString(reader.ReadBytes());
-                        break;
-                    case 7:
-                        reader.ReadFloats(wire, attribute.Floats);
-                        break;
-                    case 8:
-                        reader.ReadInt64s(wire, attribute.Ints);
-                        break;
-                    case 9 when wire == OnnxProtoReader.LengthDelimited:
-                        attribute.Strings.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
-                        break;
-                    default:
-                        reader.Skip(wire);
-                        break;
-                }
-            }
-
-            return attribute;
-        }
     }
 }

@@ -26,9 +26,27 @@ public static partial class ModelPackageLoader
     public static ModelPackage Load(string path, FeatureSchema? schema = null, int maxBatchSize = 1024, IReadOnlyList<IModelKindLoader>? loaders = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatchSize, 1);
         schema ??= TelematicsFeatures.Schema;
         loaders ??= [];
         var full = Path.GetFullPath(path);
+        try
+        {
+            return LoadFrom(full, schema, maxBatchSize, loaders);
+        }
+        catch (Exception e) when (IsPackageFault(e))
+        {
+            // Whatever a package holds must end as a refusal of that package, never as an error of the caller.
+            throw new ModelPackageException($"Package '{full}' could not be loaded ({e.GetType().Name}): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Failures caused by what a package holds, as opposed to the process being unable to go on.</summary>
+    private static bool IsPackageFault(Exception e) =>
+        e is not (ModelPackageException or OutOfMemoryException or StackOverflowException or AccessViolationException or ThreadInterruptedException or OperationCanceledException);
+
+    private static ModelPackage LoadFrom(string full, FeatureSchema schema, int maxBatchSize, IReadOnlyList<IModelKindLoader> loaders)
+    {
         if (Directory.Exists(full))
         {
             return Load(full, schema, maxBatchSize, loaders, file =>
@@ -129,9 +147,18 @@ public static partial class ModelPackageLoader
 
         var outputKind = manifest.Output?.Kind ?? (kind == ModelKind.Rules ? ModelOutputKind.Score : ModelOutputKind.Probability);
         var calibration = ReadCalibration(manifest.Calibration, kind, outputKind, id);
-        IRiskModel model = kindLoader is not null ? LoadWith(kindLoader, bytes, schema, manifest, outputKind, id, file, maxBatchSize)
-            : kind == ModelKind.Rules ? LoadRules(bytes, schema, id, file)
-            : LoadOnnx(bytes, schema, manifest, id, file, maxBatchSize);
+        IRiskModel model;
+        try
+        {
+            model = kindLoader is not null ? LoadWith(kindLoader, bytes, schema, manifest, outputKind, id, file, maxBatchSize)
+                : kind == ModelKind.Rules ? LoadRules(bytes, schema, id, file)
+                : LoadOnnx(bytes, schema, manifest, id, file, maxBatchSize);
+        }
+        catch (Exception e) when (IsPackageFault(e))
+        {
+            throw new ModelPackageException($"Package {id}: loading '{file}' failed ({e.GetType().Name}): {e.Message}", e);
+        }
+
         try
         {
             var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
@@ -147,7 +174,7 @@ public static partial class ModelPackageLoader
             model.Dispose();
             throw;
         }
-        catch (Exception e) when (e is ModelScoringException or ModelBindingException)
+        catch (Exception e) when (IsPackageFault(e))
         {
             model.Dispose();
             throw new ModelPackageException($"Package {id}: smoke score of the reference row failed: {e.Message}", e);
@@ -200,6 +227,7 @@ public static partial class ModelPackageLoader
             OutputName = Require(output.Name, "output.name", id),
             PositiveClass = output.PositiveClass,
             PositiveIndex = output.PositiveIndex,
+            OutputKind = output.Kind,
             MaxBatchSize = maxBatchSize,
         };
         try
@@ -213,6 +241,10 @@ public static partial class ModelPackageLoader
         catch (ModelBindingException e)
         {
             throw new ModelPackageException($"Package {id}: {e.Message}", e);
+        }
+        catch (ModelScoringException e)
+        {
+            throw new ModelPackageException($"Package {id}: '{file}' loads but cannot be scored: {e.Message}", e);
         }
     }
 
@@ -263,6 +295,10 @@ public static partial class ModelPackageLoader
         catch (ModelBindingException e)
         {
             throw new ModelPackageException($"Package {id}: {e.Message}", e);
+        }
+        catch (ModelScoringException e)
+        {
+            throw new ModelPackageException($"Package {id}: '{file}' loads but cannot be scored: {e.Message}", e);
         }
     }
 

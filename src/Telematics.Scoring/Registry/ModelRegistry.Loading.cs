@@ -25,8 +25,9 @@ public sealed partial class ModelRegistry
             _metrics?.RecordReload(name, version, loaded: true);
             return new LoadedModel(package, _time.GetUtcNow(), fingerprint);
         }
-        catch (Exception e) when (e is ModelPackageException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not (OutOfMemoryException or StackOverflowException or ThreadInterruptedException))
         {
+            // Nothing a package holds may take the registry down: every failure refuses this version and the rest loads.
             Log.ModelLoadFailed(_logger, path, e);
             _metrics?.RecordReload(name, version, loaded: false);
             failures.Add(new RegistryLoadFailure(path, e.Message));

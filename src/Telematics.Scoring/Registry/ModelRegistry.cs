@@ -223,7 +223,24 @@ public sealed partial class ModelRegistry : IDisposable
                 foreach (var (version, path) in VersionPaths(nameDirectory))
                 {
                     var previous = oldEntry is not null && oldEntry.Versions.TryGetValue(version, out var p) ? p : null;
-                    var fingerprint = Fingerprint(path);
+                    string fingerprint;
+                    try
+                    {
+                        fingerprint = Fingerprint(path);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        // Files replaced while the directory is read: the version is retried on the next change.
+                        failures.Add(new RegistryLoadFailure(path, e.Message));
+                        if (previous is not null)
+                        {
+                            versions.Add(version, previous);
+                            keep.Add(previous);
+                        }
+
+                        continue;
+                    }
+
                     if (previous is not null && previous.Fingerprint == fingerprint)
                     {
                         versions.Add(version, previous);

@@ -214,13 +214,12 @@ public sealed class OnnxRiskModelTests
     }
 
     [Fact]
-    public void Zipmap_without_the_positive_class_fails_naming_the_classes()
+    public void Zipmap_positive_class_that_is_not_a_class_is_refused_at_load_naming_the_classes()
     {
-        using var model = Load(TestOnnxModels.TreeClassifier(), "output_probability", positiveClass: "7");
+        var error = Assert.Throws<ModelBindingException>(() => Load(TestOnnxModels.TreeClassifier(), "output_probability", positiveClass: "7"));
 
-        var error = Assert.Throws<ModelBindingException>(() => ScoreRows(model, Rows));
-
-        Assert.Contains("no class 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("positive_class '7'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'0', '1'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,10 @@ internal sealed class OnnxBuilder
     public const int Float = 1;
     public const int Int64 = 7;
     public const int String = 8;
+    public const int Double = 11;
+
+    /// <summary>A dimension written as the symbol <c>N</c> (dim_param) instead of a number.</summary>
+    public const long Symbolic = -1;
 
     // AttributeProto.AttributeType values.
     private const int AttrFloat = 1;
@@ -18,6 +22,10 @@ internal sealed class OnnxBuilder
     private const int AttrFloats = 6;
     private const int AttrInts = 7;
     private const int AttrStrings = 8;
+    private const int AttrTensor = 4;
+
+    // TensorProto.DataType of the uint8 tensors TreeEnsemble (ai.onnx.ml 5) takes its node modes as.
+    private const int UInt8 = 2;
 
     private readonly List<Action<ProtoWriter>> _nodes = [];
     private readonly List<Action<ProtoWriter>> _inputs = [];
@@ -28,6 +36,28 @@ internal sealed class OnnxBuilder
     public OnnxBuilder FloatInput(string name, int columns)
     {
         _inputs.Add(w => ValueInfo(w, name, t => TensorType(t, Float, columns)));
+        return this;
+    }
+
+    /// <summary>Adds a graph input of any element type and shape; <see cref="Symbolic"/> dimensions are written as symbols.</summary>
+    public OnnxBuilder Input(string name, int elementType, params long[] dims)
+    {
+        _inputs.Add(w => ValueInfo(w, name, t => TensorType(t, elementType, dims)));
+        return this;
+    }
+
+    /// <summary>Adds a graph input that is a map key → float (what DictVectorizer reads).</summary>
+    public OnnxBuilder MapInput(string name, int keyType)
+    {
+        _inputs.Add(w => ValueInfo(w, name, t =>
+            t.Message(5, map => map.Int64(1, keyType).Message(2, value => value.Message(1, tensor => tensor.Int64(1, Float))))));
+        return this;
+    }
+
+    /// <summary>Adds a graph output of any element type and shape; <see cref="Symbolic"/> dimensions are written as symbols.</summary>
+    public OnnxBuilder Output(string name, int elementType, params long[] dims)
+    {
+        _outputs.Add(w => ValueInfo(w, name, t => TensorType(t, elementType, dims)));
         return this;
     }
 
@@ -81,15 +111,15 @@ internal sealed class OnnxBuilder
         return this;
     }
 
-    /// <summary>Writes the ModelProto: IR version 8, opsets ai.onnx 17 and ai.onnx.ml 3.</summary>
-    public byte[] Build()
+    /// <summary>Writes the ModelProto: IR version 8 (10 for ai.onnx.ml 5), opsets ai.onnx 17 (21 for ai.onnx.ml 5) and ai.onnx.ml <paramref name="mlOpset"/>.</summary>
+    public byte[] Build(int mlOpset = 3)
     {
         var model = new ProtoWriter()
-            .Int64(1, 8)
+            .Int64(1, mlOpset >= 5 ? 10 : 8)
             .String(2, "telematics-tests")
             .String(3, "1")
-            .Message(8, o => o.String(1, "").Int64(2, 17))
-            .Message(8, o => o.String(1, "ai.onnx.ml").Int64(2, 3))
+            .Message(8, o => o.String(1, "").Int64(2, mlOpset >= 5 ? 21 : 17))
+            .Message(8, o => o.String(1, "ai.onnx.ml").Int64(2, mlOpset))
             .Message(7, g =>
             {
                 foreach (var node in _nodes)
@@ -118,6 +148,21 @@ internal sealed class OnnxBuilder
 
     private static void ValueInfo(ProtoWriter w, string name, Action<ProtoWriter> type) =>
         w.String(1, name).Message(2, type);
+
+    private static void TensorType(ProtoWriter type, int elementType, long[] dims) =>
+        type.Message(1, tensor =>
+        {
+            tensor.Int64(1, elementType);
+            tensor.Message(2, shape =>
+            {
+                for (var i = 0; i < dims.Length; i++)
+                {
+                    var dim = dims[i];
+                    var symbol = i == 0 ? "N" : $"d{i}";
+                    shape.Message(1, d => _ = dim == Symbolic ? d.String(2, symbol) : d.Int64(1, dim));
+                }
+            });
+        });
 
     private static void TensorType(ProtoWriter type, int elementType, int columns) =>
         type.Message(1, tensor =>
@@ -163,6 +208,20 @@ internal sealed class OnnxBuilder
         public Attributes Ints(string name, params long[] values)
         {
             node.Message(5, a => a.String(1, name).PackedInt64s(8, values).Int64(20, AttrInts));
+            return this;
+        }
+
+        /// <summary>A float tensor attribute (TensorProto with dims and float_data), as TreeEnsemble (ai.onnx.ml 5) takes its splits and weights.</summary>
+        public Attributes FloatTensor(string name, params float[] values)
+        {
+            node.Message(5, a => a.String(1, name).Message(5, t => t.PackedInt64s(1, [values.Length]).Int64(2, OnnxBuilder.Float).PackedFloats(4, values)).Int64(20, AttrTensor));
+            return this;
+        }
+
+        /// <summary>A uint8 tensor attribute (values in int32_data), as TreeEnsemble (ai.onnx.ml 5) takes its node modes.</summary>
+        public Attributes ByteTensor(string name, params byte[] values)
+        {
+            node.Message(5, a => a.String(1, name).Message(5, t => t.PackedInt64s(1, [values.Length]).Int64(2, UInt8).PackedInt64s(5, values.Select(v => (long)v))).Int64(20, AttrTensor));
             return this;
         }
 

@@ -188,7 +188,7 @@ internal static class TestOnnxModels
             .Node("LinearRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a => a.Floats("coefficients", 0, 0, 0).Floats("intercepts", value))
             .Build();
 
-    private static void TreeStructure(OnnxBuilder.Attributes a) =>
+    internal static void TreeStructure(OnnxBuilder.Attributes a) =>
         a.Ints("nodes_treeids", 0, 0, 0, 0, 0, 1, 1, 1)
             .Ints("nodes_nodeids", 0, 1, 2, 3, 4, 0, 1, 2)
             .Ints("nodes_featureids", 0, 0, 2, 0, 0, 1, 0, 0)

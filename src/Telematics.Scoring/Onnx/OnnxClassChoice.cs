@@ -1,0 +1,114 @@
+using System.Globalization;
+using Telematics.Scoring.Models;
+using Telematics.Scoring.Packaging;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>
+/// Which class or column of an output is the raw output, as the manifest chooses it: <c>positive_class</c> (a label) or
+/// <c>positive_index</c> (a column, or a class's position in the graph's label order), with defaults only where there
+/// is no doubt. Every refusal names the output and the manifest field to set.
+/// </summary>
+internal static class OnnxClassChoice
+{
+    /// <summary>The position among <paramref name="labels"/> of the class the manifest chooses (or the default for two classes).</summary>
+    public static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels)
+    {
+        var byClass = spec.PositiveClass is { } label ? IndexOf(labels, label, spec) : (int?)null;
+        var byIndex = spec.PositiveIndex is { } index ? CheckIndex(index, labels.Count, spec) : (int?)null;
+        if (byClass is { } classIndex && byIndex is { } givenIndex && classIndex != givenIndex)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}': output.positive_class '{spec.PositiveClass}' is class {classIndex} but output.positive_index is {givenIndex}; give one of them.");
+        }
+
+        if ((byClass ?? byIndex) is { } chosen)
+        {
+            return chosen;
+        }
+
+        if (labels.Count > 2)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {labels.Count} classes ({Quote(labels)}); the manifest must name the positive one in output.positive_class (or its position in output.positive_index).");
+        }
+
+        if (labels.Count == 1)
+        {
+            return 0;
+        }
+
+        // Two classes: the one labelled 1, else the second (scikit-learn's classes_[1], the positive class of a binary model).
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == "1")
+            {
+                return i;
+            }
+        }
+
+        return 1;
+    }
+
+    /// <summary>The column of a float tensor with <paramref name="columns"/> columns (0: rank 1, -1: unknown) the manifest chooses, or the default.</summary>
+    public static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels)
+    {
+        if (spec.PositiveClass is not null && (columns < 2 || labels is null))
+        {
+            var why = columns < 2 ? "it has a single column" : "the graph gives its columns no class labels";
+            throw new ModelBindingException($"The manifest gives output.positive_class '{spec.PositiveClass}' for tensor output '{spec.OutputName}', but {why}; use output.positive_index for a column.");
+        }
+
+        if (labels is not null && columns >= 2)
+        {
+            if (labels.Count != columns)
+            {
+                throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns but the graph labels {labels.Count} classes ({Quote(labels)}).");
+            }
+
+            if (spec.PositiveClass is not null || spec.PositiveIndex is not null || columns > 2)
+            {
+                return ChooseClass(spec, labels);
+            }
+        }
+
+        if (spec.PositiveIndex is { } chosen)
+        {
+            return columns < 0 ? CheckIndex(chosen, int.MaxValue, spec) : CheckIndex(chosen, Math.Max(1, columns), spec);
+        }
+
+        if (columns is 0 or 1)
+        {
+            return 0;
+        }
+
+        if (columns == 2)
+        {
+            // Two columns are the two classes' probabilities only when the manifest says the output is a probability;
+            // a score or frequency output with two columns may be anything (two targets, a margin and a variance…).
+            return spec.OutputKind == ModelOutputKind.Probability
+                ? 1
+                : throw new ModelBindingException($"Output '{spec.OutputName}' has 2 columns and output.kind is '{spec.OutputKind.ToString().ToLowerInvariant()}'; only a probability output defaults to column 1, so the manifest must give output.positive_index.");
+        }
+
+        throw new ModelBindingException($"Output '{spec.OutputName}' has {(columns < 0 ? "an unknown number of" : columns.ToString(CultureInfo.InvariantCulture))} columns; the manifest must give output.positive_index.");
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label, OnnxModelSpec spec)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (string.Equals(labels[i], label, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        throw new ModelBindingException($"The manifest's output.positive_class '{label}' is not a class of output '{spec.OutputName}'; its classes are {Quote(labels)}.");
+    }
+
+    private static int CheckIndex(int index, int count, OnnxModelSpec spec) =>
+        index >= 0 && index < count
+            ? index
+            : throw new ModelBindingException($"The manifest's output.positive_index {index} is outside output '{spec.OutputName}', which has {count} column(s) or class(es).");
+
+    private static string Quote(IReadOnlyList<string> labels) => string.Join(", ", labels.Select(l => $"'{l}'"));
+}

@@ -1,0 +1,213 @@
+using System.Text;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>
+/// The parts of an ONNX graph the SDK reads for itself, beside ONNX Runtime: nodes (op type, inputs, outputs,
+/// attributes) and the shapes of initializers. Used to explain trees exactly, to learn class labels and to learn how
+/// many input columns a model reads.
+/// </summary>
+/// <remarks>
+/// Field numbers are those of the published onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5;
+/// NodeProto.input = 1, output = 2, op_type = 4, attribute = 5; AttributeProto.name = 1, f = 2, i = 3, s = 4,
+/// floats = 7, ints = 8, strings = 9; TensorProto.dims = 1, name = 8. A malformed message throws
+/// <see cref="InvalidDataException"/>.
+/// </remarks>
+internal sealed class OnnxGraph
+{
+    private const int GraphField = 7;
+    private const int NodeField = 1;
+    private const int InitializerField = 5;
+
+    private OnnxGraph(List<Node> nodes, Dictionary<string, long[]> initializerDims)
+    {
+        Nodes = nodes;
+        InitializerDims = initializerDims;
+    }
+
+    public List<Node> Nodes { get; }
+
+    /// <summary>Dimensions of each initializer by name.</summary>
+    public Dictionary<string, long[]> InitializerDims { get; }
+
+    public static OnnxGraph Read(ReadOnlySpan<byte> onnx)
+    {
+        var nodes = new List<Node>();
+        var initializers = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var model = new OnnxProtoReader(onnx);
+        while (model.Next(out var field, out var wire))
+        {
+            if (field != GraphField || wire != OnnxProtoReader.LengthDelimited)
+            {
+                model.Skip(wire);
+                continue;
+            }
+
+            var graph = new OnnxProtoReader(model.ReadBytes());
+            while (graph.Next(out var graphField, out var graphWire))
+            {
+                if (graphField == NodeField && graphWire == OnnxProtoReader.LengthDelimited)
+                {
+                    nodes.Add(Node.Read(graph.ReadBytes()));
+                }
+                else if (graphField == InitializerField && graphWire == OnnxProtoReader.LengthDelimited)
+                {
+                    var (name, dims) = ReadTensorShape(graph.ReadBytes());
+                    initializers[name] = dims;
+                }
+                else
+                {
+                    graph.Skip(graphWire);
+                }
+            }
+        }
+
+        return new OnnxGraph(nodes, initializers);
+    }
+
+    /// <summary>The node that writes <paramref name="output"/>, or null.</summary>
+    public Node? Producer(string output)
+    {
+        foreach (var node in Nodes)
+        {
+            if (node.Outputs.Contains(output))
+            {
+                return node;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The nodes that read <paramref name="input"/>.</summary>
+    public IEnumerable<Node> Consumers(string input) => Nodes.Where(n => n.Inputs.Contains(input));
+
+    private static (string Name, long[] Dims) ReadTensorShape(ReadOnlySpan<byte> bytes)
+    {
+        var name = "";
+        var dims = new List<long>();
+        var reader = new OnnxProtoReader(bytes);
+        while (reader.Next(out var field, out var wire))
+        {
+            switch (field)
+            {
+                case 1 when wire is OnnxProtoReader.Varint or OnnxProtoReader.LengthDelimited:
+                    reader.ReadInt64s(wire, dims);
+                    break;
+                case 8 when wire == OnnxProtoReader.LengthDelimited:
+                    name = Encoding.UTF8.GetString(reader.ReadBytes());
+                    break;
+                default:
+                    reader.Skip(wire);
+                    break;
+            }
+        }
+
+        return (name, [.. dims]);
+    }
+
+    /// <summary>The parts of a NodeProto the SDK reads.</summary>
+    internal sealed class Node
+    {
+        private readonly Dictionary<string, Attribute> _attributes = new(StringComparer.Ordinal);
+
+        public List<string> Inputs { get; } = [];
+
+        public List<string> Outputs { get; } = [];
+
+        public string OpType { get; private set; } = "";
+
+        public static Node Read(ReadOnlySpan<byte> bytes)
+        {
+            var node = new Node();
+            var reader = new OnnxProtoReader(bytes);
+            while (reader.Next(out var field, out var wire))
+            {
+                switch (field)
+                {
+                    case 1 when wire == OnnxProtoReader.LengthDelimited:
+                        node.Inputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    case 2 when wire == OnnxProtoReader.LengthDelimited:
+                        node.Outputs.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    case 4 when wire == OnnxProtoReader.LengthDelimited:
+                        node.OpType = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 5 when wire == OnnxProtoReader.LengthDelimited:
+                        var attribute = Attribute.Read(reader.ReadBytes());
+                        node._attributes[attribute.Name] = attribute;
+                        break;
+                    default:
+                        reader.Skip(wire);
+                        break;
+                }
+            }
+
+            return node;
+        }
+
+        public bool Has(string name) => _attributes.ContainsKey(name);
+
+        public List<long> Ints(string name) => _attributes.TryGetValue(name, out var a) ? a.Ints : [];
+
+        public List<float> Floats(string name) => _attributes.TryGetValue(name, out var a) ? a.Floats : [];
+
+        public List<string> Strings(string name) => _attributes.TryGetValue(name, out var a) ? a.Strings : [];
+
+        public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) && a.Int is { } value ? value : fallback;
+
+        public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) && a.String is { } value ? value : fallback;
+    }
+
+    /// <summary>The parts of an AttributeProto the SDK reads.</summary>
+    private sealed class Attribute
+    {
+        public string Name { get; private set; } = "";
+
+        public long? Int { get; private set; }
+
+        public string? String { get; private set; }
+
+        public List<long> Ints { get; } = [];
+
+        public List<float> Floats { get; } = [];
+
+        public List<string> Strings { get; } = [];
+
+        public static Attribute Read(ReadOnlySpan<byte> bytes)
+        {
+            var attribute = new Attribute();
+            var reader = new OnnxProtoReader(bytes);
+            while (reader.Next(out var field, out var wire))
+            {
+                switch (field)
+                {
+                    case 1 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.Name = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 3 when wire == OnnxProtoReader.Varint:
+                        attribute.Int = (long)reader.ReadVarint();
+                        break;
+                    case 4 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.String = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 7:
+                        reader.ReadFloats(wire, attribute.Floats);
+                        break;
+                    case 8:
+                        reader.ReadInt64s(wire, attribute.Ints);
+                        break;
+                    case 9 when wire == OnnxProtoReader.LengthDelimited:
+                        attribute.Strings.Add(Encoding.UTF8.GetString(reader.ReadBytes()));
+                        break;
+                    default:
+                        reader.Skip(wire);
+                        break;
+                }
+            }
+
+            return attribute;
+        }
+    }
+}

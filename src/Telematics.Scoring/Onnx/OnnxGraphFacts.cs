@@ -1,0 +1,166 @@
+using System.Globalization;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>
+/// What an ONNX graph states about its own interface, read from its nodes and initializers: the class labels behind a
+/// probability output, and how many input columns the first operator after the input reads.
+/// </summary>
+internal static class OnnxGraphFacts
+{
+    // Operators that keep the column count of their input and are seen between the input and the model in exports
+    // (scikit-learn pipelines, onnxmltools): the column count is read through them.
+    private static readonly HashSet<string> ColumnPreserving = new(StringComparer.Ordinal)
+    {
+        "Imputer", "Scaler", "Cast", "Identity", "Normalizer", "Binarizer", "Abs", "Relu", "Clip",
+    };
+
+    /// <summary>
+    /// The class labels, in column order, of <paramref name="output"/> when it is a ZipMap or a classifier's
+    /// probability tensor; <see langword="null"/> when the graph does not say.
+    /// </summary>
+    public static IReadOnlyList<string>? ClassLabels(OnnxGraph graph, string output)
+    {
+        var producer = graph.Producer(output);
+        if (producer is null)
+        {
+            return null;
+        }
+
+        if (producer.OpType == "ZipMap" || (producer.OpType.EndsWith("Classifier", StringComparison.Ordinal) && producer.Outputs.Count >= 2 && producer.Outputs[1] == output))
+        {
+            return Labels(producer);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// How many columns the graph reads from the [N, k] input <paramref name="input"/>: exactly (linear coefficients,
+    /// MatMul/Gemm weights, per-column Scaler/Imputer values), or at least (the highest feature id a tree ensemble splits
+    /// on, plus one); <see langword="null"/> when the graph does not say.
+    /// </summary>
+    public static InputColumns? ColumnsRead(OnnxGraph graph, string input)
+    {
+        InputColumns? atLeast = null;
+        var pending = new Queue<string>([input]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out var tensor))
+        {
+            if (!seen.Add(tensor))
+            {
+                continue;
+            }
+
+            foreach (var node in graph.Consumers(tensor))
+            {
+                var found = Read(graph, node, tensor);
+                if (found is { Exact: true })
+                {
+                    return found;
+                }
+
+                if (found is { } bound && (atLeast is null || bound.Count > atLeast.Value.Count))
+                {
+                    atLeast = bound;
+                }
+
+                if (ColumnPreserving.Contains(node.OpType) && node.Outputs.Count == 1 && node.Inputs.Count >= 1 && node.Inputs[0] == tensor)
+                {
+                    pending.Enqueue(node.Outputs[0]);
+                }
+            }
+        }
+
+        return atLeast;
+    }
+
+    private static InputColumns? Read(OnnxGraph graph, OnnxGraph.Node node, string tensor)
+    {
+        switch (node.OpType)
+        {
+            case "LinearRegressor":
+            {
+                var coefficients = node.Floats("coefficients").Count;
+                var targets = node.Int("targets", 1);
+                return targets > 0 && coefficients > 0 && coefficients % targets == 0
+                    ? Exact(coefficients / targets, $"{node.OpType} has {coefficients} coefficient(s) for {targets} target(s)")
+                    : null;
+            }
+
+            case "LinearClassifier":
+            {
+                // ONNX Runtime reads one coefficient row per intercept (one row for a binary model with one intercept).
+                var coefficients = node.Floats("coefficients").Count;
+                var rows = node.Floats("intercepts").Count;
+                return rows > 0 && coefficients > 0 && coefficients % rows == 0
+                    ? Exact(coefficients / rows, $"{node.OpType} has {coefficients} coefficient(s) for {rows} intercept(s)")
+                    : null;
+            }
+
+            case "Scaler":
+            {
+                var width = Math.Max(node.Floats("offset").Count, node.Floats("scale").Count);
+                return width > 1 ? Exact(width, $"Scaler has {width} per-column offsets/scales") : null;
+            }
+
+            case "Imputer":
+            {
+                var width = node.Floats("imputed_value_floats").Count;
+                return width > 1 ? Exact(width, $"Imputer has {width} per-column values") : null;
+            }
+
+            case "MatMul" when node.Inputs.Count == 2 && node.Inputs[0] == tensor
+                && graph.InitializerDims.TryGetValue(node.Inputs[1], out var weights) && weights.Length == 2:
+                return Exact(weights[0], $"MatMul's weight '{node.Inputs[1]}' is [{weights[0]}, {weights[1]}]");
+
+            case "Gemm" when node.Inputs.Count >= 2 && node.Inputs[0] == tensor && node.Int("transA", 0) == 0
+                && graph.InitializerDims.TryGetValue(node.Inputs[1], out var b) && b.Length == 2:
+            {
+                var transposed = node.Int("transB", 0) != 0;
+                return Exact(transposed ? b[1] : b[0], $"Gemm's weight '{node.Inputs[1]}' is [{b[0]}, {b[1]}]{(transposed ? " (transB)" : "")}");
+            }
+
+            case "TreeEnsembleRegressor" or "TreeEnsembleClassifier" or "TreeEnsemble":
+            {
+                var modes = node.Strings("nodes_modes");
+                var ids = node.Ints("nodes_featureids");
+                long highest = -1;
+                for (var i = 0; i < ids.Count; i++)
+                {
+                    // A leaf's feature id means nothing (converters write 0); only splits read a column.
+                    if (i < modes.Count && modes[i] == "LEAF")
+                    {
+                        continue;
+                    }
+
+                    highest = Math.Max(highest, ids[i]);
+                }
+
+                return highest >= 0
+                    ? new InputColumns(highest + 1, false, $"{node.OpType} splits on feature ids up to {highest.ToString(CultureInfo.InvariantCulture)}")
+                    : null;
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    private static InputColumns Exact(long count, string evidence) => new(count, true, evidence);
+
+    private static List<string>? Labels(OnnxGraph.Node node)
+    {
+        var strings = node.Strings("classlabels_strings");
+        if (strings.Count > 0)
+        {
+            return strings;
+        }
+
+        var ints = node.Has("classlabels_int64s") ? node.Ints("classlabels_int64s") : node.Ints("classlabels_ints");
+        return ints.Count > 0 ? [.. ints.Select(i => i.ToString(CultureInfo.InvariantCulture))] : null;
+    }
+}
+
+/// <summary>How many input columns a graph reads, whether exactly or at least, and what in the graph says so.</summary>
+internal readonly record struct InputColumns(long Count, bool Exact, string Evidence);

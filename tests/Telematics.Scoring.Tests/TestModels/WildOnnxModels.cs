@@ -1,0 +1,143 @@
+namespace Telematics.Scoring.Tests.TestModels;
+
+/// <summary>
+/// ONNX models shaped as exporters produce them in the wild, beside <see cref="TestOnnxModels"/>' tidy ones: fixed batch
+/// dimensions, map inputs, more than two classes, several targets, inputs whose width only the graph states, and graphs
+/// ONNX Runtime must refuse. Each reuses the tidy models' trees or linear terms, so expected values stay hand-computable.
+/// </summary>
+internal static class WildOnnxModels
+{
+    /// <summary>
+    /// <see cref="TestOnnxModels.TreeRegressor"/> with input [<paramref name="batch"/>, 3] and output [<paramref name="batch"/>, 1],
+    /// as <c>torch.onnx.export</c> without dynamic axes writes them.
+    /// </summary>
+    public static byte[] FixedBatchTreeRegressor(long batch) =>
+        new OnnxBuilder().Input("float_input", OnnxBuilder.Float, batch, 3).Output("variable", OnnxBuilder.Float, batch, 1)
+            .Node("TreeEnsembleRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                a.Ints("target_treeids", 0, 0, 0, 1, 1).Ints("target_nodeids", 1, 3, 4, 1, 2)
+                    .Ints("target_ids", 0, 0, 0, 0, 0).Floats("target_weights", 1, 2, 3, 0.5f, 1.5f)
+                    .Int("n_targets", 1).Floats("base_values", 0.25f)
+                    .String("aggregate_function", "SUM").String("post_transform", "NONE");
+            })
+            .Build();
+
+    /// <summary>1 + x0 + 10·x1 + 100·x2 through MatMul and Add, input [<paramref name="batch"/>, 3] (a non-tree fixed-batch export).</summary>
+    public static byte[] FixedBatchMatMul(long batch) =>
+        new OnnxBuilder().Input("float_input", OnnxBuilder.Float, batch, 3).Output("variable", OnnxBuilder.Float, batch, 1)
+            .FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1])
+            .Node("MatMul", "", ["float_input", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["variable"])
+            .Build();
+
+    /// <summary>The value of <see cref="FixedBatchMatMul"/> and <see cref="GemmRegressor"/>.</summary>
+    public static double ExpectedLinear(float x0, float x1, float x2) => 1 + x0 + 10.0 * x1 + 100.0 * x2;
+
+    /// <summary>
+    /// The same linear model as one Gemm over an input of unstated width [N, ?]; <paramref name="transposed"/> stores the
+    /// weight as [1, 3] with transB, as PyTorch's Linear exports.
+    /// </summary>
+    public static byte[] GemmRegressor(bool transposed) =>
+        new OnnxBuilder().Input("float_input", OnnxBuilder.Float, OnnxBuilder.Symbolic, OnnxBuilder.Symbolic).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 1)
+            .FloatInitializer("w", transposed ? [1, 3] : [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1])
+            .Node("Gemm", "", ["float_input", "w", "b"], ["variable"], a => a.Int("transB", transposed ? 1 : 0))
+            .Build();
+
+    /// <summary><see cref="TestOnnxModels.TreeRegressor"/> over an input of unstated width [N, ?] (splits read columns 0–2).</summary>
+    public static byte[] UnknownWidthTreeRegressor() =>
+        new OnnxBuilder().Input("float_input", OnnxBuilder.Float, OnnxBuilder.Symbolic, OnnxBuilder.Symbolic).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 1)
+            .Node("TreeEnsembleRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                a.Ints("target_treeids", 0, 0, 0, 1, 1).Ints("target_nodeids", 1, 3, 4, 1, 2)
+                    .Ints("target_ids", 0, 0, 0, 0, 0).Floats("target_weights", 1, 2, 3, 0.5f, 1.5f)
+                    .Int("n_targets", 1).Floats("base_values", 0.25f);
+            })
+            .Build();
+
+    /// <summary>Scaler → LinearRegressor (3 coefficients) over an input of unstated width [N, ?].</summary>
+    public static byte[] UnknownWidthScaledLinear() =>
+        new OnnxBuilder().Input("float_input", OnnxBuilder.Float, OnnxBuilder.Symbolic, OnnxBuilder.Symbolic).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 1)
+            .Node("Scaler", "ai.onnx.ml", ["float_input"], ["scaled"], a => a.Floats("offset", 0).Floats("scale", 1))
+            .Node("LinearRegressor", "ai.onnx.ml", ["scaled"], ["variable"], a => a.Floats("coefficients", 1, 10, 100).Floats("intercepts", 1))
+            .Build();
+
+    /// <summary>
+    /// A DictVectorizer export: the input is a map int64 → float (feature index → value), turned into a [1, 3] tensor
+    /// for a LinearRegressor. ONNX Runtime loads it; the SDK feeds tensors only.
+    /// </summary>
+    public static byte[] MapInput() =>
+        new OnnxBuilder().MapInput("features", OnnxBuilder.Int64).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 1)
+            .Node("DictVectorizer", "ai.onnx.ml", ["features"], ["vector"], a => a.Ints("int64_vocabulary", 0, 1, 2))
+            .Node("LinearRegressor", "ai.onnx.ml", ["vector"], ["variable"], a => a.Floats("coefficients", 1, 10, 100).Floats("intercepts", 1))
+            .Build();
+
+    /// <summary>
+    /// Three classes (labels 0, 1, 2 or "low", "mid", "high") by one tree on x0: x0 ≤ 2.5 → (0.7, 0.2, 0.1), else (0.1, 0.3, 0.6);
+    /// probabilities through ZipMap (<c>output_probability</c>) or as a [N, 3] tensor (<c>probabilities</c>).
+    /// </summary>
+    public static byte[] ThreeClassTrees(bool zipMap, bool stringLabels)
+    {
+        string[] names = ["low", "mid", "high"];
+        var builder = new OnnxBuilder().FloatInput("float_input", 3)
+            .TensorOutput("label", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64, 0);
+        builder.Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a =>
+        {
+            a.Ints("nodes_treeids", 0, 0, 0).Ints("nodes_nodeids", 0, 1, 2).Ints("nodes_featureids", 0, 0, 0)
+                .Floats("nodes_values", 2.5f, 0, 0).Strings("nodes_modes", "BRANCH_LEQ", "LEAF", "LEAF")
+                .Ints("nodes_truenodeids", 1, 0, 0).Ints("nodes_falsenodeids", 2, 0, 0)
+                .Ints("class_treeids", 0, 0, 0, 0, 0, 0).Ints("class_nodeids", 1, 1, 1, 2, 2, 2)
+                .Ints("class_ids", 0, 1, 2, 0, 1, 2).Floats("class_weights", 0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f)
+                .String("post_transform", "NONE");
+            Labels(a, stringLabels, names);
+        });
+        if (zipMap)
+        {
+            builder.Node("ZipMap", "ai.onnx.ml", ["probabilities"], ["output_probability"], a => Labels(a, stringLabels, names))
+                .ZipMapOutput("output_probability", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64);
+        }
+        else
+        {
+            builder.TensorOutput("probabilities", OnnxBuilder.Float, 3);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The probability of class <paramref name="index"/> (0, 1 or 2) of <see cref="ThreeClassTrees"/>.</summary>
+    public static double ExpectedThreeClass(float x0, int index) => x0 <= 2.5f ? new[] { 0.7, 0.2, 0.1 }[index] : new[] { 0.1, 0.3, 0.6 }[index];
+
+    /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
+    public static byte[] TwoTargetRegressor() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)
+            .Node("LinearRegressor", "ai.onnx.ml", ["float_input"], ["variable"], a =>
+                a.Floats("coefficients", 1, 0, 0, 0, 10, 0).Floats("intercepts", 1, 2).Int("targets", 2))
+            .Build();
+
+    /// <summary>Two Add nodes that feed each other: a cycle ONNX Runtime must refuse.</summary>
+    public static byte[] Cyclic() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 3)
+            .Node("Add", "", ["float_input", "loop"], ["variable"])
+            .Node("Add", "", ["variable", "float_input"], ["loop"])
+            .Build();
+
+    /// <summary>A constant model whose input is [N, 3] of <paramref name="elementType"/> (for example int64 or double).</summary>
+    public static byte[] TypedInput(int elementType) =>
+        new OnnxBuilder().Input("float_input", elementType, OnnxBuilder.Symbolic, 3).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 1)
+            .Node("Cast", "", ["float_input"], ["as_float"], a => a.Int("to", OnnxBuilder.Float))
+            .Node("LinearRegressor", "ai.onnx.ml", ["as_float"], ["variable"], a => a.Floats("coefficients", 1, 10, 100).Floats("intercepts", 1))
+            .Build();
+
+    private static void Labels(OnnxBuilder.Attributes a, bool strings, string[] names)
+    {
+        if (strings)
+        {
+            a.Strings("classlabels_strings", names);
+        }
+        else
+        {
+            a.Ints("classlabels_int64s", 0, 1, 2);
+        }
+    }
+}

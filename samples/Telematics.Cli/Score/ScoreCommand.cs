@@ -14,7 +14,7 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz])
-/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--period-days N]] --output FILE</c>:
+/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--period-days N]] --output FILE [--report-bad FILE]</c>:
 /// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database;
 /// optionally through an A/B experiment over a model directory, and priced with a pricing plan.
 /// </summary>
@@ -32,7 +32,8 @@ internal static class ScoreCommand
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
         var periodDays = new Option<int>("--period-days") { Description = "Days of driving the features cover, to annualise distance_km for --plan (1–3660).", DefaultValueFactory = _ => 365 };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors.", Required = true };
-        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output };
+        var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output, reportBad };
         events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -71,6 +72,13 @@ internal static class ScoreCommand
                 return ExitCodes.Usage;
             }
 
+            var badPath = parse.GetValue(reportBad)?.FullName;
+            if (featuresFile is not null && badPath is not null)
+            {
+                error.WriteLine("--report-bad applies to --input (events); a --features CSV is read whole.");
+                return ExitCodes.Usage;
+            }
+
             List<DriverFeatures> drivers;
             if (featuresFile is null)
             {
@@ -85,7 +93,7 @@ internal static class ScoreCommand
                     return ExitCodes.Usage;
                 }
 
-                var outcome = await EventCommandRunner.RunAsync(file, reportBadPath: null, onChunk: null, error, cancellationToken);
+                var outcome = await EventCommandRunner.RunAsync(file, badPath, onChunk: null, error, cancellationToken);
                 if (outcome.Result is null)
                 {
                     return outcome.ExitCode;

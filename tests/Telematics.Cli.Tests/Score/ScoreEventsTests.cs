@@ -88,4 +88,39 @@ public sealed class ScoreEventsTests : IDisposable
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("absent.csv", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_report_bad_a_fix_without_latitude_is_listed_and_the_driver_is_still_scored()
+    {
+        var input = await _files.WriteTwoTripsAsync("driver_7.csv");
+        var lines = (await File.ReadAllLinesAsync(input)).ToList();
+        lines[5] = lines[5].Replace(",48.", ",,", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(input, lines);
+        var bad = _files.PathOf("bad-records.csv");
+        var output = _files.PathOf("scores.csv");
+
+        var (rejected, _, rejection) = await CliRunner.RunAsync("score", "--input", input, "--default", "--output", output);
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--input", input, "--default", "--output", output, "--report-bad", bad);
+
+        Assert.Equal(ExitCodes.InputError, rejected);
+        Assert.Contains("field 'lat'", rejection, StringComparison.Ordinal);
+        Assert.True(exit == ExitCodes.Success, error);
+        var report = await File.ReadAllLinesAsync(bad);
+        Assert.Equal(2, report.Length);
+        Assert.StartsWith("6,\"lat\",", report[1], StringComparison.Ordinal);
+        Assert.Contains("rejected 1", text, StringComparison.Ordinal);
+        Assert.Equal("driver_7", (await File.ReadAllLinesAsync(output))[1].Split(',')[0]);
+    }
+
+    [Fact]
+    public async Task Report_bad_with_a_features_csv_is_a_usage_error()
+    {
+        var features = _files.PathOf("f.csv");
+        await File.WriteAllTextAsync(features, "driver_id\n");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--output", _files.PathOf("o.csv"), "--report-bad", _files.PathOf("b.csv"));
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--report-bad", error, StringComparison.Ordinal);
+    }
 }

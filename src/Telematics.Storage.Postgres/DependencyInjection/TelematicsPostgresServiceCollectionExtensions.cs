@@ -22,6 +22,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the PostgreSQL storage services.</summary>
 public static class TelematicsPostgresServiceCollectionExtensions
 {
+    /// <summary>The name the registered data source carries in Npgsql's metrics and traces (never its connection string).</summary>
+    public const string DataSourceName = "telematics";
+
     /// <summary>
     /// Registers one <see cref="NpgsqlDataSource"/> and the storage services (ingest, partitions, repositories, audit log,
     /// migrations) as singletons; existing registrations (e.g. a data source or <see cref="TimeProvider"/>) are kept.
@@ -65,7 +68,9 @@ public static class TelematicsPostgresServiceCollectionExtensions
                 throw new InvalidOperationException(PostgresConnectionString.MissingMessage);
             }
 
-            var dataSource = NpgsqlDataSource.Create(connectionString);
+            // Npgsql names a data source after its connection string (host, port, user, database) in its metrics and
+            // traces, which the host exports; a fixed name keeps those details out of them.
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = DataSourceName }.Build();
             if (options.ApplyMigrationsOnStartup)
             {
                 new MigrationRunner(dataSource).ApplyAsync().GetAwaiter().GetResult();

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Telematics.Api.Auth;
 using Telematics.Api.Administration;
+using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;

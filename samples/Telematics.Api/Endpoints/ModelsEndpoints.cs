@@ -3,8 +3,8 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Telematics.Api.Auth;
 using Telematics.Api.Administration;
+using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
@@ -51,19 +51,24 @@ internal static partial class ModelsEndpoints
         return models;
     }
 
-    private static async Task<Ok<ModelCatalog>> ListAsync(ModelRegistry registry, ApiCache cache, HttpContext http)
+    private static async Task<Ok<ModelCatalog>> ListAsync(ModelRegistry registry, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         // The generation is part of the key: a reload (file change or promotion) makes a new entry, never a stale read.
         var generation = registry.Generation.ToString(CultureInfo.InvariantCulture);
-        var catalog = await cache.GetOrCreateAsync("models:list:" + generation, _ => ValueTask.FromResult(Describe(registry)), [CacheTags.Models], http.RequestAborted);
+        var paths = ShowsPaths(user);
+        var catalog = await cache.GetOrCreateAsync(
+            "models:list:" + generation + (paths ? ":paths" : ":names"), _ => ValueTask.FromResult(Describe(registry, paths)), [CacheTags.Models], http.RequestAborted);
         return TypedResults.Ok(catalog);
     }
 
-    private static Results<Ok<ModelSummary>, NotFound> GetVersionsAsync(string name, ModelRegistry registry)
+    private static Results<Ok<ModelSummary>, NotFound> GetVersionsAsync(string name, ModelRegistry registry, ClaimsPrincipal user)
     {
-        var summary = Describe(registry).Models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
+        var summary = Describe(registry, ShowsPaths(user)).Models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal));
         return summary is null ? TypedResults.NotFound() : TypedResults.Ok(summary);
     }
+
+    // Where the server keeps its model files is for those who manage models; a reader sees the name/version part only.
+    private static bool ShowsPaths(ClaimsPrincipal user) => user.GetRole() is { } role && RolePermissions.Grants(role, Permission.ModelsManage);
 
     private static async Task<Results<Ok<ModelSummary>, ValidationProblem, ProblemHttpResult>> PromoteAsync(
         string name, AliasRequest request, ModelRegistry registry, AuditLog audit, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
@@ -134,11 +139,11 @@ internal static partial class ModelsEndpoints
             http.RequestAborted);
         await cache.InvalidateAsync([CacheTags.Models], http.RequestAborted);
         AdminLog.ModelPromoted(loggers.CreateLogger("Telematics.Api.Models"), name, request.Alias!, before ?? "(none)", request.Version!, actor.Name);
-        return TypedResults.Ok(Describe(registry).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));
+        return TypedResults.Ok(Describe(registry, paths: true).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));
     }
 
-    /// <summary>What the registry serves now, grouped by model name.</summary>
-    internal static ModelCatalog Describe(ModelRegistry registry)
+    /// <summary>What the registry serves now, grouped by model name; file paths whole, or cut to their last two parts.</summary>
+    internal static ModelCatalog Describe(ModelRegistry registry, bool paths)
     {
         var status = registry.GetStatus();
         var models = new List<ModelSummary>();
@@ -156,7 +161,7 @@ internal static partial class ModelsEndpoints
             models.Add(new ModelSummary(
                 group.Key,
                 serving,
-                [.. group.Select(m => new ModelVersionInfo(m.Version, m.Kind.ToString().ToLowerInvariant(), m.Aliases, m.LoadedAt, m.Source, m.Sha256, m.ReferenceScore))]));
+                [.. group.Select(m => new ModelVersionInfo(m.Version, m.Kind.ToString().ToLowerInvariant(), m.Aliases, m.LoadedAt, paths ? m.Source : ShortPath(m.Source), m.Sha256, m.ReferenceScore))]));
         }
 
         string? defaultModel = null;
@@ -173,9 +178,29 @@ internal static partial class ModelsEndpoints
             defaultModel,
             status.Generation,
             status.LastReloadAt,
-            [.. status.LastReloadFailures.Select(f => new ModelLoadFailure(f.Path, f.Message))],
-            status.LastReloadError,
+            [.. status.LastReloadFailures.Select(f => paths ? new ModelLoadFailure(f.Path, f.Message) : new ModelLoadFailure(ShortPath(f.Path), WithoutRoot(f.Message, f.Path)))],
+            paths || status.LastReloadError is null ? status.LastReloadError : "The last reload failed; ask a model manager for the details.",
             models);
+    }
+
+    // A rooted path cut to its last two parts (model name and version folder, or name and file).
+    private static string ShortPath(string path)
+    {
+        if (!Path.IsPathRooted(path))
+        {
+            return path;
+        }
+
+        var parent = Path.GetFileName(Path.GetDirectoryName(path.TrimEnd(Path.DirectorySeparatorChar)) ?? string.Empty);
+        var leaf = Path.GetFileName(path.TrimEnd(Path.DirectorySeparatorChar));
+        return parent.Length == 0 ? leaf : parent + "/" + leaf;
+    }
+
+    // The message with the model directory (two levels above the failing path) taken out of every path it names.
+    private static string WithoutRoot(string message, string path)
+    {
+        var root = Path.GetDirectoryName(Path.GetDirectoryName(path.TrimEnd(Path.DirectorySeparatorChar)) ?? string.Empty);
+        return string.IsNullOrEmpty(root) ? message : message.Replace(root + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal);
     }
 
     private static string AliasJson(string alias, string? version, long? generation)

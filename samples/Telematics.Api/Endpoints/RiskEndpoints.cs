@@ -11,9 +11,9 @@ using Telematics.Api.Storage;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Recommendations;
 using Telematics.Scoring.Results;
-using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
+using Telematics.Storage.Postgres;
 
 namespace Telematics.Api.Endpoints;
 

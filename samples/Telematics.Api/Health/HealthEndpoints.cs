@@ -1,10 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Telematics.Api.Auth;
+using Telematics.Api.Authorization;
 
 namespace Telematics.Api.Health;
 
-/// <summary>Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>: database, schema and default model).</summary>
+/// <summary>
+/// Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>: database, schema and default model), open to
+/// anonymous callers; the checks' descriptions (which may name the database server) only to callers with <c>admin:read</c>.
+/// </summary>
 internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
@@ -30,10 +35,14 @@ internal static class HealthEndpoints
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json; charset=utf-8";
+
+        // A check's description can name the database server and its error; only an operator (admin:read) reads it.
+        // Anyone (a load balancer, a monitor) gets the statuses.
+        var detailed = context.User.GetRole() is { } role && RolePermissions.Grants(role, Permission.AdminRead);
         var body = new HealthBody(
             report.Status.ToString(),
             report.TotalDuration.TotalMilliseconds,
-            report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), e.Value.Description, e.Value.Duration.TotalMilliseconds)).ToArray());
+            report.Entries.Select(e => new HealthEntry(e.Key, e.Value.Status.ToString(), detailed ? e.Value.Description : null, e.Value.Duration.TotalMilliseconds)).ToArray());
         return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJsonContext.Default.HealthBody, context.RequestAborted);
     }
 }

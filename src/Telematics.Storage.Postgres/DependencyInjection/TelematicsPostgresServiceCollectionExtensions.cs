@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 
 using Npgsql;
 
-using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Dashboard;
@@ -16,6 +15,7 @@ using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Storage.Postgres.Trips;
+using Telematics.Storage.Postgres;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -53,6 +53,13 @@ public sealed class WildModelDirectoryTests(PostgresDatabase database) : IClassF
         Assert.Contains(failures, f => f.Contains("huge-batch@1", StringComparison.Ordinal) && f.Contains("fixed batch dimension", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
         Assert.Equal("good", body.GetProperty("score").GetProperty("model").GetString());
+
+        // An analyst reads the same refusals without the server's model directory in them.
+        using var analyst = host.ClientAs(TestTokens.Analyst());
+        var seen = await ProblemAssert.JsonAsync(await analyst.GetAsync(Models));
+        Assert.Equal(2, Failures(seen).Length);
+        Assert.Contains(Failures(seen), f => f.Contains("map-input@1", StringComparison.Ordinal));
+        Assert.DoesNotContain(_packages.ModelsRoot, seen.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,7 +44,13 @@ public sealed class ModelsEndpointsTests(PostgresDatabase database) : IClassFixt
         Assert.Equal(["1", "2"], risk.GetProperty("versions").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
         Assert.Equal(["champion"], AliasesOf(risk, "1"));
         Assert.Equal("rules", risk.GetProperty("versions")[1].GetProperty("kind").GetString());
-        Assert.StartsWith(_models.Root, risk.GetProperty("versions")[1].GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        // Where the server keeps the files is for model managers (admin); an analyst sees the model and version part.
+        Assert.Equal("risk/2", risk.GetProperty("versions")[1].GetProperty("source").GetString());
+        Assert.DoesNotContain(_models.Root, catalog.GetRawText(), StringComparison.Ordinal);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var full = Model(await ProblemAssert.JsonAsync(await admin.GetAsync(Models)), "risk");
+        Assert.StartsWith(_models.Root, full.GetProperty("versions")[1].GetProperty("source").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

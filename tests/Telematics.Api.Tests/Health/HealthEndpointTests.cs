@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 
 namespace Telematics.Api.Tests.Health;
@@ -22,13 +23,15 @@ public sealed class HealthEndpointTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
-    public async Task Ready_is_503_with_the_reason_when_the_database_is_unreachable()
+    public async Task Ready_is_503_with_the_reason_for_an_operator_and_the_status_alone_for_anyone_else()
     {
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-        await using var factory = HostWith("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");
-        using var client = factory.CreateClient();
+        await using var host = new ApiHost().With("ConnectionStrings:Telematics", "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");
+        using var operatorClient = host.ClientAs(TestTokens.Admin());
+        using var anonymous = host.ClientAs(null);
+        using var analyst = host.ClientAs(TestTokens.Create("analyst"));
 
-        using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        using var response = await operatorClient.GetAsync(new Uri("/health/ready", UriKind.Relative));
         var body = await ReadJsonAsync(response);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
@@ -36,6 +39,15 @@ public sealed class HealthEndpointTests(PostgresDatabase database) : IClassFixtu
         var check = body.GetProperty("checks")[0];
         Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
         Assert.StartsWith("PostgreSQL is unreachable:", check.GetProperty("description").GetString(), StringComparison.Ordinal);
+        foreach (var client in new[] { anonymous, analyst })
+        {
+            using var plain = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+            var text = await plain.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, plain.StatusCode);
+            Assert.Contains("\"Unhealthy\"", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("unreachable", text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -14,6 +14,7 @@ internal static class OpenApiSetup
         services.AddOpenApi(DocumentName, options =>
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddOperationTransformer<BearerSecurityTransformer>();
             options.AddOperationTransformer<ExampleTransformer>();
         });

@@ -10,6 +10,12 @@ internal sealed class SigningKeyMaterial
     /// <summary>The smallest key accepted: 32 bytes, the HMAC-SHA256 output size (RFC 7518 §3.2).</summary>
     public const int MinimumKeyBytes = 32;
 
+    /// <summary>
+    /// The least estimated entropy of a configured key outside Development: 128 bits, the strength HMAC-SHA256 keys are
+    /// meant to give. 48 random bytes in base64 (<c>openssl rand -base64 48</c>) estimate at about 300.
+    /// </summary>
+    public const double MinimumEntropyBits = 128;
+
     private SigningKeyMaterial(SymmetricSecurityKey key, bool generated)
     {
         Key = key;
@@ -48,6 +54,36 @@ internal sealed class SigningKeyMaterial
                 $"{AuthOptions.SigningKeyKey} is {bytes.Length} bytes long; HMAC-SHA256 needs at least {MinimumKeyBytes}.");
         }
 
+        if (!isDevelopment && EstimatedEntropyBits(configuredKey) is var bits && bits < MinimumEntropyBits)
+        {
+            throw new InvalidOperationException(string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{AuthOptions.SigningKeyKey} looks guessable: its characters carry about {bits:F0} bits of entropy; at least {MinimumEntropyBits} are needed outside Development. Use a random secret, for example the output of `openssl rand -base64 48`."));
+        }
+
         return new SigningKeyMaterial(new SymmetricSecurityKey(bytes), generated: false);
+    }
+
+    /// <summary>
+    /// Length times the Shannon entropy of the key's character frequencies: 0 for one repeated character, close to
+    /// length × log2(alphabet) for random text. An upper bound for keys with structure (words, patterns), so it refuses
+    /// only what is plainly weak; it cannot prove a key random.
+    /// </summary>
+    internal static double EstimatedEntropyBits(string key)
+    {
+        var counts = new Dictionary<char, int>();
+        foreach (var c in key)
+        {
+            counts[c] = counts.GetValueOrDefault(c) + 1;
+        }
+
+        double perChar = 0;
+        foreach (var count in counts.Values)
+        {
+            var p = (double)count / key.Length;
+            perChar -= p * Math.Log2(p);
+        }
+
+        return perChar * key.Length;
     }
 }

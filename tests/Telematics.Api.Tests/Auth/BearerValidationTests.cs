@@ -110,6 +110,29 @@ public sealed class BearerValidationTests
         Assert.Contains("needs at least 32", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    [InlineData("abababababababababababababababababababab")]
+    [InlineData("passwordpasswordpasswordpassword")]
+    public async Task A_long_but_guessable_signing_key_is_refused_at_start_in_production(string key)
+    {
+        await using var host = new ApiHost(environment: "Production").With("Auth:SigningKey", key);
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.CreateClient());
+
+        Assert.Contains("looks guessable", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_random_key_estimates_well_above_the_minimum_and_a_repeated_one_at_zero()
+    {
+        var random = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
+        Assert.True(Telematics.Api.Auth.SigningKeyMaterial.EstimatedEntropyBits(random) > 2 * Telematics.Api.Auth.SigningKeyMaterial.MinimumEntropyBits);
+        Assert.Equal(0, Telematics.Api.Auth.SigningKeyMaterial.EstimatedEntropyBits(new string('a', 64)));
+    }
+
     [Fact]
     public async Task In_Development_without_a_key_tokens_from_the_token_endpoint_still_work_within_the_process()
     {

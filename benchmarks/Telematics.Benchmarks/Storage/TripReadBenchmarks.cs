@@ -13,8 +13,9 @@ namespace Telematics.Benchmarks.Storage;
 
 /// <summary>
 /// Batch read of the trip features of 100,000 drivers (two trips each in the period, a third outside it) through
-/// <see cref="TripRepository.ReadTripFeaturesForDriversAsync"/> against the baseline: a bare
-/// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> of the same rows whose bytes are only drained.
+/// <see cref="TripRepository.ReadTripFeaturesForDriversAsync"/>, and of their driver vectors combined from the trips' states
+/// (<see cref="TripRepository.ReadDriverVectorsAsync"/>, what scoring reads), against the baseline: a bare
+/// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> of the same rows whose bytes are only drained (features, and states).
 /// </summary>
 [Config(typeof(StorageJobConfig))]
 public class TripReadBenchmarks
@@ -41,11 +42,16 @@ public class TripReadBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "bare COPY (SELECT) TO STDOUT binary")]
-    public async Task<long> BareCopy()
+    public Task<long> BareCopy() => DrainAsync("features");
+
+    [Benchmark(Description = "bare COPY of the trip states")]
+    public Task<long> BareCopyStates() => DrainAsync("state");
+
+    private async Task<long> DrainAsync(string column)
     {
         await using var connection = await _database.DataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var copy = await connection.BeginRawBinaryCopyAsync(
-            "COPY (SELECT driver_id, trip_id, started_at, features FROM trips WHERE started_at >= '2026-01-01 00:00:00+00' AND started_at < '2026-02-01 00:00:00+00' " +
+            $"COPY (SELECT driver_id, trip_id, started_at, {column} FROM trips WHERE started_at >= '2026-01-01 00:00:00+00' AND started_at < '2026-02-01 00:00:00+00' " +
             "ORDER BY driver_id, started_at) TO STDOUT (FORMAT BINARY)").ConfigureAwait(false);
         var buffer = new byte[1 << 16];
         long total = 0;
@@ -80,7 +86,7 @@ public class TripReadBenchmarks
     internal static void SeedTrips(StorageBenchmarkDatabase database, int drivers)
     {
         var templates = TemplateTrips(64);
-        database.Execute("CREATE TABLE trip_templates (k int PRIMARY KEY, distance_km double precision, features real[], state bytea)");
+        database.Execute("CREATE TABLE trip_templates (template int PRIMARY KEY, distance_km double precision, features real[], state bytea)");
         using (var connection = database.DataSource.OpenConnection())
         {
             for (var k = 0; k < templates.Count; k++)
@@ -101,7 +107,7 @@ public class TripReadBenchmarks
             SELECT g, '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END,
                    '2026-01-03'::timestamptz + (g % 500) * interval '1 hour' + CASE k WHEN 2 THEN interval '40 day' ELSE k * interval '1 day' END + interval '30 minutes',
                    t.distance_km, 1800, 1, 0, 2, 'telematics', 1, t.features, t.state
-            FROM generate_series(1, {drivers}) g, generate_series(0, 2) k JOIN trip_templates t ON t.k = (g * 3 + k) % {templates.Count};
+            FROM generate_series(1, {drivers}) g CROSS JOIN generate_series(0, 2) k JOIN trip_templates t ON t.template = (g * 3 + k) % {templates.Count};
             DROP TABLE trip_templates;
             """));
         database.Execute("VACUUM ANALYZE trips");

@@ -60,20 +60,47 @@ internal static class AggregateState
     /// <summary>Replaces <paramref name="totals"/> with the state's totals.</summary>
     public static void Read(ReadOnlySpan<byte> state, FeatureTotals totals)
     {
-        Validate(state);
         totals.Clear();
-        AddValidated(state, totals);
+        Add(state, totals, new int[AllBins], new long[AllBins]);
     }
+
+    /// <summary>Bins of the three histograms together: the size of the scratch <see cref="Add"/> decodes them into.</summary>
+    public const int AllBins = FeatureTotals.SpeedBins + FeatureTotals.JerkBins + FeatureTotals.LateralBins;
 
     /// <summary>
     /// Adds the state's totals to <paramref name="totals"/>, exactly as <see cref="FeatureTotals.Add"/> adds the totals
-    /// it was written from (the same additions in the same order, so the sums are bit-identical). The state is checked
-    /// whole first: a bad state throws and changes nothing.
+    /// it was written from (the same additions in the same order, so the sums are bit-identical). The histograms are
+    /// decoded (and checked) into the caller's scratch first: a bad state throws and changes nothing.
     /// </summary>
-    public static void Add(ReadOnlySpan<byte> state, FeatureTotals totals)
+    /// <param name="state">The saved bytes.</param>
+    /// <param name="totals">Receives the sums.</param>
+    /// <param name="binIndex">Scratch of at least <see cref="AllBins"/> values.</param>
+    /// <param name="binWeight">Scratch of at least <see cref="AllBins"/> values.</param>
+    public static void Add(ReadOnlySpan<byte> state, FeatureTotals totals, Span<int> binIndex, Span<long> binWeight)
     {
-        Validate(state);
-        AddValidated(state, totals);
+        CheckHeader(state);
+        var reader = new StateReader(state[(4 + ScalarBytes)..]);
+        var speed = reader.DecodeHistogram(FeatureTotals.SpeedBins, "SpeedKmh", binIndex, binWeight);
+        var jerk = reader.DecodeHistogram(FeatureTotals.JerkBins, "AbsJerkMps3", binIndex[speed..], binWeight[speed..]);
+        var lateral = reader.DecodeHistogram(FeatureTotals.LateralBins, "AbsLateralG", binIndex[(speed + jerk)..], binWeight[(speed + jerk)..]);
+        if (!reader.AtEnd)
+        {
+            throw new FormatException("The driver aggregate state has trailing bytes.");
+        }
+
+        AddScalars(state, totals);
+        AddBins(totals.SpeedKmh, binIndex[..speed], binWeight[..speed]);
+        AddBins(totals.AbsJerkMps3, binIndex.Slice(speed, jerk), binWeight.Slice(speed, jerk));
+        AddBins(totals.AbsLateralG, binIndex.Slice(speed + jerk, lateral), binWeight.Slice(speed + jerk, lateral));
+    }
+
+    private static void AddBins(FixedBinHistogram histogram, ReadOnlySpan<int> index, ReadOnlySpan<long> weight)
+    {
+        var bins = histogram.Bins;
+        for (var i = 0; i < index.Length; i++)
+        {
+            bins[index[i]] += weight[i];
+        }
     }
 
     // The scalars, in written order: 21 before the road classes, the road classes, 4 after; 8 bytes each.
@@ -93,7 +120,7 @@ internal static class AggregateState
         nameof(FeatureTotals.HighRiskWeightedM), nameof(FeatureTotals.GapMs), nameof(FeatureTotals.RecordCount), nameof(FeatureTotals.DroppedRecordCount),
     ];
 
-    private static void Validate(ReadOnlySpan<byte> state)
+    private static void CheckHeader(ReadOnlySpan<byte> state)
     {
         if (state.Length < 4 || !state[..3].SequenceEqual(Magic))
         {
@@ -110,18 +137,9 @@ internal static class AggregateState
             var field = ScalarNames[(state.Length - 4) / 8];
             throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {state.Length - 4}; the totals alone take {ScalarBytes}).");
         }
-
-        var reader = new StateReader(state[(4 + ScalarBytes)..]);
-        reader.CheckHistogram(FeatureTotals.SpeedBins, "SpeedKmh");
-        reader.CheckHistogram(FeatureTotals.JerkBins, "AbsJerkMps3");
-        reader.CheckHistogram(FeatureTotals.LateralBins, "AbsLateralG");
-        if (!reader.AtEnd)
-        {
-            throw new FormatException("The driver aggregate state has trailing bytes.");
-        }
     }
 
-    private static void AddValidated(ReadOnlySpan<byte> state, FeatureTotals totals)
+    private static void AddScalars(ReadOnlySpan<byte> state, FeatureTotals totals)
     {
         var s = state[4..];
         var at = 0;
@@ -155,10 +173,6 @@ internal static class AggregateState
         totals.GapMs += Int64(s, ref at);
         totals.RecordCount += Int64(s, ref at);
         totals.DroppedRecordCount += Int64(s, ref at);
-        var reader = new StateReader(s[at..]);
-        reader.AddHistogram(totals.SpeedKmh);
-        reader.AddHistogram(totals.AbsJerkMps3);
-        reader.AddHistogram(totals.AbsLateralG);
     }
 
     private static long Int64(ReadOnlySpan<byte> s, ref int at)
@@ -204,7 +218,8 @@ internal static class AggregateState
 
         public readonly bool AtEnd => _position == _bytes.Length;
 
-        public void CheckHistogram(int binCount, string field)
+        /// <summary>Decodes one histogram's used bins into the scratch, checking each index and weight; returns how many.</summary>
+        public int DecodeHistogram(int binCount, string field, Span<int> index, Span<long> weight)
         {
             var used = VarInt(field);
             if ((ulong)used > (ulong)binCount)
@@ -212,34 +227,27 @@ internal static class AggregateState
                 throw new FormatException($"The driver aggregate state field {field} lists {used} bins; it has {binCount}.");
             }
 
-            long index = -1;
-            for (var k = 0; k < used; k++)
+            long bin = -1;
+            for (var k = 0; k < (int)used; k++)
             {
                 var gap = VarInt(field);
-                index += gap;
-                if (gap < 1 || (ulong)index >= (ulong)binCount)
+                bin += gap;
+                if (gap < 1 || (ulong)bin >= (ulong)binCount)
                 {
-                    throw new FormatException($"The driver aggregate state field {field} has a bin index {index} outside 0..{binCount - 1} or out of order.");
+                    throw new FormatException($"The driver aggregate state field {field} has a bin index {bin} outside 0..{binCount - 1} or out of order.");
                 }
 
-                if (VarInt(field) < 0)
+                var w = VarInt(field);
+                if (w < 0)
                 {
-                    throw new FormatException($"The driver aggregate state field {field} has a negative weight in bin {index}.");
+                    throw new FormatException($"The driver aggregate state field {field} has a negative weight in bin {bin}.");
                 }
-            }
-        }
 
-        // Only after CheckHistogram accepted the same bytes.
-        public void AddHistogram(FixedBinHistogram histogram)
-        {
-            var bins = histogram.Bins;
-            var used = VarInt(string.Empty);
-            var index = -1;
-            for (var k = 0; k < used; k++)
-            {
-                index += (int)VarInt(string.Empty);
-                bins[index] += VarInt(string.Empty);
+                index[k] = (int)bin;
+                weight[k] = w;
             }
+
+            return (int)used;
         }
 
         private long VarInt(string field)

@@ -18,6 +18,8 @@ namespace Telematics.Features.Aggregation;
 public sealed class DriverAggregate
 {
     private readonly FeatureTotals _totals = new();
+    private int[]? _binIndex;
+    private long[]? _binWeight;
 
     /// <summary>Number of trips added.</summary>
     public long TripCount => _totals.TripCount;
@@ -53,7 +55,13 @@ public sealed class DriverAggregate
     /// </remarks>
     /// <param name="state">The saved bytes.</param>
     /// <exception cref="FormatException">The bytes are not a state of a known version, or are truncated; the aggregate is unchanged.</exception>
-    public void AddState(ReadOnlySpan<byte> state) => AggregateState.Add(state, _totals);
+    public void AddState(ReadOnlySpan<byte> state)
+    {
+        // Scratch for the decoded histogram bins, made on first use and kept: adding states allocates nothing after.
+        _binIndex ??= new int[AggregateState.AllBins];
+        _binWeight ??= new long[AggregateState.AllBins];
+        AggregateState.Add(state, _totals, _binIndex, _binWeight);
+    }
 
     /// <summary>Forgets every trip.</summary>
     public void Clear() => _totals.Clear();

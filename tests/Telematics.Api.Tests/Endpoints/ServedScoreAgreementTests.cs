@@ -1,14 +1,7 @@
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net;
-using System.Text;
 
 using Telematics.Api.Tests.Infrastructure;
-using Telematics.Features.Ingest;
-using Telematics.Features.Ingest.Csv;
-using Telematics.Features.Pipeline;
-using Telematics.Features.Samples;
-using Telematics.Features.Schema;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Service;
 using Telematics.Testing;
@@ -51,26 +44,6 @@ public sealed class ServedScoreAgreementTests(PostgresDatabase database) : IClas
         return lines;
     }
 
-    private static async Task<float[]> PipelineVectorAsync(IEnumerable<string> lines)
-    {
-        var body = Encoding.UTF8.GetBytes(Header + "\n" + string.Join('\n', lines) + "\n");
-        await using var reader = CsvSampleReader.Create(PipeReader.Create(new MemoryStream(body)));
-        var pipeline = new DriverFeaturePipeline(TimeZoneInfo.Utc);
-        var chunk = new SampleBuffer(4096);
-        ReadChunkResult read;
-        do
-        {
-            read = await reader.ReadAsync(chunk);
-            pipeline.Push(chunk);
-        }
-        while (!read.IsCompleted);
-
-        pipeline.Complete();
-        var vector = new float[TelematicsFeatures.Schema.Count];
-        pipeline.Aggregate.WriteFeatures(vector);
-        return vector;
-    }
-
     [Fact]
     public async Task The_served_score_equals_the_cli_score_of_the_drivers_raw_events()
     {
@@ -96,7 +69,7 @@ public sealed class ServedScoreAgreementTests(PostgresDatabase database) : IClas
         var expected = new RiskScorer(registry).Score(new ScoreRequest
         {
             DriverId = driver.ToString(CultureInfo.InvariantCulture),
-            Features = await PipelineVectorAsync(lines),
+            Features = await PipelineVectors.OfCsvAsync(Header, lines),
         });
         Assert.Equal(3, body.GetProperty("tripCount").GetInt32());
         Assert.Equal(expected.Score, body.GetProperty("score").GetProperty("score").GetDouble());

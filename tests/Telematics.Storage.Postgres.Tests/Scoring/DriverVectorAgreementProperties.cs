@@ -1,15 +1,7 @@
-using System.IO.Pipelines;
-using System.Text;
-
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-using Telematics.Features.Ingest;
-using Telematics.Features.Ingest.Csv;
-using Telematics.Features.Pipeline;
-using Telematics.Features.Samples;
-using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Scoring;
@@ -42,7 +34,7 @@ public sealed class DriverVectorAgreementProperties(PostgresDatabase database) :
 
     private async Task<bool> CheckAsync(DriverEvents events)
     {
-        var expected = await PipelineVectorAsync(events.Lines);
+        var expected = await PipelineVectors.OfCsvAsync(Header, events.Lines);
         var id = (await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync(
             "agree-" + Guid.NewGuid().ToString("N"), "Driver", Actor)).DriverId;
         var ingestor = new EventStreamIngestor(NewIngestor(database));
@@ -64,26 +56,6 @@ public sealed class DriverVectorAgreementProperties(PostgresDatabase database) :
             && SameBits(expected, single.Features) && SameBits(expected, batch.Features) && SameBits(expected, read.GetFeatures(0));
         Assert.True(agree, $"cuts {string.Join(',', events.Cuts)} of {events.Lines.Length} lines: pipeline [{string.Join(' ', expected)}], stored [{string.Join(' ', single.Features ?? [])}] ({single.Status}: {single.Reason})");
         return agree;
-    }
-
-    private static async Task<float[]> PipelineVectorAsync(string[] lines)
-    {
-        var body = Encoding.UTF8.GetBytes(Header + "\n" + string.Join('\n', lines) + "\n");
-        await using var reader = CsvSampleReader.Create(PipeReader.Create(new MemoryStream(body)));
-        var pipeline = new DriverFeaturePipeline(TimeZoneInfo.Utc);
-        var chunk = new SampleBuffer(4096);
-        ReadChunkResult read;
-        do
-        {
-            read = await reader.ReadAsync(chunk);
-            pipeline.Push(chunk);
-        }
-        while (!read.IsCompleted);
-
-        pipeline.Complete();
-        var vector = new float[TelematicsFeatures.Schema.Count];
-        pipeline.Aggregate.WriteFeatures(vector);
-        return vector;
     }
 
     private static bool SameBits(ReadOnlySpan<float> a, ReadOnlySpan<float> b)

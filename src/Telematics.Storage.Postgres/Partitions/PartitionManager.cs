@@ -82,13 +82,25 @@ public sealed partial class PartitionManager
     /// <returns>Rows moved out of DEFAULT, or -1 when the partition already existed.</returns>
     public async Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        var name = month.PartitionName;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var moved = await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
+        if (moved >= 0)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _known.TryAdd(month, 0);
+        return moved;
+    }
+
+    /// <summary>Creates the month's partition inside the caller's transaction, which holds the advisory lock.</summary>
+    private async Task<long> CreateLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var name = month.PartitionName;
         if (await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
-            _known.TryAdd(month, 0);
             return -1;
         }
 
@@ -118,8 +130,6 @@ public sealed partial class PartitionManager
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
             string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),
             cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryAdd(month, 0);
         return moved;
     }
 

@@ -163,11 +163,13 @@ internal static class PartitionsCommand
     {
         var premake = new Option<int>("--premake") { Description = "Months to keep created ahead of the current one.", DefaultValueFactory = _ => 3 };
         var retention = new Option<int>("--retention") { Description = "Months of events kept, counting the current one.", DefaultValueFactory = _ => 25 };
-        var archiveTo = new Option<DirectoryInfo?>("--archive-to") { Description = "Archive expired months here before dropping them (default: drop without archive)." };
-        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, and archive or drop months past retention.");
+        var archiveTo = new Option<DirectoryInfo?>("--archive-to") { Description = "Archive expired months (and expired DEFAULT rows) here before dropping them (default: drop without archive)." };
+        var keepTable = new Option<bool>("--keep-table") { Description = "Detach expired months and keep them as plain tables instead of dropping them." };
+        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, archive, detach or drop months and DEFAULT rows past retention, and report DEFAULT rows beyond the premake horizon.");
         command.Options.Add(premake);
         command.Options.Add(retention);
         command.Options.Add(archiveTo);
+        command.Options.Add(keepTable);
         command.Options.Add(StorageCommandContext.DryRun);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -176,6 +178,7 @@ internal static class PartitionsCommand
                 PremakeMonths = parse.GetValue(premake),
                 RetentionMonths = parse.GetValue(retention),
                 ArchiveDirectory = parse.GetValue(archiveTo)?.FullName,
+                RetentionKeepTable = parse.GetValue(keepTable),
             };
             var problems = options.Validate();
             if (problems.Count > 0)
@@ -193,6 +196,11 @@ internal static class PartitionsCommand
                 await output.WriteLineAsync($"{verb}move from DEFAULT: {report.MovedFromDefault} rows").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}archive and drop: {Join(report.Archived)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}drop without archive: {Join(report.Dropped)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{verb}detach and keep: {Join(report.Detached)}").ConfigureAwait(false);
+                await output.WriteLineAsync(
+                    $"{verb}remove expired DEFAULT rows: {report.ExpiredFromDefault}{(report.DefaultArchive is { } archived ? " archived to " + archived.FilePath : string.Empty)}").ConfigureAwait(false);
+                await output.WriteLineAsync(
+                    $"DEFAULT rows beyond the premake horizon (kept in DEFAULT, check device clocks): {report.BeyondHorizonInDefault}").ConfigureAwait(false);
                 return ExitCodes.Success;
             }, cancellationToken);
         });

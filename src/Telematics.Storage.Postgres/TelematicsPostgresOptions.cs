@@ -10,12 +10,24 @@ public sealed class TelematicsPostgresOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>Months of <c>telematics_events</c> partitions kept created ahead of the current UTC month.</summary>
-    /// <value>Default 3 (design §5); 0–24.</value>
+    /// <value>
+    /// Default 3 (design §5); 0–24. Also the horizon of ingest: events of a month later than this many months after the
+    /// current UTC month (a wrong device clock) get no partition and go to DEFAULT, where <c>MaintainAsync</c> reports them
+    /// and moves them into their month once it comes within the horizon.
+    /// </value>
     public int PremakeMonths { get; set; } = 3;
 
     /// <summary>Months of events kept, counting the current UTC month; older partitions are archived (or dropped) by maintenance.</summary>
     /// <value>Default 25: two policy years of history plus the running month, enough to re-score a renewal. 1–1200.</value>
     public int RetentionMonths { get; set; } = 25;
+
+    /// <summary>Whether maintenance detaches expired month partitions and keeps them as plain tables instead of dropping them (pg_partman's <c>retention_keep_table</c>).</summary>
+    /// <value>
+    /// Default <see langword="false"/>: expired months are archived (with <see cref="ArchiveDirectory"/>) or dropped. When
+    /// <see langword="true"/>, an expired month's table is detached and renamed <c>telematics_events_YYYY_MM_detached_&lt;UTC time&gt;</c>,
+    /// and expired DEFAULT rows (without <see cref="ArchiveDirectory"/>) are moved into <c>telematics_events_default_expired_&lt;UTC time&gt;</c>.
+    /// </value>
+    public bool RetentionKeepTable { get; set; }
 
     /// <summary>Folder where maintenance writes partition archives before dropping them.</summary>
     /// <value>Default <see langword="null"/>: expired partitions are dropped without an archive (the drop is still audited).</value>

@@ -6,7 +6,7 @@ using Telematics.Storage.Postgres.Partitions;
 
 namespace Telematics.Cli.Partitions;
 
-/// <summary><c>telematics partitions create|list|drop|archive|maintain</c>: monthly partitions of telematics_events.</summary>
+/// <summary><c>telematics partitions create|list|drop|archive|restore|maintain</c>: monthly partitions of telematics_events.</summary>
 internal static class PartitionsCommand
 {
     public static Command Create()
@@ -17,6 +17,7 @@ internal static class PartitionsCommand
         command.Subcommands.Add(CreateMonths());
         command.Subcommands.Add(Drop());
         command.Subcommands.Add(Archive());
+        command.Subcommands.Add(Restore());
         command.Subcommands.Add(Maintain());
         return command;
     }
@@ -92,7 +93,7 @@ internal static class PartitionsCommand
     {
         var months = Months("Months to archive.");
         var folder = new Option<DirectoryInfo>("--to") { Description = "Folder for the .csv.gz files.", Required = true };
-        var command = new Command("archive", "Write each month to a verified gzip CSV (row count and SHA-256 recorded), then drop it (audited).");
+        var command = new Command("archive", "Write each month to a gzip CSV, read it back and compare its rows with the partition's, record row count, file SHA-256 and content hash, then drop it (audited).");
         command.Arguments.Add(months);
         command.Options.Add(folder);
         command.Options.Add(StorageCommandContext.DryRun);
@@ -108,8 +109,53 @@ internal static class PartitionsCommand
             var archive = await manager.ArchiveAsync(month, directory, StorageCommandContext.Actor, ct).ConfigureAwait(false);
             await output.WriteLineAsync(archive is null
                 ? $"{month.PartitionName} does not exist"
-                : $"archived {month.PartitionName}: {archive.Rows} rows to {archive.FilePath} sha256 {Convert.ToHexStringLower(archive.Sha256.Span)}; partition dropped").ConfigureAwait(false);
+                : $"archived {month.PartitionName}: {archive.Rows} rows to {archive.FilePath} sha256 {Convert.ToHexStringLower(archive.Sha256.Span)} content {Convert.ToHexStringLower(archive.ContentSha256.Span)}; partition dropped").ConfigureAwait(false);
         }, cancellationToken));
+        return command;
+    }
+
+    private static Command Restore()
+    {
+        var month = new Argument<string>("month") { Description = "The month the archive holds, YYYY-MM (UTC)." };
+        var file = new Option<FileInfo>("--file") { Description = "The .csv.gz archive written by 'partitions archive'.", Required = true };
+        var command = new Command(
+            "restore",
+            "Check an archive against its record (file SHA-256, row count, content hash, month) and load it back in one transaction (audited); a file that differs is refused and nothing is loaded.");
+        command.Arguments.Add(month);
+        command.Options.Add(file);
+        command.Options.Add(StorageCommandContext.DryRun);
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var text = parse.GetValue(month);
+            if (!PartitionMonth.TryParse(text, out var parsed))
+            {
+                parse.InvocationConfiguration.Error.WriteLine(
+                    $"month '{text}' is not a month: write it as YYYY-MM between {PartitionMonth.MinYear} and {PartitionMonth.MaxYear}, e.g. 2026-03.");
+                return Task.FromResult(ExitCodes.Usage);
+            }
+
+            var path = parse.GetValue(file)!.FullName;
+            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            {
+                var manager = new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System);
+                if (parse.GetValue(StorageCommandContext.DryRun))
+                {
+                    var differences = await manager.VerifyArchiveAsync(path, parsed, ct).ConfigureAwait(false);
+                    if (differences.Count > 0)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"{path} would be refused: {string.Join("; ", differences)}").ConfigureAwait(false);
+                        return ExitCodes.InputError;
+                    }
+
+                    await output.WriteLineAsync($"{path} matches its record; would restore it into {parsed.PartitionName}").ConfigureAwait(false);
+                    return ExitCodes.Success;
+                }
+
+                var rows = await manager.RestoreAsync(path, parsed, StorageCommandContext.Actor, ct).ConfigureAwait(false);
+                await output.WriteLineAsync($"restored {rows} rows into {parsed.PartitionName} from {path}").ConfigureAwait(false);
+                return ExitCodes.Success;
+            }, cancellationToken);
+        });
         return command;
     }
 
@@ -117,11 +163,13 @@ internal static class PartitionsCommand
     {
         var premake = new Option<int>("--premake") { Description = "Months to keep created ahead of the current one.", DefaultValueFactory = _ => 3 };
         var retention = new Option<int>("--retention") { Description = "Months of events kept, counting the current one.", DefaultValueFactory = _ => 25 };
-        var archiveTo = new Option<DirectoryInfo?>("--archive-to") { Description = "Archive expired months here before dropping them (default: drop without archive)." };
-        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, and archive or drop months past retention.");
+        var archiveTo = new Option<DirectoryInfo?>("--archive-to") { Description = "Archive expired months (and expired DEFAULT rows) here before dropping them (default: drop without archive)." };
+        var keepTable = new Option<bool>("--keep-table") { Description = "Detach expired months and keep them as plain tables instead of dropping them." };
+        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, archive, detach or drop months and DEFAULT rows past retention, and report DEFAULT rows beyond the premake horizon.");
         command.Options.Add(premake);
         command.Options.Add(retention);
         command.Options.Add(archiveTo);
+        command.Options.Add(keepTable);
         command.Options.Add(StorageCommandContext.DryRun);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -130,6 +178,7 @@ internal static class PartitionsCommand
                 PremakeMonths = parse.GetValue(premake),
                 RetentionMonths = parse.GetValue(retention),
                 ArchiveDirectory = parse.GetValue(archiveTo)?.FullName,
+                RetentionKeepTable = parse.GetValue(keepTable),
             };
             var problems = options.Validate();
             if (problems.Count > 0)
@@ -147,6 +196,11 @@ internal static class PartitionsCommand
                 await output.WriteLineAsync($"{verb}move from DEFAULT: {report.MovedFromDefault} rows").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}archive and drop: {Join(report.Archived)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}drop without archive: {Join(report.Dropped)}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{verb}detach and keep: {Join(report.Detached)}").ConfigureAwait(false);
+                await output.WriteLineAsync(
+                    $"{verb}remove expired DEFAULT rows: {report.ExpiredFromDefault}{(report.DefaultArchive is { } archived ? " archived to " + archived.FilePath : string.Empty)}").ConfigureAwait(false);
+                await output.WriteLineAsync(
+                    $"DEFAULT rows beyond the premake horizon (kept in DEFAULT, check device clocks): {report.BeyondHorizonInDefault}").ConfigureAwait(false);
                 return ExitCodes.Success;
             }, cancellationToken);
         });

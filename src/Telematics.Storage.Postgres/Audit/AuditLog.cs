@@ -52,14 +52,19 @@ public sealed class AuditLog
     }
 
     /// <summary>Verifies the chain and, when intact and not empty, signs its head and stores the signature as an anchor.</summary>
+    /// <remarks>
+    /// Incremental: when the latest anchor's signature verifies with this key and its row still carries the signed hash,
+    /// only the rows after it are read and re-hashed (the rows before were verified when that anchor was made, and
+    /// <see cref="VerifyAsync"/> still checks everything). Otherwise the whole chain is verified.
+    /// </remarks>
     /// <param name="keyProvider">Provider of the signing key (never stored in the database).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>The new anchor, or <see langword="null"/> when the log is empty.</returns>
+    /// <returns>The new anchor (or the one already stored for the same head), or <see langword="null"/> when the log is empty.</returns>
     /// <exception cref="InvalidOperationException">The chain does not verify: a broken chain is never signed.</exception>
     public async Task<AuditAnchor?> AnchorAsync(IAuditSigningKeyProvider keyProvider, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyProvider);
-        var verification = await VerifyAsync(keyProvider, cancellationToken).ConfigureAwait(false);
+        var verification = await VerifySinceLastAnchorAsync(keyProvider, cancellationToken).ConfigureAwait(false);
         if (!verification.IsIntact)
         {
             throw new InvalidOperationException($"The audit chain is not signed because it does not verify: {verification}");
@@ -77,13 +82,18 @@ public sealed class AuditLog
         }
 
         var anchor = new AuditAnchor(verification.Length, verification.HeadHash, _timeProvider.GetUtcNow(), keyProvider.KeyId, signature);
-        await using var command = _dataSource.CreateCommand("INSERT INTO audit_anchors (seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5)");
+        await using var command = _dataSource.CreateCommand("INSERT INTO audit_anchors (seq, head_hash, signed_at, key_id, signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = anchor.Seq });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = anchor.HeadHash.ToArray() });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = anchor.SignedAt.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = anchor.KeyId });
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = signature });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            // The head is anchored already (one anchor per chain position, migration 0012): that anchor stands.
+            return (await ReadAnchorsAsync(cancellationToken).ConfigureAwait(false)).First(a => a.Seq == anchor.Seq);
+        }
+
         return anchor;
     }
 
@@ -98,15 +108,22 @@ public sealed class AuditLog
     public async Task<AuditVerification> VerifyAsync(IAuditSigningKeyProvider? keyProvider, CancellationToken cancellationToken = default)
     {
         var anchors = keyProvider is null ? [] : await ReadAnchorsAsync(cancellationToken).ConfigureAwait(false);
-        var nextAnchor = 0;
         using var verificationKey = keyProvider?.CreateVerificationKey();
 
-        byte[] head = new byte[AuditChainHasher.HashLength];
-        long length = 0;
+        return await WalkAsync(0, new byte[AuditChainHasher.HashLength], anchors, verificationKey, keyProvider?.KeyId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the rows after <paramref name="afterSeq"/>, starting from its hash, and the anchors among them.</summary>
+    private async Task<AuditVerification> WalkAsync(
+        long afterSeq, byte[] head, List<AuditAnchor> anchors, ECDsa? verificationKey, string? keyId, CancellationToken cancellationToken)
+    {
+        var nextAnchor = 0;
+        long length = afterSeq;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(
-            "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash FROM audit_log ORDER BY seq",
+            "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq",
             connection);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -141,7 +158,7 @@ public sealed class AuditLog
             length = seq;
             while (nextAnchor < anchors.Count && anchors[nextAnchor].Seq == seq)
             {
-                var problem = CheckAnchor(anchors[nextAnchor], head, verificationKey!, keyProvider!.KeyId);
+                var problem = CheckAnchor(anchors[nextAnchor], head, verificationKey!, keyId!);
                 if (problem is not null)
                 {
                     return Broken(length, head, nextAnchor, seq, problem);
@@ -167,6 +184,36 @@ public sealed class AuditLog
         BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(AnchorDomain.Length), seq);
         headHash.CopyTo(payload.AsSpan(AnchorDomain.Length + 8));
         return payload;
+    }
+
+    /// <summary>Verifies the rows after the latest anchor when that anchor still holds, else the whole chain.</summary>
+    private async Task<AuditVerification> VerifySinceLastAnchorAsync(IAuditSigningKeyProvider keyProvider, CancellationToken cancellationToken)
+    {
+        await using (var command = _dataSource.CreateCommand(
+            "SELECT a.seq, a.head_hash, a.signed_at, a.key_id, a.signature, l.hash FROM audit_anchors a LEFT JOIN audit_log l ON l.seq = a.seq " +
+            "ORDER BY a.seq DESC LIMIT 1"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(5))
+            {
+                var last = new AuditAnchor(
+                    reader.GetInt64(0),
+                    reader.GetFieldValue<byte[]>(1),
+                    new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
+                    reader.GetString(3),
+                    reader.GetFieldValue<byte[]>(4));
+                var rowHash = reader.GetFieldValue<byte[]>(5);
+                using var key = keyProvider.CreateVerificationKey();
+                if (CheckAnchor(last, rowHash, key, keyProvider.KeyId) is null)
+                {
+                    await reader.DisposeAsync().ConfigureAwait(false);
+                    var since = await WalkAsync(last.Seq, rowHash, [], null, null, cancellationToken).ConfigureAwait(false);
+                    return since with { AnchorsChecked = 1 };
+                }
+            }
+        }
+
+        return await VerifyAsync(keyProvider, cancellationToken).ConfigureAwait(false);
     }
 
     private static string? CheckAnchor(AuditAnchor anchor, byte[] recomputedHead, ECDsa key, string keyId)

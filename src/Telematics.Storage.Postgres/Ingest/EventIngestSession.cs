@@ -159,7 +159,7 @@ public sealed class EventIngestSession : IAsyncDisposable
             long stored = 0;
             if (_received > 0)
             {
-                await _partitions.EnsureMonthsAsync(_months, _actor, cancellationToken).ConfigureAwait(false);
+                await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);
 
                 // ORDER BY the key: two sessions merging overlapping uploads lock rows in the same order and cannot deadlock.
                 await using var merge = new NpgsqlCommand(

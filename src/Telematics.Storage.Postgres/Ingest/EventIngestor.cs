@@ -60,10 +60,9 @@ public sealed class EventIngestor
         }
 
         var (months, firstMs, lastMs) = Scan(samples.TimestampUnixMs);
-        await _partitions.EnsureMonthsAsync(months, actor, cancellationToken).ConfigureAwait(false);
-
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await _partitions.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken).ConfigureAwait(false);
         long stored;
         await transaction.SaveAsync("direct", cancellationToken).ConfigureAwait(false);
         try

@@ -11,4 +11,17 @@ public sealed record MaintenanceReport(
     long MovedFromDefault,
     IReadOnlyList<PartitionMonth> Archived,
     IReadOnlyList<PartitionMonth> Dropped,
-    bool DryRun);
+    bool DryRun)
+{
+    /// <summary>Months detached and kept as plain tables (or to be) because <see cref="TelematicsPostgresOptions.RetentionKeepTable"/> is set.</summary>
+    public IReadOnlyList<PartitionMonth> Detached { get; init; } = [];
+
+    /// <summary>DEFAULT rows older than retention (any year, also before 2000) removed (or to remove): archived, moved to a kept table, or deleted.</summary>
+    public long ExpiredFromDefault { get; init; }
+
+    /// <summary>The archive of the expired DEFAULT rows, when they were archived.</summary>
+    public PartitionArchive? DefaultArchive { get; init; }
+
+    /// <summary>DEFAULT rows later than the premake horizon (a wrong device clock, or years past 2199); they stay in DEFAULT.</summary>
+    public long BeyondHorizonInDefault { get; init; }
+}

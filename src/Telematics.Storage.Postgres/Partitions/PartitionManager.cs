@@ -82,13 +82,25 @@ public sealed partial class PartitionManager
     /// <returns>Rows moved out of DEFAULT, or -1 when the partition already existed.</returns>
     public async Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        var name = month.PartitionName;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var moved = await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
+        if (moved >= 0)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        _known.TryAdd(month, 0);
+        return moved;
+    }
+
+    /// <summary>Creates the month's partition inside the caller's transaction, which holds the advisory lock.</summary>
+    private async Task<long> CreateLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var name = month.PartitionName;
         if (await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
-            _known.TryAdd(month, 0);
             return -1;
         }
 
@@ -118,24 +130,105 @@ public sealed partial class PartitionManager
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
             string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),
             cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryAdd(month, 0);
         return moved;
     }
 
-    /// <summary>Makes sure each month has its partition; months already known to this instance cost nothing.</summary>
-    /// <param name="months">Months that a batch is about to write.</param>
+    /// <summary>
+    /// Inside an ingest transaction, before its rows are written: makes sure each month up to the horizon has its
+    /// partition and holds it (ROW EXCLUSIVE) until the transaction ends, so no other process can drop or detach it
+    /// before the rows are in. Months later than <see cref="Horizon"/> get no partition: their rows go to DEFAULT on purpose.
+    /// </summary>
+    /// <remarks>
+    /// The instance's cache of known months only saves the create call: every batch checks the catalog under the lock, so
+    /// a month dropped or detached by another process since it was cached is created again instead of its rows landing
+    /// silently in DEFAULT. Missing months are created (on their own connection) while this transaction holds none of
+    /// these locks, so partition maintenance waiting for the advisory lock cannot deadlock with it.
+    /// </remarks>
+    /// <param name="connection">The ingest connection.</param>
+    /// <param name="transaction">The ingest transaction; a savepoint is used and released.</param>
+    /// <param name="months">Months that the batch is about to write.</param>
     /// <param name="actor">Who writes, for the audit rows of partitions created.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    /// <returns>A task that completes when every month has a partition.</returns>
-    internal async Task EnsureMonthsAsync(IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken)
+    /// <returns>A task that completes when every month within the horizon has a partition held by the transaction.</returns>
+    /// <exception cref="InvalidOperationException">A month's partition disappeared three times in a row while being taken.</exception>
+    internal async Task EnsureMonthsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < months.Count; i++)
+        var horizon = Horizon;
+        var wanted = months.Where(m => m <= horizon).Distinct().Order().ToList();
+        if (wanted.Count == 0)
         {
-            if (!_known.ContainsKey(months[i]))
+            return;
+        }
+
+        const int Attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            foreach (var month in wanted)
             {
-                await CreateAsync(months[i], actor, cancellationToken).ConfigureAwait(false);
+                if (!_known.ContainsKey(month))
+                {
+                    await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                }
             }
+
+            await transaction.SaveAsync("partition_months", cancellationToken).ConfigureAwait(false);
+            var missing = await LockAttachedAsync(connection, transaction, wanted, cancellationToken).ConfigureAwait(false);
+            if (missing.Count == 0)
+            {
+                await transaction.ReleaseAsync("partition_months", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            await transaction.RollbackAsync("partition_months", cancellationToken).ConfigureAwait(false);
+            foreach (var month in missing)
+            {
+                _known.TryRemove(month, out _);
+            }
+
+            if (attempt == Attempts)
+            {
+                throw new InvalidOperationException(
+                    $"The partition of {string.Join(", ", missing)} was dropped again by another process each of {Attempts} times it was created; the batch was not written.");
+            }
+        }
+    }
+
+    /// <summary>Locks the parent, then the months' partitions, ROW EXCLUSIVE (in name order) and returns the months that are not attached partitions.</summary>
+    private static async Task<List<PartitionMonth>> LockAttachedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PartitionMonth> months, CancellationToken cancellationToken)
+    {
+        var names = months.Select(m => m.PartitionName).ToArray();
+        try
+        {
+            await using var command = new NpgsqlBatch(connection, transaction)
+            {
+                BatchCommands =
+                {
+                    // The parent first, as DETACH PARTITION takes it: an ingest and a drop then queue instead of deadlocking.
+                    new NpgsqlBatchCommand(
+                        $"LOCK TABLE ONLY telematics_events, {string.Join(", ", names.Select(n => $"ONLY \"{n}\""))} IN ROW EXCLUSIVE MODE"),
+                    new NpgsqlBatchCommand(
+                        "SELECT n FROM unnest($1::text[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
+                        "WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = n)")
+                    {
+                        Parameters = { new NpgsqlParameter<string[]> { TypedValue = names } },
+                    },
+                },
+            };
+            var missing = new List<PartitionMonth>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _ = PartitionMonth.TryParseName(reader.GetString(0), out var month);
+                missing.Add(month);
+            }
+
+            return missing;
+        }
+        catch (PostgresException gone) when (gone.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return months; // Dropped since it was cached or created: the caller creates them again.
         }
     }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Tests.Infrastructure;
 using Telematics.Testing;
 
@@ -62,12 +63,14 @@ public sealed class EventIngestorTests(PostgresDatabase database) : IClassFixtur
     {
         var ingestor = NewIngestor(database);
         await ingestor.IngestAsync(104, Samples(new DateTimeOffset(2019, 6, 30, 23, 59, 0, TimeSpan.Zero), 120), Actor);
-        await ingestor.IngestAsync(104, Samples(new DateTimeOffset(2031, 1, 5, 0, 0, 0, TimeSpan.Zero), 10), Actor);
+        // Late: within the premake horizon (3 months after the current one); later months go to DEFAULT (RetentionGapTests).
+        var late = PartitionMonth.From(TimeProvider.System.GetUtcNow()).AddMonths(3);
+        await ingestor.IngestAsync(104, Samples(late.Start.AddDays(4), 10), Actor);
 
         Assert.Equal(0, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_default"));
         Assert.Equal(60, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_2019_06 WHERE driver_id = 104"));
         Assert.Equal(60, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_2019_07 WHERE driver_id = 104"));
-        Assert.Equal(10, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_2031_01 WHERE driver_id = 104"));
+        Assert.Equal(10, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM {late.PartitionName} WHERE driver_id = 104"));
     }
 
     [Fact]

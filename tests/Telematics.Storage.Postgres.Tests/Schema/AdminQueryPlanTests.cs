@@ -123,4 +123,22 @@ public sealed class AdminQueryPlanTests(PostgresDatabase database) : IClassFixtu
         Assert.Matches(@"Index Cond: \(.*seq < ", plan);
         Assert.False(plan.Contains("Sort", StringComparison.Ordinal), plan);
     }
+
+    [Fact]
+    public async Task Audit_rows_of_one_actor_use_the_actor_index()
+    {
+        var plan = await PlanUsingAsync(
+            "SET enable_seqscan = off; SET enable_bitmapscan = off",
+            AuditReader.KeysetSql,
+            Null(NpgsqlTypes.NpgsqlDbType.Text),
+            Null(NpgsqlTypes.NpgsqlDbType.Text),
+            "cli:ops",
+            Null(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            Null(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            1_000L,
+            51);
+
+        Assert.Contains("audit_log_actor_idx", plan, StringComparison.Ordinal);
+        Assert.False(plan.Contains("Sort", StringComparison.Ordinal), plan);
+    }
 }

@@ -1,0 +1,206 @@
+using System.Globalization;
+
+using Npgsql;
+
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Partitions;
+
+public sealed partial class PartitionManager
+{
+    /// <summary>
+    /// The retention routine: creates partitions from the current UTC month to <see cref="TelematicsPostgresOptions.PremakeMonths"/>
+    /// ahead, moves DEFAULT rows of months within retention and the horizon into their months, and removes everything older
+    /// than <see cref="TelematicsPostgresOptions.RetentionMonths"/>: month partitions are archived (when an archive folder is
+    /// configured), detached and kept (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>) or dropped, and expired
+    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way.
+    /// </summary>
+    /// <remarks>
+    /// An expired month never gets a partition from DEFAULT first: its rows are judged in the same run, with the rest of
+    /// the expired DEFAULT rows. DEFAULT rows later than the horizon stay there and are counted in
+    /// <see cref="MaintenanceReport.BeyondHorizonInDefault"/>.
+    /// </remarks>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="dryRun">When <see langword="true"/>, reports what would be done and changes nothing.</param>
+    /// <param name="cancellationToken">Cancels between steps; finished steps stay done.</param>
+    /// <returns>What was (or would be) done.</returns>
+    public async Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default)
+    {
+        var current = PartitionMonth.From(_timeProvider.GetUtcNow());
+        var oldestKept = current.AddMonths(-(_options.RetentionMonths - 1));
+        var horizon = Horizon;
+        var existing = new HashSet<PartitionMonth>();
+        foreach (var name in await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (PartitionMonth.TryParseName(name, out var month))
+            {
+                existing.Add(month);
+            }
+        }
+
+        var created = new List<PartitionMonth>();
+        long moved = 0;
+        foreach (var (month, rows) in await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (month >= oldestKept && month <= horizon)
+            {
+                created.Add(month);
+                moved += rows;
+            }
+        }
+
+        for (var month = current; month <= horizon; month = month.AddMonths(1))
+        {
+            if (!existing.Contains(month) && !created.Contains(month))
+            {
+                created.Add(month);
+            }
+        }
+
+        var expired = existing.Where(m => m < oldestKept).ToList();
+        expired.Sort();
+        created.Sort();
+        var (expiredInDefault, beyondHorizon) = await CountDefaultOutsideAsync(oldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
+        var keep = _options.RetentionKeepTable;
+        var archive = _options.ArchiveDirectory is not null && !keep;
+        PartitionArchive? defaultArchive = null;
+        if (!dryRun)
+        {
+            foreach (var month in created)
+            {
+                await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var month in expired)
+            {
+                if (keep)
+                {
+                    await DetachAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                }
+                else if (archive)
+                {
+                    await ArchiveAsync(month, _options.ArchiveDirectory!, actor, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await DropAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (expiredInDefault > 0)
+            {
+                (expiredInDefault, defaultArchive) = await ExpireDefaultRowsAsync(oldestKept.Start, actor, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return new MaintenanceReport(created, moved, archive ? expired : [], archive || keep ? [] : expired, dryRun)
+        {
+            Detached = keep ? expired : Array.Empty<PartitionMonth>(),
+            ExpiredFromDefault = expiredInDefault,
+            DefaultArchive = defaultArchive,
+            BeyondHorizonInDefault = beyondHorizon,
+        };
+    }
+
+    /// <summary>The last month that ingest gives a partition: <see cref="TelematicsPostgresOptions.PremakeMonths"/> after the current UTC month.</summary>
+    internal PartitionMonth Horizon => PartitionMonth.From(_timeProvider.GetUtcNow()).AddMonths(_options.PremakeMonths);
+
+    /// <summary>Detaches the month's partition and keeps its table under a name no partition pattern matches, with an audit row.</summary>
+    private async Task DetachAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var name = month.PartitionName;
+        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var rows = await CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        var kept = KeptName(name);
+        await ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; ALTER TABLE \"{name}\" RENAME TO \"{kept}\"", cancellationToken).ConfigureAwait(false);
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.detach", "partition/" + name,
+            string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}}}"),
+            string.Create(CultureInfo.InvariantCulture, $"{{\"table\":\"{kept}\"}}"),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _known.TryRemove(month, out _);
+    }
+
+    /// <summary>Archives (or keeps aside, or deletes) the DEFAULT rows older than <paramref name="before"/>, in one transaction with its audit row.</summary>
+    private async Task<(long Rows, PartitionArchive? Archive)> ExpireDefaultRowsAsync(DateTimeOffset before, AuditActor actor, CancellationToken cancellationToken)
+    {
+        const string Default = PartitionMonth.DefaultPartitionName;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
+        // SHARE: no row can arrive in DEFAULT between the copy and the delete.
+        await ExecuteAsync(connection, transaction, $"LOCK TABLE {Default} IN SHARE MODE", cancellationToken).ConfigureAwait(false);
+        DateTime? oldest;
+        await using (var first = new NpgsqlCommand($"SELECT min(ts) FROM {Default} WHERE ts < $1", connection, transaction))
+        {
+            first.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = before.UtcDateTime });
+            oldest = await first.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as DateTime?;
+        }
+
+        if (oldest is null)
+        {
+            return (0, null);
+        }
+
+        PartitionArchive? archive = null;
+        string? kept = null;
+        if (_options.ArchiveDirectory is { } directory)
+        {
+            archive = await WriteArchiveAsync(
+                connection, transaction, new ArchiveSource(Default, before, new DateTimeOffset(oldest.Value, TimeSpan.Zero), before), directory, cancellationToken).ConfigureAwait(false);
+        }
+        else if (_options.RetentionKeepTable)
+        {
+            kept = KeptName(Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
+            await ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
+        }
+
+        long rows;
+        await using (var delete = new NpgsqlCommand(
+            kept is null
+                ? $"DELETE FROM {Default} WHERE ts < $1"
+                : $"WITH moved AS (DELETE FROM {Default} WHERE ts < $1 RETURNING *) INSERT INTO \"{kept}\" SELECT * FROM moved",
+            connection,
+            transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = before.UtcDateTime });
+            rows = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (archive is not null && archive.Rows != rows)
+        {
+            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Archive {archive.FilePath} holds {archive.Rows} expired DEFAULT rows but {rows} were to be deleted; nothing was deleted."));
+        }
+
+        var beforeJson = string.Create(CultureInfo.InvariantCulture, $"{{\"before\":\"{before:yyyy-MM-dd}\",\"rows\":{rows}") +
+            (archive is null ? string.Empty : ",\"archive\":" + ArchiveJson(archive)) +
+            (kept is null ? string.Empty : $",\"table\":\"{kept}\"") + "}";
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (rows, archive);
+    }
+
+    private async Task<(long Expired, long BeyondHorizon)> CountDefaultOutsideAsync(DateTimeOffset oldestKept, DateTimeOffset horizonEnd, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(
+            $"SELECT count(*) FILTER (WHERE ts < $1), count(*) FILTER (WHERE ts >= $2) FROM {PartitionMonth.DefaultPartitionName}");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = oldestKept.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = horizonEnd.UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private string KeptName(string name, string suffix = "_detached") =>
+        string.Create(CultureInfo.InvariantCulture, $"{name}{suffix}_{_timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
+}

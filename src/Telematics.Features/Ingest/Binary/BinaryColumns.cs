@@ -14,9 +14,17 @@ internal static class BinaryColumns
     /// <param name="offsets">Byte offset of each column in <paramref name="data"/>, -1 where absent.</param>
     /// <param name="first">Index of the first record in the block.</param>
     /// <param name="count">Number of records to look at.</param>
-    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count)
+    /// <param name="limits">The plausibility bounds of the reader.</param>
+    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, in PlausibleLimits limits)
     {
         var valid = count;
+        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), limits.EarliestMs, limits.LatestMs));
+        valid = Math.Min(valid, CountWhile(data, offsets[3], first, valid, limits, static (in PlausibleLimits l, float v) => l.SpeedIn(v)));
+        valid = Math.Min(valid, CountWhile(data, offsets[4], first, valid, limits, static (in PlausibleLimits l, float v) => l.HeadingIn(v)));
+        valid = Math.Min(valid, CountWhile(data, offsets[5], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccelerationIn(v)));
+        valid = Math.Min(valid, CountWhile(data, offsets[6], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccelerationIn(v)));
+        valid = Math.Min(valid, CountWhile(data, offsets[7], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccuracyIn(v)));
+        valid = Math.Min(valid, CountWhile(data, offsets[8], first, valid, limits, static (in PlausibleLimits l, float v) => l.SpeedIn(v)));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[1], first, count), 90));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
@@ -84,6 +92,41 @@ internal static class BinaryColumns
 
         return values.Length;
     }
+
+    private static int CountTimesIn(ReadOnlySpan<long> values, long earliest, long latest)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < earliest || values[i] > latest)
+            {
+                return i;
+            }
+        }
+
+        return values.Length;
+    }
+
+    /// <summary>How many of a float column's first <paramref name="count"/> values pass <paramref name="check"/>; an absent column (all missing) passes.</summary>
+    private static int CountWhile(ReadOnlySpan<byte> data, int offset, int first, int count, in PlausibleLimits limits, FloatCheck check)
+    {
+        if (offset < 0 || count == 0)
+        {
+            return count;
+        }
+
+        var values = Column<float>(data, offset, first, count);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!check(in limits, values[i]))
+            {
+                return i;
+            }
+        }
+
+        return values.Length;
+    }
+
+    private delegate bool FloatCheck(in PlausibleLimits limits, float value);
 
     private static int CountBelow(ReadOnlySpan<byte> values, byte limit)
     {

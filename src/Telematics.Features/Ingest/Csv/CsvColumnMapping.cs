@@ -41,8 +41,9 @@ public sealed class CsvColumnMapping
     public IList<string> MissingValues { get; set; } = [];
 
     /// <summary>
-    /// Whether <c>NaN</c> and <c>Infinity</c> in optional numeric fields count as missing (true) or make the record
-    /// bad (false). They are always bad in latitude, longitude and timestamp.
+    /// Whether <c>NaN</c> in optional numeric fields counts as missing (true) or makes the record bad (false). It is
+    /// always bad in latitude, longitude and timestamp. <c>Infinity</c> and numbers too large for the field (<c>1e300</c>)
+    /// are always bad, unless the reader's plausibility is <see cref="SamplePlausibility.Unbounded"/> (then they follow this setting).
     /// </summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool NonFiniteAsMissing { get; set; } = true;

@@ -112,6 +112,18 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         return LineOutcome.Sample;
     }
 
+    string ILineParser.FieldName(string canonical) => canonical switch
+    {
+        "timestamp" => _mapping.ColumnOf(CsvField.Timestamp) ?? _mapping.ColumnOf(CsvField.Date),
+        "speed_mps" => _mapping.ColumnOf(CsvField.Speed),
+        "heading_deg" => _mapping.ColumnOf(CsvField.Heading),
+        "accel_lon_mps2" => _mapping.ColumnOf(CsvField.LongitudinalAcceleration),
+        "accel_lat_mps2" => _mapping.ColumnOf(CsvField.LateralAcceleration),
+        "gps_accuracy_m" => _mapping.ColumnOf(CsvField.GpsAccuracy),
+        "speed_limit_mps" => _mapping.ColumnOf(CsvField.SpeedLimit),
+        _ => null,
+    } ?? canonical;
+
     private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
     {
         var names = CompiledCsvMapping.SplitHeader(line, _mapping.Separator, _mapping.Quote);

@@ -62,7 +62,9 @@ internal static class TelematicsEndpoints
                 "gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id, or a configured mapping chosen with " +
                 "`mapping`). Query: `driverId` (required for admin; a driver token may omit it and may not name another driver: 403), " +
                 "`onError` = reject (default: the first bad record is a 400 naming its line/record and field, and nothing of the body is " +
-                "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features; default: the driver's own " +
+                "stored) or skip (good records are stored and the bad ones listed). A record is bad when it cannot be read or lies outside " +
+                "the plausible bounds (Ingest:Plausibility; default: event time from 2000-01-01 to 24 h after the server's now, speed finite " +
+                "and 0–100 m/s, |acceleration| ≤ 50 m/s², GPS accuracy 0–50,000 m, heading within ±360°). `timeZone` (IANA, for the local-time features; default: the driver's own " +
                 "zone, else the host's Ingest:DefaultTimeZone). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
@@ -86,6 +88,7 @@ internal static class TelematicsEndpoints
         IOptions<IngestOptions> options,
         ApiCache cache,
         ILoggerFactory loggers,
+        TimeProvider time,
         long? driverId = null,
         string? onError = null,
         string? timeZone = null,
@@ -149,7 +152,13 @@ internal static class TelematicsEndpoints
             }
         }
 
-        var readerOptions = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = options.Value.MaxReportedErrors };
+        var readerOptions = new SampleReaderOptions
+        {
+            BadRecords = badRecords,
+            MaxReportedErrors = options.Value.MaxReportedErrors,
+            Plausibility = options.Value.Plausibility,
+            TimeProvider = time,
+        };
         var body = http.Request.BodyReader;
         await using SampleReader reader = mediaType?.ToLowerInvariant() switch
         {

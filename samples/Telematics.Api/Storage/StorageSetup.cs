@@ -34,6 +34,8 @@ internal static class StorageSetup
             var migrator = context.HttpContext.RequestServices.GetRequiredService<DatabaseMigrator>();
             if (!await migrator.WaitUntilAppliedAsync(TimeSpan.FromSeconds(3), context.HttpContext.RequestAborted))
             {
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Problems.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "The database is not available.",

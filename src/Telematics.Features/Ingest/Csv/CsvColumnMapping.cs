@@ -100,6 +100,13 @@ public sealed class CsvColumnMapping
     /// <value>Default <c>event_id</c>.</value>
     public string? EventId { get; set; } = "event_id";
 
+    /// <summary>
+    /// Whether a record with more fields than the header is read (the extra fields ignored) instead of being bad. A
+    /// record that runs past the header usually holds an unquoted separator, so its fields cannot be trusted.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: such a record is bad, named by the first field past the header (<c>#n</c>).</value>
+    public bool IgnoreExtraFields { get; set; }
+
     /// <summary>Reads a mapping from JSON text.</summary>
     /// <param name="json">The mapping as JSON; see the remarks of <see cref="CsvColumnMapping"/>.</param>
     /// <returns>The mapping; properties the JSON leaves out keep their defaults.</returns>

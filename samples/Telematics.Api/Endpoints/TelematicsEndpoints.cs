@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -68,7 +67,8 @@ internal static class TelematicsEndpoints
                 "zone, else the host's Ingest:DefaultTimeZone). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
-                "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit.");
+                "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
+                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -125,11 +125,20 @@ internal static class TelematicsEndpoints
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }
 
-        var mediaType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (UploadBody.MediaType(http.Request.ContentType, [Json, Ndjson, Csv], out var unsupported) is not { } mediaType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body's content type is not read here.", detail: unsupported);
+        }
+
         CsvColumnMapping? csvMapping = null;
         if (mapping is not null && (!string.Equals(mediaType, Csv, StringComparison.OrdinalIgnoreCase) || !mappings.TryGet(mapping, out csvMapping)))
         {
             errors.Add("mapping", $"mapping applies to text/csv bodies and must be one of: {string.Join(", ", mappings.Names)}.");
+        }
+
+        if (errors.IsEmpty && await UploadBody.IsEmptyAsync(http.Request, http.RequestAborted))
+        {
+            errors.Add("body", "The body is empty: send at least one record.");
         }
 
         if (!errors.IsEmpty)
@@ -160,7 +169,7 @@ internal static class TelematicsEndpoints
             TimeProvider = time,
         };
         var body = http.Request.BodyReader;
-        await using SampleReader reader = mediaType?.ToLowerInvariant() switch
+        await using SampleReader reader = mediaType switch
         {
             Csv => CsvSampleReader.Create(body, csvMapping, readerOptions, leaveOpen: true),
             Ndjson => NdjsonSampleReader.Create(body, readerOptions, leaveOpen: true),

@@ -68,6 +68,14 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await body.Writer.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines[..10_001]) + "\n")).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         await Task.Delay(TimeSpan.FromSeconds(2));
 
+        // Concurrent uploads racing the shutdown: each is stored whole (200) or not at all (503), never a 500.
+        var racers = new long[6];
+        for (var i = 0; i < racers.Length; i++)
+        {
+            racers[i] = await DrivingBodies.CreateDriverAsync(admin, $"outage-racer-{i}-" + Guid.NewGuid().ToString("N"));
+        }
+
+        var racing = racers.Select(driver => admin.PostAsync(Events(driver), DrivingBodies.Content(DrivingBodies.Csv(1, TripSeconds), "text/csv"))).ToArray();
         await _cluster.StopAsync();
         await body.Writer.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', lines[10_001..]))).AsTask().WaitAsync(TimeSpan.FromSeconds(60));
         await body.Writer.CompleteAsync();
@@ -108,6 +116,16 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         using (var read = await admin.GetAsync(Url($"/api/v1/drivers/{stored}")))
         {
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        var raced = await Task.WhenAll(racing);
+        for (var i = 0; i < racers.Length; i++)
+        {
+            using var response = raced[i];
+            var whole = response.StatusCode == HttpStatusCode.OK;
+            Assert.True(whole || response.StatusCode == HttpStatusCode.ServiceUnavailable, $"racer {i}: {(int)response.StatusCode}");
+            Assert.Equal(whole ? TripSeconds : 0, await CountAsync("telematics_events", racers[i]));
+            Assert.Equal(whole ? 1 : 0, await CountAsync("trips", racers[i]));
         }
 
         Assert.Equal(2 * TripSeconds, await CountAsync("telematics_events", stored));

@@ -19,12 +19,12 @@ internal static class BinaryColumns
     {
         var valid = count;
         valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), limits.EarliestMs, limits.LatestMs));
-        valid = Math.Min(valid, CountWhile(data, offsets[3], first, valid, limits, static (in PlausibleLimits l, float v) => l.SpeedIn(v)));
-        valid = Math.Min(valid, CountWhile(data, offsets[4], first, valid, limits, static (in PlausibleLimits l, float v) => l.HeadingIn(v)));
-        valid = Math.Min(valid, CountWhile(data, offsets[5], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccelerationIn(v)));
-        valid = Math.Min(valid, CountWhile(data, offsets[6], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccelerationIn(v)));
-        valid = Math.Min(valid, CountWhile(data, offsets[7], first, valid, limits, static (in PlausibleLimits l, float v) => l.AccuracyIn(v)));
-        valid = Math.Min(valid, CountWhile(data, offsets[8], first, valid, limits, static (in PlausibleLimits l, float v) => l.SpeedIn(v)));
+        valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[3], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<HeadingCheck>(data, offsets[4], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[5], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[6], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccuracyCheck>(data, offsets[7], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[8], first, valid, limits));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[1], first, count), 90));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
@@ -106,8 +106,10 @@ internal static class BinaryColumns
         return values.Length;
     }
 
-    /// <summary>How many of a float column's first <paramref name="count"/> values pass <paramref name="check"/>; an absent column (all missing) passes.</summary>
-    private static int CountWhile(ReadOnlySpan<byte> data, int offset, int first, int count, in PlausibleLimits limits, FloatCheck check)
+    /// <summary>How many of a float column's first <paramref name="count"/> values pass <typeparamref name="TCheck"/>; an absent column (all missing) passes.</summary>
+    /// <remarks>A struct type argument makes the JIT compile one loop per check with the check inlined: no delegate call per value.</remarks>
+    private static int CountWhile<TCheck>(ReadOnlySpan<byte> data, int offset, int first, int count, in PlausibleLimits limits)
+        where TCheck : struct, IFloatCheck
     {
         if (offset < 0 || count == 0)
         {
@@ -117,7 +119,7 @@ internal static class BinaryColumns
         var values = Column<float>(data, offset, first, count);
         for (var i = 0; i < values.Length; i++)
         {
-            if (!check(in limits, values[i]))
+            if (!default(TCheck).In(in limits, values[i]))
             {
                 return i;
             }
@@ -126,11 +128,34 @@ internal static class BinaryColumns
         return values.Length;
     }
 
-    private delegate bool FloatCheck(in PlausibleLimits limits, float value);
-
     private static int CountBelow(ReadOnlySpan<byte> values, byte limit)
     {
         var bad = values.IndexOfAnyExceptInRange((byte)0, (byte)(limit - 1));
         return bad < 0 ? values.Length : bad;
+    }
+
+    private interface IFloatCheck
+    {
+        bool In(in PlausibleLimits limits, float value);
+    }
+
+    private readonly struct SpeedCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.SpeedIn(value);
+    }
+
+    private readonly struct HeadingCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.HeadingIn(value);
+    }
+
+    private readonly struct AccelerationCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.AccelerationIn(value);
+    }
+
+    private readonly struct AccuracyCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.AccuracyIn(value);
     }
 }

@@ -158,9 +158,23 @@ start() {
   fi
   # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold
   # throw-away test and demo data that is rebuilt after a crash.
-  as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
-    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    >/dev/null || { tail -n 20 "$dir/server.log" >&2; die "the server did not start; log above"; }
+  # Right after a stop the kept port can still be held for a moment (sockets of the old server closing, or a client's
+  # ephemeral port: this range lies inside Linux's); PostgreSQL's own hint is to wait a few seconds and retry.
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    if as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      >/dev/null 2>&1; then
+      break
+    fi
+    if [ "$attempt" -lt 6 ] && tail -n 5 "$dir/server.log" | grep -q "could not create any TCP/IP sockets"; then
+      echo "pg.sh: port $port of cluster '$name' is not free yet; retrying" >&2
+      sleep 2
+      continue
+    fi
+    tail -n 20 "$dir/server.log" >&2
+    die "the server did not start; log above"
+  done
 
   for _ in $(seq 1 60); do
     if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then break; fi

@@ -7,9 +7,12 @@
 #   scripts/pg.sh status NAME  say whether cluster NAME runs (exit 0) or not (exit 3)
 #   scripts/pg.sh destroy NAME stop cluster NAME and delete its files
 #
-# The cluster lives in .pg/NAME (git-ignored) and listens on a free loopback port only, with password
-# authentication for TCP; the password is generated on creation and kept in the cluster folder. When run
-# as root the server runs as the `postgres` OS user, since PostgreSQL refuses to run as root. If that user
+# The cluster lives in .pg/NAME (git-ignored) and listens on a loopback port only, with password
+# authentication for TCP. The port is chosen free on the first start and kept in the cluster folder: later
+# starts reuse it while it is free, so a client (a running host) reconnects to the same address after a
+# restart; only when another process holds it does the cluster move to a new free port, and says so. The
+# password is generated on creation and kept in the cluster folder. When run as root the server runs as
+# the `postgres` OS user, since PostgreSQL refuses to run as root. If that user
 # cannot reach .pg/ (a checkout under a private home or temporary folder), the cluster goes to a folder
 # under /tmp that it owns, and .pg/NAME.location records where.
 #
@@ -145,13 +148,33 @@ start() {
   mkdir -p "$dir/socket"
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
 
-  port=$(free_port)
-  echo "$port" >"$dir/port"
+  # Keep the port of the last start when it is free, so clients that hold the old address reconnect.
+  if [ -f "$dir/port" ] && [[ $(cat "$dir/port") =~ ^[0-9]+$ ]] && ! port_in_use "$(cat "$dir/port")"; then
+    port=$(cat "$dir/port")
+  else
+    [ -f "$dir/port" ] && echo "pg.sh: port $(cat "$dir/port") of cluster '$name' is taken; moving to another" >&2
+    port=$(free_port)
+    echo "$port" >"$dir/port"
+  fi
   # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold
   # throw-away test and demo data that is rebuilt after a crash.
-  as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
-    "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    >/dev/null || { tail -n 20 "$dir/server.log" >&2; die "the server did not start; log above"; }
+  # Right after a stop the kept port can still be held for a moment (sockets of the old server closing, or a client's
+  # ephemeral port: this range lies inside Linux's); PostgreSQL's own hint is to wait a few seconds and retry.
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    if as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
+      "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      >/dev/null 2>&1; then
+      break
+    fi
+    if [ "$attempt" -lt 6 ] && tail -n 5 "$dir/server.log" | grep -q "could not create any TCP/IP sockets"; then
+      echo "pg.sh: port $port of cluster '$name' is not free yet; retrying" >&2
+      sleep 2
+      continue
+    fi
+    tail -n 20 "$dir/server.log" >&2
+    die "the server did not start; log above"
+  done
 
   for _ in $(seq 1 60); do
     if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then break; fi
@@ -188,5 +211,5 @@ case "$command" in
   stop) stop ;;
   status) if running; then echo "cluster '$name' runs: $(url)"; else echo "cluster '$name' is not running"; exit 3; fi ;;
   destroy) stop; dir=$(cluster_dir); rm -rf "$dir" "$state/$name.location" ;;
-  *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] && exit 2 || die "unknown command '$command'" ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] && exit 2 || die "unknown command '$command'" ;;
 esac

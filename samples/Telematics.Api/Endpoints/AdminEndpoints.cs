@@ -27,7 +27,7 @@ internal static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").WithTags("Admin").RequireDatabase();
-        const string PeriodHelp = " Period: the UTC days from–to, both included (ISO dates; default the last 30 days, at most 366).";
+        const string PeriodHelp = " Period: the UTC days from–to, both included (ISO dates 2000-01-01 to 2100-12-31; default the last 30 days, at most 366; 400 naming the field otherwise).";
 
         admin.MapGet("/dashboard/summary", GetSummaryAsync)
             .RequirePermission(Permission.DashboardRead)

@@ -20,6 +20,15 @@ internal readonly record struct DayPeriod(DateOnly From, DateOnly To)
     /// <summary>The longest period accepted, in days (a leap year).</summary>
     public const int MaxDays = 366;
 
+    /// <summary>
+    /// The earliest day a period may name: events before 2000 are refused at ingest (the plausible window), so no
+    /// stored data is older, and a bound keeps the day arithmetic far from <see cref="DateOnly.MinValue"/>.
+    /// </summary>
+    public static readonly DateOnly EarliestDay = new(2000, 1, 1);
+
+    /// <summary>The latest day a period may name; far enough ahead for any real query, far from <see cref="DateOnly.MaxValue"/>.</summary>
+    public static readonly DateOnly LatestDay = new(2100, 12, 31);
+
     /// <summary>The first instant of the period (UTC midnight of <see cref="From"/>).</summary>
     public DateTimeOffset Start => new(From.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
@@ -41,11 +50,18 @@ internal readonly record struct DayPeriod(DateOnly From, DateOnly To)
 
     /// <summary>
     /// Builds the period from the query values: <c>to</c> defaults to today (UTC), <c>from</c> to <see cref="DefaultDays"/>
-    /// days ending at <c>to</c>. When invalid (from after to, or more than <see cref="MaxDays"/> days) adds one error under
-    /// the field at fault, <c>from</c> or <c>to</c>, whose message starts with that field's name, and returns false.
+    /// days ending at <c>to</c>. When invalid (a day outside <see cref="EarliestDay"/>–<see cref="LatestDay"/>, from after
+    /// to, or more than <see cref="MaxDays"/> days) adds one error under the field at fault, <c>from</c> or <c>to</c>, whose
+    /// message starts with that field's name, and returns false.
     /// </summary>
     public static bool TryCreate(DateOnly? from, DateOnly? to, TimeProvider time, ValidationErrors errors, [NotNullWhen(true)] out DayPeriod period)
     {
+        period = default;
+        if (!InRange(from, "from", errors) | !InRange(to, "to", errors))
+        {
+            return false;
+        }
+
         var last = to ?? DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var first = from ?? last.AddDays(1 - DefaultDays);
         period = new DayPeriod(first, last);
@@ -63,5 +79,17 @@ internal readonly record struct DayPeriod(DateOnly From, DateOnly To)
         }
 
         return true;
+    }
+
+    private static bool InRange(DateOnly? day, string field, ValidationErrors errors)
+    {
+        if (day is not { } value || (value >= EarliestDay && value <= LatestDay))
+        {
+            return true;
+        }
+
+        errors.Add(field, string.Create(
+            CultureInfo.InvariantCulture, $"{field} ({value:yyyy-MM-dd}) must be a day from {EarliestDay:yyyy-MM-dd} to {LatestDay:yyyy-MM-dd}."));
+        return false;
     }
 }

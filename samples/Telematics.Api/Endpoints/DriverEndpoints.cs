@@ -53,7 +53,10 @@ internal static class DriverEndpoints
         drivers.MapDelete("/{driverId:long}", DeleteAsync)
             .RequirePermission(Permission.DriversWrite)
             .WithName("DeleteDriver")
-            .WithSummary("Delete a driver with its trips, scores and premiums.");
+            .WithSummary("Erase a driver: its raw events in every partition, trips, scores and premiums.")
+            .WithDescription("One transaction with one driver.delete audit row that keeps no personal data beyond the driver id: the " +
+                "number of events deleted and the archive files (partition_archives) of months already archived, which are outside " +
+                "the database and may hold the driver's events: the operator deletes or re-writes them. 204; 404 when absent.");
         return drivers;
     }
 

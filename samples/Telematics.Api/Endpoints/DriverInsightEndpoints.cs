@@ -18,7 +18,7 @@ namespace Telematics.Api.Endpoints;
 /// risk factors. All are driver-owned (a driver token reaches only its own id: 403 otherwise) and cached under
 /// <see cref="CacheTags.Driver"/>, which every ingest and scoring write for that driver invalidates. Periods are
 /// <see cref="DayPeriod"/>s on trip start: UTC days <c>from</c>–<c>to</c>, both included (ISO dates); default the last 30
-/// days, at most 366. Responses carry the instants covered, <c>from</c> inclusive and <c>to</c> exclusive.
+/// days, at most 366, each day from 2000-01-01 to 2100-12-31. Responses carry the instants covered, <c>from</c> inclusive and <c>to</c> exclusive.
 /// </summary>
 internal static class DriverInsightEndpoints
 {
@@ -32,7 +32,7 @@ internal static class DriverInsightEndpoints
             .ProducesValidationProblem()
             .WithName("ListDriverTrips")
             .WithSummary("List a driver's trips, newest first, a page at a time.")
-            .WithDescription("Period: the UTC days from–to on trip start, both included (default the last 30 days); page from 1, pageSize 1–500 (default 50). Features are left out; read one trip for them.");
+            .WithDescription("Period: the UTC days from–to on trip start, both included (days 2000-01-01 to 2100-12-31; default the last 30 days, at most 366); page from 1, pageSize 1–500 (default 50). Features are left out; read one trip for them.");
         driver.MapGet("/trips/summary", TripSummaryAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesValidationProblem()

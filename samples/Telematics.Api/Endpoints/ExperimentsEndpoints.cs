@@ -50,7 +50,7 @@ internal static class ExperimentsEndpoints
             .RequirePermission(Permission.ModelsRead)
             .WithName("GetExperimentMetrics")
             .WithSummary("Compare the variants of an experiment: scored drivers, mean/p50/p95 score and categories; and its shadow variants against them.")
-            .WithDescription("From the stored risk scores over the UTC days from–to (inclusive; default the last 30 days, at most 366): each " +
+            .WithDescription("From the stored risk scores over the UTC days from–to (inclusive, days 2000-01-01 to 2100-12-31; default the last 30 days, at most 366): each " +
                 "driver counts once, with its latest score of the experiment, under the variant that served it. shadows lists, per shadow " +
                 "variant, the drivers whose latest served score has that shadow's score beside it, their mean shadow score and the share " +
                 "whose shadow category equals the served one.");

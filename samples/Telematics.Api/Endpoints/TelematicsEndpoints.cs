@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -62,11 +61,14 @@ internal static class TelematicsEndpoints
                 "gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id, or a configured mapping chosen with " +
                 "`mapping`). Query: `driverId` (required for admin; a driver token may omit it and may not name another driver: 403), " +
                 "`onError` = reject (default: the first bad record is a 400 naming its line/record and field, and nothing of the body is " +
-                "stored) or skip (good records are stored and the bad ones listed), `timeZone` (IANA, for the local-time features; default: the driver's own " +
+                "stored) or skip (good records are stored and the bad ones listed). A record is bad when it cannot be read or lies outside " +
+                "the plausible bounds (Ingest:Plausibility; default: event time from 2000-01-01 to 24 h after the server's now, speed finite " +
+                "and 0–100 m/s, |acceleration| ≤ 50 m/s², GPS accuracy 0–50,000 m, heading within ±360°). `timeZone` (IANA, for the local-time features; default: the driver's own " +
                 "zone, else the host's Ingest:DefaultTimeZone). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
-                "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit.");
+                "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
+                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -86,6 +88,7 @@ internal static class TelematicsEndpoints
         IOptions<IngestOptions> options,
         ApiCache cache,
         ILoggerFactory loggers,
+        TimeProvider time,
         long? driverId = null,
         string? onError = null,
         string? timeZone = null,
@@ -122,11 +125,20 @@ internal static class TelematicsEndpoints
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }
 
-        var mediaType = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        if (UploadBody.MediaType(http.Request.ContentType, [Json, Ndjson, Csv], out var unsupported) is not { } mediaType)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body's content type is not read here.", detail: unsupported);
+        }
+
         CsvColumnMapping? csvMapping = null;
         if (mapping is not null && (!string.Equals(mediaType, Csv, StringComparison.OrdinalIgnoreCase) || !mappings.TryGet(mapping, out csvMapping)))
         {
             errors.Add("mapping", $"mapping applies to text/csv bodies and must be one of: {string.Join(", ", mappings.Names)}.");
+        }
+
+        if (errors.IsEmpty && await UploadBody.IsEmptyAsync(http.Request, http.RequestAborted))
+        {
+            errors.Add("body", "The body is empty: send at least one record.");
         }
 
         if (!errors.IsEmpty)
@@ -149,9 +161,15 @@ internal static class TelematicsEndpoints
             }
         }
 
-        var readerOptions = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = options.Value.MaxReportedErrors };
+        var readerOptions = new SampleReaderOptions
+        {
+            BadRecords = badRecords,
+            MaxReportedErrors = options.Value.MaxReportedErrors,
+            Plausibility = options.Value.Plausibility,
+            TimeProvider = time,
+        };
         var body = http.Request.BodyReader;
-        await using SampleReader reader = mediaType?.ToLowerInvariant() switch
+        await using SampleReader reader = mediaType switch
         {
             Csv => CsvSampleReader.Create(body, csvMapping, readerOptions, leaveOpen: true),
             Ndjson => NdjsonSampleReader.Create(body, readerOptions, leaveOpen: true),

@@ -18,4 +18,13 @@ internal sealed class IngestOptions
     /// <value>Default 100: enough to fix a device's format, small enough that a garbage upload gets a short answer.</value>
     [System.ComponentModel.DataAnnotations.Range(0, 10_000)]
     public int MaxReportedErrors { get; set; } = 100;
+
+    /// <summary>
+    /// The plausible window of event times and the physical bounds of every numeric field (<c>Ingest:Plausibility</c>:
+    /// <c>EarliestTimestamp</c>, <c>MaxAheadOfNow</c>, <c>MaxSpeedMps</c>, <c>MaxAbsAccelerationMps2</c>, <c>MaxGpsAccuracyM</c>);
+    /// a record outside is a 400 naming record and field (reject) or is skipped and listed (skip). "Now" is the host's
+    /// <see cref="TimeProvider"/> at the start of the upload.
+    /// </summary>
+    /// <value>Default <see cref="Telematics.Features.Ingest.SamplePlausibility.Default"/>: from 2000-01-01 to 24 h ahead of now, speed 0–100 m/s, |acceleration| ≤ 50 m/s², accuracy 0–50,000 m.</value>
+    public Telematics.Features.Ingest.SamplePlausibility Plausibility { get; set; } = new();
 }

@@ -12,6 +12,9 @@ internal static class IngestSetup
             .Bind(configuration.GetSection(IngestOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(static o => TimeZoneInfo.TryFindSystemTimeZoneById(o.DefaultTimeZone, out _), "Ingest:DefaultTimeZone is not a known IANA time zone.")
+            .Validate(
+                static o => o.Plausibility is { MaxSpeedMps: > 0, MaxAbsAccelerationMps2: > 0, MaxGpsAccuracyM: > 0 } p && p.MaxAheadOfNow is not { Ticks: < 0 },
+                "Ingest:Plausibility bounds must be positive and MaxAheadOfNow not negative.")
             .ValidateOnStart();
         services.AddSingleton<CsvMappingCatalog>();
         services.AddSingleton(static provider => new EventStreamIngestor(provider.GetRequiredService<EventIngestor>()));

@@ -7,7 +7,8 @@ namespace Telematics.Api.Problems;
 
 /// <summary>
 /// Turns exceptions into problem+json: an unreadable request (<see cref="BadHttpRequestException"/>) keeps its status
-/// (400, 413, …) and, for malformed JSON, names the field; anything else is logged and answered with 500.
+/// (400, 413, …) and, for malformed JSON, names the field; a database outage (<see cref="DatabaseOutage"/>) is 503
+/// <c>unavailable</c> with <c>Retry-After</c>; anything else is logged and answered with 500.
 /// </summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -28,9 +29,12 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             return true;
         }
 
-        var problem = exception is BadHttpRequestException bad
-            ? FromBadRequest(httpContext, bad, route)
-            : FromUnexpected(httpContext, exception, route);
+        var problem = exception switch
+        {
+            BadHttpRequestException bad => FromBadRequest(httpContext, bad, route),
+            _ when DatabaseOutage.IsTransient(exception) => FromOutage(httpContext, exception, route),
+            _ => FromUnexpected(httpContext, exception, route),
+        };
 
         httpContext.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -66,6 +70,23 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             Type = ProblemTypes.ForStatus(exception.StatusCode),
             Title = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
             Detail = exception.Message,
+        };
+    }
+
+    private ProblemDetails FromOutage(HttpContext httpContext, Exception exception, string route)
+    {
+        ProblemLog.DatabaseUnavailable(logger, httpContext.Request.Method, route, exception.GetType().Name, DatabaseOutage.SqlState(exception) ?? "none");
+
+        // Idle pooled connections to a server that went away are dead too: drop them, so that the requests after the
+        // server is back open fresh connections instead of failing one by one on the stale ones.
+        httpContext.RequestServices.GetService<Storage.DatabaseConnection>()?.DataSource?.Clear();
+        httpContext.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Type = ProblemTypes.Unavailable,
+            Title = "The database is not available.",
+            Detail = "The request was not completed and nothing of it was stored; retry after the Retry-After seconds.",
         };
     }
 

@@ -14,4 +14,8 @@ internal static partial class ProblemLog
     [LoggerMessage(EventId = 2002, Level = LogLevel.Debug,
         Message = "The client closed {Method} {Route} before the response was written.")]
     public static partial void ClientAborted(ILogger logger, string method, string route);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+        Message = "The database was unavailable on {Method} {Route} ({ExceptionType}, SQLSTATE {SqlState}); answered 503.")]
+    public static partial void DatabaseUnavailable(ILogger logger, string method, string route, string exceptionType, string sqlState);
 }

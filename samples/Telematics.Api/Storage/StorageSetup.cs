@@ -24,16 +24,19 @@ internal static class StorageSetup
     }
 
     /// <summary>
-    /// Answers 503 (problem <c>unavailable</c>) instead of running the endpoint while the schema is not current, after
-    /// waiting briefly for a migration still in progress.
+    /// Answers 503 (problem <c>unavailable</c>, <c>Retry-After</c>) instead of running the endpoint while the schema is not
+    /// current, after waiting briefly for a migration still in progress, and declares the 503 in the OpenAPI document (a
+    /// database outage during the endpoint is the same 503, from <see cref="Problems.ApiExceptionHandler"/>).
     /// </summary>
     public static TBuilder RequireDatabase<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(static async (context, next) =>
+        builder.ProducesProblem(StatusCodes.Status503ServiceUnavailable).AddEndpointFilter(static async (context, next) =>
         {
             var migrator = context.HttpContext.RequestServices.GetRequiredService<DatabaseMigrator>();
             if (!await migrator.WaitUntilAppliedAsync(TimeSpan.FromSeconds(3), context.HttpContext.RequestAborted))
             {
+                context.HttpContext.Response.Headers.RetryAfter =
+                    Problems.DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "The database is not available.",

@@ -198,9 +198,12 @@ internal sealed class LineFramer
         var error = default(RecordError);
         switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
         {
-            case LineOutcome.Sample:
+            case LineOutcome.Sample when _owner.Limits.Check(in sample, ref error):
                 destination.Add(in sample);
                 _owner.Report.Accepted();
+                break;
+            case LineOutcome.Sample:
+                _owner.Reject(_lineNumber, error.Field is null ? null : _parser.FieldName(error.Field), error.Reason, line);
                 break;
             case LineOutcome.Error:
                 _owner.Reject(_lineNumber, error.Field, error.Reason, line);
@@ -233,6 +236,9 @@ internal interface ILineParser
     /// <summary>Parses one non-blank line without its line break.</summary>
     /// <returns><see cref="LineOutcome.Sample"/> with <paramref name="sample"/> set, or why not.</returns>
     LineOutcome ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error);
+
+    /// <summary>The format's name of a sample field given by its canonical name (e.g. <c>speed_mps</c>), for errors found after parsing.</summary>
+    string FieldName(string canonical) => canonical;
 }
 
 /// <summary>What a line turned into.</summary>

@@ -17,7 +17,9 @@ namespace Telematics.Features.Ingest;
 /// </para>
 /// <para>
 /// Bad records throw <see cref="TelematicsFormatException"/> or are skipped and described in <see cref="Report"/>, as
-/// <see cref="SampleReaderOptions.BadRecords"/> says. A reader is not thread-safe: one read at a time.
+/// <see cref="SampleReaderOptions.BadRecords"/> says. A record that parses but lies outside
+/// <see cref="SampleReaderOptions.Plausibility"/> (event time out of the window, negative or excessive speed, …) is bad
+/// too, named by the field at fault, in every format alike. A reader is not thread-safe: one read at a time.
 /// </para>
 /// </remarks>
 public abstract class SampleReader : IAsyncDisposable
@@ -33,6 +35,7 @@ public abstract class SampleReader : IAsyncDisposable
         Input = input;
         _leaveOpen = leaveOpen;
         Report = new IngestReport(Options.MaxReportedErrors);
+        Limits = new PlausibleLimits(Options.Plausibility, Options.TimeProvider);
     }
 
     /// <summary>Records accepted and skipped so far.</summary>
@@ -41,6 +44,9 @@ public abstract class SampleReader : IAsyncDisposable
     internal PipeReader Input { get; }
 
     internal SampleReaderOptions Options { get; }
+
+    /// <summary>The plausibility bounds, resolved when the reader was made.</summary>
+    internal PlausibleLimits Limits { get; }
 
     internal bool IsCompleted { get; set; }
 

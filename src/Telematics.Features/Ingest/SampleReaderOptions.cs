@@ -21,8 +21,19 @@ public sealed class SampleReaderOptions
     /// </value>
     public int MaxRecordBytes { get; init; } = 1 << 20;
 
+    /// <summary>The window of event times and the physical bounds every record must lie within.</summary>
+    /// <value>Default <see cref="SamplePlausibility.Default"/>: 2000-01-01 to 24 h after now, speed 0–100 m/s, |acceleration| ≤ 50 m/s², accuracy 0–50 km.</value>
+    public SamplePlausibility Plausibility { get; init; } = SamplePlausibility.Default;
+
+    /// <summary>The clock of the plausible window's end (now + <see cref="SamplePlausibility.MaxAheadOfNow"/>), read once when a reader is made.</summary>
+    /// <value>Default <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(Plausibility);
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+        Plausibility.Validate();
         ArgumentOutOfRangeException.ThrowIfNegative(MaxReportedErrors);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRecordBytes, 64);
         if (!Enum.IsDefined(BadRecords))

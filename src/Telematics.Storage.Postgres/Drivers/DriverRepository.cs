@@ -10,7 +10,7 @@ namespace Telematics.Storage.Postgres.Drivers;
 
 /// <summary>Creates, reads, updates (name, region, time zone) and deletes drivers; every change writes its audit row in the same transaction.</summary>
 /// <remarks>Thread-safe. Text is always sent as parameters, never spliced into SQL.</remarks>
-public sealed class DriverRepository
+public sealed partial class DriverRepository
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
@@ -176,31 +176,13 @@ public sealed class DriverRepository
         return after;
     }
 
-    /// <summary>Deletes a driver with their vehicles, trips, scores and premiums (events are kept until their partition expires).</summary>
+    /// <summary>Erases a driver: see <see cref="EraseAsync"/>, which also says what is done about archived months.</summary>
     /// <param name="driverId">The driver.</param>
     /// <param name="actor">Who deletes.</param>
     /// <param name="cancellationToken">Cancels the delete.</param>
     /// <returns><see langword="false"/> when there was no such driver.</returns>
-    public async Task<bool> DeleteAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var before = await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false);
-        if (before is null)
-        {
-            return false;
-        }
-
-        await using (var delete = new NpgsqlCommand("DELETE FROM drivers WHERE driver_id = $1", connection, transaction))
-        {
-            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
-            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(before), null, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+    public async Task<bool> DeleteAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
+        await EraseAsync(driverId, actor, cancellationToken).ConfigureAwait(false) is not null;
 
     /// <summary>
     /// Reads one page of drivers by id, optionally those whose display name contains <paramref name="name"/> (any case),

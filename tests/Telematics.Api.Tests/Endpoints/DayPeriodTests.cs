@@ -56,6 +56,38 @@ public sealed class DayPeriodTests
         Assert.Equal("to (2025-01-01) makes the period span 367 days; at most 366 are allowed.", problem["to"].Single());
     }
 
+    [Theory]
+    [InlineData("9999-12-31", "9999-12-31", "from")]
+    [InlineData(null, "9999-12-31", "to")]
+    [InlineData("0001-01-01", null, "from")]
+    [InlineData(null, "0001-01-01", "to")]
+    [InlineData("1999-12-31", "2000-01-01", "from")]
+    [InlineData("2100-12-31", "2101-01-01", "to")]
+    public void A_day_outside_2000_to_2100_is_an_error_on_its_field_and_never_throws(string? from, string? to, string field)
+    {
+        var errors = new ValidationErrors();
+
+        Assert.False(DayPeriod.TryCreate(Day(from), Day(to), Clock, errors, out _));
+
+        var problem = errors.ToProblem().ProblemDetails.Errors;
+        Assert.Contains(field, problem.Keys);
+        Assert.StartsWith(field + " (", problem[field].Single(), StringComparison.Ordinal);
+        Assert.EndsWith("must be a day from 2000-01-01 to 2100-12-31.", problem[field].Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_first_and_last_allowed_days_are_accepted()
+    {
+        Assert.True(DayPeriod.TryCreate(new DateOnly(2000, 1, 1), new DateOnly(2000, 1, 1), Clock, new ValidationErrors(), out var first));
+        Assert.True(DayPeriod.TryCreate(new DateOnly(2100, 12, 31), new DateOnly(2100, 12, 31), Clock, new ValidationErrors(), out var last));
+
+        Assert.Equal(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero), first.Start);
+        Assert.Equal(new DateTimeOffset(2101, 1, 1, 0, 0, 0, TimeSpan.Zero), last.End);
+    }
+
+    private static DateOnly? Day(string? text) =>
+        text is null ? null : DateOnly.ParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     [Property]
     public bool A_period_is_valid_exactly_when_it_spans_one_to_366_days(int start, int length)
     {

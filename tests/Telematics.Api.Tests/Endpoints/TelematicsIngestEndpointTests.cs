@@ -142,6 +142,42 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : I
     }
 
     [Theory]
+    [InlineData(null)]
+    [InlineData("text/csv; charset=utf-16")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    public async Task A_body_without_content_type_or_in_another_charset_is_415_and_stores_nothing(string? contentType)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-415-" + Guid.NewGuid().ToString("N"));
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(DrivingBodies.Csv(1, 60)));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        using var response = await admin.PostAsync(Events(driver), content);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnsupportedMediaType, "https://telematics.dev/problems/unsupported-media-type");
+        Assert.Equal(0, await CountAsync("telematics_events", driver));
+    }
+
+    [Theory]
+    [InlineData("text/csv")]
+    [InlineData("application/x-ndjson")]
+    [InlineData("application/json")]
+    public async Task An_empty_body_is_a_validation_problem_on_body(string contentType)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var response = await admin.PostAsync(Events(1), DrivingBodies.Content(string.Empty, contentType));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+
+        Assert.Equal("The body is empty: send at least one record.", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+    }
+
+    [Theory]
     [InlineData("", "driverId")]
     [InlineData("&onError=maybe", "onError")]
     [InlineData("&timeZone=Mars/Olympus", "timeZone")]

@@ -64,6 +64,24 @@ public sealed class FeaturesCommandTests : IDisposable
         Assert.False(File.Exists(_files.PathOf("out.csv")));
     }
 
+    [Theory]
+    [InlineData("-62135596800000", "timestamp")]
+    [InlineData("0", "timestamp")]
+    [InlineData("253402300799000", "timestamp")]
+    public async Task An_implausible_time_is_a_bad_record_as_in_the_host_upload(string timestamp, string field)
+    {
+        var input = await _files.WriteTwoTripsAsync("implausible.csv");
+        var lines = (await File.ReadAllLinesAsync(input)).ToList();
+        lines[5] = timestamp + lines[5][lines[5].IndexOf(',', StringComparison.Ordinal)..];
+        await File.WriteAllLinesAsync(input, lines);
+
+        var (exit, _, error) = await CliRunner.RunAsync("features", "--input", input, "--output", _files.PathOf("out.csv"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"Record 6, field '{field}'", error, StringComparison.Ordinal);
+        Assert.Contains("outside the plausible window", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task With_report_bad_the_bad_record_is_listed_and_the_rest_is_used()
     {

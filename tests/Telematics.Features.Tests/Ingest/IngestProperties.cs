@@ -14,7 +14,7 @@ namespace Telematics.Features.Tests.Ingest;
 
 public sealed class IngestProperties
 {
-    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport, MaxRecordBytes = 4096 };
+    private static readonly SampleReaderOptions Skip = new() { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport, MaxRecordBytes = 4096 };
 
     [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 200)]
     public Property Binary_write_then_read_gives_the_same_samples_bit_for_bit(TelematicsSample[] samples, PositiveInt blockRecords)
@@ -39,7 +39,7 @@ public sealed class IngestProperties
         writer.WriteAsync(buffer).AsTask().GetAwaiter().GetResult();
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-        var read = Outcome.Of(CsvSampleReader.Create(PipeInput.Chunked(stream.ToArray()))).Samples;
+        var read = Outcome.Of(CsvSampleReader.Create(PipeInput.Chunked(stream.ToArray()), options: ParseOnly.Options)).Samples;
 
         // CSV keeps values, not NaN payloads; infinite optional values read back as missing under the default mapping.
         var expected = samples.Select(s => s with
@@ -54,13 +54,13 @@ public sealed class IngestProperties
     public Property Csv_reader_throws_nothing_but_its_format_exception_on_arbitrary_bytes(NoisyBytes body, bool withHeader, bool skip)
     {
         var bytes = withHeader ? [.. Encoding.UTF8.GetBytes(CsvSampleWriter.Header + "\n"), .. body.Bytes] : body.Bytes;
-        return Outcome.Of(CsvSampleReader.Create(PipeInput.Chunked(bytes), options: skip ? Skip : null)).IsAcceptable.ToProperty();
+        return Outcome.Of(CsvSampleReader.Create(PipeInput.Chunked(bytes), options: skip ? Skip : ParseOnly.Options)).IsAcceptable.ToProperty();
     }
 
     [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 300)]
     public Property Ndjson_reader_throws_nothing_but_its_format_exception_on_arbitrary_bytes(NoisyBytes body, bool skip)
     {
-        return Outcome.Of(NdjsonSampleReader.Create(PipeInput.Chunked(body.Bytes), skip ? Skip : null)).IsAcceptable.ToProperty();
+        return Outcome.Of(NdjsonSampleReader.Create(PipeInput.Chunked(body.Bytes), skip ? Skip : ParseOnly.Options)).IsAcceptable.ToProperty();
     }
 
     [Property(Arbitrary = [typeof(Arbitraries)], MaxTest = 300)]
@@ -74,7 +74,7 @@ public sealed class IngestProperties
         }
 
         var truncated = bytes[..(int)((uint)cut % (uint)(bytes.Length + 1))];
-        var options = skip ? Skip : null;
+        var options = skip ? Skip : ParseOnly.Options;
         return (Outcome.Of(BinarySampleReader.Create(PipeInput.Chunked(damaged), options)).IsAcceptable
             && Outcome.Of(BinarySampleReader.Create(PipeInput.Chunked(truncated), options)).IsAcceptable
             && Outcome.Of(BinarySampleReader.Create(PipeInput.Chunked(noise.Bytes), options)).IsAcceptable).ToProperty();

@@ -14,9 +14,17 @@ internal static class BinaryColumns
     /// <param name="offsets">Byte offset of each column in <paramref name="data"/>, -1 where absent.</param>
     /// <param name="first">Index of the first record in the block.</param>
     /// <param name="count">Number of records to look at.</param>
-    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count)
+    /// <param name="limits">The plausibility bounds of the reader.</param>
+    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, in PlausibleLimits limits)
     {
         var valid = count;
+        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), limits.EarliestMs, limits.LatestMs));
+        valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[3], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<HeadingCheck>(data, offsets[4], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[5], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[6], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<AccuracyCheck>(data, offsets[7], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[8], first, valid, limits));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[1], first, count), 90));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
@@ -85,9 +93,69 @@ internal static class BinaryColumns
         return values.Length;
     }
 
+    private static int CountTimesIn(ReadOnlySpan<long> values, long earliest, long latest)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i] < earliest || values[i] > latest)
+            {
+                return i;
+            }
+        }
+
+        return values.Length;
+    }
+
+    /// <summary>How many of a float column's first <paramref name="count"/> values pass <typeparamref name="TCheck"/>; an absent column (all missing) passes.</summary>
+    /// <remarks>A struct type argument makes the JIT compile one loop per check with the check inlined: no delegate call per value.</remarks>
+    private static int CountWhile<TCheck>(ReadOnlySpan<byte> data, int offset, int first, int count, in PlausibleLimits limits)
+        where TCheck : struct, IFloatCheck
+    {
+        if (offset < 0 || count == 0)
+        {
+            return count;
+        }
+
+        var values = Column<float>(data, offset, first, count);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!default(TCheck).In(in limits, values[i]))
+            {
+                return i;
+            }
+        }
+
+        return values.Length;
+    }
+
     private static int CountBelow(ReadOnlySpan<byte> values, byte limit)
     {
         var bad = values.IndexOfAnyExceptInRange((byte)0, (byte)(limit - 1));
         return bad < 0 ? values.Length : bad;
+    }
+
+    private interface IFloatCheck
+    {
+        bool In(in PlausibleLimits limits, float value);
+    }
+
+    private readonly struct SpeedCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.SpeedIn(value);
+    }
+
+    private readonly struct HeadingCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.HeadingIn(value);
+    }
+
+    private readonly struct AccelerationCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.AccelerationIn(value);
+    }
+
+    private readonly struct AccuracyCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.AccuracyIn(value);
     }
 }

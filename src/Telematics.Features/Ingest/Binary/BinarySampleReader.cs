@@ -217,7 +217,7 @@ public sealed class BinarySampleReader : SampleReader
             var count = Math.Min(n - first, limit - destination.Count);
 
             // The common case: a run of valid records, copied column by column; the first bad one is decoded alone.
-            var good = BitConverter.IsLittleEndian ? BinaryColumns.CountValid(data, offsets, first, count) : 0;
+            var good = BitConverter.IsLittleEndian ? BinaryColumns.CountValid(data, offsets, first, count, Limits) : 0;
             if (good > 0)
             {
                 BinaryColumns.Copy(data, offsets, first, good, destination);
@@ -231,6 +231,13 @@ public sealed class BinarySampleReader : SampleReader
             if (Validate(sample) is { } problem)
             {
                 Reject(_recordsBefore + i + 1, problem.Field, problem.Reason, []);
+                continue;
+            }
+
+            var error = default(RecordError);
+            if (!Limits.Check(in sample, ref error))
+            {
+                Reject(_recordsBefore + i + 1, error.Field, error.Reason, []);
                 continue;
             }
 

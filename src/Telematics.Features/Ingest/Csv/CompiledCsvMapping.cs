@@ -29,6 +29,7 @@ internal sealed class CompiledCsvMapping
 
         DecimalComma = mapping.DecimalSeparator == ',';
         NonFiniteAsMissing = mapping.NonFiniteAsMissing;
+        IgnoreExtraFields = mapping.IgnoreExtraFields;
         Missing = new Utf8TokenSet<bool>((mapping.MissingValues ?? []).Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
 
         var timestamp = mapping.Timestamp ?? throw new ArgumentException("A timestamp mapping is required.", nameof(mapping));
@@ -83,6 +84,8 @@ internal sealed class CompiledCsvMapping
     public bool DecimalComma { get; }
 
     public bool NonFiniteAsMissing { get; }
+
+    public bool IgnoreExtraFields { get; }
 
     public Utf8TokenSet<bool> Missing { get; }
 

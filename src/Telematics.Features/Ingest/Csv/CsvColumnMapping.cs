@@ -41,8 +41,9 @@ public sealed class CsvColumnMapping
     public IList<string> MissingValues { get; set; } = [];
 
     /// <summary>
-    /// Whether <c>NaN</c> and <c>Infinity</c> in optional numeric fields count as missing (true) or make the record
-    /// bad (false). They are always bad in latitude, longitude and timestamp.
+    /// Whether <c>NaN</c> in optional numeric fields counts as missing (true) or makes the record bad (false). It is
+    /// always bad in latitude, longitude and timestamp. <c>Infinity</c> and numbers too large for the field (<c>1e300</c>)
+    /// are always bad, unless the reader's plausibility is <see cref="SamplePlausibility.Unbounded"/> (then they follow this setting).
     /// </summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool NonFiniteAsMissing { get; set; } = true;
@@ -98,6 +99,13 @@ public sealed class CsvColumnMapping
     /// <summary>Header name of the integer event id column; <see langword="null"/> to ignore.</summary>
     /// <value>Default <c>event_id</c>.</value>
     public string? EventId { get; set; } = "event_id";
+
+    /// <summary>
+    /// Whether a record with more fields than the header is read (the extra fields ignored) instead of being bad. A
+    /// record that runs past the header usually holds an unquoted separator, so its fields cannot be trusted.
+    /// </summary>
+    /// <value>Default <see langword="false"/>: such a record is bad, named by the first field past the header (<c>#n</c>).</value>
+    public bool IgnoreExtraFields { get; set; }
 
     /// <summary>Reads a mapping from JSON text.</summary>
     /// <param name="json">The mapping as JSON; see the remarks of <see cref="CsvColumnMapping"/>.</param>

@@ -175,6 +175,12 @@ public sealed partial class CsvSampleReader
             return error.Set(NameOf(field), "not a number");
         }
 
+        if (float.IsInfinity(value) && !Limits.AllowsNonFinite)
+        {
+            // "Infinity" or a number too large for the field (1e300): no sensor reads it, so it is never taken as missing.
+            return error.Set(NameOf(field), "not a finite number");
+        }
+
         if (!float.IsFinite(value))
         {
             value = float.NaN;

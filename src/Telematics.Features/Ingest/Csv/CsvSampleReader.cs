@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using Telematics.Features.Ingest.Text;
 using Telematics.Features.Samples;
@@ -101,16 +102,63 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
 
         if (_fast && TryParseFast(line, out sample))
         {
-            return LineOutcome.Sample;
+            return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
-        if (!Split(line, ref error) || !Convert(line, out sample, ref error))
+        if (!Split(line, ref error) || !Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
         {
             return LineOutcome.Error;
         }
 
         return LineOutcome.Sample;
     }
+
+    /// <summary>Whether the record has more fields than the header (and the mapping does not ignore them); sets the error then.</summary>
+    private bool HasExtraFields(ReadOnlySpan<byte> line, ref RecordError error)
+    {
+        if (_mapping.IgnoreExtraFields)
+        {
+            return false;
+        }
+
+        var header = _columns!.Length;
+
+        // Separators inside quoted fields do not count; a line without quotes is counted in one vectorised pass.
+        var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : CountQuotedFields(line);
+        return fields > header
+            && !error.Set(string.Create(CultureInfo.InvariantCulture, $"#{header + 1}"), string.Create(CultureInfo.InvariantCulture, $"the record has {fields} fields but the header has {header}"));
+    }
+
+    private int CountQuotedFields(ReadOnlySpan<byte> line)
+    {
+        var fields = 1;
+        var quoted = false;
+        foreach (var b in line)
+        {
+            if (b == _mapping.Quote)
+            {
+                quoted = !quoted;
+            }
+            else if (b == _mapping.Separator && !quoted)
+            {
+                fields++;
+            }
+        }
+
+        return fields;
+    }
+
+    string ILineParser.FieldName(string canonical) => canonical switch
+    {
+        "timestamp" => _mapping.ColumnOf(CsvField.Timestamp) ?? _mapping.ColumnOf(CsvField.Date),
+        "speed_mps" => _mapping.ColumnOf(CsvField.Speed),
+        "heading_deg" => _mapping.ColumnOf(CsvField.Heading),
+        "accel_lon_mps2" => _mapping.ColumnOf(CsvField.LongitudinalAcceleration),
+        "accel_lat_mps2" => _mapping.ColumnOf(CsvField.LateralAcceleration),
+        "gps_accuracy_m" => _mapping.ColumnOf(CsvField.GpsAccuracy),
+        "speed_limit_mps" => _mapping.ColumnOf(CsvField.SpeedLimit),
+        _ => null,
+    } ?? canonical;
 
     private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
     {

@@ -171,7 +171,7 @@ public sealed class JsonArraySampleReader : SampleReader
             _record++;
             _state = State.AfterElement;
             var error = default(RecordError);
-            if (NdjsonSampleReader.TryParseObject(element, out var sample, ref error))
+            if (NdjsonSampleReader.TryParseObject(element, out var sample, ref error) && Limits.Check(in sample, ref error))
             {
                 destination.Add(in sample);
                 Report.Accepted();

@@ -15,7 +15,8 @@ namespace Telematics.Features.Ingest.Ndjson;
 /// <c>lon</c> (degrees, required), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>, <c>accel_lat_mps2</c>,
 /// <c>gps_accuracy_m</c>, <c>speed_limit_mps</c> (numbers), <c>road_class</c> (a <see cref="RoadClass"/> name or
 /// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans) and <c>event_id</c> (integer). Optional fields
-/// may be absent or <c>null</c>; other properties are ignored, whatever their value. Blank lines are skipped, CRLF and
+/// may be absent or <c>null</c>; other properties are ignored, whatever their value. A known field given twice makes
+/// the record bad (last-wins would silently pick one of two readings). Blank lines are skipped, CRLF and
 /// a byte order mark are accepted, the last line needs no line break.
 /// </para>
 /// <para>
@@ -96,9 +97,22 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         long eventId = 0;
         var hasTimestamp = false;
 
+        var seen = 0;
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
             var field = Identify(ref json);
+            if (field != NdjsonField.None)
+            {
+                // A repeated field would silently let the last value win; which one the device meant is unknowable.
+                var bit = 1 << (int)field;
+                if ((seen & bit) != 0)
+                {
+                    return error.Set(FieldNames[(int)field], "the field appears more than once");
+                }
+
+                seen |= bit;
+            }
+
             json.Read();
             var ok = field switch
             {
@@ -173,6 +187,13 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         };
         return true;
     }
+
+    /// <summary>Canonical names by <see cref="NdjsonField"/>, for errors.</summary>
+    private static readonly string[] FieldNames =
+    [
+        string.Empty, "timestamp", "lat", "lon", "speed_mps", "heading_deg", "accel_lon_mps2", "accel_lat_mps2", "gps_accuracy_m",
+        "speed_limit_mps", "road_class", "phone_handheld", "phone_interaction", "event_id",
+    ];
 
     private static NdjsonField Identify(ref Utf8JsonReader json)
     {

@@ -18,7 +18,7 @@ public sealed class BinaryBulkDecodeTests
             SpeedLimitMps = 13.9f, RoadClass = (RoadClass)(i % 8), Flags = (SampleFlags)(i % 4), EventId = 10_000 + i,
         }).ToArray();
         var bytes = await BinarySampleTests.WriteAsync(samples, blockRecords: 300);
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 1000 };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 1000 };
         var reader = BinarySampleReader.Create(PipeInput.Chunked(bytes, 1000), options);
 
         var read = await PipeInput.ReadAllAsync(reader, chunkCapacity: 64);
@@ -48,7 +48,7 @@ public sealed class BinaryBulkDecodeTests
         BinaryPrimitives.WriteDoubleLittleEndian(block[44..], -49.2);
         BinaryPrimitives.WriteUInt32LittleEndian(block[52..], Crc32.HashToUInt32(block[..52]));
 
-        var read = await PipeInput.ReadAllAsync(BinarySampleReader.Create(PipeInput.Chunked(bytes)));
+        var read = await PipeInput.ReadAllAsync(BinarySampleReader.Create(PipeInput.Chunked(bytes), ParseOnly.Options));
 
         Assert.Equal([new TelematicsSample(1000, -25.5, -49.1), new TelematicsSample(2000, -25.6, -49.2)], read);
     }

@@ -29,7 +29,7 @@ public sealed class BinarySampleTests
     }
 
     private static Task<List<TelematicsSample>> Read(byte[] bytes, SampleReaderOptions? options = null, int capacity = 3, params int[] chunks) =>
-        PipeInput.ReadAllAsync(BinarySampleReader.Create(PipeInput.Chunked(bytes, chunks), options), capacity);
+        PipeInput.ReadAllAsync(BinarySampleReader.Create(PipeInput.Chunked(bytes, chunks), options ?? ParseOnly.Options), capacity);
 
     private static TelematicsSample Sample(long t, double lat = 1, double lon = 2) => new(t, lat, lon) { SpeedMps = t, RoadClass = RoadClass.Trunk };
 
@@ -97,7 +97,7 @@ public sealed class BinarySampleTests
         var bytes = await WriteAsync([Sample(1), Sample(2)]);
         bytes[30] ^= 0x10;
 
-        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read(bytes, new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport }));
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read(bytes, new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport }));
 
         Assert.Equal("the block's CRC-32 does not match its contents", error.Reason);
     }
@@ -120,7 +120,7 @@ public sealed class BinarySampleTests
     public async Task Records_with_impossible_positions_are_bad_records_that_skip_mode_reports()
     {
         var bytes = await WriteAsync([Sample(1), Sample(2, lat: 91), Sample(3, lon: double.NaN), Sample(4)]);
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport };
         await using var reader = BinarySampleReader.Create(PipeInput.Chunked(bytes), options);
         var buffer = new SampleBuffer();
 
@@ -160,7 +160,7 @@ public sealed class BinarySampleTests
             await writer.CompleteAsync();
         });
 
-        var read = await PipeInput.ReadAllAsync(BinarySampleReader.Create(pipe.Reader), 512);
+        var read = await PipeInput.ReadAllAsync(BinarySampleReader.Create(pipe.Reader, ParseOnly.Options), 512);
         await produce;
 
         Assert.Equal(samples, read);

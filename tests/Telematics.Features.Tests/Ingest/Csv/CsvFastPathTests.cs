@@ -17,7 +17,7 @@ public sealed class CsvFastPathTests
 {
     private const string Header = "timestamp,lat,lon,speed_mps,heading_deg,accel_lon_mps2,accel_lat_mps2,gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id";
 
-    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 1000 };
+    private static readonly SampleReaderOptions Skip = new() { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 1000 };
 
     [Theory]
     [InlineData("1e3")]

@@ -9,7 +9,7 @@ public sealed class CsvSampleReaderTests
     private const string Header = "timestamp,lat,lon,speed_mps,heading_deg,accel_lon_mps2,accel_lat_mps2,gps_accuracy_m,speed_limit_mps,road_class,phone_handheld,phone_interaction,event_id";
 
     private static Task<List<TelematicsSample>> Read(string csv, CsvColumnMapping? mapping = null, SampleReaderOptions? options = null, params int[] chunks) =>
-        PipeInput.ReadAllAsync(CsvSampleReader.Create(PipeInput.Text(csv, chunks), mapping, options));
+        PipeInput.ReadAllAsync(CsvSampleReader.Create(PipeInput.Text(csv, chunks), mapping, options ?? ParseOnly.Options));
 
     [Fact]
     public async Task Default_mapping_reads_every_canonical_column()
@@ -92,9 +92,10 @@ public sealed class CsvSampleReaderTests
     }
 
     [Fact]
-    public async Task Unknown_and_extra_columns_are_ignored_and_absent_optional_columns_are_missing()
+    public async Task Unknown_columns_are_ignored_surplus_fields_when_the_mapping_says_so_and_absent_optional_columns_are_missing()
     {
-        var samples = await Read("foo,timestamp,lat,bar,lon\nx,1000,1,y,2,surplus,fields\n");
+        // Surplus fields past the header are bad by default (RecordShapeTests); this mapping ignores them.
+        var samples = await Read("foo,timestamp,lat,bar,lon\nx,1000,1,y,2,surplus,fields\n", new CsvColumnMapping { IgnoreExtraFields = true });
 
         var s = Assert.Single(samples);
         Assert.Equal(2.0, s.LongitudeDeg);
@@ -105,7 +106,7 @@ public sealed class CsvSampleReaderTests
     [Fact]
     public async Task A_header_without_latitude_is_rejected_even_when_skipping_bad_records()
     {
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport };
 
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read("timestamp,lon\n1000,2\n", options: options));
 
@@ -156,7 +157,7 @@ public sealed class CsvSampleReaderTests
     [Fact]
     public async Task Skip_mode_keeps_good_records_and_reports_bad_ones_with_line_field_and_excerpt()
     {
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 2 };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport, MaxReportedErrors = 2 };
         await using var reader = CsvSampleReader.Create(PipeInput.Text("timestamp,lat,lon\n1000,1,2\n2000,95,2\n3000,x,2\n4000,1,2\n5000,1,\n"), options: options);
         var buffer = new SampleBuffer();
 
@@ -183,7 +184,7 @@ public sealed class CsvSampleReaderTests
     public async Task A_record_split_byte_by_byte_across_pipe_segments_reads_the_same()
     {
         const string csv = Header + "\r\n1566857847000,-25.451837,-49.23446,13.5,249.7,,,,,Trunk,yes,no,7\r\n\"1566857848000\",-25.5,-49.2,\"1\"\"\",,,,,,,,,\n";
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport };
 
         var whole = await Read(csv, options: options);
         var byteByByte = await Read(csv, options: options, chunks: 1);
@@ -196,7 +197,7 @@ public sealed class CsvSampleReaderTests
     public async Task Chunks_never_exceed_the_buffer_capacity_and_together_hold_every_record()
     {
         var csv = "timestamp,lat,lon\n" + string.Concat(Enumerable.Range(0, 10).Select(i => $"{i},1,2\n"));
-        await using var reader = CsvSampleReader.Create(PipeInput.Text(csv));
+        await using var reader = CsvSampleReader.Create(PipeInput.Text(csv), options: ParseOnly.Options);
         var buffer = new SampleBuffer(4);
         var counts = new List<int>();
 
@@ -305,7 +306,7 @@ public sealed class CsvSampleReaderTests
     [Fact]
     public async Task A_line_longer_than_the_limit_is_bad_and_reading_resumes_after_it()
     {
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport, MaxRecordBytes = 100 };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport, MaxRecordBytes = 100 };
         var csv = "timestamp,lat,lon\n1000,1,2\n2000,1,2" + new string(',', 500) + "\n3000,1,2\n";
         await using var reader = CsvSampleReader.Create(PipeInput.Text(csv, 7), options: options);
         var buffer = new SampleBuffer();

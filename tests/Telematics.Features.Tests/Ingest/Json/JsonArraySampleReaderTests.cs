@@ -8,7 +8,7 @@ namespace Telematics.Features.Tests.Ingest.Json;
 public sealed class JsonArraySampleReaderTests
 {
     private static Task<List<TelematicsSample>> Read(string json, SampleReaderOptions? options = null, params int[] chunks) =>
-        PipeInput.ReadAllAsync(JsonArraySampleReader.Create(PipeInput.Text(json, chunks), options));
+        PipeInput.ReadAllAsync(JsonArraySampleReader.Create(PipeInput.Text(json, chunks), options ?? ParseOnly.Options));
 
     private static string Array(int count)
     {
@@ -70,7 +70,7 @@ public sealed class JsonArraySampleReaderTests
     {
         var reader = JsonArraySampleReader.Create(
             PipeInput.Text("[{\"timestamp\":1,\"lat\":1,\"lon\":2}, 17, {\"lat\":1,\"lon\":2}, {\"timestamp\":4,\"lat\":1,\"lon\":2}]"),
-            new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport });
+            new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport });
         var report = reader.Report;
 
         var samples = await PipeInput.ReadAllAsync(reader);
@@ -88,7 +88,7 @@ public sealed class JsonArraySampleReaderTests
     public async Task Input_that_is_not_one_array_fails_even_in_skip_mode(string json, string reason)
     {
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() =>
-            Read(json, new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport }));
+            Read(json, new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport }));
 
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
     }

@@ -7,7 +7,7 @@ namespace Telematics.Features.Tests.Ingest.Ndjson;
 public sealed class NdjsonSampleReaderTests
 {
     private static Task<List<TelematicsSample>> Read(string ndjson, SampleReaderOptions? options = null, params int[] chunks) =>
-        PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Text(ndjson, chunks), options));
+        PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Text(ndjson, chunks), options ?? ParseOnly.Options));
 
     [Fact]
     public async Task Every_canonical_field_is_read_and_unknown_properties_are_ignored()
@@ -72,7 +72,7 @@ public sealed class NdjsonSampleReaderTests
     [Fact]
     public async Task Malformed_json_is_a_bad_record_and_skip_mode_reads_on()
     {
-        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport };
+        var options = new SampleReaderOptions { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport };
         await using var reader = NdjsonSampleReader.Create(PipeInput.Text("{\"timestamp\":1,\"lat\":1,\"lon\":2}\n{\"timestamp\":2,\"lat\":1,\n{\"timestamp\":3,\"lat\":1,\"lon\":2} x\n{\"timestamp\":4,\"lat\":1,\"lon\":2}\n"), options);
         var buffer = new SampleBuffer();
 

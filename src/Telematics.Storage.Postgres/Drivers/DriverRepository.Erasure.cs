@@ -1,0 +1,89 @@
+using System.Text;
+using System.Text.Json;
+
+using Npgsql;
+
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Drivers;
+
+/// <content>Erasure of a driver: the driver row, everything that cascades from it and its raw events, in one audited transaction.</content>
+public sealed partial class DriverRepository
+{
+    /// <summary>
+    /// Erases a driver in one transaction: their raw events in every partition of <c>telematics_events</c> (which has no
+    /// foreign key to <c>drivers</c>), then the driver row with their vehicles, trips, scores, shadow scores and premiums
+    /// (cascades), and one <c>driver.delete</c> audit row.
+    /// </summary>
+    /// <remarks>
+    /// The audit row keeps no personal data beyond the driver id: its <c>before</c> is the id, the number of events
+    /// deleted and the archive files to review (never the name, reference, region or zone). Archived months are outside
+    /// the database and are not touched: <see cref="DriverErasure.ArchivesToReview"/> lists them (and the audit row
+    /// keeps the list) for the operator to delete or re-write without the driver. Earlier audit rows of the driver
+    /// (<c>driver.create</c>, <c>driver.update</c>) are append-only and keep what they recorded.
+    /// Waits for an upload of the same driver in progress (both lock the driver row).
+    /// </remarks>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="actor">Who erases.</param>
+    /// <param name="cancellationToken">Cancels the erasure; nothing is deleted then.</param>
+    /// <returns>What was erased, or <see langword="null"/> when there is no such driver.</returns>
+    public async Task<DriverErasure?> EraseAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        long events;
+        await using (var delete = new NpgsqlCommand("DELETE FROM telematics_events WHERE driver_id = $1", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            events = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var delete = new NpgsqlCommand("DELETE FROM drivers WHERE driver_id = $1", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var archives = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT file_name FROM partition_archives ORDER BY range_start, archive_id", connection, transaction))
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                archives.Add(reader.GetString(0));
+            }
+        }
+
+        var erasure = new DriverErasure(driverId, events, archives);
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(erasure), null, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return erasure;
+    }
+
+    private static string ToJson(DriverErasure erasure)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("driver_id", erasure.DriverId);
+            json.WriteNumber("events_deleted", erasure.EventsDeleted);
+            json.WriteStartArray("archives_to_review");
+            foreach (var file in erasure.ArchivesToReview)
+            {
+                json.WriteStringValue(file);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+    }
+}

@@ -1,0 +1,128 @@
+using Npgsql;
+
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Testing;
+
+using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;
+
+namespace Telematics.Storage.Postgres.Tests.Drivers;
+
+public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private DriverRepository Drivers => new(database.DataSource, TimeProvider.System);
+
+    /// <summary>Every table (partitions included) with a <c>driver_id</c> column, read from the catalog so that a new table cannot be missed.</summary>
+    private async Task<List<string>> TablesWithDriverIdAsync()
+    {
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'driver_id' ORDER BY table_name");
+        var tables = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            tables.Add(reader.GetString(0));
+        }
+
+        return tables;
+    }
+
+    private async Task<Dictionary<string, long>> RowsByTableAsync(long driverId)
+    {
+        var rows = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var table in await TablesWithDriverIdAsync())
+        {
+            // The name comes from the catalog, quoted as an identifier; the driver id is a parameter.
+            await using var command = database.DataSource.CreateCommand($"SELECT count(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\" WHERE driver_id = $1");
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            rows[table] = (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        return rows;
+    }
+
+    private async Task SeedAsync(long driverId, DateTimeOffset month, long firstEventId)
+    {
+        var manager = NewPartitionManager(database);
+        await NewIngestor(database, manager).IngestAsync(driverId, Samples(month.AddDays(2), 300, firstEventId), Actor);
+        await NewIngestor(database, manager).IngestAsync(driverId, Samples(month.AddMonths(1).AddDays(5), 200, firstEventId + 1000), Actor);
+    }
+
+    [Fact]
+    public async Task Erasing_a_driver_leaves_nothing_of_it_in_any_table_and_keeps_the_other_drivers_rows()
+    {
+        var erased = await Drivers.CreateAsync("ERASE-" + Guid.NewGuid(), "Erin Erased", Actor);
+        var kept = await Drivers.CreateAsync("KEEP-" + Guid.NewGuid(), "Kim Kept", Actor);
+        var months = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await SeedAsync(erased.DriverId, months, 1);
+        await SeedAsync(kept.DriverId, months, 1);
+
+        // A row that landed in the DEFAULT partition (no partition for its month yet) must go too.
+        await using (var stray = database.DataSource.CreateCommand(
+            "INSERT INTO telematics_events (driver_id, event_id, ts, latitude_deg, longitude_deg, road_class, flags) VALUES ($1, 77, $2, 1, 2, 0, 0)"))
+        {
+            stray.Parameters.Add(new NpgsqlParameter<long> { TypedValue = erased.DriverId });
+            stray.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = new DateTime(2061, 6, 1, 0, 0, 0, DateTimeKind.Utc) });
+            await stray.ExecuteNonQueryAsync();
+        }
+
+        var before = await RowsByTableAsync(erased.DriverId);
+        Assert.Contains("telematics_events_default", before.Keys);
+        Assert.Equal(501, before["telematics_events"]);
+        Assert.Equal(1, before["telematics_events_default"]);
+        var keptBefore = await RowsByTableAsync(kept.DriverId);
+
+        var erasure = await Drivers.EraseAsync(erased.DriverId, Actor);
+
+        Assert.NotNull(erasure);
+        Assert.Equal(501, erasure.EventsDeleted);
+        var after = await RowsByTableAsync(erased.DriverId);
+        Assert.All(after, table => Assert.True(table.Value == 0, $"{table.Key} still holds {table.Value} rows of the erased driver"));
+        Assert.Equal(keptBefore, await RowsByTableAsync(kept.DriverId));
+        Assert.Equal(500, keptBefore["telematics_events"]);
+        Assert.Null(await Drivers.EraseAsync(erased.DriverId, Actor));
+    }
+
+    [Fact]
+    public async Task The_audit_row_of_an_erasure_keeps_only_the_driver_id_the_count_and_the_archives_to_review()
+    {
+        var folder = Directory.CreateTempSubdirectory("telematics-erasure-");
+        try
+        {
+            var externalRef = "ERASE-AUDIT-" + Guid.NewGuid();
+            var driver = await Drivers.CreateAsync(externalRef, "Ada Audited", Actor);
+            var old = new PartitionMonth(2019, 3);
+            var manager = NewPartitionManager(database);
+            await NewIngestor(database, manager).IngestAsync(driver.DriverId, Samples(old.Start.AddDays(1), 50), Actor);
+            var archive = await manager.ArchiveAsync(old, folder.FullName, Actor);
+            Assert.NotNull(archive);
+            await NewIngestor(database, manager).IngestAsync(driver.DriverId, Samples(new DateTimeOffset(2026, 2, 3, 0, 0, 0, TimeSpan.Zero), 20), Actor);
+
+            var erasure = await Drivers.EraseAsync(driver.DriverId, Actor);
+
+            Assert.NotNull(erasure);
+            Assert.Equal(20, erasure.EventsDeleted);
+            Assert.Contains(Path.GetFileName(archive.FilePath), erasure.ArchivesToReview.Select(Path.GetFileName));
+            await using var command = database.DataSource.CreateCommand(
+                "SELECT before::text, after IS NULL FROM audit_log WHERE action = 'driver.delete' AND resource = $1");
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"driver/{driver.DriverId}" });
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            var audited = reader.GetString(0);
+            Assert.True(reader.GetBoolean(1));
+            Assert.False(await reader.ReadAsync());
+            Assert.DoesNotContain("Ada Audited", audited, StringComparison.Ordinal);
+            Assert.DoesNotContain(externalRef, audited, StringComparison.Ordinal);
+            Assert.Contains("\"events_deleted\": 20", audited, StringComparison.Ordinal);
+            Assert.Contains(Path.GetFileName(archive.FilePath), audited, StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+}

@@ -58,6 +58,17 @@ public sealed class PriceCommandTests
         Assert.Contains("name=value", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_missing_plan_file_is_an_input_error_naming_the_option_and_the_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-plan-{Guid.NewGuid():N}.json");
+
+        var (exit, _, error) = await Run("price", "--plan", missing, "--score", "50", "--km", "1000");
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.StartsWith($"--plan {missing}: ", error, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> Run(params string[] args)
     {
         var output = new StringWriter();

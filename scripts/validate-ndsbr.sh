@@ -17,9 +17,9 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 status=0
 for driver in driver_A driver_B; do
-  # Skip-and-report: NDS-BR has a few fixes without a position; they are listed, not fatal.
+  # Skip-and-report: NDS-BR has a few fixes without a position; they are listed, not fatal (exit 1: partial failure).
   summary="$("$cli" features --input "$data/$driver.csv" --mapping "$root/docs/mappings/ndsbr.json" \
-    --tz America/Sao_Paulo --output "$out/$driver.csv" --report-bad "$out/$driver.bad.csv")"
+    --tz America/Sao_Paulo --output "$out/$driver.csv" --report-bad "$out/$driver.bad.csv")" || [[ $? == 1 ]]
   echo "$summary"
   trips="$(grep -c '^trip,' "$out/$driver.csv" || true)"
   km="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "distance_km") c = i } $1 == "driver" { print $c }' "$out/$driver.csv")"

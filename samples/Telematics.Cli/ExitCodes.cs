@@ -11,7 +11,7 @@ internal static class ExitCodes
     /// <summary>The command ran, but some records or drivers failed; the report says which.</summary>
     public const int PartialFailure = 1;
 
-    /// <summary>The arguments were wrong (System.CommandLine's own parse errors also exit 1 with usage).</summary>
+    /// <summary>The command line was wrong: unknown command or option, missing required option, or an invalid value.</summary>
     public const int Usage = 2;
 
     /// <summary>An input file was missing, unreadable or malformed.</summary>
@@ -31,7 +31,7 @@ internal static class ExitCodes
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"{Success,4}  success");
             output.WriteLine($"{PartialFailure,4}  partial failure: some records or drivers failed (see the report)");
-            output.WriteLine($"{Usage,4}  usage error");
+            output.WriteLine($"{Usage,4}  usage error: unknown command or option, missing required option, invalid value");
             output.WriteLine($"{InputError,4}  input missing, unreadable or malformed");
             output.WriteLine($"{DatabaseError,4}  database unreachable or refused the work");
             output.WriteLine($"{Cancelled,4}  cancelled");

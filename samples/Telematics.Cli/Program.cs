@@ -1,3 +1,3 @@
 using Telematics.Cli;
 
-return await CliApp.Build().Parse(args).InvokeAsync();
+return await CliApp.InvokeAsync(args);

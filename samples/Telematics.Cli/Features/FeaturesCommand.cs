@@ -57,7 +57,9 @@ internal static class FeaturesCommand
             }
 
             parse.InvocationConfiguration.Output.WriteLine(outcome.Result.Summary());
-            return ExitCodes.Success;
+
+            // Skipped bad records (--report-bad) are a partial failure: the features are written, the report lists the rest.
+            return outcome.Result.Reading.RejectedCount > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
         });
         return command;
     }

@@ -108,6 +108,8 @@ internal static class IngestCommand
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km)")).ConfigureAwait(false);
-        return ExitCodes.Success;
+
+        // Skipped bad records (--report-bad) are a partial failure: the rest is stored, the report lists them.
+        return outcome.Result.Reading.RejectedCount > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
     }
 }

@@ -48,7 +48,8 @@ internal static class PriceCommand
             }
             catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
             {
-                error.WriteLine(e.Message);
+                // Name the option and the file, as every other command does: the framework's text alone names neither.
+                error.WriteLine($"--plan {parse.GetValue(plan)!.FullName}: {e.Message}");
                 return ExitCodes.InputError;
             }
 

@@ -80,6 +80,7 @@ internal static class ScoreCommand
             }
 
             List<DriverFeatures> drivers;
+            long skippedRecords = 0;
             if (featuresFile is null)
             {
                 EventFile file;
@@ -98,6 +99,8 @@ internal static class ScoreCommand
                 {
                     return outcome.ExitCode;
                 }
+
+                skippedRecords = outcome.Result.Reading.RejectedCount;
 
                 parse.InvocationConfiguration.Output.WriteLine(outcome.Result.Summary());
                 drivers = [new DriverFeatures(file.DriverId, Features.FeatureTableWriter.DriverVector(outcome.Result))];
@@ -170,7 +173,8 @@ internal static class ScoreCommand
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
                 }
 
-                return summary.Failures == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
+                // Records skipped by --report-bad are a partial failure too, as for features and ingest.
+                return summary.Failures == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
         });
         return command;

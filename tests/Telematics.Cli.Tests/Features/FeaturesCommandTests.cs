@@ -83,7 +83,7 @@ public sealed class FeaturesCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task With_report_bad_the_bad_record_is_listed_and_the_rest_is_used()
+    public async Task With_report_bad_the_bad_record_is_listed_the_rest_is_used_and_the_exit_says_partial_failure()
     {
         var input = await _files.WriteTwoTripsAsync("bad.csv");
         var lines = (await File.ReadAllLinesAsync(input)).ToList();
@@ -93,7 +93,7 @@ public sealed class FeaturesCommandTests : IDisposable
 
         var (exit, text, error) = await CliRunner.RunAsync("features", "--input", input, "--output", _files.PathOf("out.csv"), "--report-bad", bad);
 
-        Assert.True(exit == ExitCodes.Success, error);
+        Assert.True(exit == ExitCodes.PartialFailure, error);
         var report = await File.ReadAllLinesAsync(bad);
         Assert.Equal(2, report.Length);
         Assert.StartsWith("6,\"lat\",", report[1], StringComparison.Ordinal);

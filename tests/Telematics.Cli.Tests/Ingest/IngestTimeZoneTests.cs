@@ -25,6 +25,25 @@ public sealed class IngestTimeZoneTests(PostgresDatabase database) : IClassFixtu
 
     public void Dispose() => _files.Dispose();
 
+    [Fact]
+    public async Task Skipped_bad_records_store_the_rest_and_exit_with_the_partial_failure_code()
+    {
+        var driver = await new DriverRepository(database.DataSource, TimeProvider.System)
+            .CreateAsync(new NewDriver($"bad-{Guid.NewGuid():N}", "Partly Bad"), new AuditActor("test"), CancellationToken.None);
+        var input = await _files.WriteTwoTripsAsync("bad.csv");
+        var lines = (await File.ReadAllLinesAsync(input)).ToList();
+        lines[5] = lines[5].Replace(",48.", ",north", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(input, lines);
+        var bad = _files.PathOf("bad-records.csv");
+
+        var result = await CliRunner.RunAsync(
+            "ingest", "--input", input, "--driver", driver.DriverId.ToString(CultureInfo.InvariantCulture), "--report-bad", bad, "--connection", database.ConnectionString);
+
+        Assert.True(result.Exit == ExitCodes.PartialFailure, result.Error);
+        Assert.Contains("rejected 1, trips 2", result.Output, StringComparison.Ordinal);
+        Assert.Equal(2, (await File.ReadAllLinesAsync(bad)).Length);
+    }
+
     [Theory]
     [InlineData("Europe/Berlin", null, 1.0)]
     [InlineData("UTC", null, 0.0)]

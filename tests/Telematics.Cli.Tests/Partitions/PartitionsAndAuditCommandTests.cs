@@ -17,7 +17,7 @@ public sealed class PartitionsAndAuditCommandTests(PostgresDatabase database) : 
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await CliApp.Build().Parse([.. args, "--connection", database.ConnectionString]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await CliApp.InvokeAsync([.. args, "--connection", database.ConnectionString], new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 

@@ -58,11 +58,22 @@ public sealed class PriceCommandTests
         Assert.Contains("name=value", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_missing_plan_file_is_an_input_error_naming_the_option_and_the_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"no-plan-{Guid.NewGuid():N}.json");
+
+        var (exit, _, error) = await Run("price", "--plan", missing, "--score", "50", "--km", "1000");
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.StartsWith($"--plan {missing}: ", error, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await CliApp.Build().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await CliApp.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
 

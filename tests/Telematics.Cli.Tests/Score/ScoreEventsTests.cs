@@ -104,7 +104,7 @@ public sealed class ScoreEventsTests : IDisposable
 
         Assert.Equal(ExitCodes.InputError, rejected);
         Assert.Contains("field 'lat'", rejection, StringComparison.Ordinal);
-        Assert.True(exit == ExitCodes.Success, error);
+        Assert.True(exit == ExitCodes.PartialFailure, error);
         var report = await File.ReadAllLinesAsync(bad);
         Assert.Equal(2, report.Length);
         Assert.StartsWith("6,\"lat\",", report[1], StringComparison.Ordinal);

@@ -11,4 +11,7 @@ public static class PostgresTimestamp
     /// <returns>The same instant, UTC offset, without its sub-microsecond ticks.</returns>
     public static DateTimeOffset StoredPrecision(DateTimeOffset time) =>
         new(time.UtcTicks - (time.UtcTicks % TimeSpan.TicksPerMicrosecond), TimeSpan.Zero);
+
+    /// <summary>A <c>timestamptz</c> read as a UTC <see cref="DateTime"/>, in whole milliseconds since the Unix epoch (the samples' unit).</summary>
+    internal static long UnixMs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 }

@@ -45,7 +45,7 @@ internal static class StoredEventReplay
                 var ts = await export.ReadAsync<DateTime>(NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
                 var latitude = await export.ReadAsync<double>(NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 var longitude = await export.ReadAsync<double>(NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                chunk.Add(new TelematicsSample((ts.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond, latitude, longitude)
+                chunk.Add(new TelematicsSample(PostgresTimestamp.UnixMs(ts), latitude, longitude)
                 {
                     SpeedMps = await ReadRealAsync(export, cancellationToken).ConfigureAwait(false),
                     HeadingDeg = await ReadRealAsync(export, cancellationToken).ConfigureAwait(false),

@@ -49,10 +49,32 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
         "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving";
 
-    private long GapMs => (long)(_segmentation.MaxGapS * 1000.0);
+    private long GapMs => GapMsOf(_segmentation);
 
     // Time between two possibly moving samples that ends any trip, whether as a gap, a stationary spell or both.
-    private long PauseMs => (long)((_segmentation.MaxGapS + _segmentation.MaxStationaryS) * 1000.0);
+    private long PauseMs => PauseMsOf(_segmentation);
+
+    /// <summary>The gap that ends a trip, ms.</summary>
+    internal static long GapMsOf(TripSegmentationOptions segmentation) => (long)(segmentation.MaxGapS * 1000.0);
+
+    /// <summary>Time between two possibly moving samples that ends any trip, whether as a gap, a stationary spell or both, ms.</summary>
+    internal static long PauseMsOf(TripSegmentationOptions segmentation) => (long)((segmentation.MaxGapS + segmentation.MaxStationaryS) * 1000.0);
+
+    /// <summary>
+    /// Where a replay that re-measures a trip starting at <paramref name="tripStartMs"/> begins: one gap before it (the
+    /// idle lead-in sets the cleaner's, deriver's and segmenter's state at its first sample as in the upload that opened
+    /// it), but after the previous trip's end when there is one (its samples cannot form a trip of their own).
+    /// </summary>
+    internal static long LeadInStart(long tripStartMs, long? previousTripEndMs, long gapMs)
+    {
+        var from = tripStartMs - gapMs;
+        if (previousTripEndMs is { } end)
+        {
+            from = Math.Max(from, end + 1);
+        }
+
+        return Math.Min(from, tripStartMs);
+    }
 
     /// <summary>Locks the driver row for the rest of the transaction; false when the driver does not exist.</summary>
     public static async Task<bool> LockDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
@@ -77,8 +99,8 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var start = UnixMs(reader.GetFieldValue<DateTime>(1));
-                var end = UnixMs(reader.GetFieldValue<DateTime>(2));
+                var start = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1));
+                var end = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(2));
                 if (firstUnixMs < start)
                 {
                     // Late data from before the latest trip: it is stored, but reopens nothing.
@@ -87,17 +109,9 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
 
                 if (firstUnixMs - end < GapMs)
                 {
-                    // The replay starts up to one gap before the trip, after the previous trip: the samples the pipeline saw
-                    // just before the trip began (the idle lead-in) set the cleaner's, deriver's and segmenter's state at its
-                    // first sample exactly as in the upload that opened it; they cannot form a trip of their own (a trip would
-                    // have started there).
-                    var replayFrom = start - GapMs;
-                    if (!reader.IsDBNull(3))
-                    {
-                        replayFrom = Math.Max(replayFrom, UnixMs(reader.GetFieldValue<DateTime>(3)) + 1);
-                    }
-
-                    return new ContinuationStart(reader.GetInt64(0), Math.Min(replayFrom, start));
+                    // The replay starts at the trip's idle lead-in, after the previous trip (see LeadInStart).
+                    long? previousEnd = reader.IsDBNull(3) ? null : PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(3));
+                    return new ContinuationStart(reader.GetInt64(0), LeadInStart(start, previousEnd, GapMs));
                 }
 
                 afterTripMs = end;
@@ -124,14 +138,14 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
             return null;
         }
 
-        var lastMoving = UnixMs(reader.GetFieldValue<DateTime>(0));
+        var lastMoving = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(0));
         if (firstUnixMs - lastMoving >= PauseMs)
         {
             // Whatever moved before has ended; had it been a trip, it would be stored.
             return null;
         }
 
-        var firstMoving = UnixMs(reader.GetFieldValue<DateTime>(1));
+        var firstMoving = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1));
         return new ContinuationStart(null, Math.Max(lowerMs + 1, firstMoving - GapMs));
     }
 
@@ -153,8 +167,6 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return replayed;
     }
-
-    private static long UnixMs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 }
 
 /// <summary>What an upload continues: the stored trip reopened (null for a start that made no trip yet), and where the replay starts, ms since the Unix epoch, UTC.</summary>

@@ -120,27 +120,26 @@ public sealed class TripStateBackfill
     private async Task<(int Rebuilt, int Changed, int Lost)> RebuildAsync(PendingBatch batch, AuditActor actor, CancellationToken cancellationToken)
     {
         var segmentation = (_options.Pipeline ?? DriverPipelineOptions.Default).Segmentation;
-        var gapMs = (long)(segmentation.MaxGapS * 1000.0);
-        var pauseMs = (long)((segmentation.MaxGapS + segmentation.MaxStationaryS) * 1000.0);
         var zone = DriverFields.TryFindTimeZone(batch.TimeZone, out var found) ? found : _options.DefaultTimeZone;
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await TripContinuation.LockDriverAsync(connection, transaction, batch.DriverId, cancellationToken).ConfigureAwait(false);
 
-        var first = UnixMs(batch.Trips[0].StartedAt);
-        var from = first - gapMs;
+        long? previousEnd = null;
         await using (var previous = new NpgsqlCommand("SELECT max(ended_at) FROM trips WHERE driver_id = $1 AND started_at < $2", connection, transaction))
         {
             previous.Parameters.Add(new NpgsqlParameter<long> { TypedValue = batch.DriverId });
             previous.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = batch.Trips[0].StartedAt });
             if (await previous.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime end)
             {
-                from = Math.Min(first, Math.Max(from, UnixMs(end) + 1));
+                previousEnd = PostgresTimestamp.UnixMs(end);
             }
         }
 
-        var to = UnixMs(batch.Trips[^1].EndedAt) + pauseMs + 1;
+        // From the first trip's lead-in, as when an upload reopens a trip, to one pause after the last (what closed it).
+        var from = TripContinuation.LeadInStart(PostgresTimestamp.UnixMs(batch.Trips[0].StartedAt), previousEnd, TripContinuation.GapMsOf(segmentation));
+        var to = PostgresTimestamp.UnixMs(batch.Trips[^1].EndedAt) + TripContinuation.PauseMsOf(segmentation) + 1;
         var (replayed, _) = await StoredEventReplay.RunAsync(
             connection, batch.DriverId, from, zone, _options.Pipeline, 8192, cancellationToken, to).ConfigureAwait(false);
         var byStart = new Dictionary<long, TripFeatures>(replayed.Count);
@@ -152,7 +151,7 @@ public sealed class TripStateBackfill
         int rebuilt = 0, changed = 0, lost = 0;
         foreach (var pending in batch.Trips)
         {
-            if (!byStart.TryGetValue(UnixMs(pending.StartedAt), out var trip))
+            if (!byStart.TryGetValue(PostgresTimestamp.UnixMs(pending.StartedAt), out var trip))
             {
                 lost++;
                 continue;
@@ -180,8 +179,6 @@ public sealed class TripStateBackfill
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (rebuilt, changed, lost);
     }
-
-    private static long UnixMs(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
     private sealed record PendingTrip(long TripId, DateTime StartedAt, DateTime EndedAt, float[] Features);
 

@@ -127,8 +127,17 @@ public sealed class EventIngestSession : IAsyncDisposable
     public void AddTrip(TripFeatures trip)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        ThrowIfFinished();
         TripRepository.CheckTrip(trip, nameof(trip));
+        AddMeasuredTrip(trip);
+    }
+
+    /// <summary>
+    /// Adds a trip the caller's own pipeline just measured (its vector written from the same totals as its state), without
+    /// <see cref="AddTrip"/>'s check: re-reading every state of an upload's trips would only confirm the pipeline.
+    /// </summary>
+    internal void AddMeasuredTrip(TripFeatures trip)
+    {
+        ThrowIfFinished();
         _trips.Add(trip);
     }
 

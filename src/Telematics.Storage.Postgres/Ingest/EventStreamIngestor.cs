@@ -133,7 +133,7 @@ public sealed class EventStreamIngestor
     {
         for (var i = 0; i < trips.Count; i++)
         {
-            session.AddTrip(trips[i]);
+            session.AddMeasuredTrip(trips[i]);
         }
     }
 }

@@ -19,16 +19,15 @@ internal sealed class DriverVectorBuilder(int capacity) : TripCopyStream.IRowSin
     private float[] _features = new float[Math.Max(capacity, 1) * TelematicsFeatures.Schema.Count];
     private string?[] _problems = new string?[Math.Max(capacity, 1)];
     private int _driverCount;
-    private bool _open;
 
     /// <summary>Trip rows received.</summary>
     public int Count { get; private set; }
 
     public void Add(long driverId, long tripId, long startedAtUnixMs, ReadOnlySpan<byte> state, bool isNull)
     {
-        if (!_open || _drivers[_driverCount - 1] != driverId)
+        if (_driverCount == 0 || _drivers[_driverCount - 1] != driverId)
         {
-            if (_open && driverId < _drivers[_driverCount - 1])
+            if (_driverCount > 0 && driverId < _drivers[_driverCount - 1])
             {
                 throw TripCopyStream.Bad(Count, "driver_id", string.Create(CultureInfo.InvariantCulture, $"{driverId} comes after driver {_drivers[_driverCount - 1]}; rows must be ordered by driver"));
             }
@@ -65,7 +64,6 @@ internal sealed class DriverVectorBuilder(int capacity) : TripCopyStream.IRowSin
     public DriverVectorMatrix Build()
     {
         Flush();
-        _open = false;
         return new DriverVectorMatrix(_driverCount, _drivers, _tripCounts, _features, _width, _problems);
     }
 
@@ -85,12 +83,11 @@ internal sealed class DriverVectorBuilder(int capacity) : TripCopyStream.IRowSin
         _problems[_driverCount] = null;
         _driverCount++;
         _aggregate.Clear();
-        _open = true;
     }
 
     private void Flush()
     {
-        if (!_open)
+        if (_driverCount == 0)
         {
             return;
         }

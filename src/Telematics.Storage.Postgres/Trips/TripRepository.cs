@@ -46,7 +46,6 @@ public sealed class TripRepository
     {
         ArgumentNullException.ThrowIfNull(trip);
         CheckTrip(trip, nameof(trip));
-        var record = ToRecord(driverId, trip);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (await InsertAsync(connection, transaction, driverId, trip, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
@@ -57,8 +56,8 @@ public sealed class TripRepository
 
         await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
         await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
-        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = record.DriverId });
-        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.StartedAt.UtcDateTime });
+        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs).UtcDateTime });
         return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -234,7 +233,7 @@ public sealed class TripRepository
     /// <returns>One row when the driver has trips in the period, else none.</returns>
     public async Task<DriverVectorMatrix> ReadDriverVectorAsync(long driverId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("SELECT trip_id, started_at, state FROM trips WHERE driver_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at");
+        await using var command = _dataSource.CreateCommand("SELECT trip_id, state FROM trips WHERE driver_id = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
@@ -242,8 +241,8 @@ public sealed class TripRepository
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var isNull = reader.IsDBNull(2);
-            var state = isNull ? [] : reader.GetFieldValue<byte[]>(2);
+            var isNull = reader.IsDBNull(1);
+            var state = isNull ? [] : reader.GetFieldValue<byte[]>(1);
             builder.Add(driverId, reader.GetInt64(0), 0, state, isNull);
         }
 
@@ -316,7 +315,7 @@ public sealed class TripRepository
 
             _drivers[_count] = driverId;
             _trips[_count] = tripId;
-            _started[_count] = (startedAt.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+            _started[_count] = PostgresTimestamp.UnixMs(startedAt);
             features.AsSpan(0, Math.Min(width, features.Length)).CopyTo(_features.AsSpan(_count * width, width));
             _count++;
         }

@@ -23,6 +23,8 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// between two of them long enough to end any trip (<see cref="TripSegmentationOptions.MaxGapS"/> +
 /// <see cref="TripSegmentationOptions.MaxStationaryS"/>, erring long), and no further back than <see cref="TailLookback"/>.
 /// If the latest of them is within that pause of the upload, the replay starts one gap before the first of them.
+/// Otherwise, when the latest stored sample of any speed is closer to the upload than the gap, the replay starts one gap
+/// before that sample: a trip the upload starts begins at the idle sample just before its first moving one.
 /// </para>
 /// <para>
 /// The driver row is locked (<c>SELECT … FOR NO KEY UPDATE</c>) before anything is read, so two uploads of one driver
@@ -41,11 +43,13 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
     private readonly TripSegmentationOptions _segmentation = (options ?? DriverPipelineOptions.Default).Segmentation;
 
     /// <summary>
-    /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), and the latest one
-    /// after a pause of at least $5 since the one before it (or the first). Served by the events' key index, per month.
+    /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), the latest one
+    /// after a pause of at least $5 since the one before it (or the first), and the latest sample of any speed. Served
+    /// by the events' key index, per month.
     /// </summary>
     internal const string UntrippedTailSql =
-        "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5) FROM (" +
+        "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5), " +
+        "(SELECT max(ts) FROM telematics_events WHERE driver_id = $1 AND ts > $2 AND ts < $3) FROM (" +
         "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
         "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving";
 
@@ -133,20 +137,22 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         command.Parameters.Add(new NpgsqlParameter<float> { TypedValue = _segmentation.StationarySpeedMps });
         command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromMilliseconds(PauseMs) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(0))
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false) || reader.IsDBNull(2))
         {
             return null;
         }
 
-        var lastMoving = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(0));
-        if (firstUnixMs - lastMoving >= PauseMs)
+        if (!reader.IsDBNull(0) && firstUnixMs - PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(0)) < PauseMs)
         {
-            // Whatever moved before has ended; had it been a trip, it would be stored.
-            return null;
+            var firstMoving = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1));
+            return new ContinuationStart(null, Math.Max(lowerMs + 1, firstMoving - GapMs));
         }
 
-        var firstMoving = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1));
-        return new ContinuationStart(null, Math.Max(lowerMs + 1, firstMoving - GapMs));
+        // Whatever moved before has ended (had it been a trip, it would be stored). A stored idle sample closer than the
+        // gap still belongs to what the upload starts: a trip begins at the idle sample just before its first moving one,
+        // and motion is derived from the sample before; so the replay takes it in, with the usual lead-in.
+        var lastAny = PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(2));
+        return firstUnixMs - lastAny < GapMs ? new ContinuationStart(null, Math.Max(lowerMs + 1, lastAny - GapMs)) : null;
     }
 
     /// <summary>Replays the stored events from the continuation's start (the upload's own events already merged) and deletes the continued trip's old row.</summary>

@@ -120,6 +120,8 @@ public sealed class TripContinuationTests(PostgresDatabase database) : IClassFix
     }
 
     [Theory]
+    [InlineData(2)] // idle samples only
+    [InlineData(5)] // idle samples only, the last of which starts the trip
     [InlineData(20)]
     [InlineData(40)]
     [InlineData(60)]

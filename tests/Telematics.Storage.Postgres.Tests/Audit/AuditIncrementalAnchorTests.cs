@@ -30,7 +30,7 @@ public sealed class AuditIncrementalAnchorTests(PostgresDatabase database) : ICl
         await log.AppendAsync(new AuditActor("t"), "driver.create", "driver/6", null, "{}");
         Assert.Equal(6, (await log.AnchorAsync(_key))!.Seq);
         // ... while full verification names it.
-        var full = await log.VerifyAsync(_key);
+        var full = await log.VerifyAsync(new() { Key = _key });
         Assert.False(full.IsIntact);
         Assert.Equal(2, full.FirstBrokenSeq);
 

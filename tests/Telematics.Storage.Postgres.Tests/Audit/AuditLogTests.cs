@@ -57,7 +57,7 @@ public sealed class AuditLogTests(PostgresDatabase database) : IClassFixture<Pos
             await AppendSomeAsync(log, 12);
             await log.AnchorAsync(_key);
             await AppendSomeAsync(log, 3);
-            return await log.VerifyAsync(_key);
+            return await log.VerifyAsync(new() { Key = _key });
         });
 
         Assert.True(verdict.IsIntact, verdict.ToString());
@@ -98,7 +98,7 @@ public sealed class AuditLogTests(PostgresDatabase database) : IClassFixture<Pos
             var log = new AuditLog(db.DataSource, TimeProvider.System);
             await AppendSomeAsync(log, 10);
             await ExecuteAsync(db.DataSource, "ALTER TABLE audit_log DISABLE TRIGGER USER; UPDATE audit_log SET after = '{\"name\": \"Mallory\"}' WHERE seq = 7; ALTER TABLE audit_log ENABLE TRIGGER USER");
-            return await log.VerifyAsync(_key);
+            return await log.VerifyAsync(new() { Key = _key });
         });
 
         Assert.False(verdict.IsIntact);
@@ -132,30 +132,17 @@ public sealed class AuditLogTests(PostgresDatabase database) : IClassFixture<Pos
             await AppendSomeAsync(log, 2);
 
             // A superuser rewrites row 3 and recomputes every hash after it with the database's own function.
-            await ExecuteAsync(db.DataSource, """
-                ALTER TABLE audit_log DISABLE TRIGGER USER;
-                UPDATE audit_log SET actor = 'mallory' WHERE seq = 3;
-                DO $$
-                DECLARE r record; prev bytea := decode(repeat('00', 32), 'hex');
-                BEGIN
-                    FOR r IN SELECT * FROM audit_log ORDER BY seq LOOP
-                        UPDATE audit_log SET prev_hash = prev, hash = sha256(prev || int8send(r.seq)
-                            || int8send((extract(epoch FROM r.occurred_at) * 1000000)::bigint)
-                            || audit_field(convert_to(r.actor, 'UTF8')) || audit_field(convert_to(r.action, 'UTF8'))
-                            || audit_field(convert_to(r.resource, 'UTF8')) || audit_field(convert_to(r.before::text, 'UTF8'))
-                            || audit_field(convert_to(r.after::text, 'UTF8')) || audit_field(substring(inet_send(r.ip) FROM 5)))
-                        WHERE seq = r.seq RETURNING hash INTO prev;
-                    END LOOP;
-                END $$;
-                ALTER TABLE audit_log ENABLE TRIGGER USER;
-                """);
-            return (await log.VerifyAsync(null), await log.VerifyAsync(_key));
+            await ExecuteAsync(db.DataSource, AuditTampering.RewriteConsistently(3, "mallory"));
+            return (await log.VerifyAsync(null), await log.VerifyAsync(new() { Key = _key }));
         });
 
-        Assert.True(withoutKey.IsIntact, "the rewrite is self-consistent, so only the anchor can tell");
-        Assert.False(withKey.IsIntact);
-        Assert.Equal(8, withKey.FirstBrokenSeq);
-        Assert.Contains("anchor", withKey.Problem, StringComparison.Ordinal);
+        // The rewrite is self-consistent, so only the anchor can tell: its head hash, with or without the key.
+        foreach (var verdict in new[] { withoutKey, withKey })
+        {
+            Assert.False(verdict.IsIntact);
+            Assert.Equal(8, verdict.FirstBrokenSeq);
+            Assert.Contains("the change lies in rows 1–8", verdict.Problem, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -164,12 +151,12 @@ public sealed class AuditLogTests(PostgresDatabase database) : IClassFixture<Pos
         await AppendSomeAsync(Log, 2);
         await Log.AnchorAsync(_key);
 
-        var verdict = await Log.VerifyAsync(NewSigningKey());
+        var verdict = await Log.VerifyAsync(new() { Key = NewSigningKey() });
         Assert.False(verdict.IsIntact);
 
         using var publicOnly = _key.CreateVerificationKey();
         var verifier = new PemAuditSigningKeyProvider(publicOnly.ExportSubjectPublicKeyInfoPem());
-        Assert.True((await Log.VerifyAsync(verifier)).IsIntact);
+        Assert.True((await Log.VerifyAsync(new() { Key = verifier })).IsIntact);
         await Assert.ThrowsAsync<InvalidOperationException>(() => Log.AnchorAsync(verifier));
     }
 

@@ -1,0 +1,309 @@
+using System.Data;
+using System.Net;
+using System.Security.Cryptography;
+
+using Npgsql;
+
+namespace Telematics.Storage.Postgres.Audit;
+
+public sealed partial class AuditLog
+{
+    /// <summary>
+    /// Recomputes every row hash, checks every anchor (signature with a key, head hash always), the chain head the
+    /// database records, the journal's anchors against <c>audit_anchors</c>, and how old the rows no anchor covers are.
+    /// </summary>
+    /// <param name="options">Key, journal and age limit; <see langword="null"/> for none of them (the chain, the head and the anchors' head hashes are still checked).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The verdict, naming the first row (or anchor) that does not check out.</returns>
+    /// <remarks>
+    /// <para>
+    /// Reads the whole log in one streamed query; memory use does not grow with its length. Caught: a row changed, inserted or removed anywhere (its hash or link breaks); the newest rows removed (the chain
+    /// head still records them); a consistent rewrite (every hash recomputed) up to an anchor (the anchor's signed head
+    /// differs); anchors deleted from the database or altered (with a journal); a journal line altered (with a key).
+    /// </para>
+    /// <para>
+    /// Not caught: a consistent rewrite of the rows after the newest anchor together with the chain head — which is why
+    /// <see cref="AuditVerifyOptions.MaxUnanchoredAge"/> refuses to call a log intact whose uncovered rows are old — and a
+    /// rewrite that also deletes the anchors when there is no journal. Snapshot-consistent: rows, head and anchors are
+    /// read in one repeatable-read transaction.
+    /// </para>
+    /// </remarks>
+    /// <exception cref="IOException">The journal cannot be read.</exception>
+    public async Task<AuditVerification> VerifyAsync(AuditVerifyOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new AuditVerifyOptions();
+        IReadOnlyList<AuditAnchor> journal = [];
+        if (options.Journal is { } file)
+        {
+            try
+            {
+                journal = await file.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidDataException unreadable)
+            {
+                return new AuditVerification(false, 0, new byte[AuditChainHasher.HashLength], 0, null, unreadable.Message);
+            }
+        }
+
+        using var key = options.Key?.CreateVerificationKey();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var anchors = await ReadAnchorsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var walk = await WalkAsync(connection, transaction, 0, new byte[AuditChainHasher.HashLength], anchors, key, options.Key?.KeyId, cancellationToken).ConfigureAwait(false);
+        var verdict = walk.Verdict with { SignaturesChecked = key is not null };
+        if (!verdict.IsIntact)
+        {
+            return verdict;
+        }
+
+        for (var i = 0; i < journal.Count; i++)
+        {
+            var problem = CheckJournalAnchor(journal[i], anchors, key, options.Key?.KeyId, options.Journal!.Path);
+            if (problem is not null)
+            {
+                return verdict with { IsIntact = false, FirstBrokenSeq = journal[i].Seq, Problem = problem, JournalAnchorsChecked = i };
+            }
+        }
+
+        verdict = verdict with { JournalAnchorsChecked = journal.Count };
+        if (options.MaxUnanchoredAge is { } age && walk.FirstUnanchoredAt is { } oldest && _timeProvider.GetUtcNow() - oldest > age)
+        {
+            var from = verdict.AnchoredThroughSeq + 1;
+            return verdict with
+            {
+                IsIntact = false,
+                IsUnanchored = true,
+                FirstBrokenSeq = from,
+                Problem = $"rows {from}–{verdict.Length} are not covered by a checked anchor, and row {from} was written at {oldest:u}, " +
+                    $"more than {age} ago; a rewrite of them would go unnoticed (sign an anchor)",
+            };
+        }
+
+        return verdict;
+    }
+
+    /// <summary>
+    /// Checks the rows after <paramref name="afterSeq"/>, starting from its hash, the anchors among them (signatures only
+    /// with a key) and the chain head the database records.
+    /// </summary>
+    private static async Task<(AuditVerification Verdict, DateTimeOffset? FirstUnanchoredAt)> WalkAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long afterSeq, byte[] head, List<AuditAnchor> anchors, ECDsa? key, string? keyId, CancellationToken cancellationToken)
+    {
+        var recordedHead = await ReadChainHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (recordedHead is null)
+        {
+            return (Broken(afterSeq, head, 0, afterSeq + 1, "the chain head (audit_chain_head) is missing"), null);
+        }
+
+        var nextAnchor = 0;
+        while (nextAnchor < anchors.Count && anchors[nextAnchor].Seq <= afterSeq)
+        {
+            nextAnchor++;
+        }
+
+        var length = afterSeq;
+        var anchoredThrough = afterSeq;
+        DateTimeOffset? firstUnanchoredAt = null;
+        await using var command = new NpgsqlCommand(
+            "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var seq = reader.GetInt64(0);
+            if (seq != length + 1)
+            {
+                return (Broken(length, head, nextAnchor, length + 1, $"row {length + 1} is missing (next row found is {seq})"), null);
+            }
+
+            var prevHash = reader.GetFieldValue<byte[]>(8);
+            if (!prevHash.AsSpan().SequenceEqual(head))
+            {
+                return (Broken(length, head, nextAnchor, seq, "its previous-hash link does not match the hash of the row before it"), null);
+            }
+
+            var occurredAt = reader.GetFieldValue<DateTime>(1);
+            var computed = AuditChainHasher.Compute(
+                head,
+                seq,
+                occurredAt,
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7));
+            if (!computed.AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(9)))
+            {
+                return (Broken(length, head, nextAnchor, seq, "its stored hash does not match its contents (the row was changed)"), null);
+            }
+
+            head = computed;
+            length = seq;
+            firstUnanchoredAt ??= new DateTimeOffset(occurredAt, TimeSpan.Zero);
+            while (nextAnchor < anchors.Count && anchors[nextAnchor].Seq == seq)
+            {
+                var problem = CheckAnchor(anchors[nextAnchor], head, key, keyId);
+                if (problem is not null)
+                {
+                    var lastGood = anchoredThrough;
+                    return (Broken(length, head, nextAnchor, seq, lastGood < seq - 1 ? $"{problem}; the change lies in rows {lastGood + 1}–{seq}" : problem), null);
+                }
+
+                nextAnchor++;
+                anchoredThrough = seq;
+                firstUnanchoredAt = null;
+            }
+        }
+
+        if (nextAnchor < anchors.Count)
+        {
+            var missing = anchors[nextAnchor];
+            return (Broken(length, head, nextAnchor, missing.Seq, $"an anchor signed row {missing.Seq} but the log ends at row {length} (rows were removed)"), null);
+        }
+
+        // Rows and head are read in one snapshot, and every append moves the head in its own transaction: they agree.
+        var (headSeq, headHash) = recordedHead.Value;
+        if (headSeq > length)
+        {
+            return (Broken(length, head, nextAnchor, length + 1, $"the chain head records row {headSeq} but the log ends at row {length} (the newest rows were removed)"), null);
+        }
+
+        if (headSeq < length || !headHash.AsSpan().SequenceEqual(head))
+        {
+            return (Broken(length, head, nextAnchor, Math.Min(headSeq + 1, length), $"the chain head records row {headSeq} with another hash than the log's (the head or the rows were rewritten)"), null);
+        }
+
+        return (new AuditVerification(true, length, head, nextAnchor, null, null) { AnchoredThroughSeq = anchoredThrough }, firstUnanchoredAt);
+    }
+
+    /// <summary>Verifies the rows after the latest anchor when that anchor still holds, else the whole chain.</summary>
+    private async Task<AuditVerification> VerifySinceLastAnchorAsync(IAuditSigningKeyProvider keyProvider, CancellationToken cancellationToken)
+    {
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false))
+        {
+            var anchors = await ReadAnchorsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            if (anchors.Count > 0 && await ReadRowHashAsync(connection, transaction, anchors[^1].Seq, cancellationToken).ConfigureAwait(false) is { } rowHash)
+            {
+                using var key = keyProvider.CreateVerificationKey();
+                if (CheckAnchor(anchors[^1], rowHash, key, keyProvider.KeyId) is null)
+                {
+                    var since = await WalkAsync(connection, transaction, anchors[^1].Seq, rowHash, [], null, null, cancellationToken).ConfigureAwait(false);
+                    return since.Verdict with { AnchorsChecked = 1, SignaturesChecked = true };
+                }
+            }
+        }
+
+        return await VerifyAsync(new AuditVerifyOptions { Key = keyProvider }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Why <paramref name="anchor"/> does not hold for the recomputed head (signature checked only with a key), or null.</summary>
+    private static string? CheckAnchor(AuditAnchor anchor, byte[] recomputedHead, ECDsa? key, string? keyId)
+    {
+        if (key is not null)
+        {
+            var problem = CheckSignature(anchor, key, keyId!);
+            if (problem is not null)
+            {
+                return problem;
+            }
+        }
+
+        if (!anchor.HeadHash.Span.SequenceEqual(recomputedHead))
+        {
+            return $"the signed anchor at row {anchor.Seq} does not match the recomputed chain (the log was rewritten up to this row)";
+        }
+
+        return null;
+    }
+
+    private static string? CheckSignature(AuditAnchor anchor, ECDsa key, string keyId)
+    {
+        if (!string.Equals(anchor.KeyId, keyId, StringComparison.Ordinal))
+        {
+            return $"the anchor at row {anchor.Seq} was signed with key {anchor.KeyId}, not the verification key {keyId}";
+        }
+
+        return key.VerifyData(AnchorPayload(anchor.Seq, anchor.HeadHash.Span), anchor.Signature.Span, HashAlgorithmName.SHA256)
+            ? null
+            : $"the anchor signature at row {anchor.Seq} does not verify (the anchor was forged or altered)";
+    }
+
+    /// <summary>Why an anchor of the journal does not hold (bad signature, absent from or different in the database), or null.</summary>
+    private static string? CheckJournalAnchor(AuditAnchor copy, List<AuditAnchor> stored, ECDsa? key, string? keyId, string path)
+    {
+        if (key is not null && CheckSignature(copy, key, keyId!) is { } bad)
+        {
+            return $"in the anchor journal {path}: {bad}";
+        }
+
+        var found = false;
+        foreach (var anchor in stored)
+        {
+            if (anchor.Seq != copy.Seq)
+            {
+                continue;
+            }
+
+            found = true;
+            if (anchor.HeadHash.Span.SequenceEqual(copy.HeadHash.Span) && anchor.Signature.Span.SequenceEqual(copy.Signature.Span))
+            {
+                return null;
+            }
+        }
+
+        return found
+            ? $"the anchor at row {copy.Seq} differs between the journal {path} and audit_anchors (one of them was altered)"
+            : $"the anchor at row {copy.Seq} in the journal {path} is missing from audit_anchors (anchors were deleted)";
+    }
+
+    private static AuditVerification Broken(long length, byte[] head, int anchorsChecked, long seq, string problem) =>
+        new(false, length, head, anchorsChecked, seq, problem);
+
+    private static async Task<List<AuditAnchor>> ReadAnchorsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var anchors = new List<AuditAnchor>();
+        await using var command = new NpgsqlCommand("SELECT seq, head_hash, signed_at, key_id, signature FROM audit_anchors ORDER BY seq, anchor_id", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            anchors.Add(ReadAnchor(reader));
+        }
+
+        return anchors;
+    }
+
+    private async Task<AuditAnchor> ReadAnchorAtAsync(long seq, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT seq, head_hash, signed_at, key_id, signature FROM audit_anchors WHERE seq = $1 ORDER BY anchor_id LIMIT 1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? ReadAnchor(reader)
+            : throw new InvalidOperationException($"The anchor at row {seq} was not found after its insert was skipped as a duplicate.");
+    }
+
+    private static AuditAnchor ReadAnchor(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        reader.GetFieldValue<byte[]>(1),
+        new DateTimeOffset(reader.GetFieldValue<DateTime>(2)),
+        reader.GetString(3),
+        reader.GetFieldValue<byte[]>(4));
+
+    private static async Task<(long Seq, byte[] Hash)?> ReadChainHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT seq, hash FROM audit_chain_head WHERE id = 1", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
+    }
+
+    private static async Task<byte[]?> ReadRowHashAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long seq, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT hash FROM audit_log WHERE seq = $1", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+}

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 using Telematics.Cli.Partitions;
 using Telematics.Storage.Postgres.Audit;
@@ -29,8 +31,10 @@ internal static class AuditCommand
             Description = "PEM file with the ECDSA P-256 private key that signs anchors (PKCS#8). Keep it outside the database.",
             Required = true,
         };
+        var journal = JournalOption();
         var command = new Command("anchor", "Verify the audit chain and sign its head as a new anchor (exit 1 when the chain is broken: a broken chain is never signed).");
         command.Options.Add(key);
+        command.Options.Add(journal);
         command.SetAction((parse, cancellationToken) =>
         {
             if (!TryLoadKey(parse, parse.GetValue(key)!, out var provider))
@@ -42,7 +46,7 @@ internal static class AuditCommand
             {
                 try
                 {
-                    var anchor = await new AuditLog(dataSource, TimeProvider.System).AnchorAsync(provider, ct).ConfigureAwait(false);
+                    var anchor = await new AuditLog(dataSource, TimeProvider.System).AnchorAsync(provider, Journal(parse, journal), ct).ConfigureAwait(false);
                     await output.WriteLineAsync(anchor is null
                         ? "audit log is empty: nothing to sign"
                         : $"anchored row {anchor.Seq}, head {Convert.ToHexStringLower(anchor.HeadHash.Span)}, key {anchor.KeyId}, signed {anchor.SignedAt:O}").ConfigureAwait(false);
@@ -53,6 +57,12 @@ internal static class AuditCommand
                     await parse.InvocationConfiguration.Error.WriteLineAsync(broken.Message).ConfigureAwait(false);
                     return ExitCodes.PartialFailure;
                 }
+                catch (Exception unwritable) when (unwritable is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    // The anchor is in the database; the journal copy is what failed.
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"anchored in the database, but --journal failed: {unwritable.Message}").ConfigureAwait(false);
+                    return ExitCodes.InputError;
+                }
             }, cancellationToken);
         });
         return command;
@@ -62,10 +72,18 @@ internal static class AuditCommand
     {
         var key = new Option<FileInfo?>("--key")
         {
-            Description = "PEM file with the anchor key (public key is enough). Without it, anchors are not checked and the output says so.",
+            Description = "PEM file with the anchor key (public key is enough). Without it, anchors' head hashes are compared but their signatures are not checked, and the output says so.",
         };
-        var command = new Command("verify", "Recompute the hash chain, check the anchors, and name the first broken row or report the log intact (exit 1 when broken).");
+        var journal = JournalOption();
+        var maxAge = new Option<TimeSpan?>("--max-unanchored-age")
+        {
+            Description = "Refuse to call the log intact when rows older than this (e.g. 2h, 90m, 1d) are not covered by an anchor.",
+            CustomParser = ParseAge,
+        };
+        var command = new Command("verify", "Recompute the hash chain and chain head, check the anchors (and the journal), and name the first broken row or report the log intact (exit 1 when not intact).");
         command.Options.Add(key);
+        command.Options.Add(journal);
+        command.Options.Add(maxAge);
         command.SetAction((parse, cancellationToken) =>
         {
             IAuditSigningKeyProvider? provider = null;
@@ -76,17 +94,66 @@ internal static class AuditCommand
 
             return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
             {
-                var verdict = await new AuditLog(dataSource, TimeProvider.System).VerifyAsync(provider, ct).ConfigureAwait(false);
+                var options = new AuditVerifyOptions { Key = provider, Journal = Journal(parse, journal), MaxUnanchoredAge = parse.GetValue(maxAge) };
+                AuditVerification verdict;
+                try
+                {
+                    verdict = await new AuditLog(dataSource, TimeProvider.System).VerifyAsync(options, ct).ConfigureAwait(false);
+                }
+                catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--journal {options.Journal!.Path}: {unreadable.Message}").ConfigureAwait(false);
+                    return ExitCodes.InputError;
+                }
+
                 await output.WriteLineAsync(verdict.ToString()).ConfigureAwait(false);
                 if (provider is null)
                 {
-                    await output.WriteLineAsync("anchors not checked: no --key given").ConfigureAwait(false);
+                    await output.WriteLineAsync("anchor signatures not checked: no --key given").ConfigureAwait(false);
                 }
 
                 return verdict.IsIntact ? ExitCodes.Success : ExitCodes.PartialFailure;
             }, cancellationToken);
         });
         return command;
+    }
+
+    private static Option<FileInfo?> JournalOption() => new("--journal")
+    {
+        Description = "Append-only file of the anchors kept outside the database (JSON lines); anchor appends to it, verify checks the database against it.",
+    };
+
+    private static AuditAnchorJournal? Journal(ParseResult parse, Option<FileInfo?> option) =>
+        parse.GetValue(option) is { } file ? new AuditAnchorJournal(file.FullName) : null;
+
+    /// <summary>A positive age: a number with a unit (<c>30s</c>, <c>90m</c>, <c>2h</c>, <c>1d</c>) or <c>[d.]hh:mm:ss</c>.</summary>
+    private static TimeSpan? ParseAge(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
+        TimeSpan? age = null;
+        if (text.Length > 1 && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            age = text[^1] switch
+            {
+                's' => TimeSpan.FromSeconds(number),
+                'm' => TimeSpan.FromMinutes(number),
+                'h' => TimeSpan.FromHours(number),
+                'd' => TimeSpan.FromDays(number),
+                _ => null,
+            };
+        }
+        else if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed))
+        {
+            age = parsed;
+        }
+
+        if (age is not { } value || value <= TimeSpan.Zero)
+        {
+            result.AddError($"--max-unanchored-age: '{text}' is not a positive age such as 2h, 90m, 1d or 02:00:00.");
+            return null;
+        }
+
+        return value;
     }
 
     /// <summary>Loads an anchor key from a PEM file, or writes why it cannot to stderr.</summary>

@@ -47,4 +47,48 @@ public sealed class AuditAnchorCommandTests(PostgresDatabase database) : IClassF
         Assert.Equal(ExitCodes.InputError, result.Exit);
         Assert.Contains(missing, result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Verify_with_the_journal_catches_deleted_anchors_and_an_old_unanchored_tail()
+    {
+        // A database of its own: this test deletes anchors as a superuser would.
+        var own = new PostgresDatabase();
+        await own.InitializeAsync();
+        var folder = Directory.CreateTempSubdirectory("cli-audit-").FullName;
+        try
+        {
+            await new MigrationRunner(own.DataSource).ApplyAsync();
+            await new AuditLog(own.DataSource, TimeProvider.System).AppendAsync(new AuditActor("test"), "driver.create", "driver/7", null, "{}");
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var privatePem = Path.Combine(folder, "anchor.pem");
+            var journal = Path.Combine(folder, "anchors.jsonl");
+            await File.WriteAllTextAsync(privatePem, key.ExportPkcs8PrivateKeyPem());
+
+            var anchored = await CliRunner.RunAsync("audit", "anchor", "--key", privatePem, "--journal", journal, "--connection", own.ConnectionString);
+            var intact = await CliRunner.RunAsync("audit", "verify", "--key", privatePem, "--journal", journal, "--max-unanchored-age", "2h", "--connection", own.ConnectionString);
+            await using (var delete = own.DataSource.CreateCommand(
+                "ALTER TABLE audit_anchors DISABLE TRIGGER USER; DELETE FROM audit_anchors; ALTER TABLE audit_anchors ENABLE TRIGGER USER"))
+            {
+                await delete.ExecuteNonQueryAsync();
+            }
+
+            var deleted = await CliRunner.RunAsync("audit", "verify", "--journal", journal, "--connection", own.ConnectionString);
+            var badAge = await CliRunner.RunAsync("audit", "verify", "--max-unanchored-age", "soon", "--connection", own.ConnectionString);
+
+            Assert.Equal(ExitCodes.Success, anchored.Exit);
+            Assert.Single(await File.ReadAllLinesAsync(journal));
+            Assert.Equal(ExitCodes.Success, intact.Exit);
+            Assert.Contains("1 anchors verified, 1 found in the journal", intact.Output, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.PartialFailure, deleted.Exit);
+            Assert.Contains("is missing from audit_anchors (anchors were deleted)", deleted.Output, StringComparison.Ordinal);
+            Assert.Contains("anchor signatures not checked: no --key given", deleted.Output, StringComparison.Ordinal);
+            Assert.Equal(ExitCodes.Usage, badAge.Exit);
+            Assert.Contains("--max-unanchored-age: 'soon'", badAge.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await own.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

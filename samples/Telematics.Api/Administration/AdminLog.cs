@@ -23,4 +23,16 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Loading the stored experiments failed; they are not served until the host restarts.")]
     public static partial void ExperimentsLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Information, Message = "Audit anchor signed through row {Seq} (key {KeyId}).")]
+    public static partial void AuditAnchored(ILogger logger, long seq, string keyId);
+
+    [LoggerMessage(EventId = 7008, Level = LogLevel.Critical, Message = "The audit chain does not verify, so no anchor was signed: {Reason}")]
+    public static partial void AuditAnchorRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7009, Level = LogLevel.Warning, Message = "Audit anchoring failed and is retried at the next interval: {Reason}")]
+    public static partial void AuditAnchorFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7010, Level = LogLevel.Error, Message = "Scheduled audit anchoring is off: {Reason}")]
+    public static partial void AuditAnchoringOff(ILogger logger, string reason);
 }

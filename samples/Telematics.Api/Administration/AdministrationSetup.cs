@@ -17,7 +17,7 @@ internal static class AdministrationSetup
 
     /// <summary>
     /// Serves the models <see cref="ServedModels"/> reads from <c>Scoring:Model</c>, <c>Scoring:ModelDirectory</c> and
-    /// <c>Scoring:DefaultModel</c>, loads stored experiments at start-up, and reads the audit anchor key. Call after <c>AddTelematicsStorageAndScoring</c>.
+    /// <c>Scoring:DefaultModel</c>, loads stored experiments at start-up, reads the audit anchor settings and signs anchors on a schedule when a signing key is configured. Call after <c>AddTelematicsStorageAndScoring</c>.
     /// </summary>
     public static IServiceCollection AddTelematicsAdministration(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,7 +28,8 @@ internal static class AdministrationSetup
             builder.UseMLNetModels();
             ServedModels.Configure(builder, configuration);
         });
-        services.AddSingleton<AuditVerificationKey>();
+        services.AddSingleton<AuditAnchorSettings>();
+        services.AddHostedService<AuditAnchorScheduler>();
         services.AddSingleton<ExperimentLoader>();
         services.AddHostedService(static provider => provider.GetRequiredService<ExperimentLoader>());
         return services;

@@ -158,15 +158,25 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<AuditVerificationResponse>, ProblemHttpResult>> VerifyAuditAsync(
-        AuditLog audit, AuditVerificationKey key, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+        AuditLog audit, AuditAnchorSettings anchoring, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
     {
-        var (provider, problem) = key.Get();
+        var (provider, problem) = anchoring.VerificationKey();
         if (problem is not null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit verification key is unavailable.", detail: problem);
         }
 
-        var verdict = await audit.VerifyAsync(provider, http.RequestAborted);
+        AuditVerification verdict;
+        try
+        {
+            verdict = await audit.VerifyAsync(
+                new AuditVerifyOptions { Key = provider, Journal = anchoring.Journal, MaxUnanchoredAge = anchoring.MaxUnanchoredAge }, http.RequestAborted);
+        }
+        catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit anchor journal cannot be read.", detail: unreadable.Message);
+        }
+
         AdminLog.AuditVerified(loggers.CreateLogger("Telematics.Api.Admin"), user.AuditActor(http).Name, verdict.ToString());
         return TypedResults.Ok(AuditVerificationResponse.From(verdict, anchorsTrusted: provider is not null));
     }

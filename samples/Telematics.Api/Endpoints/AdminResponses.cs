@@ -83,19 +83,33 @@ internal sealed record AuditEntryResponse(long Seq, DateTimeOffset OccurredAt, s
 }
 
 /// <summary>The answer of <c>POST /admin/audit/verify</c>.</summary>
-/// <param name="Intact">Whether every row hash (and, when trusted, every anchor) checks out.</param>
+/// <param name="Intact">Whether every row hash, the chain head, every anchor and the journal check out, and no old row is unanchored.</param>
 /// <param name="Rows">Rows read.</param>
 /// <param name="HeadHash">Recomputed hash of the last row read, hex.</param>
-/// <param name="AnchorsTrusted">Whether a verification key was configured, so anchors were checked.</param>
-/// <param name="AnchorsChecked">Anchors whose signature and head were checked.</param>
+/// <param name="AnchorsTrusted">Whether a verification key was configured, so the anchors' signatures were checked (their head hashes always are).</param>
+/// <param name="AnchorsChecked">Anchors whose head (and, when trusted, signature) was checked.</param>
+/// <param name="AnchoredThroughSeq">The row the newest checked anchor covers the log through; 0 when none.</param>
+/// <param name="JournalAnchorsChecked">Anchors of the journal outside the database found unchanged in the database; 0 without a journal.</param>
+/// <param name="Unanchored">Whether the log is not intact only because rows older than <c>Audit:MaxUnanchoredAge</c> have no anchor.</param>
 /// <param name="FirstBrokenSeq">The first row that does not check out; null when intact.</param>
 /// <param name="Problem">What is wrong there; null when intact.</param>
 /// <param name="Verdict">The verdict in one line.</param>
-internal sealed record AuditVerificationResponse(bool Intact, long Rows, string HeadHash, bool AnchorsTrusted, int AnchorsChecked, long? FirstBrokenSeq, string? Problem, string Verdict)
+internal sealed record AuditVerificationResponse(
+    bool Intact,
+    long Rows,
+    string HeadHash,
+    bool AnchorsTrusted,
+    int AnchorsChecked,
+    long AnchoredThroughSeq,
+    int JournalAnchorsChecked,
+    bool Unanchored,
+    long? FirstBrokenSeq,
+    string? Problem,
+    string Verdict)
 {
     public static AuditVerificationResponse From(AuditVerification verdict, bool anchorsTrusted) =>
         new(verdict.IsIntact, verdict.Length, Convert.ToHexStringLower(verdict.HeadHash.Span), anchorsTrusted, verdict.AnchorsChecked,
-            verdict.FirstBrokenSeq, verdict.Problem, verdict.ToString());
+            verdict.AnchoredThroughSeq, verdict.JournalAnchorsChecked, verdict.IsUnanchored, verdict.FirstBrokenSeq, verdict.Problem, verdict.ToString());
 }
 
 /// <summary>One partition of the events table.</summary>

@@ -7,7 +7,7 @@ using Telematics.Api.Authorization;
 namespace Telematics.Api.Health;
 
 /// <summary>
-/// Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>: database, schema and default model), open to
+/// Liveness (<c>/health/live</c>) and readiness (<c>/health/ready</c>: database, schema, default model, and audit anchors not overdue), open to
 /// anonymous callers; the checks' descriptions (which may name the database server) only to callers with <c>admin:read</c>.
 /// </summary>
 internal static class HealthEndpoints
@@ -18,7 +18,8 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
-            .AddCheck<ModelRegistryHealthCheck>("models", tags: [ReadyTag]);
+            .AddCheck<ModelRegistryHealthCheck>("models", tags: [ReadyTag])
+            .AddCheck<AuditAnchorHealthCheck>("audit-anchor", tags: [ReadyTag]);
         return services;
     }
 

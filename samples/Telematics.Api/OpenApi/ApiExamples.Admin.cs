@@ -56,7 +56,7 @@ internal static partial class ApiExamples
                 "{\"final_amount\": 539.00}", "{\"final_amount\": 517.00}", null),
         ]));
         const string Head = "5be0c1d2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0";
-        Add(examples, new AuditVerificationResponse(true, 90_312, Head, true, 31, null, null, $"audit log intact: 90312 rows, head {Head}, 31 anchors verified"));
+        Add(examples, new AuditVerificationResponse(true, 90_312, Head, true, 31, 90_240, 31, false, null, null, $"audit log intact: 90312 rows, head {Head}, 31 anchors verified, 31 found in the journal; rows 90241–90312 not yet anchored"));
         Add(examples, new PartitionResponse("telematics_events_2026_03", "[2026-03-01, 2026-04-01)", 41_277_305, 6_912_483_328));
     }
 }

@@ -83,6 +83,25 @@ public sealed partial class AuditLog
     }
 
     /// <summary>
+    /// Reads how far the stored anchors cover the log: two index lookups, cheap enough for a readiness check. Nothing is
+    /// verified: a stale coverage says an anchor is overdue, <see cref="VerifyAsync"/> whether the log holds.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The coverage.</returns>
+    public async Task<AuditAnchorCoverage> ReadCoverageAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT a.seq, a.signed_at, (SELECT l.occurred_at FROM audit_log l WHERE l.seq > coalesce(a.seq, 0) ORDER BY l.seq LIMIT 1) " +
+            "FROM (SELECT max(seq) AS seq, max(signed_at) AS signed_at FROM audit_anchors) a");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new AuditAnchorCoverage(
+            reader.IsDBNull(0) ? 0 : reader.GetInt64(0),
+            reader.IsDBNull(1) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(1), TimeSpan.Zero),
+            reader.IsDBNull(2) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(2), TimeSpan.Zero));
+    }
+
+    /// <summary>
     /// Checks the rows after <paramref name="afterSeq"/>, starting from its hash, the anchors among them (signatures only
     /// with a key) and the chain head the database records.
     /// </summary>

@@ -35,7 +35,7 @@ internal sealed class CompiledCsvMapping
         var timestamp = mapping.Timestamp ?? throw new ArgumentException("A timestamp mapping is required.", nameof(mapping));
         TimestampFormat = timestamp.Format;
         Zone = timestamp.TimeZone is { Length: > 0 } zoneId
-            ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(zoneId))
+            ? TimeZoneRule.FromZone(FindZone(zoneId))
             : TimeZoneRule.FromOffset(timestamp.UtcOffset);
         if (timestamp.Format == TimestampFormat.DateAndTime)
         {
@@ -154,6 +154,18 @@ internal sealed class CompiledCsvMapping
 
     private static byte Ascii(char c, string name) =>
         c is > '\0' and < (char)128 ? (byte)c : throw new ArgumentException($"{name} must be one ASCII character.", name);
+
+    private static TimeZoneInfo FindZone(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ArgumentException($"timestamp.time_zone '{id}' is not a time zone this system knows.", nameof(id), e);
+        }
+    }
 
     private static string Required(string? column, string name) =>
         string.IsNullOrWhiteSpace(column) ? throw new ArgumentException($"The mapping needs a column name for {name}.", nameof(column)) : column;

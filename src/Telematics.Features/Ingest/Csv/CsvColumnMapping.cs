@@ -110,19 +110,36 @@ public sealed class CsvColumnMapping
     /// <summary>Reads a mapping from JSON text.</summary>
     /// <param name="json">The mapping as JSON; see the remarks of <see cref="CsvColumnMapping"/>.</param>
     /// <returns>The mapping; properties the JSON leaves out keep their defaults.</returns>
-    /// <exception cref="TelematicsFormatException">The JSON is malformed or names an unknown property or value; the exception gives the line.</exception>
+    /// <exception cref="TelematicsFormatException">
+    /// The JSON is malformed or names an unknown property or value (the exception gives the line), or the mapping it
+    /// describes cannot be used (a column name missing, a bad separator, date pattern or time zone; the reason names the field).
+    /// </exception>
     public static CsvColumnMapping FromJson(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        CsvColumnMapping mapping;
         try
         {
-            return JsonSerializer.Deserialize(json, CsvMappingJsonContext.Default.CsvColumnMapping)
+            mapping = JsonSerializer.Deserialize(json, CsvMappingJsonContext.Default.CsvColumnMapping)
                 ?? throw new TelematicsFormatException(1, null, "the mapping is JSON null", string.Empty);
         }
         catch (JsonException e)
         {
             throw new TelematicsFormatException((e.LineNumber ?? 0) + 1, e.Path, e.Message, string.Empty);
         }
+
+        try
+        {
+            // Refused here, where the file is named, rather than when the first reader is made with it.
+            _ = new CompiledCsvMapping(mapping);
+        }
+        catch (ArgumentException e)
+        {
+            var reason = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
+            throw new TelematicsFormatException($"The CSV mapping cannot be used: {reason}", e);
+        }
+
+        return mapping;
     }
 
     /// <summary>Reads a mapping from a JSON file.</summary>

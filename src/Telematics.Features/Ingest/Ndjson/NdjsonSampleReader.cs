@@ -236,7 +236,12 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
                 return error.Set("timestamp", "not an ISO-8601 date and time");
             }
 
-            text = text[..json.CopyString(text)];
+            if (!TryUnescape(ref json, text, out var length))
+            {
+                return error.Set("timestamp", "not valid UTF-8 text");
+            }
+
+            text = text[..length];
         }
         else
         {
@@ -245,6 +250,21 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         }
 
         return Iso8601.TryParse(text, TimeZoneRule.Utc, out unixMs) || error.Set("timestamp", "not an ISO-8601 date and time");
+    }
+
+    // CopyString throws on escapes that decode to invalid UTF-8 (e.g. a lone surrogate): a bad record, not a crash.
+    private static bool TryUnescape(ref Utf8JsonReader json, scoped Span<byte> destination, out int length)
+    {
+        try
+        {
+            length = json.CopyString(destination);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static bool TryDouble(ref Utf8JsonReader json, string name, out double value, ref RecordError error)

@@ -67,6 +67,7 @@ internal static class TelematicsApiHost
         // the rate limiter after authentication so that it partitions by user.
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseTelematicsProblems();
+        app.UseMiddleware<RequestHeadLimitMiddleware>();
         app.UseRouting();
         app.UseNotFoundForUnmatchedRoutes();
         app.UseAuthentication();

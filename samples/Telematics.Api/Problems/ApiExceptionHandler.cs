@@ -64,12 +64,25 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             };
         }
 
+        // The framework's message names CLR types and internals: it is logged above, and answered in our own words.
+        var (title, detail, parameter, parameterError) = BadRequestWording.Describe(exception.StatusCode, exception.Message);
+        if (parameter is not null && exception.StatusCode == StatusCodes.Status400BadRequest)
+        {
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [parameter] = [parameterError!] })
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Type = ProblemTypes.Validation,
+                Title = title,
+                Detail = detail,
+            };
+        }
+
         return new ProblemDetails
         {
             Status = exception.StatusCode,
             Type = ProblemTypes.ForStatus(exception.StatusCode),
-            Title = exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body is too large." : "The request could not be read.",
-            Detail = exception.Message,
+            Title = title,
+            Detail = detail,
         };
     }
 

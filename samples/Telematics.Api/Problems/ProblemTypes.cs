@@ -32,6 +32,12 @@ internal static class ProblemTypes
     /// <summary>413: the body is larger than the endpoint accepts.</summary>
     public const string PayloadTooLarge = Base + "payload-too-large";
 
+    /// <summary>414: the path and query string are longer than <c>RequestLimits:MaxRequestTargetBytes</c>.</summary>
+    public const string UriTooLong = Base + "uri-too-long";
+
+    /// <summary>431: the headers are larger in total than <c>RequestLimits:MaxRequestHeadersBytes</c>.</summary>
+    public const string HeadersTooLarge = Base + "headers-too-large";
+
     /// <summary>415: the body's content type is not one the endpoint reads.</summary>
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
 
@@ -60,7 +66,9 @@ internal static class ProblemTypes
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status409Conflict => Conflict,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,
+        StatusCodes.Status414UriTooLong => UriTooLong,
         StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => HeadersTooLarge,
         StatusCodes.Status429TooManyRequests => RateLimited,
         StatusCodes.Status500InternalServerError => Internal,
         StatusCodes.Status503ServiceUnavailable => Unavailable,

@@ -17,4 +17,15 @@ internal sealed class RequestLimitOptions
     /// <value>Default 256 MiB: about a month of 1 Hz driving for one vehicle as CSV; ingest streams, so size costs no memory.</value>
     [Range(1024, 1L << 32)]
     public long MaxIngestBodyBytes { get; set; } = 256L << 20;
+
+    /// <summary>Longest request target (path and query string) answered with anything but 414, in bytes (1 KiB–64 KiB).</summary>
+    /// <value>Default 8 KiB, as most proxies. Kestrel's own limit is set to twice this: a target between the two gets a
+    /// problem+json 414 from the host; beyond Kestrel's limit Kestrel answers 414 with an empty body.</value>
+    [Range(1024, 64 * 1024)]
+    public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Largest total of request header names and values answered with anything but 431, in bytes (4 KiB–256 KiB).</summary>
+    /// <value>Default 32 KiB (Kestrel's default); Kestrel's own limit is set to twice this, as for the target.</value>
+    [Range(4 * 1024, 256 * 1024)]
+    public int MaxRequestHeadersBytes { get; set; } = 32 * 1024;
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace Telematics.Api.RequestLimits;
 
-/// <summary>Applies the server-wide body limit to Kestrel and removes its <c>Server</c> header.</summary>
+/// <summary>Applies the server-wide body, target and header limits to Kestrel and removes its <c>Server</c> header.</summary>
 internal static class RequestLimitSetup
 {
     /// <summary>Binds <see cref="RequestLimitOptions"/> and configures Kestrel from them.</summary>
@@ -16,6 +16,10 @@ internal static class RequestLimitSetup
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((kestrel, limits) =>
         {
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
+
+            // Kestrel answers its own limits with an empty body; RequestHeadLimitMiddleware answers ours, below these, with problem+json.
+            kestrel.Limits.MaxRequestLineSize = 2 * limits.Value.MaxRequestTargetBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 2 * limits.Value.MaxRequestHeadersBytes;
             kestrel.AddServerHeader = false; // do not advertise the server software
         });
         return services;

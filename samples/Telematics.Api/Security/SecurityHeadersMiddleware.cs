@@ -6,15 +6,22 @@ namespace Telematics.Api.Security;
 /// </summary>
 internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 {
-    /// <summary>Sets the headers, then calls the rest of the pipeline.</summary>
+    /// <summary>Sets the headers as the response starts, then calls the rest of the pipeline.</summary>
     public Task InvokeAsync(HttpContext context)
     {
-        // Set before the pipeline runs: every response, including errors and 429s, carries them.
-        var headers = context.Response.Headers;
+        // As the response starts, not now: the exception handler clears the headers of a response it rewrites, and every
+        // response, errors and 429s included, must carry these.
+        context.Response.OnStarting(static state => Apply((HttpResponse)state), context.Response);
+        return next(context);
+    }
+
+    private static Task Apply(HttpResponse response)
+    {
+        var headers = response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy = "frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
-        return next(context);
+        return Task.CompletedTask;
     }
 }

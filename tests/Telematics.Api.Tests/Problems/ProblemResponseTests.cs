@@ -60,7 +60,7 @@ public sealed class ProblemResponseTests
     [Fact]
     public void Every_status_with_a_kind_maps_to_its_own_type_uri()
     {
-        int[] statuses = [400, 401, 403, 404, 405, 409, 413, 415, 429, 500, 503];
+        int[] statuses = [400, 401, 403, 404, 405, 409, 413, 414, 415, 429, 431, 500, 503];
 
         var types = statuses.Select(ProblemTypes.ForStatus).ToArray();
 
@@ -68,5 +68,59 @@ public sealed class ProblemResponseTests
         Assert.All(types, type => Assert.True(ProblemTypes.IsOwn(type)));
         Assert.DoesNotContain(ProblemTypes.Unknown, types);
         Assert.Equal(ProblemTypes.Unknown, ProblemTypes.ForStatus(418));
+    }
+
+    [Fact]
+    public async Task A_parameter_the_framework_cannot_bind_is_a_validation_problem_in_our_words_naming_it()
+    {
+        await using var host = new ApiHost().WithRoutes(api => api.MapGet("/test/typed", (int count) => Results.Ok(count)));
+        using var client = host.ClientAs(TestTokens.Admin());
+
+        using var bad = await client.GetAsync(new Uri("/api/v1/test/typed?count=many", UriKind.Relative));
+        using var missing = await client.GetAsync(new Uri("/api/v1/test/typed", UriKind.Relative));
+        var badBody = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        var missingBody = await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+
+        Assert.Equal("The value is not valid for this parameter.", badBody.GetProperty("errors").GetProperty("count")[0].GetString());
+        Assert.Equal("A value is required.", missingBody.GetProperty("errors").GetProperty("count")[0].GetString());
+        foreach (var text in new[] { badBody.ToString(), missingBody.ToString() })
+        {
+            // The framework's words name CLR types ("Int32", "int count") and where it looked ("query string").
+            Assert.DoesNotContain("int count", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("Failed to bind", text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_too_long_address_and_too_large_headers_are_414_and_431_problems_with_the_security_headers()
+    {
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(TestTokens.Admin());
+        using var longHeaders = new HttpRequestMessage(HttpMethod.Get, new Uri("/health/live", UriKind.Relative));
+        longHeaders.Headers.Add("X-Padding", new string('p', 33 * 1024));
+
+        using var tooLong = await client.GetAsync(new Uri("/api/v1/drivers?q=" + new string('a', 9000), UriKind.Relative));
+        using var tooLarge = await client.SendAsync(longHeaders);
+
+        await ProblemAssert.IsProblemAsync(tooLong, HttpStatusCode.RequestUriTooLong, ProblemTypes.UriTooLong);
+        await ProblemAssert.IsProblemAsync(tooLarge, HttpStatusCode.RequestHeaderFieldsTooLarge, ProblemTypes.HeadersTooLarge);
+        foreach (var response in new[] { tooLong, tooLarge })
+        {
+            Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        }
+    }
+
+    [Fact]
+    public async Task An_unhandled_exception_still_carries_the_security_headers()
+    {
+        await using var host = new ApiHost().WithRoutes(api =>
+            api.MapGet("/test/throw-headers", string () => throw new InvalidOperationException("boom")));
+        using var client = host.ClientAs(TestTokens.Admin());
+
+        using var response = await client.GetAsync(new Uri("/api/v1/test/throw-headers", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 }

@@ -46,6 +46,19 @@ internal sealed class TreeEnsemble
     /// <summary>What maps the margin to the raw output.</summary>
     public TreePostTransform PostTransform { get; }
 
+    /// <summary>
+    /// The ensemble in ONNX Runtime's own arithmetic (float leaf weights, float base value, averaging at the end), for
+    /// evaluation that must match it bit for bit; <see langword="null"/> when the reader did not record it.
+    /// </summary>
+    public TreeEnsembleFloats? Floats { get; init; }
+
+    /// <summary>The tree roots, in the order ONNX Runtime sums the trees.</summary>
+    public ReadOnlySpan<int> Roots => _roots;
+
+    /// <summary>The node's split (mode, feature, threshold, children, missing-value direction).</summary>
+    public (TreeNodeMode Mode, int Feature, float Threshold, int True, int False, bool MissingTrue) Node(int node) =>
+        (_mode[node], _feature[node], _threshold[node], _true[node], _false[node], _missingTrue[node]);
+
     /// <summary>The margin of a row: base value plus the leaf values reached.</summary>
     public double Margin(ReadOnlySpan<float> row)
     {
@@ -181,6 +194,15 @@ internal sealed class TreeEnsemble
         };
     }
 }
+
+/// <summary>
+/// A tree ensemble's leaf weights and base value as ONNX Runtime keeps them: floats, each leaf's weights summed in
+/// float in attribute order, and for <c>AVERAGE</c> the sum divided by the tree count once, before the base value.
+/// </summary>
+/// <param name="Leaf">Per node: the leaf's weight (0 for branches).</param>
+/// <param name="BaseValue">The base value added to the sum.</param>
+/// <param name="Average">Whether the sum is divided by the tree count.</param>
+internal sealed record TreeEnsembleFloats(float[] Leaf, float BaseValue, bool Average);
 
 /// <summary>An ONNX tree node's <c>nodes_modes</c> entry.</summary>
 internal enum TreeNodeMode : byte

@@ -29,6 +29,7 @@ public sealed class OnnxRiskModel : IRiskModel
     private readonly int _maxBatch;
     private readonly bool _fixedBatch;
     private readonly OnnxBuffers?[] _pool;
+    private CompiledTreeEnsemble? _compiled;
     private volatile bool _disposed;
 
     private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch, bool fixedBatch)
@@ -52,6 +53,15 @@ public sealed class OnnxRiskModel : IRiskModel
     /// <see cref="OnnxTreeEnsembleReader"/>) and its evaluation matched ONNX Runtime's at load; else <see langword="null"/>.
     /// </summary>
     internal TreeEnsemble? Trees { get; private set; }
+
+    /// <summary>
+    /// Whether rows are scored by the model's tree ensemble compiled in process (<see cref="CompiledTreeEnsemble"/>) instead
+    /// of ONNX Runtime: only when its outputs matched ONNX Runtime's bit for bit at load.
+    /// </summary>
+    public bool UsesCompiledTrees => _compiled is not null;
+
+    /// <summary>Why a tree ensemble model is scored by ONNX Runtime rather than compiled; null when compiled or not a tree ensemble.</summary>
+    public string? CompiledTreesNote { get; private set; }
 
     /// <summary>Describes the output read as the raw output (name, ONNX type, chosen column or class).</summary>
     public string OutputDescription => _output.Description;
@@ -90,6 +100,7 @@ public sealed class OnnxRiskModel : IRiskModel
 
             model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null);
             model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec));
+            (model._compiled, model.CompiledTreesNote) = model.Trees is { } trees ? CompiledTreeCheck.Compile(model, trees) : (null, null);
             return model;
         }
         catch (Exception e)
@@ -139,6 +150,19 @@ public sealed class OnnxRiskModel : IRiskModel
             throw new ArgumentException($"Expected {outputs.Length} rows × {width} inputs = {outputs.Length * width} values, got {inputs.Length}.", nameof(inputs));
         }
 
+        if (_compiled is { } compiled)
+        {
+            compiled.Score(inputs, outputs);
+            return;
+        }
+
+        ScoreWithOnnxRuntime(inputs, outputs);
+    }
+
+    /// <summary>Scores through ONNX Runtime whether or not the trees are compiled (the reference the compiled trees are checked against).</summary>
+    internal void ScoreWithOnnxRuntime(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        var width = Binding.Count;
         var buffers = Rent();
         try
         {

@@ -209,6 +209,7 @@ internal static class OnnxTreeEnsembleReader
             return null;
         }
 
+        var leafFloat = new float[count];
         for (var w = 0; w < weights.Count; w++)
         {
             if (weightIds[w] != output)
@@ -223,10 +224,12 @@ internal static class OnnxTreeEnsembleReader
 
             // ONNX Runtime accumulates in float per leaf; the weights are floats, so the double sum is what it rounds.
             leaf[target] += weights[w] * scale;
+            leafFloat[target] += weights[w];
         }
 
         var baseValues = node.Floats("base_values");
         var baseValue = output < baseValues.Count ? baseValues[output] : 0.0;
+        var floats = new TreeEnsembleFloats(leafFloat, output < baseValues.Count ? baseValues[output] : 0f, aggregate == "AVERAGE");
         TreePostTransform? post = node.String("post_transform", "NONE") switch
         {
             "NONE" => TreePostTransform.None,
@@ -234,7 +237,7 @@ internal static class OnnxTreeEnsembleReader
             _ => null,
         };
         return post is { } transform
-            ? new TreeEnsemble(width, [.. roots], feature, threshold, mode, trueChild, falseChild, missingTrue, leaf, baseValue, transform)
+            ? new TreeEnsemble(width, [.. roots], feature, threshold, mode, trueChild, falseChild, missingTrue, leaf, baseValue, transform) { Floats = floats }
             : null;
     }
 

@@ -23,10 +23,19 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# Least privilege on the private cluster: migrations run as telematics_owner, everything else (seed, batch-score, the
+# host) as telematics_app, which cannot change the schema or rewrite the audit trail. A cluster migrated before the
+# roles existed keeps running as the superuser (pg.sh says how to start over).
+owner_pg=""
 if [ -z "${TELEMATICS_PG:-}" ]; then
   scripts/pg.sh start run >/dev/null
   started_pg=true
-  TELEMATICS_PG=$(scripts/pg.sh url run)
+  if scripts/pg.sh roles run; then
+    owner_pg=$(scripts/pg.sh url run owner)
+    TELEMATICS_PG=$(scripts/pg.sh url run app)
+  else
+    TELEMATICS_PG=$(scripts/pg.sh url run)
+  fi
   export TELEMATICS_PG
   echo "PostgreSQL: private cluster .pg/run ($(echo "$TELEMATICS_PG" | sed 's/Password=[^;]*/Password=…/'))"
 fi
@@ -57,11 +66,16 @@ esac
 # simulator lays their trips out in Paris time. A population seeded before (in America/Chicago) keeps its zone and
 # data; seed says so and adds nothing.
 demo_zone=Europe/Paris
-if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
-  echo "building the command-line tool…"
-  dotnet build samples/Telematics.Cli -c Release -nologo -clp:NoSummary -v:q
-  telematics() { dotnet samples/Telematics.Cli/bin/Release/net10.0/telematics.dll "$@"; }
+echo "building the command-line tool…"
+dotnet build samples/Telematics.Cli -c Release -nologo -clp:NoSummary -v:q
+telematics() { dotnet samples/Telematics.Cli/bin/Release/net10.0/telematics.dll "$@"; }
+if [ -n "$owner_pg" ]; then
+  TELEMATICS_PG=$owner_pg telematics migrate
+  scripts/pg.sh grant run
+else
   telematics migrate
+fi
+if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}" --time-zone "$demo_zone"
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.

@@ -2,7 +2,11 @@
 # A private PostgreSQL cluster for this checkout, used by ./test.sh and ./run.sh.
 #
 #   scripts/pg.sh start NAME   create (first time) and start cluster NAME; prints its connection string
-#   scripts/pg.sh url NAME     print the connection string of a running cluster NAME
+#   scripts/pg.sh url NAME [ROLE]  print the connection string of a running cluster NAME, as the superuser or as
+#                              ROLE: owner (migrations), app (the host and CLI), maintenance (partition maintenance)
+#   scripts/pg.sh roles NAME   create the three least-privilege roles (idempotent) and make the owner own the
+#                              database while it holds no schema yet; exit 4 if it was migrated as another role
+#   scripts/pg.sh grant NAME   after migrating as the owner: grant the app and maintenance roles (telematics_grant_roles)
 #   scripts/pg.sh stop NAME    stop cluster NAME and wait until no server process is left
 #   scripts/pg.sh status NAME  say whether cluster NAME runs (exit 0) or not (exit 3)
 #   scripts/pg.sh destroy NAME stop cluster NAME and delete its files
@@ -116,10 +120,53 @@ free_port() {
 }
 
 url() {
-  local dir
+  local dir role=${1:-}
   dir=$(cluster_dir)
   [ -f "$dir/port" ] || die "cluster '$name' has not been started (no $dir/port)"
-  echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=$superuser;Password=$(cat "$dir/password");Database=$database"
+  if [ -z "$role" ]; then
+    echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=$superuser;Password=$(cat "$dir/password");Database=$database"
+    return 0
+  fi
+  [[ $role =~ ^(owner|app|maintenance)$ ]] || die "role '$role' is not owner, app or maintenance"
+  [ -f "$dir/role-$role.password" ] || die "cluster '$name' has no roles yet (scripts/pg.sh roles $name)"
+  echo "Host=127.0.0.1;Port=$(cat "$dir/port");Username=telematics_$role;Password=$(cat "$dir/role-$role.password");Database=$database"
+}
+
+# psql as the superuser (or as ROLE with -r ROLE) on the cluster's database.
+sql() {
+  local dir user=$superuser password
+  dir=$(cluster_dir)
+  password=$(cat "$dir/password")
+  if [ "${1:-}" = -r ]; then user=telematics_$2; password=$(cat "$dir/role-$2.password"); shift 2; fi
+  PGPASSWORD=$password "$(bindir)/psql" -h 127.0.0.1 -p "$(cat "$dir/port")" -U "$user" -d "$database" -v ON_ERROR_STOP=1 -tAq "$@"
+}
+
+# The least-privilege roles (migration 0015): telematics_owner owns the schema and runs the migrations,
+# telematics_app is what the host and the CLI connect as, telematics_maintenance (a member of the owner) detaches and
+# drops partitions.
+roles() {
+  local dir role owner
+  dir=$(cluster_dir)
+  running || die "cluster '$name' is not running"
+  umask 077
+  for role in owner app maintenance; do
+    [ -f "$dir/role-$role.password" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/role-$role.password"
+    sql -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'telematics_$role') THEN CREATE ROLE telematics_$role LOGIN; END IF; END \$\$" \
+      -c "ALTER ROLE telematics_$role PASSWORD '$(cat "$dir/role-$role.password")'"
+  done
+  sql -c "GRANT telematics_owner TO telematics_maintenance" >/dev/null
+  owner=$(sql -c "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'schema_migrations'")
+  if [ -z "$owner" ]; then
+    sql -c "ALTER DATABASE $database OWNER TO telematics_owner"
+  elif [ "$owner" != telematics_owner ]; then
+    echo "pg.sh: the database of cluster '$name' was migrated as $owner before the roles existed; it keeps running as the superuser (scripts/pg.sh destroy $name to start over with least privilege)" >&2
+    exit 4
+  fi
+}
+
+grant() {
+  running || die "cluster '$name' is not running"
+  sql -r owner -c "SELECT telematics_grant_roles('telematics_app', 'telematics_maintenance')" >/dev/null
 }
 
 running() {
@@ -207,9 +254,11 @@ stop() {
 
 case "$command" in
   start) start ;;
-  url) url ;;
+  url) url "${3:-}" ;;
+  roles) roles ;;
+  grant) grant ;;
   stop) stop ;;
   status) if running; then echo "cluster '$name' runs: $(url)"; else echo "cluster '$name' is not running"; exit 3; fi ;;
   destroy) stop; dir=$(cluster_dir); rm -rf "$dir" "$state/$name.location" ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] && exit 2 || die "unknown command '$command'" ;;
+  *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$command" ] && exit 2 || die "unknown command '$command'" ;;
 esac

@@ -52,9 +52,11 @@ public sealed class MigrationRunner
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            // Only when missing: CREATE … IF NOT EXISTS still needs CREATE on the schema, which the application role
+            // lacks, and it may check an up-to-date schema at start-up.
             await using (var command = new NpgsqlCommand(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (" +
-                "version integer PRIMARY KEY, name text NOT NULL, checksum bytea NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+                "DO $$ BEGIN IF to_regclass('schema_migrations') IS NULL THEN CREATE TABLE schema_migrations (" +
+                "version integer PRIMARY KEY, name text NOT NULL, checksum bytea NOT NULL, applied_at timestamptz NOT NULL DEFAULT now()); END IF; END $$",
                 connection,
                 transaction))
             {

@@ -104,28 +104,19 @@ public sealed partial class PartitionManager
             return -1;
         }
 
-        var sql = $"""
-            CREATE TABLE "{name}" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
-            ALTER TABLE "{name}" ADD CONSTRAINT "{name}_range" CHECK (ts >= '{month.StartLiteral}' AND ts < '{month.EndLiteral}');
-            """;
-        await ExecuteAsync(connection, transaction, sql, cancellationToken).ConfigureAwait(false);
-
+        // Created by the schema owner's function (migration 0015): the application role creates no table itself.
         long moved;
-        await using (var move = new NpgsqlCommand(
-            $"WITH moved AS (DELETE FROM {PartitionMonth.DefaultPartitionName} WHERE ts >= $1 AND ts < $2 RETURNING *) INSERT INTO \"{name}\" SELECT * FROM moved",
-            connection,
-            transaction))
+        await using (var create = new NpgsqlCommand("SELECT telematics_create_month_partition($1)", connection, transaction))
         {
-            move.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = month.Start.UtcDateTime });
-            move.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = month.End.UtcDateTime });
-            moved = await move.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            create.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(month.Year, month.Month, 1) });
+            moved = (long)(await create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        await ExecuteAsync(
-            connection,
-            transaction,
-            $"ALTER TABLE telematics_events ATTACH PARTITION \"{name}\" FOR VALUES FROM ('{month.StartLiteral}') TO ('{month.EndLiteral}')",
-            cancellationToken).ConfigureAwait(false);
+        if (moved < 0)
+        {
+            return -1;
+        }
+
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
             string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),

@@ -135,17 +135,6 @@ public readonly partial record struct PartitionMonth : IComparable<PartitionMont
     /// <returns>The comparison.</returns>
     public static bool operator >=(PartitionMonth left, PartitionMonth right) => left.CompareTo(right) >= 0;
 
-    internal string StartLiteral => string.Create(CultureInfo.InvariantCulture, $"{Year:D4}-{Month:D2}-01 00:00:00+00");
-
-    internal string EndLiteral
-    {
-        get
-        {
-            var end = End;
-            return string.Create(CultureInfo.InvariantCulture, $"{end.Year:D4}-{end.Month:D2}-01 00:00:00+00");
-        }
-    }
-
     private static bool TryMatch(Match? match, out PartitionMonth month)
     {
         month = default;

@@ -1,0 +1,135 @@
+using Npgsql;
+
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Ingest;
+using Telematics.Storage.Postgres.Migrations;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Testing;
+
+using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;
+
+namespace Telematics.Storage.Postgres.Tests.Security;
+
+/// <summary>
+/// The three roles of migration 0015 on a database of their own: the owner migrates and grants; the application role
+/// ingests (its new month's partition made by the owner's function), scores and appends audit rows, but cannot change,
+/// delete or unprotect audit rows, move the chain head, or change the schema, even with the triggers in place; the
+/// maintenance role detaches partitions.
+/// </summary>
+public sealed class LeastPrivilegeTests : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
+    private readonly string _password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private NpgsqlDataSource _owner = null!;
+    private NpgsqlDataSource _app = null!;
+    private NpgsqlDataSource _maintenance = null!;
+
+    private string Owner => "lp_owner_" + _suffix;
+
+    private string App => "lp_app_" + _suffix;
+
+    private string Maintenance => "lp_maint_" + _suffix;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        foreach (var role in new[] { Owner, App, Maintenance })
+        {
+            await ExecuteAsync(_database.DataSource, $"CREATE ROLE {role} LOGIN PASSWORD '{_password}'");
+        }
+
+        // PostgreSQL 15: the database owner owns the public schema's CREATE right (pg_database_owner). Membership in the
+        // owner is granted by whoever made the roles.
+        await ExecuteAsync(_database.DataSource, $"ALTER DATABASE {_database.DatabaseName} OWNER TO {Owner}; GRANT {Owner} TO {Maintenance}");
+        _owner = As(Owner);
+        _app = As(App);
+        _maintenance = As(Maintenance);
+        await new MigrationRunner(_owner).ApplyAsync();
+        await ExecuteAsync(_owner, $"SELECT telematics_grant_roles('{App}', '{Maintenance}')");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var source in new[] { _owner, _app, _maintenance })
+        {
+            await source.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+        await using var server = NpgsqlDataSource.Create(PostgresDatabase.ServerConnectionString);
+        foreach (var role in new[] { App, Maintenance, Owner })
+        {
+            await ExecuteAsync(server, $"DROP ROLE IF EXISTS {role}");
+        }
+    }
+
+    private NpgsqlDataSource As(string role)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Username = role, Password = _password, Pooling = false };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    [Fact]
+    public async Task The_application_role_ingests_into_a_new_month_and_appends_audit_rows()
+    {
+        var driver = (await new DriverRepository(_app, TimeProvider.System).CreateAsync("lp-1", "Driver", Actor)).DriverId;
+        var partitions = new PartitionManager(_app, new TelematicsPostgresOptions(), TimeProvider.System);
+
+        var result = await new EventIngestor(_app, partitions, TimeProvider.System).IngestAsync(driver, Samples(new DateTimeOffset(2026, 3, 10, 8, 0, 0, TimeSpan.Zero), 50), Actor);
+
+        Assert.Equal(50, result.Stored);
+        Assert.Equal(50L, await ScalarAsync(_app, "SELECT count(*) FROM telematics_events_2026_03"));
+        Assert.True((await new AuditLog(_app, TimeProvider.System).VerifyAsync()).IsIntact);
+    }
+
+    [Theory]
+    [InlineData("UPDATE audit_log SET actor = 'mallory'")]
+    [InlineData("DELETE FROM audit_log")]
+    [InlineData("TRUNCATE audit_log")]
+    [InlineData("ALTER TABLE audit_log DISABLE TRIGGER USER")]
+    [InlineData("UPDATE audit_chain_head SET seq = 0")]
+    [InlineData("DELETE FROM audit_anchors")]
+    [InlineData("INSERT INTO schema_migrations (version, name, checksum) VALUES (999, 'x', '\\x00')")]
+    [InlineData("CREATE TABLE mallory (x int)")]
+    [InlineData("ALTER TABLE drivers ADD COLUMN mallory int")]
+    [InlineData("DROP TABLE telematics_events_default")]
+    public async Task The_application_role_cannot_rewrite_the_audit_trail_or_change_the_schema(string sql)
+    {
+        await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/1", null, "{}");
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app, sql));
+
+        // 42501 insufficient_privilege (a table's owner check says "must be owner", the same code).
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Fact]
+    public async Task The_application_role_cannot_grant_itself_more_nor_make_a_partition_of_its_own_choosing()
+    {
+        var grant = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app, $"SELECT telematics_grant_roles('{App}', '{App}')"));
+        var badMonth = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app, "SELECT telematics_create_month_partition('2026-05-15')"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, grant.SqlState);
+        Assert.Equal("22023", badMonth.SqlState);
+    }
+
+    [Fact]
+    public async Task The_maintenance_role_detaches_a_month_the_application_role_cannot()
+    {
+        await ExecuteAsync(_app, "SELECT telematics_create_month_partition('2026-04-01')");
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app, "ALTER TABLE telematics_events DETACH PARTITION telematics_events_2026_04"));
+        await ExecuteAsync(_maintenance, "ALTER TABLE telematics_events DETACH PARTITION telematics_events_2026_04");
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        Assert.Equal(0L, await ScalarAsync(_owner, "SELECT count(*) FROM pg_inherits WHERE inhrelid = 'telematics_events_2026_04'::regclass"));
+    }
+
+    [Fact]
+    public async Task The_application_role_finds_the_schema_current_without_creating_anything()
+    {
+        Assert.Empty(await new MigrationRunner(_app).ApplyAsync());
+    }
+}

@@ -19,35 +19,19 @@ namespace Telematics.Storage.Postgres.Tests.Security;
 /// </summary>
 public sealed class LeastPrivilegeTests : IAsyncLifetime
 {
-    private readonly PostgresDatabase _database = new();
-    private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
-    private readonly string _password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    private readonly LeastPrivilegeDatabase _database = new();
     private NpgsqlDataSource _owner = null!;
     private NpgsqlDataSource _app = null!;
     private NpgsqlDataSource _maintenance = null!;
 
-    private string Owner => "lp_owner_" + _suffix;
-
-    private string App => "lp_app_" + _suffix;
-
-    private string Maintenance => "lp_maint_" + _suffix;
+    private string App => _database.App;
 
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
-        foreach (var role in new[] { Owner, App, Maintenance })
-        {
-            await ExecuteAsync(_database.DataSource, $"CREATE ROLE {role} LOGIN PASSWORD '{_password}'");
-        }
-
-        // PostgreSQL 15: the database owner owns the public schema's CREATE right (pg_database_owner). Membership in the
-        // owner is granted by whoever made the roles.
-        await ExecuteAsync(_database.DataSource, $"ALTER DATABASE {_database.DatabaseName} OWNER TO {Owner}; GRANT {Owner} TO {Maintenance}");
-        _owner = As(Owner);
-        _app = As(App);
-        _maintenance = As(Maintenance);
-        await new MigrationRunner(_owner).ApplyAsync();
-        await ExecuteAsync(_owner, $"SELECT telematics_grant_roles('{App}', '{Maintenance}')");
+        _owner = NpgsqlDataSource.Create(_database.ConnectionStringAs(_database.Owner));
+        _app = NpgsqlDataSource.Create(_database.ConnectionStringAs(_database.App));
+        _maintenance = NpgsqlDataSource.Create(_database.ConnectionStringAs(_database.Maintenance));
     }
 
     public async Task DisposeAsync()
@@ -58,17 +42,6 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         }
 
         await _database.DisposeAsync();
-        await using var server = NpgsqlDataSource.Create(PostgresDatabase.ServerConnectionString);
-        foreach (var role in new[] { App, Maintenance, Owner })
-        {
-            await ExecuteAsync(server, $"DROP ROLE IF EXISTS {role}");
-        }
-    }
-
-    private NpgsqlDataSource As(string role)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(_database.ConnectionString) { Username = role, Password = _password, Pooling = false };
-        return NpgsqlDataSource.Create(builder.ConnectionString);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ internal static class ApiRoutes
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
+        // Reads that hit a transient database failure are tried again before the client gets a 503.
+        api.AddEndpointFilter<Problems.TransientReadRetryFilter>();
+
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
         api.MapModelsEndpoints();

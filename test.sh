@@ -5,7 +5,8 @@
 # on it); otherwise scripts/pg.sh starts a private cluster for the run and stops it afterwards, whether the
 # tests pass or not. The last line printed is the total over all test projects: `N passed, N failed`.
 #
-# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Trips".
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Trips". A full run (no arguments)
+# ends with the benchmark regression gate (scripts/bench-gate.sh), about a minute; TELEMATICS_BENCH_GATE=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -54,10 +55,23 @@ for trx in "$results"/*.trx; do
   skipped=$((skipped + ${total:-0} - ${executed:-0}))
 done
 
+# The benchmark regression gate (benchmarks/gates.json) after a full run; a failed gate counts as one failed test.
+# Skipped for a filtered run (extra arguments) or with TELEMATICS_BENCH_GATE=0.
+if [ "$#" -eq 0 ] && [ "${TELEMATICS_BENCH_GATE:-1}" != 0 ]; then
+  echo "== benchmark gate"
+  if scripts/bench-gate.sh; then
+    echo "benchmark gate: passed"
+  else
+    echo "benchmark gate: FAILED (see the lines above)"
+    gate_failed=1
+  fi
+fi
+
 if [ "$files" -eq 0 ]; then
   echo "no test results were written (the test run did not start)" >&2
   status=1
 fi
+failed=$((failed + ${gate_failed:-0}))
 if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The benchmark regression gate: measures every figure of benchmarks/gates.json in one process, each as interleaved
+# repetitions against its baseline (ratios, differences) or as exact allocations, re-measures a figure that misses its
+# bound once, prints a line per gate and a summary, and exits 1 naming every benchmark that fails (0 when all pass).
+#
+#   scripts/bench-gate.sh [--history] [--only id,id] [--repetitions N]
+#
+# Writes .bench-gate/gate.json and .bench-gate/gate.md; with --history also appends the run to the committed
+# benchmarks/results/history.csv and redraws benchmarks/results/history.svg. About a minute on the 2-core dev machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+args=(--gates benchmarks/gates.json --out .bench-gate --repetitions 15)
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --history) args+=(--history benchmarks/results/history.csv --commit "$(git rev-parse --short HEAD 2>/dev/null || echo local)"); shift ;;
+    --only|--repetitions) args+=("$1" "$2"); shift 2 ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  esac
+done
+
+echo "== building the benchmarks (Release)"
+dotnet build benchmarks/Telematics.Benchmarks -c Release -nologo -clp:NoSummary -v:q
+echo "== benchmark gate (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
+exec dotnet benchmarks/Telematics.Benchmarks/bin/Release/net10.0/Telematics.Benchmarks.dll gate "${args[@]}"

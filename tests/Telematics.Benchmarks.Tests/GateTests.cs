@@ -1,0 +1,95 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using Telematics.Benchmarks.Gate;
+
+namespace Telematics.Benchmarks.Tests;
+
+/// <summary>The gate fails on a synthetic regression (a slower candidate, a 1-byte allocation where 0 is promised) and names it.</summary>
+public sealed class GateTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("gate-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void A_figure_past_its_bound_fails_and_its_line_names_the_benchmark()
+    {
+        var ratio = new GateMeasurement(Gate("ratio", max: 1.1), 1.2, 1.15, 1.25, 11, Remeasured: true);
+        var allocation = new GateMeasurement(Gate("allocation", max: 0), 1, 1, 1, 1, Remeasured: true);
+        var kept = new GateMeasurement(Gate("ratio", max: 1.1), 1.1, 1.0, 1.2, 11, Remeasured: false);
+
+        Assert.False(ratio.Passed);
+        Assert.False(allocation.Passed);
+        Assert.True(kept.Passed);
+        Assert.StartsWith("FAIL", ratio.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Synthetic.Candidate", ratio.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_run_with_a_slowed_candidate_and_an_allocating_one_exits_1_naming_both_and_keeps_the_rest()
+    {
+        var gates = Path.Combine(_folder, "gates.json");
+        File.WriteAllText(gates, """
+            { "gates": [
+              { "id": "slow", "class": "SyntheticBenchmarks", "candidate": "Slow", "baseline": "Fast", "kind": "ratio", "max": 2, "reason": "test" },
+              { "id": "same", "class": "SyntheticBenchmarks", "candidate": "Fast", "baseline": "Fast", "kind": "ratio", "max": 3, "reason": "test" },
+              { "id": "allocates", "class": "SyntheticBenchmarks", "candidate": "Allocates", "kind": "allocation", "max": 0, "reason": "test" },
+              { "id": "does-not-allocate", "class": "SyntheticBenchmarks", "candidate": "Fast", "kind": "allocation", "max": 0, "reason": "test" }
+            ] }
+            """);
+        var output = new StringWriter();
+
+        var exit = GateRunner.Run(["--gates", gates, "--out", _folder, "--repetitions", "5", "--target-ms", "5"], typeof(GateTests).Assembly, output);
+
+        var text = output.ToString();
+        Assert.Equal(1, exit);
+        Assert.Contains("2 of 4 gates FAILED: slow (SyntheticBenchmarks.Slow), allocates (SyntheticBenchmarks.Allocates)", text, StringComparison.Ordinal);
+        Assert.Contains("PASS  same", text, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_folder, "gate.json")));
+        Assert.Equal(4, json.RootElement.GetArrayLength());
+        Assert.Contains("**FAIL**", File.ReadAllText(Path.Combine(_folder, "gate.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_median_interval_covers_the_middle_of_the_figures()
+    {
+        var (median, low, high) = Statistics.MedianWithInterval([5, 1, 4, 2, 3, 9, 7, 8, 6, 10, 11]);
+
+        Assert.Equal(6, median);
+        Assert.True(low <= median && median <= high && low >= 1 && high <= 11 && (low, high) != (1, 11));
+    }
+
+    private static GateDefinition Gate(string kind, double max) => new()
+    {
+        Id = "synthetic", Class = "Synthetic", Candidate = "Candidate", Baseline = kind == "ratio" ? "Baseline" : null, Kind = kind, Max = max, Reason = "test",
+    };
+}
+
+/// <summary>A benchmark class whose candidate is 10× its baseline, and one method that allocates.</summary>
+public class SyntheticBenchmarks
+{
+    private readonly double[] _values = [.. Enumerable.Range(0, 4096).Select(i => i * 0.5)];
+
+    [Benchmark(Baseline = true)]
+    public double Fast() => Sum(1);
+
+    [Benchmark]
+    public double Slow() => Sum(10);
+
+    [Benchmark]
+    public int Allocates() => new byte[1].Length;
+
+    private double Sum(int rounds)
+    {
+        var sum = 0.0;
+        for (var r = 0; r < rounds; r++)
+        {
+            foreach (var value in _values)
+            {
+                sum += value * r;
+            }
+        }
+
+        return sum;
+    }
+}

@@ -19,16 +19,7 @@ public class CompiledTreeBenchmarks
 
     private float[] _rows = [];
     private int _next;
-    private InferenceSession _session = null!;
-    private RunOptions _runOptions = null!;
-    private float[] _input = [];
-    private float[] _output = [];
-    private OrtValue _inputValue = null!;
-    private OrtValue _outputValue = null!;
-    private OrtValue[] _inputValues = [];
-    private OrtValue[] _outputValues = [];
-    private readonly string[] _inputNames = ["float_input"];
-    private readonly string[] _outputNames = ["variable"];
+    private RawOrtSession _ort = null!;
     private OnnxRiskModel _model = null!;
     private float[] _sdkOutput = [];
 
@@ -45,21 +36,7 @@ public class CompiledTreeBenchmarks
     {
         var bytes = Model == "gbm-100x5" ? BenchmarkModel.Build() : RandomForests.Build(500, 8, 500);
         _rows = RandomForests.Rows(DistinctRows, 1);
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-        };
-        _session = new InferenceSession(bytes, options);
-        _runOptions = new RunOptions();
-        _input = GC.AllocateArray<float>(BatchSize * Width, pinned: true);
-        _output = GC.AllocateArray<float>(BatchSize, pinned: true);
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [BatchSize, Width]);
-        _outputValue = OrtValue.CreateTensorValueFromMemory(_output, [BatchSize, 1]);
-        _inputValues = [_inputValue];
-        _outputValues = [_outputValue];
+        _ort = new RawOrtSession(bytes, BatchSize, Width);
         _model = OnnxRiskModel.Load(bytes, TelematicsFeatures.Schema, new OnnxModelSpec { Features = RandomForests.Features, OutputName = "variable" });
         if (!_model.UsesCompiledTrees)
         {
@@ -73,10 +50,7 @@ public class CompiledTreeBenchmarks
     public void Cleanup()
     {
         _model.Dispose();
-        _inputValue.Dispose();
-        _outputValue.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
+        _ort.Dispose();
     }
 
     private ReadOnlySpan<float> NextRows()
@@ -89,9 +63,7 @@ public class CompiledTreeBenchmarks
     [Benchmark(Baseline = true, Description = "ORT Run, preallocated OrtValues")]
     public float OrtRun()
     {
-        NextRows().CopyTo(_input);
-        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-        return _output[0];
+        return _ort.Run(NextRows());
     }
 
     [Benchmark(Description = "SDK compiled trees")]

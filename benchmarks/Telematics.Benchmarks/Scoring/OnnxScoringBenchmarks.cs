@@ -18,16 +18,7 @@ public class OnnxScoringBenchmarks
     private float[] _rows = [];
     private int _next;
 
-    private InferenceSession _session = null!;
-    private RunOptions _runOptions = null!;
-    private float[] _input = [];
-    private float[] _output = [];
-    private OrtValue _inputValue = null!;
-    private OrtValue _outputValue = null!;
-    private string[] _inputNames = ["float_input"];
-    private string[] _outputNames = ["variable"];
-    private OrtValue[] _inputValues = [];
-    private OrtValue[] _outputValues = [];
+    private RawOrtSession _ort = null!;
 
     private ModelRegistry _registry = null!;
     private float[] _sdkOutput = [];
@@ -43,21 +34,7 @@ public class OnnxScoringBenchmarks
         var bytes = BenchmarkModel.WritePackage(_root);
         _rows = BenchmarkModel.Rows();
 
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
-        };
-        _session = new InferenceSession(bytes, options);
-        _runOptions = new RunOptions();
-        _input = GC.AllocateArray<float>(BatchSize * Width, pinned: true);
-        _output = GC.AllocateArray<float>(BatchSize, pinned: true);
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [BatchSize, Width]);
-        _outputValue = OrtValue.CreateTensorValueFromMemory(_output, [BatchSize, 1]);
-        _inputValues = [_inputValue];
-        _outputValues = [_outputValue];
+        _ort = new RawOrtSession(bytes, BatchSize, Width);
 
         _registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _root, WatchForChanges = false, DefaultModel = "bench" });
         _sdkOutput = new float[BatchSize];
@@ -67,10 +44,7 @@ public class OnnxScoringBenchmarks
     public void Cleanup()
     {
         _registry.Dispose();
-        _inputValue.Dispose();
-        _outputValue.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
+        _ort.Dispose();
         Directory.Delete(_root, recursive: true);
     }
 
@@ -84,9 +58,7 @@ public class OnnxScoringBenchmarks
     [Benchmark(Baseline = true, Description = "ORT Run, preallocated OrtValues")]
     public float OrtRun()
     {
-        NextRows().CopyTo(_input);
-        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
-        return _output[0];
+        return _ort.Run(NextRows());
     }
 
     [Benchmark(Description = "SDK registry + ONNX model")]

@@ -57,13 +57,15 @@ public static class GateRunner
         var (candidate, operations) = benchmark.Method(gate.Candidate);
         if (gate.Kind == "allocation")
         {
-            // Warm up (JIT, pools, first-use buffers), then count exactly: allocations do not depend on load.
-            GateBenchmark.Allocated(candidate, Calls(candidate, options));
+            // Warm up (JIT tiers, pools, first-use buffers), then count exactly: allocations do not depend on load.
+            WarmUp(candidate);
             var bytes = GateBenchmark.Allocated(candidate, Math.Max(16, Calls(candidate, options)));
             return new GateMeasurement(gate, bytes, bytes, bytes, 1, remeasured);
         }
 
         var (baseline, baselineOperations) = benchmark.Method(gate.Baseline!);
+        WarmUp(baseline);
+        WarmUp(candidate);
         var calls = Calls(candidate, options);
         var baselineCalls = Calls(baseline, options);
         var figures = new List<double>();
@@ -87,6 +89,18 @@ public static class GateRunner
 
         var (median, low, high) = Statistics.MedianWithInterval(figures);
         return new GateMeasurement(gate, median, low, high, figures.Count, remeasured);
+    }
+
+    // Long enough for tiered compilation to reach optimised code (its call-counting delay is 100 ms), so that no
+    // repetition measures the first, unoptimised tier of one side.
+    private static void WarmUp(Action call)
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + (System.Diagnostics.Stopwatch.Frequency / 4);
+        do
+        {
+            call();
+        }
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until);
     }
 
     // Calls that take about the target time (after a warm-up call that also JIT-compiles).

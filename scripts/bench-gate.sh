@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-args=(--gates benchmarks/gates.json --out .bench-gate --repetitions 15)
+args=(--gates benchmarks/gates.json --out .bench-gate --repetitions 21)
 while [ $# -gt 0 ]; do
   case "$1" in
     --history) args+=(--history benchmarks/results/history.csv --commit "$(git rev-parse --short HEAD 2>/dev/null || echo local)"); shift ;;

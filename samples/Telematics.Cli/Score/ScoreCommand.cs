@@ -31,7 +31,7 @@ internal static class ScoreCommand
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
         var periodDays = new Option<int>("--period-days") { Description = "Days of driving the features cover, to annualise distance_km for --plan (1–3660).", DefaultValueFactory = _ => 365 };
-        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors.", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence.", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
         var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output, reportBad };
         events.AddTo(command);
@@ -184,19 +184,19 @@ internal static class ScoreCommand
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await using var writer = new StreamWriter(path);
-        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors");
+        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence");
         for (var i = 0; i < drivers.Count; i++)
         {
             var score = result.Scores[i];
             if (score is null)
             {
-                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",");
+                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",,,");
                 continue;
             }
 
             var premium = pricing?.Quote(score.Score, drivers[i].Features.Span);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)}"));
+                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()}"));
         }
     }
 

@@ -197,7 +197,10 @@ public sealed class BatchScorer
                 }
 
                 var score = package.Calibration.ToScore(raw);
-                scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment);
+                scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment)
+                {
+                    OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(rows.AsSpan(k * width, width)),
+                };
                 _metrics?.RecordScoreValue(package.Name, package.Version, drivers[i].Experiment?.Variant, score);
             }
         }

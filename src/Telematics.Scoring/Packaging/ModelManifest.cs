@@ -28,8 +28,15 @@ internal sealed class ModelManifest
     public OutputSpec? Output { get; set; }
     public CalibrationSpec? Calibration { get; set; }
     public Dictionary<string, float>? Reference { get; set; }
+    public Dictionary<string, RangeSpec>? TrainingRanges { get; set; }
     public JsonElement? Training { get; set; }
     public JsonElement? Metrics { get; set; }
+
+    internal sealed class RangeSpec
+    {
+        public double? Min { get; set; }
+        public double? Max { get; set; }
+    }
 
     internal sealed class SchemaRef
     {

@@ -43,6 +43,12 @@ public sealed class ModelPackage : IDisposable
         ReferenceScore = calibration.ToScore(ReferenceRaw);
     }
 
+    /// <summary>
+    /// The range of each input the model was trained on (manifest <c>training_ranges</c>), in model input order; null
+    /// when the package does not record them (then a score's out-of-range share is unknown).
+    /// </summary>
+    public TrainingRanges? TrainingRanges { get; internal init; }
+
     /// <summary>Model name (lower-case letters, digits, '-', '_' and '.').</summary>
     public string Name { get; }
 

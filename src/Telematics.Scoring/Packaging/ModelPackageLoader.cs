@@ -167,7 +167,10 @@ public static partial class ModelPackageLoader
                 rules.CopyReferenceRow(reference);
             }
 
-            return new ModelPackage(name, version, kind, model, calibration, outputKind, reference, actual, source, manifest.Training, manifest.Metrics);
+            return new ModelPackage(name, version, kind, model, calibration, outputKind, reference, actual, source, manifest.Training, manifest.Metrics)
+            {
+                TrainingRanges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id),
+            };
         }
         catch (ModelPackageException)
         {

@@ -53,6 +53,15 @@ public sealed class RiskScore
     public ExperimentVariantLabel? Experiment { get; }
 
     /// <summary>
+    /// The share of the driver's inputs outside the ranges the model was trained on (<see cref="Packaging.ModelPackage.TrainingRanges"/>);
+    /// null when the package records none.
+    /// </summary>
+    public double? OutOfRangeShare { get; internal init; }
+
+    /// <summary>How far the score can be trusted, graded from <see cref="OutOfRangeShare"/> (<see cref="ScoreConfidenceGrade"/>).</summary>
+    public ScoreConfidence Confidence => ScoreConfidenceGrade.From(OutOfRangeShare);
+
+    /// <summary>
     /// Scores of the experiment's shadow variants for the same driver, recorded beside this one and never served
     /// (each carries its own model, version, experiment and variant); empty outside experiments, and a shadow
     /// whose model failed or is not served is left out (logged as event 202).

@@ -123,7 +123,10 @@ public sealed class RiskScorer
                 throw new ModelScoringException($"Model {package} returned {raw} for driver '{driverId}'.");
             }
 
-            return new RiskScore(driverId, score, raw, package.Name, package.Version, referenceScore, contributions, method, experiment);
+            return new RiskScore(driverId, score, raw, package.Name, package.Version, referenceScore, contributions, method, experiment)
+            {
+                OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(row),
+            };
         }
         finally
         {

@@ -9,7 +9,7 @@ internal static class ManifestJson
 {
     public static byte[] Write(
         PackageRequest request, string inputName, string outputName, PackagedOutput output,
-        IReadOnlyList<(double Raw, double Score)> knots, float[] medians, string sha256)
+        IReadOnlyList<(double Raw, double Score)> knots, float[] medians, (float Min, float Max)[] ranges, string sha256)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -62,6 +62,21 @@ internal static class ManifestJson
                 if (!float.IsNaN(medians[f]))
                 {
                     json.WriteNumber(TelematicsFeatures.Schema.Features[f].Name, medians[f]);
+                }
+            }
+
+            json.WriteEndObject();
+
+            // What the model saw: a score for a driver outside these is an extrapolation (its confidence is lowered).
+            json.WriteStartObject("training_ranges");
+            for (var f = 0; f < ranges.Length; f++)
+            {
+                if (float.IsFinite(ranges[f].Min) && float.IsFinite(ranges[f].Max))
+                {
+                    json.WriteStartObject(TelematicsFeatures.Schema.Features[f].Name);
+                    json.WriteNumber("min", ranges[f].Min);
+                    json.WriteNumber("max", ranges[f].Max);
+                    json.WriteEndObject();
                 }
             }
 

@@ -60,7 +60,7 @@ public static partial class OnnxPackageWriter
         var expected = request.Model.Predict(rows);
         var (output, maxDifference) = Compare(raw, expected);
         var knots = QuantileKnots(raw);
-        var manifest = ManifestJson.Write(request, graph.InputName, graph.OutputName, output, knots, Medians(data), Convert.ToHexStringLower(SHA256.HashData(onnx)));
+        var manifest = ManifestJson.Write(request, graph.InputName, graph.OutputName, output, knots, Medians(data), Ranges(rows), Convert.ToHexStringLower(SHA256.HashData(onnx)));
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
         if (Directory.Exists(folder))
@@ -131,6 +131,25 @@ public static partial class OnnxPackageWriter
     }
 
     /// <summary>The median of each feature over the drivers where it is known (NaN when never known).</summary>
+    /// <summary>Each feature's smallest and largest value over the training drivers (NaN values left out; ±∞ when a feature never has one).</summary>
+    internal static (float Min, float Max)[] Ranges(List<float[]> rows)
+    {
+        var ranges = new (float Min, float Max)[TrainingDataset.FeatureCount];
+        Array.Fill(ranges, (float.PositiveInfinity, float.NegativeInfinity));
+        foreach (var row in rows)
+        {
+            for (var f = 0; f < ranges.Length; f++)
+            {
+                if (!float.IsNaN(row[f]))
+                {
+                    ranges[f] = (Math.Min(ranges[f].Min, row[f]), Math.Max(ranges[f].Max, row[f]));
+                }
+            }
+        }
+
+        return ranges;
+    }
+
     internal static float[] Medians(TrainingDataset data)
     {
         var medians = new float[TrainingDataset.FeatureCount];

@@ -16,7 +16,7 @@ public sealed class ScoreEventsTests : IDisposable
 
         Assert.True(exit == ExitCodes.Success, error);
         var lines = await File.ReadAllLinesAsync(output);
-        Assert.Equal("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors", lines[0]);
+        Assert.Equal("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence", lines[0]);
         Assert.Equal(2, lines.Length);
         var cells = lines[1].Split(',');
         Assert.Equal("driver_9", cells[0]);

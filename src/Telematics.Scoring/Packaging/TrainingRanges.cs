@@ -1,0 +1,99 @@
+using Telematics.Scoring.Models;
+
+namespace Telematics.Scoring.Packaging;
+
+/// <summary>
+/// The range each model input took in the training population (manifest <c>training_ranges</c>: for each feature its
+/// <c>min</c> and <c>max</c>), and how much of a driver lies outside it: a model extrapolates there, so the score is
+/// less certain however confident it looks.
+/// </summary>
+/// <remarks>Immutable; inputs the manifest gives no range for are not counted.</remarks>
+public sealed class TrainingRanges
+{
+    private readonly double[] _min;
+    private readonly double[] _max;
+    private readonly int _ranged;
+
+    private TrainingRanges(double[] min, double[] max, int ranged)
+    {
+        _min = min;
+        _max = max;
+        _ranged = ranged;
+    }
+
+    /// <summary>How many inputs have a range.</summary>
+    public int Count => _ranged;
+
+    /// <summary>The training range of input <paramref name="index"/> (model input order); NaN bounds when it has none.</summary>
+    public (double Min, double Max) this[int index] => (_min[index], _max[index]);
+
+    /// <summary>
+    /// The share of ranged inputs of <paramref name="row"/> (model input order) outside their training range; a missing
+    /// (NaN) value is neither in nor out and is left out of the share. 0 when no ranged input has a value.
+    /// </summary>
+    public double OutOfRangeShare(ReadOnlySpan<float> row)
+    {
+        if (row.Length != _min.Length)
+        {
+            throw new ArgumentException($"Expected a row of {_min.Length} model inputs, got {row.Length}.", nameof(row));
+        }
+
+        int known = 0, outside = 0;
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (double.IsNaN(_min[i]) || float.IsNaN(row[i]))
+            {
+                continue;
+            }
+
+            known++;
+            if (row[i] < _min[i] || row[i] > _max[i])
+            {
+                outside++;
+            }
+        }
+
+        return known == 0 ? 0 : (double)outside / known;
+    }
+
+    /// <summary>Reads the manifest's ranges against the model's inputs; null when the manifest has none.</summary>
+    /// <exception cref="ModelPackageException">A range names a feature the model does not read, or has a missing, non-finite or inverted bound.</exception>
+    internal static TrainingRanges? Read(ModelInputBinding binding, IReadOnlyDictionary<string, ModelManifest.RangeSpec>? ranges, string id)
+    {
+        if (ranges is null)
+        {
+            return null;
+        }
+
+        var min = new double[binding.Count];
+        var max = new double[binding.Count];
+        Array.Fill(min, double.NaN);
+        Array.Fill(max, double.NaN);
+        foreach (var (feature, range) in ranges)
+        {
+            var index = IndexOf(binding, feature)
+                ?? throw new ModelPackageException($"Package {id}: training_ranges.{feature} names a feature the model does not read.");
+            if (range.Min is not { } low || range.Max is not { } high || !double.IsFinite(low) || !double.IsFinite(high) || low > high)
+            {
+                throw new ModelPackageException($"Package {id}: training_ranges.{feature} needs finite 'min' and 'max' with min ≤ max.");
+            }
+
+            (min[index], max[index]) = (low, high);
+        }
+
+        return new TrainingRanges(min, max, ranges.Count);
+    }
+
+    private static int? IndexOf(ModelInputBinding binding, string feature)
+    {
+        for (var i = 0; i < binding.Count; i++)
+        {
+            if (binding.FeatureNames[i] == feature)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+}

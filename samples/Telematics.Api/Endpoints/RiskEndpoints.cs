@@ -190,7 +190,8 @@ internal static class RiskEndpoints
         return TypedResults.Ok(new RecalculateResponse(
             new RiskScoreResponse(
                 driverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), score.RawOutput, score.ModelName, score.ModelVersion,
-                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, to.AddDays(-periodDays), to),
+                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, to.AddDays(-periodDays), to,
+                score.OutOfRangeShare, RiskScoreResponse.ConfidenceName(score.Confidence)),
             new PremiumResponse(outcome.PremiumId, driverId, outcome.ScoreId, outcome.ScoredAt, quote.Currency, quote.Steps[0].Value, quote.Premium),
             outcome.TripCount,
             outcome.AnnualKm));

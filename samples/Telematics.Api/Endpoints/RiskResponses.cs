@@ -19,16 +19,20 @@ namespace Telematics.Api.Endpoints;
 /// <param name="ScoredAt">When it was scored (UTC).</param>
 /// <param name="PeriodStart">Inclusive start of the scored period.</param>
 /// <param name="PeriodEnd">Exclusive end of the scored period.</param>
+/// <param name="OutOfRangeShare">Share (0–1) of the driver's model inputs outside the model's training ranges; null when the model records none.</param>
+/// <param name="Confidence"><c>high</c> (none outside), <c>medium</c> (under a quarter), <c>low</c> (a quarter or more: the model extrapolates) or <c>unknown</c>.</param>
 internal sealed record RiskScoreResponse(
     long DriverId, long ScoreId, double Score, string Category, double RawOutput, string Model, string ModelVersion, string? Experiment, string? Variant,
-    double? ReferenceScore, DateTimeOffset ScoredAt, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd)
+    double? ReferenceScore, DateTimeOffset ScoredAt, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, double? OutOfRangeShare, string Confidence)
 {
     public static RiskScoreResponse From(StoredScore stored)
     {
         var r = stored.Record;
         return new(r.DriverId, r.ScoreId, r.Score, r.Category.ToWireName(), r.RawOutput, r.ModelName, r.ModelVersion, r.Experiment, r.Variant,
-            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd);
+            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, r.OutOfRangeShare, ConfidenceName(r.Confidence));
     }
+
+    public static string ConfidenceName(ScoreConfidence confidence) => confidence.ToString().ToLowerInvariant();
 }
 
 /// <summary>One factor of a score: how far the driver's figure moved the score from the reference score.</summary>

@@ -33,4 +33,10 @@ public sealed record RiskScoreRecord(
 {
     /// <summary>Database id; 0 until stored.</summary>
     public long ScoreId { get; init; }
+
+    /// <summary>Share (0–1) of the driver's model inputs outside the model's training ranges; null when the model records none.</summary>
+    public double? OutOfRangeShare { get; init; }
+
+    /// <summary>The confidence grade of <see cref="OutOfRangeShare"/> (<see cref="ScoreConfidenceGrade"/>).</summary>
+    public ScoreConfidence Confidence => ScoreConfidenceGrade.From(OutOfRangeShare);
 }

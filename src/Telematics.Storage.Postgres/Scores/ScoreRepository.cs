@@ -40,8 +40,8 @@ public sealed class ScoreRepository
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING score_id",
+            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING score_id",
             connection,
             transaction))
         {
@@ -58,6 +58,7 @@ public sealed class ScoreRepository
             insert.Parameters.Add(new NpgsqlParameter { Value = (object?)score.Variant ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Features });
             insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Contributions });
+            insert.Parameters.Add(new NpgsqlParameter { Value = score.OutOfRangeShare is { } share ? (float)share : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 

@@ -9,10 +9,10 @@ internal static class ScoreRows
 {
     /// <summary>The columns <see cref="Map"/> reads, in order (a query may select more after them).</summary>
     public const string Columns =
-        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions";
+        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share";
 
     /// <summary>Number of columns in <see cref="Columns"/>: the ordinal of the first column after them.</summary>
-    public const int Count = 14;
+    public const int Count = 15;
 
     public static RiskScoreRecord Map(NpgsqlDataReader reader) =>
         new(
@@ -28,5 +28,9 @@ internal static class ScoreRows
             reader.IsDBNull(10) ? null : reader.GetString(10),
             reader.IsDBNull(11) ? null : reader.GetString(11),
             reader.GetFieldValue<float[]>(12),
-            reader.GetFieldValue<float[]>(13)) { ScoreId = reader.GetInt64(0) };
+            reader.GetFieldValue<float[]>(13))
+        {
+            ScoreId = reader.GetInt64(0),
+            OutOfRangeShare = reader.IsDBNull(14) ? null : reader.GetFloat(14),
+        };
 }

@@ -18,7 +18,7 @@ internal static class ScoreBatchWriter
 {
     private const string ScoreCopy =
         "COPY risk_scores (score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, " +
-        "experiment, variant, features, contributions, reference_score, reference) FROM STDIN (FORMAT BINARY)";
+        "experiment, variant, features, contributions, reference_score, reference, out_of_range_share) FROM STDIN (FORMAT BINARY)";
 
     private const string PremiumCopy =
         "COPY premiums (premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown) FROM STDIN (FORMAT BINARY)";
@@ -62,6 +62,14 @@ internal static class ScoreBatchWriter
                 await copy.WriteAsync(contributions, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(score.ReferenceScore, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(reference, NpgsqlDbType.Array | NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                if (score.OutOfRangeShare is { } share)
+                {
+                    await copy.WriteAsync((float)share, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -46,6 +46,20 @@ public sealed class ScoreAndPremiumRepositoryTests(PostgresDatabase database) : 
     }
 
     [Fact]
+    public async Task A_score_keeps_its_out_of_range_share_and_its_confidence_is_read_back()
+    {
+        var driver = await NewDriverAsync("score-range");
+        var scores = new ScoreRepository(database.DataSource, TimeProvider.System);
+        await scores.AddAsync(Score(driver, January, 30), Actor);
+        await scores.AddAsync(Score(driver, January.AddDays(1), 40) with { OutOfRangeShare = 0.5 }, Actor);
+
+        var history = await scores.HistoryAsync(driver, limit: 2);
+
+        Assert.Equal((0.5, ScoreConfidence.Low), (history[0].OutOfRangeShare!.Value, history[0].Confidence));
+        Assert.Equal((null, ScoreConfidence.Unknown), (history[1].OutOfRangeShare, history[1].Confidence));
+    }
+
+    [Fact]
     public async Task A_score_outside_0_to_100_is_refused()
     {
         var driver = await NewDriverAsync("score-2");

@@ -59,6 +59,25 @@ public sealed class GateTests : IDisposable
         Assert.True(low <= median && median <= high && low >= 1 && high <= 11 && (low, high) != (1, 11));
     }
 
+    [Theory]
+    [InlineData(11, 2, 10)] // [X(2), X(10)] covers 98.8 %; [X(3), X(9)] only 93.5 %
+    [InlineData(21, 6, 16)] // [X(6), X(16)] covers 97.3 %; [X(7), X(15)] only 92.2 %
+    [InlineData(42, 15, 28)] // 95.6 % against 91.2 %
+    public void The_interval_is_the_narrowest_that_covers_95_percent(int n, double low, double high)
+    {
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = n - i;
+        }
+
+        var (_, measuredLow, measuredHigh) = Statistics.MedianWithInterval(values);
+
+        Assert.Equal((low, high), (measuredLow, measuredHigh));
+        Assert.True(Statistics.IntervalCoverage(n, (int)low) >= Statistics.Coverage);
+        Assert.True(Statistics.IntervalCoverage(n, (int)low + 1) < Statistics.Coverage);
+    }
+
     private static GateDefinition Gate(string kind, double max) => new()
     {
         Id = "synthetic", Class = "Synthetic", Candidate = "Candidate", Baseline = kind == "ratio" ? "Baseline" : null, Kind = kind, Max = max, Reason = "test",

@@ -26,6 +26,22 @@ public sealed class GateTests : IDisposable
     }
 
     [Fact]
+    public void A_median_past_its_bound_is_measured_again_and_fails_only_when_its_interval_is_past_too()
+    {
+        var first = new GateMeasurement(Gate("ratio", max: 0.1), 0.103, 0.0935, 0.116, 21, Remeasured: false);
+        var straddling = new GateMeasurement(Gate("ratio", max: 0.1), 0.103, 0.0935, 0.116, 42, Remeasured: true);
+        var established = new GateMeasurement(Gate("ratio", max: 0.1), 0.104, 0.1005, 0.109, 42, Remeasured: true);
+        var allocation = new GateMeasurement(Gate("allocation", max: 0), 1, 1, 1, 1, Remeasured: true);
+
+        Assert.False(first.Passed);
+        Assert.True(straddling.Passed);
+        Assert.True(straddling.Marginal);
+        Assert.StartsWith("WARN", straddling.ToString(), StringComparison.Ordinal);
+        Assert.False(established.Passed);
+        Assert.False(allocation.Passed);
+    }
+
+    [Fact]
     public void A_run_with_a_slowed_candidate_and_an_allocating_one_exits_1_naming_both_and_keeps_the_rest()
     {
         var gates = Path.Combine(_folder, "gates.json");

@@ -26,6 +26,22 @@ public sealed class GateTests : IDisposable
     }
 
     [Fact]
+    public void A_median_past_its_bound_is_measured_again_and_fails_only_when_its_interval_is_past_too()
+    {
+        var first = new GateMeasurement(Gate("ratio", max: 0.1), 0.103, 0.0935, 0.116, 21, Remeasured: false);
+        var straddling = new GateMeasurement(Gate("ratio", max: 0.1), 0.103, 0.0935, 0.116, 42, Remeasured: true);
+        var established = new GateMeasurement(Gate("ratio", max: 0.1), 0.104, 0.1005, 0.109, 42, Remeasured: true);
+        var allocation = new GateMeasurement(Gate("allocation", max: 0), 1, 1, 1, 1, Remeasured: true);
+
+        Assert.False(first.Passed);
+        Assert.True(straddling.Passed);
+        Assert.True(straddling.Marginal);
+        Assert.StartsWith("WARN", straddling.ToString(), StringComparison.Ordinal);
+        Assert.False(established.Passed);
+        Assert.False(allocation.Passed);
+    }
+
+    [Fact]
     public void A_run_with_a_slowed_candidate_and_an_allocating_one_exits_1_naming_both_and_keeps_the_rest()
     {
         var gates = Path.Combine(_folder, "gates.json");
@@ -57,6 +73,25 @@ public sealed class GateTests : IDisposable
 
         Assert.Equal(6, median);
         Assert.True(low <= median && median <= high && low >= 1 && high <= 11 && (low, high) != (1, 11));
+    }
+
+    [Theory]
+    [InlineData(11, 2, 10)] // [X(2), X(10)] covers 98.8 %; [X(3), X(9)] only 93.5 %
+    [InlineData(21, 6, 16)] // [X(6), X(16)] covers 97.3 %; [X(7), X(15)] only 92.2 %
+    [InlineData(42, 15, 28)] // 95.6 % against 91.2 %
+    public void The_interval_is_the_narrowest_that_covers_95_percent(int n, double low, double high)
+    {
+        var values = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            values[i] = n - i;
+        }
+
+        var (_, measuredLow, measuredHigh) = Statistics.MedianWithInterval(values);
+
+        Assert.Equal((low, high), (measuredLow, measuredHigh));
+        Assert.True(Statistics.IntervalCoverage(n, (int)low) >= Statistics.Coverage);
+        Assert.True(Statistics.IntervalCoverage(n, (int)low + 1) < Statistics.Coverage);
     }
 
     private static GateDefinition Gate(string kind, double max) => new()

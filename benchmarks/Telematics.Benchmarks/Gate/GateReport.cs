@@ -54,7 +54,7 @@ internal static class GateReport
         foreach (var r in results)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Gate.Id} | {r.Median:0.####} {r.Unit} | [{r.Low:0.####}, {r.High:0.####}] | {r.Bound} | {(r.Passed ? "pass" : "**FAIL**")} | {r.Gate.Class}.{r.Gate.Candidate}{(r.Gate.Baseline is { } b ? " vs " + b : string.Empty)} | {r.Gate.Reason} |");
+                $"| {r.Gate.Id} | {r.Median:0.####} {r.Unit} | [{r.Low:0.####}, {r.High:0.####}] | {r.Bound} | {(r.Marginal ? "pass (marginal)" : r.Passed ? "pass" : "**FAIL**")} | {r.Gate.Class}.{r.Gate.Candidate}{(r.Gate.Baseline is { } b ? " vs " + b : string.Empty)} | {r.Gate.Reason} |");
         }
 
         return text.ToString();

@@ -32,9 +32,10 @@ public static class GateRunner
             foreach (var gate in group)
             {
                 var measured = Measure(benchmark, gate, options, remeasured: false);
-                if (!measured.Passed)
+                if (!measured.MedianKeepsBound && gate.Kind != "allocation")
                 {
-                    // One more try, twice as long, before failing: a burst of load on a shared machine can move one measurement.
+                    // One more try, twice as long, before failing: a burst of load on a shared machine can move one measurement
+                    // (allocations are exact, so a missed one is final).
                     measured = Measure(benchmark, gate, options with { Repetitions = 2 * options.Repetitions }, remeasured: true);
                 }
 
@@ -44,9 +45,11 @@ public static class GateRunner
         }
 
         var failed = results.Where(r => !r.Passed).ToList();
+        var marginal = results.Where(r => r.Marginal).Select(r => r.Gate.Id).ToList();
+        var warning = marginal.Count == 0 ? string.Empty : $" ({marginal.Count} marginal, median past its bound but not its interval: {string.Join(", ", marginal)})";
         output.WriteLine(failed.Count == 0
-            ? $"{results.Count} gates passed"
-            : $"{failed.Count} of {results.Count} gates FAILED: {string.Join(", ", failed.Select(f => $"{f.Gate.Id} ({f.Gate.Class}.{f.Gate.Candidate})"))}");
+            ? $"{results.Count} gates passed{warning}"
+            : $"{failed.Count} of {results.Count} gates FAILED: {string.Join(", ", failed.Select(f => $"{f.Gate.Id} ({f.Gate.Class}.{f.Gate.Candidate})"))}{warning}");
         GateReport.Write(results, options);
         return failed.Count == 0 ? 0 : 1;
     }

@@ -1,19 +1,32 @@
+using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
+
 namespace Telematics.Benchmarks.Gate;
 
 /// <summary>The median of repeated figures and a distribution-free interval for it from order statistics.</summary>
 public static class Statistics
 {
-    /// <summary>Median and the narrowest symmetric order-statistic interval with at least 95 % coverage (the whole range when n is small).</summary>
+    /// <summary>The coverage the interval promises at least (the whole range when there are too few figures for it).</summary>
+    public const double Coverage = 0.95;
+
+    /// <summary>Median and the narrowest symmetric order-statistic interval [X(k), X(n+1−k)] with at least 95 % coverage.</summary>
     public static (double Median, double Low, double High) MedianWithInterval(IReadOnlyList<double> values)
     {
         ArgumentOutOfRangeException.ThrowIfZero(values.Count);
-        var sorted = values.Order().ToArray();
-        var n = sorted.Length;
-        var median = n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
+        var sorted = new double[values.Count];
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            sorted[i] = values[i];
+        }
 
-        // P(X(k) ≤ median ≤ X(n+1−k)) = 1 − 2·P(Binomial(n, ½) < k): take the largest k that keeps it ≥ 95 %.
+        Array.Sort(sorted);
+        var n = sorted.Length;
+        var median = SortedArrayStatistics.Median(sorted);
+
+        // Coverage of [X(k), X(n+1−k)] is 1 − 2·P(Binomial(n, ½) ≤ k − 1); narrow (k + 1) only while the narrower
+        // interval still covers 95 %, so the one returned always does.
         var k = 1;
-        while (k + 1 <= n / 2 && 1 - (2 * BinomialCdf(n, k)) >= 0.95)
+        while (k + 1 <= (n + 1) / 2 && IntervalCoverage(n, k + 1) >= Coverage)
         {
             k++;
         }
@@ -21,16 +34,6 @@ public static class Statistics
         return (median, sorted[k - 1], sorted[n - k]);
     }
 
-    // P(Binomial(n, ½) ≤ k − 1).
-    private static double BinomialCdf(int n, int k)
-    {
-        double sum = 0, term = Math.Pow(0.5, n);
-        for (var i = 0; i < k; i++)
-        {
-            sum += term;
-            term = term * (n - i) / (i + 1);
-        }
-
-        return sum;
-    }
+    /// <summary>The probability that [X(k), X(n+1−k)] of n figures holds their population median.</summary>
+    public static double IntervalCoverage(int n, int k) => 1 - (2 * Binomial.CDF(0.5, n, k - 1));
 }

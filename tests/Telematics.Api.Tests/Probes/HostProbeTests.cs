@@ -138,15 +138,7 @@ public sealed class HostProbeTests : IAsyncLifetime
             Assert.True((await ProblemAssert.JsonAsync(sign)).GetProperty("intact").GetBoolean());
         }
 
-        await using (var tamper = _database.Superuser.CreateCommand(
-            "ALTER TABLE audit_log DISABLE TRIGGER USER; UPDATE audit_log SET actor = 'mallory'; " +
-            "DO $$ DECLARE r record; prev bytea := decode(repeat('00', 32), 'hex'); BEGIN " +
-            "FOR r IN SELECT * FROM audit_log ORDER BY seq LOOP UPDATE audit_log SET prev_hash = prev, hash = sha256(prev || int8send(r.seq) " +
-            "|| int8send((extract(epoch FROM r.occurred_at) * 1000000)::bigint) || audit_field(convert_to('mallory', 'UTF8')) " +
-            "|| audit_field(convert_to(r.action, 'UTF8')) || audit_field(convert_to(r.resource, 'UTF8')) || audit_field(convert_to(r.before::text, 'UTF8')) " +
-            "|| audit_field(convert_to(r.after::text, 'UTF8')) || audit_field(substring(inet_send(r.ip) FROM 5))) WHERE seq = r.seq RETURNING hash INTO prev; END LOOP; " +
-            "UPDATE audit_chain_head SET (seq, hash) = (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1); END $$; " +
-            "ALTER TABLE audit_log ENABLE TRIGGER USER; ALTER TABLE audit_anchors DISABLE TRIGGER USER; DELETE FROM audit_anchors; ALTER TABLE audit_anchors ENABLE TRIGGER USER"))
+        await using (var tamper = _database.Superuser.CreateCommand(AuditTampering.RewriteConsistently(1, "mallory", head: true) + AuditTampering.DeleteAnchors))
         {
             await tamper.ExecuteNonQueryAsync();
         }

@@ -1,7 +1,7 @@
-namespace Telematics.Storage.Postgres.Tests.Audit;
+namespace Telematics.Testing;
 
 /// <summary>What a superuser with the triggers off can do to the audit tables, as SQL.</summary>
-internal static class AuditTampering
+public static class AuditTampering
 {
     /// <summary>Sets row <paramref name="seq"/>'s actor and recomputes every row hash with the database's own function; the chain head too when <paramref name="head"/>.</summary>
     public static string RewriteConsistently(long seq, string actor, bool head = false) => $$"""

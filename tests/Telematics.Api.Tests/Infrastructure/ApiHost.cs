@@ -30,6 +30,10 @@ internal sealed class ApiHost : WebApplicationFactory<Program>
             _settings["Auth:SigningKey"] = SigningKey;
         }
 
+        // On real Kestrel (UseKestrel(0)) a port of the system's choosing: without it Kestrel falls back to
+        // 127.0.0.1:5000, and two test classes on Kestrel at once collide. The test server ignores it.
+        _settings["urls"] = "http://127.0.0.1:0";
+
         // No database unless a test asks for one: only readiness consults it.
         _settings["ConnectionStrings:Telematics"] = "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=1";
     }

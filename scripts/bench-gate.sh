@@ -3,7 +3,7 @@
 # repetitions against its baseline (ratios, differences) or as exact allocations, re-measures a figure that misses its
 # bound once, prints a line per gate and a summary, and exits 1 naming every benchmark that fails (0 when all pass).
 #
-#   scripts/bench-gate.sh [--history] [--only id,id] [--repetitions N]
+#   scripts/bench-gate.sh [--history] [--only id,id] [--repetitions N] [--no-wait]
 #
 # Writes .bench-gate/gate.json and .bench-gate/gate.md; with --history also appends the run to the committed
 # benchmarks/results/history.csv and redraws benchmarks/results/history.svg. About a minute on the 2-core dev machine.
@@ -16,6 +16,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --history) args+=(--history benchmarks/results/history.csv --commit "$(git rev-parse --short HEAD 2>/dev/null || echo local)"); shift ;;
     --only|--repetitions) args+=("$1" "$2"); shift 2 ;;
+    --no-wait) args+=("$1"); shift ;;
     *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done

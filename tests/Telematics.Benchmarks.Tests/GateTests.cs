@@ -55,7 +55,7 @@ public sealed class GateTests : IDisposable
             """);
         var output = new StringWriter();
 
-        var exit = GateRunner.Run(["--gates", gates, "--out", _folder, "--repetitions", "5", "--target-ms", "5"], typeof(GateTests).Assembly, output);
+        var exit = GateRunner.Run(["--gates", gates, "--out", _folder, "--repetitions", "5", "--target-ms", "5", "--no-wait"], typeof(GateTests).Assembly, output);
 
         var text = output.ToString();
         Assert.True(exit == 1, text);

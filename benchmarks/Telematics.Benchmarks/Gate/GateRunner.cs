@@ -20,12 +20,13 @@ public static class GateRunner
         var options = GateOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: gate --gates FILE [--out DIR] [--history CSV --commit SHA] [--repetitions N] [--target-ms MS] [--only ID,...]");
+            Console.Error.WriteLine("usage: gate --gates FILE [--out DIR] [--history CSV --commit SHA] [--repetitions N] [--target-ms MS] [--only ID,...] [--no-wait]");
             return 2;
         }
 
         var gates = GateDefinition.Load(options.GatesPath).Where(g => options.Only is null || options.Only.Contains(g.Id)).ToList();
         var results = new List<GateMeasurement>();
+        output.WriteLine(QuietMachine.Wait(options.MaxQuietWait));
         foreach (var group in gates.GroupBy(g => g.Class + JsonSerializer.Serialize(g.Params)))
         {
             using var benchmark = GateBenchmark.Create(group.First(), benchmarks);
@@ -36,6 +37,7 @@ public static class GateRunner
                 {
                     // One more try, twice as long, before failing: a burst of load on a shared machine can move one measurement
                     // (allocations are exact, so a missed one is final).
+                    output.WriteLine($"{gate.Id}: {measured.Median:G4} misses its bound; {QuietMachine.Wait(options.MaxQuietWait)}");
                     measured = Measure(benchmark, gate, options with { Repetitions = 2 * options.Repetitions }, remeasured: true);
                 }
 
@@ -118,12 +120,16 @@ public static class GateRunner
 /// <summary>The gate's command line.</summary>
 internal sealed record GateOptions(string GatesPath, string? OutDirectory, string? HistoryPath, string Commit, int Repetitions, double TargetMilliseconds, HashSet<string>? Only)
 {
+    /// <summary>Longest wait for a quiet machine before measuring (0 with <c>--no-wait</c>, as the gate's own tests use).</summary>
+    public TimeSpan MaxQuietWait { get; init; } = TimeSpan.FromSeconds(90);
+
     public static GateOptions? Parse(string[] args)
     {
         string? gates = null, output = null, history = null, commit = "local";
         int repetitions = 11;
         double target = 40;
         HashSet<string>? only = null;
+        var wait = TimeSpan.FromSeconds(90);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : null;
@@ -136,10 +142,11 @@ internal sealed record GateOptions(string GatesPath, string? OutDirectory, strin
                 case "--repetitions" when int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= 3: repetitions = n; i++; break;
                 case "--target-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var ms) && ms > 0: target = ms; i++; break;
                 case "--only" when value is not null: only = [.. value.Split(',')]; i++; break;
+                case "--no-wait": wait = TimeSpan.Zero; break;
                 default: return null;
             }
         }
 
-        return gates is null ? null : new GateOptions(gates, output, history, commit, repetitions, target, only);
+        return gates is null ? null : new GateOptions(gates, output, history, commit, repetitions, target, only) { MaxQuietWait = wait };
     }
 }

@@ -13,6 +13,7 @@ using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
 
 namespace Telematics.Api.Endpoints;
@@ -174,7 +175,7 @@ internal static class PricingEndpoints
 
         var rescored = request.Score is null && (latest is null || request.Features is { Count: > 0 });
         var score = request.Score
-            ?? (rescored ? experiments.Score(RiskEndpoints.Key(driverId), vector, scorer.Experiment, includeContributions: false).Score : latest!.Record.Score);
+            ?? (rescored ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = ObservedDays(latest?.Record, vector, request.AnnualKm), IncludeContributions = false }, scorer.Experiment).Score : latest!.Record.Score);
         var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
         var pricedRegion = request.Region ?? storedRegion;
         var quote = scorer.Price(score, vector, annualKm, pricedRegion);
@@ -203,5 +204,21 @@ internal static class PricingEndpoints
         {
             yield return feature.Name;
         }
+    }
+
+    // The window a rescored vector covers: the stored score's period; without one, a year, the distance then being the annual km asked for.
+    private static double ObservedDays(RiskScoreRecord? latest, float[] vector, double? annualKm)
+    {
+        if (latest is not null)
+        {
+            return (latest.PeriodEnd - latest.PeriodStart).TotalDays;
+        }
+
+        if (float.IsNaN(vector[DistanceIndex]) && annualKm is { } km)
+        {
+            vector[DistanceIndex] = (float)km;
+        }
+
+        return TelematicsFeaturesV2.DaysPerYear;
     }
 }

@@ -107,6 +107,10 @@ internal static class FeatureTableWriter
         }
     }
 
+    /// <summary>Whole days from the first trip's start to the last trip's end (at least 1): the window of a file when none is given.</summary>
+    public static double SpanDays(EventPipelineResult result) =>
+        result.Trips.Count == 0 ? 1 : Math.Max(1, Math.Ceiling((result.Trips[^1].EndUnixMs - result.Trips[0].StartUnixMs) / 86_400_000.0));
+
     private static (string Start, string End, long Samples) Span(EventPipelineResult result)
     {
         if (result.Trips.Count == 0)

@@ -7,10 +7,14 @@ namespace Telematics.Cli.Score;
 /// <summary>
 /// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
 /// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN).
+/// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>).
 /// </summary>
 internal static class FeatureCsv
 {
-    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings)
+    /// <summary>The column holding a driver's observation window, days.</summary>
+    public const string ObservedDaysColumn = "observed_days";
+
+    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
@@ -21,6 +25,7 @@ internal static class FeatureCsv
         }
 
         var map = new int[columns.Length];
+        var daysColumn = -1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var c = 1; c < columns.Length; c++)
         {
@@ -30,7 +35,12 @@ internal static class FeatureCsv
                 throw new InvalidDataException($"{path} line 1: column '{name}' appears twice.");
             }
 
-            if (schema.TryGetIndex(name, out var index))
+            if (name == ObservedDaysColumn)
+            {
+                map[c] = -1;
+                daysColumn = c;
+            }
+            else if (schema.TryGetIndex(name, out var index))
             {
                 map[c] = index;
             }
@@ -82,7 +92,18 @@ internal static class FeatureCsv
                 vector[map[c]] = value;
             }
 
-            drivers.Add(new DriverFeatures(cells[0], vector));
+            var days = defaultObservedDays;
+            if (daysColumn > 0 && cells[daysColumn].Length > 0)
+            {
+                if (!double.TryParse(cells[daysColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || !double.IsFinite(parsed) || parsed <= 0)
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}, column '{ObservedDaysColumn}': '{cells[daysColumn]}' is not a positive number of days.");
+                }
+
+                days = parsed;
+            }
+
+            drivers.Add(new DriverFeatures(cells[0], vector) { ObservedDays = days });
         }
 
         return drivers;

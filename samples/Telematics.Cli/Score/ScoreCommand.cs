@@ -30,7 +30,7 @@ internal static class ScoreCommand
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
-        var periodDays = new Option<int>("--period-days") { Description = "Days of driving the features cover, to annualise distance_km for --plan (1–3660).", DefaultValueFactory = _ => 365 };
+        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence.", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
         var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output, reportBad };
@@ -46,7 +46,8 @@ internal static class ScoreCommand
                 return ExitCodes.Usage;
             }
 
-            if (parse.GetValue(periodDays) is < 1 or > 3660)
+            var window = parse.GetValue(periodDays);
+            if (window is < 1 or > 3660)
             {
                 error.WriteLine("--period-days must be between 1 and 3660.");
                 return ExitCodes.Usage;
@@ -103,13 +104,13 @@ internal static class ScoreCommand
                 skippedRecords = outcome.Result.Reading.RejectedCount;
 
                 parse.InvocationConfiguration.Output.WriteLine(outcome.Result.Summary());
-                drivers = [new DriverFeatures(file.DriverId, Features.FeatureTableWriter.DriverVector(outcome.Result))];
+                drivers = [new DriverFeatures(file.DriverId, Features.FeatureTableWriter.DriverVector(outcome.Result)) { ObservedDays = window ?? Features.FeatureTableWriter.SpanDays(outcome.Result) }];
             }
             else
             {
                 try
                 {
-                    drivers = FeatureCsv.Read(featuresFile.FullName, TelematicsFeatures.Schema, error);
+                    drivers = FeatureCsv.Read(featuresFile.FullName, TelematicsFeatures.Schema, error, window);
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException)
                 {
@@ -163,7 +164,7 @@ internal static class ScoreCommand
                     return ExitCodes.Cancelled;
                 }
 
-                var pricingInputs = pricing is null ? null : new ScorePricing(pricing, parse.GetValue(region), parse.GetValue(periodDays));
+                var pricingInputs = pricing is null ? null : new ScorePricing(pricing, parse.GetValue(region));
                 await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var text = parse.InvocationConfiguration.Output;
@@ -194,19 +195,19 @@ internal static class ScoreCommand
                 continue;
             }
 
-            var premium = pricing?.Quote(score.Score, drivers[i].Features.Span);
+            var premium = pricing?.Quote(score.Score, drivers[i].Features.Span, drivers[i].ObservedDays);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()}"));
         }
     }
 
-    // Premium inputs: the plan, the region, and the annual distance as distance_km scaled from the period to a year.
-    private sealed record ScorePricing(PricingPlan Plan, string? Region, int PeriodDays)
+    // Premium inputs: the plan, the region, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
+    private sealed record ScorePricing(PricingPlan Plan, string? Region)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
-        public PremiumQuote Quote(double score, ReadOnlySpan<float> features) =>
-            PremiumCalculator.Calculate(Plan, score, PremiumCalculator.AnnualiseKm(features[DistanceIndex], PeriodDays), Region, TelematicsFeatures.Schema, features);
+        public PremiumQuote Quote(double score, ReadOnlySpan<float> features, double? observedDays) =>
+            PremiumCalculator.Calculate(Plan, score, PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365), Region, TelematicsFeatures.Schema, features);
     }
 
     // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.

@@ -54,7 +54,7 @@ internal static class TrainRun
         {
             var report = stage("read features and labels", 1);
             var rows = new List<(string, float[])>();
-            foreach (var driver in FeatureCsv.Read(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error))
+            foreach (var driver in FeatureCsv.Read(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null))
             {
                 rows.Add((driver.DriverId, driver.Features.ToArray()));
             }

@@ -110,7 +110,7 @@ public sealed class BatchScorer
             {
                 try
                 {
-                    scores[i] = _scorer.Score(package, drivers[i].DriverId, drivers[i].Features.Span, includeContributions: true, drivers[i].Experiment);
+                    scores[i] = _scorer.Score(package, drivers[i].DriverId, drivers[i].Features.Span, drivers[i].ObservedDays, includeContributions: true, drivers[i].Experiment);
                 }
                 catch (Exception e) when (e is ModelScoringException or ModelBindingException or ArgumentException)
                 {
@@ -146,6 +146,7 @@ public sealed class BatchScorer
         var outputs = ArrayPool<float>.Shared.Rent(count);
         var owners = ArrayPool<int>.Shared.Rent(count);
         var failures = 0;
+        Span<float> derived = stackalloc float[SchemaVectors.MaxDerivedLength];
         try
         {
             var valid = 0;
@@ -159,7 +160,17 @@ public sealed class BatchScorer
                     continue;
                 }
 
-                binding.Gather(features, rows.AsSpan(valid * width, width));
+                try
+                {
+                    binding.Gather(SchemaVectors.ForBinding(binding, features, drivers[i].ObservedDays, drivers[i].DriverId, derived), rows.AsSpan(valid * width, width));
+                }
+                catch (ArgumentException e)
+                {
+                    errors[i] = e.Message;
+                    failures++;
+                    continue;
+                }
+
                 owners[valid++] = i;
             }
 

@@ -9,7 +9,7 @@ namespace Telematics.Scoring.Batch;
 /// </summary>
 public static class ExperimentBatchScoring
 {
-    /// <summary>Scores many drivers in <paramref name="experimentName"/> through the same path as <see cref="ExperimentScorer.Score"/>, chunked and in parallel.</summary>
+    /// <summary>Scores many drivers in <paramref name="experimentName"/> through the same path as <see cref="ExperimentScorer.Score(ScoreRequest, string?)"/>, chunked and in parallel.</summary>
     /// <param name="scorer">The experiment scorer.</param>
     /// <param name="drivers">The drivers; their <see cref="DriverFeatures.Experiment"/> is ignored (the experiment assigns).</param>
     /// <param name="experimentName">A registered experiment.</param>
@@ -43,7 +43,7 @@ public static class ExperimentBatchScoring
                 try
                 {
                     ArgumentException.ThrowIfNullOrEmpty(drivers[i].DriverId);
-                    scores[i] = scorer.ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, options.IncludeContributions);
+                    scores[i] = scorer.ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, drivers[i].ObservedDays, options.IncludeContributions);
                 }
                 catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
                 {

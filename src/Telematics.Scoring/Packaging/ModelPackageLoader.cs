@@ -126,7 +126,12 @@ public static partial class ModelPackageLoader
         var kindLoader = kind is ModelKind.Rules or ModelKind.Onnx ? null : FindLoader(loaders, kind, id);
 
         var schemaRef = manifest.FeatureSchema ?? throw new ModelPackageException($"Package {id}: {ModelManifest.FileName} has no 'feature_schema'.");
-        if (schemaRef.Name != schema.Name || schemaRef.Version != schema.Version)
+        if (IsTelematicsV1(schema) && schemaRef.Name == TelematicsFeatures.SchemaName && schemaRef.Version == TelematicsFeaturesV2.SchemaVersion)
+        {
+            // A telematics@2 package binds to v2, which the scorer derives from the v1 vector and the observation window.
+            schema = TelematicsFeaturesV2.Schema;
+        }
+        else if (schemaRef.Name != schema.Name || schemaRef.Version != schema.Version)
         {
             throw new ModelPackageException($"Package {id} was trained on feature schema {schemaRef.Name}@{schemaRef.Version}; this scorer provides {schema}.");
         }
@@ -361,4 +366,7 @@ public static partial class ModelPackageLoader
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]
     private static partial Regex FilePattern();
+
+    private static bool IsTelematicsV1(FeatureSchema schema) =>
+        schema.Name == TelematicsFeatures.SchemaName && schema.Version == TelematicsFeatures.SchemaVersion;
 }

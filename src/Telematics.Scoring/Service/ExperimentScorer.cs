@@ -167,22 +167,33 @@ public sealed class ExperimentScorer
     /// <exception cref="KeyNotFoundException">The experiment is not registered, or the served variant's model is not served now (the message names experiment, variant and reference).</exception>
     /// <exception cref="ArgumentException">The driver id is empty, or the feature vector does not have the schema's length.</exception>
     /// <exception cref="ModelScoringException">The served model failed; the message names the driver and model.</exception>
-    public RiskScore Score(string driverId, ReadOnlyMemory<float> features, string? experimentName, bool includeContributions = true)
+    public RiskScore Score(string driverId, ReadOnlyMemory<float> features, string? experimentName, bool includeContributions = true) =>
+        Score(new ScoreRequest { DriverId = driverId, Features = features, IncludeContributions = includeContributions }, experimentName);
+
+    /// <summary>Scores one driver: in <paramref name="experimentName"/> when given, else with the registry's default model.</summary>
+    /// <param name="request">The driver, its features and observation window; its model and experiment label are ignored when an experiment is named.</param>
+    /// <param name="experimentName">A registered experiment, or <see langword="null"/> for the request's model (the registry's default when it names none).</param>
+    /// <returns>The served variant's score, with <see cref="RiskScore.Experiment"/> and <see cref="RiskScore.ShadowScores"/> set.</returns>
+    /// <exception cref="KeyNotFoundException">The experiment is not registered, or the served variant's model is not served now.</exception>
+    /// <exception cref="ArgumentException">The driver id is empty, the feature vector does not have the schema's length, or a telematics@2 model is asked without an observation window.</exception>
+    /// <exception cref="ModelScoringException">The served model failed; the message names the driver and model.</exception>
+    public RiskScore Score(ScoreRequest request, string? experimentName)
     {
-        ArgumentException.ThrowIfNullOrEmpty(driverId);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrEmpty(request.DriverId);
         if (experimentName is null)
         {
-            return _scorer.Score(new ScoreRequest { DriverId = driverId, Features = features, IncludeContributions = includeContributions });
+            return _scorer.Score(request);
         }
 
-        return ScoreIn(GetExperiment(experimentName), driverId, features, includeContributions);
+        return ScoreIn(GetExperiment(experimentName), request.DriverId, request.Features, request.ObservedDays, request.IncludeContributions);
     }
 
     /// <summary>Scores one driver in an experiment definition already looked up (a batch holds one definition throughout).</summary>
-    internal RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, bool includeContributions)
+    internal RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, double? observedDays, bool includeContributions)
     {
         var assignment = experiment.Assign(driverId);
-        var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, includeContributions);
+        var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, observedDays, includeContributions);
         var shadows = assignment.ShadowVariants;
         if (shadows.Count > 0)
         {
@@ -191,7 +202,7 @@ public sealed class ExperimentScorer
             {
                 try
                 {
-                    shadowScores.Add(ScoreVariant(experiment, shadow, driverId, features.Span, includeContributions: false));
+                    shadowScores.Add(ScoreVariant(experiment, shadow, driverId, features.Span, observedDays, includeContributions: false));
                 }
                 catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
                 {
@@ -205,7 +216,7 @@ public sealed class ExperimentScorer
         return served;
     }
 
-    private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, bool includeContributions)
+    private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, double? observedDays, bool includeContributions)
     {
         if (!TryAcquire(variant.Model, out var lease))
         {
@@ -214,7 +225,7 @@ public sealed class ExperimentScorer
 
         using (lease)
         {
-            return _scorer.Score(lease.Package, driverId, features, includeContributions, new Results.ExperimentVariantLabel(experiment.Name, variant.Name));
+            return _scorer.Score(lease.Package, driverId, features, observedDays, includeContributions, new Results.ExperimentVariantLabel(experiment.Name, variant.Name));
         }
     }
 

@@ -50,17 +50,17 @@ public sealed class RiskScorer
     {
         ArgumentNullException.ThrowIfNull(request);
         using var lease = _registry.Acquire(request.Model, request.ModelVersion);
-        return Score(lease.Package, request.DriverId, request.Features.Span, request.IncludeContributions, request.Experiment);
+        return Score(lease.Package, request.DriverId, request.Features.Span, request.ObservedDays, request.IncludeContributions, request.Experiment);
     }
 
     /// <summary>Scores one driver with an already leased package (used by batch scoring).</summary>
-    internal RiskScore Score(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentVariantLabel? experiment)
+    internal RiskScore Score(ModelPackage package, string driverId, ReadOnlySpan<float> features, double? observedDays, bool includeContributions, ExperimentVariantLabel? experiment)
     {
         var variant = experiment?.Variant;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var result = ScoreCore(package, driverId, features, includeContributions, experiment);
+            var result = ScoreCore(package, driverId, features, observedDays, includeContributions, experiment);
             _metrics?.RecordScores(package.Name, package.Version, variant, 1, Stopwatch.GetElapsedTime(started).TotalSeconds);
             _metrics?.RecordScoreValue(package.Name, package.Version, variant, result.Score);
             return result;
@@ -73,7 +73,7 @@ public sealed class RiskScorer
         }
     }
 
-    private static RiskScore ScoreCore(ModelPackage package, string driverId, ReadOnlySpan<float> features, bool includeContributions, ExperimentVariantLabel? experiment)
+    private static RiskScore ScoreCore(ModelPackage package, string driverId, ReadOnlySpan<float> features, double? observedDays, bool includeContributions, ExperimentVariantLabel? experiment)
     {
         var model = package.Model;
         var width = model.Binding.Count;
@@ -81,7 +81,8 @@ public sealed class RiskScorer
         try
         {
             var row = rented.AsSpan(0, width);
-            model.Binding.Gather(features, row);
+            Span<float> derived = stackalloc float[SchemaVectors.MaxDerivedLength];
+            model.Binding.Gather(SchemaVectors.ForBinding(model.Binding, features, observedDays, driverId, derived), row);
             double score, raw, referenceScore = package.ReferenceScore;
             FactorContribution[] contributions = [];
             var method = ContributionMethod.None;

@@ -11,6 +11,12 @@ public sealed class ScoreRequest
     /// <summary>The driver's feature vector in the order of the registry's feature schema (NaN = missing).</summary>
     public required ReadOnlyMemory<float> Features { get; init; }
 
+    /// <summary>
+    /// Days the driver was observed over (the window <see cref="Features"/> cover); needed by telematics@2 models, which
+    /// turn the window's totals into rates (km per year, trips and hours per week). Null when not known: v1 models ignore it.
+    /// </summary>
+    public double? ObservedDays { get; init; }
+
     /// <summary>Model name.</summary>
     /// <value>Default <see langword="null"/>: the registry's default model.</value>
     public string? Model { get; init; }

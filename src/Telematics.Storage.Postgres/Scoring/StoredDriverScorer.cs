@@ -237,7 +237,8 @@ public sealed partial class StoredDriverScorer
             {
                 drivers.GetFeatures(row).CopyTo(vectors.AsSpan(k * width, width));
                 tripCounts[k] = drivers.TripCounts[row];
-                toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)));
+                // The window is the whole period asked for, as pricing annualises km over it (days without trips are exposure too).
+                toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)) { ObservedDays = (to - from).TotalDays });
                 positions.Add(k);
             }
         }

@@ -97,12 +97,12 @@ public sealed class ModelPackageLoaderTests : IDisposable
     public void Other_schema_version_is_refused_naming_both()
     {
         var manifest = TestPackages.TreeClassifierManifest();
-        manifest["feature_schema"]!["version"] = 2;
+        manifest["feature_schema"]!["version"] = 3;
         var dir = _packages.WriteFolder("gbm", manifest, TestOnnxModels.TreeClassifier());
 
         var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(dir));
 
-        Assert.Contains("telematics@2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("telematics@3", error.Message, StringComparison.Ordinal);
         Assert.Contains("telematics@1", error.Message, StringComparison.Ordinal);
     }
 

@@ -16,6 +16,8 @@ internal static class TrainCommand
     {
         var drivers = new Option<int?>("--drivers") { Description = "Synthetic drivers to simulate (100 to 1,000,000)." };
         var days = new Option<int>("--days") { Description = "Days of driving per synthetic driver (1 to 366).", DefaultValueFactory = _ => 14 };
+        var minDays = new Option<int?>("--min-days") { Description = "Shortest observation window: each synthetic driver is observed for a number of days drawn from --min-days to --days (default: all --days)." };
+        var minExposure = new Option<double?>("--min-exposure-years") { Description = "Smallest exposure: each synthetic driver's claims cover years drawn from this to --exposure-years (default: all --exposure-years)." };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
@@ -29,7 +31,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            drivers, days, exposure, seed, features, labels, folds, output, report, name, version, trees, threads,
+            drivers, days, minDays, exposure, minExposure, seed, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -45,7 +47,7 @@ internal static class TrainCommand
             var settings = new TrainSettings
             {
                 Population = synthetic
-                    ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), ExposureYears = parse.GetValue(exposure), Seed = parse.GetValue(seed) }
+                    ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), MinPeriodDays = parse.GetValue(minDays), ExposureYears = parse.GetValue(exposure), MinExposureYears = parse.GetValue(minExposure), Seed = parse.GetValue(seed) }
                     : null,
                 FeaturesFile = parse.GetValue(features)?.FullName,
                 LabelsFile = parse.GetValue(labels)?.FullName,

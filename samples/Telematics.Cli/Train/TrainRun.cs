@@ -44,10 +44,12 @@ internal static class TrainRun
         string description;
         if (settings.Population is { } population)
         {
-            var report = stage($"simulate {population.DriverCount:N0} drivers × {population.PeriodDays} days, features", population.DriverCount);
+            var window = population.MinPeriodDays is { } minDays ? $"{minDays}–{population.PeriodDays}" : $"{population.PeriodDays}";
+            var years = population.MinExposureYears is { } minYears ? $"{minYears}–{population.ExposureYears}" : $"{population.ExposureYears}";
+            var report = stage($"simulate {population.DriverCount:N0} drivers × {window} days, features", population.DriverCount);
             data = SyntheticDatasetBuilder.Build(population, settings.Training.Threads ?? -1, new Progress(report), cancellationToken);
             description = string.Create(CultureInfo.InvariantCulture,
-                $"synthetic (Telematics.Training.Synthetic): {population.DriverCount:N0} drivers × {population.PeriodDays} days of 1 Hz samples → telematics@1 features; claims over {population.ExposureYears} year; seed {population.Seed}");
+                $"synthetic (Telematics.Training.Synthetic): {population.DriverCount:N0} drivers × {window} days of 1 Hz samples → telematics@1 and @2 features; claims over {years} year; seed {population.Seed}");
             timings.Add(("synthetic population + features", clock.Elapsed));
         }
         else
@@ -66,7 +68,7 @@ internal static class TrainRun
         }
 
         clock.Restart();
-        var kinds = FrequencyModelKinds.All.Count(k => !k.NeedsClassicalFactors() || data.HasClassicalFactors);
+        var kinds = FrequencyModelKinds.All.Count(k => Applies(k, data));
         var cvReport = stage($"{settings.Training.Folds}-fold cross-validation of {kinds} models", settings.Training.Folds * kinds);
         var cv = CrossValidator.Run(data, settings.Training, new Progress<TrainingProgress>(p => cvReport(p.Done)), cancellationToken);
         cvReport(settings.Training.Folds * kinds);
@@ -80,7 +82,7 @@ internal static class TrainRun
         var done = 0;
         foreach (var kind in FrequencyModelKinds.All)
         {
-            if (kind.NeedsClassicalFactors() && !data.HasClassicalFactors)
+            if (!Applies(kind, data))
             {
                 continue;
             }
@@ -88,7 +90,7 @@ internal static class TrainRun
             cancellationToken.ThrowIfCancellationRequested();
             var model = FrequencyModel.Fit(data, kind, all, settings.Training, CrossValidator.TrainerSeed(settings.Training.Seed, settings.Training.Folds));
             importance[kind.Name()] = model.Importance();
-            telematics = kind == FrequencyModelKind.TreesTelematics ? model : telematics;
+            telematics = kind == Packaged(data) ? model : telematics;
             finalReport(++done);
         }
 
@@ -98,7 +100,7 @@ internal static class TrainRun
                 Name = settings.Name,
                 Version = settings.Version,
                 Model = telematics!,
-                Evaluation = cv.Find(FrequencyModelKind.TreesTelematics.Name())!,
+                Evaluation = cv.Find(Packaged(data).Name())!,
                 Oracle = cv.Find(CrossValidator.OracleName),
                 Training = new Dictionary<string, string>
                 {
@@ -123,10 +125,10 @@ internal static class TrainRun
             exposure += data.ExposureYears[i];
         }
 
-        var telematicsEval = cv.Find(FrequencyModelKind.TreesTelematics.Name())!;
+        var telematicsEval = cv.Find(Packaged(data).Name())!;
         var oracle = cv.Find(CrossValidator.OracleName);
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"wrote {package.Folder}; trees-telematics out-of-fold normalised Gini {telematicsEval.NormalisedGini:F4}{(oracle is null ? "" : $" ({telematicsEval.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4})")}, deviance {telematicsEval.MeanDeviance:F5}");
+            $"wrote {package.Folder}; {Packaged(data).Name()} out-of-fold normalised Gini {telematicsEval.NormalisedGini:F4}{(oracle is null ? "" : $" ({telematicsEval.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4})")}, deviance {telematicsEval.MeanDeviance:F5}");
         if (settings.ReportFile is null)
         {
             return summary;
@@ -151,6 +153,7 @@ internal static class TrainRun
             CrossValidation = cv,
             Importance = importance,
             Package = package,
+            Glm = telematics?.Glm,
             ChartFile = chart,
             ChartNote = note,
             Timings = timings,
@@ -182,4 +185,11 @@ internal static class TrainRun
     {
         public void Report(int value) => report(value);
     }
+
+    // The window-invariant GLM when the drivers' observation windows are known, else the telematics@1 trees.
+    private static FrequencyModelKind Packaged(TrainingDataset data) =>
+        data.HasObservedDays ? FrequencyModelKind.GlmTelematics : FrequencyModelKind.TreesTelematics;
+
+    private static bool Applies(FrequencyModelKind kind, TrainingDataset data) =>
+        (!kind.NeedsClassicalFactors() || data.HasClassicalFactors) && (!kind.NeedsObservedDays() || data.HasObservedDays);
 }

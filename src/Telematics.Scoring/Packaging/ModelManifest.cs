@@ -29,6 +29,9 @@ internal sealed class ModelManifest
     public CalibrationSpec? Calibration { get; set; }
     public Dictionary<string, float>? Reference { get; set; }
     public Dictionary<string, RangeSpec>? TrainingRanges { get; set; }
+
+    /// <summary>Expected direction of risk per feature (<c>increasing</c> or <c>decreasing</c>), checked at load by a sweep over the training range.</summary>
+    public Dictionary<string, string>? Monotone { get; set; }
     public JsonElement? Training { get; set; }
     public JsonElement? Metrics { get; set; }
 

@@ -172,9 +172,11 @@ public static partial class ModelPackageLoader
                 rules.CopyReferenceRow(reference);
             }
 
+            var ranges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id);
+            MonotoneCheck.Verify(model, reference, ranges, manifest.Monotone, id);
             return new ModelPackage(name, version, kind, model, calibration, outputKind, reference, actual, source, manifest.Training, manifest.Metrics)
             {
-                TrainingRanges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id),
+                TrainingRanges = ranges,
             };
         }
         catch (ModelPackageException)

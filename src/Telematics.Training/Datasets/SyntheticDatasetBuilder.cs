@@ -37,6 +37,7 @@ public static class SyntheticDatasetBuilder
         var exposure = new double[n];
         var claims = new int[n];
         var lambda = new double[n];
+        var days = new double[n];
         var done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
         Parallel.For(0, n, parallel, () => new SampleBuffer(ChunkSize), (i, _, buffer) =>
@@ -55,6 +56,7 @@ public static class SyntheticDatasetBuilder
             exposure[i] = driver.ExposureYears;
             claims[i] = driver.ClaimCount;
             lambda[i] = driver.TrueAnnualClaimFrequency;
+            days[i] = driver.ObservedDays;
             var count = Interlocked.Increment(ref done);
             if (progress is not null && (count % 64 == 0 || count == n))
             {
@@ -63,6 +65,6 @@ public static class SyntheticDatasetBuilder
 
             return buffer;
         }, _ => { });
-        return new TrainingDataset(ids, features, classical, exposure, claims, lambda);
+        return new TrainingDataset(ids, features, classical, exposure, claims, lambda, days);
     }
 }

@@ -34,7 +34,7 @@ public static class CrossValidator
         var kinds = new List<FrequencyModelKind>();
         foreach (var kind in FrequencyModelKinds.All)
         {
-            if (!kind.NeedsClassicalFactors() || data.HasClassicalFactors)
+            if ((!kind.NeedsClassicalFactors() || data.HasClassicalFactors) && (!kind.NeedsObservedDays() || data.HasObservedDays))
             {
                 kinds.Add(kind);
             }

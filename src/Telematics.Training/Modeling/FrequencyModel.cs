@@ -1,3 +1,4 @@
+using Telematics.Features.Schema;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -11,19 +12,25 @@ namespace Telematics.Training.Modeling;
 public sealed class FrequencyModel
 {
     private readonly MLContext _ml;
+    private readonly ITransformer? _transformer;
 
-    private FrequencyModel(MLContext ml, FrequencyModelKind kind, ITransformer transformer)
+    private FrequencyModel(MLContext ml, FrequencyModelKind kind, ITransformer? transformer, MonotonePoissonGlm? glm)
     {
         _ml = ml;
         Kind = kind;
-        Transformer = transformer;
+        _transformer = transformer;
+        Glm = glm;
     }
 
     /// <summary>The kind of model.</summary>
     public FrequencyModelKind Kind { get; }
 
     /// <summary>The fitted ML.NET transformer (input column <c>Features</c>, output column <c>Score</c> = annual frequency).</summary>
-    public ITransformer Transformer { get; }
+    /// <exception cref="InvalidOperationException">The model is the <see cref="FrequencyModelKind.GlmTelematics"/> GLM, which ML.NET did not fit (see <see cref="Glm"/>).</exception>
+    public ITransformer Transformer => _transformer ?? throw new InvalidOperationException($"Model {Kind.Name()} is not an ML.NET model; see {nameof(Glm)}.");
+
+    /// <summary>The fitted GLM of a <see cref="FrequencyModelKind.GlmTelematics"/> model; null for the ML.NET models.</summary>
+    public MonotonePoissonGlm? Glm { get; }
 
     /// <summary>Names of the model's inputs, in the order of its <c>Features</c> vector.</summary>
     public IReadOnlyList<string> InputNames => ModelInputs.Names(Kind);
@@ -48,6 +55,11 @@ public sealed class FrequencyModel
         }
 
         var ml = new MLContext(seed);
+        if (kind == FrequencyModelKind.GlmTelematics)
+        {
+            return new FrequencyModel(ml, kind, null, MonotonePoissonGlm.Fit(data, rows, new GlmOptions()));
+        }
+
         var view = ModelInputs.Load(ml, data, kind, rows);
         IEstimator<ITransformer> trainer = kind == FrequencyModelKind.ClassicalGlm
             ? ml.Regression.Trainers.LbfgsPoissonRegression(new LbfgsPoissonRegressionTrainer.Options
@@ -78,7 +90,7 @@ public sealed class FrequencyModel
                 NumberOfThreads = options.Threads,
                 Seed = seed,
             });
-        return new FrequencyModel(ml, kind, trainer.Fit(view));
+        return new FrequencyModel(ml, kind, trainer.Fit(view), null);
     }
 
     /// <summary>Predicts the annual claim frequency of the given rows.</summary>
@@ -89,6 +101,19 @@ public sealed class FrequencyModel
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rows);
+        if (Glm is { } glm)
+        {
+            var v2 = new float[TelematicsFeaturesV2.Schema.Count];
+            var predicted = new double[rows.Count];
+            for (var r = 0; r < predicted.Length; r++)
+            {
+                data.WriteV2Features(rows[r], v2);
+                predicted[r] = glm.PredictFrequency(v2);
+            }
+
+            return predicted;
+        }
+
         var scores = Transformer.Transform(ModelInputs.Load(_ml, data, Kind, rows)).GetColumn<float>("Score");
         var result = new double[rows.Count];
         var i = 0;
@@ -106,6 +131,17 @@ public sealed class FrequencyModel
     public float[] Predict(IReadOnlyList<float[]> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        if (Glm is { } glm)
+        {
+            var frequencies = new float[inputs.Count];
+            for (var r = 0; r < frequencies.Length; r++)
+            {
+                frequencies[r] = (float)glm.PredictFrequency(inputs[r]);
+            }
+
+            return frequencies;
+        }
+
         var scores = Transformer.Transform(ModelInputs.LoadFeaturesOnly(_ml, inputs, ModelInputs.Width(Kind))).GetColumn<float>("Score");
         return scores.ToArray();
     }
@@ -119,8 +155,16 @@ public sealed class FrequencyModel
     {
         var names = InputNames;
         var values = new double[names.Count];
-        switch (Transformer)
+        switch (_transformer)
         {
+            case null when Glm is { } glm:
+                // The term's whole effect on ln λ across the training range: comparable across units.
+                foreach (var term in glm.Terms)
+                {
+                    values[term.SchemaIndex] = Math.Abs(term.Coefficient * (term.Transform(term.Upper) - term.Transform(term.Lower)));
+                }
+
+                break;
             case RegressionPredictionTransformer<FastTreeTweedieModelParameters> trees:
                 var weights = default(VBuffer<float>);
                 trees.Model.GetFeatureWeights(ref weights);

@@ -43,6 +43,16 @@ internal static class ModelInputs
     public static IReadOnlyList<string> Names(FrequencyModelKind kind)
     {
         var names = new List<string>();
+        if (kind == FrequencyModelKind.GlmTelematics)
+        {
+            foreach (var feature in TelematicsFeaturesV2.Schema.Features)
+            {
+                names.Add(feature.Name);
+            }
+
+            return names;
+        }
+
         if (kind != FrequencyModelKind.TreesTelematics)
         {
             names.AddRange(ClassicalFactors.EncodedNames);

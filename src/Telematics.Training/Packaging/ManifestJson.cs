@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telematics.Features.Schema;
 using Telematics.Training.Evaluation;
+using Telematics.Training.Modeling;
 
 namespace Telematics.Training.Packaging;
 
@@ -8,7 +9,7 @@ namespace Telematics.Training.Packaging;
 internal static class ManifestJson
 {
     public static byte[] Write(
-        PackageRequest request, string inputName, string outputName, PackagedOutput output,
+        PackageRequest request, PackageContent content, string inputName, string outputName, PackagedOutput output,
         IReadOnlyList<(double Raw, double Score)> knots, float[] medians, (float Min, float Max)[] ranges, string sha256)
     {
         using var buffer = new MemoryStream();
@@ -22,16 +23,16 @@ internal static class ManifestJson
             json.WriteString("sha256", sha256);
             json.WriteStartObject("feature_schema");
             json.WriteString("name", TelematicsFeatures.SchemaName);
-            json.WriteNumber("version", TelematicsFeatures.SchemaVersion);
+            json.WriteNumber("version", content.Schema.Version);
             json.WriteEndObject();
 
             json.WriteStartObject("inputs");
             json.WriteString("layout", "tensor");
             json.WriteString("tensor_name", inputName);
             json.WriteStartArray("features");
-            foreach (var feature in TelematicsFeatures.Schema.Features)
+            foreach (var feature in content.Features)
             {
-                json.WriteStringValue(feature.Name);
+                json.WriteStringValue(feature);
             }
 
             json.WriteEndArray();
@@ -61,7 +62,7 @@ internal static class ManifestJson
             {
                 if (!float.IsNaN(medians[f]))
                 {
-                    json.WriteNumber(TelematicsFeatures.Schema.Features[f].Name, medians[f]);
+                    json.WriteNumber(content.Features[f], medians[f]);
                 }
             }
 
@@ -73,7 +74,7 @@ internal static class ManifestJson
             {
                 if (float.IsFinite(ranges[f].Min) && float.IsFinite(ranges[f].Max))
                 {
-                    json.WriteStartObject(TelematicsFeatures.Schema.Features[f].Name);
+                    json.WriteStartObject(content.Features[f]);
                     json.WriteNumber("min", ranges[f].Min);
                     json.WriteNumber("max", ranges[f].Max);
                     json.WriteEndObject();
@@ -82,9 +83,21 @@ internal static class ManifestJson
 
             json.WriteEndObject();
 
+            if (content.Directions.Count > 0)
+            {
+                // Checked at load: a sweep of each feature over its training range must move the output this way only.
+                json.WriteStartObject("monotone");
+                foreach (var (feature, direction) in content.Directions)
+                {
+                    json.WriteString(feature, direction.ToWireName());
+                }
+
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject("training");
-            json.WriteString("trainer", "ML.NET 5.0.1 FastTreeTweedie (index 1 = Poisson), rate target claims/exposure weighted by exposure");
-            json.WriteString("converter", "Microsoft.ML.OnnxConverter 0.23.1");
+            json.WriteString("trainer", content.Trainer);
+            json.WriteString("converter", content.Converter);
             json.WriteString("raw_output", output == PackagedOutput.Frequency
                 ? "expected claims per year of exposure"
                 : "natural log of the expected claims per year of exposure (exp gives the frequency)");

@@ -9,7 +9,7 @@ internal sealed class OnnxGraphCheck : IDisposable
     private readonly InferenceSession _session;
     private readonly int _width;
 
-    public OnnxGraphCheck(byte[] onnx, int width)
+    public OnnxGraphCheck(byte[] onnx, int width, string? outputName = null)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1 };
         _session = new InferenceSession(onnx, options);
@@ -23,7 +23,7 @@ internal sealed class OnnxGraphCheck : IDisposable
         string? output = null;
         foreach (var (name, meta) in _session.OutputMetadata)
         {
-            if (name.StartsWith("Score", StringComparison.Ordinal) && meta.IsTensor && meta.ElementDataType == TensorElementType.Float)
+            if ((outputName is null ? name.StartsWith("Score", StringComparison.Ordinal) : name == outputName) && meta.IsTensor && meta.ElementDataType == TensorElementType.Float)
             {
                 output = name;
             }

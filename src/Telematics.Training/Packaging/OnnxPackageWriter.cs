@@ -1,3 +1,4 @@
+using Telematics.Features.Schema;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.ML;
@@ -43,24 +44,20 @@ public static partial class OnnxPackageWriter
             throw new ArgumentException($"Package name '{request.Name}' must be 1–64 of [a-z0-9._-] and version '{request.Version}' 1–64 of [A-Za-z0-9._-].", nameof(request));
         }
 
-        if (request.Model.Kind != FrequencyModelKind.TreesTelematics)
+        var content = request.Model.Kind switch
         {
-            throw new ArgumentException($"Only {FrequencyModelKind.TreesTelematics.Name()} models can be packaged: the scoring runtime provides telematics@1 features only.", nameof(request));
-        }
+            FrequencyModelKind.TreesTelematics => Trees(request.Model, data),
+            FrequencyModelKind.GlmTelematics => Glm(request.Model.Glm!, data),
+            _ => throw new ArgumentException(
+                $"Only {FrequencyModelKind.GlmTelematics.Name()} and {FrequencyModelKind.TreesTelematics.Name()} models can be packaged: the scoring runtime provides telematics features only.", nameof(request)),
+        };
 
-        var rows = new List<float[]>(data.Count);
-        for (var i = 0; i < data.Count; i++)
-        {
-            rows.Add(data.Features(i).ToArray());
-        }
-
-        var onnx = Export(request.Model, rows);
-        using var graph = new OnnxGraphCheck(onnx, TrainingDataset.FeatureCount);
-        var raw = graph.Run(rows);
-        var expected = request.Model.Predict(rows);
-        var (output, maxDifference) = Compare(raw, expected);
+        var onnx = content.Onnx;
+        using var graph = new OnnxGraphCheck(onnx, content.Features.Count, content.OutputName);
+        var raw = graph.Run(content.Rows);
+        var (output, maxDifference) = Compare(raw, content.Expected);
         var knots = QuantileKnots(raw);
-        var manifest = ManifestJson.Write(request, graph.InputName, graph.OutputName, output, knots, Medians(data), Ranges(rows), Convert.ToHexStringLower(SHA256.HashData(onnx)));
+        var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, Medians(content.Rows), Ranges(content.Rows), Convert.ToHexStringLower(SHA256.HashData(onnx)));
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
         if (Directory.Exists(folder))
@@ -72,6 +69,65 @@ public static partial class OnnxPackageWriter
         File.WriteAllBytes(Path.Combine(folder, ModelFileName), onnx);
         File.WriteAllBytes(Path.Combine(folder, "manifest.json"), manifest);
         return new PackageResult(folder, Convert.ToHexStringLower(SHA256.HashData(onnx)), output, graph.OutputName, maxDifference, knots);
+    }
+
+    // The trees read all 29 telematics@1 features; ML.NET's converter writes the graph.
+    private static PackageContent Trees(FrequencyModel model, TrainingDataset data)
+    {
+        var rows = new List<float[]>(data.Count);
+        for (var i = 0; i < data.Count; i++)
+        {
+            rows.Add(data.Features(i).ToArray());
+        }
+
+        var names = new List<string>();
+        foreach (var feature in TelematicsFeatures.Schema.Features)
+        {
+            names.Add(feature.Name);
+        }
+
+        return new PackageContent(
+            Export(model, rows), TelematicsFeatures.Schema, names, rows, model.Predict(rows), null,
+            "ML.NET 5.0.1 FastTreeTweedie (index 1 = Poisson), rate target claims/exposure weighted by exposure",
+            "Microsoft.ML.OnnxConverter 0.23.1",
+            new Dictionary<string, RiskDirection>());
+    }
+
+    // The GLM reads only its terms' telematics@2 features, in term order; its graph is written here.
+    private static PackageContent Glm(MonotonePoissonGlm glm, TrainingDataset data)
+    {
+        var v2 = new float[TelematicsFeaturesV2.Schema.Count];
+        var rows = new List<float[]>(data.Count);
+        var expected = new float[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            data.WriteV2Features(i, v2);
+            var row = new float[glm.Terms.Count];
+            for (var k = 0; k < row.Length; k++)
+            {
+                row[k] = v2[glm.Terms[k].SchemaIndex];
+            }
+
+            rows.Add(row);
+            expected[i] = (float)glm.PredictFrequency(v2);
+        }
+
+        var names = new List<string>();
+        var directions = new Dictionary<string, RiskDirection>();
+        foreach (var term in glm.Terms)
+        {
+            names.Add(term.Factor.Feature);
+            if (term.Factor.Direction != RiskDirection.Unknown)
+            {
+                directions[term.Factor.Feature] = term.Factor.Direction;
+            }
+        }
+
+        return new PackageContent(
+            GlmOnnxGraph.Write(glm), TelematicsFeaturesV2.Schema, names, rows, expected, GlmOnnxGraph.OutputName,
+            "Telematics.Training MonotonePoissonGlm: Poisson GLM by IRLS (MathNet.Numerics) on telematics@2 rating factors, terms clipped to the training range, direction-constrained, weak terms dropped by Wald test",
+            "Telematics.Training GlmOnnxGraph (ai.onnx opset 17)",
+            directions);
     }
 
     private static byte[] Export(FrequencyModel model, List<float[]> rows)
@@ -134,7 +190,7 @@ public static partial class OnnxPackageWriter
     /// <summary>Each feature's smallest and largest value over the training drivers (NaN values left out; ±∞ when a feature never has one).</summary>
     internal static (float Min, float Max)[] Ranges(List<float[]> rows)
     {
-        var ranges = new (float Min, float Max)[TrainingDataset.FeatureCount];
+        var ranges = new (float Min, float Max)[rows.Count == 0 ? 0 : rows[0].Length];
         Array.Fill(ranges, (float.PositiveInfinity, float.NegativeInfinity));
         foreach (var row in rows)
         {
@@ -150,16 +206,16 @@ public static partial class OnnxPackageWriter
         return ranges;
     }
 
-    internal static float[] Medians(TrainingDataset data)
+    internal static float[] Medians(List<float[]> rows)
     {
-        var medians = new float[TrainingDataset.FeatureCount];
-        var column = new List<float>(data.Count);
+        var medians = new float[rows.Count == 0 ? 0 : rows[0].Length];
+        var column = new List<float>(rows.Count);
         for (var f = 0; f < medians.Length; f++)
         {
             column.Clear();
-            for (var i = 0; i < data.Count; i++)
+            foreach (var row in rows)
             {
-                var v = data.Features(i)[f];
+                var v = row[f];
                 if (!float.IsNaN(v))
                 {
                     column.Add(v);
@@ -189,3 +245,15 @@ public static partial class OnnxPackageWriter
 /// <param name="Knots">The calibration knots (raw, score).</param>
 public sealed record PackageResult(
     string Folder, string Sha256, PackagedOutput Output, string OutputName, double MaxDifference, IReadOnlyList<(double Raw, double Score)> Knots);
+
+/// <summary>What a model kind contributes to its package: the graph, the schema and inputs it binds, and its own predictions to check the graph against.</summary>
+internal sealed record PackageContent(
+    byte[] Onnx,
+    FeatureSchema Schema,
+    IReadOnlyList<string> Features,
+    List<float[]> Rows,
+    float[] Expected,
+    string? OutputName,
+    string Trainer,
+    string Converter,
+    IReadOnlyDictionary<string, RiskDirection> Directions);

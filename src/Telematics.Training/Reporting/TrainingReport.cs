@@ -25,6 +25,9 @@ public sealed class TrainingReport
     public IReadOnlyDictionary<string, IReadOnlyList<(string Input, double Share)>> Importance { get; init; } =
         new Dictionary<string, IReadOnlyList<(string, double)>>();
 
+    /// <summary>The GLM fitted on all drivers, whose terms and dropped factors the report lists; null when none was fitted.</summary>
+    public MonotonePoissonGlm? Glm { get; init; }
+
     /// <summary>The package written, if any.</summary>
     public PackageResult? Package { get; init; }
 
@@ -111,9 +114,14 @@ public sealed class TrainingReport
             foreach (var (model, inputs) in Importance)
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"**{model}**: ");
-                var top = inputs.Take(10).Select(i => string.Create(CultureInfo.InvariantCulture, $"`{i.Input}` {i.Share:P1}"));
+                var top = inputs.Where(i => i.Share > 0).Take(10).Select(i => string.Create(CultureInfo.InvariantCulture, $"`{i.Input}` {i.Share:P1}"));
                 md.AppendLine(string.Join(", ", top)).AppendLine();
             }
+        }
+
+        if (Glm is not null)
+        {
+            WriteGlm(md, Glm);
         }
 
         if (Package is not null)
@@ -176,4 +184,29 @@ public sealed class TrainingReport
     }
 
     private static void Line(StringBuilder md, FormattableString text) => md.AppendLine(text.ToString(CultureInfo.InvariantCulture));
+
+    // The rating factors as an actuary reads them: each term's relativity across the training range, its evidence, and
+    // every candidate left out with the reason.
+    private static void WriteGlm(StringBuilder md, MonotonePoissonGlm glm)
+    {
+        md.AppendLine("## Rating factors (glm-telematics, fitted on all drivers)").AppendLine();
+        md.AppendLine("ln λ = intercept + Σ coefficient · t(x), x clipped to the training 0.5–99.5 % range (missing = median), t = x or ln(1 + x). " +
+            "Relativity = the factor's multiplier at the top of its range against the bottom.").AppendLine();
+        md.AppendLine("| factor | direction | transform | range | coefficient | std. error | z | relativity across range |");
+        md.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
+        foreach (var term in glm.Terms)
+        {
+            var relativity = Math.Exp(term.Coefficient * (term.Transform(term.Upper) - term.Transform(term.Lower)));
+            Line(md, $"| `{term.Factor.Feature}` | {term.Factor.Direction.ToWireName()} | {(term.Factor.Transform == FactorTransform.Log1p ? "ln(1 + x)" : "x")} | {term.Lower:G4}–{term.Upper:G4} | {term.Coefficient:G4} | {term.StandardError:G3} | {term.Z:F1} | {relativity:F3} |");
+        }
+
+        Line(md, $"\nIntercept {glm.Intercept:G6}; {glm.Iterations} IRLS iterations in the final fit.");
+        md.AppendLine().AppendLine("Left out:").AppendLine();
+        foreach (var dropped in glm.Dropped)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- `{dropped.Feature}`: {dropped.Reason}");
+        }
+
+        md.AppendLine();
+    }
 }

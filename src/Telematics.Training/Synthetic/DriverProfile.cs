@@ -62,4 +62,8 @@ public sealed record DriverProfile(
     DrivingStyle Style,
     double TrueAnnualClaimFrequency,
     double ExposureYears,
-    int ClaimCount);
+    int ClaimCount)
+{
+    /// <summary>Days the driver's telematics are observed (simulated) over, from the population's start date.</summary>
+    public int ObservedDays { get; init; } = 14;
+}

@@ -106,7 +106,7 @@ internal sealed class DriverSimulation
     {
         while (_tripIndex >= _tripStartsUtcMs.Count)
         {
-            if (++_day >= _options.PeriodDays)
+            if (++_day >= _driver.ObservedDays)
             {
                 return false;
             }

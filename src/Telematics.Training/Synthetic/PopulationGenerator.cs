@@ -38,9 +38,15 @@ public static class PopulationGenerator
         var mileage = Math.Clamp(medianKm * Math.Exp(0.45 * rng.Normal()), 1_500, 80_000);
 
         var lambda = ClaimFrequencyModel.TrueAnnualFrequency(age, region, vehicle, mileage, style);
-        var claims = rng.Poisson(lambda * options.ExposureYears);
+        // Varied windows and exposures are drawn only when asked for, so fixed-window populations keep every earlier draw.
+        var exposure = options.MinExposureYears is { } minExposure ? minExposure + ((options.ExposureYears - minExposure) * rng.NextDouble()) : options.ExposureYears;
+        var claims = rng.Poisson(lambda * exposure);
+        var days = options.MinPeriodDays is { } minDays ? minDays + (int)((options.PeriodDays - minDays + 1) * rng.NextDouble()) : options.PeriodDays;
         return new DriverProfile(
-            "D" + index.ToString("D6", CultureInfo.InvariantCulture), age, region, vehicle, mileage, style, lambda, options.ExposureYears, claims);
+            "D" + index.ToString("D6", CultureInfo.InvariantCulture), age, region, vehicle, mileage, style, lambda, exposure, claims)
+        {
+            ObservedDays = Math.Min(days, options.PeriodDays),
+        };
     }
 
     /// <summary>Enumerates the drivers of the population in index order.</summary>

@@ -19,6 +19,19 @@ public sealed class SyntheticPopulationOptions
     [Range(1, 366)]
     public int PeriodDays { get; set; } = 14;
 
+    /// <summary>
+    /// Shortest window a driver is observed over, days; each driver's window is drawn uniformly from this to
+    /// <see cref="PeriodDays"/>, so that a window-invariant model learns from short and long windows alike.
+    /// </summary>
+    /// <value>Default null: every driver is observed for <see cref="PeriodDays"/>.</value>
+    [Range(1, 366)]
+    public int? MinPeriodDays { get; set; }
+
+    /// <summary>Smallest exposure of a driver, years; each driver's exposure is drawn uniformly from this to <see cref="ExposureYears"/>.</summary>
+    /// <value>Default null: every driver has <see cref="ExposureYears"/>.</value>
+    [Range(0.01, 50)]
+    public double? MinExposureYears { get; set; }
+
     /// <summary>First local day of the simulated period.</summary>
     /// <value>Default 2026-03-16 (a Monday; the period crosses the US DST change of 2026-03-08 only if moved earlier).</value>
     public DateOnly StartDate { get; set; } = new(2026, 3, 16);
@@ -46,6 +59,16 @@ public sealed class SyntheticPopulationOptions
     public void Validate()
     {
         Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        if (MinPeriodDays > PeriodDays)
+        {
+            throw new ValidationException($"MinPeriodDays {MinPeriodDays} must not exceed PeriodDays {PeriodDays}.");
+        }
+
+        if (MinExposureYears > ExposureYears)
+        {
+            throw new ValidationException($"MinExposureYears {MinExposureYears} must not exceed ExposureYears {ExposureYears}.");
+        }
+
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZoneId, out _))
         {
             throw new ValidationException($"TimeZoneId '{TimeZoneId}' is not a time zone known to this system.");

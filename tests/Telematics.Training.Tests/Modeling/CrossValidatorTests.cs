@@ -9,7 +9,7 @@ public sealed class CrossValidatorTests
     {
         var cv = SmallPopulation.CrossValidation;
 
-        Assert.Equal(["glm-classical", "trees-all", "trees-telematics", "oracle"], cv.Evaluations.Select(e => e.Model));
+        Assert.Equal(["glm-classical", "trees-all", "trees-telematics", "glm-telematics", "oracle"], cv.Evaluations.Select(e => e.Model));
         foreach (var predictions in cv.OutOfFoldFrequency.Values)
         {
             Assert.All(predictions, p => Assert.True(p > 0 && double.IsFinite(p)));

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using Telematics.Features.Schema;
+using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Registry;
+using Telematics.Scoring.Service;
+using Telematics.Training.Evaluation;
+using Telematics.Training.Modeling;
+using Telematics.Training.Packaging;
+
+namespace Telematics.Training.Tests.Packaging;
+
+/// <summary>The shipped kind of model: a monotone GLM on telematics@2, exported by our own ONNX graph writer.</summary>
+public sealed class GlmPackageTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "telematics-glm-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private static readonly Lazy<FrequencyModel> Model = new(() =>
+        FrequencyModel.Fit(SmallPopulation.Data, FrequencyModelKind.GlmTelematics, Enumerable.Range(0, SmallPopulation.Data.Count).ToList(), SmallPopulation.Training, 1));
+
+    private PackageResult Write() => OnnxPackageWriter.Write(
+        new PackageRequest
+        {
+            Name = "glm-test",
+            Version = "1",
+            Model = Model.Value,
+            Evaluation = ModelEvaluation.Evaluate("glm-telematics", [.. Enumerable.Repeat(0.1, SmallPopulation.Data.Count)], SmallPopulation.Data.ExposureYears, SmallPopulation.Data.Claims, [.. Enumerable.Repeat(0.1, SmallPopulation.Data.Count)]),
+        },
+        SmallPopulation.Data,
+        _directory);
+
+    [Fact]
+    public void The_graph_scores_what_the_GLM_predicts_through_the_scorer_with_the_window()
+    {
+        var result = Write();
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _directory, DefaultModel = "glm-test", WatchForChanges = false });
+        var scorer = new RiskScorer(registry);
+        var data = SmallPopulation.Data;
+        var glm = Model.Value.Glm!;
+        var v2 = new float[TelematicsFeaturesV2.Schema.Count];
+
+        for (var i = 0; i < data.Count; i += 37)
+        {
+            data.WriteV2Features(i, v2);
+            var score = scorer.Score(new ScoreRequest { DriverId = data.DriverIds[i], Features = data.Features(i).ToArray(), ObservedDays = data.ObservedDays[i] });
+            Assert.Equal(glm.PredictFrequency(v2), score.RawOutput, 1e-5 * glm.PredictFrequency(v2));
+        }
+
+        Assert.Equal(PackagedOutput.Frequency, result.Output);
+    }
+
+    [Fact]
+    public void Missing_and_extreme_inputs_give_the_GLM_value_in_ONNX_Runtime_too()
+    {
+        Write();
+        using var package = ModelPackageLoader.Load(Path.Combine(_directory, "glm-test", "1"));
+        var glm = Model.Value.Glm!;
+        var k = glm.Terms.Count;
+        var v2 = new float[TelematicsFeaturesV2.Schema.Count];
+        var row = new float[k];
+        var output = new float[1];
+        foreach (var value in new[] { float.NaN, -1e9f, 1e9f, 0f })
+        {
+            Array.Fill(v2, value);
+            Array.Fill(row, value);
+            package.Model.Score(row, output);
+            Assert.Equal(glm.PredictFrequency(v2), output[0], 1e-5 * glm.PredictFrequency(v2));
+        }
+    }
+
+    [Fact]
+    public void The_manifest_declares_telematics_2_and_the_directions_and_a_false_claim_is_refused_at_load()
+    {
+        var result = Write();
+        var manifestPath = Path.Combine(result.Folder, "manifest.json");
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        Assert.Equal(2, manifest["feature_schema"]!["version"]!.GetValue<int>());
+        var monotone = manifest["monotone"]!.AsObject();
+        var increasing = Model.Value.Glm!.Terms.First(t => t.Factor.Direction == RiskDirection.Increasing && t.Coefficient > 0).Factor.Feature;
+        Assert.Equal("increasing", monotone[increasing]!.GetValue<string>());
+
+        monotone[increasing] = "decreasing";
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(result.Folder));
+        Assert.Contains($"{increasing} is declared decreasing", error.Message, StringComparison.Ordinal);
+    }
+}

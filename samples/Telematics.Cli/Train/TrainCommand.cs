@@ -18,6 +18,10 @@ internal static class TrainCommand
         var days = new Option<int>("--days") { Description = "Days of driving per synthetic driver (1 to 366).", DefaultValueFactory = _ => 14 };
         var minDays = new Option<int?>("--min-days") { Description = "Shortest observation window: each synthetic driver is observed for a number of days drawn from --min-days to --days (default: all --days)." };
         var minExposure = new Option<double?>("--min-exposure-years") { Description = "Smallest exposure: each synthetic driver's claims cover years drawn from this to --exposure-years (default: all --exposure-years)." };
+        var holdoutDrivers = new Option<int?>("--holdout-drivers") { Description = "Also score the final models on a fresh synthetic population of this many drivers (another seed) and report it." };
+        var holdoutDays = new Option<int?>("--holdout-days") { Description = "Observation window of the holdout drivers, days (default --days); every holdout driver is observed this long." };
+        var holdoutSeed = new Option<ulong?>("--holdout-seed") { Description = "Seed of the holdout population (default --seed + 1)." };
+        var requireChecks = new Option<bool>("--require-holdout-checks") { Description = "Write no package (exit 3) unless the packaged model beats the constant rate and the classical GLM on the holdout, reaches 85 % of the oracle's normalised Gini and predicts the observed claims within ±5 %." };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
@@ -31,7 +35,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            drivers, days, minDays, exposure, minExposure, seed, features, labels, folds, output, report, name, version, trees, threads,
+            drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -49,6 +53,16 @@ internal static class TrainCommand
                 Population = synthetic
                     ? new SyntheticPopulationOptions { DriverCount = parse.GetValue(drivers)!.Value, PeriodDays = parse.GetValue(days), MinPeriodDays = parse.GetValue(minDays), ExposureYears = parse.GetValue(exposure), MinExposureYears = parse.GetValue(minExposure), Seed = parse.GetValue(seed) }
                     : null,
+                Holdout = parse.GetValue(holdoutDrivers) is { } holdoutCount
+                    ? new SyntheticPopulationOptions
+                    {
+                        DriverCount = holdoutCount,
+                        PeriodDays = parse.GetValue(holdoutDays) ?? parse.GetValue(days),
+                        ExposureYears = parse.GetValue(exposure),
+                        Seed = parse.GetValue(holdoutSeed) ?? (parse.GetValue(seed) + 1),
+                    }
+                    : null,
+                RequireHoldoutChecks = parse.GetValue(requireChecks),
                 FeaturesFile = parse.GetValue(features)?.FullName,
                 LabelsFile = parse.GetValue(labels)?.FullName,
                 Training = new TrainingOptions { Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), Trees = parse.GetValue(trees), Threads = parse.GetValue(threads) },
@@ -61,6 +75,17 @@ internal static class TrainCommand
             try
             {
                 settings.Population?.Validate();
+                settings.Holdout?.Validate();
+                if (settings.RequireHoldoutChecks && settings.Holdout is null)
+                {
+                    throw new ValidationException("--require-holdout-checks needs --holdout-drivers.");
+                }
+
+                if (settings.Holdout is not null && settings.Population is null)
+                {
+                    throw new ValidationException("--holdout-drivers applies to synthetic training (--drivers): a holdout of another generator's seed.");
+                }
+
                 if (settings.Population is { DriverCount: < 100 })
                 {
                     throw new ValidationException("--drivers must be at least 100.");
@@ -98,6 +123,10 @@ internal static class TrainCommand
 internal sealed class TrainSettings
 {
     public SyntheticPopulationOptions? Population { get; init; }
+
+    public SyntheticPopulationOptions? Holdout { get; init; }
+
+    public bool RequireHoldoutChecks { get; init; }
 
     public string? FeaturesFile { get; init; }
 

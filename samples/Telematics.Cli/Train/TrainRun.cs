@@ -4,6 +4,7 @@ using Spectre.Console;
 using Telematics.Cli.Score;
 using Telematics.Features.Schema;
 using Telematics.Training.Datasets;
+using Telematics.Training.Evaluation;
 using Telematics.Training.Modeling;
 using Telematics.Training.Packaging;
 using Telematics.Training.Reporting;
@@ -79,6 +80,7 @@ internal static class TrainRun
         var all = Enumerable.Range(0, data.Count).ToList();
         var importance = new Dictionary<string, IReadOnlyList<(string, double)>>();
         FrequencyModel? telematics = null;
+        var finalModels = new List<FrequencyModel>();
         var done = 0;
         foreach (var kind in FrequencyModelKinds.All)
         {
@@ -91,7 +93,25 @@ internal static class TrainRun
             var model = FrequencyModel.Fit(data, kind, all, settings.Training, CrossValidator.TrainerSeed(settings.Training.Seed, settings.Training.Folds));
             importance[kind.Name()] = model.Importance();
             telematics = kind == Packaged(data) ? model : telematics;
+            finalModels.Add(model);
             finalReport(++done);
+        }
+
+        HoldoutEvaluation? holdout = null;
+        if (settings.Holdout is { } holdoutPopulation)
+        {
+            timings.Add(("final fits", clock.Elapsed));
+            clock.Restart();
+            var holdoutReport = stage($"fresh holdout: simulate {holdoutPopulation.DriverCount:N0} drivers (seed {holdoutPopulation.Seed}), score", holdoutPopulation.DriverCount);
+            var holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
+            holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, ClaimRate(data));
+            timings.Add(("fresh holdout", clock.Elapsed));
+            clock.Restart();
+            var failures = holdout.Failures(Packaged(data));
+            if (settings.RequireHoldoutChecks && failures.Count > 0)
+            {
+                throw new InvalidOperationException($"The {Packaged(data).Name()} model fails the holdout checks, so no package is written:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", failures)}");
+            }
         }
 
         var package = OnnxPackageWriter.Write(
@@ -108,7 +128,9 @@ internal static class TrainRun
                     ["drivers"] = data.Count.ToString(CultureInfo.InvariantCulture),
                     ["folds"] = settings.Training.Folds.ToString(CultureInfo.InvariantCulture),
                     ["seed"] = settings.Training.Seed.ToString(CultureInfo.InvariantCulture),
-                    ["trees"] = string.Create(CultureInfo.InvariantCulture, $"{settings.Training.Trees} rounds, {settings.Training.Leaves} leaves, learning rate {settings.Training.LearningRate}, ≥ {settings.Training.MinDriversPerLeaf} drivers per leaf"),
+                    [telematics!.Glm is null ? "trees" : "terms"] = telematics.Glm is { } glm
+                        ? string.Join(", ", glm.Terms.Select(t => t.Factor.Feature))
+                        : string.Create(CultureInfo.InvariantCulture, $"{settings.Training.Trees} rounds, {settings.Training.Leaves} leaves, learning rate {settings.Training.LearningRate}, ≥ {settings.Training.MinDriversPerLeaf} drivers per leaf"),
                     ["command"] = settings.Command,
                 },
             },
@@ -154,6 +176,8 @@ internal static class TrainRun
             Importance = importance,
             Package = package,
             Glm = telematics?.Glm,
+            Holdout = holdout,
+            HoldoutData = settings.Holdout is { } h ? Describe(h) : null,
             ChartFile = chart,
             ChartNote = note,
             Timings = timings,
@@ -189,6 +213,21 @@ internal static class TrainRun
     // The window-invariant GLM when the drivers' observation windows are known, else the telematics@1 trees.
     private static FrequencyModelKind Packaged(TrainingDataset data) =>
         data.HasObservedDays ? FrequencyModelKind.GlmTelematics : FrequencyModelKind.TreesTelematics;
+
+    private static double ClaimRate(TrainingDataset data)
+    {
+        double claims = 0, exposure = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            claims += data.Claims[i];
+            exposure += data.ExposureYears[i];
+        }
+
+        return claims / exposure;
+    }
+
+    private static string Describe(Telematics.Training.Synthetic.SyntheticPopulationOptions p) => string.Create(CultureInfo.InvariantCulture,
+        $"{p.DriverCount:N0} drivers × {(p.MinPeriodDays is { } min ? $"{min}–" : "")}{p.PeriodDays} days, claims over {(p.MinExposureYears is { } y ? $"{y}–" : "")}{p.ExposureYears} year, seed {p.Seed}");
 
     private static bool Applies(FrequencyModelKind kind, TrainingDataset data) =>
         (!kind.NeedsClassicalFactors() || data.HasClassicalFactors) && (!kind.NeedsObservedDays() || data.HasObservedDays);

@@ -82,9 +82,11 @@ public sealed class MonotonePoissonGlm
         for (var j = 0; j < RatingFactors.All.Count; j++)
         {
             var factor = RatingFactors.All[j];
-            if (factor.Role == FactorRole.DataQuality)
+            if (factor.Role != FactorRole.Rating)
             {
-                dropped.Add(new DroppedFactor(factor.Feature, "data quality, not driving: lowers credibility instead"));
+                dropped.Add(new DroppedFactor(factor.Feature, factor.Role == FactorRole.DataQuality
+                    ? "data quality, not driving: lowers credibility instead"
+                    : "road context, not behaviour: stands in for distance and road mix"));
                 continue;
             }
 

@@ -23,6 +23,13 @@ public enum FactorRole
 
     /// <summary>Describes the data, not the driving (GPS gaps, dropped records, unknown road class): never a rating factor, it lowers credibility instead.</summary>
     DataQuality = 1,
+
+    /// <summary>
+    /// Describes the roads rather than the driver (the road mix, and mean and 95th-percentile speed, which follow the
+    /// road mix and trip length): not a rating factor, since it stands in for distance and would price motorway driving
+    /// as dangerous; distance itself and speeding against the posted limit are the behaviour, and are rated.
+    /// </summary>
+    Context = 2,
 }
 
 /// <summary>How a feature enters the frequency model's linear predictor.</summary>
@@ -59,8 +66,8 @@ public static class RatingFactors
         new(TelematicsFeatures.LateNightShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
         new(TelematicsFeatures.RushHourShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
         new(TelematicsFeatures.WeekendShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
-        new(TelematicsFeatures.MeanSpeedKmh, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
-        new(TelematicsFeatures.P95SpeedKmh, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.MeanSpeedKmh, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.P95SpeedKmh, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
         new(TelematicsFeatures.SpeedingShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
         new(TelematicsFeatures.SevereSpeedingShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
         new(TelematicsFeatures.VeryHighSpeedShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
@@ -72,10 +79,10 @@ public static class RatingFactors
         new(TelematicsFeatures.P95LateralG, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
         new(TelematicsFeatures.PhoneMinutesPerHour, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Log1p),
         new(TelematicsFeatures.PhoneMovingShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
-        new(TelematicsFeatures.MotorwayShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
-        new(TelematicsFeatures.PrimaryRoadShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
-        new(TelematicsFeatures.SecondaryRoadShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
-        new(TelematicsFeatures.LocalRoadShare, FactorRole.Rating, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.MotorwayShare, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.PrimaryRoadShare, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.SecondaryRoadShare, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
+        new(TelematicsFeatures.LocalRoadShare, FactorRole.Context, RiskDirection.Unknown, FactorTransform.Linear),
         new(TelematicsFeatures.UnknownRoadShare, FactorRole.DataQuality, RiskDirection.Unknown, FactorTransform.Linear),
         new(TelematicsFeatures.HighRiskAreaShare, FactorRole.Rating, RiskDirection.Increasing, FactorTransform.Linear),
         new(TelematicsFeatures.GpsGapShare, FactorRole.DataQuality, RiskDirection.Unknown, FactorTransform.Linear),

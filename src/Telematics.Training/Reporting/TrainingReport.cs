@@ -28,6 +28,12 @@ public sealed class TrainingReport
     /// <summary>The GLM fitted on all drivers, whose terms and dropped factors the report lists; null when none was fitted.</summary>
     public MonotonePoissonGlm? Glm { get; init; }
 
+    /// <summary>The final models on a fresh population, when one was simulated.</summary>
+    public HoldoutEvaluation? Holdout { get; init; }
+
+    /// <summary>One line describing the holdout population.</summary>
+    public string? HoldoutData { get; init; }
+
     /// <summary>The package written, if any.</summary>
     public PackageResult? Package { get; init; }
 
@@ -119,6 +125,11 @@ public sealed class TrainingReport
             }
         }
 
+        if (Holdout is not null)
+        {
+            WriteHoldout(md, Holdout, HoldoutData);
+        }
+
         if (Glm is not null)
         {
             WriteGlm(md, Glm);
@@ -205,6 +216,28 @@ public sealed class TrainingReport
         foreach (var dropped in glm.Dropped)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"- `{dropped.Feature}`: {dropped.Reason}");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void WriteHoldout(StringBuilder md, HoldoutEvaluation holdout, string? data)
+    {
+        md.AppendLine("## Fresh holdout").AppendLine();
+        Line(md, $"The final models (fitted on all training drivers) scored on a population they never saw{(data is null ? "" : $": {data}")}. The constant rate is the training population's claim frequency.");
+        md.AppendLine();
+        md.AppendLine("| model | mean Poisson deviance | constant-rate deviance | normalised Gini | share of oracle's | predicted / observed claims |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var model in holdout.Models)
+        {
+            var e = model.Evaluation;
+            var share = holdout.Oracle is null ? "–" : string.Create(CultureInfo.InvariantCulture, $"{e.NormalisedGini / holdout.Oracle.NormalisedGini:P1}");
+            Line(md, $"| {e.Model} | {e.MeanDeviance:F5} | {e.NullMeanDeviance:F5} | {e.NormalisedGini:F4} | {share} | {model.PredictedOverObserved:F3} |");
+        }
+
+        if (holdout.Oracle is { } oracle)
+        {
+            Line(md, $"| oracle | {oracle.MeanDeviance:F5} | {oracle.NullMeanDeviance:F5} | {oracle.NormalisedGini:F4} | 100 % | |");
         }
 
         md.AppendLine();

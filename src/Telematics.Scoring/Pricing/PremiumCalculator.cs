@@ -75,8 +75,52 @@ public static class PremiumCalculator
         return Calculate(plan, score, annualKm, region, values);
     }
 
-    private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, double[] discountValues)
+    /// <summary>Prices a premium for a model's frequency: with a <see cref="PricingPlan.Relativity"/> plan the frequency is priced as a relativity; otherwise the score is, as in the other overloads.</summary>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="score">Risk score, 0–100 (shown in the breakdown).</param>
+    /// <param name="frequency">The model's annual frequency and the days it rests on.</param>
+    /// <param name="annualKm">Annualised distance, km, finite and ≥ 0.</param>
+    /// <param name="region">Region code for the base rate, or <see langword="null"/> for the plan's default.</param>
+    /// <param name="schema">Schema of <paramref name="features"/>.</param>
+    /// <param name="features">Feature vector in schema order, for discount conditions.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The score, distance or frequency is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
+    public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
     {
+        if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "The model frequency and observed days must be finite and ≥ 0.");
+        }
+
+        return Calculate(plan, score, annualKm, region, DiscountValues(plan, schema, features), frequency);
+    }
+
+    private static double[] DiscountValues(PricingPlan plan, FeatureSchema schema, ReadOnlySpan<float> features)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(schema);
+        if (features.Length != schema.Count)
+        {
+            throw new ArgumentException($"The feature vector has {features.Length} values but schema {schema} has {schema.Count} features.", nameof(features));
+        }
+
+        var values = new double[plan.Discounts.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? features[index] : double.NaN;
+        }
+
+        return values;
+    }
+
+    private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, double[] discountValues, ModelFrequency? frequency = null)
+    {
+        if (plan.Relativity is not null && frequency is null)
+        {
+            throw new ArgumentException($"Plan {plan.Name} prices the model's claim frequency (telematics_relativity); a score alone cannot be priced with it.", nameof(score));
+        }
+
         if (double.IsNaN(score) || score is < 0 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(score), score, "A risk score must lie within 0–100.");
@@ -92,10 +136,17 @@ public static class PremiumCalculator
         steps.Add(new PremiumStep("base_rate", PremiumStepKind.Base, total, total,
             matched ? $"base rate of region {region}" : "default base rate"));
 
-        var riskFactor = plan.RiskMultiplier.FactorAt(score);
-        total *= riskFactor;
-        steps.Add(new PremiumStep("risk_multiplier", PremiumStepKind.Multiply, riskFactor, total,
-            string.Create(CultureInfo.InvariantCulture, $"score {score:0.##} → factor {riskFactor} ({plan.RiskMultiplier.Describe()})")));
+        if (plan.Relativity is { } relativity)
+        {
+            total = relativity.Apply(total, frequency!.Value, steps);
+        }
+        else
+        {
+            var riskFactor = plan.RiskMultiplier.FactorAt(score);
+            total *= riskFactor;
+            steps.Add(new PremiumStep("risk_multiplier", PremiumStepKind.Multiply, riskFactor, total,
+                string.Create(CultureInfo.InvariantCulture, $"score {score:0.##} → factor {riskFactor} ({plan.RiskMultiplier.Describe()})")));
+        }
 
         if (plan.MileageBands.Count > 0)
         {

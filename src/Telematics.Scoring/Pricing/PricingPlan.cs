@@ -276,4 +276,43 @@ public sealed class PricingPlan
             throw new PricingPlanException(field, $"{value} has more than {decimals} decimal places (rounding.decimals).");
         }
     }
+
+    /// <summary>
+    /// Prices the model's claim frequency as a relativity with credibility and caps (plan JSON <c>telematics_relativity</c>);
+    /// when set it replaces <see cref="RiskMultiplier"/>, and quotes need the model's frequency
+    /// (<see cref="PremiumCalculator.Calculate(PricingPlan, double, ModelFrequency, double, string?, FeatureSchema, ReadOnlySpan{float})"/>).
+    /// </summary>
+    public FrequencyRelativity? Relativity { get; init; }
+
+    /// <summary>
+    /// Refuses a plan that prices again what the model already prices: a discount on a feature the model reads, or
+    /// mileage bands when it reads distance. Such a factor would be counted twice, once in the model's frequency and once
+    /// in the plan. Applies to plans priced on the model's frequency (<see cref="Relativity"/>); others pass.
+    /// </summary>
+    /// <param name="modelFeatures">The features the served model reads.</param>
+    /// <param name="model">The model's name and version, for the message.</param>
+    /// <exception cref="PricingPlanException">A discount or the mileage bands double-count; the message names the field, the feature and the model.</exception>
+    public void RefuseDoubleCounting(IReadOnlyList<string> modelFeatures, string model)
+    {
+        ArgumentNullException.ThrowIfNull(modelFeatures);
+        if (Relativity is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < _discounts.Length; i++)
+        {
+            var feature = _discounts[i].Feature;
+            if (modelFeatures.Contains(feature))
+            {
+                throw new PricingPlanException($"discounts[{i}].feature",
+                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}; discounting it again would count it twice.");
+            }
+        }
+
+        if (_mileageBands.Length > 0 && (modelFeatures.Contains(TelematicsFeatures.DistanceKm) || modelFeatures.Contains(TelematicsFeaturesV2.AnnualKm)))
+        {
+            throw new PricingPlanException("mileage_bands", $"distance is already priced by model {model}; mileage bands would count it twice.");
+        }
+    }
 }

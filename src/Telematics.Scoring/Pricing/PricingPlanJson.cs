@@ -86,7 +86,28 @@ public static class PricingPlanJson
 
         baseRate.RefuseUnknown();
 
-        var risk = ReadRiskMultiplier(o.RequiredObject("risk_multiplier"));
+        // Exactly one way to price risk: a score multiplier (percentile score) or the model's frequency relativity.
+        var relativityObject = o.OptionalObject("telematics_relativity");
+        var riskObject = o.OptionalObject("risk_multiplier");
+        if ((relativityObject is null) == (riskObject is null))
+        {
+            throw new PricingPlanException(relativityObject is null ? "risk_multiplier" : "telematics_relativity",
+                relativityObject is null ? "is required (or telematics_relativity, to price the model's frequency)." : "and risk_multiplier exclude each other; give one.");
+        }
+
+        FrequencyRelativity? relativity = null;
+        if (relativityObject is not null)
+        {
+            relativity = new FrequencyRelativity(
+                (double)relativityObject.RequiredDecimal("book_mean_frequency"),
+                (double)relativityObject.RequiredDecimal("credibility_days"),
+                relativityObject.RequiredDecimal("max_discount_percent"),
+                relativityObject.RequiredDecimal("max_surcharge_percent"));
+            relativityObject.RefuseUnknown();
+        }
+
+        // A relativity plan carries a neutral multiplier that is never applied.
+        var risk = riskObject is null ? new ExponentialRiskMultiplier(0) : ReadRiskMultiplier(riskObject);
         var mileage = ReadMileage(o.OptionalArray("mileage_bands"));
         var discounts = ReadDiscounts(o.OptionalArray("discounts"));
         var totalCap = o.OptionalDecimal("total_discount_cap_percent");
@@ -94,7 +115,7 @@ public static class PricingPlanJson
         var ceiling = o.OptionalDecimal("ceiling");
         o.RefuseUnknown();
 
-        return new PricingPlan(name, currency, decimals, mode, defaultRate, regions, risk, mileage, discounts, totalCap, floor, ceiling, schema);
+        return new PricingPlan(name, currency, decimals, mode, defaultRate, regions, risk, mileage, discounts, totalCap, floor, ceiling, schema) { Relativity = relativity };
     }
 
     private static RiskMultiplier ReadRiskMultiplier(JsonObjectReader o)

@@ -1,0 +1,114 @@
+using System.Globalization;
+
+namespace Telematics.Scoring.Pricing;
+
+/// <summary>
+/// Prices the model's claim frequency as a relativity, the way an actuary rates a factor: the driver's predicted annual
+/// frequency over the book's mean frequency, blended with the classical price (factor 1) by Bühlmann credibility on the
+/// days of driving observed, then capped (plan JSON <c>telematics_relativity</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// factor = clamp(1 + Z·(λ/λ̄ − 1), 1 − max discount, 1 + max surcharge), Z = d / (d + K) with d the observed days and K
+/// <see cref="CredibilityDays"/>: a driver seen for two days is priced almost classically, one seen for a year mostly on
+/// the model. The classical part of the price is the plan's base rate by region (and mileage bands, when the model
+/// does not price distance itself).
+/// </para>
+/// <para>
+/// Unlike a score, which is a percentile and throws away how far apart drivers are, the relativity keeps the model's
+/// ratios: a driver with half the book's frequency pays half before credibility and caps. Immutable and thread-safe.
+/// </para>
+/// </remarks>
+public sealed class FrequencyRelativity
+{
+    /// <summary>Creates and validates the relativity rule.</summary>
+    /// <param name="bookMeanFrequency">λ̄: the book's mean annual claim frequency under the served model, &gt; 0 (the training report's observed frequency, by the balance property; for a live book the mean predicted λ of its drivers).</param>
+    /// <param name="credibilityDays">K: observed days at which the model gets half the weight, &gt; 0.</param>
+    /// <param name="maxDiscountPercent">Largest discount the relativity may give, 0 to under 100.</param>
+    /// <param name="maxSurchargePercent">Largest surcharge it may add, 0–1,000.</param>
+    /// <exception cref="PricingPlanException">A value is out of range; the message names the JSON field.</exception>
+    public FrequencyRelativity(double bookMeanFrequency, double credibilityDays, decimal maxDiscountPercent, decimal maxSurchargePercent)
+    {
+        if (!double.IsFinite(bookMeanFrequency) || bookMeanFrequency <= 0 || bookMeanFrequency > 10)
+        {
+            throw new PricingPlanException("telematics_relativity.book_mean_frequency", $"{Text(bookMeanFrequency)} is not a claim frequency in (0, 10] per year.");
+        }
+
+        if (!double.IsFinite(credibilityDays) || credibilityDays <= 0 || credibilityDays > 36_500)
+        {
+            throw new PricingPlanException("telematics_relativity.credibility_days", $"{Text(credibilityDays)} is outside (0, 36,500] days.");
+        }
+
+        if (maxDiscountPercent is < 0 or >= 100)
+        {
+            throw new PricingPlanException("telematics_relativity.max_discount_percent", $"{maxDiscountPercent} is outside 0 to under 100.");
+        }
+
+        if (maxSurchargePercent is < 0 or > 1000)
+        {
+            throw new PricingPlanException("telematics_relativity.max_surcharge_percent", $"{maxSurchargePercent} is outside 0–1,000.");
+        }
+
+        BookMeanFrequency = bookMeanFrequency;
+        CredibilityDays = credibilityDays;
+        MaxDiscountPercent = maxDiscountPercent;
+        MaxSurchargePercent = maxSurchargePercent;
+    }
+
+    /// <summary>λ̄, the book's mean annual claim frequency.</summary>
+    public double BookMeanFrequency { get; }
+
+    /// <summary>K, the observed days at which credibility is one half.</summary>
+    public double CredibilityDays { get; }
+
+    /// <summary>Largest discount, percent.</summary>
+    public decimal MaxDiscountPercent { get; }
+
+    /// <summary>Largest surcharge, percent.</summary>
+    public decimal MaxSurchargePercent { get; }
+
+    /// <summary>Bühlmann credibility of <paramref name="observedDays"/> of driving: d / (d + K).</summary>
+    public double Credibility(double observedDays) => Math.Max(observedDays, 0) / (Math.Max(observedDays, 0) + CredibilityDays);
+
+    /// <summary>Multiplies <paramref name="total"/> by the relativity, the credibility blend and the cap, one breakdown step each.</summary>
+    internal decimal Apply(decimal total, ModelFrequency frequency, List<PremiumStep> steps)
+    {
+        // Kept above zero so that the credibility step, a ratio to it, stays defined for a driver the model gives no risk.
+        var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / BookMeanFrequency)), 0.000001m);
+        total *= relativity;
+        steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
+            $"model frequency {frequency.AnnualFrequency:0.#####} / book mean {BookMeanFrequency:0.#####} = {relativity}")));
+
+        var z = Credibility(frequency.ObservedDays);
+        var blended = Round(1 + ((decimal)z * (relativity - 1)));
+        if (blended != relativity)
+        {
+            var step = Round(blended / relativity);
+            total *= step;
+            steps.Add(new PremiumStep("credibility", PremiumStepKind.Multiply, step, total, string.Create(CultureInfo.InvariantCulture,
+                $"{frequency.ObservedDays:0.#} observed days, credibility {z:0.###} = d/(d+{CredibilityDays:0.#}): factor {relativity} blended with the classical 1 → {blended}")));
+        }
+
+        var low = 1 - (MaxDiscountPercent / 100m);
+        var high = 1 + (MaxSurchargePercent / 100m);
+        var capped = Math.Clamp(blended, low, high);
+        if (capped != blended)
+        {
+            var step = Round(capped / blended);
+            total *= step;
+            steps.Add(new PremiumStep("relativity_cap", PremiumStepKind.Multiply, step, total, string.Create(CultureInfo.InvariantCulture,
+                $"factor {blended} limited to {low}–{high} (at most {MaxDiscountPercent} % off, {MaxSurchargePercent} % on)")));
+        }
+
+        return total;
+    }
+
+    private static decimal Round(decimal factor) => decimal.Round(factor, RiskMultiplier.FactorDecimals, MidpointRounding.AwayFromZero);
+
+    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>What a frequency model says about a driver, for <see cref="FrequencyRelativity"/> pricing.</summary>
+/// <param name="AnnualFrequency">Predicted claims per year (the raw output of a model whose output kind is frequency), ≥ 0.</param>
+/// <param name="ObservedDays">Days of driving the prediction rests on, ≥ 0.</param>
+public readonly record struct ModelFrequency(double AnnualFrequency, double ObservedDays);

@@ -1,0 +1,103 @@
+using Telematics.Features.Schema;
+using Telematics.Scoring.Pricing;
+
+namespace Telematics.Scoring.Tests.Pricing;
+
+public sealed class FrequencyRelativityTests
+{
+    private const string Plan = """
+        {
+          "name": "ubi-relativity", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
+          "base_rate": { "default": 600.00 },
+          "telematics_relativity": { "book_mean_frequency": 0.1, "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 }
+          EXTRA
+        }
+        """;
+
+    private static PricingPlan Parse(string extra = "") => PricingPlanJson.Parse(Plan.Replace("EXTRA", extra, StringComparison.Ordinal));
+
+    private static PremiumQuote Quote(PricingPlan plan, double frequency, double days) =>
+        PremiumCalculator.Calculate(plan, 50, new ModelFrequency(frequency, days), 12_000, null, TelematicsFeatures.Schema, new float[TelematicsFeatures.Schema.Count]);
+
+    [Theory]
+    // λ/λ̄ = 0.5; 60 days: credibility ½ → factor 0.75.
+    [InlineData(0.05, 60, 450.00)]
+    // Two days of data: credibility 2/62 → almost the classical price.
+    [InlineData(0.05, 2, 590.32)]
+    // A year of a tenth of the book's frequency: 0.227 blended, capped at 30 % off.
+    [InlineData(0.01, 365, 420.00)]
+    // Three times the book's frequency for a year: 2.72 blended, capped at 50 % on.
+    [InlineData(0.3, 365, 900.00)]
+    // The book's own frequency: the classical price whatever the days.
+    [InlineData(0.1, 30, 600.00)]
+    public void The_premium_is_the_credibility_weighted_capped_relativity_of_the_base_rate(double frequency, double days, double premium)
+    {
+        var quote = Quote(Parse(), frequency, days);
+
+        Assert.Equal((decimal)premium, quote.Premium);
+    }
+
+    [Fact]
+    public void The_breakdown_shows_relativity_credibility_and_cap_and_replays_exactly()
+    {
+        var quote = Quote(Parse(), 0.01, 365);
+
+        Assert.Equal(["base_rate", "frequency_relativity", "credibility", "relativity_cap", "rounding"], quote.Steps.Select(s => s.Name));
+        var total = 0m;
+        foreach (var step in quote.Steps)
+        {
+            total = step.Kind switch { PremiumStepKind.Base => step.Value, PremiumStepKind.Multiply => total * step.Value, _ => total + step.Value };
+            Assert.Equal(step.RunningTotal, total);
+        }
+
+        Assert.Contains("credibility 0.859", quote.Steps[2].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_score_alone_cannot_be_priced_with_a_relativity_plan()
+    {
+        var error = Assert.Throws<ArgumentException>(() => PremiumCalculator.Calculate(Parse(), 50, 12_000, null, null));
+
+        Assert.Contains("telematics_relativity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(""", "risk_multiplier": { "kind": "exponential", "k": 0.6 }""", "telematics_relativity")]
+    [InlineData(""", "extra": 1""", "extra")]
+    public void A_plan_with_both_ways_of_pricing_risk_or_an_unknown_field_is_refused_by_name(string extra, string field)
+    {
+        var error = Assert.Throws<PricingPlanException>(() => Parse(extra));
+
+        Assert.Equal(field, error.Field);
+    }
+
+    [Theory]
+    [InlineData("book_mean_frequency", "0")]
+    [InlineData("credibility_days", "-5")]
+    [InlineData("max_discount_percent", "100")]
+    public void Out_of_range_relativity_settings_are_refused_by_field(string name, string value)
+    {
+        var json = Plan.Replace("EXTRA", "", StringComparison.Ordinal);
+        var start = json.IndexOf($"\"{name}\": ", StringComparison.Ordinal) + name.Length + 4;
+        var end = json.IndexOfAny([',', ' ', '}'], start);
+        var error = Assert.Throws<PricingPlanException>(() => PricingPlanJson.Parse(json[..start] + value + json[end..]));
+
+        Assert.Equal($"telematics_relativity.{name}", error.Field);
+    }
+
+    [Fact]
+    public void A_discount_or_mileage_band_on_what_the_model_prices_is_refused_naming_both()
+    {
+        var discounted = Parse(""", "discounts": [{ "name": "no_phone", "feature": "phone_minutes_per_hour", "when": "<", "threshold": 0.5, "percent": 5 }]""");
+        var banded = Parse(""", "mileage_bands": [{ "up_to_km": 10000, "factor": 0.9 }, { "factor": 1.1 }]""");
+        string[] model = [TelematicsFeatures.NightShare, TelematicsFeatures.PhoneMinutesPerHour, TelematicsFeaturesV2.AnnualKm];
+
+        var discount = Assert.Throws<PricingPlanException>(() => discounted.RefuseDoubleCounting(model, "telematics-frequency@2"));
+        var mileage = Assert.Throws<PricingPlanException>(() => banded.RefuseDoubleCounting(model, "telematics-frequency@2"));
+
+        Assert.Equal("discounts[0].feature", discount.Field);
+        Assert.Contains("'phone_minutes_per_hour' (discount 'no_phone') is already priced by model telematics-frequency@2", discount.Message, StringComparison.Ordinal);
+        Assert.Equal("mileage_bands", mileage.Field);
+        discounted.RefuseDoubleCounting([TelematicsFeatures.NightShare], "other@1");
+    }
+}

@@ -49,14 +49,18 @@ fi
 url="http://127.0.0.1:$port"
 
 # The model the demo serves, the same for batch-score and the host: shipped (default) = the trained model shipped
-# with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions); rules = the built-in rules model; or a
+# with the SDK (telematics-frequency, a monotone Poisson GLM on telematics@2, ONNX); rules = the built-in rules model; or a
 # model directory (<dir>/<name>/<version>/). The host reads it as Scoring:Model.
 model=${TELEMATICS_MODEL:-shipped}
+# The plan: with the shipped frequency model, the relativity plan (premium = base rate × the model's frequency
+# relativity with credibility and caps); with the rules model or a directory, the score plan.
+plan=ubi-standard-2027.json
 case "$model" in
-  shipped) model_args=(--shipped-model) ;;
+  shipped) model_args=(--shipped-model); plan=ubi-relativity-2027.json ;;
   rules) model_args=() ;;
   *) model_args=(--models "$model") ;;
 esac
+plan_args=(--plan "samples/Telematics.Cli/bin/Release/net10.0/pricing/$plan")
 
 # Demo data (first run): migrate, then seed a synthetic population through the ingest code path of
 # POST /telematics/events (in process). Seeding is idempotent: a later run finds every driver seeded and
@@ -79,7 +83,7 @@ if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   telematics seed --drivers "${TELEMATICS_SEED_DRIVERS:-100}" --days "${TELEMATICS_SEED_DAYS:-30}" --time-zone "$demo_zone"
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.
-  telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"}
+  telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"} "${plan_args[@]}"
   # A day of one simulated driver's events as CSV (deterministic), for the "new driver" curl walkthrough printed below.
   telematics synth --drivers 1 --days 1 --tz "$demo_zone" --output .demo/new-driver >/dev/null
 fi
@@ -87,7 +91,7 @@ fi
 echo "building the host…"
 dotnet build samples/Telematics.Api -c Release -nologo -clp:NoSummary -v:q
 
-ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} Scoring__Model=$model \
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} Scoring__Model=$model Pricing__PlanPath="pricing/$plan" \
   dotnet run --project samples/Telematics.Api -c Release --no-build --no-launch-profile -- --urls "$url" &
 host_pid=$!
 

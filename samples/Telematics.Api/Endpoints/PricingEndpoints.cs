@@ -9,6 +9,7 @@ using Telematics.Api.Problems;
 using Telematics.Api.Scoring;
 using Telematics.Api.Storage;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
 using Telematics.Storage.Postgres.Drivers;
@@ -174,11 +175,28 @@ internal static class PricingEndpoints
         }
 
         var rescored = request.Score is null && (latest is null || request.Features is { Count: > 0 });
-        var score = request.Score
-            ?? (rescored ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = ObservedDays(latest?.Record, vector, request.AnnualKm), IncludeContributions = false }, scorer.Experiment).Score : latest!.Record.Score);
+        var observedDays = ObservedDays(latest?.Record, vector, request.AnnualKm);
+        var rescoredScore = request.Score is null && rescored
+            ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = observedDays, IncludeContributions = false }, scorer.Experiment)
+            : null;
+        var score = request.Score ?? rescoredScore?.Score ?? latest!.Record.Score;
+        // A model frequency exists only when the model scored (now or when stored); a given score has none.
+        var frequency = request.Score is not null ? (double?)null : rescoredScore?.RawOutput ?? latest!.Record.RawOutput;
         var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
         var pricedRegion = request.Region ?? storedRegion;
-        var quote = scorer.Price(score, vector, annualKm, pricedRegion);
+        PremiumQuote quote;
+        try
+        {
+            quote = frequency is { } raw
+                ? scorer.Price(score, raw, observedDays, vector, annualKm, pricedRegion)
+                : scorer.Price(score, vector, annualKm, pricedRegion);
+        }
+        catch (ArgumentException e) when (request.Score is not null)
+        {
+            errors.Add("score", e.Message);
+            return errors.ToProblem();
+        }
+
         var current = await reader.PremiumsAsync(driverId, 1, 1, http.RequestAborted);
         using var breakdown = JsonDocument.Parse(PremiumBreakdownJson.Write(quote, score, annualKm, pricedRegion));
         return TypedResults.Ok(new SimulateResponse(

@@ -96,6 +96,10 @@ internal static class BatchScoreCommand
             using var shippedModel = parse.GetValue(shipped) ? ShippedModelRegistry.Create() : null;
             using var directoryModels = shippedModel is null ? new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName)) : null;
             var registry = shippedModel?.Registry ?? directoryModels!;
+            if (!CliPricingPlan.FitsModel(pricingPlan, registry, error))
+            {
+                return ExitCodes.InputError;
+            }
             ExperimentScorer experiments;
             try
             {

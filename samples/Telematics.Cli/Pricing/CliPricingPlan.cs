@@ -56,4 +56,35 @@ internal static class CliPricingPlan
         var regions = codes.Length == 0 ? "it has no regions; leave the option out for its default base rate" : "its regions: " + string.Join(", ", codes);
         return $"{option}: '{region}' is not a region of the pricing plan '{plan.Name}' ({regions}); the plan: {Source(file)}.";
     }
+
+    /// <summary>
+    /// For a plan that prices the model's frequency: the registry's default model must output a frequency and the plan
+    /// must not price again what the model prices. Writes the reason and returns false when either fails.
+    /// </summary>
+    public static bool FitsModel(PricingPlan plan, Telematics.Scoring.Registry.ModelRegistry registry, TextWriter error)
+    {
+        if (plan.Relativity is null)
+        {
+            return true;
+        }
+
+        using var lease = registry.Acquire();
+        var model = lease.Package;
+        try
+        {
+            if (model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+            {
+                throw new PricingPlanException("telematics_relativity",
+                    $"plan {plan.Name} prices a claim frequency, but model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; use a frequency model (--shipped-model) or a risk_multiplier plan.");
+            }
+
+            plan.RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
+            return true;
+        }
+        catch (PricingPlanException e)
+        {
+            error.WriteLine("--plan: " + e.Message);
+            return false;
+        }
+    }
 }

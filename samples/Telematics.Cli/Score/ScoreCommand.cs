@@ -134,6 +134,11 @@ internal static class ScoreCommand
 
             using (registry)
             {
+                if (pricing is not null && !Pricing.CliPricingPlan.FitsModel(pricing, registry, error))
+                {
+                    return ExitCodes.InputError;
+                }
+
                 BatchScoreResult result;
                 try
                 {
@@ -195,7 +200,7 @@ internal static class ScoreCommand
                 continue;
             }
 
-            var premium = pricing?.Quote(score.Score, drivers[i].Features.Span, drivers[i].ObservedDays);
+            var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()}"));
         }
@@ -206,8 +211,13 @@ internal static class ScoreCommand
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
-        public PremiumQuote Quote(double score, ReadOnlySpan<float> features, double? observedDays) =>
-            PremiumCalculator.Calculate(Plan, score, PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365), Region, TelematicsFeatures.Schema, features);
+        public PremiumQuote Quote(RiskScore score, ReadOnlySpan<float> features, double? observedDays)
+        {
+            var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
+            return Plan.Relativity is null
+                ? PremiumCalculator.Calculate(Plan, score.Score, annualKm, Region, TelematicsFeatures.Schema, features)
+                : PremiumCalculator.Calculate(Plan, score.Score, new ModelFrequency(score.RawOutput, observedDays ?? 365), annualKm, Region, TelematicsFeatures.Schema, features);
+        }
     }
 
     // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.

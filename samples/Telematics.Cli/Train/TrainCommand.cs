@@ -22,6 +22,7 @@ internal static class TrainCommand
         var holdoutDays = new Option<int?>("--holdout-days") { Description = "Observation window of the holdout drivers, days (default --days); every holdout driver is observed this long." };
         var holdoutSeed = new Option<ulong?>("--holdout-seed") { Description = "Seed of the holdout population (default --seed + 1)." };
         var requireChecks = new Option<bool>("--require-holdout-checks") { Description = "Write no package (exit 3) unless the packaged model beats the constant rate and the classical GLM on the holdout, reaches 85 % of the oracle's normalised Gini and predicts the observed claims within ±5 %." };
+        var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md).", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
@@ -35,7 +36,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, features, labels, folds, output, report, name, version, trees, threads,
+            exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -65,7 +66,7 @@ internal static class TrainCommand
                 RequireHoldoutChecks = parse.GetValue(requireChecks),
                 FeaturesFile = parse.GetValue(features)?.FullName,
                 LabelsFile = parse.GetValue(labels)?.FullName,
-                Training = new TrainingOptions { Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), Trees = parse.GetValue(trees), Threads = parse.GetValue(threads) },
+                Training = new TrainingOptions { ExcludedFeatures = parse.GetValue(exclude) ?? [], Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), Trees = parse.GetValue(trees), Threads = parse.GetValue(threads) },
                 OutputDirectory = parse.GetValue(output)!.FullName,
                 ReportFile = parse.GetValue(report)?.FullName,
                 Name = parse.GetValue(name)!,

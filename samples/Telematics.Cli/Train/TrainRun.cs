@@ -176,6 +176,9 @@ internal static class TrainRun
             Importance = importance,
             Package = package,
             Glm = telematics?.Glm,
+            Intervals = [.. cv.OutOfFoldFrequency.Select(p => BootstrapIntervals.Compute(
+                p.Key.Name(), p.Value, data.HasTrueFrequency ? data.TrueAnnualFrequency : [], data.ExposureYears, data.Claims, [.. cv.NullFrequency], settings.Training.Seed))],
+            Fairness = data.HasClassicalFactors && cv.OutOfFoldFrequency.TryGetValue(Packaged(data), out var packagedOof) ? GroupDistribution.Compute(data, packagedOof) : [],
             Holdout = holdout,
             HoldoutData = settings.Holdout is { } h ? Describe(h) : null,
             ChartFile = chart,

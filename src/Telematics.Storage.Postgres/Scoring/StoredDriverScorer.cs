@@ -139,6 +139,22 @@ public sealed partial class StoredDriverScorer
         PremiumCalculator.Calculate(_options.Plan, score, annualKm, region, TelematicsFeatures.Schema, features);
 
     /// <summary>
+    /// Prices a score with the configured plan, giving a <c>telematics_relativity</c> plan the model's frequency (the score's
+    /// raw output, which such a plan requires to be a frequency) and the days of the period it rests on.
+    /// </summary>
+    /// <param name="score">The score.</param>
+    /// <param name="rawFrequency">The model's raw output: the predicted annual claim frequency.</param>
+    /// <param name="observedDays">Days of the period scored.</param>
+    /// <param name="features">The driver's feature vector (telematics@1).</param>
+    /// <param name="annualKm">Annualised distance.</param>
+    /// <param name="region">The driver's region, or null for the plan's default base rate.</param>
+    /// <returns>The quote with its breakdown.</returns>
+    public PremiumQuote Price(double score, double rawFrequency, double observedDays, ReadOnlySpan<float> features, double annualKm, string? region) =>
+        _options.Plan.Relativity is null
+            ? Price(score, features, annualKm, region)
+            : PremiumCalculator.Calculate(_options.Plan, score, new ModelFrequency(rawFrequency, observedDays), annualKm, region, TelematicsFeatures.Schema, features);
+
+    /// <summary>
     /// Prices the driver's latest stored score again with the configured plan and the driver's current region, and stores
     /// the premium (audit action <c>premium.change</c>, with the previous premium as its before state).
     /// </summary>
@@ -157,7 +173,7 @@ public sealed partial class StoredDriverScorer
         var (_, region) = await reader.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
         var score = latest.Record;
         var annualKm = AnnualiseKm(score.Features[DistanceIndex], score.PeriodStart, score.PeriodEnd);
-        var quote = Price(score.Score, score.Features, annualKm, region);
+        var quote = Price(score.Score, score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays, score.Features, annualKm, region);
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
             PremiumBreakdownJson.Write(quote, score.Score, annualKm, region));
@@ -271,7 +287,7 @@ public sealed partial class StoredDriverScorer
                 TripCount = tripCounts[k],
                 AnnualKm = annualKm,
                 Region = region,
-                Quote = Price(score.Score, vector, annualKm, region),
+                Quote = Price(score.Score, score.RawOutput, (to - from).TotalDays, vector, annualKm, region),
             };
             good.Add(outcomes[k]);
             goodPositions.Add(k);

@@ -57,7 +57,7 @@ public sealed class FrequencyModel
         var ml = new MLContext(seed);
         if (kind == FrequencyModelKind.GlmTelematics)
         {
-            return new FrequencyModel(ml, kind, null, MonotonePoissonGlm.Fit(data, rows, new GlmOptions()));
+            return new FrequencyModel(ml, kind, null, MonotonePoissonGlm.Fit(data, rows, new GlmOptions { ExcludedFeatures = new HashSet<string>(options.ExcludedFeatures, StringComparer.Ordinal) }));
         }
 
         var view = ModelInputs.Load(ml, data, kind, rows);

@@ -82,6 +82,12 @@ public sealed class MonotonePoissonGlm
         for (var j = 0; j < RatingFactors.All.Count; j++)
         {
             var factor = RatingFactors.All[j];
+            if (options.ExcludedFeatures.Contains(factor.Feature))
+            {
+                dropped.Add(new DroppedFactor(factor.Feature, "excluded by the training switch (a jurisdiction prohibits it)"));
+                continue;
+            }
+
             if (factor.Role != FactorRole.Rating)
             {
                 dropped.Add(new DroppedFactor(factor.Feature, factor.Role == FactorRole.DataQuality
@@ -283,6 +289,10 @@ public sealed class GlmOptions
     /// <summary>Ridge penalty on the standardised coefficients (not the intercept).</summary>
     /// <value>Default 1: negligible against thousands of claims, enough to keep collinear terms (two phone features) solvable.</value>
     public double Ridge { get; set; } = 1.0;
+
+    /// <summary>Features never to rate on, whatever the data says (where a jurisdiction prohibits them; see docs/training/fairness.md).</summary>
+    /// <value>Default empty.</value>
+    public IReadOnlySet<string> ExcludedFeatures { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Most IRLS iterations per fit.</summary>
     /// <value>Default 50; a fit converges in under 10.</value>

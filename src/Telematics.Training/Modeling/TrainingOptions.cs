@@ -34,10 +34,24 @@ public sealed class TrainingOptions
     [Range(1, 1_000_000)]
     public int MinDriversPerLeaf { get; set; } = 200;
 
+    /// <summary>Features the packaged GLM may not rate on (a jurisdiction's prohibition); each must be a telematics@2 feature.</summary>
+    /// <value>Default empty.</value>
+    public IReadOnlyList<string> ExcludedFeatures { get; set; } = [];
+
     /// <summary>Threads of the trainers; null lets ML.NET choose (one per core).</summary>
     /// <value>Default null.</value>
     public int? Threads { get; set; }
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
-    public void Validate() => Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+    public void Validate()
+    {
+        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        foreach (var feature in ExcludedFeatures)
+        {
+            if (!Telematics.Features.Schema.TelematicsFeaturesV2.Schema.TryGetIndex(feature, out _))
+            {
+                throw new ValidationException($"Excluded feature '{feature}' is not a feature of {Telematics.Features.Schema.TelematicsFeaturesV2.Schema}.");
+            }
+        }
+    }
 }

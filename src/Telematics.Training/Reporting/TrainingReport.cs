@@ -34,6 +34,12 @@ public sealed class TrainingReport
     /// <summary>One line describing the holdout population.</summary>
     public string? HoldoutData { get; init; }
 
+    /// <summary>The packaged model's out-of-fold predictions by age band and region, when the data has them.</summary>
+    public IReadOnlyList<GroupDistribution> Fairness { get; init; } = [];
+
+    /// <summary>Bootstrap intervals of the out-of-fold figures, per model.</summary>
+    public IReadOnlyList<BootstrapIntervals> Intervals { get; init; } = [];
+
     /// <summary>The package written, if any.</summary>
     public PackageResult? Package { get; init; }
 
@@ -125,6 +131,11 @@ public sealed class TrainingReport
             }
         }
 
+        if (Intervals.Count > 0)
+        {
+            WriteIntervals(md, Intervals);
+        }
+
         if (Holdout is not null)
         {
             WriteHoldout(md, Holdout, HoldoutData);
@@ -133,6 +144,11 @@ public sealed class TrainingReport
         if (Glm is not null)
         {
             WriteGlm(md, Glm);
+        }
+
+        if (Fairness.Count > 0)
+        {
+            WriteFairness(md, Fairness);
         }
 
         if (Package is not null)
@@ -238,6 +254,37 @@ public sealed class TrainingReport
         if (holdout.Oracle is { } oracle)
         {
             Line(md, $"| oracle | {oracle.MeanDeviance:F5} | {oracle.NullMeanDeviance:F5} | {oracle.NormalisedGini:F4} | 100 % | |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void WriteFairness(StringBuilder md, IReadOnlyList<GroupDistribution> rows)
+    {
+        md.AppendLine("## Scores by age band and region (packaged model, out of fold)").AppendLine();
+        md.AppendLine("The model never sees age or region; where its scores differ by group, driving habits carry the difference " +
+            "(see docs/training/fairness.md). Score = percentile of the predicted frequency in the population.").AppendLine();
+        md.AppendLine("| attribute | group | drivers | observed frequency | predicted frequency | mean score | share high (> 80) |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            Line(md, $"| {row.Attribute} | {row.Group} | {row.Drivers:N0} | {row.ObservedFrequency:F4} | {row.PredictedFrequency:F4} | {row.MeanScore:F1} | {row.HighShare:P1} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void WriteIntervals(StringBuilder md, IReadOnlyList<BootstrapIntervals> intervals)
+    {
+        md.AppendLine("## Uncertainty (out of fold)").AppendLine();
+        Line(md, $"95 % percentile-bootstrap intervals over {BootstrapIntervals.Resamples} resamples of the drivers; the share of the oracle's Gini is computed on the same resample.");
+        md.AppendLine();
+        md.AppendLine("| model | normalised Gini | mean Poisson deviance | share of oracle's Gini |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var i in intervals)
+        {
+            var share = i.ShareOfOracleGini is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s.Low:P1} – {s.High:P1}") : "–";
+            Line(md, $"| {i.Model} | {i.NormalisedGini.Low:F4} – {i.NormalisedGini.High:F4} | {i.MeanDeviance.Low:F5} – {i.MeanDeviance.High:F5} | {share} |");
         }
 
         md.AppendLine();

@@ -22,17 +22,23 @@ public sealed class ShippedModelTests : IDisposable
     [Fact]
     public void The_shipped_package_loads_its_hash_matches_and_it_scores_finite_frequencies()
     {
-        using var package = ShippedModel.Load();
+        var package = ShippedModel.Load();
 
         Assert.Equal(ShippedModel.Name, package.Name);
         Assert.Equal(ShippedModel.Sha256, package.Sha256);
         Assert.Equal(ModelOutputKind.Frequency, package.OutputKind);
         Assert.True(package.Metrics.HasValue);
+        Assert.True(Telematics.Features.Schema.TelematicsFeaturesV2.Is(package.Model.Binding.Schema), "the shipped model reads the window-invariant schema");
+        using var registry = ModelRegistry.ForPackage(package);
+        var scorer = new Telematics.Scoring.Service.RiskScorer(registry);
         var rows = SmallPopulation.Data;
-        var inputs = rows.AllFeatures[..(50 * 29)].ToArray();
-        var raw = new float[50];
-        package.Model.Score(inputs, raw);
-        Assert.All(raw, r => Assert.True(float.IsFinite(r) && r > 0 && r < 5, $"frequency {r}"));
+        var raw = new double[50];
+        for (var i = 0; i < raw.Length; i++)
+        {
+            raw[i] = scorer.Score(new Telematics.Scoring.Service.ScoreRequest { DriverId = rows.DriverIds[i], Features = rows.Features(i).ToArray(), ObservedDays = rows.ObservedDays[i] }).RawOutput;
+        }
+
+        Assert.All(raw, r => Assert.True(double.IsFinite(r) && r > 0 && r < 5, $"frequency {r}"));
         Assert.True(raw.Distinct().Count() > 5, "the model should tell drivers apart");
     }
 

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace Telematics.Cli.Tests.Train;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "telematics-train-cli-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Varied_windows_package_the_window_invariant_GLM_with_a_holdout_and_without_excluded_features()
+    {
+        var models = Path.Combine(_directory, "models");
+        var report = Path.Combine(_directory, "report.md");
+
+        var (exit, output, error) = await CliRunner.RunAsync(
+            "train", "--drivers", "600", "--days", "12", "--min-days", "4", "--seed", "31", "--folds", "2", "--trees", "20",
+            "--holdout-drivers", "300", "--exclude-features", "night_share,late_night_share", "--output", models, "--report", report);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("glm-telematics out-of-fold", output, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(models, "telematics-frequency", "1", "manifest.json")))!;
+        Assert.Equal(2, manifest["feature_schema"]!["version"]!.GetValue<int>());
+        var inputs = manifest["inputs"]!["features"]!.AsArray().Select(f => f!.GetValue<string>()).ToList();
+        Assert.DoesNotContain("night_share", inputs);
+        Assert.DoesNotContain("gps_gap_share", inputs);
+        var text = await File.ReadAllTextAsync(report);
+        Assert.Contains("## Fresh holdout", text, StringComparison.Ordinal);
+        Assert.Contains("`night_share`: excluded by the training switch", text, StringComparison.Ordinal);
+        Assert.Contains("`gps_gap_share`: data quality", text, StringComparison.Ordinal);
+        Assert.Contains("| age band | Under25 |", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_feature_outside_telematics_2_cannot_be_excluded()
+    {
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "train", "--drivers", "200", "--days", "3", "--exclude-features", "distance_km", "--output", Path.Combine(_directory, "m"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("'distance_km' is not a feature of telematics@2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Holdout_checks_need_a_holdout()
+    {
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "train", "--drivers", "200", "--days", "3", "--require-holdout-checks", "--output", Path.Combine(_directory, "m"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--require-holdout-checks needs --holdout-drivers", error, StringComparison.Ordinal);
+    }
+}

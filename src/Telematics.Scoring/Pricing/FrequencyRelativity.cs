@@ -28,11 +28,31 @@ public sealed class FrequencyRelativity
     /// <param name="maxSurchargePercent">Largest surcharge it may add, 0–1,000.</param>
     /// <exception cref="PricingPlanException">A value is out of range; the message names the JSON field.</exception>
     public FrequencyRelativity(double bookMeanFrequency, double credibilityDays, decimal maxDiscountPercent, decimal maxSurchargePercent)
+        : this(bookMeanFrequency, null, credibilityDays, maxDiscountPercent, maxSurchargePercent)
     {
-        if (!double.IsFinite(bookMeanFrequency) || bookMeanFrequency <= 0 || bookMeanFrequency > 10)
+    }
+
+    /// <summary>Creates and validates the relativity rule with a book mean per region (the classical cell the base rate prices).</summary>
+    /// <param name="bookMeanFrequency">λ̄ for regions not listed, &gt; 0.</param>
+    /// <param name="regionMeanFrequencies">λ̄ of each region's drivers (codes compared case-insensitively), or null: the relativity is then to the drivers of the same classical cell, so the model's signal that merely repeats the region is not priced twice.</param>
+    /// <param name="credibilityDays">K: observed days at which the model gets half the weight, &gt; 0.</param>
+    /// <param name="maxDiscountPercent">Largest discount the relativity may give, 0 to under 100.</param>
+    /// <param name="maxSurchargePercent">Largest surcharge it may add, 0–1,000.</param>
+    /// <exception cref="PricingPlanException">A value is out of range; the message names the JSON field.</exception>
+    public FrequencyRelativity(double bookMeanFrequency, IReadOnlyDictionary<string, double>? regionMeanFrequencies, double credibilityDays, decimal maxDiscountPercent, decimal maxSurchargePercent)
+    {
+        RequireFrequency(bookMeanFrequency, "telematics_relativity.book_mean_frequency");
+        var regions = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (region, mean) in regionMeanFrequencies ?? new Dictionary<string, double>())
         {
-            throw new PricingPlanException("telematics_relativity.book_mean_frequency", $"{Text(bookMeanFrequency)} is not a claim frequency in (0, 10] per year.");
+            RequireFrequency(mean, $"telematics_relativity.region_mean_frequency.{region}");
+            if (!regions.TryAdd(region, mean))
+            {
+                throw new PricingPlanException($"telematics_relativity.region_mean_frequency.{region}", "is listed twice (region codes are case-insensitive).");
+            }
         }
+
+        RegionMeanFrequencies = regions;
 
         if (!double.IsFinite(credibilityDays) || credibilityDays <= 0 || credibilityDays > 36_500)
         {
@@ -55,8 +75,15 @@ public sealed class FrequencyRelativity
         MaxSurchargePercent = maxSurchargePercent;
     }
 
-    /// <summary>λ̄, the book's mean annual claim frequency.</summary>
+    /// <summary>λ̄, the book's mean annual claim frequency (for regions without their own).</summary>
     public double BookMeanFrequency { get; }
+
+    /// <summary>λ̄ of each region's drivers, where given.</summary>
+    public IReadOnlyDictionary<string, double> RegionMeanFrequencies { get; }
+
+    /// <summary>The mean frequency a driver of <paramref name="region"/> is compared with.</summary>
+    public double MeanFrequencyFor(string? region) =>
+        region is not null && RegionMeanFrequencies.TryGetValue(region, out var mean) ? mean : BookMeanFrequency;
 
     /// <summary>K, the observed days at which credibility is one half.</summary>
     public double CredibilityDays { get; }
@@ -71,13 +98,15 @@ public sealed class FrequencyRelativity
     public double Credibility(double observedDays) => Math.Max(observedDays, 0) / (Math.Max(observedDays, 0) + CredibilityDays);
 
     /// <summary>Multiplies <paramref name="total"/> by the relativity, the credibility blend and the cap, one breakdown step each.</summary>
-    internal decimal Apply(decimal total, ModelFrequency frequency, List<PremiumStep> steps)
+    internal decimal Apply(decimal total, ModelFrequency frequency, string? region, List<PremiumStep> steps)
     {
+        var mean = MeanFrequencyFor(region);
+        var own = region is not null && RegionMeanFrequencies.ContainsKey(region);
         // Kept above zero so that the credibility step, a ratio to it, stays defined for a driver the model gives no risk.
-        var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / BookMeanFrequency)), 0.000001m);
+        var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / mean)), 0.000001m);
         total *= relativity;
         steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
-            $"model frequency {frequency.AnnualFrequency:0.#####} / book mean {BookMeanFrequency:0.#####} = {relativity}")));
+            $"model frequency {frequency.AnnualFrequency:0.#####} / {(own ? $"mean of region {region}" : "book mean")} {mean:0.#####} = {relativity}")));
 
         var z = Credibility(frequency.ObservedDays);
         var blended = Round(1 + ((decimal)z * (relativity - 1)));
@@ -101,6 +130,14 @@ public sealed class FrequencyRelativity
         }
 
         return total;
+    }
+
+    private static void RequireFrequency(double value, string field)
+    {
+        if (!double.IsFinite(value) || value <= 0 || value > 10)
+        {
+            throw new PricingPlanException(field, $"{Text(value)} is not a claim frequency in (0, 10] per year.");
+        }
     }
 
     private static decimal Round(decimal factor) => decimal.Round(factor, RiskMultiplier.FactorDecimals, MidpointRounding.AwayFromZero);

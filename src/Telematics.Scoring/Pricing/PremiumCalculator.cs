@@ -138,7 +138,7 @@ public static class PremiumCalculator
 
         if (plan.Relativity is { } relativity)
         {
-            total = relativity.Apply(total, frequency!.Value, steps);
+            total = relativity.Apply(total, frequency!.Value, region, steps);
         }
         else
         {

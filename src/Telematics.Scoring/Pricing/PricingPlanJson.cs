@@ -98,8 +98,19 @@ public static class PricingPlanJson
         FrequencyRelativity? relativity = null;
         if (relativityObject is not null)
         {
+            Dictionary<string, double>? regionMeans = null;
+            if (relativityObject.OptionalObject("region_mean_frequency") is { } regionMeanObject)
+            {
+                regionMeans = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var property in regionMeanObject.Element.EnumerateObject())
+                {
+                    regionMeans[property.Name] = (double)JsonObjectReader.Decimal(property.Value, $"telematics_relativity.region_mean_frequency.{property.Name}");
+                }
+            }
+
             relativity = new FrequencyRelativity(
                 (double)relativityObject.RequiredDecimal("book_mean_frequency"),
+                regionMeans,
                 (double)relativityObject.RequiredDecimal("credibility_days"),
                 relativityObject.RequiredDecimal("max_discount_percent"),
                 relativityObject.RequiredDecimal("max_surcharge_percent"));

@@ -228,6 +228,18 @@ public sealed class TrainingReport
         }
 
         Line(md, $"\nIntercept {glm.Intercept:G6}; {glm.Iterations} IRLS iterations in the final fit.");
+        md.AppendLine();
+        md.AppendLine("Monotonicity sweep: each factor's multiplier against its training median, other factors fixed, at five points of its range " +
+            "(the package loader repeats the sweep at 33 points and refuses a model that moves against a claimed direction).").AppendLine();
+        md.AppendLine("| factor | direction | at 0.5 % | at 25 % of range | at median | at 75 % of range | at 99.5 % | monotone as claimed |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---|");
+        foreach (var term in glm.Terms)
+        {
+            double At(double x) => Math.Exp(term.Coefficient * (term.Transform(x) - term.Transform(term.Median)));
+            var span = term.Upper - term.Lower;
+            var ok = term.Factor.Direction == RiskDirection.Unknown || (int)term.Factor.Direction * term.Coefficient >= 0 ? "yes" : "NO";
+            Line(md, $"| `{term.Factor.Feature}` | {term.Factor.Direction.ToWireName()} | {At(term.Lower):F3} | {At(term.Lower + (0.25 * span)):F3} | 1.000 | {At(term.Lower + (0.75 * span)):F3} | {At(term.Upper):F3} | {ok} |");
+        }
         md.AppendLine().AppendLine("Left out:").AppendLine();
         foreach (var dropped in glm.Dropped)
         {
@@ -254,6 +266,33 @@ public sealed class TrainingReport
         if (holdout.Oracle is { } oracle)
         {
             Line(md, $"| oracle | {oracle.MeanDeviance:F5} | {oracle.NullMeanDeviance:F5} | {oracle.NormalisedGini:F4} | 100 % | |");
+        }
+
+        md.AppendLine();
+        md.AppendLine("Calibration by decile on the holdout (each model's drivers sorted by its own prediction, ten equal groups):").AppendLine();
+        var columns = holdout.Models.Select(m => m.Evaluation).Concat(holdout.Oracle is null ? [] : [holdout.Oracle]).ToList();
+        md.Append("| decile |");
+        foreach (var e in columns)
+        {
+            md.Append(CultureInfo.InvariantCulture, $" {e.Model} predicted | observed |");
+        }
+
+        md.AppendLine().Append("|---:|");
+        foreach (var _ in columns)
+        {
+            md.Append("---:|---:|");
+        }
+
+        md.AppendLine();
+        for (var d = 0; d < columns[0].Deciles.Count; d++)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {d + 1} |");
+            foreach (var e in columns)
+            {
+                md.Append(CultureInfo.InvariantCulture, $" {e.Deciles[d].PredictedClaims:F1} | {e.Deciles[d].ObservedClaims:F0} |");
+            }
+
+            md.AppendLine();
         }
 
         md.AppendLine();

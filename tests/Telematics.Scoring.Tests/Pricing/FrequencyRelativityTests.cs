@@ -100,4 +100,18 @@ public sealed class FrequencyRelativityTests
         Assert.Equal("mileage_bands", mileage.Field);
         discounted.RefuseDoubleCounting([TelematicsFeatures.NightShare], "other@1");
     }
+
+    [Fact]
+    public void A_region_with_its_own_mean_is_compared_with_its_own_drivers()
+    {
+        var plan = PricingPlanJson.Parse(Plan.Replace("\"max_surcharge_percent\": 50 }", "\"max_surcharge_percent\": 50, \"region_mean_frequency\": { \"FR-75\": 0.125 } }", StringComparison.Ordinal).Replace("EXTRA", "", StringComparison.Ordinal));
+
+        var paris = PremiumCalculator.Calculate(plan, 50, new ModelFrequency(0.125, 60), 12_000, "fr-75", TelematicsFeatures.Schema, new float[TelematicsFeatures.Schema.Count]);
+        var elsewhere = PremiumCalculator.Calculate(plan, 50, new ModelFrequency(0.125, 60), 12_000, "FR-13", TelematicsFeatures.Schema, new float[TelematicsFeatures.Schema.Count]);
+
+        // A Paris driver at Paris's mean frequency pays the (Paris) base rate; elsewhere the same frequency is 1.25 × the book.
+        Assert.Equal(600.00m, paris.Premium);
+        Assert.Contains("mean of region fr-75 0.125", paris.Steps[1].Detail, StringComparison.Ordinal);
+        Assert.Equal(675.00m, elsewhere.Premium);
+    }
 }

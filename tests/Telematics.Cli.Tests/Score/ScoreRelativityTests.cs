@@ -1,0 +1,99 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+
+namespace Telematics.Cli.Tests.Score;
+
+/// <summary><c>telematics score</c> with the shipped telematics@2 model and a relativity plan.</summary>
+public sealed class ScoreRelativityTests : IDisposable
+{
+    private readonly EventFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static string ShippedPackage()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telematics.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory!.FullName, "src", "Telematics.Scoring", "Shipped", "telematics-frequency");
+    }
+
+    // Two drivers with the same (typical) habits: one observed for 2 days, one for a year.
+    private async Task<string> FeaturesAsync(bool withDays)
+    {
+        var header = string.Join(',', TelematicsFeatures.Schema.Features.ToArray().Select(f => f.Name));
+        var typical = new float[TelematicsFeatures.Schema.Count];
+        typical[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 9;
+        typical[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.3f;
+        typical[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanAbsJerkMps3)] = 0.25f;
+        typical[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.P95LateralG)] = 0.06f;
+        typical[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour)] = 6;
+        var values = string.Join(',', typical.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+        var path = _files.PathOf(withDays ? "features-days.csv" : "features.csv");
+        await File.WriteAllTextAsync(path, withDays
+            ? $"driver_id,observed_days,{header}\nshort,2,{values}\nlong,365,{values}\n"
+            : $"driver_id,{header}\nshort,{values}\n");
+        return path;
+    }
+
+    private async Task<string> PlanAsync(string extra = "")
+    {
+        var path = _files.PathOf("relativity.json");
+        await File.WriteAllTextAsync(path, $$"""
+            {
+              "name": "test-relativity", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
+              "base_rate": { "default": 600.00 },
+              "telematics_relativity": { "book_mean_frequency": 0.1026, "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 }
+              {{extra}}
+            }
+            """);
+        return path;
+    }
+
+    [Fact]
+    public async Task The_same_risky_habits_cost_more_with_a_year_of_data_than_with_two_days()
+    {
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", await FeaturesAsync(withDays: true), "--model", ShippedPackage(), "--plan", await PlanAsync(), "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        var shortPremium = decimal.Parse(rows["short"][8], CultureInfo.InvariantCulture);
+        var longPremium = decimal.Parse(rows["long"][8], CultureInfo.InvariantCulture);
+        Assert.Equal(rows["short"][1], rows["long"][1]);
+        // Two days give the model a credibility of 2/62, a year 365/425: the same relativity moves the premium little,
+        // then up to the 50 % surcharge cap.
+        var relativity = double.Parse(rows["short"][3], CultureInfo.InvariantCulture) / 0.1026;
+        Assert.True(relativity > 2, $"relativity {relativity}: these habits are risky");
+        Assert.Equal(600 * (1 + (2.0 / 62 * (relativity - 1))), (double)shortPremium, 0.05);
+        Assert.Equal(Math.Min(600 * (1 + (365.0 / 425 * (relativity - 1))), 900), (double)longPremium, 0.05);
+    }
+
+    [Fact]
+    public async Task A_plan_discounting_what_the_model_prices_is_refused_naming_it()
+    {
+        var plan = await PlanAsync(""", "discounts": [{ "name": "low_night", "feature": "night_share", "when": "<=", "threshold": 0.05, "percent": 5 }]""");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", await FeaturesAsync(withDays: true), "--model", ShippedPackage(), "--plan", plan, "--output", _files.PathOf("s.csv"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("'night_share' (discount 'low_night') is already priced by model telematics-frequency@2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_window_the_window_invariant_model_fails_the_driver_by_name()
+    {
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, _, _) = await CliRunner.RunAsync("score", "--features", await FeaturesAsync(withDays: false), "--model", ShippedPackage(), "--output", output);
+
+        Assert.Equal(ExitCodes.PartialFailure, exit);
+        var line = (await File.ReadAllLinesAsync(output))[1];
+        Assert.StartsWith("short,", line, StringComparison.Ordinal);
+        Assert.Contains("observation window", line, StringComparison.Ordinal);
+    }
+}

@@ -46,6 +46,25 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task The_shipped_model_with_the_relativity_plan_prices_its_frequency_with_credibility()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-relativity", 12, nightShare: 0.35f, harshPer100Km: 7);
+        await using var host = Host("shipped").With("Pricing:PlanPath", "pricing/ubi-relativity-2027.json");
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        var breakdown = await ProblemAssert.JsonAsync(await admin.GetAsync(new Uri($"/api/v1/pricing/{driver}/breakdown", UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        var detail = breakdown.GetProperty("breakdown");
+        Assert.Equal("ubi-relativity-2027", detail.GetProperty("plan").GetString());
+        var steps = detail.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(["base_rate", "frequency_relativity", "credibility"], steps[..3].Select(st => st.GetProperty("name").GetString()));
+        // 30 days of the period scored: credibility 30 / (30 + 60).
+        Assert.Contains("credibility 0.333", steps[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task By_default_the_built_in_rules_model_serves()
     {
         await using var host = Host(null);

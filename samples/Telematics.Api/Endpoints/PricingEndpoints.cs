@@ -181,14 +181,16 @@ internal static class PricingEndpoints
             : null;
         var score = request.Score ?? rescoredScore?.Score ?? latest!.Record.Score;
         // A model frequency exists only when the model scored (now or when stored); a given score has none.
-        var frequency = request.Score is not null ? (double?)null : rescoredScore?.RawOutput ?? latest!.Record.RawOutput;
+        ModelFrequency? frequency = request.Score is not null ? null
+            : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, observedDays)
+            : new ModelFrequency(latest!.Record.RawOutput, observedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
         var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
         var pricedRegion = request.Region ?? storedRegion;
         PremiumQuote quote;
         try
         {
-            quote = frequency is { } raw
-                ? scorer.Price(score, raw, observedDays, vector, annualKm, pricedRegion)
+            quote = frequency is { } modelFrequency
+                ? scorer.Price(score, modelFrequency, vector, annualKm, pricedRegion)
                 : scorer.Price(score, vector, annualKm, pricedRegion);
         }
         catch (ArgumentException e) when (request.Score is not null)

@@ -216,7 +216,7 @@ internal static class ScoreCommand
             var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
             return Plan.Relativity is null
                 ? PremiumCalculator.Calculate(Plan, score.Score, annualKm, Region, TelematicsFeatures.Schema, features)
-                : PremiumCalculator.Calculate(Plan, score.Score, new ModelFrequency(score.RawOutput, observedDays ?? 365), annualKm, Region, TelematicsFeatures.Schema, features);
+                : PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Region, TelematicsFeatures.Schema, features);
         }
     }
 

@@ -108,14 +108,17 @@ public sealed class FrequencyRelativity
         steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
             $"model frequency {frequency.AnnualFrequency:0.#####} / {(own ? $"mean of region {region}" : "book mean")} {mean:0.#####} = {relativity}")));
 
-        var z = Credibility(frequency.ObservedDays);
+        var weight = Math.Clamp(frequency.CredibilityWeight, 0, 1);
+        var days = frequency.ObservedDays * weight;
+        var z = Credibility(days);
         var blended = Round(1 + ((decimal)z * (relativity - 1)));
         if (blended != relativity)
         {
             var step = Round(blended / relativity);
             total *= step;
+            var counted = weight < 1 ? string.Create(CultureInfo.InvariantCulture, $" × weight {weight:0.##} (data quality, out-of-range inputs) = {days:0.#} days counted") : "";
             steps.Add(new PremiumStep("credibility", PremiumStepKind.Multiply, step, total, string.Create(CultureInfo.InvariantCulture,
-                $"{frequency.ObservedDays:0.#} observed days, credibility {z:0.###} = d/(d+{CredibilityDays:0.#}): factor {relativity} blended with the classical 1 → {blended}")));
+                $"{frequency.ObservedDays:0.#} observed days{counted}, credibility {z:0.###} = d/(d+{CredibilityDays:0.#}): factor {relativity} blended with the classical 1 → {blended}")));
         }
 
         var low = 1 - (MaxDiscountPercent / 100m);
@@ -148,4 +151,24 @@ public sealed class FrequencyRelativity
 /// <summary>What a frequency model says about a driver, for <see cref="FrequencyRelativity"/> pricing.</summary>
 /// <param name="AnnualFrequency">Predicted claims per year (the raw output of a model whose output kind is frequency), ≥ 0.</param>
 /// <param name="ObservedDays">Days of driving the prediction rests on, ≥ 0.</param>
-public readonly record struct ModelFrequency(double AnnualFrequency, double ObservedDays);
+public readonly record struct ModelFrequency(double AnnualFrequency, double ObservedDays)
+{
+    /// <summary>
+    /// Share of <see cref="ObservedDays"/> that counts toward credibility, 0–1 (default 1): lowered by poor data quality and
+    /// by inputs outside the model's training ranges (<see cref="Results.DataQuality.CredibilityWeight"/>).
+    /// </summary>
+    public double CredibilityWeight { get; init; } = 1;
+
+    /// <summary>The frequency of a score: its raw output, the days, and the weight its data quality and out-of-range share earn.</summary>
+    /// <param name="score">A score from a model whose raw output is a frequency.</param>
+    /// <param name="features">The driver's telematics@1 vector (for the data-quality grade).</param>
+    /// <param name="observedDays">Days of driving the score rests on.</param>
+    public static ModelFrequency Of(Results.RiskScore score, ReadOnlySpan<float> features, double observedDays)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        return new ModelFrequency(score.RawOutput, observedDays)
+        {
+            CredibilityWeight = Results.DataQuality.CredibilityWeight(Results.DataQuality.Grade(features), score.OutOfRangeShare),
+        };
+    }
+}

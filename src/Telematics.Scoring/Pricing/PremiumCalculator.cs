@@ -88,7 +88,8 @@ public static class PremiumCalculator
     /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
     public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
     {
-        if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0)
+        if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
+            || !(frequency.CredibilityWeight is >= 0 and <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "The model frequency and observed days must be finite and ≥ 0.");
         }

@@ -5,6 +5,7 @@ using Npgsql;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Pricing;
+using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Premiums;
@@ -143,16 +144,15 @@ public sealed partial class StoredDriverScorer
     /// raw output, which such a plan requires to be a frequency) and the days of the period it rests on.
     /// </summary>
     /// <param name="score">The score.</param>
-    /// <param name="rawFrequency">The model's raw output: the predicted annual claim frequency.</param>
-    /// <param name="observedDays">Days of the period scored.</param>
+    /// <param name="frequency">The model's frequency, the days it rests on and their credibility weight (<see cref="ModelFrequency.Of"/>).</param>
     /// <param name="features">The driver's feature vector (telematics@1).</param>
     /// <param name="annualKm">Annualised distance.</param>
     /// <param name="region">The driver's region, or null for the plan's default base rate.</param>
     /// <returns>The quote with its breakdown.</returns>
-    public PremiumQuote Price(double score, double rawFrequency, double observedDays, ReadOnlySpan<float> features, double annualKm, string? region) =>
+    public PremiumQuote Price(double score, ModelFrequency frequency, ReadOnlySpan<float> features, double annualKm, string? region) =>
         _options.Plan.Relativity is null
             ? Price(score, features, annualKm, region)
-            : PremiumCalculator.Calculate(_options.Plan, score, new ModelFrequency(rawFrequency, observedDays), annualKm, region, TelematicsFeatures.Schema, features);
+            : PremiumCalculator.Calculate(_options.Plan, score, frequency, annualKm, region, TelematicsFeatures.Schema, features);
 
     /// <summary>
     /// Prices the driver's latest stored score again with the configured plan and the driver's current region, and stores
@@ -173,7 +173,11 @@ public sealed partial class StoredDriverScorer
         var (_, region) = await reader.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
         var score = latest.Record;
         var annualKm = AnnualiseKm(score.Features[DistanceIndex], score.PeriodStart, score.PeriodEnd);
-        var quote = Price(score.Score, score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays, score.Features, annualKm, region);
+        var frequency = new ModelFrequency(score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays)
+        {
+            CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(score.Features), score.OutOfRangeShare),
+        };
+        var quote = Price(score.Score, frequency, score.Features, annualKm, region);
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
             PremiumBreakdownJson.Write(quote, score.Score, annualKm, region));
@@ -287,7 +291,7 @@ public sealed partial class StoredDriverScorer
                 TripCount = tripCounts[k],
                 AnnualKm = annualKm,
                 Region = region,
-                Quote = Price(score.Score, score.RawOutput, (to - from).TotalDays, vector, annualKm, region),
+                Quote = Price(score.Score, ModelFrequency.Of(score, vector, (to - from).TotalDays), vector, annualKm, region),
             };
             good.Add(outcomes[k]);
             goodPositions.Add(k);

@@ -114,4 +114,36 @@ public sealed class FrequencyRelativityTests
         Assert.Contains("mean of region fr-75 0.125", paris.Steps[1].Detail, StringComparison.Ordinal);
         Assert.Equal(675.00m, elsewhere.Premium);
     }
+
+    [Fact]
+    public void Poor_data_and_extrapolation_count_fewer_days_toward_credibility()
+    {
+        var features = new float[TelematicsFeatures.Schema.Count];
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.GpsGapShare)] = 0.3f;
+        var weight = Telematics.Scoring.Results.DataQuality.CredibilityWeight(Telematics.Scoring.Results.DataQuality.Grade(features), outOfRangeShare: 0.2);
+        var frequency = new ModelFrequency(0.05, 120) { CredibilityWeight = weight };
+        var quote = PremiumCalculator.Calculate(Parse(), 50, frequency, 12_000, null, TelematicsFeatures.Schema, features);
+
+        // Poor data (a 30 % gap share) weighs 0.5, 20 % of inputs out of range 0.8: 120 days count as 48.
+        Assert.Equal(Telematics.Scoring.Results.DataQualityGrade.Poor, Telematics.Scoring.Results.DataQuality.Grade(features));
+        Assert.Equal(0.4, frequency.CredibilityWeight, 12);
+        Assert.Contains("= 48 days counted, credibility 0.444", quote.Steps[2].Detail, StringComparison.Ordinal);
+        Assert.Equal(600 * (1 + (48.0 / 108 * -0.5)), (double)quote.Premium, 0.02);
+    }
+
+    [Theory]
+    [InlineData(0f, 0f, 0f, Telematics.Scoring.Results.DataQualityGrade.Good)]
+    [InlineData(0.06f, 0f, 0f, Telematics.Scoring.Results.DataQualityGrade.Fair)]
+    [InlineData(0f, 0f, 0.3f, Telematics.Scoring.Results.DataQualityGrade.Fair)]
+    [InlineData(0f, 0.25f, 0f, Telematics.Scoring.Results.DataQualityGrade.Poor)]
+    [InlineData(float.NaN, float.NaN, float.NaN, Telematics.Scoring.Results.DataQualityGrade.Good)]
+    public void Data_quality_is_graded_from_gaps_dropped_records_and_unknown_roads(float gaps, float dropped, float unknownRoads, Telematics.Scoring.Results.DataQualityGrade grade)
+    {
+        var features = new float[TelematicsFeatures.Schema.Count];
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.GpsGapShare)] = gaps;
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DroppedRecordShare)] = dropped;
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.UnknownRoadShare)] = unknownRoads;
+
+        Assert.Equal(grade, Telematics.Scoring.Results.DataQuality.Grade(features));
+    }
 }

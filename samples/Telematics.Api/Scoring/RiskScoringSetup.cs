@@ -26,12 +26,12 @@ internal static class RiskScoringSetup
             var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RiskScoringOptions>>().Value;
             var path = Path.IsPathRooted(options.PlanPath) ? options.PlanPath : Path.Combine(AppContext.BaseDirectory, options.PlanPath);
             var plan = PricingPlanJson.Load(path, Telematics.Features.Schema.TelematicsFeatures.Schema);
-            if (plan.Relativity is not null)
+            if (plan.Relativity is not null || plan.ProhibitedFeatures.Count > 0)
             {
                 // A frequency relativity needs a frequency model, and refuses to price again what that model prices.
                 using var lease = provider.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>().Acquire();
                 var model = lease.Package;
-                if (model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+                if (plan.Relativity is not null && model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
                 {
                     throw new PricingPlanException("telematics_relativity",
                         $"plan {plan.Name} prices a claim frequency, but the served model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; serve a frequency model (e.g. the shipped one) or use a risk_multiplier plan.");

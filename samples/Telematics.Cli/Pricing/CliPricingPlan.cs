@@ -63,7 +63,7 @@ internal static class CliPricingPlan
     /// </summary>
     public static bool FitsModel(PricingPlan plan, Telematics.Scoring.Registry.ModelRegistry registry, TextWriter error)
     {
-        if (plan.Relativity is null)
+        if (plan.Relativity is null && plan.ProhibitedFeatures.Count == 0)
         {
             return true;
         }
@@ -72,7 +72,7 @@ internal static class CliPricingPlan
         var model = lease.Package;
         try
         {
-            if (model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+            if (plan.Relativity is not null && model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
             {
                 throw new PricingPlanException("telematics_relativity",
                     $"plan {plan.Name} prices a claim frequency, but model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; use a frequency model (--shipped-model) or a risk_multiplier plan.");

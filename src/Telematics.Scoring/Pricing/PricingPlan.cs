@@ -285,6 +285,12 @@ public sealed class PricingPlan
     public FrequencyRelativity? Relativity { get; init; }
 
     /// <summary>
+    /// Features no model priced under this plan may read, where a jurisdiction prohibits them (plan JSON
+    /// <c>prohibited_features</c>; see docs/training/fairness.md); checked by <see cref="RefuseDoubleCounting"/>.
+    /// </summary>
+    public IReadOnlyList<string> ProhibitedFeatures { get; init; } = [];
+
+    /// <summary>
     /// Refuses a plan that prices again what the model already prices: a discount on a feature the model reads, or
     /// mileage bands when it reads distance. Such a factor would be counted twice, once in the model's frequency and once
     /// in the plan. Applies to plans priced on the model's frequency (<see cref="Relativity"/>); others pass.
@@ -295,6 +301,15 @@ public sealed class PricingPlan
     public void RefuseDoubleCounting(IReadOnlyList<string> modelFeatures, string model)
     {
         ArgumentNullException.ThrowIfNull(modelFeatures);
+        foreach (var feature in ProhibitedFeatures)
+        {
+            if (modelFeatures.Contains(feature))
+            {
+                throw new PricingPlanException("prohibited_features",
+                    $"'{feature}' may not be priced under this plan, but model {model} reads it; train without it (telematics train --exclude-features {feature}).");
+            }
+        }
+
         if (Relativity is null)
         {
             return;

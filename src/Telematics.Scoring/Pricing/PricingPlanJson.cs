@@ -119,6 +119,23 @@ public static class PricingPlanJson
 
         // A relativity plan carries a neutral multiplier that is never applied.
         var risk = riskObject is null ? new ExponentialRiskMultiplier(0) : ReadRiskMultiplier(riskObject);
+        var prohibited = new List<string>();
+        if (o.OptionalArray("prohibited_features") is { } prohibitedArray)
+        {
+            var index = 0;
+            foreach (var item in prohibitedArray.EnumerateArray())
+            {
+                var field = $"prohibited_features[{index++}]";
+                var feature = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new PricingPlanException(field, "must be a feature name.");
+                if (!TelematicsFeatures.Schema.TryGetIndex(feature, out _) && !TelematicsFeaturesV2.Schema.TryGetIndex(feature, out _))
+                {
+                    throw new PricingPlanException(field, $"'{feature}' is not a telematics feature.");
+                }
+
+                prohibited.Add(feature);
+            }
+        }
+
         var mileage = ReadMileage(o.OptionalArray("mileage_bands"));
         var discounts = ReadDiscounts(o.OptionalArray("discounts"));
         var totalCap = o.OptionalDecimal("total_discount_cap_percent");
@@ -126,7 +143,7 @@ public static class PricingPlanJson
         var ceiling = o.OptionalDecimal("ceiling");
         o.RefuseUnknown();
 
-        return new PricingPlan(name, currency, decimals, mode, defaultRate, regions, risk, mileage, discounts, totalCap, floor, ceiling, schema) { Relativity = relativity };
+        return new PricingPlan(name, currency, decimals, mode, defaultRate, regions, risk, mileage, discounts, totalCap, floor, ceiling, schema) { Relativity = relativity, ProhibitedFeatures = prohibited };
     }
 
     private static RiskMultiplier ReadRiskMultiplier(JsonObjectReader o)

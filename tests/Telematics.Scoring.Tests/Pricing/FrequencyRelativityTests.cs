@@ -146,4 +146,17 @@ public sealed class FrequencyRelativityTests
 
         Assert.Equal(grade, Telematics.Scoring.Results.DataQuality.Grade(features));
     }
+
+    [Fact]
+    public void A_plan_prohibiting_a_feature_refuses_a_model_that_reads_it()
+    {
+        var plan = Parse(""", "prohibited_features": ["night_share", "late_night_share"]""");
+
+        var error = Assert.Throws<PricingPlanException>(() => plan.RefuseDoubleCounting([TelematicsFeatures.NightShare], "telematics-frequency@2"));
+
+        Assert.Equal("prohibited_features", error.Field);
+        Assert.Contains("--exclude-features night_share", error.Message, StringComparison.Ordinal);
+        plan.RefuseDoubleCounting([TelematicsFeatures.PhoneMinutesPerHour], "other@1");
+        Assert.Equal("prohibited_features[0]", Assert.Throws<PricingPlanException>(() => Parse(""", "prohibited_features": ["nightshare"]""")).Field);
+    }
 }

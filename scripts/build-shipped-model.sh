@@ -25,6 +25,6 @@ dotnet samples/Telematics.Cli/bin/Release/net10.0/telematics.dll train \
 target=src/Telematics.Scoring/Shipped/telematics-frequency
 mkdir -p "$target"
 cp "$out/models/telematics-frequency/2/model.onnx" "$out/models/telematics-frequency/2/manifest.json" "$target/"
-cp "$out/report.md" "$out/report.lorenz.png" "$target/"
+cp "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$target/"
 echo "shipped model written to $target"
 sha256sum "$target/model.onnx"

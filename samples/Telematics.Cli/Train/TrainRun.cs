@@ -167,6 +167,8 @@ internal static class TrainRun
         Directory.CreateDirectory(Path.GetDirectoryName(settings.ReportFile)!);
         note = LorenzChart.TryWrite(chartPath, LorenzChart.Curves(predictions, data.ExposureYears, data.Claims));
         chart = note is null ? Path.GetFileName(chartPath) : null;
+        var holdoutChartPath = Path.ChangeExtension(settings.ReportFile, ".holdout.png");
+        var holdoutChart = holdout is not null && HoldoutChart.TryWrite(holdoutChartPath, holdout) is null ? Path.GetFileName(holdoutChartPath) : null;
         var markdown = new TrainingReport
         {
             Command = settings.Command,
@@ -180,6 +182,7 @@ internal static class TrainRun
                 p.Key.Name(), p.Value, data.HasTrueFrequency ? data.TrueAnnualFrequency : [], data.ExposureYears, data.Claims, [.. cv.NullFrequency], settings.Training.Seed))],
             Fairness = data.HasClassicalFactors && cv.OutOfFoldFrequency.TryGetValue(Packaged(data), out var packagedOof) ? GroupDistribution.Compute(data, packagedOof) : [],
             Holdout = holdout,
+            HoldoutChartFile = holdoutChart,
             HoldoutData = settings.Holdout is { } h ? Describe(h) : null,
             ChartFile = chart,
             ChartNote = note,

@@ -31,6 +31,9 @@ public sealed class TrainingReport
     /// <summary>The final models on a fresh population, when one was simulated.</summary>
     public HoldoutEvaluation? Holdout { get; init; }
 
+    /// <summary>File name of the holdout calibration chart next to the report, if one was drawn.</summary>
+    public string? HoldoutChartFile { get; init; }
+
     /// <summary>One line describing the holdout population.</summary>
     public string? HoldoutData { get; init; }
 
@@ -139,6 +142,10 @@ public sealed class TrainingReport
         if (Holdout is not null)
         {
             WriteHoldout(md, Holdout, HoldoutData);
+            if (HoldoutChartFile is not null)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"![Holdout calibration by decile]({HoldoutChartFile})").AppendLine();
+            }
         }
 
         if (Glm is not null)

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Scoring.Shipped;
 using Telematics.Testing;
@@ -60,8 +62,13 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         Assert.Equal("ubi-relativity-2027", detail.GetProperty("plan").GetString());
         var steps = detail.GetProperty("steps").EnumerateArray().ToArray();
         Assert.Equal(["base_rate", "frequency_relativity", "credibility"], steps[..3].Select(st => st.GetProperty("name").GetString()));
-        // 30 days of the period scored: credibility 30 / (30 + 60).
-        Assert.Contains("credibility 0.333", steps[2].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // 30 days of the period scored, counted at the weight their data quality and in-range share allow:
+        // credibility d / (d + 60) with d = 30 × weight (30 / 90 = 0.333 at full weight).
+        var detailText = steps[2].GetProperty("detail").GetString()!;
+        var counted = Regex.Match(detailText, @"^30 observed days(?: × weight (?<w>[0-9.]+) .*? = (?<d>[0-9.]+) days counted)?, credibility (?<z>[0-9.]+) ");
+        Assert.True(counted.Success, detailText);
+        var days = counted.Groups["d"].Success ? double.Parse(counted.Groups["d"].Value, CultureInfo.InvariantCulture) : 30;
+        Assert.Equal(Math.Round(days / (days + 60), 3), double.Parse(counted.Groups["z"].Value, CultureInfo.InvariantCulture), 3);
     }
 
     [Fact]

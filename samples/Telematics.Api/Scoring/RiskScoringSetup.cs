@@ -11,8 +11,9 @@ internal static class RiskScoringSetup
 {
     /// <summary>
     /// Adds <see cref="StoredDriverScorer"/> (plan from <c>Pricing:PlanPath</c>, experiment from <c>Scoring:Experiment</c>),
-    /// <see cref="StoredScoreReader"/> and <see cref="ScoringRunRepository"/>. The plan is read when the scorer is first
-    /// needed; an unreadable plan fails that request with a 500 naming the file in the log.
+    /// <see cref="StoredScoreReader"/> and <see cref="ScoringRunRepository"/>. The plan is read and checked against the
+    /// served model at start (<see cref="PricingPlanCheck"/>): an unreadable plan, or one that does not fit the model,
+    /// stops the host with the reason instead of failing requests later.
     /// </summary>
     public static IServiceCollection AddTelematicsRiskScoring(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,24 +25,16 @@ internal static class RiskScoringSetup
         services.AddSingleton(static provider =>
         {
             var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RiskScoringOptions>>().Value;
-            var path = Path.IsPathRooted(options.PlanPath) ? options.PlanPath : Path.Combine(AppContext.BaseDirectory, options.PlanPath);
+            // The plan must fit the served model: a frequency relativity needs a frequency, a score plan would discard one.
+            using var lease = provider.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>().Acquire();
+            var file = options.PlanPath
+                ?? (lease.Package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency ? RiskScoringOptions.DemoRelativityPlan : RiskScoringOptions.DemoScorePlan);
+            var path = Path.IsPathRooted(file) ? file : Path.Combine(AppContext.BaseDirectory, file);
             var plan = PricingPlanJson.Load(path, Telematics.Features.Schema.TelematicsFeatures.Schema);
-            if (plan.Relativity is not null || plan.ProhibitedFeatures.Count > 0)
-            {
-                // A frequency relativity needs a frequency model, and refuses to price again what that model prices.
-                using var lease = provider.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>().Acquire();
-                var model = lease.Package;
-                if (plan.Relativity is not null && model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
-                {
-                    throw new PricingPlanException("telematics_relativity",
-                        $"plan {plan.Name} prices a claim frequency, but the served model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; serve a frequency model (e.g. the shipped one) or use a risk_multiplier plan.");
-                }
-
-                plan.RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
-            }
-
+            plan.EnsureFits(lease.Package);
             return plan;
         });
+        services.AddHostedService<PricingPlanCheck>();
         services.AddSingleton(static provider => new StoredDriverScorer(
             provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
             provider.GetRequiredService<TripRepository>(),

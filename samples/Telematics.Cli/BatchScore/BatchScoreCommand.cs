@@ -34,7 +34,7 @@ internal static class BatchScoreCommand
         var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
-        var plan = CliPricingPlan.Option("Pricing plan JSON");
+        var plan = CliPricingPlan.Option("Pricing plan JSON", byModel: true);
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
@@ -64,7 +64,7 @@ internal static class BatchScoreCommand
                 return ExitCodes.Usage;
             }
 
-            if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } pricingPlan)
+            if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } loadedPlan)
             {
                 return ExitCodes.InputError;
             }
@@ -96,7 +96,7 @@ internal static class BatchScoreCommand
             using var shippedModel = parse.GetValue(shipped) ? ShippedModelRegistry.Create() : null;
             using var directoryModels = shippedModel is null ? new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName)) : null;
             var registry = shippedModel?.Registry ?? directoryModels!;
-            if (!CliPricingPlan.FitsModel(pricingPlan, registry, error))
+            if (CliPricingPlan.ForModel(loadedPlan, parse.GetValue(plan), registry, error) is not { } pricingPlan)
             {
                 return ExitCodes.InputError;
             }

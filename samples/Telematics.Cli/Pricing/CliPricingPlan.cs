@@ -14,9 +14,17 @@ internal static class CliPricingPlan
     /// <summary>The demo plan shipped beside the tool (<c>docs/pricing/ubi-standard-2027.json</c>).</summary>
     public static readonly string DemoPlanPath = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json");
 
+    /// <summary>The demo plan for frequency models (<c>docs/pricing/ubi-relativity-2027.json</c>), used without <c>--plan</c> when the model outputs a claim frequency.</summary>
+    public static readonly string DemoRelativityPlanPath = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-relativity-2027.json");
+
     /// <summary>A <c>--plan</c> option; <paramref name="purpose"/> says what the command uses the plan for.</summary>
-    public static Option<FileInfo?> Option(string purpose) =>
-        new("--plan") { Description = purpose + " (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)." };
+    public static Option<FileInfo?> Option(string purpose, bool byModel = false) =>
+        new("--plan")
+        {
+            Description = purpose + (byModel
+                ? " (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool, or ubi-relativity-2027.json when the model outputs a claim frequency)."
+                : " (default: the demo plan docs/pricing/ubi-standard-2027.json shipped with the tool)."),
+        };
 
     /// <summary>Where the plan comes from, for messages: the file given, else the shipped demo plan's path.</summary>
     public static string Source(FileInfo? file) =>
@@ -58,33 +66,29 @@ internal static class CliPricingPlan
     }
 
     /// <summary>
-    /// For a plan that prices the model's frequency: the registry's default model must output a frequency and the plan
-    /// must not price again what the model prices. Writes the reason and returns false when either fails.
+    /// The plan for the registry's default model, checked to fit it (<see cref="PricingPlan.EnsureFits"/>): a frequency
+    /// relativity needs a frequency model, a score plan would discard one, nothing the model prices is priced twice.
+    /// Without <c>--plan</c> (<paramref name="file"/> null) a frequency model gets the demo relativity plan
+    /// (<see cref="DemoRelativityPlanPath"/>) instead of the score plan. Writes the reason and returns null when the plan
+    /// does not fit.
     /// </summary>
-    public static bool FitsModel(PricingPlan plan, Telematics.Scoring.Registry.ModelRegistry registry, TextWriter error)
+    public static PricingPlan? ForModel(PricingPlan plan, FileInfo? file, Telematics.Scoring.Registry.ModelRegistry registry, TextWriter error)
     {
-        if (plan.Relativity is null && plan.ProhibitedFeatures.Count == 0)
-        {
-            return true;
-        }
-
         using var lease = registry.Acquire();
-        var model = lease.Package;
         try
         {
-            if (plan.Relativity is not null && model.OutputKind != Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+            if (file is null && lease.Package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
             {
-                throw new PricingPlanException("telematics_relativity",
-                    $"plan {plan.Name} prices a claim frequency, but model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; use a frequency model (--shipped-model) or a risk_multiplier plan.");
+                plan = PricingPlanJson.Load(DemoRelativityPlanPath, TelematicsFeatures.Schema);
             }
 
-            plan.RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
-            return true;
+            plan.EnsureFits(lease.Package);
+            return plan;
         }
-        catch (PricingPlanException e)
+        catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("--plan: " + e.Message);
-            return false;
+            return null;
         }
     }
 }

@@ -134,7 +134,7 @@ internal static class ScoreCommand
 
             using (registry)
             {
-                if (pricing is not null && !Pricing.CliPricingPlan.FitsModel(pricing, registry, error))
+                if (pricing is not null && Pricing.CliPricingPlan.ForModel(pricing, parse.GetValue(plan), registry, error) is null)
                 {
                     return ExitCodes.InputError;
                 }

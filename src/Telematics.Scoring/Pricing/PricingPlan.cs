@@ -12,7 +12,7 @@ namespace Telematics.Scoring.Pricing;
 /// Build one in code or read it with <see cref="PricingPlanJson"/> (format in <c>docs/pricing/README.md</c>);
 /// price with <see cref="PremiumCalculator"/>. Instances are immutable and safe to share between threads.
 /// </remarks>
-public sealed class PricingPlan
+public sealed partial class PricingPlan
 {
     private readonly FrozenDictionary<string, decimal> _regionRates;
     private readonly MileageBand[] _mileageBands;
@@ -289,45 +289,4 @@ public sealed class PricingPlan
     /// <c>prohibited_features</c>; see docs/training/fairness.md); checked by <see cref="RefuseDoubleCounting"/>.
     /// </summary>
     public IReadOnlyList<string> ProhibitedFeatures { get; init; } = [];
-
-    /// <summary>
-    /// Refuses a plan that prices again what the model already prices: a discount on a feature the model reads, or
-    /// mileage bands when it reads distance. Such a factor would be counted twice, once in the model's frequency and once
-    /// in the plan. Applies to plans priced on the model's frequency (<see cref="Relativity"/>); others pass.
-    /// </summary>
-    /// <param name="modelFeatures">The features the served model reads.</param>
-    /// <param name="model">The model's name and version, for the message.</param>
-    /// <exception cref="PricingPlanException">A discount or the mileage bands double-count; the message names the field, the feature and the model.</exception>
-    public void RefuseDoubleCounting(IReadOnlyList<string> modelFeatures, string model)
-    {
-        ArgumentNullException.ThrowIfNull(modelFeatures);
-        foreach (var feature in ProhibitedFeatures)
-        {
-            if (modelFeatures.Contains(feature))
-            {
-                throw new PricingPlanException("prohibited_features",
-                    $"'{feature}' may not be priced under this plan, but model {model} reads it; train without it (telematics train --exclude-features {feature}).");
-            }
-        }
-
-        if (Relativity is null)
-        {
-            return;
-        }
-
-        for (var i = 0; i < _discounts.Length; i++)
-        {
-            var feature = _discounts[i].Feature;
-            if (modelFeatures.Contains(feature))
-            {
-                throw new PricingPlanException($"discounts[{i}].feature",
-                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}; discounting it again would count it twice.");
-            }
-        }
-
-        if (_mileageBands.Length > 0 && (modelFeatures.Contains(TelematicsFeatures.DistanceKm) || modelFeatures.Contains(TelematicsFeaturesV2.AnnualKm)))
-        {
-            throw new PricingPlanException("mileage_bands", $"distance is already priced by model {model}; mileage bands would count it twice.");
-        }
-    }
 }

@@ -72,6 +72,25 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_frequency_model_gets_the_relativity_plan_by_default_and_a_score_plan_stops_the_host()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-default-plan", 12, nightShare: 0.2f, harshPer100Km: 3);
+        await using var host = Host("shipped");
+        using var admin = host.ClientAs(TestTokens.Admin());
+        await using var legacy = Host("shipped").With("Pricing:PlanPath", "pricing/ubi-standard-2027.json");
+
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        var breakdown = await ProblemAssert.JsonAsync(await admin.GetAsync(new Uri($"/api/v1/pricing/{driver}/breakdown", UriKind.Relative)));
+        var error = Assert.ThrowsAny<Exception>(() => legacy.CreateClient());
+
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        Assert.Equal("ubi-relativity-2027", breakdown.GetProperty("breakdown").GetProperty("plan").GetString());
+        // The score plan would discard the shipped model's frequency: refused at start, with the field and the way out.
+        Assert.Contains("risk_multiplier", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("migrate the plan to telematics_relativity", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task By_default_the_built_in_rules_model_serves()
     {
         await using var host = Host(null);

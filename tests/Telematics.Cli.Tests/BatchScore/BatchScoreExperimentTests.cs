@@ -80,6 +80,26 @@ public sealed class BatchScoreExperimentTests(PostgresDatabase database) : IClas
     }
 
     [Fact]
+    public async Task The_shipped_model_is_priced_on_its_frequency_by_default_and_a_score_plan_is_refused()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-shipped-plan", 5);
+
+        var refused = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--shipped-model",
+            "--plan", Telematics.Cli.Pricing.CliPricingPlan.DemoPlanPath, "--connection", database.ConnectionString);
+        var stored = await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}");
+        var run = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--shipped-model", "--connection", database.ConnectionString);
+
+        // A score plan would price the frequency model's percentile and discard its relativities.
+        Assert.Equal(ExitCodes.InputError, refused.Exit);
+        Assert.Contains("risk_multiplier", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("telematics_relativity", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(0, stored);
+        Assert.True(run.Exit == ExitCodes.Success, run.Error);
+        Assert.Equal(1, await CountAsync(database,
+            $"SELECT count(*) FROM premiums WHERE driver_id = {driver} AND breakdown::text LIKE '%frequency_relativity%'"));
+    }
+
+    [Fact]
     public async Task An_experiment_naming_a_model_that_is_not_served_is_an_input_error_that_writes_nothing()
     {
         var driver = await DriverWithTripsAsync(database, "cli-exp-missing", 2);

@@ -159,4 +159,27 @@ public sealed class FrequencyRelativityTests
         plan.RefuseDoubleCounting([TelematicsFeatures.PhoneMinutesPerHour], "other@1");
         Assert.Equal("prohibited_features[0]", Assert.Throws<PricingPlanException>(() => Parse(""", "prohibited_features": ["nightshare"]""")).Field);
     }
+
+    [Fact]
+    public void A_plan_must_fit_what_the_served_model_outputs()
+    {
+        using var frequencyModel = Telematics.Scoring.Shipped.ShippedModel.Load();
+        using var scoreModel = Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn();
+        var relativityPlan = Parse();
+        var scorePlan = PricingPlanJson.Parse("""
+            { "name": "ubi-score", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" }, "base_rate": { "default": 600.00 },
+              "risk_multiplier": { "kind": "exponential", "k": 0.6 } }
+            """);
+
+        relativityPlan.EnsureFits(frequencyModel);
+        scorePlan.EnsureFits(scoreModel);
+        var legacy = Assert.Throws<PricingPlanException>(() => scorePlan.EnsureFits(frequencyModel));
+        var noFrequency = Assert.Throws<PricingPlanException>(() => relativityPlan.EnsureFits(scoreModel));
+
+        // A score plan would price the shipped model's percentile and discard its frequency: refused, with the way out.
+        Assert.Equal("risk_multiplier", legacy.Field);
+        Assert.Contains("migrate the plan to telematics_relativity", legacy.Message, StringComparison.Ordinal);
+        Assert.Contains(frequencyModel.ToString(), legacy.Message, StringComparison.Ordinal);
+        Assert.Equal("telematics_relativity", noFrequency.Field);
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
+using Telematics.Training.Evaluation;
 using Telematics.Training.Modeling;
 using Telematics.Training.Synthetic;
 
@@ -22,6 +23,8 @@ internal static class TrainCommand
         var holdoutDays = new Option<int?>("--holdout-days") { Description = "Observation window of the holdout drivers, days (default --days); every holdout driver is observed this long." };
         var holdoutSeed = new Option<ulong?>("--holdout-seed") { Description = "Seed of the holdout population (default --seed + 1)." };
         var requireChecks = new Option<bool>("--require-holdout-checks") { Description = "Write no package (exit 3) unless the packaged model beats the constant rate and the classical GLM on the holdout, reaches 85 % of the oracle's normalised Gini and predicts the observed claims within ±5 %." };
+        var stabilityDrivers = new Option<int?>("--stability-drivers") { Description = "Also simulate this many drivers of another population (seed --seed + 2) over 7, 14, 30, 60 and 90 days and report how the packaged model's score moves with the window and the empirical credibility curve (synthetic training only)." };
+        var cvSeeds = new Option<int>("--cv-seeds") { Description = "Cross-validate this many times with seeds --seed, --seed + 1, … for the folds and trainers, and report the spread (1 to 10).", DefaultValueFactory = _ => 1 };
         var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md).", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
@@ -36,7 +39,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, features, labels, folds, output, report, name, version, trees, threads,
+            exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, stabilityDrivers, cvSeeds, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -64,6 +67,10 @@ internal static class TrainCommand
                     }
                     : null,
                 RequireHoldoutChecks = parse.GetValue(requireChecks),
+                Stability = parse.GetValue(stabilityDrivers) is { } stabilityCount
+                    ? new SyntheticPopulationOptions { DriverCount = stabilityCount, PeriodDays = WindowStability.DefaultWindows[^1], ExposureYears = parse.GetValue(exposure), Seed = parse.GetValue(seed) + 2 }
+                    : null,
+                CvSeeds = parse.GetValue(cvSeeds),
                 FeaturesFile = parse.GetValue(features)?.FullName,
                 LabelsFile = parse.GetValue(labels)?.FullName,
                 Training = new TrainingOptions { ExcludedFeatures = parse.GetValue(exclude) ?? [], Folds = parse.GetValue(folds), Seed = parse.GetValue(seed), Trees = parse.GetValue(trees), Threads = parse.GetValue(threads) },
@@ -85,6 +92,22 @@ internal static class TrainCommand
                 if (settings.Holdout is not null && settings.Population is null)
                 {
                     throw new ValidationException("--holdout-drivers applies to synthetic training (--drivers): a holdout of another generator's seed.");
+                }
+
+                settings.Stability?.Validate();
+                if (settings.Stability is not null && settings.Population is null)
+                {
+                    throw new ValidationException("--stability-drivers applies to synthetic training (--drivers).");
+                }
+
+                if (settings.Stability is { DriverCount: < 100 })
+                {
+                    throw new ValidationException("--stability-drivers must be at least 100.");
+                }
+
+                if (settings.CvSeeds is < 1 or > 10)
+                {
+                    throw new ValidationException("--cv-seeds must be 1 to 10.");
                 }
 
                 if (settings.Population is { DriverCount: < 100 })
@@ -128,6 +151,10 @@ internal sealed class TrainSettings
     public SyntheticPopulationOptions? Holdout { get; init; }
 
     public bool RequireHoldoutChecks { get; init; }
+
+    public SyntheticPopulationOptions? Stability { get; init; }
+
+    public int CvSeeds { get; init; } = 1;
 
     public string? FeaturesFile { get; init; }
 

@@ -74,6 +74,20 @@ internal static class TrainRun
         var cv = CrossValidator.Run(data, settings.Training, new Progress<TrainingProgress>(p => cvReport(p.Done)), cancellationToken);
         cvReport(settings.Training.Folds * kinds);
         timings.Add(("cross-validation", clock.Elapsed));
+        var seedRuns = new List<(ulong, CrossValidationResult)> { (settings.Training.Seed, cv) };
+        if (settings.CvSeeds > 1)
+        {
+            clock.Restart();
+            var seedsReport = stage($"cross-validation with {settings.CvSeeds - 1} more seeds", (settings.CvSeeds - 1) * settings.Training.Folds * kinds);
+            for (var k = 1; k < settings.CvSeeds; k++)
+            {
+                var options = settings.Training.WithSeed(settings.Training.Seed + (ulong)k);
+                var offset = (k - 1) * settings.Training.Folds * kinds;
+                seedRuns.Add((options.Seed, CrossValidator.Run(data, options, new Progress<TrainingProgress>(p => seedsReport(offset + p.Done)), cancellationToken)));
+            }
+
+            timings.Add(("cross-validation, other seeds", clock.Elapsed));
+        }
 
         clock.Restart();
         var finalReport = stage("final models on all drivers, ONNX package", kinds + 1);
@@ -112,6 +126,21 @@ internal static class TrainRun
             {
                 throw new InvalidOperationException($"The {Packaged(data).Name()} model fails the holdout checks, so no package is written:{Environment.NewLine}- {string.Join(Environment.NewLine + "- ", failures)}");
             }
+        }
+
+        WindowStability? stability = null;
+        if (settings.Stability is { } stabilityPopulation)
+        {
+            if (holdout is null)
+            {
+                timings.Add(("final fits", clock.Elapsed));
+            }
+
+            clock.Restart();
+            var windows = WindowStability.DefaultWindows;
+            var stabilityReport = stage($"window stability: {stabilityPopulation.DriverCount:N0} drivers (seed {stabilityPopulation.Seed}) over {string.Join(", ", windows)} days", stabilityPopulation.DriverCount * windows.Count);
+            stability = WindowStability.Evaluate(telematics!, data, stabilityPopulation, windows, settings.Training.Threads ?? -1, new Progress(stabilityReport), cancellationToken);
+            timings.Add(("window stability", clock.Elapsed));
         }
 
         var package = OnnxPackageWriter.Write(
@@ -169,8 +198,13 @@ internal static class TrainRun
         chart = note is null ? Path.GetFileName(chartPath) : null;
         var holdoutChartPath = Path.ChangeExtension(settings.ReportFile, ".holdout.png");
         var holdoutChart = holdout is not null && HoldoutChart.TryWrite(holdoutChartPath, holdout) is null ? Path.GetFileName(holdoutChartPath) : null;
+        var stabilityChartPath = Path.ChangeExtension(settings.ReportFile, ".credibility.png");
+        var stabilityChart = stability is not null && CredibilityChart.TryWrite(stabilityChartPath, stability) is null ? Path.GetFileName(stabilityChartPath) : null;
         var markdown = new TrainingReport
         {
+            SeedRuns = seedRuns,
+            Stability = stability,
+            StabilityChartFile = stabilityChart,
             Command = settings.Command,
             Data = description,
             Totals = (data.Count, claims, exposure),

@@ -58,7 +58,8 @@ public sealed class MonotonePoissonGlm
     }
 
     /// <summary>Fits the model on <paramref name="rows"/> of a dataset that knows its observation windows.</summary>
-    /// <exception cref="InvalidOperationException">The dataset has no observation windows, or every factor was dropped.</exception>
+    /// <returns>The fitted model; the constant claim rate (no terms) when every factor was dropped.</returns>
+    /// <exception cref="InvalidOperationException">The dataset has no observation windows.</exception>
     public static MonotonePoissonGlm Fit(TrainingDataset data, IReadOnlyList<int> rows, GlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -121,7 +122,16 @@ public sealed class MonotonePoissonGlm
         {
             if (candidates.Count == 0)
             {
-                throw new InvalidOperationException("Every rating factor was dropped; there is nothing to fit.");
+                // No factor carries signal: the constant rate is the honest fit (a fold of a small book can be like this).
+                // Packaging refuses it later, since a score needs drivers to differ.
+                double claims = 0, years = 0;
+                for (var r = 0; r < n; r++)
+                {
+                    claims += rate[r] * exposure[r];
+                    years += exposure[r];
+                }
+
+                return new MonotonePoissonGlm(Math.Log(Math.Max(claims, 0.5) / years), [], [.. dropped], 0);
             }
 
             var fit = FitTerms(candidates, v2, width, exposure, rate, options);

@@ -42,6 +42,20 @@ public sealed class TrainingOptions
     /// <value>Default null.</value>
     public int? Threads { get; set; }
 
+    /// <summary>A copy of these options with another seed (a repeat of the cross-validation on other folds).</summary>
+    /// <param name="seed">Seed of the fold assignment and of the trainers.</param>
+    public TrainingOptions WithSeed(ulong seed) => new()
+    {
+        Folds = Folds,
+        Seed = seed,
+        Trees = Trees,
+        Leaves = Leaves,
+        LearningRate = LearningRate,
+        MinDriversPerLeaf = MinDriversPerLeaf,
+        ExcludedFeatures = ExcludedFeatures,
+        Threads = Threads,
+    };
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -7,7 +7,7 @@ using Telematics.Training.Packaging;
 namespace Telematics.Training.Reporting;
 
 /// <summary>The markdown report of a training run: data, metrics per model and the oracle, calibration by decile, top features, package, timings.</summary>
-public sealed class TrainingReport
+public sealed partial class TrainingReport
 {
     /// <summary>The command line that produced the run, quoted in the report so it can be reproduced.</summary>
     public required string Command { get; init; }
@@ -146,6 +146,16 @@ public sealed class TrainingReport
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"![Holdout calibration by decile]({HoldoutChartFile})").AppendLine();
             }
+        }
+
+        if (SeedRuns.Count > 1)
+        {
+            WriteSeedRuns(md, SeedRuns);
+        }
+
+        if (Stability is not null)
+        {
+            WriteStability(md, Stability, StabilityChartFile);
         }
 
         if (Glm is not null)

@@ -22,7 +22,8 @@ public sealed class TrainCommandTests : IDisposable
 
         var (exit, output, error) = await CliRunner.RunAsync(
             "train", "--drivers", "600", "--days", "12", "--min-days", "4", "--seed", "31", "--folds", "2", "--trees", "20",
-            "--holdout-drivers", "300", "--exclude-features", "night_share,late_night_share", "--output", models, "--report", report);
+            "--holdout-drivers", "300", "--exclude-features", "night_share,late_night_share", "--stability-drivers", "100", "--cv-seeds", "2",
+            "--output", models, "--report", report);
 
         Assert.True(exit == 0, error);
         Assert.Contains("glm-telematics out-of-fold", output, StringComparison.Ordinal);
@@ -36,6 +37,9 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("`night_share`: excluded by the training switch", text, StringComparison.Ordinal);
         Assert.Contains("`gps_gap_share`: data quality", text, StringComparison.Ordinal);
         Assert.Contains("| age band | Under25 |", text, StringComparison.Ordinal);
+        Assert.Contains("| glm-telematics | 32 |", text, StringComparison.Ordinal);
+        Assert.Contains("| 90 | 1.000 | 100.0 % | 0.0 | 1.000 |", text, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory, "report.credibility.png")));
     }
 
     [Fact]
@@ -56,5 +60,16 @@ public sealed class TrainCommandTests : IDisposable
 
         Assert.Equal(2, exit);
         Assert.Contains("--require-holdout-checks needs --holdout-drivers", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--cv-seeds", "0", "--cv-seeds must be 1 to 10")]
+    [InlineData("--stability-drivers", "50", "--stability-drivers must be at least 100")]
+    public async Task Seed_repeats_and_stability_drivers_are_checked(string option, string value, string message)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("train", "--drivers", "200", "--days", "3", option, value, "--output", Path.Combine(_directory, "m"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }

@@ -48,6 +48,25 @@ public sealed class MonotonePoissonGlmTests
         MonotonePoissonGlm.Fit(data, Enumerable.Range(0, data.Count).ToList(), new GlmOptions());
 
     [Fact]
+    public void With_no_factor_left_the_fit_is_the_constant_claim_rate()
+    {
+        var data = Planted(harshEffect: 0.6);
+
+        var glm = MonotonePoissonGlm.Fit(data, Enumerable.Range(0, data.Count).ToList(), new GlmOptions { MinAbsZ = 1_000 });
+
+        Assert.Empty(glm.Terms);
+        Assert.Contains(glm.Dropped, d => d.Feature == TelematicsFeatures.HarshBrakingPer100Km && d.Reason.StartsWith("no signal", StringComparison.Ordinal));
+        double claims = 0, years = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            claims += data.Claims[i];
+            years += data.ExposureYears[i];
+        }
+
+        Assert.Equal(claims / years, glm.PredictFrequency(new float[TelematicsFeaturesV2.Schema.Count]), 9);
+    }
+
+    [Fact]
     public void Recovers_planted_effects_and_drops_noise_and_data_quality_with_reasons()
     {
         var glm = FitAll(Planted(harshEffect: 0.6));

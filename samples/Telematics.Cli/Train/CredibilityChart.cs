@@ -1,0 +1,43 @@
+using Telematics.Training.Evaluation;
+
+namespace Telematics.Cli.Train;
+
+/// <summary>Draws the empirical credibility of each window and the fitted Z = n / (n + K), with ScottPlot.</summary>
+internal static class CredibilityChart
+{
+    /// <summary>Writes the chart; returns null on success or why it could not be drawn.</summary>
+    public static string? TryWrite(string path, WindowStability stability)
+    {
+        try
+        {
+            var plot = new ScottPlot.Plot();
+            var days = stability.Windows.Select(w => (double)w.Days).ToArray();
+            var empirical = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.Credibility)]);
+            empirical.LegendText = "credibility Z (slope of the true relativity on the n-day one)";
+            empirical.MarkerSize = 10;
+            var curveDays = Enumerable.Range(1, (int)days[^1]).Select(d => (double)d).ToArray();
+            var fitted = plot.Add.ScatterLine(curveDays, [.. curveDays.Select(d => WindowStability.Credibility(d, stability.MinCredibilityDays))]);
+            fitted.LegendText = $"n / (n + K), K = {stability.MinCredibilityDays:0.#} days (smallest K at or below Z everywhere)";
+            fitted.LineWidth = 2;
+            fitted.MarkerSize = 0;
+            var persistence = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.Persistence)]);
+            persistence.LegendText = "persistence (slope of the longest window's relativity on the n-day one)";
+            persistence.MarkerShape = ScottPlot.MarkerShape.OpenCircle;
+            persistence.MarkerSize = 10;
+            var same = plot.Add.ScatterLine(days, [.. stability.Windows.Select(w => w.SameCategoryShare)]);
+            same.LegendText = "share in the same category as the longest window";
+            same.LinePattern = ScottPlot.LinePattern.Dashed;
+            plot.Title("Credibility of a relativity observed over n days");
+            plot.XLabel("days observed");
+            plot.YLabel("Z, share");
+            plot.Axes.SetLimitsY(0, Math.Max(1.05, stability.Windows.Max(w => Math.Max(w.Credibility, w.Persistence)) + 0.05));
+            plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+            plot.SavePng(path, 900, 600);
+            return null;
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            return $"ScottPlot could not render here ({e.GetType().Name}: {e.Message}).";
+        }
+    }
+}

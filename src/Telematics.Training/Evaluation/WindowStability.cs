@@ -1,0 +1,186 @@
+using Telematics.Training.Datasets;
+using Telematics.Training.Modeling;
+using Telematics.Training.Synthetic;
+
+namespace Telematics.Training.Evaluation;
+
+/// <summary>
+/// The same drivers observed over several windows (their first n days of one longer simulation) and scored by the packaged
+/// model: whether a score depends on the window, how often the category changes, and how much of an n-day relativity
+/// persists over the longest window — the empirical credibility Z(n) a relativity plan's <c>credibility_days</c> stands for.
+/// </summary>
+/// <param name="Windows">One row per window, shortest first; the last is the reference.</param>
+/// <param name="MinCredibilityDays">
+/// The smallest K for which a plan's Z = n / (n + K) stays at or below the empirical credibility at every window:
+/// max over windows of n·(1 − Z)/Z. A plan's <c>credibility_days</c> at or above it credits no window more than the data supports.
+/// </param>
+/// <param name="Drivers">Drivers simulated.</param>
+/// <param name="Seed">Seed of their population.</param>
+public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, double MinCredibilityDays, int Drivers, ulong Seed)
+{
+    /// <summary>The windows evaluated by default, days: a week to a quarter.</summary>
+    public static readonly IReadOnlyList<int> DefaultWindows = [7, 14, 30, 60, 90];
+
+    /// <summary>Simulates <paramref name="population"/> over each window and scores it with <paramref name="model"/>.</summary>
+    /// <param name="model">The packaged model, fitted on all training drivers.</param>
+    /// <param name="training">The training population: its predictions calibrate the percentile score, as the package's calibration does.</param>
+    /// <param name="population">The drivers (count, seed, zone); their window is set per row, minimum window and exposure settings are ignored.</param>
+    /// <param name="windows">Windows in days, ascending, at least two; the last is the reference.</param>
+    /// <param name="maxDegreeOfParallelism">Simulation threads; -1 one per core.</param>
+    /// <param name="progress">Receives drivers simulated so far, over all windows; may be null.</param>
+    /// <param name="cancellationToken">Stops between drivers.</param>
+    public static WindowStability Evaluate(
+        FrequencyModel model, TrainingDataset training, SyntheticPopulationOptions population, IReadOnlyList<int> windows,
+        int maxDegreeOfParallelism = -1, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(population);
+        ArgumentNullException.ThrowIfNull(windows);
+        if (windows.Count < 2 || windows.Zip(windows.Skip(1)).Any(w => w.First >= w.Second) || windows[0] < 1)
+        {
+            throw new ArgumentException("Give at least two windows in days, ascending, each ≥ 1.", nameof(windows));
+        }
+
+        var reference = Sorted(model.Predict(training, [.. Enumerable.Range(0, training.Count)]));
+        var predictions = new double[windows.Count][];
+        double[]? truth = null;
+        var done = 0;
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var options = new SyntheticPopulationOptions
+            {
+                DriverCount = population.DriverCount,
+                Seed = population.Seed,
+                PeriodDays = windows[w],
+                ExposureYears = population.ExposureYears,
+                StartDate = population.StartDate,
+                TimeZoneId = population.TimeZoneId,
+                GpsNoiseM = population.GpsNoiseM,
+                GpsGapPerMinute = population.GpsGapPerMinute,
+            };
+            var offset = done;
+            var data = SyntheticDatasetBuilder.Build(options, maxDegreeOfParallelism, progress is null ? null : new Progress(progress, offset), cancellationToken);
+            predictions[w] = model.Predict(data, [.. Enumerable.Range(0, data.Count)]);
+            truth ??= TelematicsPartOfTrueFrequency(data);
+            done += data.Count;
+        }
+
+        var last = predictions[^1];
+        var lastMean = Mean(last);
+        var lastScores = last.Select(p => Percentile(reference, p)).ToArray();
+        var rows = new List<WindowStabilityRow>();
+        for (var w = 0; w < windows.Count; w++)
+        {
+            var p = predictions[w];
+            int same = 0;
+            double change = 0;
+            for (var i = 0; i < p.Length; i++)
+            {
+                var score = Percentile(reference, p[i]);
+                same += Category(score) == Category(lastScores[i]) ? 1 : 0;
+                change += Math.Abs(score - lastScores[i]);
+            }
+
+            rows.Add(new WindowStabilityRow(windows[w], Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
+        }
+
+        return new WindowStability(rows, MinimumCredibilityDays(rows), population.DriverCount, population.Seed);
+    }
+
+    /// <summary>Z = n / (n + K) at <paramref name="days"/>.</summary>
+    public static double Credibility(double days, double k) => days / (days + k);
+
+    /// <summary>The smallest K with n / (n + K) ≤ Z(n) at every window: max n·(1 − Z)/Z; infinite when some Z ≤ 0.</summary>
+    internal static double MinimumCredibilityDays(IReadOnlyList<WindowStabilityRow> rows)
+    {
+        double k = 0;
+        foreach (var row in rows)
+        {
+            if (row.Credibility <= 0)
+            {
+                return double.PositiveInfinity;
+            }
+
+            k = Math.Max(k, row.Days * (1 - row.Credibility) / row.Credibility);
+        }
+
+        return k;
+    }
+
+    // What the telematics relativity should estimate: the true λ without the classical factors the base rate prices
+    // (age, region, vehicle); distance stays in, as the telematics features measure it.
+    private static double[] TelematicsPartOfTrueFrequency(TrainingDataset data)
+    {
+        var part = new double[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            var c = data.Classical(i);
+            part[i] = data.TrueAnnualFrequency[i] / Math.Exp(ClaimFrequencyModel.AgeEffect(c.AgeBand) + ClaimFrequencyModel.RegionEffect(c.Region) + ClaimFrequencyModel.VehicleEffect(c.VehicleClass));
+        }
+
+        return part;
+    }
+
+    // The slope of the relativities r = λ / λ̄ of each window: slope(λ_long on λ_n) × λ̄_n / λ̄_long.
+    private static double Slope(double[] x, double[] y)
+    {
+        double mx = Mean(x), my = Mean(y), sxy = 0, sxx = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+        }
+
+        return sxx > 0 ? sxy / sxx * (mx / my) : 0;
+    }
+
+    private static double Mean(double[] values)
+    {
+        double sum = 0;
+        foreach (var v in values)
+        {
+            sum += v;
+        }
+
+        return sum / values.Length;
+    }
+
+    private static double[] Sorted(double[] values)
+    {
+        var copy = values.ToArray();
+        Array.Sort(copy);
+        return copy;
+    }
+
+    // The share of training drivers predicted below p, in percent: what the package's quantile calibration approximates.
+    private static double Percentile(double[] sorted, double p)
+    {
+        var below = Array.BinarySearch(sorted, p);
+        below = below < 0 ? ~below : below;
+        return 100.0 * below / sorted.Length;
+    }
+
+    // The 20-point bands of RiskCategories (0–20 excellent … 80–100 high), upper bounds inclusive.
+    private static int Category(double score) => score <= 20 ? 0 : score <= 40 ? 1 : score <= 60 ? 2 : score <= 80 ? 3 : 4;
+
+    private sealed class Progress(IProgress<int> inner, int offset) : IProgress<int>
+    {
+        public void Report(int value) => inner.Report(offset + value);
+    }
+}
+
+/// <summary>One window of <see cref="WindowStability"/>.</summary>
+/// <param name="Days">Days observed.</param>
+/// <param name="MeanRelativity">Mean predicted frequency over this window / over the longest: 1 when the score does not depend on the window.</param>
+/// <param name="SameCategoryShare">Share of drivers in the same risk category as over the longest window.</param>
+/// <param name="MeanAbsScoreChange">Mean |score − score over the longest window|, points.</param>
+/// <param name="Persistence">
+/// The slope of the longest window's relativity on this window's: the share of an n-day deviation from the book mean that
+/// persists. The windows are prefixes of the longest, so their noise overlaps; 1 at the longest by construction.
+/// </param>
+/// <param name="Credibility">
+/// Empirical credibility: the slope of the true relativity (true λ without the classical factors, over its mean) on this
+/// window's predicted relativity — the Z that makes 1 + Z·(r − 1) the best linear estimate of the truth.
+/// </param>
+public sealed record WindowStabilityRow(int Days, double MeanRelativity, double SameCategoryShare, double MeanAbsScoreChange, double Persistence, double Credibility);

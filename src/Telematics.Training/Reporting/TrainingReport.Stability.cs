@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using Telematics.Training.Evaluation;
+using Telematics.Training.Modeling;
+
+namespace Telematics.Training.Reporting;
+
+// The report's sections on how far its figures can be trusted beyond one run: other fold seeds, other windows.
+public sealed partial class TrainingReport
+{
+    /// <summary>Cross-validations of the same data with other fold and trainer seeds, the report's own first; empty or one for none.</summary>
+    public IReadOnlyList<(ulong Seed, CrossValidationResult Result)> SeedRuns { get; init; } = [];
+
+    /// <summary>Scores of the same drivers over several windows and the empirical credibility curve; null when not run.</summary>
+    public WindowStability? Stability { get; init; }
+
+    /// <summary>File name of the credibility chart beside the report, or null.</summary>
+    public string? StabilityChartFile { get; init; }
+
+    private static void WriteSeedRuns(StringBuilder md, IReadOnlyList<(ulong Seed, CrossValidationResult Result)> runs)
+    {
+        md.AppendLine("## Out of fold across seeds").AppendLine();
+        Line(md, $"The same drivers cross-validated {runs.Count} times, each with its own seed for the fold assignment and the trainers: how much the figures owe to one split.");
+        md.AppendLine();
+        md.AppendLine("| model | seed | normalised Gini | share of oracle's | mean Poisson deviance |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        var models = runs[0].Result.Evaluations.Select(e => e.Model).Where(m => m != CrossValidator.OracleName).ToList();
+        foreach (var model in models)
+        {
+            var shares = new List<double>();
+            var ginis = new List<double>();
+            foreach (var (seed, result) in runs)
+            {
+                if (result.Find(model) is not { } evaluation)
+                {
+                    continue;
+                }
+
+                var oracle = result.Find(CrossValidator.OracleName);
+                var share = oracle is null ? double.NaN : evaluation.NormalisedGini / oracle.NormalisedGini;
+                ginis.Add(evaluation.NormalisedGini);
+                shares.Add(share);
+                Line(md, $"| {model} | {seed} | {evaluation.NormalisedGini:F4} | {(double.IsNaN(share) ? "–" : share.ToString("P1", CultureInfo.InvariantCulture))} | {evaluation.MeanDeviance:F5} |");
+            }
+
+            Line(md, $"| **{model}** | range | {ginis.Min():F4} – {ginis.Max():F4} | {(shares.Any(double.IsNaN) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{shares.Min():P1} – {shares.Max():P1}"))} | |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void WriteStability(StringBuilder md, WindowStability stability, string? chart)
+    {
+        var longest = stability.Windows[^1].Days;
+        md.AppendLine("## Window stability and credibility").AppendLine();
+        Line(md, $"{stability.Drivers:N0} drivers of another population (seed {stability.Seed}) observed over their first n days of the same simulation and scored by the packaged model; each window is compared with the longest ({longest} days). Score = percentile among the training drivers, as the package's calibration; categories are its 20-point bands.");
+        md.AppendLine();
+        Line(md, $"| days | mean λ / mean λ over {longest} d | same category as {longest} d | mean \\|Δ score\\| | persistence to {longest} d | credibility Z vs truth | n / (n + K), K = {stability.MinCredibilityDays:0.#} |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in stability.Windows)
+        {
+            Line(md, $"| {row.Days} | {row.MeanRelativity:F3} | {row.SameCategoryShare:P1} | {row.MeanAbsScoreChange:F1} | {row.Persistence:F3} | {row.Credibility:F3} | {WindowStability.Credibility(row.Days, stability.MinCredibilityDays):F3} |");
+        }
+
+        md.AppendLine();
+        Line(md, $"Persistence is the slope of the {longest}-day relativity on the n-day one: how much of an n-day deviation from the book mean the same driver keeps over {longest} days. Credibility Z is the slope of the true relativity (the true λ without the age, region and vehicle factors the base rate prices, over its mean) on the n-day predicted relativity: the Z for which 1 + Z·(λ/λ̄ − 1) is the best linear estimate of the truth, which a relativity plan's Z = d / (d + K) should not exceed. The smallest K for which n / (n + K) stays at or below it at every window is {stability.MinCredibilityDays:0.#} days: a plan's `credibility_days` at or above it credits no window more than the data supports (beyond the longest window the curve is not measured) (a Z above 1 means the model's relativities are too narrow over that window, not that the data earns more than full weight).");
+        md.AppendLine();
+        if (chart is not null)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"![Empirical credibility by window]({chart})").AppendLine();
+        }
+    }
+}

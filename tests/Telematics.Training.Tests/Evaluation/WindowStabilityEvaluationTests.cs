@@ -1,0 +1,72 @@
+using Telematics.Training.Evaluation;
+using Telematics.Training.Modeling;
+using Telematics.Training.Reporting;
+using Telematics.Training.Synthetic;
+
+namespace Telematics.Training.Tests.Evaluation;
+
+public sealed class WindowStabilityEvaluationTests
+{
+    private static readonly Lazy<WindowStability> Stability = new(() =>
+    {
+        var glm = FrequencyModel.Fit(SmallPopulation.Data, FrequencyModelKind.GlmTelematics, [.. Enumerable.Range(0, SmallPopulation.Data.Count)], SmallPopulation.Training, 1);
+        return WindowStability.Evaluate(glm, SmallPopulation.Data, new SyntheticPopulationOptions { DriverCount = 150, Seed = 77 }, [3, 7, 21]);
+    });
+
+    [Fact]
+    public void Longer_windows_agree_more_with_the_longest_and_earn_more_credibility()
+    {
+        var rows = Stability.Value.Windows;
+
+        Assert.Equal([3, 7, 21], rows.Select(r => r.Days));
+        // The longest window is the reference: itself in every respect.
+        Assert.Equal((1.0, 1.0, 0.0, 1.0), (rows[2].MeanRelativity, rows[2].SameCategoryShare, rows[2].MeanAbsScoreChange, Math.Round(rows[2].Persistence, 12)));
+        Assert.True(rows[0].SameCategoryShare < rows[2].SameCategoryShare, $"same category at 3 days {rows[0].SameCategoryShare:P1}");
+        Assert.True(rows[0].MeanAbsScoreChange > rows[1].MeanAbsScoreChange, $"|Δ score| {rows[0].MeanAbsScoreChange:F1} at 3 days, {rows[1].MeanAbsScoreChange:F1} at 7");
+        // Window-invariant features: the mean prediction does not drift with the window.
+        Assert.All(rows, r => Assert.InRange(r.MeanRelativity, 0.85, 1.15));
+        // A relativity seen over three weeks says more about the true one than three days do.
+        Assert.True(rows[0].Credibility < rows[2].Credibility, $"Z {rows[0].Credibility:F3} at 3 days, {rows[2].Credibility:F3} at 21");
+        Assert.InRange(rows[2].Credibility, 0.2, 1.5);
+    }
+
+    [Fact]
+    public void The_minimum_credibility_days_keeps_n_over_n_plus_K_at_or_below_every_window()
+    {
+        var stability = Stability.Value;
+
+        var k = stability.MinCredibilityDays;
+
+        Assert.All(stability.Windows, r => Assert.True(WindowStability.Credibility(r.Days, k) <= r.Credibility + 1e-12, $"{r.Days} days: n/(n+K) {WindowStability.Credibility(r.Days, k):F4} > Z {r.Credibility:F4}"));
+        Assert.Contains(stability.Windows, r => Math.Abs(WindowStability.Credibility(r.Days, k) - r.Credibility) < 1e-9);
+    }
+
+    [Fact]
+    public void Credibility_days_bound_is_the_largest_n_times_one_minus_Z_over_Z()
+    {
+        WindowStabilityRow Row(int days, double z) => new(days, 1, 1, 0, 1, z);
+
+        Assert.Equal(15, WindowStability.MinimumCredibilityDays([Row(5, 0.5), Row(30, 2.0 / 3), Row(60, 0.9)]), 9);
+        Assert.Equal(double.PositiveInfinity, WindowStability.MinimumCredibilityDays([Row(5, 0), Row(30, 0.5)]));
+    }
+
+    [Fact]
+    public void The_report_shows_the_windows_and_the_seed_spread()
+    {
+        var cv = SmallPopulation.CrossValidation;
+        var report = new TrainingReport
+        {
+            Command = "telematics train",
+            Data = "synthetic",
+            Totals = (SmallPopulation.Data.Count, 10, 600),
+            CrossValidation = cv,
+            SeedRuns = [(11, cv), (12, CrossValidator.Run(SmallPopulation.Data, SmallPopulation.Training.WithSeed(12)))],
+            Stability = Stability.Value,
+        }.ToMarkdown();
+
+        Assert.Contains("## Out of fold across seeds", report, StringComparison.Ordinal);
+        Assert.Contains("| glm-telematics | 12 |", report, StringComparison.Ordinal);
+        Assert.Contains("## Window stability and credibility", report, StringComparison.Ordinal);
+        Assert.Contains("| 21 | 1.000 | 100.0 % | 0.0 | 1.000 |", report, StringComparison.Ordinal);
+    }
+}

@@ -33,6 +33,24 @@ internal sealed class EventFiles : IDisposable
         return path;
     }
 
+    /// <summary><paramref name="count"/> trips like those of <see cref="WriteTwoTripsAsync"/>, each 30 minutes after the last.</summary>
+    public async Task<string> WriteTripsAsync(string name, int count, long startMs = Start)
+    {
+        var samples = new SampleBuffer(count * 601);
+        for (var i = 0; i < count; i++)
+        {
+            AddTrip(samples, startMs + (i * 1_800_000L), 48.0 + (0.2 * (i % 2)));
+        }
+
+        var path = PathOf(name);
+        await using (var writer = CsvSampleWriter.FromStream(File.Create(path)))
+        {
+            await writer.WriteAsync(samples);
+        }
+
+        return path;
+    }
+
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
     private static void AddTrip(SampleBuffer samples, long startMs, double startLatitude)

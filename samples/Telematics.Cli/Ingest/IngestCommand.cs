@@ -80,30 +80,28 @@ internal static class IngestCommand
 
         var actor = StorageCommandContext.Actor;
         var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
-        long received = 0;
-        long stored = 0;
-        var outcome = await EventCommandRunner.RunAsync(
-            file,
-            reportBad,
-            async (chunk, ct) =>
-            {
-                var batch = await ingestor.IngestAsync(driverId, chunk, actor, ct).ConfigureAwait(false);
-                received += batch.Received;
-                stored += batch.Stored;
-            },
-            error,
-            cancellationToken).ConfigureAwait(false);
+        // Reading and the trip pipeline run here while the previous chunks are copied to the database on the writer's task.
+        var writer = new OverlappedEventWriter((chunk, ct) => ingestor.IngestAsync(driverId, chunk, actor, ct), cancellationToken);
+        EventCommandOutcome outcome;
+        try
+        {
+            outcome = await EventCommandRunner.RunAsync(file, reportBad, writer.EnqueueAsync, error, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever stopped the reading, the chunks already read are stored (or their failure surfaces) before the answer.
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+
+        var (received, stored) = (writer.Received, writer.Stored);
         if (outcome.Result is null)
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"stopped: {stored} events stored before the failure; re-run after fixing the file (stored events are skipped).")).ConfigureAwait(false);
             return outcome.ExitCode;
         }
 
-        var trips = new TripRepository(dataSource, TimeProvider.System);
-        foreach (var trip in outcome.Result.Trips)
-        {
-            await trips.WriteClosedTripAsync(driverId, trip, actor, cancellationToken).ConfigureAwait(false);
-        }
+        // One transaction and one audit row for the run's trips; a re-run that finds them all stored writes nothing.
+        await new TripRepository(dataSource, TimeProvider.System).WriteClosedTripsAsync(driverId, outcome.Result.Trips, actor, cancellationToken).ConfigureAwait(false);
 
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,

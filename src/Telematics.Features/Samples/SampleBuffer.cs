@@ -163,6 +163,35 @@ public sealed class SampleBuffer
         Count = count;
     }
 
+    /// <summary>Replaces the contents of <paramref name="destination"/> with a copy of these samples, column by column.</summary>
+    /// <param name="destination">The buffer to overwrite; grown when too small. Not this buffer.</param>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is this buffer.</exception>
+    public void CopyTo(SampleBuffer destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (ReferenceEquals(destination, this))
+        {
+            throw new ArgumentException("A buffer cannot be copied onto itself.", nameof(destination));
+        }
+
+        destination.Count = 0;
+        destination.EnsureCapacity(Count);
+        var n = Count;
+        _timestampUnixMs.AsSpan(0, n).CopyTo(destination._timestampUnixMs);
+        _latitudeDeg.AsSpan(0, n).CopyTo(destination._latitudeDeg);
+        _longitudeDeg.AsSpan(0, n).CopyTo(destination._longitudeDeg);
+        _speedMps.AsSpan(0, n).CopyTo(destination._speedMps);
+        _headingDeg.AsSpan(0, n).CopyTo(destination._headingDeg);
+        _longitudinalAccelMps2.AsSpan(0, n).CopyTo(destination._longitudinalAccelMps2);
+        _lateralAccelMps2.AsSpan(0, n).CopyTo(destination._lateralAccelMps2);
+        _gpsAccuracyM.AsSpan(0, n).CopyTo(destination._gpsAccuracyM);
+        _speedLimitMps.AsSpan(0, n).CopyTo(destination._speedLimitMps);
+        _roadClass.AsSpan(0, n).CopyTo(destination._roadClass);
+        _flags.AsSpan(0, n).CopyTo(destination._flags);
+        _eventId.AsSpan(0, n).CopyTo(destination._eventId);
+        destination.Count = n;
+    }
+
     /// <summary>Grows the columns so that at least <paramref name="capacity"/> samples fit.</summary>
     /// <param name="capacity">Required capacity.</param>
     public void EnsureCapacity(int capacity)

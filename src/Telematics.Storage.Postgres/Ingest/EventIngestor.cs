@@ -43,7 +43,7 @@ public sealed class EventIngestor
         _timeProvider = timeProvider;
     }
 
-    /// <summary>Stores the samples of one driver as one all-or-nothing batch.</summary>
+    /// <summary>Stores the samples of one driver as one all-or-nothing batch, with an <c>events.ingest</c> audit row when any was new.</summary>
     /// <param name="driverId">The driver the samples belong to (need not exist in <c>drivers</c>: devices may report first).</param>
     /// <param name="samples">The samples; not modified.</param>
     /// <param name="actor">Who sends them, for the batch's audit row.</param>
@@ -76,12 +76,17 @@ public sealed class EventIngestor
             stored = await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
         }
 
-        var after = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}");
-        await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest",
-            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        // A batch that stores nothing (a re-sent file) changes no data, so it leaves no audit row either.
+        if (stored > 0)
+        {
+            var after = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}");
+            await AuditWriter.AppendAsync(
+                connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest",
+                string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(samples.Count, stored);
     }

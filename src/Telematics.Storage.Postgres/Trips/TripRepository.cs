@@ -61,6 +61,76 @@ public sealed class TripRepository
         return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>Trips inserted per round trip by <see cref="WriteClosedTripsAsync"/>.</summary>
+    internal const int TripsPerBatch = 256;
+
+    /// <summary>
+    /// Stores many closed trips of one driver in one transaction, <see cref="TripsPerBatch"/> inserts per round trip, with
+    /// one <c>trips.close</c> audit row for them all (how many were given and stored, the first and last new trip id) —
+    /// the write of a bulk load such as <c>telematics ingest</c>, where a row per trip would be most of the work.
+    /// </summary>
+    /// <param name="driverId">The driver; must exist.</param>
+    /// <param name="trips">Trips measured by a <see cref="DriverFeaturePipeline"/>, each checked as <see cref="WriteClosedTripAsync"/> checks it.</param>
+    /// <param name="actor">Who writes them.</param>
+    /// <param name="cancellationToken">Cancels the write; nothing is stored then.</param>
+    /// <returns>How many trips were new; a trip already stored (driver and start) is skipped. Nothing, not even the audit row, is written when none is new.</returns>
+    /// <exception cref="ArgumentException">A trip has no state, a state that is not one trip's, or a vector that is not its state's; nothing is stored.</exception>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514); nothing is stored.</exception>
+    public async Task<int> WriteClosedTripsAsync(long driverId, IReadOnlyList<TripFeatures> trips, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trips);
+        actor.Validate();
+        for (var i = 0; i < trips.Count; i++)
+        {
+            CheckTrip(trips[i] ?? throw new ArgumentException($"Trip {i} is null.", nameof(trips)), $"{nameof(trips)}[{i}]");
+        }
+
+        if (trips.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int stored = 0;
+        long first = 0, last = 0;
+        for (var offset = 0; offset < trips.Count; offset += TripsPerBatch)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var end = Math.Min(trips.Count, offset + TripsPerBatch);
+            for (var i = offset; i < end; i++)
+            {
+                batch.BatchCommands.Add(InsertCommand(driverId, trips[i]));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var id = reader.GetInt64(0);
+                    first = stored == 0 ? id : first;
+                    last = id;
+                    stored++;
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        if (stored == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var after = string.Create(CultureInfo.InvariantCulture, $"{{\"given\":{trips.Count},\"stored\":{stored},\"first_trip_id\":{first},\"last_trip_id\":{last}}}");
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",
+            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
     /// <summary>
     /// Checks that a trip can be stored: a vector of the schema's width and a state of exactly one trip whose vector it is
     /// (so that the trip's row and the drivers' vectors combined from it can never disagree).
@@ -122,30 +192,45 @@ public sealed class TripRepository
         return float.IsFinite(rate) && rate > 0 ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
     }
 
+    private const string InsertSql =
+        "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
+        "feature_schema, feature_version, features, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id";
+
+    /// <summary>The parameterised insert of one trip row; returns its id, or no row when the trip is already stored.</summary>
+    private static NpgsqlBatchCommand InsertCommand(long driverId, TripFeatures measured)
+    {
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        AddInsertParameters(insert.Parameters, driverId, measured);
+        return insert;
+    }
+
+    private static void AddInsertParameters(NpgsqlParameterCollection parameters, long driverId, TripFeatures measured)
+    {
+        var trip = ToRecord(driverId, measured);
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
+        parameters.Add(new NpgsqlParameter { Value = (object?)trip.VehicleId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.EndedAt.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<double> { TypedValue = trip.DistanceKm });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.SampleCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshBrakeCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.RapidAccelerationCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshCorneringCount });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = TelematicsFeatures.SchemaName });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = TelematicsFeatures.SchemaVersion });
+        parameters.Add(new NpgsqlParameter<float[]> { TypedValue = measured.Features.ToArray() });
+        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = measured.State, NpgsqlDbType = NpgsqlDbType.Bytea });
+    }
+
     /// <summary>Inserts a closed trip with its audit row inside the caller's transaction.</summary>
     /// <returns>The new trip id, or null when the trip (driver and start) is already stored.</returns>
     internal static async Task<long?> InsertAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, TripFeatures measured, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var trip = ToRecord(driverId, measured);
-        await using var insert = new NpgsqlCommand(
-            "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
-            "feature_schema, feature_version, features, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id",
-            connection,
-            transaction);
-        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
-        insert.Parameters.Add(new NpgsqlParameter { Value = (object?)trip.VehicleId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
-        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.EndedAt.UtcDateTime });
-        insert.Parameters.Add(new NpgsqlParameter<double> { TypedValue = trip.DistanceKm });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.SampleCount });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshBrakeCount });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.RapidAccelerationCount });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshCorneringCount });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TelematicsFeatures.SchemaName });
-        insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = TelematicsFeatures.SchemaVersion });
-        insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = measured.Features.ToArray() });
-        insert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = measured.State, NpgsqlDbType = NpgsqlDbType.Bytea });
+        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
+        AddInsertParameters(insert.Parameters, driverId, measured);
+
         if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long tripId)
         {
             var after = string.Create(

@@ -35,6 +35,33 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_file_of_many_chunks_is_stored_whole_with_one_trips_audit_row_and_a_rerun_audits_nothing()
+    {
+        var driver = await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync($"ingest-{Guid.NewGuid():N}", "Ingest chunks", new AuditActor("test"));
+        var input = await _files.WriteTripsAsync("many.csv", 60);
+        var id = driver.DriverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        const string Audit = "SELECT count(*) FROM audit_log WHERE resource = $1 AND action = ";
+
+        var first = await CliRunner.RunAsync("ingest", "--input", input, "--driver", id, "--connection", database.ConnectionString);
+        var eventRows = await CountAsync(Audit + "'events.ingest'", $"driver/{id}");
+        var tripRows = await CountAsync(Audit + "'trips.close'", $"driver/{id}");
+        var auditAfterFirst = await CountAsync("SELECT count(*) FROM audit_log WHERE resource = $1 OR resource LIKE $1 || '/%'", $"driver/{id}");
+        var second = await CliRunner.RunAsync("ingest", "--input", input, "--driver", id, "--connection", database.ConnectionString);
+
+        Assert.True(first.Exit == ExitCodes.Success, first.Error);
+        Assert.Contains("stored 36060, duplicates 0, rejected 0, trips 60", first.Output, StringComparison.Ordinal);
+        // Every chunk of 8,192 rows is its own transaction with its audit row; the 60 trips share one.
+        Assert.Equal(5L, eventRows);
+        Assert.Equal(1L, tripRows);
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM audit_log WHERE action = 'trip.close' AND resource LIKE $1 || '/%'", $"driver/{id}"));
+        Assert.Equal(36060L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver.DriverId));
+        Assert.Equal(60L, await CountAsync("SELECT count(*) FROM trips WHERE driver_id = $1", driver.DriverId));
+        Assert.True(second.Exit == ExitCodes.Success, second.Error);
+        Assert.Contains("stored 0, duplicates 36060", second.Output, StringComparison.Ordinal);
+        Assert.Equal(auditAfterFirst, await CountAsync("SELECT count(*) FROM audit_log WHERE resource = $1 OR resource LIKE $1 || '/%'", $"driver/{id}"));
+    }
+
+    [Fact]
     public async Task Ingest_for_a_driver_that_does_not_exist_stores_nothing_and_exits_3()
     {
         var input = await _files.WriteTwoTripsAsync("events.csv");
@@ -46,10 +73,10 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", 987654321L));
     }
 
-    private async Task<long> CountAsync(string sql, long driverId)
+    private async Task<long> CountAsync<T>(string sql, T value)
     {
         await using var command = database.DataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -23,6 +23,35 @@ public sealed class SampleBufferTests
     }
 
     [Fact]
+    public void CopyTo_overwrites_every_column_of_the_destination_and_grows_it()
+    {
+        var source = new SampleBuffer(4);
+        for (var i = 0; i < 3; i++)
+        {
+            source.Add(new TelematicsSample(1_700_000_000_000 + i, 48 + i, 2 - i)
+            {
+                SpeedMps = i, HeadingDeg = 90 + i, LongitudinalAccelMps2 = -i, LateralAccelMps2 = 0.5f * i, GpsAccuracyM = 4 + i,
+                SpeedLimitMps = 13.9f, RoadClass = RoadClass.Trunk, Flags = SampleFlags.PhoneHandheld, EventId = 100 + i,
+            });
+        }
+
+        var destination = new SampleBuffer(1);
+        destination.Add(new TelematicsSample(1, 1, 1));
+        destination.Add(new TelematicsSample(2, 2, 2));
+
+        source.CopyTo(destination);
+        source.TimestampUnixMs[0] = 0;
+
+        Assert.Equal(3, destination.Count);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(source[i] with { TimestampUnixMs = 1_700_000_000_000 + i }, destination[i]);
+        }
+
+        Assert.Throws<ArgumentException>(() => source.CopyTo(source));
+    }
+
+    [Fact]
     public void Columns_grow_past_the_initial_capacity_and_keep_every_sample()
     {
         var buffer = new SampleBuffer(capacity: 2);

@@ -124,10 +124,15 @@ public sealed class EventIngestorTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Fact]
-    public async Task Each_batch_writes_one_audit_row_in_its_transaction()
+    public async Task Each_batch_that_stores_writes_one_audit_row_in_its_transaction()
     {
         var before = await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE resource = 'driver/107'");
         await NewIngestor(database).IngestAsync(107, Samples(March, 10), Actor);
+        Assert.Equal(before + 1, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE resource = 'driver/107' AND action = 'events.ingest'"));
+
+        // Re-sent: nothing new is stored, so nothing is audited.
+        var resent = await NewIngestor(database).IngestAsync(107, Samples(March, 10), Actor);
+        Assert.Equal((10, 0L), (resent.Received, resent.Stored));
         Assert.Equal(before + 1, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE resource = 'driver/107' AND action = 'events.ingest'"));
     }
 }

@@ -50,6 +50,39 @@ public sealed class TripRepositoryTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Many_trips_are_stored_in_one_transaction_with_one_audit_row_and_again_store_nothing()
+    {
+        var driver = await NewDriverAsync("trip-many");
+        // More than one round trip of inserts, one of them already stored by the single-trip path.
+        var trips = Enumerable.Range(0, TripRepository.TripsPerBatch + 44).Select(i => Trip(i, i)).ToList();
+        var single = await Trips.WriteClosedTripAsync(driver, trips[7], Actor);
+        var audit = $"SELECT count(*) FROM audit_log WHERE resource = 'driver/{driver}' AND action = 'trips.close'";
+
+        var stored = await Trips.WriteClosedTripsAsync(driver, trips, Actor);
+        var again = await Trips.WriteClosedTripsAsync(driver, trips, Actor);
+
+        Assert.Equal(trips.Count - 1, stored);
+        Assert.Equal(0, again);
+        Assert.Equal(1, await ScalarAsync(database.DataSource, audit));
+        Assert.Equal(trips.Count, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM trips WHERE driver_id = {driver}"));
+        var matrix = await Trips.ReadDriverTripFeaturesAsync(driver, Start.AddDays(-1), Start.AddDays(trips.Count + 1));
+        Assert.Equal(trips.Select(t => t.Features.ToArray()), Enumerable.Range(0, matrix.Count).Select(i => matrix.GetFeatures(i).ToArray()));
+        Assert.Contains(single, matrix.TripIds.ToArray());
+    }
+
+    [Fact]
+    public async Task A_bad_trip_among_many_stores_none_of_them()
+    {
+        var driver = await NewDriverAsync("trip-many-bad");
+        List<TripFeatures> trips = [Trip(0, 1), Trip(1, 2) with { State = default }, Trip(2, 3)];
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Trips.WriteClosedTripsAsync(driver, trips, Actor));
+
+        Assert.Equal("trips[1]", error.ParamName);
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM trips WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
     public async Task A_trip_without_a_state_or_whose_vector_is_not_its_states_is_refused_by_name()
     {
         var trip = Trip(0, 1);

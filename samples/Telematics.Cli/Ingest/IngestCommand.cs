@@ -13,9 +13,10 @@ using Telematics.Storage.Postgres.Trips;
 namespace Telematics.Cli.Ingest;
 
 /// <summary>
-/// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--report-bad FILE] [--connection CS]</c>:
-/// stores one driver's events idempotently (COPY through <see cref="EventIngestor"/>, one batch per chunk) and the
-/// trips the pipeline closes, with their features. Re-running the same file stores nothing new. The local-time
+/// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--report-bad FILE] [--writers 2] [--connection CS]</c>:
+/// stores one driver's events idempotently (COPY through <see cref="EventIngestor"/>, batches of up to
+/// <see cref="OverlappedEventWriter.BatchRows"/> events stored while the next are read) and the trips the pipeline
+/// closes, with their features, in one transaction. Re-running the same file stores nothing new. The local-time
 /// features use <c>--tz</c> when given, else the driver's stored time zone, else UTC (as the host's ingest does).
 /// </summary>
 internal static class IngestCommand
@@ -28,9 +29,11 @@ internal static class IngestCommand
         events.Zone.Description = "IANA time zone of the local time-of-day features. Default: the driver's stored time zone, else UTC.";
         events.Zone.DefaultValueFactory = null;
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "Skip bad records and list them here; without it the first bad record fails the run (exit 3) before anything is stored past it." };
+        var writers = new Option<int>("--writers") { Description = "Batches stored at once, each on its own connection (1 to 8): more than one lets the database use more than one core.", DefaultValueFactory = _ => 2 };
         var command = new Command("ingest", "Store one driver's events file in PostgreSQL and close its trips with their features.");
         events.AddTo(command);
         command.Options.Add(reportBad);
+        command.Options.Add(writers);
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,15 +54,21 @@ internal static class IngestCommand
                 return ExitCodes.Usage;
             }
 
+            if (parse.GetValue(writers) is < 1 or > 8)
+            {
+                error.WriteLine("--writers must be 1 to 8.");
+                return ExitCodes.Usage;
+            }
+
             var zoneGiven = parse.GetResult(events.Zone) is { Implicit: false };
             return await StorageCommandContext.RunAsync(
-                parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, zoneGiven, driverId, parse.GetValue(reportBad)?.FullName, ct), cancellationToken);
+                parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, zoneGiven, driverId, parse.GetValue(reportBad)?.FullName, parse.GetValue(writers), ct), cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> IngestAsync(
-        Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, CancellationToken cancellationToken)
+        Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, int writerCount, CancellationToken cancellationToken)
     {
         if (await new DriverRepository(dataSource, TimeProvider.System).GetAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } driver)
         {
@@ -81,7 +90,7 @@ internal static class IngestCommand
         var actor = StorageCommandContext.Actor;
         var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
         // Reading and the trip pipeline run here while the previous chunks are copied to the database on the writer's task.
-        var writer = new OverlappedEventWriter((chunk, ct) => ingestor.IngestAsync(driverId, chunk, actor, ct), cancellationToken);
+        var writer = new OverlappedEventWriter((batch, ct) => ingestor.IngestAsync(driverId, batch, actor, ct), writerCount, cancellationToken);
         EventCommandOutcome outcome;
         try
         {

@@ -163,33 +163,33 @@ public sealed class SampleBuffer
         Count = count;
     }
 
-    /// <summary>Replaces the contents of <paramref name="destination"/> with a copy of these samples, column by column.</summary>
-    /// <param name="destination">The buffer to overwrite; grown when too small. Not this buffer.</param>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is this buffer.</exception>
-    public void CopyTo(SampleBuffer destination)
+    /// <summary>Appends a copy of every sample of <paramref name="source"/>, column by column; grows when needed.</summary>
+    /// <param name="source">The samples to append; not this buffer.</param>
+    /// <exception cref="ArgumentException"><paramref name="source"/> is this buffer.</exception>
+    public void AddRange(SampleBuffer source)
     {
-        ArgumentNullException.ThrowIfNull(destination);
-        if (ReferenceEquals(destination, this))
+        ArgumentNullException.ThrowIfNull(source);
+        if (ReferenceEquals(source, this))
         {
-            throw new ArgumentException("A buffer cannot be copied onto itself.", nameof(destination));
+            throw new ArgumentException("A buffer cannot be appended to itself.", nameof(source));
         }
 
-        destination.Count = 0;
-        destination.EnsureCapacity(Count);
-        var n = Count;
-        _timestampUnixMs.AsSpan(0, n).CopyTo(destination._timestampUnixMs);
-        _latitudeDeg.AsSpan(0, n).CopyTo(destination._latitudeDeg);
-        _longitudeDeg.AsSpan(0, n).CopyTo(destination._longitudeDeg);
-        _speedMps.AsSpan(0, n).CopyTo(destination._speedMps);
-        _headingDeg.AsSpan(0, n).CopyTo(destination._headingDeg);
-        _longitudinalAccelMps2.AsSpan(0, n).CopyTo(destination._longitudinalAccelMps2);
-        _lateralAccelMps2.AsSpan(0, n).CopyTo(destination._lateralAccelMps2);
-        _gpsAccuracyM.AsSpan(0, n).CopyTo(destination._gpsAccuracyM);
-        _speedLimitMps.AsSpan(0, n).CopyTo(destination._speedLimitMps);
-        _roadClass.AsSpan(0, n).CopyTo(destination._roadClass);
-        _flags.AsSpan(0, n).CopyTo(destination._flags);
-        _eventId.AsSpan(0, n).CopyTo(destination._eventId);
-        destination.Count = n;
+        var at = Count;
+        var n = source.Count;
+        EnsureCapacity(at + n);
+        source._timestampUnixMs.AsSpan(0, n).CopyTo(_timestampUnixMs.AsSpan(at));
+        source._latitudeDeg.AsSpan(0, n).CopyTo(_latitudeDeg.AsSpan(at));
+        source._longitudeDeg.AsSpan(0, n).CopyTo(_longitudeDeg.AsSpan(at));
+        source._speedMps.AsSpan(0, n).CopyTo(_speedMps.AsSpan(at));
+        source._headingDeg.AsSpan(0, n).CopyTo(_headingDeg.AsSpan(at));
+        source._longitudinalAccelMps2.AsSpan(0, n).CopyTo(_longitudinalAccelMps2.AsSpan(at));
+        source._lateralAccelMps2.AsSpan(0, n).CopyTo(_lateralAccelMps2.AsSpan(at));
+        source._gpsAccuracyM.AsSpan(0, n).CopyTo(_gpsAccuracyM.AsSpan(at));
+        source._speedLimitMps.AsSpan(0, n).CopyTo(_speedLimitMps.AsSpan(at));
+        source._roadClass.AsSpan(0, n).CopyTo(_roadClass.AsSpan(at));
+        source._flags.AsSpan(0, n).CopyTo(_flags.AsSpan(at));
+        source._eventId.AsSpan(0, n).CopyTo(_eventId.AsSpan(at));
+        Count = at + n;
     }
 
     /// <summary>Grows the columns so that at least <paramref name="capacity"/> samples fit.</summary>

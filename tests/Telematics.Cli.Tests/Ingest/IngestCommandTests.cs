@@ -38,7 +38,7 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
     public async Task A_file_of_many_chunks_is_stored_whole_with_one_trips_audit_row_and_a_rerun_audits_nothing()
     {
         var driver = await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync($"ingest-{Guid.NewGuid():N}", "Ingest chunks", new AuditActor("test"));
-        var input = await _files.WriteTripsAsync("many.csv", 60);
+        var input = await _files.WriteTripsAsync("many.csv", 120);
         var id = driver.DriverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         const string Audit = "SELECT count(*) FROM audit_log WHERE resource = $1 AND action = ";
 
@@ -49,15 +49,15 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
         var second = await CliRunner.RunAsync("ingest", "--input", input, "--driver", id, "--connection", database.ConnectionString);
 
         Assert.True(first.Exit == ExitCodes.Success, first.Error);
-        Assert.Contains("stored 36060, duplicates 0, rejected 0, trips 60", first.Output, StringComparison.Ordinal);
-        // Every chunk of 8,192 rows is its own transaction with its audit row; the 60 trips share one.
-        Assert.Equal(5L, eventRows);
+        Assert.Contains("stored 72120, duplicates 0, rejected 0, trips 120", first.Output, StringComparison.Ordinal);
+        // Every batch of up to 65,536 events is its own transaction with its audit row; the 120 trips share one.
+        Assert.Equal(2L, eventRows);
         Assert.Equal(1L, tripRows);
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM audit_log WHERE action = 'trip.close' AND resource LIKE $1 || '/%'", $"driver/{id}"));
-        Assert.Equal(36060L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver.DriverId));
-        Assert.Equal(60L, await CountAsync("SELECT count(*) FROM trips WHERE driver_id = $1", driver.DriverId));
+        Assert.Equal(72120L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver.DriverId));
+        Assert.Equal(120L, await CountAsync("SELECT count(*) FROM trips WHERE driver_id = $1", driver.DriverId));
         Assert.True(second.Exit == ExitCodes.Success, second.Error);
-        Assert.Contains("stored 0, duplicates 36060", second.Output, StringComparison.Ordinal);
+        Assert.Contains("stored 0, duplicates 72120", second.Output, StringComparison.Ordinal);
         Assert.Equal(auditAfterFirst, await CountAsync("SELECT count(*) FROM audit_log WHERE resource = $1 OR resource LIKE $1 || '/%'", $"driver/{id}"));
     }
 

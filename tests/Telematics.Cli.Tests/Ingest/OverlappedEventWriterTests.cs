@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Telematics.Cli.Ingest;
 using Telematics.Features.Samples;
 using Telematics.Storage.Postgres.Ingest;
@@ -6,62 +7,73 @@ namespace Telematics.Cli.Tests.Ingest;
 
 public sealed class OverlappedEventWriterTests
 {
-    private static SampleBuffer Chunk(long first, int count)
+    private const int ChunkRows = 10_000;
+
+    private static SampleBuffer Chunk(int k)
     {
-        var chunk = new SampleBuffer(count);
-        for (var i = 0; i < count; i++)
+        var chunk = new SampleBuffer(ChunkRows);
+        for (var i = 0; i < ChunkRows; i++)
         {
-            chunk.Add(new TelematicsSample { TimestampUnixMs = first + i, LatitudeDeg = 48, LongitudeDeg = 2 });
+            chunk.Add(new TelematicsSample((k * (long)ChunkRows) + i, 48, 2));
         }
 
         return chunk;
     }
 
-    [Fact]
-    public async Task Chunks_are_stored_in_order_as_copies_while_the_caller_reuses_its_buffer()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Chunks_are_gathered_into_batches_and_every_sample_is_stored_once_from_copies(int writers)
     {
-        var seen = new List<long>();
+        var batches = new ConcurrentBag<long[]>();
         var writer = new OverlappedEventWriter(
-            async (chunk, ct) =>
+            async (batch, ct) =>
             {
                 await Task.Delay(5, ct);
-                seen.Add(chunk.TimestampUnixMs[0]);
-                return new IngestResult(chunk.Count, chunk.Count - 1);
+                batches.Add(batch.TimestampUnixMs.ToArray());
+                return new IngestResult(batch.Count, batch.Count - 1);
             },
+            writers,
             CancellationToken.None);
-        var reused = new SampleBuffer(16);
+        var reused = new SampleBuffer(ChunkRows);
 
         for (var k = 0; k < 20; k++)
         {
-            Chunk(k * 1000, 10).CopyTo(reused);
+            reused.Clear();
+            reused.AddRange(Chunk(k));
             await writer.EnqueueAsync(reused, CancellationToken.None);
-            reused.TimestampUnixMs[0] = -1;
+            reused.TimestampUnixMs.Fill(-1);
         }
 
         await writer.CompleteAsync();
 
-        Assert.Equal(Enumerable.Range(0, 20).Select(k => k * 1000L), seen);
-        Assert.Equal((200L, 180L), (writer.Received, writer.Stored));
+        // 6 chunks of 10,000 fit a batch of 65,536: batches of 60,000, 60,000, 60,000 and the last 20,000.
+        Assert.Equal([20_000, 60_000, 60_000, 60_000], batches.Select(b => b.Length).Order());
+        Assert.All(batches, b => Assert.Equal(Enumerable.Range(0, b.Length).Select(i => b[0] + i), b));
+        Assert.Equal(Enumerable.Range(0, 20 * ChunkRows).Select(i => (long)i), batches.SelectMany(b => b).Order());
+        Assert.Equal((200_000L, 200_000L - batches.Count), (writer.Received, writer.Stored));
     }
 
     [Fact]
-    public async Task A_failed_store_surfaces_to_the_caller_and_what_was_stored_before_is_counted()
+    public async Task A_failed_store_stops_the_writers_and_surfaces_to_the_caller()
     {
         var writer = new OverlappedEventWriter(
-            (chunk, _) => chunk.TimestampUnixMs[0] >= 3000 ? throw new InvalidOperationException("database gone") : Task.FromResult(new IngestResult(chunk.Count, chunk.Count)),
+            (batch, _) => batch.TimestampUnixMs[0] >= 120_000 ? throw new InvalidOperationException("database gone") : Task.FromResult(new IngestResult(batch.Count, batch.Count)),
+            2,
             CancellationToken.None);
 
         var error = await Record.ExceptionAsync(async () =>
         {
-            for (var k = 0; k < 50; k++)
+            for (var k = 0; k < 200; k++)
             {
-                await writer.EnqueueAsync(Chunk(k * 1000, 10), CancellationToken.None);
+                await writer.EnqueueAsync(Chunk(k), CancellationToken.None);
             }
         });
         var completion = await Record.ExceptionAsync(writer.CompleteAsync);
 
         Assert.Equal("database gone", Assert.IsType<InvalidOperationException>(error).Message);
         Assert.Same(error, completion);
-        Assert.Equal(30L, writer.Stored);
+        // The two batches before the failing one were stored; nothing after it was.
+        Assert.Equal(120_000L, writer.Stored);
     }
 }

@@ -23,7 +23,7 @@ public sealed class SampleBufferTests
     }
 
     [Fact]
-    public void CopyTo_overwrites_every_column_of_the_destination_and_grows_it()
+    public void AddRange_appends_every_column_after_the_destinations_samples_and_grows_it()
     {
         var source = new SampleBuffer(4);
         for (var i = 0; i < 3; i++)
@@ -39,16 +39,17 @@ public sealed class SampleBufferTests
         destination.Add(new TelematicsSample(1, 1, 1));
         destination.Add(new TelematicsSample(2, 2, 2));
 
-        source.CopyTo(destination);
+        destination.AddRange(source);
         source.TimestampUnixMs[0] = 0;
 
-        Assert.Equal(3, destination.Count);
+        Assert.Equal(5, destination.Count);
+        Assert.Equal(new TelematicsSample(2, 2, 2), destination[1]);
         for (var i = 0; i < 3; i++)
         {
-            Assert.Equal(source[i] with { TimestampUnixMs = 1_700_000_000_000 + i }, destination[i]);
+            Assert.Equal(source[i] with { TimestampUnixMs = 1_700_000_000_000 + i }, destination[2 + i]);
         }
 
-        Assert.Throws<ArgumentException>(() => source.CopyTo(source));
+        Assert.Throws<ArgumentException>(() => source.AddRange(source));
     }
 
     [Fact]

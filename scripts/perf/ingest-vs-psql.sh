@@ -15,6 +15,8 @@ cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 days=${1:-250}
 rounds=${2:-3}
+# Extra options for `telematics ingest`, e.g. INGEST_ARGS="--writers 1" to compare.
+read -r -a ingest_args <<<"${INGEST_ARGS:-}"
 
 . scripts/perf/host-lib.sh
 perf_init ingest-vs-psql
@@ -52,7 +54,7 @@ now() { date +%s.%N; }
 time_ingest() {
   empty
   local start; start=$(now)
-  "${cli[@]}" ingest --input "$input" --driver "$driver" --tz UTC --connection "$PERF_PG" >"$work/ingest.out"
+  "${cli[@]}" ingest --input "$input" --driver "$driver" --tz UTC "${ingest_args[@]}" --connection "$PERF_PG" >"$work/ingest.out"
   local end; end=$(now)
   [ "$(sql "SELECT count(*) FROM telematics_events WHERE driver_id = $driver")" = "$rows" ] \
     || { echo "ingest-vs-psql: ingest stored a different number of rows" >&2; cat "$work/ingest.out" >&2; exit 1; }

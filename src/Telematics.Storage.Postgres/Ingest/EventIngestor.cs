@@ -134,41 +134,8 @@ public sealed class EventIngestor
         return stored;
     }
 
-    internal static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < samples.Count; i++)
-        {
-            await WriteRowAsync(importer, driverId, samples, i, cancellationToken).ConfigureAwait(false);
-        }
-
-        return await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async ValueTask WriteRowAsync(NpgsqlBinaryImporter importer, long driverId, SampleBuffer samples, int i, CancellationToken cancellationToken)
-    {
-        await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(driverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(samples.EventId[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(DateTime.UnixEpoch.AddTicks(samples.TimestampUnixMs[i] * TimeSpan.TicksPerMillisecond), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(samples.LatitudeDeg[i], NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync(samples.LongitudeDeg[i], NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.SpeedMps[i], cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.HeadingDeg[i], cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.LongitudinalAccelMps2[i], cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.LateralAccelMps2[i], cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.GpsAccuracyM[i], cancellationToken).ConfigureAwait(false);
-        await WriteRealAsync(importer, samples.SpeedLimitMps[i], cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync((short)samples.RoadClass[i], NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-        await importer.WriteAsync((short)samples.Flags[i], NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-    }
-
-    // NaN means "missing" in a SampleBuffer; it is stored as SQL NULL so that SQL aggregates skip it.
-    private static ValueTask WriteRealAsync(NpgsqlBinaryImporter importer, float value, CancellationToken cancellationToken) =>
-        float.IsNaN(value)
-            ? new ValueTask(importer.WriteNullAsync(cancellationToken))
-            : new ValueTask(importer.WriteAsync(value, NpgsqlDbType.Real, cancellationToken));
+    internal static Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken) =>
+        EventCopyEncoder.CopyAsync(connection, table, driverId, samples, cancellationToken);
 
     internal static (List<PartitionMonth> Months, long FirstMs, long LastMs) Scan(ReadOnlySpan<long> timestamps)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using Telematics.Features.Samples;
 
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Tests.Infrastructure;
@@ -41,6 +42,50 @@ public sealed class EventIngestorTests(PostgresDatabase database) : IClassFixtur
 
         Assert.Equal(200, result.Stored);
         Assert.Equal(500, await EventsOf(102));
+    }
+
+    [Fact]
+    public async Task Every_column_of_every_row_reads_back_as_sent_across_copy_buffer_flushes()
+    {
+        // 2,000 rows of up to 122 bytes cross the encoder's 64 KB buffer several times.
+        var sent = new SampleBuffer(2000);
+        for (var i = 0; i < 2000; i++)
+        {
+            sent.Add(new TelematicsSample(March.ToUnixTimeMilliseconds() + (i * 997L), -89.9 + (i * 0.0123456789), 179.9 - (i * 0.0987654321))
+            {
+                SpeedMps = i % 9 == 0 ? float.NaN : i * 0.031f,
+                HeadingDeg = i % 5 == 0 ? float.NaN : (i * 7.7f) % 360,
+                LongitudinalAccelMps2 = (i % 13) - 6.5f,
+                LateralAccelMps2 = i % 4 == 0 ? float.NaN : -0.25f * (i % 8),
+                GpsAccuracyM = i % 3 == 0 ? float.NaN : 1.5f + (i % 40),
+                SpeedLimitMps = i % 2 == 0 ? float.NaN : 13.9f,
+                RoadClass = (RoadClass)(i % 8),
+                Flags = (SampleFlags)(i % 4),
+                EventId = long.MaxValue - i,
+            });
+        }
+
+        var result = await NewIngestor(database).IngestAsync(108, sent, Actor);
+
+        Assert.Equal(2000L, result.Stored);
+        await using var command = database.DataSource.CreateCommand(
+            "SELECT event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, speed_limit_mps, road_class, flags " +
+            "FROM telematics_events WHERE driver_id = 108 ORDER BY ts");
+        await using var reader = await command.ExecuteReaderAsync();
+        float Real(int column) => reader.IsDBNull(column) ? float.NaN : reader.GetFloat(column);
+        for (var i = 0; i < 2000; i++)
+        {
+            Assert.True(await reader.ReadAsync());
+            var expected = sent[i];
+            var stored = new TelematicsSample(new DateTimeOffset(reader.GetFieldValue<DateTime>(1)).ToUnixTimeMilliseconds(), reader.GetDouble(2), reader.GetDouble(3))
+            {
+                SpeedMps = Real(4), HeadingDeg = Real(5), LongitudinalAccelMps2 = Real(6), LateralAccelMps2 = Real(7), GpsAccuracyM = Real(8), SpeedLimitMps = Real(9),
+                RoadClass = (RoadClass)reader.GetInt16(10), Flags = (SampleFlags)reader.GetInt16(11), EventId = reader.GetInt64(0),
+            };
+            Assert.Equal(expected, stored);
+        }
+
+        Assert.False(await reader.ReadAsync());
     }
 
     [Fact]

@@ -159,6 +159,16 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
     /// </summary>
     public double CredibilityWeight { get; init; } = 1;
 
+    /// <summary>
+    /// What the model's raw output is (default <see cref="Packaging.ModelOutputKind.Frequency"/>). A relativity plan
+    /// refuses anything else rather than price a probability or a score as if it were a frequency (a model promoted
+    /// after the plan was checked).
+    /// </summary>
+    public Packaging.ModelOutputKind OutputKind { get; init; } = Packaging.ModelOutputKind.Frequency;
+
+    /// <summary>The model that produced the output, for messages; may be null.</summary>
+    public string? Model { get; init; }
+
     /// <summary>The frequency of a score: its raw output, the days, and the weight its data quality and out-of-range share earn.</summary>
     /// <param name="score">A score from a model whose raw output is a frequency.</param>
     /// <param name="features">The driver's telematics@1 vector (for the data-quality grade).</param>
@@ -169,6 +179,8 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
         return new ModelFrequency(score.RawOutput, observedDays)
         {
             CredibilityWeight = Results.DataQuality.CredibilityWeight(Results.DataQuality.Grade(features), score.OutOfRangeShare),
+            OutputKind = score.OutputKind,
+            Model = $"{score.ModelName}@{score.ModelVersion}",
         };
     }
 }

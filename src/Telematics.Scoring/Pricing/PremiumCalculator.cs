@@ -86,8 +86,16 @@ public static class PremiumCalculator
     /// <returns>The premium and its breakdown.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The score, distance or frequency is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
+    /// <exception cref="PricingPlanException">A relativity plan was given an output that is not a claim frequency (<see cref="ModelFrequency.OutputKind"/>).</exception>
     public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (frequency.OutputKind != Packaging.ModelOutputKind.Frequency)
+        {
+            throw new PricingPlanException("telematics_relativity",
+                $"the score of model {frequency.Model ?? "(unnamed)"} is a {frequency.OutputKind.ToString().ToLowerInvariant()}, not a claim frequency, so it cannot be priced as a relativity; serve a frequency model or price with a risk_multiplier plan.");
+        }
+
         if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
             || !(frequency.CredibilityWeight is >= 0 and <= 1))
         {

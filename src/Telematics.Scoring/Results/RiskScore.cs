@@ -58,6 +58,9 @@ public sealed class RiskScore
     /// </summary>
     public double? OutOfRangeShare { get; internal init; }
 
+    /// <summary>What <see cref="RawOutput"/> is: a probability, a claim frequency or a score on the model's own scale.</summary>
+    public Packaging.ModelOutputKind OutputKind { get; internal init; }
+
     /// <summary>How far the score can be trusted, graded from <see cref="OutOfRangeShare"/> (<see cref="ScoreConfidenceGrade"/>).</summary>
     public ScoreConfidence Confidence => ScoreConfidenceGrade.From(OutOfRangeShare);
 

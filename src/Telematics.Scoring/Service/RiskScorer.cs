@@ -127,6 +127,7 @@ public sealed class RiskScorer
             return new RiskScore(driverId, score, raw, package.Name, package.Version, referenceScore, contributions, method, experiment)
             {
                 OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(row),
+                OutputKind = package.OutputKind,
             };
         }
         finally

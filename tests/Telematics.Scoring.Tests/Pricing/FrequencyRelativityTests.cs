@@ -182,4 +182,26 @@ public sealed class FrequencyRelativityTests
         Assert.Contains(frequencyModel.ToString(), legacy.Message, StringComparison.Ordinal);
         Assert.Equal("telematics_relativity", noFrequency.Field);
     }
+
+    [Fact]
+    public void A_score_that_is_not_a_frequency_is_refused_by_a_relativity_plan_and_a_frequency_is_priced()
+    {
+        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
+        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
+        var features = new float[TelematicsFeatures.Schema.Count];
+        var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
+        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
+        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
+
+        var error = Assert.Throws<PricingPlanException>(() =>
+            PremiumCalculator.Calculate(Parse(), rules.Score, ModelFrequency.Of(rules, features, 30), 12_000, null, TelematicsFeatures.Schema, features));
+        var quote = PremiumCalculator.Calculate(Parse(), shipped.Score, ModelFrequency.Of(shipped, features, 30), 12_000, null, TelematicsFeatures.Schema, features);
+
+        // A model promoted after the plan was checked must not have its score priced as a frequency.
+        Assert.Equal(Telematics.Scoring.Packaging.ModelOutputKind.Score, rules.OutputKind);
+        Assert.Equal("telematics_relativity", error.Field);
+        Assert.Contains("builtin-rules@1", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Telematics.Scoring.Packaging.ModelOutputKind.Frequency, shipped.OutputKind);
+        Assert.Contains(quote.Steps, step => step.Name == "frequency_relativity");
+    }
 }

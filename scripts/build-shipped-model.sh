@@ -30,5 +30,7 @@ target=src/Telematics.Scoring/Shipped/telematics-frequency
 mkdir -p "$target"
 cp "$out/models/telematics-frequency/2/model.onnx" "$out/models/telematics-frequency/2/manifest.json" "$target/"
 cp "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png" "$target/"
-echo "shipped model written to $target"
+# docs/training shows the same report and charts (docs/training/README.md explains them).
+cp "$target/report.md" "$target/report.lorenz.png" "$target/report.holdout.png" "$target/report.credibility.png" docs/training/
+echo "shipped model written to $target (report also in docs/training)"
 sha256sum "$target/model.onnx"

@@ -55,8 +55,9 @@ internal static class PricingEndpoints
             .RequirePermission(Permission.PricingWrite)
             .WithName("RecalculatePremium")
             .WithSummary("Price the latest stored score again.")
-            .WithDescription("Uses the configured plan and the driver's current region; stores the premium with an audit row. 404 when the driver has no stored score.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithDescription("Uses the configured plan and the driver's current region; stores the premium with an audit row. 404 when the driver has no stored score; 409 when the plan cannot price that score (a frequency relativity for a score whose model is not a served frequency model): recalculate the risk score first.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         pricing.MapPost("/{driverId:long}/simulate", SimulateAsync)
             .RequirePermission(Permission.PricingWrite)
             .WithName("SimulatePremium")
@@ -107,7 +108,16 @@ internal static class PricingEndpoints
     private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> RecalculateAsync(
         long driverId, StoredDriverScorer scorer, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
     {
-        var premium = await scorer.RepriceLatestAsync(driverId, user.AuditActor(http), http.RequestAborted);
+        PremiumRecord? premium;
+        try
+        {
+            premium = await scorer.RepriceLatestAsync(driverId, user.AuditActor(http), http.RequestAborted);
+        }
+        catch (PricingPlanException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The latest score cannot be priced by this plan.", detail: e.Message);
+        }
+
         if (premium is null)
         {
             return RiskEndpoints.NoScore(driverId);

@@ -70,6 +70,9 @@ public sealed class ExperimentScorer
         }
     }
 
+    /// <summary>The scorer the variants score with (and its <see cref="RiskScorer.Registry"/>).</summary>
+    public RiskScorer Scorer => _scorer;
+
     /// <summary>The registered experiments' names, in ordinal order.</summary>
     public IReadOnlyList<string> ExperimentNames => [.. _experiments.Keys.Order(StringComparer.Ordinal)];
 

@@ -4,6 +4,7 @@ using Npgsql;
 
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
+using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
@@ -162,6 +163,10 @@ public sealed partial class StoredDriverScorer
     /// <param name="actor">Who asked.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The stored premium, or null when the driver has no stored score.</returns>
+    /// <exception cref="PricingPlanException">
+    /// The plan prices a frequency relativity and the stored score's model is not served any more or does not output a
+    /// claim frequency; nothing is stored.
+    /// </exception>
     public async Task<PremiumRecord?> RepriceLatestAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         var reader = new StoredScoreReader(_dataSource);
@@ -176,6 +181,8 @@ public sealed partial class StoredDriverScorer
         var frequency = new ModelFrequency(score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays)
         {
             CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(score.Features), score.OutOfRangeShare),
+            OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
+            Model = $"{score.ModelName}@{score.ModelVersion}",
         };
         var quote = Price(score.Score, frequency, score.Features, annualKm, region);
         var premium = new PremiumRecord(
@@ -204,6 +211,21 @@ public sealed partial class StoredDriverScorer
         actor.Validate();
         var prepared = await PrepareAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
         return await StoreAsync(prepared, actor, runId, commitAfter: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A stored score says which model made it but not what its raw output is; the serving registry does.
+    private ModelOutputKind StoredOutputKind(string model, string version)
+    {
+        if (!_experiments.Scorer.Registry.TryAcquire(model, version, out var lease))
+        {
+            throw new PricingPlanException("telematics_relativity",
+                $"the latest score was made by model {model}@{version}, which is not served any more, so whether its output is a claim frequency cannot be checked; recalculate the driver's risk score first.");
+        }
+
+        using (lease)
+        {
+            return lease.Package.OutputKind;
+        }
     }
 
     /// <summary>Reads, combines, scores and prices <paramref name="ids"/> (sorted, distinct); stores nothing.</summary>

@@ -91,6 +91,30 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task Repricing_a_stored_score_that_is_not_a_frequency_under_a_relativity_plan_is_a_conflict()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-reprice", 6);
+        await using var rules = Host(null);
+        using (var admin = rules.ClientAs(TestTokens.Admin()))
+        {
+            using var scored = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        }
+
+        await using var shipped = Host("shipped");
+        using var client = shipped.ClientAs(TestTokens.Admin());
+        var premiums = await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}");
+
+        using var repriced = await client.PostAsync(new Uri($"/api/v1/pricing/{driver}/recalculate", UriKind.Relative), null);
+        var problem = await ProblemAssert.JsonAsync(repriced);
+
+        // The stored score is the rules model's 0–100 score; priced as a frequency it would be nonsense.
+        Assert.Equal(HttpStatusCode.Conflict, repriced.StatusCode);
+        Assert.Contains("builtin-rules@1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(premiums, await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
     public async Task By_default_the_built_in_rules_model_serves()
     {
         await using var host = Host(null);

@@ -21,7 +21,8 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// transaction, so memory stays one chunk whatever the upload's size. <see cref="CommitAsync"/> creates the partitions
 /// of the months seen, merges the staging rows into <c>telematics_events</c> with <c>ON CONFLICT DO NOTHING</c> (events
 /// already stored — same driver, event id and timestamp — count as duplicates), inserts the trips passed to
-/// <see cref="AddTrip"/> (a trip already stored is skipped), writes the batch's audit row and commits.
+/// <see cref="AddTrip"/> (a trip already stored is skipped), writes the batch's one audit row (<c>events.ingest</c>, with the
+/// new trips' id range; none when the upload changed nothing) and commits.
 /// </para>
 /// <para>
 /// The session holds one pooled connection from <see cref="EventIngestor.BeginSessionAsync"/> until it is committed or
@@ -197,22 +198,21 @@ public sealed class EventIngestSession : IAsyncDisposable
             }
 
             var now = _timeProvider.GetUtcNow();
-            var tripsStored = 0;
             double km = 0;
             foreach (var trip in _trips)
             {
                 km += trip.DistanceKm;
-                if (await TripRepository.InsertAsync(_connection, _transaction, DriverId, trip, _actor, now, cancellationToken).ConfigureAwait(false) is not null)
-                {
-                    tripsStored++;
-                }
             }
 
-            if (_received > 0)
+            // The upload's trips go in with as few round trips as possible; its one audit row names them.
+            var (tripsStored, firstTrip, lastTrip) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, _trips, cancellationToken).ConfigureAwait(false);
+
+            // A re-sent upload that changes nothing leaves no audit row, as a re-sent batch does not.
+            if (stored > 0 || tripsStored > 0 || continued is not null)
             {
                 var after = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{tripsStored}{Continued(continued)}}}");
+                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{tripsStored}{TripIds(firstTrip, lastTrip)}{Continued(continued)}}}");
                 await AuditWriter.AppendAsync(
                     _connection, _transaction, now, _actor, "events.ingest",
                     string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), null, after, cancellationToken).ConfigureAwait(false);
@@ -237,6 +237,9 @@ public sealed class EventIngestSession : IAsyncDisposable
             await ReleaseAsync().ConfigureAwait(false);
         }
     }
+
+    private static string TripIds(long first, long last) =>
+        first == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",\"first_trip_id\":{first},\"last_trip_id\":{last}");
 
     private static string Continued(long? tripId) =>
         tripId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"continued_trip_id\":{id}") : string.Empty;

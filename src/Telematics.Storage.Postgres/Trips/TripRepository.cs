@@ -92,6 +92,29 @@ public sealed class TripRepository
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (stored, first, last) = await InsertManyAsync(connection, transaction, driverId, trips, cancellationToken).ConfigureAwait(false);
+        if (stored == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var after = string.Create(CultureInfo.InvariantCulture, $"{{\"given\":{trips.Count},\"stored\":{stored},\"first_trip_id\":{first},\"last_trip_id\":{last}}}");
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",
+            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>
+    /// Inserts checked trips inside the caller's transaction, <see cref="TripsPerBatch"/> per round trip, without audit rows
+    /// (the caller writes one for them all); a trip already stored (driver and start) is skipped.
+    /// </summary>
+    /// <returns>How many were new, and the first and last new trip id (0 when none).</returns>
+    internal static async Task<(int Stored, long FirstId, long LastId)> InsertManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken)
+    {
         int stored = 0;
         long first = 0, last = 0;
         for (var offset = 0; offset < trips.Count; offset += TripsPerBatch)
@@ -117,18 +140,7 @@ public sealed class TripRepository
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        if (stored == 0)
-        {
-            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
-        }
-
-        var after = string.Create(CultureInfo.InvariantCulture, $"{{\"given\":{trips.Count},\"stored\":{stored},\"first_trip_id\":{first},\"last_trip_id\":{last}}}");
-        await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",
-            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return stored;
+        return (stored, first, last);
     }
 
     /// <summary>

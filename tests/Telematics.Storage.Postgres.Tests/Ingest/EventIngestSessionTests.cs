@@ -51,6 +51,32 @@ public sealed class EventIngestSessionTests(PostgresDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task An_upload_has_one_audit_row_naming_its_trips_and_a_resent_upload_has_none()
+    {
+        var driver = await NewDriverAsync("session-audit");
+        var ingestor = NewIngestor(database);
+        async Task UploadAsync()
+        {
+            await using var session = await ingestor.BeginSessionAsync(driver, Actor);
+            await session.AppendAsync(Samples(March, 3000));
+            session.AddTrip(Trip(March, 10));
+            session.AddTrip(Trip(March.AddDays(1), 4));
+            await session.CommitAsync();
+        }
+
+        await UploadAsync();
+        var rows = await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE resource = 'driver/{driver}' OR resource LIKE 'driver/{driver}/%'");
+        await UploadAsync();
+
+        Assert.Equal(2, await TripsOf(driver));
+        Assert.Equal(2, await ScalarAsync(database.DataSource,
+            $"SELECT (after->>'last_trip_id')::bigint - (after->>'first_trip_id')::bigint + 1 FROM audit_log WHERE action = 'events.ingest' AND resource = 'driver/{driver}'"));
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE action = 'trip.close' AND resource LIKE 'driver/{driver}/%'"));
+        // The second upload stored no event and no trip: the log is as it was.
+        Assert.Equal(rows, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE resource = 'driver/{driver}' OR resource LIKE 'driver/{driver}/%'"));
+    }
+
+    [Fact]
     public async Task A_session_disposed_after_a_late_chunk_fails_stores_nothing_of_any_chunk()
     {
         var driver = await NewDriverAsync("session-2");

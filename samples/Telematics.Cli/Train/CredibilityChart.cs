@@ -8,9 +8,8 @@ internal static class CredibilityChart
     /// <summary>Writes the chart; returns null on success or why it could not be drawn.</summary>
     public static string? TryWrite(string path, WindowStability stability)
     {
-        try
+        return ChartPng.TryWrite(path, 900, 600, plot =>
         {
-            var plot = new ScottPlot.Plot();
             var days = stability.Windows.Select(w => (double)w.Days).ToArray();
             var empirical = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.Credibility)]);
             empirical.LegendText = "credibility Z (slope of the true relativity on the n-day one)";
@@ -32,12 +31,6 @@ internal static class CredibilityChart
             plot.YLabel("Z, share");
             plot.Axes.SetLimitsY(0, Math.Max(1.05, stability.Windows.Max(w => Math.Max(w.Credibility, w.Persistence)) + 0.05));
             plot.ShowLegend(ScottPlot.Alignment.LowerRight);
-            plot.SavePng(path, 900, 600);
-            return null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
-        {
-            return $"ScottPlot could not render here ({e.GetType().Name}: {e.Message}).";
-        }
+        });
     }
 }

@@ -8,9 +8,8 @@ internal static class HoldoutChart
     /// <summary>Writes the chart; returns null on success or why it could not be drawn.</summary>
     public static string? TryWrite(string path, HoldoutEvaluation holdout)
     {
-        try
+        return ChartPng.TryWrite(path, 900, 650, plot =>
         {
-            var plot = new ScottPlot.Plot();
             var deciles = Enumerable.Range(1, 10).Select(d => (double)d).ToArray();
             foreach (var model in holdout.Models)
             {
@@ -28,12 +27,6 @@ internal static class HoldoutChart
             plot.XLabel("decile of predicted frequency");
             plot.YLabel("claims");
             plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-            plot.SavePng(path, 900, 650);
-            return null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
-        {
-            return $"ScottPlot could not render here ({e.GetType().Name}: {e.Message}).";
-        }
+        });
     }
 }

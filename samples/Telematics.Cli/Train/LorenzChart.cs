@@ -8,9 +8,8 @@ internal static class LorenzChart
     /// <summary>Writes the chart; returns null on success or why it could not be drawn (for example missing native graphics libraries).</summary>
     public static string? TryWrite(string path, IReadOnlyList<(string Model, IReadOnlyList<(double Exposure, double Claims)> Curve)> curves)
     {
-        try
+        return ChartPng.TryWrite(path, 900, 650, plot =>
         {
-            var plot = new ScottPlot.Plot();
             foreach (var (model, curve) in curves)
             {
                 var xs = new double[curve.Count];
@@ -34,13 +33,7 @@ internal static class LorenzChart
             plot.YLabel("cumulative share of claims");
             plot.Axes.SetLimits(0, 1, 0, 1);
             plot.ShowLegend(ScottPlot.Alignment.UpperLeft);
-            plot.SavePng(path, 900, 650);
-            return null;
-        }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
-        {
-            return $"ScottPlot could not render here ({e.GetType().Name}: {e.Message}).";
-        }
+        });
     }
 
     /// <summary>The Lorenz curve of each out-of-fold prediction.</summary>

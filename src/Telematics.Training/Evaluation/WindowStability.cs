@@ -1,3 +1,4 @@
+using MathNet.Numerics.Statistics;
 using Telematics.Training.Datasets;
 using Telematics.Training.Modeling;
 using Telematics.Training.Synthetic;
@@ -48,17 +49,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         var done = 0;
         for (var w = 0; w < windows.Count; w++)
         {
-            var options = new SyntheticPopulationOptions
-            {
-                DriverCount = population.DriverCount,
-                Seed = population.Seed,
-                PeriodDays = windows[w],
-                ExposureYears = population.ExposureYears,
-                StartDate = population.StartDate,
-                TimeZoneId = population.TimeZoneId,
-                GpsNoiseM = population.GpsNoiseM,
-                GpsGapPerMinute = population.GpsGapPerMinute,
-            };
+            var options = population.ObservedFor(windows[w]);
             var offset = done;
             var data = SyntheticDatasetBuilder.Build(options, maxDegreeOfParallelism, progress is null ? null : new Progress(progress, offset), cancellationToken);
             predictions[w] = model.Predict(data, [.. Enumerable.Range(0, data.Count)]);
@@ -67,7 +58,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         }
 
         var last = predictions[^1];
-        var lastMean = Mean(last);
+        var lastMean = ArrayStatistics.Mean(last);
         var lastScores = last.Select(p => Percentile(reference, p)).ToArray();
         var rows = new List<WindowStabilityRow>();
         for (var w = 0; w < windows.Count; w++)
@@ -82,7 +73,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
                 change += Math.Abs(score - lastScores[i]);
             }
 
-            rows.Add(new WindowStabilityRow(windows[w], Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
+            rows.Add(new WindowStabilityRow(windows[w], ArrayStatistics.Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
         }
 
         return new WindowStability(rows, MinimumCredibilityDays(rows), population.DriverCount, population.Seed);
@@ -125,25 +116,8 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
     // The slope of the relativities r = λ / λ̄ of each window: slope(λ_long on λ_n) × λ̄_n / λ̄_long.
     private static double Slope(double[] x, double[] y)
     {
-        double mx = Mean(x), my = Mean(y), sxy = 0, sxx = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-        }
-
-        return sxx > 0 ? sxy / sxx * (mx / my) : 0;
-    }
-
-    private static double Mean(double[] values)
-    {
-        double sum = 0;
-        foreach (var v in values)
-        {
-            sum += v;
-        }
-
-        return sum / values.Length;
+        var variance = ArrayStatistics.Variance(x);
+        return variance > 0 ? ArrayStatistics.Covariance(x, y) / variance * (ArrayStatistics.Mean(x) / ArrayStatistics.Mean(y)) : 0;
     }
 
     private static double[] Sorted(double[] values)

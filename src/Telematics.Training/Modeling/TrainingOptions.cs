@@ -44,17 +44,13 @@ public sealed class TrainingOptions
 
     /// <summary>A copy of these options with another seed (a repeat of the cross-validation on other folds).</summary>
     /// <param name="seed">Seed of the fold assignment and of the trainers.</param>
-    public TrainingOptions WithSeed(ulong seed) => new()
+    public TrainingOptions WithSeed(ulong seed)
     {
-        Folds = Folds,
-        Seed = seed,
-        Trees = Trees,
-        Leaves = Leaves,
-        LearningRate = LearningRate,
-        MinDriversPerLeaf = MinDriversPerLeaf,
-        ExcludedFeatures = ExcludedFeatures,
-        Threads = Threads,
-    };
+        // A member-wise copy keeps every setting, including ones added later.
+        var copy = (TrainingOptions)MemberwiseClone();
+        copy.Seed = seed;
+        return copy;
+    }
 
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()

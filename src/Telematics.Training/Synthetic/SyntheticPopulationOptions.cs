@@ -55,6 +55,19 @@ public sealed class SyntheticPopulationOptions
     [Range(0, 1)]
     public double GpsGapPerMinute { get; set; } = 0.01;
 
+    /// <summary>
+    /// A copy in which every driver is observed exactly <paramref name="days"/> days with the full exposure (no drawn
+    /// window or exposure): the same drivers, seed for seed, as the first days of a longer simulation.
+    /// </summary>
+    internal SyntheticPopulationOptions ObservedFor(int days)
+    {
+        var copy = (SyntheticPopulationOptions)MemberwiseClone();
+        copy.PeriodDays = days;
+        copy.MinPeriodDays = null;
+        copy.MinExposureYears = null;
+        return copy;
+    }
+
     /// <summary>Throws <see cref="ValidationException"/> naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -1,0 +1,238 @@
+using System.Globalization;
+
+using Npgsql;
+
+using NpgsqlTypes;
+
+using Telematics.Features.Aggregation;
+using Telematics.Features.Pipeline;
+using Telematics.Features.Schema;
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Trips;
+
+// The write side: closed trips checked against their state and inserted one by one or in batches, with their audit rows.
+public sealed partial class TripRepository
+{
+    /// <summary>Stores a closed trip, its feature vector and its mergeable state, with an audit row, in one transaction.</summary>
+    /// <param name="driverId">The driver; must exist.</param>
+    /// <param name="trip">A trip measured by a <see cref="DriverFeaturePipeline"/>: its <see cref="TripFeatures.State"/> is what drivers' vectors are combined from.</param>
+    /// <param name="actor">Who writes it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The trip id; when the same trip (driver and start) was already stored, its existing id and nothing is written.</returns>
+    /// <exception cref="ArgumentException">The trip has no state, a state that is not one trip's, or a vector that is not its state's.</exception>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514).</exception>
+    public async Task<long> WriteClosedTripAsync(long driverId, TripFeatures trip, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trip);
+        CheckTrip(trip, nameof(trip));
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (await InsertAsync(connection, transaction, driverId, trip, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return tripId;
+        }
+
+        await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+        await using var existing = _dataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1 AND started_at = $2");
+        existing.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        existing.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs).UtcDateTime });
+        return (long)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Trips inserted per round trip by <see cref="WriteClosedTripsAsync"/>.</summary>
+    internal const int TripsPerBatch = 256;
+
+    /// <summary>
+    /// Stores many closed trips of one driver in one transaction, <see cref="TripsPerBatch"/> inserts per round trip, with
+    /// one <c>trips.close</c> audit row for them all (how many were given and stored, the first and last new trip id) —
+    /// the write of a bulk load such as <c>telematics ingest</c>, where a row per trip would be most of the work.
+    /// </summary>
+    /// <param name="driverId">The driver; must exist.</param>
+    /// <param name="trips">Trips measured by a <see cref="DriverFeaturePipeline"/>, each checked as <see cref="WriteClosedTripAsync"/> checks it.</param>
+    /// <param name="actor">Who writes them.</param>
+    /// <param name="cancellationToken">Cancels the write; nothing is stored then.</param>
+    /// <returns>How many trips were new; a trip already stored (driver and start) is skipped. Nothing, not even the audit row, is written when none is new.</returns>
+    /// <exception cref="ArgumentException">A trip has no state, a state that is not one trip's, or a vector that is not its state's; nothing is stored.</exception>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514); nothing is stored.</exception>
+    public async Task<int> WriteClosedTripsAsync(long driverId, IReadOnlyList<TripFeatures> trips, AuditActor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trips);
+        actor.Validate();
+        for (var i = 0; i < trips.Count; i++)
+        {
+            CheckTrip(trips[i] ?? throw new ArgumentException($"Trip {i} is null.", nameof(trips)), $"{nameof(trips)}[{i}]");
+        }
+
+        if (trips.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (stored, first, last) = await InsertManyAsync(connection, transaction, driverId, trips, cancellationToken).ConfigureAwait(false);
+        if (stored == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        var after = string.Create(CultureInfo.InvariantCulture, $"{{\"given\":{trips.Count},\"stored\":{stored},\"first_trip_id\":{first},\"last_trip_id\":{last}}}");
+        await AuditWriter.AppendAsync(
+            connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",
+            string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>
+    /// Inserts checked trips inside the caller's transaction, <see cref="TripsPerBatch"/> per round trip, without audit rows
+    /// (the caller writes one for them all); a trip already stored (driver and start) is skipped.
+    /// </summary>
+    /// <returns>How many were new, and the first and last new trip id (0 when none).</returns>
+    internal static async Task<(int Stored, long FirstId, long LastId)> InsertManyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken)
+    {
+        int stored = 0;
+        long first = 0, last = 0;
+        for (var offset = 0; offset < trips.Count; offset += TripsPerBatch)
+        {
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var end = Math.Min(trips.Count, offset + TripsPerBatch);
+            for (var i = offset; i < end; i++)
+            {
+                batch.BatchCommands.Add(InsertCommand(driverId, trips[i]));
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var id = reader.GetInt64(0);
+                    first = stored == 0 ? id : first;
+                    last = id;
+                    stored++;
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        return (stored, first, last);
+    }
+
+    /// <summary>
+    /// Checks that a trip can be stored: a vector of the schema's width and a state of exactly one trip whose vector it is
+    /// (so that the trip's row and the drivers' vectors combined from it can never disagree).
+    /// </summary>
+    internal static void CheckTrip(TripFeatures trip, string parameter)
+    {
+        if (trip.Features.Length != FeatureCount)
+        {
+            throw new ArgumentException($"A trip feature vector holds {FeatureCount} values (schema {TelematicsFeatures.SchemaName} v{TelematicsFeatures.SchemaVersion}); got {trip.Features.Length}.", parameter);
+        }
+
+        if (trip.State.IsEmpty)
+        {
+            throw new ArgumentException("The trip has no state: store trips measured by a DriverFeaturePipeline, whose State the drivers' vectors are combined from.", parameter);
+        }
+
+        DriverAggregate aggregate;
+        try
+        {
+            aggregate = DriverAggregate.FromState(trip.State.Span);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"The trip's state cannot be read: {e.Message}", parameter, e);
+        }
+
+        if (aggregate.TripCount != 1)
+        {
+            throw new ArgumentException($"The trip's state holds {aggregate.TripCount} trips; a stored trip's state holds one.", parameter);
+        }
+
+        Span<float> vector = stackalloc float[FeatureCount];
+        aggregate.WriteFeatures(vector);
+        var features = trip.Features.Span;
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (BitConverter.SingleToInt32Bits(vector[i]) != BitConverter.SingleToInt32Bits(features[i]))
+            {
+                throw new ArgumentException($"The trip's feature '{TelematicsFeatures.Schema.Features[i].Name}' is {features[i]} but its state gives {vector[i]}: the vector is not the state's.", parameter);
+            }
+        }
+    }
+
+    /// <summary>The trip row of a closed trip: the feature vector holds event rates per 100 km, the row their counts.</summary>
+    internal static TripRecord ToRecord(long driverId, TripFeatures trip) => new(
+        driverId,
+        VehicleId: null,
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs),
+        DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+        trip.DistanceKm,
+        trip.SampleCount,
+        Count(trip, TelematicsFeatures.HarshBrakingPer100Km),
+        Count(trip, TelematicsFeatures.RapidAccelerationPer100Km),
+        Count(trip, TelematicsFeatures.HarshCorneringPer100Km));
+
+    private static int Count(TripFeatures trip, string ratePer100Km)
+    {
+        var rate = trip[ratePer100Km];
+        return float.IsFinite(rate) && rate > 0 ? (int)Math.Round(rate * trip.DistanceKm / 100.0) : 0;
+    }
+
+    private const string InsertSql =
+        "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, " +
+        "feature_schema, feature_version, features, state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (driver_id, started_at) DO NOTHING RETURNING trip_id";
+
+    /// <summary>The parameterised insert of one trip row; returns its id, or no row when the trip is already stored.</summary>
+    private static NpgsqlBatchCommand InsertCommand(long driverId, TripFeatures measured)
+    {
+        var insert = new NpgsqlBatchCommand(InsertSql);
+        AddInsertParameters(insert.Parameters, ToRecord(driverId, measured), measured);
+        return insert;
+    }
+
+    private static void AddInsertParameters(NpgsqlParameterCollection parameters, TripRecord trip, TripFeatures measured)
+    {
+        parameters.Add(new NpgsqlParameter<long> { TypedValue = trip.DriverId });
+        parameters.Add(new NpgsqlParameter { Value = (object?)trip.VehicleId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.StartedAt.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = trip.EndedAt.UtcDateTime });
+        parameters.Add(new NpgsqlParameter<double> { TypedValue = trip.DistanceKm });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.SampleCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshBrakeCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.RapidAccelerationCount });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = trip.HarshCorneringCount });
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = TelematicsFeatures.SchemaName });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = TelematicsFeatures.SchemaVersion });
+        parameters.Add(new NpgsqlParameter<float[]> { TypedValue = measured.Features.ToArray() });
+        parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>> { TypedValue = measured.State, NpgsqlDbType = NpgsqlDbType.Bytea });
+    }
+
+    /// <summary>Inserts a closed trip with its audit row inside the caller's transaction.</summary>
+    /// <returns>The new trip id, or null when the trip (driver and start) is already stored.</returns>
+    internal static async Task<long?> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, TripFeatures measured, AuditActor actor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var trip = ToRecord(driverId, measured);
+        await using var insert = new NpgsqlCommand(InsertSql, connection, transaction);
+        AddInsertParameters(insert.Parameters, trip, measured);
+
+        if (await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long tripId)
+        {
+            var after = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"trip_id\":{tripId},\"started_at\":\"{trip.StartedAt.UtcDateTime:O}\",\"distance_km\":{trip.DistanceKm:R},\"samples\":{trip.SampleCount}}}");
+            await AuditWriter.AppendAsync(
+                connection, transaction, now, actor, "trip.close",
+                string.Create(CultureInfo.InvariantCulture, $"driver/{trip.DriverId}/trip/{tripId}"), null, after, cancellationToken).ConfigureAwait(false);
+            return tripId;
+        }
+
+        return null;
+    }
+}

@@ -117,7 +117,7 @@ public sealed class EventIngestSession : IAsyncDisposable
 
         _firstMs = Math.Min(_firstMs, first);
         _lastMs = Math.Max(_lastMs, last);
-        await EventIngestor.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
+        await EventCopyEncoder.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
         _received += samples.Count;
     }
 

@@ -2,8 +2,6 @@ using System.Globalization;
 
 using Npgsql;
 
-using NpgsqlTypes;
-
 using Telematics.Features.Samples;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Partitions;
@@ -67,7 +65,7 @@ public sealed class EventIngestor
         await transaction.SaveAsync("direct", cancellationToken).ConfigureAwait(false);
         try
         {
-            stored = (long)await CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
+            stored = (long)await EventCopyEncoder.CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
             await transaction.ReleaseAsync("direct", cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -121,7 +119,7 @@ public sealed class EventIngestor
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await CopyAsync(connection, "telematics_events_staging", driverId, samples, cancellationToken).ConfigureAwait(false);
+        await EventCopyEncoder.CopyAsync(connection, "telematics_events_staging", driverId, samples, cancellationToken).ConfigureAwait(false);
         // ORDER BY the key: two writers merging overlapping batches lock rows in the same order and cannot deadlock.
         await using var merge = new NpgsqlCommand(
             $"INSERT INTO telematics_events ({Columns}) SELECT DISTINCT ON (driver_id, ts, event_id) {Columns} FROM telematics_events_staging " +
@@ -133,9 +131,6 @@ public sealed class EventIngestor
         await clear.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return stored;
     }
-
-    internal static Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken) =>
-        EventCopyEncoder.CopyAsync(connection, table, driverId, samples, cancellationToken);
 
     internal static (List<PartitionMonth> Months, long FirstMs, long LastMs) Scan(ReadOnlySpan<long> timestamps)
     {

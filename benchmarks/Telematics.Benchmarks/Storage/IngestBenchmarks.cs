@@ -4,10 +4,11 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 
 using Telematics.Features.Samples;
-using Telematics.Storage.Postgres;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres;
 
 namespace Telematics.Benchmarks.Storage;
 

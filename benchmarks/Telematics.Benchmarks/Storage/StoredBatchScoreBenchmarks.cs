@@ -4,6 +4,8 @@ using Telematics.Scoring.Batch;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Service;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Storage.Postgres.Trips;
@@ -51,10 +53,10 @@ public class StoredBatchScoreBenchmarks
         _batch = new BatchScorer(risk);
         var plan = PricingPlanJson.Load(Path.Combine(FindRepositoryRoot(), "docs", "pricing", "ubi-standard-2027.json"));
         _scorer = new StoredDriverScorer(
-            _database.DataSource, _trips, new ExperimentScorer(risk, []), _batch, new StoredScoringOptions { Plan = plan }, TimeProvider.System);
+            new PostgresScoreStore(_database.DataSource, TimeProvider.System), new ExperimentScorer(risk, []), _batch, new StoredScoringOptions { Plan = plan }, TimeProvider.System);
         _runs = new ScoringRunRepository(_database.DataSource, TimeProvider.System);
-        _runner = new ScoringRunner(_database.DataSource, _scorer, _runs);
-        _twoWriters = new ScoringRunner(_database.DataSource, _scorer, _runs, writers: 2);
+        _runner = new ScoringRunner(_scorer, _runs);
+        _twoWriters = new ScoringRunner(_scorer, _runs, writers: 2);
         _driverIds = new long[drivers];
         for (var i = 0; i < drivers; i++)
         {

@@ -16,18 +16,12 @@ internal static class AdministrationSetup
     public const string ModelKey = "Scoring:Model";
 
     /// <summary>
-    /// Serves the models <see cref="ServedModels"/> reads from <c>Scoring:Model</c>, <c>Scoring:ModelDirectory</c> and
-    /// <c>Scoring:DefaultModel</c>, loads stored experiments at start-up, reads the audit anchor settings and signs anchors on a schedule when a signing key is configured. Call after <c>AddTelematicsStorageAndScoring</c>.
+    /// Loads stored experiments at start-up, reads the audit anchor settings and signs anchors on a schedule when a
+    /// signing key is configured. Call after <c>AddTelematicsStorageAndScoring</c> (which serves the models
+    /// <see cref="ServedModels"/> reads from <c>Scoring:Model</c>, <c>Scoring:ModelDirectory</c> and <c>Scoring:DefaultModel</c>).
     /// </summary>
     public static IServiceCollection AddTelematicsAdministration(this IServiceCollection services, IConfiguration configuration)
     {
-        // A second AddTelematicsScoring adds its settings to the first (the services themselves are TryAdd).
-        services.AddTelematicsScoring(builder =>
-        {
-            // ML.NET .zip packages are served beside ONNX ones (the host demonstrates every model kind).
-            builder.UseMLNetModels();
-            ServedModels.Configure(builder, configuration);
-        });
         services.AddSingleton<AuditAnchorSettings>();
         services.AddHostedService<AuditAnchorScheduler>();
         services.AddSingleton<ExperimentLoader>();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Api.Auth;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -12,6 +13,8 @@ using Telematics.Features.Schema;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;

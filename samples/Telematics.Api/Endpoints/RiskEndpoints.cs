@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
@@ -11,6 +12,8 @@ using Telematics.Api.Storage;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Recommendations;
 using Telematics.Scoring.Results;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Storage.Postgres;

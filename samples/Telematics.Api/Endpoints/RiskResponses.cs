@@ -1,5 +1,7 @@
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Results;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scoring;
 

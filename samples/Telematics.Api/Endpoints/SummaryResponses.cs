@@ -1,5 +1,6 @@
 using Telematics.Api.Insights;
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
 

@@ -1,17 +1,13 @@
-using Telematics.Scoring.Batch;
 using Telematics.Scoring.Pricing;
-using Telematics.Scoring.Service;
-using Telematics.Storage.Postgres.Scoring;
-using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Api.Scoring;
 
-/// <summary>Registers the stored-driver scorer, the score reader and the pricing plan behind <c>/risk</c> and <c>/pricing</c>.</summary>
+/// <summary>Registers the pricing plan behind <c>/risk</c> and <c>/pricing</c>, checked against the served model at start.</summary>
 internal static class RiskScoringSetup
 {
     /// <summary>
-    /// Adds <see cref="StoredDriverScorer"/> (plan from <c>Pricing:PlanPath</c>, experiment from <c>Scoring:Experiment</c>),
-    /// <see cref="StoredScoreReader"/> and <see cref="ScoringRunRepository"/>. The plan is read and checked against the
+    /// Reads <see cref="RiskScoringOptions"/> (plan from <c>Pricing:PlanPath</c>, experiment from <c>Scoring:Experiment</c>)
+    /// and registers the <see cref="PricingPlan"/> that <c>AddTelematics</c> prices stored scores with. The plan is read and checked against the
     /// served model at start (<see cref="PricingPlanCheck"/>): an unreadable plan, or one that does not fit the model,
     /// stops the host with the reason instead of failing requests later.
     /// </summary>
@@ -35,18 +31,6 @@ internal static class RiskScoringSetup
             return plan;
         });
         services.AddHostedService<PricingPlanCheck>();
-        services.AddSingleton(static provider => new StoredDriverScorer(
-            provider.GetRequiredService<Npgsql.NpgsqlDataSource>(),
-            provider.GetRequiredService<TripRepository>(),
-            provider.GetRequiredService<ExperimentScorer>(),
-            provider.GetRequiredService<BatchScorer>(),
-            new StoredScoringOptions
-            {
-                Plan = provider.GetRequiredService<PricingPlan>(),
-                Experiment = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RiskScoringOptions>>().Value.Experiment,
-            },
-            provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(static provider => new StoredScoreReader(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         return services;
     }
 }

@@ -1,3 +1,8 @@
+using Microsoft.Extensions.Options;
+
+using Telematics.Api.Administration;
+using Telematics.Api.Scoring;
+using Telematics.Scoring.Pricing;
 using Telematics.Storage.Postgres.Connection;
 
 namespace Telematics.Api.Storage;
@@ -6,20 +11,29 @@ namespace Telematics.Api.Storage;
 internal static class StorageSetup
 {
     /// <summary>
-    /// Registers <c>AddTelematicsPostgres</c> on <c>ConnectionStrings:Telematics</c> (else <c>TELEMATICS_PG</c>), the
-    /// start-up migrator, and <c>AddTelematicsScoring</c> serving the built-in rule model.
+    /// Registers the SDK in one <c>AddTelematics</c> call: PostgreSQL on <c>ConnectionStrings:Telematics</c> (else
+    /// <c>TELEMATICS_PG</c>), the models <see cref="ServedModels"/> reads from configuration (ML.NET packages too), the
+    /// pricing plan (<see cref="RiskScoringSetup.AddTelematicsRiskScoring"/>) and the experiment stored drivers are scored in
+    /// (<c>Scoring:Experiment</c>); then the start-up migrator and the trip state backfill.
     /// </summary>
     public static IServiceCollection AddTelematicsStorageAndScoring(this IServiceCollection services, IConfiguration configuration)
     {
         // Migrations are applied by DatabaseMigrator, not inside the data source factory: an unreachable database
         // must leave the host running and not ready, rather than failing the first service that resolves it.
-        services.AddTelematicsPostgres(options =>
-            options.ConnectionString = configuration.GetConnectionString(PostgresConnectionString.ConfigurationName));
+        services.AddTelematics(telematics => telematics
+            .UsePostgres(options => options.ConnectionString = configuration.GetConnectionString(PostgresConnectionString.ConfigurationName))
+            .ConfigureScoring(scoring =>
+            {
+                // ML.NET .zip packages are served beside ONNX ones (the host demonstrates every model kind).
+                scoring.UseMLNetModels();
+                ServedModels.Configure(scoring, configuration);
+            })
+            .UsePricingPlan(static provider => provider.GetRequiredService<PricingPlan>())
+            .ScoreInExperiment(static provider => provider.GetRequiredService<IOptions<RiskScoringOptions>>().Value.Experiment));
         services.AddSingleton<DatabaseConnection>();
         services.AddSingleton<DatabaseMigrator>();
         services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddHostedService<TripStateBackfiller>();
-        services.AddTelematicsScoring();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 
 using Telematics.Api.Ingest;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Ingest;
 

@@ -2,8 +2,16 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
 using Npgsql;
+
 using Spectre.Console;
+
+using Telematics.Cli.Hosting;
+using Telematics.Cli.Models;
 using Telematics.Cli.Partitions;
 using Telematics.Cli.Pricing;
 using Telematics.Features.Schema;
@@ -12,8 +20,11 @@ using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Service;
+using Telematics.Service.DependencyInjection;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Scoring;
-using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Cli.BatchScore;
 
@@ -93,56 +104,102 @@ internal static class BatchScoreCommand
                 return ExitCodes.Usage;
             }
 
-            using var shippedModel = parse.GetValue(shipped) ? ShippedModelRegistry.Create() : null;
-            using var directoryModels = shippedModel is null ? new ModelRegistry(Models.CliModelLoading.RegistryOptions(parse.GetValue(models)?.FullName)) : null;
-            var registry = shippedModel?.Registry ?? directoryModels!;
-            if (CliPricingPlan.ForModel(loadedPlan, parse.GetValue(plan), registry, error) is not { } pricingPlan)
+            if (!PostgresConnectionString.TryResolve(parse.GetValue(StorageCommandContext.Connection), out var connectionString))
             {
-                return ExitCodes.InputError;
+                await error.WriteLineAsync(PostgresConnectionString.MissingMessage);
+                return ExitCodes.Usage;
             }
-            ExperimentScorer experiments;
+
+            var planFile = parse.GetValue(plan);
+            var modelDirectory = parse.GetValue(models)?.FullName;
+            var useShipped = parse.GetValue(shipped);
+            using var host = CliHost.Create(connectionString, telematics => Configure(telematics, useShipped, modelDirectory, definition, parse.GetValue(writers))
+                .UsePricingPlan(provider => CliPricingPlan.FitToModel(loadedPlan, planFile, provider.GetRequiredService<ModelRegistry>())));
+            ScoringRunner runner;
             try
             {
-                experiments = new ExperimentScorer(new RiskScorer(registry), definition is null ? [] : [definition]);
+                // The plan first: one that does not fit the served model is refused before anything is read.
+                _ = host.Services.GetRequiredService<StoredDriverScorer>().Plan;
+                runner = host.Services.GetRequiredService<ScoringRunner>();
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
             {
-                // A variant names a model the registry does not serve; the message names each one.
-                await error.WriteLineAsync($"--experiment: {e.Message}{Environment.NewLine}Give --models with a directory that holds those models.");
+                await error.WriteLineAsync("--plan: " + e.Message);
+                return ExitCodes.InputError;
+            }
+            catch (OptionsValidationException e) when (e.OptionsType == typeof(ModelRegistryOptions))
+            {
+                await error.WriteLineAsync("--models: " + string.Join(" ", e.Failures));
+                return ExitCodes.InputError;
+            }
+            catch (OptionsValidationException e)
+            {
+                // The experiment's options: a variant names a model the registry does not serve; the message names each one.
+                await error.WriteLineAsync($"--experiment: {string.Join(" ", e.Failures)}{Environment.NewLine}Give --models with a directory that holds those models.");
                 return ExitCodes.InputError;
             }
 
+            var runs = host.Services.GetRequiredService<IScoringRunStore>();
             return await StorageCommandContext.RunAsync(
                 parse,
-                (dataSource, output, ct) => RunAsync(dataSource, registry, experiments, definition?.Name, pricingPlan, output, error, id, selection, selected, from, to, parse.GetValue(chunk), parse.GetValue(writers), ct),
+                (output, ct) => RunAsync(runner, runs, definition?.Name, output, error, id, selection, selected, from, to, parse.GetValue(chunk), ct),
                 cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Builds the runner the command uses; tests call it directly to interrupt a run between chunks.</summary>
+    /// <summary>
+    /// Builds the runner the command uses through <c>AddTelematics</c>, on the caller's data source and registry; tests call it
+    /// directly to interrupt a run between chunks.
+    /// </summary>
     /// <param name="dataSource">The database.</param>
     /// <param name="registry">The models served.</param>
     /// <param name="plan">The pricing plan.</param>
-    /// <param name="experiments">Scorer of the experiment drivers are routed through; null for none.</param>
-    /// <param name="experiment">The experiment of <paramref name="experiments"/> drivers are scored in; null for the default model.</param>
     /// <param name="writers">Chunks written at once (<see cref="ScoringRunner.Writers"/>).</param>
-    internal static (ScoringRunner Runner, ScoringRunRepository Runs) CreateRunner(
-        NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, ExperimentScorer? experiments = null, string? experiment = null, int writers = 1)
+    /// <returns>The host (dispose it when done; the data source and registry stay the caller's), the runner and the run store.</returns>
+    internal static (IHost Host, ScoringRunner Runner, IScoringRunStore Runs) CreateRunner(NpgsqlDataSource dataSource, ModelRegistry registry, PricingPlan plan, int writers = 1)
     {
-        var riskScorer = new RiskScorer(registry);
-        var scorer = new StoredDriverScorer(
-            dataSource, new TripRepository(dataSource, TimeProvider.System), experiments ?? new ExperimentScorer(riskScorer, []), new BatchScorer(riskScorer),
-            new StoredScoringOptions { Plan = plan, Experiment = experiment }, TimeProvider.System);
-        var runs = new ScoringRunRepository(dataSource, TimeProvider.System);
-        return (new ScoringRunner(dataSource, scorer, runs, writers), runs);
+        var host = CliHost.Create(
+            connectionString: null,
+            telematics => telematics.UsePricingPlan(plan).WithRunWriters(writers),
+            services => services.AddSingleton(dataSource).AddSingleton(registry));
+        return (host, host.Services.GetRequiredService<ScoringRunner>(), host.Services.GetRequiredService<IScoringRunStore>());
     }
 
+    // The models served (the shipped one, a directory, or the built-in rules model), every package kind's loader, and the experiment.
+    private static TelematicsBuilder Configure(TelematicsBuilder telematics, bool shipped, string? modelDirectory, ExperimentDefinition? experiment, int writers) =>
+        telematics
+            .ConfigureScoring(scoring =>
+            {
+                scoring.WatchForChanges(false);
+                if (shipped)
+                {
+                    scoring.UseShippedModel();
+                }
+                else if (modelDirectory is not null)
+                {
+                    scoring.UseModelDirectory(modelDirectory);
+                }
+
+                scoring.ConfigureRegistry(static options =>
+                {
+                    foreach (var loader in CliModelLoading.Loaders)
+                    {
+                        options.ModelLoaders.Add(loader);
+                    }
+                });
+                if (experiment is not null)
+                {
+                    scoring.UseExperiment(experiment);
+                }
+            })
+            .ScoreInExperiment(_ => experiment?.Name)
+            .WithRunWriters(writers);
+
     private static async Task<int> RunAsync(
-        NpgsqlDataSource dataSource, ModelRegistry registry, ExperimentScorer experiments, string? experiment, PricingPlan plan, TextWriter output, TextWriter error,
-        string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, int writers, CancellationToken cancellationToken)
+        ScoringRunner runner, IScoringRunStore runs, string? experiment, TextWriter output, TextWriter error,
+        string runId, string selection, long[]? selected, DateTimeOffset from, DateTimeOffset to, int chunkSize, CancellationToken cancellationToken)
     {
-        var (runner, runs) = CreateRunner(dataSource, registry, plan, experiments, experiment, writers);
         var run = await runs.StartOrGetAsync(runId, selection, from, to, cancellationToken);
         if (run.Selection != selection || run.PeriodStart != from || run.PeriodEnd != to)
         {

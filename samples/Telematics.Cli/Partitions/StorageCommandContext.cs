@@ -2,6 +2,7 @@ using System.CommandLine;
 
 using Npgsql;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
 
@@ -35,10 +36,22 @@ internal static class StorageCommandContext
             return ExitCodes.Usage;
         }
 
-        try
+        return await GuardAsync(error, async () =>
         {
             await using var dataSource = NpgsqlDataSource.Create(connectionString);
             return await work(dataSource, output, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> (which uses a database it was given), turning database failures into exit codes and clear messages.</summary>
+    public static Task<int> RunAsync(ParseResult parse, Func<TextWriter, CancellationToken, Task<int>> work, CancellationToken cancellationToken) =>
+        GuardAsync(parse.InvocationConfiguration.Error, () => work(parse.InvocationConfiguration.Output, cancellationToken));
+
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> work)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

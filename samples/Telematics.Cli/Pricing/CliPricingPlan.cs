@@ -74,21 +74,29 @@ internal static class CliPricingPlan
     /// </summary>
     public static PricingPlan? ForModel(PricingPlan plan, FileInfo? file, Telematics.Scoring.Registry.ModelRegistry registry, TextWriter error)
     {
-        using var lease = registry.Acquire();
         try
         {
-            if (file is null && lease.Package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
-            {
-                plan = PricingPlanJson.Load(DemoRelativityPlanPath, TelematicsFeatures.Schema);
-            }
-
-            plan.EnsureFits(lease.Package);
-            return plan;
+            return FitToModel(plan, file, registry);
         }
         catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine("--plan: " + e.Message);
             return null;
         }
+    }
+
+    /// <summary>Like <see cref="ForModel"/>, throwing instead of writing the reason: for a plan resolved by dependency injection.</summary>
+    /// <exception cref="PricingPlanException">The plan does not fit the served model.</exception>
+    /// <exception cref="IOException">The demo relativity plan cannot be read.</exception>
+    public static PricingPlan FitToModel(PricingPlan plan, FileInfo? file, Telematics.Scoring.Registry.ModelRegistry registry)
+    {
+        using var lease = registry.Acquire();
+        if (file is null && lease.Package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+        {
+            plan = PricingPlanJson.Load(DemoRelativityPlanPath, TelematicsFeatures.Schema);
+        }
+
+        plan.EnsureFits(lease.Package);
+        return plan;
     }
 }

@@ -6,10 +6,11 @@ using Spectre.Console;
 using Telematics.Cli.Partitions;
 using Telematics.Cli.Pricing;
 using Telematics.Features.Samples;
-using Telematics.Storage.Postgres;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres;
 using Telematics.Training.Synthetic;
 
 namespace Telematics.Cli.Seed;
@@ -151,7 +152,7 @@ internal static class SeedCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<DriverRecord> CreateAsync(DriverRepository repository, NewDriver driver, Storage.Postgres.Audit.AuditActor actor, CancellationToken ct)
+    private static async Task<DriverRecord> CreateAsync(DriverRepository repository, NewDriver driver, AuditActor actor, CancellationToken ct)
     {
         try
         {

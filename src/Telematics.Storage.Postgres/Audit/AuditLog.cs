@@ -5,6 +5,8 @@ using System.Text;
 
 using Npgsql;
 
+using Telematics.Service.Storage;
+
 namespace Telematics.Storage.Postgres.Audit;
 
 /// <summary>

@@ -2,6 +2,8 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Service.Storage;
+
 namespace Telematics.Storage.Postgres.Audit;
 
 /// <summary>Appends audit rows inside the caller's transaction; the database trigger chains them.</summary>

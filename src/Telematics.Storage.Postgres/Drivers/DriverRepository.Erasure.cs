@@ -3,6 +3,7 @@ using System.Text.Json;
 
 using Npgsql;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Drivers;

@@ -1,6 +1,8 @@
+using Telematics.Service.Storage;
+
 namespace Telematics.Storage.Postgres.Drivers;
 
-/// <summary>What <see cref="DriverRepository.CreateAsync(NewDriver, Audit.AuditActor, CancellationToken)"/> stores for a new driver.</summary>
+/// <summary>What <see cref="DriverRepository.CreateAsync(NewDriver, AuditActor, CancellationToken)"/> stores for a new driver.</summary>
 /// <param name="ExternalRef">The insurer's reference, unique, 1–200 characters.</param>
 /// <param name="DisplayName">Display name, 1–200 characters.</param>
 public sealed record NewDriver(string ExternalRef, string DisplayName)

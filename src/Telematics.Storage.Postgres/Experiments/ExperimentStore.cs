@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using Telematics.Scoring.Experiments;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Experiments;

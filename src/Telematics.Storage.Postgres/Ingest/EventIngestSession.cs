@@ -5,6 +5,7 @@ using Npgsql;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Trips;

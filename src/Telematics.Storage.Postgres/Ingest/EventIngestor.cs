@@ -3,6 +3,7 @@ using System.Globalization;
 using Npgsql;
 
 using Telematics.Features.Samples;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Partitions;
 

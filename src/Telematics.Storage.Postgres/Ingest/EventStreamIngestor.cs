@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Telematics.Features.Ingest;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Ingest;

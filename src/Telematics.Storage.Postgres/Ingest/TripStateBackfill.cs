@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using Telematics.Features.Pipeline;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Trips;

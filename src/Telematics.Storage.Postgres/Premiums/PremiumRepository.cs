@@ -4,6 +4,7 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Premiums;

@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using Telematics.Scoring.Results;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Scores;

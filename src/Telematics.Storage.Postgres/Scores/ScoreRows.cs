@@ -1,6 +1,7 @@
 using Npgsql;
 
 using Telematics.Scoring.Results;
+using Telematics.Service.Storage;
 
 namespace Telematics.Storage.Postgres.Scores;
 

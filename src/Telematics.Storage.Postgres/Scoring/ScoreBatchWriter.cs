@@ -7,6 +7,8 @@ using NpgsqlTypes;
 
 using Telematics.Features.Schema;
 using Telematics.Scoring.Results;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 
 namespace Telematics.Storage.Postgres.Scoring;
 
@@ -23,15 +25,14 @@ internal static class ScoreBatchWriter
     private const string PremiumCopy =
         "COPY premiums (premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>Stores every scored outcome of <paramref name="scored"/> and returns them with their score and premium ids set.</summary>
-    public static async Task<DriverScoreOutcome[]> WriteAsync(
+    /// <summary>Stores every scored outcome of <paramref name="scored"/> and returns the ids its scores and premiums got.</summary>
+    public static async Task<StoredScoreIds> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DriverScoreOutcome> scored,
         DateTimeOffset scoredAt, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        var stored = new DriverScoreOutcome[scored.Count];
         if (scored.Count == 0)
         {
-            return stored;
+            return new StoredScoreIds([], []);
         }
 
         var (scoreIds, premiumIds) = await NextIdsAsync(connection, transaction, scored.Count, cancellationToken).ConfigureAwait(false);
@@ -101,12 +102,7 @@ internal static class ScoreBatchWriter
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        for (var i = 0; i < scored.Count; i++)
-        {
-            stored[i] = StoredDriverScorer.WithIds(scored[i], scoreIds[i], premiumIds[i], scoredAt);
-        }
-
-        return stored;
+        return new StoredScoreIds(scoreIds, premiumIds);
     }
 
     /// <summary>Spreads a score's contributions and reference values over the schema's order; NaN reference = feature not used by the model.</summary>

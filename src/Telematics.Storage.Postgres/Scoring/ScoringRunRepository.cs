@@ -2,6 +2,9 @@ using System.Text.RegularExpressions;
 
 using Npgsql;
 
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
+
 namespace Telematics.Storage.Postgres.Scoring;
 
 /// <summary>
@@ -10,7 +13,7 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// and marked finished at the end.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed partial class ScoringRunRepository
+public sealed partial class ScoringRunRepository : IScoringRunStore
 {
     private const string Columns =
         "run_id, selection, period_start, period_end, started_at, finished_at, last_driver_id, chunks_done, drivers_scored, drivers_failed";
@@ -97,6 +100,32 @@ public sealed partial class ScoringRunRepository
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = _timeProvider.GetUtcNow().UtcDateTime });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return await GetAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No scoring run '{runId}'.");
+    }
+
+    /// <inheritdoc />
+    public async Task<long[]> NextDriversAsync(long afterDriverId, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // Keyset paging on the primary key: each chunk starts after the previous one's last driver.
+        await using var command = _dataSource.CreateCommand("SELECT driver_id FROM drivers WHERE driver_id > $1 ORDER BY driver_id LIMIT $2");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterDriverId });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var ids = new List<long>(limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        return [.. ids];
+    }
+
+    /// <inheritdoc />
+    public async Task<int> CountDriversAfterAsync(long afterDriverId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM drivers WHERE driver_id > $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterDriverId });
+        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Advances a running run past a chunk inside the chunk's transaction.</summary>

@@ -2,6 +2,8 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Service.Scoring;
+
 namespace Telematics.Storage.Postgres.Scoring;
 
 /// <summary>
@@ -15,10 +17,10 @@ internal static class ShadowScoreWriter
         "COPY shadow_scores (score_id, variant, driver_id, scored_at, period_start, period_end, experiment, model_name, model_version, " +
         "score, category, raw_output) FROM STDIN (FORMAT BINARY)";
 
-    /// <summary>Stores every shadow score of <paramref name="stored"/> (outcomes whose <see cref="DriverScoreOutcome.ScoreId"/> is set).</summary>
+    /// <summary>Stores every shadow score of <paramref name="stored"/>, whose served scores got the ids <paramref name="scoreIds"/>.</summary>
     /// <returns>The number of rows written.</returns>
     public static async Task<int> WriteAsync(
-        NpgsqlConnection connection, IReadOnlyList<DriverScoreOutcome> stored, DateTimeOffset scoredAt, DateTimeOffset from, DateTimeOffset to,
+        NpgsqlConnection connection, IReadOnlyList<DriverScoreOutcome> stored, long[] scoreIds, DateTimeOffset scoredAt, DateTimeOffset from, DateTimeOffset to,
         CancellationToken cancellationToken)
     {
         var rows = 0;
@@ -47,7 +49,7 @@ internal static class ShadowScoreWriter
                 // ExperimentScorer only makes shadow scores inside an experiment, and tags each with it.
                 var assignment = shadow.Experiment!.Value;
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(outcome.ScoreId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(scoreIds[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(assignment.Variant, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(outcome.DriverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(scoredAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Npgsql;
 
 using Telematics.Scoring.Results;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
 

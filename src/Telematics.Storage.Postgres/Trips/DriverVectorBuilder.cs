@@ -2,6 +2,7 @@ using System.Globalization;
 
 using Telematics.Features.Aggregation;
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 
 namespace Telematics.Storage.Postgres.Trips;
 

@@ -7,6 +7,7 @@ using NpgsqlTypes;
 using Telematics.Features.Aggregation;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Trips;

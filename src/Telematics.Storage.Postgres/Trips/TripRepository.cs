@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 
 namespace Telematics.Storage.Postgres.Trips;
 

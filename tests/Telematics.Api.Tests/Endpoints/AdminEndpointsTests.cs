@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+
 using Telematics.Api.Caching;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Scoring.Results;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Partitions;

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Net;
+
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Results;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Testing;

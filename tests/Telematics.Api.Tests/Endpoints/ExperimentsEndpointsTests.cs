@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Scores;

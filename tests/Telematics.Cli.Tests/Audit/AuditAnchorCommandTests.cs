@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 
 using Telematics.Cli;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Testing;

@@ -1,6 +1,8 @@
 using Telematics.Cli.BatchScore;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Storage.Postgres.Scoring;
@@ -28,7 +30,8 @@ public sealed class BatchScoreResumeTests(PostgresDatabase database) : IClassFix
         var to = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
         var plan = PricingPlanJson.Load(Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json"));
         using var registry = new ModelRegistry(new ModelRegistryOptions());
-        var (runner, runs) = BatchScoreCommand.CreateRunner(database.DataSource, registry, plan);
+        var (host, runner, runs) = BatchScoreCommand.CreateRunner(database.DataSource, registry, plan);
+        using var _ = host;
         var run = await runs.StartOrGetAsync("resume-1", "all", to.AddDays(-30), to);
         using var stop = new CancellationTokenSource();
         var progress = new StopAfter(2, stop);

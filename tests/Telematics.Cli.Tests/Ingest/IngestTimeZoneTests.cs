@@ -1,6 +1,8 @@
 using System.Globalization;
 using Npgsql;
+
 using Telematics.Features.Schema;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Migrations;

@@ -1,3 +1,4 @@
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Testing;
 

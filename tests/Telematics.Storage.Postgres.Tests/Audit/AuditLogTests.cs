@@ -2,6 +2,7 @@ using System.Net;
 
 using Npgsql;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Testing;
 

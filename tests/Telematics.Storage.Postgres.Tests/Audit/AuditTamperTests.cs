@@ -1,5 +1,6 @@
 using System.Net;
 
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Testing;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 
 using Telematics.Scoring.Experiments;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Experiments;
 using Telematics.Storage.Postgres.Tests.Dashboard;

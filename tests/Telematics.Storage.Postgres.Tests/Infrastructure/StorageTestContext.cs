@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Npgsql;
 
 using Telematics.Features.Samples;
+using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;

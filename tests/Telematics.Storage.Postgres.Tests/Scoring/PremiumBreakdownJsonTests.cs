@@ -3,6 +3,7 @@ using System.Text.Json;
 
 using Telematics.Features.Schema;
 using Telematics.Scoring.Pricing;
+using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Scoring;
 
 using static Telematics.Storage.Postgres.Tests.Scoring.ScoringFixtures;

@@ -5,6 +5,7 @@ using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Service;
+using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Storage.Postgres.Trips;
@@ -49,8 +50,7 @@ internal static class ScoringFixtures
         });
         var provider = services.BuildServiceProvider();
         return new StoredDriverScorer(
-            database.DataSource,
-            new TripRepository(database.DataSource, TimeProvider.System),
+            new PostgresScoreStore(database.DataSource, TimeProvider.System),
             provider.GetRequiredService<ExperimentScorer>(),
             provider.GetRequiredService<BatchScorer>(),
             new StoredScoringOptions { Plan = PricingPlanJson.Parse(PlanJson), Experiment = experiment?.Name },

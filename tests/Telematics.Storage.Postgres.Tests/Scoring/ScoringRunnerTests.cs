@@ -1,3 +1,4 @@
+using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Testing;
 
@@ -130,7 +131,7 @@ public sealed class ScoringRunnerTests(PostgresDatabase database) : IClassFixtur
     private (ScoringRunner Runner, ScoringRunRepository Runs) NewRunner(int writers = 1)
     {
         var runs = new ScoringRunRepository(database.DataSource, TimeProvider.System);
-        return (new ScoringRunner(database.DataSource, NewScorer(database), runs, writers), runs);
+        return (new ScoringRunner(NewScorer(database), runs, writers), runs);
     }
 
     // Drivers in ascending id order, each with two trips in the period except the one at index withoutTrips.

@@ -1,4 +1,5 @@
 using Telematics.Scoring.Experiments;
+using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Testing;
 

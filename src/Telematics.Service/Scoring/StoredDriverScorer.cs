@@ -1,25 +1,21 @@
 using System.Globalization;
 
-using Npgsql;
-
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
-using Telematics.Storage.Postgres.Audit;
-using Telematics.Storage.Postgres.Premiums;
-using Telematics.Storage.Postgres.Trips;
+using Telematics.Service.Storage;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>
-/// Scores drivers from their stored trips over a period and stores the results: the trips' states are read from
-/// <c>trips</c> and combined exactly into the driver's <c>telematics</c> v1 vector (<see cref="TripRepository.ReadDriverVectorsAsync"/>,
-/// the same combination as the feature pipeline's <c>DriverAggregate</c>), scored
-/// through the <see cref="ExperimentScorer"/> (the configured experiment, else the registry's champion), priced with
-/// the configured plan, and written as <c>risk_scores</c> + <c>premiums</c> + an audit row in one transaction.
+/// Scores drivers from their stored trips over a period and stores the results: the read-score-price-store use case.
+/// The trips' states are combined exactly into the driver's <c>telematics</c> v1 vector by the store
+/// (<see cref="IScoreStore.ReadDriverVectorsAsync"/>, the same combination as the feature pipeline's <c>DriverAggregate</c>),
+/// scored through the <see cref="ExperimentScorer"/> (the configured experiment, else the registry's champion), priced
+/// with the configured plan, and stored as scores, premiums and one audit row, all or nothing (<see cref="IScoreStore.StoreAsync"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,25 +29,22 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// </remarks>
 public sealed partial class StoredDriverScorer
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TripRepository _trips;
+    private readonly IScoreStore _store;
     private readonly ExperimentScorer _experiments;
     private readonly BatchScorer _batch;
     private readonly StoredScoringOptions _options;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the scorer.</summary>
-    /// <param name="dataSource">Data source of a migrated database.</param>
-    /// <param name="trips">Reads the stored trip features.</param>
+    /// <param name="store">Where drivers' vectors are read and scores stored (e.g. the PostgreSQL adapter's).</param>
     /// <param name="experiments">Scores drivers (in <see cref="StoredScoringOptions.Experiment"/> when set).</param>
     /// <param name="batch">Scores many drivers with the default model when no experiment is set.</param>
     /// <param name="options">Plan, experiment and chunking.</param>
     /// <param name="timeProvider">Clock for the scored-at time and audit rows.</param>
     /// <exception cref="KeyNotFoundException">The options name an experiment the scorer does not know.</exception>
-    public StoredDriverScorer(NpgsqlDataSource dataSource, TripRepository trips, ExperimentScorer experiments, BatchScorer batch, StoredScoringOptions options, TimeProvider timeProvider)
+    public StoredDriverScorer(IScoreStore store, ExperimentScorer experiments, BatchScorer batch, StoredScoringOptions options, TimeProvider timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        ArgumentNullException.ThrowIfNull(trips);
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(experiments);
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(options);
@@ -62,8 +55,7 @@ public sealed partial class StoredDriverScorer
             experiments.GetExperiment(experiment);
         }
 
-        _dataSource = dataSource;
-        _trips = trips;
+        _store = store;
         _experiments = experiments;
         _batch = batch;
         _options = options;
@@ -116,7 +108,7 @@ public sealed partial class StoredDriverScorer
     /// Scores one chunk of a batch run like <see cref="ScoreDriversAsync"/> and, in the same transaction, advances run
     /// <paramref name="runId"/> past the chunk's highest driver id, so that a resumed run starts after the last committed chunk.
     /// </summary>
-    /// <param name="runId">A running run (see <see cref="ScoringRunRepository"/>).</param>
+    /// <param name="runId">A running run (see <see cref="IScoringRunStore"/>).</param>
     /// <param name="driverIds">The chunk's drivers, all above the run's <see cref="ScoringRun.LastDriverId"/>.</param>
     /// <param name="from">Inclusive start of the run's period.</param>
     /// <param name="to">Exclusive end of the run's period.</param>
@@ -169,13 +161,12 @@ public sealed partial class StoredDriverScorer
     /// </exception>
     public async Task<PremiumRecord?> RepriceLatestAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        var reader = new StoredScoreReader(_dataSource);
-        if (await reader.LatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } latest)
+        actor.Validate();
+        if (await _store.ReadLatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not (var latest, var region))
         {
             return null;
         }
 
-        var (_, region) = await reader.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
         var score = latest.Record;
         var annualKm = AnnualiseKm(score.Features[DistanceIndex], score.PeriodStart, score.PeriodEnd);
         var frequency = new ModelFrequency(score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays)
@@ -188,7 +179,7 @@ public sealed partial class StoredDriverScorer
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
             PremiumBreakdownJson.Write(quote, score.Score, annualKm, region));
-        var id = await new PremiumRepository(_dataSource, _timeProvider).AddAsync(premium, actor, cancellationToken).ConfigureAwait(false);
+        var id = await _store.AddPremiumAsync(premium, actor, cancellationToken).ConfigureAwait(false);
         return premium with { PremiumId = id };
     }
 
@@ -241,10 +232,8 @@ public sealed partial class StoredDriverScorer
             throw new ArgumentException("At least one driver is needed.", nameof(ids));
         }
 
-        var regions = await ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var drivers = ids.Length == 1
-            ? await _trips.ReadDriverVectorAsync(ids[0], from, to, cancellationToken).ConfigureAwait(false)
-            : await _trips.ReadDriverVectorsAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
+        var regions = await _store.ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var drivers = await _store.ReadDriverVectorsAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
 
         var width = drivers.Width;
         var vectors = new float[ids.Length * width];
@@ -320,20 +309,6 @@ public sealed partial class StoredDriverScorer
         }
 
         return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, scored.Summary);
-    }
-
-    private async Task<Dictionary<long, string?>> ReadRegionsAsync(long[] ids, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand("SELECT driver_id, region FROM drivers WHERE driver_id = ANY($1)");
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-        var regions = new Dictionary<long, string?>(ids.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            regions[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-        }
-
-        return regions;
     }
 
     private static string FailureMessage(IReadOnlyList<BatchScoreFailure> failures, int index)

@@ -1,7 +1,7 @@
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>The outcome for one driver: the stored score and premium, or why there is none.</summary>
 /// <remarks>Immutable.</remarks>

@@ -1,6 +1,6 @@
 using Telematics.Scoring.Batch;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>
 /// Drivers read, combined, scored and priced but not yet stored: what <see cref="StoredDriverScorer"/> hands from its

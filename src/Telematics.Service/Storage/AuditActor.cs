@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Telematics.Storage.Postgres.Audit;
+namespace Telematics.Service.Storage;
 
 /// <summary>Who performs a mutation, recorded on its audit row.</summary>
 /// <param name="Name">User, service or tool name, 1–200 characters (e.g. <c>cli:alice</c>).</param>
@@ -9,7 +9,7 @@ public readonly record struct AuditActor(string Name, IPAddress? Ip = null)
 {
     /// <summary>Throws when the actor cannot be recorded.</summary>
     /// <exception cref="ArgumentException"><see cref="Name"/> is empty or longer than 200 characters.</exception>
-    internal void Validate()
+    public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200)
         {

@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Premiums;
+namespace Telematics.Service.Storage;
 
 /// <summary>A premium as stored in <c>premiums</c>; the host maps pricing results to it.</summary>
 /// <param name="DriverId">The driver priced.</param>

@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>What happened to one driver asked to be scored from stored trips.</summary>
 public enum DriverScoreStatus

@@ -1,8 +1,6 @@
-using Npgsql;
+using Telematics.Service.Storage;
 
-using Telematics.Storage.Postgres.Audit;
-
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>
 /// Runs a stored batch scoring run (<see cref="ScoringRun"/>): drivers in ascending id order, one chunk per transaction
@@ -22,28 +20,24 @@ public sealed class ScoringRunner
     /// <summary>The most chunks a runner writes at once.</summary>
     public const int MaxWriters = 8;
 
-    private readonly NpgsqlDataSource _dataSource;
     private readonly StoredDriverScorer _scorer;
-    private readonly ScoringRunRepository _runs;
+    private readonly IScoringRunStore _runs;
 
     /// <summary>Creates a runner.</summary>
-    /// <param name="dataSource">Data source of a migrated database.</param>
     /// <param name="scorer">Scores and stores each chunk.</param>
-    /// <param name="runs">Where runs are recorded.</param>
+    /// <param name="runs">Where runs are recorded and drivers listed.</param>
     /// <param name="writers">
     /// Chunks written at once, each on its own connection and transaction, 1–8. Default 1: one chunk is written while the
     /// next is computed. More pay when the database server has cores to spare, since each writer is one server backend;
     /// on a 2-core machine that also runs the server, 2 writers were no faster than 1 (benchmarks/results/stored-batch-score.md).
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="writers"/> is outside 1–8.</exception>
-    public ScoringRunner(NpgsqlDataSource dataSource, StoredDriverScorer scorer, ScoringRunRepository runs, int writers = 1)
+    public ScoringRunner(StoredDriverScorer scorer, IScoringRunStore runs, int writers = 1)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(scorer);
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(writers, MaxWriters);
-        _dataSource = dataSource;
         _scorer = scorer;
         _runs = runs;
         Writers = writers;
@@ -64,13 +58,11 @@ public sealed class ScoringRunner
             return selected.Length - FirstAfter(selected, afterDriverId);
         }
 
-        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM drivers WHERE driver_id > $1");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterDriverId });
-        return (int)(long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        return await _runs.CountDriversAfterAsync(afterDriverId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Scores every driver of <paramref name="run"/> after its last committed chunk, then marks it finished.</summary>
-    /// <param name="run">The run, started or resumed (<see cref="ScoringRunRepository.StartOrGetAsync"/>).</param>
+    /// <param name="run">The run, started or resumed (<see cref="IScoringRunStore.StartOrGetAsync"/>).</param>
     /// <param name="selected">The selected driver ids, sorted ascending and distinct; null for all drivers.</param>
     /// <param name="chunkSize">Drivers per chunk and transaction, ≥ 1.</param>
     /// <param name="actor">Who runs it, recorded on each chunk's audit row.</param>
@@ -157,18 +149,7 @@ public sealed class ScoringRunner
             return selected[start..Math.Min(selected.Length, start + chunkSize)];
         }
 
-        // Keyset paging on the primary key: each chunk starts after the previous one's last driver.
-        await using var command = _dataSource.CreateCommand("SELECT driver_id FROM drivers WHERE driver_id > $1 ORDER BY driver_id LIMIT $2");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterDriverId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = chunkSize });
-        var ids = new List<long>(chunkSize);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            ids.Add(reader.GetInt64(0));
-        }
-
-        return [.. ids];
+        return await _runs.NextDriversAsync(afterDriverId, chunkSize, cancellationToken).ConfigureAwait(false);
     }
 
     // Index of the first selected id above afterDriverId (the ids are sorted ascending).

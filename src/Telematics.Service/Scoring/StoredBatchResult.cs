@@ -1,6 +1,6 @@
 using Telematics.Scoring.Batch;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>The outcome of scoring many drivers from stored trips.</summary>
 /// <param name="Outcomes">One outcome per distinct requested driver, in ascending id order.</param>

@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Storage;
 
 /// <summary>A batch scoring run as stored in <c>scoring_runs</c>.</summary>
 /// <param name="RunId">The run's id, 1–100 characters of letters, digits and <c>. _ : -</c>, starting with a letter or digit.</param>

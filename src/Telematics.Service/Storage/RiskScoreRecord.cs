@@ -1,6 +1,6 @@
 using Telematics.Scoring.Results;
 
-namespace Telematics.Storage.Postgres.Scores;
+namespace Telematics.Service.Storage;
 
 /// <summary>A risk score as stored in <c>risk_scores</c>; the host maps scoring results to it.</summary>
 /// <param name="DriverId">The driver scored.</param>

@@ -1,6 +1,6 @@
 using Telematics.Scoring.Pricing;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>How <see cref="StoredDriverScorer"/> scores and prices.</summary>
 public sealed class StoredScoringOptions

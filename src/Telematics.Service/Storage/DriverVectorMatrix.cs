@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Trips;
+namespace Telematics.Service.Storage;
 
 /// <summary>
 /// Drivers' vectors over a period, each combined from the stored states of the driver's trips in start order by
@@ -13,7 +13,14 @@ namespace Telematics.Storage.Postgres.Trips;
 /// </remarks>
 public sealed class DriverVectorMatrix
 {
-    internal DriverVectorMatrix(int count, long[] driverIds, int[] tripCounts, float[] features, int width, string?[] problems)
+    /// <summary>Wraps the arrays a store filled (not copied).</summary>
+    /// <param name="count">Rows used.</param>
+    /// <param name="driverIds">Driver of each row, ascending.</param>
+    /// <param name="tripCounts">Trips combined into each row.</param>
+    /// <param name="features">Row-major vectors, <paramref name="width"/> values per row.</param>
+    /// <param name="width">Features per row.</param>
+    /// <param name="problems">Per row, why it has no usable vector, or null.</param>
+    public DriverVectorMatrix(int count, long[] driverIds, int[] tripCounts, float[] features, int width, string?[] problems)
     {
         Count = count;
         DriverIds = driverIds;

@@ -1,4 +1,6 @@
-namespace Telematics.Storage.Postgres.Scoring;
+using Telematics.Service.Storage;
+
+namespace Telematics.Service.Scoring;
 
 /// <summary>What one <see cref="ScoringRunner.RunAsync"/> invocation did.</summary>
 /// <param name="Run">The run as stored at the end (finished, or as it was when already finished).</param>

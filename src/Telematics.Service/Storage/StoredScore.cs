@@ -1,6 +1,4 @@
-using Telematics.Storage.Postgres.Scores;
-
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Storage;
 
 /// <summary>A stored risk score with what it was compared against.</summary>
 /// <param name="Record">The <c>risk_scores</c> row: score, model, variant, features and contributions in schema order.</param>

@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>What a <see cref="ScoringRunner"/> invocation has committed so far: counted per chunk, in commit order.</summary>
 internal sealed class RunTally

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 using Telematics.Scoring.Pricing;
 
-namespace Telematics.Storage.Postgres.Scoring;
+namespace Telematics.Service.Scoring;
 
 /// <summary>The JSON stored in <c>premiums.breakdown</c> for a premium priced from a risk score.</summary>
 /// <remarks>
@@ -39,7 +39,12 @@ public static class PremiumBreakdownJson
     }
 
     /// <summary>Writes the breakdown of <paramref name="quote"/> as UTF-8 through <paramref name="json"/>, flushed on return.</summary>
-    internal static void Write(Utf8JsonWriter json, PremiumQuote quote, double score, double annualKm, string? region)
+    /// <param name="json">The writer; a store reuses one for a whole batch.</param>
+    /// <param name="quote">The priced premium.</param>
+    /// <param name="score">The risk score it was priced from, 0–100.</param>
+    /// <param name="annualKm">The annualised distance it was priced with, km.</param>
+    /// <param name="region">The region it was priced for; null for the plan's default.</param>
+    public static void Write(Utf8JsonWriter json, PremiumQuote quote, double score, double annualKm, string? region)
     {
         json.WriteStartObject();
         json.WriteString("plan", quote.PlanName);

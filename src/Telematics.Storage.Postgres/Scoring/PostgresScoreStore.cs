@@ -1,0 +1,126 @@
+using System.Globalization;
+
+using Npgsql;
+
+using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Premiums;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Storage.Postgres.Scoring;
+
+/// <summary>
+/// The PostgreSQL side of scoring stored drivers (<see cref="IScoreStore"/>): regions from <c>drivers</c>, vectors
+/// combined from <c>trips.state</c>, and a scored chunk written as <c>risk_scores</c>, <c>premiums</c>,
+/// <c>shadow_scores</c> (binary COPY), one <c>audit_log</c> row and the run's progress in one transaction.
+/// </summary>
+/// <remarks>Thread-safe; each call takes its own pooled connection.</remarks>
+public sealed class PostgresScoreStore : IScoreStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TripRepository _trips;
+    private readonly StoredScoreReader _scores;
+    private readonly PremiumRepository _premiums;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="dataSource">Data source of a migrated database.</param>
+    /// <param name="timeProvider">Clock of the premium repository's audit rows.</param>
+    public PostgresScoreStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _trips = new TripRepository(dataSource, timeProvider);
+        _scores = new StoredScoreReader(dataSource);
+        _premiums = new PremiumRepository(dataSource, timeProvider);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, string?>> ReadRegionsAsync(long[] driverIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(driverIds);
+        await using var command = _dataSource.CreateCommand("SELECT driver_id, region FROM drivers WHERE driver_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = driverIds });
+        var regions = new Dictionary<long, string?>(driverIds.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            regions[reader.GetInt64(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+        }
+
+        return regions;
+    }
+
+    /// <inheritdoc />
+    public Task<DriverVectorMatrix> ReadDriverVectorsAsync(long[] driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(driverIds);
+        // One driver (a recalculation) is a plain query on the (driver_id, started_at) index; many are one COPY.
+        return driverIds.Length == 1
+            ? _trips.ReadDriverVectorAsync(driverIds[0], from, to, cancellationToken)
+            : _trips.ReadDriverVectorsAsync(driverIds, from, to, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredScoreIds> StoreAsync(ScoreChunkWrite write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        write.Actor.Validate();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await ScoreBatchWriter.WriteAsync(connection, transaction, write.Scored, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
+        await ShadowScoreWriter.WriteAsync(connection, write.Scored, ids.ScoreIds, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
+
+        // The audit chain and the run's progress take row locks held until commit: only the chunk whose predecessor has
+        // committed goes on, so two chunks' rows can be written side by side without waiting on each other.
+        if (write.CommitAfter is { } predecessor)
+        {
+            await AwaitPredecessorAsync(predecessor, write, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (write.Audit(ids) is { } audit)
+        {
+            await AuditWriter.AppendAsync(connection, transaction, write.ScoredAt, write.Actor, audit.Action, audit.Resource, null, audit.After, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (write.Run is { } run)
+        {
+            await ScoringRunRepository.AdvanceAsync(connection, transaction, run.RunId, run.LastDriverId, run.Scored, run.Failed, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ids;
+    }
+
+    /// <inheritdoc />
+    public async Task<(StoredScore Score, string? Region)?> ReadLatestAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        if (await _scores.LatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } latest)
+        {
+            return null;
+        }
+
+        var (_, region) = await _scores.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
+        return (latest, region);
+    }
+
+    /// <inheritdoc />
+    public Task<long> AddPremiumAsync(PremiumRecord premium, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _premiums.AddAsync(premium, actor, cancellationToken);
+
+    // Returns once the previous chunk committed; throws (so this chunk rolls back) if it did not.
+    private static async Task AwaitPredecessorAsync(Task predecessor, ScoreChunkWrite write, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await predecessor.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var chunk = write.Run is { } run
+                ? string.Create(CultureInfo.InvariantCulture, $"The chunk of run '{run.RunId}' ending at driver {run.LastDriverId}")
+                : "The chunk";
+            throw new OperationCanceledException(chunk + " was not committed: the chunk before it was not stored.", exception);
+        }
+    }
+}

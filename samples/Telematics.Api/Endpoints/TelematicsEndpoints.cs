@@ -16,6 +16,7 @@ using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Ingest.Json;
 using Telematics.Features.Ingest.Ndjson;
 using Telematics.Features.Ingest;
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Trips;

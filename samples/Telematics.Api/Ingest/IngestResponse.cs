@@ -1,4 +1,5 @@
 using Telematics.Features.Ingest;
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Ingest;
 
 namespace Telematics.Api.Ingest;

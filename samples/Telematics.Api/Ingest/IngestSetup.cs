@@ -1,3 +1,4 @@
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Ingest;
 
 namespace Telematics.Api.Ingest;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Npgsql;
 
 using Telematics.Features.Samples;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Partitions;
@@ -19,7 +20,7 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// does the batch go through a temporary staging table and <c>INSERT … ON CONFLICT DO NOTHING</c>.
 /// Partitions for the batch's months are created before the batch when missing. Thread-safe.
 /// </remarks>
-public sealed class EventIngestor
+public sealed class EventIngestor : IUploadStore
 {
     internal const string Columns =
         "driver_id, event_id, ts, latitude_deg, longitude_deg, speed_mps, heading_deg, long_accel_mps2, lat_accel_mps2, gps_accuracy_m, speed_limit_mps, road_class, flags";
@@ -101,14 +102,26 @@ public sealed class EventIngestor
         return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Opens a session that stores one driver's streamed upload, chunk after chunk, as one all-or-nothing batch.</summary>
+    /// <summary>Opens a session that stores one driver's streamed upload, chunk after chunk, as one all-or-nothing batch (<see cref="IngestSession"/>).</summary>
     /// <param name="driverId">The driver the events belong to (must exist in <c>drivers</c> when trips are added).</param>
     /// <param name="actor">Who sends them, for the audit rows.</param>
     /// <param name="cancellationToken">Cancels opening the session.</param>
     /// <returns>The session, holding one connection; commit it, and dispose it in every case.</returns>
     /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
-    public Task<EventIngestSession> BeginSessionAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        EventIngestSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, cancellationToken);
+    public Task<IngestSession> BeginSessionAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
+        IngestSession.BeginAsync(this, driverId, actor, cancellationToken);
+
+    /// <summary>
+    /// Opens an upload as one transaction on one pooled connection, held until it is committed or disposed: the storage
+    /// side of <see cref="IngestSession"/> and <see cref="EventStreamIngestor"/>.
+    /// </summary>
+    /// <param name="driverId">The driver the events belong to.</param>
+    /// <param name="actor">Who sends them, for the audit row.</param>
+    /// <param name="cancellationToken">Cancels opening the upload.</param>
+    /// <returns>The open upload.</returns>
+    /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
+    public async Task<IUploadSession> BeginUploadAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
+        await PostgresUploadSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, cancellationToken).ConfigureAwait(false);
 
     private static async Task<long> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
     {

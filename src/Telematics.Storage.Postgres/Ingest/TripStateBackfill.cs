@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 
 using Telematics.Features.Pipeline;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
@@ -125,7 +126,7 @@ public sealed class TripStateBackfill
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await TripContinuation.LockDriverAsync(connection, transaction, batch.DriverId, cancellationToken).ConfigureAwait(false);
+        await PostgresUploadSession.LockDriverAsync(connection, transaction, batch.DriverId, cancellationToken).ConfigureAwait(false);
 
         long? previousEnd = null;
         await using (var previous = new NpgsqlCommand("SELECT max(ended_at) FROM trips WHERE driver_id = $1 AND started_at < $2", connection, transaction))
@@ -139,10 +140,10 @@ public sealed class TripStateBackfill
         }
 
         // From the first trip's lead-in, as when an upload reopens a trip, to one pause after the last (what closed it).
-        var from = TripContinuation.LeadInStart(PostgresTimestamp.UnixMs(batch.Trips[0].StartedAt), previousEnd, TripContinuation.GapMsOf(segmentation));
-        var to = PostgresTimestamp.UnixMs(batch.Trips[^1].EndedAt) + TripContinuation.PauseMsOf(segmentation) + 1;
-        var (replayed, _) = await StoredEventReplay.RunAsync(
-            connection, batch.DriverId, from, zone, _options.Pipeline, 8192, cancellationToken, to).ConfigureAwait(false);
+        var from = TripReplayWindow.LeadInStart(PostgresTimestamp.UnixMs(batch.Trips[0].StartedAt), previousEnd, TripReplayWindow.GapMs(segmentation));
+        var to = PostgresTimestamp.UnixMs(batch.Trips[^1].EndedAt) + TripReplayWindow.PauseMs(segmentation) + 1;
+        var (replayed, _) = await EventReplay.RunAsync(
+            StoredEventReader.ReadAsync(connection, batch.DriverId, from, to, 8192, cancellationToken), zone, _options.Pipeline, cancellationToken).ConfigureAwait(false);
         var byStart = new Dictionary<long, TripFeatures>(replayed.Count);
         foreach (var trip in replayed)
         {

@@ -7,6 +7,7 @@ using NpgsqlTypes;
 using Telematics.Features.Aggregation;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 
@@ -26,7 +27,7 @@ public sealed partial class TripRepository
     public async Task<long> WriteClosedTripAsync(long driverId, TripFeatures trip, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trip);
-        CheckTrip(trip, nameof(trip));
+        TripCheck.Ensure(trip, nameof(trip));
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (await InsertAsync(connection, transaction, driverId, trip, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
@@ -63,7 +64,7 @@ public sealed partial class TripRepository
         actor.Validate();
         for (var i = 0; i < trips.Count; i++)
         {
-            CheckTrip(trips[i] ?? throw new ArgumentException($"Trip {i} is null.", nameof(trips)), $"{nameof(trips)}[{i}]");
+            TripCheck.Ensure(trips[i] ?? throw new ArgumentException($"Trip {i} is null.", nameof(trips)), $"{nameof(trips)}[{i}]");
         }
 
         if (trips.Count == 0)
@@ -122,49 +123,6 @@ public sealed partial class TripRepository
         }
 
         return (stored, first, last);
-    }
-
-    /// <summary>
-    /// Checks that a trip can be stored: a vector of the schema's width and a state of exactly one trip whose vector it is
-    /// (so that the trip's row and the drivers' vectors combined from it can never disagree).
-    /// </summary>
-    internal static void CheckTrip(TripFeatures trip, string parameter)
-    {
-        if (trip.Features.Length != FeatureCount)
-        {
-            throw new ArgumentException($"A trip feature vector holds {FeatureCount} values (schema {TelematicsFeatures.SchemaName} v{TelematicsFeatures.SchemaVersion}); got {trip.Features.Length}.", parameter);
-        }
-
-        if (trip.State.IsEmpty)
-        {
-            throw new ArgumentException("The trip has no state: store trips measured by a DriverFeaturePipeline, whose State the drivers' vectors are combined from.", parameter);
-        }
-
-        DriverAggregate aggregate;
-        try
-        {
-            aggregate = DriverAggregate.FromState(trip.State.Span);
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException($"The trip's state cannot be read: {e.Message}", parameter, e);
-        }
-
-        if (aggregate.TripCount != 1)
-        {
-            throw new ArgumentException($"The trip's state holds {aggregate.TripCount} trips; a stored trip's state holds one.", parameter);
-        }
-
-        Span<float> vector = stackalloc float[FeatureCount];
-        aggregate.WriteFeatures(vector);
-        var features = trip.Features.Span;
-        for (var i = 0; i < vector.Length; i++)
-        {
-            if (BitConverter.SingleToInt32Bits(vector[i]) != BitConverter.SingleToInt32Bits(features[i]))
-            {
-                throw new ArgumentException($"The trip's feature '{TelematicsFeatures.Schema.Features[i].Name}' is {features[i]} but its state gives {vector[i]}: the vector is not the state's.", parameter);
-            }
-        }
     }
 
     /// <summary>The trip row of a closed trip: the feature vector holds event rates per 100 km, the row their counts.</summary>

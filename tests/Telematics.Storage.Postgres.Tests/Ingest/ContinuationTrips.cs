@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Text;
 
 using Telematics.Features.Ingest.Csv;
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Ingest;
 
 using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;

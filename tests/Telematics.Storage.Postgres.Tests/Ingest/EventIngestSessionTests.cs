@@ -1,5 +1,6 @@
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Testing;
 
@@ -114,7 +115,7 @@ public sealed class EventIngestSessionTests(PostgresDatabase database) : IClassF
         Assert.Equal(2000, await EventsOf(driver));
         Assert.Equal(1, await TripsOf(driver));
 
-        async Task<Postgres.Ingest.SessionIngestResult> IngestOnceAsync()
+        async Task<SessionIngestResult> IngestOnceAsync()
         {
             await using var session = await ingestor.BeginSessionAsync(driver, Actor);
             await session.AppendAsync(Samples(March, 1000));

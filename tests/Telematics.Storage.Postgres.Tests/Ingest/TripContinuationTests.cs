@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Testing;

@@ -1,3 +1,4 @@
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Trips;

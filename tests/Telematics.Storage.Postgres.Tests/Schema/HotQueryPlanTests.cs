@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Testing;
@@ -78,7 +79,7 @@ public sealed class HotQueryPlanTests(PostgresDatabase database) : IClassFixture
     {
         var plan = await PlanAsync(
             "EXECUTE tail(7, '2026-03-10 07:00+00', '2026-03-10 08:00+00', 1.0, '600 seconds')",
-            "PREPARE tail(bigint, timestamptz, timestamptz, real, interval) AS " + TripContinuation.UntrippedTailSql);
+            "PREPARE tail(bigint, timestamptz, timestamptz, real, interval) AS " + PostgresUploadSession.UntrippedTailSql);
 
         Assert.Contains("telematics_events_2026_03_pkey", plan, StringComparison.Ordinal);
         foreach (var other in new[] { "2026_02", "2026_04", "default" })

@@ -4,13 +4,12 @@ using Telematics.Features.Ingest;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Service.Storage;
-using Telematics.Storage.Postgres.Audit;
 
-namespace Telematics.Storage.Postgres.Ingest;
+namespace Telematics.Service.Ingest;
 
 /// <summary>
 /// Stores one driver's event stream — an upload read by a <see cref="SampleReader"/>, or chunks from any other
-/// source — with the trips it closes, as one all-or-nothing <see cref="EventIngestSession"/>: each chunk is staged raw,
+/// source — with the trips it closes, as one all-or-nothing <see cref="IngestSession"/>: each chunk is staged raw,
 /// then run through a <see cref="DriverFeaturePipeline"/>; every closed trip is stored with its features at commit.
 /// </summary>
 /// <remarks>
@@ -22,10 +21,10 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// A device that uploads every few minutes is not cut into one trip per upload: when the stream's first sample (time
 /// order) is at or after the start of the driver's latest stored trip and less than the pipeline's trip-ending gap
 /// (<see cref="Telematics.Features.Trips.TripSegmentationOptions.MaxGapS"/>, 300 s by default) after its end, the commit
-/// reopens that trip. In the same transaction it locks the driver row (<c>SELECT … FOR NO KEY UPDATE</c>, so two
-/// uploads of one driver never both reopen a trip), merges the stream's events, replays the driver's stored raw events
-/// from the trip's idle lead-in (up to one gap before its start) on — binary <c>COPY (SELECT …) TO</c>, in time order,
-/// chunk by chunk — through a fresh pipeline, deletes the old trip row and stores the re-closed trip(s): the same trips,
+/// reopens that trip. In the same upload it locks the driver (so two uploads of one driver never both reopen a trip),
+/// merges the stream's events, replays the driver's stored raw events from the trip's idle lead-in (up to one gap before
+/// its start) on — in time order, chunk by chunk (<see cref="IUploadSession.ReadEventsAsync"/>) — through a fresh
+/// pipeline, deletes the old trip row and stores the re-closed trip(s): the same trips,
 /// starts and feature vectors as one upload holding both parts. Memory is then one chunk plus the open trip.
 /// <see cref="EventStreamResult.ContinuedTripId"/> and the <c>events.ingest</c> audit row (<c>continued_trip_id</c>)
 /// say so. A stream that adds no new event there (a re-sent upload) changes no trip. Streams that start later than the
@@ -38,14 +37,14 @@ public sealed class EventStreamIngestor
     /// <summary>Samples per chunk read, staged and pushed through the pipeline.</summary>
     public const int ChunkSize = 8192;
 
-    private readonly EventIngestor _ingestor;
+    private readonly IUploadStore _store;
 
-    /// <summary>Creates the stream ingestor over the batch ingestor whose sessions it uses.</summary>
-    /// <param name="ingestor">Opens the sessions.</param>
-    public EventStreamIngestor(EventIngestor ingestor)
+    /// <summary>Creates the stream ingestor over the store its uploads go to.</summary>
+    /// <param name="store">Opens the uploads (e.g. the PostgreSQL adapter's <c>EventIngestor</c>).</param>
+    public EventStreamIngestor(IUploadStore store)
     {
-        ArgumentNullException.ThrowIfNull(ingestor);
-        _ingestor = ingestor;
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
     }
 
     /// <summary>Reads every sample of <paramref name="reader"/> and stores them with their trips, or nothing.</summary>
@@ -57,7 +56,7 @@ public sealed class EventStreamIngestor
     /// <param name="cancellationToken">Cancels the upload; nothing is stored then.</param>
     /// <returns>What was stored.</returns>
     /// <exception cref="TelematicsFormatException">A bad record in reject mode, or input that is not readable at all; nothing is stored.</exception>
-    /// <exception cref="Npgsql.PostgresException">The driver does not exist (23503) when a trip is stored; nothing is stored.</exception>
+    /// <exception cref="Exception">The store's own exception when the driver does not exist and a trip is stored (PostgreSQL: 23503); nothing is stored.</exception>
     public Task<EventStreamResult> IngestAsync(
         long driverId, SampleReader reader, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -109,7 +108,7 @@ public sealed class EventStreamIngestor
     {
         ArgumentNullException.ThrowIfNull(zone);
         var pipeline = new DriverFeaturePipeline(zone, options);
-        await using var session = await _ingestor.BeginSessionAsync(driverId, actor, cancellationToken).ConfigureAwait(false);
+        await using var session = await IngestSession.BeginAsync(_store, driverId, actor, cancellationToken).ConfigureAwait(false);
         await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (chunk.Count == 0)
@@ -130,7 +129,7 @@ public sealed class EventStreamIngestor
         };
     }
 
-    private static void AddTrips(EventIngestSession session, IReadOnlyList<TripFeatures> trips)
+    private static void AddTrips(IngestSession session, IReadOnlyList<TripFeatures> trips)
     {
         for (var i = 0; i < trips.Count; i++)
         {

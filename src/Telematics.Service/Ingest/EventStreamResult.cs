@@ -1,4 +1,4 @@
-namespace Telematics.Storage.Postgres.Ingest;
+namespace Telematics.Service.Ingest;
 
 /// <summary>What <see cref="EventStreamIngestor"/> stored from one driver's stream.</summary>
 /// <param name="Received">Samples read from the stream (bad records skipped in skip mode are not counted).</param>

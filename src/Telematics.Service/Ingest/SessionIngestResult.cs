@@ -1,6 +1,6 @@
-namespace Telematics.Storage.Postgres.Ingest;
+namespace Telematics.Service.Ingest;
 
-/// <summary>Outcome of a committed <see cref="EventIngestSession"/>.</summary>
+/// <summary>Outcome of a committed <see cref="IngestSession"/>.</summary>
 /// <param name="Received">Events appended to the session.</param>
 /// <param name="Stored">Events newly stored; the rest were already there (same driver, event id and timestamp) or repeated in the upload.</param>
 /// <param name="TripsClosed">Trips added to the session.</param>

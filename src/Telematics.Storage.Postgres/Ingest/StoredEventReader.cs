@@ -1,34 +1,31 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 using Npgsql;
 
 using NpgsqlTypes;
 
-using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Storage.Postgres.Ingest;
 
 /// <summary>
-/// Runs a driver's stored raw events from one instant on through a fresh <see cref="DriverFeaturePipeline"/>, read by
-/// <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> inside the caller's transaction, chunk by chunk in time order.
+/// Reads a driver's stored raw events from one instant on, by <c>COPY (SELECT …) TO STDOUT (FORMAT BINARY)</c> on the
+/// caller's connection (inside its transaction, if any), chunk by chunk in time order: what a replay through a fresh
+/// pipeline (<see cref="Service.Ingest.EventReplay"/>) reads.
 /// </summary>
 /// <remarks>
 /// The stored rows are the raw samples exactly as they were received (NULL back to NaN), so the pipeline sees what it
 /// would have seen had they arrived in one upload; the primary key order (ts, event_id) is the replay order. Memory is
-/// one chunk plus the pipeline's open trip.
+/// one chunk.
 /// </remarks>
-internal static class StoredEventReplay
+internal static class StoredEventReader
 {
-    /// <summary>Replays the driver's events with <c>fromUnixMs &lt;= ts &lt; toUnixMs</c> and closes the last trip at their end.</summary>
-    /// <returns>The trips closed, in time order, and their cleaning drop count.</returns>
-    public static async Task<(List<TripFeatures> Trips, long Dropped)> RunAsync(
-        NpgsqlConnection connection, long driverId, long fromUnixMs, TimeZoneInfo zone, DriverPipelineOptions? options, int chunkSize, CancellationToken cancellationToken,
-        long toUnixMs = long.MaxValue)
+    /// <summary>Yields the driver's events in [<paramref name="fromUnixMs"/>, <paramref name="toUnixMs"/>) in one reused buffer of <paramref name="chunkSize"/> samples.</summary>
+    public static async IAsyncEnumerable<SampleBuffer> ReadAsync(
+        NpgsqlConnection connection, long driverId, long fromUnixMs, long toUnixMs, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var pipeline = new DriverFeaturePipeline(zone, options);
-        var trips = new List<TripFeatures>();
         var chunk = new SampleBuffer(chunkSize);
 
         // COPY takes no parameters: the id and bound are rendered from typed values, never from caller text.
@@ -59,7 +56,8 @@ internal static class StoredEventReplay
                 });
                 if (chunk.Count == chunkSize)
                 {
-                    trips.AddRange(pipeline.Push(chunk));
+                    // The consumer (the pipeline) cleans the chunk in place; it is refilled only after it returns.
+                    yield return chunk;
                     chunk.Clear();
                 }
             }
@@ -67,11 +65,8 @@ internal static class StoredEventReplay
 
         if (chunk.Count > 0)
         {
-            trips.AddRange(pipeline.Push(chunk));
+            yield return chunk;
         }
-
-        trips.AddRange(pipeline.Complete());
-        return (trips, pipeline.Cleaning.DroppedCount);
     }
 
     private static string Before(long toUnixMs) => toUnixMs == long.MaxValue

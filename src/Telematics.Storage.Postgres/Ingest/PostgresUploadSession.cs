@@ -1,0 +1,206 @@
+using Npgsql;
+
+using Telematics.Features.Pipeline;
+using Telematics.Features.Samples;
+using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Trips;
+
+namespace Telematics.Storage.Postgres.Ingest;
+
+/// <summary>
+/// An upload (<see cref="IUploadSession"/>) as one PostgreSQL transaction on one pooled connection, held until it is
+/// committed or disposed. Chunks are binary-COPied into a temporary staging table (its own column list, so the partitioned
+/// table is not locked while the upload runs); the merge creates the months' partitions and inserts the staged rows with
+/// <c>ON CONFLICT DO NOTHING</c>.
+/// </summary>
+internal sealed class PostgresUploadSession : IUploadSession
+{
+    private const string StagingTable = "telematics_events_upload";
+
+    /// <summary>
+    /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), the latest one
+    /// after a pause of at least $5 since the one before it (or the first), and the latest sample of any speed. Served
+    /// by the events' key index, per month.
+    /// </summary>
+    internal const string UntrippedTailSql =
+        "SELECT max(ts), max(ts) FILTER (WHERE since IS NULL OR since >= $5), " +
+        "(SELECT max(ts) FROM telematics_events WHERE driver_id = $1 AND ts > $2 AND ts < $3) FROM (" +
+        "SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS since FROM telematics_events " +
+        "WHERE driver_id = $1 AND ts > $2 AND ts < $3 AND (speed_mps IS NULL OR speed_mps >= $4)) moving";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+    private readonly PartitionManager _partitions;
+    private readonly TimeProvider _timeProvider;
+    private readonly AuditActor _actor;
+    private readonly List<PartitionMonth> _months = [];
+    private bool _released;
+
+    private PostgresUploadSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _partitions = partitions;
+        _timeProvider = timeProvider;
+        DriverId = driverId;
+        _actor = actor;
+    }
+
+    public long DriverId { get; }
+
+    internal static async Task<PostgresUploadSession> BeginAsync(
+        NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, CancellationToken cancellationToken)
+    {
+        actor.Validate();
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+            // Own column list, not LIKE telematics_events: LIKE would lock the partitioned table for the whole session,
+            // and creating a month's partition at commit (on another connection) would then wait on this session.
+            await using var create = new NpgsqlCommand(
+                $"CREATE TEMP TABLE {StagingTable} (driver_id bigint NOT NULL, event_id bigint NOT NULL, ts timestamptz NOT NULL, " +
+                "latitude_deg double precision NOT NULL, longitude_deg double precision NOT NULL, speed_mps real, heading_deg real, " +
+                "long_accel_mps2 real, lat_accel_mps2 real, gps_accuracy_m real, speed_limit_mps real, road_class smallint NOT NULL, " +
+                "flags smallint NOT NULL) ON COMMIT DROP",
+                connection,
+                transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task AppendAsync(SampleBuffer samples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var month in EventIngestor.Scan(samples.TimestampUnixMs).Months)
+        {
+            if (!_months.Contains(month))
+            {
+                _months.Add(month);
+            }
+        }
+
+        await EventCopyEncoder.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<bool> LockDriverAsync(CancellationToken cancellationToken = default) =>
+        LockDriverAsync(_connection, _transaction, DriverId, cancellationToken);
+
+    /// <summary>Locks the driver row for the rest of the transaction; false when the driver does not exist.</summary>
+    internal static async Task<bool> LockDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
+    {
+        // FOR NO KEY UPDATE does not block writers that only reference the driver (trip and score inserts take FOR KEY SHARE).
+        await using var command = new NpgsqlCommand("SELECT 1 FROM drivers WHERE driver_id = $1 FOR NO KEY UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    public async Task<long> MergeAsync(CancellationToken cancellationToken = default)
+    {
+        await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);
+
+        // ORDER BY the key: two sessions merging overlapping uploads lock rows in the same order and cannot deadlock.
+        await using var merge = new NpgsqlCommand(
+            $"INSERT INTO telematics_events ({EventIngestor.Columns}) SELECT DISTINCT ON (driver_id, ts, event_id) {EventIngestor.Columns} " +
+            $"FROM {StagingTable} ORDER BY driver_id, ts, event_id ON CONFLICT DO NOTHING",
+            _connection,
+            _transaction);
+        return await merge.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredTripSpan?> ReadLatestTripAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT t.trip_id, t.started_at, t.ended_at, (SELECT max(p.ended_at) FROM trips p WHERE p.driver_id = t.driver_id AND p.started_at < t.started_at) " +
+            "FROM trips t WHERE t.driver_id = $1 ORDER BY t.started_at DESC LIMIT 1",
+            _connection,
+            _transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new StoredTripSpan(
+            reader.GetInt64(0),
+            PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1)),
+            PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(2)),
+            reader.IsDBNull(3) ? null : PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(3)));
+    }
+
+    public async Task<UntrippedTail> ReadUntrippedTailAsync(long afterUnixMs, long beforeUnixMs, float stationarySpeedMps, long pauseMs, CancellationToken cancellationToken = default)
+    {
+        await using var command = new NpgsqlCommand(UntrippedTailSql, _connection, _transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(afterUnixMs).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(beforeUnixMs).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<float> { TypedValue = stationarySpeedMps });
+        command.Parameters.Add(new NpgsqlParameter<TimeSpan> { TypedValue = TimeSpan.FromMilliseconds(pauseMs) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return default;
+        }
+
+        return new UntrippedTail(UnixMsOrNull(reader, 0), UnixMsOrNull(reader, 1), UnixMsOrNull(reader, 2));
+    }
+
+    public IAsyncEnumerable<SampleBuffer> ReadEventsAsync(long fromUnixMs, int chunkSize, CancellationToken cancellationToken = default) =>
+        StoredEventReader.ReadAsync(_connection, DriverId, fromUnixMs, long.MaxValue, chunkSize, cancellationToken);
+
+    public async Task DeleteTripAsync(long tripId, CancellationToken cancellationToken = default)
+    {
+        await using var delete = new NpgsqlCommand("DELETE FROM trips WHERE trip_id = $1 AND driver_id = $2", _connection, _transaction);
+        delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tripId });
+        delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default)
+    {
+        var (stored, first, last) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken).ConfigureAwait(false);
+        return new StoredTripRange(stored, first, last);
+    }
+
+    public async Task AppendAuditAsync(AuditChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await AuditWriter.AppendAsync(
+            _connection, _transaction, _timeProvider.GetUtcNow(), _actor, change.Action, change.Resource, null, change.After, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken = default) => _transaction.CommitAsync(cancellationToken);
+
+    /// <summary>Rolls back an uncommitted upload (nothing of it is stored) and returns the connection to the pool.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+
+        // Disposing an uncommitted transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static long? UnixMsOrNull(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(ordinal));
+}

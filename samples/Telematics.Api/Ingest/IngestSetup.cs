@@ -1,12 +1,9 @@
-using Telematics.Service.Ingest;
-using Telematics.Storage.Postgres.Ingest;
-
 namespace Telematics.Api.Ingest;
 
 /// <summary>Registers what <c>POST /telematics/events</c> needs.</summary>
 internal static class IngestSetup
 {
-    /// <summary>Binds <see cref="IngestOptions"/>, loads the CSV mappings and registers the stream ingestor.</summary>
+    /// <summary>Binds <see cref="IngestOptions"/> and loads the CSV mappings (the stream ingestor comes from <c>AddTelematics</c>).</summary>
     public static IServiceCollection AddTelematicsIngest(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IngestOptions>()
@@ -18,7 +15,6 @@ internal static class IngestSetup
                 "Ingest:Plausibility bounds must be positive and MaxAheadOfNow not negative.")
             .ValidateOnStart();
         services.AddSingleton<CsvMappingCatalog>();
-        services.AddSingleton(static provider => new EventStreamIngestor(provider.GetRequiredService<EventIngestor>()));
         return services;
     }
 }

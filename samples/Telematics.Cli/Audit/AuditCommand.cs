@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Cli.Partitions;
 using Telematics.Storage.Postgres.Audit;
@@ -42,11 +43,11 @@ internal static class AuditCommand
                 return Task.FromResult(ExitCodes.InputError);
             }
 
-            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
                 try
                 {
-                    var anchor = await new AuditLog(dataSource, TimeProvider.System).AnchorAsync(provider, Journal(parse, journal), ct).ConfigureAwait(false);
+                    var anchor = await services.GetRequiredService<AuditLog>().AnchorAsync(provider, Journal(parse, journal), ct).ConfigureAwait(false);
                     await output.WriteLineAsync(anchor is null
                         ? "audit log is empty: nothing to sign"
                         : $"anchored row {anchor.Seq}, head {Convert.ToHexStringLower(anchor.HeadHash.Span)}, key {anchor.KeyId}, signed {anchor.SignedAt:O}").ConfigureAwait(false);
@@ -92,13 +93,13 @@ internal static class AuditCommand
                 return Task.FromResult(ExitCodes.InputError);
             }
 
-            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
                 var options = new AuditVerifyOptions { Key = provider, Journal = Journal(parse, journal), MaxUnanchoredAge = parse.GetValue(maxAge) };
                 AuditVerification verdict;
                 try
                 {
-                    verdict = await new AuditLog(dataSource, TimeProvider.System).VerifyAsync(options, ct).ConfigureAwait(false);
+                    verdict = await services.GetRequiredService<AuditLog>().VerifyAsync(options, ct).ConfigureAwait(false);
                 }
                 catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
                 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 
 using Npgsql;
 
@@ -43,7 +44,7 @@ internal static class DriversCommand
         command.Options.Add(region);
         command.Options.Add(timeZone);
         command.Options.Add(plan);
-        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
             if (await CheckRegionAsync(parse.GetValue(region), parse.GetValue(plan), error).ConfigureAwait(false) is { } refused)
@@ -54,7 +55,7 @@ internal static class DriversCommand
             try
             {
                 var input = new NewDriver(parse.GetValue(externalRef)!, parse.GetValue(name)!) { Region = parse.GetValue(region), TimeZone = parse.GetValue(timeZone) };
-                var driver = await new DriverRepository(dataSource, TimeProvider.System).CreateAsync(input, StorageCommandContext.Actor, ct).ConfigureAwait(false);
+                var driver = await services.GetRequiredService<DriverRepository>().CreateAsync(input, StorageCommandContext.Actor, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"created driver {driver.DriverId} ({driver.ExternalRef})").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
@@ -84,7 +85,7 @@ internal static class DriversCommand
         command.Options.Add(region);
         command.Options.Add(timeZone);
         command.Options.Add(plan);
-        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
             var (newName, newRegion, newZone) = (parse.GetValue(name), parse.GetValue(region), parse.GetValue(timeZone));
@@ -109,7 +110,7 @@ internal static class DriversCommand
             try
             {
                 var id = parse.GetValue(driverId);
-                if (await new DriverRepository(dataSource, TimeProvider.System).UpdateAsync(id, update, StorageCommandContext.Actor, ct).ConfigureAwait(false) is not { } driver)
+                if (await services.GetRequiredService<DriverRepository>().UpdateAsync(id, update, StorageCommandContext.Actor, ct).ConfigureAwait(false) is not { } driver)
                 {
                     await error.WriteLineAsync($"--driver: there is no driver {id}").ConfigureAwait(false);
                     return ExitCodes.InputError;

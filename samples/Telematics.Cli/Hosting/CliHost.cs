@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 using Telematics.Service.DependencyInjection;
+using Telematics.Storage.Postgres;
 
 namespace Telematics.Cli.Hosting;
 
@@ -15,13 +16,19 @@ internal static class CliHost
     /// <param name="connectionString">The database.</param>
     /// <param name="configure">Models, plan, experiment and run writers.</param>
     /// <param name="services">Registrations made first and therefore kept (e.g. a test's data source or model registry).</param>
+    /// <param name="postgres">Storage options beyond the connection string (e.g. retention for <c>partitions maintain</c>).</param>
     /// <returns>The host; not started (a command has no background services), dispose it when done.</returns>
-    public static IHost Create(string? connectionString, Action<TelematicsBuilder> configure, Action<IServiceCollection>? services = null)
+    public static IHost Create(
+        string? connectionString, Action<TelematicsBuilder> configure, Action<IServiceCollection>? services = null, Action<TelematicsPostgresOptions>? postgres = null)
     {
         // No default configuration sources or console logging: the command's own output is all the user sees.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "telematics" });
         services?.Invoke(builder.Services);
-        builder.Services.AddTelematics(telematics => configure(telematics.UsePostgres(options => options.ConnectionString = connectionString)));
+        builder.Services.AddTelematics(telematics => configure(telematics.UsePostgres(options =>
+        {
+            postgres?.Invoke(options);
+            options.ConnectionString = connectionString;
+        })));
         return builder.Build();
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Telematics.Cli.Events;
 using Telematics.Cli.Partitions;
 using Telematics.Features.Pipeline;
@@ -62,15 +63,15 @@ internal static class IngestCommand
 
             var zoneGiven = parse.GetResult(events.Zone) is { Implicit: false };
             return await StorageCommandContext.RunAsync(
-                parse, (dataSource, output, ct) => IngestAsync(dataSource, output, error, file, zoneGiven, driverId, parse.GetValue(reportBad)?.FullName, parse.GetValue(writers), ct), cancellationToken);
+                parse, (services, output, ct) => IngestAsync(services, output, error, file, zoneGiven, driverId, parse.GetValue(reportBad)?.FullName, parse.GetValue(writers), ct), cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> IngestAsync(
-        Npgsql.NpgsqlDataSource dataSource, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, int writerCount, CancellationToken cancellationToken)
+        IServiceProvider services, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, int writerCount, CancellationToken cancellationToken)
     {
-        if (await new DriverRepository(dataSource, TimeProvider.System).GetAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } driver)
+        if (await services.GetRequiredService<DriverRepository>().GetAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } driver)
         {
             await error.WriteLineAsync($"--driver: driver {driverId} does not exist; create the driver first.").ConfigureAwait(false);
             return ExitCodes.InputError;
@@ -88,7 +89,7 @@ internal static class IngestCommand
         }
 
         var actor = StorageCommandContext.Actor;
-        var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
+        var ingestor = services.GetRequiredService<EventIngestor>();
         // Reading and the trip pipeline run here while the previous chunks are copied to the database on the writer's task.
         var writer = new OverlappedEventWriter((batch, ct) => ingestor.IngestAsync(driverId, batch, actor, ct), writerCount, cancellationToken);
         EventCommandOutcome outcome;
@@ -110,7 +111,7 @@ internal static class IngestCommand
         }
 
         // One transaction and one audit row for the run's trips; a re-run that finds them all stored writes nothing.
-        await new TripRepository(dataSource, TimeProvider.System).WriteClosedTripsAsync(driverId, outcome.Result.Trips, actor, cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<TripRepository>().WriteClosedTripsAsync(driverId, outcome.Result.Trips, actor, cancellationToken).ConfigureAwait(false);
 
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,

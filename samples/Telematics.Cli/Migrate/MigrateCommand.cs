@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Cli.Partitions;
 using Telematics.Storage.Postgres.Migrations;
@@ -12,12 +13,12 @@ internal static class MigrateCommand
     {
         var command = new Command("migrate", "Apply the storage schema migrations. Idempotent, and safe to run from several processes at once (advisory lock).");
         command.Options.Add(StorageCommandContext.Connection);
-        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
             IReadOnlyList<int> applied;
             try
             {
-                applied = await new MigrationRunner(dataSource).ApplyAsync(ct).ConfigureAwait(false);
+                applied = await services.GetRequiredService<MigrationRunner>().ApplyAsync(ct).ConfigureAwait(false);
             }
             catch (MigrationException failure)
             {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Partitions;
@@ -31,9 +32,9 @@ internal static class PartitionsCommand
     private static Command List()
     {
         var command = new Command("list", "List partitions with their range, exact row count and size.");
-        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
-            var partitions = await new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System).ListAsync(ct).ConfigureAwait(false);
+            var partitions = await services.GetRequiredService<PartitionManager>().ListAsync(ct).ConfigureAwait(false);
             await output.WriteLineAsync($"{"partition",-28} {"range",-26} {"rows",12} {"size",10}").ConfigureAwait(false);
             foreach (var partition in partitions)
             {
@@ -135,9 +136,9 @@ internal static class PartitionsCommand
             }
 
             var path = parse.GetValue(file)!.FullName;
-            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
-                var manager = new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System);
+                var manager = services.GetRequiredService<PartitionManager>();
                 if (parse.GetValue(StorageCommandContext.DryRun))
                 {
                     var differences = await manager.VerifyArchiveAsync(path, parsed, ct).ConfigureAwait(false);
@@ -187,10 +188,10 @@ internal static class PartitionsCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
 
-            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
                 var dryRun = parse.GetValue(StorageCommandContext.DryRun);
-                var report = await new PartitionManager(dataSource, options, TimeProvider.System).MaintainAsync(StorageCommandContext.Actor, dryRun, ct).ConfigureAwait(false);
+                var report = await services.GetRequiredService<PartitionManager>().MaintainAsync(StorageCommandContext.Actor, dryRun, ct).ConfigureAwait(false);
                 var verb = dryRun ? "would " : string.Empty;
                 await output.WriteLineAsync($"{verb}create: {Join(report.Created)}").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}move from DEFAULT: {report.MovedFromDefault} rows").ConfigureAwait(false);
@@ -202,7 +203,13 @@ internal static class PartitionsCommand
                 await output.WriteLineAsync(
                     $"DEFAULT rows beyond the premake horizon (kept in DEFAULT, check device clocks): {report.BeyondHorizonInDefault}").ConfigureAwait(false);
                 return ExitCodes.Success;
-            }, cancellationToken);
+            }, cancellationToken, postgres: configured =>
+            {
+                configured.PremakeMonths = options.PremakeMonths;
+                configured.RetentionMonths = options.RetentionMonths;
+                configured.ArchiveDirectory = options.ArchiveDirectory;
+                configured.RetentionKeepTable = options.RetentionKeepTable;
+            });
         });
         return command;
     }
@@ -226,9 +233,9 @@ internal static class PartitionsCommand
             months.Add(month);
         }
 
-        return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+        return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
-            var manager = new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System);
+            var manager = services.GetRequiredService<PartitionManager>();
             var dryRun = parse.GetValue(StorageCommandContext.DryRun);
             foreach (var month in months)
             {

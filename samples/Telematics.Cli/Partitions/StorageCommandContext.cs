@@ -2,7 +2,9 @@ using System.CommandLine;
 
 using Npgsql;
 
+using Telematics.Cli.Hosting;
 using Telematics.Service.Storage;
+using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
 
@@ -25,8 +27,16 @@ internal static class StorageCommandContext
     /// <summary>Who the audit rows name for work done from this tool.</summary>
     public static AuditActor Actor => new("cli:" + Environment.UserName);
 
-    /// <summary>Runs <paramref name="work"/> with a data source, turning database failures into exit codes and clear messages.</summary>
-    public static async Task<int> RunAsync(ParseResult parse, Func<NpgsqlDataSource, TextWriter, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> with the services of <c>AddTelematics</c> on the <c>--connection</c> database
+    /// (<see cref="CliHost"/>), turning database failures into exit codes and clear messages.
+    /// </summary>
+    /// <param name="parse">The parsed command line.</param>
+    /// <param name="work">The command's work: resolves what it needs.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <param name="postgres">Storage options beyond the connection string.</param>
+    public static async Task<int> RunAsync(
+        ParseResult parse, Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> work, CancellationToken cancellationToken, Action<TelematicsPostgresOptions>? postgres = null)
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
@@ -38,8 +48,8 @@ internal static class StorageCommandContext
 
         return await GuardAsync(error, async () =>
         {
-            await using var dataSource = NpgsqlDataSource.Create(connectionString);
-            return await work(dataSource, output, cancellationToken).ConfigureAwait(false);
+            using var host = CliHost.Create(connectionString, static _ => { }, postgres: postgres);
+            return await work(host.Services, output, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
     }
 

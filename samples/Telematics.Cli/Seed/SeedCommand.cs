@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Spectre.Console;
 using Telematics.Cli.Partitions;
 using Telematics.Cli.Pricing;
 using Telematics.Features.Samples;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
@@ -84,19 +86,19 @@ internal static class SeedCommand
 
             var regions = SeedRegions.FromPlan(pricingPlan);
 
-            return await StorageCommandContext.RunAsync(parse, (dataSource, output, ct) => SeedAsync(dataSource, output, options, regions, workers, ct), cancellationToken);
+            return await StorageCommandContext.RunAsync(parse, (services, output, ct) => SeedAsync(services, output, options, regions, workers, ct), cancellationToken);
         });
         return command;
     }
 
     private static async Task<int> SeedAsync(
-        NpgsqlDataSource dataSource, TextWriter output, SyntheticPopulationOptions options, SeedRegions regions, int workers, CancellationToken cancellationToken)
+        IServiceProvider services, TextWriter output, SyntheticPopulationOptions options, SeedRegions regions, int workers, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var simulator = new TelematicsSimulator(options);
-        var repository = new DriverRepository(dataSource, TimeProvider.System);
-        var ingestor = new EventIngestor(dataSource, new PartitionManager(dataSource, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System);
-        var stream = new EventStreamIngestor(ingestor);
+        var repository = services.GetRequiredService<DriverRepository>();
+        var ingestor = services.GetRequiredService<EventIngestor>();
+        var stream = services.GetRequiredService<EventStreamIngestor>();
         var actor = StorageCommandContext.Actor;
         var totals = new SeedTotals();
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Cli.Partitions;
 using Telematics.Storage.Postgres.Ingest;
@@ -54,9 +55,9 @@ internal static class TripsCommand
                 return Task.FromResult(ExitCodes.Usage);
             }
 
-            return StorageCommandContext.RunAsync(parse, async (dataSource, output, ct) =>
+            return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
-                var backfill = new TripStateBackfill(dataSource, new TripStateBackfillOptions { BatchSize = size, DefaultTimeZone = defaultZone }, TimeProvider.System);
+                var backfill = new TripStateBackfill(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), new TripStateBackfillOptions { BatchSize = size, DefaultTimeZone = defaultZone }, TimeProvider.System);
                 var pending = await backfill.CountPendingAsync(ct).ConfigureAwait(false);
                 if (pending == 0)
                 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Service;
 using Telematics.Service.DependencyInjection;
+using Telematics.Service.Ingest;
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 
@@ -13,8 +14,8 @@ public static class TelematicsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the scoring runtime (<c>AddTelematicsScoring</c>), what <paramref name="configure"/> chooses (a storage
-    /// adapter, the models, the plan) and, as singletons, the use cases: <see cref="StoredDriverScorer"/> and
-    /// <see cref="ScoringRunner"/>. Existing registrations are kept (<c>TryAdd</c>).
+    /// adapter, the models, the plan) and, as singletons, the use cases: <see cref="EventStreamIngestor"/>,
+    /// <see cref="StoredDriverScorer"/> and <see cref="ScoringRunner"/>. Existing registrations are kept (<c>TryAdd</c>).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Chooses the adapter, models, plan and experiment, e.g.
@@ -48,6 +49,9 @@ public static class TelematicsServiceCollectionExtensions
                 Experiment = experiment?.Invoke(provider),
             },
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new EventStreamIngestor(
+            provider.GetService<IUploadStore>() ?? throw new InvalidOperationException(
+                "No storage for uploads: call a storage adapter in AddTelematics, e.g. .UsePostgres(...) from Telematics.Storage.Postgres.")));
         var writers = builder.Writers;
         services.TryAddSingleton(provider => new ScoringRunner(
             provider.GetRequiredService<StoredDriverScorer>(),

@@ -28,7 +28,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
 
     /// <summary>
     /// Registers one <see cref="NpgsqlDataSource"/> and the storage services (ingest, partitions, repositories, audit log,
-    /// migrations, and the <see cref="IScoreStore"/> and <see cref="IScoringRunStore"/> ports) as singletons; existing registrations (e.g. a data source or <see cref="TimeProvider"/>) are kept.
+    /// migrations, and the <see cref="IUploadStore"/>, <see cref="IScoreStore"/> and <see cref="IScoringRunStore"/> ports) as singletons; existing registrations (e.g. a data source or <see cref="TimeProvider"/>) are kept.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options; the connection string falls back to <c>TELEMATICS_PG</c>.</param>
@@ -106,7 +106,8 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new DashboardQueries(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new AuditReader(provider.GetRequiredService<NpgsqlDataSource>()));
 
-        // The storage ports of the use cases in Telematics.Service (scoring stored drivers, scoring runs).
+        // The storage ports of the use cases in Telematics.Service (uploads, scoring stored drivers, scoring runs).
+        services.TryAddSingleton<IUploadStore>(static provider => provider.GetRequiredService<EventIngestor>());
         services.TryAddSingleton(static provider => new PostgresScoreStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IScoreStore>(static provider => provider.GetRequiredService<PostgresScoreStore>());
         services.TryAddSingleton(static provider => new ScoringRunRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 
+using Telematics.Scoring.Json;
+
 namespace Telematics.Scoring.Experiments;
 
 /// <summary>Reads and writes experiment definitions as JSON (format documented in <c>docs/experiments/README.md</c>).</summary>
@@ -18,29 +20,11 @@ namespace Telematics.Scoring.Experiments;
 /// </remarks>
 public static class ExperimentJson
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
     /// <summary>Parses and validates an experiment from JSON text.</summary>
     /// <param name="json">The JSON document.</param>
     /// <exception cref="ExperimentDefinitionException">The JSON is malformed or the experiment is invalid; the message names the field.</exception>
-    public static ExperimentDefinition Parse(string json)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new ExperimentDefinitionException("$", $"is not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement);
-        }
-    }
+    public static ExperimentDefinition Parse(string json) =>
+        Read(JsonContractReader.Read(json, ScoringJsonContext.Contracts.ExperimentDocument, static (field, problem, cause) => cause is null ? new ExperimentDefinitionException(field, problem) : new ExperimentDefinitionException(field, problem, cause)));
 
     /// <summary>Reads, parses and validates an experiment file.</summary>
     /// <param name="path">Path of a UTF-8 JSON file.</param>
@@ -106,166 +90,73 @@ public static class ExperimentJson
         return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
     }
 
-    private static ExperimentDefinition Read(JsonElement root)
+    private static ExperimentDefinition Read(ExperimentDocument experiment)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        var given = experiment.Variants ?? throw new ExperimentDefinitionException("variants", "is required.");
+        var variants = new List<ExperimentVariant>(given.Count);
+        for (var i = 0; i < given.Count; i++)
         {
-            throw new ExperimentDefinitionException("$", "must be a JSON object.");
+            var path = $"variants[{i}]";
+            variants.Add(ReadVariant(given[i] ?? throw new ExperimentDefinitionException(path, "must be a JSON object; found null."), path));
         }
 
-        string? name = null;
-        string? salt = null;
-        List<ExperimentVariant>? variants = null;
-        foreach (var property in root.EnumerateObject())
-        {
-            switch (property.Name)
-            {
-                case "name":
-                    name = ReadString(property.Value, "name");
-                    break;
-                case "salt":
-                    salt = ReadString(property.Value, "salt");
-                    break;
-                case "variants":
-                    variants = ReadVariants(property.Value);
-                    break;
-                default:
-                    throw new ExperimentDefinitionException(property.Name, "is not a known property (expected name, salt, variants).");
-            }
-        }
-
-        if (variants is null)
-        {
-            throw new ExperimentDefinitionException("variants", "is required.");
-        }
-
-        return new ExperimentDefinition(name!, salt!, variants);
+        // Name and salt are checked by the definition, which names them.
+        return new ExperimentDefinition(experiment.Name!, experiment.Salt!, variants);
     }
 
-    private static List<ExperimentVariant> ReadVariants(JsonElement array)
+    private static ExperimentVariant ReadVariant(VariantDocument variant, string path)
     {
-        if (array.ValueKind != JsonValueKind.Array)
-        {
-            throw new ExperimentDefinitionException("variants", "must be an array.");
-        }
-
-        var variants = new List<ExperimentVariant>();
-        var index = 0;
-        foreach (var element in array.EnumerateArray())
-        {
-            variants.Add(ReadVariant(element, $"variants[{index}]"));
-            index++;
-        }
-
-        return variants;
-    }
-
-    private static ExperimentVariant ReadVariant(JsonElement element, string path)
-    {
-        if (element.ValueKind != JsonValueKind.Object)
-        {
-            throw new ExperimentDefinitionException(path, "must be a JSON object.");
-        }
-
-        string? name = null;
-        string? model = null;
-        int? weight = null;
-        var shadow = false;
-        List<BucketRange>? buckets = null;
-        foreach (var property in element.EnumerateObject())
-        {
-            var field = $"{path}.{property.Name}";
-            switch (property.Name)
-            {
-                case "name":
-                    name = ReadString(property.Value, field);
-                    break;
-                case "model":
-                    model = ReadString(property.Value, field);
-                    break;
-                case "weight_bp":
-                    weight = ReadInt(property.Value, field);
-                    break;
-                case "shadow":
-                    shadow = property.Value.ValueKind switch
-                    {
-                        JsonValueKind.True => true,
-                        JsonValueKind.False => false,
-                        _ => throw new ExperimentDefinitionException(field, "must be true or false."),
-                    };
-                    break;
-                case "buckets":
-                    buckets = ReadBuckets(property.Value, field);
-                    break;
-                default:
-                    throw new ExperimentDefinitionException(field, "is not a known property (expected name, model, weight_bp, shadow, buckets).");
-            }
-        }
-
-        if (string.IsNullOrEmpty(name))
+        if (string.IsNullOrEmpty(variant.Name))
         {
             throw new ExperimentDefinitionException($"{path}.name", "is required.");
         }
 
-        if (!ModelReference.TryParse(model, out var reference, out var error))
+        if (!ModelReference.TryParse(variant.Model, out var reference, out var error))
         {
-            throw new ExperimentDefinitionException($"{path}.model", model is null ? "is required: a model alias or 'name@version'." : error);
+            throw new ExperimentDefinitionException($"{path}.model", variant.Model is null ? "is required: a model alias or 'name@version'." : error);
         }
 
-        if (shadow)
+        if (variant.Shadow == true)
         {
-            if (weight is not null and not 0)
+            if (variant.WeightBp is not null and not 0)
             {
                 throw new ExperimentDefinitionException($"{path}.weight_bp", "must be absent or 0 for a shadow variant (shadow variants are never served).");
             }
 
-            if (buckets is not null)
+            if (variant.Buckets is not null)
             {
                 throw new ExperimentDefinitionException($"{path}.buckets", "must be absent for a shadow variant (shadow variants own no buckets).");
             }
 
-            return ExperimentVariant.Shadow(name, reference);
+            return ExperimentVariant.Shadow(variant.Name, reference);
         }
 
-        if (weight is null)
+        if (variant.WeightBp is not { } weight)
         {
             throw new ExperimentDefinitionException($"{path}.weight_bp", "is required for a served variant (basis points, 0–10000).");
         }
 
-        return new ExperimentVariant(name, reference, weight.Value, buckets);
+        return new ExperimentVariant(variant.Name, reference, weight, ReadBuckets(variant.Buckets, $"{path}.buckets"));
     }
 
-    private static List<BucketRange> ReadBuckets(JsonElement array, string field)
+    private static List<BucketRange>? ReadBuckets(List<int[]?>? pairs, string field)
     {
-        if (array.ValueKind != JsonValueKind.Array)
+        if (pairs is null)
         {
-            throw new ExperimentDefinitionException(field, "must be an array of [start, end] pairs.");
+            return null;
         }
 
-        var ranges = new List<BucketRange>();
-        var index = 0;
-        foreach (var pair in array.EnumerateArray())
+        var ranges = new List<BucketRange>(pairs.Count);
+        for (var i = 0; i < pairs.Count; i++)
         {
-            var path = $"{field}[{index}]";
-            if (pair.ValueKind != JsonValueKind.Array || pair.GetArrayLength() != 2)
+            if (pairs[i] is not { Length: 2 } pair)
             {
-                throw new ExperimentDefinitionException(path, "must be a [start, end] pair.");
+                throw new ExperimentDefinitionException($"{field}[{i}]", "must be a [start, end] pair.");
             }
 
-            ranges.Add(new BucketRange(ReadInt(pair[0], path), ReadInt(pair[1], path)));
-            index++;
+            ranges.Add(new BucketRange(pair[0], pair[1]));
         }
 
         return ranges;
     }
-
-    private static string ReadString(JsonElement value, string field) =>
-        value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
-            : throw new ExperimentDefinitionException(field, $"must be a string; found {value.ValueKind}.");
-
-    private static int ReadInt(JsonElement value, string field) =>
-        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
-            ? number
-            : throw new ExperimentDefinitionException(field, $"must be a whole number; found {value.GetRawText()}.");
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Calibration;
+using Telematics.Scoring.Json;
 using Telematics.Scoring.Models;
 using Telematics.Scoring.Onnx;
 using Telematics.Scoring.Rules;
@@ -93,16 +94,8 @@ public static partial class ModelPackageLoader
     {
         var manifestBytes = read(ModelManifest.FileName)
             ?? throw new ModelPackageException($"Package '{source}' has no {ModelManifest.FileName}.");
-        ModelManifest manifest;
-        try
-        {
-            manifest = JsonSerializer.Deserialize<ModelManifest>(manifestBytes, ModelManifest.JsonOptions)
-                ?? throw new ModelPackageException($"Package '{source}': {ModelManifest.FileName} is null.");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelPackageException($"Package '{source}': {ModelManifest.FileName} line {e.LineNumber + 1} ({e.Path}): {e.Message}", e);
-        }
+        var manifest = JsonContractReader.Read(
+            manifestBytes, ScoringJsonContext.Contracts.ModelManifest, (field, problem, cause) => Failure($"Package '{source}': {ModelManifest.FileName}: {field} {problem}", cause));
 
         var name = Require(manifest.Name, "name", source);
         if (!NamePattern().IsMatch(name))
@@ -193,16 +186,8 @@ public static partial class ModelPackageLoader
 
     private static RuleBasedModel LoadRules(byte[] bytes, FeatureSchema schema, string id, string file)
     {
-        RulesFile rules;
-        try
-        {
-            rules = JsonSerializer.Deserialize<RulesFile>(bytes, ModelManifest.JsonOptions)
-                ?? throw new ModelPackageException($"Package {id}: rules file '{file}' is null.");
-        }
-        catch (JsonException e)
-        {
-            throw new ModelPackageException($"Package {id}: rules file '{file}' line {e.LineNumber + 1} ({e.Path}): {e.Message}", e);
-        }
+        var rules = JsonContractReader.Read(
+            bytes, ScoringJsonContext.Contracts.RulesFile, (field, problem, cause) => Failure($"Package {id}: rules file '{file}': {field} {problem}", cause));
 
         var weights = new List<RuleWeight>();
         foreach (var rule in rules.Weights ?? [])
@@ -371,4 +356,7 @@ public static partial class ModelPackageLoader
 
     private static bool IsTelematicsV1(FeatureSchema schema) =>
         schema.Name == TelematicsFeatures.SchemaName && schema.Version == TelematicsFeatures.SchemaVersion;
+
+    private static ModelPackageException Failure(string message, Exception? cause) =>
+        cause is null ? new ModelPackageException(message) : new ModelPackageException(message, cause);
 }

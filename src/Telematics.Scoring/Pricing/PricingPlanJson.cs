@@ -1,6 +1,7 @@
 using System.Text;
-using System.Text.Json;
+
 using Telematics.Features.Schema;
+using Telematics.Scoring.Json;
 using Telematics.Scoring.Results;
 
 namespace Telematics.Scoring.Pricing;
@@ -9,29 +10,14 @@ namespace Telematics.Scoring.Pricing;
 /// <remarks>Unknown properties are refused so that a typo cannot silently change a price. All members are thread-safe.</remarks>
 public static class PricingPlanJson
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
     /// <summary>Parses and validates a pricing plan from JSON text.</summary>
     /// <param name="json">The JSON document.</param>
     /// <param name="schema">Schema discount features must belong to; <see langword="null"/> means <see cref="TelematicsFeatures.Schema"/>.</param>
     /// <exception cref="PricingPlanException">The JSON is malformed or the plan is invalid; the message names the field.</exception>
     public static PricingPlan Parse(string json, FeatureSchema? schema = null)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(json, DocumentOptions);
-        }
-        catch (JsonException e)
-        {
-            throw new PricingPlanException("$", $"is not valid JSON (line {e.LineNumber + 1}): {e.Message}", e);
-        }
-
-        using (document)
-        {
-            return Read(document.RootElement, schema);
-        }
+        var document = JsonContractReader.Read(json, ScoringJsonContext.Contracts.PricingPlanDocument, static (field, problem, cause) => cause is null ? new PricingPlanException(field, problem) : new PricingPlanException(field, problem, cause));
+        return Read(document, schema);
     }
 
     /// <summary>Reads, parses and validates a pricing plan file.</summary>
@@ -52,15 +38,14 @@ public static class PricingPlanJson
         }
     }
 
-    private static PricingPlan Read(JsonElement root, FeatureSchema? schema)
+    private static PricingPlan Read(PricingPlanDocument plan, FeatureSchema? schema)
     {
-        var o = new JsonObjectReader(root, "$");
-        var name = o.RequiredString("name");
-        var currency = o.RequiredString("currency");
+        var name = Required(plan.Name, "name");
+        var currency = Required(plan.Currency, "currency");
 
-        var rounding = o.RequiredObject("rounding");
-        var decimals = rounding.RequiredInt("decimals");
-        var mode = rounding.OptionalString("mode") switch
+        var rounding = Required(plan.Rounding, "rounding");
+        var decimals = Required(rounding.Decimals, "rounding.decimals");
+        var mode = rounding.Mode switch
         {
             null or "half_even" => PremiumRoundingMode.HalfEven,
             "half_up" => PremiumRoundingMode.HalfUp,
@@ -68,184 +53,157 @@ public static class PricingPlanJson
             "down" => PremiumRoundingMode.Down,
             var other => throw new PricingPlanException("rounding.mode", $"'{other}' is not one of half_even, half_up, up, down."),
         };
-        rounding.RefuseUnknown();
 
-        var baseRate = o.RequiredObject("base_rate");
-        var defaultRate = baseRate.RequiredDecimal("default");
+        var baseRate = Required(plan.BaseRate, "base_rate");
+        var defaultRate = Required(baseRate.Default, "base_rate.default");
         var regions = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
-        if (baseRate.OptionalObject("regions") is { } regionObject)
+        foreach (var (region, rate) in baseRate.Regions ?? [])
         {
-            foreach (var property in regionObject.Element.EnumerateObject())
+            if (!regions.TryAdd(region, rate))
             {
-                if (!regions.TryAdd(property.Name, JsonObjectReader.Decimal(property.Value, $"base_rate.regions.{property.Name}")))
-                {
-                    throw new PricingPlanException($"base_rate.regions.{property.Name}", "is listed twice (region codes are case-insensitive).");
-                }
+                throw new PricingPlanException($"base_rate.regions.{region}", "is listed twice (region codes are case-insensitive).");
             }
         }
 
-        baseRate.RefuseUnknown();
-
         // Exactly one way to price risk: a score multiplier (percentile score) or the model's frequency relativity.
-        var relativityObject = o.OptionalObject("telematics_relativity");
-        var riskObject = o.OptionalObject("risk_multiplier");
-        if ((relativityObject is null) == (riskObject is null))
+        if ((plan.TelematicsRelativity is null) == (plan.RiskMultiplier is null))
         {
-            throw new PricingPlanException(relativityObject is null ? "risk_multiplier" : "telematics_relativity",
-                relativityObject is null ? "is required (or telematics_relativity, to price the model's frequency)." : "and risk_multiplier exclude each other; give one.");
+            throw new PricingPlanException(plan.TelematicsRelativity is null ? "risk_multiplier" : "telematics_relativity",
+                plan.TelematicsRelativity is null ? "is required (or telematics_relativity, to price the model's frequency)." : "and risk_multiplier exclude each other; give one.");
         }
 
         FrequencyRelativity? relativity = null;
-        if (relativityObject is not null)
+        if (plan.TelematicsRelativity is { } r)
         {
             Dictionary<string, double>? regionMeans = null;
-            if (relativityObject.OptionalObject("region_mean_frequency") is { } regionMeanObject)
+            if (r.RegionMeanFrequency is { } means)
             {
                 regionMeans = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var property in regionMeanObject.Element.EnumerateObject())
+                foreach (var (region, mean) in means)
                 {
-                    regionMeans[property.Name] = (double)JsonObjectReader.Decimal(property.Value, $"telematics_relativity.region_mean_frequency.{property.Name}");
+                    regionMeans[region] = (double)mean;
                 }
             }
 
             relativity = new FrequencyRelativity(
-                (double)relativityObject.RequiredDecimal("book_mean_frequency"),
+                (double)Required(r.BookMeanFrequency, "telematics_relativity.book_mean_frequency"),
                 regionMeans,
-                (double)relativityObject.RequiredDecimal("credibility_days"),
-                relativityObject.RequiredDecimal("max_discount_percent"),
-                relativityObject.RequiredDecimal("max_surcharge_percent"));
-            relativityObject.RefuseUnknown();
+                (double)Required(r.CredibilityDays, "telematics_relativity.credibility_days"),
+                Required(r.MaxDiscountPercent, "telematics_relativity.max_discount_percent"),
+                Required(r.MaxSurchargePercent, "telematics_relativity.max_surcharge_percent"));
         }
 
         // A relativity plan carries a neutral multiplier that is never applied.
-        var risk = riskObject is null ? new ExponentialRiskMultiplier(0) : ReadRiskMultiplier(riskObject);
+        var risk = plan.RiskMultiplier is { } multiplier ? ReadRiskMultiplier(multiplier) : new ExponentialRiskMultiplier(0);
         var prohibited = new List<string>();
-        if (o.OptionalArray("prohibited_features") is { } prohibitedArray)
+        for (var i = 0; i < (plan.ProhibitedFeatures?.Count ?? 0); i++)
         {
-            var index = 0;
-            foreach (var item in prohibitedArray.EnumerateArray())
+            var feature = Required(plan.ProhibitedFeatures![i], $"prohibited_features[{i}]");
+            if (!TelematicsFeatures.Schema.TryGetIndex(feature, out _) && !TelematicsFeaturesV2.Schema.TryGetIndex(feature, out _))
             {
-                var field = $"prohibited_features[{index++}]";
-                var feature = item.ValueKind == JsonValueKind.String ? item.GetString()! : throw new PricingPlanException(field, "must be a feature name.");
-                if (!TelematicsFeatures.Schema.TryGetIndex(feature, out _) && !TelematicsFeaturesV2.Schema.TryGetIndex(feature, out _))
-                {
-                    throw new PricingPlanException(field, $"'{feature}' is not a telematics feature.");
-                }
-
-                prohibited.Add(feature);
+                throw new PricingPlanException($"prohibited_features[{i}]", $"'{feature}' is not a telematics feature.");
             }
+
+            prohibited.Add(feature);
         }
 
-        var mileage = ReadMileage(o.OptionalArray("mileage_bands"));
-        var discounts = ReadDiscounts(o.OptionalArray("discounts"));
-        var totalCap = o.OptionalDecimal("total_discount_cap_percent");
-        var floor = o.OptionalDecimal("floor");
-        var ceiling = o.OptionalDecimal("ceiling");
-        o.RefuseUnknown();
-
-        return new PricingPlan(name, currency, decimals, mode, defaultRate, regions, risk, mileage, discounts, totalCap, floor, ceiling, schema) { Relativity = relativity, ProhibitedFeatures = prohibited };
+        return new PricingPlan(
+            name, currency, decimals, mode, defaultRate, regions, risk, ReadMileage(plan.MileageBands), ReadDiscounts(plan.Discounts),
+            plan.TotalDiscountCapPercent, plan.Floor, plan.Ceiling, schema) { Relativity = relativity, ProhibitedFeatures = prohibited };
     }
 
-    private static RiskMultiplier ReadRiskMultiplier(JsonObjectReader o)
+    private static RiskMultiplier ReadRiskMultiplier(RiskMultiplierDocument o)
     {
-        RiskMultiplier multiplier;
-        switch (o.RequiredString("kind"))
+        var kind = Required(o.Kind, "risk_multiplier.kind");
+        RefuseOtherKinds(o, kind);
+        switch (kind)
         {
             case "exponential":
-                multiplier = new ExponentialRiskMultiplier((double)o.RequiredDecimal("k"));
-                break;
+                return new ExponentialRiskMultiplier((double)Required(o.K, "risk_multiplier.k"));
             case "piecewise_linear":
                 var points = new List<(double, decimal)>();
-                var i = 0;
-                foreach (var point in o.RequiredArray("points").EnumerateArray())
+                var pairs = Required(o.Points, "risk_multiplier.points");
+                for (var i = 0; i < pairs.Count; i++)
                 {
-                    var field = $"risk_multiplier.points[{i++}]";
-                    if (point.ValueKind != JsonValueKind.Array || point.GetArrayLength() != 2)
+                    if (pairs[i] is not { Length: 2 } pair)
                     {
-                        throw new PricingPlanException(field, "must be a [score, factor] pair.");
+                        throw new PricingPlanException($"risk_multiplier.points[{i}]", "must be a [score, factor] pair.");
                     }
 
-                    points.Add(((double)JsonObjectReader.Decimal(point[0], field), JsonObjectReader.Decimal(point[1], field)));
+                    points.Add(((double)pair[0], pair[1]));
                 }
 
-                multiplier = new PiecewiseLinearRiskMultiplier(points);
-                break;
+                return new PiecewiseLinearRiskMultiplier(points);
             case "stepped":
                 var bands = new List<(double, decimal)>();
-                var b = 0;
-                foreach (var band in o.RequiredArray("bands").EnumerateArray())
+                var given = Required(o.Bands, "risk_multiplier.bands");
+                for (var b = 0; b < given.Count; b++)
                 {
-                    var bandReader = new JsonObjectReader(band, $"risk_multiplier.bands[{b++}]");
-                    bands.Add(((double)bandReader.RequiredDecimal("up_to_score"), bandReader.RequiredDecimal("factor")));
-                    bandReader.RefuseUnknown();
+                    var band = Required(given[b], $"risk_multiplier.bands[{b}]");
+                    bands.Add(((double)Required(band.UpToScore, $"risk_multiplier.bands[{b}].up_to_score"), Required(band.Factor, $"risk_multiplier.bands[{b}].factor")));
                 }
 
-                multiplier = new SteppedRiskMultiplier(bands);
-                break;
+                return new SteppedRiskMultiplier(bands);
             case "category":
                 var factors = new Dictionary<RiskCategory, decimal>();
-                foreach (var property in o.RequiredObjectElement("factors").EnumerateObject())
+                foreach (var (name, factor) in Required(o.Factors, "risk_multiplier.factors"))
                 {
-                    var field = $"risk_multiplier.factors.{property.Name}";
                     var category = RiskCategory.Excellent;
-                    while (category <= RiskCategory.High && category.ToWireName() != property.Name)
+                    while (category <= RiskCategory.High && category.ToWireName() != name)
                     {
                         category++;
                     }
 
                     if (category > RiskCategory.High)
                     {
-                        throw new PricingPlanException(field, "is not a category (excellent, good, average, below_average, high).");
+                        throw new PricingPlanException($"risk_multiplier.factors.{name}", "is not a category (excellent, good, average, below_average, high).");
                     }
 
-                    factors[category] = JsonObjectReader.Decimal(property.Value, field);
+                    factors[category] = factor;
                 }
 
-                multiplier = SteppedRiskMultiplier.FromCategories(factors);
-                break;
-            case var kind:
+                return SteppedRiskMultiplier.FromCategories(factors);
+            default:
                 throw new PricingPlanException("risk_multiplier.kind", $"'{kind}' is not one of exponential, piecewise_linear, stepped, category.");
         }
-
-        o.RefuseUnknown();
-        return multiplier;
     }
 
-    private static List<MileageBand> ReadMileage(JsonElement? array)
+    // Each kind reads its own fields only: another kind's field is a mistake, not something to ignore.
+    private static void RefuseOtherKinds(RiskMultiplierDocument o, string kind)
+    {
+        var unexpected = (kind != "exponential" && o.K is not null) ? "k"
+            : (kind != "piecewise_linear" && o.Points is not null) ? "points"
+            : (kind != "stepped" && o.Bands is not null) ? "bands"
+            : (kind != "category" && o.Factors is not null) ? "factors"
+            : null;
+        if (unexpected is not null)
+        {
+            throw new PricingPlanException($"risk_multiplier.{unexpected}", $"is not a known property of kind '{kind}'.");
+        }
+    }
+
+    private static List<MileageBand> ReadMileage(List<MileageBandDocument>? given)
     {
         var bands = new List<MileageBand>();
-        if (array is null)
+        for (var i = 0; i < (given?.Count ?? 0); i++)
         {
-            return bands;
-        }
-
-        var i = 0;
-        foreach (var element in array.Value.EnumerateArray())
-        {
-            var band = new JsonObjectReader(element, $"mileage_bands[{i++}]");
-            bands.Add(new MileageBand((double?)band.OptionalDecimal("up_to_km"), band.RequiredDecimal("factor")));
-            band.RefuseUnknown();
+            var band = Required(given![i], $"mileage_bands[{i}]");
+            bands.Add(new MileageBand((double?)band.UpToKm, Required(band.Factor, $"mileage_bands[{i}].factor")));
         }
 
         return bands;
     }
 
-    private static List<DiscountRule> ReadDiscounts(JsonElement? array)
+    private static List<DiscountRule> ReadDiscounts(List<DiscountDocument>? given)
     {
         var rules = new List<DiscountRule>();
-        if (array is null)
+        for (var i = 0; i < (given?.Count ?? 0); i++)
         {
-            return rules;
-        }
-
-        var i = 0;
-        foreach (var element in array.Value.EnumerateArray())
-        {
-            var path = $"discounts[{i++}]";
-            var rule = new JsonObjectReader(element, path);
-            var name = rule.RequiredString("name");
-            var feature = rule.RequiredString("feature");
-            var comparison = rule.RequiredString("when") switch
+            var path = $"discounts[{i}]";
+            var rule = Required(given![i], path);
+            var name = Required(rule.Name, $"{path}.name");
+            var feature = Required(rule.Feature, $"{path}.feature");
+            var comparison = Required(rule.When, $"{path}.when") switch
             {
                 "<" => DiscountComparison.LessThan,
                 "<=" => DiscountComparison.LessThanOrEqual,
@@ -253,10 +211,18 @@ public static class PricingPlanJson
                 ">=" => DiscountComparison.GreaterThanOrEqual,
                 var other => throw new PricingPlanException($"{path}.when", $"'{other}' is not one of <, <=, >, >=."),
             };
-            rules.Add(new DiscountRule(name, feature, comparison, (double)rule.RequiredDecimal("threshold"), rule.RequiredDecimal("percent"), rule.OptionalDecimal("cap")));
-            rule.RefuseUnknown();
+            rules.Add(new DiscountRule(
+                name, feature, comparison, (double)Required(rule.Threshold, $"{path}.threshold"), Required(rule.Percent, $"{path}.percent"), rule.Cap));
         }
 
         return rules;
     }
+
+    private static T Required<T>(T? value, string field)
+        where T : class =>
+        value ?? throw new PricingPlanException(field, "is required.");
+
+    private static T Required<T>(T? value, string field)
+        where T : struct =>
+        value ?? throw new PricingPlanException(field, "is required.");
 }

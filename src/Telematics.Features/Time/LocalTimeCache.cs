@@ -14,7 +14,7 @@ namespace Telematics.Features.Time;
 /// constant inside it, so <see cref="Classify"/> is a comparison of two longs in the common case. Not
 /// thread-safe: one instance per thread or per pipeline.
 /// </remarks>
-public sealed class LocalTimeCache
+internal sealed class LocalTimeCache
 {
     private const long SlotMs = 15 * 60 * 1000;
     private const long DayMs = 24 * 60 * 60 * 1000;

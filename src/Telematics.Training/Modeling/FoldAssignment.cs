@@ -4,7 +4,7 @@ namespace Telematics.Training.Modeling;
 
 /// <summary>Assigns rows to cross-validation folds: a seeded shuffle, then row at shuffled position p goes to fold <c>p mod k</c>.</summary>
 /// <remarks>Deterministic from the seed; fold sizes differ by at most one.</remarks>
-public static class FoldAssignment
+internal static class FoldAssignment
 {
     /// <summary>Returns the fold (0 to <paramref name="folds"/> − 1) of each of <paramref name="count"/> rows.</summary>
     /// <param name="count">Number of rows, ≥ <paramref name="folds"/>.</param>

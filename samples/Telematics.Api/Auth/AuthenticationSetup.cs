@@ -53,6 +53,18 @@ internal static class AuthenticationSetup
         var logger = loggers.CreateLogger("Telematics.Api.Auth");
         bearer.Events = new JwtBearerEvents
         {
+            // Browsers cannot set headers on a WebSocket: the live hub alone takes the token as ?access_token= (SignalR's
+            // convention). Request URLs are never logged by this host, so the token does not end up in a log either.
+            OnMessageReceived = context =>
+            {
+                if (context.Request.Path.StartsWithSegments(Live.LiveHub.Route, StringComparison.OrdinalIgnoreCase)
+                    && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                {
+                    context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
             OnAuthenticationFailed = context =>
             {
                 // The exception type names the reason (expired, bad signature, wrong audience) without echoing the token.

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
+using Telematics.Api.Live;
 using Telematics.Api.Problems;
 using Telematics.Api.Scoring;
 using Telematics.Api.Storage;
@@ -109,7 +110,7 @@ internal static class PricingEndpoints
     }
 
     private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> RecalculateAsync(
-        long driverId, StoredDriverScorer scorer, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
+        long driverId, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
     {
         PremiumRecord? premium;
         try
@@ -127,6 +128,7 @@ internal static class PricingEndpoints
         }
 
         await cache.InvalidateAsync([CacheTags.Driver(RiskEndpoints.Key(driverId)), CacheTags.Dashboards], http.RequestAborted);
+        await live.PremiumUpdatedAsync(premium, http.RequestAborted);
         RiskLog.Repriced(logger, driverId, premium.FinalAmount, premium.Currency);
         return TypedResults.Ok(WithBreakdown(premium));
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
+using Telematics.Api.Live;
 using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.Scoring;
@@ -163,7 +164,7 @@ internal static class RiskEndpoints
     }
 
     private static async Task<Results<Ok<RecalculateResponse>, ValidationProblem, ProblemHttpResult>> RecalculateAsync(
-        long driverId, StoredDriverScorer scorer, ApiCache cache, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger,
+        long driverId, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger,
         int periodDays = DefaultPeriodDays)
     {
         if (periodDays is < 1 or > MaxPeriodDays)
@@ -187,6 +188,7 @@ internal static class RiskEndpoints
         }
 
         await cache.InvalidateAsync([CacheTags.Driver(Key(driverId)), CacheTags.Dashboards], http.RequestAborted);
+        await live.ScoredAsync(outcome, http.RequestAborted);
         var score = outcome.Score!;
         RiskLog.Rescored(logger, driverId, periodDays, score.Score, score.ModelName, score.ModelVersion);
         var quote = outcome.Quote!;

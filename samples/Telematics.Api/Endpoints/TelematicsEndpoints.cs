@@ -8,6 +8,7 @@ using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Ingest;
 using Telematics.Api.Insights;
+using Telematics.Api.Live;
 using Telematics.Api.Problems;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.RequestLimits;
@@ -88,6 +89,7 @@ internal static class TelematicsEndpoints
         CsvMappingCatalog mappings,
         IOptions<IngestOptions> options,
         ApiCache cache,
+        LiveUpdates live,
         ILoggerFactory loggers,
         TimeProvider time,
         long? driverId = null,
@@ -192,6 +194,7 @@ internal static class TelematicsEndpoints
 
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await cache.InvalidateAsync([CacheTags.Driver(driver.Value.ToString(CultureInfo.InvariantCulture)), CacheTags.Dashboards], http.RequestAborted);
+        await live.TripsCompletedAsync(driver.Value, stored, http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
     }
 

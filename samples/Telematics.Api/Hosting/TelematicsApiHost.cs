@@ -6,6 +6,7 @@ using Telematics.Api.Caching;
 using Telematics.Api.Endpoints;
 using Telematics.Api.Health;
 using Telematics.Api.Ingest;
+using Telematics.Api.Live;
 using Telematics.Api.Observability;
 using Telematics.Api.OpenApi;
 using Telematics.Api.Problems;
@@ -52,6 +53,9 @@ internal static class TelematicsApiHost
 
         // Streamed event upload (POST /telematics/events): options, CSV mappings, stream ingestor.
         builder.Services.AddTelematicsIngest(configuration);
+
+        // Live updates (/hubs/live) of what uploads and recalculations store.
+        builder.Services.AddTelematicsLive();
         return builder;
     }
 
@@ -78,6 +82,7 @@ internal static class TelematicsApiHost
         app.MapTelematicsMetrics();
         app.MapTelematicsOpenApi();
         app.MapTelematicsApi();
+        app.MapTelematicsLive();
         return app;
     }
 }

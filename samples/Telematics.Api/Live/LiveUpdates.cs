@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.SignalR;
+
+using Telematics.Scoring.Results;
+using Telematics.Service.Ingest;
+using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
+
+namespace Telematics.Api.Live;
+
+/// <summary>
+/// Sends what the endpoints stored to <c>/hubs/live</c>: to the driver's group and to the book. Called after the commit;
+/// a failure to notify is logged and never fails the request that stored the data (clients re-read on reconnect).
+/// </summary>
+internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveUpdates> logger)
+{
+    /// <summary>An upload stored trips (nothing is sent when it closed none).</summary>
+    public Task TripsCompletedAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken) =>
+        stored.TripsClosed == 0 && stored.ContinuedTripId is null
+            ? Task.CompletedTask
+            : SendAsync(driverId, LiveMethods.TripCompleted,
+                new TripCompletedMessage(driverId, stored.TripsClosed, stored.TripsStored, stored.DistanceKm, stored.ContinuedTripId, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>A recalculation stored a score and its premium: <c>RiskScoreCalculated</c>, <c>PremiumUpdated</c>, and <c>SafetyAlert</c> when it is high.</summary>
+    public async Task ScoredAsync(DriverScoreOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (outcome.Score is not { } score)
+        {
+            return;
+        }
+
+        await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
+            outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt), cancellationToken).ConfigureAwait(false);
+        if (outcome.Quote is { } quote)
+        {
+            await SendAsync(outcome.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
+                outcome.DriverId, outcome.PremiumId, outcome.ScoreId, quote.Premium, quote.Currency, outcome.ScoredAt), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (score.Category == RiskCategory.High)
+        {
+            await SendAsync(outcome.DriverId, LiveMethods.SafetyAlert, new SafetyAlertMessage(
+                outcome.DriverId, "high_risk", "The new risk score is in the high category."), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A premium was priced again and stored.</summary>
+    public Task PremiumUpdatedAsync(PremiumRecord premium, CancellationToken cancellationToken) =>
+        SendAsync(premium.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
+            premium.DriverId, premium.PremiumId, premium.ScoreId, premium.FinalAmount, premium.Currency, premium.EffectiveAt), cancellationToken);
+
+    private async Task SendAsync(long driverId, string method, object message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
+        }
+    }
+}
+
+/// <summary>Log events of live updates.</summary>
+internal static partial class LiveLog
+{
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Live update {Method} for driver {DriverId} was not sent ({Error}); clients see it on their next read.")]
+    public static partial void NotSent(ILogger logger, string method, long driverId, string error);
+}

@@ -3,7 +3,7 @@
 #
 # PostgreSQL: TELEMATICS_PG, when set, names an existing server (tests make and drop their own databases
 # on it); otherwise scripts/pg.sh starts a private cluster for the run and stops it afterwards, whether the
-# tests pass or not. The last line printed is the total over all test projects: `N passed, N failed`.
+# tests pass or not. Redis likewise: TELEMATICS_TEST_REDIS, else scripts/redis.sh (installed with apt-get if missing). The last line printed is the total over all test projects: `N passed, N failed`.
 #
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Trips". A full run (no arguments)
 # ends with the benchmark regression gate (scripts/bench-gate.sh), about a minute; TELEMATICS_BENCH_GATE=0 skips it.
@@ -18,10 +18,15 @@ echo "== build (Release)"
 dotnet build Telematics.sln -c Release -nologo -clp:NoSummary -v:q
 
 started_pg=false
+started_redis=false
 stop_pg() {
   if [ "$started_pg" = true ]; then
     scripts/pg.sh stop test || true
     started_pg=false
+  fi
+  if [ "$started_redis" = true ]; then
+    scripts/redis.sh stop test || true
+    started_redis=false
   fi
 }
 trap stop_pg EXIT INT TERM
@@ -34,6 +39,16 @@ if [ -z "${TELEMATICS_PG:-}" ]; then
   export TELEMATICS_PG
 else
   echo "== PostgreSQL from TELEMATICS_PG"
+fi
+
+# Redis for the tests of several hosts: TELEMATICS_TEST_REDIS names an existing server, else a private one (.redis/test).
+if [ -z "${TELEMATICS_TEST_REDIS:-}" ]; then
+  echo "== Redis (private server .redis/test)"
+  TELEMATICS_TEST_REDIS=$(scripts/redis.sh start test)
+  started_redis=true
+  export TELEMATICS_TEST_REDIS
+else
+  echo "== Redis from TELEMATICS_TEST_REDIS"
 fi
 
 echo "== test"

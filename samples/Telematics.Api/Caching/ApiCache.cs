@@ -7,7 +7,7 @@ namespace Telematics.Api.Caching;
 /// The host's response cache: <see cref="HybridCache"/> with tag-based invalidation for writes and a hit/miss counter.
 /// Thread-safe; concurrent misses on one key run the factory once (callers that joined it count as hits).
 /// </summary>
-internal sealed class ApiCache(HybridCache cache, ApiMetrics metrics)
+internal sealed class ApiCache(HybridCache cache, ApiMetrics metrics, CacheInvalidation invalidation, ICacheTagFanout fanout)
 {
     /// <summary>Returns the cached value for <paramref name="key"/>, or runs <paramref name="factory"/> and caches its result under <paramref name="tags"/>.</summary>
     /// <param name="key">The entry key; include every input the value depends on (e.g. <c>risk:score:{driverId}</c>).</param>
@@ -17,15 +17,22 @@ internal sealed class ApiCache(HybridCache cache, ApiMetrics metrics)
     public async ValueTask<T> GetOrCreateAsync<T>(
         string key, Func<CancellationToken, ValueTask<T>> factory, IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
     {
+        invalidation.Track(key, tags);
         var miss = new MissTracker<T>(factory);
         var value = await cache.GetOrCreateAsync(key, miss, static (state, token) => state.RunAsync(token), tags: tags, cancellationToken: cancellationToken);
         metrics.CacheLookup(hit: !miss.Ran);
         return value;
     }
 
-    /// <summary>Drops every entry carrying any of <paramref name="tags"/>; call after the write that made them stale.</summary>
-    public ValueTask InvalidateAsync(IEnumerable<string> tags, CancellationToken cancellationToken) =>
-        cache.RemoveByTagAsync(tags, cancellationToken);
+    /// <summary>
+    /// Drops every entry carrying any of <paramref name="tags"/>, here and (through <see cref="ICacheTagFanout"/>) on every
+    /// other host sharing the cache; call after the write that made them stale.
+    /// </summary>
+    public async ValueTask InvalidateAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    {
+        await invalidation.InvalidateAsync(tags, cancellationToken).ConfigureAwait(false);
+        await fanout.PublishAsync(tags).ConfigureAwait(false);
+    }
 
     private sealed class MissTracker<T>(Func<CancellationToken, ValueTask<T>> factory)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Telematics.Api.Caching;
 
@@ -19,6 +20,8 @@ internal static class CachingSetup
             };
             options.MaximumPayloadBytes = 1 << 20;
         });
+        services.AddSingleton<CacheInvalidation>();
+        services.TryAddSingleton<ICacheTagFanout, SingleHostFanout>();
         services.AddSingleton<ApiCache>();
         return services;
     }

@@ -203,7 +203,7 @@ internal static class RiskEndpoints
     }
 
     private static async Task<Results<Ok<BatchSummaryResponse>, ValidationProblem>> BatchCalculateAsync(
-        BatchCalculateRequest request, StoredDriverScorer scorer, ApiCache cache, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
+        BatchCalculateRequest request, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
     {
         var errors = new ValidationErrors();
         var ids = request.DriverIds;
@@ -239,6 +239,11 @@ internal static class RiskEndpoints
         }
 
         await cache.InvalidateAsync(tags, http.RequestAborted);
+        foreach (var outcome in result.Outcomes)
+        {
+            await live.ScoredAsync(outcome, http.RequestAborted);
+        }
+
         var summary = BatchSummaryResponse.From(result);
         RiskLog.BatchScored(logger, summary.Count, periodDays, summary.Scored, summary.Failures.Count);
         return TypedResults.Ok(summary);

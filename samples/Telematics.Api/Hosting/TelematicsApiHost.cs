@@ -3,6 +3,7 @@ using Telematics.Api.Administration;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
+using Telematics.Api.Cluster;
 using Telematics.Api.Endpoints;
 using Telematics.Api.Health;
 using Telematics.Api.Ingest;
@@ -56,6 +57,9 @@ internal static class TelematicsApiHost
 
         // Live updates (/hubs/live) of what uploads and recalculations store.
         builder.Services.AddTelematicsLive();
+
+        // Several hosts on one book when Redis is configured: shared cache, cross-host invalidation, hub backplane.
+        builder.Services.AddTelematicsCluster(configuration);
         return builder;
     }
 

@@ -1,0 +1,69 @@
+using StackExchange.Redis;
+
+using Telematics.Api.Caching;
+
+namespace Telematics.Api.Cluster;
+
+/// <summary>
+/// Cache-tag invalidation across hosts through Redis pub/sub: every invalidation here is published on
+/// <c>{prefix}:cache-tags</c>, and every other host removes the same tags from its own HybridCache, first level included.
+/// Delivery is at most once and typically within milliseconds; a message lost while Redis is unreachable is bounded by
+/// the entries' expiry (5 minutes, <see cref="CachingSetup"/>).
+/// </summary>
+internal sealed class RedisCacheTagFanout(IConnectionMultiplexer redis, CacheInvalidation invalidation, ILogger<RedisCacheTagFanout> logger) : ICacheTagFanout, IHostedService
+{
+    // The multiplexer prefixes it with the cluster's prefix (RedisConnection.Connect).
+    private readonly RedisChannel _channel = RedisChannel.Literal("cache-tags");
+
+    // Each message starts with its sender's id, so that a host does not act on its own invalidations twice.
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    public async Task PublishAsync(IReadOnlyCollection<string> tags)
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(_channel, _instance + "\n" + string.Join('\n', tags)).ConfigureAwait(false);
+        }
+        catch (RedisException e)
+        {
+            ClusterLog.InvalidationNotPublished(logger, e.GetType().Name);
+        }
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var queue = await redis.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
+        queue.OnMessage(async message =>
+        {
+            var parts = ((string?)message.Message ?? string.Empty).Split('\n');
+            if (parts.Length < 2 || parts[0] == _instance)
+            {
+                return;
+            }
+
+            try
+            {
+                await invalidation.InvalidateAsync(parts[1..], CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is RedisException or ObjectDisposedException)
+            {
+                ClusterLog.InvalidationNotApplied(logger, e.GetType().Name);
+            }
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(_channel);
+}
+
+/// <summary>Log events of the cluster wiring.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "A cache invalidation was not published to the other hosts ({Error}); their entries expire within 5 minutes.")]
+    public static partial void InvalidationNotPublished(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Another host's cache invalidation was not applied here ({Error}); the entries expire within 5 minutes.")]
+    public static partial void InvalidationNotApplied(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Clustered through Redis: shared second-level cache, cache-tag invalidation and the live hub's backplane.")]
+    public static partial void Clustered(ILogger logger);
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Testing;
+
+using Xunit.Abstractions;
+
+using static Telematics.Api.Tests.Endpoints.RiskTestData;
+
+namespace Telematics.Api.Tests.Cluster;
+
+/// <summary>
+/// Two hosts on one database and one real Redis (started by ./test.sh as <c>TELEMATICS_TEST_REDIS</c>): a write on host A
+/// is read fresh on host B, and a hub client on host B hears about it. Each test uses a Redis prefix of its own.
+/// </summary>
+public sealed class TwoHostTests(PostgresDatabase database, ITestOutputHelper output) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_recalculation_on_host_A_reaches_a_hub_client_on_host_B()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "cluster-1", 5);
+        await using var hostA = Host(prefix);
+        await using var hostB = Host(prefix);
+        var received = Channel.CreateUnbounded<JsonElement>();
+        await using var onB = new HubConnectionBuilder()
+            .WithUrl(new Uri(hostB.Server.BaseAddress, "/hubs/live"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => hostB.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Analyst());
+            })
+            .Build();
+        onB.On<JsonElement>("RiskScoreCalculated", payload => received.Writer.TryWrite(payload));
+        await onB.StartAsync();
+        using var adminOnA = hostA.ClientAs(TestTokens.Admin());
+
+        using var recalculated = await adminOnA.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
+        var body = await ProblemAssert.JsonAsync(recalculated);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var heard = await received.Reader.ReadAsync(timeout.Token);
+
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        Assert.Equal(driver, heard.GetProperty("driverId").GetInt64());
+        Assert.Equal(body.GetProperty("score").GetProperty("scoreId").GetInt64(), heard.GetProperty("scoreId").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_score_cached_on_host_B_is_read_fresh_after_a_recalculation_on_host_A()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "cluster-2", 5);
+        await using var hostA = Host(prefix);
+        await using var hostB = Host(prefix);
+        using var adminOnA = hostA.ClientAs(TestTokens.Admin());
+        using var adminOnB = hostB.ClientAs(TestTokens.Admin());
+        var score = new Uri($"/api/v1/risk/{driver}/score", UriKind.Relative);
+
+        await ScoreIdAsync(await adminOnA.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null), "score");
+        var cachedOnB = await ScoreIdAsync(await adminOnB.GetAsync(score), null);
+        Assert.Equal(cachedOnB, await ScoreIdAsync(await adminOnB.GetAsync(score), null));
+        var newer = await ScoreIdAsync(await adminOnA.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null), "score");
+
+        // The invalidation travels by pub/sub: poll host B until it serves the new score (the bound is the entries' expiry).
+        var clock = Stopwatch.StartNew();
+        long readOnB;
+        do
+        {
+            readOnB = await ScoreIdAsync(await adminOnB.GetAsync(score), null);
+        }
+        while (readOnB != newer && clock.Elapsed < TimeSpan.FromSeconds(2));
+
+        output.WriteLine($"host B served the new score {clock.Elapsed.TotalMilliseconds:F0} ms after host A's recalculation answered");
+        Assert.NotEqual(cachedOnB, newer);
+        Assert.Equal(newer, readOnB);
+    }
+
+    private ApiHost Host(string prefix) => new ApiHost()
+        .With("ConnectionStrings:Telematics", database.ConnectionString)
+        .With("ConnectionStrings:Redis", RedisServer.ConnectionString)
+        .With("Redis:Prefix", prefix);
+
+    private static async Task<long> ScoreIdAsync(HttpResponseMessage response, string? inside)
+    {
+        using (response)
+        {
+            var body = await ProblemAssert.JsonAsync(response);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (inside is null ? body : body.GetProperty(inside)).GetProperty("scoreId").GetInt64();
+        }
+    }
+}

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 
 using Npgsql;
 
+using Telematics.Service.Ingest;
+using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;

@@ -2,6 +2,7 @@ using Npgsql;
 
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Partitions;

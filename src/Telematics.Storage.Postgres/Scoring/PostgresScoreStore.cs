@@ -2,6 +2,7 @@ using System.Globalization;
 
 using Npgsql;
 
+using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Premiums;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
+
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 
@@ -40,6 +41,10 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /scalar/scalar.aspnetcore.js"] = [200, 200, 200, 200],
         ["GET /scalar/favicon.svg"] = [200, 200, 200, 200],
         ["POST /api/v1/auth/token"] = [400, 400, 400, 400],
+
+        // The live hub: any signed-in caller may connect (what it then receives is confined to its groups, LiveHubTests).
+        ["GET /hubs/live/negotiate"] = [401, Reached, Reached, Reached],
+        ["GET /hubs/live"] = [401, Reached, Reached, Reached],
         ["GET /api/v1/auth/me"] = [401, 200, 200, 200],
         ["POST /api/v1/drivers/"] = [401, 400, 403, 403],
         ["GET /api/v1/drivers/"] = [401, 200, 200, 200],

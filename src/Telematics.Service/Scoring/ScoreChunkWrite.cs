@@ -1,6 +1,6 @@
-using Telematics.Service.Scoring;
+using Telematics.Service.Storage;
 
-namespace Telematics.Service.Storage;
+namespace Telematics.Service.Scoring;
 
 /// <summary>One chunk of scored drivers to store in one transaction (<see cref="IScoreStore.StoreAsync"/>).</summary>
 public sealed class ScoreChunkWrite
@@ -38,12 +38,6 @@ public sealed class ScoreChunkWrite
 /// <param name="ScoreIds">Per scored driver, its score's id.</param>
 /// <param name="PremiumIds">Per scored driver, its premium's id.</param>
 public readonly record struct StoredScoreIds(long[] ScoreIds, long[] PremiumIds);
-
-/// <summary>An audit row to append: what was done to what, and the state after it.</summary>
-/// <param name="Action">Dotted action name, e.g. <c>score.batch</c>.</param>
-/// <param name="Resource">The resource path, e.g. <c>driver/42</c>.</param>
-/// <param name="After">The state after the change, a JSON object.</param>
-public sealed record AuditChange(string Action, string Resource, string After);
 
 /// <summary>How a committed chunk advances its scoring run.</summary>
 /// <param name="RunId">The run.</param>

@@ -1,4 +1,6 @@
-namespace Telematics.Service.Storage;
+using Telematics.Service.Storage;
+
+namespace Telematics.Service.Ingest;
 
 /// <summary>Where streamed uploads are stored: each upload is one all-or-nothing <see cref="IUploadSession"/>.</summary>
 public interface IUploadStore

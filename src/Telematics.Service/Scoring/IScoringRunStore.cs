@@ -1,4 +1,6 @@
-namespace Telematics.Service.Storage;
+using Telematics.Service.Storage;
+
+namespace Telematics.Service.Scoring;
 
 /// <summary>
 /// Where resumable batch scoring runs (<see cref="ScoringRun"/>) are recorded, and the driver list they walk. A run's

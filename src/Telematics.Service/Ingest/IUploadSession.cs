@@ -1,11 +1,12 @@
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
+using Telematics.Service.Storage;
 
-namespace Telematics.Service.Storage;
+namespace Telematics.Service.Ingest;
 
 /// <summary>
 /// One open upload in storage (a transaction): the primitive reads and writes the ingest use case
-/// (<see cref="Ingest.IngestSession"/>) combines. Disposing it uncommitted stores nothing. Not thread-safe: one call at a time.
+/// (<see cref="IngestSession"/>) combines. Disposing it uncommitted stores nothing. Not thread-safe: one call at a time.
 /// </summary>
 public interface IUploadSession : IAsyncDisposable
 {

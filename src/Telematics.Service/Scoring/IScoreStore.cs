@@ -1,9 +1,11 @@
-namespace Telematics.Service.Storage;
+using Telematics.Service.Storage;
+
+namespace Telematics.Service.Scoring;
 
 /// <summary>
 /// What scoring stored drivers needs from storage: the drivers' regions and combined vectors over a period, one atomic
 /// write of a scored chunk, and the latest score of a driver for repricing. Implemented by a storage adapter
-/// (<c>Telematics.Storage.Postgres</c>); the use cases in <see cref="Scoring.StoredDriverScorer"/> hold the logic.
+/// (<c>Telematics.Storage.Postgres</c>); the use cases in <see cref="StoredDriverScorer"/> hold the logic.
 /// </summary>
 /// <remarks>Implementations are thread-safe: a run writes one chunk while it reads the next.</remarks>
 public interface IScoreStore

@@ -10,6 +10,7 @@ using Telematics.Api.Caching;
 using Telematics.Api.Problems;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 using Telematics.Storage.Postgres.Audit;
 
@@ -47,7 +48,8 @@ internal static partial class ModelsEndpoints
             .WithSummary("Point an alias of a model at one of its versions (promote).")
             .WithDescription("Body {\"alias\": \"champion\", \"version\": \"3\"}. Writes the model's aliases.json and reloads the registry, so " +
                 "new scores use the version at once; audited as model.promote with the alias's version before and after. 404 for an " +
-                "unknown model or version, 409 when the registry refuses (no model directory, the built-in model, an unreadable alias file).");
+                "unknown model or version, 409 when the registry refuses (no model directory, the built-in model, an unreadable alias file) " +
+                "or when the version would become the served champion and the pricing plan does not fit it (e.g. a score plan for a frequency model).");
         return models;
     }
 
@@ -71,7 +73,7 @@ internal static partial class ModelsEndpoints
     private static bool ShowsPaths(ClaimsPrincipal user) => user.GetRole() is { } role && RolePermissions.Grants(role, Permission.ModelsManage);
 
     private static async Task<Results<Ok<ModelSummary>, ValidationProblem, ProblemHttpResult>> PromoteAsync(
-        string name, AliasRequest request, ModelRegistry registry, AuditLog audit, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+        string name, AliasRequest request, ModelRegistry registry, PricingPlan plan, AuditLog audit, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.Alias))
@@ -113,6 +115,13 @@ internal static partial class ModelsEndpoints
             return Conflict($"The built-in model '{name}' has one fixed version and no aliases.");
         }
 
+        // A promotion of the default model's champion changes what every score is priced from: the plan must fit the new
+        // version as it had to fit the old one at start (PricingPlanCheck), or the promotion would misprice from then on.
+        if (PromotesDefault(registry, name, request.Alias!) && NotFitting(registry, plan, name, request.Version!) is { } misfit)
+        {
+            return Conflict($"Promoting {name}@{request.Version} to {request.Alias} would serve a model the pricing plan '{plan.Name}' does not fit: {misfit}");
+        }
+
         var before = versions.FirstOrDefault(m => m.Aliases.Contains(request.Alias!, StringComparer.Ordinal))?.Version;
         RegistryReloadResult reload;
         try
@@ -140,6 +149,34 @@ internal static partial class ModelsEndpoints
         await cache.InvalidateAsync([CacheTags.Models], http.RequestAborted);
         AdminLog.ModelPromoted(loggers.CreateLogger("Telematics.Api.Models"), name, request.Alias!, before ?? "(none)", request.Version!, actor.Name);
         return TypedResults.Ok(Describe(registry, paths: true).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));
+    }
+
+    // The host serves its default model at "champion" (ServedModels); the default model is what an unnamed lease resolves.
+    private static bool PromotesDefault(ModelRegistry registry, string name, string alias)
+    {
+        using var served = registry.Acquire();
+        return string.Equals(alias, "champion", StringComparison.Ordinal) && string.Equals(served.Package.Name, name, StringComparison.Ordinal);
+    }
+
+    private static string? NotFitting(ModelRegistry registry, PricingPlan plan, string name, string version)
+    {
+        if (!registry.TryAcquire(name, version, out var lease))
+        {
+            return null; // retired meanwhile: the promotion itself answers 404
+        }
+
+        using (lease)
+        {
+            try
+            {
+                plan.EnsureFits(lease.Package);
+                return null;
+            }
+            catch (PricingPlanException e)
+            {
+                return e.Message;
+            }
+        }
     }
 
     /// <summary>What the registry serves now, grouped by model name; file paths whole, or cut to their last two parts.</summary>

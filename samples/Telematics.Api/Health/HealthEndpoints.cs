@@ -19,6 +19,7 @@ internal static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag])
             .AddCheck<ModelRegistryHealthCheck>("models", tags: [ReadyTag])
+            .AddCheck<PricingPlanHealthCheck>("pricing-plan", tags: [ReadyTag])
             .AddCheck<AuditAnchorHealthCheck>("audit-anchor", tags: [ReadyTag]);
         return services;
     }

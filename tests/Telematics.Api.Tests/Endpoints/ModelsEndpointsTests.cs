@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+
+using Microsoft.Extensions.DependencyInjection;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 
@@ -51,6 +53,48 @@ public sealed class ModelsEndpointsTests(PostgresDatabase database) : IClassFixt
         using var admin = host.ClientAs(TestTokens.Admin());
         var full = Model(await ProblemAssert.JsonAsync(await admin.GetAsync(Models)), "risk");
         Assert.StartsWith(_models.Root, full.GetProperty("versions")[1].GetProperty("source").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promoting_a_champion_the_served_pricing_plan_does_not_fit_is_refused_and_changes_nothing()
+    {
+        // risk@1 outputs a probability and is priced by the score plan chosen at start; risk@3 outputs a claim frequency.
+        _models.WriteRules("risk", "3", -1.0, outputKind: "frequency");
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var refused = await admin.PostAsJsonAsync(new Uri("/api/v1/models/risk/aliases", UriKind.Relative), new { alias = "champion", version = "3" });
+        var problem = await ProblemAssert.JsonAsync(refused);
+        using var challenger = await admin.PostAsJsonAsync(new Uri("/api/v1/models/risk/aliases", UriKind.Relative), new { alias = "challenger", version = "3" });
+        var catalog = await ProblemAssert.JsonAsync(await admin.GetAsync(Models));
+
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("Promoting risk@3 to champion would serve a model the pricing plan", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("telematics_relativity", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, challenger.StatusCode);
+        Assert.Equal("risk@1", catalog.GetProperty("defaultModel").GetString());
+        Assert.Equal(["champion"], AliasesOf(Model(catalog, "risk"), "1"));
+    }
+
+    [Fact]
+    public async Task A_hot_reload_to_a_champion_the_plan_does_not_fit_makes_the_host_not_ready_with_the_reason()
+    {
+        _models.WriteRules("risk", "3", -1.0, outputKind: "frequency");
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using var before = await admin.GetAsync(new Uri("/health/ready", UriKind.Relative));
+
+        // Changed under the running host, as a deployment script might: the registry reloads, the API was never asked.
+        _models.WriteAliases("risk", """{"champion": "3"}""");
+        host.Services.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>().Reload();
+        using var after = await admin.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        var body = await ProblemAssert.JsonAsync(after);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, after.StatusCode);
+        var check = body.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "pricing-plan");
+        Assert.Equal("Unhealthy", check.GetProperty("status").GetString());
+        Assert.Contains("does not fit the served model risk@3", check.GetProperty("description").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,7 +16,11 @@ internal sealed class ModelDirectory : IDisposable
     public string Root { get; }
 
     /// <summary>Writes a rules package whose intercept is <paramref name="intercept"/> (different intercepts give different scores).</summary>
-    public ModelDirectory WriteRules(string name, string version, double intercept)
+    /// <param name="name">The model name.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="intercept">The rules' intercept.</param>
+    /// <param name="outputKind">The manifest's <c>output.kind</c> (e.g. <c>frequency</c>); null to leave the default.</param>
+    public ModelDirectory WriteRules(string name, string version, double intercept, string? outputKind = null)
     {
         var dir = Path.Combine(Root, name, version);
         Directory.CreateDirectory(dir);
@@ -26,7 +30,7 @@ internal sealed class ModelDirectory : IDisposable
         File.WriteAllText(Path.Combine(dir, "manifest.json"), $$"""
             {"name": "{{name}}", "version": "{{version}}", "kind": "rules", "file": "rules.json",
              "sha256": "{{Convert.ToHexStringLower(SHA256.HashData(rules))}}",
-             "feature_schema": {"name": "telematics", "version": 1} }
+             "feature_schema": {"name": "telematics", "version": 1}{{(outputKind is null ? "" : $", \"output\": {{\"kind\": \"{outputKind}\"}}")}} }
             """);
         return this;
     }

@@ -85,6 +85,39 @@ public sealed class TwoHostTests(PostgresDatabase database, ITestOutputHelper ou
         Assert.Equal(newer, readOnB);
     }
 
+    [Fact]
+    public async Task Two_hosts_writing_at_once_keep_one_intact_audit_chain()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var drivers = new long[8];
+        for (var i = 0; i < drivers.Length; i++)
+        {
+            drivers[i] = await DriverWithTripsAsync(database, $"cluster-audit-{i}", 2);
+        }
+
+        await using var hostA = Host(prefix);
+        await using var hostB = Host(prefix);
+        using var adminOnA = hostA.ClientAs(TestTokens.Admin());
+        using var adminOnB = hostB.ClientAs(TestTokens.Admin());
+        var before = await CountAsync(database, "SELECT count(*) FROM audit_log");
+
+        // Every driver recalculated twice, once through each host, all at the same time: each is a score, a premium and
+        // an audit row appended to the one hash chain.
+        var writes = drivers.SelectMany(driver => new[] { adminOnA, adminOnB }.Select(async client =>
+        {
+            using var response = await client.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
+            return response.StatusCode;
+        }));
+        var statuses = await Task.WhenAll(writes);
+        using var verified = await adminOnB.PostAsync(new Uri("/api/v1/admin/audit/verify", UriKind.Relative), null);
+        var verdict = await ProblemAssert.JsonAsync(verified);
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(before + (2 * drivers.Length), await CountAsync(database, "SELECT count(*) FROM audit_log"));
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        Assert.True(verdict.GetProperty("intact").GetBoolean(), verdict.GetRawText());
+    }
+
     private ApiHost Host(string prefix) => new ApiHost()
         .With("ConnectionStrings:Telematics", database.ConnectionString)
         .With("ConnectionStrings:Redis", RedisServer.ConnectionString)

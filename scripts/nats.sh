@@ -37,16 +37,7 @@ server_binary() {
   die "nats-server was not found. Debian/Ubuntu: sudo apt-get install nats-server; or point TELEMATICS_NATS at an existing server."
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-# A free port from $1 on that no earlier node of this start took.
-free_port() {
-  local port taken=" ${2:-} "
-  for port in $(seq "$1" $(($1 + 300))); do
-    if ! port_in_use "$port" && [[ $taken != *" $port "* ]]; then echo "$port"; return 0; fi
-  done
-  die "no free loopback port from $1"
-}
+. "$root/scripts/lib/loopback.sh"
 
 nodes() { cat "$dir/nodes" 2>/dev/null || echo 0; }
 
@@ -74,7 +65,8 @@ choose_ports() {
       case $kind in client) base=54222 ;; cluster) base=56222 ;; monitor) base=58222 ;; esac
       port=$(cat "$dir/node$n/${kind}_port" 2>/dev/null || true)
       if [ -z "$port" ] || { ! node_running "$n" && port_in_use "$port"; } || [[ " $taken " == *" $port "* ]]; then
-        port=$(free_port "$base" "$taken")
+        # Not one an earlier node of this start took.
+        port=$(free_port "$base" $((base + 300)) "$taken") || die "no free loopback port from $base"
         echo "$port" >"$dir/node$n/${kind}_port"
       fi
       taken="$taken $port"
@@ -138,18 +130,7 @@ start() {
   die "'$name' did not become healthy"
 }
 
-stop_node() {
-  local pid
-  pid=$(cat "$dir/node$1/nats.pid" 2>/dev/null || true)
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid"
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || return 0
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-}
+stop_node() { stop_pid "$dir/node$1/nats.pid"; }
 
 stop() {
   local n

@@ -109,15 +109,7 @@ choose_cluster_dir() {
   echo "$dir"
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-  local port
-  for port in $(seq 55432 55632); do
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free loopback port between 55432 and 55632"
-}
+. "$root/scripts/lib/loopback.sh"
 
 url() {
   local dir role=${1:-}
@@ -200,7 +192,7 @@ start() {
     port=$(cat "$dir/port")
   else
     [ -f "$dir/port" ] && echo "pg.sh: port $(cat "$dir/port") of cluster '$name' is taken; moving to another" >&2
-    port=$(free_port)
+    port=$(free_port 55432 55632) || die "no free loopback port between 55432 and 55632"
     echo "$port" >"$dir/port"
   fi
   # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold

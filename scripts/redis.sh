@@ -38,15 +38,7 @@ server_binary() {
   die "redis-server was not found. Debian/Ubuntu: sudo apt-get install redis-server; or point TELEMATICS_REDIS at an existing server."
 }
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-free_port() {
-  local port
-  for port in $(seq 56379 56579); do
-    if ! port_in_use "$port"; then echo "$port"; return 0; fi
-  done
-  die "no free loopback port between 56379 and 56579"
-}
+. "$root/scripts/lib/loopback.sh"
 
 url() {
   [ -f "$dir/port" ] || die "server '$name' has not been started (no $dir/port)"
@@ -70,7 +62,7 @@ start() {
   port=$(cat "$dir/port" 2>/dev/null || true)
   if [ -z "$port" ] || port_in_use "$port"; then
     [ -n "$port" ] && echo "redis.sh: port $port is taken; server '$name' moves to a new port" >&2
-    port=$(free_port)
+    port=$(free_port 56379 56579) || die "no free loopback port between 56379 and 56579"
     echo "$port" >"$dir/port"
   fi
 
@@ -97,18 +89,7 @@ EOF
   die "server '$name' did not start on port $port"
 }
 
-stop() {
-  local p
-  p=$(pid)
-  if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
-    kill "$p"
-    for _ in $(seq 1 100); do
-      kill -0 "$p" 2>/dev/null || return 0
-      sleep 0.1
-    done
-    kill -9 "$p" 2>/dev/null || true
-  fi
-}
+stop() { stop_pid "$dir/redis.pid"; }
 
 case "$command" in
   start) start ;;

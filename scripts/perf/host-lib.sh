@@ -15,6 +15,8 @@
 #                                      waits up to 120 s for /health/ready; exits with the log if it is not ready
 #   perf_token                         prints an admin bearer token from the host's development token endpoint
 
+. scripts/lib/loopback.sh  # port_in_use, free_port
+
 PERF_NAME=perf
 PERF_WORK=""
 PERF_PG=""
@@ -68,12 +70,7 @@ perf_build_host() {
 }
 
 perf_free_port() {
-  local candidate
-  for candidate in $(seq "$1" "$2"); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return 0; fi
-  done
-  echo "$PERF_NAME: no free loopback port in $1..$2" >&2
-  return 1
+  free_port "$1" "$2" || { echo "$PERF_NAME: no free loopback port in $1..$2" >&2; return 1; }
 }
 
 perf_start_host() {

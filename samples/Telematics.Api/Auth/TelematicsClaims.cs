@@ -27,4 +27,12 @@ internal static class TelematicsClaims
         driverId = user.FindFirst(DriverId)?.Value;
         return !string.IsNullOrEmpty(driverId);
     }
+
+    /// <summary>The driver id carried in the caller's token as a number (digits only), when there is one.</summary>
+    public static bool TryGetNumericDriverId(this ClaimsPrincipal user, out long driverId)
+    {
+        driverId = 0;
+        return user.TryGetDriverId(out string? text)
+            && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out driverId);
+    }
 }

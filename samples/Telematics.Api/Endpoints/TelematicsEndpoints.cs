@@ -99,7 +99,7 @@ internal static class TelematicsEndpoints
     {
         var errors = new ValidationErrors();
         var confined = RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty);
-        long? own = user.TryGetDriverId(out var ownText) && long.TryParse(ownText, NumberStyles.None, CultureInfo.InvariantCulture, out var ownId) ? ownId : null;
+        long? own = user.TryGetNumericDriverId(out long ownId) ? ownId : null;
         if (confined && (own is null || (driverId is { } asked && asked != own)))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden.", detail: "A driver may upload only its own events.");

@@ -67,9 +67,5 @@ internal sealed class LiveHub : Hub
         }
     }
 
-    private long? OwnDriver() =>
-        Context.User is { } user && user.TryGetDriverId(out var text)
-        && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
-            ? id
-            : null;
+    private long? OwnDriver() => Context.User is { } user && user.TryGetNumericDriverId(out long id) ? id : null;
 }

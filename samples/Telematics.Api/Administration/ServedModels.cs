@@ -19,6 +19,9 @@ namespace Telematics.Api.Administration;
 /// </remarks>
 internal static class ServedModels
 {
+    /// <summary>The alias the default model is served at (the shipped model's too: <c>UseShippedModel</c> serves it there).</summary>
+    public const string DefaultAlias = "champion";
+
     /// <summary>The <c>Scoring:Model</c> value for the built-in rules model (the default).</summary>
     public const string Rules = "rules";
 
@@ -63,7 +66,7 @@ internal static class ServedModels
 
         if (defaultModel is not null)
         {
-            builder.UseDefaultModel(defaultModel);
+            builder.UseDefaultModel(defaultModel, DefaultAlias);
         }
     }
 }

@@ -8,6 +8,7 @@ using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
+using Telematics.Api.Scoring;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Pricing;
@@ -151,11 +152,11 @@ internal static partial class ModelsEndpoints
         return TypedResults.Ok(Describe(registry, paths: true).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));
     }
 
-    // The host serves its default model at "champion" (ServedModels); the default model is what an unnamed lease resolves.
+    // The default model is what an unnamed lease resolves, served at ServedModels.DefaultAlias.
     private static bool PromotesDefault(ModelRegistry registry, string name, string alias)
     {
         using var served = registry.Acquire();
-        return string.Equals(alias, "champion", StringComparison.Ordinal) && string.Equals(served.Package.Name, name, StringComparison.Ordinal);
+        return string.Equals(alias, ServedModels.DefaultAlias, StringComparison.Ordinal) && string.Equals(served.Package.Name, name, StringComparison.Ordinal);
     }
 
     private static string? NotFitting(ModelRegistry registry, PricingPlan plan, string name, string version)
@@ -167,15 +168,7 @@ internal static partial class ModelsEndpoints
 
         using (lease)
         {
-            try
-            {
-                plan.EnsureFits(lease.Package);
-                return null;
-            }
-            catch (PricingPlanException e)
-            {
-                return e.Message;
-            }
+            return plan.Misfit(lease.Package);
         }
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
+using Telematics.Api.Scoring;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
 
@@ -22,15 +23,10 @@ internal sealed class PricingPlanHealthCheck(ModelRegistry registry, PricingPlan
 
         using (lease)
         {
-            try
-            {
-                plan.EnsureFits(lease.Package);
-                return Task.FromResult(HealthCheckResult.Healthy($"Plan '{plan.Name}' fits {lease.Package.Name}@{lease.Package.Version}."));
-            }
-            catch (PricingPlanException e)
-            {
-                return Task.FromResult(HealthCheckResult.Unhealthy($"Plan '{plan.Name}' does not fit the served model {lease.Package.Name}@{lease.Package.Version}: {e.Message}"));
-            }
+            var package = lease.Package;
+            return Task.FromResult(plan.Misfit(package) is { } misfit
+                ? HealthCheckResult.Unhealthy($"Plan '{plan.Name}' does not fit the served model {package.Name}@{package.Version}: {misfit}")
+                : HealthCheckResult.Healthy($"Plan '{plan.Name}' fits {package.Name}@{package.Version}."));
         }
     }
 }

@@ -25,18 +25,7 @@ internal static class JsonContractReader
         where T : class
     {
         ArgumentNullException.ThrowIfNull(json);
-        T? value;
-        try
-        {
-            value = JsonSerializer.Deserialize(json, contract);
-        }
-        catch (JsonException e)
-        {
-            var (field, problem) = Explain(Encoding.UTF8.GetBytes(json), contract, e);
-            throw fail(field, problem, e);
-        }
-
-        return value ?? throw fail("$", "must be a JSON object; found null.", null);
+        return Read<T>(Encoding.UTF8.GetBytes(json), contract, fail);
     }
 
     /// <summary>Deserializes UTF-8 <paramref name="utf8Json"/> into <typeparamref name="T"/>; see <see cref="Read{T}(string, JsonTypeInfo{T}, Func{string, string, Exception?, Exception})"/>.</summary>

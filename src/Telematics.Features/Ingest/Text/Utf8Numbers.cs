@@ -15,6 +15,11 @@ internal static class Utf8Numbers
 
     private const int MaxExactSinglePower = 10;
 
+    // Bounds of the float-through-double path (TryExactSingle): 5^11 · 2^25 < 2^53, and s < 2^52 keeps s/10^k exact-able.
+    private const int MaxViaDoublePower = 11;
+
+    private const ulong MaxViaDoubleSignificand = 1UL << 52;
+
     // Exact powers of ten: every one up to 1e22 is representable in a double, up to 1e10 in a float. Arrays, not
     // span properties: a span of doubles over constant data is a fresh array per call in unoptimised builds.
     private static readonly double[] DoublePowers = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
@@ -94,17 +99,30 @@ internal static class Utf8Numbers
         return true;
     }
 
-    /// <summary>Clinger's fast path in single precision: significand below 2^24, power of ten up to 1e10.</summary>
+    /// <summary>
+    /// Clinger's fast path in single precision (significand below 2^24, power of ten up to 1e10), else through the
+    /// exact double quotient for the longer texts loggers write (9 significant digits, e.g. <c>0.059345074</c>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryExactSingle(ulong significand, int fractionDigits, bool negative, out float value)
     {
-        if (significand >= (1UL << 24) || (uint)fractionDigits > MaxExactSinglePower)
+        if (significand < (1UL << 24) && (uint)fractionDigits <= MaxExactSinglePower)
+        {
+            value = significand / SinglePowers[fractionDigits];
+        }
+        else if (significand < MaxViaDoubleSignificand && (uint)fractionDigits <= MaxViaDoublePower)
+        {
+            // Rounding the correctly rounded double to float is the correctly rounded float unless the double lands on a
+            // float midpoint the decimal is not. It cannot: a decimal s/10^k (s < 2^52, k <= 11) differs from any midpoint
+            // (25-bit significand M) it is not equal to by more than half a double ulp, as 5^k·M < 2^53.
+            value = (float)(significand / DoublePowers[fractionDigits]);
+        }
+        else
         {
             value = float.NaN;
             return false;
         }
 
-        value = significand / SinglePowers[fractionDigits];
         value = negative ? -value : value;
         return true;
     }

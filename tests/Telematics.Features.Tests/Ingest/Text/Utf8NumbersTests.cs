@@ -29,6 +29,32 @@ public sealed class Utf8NumbersTests
             .Label($"{text}: {actualDouble:R} / {actualSingle:R}");
     }
 
+    [Fact]
+    public void Long_decimals_next_to_float_midpoints_parse_to_the_framework_parsers_float()
+    {
+        // The float-through-double path is only right if no decimal it takes rounds onto a float midpoint it is not:
+        // the decimals tried here are the nearest ones (up to 11 fraction digits) to midpoints between adjacent floats.
+        var random = new Random(20261205);
+        var mismatches = new List<string>();
+        Span<byte> buffer = stackalloc byte[40];
+        for (var i = 0; i < 300_000 && mismatches.Count < 5; i++)
+        {
+            var below = (float)(random.NextDouble() * Math.Pow(10, random.Next(-4, 7)));
+            var midpoint = ((double)below + MathF.BitIncrement(below)) / 2;
+            var digits = random.Next(0, 12);
+            var text = Math.Round(midpoint, digits, random.Next(2) == 0 ? MidpointRounding.ToZero : MidpointRounding.AwayFromZero)
+                .ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            var length = Encoding.ASCII.GetBytes(text, buffer);
+            if (!Utf8Numbers.TryParseSingle(buffer[..length], false, out var actual)
+                || BitConverter.SingleToInt32Bits(actual) != BitConverter.SingleToInt32Bits(float.Parse(text, CultureInfo.InvariantCulture)))
+            {
+                mismatches.Add(text);
+            }
+        }
+
+        Assert.Empty(mismatches);
+    }
+
     [Theory]
     [InlineData("-0", true)]
     [InlineData("5.", true)]

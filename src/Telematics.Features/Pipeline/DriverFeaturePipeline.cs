@@ -116,6 +116,7 @@ public sealed class DriverFeaturePipeline
         for (var i = 0; i < _closed.Count; i++)
         {
             results[i] = Measure(_closed[i]);
+            _segmenter.Reuse(_closed[i]);
         }
 
         _closed.Clear();

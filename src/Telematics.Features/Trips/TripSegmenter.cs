@@ -83,6 +83,18 @@ public sealed class TripSegmenter
         _hasLast = false;
     }
 
+    /// <summary>
+    /// Takes back the samples of a trip its owner is done with, so that a later trip fills them instead of growing a new
+    /// buffer (the pipeline measures each trip once and keeps only its vector). The largest buffer handed back is kept.
+    /// </summary>
+    internal void Reuse(SegmentedTrip trip)
+    {
+        if (_spare is null || trip.Samples.Capacity > _spare.Capacity)
+        {
+            _spare = trip.Samples;
+        }
+    }
+
     private void Next(in TelematicsSample sample, ICollection<SegmentedTrip> closedTrips)
     {
         var t = sample.TimestampUnixMs;

@@ -71,36 +71,58 @@ internal static class IngestCommand
     private static async Task<int> IngestAsync(
         IServiceProvider services, TextWriter output, TextWriter error, EventFile file, bool zoneGiven, long driverId, string? reportBad, int writerCount, CancellationToken cancellationToken)
     {
-        if (await services.GetRequiredService<DriverRepository>().GetAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } driver)
+        // With --tz the driver is only checked to exist, so the lookup (and the connection set-up it pays for) runs while
+        // the file is read; every batch waits for it before storing. Without --tz the driver's zone is needed first.
+        var lookup = services.GetRequiredService<DriverRepository>().GetAsync(driverId, cancellationToken);
+        if (!zoneGiven)
         {
-            await error.WriteLineAsync($"--driver: driver {driverId} does not exist; create the driver first.").ConfigureAwait(false);
-            return ExitCodes.InputError;
-        }
-
-        if (!zoneGiven && driver.TimeZone is { } storedZone)
-        {
-            if (!TimeZoneInfo.TryFindSystemTimeZoneById(storedZone, out var zone))
+            if (await lookup.ConfigureAwait(false) is not { } driver)
             {
-                await error.WriteLineAsync($"--tz: driver {driverId}'s time zone '{storedZone}' is not known on this machine; give --tz.").ConfigureAwait(false);
-                return ExitCodes.InputError;
+                return await MissingDriverAsync(error, driverId).ConfigureAwait(false);
             }
 
-            file = file with { Zone = zone };
+            if (driver.TimeZone is { } storedZone)
+            {
+                if (!TimeZoneInfo.TryFindSystemTimeZoneById(storedZone, out var zone))
+                {
+                    await error.WriteLineAsync($"--tz: driver {driverId}'s time zone '{storedZone}' is not known on this machine; give --tz.").ConfigureAwait(false);
+                    return ExitCodes.InputError;
+                }
+
+                file = file with { Zone = zone };
+            }
         }
 
         var actor = StorageCommandContext.Actor;
         var ingestor = services.GetRequiredService<EventIngestor>();
         // Reading and the trip pipeline run here while the previous chunks are copied to the database on the writer's task.
-        var writer = new OverlappedEventWriter((batch, ct) => ingestor.IngestAsync(driverId, batch, actor, ct), writerCount, cancellationToken);
+        var writer = new OverlappedEventWriter(
+            async (batch, ct) => await lookup.ConfigureAwait(false) is null
+                ? throw new DriverNotFoundException()
+                : await ingestor.IngestAsync(driverId, batch, actor, ct).ConfigureAwait(false),
+            writerCount,
+            cancellationToken);
         EventCommandOutcome outcome;
         try
         {
-            outcome = await EventCommandRunner.RunAsync(file, reportBad, writer.EnqueueAsync, error, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                outcome = await EventCommandRunner.RunAsync(file, reportBad, writer.EnqueueAsync, error, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whatever stopped the reading, the chunks already read are stored (or their failure surfaces) before the answer.
+                await writer.CompleteAsync().ConfigureAwait(false);
+            }
+
+            if (await lookup.ConfigureAwait(false) is null)
+            {
+                throw new DriverNotFoundException();
+            }
         }
-        finally
+        catch (DriverNotFoundException)
         {
-            // Whatever stopped the reading, the chunks already read are stored (or their failure surfaces) before the answer.
-            await writer.CompleteAsync().ConfigureAwait(false);
+            return await MissingDriverAsync(error, driverId).ConfigureAwait(false);
         }
 
         var (received, stored) = (writer.Received, writer.Stored);
@@ -120,4 +142,13 @@ internal static class IngestCommand
         // Skipped bad records (--report-bad) are a partial failure: the rest is stored, the report lists them.
         return outcome.Result.Reading.RejectedCount > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
     }
+
+    private static async Task<int> MissingDriverAsync(TextWriter error, long driverId)
+    {
+        await error.WriteLineAsync($"--driver: driver {driverId} does not exist; create the driver first.").ConfigureAwait(false);
+        return ExitCodes.InputError;
+    }
+
+    // Stops the writers when the driver looked up meanwhile does not exist; nothing was stored.
+    private sealed class DriverNotFoundException : Exception;
 }

@@ -63,12 +63,15 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(auditAfterFirst, await CountAsync("SELECT count(*) FROM audit_log WHERE resource = $1 OR resource LIKE $1 || '/%'", $"driver/{id}"));
     }
 
-    [Fact]
-    public async Task Ingest_for_a_driver_that_does_not_exist_stores_nothing_and_exits_3()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // with --tz the driver is looked up while the file is read, and the batches wait for the answer
+    public async Task Ingest_for_a_driver_that_does_not_exist_stores_nothing_and_exits_3(bool zoneGiven)
     {
         var input = await _files.WriteTwoTripsAsync("events.csv");
+        string[] zone = zoneGiven ? ["--tz", "UTC"] : [];
 
-        var (exit, _, error) = await CliRunner.RunAsync("ingest", "--input", input, "--driver", "987654321", "--connection", database.ConnectionString);
+        var (exit, _, error) = await CliRunner.RunAsync(["ingest", "--input", input, "--driver", "987654321", .. zone, "--connection", database.ConnectionString]);
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("driver 987654321 does not exist", error, StringComparison.Ordinal);

@@ -149,6 +149,7 @@ fi
 cat <<MSG
 
 Telematics reference host: $url
+  dashboard: $url/dashboard  (sign in by picking a role: admin sees the whole book; open a driver for why its score is what it is)
   health:  curl -s $url/health/ready
   API reference: $url/scalar   OpenAPI: $url/openapi/v1.json   metrics: $url/metrics$tokens
 Press Ctrl-C to stop.

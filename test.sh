@@ -3,7 +3,9 @@
 #
 # PostgreSQL: TELEMATICS_PG, when set, names an existing server (tests make and drop their own databases
 # on it); otherwise scripts/pg.sh starts a private cluster for the run and stops it afterwards, whether the
-# tests pass or not. Redis likewise: TELEMATICS_TEST_REDIS, else scripts/redis.sh (installed with apt-get if missing). The last line printed is the total over all test projects: `N passed, N failed`.
+# tests pass or not. Redis likewise: TELEMATICS_TEST_REDIS, else scripts/redis.sh (installed with apt-get if missing).
+# Chromium for the dashboard tests: TELEMATICS_CHROMIUM, else scripts/chromium.sh (Debian's package, installed if missing).
+# The last line printed is the total over all test projects: `N passed, N failed`.
 #
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Trips". A full run (no arguments)
 # ends with the benchmark regression gate (scripts/bench-gate.sh), about a minute; TELEMATICS_BENCH_GATE=0 skips it.
@@ -50,6 +52,11 @@ if [ -z "${TELEMATICS_TEST_REDIS:-}" ]; then
 else
   echo "== Redis from TELEMATICS_TEST_REDIS"
 fi
+
+# Headless Chromium for the dashboard's browser tests: TELEMATICS_CHROMIUM names one, else Debian's (installed if missing).
+TELEMATICS_CHROMIUM=$(scripts/chromium.sh path)
+export TELEMATICS_CHROMIUM
+echo "== Chromium $TELEMATICS_CHROMIUM"
 
 echo "== test"
 status=0

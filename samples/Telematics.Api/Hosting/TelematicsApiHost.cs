@@ -16,6 +16,7 @@ using Telematics.Api.RequestLimits;
 using Telematics.Api.Scoring;
 using Telematics.Api.Security;
 using Telematics.Api.Storage;
+using Telematics.Dashboard;
 
 namespace Telematics.Api.Hosting;
 
@@ -60,6 +61,11 @@ internal static class TelematicsApiHost
 
         // Several hosts on one book when Redis is configured: shared cache, cross-host invalidation, hub backplane.
         builder.Services.AddTelematicsCluster(configuration);
+
+        // The dashboard (/dashboard): its static files come from the build's static web assets in every environment, not
+        // only in Development, so that the Release build ./run.sh and the tests start serves them too.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddTelematicsDashboard(configuration);
         return builder;
     }
 
@@ -76,17 +82,20 @@ internal static class TelematicsApiHost
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseTelematicsProblems();
         app.UseMiddleware<RequestHeadLimitMiddleware>();
+        app.UseStaticFiles();
         app.UseRouting();
         app.UseNotFoundForUnmatchedRoutes();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAntiforgery();
 
         app.MapTelematicsHealth();
         app.MapTelematicsMetrics();
         app.MapTelematicsOpenApi();
         app.MapTelematicsApi();
         app.MapTelematicsLive();
+        app.MapTelematicsDashboard();
         return app;
     }
 }

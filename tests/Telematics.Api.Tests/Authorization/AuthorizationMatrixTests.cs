@@ -45,6 +45,21 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         // The live hub: any signed-in caller may connect (what it then receives is confined to its groups, LiveHubTests).
         ["GET /hubs/live/negotiate"] = [401, Reached, Reached, Reached],
         ["GET /hubs/live"] = [401, Reached, Reached, Reached],
+        // The dashboard: page shells and Blazor's circuit are open to anyone, and hold no data. Every figure is fetched through
+        // /api/v1 with the token the user signed in with (tests/Telematics.Dashboard.Tests: a driver is refused another driver).
+        ["GET /dashboard"] = [200, 200, 200, 200],
+        ["POST /dashboard"] = [Reached, Reached, Reached, Reached],
+        ["GET /dashboard/signin"] = [200, 200, 200, 200],
+        ["POST /dashboard/signin"] = [Reached, Reached, Reached, Reached],
+        ["GET /dashboard/drivers"] = [200, 200, 200, 200],
+        ["POST /dashboard/drivers"] = [Reached, Reached, Reached, Reached],
+        ["GET /dashboard/drivers/{driverId:long}"] = [200, 200, 200, 200],
+        ["POST /dashboard/drivers/{driverId:long}"] = [Reached, Reached, Reached, Reached],
+        ["GET /_blazor/negotiate"] = [Reached, Reached, Reached, Reached],
+        ["GET /_blazor"] = [Reached, Reached, Reached, Reached],
+        ["GET /_blazor/disconnect/"] = [Reached, Reached, Reached, Reached],
+        ["GET /_blazor/initializers/"] = [Reached, Reached, Reached, Reached],
+        ["GET /_framework/opaque-redirect"] = [Reached, Reached, Reached, Reached],
         ["GET /api/v1/auth/me"] = [401, 200, 200, 200],
         ["POST /api/v1/drivers/"] = [401, 400, 403, 403],
         ["GET /api/v1/drivers/"] = [401, 200, 200, 200],
@@ -147,10 +162,13 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
             .Select(e => e.RoutePattern.RawText)
             .ToArray();
 
-        // The documented anonymous surface: health, metrics, the API description, and the Development token endpoint.
+        // The documented anonymous surface: health, metrics, the API description, the Development token endpoint, and the
+        // dashboard's page shells and Blazor circuit (no data: the pages call /api/v1 with the signed-in user's token).
         Assert.All(open, pattern => Assert.True(
             pattern is "/health/live" or "/health/ready" or "/metrics" or "/api/v1/auth/token"
-                || pattern!.StartsWith("/openapi/", StringComparison.Ordinal) || pattern.StartsWith("/scalar", StringComparison.Ordinal),
+                || pattern!.StartsWith("/openapi/", StringComparison.Ordinal) || pattern.StartsWith("/scalar", StringComparison.Ordinal)
+                || pattern.StartsWith("/dashboard", StringComparison.Ordinal) || pattern.StartsWith("/_blazor", StringComparison.Ordinal)
+                || pattern == "/_framework/opaque-redirect",
             $"{pattern} is anonymous but not in the documented anonymous list"));
     }
 

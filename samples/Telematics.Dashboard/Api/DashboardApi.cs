@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+
+using Telematics.Dashboard.Session;
+
+namespace Telematics.Dashboard.Api;
+
+/// <summary>
+/// The host's <c>/api/v1</c> as the dashboard calls it: every request carries the signed-in user's bearer token, so the API
+/// authorises each call exactly as it would a script's, and the dashboard never sees more than its user may.
+/// </summary>
+/// <remarks>Scoped: one per circuit.</remarks>
+public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession session, NavigationManager navigation, IOptions<DashboardOptions> options)
+{
+    /// <summary>The name of the <see cref="HttpClient"/> the dashboard uses (registered by <c>AddTelematicsDashboard</c>).</summary>
+    public const string ClientName = "Telematics.Dashboard";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>GET <c>/api/v1/auth/me</c>: who the token belongs to.</summary>
+    public Task<CurrentUser> GetMeAsync() => GetAsync<CurrentUser>("auth/me");
+
+    /// <summary>POST <c>/api/v1/auth/token</c> (the host's Development environment only): a token for a role.</summary>
+    public Task<IssuedToken> IssueDevelopmentTokenAsync(string subject, string role, string? driverId) =>
+        SendAsync<IssuedToken>(HttpMethod.Post, "auth/token", new { subject, role, driverId }, authorized: false);
+
+    /// <summary>The book's figures over [from, to].</summary>
+    public Task<BookSummary> GetSummaryAsync(DateOnly from, DateOnly to) => GetAsync<BookSummary>("admin/dashboard/summary" + Period(from, to));
+
+    /// <summary>The latest scores' histogram and categories over [from, to].</summary>
+    public Task<RiskDistribution> GetRiskDistributionAsync(DateOnly from, DateOnly to) =>
+        GetAsync<RiskDistribution>("admin/dashboard/risk-distribution" + Period(from, to));
+
+    /// <summary>Trips and kilometres per day over [from, to].</summary>
+    public Task<TripActivity> GetTripActivityAsync(DateOnly from, DateOnly to) => GetAsync<TripActivity>("admin/dashboard/trip-activity" + Period(from, to));
+
+    /// <summary>A page of drivers, optionally filtered by name.</summary>
+    public Task<DriverPage> ListDriversAsync(int page, int pageSize, string? name) =>
+        GetAsync<DriverPage>(Invariant($"drivers?page={page}&pageSize={pageSize}") + (string.IsNullOrWhiteSpace(name) ? string.Empty : "&name=" + Uri.EscapeDataString(name.Trim())));
+
+    /// <summary>One driver's card: its latest score and premium and its last 30 days.</summary>
+    public Task<DriverSummary> GetDriverSummaryAsync(long driverId) => GetAsync<DriverSummary>(Invariant($"drivers/{driverId}/summary"));
+
+    /// <summary>The latest score's factors, largest effect first.</summary>
+    public Task<ScoreBreakdown> GetScoreBreakdownAsync(long driverId) => GetAsync<ScoreBreakdown>(Invariant($"risk/{driverId}/breakdown"));
+
+    /// <summary>The monthly mean score.</summary>
+    public Task<ScoreTrend> GetTrendAsync(long driverId) => GetAsync<ScoreTrend>(Invariant($"risk/{driverId}/trend"));
+
+    /// <summary>A page of stored scores, newest first.</summary>
+    public Task<ScorePage> GetScoreHistoryAsync(long driverId, int page, int pageSize) =>
+        GetAsync<ScorePage>(Invariant($"risk/{driverId}/history?page={page}&pageSize={pageSize}"));
+
+    /// <summary>Tips from the latest score.</summary>
+    public Task<Recommendations> GetRecommendationsAsync(long driverId) => GetAsync<Recommendations>(Invariant($"risk/{driverId}/recommendations"));
+
+    /// <summary>Alerts over the last 30 days.</summary>
+    public Task<AlertList> GetAlertsAsync(long driverId) => GetAsync<AlertList>(Invariant($"drivers/{driverId}/alerts"));
+
+    /// <summary>A page of trips, newest first.</summary>
+    public Task<TripPage> ListTripsAsync(long driverId, int page, int pageSize) =>
+        GetAsync<TripPage>(Invariant($"drivers/{driverId}/trips?page={page}&pageSize={pageSize}"));
+
+    /// <summary>The current premium with its breakdown steps.</summary>
+    public Task<PremiumBreakdown> GetPremiumBreakdownAsync(long driverId) => GetAsync<PremiumBreakdown>(Invariant($"pricing/{driverId}/breakdown"));
+
+    /// <summary>A page of premiums, newest first.</summary>
+    public Task<PremiumPage> GetPremiumHistoryAsync(long driverId, int page, int pageSize) =>
+        GetAsync<PremiumPage>(Invariant($"pricing/{driverId}/history?page={page}&pageSize={pageSize}"));
+
+    /// <summary>What the premium would be with other figures (nothing is stored).</summary>
+    public Task<Simulation> SimulateAsync(long driverId, SimulationRequest request) =>
+        SendAsync<Simulation>(HttpMethod.Post, Invariant($"pricing/{driverId}/simulate"), request, authorized: true);
+
+    private static string Period(DateOnly from, DateOnly to) =>
+        "?from=" + from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "&to=" + to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private Task<T> GetAsync<T>(string path) => SendAsync<T>(HttpMethod.Get, path, null, authorized: true);
+
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, bool authorized)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(ApiRoot(), path));
+        if (authorized)
+        {
+            if (session.Token is not { Length: > 0 } token)
+            {
+                throw new ApiException(401, "Not signed in.");
+            }
+
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: Json);
+        }
+
+        var client = clients.CreateClient(ClientName);
+        using var response = await client.SendAsync(request).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new ApiException((int)response.StatusCode, await DescribeAsync(response).ConfigureAwait(false));
+        }
+
+        return await response.Content.ReadFromJsonAsync<T>(Json).ConfigureAwait(false)
+            ?? throw new ApiException((int)response.StatusCode, "The API answered with an empty body.");
+    }
+
+    // The API's problem+json names what went wrong in its own words; the dashboard shows that rather than a status code.
+    private static async Task<string> DescribeAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<Problem>(Json).ConfigureAwait(false);
+            if (problem is { Title: { Length: > 0 } title })
+            {
+                return problem.Detail is { Length: > 0 } detail ? title + ": " + detail : title;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a problem document: fall through to the status.
+        }
+
+        return Invariant($"The API answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+    }
+
+    private Uri ApiRoot() => new(options.Value.ApiBaseAddress ?? new Uri(navigation.BaseUri), "api/v1/");
+
+    private sealed record Problem(string? Title, string? Detail);
+}

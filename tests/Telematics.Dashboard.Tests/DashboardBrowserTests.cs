@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+using Microsoft.Playwright;
+
+using Telematics.Dashboard.Tests.Infrastructure;
+
+using Xunit.Abstractions;
+
+namespace Telematics.Dashboard.Tests;
+
+/// <summary>
+/// The dashboard in headless Chromium against the host process on a seeded PostgreSQL: signing in per role, figures equal
+/// to the API's, the risk factors, live updates after an upload, dark mode, a driver confined to their own data, and no
+/// console error on any page. Render times are measured with the browser's Performance API and written to the output.
+/// </summary>
+public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper output) : IClassFixture<DashboardHost>
+{
+    [Fact]
+    public async Task An_admin_signs_in_with_the_role_picker_and_the_overview_shows_the_APIs_figures()
+    {
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.Page.GetByTestId("value-trips").WaitForAsync();
+        var rendered = await tab.NowAsync();
+
+        var to = DateOnly.FromDateTime(DateTime.UtcNow);
+        var from = to.AddDays(-29);
+        var summary = await host.GetJsonAsync(
+            $"api/v1/admin/dashboard/summary?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", await host.TokenAsync("admin"));
+
+        Assert.Equal(summary.GetProperty("drivers").GetDouble(), await ValueAsync(tab, "drivers"));
+        Assert.Equal(summary.GetProperty("trips").GetDouble(), await ValueAsync(tab, "trips"));
+        Assert.Equal(summary.GetProperty("distanceKm").GetDouble(), await ValueAsync(tab, "km"), 6);
+        Assert.Equal(summary.GetProperty("meanScore").GetDouble(), await ValueAsync(tab, "mean-score"), 6);
+        foreach (var premium in summary.GetProperty("premiums").EnumerateArray())
+        {
+            Assert.Equal((double)premium.GetProperty("total").GetDecimal(), await ValueAsync(tab, "premium-" + premium.GetProperty("currency").GetString()), 6);
+        }
+
+        // Warm: the same view again in a new tab of the signed-in browser.
+        await tab.GoToAsync("dashboard");
+        await tab.Page.GetByTestId("value-trips").WaitForAsync();
+        var warm = await tab.NowAsync();
+        output.WriteLine($"overview rendered {rendered:F0} ms after navigation start (first visit, sign-in included), {warm:F0} ms warm");
+        Assert.True(warm < 3000, $"the overview took {warm:F0} ms (target 1,000 ms)");
+        Assert.Empty(tab.Errors);
+        await tab.ScreenshotAsync("overview-light");
+    }
+
+    [Fact]
+    public async Task Driver_details_show_one_bar_per_contribution_of_the_latest_score()
+    {
+        var driver = host.DriverIds[0];
+        var breakdown = await host.GetJsonAsync($"api/v1/risk/{driver}/breakdown", await host.TokenAsync("admin"));
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByTestId("value-score").WaitForAsync();
+        var rendered = await tab.NowAsync();
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Risk factors" }).ClickAsync();
+        await tab.Page.GetByTestId("factors").WaitForAsync();
+
+        var features = await tab.Page.GetByTestId("factor").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.feature)");
+        var expected = breakdown.GetProperty("factors").EnumerateArray()
+            .OrderByDescending(f => Math.Abs(f.GetProperty("points").GetDouble()))
+            .Select(f => f.GetProperty("feature").GetString()!)
+            .ToArray();
+        Assert.Equal(expected, features);
+        Assert.Equal(expected.Length, await tab.Page.GetByTestId("factor-bar").CountAsync());
+
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByTestId("value-score").WaitForAsync();
+        var warm = await tab.NowAsync();
+        output.WriteLine($"driver details rendered {rendered:F0} ms after navigation start (first visit), {warm:F0} ms warm; {features.Length} factor bars");
+        Assert.True(warm < 3000, $"the driver details took {warm:F0} ms (target 1,000 ms)");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Risk factors" }).ClickAsync();
+        await tab.Page.GetByTestId("factors").WaitForAsync();
+        Assert.Empty(tab.Errors);
+        await tab.ScreenshotAsync("driver-risk-factors-light");
+    }
+
+    [Fact]
+    public async Task An_upload_through_the_API_changes_the_open_driver_view_and_the_overview_within_two_seconds()
+    {
+        var admin = await host.TokenAsync("admin");
+        var driver = await CreateDriverAsync(admin, "live-" + Guid.NewGuid().ToString("N")[..8]);
+        var csv = await host.SynthesiseCsvAsync(days: 1, seed: 1);
+        await using var details = await DashboardTab.OpenAsync(host);
+        await details.SignInAsAdminAsync();
+        await using var overview = await DashboardTab.OpenAsync(host);
+        await overview.SignInAsAdminAsync();
+        await overview.Page.GetByTestId("value-trips").WaitForAsync();
+        var tripsBefore = await ValueAsync(overview, "trips");
+        await details.GoToAsync($"dashboard/drivers/{driver}");
+        await details.Page.GetByTestId("value-trips").WaitForAsync();
+        Assert.Equal("0", await details.Page.GetByTestId("value-trips").InnerTextAsync());
+
+        await host.UploadCsvAsync(driver, csv, admin);
+        var uploaded = DateTime.UtcNow;
+
+        // Without reload: the live hub tells both tabs, which fetch again.
+        await Assertions.Expect(details.Page.GetByTestId("value-trips")).Not.ToHaveTextAsync("0", new() { Timeout = 2000 });
+        await overview.Page.WaitForFunctionAsync(
+            "before => Number(document.querySelector('[data-testid=value-trips]')?.dataset.value) > before", tripsBefore, new() { Timeout = 2000 });
+        output.WriteLine($"both views changed {(DateTime.UtcNow - uploaded).TotalMilliseconds:F0} ms after the upload answered");
+        Assert.Empty(details.Errors);
+        Assert.Empty(overview.Errors);
+    }
+
+    [Fact]
+    public async Task The_dark_mode_follows_the_system_and_a_toggle_survives_a_reload()
+    {
+        await using var tab = await DashboardTab.OpenAsync(host, ColorScheme.Dark);
+        await tab.SignInAsAdminAsync();
+        await tab.Page.GetByTestId("value-trips").WaitForAsync();
+        var systemDark = await BackgroundAsync(tab);
+        await tab.ScreenshotAsync("overview-dark");
+
+        await tab.Page.GetByTestId("theme-toggle").ClickAsync();
+        await tab.Page.WaitForFunctionAsync("dark => getComputedStyle(document.body).backgroundColor !== dark", systemDark);
+        var toggled = await BackgroundAsync(tab);
+        await tab.Page.ReloadAsync();
+        await tab.Page.GetByTestId("value-trips").WaitForAsync();
+        await tab.Page.WaitForFunctionAsync("light => getComputedStyle(document.body).backgroundColor === light", toggled);
+
+        Assert.NotEqual(systemDark, toggled);
+        Assert.True(Luminance(systemDark) < Luminance(toggled), $"dark {systemDark}, light {toggled}");
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task A_driver_token_sees_its_own_driver_and_is_refused_another_and_the_book()
+    {
+        var own = host.DriverIds[0];
+        var other = host.DriverIds[1];
+        await using var tab = await DashboardTab.OpenAsync(host, width: 390);
+        await tab.SignInWithTokenAsync(await host.TokenAsync("driver", own));
+
+        await tab.Page.WaitForURLAsync(url => url.EndsWith($"/dashboard/drivers/{own}", StringComparison.Ordinal));
+        await tab.Page.GetByTestId("value-score").WaitForAsync();
+        await tab.ScreenshotAsync("driver-own-view-390px");
+        await tab.GoToAsync($"dashboard/drivers/{other}");
+        await tab.Page.GetByTestId("forbidden").WaitForAsync();
+        Assert.Equal(0, await tab.Page.GetByTestId("driver-name").CountAsync());
+        await tab.GoToAsync("dashboard");
+        await tab.Page.GetByTestId("forbidden").WaitForAsync();
+        Assert.Equal(0, await tab.Page.GetByTestId("value-trips").CountAsync());
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task An_analyst_signs_in_with_the_picker_and_signing_out_forgets_the_token()
+    {
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.GoToAsync("dashboard/signin");
+        await tab.Page.GetByTestId("role").ClickAsync();
+        await tab.Page.GetByText("analyst: reads the book").ClickAsync();
+        await tab.Page.GetByTestId("sign-in-role").ClickAsync();
+        await tab.Page.GetByTestId("value-trips").WaitForAsync();
+        Assert.Equal("analyst", await tab.Page.GetByTestId("signed-in-role").InnerTextAsync());
+
+        await tab.Page.GetByTestId("sign-out").ClickAsync();
+        await tab.Page.WaitForURLAsync(url => url.Contains("/dashboard/signin", StringComparison.Ordinal));
+        Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('telematics.token')"));
+        await tab.GoToAsync("dashboard");
+        await tab.Page.WaitForURLAsync(url => url.Contains("/dashboard/signin", StringComparison.Ordinal));
+        Assert.Empty(tab.Errors);
+    }
+
+    private static async Task<double> ValueAsync(DashboardTab tab, string card) =>
+        double.Parse(await tab.Page.GetByTestId("value-" + card).GetAttributeAsync("data-value") ?? "NaN", CultureInfo.InvariantCulture);
+
+    private static Task<string> BackgroundAsync(DashboardTab tab) =>
+        tab.Page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");
+
+    private static double Luminance(string rgb)
+    {
+        var parts = rgb[(rgb.IndexOf('(', StringComparison.Ordinal) + 1)..rgb.IndexOf(')', StringComparison.Ordinal)].Split(',');
+        return parts.Take(3).Sum(p => double.Parse(p, CultureInfo.InvariantCulture));
+    }
+
+    private async Task<long> CreateDriverAsync(string token, string reference)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/drivers")
+        {
+            Content = JsonContent.Create(new { externalRef = reference, displayName = "Live " + reference }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await host.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonDocument.Parse(body).RootElement.GetProperty("driverId").GetInt64();
+    }
+}

@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+using Microsoft.Playwright;
+
+using Telematics.Testing;
+
+namespace Telematics.Dashboard.Tests.Infrastructure;
+
+/// <summary>
+/// The reference host as a user runs it — its own process on a loopback port, Development environment, on a fresh database
+/// seeded and scored by the <c>telematics</c> CLI — and a headless Chromium (Debian's package, which ./test.sh installs where
+/// missing; <c>TELEMATICS_CHROMIUM</c> names another executable).
+/// </summary>
+public sealed class DashboardHost : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private readonly StringBuilder _hostLog = new();
+    private Process? _host;
+    private IPlaywright? _playwright;
+
+    /// <summary>The host's address, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The browser the tests open pages in.</summary>
+    public IBrowser Browser { get; private set; } = default!;
+
+    /// <summary>Calls the API without a token.</summary>
+    public HttpClient Http { get; private set; } = default!;
+
+    /// <summary>The seeded drivers' ids, in order.</summary>
+    public IReadOnlyList<long> DriverIds { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        await RunCliAsync("migrate", "--connection", _database.ConnectionString);
+        await RunCliAsync("seed", "--drivers", "4", "--days", "14", "--seed", "7", "--connection", _database.ConnectionString);
+        await RunCliAsync("batch-score", "--all", "--connection", _database.ConnectionString);
+
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        StartHost(port);
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilReadyAsync();
+        DriverIds = await ListDriverIdsAsync();
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath(),
+            Headless = true,
+            // Root in CI: Chromium's sandbox needs user namespaces that a container may not have.
+            Args = ["--no-sandbox"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Http?.Dispose();
+        if (_host is { HasExited: false })
+        {
+            _host.Kill(entireProcessTree: true);
+            await _host.WaitForExitAsync();
+        }
+
+        _host?.Dispose();
+        await _database.DisposeAsync();
+    }
+
+    /// <summary>A development token for a role (the host runs in Development).</summary>
+    public async Task<string> TokenAsync(string role, long? driverId = null)
+    {
+        using var response = await Http.PostAsJsonAsync(
+            "api/v1/auth/token", new { subject = "browser-test-" + role, role, driverId = driverId?.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        response.EnsureSuccessStatusCode();
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>GET an API path with a token, as JSON.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Uploads a CSV of events for a driver through <c>POST /api/v1/telematics/events</c>.</summary>
+    public async Task UploadCsvAsync(long driverId, string csv, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/v1/telematics/events?driverId={driverId}")
+        {
+            Content = new StringContent(csv, Encoding.UTF8, "text/csv"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, $"upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>
+    /// Simulates one driver's days with the CLI and returns the events file's text, moved in time so that its last event
+    /// was an hour ago (the simulator starts on a fixed day; the views show the last 30 days).
+    /// </summary>
+    public async Task<string> SynthesiseCsvAsync(int days, int seed)
+    {
+        var directory = Directory.CreateTempSubdirectory("dashboard-synth-");
+        try
+        {
+            await RunCliAsync("synth", "--drivers", "1", "--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", directory.FullName);
+            var lines = await File.ReadAllLinesAsync(Directory.GetFiles(directory.FullName, "D*.csv").Single());
+            Assert.True(lines.Length > 1, "the simulated driver did not drive");
+            var last = long.Parse(lines[^1].AsSpan(0, lines[^1].IndexOf(',', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
+            var shift = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() - last;
+            var moved = new StringBuilder(lines[0]).Append('\n');
+            foreach (var line in lines.AsSpan(1))
+            {
+                var comma = line.IndexOf(',', StringComparison.Ordinal);
+                var at = long.Parse(line.AsSpan(0, comma), System.Globalization.CultureInfo.InvariantCulture) + shift;
+                moved.Append(at.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(line.AsSpan(comma)).Append('\n');
+            }
+
+            return moved.ToString();
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>What the host wrote, for a failing test's message.</summary>
+    public string HostLog
+    {
+        get
+        {
+            lock (_hostLog)
+            {
+                return _hostLog.ToString();
+            }
+        }
+    }
+
+    private static string ChromiumPath()
+    {
+        var path = Environment.GetEnvironmentVariable("TELEMATICS_CHROMIUM") is { Length: > 0 } given ? given : "/usr/bin/chromium";
+        return File.Exists(path)
+            ? path
+            : throw new InvalidOperationException($"No Chromium at {path}: run ./test.sh (it installs Debian's chromium) or set TELEMATICS_CHROMIUM.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunCliAsync(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(RepositoryPaths.CliDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"telematics {arguments[0]} exited {process.ExitCode}: {await error} {await output}");
+    }
+
+    private void StartHost(int port)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.HostDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(RepositoryPaths.HostDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["ConnectionStrings__Telematics"] = _database.ConnectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        _host = Process.Start(start)!;
+        _host.OutputDataReceived += (_, line) => Append(line.Data);
+        _host.ErrorDataReceived += (_, line) => Append(line.Data);
+        _host.BeginOutputReadLine();
+        _host.BeginErrorReadLine();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_hostLog)
+            {
+                _hostLog.AppendLine(line);
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (_host!.HasExited)
+            {
+                throw new InvalidOperationException("The host exited: " + HostLog);
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("health/ready");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("The host was not ready within 90 s: " + HostLog);
+    }
+
+    private async Task<IReadOnlyList<long>> ListDriverIdsAsync()
+    {
+        var page = await GetJsonAsync("api/v1/drivers?pageSize=50", await TokenAsync("admin"));
+        return [.. page.GetProperty("items").EnumerateArray().Select(d => d.GetProperty("driverId").GetInt64())];
+    }
+}

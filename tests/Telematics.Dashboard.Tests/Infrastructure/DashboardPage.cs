@@ -1,0 +1,106 @@
+using Microsoft.Playwright;
+
+namespace Telematics.Dashboard.Tests.Infrastructure;
+
+/// <summary>One browser tab on the dashboard (its own context: its own sessionStorage and localStorage), collecting every
+/// console error and uncaught page error so that a test can assert there was none.</summary>
+public sealed class DashboardTab : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly List<string> _errors = [];
+
+    private DashboardTab(IBrowserContext context, IPage page, Uri baseAddress)
+    {
+        _context = context;
+        Page = page;
+        BaseAddress = baseAddress;
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                lock (_errors)
+                {
+                    _errors.Add(message.Text + (message.Location is { } at ? " (" + at + ")" : string.Empty));
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            lock (_errors)
+            {
+                _errors.Add(error);
+            }
+        };
+    }
+
+    public IPage Page { get; }
+
+    public Uri BaseAddress { get; }
+
+    /// <summary>Console and page errors so far.</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors)
+            {
+                return [.. _errors];
+            }
+        }
+    }
+
+    public static async Task<DashboardTab> OpenAsync(DashboardHost host, ColorScheme scheme = ColorScheme.Light, int width = 1280)
+    {
+        var context = await host.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = host.BaseAddress.ToString(),
+            ColorScheme = scheme,
+            ViewportSize = new ViewportSize { Width = width, Height = 900 },
+        });
+        context.SetDefaultTimeout(15_000);
+        return new DashboardTab(context, await context.NewPageAsync(), host.BaseAddress);
+    }
+
+    /// <summary>Goes to a dashboard path and waits until Blazor's circuit has rendered it.</summary>
+    public async Task GoToAsync(string path)
+    {
+        await Page.GotoAsync(path);
+        await Page.WaitForSelectorAsync(".mud-layout");
+    }
+
+    /// <summary>Signs in with the Development role picker's default role, admin.</summary>
+    public async Task SignInAsAdminAsync()
+    {
+        await GoToAsync("dashboard/signin");
+        await Page.GetByTestId("sign-in-role").ClickAsync();
+        await Page.WaitForURLAsync(url => url.EndsWith("/dashboard", StringComparison.Ordinal));
+    }
+
+    /// <summary>Signs in by pasting a token.</summary>
+    public async Task SignInWithTokenAsync(string token)
+    {
+        await GoToAsync("dashboard/signin");
+        await Page.GetByTestId("token").FillAsync(token);
+        await Page.GetByTestId("sign-in-token").ClickAsync();
+        await Page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Saves a full-page screenshot as <c>NAME.png</c> when <c>TELEMATICS_SCREENSHOTS</c> names a directory
+    /// (<c>scripts/dashboard-screenshots.sh</c> refreshes the ones in docs/dashboard); does nothing otherwise.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("TELEMATICS_SCREENSHOTS") is { Length: > 0 } directory)
+        {
+            // Let MudBlazor's charts finish their entry animation first.
+            await Page.WaitForTimeoutAsync(800);
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
+        }
+    }
+
+    /// <summary>Milliseconds since the navigation started (the Performance API's clock).</summary>
+    public Task<double> NowAsync() => Page.EvaluateAsync<double>("() => performance.now()");
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}

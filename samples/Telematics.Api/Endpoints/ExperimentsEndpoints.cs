@@ -30,6 +30,12 @@ internal static class ExperimentsEndpoints
     {
         var experiments = api.MapGroup("/experiments").WithTags("Experiments").RequireDatabase();
 
+        experiments.MapGet("/", ListAsync)
+            .RequirePermission(Permission.ModelsRead)
+            .WithName("ListExperiments")
+            .WithSummary("List the experiments: every one serving scores and every one stored.")
+            .WithDescription("By name, with active (serving scores now) and source (store: saved with PUT; configuration: from the host's " +
+                "settings only). GET /experiments/{name} reads one.");
         experiments.MapGet("/{name}", GetAsync)
             .RequirePermission(Permission.ModelsRead)
             .WithName("GetExperiment")
@@ -55,6 +61,26 @@ internal static class ExperimentsEndpoints
                 "variant, the drivers whose latest served score has that shadow's score beside it, their mean shadow score and the share " +
                 "whose shadow category equals the served one.");
         return experiments;
+    }
+
+    private static async Task<Ok<ExperimentListResponse>> ListAsync(ExperimentScorer scorer, ExperimentStore store, HttpContext http)
+    {
+        var stored = await store.ReadAllAsync(http.RequestAborted);
+        var storedNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var experiment in stored)
+        {
+            storedNames.Add(experiment.Name);
+        }
+
+        var names = new SortedSet<string>(scorer.ExperimentNames, StringComparer.Ordinal);
+        names.UnionWith(storedNames);
+        var items = new List<ExperimentListItem>(names.Count);
+        foreach (var name in names)
+        {
+            items.Add(new ExperimentListItem(name, scorer.TryGetExperiment(name, out _), storedNames.Contains(name) ? "store" : "configuration"));
+        }
+
+        return TypedResults.Ok(new ExperimentListResponse(items));
     }
 
     private static async Task<Results<Ok<ExperimentResponse>, NotFound>> GetAsync(

@@ -88,3 +88,13 @@ internal sealed record CategoryCounts(long Excellent, long Good, long Average, l
     /// <summary>From five counts indexed by <c>RiskCategory</c>.</summary>
     public static CategoryCounts From(IReadOnlyList<long> counts) => new(counts[0], counts[1], counts[2], counts[3], counts[4]);
 }
+
+/// <summary>The answer of <c>GET /api/v1/experiments</c>.</summary>
+/// <param name="Items">Every experiment, by name.</param>
+internal sealed record ExperimentListResponse(IReadOnlyList<ExperimentListItem> Items);
+
+/// <summary>One experiment of the list.</summary>
+/// <param name="Name">The experiment name.</param>
+/// <param name="Active">Whether it serves scores now.</param>
+/// <param name="Source"><c>store</c> (saved with PUT) or <c>configuration</c> (the host's settings only).</param>
+internal sealed record ExperimentListItem(string Name, bool Active, string Source);

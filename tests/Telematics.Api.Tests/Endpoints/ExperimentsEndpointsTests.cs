@@ -71,6 +71,25 @@ public sealed class ExperimentsEndpointsTests(PostgresDatabase database) : IClas
     }
 
     [Fact]
+    public async Task The_list_names_every_experiment_with_whether_it_serves_and_where_it_comes_from()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using var put = await admin.PutAsync(Experiment("exp-listed"), Json(Split("exp-listed", 5_000)));
+
+        using var listed = await admin.GetAsync(new Uri("/api/v1/experiments", UriKind.Relative));
+        var items = (await ProblemAssert.JsonAsync(listed)).GetProperty("items").EnumerateArray().ToArray();
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        var item = Assert.Single(items, i => i.GetProperty("name").GetString() == "exp-listed");
+        Assert.True(item.GetProperty("active").GetBoolean());
+        Assert.Equal("store", item.GetProperty("source").GetString());
+        var names = items.Select(i => i.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(names.Order(StringComparer.Ordinal).ToArray(), names);
+    }
+
+    [Fact]
     public async Task Replacing_an_experiment_answers_200_takes_effect_without_a_restart_and_survives_one()
     {
         await using (var host = Host())

@@ -77,6 +77,52 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
     public Task<Simulation> SimulateAsync(long driverId, SimulationRequest request) =>
         SendAsync<Simulation>(HttpMethod.Post, Invariant($"pricing/{driverId}/simulate"), request, authorized: true);
 
+    /// <summary>Every served model with its versions and aliases.</summary>
+    public Task<ModelCatalog> GetModelsAsync() => GetAsync<ModelCatalog>("models");
+
+    /// <summary>Points an alias of a model at a version (promote); the API checks the pricing plan fits.</summary>
+    public Task<ModelSummary> SetAliasAsync(string model, string alias, string version) =>
+        SendAsync<ModelSummary>(HttpMethod.Post, "models/" + Uri.EscapeDataString(model) + "/aliases", new { alias, version }, authorized: true);
+
+    /// <summary>Every experiment, serving or stored.</summary>
+    public Task<ExperimentList> ListExperimentsAsync() => GetAsync<ExperimentList>("experiments");
+
+    /// <summary>One experiment's definition.</summary>
+    public Task<Experiment> GetExperimentAsync(string name) => GetAsync<Experiment>("experiments/" + Uri.EscapeDataString(name));
+
+    /// <summary>One experiment's per-variant figures over the last 30 days.</summary>
+    public Task<ExperimentMetrics> GetExperimentMetricsAsync(string name) => GetAsync<ExperimentMetrics>("experiments/" + Uri.EscapeDataString(name) + "/metrics");
+
+    /// <summary>A page of the audit log, newest first, after <paramref name="after"/> (keyset).</summary>
+    public Task<AuditPage> GetAuditAsync(AuditFilter filter, long? after, int pageSize)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var query = new System.Text.StringBuilder(Invariant($"admin/audit?pageSize={pageSize}"));
+        Add("action", filter.Action);
+        Add("resource", filter.Resource);
+        Add("actor", filter.Actor);
+        if (after is { } seq)
+        {
+            query.Append(Invariant($"&after={seq}"));
+        }
+
+        return GetAsync<AuditPage>(query.ToString());
+
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                query.Append('&').Append(name).Append('=').Append(Uri.EscapeDataString(value.Trim()));
+            }
+        }
+    }
+
+    /// <summary>Recomputes the audit hash chain (and checks the anchors) on the server.</summary>
+    public Task<AuditVerification> VerifyAuditAsync() => SendAsync<AuditVerification>(HttpMethod.Post, "admin/audit/verify", new { }, authorized: true);
+
+    /// <summary>The events table's partitions with their rows and sizes.</summary>
+    public Task<IReadOnlyList<Partition>> GetPartitionsAsync() => GetAsync<IReadOnlyList<Partition>>("admin/partitions");
+
     private static string Period(DateOnly from, DateOnly to) =>
         "?from=" + from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "&to=" + to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -17,10 +17,26 @@ internal struct EventDetector
     private long _start;
     private long _end;
     private long _lastEventEnd;
+    private long _eventStart;
 
     public static EventDetector Create() => new() { _lastEventEnd = NoEvent };
 
     public readonly bool InEpisode => _inEpisode;
+
+    /// <summary>Start of the latest event (an episode merged into it leaves its start and moves its end).</summary>
+    public readonly long EventStart => _eventStart;
+
+    /// <summary>End of the latest event, or a large negative number before the first.</summary>
+    public readonly long EventEnd => _lastEventEnd;
+
+    /// <summary>Closes an open episode at the end of the stream, so that it counts when long enough.</summary>
+    public void Finish(long minMs, long mergeMs)
+    {
+        if (_inEpisode)
+        {
+            Close(minMs, mergeMs);
+        }
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Step(bool over, long intervalStart, long intervalEnd, long minMs, long mergeMs)
@@ -63,6 +79,7 @@ internal struct EventDetector
         if (_start - _lastEventEnd >= mergeMs)
         {
             Count++;
+            _eventStart = _start;
         }
 
         _lastEventEnd = _end;

@@ -20,6 +20,7 @@ using Telematics.Features.Ingest;
 using Telematics.Service.Ingest;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
+using Telematics.Service.Trips;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Api.Endpoints;
@@ -78,6 +79,14 @@ internal static class TelematicsEndpoints
             .WithSummary("Read one trip: its summary and its 29 named features (telematics@1).")
             .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
                 "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
+        telematics.MapGet("/trips/{tripId:long}/path", GetTripPathAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetTripPath")
+            .WithSummary("Draw one trip: its path (at most 600 points) and where its harsh braking, acceleration and cornering happened.")
+            .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the events placed are " +
+                "the ones its counts hold. Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
+                "trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
         return telematics;
     }
 
@@ -198,21 +207,27 @@ internal static class TelematicsEndpoints
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
     }
 
+    private static async Task<Results<Ok<TripPathResponse>, NotFound>> GetTripPathAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
+    {
+        var trip = await trips.GetAsync(tripId, http.RequestAborted);
+        if (trip is null || !MayRead(user, trip))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var path = TripPathBuilder.Build(await trips.ReadEventsAsync(trip, http.RequestAborted));
+        return TypedResults.Ok(TripPathResponse.From(trip.TripId, path));
+    }
+
+    // A driver reads only its own trips; to anyone else they do not exist (trip ids reveal nothing).
+    private static bool MayRead(ClaimsPrincipal user, StoredTrip trip) =>
+        !RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
+        || (user.TryGetDriverId(out var own) && own == trip.DriverId.ToString(CultureInfo.InvariantCulture));
+
     private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
     {
         var trip = await trips.GetAsync(tripId, http.RequestAborted);
-        if (trip is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
-            && !(user.TryGetDriverId(out var own) && own == trip.DriverId.ToString(CultureInfo.InvariantCulture)))
-        {
-            return TypedResults.NotFound();
-        }
-
-        return TypedResults.Ok(TripResponse.From(trip));
+        return trip is null || !MayRead(user, trip) ? TypedResults.NotFound() : TypedResults.Ok(TripResponse.From(trip));
     }
 
     /// <summary>The 400 of a rejected upload: names the record and field; the raw text is not echoed (it may hold positions).</summary>

@@ -1,3 +1,5 @@
+using Telematics.Features.Extraction;
+using Telematics.Service.Trips;
 using Telematics.Features.Schema;
 using Telematics.Storage.Postgres.Trips;
 
@@ -110,3 +112,43 @@ internal sealed record StatisticsResponse(DateTimeOffset From, DateTimeOffset To
 /// <param name="Value">The driver's distance-weighted mean over the period's trips (null when no trip has a value).</param>
 /// <param name="PopulationValue">The same over every driver's trips in the period: the reference value.</param>
 internal sealed record FeatureStatistic(string Name, string Unit, float? Value, float? PopulationValue);
+
+/// <summary>The answer of <c>GET /api/v1/telematics/trips/{tripId}/path</c>.</summary>
+/// <param name="TripId">The trip.</param>
+/// <param name="Points">The path as [latitude, longitude] pairs in time order, at most 600.</param>
+/// <param name="Events">The harsh events at the samples where they peaked.</param>
+internal sealed record TripPathResponse(long TripId, IReadOnlyList<double[]> Points, IReadOnlyList<TripPathEventResponse> Events)
+{
+    public static TripPathResponse From(long tripId, TripPath path)
+    {
+        var points = new double[path.Points.Count][];
+        for (var i = 0; i < points.Length; i++)
+        {
+            points[i] = [path.Points[i].LatitudeDeg, path.Points[i].LongitudeDeg];
+        }
+
+        var events = new TripPathEventResponse[path.Events.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = path.Events[i];
+            events[i] = new TripPathEventResponse(KindName(e.Kind), DateTimeOffset.FromUnixTimeMilliseconds(e.AtUnixMs), e.LatitudeDeg, e.LongitudeDeg, e.PeakMps2);
+        }
+
+        return new TripPathResponse(tripId, points, events);
+    }
+
+    private static string KindName(HarshEventKind kind) => kind switch
+    {
+        HarshEventKind.Braking => "harsh_braking",
+        HarshEventKind.Acceleration => "rapid_acceleration",
+        _ => "harsh_cornering",
+    };
+}
+
+/// <summary>One harsh event of a drawn trip.</summary>
+/// <param name="Kind"><c>harsh_braking</c>, <c>rapid_acceleration</c> or <c>harsh_cornering</c>.</param>
+/// <param name="At">When it peaked (UTC).</param>
+/// <param name="Latitude">Where, degrees.</param>
+/// <param name="Longitude">Where, degrees.</param>
+/// <param name="PeakMps2">Its strongest acceleration, m/s² (negative for braking).</param>
+internal sealed record TripPathEventResponse(string Kind, DateTimeOffset At, double Latitude, double Longitude, float PeakMps2);

@@ -9,7 +9,7 @@ namespace Telematics.Storage.Postgres.Trips;
 /// feature means over a period). Every query of one driver is served by the <c>UNIQUE (driver_id, started_at)</c> index.
 /// </summary>
 /// <remarks>Thread-safe. Periods are [from, to) on the trip's start time.</remarks>
-public sealed class TripReader
+public sealed partial class TripReader
 {
     /// <summary>The most trips one page holds.</summary>
     public const int MaxPageSize = 500;

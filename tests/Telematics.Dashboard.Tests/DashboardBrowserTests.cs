@@ -85,6 +85,27 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_trip_is_drawn_with_one_marker_per_harsh_event_the_API_places()
+    {
+        var driver = host.DriverIds[0];
+        var admin = await host.TokenAsync("admin");
+        var trips = await host.GetJsonAsync($"api/v1/drivers/{driver}/trips?page=1&pageSize=20", admin);
+        var newest = trips.GetProperty("items")[0].GetProperty("tripId").GetInt64();
+        var path = await host.GetJsonAsync($"api/v1/telematics/trips/{newest}/path", admin);
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Trips" }).ClickAsync();
+        await tab.Page.GetByTestId("trip-row").First.ClickAsync();
+        await tab.Page.GetByTestId("trip-map").WaitForAsync();
+
+        Assert.Equal(path.GetProperty("events").GetArrayLength(), await tab.Page.GetByTestId("trip-event").CountAsync());
+        Assert.Empty(tab.Errors);
+        await tab.ScreenshotAsync("driver-trip-path-light");
+    }
+
+    [Fact]
     public async Task An_upload_through_the_API_changes_the_open_driver_view_and_the_overview_within_two_seconds()
     {
         var admin = await host.TokenAsync("admin");

@@ -111,3 +111,9 @@ public sealed record SimulationRequest(double? Score, double? AnnualKm);
 
 /// <summary>The answer of <c>POST /pricing/{id}/simulate</c>.</summary>
 public sealed record Simulation(double Score, string Category, double AnnualKm, decimal Premium, string Currency, decimal? CurrentPremium, JsonElement Breakdown);
+
+/// <summary><c>GET /telematics/trips/{id}/path</c>: the path as [latitude, longitude] pairs and the harsh events.</summary>
+public sealed record TripPathData(long TripId, IReadOnlyList<double[]> Points, IReadOnlyList<TripPathEvent> Events);
+
+/// <summary>A harsh event where it peaked.</summary>
+public sealed record TripPathEvent(string Kind, DateTimeOffset At, double Latitude, double Longitude, float PeakMps2);

@@ -66,6 +66,9 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
     public Task<TripPage> ListTripsAsync(long driverId, int page, int pageSize) =>
         GetAsync<TripPage>(Invariant($"drivers/{driverId}/trips?page={page}&pageSize={pageSize}"));
 
+    /// <summary>One trip's path and harsh events, for drawing.</summary>
+    public Task<TripPathData> GetTripPathAsync(long tripId) => GetAsync<TripPathData>(Invariant($"telematics/trips/{tripId}/path"));
+
     /// <summary>The current premium with its breakdown steps.</summary>
     public Task<PremiumBreakdown> GetPremiumBreakdownAsync(long driverId) => GetAsync<PremiumBreakdown>(Invariant($"pricing/{driverId}/breakdown"));
 

@@ -85,6 +85,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["GET /api/v1/admin/partitions"] = [401, 200, 403, 403],
         ["POST /api/v1/telematics/events"] = [401, 400, 403, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}"] = [401, 404, 404, 404],
+        ["GET /api/v1/telematics/trips/{tripId:long}/path"] = [401, 404, 404, 404],
         ["GET /api/v1/drivers/{driverId:long}/trips"] = [401, 200, 200, 200],
         ["GET /api/v1/drivers/{driverId:long}/trips/summary"] = [401, 200, 200, 200],
         ["GET /api/v1/drivers/{driverId:long}/statistics"] = [401, 200, 200, 200],

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +20,19 @@ public static class DashboardSetup
     public static IServiceCollection AddTelematicsDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
+
+        // Blazor's and MudBlazor's script and stylesheet go out compressed (≈ 0.9 MB raw, ≈ 140 kB with gzip). Only these
+        // static types: a response that mixes a secret with caller input must not be compressed (BREACH), and the API's are
+        // never on this list.
+        services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.MimeTypes = ["text/css", "text/javascript", "application/javascript", "image/svg+xml"];
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
+        services.Configure<BrotliCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Optimal);
+        services.Configure<GzipCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Optimal);
         services.AddMudServices();
         services.Configure<DashboardOptions>(configuration.GetSection(DashboardOptions.Section));
         services.AddHttpClient(DashboardApi.ClientName);

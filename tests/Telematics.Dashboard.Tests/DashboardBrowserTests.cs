@@ -46,6 +46,14 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await tab.Page.GetByTestId("value-trips").WaitForAsync();
         var warm = await tab.NowAsync();
         output.WriteLine($"overview rendered {rendered:F0} ms after navigation start (first visit, sign-in included), {warm:F0} ms warm");
+
+        // What the browser downloaded of scripts for a fresh page (the Resource Timing API's encoded, i.e. compressed, sizes).
+        await using var fresh = await DashboardTab.OpenAsync(host);
+        await fresh.GoToAsync("dashboard/signin");
+        var scriptBytes = await fresh.Page.EvaluateAsync<double>(
+            "() => performance.getEntriesByType('resource').filter(r => r.initiatorType === 'script').reduce((sum, r) => sum + r.encodedBodySize, 0)");
+        output.WriteLine($"scripts downloaded: {scriptBytes / 1024:F1} kB compressed");
+        Assert.InRange(scriptBytes, 1, 500 * 1024);
         Assert.True(warm < 3000, $"the overview took {warm:F0} ms (target 1,000 ms)");
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("overview-light");

@@ -82,6 +82,7 @@ internal static class TelematicsApiHost
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseTelematicsProblems();
         app.UseMiddleware<RequestHeadLimitMiddleware>();
+        app.UseResponseCompression();
         app.UseStaticFiles();
         app.UseRouting();
         app.UseNotFoundForUnmatchedRoutes();

@@ -53,6 +53,9 @@ internal static partial class ApiExamples
         features[TelematicsFeatures.HighRiskAreaShare] = null;
         var trip = Trip(731944, new DateTimeOffset(2026, 3, 30, 7, 42, 10, TimeSpan.Zero), 18.6, 25.8, 1, features);
         Add(examples, trip);
+        Add(examples, new TripPathResponse(731922,
+            [[48.85660, 2.35220], [48.85712, 2.35395], [48.85801, 2.35611], [48.85920, 2.35790]],
+            [new TripPathEventResponse("harsh_braking", new DateTimeOffset(2026, 3, 30, 8, 14, 21, TimeSpan.Zero), 48.85801, 2.35611, -4.2f)]));
         Add(examples, new TripPage(1, 50, PeriodStart, PeriodEnd, [trip with { Features = null }, Trip(731921, new DateTimeOffset(2026, 3, 29, 17, 3, 55, TimeSpan.Zero), 21.2, 31.4, 0, null)]));
         Add(examples, March);
         Add(examples, new StatisticsResponse(PeriodStart, PeriodEnd, 46,

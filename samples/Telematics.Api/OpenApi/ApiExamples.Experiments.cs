@@ -13,6 +13,7 @@ internal static partial class ApiExamples
             new VariantBody("shadow-gbm", "telematics-frequency@3", null, true, null),
         ]);
         Add(examples, definition);
+        Add(examples, new ExperimentListResponse([new ExperimentListItem("night-pilot", false, "store"), new ExperimentListItem("pricing-2026-q2", true, "store")]));
         Add(examples, new ExperimentResponse(definition, true, "store", new DateTimeOffset(2026, 2, 27, 10, 15, 0, TimeSpan.Zero), "admin@insurer.example", []));
         Add(examples, new ExperimentMetricsResponse("pricing-2026-q2", new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31),
             [

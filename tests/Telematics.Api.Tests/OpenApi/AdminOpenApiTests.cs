@@ -53,7 +53,7 @@ public sealed class AdminOpenApiTests
             }
         }
 
-        Assert.Equal(12, operations);
+        Assert.Equal(14, operations);
         Assert.True(failures.Length == 0, failures.ToString());
     }
 

@@ -45,6 +45,13 @@ internal static class AdminEndpoints
             .WithName("GetTripActivity")
             .WithSummary("Trips and kilometres per UTC day over a period, days without trips included.")
             .WithDescription("A trip counts on the UTC day it started." + PeriodHelp);
+        admin.MapGet("/dashboard/drivers", ListBookDriversAsync)
+            .RequirePermission(Permission.DashboardRead)
+            .WithName("ListBookDrivers")
+            .WithSummary("The book's drivers with each one's latest score, category, premium and trip; searchable, sortable, paged.")
+            .WithDescription("name: part of the display name (case-insensitive); sort: id (default), name, score, premium or lastTrip; " +
+                "order: asc (default) or desc, drivers without the value last either way; page from 1; pageSize 1–200 (default 20). " +
+                "total counts the drivers matching the name. Not cached: it follows every write.");
         admin.MapGet("/audit", ListAuditAsync)
             .RequirePermission(Permission.AuditRead)
             .WithName("ListAudit")
@@ -117,6 +124,54 @@ internal static class AdminEndpoints
             [CacheTags.Dashboards],
             http.RequestAborted);
         return TypedResults.Ok(response);
+    }
+
+    private static async Task<Results<Ok<BookDriverPageResponse>, ValidationProblem>> ListBookDriversAsync(
+        DashboardQueries queries, HttpContext http, string? name = null, string? sort = null, string? order = null, int page = 1, int pageSize = 20)
+    {
+        var errors = new ValidationErrors();
+        BookDriverSort? parsed = sort switch
+        {
+            null or "id" => BookDriverSort.Id,
+            "name" => BookDriverSort.Name,
+            "score" => BookDriverSort.Score,
+            "premium" => BookDriverSort.Premium,
+            "lastTrip" => BookDriverSort.LastTrip,
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            errors.Add("sort", "sort must be one of id, name, score, premium, lastTrip.");
+        }
+
+        if (order is not (null or "asc" or "desc"))
+        {
+            errors.Add("order", "order must be asc or desc.");
+        }
+
+        if (page < 1)
+        {
+            errors.Add("page", "page must be 1 or more.");
+        }
+
+        if (pageSize is < 1 or > DashboardQueries.MaxDriverPageSize)
+        {
+            errors.Add("pageSize", $"pageSize must be 1 to {DashboardQueries.MaxDriverPageSize}.");
+        }
+
+        if (name is { Length: > 200 })
+        {
+            errors.Add("name", "name must be at most 200 characters.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
+        }
+
+        var result = await queries.ListDriversAsync(
+            new BookDriverQuery(string.IsNullOrWhiteSpace(name) ? null : name.Trim(), parsed!.Value, order == "desc", page, pageSize), http.RequestAborted);
+        return TypedResults.Ok(BookDriverPageResponse.From(page, pageSize, result));
     }
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem>> ListAuditAsync(

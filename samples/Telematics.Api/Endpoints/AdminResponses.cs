@@ -1,3 +1,4 @@
+using Telematics.Scoring.Results;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Dashboard;
 using Telematics.Storage.Postgres.Partitions;
@@ -121,3 +122,35 @@ internal sealed record PartitionResponse(string Name, string Range, long Rows, l
 {
     public static PartitionResponse From(PartitionInfo partition) => new(partition.Name, partition.RangeText, partition.Rows, partition.SizeBytes);
 }
+
+/// <summary>The answer of <c>GET /admin/dashboard/drivers</c>.</summary>
+/// <param name="Page">The page number, from 1.</param>
+/// <param name="PageSize">The most drivers a page holds.</param>
+/// <param name="Total">Drivers matching the name filter.</param>
+/// <param name="Items">The page, in the order asked.</param>
+internal sealed record BookDriverPageResponse(int Page, int PageSize, long Total, IReadOnlyList<BookDriverResponse> Items)
+{
+    public static BookDriverPageResponse From(int page, int pageSize, BookDriverPage result)
+    {
+        var items = new BookDriverResponse[result.Items.Count];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var d = result.Items[i];
+            items[i] = new BookDriverResponse(d.DriverId, d.DisplayName, d.ExternalRef, d.Score, d.Category?.ToWireName(), d.Premium, d.Currency, d.LastTripAt);
+        }
+
+        return new BookDriverPageResponse(page, pageSize, result.Total, items);
+    }
+}
+
+/// <summary>One driver of the book.</summary>
+/// <param name="DriverId">The driver.</param>
+/// <param name="DisplayName">Its display name.</param>
+/// <param name="ExternalRef">The insurer's reference.</param>
+/// <param name="Score">The latest score, or null before the first.</param>
+/// <param name="Category">Its category (excellent … high), or null.</param>
+/// <param name="Premium">The latest premium's amount, or null.</param>
+/// <param name="Currency">Its currency, or null.</param>
+/// <param name="LastTripAt">When the latest trip started (UTC), or null.</param>
+internal sealed record BookDriverResponse(
+    long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt);

@@ -1,3 +1,4 @@
+using Telematics.Scoring.Results;
 using Npgsql;
 
 namespace Telematics.Storage.Postgres.Dashboard;
@@ -50,6 +51,20 @@ public sealed class DashboardQueries
 
     private const string DistributionSql =
         "SELECT least(width_bucket(score, 0, 100, 10), 10) - 1, category, count(*) FROM (" + LatestScorePerDriver + ") latest GROUP BY 1, 2";
+
+    /// <summary>The largest page of <see cref="ListDriversAsync"/>.</summary>
+    public const int MaxDriverPageSize = 200;
+
+    // Each driver's latest score, premium and trip: one index probe each (risk_scores_driver_time_idx,
+    // premiums_driver_time_idx, the trips UNIQUE (driver_id, started_at) index) per driver of the ordered set.
+    private const string BookDriversSql = """
+        SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at
+        FROM drivers d
+        LEFT JOIN LATERAL (SELECT r.score, r.category FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC LIMIT 1) s ON true
+        LEFT JOIN LATERAL (SELECT pr.final_amount, pr.currency FROM premiums pr WHERE pr.driver_id = d.driver_id ORDER BY pr.effective_at DESC LIMIT 1) p ON true
+        LEFT JOIN LATERAL (SELECT tr.started_at FROM trips tr WHERE tr.driver_id = d.driver_id ORDER BY tr.started_at DESC LIMIT 1) t ON true
+        WHERE ($1::text IS NULL OR strpos(lower(d.display_name), lower($1)) > 0)
+        """;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -172,6 +187,62 @@ public sealed class DashboardQueries
         var command = new NpgsqlBatchCommand(sql);
         AddPeriod(command.Parameters, from, to);
         return command;
+    }
+
+    /// <summary>Reads a page of the book's drivers with each one's latest score, premium and trip, in the order asked.</summary>
+    /// <param name="query">Filter, order and page.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <returns>The page and the number of matching drivers, read in one round trip.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The page or page size is out of range.</exception>
+    public async Task<BookDriverPage> ListDriversAsync(BookDriverQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Page, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.PageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.PageSize, MaxDriverPageSize);
+
+        // The order is chosen from this switch, never from caller text; ties (and missing values, last) go by id.
+        var column = query.Sort switch
+        {
+            BookDriverSort.Name => "d.display_name",
+            BookDriverSort.Score => "s.score",
+            BookDriverSort.Premium => "p.final_amount",
+            BookDriverSort.LastTrip => "t.started_at",
+            _ => "d.driver_id",
+        };
+        var direction = query.Descending ? "DESC" : "ASC";
+        var name = new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = string.IsNullOrEmpty(query.Name) ? DBNull.Value : query.Name };
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM drivers d WHERE ($1::text IS NULL OR strpos(lower(d.display_name), lower($1)) > 0)") { Parameters = { name } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(BookDriversSql + $" ORDER BY {column} {direction} NULLS LAST, d.driver_id {direction} LIMIT $2 OFFSET $3")
+        {
+            Parameters =
+            {
+                name.Clone(),
+                new NpgsqlParameter<int> { TypedValue = query.PageSize },
+                new NpgsqlParameter<long> { TypedValue = (long)(query.Page - 1) * query.PageSize },
+            },
+        });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<BookDriver>(query.PageSize);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(new BookDriver(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                reader.IsDBNull(4) ? null : (RiskCategory)reader.GetInt16(4),
+                reader.IsDBNull(5) ? null : reader.GetDecimal(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(7))));
+        }
+
+        return new BookDriverPage(total, items);
     }
 
     private static void AddPeriod(NpgsqlParameterCollection parameters, DateTimeOffset from, DateTimeOffset to)

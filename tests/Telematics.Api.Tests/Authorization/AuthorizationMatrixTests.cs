@@ -78,6 +78,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["PUT /api/v1/experiments/{name}"] = [401, 400, 403, 403],
         ["GET /api/v1/experiments/{name}/metrics"] = [401, 404, 404, 403],
         ["GET /api/v1/admin/dashboard/summary"] = [401, 200, 200, 403],
+        ["GET /api/v1/admin/dashboard/drivers"] = [401, 200, 200, 403],
         ["GET /api/v1/admin/dashboard/risk-distribution"] = [401, 200, 200, 403],
         ["GET /api/v1/admin/dashboard/trip-activity"] = [401, 200, 200, 403],
         ["GET /api/v1/admin/audit"] = [401, 200, 403, 403],

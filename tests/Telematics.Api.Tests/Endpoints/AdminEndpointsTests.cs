@@ -110,6 +110,40 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal([("2025-08-01", 0L, 0.0), ("2025-08-02", 1L, 5.0), ("2025-08-03", 0L, 0.0)], days);
     }
 
+    [Fact]
+    public async Task The_book_drivers_sort_by_latest_score_with_the_unscored_last_and_filter_by_name()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var drivers = new List<long>();
+        foreach (var name in new[] { "low", "high", "none" })
+        {
+            var id = (await host.Services.GetRequiredService<DriverRepository>().CreateAsync($"ext-book-{tag}-{name}", $"Book {tag} {name}", Seed)).DriverId;
+            drivers.Add(id);
+        }
+
+        await ScoreAsync(host, drivers[0], Utc(2025, 9, 1), 80);
+        await ScoreAsync(host, drivers[0], Utc(2025, 9, 2), 12);
+        await ScoreAsync(host, drivers[1], Utc(2025, 9, 2), 70);
+        await TripAsync(drivers[1], Utc(2025, 9, 3), 5);
+        await host.Services.GetRequiredService<PremiumRepository>().AddAsync(new PremiumRecord(drivers[1], null, Utc(2025, 9, 3), "EUR", 500m, 610.25m, "{}"), Seed);
+
+        var page = await ProblemAssert.JsonAsync(await admin.GetAsync(Url($"dashboard/drivers?name=book%20{tag}&sort=score&order=desc&pageSize=10")));
+        var bad = await admin.GetAsync(Url("dashboard/drivers?sort=risk"));
+
+        Assert.Equal(3, page.GetProperty("total").GetInt64());
+        var items = page.GetProperty("items").EnumerateArray().ToArray();
+        Assert.Equal([drivers[1], drivers[0], drivers[2]], items.Select(i => i.GetProperty("driverId").GetInt64()).ToArray());
+        Assert.Equal((70.0, "below_average"), (items[0].GetProperty("score").GetDouble(), items[0].GetProperty("category").GetString()));
+        Assert.Equal(("EUR", 610.25m), (items[0].GetProperty("currency").GetString(), items[0].GetProperty("premium").GetDecimal()));
+        Assert.Equal(Utc(2025, 9, 3), items[0].GetProperty("lastTripAt").GetDateTimeOffset());
+        Assert.Equal(12.0, items[1].GetProperty("score").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, items[2].GetProperty("score").ValueKind);
+        var problem = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("sort", out _));
+    }
+
     [Theory]
     [InlineData("dashboard/summary?from=2025-02-01&to=2025-01-01", "from")]
     [InlineData("dashboard/trip-activity?from=2024-01-01&to=2025-12-31", "to")]

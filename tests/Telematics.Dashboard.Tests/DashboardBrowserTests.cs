@@ -93,6 +93,28 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task The_drivers_list_sorts_the_whole_book_on_the_server_and_finds_a_driver_by_name()
+    {
+        var admin = await host.TokenAsync("admin");
+        var top = (await host.GetJsonAsync("api/v1/admin/dashboard/drivers?sort=score&order=desc&pageSize=1", admin)).GetProperty("items")[0];
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.GoToAsync("dashboard/drivers");
+        await tab.Page.GetByTestId("driver-link").First.WaitForAsync();
+
+        // Ascending, then descending: the riskiest driver of the book comes first.
+        var sortByScore = tab.Page.GetByRole(AriaRole.Columnheader, new() { Name = "Latest score" });
+        await sortByScore.ClickAsync();
+        await sortByScore.ClickAsync();
+        var expected = top.GetProperty("score").GetDouble().ToString("N1", CultureInfo.InvariantCulture);
+        await Assertions.Expect(tab.Page.GetByTestId("driver-score").First).ToHaveTextAsync(expected);
+
+        await tab.Page.GetByTestId("driver-search").FillAsync(top.GetProperty("displayName").GetString()!);
+        await Assertions.Expect(tab.Page.GetByTestId("driver-link")).ToHaveCountAsync(1);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task A_trip_is_drawn_with_one_marker_per_harsh_event_the_API_places()
     {
         var driver = host.DriverIds[0];

@@ -39,9 +39,6 @@ public sealed record TripActivity(DateOnly From, DateOnly To, IReadOnlyList<Trip
 /// <summary>One UTC day.</summary>
 public sealed record TripActivityDay(DateOnly Day, long Trips, double DistanceKm);
 
-/// <summary><c>GET /drivers</c>.</summary>
-public sealed record DriverPage(int Page, int PageSize, IReadOnlyList<DriverItem> Items);
-
 /// <summary>A registered driver.</summary>
 public sealed record DriverItem(long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, string? Region, string? TimeZone);
 
@@ -117,3 +114,9 @@ public sealed record TripPathData(long TripId, IReadOnlyList<double[]> Points, I
 
 /// <summary>A harsh event where it peaked.</summary>
 public sealed record TripPathEvent(string Kind, DateTimeOffset At, double Latitude, double Longitude, float PeakMps2);
+
+/// <summary><c>GET /admin/dashboard/drivers</c>: a sorted page of the book and how many drivers match.</summary>
+public sealed record BookDriverPage(int Page, int PageSize, long Total, IReadOnlyList<BookDriver> Items);
+
+/// <summary>A driver of the book with its latest score, premium and trip.</summary>
+public sealed record BookDriver(long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt);

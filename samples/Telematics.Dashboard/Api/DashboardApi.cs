@@ -39,9 +39,21 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
     /// <summary>Trips and kilometres per day over [from, to].</summary>
     public Task<TripActivity> GetTripActivityAsync(DateOnly from, DateOnly to) => GetAsync<TripActivity>("admin/dashboard/trip-activity" + Period(from, to));
 
-    /// <summary>A page of drivers, optionally filtered by name.</summary>
-    public Task<DriverPage> ListDriversAsync(int page, int pageSize, string? name) =>
-        GetAsync<DriverPage>(Invariant($"drivers?page={page}&pageSize={pageSize}") + (string.IsNullOrWhiteSpace(name) ? string.Empty : "&name=" + Uri.EscapeDataString(name.Trim())));
+    /// <summary>A page of the book's drivers with their latest score, premium and trip, sorted on the server.</summary>
+    /// <param name="name">Part of the display name, or null.</param>
+    /// <param name="sort">id, name, score, premium or lastTrip.</param>
+    /// <param name="descending">Largest first.</param>
+    /// <param name="page">Page from 1.</param>
+    /// <param name="pageSize">Drivers per page.</param>
+    /// <param name="cancellationToken">Cancels the call (a newer search replaced it).</param>
+    public Task<BookDriverPage> ListBookDriversAsync(string? name, string sort, bool descending, int page, int pageSize, CancellationToken cancellationToken = default) =>
+        SendAsync<BookDriverPage>(
+            HttpMethod.Get,
+            Invariant($"admin/dashboard/drivers?sort={sort}&order={(descending ? "desc" : "asc")}&page={page}&pageSize={pageSize}")
+                + (string.IsNullOrWhiteSpace(name) ? string.Empty : "&name=" + Uri.EscapeDataString(name.Trim())),
+            null,
+            authorized: true,
+            cancellationToken);
 
     /// <summary>One driver's card: its latest score and premium and its last 30 days.</summary>
     public Task<DriverSummary> GetDriverSummaryAsync(long driverId) => GetAsync<DriverSummary>(Invariant($"drivers/{driverId}/summary"));
@@ -133,7 +145,7 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
 
     private Task<T> GetAsync<T>(string path) => SendAsync<T>(HttpMethod.Get, path, null, authorized: true);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, bool authorized)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, bool authorized, CancellationToken cancellationToken = default)
     {
         using var request = new HttpRequestMessage(method, new Uri(ApiRoot(), path));
         if (authorized)
@@ -152,13 +164,13 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
         }
 
         var client = clients.CreateClient(ClientName);
-        using var response = await client.SendAsync(request).ConfigureAwait(false);
+        using var response = await client.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             throw new ApiException((int)response.StatusCode, await DescribeAsync(response).ConfigureAwait(false));
         }
 
-        return await response.Content.ReadFromJsonAsync<T>(Json).ConfigureAwait(false)
+        return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiException((int)response.StatusCode, "The API answered with an empty body.");
     }
 

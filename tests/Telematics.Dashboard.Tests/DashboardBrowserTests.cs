@@ -131,6 +131,8 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await tab.Page.GetByTestId("trip-map").WaitForAsync();
 
         Assert.Equal(path.GetProperty("events").GetArrayLength(), await tab.Page.GetByTestId("trip-event").CountAsync());
+        var trip = await host.GetJsonAsync($"api/v1/telematics/trips/{newest}", admin);
+        Assert.Equal(trip.GetProperty("features").EnumerateObject().Count(), await tab.Page.GetByTestId("trip-features").Locator("tr").CountAsync());
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("driver-trip-path-light");
     }
@@ -192,7 +194,7 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await using var tab = await DashboardTab.OpenAsync(host, width: 390);
         await tab.SignInWithTokenAsync(await host.TokenAsync("driver", own));
 
-        await tab.Page.WaitForURLAsync(url => url.EndsWith($"/dashboard/drivers/{own}", StringComparison.Ordinal));
+        await tab.WaitForPathAsync($"path => path.endsWith('/dashboard/drivers/{own}')");
         await tab.Page.GetByTestId("value-score").WaitForAsync();
         await tab.ScreenshotAsync("driver-own-view-390px");
         await tab.GoToAsync($"dashboard/drivers/{other}");

@@ -89,10 +89,10 @@ public sealed record Alert(string Code, string Severity, string Message);
 /// <summary><c>GET /drivers/{id}/trips</c>.</summary>
 public sealed record TripPage(int Page, int PageSize, IReadOnlyList<Trip> Items);
 
-/// <summary>A stored trip.</summary>
+/// <summary>A stored trip; <see cref="Features"/> (name → value, null when not measurable) only when read one by one.</summary>
 public sealed record Trip(
     long TripId, DateTimeOffset StartedAt, DateTimeOffset EndedAt, double DistanceKm, double DurationMinutes, int SampleCount,
-    int HarshBrakeCount, int RapidAccelerationCount, int HarshCorneringCount);
+    int HarshBrakeCount, int RapidAccelerationCount, int HarshCorneringCount, IReadOnlyDictionary<string, float?>? Features = null);
 
 /// <summary>A stored premium.</summary>
 public sealed record Premium(long PremiumId, long? ScoreId, DateTimeOffset EffectiveAt, string Currency, decimal BaseAmount, decimal FinalAmount);

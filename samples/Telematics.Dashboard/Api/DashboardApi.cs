@@ -78,6 +78,9 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
     public Task<TripPage> ListTripsAsync(long driverId, int page, int pageSize) =>
         GetAsync<TripPage>(Invariant($"drivers/{driverId}/trips?page={page}&pageSize={pageSize}"));
 
+    /// <summary>One trip with its named features.</summary>
+    public Task<Trip> GetTripAsync(long tripId) => GetAsync<Trip>(Invariant($"telematics/trips/{tripId}"));
+
     /// <summary>One trip's path and harsh events, for drawing.</summary>
     public Task<TripPathData> GetTripPathAsync(long tripId) => GetAsync<TripPathData>(Invariant($"telematics/trips/{tripId}/path"));
 

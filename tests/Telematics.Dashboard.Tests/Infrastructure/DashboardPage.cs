@@ -84,7 +84,7 @@ public sealed class DashboardTab : IAsyncDisposable
         await GoToAsync("dashboard/signin");
         await Page.GetByTestId("token").FillAsync(token);
         await Page.GetByTestId("sign-in-token").ClickAsync();
-        await Page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+        await WaitForPathAsync("path => !path.includes('/signin')");
     }
 
     /// <summary>
@@ -100,6 +100,13 @@ public sealed class DashboardTab : IAsyncDisposable
             await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(directory, name + ".png"), FullPage = true });
         }
     }
+
+    /// <summary>
+    /// Waits until the page's path satisfies <paramref name="predicate"/> (JavaScript, given <c>location.pathname</c>).
+    /// Blazor navigates inside the page (history API, no load event), which Playwright's WaitForURL does not always see.
+    /// </summary>
+    public Task WaitForPathAsync(string predicate) =>
+        Page.WaitForFunctionAsync($"() => ({predicate})(location.pathname)");
 
     /// <summary>Milliseconds since the navigation started (the Performance API's clock).</summary>
     public Task<double> NowAsync() => Page.EvaluateAsync<double>("() => performance.now()");

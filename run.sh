@@ -84,8 +84,9 @@ if [ "${TELEMATICS_SEED:-1}" != 0 ]; then
   # Score every driver over the last 30 days (scores + premiums + audit). The default run id is per day, so a
   # second start on the same day finds the run finished and writes nothing.
   telematics batch-score --all --period-days 30 ${model_args[@]+"${model_args[@]}"} "${plan_args[@]}"
-  # A day of one simulated driver's events as CSV (deterministic), for the "new driver" curl walkthrough printed below.
-  telematics synth --drivers 1 --days 1 --tz "$demo_zone" --output .demo/new-driver >/dev/null
+  # Yesterday of one simulated driver as CSV, for the "new driver" curl walkthrough printed below: recent, so that the
+  # dashboard's 30-day views change when it is uploaded.
+  telematics synth --drivers 1 --days 1 --start "$(date -u -d yesterday +%F)" --tz "$demo_zone" --output .demo/new-driver >/dev/null
 fi
 
 echo "building the host…"

@@ -24,7 +24,11 @@ internal static class SynthCommand
         var output = new Option<DirectoryInfo>("--output") { Description = "Folder to write drivers.csv and the events files into (created if missing).", Required = true };
         var format = new Option<string>("--format") { Description = "Events file format: csv (the SDK's own columns) or bin.", DefaultValueFactory = _ => "csv" };
         format.AcceptOnlyFromAmong("csv", "bin");
-        var command = new Command("synth", "Write a synthetic driver population and each driver's simulated events.") { drivers, days, seed, zone, output, format };
+        var start = new Option<DateOnly?>("--start")
+        {
+            Description = $"First simulated day (yyyy-MM-dd, UTC). Default: {new SyntheticPopulationOptions().StartDate:yyyy-MM-dd}, a fixed day, so that the same seed gives the same files.",
+        };
+        var command = new Command("synth", "Write a synthetic driver population and each driver's simulated events.") { drivers, days, seed, zone, start, output, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -35,6 +39,11 @@ internal static class SynthCommand
                 Seed = parse.GetValue(seed),
                 TimeZoneId = parse.GetValue(zone)!,
             };
+            if (parse.GetValue(start) is { } first)
+            {
+                options.StartDate = first;
+            }
+
             if (options.DriverCount is < 1 or > 1_000_000 || options.PeriodDays is < 1 or > 366)
             {
                 error.WriteLine("--drivers must be 1 to 1,000,000 and --days 1 to 366.");

@@ -30,6 +30,25 @@ public sealed class SynthCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_moves_the_simulated_days_and_without_it_the_files_start_on_the_fixed_day()
+    {
+        var moved = await CliRunner.RunAsync("synth", "--drivers", "1", "--days", "2", "--seed", "3", "--start", "2026-11-20", "--tz", "UTC", "--output", Path.Combine(_folder, "moved"));
+        var fixedDay = await CliRunner.RunAsync("synth", "--drivers", "1", "--days", "2", "--seed", "3", "--tz", "UTC", "--output", Path.Combine(_folder, "fixed"));
+
+        Assert.True(moved.Exit == ExitCodes.Success, moved.Error);
+        Assert.True(fixedDay.Exit == ExitCodes.Success, fixedDay.Error);
+        Assert.Equal(new DateOnly(2026, 11, 20), FirstDay(Path.Combine(_folder, "moved")));
+        Assert.Equal(new DateOnly(2026, 3, 16), FirstDay(Path.Combine(_folder, "fixed")));
+
+        static DateOnly FirstDay(string folder)
+        {
+            var first = File.ReadLines(Path.Combine(folder, "D000000.csv")).Skip(1).First();
+            var ms = long.Parse(first[..first.IndexOf(',', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+            return DateOnly.FromDateTime(DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime);
+        }
+    }
+
+    [Fact]
     public async Task Zero_drivers_is_a_usage_error()
     {
         var (exit, _, error) = await CliRunner.RunAsync("synth", "--drivers", "0", "--days", "2", "--output", _folder);

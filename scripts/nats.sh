@@ -106,27 +106,43 @@ healthy() {
 }
 
 start() {
-  local binary count n
+  local binary count n attempt
   count=${3:-$(cat "$dir/nodes" 2>/dev/null || echo 1)}
   [[ $count =~ ^(1|3)$ ]] || die "NODES must be 1 or 3, not '$count'"
   binary=$(server_binary)
   mkdir -p "$dir"
   [ -f "$dir/password" ] || (umask 077; head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password")
   echo "$count" >"$dir/nodes"
-  choose_ports "$count"
-  for n in $(seq 1 "$count"); do
-    node_running "$n" && continue
-    write_config "$n" "$count"
-    setsid "$binary" -c "$dir/node$n/nats.conf" >/dev/null 2>&1 < /dev/null &
-  done
+  # A port found free can be taken by another process before the node binds it (tests start servers side by side):
+  # a node that exits at start makes the whole start again on newly chosen ports, up to three times.
+  for attempt in 1 2 3; do
+    choose_ports "$count"
+    for n in $(seq 1 "$count"); do
+      node_running "$n" && continue
+      rm -f "$dir/node$n/nats.pid"  # a stale one would read as a node that exited
+      write_config "$n" "$count"
+      setsid "$binary" -c "$dir/node$n/nats.conf" >/dev/null 2>&1 < /dev/null &
+    done
 
-  for _ in $(seq 1 150); do
-    local all=true
-    for n in $(seq 1 "$count"); do healthy "$n" || all=false; done
-    if [ "$all" = true ]; then url; return 0; fi
-    sleep 0.2
+    for _ in $(seq 1 150); do
+      local all=true exited=false
+      for n in $(seq 1 "$count"); do
+        healthy "$n" || all=false
+        [ -f "$dir/node$n/nats.pid" ] && ! node_running "$n" && exited=true
+      done
+      if [ "$all" = true ]; then url; return 0; fi
+      [ "$exited" = true ] && break
+      sleep 0.2
+    done
+
+    for n in $(seq 1 "$count"); do tail -3 "$dir/node$n/nats.log" >&2 2>/dev/null || true; done
+    [ "$attempt" = 3 ] && break
+    echo "nats.sh: '$name' did not start (attempt $attempt); starting again on new ports" >&2
+    for n in $(seq 1 "$count"); do
+      stop_node "$n"
+      rm -f "$dir/node$n/client_port" "$dir/node$n/cluster_port" "$dir/node$n/monitor_port" "$dir/node$n/nats.pid"
+    done
   done
-  for n in $(seq 1 "$count"); do tail -3 "$dir/node$n/nats.log" >&2 2>/dev/null || true; done
   die "'$name' did not become healthy"
 }
 

@@ -136,8 +136,8 @@ start() {
     done
 
     for n in $(seq 1 "$count"); do tail -3 "$dir/node$n/nats.log" >&2 2>/dev/null || true; done
-    [ "$attempt" = 3 ] && break
-    echo "nats.sh: '$name' did not start (attempt $attempt); starting again on new ports" >&2
+    # Nodes that did start are stopped either way: a failed start leaves nothing running.
+    [ "$attempt" = 3 ] || echo "nats.sh: '$name' did not start (attempt $attempt); starting again on new ports" >&2
     for n in $(seq 1 "$count"); do
       stop_node "$n"
       rm -f "$dir/node$n/client_port" "$dir/node$n/cluster_port" "$dir/node$n/monitor_port" "$dir/node$n/nats.pid"

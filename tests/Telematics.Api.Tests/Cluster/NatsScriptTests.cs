@@ -4,6 +4,8 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
+using Telematics.Testing;
+
 namespace Telematics.Api.Tests.Cluster;
 
 /// <summary>
@@ -63,29 +65,8 @@ public sealed class NatsScriptTests
 
     private static async Task<string> ScriptAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "nats.sh"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"nats.sh {string.Join(' ', arguments)} exited {process.ExitCode}: {await error}");
-        return await output;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telematics.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("Telematics.sln not found above the test binaries.");
+        var (exit, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "nats.sh"), .. arguments]);
+        Assert.True(exit == 0, $"nats.sh {string.Join(' ', arguments)} exited {exit}: {error}");
+        return output;
     }
 }

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Telematics.Cli;
+using Telematics.Testing;
 
 namespace Telematics.Cli.Tests.Pricing;
 
 public sealed class PriceCommandTests
 {
-    private static readonly string Plan = Path.Combine(RepositoryRoot(), "docs", "pricing", "ubi-standard-2027.json");
+    private static readonly string Plan = Path.Combine(RepositoryRoot.Path, "docs", "pricing", "ubi-standard-2027.json");
 
     [Fact]
     public async Task Price_prints_the_premium_and_every_step_of_the_breakdown()
@@ -75,16 +76,5 @@ public sealed class PriceCommandTests
         var error = new StringWriter();
         var exit = await CliApp.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telematics.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("Telematics.sln not found above the test binaries.");
     }
 }

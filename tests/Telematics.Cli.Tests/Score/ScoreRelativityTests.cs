@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telematics.Features.Schema;
+using Telematics.Testing;
 
 namespace Telematics.Cli.Tests.Score;
 
@@ -12,13 +13,7 @@ public sealed class ScoreRelativityTests : IDisposable
 
     private static string ShippedPackage()
     {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telematics.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return Path.Combine(directory!.FullName, "src", "Telematics.Scoring", "Shipped", "telematics-frequency");
+        return Path.Combine(RepositoryRoot.Path, "src", "Telematics.Scoring", "Shipped", "telematics-frequency");
     }
 
     // Two drivers with the same (typical) habits: one observed for 2 days, one for a year.

@@ -126,30 +126,19 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.True(response.IsSuccessStatusCode, $"upload: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    /// <summary>
-    /// Simulates one driver's days with the CLI and returns the events file's text, moved in time so that its last event
-    /// was an hour ago (the simulator starts on a fixed day; the views show the last 30 days).
-    /// </summary>
+    /// <summary>Simulates one driver's last <paramref name="days"/> days, up to yesterday, with the CLI and returns the events file's text.</summary>
     public async Task<string> SynthesiseCsvAsync(int days, int seed)
     {
         var directory = Directory.CreateTempSubdirectory("dashboard-synth-");
         try
         {
+            var first = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-days);
             await RunCliAsync("synth", "--drivers", "1", "--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture), "--output", directory.FullName);
-            var lines = await File.ReadAllLinesAsync(Directory.GetFiles(directory.FullName, "D*.csv").Single());
-            Assert.True(lines.Length > 1, "the simulated driver did not drive");
-            var last = long.Parse(lines[^1].AsSpan(0, lines[^1].IndexOf(',', StringComparison.Ordinal)), System.Globalization.CultureInfo.InvariantCulture);
-            var shift = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds() - last;
-            var moved = new StringBuilder(lines[0]).Append('\n');
-            foreach (var line in lines.AsSpan(1))
-            {
-                var comma = line.IndexOf(',', StringComparison.Ordinal);
-                var at = long.Parse(line.AsSpan(0, comma), System.Globalization.CultureInfo.InvariantCulture) + shift;
-                moved.Append(at.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(line.AsSpan(comma)).Append('\n');
-            }
-
-            return moved.ToString();
+                "--seed", seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--start", first.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), "--output", directory.FullName);
+            var csv = await File.ReadAllTextAsync(Directory.GetFiles(directory.FullName, "D*.csv").Single());
+            Assert.True(csv.Count(c => c == '\n') > 1, "the simulated driver did not drive");
+            return csv;
         }
         finally
         {
@@ -186,18 +175,8 @@ public sealed class DashboardHost : IAsyncLifetime
 
     private static async Task RunCliAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(RepositoryPaths.CliDll);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"telematics {arguments[0]} exited {process.ExitCode}: {await error} {await output}");
+        var (exit, output, error) = await ChildProcess.RunAsync("dotnet", [RepositoryPaths.CliDll, .. arguments]);
+        Assert.True(exit == 0, $"telematics {arguments[0]} exited {exit}: {error} {output}");
     }
 
     private void StartHost(int port)

@@ -12,4 +12,12 @@ public sealed class DashboardOptions
     /// proxy whose public address the host cannot reach.
     /// </summary>
     public Uri? ApiBaseAddress { get; set; }
+
+    /// <summary>The host's address the server side calls (the API and the live hub): <see cref="ApiBaseAddress"/>, else the browser's.</summary>
+    /// <param name="navigation">The circuit's navigation, which knows the address the browser used.</param>
+    public Uri HostAddress(Microsoft.AspNetCore.Components.NavigationManager navigation)
+    {
+        ArgumentNullException.ThrowIfNull(navigation);
+        return ApiBaseAddress ?? new Uri(navigation.BaseUri);
+    }
 }

@@ -196,7 +196,7 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
         return Invariant($"The API answered {(int)response.StatusCode} {response.ReasonPhrase}.");
     }
 
-    private Uri ApiRoot() => new(options.Value.ApiBaseAddress ?? new Uri(navigation.BaseUri), "api/v1/");
+    private Uri ApiRoot() => new(options.Value.HostAddress(navigation), "api/v1/");
 
     private sealed record Problem(string? Title, string? Detail);
 }

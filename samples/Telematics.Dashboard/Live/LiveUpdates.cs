@@ -77,7 +77,7 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
                 return;
             }
 
-            var root = options.Value.ApiBaseAddress ?? new Uri(navigation.BaseUri);
+            var root = options.Value.HostAddress(navigation);
             var connection = new HubConnectionBuilder()
                 .WithUrl(new Uri(root, "hubs/live"), http => http.AccessTokenProvider = () => Task.FromResult<string?>(session.Token))
                 .WithAutomaticReconnect()

@@ -26,10 +26,10 @@ public sealed class DashboardSession(IJSRuntime js)
     public bool IsSignedIn => User is not null;
 
     /// <summary>Whether the user may read the book's dashboards (admin, analyst).</summary>
-    public bool CanReadBook => User?.Has("dashboard:read") == true;
+    public bool CanReadBook => May("dashboard:read");
 
-    /// <summary>Whether the user may administer (models, audit, partitions).</summary>
-    public bool IsAdmin => User?.Role == "admin";
+    /// <summary>Whether the signed-in user's role holds <paramref name="permission"/> (wire name, e.g. <c>models:manage</c>).</summary>
+    public bool May(string permission) => User?.Has(permission) == true;
 
     /// <summary>Signs the tab's stored token in again after a reload; a token that no longer works is forgotten.</summary>
     public async Task RestoreAsync(DashboardApi api)

@@ -45,6 +45,15 @@ public sealed class TelematicsPostgresOptions
     /// <value>Default <see langword="false"/>: schema changes are an explicit step (<see cref="Migrations.MigrationRunner"/>).</value>
     public bool ApplyMigrationsOnStartup { get; set; }
 
+    /// <summary>
+    /// Whether the book's writes also leave their domain events (<c>DriverRegistered</c>, <c>TripCompleted</c>,
+    /// <c>RiskScoreCalculated</c>, <c>PremiumUpdated</c>, <c>SafetyAlert</c>) in <c>domain_event_outbox</c>, in the same
+    /// transaction as the change, for a relay to hand on (Telematics.Streaming.Nats; <c>docs/events.md</c>).
+    /// </summary>
+    /// <value>Default <see langword="false"/>: nothing reads the outbox, so nothing is written to it. Turn it on in every
+    /// process that writes to a book whose events are relayed (hosts and CLI alike), or their writes raise no events.</value>
+    public bool WriteDomainEvents { get; set; }
+
     /// <summary>Returns the problems with these settings, empty when valid.</summary>
     /// <returns>One message per invalid setting, naming it.</returns>
     public IReadOnlyList<string> Validate()

@@ -5,7 +5,9 @@ using System.Text;
 
 using Npgsql;
 
+using Telematics.Service.Events;
 using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Audit;
 
@@ -49,6 +51,33 @@ public sealed partial class AuditLog
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var seq = await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, resource, beforeJson, afterJson, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return seq;
+    }
+
+    /// <summary>
+    /// Appends an audit row as <see cref="AppendAsync(AuditActor, string, string, string?, string?, CancellationToken)"/>
+    /// and, in the same transaction, the domain event the audited change raises (made from the row's sequence number,
+    /// which gives it a unique id) to <c>domain_event_outbox</c>: for changes made outside the database, such as a model promotion.
+    /// </summary>
+    /// <param name="actor">Who made the change.</param>
+    /// <param name="action">What was done, e.g. <c>model.promote</c>.</param>
+    /// <param name="resource">What it was done to.</param>
+    /// <param name="beforeJson">The state before, as JSON, or null.</param>
+    /// <param name="afterJson">The state after, as JSON, or null.</param>
+    /// <param name="domainEvent">Makes the event from the audit row's sequence number.</param>
+    /// <param name="cancellationToken">Cancels the append; neither is written then.</param>
+    /// <returns>The audit row's sequence number.</returns>
+    public async Task<long> AppendWithEventAsync(
+        AuditActor actor, string action, string resource, string? beforeJson, string? afterJson, Func<long, DomainEvent> domainEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentException.ThrowIfNullOrWhiteSpace(resource);
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var seq = await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, resource, beforeJson, afterJson, cancellationToken).ConfigureAwait(false);
+        await OutboxWriter.AppendAsync(connection, transaction, domainEvent(seq), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return seq;
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 
 using Npgsql;
 
+using Telematics.Service.Events;
 using Telematics.Service.Ingest;
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
@@ -13,6 +14,7 @@ using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Experiments;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
+using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
@@ -93,13 +95,22 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new PartitionManager(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TelematicsPostgresOptions>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new EventIngestor(
-            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<PartitionManager>(), provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<PartitionManager>(), provider.GetRequiredService<TimeProvider>())
+        {
+            WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,
+        });
         services.TryAddSingleton(static provider => new AuditLog(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(static provider => new DriverRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new DriverRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>())
+        {
+            WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,
+        });
         services.TryAddSingleton(static provider => new TripRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new TripReader(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new ScoreRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(static provider => new PremiumRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new PremiumRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>())
+        {
+            WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,
+        });
 
         // Admin reads and run-time experiments (host /experiments and /admin endpoints).
         services.TryAddSingleton(static provider => new ExperimentStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
@@ -110,7 +121,11 @@ public static class TelematicsPostgresServiceCollectionExtensions
 
         // The storage ports of the use cases in Telematics.Service (uploads, scoring stored drivers, scoring runs).
         services.TryAddSingleton<IUploadStore>(static provider => provider.GetRequiredService<EventIngestor>());
-        services.TryAddSingleton(static provider => new PostgresScoreStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(static provider => new PostgresScoreStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>())
+        {
+            WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,
+        });
+        services.TryAddSingleton<IDomainEventOutbox>(static provider => new PostgresOutbox(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton<IScoreStore>(static provider => provider.GetRequiredService<PostgresScoreStore>());
         services.TryAddSingleton(static provider => new ScoringRunRepository(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IScoringRunStore>(static provider => provider.GetRequiredService<ScoringRunRepository>());

@@ -50,6 +50,13 @@ public sealed partial class DriverRepository
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Events about the driver not yet relayed go with them (what was relayed is the stream's to age out: docs/events.md).
+        await using (var delete = new NpgsqlCommand("DELETE FROM domain_event_outbox WHERE subject = $1", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter<string> { TypedValue = driverId.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var archives = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT file_name FROM partition_archives ORDER BY range_start, archive_id", connection, transaction))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

@@ -4,8 +4,10 @@ using System.Text.Json;
 
 using Npgsql;
 
+using Telematics.Service.Events;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Drivers;
 
@@ -26,6 +28,12 @@ public sealed partial class DriverRepository
         _dataSource = dataSource;
         _timeProvider = timeProvider;
     }
+
+    /// <summary>
+    /// Whether each write also leaves its domain events in <c>domain_event_outbox</c>, in the same transaction (for a
+    /// relay to hand on; see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>). Default false.
+    /// </summary>
+    public bool WriteDomainEvents { get; init; }
 
     /// <summary>Creates a driver with no region and no time zone of their own.</summary>
     /// <param name="externalRef">The insurer's reference, unique, 1–200 characters.</param>
@@ -75,6 +83,11 @@ public sealed partial class DriverRepository
 
         var created = new DriverRecord(id, driver.ExternalRef, driver.DisplayName, now, now) { Region = driver.Region, TimeZone = driver.TimeZone };
         await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.create", Resource(id), null, ToJson(created), cancellationToken).ConfigureAwait(false);
+        if (WriteDomainEvents)
+        {
+            await OutboxWriter.AppendAsync(connection, transaction, DomainEvents.DriverRegistered(id, driver.Region, now), cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return created;
     }

@@ -121,7 +121,13 @@ public sealed class EventIngestor : IUploadStore
     /// <returns>The open upload.</returns>
     /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
     public async Task<IUploadSession> BeginUploadAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default) =>
-        await PostgresUploadSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, cancellationToken).ConfigureAwait(false);
+        await PostgresUploadSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, WriteDomainEvents, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Whether an upload that closes trips also leaves a <c>TripCompleted</c> event per stored trip in
+    /// <c>domain_event_outbox</c>, in the upload's transaction. Default false (see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>).
+    /// </summary>
+    public bool WriteDomainEvents { get; init; }
 
     private static async Task<long> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
     {

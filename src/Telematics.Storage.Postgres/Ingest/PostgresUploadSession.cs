@@ -2,9 +2,11 @@ using Npgsql;
 
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
+using Telematics.Service.Events;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Trips;
 
@@ -38,6 +40,8 @@ internal sealed class PostgresUploadSession : IUploadSession
     private readonly AuditActor _actor;
     private readonly List<PartitionMonth> _months = [];
     private bool _released;
+    private bool _writeDomainEvents;
+    private long? _replacedTripId;
 
     private PostgresUploadSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
     {
@@ -52,7 +56,7 @@ internal sealed class PostgresUploadSession : IUploadSession
     public long DriverId { get; }
 
     internal static async Task<PostgresUploadSession> BeginAsync(
-        NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         actor.Validate();
         var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -70,7 +74,7 @@ internal sealed class PostgresUploadSession : IUploadSession
                 connection,
                 transaction);
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor);
+            return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents };
         }
         catch
         {
@@ -170,11 +174,29 @@ internal sealed class PostgresUploadSession : IUploadSession
         delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = tripId });
         delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        _replacedTripId = tripId;
     }
 
     public async Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default)
     {
-        var (stored, first, last) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken).ConfigureAwait(false);
+        var inserted = _writeDomainEvents ? new List<(int Index, long TripId)>(trips.Count) : null;
+        var (stored, first, last) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken, inserted).ConfigureAwait(false);
+        if (inserted is { Count: > 0 })
+        {
+            // The first trip re-closes the one a continuation deleted (it starts where that one started).
+            var now = _timeProvider.GetUtcNow();
+            var events = new List<DomainEvent>(inserted.Count);
+            foreach (var (index, tripId) in inserted)
+            {
+                var trip = trips[index];
+                events.Add(DomainEvents.TripCompleted(
+                    DriverId, tripId, DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs), DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+                    trip.DistanceKm, index == 0 ? _replacedTripId : null, now));
+            }
+
+            await OutboxWriter.AppendAsync(_connection, events, cancellationToken).ConfigureAwait(false);
+        }
+
         return new StoredTripRange(stored, first, last);
     }
 

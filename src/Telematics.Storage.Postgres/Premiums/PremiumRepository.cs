@@ -4,8 +4,10 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Service.Events;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Premiums;
 
@@ -29,13 +31,23 @@ public sealed class PremiumRepository
         _timeProvider = timeProvider;
     }
 
+    /// <summary>
+    /// Whether each write also leaves its domain events in <c>domain_event_outbox</c>, in the same transaction (for a
+    /// relay to hand on; see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>). Default false.
+    /// </summary>
+    public bool WriteDomainEvents { get; init; }
+
     /// <summary>Stores a new premium for a driver with an audit row (action <c>premium.change</c>) in one transaction.</summary>
     /// <param name="premium">The premium.</param>
     /// <param name="actor">Who priced it.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The new premium id.</returns>
     /// <exception cref="PostgresException">Invalid currency or amount (23514), unknown driver (23503) or breakdown that is not JSON (22P02).</exception>
-    public async Task<long> AddAsync(PremiumRecord premium, AuditActor actor, CancellationToken cancellationToken = default)
+    public Task<long> AddAsync(PremiumRecord premium, AuditActor actor, CancellationToken cancellationToken = default) =>
+        AddAsync(premium, actor, WriteDomainEvents, cancellationToken);
+
+    /// <summary>Stores a new premium as <see cref="AddAsync(PremiumRecord, AuditActor, CancellationToken)"/>, its event written as the caller says.</summary>
+    internal async Task<long> AddAsync(PremiumRecord premium, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(premium);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -72,6 +84,12 @@ public sealed class PremiumRepository
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "premium.change",
             string.Create(CultureInfo.InvariantCulture, $"driver/{premium.DriverId}/premium"), before, after, cancellationToken).ConfigureAwait(false);
+        if (writeDomainEvents)
+        {
+            await OutboxWriter.AppendAsync(connection, transaction, DomainEvents.PremiumUpdated(
+                premium.DriverId, id, premium.ScoreId, premium.FinalAmount, premium.Currency, premium.EffectiveAt), cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }

@@ -2,9 +2,12 @@ using System.Globalization;
 
 using Npgsql;
 
+using Telematics.Scoring.Results;
+using Telematics.Service.Events;
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Trips;
 
@@ -35,6 +38,13 @@ public sealed class PostgresScoreStore : IScoreStore
         _scores = new StoredScoreReader(dataSource);
         _premiums = new PremiumRepository(dataSource, timeProvider);
     }
+
+    /// <summary>
+    /// Whether a stored chunk and a stored premium also leave their domain events (<c>RiskScoreCalculated</c>,
+    /// <c>PremiumUpdated</c>, <c>SafetyAlert</c> for a high score) in <c>domain_event_outbox</c>, in the same transaction.
+    /// Default false (see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>).
+    /// </summary>
+    public bool WriteDomainEvents { get; init; }
 
     /// <inheritdoc />
     public async Task<IReadOnlyDictionary<long, string?>> ReadRegionsAsync(long[] driverIds, CancellationToken cancellationToken = default)
@@ -71,6 +81,10 @@ public sealed class PostgresScoreStore : IScoreStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var ids = await ScoreBatchWriter.WriteAsync(connection, transaction, write.Scored, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
         await ShadowScoreWriter.WriteAsync(connection, write.Scored, ids.ScoreIds, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
+        if (WriteDomainEvents)
+        {
+            await OutboxWriter.AppendAsync(connection, ScoreEvents(write, ids), cancellationToken).ConfigureAwait(false);
+        }
 
         // The audit chain and the run's progress take row locks held until commit: only the chunk whose predecessor has
         // committed goes on, so two chunks' rows can be written side by side without waiting on each other.
@@ -107,7 +121,29 @@ public sealed class PostgresScoreStore : IScoreStore
 
     /// <inheritdoc />
     public Task<long> AddPremiumAsync(PremiumRecord premium, AuditActor actor, CancellationToken cancellationToken = default) =>
-        _premiums.AddAsync(premium, actor, cancellationToken);
+        _premiums.AddAsync(premium, actor, WriteDomainEvents, cancellationToken);
+
+    // Per scored driver: its score, its premium and, for a high score, the alert.
+    private static List<DomainEvent> ScoreEvents(ScoreChunkWrite write, StoredScoreIds ids)
+    {
+        var events = new List<DomainEvent>(write.Scored.Count * 2);
+        for (var i = 0; i < write.Scored.Count; i++)
+        {
+            var outcome = write.Scored[i];
+            var score = outcome.Score!;
+            var facts = new ScoreFacts(
+                outcome.DriverId, ids.ScoreIds[i], score.Score, score.Category.ToWireName(), score.ModelName, score.ModelVersion, write.From, write.To, write.ScoredAt);
+            events.Add(DomainEvents.RiskScoreCalculated(facts));
+            var quote = outcome.Quote!;
+            events.Add(DomainEvents.PremiumUpdated(outcome.DriverId, ids.PremiumIds[i], ids.ScoreIds[i], quote.Premium, quote.Currency, write.ScoredAt));
+            if (score.Category == RiskCategory.High)
+            {
+                events.Add(DomainEvents.HighRiskAlert(facts));
+            }
+        }
+
+        return events;
+    }
 
     // Returns once the previous chunk committed; throws (so this chunk rolls back) if it did not.
     private static async Task AwaitPredecessorAsync(Task predecessor, ScoreChunkWrite write, CancellationToken cancellationToken = default)

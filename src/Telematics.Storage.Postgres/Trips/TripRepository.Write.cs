@@ -95,7 +95,8 @@ public sealed partial class TripRepository
     /// </summary>
     /// <returns>How many were new, and the first and last new trip id (0 when none).</returns>
     internal static async Task<(int Stored, long FirstId, long LastId)> InsertManyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken,
+        List<(int Index, long TripId)>? inserted = null)
     {
         int stored = 0;
         long first = 0, last = 0;
@@ -108,7 +109,9 @@ public sealed partial class TripRepository
                 batch.BatchCommands.Add(InsertCommand(driverId, trips[i]));
             }
 
+            // One result per insert, in order; an empty one is a trip already stored.
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var index = offset;
             do
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -117,7 +120,10 @@ public sealed partial class TripRepository
                     first = stored == 0 ? id : first;
                     last = id;
                     stored++;
+                    inserted?.Add((index, id));
                 }
+
+                index++;
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }

@@ -38,7 +38,7 @@ internal static class ScoringFixtures
         }
         """;
 
-    public static StoredDriverScorer NewScorer(PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null)
+    public static StoredDriverScorer NewScorer(PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false)
     {
         var services = new ServiceCollection();
         services.AddTelematicsScoring(builder =>
@@ -50,7 +50,7 @@ internal static class ScoringFixtures
         });
         var provider = services.BuildServiceProvider();
         return new StoredDriverScorer(
-            new PostgresScoreStore(database.DataSource, TimeProvider.System),
+            new PostgresScoreStore(database.DataSource, TimeProvider.System) { WriteDomainEvents = domainEvents },
             provider.GetRequiredService<ExperimentScorer>(),
             provider.GetRequiredService<BatchScorer>(),
             new StoredScoringOptions { Plan = PricingPlanJson.Parse(PlanJson), Experiment = experiment?.Name },

@@ -13,6 +13,8 @@ using Telematics.Api.Storage;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
+using Telematics.Service.Events;
+using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Api.Endpoints;
@@ -74,7 +76,8 @@ internal static partial class ModelsEndpoints
     private static bool ShowsPaths(ClaimsPrincipal user) => user.GetRole() is { } role && RolePermissions.Grants(role, Permission.ModelsManage);
 
     private static async Task<Results<Ok<ModelSummary>, ValidationProblem, ProblemHttpResult>> PromoteAsync(
-        string name, AliasRequest request, ModelRegistry registry, PricingPlan plan, AuditLog audit, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+        string name, AliasRequest request, ModelRegistry registry, PricingPlan plan, AuditLog audit, TelematicsPostgresOptions storage, TimeProvider time,
+        ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.Alias))
@@ -140,13 +143,20 @@ internal static partial class ModelsEndpoints
         }
 
         var actor = user.AuditActor(http);
-        await audit.AppendAsync(
-            actor,
-            "model.promote",
-            "model/" + name,
-            AliasJson(request.Alias!, before, null),
-            AliasJson(request.Alias!, request.Version!, reload.Generation),
-            http.RequestAborted);
+        var beforeJson = AliasJson(request.Alias!, before, null);
+        var afterJson = AliasJson(request.Alias!, request.Version!, reload.Generation);
+        if (storage.WriteDomainEvents)
+        {
+            // The promotion's ModelPromoted event commits with its audit row (the alias itself lives in the model directory).
+            var at = time.GetUtcNow();
+            await audit.AppendWithEventAsync(
+                actor, "model.promote", "model/" + name, beforeJson, afterJson,
+                seq => DomainEvents.ModelPromoted(name, request.Alias!, request.Version!, before, seq, at), http.RequestAborted);
+        }
+        else
+        {
+            await audit.AppendAsync(actor, "model.promote", "model/" + name, beforeJson, afterJson, http.RequestAborted);
+        }
         await cache.InvalidateAsync([CacheTags.Models], http.RequestAborted);
         AdminLog.ModelPromoted(loggers.CreateLogger("Telematics.Api.Models"), name, request.Alias!, before ?? "(none)", request.Version!, actor.Name);
         return TypedResults.Ok(Describe(registry, paths: true).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));

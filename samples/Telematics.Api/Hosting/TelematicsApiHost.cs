@@ -62,6 +62,9 @@ internal static class TelematicsApiHost
         // Several hosts on one book when Redis is configured: shared cache, cross-host invalidation, hub backplane.
         builder.Services.AddTelematicsCluster(configuration);
 
+        // Domain events through the outbox to NATS JetStream when NATS is configured; the live hub is then fed from them.
+        builder.Services.AddTelematicsDomainEvents(configuration);
+
         // The dashboard (/dashboard): its static files come from the build's static web assets in every environment, not
         // only in Development, so that the Release build ./run.sh and the tests start serves them too.
         builder.WebHost.UseStaticWebAssets();

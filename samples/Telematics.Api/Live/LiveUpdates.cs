@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 using Telematics.Scoring.Results;
 using Telematics.Service.Ingest;
@@ -10,8 +11,9 @@ namespace Telematics.Api.Live;
 /// <summary>
 /// Sends what the endpoints stored to <c>/hubs/live</c>: to the driver's group and to the book. Called after the commit;
 /// a failure to notify is logged and never fails the request that stored the data (clients re-read on reconnect).
+/// Sends nothing when the hub is fed from the domain-event stream instead (<see cref="LiveOptions.FedFromDomainEvents"/>).
 /// </summary>
-internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveUpdates> logger)
+internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, ILogger<LiveUpdates> logger)
 {
     /// <summary>An upload stored trips (nothing is sent when it closed none).</summary>
     public Task TripsCompletedAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken) =>
@@ -50,6 +52,11 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
 
     private async Task SendAsync(long driverId, string method, object message, CancellationToken cancellationToken)
     {
+        if (options.Value.FedFromDomainEvents)
+        {
+            return;
+        }
+
         try
         {
             await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, cancellationToken).ConfigureAwait(false);

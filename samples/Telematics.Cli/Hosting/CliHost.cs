@@ -26,6 +26,9 @@ internal static class CliHost
         services?.Invoke(builder.Services);
         builder.Services.AddTelematics(telematics => configure(telematics.UsePostgres(options =>
         {
+            // A book whose events go to NATS (TELEMATICS_NATS set, as for its hosts) gets the domain events of the CLI's
+            // writes too, in their outbox; the hosts' relay hands them on (docs/events.md).
+            options.WriteDomainEvents = Environment.GetEnvironmentVariable("TELEMATICS_NATS") is { Length: > 0 };
             postgres?.Invoke(options);
             options.ConnectionString = connectionString;
         })));

@@ -1,0 +1,40 @@
+using Telematics.Api.Live;
+using Telematics.Storage.Postgres;
+using Telematics.Streaming.Nats.Connection;
+
+namespace Telematics.Api.Cluster;
+
+/// <summary>
+/// Domain events on NATS JetStream when a server is configured (<c>ConnectionStrings:Nats</c>, else <c>TELEMATICS_NATS</c>):
+/// the book's writes leave their events in the outbox in the same transaction, the outbox relay hands them to the
+/// stream as CloudEvents (<c>docs/events.md</c>), and <c>/hubs/live</c> is fed from that stream, so a client of any
+/// host hears about a write on any other. Without a server nothing changes.
+/// </summary>
+internal static class DomainEventSetup
+{
+    /// <summary>The configuration key of the subject prefix (default <c>telematics</c>): books sharing one NATS need their own.</summary>
+    public const string PrefixKey = "Nats:Prefix";
+
+    /// <summary>The configuration key of the streams' replica count (default 1; 3 on a three-node cluster).</summary>
+    public const string ReplicasKey = "Nats:Replicas";
+
+    /// <summary>Registers the outbox writes, the relay and the hub's feed when NATS is configured.</summary>
+    public static IServiceCollection AddTelematicsDomainEvents(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (NatsStreamingOptions.FindUrl(configuration.GetConnectionString(NatsStreamingOptions.ConfigurationName)) is not { } url)
+        {
+            return services;
+        }
+
+        services.PostConfigure<TelematicsPostgresOptions>(static options => options.WriteDomainEvents = true);
+        services.AddTelematicsOutboxRelay(streaming =>
+        {
+            streaming.Url = url;
+            streaming.SubjectPrefix = configuration[PrefixKey] is { Length: > 0 } prefix ? prefix : streaming.SubjectPrefix;
+            streaming.Replicas = configuration.GetValue(ReplicasKey, streaming.Replicas);
+        });
+        services.Configure<LiveOptions>(static options => options.FedFromDomainEvents = true);
+        services.AddHostedService<DomainEventLiveFeed>();
+        return services;
+    }
+}

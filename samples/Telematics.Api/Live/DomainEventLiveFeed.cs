@@ -1,0 +1,158 @@
+using System.Text.Json;
+
+using Microsoft.AspNetCore.SignalR;
+
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+using Telematics.Service.Events;
+using Telematics.Streaming.Nats.Connection;
+using Telematics.Streaming.Nats.Outbox;
+
+namespace Telematics.Api.Live;
+
+/// <summary>
+/// Feeds <c>/hubs/live</c> from the domain-event stream. Every host pulls from one shared durable consumer, so each event
+/// is taken by one host, which sends it through the hub's Redis backplane to the clients of every host: a client hears a
+/// change once, whichever host made it. An event is acknowledged after the send; one the hub cannot send is logged and
+/// acknowledged too (clients re-read on reconnect), so a bad event never blocks the feed.
+/// </summary>
+internal sealed partial class DomainEventLiveFeed(
+    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IHubContext<LiveHub> hub, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
+    : BackgroundService
+{
+    /// <summary>The durable consumer every host shares.</summary>
+    public const string ConsumerName = "live-hub";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var js = new NatsJSContext(nats);
+        var delay = TimeSpan.FromMilliseconds(200);
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DomainEventStream.EnsureAsync(js, streaming, relay.DuplicateWindow, relay.MaxAge, stoppingToken).ConfigureAwait(false);
+
+                // New events only: a host that starts does not replay the past to today's clients.
+                var consumer = await js.CreateOrUpdateConsumerAsync(DomainEventStream.Name(streaming), new ConsumerConfig(ConsumerName)
+                {
+                    AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                    DeliverPolicy = ConsumerConfigDeliverPolicy.New,
+                    AckWait = TimeSpan.FromSeconds(30),
+                    FilterSubject = DomainEventStream.AllSubjects(streaming),
+                }, stoppingToken).ConfigureAwait(false);
+                if (failing)
+                {
+                    failing = false;
+                    Resumed(logger);
+                }
+
+                delay = TimeSpan.FromMilliseconds(200);
+                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stoppingToken).ConfigureAwait(false))
+                {
+                    await SendAsync(message.Data, stoppingToken).ConfigureAwait(false);
+                    await message.AckAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                if (!failing)
+                {
+                    failing = true;
+                    Interrupted(logger, e.GetType().Name);
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+
+            try
+            {
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SendAsync(byte[]? cloudEvent, CancellationToken cancellationToken)
+    {
+        if (cloudEvent is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(cloudEvent);
+            if (LiveMessage(document.RootElement) is { } live)
+            {
+                await hub.Clients.Groups(LiveGroups.Driver(live.DriverId), LiveGroups.Book).SendAsync(live.Method, live.Message, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            NotUnderstood(logger, e.GetType().Name);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LiveLog.NotSent(logger, "(domain event)", 0, e.GetType().Name);
+        }
+    }
+
+    // The hub's four messages (DESIGN §6) from the events that carry them; the others are not for the hub.
+    private static (long DriverId, string Method, object Message)? LiveMessage(JsonElement cloudEvent)
+    {
+        var type = cloudEvent.GetProperty("type").GetString();
+        var time = cloudEvent.GetProperty("time").GetDateTimeOffset();
+        var data = cloudEvent.GetProperty("data");
+        var driver = data.TryGetProperty("driver_id", out var id) ? id.GetInt64() : 0;
+        if (type == CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated))
+        {
+            return (driver, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
+                driver, data.GetProperty("score_id").GetInt64(), data.GetProperty("score").GetDouble(), data.GetProperty("category").GetString()!,
+                $"{data.GetProperty("model").GetString()}@{data.GetProperty("model_version").GetString()}", time));
+        }
+
+        if (type == CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated))
+        {
+            var score = data.GetProperty("score_id");
+            return (driver, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
+                driver, data.GetProperty("premium_id").GetInt64(), score.ValueKind == JsonValueKind.Null ? null : score.GetInt64(),
+                data.GetProperty("amount").GetDecimal(), data.GetProperty("currency").GetString()!, time));
+        }
+
+        if (type == CloudEventJson.TypeOf(DomainEventTypes.SafetyAlert))
+        {
+            return (driver, LiveMethods.SafetyAlert, new SafetyAlertMessage(driver, data.GetProperty("kind").GetString()!, data.GetProperty("message").GetString()!));
+        }
+
+        if (type == CloudEventJson.TypeOf(DomainEventTypes.TripCompleted))
+        {
+            // One event per trip: a trip that replaced a continued one is closed again, not newly stored.
+            var replaced = data.GetProperty("replaces_trip_id");
+            long? continued = replaced.ValueKind == JsonValueKind.Null ? null : replaced.GetInt64();
+            return (driver, LiveMethods.TripCompleted, new TripCompletedMessage(
+                driver, 1, continued is null ? 1 : 0, data.GetProperty("distance_km").GetDouble(), continued, time));
+        }
+
+        return null;
+    }
+
+    [LoggerMessage(EventId = 9011, Level = LogLevel.Warning, Message = "The live hub's feed from the domain-event stream stopped ({Error}); it resumes when NATS is back.")]
+    private static partial void Interrupted(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "The live hub's feed from the domain-event stream resumed.")]
+    private static partial void Resumed(ILogger logger);
+
+    [LoggerMessage(EventId = 9013, Level = LogLevel.Warning, Message = "A domain event on the stream was not understood ({Error}) and was skipped.")]
+    private static partial void NotUnderstood(ILogger logger, string error);
+}

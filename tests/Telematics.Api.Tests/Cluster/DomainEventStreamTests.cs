@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Threading.Channels;
+
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Testing;
+
+using Xunit.Abstractions;
+
+using static Telematics.Api.Tests.Endpoints.RiskTestData;
+
+namespace Telematics.Api.Tests.Cluster;
+
+/// <summary>
+/// Hosts with NATS configured: their writes' domain events go through the outbox to a real JetStream server as
+/// CloudEvents, none lost while NATS is down and none twice, and the live hub is fed from that stream across hosts.
+/// Each test uses subject and Redis prefixes of its own.
+/// </summary>
+public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode nats, ITestOutputHelper output)
+    : IClassFixture<PostgresDatabase>, IClassFixture<NatsNode>, IAsyncLifetime
+{
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Events_written_while_NATS_is_down_reach_the_stream_once_it_is_back_none_lost_none_twice()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "events-outage", 4);
+        await using var host = Host(prefix, redis: false);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var expected = new List<string>();
+        expected.AddRange(await RecalculateAsync(admin, driver));
+        await WaitForAsync(async () => (await nats.ReadEventsAsync(prefix, $"{prefix}.domain.*.{driver}")).Count == 2, "the first events on the stream");
+
+        await nats.StopAsync();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                expected.AddRange(await RecalculateAsync(admin, driver)); // the writes commit with NATS down
+            }
+
+            Assert.True(await CountAsync(database, $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}'") >= 6);
+        }
+        finally
+        {
+            await nats.StartAsync();
+        }
+
+        var clock = Stopwatch.StartNew();
+        await WaitForAsync(async () => await CountAsync(database, $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}'") == 0, "the outbox to drain");
+        output.WriteLine($"the outbox drained {clock.Elapsed.TotalSeconds:F1} s after NATS was back");
+        var onStream = (await nats.ReadEventsAsync(prefix, $"{prefix}.domain.*.{driver}")).Select(e => e.GetProperty("id").GetString()!).ToList();
+
+        Assert.Equal(8, expected.Count);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), onStream.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Each_event_is_a_CloudEvent_with_the_documented_attributes_and_data()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "events-shape", 3);
+        await using var host = Host(prefix, redis: false);
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        var ids = await RecalculateAsync(admin, driver);
+        List<JsonElement> events = [];
+        await WaitForAsync(async () => (events = await nats.ReadEventsAsync(prefix, $"{prefix}.domain.RiskScoreCalculated.{driver}")).Count == 1, "the score's event");
+
+        var cloudEvent = Assert.Single(events);
+        Assert.Equal("1.0", cloudEvent.GetProperty("specversion").GetString());
+        Assert.Equal(ids[0], cloudEvent.GetProperty("id").GetString());
+        Assert.Equal("telematics.RiskScoreCalculated.v1", cloudEvent.GetProperty("type").GetString());
+        Assert.Equal("/telematics", cloudEvent.GetProperty("source").GetString());
+        Assert.Equal(driver.ToString(System.Globalization.CultureInfo.InvariantCulture), cloudEvent.GetProperty("subject").GetString());
+        Assert.Equal("application/json", cloudEvent.GetProperty("datacontenttype").GetString());
+        var data = cloudEvent.GetProperty("data");
+        Assert.Equal(driver, data.GetProperty("driver_id").GetInt64());
+        Assert.Equal("score-" + data.GetProperty("score_id").GetInt64(), ids[0]);
+        Assert.InRange(data.GetProperty("score").GetDouble(), 0, 100);
+    }
+
+    [Fact]
+    public async Task A_recalculation_on_host_A_reaches_a_hub_client_on_host_B_once_through_the_event_stream()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "events-hub", 4);
+        await using var hostA = Host(prefix, redis: true);
+        await using var hostB = Host(prefix, redis: true);
+        var received = Channel.CreateUnbounded<JsonElement>();
+        await using var onB = new HubConnectionBuilder()
+            .WithUrl(new Uri(hostB.Server.BaseAddress, "/hubs/live"), options =>
+            {
+                options.HttpMessageHandlerFactory = _ => hostB.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+                options.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Analyst());
+            })
+            .Build();
+        onB.On<JsonElement>("RiskScoreCalculated", payload => received.Writer.TryWrite(payload));
+        await onB.StartAsync();
+        using var adminOnA = hostA.ClientAs(TestTokens.Admin());
+
+        // The hosts' feeds start with the stream: wait until both consume (the first recalculation may precede them).
+        await WaitForAsync(() => ConsumerReadyAsync(prefix), "the hub's feed");
+        var ids = await RecalculateAsync(adminOnA, driver);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var heard = await received.Reader.ReadAsync(timeout.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(driver, heard.GetProperty("driverId").GetInt64());
+        Assert.Equal(ids[0], "score-" + heard.GetProperty("scoreId").GetInt64());
+        Assert.False(received.Reader.TryRead(out var twice), $"heard twice: {twice}");
+    }
+
+    private async Task<bool> ConsumerReadyAsync(string prefix)
+    {
+        await using var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = nats.Url });
+        var js = new NATS.Client.JetStream.NatsJSContext(connection);
+        try
+        {
+            await js.GetConsumerAsync(prefix + "-domain-events", "live-hub");
+            return true;
+        }
+        catch (NATS.Client.JetStream.NatsJSApiException)
+        {
+            return false;
+        }
+    }
+
+    private ApiHost Host(string prefix, bool redis)
+    {
+        var host = new ApiHost()
+            .With("ConnectionStrings:Telematics", database.ConnectionString)
+            .With("ConnectionStrings:Nats", nats.Url)
+            .With("Nats:Prefix", prefix);
+        return redis ? host.With("ConnectionStrings:Redis", RedisServer.ConnectionString).With("Redis:Prefix", prefix) : host;
+    }
+
+    // A recalculation's two events: its score's and its premium's ids.
+    private static async Task<string[]> RecalculateAsync(HttpClient admin, long driver)
+    {
+        using var response = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
+        var body = await ProblemAssert.JsonAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return ["score-" + body.GetProperty("score").GetProperty("scoreId").GetInt64(), "premium-" + body.GetProperty("premium").GetProperty("premiumId").GetInt64()];
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"waited 30 s for {what}");
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+using Telematics.Testing;
+
+namespace Telematics.Api.Tests.Cluster;
+
+/// <summary>
+/// A private one-node NATS JetStream server for a test class, started by <c>scripts/nats.sh</c> (installed where
+/// missing), which a test may stop and start again on the same port and store; destroyed afterwards.
+/// </summary>
+public sealed class NatsNode : IAsyncLifetime
+{
+    private readonly string _name = "t" + Guid.NewGuid().ToString("N")[..10];
+
+    /// <summary>The client URL (credentials included).</summary>
+    public string Url { get; private set; } = "";
+
+    public async Task InitializeAsync() => Url = (await ScriptAsync("start", _name)).Trim();
+
+    public Task DisposeAsync() => ScriptAsync("destroy", _name);
+
+    /// <summary>Stops the server, as an outage would.</summary>
+    public Task StopAsync() => ScriptAsync("stop", _name);
+
+    /// <summary>Starts it again on the same port and store.</summary>
+    public async Task StartAsync() => Assert.Equal(Url, (await ScriptAsync("start", _name)).Trim());
+
+    /// <summary>Every CloudEvent the domain-event stream of <paramref name="prefix"/> holds on <paramref name="subject"/>, in stream order.</summary>
+    public async Task<List<JsonElement>> ReadEventsAsync(string prefix, string subject)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = Url, Name = "telematics-tests" });
+        var js = new NatsJSContext(connection);
+        var events = new List<JsonElement>();
+        INatsJSConsumer consumer;
+        try
+        {
+            // Named: nats-server 2.9 (Debian's) refuses an unnamed consumer with a filter on this client's create API.
+            consumer = await js.CreateOrUpdateConsumerAsync(prefix + "-domain-events", new ConsumerConfig
+            {
+                Name = "read-" + Guid.NewGuid().ToString("N")[..12],
+                InactiveThreshold = TimeSpan.FromSeconds(30),
+                AckPolicy = ConsumerConfigAckPolicy.None,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+                FilterSubject = prefix + ".domain.>", // filtered below: '*' inside a filter is refused on this API by 2.9
+            });
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return events; // no stream yet: the relay makes it when it starts
+        }
+
+        await foreach (var message in consumer.FetchNoWaitAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 10_000 }))
+        {
+            if (Matches(subject, message.Subject))
+            {
+                events.Add(JsonDocument.Parse(message.Data!).RootElement.Clone());
+            }
+        }
+
+        return events;
+    }
+
+    // NATS subject matching: '*' is one token, '>' the rest.
+    private static bool Matches(string filter, string subject)
+    {
+        var wanted = filter.Split('.');
+        var tokens = subject.Split('.');
+        for (var i = 0; i < wanted.Length; i++)
+        {
+            if (wanted[i] == ">")
+            {
+                return tokens.Length > i;
+            }
+
+            if (i >= tokens.Length || (wanted[i] != "*" && wanted[i] != tokens[i]))
+            {
+                return false;
+            }
+        }
+
+        return wanted.Length == tokens.Length;
+    }
+
+    private static async Task<string> ScriptAsync(params string[] arguments)
+    {
+        var (exit, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "nats.sh"), .. arguments]);
+        Assert.True(exit == 0, $"nats.sh {string.Join(' ', arguments)} exited {exit}: {error}");
+        return output;
+    }
+}

@@ -3,12 +3,17 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Telematics.Api.Auth;
+using Telematics.Api.Cluster;
 using Telematics.Api.Problems;
 
 namespace Telematics.Api.RateLimiting;
 
-/// <summary>Registers the named per-client policies and the 429 problem+json response with <c>Retry-After</c>.</summary>
+/// <summary>
+/// Registers the named per-client policies and the 429 problem+json response with <c>Retry-After</c>. With Redis
+/// configured (several hosts) each client's window is counted in Redis, so the hosts share one budget.
+/// </summary>
 internal static class RateLimitSetup
 {
     /// <summary>Adds the <see cref="RateLimitPolicies"/> with limits from the <c>RateLimits</c> section.</summary>
@@ -21,11 +26,13 @@ internal static class RateLimitSetup
             .ValidateOnStart();
 
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, options) =>
+        var prefix = RedisConnection.Prefix(configuration);
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IServiceProvider>((limiter, options, provider) =>
         {
+            var redis = RedisConnection.Find(configuration) is null ? null : provider.GetRequiredService<IConnectionMultiplexer>();
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(RateLimitPolicies.Ingest, context => PerClient(context, options.Value.Ingest));
-            limiter.AddPolicy(RateLimitPolicies.Batch, context => PerClient(context, options.Value.Batch));
+            limiter.AddPolicy(RateLimitPolicies.Ingest, context => PerClient(context, RateLimitPolicies.Ingest, options.Value.Ingest, redis, prefix));
+            limiter.AddPolicy(RateLimitPolicies.Batch, context => PerClient(context, RateLimitPolicies.Batch, options.Value.Batch, redis, prefix));
             limiter.OnRejected = OnRejectedAsync;
         });
         return services;
@@ -34,19 +41,24 @@ internal static class RateLimitSetup
     private static bool Valid(WindowLimit limit) =>
         limit.PermitLimit is >= 1 and <= 100_000 && limit.WindowSeconds is >= 1 and <= 86_400;
 
-    private static RateLimitPartition<string> PerClient(HttpContext context, WindowLimit limit)
+    private static RateLimitPartition<string> PerClient(HttpContext context, string policy, WindowLimit limit, IConnectionMultiplexer? redis, string prefix)
     {
         var client = context.User.GetSubject() is { } subject
             ? "sub:" + subject
             : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = limit.PermitLimit,
-            Window = TimeSpan.FromSeconds(limit.WindowSeconds),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        return redis is null
+            ? RateLimitPartition.GetFixedWindowLimiter(client, _ => LocalOptions(limit))
+            : RateLimitPartition.Get(client, key => new RedisWindowLimiter(
+                redis, $"{prefix}:ratelimit:{policy}:{key}", limit.PermitLimit, TimeSpan.FromSeconds(limit.WindowSeconds), new FixedWindowRateLimiter(LocalOptions(limit))));
     }
+
+    private static FixedWindowRateLimiterOptions LocalOptions(WindowLimit limit) => new()
+    {
+        PermitLimit = limit.PermitLimit,
+        Window = TimeSpan.FromSeconds(limit.WindowSeconds),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

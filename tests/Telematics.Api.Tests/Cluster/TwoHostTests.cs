@@ -3,9 +3,13 @@ using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
+using Telematics.Api.Authorization;
+using Telematics.Api.RateLimiting;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 
@@ -119,6 +123,34 @@ public sealed class TwoHostTests(PostgresDatabase database, ITestOutputHelper ou
         Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
         Assert.True(verdict.GetProperty("intact").GetBoolean(), verdict.GetRawText());
     }
+
+    [Fact]
+    public async Task Two_hosts_spend_one_rate_limit_budget_per_client()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..8];
+        await using var hostA = LimitedHost(prefix, permits: 3);
+        await using var hostB = LimitedHost(prefix, permits: 3);
+        using var onA = hostA.ClientAs(TestTokens.Driver());
+        using var onB = hostB.ClientAs(TestTokens.Driver());
+        var ingest = new Uri("/api/v1/test/ingest", UriKind.Relative);
+
+        var statuses = new List<HttpStatusCode>();
+        foreach (var client in new[] { onA, onB, onA, onB, onA })
+        {
+            using var response = await client.PostAsync(ingest, null);
+            statuses.Add(response.StatusCode);
+        }
+
+        // Three in the window, whichever host took them; then both refuse, each alone would still have allowed more.
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent, (HttpStatusCode)429, (HttpStatusCode)429], statuses);
+    }
+
+    private ApiHost LimitedHost(string prefix, int permits) => Host(prefix)
+        .With("RateLimits:Ingest:PermitLimit", permits.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .With("RateLimits:Ingest:WindowSeconds", "120")
+        .WithRoutes(api => api.MapPost("/test/ingest", () => Results.NoContent())
+            .RequirePermission(Permission.TelematicsWrite)
+            .RequireRateLimiting(RateLimitPolicies.Ingest));
 
     private ApiHost Host(string prefix) => new ApiHost()
         .With("ConnectionStrings:Telematics", database.ConnectionString)

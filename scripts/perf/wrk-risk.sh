@@ -3,7 +3,7 @@
 #   1. cached GET /api/v1/risk/{id}/score   target at 1,000 req/s: p50 <= 0.5 ms, p99 <= 2 ms
 #   2. uncached POST /api/v1/risk/{id}/recalculate   target at 100 req/s: p99 <= 20 ms
 # It starts its own PostgreSQL cluster (scripts/pg.sh, cluster "perf-risk") and host (Release build), seeds
-# DRIVERS drivers with three trips each in the last three days, batch-scores them, runs wrk, prints the figures and
+# DRIVERS drivers with three days of driving (telematics seed), batch-scores them, runs wrk, prints the figures and
 # stops everything. With wrk2 installed (or a wrk that takes -R) the rates above are fixed (-R 1000 / -R 100);
 # with plain wrk (Debian `wrk`, closed loop) the score run uses THREADS threads and CONNECTIONS connections and the
 # recalculation run one connection (back-to-back requests, so its latencies are the per-request service times).
@@ -21,7 +21,6 @@ perf_init wrk-risk
 work=$PERF_WORK
 
 perf_require_wrk
-command -v psql >/dev/null 2>&1 || PATH="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r | head -1):$PATH"
 
 echo "== building (Release)"
 perf_build_host
@@ -29,28 +28,12 @@ perf_build samples/Telematics.Cli
 cli_dll=samples/Telematics.Cli/bin/Release/net10.0/telematics.dll
 
 echo "== PostgreSQL cluster $CLUSTER"
-perf_start_cluster "$CLUSTER"
+perf_start_cluster "$CLUSTER" fresh
 cs=$PERF_PG
-pg_port=$(sed -E 's/.*Port=([0-9]+).*/\1/' <<<"$cs")
-export PGPASSWORD=$(sed -E 's/.*Password=([^;]+).*/\1/' <<<"$cs")
-pg_db=$(sed -E 's/.*Database=([^;]+).*/\1/' <<<"$cs")
-pg_user=$(sed -E 's/.*Username=([^;]+).*/\1/' <<<"$cs")
 dotnet "$cli_dll" migrate --connection "$cs" >/dev/null
 
-echo "== seeding $DRIVERS drivers x 3 trips"
-psql -h 127.0.0.1 -p "$pg_port" -U "$pg_user" -d "$pg_db" -v ON_ERROR_STOP=1 -q <<SQL
-TRUNCATE premiums, shadow_scores, risk_scores, trips, vehicles, drivers, scoring_runs;
-INSERT INTO drivers (driver_id, external_ref, display_name, created_at, updated_at)
-SELECT g, 'PERF-' || g, 'Driver ' || g, now(), now() FROM generate_series(1, $DRIVERS) g;
-INSERT INTO trips (driver_id, started_at, ended_at, distance_km, sample_count, harsh_brake_count, rapid_accel_count, harsh_corner_count, feature_schema, feature_version, features)
-SELECT g, date_trunc('day', now()) - k * interval '1 day' + (g % 600) * interval '1 minute',
-       date_trunc('day', now()) - k * interval '1 day' + (g % 600) * interval '1 minute' + interval '30 minutes',
-       20, 1800, 0, 0, 0, 'telematics', 1,
-       ARRAY[20, 0.5, 1, 20, (g % 10) / 20.0, 0, 0.2, 0.1, 40, 70, (g % 7) / 20.0, 0, 0, (g % 5), 1, 0.5, 0.8, 2.5, 0.2, (g % 4) * 0.3, 0.01,
-             0.2, 0.5, 0.2, 0.1, 0, 0, 0.01, 0]::real[]
-FROM generate_series(1, $DRIVERS) g, generate_series(1, 3) k;
-ANALYZE;
-SQL
+echo "== seeding $DRIVERS drivers x 3 days (telematics seed: the ingest code path, so trips keep their state)"
+dotnet "$cli_dll" seed --drivers "$DRIVERS" --days 3 --connection "$cs" >/dev/null
 dotnet "$cli_dll" batch-score --all --period-days 30 --chunk 1000 --run-id perf-seed --connection "$cs" >/dev/null
 
 echo "== starting the host on 127.0.0.1:$PORT"

@@ -3,10 +3,11 @@
 # each a RiskScoreCalculated of the documented shape); one host with NATS configured relays them to a private JetStream
 # node (scripts/nats.sh). Prints the relay's events/s (from the first event gone to an empty outbox) and checks that the
 # stream holds exactly EVENTS messages. Everything runs on loopback and is removed at the end.
-# Usage: scripts/perf/outbox-relay.sh [EVENTS]   (default 200000; env PORT=5089)
+# Usage: scripts/perf/outbox-relay.sh [EVENTS] [BATCH]   (default 200000 events, the relay's default batch of 2000; env PORT=5089)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-200000}
+BATCH=${2:-2000}
 PORT=${PORT:-5089}
 CLUSTER=perf-outbox
 NATS_NAME=perf-outbox
@@ -53,15 +54,15 @@ samples="$PERF_WORK/samples"
 sampler=$!
 
 echo "== host on 127.0.0.1:$PORT relaying"
-perf_start_host "http://127.0.0.1:$PORT" ConnectionStrings__Nats="$nats_url" Nats__Prefix=perf
+perf_start_host "http://127.0.0.1:$PORT" ConnectionStrings__Nats="$nats_url" Nats__Prefix=perf Nats__Relay__BatchSize="$BATCH"
 wait "$sampler"
 
 stored=$(curl -fsS "http://127.0.0.1:$monitor/jsz" | grep -o '"messages": *[0-9]*' | head -1 | tr -dc '0-9')
-awk -v events="$EVENTS" -v stored="$stored" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
+awk -v events="$EVENTS" -v batch="$BATCH" -v stored="$stored" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
   $2 < events && t0 == "" { t0 = $1; c0 = $2 }
   $2 == 0 { t1 = $1 }
   END {
-    printf "relayed %d events in %.2f s after the first left the outbox: %.0f events/s (stream holds %d messages; load average %s)\n",
-      c0, t1 - t0, c0 / (t1 - t0), stored, load
+    printf "relayed %d events in %.2f s after the first left the outbox: %.0f events/s (batches of %d; stream holds %d messages; load average %s)\n",
+      c0, t1 - t0, c0 / (t1 - t0), batch, stored, load
     if (stored != events) { print "MISMATCH: the stream does not hold every event once" > "/dev/stderr"; exit 1 }
   }' "$samples"

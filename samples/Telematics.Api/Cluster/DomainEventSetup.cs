@@ -18,6 +18,9 @@ internal static class DomainEventSetup
     /// <summary>The configuration key of the streams' replica count (default 1; 3 on a three-node cluster).</summary>
     public const string ReplicasKey = "Nats:Replicas";
 
+    /// <summary>The section of the relay's settings (<c>OutboxRelayOptions</c>: <c>BatchSize</c>, <c>PollInterval</c>, …).</summary>
+    public const string RelaySection = "Nats:Relay";
+
     /// <summary>Registers the outbox writes, the relay and the hub's feed when NATS is configured.</summary>
     public static IServiceCollection AddTelematicsDomainEvents(this IServiceCollection services, IConfiguration configuration)
     {
@@ -32,7 +35,7 @@ internal static class DomainEventSetup
             streaming.Url = url;
             streaming.SubjectPrefix = configuration[PrefixKey] is { Length: > 0 } prefix ? prefix : streaming.SubjectPrefix;
             streaming.Replicas = configuration.GetValue(ReplicasKey, streaming.Replicas);
-        });
+        }, relay => configuration.GetSection(RelaySection).Bind(relay));
         services.Configure<LiveOptions>(static options => options.FedFromDomainEvents = true);
         services.AddHostedService<DomainEventLiveFeed>();
         return services;

@@ -5,16 +5,33 @@
 # cluster (.pg/run) that keeps its data between runs. Ctrl-C stops the host and that cluster.
 # TELEMATICS_PORT chooses the HTTP port (default: the first free one from 5080).
 # TELEMATICS_MODEL chooses the model scored and served: shipped (default), rules, or a model directory.
+#
+# ./run.sh --cluster runs the book as a cluster on this machine: besides PostgreSQL, a NATS JetStream node
+# (scripts/nats.sh, .nats/run; TELEMATICS_NATS names an existing one) and Redis (scripts/redis.sh, .redis/run;
+# TELEMATICS_REDIS likewise), and two hosts on two ports sharing them and one signing key. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+cluster=false
+case "${1:-}" in
+  --cluster) cluster=true ;;
+  "") ;;
+  *) echo "usage: ./run.sh [--cluster]" >&2; exit 2 ;;
+esac
+
 started_pg=false
+started_nats=false
+started_redis=false
+pids=()
 cleanup() {
-  if [ -n "${host_pid:-}" ] && kill -0 "$host_pid" 2>/dev/null; then
-    kill -TERM "$host_pid" 2>/dev/null || true
-    wait "$host_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in ${pids[@]+"${pids[@]}"}; do
+    if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
+  done
+  for pid in ${pids[@]+"${pids[@]}"}; do wait "$pid" 2>/dev/null || true; done
+  if [ "$started_nats" = true ]; then scripts/nats.sh stop run || true; fi
+  if [ "$started_redis" = true ]; then scripts/redis.sh stop run || true; fi
   if [ "$started_pg" = true ]; then
     scripts/pg.sh stop run || true
     echo "stopped the host and PostgreSQL (.pg/run keeps the data for the next run)"
@@ -40,13 +57,30 @@ if [ -z "${TELEMATICS_PG:-}" ]; then
   echo "PostgreSQL: private cluster .pg/run ($(echo "$TELEMATICS_PG" | sed 's/Password=[^;]*/Password=…/'))"
 fi
 
-port=${TELEMATICS_PORT:-}
-if [ -z "$port" ]; then
-  for candidate in $(seq 5080 5180); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
-  done
-fi
+. scripts/lib/loopback.sh  # free_port
+port=${TELEMATICS_PORT:-$(free_port 5080 5180)}
 url="http://127.0.0.1:$port"
+
+# The cluster's services, and what the hosts (and the CLI's writes, for their domain events) are told of them.
+cluster_env=()
+if [ "$cluster" = true ]; then
+  if [ -z "${TELEMATICS_NATS:-}" ]; then
+    TELEMATICS_NATS=$(scripts/nats.sh start run)
+    started_nats=true
+    echo "NATS JetStream: private node .nats/run"
+  fi
+  if [ -z "${TELEMATICS_REDIS:-}" ]; then
+    TELEMATICS_REDIS=$(scripts/redis.sh start run)
+    started_redis=true
+    echo "Redis: private server .redis/run"
+  fi
+  export TELEMATICS_NATS TELEMATICS_REDIS
+  # One signing key for both hosts, made for this run: a token issued by one host is accepted by the other.
+  cluster_env=(ConnectionStrings__Nats="$TELEMATICS_NATS" ConnectionStrings__Redis="$TELEMATICS_REDIS"
+    Auth__SigningKey="$(head -c 48 /dev/urandom | base64 | tr -d '\n')")
+  port_b=$(free_port $((port + 1)) 5280)
+  url_b="http://127.0.0.1:$port_b"
+fi
 
 # The model the demo serves, the same for batch-score and the host: shipped (default) = the trained model shipped
 # with the SDK (telematics-frequency, a monotone Poisson GLM on telematics@2, ONNX); rules = the built-in rules model; or a
@@ -92,15 +126,26 @@ fi
 echo "building the host…"
 dotnet build samples/Telematics.Api -c Release -nologo -clp:NoSummary -v:q
 
-ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} Scoring__Model=$model Pricing__PlanPath="pricing/$plan" \
-  dotnet run --project samples/Telematics.Api -c Release --no-build --no-launch-profile -- --urls "$url" &
-host_pid=$!
-
-for _ in $(seq 1 120); do
-  if curl -fsS "$url/health/live" >/dev/null 2>&1; then break; fi
-  kill -0 "$host_pid" 2>/dev/null || { echo "the host exited during start-up" >&2; exit 1; }
-  sleep 0.5
-done
+start_host() { # url
+  env ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Scoring__Model="$model" Pricing__PlanPath="pricing/$plan" \
+    ${cluster_env[@]+"${cluster_env[@]}"} \
+    dotnet run --project samples/Telematics.Api -c Release --no-build --no-launch-profile -- --urls "$1" &
+  pids+=($!)
+}
+wait_live() { # url pid
+  for _ in $(seq 1 120); do
+    if curl -fsS "$1/health/live" >/dev/null 2>&1; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { echo "the host on $1 exited during start-up" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+start_host "$url"
+host_pid=${pids[-1]}
+if [ "$cluster" = true ]; then
+  start_host "$url_b"
+  wait_live "$url_b" "${pids[-1]}"
+fi
+wait_live "$url" "$host_pid"
 
 # Demo tokens: the Development token endpoint exists only in the Development environment.
 issue_token() { # subject role [driverId]
@@ -147,12 +192,27 @@ WALK
   fi
 fi
 
+cluster_msg=""
+if [ "$cluster" = true ]; then
+  cluster_msg=$(cat <<CLUSTER
+
+A cluster: host A $url and host B $url_b share PostgreSQL, NATS JetStream (domain events, docs/events.md) and Redis
+(cache, invalidations, rate limits, the live hub's backplane). A token from either host works on both.
+  Watch host B live: $url_b/dashboard/drivers/1  (sign in as admin; the page follows the hub)
+  Change a score on host A and read it fresh from host B:
+    curl -s -X POST $url/api/v1/risk/1/recalculate -H "Authorization: Bearer \$ADMIN_TOKEN"
+    curl -s $url_b/api/v1/risk/1/score -H "Authorization: Bearer \$ADMIN_TOKEN"
+CLUSTER
+)
+fi
+
 cat <<MSG
 
 Telematics reference host: $url
   dashboard: $url/dashboard  (sign in by picking a role: admin sees the whole book; open a driver for why its score is what it is)
   health:  curl -s $url/health/ready
   API reference: $url/scalar   OpenAPI: $url/openapi/v1.json   metrics: $url/metrics$tokens
+$cluster_msg
 Press Ctrl-C to stop.
 MSG
-wait "$host_pid"
+wait "${pids[@]}"

@@ -65,8 +65,11 @@ choose_ports() {
       case $kind in client) base=54222 ;; cluster) base=56222 ;; monitor) base=58222 ;; esac
       port=$(cat "$dir/node$n/${kind}_port" 2>/dev/null || true)
       if [ -z "$port" ] || { ! node_running "$n" && port_in_use "$port"; } || [[ " $taken " == *" $port "* ]]; then
-        # Not one an earlier node of this start took.
-        port=$(free_port "$base" $((base + 300)) "$taken") || die "no free loopback port from $base"
+        # Not one an earlier node of this start took, and from a random point of the range: servers started side by
+        # side (tests) would otherwise all take the lowest free port, and a server stopped for a while would find its
+        # port taken by the next one when it starts again.
+        port=$(free_port $((base + RANDOM % 250)) $((base + 300)) "$taken" || free_port "$base" $((base + 300)) "$taken") \
+          || die "no free loopback port from $base"
         echo "$port" >"$dir/node$n/${kind}_port"
       fi
       taken="$taken $port"

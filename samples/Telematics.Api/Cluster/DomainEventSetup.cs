@@ -1,3 +1,4 @@
+using Telematics.Api.Health;
 using Telematics.Api.Live;
 using Telematics.Storage.Postgres;
 using Telematics.Streaming.Nats.Connection;
@@ -36,6 +37,7 @@ internal static class DomainEventSetup
             streaming.SubjectPrefix = configuration[PrefixKey] is { Length: > 0 } prefix ? prefix : streaming.SubjectPrefix;
             streaming.Replicas = configuration.GetValue(ReplicasKey, streaming.Replicas);
         }, relay => configuration.GetSection(RelaySection).Bind(relay));
+        services.AddHealthChecks().AddCheck<DomainEventRelayHealthCheck>("domain-events", tags: [HealthEndpoints.ReadyTag]);
         services.Configure<LiveOptions>(static options => options.FedFromDomainEvents = true);
         services.AddHostedService<DomainEventLiveFeed>();
         return services;

@@ -12,7 +12,8 @@ namespace Telematics.Api.Health;
 /// </summary>
 internal static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    /// <summary>The tag of the checks <c>/health/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddTelematicsHealth(this IServiceCollection services)
     {

@@ -24,6 +24,7 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<OutboxRelay> _logger;
     private long _relayed;
+    private volatile RelayFailure? _failure;
 
     /// <summary>Creates the relay.</summary>
     /// <param name="outbox">The outbox of the storage adapter.</param>
@@ -51,6 +52,9 @@ public sealed partial class OutboxRelay : BackgroundService
     /// <summary>Events this relay has handed on since it started.</summary>
     public long Relayed => Interlocked.Read(ref _relayed);
 
+    /// <summary>Since when, and why, the relay cannot hand events on; null while it can.</summary>
+    public RelayFailure? Failure => _failure;
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -71,6 +75,7 @@ public sealed partial class OutboxRelay : BackgroundService
                 if (failing)
                 {
                     failing = false;
+                    _failure = null;
                     Recovered(_logger);
                 }
 
@@ -91,6 +96,7 @@ public sealed partial class OutboxRelay : BackgroundService
                 if (!failing)
                 {
                     failing = true;
+                    _failure = new RelayFailure(_time.GetUtcNow(), $"{e.GetType().Name}: {e.Message}");
                     CannotRelay(_logger, e.GetType().Name, e.Message);
                 }
 
@@ -110,8 +116,11 @@ public sealed partial class OutboxRelay : BackgroundService
     }
 
     // All of a batch is published at once and awaited together: one round trip's latency per batch, not per event.
-    private async Task PublishAsync(IReadOnlyList<DomainEvent> events, CancellationToken cancellationToken)
+    private async Task PublishAsync(IReadOnlyList<DomainEvent> events, CancellationToken stoppingToken)
     {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(_options.PublishTimeout);
+        var cancellationToken = timeout.Token;
         var acks = new Task<NATS.Client.JetStream.Models.PubAckResponse>[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
@@ -123,7 +132,17 @@ public sealed partial class OutboxRelay : BackgroundService
                 cancellationToken: cancellationToken).AsTask();
         }
 
-        foreach (var ack in await Task.WhenAll(acks).ConfigureAwait(false))
+        NATS.Client.JetStream.Models.PubAckResponse[] acked;
+        try
+        {
+            acked = await Task.WhenAll(acks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"JetStream did not acknowledge a batch of {events.Count} events within {_options.PublishTimeout.TotalSeconds:0.#} s.");
+        }
+
+        foreach (var ack in acked)
         {
             ack.EnsureSuccess(); // a duplicate is a success: the stream has the event already
         }
@@ -135,3 +154,8 @@ public sealed partial class OutboxRelay : BackgroundService
     [LoggerMessage(EventId = 9202, Level = LogLevel.Information, Message = "Domain events are relayed again.")]
     private static partial void Recovered(ILogger logger);
 }
+
+/// <summary>Why the relay cannot hand events on.</summary>
+/// <param name="Since">When the first attempt failed.</param>
+/// <param name="Reason">The error, in the client's words.</param>
+public sealed record RelayFailure(DateTimeOffset Since, string Reason);

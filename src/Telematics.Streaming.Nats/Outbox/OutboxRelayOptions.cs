@@ -9,6 +9,13 @@ public sealed class OutboxRelayOptions
     /// </summary>
     public int BatchSize { get; set; } = 2000;
 
+    /// <summary>
+    /// How long a batch may wait for JetStream's acks before the relay gives up on it (default 10 s); the batch stays in
+    /// the outbox. While NATS is down the client holds publishes until it reconnects, so without a bound an outage would
+    /// not show as one.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long the relay waits before looking again when the outbox was empty (default 100 ms: the added lag of an event).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

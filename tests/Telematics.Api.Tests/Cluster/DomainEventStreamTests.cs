@@ -47,6 +47,7 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
             }
 
             Assert.True(await CountAsync(database, $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}'") >= 6);
+            await WaitForAsync(async () => await RelayHealthAsync(admin) == "Degraded", "readiness to report the relay as degraded");
         }
         finally
         {
@@ -57,6 +58,7 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
         await WaitForAsync(async () => await CountAsync(database, $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}'") == 0, "the outbox to drain");
         output.WriteLine($"the outbox drained {clock.Elapsed.TotalSeconds:F1} s after NATS was back");
         var onStream = (await nats.ReadEventsAsync(prefix, $"{prefix}.domain.*.{driver}")).Select(e => e.GetProperty("id").GetString()!).ToList();
+        await WaitForAsync(async () => await RelayHealthAsync(admin) == "Healthy", "readiness to report the relay as healthy again");
 
         Assert.Equal(8, expected.Count);
         Assert.Equal(expected.Order(StringComparer.Ordinal), onStream.Order(StringComparer.Ordinal));
@@ -117,6 +119,17 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
         Assert.Equal(driver, heard.GetProperty("driverId").GetInt64());
         Assert.Equal(ids[0], "score-" + heard.GetProperty("scoreId").GetInt64());
         Assert.False(received.Reader.TryRead(out var twice), $"heard twice: {twice}");
+    }
+
+    // The status of the readiness check "domain-events" (an admin sees the checks).
+    private static async Task<string?> RelayHealthAsync(HttpClient admin)
+    {
+        using var response = await admin.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("checks").EnumerateArray()
+            .Where(check => check.GetProperty("name").GetString() == "domain-events")
+            .Select(check => check.GetProperty("status").GetString())
+            .SingleOrDefault();
     }
 
     private async Task<bool> ConsumerReadyAsync(string prefix)

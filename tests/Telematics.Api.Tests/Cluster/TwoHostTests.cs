@@ -1,12 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.Json;
-using System.Threading.Channels;
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.SignalR.Client;
 
 using Telematics.Api.Authorization;
 using Telematics.Api.RateLimiting;
@@ -36,23 +32,12 @@ public sealed class TwoHostTests(PostgresDatabase database, ITestOutputHelper ou
         var driver = await DriverWithTripsAsync(database, "cluster-1", 5);
         await using var hostA = Host(prefix);
         await using var hostB = Host(prefix);
-        var received = Channel.CreateUnbounded<JsonElement>();
-        await using var onB = new HubConnectionBuilder()
-            .WithUrl(new Uri(hostB.Server.BaseAddress, "/hubs/live"), options =>
-            {
-                options.HttpMessageHandlerFactory = _ => hostB.Server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-                options.AccessTokenProvider = () => Task.FromResult<string?>(TestTokens.Analyst());
-            })
-            .Build();
-        onB.On<JsonElement>("RiskScoreCalculated", payload => received.Writer.TryWrite(payload));
-        await onB.StartAsync();
+        await using var onB = await LiveListener.ConnectAsync(hostB, TestTokens.Analyst());
         using var adminOnA = hostA.ClientAs(TestTokens.Admin());
 
         using var recalculated = await adminOnA.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
         var body = await ProblemAssert.JsonAsync(recalculated);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var heard = await received.Reader.ReadAsync(timeout.Token);
+        var heard = await onB.NextAsync("RiskScoreCalculated", TimeSpan.FromSeconds(2));
 
         Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
         Assert.Equal(driver, heard.GetProperty("driverId").GetInt64());

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text.Json;
-using System.Threading.Channels;
 
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -31,9 +28,9 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
         var driver = await DriverWithTripsAsync(database, "live-1", 6, nightShare: 0.3f, harshPer100Km: 4);
         var other = await DriverWithTripsAsync(database, "live-2", 3);
         await using var host = Host();
-        await using var own = await ConnectAsync(host, TestTokens.Driver(Id(driver)));
-        await using var otherDriver = await ConnectAsync(host, TestTokens.Driver(Id(other)));
-        await using var book = await ConnectAsync(host, TestTokens.Analyst());
+        await using var own = await LiveListener.ConnectAsync(host, TestTokens.Driver(Id(driver)));
+        await using var otherDriver = await LiveListener.ConnectAsync(host, TestTokens.Driver(Id(other)));
+        await using var book = await LiveListener.ConnectAsync(host, TestTokens.Analyst());
         using var admin = host.ClientAs(TestTokens.Admin());
 
         using var recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
@@ -43,11 +40,11 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
         var scoreId = body.GetProperty("score").GetProperty("scoreId").GetInt64();
         foreach (var listener in new[] { own, book })
         {
-            var scored = await listener.NextAsync("RiskScoreCalculated");
+            var scored = await listener.NextAsync("RiskScoreCalculated", Patience);
             Assert.Equal(driver, scored.GetProperty("driverId").GetInt64());
             Assert.Equal(scoreId, scored.GetProperty("scoreId").GetInt64());
             Assert.Equal(body.GetProperty("score").GetProperty("score").GetDouble(), scored.GetProperty("score").GetDouble());
-            var premium = await listener.NextAsync("PremiumUpdated");
+            var premium = await listener.NextAsync("PremiumUpdated", Patience);
             Assert.Equal(body.GetProperty("premium").GetProperty("premiumId").GetInt64(), premium.GetProperty("premiumId").GetInt64());
         }
 
@@ -59,7 +56,7 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
     {
         var driver = await DriverWithTripsAsync(database, "live-3", 0);
         await using var host = Host();
-        await using var own = await ConnectAsync(host, TestTokens.Driver(Id(driver)));
+        await using var own = await LiveListener.ConnectAsync(host, TestTokens.Driver(Id(driver)));
         using var client = host.ClientAs(TestTokens.Driver(Id(driver)));
 
         using var content = DrivingBodies.Content(DrivingBodies.Csv(trips: 1, secondsPerTrip: 600), "text/csv");
@@ -67,7 +64,7 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
         var body = await ProblemAssert.JsonAsync(uploaded);
 
         Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);
-        var completed = await own.NextAsync("TripCompleted");
+        var completed = await own.NextAsync("TripCompleted", Patience);
         Assert.Equal(driver, completed.GetProperty("driverId").GetInt64());
         Assert.Equal(body.GetProperty("tripsClosed").GetInt32(), completed.GetProperty("tripsClosed").GetInt32());
     }
@@ -76,7 +73,7 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
     public async Task A_driver_may_watch_itself_but_not_another_driver()
     {
         await using var host = Host();
-        await using var own = await ConnectAsync(host, TestTokens.Driver("41"));
+        await using var own = await LiveListener.ConnectAsync(host, TestTokens.Driver("41"));
 
         await own.Connection.InvokeAsync("WatchDriver", 41L);
         var refused = await Assert.ThrowsAsync<HubException>(() => own.Connection.InvokeAsync("WatchDriver", 42L));
@@ -88,7 +85,7 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
     public async Task Without_a_token_there_is_no_connection()
     {
         await using var host = Host();
-        var connection = Build(host, token: null);
+        var connection = LiveListener.Build(host, token: null);
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => connection.StartAsync());
 
@@ -97,59 +94,4 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
     }
 
     private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
-
-    private static HubConnection Build(ApiHost host, string? token) =>
-        new HubConnectionBuilder()
-            .WithUrl(new Uri(host.Server.BaseAddress, "/hubs/live"), options =>
-            {
-                // The test server has no sockets: long polling through its handler, the token as a browser's WebSocket sends it.
-                options.HttpMessageHandlerFactory = _ => host.Server.CreateHandler();
-                options.Transports = HttpTransportType.LongPolling;
-                if (token is not null)
-                {
-                    options.AccessTokenProvider = () => Task.FromResult<string?>(token);
-                }
-            })
-            .Build();
-
-    private static async Task<Listener> ConnectAsync(ApiHost host, string token)
-    {
-        var listener = new Listener(Build(host, token));
-        await listener.Connection.StartAsync();
-        return listener;
-    }
-
-    /// <summary>Collects every message a connection receives, per method.</summary>
-    private sealed class Listener : IAsyncDisposable
-    {
-        private readonly Channel<(string Method, JsonElement Payload)> _received = Channel.CreateUnbounded<(string, JsonElement)>();
-
-        public Listener(HubConnection connection)
-        {
-            Connection = connection;
-            foreach (var method in new[] { "TripCompleted", "RiskScoreCalculated", "PremiumUpdated", "SafetyAlert" })
-            {
-                connection.On<JsonElement>(method, payload => _received.Writer.TryWrite((method, payload)));
-            }
-        }
-
-        public HubConnection Connection { get; }
-
-        public bool HasAny => _received.Reader.TryPeek(out _);
-
-        public async Task<JsonElement> NextAsync(string method)
-        {
-            using var timeout = new CancellationTokenSource(Patience);
-            while (true)
-            {
-                var (name, payload) = await _received.Reader.ReadAsync(timeout.Token);
-                if (name == method)
-                {
-                    return payload;
-                }
-            }
-        }
-
-        public ValueTask DisposeAsync() => Connection.DisposeAsync();
-    }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 
-
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 

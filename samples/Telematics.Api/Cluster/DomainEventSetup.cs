@@ -38,7 +38,12 @@ internal static class DomainEventSetup
             streaming.Replicas = configuration.GetValue(ReplicasKey, streaming.Replicas);
         }, relay => configuration.GetSection(RelaySection).Bind(relay));
         services.AddHealthChecks().AddCheck<DomainEventRelayHealthCheck>("domain-events", tags: [HealthEndpoints.ReadyTag]);
-        services.Configure<LiveOptions>(static options => options.FedFromDomainEvents = true);
+        var sharedBackplane = RedisConnection.Find(configuration) is not null;
+        services.Configure<LiveOptions>(options =>
+        {
+            options.FedFromDomainEvents = true;
+            options.SharedBackplane = sharedBackplane;
+        });
         services.AddHostedService<DomainEventLiveFeed>();
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -13,17 +14,21 @@ using Telematics.Streaming.Nats.Outbox;
 namespace Telematics.Api.Live;
 
 /// <summary>
-/// Feeds <c>/hubs/live</c> from the domain-event stream. Every host pulls from one shared durable consumer, so each event
-/// is taken by one host, which sends it through the hub's Redis backplane to the clients of every host: a client hears a
-/// change once, whichever host made it. An event is acknowledged after the send; one the hub cannot send is logged and
+/// Feeds <c>/hubs/live</c> from the domain-event stream. With the Redis backplane every host pulls from one shared durable
+/// consumer, so each event is taken by one host, which sends it through the backplane to the clients of every host: a
+/// client hears a change once, whichever host made it. Without it each host has a consumer of its own (removed by the
+/// server once the host is gone) and sends every event to its own clients. An event is acknowledged after the send; one the hub cannot send is logged and
 /// acknowledged too (clients re-read on reconnect), so a bad event never blocks the feed.
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
-    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IHubContext<LiveHub> hub, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
+    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, TimeProvider time,
+    ILogger<DomainEventLiveFeed> logger)
     : BackgroundService
 {
-    /// <summary>The durable consumer every host shares.</summary>
+    /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
     public const string ConsumerName = "live-hub";
+
+    private readonly string _consumer = live.Value.SharedBackplane ? ConsumerName : ConsumerName + "-" + Guid.NewGuid().ToString("N")[..12];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -37,8 +42,10 @@ internal sealed partial class DomainEventLiveFeed(
                 await DomainEventStream.EnsureAsync(js, streaming, relay.DuplicateWindow, relay.MaxAge, stoppingToken).ConfigureAwait(false);
 
                 // New events only: a host that starts does not replay the past to today's clients.
-                var consumer = await js.CreateOrUpdateConsumerAsync(DomainEventStream.Name(streaming), new ConsumerConfig(ConsumerName)
+                var consumer = await js.CreateOrUpdateConsumerAsync(DomainEventStream.Name(streaming), new ConsumerConfig(_consumer)
                 {
+                    // A host's own consumer goes when the host does; the shared one stays for the next host.
+                    InactiveThreshold = live.Value.SharedBackplane ? TimeSpan.Zero : TimeSpan.FromMinutes(5),
                     AckPolicy = ConsumerConfigAckPolicy.Explicit,
                     DeliverPolicy = ConsumerConfigDeliverPolicy.New,
                     AckWait = TimeSpan.FromSeconds(30),

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+/// <summary>Runs <see cref="IngestWorkerCount"/> ingest workers (<see cref="IngestWorker"/>) for the life of the host.</summary>
+internal sealed class IngestWorkerService(IServiceProvider services, IngestWorkerCount count) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = new Task[count.Workers];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            var worker = ActivatorUtilities.CreateInstance<IngestWorker>(services, $"{Environment.MachineName}-{Environment.ProcessId}-{i + 1}");
+            workers[i] = worker.RunAsync(stoppingToken);
+        }
+
+        return Task.WhenAll(workers);
+    }
+}
+
+/// <summary>How many ingest workers a host runs.</summary>
+internal sealed record IngestWorkerCount(int Workers);

@@ -48,6 +48,9 @@ public sealed class EventStreamTopology
                 Retention = StreamConfigRetention.Limits,
                 DuplicateWindow = _options.DuplicateWindow,
                 MaxAge = _options.MaxAge,
+
+                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
+                AllowDirect = true,
                 Description = "Telematics event batches, one subject per driver partition (docs/streaming.md).",
             },
             cancellationToken).ConfigureAwait(false);
@@ -59,6 +62,9 @@ public sealed class EventStreamTopology
                 Retention = StreamConfigRetention.Limits,
                 DuplicateWindow = _options.DuplicateWindow,
                 MaxAge = _options.MaxAge,
+
+                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
+                AllowDirect = true,
                 Description = "Telematics event batches that could not be stored, with the reason in a header.",
             },
             cancellationToken).ConfigureAwait(false);

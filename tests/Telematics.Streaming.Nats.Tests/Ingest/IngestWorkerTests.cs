@@ -1,0 +1,132 @@
+using NATS.Client.JetStream;
+
+using Telematics.Features.Samples;
+using Telematics.Streaming.Nats.Ingest;
+using Telematics.Streaming.Nats.Tests.Infrastructure;
+using Telematics.Testing;
+
+namespace Telematics.Streaming.Nats.Tests.Ingest;
+
+/// <summary>
+/// Batches of many drivers published to a real JetStream server and stored by two workers into a real PostgreSQL: every
+/// event once, every batch once, and each driver's trips exactly those of one direct upload of the driver's whole day.
+/// </summary>
+public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
+{
+    private static readonly DateTimeOffset Day = new(2026, 5, 12, 6, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Two_workers_store_every_event_once_and_each_drivers_trips_equal_a_direct_ingest()
+    {
+        const int drivers = 40;
+        var book = await Book.OpenAsync(database);
+        var ids = await book.CreateDriversAsync(drivers);
+        var days = new SampleBuffer[drivers];
+        var batches = 0;
+        await using (var rig = StreamRig.Create(nats.Url))
+        {
+            rig.StartWorker(book.Ingestor, "w1");
+            rig.StartWorker(book.Ingestor, "w2");
+
+            // Drivers' batches interleaved, as many devices publish at once; each driver's in its own order.
+            var perDriver = new List<SampleBuffer>[drivers];
+            for (var d = 0; d < drivers; d++)
+            {
+                days[d] = DrivingDays.Day(d, Day, trips: 3, tripSeconds: 420);
+                perDriver[d] = DrivingDays.Batches(days[d], d);
+                batches += perDriver[d].Count;
+            }
+
+            for (var k = 0; perDriver.Any(b => k < b.Count); k++)
+            {
+                for (var d = 0; d < drivers; d++)
+                {
+                    if (k < perDriver[d].Count)
+                    {
+                        var ack = await rig.Publisher.PublishAsync(ids[d], Guid.CreateVersion7(), perDriver[d][k], "Europe/Berlin", Book.Actor);
+                        Assert.False(ack.Duplicate);
+                    }
+                }
+            }
+
+            await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches") == batches, TimeSpan.FromSeconds(90), $"all {batches} batches are stored");
+        }
+
+        var counts = await book.EventCountsAsync();
+        Assert.Equal(drivers * 3 * 421L, counts.Values.Sum());
+        for (var d = 0; d < drivers; d++)
+        {
+            Assert.Equal(days[d].Count, counts[ids[d]]);
+        }
+
+        // The same days uploaded directly, each in one piece, into a database of their own.
+        var direct = new PostgresDatabase();
+        await direct.InitializeAsync();
+        try
+        {
+            var reference = await Book.OpenAsync(direct);
+            var referenceIds = await reference.CreateDriversAsync(drivers);
+            for (var d = 0; d < drivers; d++)
+            {
+                await reference.Ingestor.IngestChunksAsync(referenceIds[d], [days[d]], TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"), Book.Actor);
+            }
+
+            var streamed = await book.TripsAsync();
+            var expected = await reference.TripsAsync();
+            for (var d = 0; d < drivers; d++)
+            {
+                Assert.True(expected[referenceIds[d]].Count >= 3, $"driver {d}: the reference made {expected[referenceIds[d]].Count} trips");
+                Assert.Equal(expected[referenceIds[d]], streamed.GetValueOrDefault(ids[d]) ?? []);
+            }
+        }
+        finally
+        {
+            await direct.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_poison_batch_is_dead_lettered_with_its_reason_and_the_partitions_next_batch_is_stored()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url);
+        var partition = DriverPartitioner.Partition(driver, rig.Options.Partitions);
+        await rig.Topology.EnsureStreamsAsync();
+
+        // A batch whose samples are damaged (its CRC broken) published first, then a good one of the same driver.
+        var day = DrivingDays.Day(7, Day, trips: 1, tripSeconds: 300);
+        var good = Guid.CreateVersion7();
+        var poison = await EnvelopeBytesAsync(rig, driver, day);
+        poison[^10] ^= 0xFF;
+        var poisonAck = await rig.Js.PublishAsync(rig.Topology.Names.EventSubject(partition), poison, opts: new NATS.Client.JetStream.NatsJSPubOpts { MsgId = Guid.NewGuid().ToString() });
+        poisonAck.EnsureSuccess();
+        await rig.Publisher.PublishAsync(driver, good, day, "UTC", Book.Actor);
+
+        rig.StartWorker(book.Ingestor, "w1");
+        await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = $1", good) == 1, TimeSpan.FromSeconds(30), "the good batch is stored");
+        Assert.Equal(day.Count, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver));
+
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(partition) });
+        var reason = dead.Headers![EventStreamNames.ReasonHeader].ToString();
+        Assert.Contains("CRC", reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(poisonAck.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture), dead.Headers[EventStreamNames.SequenceHeader].ToString());
+        Assert.Equal(poison, dead.Data);
+
+        // Terminated on the event stream: nothing of it is pending any more.
+        var consumer = await rig.Js.GetConsumerAsync(rig.Topology.Names.EventStream, EventStreamNames.Consumer(partition));
+        Assert.Equal(0, consumer.Info.NumAckPending);
+        Assert.Equal(0UL, consumer.Info.NumPending);
+    }
+
+    // The envelope the publisher would send, captured from the stream after publishing it under a prefix nobody consumes.
+    private static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
+    {
+        var ack = await rig.Publisher.PublishAsync(driver, Guid.CreateVersion7(), samples, "UTC", Book.Actor);
+        var stream = await rig.Js.GetStreamAsync(rig.Topology.Names.EventStream);
+        var message = await stream.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { Seq = ack.Sequence });
+        await stream.DeleteMessageAsync(new NATS.Client.JetStream.Models.StreamMsgDeleteRequest { Seq = ack.Sequence });
+        return message.Data!;
+    }
+}

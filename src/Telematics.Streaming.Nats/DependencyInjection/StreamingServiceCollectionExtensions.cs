@@ -54,13 +54,15 @@ public static class StreamingServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="workers">Workers in this process, 1–64; each pulls every partition.</param>
+    /// <param name="waitUntilReady">Awaited before the workers start (e.g. until the database is migrated); null: start at once.</param>
     /// <returns>The services.</returns>
-    public static IServiceCollection AddTelematicsIngestWorkers(this IServiceCollection services, int workers = 1)
+    public static IServiceCollection AddTelematicsIngestWorkers(
+        this IServiceCollection services, int workers = 1, Func<IServiceProvider, CancellationToken, Task>? waitUntilReady = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(workers, 64);
-        services.AddSingleton(new IngestWorkerCount(workers));
+        services.AddSingleton(new IngestWorkerCount(workers, waitUntilReady));
         services.AddSingleton<IHostedService, IngestWorkerService>();
         return services;
     }

@@ -211,7 +211,9 @@ public sealed class IngestWorker
     private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
         var delivery = msg.Metadata?.NumDelivered ?? 1;
-        if (delivery >= (ulong)_options.MaxDeliveries)
+
+        // A database that is down or failing over loses nothing: such a batch is retried for as long as it takes.
+        if (delivery >= (ulong)_options.MaxDeliveries && !IsTransient(failure))
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
             await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
@@ -273,6 +275,20 @@ public sealed class IngestWorker
     {
         await keepAlive.CancelAsync().ConfigureAwait(false);
         await progress.ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="failure"/> (or one it wraps) says the store is unreachable for now, not that the batch is wrong.</summary>
+    internal static bool IsTransient(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string BadRecord(TelematicsFormatException bad)

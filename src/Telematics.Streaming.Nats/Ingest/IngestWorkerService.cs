@@ -6,8 +6,14 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// <summary>Runs <see cref="IngestWorkerCount"/> ingest workers (<see cref="IngestWorker"/>) for the life of the host.</summary>
 internal sealed class IngestWorkerService(IServiceProvider services, IngestWorkerCount count) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (count.WaitUntilReady is { } ready)
+        {
+            // E.g. the host's migrations: a batch stored into a schema not yet migrated would fail for nothing.
+            await ready(services, stoppingToken).ConfigureAwait(false);
+        }
+
         var workers = new Task[count.Workers];
         for (var i = 0; i < workers.Length; i++)
         {
@@ -15,9 +21,9 @@ internal sealed class IngestWorkerService(IServiceProvider services, IngestWorke
             workers[i] = worker.RunAsync(stoppingToken);
         }
 
-        return Task.WhenAll(workers);
+        await Task.WhenAll(workers).ConfigureAwait(false);
     }
 }
 
 /// <summary>How many ingest workers a host runs.</summary>
-internal sealed record IngestWorkerCount(int Workers);
+internal sealed record IngestWorkerCount(int Workers, Func<IServiceProvider, CancellationToken, Task>? WaitUntilReady);

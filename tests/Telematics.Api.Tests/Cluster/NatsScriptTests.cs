@@ -61,7 +61,7 @@ public sealed class NatsScriptTests
         }
     }
 
-    private static async Task<string> ScriptAsync(params string[] arguments)
+    internal static async Task<string> ScriptAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "nats.sh"));

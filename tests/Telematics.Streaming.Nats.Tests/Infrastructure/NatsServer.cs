@@ -36,6 +36,15 @@ public class NatsServer : IAsyncLifetime
     public Task StopAsync(int? node = null) =>
         node is { } n ? ScriptAsync("stop", Name, n.ToString(System.Globalization.CultureInfo.InvariantCulture)) : ScriptAsync("stop", Name);
 
+    /// <summary>SIGKILL (<c>kill -9</c>) of node <paramref name="node"/> (1-based): a crash, not nats.sh's orderly stop.</summary>
+    public void KillNode(int node)
+    {
+        var pidFile = Path.Combine(Repository.Root, ".nats", Name, "node" + node.ToString(System.Globalization.CultureInfo.InvariantCulture), "nats.pid");
+        using var process = Process.GetProcessById(int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        process.Kill();
+        process.WaitForExit();
+    }
+
     /// <summary>Runs <c>scripts/nats.sh</c> with the arguments and returns its standard output.</summary>
     public static async Task<string> ScriptAsync(params string[] arguments)
     {

@@ -52,37 +52,7 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
             await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches") == batches, TimeSpan.FromSeconds(90), $"all {batches} batches are stored");
         }
 
-        var counts = await book.EventCountsAsync();
-        Assert.Equal(drivers * 3 * 421L, counts.Values.Sum());
-        for (var d = 0; d < drivers; d++)
-        {
-            Assert.Equal(days[d].Count, counts[ids[d]]);
-        }
-
-        // The same days uploaded directly, each in one piece, into a database of their own.
-        var direct = new PostgresDatabase();
-        await direct.InitializeAsync();
-        try
-        {
-            var reference = await Book.OpenAsync(direct);
-            var referenceIds = await reference.CreateDriversAsync(drivers);
-            for (var d = 0; d < drivers; d++)
-            {
-                await reference.Ingestor.IngestChunksAsync(referenceIds[d], [days[d]], TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"), Book.Actor);
-            }
-
-            var streamed = await book.TripsAsync();
-            var expected = await reference.TripsAsync();
-            for (var d = 0; d < drivers; d++)
-            {
-                Assert.True(expected[referenceIds[d]].Count >= 3, $"driver {d}: the reference made {expected[referenceIds[d]].Count} trips");
-                Assert.Equal(expected[referenceIds[d]], streamed.GetValueOrDefault(ids[d]) ?? []);
-            }
-        }
-        finally
-        {
-            await direct.DisposeAsync();
-        }
+        await StoredTrips.AssertExactlyOnceAndSameAsDirectAsync(book, ids, days, "Europe/Berlin");
     }
 
     [Fact]

@@ -21,7 +21,7 @@ using Telematics.Streaming.Nats.Connection;
 using Telematics.Streaming.Nats.Ingest;
 using Telematics.StreamPerf;
 
-// stream-perf PG NATS DRIVERS TRIPS TRIP_SECONDS [WORKERS=2] [PARTITIONS=16] [BATCH=250]
+// stream-perf PG NATS DRIVERS TRIPS TRIP_SECONDS [WORKERS=2] [PARTITIONS=16] [BATCH=250] [RATE=0]
 // The same batches are stored twice: directly (PARTITIONS drivers at once, each driver's batches in order: the stream's own
 // concurrency) into one database, and through the stream (publish → JetStream → WORKERS workers) into another.
 var pg = args[0];
@@ -34,6 +34,11 @@ var partitions = args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCultu
 
 // 250 samples: a phone uploading every four minutes of driving.
 var batchSamples = args.Length > 7 ? int.Parse(args[7], CultureInfo.InvariantCulture) : 250;
+
+// Events/s the publishers are held to (0: as fast as they can). Below the workers' capacity the lag is a batch's own
+// latency; above it, mostly the time it queued.
+var rate = args.Length > 8 ? double.Parse(args[8], CultureInfo.InvariantCulture) : 0;
+long publishedEvents = 0;
 var actor = new AuditActor("perf:stream-ingest");
 var start = new DateTimeOffset(2026, 6, 1, 6, 0, 0, TimeSpan.Zero);
 
@@ -46,7 +51,7 @@ for (var d = 0; d < drivers; d++)
     batchCount += batches[d].Count;
 }
 
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: {drivers} drivers, {events:N0} events in {batchCount:N0} batches of up to {batchSamples}; {workers} workers, {partitions} partitions"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: {drivers} drivers, {events:N0} events in {batchCount:N0} batches of up to {batchSamples}; {workers} workers, {partitions} partitions; publish rate {(rate > 0 ? rate.ToString("N0", CultureInfo.InvariantCulture) + " events/s" : "unpaced")}"));
 
 // Direct: the stream's concurrency (one batch in flight per partition) without the stream.
 var (directSource, directDrivers) = await BookAsync("stream_perf_direct");
@@ -107,6 +112,15 @@ var publishing = Parallel.ForEachAsync(Enumerable.Range(0, drivers), new Paralle
 {
     foreach (var batch in batches[d])
     {
+        if (rate > 0)
+        {
+            var due = TimeSpan.FromSeconds(Interlocked.Add(ref publishedEvents, batch.Count) / rate) - clock.Elapsed;
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, ct);
+            }
+        }
+
         await publisher.PublishAsync(streamDrivers[d], Guid.CreateVersion7(), batch, "UTC", actor, ct);
     }
 });

@@ -5,7 +5,7 @@ SET LOCAL lock_timeout = '5s';
 
 CREATE TABLE ingest_batches (
     batch_id  uuid        PRIMARY KEY,
-    driver_id bigint      NOT NULL,
+    driver_id bigint      NOT NULL REFERENCES drivers (driver_id) ON DELETE CASCADE,
     stored_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -14,3 +14,6 @@ COMMENT ON TABLE ingest_batches IS
 
 -- Pruning by age (rows older than the stream's redelivery horizon) walks this index.
 CREATE INDEX ingest_batches_stored_at ON ingest_batches (stored_at);
+
+-- Erasing a driver cascades here (a driver's rows go with it) through this index.
+CREATE INDEX ingest_batches_driver_id ON ingest_batches (driver_id);

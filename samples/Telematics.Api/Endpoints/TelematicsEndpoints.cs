@@ -78,6 +78,14 @@ internal static class TelematicsEndpoints
                 "and answered 202 with its batch ids once the stream acknowledged every batch; ingest workers store it shortly after " +
                 "(docs/streaming.md). 503 when the stream cannot take it (NATS down or no acknowledgement in time): send the body again; " +
                 "batches that did get in are not stored twice.");
+        telematics.MapGet("/batches/{batchId:guid}", GetBatchAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetIngestBatch")
+            .WithSummary("Whether a batch of a streamed upload (Ingest:Mode=stream) is stored yet.")
+            .WithDescription("200 once an ingest worker stored the batch; 404 while it is still in the stream (or when no such batch " +
+                "was stored, or it is another driver's: a driver token sees only its own). The 202 of a streamed upload links its last " +
+                "batch here (Location): a driver's batches are stored in order, so when that one is stored the whole upload is.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -239,7 +247,9 @@ internal static class TelematicsEndpoints
         {
             var ids = await StreamUpload.PublishAsync(publisher, driver, batches, zone, actor, http.RequestAborted);
             IngestLog.Published(logger, driver, received, ids.Count);
-            return TypedResults.Accepted((string?)null, StreamIngestResponse.From(driver, ids, received, reader.Report));
+            // The last batch is stored last (one partition, in order): when it is, the whole upload is.
+            var location = ids.Count > 0 ? $"{http.Request.PathBase}{ApiRoutes.Prefix}/telematics/batches/{ids[^1]:D}" : null;
+            return TypedResults.Accepted(location, StreamIngestResponse.From(driver, ids, received, reader.Report));
         }
         catch (StreamUnavailableException unavailable)
         {
@@ -252,6 +262,16 @@ internal static class TelematicsEndpoints
                     "Any part that did reach the stream is stored once, however often the upload is sent.",
                 type: ProblemTypes.Unavailable);
         }
+    }
+
+    private static async Task<Results<Ok<IngestBatchResponse>, NotFound>> GetBatchAsync(Guid batchId, StoredBatchReader batches, ClaimsPrincipal user, HttpContext http)
+    {
+        var batch = await batches.FindAsync(batchId, http.RequestAborted);
+
+        // Another driver's batch does not exist for a driver token, as with trips.
+        var visible = batch is { } found && (!RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
+            || (user.TryGetDriverId(out var own) && own == found.DriverId.ToString(CultureInfo.InvariantCulture)));
+        return visible ? TypedResults.Ok(IngestBatchResponse.From(batch!.Value)) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<TripPathResponse>, NotFound>> GetTripPathAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)

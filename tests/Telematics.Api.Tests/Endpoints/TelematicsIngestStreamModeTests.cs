@@ -56,12 +56,26 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
             Assert.Equal(2 * TripSeconds, result.GetProperty("received").GetInt64());
             var batch = Assert.Single(result.GetProperty("batchIds").EnumerateArray()).GetGuid();
 
+            // The 202 links the upload's last batch: 404 until a worker stored it, then 200.
+            Assert.Equal($"/api/v1/telematics/batches/{batch:D}", response.Headers.Location?.OriginalString);
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            while (await CountAsync("trips", driver) < 2)
+            while (true)
             {
-                Assert.True(DateTime.UtcNow < deadline, "the worker did not store the upload's trips within 30 s");
+                using var status = await admin.GetAsync(response.Headers.Location);
+                if (status.StatusCode == HttpStatusCode.OK)
+                {
+                    var stored = await ProblemAssert.JsonAsync(status);
+                    Assert.Equal("stored", stored.GetProperty("status").GetString());
+                    Assert.Equal(driver, stored.GetProperty("driverId").GetInt64());
+                    break;
+                }
+
+                Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+                Assert.True(DateTime.UtcNow < deadline, "the worker did not store the upload within 30 s");
                 await Task.Delay(200);
             }
+
+            Assert.Equal(2, await CountAsync("trips", driver));
 
             Assert.Equal(2 * TripSeconds, await CountAsync("telematics_events", driver));
             Assert.Equal(1, await CountAsync("ingest_batches", driver));

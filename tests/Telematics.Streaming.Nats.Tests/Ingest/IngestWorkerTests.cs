@@ -90,6 +90,58 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
         Assert.Equal(0UL, consumer.Info.NumPending);
     }
 
+    [Fact]
+    public async Task A_batch_of_a_driver_that_does_not_exist_is_retried_then_dead_lettered_and_the_partition_moves_on()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url, configure: options => options.MaxDeliveries = 2);
+        var partition = DriverPartitioner.Partition(driver, rig.Options.Partitions);
+
+        // A driver id of the same partition that no driver has: storing it fails for a reason the batch's content does not show.
+        var missing = driver + 1;
+        while (DriverPartitioner.Partition(missing, rig.Options.Partitions) != partition)
+        {
+            missing++;
+        }
+
+        var day = DrivingDays.Day(9, Day, trips: 1, tripSeconds: 300);
+        var orphanAck = await rig.Publisher.PublishAsync(missing, Guid.CreateVersion7(), day, "UTC", Book.Actor);
+        var good = Guid.CreateVersion7();
+        await rig.Publisher.PublishAsync(driver, good, day, "UTC", Book.Actor);
+        rig.StartWorker(book.Ingestor, "w1");
+
+        await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = $1", good) == 1, TimeSpan.FromSeconds(30), "the good batch is stored");
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(partition) });
+        Assert.StartsWith("not stored after 2 deliveries", dead.Headers![EventStreamNames.ReasonHeader].ToString(), StringComparison.Ordinal);
+        Assert.Equal("2", dead.Headers[EventStreamNames.DeliveriesHeader].ToString());
+        Assert.Equal(orphanAck.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), dead.Headers[EventStreamNames.SequenceHeader].ToString());
+        Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", missing));
+    }
+
+    [Fact]
+    public async Task A_batch_published_on_another_partition_than_its_drivers_is_dead_lettered_unstored()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url);
+        var home = DriverPartitioner.Partition(driver, rig.Options.Partitions);
+        var wrong = (home + 1) % rig.Options.Partitions;
+        await rig.Topology.EnsureStreamsAsync();
+        var envelope = await EnvelopeBytesAsync(rig, driver, DrivingDays.Day(11, Day, trips: 1, tripSeconds: 300));
+        (await rig.Js.PublishAsync(rig.Topology.Names.EventSubject(wrong), envelope, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString() })).EnsureSuccess();
+        rig.StartWorker(book.Ingestor, "w1");
+
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        await rig.WaitUntilAsync(async () => { await deadLetters.RefreshAsync(); return deadLetters.Info.State.Messages == 1; }, TimeSpan.FromSeconds(30), "the batch is dead-lettered");
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(wrong) });
+        Assert.Equal(
+            $"envelope, field 'driver_id': driver {driver} belongs to partition {home}, not {wrong}",
+            dead.Headers![EventStreamNames.ReasonHeader].ToString());
+        Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver));
+    }
+
     // The envelope the publisher would send, captured from the stream after publishing it under a prefix nobody consumes.
     private static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
     {

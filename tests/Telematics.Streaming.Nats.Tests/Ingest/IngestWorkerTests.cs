@@ -118,6 +118,11 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
         Assert.Equal("2", dead.Headers[EventStreamNames.DeliveriesHeader].ToString());
         Assert.Equal(orphanAck.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), dead.Headers[EventStreamNames.SequenceHeader].ToString());
         Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", missing));
+
+        // Order held through the retries: the partition's next batch was stored only after the failing one left it.
+        var deadLetteredAt = DateTimeOffset.Parse(dead.Headers["Nats-Time-Stamp"].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        var storedAtMs = await book.ScalarAsync("SELECT (extract(epoch FROM stored_at) * 1000)::bigint FROM ingest_batches WHERE batch_id = $1", good);
+        Assert.True(storedAtMs >= deadLetteredAt.ToUnixTimeMilliseconds() - 5, $"the next batch was stored at {storedAtMs}, before the retried one was dead-lettered at {deadLetteredAt.ToUnixTimeMilliseconds()}");
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Telematics.Api.Storage;
 using Telematics.Streaming.Nats.Connection;
-using Telematics.Streaming.Nats.Ingest;
 
 namespace Telematics.Api.Ingest;
 
@@ -50,7 +49,4 @@ internal static class StreamIngestSetup
 
         return services;
     }
-
-    /// <summary>The publisher in the stream mode; null otherwise.</summary>
-    public static EventBatchPublisher? Publisher(IServiceProvider services) => services.GetService<EventBatchPublisher>();
 }

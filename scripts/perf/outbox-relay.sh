@@ -54,7 +54,7 @@ samples="$PERF_WORK/samples"
 sampler=$!
 
 echo "== host on 127.0.0.1:$PORT relaying"
-perf_start_host "http://127.0.0.1:$PORT" ConnectionStrings__Nats="$nats_url" Nats__Prefix=perf Nats__Relay__BatchSize="$BATCH"
+perf_start_host "http://127.0.0.1:$PORT" ConnectionStrings__Nats="$nats_url" Nats__SubjectPrefix=perf Nats__Relay__BatchSize="$BATCH"
 wait "$sampler"
 
 stored=$(curl -fsS "http://127.0.0.1:$monitor/jsz" | grep -o '"messages": *[0-9]*' | head -1 | tr -dc '0-9')

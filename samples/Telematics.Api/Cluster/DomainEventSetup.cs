@@ -13,11 +13,11 @@ namespace Telematics.Api.Cluster;
 /// </summary>
 internal static class DomainEventSetup
 {
-    /// <summary>The configuration key of the subject prefix (default <c>telematics</c>): books sharing one NATS need their own.</summary>
-    public const string PrefixKey = "Nats:Prefix";
-
-    /// <summary>The configuration key of the streams' replica count (default 1; 3 on a three-node cluster).</summary>
-    public const string ReplicasKey = "Nats:Replicas";
+    /// <summary>
+    /// The section of the NATS settings the host shares with streamed ingest and the worker (<c>Nats:SubjectPrefix</c>,
+    /// default <c>telematics</c>, which books sharing one NATS must set apart; <c>Nats:Replicas</c>, default 1).
+    /// </summary>
+    public const string SectionName = "Nats";
 
     /// <summary>The section of the relay's settings (<c>OutboxRelayOptions</c>: <c>BatchSize</c>, <c>PollInterval</c>, …).</summary>
     public const string RelaySection = "Nats:Relay";
@@ -33,9 +33,8 @@ internal static class DomainEventSetup
         services.PostConfigure<TelematicsPostgresOptions>(static options => options.WriteDomainEvents = true);
         services.AddTelematicsOutboxRelay(streaming =>
         {
+            configuration.GetSection(SectionName).Bind(streaming);
             streaming.Url = url;
-            streaming.SubjectPrefix = configuration[PrefixKey] is { Length: > 0 } prefix ? prefix : streaming.SubjectPrefix;
-            streaming.Replicas = configuration.GetValue(ReplicasKey, streaming.Replicas);
         }, relay => configuration.GetSection(RelaySection).Bind(relay));
         services.AddHealthChecks().AddCheck<DomainEventRelayHealthCheck>("domain-events", tags: [HealthEndpoints.ReadyTag]);
         var sharedBackplane = RedisConnection.Find(configuration) is not null;

@@ -22,6 +22,7 @@ using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Service.Trips;
 using Telematics.Storage.Postgres.Trips;
+using Telematics.Streaming.Nats.Ingest;
 
 namespace Telematics.Api.Endpoints;
 
@@ -51,6 +52,7 @@ internal static class TelematicsEndpoints
             .RequireRateLimiting(RateLimitPolicies.Ingest)
             .WithRequestBodyLimit(limits.MaxIngestBodyBytes)
             .Accepts<IngestSample[]>(Json, Ndjson, Csv)
+            .Produces<StreamIngestResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -71,7 +73,19 @@ internal static class TelematicsEndpoints
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
                 "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
-                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body.");
+                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body. " +
+                "With Ingest:Mode=stream the body is validated the same way (same 400s), published to the NATS JetStream event stream " +
+                "and answered 202 with its batch ids once the stream acknowledged every batch; ingest workers store it shortly after " +
+                "(docs/streaming.md). 503 when the stream cannot take it (NATS down or no acknowledgement in time): send the body again; " +
+                "batches that did get in are not stored twice.");
+        telematics.MapGet("/batches/{batchId:guid}", GetBatchAsync)
+            .RequirePermission(Permission.DriversRead)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetIngestBatch")
+            .WithSummary("Whether a batch of a streamed upload (Ingest:Mode=stream) is stored yet.")
+            .WithDescription("200 once an ingest worker stored the batch; 404 while it is still in the stream (or when no such batch " +
+                "was stored, or it is another driver's: a driver token sees only its own). The 202 of a streamed upload links its last " +
+                "batch here (Location): a driver's batches are stored in order, so when that one is stored the whole upload is.");
         telematics.MapGet("/trips/{tripId:long}", GetTripAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -90,7 +104,7 @@ internal static class TelematicsEndpoints
         return telematics;
     }
 
-    private static async Task<Results<Ok<IngestResponse>, ValidationProblem, ProblemHttpResult, NotFound>> IngestAsync(
+    private static async Task<Results<Ok<IngestResponse>, Accepted<StreamIngestResponse>, ValidationProblem, ProblemHttpResult, NotFound>> IngestAsync(
         HttpContext http,
         ClaimsPrincipal user,
         EventStreamIngestor ingestor,
@@ -189,6 +203,11 @@ internal static class TelematicsEndpoints
         };
 
         var logger = loggers.CreateLogger(typeof(TelematicsEndpoints));
+        if (options.Value.Streams)
+        {
+            return await PublishAsync(http, reader, driver.Value, zone, user.AuditActor(http), logger);
+        }
+
         var started = Stopwatch.GetTimestamp();
         EventStreamResult stored;
         try
@@ -205,6 +224,54 @@ internal static class TelematicsEndpoints
         await cache.InvalidateAsync([CacheTags.Driver(driver.Value.ToString(CultureInfo.InvariantCulture)), CacheTags.Dashboards], http.RequestAborted);
         await live.TripsCompletedAsync(driver.Value, stored, http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
+    }
+
+    // The stream mode: validated whole as in the direct mode, then accepted only once JetStream acknowledged every batch.
+    private static async Task<Results<Ok<IngestResponse>, Accepted<StreamIngestResponse>, ValidationProblem, ProblemHttpResult, NotFound>> PublishAsync(
+        HttpContext http, SampleReader reader, long driver, TimeZoneInfo zone, Telematics.Service.Storage.AuditActor actor, ILogger logger)
+    {
+        var publisher = http.RequestServices.GetRequiredService<EventBatchPublisher>();
+        List<Telematics.Features.Samples.SampleBuffer> batches;
+        long received;
+        try
+        {
+            (batches, received) = await StreamUpload.ReadAsync(reader, publisher.MaxBatchSamples, http.RequestAborted);
+        }
+        catch (TelematicsFormatException bad)
+        {
+            IngestLog.Refused(logger, driver, bad.Record, bad.Field, bad.Reason);
+            return BadRecord(bad);
+        }
+
+        try
+        {
+            var ids = await StreamUpload.PublishAsync(publisher, driver, batches, zone, actor, http.RequestAborted);
+            IngestLog.Published(logger, driver, received, ids.Count);
+            // The last batch is stored last (one partition, in order): when it is, the whole upload is.
+            var location = ids.Count > 0 ? $"{http.Request.PathBase}{ApiRoutes.Prefix}/telematics/batches/{ids[^1]:D}" : null;
+            return TypedResults.Accepted(location, StreamIngestResponse.From(driver, ids, received, reader.Report));
+        }
+        catch (StreamUnavailableException unavailable)
+        {
+            IngestLog.StreamUnavailable(logger, driver, unavailable.Message);
+            http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "The event stream is not available.",
+                detail: "The upload could not be handed to the event stream, so it was not accepted: send it again shortly. " +
+                    "Any part that did reach the stream is stored once, however often the upload is sent.",
+                type: ProblemTypes.Unavailable);
+        }
+    }
+
+    private static async Task<Results<Ok<IngestBatchResponse>, NotFound>> GetBatchAsync(Guid batchId, StoredBatchReader batches, ClaimsPrincipal user, HttpContext http)
+    {
+        var batch = await batches.FindAsync(batchId, http.RequestAborted);
+
+        // Another driver's batch does not exist for a driver token, as with trips.
+        var visible = batch is { } found && (!RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
+            || (user.TryGetDriverId(out var own) && own == found.DriverId.ToString(CultureInfo.InvariantCulture)));
+        return visible ? TypedResults.Ok(IngestBatchResponse.From(batch!.Value)) : TypedResults.NotFound();
     }
 
     private static async Task<Results<Ok<TripPathResponse>, NotFound>> GetTripPathAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)

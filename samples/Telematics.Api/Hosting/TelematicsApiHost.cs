@@ -56,6 +56,9 @@ internal static class TelematicsApiHost
         // Streamed event upload (POST /telematics/events): options, CSV mappings, stream ingestor.
         builder.Services.AddTelematicsIngest(configuration);
 
+        // NATS JetStream only when Ingest:Mode=stream or Ingest:Workers > 0 (docs/streaming.md).
+        builder.Services.AddTelematicsIngestStreaming(configuration);
+
         // Live updates (/hubs/live) of what uploads and recalculations store.
         builder.Services.AddTelematicsLive();
 

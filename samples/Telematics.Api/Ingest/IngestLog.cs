@@ -10,4 +10,12 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information,
         Message = "Ingest for driver {DriverId} refused at record {Record}, field {Field}: {Reason}. Nothing was stored.")]
     public static partial void Refused(ILogger logger, long driverId, long record, string? field, string reason);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
+        Message = "Published {Received} events for driver {DriverId} to the event stream as {Batches} batches; ingest workers store them.")]
+    public static partial void Published(ILogger logger, long driverId, long received, int batches);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "Upload for driver {DriverId} answered 503: {Reason}")]
+    public static partial void StreamUnavailable(ILogger logger, long driverId, string reason);
 }

@@ -6,6 +6,28 @@ internal sealed class IngestOptions
     /// <summary>The configuration section these options bind from.</summary>
     public const string SectionName = "Ingest";
 
+    /// <summary>The direct mode: <c>POST /telematics/events</c> stores the upload before it answers 200.</summary>
+    public const string DirectMode = "direct";
+
+    /// <summary>The stream mode: the upload is validated, published to the JetStream event stream and answered 202; ingest workers store it.</summary>
+    public const string StreamMode = "stream";
+
+    /// <summary>
+    /// How uploads are stored: <c>direct</c> (in the request) or <c>stream</c> (published to NATS JetStream, answered 202 once
+    /// the stream acknowledged it; needs <c>ConnectionStrings:Nats</c> or <c>TELEMATICS_NATS</c>). See docs/streaming.md.
+    /// </summary>
+    /// <value>Default <c>direct</c>: a single host needs no NATS.</value>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^(direct|stream)$", ErrorMessage = "Ingest:Mode must be 'direct' or 'stream'.")]
+    public string Mode { get; set; } = DirectMode;
+
+    /// <summary>Ingest workers this host runs, storing the event stream's batches (any mode; needs NATS when above 0).</summary>
+    /// <value>Default 0: the host stores no streamed batches (samples/Telematics.Worker runs workers alone).</value>
+    [System.ComponentModel.DataAnnotations.Range(0, 64)]
+    public int Workers { get; set; }
+
+    /// <summary>True in the stream mode.</summary>
+    public bool Streams => string.Equals(Mode, StreamMode, StringComparison.Ordinal);
+
     /// <summary>IANA time zone of the local time-of-day features when a request gives no <c>timeZone</c> and the driver has no zone of their own (<c>drivers.time_zone</c> is null).</summary>
     /// <value>Default <c>UTC</c>.</value>
     public string DefaultTimeZone { get; set; } = "UTC";

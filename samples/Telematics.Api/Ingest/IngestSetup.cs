@@ -15,6 +15,9 @@ internal static class IngestSetup
                 "Ingest:Plausibility bounds must be positive and MaxAheadOfNow not negative.")
             .ValidateOnStart();
         services.AddSingleton<CsvMappingCatalog>();
+
+        // GET /telematics/batches/{batchId}: whether a streamed batch is stored yet (answers in either mode).
+        services.AddSingleton(static provider => new Telematics.Storage.Postgres.Ingest.StoredBatchReader(provider.GetRequiredService<Npgsql.NpgsqlDataSource>()));
         return services;
     }
 }

@@ -64,6 +64,28 @@ public sealed class EventStreamIngestor
         return RunAsync(driverId, Read(reader, cancellationToken), zone, actor, options, cancellationToken);
     }
 
+    /// <summary>
+    /// Stores one streamed batch like <see cref="IngestAsync"/>, at most once: the upload records
+    /// <paramref name="batchId"/> in its transaction, and a batch already recorded by a committed upload (delivered
+    /// again after its acknowledgement was lost) stores nothing and reports <see cref="EventStreamResult.AlreadyStored"/>.
+    /// </summary>
+    /// <param name="driverId">An existing driver the events belong to.</param>
+    /// <param name="batchId">The batch's id (the stream's message id), unique across drivers.</param>
+    /// <param name="reader">The batch's samples.</param>
+    /// <param name="zone">The driver's time zone.</param>
+    /// <param name="actor">Who sent the batch, for the audit row (which names the batch).</param>
+    /// <param name="options">Pipeline options; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels the upload; nothing is stored then.</param>
+    /// <returns>What was stored.</returns>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode; nothing is stored.</exception>
+    /// <exception cref="NotSupportedException">The store keeps no record of batches.</exception>
+    public Task<EventStreamResult> IngestBatchAsync(
+        long driverId, Guid batchId, SampleReader reader, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return RunAsync(driverId, Read(reader, cancellationToken), zone, actor, options, cancellationToken, batchId);
+    }
+
     /// <summary>Stores chunks produced by the caller (a simulator, a device gateway) with their trips, or nothing.</summary>
     /// <param name="driverId">An existing driver the events belong to.</param>
     /// <param name="chunks">The driver's samples in time order; each chunk is rewritten in place and may be reused once the next is asked for.</param>
@@ -104,11 +126,16 @@ public sealed class EventStreamIngestor
     }
 
     private async Task<EventStreamResult> RunAsync(
-        long driverId, IAsyncEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options, CancellationToken cancellationToken)
+        long driverId, IAsyncEnumerable<SampleBuffer> chunks, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options, CancellationToken cancellationToken, Guid? batchId = null)
     {
         ArgumentNullException.ThrowIfNull(zone);
         var pipeline = new DriverFeaturePipeline(zone, options);
         await using var session = await IngestSession.BeginAsync(_store, driverId, actor, cancellationToken).ConfigureAwait(false);
+        if (batchId is { } id)
+        {
+            session.KeyBatch(id);
+        }
+
         await foreach (var chunk in chunks.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (chunk.Count == 0)
@@ -126,6 +153,7 @@ public sealed class EventStreamIngestor
         return new EventStreamResult(stored.Received, stored.Stored, stored.TripsClosed, stored.TripsStored, km, pipeline.Cleaning.DroppedCount)
         {
             ContinuedTripId = stored.ContinuedTripId,
+            AlreadyStored = stored.AlreadyStored,
         };
     }
 

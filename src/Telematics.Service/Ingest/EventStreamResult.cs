@@ -16,6 +16,12 @@ public readonly record struct EventStreamResult(long Received, long Stored, int 
     /// </summary>
     public long? ContinuedTripId { get; init; }
 
+    /// <summary>
+    /// True when the stream was a batch (<see cref="EventStreamIngestor.IngestBatchAsync"/>) that an earlier upload had
+    /// already stored (a redelivery): nothing was written and every count but <see cref="Received"/> is zero.
+    /// </summary>
+    public bool AlreadyStored { get; init; }
+
     /// <summary>Samples not stored because they already were (or were repeated in the stream).</summary>
     public long Duplicates => Received - Stored;
 }

@@ -24,6 +24,17 @@ public interface IUploadSession : IAsyncDisposable
     /// <returns>False when the driver does not exist.</returns>
     Task<bool> LockDriverAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records that this upload stores the batch <paramref name="batchId"/> (a streamed batch's id), so that a batch
+    /// delivered again after its upload committed — a lost acknowledgement — is recognised and stores nothing twice.
+    /// </summary>
+    /// <param name="batchId">The batch's id, unique across drivers.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False when a committed upload already recorded the batch; an upload recording it concurrently is waited for.</returns>
+    /// <exception cref="NotSupportedException">The adapter keeps no record of batches.</exception>
+    Task<bool> ClaimBatchAsync(Guid batchId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} keeps no record of stored batches; streamed ingest needs an adapter that does (Telematics.Storage.Postgres).");
+
     /// <summary>Merges the staged events into the driver's stored events; one already stored (same event id and time) is skipped.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Events newly stored.</returns>

@@ -29,6 +29,7 @@ public sealed class IngestSession : IAsyncDisposable
     private long _firstMs = long.MaxValue;
     private long _lastMs = long.MinValue;
     private bool _finished;
+    private Guid? _batchId;
 
     private IngestSession(IUploadSession upload) => _upload = upload;
 
@@ -79,6 +80,13 @@ public sealed class IngestSession : IAsyncDisposable
         _received += samples.Count;
     }
 
+    /// <summary>Makes the session store the batch <paramref name="batchId"/> at most once (see <see cref="IUploadSession.ClaimBatchAsync"/>).</summary>
+    internal void KeyBatch(Guid batchId)
+    {
+        ThrowIfFinished();
+        _batchId = batchId;
+    }
+
     /// <summary>Adds a trip the feature pipeline closed; it is stored with its feature vector at commit.</summary>
     /// <param name="trip">The trip, its <see cref="TelematicsFeatures.Schema"/> vector (29 values) and its state, as the pipeline measured it.</param>
     /// <exception cref="ArgumentException">The trip has no state, or a vector that is not its state's (see <see cref="TripCheck.Ensure"/>).</exception>
@@ -117,6 +125,13 @@ public sealed class IngestSession : IAsyncDisposable
         _finished = true;
         try
         {
+            // A batch an earlier upload committed (delivered again because its acknowledgement was lost) must not store its
+            // trips a second time: replayed alone it may cut a continued trip differently. Rolled back, nothing written.
+            if (_batchId is { } batchId && !await _upload.ClaimBatchAsync(batchId, cancellationToken).ConfigureAwait(false))
+            {
+                return (new SessionIngestResult(_received, 0, 0, 0) { AlreadyStored = true }, 0);
+            }
+
             // First step of the commit, before any audit write: uploads of one driver decide one after the other.
             if (continuation is not null && _received > 0)
             {
@@ -154,7 +169,7 @@ public sealed class IngestSession : IAsyncDisposable
             {
                 var after = string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{trips.Stored}{TripIds(trips)}{Continued(continued)}}}");
+                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{trips.Stored}{TripIds(trips)}{Continued(continued)}{Batch(_batchId)}}}");
                 await _upload.AppendAuditAsync(
                     new AuditChange("events.ingest", string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), after), cancellationToken).ConfigureAwait(false);
             }
@@ -181,6 +196,9 @@ public sealed class IngestSession : IAsyncDisposable
 
     private static string TripIds(StoredTripRange trips) =>
         trips.FirstTripId == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",\"first_trip_id\":{trips.FirstTripId},\"last_trip_id\":{trips.LastTripId}");
+
+    private static string Batch(Guid? batchId) =>
+        batchId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"batch_id\":\"{id:D}\"") : string.Empty;
 
     private static string Continued(long? tripId) =>
         tripId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"continued_trip_id\":{id}") : string.Empty;

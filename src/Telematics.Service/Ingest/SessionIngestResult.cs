@@ -14,6 +14,12 @@ public readonly record struct SessionIngestResult(long Received, long Stored, in
     /// </summary>
     public long? ContinuedTripId { get; init; }
 
+    /// <summary>
+    /// True when the upload was a batch (<see cref="EventStreamIngestor.IngestBatchAsync"/>) that an earlier upload had
+    /// already stored: nothing was written, the counts other than <see cref="Received"/> are zero.
+    /// </summary>
+    public bool AlreadyStored { get; init; }
+
     /// <summary>Events that were not stored because they already were.</summary>
     public long Duplicates => Received - Stored;
 }

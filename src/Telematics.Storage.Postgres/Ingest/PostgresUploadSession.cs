@@ -114,6 +114,16 @@ internal sealed class PostgresUploadSession : IUploadSession
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 
+    public async Task<bool> ClaimBatchAsync(Guid batchId, CancellationToken cancellationToken = default)
+    {
+        // ON CONFLICT DO NOTHING waits for an uncommitted claim of the same id, then inserts only if that one rolled back.
+        await using var claim = new NpgsqlCommand(
+            "INSERT INTO ingest_batches (batch_id, driver_id) VALUES ($1, $2) ON CONFLICT (batch_id) DO NOTHING", _connection, _transaction);
+        claim.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = batchId });
+        claim.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+        return await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
     public async Task<long> MergeAsync(CancellationToken cancellationToken = default)
     {
         await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);

@@ -34,7 +34,8 @@ public static class NatsStreamingServiceCollectionExtensions
         services.TryAddSingleton(streaming);
         services.TryAddSingleton(relay);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<INatsConnection>(static provider => NatsConnections.Create(provider.GetRequiredService<NatsStreamingOptions>(), "telematics"));
+        services.TryAddSingleton<INatsConnection>(static provider =>
+            NatsConnections.Create(provider.GetRequiredService<NatsStreamingOptions>(), "telematics", provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton(static provider => new OutboxRelay(
             provider.GetRequiredService<IDomainEventOutbox>(),
             provider.GetRequiredService<INatsConnection>(),

@@ -27,6 +27,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["documentName"] = "v1",
         ["driverId"] = MatrixDriverId,
         ["tripId"] = "1",
+        ["batchId"] = "0193a5b2-7c41-7d3e-9f00-1234567890ab",
     };
 
     // Expected status per caller, in the order anonymous, admin, analyst, driver. POSTs carry an empty JSON object.
@@ -85,6 +86,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["POST /api/v1/admin/audit/verify"] = [401, 200, 403, 403],
         ["GET /api/v1/admin/partitions"] = [401, 200, 403, 403],
         ["POST /api/v1/telematics/events"] = [401, 400, 403, 404],
+        ["GET /api/v1/telematics/batches/{batchId:guid}"] = [401, 404, 404, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}"] = [401, 404, 404, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}/path"] = [401, 404, 404, 404],
         ["GET /api/v1/drivers/{driverId:long}/trips"] = [401, 200, 200, 200],

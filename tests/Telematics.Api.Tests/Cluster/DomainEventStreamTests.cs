@@ -137,7 +137,7 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
         var host = new ApiHost()
             .With("ConnectionStrings:Telematics", database.ConnectionString)
             .With("ConnectionStrings:Nats", nats.Url)
-            .With("Nats:Prefix", prefix);
+            .With("Nats:SubjectPrefix", prefix);
         return redis ? host.With("ConnectionStrings:Redis", RedisServer.ConnectionString).With("Redis:Prefix", prefix) : host;
     }
 

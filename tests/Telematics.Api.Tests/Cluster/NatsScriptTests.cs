@@ -63,7 +63,7 @@ public sealed class NatsScriptTests
         }
     }
 
-    private static async Task<string> ScriptAsync(params string[] arguments)
+    internal static async Task<string> ScriptAsync(params string[] arguments)
     {
         var (exit, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "nats.sh"), .. arguments]);
         Assert.True(exit == 0, $"nats.sh {string.Join(' ', arguments)} exited {exit}: {error}");

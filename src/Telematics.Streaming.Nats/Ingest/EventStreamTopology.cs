@@ -1,0 +1,95 @@
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+using Telematics.Streaming.Nats.Connection;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+/// <summary>
+/// Creates or updates, idempotently, the event stream (with duplicate detection on <c>Nats-Msg-Id</c>), the dead-letter
+/// stream and one durable pull consumer per partition. Publishers and workers both call it at start: whichever comes
+/// first creates, the others find the same configuration.
+/// </summary>
+public sealed class EventStreamTopology
+{
+    private readonly INatsJSContext _js;
+    private readonly NatsStreamingOptions _connection;
+    private readonly StreamIngestOptions _options;
+
+    /// <summary>Creates the topology over a JetStream context.</summary>
+    /// <param name="js">The JetStream context.</param>
+    /// <param name="connection">The prefix and replica count.</param>
+    /// <param name="options">Partitions, ack wait, duplicate window, age.</param>
+    public EventStreamTopology(INatsJSContext js, NatsStreamingOptions connection, StreamIngestOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(js);
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        _js = js;
+        _connection = connection;
+        _options = options;
+        Names = new EventStreamNames(connection.SubjectPrefix, options.Partitions);
+    }
+
+    /// <summary>The subjects, streams and consumers.</summary>
+    public EventStreamNames Names { get; }
+
+    /// <summary>Creates or updates both streams.</summary>
+    /// <param name="cancellationToken">Cancels the calls.</param>
+    /// <returns>A task that completes when both exist with this configuration.</returns>
+    /// <exception cref="NatsJSException">JetStream refused a configuration (e.g. more replicas than servers).</exception>
+    public async Task EnsureStreamsAsync(CancellationToken cancellationToken = default)
+    {
+        await _js.CreateOrUpdateStreamAsync(
+            new StreamConfig(Names.EventStream, [Names.EventWildcard])
+            {
+                NumReplicas = _connection.Replicas,
+                Storage = StreamConfigStorage.File,
+                Retention = StreamConfigRetention.Limits,
+                DuplicateWindow = _options.DuplicateWindow,
+                MaxAge = _options.MaxAge,
+
+                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
+                AllowDirect = true,
+                Description = "Telematics event batches, one subject per driver partition (docs/streaming.md).",
+            },
+            cancellationToken).ConfigureAwait(false);
+        await _js.CreateOrUpdateStreamAsync(
+            new StreamConfig(Names.DeadLetterStream, [Names.DeadLetterWildcard])
+            {
+                NumReplicas = _connection.Replicas,
+                Storage = StreamConfigStorage.File,
+                Retention = StreamConfigRetention.Limits,
+                DuplicateWindow = _options.DuplicateWindow,
+                MaxAge = _options.MaxAge,
+
+                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
+                AllowDirect = true,
+                Description = "Telematics event batches that could not be stored, with the reason in a header.",
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates or updates the durable consumer of <paramref name="partition"/>.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The consumer, shared by every worker that pulls this partition.</returns>
+    public async Task<INatsJSConsumer> EnsureConsumerAsync(int partition, CancellationToken cancellationToken = default) =>
+        await _js.CreateOrUpdateConsumerAsync(
+            Names.EventStream,
+            new ConsumerConfig(EventStreamNames.Consumer(partition))
+            {
+                FilterSubject = Names.EventSubject(partition),
+                AckPolicy = ConsumerConfigAckPolicy.Explicit,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+
+                // One batch in flight per partition, whichever worker holds it: a driver's batches are stored in order.
+                MaxAckPending = 1,
+                AckWait = _options.AckWait,
+
+                // Unlimited: a batch is redelivered until stored or dead-lettered by a worker (MaxDeliveries), never dropped silently.
+                MaxDeliver = -1,
+                NumReplicas = _connection.Replicas,
+            },
+            cancellationToken).ConfigureAwait(false);
+}

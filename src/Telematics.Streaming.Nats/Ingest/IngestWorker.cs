@@ -1,0 +1,316 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+
+using Microsoft.Extensions.Logging;
+
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Binary;
+using Telematics.Service.Ingest;
+using Telematics.Service.Storage;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+/// <summary>
+/// Stores the event stream's batches through the idempotent ingest (<see cref="EventStreamIngestor.IngestBatchAsync"/>),
+/// pulling every partition's durable consumer one batch at a time and acknowledging a batch only after its upload committed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Any number of workers, in any processes, pull the same consumers. A consumer lets one batch be unacknowledged at a time
+/// (max-ack-pending 1), so whichever worker holds a partition's batch, the partition's next batch waits for its commit: each
+/// driver's batches are stored in publish order. A worker that dies holding a batch leaves it unacknowledged; after the ack
+/// wait JetStream hands it to another worker. A batch whose commit succeeded but whose ack was lost is delivered again and
+/// finds its id already recorded: it stores nothing (at-least-once delivery, exactly-once stored effect).
+/// </para>
+/// <para>
+/// A batch whose content is at fault — a damaged envelope, a bad record, an unknown time zone, a driver published on another
+/// partition — goes at once to <c>{prefix}.deadletter.events.&lt;partition&gt;</c> with the reason in a header and is
+/// terminated on the event stream, so the partition moves on. A batch that fails for another reason (the database, a
+/// driver that does not exist) is retried with back-off and dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/>.
+/// </para>
+/// </remarks>
+public sealed class IngestWorker
+{
+    private readonly EventStreamTopology _topology;
+    private readonly EventStreamIngestor _ingestor;
+    private readonly INatsJSContext _js;
+    private readonly StreamIngestOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a worker.</summary>
+    /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
+    /// <param name="js">The JetStream context.</param>
+    /// <param name="topology">The streams and consumers.</param>
+    /// <param name="ingestor">The idempotent ingest batches are stored through.</param>
+    /// <param name="options">Ack wait, deliveries before dead-lettering.</param>
+    /// <param name="time">The clock of the lag measure.</param>
+    /// <param name="logger">Where the worker logs (ids only, never samples).</param>
+    public IngestWorker(
+        string name, INatsJSContext js, EventStreamTopology topology, EventStreamIngestor ingestor, StreamIngestOptions options, TimeProvider time, ILogger<IngestWorker> logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(js);
+        ArgumentNullException.ThrowIfNull(topology);
+        ArgumentNullException.ThrowIfNull(ingestor);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        Name = name;
+        _js = js;
+        _topology = topology;
+        _ingestor = ingestor;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The worker's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Pulls and stores batches of every partition until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <param name="cancellationToken">Stops the worker; a batch being stored is rolled back and handed back to the stream.</param>
+    /// <returns>A task that completes when the worker stopped.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        await RetryAsync(() => _topology.EnsureStreamsAsync(cancellationToken), -1, cancellationToken).ConfigureAwait(false);
+        IngestWorkerLog.Started(_logger, Name, _topology.Names.Partitions, _topology.Names.EventStream);
+        var partitions = new Task[_topology.Names.Partitions];
+        for (var p = 0; p < partitions.Length; p++)
+        {
+            partitions[p] = PullAsync(p, cancellationToken);
+        }
+
+        try
+        {
+            await Task.WhenAll(partitions).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped.
+        }
+    }
+
+    private async Task PullAsync(int partition, CancellationToken cancellationToken)
+    {
+        // Never two pulls of one partition in a worker: the consumer hands out one batch at a time anyway.
+        var next = new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) };
+        INatsJSConsumer? consumer = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                consumer ??= await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+                var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (msg is { } delivered)
+                {
+                    using var data = delivered.Data;
+                    await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NatsException e)
+            {
+                // NATS down, a leader election, the consumer lost: the batch in flight (if any) is redelivered; pull again.
+                IngestWorkerLog.PullFailed(_logger, e, Name, partition);
+                consumer = null;
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    {
+        if (!EventBatchEnvelope.TryReadHeader(envelope.Span, out var header, out var error))
+        {
+            await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
+        if (home != partition)
+        {
+            // Storing it here could overtake the driver's batches on its own partition.
+            await DeadLetterAsync(
+                partition, msg, envelope,
+                string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
+                cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(header.TimeZoneId, out var zone))
+        {
+            await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
+        using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = ReportProgressAsync(msg, keepAlive.Token);
+        EventStreamResult result;
+        try
+        {
+            var reader = BinarySampleReader.Create(PipeReader.Create(new ReadOnlySequence<byte>(envelope[header.PayloadOffset..])));
+            await using (reader.ConfigureAwait(false))
+            {
+                result = await _ingestor.IngestBatchAsync(header.DriverId, header.BatchId, reader, zone, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (TelematicsFormatException bad)
+        {
+            await StopAsync(keepAlive, progress).ConfigureAwait(false);
+            await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Rolled back: hand the batch back at once rather than after the ack wait.
+            await StopAsync(keepAlive, progress).ConfigureAwait(false);
+            try
+            {
+                await msg.NakAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (NatsException)
+            {
+                // Without a connection the ack wait hands the batch over instead.
+            }
+
+            throw;
+        }
+        catch (Exception e) when (e is not NatsException)
+        {
+            await StopAsync(keepAlive, progress).ConfigureAwait(false);
+            await RetryOrDeadLetterAsync(partition, msg, envelope, e, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await StopAsync(keepAlive, progress).ConfigureAwait(false);
+
+        // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores nothing.
+        await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.AlreadyStored)
+        {
+            StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));
+            IngestWorkerLog.AlreadyStored(_logger, header.BatchId, header.DriverId);
+            return;
+        }
+
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+        StreamIngestMetrics.EventsStored.Add(result.Stored);
+        StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
+        IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
+    }
+
+    private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
+    {
+        var delivery = msg.Metadata?.NumDelivered ?? 1;
+
+        // A database that is down or failing over loses nothing: such a batch is retried for as long as it takes.
+        if (delivery >= (ulong)_options.MaxDeliveries && !IsTransient(failure))
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
+            await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // 1, 2, 4, 8 … s: a database restart gets time, a lasting fault reaches the dead letters in about 15 s.
+        var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
+        IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
+        await msg.NakAsync(new AckOpts { NakDelay = delay }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
+    {
+        var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+        var headers = new NatsHeaders
+        {
+            [EventStreamNames.ReasonHeader] = reason,
+            [EventStreamNames.SequenceHeader] = sequence.ToString(CultureInfo.InvariantCulture),
+            [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
+        };
+
+        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy.
+        var ack = await _js.PublishAsync(
+            _topology.Names.DeadLetterSubject(partition),
+            envelope,
+            headers: headers,
+            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        ack.EnsureSuccess();
+        await msg.AckTerminateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
+        IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
+    }
+
+    // Tells JetStream the batch is still being stored, so a long commit is not taken for a dead worker.
+    private async Task ReportProgressAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.AckWait / 3, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The batch is done.
+        }
+        catch (NatsException)
+        {
+            // The connection is gone: the ack will fail too and the batch be redelivered.
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource keepAlive, Task progress)
+    {
+        await keepAlive.CancelAsync().ConfigureAwait(false);
+        await progress.ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="failure"/> (or one it wraps) says the store is unreachable for now, not that the batch is wrong.</summary>
+    internal static bool IsTransient(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string BadRecord(TelematicsFormatException bad)
+    {
+        var where = bad.Record > 0 ? string.Create(CultureInfo.InvariantCulture, $"samples, record {bad.Record}") : "samples";
+        return bad.Field is null ? $"{where}: {bad.Reason}" : $"{where}, field '{bad.Field}': {bad.Reason}";
+    }
+
+    private async Task RetryAsync(Func<Task> action, int attempts, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action().ConfigureAwait(false);
+                return;
+            }
+            catch (NatsException e) when (attempts < 0 || attempt < attempts)
+            {
+                IngestWorkerLog.PullFailed(_logger, e, Name, -1);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+// Driver ids and batch ids only: a batch's samples hold positions and never reach a log.
+internal static partial class IngestWorkerLog
+{
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Ingest worker {Worker} pulls {Partitions} partitions of {Stream}")]
+    public static partial void Started(ILogger logger, string worker, int partitions, string stream);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Batch {BatchId} of driver {DriverId} stored on partition {Partition}: {Stored} new events, {Trips} trips")]
+    public static partial void Stored(ILogger logger, Guid batchId, long driverId, int partition, long stored, int trips);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Batch {BatchId} of driver {DriverId} was already stored (redelivered); acknowledged without storing")]
+    public static partial void AlreadyStored(ILogger logger, Guid batchId, long driverId);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} failed to store (delivery {Delivery} of {MaxDeliveries}); retried in {DelayS} s")]
+    public static partial void Retrying(ILogger logger, Exception exception, ulong sequence, int partition, ulong delivery, int maxDeliveries, double delayS);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Batch at sequence {Sequence} of partition {Partition} dead-lettered: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, ulong sequence, int partition, string reason);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Ingest worker {Worker} lost partition {Partition}'s consumer; pulling again in 1 s")]
+    public static partial void PullFailed(ILogger logger, Exception exception, string worker, int partition);
+}

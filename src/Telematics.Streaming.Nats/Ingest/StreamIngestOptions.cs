@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+/// <summary>
+/// How streamed ingest lays out its JetStream stream and how workers consume it. Every publisher and worker of one book
+/// must agree on <see cref="Partitions"/>: it decides which subject a driver's batches go to.
+/// </summary>
+public sealed class StreamIngestOptions
+{
+    /// <summary>The largest partition count (subjects and consumers per stream stay few).</summary>
+    public const int MaxPartitions = 1024;
+
+    /// <summary>Partitions of the event stream: subjects <c>{prefix}.events.0</c> … and one consumer each.</summary>
+    /// <value>Default 16: more than the workers' useful concurrency on a few machines, few enough for one consumer each.</value>
+    [Range(1, MaxPartitions)]
+    public int Partitions { get; set; } = 16;
+
+    /// <summary>Samples per published batch; an upload with more is split into consecutive batches of the same driver.</summary>
+    /// <value>Default 8,192: 58 bytes each, about 476 KB, under NATS's default 1 MB message limit.</value>
+    [Range(1, 16_384)]
+    public int MaxBatchSamples { get; set; } = 8_192;
+
+    /// <summary>How long a publisher waits for JetStream's acknowledgement before reporting the stream unavailable.</summary>
+    /// <value>Default 5 s: long enough for a leader election in a 3-node cluster.</value>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a delivered batch may stay unacknowledged before JetStream gives it to another worker; a worker reports
+    /// progress on a long batch, so this bounds only how soon a dead worker's batch is taken over.
+    /// </summary>
+    /// <value>Default 30 s.</value>
+    public TimeSpan AckWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Deliveries of a batch that fails to store for a reason other than its content (the database refuses it, the driver
+    /// does not exist) before it goes to the dead-letter subject; its partition waits meanwhile, as order demands.
+    /// </summary>
+    /// <value>Default 5 (backing off 1, 2, 4, 8 s between them).</value>
+    [Range(1, 100)]
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary>How long JetStream remembers a batch id to drop a second publish of it (<c>Nats-Msg-Id</c>).</summary>
+    /// <value>Default 10 min: a gateway's retries after a lost publish acknowledgement fall well within it.</value>
+    public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the stream keeps batches (stored or not) and the dead-letter stream its batches.</summary>
+    /// <value>Default 7 days: time to notice a stopped consumer or inspect a dead letter.</value>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+}

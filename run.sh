@@ -8,7 +8,9 @@
 #
 # ./run.sh --cluster runs the book as a cluster on this machine: besides PostgreSQL, a NATS JetStream node
 # (scripts/nats.sh, .nats/run; TELEMATICS_NATS names an existing one) and Redis (scripts/redis.sh, .redis/run;
-# TELEMATICS_REDIS likewise), and two hosts on two ports sharing them and one signing key. Ctrl-C stops everything.
+# TELEMATICS_REDIS likewise), two hosts on two ports sharing them and one signing key, whose uploads go through the
+# JetStream event stream (Ingest:Mode=stream), and one ingest worker (samples/Telematics.Worker) that stores them.
+# Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -76,7 +78,7 @@ if [ "$cluster" = true ]; then
   fi
   export TELEMATICS_NATS TELEMATICS_REDIS
   # One signing key for both hosts, made for this run: a token issued by one host is accepted by the other.
-  cluster_env=(ConnectionStrings__Nats="$TELEMATICS_NATS" ConnectionStrings__Redis="$TELEMATICS_REDIS"
+  cluster_env=(ConnectionStrings__Nats="$TELEMATICS_NATS" ConnectionStrings__Redis="$TELEMATICS_REDIS" Ingest__Mode=stream
     Auth__SigningKey="$(head -c 48 /dev/urandom | base64 | tr -d '\n')")
   port_b=$(free_port $((port + 1)) 5280)
   url_b="http://127.0.0.1:$port_b"
@@ -125,6 +127,14 @@ fi
 
 echo "building the host…"
 dotnet build samples/Telematics.Api -c Release -nologo -clp:NoSummary -v:q
+if [ "$cluster" = true ]; then
+  echo "building the ingest worker…"
+  dotnet build samples/Telematics.Worker -c Release -nologo -clp:NoSummary -v:q
+  # One worker stores what the hosts publish; run more of them anywhere, they share the stream's partitions.
+  env ConnectionStrings__Telematics="$TELEMATICS_PG" ConnectionStrings__Nats="$TELEMATICS_NATS" Logging__LogLevel__Default=Warning \
+    dotnet run --project samples/Telematics.Worker -c Release --no-build --no-launch-profile &
+  pids+=($!)
+fi
 
 start_host() { # url
   env ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Scoring__Model="$model" Pricing__PlanPath="pricing/$plan" \
@@ -196,10 +206,12 @@ cluster_msg=""
 if [ "$cluster" = true ]; then
   cluster_msg=$(cat <<CLUSTER
 
-A cluster: host A $url and host B $url_b share PostgreSQL, NATS JetStream (domain events, docs/events.md) and Redis
-(cache, invalidations, rate limits, the live hub's backplane). A token from either host works on both.
+A cluster: host A $url and host B $url_b share PostgreSQL, NATS JetStream and Redis. Uploads go through the
+event stream to the ingest worker (docs/streaming.md); every write's domain events go to JetStream (docs/events.md) and
+feed the live hub of both hosts. A token from either host works on both.
   Watch host B live: $url_b/dashboard/drivers/1  (sign in as admin; the page follows the hub)
-  Change a score on host A and read it fresh from host B:
+  Upload on host A (202: accepted by the stream; the Location says when the worker has stored it), rescore on A, read on B:
+    curl -si -X POST "$url/api/v1/telematics/events?driverId=1" -H "Authorization: Bearer \$ADMIN_TOKEN" -H 'Content-Type: text/csv' --data-binary @$PWD/.demo/new-driver/D000000.csv
     curl -s -X POST $url/api/v1/risk/1/recalculate -H "Authorization: Bearer \$ADMIN_TOKEN"
     curl -s $url_b/api/v1/risk/1/score -H "Authorization: Bearer \$ADMIN_TOKEN"
 CLUSTER

@@ -1,0 +1,314 @@
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Text;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>Parses the lines of one log file (header first) into the series of the sensors it holds.</summary>
+internal sealed class ImuFileParser : ILineSink
+{
+    // Plausible magnitudes per axis: phone accelerometers saturate at 16 g (157 m/s²), gyroscopes at 2000 °/s (35 rad/s);
+    // Earth's field is 25–65 µT, so 5000 µT is a broken reading, not a magnet nearby.
+    private const float MaxAccelerationMps2 = 160f;
+    private const float MaxRotationRadS = 35f;
+    private const float MaxFieldMicroTesla = 5000f;
+    private const int MaxColumns = 64;
+    private const float StandardGravity = 9.80665f;
+
+    private readonly ImuMapping _mapping;
+    private readonly ImuFileMapping _file;
+    private readonly ImuRecording _destination;
+    private readonly IngestReport _report;
+    private readonly bool _reject;
+    private readonly string _timeColumn;
+    private readonly TimeZoneRule _zone;
+    private readonly DateTimePattern? _pattern;
+    private readonly int[] _roles = new int[MaxColumns];
+    private readonly string[] _names = new string[MaxColumns];
+    private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private int _columns;
+    private bool _headerRead;
+
+    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
+    {
+        _mapping = mapping;
+        _file = file;
+        _destination = destination;
+        _report = report;
+        _reject = reject;
+        _timeColumn = file.TimeColumn ?? mapping.Time.Column;
+        _zone = mapping.Time.TimeZone is { } id
+            ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(id))
+            : TimeZoneRule.FromOffset(mapping.Time.UtcOffset);
+        _pattern = mapping.Time.Format == ImuTimeFormat.Pattern ? DateTimePattern.Parse(mapping.Time.Pattern) : null;
+    }
+
+    public void Line(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_headerRead)
+        {
+            ReadHeader(line);
+            _headerRead = true;
+            return;
+        }
+
+        ParseRow(line, lineNumber);
+    }
+
+    private void ReadHeader(ReadOnlySpan<byte> line)
+    {
+        var separator = (byte)_mapping.Separator;
+        var time = -1;
+        Span<bool> found = stackalloc bool[12];
+        var column = 0;
+        while (true)
+        {
+            if (column == MaxColumns)
+            {
+                throw new TelematicsFormatException(1, null, $"{_file.Name}: more than {MaxColumns} columns", Excerpt.Of(line));
+            }
+
+            var end = line.IndexOf(separator);
+            var field = end < 0 ? line : line[..end];
+            var name = System.Text.Encoding.UTF8.GetString(Utf8Numbers.Trim(field)).Trim('"');
+            _names[column] = name;
+            _roles[column] = -1;
+            if (string.Equals(name, _timeColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                _roles[column] = 0;
+                time = column;
+            }
+
+            for (var sensor = 0; sensor < 4; sensor++)
+            {
+                if (_file.Columns((ImuSensor)sensor) is not { } axes)
+                {
+                    continue;
+                }
+
+                var axis = string.Equals(name, axes.X, StringComparison.OrdinalIgnoreCase) ? 0
+                    : string.Equals(name, axes.Y, StringComparison.OrdinalIgnoreCase) ? 1
+                    : string.Equals(name, axes.Z, StringComparison.OrdinalIgnoreCase) ? 2 : -1;
+                if (axis >= 0 && _roles[column] < 0)
+                {
+                    _roles[column] = 1 + (sensor * 3) + axis;
+                    found[(sensor * 3) + axis] = true;
+                }
+            }
+
+            column++;
+            if (end < 0)
+            {
+                break;
+            }
+
+            line = line[(end + 1)..];
+        }
+
+        _columns = column;
+        if (time < 0)
+        {
+            throw new TelematicsFormatException(1, _timeColumn, $"{_file.Name}: the header has no time column '{_timeColumn}'", string.Empty);
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            if (_file.Columns((ImuSensor)sensor) is not { } axes)
+            {
+                continue;
+            }
+
+            for (var axis = 0; axis < 3; axis++)
+            {
+                if (!found[(sensor * 3) + axis])
+                {
+                    var name = axis == 0 ? axes.X : axis == 1 ? axes.Y : axes.Z;
+                    throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no {(ImuSensor)sensor} column '{name}'", string.Empty);
+                }
+            }
+        }
+    }
+
+    private void ParseRow(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        Span<float> values = stackalloc float[12];
+        Span<bool> present = stackalloc bool[12];
+        var separator = (byte)_mapping.Separator;
+        long time = 0;
+        var hasTime = false;
+        var rest = line;
+        for (var column = 0; column < _columns; column++)
+        {
+            var end = rest.IndexOf(separator);
+            if (end < 0 && column < _columns - 1)
+            {
+                Bad(lineNumber, _names[column + 1], "the row has fewer fields than the header", line);
+                return;
+            }
+
+            var field = Utf8Numbers.Trim(end < 0 ? rest : rest[..end]);
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            var role = _roles[column];
+            if (role < 0 || field.IsEmpty)
+            {
+                continue;
+            }
+
+            if (role == 0)
+            {
+                if (!TryParseTime(field, out time))
+                {
+                    Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a time in format {_mapping.Time.Format}", line);
+                    return;
+                }
+
+                hasTime = true;
+                continue;
+            }
+
+            var slot = role - 1;
+            if (!Utf8Numbers.TryParseSingle(field, decimalComma: false, out var value) || !float.IsFinite(value))
+            {
+                Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a finite number", line);
+                return;
+            }
+
+            var sensor = (ImuSensor)(slot / 3);
+            value = Scale(sensor, value);
+            var limit = sensor switch
+            {
+                ImuSensor.Gyroscope => MaxRotationRadS,
+                ImuSensor.Magnetometer => MaxFieldMicroTesla,
+                _ => MaxAccelerationMps2,
+            };
+            if (MathF.Abs(value) > limit)
+            {
+                Bad(lineNumber, _names[column], $"{value} is beyond the ±{limit} a {sensor} can read", line);
+                return;
+            }
+
+            values[slot] = value;
+            present[slot] = true;
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            var count = (present[sensor * 3] ? 1 : 0) + (present[(sensor * 3) + 1] ? 1 : 0) + (present[(sensor * 3) + 2] ? 1 : 0);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (count < 3)
+            {
+                var axes = _file.Columns((ImuSensor)sensor)!;
+                var missing = !present[sensor * 3] ? axes.X : !present[(sensor * 3) + 1] ? axes.Y : axes.Z;
+                Bad(lineNumber, missing, $"a {(ImuSensor)sensor} reading needs all three axes", line);
+                return;
+            }
+
+            if (!hasTime)
+            {
+                Bad(lineNumber, _timeColumn, "the reading has no time", line);
+                return;
+            }
+
+            if (time < _lastTime[sensor])
+            {
+                Bad(lineNumber, _timeColumn, $"time goes backwards ({(_lastTime[sensor] - time) / 1e6:F1} ms before the previous {(ImuSensor)sensor} reading)", line);
+                return;
+            }
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            if (present[sensor * 3])
+            {
+                _lastTime[sensor] = time;
+                _destination[(ImuSensor)sensor].Add(time, values[sensor * 3], values[(sensor * 3) + 1], values[(sensor * 3) + 2]);
+                _report.Accepted();
+            }
+        }
+    }
+
+    private float Scale(ImuSensor sensor, float value) => sensor switch
+    {
+        ImuSensor.Accelerometer or ImuSensor.LinearAcceleration when _mapping.AccelerationUnit == ImuAccelerationUnit.G => value * StandardGravity,
+        ImuSensor.Gyroscope when _mapping.RotationUnit == ImuRotationUnit.DegS => value * (MathF.PI / 180f),
+        _ => value,
+    };
+
+    private bool TryParseTime(ReadOnlySpan<byte> text, out long ns)
+    {
+        ns = 0;
+        switch (_mapping.Time.Format)
+        {
+            case ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs:
+                return Utf8Numbers.TryParseInt64(text, out ns);
+            case ImuTimeFormat.UnixMs:
+                return TryScaled(text, 1_000_000, out ns);
+            case ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS:
+                return TryScaled(text, 1_000_000_000, out ns);
+            case ImuTimeFormat.Iso8601:
+                return TryIso(text, out ns);
+            case ImuTimeFormat.Pattern:
+                var parts = DateTimeParts.Epoch;
+                if (!_pattern!.TryParse(text, ref parts) || !parts.TryGetWallClockMs(out var wall) || !_zone.TryToUtc(wall, out var utcMs))
+                {
+                    return false;
+                }
+
+                ns = utcMs * 1_000_000;
+                return true;
+            default:
+                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
+                {
+                    // By size: now is ~1.8e9 s, 1.8e12 ms, 1.8e15 µs, 1.8e18 ns since the epoch.
+                    var scale = number >= 1e17 ? 1L : number >= 1e14 ? 1_000L : number >= 1e11 ? 1_000_000L : 1_000_000_000L;
+                    return TryScaled(text, scale, out ns);
+                }
+
+                return TryIso(text, out ns);
+        }
+    }
+
+    private bool TryIso(ReadOnlySpan<byte> text, out long ns)
+    {
+        var ok = Iso8601.TryParse(text, _zone, out var ms);
+        ns = ms * 1_000_000;
+        return ok;
+    }
+
+    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    {
+        if (Utf8Numbers.TryParseInt64(text, out var whole))
+        {
+            ns = whole * nsPerUnit;
+            return whole <= long.MaxValue / nsPerUnit && whole >= 0;
+        }
+
+        if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
+        {
+            ns = (long)Math.Round(value * nsPerUnit);
+            return true;
+        }
+
+        ns = 0;
+        return false;
+    }
+
+    private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
+    {
+        var named = field is null ? _file.Name : $"{_file.Name}:{field}";
+        if (_reject)
+        {
+            throw TelematicsFormatException.For(lineNumber, named, reason, line);
+        }
+
+        _report.Rejected(lineNumber, named, reason, line);
+    }
+}

@@ -64,7 +64,7 @@ internal static class HandlingDetector
             if (angle >= options.HandlingAngleRad)
             {
                 var from = Math.Max(0, i0 - margin);
-                if (from - lastEnd <= margin)
+                if (lastEnd >= 0 && from - lastEnd <= margin)
                 {
                     from = Math.Max(0, lastEnd);
                 }

@@ -93,19 +93,20 @@ public sealed class VehicleFrameEstimator
         var segment = 0;
         while (segment < n)
         {
-            if (flags[segment] != MotionFlags.Valid)
+            // Only handling splits the recording: across a gap the phone is still where it was.
+            if ((flags[segment] & MotionFlags.Handling) != 0)
             {
                 segment++;
                 continue;
             }
 
             var stop = segment;
-            while (stop < n && flags[stop] == MotionFlags.Valid)
+            while (stop < n && (flags[stop] & MotionFlags.Handling) == 0)
             {
                 stop++;
             }
 
-            Horizontal(segment, stop, earth);
+            Horizontal(segment, stop, earth, flags);
             Forward(motion, segment, stop, earth);
             segment = stop;
         }
@@ -117,7 +118,7 @@ public sealed class VehicleFrameEstimator
     }
 
     /// <summary>Fills the horizontal acceleration (h1, h2) and yaw rate of a segment.</summary>
-    private void Horizontal(int start, int stop, bool earth)
+    private void Horizontal(int start, int stop, bool earth, ReadOnlySpan<MotionFlags> flags)
     {
         if (earth)
         {
@@ -127,6 +128,12 @@ public sealed class VehicleFrameEstimator
             double psi = 0;
             for (var i = start; i < stop; i++)
             {
+                if (flags[i] == MotionFlags.None)
+                {
+                    _h1[i] = _h2[i] = _yaw[i] = 0;
+                    continue;
+                }
+
                 var (sin, cos) = Math.SinCos(psi);
                 _h1[i] = (float)((cos * _ax[i]) + (sin * _ay[i]));
                 _h2[i] = (float)((-sin * _ax[i]) + (cos * _ay[i]));
@@ -143,9 +150,10 @@ public sealed class VehicleFrameEstimator
         for (var i = start; i < stop; i++)
         {
             var k = 3 * (i - start + 1);
-            p[k] = p[k - 3] + _ax[i];
-            p[k + 1] = p[k - 2] + _ay[i];
-            p[k + 2] = p[k - 1] + _az[i];
+            var valid = flags[i] != MotionFlags.None;
+            p[k] = p[k - 3] + (valid ? _ax[i] : 0);
+            p[k + 1] = p[k - 2] + (valid ? _ay[i] : 0);
+            p[k + 2] = p[k - 1] + (valid ? _az[i] : 0);
         }
 
         var total = stop - start;
@@ -157,6 +165,12 @@ public sealed class VehicleFrameEstimator
         var half = (int)(_options.GravityWindowSeconds / _options.BinSeconds);
         for (var i = start; i < stop; i++)
         {
+            if (flags[i] == MotionFlags.None)
+            {
+                _h1[i] = _h2[i] = _yaw[i] = 0;
+                continue;
+            }
+
             var lo = Math.Max(start, i - half) - start;
             var hi = Math.Min(stop, i + half + 1) - start;
             var up = new Vector3D(p[3 * hi] - p[3 * lo], p[(3 * hi) + 1] - p[(3 * lo) + 1], p[(3 * hi) + 2] - p[(3 * lo) + 2]).Normalized();
@@ -235,7 +249,7 @@ public sealed class VehicleFrameEstimator
             longitudinal[i] = (float)((h1 * cos) + (h2 * sin));
             lateral[i] = (float)((-h1 * sin) + (h2 * cos));
             yawOut[i] = _yaw[i];
-            if (!resolved)
+            if (!resolved && flags[i] != MotionFlags.None)
             {
                 flags[i] |= MotionFlags.FrameUnresolved;
             }
@@ -259,19 +273,22 @@ public sealed class VehicleFrameEstimator
         var signed = evidence >= _options.MinTurnEvidence && Math.Sqrt((lx * lx) + (ly * ly)) >= 0.2 * evidence;
         var spread = sxx + syy;
         var anisotropy = spread > 0 ? Math.Sqrt(((sxx - syy) * (sxx - syy)) + (4 * sxy * sxy)) / spread : 0;
-        double angle;
+        var angle = turnAngle;
         if (anisotropy >= 0.3)
         {
-            // Straight-line speed changes give the axis precisely; turns only say which end of it is forward.
-            angle = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
-            if (Math.Cos(angle - turnAngle) < 0)
+            // Straight-line speed changes give the axis precisely, but a bend taken fast has a low yaw rate and a real
+            // lateral acceleration (v·ω), so the axis is only taken when it agrees with the turns' within 25°; turns say
+            // which end of it is forward.
+            var axis = 0.5 * Math.Atan2(2 * sxy, sxx - syy);
+            if (Math.Cos(axis - turnAngle) < 0)
             {
-                angle += Math.PI;
+                axis += Math.PI;
             }
-        }
-        else
-        {
-            angle = turnAngle;
+
+            if (Math.Cos(axis - turnAngle) >= Math.Cos(25 * Math.PI / 180))
+            {
+                angle = axis;
+            }
         }
 
         (sin, cos) = Math.SinCos(angle);

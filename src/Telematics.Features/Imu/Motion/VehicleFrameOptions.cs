@@ -23,12 +23,12 @@ public sealed class VehicleFrameOptions
     public double ForwardWindowSeconds { get; init; } = 60;
 
     /// <summary>Yaw rate below which the vehicle counts as driving straight (its acceleration is then along its axis).</summary>
-    /// <value>Default 0.05 rad/s (3°/s): a 200 m radius bend at 10 m/s.</value>
-    public double StraightYawRateRadS { get; init; } = 0.05;
+    /// <value>Default 0.03 rad/s (1.7°/s): a bend at 25 m/s then still adds 0.75 m/s² sideways, so the axis from straight driving is checked against the turns'.</value>
+    public double StraightYawRateRadS { get; init; } = 0.03;
 
     /// <summary>Horizontal acceleration above which a straight bin tells the forward axis (weaker is mostly noise and road slope).</summary>
-    /// <value>Default 0.6 m/s².</value>
-    public double AxisAccelerationMps2 { get; init; } = 0.6;
+    /// <value>Default 0.8 m/s²: above road slope, sensor bias and the sway of cruising.</value>
+    public double AxisAccelerationMps2 { get; init; } = 0.8;
 
     /// <summary>Turning needed in a window to tell forward from backward: the integral of |horizontal acceleration| × |yaw rate| (m/s² · rad).</summary>
     /// <value>Default 1.0: one ordinary 90° turn at 2 m/s² gives about 3.</value>

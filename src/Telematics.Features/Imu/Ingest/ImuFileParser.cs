@@ -283,14 +283,41 @@ internal sealed class ImuFileParser : ILineSink
         return ok;
     }
 
+    /// <summary>A decimal number of units to nanoseconds, exactly for plain decimals (a double would lose the tail of a Unix time).</summary>
     private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
     {
-        if (Utf8Numbers.TryParseInt64(text, out var whole))
+        ns = 0;
+        var point = text.IndexOf((byte)'.');
+        var wholeText = point < 0 ? text : text[..point];
+        if (Utf8Numbers.TryParseInt64(wholeText, out var whole) && whole >= 0 && whole <= (long.MaxValue / nsPerUnit) - 1)
         {
-            ns = whole * nsPerUnit;
-            return whole <= long.MaxValue / nsPerUnit && whole >= 0;
+            long fraction = 0;
+            if (point >= 0)
+            {
+                var digits = text[(point + 1)..];
+                long scale = nsPerUnit;
+                foreach (var d in digits)
+                {
+                    if (d is < (byte)'0' or > (byte)'9')
+                    {
+                        return TryViaDouble(text, nsPerUnit, out ns);
+                    }
+
+                    // Digits finer than a nanosecond are dropped.
+                    scale /= 10;
+                    fraction += (d - '0') * scale;
+                }
+            }
+
+            ns = (whole * nsPerUnit) + fraction;
+            return true;
         }
 
+        return TryViaDouble(text, nsPerUnit, out ns);
+    }
+
+    private static bool TryViaDouble(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    {
         if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
         {
             ns = (long)Math.Round(value * nsPerUnit);

@@ -55,7 +55,7 @@ public sealed class ManoeuvreDetector
         Runs(motion, lon, -1, _options.BrakingMps2, minBins, ManoeuvreKind.HarshBraking, destination);
         Runs(motion, lon, +1, _options.AccelerationMps2, minBins, ManoeuvreKind.HarshAcceleration, destination);
         Lateral(motion, lat, minBins, destination);
-        destination.Sort(first, destination.Count - first, ByStart.Instance);
+        SortByStart(destination, first);
         Merge(destination, first, (long)(_options.MergeSeconds * 1e9));
     }
 
@@ -247,12 +247,22 @@ public sealed class ManoeuvreDetector
         list.RemoveRange(write, list.Count - write);
     }
 
-    private readonly record struct Lobe(int From, int To, int PeakBin, int Sign, float Peak, bool Harsh);
-
-    private sealed class ByStart : IComparer<Manoeuvre>
+    /// <summary>Insertion sort by start: the three lists appended are each sorted and short (List.Sort would allocate a comparison delegate).</summary>
+    private static void SortByStart(List<Manoeuvre> list, int first)
     {
-        public static readonly ByStart Instance = new();
+        for (var i = first + 1; i < list.Count; i++)
+        {
+            var item = list[i];
+            var k = i - 1;
+            while (k >= first && list[k].StartNs > item.StartNs)
+            {
+                list[k + 1] = list[k];
+                k--;
+            }
 
-        public int Compare(Manoeuvre x, Manoeuvre y) => x.StartNs.CompareTo(y.StartNs);
+            list[k + 1] = item;
+        }
     }
+
+    private readonly record struct Lobe(int From, int To, int PeakBin, int Sign, float Peak, bool Harsh);
 }

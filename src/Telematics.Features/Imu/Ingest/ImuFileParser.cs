@@ -28,6 +28,9 @@ internal sealed class ImuFileParser : ILineSink
     private int _columns;
     private bool _headerRead;
 
+    /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
+    public long ProvisionalScale { get; private set; }
+
     public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
     {
         _mapping = mapping;
@@ -267,9 +270,15 @@ internal sealed class ImuFileParser : ILineSink
             default:
                 if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
                 {
-                    // By size: now is ~1.8e9 s, 1.8e12 ms, 1.8e15 µs, 1.8e18 ns since the epoch.
-                    var scale = number >= 1e17 ? 1L : number >= 1e14 ? 1_000L : number >= 1e11 ? 1_000_000L : 1_000_000_000L;
-                    return TryScaled(text, scale, out ns);
+                    // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are
+                    // kept exactly with as many decimals as the first one leaves room for in a long.
+                    if (ProvisionalScale == 0)
+                    {
+                        var digits = (int)Math.Floor(Math.Log10(9e17 / Math.Max(number, 1)));
+                        ProvisionalScale = (long)Math.Pow(10, Math.Clamp(digits, 0, 9));
+                    }
+
+                    return TryScaled(text, ProvisionalScale, out ns);
                 }
 
                 return TryIso(text, out ns);

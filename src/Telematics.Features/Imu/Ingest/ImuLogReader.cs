@@ -50,6 +50,12 @@ public sealed class ImuLogReader
         destination.Frame = _mapping.Frame;
         destination.IsEpochTime = _mapping.Time.Format is not (ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS);
         var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
+        var before = new int[4];
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            before[sensor] = destination[(ImuSensor)sensor].Count;
+        }
+
         try
         {
             await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, cancellationToken).ConfigureAwait(false);
@@ -63,7 +69,13 @@ public sealed class ImuLogReader
         {
             if (file.Columns((ImuSensor)sensor) is not null)
             {
-                SpreadRepeatedTimes(destination[(ImuSensor)sensor].TimeNsMutable);
+                var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
+                if (parser.ProvisionalScale != 0)
+                {
+                    destination.IsEpochTime = ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
+                }
+
+                SpreadRepeatedTimes(times);
             }
         }
     }

@@ -5,7 +5,10 @@ namespace Telematics.Features.Imu.Ingest;
 /// <summary>How the time column of a phone sensor log is written.</summary>
 public enum ImuTimeFormat
 {
-    /// <summary>A number read by its size (≥ 1e17 Unix ns, ≥ 1e14 Unix µs, ≥ 1e11 Unix ms, else Unix s), or else ISO-8601. Monotonic clocks must be declared.</summary>
+    /// <summary>
+    /// A number in s, ms, µs or ns told from the spacing of readings (a phone logs 5–100 ms apart), Unix time when it falls
+    /// in 2000–2100 and a monotonic clock otherwise; or else ISO-8601 text.
+    /// </summary>
     [JsonStringEnumMemberName("auto")]
     Auto = 0,
 

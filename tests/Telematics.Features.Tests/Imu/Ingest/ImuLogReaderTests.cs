@@ -32,6 +32,23 @@ public sealed class ImuLogReaderTests : IDisposable
         Assert.Equal(0, recording.LinearAcceleration.Count);
     }
 
+    [Theory]
+    [InlineData("3600000000000", "3600020000000", 3_600_000_000_000L, 20_000_000L, false)]  // since-boot ns after an hour: looks like Unix ms by size
+    [InlineData("1773648000000", "1773648000020", 1_773_648_000_000_000_000L, 20_000_000L, true)]  // Unix ms
+    [InlineData("1773648000.00", "1773648000.02", 1_773_648_000_000_000_000L, 20_000_000L, true)]  // Unix s
+    [InlineData("12.50", "12.52", 12_500_000_000L, 20_000_000L, false)]  // seconds elapsed
+    public async Task Numeric_times_of_unknown_unit_are_told_by_their_spacing(string first, string second, long firstNs, long stepNs, bool epoch)
+    {
+        Write("accelerometer.csv", $"time,x,y,z\n{first},0,0,9.8\n{second},0,0,9.8\n");
+        Write("gyroscope.csv", $"time,x,y,z\n{first},0,0,0\n{second},0,0,0\n");
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal([firstNs, firstNs + stepNs], recording.Accelerometer.TimeNs.ToArray());
+        Assert.Equal(epoch, recording.IsEpochTime);
+    }
+
     [Fact]
     public async Task Readings_stamped_to_the_whole_second_are_spread_evenly_up_to_the_next_stamp()
     {

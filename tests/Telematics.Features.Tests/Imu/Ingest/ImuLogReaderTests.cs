@@ -3,6 +3,7 @@ using System.Text;
 using Telematics.Features.Imu;
 using Telematics.Features.Imu.Ingest;
 using Telematics.Features.Ingest;
+using Telematics.Features.Tests.Ingest;
 
 namespace Telematics.Features.Tests.Imu.Ingest;
 
@@ -120,6 +121,17 @@ public sealed class ImuLogReaderTests : IDisposable
         var error = Assert.Throws<TelematicsFormatException>(() => ImuMapping.FromJson("{\n  \"frame\": \"earth\",\n  \"frmae\": 1,\n  \"files\": [] }"));
 
         Assert.Equal(3, error.Record);
+    }
+
+    [Theory]
+    [InlineData("docs/mappings/android-earth-per-sensor.json", SensorFrame.Earth, 4)]
+    [InlineData("docs/mappings/phone-merged-ios.json", SensorFrame.Device, 1)]
+    public void The_documented_phone_mappings_load(string path, SensorFrame frame, int files)
+    {
+        var mapping = ImuMapping.Load(SharedData.RepositoryFile(path));
+
+        Assert.Equal(frame, mapping.Frame);
+        Assert.Equal(files, mapping.Files.Count);
     }
 
     [Fact]

@@ -174,14 +174,15 @@ internal sealed class ImuFileParser : ILineSink
             }
 
             var slot = role - 1;
-            if (!Utf8Numbers.TryParseSingle(field, decimalComma: false, out var value) || !float.IsFinite(value))
+            // Through double: loggers write 8–9 significant digits, past the single-precision fast path, well within the double one.
+            if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var parsed) || !double.IsFinite(parsed))
             {
                 Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a finite number", line);
                 return;
             }
 
             var sensor = (ImuSensor)(slot / 3);
-            value = Scale(sensor, value);
+            var value = Scale(sensor, (float)parsed);
             var limit = sensor switch
             {
                 ImuSensor.Gyroscope => MaxRotationRadS,
@@ -268,6 +269,11 @@ internal sealed class ImuFileParser : ILineSink
                 ns = utcMs * 1_000_000;
                 return true;
             default:
+                if (ProvisionalScale != 0)
+                {
+                    return TryScaled(text, ProvisionalScale, out ns);
+                }
+
                 if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
                 {
                     // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are

@@ -33,6 +33,10 @@ public sealed class ManoeuvreDetectionOptions
     /// <value>Default 0.3 s: each half of a 2–3 s swing stays above half its peak for over 0.6 s.</value>
     public double LaneChangeHalfSeconds { get; init; } = 0.3;
 
+    /// <summary>Longest half of a lane change, seconds (from where it passes half of <see cref="LaneChangeMps2"/> to where it falls back).</summary>
+    /// <value>Default 2.5 s: a lane change sharp enough to pass the threshold (a swing of under 3 s) has halves of at most 1.5 s; longer swings are bends of the road (an S-bend).</value>
+    public double LaneChangeMaxHalfSeconds { get; init; } = 2.5;
+
     /// <summary>Longest gap between the two halves of a lane change, seconds.</summary>
     /// <value>Default 2 s: "within a few seconds"; the halves of a sinusoidal swing touch.</value>
     public double LaneChangeMaxGapSeconds { get; init; } = 2;
@@ -59,6 +63,7 @@ public sealed class ManoeuvreDetectionOptions
         Positive(LaneChangeMps2, nameof(LaneChangeMps2));
         Positive(MinDurationSeconds, nameof(MinDurationSeconds));
         Positive(LaneChangeHalfSeconds, nameof(LaneChangeHalfSeconds));
+        Positive(LaneChangeMaxHalfSeconds, nameof(LaneChangeMaxHalfSeconds));
         Positive(LaneChangeMaxGapSeconds, nameof(LaneChangeMaxGapSeconds));
         Positive(LaneChangeMaxHeadingDeg, nameof(LaneChangeMaxHeadingDeg));
         Positive(TurnMinHeadingDeg, nameof(TurnMinHeadingDeg));

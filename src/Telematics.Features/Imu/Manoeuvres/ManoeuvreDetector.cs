@@ -174,6 +174,7 @@ public sealed class ManoeuvreDetector
 
         var yaw = motion.YawRateRadS;
         var maxGap = (int)Math.Round(_options.LaneChangeMaxGapSeconds / dt);
+        var maxHalf = (int)Math.Round(_options.LaneChangeMaxHalfSeconds / dt);
         var maxHeading = _options.LaneChangeMaxHeadingDeg * Math.PI / 180;
         var minTurnHeading = _options.TurnMinHeadingDeg * Math.PI / 180;
         for (var k = 0; k < count; k++)
@@ -182,7 +183,8 @@ public sealed class ManoeuvreDetector
             if (k + 1 < count)
             {
                 var next = _lobes[k + 1];
-                if (next.Sign == -lobe.Sign && next.From - lobe.To <= maxGap && Math.Abs(Heading(yaw, lobe.From, next.To, dt)) <= maxHeading)
+                if (next.Sign == -lobe.Sign && next.From - lobe.To <= maxGap && lobe.To - lobe.From <= maxHalf && next.To - next.From <= maxHalf
+                    && Math.Abs(Heading(yaw, lobe.From, next.To, dt)) <= maxHeading)
                 {
                     var peak = lobe.Peak >= next.Peak ? lobe : next;
                     var kind = lobe.Sign > 0 ? ManoeuvreKind.AggressiveLeftLaneChange : ManoeuvreKind.AggressiveRightLaneChange;

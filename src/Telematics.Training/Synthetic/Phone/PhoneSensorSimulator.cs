@@ -62,7 +62,7 @@ public static class PhoneSensorSimulator
     private enum Act
     {
         HarshBraking, HarshAcceleration, HarshLeft, HarshRight, AggressiveLeftLane, AggressiveRightLane,
-        GentleStop, NormalLeft, NormalRight, GentleLeftLane, GentleRightLane, Handling,
+        GentleStop, FirmBraking, NormalLeft, NormalRight, GentleLeftLane, GentleRightLane, Handling,
     }
 
     private static void Drive(PhoneSimulationOptions options, VehicleScript script, VehicleTruth truth, List<(double, double)> handling, ref Xoshiro256 random)
@@ -75,7 +75,7 @@ public static class PhoneSensorSimulator
 
         for (var k = 0; k < options.CalmPerKind; k++)
         {
-            acts.AddRange([Act.GentleStop, Act.NormalLeft, Act.NormalRight, Act.GentleLeftLane, Act.GentleRightLane]);
+            acts.AddRange([Act.GentleStop, Act.FirmBraking, Act.NormalLeft, Act.NormalRight, Act.GentleLeftLane, Act.GentleRightLane]);
         }
 
         for (var k = 0; k < options.Handlings; k++)
@@ -95,7 +95,7 @@ public static class PhoneSensorSimulator
         {
             var entry = act switch
             {
-                Act.HarshBraking => random.Uniform(15, 24),
+                Act.HarshBraking or Act.FirmBraking => random.Uniform(15, 24),
                 Act.HarshAcceleration => random.Uniform(2, 7),
                 Act.GentleStop => random.Uniform(12, 17),
                 Act.HarshLeft or Act.HarshRight => random.Uniform(8.5, 11),
@@ -113,6 +113,7 @@ public static class PhoneSensorSimulator
                 case Act.AggressiveLeftLane: script.LaneChange(aggressive: true, left: true); break;
                 case Act.AggressiveRightLane: script.LaneChange(aggressive: true, left: false); break;
                 case Act.GentleStop: script.GentleStop(); break;
+                case Act.FirmBraking: script.FirmBraking(); break;
                 case Act.NormalLeft: script.Turn(harsh: false, left: true); break;
                 case Act.NormalRight: script.Turn(harsh: false, left: false); break;
                 case Act.GentleLeftLane: script.LaneChange(aggressive: false, left: true); break;
@@ -171,7 +172,7 @@ public static class PhoneSensorSimulator
                 var timeNs = options.StartNs + (long)(t * 1e9);
                 if (sensor == 0)
                 {
-                    var force = sensors.Force(t, truth.Longitudinal[i], truth.Lateral[i], truth.Speed[i], orientation.InHand(t), ref random);
+                    var force = sensors.Force(t, truth.Longitudinal[i], truth.Lateral[i], truth.Vertical[i], truth.Speed[i], orientation.InHand(t), ref random);
                     var reading = earth
                         ? Vector3.Transform(force, Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
                         : Vector3.Transform(Body(force, truth.Longitudinal[i], truth.Lateral[i]), Quaternion.Conjugate(q));
@@ -184,7 +185,7 @@ public static class PhoneSensorSimulator
                 }
                 else
                 {
-                    var vehicleRate = new Vector3(0, 0, truth.YawRate[i]) + SensorModel.BodyRate(ref random);
+                    var vehicleRate = new Vector3(0, truth.PitchRate[i], truth.YawRate[i]) + SensorModel.BodyRate(ref random);
                     var relative = orientation.RelativeRate(t);
                     var reading = earth
                         ? Vector3.Transform(vehicleRate + Vector3.Transform(relative, q), Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
@@ -223,14 +224,14 @@ public static class PhoneSensorSimulator
         }
 
         /// <summary>Level specific force: acceleration, gravity, engine and road vibration and a hand's motion.</summary>
-        public Vector3 Force(double t, float longitudinal, float lateral, float speed, bool inHand, ref Xoshiro256 random)
+        public Vector3 Force(double t, float longitudinal, float lateral, float vertical, float speed, bool inHand, ref Xoshiro256 random)
         {
             var road = Math.Min(1, speed / 8);
             var engine = (float)(0.35 * Math.Sin(2 * Math.PI * _engineHz * t));
             var force = new Vector3(
                 (float)(longitudinal + (0.12 * road * random.Normal())) + (0.3f * engine),
                 (float)(lateral + (0.12 * road * random.Normal())) + (0.2f * engine),
-                (float)(G + (0.35 * road * random.Normal())) + engine);
+                (float)(G + vertical + (0.35 * road * random.Normal())) + engine);
             if (inHand)
             {
                 // A hand is not a holder: its motion adds up to ~1 m/s² at 1–3 Hz.

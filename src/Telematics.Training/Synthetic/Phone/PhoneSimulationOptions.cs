@@ -21,7 +21,7 @@ public sealed class PhoneSimulationOptions
     /// <value>Default 4.</value>
     public int AggressivePerKind { get; init; } = 4;
 
-    /// <summary>Calm manoeuvres of each kind (gentle stop, normal left/right turn, gentle left/right lane change) that must not be flagged.</summary>
+    /// <summary>Calm manoeuvres of each kind (gentle stop, firm braking, normal left/right turn, gentle left/right lane change) that must not be flagged.</summary>
     /// <value>Default 3.</value>
     public int CalmPerKind { get; init; } = 3;
 

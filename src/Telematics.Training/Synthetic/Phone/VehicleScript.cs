@@ -30,6 +30,10 @@ internal sealed class VehicleScript
         var steps = (int)(seconds / VehicleTruth.Step);
         var sway = _random.Uniform(0.1, 0.3);
         var bendAmplitude = _random.Uniform(0.3, 1.0);
+
+        // A speed bump or pothole now and then: a 4 m/s² jolt and a ±10° pitch swing in 0.6 s, which neither a
+        // manoeuvre nor phone handling may be made of.
+        var bump = _random.Chance(0.3) ? (int)(_random.Uniform(0.2, 0.8) * steps) : -1;
         for (var i = 0; i < steps; i++)
         {
             var t = _truth.Seconds;
@@ -38,9 +42,16 @@ internal sealed class VehicleScript
             // Gentle bends of the road: lateral acceleration under 1 m/s², so the yaw rate changes sign now and then.
             var speed = Math.Max(_truth.SpeedNow, 1);
             var yaw = bendAmplitude * Math.Sin((2 * Math.PI * t / 23.0) + _bendPhase) / speed;
-            _truth.Add(a, _truth.SpeedNow < 0.5 ? 0 : yaw);
+            var sinceBump = (i - bump) * VehicleTruth.Step;
+            var (vertical, pitch) = bump >= 0 && sinceBump is >= 0 and < 0.6
+                ? (4 * Math.Sin(2 * Math.PI * sinceBump / 0.3), 0.5 * Math.Sin(2 * Math.PI * sinceBump / 0.6))
+                : (0, 0);
+            _truth.Add(a, _truth.SpeedNow < 0.5 ? 0 : yaw, vertical, pitch);
         }
     }
+
+    /// <summary>Firm braking that is not harsh: 2.3–2.8 m/s² for 1–2 s, a calm manoeuvre close to the threshold.</summary>
+    public void FirmBraking() => Longitudinal(-_random.Uniform(2.3, 2.8), 0.5, _random.Uniform(1, 2), null, "firm braking");
 
     /// <summary>Time to reach <paramref name="speed"/> from the current speed while cruising, plus settling.</summary>
     public double TimeToReach(double speed) => (Math.Abs(speed - _truth.SpeedNow) / 0.8) + 4;
@@ -128,7 +139,7 @@ internal sealed class VehicleScript
         Label(kind, aggressive ? (left ? "aggressive left lane change" : "aggressive right lane change") : (left ? "gentle left lane change" : "gentle right lane change"), start, _truth.Seconds, (float)amplitude);
     }
 
-    private void Longitudinal(double peak, double ramp, double hold, ManoeuvreKind kind, string name)
+    private void Longitudinal(double peak, double ramp, double hold, ManoeuvreKind? kind, string name)
     {
         var start = _truth.Seconds;
         var total = hold + (2 * ramp);

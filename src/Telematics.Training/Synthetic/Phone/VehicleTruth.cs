@@ -13,6 +13,12 @@ internal sealed class VehicleTruth
 
     public List<float> Speed { get; } = [];
 
+    /// <summary>Vertical acceleration of the body (road bumps), m/s².</summary>
+    public List<float> Vertical { get; } = [];
+
+    /// <summary>Pitch rate of the body (road bumps), rad/s.</summary>
+    public List<float> PitchRate { get; } = [];
+
     public double SpeedNow { get; private set; }
 
     public int Count => Longitudinal.Count;
@@ -22,8 +28,10 @@ internal sealed class VehicleTruth
     public void Start(double speed) => SpeedNow = speed;
 
     /// <summary>Adds one step with the given longitudinal acceleration and yaw rate; lateral acceleration is speed × yaw rate.</summary>
-    public void Add(double longitudinal, double yawRate)
+    public void Add(double longitudinal, double yawRate, double vertical = 0, double pitchRate = 0)
     {
+        Vertical.Add((float)vertical);
+        PitchRate.Add((float)pitchRate);
         Longitudinal.Add((float)longitudinal);
         YawRate.Add((float)yawRate);
         Lateral.Add((float)(SpeedNow * yawRate));

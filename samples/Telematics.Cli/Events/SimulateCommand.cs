@@ -8,7 +8,7 @@ using Telematics.Training.Synthetic.Phone;
 namespace Telematics.Cli.Events;
 
 /// <summary>
-/// <c>telematics events simulate --output DIR [--mounting] [--frame] [--rate] [--seed] [--move]</c>: a simulated phone
+/// <c>telematics events simulate --output DIR [--mounting] [--frame] [--rate] [--seed] [--move] [--gps]</c>: a simulated phone
 /// trip as per-sensor files, with its ground truth in <c>truth.csv</c>, to try <c>events detect</c> on.
 /// </summary>
 internal static class SimulateCommand
@@ -23,9 +23,10 @@ internal static class SimulateCommand
         var rate = new Option<double>("--rate") { Description = "Sampling rate in Hz (10–200).", DefaultValueFactory = _ => 50 };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same trip.", DefaultValueFactory = _ => 1 };
         var move = new Option<bool>("--move") { Description = "Move the phone to a new orientation at its first handling." };
+        var gps = new Option<bool>("--gps") { Description = "Also write 1 Hz GPS fixes (gps.csv: time,latitude,longitude,speed)." };
         var command = new Command("simulate", "Write a simulated phone trip (aggressive and calm manoeuvres, handling, gaps) as per-sensor files with its ground truth.")
         {
-            output, mounting, frame, rate, seed, move,
+            output, mounting, frame, rate, seed, move, gps,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ internal static class SimulateCommand
                 Frame = parse.GetValue(frame) == "earth" ? SensorFrame.Earth : SensorFrame.Device,
                 RateHz = hz,
                 MoveMidTrip = parse.GetValue(move),
+                Gps = parse.GetValue(gps),
             };
             var trip = PhoneSensorSimulator.Simulate(options, (ulong)parse.GetValue(seed));
             var directory = parse.GetValue(output)!.FullName;

@@ -26,6 +26,9 @@ public sealed class ImuRecording
     /// <summary>Magnetometer readings (µT).</summary>
     public ImuSeries Magnetometer => _series[(int)ImuSensor.Magnetometer];
 
+    /// <summary>GPS fixes, if the phone logged them (optional).</summary>
+    public GpsSeries Gps { get; } = new();
+
     /// <summary>The series of one sensor.</summary>
     /// <param name="sensor">Which sensor.</param>
     /// <returns>Its series (possibly empty).</returns>
@@ -38,5 +41,7 @@ public sealed class ImuRecording
         {
             series.Clear();
         }
+
+        Gps.Clear();
     }
 }

@@ -30,6 +30,10 @@ public sealed class ImuFileMapping
     /// <value>Default <see langword="null"/>.</value>
     public ImuAxisColumns? Magnetometer { get; set; }
 
+    /// <summary>GPS columns, or <see langword="null"/>.</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public GpsColumns? Gps { get; set; }
+
     internal ImuAxisColumns? Columns(ImuSensor sensor) => sensor switch
     {
         ImuSensor.Accelerometer => Accelerometer,

@@ -13,6 +13,9 @@ internal sealed class ImuFileParser : ILineSink
     private const float MaxFieldMicroTesla = 5000f;
     private const int MaxColumns = 64;
     private const float StandardGravity = 9.80665f;
+    private const int GpsLatitudeRole = 13;
+    private const int GpsLongitudeRole = 14;
+    private const int GpsSpeedRole = 15;
 
     private readonly ImuMapping _mapping;
     private readonly ImuFileMapping _file;
@@ -24,7 +27,7 @@ internal sealed class ImuFileParser : ILineSink
     private readonly DateTimePattern? _pattern;
     private readonly int[] _roles = new int[MaxColumns];
     private readonly string[] _names = new string[MaxColumns];
-    private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
     private int _columns;
     private bool _headerRead;
 
@@ -66,6 +69,7 @@ internal sealed class ImuFileParser : ILineSink
     {
         var separator = (byte)_mapping.Separator;
         var time = -1;
+        var gpsFound = 0;
         Span<bool> found = stackalloc bool[12];
         var column = 0;
         while (true)
@@ -103,6 +107,14 @@ internal sealed class ImuFileParser : ILineSink
                 }
             }
 
+            if (_file.Gps is { } gps && _roles[column] < 0)
+            {
+                _roles[column] = string.Equals(name, gps.Latitude, StringComparison.OrdinalIgnoreCase) ? GpsLatitudeRole
+                    : string.Equals(name, gps.Longitude, StringComparison.OrdinalIgnoreCase) ? GpsLongitudeRole
+                    : gps.Speed is not null && string.Equals(name, gps.Speed, StringComparison.OrdinalIgnoreCase) ? GpsSpeedRole : -1;
+                gpsFound |= _roles[column] == GpsLatitudeRole ? 1 : _roles[column] == GpsLongitudeRole ? 2 : 0;
+            }
+
             column++;
             if (end < 0)
             {
@@ -116,6 +128,12 @@ internal sealed class ImuFileParser : ILineSink
         if (time < 0)
         {
             throw new TelematicsFormatException(1, _timeColumn, $"{_file.Name}: the header has no time column '{_timeColumn}'", string.Empty);
+        }
+
+        if (_file.Gps is { } columns && gpsFound != 3)
+        {
+            var name = (gpsFound & 1) == 0 ? columns.Latitude : columns.Longitude;
+            throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no GPS column '{name}'", string.Empty);
         }
 
         for (var sensor = 0; sensor < 4; sensor++)
@@ -140,6 +158,8 @@ internal sealed class ImuFileParser : ILineSink
     {
         Span<float> values = stackalloc float[12];
         Span<bool> present = stackalloc bool[12];
+        Span<double> gps = stackalloc double[3];
+        var gpsPresent = 0;
         var separator = (byte)_mapping.Separator;
         long time = 0;
         var hasTime = false;
@@ -170,6 +190,20 @@ internal sealed class ImuFileParser : ILineSink
                 }
 
                 hasTime = true;
+                continue;
+            }
+
+            if (role >= GpsLatitudeRole)
+            {
+                if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var gpsValue) || !double.IsFinite(gpsValue)
+                    || Math.Abs(gpsValue) > (role == GpsLatitudeRole ? 90 : role == GpsLongitudeRole ? 180 : 100) || (role == GpsSpeedRole && gpsValue < 0))
+                {
+                    Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a {(role == GpsLatitudeRole ? "latitude" : role == GpsLongitudeRole ? "longitude" : "speed of 0–100 m/s")}", line);
+                    return;
+                }
+
+                gps[role - GpsLatitudeRole] = gpsValue;
+                gpsPresent |= 1 << (role - GpsLatitudeRole);
                 continue;
             }
 
@@ -226,6 +260,28 @@ internal sealed class ImuFileParser : ILineSink
                 Bad(lineNumber, _timeColumn, $"time goes backwards ({(_lastTime[sensor] - time) / 1e6:F1} ms before the previous {(ImuSensor)sensor} reading)", line);
                 return;
             }
+        }
+
+        if ((gpsPresent & 3) != 0)
+        {
+            if ((gpsPresent & 3) != 3)
+            {
+                Bad(lineNumber, (gpsPresent & 1) == 0 ? _file.Gps!.Latitude : _file.Gps!.Longitude, "a GPS fix needs latitude and longitude", line);
+                return;
+            }
+
+            if (!hasTime || time < _lastTime[4])
+            {
+                Bad(lineNumber, _timeColumn, hasTime ? "time goes backwards (before the previous GPS fix)" : "the fix has no time", line);
+                return;
+            }
+        }
+
+        if ((gpsPresent & 3) == 3)
+        {
+            _lastTime[4] = time;
+            _destination.Gps.Add(time, gps[0], gps[1], (gpsPresent & 4) != 0 ? (float)gps[2] : float.NaN);
+            _report.Accepted();
         }
 
         for (var sensor = 0; sensor < 4; sensor++)

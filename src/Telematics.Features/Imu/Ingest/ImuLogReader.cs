@@ -51,6 +51,7 @@ public sealed class ImuLogReader
         destination.IsEpochTime = _mapping.Time.Format is not (ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS);
         var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
         var before = new int[4];
+        var gpsBefore = destination.Gps.Count;
         for (var sensor = 0; sensor < 4; sensor++)
         {
             before[sensor] = destination[(ImuSensor)sensor].Count;
@@ -77,6 +78,11 @@ public sealed class ImuLogReader
 
                 SpreadRepeatedTimes(times);
             }
+        }
+
+        if (file.Gps is not null && parser.ProvisionalScale != 0)
+        {
+            destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
         }
     }
 

@@ -23,6 +23,17 @@ public static class ImuLogWriter
         var written = new List<string>();
         foreach (var file in ImuMapping.PerSensorFiles(recording.Frame).Files)
         {
+            if (file.Gps is not null)
+            {
+                if (recording.Gps.Count > 0)
+                {
+                    await WriteGpsAsync(recording.Gps, Path.Combine(directory, file.Name), cancellationToken).ConfigureAwait(false);
+                    written.Add(file.Name);
+                }
+
+                continue;
+            }
+
             var sensor = file.Accelerometer is not null ? ImuSensor.Accelerometer
                 : file.LinearAcceleration is not null ? ImuSensor.LinearAcceleration
                 : file.Gyroscope is not null ? ImuSensor.Gyroscope : ImuSensor.Magnetometer;
@@ -50,5 +61,18 @@ public static class ImuLogWriter
         }
 
         return written;
+    }
+
+    private static async Task WriteGpsAsync(GpsSeries gps, string path, CancellationToken cancellationToken)
+    {
+        var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), 1 << 16);
+        await using (writer.ConfigureAwait(false))
+        {
+            await writer.WriteLineAsync("time,latitude,longitude,speed").ConfigureAwait(false);
+            for (var i = 0; i < gps.Count; i++)
+            {
+                await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{gps.TimeNs[i]},{gps.LatitudeDeg[i]:F7},{gps.LongitudeDeg[i]:F7},{gps.SpeedMps[i]:F2}").AsMemory(), cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 }

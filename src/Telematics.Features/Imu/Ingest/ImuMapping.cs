@@ -36,7 +36,8 @@ public sealed class ImuMapping
 
     /// <summary>
     /// The layout of per-sensor loggers: <c>accelerometer.csv</c>, <c>linear_acceleration.csv</c>, <c>gyroscope.csv</c>
-    /// and <c>magnetometer.csv</c>, each <c>time,x,y,z</c> in SI units with the time read by its size.
+    /// and <c>magnetometer.csv</c>, each <c>time,x,y,z</c> in SI units with the time unit told from the readings' spacing,
+    /// and optionally <c>gps.csv</c> (<c>time,latitude,longitude,speed</c>).
     /// </summary>
     /// <param name="frame">The frame the logger wrote.</param>
     /// <returns>A new mapping.</returns>
@@ -49,6 +50,7 @@ public sealed class ImuMapping
             new() { Name = "linear_acceleration.csv", LinearAcceleration = new() },
             new() { Name = "gyroscope.csv", Gyroscope = new() },
             new() { Name = "magnetometer.csv", Magnetometer = new() },
+            new() { Name = "gps.csv", Gps = new() },
         ],
     };
 
@@ -132,7 +134,7 @@ public sealed class ImuMapping
                 throw new TelematicsFormatException(0, $"files[{i}].name", "give a file name without a directory", string.Empty);
             }
 
-            if (file.Accelerometer is null && file.LinearAcceleration is null && file.Gyroscope is null && file.Magnetometer is null)
+            if (file.Accelerometer is null && file.LinearAcceleration is null && file.Gyroscope is null && file.Magnetometer is null && file.Gps is null)
             {
                 throw new TelematicsFormatException(0, $"files[{i}]", $"'{file.Name}' names no sensor", string.Empty);
             }

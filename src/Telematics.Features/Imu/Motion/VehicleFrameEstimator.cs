@@ -27,7 +27,7 @@ public sealed class VehicleFrameEstimator
     private const long MaxBins = 24L * 3600 * 100;
 
     private readonly VehicleFrameOptions _options;
-    private float[] _ax = [], _ay = [], _az = [], _wx = [], _wy = [], _wz = [], _h1 = [], _h2 = [], _yaw = [], _rotation = [];
+    private float[] _ax = [], _ay = [], _az = [], _wx = [], _wy = [], _wz = [], _h1 = [], _h2 = [], _yaw = [], _rotation = [], _dv = [];
     private int[] _countA = [], _countW = [];
     private double[] _p = [];
 
@@ -88,6 +88,7 @@ public sealed class VehicleFrameEstimator
             flags[i] = float.IsNaN(_ax[i]) || float.IsNaN(_wx[i]) ? MotionFlags.None : MotionFlags.Valid;
         }
 
+        SpeedChange(recording.Gps, start, binNs, _dv.AsSpan(0, n));
         HandlingDetector.Mark(_ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), _wx.AsSpan(0, n), _wy.AsSpan(0, n), _wz.AsSpan(0, n), flags, earth, _options, _rotation.AsSpan(0, n));
 
         var segment = 0;
@@ -187,7 +188,7 @@ public sealed class VehicleFrameEstimator
     private void Forward(VehicleMotion motion, int start, int stop, bool earth)
     {
         // Seven prefix sums per bin: straight-driving second moments (xx, xy, yy) and count, turn correlation (x, y) and its scale.
-        const int Stride = 6;
+        const int Stride = 9;
         var length = stop - start;
         var p = _p.AsSpan(0, Stride * (length + 1));
         p[..Stride].Clear();
@@ -209,6 +210,13 @@ public sealed class VehicleFrameEstimator
             p[k + 3] = p[k + 3 - Stride] + (turning ? h1 * yaw * dt : 0);
             p[k + 4] = p[k + 4 - Stride] + (turning ? h2 * yaw * dt : 0);
             p[k + 5] = p[k + 5 - Stride] + (turning ? Math.Sqrt(magnitude2) * Math.Abs(yaw) * dt : 0);
+
+            // GPS speed change: forward is where the acceleration points while the speed grows.
+            var dv = _dv[i];
+            var hasDv = !float.IsNaN(dv) && magnitude2 > axisAcc2;
+            p[k + 6] = p[k + 6 - Stride] + (hasDv ? h1 * dv * dt : 0);
+            p[k + 7] = p[k + 7 - Stride] + (hasDv ? h2 * dv * dt : 0);
+            p[k + 8] = p[k + 8 - Stride] + (hasDv ? Math.Sqrt(magnitude2) * Math.Abs(dv) * dt : 0);
         }
 
         var half = earth ? (int)(_options.ForwardWindowSeconds / _options.BinSeconds) : length;
@@ -229,7 +237,9 @@ public sealed class VehicleFrameEstimator
             {
                 lo = Math.Max(0, i - start - w);
                 hi = Math.Min(length, i - start + w + 1);
-                if (p[(Stride * hi) + 5] - p[(Stride * lo) + 5] >= _options.MinTurnEvidence || w >= 8 * half || (lo == 0 && hi == length))
+                if (p[(Stride * hi) + 5] - p[(Stride * lo) + 5] >= _options.MinTurnEvidence
+                    || p[(Stride * hi) + 8] - p[(Stride * lo) + 8] >= _options.MinSpeedChangeEvidence
+                    || w >= 8 * half || (lo == 0 && hi == length))
                 {
                     break;
                 }
@@ -268,9 +278,19 @@ public sealed class VehicleFrameEstimator
         var ly = p[b + 4] - p[a + 4];
         var evidence = p[b + 5] - p[a + 5];
 
-        // Left is where acceleration × yaw rate points; forward is a quarter turn clockwise from it.
+        var gx = p[b + 6] - p[a + 6];
+        var gy = p[b + 7] - p[a + 7];
+        var gpsEvidence = p[b + 8] - p[a + 8];
+
+        // Left is where acceleration × yaw rate points; forward is a quarter turn clockwise from it. With GPS, forward is
+        // where acceleration × speed change points, which needs no turns.
         var turnAngle = Math.Atan2(ly, lx) - (Math.PI / 2);
         var signed = evidence >= _options.MinTurnEvidence && Math.Sqrt((lx * lx) + (ly * ly)) >= 0.2 * evidence;
+        if (gpsEvidence >= _options.MinSpeedChangeEvidence && Math.Sqrt((gx * gx) + (gy * gy)) >= 0.3 * gpsEvidence)
+        {
+            turnAngle = Math.Atan2(gy, gx);
+            signed = true;
+        }
         var spread = sxx + syy;
         var anisotropy = spread > 0 ? Math.Sqrt(((sxx - syy) * (sxx - syy)) + (4 * sxy * sxy)) / spread : 0;
         var angle = turnAngle;
@@ -295,6 +315,70 @@ public sealed class VehicleFrameEstimator
         return signed;
     }
 
+    /// <summary>
+    /// Per bin, the GPS speed change (m/s²) across the fixes around it (about 3 s at 1 Hz), from fixes' speeds (or their positions' spacing when a fix has no
+    /// speed), NaN where no fix is within 2 s.
+    /// </summary>
+    private static void SpeedChange(GpsSeries gps, long start, long binNs, Span<float> dv)
+    {
+        dv.Fill(float.NaN);
+        if (gps.Count < 2)
+        {
+            return;
+        }
+
+        var time = gps.TimeNs;
+        var fix = 0;
+        const long Reach = 2_000_000_000;
+        for (var i = 0; i < dv.Length; i++)
+        {
+            var t = start + (i * binNs) + (binNs / 2);
+            while (fix + 1 < time.Length && time[fix + 1] <= t)
+            {
+                fix++;
+            }
+
+            if (fix + 1 >= time.Length || t < time[fix] || time[fix + 1] - time[fix] > Reach)
+            {
+                continue;
+            }
+
+            // Speed at the two fixes around t, then the change between the fixes before and after them (±1 s at 1 Hz).
+            var before = Math.Max(0, fix - 1);
+            var after = Math.Min(time.Length - 1, fix + 2);
+            var vBefore = Speed(gps, before);
+            var vAfter = Speed(gps, after);
+            var seconds = (time[after] - time[before]) / 1e9;
+            if (seconds > 0 && seconds <= 4 && float.IsFinite(vBefore) && float.IsFinite(vAfter))
+            {
+                dv[i] = (float)((vAfter - vBefore) / seconds);
+            }
+        }
+    }
+
+    private static float Speed(GpsSeries gps, int index)
+    {
+        var speed = gps.SpeedMps[index];
+        if (!float.IsNaN(speed))
+        {
+            return speed;
+        }
+
+        // No speed in the fix: distance to a neighbouring fix over the time between them (equirectangular, metres).
+        var other = index + 1 < gps.Count ? index + 1 : index - 1;
+        if (other < 0)
+        {
+            return float.NaN;
+        }
+
+        const double EarthRadius = 6_371_008.8;
+        var lat = gps.LatitudeDeg[index] * Math.PI / 180;
+        var dLat = (gps.LatitudeDeg[other] - gps.LatitudeDeg[index]) * Math.PI / 180;
+        var dLon = (gps.LongitudeDeg[other] - gps.LongitudeDeg[index]) * Math.PI / 180 * Math.Cos(lat);
+        var seconds = Math.Abs(gps.TimeNs[other] - gps.TimeNs[index]) / 1e9;
+        return seconds > 0 ? (float)(EarthRadius * Math.Sqrt((dLat * dLat) + (dLon * dLon)) / seconds) : float.NaN;
+    }
+
     private void Grow(int n)
     {
         if (_ax.Length >= n)
@@ -315,6 +399,7 @@ public sealed class VehicleFrameEstimator
         _rotation = new float[size];
         _countA = new int[size];
         _countW = new int[size];
-        _p = new double[6 * (size + 1)];
+        _p = new double[9 * (size + 1)];
+        _dv = new float[size];
     }
 }

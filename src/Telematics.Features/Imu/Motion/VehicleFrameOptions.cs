@@ -34,6 +34,10 @@ public sealed class VehicleFrameOptions
     /// <value>Default 1.0: one ordinary 90° turn at 2 m/s² gives about 3.</value>
     public double MinTurnEvidence { get; init; } = 1.0;
 
+    /// <summary>GPS speed change needed in a window to sign the forward direction without turns: the integral of |horizontal acceleration| × |speed change rate| (m²/s⁴ · s).</summary>
+    /// <value>Default 5: one firm stop (2.5 m/s² for 2 s) gives about 12.</value>
+    public double MinSpeedChangeEvidence { get; init; } = 5;
+
     /// <summary>Rotation rate about horizontal axes above which the phone, not the vehicle, is turning (handled or moved).</summary>
     /// <value>Default 0.35 rad/s (20°/s): a car's pitch and roll rates stay below it except over a sharp bump.</value>
     public double HandlingRateRadS { get; init; } = 0.35;
@@ -65,6 +69,7 @@ public sealed class VehicleFrameOptions
         Check(StraightYawRateRadS, 0.0, 1.0, nameof(StraightYawRateRadS));
         Check(AxisAccelerationMps2, 0.0, 10.0, nameof(AxisAccelerationMps2));
         Check(MinTurnEvidence, 0.0, 100.0, nameof(MinTurnEvidence));
+        Check(MinSpeedChangeEvidence, 0.0, 1000.0, nameof(MinSpeedChangeEvidence));
         Check(HandlingRateRadS, 0.05, 10.0, nameof(HandlingRateRadS));
         Check(HandlingAngleRad, 0.0, 10.0, nameof(HandlingAngleRad));
         Check(MaxVehicleYawRateRadS, 0.5, 10.0, nameof(MaxVehicleYawRateRadS));

@@ -31,7 +31,7 @@ public static class PhoneSensorSimulator
         var truth = new VehicleTruth();
         var labels = new List<LabelledManoeuvre>();
         var handlingTimes = new List<(double Start, double End)>();
-        var script = new VehicleScript(truth, labels, options.StartNs, Xoshiro256.ForStream(seed, 1));
+        var script = new VehicleScript(truth, labels, options.StartNs, Xoshiro256.ForStream(seed, 1), options.StraightRoad);
         Drive(options, script, truth, handlingTimes, ref random);
 
         var mount = PhoneOrientation.Draw(options.Mounting, ref random, out var description);
@@ -70,12 +70,16 @@ public static class PhoneSensorSimulator
         var acts = new List<Act>();
         for (var k = 0; k < options.AggressivePerKind; k++)
         {
-            acts.AddRange([Act.HarshBraking, Act.HarshAcceleration, Act.HarshLeft, Act.HarshRight, Act.AggressiveLeftLane, Act.AggressiveRightLane]);
+            acts.AddRange(options.StraightRoad
+                ? [Act.HarshBraking, Act.HarshAcceleration]
+                : [Act.HarshBraking, Act.HarshAcceleration, Act.HarshLeft, Act.HarshRight, Act.AggressiveLeftLane, Act.AggressiveRightLane]);
         }
 
         for (var k = 0; k < options.CalmPerKind; k++)
         {
-            acts.AddRange([Act.GentleStop, Act.FirmBraking, Act.NormalLeft, Act.NormalRight, Act.GentleLeftLane, Act.GentleRightLane]);
+            acts.AddRange(options.StraightRoad
+                ? [Act.GentleStop, Act.FirmBraking]
+                : [Act.GentleStop, Act.FirmBraking, Act.NormalLeft, Act.NormalRight, Act.GentleLeftLane, Act.GentleRightLane]);
         }
 
         for (var k = 0; k < options.Handlings; k++)
@@ -147,6 +151,26 @@ public static class PhoneSensorSimulator
             if (random.Chance(options.GapChancePerSecond))
             {
                 gaps.Add((t, t + random.Uniform(0.2, 3)));
+            }
+        }
+
+        if (options.Gps)
+        {
+            // 1 Hz fixes along the driven path from a point in Berlin; speed noise as a phone's Doppler speed.
+            double north = 0, east = 0;
+            var next = 1.0;
+            for (var i = 0; i < truth.Count; i++)
+            {
+                east += truth.Speed[i] * Math.Cos(heading[i]) * VehicleTruth.Step;
+                north += truth.Speed[i] * Math.Sin(heading[i]) * VehicleTruth.Step;
+                if (i * VehicleTruth.Step >= next)
+                {
+                    next += 1;
+                    var latitude = 52.5 + (north / 111_195.0);
+                    var longitude = 13.4 + (east / (111_195.0 * Math.Cos(52.5 * Math.PI / 180)));
+                    var speed = Math.Max(0, truth.Speed[i] + (0.2 * random.Normal()));
+                    recording.Gps.Add(options.StartNs + (long)(i * VehicleTruth.Step * 1e9), latitude, longitude, (float)speed);
+                }
             }
         }
 

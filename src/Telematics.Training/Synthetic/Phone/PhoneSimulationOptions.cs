@@ -33,6 +33,14 @@ public sealed class PhoneSimulationOptions
     /// <value>Default <see langword="false"/>.</value>
     public bool MoveMidTrip { get; init; }
 
+    /// <summary>Whether the phone also logs 1 Hz GPS fixes (position and speed with 0.2 m/s noise).</summary>
+    /// <value>Default <see langword="false"/>, as in the recordings this is built for.</value>
+    public bool Gps { get; init; }
+
+    /// <summary>A straight road: only braking and acceleration, no turns, lane changes or bends (the forward direction can then be signed by GPS only).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool StraightRoad { get; init; }
+
     /// <summary>Chance per second that the recording has a gap of 0.2–3 s.</summary>
     /// <value>Default 0.003 (a few gaps per trip).</value>
     public double GapChancePerSecond { get; init; } = 0.003;

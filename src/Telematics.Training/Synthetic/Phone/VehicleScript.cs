@@ -13,10 +13,12 @@ internal sealed class VehicleScript
     private readonly List<LabelledManoeuvre> _labels;
     private readonly long _startNs;
     private Xoshiro256 _random;
+    private readonly bool _straight;
     private double _bendPhase;
 
-    public VehicleScript(VehicleTruth truth, List<LabelledManoeuvre> labels, long startNs, Xoshiro256 random)
+    public VehicleScript(VehicleTruth truth, List<LabelledManoeuvre> labels, long startNs, Xoshiro256 random, bool straight)
     {
+        _straight = straight;
         _truth = truth;
         _labels = labels;
         _startNs = startNs;
@@ -29,7 +31,7 @@ internal sealed class VehicleScript
     {
         var steps = (int)(seconds / VehicleTruth.Step);
         var sway = _random.Uniform(0.1, 0.3);
-        var bendAmplitude = _random.Uniform(0.3, 1.0);
+        var bendAmplitude = _straight ? 0 : _random.Uniform(0.3, 1.0);
 
         // A speed bump or pothole now and then: a 4 m/s² jolt and a ±10° pitch swing in 0.6 s, which neither a
         // manoeuvre nor phone handling may be made of.

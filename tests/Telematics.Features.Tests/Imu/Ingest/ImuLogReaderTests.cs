@@ -106,6 +106,24 @@ public sealed class ImuLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gps_file_gives_fixes_with_speed_or_without_it()
+    {
+        Write("accelerometer.csv", "time,x,y,z\n1773648000000,0,0,9.8\n1773648000020,0,0,9.8\n");
+        Write("gyroscope.csv", "time,x,y,z\n1773648000000,0,0,0\n1773648000020,0,0,0\n");
+        Write("gps.csv", "time,latitude,longitude,speed,accuracy\n1773648000000,52.5,13.4,12.5,4\n1773648001000,52.5001,13.4,,4\n1773648002000,52.5002,13.4,-1,4\n");
+        var reader = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth), new ImuReaderOptions { BadRecords = BadRecordHandling.SkipAndReport });
+        var recording = new ImuRecording();
+
+        await reader.ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal([1_773_648_000_000_000_000L, 1_773_648_001_000_000_000L], recording.Gps.TimeNs.ToArray());
+        Assert.Equal(12.5f, recording.Gps.SpeedMps[0]);
+        Assert.True(float.IsNaN(recording.Gps.SpeedMps[1]));
+        Assert.Equal(52.5001, recording.Gps.LatitudeDeg[1]);
+        Assert.Equal((4L, "gps.csv:speed"), (reader.Report.Errors[0].Record, reader.Report.Errors[0].Field));
+    }
+
+    [Fact]
     public async Task A_header_without_a_mapped_column_is_refused_by_name()
     {
         Write("accelerometer.csv", "timestamp,x,y,z\n1,0,0,9.8\n");
@@ -144,7 +162,7 @@ public sealed class ImuLogReaderTests : IDisposable
 
         Assert.Equal(SensorFrame.Earth, back.Frame);
         Assert.Equal(ImuTimeFormat.MonotonicNs, back.Time.Format);
-        Assert.Equal(4, back.Files.Count);
+        Assert.Equal(5, back.Files.Count);
         Assert.Contains("\"monotonic_ns\"", mapping.ToJson(), StringComparison.Ordinal);
     }
 

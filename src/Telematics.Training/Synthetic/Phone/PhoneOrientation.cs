@@ -54,21 +54,25 @@ internal sealed class PhoneOrientation
             {
                 var pick = (float)Math.Clamp((t - h.Start) / Transfer, 0, 1);
                 var put = (float)Math.Clamp((h.End - t) / Transfer, 0, 1);
-                var jitter = Quaternion.CreateFromAxisAngle(Vector3.Normalize(new Vector3(1, 0.6f, 0.3f)), (float)(0.12 * Math.Sin(2 * Math.PI * 1.4 * t)))
-                    * Quaternion.CreateFromAxisAngle(Vector3.UnitZ, (float)(0.1 * Math.Sin((2 * Math.PI * 0.9 * t) + 1)));
-                var held = h.Hand * jitter;
-                return pick < 1 ? Quaternion.Slerp(Wobble(mount, t), held, pick) : put < 1 ? Quaternion.Slerp(Wobble(h.After, t), held, put) : held;
+
+                // Slerp between fixed ends only (a jittering end could flip Slerp's shortest arc mid-way), with the hand's
+                // jitter growing in as the phone comes into the hand.
+                var weight = Math.Min(pick, put);
+                var jitter = Quaternion.CreateFromAxisAngle(Vector3.Normalize(new Vector3(1, 0.6f, 0.3f)), (float)(weight * 0.12 * Math.Sin(2 * Math.PI * 1.4 * t)))
+                    * Quaternion.CreateFromAxisAngle(Vector3.UnitZ, (float)(weight * 0.1 * Math.Sin((2 * Math.PI * 0.9 * t) + 1)));
+                var path = pick < 1 ? Quaternion.Slerp(mount, h.Hand, pick) : put < 1 ? Quaternion.Slerp(h.After, h.Hand, put) : h.Hand;
+                return path * Wobble(t, 1 - weight) * jitter;
             }
 
             mount = h.After;
         }
 
-        return Wobble(mount, t);
+        return mount * Wobble(t, 1);
     }
 
-    // A leg shifting under a pocketed phone: ±2° at 0.2 Hz, well below any handling.
-    private Quaternion Wobble(Quaternion mount, double t) =>
-        _wobbles ? mount * Quaternion.CreateFromAxisAngle(Vector3.UnitX, (float)(0.035 * Math.Sin((2 * Math.PI * 0.2 * t) + _wobblePhase))) : mount;
+    // A leg shifting under a pocketed phone: ±2° at 0.2 Hz, well below any handling; faded out in the hand.
+    private Quaternion Wobble(double t, double scale) =>
+        _wobbles ? Quaternion.CreateFromAxisAngle(Vector3.UnitX, (float)(scale * 0.035 * Math.Sin((2 * Math.PI * 0.2 * t) + _wobblePhase))) : Quaternion.Identity;
 
     /// <summary>The phone's angular velocity relative to the vehicle in its own axes, by differencing the orientation.</summary>
     public Vector3 RelativeRate(double t)

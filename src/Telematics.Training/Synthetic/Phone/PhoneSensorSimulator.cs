@@ -238,13 +238,25 @@ public static class PhoneSensorSimulator
         private readonly Vector3 _gyroBias;
         private readonly double _engineHz;
         private readonly double _headingDrift;
+        private readonly double[] _jumpTimes;
+        private readonly double[] _jumpSizes;
 
         public SensorModel(ref Xoshiro256 random)
         {
             _accBias = new Vector3((float)random.Uniform(-0.15, 0.15), (float)random.Uniform(-0.15, 0.15), (float)random.Uniform(-0.15, 0.15));
             _gyroBias = new Vector3((float)random.Uniform(-0.004, 0.004), (float)random.Uniform(-0.004, 0.004), (float)random.Uniform(-0.004, 0.004));
             _engineHz = random.Uniform(22, 45);
-            _headingDrift = random.Uniform(2, 6) * Math.PI / 180;
+            _headingDrift = random.Uniform(2, 10) * Math.PI / 180;
+
+            // A car's steel and currents disturb the magnetometer: the OS's north jumps by up to ±15° a few times a trip
+            // and settles over ~5 s.
+            _jumpTimes = new double[4];
+            _jumpSizes = new double[4];
+            for (var k = 0; k < _jumpTimes.Length; k++)
+            {
+                _jumpTimes[k] = random.Uniform(30, 1500);
+                _jumpSizes[k] = random.Uniform(-15, 15) * Math.PI / 180;
+            }
         }
 
         /// <summary>Level specific force: acceleration, gravity, engine and road vibration and a hand's motion.</summary>
@@ -274,7 +286,19 @@ public static class PhoneSensorSimulator
         public Vector3 GyroscopeError(ref Xoshiro256 random) =>
             _gyroBias + new Vector3((float)(0.01 * random.Normal()), (float)(0.01 * random.Normal()), (float)(0.01 * random.Normal()));
 
-        /// <summary>The OS's slowly wandering estimate of north (Earth frame only).</summary>
-        public float HeadingError(double t) => (float)(_headingDrift * Math.Sin(2 * Math.PI * t / 400));
+        /// <summary>The OS's wandering estimate of north (Earth frame only): a slow drift and a few magnetic jumps.</summary>
+        public float HeadingError(double t)
+        {
+            var error = _headingDrift * Math.Sin(2 * Math.PI * t / 400);
+            for (var k = 0; k < _jumpTimes.Length; k++)
+            {
+                if (t > _jumpTimes[k])
+                {
+                    error += _jumpSizes[k] * (1 - Math.Exp(-(t - _jumpTimes[k]) / 5));
+                }
+            }
+
+            return (float)error;
+        }
     }
 }

@@ -164,8 +164,40 @@ internal sealed class ImuFileParser : ILineSink
         long time = 0;
         var hasTime = false;
         var rest = line;
+        var timeScale = FastTimeScale();
         for (var column = 0; column < _columns; column++)
         {
+            // Fast path for plain decimals (what loggers write): scanned in place, no trimming or search for the separator.
+            var fastRole = _roles[column];
+            if (fastRole > 0 ? fastRole < GpsLatitudeRole : fastRole == 0 && timeScale > 0)
+            {
+                var p = 0;
+                if (Utf8Numbers.TryScanDecimal(rest, ref p, separator, (byte)'.', out var significand, out var fractionDigits, out var negative)
+                    && (p < rest.Length || column == _columns - 1))
+                {
+                    if (fastRole == 0)
+                    {
+                        if (fractionDigits == 0 && !negative && significand <= (ulong)(long.MaxValue / timeScale))
+                        {
+                            time = (long)significand * timeScale;
+                            hasTime = true;
+                            rest = p < rest.Length ? rest[(p + 1)..] : [];
+                            continue;
+                        }
+                    }
+                    else if (Utf8Numbers.TryExactDouble(significand, fractionDigits, negative, out var fast))
+                    {
+                        if (!Store(fastRole - 1, fast, column, lineNumber, line, values, present))
+                        {
+                            return;
+                        }
+
+                        rest = p < rest.Length ? rest[(p + 1)..] : [];
+                        continue;
+                    }
+                }
+            }
+
             var end = rest.IndexOf(separator);
             if (end < 0 && column < _columns - 1)
             {
@@ -207,7 +239,6 @@ internal sealed class ImuFileParser : ILineSink
                 continue;
             }
 
-            var slot = role - 1;
             // Through double: loggers write 8–9 significant digits, past the single-precision fast path, well within the double one.
             if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var parsed) || !double.IsFinite(parsed))
             {
@@ -215,22 +246,10 @@ internal sealed class ImuFileParser : ILineSink
                 return;
             }
 
-            var sensor = (ImuSensor)(slot / 3);
-            var value = Scale(sensor, (float)parsed);
-            var limit = sensor switch
+            if (!Store(role - 1, parsed, column, lineNumber, line, values, present))
             {
-                ImuSensor.Gyroscope => MaxRotationRadS,
-                ImuSensor.Magnetometer => MaxFieldMicroTesla,
-                _ => MaxAccelerationMps2,
-            };
-            if (MathF.Abs(value) > limit)
-            {
-                Bad(lineNumber, _names[column], $"{value} is beyond the ±{limit} a {sensor} can read", line);
                 return;
             }
-
-            values[slot] = value;
-            present[slot] = true;
         }
 
         for (var sensor = 0; sensor < 4; sensor++)
@@ -294,6 +313,38 @@ internal sealed class ImuFileParser : ILineSink
             }
         }
     }
+
+    /// <summary>Converts, checks and keeps one axis value; false (after reporting it) when it is beyond the sensor's range.</summary>
+    private bool Store(int slot, double parsed, int column, long lineNumber, ReadOnlySpan<byte> line, Span<float> values, Span<bool> present)
+    {
+        var sensor = (ImuSensor)(slot / 3);
+        var value = Scale(sensor, (float)parsed);
+        var limit = sensor switch
+        {
+            ImuSensor.Gyroscope => MaxRotationRadS,
+            ImuSensor.Magnetometer => MaxFieldMicroTesla,
+            _ => MaxAccelerationMps2,
+        };
+        if (!(MathF.Abs(value) <= limit))
+        {
+            Bad(lineNumber, _names[column], $"{value} is beyond the ±{limit} a {sensor} can read", line);
+            return false;
+        }
+
+        values[slot] = value;
+        present[slot] = true;
+        return true;
+    }
+
+    /// <summary>Nanoseconds per unit of integer times the fast path may read, or 0 when times must take the general parser.</summary>
+    private long FastTimeScale() => _mapping.Time.Format switch
+    {
+        ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs => 1,
+        ImuTimeFormat.UnixMs => 1_000_000,
+        ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS => 1_000_000_000,
+        ImuTimeFormat.Auto => ProvisionalScale,
+        _ => 0,
+    };
 
     private float Scale(ImuSensor sensor, float value) => sensor switch
     {

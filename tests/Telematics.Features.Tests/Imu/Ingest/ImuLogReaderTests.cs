@@ -124,6 +124,25 @@ public sealed class ImuLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Plain_decimals_and_padded_or_exponent_forms_read_the_same_values()
+    {
+        var plain = await ReadOne("time,x,y,z\n1773648000000,0.123456789,-1.5,9.80665\n1773648000020,1e-3,2,3\n");
+        var padded = await ReadOne("time,x,y,z\n 1773648000000 , 0.123456789 ,-1.5e0,9.80665\n1773648000020,0.001 ,2.0,3\n");
+
+        Assert.Equal(plain.TimeNs.ToArray(), padded.TimeNs.ToArray());
+        Assert.Equal(plain.X.ToArray(), padded.X.ToArray());
+        Assert.Equal(plain.Y.ToArray(), padded.Y.ToArray());
+        Assert.Equal(plain.Z.ToArray(), padded.Z.ToArray());
+    }
+
+    private static async Task<ImuSeries> ReadOne(string text)
+    {
+        var recording = new ImuRecording();
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device)).ReadFileAsync(PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(text))), new ImuFileMapping { Name = "a", Accelerometer = new() }, recording);
+        return recording.Accelerometer;
+    }
+
+    [Fact]
     public async Task A_header_without_a_mapped_column_is_refused_by_name()
     {
         Write("accelerometer.csv", "timestamp,x,y,z\n1,0,0,9.8\n");

@@ -23,8 +23,7 @@ internal sealed class ImuFileParser : ILineSink
     private readonly IngestReport _report;
     private readonly bool _reject;
     private readonly string _timeColumn;
-    private readonly TimeZoneRule _zone;
-    private readonly DateTimePattern? _pattern;
+    private readonly ImuTimeText _time;
     private readonly int[] _roles = new int[MaxColumns];
     private readonly string[] _names = new string[MaxColumns];
     private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
@@ -32,7 +31,7 @@ internal sealed class ImuFileParser : ILineSink
     private bool _headerRead;
 
     /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
-    public long ProvisionalScale { get; private set; }
+    public long ProvisionalScale => _time.ProvisionalScale;
 
     public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
     {
@@ -42,10 +41,7 @@ internal sealed class ImuFileParser : ILineSink
         _report = report;
         _reject = reject;
         _timeColumn = file.TimeColumn ?? mapping.Time.Column;
-        _zone = mapping.Time.TimeZone is { } id
-            ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(id))
-            : TimeZoneRule.FromOffset(mapping.Time.UtcOffset);
-        _pattern = mapping.Time.Format == ImuTimeFormat.Pattern ? DateTimePattern.Parse(mapping.Time.Pattern) : null;
+        _time = new ImuTimeText(mapping.Time);
     }
 
     public void Line(ReadOnlySpan<byte> line, long lineNumber)
@@ -215,7 +211,7 @@ internal sealed class ImuFileParser : ILineSink
 
             if (role == 0)
             {
-                if (!TryParseTime(field, out time))
+                if (!_time.TryParse(field, out time))
                 {
                     Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a time in format {_mapping.Time.Format}", line);
                     return;
@@ -342,7 +338,7 @@ internal sealed class ImuFileParser : ILineSink
         ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs => 1,
         ImuTimeFormat.UnixMs => 1_000_000,
         ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS => 1_000_000_000,
-        ImuTimeFormat.Auto => ProvisionalScale,
+        ImuTimeFormat.Auto => _time.ProvisionalScale,
         _ => 0,
     };
 
@@ -352,103 +348,6 @@ internal sealed class ImuFileParser : ILineSink
         ImuSensor.Gyroscope when _mapping.RotationUnit == ImuRotationUnit.DegS => value * (MathF.PI / 180f),
         _ => value,
     };
-
-    private bool TryParseTime(ReadOnlySpan<byte> text, out long ns)
-    {
-        ns = 0;
-        switch (_mapping.Time.Format)
-        {
-            case ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs:
-                return Utf8Numbers.TryParseInt64(text, out ns);
-            case ImuTimeFormat.UnixMs:
-                return TryScaled(text, 1_000_000, out ns);
-            case ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS:
-                return TryScaled(text, 1_000_000_000, out ns);
-            case ImuTimeFormat.Iso8601:
-                return TryIso(text, out ns);
-            case ImuTimeFormat.Pattern:
-                var parts = DateTimeParts.Epoch;
-                if (!_pattern!.TryParse(text, ref parts) || !parts.TryGetWallClockMs(out var wall) || !_zone.TryToUtc(wall, out var utcMs))
-                {
-                    return false;
-                }
-
-                ns = utcMs * 1_000_000;
-                return true;
-            default:
-                if (ProvisionalScale != 0)
-                {
-                    return TryScaled(text, ProvisionalScale, out ns);
-                }
-
-                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
-                {
-                    // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are
-                    // kept exactly with as many decimals as the first one leaves room for in a long.
-                    if (ProvisionalScale == 0)
-                    {
-                        var digits = (int)Math.Floor(Math.Log10(9e17 / Math.Max(number, 1)));
-                        ProvisionalScale = (long)Math.Pow(10, Math.Clamp(digits, 0, 9));
-                    }
-
-                    return TryScaled(text, ProvisionalScale, out ns);
-                }
-
-                return TryIso(text, out ns);
-        }
-    }
-
-    private bool TryIso(ReadOnlySpan<byte> text, out long ns)
-    {
-        var ok = Iso8601.TryParse(text, _zone, out var ms);
-        ns = ms * 1_000_000;
-        return ok;
-    }
-
-    /// <summary>A decimal number of units to nanoseconds, exactly for plain decimals (a double would lose the tail of a Unix time).</summary>
-    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
-    {
-        ns = 0;
-        var point = text.IndexOf((byte)'.');
-        var wholeText = point < 0 ? text : text[..point];
-        if (Utf8Numbers.TryParseInt64(wholeText, out var whole) && whole >= 0 && whole <= (long.MaxValue / nsPerUnit) - 1)
-        {
-            long fraction = 0;
-            if (point >= 0)
-            {
-                var digits = text[(point + 1)..];
-                long scale = nsPerUnit;
-                foreach (var d in digits)
-                {
-                    if (d is < (byte)'0' or > (byte)'9')
-                    {
-                        return TryViaDouble(text, nsPerUnit, out ns);
-                    }
-
-                    // Digits finer than a nanosecond are dropped.
-                    scale /= 10;
-                    fraction += (d - '0') * scale;
-                }
-            }
-
-            ns = (whole * nsPerUnit) + fraction;
-            return true;
-        }
-
-        return TryViaDouble(text, nsPerUnit, out ns);
-    }
-
-    private static bool TryViaDouble(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
-    {
-        if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
-        {
-            ns = (long)Math.Round(value * nsPerUnit);
-            return true;
-        }
-
-        ns = 0;
-        return false;
-    }
 
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
     {

@@ -50,6 +50,22 @@ public sealed class EventsDetectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_merged_file_in_g_read_with_the_documented_ios_mapping_lists_the_same_kinds_of_manoeuvre()
+    {
+        var trip = Path.Combine(_root, "merged");
+        await CliRunner.RunAsync("events", "simulate", "--output", trip, "--mounting", "dashboard", "--seed", "6");
+        var merged = Path.Combine(_root, "trip.csv");
+        await File.WriteAllLinesAsync(merged, MergedIosRows(trip));
+
+        var (exit, text, error) = await CliRunner.RunAsync("events", "detect", "--input", merged, "--mapping", RepositoryFile("docs/mappings/phone-merged-ios.json"), "--output-format", "json");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        using var document = JsonDocument.Parse(text);
+        var kinds = document.RootElement.GetProperty("manoeuvres").EnumerateArray().Select(m => m.GetProperty("event").GetString()).ToHashSet();
+        Assert.Equal(6, kinds.Count);
+    }
+
+    [Fact]
     public async Task A_directory_without_a_frame_or_mapping_is_a_usage_error()
     {
         var (exit, _, error) = await CliRunner.RunAsync("events", "detect", "--input", _root);
@@ -70,6 +86,42 @@ public sealed class EventsDetectCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("Record 3, field 'accelerometer.csv:y'", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The per-sensor files as one iOS-style merged file: seconds since start, accelerations in g, one sensor per row.</summary>
+    private static IEnumerable<string> MergedIosRows(string directory)
+    {
+        yield return "seconds_elapsed,accel_x,accel_y,accel_z,rot_x,rot_y,rot_z";
+        var rows = new List<(long Time, string Row)>();
+        foreach (var line in File.ReadLines(Path.Combine(directory, "accelerometer.csv")).Skip(1))
+        {
+            var f = line.Split(',');
+            var g = f[1..].Select(v => (double.Parse(v, CultureInfo.InvariantCulture) / 9.80665).ToString("R", CultureInfo.InvariantCulture)).ToArray();
+            rows.Add((long.Parse(f[0], CultureInfo.InvariantCulture), $"{g[0]},{g[1]},{g[2]},,,"));
+        }
+
+        foreach (var line in File.ReadLines(Path.Combine(directory, "gyroscope.csv")).Skip(1))
+        {
+            var f = line.Split(',');
+            rows.Add((long.Parse(f[0], CultureInfo.InvariantCulture), $",,,{f[1]},{f[2]},{f[3]}"));
+        }
+
+        var start = rows.Min(r => r.Time);
+        foreach (var (time, row) in rows.OrderBy(r => r.Time))
+        {
+            yield return $"{((time - start) / 1e9).ToString("F4", CultureInfo.InvariantCulture)},{row}";
+        }
+    }
+
+    private static string RepositoryFile(string path)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Telematics.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return Path.Combine(directory!.FullName, path);
     }
 
     private static bool Overlaps(string aStart, string aEnd, string bStart, string bEnd)

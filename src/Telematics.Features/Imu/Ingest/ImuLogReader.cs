@@ -87,8 +87,9 @@ public sealed class ImuLogReader
     }
 
     /// <summary>
-    /// Reads every file of the mapping found in <paramref name="directory"/> (files it does not find are skipped) into a
-    /// cleared <paramref name="destination"/>.
+    /// Reads every file of the mapping found in <paramref name="directory"/> into a cleared <paramref name="destination"/>:
+    /// by exact name, else ignoring case, spaces and punctuation (<c>Linear Acceleration.csv</c> for
+    /// <c>linear_acceleration.csv</c>); files it does not find are skipped.
     /// </summary>
     /// <param name="directory">The recording's directory.</param>
     /// <param name="destination">Recording to fill; cleared first.</param>
@@ -107,10 +108,11 @@ public sealed class ImuLogReader
 
         destination.Clear();
         var read = 0;
+        var present = Directory.GetFiles(directory);
         foreach (var file in _mapping.Files)
         {
-            var path = Path.Combine(directory, file.Name);
-            if (!File.Exists(path))
+            var path = Find(present, directory, file.Name);
+            if (path is null)
             {
                 continue;
             }
@@ -140,6 +142,50 @@ public sealed class ImuLogReader
         destination.Clear();
         await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
         RequireMotionSensors(destination, null);
+    }
+
+    /// <summary>
+    /// The file of <paramref name="name"/>: exactly, else the one whose name matches ignoring case, spaces and
+    /// punctuation (loggers write <c>Gyroscope.csv</c> or <c>Linear Acceleration.csv</c>); null when there is none.
+    /// </summary>
+    private static string? Find(string[] present, string directory, string name)
+    {
+        var exact = Path.Combine(directory, name);
+        if (File.Exists(exact))
+        {
+            return exact;
+        }
+
+        var key = Normalize(name);
+        string? found = null;
+        foreach (var path in present)
+        {
+            if (Normalize(Path.GetFileName(path)) == key)
+            {
+                if (found is not null)
+                {
+                    throw new TelematicsFormatException(0, "files", $"both '{Path.GetFileName(found)}' and '{Path.GetFileName(path)}' could be '{name}'; name one in the mapping", string.Empty);
+                }
+
+                found = path;
+            }
+        }
+
+        return found;
+    }
+
+    private static string Normalize(string name)
+    {
+        var kept = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                kept.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return kept.ToString();
     }
 
     private async ValueTask ReadPathAsync(string path, ImuFileMapping file, ImuRecording destination, CancellationToken cancellationToken)

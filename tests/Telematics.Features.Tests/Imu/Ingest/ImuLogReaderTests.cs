@@ -143,6 +143,21 @@ public sealed class ImuLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Files_are_found_whatever_the_logger_did_to_case_spaces_and_punctuation()
+    {
+        Write("Accelerometer.csv", "time,x,y,z\n1773648000000,0,0,9.8\n1773648000020,0,0,9.8\n");
+        Write("Gyroscope.CSV", "time,x,y,z\n1773648000000,0,0,0\n1773648000020,0,0,0\n");
+        Write("Linear Acceleration.csv", "time,x,y,z\n1773648000000,0,0,0\n");
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal(2, recording.Accelerometer.Count);
+        Assert.Equal(2, recording.Gyroscope.Count);
+        Assert.Equal(1, recording.LinearAcceleration.Count);
+    }
+
+    [Fact]
     public async Task A_header_without_a_mapped_column_is_refused_by_name()
     {
         Write("accelerometer.csv", "timestamp,x,y,z\n1,0,0,9.8\n");

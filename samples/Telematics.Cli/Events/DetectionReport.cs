@@ -25,7 +25,7 @@ internal sealed class DetectionReport(ImuRecording recording, VehicleMotion moti
     /// <summary>One row per event in time order: manoeuvres and phone handling side by side.</summary>
     public void WriteCsv(TextWriter writer)
     {
-        writer.WriteLine("event,start,end,peak_time,offset_s,duration_s,peak,peak_unit,peak_g,severity,remounted");
+        writer.WriteLine("event,start,end,peak_time,offset_s,duration_s,peak,peak_unit,peak_g,severity,remounted,moving");
         var m = 0;
         var h = 0;
         while (m < manoeuvres.Count || h < handling.Count)
@@ -34,13 +34,13 @@ internal sealed class DetectionReport(ImuRecording recording, VehicleMotion moti
             {
                 var e = manoeuvres[m++];
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{Name(e.Kind)},{Time(e.StartNs)},{Time(e.EndNs)},{Time(e.PeakNs)},{Offset(e.StartNs):F1},{e.DurationSeconds:F1},{e.PeakMps2:F2},m/s2,{e.PeakMps2 / G:F3},{e.Severity:F2},"));
+                    $"{Name(e.Kind)},{Time(e.StartNs)},{Time(e.EndNs)},{Time(e.PeakNs)},{Offset(e.StartNs):F1},{e.DurationSeconds:F1},{e.PeakMps2:F2},m/s2,{e.PeakMps2 / G:F3},{e.Severity:F2},,"));
             }
             else
             {
                 var p = handling[h++];
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"phone_handling,{Time(p.StartNs)},{Time(p.EndNs)},,{Offset(p.StartNs):F1},{(p.EndNs - p.StartNs) / 1e9:F1},{p.PeakRotationRadS:F2},rad/s,,,{(p.Remounted ? "true" : "false")}"));
+                    $"phone_handling,{Time(p.StartNs)},{Time(p.EndNs)},,{Offset(p.StartNs):F1},{(p.EndNs - p.StartNs) / 1e9:F1},{p.PeakRotationRadS:F2},rad/s,,,{(p.Remounted ? "true" : "false")},{(p.Moving is { } moving ? (moving ? "true" : "false") : string.Empty)}"));
             }
         }
     }
@@ -82,6 +82,14 @@ internal sealed class DetectionReport(ImuRecording recording, VehicleMotion moti
                 json.WriteNumber("duration_s", Math.Round((p.EndNs - p.StartNs) / 1e9, 1));
                 json.WriteNumber("peak_rotation_rad_s", Math.Round(p.PeakRotationRadS, 2));
                 json.WriteBoolean("remounted", p.Remounted);
+                if (p.Moving is { } moving)
+                {
+                    json.WriteBoolean("moving", moving);
+                }
+                else
+                {
+                    json.WriteNull("moving");
+                }
                 json.WriteEndObject();
             }
 

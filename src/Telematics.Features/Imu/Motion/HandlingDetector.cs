@@ -86,7 +86,7 @@ internal static class HandlingDetector
     public static void Collect(
         ReadOnlySpan<MotionFlags> flags, ReadOnlySpan<float> rotation,
         ReadOnlySpan<float> ax, ReadOnlySpan<float> ay, ReadOnlySpan<float> az,
-        VehicleMotion motion, List<PhoneHandling> handling, bool earth, VehicleFrameOptions options)
+        VehicleMotion motion, GpsSeries gps, List<PhoneHandling> handling, bool earth, VehicleFrameOptions options)
     {
         var n = flags.Length;
         var window = (int)Math.Round(10 / options.BinSeconds);
@@ -116,9 +116,31 @@ internal static class HandlingDetector
                 remounted = before.Length > 0 && after.Length > 0 && before.Dot(after) < cosLimit;
             }
 
-            handling.Add(new PhoneHandling(motion.TimeNs(i), motion.TimeNs(stop), peak, remounted));
+            handling.Add(new PhoneHandling(motion.TimeNs(i), motion.TimeNs(stop), peak, remounted, Moving(gps, motion.TimeNs(i), motion.TimeNs(stop))));
             i = stop;
         }
+    }
+
+    // 2 m/s: above a GPS's standstill speed noise, below any driving.
+    private static bool? Moving(GpsSeries gps, long from, long to)
+    {
+        bool? moving = null;
+        var time = gps.TimeNs;
+        var speed = gps.SpeedMps;
+        for (var k = 0; k < time.Length; k++)
+        {
+            if (time[k] >= from && time[k] <= to && !float.IsNaN(speed[k]))
+            {
+                if (speed[k] >= 2)
+                {
+                    return true;
+                }
+
+                moving = false;
+            }
+        }
+
+        return moving;
     }
 
     private static Vector3D MeanDirection(ReadOnlySpan<MotionFlags> flags, ReadOnlySpan<float> ax, ReadOnlySpan<float> ay, ReadOnlySpan<float> az, int from, int to)

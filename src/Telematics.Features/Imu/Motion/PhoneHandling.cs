@@ -8,4 +8,8 @@ namespace Telematics.Features.Imu.Motion;
 /// The phone came to rest in another orientation (device frame only: the vertical moved in its axes); the vehicle
 /// frame was estimated afresh after it. Always <see langword="false"/> for Earth-frame input, where it cannot be told.
 /// </param>
-public readonly record struct PhoneHandling(long StartNs, long EndNs, float PeakRotationRadS, bool Remounted);
+/// <param name="Moving">
+/// Whether the vehicle was moving (a GPS fix in the span at 2 m/s or more); <see langword="null"/> without GPS fixes in
+/// the span, where the motion sensors alone cannot tell a stop at the lights from steady driving.
+/// </param>
+public readonly record struct PhoneHandling(long StartNs, long EndNs, float PeakRotationRadS, bool Remounted, bool? Moving);

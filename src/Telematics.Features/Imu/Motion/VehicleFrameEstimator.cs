@@ -114,7 +114,7 @@ public sealed class VehicleFrameEstimator
 
         if (handling is not null)
         {
-            HandlingDetector.Collect(flags, _rotation.AsSpan(0, n), _ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), motion, handling, earth, _options);
+            HandlingDetector.Collect(flags, _rotation.AsSpan(0, n), _ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), motion, recording.Gps, handling, earth, _options);
         }
     }
 

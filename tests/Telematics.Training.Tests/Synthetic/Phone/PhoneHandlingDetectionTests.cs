@@ -34,6 +34,19 @@ public sealed class PhoneHandlingDetectionTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Handling_while_driving_is_marked_moving_from_GPS_and_left_open_without_it(bool gps)
+    {
+        var trip = PhoneSensorSimulator.Simulate(new PhoneSimulationOptions { Frame = SensorFrame.Earth, Gps = gps, Handlings = 2 }, 12);
+        var handling = new List<PhoneHandling>();
+        new PhoneTripAnalyzer().Analyze(trip.Recording, [], handling);
+
+        Assert.NotEmpty(handling);
+        Assert.All(handling, h => Assert.Equal(gps ? true : null, h.Moving));
+    }
+
     [Fact]
     public void A_phone_put_back_in_another_orientation_is_reported_as_remounted()
     {

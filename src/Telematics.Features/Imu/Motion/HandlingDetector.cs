@@ -43,6 +43,7 @@ internal static class HandlingDetector
         }
 
         var margin = (int)Math.Round(options.HandlingMarginSeconds / dt);
+        var merge = (int)Math.Round(options.HandlingMergeSeconds / dt);
         var lastEnd = int.MinValue;
         var i0 = 0;
         while (i0 < n)
@@ -64,7 +65,7 @@ internal static class HandlingDetector
             if (angle >= options.HandlingAngleRad)
             {
                 var from = Math.Max(0, i0 - margin);
-                if (lastEnd >= 0 && from - lastEnd <= margin)
+                if (lastEnd >= 0 && from - lastEnd <= merge)
                 {
                     from = Math.Max(0, lastEnd);
                 }

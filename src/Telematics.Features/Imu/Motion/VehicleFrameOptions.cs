@@ -50,9 +50,13 @@ public sealed class VehicleFrameOptions
     /// <value>Default 1.2 rad/s: a U-turn of 5 m radius at 5 m/s is 1 rad/s.</value>
     public double MaxVehicleYawRateRadS { get; init; } = 1.2;
 
-    /// <summary>Time added before and after a handling spell (the hand moves the phone before and after it rotates), and the gap below which spells merge.</summary>
+    /// <summary>Time added before and after a handling spell: the hand moves the phone before and after it rotates.</summary>
     /// <value>Default 1 s.</value>
     public double HandlingMarginSeconds { get; init; } = 1.0;
+
+    /// <summary>Handling spells closer than this are one span: a phone held still in the hand for a few seconds is still in the hand.</summary>
+    /// <value>Default 5 s.</value>
+    public double HandlingMergeSeconds { get; init; } = 5;
 
     /// <summary>Change of the vertical in the phone's axes across a handling span above which the phone was put back differently (remounted).</summary>
     /// <value>Default 10°.</value>
@@ -74,6 +78,7 @@ public sealed class VehicleFrameOptions
         Check(HandlingAngleRad, 0.0, 10.0, nameof(HandlingAngleRad));
         Check(MaxVehicleYawRateRadS, 0.5, 10.0, nameof(MaxVehicleYawRateRadS));
         Check(HandlingMarginSeconds, 0.0, 10.0, nameof(HandlingMarginSeconds));
+        Check(HandlingMergeSeconds, 0.0, 60.0, nameof(HandlingMergeSeconds));
         Check(RemountAngleDeg, 1.0, 90.0, nameof(RemountAngleDeg));
     }
 

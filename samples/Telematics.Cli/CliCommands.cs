@@ -17,6 +17,7 @@ internal static class CliCommands
         yield return Trips.TripsCommand.Create();
         yield return Drivers.DriversCommand.Create();
         yield return Features.FeaturesCommand.Create();
+        yield return Events.EventsCommand.Create();
         yield return Ingest.IngestCommand.Create();
         yield return Synth.SynthCommand.Create();
         yield return Train.TrainCommand.Create();

@@ -47,7 +47,7 @@ internal static class EventCommandRunner
         return new(result, ExitCodes.Success);
     }
 
-    private static async Task WriteBadRecordsAsync(string path, IngestReport report)
+    public static async Task WriteBadRecordsAsync(string path, IngestReport report)
     {
         await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         await writer.WriteLineAsync("record,field,reason,excerpt");

@@ -1,0 +1,17 @@
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>The GPS columns of a phone log file: position in degrees and, optionally, speed in m/s.</summary>
+public sealed class GpsColumns
+{
+    /// <summary>Latitude column (degrees).</summary>
+    /// <value>Default <c>latitude</c>.</value>
+    public string Latitude { get; set; } = "latitude";
+
+    /// <summary>Longitude column (degrees).</summary>
+    /// <value>Default <c>longitude</c>.</value>
+    public string Longitude { get; set; } = "longitude";
+
+    /// <summary>Speed column (m/s, as Android's <c>Location.getSpeed</c>), or <see langword="null"/> when the file has none.</summary>
+    /// <value>Default <c>speed</c>; a header without it reads fixes without speed.</value>
+    public string? Speed { get; set; } = "speed";
+}

@@ -1,0 +1,362 @@
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Text;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>Parses the lines of one log file (header first) into the series of the sensors it holds.</summary>
+internal sealed class ImuFileParser : ILineSink
+{
+    // Plausible magnitudes per axis: phone accelerometers saturate at 16 g (157 m/s²), gyroscopes at 2000 °/s (35 rad/s);
+    // Earth's field is 25–65 µT, so 5000 µT is a broken reading, not a magnet nearby.
+    private const float MaxAccelerationMps2 = 160f;
+    private const float MaxRotationRadS = 35f;
+    private const float MaxFieldMicroTesla = 5000f;
+    private const int MaxColumns = 64;
+    private const float StandardGravity = 9.80665f;
+    private const int GpsLatitudeRole = 13;
+    private const int GpsLongitudeRole = 14;
+    private const int GpsSpeedRole = 15;
+
+    private readonly ImuMapping _mapping;
+    private readonly ImuFileMapping _file;
+    private readonly ImuRecording _destination;
+    private readonly IngestReport _report;
+    private readonly bool _reject;
+    private readonly string _timeColumn;
+    private readonly ImuTimeText _time;
+    private readonly int[] _roles = new int[MaxColumns];
+    private readonly string[] _names = new string[MaxColumns];
+    private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private int _columns;
+    private bool _headerRead;
+
+    /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
+    public long ProvisionalScale => _time.ProvisionalScale;
+
+    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
+    {
+        _mapping = mapping;
+        _file = file;
+        _destination = destination;
+        _report = report;
+        _reject = reject;
+        _timeColumn = file.TimeColumn ?? mapping.Time.Column;
+        _time = new ImuTimeText(mapping.Time);
+    }
+
+    public void Line(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        if (line.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_headerRead)
+        {
+            ReadHeader(line);
+            _headerRead = true;
+            return;
+        }
+
+        ParseRow(line, lineNumber);
+    }
+
+    private void ReadHeader(ReadOnlySpan<byte> line)
+    {
+        var separator = (byte)_mapping.Separator;
+        var time = -1;
+        var gpsFound = 0;
+        Span<bool> found = stackalloc bool[12];
+        var column = 0;
+        while (true)
+        {
+            if (column == MaxColumns)
+            {
+                throw new TelematicsFormatException(1, null, $"{_file.Name}: more than {MaxColumns} columns", Excerpt.Of(line));
+            }
+
+            var end = line.IndexOf(separator);
+            var field = end < 0 ? line : line[..end];
+            var name = System.Text.Encoding.UTF8.GetString(Utf8Numbers.Trim(field)).Trim('"');
+            _names[column] = name;
+            _roles[column] = -1;
+            if (string.Equals(name, _timeColumn, StringComparison.OrdinalIgnoreCase))
+            {
+                _roles[column] = 0;
+                time = column;
+            }
+
+            for (var sensor = 0; sensor < 4; sensor++)
+            {
+                if (_file.Columns((ImuSensor)sensor) is not { } axes)
+                {
+                    continue;
+                }
+
+                var axis = string.Equals(name, axes.X, StringComparison.OrdinalIgnoreCase) ? 0
+                    : string.Equals(name, axes.Y, StringComparison.OrdinalIgnoreCase) ? 1
+                    : string.Equals(name, axes.Z, StringComparison.OrdinalIgnoreCase) ? 2 : -1;
+                if (axis >= 0 && _roles[column] < 0)
+                {
+                    _roles[column] = 1 + (sensor * 3) + axis;
+                    found[(sensor * 3) + axis] = true;
+                }
+            }
+
+            if (_file.Gps is { } gps && _roles[column] < 0)
+            {
+                _roles[column] = string.Equals(name, gps.Latitude, StringComparison.OrdinalIgnoreCase) ? GpsLatitudeRole
+                    : string.Equals(name, gps.Longitude, StringComparison.OrdinalIgnoreCase) ? GpsLongitudeRole
+                    : gps.Speed is not null && string.Equals(name, gps.Speed, StringComparison.OrdinalIgnoreCase) ? GpsSpeedRole : -1;
+                gpsFound |= _roles[column] == GpsLatitudeRole ? 1 : _roles[column] == GpsLongitudeRole ? 2 : 0;
+            }
+
+            column++;
+            if (end < 0)
+            {
+                break;
+            }
+
+            line = line[(end + 1)..];
+        }
+
+        _columns = column;
+        if (time < 0)
+        {
+            throw new TelematicsFormatException(1, _timeColumn, $"{_file.Name}: the header has no time column '{_timeColumn}'", string.Empty);
+        }
+
+        if (_file.Gps is { } columns && gpsFound != 3)
+        {
+            var name = (gpsFound & 1) == 0 ? columns.Latitude : columns.Longitude;
+            throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no GPS column '{name}'", string.Empty);
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            if (_file.Columns((ImuSensor)sensor) is not { } axes)
+            {
+                continue;
+            }
+
+            for (var axis = 0; axis < 3; axis++)
+            {
+                if (!found[(sensor * 3) + axis])
+                {
+                    var name = axis == 0 ? axes.X : axis == 1 ? axes.Y : axes.Z;
+                    throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no {(ImuSensor)sensor} column '{name}'", string.Empty);
+                }
+            }
+        }
+    }
+
+    private void ParseRow(ReadOnlySpan<byte> line, long lineNumber)
+    {
+        Span<float> values = stackalloc float[12];
+        Span<bool> present = stackalloc bool[12];
+        Span<double> gps = stackalloc double[3];
+        var gpsPresent = 0;
+        var separator = (byte)_mapping.Separator;
+        long time = 0;
+        var hasTime = false;
+        var rest = line;
+        var timeScale = FastTimeScale();
+        for (var column = 0; column < _columns; column++)
+        {
+            // Fast path for plain decimals (what loggers write): scanned in place, no trimming or search for the separator.
+            var fastRole = _roles[column];
+            if (fastRole > 0 ? fastRole < GpsLatitudeRole : fastRole == 0 && timeScale > 0)
+            {
+                var p = 0;
+                if (Utf8Numbers.TryScanDecimal(rest, ref p, separator, (byte)'.', out var significand, out var fractionDigits, out var negative)
+                    && (p < rest.Length || column == _columns - 1))
+                {
+                    if (fastRole == 0)
+                    {
+                        if (fractionDigits == 0 && !negative && significand <= (ulong)(long.MaxValue / timeScale))
+                        {
+                            time = (long)significand * timeScale;
+                            hasTime = true;
+                            rest = p < rest.Length ? rest[(p + 1)..] : [];
+                            continue;
+                        }
+                    }
+                    else if (Utf8Numbers.TryExactDouble(significand, fractionDigits, negative, out var fast))
+                    {
+                        if (!Store(fastRole - 1, fast, column, lineNumber, line, values, present))
+                        {
+                            return;
+                        }
+
+                        rest = p < rest.Length ? rest[(p + 1)..] : [];
+                        continue;
+                    }
+                }
+            }
+
+            var end = rest.IndexOf(separator);
+            if (end < 0 && column < _columns - 1)
+            {
+                Bad(lineNumber, _names[column + 1], "the row has fewer fields than the header", line);
+                return;
+            }
+
+            var field = Utf8Numbers.Trim(end < 0 ? rest : rest[..end]);
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            var role = _roles[column];
+            if (role < 0 || field.IsEmpty)
+            {
+                continue;
+            }
+
+            if (role == 0)
+            {
+                if (!_time.TryParse(field, out time))
+                {
+                    Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a time in format {_mapping.Time.Format}", line);
+                    return;
+                }
+
+                hasTime = true;
+                continue;
+            }
+
+            if (role >= GpsLatitudeRole)
+            {
+                if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var gpsValue) || !double.IsFinite(gpsValue)
+                    || Math.Abs(gpsValue) > (role == GpsLatitudeRole ? 90 : role == GpsLongitudeRole ? 180 : 100) || (role == GpsSpeedRole && gpsValue < 0))
+                {
+                    Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a {(role == GpsLatitudeRole ? "latitude" : role == GpsLongitudeRole ? "longitude" : "speed of 0–100 m/s")}", line);
+                    return;
+                }
+
+                gps[role - GpsLatitudeRole] = gpsValue;
+                gpsPresent |= 1 << (role - GpsLatitudeRole);
+                continue;
+            }
+
+            // Through double: loggers write 8–9 significant digits, past the single-precision fast path, well within the double one.
+            if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var parsed) || !double.IsFinite(parsed))
+            {
+                Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a finite number", line);
+                return;
+            }
+
+            if (!Store(role - 1, parsed, column, lineNumber, line, values, present))
+            {
+                return;
+            }
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            var count = (present[sensor * 3] ? 1 : 0) + (present[(sensor * 3) + 1] ? 1 : 0) + (present[(sensor * 3) + 2] ? 1 : 0);
+            if (count == 0)
+            {
+                continue;
+            }
+
+            if (count < 3)
+            {
+                var axes = _file.Columns((ImuSensor)sensor)!;
+                var missing = !present[sensor * 3] ? axes.X : !present[(sensor * 3) + 1] ? axes.Y : axes.Z;
+                Bad(lineNumber, missing, $"a {(ImuSensor)sensor} reading needs all three axes", line);
+                return;
+            }
+
+            if (!hasTime)
+            {
+                Bad(lineNumber, _timeColumn, "the reading has no time", line);
+                return;
+            }
+
+            if (time < _lastTime[sensor])
+            {
+                Bad(lineNumber, _timeColumn, $"time goes backwards ({(_lastTime[sensor] - time) / 1e6:F1} ms before the previous {(ImuSensor)sensor} reading)", line);
+                return;
+            }
+        }
+
+        if ((gpsPresent & 3) != 0)
+        {
+            if ((gpsPresent & 3) != 3)
+            {
+                Bad(lineNumber, (gpsPresent & 1) == 0 ? _file.Gps!.Latitude : _file.Gps!.Longitude, "a GPS fix needs latitude and longitude", line);
+                return;
+            }
+
+            if (!hasTime || time < _lastTime[4])
+            {
+                Bad(lineNumber, _timeColumn, hasTime ? "time goes backwards (before the previous GPS fix)" : "the fix has no time", line);
+                return;
+            }
+        }
+
+        if ((gpsPresent & 3) == 3)
+        {
+            _lastTime[4] = time;
+            _destination.Gps.Add(time, gps[0], gps[1], (gpsPresent & 4) != 0 ? (float)gps[2] : float.NaN);
+            _report.Accepted();
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            if (present[sensor * 3])
+            {
+                _lastTime[sensor] = time;
+                _destination[(ImuSensor)sensor].Add(time, values[sensor * 3], values[(sensor * 3) + 1], values[(sensor * 3) + 2]);
+                _report.Accepted();
+            }
+        }
+    }
+
+    /// <summary>Converts, checks and keeps one axis value; false (after reporting it) when it is beyond the sensor's range.</summary>
+    private bool Store(int slot, double parsed, int column, long lineNumber, ReadOnlySpan<byte> line, Span<float> values, Span<bool> present)
+    {
+        var sensor = (ImuSensor)(slot / 3);
+        var value = Scale(sensor, (float)parsed);
+        var limit = sensor switch
+        {
+            ImuSensor.Gyroscope => MaxRotationRadS,
+            ImuSensor.Magnetometer => MaxFieldMicroTesla,
+            _ => MaxAccelerationMps2,
+        };
+        if (!(MathF.Abs(value) <= limit))
+        {
+            Bad(lineNumber, _names[column], $"{value} is beyond the ±{limit} a {sensor} can read", line);
+            return false;
+        }
+
+        values[slot] = value;
+        present[slot] = true;
+        return true;
+    }
+
+    /// <summary>Nanoseconds per unit of integer times the fast path may read, or 0 when times must take the general parser.</summary>
+    private long FastTimeScale() => _mapping.Time.Format switch
+    {
+        ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs => 1,
+        ImuTimeFormat.UnixMs => 1_000_000,
+        ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS => 1_000_000_000,
+        ImuTimeFormat.Auto => _time.ProvisionalScale,
+        _ => 0,
+    };
+
+    private float Scale(ImuSensor sensor, float value) => sensor switch
+    {
+        ImuSensor.Accelerometer or ImuSensor.LinearAcceleration when _mapping.AccelerationUnit == ImuAccelerationUnit.G => value * StandardGravity,
+        ImuSensor.Gyroscope when _mapping.RotationUnit == ImuRotationUnit.DegS => value * (MathF.PI / 180f),
+        _ => value,
+    };
+
+    private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
+    {
+        var named = field is null ? _file.Name : $"{_file.Name}:{field}";
+        if (_reject)
+        {
+            throw TelematicsFormatException.For(lineNumber, named, reason, line);
+        }
+
+        _report.Rejected(lineNumber, named, reason, line);
+    }
+}

@@ -1,0 +1,251 @@
+using System.IO.Pipelines;
+using Telematics.Features.Ingest;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>
+/// Reads phone sensor logs as phones write them — a file per sensor (<c>time,x,y,z</c>) or one merged file — into an
+/// <see cref="ImuRecording"/>, streaming each file through a <see cref="PipeReader"/>.
+/// </summary>
+/// <remarks>
+/// A bad record (a field that is not a number, a reading beyond what a phone sensor can read, time going backwards, a
+/// partial reading) throws <see cref="TelematicsFormatException"/> naming the line and <c>file:column</c>, or is skipped
+/// and listed in <see cref="Report"/>, as <see cref="ImuReaderOptions.BadRecords"/> says. Readings that share a time
+/// stamp (logs stamped to the whole second) are spread evenly up to the next stamp, so rates and gaps stay true.
+/// Not thread-safe.
+/// </remarks>
+public sealed class ImuLogReader
+{
+    private readonly ImuMapping _mapping;
+    private readonly ImuReaderOptions _options;
+
+    /// <summary>Creates a reader for recordings laid out as <paramref name="mapping"/> says.</summary>
+    /// <param name="mapping">The layout; validated here.</param>
+    /// <param name="options">Bad-record handling; default reject.</param>
+    /// <exception cref="TelematicsFormatException">The mapping is invalid.</exception>
+    public ImuLogReader(ImuMapping mapping, ImuReaderOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        mapping.Validate();
+        _mapping = mapping;
+        _options = options ?? new ImuReaderOptions();
+        Report = new IngestReport(_options.MaxReportedErrors);
+    }
+
+    /// <summary>Readings accepted and records skipped so far, over every file read.</summary>
+    public IngestReport Report { get; }
+
+    /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds.</summary>
+    /// <param name="input">The file's bytes; completed by this call.</param>
+    /// <param name="file">Which sensors the file holds, in which columns.</param>
+    /// <param name="destination">The recording to add to; its frame and clock are set from the mapping.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when the file is read.</returns>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, or a header without a mapped column.</exception>
+    public async ValueTask ReadFileAsync(PipeReader input, ImuFileMapping file, ImuRecording destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Frame = _mapping.Frame;
+        destination.IsEpochTime = _mapping.Time.Format is not (ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS);
+        var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
+        var before = new int[4];
+        var gpsBefore = destination.Gps.Count;
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            before[sensor] = destination[(ImuSensor)sensor].Count;
+        }
+
+        try
+        {
+            await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+
+        for (var sensor = 0; sensor < 4; sensor++)
+        {
+            if (file.Columns((ImuSensor)sensor) is not null)
+            {
+                var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
+                if (parser.ProvisionalScale != 0)
+                {
+                    destination.IsEpochTime = ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
+                }
+
+                SpreadRepeatedTimes(times);
+            }
+        }
+
+        if (file.Gps is not null && parser.ProvisionalScale != 0)
+        {
+            destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
+        }
+    }
+
+    /// <summary>
+    /// Reads every file of the mapping found in <paramref name="directory"/> into a cleared <paramref name="destination"/>:
+    /// by exact name, else ignoring case, spaces and punctuation (<c>Linear Acceleration.csv</c> for
+    /// <c>linear_acceleration.csv</c>); files it does not find are skipped.
+    /// </summary>
+    /// <param name="directory">The recording's directory.</param>
+    /// <param name="destination">Recording to fill; cleared first.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when every file is read.</returns>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, or no file with an accelerometer (or linear acceleration) and a gyroscope.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    public async ValueTask ReadDirectoryAsync(string directory, ImuRecording destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"No directory '{directory}'.");
+        }
+
+        destination.Clear();
+        var read = 0;
+        var present = Directory.GetFiles(directory);
+        foreach (var file in _mapping.Files)
+        {
+            var path = Find(present, directory, file.Name);
+            if (path is null)
+            {
+                continue;
+            }
+
+            await ReadPathAsync(path, file, destination, cancellationToken).ConfigureAwait(false);
+            read++;
+        }
+
+        RequireMotionSensors(destination, read == 0 ? $"none of the mapping's files is in '{directory}'" : null);
+    }
+
+    /// <summary>Reads a single merged file (the mapping's only file, whatever the file is called) into a cleared <paramref name="destination"/>.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="destination">Recording to fill; cleared first.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when the file is read.</returns>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, the mapping lists more than one file, or the file lacks the motion sensors.</exception>
+    public async ValueTask ReadMergedFileAsync(string path, ImuRecording destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (_mapping.Files.Count != 1)
+        {
+            throw new TelematicsFormatException(0, "files", $"a single input file needs a mapping of one file; this one lists {_mapping.Files.Count} (give a directory instead)", string.Empty);
+        }
+
+        destination.Clear();
+        await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
+        RequireMotionSensors(destination, null);
+    }
+
+    /// <summary>
+    /// The file of <paramref name="name"/>: exactly, else the one whose name matches ignoring case, spaces and
+    /// punctuation (loggers write <c>Gyroscope.csv</c> or <c>Linear Acceleration.csv</c>); null when there is none.
+    /// </summary>
+    private static string? Find(string[] present, string directory, string name)
+    {
+        var exact = Path.Combine(directory, name);
+        if (File.Exists(exact))
+        {
+            return exact;
+        }
+
+        var key = Normalize(name);
+        string? found = null;
+        foreach (var path in present)
+        {
+            if (Normalize(Path.GetFileName(path)) == key)
+            {
+                if (found is not null)
+                {
+                    throw new TelematicsFormatException(0, "files", $"both '{Path.GetFileName(found)}' and '{Path.GetFileName(path)}' could be '{name}'; name one in the mapping", string.Empty);
+                }
+
+                found = path;
+            }
+        }
+
+        return found;
+    }
+
+    private static string Normalize(string name)
+    {
+        var kept = new System.Text.StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                kept.Append(char.ToLowerInvariant(c));
+            }
+        }
+
+        return kept.ToString();
+    }
+
+    private async ValueTask ReadPathAsync(string path, ImuFileMapping file, ImuRecording destination, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using (stream.ConfigureAwait(false))
+        {
+            var pipe = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
+            await ReadFileAsync(pipe, file, destination, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void RequireMotionSensors(ImuRecording recording, string? why)
+    {
+        if (why is not null)
+        {
+            throw new TelematicsFormatException(0, "files", why, string.Empty);
+        }
+
+        if (recording.Accelerometer.Count == 0 && recording.LinearAcceleration.Count == 0)
+        {
+            throw new TelematicsFormatException(0, "files", "no accelerometer or linear acceleration readings were read", string.Empty);
+        }
+
+        if (recording.Gyroscope.Count == 0)
+        {
+            throw new TelematicsFormatException(0, "files", "no gyroscope readings were read (the vehicle's yaw and the phone's handling come from it)", string.Empty);
+        }
+    }
+
+    /// <summary>Spreads each run of equal stamps evenly over the interval to the next stamp (the last run: the step before it).</summary>
+    internal static void SpreadRepeatedTimes(Span<long> times)
+    {
+        var start = 0;
+        long lastStep = 0;
+        while (start < times.Length)
+        {
+            var end = start + 1;
+            while (end < times.Length && times[end] == times[start])
+            {
+                end++;
+            }
+
+            var run = end - start;
+            if (run > 1)
+            {
+                var step = end < times.Length ? (times[end] - times[start]) / run : lastStep;
+                for (var k = 1; k < run; k++)
+                {
+                    times[start + k] = times[start] + (k * step);
+                }
+
+                lastStep = step;
+            }
+            else if (end < times.Length)
+            {
+                lastStep = times[end] - times[start];
+            }
+
+            start = end;
+        }
+    }
+}

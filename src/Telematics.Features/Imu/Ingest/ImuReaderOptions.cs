@@ -1,0 +1,19 @@
+using Telematics.Features.Ingest;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>What an <see cref="ImuLogReader"/> does with bad records, and how long a line may be.</summary>
+public sealed class ImuReaderOptions
+{
+    /// <summary>Reject the input at the first bad record, or skip bad records and list them in the report.</summary>
+    /// <value>Default <see cref="BadRecordHandling.Reject"/>.</value>
+    public BadRecordHandling BadRecords { get; init; } = BadRecordHandling.Reject;
+
+    /// <summary>Bad records kept in <see cref="IngestReport.Errors"/>; the rest are counted only.</summary>
+    /// <value>Default 100.</value>
+    public int MaxReportedErrors { get; init; } = 100;
+
+    /// <summary>Longest line accepted, in bytes; a sensor row is far shorter.</summary>
+    /// <value>Default 4096.</value>
+    public int MaxLineBytes { get; init; } = 4096;
+}

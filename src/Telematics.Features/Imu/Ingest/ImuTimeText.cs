@@ -1,0 +1,120 @@
+using Telematics.Features.Ingest.Text;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>Reads the time field of a phone log into nanoseconds, in the mapping's format.</summary>
+internal sealed class ImuTimeText
+{
+    private readonly ImuTimeFormat _format;
+    private readonly TimeZoneRule _zone;
+    private readonly DateTimePattern? _pattern;
+
+    public ImuTimeText(ImuTimeMapping mapping)
+    {
+        _format = mapping.Format;
+        _zone = mapping.TimeZone is { } id
+            ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(id))
+            : TimeZoneRule.FromOffset(mapping.UtcOffset);
+        _pattern = mapping.Format == ImuTimeFormat.Pattern ? DateTimePattern.Parse(mapping.Pattern) : null;
+    }
+
+    /// <summary>Non-zero when <see cref="ImuTimeFormat.Auto"/> read numbers: they are in units of 1/this until <see cref="ImuTimeUnits"/> rescales them.</summary>
+    public long ProvisionalScale { get; private set; }
+
+    public bool TryParse(ReadOnlySpan<byte> text, out long ns)
+    {
+        ns = 0;
+        switch (_format)
+        {
+            case ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs:
+                return Utf8Numbers.TryParseInt64(text, out ns);
+            case ImuTimeFormat.UnixMs:
+                return TryScaled(text, 1_000_000, out ns);
+            case ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS:
+                return TryScaled(text, 1_000_000_000, out ns);
+            case ImuTimeFormat.Iso8601:
+                return TryIso(text, out ns);
+            case ImuTimeFormat.Pattern:
+                var parts = DateTimeParts.Epoch;
+                if (!_pattern!.TryParse(text, ref parts) || !parts.TryGetWallClockMs(out var wall) || !_zone.TryToUtc(wall, out var utcMs))
+                {
+                    return false;
+                }
+
+                ns = utcMs * 1_000_000;
+                return true;
+            default:
+                if (ProvisionalScale != 0)
+                {
+                    return TryScaled(text, ProvisionalScale, out ns);
+                }
+
+                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
+                {
+                    // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are
+                    // kept exactly with as many decimals as the first one leaves room for in a long.
+                    if (ProvisionalScale == 0)
+                    {
+                        var digits = (int)Math.Floor(Math.Log10(9e17 / Math.Max(number, 1)));
+                        ProvisionalScale = (long)Math.Pow(10, Math.Clamp(digits, 0, 9));
+                    }
+
+                    return TryScaled(text, ProvisionalScale, out ns);
+                }
+
+                return TryIso(text, out ns);
+        }
+    }
+
+    private bool TryIso(ReadOnlySpan<byte> text, out long ns)
+    {
+        var ok = Iso8601.TryParse(text, _zone, out var ms);
+        ns = ms * 1_000_000;
+        return ok;
+    }
+
+    /// <summary>A decimal number of units to nanoseconds, exactly for plain decimals (a double would lose the tail of a Unix time).</summary>
+    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    {
+        ns = 0;
+        var point = text.IndexOf((byte)'.');
+        var wholeText = point < 0 ? text : text[..point];
+        if (Utf8Numbers.TryParseInt64(wholeText, out var whole) && whole >= 0 && whole <= (long.MaxValue / nsPerUnit) - 1)
+        {
+            long fraction = 0;
+            if (point >= 0)
+            {
+                var digits = text[(point + 1)..];
+                long scale = nsPerUnit;
+                foreach (var d in digits)
+                {
+                    if (d is < (byte)'0' or > (byte)'9')
+                    {
+                        return TryViaDouble(text, nsPerUnit, out ns);
+                    }
+
+                    // Digits finer than a nanosecond are dropped.
+                    scale /= 10;
+                    fraction += (d - '0') * scale;
+                }
+            }
+
+            ns = (whole * nsPerUnit) + fraction;
+            return true;
+        }
+
+        return TryViaDouble(text, nsPerUnit, out ns);
+    }
+
+    private static bool TryViaDouble(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    {
+        if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
+        {
+            ns = (long)Math.Round(value * nsPerUnit);
+            return true;
+        }
+
+        ns = 0;
+        return false;
+    }
+}

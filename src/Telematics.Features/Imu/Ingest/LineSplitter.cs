@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Telematics.Features.Imu.Ingest;
+
+/// <summary>A consumer of the lines of a text stream, without their line break.</summary>
+internal interface ILineSink
+{
+    /// <summary>Takes one line (CR stripped, possibly empty) numbered from 1.</summary>
+    void Line(ReadOnlySpan<byte> line, long lineNumber);
+}
+
+/// <summary>
+/// Splits a pipe into lines in place: whole lines within a segment are handed over without copying; a line that straddles
+/// two segments is copied once into a pooled scratch array. A UTF-8 byte order mark at the start is skipped.
+/// </summary>
+internal static class LineSplitter
+{
+    private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
+
+    public static async ValueTask RunAsync<TSink>(PipeReader input, TSink sink, int maxLineBytes, CancellationToken cancellationToken)
+        where TSink : class, ILineSink
+    {
+        long lineNumber = 0;
+        var first = true;
+        byte[] scratch = [];
+        try
+        {
+            while (true)
+            {
+                var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (first && (buffer.Length >= 3 || result.IsCompleted))
+                {
+                    first = false;
+                    if (StartsWithBom(buffer))
+                    {
+                        buffer = buffer.Slice(3);
+                    }
+                }
+                else if (first)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                var consumed = Split(buffer, result.IsCompleted, sink, maxLineBytes, ref lineNumber, ref scratch);
+                input.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+            }
+        }
+        finally
+        {
+            if (scratch.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+        }
+    }
+
+    private static bool StartsWithBom(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 3)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[3];
+        buffer.Slice(0, 3).CopyTo(head);
+        return head.SequenceEqual(Bom);
+    }
+
+    private static SequencePosition Split<TSink>(in ReadOnlySequence<byte> buffer, bool isCompleted, TSink sink, int maxLineBytes, ref long lineNumber, ref byte[] scratch)
+        where TSink : class, ILineSink
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (!reader.End)
+        {
+            var unread = reader.UnreadSpan;
+            var newline = unread.IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                var used = 0;
+                do
+                {
+                    Emit(unread.Slice(used, newline), sink, ref lineNumber);
+                    used += newline + 1;
+                    newline = unread[used..].IndexOf((byte)'\n');
+                }
+                while (newline >= 0);
+
+                reader.Advance(used);
+                continue;
+            }
+
+            ReadOnlySequence<byte> rest;
+            if (reader.TryReadTo(out rest, (byte)'\n'))
+            {
+                Emit(Gather(rest, ref scratch, maxLineBytes), sink, ref lineNumber);
+                continue;
+            }
+
+            if (isCompleted)
+            {
+                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, ref lineNumber);
+                reader.AdvanceToEnd();
+            }
+            else if (reader.Remaining > maxLineBytes)
+            {
+                // A line this long is not a sensor reading; name it rather than buffer without end.
+                throw new Telematics.Features.Ingest.TelematicsFormatException(lineNumber + 1, null, $"the line is longer than {maxLineBytes} bytes", string.Empty);
+            }
+
+            break;
+        }
+
+        return reader.Position;
+    }
+
+    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, ref long lineNumber)
+        where TSink : class, ILineSink
+    {
+        lineNumber++;
+        if (!line.IsEmpty && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        sink.Line(line, lineNumber);
+    }
+
+    private static ReadOnlySpan<byte> Gather(in ReadOnlySequence<byte> sequence, ref byte[] scratch, int maxLineBytes)
+    {
+        if (sequence.IsSingleSegment)
+        {
+            return sequence.FirstSpan;
+        }
+
+        var length = (int)Math.Min(sequence.Length, maxLineBytes + 1L);
+        if (scratch.Length < length)
+        {
+            if (scratch.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(scratch);
+            }
+
+            scratch = ArrayPool<byte>.Shared.Rent(length);
+        }
+
+        sequence.Slice(0, length).CopyTo(scratch);
+        return scratch.AsSpan(0, length);
+    }
+}

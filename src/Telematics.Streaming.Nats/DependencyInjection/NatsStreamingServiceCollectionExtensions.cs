@@ -31,11 +31,8 @@ public static class NatsStreamingServiceCollectionExtensions
         configureStreaming(streaming);
         var relay = new OutboxRelayOptions();
         configureRelay?.Invoke(relay);
-        services.TryAddSingleton(streaming);
+        services.AddNatsConnection(streaming);
         services.TryAddSingleton(relay);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<INatsConnection>(static provider =>
-            NatsConnections.Create(provider.GetRequiredService<NatsStreamingOptions>(), "telematics", provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton(static provider => new OutboxRelay(
             provider.GetRequiredService<IDomainEventOutbox>(),
             provider.GetRequiredService<INatsConnection>(),
@@ -45,5 +42,17 @@ public static class NatsStreamingServiceCollectionExtensions
             provider.GetRequiredService<ILogger<OutboxRelay>>()));
         services.AddHostedService(static provider => provider.GetRequiredService<OutboxRelay>());
         return services;
+    }
+
+    /// <summary>
+    /// The settings and one shared <see cref="INatsConnection"/> (with a clock), unless already registered: streamed
+    /// ingest and the outbox relay use the same connection.
+    /// </summary>
+    internal static void AddNatsConnection(this IServiceCollection services, NatsStreamingOptions streaming)
+    {
+        services.TryAddSingleton(streaming);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<INatsConnection>(static provider =>
+            NatsConnections.Create(provider.GetRequiredService<NatsStreamingOptions>(), "telematics", provider.GetService<ILoggerFactory>()));
     }
 }

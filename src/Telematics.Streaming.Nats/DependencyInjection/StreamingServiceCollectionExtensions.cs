@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -33,11 +32,8 @@ public static class StreamingServiceCollectionExtensions
         ingest?.Invoke(options);
         Validate(nats, options);
 
-        services.TryAddSingleton(nats);
+        services.AddNatsConnection(nats);
         services.TryAddSingleton(options);
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<INatsConnection>(static provider =>
-            NatsConnections.Create(provider.GetRequiredService<NatsStreamingOptions>(), "telematics", provider.GetService<ILoggerFactory>()));
         services.TryAddSingleton<INatsJSContext>(provider => new NatsJSContext((NatsConnection)provider.GetRequiredService<INatsConnection>()));
         services.TryAddSingleton<EventStreamTopology>();
         services.TryAddSingleton<EventBatchPublisher>();

@@ -41,34 +41,26 @@ public sealed class EventStreamTopology
     public async Task EnsureStreamsAsync(CancellationToken cancellationToken = default)
     {
         await _js.CreateOrUpdateStreamAsync(
-            new StreamConfig(Names.EventStream, [Names.EventWildcard])
-            {
-                NumReplicas = _connection.Replicas,
-                Storage = StreamConfigStorage.File,
-                Retention = StreamConfigRetention.Limits,
-                DuplicateWindow = _options.DuplicateWindow,
-                MaxAge = _options.MaxAge,
-
-                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
-                AllowDirect = true,
-                Description = "Telematics event batches, one subject per driver partition (docs/streaming.md).",
-            },
+            Stream(Names.EventStream, Names.EventWildcard, "Telematics event batches, one subject per driver partition (docs/streaming.md)."),
             cancellationToken).ConfigureAwait(false);
         await _js.CreateOrUpdateStreamAsync(
-            new StreamConfig(Names.DeadLetterStream, [Names.DeadLetterWildcard])
-            {
-                NumReplicas = _connection.Replicas,
-                Storage = StreamConfigStorage.File,
-                Retention = StreamConfigRetention.Limits,
-                DuplicateWindow = _options.DuplicateWindow,
-                MaxAge = _options.MaxAge,
-
-                // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
-                AllowDirect = true,
-                Description = "Telematics event batches that could not be stored, with the reason in a header.",
-            },
+            Stream(Names.DeadLetterStream, Names.DeadLetterWildcard, "Telematics event batches that could not be stored, with the reason in a header."),
             cancellationToken).ConfigureAwait(false);
     }
+
+    // Both streams: replicated file storage, duplicates dropped by batch id, kept for MaxAge.
+    private StreamConfig Stream(string name, string subjects, string description) => new(name, [subjects])
+    {
+        NumReplicas = _connection.Replicas,
+        Storage = StreamConfigStorage.File,
+        Retention = StreamConfigRetention.Limits,
+        DuplicateWindow = _options.DuplicateWindow,
+        MaxAge = _options.MaxAge,
+
+        // Direct gets: any replica answers a read of one message (an operator inspecting a batch or a dead letter).
+        AllowDirect = true,
+        Description = description,
+    };
 
     /// <summary>Creates or updates the durable consumer of <paramref name="partition"/>.</summary>
     /// <param name="partition">The partition.</param>

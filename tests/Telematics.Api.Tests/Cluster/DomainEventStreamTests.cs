@@ -16,8 +16,8 @@ namespace Telematics.Api.Tests.Cluster;
 /// CloudEvents, none lost while NATS is down and none twice, and the live hub is fed from that stream across hosts.
 /// Each test uses subject and Redis prefixes of its own.
 /// </summary>
-public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode nats, ITestOutputHelper output)
-    : IClassFixture<PostgresDatabase>, IClassFixture<NatsNode>, IAsyncLifetime
+public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer nats, ITestOutputHelper output)
+    : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>, IAsyncLifetime
 {
     public Task InitializeAsync() => MigrateAsync(database);
 
@@ -32,7 +32,7 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
         using var admin = host.ClientAs(TestTokens.Admin());
         var expected = new List<string>();
         expected.AddRange(await RecalculateAsync(admin, driver));
-        await WaitForAsync(async () => (await nats.ReadEventsAsync(prefix, $"{prefix}.domain.*.{driver}")).Count == 2, "the first events on the stream");
+        await WaitForAsync(async () => (await DomainEventStreamReader.ReadAsync(nats.Url, prefix, $"{prefix}.domain.*.{driver}")).Count == 2, "the first events on the stream");
 
         await nats.StopAsync();
         try
@@ -47,13 +47,13 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
         }
         finally
         {
-            await nats.StartAsync();
+            await nats.StartAgainAsync();
         }
 
         var clock = Stopwatch.StartNew();
         await WaitForAsync(async () => await CountAsync(database, $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}'") == 0, "the outbox to drain");
         output.WriteLine($"the outbox drained {clock.Elapsed.TotalSeconds:F1} s after NATS was back");
-        var onStream = (await nats.ReadEventsAsync(prefix, $"{prefix}.domain.*.{driver}")).Select(e => e.GetProperty("id").GetString()!).ToList();
+        var onStream = (await DomainEventStreamReader.ReadAsync(nats.Url, prefix, $"{prefix}.domain.*.{driver}")).Select(e => e.GetProperty("id").GetString()!).ToList();
         await WaitForAsync(async () => await RelayHealthAsync(admin) == "Healthy", "readiness to report the relay as healthy again");
 
         Assert.Equal(8, expected.Count);
@@ -70,7 +70,7 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsNode n
 
         var ids = await RecalculateAsync(admin, driver);
         List<JsonElement> events = [];
-        await WaitForAsync(async () => (events = await nats.ReadEventsAsync(prefix, $"{prefix}.domain.RiskScoreCalculated.{driver}")).Count == 1, "the score's event");
+        await WaitForAsync(async () => (events = await DomainEventStreamReader.ReadAsync(nats.Url, prefix, $"{prefix}.domain.RiskScoreCalculated.{driver}")).Count == 1, "the score's event");
 
         var cloudEvent = Assert.Single(events);
         Assert.Equal("1.0", cloudEvent.GetProperty("specversion").GetString());

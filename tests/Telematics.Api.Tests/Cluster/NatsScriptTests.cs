@@ -18,7 +18,7 @@ public sealed class NatsScriptTests
     public async Task A_three_node_cluster_keeps_a_replicated_stream_through_the_loss_of_a_node()
     {
         var name = "t" + Guid.NewGuid().ToString("N")[..10];
-        var url = (await ScriptAsync("start", name, "3")).Trim();
+        var url = (await NatsServer.ScriptAsync("start", name, "3")).Trim();
         try
         {
             await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "telematics-tests" });
@@ -30,7 +30,7 @@ public sealed class NatsScriptTests
             }
 
             // A crash of one of the three: the stream keeps a quorum of two.
-            await ScriptAsync("stop", name, "1");
+            await NatsServer.ScriptAsync("stop", name, "1");
             for (var i = 0; i < 100; i++)
             {
                 (await PublishWithRetryAsync(js, $"telematics.events.{i % 4}", (byte)i)).EnsureSuccess();
@@ -42,7 +42,7 @@ public sealed class NatsScriptTests
         }
         finally
         {
-            await ScriptAsync("destroy", name);
+            await NatsServer.ScriptAsync("destroy", name);
         }
     }
 
@@ -61,12 +61,5 @@ public sealed class NatsScriptTests
                 await Task.Delay(250);
             }
         }
-    }
-
-    internal static async Task<string> ScriptAsync(params string[] arguments)
-    {
-        var (exit, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "nats.sh"), .. arguments]);
-        Assert.True(exit == 0, $"nats.sh {string.Join(' ', arguments)} exited {exit}: {error}");
-        return output;
     }
 }

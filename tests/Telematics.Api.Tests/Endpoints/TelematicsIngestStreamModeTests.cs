@@ -43,7 +43,7 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         var name = await StartNatsAsync();
         try
         {
-            var url = (await NatsScriptTests.ScriptAsync("url", name)).Trim();
+            var url = (await NatsServer.ScriptAsync("url", name)).Trim();
             await using var host = Host(url, "s" + Guid.NewGuid().ToString("N")[..8], workers: 1);
             using var admin = host.ClientAs(TestTokens.Admin());
             var driver = await DrivingBodies.CreateDriverAsync(admin, "stream-" + Guid.NewGuid().ToString("N"));
@@ -85,7 +85,7 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         }
         finally
         {
-            await NatsScriptTests.ScriptAsync("destroy", name);
+            await NatsServer.ScriptAsync("destroy", name);
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         var name = await StartNatsAsync();
         try
         {
-            var url = (await NatsScriptTests.ScriptAsync("url", name)).Trim();
+            var url = (await NatsServer.ScriptAsync("url", name)).Trim();
             var prefix = "s" + Guid.NewGuid().ToString("N")[..8];
             await using var host = Host(url, prefix, workers: 0);
             using var admin = host.ClientAs(TestTokens.Admin());
@@ -121,7 +121,7 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         }
         finally
         {
-            await NatsScriptTests.ScriptAsync("destroy", name);
+            await NatsServer.ScriptAsync("destroy", name);
         }
     }
 
@@ -131,8 +131,8 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         var name = await StartNatsAsync();
         try
         {
-            var url = (await NatsScriptTests.ScriptAsync("url", name)).Trim();
-            await NatsScriptTests.ScriptAsync("stop", name);
+            var url = (await NatsServer.ScriptAsync("url", name)).Trim();
+            await NatsServer.ScriptAsync("stop", name);
             await using var host = Host(url, "s" + Guid.NewGuid().ToString("N")[..8], workers: 0);
             using var admin = host.ClientAs(TestTokens.Admin());
             var driver = await DrivingBodies.CreateDriverAsync(admin, "stream-down-" + Guid.NewGuid().ToString("N"));
@@ -146,14 +146,14 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
         }
         finally
         {
-            await NatsScriptTests.ScriptAsync("destroy", name);
+            await NatsServer.ScriptAsync("destroy", name);
         }
     }
 
     private static async Task<string> StartNatsAsync()
     {
         var name = "t" + Guid.NewGuid().ToString("N")[..10];
-        await NatsScriptTests.ScriptAsync("start", name);
+        await NatsServer.ScriptAsync("start", name);
         return name;
     }
 }

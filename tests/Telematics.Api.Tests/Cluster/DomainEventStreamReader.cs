@@ -4,35 +4,15 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
-using Telematics.Testing;
-
 namespace Telematics.Api.Tests.Cluster;
 
-/// <summary>
-/// A private one-node NATS JetStream server for a test class, started by <c>scripts/nats.sh</c> (installed where
-/// missing), which a test may stop and start again on the same port and store; destroyed afterwards.
-/// </summary>
-public sealed class NatsNode : IAsyncLifetime
+/// <summary>Reads what a book's domain-event stream holds, as a consumer would.</summary>
+internal static class DomainEventStreamReader
 {
-    private readonly string _name = "t" + Guid.NewGuid().ToString("N")[..10];
-
-    /// <summary>The client URL (credentials included).</summary>
-    public string Url { get; private set; } = "";
-
-    public async Task InitializeAsync() => Url = (await ScriptAsync("start", _name)).Trim();
-
-    public Task DisposeAsync() => ScriptAsync("destroy", _name);
-
-    /// <summary>Stops the server, as an outage would.</summary>
-    public Task StopAsync() => ScriptAsync("stop", _name);
-
-    /// <summary>Starts it again on the same port and store.</summary>
-    public async Task StartAsync() => Assert.Equal(Url, (await ScriptAsync("start", _name)).Trim());
-
     /// <summary>Every CloudEvent the domain-event stream of <paramref name="prefix"/> holds on <paramref name="subject"/>, in stream order.</summary>
-    public async Task<List<JsonElement>> ReadEventsAsync(string prefix, string subject)
+    public static async Task<List<JsonElement>> ReadAsync(string url, string prefix, string subject)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = Url, Name = "telematics-tests" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "telematics-tests" });
         var js = new NatsJSContext(connection);
         var events = new List<JsonElement>();
         INatsJSConsumer consumer;
@@ -83,12 +63,5 @@ public sealed class NatsNode : IAsyncLifetime
         }
 
         return wanted.Length == tokens.Length;
-    }
-
-    private static async Task<string> ScriptAsync(params string[] arguments)
-    {
-        var (exit, output, error) = await ChildProcess.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "scripts", "nats.sh"), .. arguments]);
-        Assert.True(exit == 0, $"nats.sh {string.Join(' ', arguments)} exited {exit}: {error}");
-        return output;
     }
 }

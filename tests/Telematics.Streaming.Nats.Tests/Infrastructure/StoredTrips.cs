@@ -6,8 +6,11 @@ namespace Telematics.Streaming.Nats.Tests.Infrastructure;
 /// <summary>What a streamed ingest must have stored: each event once, and each driver's trips those of a direct upload of its day.</summary>
 internal static class StoredTrips
 {
-    /// <summary>Asserts every event of <paramref name="days"/> is stored once and each driver's trips equal one direct upload of its whole day.</summary>
-    public static async Task AssertExactlyOnceAndSameAsDirectAsync(Book book, long[] ids, SampleBuffer[] days, string zone)
+    /// <summary>
+    /// Asserts every event of <paramref name="days"/> is stored once and each driver's trips equal one direct upload of its
+    /// whole day, which makes at least <paramref name="tripsPerDay"/> trips.
+    /// </summary>
+    public static async Task AssertExactlyOnceAndSameAsDirectAsync(Book book, long[] ids, SampleBuffer[] days, string zone, int tripsPerDay)
     {
         var counts = await book.EventCountsAsync();
         Assert.Equal(days.Sum(d => (long)d.Count), counts.Values.Sum());
@@ -27,19 +30,19 @@ internal static class StoredTrips
             var reference = await Book.OpenAsync(direct);
             var referenceIds = await reference.CreateDriversAsync(days.Length);
             var timeZone = TimeZoneInfo.FindSystemTimeZoneById(zone);
-            for (var d = 0; d < days.Length; d++)
+            await Parallel.ForAsync(0, days.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (d, cancellationToken) =>
             {
                 // A copy: the pipeline rewrites a chunk in place.
                 var day = new SampleBuffer(days[d].Count);
                 day.AddRange(days[d]);
-                await reference.Ingestor.IngestChunksAsync(referenceIds[d], [day], timeZone, Book.Actor);
-            }
+                await reference.Ingestor.IngestChunksAsync(referenceIds[d], [day], timeZone, Book.Actor, null, cancellationToken);
+            });
 
             var streamed = await book.TripsAsync();
             var expected = await reference.TripsAsync();
             for (var d = 0; d < days.Length; d++)
             {
-                Assert.True(expected[referenceIds[d]].Count >= 3, $"driver {d}: the reference made {expected[referenceIds[d]].Count} trips");
+                Assert.True(expected[referenceIds[d]].Count >= tripsPerDay, $"driver {d}: the reference made {expected[referenceIds[d]].Count} trips");
                 Assert.Equal(expected[referenceIds[d]], streamed.GetValueOrDefault(ids[d]) ?? []);
             }
         }

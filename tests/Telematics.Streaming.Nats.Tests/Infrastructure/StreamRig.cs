@@ -59,10 +59,10 @@ internal sealed class StreamRig : IAsyncDisposable
         _workers.Add((connection, stop, Task.Run(() => worker.RunAsync(stop.Token))));
     }
 
-    /// <summary>Polls <paramref name="done"/> until it holds, failing after <paramref name="timeout"/> or when a worker failed.</summary>
+    /// <summary>Polls <paramref name="done"/> until it holds, failing after <paramref name="timeout"/> (none when infinite) or when a worker failed.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan timeout, string what)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = timeout == Timeout.InfiniteTimeSpan ? DateTime.MaxValue : DateTime.UtcNow + timeout;
         while (!await done())
         {
             foreach (var worker in _workers)

@@ -78,10 +78,13 @@ public interface IUploadSession : IAsyncDisposable
     /// <returns>How many were new, and the first and last new trip id.</returns>
     Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends the upload's audit row, stamped with the store's clock and the upload's actor.</summary>
+    /// <summary>
+    /// Appends the upload's one audit row, stamped with the store's clock and the upload's actor; a store may hold it until
+    /// <see cref="CommitAsync"/> and write both together (it is committed with the upload or not at all either way).
+    /// </summary>
     /// <param name="change">What the upload changed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task that completes when the row is appended.</returns>
+    /// <returns>A task that completes when the row is appended or held.</returns>
     Task AppendAuditAsync(AuditChange change, CancellationToken cancellationToken = default);
 
     /// <summary>Commits everything the upload wrote.</summary>

@@ -82,12 +82,15 @@ public sealed class EventIngestor : IUploadStore
             var after = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}");
-            await AuditWriter.AppendAsync(
+            await AuditWriter.AppendAndCommitAsync(
                 connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest",
                 string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new IngestResult(samples.Count, stored);
     }
 

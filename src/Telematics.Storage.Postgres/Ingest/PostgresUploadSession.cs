@@ -42,6 +42,7 @@ internal sealed class PostgresUploadSession : IUploadSession
     private bool _released;
     private bool _writeDomainEvents;
     private long? _replacedTripId;
+    private AuditChange? _audit;
 
     private PostgresUploadSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
     {
@@ -210,14 +211,24 @@ internal sealed class PostgresUploadSession : IUploadSession
         return new StoredTripRange(stored, first, last);
     }
 
-    public async Task AppendAuditAsync(AuditChange change, CancellationToken cancellationToken = default)
+    /// <summary>Holds the upload's audit row until the commit, which sends both at once (see <see cref="AuditWriter.AppendAndCommitAsync"/>).</summary>
+    public Task AppendAuditAsync(AuditChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        await AuditWriter.AppendAsync(
-            _connection, _transaction, _timeProvider.GetUtcNow(), _actor, change.Action, change.Resource, null, change.After, cancellationToken).ConfigureAwait(false);
+        if (_audit is not null)
+        {
+            throw new InvalidOperationException("An upload has one audit row.");
+        }
+
+        _audit = change;
+        return Task.CompletedTask;
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken = default) => _transaction.CommitAsync(cancellationToken);
+    public Task CommitAsync(CancellationToken cancellationToken = default) =>
+        _audit is { } change
+            ? AuditWriter.AppendAndCommitAsync(
+                _connection, _transaction, _timeProvider.GetUtcNow(), _actor, change.Action, change.Resource, null, change.After, cancellationToken)
+            : _transaction.CommitAsync(cancellationToken);
 
     /// <summary>Rolls back an uncommitted upload (nothing of it is stored) and returns the connection to the pool.</summary>
     public async ValueTask DisposeAsync()

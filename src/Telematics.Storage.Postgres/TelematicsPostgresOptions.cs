@@ -54,6 +54,15 @@ public sealed class TelematicsPostgresOptions
     /// process that writes to a book whose events are relayed (hosts and CLI alike), or their writes raise no events.</value>
     public bool WriteDomainEvents { get; set; }
 
+    /// <summary>How long the record of a stored streamed batch (<c>ingest_batches</c>) is kept; maintenance deletes older ones.</summary>
+    /// <value>
+    /// Default 14 days: twice the event stream's default <c>MaxAge</c> (7 days, Telematics.Streaming.Nats), since a batch
+    /// stored but not acknowledged can be delivered again for as long as the stream keeps it. Keep it at least the stream's
+    /// MaxAge. A batch sent again after its record is gone stores no event twice (events are keyed) and changes no trip; only
+    /// <c>GET /telematics/batches/{id}</c> answers 404 for it again. 1 hour – 3,650 days.
+    /// </value>
+    public TimeSpan BatchLedgerRetention { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>Returns the problems with these settings, empty when valid.</summary>
     /// <returns>One message per invalid setting, naming it.</returns>
     public IReadOnlyList<string> Validate()
@@ -67,6 +76,11 @@ public sealed class TelematicsPostgresOptions
         if (RetentionMonths is < 1 or > 1200)
         {
             problems.Add($"{nameof(RetentionMonths)} must be 1–1200 (was {RetentionMonths}).");
+        }
+
+        if (BatchLedgerRetention < TimeSpan.FromHours(1) || BatchLedgerRetention > TimeSpan.FromDays(3650))
+        {
+            problems.Add($"{nameof(BatchLedgerRetention)} must be 1 hour to 3,650 days (was {BatchLedgerRetention}).");
         }
 
         if (ArchiveDirectory is { Length: 0 })

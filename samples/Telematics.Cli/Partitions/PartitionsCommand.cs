@@ -160,17 +160,27 @@ internal static class PartitionsCommand
         return command;
     }
 
+    // Out of range (or not a number) becomes a value Validate refuses by name, rather than an overflow here.
+    private static TimeSpan LedgerRetention(double days) =>
+        double.IsFinite(days) && days is > 0 and <= 3650 ? TimeSpan.FromDays(days) : TimeSpan.Zero;
+
     private static Command Maintain()
     {
         var premake = new Option<int>("--premake") { Description = "Months to keep created ahead of the current one.", DefaultValueFactory = _ => 3 };
         var retention = new Option<int>("--retention") { Description = "Months of events kept, counting the current one.", DefaultValueFactory = _ => 25 };
         var archiveTo = new Option<DirectoryInfo?>("--archive-to") { Description = "Archive expired months (and expired DEFAULT rows) here before dropping them (default: drop without archive)." };
         var keepTable = new Option<bool>("--keep-table") { Description = "Detach expired months and keep them as plain tables instead of dropping them." };
-        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, archive, detach or drop months and DEFAULT rows past retention, and report DEFAULT rows beyond the premake horizon.");
+        var ledgerDays = new Option<double>("--batch-ledger-days")
+        {
+            Description = "Days the record of a stored streamed batch is kept (at least the event stream's MaxAge, 7 days by default).",
+            DefaultValueFactory = _ => new TelematicsPostgresOptions().BatchLedgerRetention.TotalDays,
+        };
+        var command = new Command("maintain", "Create partitions ahead, move DEFAULT rows into their months, archive, detach or drop months and DEFAULT rows past retention, report DEFAULT rows beyond the premake horizon, and delete stored-batch records past their retention.");
         command.Options.Add(premake);
         command.Options.Add(retention);
         command.Options.Add(archiveTo);
         command.Options.Add(keepTable);
+        command.Options.Add(ledgerDays);
         command.Options.Add(StorageCommandContext.DryRun);
         command.SetAction((parse, cancellationToken) =>
         {
@@ -180,6 +190,7 @@ internal static class PartitionsCommand
                 RetentionMonths = parse.GetValue(retention),
                 ArchiveDirectory = parse.GetValue(archiveTo)?.FullName,
                 RetentionKeepTable = parse.GetValue(keepTable),
+                BatchLedgerRetention = LedgerRetention(parse.GetValue(ledgerDays)),
             };
             var problems = options.Validate();
             if (problems.Count > 0)
@@ -202,6 +213,7 @@ internal static class PartitionsCommand
                     $"{verb}remove expired DEFAULT rows: {report.ExpiredFromDefault}{(report.DefaultArchive is { } archived ? " archived to " + archived.FilePath : string.Empty)}").ConfigureAwait(false);
                 await output.WriteLineAsync(
                     $"DEFAULT rows beyond the premake horizon (kept in DEFAULT, check device clocks): {report.BeyondHorizonInDefault}").ConfigureAwait(false);
+                await output.WriteLineAsync($"{verb}delete stored-batch records past retention: {report.PrunedBatchRecords}").ConfigureAwait(false);
                 return ExitCodes.Success;
             }, cancellationToken, postgres: configured =>
             {
@@ -209,6 +221,7 @@ internal static class PartitionsCommand
                 configured.RetentionMonths = options.RetentionMonths;
                 configured.ArchiveDirectory = options.ArchiveDirectory;
                 configured.RetentionKeepTable = options.RetentionKeepTable;
+                configured.BatchLedgerRetention = options.BatchLedgerRetention;
             });
         });
         return command;

@@ -24,4 +24,7 @@ public sealed record MaintenanceReport(
 
     /// <summary>DEFAULT rows later than the premake horizon (a wrong device clock, or years past 2199); they stay in DEFAULT.</summary>
     public long BeyondHorizonInDefault { get; init; }
+
+    /// <summary>Records of stored streamed batches older than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> deleted (or to delete).</summary>
+    public long PrunedBatchRecords { get; init; }
 }

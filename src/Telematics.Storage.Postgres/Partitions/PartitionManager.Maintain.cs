@@ -4,6 +4,7 @@ using Npgsql;
 
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Ingest;
 
 namespace Telematics.Storage.Postgres.Partitions;
 
@@ -14,7 +15,8 @@ public sealed partial class PartitionManager
     /// ahead, moves DEFAULT rows of months within retention and the horizon into their months, and removes everything older
     /// than <see cref="TelematicsPostgresOptions.RetentionMonths"/>: month partitions are archived (when an archive folder is
     /// configured), detached and kept (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>) or dropped, and expired
-    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way.
+    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way. Records of stored streamed batches older
+    /// than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> are deleted.
     /// </summary>
     /// <remarks>
     /// An expired month never gets a partition from DEFAULT first: its rows are judged in the same run, with the rest of
@@ -94,12 +96,18 @@ public sealed partial class PartitionManager
             }
         }
 
+        var ledgerBefore = _timeProvider.GetUtcNow() - _options.BatchLedgerRetention;
+        var prunedBatches = dryRun
+            ? await BatchLedgerPruner.CountAsync(_dataSource, ledgerBefore, cancellationToken).ConfigureAwait(false)
+            : await BatchLedgerPruner.PruneAsync(_dataSource, ledgerBefore, actor, _timeProvider, cancellationToken).ConfigureAwait(false);
+
         return new MaintenanceReport(created, moved, archive ? expired : [], archive || keep ? [] : expired, dryRun)
         {
             Detached = keep ? expired : Array.Empty<PartitionMonth>(),
             ExpiredFromDefault = expiredInDefault,
             DefaultArchive = defaultArchive,
             BeyondHorizonInDefault = beyondHorizon,
+            PrunedBatchRecords = prunedBatches,
         };
     }
 

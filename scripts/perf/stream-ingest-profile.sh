@@ -45,6 +45,8 @@ WITH kinds AS (
   SELECT CASE
            WHEN query LIKE 'INSERT INTO telematics_events %' THEN 'merge staged events into telematics_events'
            WHEN query LIKE 'COPY telematics_events_upload%' THEN 'COPY events into the staging table'
+           WHEN query LIKE 'COPY telematics_events (%' THEN 'COPY a one-chunk upload into telematics_events'
+           WHEN query LIKE 'SAVEPOINT%' OR query LIKE 'RELEASE%' OR query LIKE 'ROLLBACK TO%' THEN 'savepoints around that COPY'
            WHEN query LIKE 'CREATE TEMP TABLE%' THEN 'create the staging table'
            WHEN query LIKE 'INSERT INTO audit_log%' THEN 'append the audit row (waits for the chain head)'
            WHEN query LIKE 'COPY (SELECT event_id%' THEN 'read a continued trip''s events (replay)'

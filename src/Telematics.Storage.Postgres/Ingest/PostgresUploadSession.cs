@@ -14,13 +14,17 @@ namespace Telematics.Storage.Postgres.Ingest;
 
 /// <summary>
 /// An upload (<see cref="IUploadSession"/>) as one PostgreSQL transaction on one pooled connection, held until it is
-/// committed or disposed. Chunks are binary-COPied into a temporary staging table (its own column list, so the partitioned
-/// table is not locked while the upload runs); the merge creates the months' partitions and inserts the staged rows with
-/// <c>ON CONFLICT DO NOTHING</c>.
+/// committed or disposed. An upload of several chunks binary-COPies them into a temporary staging table (its own column
+/// list, so the partitioned table is not locked while the upload runs); the merge creates the months' partitions and
+/// inserts the staged rows with <c>ON CONFLICT DO NOTHING</c>. An upload of one chunk (a phone's or a stream's batch) is
+/// held in memory and COPied straight into <c>telematics_events</c> at the merge, in a savepoint: no staging table, no
+/// second write of every row, and a multi-row insert instead of one speculative insert per row. Only when that COPY meets
+/// a stored event (a re-sent or overlapping batch) is the chunk staged and merged instead.
 /// </summary>
 internal sealed class PostgresUploadSession : IUploadSession
 {
     private const string StagingTable = "telematics_events_upload";
+    private const string DirectSavepoint = "direct";
 
     /// <summary>
     /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), the latest one
@@ -43,6 +47,8 @@ internal sealed class PostgresUploadSession : IUploadSession
     private bool _writeDomainEvents;
     private long? _replacedTripId;
     private AuditChange? _audit;
+    private SampleBuffer? _held;
+    private bool _staged;
 
     private PostgresUploadSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
     {
@@ -64,17 +70,6 @@ internal sealed class PostgresUploadSession : IUploadSession
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-            // Own column list, not LIKE telematics_events: LIKE would lock the partitioned table for the whole session,
-            // and creating a month's partition at commit (on another connection) would then wait on this session.
-            await using var create = new NpgsqlCommand(
-                $"CREATE TEMP TABLE {StagingTable} (driver_id bigint NOT NULL, event_id bigint NOT NULL, ts timestamptz NOT NULL, " +
-                "latitude_deg double precision NOT NULL, longitude_deg double precision NOT NULL, speed_mps real, heading_deg real, " +
-                "long_accel_mps2 real, lat_accel_mps2 real, gps_accuracy_m real, speed_limit_mps real, road_class smallint NOT NULL, " +
-                "flags smallint NOT NULL) ON COMMIT DROP",
-                connection,
-                transaction);
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents };
         }
         catch
@@ -100,6 +95,15 @@ internal sealed class PostgresUploadSession : IUploadSession
             }
         }
 
+        if (!_staged && _held is null)
+        {
+            // A copy: the caller may reuse its chunk once this returns.
+            _held = new SampleBuffer(samples.Count);
+            _held.AddRange(samples);
+            return;
+        }
+
+        await StageHeldAsync(cancellationToken).ConfigureAwait(false);
         await EventCopyEncoder.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
     }
 
@@ -128,6 +132,28 @@ internal sealed class PostgresUploadSession : IUploadSession
     public async Task<long> MergeAsync(CancellationToken cancellationToken = default)
     {
         await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);
+        if (_held is { } held)
+        {
+            await _transaction.SaveAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var copied = (long)await EventCopyEncoder.CopyAsync(_connection, "telematics_events", DriverId, held, cancellationToken).ConfigureAwait(false);
+                await _transaction.ReleaseAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
+                _held = null;
+                return copied;
+            }
+            catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Some of these events are stored already: nothing of the COPY stays, and the merge below skips those.
+                await _transaction.RollbackAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
+                await StageHeldAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (!_staged)
+        {
+            return 0;
+        }
 
         // ORDER BY the key: two sessions merging overlapping uploads lock rows in the same order and cannot deadlock.
         await using var merge = new NpgsqlCommand(
@@ -243,6 +269,31 @@ internal sealed class PostgresUploadSession : IUploadSession
         // Disposing an uncommitted transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
         await _transaction.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the staging table on first use and moves the held chunk into it.</summary>
+    private async Task StageHeldAsync(CancellationToken cancellationToken)
+    {
+        if (!_staged)
+        {
+            // Own column list, not LIKE telematics_events: LIKE would lock the partitioned table for the rest of the session,
+            // and creating a month's partition (on another connection) would then wait on this session.
+            await using var create = new NpgsqlCommand(
+                $"CREATE TEMP TABLE {StagingTable} (driver_id bigint NOT NULL, event_id bigint NOT NULL, ts timestamptz NOT NULL, " +
+                "latitude_deg double precision NOT NULL, longitude_deg double precision NOT NULL, speed_mps real, heading_deg real, " +
+                "long_accel_mps2 real, lat_accel_mps2 real, gps_accuracy_m real, speed_limit_mps real, road_class smallint NOT NULL, " +
+                "flags smallint NOT NULL) ON COMMIT DROP",
+                _connection,
+                _transaction);
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _staged = true;
+        }
+
+        if (_held is { } held)
+        {
+            _held = null;
+            await EventCopyEncoder.CopyAsync(_connection, StagingTable, DriverId, held, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static long? UnixMsOrNull(NpgsqlDataReader reader, int ordinal) =>

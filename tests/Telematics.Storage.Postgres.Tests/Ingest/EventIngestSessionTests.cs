@@ -141,6 +141,34 @@ public sealed class EventIngestSessionTests(PostgresDatabase database) : IClassF
     }
 
     [Fact]
+    public async Task A_one_chunk_upload_overlapping_stored_events_stores_only_the_new_ones_and_repeats_inside_it_once()
+    {
+        var driver = await NewDriverAsync("session-one-chunk");
+        var ingestor = NewIngestor(database);
+        await using (var first = await ingestor.BeginSessionAsync(driver, Actor))
+        {
+            await first.AppendAsync(Samples(March, 300));
+            Assert.Equal(300, (await first.CommitAsync()).Stored);
+        }
+
+        // One chunk: 200 stored events, 100 new ones, and 50 of the new ones twice. The direct COPY meets the stored
+        // events, so the chunk is merged instead; nothing of the failed COPY stays.
+        var chunk = Samples(March.AddSeconds(100), 300, firstEventId: 101);
+        chunk.AddRange(Samples(March.AddSeconds(300), 50, firstEventId: 301));
+        await using (var second = await ingestor.BeginSessionAsync(driver, Actor))
+        {
+            await second.AppendAsync(chunk);
+            var result = await second.CommitAsync();
+            Assert.Equal(350, result.Received);
+            Assert.Equal(100, result.Stored);
+        }
+
+        Assert.Equal(400, await EventsOf(driver));
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM (SELECT 1 FROM telematics_events WHERE driver_id = {driver} GROUP BY ts, event_id HAVING count(*) > 1) twice"));
+        Assert.Equal(2, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM audit_log WHERE action = 'events.ingest' AND resource = 'driver/{driver}'"));
+    }
+
+    [Fact]
     public async Task A_committed_session_refuses_more_chunks()
     {
         var driver = await NewDriverAsync("session-5");

@@ -62,3 +62,12 @@ WITH kinds AS (
 SELECT kind, sum(calls) AS calls, round(sum(total_exec_time)::numeric / 1000, 1) AS total_s,
        round((sum(total_exec_time) / sum(calls))::numeric, 2) AS mean_ms
 FROM kinds GROUP BY kind ORDER BY sum(total_exec_time) DESC"
+echo "the costliest statements of kind 'other':"
+sql -c "SELECT calls, round(total_exec_time::numeric / 1000, 1) AS total_s, round(mean_exec_time::numeric, 2) AS mean_ms,
+               left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS statement
+        FROM pg_stat_statements WHERE dbid IN (SELECT oid FROM pg_database WHERE datname LIKE 'stream_perf_%')
+          AND query NOT LIKE 'INSERT INTO telematics_events %' AND query NOT LIKE 'COPY %' AND query NOT LIKE 'CREATE TEMP%'
+          AND query NOT LIKE 'INSERT INTO audit_log%' AND query NOT LIKE 'SELECT max(ts)%' AND query NOT LIKE 'INSERT INTO trips%'
+          AND query NOT LIKE 'INSERT INTO ingest_batches%' AND query NOT LIKE 'SELECT pg_advisory_xact_lock%'
+          AND query NOT LIKE 'SELECT t.trip_id%' AND query NOT LIKE '%FOR NO KEY UPDATE%'
+        ORDER BY total_exec_time DESC LIMIT 8"

@@ -1,5 +1,6 @@
 using Telematics.Api.Insights;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Results;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
@@ -15,7 +16,7 @@ internal sealed record DriverSummaryResponse(DriverResponse Driver, ScoreSummary
 {
     public static DriverSummaryResponse From(DriverResponse driver, RiskScoreRecord? score, PremiumRecord? premium, TripSummaryResponse totals) => new(
         driver,
-        score is null ? null : new ScoreSummary(score.Score, score.Category.ToString(), score.ScoredAt, score.ModelName, score.ModelVersion, score.Variant),
+        score is null ? null : new ScoreSummary(score.Score, score.Category.ToWireName(), score.ScoredAt, score.ModelName, score.ModelVersion, score.Variant),
         premium is null ? null : new PremiumSummary(premium.FinalAmount, premium.BaseAmount, premium.Currency, premium.EffectiveAt),
         totals);
 }

@@ -13,7 +13,7 @@ public static class RiskColors
         "EXCELLENT" => Color.Success,
         "GOOD" => Color.Info,
         "AVERAGE" => Color.Default,
-        "BELOW_AVERAGE" or "BELOWAVERAGE" => Color.Warning,
+        "BELOW_AVERAGE" => Color.Warning,
         "HIGH" => Color.Error,
         _ => Color.Default,
     };
@@ -22,7 +22,6 @@ public static class RiskColors
     public static string CategoryLabel(string? category) => category switch
     {
         null => "—",
-        "BelowAverage" => "below average",
         _ => category.Replace('_', ' ').ToLowerInvariant(),
     };
 

@@ -145,6 +145,7 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database) : ICl
 
         Assert.Equal(HttpStatusCode.OK, summaryResponse.StatusCode);
         Assert.Equal(62.5, summary.GetProperty("latestScore").GetProperty("score").GetDouble());
+        Assert.Equal("high", summary.GetProperty("latestScore").GetProperty("category").GetString()); // the wire name, as every other answer
         Assert.Equal(System.Text.Json.JsonValueKind.Null, summary.GetProperty("latestPremium").ValueKind);
         Assert.Equal(driver, summary.GetProperty("driver").GetProperty("driverId").GetInt64());
         Assert.Equal(["phone_minutes_per_hour", "speeding_share", "night_share"], factors.Take(3).Select(f => f.GetProperty("feature").GetString()));

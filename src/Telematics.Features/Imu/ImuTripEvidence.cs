@@ -137,6 +137,70 @@ public sealed class ImuTripEvidence
         }
     }
 
+    /// <summary>
+    /// Adds a span the motion sensors could score, for manoeuvres that come from elsewhere (a vendor's phone SDK, a
+    /// stored trip); a span that touches or overlaps the previous one is joined to it.
+    /// </summary>
+    /// <param name="startUnixMs">Start, ms since the Unix epoch; not before the previous span's start.</param>
+    /// <param name="endUnixMs">End (exclusive), ms since the Unix epoch; not before the start.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The span ends before it starts, or starts before the previous one.</exception>
+    public void AddCoverage(long startUnixMs, long endUnixMs)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(endUnixMs, startUnixMs);
+        if (CoverageCount > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(startUnixMs, _coverStart[CoverageCount - 1]);
+        }
+
+        AppendCoverage(startUnixMs, endUnixMs);
+    }
+
+    /// <summary>Adds one manoeuvre, for manoeuvres that come from elsewhere than <see cref="PhoneTripAnalyzer"/>.</summary>
+    /// <param name="kind">What it was.</param>
+    /// <param name="startUnixMs">Start, ms since the Unix epoch; not before the previous manoeuvre's start.</param>
+    /// <param name="endUnixMs">End, ms since the Unix epoch; not before the start.</param>
+    /// <param name="peakUnixMs">Time of the peak, within [start, end].</param>
+    /// <param name="peakMps2">Peak magnitude of the acceleration that defines the kind, m/s², 0 or more.</param>
+    /// <param name="severity">Peak over the detection threshold, 0 or more.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A time is out of order or a magnitude negative or not a number.</exception>
+    public void AddManoeuvre(ManoeuvreKind kind, long startUnixMs, long endUnixMs, long peakUnixMs, float peakMps2, float severity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(endUnixMs, startUnixMs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(peakUnixMs, startUnixMs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(peakUnixMs, endUnixMs);
+        NotNegative(peakMps2, nameof(peakMps2));
+        NotNegative(severity, nameof(severity));
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a manoeuvre kind.");
+        }
+
+        if (ManoeuvreCount > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(startUnixMs, _start[ManoeuvreCount - 1]);
+        }
+
+        AppendManoeuvre(kind, startUnixMs, endUnixMs, peakUnixMs, peakMps2, severity);
+    }
+
+    /// <summary>Adds a span in which the phone was handled; one that overlaps the previous span is joined to it.</summary>
+    /// <param name="startUnixMs">Start, ms since the Unix epoch; not before the previous span's start.</param>
+    /// <param name="endUnixMs">End (exclusive), ms since the Unix epoch; not before the start.</param>
+    /// <param name="peakRotationRadS">Largest rotation rate of the phone relative to the vehicle, rad/s, 0 or more.</param>
+    /// <param name="remounted">The phone came to rest in another orientation afterwards.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A time is out of order or the rate negative or not a number.</exception>
+    public void AddHandling(long startUnixMs, long endUnixMs, float peakRotationRadS, bool remounted)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(endUnixMs, startUnixMs);
+        NotNegative(peakRotationRadS, nameof(peakRotationRadS));
+        if (HandlingCount > 0)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(startUnixMs, _handlingStart[HandlingCount - 1]);
+        }
+
+        AppendHandling(startUnixMs, endUnixMs, peakRotationRadS, remounted);
+    }
+
     /// <summary>Index of the first covered span that ends after <paramref name="unixMs"/>.</summary>
     internal int FirstCoverageEndingAfter(long unixMs) => FirstGreater(CoverageEndUnixMs, unixMs);
 
@@ -145,6 +209,14 @@ public sealed class ImuTripEvidence
 
     /// <summary>Index of the first manoeuvre that starts at or after <paramref name="unixMs"/>.</summary>
     internal int FirstManoeuvreStartingFrom(long unixMs) => FirstGreater(ManoeuvreStartUnixMs, unixMs - 1);
+
+    private static void NotNegative(float value, string name)
+    {
+        if (!(value >= 0) || float.IsInfinity(value))
+        {
+            throw new ArgumentOutOfRangeException(name, value, "Must be a finite number, 0 or more.");
+        }
+    }
 
     // Lower bound on a sorted column: the first index whose value is greater than the key.
     private static int FirstGreater(ReadOnlySpan<long> sorted, long key)
@@ -192,30 +264,34 @@ public sealed class ImuTripEvidence
                 stop++;
             }
 
-            var start = ToUnixMs(motion.TimeNs(i), offsetNs);
-            var end = ToUnixMs(motion.TimeNs(stop), offsetNs);
-            if (CoverageCount > 0 && _coverEnd[CoverageCount - 1] >= start)
-            {
-                _coverEnd[CoverageCount - 1] = Math.Max(end, _coverEnd[CoverageCount - 1]);
-            }
-            else
-            {
-                if (CoverageCount == _coverStart.Length)
-                {
-                    Array.Resize(ref _coverStart, CoverageCount * 2);
-                    Array.Resize(ref _coverEnd, CoverageCount * 2);
-                }
-
-                _coverStart[CoverageCount] = start;
-                _coverEnd[CoverageCount] = end;
-                CoverageCount++;
-            }
-
+            AppendCoverage(ToUnixMs(motion.TimeNs(i), offsetNs), ToUnixMs(motion.TimeNs(stop), offsetNs));
             i = stop;
         }
     }
 
-    private void AddManoeuvre(Manoeuvre m, long offsetNs)
+    private void AppendCoverage(long start, long end)
+    {
+        if (CoverageCount > 0 && _coverEnd[CoverageCount - 1] >= start)
+        {
+            _coverEnd[CoverageCount - 1] = Math.Max(end, _coverEnd[CoverageCount - 1]);
+            return;
+        }
+
+        if (CoverageCount == _coverStart.Length)
+        {
+            Array.Resize(ref _coverStart, CoverageCount * 2);
+            Array.Resize(ref _coverEnd, CoverageCount * 2);
+        }
+
+        _coverStart[CoverageCount] = start;
+        _coverEnd[CoverageCount] = end;
+        CoverageCount++;
+    }
+
+    private void AddManoeuvre(Manoeuvre m, long offsetNs) =>
+        AppendManoeuvre(m.Kind, ToUnixMs(m.StartNs, offsetNs), ToUnixMs(m.EndNs, offsetNs), ToUnixMs(m.PeakNs, offsetNs), m.PeakMps2, m.Severity);
+
+    private void AppendManoeuvre(ManoeuvreKind kind, long start, long end, long peakTime, float peak, float severity)
     {
         if (ManoeuvreCount == _start.Length)
         {
@@ -229,25 +305,26 @@ public sealed class ImuTripEvidence
         }
 
         var k = ManoeuvreCount++;
-        _kind[k] = m.Kind;
-        _start[k] = ToUnixMs(m.StartNs, offsetNs);
-        _end[k] = ToUnixMs(m.EndNs, offsetNs);
-        _peakTime[k] = ToUnixMs(m.PeakNs, offsetNs);
-        _peak[k] = m.PeakMps2;
-        _severity[k] = m.Severity;
+        _kind[k] = kind;
+        _start[k] = start;
+        _end[k] = end;
+        _peakTime[k] = peakTime;
+        _peak[k] = peak;
+        _severity[k] = severity;
     }
 
+    private void AddHandling(PhoneHandling h, long offsetNs) =>
+        AppendHandling(ToUnixMs(h.StartNs, offsetNs), ToUnixMs(h.EndNs, offsetNs), h.PeakRotationRadS, h.Remounted);
+
     // Overlapping spans are joined, so that handling time is never counted twice.
-    private void AddHandling(PhoneHandling h, long offsetNs)
+    private void AppendHandling(long start, long end, float rotation, bool remounted)
     {
-        var start = ToUnixMs(h.StartNs, offsetNs);
-        var end = ToUnixMs(h.EndNs, offsetNs);
         if (HandlingCount > 0 && _handlingEnd[HandlingCount - 1] >= start)
         {
             var last = HandlingCount - 1;
             _handlingEnd[last] = Math.Max(end, _handlingEnd[last]);
-            _handlingRotation[last] = Math.Max(h.PeakRotationRadS, _handlingRotation[last]);
-            _remounted[last] |= h.Remounted;
+            _handlingRotation[last] = Math.Max(rotation, _handlingRotation[last]);
+            _remounted[last] |= remounted;
             return;
         }
 
@@ -262,8 +339,8 @@ public sealed class ImuTripEvidence
 
         _handlingStart[HandlingCount] = start;
         _handlingEnd[HandlingCount] = end;
-        _handlingRotation[HandlingCount] = h.PeakRotationRadS;
-        _remounted[HandlingCount] = h.Remounted;
+        _handlingRotation[HandlingCount] = rotation;
+        _remounted[HandlingCount] = remounted;
         HandlingCount++;
     }
 }

@@ -24,7 +24,8 @@ public sealed partial class TripFeatureAccumulator
     /// </summary>
     /// <remarks>
     /// <para>
-    /// A sample interval that overlaps a covered span of the evidence is not scored by the GPS-derived thresholds; instead
+    /// A sample interval that overlaps a covered span of the evidence, or comes within
+    /// <see cref="FeatureExtractionOptions.EventMergeGapS"/> of one, is not scored by the GPS-derived thresholds; instead
     /// every manoeuvre whose start falls within the trip counts once: harsh braking as harsh braking, harsh acceleration as
     /// rapid acceleration, harsh left/right turns as harsh cornering — each when its peak reaches this accumulator's
     /// threshold of that rate (<see cref="FeatureExtractionOptions.HarshBrakingMps2"/> and the others, equal to the
@@ -76,21 +77,26 @@ public sealed partial class TripFeatureAccumulator
         _nextHandlingStartMs = _handlingCursor < imu.HandlingCount ? imu.HandlingStartUnixMs[_handlingCursor] : long.MaxValue;
     }
 
-    /// <summary>Whether the interval (<paramref name="from"/>, <paramref name="to"/>] overlaps a covered span.</summary>
+    /// <summary>
+    /// Whether the interval (<paramref name="from"/>, <paramref name="to"/>] overlaps a covered span widened by the event
+    /// merge gap on both sides: by the merge rule an event that close to one the phone measured is the same event, and a
+    /// short hole in the phone's data (a gap, a second of handling) inside a manoeuvre must not let GPS count it again.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool ImuCovers(long from, long to)
     {
         var imu = _imu!;
         var starts = imu.CoverageStartUnixMs;
         var ends = imu.CoverageEndUnixMs;
+        var margin = _mergeMs;
         var k = _coverCursor;
-        while (k < ends.Length && ends[k] <= from)
+        while (k < ends.Length && ends[k] + margin <= from)
         {
             k++;
         }
 
         _coverCursor = k;
-        return k < starts.Length && starts[k] < to;
+        return k < starts.Length && starts[k] - margin < to;
     }
 
     /// <summary>Milliseconds of the interval (<paramref name="from"/>, <paramref name="to"/>] inside handling spans.</summary>

@@ -56,6 +56,28 @@ public sealed class TripFeatureAccumulatorImuTests
         Assert.Equal(2, Count(f, TelematicsFeatures.HarshCorneringPer100Km));
     }
 
+    [Theory]
+    [InlineData(2, 0)]  // a 2 s hole in the phone's data inside a manoeuvre: still the phone's (merge gap 3 s)
+    [InlineData(30, 1)] // 30 s without phone data: GPS counts what it sees there
+    public void Gps_counts_again_only_farther_than_the_merge_gap_from_phone_coverage(int holeSeconds, int expectedGpsBrakes)
+    {
+        var trip = TestTracks.Straight(T0, 601, 15f, adjust: (i, b) =>
+        {
+            if (i is >= 301 and < 303)
+            {
+                b.LongitudinalAccelMps2[i] = -4.5f;
+            }
+        });
+        var imu = new ImuTripEvidence();
+        var holeStart = T0 + 301_000 - (holeSeconds * 500L);
+        imu.AddCoverage(T0, holeStart);
+        imu.AddCoverage(holeStart + (holeSeconds * 1000L), T0 + 600_000);
+
+        var f = Extract(trip, imu);
+
+        Assert.Equal(expectedGpsBrakes, Count(f, TelematicsFeatures.HarshBrakingPer100Km));
+    }
+
     [Fact]
     public void Manoeuvres_count_in_the_trip_whose_span_holds_their_start()
     {

@@ -90,7 +90,7 @@ internal static class TelematicsEndpoints
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTrip")
-            .WithSummary("Read one trip: its summary and its 29 named features (telematics@1).")
+            .WithSummary("Read one trip: its summary, its 29 named features (telematics@1) and its phone manoeuvres.")
             .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
                 "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
         telematics.MapGet("/trips/{tripId:long}/path", GetTripPathAsync)
@@ -294,7 +294,13 @@ internal static class TelematicsEndpoints
     private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
     {
         var trip = await trips.GetAsync(tripId, http.RequestAborted);
-        return trip is null || !MayRead(user, trip) ? TypedResults.NotFound() : TypedResults.Ok(TripResponse.From(trip));
+        if (trip is null || !MayRead(user, trip))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var manoeuvres = await trips.ReadManoeuvresAsync(tripId, http.RequestAborted);
+        return TypedResults.Ok(TripResponse.From(trip) with { Manoeuvres = manoeuvres.Select(TripManoeuvreResponse.From).ToArray() });
     }
 
     /// <summary>The 400 of a rejected upload: names the record and field; the raw text is not echoed (it may hold positions).</summary>

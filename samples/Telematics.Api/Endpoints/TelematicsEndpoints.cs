@@ -98,8 +98,8 @@ internal static class TelematicsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTripPath")
             .WithSummary("Draw one trip: its path (at most 600 points) and where its harsh braking, acceleration and cornering happened.")
-            .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the events placed are " +
-                "the ones its counts hold. Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
+            .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the GPS-derived events " +
+                "placed are the ones its counts hold (a trip stored with a phone recording lists its phone manoeuvres in GET /trips/{tripId}). Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
                 "trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
         return telematics;
     }

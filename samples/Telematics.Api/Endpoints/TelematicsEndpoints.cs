@@ -90,7 +90,7 @@ internal static class TelematicsEndpoints
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTrip")
-            .WithSummary("Read one trip: its summary and its 29 named features (telematics@1).")
+            .WithSummary("Read one trip: its summary, its 29 named features (telematics@1) and its phone manoeuvres.")
             .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
                 "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
         telematics.MapGet("/trips/{tripId:long}/path", GetTripPathAsync)
@@ -98,8 +98,8 @@ internal static class TelematicsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTripPath")
             .WithSummary("Draw one trip: its path (at most 600 points) and where its harsh braking, acceleration and cornering happened.")
-            .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the events placed are " +
-                "the ones its counts hold. Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
+            .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the GPS-derived events " +
+                "placed are the ones its counts hold (a trip stored with a phone recording lists its phone manoeuvres in GET /trips/{tripId}). Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
                 "trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
         return telematics;
     }
@@ -294,7 +294,13 @@ internal static class TelematicsEndpoints
     private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
     {
         var trip = await trips.GetAsync(tripId, http.RequestAborted);
-        return trip is null || !MayRead(user, trip) ? TypedResults.NotFound() : TypedResults.Ok(TripResponse.From(trip));
+        if (trip is null || !MayRead(user, trip))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var manoeuvres = await trips.ReadManoeuvresAsync(tripId, http.RequestAborted);
+        return TypedResults.Ok(TripResponse.From(trip) with { Manoeuvres = manoeuvres.Select(TripManoeuvreResponse.From).ToArray() });
     }
 
     /// <summary>The 400 of a rejected upload: names the record and field; the raw text is not echoed (it may hold positions).</summary>

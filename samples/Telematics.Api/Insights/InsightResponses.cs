@@ -30,6 +30,13 @@ internal sealed record TripResponse(
     int HarshCorneringCount,
     IReadOnlyDictionary<string, float?>? Features)
 {
+    /// <summary>
+    /// The trip's phone manoeuvres and phone-handling spans in time order (stored when its events were ingested with a
+    /// phone recording; their braking, acceleration and turns are what the counts above hold where the phone covered
+    /// the trip); empty for a trip without phone data; absent in lists.
+    /// </summary>
+    public IReadOnlyList<TripManoeuvreResponse>? Manoeuvres { get; init; }
+
     public static TripResponse From(StoredTrip trip) => new(
         trip.TripId,
         trip.DriverId,

@@ -55,12 +55,21 @@ internal static partial class ApiExamples
         features[TelematicsFeatures.LocalRoadShare] = 0.42f;
         features[TelematicsFeatures.GpsGapShare] = 0.004f;
         features[TelematicsFeatures.HighRiskAreaShare] = null;
-        var trip = Trip(731944, new DateTimeOffset(2026, 3, 30, 7, 42, 10, TimeSpan.Zero), 18.6, 25.8, 1, features);
+        var started = new DateTimeOffset(2026, 3, 30, 7, 42, 10, TimeSpan.Zero);
+        var trip = Trip(731944, started, 18.6, 25.8, 1, features) with
+        {
+            Manoeuvres =
+            [
+                new TripManoeuvreResponse("harsh_braking", started.AddSeconds(412.3), started.AddSeconds(414.1), started.AddSeconds(413.2), 4.71f, 1.39f, null, null),
+                new TripManoeuvreResponse("phone_handling", started.AddSeconds(655.0), started.AddSeconds(671.4), null, null, null, 2.84f, false),
+                new TripManoeuvreResponse("harsh_right_turn", started.AddSeconds(902.6), started.AddSeconds(905.9), started.AddSeconds(904.1), 4.35f, 1.12f, null, null),
+            ],
+        };
         Add(examples, trip);
         Add(examples, new TripPathResponse(731922,
             [[48.85660, 2.35220], [48.85712, 2.35395], [48.85801, 2.35611], [48.85920, 2.35790]],
             [new TripPathEventResponse("harsh_braking", new DateTimeOffset(2026, 3, 30, 8, 14, 21, TimeSpan.Zero), 48.85801, 2.35611, -4.2f)]));
-        Add(examples, new TripPage(1, 50, PeriodStart, PeriodEnd, [trip with { Features = null }, Trip(731921, new DateTimeOffset(2026, 3, 29, 17, 3, 55, TimeSpan.Zero), 21.2, 31.4, 0, null)]));
+        Add(examples, new TripPage(1, 50, PeriodStart, PeriodEnd, [trip with { Features = null, Manoeuvres = null }, Trip(731921, new DateTimeOffset(2026, 3, 29, 17, 3, 55, TimeSpan.Zero), 21.2, 31.4, 0, null)]));
         Add(examples, March);
         Add(examples, new StatisticsResponse(PeriodStart, PeriodEnd, 46,
         [

@@ -20,9 +20,33 @@ internal static class EventCommandRunner
     {
         var mode = reportBadPath is null ? BadRecordHandling.Reject : BadRecordHandling.SkipAndReport;
         EventPipelineResult result;
+        PhoneEvidence? phone = null;
+        if (file.Phone is { } recording)
+        {
+            // Read before the events, so that a bad phone recording stops the run before anything is stored.
+            try
+            {
+                phone = await recording.AnalyzeAsync(cancellationToken);
+            }
+            catch (TelematicsFormatException e)
+            {
+                error.WriteLine($"--imu: {recording.Path.FullName}: {e.Message}");
+                return new(null, ExitCodes.InputError);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"--imu: {recording.Path.FullName}: {e.Message}");
+                return new(null, ExitCodes.InputError);
+            }
+            catch (OperationCanceledException)
+            {
+                return new(null, ExitCodes.Cancelled);
+            }
+        }
+
         try
         {
-            result = await EventPipelineRun.RunAsync(file, mode, onChunk, cancellationToken);
+            result = await EventPipelineRun.RunAsync(file, mode, onChunk, phone, cancellationToken);
         }
         catch (TelematicsFormatException e)
         {

@@ -3,6 +3,9 @@ namespace Telematics.Cli.Events;
 /// <summary>One driver's events file, resolved from the command line: path, format, CSV mapping, driver and zone.</summary>
 internal sealed record EventFile(string Path, EventFormat Format, string? MappingPath, string DriverId, TimeZoneInfo Zone)
 {
+    /// <summary>A phone recording of (part of) the same time (<c>--imu</c>), or null.</summary>
+    public PhoneRecording? Phone { get; init; }
+
     public static EventFormat ParseFormat(string? format, string fileName) => format switch
     {
         "csv" => EventFormat.Csv,

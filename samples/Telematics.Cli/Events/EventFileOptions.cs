@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Telematics.Cli.Events;
 
-/// <summary>The options every command that reads an events file shares: format, CSV mapping, driver id and time zone.</summary>
+/// <summary>The options every command that reads an events file shares: format, CSV mapping, driver id, time zone and a phone recording.</summary>
 internal sealed class EventFileOptions
 {
     public EventFileOptions(bool inputRequired)
@@ -13,6 +13,14 @@ internal sealed class EventFileOptions
         Mapping = new Option<FileInfo?>("--mapping") { Description = "JSON column mapping for CSV input (see docs/mappings); default: the SDK's own CSV columns." };
         Driver = new Option<string?>("--driver") { Description = "Driver id the file belongs to; default: the file name without its extension." };
         Zone = new Option<string>("--tz") { Description = "The driver's IANA time zone, for the local time-of-day features.", DefaultValueFactory = _ => "UTC" };
+        Imu = new Option<FileSystemInfo?>("--imu")
+        {
+            Description = "A phone recording of (part of) the same time, with epoch times: a directory of per-sensor files or one merged file, as 'events detect' reads it. " +
+                "Where its motion sensors cover a trip, their manoeuvres make the harsh braking/acceleration/cornering counts instead of the GPS-derived ones, and its phone-handling spans add to phone time.",
+        };
+        ImuMapping = new Option<FileInfo?>("--imu-mapping") { Description = "JSON phone sensor mapping of the --imu recording (docs/formats/phone-sensors.md, docs/mappings/)." };
+        ImuFrame = new Option<string?>("--imu-frame") { Description = "device or earth: the frame of a per-sensor --imu directory (time,x,y,z files) read without --imu-mapping." };
+        ImuFrame.AcceptOnlyFromAmong("device", "earth");
     }
 
     public Option<FileInfo> Input { get; }
@@ -25,6 +33,12 @@ internal sealed class EventFileOptions
 
     public Option<string> Zone { get; }
 
+    public Option<FileSystemInfo?> Imu { get; }
+
+    public Option<FileInfo?> ImuMapping { get; }
+
+    public Option<string?> ImuFrame { get; }
+
     public void AddTo(Command command)
     {
         command.Options.Add(Input);
@@ -32,6 +46,9 @@ internal sealed class EventFileOptions
         command.Options.Add(Mapping);
         command.Options.Add(Driver);
         command.Options.Add(Zone);
+        command.Options.Add(Imu);
+        command.Options.Add(ImuMapping);
+        command.Options.Add(ImuFrame);
     }
 
     /// <summary>Resolves the parsed values; throws <see cref="ArgumentException"/> naming the option on a bad value.</summary>
@@ -57,6 +74,9 @@ internal sealed class EventFileOptions
             driver = Path.GetFileNameWithoutExtension(input.Name);
         }
 
-        return new EventFile(input.FullName, format, mapping?.FullName, driver, zone);
+        return new EventFile(input.FullName, format, mapping?.FullName, driver, zone)
+        {
+            Phone = PhoneRecording.Resolve(parse.GetValue(Imu), parse.GetValue(ImuMapping), parse.GetValue(ImuFrame)),
+        };
     }
 }

@@ -15,6 +15,9 @@ internal sealed record EventPipelineResult(
     DriverFeatureResult Driver,
     IngestReport Reading)
 {
+    /// <summary>The phone recording's evidence the trips were measured with (<c>--imu</c>), or null.</summary>
+    public PhoneEvidence? Phone { get; init; }
+
     public long RecordsRead => Reading.AcceptedCount + Reading.RejectedCount;
 
     public double DistanceKm => Driver.Aggregate.DistanceKm;
@@ -24,7 +27,8 @@ internal sealed record EventPipelineResult(
     {
         var c = Driver.Cleaning;
         return FormattableString.Invariant(
-            $"{File.DriverId}: read {RecordsRead} records, rejected {Reading.RejectedCount}, dropped {c.DroppedCount} (invalid position {c.InvalidPositionCount}, duplicate {c.DuplicateCount}, out of order {c.OutOfOrderDroppedCount}, low accuracy {c.LowAccuracyCount}, position jump {c.PositionJumpCount}); {Trips.Count} trips ({Driver.DiscardedTripCount} too short), {DistanceKm:F1} km");
+            $"{File.DriverId}: read {RecordsRead} records, rejected {Reading.RejectedCount}, dropped {c.DroppedCount} (invalid position {c.InvalidPositionCount}, duplicate {c.DuplicateCount}, out of order {c.OutOfOrderDroppedCount}, low accuracy {c.LowAccuracyCount}, position jump {c.PositionJumpCount}); {Trips.Count} trips ({Driver.DiscardedTripCount} too short), {DistanceKm:F1} km") +
+            (Phone is null ? string.Empty : "; " + Phone.Summary());
     }
 }
 
@@ -40,6 +44,7 @@ internal static class EventPipelineRun
         EventFile file,
         BadRecordHandling badRecords,
         Func<SampleBuffer, CancellationToken, ValueTask>? onChunk,
+        PhoneEvidence? phone,
         CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
@@ -52,7 +57,7 @@ internal static class EventPipelineRun
             _ => BinarySampleReader.FromStream(stream, options, leaveOpen: true),
         };
 
-        var pipeline = new DriverFeaturePipeline(file.Zone);
+        var pipeline = new DriverFeaturePipeline(file.Zone) { Imu = phone?.Evidence };
         var trips = new List<TripFeatures>();
         var chunk = new SampleBuffer(8192);
 
@@ -96,7 +101,7 @@ internal static class EventPipelineRun
         }
 
         var result = new DriverFeatureResult(trips, pipeline.Aggregate, pipeline.Cleaning, pipeline.DiscardedTripCount);
-        return new EventPipelineResult(file, trips, result, reader.Report);
+        return new EventPipelineResult(file, trips, result, reader.Report) { Phone = phone };
     }
 
     private static CsvColumnMapping LoadMapping(string path)

@@ -6,7 +6,7 @@ using Telematics.Features.Ingest;
 namespace Telematics.Cli.Features;
 
 /// <summary>
-/// <c>telematics features --input FILE [--format] [--mapping] [--driver] [--tz] --output FILE [--report-bad FILE]</c>:
+/// <c>telematics features --input FILE [--format] [--mapping] [--driver] [--tz] [--imu PATH --imu-mapping FILE] --output FILE [--report-bad FILE]</c>:
 /// one driver's events → trips with their 29 features and the driver's aggregate, as CSV or JSON.
 /// </summary>
 internal static class FeaturesCommand

@@ -14,7 +14,7 @@ using Telematics.Storage.Postgres.Trips;
 namespace Telematics.Cli.Ingest;
 
 /// <summary>
-/// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--report-bad FILE] [--writers 2] [--connection CS]</c>:
+/// <c>telematics ingest --input FILE [--format] [--mapping] --driver ID [--tz] [--imu PATH --imu-mapping FILE] [--report-bad FILE] [--writers 2] [--connection CS]</c>:
 /// stores one driver's events idempotently (COPY through <see cref="EventIngestor"/>, batches of up to
 /// <see cref="OverlappedEventWriter.BatchRows"/> events stored while the next are read) and the trips the pipeline
 /// closes, with their features, in one transaction. Re-running the same file stores nothing new. The local-time
@@ -133,11 +133,20 @@ internal static class IngestCommand
         }
 
         // One transaction and one audit row for the run's trips; a re-run that finds them all stored writes nothing.
-        await services.GetRequiredService<TripRepository>().WriteClosedTripsAsync(driverId, outcome.Result.Trips, actor, cancellationToken).ConfigureAwait(false);
+        // With --imu the trips' phone manoeuvres and handling spans go into trip_manoeuvres in that same transaction.
+        var tripRepository = services.GetRequiredService<TripRepository>();
+        if (outcome.Result.Phone is { } phone)
+        {
+            await tripRepository.WriteClosedTripsWithImuAsync(driverId, outcome.Result.Trips, phone.Evidence, actor, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await tripRepository.WriteClosedTripsAsync(driverId, outcome.Result.Trips, actor, cancellationToken).ConfigureAwait(false);
+        }
 
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
-            $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km)")).ConfigureAwait(false);
+            $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km){(outcome.Result.Phone is { } p ? "; " + p.Summary() : string.Empty)}")).ConfigureAwait(false);
 
         // Skipped bad records (--report-bad) are a partial failure: the rest is stored, the report lists them.
         return outcome.Result.Reading.RejectedCount > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;

@@ -27,7 +27,11 @@ public readonly record struct HarshEvent(HarshEventKind Kind, long StartUnixMs, 
 /// Finds where a trip's harsh events happened, by the rules <see cref="TripFeatureAccumulator"/> counts them with
 /// (thresholds, minimum duration, merge gap, GPS gaps ending an episode): the events listed are the events counted.
 /// </summary>
-/// <remarks>For drawing a trip, not for a hot path: it allocates the events it adds.</remarks>
+/// <remarks>
+/// For drawing a trip, not for a hot path: it allocates the events it adds. It finds the GPS-derived events only: for a
+/// trip measured with phone evidence (<see cref="TripFeatureAccumulator.Imu"/>) the counts in the phone's covered spans
+/// come from the phone's manoeuvres, which are listed with the evidence (and stored with the trip), not here.
+/// </remarks>
 public static class HarshEventLocator
 {
     /// <summary>Adds the trip's harsh events to <paramref name="events"/>, in time order per kind, braking first.</summary>

@@ -20,9 +20,9 @@ public sealed partial class TripFeatureAccumulator
         view.CopyFrom(_totals);
         FlushSlot(view, _slotFlags, _slotDistanceM);
         view.RoadClassM[_runClass] += _runDistanceM;
-        view.HarshBrakingCount = _braking.CountWithOpenEpisode(_minEventMs, _mergeMs);
-        view.RapidAccelerationCount = _accelerating.CountWithOpenEpisode(_minEventMs, _mergeMs);
-        view.HarshCorneringCount = _cornering.CountWithOpenEpisode(_minEventMs, _mergeMs);
+        view.HarshBrakingCount = _braking.CountWithOpenEpisode(_minEventMs, _mergeMs) + _imuBraking;
+        view.RapidAccelerationCount = _accelerating.CountWithOpenEpisode(_minEventMs, _mergeMs) + _imuAccelerating;
+        view.HarshCorneringCount = _cornering.CountWithOpenEpisode(_minEventMs, _mergeMs) + _imuCornering;
         return view;
     }
 

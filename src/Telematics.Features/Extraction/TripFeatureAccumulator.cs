@@ -111,6 +111,7 @@ public sealed partial class TripFeatureAccumulator
         _braking = EventDetector.Create();
         _accelerating = EventDetector.Create();
         _cornering = EventDetector.Create();
+        ResetImu();
     }
 
     /// <summary>Counts records that cleaning dropped from this trip, for <see cref="TelematicsFeatures.DroppedRecordShare"/>.</summary>
@@ -172,6 +173,11 @@ public sealed partial class TripFeatureAccumulator
             start = 1;
         }
 
+        if (!_imuPositioned && _imu is not null)
+        {
+            PositionImu(ts[0]);
+        }
+
         // Everything the loop reads is copied to locals (the JIT cannot hoist field loads past the histogram
         // stores), and columns are read through refs after the length check above, without bounds checks.
         ref var tRef = ref MemoryMarshal.GetReference(ts);
@@ -204,6 +210,8 @@ public sealed partial class TripFeatureAccumulator
         var accelerateMps2 = _accelerateMps2;
         var cornerMps2 = _cornerMps2;
         var anyEpisodeOpen = _braking.InEpisode | _accelerating.InEpisode | _cornering.InEpisode;
+        var imuCoverage = _imu is { CoverageCount: > 0 };
+        var nextHandlingMs = _nextHandlingStartMs;
         var projection = _projection;
         var prevT = _prevT;
         var prevLat = _prevLat;
@@ -268,7 +276,15 @@ public sealed partial class TripFeatureAccumulator
             else
             {
                 var v = Unsafe.Add(ref speedRef, i);
-                var phone = (Unsafe.Add(ref flagRef, i) & PhoneHandled) != 0 ? dt : 0;
+                var flagged = (Unsafe.Add(ref flagRef, i) & PhoneHandled) != 0;
+                var phone = flagged ? dt : 0;
+                if (nextHandlingMs < t && !flagged)
+                {
+                    // Rare: the interval reaches a phone handling span that the phone's motion sensors found.
+                    phone = HandlingOverlapMs(prevT, t);
+                    nextHandlingMs = _nextHandlingStartMs;
+                }
+
                 phoneMs += phone;
                 if (v >= movingSpeedMps)
                 {
@@ -321,10 +337,12 @@ public sealed partial class TripFeatureAccumulator
             var cornering = Math.Abs(lateral) >= cornerMps2;
             if (braking | accelerating | cornering | anyEpisodeOpen)
             {
-                // Rare path: an episode starts, goes on or ends. A gap interval ends every episode.
-                _braking.Step(braking & !inGap, prevT, t, _minEventMs, _mergeMs);
-                _accelerating.Step(accelerating & !inGap, prevT, t, _minEventMs, _mergeMs);
-                _cornering.Step(cornering & !inGap, prevT, t, _minEventMs, _mergeMs);
+                // Rare path: an episode starts, goes on or ends. A gap interval ends every episode, and so does one
+                // the phone's motion sensors cover: there their manoeuvres are counted instead.
+                var scored = !inGap && !(imuCoverage && ImuCovers(prevT, t));
+                _braking.Step(braking & scored, prevT, t, _minEventMs, _mergeMs);
+                _accelerating.Step(accelerating & scored, prevT, t, _minEventMs, _mergeMs);
+                _cornering.Step(cornering & scored, prevT, t, _minEventMs, _mergeMs);
                 anyEpisodeOpen = _braking.InEpisode | _accelerating.InEpisode | _cornering.InEpisode;
             }
 
@@ -335,6 +353,11 @@ public sealed partial class TripFeatureAccumulator
         }
 
         totals.DurationMs += prevT - _prevT;
+        if (_imu is not null)
+        {
+            CountImuManoeuvres(prevT);
+        }
+
         _projection = projection;
         _prevT = prevT;
         _prevLat = prevLat;

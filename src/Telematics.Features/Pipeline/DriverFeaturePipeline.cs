@@ -2,6 +2,7 @@ using Telematics.Features.Aggregation;
 using Telematics.Features.Cleaning;
 using Telematics.Features.Derivation;
 using Telematics.Features.Extraction;
+using Telematics.Features.Imu;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
 using Telematics.Features.Statistics;
@@ -49,6 +50,17 @@ public sealed class DriverFeaturePipeline
 
     /// <summary>The driver's aggregate over every trip emitted so far.</summary>
     public DriverAggregate Aggregate { get; } = new();
+
+    /// <summary>
+    /// Phone motion-sensor evidence of this driver's trips (manoeuvres, covered spans, handling), or <see langword="null"/>
+    /// (the default) for GPS-only data; see <see cref="TripFeatureAccumulator.Imu"/> for how it enters the features.
+    /// </summary>
+    /// <remarks>Set it before pushing the chunks it covers; trips already emitted are not measured again.</remarks>
+    public ImuTripEvidence? Imu
+    {
+        get => _accumulator.Imu;
+        set => _accumulator.Imu = value;
+    }
 
     /// <summary>Cleaning totals over every chunk so far.</summary>
     public CleaningReport Cleaning => _cleaner.Total;

@@ -27,6 +27,8 @@ public sealed record TripPath(IReadOnlyList<TripPathPoint> Points, IReadOnlyList
 /// <summary>
 /// Turns a trip's raw events into what a map shows: they are cleaned and their missing motion derived as the pipeline
 /// does before measuring, so the harsh events placed are the ones the trip's features counted (with the same options).
+/// For a trip measured with a phone recording only the GPS-derived events are placed; its phone manoeuvres are stored
+/// with the trip instead (<c>trip_manoeuvres</c>).
 /// </summary>
 public static class TripPathBuilder
 {

@@ -1,10 +1,14 @@
 using Npgsql;
 
+using Telematics.Features.Imu;
+using Telematics.Features.Imu.Manoeuvres;
+using Telematics.Features.Pipeline;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Trips;
 using Telematics.Testing;
 
 using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;
@@ -55,6 +59,27 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         Assert.Equal(50, result.Stored);
         Assert.Equal(50L, await ScalarAsync(_app, "SELECT count(*) FROM telematics_events_2026_03"));
         Assert.True((await new AuditLog(_app, TimeProvider.System).VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
+    public async Task The_application_role_stores_trips_with_their_phone_manoeuvres_and_reads_them_back()
+    {
+        var driver = (await new DriverRepository(_app, TimeProvider.System).CreateAsync("lp-imu", "Driver", Actor)).DriverId;
+        var start = new DateTimeOffset(2026, 3, 11, 8, 0, 0, TimeSpan.Zero);
+        var t0 = start.ToUnixTimeMilliseconds();
+        var imu = new ImuTripEvidence();
+        imu.AddCoverage(t0, t0 + 600_000);
+        imu.AddManoeuvre(ManoeuvreKind.HarshBraking, t0 + 60_000, t0 + 62_000, t0 + 61_000, 4.4f, 1.3f);
+        imu.AddHandling(t0 + 120_000, t0 + 130_000, 2.2f, remounted: false);
+        var pipeline = new DriverFeaturePipeline(TimeZoneInfo.Utc) { Imu = imu };
+        var trips = new List<TripFeatures>(pipeline.Push(Samples(start, 600)));
+        trips.AddRange(pipeline.Complete());
+
+        var stored = await new TripRepository(_app, TimeProvider.System).WriteClosedTripsWithImuAsync(driver, trips, imu, Actor);
+
+        Assert.Equal(1, stored);
+        var tripId = await ScalarAsync(_app, $"SELECT trip_id FROM trips WHERE driver_id = {driver}");
+        Assert.Equal(["harsh_braking", "phone_handling"], (await new TripReader(_app).ReadManoeuvresAsync(tripId)).Select(m => m.Kind));
     }
 
     [Theory]

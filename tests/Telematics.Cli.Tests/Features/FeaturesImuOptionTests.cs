@@ -1,0 +1,105 @@
+using System.Globalization;
+using Telematics.Cli.Tests.Events;
+
+namespace Telematics.Cli.Tests.Features;
+
+/// <summary><c>features</c> and <c>score</c> with <c>--imu</c>: a phone recording beside the GPS events feeds the harsh rates and phone time.</summary>
+public sealed class FeaturesImuOptionTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("telematics-features-imu-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task With_the_phone_recording_the_trips_harsh_rates_are_its_labelled_manoeuvres_per_100_km()
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 12);
+        var withImu = Path.Combine(_root, "with-imu.csv");
+        var gpsOnly = Path.Combine(_root, "gps-only.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", withImu);
+        var plain = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--output", gpsOnly);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.True(plain.Exit == ExitCodes.Success, plain.Error);
+        Assert.Contains("1 trips", text, StringComparison.Ordinal);
+        Assert.Contains("phone: ", text, StringComparison.Ordinal);
+        var row = FirstRow(withImu);
+        var km = row["distance_km"];
+        Assert.Equal(trip.Braking, Count(row, "harsh_braking_per_100km", km));
+        Assert.Equal(trip.Accelerating, Count(row, "rapid_acceleration_per_100km", km));
+        Assert.InRange(Count(row, "harsh_cornering_per_100km", km), trip.Cornering, trip.Cornering + trip.BorderlineCornering);
+        Assert.True(row["phone_minutes_per_hour"] > 0);
+        Assert.Equal(0, FirstRow(gpsOnly)["phone_minutes_per_hour"]);
+    }
+
+    [Fact]
+    public async Task Score_takes_the_phone_recording_too()
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 13);
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", Path.Combine(_root, "scores.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("phone: ", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--imu-mapping", "give --imu too")]
+    [InlineData("--imu-frame", "give --imu too")]
+    [InlineData("--imu", "--imu-mapping: give the phone sensor mapping")]
+    public async Task Incomplete_phone_options_are_usage_errors_naming_the_option(string option, string message)
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 14);
+        string[] value = option switch
+        {
+            "--imu-mapping" => [option, Path.Combine(_root, "mapping.json")],
+            "--imu-frame" => [option, "device"],
+            _ => [option, trip.PhoneDirectory],
+        };
+
+        var (exit, _, error) = await CliRunner.RunAsync(["features", "--input", trip.EventsFile, .. value, "--output", Path.Combine(_root, "f.csv")]);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_record_in_the_phone_recording_fails_the_run_naming_the_file_record_and_field()
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 15);
+        var accelerometer = Path.Combine(trip.PhoneDirectory, "accelerometer.csv");
+        var lines = await File.ReadAllLinesAsync(accelerometer);
+        var f = lines[100].Split(',');
+        lines[100] = $"{f[0]},{f[1]},not-a-number,{f[3]}";
+        await File.WriteAllLinesAsync(accelerometer, lines);
+        var output = Path.Combine(_root, "f.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", output);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("--imu: ", error, StringComparison.Ordinal);
+        Assert.Contains("Record 101", error, StringComparison.Ordinal);
+        Assert.Contains("field 'accelerometer.csv:y'", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    private static int Count(Dictionary<string, double> row, string rate, double km) => (int)Math.Round(row[rate] * km / 100.0);
+
+    private static Dictionary<string, double> FirstRow(string csv)
+    {
+        var lines = File.ReadAllLines(csv);
+        var header = lines[0].Split(',');
+        var values = lines[1].Split(',');
+        var row = new Dictionary<string, double>();
+        for (var i = 0; i < header.Length; i++)
+        {
+            if (double.TryParse(values[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                row[header[i]] = value;
+            }
+        }
+
+        return row;
+    }
+}

@@ -16,6 +16,34 @@ public sealed class DriverUpdate
     private readonly string? _ageBand;
     private readonly string? _vehicleClass;
 
+    /// <summary>Creates an update that changes nothing until properties are set.</summary>
+    public DriverUpdate()
+    {
+    }
+
+    // The merge of two patches: what the later one sets wins, the rest comes from the earlier one.
+    private DriverUpdate(DriverUpdate earlier, DriverUpdate later)
+    {
+        DisplayName = later.DisplayName ?? earlier.DisplayName;
+        (_region, ChangesRegion) = later.ChangesRegion ? (later._region, true) : (earlier._region, earlier.ChangesRegion);
+        (_timeZone, ChangesTimeZone) = later.ChangesTimeZone ? (later._timeZone, true) : (earlier._timeZone, earlier.ChangesTimeZone);
+        (_ageBand, ChangesAgeBand) = later.ChangesAgeBand ? (later._ageBand, true) : (earlier._ageBand, earlier.ChangesAgeBand);
+        (_vehicleClass, ChangesVehicleClass) = later.ChangesVehicleClass ? (later._vehicleClass, true) : (earlier._vehicleClass, earlier.ChangesVehicleClass);
+    }
+
+    /// <summary>
+    /// This update followed by <paramref name="later"/>, as one update: each field <paramref name="later"/> sets (even to
+    /// <see langword="null"/>) wins, the others keep this update's. Lets a caller build an update field by field from a
+    /// request in which any field may be absent.
+    /// </summary>
+    /// <param name="later">The update applied after this one.</param>
+    /// <returns>A new update; neither input changes.</returns>
+    public DriverUpdate Then(DriverUpdate later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        return new DriverUpdate(this, later);
+    }
+
     /// <summary>The new display name, 1–200 characters.</summary>
     /// <value><see langword="null"/> (the default): keep the stored name; a name cannot be cleared.</value>
     public string? DisplayName { get; init; }

@@ -28,7 +28,9 @@ namespace Telematics.Training.Pricing;
 /// ones in every level: that is the balance. Region enters so the age and vehicle relativities are not confounded with
 /// it; the region relativities are reported, not emitted, because the plan's base rates by region are the insurer's own
 /// (and its region codes are not the training data's). Relativities are scaled to an exposure-weighted mean of 1 over the
-/// book, so pasting them leaves the book's mean premium where the base rates put it.
+/// book, so pasting them leaves the book's mean premium where the base rates put it. A level without a single claim has
+/// no finite relativity: it is not rated (factor 1, the plan's default for a code it does not list) and its drivers are
+/// left out of the fit, so the other levels still balance.
 /// </para>
 /// </remarks>
 public sealed class ClassicalRelativityFit
@@ -63,10 +65,10 @@ public sealed class ClassicalRelativityFit
     /// <summary>λ̄ per cell key <c>*/age_band/vehicle_class</c>, <c>*/age_band/*</c>, <c>*/*/vehicle_class</c>, for cells with at least <see cref="MinCellDrivers"/> drivers.</summary>
     public IReadOnlyDictionary<string, double> CellMeanFrequency { get; }
 
-    /// <summary>Relativity per age band code present in the data, exposure-weighted mean 1.</summary>
+    /// <summary>Relativity per age band code with claims in the data, exposure-weighted mean 1 (a band without claims is not rated: factor 1).</summary>
     public IReadOnlyDictionary<string, double> AgeBandRelativities { get; }
 
-    /// <summary>Relativity per vehicle class code present in the data, exposure-weighted mean 1.</summary>
+    /// <summary>Relativity per vehicle class code with claims in the data, exposure-weighted mean 1 (a class without claims is not rated: factor 1).</summary>
     public IReadOnlyDictionary<string, double> VehicleClassRelativities { get; }
 
     /// <summary>Relativity per region of the training data, exposure-weighted mean 1 (what base rates by region should reflect).</summary>
@@ -128,17 +130,33 @@ public sealed class ClassicalRelativityFit
             offset[i] = Math.Log(exposure[i] * predicted[i] / MeanFor(cells, bookMean, factors[i]));
         }
 
-        var (design, ages, vehicles, regions) = Design(factors);
-        var (beta, iterations) = NewtonPoisson(design, offset, claims);
+        var (design, ages, vehicles, regions) = Design(factors, claims);
+        // Drivers of a level without claims are left out of the fit, so that they do not shift the reference level's balance.
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            if (claims[i] > 0)
+            {
+                claimed.UnionWith([$"a:{factors[i].AgeBand.Code()}", $"v:{factors[i].VehicleClass.Code()}", $"r:{factors[i].Region}"]);
+            }
+        }
+
+        var fitted = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            fitted[i] = claimed.Contains($"a:{factors[i].AgeBand.Code()}") && claimed.Contains($"v:{factors[i].VehicleClass.Code()}") && claimed.Contains($"r:{factors[i].Region}");
+        }
+
+        var (beta, iterations) = NewtonPoisson(design, offset, claims, fitted);
         var expected = new double[n];
         for (var i = 0; i < n; i++)
         {
             expected[i] = Math.Exp(offset[i] + design.Row(i).DotProduct(beta));
         }
 
-        var ageRelativities = Normalised(ages, 1, beta, factors.Select(f => f.AgeBand.Code()).ToArray(), exposure);
-        var vehicleRelativities = Normalised(vehicles, 1 + ages.Count, beta, factors.Select(f => f.VehicleClass.Code()).ToArray(), exposure);
-        var regionRelativities = Normalised(regions, 1 + ages.Count + vehicles.Count, beta, factors.Select(f => f.Region).ToArray(), exposure);
+        var ageRelativities = Normalised(ages, 1, beta, factors.Select(f => f.AgeBand.Code()).ToArray(), claims, exposure);
+        var vehicleRelativities = Normalised(vehicles, 1 + ages.Count, beta, factors.Select(f => f.VehicleClass.Code()).ToArray(), claims, exposure);
+        var regionRelativities = Normalised(regions, 1 + ages.Count + vehicles.Count, beta, factors.Select(f => f.Region).ToArray(), claims, exposure);
 
         var balance = new List<CellBalance>();
         balance.AddRange(Balanced("age band", factors.Select(f => f.AgeBand.Code()).ToArray(), exposure, claims, predicted, expected));
@@ -238,12 +256,13 @@ public sealed class ClassicalRelativityFit
             : book;
     }
 
-    // Intercept, then one column per non-reference level present: age bands, vehicle classes, regions.
-    private static (Matrix<double> Design, List<string> Ages, List<string> Vehicles, List<string> Regions) Design(ClassicalFactors[] factors)
+    // Intercept, then one column per non-reference level with claims: age bands, vehicle classes, regions.
+    private static (Matrix<double> Design, List<string> Ages, List<string> Vehicles, List<string> Regions) Design(ClassicalFactors[] factors, ReadOnlySpan<int> claims)
     {
-        var ages = Levels(factors.Select(f => f.AgeBand.Code()), "40_64");
-        var vehicles = Levels(factors.Select(f => f.VehicleClass.Code()), "family");
-        var regions = Levels(factors.Select(f => f.Region), RegionReference);
+        var claimed = claims.ToArray();
+        var ages = Levels(factors.Select(f => f.AgeBand.Code()).ToArray(), claimed, "40_64");
+        var vehicles = Levels(factors.Select(f => f.VehicleClass.Code()).ToArray(), claimed, "family");
+        var regions = Levels(factors.Select(f => f.Region).ToArray(), claimed, RegionReference);
         var columns = 1 + ages.Count + vehicles.Count + regions.Count;
         var design = Matrix<double>.Build.Dense(factors.Length, columns);
         for (var i = 0; i < factors.Length; i++)
@@ -266,15 +285,26 @@ public sealed class ClassicalRelativityFit
         }
     }
 
-    // The non-reference levels present; when the reference level is absent the first level present serves as reference.
-    private static List<string> Levels(IEnumerable<string> values, string reference)
+    // The non-reference levels that have claims; when the reference level has none the first level that has serves as
+    // reference. A level without a claim has no finite relativity (its maximum-likelihood factor is 0): it is not rated,
+    // its drivers keep factor 1 (the plan's default for a code it does not list), and the report says so.
+    private static List<string> Levels(string[] values, int[] claims, string reference)
     {
-        var present = values.Distinct(StringComparer.Ordinal).OrderBy(Rank).ThenBy(v => v, StringComparer.Ordinal).ToList();
-        present.Remove(present.Contains(reference) ? reference : present[0]);
-        return present;
+        var withClaims = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (claims[i] > 0)
+            {
+                withClaims.Add(values[i]);
+            }
+        }
+
+        var rated = withClaims.OrderBy(Rank).ThenBy(v => v, StringComparer.Ordinal).ToList();
+        rated.Remove(rated.Contains(reference) ? reference : rated[0]);
+        return rated;
     }
 
-    private static (Vector<double> Beta, int Iterations) NewtonPoisson(Matrix<double> x, double[] offset, ReadOnlySpan<int> claims)
+    private static (Vector<double> Beta, int Iterations) NewtonPoisson(Matrix<double> x, double[] offset, ReadOnlySpan<int> claims, bool[] fitted)
     {
         var n = x.RowCount;
         var p = x.ColumnCount;
@@ -282,6 +312,11 @@ public sealed class ClassicalRelativityFit
         double observed = 0, offsetSum = 0;
         for (var i = 0; i < n; i++)
         {
+            if (!fitted[i])
+            {
+                continue;
+            }
+
             observed += claims[i];
             offsetSum += Math.Exp(offset[i]);
         }
@@ -299,6 +334,11 @@ public sealed class ClassicalRelativityFit
             var score = Vector<double>.Build.Dense(p);
             for (var i = 0; i < n; i++)
             {
+                if (!fitted[i])
+                {
+                    continue;
+                }
+
                 var row = x.Row(i);
                 var mu = Math.Exp(offset[i] + row.DotProduct(beta));
                 score += row * (claims[i] - mu);
@@ -316,9 +356,18 @@ public sealed class ClassicalRelativityFit
         return (beta, iterations);
     }
 
-    // exp(β) per level (reference 1), scaled so that the exposure-weighted mean over the drivers is 1.
-    private static Dictionary<string, double> Normalised(List<string> nonReference, int first, Vector<double> beta, string[] values, ReadOnlySpan<double> exposure)
+    // exp(β) per level (reference 1), scaled so that the exposure-weighted mean over the drivers is 1; levels without claims left out.
+    private static Dictionary<string, double> Normalised(List<string> nonReference, int first, Vector<double> beta, string[] values, ReadOnlySpan<int> claims, ReadOnlySpan<double> exposure)
     {
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (claims[i] > 0)
+            {
+                claimed.Add(values[i]);
+            }
+        }
+
         var raw = new Dictionary<string, double>(StringComparer.Ordinal);
         double weighted = 0, total = 0;
         for (var i = 0; i < values.Length; i++)
@@ -331,7 +380,7 @@ public sealed class ClassicalRelativityFit
         }
 
         var mean = weighted / total;
-        return raw.OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value / mean, StringComparer.Ordinal);
+        return raw.Where(p => claimed.Contains(p.Key)).OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value / mean, StringComparer.Ordinal);
     }
 
     private static IEnumerable<CellBalance> Balanced(

@@ -31,7 +31,7 @@ public sealed partial class TrainingReport
                 "vehicle class" => fit.VehicleClassRelativities,
                 _ => fit.RegionRelativities,
             };
-            var relativity = table.TryGetValue(row.Group, out var r) ? Format($"{r:F4}") : "–";
+            var relativity = table.TryGetValue(row.Group, out var r) ? Format($"{r:F4}") : "not rated (no claims)";
             Line(md, $"| {row.Attribute} | {row.Group} | {row.Drivers:N0} | {row.ObservedClaims:F0} | {row.ModelClaims:F1} | {row.RatioBefore:F3} | {row.CorrectedClaims:F1} | {row.RatioAfter:F3} | {relativity} |");
         }
 

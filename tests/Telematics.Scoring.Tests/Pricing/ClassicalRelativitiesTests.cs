@@ -1,5 +1,6 @@
 using Telematics.Features.Schema;
 using Telematics.Scoring.Pricing;
+using Telematics.Scoring.Tests.Experiments;
 
 namespace Telematics.Scoring.Tests.Pricing;
 
@@ -150,5 +151,35 @@ public sealed class ClassicalRelativitiesTests
 
         Assert.Equal(field, error.Field);
         Assert.Contains(problem, error.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_demo_relativity_plan_carries_the_shipped_models_cell_means_and_classical_relativities()
+    {
+        var root = ExperimentJsonTests.RepositoryRoot();
+        var demo = PricingPlanJson.Load(Path.Combine(root, "docs", "pricing", "ubi-relativity-2027.json"));
+        var fragment = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(root, "docs", "training", "report.plan.json")))!;
+
+        foreach (var (code, factor) in fragment["classical_relativities"]!["age_band"]!.AsObject())
+        {
+            Assert.Equal(factor!.GetValue<decimal>(), demo.Classical!.AgeBands[code]);
+        }
+
+        foreach (var (code, factor) in fragment["classical_relativities"]!["vehicle_class"]!.AsObject())
+        {
+            Assert.Equal(factor!.GetValue<decimal>(), demo.Classical!.VehicleClasses[code]);
+        }
+
+        var cells = fragment["telematics_relativity"]!["cell_mean_frequency"]!.AsObject();
+        Assert.Equal(cells.Count, demo.Relativity!.CellMeanFrequencies.Count);
+        foreach (var (cell, mean) in cells)
+        {
+            Assert.Equal(mean!.GetValue<double>(), demo.Relativity.CellMeanFrequencies[cell]);
+        }
+
+        Assert.Equal(fragment["telematics_relativity"]!["book_mean_frequency"]!.GetValue<double>(), demo.Relativity.BookMeanFrequency);
+        // A driver with no classical factors on record is priced as before the cells existed: factor 1, the book mean.
+        Assert.Equal(demo.Relativity.BookMeanFrequency, demo.Relativity.MeanFrequencyFor(new RatingCell("FR-75", null, null), out var source));
+        Assert.Equal("book", source);
     }
 }

@@ -131,6 +131,30 @@ public sealed class ClassicalRelativityFitTests
     }
 
     [Fact]
+    public void A_level_without_claims_is_not_rated_and_the_rated_levels_still_balance()
+    {
+        var (data, predicted) = Population(drivers: 5_000);
+        var claims = data.Claims.ToArray();
+        var classical = Enumerable.Range(0, data.Count).Select(data.Classical).ToArray();
+        for (var i = 0; i < claims.Length; i++)
+        {
+            claims[i] = classical[i].VehicleClass == VehicleClass.Performance ? 0 : claims[i];
+        }
+
+        var noPerformanceClaims = new TrainingDataset(
+            [.. data.DriverIds], data.AllFeatures.ToArray(), classical, data.ExposureYears.ToArray(), claims, null);
+
+        var fit = ClassicalRelativityFit.Fit(noPerformanceClaims, predicted);
+
+        Assert.False(fit.VehicleClassRelativities.ContainsKey("performance"));
+        Assert.All(fit.VehicleClassRelativities.Values, r => Assert.InRange(r, 0.5, 2));
+        // The drivers of the unrated class are left out of the fit (priced at factor 1), so the rated classes balance exactly.
+        Assert.All(fit.Balance.Where(b => b is { Attribute: "vehicle class", Group: not "performance" }), b => Assert.Equal(1.0, b.RatioAfter, 6));
+        var young = Assert.Single(fit.Balance, b => b is { Attribute: "age band", Group: "under25" });
+        Assert.True(Math.Abs(young.RatioAfter - 1) < Math.Abs(young.RatioBefore - 1) / 4, $"under-25 after {young.RatioAfter:F3}, before {young.RatioBefore:F3}");
+    }
+
+    [Fact]
     public void The_training_codes_are_the_pricing_codes()
     {
         Assert.Equal(RatingFactorCodes.AgeBands, Enum.GetValues<AgeBand>().Select(b => b.Code()));

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Telematics.Scoring.Pricing;
@@ -22,8 +23,8 @@ namespace Telematics.Scoring.Pricing;
 /// </remarks>
 public sealed class FrequencyRelativity
 {
-    private readonly Dictionary<string, double> _cellsOnly = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, double> _cells;
+    private readonly FrozenDictionary<string, double> _cellsOnly;
+    private readonly FrozenDictionary<string, double> _cells;
 
     /// <summary>Creates and validates the relativity rule.</summary>
     /// <param name="bookMeanFrequency">λ̄: the book's mean annual claim frequency under the served model, &gt; 0 (the training report's observed frequency, by the balance property; for a live book the mean predicted λ of its drivers).</param>
@@ -85,6 +86,7 @@ public sealed class FrequencyRelativity
         RegionMeanFrequencies = regions;
         // Region means are the cells region/*/*: one lookup serves both, and a region given twice is refused.
         var cells = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var given = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         foreach (var (region, mean) in regions)
         {
             cells[$"{region}/*/*"] = mean;
@@ -100,10 +102,11 @@ public sealed class FrequencyRelativity
                 throw new PricingPlanException(field, "is given twice (also in region_mean_frequency, or in another case: region codes are case-insensitive).");
             }
 
-            _cellsOnly[key] = mean;
+            given[key] = mean;
         }
 
-        _cells = cells;
+        _cells = cells.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _cellsOnly = given.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
         if (!double.IsFinite(credibilityDays) || credibilityDays <= 0 || credibilityDays > 36_500)
         {

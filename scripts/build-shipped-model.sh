@@ -30,7 +30,9 @@ target=src/Telematics.Scoring/Shipped/telematics-frequency
 mkdir -p "$target"
 cp "$out/models/telematics-frequency/2/model.onnx" "$out/models/telematics-frequency/2/manifest.json" "$target/"
 cp "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png" "$target/"
-# docs/training shows the same report and charts (docs/training/README.md explains them).
+# docs/training shows the same report and charts (docs/training/README.md explains them), and the pricing-plan fragment
+# (classical relativities and cell means of this model) that docs/pricing/ubi-relativity-2027.json carries.
 cp "$target/report.md" "$target/report.lorenz.png" "$target/report.holdout.png" "$target/report.credibility.png" docs/training/
+cp "$out/report.plan.json" docs/training/
 echo "shipped model written to $target (report also in docs/training)"
 sha256sum "$target/model.onnx"

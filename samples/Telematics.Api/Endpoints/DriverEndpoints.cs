@@ -13,7 +13,7 @@ using Telematics.Storage.Postgres.Drivers;
 namespace Telematics.Api.Endpoints;
 
 /// <summary>
-/// The <c>/drivers</c> group: create, list, read, update (name, pricing region, time zone) and delete drivers; every
+/// The <c>/drivers</c> group: create, list, read, update (name, pricing region, time zone, age band, vehicle class) and delete drivers; every
 /// write is audited and drops the driver's cached reads.
 /// </summary>
 internal static class DriverEndpoints
@@ -31,7 +31,9 @@ internal static class DriverEndpoints
             .WithSummary("Register a driver.")
             .WithDescription("Stores a driver under a unique external reference (409 when it is taken); audited with the caller and IP. " +
                 "Optional `region` (a region code of the configured pricing plan, e.g. FR-75; omitted: the plan's default base rate) and " +
-                "`timeZone` (IANA id, e.g. Europe/Berlin, used by ingest for the local-time features; omitted: the host's default zone).");
+                "`timeZone` (IANA id, e.g. Europe/Berlin, used by ingest for the local-time features; omitted: the host's default zone), " +
+                "`ageBand` (under25, 25_39, 40_64, over65) and `vehicleClass` (small, family, suv, performance): the plan's classical " +
+                "relativities and the cell the telematics relativity is measured in (omitted: factor 1).");
         drivers.MapGet("/", ListAsync)
             .RequirePermission(Permission.DriversRead)
             .WithName("ListDrivers")
@@ -42,13 +44,13 @@ internal static class DriverEndpoints
             .RequirePermission(Permission.DriversRead)
             .RequireDriverOwner()
             .WithName("GetDriver")
-            .WithSummary("Read one driver, with its pricing region and time zone (null when the defaults apply).");
+            .WithSummary("Read one driver, with its pricing region, time zone, age band and vehicle class (null when the defaults apply).");
         drivers.MapPatch("/{driverId:long}", UpdateAsync)
             .RequirePermission(Permission.DriversWrite)
             .WithName("UpdateDriver")
-            .WithSummary("Change a driver's display name, pricing region or time zone.")
-            .WithDescription("A merge patch: a field left out keeps its value; `region` or `timeZone` sent as null is cleared (the " +
-                "plan's default rate, the host's default zone); displayName cannot be null. A body that sets no field is a 400. " +
+            .WithSummary("Change a driver's display name, pricing region, time zone, age band or vehicle class.")
+            .WithDescription("A merge patch: a field left out keeps its value; `region`, `timeZone`, `ageBand` or `vehicleClass` sent as null " +
+                "is cleared (the plan's default rate, the host's default zone, factor 1); displayName cannot be null. A body that sets no field is a 400. " +
                 "Audited with the whole driver before and after; the driver's cached reads (scores, premiums) are dropped.");
         drivers.MapDelete("/{driverId:long}", DeleteAsync)
             .RequirePermission(Permission.DriversWrite)
@@ -68,6 +70,8 @@ internal static class DriverEndpoints
         CheckText(errors, "displayName", request.DisplayName);
         CheckRegion(errors, plan, request.Region);
         CheckTimeZone(errors, request.TimeZone);
+        CheckAgeBand(errors, request.AgeBand);
+        CheckVehicleClass(errors, request.VehicleClass);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
@@ -75,7 +79,7 @@ internal static class DriverEndpoints
 
         try
         {
-            var driver = new NewDriver(request.ExternalRef!, request.DisplayName!) { Region = request.Region, TimeZone = request.TimeZone };
+            var driver = new NewDriver(request.ExternalRef!, request.DisplayName!) { Region = request.Region, TimeZone = request.TimeZone, AgeBand = request.AgeBand, VehicleClass = request.VehicleClass };
             var created = await repository.CreateAsync(driver, user.AuditActor(http), http.RequestAborted);
 
             // A read of this id before it existed cached "not found"; drop it.
@@ -163,9 +167,19 @@ internal static class DriverEndpoints
             CheckTimeZone(errors, request.TimeZone);
         }
 
-        if (!request.HasDisplayName && !request.HasRegion && !request.HasTimeZone)
+        if (request.HasAgeBand)
         {
-            errors.Add("body", "Give at least one of displayName, region, timeZone.");
+            CheckAgeBand(errors, request.AgeBand);
+        }
+
+        if (request.HasVehicleClass)
+        {
+            CheckVehicleClass(errors, request.VehicleClass);
+        }
+
+        if (!request.HasDisplayName && !request.HasRegion && !request.HasTimeZone && !request.HasAgeBand && !request.HasVehicleClass)
+        {
+            errors.Add("body", "Give at least one of displayName, region, timeZone, ageBand, vehicleClass.");
         }
 
         if (!errors.IsEmpty)
@@ -174,13 +188,11 @@ internal static class DriverEndpoints
         }
 
         // Absent fields stay unset on the update, so the repository keeps them; a null that was sent clears.
-        var update = (request.HasRegion, request.HasTimeZone) switch
-        {
-            (true, true) => new DriverUpdate { DisplayName = request.DisplayName, Region = request.Region, TimeZone = request.TimeZone },
-            (true, false) => new DriverUpdate { DisplayName = request.DisplayName, Region = request.Region },
-            (false, true) => new DriverUpdate { DisplayName = request.DisplayName, TimeZone = request.TimeZone },
-            _ => new DriverUpdate { DisplayName = request.DisplayName },
-        };
+        var update = new DriverUpdate { DisplayName = request.DisplayName };
+        update = request.HasRegion ? update.Then(new DriverUpdate { Region = request.Region }) : update;
+        update = request.HasTimeZone ? update.Then(new DriverUpdate { TimeZone = request.TimeZone }) : update;
+        update = request.HasAgeBand ? update.Then(new DriverUpdate { AgeBand = request.AgeBand }) : update;
+        update = request.HasVehicleClass ? update.Then(new DriverUpdate { VehicleClass = request.VehicleClass }) : update;
         var updated = await repository.UpdateAsync(driverId, update, user.AuditActor(http), http.RequestAborted);
 
         // Drops the cached driver and every other cached read under the driver's tag.
@@ -213,6 +225,22 @@ internal static class DriverEndpoints
         {
             errors.Add("region", $"region '{region}' is not a region of the pricing plan '{plan.Name}' ({string.Join(", ", plan.RegionBaseRates.Keys.Order(StringComparer.Ordinal))}); " +
                 "leave it out (or null) for the plan's default base rate.");
+        }
+    }
+
+    private static void CheckAgeBand(ValidationErrors errors, string? ageBand)
+    {
+        if (ageBand is not null && !RatingFactorCodes.IsAgeBand(ageBand))
+        {
+            errors.Add("ageBand", $"ageBand must be one of {string.Join(", ", RatingFactorCodes.AgeBands)}, or null.");
+        }
+    }
+
+    private static void CheckVehicleClass(ValidationErrors errors, string? vehicleClass)
+    {
+        if (vehicleClass is not null && !RatingFactorCodes.IsVehicleClass(vehicleClass))
+        {
+            errors.Add("vehicleClass", $"vehicleClass must be one of {string.Join(", ", RatingFactorCodes.VehicleClasses)}, or null.");
         }
     }
 

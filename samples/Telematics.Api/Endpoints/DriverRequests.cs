@@ -8,7 +8,10 @@ namespace Telematics.Api.Endpoints;
 /// <param name="DisplayName">The name shown to people (1–200 characters).</param>
 /// <param name="Region">The pricing region, a region code of the configured plan such as FR-75; null for the plan's default base rate.</param>
 /// <param name="TimeZone">The driver's IANA time zone, such as Europe/Berlin; null for the host's default zone.</param>
-internal sealed record CreateDriverRequest(string? ExternalRef, string? DisplayName, string? Region = null, string? TimeZone = null);
+/// <param name="AgeBand">The age band code (under25, 25_39, 40_64, over65) for the plan's age relativity; null when not on record.</param>
+/// <param name="VehicleClass">The vehicle class code (small, family, suv, performance) for the plan's vehicle relativity; null when not on record.</param>
+internal sealed record CreateDriverRequest(
+    string? ExternalRef, string? DisplayName, string? Region = null, string? TimeZone = null, string? AgeBand = null, string? VehicleClass = null);
 
 /// <summary>
 /// The body of <c>PATCH /api/v1/drivers/{driverId}</c>, a merge patch: each setter records that its field was sent, so a
@@ -19,6 +22,8 @@ internal sealed class UpdateDriverRequest
     private string? _displayName;
     private string? _region;
     private string? _timeZone;
+    private string? _ageBand;
+    private string? _vehicleClass;
 
     /// <summary>The new display name (1–200 characters); cannot be null.</summary>
     public string? DisplayName
@@ -53,6 +58,28 @@ internal sealed class UpdateDriverRequest
         }
     }
 
+    /// <summary>The new age band code (under25, 25_39, 40_64, over65), or null when not on record.</summary>
+    public string? AgeBand
+    {
+        get => _ageBand;
+        set
+        {
+            _ageBand = value;
+            HasAgeBand = true;
+        }
+    }
+
+    /// <summary>The new vehicle class code (small, family, suv, performance), or null when not on record.</summary>
+    public string? VehicleClass
+    {
+        get => _vehicleClass;
+        set
+        {
+            _vehicleClass = value;
+            HasVehicleClass = true;
+        }
+    }
+
     /// <summary>Whether the body holds <c>displayName</c>.</summary>
     [JsonIgnore]
     public bool HasDisplayName { get; private set; }
@@ -64,6 +91,14 @@ internal sealed class UpdateDriverRequest
     /// <summary>Whether the body holds <c>timeZone</c> (perhaps null).</summary>
     [JsonIgnore]
     public bool HasTimeZone { get; private set; }
+
+    /// <summary>Whether the body holds <c>ageBand</c> (perhaps null).</summary>
+    [JsonIgnore]
+    public bool HasAgeBand { get; private set; }
+
+    /// <summary>Whether the body holds <c>vehicleClass</c> (perhaps null).</summary>
+    [JsonIgnore]
+    public bool HasVehicleClass { get; private set; }
 }
 
 /// <summary>A driver as the API returns it.</summary>
@@ -74,11 +109,15 @@ internal sealed class UpdateDriverRequest
 /// <param name="UpdatedAt">When the driver was last changed (UTC).</param>
 /// <param name="Region">The pricing region; null: the plan's default base rate.</param>
 /// <param name="TimeZone">The IANA time zone of the local-time features; null: the host's default zone.</param>
+/// <param name="AgeBand">The age band code; null: not on record (factor 1).</param>
+/// <param name="VehicleClass">The vehicle class code; null: not on record (factor 1).</param>
 internal sealed record DriverResponse(
-    long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Region, string? TimeZone)
+    long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? Region, string? TimeZone,
+    string? AgeBand, string? VehicleClass)
 {
     public static DriverResponse From(DriverRecord record) =>
-        new(record.DriverId, record.ExternalRef, record.DisplayName, record.CreatedAt, record.UpdatedAt, record.Region, record.TimeZone);
+        new(record.DriverId, record.ExternalRef, record.DisplayName, record.CreatedAt, record.UpdatedAt, record.Region, record.TimeZone,
+            record.AgeBand, record.VehicleClass);
 }
 
 /// <summary>One page of <c>GET /api/v1/drivers</c>.</summary>

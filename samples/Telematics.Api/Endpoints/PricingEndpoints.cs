@@ -47,7 +47,8 @@ internal static class PricingEndpoints
             .RequirePermission(Permission.PricingRead).RequireDriverOwner()
             .WithName("GetPremiumBreakdown")
             .WithSummary("How the current premium was reached.")
-            .WithDescription("Plan, score, annual km, region and every step: base rate, risk multiplier, mileage factor, discounts, cap, rounding, floor or ceiling.")
+            .WithDescription("Plan, score, annual km, the driver's cell (region, age band, vehicle class) and every step: base rate, age and vehicle " +
+                "relativities, risk multiplier or frequency relativity (credibility, cap), mileage factor, discounts, cap, rounding, floor or ceiling.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         pricing.MapGet("/{driverId:long}/history", GetHistoryAsync)
             .RequirePermission(Permission.PricingRead).RequireDriverOwner()
@@ -66,7 +67,8 @@ internal static class PricingEndpoints
             .RequirePermission(Permission.PricingWrite)
             .WithName("SimulatePremium")
             .WithSummary("What the premium would be with other figures; nothing is stored.")
-            .WithDescription("Body `{\"features\": {\"night_share\": 0.01}, \"score\": 40, \"annualKm\": 8000, \"region\": \"FR-75\"}`, every field optional. " +
+            .WithDescription("Body `{\"features\": {\"night_share\": 0.01}, \"score\": 40, \"annualKm\": 8000, \"region\": \"FR-75\", \"ageBand\": \"under25\", \"vehicleClass\": \"small\"}`, every field optional " +
+                "(region, ageBand and vehicleClass replace the driver's classical cell). " +
                 "Changed features re-score the driver with the served model unless a score is given. Unknown feature names are a validation error naming them.")
             .ProducesValidationProblem();
         return pricing;
@@ -165,7 +167,17 @@ internal static class PricingEndpoints
             errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 letters or digits).");
         }
 
-        var (exists, storedRegion) = await reader.RegionAsync(driverId, http.RequestAborted);
+        if (request.AgeBand is { } ageBand && !RatingFactorCodes.IsAgeBand(ageBand))
+        {
+            errors.Add("ageBand", $"ageBand must be one of {string.Join(", ", RatingFactorCodes.AgeBands)}.");
+        }
+
+        if (request.VehicleClass is { } vehicleClass && !RatingFactorCodes.IsVehicleClass(vehicleClass))
+        {
+            errors.Add("vehicleClass", $"vehicleClass must be one of {string.Join(", ", RatingFactorCodes.VehicleClasses)}.");
+        }
+
+        var (exists, storedCell) = await reader.RatingCellAsync(driverId, http.RequestAborted);
         if (!exists)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such driver.");
@@ -200,13 +212,13 @@ internal static class PricingEndpoints
             : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, observedDays)
             : new ModelFrequency(latest!.Record.RawOutput, observedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
         var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
-        var pricedRegion = request.Region ?? storedRegion;
+        var cell = new RatingCell(request.Region ?? storedCell.Region, request.AgeBand ?? storedCell.AgeBand, request.VehicleClass ?? storedCell.VehicleClass);
         PremiumQuote quote;
         try
         {
             quote = frequency is { } modelFrequency
-                ? scorer.Price(score, modelFrequency, vector, annualKm, pricedRegion)
-                : scorer.Price(score, vector, annualKm, pricedRegion);
+                ? scorer.Price(score, modelFrequency, vector, annualKm, cell)
+                : PremiumCalculator.Calculate(scorer.Plan, score, annualKm, cell, TelematicsFeatures.Schema, vector);
         }
         catch (ArgumentException e) when (request.Score is not null)
         {
@@ -215,9 +227,9 @@ internal static class PricingEndpoints
         }
 
         var current = await reader.PremiumsAsync(driverId, 1, 1, http.RequestAborted);
-        using var breakdown = JsonDocument.Parse(PremiumBreakdownJson.Write(quote, score, annualKm, pricedRegion));
+        using var breakdown = JsonDocument.Parse(PremiumBreakdownJson.Write(quote, score, annualKm, cell));
         return TypedResults.Ok(new SimulateResponse(
-            score, RiskCategories.FromScore(score).ToWireName(), rescored, annualKm, pricedRegion, quote.Premium, quote.Currency,
+            score, RiskCategories.FromScore(score).ToWireName(), rescored, annualKm, cell.Region, quote.Premium, quote.Currency,
             current is [var now] ? now.FinalAmount : null, breakdown.RootElement.Clone()));
     }
 

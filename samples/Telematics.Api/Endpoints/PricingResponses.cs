@@ -12,7 +12,8 @@ internal sealed record PremiumPage(int Page, int PageSize, IReadOnlyList<Premium
 /// <param name="Premium">The current premium.</param>
 /// <param name="Breakdown">
 /// The stored breakdown: <c>plan</c>, <c>currency</c>, <c>premium</c>, <c>score</c>, <c>annual_km</c>, <c>region</c> (null = the plan's
-/// default), <c>rounding</c> and the <c>steps</c> (base rate, risk multiplier, mileage, discounts, cap, rounding, floor/ceiling).
+/// default), <c>age_band</c> and <c>vehicle_class</c> (null = not on record), <c>rounding</c> and the <c>steps</c> (base rate, age
+/// and vehicle relativities, risk multiplier or frequency relativity with credibility and cap, mileage, discounts, cap, rounding, floor/ceiling).
 /// </param>
 internal sealed record PremiumBreakdownResponse(PremiumResponse Premium, JsonElement Breakdown);
 
@@ -21,7 +22,10 @@ internal sealed record PremiumBreakdownResponse(PremiumResponse Premium, JsonEle
 /// <param name="Score">A risk score 0–100 to price instead of the (re-)scored one.</param>
 /// <param name="AnnualKm">Annual distance, km, instead of the driver's annualised one; required when the driver has no stored score.</param>
 /// <param name="Region">Region code instead of the driver's.</param>
-internal sealed record SimulateRequest(Dictionary<string, double>? Features, double? Score, double? AnnualKm, string? Region);
+/// <param name="AgeBand">Age band code instead of the driver's (under25, 25_39, 40_64, over65).</param>
+/// <param name="VehicleClass">Vehicle class code instead of the driver's (small, family, suv, performance).</param>
+internal sealed record SimulateRequest(
+    Dictionary<string, double>? Features, double? Score, double? AnnualKm, string? Region, string? AgeBand = null, string? VehicleClass = null);
 
 /// <summary>What the premium would be; nothing is stored.</summary>
 /// <param name="Score">The score priced.</param>

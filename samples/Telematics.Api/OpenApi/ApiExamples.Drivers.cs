@@ -11,7 +11,7 @@ internal static partial class ApiExamples
     private static readonly DateTimeOffset Registered = new(2025, 11, 4, 9, 12, 40, TimeSpan.Zero);
 
     private static DriverResponse Driver { get; } = new(
-        DriverId, "POL-2025-004417", "Maria Keller", Registered, new DateTimeOffset(2026, 2, 2, 16, 5, 0, TimeSpan.Zero), "FR-75", "Europe/Paris");
+        DriverId, "POL-2025-004417", "Maria Keller", Registered, new DateTimeOffset(2026, 2, 2, 16, 5, 0, TimeSpan.Zero), "FR-75", "Europe/Paris", "40_64", "family");
 
     private static TripResponse Trip(long tripId, DateTimeOffset startedAt, double km, double minutes, int harshBrakes, IReadOnlyDictionary<string, float?>? features) =>
         new(tripId, DriverId, startedAt, startedAt.AddMinutes(minutes), km, minutes, (int)(minutes * 60), harshBrakes, 0, 1, features);
@@ -20,8 +20,8 @@ internal static partial class ApiExamples
 
     private static void AddDrivers(Dictionary<Type, object> examples)
     {
-        Add(examples, new CreateDriverRequest("POL-2025-004417", "Maria Keller", "FR-75", "Europe/Paris"));
-        Add(examples, new UpdateDriverRequest { DisplayName = "Maria Keller-Brandt", Region = "FR-13", TimeZone = "Europe/Paris" });
+        Add(examples, new CreateDriverRequest("POL-2025-004417", "Maria Keller", "FR-75", "Europe/Paris", "40_64", "family"));
+        Add(examples, new UpdateDriverRequest { DisplayName = "Maria Keller-Brandt", Region = "FR-13", TimeZone = "Europe/Paris", VehicleClass = "suv" });
         Add(examples, Driver);
         Add(examples, new DriverPage(1, 50, [Driver]));
 

@@ -18,7 +18,7 @@ internal static partial class ApiExamples
     // The stored breakdown of Premium: base 620 × risk 0.92 × mileage 0.95 − 25 no-phone discount, rounded to whole euros.
     private static JsonElement Breakdown { get; } = JsonDocument.Parse("""
         {"plan": "ubi-standard-2027", "currency": "EUR", "premium": 517.00, "score": 38.4, "annual_km": 9884.2, "region": "DE-BY",
-         "rounding": "nearest_1",
+         "age_band": "40_64", "vehicle_class": "family", "rounding": "nearest_1",
          "steps": [
            {"name": "base_rate", "kind": "base", "value": 620.00, "running_total": 620.00, "detail": "region DE-BY"},
            {"name": "risk_multiplier", "kind": "multiply", "value": 0.92, "running_total": 570.40, "detail": "score 38.4 → factor 0.92"},
@@ -66,7 +66,7 @@ internal static partial class ApiExamples
         Add(examples, new PremiumBreakdownResponse(Premium, Breakdown));
         Add(examples, new SimulateRequest(
             new Dictionary<string, double>(StringComparer.Ordinal) { [TelematicsFeatures.HarshBrakingPer100Km] = 1.5, [TelematicsFeatures.PhoneMinutesPerHour] = 0 },
-            Score: null, AnnualKm: 12000, Region: null));
+            Score: null, AnnualKm: 12000, Region: null, AgeBand: "25_39", VehicleClass: null));
         Add(examples, new SimulateResponse(31.9, "good", true, 12000, "DE-BY", 489.00m, "EUR", 517.00m, Breakdown));
     }
 }

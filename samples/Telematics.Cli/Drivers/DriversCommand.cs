@@ -10,15 +10,21 @@ using Telematics.Storage.Postgres.Drivers;
 namespace Telematics.Cli.Drivers;
 
 /// <summary>
-/// <c>telematics drivers create --external-ref REF --name NAME [--region CODE] [--time-zone IANA] [--plan FILE]</c>:
-/// register a driver so that events can be ingested for it; <c>telematics drivers update --driver ID [--name NAME]
-/// [--region CODE|none] [--time-zone IANA|none] [--plan FILE]</c>: change one. A region must be one of the pricing
-/// plan's, as the host requires.
+/// <c>telematics drivers create --external-ref REF --name NAME [--region CODE] [--time-zone IANA] [--age-band CODE]
+/// [--vehicle-class CODE] [--plan FILE]</c>: register a driver so that events can be ingested for it; <c>telematics drivers
+/// update --driver ID [--name NAME] [--region CODE|none] [--time-zone IANA|none] [--age-band CODE|none]
+/// [--vehicle-class CODE|none] [--plan FILE]</c>: change one. A region must be one of the pricing plan's, as the host requires.
 /// </summary>
 internal static class DriversCommand
 {
     /// <summary>The value of <c>update --region</c> / <c>--time-zone</c> that clears the field (back to the defaults).</summary>
     private const string Clear = "none";
+
+    private static readonly string AgeBandHelp =
+        $"Age band code for the plan's classical relativities: {string.Join(", ", Telematics.Scoring.Pricing.RatingFactorCodes.AgeBands)}.";
+
+    private static readonly string VehicleClassHelp =
+        $"Vehicle class code for the plan's classical relativities: {string.Join(", ", Telematics.Scoring.Pricing.RatingFactorCodes.VehicleClasses)}.";
 
     public static Command Create()
     {
@@ -38,11 +44,15 @@ internal static class DriversCommand
         var region = new Option<string?>("--region") { Description = "Pricing region, a region code of the pricing plan (--plan) such as FR-75; default: none (the plan's default base rate)." };
         var plan = PlanOption();
         var timeZone = new Option<string?>("--time-zone") { Description = "The driver's IANA time zone, such as Europe/Berlin; `ingest` uses it unless --tz is given. Default: none (UTC)." };
+        var ageBand = new Option<string?>("--age-band") { Description = AgeBandHelp + " Default: none (factor 1)." };
+        var vehicleClass = new Option<string?>("--vehicle-class") { Description = VehicleClassHelp + " Default: none (factor 1)." };
         var command = new Command("create", "Create a driver (audited) and print its numeric id, the value `ingest --driver` takes.");
         command.Options.Add(externalRef);
         command.Options.Add(name);
         command.Options.Add(region);
         command.Options.Add(timeZone);
+        command.Options.Add(ageBand);
+        command.Options.Add(vehicleClass);
         command.Options.Add(plan);
         command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
@@ -54,7 +64,9 @@ internal static class DriversCommand
 
             try
             {
-                var input = new NewDriver(parse.GetValue(externalRef)!, parse.GetValue(name)!) { Region = parse.GetValue(region), TimeZone = parse.GetValue(timeZone) };
+                var input = new NewDriver(parse.GetValue(externalRef)!, parse.GetValue(name)!) {
+                    Region = parse.GetValue(region), TimeZone = parse.GetValue(timeZone), AgeBand = parse.GetValue(ageBand), VehicleClass = parse.GetValue(vehicleClass),
+                };
                 var driver = await services.GetRequiredService<DriverRepository>().CreateAsync(input, StorageCommandContext.Actor, ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"created driver {driver.DriverId} ({driver.ExternalRef})").ConfigureAwait(false);
                 return ExitCodes.Success;
@@ -78,20 +90,25 @@ internal static class DriversCommand
         var name = new Option<string?>("--name") { Description = "New display name (1–200 characters)." };
         var region = new Option<string?>("--region") { Description = $"New pricing region, a region code of the pricing plan (--plan) such as FR-13; `{Clear}` clears it (the plan's default base rate)." };
         var timeZone = new Option<string?>("--time-zone") { Description = $"New IANA time zone, such as Europe/Paris; `{Clear}` clears it (UTC)." };
+        var ageBand = new Option<string?>("--age-band") { Description = $"New age band: {AgeBandHelp} `{Clear}` clears it (factor 1)." };
+        var vehicleClass = new Option<string?>("--vehicle-class") { Description = $"New vehicle class: {VehicleClassHelp} `{Clear}` clears it (factor 1)." };
         var plan = PlanOption();
-        var command = new Command("update", "Change a driver's display name, pricing region or time zone (audited); an option left out keeps the stored value.");
+        var command = new Command("update", "Change a driver's display name, pricing region, time zone, age band or vehicle class (audited); an option left out keeps the stored value.");
         command.Options.Add(driverId);
         command.Options.Add(name);
         command.Options.Add(region);
         command.Options.Add(timeZone);
+        command.Options.Add(ageBand);
+        command.Options.Add(vehicleClass);
         command.Options.Add(plan);
         command.SetAction((parse, cancellationToken) => StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
             var (newName, newRegion, newZone) = (parse.GetValue(name), parse.GetValue(region), parse.GetValue(timeZone));
-            if (newName is null && newRegion is null && newZone is null)
+            var (newAge, newVehicle) = (parse.GetValue(ageBand), parse.GetValue(vehicleClass));
+            if (newName is null && newRegion is null && newZone is null && newAge is null && newVehicle is null)
             {
-                await error.WriteLineAsync("give at least one of --name, --region, --time-zone").ConfigureAwait(false);
+                await error.WriteLineAsync("give at least one of --name, --region, --time-zone, --age-band, --vehicle-class").ConfigureAwait(false);
                 return ExitCodes.Usage;
             }
 
@@ -100,13 +117,12 @@ internal static class DriversCommand
                 return refused;
             }
 
-            var update = (newRegion, newZone) switch
-            {
-                (null, null) => new DriverUpdate { DisplayName = newName },
-                (_, null) => new DriverUpdate { DisplayName = newName, Region = Cleared(newRegion) },
-                (null, _) => new DriverUpdate { DisplayName = newName, TimeZone = Cleared(newZone) },
-                _ => new DriverUpdate { DisplayName = newName, Region = Cleared(newRegion), TimeZone = Cleared(newZone) },
-            };
+            // An option left out is not set on the update, so the stored value is kept.
+            var update = new DriverUpdate { DisplayName = newName };
+            update = newRegion is null ? update : update.Then(new DriverUpdate { Region = Cleared(newRegion) });
+            update = newZone is null ? update : update.Then(new DriverUpdate { TimeZone = Cleared(newZone) });
+            update = newAge is null ? update : update.Then(new DriverUpdate { AgeBand = Cleared(newAge) });
+            update = newVehicle is null ? update : update.Then(new DriverUpdate { VehicleClass = Cleared(newVehicle) });
             try
             {
                 var id = parse.GetValue(driverId);
@@ -117,7 +133,8 @@ internal static class DriversCommand
                 }
 
                 await output.WriteLineAsync(
-                    $"updated driver {driver.DriverId} ({driver.ExternalRef}): name '{driver.DisplayName}', region {driver.Region ?? "none"}, time zone {driver.TimeZone ?? "none"}").ConfigureAwait(false);
+                    $"updated driver {driver.DriverId} ({driver.ExternalRef}): name '{driver.DisplayName}', region {driver.Region ?? "none"}, time zone {driver.TimeZone ?? "none"}, " +
+                    $"age band {driver.AgeBand ?? "none"}, vehicle class {driver.VehicleClass ?? "none"}").ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (ArgumentException invalid)
@@ -139,6 +156,8 @@ internal static class DriversCommand
             "displayName" => "--name",
             "region" => "--region",
             "timeZone" => "--time-zone",
+            "ageBand" => "--age-band",
+            "vehicleClass" => "--vehicle-class",
             _ => null,
         };
         var message = invalid.ParamName is null ? invalid.Message : invalid.Message.Replace($" (Parameter '{invalid.ParamName}')", string.Empty, StringComparison.Ordinal);

@@ -14,7 +14,7 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz])
-/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--period-days N]] --output FILE [--report-bad FILE]</c>:
+/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--age-band A] [--vehicle-class V] [--period-days N]] --output FILE [--report-bad FILE]</c>:
 /// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database;
 /// optionally through an A/B experiment over a model directory, and priced with a pricing plan.
 /// </summary>
@@ -30,10 +30,12 @@ internal static class ScoreCommand
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
+        var ageBand = new Option<string?>("--age-band") { Description = "Age band for --plan's classical relativities and cells (under25, 25_39, 40_64, over65); default: none (factor 1)." };
+        var vehicleClass = new Option<string?>("--vehicle-class") { Description = "Vehicle class for --plan's classical relativities and cells (small, family, suv, performance); default: none (factor 1)." };
         var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence.", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
-        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, periodDays, output, reportBad };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
         events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,6 +52,18 @@ internal static class ScoreCommand
             if (window is < 1 or > 3660)
             {
                 error.WriteLine("--period-days must be between 1 and 3660.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(ageBand) is { } band && !RatingFactorCodes.IsAgeBand(band))
+            {
+                error.WriteLine($"--age-band: '{band}' is not one of {string.Join(", ", RatingFactorCodes.AgeBands)}.");
+                return ExitCodes.Usage;
+            }
+
+            if (parse.GetValue(vehicleClass) is { } vehicle && !RatingFactorCodes.IsVehicleClass(vehicle))
+            {
+                error.WriteLine($"--vehicle-class: '{vehicle}' is not one of {string.Join(", ", RatingFactorCodes.VehicleClasses)}.");
                 return ExitCodes.Usage;
             }
 
@@ -169,7 +183,7 @@ internal static class ScoreCommand
                     return ExitCodes.Cancelled;
                 }
 
-                var pricingInputs = pricing is null ? null : new ScorePricing(pricing, parse.GetValue(region));
+                var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
                 await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var text = parse.InvocationConfiguration.Output;
@@ -206,8 +220,8 @@ internal static class ScoreCommand
         }
     }
 
-    // Premium inputs: the plan, the region, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
-    private sealed record ScorePricing(PricingPlan Plan, string? Region)
+    // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
+    private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
@@ -215,8 +229,8 @@ internal static class ScoreCommand
         {
             var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
             return Plan.Relativity is null
-                ? PremiumCalculator.Calculate(Plan, score.Score, annualKm, Region, TelematicsFeatures.Schema, features)
-                : PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Region, TelematicsFeatures.Schema, features);
+                ? PremiumCalculator.Calculate(Plan, score.Score, annualKm, Cell, TelematicsFeatures.Schema, features)
+                : PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
         }
     }
 

@@ -13,6 +13,7 @@ using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres;
+using Telematics.Training.Datasets;
 using Telematics.Training.Synthetic;
 
 namespace Telematics.Cli.Seed;
@@ -25,11 +26,12 @@ namespace Telematics.Cli.Seed;
 /// <remarks>
 /// Each driver gets the <c>--time-zone</c> zone (default the population's, <see cref="SyntheticPopulationOptions.TimeZoneId"/>),
 /// which is also the zone the simulator lays its trips out in, and a region of the pricing plan, the same one on every
-/// run (<see cref="SeedRegions"/>), so the demo prices by region. Idempotent: drivers are keyed by
+/// run (<see cref="SeedRegions"/>), so the demo prices by region, and the age band and vehicle class the simulator gave
+/// the driver, so a plan's classical relativities and cell means apply. Idempotent: drivers are keyed by
 /// <c>synth-{seed}-{profile id}</c>; a driver that already has events is skipped (an upload is all-or-nothing, so a
 /// driver is either fully seeded or not at all), so a second run adds nothing and says so, and an interrupted run resumes
 /// where it stopped. A seeded driver keeps the zone its events were simulated in whatever <c>--time-zone</c> says (the
-/// summary counts those); one seeded before drivers had a region and zone gets them — the zone then being the
+/// summary counts those); one seeded before drivers had a region, zone, age band and vehicle class gets them — the zone then being the
 /// population default it was simulated in — in one audited update; after that, a run changes nothing.
 /// </remarks>
 internal static class SeedCommand
@@ -106,7 +108,11 @@ internal static class SeedCommand
         {
             var profile = PopulationGenerator.CreateDriver(options, index);
             var externalRef = string.Create(CultureInfo.InvariantCulture, $"synth-{options.Seed}-{profile.DriverId}");
-            var wanted = new NewDriver(externalRef, "Synthetic driver " + profile.DriverId) { Region = regions.For(index), TimeZone = options.TimeZoneId };
+            // The simulated driver's own age band and vehicle class: the demo prices the cell the driver was simulated in.
+            var wanted = new NewDriver(externalRef, "Synthetic driver " + profile.DriverId)
+            {
+                Region = regions.For(index), TimeZone = options.TimeZoneId, AgeBand = profile.AgeBand.Code(), VehicleClass = profile.VehicleClass.Code(),
+            };
             var driver = await repository.GetByExternalRefAsync(externalRef, ct).ConfigureAwait(false)
                 ?? await CreateAsync(repository, wanted, actor, ct).ConfigureAwait(false);
             var seeded = await ingestor.HasEventsAsync(driver.DriverId, ct).ConfigureAwait(false);
@@ -114,9 +120,10 @@ internal static class SeedCommand
             // A seeded driver keeps the zone its events were simulated in: a stored zone stays; none (seeded before drivers
             // had zones, when seed always simulated the population default) becomes that default. An unseeded one gets --time-zone.
             var zone = !seeded ? wanted.TimeZone : driver.TimeZone ?? PopulationDefaultZone;
-            if (driver.Region != wanted.Region || driver.TimeZone != zone)
+            if (driver.Region != wanted.Region || driver.TimeZone != zone || driver.AgeBand != wanted.AgeBand || driver.VehicleClass != wanted.VehicleClass)
             {
-                driver = await repository.UpdateAsync(driver.DriverId, new DriverUpdate { Region = wanted.Region, TimeZone = zone }, actor, ct).ConfigureAwait(false) ?? driver;
+                var update = new DriverUpdate { Region = wanted.Region, TimeZone = zone, AgeBand = wanted.AgeBand, VehicleClass = wanted.VehicleClass };
+                driver = await repository.UpdateAsync(driver.DriverId, update, actor, ct).ConfigureAwait(false) ?? driver;
             }
 
             if (seeded)

@@ -32,7 +32,7 @@ internal static class TrainCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels CSV: driver_id, exposure_years, claims [, true_lambda] [, age_band, region, vehicle_class, annual_km]." };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds (2 to 20).", DefaultValueFactory = _ => 5 };
         var output = new Option<DirectoryInfo>("--output") { Description = "Model directory: the package goes to DIR/<name>/<version>/.", Required = true };
-        var report = new Option<FileInfo?>("--report") { Description = "Markdown report to write (a Lorenz chart PNG is written beside it)." };
+        var report = new Option<FileInfo?>("--report") { Description = "Markdown report to write (a Lorenz chart PNG is written beside it, and with classical factors the pricing-plan fragment FILE.plan.json: classical relativities and cell means)." };
         var name = new Option<string>("--name") { Description = "Package name.", DefaultValueFactory = _ => "telematics-frequency" };
         var version = new Option<string>("--version") { Description = "Package version.", DefaultValueFactory = _ => "1" };
         var trees = new Option<int>("--trees") { Description = "Boosting rounds of the tree models.", DefaultValueFactory = _ => new TrainingOptions().Trees };

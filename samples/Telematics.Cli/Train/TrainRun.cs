@@ -7,6 +7,7 @@ using Telematics.Training.Datasets;
 using Telematics.Training.Evaluation;
 using Telematics.Training.Modeling;
 using Telematics.Training.Packaging;
+using Telematics.Training.Pricing;
 using Telematics.Training.Reporting;
 
 namespace Telematics.Cli.Train;
@@ -200,6 +201,17 @@ internal static class TrainRun
         var holdoutChart = holdout is not null && HoldoutChart.TryWrite(holdoutChartPath, holdout) is null ? Path.GetFileName(holdoutChartPath) : null;
         var stabilityChartPath = Path.ChangeExtension(settings.ReportFile, ".credibility.png");
         var stabilityChart = stability is not null && CredibilityChart.TryWrite(stabilityChartPath, stability) is null ? Path.GetFileName(stabilityChartPath) : null;
+        // What a plan needs beside the model: classical relativities and cell means from the packaged model's out-of-fold λ.
+        ClassicalRelativityFit? classical = null;
+        string? fragment = null;
+        if (data.HasClassicalFactors && cv.OutOfFoldFrequency.TryGetValue(Packaged(data), out var oof))
+        {
+            classical = ClassicalRelativityFit.Fit(data, oof);
+            var fragmentPath = Path.ChangeExtension(settings.ReportFile, ".plan.json");
+            File.WriteAllText(fragmentPath, classical.ToPlanFragment() + Environment.NewLine);
+            fragment = Path.GetFileName(fragmentPath);
+        }
+
         var markdown = new TrainingReport
         {
             SeedRuns = seedRuns,
@@ -214,6 +226,8 @@ internal static class TrainRun
             Glm = telematics?.Glm,
             Intervals = [.. cv.OutOfFoldFrequency.Select(p => BootstrapIntervals.Compute(
                 p.Key.Name(), p.Value, data.HasTrueFrequency ? data.TrueAnnualFrequency : [], data.ExposureYears, data.Claims, [.. cv.NullFrequency], settings.Training.Seed))],
+            Classical = classical,
+            PlanFragmentFile = fragment,
             Fairness = data.HasClassicalFactors && cv.OutOfFoldFrequency.TryGetValue(Packaged(data), out var packagedOof) ? GroupDistribution.Compute(data, packagedOof) : [],
             Holdout = holdout,
             HoldoutChartFile = holdoutChart,
@@ -225,7 +239,8 @@ internal static class TrainRun
                 $"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) before the run {loadBefore}, after {LoadAverage()}."),
         }.ToMarkdown();
         File.WriteAllText(settings.ReportFile, markdown);
-        return summary + Environment.NewLine + "report: " + settings.ReportFile;
+        return summary + Environment.NewLine + "report: " + settings.ReportFile
+            + (fragment is null ? "" : Environment.NewLine + "pricing-plan fragment: " + Path.Combine(Path.GetDirectoryName(settings.ReportFile)!, fragment));
     }
 
     private static string LoadAverage()

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace Telematics.Scoring.Pricing;
@@ -11,8 +12,9 @@ namespace Telematics.Scoring.Pricing;
 /// <para>
 /// factor = clamp(1 + Z·(λ/λ̄ − 1), 1 − max discount, 1 + max surcharge), Z = d / (d + K) with d the observed days and K
 /// <see cref="CredibilityDays"/>: a driver seen for two days is priced almost classically, one seen for a year mostly on
-/// the model. The classical part of the price is the plan's base rate by region (and mileage bands, when the model
-/// does not price distance itself).
+/// the model. The classical part of the price is the plan's base rate by region and its classical relativities by age
+/// band and vehicle class (and mileage bands, when the model does not price distance itself); λ̄ can be given per
+/// classical cell so that the relativity measures only how the driver differs from the drivers priced alike.
 /// </para>
 /// <para>
 /// Unlike a score, which is a percentile and throws away how far apart drivers are, the relativity keeps the model's
@@ -21,6 +23,9 @@ namespace Telematics.Scoring.Pricing;
 /// </remarks>
 public sealed class FrequencyRelativity
 {
+    private readonly FrozenDictionary<string, double> _cellsOnly;
+    private readonly FrozenDictionary<string, double> _cells;
+
     /// <summary>Creates and validates the relativity rule.</summary>
     /// <param name="bookMeanFrequency">λ̄: the book's mean annual claim frequency under the served model, &gt; 0 (the training report's observed frequency, by the balance property; for a live book the mean predicted λ of its drivers).</param>
     /// <param name="credibilityDays">K: observed days at which the model gets half the weight, &gt; 0.</param>
@@ -40,6 +45,32 @@ public sealed class FrequencyRelativity
     /// <param name="maxSurchargePercent">Largest surcharge it may add, 0–1,000.</param>
     /// <exception cref="PricingPlanException">A value is out of range; the message names the JSON field.</exception>
     public FrequencyRelativity(double bookMeanFrequency, IReadOnlyDictionary<string, double>? regionMeanFrequencies, double credibilityDays, decimal maxDiscountPercent, decimal maxSurchargePercent)
+        : this(bookMeanFrequency, regionMeanFrequencies, null, credibilityDays, maxDiscountPercent, maxSurchargePercent)
+    {
+    }
+
+    /// <summary>
+    /// Creates and validates the relativity rule with a book mean per classical cell (region × age band × vehicle class),
+    /// so that a driver is compared with the drivers priced alike and the model's signal that merely repeats the cell is
+    /// not priced a second time on top of the base rate and the classical relativities.
+    /// </summary>
+    /// <param name="bookMeanFrequency">λ̄ for drivers no listed cell matches, &gt; 0.</param>
+    /// <param name="regionMeanFrequencies">λ̄ per region, or null; the same as cells <c>region/*/*</c>.</param>
+    /// <param name="cellMeanFrequencies">
+    /// λ̄ per cell key <c>region/age_band/vehicle_class</c>, each part a code or <c>*</c> for any (<c>FR-75/under25/small</c>,
+    /// <c>*/under25/*</c>), or null. A driver takes the most specific cell listed (<see cref="MeanFrequencyFor(RatingCell, out string)"/>).
+    /// </param>
+    /// <param name="credibilityDays">K: observed days at which the model gets half the weight, &gt; 0.</param>
+    /// <param name="maxDiscountPercent">Largest discount the relativity may give, 0 to under 100.</param>
+    /// <param name="maxSurchargePercent">Largest surcharge it may add, 0–1,000.</param>
+    /// <exception cref="PricingPlanException">A value or cell key is invalid; the message names the JSON field.</exception>
+    public FrequencyRelativity(
+        double bookMeanFrequency,
+        IReadOnlyDictionary<string, double>? regionMeanFrequencies,
+        IReadOnlyDictionary<string, double>? cellMeanFrequencies,
+        double credibilityDays,
+        decimal maxDiscountPercent,
+        decimal maxSurchargePercent)
     {
         RequireFrequency(bookMeanFrequency, "telematics_relativity.book_mean_frequency");
         var regions = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
@@ -53,6 +84,29 @@ public sealed class FrequencyRelativity
         }
 
         RegionMeanFrequencies = regions;
+        // Region means are the cells region/*/*: one lookup serves both, and a region given twice is refused.
+        var cells = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        var given = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (region, mean) in regions)
+        {
+            cells[$"{region}/*/*"] = mean;
+        }
+
+        foreach (var (key, mean) in cellMeanFrequencies ?? new Dictionary<string, double>())
+        {
+            var field = $"telematics_relativity.cell_mean_frequency.{key}";
+            CheckCellKey(key, field);
+            RequireFrequency(mean, field);
+            if (!cells.TryAdd(key, mean))
+            {
+                throw new PricingPlanException(field, "is given twice (also in region_mean_frequency, or in another case: region codes are case-insensitive).");
+            }
+
+            given[key] = mean;
+        }
+
+        _cells = cells.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        _cellsOnly = given.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
         if (!double.IsFinite(credibilityDays) || credibilityDays <= 0 || credibilityDays > 36_500)
         {
@@ -81,9 +135,46 @@ public sealed class FrequencyRelativity
     /// <summary>λ̄ of each region's drivers, where given.</summary>
     public IReadOnlyDictionary<string, double> RegionMeanFrequencies { get; }
 
+    /// <summary>λ̄ per classical cell key (<c>region/age_band/vehicle_class</c>, <c>*</c> for any), as the plan's <c>cell_mean_frequency</c> gives them.</summary>
+    public IReadOnlyDictionary<string, double> CellMeanFrequencies => _cellsOnly;
+
     /// <summary>The mean frequency a driver of <paramref name="region"/> is compared with.</summary>
-    public double MeanFrequencyFor(string? region) =>
-        region is not null && RegionMeanFrequencies.TryGetValue(region, out var mean) ? mean : BookMeanFrequency;
+    public double MeanFrequencyFor(string? region) => MeanFrequencyFor(RatingCell.OfRegion(region), out _);
+
+    /// <summary>
+    /// The mean frequency a driver of <paramref name="cell"/> is compared with: the most specific cell the plan lists, by
+    /// the number of parts given and, among equals, region before age band before vehicle class —
+    /// <c>r/a/v</c>, <c>r/a/*</c>, <c>r/*/v</c>, <c>*/a/v</c>, <c>r/*/*</c>, <c>*/a/*</c>, <c>*/*/v</c> — else the book mean.
+    /// </summary>
+    /// <param name="cell">The driver's cell; unknown parts match only <c>*</c>.</param>
+    /// <param name="source">The key of the cell used, or <c>book</c>.</param>
+    public double MeanFrequencyFor(RatingCell cell, out string source)
+    {
+        if (_cells.Count > 0)
+        {
+            var r = cell.Region;
+            var a = cell.AgeBand;
+            var v = cell.VehicleClass;
+            foreach (var (region, age, vehicle) in (ReadOnlySpan<(string?, string?, string?)>)
+                [(r, a, v), (r, a, "*"), (r, "*", v), ("*", a, v), (r, "*", "*"), ("*", a, "*"), ("*", "*", v)])
+            {
+                if (region is null || age is null || vehicle is null)
+                {
+                    continue;
+                }
+
+                var key = $"{region}/{age}/{vehicle}";
+                if (_cells.TryGetValue(key, out var mean))
+                {
+                    source = key;
+                    return mean;
+                }
+            }
+        }
+
+        source = "book";
+        return BookMeanFrequency;
+    }
 
     /// <summary>K, the observed days at which credibility is one half.</summary>
     public double CredibilityDays { get; }
@@ -98,15 +189,14 @@ public sealed class FrequencyRelativity
     public double Credibility(double observedDays) => Math.Max(observedDays, 0) / (Math.Max(observedDays, 0) + CredibilityDays);
 
     /// <summary>Multiplies <paramref name="total"/> by the relativity, the credibility blend and the cap, one breakdown step each.</summary>
-    internal decimal Apply(decimal total, ModelFrequency frequency, string? region, List<PremiumStep> steps)
+    internal decimal Apply(decimal total, ModelFrequency frequency, RatingCell cell, List<PremiumStep> steps)
     {
-        var mean = MeanFrequencyFor(region);
-        var own = region is not null && RegionMeanFrequencies.ContainsKey(region);
+        var mean = MeanFrequencyFor(cell, out var source);
         // Kept above zero so that the credibility step, a ratio to it, stays defined for a driver the model gives no risk.
         var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / mean)), 0.000001m);
         total *= relativity;
         steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
-            $"model frequency {frequency.AnnualFrequency:0.#####} / {(own ? $"mean of region {region}" : "book mean")} {mean:0.#####} = {relativity}")));
+            $"model frequency {frequency.AnnualFrequency:0.#####} / {(source == "book" ? "book mean" : $"mean of cell {source}")} {mean:0.#####} = {relativity}")));
 
         var weight = Math.Clamp(frequency.CredibilityWeight, 0, 1);
         var days = frequency.ObservedDays * weight;
@@ -133,6 +223,35 @@ public sealed class FrequencyRelativity
         }
 
         return total;
+    }
+
+    private static void CheckCellKey(string key, string field)
+    {
+        var parts = key.Split('/');
+        if (parts.Length != 3)
+        {
+            throw new PricingPlanException(field, "is not a cell key region/age_band/vehicle_class (each a code or *), such as FR-75/under25/small or */under25/*.");
+        }
+
+        if (parts[0].Length == 0 || parts[0].Any(char.IsWhiteSpace))
+        {
+            throw new PricingPlanException(field, "the region part must be a region code or *.");
+        }
+
+        if (parts[1] != "*" && !RatingFactorCodes.IsAgeBand(parts[1]))
+        {
+            throw new PricingPlanException(field, $"'{parts[1]}' is not an age band ({string.Join(", ", RatingFactorCodes.AgeBands)}) or *.");
+        }
+
+        if (parts[2] != "*" && !RatingFactorCodes.IsVehicleClass(parts[2]))
+        {
+            throw new PricingPlanException(field, $"'{parts[2]}' is not a vehicle class ({string.Join(", ", RatingFactorCodes.VehicleClasses)}) or *.");
+        }
+
+        if (parts is ["*", "*", "*"])
+        {
+            throw new PricingPlanException(field, "is the whole book: give it as book_mean_frequency.");
+        }
     }
 
     private static void RequireFrequency(double value, string field)

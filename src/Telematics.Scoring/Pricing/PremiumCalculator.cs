@@ -6,7 +6,8 @@ namespace Telematics.Scoring.Pricing;
 /// <summary>Prices an annual premium from a plan, a risk score, annualised distance, region and feature values.</summary>
 /// <remarks>
 /// <para>
-/// Order of steps: base rate of the region (or the default) × risk multiplier × mileage factor; then each
+/// Order of steps: base rate of the region (or the default) × the classical relativities of the age band and vehicle
+/// class (when the plan has them) × risk multiplier (or the frequency relativity with credibility and cap) × mileage factor; then each
 /// applicable discount, a percentage of that pre-discount premium capped at its amount; then, if the
 /// discounts exceed the plan's total cap, an add-back down to the cap; then rounding to the plan's decimal
 /// places; then the floor or the ceiling. Arithmetic is exact <see cref="decimal"/> throughout, so the steps
@@ -44,7 +45,7 @@ public static class PremiumCalculator
             values[i] = features is not null && features.TryGetValue(plan.Discounts[i].Feature, out var value) ? value : double.NaN;
         }
 
-        return Calculate(plan, score, annualKm, region, values);
+        return Calculate(plan, score, annualKm, RatingCell.OfRegion(region), values);
     }
 
     /// <summary>Prices a premium with feature values given as a vector of <paramref name="schema"/>.</summary>
@@ -72,8 +73,21 @@ public static class PremiumCalculator
             values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? features[index] : double.NaN;
         }
 
-        return Calculate(plan, score, annualKm, region, values);
+        return Calculate(plan, score, annualKm, RatingCell.OfRegion(region), values);
     }
+
+    /// <summary>Prices a premium with a score plan for a driver of a classical cell (region, age band, vehicle class).</summary>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="score">Risk score, 0–100 (higher is riskier).</param>
+    /// <param name="annualKm">Annualised distance, km, finite and ≥ 0.</param>
+    /// <param name="cell">The driver's region (base rate), age band and vehicle class (the plan's classical relativities).</param>
+    /// <param name="schema">Schema of <paramref name="features"/>.</param>
+    /// <param name="features">Feature vector in schema order, for discount conditions.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The score or distance is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
+    public static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, RatingCell cell, FeatureSchema schema, ReadOnlySpan<float> features) =>
+        Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
 
     /// <summary>Prices a premium for a model's frequency: with a <see cref="PricingPlan.Relativity"/> plan the frequency is priced as a relativity; otherwise the score is, as in the other overloads.</summary>
     /// <param name="plan">The pricing plan.</param>
@@ -87,7 +101,25 @@ public static class PremiumCalculator
     /// <exception cref="ArgumentOutOfRangeException">The score, distance or frequency is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
     /// <exception cref="PricingPlanException">A relativity plan was given an output that is not a claim frequency (<see cref="ModelFrequency.OutputKind"/>).</exception>
-    public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
+    public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features) =>
+        Calculate(plan, score, frequency, annualKm, RatingCell.OfRegion(region), schema, features);
+
+    /// <summary>
+    /// Prices a premium for a model's frequency and a driver's classical cell: base rate of the region, × the plan's age
+    /// band and vehicle class relativities, × the frequency relativity to the mean λ of the cell (with credibility and caps).
+    /// </summary>
+    /// <param name="plan">The pricing plan.</param>
+    /// <param name="score">Risk score, 0–100 (shown in the breakdown).</param>
+    /// <param name="frequency">The model's annual frequency and the days it rests on.</param>
+    /// <param name="annualKm">Annualised distance, km, finite and ≥ 0.</param>
+    /// <param name="cell">The driver's region, age band and vehicle class; unknown parts take the plan's defaults.</param>
+    /// <param name="schema">Schema of <paramref name="features"/>.</param>
+    /// <param name="features">Feature vector in schema order, for discount conditions.</param>
+    /// <returns>The premium and its breakdown.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The score, distance or frequency is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
+    /// <exception cref="PricingPlanException">A relativity plan was given an output that is not a claim frequency.</exception>
+    public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, RatingCell cell, FeatureSchema schema, ReadOnlySpan<float> features)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (frequency.OutputKind != Packaging.ModelOutputKind.Frequency)
@@ -102,7 +134,7 @@ public static class PremiumCalculator
             throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "The model frequency and observed days must be finite and ≥ 0.");
         }
 
-        return Calculate(plan, score, annualKm, region, DiscountValues(plan, schema, features), frequency);
+        return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features), frequency);
     }
 
     private static double[] DiscountValues(PricingPlan plan, FeatureSchema schema, ReadOnlySpan<float> features)
@@ -123,7 +155,7 @@ public static class PremiumCalculator
         return values;
     }
 
-    private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, double[] discountValues, ModelFrequency? frequency = null)
+    private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, RatingCell cell, double[] discountValues, ModelFrequency? frequency = null)
     {
         if (plan.Relativity is not null && frequency is null)
         {
@@ -141,13 +173,18 @@ public static class PremiumCalculator
         }
 
         var steps = new List<PremiumStep>(8 + discountValues.Length);
-        var total = plan.BaseRateFor(region, out var matched);
+        var total = plan.BaseRateFor(cell.Region, out var matched);
         steps.Add(new PremiumStep("base_rate", PremiumStepKind.Base, total, total,
-            matched ? $"base rate of region {region}" : "default base rate"));
+            matched ? $"base rate of region {cell.Region}" : "default base rate"));
+
+        if (plan.Classical is { } classical)
+        {
+            total = classical.Apply(total, cell, steps);
+        }
 
         if (plan.Relativity is { } relativity)
         {
-            total = relativity.Apply(total, frequency!.Value, region, steps);
+            total = relativity.Apply(total, frequency!.Value, cell, steps);
         }
         else
         {

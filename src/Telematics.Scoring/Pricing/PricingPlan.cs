@@ -285,6 +285,12 @@ public sealed partial class PricingPlan
     public FrequencyRelativity? Relativity { get; init; }
 
     /// <summary>
+    /// The classical relativities by age band and vehicle class (plan JSON <c>classical_relativities</c>), applied after the
+    /// base rate and before the risk step; null: none (factor 1), as for plans written before they existed.
+    /// </summary>
+    public ClassicalRelativities? Classical { get; init; }
+
+    /// <summary>
     /// Features no model priced under this plan may read, where a jurisdiction prohibits them (plan JSON
     /// <c>prohibited_features</c>; see docs/training/fairness.md); checked by <see cref="RefuseDoubleCounting"/>.
     /// </summary>

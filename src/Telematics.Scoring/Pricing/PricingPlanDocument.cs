@@ -15,6 +15,8 @@ internal sealed class PricingPlanDocument
 
     public RelativityDocument? TelematicsRelativity { get; set; }
 
+    public ClassicalRelativitiesDocument? ClassicalRelativities { get; set; }
+
     public RiskMultiplierDocument? RiskMultiplier { get; set; }
 
     public List<string>? ProhibitedFeatures { get; set; }
@@ -50,11 +52,20 @@ internal sealed class RelativityDocument
 
     public Dictionary<string, decimal>? RegionMeanFrequency { get; set; }
 
+    public Dictionary<string, decimal>? CellMeanFrequency { get; set; }
+
     public decimal? CredibilityDays { get; set; }
 
     public decimal? MaxDiscountPercent { get; set; }
 
     public decimal? MaxSurchargePercent { get; set; }
+}
+
+internal sealed class ClassicalRelativitiesDocument
+{
+    public Dictionary<string, decimal>? AgeBand { get; set; }
+
+    public Dictionary<string, decimal>? VehicleClass { get; set; }
 }
 
 internal sealed class RiskMultiplierDocument

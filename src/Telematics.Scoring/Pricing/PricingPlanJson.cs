@@ -85,13 +85,28 @@ public static class PricingPlanJson
                 }
             }
 
+            Dictionary<string, double>? cellMeans = null;
+            if (r.CellMeanFrequency is { } cells)
+            {
+                cellMeans = new Dictionary<string, double>(StringComparer.Ordinal);
+                foreach (var (cell, mean) in cells)
+                {
+                    cellMeans[cell] = (double)mean;
+                }
+            }
+
             relativity = new FrequencyRelativity(
                 (double)Required(r.BookMeanFrequency, "telematics_relativity.book_mean_frequency"),
                 regionMeans,
+                cellMeans,
                 (double)Required(r.CredibilityDays, "telematics_relativity.credibility_days"),
                 Required(r.MaxDiscountPercent, "telematics_relativity.max_discount_percent"),
                 Required(r.MaxSurchargePercent, "telematics_relativity.max_surcharge_percent"));
         }
+
+        var classical = plan.ClassicalRelativities is { } c
+            ? new ClassicalRelativities(c.AgeBand, c.VehicleClass)
+            : null;
 
         // A relativity plan carries a neutral multiplier that is never applied.
         var risk = plan.RiskMultiplier is { } multiplier ? ReadRiskMultiplier(multiplier) : new ExponentialRiskMultiplier(0);
@@ -109,7 +124,7 @@ public static class PricingPlanJson
 
         return new PricingPlan(
             name, currency, decimals, mode, defaultRate, regions, risk, ReadMileage(plan.MileageBands), ReadDiscounts(plan.Discounts),
-            plan.TotalDiscountCapPercent, plan.Floor, plan.Ceiling, schema) { Relativity = relativity, ProhibitedFeatures = prohibited };
+            plan.TotalDiscountCapPercent, plan.Floor, plan.Ceiling, schema) { Relativity = relativity, Classical = classical, ProhibitedFeatures = prohibited };
     }
 
     private static RiskMultiplier ReadRiskMultiplier(RiskMultiplierDocument o)

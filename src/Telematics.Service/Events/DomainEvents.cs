@@ -13,14 +13,16 @@ public static class DomainEvents
 {
     /// <summary>A driver was registered.</summary>
     /// <param name="driverId">The new driver.</param>
-    /// <param name="region">Their region, if given.</param>
+    /// <param name="cell">Their classical rating factors: region, age band and vehicle class, each null when not given.</param>
     /// <param name="at">When.</param>
     /// <returns>The event.</returns>
-    public static DomainEvent DriverRegistered(long driverId, string? region, DateTimeOffset at) =>
+    public static DomainEvent DriverRegistered(long driverId, Telematics.Scoring.Pricing.RatingCell cell, DateTimeOffset at) =>
         Make(Id("driver", driverId, "registered"), DomainEventTypes.DriverRegistered, driverId, at, json =>
         {
             json.WriteNumber("driver_id", driverId);
-            WriteNullable(json, "region", region);
+            WriteNullable(json, "region", cell.Region);
+            WriteNullable(json, "age_band", cell.AgeBand);
+            WriteNullable(json, "vehicle_class", cell.VehicleClass);
         });
 
     /// <summary>An upload closed a trip.</summary>

@@ -36,7 +36,10 @@ public sealed class DriverScoreOutcome
     public double AnnualKm { get; internal init; }
 
     /// <summary>The driver's pricing region (<c>drivers.region</c>); null for the plan's default base rate.</summary>
-    public string? Region { get; internal init; }
+    public string? Region => Cell.Region;
+
+    /// <summary>The driver's classical cell as priced: region, age band and vehicle class (<c>drivers</c>), each null when not on record.</summary>
+    public RatingCell Cell { get; internal init; }
 
     /// <summary>The premium priced from the score; null unless scored.</summary>
     public PremiumQuote? Quote { get; internal init; }

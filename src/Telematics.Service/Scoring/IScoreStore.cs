@@ -1,3 +1,4 @@
+using Telematics.Scoring.Pricing;
 using Telematics.Service.Storage;
 
 namespace Telematics.Service.Scoring;
@@ -15,6 +16,16 @@ public interface IScoreStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>One entry per known driver (region null for the plan's default); unknown drivers have none.</returns>
     Task<IReadOnlyDictionary<long, string?>> ReadRegionsAsync(long[] driverIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the classical cell (region, age band, vehicle class) of each known driver of <paramref name="driverIds"/>.</summary>
+    /// <param name="driverIds">Drivers, sorted and distinct.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One entry per known driver; unknown drivers have none. The default implementation knows regions only (<see cref="ReadRegionsAsync"/>).</returns>
+    async Task<IReadOnlyDictionary<long, RatingCell>> ReadRatingCellsAsync(long[] driverIds, CancellationToken cancellationToken = default)
+    {
+        var regions = await ReadRegionsAsync(driverIds, cancellationToken).ConfigureAwait(false);
+        return regions.ToDictionary(p => p.Key, p => RatingCell.OfRegion(p.Value));
+    }
 
     /// <summary>Reads each driver's vector over [<paramref name="from"/>, <paramref name="to"/>), combined exactly from its trips' stored states.</summary>
     /// <param name="driverIds">Drivers, sorted and distinct.</param>
@@ -40,6 +51,13 @@ public interface IScoreStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The latest score and region, or null when the driver has no stored score.</returns>
     Task<(StoredScore Score, string? Region)?> ReadLatestAsync(long driverId, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the driver's latest stored score and current classical cell (region, age band, vehicle class).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The latest score and cell, or null when the driver has no stored score. The default implementation knows the region only (<see cref="ReadLatestAsync"/>).</returns>
+    async Task<(StoredScore Score, RatingCell Cell)?> ReadLatestWithCellAsync(long driverId, CancellationToken cancellationToken = default) =>
+        await ReadLatestAsync(driverId, cancellationToken).ConfigureAwait(false) is (var score, var region) ? (score, RatingCell.OfRegion(region)) : null;
 
     /// <summary>Stores a premium priced from a stored score, with its audit row (<c>premium.change</c>, the previous premium as the before state).</summary>
     /// <param name="premium">The premium.</param>

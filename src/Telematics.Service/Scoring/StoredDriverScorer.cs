@@ -19,7 +19,8 @@ namespace Telematics.Service.Scoring;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Pricing inputs: the region is <c>drivers.region</c> (null = the plan's default base rate); the annual distance is
+/// Pricing inputs: the cell is <c>drivers.region</c> (null = the plan's default base rate), <c>drivers.age_band</c> and
+/// <c>drivers.vehicle_class</c> (null = factor 1 and the coarser cell); the annual distance is
 /// the period's distance scaled to 365 days (<c>km · 365 / period days</c>); discount rules read the driver's vector.
 /// </para>
 /// <para>
@@ -143,12 +144,26 @@ public sealed partial class StoredDriverScorer
     /// <param name="region">The driver's region, or null for the plan's default base rate.</param>
     /// <returns>The quote with its breakdown.</returns>
     public PremiumQuote Price(double score, ModelFrequency frequency, ReadOnlySpan<float> features, double annualKm, string? region) =>
-        _options.Plan.Relativity is null
-            ? Price(score, features, annualKm, region)
-            : PremiumCalculator.Calculate(_options.Plan, score, frequency, annualKm, region, TelematicsFeatures.Schema, features);
+        Price(score, frequency, features, annualKm, RatingCell.OfRegion(region));
 
     /// <summary>
-    /// Prices the driver's latest stored score again with the configured plan and the driver's current region, and stores
+    /// Prices a score with the configured plan for a driver's classical cell: the region's base rate, the plan's age band and
+    /// vehicle class relativities, and (for a <c>telematics_relativity</c> plan) the model's frequency relative to the mean of the cell.
+    /// </summary>
+    /// <param name="score">The score.</param>
+    /// <param name="frequency">The model's frequency, the days it rests on and their credibility weight (<see cref="ModelFrequency.Of"/>).</param>
+    /// <param name="features">The driver's feature vector (telematics@1).</param>
+    /// <param name="annualKm">Annualised distance.</param>
+    /// <param name="cell">The driver's region, age band and vehicle class.</param>
+    /// <returns>The quote with its breakdown.</returns>
+    public PremiumQuote Price(double score, ModelFrequency frequency, ReadOnlySpan<float> features, double annualKm, RatingCell cell) =>
+        _options.Plan.Relativity is null
+            ? PremiumCalculator.Calculate(_options.Plan, score, annualKm, cell, TelematicsFeatures.Schema, features)
+            : PremiumCalculator.Calculate(_options.Plan, score, frequency, annualKm, cell, TelematicsFeatures.Schema, features);
+
+    /// <summary>
+    /// Prices the driver's latest stored score again with the configured plan and the driver's current cell (region, age
+    /// band, vehicle class), and stores
     /// the premium (audit action <c>premium.change</c>, with the previous premium as its before state).
     /// </summary>
     /// <param name="driverId">The driver.</param>
@@ -162,7 +177,7 @@ public sealed partial class StoredDriverScorer
     public async Task<PremiumRecord?> RepriceLatestAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
     {
         actor.Validate();
-        if (await _store.ReadLatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not (var latest, var region))
+        if (await _store.ReadLatestWithCellAsync(driverId, cancellationToken).ConfigureAwait(false) is not (var latest, var cell))
         {
             return null;
         }
@@ -175,10 +190,10 @@ public sealed partial class StoredDriverScorer
             OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
             Model = $"{score.ModelName}@{score.ModelVersion}",
         };
-        var quote = Price(score.Score, frequency, score.Features, annualKm, region);
+        var quote = Price(score.Score, frequency, score.Features, annualKm, cell);
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
-            PremiumBreakdownJson.Write(quote, score.Score, annualKm, region));
+            PremiumBreakdownJson.Write(quote, score.Score, annualKm, cell));
         var id = await _store.AddPremiumAsync(premium, actor, cancellationToken).ConfigureAwait(false);
         return premium with { PremiumId = id };
     }
@@ -190,7 +205,7 @@ public sealed partial class StoredDriverScorer
             Features = outcome.Features,
             TripCount = outcome.TripCount,
             AnnualKm = outcome.AnnualKm,
-            Region = outcome.Region,
+            Cell = outcome.Cell,
             Quote = outcome.Quote,
             ScoreId = scoreId,
             PremiumId = premiumId,
@@ -232,7 +247,7 @@ public sealed partial class StoredDriverScorer
             throw new ArgumentException("At least one driver is needed.", nameof(ids));
         }
 
-        var regions = await _store.ReadRegionsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var regions = await _store.ReadRatingCellsAsync(ids, cancellationToken).ConfigureAwait(false);
         var drivers = await _store.ReadDriverVectorsAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
 
         var width = drivers.Width;
@@ -293,7 +308,7 @@ public sealed partial class StoredDriverScorer
 
             var vector = vectors.AsSpan(k * width, width).ToArray();
             var annualKm = AnnualiseKm(vector[DistanceIndex], from, to);
-            var region = regions[id];
+            var cell = regions[id];
             // A calibrated score lies in 0–100 and the annual distance is finite and ≥ 0, so pricing cannot refuse it.
             outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Scored, null)
             {
@@ -301,8 +316,8 @@ public sealed partial class StoredDriverScorer
                 Features = vector,
                 TripCount = tripCounts[k],
                 AnnualKm = annualKm,
-                Region = region,
-                Quote = Price(score.Score, ModelFrequency.Of(score, vector, (to - from).TotalDays), vector, annualKm, region),
+                Cell = cell,
+                Quote = Price(score.Score, ModelFrequency.Of(score, vector, (to - from).TotalDays), vector, annualKm, cell),
             };
             good.Add(outcomes[k]);
             goodPositions.Add(k);

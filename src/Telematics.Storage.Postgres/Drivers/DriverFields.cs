@@ -1,10 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
+using Telematics.Scoring.Pricing;
+
 namespace Telematics.Storage.Postgres.Drivers;
 
-/// <summary>The rules for a driver's region and time zone, shared by the repository, the host and the command line.</summary>
-/// <remarks>Thread-safe. The database repeats the shapes as CHECK constraints (migrations 0004 and 0006).</remarks>
+/// <summary>The rules for a driver's region, time zone, age band and vehicle class, shared by the repository, the host and the command line.</summary>
+/// <remarks>Thread-safe. The database repeats the shapes as CHECK constraints (migrations 0004, 0006 and 0022).</remarks>
 public static partial class DriverFields
 {
     /// <summary>The longest time zone id stored (the CHECK of <c>drivers.time_zone</c>).</summary>
@@ -32,6 +34,22 @@ public static partial class DriverFields
         if (region is not null && !IsRegion(region))
         {
             throw new ArgumentException($"{name} must be a region code such as FR-75 (two capital letters, optionally '-' and 1–3 capital letters or digits).", name);
+        }
+    }
+
+    internal static void CheckAgeBand(string? ageBand, string name)
+    {
+        if (ageBand is not null && !RatingFactorCodes.IsAgeBand(ageBand))
+        {
+            throw new ArgumentException($"{name} must be one of {string.Join(", ", RatingFactorCodes.AgeBands)}, not '{ageBand}'.", name);
+        }
+    }
+
+    internal static void CheckVehicleClass(string? vehicleClass, string name)
+    {
+        if (vehicleClass is not null && !RatingFactorCodes.IsVehicleClass(vehicleClass))
+        {
+            throw new ArgumentException($"{name} must be one of {string.Join(", ", RatingFactorCodes.VehicleClasses)}, not '{vehicleClass}'.", name);
         }
     }
 

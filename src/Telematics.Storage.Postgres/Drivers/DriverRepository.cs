@@ -11,7 +11,7 @@ using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Drivers;
 
-/// <summary>Creates, reads, updates (name, region, time zone) and deletes drivers; every change writes its audit row in the same transaction.</summary>
+/// <summary>Creates, reads, updates (name, region, time zone, age band, vehicle class) and deletes drivers; every change writes its audit row in the same transaction.</summary>
 /// <remarks>Thread-safe. Text is always sent as parameters, never spliced into SQL.</remarks>
 public sealed partial class DriverRepository
 {
@@ -46,14 +46,15 @@ public sealed partial class DriverRepository
     public Task<DriverRecord> CreateAsync(string externalRef, string displayName, AuditActor actor, CancellationToken cancellationToken = default) =>
         CreateAsync(new NewDriver(externalRef, displayName), actor, cancellationToken);
 
-    /// <summary>Creates a driver with their region and time zone; the audit row's <c>after</c> holds every stored field.</summary>
+    /// <summary>Creates a driver with their region, time zone, age band and vehicle class; the audit row's <c>after</c> holds every stored field.</summary>
     /// <param name="driver">What to store.</param>
     /// <param name="actor">Who creates it.</param>
     /// <param name="cancellationToken">Cancels the insert (required here: one overload only may have optional parameters).</param>
     /// <returns>The stored driver.</returns>
     /// <exception cref="ArgumentException">
     /// A field is invalid; <see cref="ArgumentException.ParamName"/> names it (<c>externalRef</c>, <c>displayName</c>:
-    /// empty or longer than 200 characters; <c>region</c>: not a region code; <c>timeZone</c>: not a known IANA id).
+    /// empty or longer than 200 characters; <c>region</c>: not a region code; <c>timeZone</c>: not a known IANA id;
+    /// <c>ageBand</c>, <c>vehicleClass</c>: not one of the codes of <see cref="Telematics.Scoring.Pricing.RatingFactorCodes"/>).
     /// </exception>
     /// <exception cref="PostgresException">The external reference is taken (SQL state 23505).</exception>
     public async Task<DriverRecord> CreateAsync(NewDriver driver, AuditActor actor, CancellationToken cancellationToken)
@@ -63,13 +64,15 @@ public sealed partial class DriverRepository
         CheckText(driver.DisplayName, "displayName");
         DriverFields.CheckRegion(driver.Region, "region");
         DriverFields.CheckTimeZone(driver.TimeZone, "timeZone");
+        DriverFields.CheckAgeBand(driver.AgeBand, "ageBand");
+        DriverFields.CheckVehicleClass(driver.VehicleClass, "vehicleClass");
         // Whole microseconds: the record returned by a write equals the one read back afterwards.
         var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO drivers (external_ref, display_name, region, time_zone, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING driver_id",
+            "INSERT INTO drivers (external_ref, display_name, region, time_zone, created_at, updated_at, age_band, vehicle_class) VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING driver_id",
             connection,
             transaction))
         {
@@ -78,14 +81,16 @@ public sealed partial class DriverRepository
             insert.Parameters.Add(NullableText(driver.Region));
             insert.Parameters.Add(NullableText(driver.TimeZone));
             insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+            insert.Parameters.Add(NullableText(driver.AgeBand));
+            insert.Parameters.Add(NullableText(driver.VehicleClass));
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
-        var created = new DriverRecord(id, driver.ExternalRef, driver.DisplayName, now, now) { Region = driver.Region, TimeZone = driver.TimeZone };
+        var created = new DriverRecord(id, driver.ExternalRef, driver.DisplayName, now, now) { Region = driver.Region, TimeZone = driver.TimeZone, AgeBand = driver.AgeBand, VehicleClass = driver.VehicleClass };
         await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.create", Resource(id), null, ToJson(created), cancellationToken).ConfigureAwait(false);
         if (WriteDomainEvents)
         {
-            await OutboxWriter.AppendAsync(connection, transaction, DomainEvents.DriverRegistered(id, driver.Region, now), cancellationToken).ConfigureAwait(false);
+            await OutboxWriter.AppendAsync(connection, transaction, DomainEvents.DriverRegistered(id, created.Cell, now), cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -140,7 +145,7 @@ public sealed partial class DriverRepository
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The driver after the update, or <see langword="null"/> when there is none with that id.</returns>
     /// <exception cref="ArgumentException">
-    /// A field is invalid; <see cref="ArgumentException.ParamName"/> names it (<c>displayName</c>, <c>region</c> or <c>timeZone</c>).
+    /// A field is invalid; <see cref="ArgumentException.ParamName"/> names it (<c>displayName</c>, <c>region</c>, <c>timeZone</c>, <c>ageBand</c> or <c>vehicleClass</c>).
     /// </exception>
     public async Task<DriverRecord?> UpdateAsync(long driverId, DriverUpdate update, AuditActor actor, CancellationToken cancellationToken = default)
     {
@@ -152,6 +157,8 @@ public sealed partial class DriverRepository
 
         DriverFields.CheckRegion(update.ChangesRegion ? update.Region : null, "region");
         DriverFields.CheckTimeZone(update.ChangesTimeZone ? update.TimeZone : null, "timeZone");
+        DriverFields.CheckAgeBand(update.ChangesAgeBand ? update.AgeBand : null, "ageBand");
+        DriverFields.CheckVehicleClass(update.ChangesVehicleClass ? update.VehicleClass : null, "vehicleClass");
         if (update.IsEmpty)
         {
             return await GetAsync(driverId, cancellationToken).ConfigureAwait(false);
@@ -172,16 +179,20 @@ public sealed partial class DriverRepository
             DisplayName = update.DisplayName ?? before.DisplayName,
             Region = update.ChangesRegion ? update.Region : before.Region,
             TimeZone = update.ChangesTimeZone ? update.TimeZone : before.TimeZone,
+            AgeBand = update.ChangesAgeBand ? update.AgeBand : before.AgeBand,
+            VehicleClass = update.ChangesVehicleClass ? update.VehicleClass : before.VehicleClass,
             UpdatedAt = now,
         };
         await using (var write = new NpgsqlCommand(
-            "UPDATE drivers SET display_name = $2, region = $3, time_zone = $4, updated_at = $5 WHERE driver_id = $1", connection, transaction))
+            "UPDATE drivers SET display_name = $2, region = $3, time_zone = $4, updated_at = $5, age_band = $6, vehicle_class = $7 WHERE driver_id = $1", connection, transaction))
         {
             write.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
             write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after.DisplayName });
             write.Parameters.Add(NullableText(after.Region));
             write.Parameters.Add(NullableText(after.TimeZone));
             write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+            write.Parameters.Add(NullableText(after.AgeBand));
+            write.Parameters.Add(NullableText(after.VehicleClass));
             await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -233,7 +244,7 @@ public sealed partial class DriverRepository
     /// <summary>The largest page <see cref="ListAsync"/> reads.</summary>
     public const int MaxPageSize = 200;
 
-    private const string Select = "SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone FROM drivers";
+    private const string Select = "SELECT driver_id, external_ref, display_name, created_at, updated_at, region, time_zone, age_band, vehicle_class FROM drivers";
 
     private static async Task<DriverRecord?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, long driverId, bool forUpdate, CancellationToken cancellationToken)
     {
@@ -254,6 +265,8 @@ public sealed partial class DriverRepository
         {
             Region = reader.IsDBNull(5) ? null : reader.GetString(5),
             TimeZone = reader.IsDBNull(6) ? null : reader.GetString(6),
+            AgeBand = reader.IsDBNull(7) ? null : reader.GetString(7),
+            VehicleClass = reader.IsDBNull(8) ? null : reader.GetString(8),
         };
 
     private static void CheckText(string value, string name)
@@ -280,6 +293,8 @@ public sealed partial class DriverRepository
             json.WriteString("display_name", driver.DisplayName);
             WriteNullable(json, "region", driver.Region);
             WriteNullable(json, "time_zone", driver.TimeZone);
+            WriteNullable(json, "age_band", driver.AgeBand);
+            WriteNullable(json, "vehicle_class", driver.VehicleClass);
             json.WriteString("created_at", driver.CreatedAt);
             json.WriteString("updated_at", driver.UpdatedAt);
             json.WriteEndObject();

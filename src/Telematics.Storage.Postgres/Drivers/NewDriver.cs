@@ -1,3 +1,4 @@
+using Telematics.Scoring.Pricing;
 using Telematics.Service.Storage;
 
 namespace Telematics.Storage.Postgres.Drivers;
@@ -14,4 +15,12 @@ public sealed record NewDriver(string ExternalRef, string DisplayName)
     /// <summary>The driver's IANA time zone id, such as <c>Europe/Berlin</c> (<see cref="DriverFields.TryFindTimeZone"/>).</summary>
     /// <value><see langword="null"/> (the default): the host's default zone.</value>
     public string? TimeZone { get; init; }
+
+    /// <summary>The age band code (<see cref="RatingFactorCodes.AgeBands"/>: <c>under25</c>, <c>25_39</c>, <c>40_64</c>, <c>over65</c>) for the plan's age relativity.</summary>
+    /// <value><see langword="null"/> (the default): not on record, priced with factor 1.</value>
+    public string? AgeBand { get; init; }
+
+    /// <summary>The vehicle class code (<see cref="RatingFactorCodes.VehicleClasses"/>: <c>small</c>, <c>family</c>, <c>suv</c>, <c>performance</c>) for the plan's vehicle relativity.</summary>
+    /// <value><see langword="null"/> (the default): not on record, priced with factor 1.</value>
+    public string? VehicleClass { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 
 using Npgsql;
 
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Service.Events;
 using Telematics.Service.Scoring;
@@ -63,6 +64,22 @@ public sealed class PostgresScoreStore : IScoreStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, RatingCell>> ReadRatingCellsAsync(long[] driverIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(driverIds);
+        await using var command = _dataSource.CreateCommand("SELECT driver_id, region, age_band, vehicle_class FROM drivers WHERE driver_id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = driverIds });
+        var cells = new Dictionary<long, RatingCell>(driverIds.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cells[reader.GetInt64(0)] = StoredScoreReader.ReadCell(reader, 1);
+        }
+
+        return cells;
+    }
+
+    /// <inheritdoc />
     public Task<DriverVectorMatrix> ReadDriverVectorsAsync(long[] driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(driverIds);
@@ -117,6 +134,18 @@ public sealed class PostgresScoreStore : IScoreStore
 
         var (_, region) = await _scores.RegionAsync(driverId, cancellationToken).ConfigureAwait(false);
         return (latest, region);
+    }
+
+    /// <inheritdoc />
+    public async Task<(StoredScore Score, RatingCell Cell)?> ReadLatestWithCellAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        if (await _scores.LatestAsync(driverId, cancellationToken).ConfigureAwait(false) is not { } latest)
+        {
+            return null;
+        }
+
+        var (_, cell) = await _scores.RatingCellAsync(driverId, cancellationToken).ConfigureAwait(false);
+        return (latest, cell);
     }
 
     /// <inheritdoc />

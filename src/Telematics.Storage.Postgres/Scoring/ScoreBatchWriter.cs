@@ -95,7 +95,7 @@ internal static class ScoreBatchWriter
                 await copy.WriteAsync(quote.Premium, NpgsqlDbType.Numeric, cancellationToken).ConfigureAwait(false);
                 breakdown.ResetWrittenCount();
                 breakdownJson.Reset(breakdown);
-                PremiumBreakdownJson.Write(breakdownJson, quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Region);
+                PremiumBreakdownJson.Write(breakdownJson, quote, outcome.Score!.Score, outcome.AnnualKm, outcome.Cell);
                 await copy.WriteAsync(breakdown.WrittenMemory, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
             }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Premiums;
@@ -111,6 +112,29 @@ public sealed class StoredScoreReader
 
         return (true, reader.IsDBNull(0) ? null : reader.GetString(0));
     }
+
+    /// <summary>Reads a driver's classical cell: region, age band and vehicle class.</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>Whether the driver exists, and its cell (a part null when not on record).</returns>
+    public async Task<(bool Exists, RatingCell Cell)> RatingCellAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand("SELECT region, age_band, vehicle_class FROM drivers WHERE driver_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (false, default);
+        }
+
+        return (true, ReadCell(reader));
+    }
+
+    // Columns region, age_band, vehicle_class from the reader's first three.
+    internal static RatingCell ReadCell(NpgsqlDataReader reader, int first = 0) => new(
+        reader.IsDBNull(first) ? null : reader.GetString(first),
+        reader.IsDBNull(first + 1) ? null : reader.GetString(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2));
 
     private static void CheckPage(int page, int pageSize)
     {

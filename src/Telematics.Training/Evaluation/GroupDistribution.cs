@@ -36,7 +36,7 @@ public sealed record GroupDistribution(string Attribute, string Group, int Drive
         }
 
         var rows = new List<GroupDistribution>();
-        rows.AddRange(ByGroup(data, predicted, score, "age band", i => data.Classical(i).AgeBand.ToString()));
+        rows.AddRange(ByGroup(data, predicted, score, "age band", i => data.Classical(i).AgeBand.Code()));
         rows.AddRange(ByGroup(data, predicted, score, "region", i => data.Classical(i).Region));
         return rows;
     }

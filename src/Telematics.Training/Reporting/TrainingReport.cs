@@ -168,6 +168,11 @@ public sealed partial class TrainingReport
             WriteFairness(md, Fairness);
         }
 
+        if (Classical is not null)
+        {
+            WriteClassical(md, Classical);
+        }
+
         if (Package is not null)
         {
             md.AppendLine("## Package").AppendLine();

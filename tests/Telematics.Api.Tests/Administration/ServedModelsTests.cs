@@ -61,14 +61,40 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         var detail = breakdown.GetProperty("breakdown");
         Assert.Equal("ubi-relativity-2027", detail.GetProperty("plan").GetString());
         var steps = detail.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(["base_rate", "frequency_relativity", "credibility"], steps[..3].Select(st => st.GetProperty("name").GetString()));
+        // The demo plan has classical relativities: a driver with no age band or vehicle class on record gets factor 1 and the book mean.
+        Assert.Equal(["base_rate", "age_relativity", "vehicle_relativity", "frequency_relativity", "credibility"], steps[..5].Select(st => st.GetProperty("name").GetString()));
+        Assert.Equal("no age band on record → factor 1", steps[1].GetProperty("detail").GetString());
+        Assert.Contains("/ book mean 0.10259", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
         // 30 days of the period scored, counted at the weight their data quality and in-range share allow:
         // credibility d / (d + 60) with d = 30 × weight (30 / 90 = 0.333 at full weight).
-        var detailText = steps[2].GetProperty("detail").GetString()!;
+        var detailText = steps[4].GetProperty("detail").GetString()!;
         var counted = Regex.Match(detailText, @"^30 observed days(?: × weight (?<w>[0-9.]+) .*? = (?<d>[0-9.]+) days counted)?, credibility (?<z>[0-9.]+) ");
         Assert.True(counted.Success, detailText);
         var days = counted.Groups["d"].Success ? double.Parse(counted.Groups["d"].Value, CultureInfo.InvariantCulture) : 30;
         Assert.Equal(Math.Round(days / (days + 60), 3), double.Parse(counted.Groups["z"].Value, CultureInfo.InvariantCulture), 3);
+    }
+
+    [Fact]
+    public async Task A_young_driver_in_a_performance_car_is_priced_with_the_demo_plans_classical_relativities_and_cell_mean()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-cell", 12, nightShare: 0.35f, harshPer100Km: 7);
+        await using var host = Host("shipped").With("Pricing:PlanPath", "pricing/ubi-relativity-2027.json");
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using var patched = await admin.PatchAsync(
+            new Uri($"/api/v1/drivers/{driver}", UriKind.Relative),
+            new StringContent("{\"ageBand\":\"under25\",\"vehicleClass\":\"performance\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        var breakdown = await ProblemAssert.JsonAsync(await admin.GetAsync(new Uri($"/api/v1/pricing/{driver}/breakdown", UriKind.Relative)));
+
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        var detail = breakdown.GetProperty("breakdown");
+        Assert.Equal(("under25", "performance"), (detail.GetProperty("age_band").GetString(), detail.GetProperty("vehicle_class").GetString()));
+        var steps = detail.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(2.2361m, steps[1].GetProperty("value").GetDecimal());
+        Assert.Equal(1.6243m, steps[2].GetProperty("value").GetDecimal());
+        Assert.Contains("/ mean of cell */under25/performance 0.18849", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -89,7 +89,7 @@ public sealed class DriversRegionTests(PostgresDatabase database) : IClassFixtur
         Assert.True(marseille.Exit == ExitCodes.Success, marseille.Error);
         Assert.Equal(("FR-13", "Europe/Paris", "Region check"), afterRegion);
         Assert.True(cleared.Exit == ExitCodes.Success, cleared.Error);
-        Assert.EndsWith("name 'Moved driver', region FR-13, time zone none", cleared.Output.TrimEnd(), StringComparison.Ordinal);
+        Assert.EndsWith("name 'Moved driver', region FR-13, time zone none, age band none, vehicle class none", cleared.Output.TrimEnd(), StringComparison.Ordinal);
         Assert.Equal(("FR-13", (string?)null, "Moved driver"), afterClear);
         Assert.Equal(ExitCodes.Usage, nothing.Exit);
         Assert.Equal(ExitCodes.InputError, missing.Exit);

@@ -69,6 +69,32 @@ public sealed class ScoreRelativityTests : IDisposable
     }
 
     [Fact]
+    public async Task The_age_band_and_vehicle_class_price_the_classical_relativities_and_the_cell_mean()
+    {
+        var plan = await PlanAsync("""
+            , "classical_relativities": { "age_band": { "under25": 2.0 }, "vehicle_class": { "suv": 0.9 } }
+            """);
+        var features = await FeaturesAsync(withDays: true);
+        var plain = _files.PathOf("plain.csv");
+        var young = _files.PathOf("young.csv");
+
+        var (plainExit, _, plainError) = await CliRunner.RunAsync("score", "--features", features, "--model", ShippedPackage(), "--plan", plan, "--output", plain);
+        var (youngExit, _, youngError) = await CliRunner.RunAsync(
+            "score", "--features", features, "--model", ShippedPackage(), "--plan", plan, "--age-band", "under25", "--vehicle-class", "suv", "--output", young);
+        var (badExit, _, badError) = await CliRunner.RunAsync(
+            "score", "--features", features, "--model", ShippedPackage(), "--plan", plan, "--age-band", "teen", "--output", _files.PathOf("bad.csv"));
+
+        Assert.True(plainExit == ExitCodes.Success, plainError);
+        Assert.True(youngExit == ExitCodes.Success, youngError);
+        var before = decimal.Parse((await File.ReadAllLinesAsync(plain))[1].Split(',')[8], CultureInfo.InvariantCulture);
+        var after = decimal.Parse((await File.ReadAllLinesAsync(young))[1].Split(',')[8], CultureInfo.InvariantCulture);
+        // Same λ, same book mean: only the classical factors 2.0 × 0.9 differ (both premiums rounded to cents).
+        Assert.True(Math.Abs(after - (before * 1.8m)) <= 0.02m, $"{after} against 1.8 × {before}");
+        Assert.Equal(ExitCodes.Usage, badExit);
+        Assert.StartsWith("--age-band: 'teen' is not one of under25, 25_39, 40_64, over65.", badError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_plan_discounting_what_the_model_prices_is_refused_naming_it()
     {
         var plan = await PlanAsync(""", "discounts": [{ "name": "low_night", "feature": "night_share", "when": "<=", "threshold": 0.05, "percent": 5 }]""");

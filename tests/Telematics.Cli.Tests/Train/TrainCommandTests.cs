@@ -36,7 +36,23 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("## Fresh holdout", text, StringComparison.Ordinal);
         Assert.Contains("`night_share`: excluded by the training switch", text, StringComparison.Ordinal);
         Assert.Contains("`gps_gap_share`: data quality", text, StringComparison.Ordinal);
-        Assert.Contains("| age band | Under25 |", text, StringComparison.Ordinal);
+        Assert.Contains("| age band | under25 |", text, StringComparison.Ordinal);
+        Assert.Contains("## Classical relativities and cell means", text, StringComparison.Ordinal);
+        Assert.Contains("pricing-plan fragment: ", output, StringComparison.Ordinal);
+        // The fragment pasted into a relativity plan is a valid plan.
+        var fragment = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "report.plan.json")))!.AsObject();
+        var plan = JsonNode.Parse("""
+            { "name": "p", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600 },
+              "telematics_relativity": { "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 } }
+            """)!.AsObject();
+        plan["classical_relativities"] = fragment["classical_relativities"]!.DeepClone();
+        foreach (var (name, value) in fragment["telematics_relativity"]!.AsObject())
+        {
+            plan["telematics_relativity"]![name] = value!.DeepClone();
+        }
+
+        var parsed = Telematics.Scoring.Pricing.PricingPlanJson.Parse(plan.ToJsonString());
+        Assert.True(parsed.Classical!.AgeBands["under25"] > parsed.Classical.AgeBands["40_64"]);
         Assert.Contains("| glm-telematics | 32 |", text, StringComparison.Ordinal);
         Assert.Contains("| 90 | 1.000 | 100.0 % | 0.0 | 1.000 |", text, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_directory, "report.credibility.png")));

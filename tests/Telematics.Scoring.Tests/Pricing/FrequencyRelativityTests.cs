@@ -111,7 +111,7 @@ public sealed class FrequencyRelativityTests
 
         // A Paris driver at Paris's mean frequency pays the (Paris) base rate; elsewhere the same frequency is 1.25 × the book.
         Assert.Equal(600.00m, paris.Premium);
-        Assert.Contains("mean of region fr-75 0.125", paris.Steps[1].Detail, StringComparison.Ordinal);
+        Assert.Contains("mean of cell fr-75/*/* 0.125", paris.Steps[1].Detail, StringComparison.Ordinal);
         Assert.Equal(675.00m, elsewhere.Premium);
     }
 

@@ -38,7 +38,7 @@ internal static class ScoringFixtures
         }
         """;
 
-    public static StoredDriverScorer NewScorer(PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false)
+    public static StoredDriverScorer NewScorer(PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false, string? planJson = null)
     {
         var services = new ServiceCollection();
         services.AddTelematicsScoring(builder =>
@@ -53,7 +53,7 @@ internal static class ScoringFixtures
             new PostgresScoreStore(database.DataSource, TimeProvider.System) { WriteDomainEvents = domainEvents },
             provider.GetRequiredService<ExperimentScorer>(),
             provider.GetRequiredService<BatchScorer>(),
-            new StoredScoringOptions { Plan = PricingPlanJson.Parse(PlanJson), Experiment = experiment?.Name },
+            new StoredScoringOptions { Plan = PricingPlanJson.Parse(planJson ?? PlanJson), Experiment = experiment?.Name },
             time ?? TimeProvider.System);
     }
 

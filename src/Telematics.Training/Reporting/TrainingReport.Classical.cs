@@ -1,0 +1,50 @@
+using System.Text;
+using Telematics.Training.Pricing;
+
+namespace Telematics.Training.Reporting;
+
+// The report's section on pricing the model with classical factors: cell means, relativities, balance by group.
+public sealed partial class TrainingReport
+{
+    /// <summary>The classical relativities and cell means derived from the packaged model's out-of-fold predictions; null when the data has no classical factors.</summary>
+    public ClassicalRelativityFit? Classical { get; init; }
+
+    /// <summary>File name of the pricing-plan fragment written beside the report, or null.</summary>
+    public string? PlanFragmentFile { get; init; }
+
+    private void WriteClassical(StringBuilder md, ClassicalRelativityFit fit)
+    {
+        md.AppendLine("## Classical relativities and cell means (packaged model, out of fold)").AppendLine();
+        md.AppendLine("The model deliberately reads no age, vehicle or region, so on its own it under-prices the groups whose excess risk its " +
+            "features do not carry. A plan prices base rate × age relativity × vehicle relativity × (1 + Z·(λ/λ̄ − 1)) with λ̄ the mean " +
+            "predicted frequency of the driver's cell, so the model's signal that repeats the cell is not priced twice and a driver with " +
+            "little data gets the classical price of the cell. The relativities are a Poisson GLM of the claims on age band, vehicle class " +
+            "and region with offset ln(exposure · λ/λ̄_cell), fitted on the out-of-fold predictions; its score equations balance every " +
+            "group. \"Before\" is the model's λ alone; \"after\" the corrected price at full credibility (Z = 1).").AppendLine();
+        md.AppendLine("| attribute | group | drivers | observed claims | before: predicted | before: predicted / observed | after: predicted | after: predicted / observed | relativity |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in fit.Balance)
+        {
+            var table = row.Attribute switch
+            {
+                "age band" => fit.AgeBandRelativities,
+                "vehicle class" => fit.VehicleClassRelativities,
+                _ => fit.RegionRelativities,
+            };
+            var relativity = table.TryGetValue(row.Group, out var r) ? Format($"{r:F4}") : "not rated (no claims)";
+            Line(md, $"| {row.Attribute} | {row.Group} | {row.Drivers:N0} | {row.ObservedClaims:F0} | {row.ModelClaims:F1} | {row.RatioBefore:F3} | {row.CorrectedClaims:F1} | {row.RatioAfter:F3} | {relativity} |");
+        }
+
+        md.AppendLine();
+        Line(md, $"Relativities are scaled to an exposure-weighted mean of 1. Region relativities are for the base rates by region, which the plan's owner sets in their own region codes; they are not in the fragment. {fit.Iterations} Newton iterations.");
+        md.AppendLine();
+        Line(md, $"Cell means: book λ̄ {fit.BookMeanFrequency:F5}; {fit.CellMeanFrequency.Count} cells of at least {ClassicalRelativityFit.MinCellDrivers} drivers (smaller cells fall back to the age band, then the vehicle class, then the book).");
+        md.AppendLine();
+        md.AppendLine(PlanFragmentFile is null
+            ? "Pricing-plan fragment (paste into a `telematics_relativity` plan; keep its credibility and caps):"
+            : $"Pricing-plan fragment, also written to `{PlanFragmentFile}` (paste into a `telematics_relativity` plan; keep its credibility and caps):");
+        md.AppendLine().AppendLine("```json").AppendLine(fit.ToPlanFragment()).AppendLine("```").AppendLine();
+    }
+
+    private static string Format(FormattableString text) => FormattableString.Invariant(text);
+}

@@ -6,12 +6,13 @@ using System.Text.Json;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
 
+using static Telematics.Api.Tests.Infrastructure.DriverCalls;
+
 namespace Telematics.Api.Tests.Endpoints;
 
 /// <summary>Age band and vehicle class through the driver endpoints, and priced by a plan's classical relativities.</summary>
 public sealed class DriverRatingFactorsEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    private static readonly Uri Drivers = new("/api/v1/drivers", UriKind.Relative);
 
     [Fact]
     public async Task Age_band_and_vehicle_class_given_at_creation_are_returned_by_create_read_and_list()
@@ -129,33 +130,9 @@ public sealed class DriverRatingFactorsEndpointTests(PostgresDatabase database) 
 
     private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
 
-    private static Uri One(long id) => new(string.Create(CultureInfo.InvariantCulture, $"/api/v1/drivers/{id}"), UriKind.Relative);
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
     private static (string? AgeBand, string? VehicleClass) Fields(JsonElement driver) =>
         (driver.GetProperty("ageBand").GetString(), driver.GetProperty("vehicleClass").GetString());
 
-    private static JsonElement RequestExample(JsonElement operation) =>
-        operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
-
-    private static JsonElement ResponseExample(JsonElement operation, string status) =>
-        operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("example");
-
-    private static async Task<long> CreateAsync(HttpClient admin, object body)
-    {
-        using var created = await admin.PostAsJsonAsync(Drivers, body);
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return (await ProblemAssert.JsonAsync(created)).GetProperty("driverId").GetInt64();
-    }
-
-    private static async Task<JsonElement> PatchAsync(HttpClient admin, long id, string json)
-    {
-        using var response = await admin.PatchAsync(One(id), Json(json));
-        var body = await ProblemAssert.JsonAsync(response);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"PATCH {json}: {(int)response.StatusCode} {body}");
-        return body;
-    }
 
     private static async Task<JsonElement> SimulateAsync(HttpClient client, long driver, object body)
     {

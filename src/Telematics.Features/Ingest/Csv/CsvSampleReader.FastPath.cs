@@ -18,7 +18,7 @@ public sealed partial class CsvSampleReader
 
     /// <summary>True when the mapping is one the fast path handles; fixed at construction.</summary>
     private bool FastPathApplies =>
-        _mapping.TimestampFormat != TimestampFormat.DateAndTime
+        _mapping.TimestampFormat is not (TimestampFormat.DateAndTime or TimestampFormat.UnixMicroseconds or TimestampFormat.UnixNanoseconds)
 
         // The number scanners read digits, '-' and the decimal point: none of them may delimit fields.
         && !IsNumberByte(_mapping.Separator) && !IsNumberByte(_mapping.Quote)

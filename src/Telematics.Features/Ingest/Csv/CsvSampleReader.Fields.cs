@@ -87,6 +87,8 @@ public sealed partial class CsvSampleReader
         {
             TimestampFormat.UnixMilliseconds => Utf8Numbers.TryParseInt64(text, out unixMs),
             TimestampFormat.UnixSeconds => TryUnixSeconds(text, out unixMs),
+            TimestampFormat.UnixMicroseconds => TryUnixFraction(text, 1_000, out unixMs),
+            TimestampFormat.UnixNanoseconds => TryUnixFraction(text, 1_000_000, out unixMs),
             TimestampFormat.Iso8601 => Iso8601.TryParse(text, _mapping.Zone, out unixMs),
             _ => Utf8Numbers.TryParseDigits(text, out unixMs)
                 || (IsInteger(text) ? Utf8Numbers.TryParseInt64(text, out unixMs) : Iso8601.TryParse(text, _mapping.Zone, out unixMs)),
@@ -107,6 +109,20 @@ public sealed partial class CsvSampleReader
         return true;
     }
 
+    // A whole count of 1/perMillisecond ms, rounded half away from zero to the millisecond, exactly (no detour via double).
+    private static bool TryUnixFraction(ReadOnlySpan<byte> text, long perMillisecond, out long unixMs)
+    {
+        unixMs = 0;
+        if (!Utf8Numbers.TryParseInt64(text, out var units))
+        {
+            return false;
+        }
+
+        var whole = Math.DivRem(units, perMillisecond, out var rest);
+        unixMs = 2 * Math.Abs(rest) >= perMillisecond ? whole + Math.Sign(rest) : whole;
+        return true;
+    }
+
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {
         var digits = text.Length > 0 && text[0] == (byte)'-' ? text[1..] : text;
@@ -117,6 +133,8 @@ public sealed partial class CsvSampleReader
     {
         TimestampFormat.UnixMilliseconds => "Unix time in milliseconds",
         TimestampFormat.UnixSeconds => "Unix time in seconds",
+        TimestampFormat.UnixMicroseconds => "Unix time in microseconds",
+        TimestampFormat.UnixNanoseconds => "Unix time in nanoseconds",
         TimestampFormat.Iso8601 => "ISO-8601 date and time",
         _ => "Unix time in milliseconds or ISO-8601 date and time",
     };

@@ -27,4 +27,13 @@ public enum TimestampFormat
     /// </summary>
     [JsonStringEnumMemberName("date_and_time")]
     DateAndTime,
+
+    // Added after the shipped members, so that their values stay as they were.
+    /// <summary>Whole microseconds since the Unix epoch (rounded to the millisecond).</summary>
+    [JsonStringEnumMemberName("unix_us")]
+    UnixMicroseconds,
+
+    /// <summary>Whole nanoseconds since the Unix epoch, as phone loggers write GPS fixes (rounded to the millisecond).</summary>
+    [JsonStringEnumMemberName("unix_ns")]
+    UnixNanoseconds,
 }

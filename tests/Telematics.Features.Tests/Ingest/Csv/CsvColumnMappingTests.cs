@@ -76,4 +76,20 @@ public sealed class CsvColumnMappingTests
         Assert.Equal(MeasurementUnit.KilometresPerHour, mapping.SpeedLimit!.Unit);
         Assert.Equal(RoadClass.Trunk, mapping.RoadClass!.Values["RODOVIA FEDERAL DUPLICADA"]);
     }
+
+    [Fact]
+    public async Task The_phone_gps_mapping_reads_a_phone_loggers_gps_file_with_nanosecond_times_and_an_empty_speed()
+    {
+        var mapping = CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/phone-gps.json"));
+
+        var samples = await PipeInput.ReadAllAsync(CsvSampleReader.Create(
+            PipeInput.Text("time,latitude,longitude,speed\n1773648001000000000,52.4998955,13.4000523,11.73\n1773648002000499999,52.4999,13.40006,\n"),
+            mapping,
+            ParseOnly.Options));
+
+        Assert.Equal([1773648001000L, 1773648002000L], samples.Select(s => s.TimestampUnixMs));
+        Assert.Equal(52.4998955, samples[0].LatitudeDeg);
+        Assert.Equal(11.73f, samples[0].SpeedMps, 4);
+        Assert.True(float.IsNaN(samples[1].SpeedMps));
+    }
 }

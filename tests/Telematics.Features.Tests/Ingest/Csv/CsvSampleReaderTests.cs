@@ -245,6 +245,32 @@ public sealed class CsvSampleReaderTests
         Assert.Equal(RoadClass.Unknown, samples[1].RoadClass);
     }
 
+    [Theory]
+    [InlineData(TimestampFormat.UnixNanoseconds, "1764940800123456789", 1764940800123)]
+    [InlineData(TimestampFormat.UnixNanoseconds, "1764940800123500000", 1764940800124)]
+    [InlineData(TimestampFormat.UnixMicroseconds, "1764940800123499", 1764940800123)]
+    [InlineData(TimestampFormat.UnixMicroseconds, "1764940800123500", 1764940800124)]
+    public async Task Phone_logger_times_in_whole_micro_or_nanoseconds_are_rounded_to_the_millisecond(TimestampFormat format, string time, long expectedUnixMs)
+    {
+        var mapping = new CsvColumnMapping { Timestamp = new CsvTimestampMapping { Format = format, Column = "time" } };
+
+        var samples = await Read($"time,lat,lon\n{time},48.1,11.5\n", mapping);
+
+        Assert.Equal(expectedUnixMs, samples[0].TimestampUnixMs);
+    }
+
+    [Fact]
+    public async Task A_nanosecond_time_that_is_not_an_integer_is_a_bad_record_naming_the_unit()
+    {
+        var mapping = new CsvColumnMapping { Timestamp = new CsvTimestampMapping { Format = TimestampFormat.UnixNanoseconds, Column = "time" } };
+
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read("time,lat,lon\n1764940800.5,48.1,11.5\n", mapping));
+
+        Assert.Equal(2, error.Record); // the line, header included
+        Assert.Equal("time", error.Field);
+        Assert.Contains("nanoseconds", error.Reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_road_class_the_map_does_not_know_is_a_bad_record()
     {

@@ -89,7 +89,7 @@ public sealed class DriverRatingFactorsTests(PostgresDatabase database) : IClass
 
         Assert.Equal(field, onCreate.ParamName);
         Assert.Equal(field, onUpdate.ParamName);
-        Assert.Contains("under25", field == "ageBand" ? onCreate.Message : "under25", StringComparison.Ordinal);
+        Assert.Contains(field == "ageBand" ? "under25" : "performance", onCreate.Message, StringComparison.Ordinal); // the valid codes are named
         Assert.Null(await Drivers.GetByExternalRefAsync(externalRef));
         Assert.Equal(existing, await Drivers.GetAsync(existing.DriverId));
     }

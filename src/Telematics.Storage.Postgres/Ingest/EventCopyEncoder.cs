@@ -30,6 +30,28 @@ internal static class EventCopyEncoder
 
     private static ReadOnlySpan<byte> Header => [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
+    /// <summary>
+    /// COPies the samples straight into <c>telematics_events</c> inside a savepoint; returns the rows stored, or
+    /// <see langword="null"/> when some are stored already (a unique violation), in which case nothing of the COPY stays and
+    /// the transaction goes on for the caller to merge them instead. The months' partitions must exist.
+    /// </summary>
+    public static async Task<long?> TryCopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    {
+        const string Savepoint = "direct";
+        await transaction.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var stored = (long)await CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
+            await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+            return stored;
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await transaction.RollbackAsync(Savepoint, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
     /// <summary>Copies every sample into <paramref name="table"/> with one binary COPY; returns the row count.</summary>
     /// <exception cref="PostgresException">The server refused a row, e.g. a unique violation (23505); nothing of the COPY is stored.</exception>
     public static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)

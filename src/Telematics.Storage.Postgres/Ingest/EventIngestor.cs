@@ -63,18 +63,8 @@ public sealed class EventIngestor : IUploadStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await _partitions.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken).ConfigureAwait(false);
-        long stored;
-        await transaction.SaveAsync("direct", cancellationToken).ConfigureAwait(false);
-        try
-        {
-            stored = (long)await EventCopyEncoder.CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
-            await transaction.ReleaseAsync("direct", cancellationToken).ConfigureAwait(false);
-        }
-        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            await transaction.RollbackAsync("direct", cancellationToken).ConfigureAwait(false);
-            stored = await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
-        }
+        var stored = await EventCopyEncoder.TryCopyNewAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false)
+            ?? await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
 
         // A batch that stores nothing (a re-sent file) changes no data, so it leaves no audit row either.
         if (stored > 0)

@@ -24,7 +24,6 @@ namespace Telematics.Storage.Postgres.Ingest;
 internal sealed class PostgresUploadSession : IUploadSession
 {
     private const string StagingTable = "telematics_events_upload";
-    private const string DirectSavepoint = "direct";
 
     /// <summary>
     /// The latest possibly moving sample of driver $1 in ($2, $3) (speed at or above $4, or unknown), the latest one
@@ -134,20 +133,14 @@ internal sealed class PostgresUploadSession : IUploadSession
         await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);
         if (_held is { } held)
         {
-            await _transaction.SaveAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
-            try
+            if (await EventCopyEncoder.TryCopyNewAsync(_connection, _transaction, DriverId, held, cancellationToken).ConfigureAwait(false) is { } copied)
             {
-                var copied = (long)await EventCopyEncoder.CopyAsync(_connection, "telematics_events", DriverId, held, cancellationToken).ConfigureAwait(false);
-                await _transaction.ReleaseAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
                 _held = null;
                 return copied;
             }
-            catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UniqueViolation)
-            {
-                // Some of these events are stored already: nothing of the COPY stays, and the merge below skips those.
-                await _transaction.RollbackAsync(DirectSavepoint, cancellationToken).ConfigureAwait(false);
-                await StageHeldAsync(cancellationToken).ConfigureAwait(false);
-            }
+
+            // Some of these events are stored already: nothing of the COPY stayed, and the merge below skips those.
+            await StageHeldAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (!_staged)

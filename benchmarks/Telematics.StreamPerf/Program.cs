@@ -13,6 +13,7 @@ using Telematics.Features.Samples;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
@@ -56,6 +57,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: {drivers} 
 // Direct: the stream's concurrency (one batch in flight per partition) without the stream.
 var (directSource, directDrivers) = await BookAsync("stream_perf_direct");
 var direct = Ingestor(directSource);
+var cpu = CpuMeter.FromEnvironment();
 var clock = Stopwatch.StartNew();
 await Parallel.ForEachAsync(Enumerable.Range(0, drivers), new ParallelOptions { MaxDegreeOfParallelism = partitions }, async (d, ct) =>
 {
@@ -66,6 +68,10 @@ await Parallel.ForEachAsync(Enumerable.Range(0, drivers), new ParallelOptions { 
 });
 var directSeconds = clock.Elapsed.TotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct: {events / directSeconds:N0} events/s ({directSeconds:F1} s)"));
+if (cpu is not null)
+{
+    Console.WriteLine(cpu.Since("direct", events));
+}
 
 // Streamed: publishers (one task per partition's worth of drivers) and workers run at once; the clock stops at the last commit.
 var (streamSource, streamDrivers) = await BookAsync("stream_perf_stream");
@@ -107,6 +113,7 @@ for (var w = 0; w < workers; w++)
     running.Add(Task.Run(() => worker.RunAsync(stop.Token)));
 }
 
+cpu?.Restart();
 clock.Restart();
 var publishing = Parallel.ForEachAsync(Enumerable.Range(0, drivers), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (d, ct) =>
 {
@@ -132,10 +139,16 @@ while (Count() < batchCount)
 }
 
 var streamSeconds = clock.Elapsed.TotalSeconds;
+var streamCpu = cpu?.Since("streamed (publishers included)", events);
 await stop.CancelAsync();
 await Task.WhenAll(running);
 lags.Sort();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stream: {events / streamSeconds:N0} events/s publish to stored ({streamSeconds:F1} s; all published after {publishSeconds:F1} s, {events / publishSeconds:N0} events/s)"));
+if (streamCpu is not null)
+{
+    Console.WriteLine(streamCpu);
+}
+
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lag publish to stored: p50 {Percentile(0.50):N0} ms, p99 {Percentile(0.99):N0} ms, max {lags[^1]:N0} ms ({lags.Count:N0} batches)"));
 var stored = await ScalarAsync(streamSource, "SELECT count(*) FROM telematics_events");
 var directStored = await ScalarAsync(directSource, "SELECT count(*) FROM telematics_events");
@@ -173,7 +186,7 @@ async Task<(NpgsqlDataSource Source, long[] Drivers)> BookAsync(string database)
         await create.ExecuteNonQueryAsync();
     }
 
-    var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(pg) { Database = database, MaxPoolSize = 64 }.ConnectionString).Build();
+    var source = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(pg) { Database = database, MaxPoolSize = 64, MaxAutoPrepare = PostgresConnectionString.DefaultMaxAutoPrepare }.ConnectionString).Build();
     await new MigrationRunner(source).ApplyAsync();
     var repository = new DriverRepository(source, TimeProvider.System);
     var ids = new long[drivers];

@@ -11,7 +11,9 @@
 # partition); the streamed one publishes them (32 publishers, each driver's batches in order) while the workers store
 # them, and stops the clock at the last commit. RATE (events/s, 0 = unpaced) holds the publishers to a pace: unpaced, the
 # lag is mostly queueing behind the workers; paced below their capacity, it is a batch's own latency. Lag: from the batch's envelope time (set at publish) to its commit,
-# measured by the workers (meter Telematics.Streaming, telematics.stream.lag). Both databases are checked for every event
+# measured by the workers (meter Telematics.Streaming, telematics.stream.lag). The "cpu" lines give the CPU seconds
+# PostgreSQL, NATS and the tool's own process (workers and publishers) spent per phase: on 2 cores, their sum per event
+# bounds the throughput. Both databases are checked for every event
 # and the same trip count. Target (issue #19): ≥ 200,000 events/s streamed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,6 +32,11 @@ trap 'scripts/nats.sh destroy perf-stream >/dev/null 2>&1 || true; perf_cleanup'
 perf_start_cluster perf-stream fresh
 scripts/nats.sh destroy perf-stream >/dev/null 2>&1 || true
 nats=$(scripts/nats.sh start perf-stream)
+# The servers' pids let the tool report the CPU seconds each side spends per phase (its "cpu" lines).
+pg_dir=$(cat .pg/perf-stream.location 2>/dev/null || echo .pg/perf-stream)
+STREAM_PERF_PG_PID=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)
+STREAM_PERF_NATS_PID=$(cat .nats/perf-stream/node1/nats.pid 2>/dev/null || true)
+export STREAM_PERF_PG_PID STREAM_PERF_NATS_PID
 perf_build benchmarks/Telematics.StreamPerf
 
 echo "command: scripts/perf/stream-ingest.sh $drivers $trips $trip_seconds $workers $partitions $batch $rate"

@@ -1,5 +1,7 @@
 using Npgsql;
 
+using Telematics.Storage.Postgres.Connection;
+
 using Xunit;
 
 namespace Telematics.Testing;
@@ -49,7 +51,8 @@ public sealed class PostgresDatabase : IAsyncLifetime
 
         ConnectionString = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = DatabaseName }.ConnectionString;
         // Named, so that its pool in a host's metrics (one meter per process) shows no connection details either.
-        _dataSource = new NpgsqlDataSourceBuilder(ConnectionString) { Name = "test-fixture" }.Build();
+        // Statements prepared after repeats, as AddTelematicsPostgres sets up the host's data source.
+        _dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(ConnectionString) { MaxAutoPrepare = PostgresConnectionString.DefaultMaxAutoPrepare }.ConnectionString) { Name = "test-fixture" }.Build();
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 using Telematics.Features.Ingest;
@@ -37,6 +38,10 @@ public sealed class EventStreamIngestor
     /// <summary>Samples per chunk read, staged and pushed through the pipeline.</summary>
     public const int ChunkSize = 8192;
 
+    // Read chunks kept for the next upload: a fresh 8,192-sample chunk is about 480 KB to zero per upload, for streamed
+    // batches of a few hundred samples. At most SparesKept wait; more concurrent uploads allocate their own.
+    private static readonly int SparesKept = Environment.ProcessorCount * 4;
+    private readonly ConcurrentQueue<SampleBuffer> _spares = new();
     private readonly IUploadStore _store;
 
     /// <summary>Creates the stream ingestor over the store its uploads go to.</summary>
@@ -101,16 +106,30 @@ public sealed class EventStreamIngestor
         return RunAsync(driverId, Wrap(chunks), zone, actor, options, cancellationToken);
     }
 
-    private static async IAsyncEnumerable<SampleBuffer> Read(SampleReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<SampleBuffer> Read(SampleReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var chunk = new SampleBuffer(ChunkSize);
-        while (true)
+        // The session copies what it keeps, so the chunk is free again once the upload has been read.
+        var chunk = _spares.TryDequeue(out var spare) ? spare : new SampleBuffer(ChunkSize);
+        try
         {
-            var read = await reader.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
-            yield return chunk;
-            if (read.IsCompleted)
+            while (true)
             {
-                yield break;
+                var read = await reader.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
+                yield return chunk;
+                if (read.IsCompleted)
+                {
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            chunk.Clear();
+
+            // A consumer that grew it would change the next upload's chunking.
+            if (chunk.Capacity == ChunkSize && _spares.Count < SparesKept)
+            {
+                _spares.Enqueue(chunk);
             }
         }
     }

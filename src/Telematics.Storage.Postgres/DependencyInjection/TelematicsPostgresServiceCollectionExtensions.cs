@@ -75,7 +75,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
 
             // Npgsql names a data source after its connection string (host, port, user, database) in its metrics and
             // traces, which the host exports; a fixed name keeps those details out of them.
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = DataSourceName }.Build();
+            var dataSource = new NpgsqlDataSourceBuilder(PostgresConnectionString.WithDefaults(connectionString)) { Name = DataSourceName }.Build();
             if (options.ApplyMigrationsOnStartup)
             {
                 new MigrationRunner(dataSource).ApplyAsync().GetAwaiter().GetResult();

@@ -1,8 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
+using Npgsql;
+
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Testing;
@@ -39,5 +42,32 @@ public sealed class AddTelematicsPostgresTests(PostgresDatabase database) : ICla
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<TelematicsPostgresOptions>>().Value);
         Assert.Contains("PremakeMonths", error.Message, StringComparison.Ordinal);
         Assert.Contains("RetentionMonths", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repeated_statements_are_prepared_on_the_server_unless_the_connection_string_says_otherwise()
+    {
+        Assert.Equal(1, await PreparedAfterRepeatsAsync(database.ConnectionString));
+        var off = new NpgsqlConnectionStringBuilder(database.ConnectionString) { MaxAutoPrepare = 0 }.ConnectionString;
+        Assert.Equal(0, await PreparedAfterRepeatsAsync(off));
+    }
+
+    // Runs one statement ten times on one connection of the registered data source and counts the server's prepared statements.
+    private static async Task<long> PreparedAfterRepeatsAsync(string connectionString)
+    {
+        var services = new ServiceCollection().AddTelematicsPostgres(options => options.ConnectionString = connectionString);
+        await using var provider = services.BuildServiceProvider();
+        var dataSource = provider.GetRequiredService<NpgsqlDataSource>();
+        Assert.Equal(connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) ? 0 : PostgresConnectionString.DefaultMaxAutoPrepare,
+            new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await using var repeat = new NpgsqlCommand("SELECT $1::int + 1", connection) { Parameters = { new() { Value = i } } };
+            await repeat.ExecuteScalarAsync();
+        }
+
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int + 1%'", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 }

@@ -149,7 +149,7 @@ public sealed partial class TrainingReport
 
             if (HoldoutClassicalBalance.Count > 0)
             {
-                WriteHoldoutClassical(md, HoldoutClassicalBalance);
+                WriteHoldoutClassical(md, HoldoutClassicalBalance, Classical);
             }
         }
 

@@ -70,6 +70,15 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await tab.GoToAsync($"dashboard/drivers/{driver}");
         await tab.Page.GetByTestId("value-score").WaitForAsync();
         var rendered = await tab.NowAsync();
+
+        // The classical factors beside the driving: the API's codes, said as a reader says them.
+        var profile = await host.GetJsonAsync($"api/v1/drivers/{driver}", await host.TokenAsync("admin"));
+        var ageBand = profile.GetProperty("ageBand").GetString()!;
+        var vehicleClass = profile.GetProperty("vehicleClass").GetString()!;
+        Assert.Equal(ageBand, await tab.Page.GetByTestId("driver-age-band").GetAttributeAsync("data-code"));
+        Assert.Contains(AgeBandWords[ageBand], await tab.Page.GetByTestId("driver-age-band").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(vehicleClass, await tab.Page.GetByTestId("driver-vehicle-class").GetAttributeAsync("data-code"));
+        Assert.Contains(VehicleClassWords[vehicleClass], await tab.Page.GetByTestId("driver-vehicle-class").InnerTextAsync(), StringComparison.Ordinal);
         await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Risk factors" }).ClickAsync();
         await tab.Page.GetByTestId("factors").WaitForAsync();
 
@@ -90,6 +99,42 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await tab.Page.GetByTestId("factors").WaitForAsync();
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("driver-risk-factors-light");
+    }
+
+    [Fact]
+    public async Task The_policy_tab_shows_the_premiums_steps_as_the_API_gives_them_with_the_classical_cell_it_was_priced_in()
+    {
+        var driver = host.DriverIds[1];
+        var premium = (await host.GetJsonAsync($"api/v1/pricing/{driver}/breakdown", await host.TokenAsync("admin"))).GetProperty("breakdown");
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Policy" }).ClickAsync();
+        var table = tab.Page.GetByTestId("premium-steps").First;
+        await table.WaitForAsync();
+
+        var rows = await table.Locator("tbody tr").EvaluateAllAsync<string[][]>("rows => rows.map(r => [...r.cells].map(c => c.innerText.trim()))");
+        var steps = premium.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(steps.Select(s => s.GetProperty("name").GetString()), rows.Select(r => r[0]));
+        Assert.Equal(steps.Select(s => s.GetProperty("detail").GetString()), rows.Select(r => r[3]));
+        // The demo relativity plan prices the seeded drivers by cell: age, vehicle and the model's frequency against the cell's mean.
+        var names = rows.Select(r => r[0]).ToList();
+        Assert.Contains("age_relativity", names);
+        Assert.Contains("vehicle_relativity", names);
+        var ageBand = premium.GetProperty("age_band").GetString()!;
+        Assert.Contains($"age band {ageBand}", rows[names.IndexOf("age_relativity")][3], StringComparison.Ordinal);
+        Assert.Contains("mean of cell", rows[names.IndexOf("frequency_relativity")][3], StringComparison.Ordinal);
+        // Readable, not only present: at the default width no cell of the table is cut off by its card.
+        var clipped = await table.EvaluateAsync<int>(
+            "t => { const box = t.closest('.mud-paper').getBoundingClientRect(); return [...t.querySelectorAll('td')].filter(c => c.getBoundingClientRect().right > box.right + 1).length; }");
+        Assert.Equal(0, clipped);
+        Assert.Equal(ageBand, await tab.Page.GetByTestId("priced-age-band").GetAttributeAsync("data-code"));
+        Assert.Contains(AgeBandWords[ageBand], await tab.Page.GetByTestId("priced-age-band").InnerTextAsync(), StringComparison.Ordinal);
+        var vehicleClass = premium.GetProperty("vehicle_class").GetString()!;
+        Assert.Contains(VehicleClassWords[vehicleClass], await tab.Page.GetByTestId("priced-vehicle-class").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(tab.Errors);
+        await tab.ScreenshotAsync("driver-policy-light");
     }
 
     [Fact]
@@ -226,6 +271,17 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         Assert.Contains("/dashboard/signin", tab.Page.Url, StringComparison.Ordinal);
         Assert.Empty(tab.Errors);
     }
+
+    // How a reader is told the classical codes (the API's wire codes), whatever the rest of the label says.
+    private static readonly Dictionary<string, string> AgeBandWords = new(StringComparer.Ordinal)
+    {
+        ["under25"] = "under 25", ["25_39"] = "25–39", ["40_64"] = "40–64", ["over65"] = "65 and over",
+    };
+
+    private static readonly Dictionary<string, string> VehicleClassWords = new(StringComparer.Ordinal)
+    {
+        ["small"] = "small car", ["family"] = "family car", ["suv"] = "SUV", ["performance"] = "performance car",
+    };
 
     private static async Task<double> ValueAsync(DashboardTab tab, string card) =>
         double.Parse(await tab.Page.GetByTestId("value-" + card).GetAttributeAsync("data-value") ?? "NaN", CultureInfo.InvariantCulture);

@@ -113,12 +113,13 @@ internal static class TrainRun
         }
 
         HoldoutEvaluation? holdout = null;
+        TrainingDataset? holdoutData = null;
         if (settings.Holdout is { } holdoutPopulation)
         {
             timings.Add(("final fits", clock.Elapsed));
             clock.Restart();
             var holdoutReport = stage($"fresh holdout: simulate {holdoutPopulation.DriverCount:N0} drivers (seed {holdoutPopulation.Seed}), score", holdoutPopulation.DriverCount);
-            var holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
+            holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
             holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, ClaimRate(data));
             timings.Add(("fresh holdout", clock.Elapsed));
             clock.Restart();
@@ -212,6 +213,11 @@ internal static class TrainRun
             fragment = Path.GetFileName(fragmentPath);
         }
 
+        // The same cell means and relativities on the fresh drivers, priced with the packaged model's λ as a plan would.
+        var holdoutClassical = classical is not null && holdoutData is { HasClassicalFactors: true }
+            ? ClassicalHoldout.Balance(classical, holdoutData, telematics!.Predict(holdoutData, [.. Enumerable.Range(0, holdoutData.Count)]))
+            : [];
+
         var markdown = new TrainingReport
         {
             SeedRuns = seedRuns,
@@ -232,6 +238,7 @@ internal static class TrainRun
             Holdout = holdout,
             HoldoutChartFile = holdoutChart,
             HoldoutData = settings.Holdout is { } h ? Describe(h) : null,
+            HoldoutClassicalBalance = holdoutClassical,
             ChartFile = chart,
             ChartNote = note,
             Timings = timings,

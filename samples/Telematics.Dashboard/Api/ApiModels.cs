@@ -39,8 +39,9 @@ public sealed record TripActivity(DateOnly From, DateOnly To, IReadOnlyList<Trip
 /// <summary>One UTC day.</summary>
 public sealed record TripActivityDay(DateOnly Day, long Trips, double DistanceKm);
 
-/// <summary>A registered driver.</summary>
-public sealed record DriverItem(long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, string? Region, string? TimeZone);
+/// <summary>A registered driver; <paramref name="AgeBand"/> and <paramref name="VehicleClass"/> are the classical factors' codes, null when not on record.</summary>
+public sealed record DriverItem(
+    long DriverId, string ExternalRef, string DisplayName, DateTimeOffset CreatedAt, string? Region, string? TimeZone, string? AgeBand, string? VehicleClass);
 
 /// <summary><c>GET /drivers/{id}/summary</c>.</summary>
 public sealed record DriverSummary(DriverItem Driver, ScoreSummary? LatestScore, PremiumSummary? LatestPremium, PeriodTrips LastThirtyDays);

@@ -48,9 +48,11 @@ public sealed class ClassicalRelativityFit
         Dictionary<string, double> vehicle,
         Dictionary<string, double> region,
         List<CellBalance> balance,
-        int iterations)
+        int iterations,
+        double baseFrequency)
     {
         BookMeanFrequency = bookMean;
+        BaseFrequency = baseFrequency;
         CellMeanFrequency = cells;
         AgeBandRelativities = age;
         VehicleClassRelativities = vehicle;
@@ -79,6 +81,26 @@ public sealed class ClassicalRelativityFit
 
     /// <summary>Newton–Raphson iterations the GLM took.</summary>
     public int Iterations { get; }
+
+    /// <summary>
+    /// Annual claim frequency the fitted GLM gives a driver whose age, vehicle and region relativities are all 1 and whose λ
+    /// equals their cell's mean: the level that base rates price, which turns a corrected price back into expected claims.
+    /// </summary>
+    public double BaseFrequency { get; }
+
+    /// <summary>
+    /// The annual claim frequency the corrected price expects at full credibility: <see cref="BaseFrequency"/> × age, vehicle
+    /// and region relativities (1 for a level not rated) × λ / λ̄ of the driver's cell. On the drivers it was fitted on
+    /// this sums to the observed claims in every group; on other drivers it is the out-of-sample test of the correction.
+    /// </summary>
+    /// <param name="factors">The driver's classical factors.</param>
+    /// <param name="predicted">The served model's annual frequency for the driver.</param>
+    public double PricedFrequency(ClassicalFactors factors, double predicted) =>
+        BaseFrequency
+        * AgeBandRelativities.GetValueOrDefault(factors.AgeBand.Code(), 1)
+        * VehicleClassRelativities.GetValueOrDefault(factors.VehicleClass.Code(), 1)
+        * RegionRelativities.GetValueOrDefault(factors.Region, 1)
+        * predicted / MeanFrequencyFor(factors);
 
     /// <summary>Fits the cell means and the classical relativities to <paramref name="predicted"/>, one frequency per driver of <paramref name="data"/>.</summary>
     /// <param name="data">Drivers with classical factors, exposure and claims.</param>
@@ -154,15 +176,17 @@ public sealed class ClassicalRelativityFit
             expected[i] = Math.Exp(offset[i] + design.Row(i).DotProduct(beta));
         }
 
-        var ageRelativities = Normalised(ages, 1, beta, factors.Select(f => f.AgeBand.Code()).ToArray(), claims, exposure);
-        var vehicleRelativities = Normalised(vehicles, 1 + ages.Count, beta, factors.Select(f => f.VehicleClass.Code()).ToArray(), claims, exposure);
-        var regionRelativities = Normalised(regions, 1 + ages.Count + vehicles.Count, beta, factors.Select(f => f.Region).ToArray(), claims, exposure);
+        var (ageRelativities, ageMean) = Normalised(ages, 1, beta, factors.Select(f => f.AgeBand.Code()).ToArray(), claims, exposure);
+        var (vehicleRelativities, vehicleMean) = Normalised(vehicles, 1 + ages.Count, beta, factors.Select(f => f.VehicleClass.Code()).ToArray(), claims, exposure);
+        var (regionRelativities, regionMean) = Normalised(regions, 1 + ages.Count + vehicles.Count, beta, factors.Select(f => f.Region).ToArray(), claims, exposure);
+        // The scaling to mean 1 moved each factor's level into the relativities' divisors: the intercept takes it back.
+        var baseFrequency = Math.Exp(beta[0]) * ageMean * vehicleMean * regionMean;
 
         var balance = new List<CellBalance>();
         balance.AddRange(Balanced("age band", factors.Select(f => f.AgeBand.Code()).ToArray(), exposure, claims, predicted, expected));
         balance.AddRange(Balanced("vehicle class", factors.Select(f => f.VehicleClass.Code()).ToArray(), exposure, claims, predicted, expected));
         balance.AddRange(Balanced("region", factors.Select(f => f.Region).ToArray(), exposure, claims, predicted, expected));
-        return new ClassicalRelativityFit(bookMean, cells, ageRelativities, vehicleRelativities, regionRelativities, balance, iterations);
+        return new ClassicalRelativityFit(bookMean, cells, ageRelativities, vehicleRelativities, regionRelativities, balance, iterations, baseFrequency);
     }
 
     /// <summary>The λ̄ a driver with <paramref name="factors"/> is compared with: the most specific cell with a mean of its own, else the book (the pricing plan's lookup for a region without cells).</summary>
@@ -239,7 +263,7 @@ public sealed class ClassicalRelativityFit
         return (Rank(parts[1]) * 10) + Rank(parts[2]);
     }
 
-    private static int Rank(string code) => code switch
+    internal static int Rank(string code) => code switch
     {
         "under25" or "small" => 0,
         "25_39" or "family" => 1,
@@ -356,8 +380,8 @@ public sealed class ClassicalRelativityFit
         return (beta, iterations);
     }
 
-    // exp(β) per level (reference 1), scaled so that the exposure-weighted mean over the drivers is 1; levels without claims left out.
-    private static Dictionary<string, double> Normalised(List<string> nonReference, int first, Vector<double> beta, string[] values, ReadOnlySpan<int> claims, ReadOnlySpan<double> exposure)
+    // exp(β) per level (reference 1), scaled so that the exposure-weighted mean over the drivers is 1, and that mean; levels without claims left out.
+    private static (Dictionary<string, double> Relativities, double Mean) Normalised(List<string> nonReference, int first, Vector<double> beta, string[] values, ReadOnlySpan<int> claims, ReadOnlySpan<double> exposure)
     {
         var claimed = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < values.Length; i++)
@@ -380,7 +404,7 @@ public sealed class ClassicalRelativityFit
         }
 
         var mean = weighted / total;
-        return raw.Where(p => claimed.Contains(p.Key)).OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value / mean, StringComparer.Ordinal);
+        return (raw.Where(p => claimed.Contains(p.Key)).OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value / mean, StringComparer.Ordinal), mean);
     }
 
     private static IEnumerable<CellBalance> Balanced(

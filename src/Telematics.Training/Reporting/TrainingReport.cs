@@ -146,6 +146,11 @@ public sealed partial class TrainingReport
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"![Holdout calibration by decile]({HoldoutChartFile})").AppendLine();
             }
+
+            if (HoldoutClassicalBalance.Count > 0)
+            {
+                WriteHoldoutClassical(md, HoldoutClassicalBalance, Classical);
+            }
         }
 
         if (SeedRuns.Count > 1)

@@ -38,6 +38,11 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("`gps_gap_share`: data quality", text, StringComparison.Ordinal);
         Assert.Contains("| age band | under25 |", text, StringComparison.Ordinal);
         Assert.Contains("## Classical relativities and cell means", text, StringComparison.Ordinal);
+        // The relativities fitted on the training drivers, checked on the holdout's: one row per age band and vehicle class.
+        var holdoutSection = text[text.IndexOf("Classical correction on the holdout", StringComparison.Ordinal)..];
+        holdoutSection = holdoutSection[..holdoutSection.IndexOf("\n## ", StringComparison.Ordinal)];
+        Assert.Contains("| age band | under25 |", holdoutSection, StringComparison.Ordinal);
+        Assert.Contains("| vehicle class | performance |", holdoutSection, StringComparison.Ordinal);
         Assert.Contains("pricing-plan fragment: ", output, StringComparison.Ordinal);
         // The fragment pasted into a relativity plan is a valid plan.
         var fragment = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "report.plan.json")))!.AsObject();

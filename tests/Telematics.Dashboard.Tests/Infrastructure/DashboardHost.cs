@@ -13,9 +13,9 @@ using Telematics.Testing;
 namespace Telematics.Dashboard.Tests.Infrastructure;
 
 /// <summary>
-/// The reference host as a user runs it — its own process on a loopback port, Development environment, on a fresh database
-/// seeded and scored by the <c>telematics</c> CLI — and a headless Chromium (Debian's package, which ./test.sh installs where
-/// missing; <c>TELEMATICS_CHROMIUM</c> names another executable).
+/// The reference host as a user runs it — its own process on a loopback port, Development environment, serving the shipped
+/// model, on a fresh database seeded and scored by the <c>telematics</c> CLI — and a headless Chromium (Debian's package,
+/// which ./test.sh installs where missing; <c>TELEMATICS_CHROMIUM</c> names another executable).
 /// </summary>
 public sealed class DashboardHost : IAsyncLifetime
 {
@@ -50,7 +50,9 @@ public sealed class DashboardHost : IAsyncLifetime
             await _database.InitializeAsync();
             await RunCliAsync("migrate", "--connection", _database.ConnectionString);
             await RunCliAsync("seed", "--drivers", "4", "--days", "14", "--seed", "7", "--connection", _database.ConnectionString);
-            await RunCliAsync("batch-score", "--all", "--connection", _database.ConnectionString);
+            // The shipped frequency model and, by default for it, the relativity plan, as ./run.sh's demo serves them: premiums
+            // priced by age band, vehicle class and the model's frequency against the cell's mean.
+            await RunCliAsync("batch-score", "--all", "--shipped-model", "--connection", _database.ConnectionString);
 
             var port = FreePort();
             BaseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -192,6 +194,7 @@ public sealed class DashboardHost : IAsyncLifetime
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["ConnectionStrings__Telematics"] = _database.ConnectionString;
+        start.Environment["Scoring__Model"] = "shipped";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         _host = Process.Start(start)!;
         _host.OutputDataReceived += (_, line) => Append(line.Data);

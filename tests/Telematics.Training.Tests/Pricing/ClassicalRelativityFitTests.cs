@@ -14,7 +14,7 @@ public sealed class ClassicalRelativityFitTests
     /// average. The "model" reads the style only, as the telematics model reads driving and never age: it carries part of
     /// the young drivers' excess risk (through their style) and misses the rest.
     /// </summary>
-    private static (TrainingDataset Data, double[] Predicted) Population(int drivers = 40_000, ulong seed = 3)
+    internal static (TrainingDataset Data, double[] Predicted) Population(int drivers = 40_000, ulong seed = 3)
     {
         var rng = Xoshiro256.ForStream(seed, 0);
         var classical = new ClassicalFactors[drivers];

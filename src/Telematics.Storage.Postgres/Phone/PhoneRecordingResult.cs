@@ -7,8 +7,9 @@ namespace Telematics.Storage.Postgres.Phone;
 /// <param name="ReplacedTripIds">The stored trips the recording overlapped that were re-measured, whose rows were replaced.</param>
 /// <param name="TripIds">The re-measured trips' new ids, in the order of <paramref name="ReplacedTripIds"/>.</param>
 /// <param name="Unmeasured">Overlapped trips whose events are no longer stored (archived): kept as they were.</param>
+/// <param name="DistanceKm">Distance of the re-measured trips, km.</param>
 public sealed record PhoneRecordingResult(
-    long EvidenceRows, long FromUnixMs, long ToUnixMs, IReadOnlyList<long> ReplacedTripIds, IReadOnlyList<long> TripIds, int Unmeasured)
+    long EvidenceRows, long FromUnixMs, long ToUnixMs, IReadOnlyList<long> ReplacedTripIds, IReadOnlyList<long> TripIds, int Unmeasured, double DistanceKm)
 {
     /// <summary>The same recording was stored before: nothing changed.</summary>
     public bool AlreadyStored => EvidenceRows == 0;

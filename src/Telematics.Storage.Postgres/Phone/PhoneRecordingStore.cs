@@ -83,27 +83,29 @@ public sealed class PhoneRecordingStore
         if (rows == 0 || PhoneEvidenceRows.Extent(evidence) is not var (from, to))
         {
             // The same recording again, or one with nothing scored: nothing changes (disposing rolls back).
-            return new PhoneRecordingResult(0, 0, 0, [], [], 0);
+            return new PhoneRecordingResult(0, 0, 0, [], [], 0, 0);
         }
 
         var overlapped = await session.ReadTripsOverlappingAsync(from, to, cancellationToken).ConfigureAwait(false);
         List<long> replaced = [], ids = [];
         var unmeasured = 0;
+        double km = 0;
         if (overlapped.Count > 0)
         {
             var replacements = await RemeasureAsync(session, overlapped, zone, options, cancellationToken).ConfigureAwait(false);
             unmeasured = overlapped.Count - replacements.Trips.Count;
             ids = await session.ReplaceTripsAsync(replacements.Trips, replacements.Imu, cancellationToken).ConfigureAwait(false);
-            foreach (var (oldId, _) in replacements.Trips)
+            foreach (var (oldId, trip) in replacements.Trips)
             {
                 replaced.Add(oldId);
+                km += trip.DistanceKm;
             }
         }
 
         await session.AppendAuditAsync(new AuditChange("phone.recording", string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), Audit(evidence, rows, from, to, replaced, ids)), cancellationToken)
             .ConfigureAwait(false);
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new PhoneRecordingResult(rows, from, to, replaced, ids, unmeasured);
+        return new PhoneRecordingResult(rows, from, to, replaced, ids, unmeasured, km);
     }
 
     // The backfill's window: from the first trip's lead-in to one pause after the last, with the evidence stored for it.

@@ -53,23 +53,19 @@ public sealed class PhoneEvidenceReplayTests(PostgresDatabase database) : IClass
     /// <summary>One pipeline over all the lines with the phone: what the stored trip must equal, however it was stored.</summary>
     private static async Task<TripFeatures> MeasureAsync(string[] lines, ImuTripEvidence? imu)
     {
-        var body = Encoding.UTF8.GetBytes(Header + "\n" + string.Join('\n', lines) + "\n");
-        await using var reader = CsvSampleReader.Create(PipeReader.Create(new MemoryStream(body)));
         var pipeline = new DriverFeaturePipeline(TimeZoneInfo.Utc) { Imu = imu };
-        var chunk = new SampleBuffer(EventStreamIngestor.ChunkSize);
-        var trips = new List<TripFeatures>();
-        while (true)
-        {
-            var read = await reader.ReadAsync(chunk);
-            trips.AddRange(pipeline.Push(chunk));
-            if (read.IsCompleted)
-            {
-                break;
-            }
-        }
-
+        var trips = new List<TripFeatures>(pipeline.Push(await ReadAsync(lines)));
         trips.AddRange(pipeline.Complete());
         return Assert.Single(trips);
+    }
+
+    private static async Task<SampleBuffer> ReadAsync(string[] lines)
+    {
+        var body = Encoding.UTF8.GetBytes(Header + "\n" + string.Join('\n', lines) + "\n");
+        await using var reader = CsvSampleReader.Create(PipeReader.Create(new MemoryStream(body)));
+        var samples = new SampleBuffer(lines.Length + 1);
+        Assert.True((await reader.ReadAsync(samples)).IsCompleted);
+        return samples;
     }
 
     private async Task<(long TripId, int[] Bits, (int, int, int) Counts, string[] Manoeuvres)> StoredTripAsync(long driverId)
@@ -150,6 +146,50 @@ public sealed class PhoneEvidenceReplayTests(PostgresDatabase database) : IClass
         Assert.Equal(Counts(reference), stored.Counts);
         Assert.Equal(Expected(phone, reference), stored.Manoeuvres);
         Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM trip_manoeuvres WHERE trip_id = {continued.ContinuedTripId}"));
+    }
+
+    [Fact]
+    public async Task A_trip_stored_with_its_phone_recording_and_continued_by_a_later_gps_upload_keeps_its_phone_features()
+    {
+        var driver = await NewDriverAsync("phone-ingest-continued");
+        var start = Start.AddDays(6);
+        var lines = Lines(start);
+        var phone = Phone(start);
+        var reference = await MeasureAsync(lines, phone);
+
+        // As `telematics ingest --imu` stores the first part: its events, then its trips with the phone in one transaction.
+        var firstPart = await ReadAsync(lines[..400]);
+        await NewIngestor(database).IngestAsync(driver, firstPart, Actor);
+        var pipeline = new DriverFeaturePipeline(TimeZoneInfo.Utc) { Imu = phone };
+        var firstTrips = new List<TripFeatures>(pipeline.Push(firstPart));
+        firstTrips.AddRange(pipeline.Complete());
+        Assert.Equal(1, await new TripRepository(database.DataSource, TimeProvider.System).WriteClosedTripsWithImuAsync(driver, firstTrips, phone, Actor));
+
+        // The rest arrives later through the stream ingest, which re-closes the trip from the stored events.
+        var continued = await PostAsync(new EventStreamIngestor(NewIngestor(database)), driver, lines[400..]);
+
+        Assert.NotNull(continued.ContinuedTripId);
+        var stored = await StoredTripAsync(driver);
+        Assert.Equal(Bits(reference.Features.Span), stored.Bits);
+        Assert.Equal(Counts(reference), stored.Counts);
+        Assert.Equal(Expected(phone, reference), stored.Manoeuvres);
+        Assert.NotEqual(Bits((await MeasureAsync(lines, null)).Features.Span), stored.Bits);
+    }
+
+    [Fact]
+    public async Task Re_measured_trips_announce_the_rows_they_replace_in_the_outbox()
+    {
+        var driver = await NewDriverAsync("phone-outbox");
+        var start = Start.AddDays(7);
+        await PostAsync(new EventStreamIngestor(NewIngestor(database)), driver, Lines(start));
+        var old = (await StoredTripAsync(driver)).TripId;
+
+        var stored = await new PhoneRecordingStore(database.DataSource, NewPartitionManager(database), TimeProvider.System) { WriteDomainEvents = true }
+            .StoreAsync(driver, Phone(start), TimeZoneInfo.Utc, null, Actor);
+
+        var replacing = Assert.Single(stored!.TripIds);
+        Assert.Equal(1, await ScalarAsync(database.DataSource,
+            $"SELECT count(*) FROM domain_event_outbox WHERE subject = '{driver}' AND (data->>'trip_id')::bigint = {replacing} AND (data->>'replaces_trip_id')::bigint = {old}"));
     }
 
     [Fact]

@@ -82,6 +82,13 @@ internal static class PhoneRecordingForm
 
         var evidence = new ImuTripEvidence();
         evidence.Add(analyzer.Motion, manoeuvres, handling, unixOffsetNs: 0);
+        if (evidence.CoverageCount == 0 && evidence.ManoeuvreCount == 0 && evidence.HandlingCount == 0)
+        {
+            // Nothing to store: an answer of "stored" would hide a recording the analysis could not use.
+            throw new BadPhoneRecordingException(null, 0, "files",
+                "the recording holds no span the motion sensors could score (too short, the phone never at rest, or no forward direction found).");
+        }
+
         return evidence;
     }
 

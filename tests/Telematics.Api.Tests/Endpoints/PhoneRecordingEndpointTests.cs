@@ -162,6 +162,30 @@ public sealed class PhoneRecordingEndpointTests(PostgresDatabase database) : ICl
     }
 
     [Fact]
+    public async Task A_recording_overlapping_another_of_the_driver_is_409_and_stores_nothing()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "phone-overlap-" + Guid.NewGuid().ToString("N"));
+        var (_, directory, _) = await SimulateAsync(25);
+        using (var first = await admin.PostAsync(Url($"/api/v1/telematics/drivers/{driver}/phone-recordings"), Recording(directory)))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        var stored = await ScalarAsync($"SELECT count(*) FROM phone_evidence WHERE driver_id = {driver}");
+
+        // The same drive cut short: another analysis of the same time, which would count its manoeuvres twice.
+        using var response = await admin.PostAsync(
+            Url($"/api/v1/telematics/drivers/{driver}/phone-recordings"),
+            Recording(directory, (_, text) => { var lines = text.Split('\n'); return string.Join('\n', lines.Take(lines.Length * 3 / 4)); }));
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.Conflict, "https://telematics.dev/problems/conflict");
+        Assert.Equal(stored, await ScalarAsync($"SELECT count(*) FROM phone_evidence WHERE driver_id = {driver}"));
+        Assert.Equal(1, await ScalarAsync($"SELECT count(*) FROM audit_log WHERE action = 'phone.recording' AND resource = 'driver/{driver}'"));
+    }
+
+    [Fact]
     public async Task A_recording_over_the_size_limit_is_413()
     {
         await using var host = Host().With("RequestLimits:MaxPhoneRecordingBodyBytes", "4096");

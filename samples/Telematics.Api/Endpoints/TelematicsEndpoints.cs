@@ -101,6 +101,7 @@ internal static class TelematicsEndpoints
             .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the GPS-derived events " +
                 "placed are the ones its counts hold (a trip stored with a phone recording lists its phone manoeuvres in GET /trips/{tripId}). Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
                 "trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
+        telematics.MapPhoneRecordingEndpoints(limits);
         return telematics;
     }
 

@@ -18,4 +18,12 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
         Message = "Upload for driver {DriverId} answered 503: {Reason}")]
     public static partial void StreamUnavailable(ILogger logger, long driverId, string reason);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information,
+        Message = "Phone recording for driver {DriverId}: {Rows} evidence rows stored, {Trips} trips re-measured, in {ElapsedMs} ms.")]
+    public static partial void PhoneRecordingStored(ILogger logger, long driverId, long rows, int trips, long elapsedMs);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information,
+        Message = "Phone recording for driver {DriverId} refused at {File} record {Record}, field {Field}: {Reason}")]
+    public static partial void PhoneRecordingRefused(ILogger logger, long driverId, string? file, long record, string field, string reason);
 }

@@ -5,6 +5,7 @@ using Telematics.Scoring.Results;
 using Telematics.Service.Ingest;
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Phone;
 
 namespace Telematics.Api.Live;
 
@@ -21,6 +22,13 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
             ? Task.CompletedTask
             : SendAsync(driverId, LiveMethods.TripCompleted,
                 new TripCompletedMessage(driverId, stored.TripsClosed, stored.TripsStored, stored.DistanceKm, stored.ContinuedTripId, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>A phone recording re-measured stored trips: one <c>TripCompleted</c> naming the replaced trips (nothing when it replaced none).</summary>
+    public Task TripsRemeasuredAsync(long driverId, PhoneRecordingResult stored, CancellationToken cancellationToken) =>
+        stored.TripIds.Count == 0
+            ? Task.CompletedTask
+            : SendAsync(driverId, LiveMethods.TripCompleted,
+                new TripCompletedMessage(driverId, stored.TripIds.Count, stored.TripIds.Count, stored.DistanceKm, stored.ReplacedTripIds[0], time.GetUtcNow()), cancellationToken);
 
     /// <summary>A recalculation stored a score and its premium: <c>RiskScoreCalculated</c>, <c>PremiumUpdated</c>, and <c>SafetyAlert</c> when it is high.</summary>
     public async Task ScoredAsync(DriverScoreOutcome outcome, CancellationToken cancellationToken)

@@ -32,6 +32,11 @@ internal static partial class ApiExamples
             Guid.Parse("0193a5b2-7c52-7a10-8c3d-0badc0ffee42"), DriverId, "stored", new DateTimeOffset(2026, 3, 3, 8, 4, 12, 381, TimeSpan.Zero)));
         Add(examples, new IngestResponse(DriverId, 5400, 5396, 3, 1, [new RejectedRecord(2817, "lat", "lat must be −90…90 degrees; got 148.2.")], 3, 3, 61.7, null));
 
+        // A 24-minute commute logged at 100 Hz, uploaded after its trip was stored: the trip is re-measured under a new id.
+        Add(examples, new PhoneRecordingResponse(
+            DriverId, false, 9, 5, 3, 22.85, new DateTimeOffset(2026, 3, 3, 8, 0, 4, TimeSpan.Zero), new DateTimeOffset(2026, 3, 3, 8, 24, 10, TimeSpan.Zero),
+            [88231], [88240], 0));
+
         var features = new Dictionary<string, float?>(StringComparer.Ordinal);
         foreach (var feature in TelematicsFeatures.Schema.Features)
         {

@@ -18,6 +18,14 @@ internal sealed class RequestLimitOptions
     [Range(1024, 1L << 32)]
     public long MaxIngestBodyBytes { get; set; } = 256L << 20;
 
+    /// <summary>Largest body of a phone recording upload, in bytes (1 KiB–4 GiB), applied with <c>WithRequestBodyLimit</c>.</summary>
+    /// <value>
+    /// Default 64 MiB: an hour's drive logged at 100 Hz by accelerometer and gyroscope is about 40 MiB of CSV. The parts are
+    /// buffered (to disk past 64 KiB) before the analysis, which needs the whole recording.
+    /// </value>
+    [Range(1024, 1L << 32)]
+    public long MaxPhoneRecordingBodyBytes { get; set; } = 64L << 20;
+
     /// <summary>Longest request target (path and query string) answered with anything but 414, in bytes (1 KiB–64 KiB).</summary>
     /// <value>Default 8 KiB, as most proxies. Kestrel's own limit is set to twice this: a target between the two gets a
     /// problem+json 414 from the host; beyond Kestrel's limit Kestrel answers 414 with an empty body.</value>

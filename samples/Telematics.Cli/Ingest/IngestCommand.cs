@@ -9,6 +9,7 @@ using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Cli.Ingest;
@@ -137,7 +138,17 @@ internal static class IngestCommand
         var tripRepository = services.GetRequiredService<TripRepository>();
         if (outcome.Result.Phone is { } phone)
         {
-            await tripRepository.WriteClosedTripsWithImuAsync(driverId, outcome.Result.Trips, phone.Evidence, actor, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await tripRepository.WriteClosedTripsWithImuAsync(driverId, outcome.Result.Trips, phone.Evidence, actor, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PhoneEvidenceConflictException conflict)
+            {
+                // The events are stored (a re-run skips them); the trips wait for a recording that does not double-count.
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"--imu: {conflict.Message} The run's {stored} new events are stored; no trip was.")).ConfigureAwait(false);
+                return ExitCodes.InputError;
+            }
         }
         else
         {

@@ -15,7 +15,7 @@ namespace Telematics.Features.Imu;
 /// stay disjoint. A manoeuvre belongs to the trip whose time span holds its start. Reusable: <see cref="Clear"/> keeps
 /// the arrays. Not thread-safe; do not change it while a trip that reads it is being extracted.
 /// </remarks>
-public sealed class ImuTripEvidence
+public sealed partial class ImuTripEvidence
 {
     private const long NsPerMs = 1_000_000;
 

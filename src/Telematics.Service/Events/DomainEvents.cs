@@ -31,7 +31,7 @@ public static class DomainEvents
     /// <param name="startedAt">Its first event.</param>
     /// <param name="endedAt">Its last event.</param>
     /// <param name="distanceKm">Its distance.</param>
-    /// <param name="replacesTripId">The stored trip it continued and replaced, if any (that id no longer exists).</param>
+    /// <param name="replacesTripId">The stored trip it continued and replaced, or re-measured with a phone recording, if any (that id no longer exists).</param>
     /// <param name="at">When it was stored.</param>
     /// <returns>The event.</returns>
     public static DomainEvent TripCompleted(long driverId, long tripId, DateTimeOffset startedAt, DateTimeOffset endedAt, double distanceKm, long? replacesTripId, DateTimeOffset at) =>

@@ -30,7 +30,10 @@ namespace Telematics.Service.Ingest;
 /// <see cref="EventStreamResult.ContinuedTripId"/> and the <c>events.ingest</c> audit row (<c>continued_trip_id</c>)
 /// say so. A stream that adds no new event there (a re-sent upload) changes no trip. Streams that start later than the
 /// gap, or before the latest trip's start (late data), store their own trips as before. A failed or cancelled commit
-/// leaves the old trip as it was. Thread-safe: every call has its own session and pipeline.
+/// leaves the old trip as it was. Every replay reads the driver's stored phone evidence for its period
+/// (<see cref="IUploadSession.ReadPhoneEvidenceAsync"/>) and measures with it, so a re-closed trip keeps what a phone
+/// recording found; an upload whose events a recording stored earlier covers is measured with it the same way, from the
+/// stored events. Thread-safe: every call has its own session and pipeline.
 /// </para>
 /// </remarks>
 public sealed class EventStreamIngestor

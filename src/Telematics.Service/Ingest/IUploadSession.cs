@@ -1,3 +1,4 @@
+using Telematics.Features.Imu;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Service.Storage;
@@ -77,6 +78,32 @@ public interface IUploadSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>How many were new, and the first and last new trip id.</returns>
     Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds to <paramref name="destination"/> the driver's stored phone evidence (covered spans, manoeuvres, handling spans)
+    /// that reaches into [<paramref name="fromUnixMs"/>, <paramref name="toUnixMs"/>), in order of start, so that trips
+    /// replayed from stored events are measured with it. The default adds nothing: an adapter that keeps no phone evidence
+    /// re-measures trips from their GPS events alone.
+    /// </summary>
+    /// <param name="fromUnixMs">Inclusive start, ms since the Unix epoch.</param>
+    /// <param name="toUnixMs">Exclusive end; <see cref="long.MaxValue"/> for no end.</param>
+    /// <param name="destination">Evidence to add to; given empty.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>A task that completes when the evidence is added.</returns>
+    Task ReadPhoneEvidenceAsync(long fromUnixMs, long toUnixMs, ImuTripEvidence destination, CancellationToken cancellationToken = default) =>
+        Task.CompletedTask;
+
+    /// <summary>
+    /// Inserts trips as <see cref="InsertTripsAsync"/> does and, for each new trip, the phone manoeuvres and handling spans
+    /// of <paramref name="imu"/> that start within it (the rule its features counted them by). The default stores the trips
+    /// only, for an adapter that keeps no phone data.
+    /// </summary>
+    /// <param name="trips">The trips, measured with <paramref name="imu"/>.</param>
+    /// <param name="imu">The phone evidence the trips were measured with.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were new, and the first and last new trip id.</returns>
+    Task<StoredTripRange> InsertTripsWithImuAsync(IReadOnlyList<TripFeatures> trips, ImuTripEvidence imu, CancellationToken cancellationToken = default) =>
+        InsertTripsAsync(trips, cancellationToken);
 
     /// <summary>
     /// Appends the upload's one audit row, stamped with the store's clock and the upload's actor; a store may hold it until

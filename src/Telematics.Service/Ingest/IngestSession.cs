@@ -1,5 +1,6 @@
 using System.Globalization;
 
+using Telematics.Features.Imu;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
@@ -140,19 +141,34 @@ public sealed class IngestSession : IAsyncDisposable
 
             var stored = _received > 0 ? await _upload.MergeAsync(cancellationToken).ConfigureAwait(false) : 0;
             long? continued = null;
+            ImuTripEvidence? imu = null;
             if (continuation is not null && _received > 0
                 && await continuation.FindContinuedAsync(_upload, _firstMs, cancellationToken).ConfigureAwait(false) is { } open)
             {
                 _trips.Clear();
                 if (stored > 0)
                 {
-                    // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order.
-                    var (replayed, _) = await continuation.ReopenAsync(_upload, open, cancellationToken).ConfigureAwait(false);
+                    // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order,
+                    // with the phone evidence stored for them, so the re-closed trip keeps what the phone found.
+                    imu = new ImuTripEvidence();
+                    var (replayed, _) = await continuation.ReopenAsync(_upload, open, imu, cancellationToken).ConfigureAwait(false);
                     _trips.AddRange(replayed);
                     continued = replayed.Count > 0 ? open.TripId : null;
                 }
 
                 // Nothing new (a re-sent upload): the stored trip already holds these events, so nothing changes.
+            }
+            else if (continuation is not null && stored > 0 && _trips.Count > 0)
+            {
+                // A phone recording stored before these events: the trips are measured with it, as the recording's own
+                // upload measures trips already stored.
+                var phone = new ImuTripEvidence();
+                if (await continuation.RemeasureWithPhoneAsync(_upload, _firstMs, _lastMs, phone, cancellationToken).ConfigureAwait(false) is { } remeasured)
+                {
+                    _trips.Clear();
+                    _trips.AddRange(remeasured);
+                    imu = phone;
+                }
             }
 
             double km = 0;
@@ -162,7 +178,9 @@ public sealed class IngestSession : IAsyncDisposable
             }
 
             // The upload's trips go in with as few round trips as possible; its one audit row names them.
-            var trips = await _upload.InsertTripsAsync(_trips, cancellationToken).ConfigureAwait(false);
+            var trips = imu is { } evidence && (evidence.ManoeuvreCount > 0 || evidence.HandlingCount > 0)
+                ? await _upload.InsertTripsWithImuAsync(_trips, evidence, cancellationToken).ConfigureAwait(false)
+                : await _upload.InsertTripsAsync(_trips, cancellationToken).ConfigureAwait(false);
 
             // A re-sent upload that changes nothing leaves no audit row, as a re-sent batch does not.
             if (stored > 0 || trips.Stored > 0 || continued is not null)

@@ -1,3 +1,4 @@
+using Telematics.Features.Imu;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Trips;
 using Telematics.Service.Storage;
@@ -68,11 +69,20 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         return await FindUntrippedStartAsync(upload, firstUnixMs, afterTripMs, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Replays the stored events from the continuation's start (the upload's own events already merged) and deletes the continued trip's old row.</summary>
+    /// <summary>
+    /// Replays the stored events from the continuation's start (the upload's own events already merged), with the driver's
+    /// stored phone evidence from there on, and deletes the continued trip's old row.
+    /// </summary>
+    /// <param name="upload">The open upload.</param>
+    /// <param name="start">What the upload continues.</param>
+    /// <param name="imu">Receives the phone evidence the replay measured with (empty when there is none).</param>
+    /// <param name="cancellationToken">Cancels the replay.</param>
     /// <returns>The re-closed trips in time order (none, and the old row kept, when its events are gone), and the samples cleaning dropped in the replay.</returns>
-    public async Task<(List<TripFeatures> Trips, long Dropped)> ReopenAsync(IUploadSession upload, ContinuationStart start, CancellationToken cancellationToken)
+    public async Task<(List<TripFeatures> Trips, long Dropped)> ReopenAsync(IUploadSession upload, ContinuationStart start, ImuTripEvidence imu, CancellationToken cancellationToken)
     {
-        var replayed = await EventReplay.RunAsync(upload.ReadEventsAsync(start.ReplayFromUnixMs, chunkSize, cancellationToken), zone, options, cancellationToken).ConfigureAwait(false);
+        await upload.ReadPhoneEvidenceAsync(start.ReplayFromUnixMs, long.MaxValue, imu, cancellationToken).ConfigureAwait(false);
+        var replayed = await EventReplay.RunWithImuAsync(
+            upload.ReadEventsAsync(start.ReplayFromUnixMs, chunkSize, cancellationToken), zone, options, imu, cancellationToken).ConfigureAwait(false);
         if (replayed.Trips.Count == 0 || start.TripId is not { } tripId)
         {
             // Nothing to replace: a start that still makes no trip, or a trip whose events are no longer stored (its month
@@ -81,6 +91,34 @@ internal sealed class TripContinuation(TimeZoneInfo zone, DriverPipelineOptions?
         }
 
         await upload.DeleteTripAsync(tripId, cancellationToken).ConfigureAwait(false);
+        return replayed;
+    }
+
+    /// <summary>
+    /// For an upload that continues nothing: when the driver's stored phone evidence reaches into the upload's span
+    /// [<paramref name="firstUnixMs"/>, <paramref name="lastUnixMs"/>] (a recording sent before its trip's events), the
+    /// upload's trips measured again from the stored events with it, as one upload of both would have measured them.
+    /// </summary>
+    /// <returns>The trips that start within the upload's span, or null when no phone evidence reaches into it.</returns>
+    public async Task<List<TripFeatures>?> RemeasureWithPhoneAsync(IUploadSession upload, long firstUnixMs, long lastUnixMs, ImuTripEvidence imu, CancellationToken cancellationToken)
+    {
+        await upload.ReadPhoneEvidenceAsync(firstUnixMs, lastUnixMs + 1, imu, cancellationToken).ConfigureAwait(false);
+        if (imu.CoverageCount == 0 && imu.ManoeuvreCount == 0 && imu.HandlingCount == 0)
+        {
+            return null;
+        }
+
+        var (replayed, _) = await EventReplay.RunWithImuAsync(
+            upload.ReadEventsAsync(firstUnixMs, chunkSize, cancellationToken), zone, options, imu, cancellationToken).ConfigureAwait(false);
+
+        // Later trips already stored (late data sent after them) come out of the replay again; they keep their rows.
+        var own = replayed.Count;
+        while (own > 0 && replayed[own - 1].StartUnixMs > lastUnixMs)
+        {
+            own--;
+        }
+
+        replayed.RemoveRange(own, replayed.Count - own);
         return replayed;
     }
 

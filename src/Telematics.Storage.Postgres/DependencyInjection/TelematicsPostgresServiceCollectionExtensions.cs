@@ -16,6 +16,7 @@ using Telematics.Storage.Postgres.Ingest;
 using Telematics.Storage.Postgres.Migrations;
 using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Scores;
 using Telematics.Storage.Postgres.Scoring;
@@ -95,6 +96,11 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new PartitionManager(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TelematicsPostgresOptions>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(static provider => new EventIngestor(
+            provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<PartitionManager>(), provider.GetRequiredService<TimeProvider>())
+        {
+            WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,
+        });
+        services.TryAddSingleton(static provider => new PhoneRecordingStore(
             provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<PartitionManager>(), provider.GetRequiredService<TimeProvider>())
         {
             WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,

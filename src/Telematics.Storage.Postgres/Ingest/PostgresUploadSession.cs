@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Features.Imu;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
 using Telematics.Service.Events;
@@ -8,6 +9,7 @@ using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Storage.Postgres.Ingest;
@@ -207,27 +209,114 @@ internal sealed class PostgresUploadSession : IUploadSession
         _replacedTripId = tripId;
     }
 
-    public async Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default)
-    {
-        var inserted = _writeDomainEvents ? new List<(int Index, long TripId)>(trips.Count) : null;
-        var (stored, first, last) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken, inserted).ConfigureAwait(false);
-        if (inserted is { Count: > 0 })
-        {
-            // The first trip re-closes the one a continuation deleted (it starts where that one started).
-            var now = _timeProvider.GetUtcNow();
-            var events = new List<DomainEvent>(inserted.Count);
-            foreach (var (index, tripId) in inserted)
-            {
-                var trip = trips[index];
-                events.Add(DomainEvents.TripCompleted(
-                    DriverId, tripId, DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs), DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
-                    trip.DistanceKm, index == 0 ? _replacedTripId : null, now));
-            }
+    public Task<StoredTripRange> InsertTripsAsync(IReadOnlyList<TripFeatures> trips, CancellationToken cancellationToken = default) =>
+        InsertAsync(trips, null, cancellationToken);
 
-            await OutboxWriter.AppendAsync(_connection, events, cancellationToken).ConfigureAwait(false);
+    public Task<StoredTripRange> InsertTripsWithImuAsync(IReadOnlyList<TripFeatures> trips, ImuTripEvidence imu, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(imu);
+        return InsertAsync(trips, imu, cancellationToken);
+    }
+
+    public Task ReadPhoneEvidenceAsync(long fromUnixMs, long toUnixMs, ImuTripEvidence destination, CancellationToken cancellationToken = default) =>
+        PhoneEvidenceRows.ReadAsync(_connection, _transaction, DriverId, fromUnixMs, toUnixMs, destination, cancellationToken);
+
+    /// <summary>Stores a phone recording's evidence for the driver in this transaction (see <see cref="PhoneEvidenceRows.StoreAsync"/>).</summary>
+    internal Task<long> StorePhoneEvidenceAsync(ImuTripEvidence imu, CancellationToken cancellationToken) =>
+        PhoneEvidenceRows.StoreAsync(_connection, _transaction, DriverId, imu, cancellationToken);
+
+    /// <summary>The driver's stored trips that overlap [<paramref name="fromUnixMs"/>, <paramref name="toUnixMs"/>], in start order, each with the end of the trip before it.</summary>
+    internal async Task<List<StoredTripSpan>> ReadTripsOverlappingAsync(long fromUnixMs, long toUnixMs, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT t.trip_id, t.started_at, t.ended_at, (SELECT max(p.ended_at) FROM trips p WHERE p.driver_id = t.driver_id AND p.started_at < t.started_at) " +
+            "FROM trips t WHERE t.driver_id = $1 AND t.started_at <= $3 AND t.ended_at >= $2 ORDER BY t.started_at",
+            _connection,
+            _transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(fromUnixMs).UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(toUnixMs).UtcDateTime });
+        var trips = new List<StoredTripSpan>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            trips.Add(new StoredTripSpan(
+                reader.GetInt64(0),
+                PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(1)),
+                PostgresTimestamp.UnixMs(reader.GetFieldValue<DateTime>(2)),
+                UnixMsOrNull(reader, 3)));
         }
 
+        return trips;
+    }
+
+    /// <summary>The driver's stored events in [<paramref name="fromUnixMs"/>, <paramref name="toUnixMs"/>), in time and event id order.</summary>
+    internal IAsyncEnumerable<SampleBuffer> ReadEventsAsync(long fromUnixMs, long toUnixMs, int chunkSize, CancellationToken cancellationToken) =>
+        StoredEventReader.ReadAsync(_connection, DriverId, fromUnixMs, toUnixMs, chunkSize, cancellationToken);
+
+    /// <summary>
+    /// Replaces stored trips by their re-measured versions (same start): each old row (and its manoeuvres) is deleted, the new
+    /// one inserted with its manoeuvres from <paramref name="imu"/>, and its <c>TripCompleted</c> names the row it replaces.
+    /// </summary>
+    /// <returns>The new trip ids, in the order given.</returns>
+    internal async Task<List<long>> ReplaceTripsAsync(IReadOnlyList<(long OldTripId, TripFeatures Trip)> replacements, ImuTripEvidence imu, CancellationToken cancellationToken)
+    {
+        var trips = new List<TripFeatures>(replacements.Count);
+        foreach (var (oldTripId, trip) in replacements)
+        {
+            await using var delete = new NpgsqlCommand("DELETE FROM trips WHERE trip_id = $1 AND driver_id = $2", _connection, _transaction);
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = oldTripId });
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            trips.Add(trip);
+        }
+
+        var inserted = new List<(int Index, long TripId)>(trips.Count);
+        await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken, inserted).ConfigureAwait(false);
+        await TripManoeuvreWriter.WriteAsync(_connection, DriverId, trips, inserted, imu, cancellationToken).ConfigureAwait(false);
+        await AppendTripEventsAsync(trips, inserted, index => replacements[index].OldTripId, cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>(inserted.Count);
+        foreach (var (_, tripId) in inserted)
+        {
+            ids.Add(tripId);
+        }
+
+        return ids;
+    }
+
+    private async Task<StoredTripRange> InsertAsync(IReadOnlyList<TripFeatures> trips, ImuTripEvidence? imu, CancellationToken cancellationToken)
+    {
+        var inserted = _writeDomainEvents || imu is not null ? new List<(int Index, long TripId)>(trips.Count) : null;
+        var (stored, first, last) = await TripRepository.InsertManyAsync(_connection, _transaction, DriverId, trips, cancellationToken, inserted).ConfigureAwait(false);
+        if (imu is not null && inserted is { Count: > 0 })
+        {
+            await TripManoeuvreWriter.WriteAsync(_connection, DriverId, trips, inserted, imu, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The first trip re-closes the one a continuation deleted (it starts where that one started).
+        await AppendTripEventsAsync(trips, inserted, index => index == 0 ? _replacedTripId : null, cancellationToken).ConfigureAwait(false);
         return new StoredTripRange(stored, first, last);
+    }
+
+    // One TripCompleted per stored trip in the outbox, in this transaction, when the store writes domain events.
+    private async Task AppendTripEventsAsync(IReadOnlyList<TripFeatures> trips, List<(int Index, long TripId)>? inserted, Func<int, long?> replaces, CancellationToken cancellationToken)
+    {
+        if (!_writeDomainEvents || inserted is not { Count: > 0 })
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var events = new List<DomainEvent>(inserted.Count);
+        foreach (var (index, tripId) in inserted)
+        {
+            var trip = trips[index];
+            events.Add(DomainEvents.TripCompleted(
+                DriverId, tripId, DateTimeOffset.FromUnixTimeMilliseconds(trip.StartUnixMs), DateTimeOffset.FromUnixTimeMilliseconds(trip.EndUnixMs),
+                trip.DistanceKm, replaces(index), now));
+        }
+
+        await OutboxWriter.AppendAsync(_connection, events, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Holds the upload's audit row until the commit, which sends both at once (see <see cref="AuditWriter.AppendAndCommitAsync"/>).</summary>

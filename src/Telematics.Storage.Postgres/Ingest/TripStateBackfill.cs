@@ -4,11 +4,13 @@ using Npgsql;
 
 using NpgsqlTypes;
 
+using Telematics.Features.Imu;
 using Telematics.Features.Pipeline;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Storage.Postgres.Trips;
 
 namespace Telematics.Storage.Postgres.Ingest;
@@ -27,7 +29,8 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// <para>
 /// The replay of a batch starts one gap before its first trip (after the trip before it) and ends one pause after its
 /// last, so the pipeline sees what it saw when the trips were first measured. A trip whose start the replay finds again
-/// gets the replayed state, and its features are rewritten from the same replay (the events are the record; a vector that
+/// gets the replayed state, and its features are rewritten from the same replay, with the driver's stored phone evidence
+/// (<c>phone_evidence</c>) where a phone covered it (the events and that evidence are the record; a vector that
 /// differs, for example from a time zone changed since, is counted in <see cref="TripStateBackfillReport.Changed"/>). A
 /// trip the replay does not find again (its events were archived and dropped) keeps no state and is counted in
 /// <see cref="TripStateBackfillReport.Unrecoverable"/>: scoring a period that holds it fails that driver with a reason
@@ -142,8 +145,11 @@ public sealed class TripStateBackfill
         // From the first trip's lead-in, as when an upload reopens a trip, to one pause after the last (what closed it).
         var from = TripReplayWindow.LeadInStart(PostgresTimestamp.UnixMs(batch.Trips[0].StartedAt), previousEnd, TripReplayWindow.GapMs(segmentation));
         var to = PostgresTimestamp.UnixMs(batch.Trips[^1].EndedAt) + TripReplayWindow.PauseMs(segmentation) + 1;
-        var (replayed, _) = await EventReplay.RunAsync(
-            StoredEventReader.ReadAsync(connection, batch.DriverId, from, to, 8192, cancellationToken), zone, _options.Pipeline, cancellationToken).ConfigureAwait(false);
+        // With the driver's stored phone evidence, so trips a phone covered get back the features they were closed with.
+        var imu = new ImuTripEvidence();
+        await PhoneEvidenceRows.ReadAsync(connection, transaction, batch.DriverId, from, to, imu, cancellationToken).ConfigureAwait(false);
+        var (replayed, _) = await EventReplay.RunWithImuAsync(
+            StoredEventReader.ReadAsync(connection, batch.DriverId, from, to, 8192, cancellationToken), zone, _options.Pipeline, imu, cancellationToken).ConfigureAwait(false);
         var byStart = new Dictionary<long, TripFeatures>(replayed.Count);
         foreach (var trip in replayed)
         {

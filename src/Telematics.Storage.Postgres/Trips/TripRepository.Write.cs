@@ -11,6 +11,7 @@ using Telematics.Features.Schema;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Phone;
 
 namespace Telematics.Storage.Postgres.Trips;
 
@@ -65,16 +66,20 @@ public sealed partial class TripRepository
     /// <summary>
     /// Stores many closed trips of one driver as <see cref="WriteClosedTripsAsync"/> does and, in the same transaction, the
     /// phone manoeuvres and handling spans of each new trip in <c>trip_manoeuvres</c>: those whose start falls within the
-    /// trip's span, the rule by which the trip's features counted them. The audit row adds how many were stored.
+    /// trip's span, the rule by which the trip's features counted them. The evidence itself (covered spans, manoeuvres,
+    /// handling spans) is stored for the driver in <c>phone_evidence</c>, apart from the trips, so a trip re-measured later
+    /// from its stored events (a continued upload, the backfill) is measured with it again. The audit row adds how many
+    /// manoeuvre and evidence rows were stored.
     /// </summary>
     /// <param name="driverId">The driver; must exist.</param>
     /// <param name="trips">Trips measured by a <see cref="DriverFeaturePipeline"/> given <paramref name="imu"/> (<see cref="DriverFeaturePipeline.Imu"/>).</param>
     /// <param name="imu">The phone evidence the trips were measured with.</param>
     /// <param name="actor">Who writes them.</param>
     /// <param name="cancellationToken">Cancels the write; nothing is stored then.</param>
-    /// <returns>How many trips were new. A trip already stored keeps its stored manoeuvres; nothing is written when none is new.</returns>
+    /// <returns>How many trips were new. A trip already stored keeps its stored manoeuvres; nothing is written when neither a trip nor evidence is new.</returns>
     /// <exception cref="ArgumentException">A trip has no state, a state that is not one trip's, or a vector that is not its state's; nothing is stored.</exception>
     /// <exception cref="PostgresException">The driver does not exist (23503) or a value is out of range (23514); nothing is stored.</exception>
+    /// <exception cref="PhoneEvidenceConflictException">Evidence of another recording is stored within this one's span; nothing is stored.</exception>
     public Task<int> WriteClosedTripsWithImuAsync(long driverId, IReadOnlyList<TripFeatures> trips, ImuTripEvidence imu, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(imu);
@@ -98,15 +103,16 @@ public sealed partial class TripRepository
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var inserted = imu is null ? null : new List<(int Index, long TripId)>();
+        var evidenceRows = imu is null ? -1 : await PhoneEvidenceRows.StoreAsync(connection, transaction, driverId, imu, cancellationToken).ConfigureAwait(false);
         var (stored, first, last) = await InsertManyAsync(connection, transaction, driverId, trips, cancellationToken, inserted).ConfigureAwait(false);
-        if (stored == 0)
+        if (stored == 0 && evidenceRows <= 0)
         {
             await transaction.RollbackAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         }
 
         var manoeuvreRows = imu is null ? -1 : await TripManoeuvreWriter.WriteAsync(connection, driverId, trips, inserted!, imu, cancellationToken).ConfigureAwait(false);
-        var manoeuvres = manoeuvreRows < 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",\"manoeuvres\":{manoeuvreRows}");
+        var manoeuvres = manoeuvreRows < 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $",\"manoeuvres\":{manoeuvreRows},\"phone_evidence\":{evidenceRows}");
         var after = string.Create(CultureInfo.InvariantCulture, $"{{\"given\":{trips.Count},\"stored\":{stored},\"first_trip_id\":{first},\"last_trip_id\":{last}{manoeuvres}}}");
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",

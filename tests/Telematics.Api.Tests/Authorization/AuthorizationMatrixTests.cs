@@ -86,6 +86,8 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["POST /api/v1/admin/audit/verify"] = [401, 200, 403, 403],
         ["GET /api/v1/admin/partitions"] = [401, 200, 403, 403],
         ["POST /api/v1/telematics/events"] = [401, 400, 403, 404],
+        // A JSON body is not a recording (multipart/form-data): 415 once past authorization; a driver only for its own id.
+        ["POST /api/v1/telematics/drivers/{driverId:long}/phone-recordings"] = [401, 415, 403, 415],
         ["GET /api/v1/telematics/batches/{batchId:guid}"] = [401, 404, 404, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}"] = [401, 404, 404, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}/path"] = [401, 404, 404, 404],

@@ -73,4 +73,45 @@ public sealed class IngestImuTests(PostgresDatabase database) : IClassFixture<Po
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driver.DriverId });
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
     }
+
+    [Fact]
+    public async Task A_second_recording_overlapping_the_stored_one_stops_the_run_before_its_trips()
+    {
+        var driver = await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync($"imu-overlap-{Guid.NewGuid():N}", "Phone driver", new AuditActor("test"));
+        var id = driver.DriverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 23);
+        string[] args = ["ingest", "--input", trip.EventsFile, "--driver", id, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--connection", database.ConnectionString];
+        var first = await CliRunner.RunAsync(args);
+        Assert.True(first.Exit == ExitCodes.Success, first.Error);
+        await ExecuteAsync("DELETE FROM trips WHERE driver_id = $1");
+        var evidence = await CountAsync("SELECT count(*) FROM phone_evidence WHERE driver_id = $1");
+
+        // The same drive cut short: another analysis of the same time, which would count its manoeuvres twice.
+        foreach (var file in Directory.GetFiles(trip.PhoneDirectory, "*.csv"))
+        {
+            var lines = await File.ReadAllLinesAsync(file);
+            await File.WriteAllLinesAsync(file, lines.Take(lines.Length * 3 / 4));
+        }
+
+        var second = await CliRunner.RunAsync(args);
+
+        Assert.Equal(ExitCodes.InputError, second.Exit);
+        Assert.Contains("--imu: Phone evidence is already stored", second.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync("SELECT count(*) FROM trips WHERE driver_id = $1"));
+        Assert.Equal(evidence, await CountAsync("SELECT count(*) FROM phone_evidence WHERE driver_id = $1"));
+
+        async Task<long> CountAsync(string sql)
+        {
+            await using var command = database.DataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driver.DriverId });
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+
+        async Task ExecuteAsync(string sql)
+        {
+            await using var command = database.DataSource.CreateCommand(sql);
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driver.DriverId });
+            await command.ExecuteNonQueryAsync();
+        }
+    }
 }

@@ -1,7 +1,10 @@
 using Npgsql;
 
+using Telematics.Features.Imu;
+using Telematics.Features.Imu.Manoeuvres;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Partitions;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Testing;
 
 using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;
@@ -50,6 +53,14 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
         var manager = NewPartitionManager(database);
         await NewIngestor(database, manager).IngestAsync(driverId, Samples(month.AddDays(2), 300, firstEventId), Actor);
         await NewIngestor(database, manager).IngestAsync(driverId, Samples(month.AddMonths(1).AddDays(5), 200, firstEventId + 1000), Actor);
+
+        // A phone recording's evidence (phone_evidence), stored per driver apart from any trip.
+        var t0 = month.AddDays(2).ToUnixTimeMilliseconds();
+        var phone = new ImuTripEvidence();
+        phone.AddCoverage(t0, t0 + 300_000);
+        phone.AddManoeuvre(ManoeuvreKind.HarshBraking, t0 + 60_000, t0 + 62_000, t0 + 61_000, 4.4f, 1.3f);
+        phone.AddHandling(t0 + 120_000, t0 + 130_000, 2.2f, remounted: false);
+        await new PhoneRecordingStore(database.DataSource, manager, TimeProvider.System).StoreAsync(driverId, phone, TimeZoneInfo.Utc, null, Actor);
     }
 
     [Fact]
@@ -74,6 +85,7 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
         Assert.Contains("telematics_events_default", before.Keys);
         Assert.Equal(501, before["telematics_events"]);
         Assert.Equal(1, before["telematics_events_default"]);
+        Assert.Equal(3, before["phone_evidence"]);
         var keptBefore = await RowsByTableAsync(kept.DriverId);
 
         var erasure = await Drivers.EraseAsync(erased.DriverId, Actor);

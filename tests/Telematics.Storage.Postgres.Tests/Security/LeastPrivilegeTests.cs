@@ -2,6 +2,7 @@ using Npgsql;
 
 using Telematics.Features.Imu;
 using Telematics.Features.Imu.Manoeuvres;
+using Telematics.Storage.Postgres.Phone;
 using Telematics.Features.Pipeline;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
@@ -80,6 +81,12 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
         Assert.Equal(1, stored);
         var tripId = await ScalarAsync(_app, $"SELECT trip_id FROM trips WHERE driver_id = {driver}");
         Assert.Equal(["harsh_braking", "phone_handling"], (await new TripReader(_app).ReadManoeuvresAsync(tripId)).Select(m => m.Kind));
+
+        // The evidence is kept per driver (phone_evidence) and read back, compared and replayed by the application role.
+        Assert.Equal(3L, await ScalarAsync(_app, $"SELECT count(*) FROM phone_evidence WHERE driver_id = {driver}"));
+        var again = await new PhoneRecordingStore(_app, new PartitionManager(_app, new TelematicsPostgresOptions(), TimeProvider.System), TimeProvider.System)
+            .StoreAsync(driver, imu, TimeZoneInfo.Utc, null, Actor);
+        Assert.True(again!.AlreadyStored);
     }
 
     [Theory]

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using MathNet.Numerics.LinearAlgebra;
 using Telematics.Training.Datasets;
-using Telematics.Training.Synthetic;
 
 namespace Telematics.Training.Pricing;
 
@@ -33,7 +32,7 @@ namespace Telematics.Training.Pricing;
 /// left out of the fit, so the other levels still balance.
 /// </para>
 /// </remarks>
-public sealed class ClassicalRelativityFit
+public sealed partial class ClassicalRelativityFit
 {
     /// <summary>Fewest drivers a cell needs for a mean of its own; smaller cells use the next coarser one.</summary>
     /// <value>30: the mean of 30 predicted frequencies is within a few percent of the cell's (the model's spread is about ×2).</value>
@@ -227,184 +226,6 @@ public sealed class ClassicalRelativityFit
         }
 
         json.WriteEndObject();
-    }
-
-    // Exposure-weighted mean λ per cell, finest first: age × vehicle, then age, then vehicle; cells under MinCellDrivers left out.
-    private static Dictionary<string, double> CellMeans(ClassicalFactors[] factors, ReadOnlySpan<double> exposure, IReadOnlyList<double> predicted)
-    {
-        var sums = new Dictionary<string, (double Exposure, double Claims, int Drivers)>(StringComparer.Ordinal);
-        for (var i = 0; i < factors.Length; i++)
-        {
-            var (age, vehicle) = (factors[i].AgeBand.Code(), factors[i].VehicleClass.Code());
-            foreach (var key in (ReadOnlySpan<string>)[$"*/{age}/{vehicle}", $"*/{age}/*", $"*/*/{vehicle}"])
-            {
-                var (e, c, d) = sums.GetValueOrDefault(key);
-                sums[key] = (e + exposure[i], c + (exposure[i] * predicted[i]), d + 1);
-            }
-        }
-
-        var cells = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var key in sums.Keys.OrderBy(k => k.Count(c => c == '*')).ThenBy(CellOrder).ThenBy(k => k, StringComparer.Ordinal))
-        {
-            var (e, c, d) = sums[key];
-            if (d >= MinCellDrivers)
-            {
-                cells[key] = c / e;
-            }
-        }
-
-        return cells;
-    }
-
-    // Keys in the order of the codes (under25 before 25_39), not of the strings.
-    private static int CellOrder(string key)
-    {
-        var parts = key.Split('/');
-        return (Rank(parts[1]) * 10) + Rank(parts[2]);
-    }
-
-    internal static int Rank(string code) => code switch
-    {
-        "under25" or "small" => 0,
-        "25_39" or "family" => 1,
-        "40_64" or "suv" => 2,
-        "over65" or "performance" => 3,
-        _ => 9,
-    };
-
-    private static double MeanFor(IReadOnlyDictionary<string, double> cells, double book, ClassicalFactors factors)
-    {
-        var (age, vehicle) = (factors.AgeBand.Code(), factors.VehicleClass.Code());
-        return cells.TryGetValue($"*/{age}/{vehicle}", out var mean) || cells.TryGetValue($"*/{age}/*", out mean) || cells.TryGetValue($"*/*/{vehicle}", out mean)
-            ? mean
-            : book;
-    }
-
-    // Intercept, then one column per non-reference level with claims: age bands, vehicle classes, regions.
-    private static (Matrix<double> Design, List<string> Ages, List<string> Vehicles, List<string> Regions) Design(ClassicalFactors[] factors, ReadOnlySpan<int> claims)
-    {
-        var claimed = claims.ToArray();
-        var ages = Levels(factors.Select(f => f.AgeBand.Code()).ToArray(), claimed, "40_64");
-        var vehicles = Levels(factors.Select(f => f.VehicleClass.Code()).ToArray(), claimed, "family");
-        var regions = Levels(factors.Select(f => f.Region).ToArray(), claimed, RegionReference);
-        var columns = 1 + ages.Count + vehicles.Count + regions.Count;
-        var design = Matrix<double>.Build.Dense(factors.Length, columns);
-        for (var i = 0; i < factors.Length; i++)
-        {
-            design[i, 0] = 1;
-            Set(design, i, 1, ages, factors[i].AgeBand.Code());
-            Set(design, i, 1 + ages.Count, vehicles, factors[i].VehicleClass.Code());
-            Set(design, i, 1 + ages.Count + vehicles.Count, regions, factors[i].Region);
-        }
-
-        return (design, ages, vehicles, regions);
-
-        static void Set(Matrix<double> design, int row, int first, List<string> levels, string value)
-        {
-            var k = levels.IndexOf(value);
-            if (k >= 0)
-            {
-                design[row, first + k] = 1;
-            }
-        }
-    }
-
-    // The non-reference levels that have claims; when the reference level has none the first level that has serves as
-    // reference. A level without a claim has no finite relativity (its maximum-likelihood factor is 0): it is not rated,
-    // its drivers keep factor 1 (the plan's default for a code it does not list), and the report says so.
-    private static List<string> Levels(string[] values, int[] claims, string reference)
-    {
-        var withClaims = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (claims[i] > 0)
-            {
-                withClaims.Add(values[i]);
-            }
-        }
-
-        var rated = withClaims.OrderBy(Rank).ThenBy(v => v, StringComparer.Ordinal).ToList();
-        rated.Remove(rated.Contains(reference) ? reference : rated[0]);
-        return rated;
-    }
-
-    private static (Vector<double> Beta, int Iterations) NewtonPoisson(Matrix<double> x, double[] offset, ReadOnlySpan<int> claims, bool[] fitted)
-    {
-        var n = x.RowCount;
-        var p = x.ColumnCount;
-        var beta = Vector<double>.Build.Dense(p);
-        double observed = 0, offsetSum = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (!fitted[i])
-            {
-                continue;
-            }
-
-            observed += claims[i];
-            offsetSum += Math.Exp(offset[i]);
-        }
-
-        // Start at the level that balances the total; Newton then converges in a handful of steps.
-        beta[0] = Math.Log(observed / offsetSum);
-        // A level with no claims would run its coefficient to −∞; the tiny ridge keeps it finite and leaves the others as fitted.
-        var ridge = Matrix<double>.Build.DenseIdentity(p) * 1e-8;
-        ridge[0, 0] = 0;
-        var iterations = 0;
-        while (iterations < 100)
-        {
-            iterations++;
-            var information = ridge.Clone();
-            var score = Vector<double>.Build.Dense(p);
-            for (var i = 0; i < n; i++)
-            {
-                if (!fitted[i])
-                {
-                    continue;
-                }
-
-                var row = x.Row(i);
-                var mu = Math.Exp(offset[i] + row.DotProduct(beta));
-                score += row * (claims[i] - mu);
-                information += row.OuterProduct(row) * mu;
-            }
-
-            var step = information.Solve(score - (ridge * beta));
-            beta += step;
-            if (step.AbsoluteMaximum() < 1e-10)
-            {
-                break;
-            }
-        }
-
-        return (beta, iterations);
-    }
-
-    // exp(β) per level (reference 1), scaled so that the exposure-weighted mean over the drivers is 1, and that mean; levels without claims left out.
-    private static (Dictionary<string, double> Relativities, double Mean) Normalised(List<string> nonReference, int first, Vector<double> beta, string[] values, ReadOnlySpan<int> claims, ReadOnlySpan<double> exposure)
-    {
-        var claimed = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (claims[i] > 0)
-            {
-                claimed.Add(values[i]);
-            }
-        }
-
-        var raw = new Dictionary<string, double>(StringComparer.Ordinal);
-        double weighted = 0, total = 0;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var k = nonReference.IndexOf(values[i]);
-            var factor = k < 0 ? 1 : Math.Exp(beta[first + k]);
-            raw[values[i]] = factor;
-            weighted += exposure[i] * factor;
-            total += exposure[i];
-        }
-
-        var mean = weighted / total;
-        return (raw.Where(p => claimed.Contains(p.Key)).OrderBy(p => Rank(p.Key)).ThenBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value / mean, StringComparer.Ordinal), mean);
     }
 
     private static IEnumerable<CellBalance> Balanced(

@@ -11,7 +11,10 @@ internal static class OrtReference
     /// </summary>
     public static float[] Run(byte[] onnx, string input, string output, float[][] rows, int batch, bool pad, int column = 0)
     {
-        using var session = new InferenceSession(onnx);
+        // One intra-op thread, as the SDK runs ONNX Runtime (OnnxModelSpec.IntraOpThreads): with more, ONNX Runtime may split a
+        // tree ensemble's trees between threads and add the partial sums in another order, which changes the last bit.
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(onnx, options);
         var width = rows[0].Length;
         var results = new List<float>();
         for (var start = 0; start < rows.Length; start += batch)

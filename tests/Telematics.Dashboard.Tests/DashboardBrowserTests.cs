@@ -133,6 +133,24 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         Assert.Contains(AgeBandWords[ageBand], await tab.Page.GetByTestId("priced-age-band").InnerTextAsync(), StringComparison.Ordinal);
         var vehicleClass = premium.GetProperty("vehicle_class").GetString()!;
         Assert.Contains(VehicleClassWords[vehicleClass], await tab.Page.GetByTestId("priced-vehicle-class").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The what-if prices another age band as the API does for the same request, and not as the driver's own band.
+        var otherBand = ageBand == "under25" ? "40_64" : "under25";
+        await tab.Page.GetByTestId("what-if-age-band").ClickAsync();
+        await tab.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = AgeBandWords[otherBand] }).ClickAsync();
+        await tab.Page.GetByTestId("simulate").ClickAsync();
+        var simulated = tab.Page.GetByTestId("simulated-premium");
+        await simulated.WaitForAsync();
+        var admin = await host.TokenAsync("admin");
+        // A relativity plan prices the model's frequency, not a score: the what-if offers no score to change and sends none.
+        Assert.Equal(0, await tab.Page.GetByLabel("Risk score (0–100)").CountAsync());
+        var annualKm = premium.GetProperty("annual_km").GetDouble();
+        var other = await host.PostJsonAsync($"api/v1/pricing/{driver}/simulate", new { annualKm, ageBand = otherBand, vehicleClass }, admin);
+        var own = await host.PostJsonAsync($"api/v1/pricing/{driver}/simulate", new { annualKm, ageBand, vehicleClass }, admin);
+        Assert.NotEqual(own.GetProperty("premium").GetDecimal(), other.GetProperty("premium").GetDecimal());
+        Assert.Equal(
+            $"{other.GetProperty("premium").GetDecimal().ToString("N2", CultureInfo.InvariantCulture)} {other.GetProperty("currency").GetString()}",
+            (await simulated.InnerTextAsync()).Trim());
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("driver-policy-light");
     }

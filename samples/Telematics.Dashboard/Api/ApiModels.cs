@@ -104,8 +104,11 @@ public sealed record PremiumBreakdown(Premium Premium, JsonElement Breakdown);
 /// <summary><c>GET /pricing/{id}/history</c>.</summary>
 public sealed record PremiumPage(int Page, int PageSize, IReadOnlyList<Premium> Items);
 
-/// <summary>The body of <c>POST /pricing/{id}/simulate</c>: a score or annual km to try instead of the stored ones.</summary>
-public sealed record SimulationRequest(double? Score, double? AnnualKm);
+/// <summary>
+/// The body of <c>POST /pricing/{id}/simulate</c>: a score, annual km, age band or vehicle class to try instead of the
+/// stored ones (null keeps the driver's).
+/// </summary>
+public sealed record SimulationRequest(double? Score, double? AnnualKm, string? AgeBand, string? VehicleClass);
 
 /// <summary>The answer of <c>POST /pricing/{id}/simulate</c>.</summary>
 public sealed record Simulation(double Score, string Category, double AnnualKm, decimal Premium, string Currency, decimal? CurrentPremium, JsonElement Breakdown);

@@ -3,6 +3,12 @@ namespace Telematics.Dashboard.Shared;
 /// <summary>Readable labels of the classical rating factors' wire codes (the codes the API and the pricing plans use).</summary>
 public static class RatingFactorLabels
 {
+    /// <summary>The age band codes, youngest first.</summary>
+    public static IReadOnlyList<string> AgeBands { get; } = ["under25", "25_39", "40_64", "over65"];
+
+    /// <summary>The vehicle class codes.</summary>
+    public static IReadOnlyList<string> VehicleClasses { get; } = ["small", "family", "suv", "performance"];
+
     /// <summary>An age band code as a reader says it: <c>25_39</c> → "aged 25–39"; null → not on record. An unknown code is shown as given.</summary>
     public static string AgeBand(string? code) => code switch
     {

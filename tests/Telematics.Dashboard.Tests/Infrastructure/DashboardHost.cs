@@ -116,6 +116,17 @@ public sealed class DashboardHost : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>POST a JSON body to an API path with a token; the answer as JSON.</summary>
+    public async Task<JsonElement> PostJsonAsync(string path, object body, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>Uploads a CSV of events for a driver through <c>POST /api/v1/telematics/events</c>.</summary>
     public async Task UploadCsvAsync(long driverId, string csv, string token)
     {

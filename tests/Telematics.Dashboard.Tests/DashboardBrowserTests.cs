@@ -138,6 +138,10 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         var otherBand = ageBand == "under25" ? "40_64" : "under25";
         await tab.Page.GetByTestId("what-if-age-band").ClickAsync();
         await tab.Page.Locator(".mud-popover-open .mud-list-item", new() { HasText = AgeBandWords[otherBand] }).ClickAsync();
+        // The choice reaches the server after the list closes: price only once the select shows it.
+        await tab.Page.WaitForFunctionAsync(
+            "([id, text]) => { const e = document.querySelector(`[data-testid='${id}']`); return e !== null && e.innerText.includes(text) && e.getAttribute('aria-expanded') !== 'true'; }",
+            new object[] { "what-if-age-band", AgeBandWords[otherBand] });
         await tab.Page.GetByTestId("simulate").ClickAsync();
         var simulated = tab.Page.GetByTestId("simulated-premium");
         await simulated.WaitForAsync();

@@ -19,9 +19,15 @@ public sealed class PhoneTripAnalyzerAllocationTests
         var handling = new List<PhoneHandling>(16);
         analyzer.Analyze(trip.Recording, manoeuvres, handling);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        analyzer.Analyze(trip.Recording, manoeuvres, handling);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The least of five analyses: an allocation of the chain shows in every one, while the runtime's own occasional work
+        // on this thread (a method recompiled by tiered compilation while the machine is busy) shows in one at most.
+        var allocated = long.MaxValue;
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            analyzer.Analyze(trip.Recording, manoeuvres, handling);
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
 
         Assert.NotEmpty(manoeuvres);
         Assert.Equal(0, allocated);

@@ -37,10 +37,10 @@ internal static class StoredEventReader
         await using (var command = new NpgsqlCommand(toUnixMs == long.MaxValue ? From : Range, connection))
         {
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = PostgresTimestamp.Utc(fromUnixMs) });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(fromUnixMs).UtcDateTime });
             if (toUnixMs != long.MaxValue)
             {
-                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = PostgresTimestamp.Utc(toUnixMs) });
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = DateTimeOffset.FromUnixTimeMilliseconds(toUnixMs).UtcDateTime });
             }
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -91,7 +91,7 @@ var lags = new List<double>((int)batchCount);
 using var listener = new MeterListener();
 listener.InstrumentPublished = (instrument, l) =>
 {
-    if (instrument.Meter.Name == StreamIngestMetrics.MeterName && instrument.Name == "telematics.stream.lag")
+    if (instrument.Meter.Name == StreamIngestMetrics.MeterName && instrument.Name is "telematics.stream.lag" or "telematics.stream.batches_per_commit")
     {
         l.EnableMeasurementEvents(instrument);
     }
@@ -103,10 +103,23 @@ listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
         lags.Add(value);
     }
 });
+var commits = new List<int>();
+listener.SetMeasurementEventCallback<int>((_, value, _, _) =>
+{
+    lock (commits)
+    {
+        commits.Add(value);
+    }
+});
 listener.Start();
 
 var connection = new NatsStreamingOptions { Url = natsUrl, SubjectPrefix = "perf" + Guid.NewGuid().ToString("N")[..6] };
+// STREAM_PERF_MAX_BATCHES_PER_COMMIT=1 stores every batch in its own transaction, for a comparison in the same conditions.
 var options = new StreamIngestOptions { Partitions = partitions };
+if (Environment.GetEnvironmentVariable("STREAM_PERF_MAX_BATCHES_PER_COMMIT") is { Length: > 0 } perCommit)
+{
+    options.MaxBatchesPerCommit = int.Parse(perCommit, CultureInfo.InvariantCulture);
+}
 await using var publisherConnection = new NatsConnection(new NatsOpts { Url = natsUrl, Name = "perf-publisher" });
 var js = new NatsJSContext(publisherConnection);
 var topology = new EventStreamTopology(js, connection, options);
@@ -134,6 +147,11 @@ while (Count() < warmBatches)
 lock (lags)
 {
     lags.Clear();
+}
+
+lock (commits)
+{
+    commits.Clear();
 }
 
 cpu?.Restart();
@@ -174,6 +192,11 @@ if (streamCpu is not null)
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lag publish to stored: p50 {Percentile(0.50):N0} ms, p99 {Percentile(0.99):N0} ms, max {lags[^1]:N0} ms ({lags.Count:N0} batches)"));
+lock (commits)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transactions: {commits.Count:N0} for {commits.Sum():N0} batches, {(double)commits.Sum() / Math.Max(1, commits.Count):F1} per commit on average, at most {(commits.Count == 0 ? 0 : commits.Max())} (MaxBatchesPerCommit {options.MaxBatchesPerCommit})"));
+}
+
 var stored = await ScalarAsync(streamSource, "SELECT count(*) FROM telematics_events");
 var directStored = await ScalarAsync(directSource, "SELECT count(*) FROM telematics_events");
 var streamTrips = await ScalarAsync(streamSource, "SELECT count(*) FROM trips");

@@ -15,7 +15,9 @@
 # PostgreSQL, NATS and the tool's own process (workers and publishers) spent per phase: on 2 cores, their sum per event
 # bounds the throughput. Before either clock starts, 50 more drivers' batches go through the same path (warm-up), so the
 # figures are the sustained rate of code the JIT has optimised, not a process's first seconds. Both databases are
-# checked for every event and the same trip count. Target (issue #19): ≥ 200,000 events/s streamed.
+# checked for every event and the same trip count. Target (issue #19): ≥ 200,000 events/s streamed. The "transactions" line
+# says how many batches the workers stored per transaction (StreamIngestOptions.MaxBatchesPerCommit, default 16);
+# STREAM_PERF_MAX_BATCHES_PER_COMMIT=1 stores each batch in its own, as before grouping.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

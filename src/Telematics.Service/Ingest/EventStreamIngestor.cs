@@ -36,7 +36,7 @@ namespace Telematics.Service.Ingest;
 /// stored events. Thread-safe: every call has its own session and pipeline.
 /// </para>
 /// </remarks>
-public sealed class EventStreamIngestor
+public sealed partial class EventStreamIngestor
 {
     /// <summary>Samples per chunk read, staged and pushed through the pipeline.</summary>
     public const int ChunkSize = 8192;
@@ -171,12 +171,7 @@ public sealed class EventStreamIngestor
         }
 
         AddTrips(session, pipeline.Complete());
-        var (stored, km) = await session.CommitStreamAsync(new TripContinuation(zone, options, ChunkSize), cancellationToken).ConfigureAwait(false);
-        return new EventStreamResult(stored.Received, stored.Stored, stored.TripsClosed, stored.TripsStored, km, pipeline.Cleaning.DroppedCount)
-        {
-            ContinuedTripId = stored.ContinuedTripId,
-            AlreadyStored = stored.AlreadyStored,
-        };
+        return ResultOf(await session.CommitStreamAsync(new TripContinuation(zone, options, ChunkSize), cancellationToken).ConfigureAwait(false), pipeline.Cleaning.DroppedCount);
     }
 
     private static void AddTrips(IngestSession session, IReadOnlyList<TripFeatures> trips)

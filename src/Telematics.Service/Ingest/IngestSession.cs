@@ -123,82 +123,110 @@ public sealed class IngestSession : IAsyncDisposable
     internal async Task<(SessionIngestResult Result, double DistanceKm)> CommitStreamAsync(TripContinuation? continuation, CancellationToken cancellationToken)
     {
         ThrowIfFinished();
-        _finished = true;
         try
         {
-            // A batch an earlier upload committed (delivered again because its acknowledgement was lost) must not store its
-            // trips a second time: replayed alone it may cut a continued trip differently. Rolled back, nothing written.
-            if (_batchId is { } batchId && !await _upload.ClaimBatchAsync(batchId, cancellationToken).ConfigureAwait(false))
-            {
-                return (new SessionIngestResult(_received, 0, 0, 0) { AlreadyStored = true }, 0);
-            }
-
-            // First step of the commit, before any audit write: uploads of one driver decide one after the other.
-            if (continuation is not null && _received > 0)
-            {
-                await _upload.LockDriverAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            var stored = _received > 0 ? await _upload.MergeAsync(cancellationToken).ConfigureAwait(false) : 0;
-            long? continued = null;
-            ImuTripEvidence? imu = null;
-            if (continuation is not null && _received > 0
-                && await continuation.FindContinuedAsync(_upload, _firstMs, cancellationToken).ConfigureAwait(false) is { } open)
-            {
-                _trips.Clear();
-                if (stored > 0)
-                {
-                    // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order,
-                    // with the phone evidence stored for them, so the re-closed trip keeps what the phone found.
-                    imu = new ImuTripEvidence();
-                    var (replayed, _) = await continuation.ReopenAsync(_upload, open, imu, cancellationToken).ConfigureAwait(false);
-                    _trips.AddRange(replayed);
-                    continued = replayed.Count > 0 ? open.TripId : null;
-                }
-
-                // Nothing new (a re-sent upload): the stored trip already holds these events, so nothing changes.
-            }
-            else if (continuation is not null && stored > 0 && _trips.Count > 0)
-            {
-                // A phone recording stored before these events: the trips are measured with it, as the recording's own
-                // upload measures trips already stored.
-                var phone = new ImuTripEvidence();
-                if (await continuation.RemeasureWithPhoneAsync(_upload, _firstMs, _lastMs, phone, cancellationToken).ConfigureAwait(false) is { } remeasured)
-                {
-                    _trips.Clear();
-                    _trips.AddRange(remeasured);
-                    imu = phone;
-                }
-            }
-
-            double km = 0;
-            foreach (var trip in _trips)
-            {
-                km += trip.DistanceKm;
-            }
-
-            // The upload's trips go in with as few round trips as possible; its one audit row names them.
-            var trips = imu is { } evidence && (evidence.ManoeuvreCount > 0 || evidence.HandlingCount > 0)
-                ? await _upload.InsertTripsWithImuAsync(_trips, evidence, cancellationToken).ConfigureAwait(false)
-                : await _upload.InsertTripsAsync(_trips, cancellationToken).ConfigureAwait(false);
-
-            // A re-sent upload that changes nothing leaves no audit row, as a re-sent batch does not.
-            if (stored > 0 || trips.Stored > 0 || continued is not null)
-            {
-                var after = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{trips.Stored}{TripIds(trips)}{Continued(continued)}{Batch(_batchId)}}}");
-                await _upload.AppendAuditAsync(
-                    new AuditChange("events.ingest", string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), after), cancellationToken).ConfigureAwait(false);
-            }
-
-            await _upload.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return (new SessionIngestResult(_received, stored, _trips.Count, trips.Stored) { ContinuedTripId = continued }, km);
+            return await BeginCommitAsync(continuation, cancellationToken).ConfigureAwait(false)
+                ? await FinishCommitAsync(continuation, cancellationToken).ConfigureAwait(false)
+                : AlreadyStoredResult;
         }
         finally
         {
             await _upload.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The storage upload the session writes to.</summary>
+    internal IUploadSession Upload => _upload;
+
+    /// <summary>A session over an upload a group opened (<see cref="IUploadGroup.Join"/>); the group releases it.</summary>
+    internal static IngestSession Over(IUploadSession upload) => new(upload);
+
+    /// <summary>What a batch an earlier upload committed reports: received, nothing stored.</summary>
+    internal (SessionIngestResult Result, double DistanceKm) AlreadyStoredResult => (new SessionIngestResult(_received, 0, 0, 0) { AlreadyStored = true }, 0);
+
+    /// <summary>
+    /// The commit's first step, which a group takes for all its members before it writes their events at once: claims the
+    /// batch and locks the driver. False when an earlier upload stored the batch (nothing more to do).
+    /// </summary>
+    internal async Task<bool> BeginCommitAsync(TripContinuation? continuation, CancellationToken cancellationToken)
+    {
+        ThrowIfFinished();
+        _finished = true;
+
+        // A batch an earlier upload committed (delivered again because its acknowledgement was lost) must not store its
+        // trips a second time: replayed alone it may cut a continued trip differently. Rolled back, nothing written.
+        if (_batchId is { } batchId && !await _upload.ClaimBatchAsync(batchId, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        // Before any audit write: uploads of one driver decide one after the other.
+        if (continuation is not null && _received > 0)
+        {
+            await _upload.LockDriverAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The rest of the commit after <see cref="BeginCommitAsync"/>: merge, continuation, trips, audit row, commit.</summary>
+    internal async Task<(SessionIngestResult Result, double DistanceKm)> FinishCommitAsync(TripContinuation? continuation, CancellationToken cancellationToken)
+    {
+        var stored = _received > 0 ? await _upload.MergeAsync(cancellationToken).ConfigureAwait(false) : 0;
+        long? continued = null;
+        ImuTripEvidence? imu = null;
+        if (continuation is not null && _received > 0
+            && await continuation.FindContinuedAsync(_upload, _firstMs, cancellationToken).ConfigureAwait(false) is { } open)
+        {
+            _trips.Clear();
+            if (stored > 0)
+            {
+                // The upload's events are merged: the replay sees the trip's stored part and the new one, in time order,
+                // with the phone evidence stored for them, so the re-closed trip keeps what the phone found.
+                imu = new ImuTripEvidence();
+                var (replayed, _) = await continuation.ReopenAsync(_upload, open, imu, cancellationToken).ConfigureAwait(false);
+                _trips.AddRange(replayed);
+                continued = replayed.Count > 0 ? open.TripId : null;
+            }
+
+            // Nothing new (a re-sent upload): the stored trip already holds these events, so nothing changes.
+        }
+        else if (continuation is not null && stored > 0 && _trips.Count > 0)
+        {
+            // A phone recording stored before these events: the trips are measured with it, as the recording's own
+            // upload measures trips already stored.
+            var phone = new ImuTripEvidence();
+            if (await continuation.RemeasureWithPhoneAsync(_upload, _firstMs, _lastMs, phone, cancellationToken).ConfigureAwait(false) is { } remeasured)
+            {
+                _trips.Clear();
+                _trips.AddRange(remeasured);
+                imu = phone;
+            }
+        }
+
+        double km = 0;
+        foreach (var trip in _trips)
+        {
+            km += trip.DistanceKm;
+        }
+
+        // The upload's trips go in with as few round trips as possible; its one audit row names them.
+        var trips = imu is { } evidence && (evidence.ManoeuvreCount > 0 || evidence.HandlingCount > 0)
+            ? await _upload.InsertTripsWithImuAsync(_trips, evidence, cancellationToken).ConfigureAwait(false)
+            : await _upload.InsertTripsAsync(_trips, cancellationToken).ConfigureAwait(false);
+
+        // A re-sent upload that changes nothing leaves no audit row, as a re-sent batch does not.
+        if (stored > 0 || trips.Stored > 0 || continued is not null)
+        {
+            var after = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"received\":{_received},\"stored\":{stored},\"from_unix_ms\":{_firstMs},\"to_unix_ms\":{_lastMs},\"trips\":{trips.Stored}{TripIds(trips)}{Continued(continued)}{Batch(_batchId)}}}");
+            await _upload.AppendAuditAsync(
+                new AuditChange("events.ingest", string.Create(CultureInfo.InvariantCulture, $"driver/{DriverId}"), after), cancellationToken).ConfigureAwait(false);
+        }
+
+        await _upload.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (new SessionIngestResult(_received, stored, _trips.Count, trips.Stored) { ContinuedTripId = continued }, km);
     }
 
     /// <summary>Abandons an uncommitted session (nothing of it is stored) and releases the upload.</summary>

@@ -52,6 +52,31 @@ internal static class AuditWriter
         await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// <see cref="AppendAndCommitAsync"/> for several rows (an upload group's, one per member upload): the inserts and the
+    /// COMMIT in one round trip, the rows chained in list order; only the COMMIT when there is none.
+    /// </summary>
+    public static async Task AppendManyAndCommitAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset occurredAt, IReadOnlyList<(AuditActor Actor, AuditChange Change)> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var (actor, change) in rows)
+        {
+            var insert = new NpgsqlBatchCommand(InsertSql);
+            AddParameters(insert.Parameters, occurredAt, actor, change.Action, change.Resource, null, change.After);
+            batch.BatchCommands.Add(insert);
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static void AddParameters(
         NpgsqlParameterCollection parameters, DateTimeOffset occurredAt, AuditActor actor, string action, string resource, string? beforeJson, string? afterJson)
     {

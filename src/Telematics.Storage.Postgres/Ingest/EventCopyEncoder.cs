@@ -35,13 +35,20 @@ internal static class EventCopyEncoder
     /// <see langword="null"/> when some are stored already (a unique violation), in which case nothing of the COPY stays and
     /// the transaction goes on for the caller to merge them instead. The months' partitions must exist.
     /// </summary>
-    public static async Task<long?> TryCopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    public static Task<long?> TryCopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken) =>
+        TryCopyNewAsync(connection, transaction, [new DriverSamples(driverId, samples)], cancellationToken);
+
+    /// <summary>
+    /// <see cref="TryCopyNewAsync(NpgsqlConnection, NpgsqlTransaction, long, SampleBuffer, CancellationToken)"/> for several
+    /// drivers' samples in one COPY statement: all of them stored, or (some stored already) none.
+    /// </summary>
+    public static async Task<long?> TryCopyNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<DriverSamples> rows, CancellationToken cancellationToken)
     {
         const string Savepoint = "direct";
         await transaction.SaveAsync(Savepoint, cancellationToken).ConfigureAwait(false);
         try
         {
-            var stored = (long)await CopyAsync(connection, "telematics_events", driverId, samples, cancellationToken).ConfigureAwait(false);
+            var stored = (long)await CopyAsync(connection, "telematics_events", rows, cancellationToken).ConfigureAwait(false);
             await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
             return stored;
         }
@@ -54,24 +61,36 @@ internal static class EventCopyEncoder
 
     /// <summary>Copies every sample into <paramref name="table"/> with one binary COPY; returns the row count.</summary>
     /// <exception cref="PostgresException">The server refused a row, e.g. a unique violation (23505); nothing of the COPY is stored.</exception>
-    public static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
+    public static Task<ulong> CopyAsync(NpgsqlConnection connection, string table, long driverId, SampleBuffer samples, CancellationToken cancellationToken) =>
+        CopyAsync(connection, table, [new DriverSamples(driverId, samples)], cancellationToken);
+
+    /// <summary>Copies several drivers' samples into <paramref name="table"/> with one binary COPY; returns the row count.</summary>
+    /// <exception cref="PostgresException">The server refused a row, e.g. a unique violation (23505); nothing of the COPY is stored.</exception>
+    public static async Task<ulong> CopyAsync(NpgsqlConnection connection, string table, IReadOnlyList<DriverSamples> rows, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferBytes);
+        ulong count = 0;
         try
         {
             await using var copy = await connection.BeginRawBinaryCopyAsync(
                 $"COPY {table} ({EventIngestor.Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
             Header.CopyTo(buffer);
             var used = Header.Length;
-            for (var i = 0; i < samples.Count; i++)
+            for (var r = 0; r < rows.Count; r++)
             {
-                if (used + MaxRowBytes > buffer.Length)
+                var (driverId, samples) = rows[r];
+                for (var i = 0; i < samples.Count; i++)
                 {
-                    await copy.WriteAsync(buffer.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
-                    used = 0;
+                    if (used + MaxRowBytes > buffer.Length)
+                    {
+                        await copy.WriteAsync(buffer.AsMemory(0, used), cancellationToken).ConfigureAwait(false);
+                        used = 0;
+                    }
+
+                    used += WriteRow(buffer.AsSpan(used), driverId, samples, i);
                 }
 
-                used += WriteRow(buffer.AsSpan(used), driverId, samples, i);
+                count += (ulong)samples.Count;
             }
 
             BinaryPrimitives.WriteInt16BigEndian(buffer.AsSpan(used), -1);
@@ -82,7 +101,7 @@ internal static class EventCopyEncoder
             ArrayPool<byte>.Shared.Return(buffer);
         }
 
-        return (ulong)samples.Count;
+        return count;
     }
 
     /// <summary>Encodes row <paramref name="i"/>; returns the bytes written (at most <see cref="MaxRowBytes"/>).</summary>
@@ -141,3 +160,6 @@ internal static class EventCopyEncoder
         return 6;
     }
 }
+
+/// <summary>One driver's samples in a COPY of several drivers' rows.</summary>
+internal readonly record struct DriverSamples(long DriverId, SampleBuffer Samples);

@@ -117,6 +117,17 @@ public sealed class EventIngestor : IUploadStore
         await PostgresUploadSession.BeginAsync(_dataSource, _partitions, _timeProvider, driverId, actor, WriteDomainEvents, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
+    /// Opens one transaction on one pooled connection for several drivers' uploads (<see cref="IUploadGroup"/>): their
+    /// events in one COPY, their audit rows and the commit in one round trip. <see cref="EventStreamIngestor.StoreBatchesAsync"/>
+    /// stores a stream's batches through it.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels opening the group.</param>
+    /// <returns>The open group; commit it, and dispose it in every case.</returns>
+    /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
+    public async Task<IUploadGroup?> BeginUploadGroupAsync(CancellationToken cancellationToken = default) =>
+        await PostgresUploadGroup.BeginAsync(_dataSource, _partitions, _timeProvider, WriteDomainEvents, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
     /// Whether an upload that closes trips also leaves a <c>TripCompleted</c> event per stored trip in
     /// <c>domain_event_outbox</c>, in the upload's transaction. Default false (see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>).
     /// </summary>

@@ -51,6 +51,10 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     private SampleBuffer? _held;
     private bool _staged;
 
+    // A member of an upload group: the group owns the connection and transaction, merges the held chunk, and commits.
+    private PostgresUploadGroup? _group;
+    private long? _mergedByGroup;
+
     private PostgresUploadSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor)
     {
         _connection = connection;
@@ -62,6 +66,31 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     }
 
     public long DriverId { get; }
+
+    /// <summary>Who uploads, for the audit rows.</summary>
+    internal AuditActor Actor => _actor;
+
+    /// <summary>The months the appended events fall in.</summary>
+    internal IReadOnlyList<PartitionMonth> Months => _months;
+
+    /// <summary>The one chunk a member holds until its group merges it.</summary>
+    internal SampleBuffer? Held => _held;
+
+    /// <summary>The audit row the upload will commit with, if any.</summary>
+    internal AuditChange? Audit => _audit;
+
+    /// <summary>Opens a member upload on a group's connection and transaction (<see cref="PostgresUploadGroup.Join"/>).</summary>
+    internal static PostgresUploadSession Member(
+        PostgresUploadGroup group, NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider,
+        long driverId, AuditActor actor, bool writeDomainEvents) =>
+        new(connection, transaction, partitions, timeProvider, driverId, actor) { _group = group, _writeDomainEvents = writeDomainEvents };
+
+    /// <summary>Records that the group stored the held chunk (<paramref name="stored"/> rows): the member's merge writes nothing.</summary>
+    internal void MergedByGroup(long stored)
+    {
+        _held = null;
+        _mergedByGroup = stored;
+    }
 
     internal static async Task<PostgresUploadSession> BeginAsync(
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
@@ -94,6 +123,11 @@ internal sealed partial class PostgresUploadSession : IUploadSession
             {
                 _months.Add(month);
             }
+        }
+
+        if (_group is not null && _held is not null)
+        {
+            throw new InvalidOperationException("A member of an upload group holds one chunk; store a larger upload on its own.");
         }
 
         if (!_staged && _held is null)
@@ -132,6 +166,11 @@ internal sealed partial class PostgresUploadSession : IUploadSession
 
     public async Task<long> MergeAsync(CancellationToken cancellationToken = default)
     {
+        if (_group is not null)
+        {
+            return _mergedByGroup ?? throw new InvalidOperationException("A member of an upload group is merged by the group (IUploadGroup.MergeAsync) first.");
+        }
+
         await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);
         if (_held is { } held)
         {
@@ -267,7 +306,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     }
 
     public Task CommitAsync(CancellationToken cancellationToken = default) =>
-        _audit is { } change
+        _group is not null ? Task.CompletedTask // the group commits every member with its audit row
+        : _audit is { } change
             ? AuditWriter.AppendAndCommitAsync(
                 _connection, _transaction, _timeProvider.GetUtcNow(), _actor, change.Action, change.Resource, null, change.After, cancellationToken)
             : _transaction.CommitAsync(cancellationToken);
@@ -281,6 +321,11 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         }
 
         _released = true;
+        if (_group is not null)
+        {
+            // The group's connection and transaction: disposing the group rolls back what it did not commit.
+            return;
+        }
 
         // Disposing an uncommitted transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
         await _transaction.DisposeAsync().ConfigureAwait(false);

@@ -15,7 +15,7 @@ using Telematics.Service.Storage;
 namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>
-/// Stores the event stream's batches through the idempotent ingest (<see cref="EventStreamIngestor.IngestBatchAsync"/>),
+/// Stores the event stream's batches through the idempotent ingest (<see cref="EventStreamIngestor.StoreBatchesAsync"/>),
 /// pulling every partition's durable consumer one batch at a time and acknowledging a batch only after its upload committed.
 /// </summary>
 /// <remarks>
@@ -41,6 +41,7 @@ public sealed class IngestWorker
     private readonly StreamIngestOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly BatchCommitter _committer;
 
     /// <summary>Creates a worker.</summary>
     /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
@@ -67,6 +68,7 @@ public sealed class IngestWorker
         _options = options;
         _time = time;
         _logger = logger;
+        _committer = new BatchCommitter(ingestor, options.MaxBatchesPerCommit);
     }
 
     /// <summary>The worker's name.</summary>
@@ -79,11 +81,13 @@ public sealed class IngestWorker
     {
         await RetryAsync(() => _topology.EnsureStreamsAsync(cancellationToken), -1, cancellationToken).ConfigureAwait(false);
         IngestWorkerLog.Started(_logger, Name, _topology.Names.Partitions, _topology.Names.EventStream);
-        var partitions = new Task[_topology.Names.Partitions];
-        for (var p = 0; p < partitions.Length; p++)
+        var partitions = new Task[_topology.Names.Partitions + 1];
+        for (var p = 0; p < _topology.Names.Partitions; p++)
         {
             partitions[p] = PullAsync(p, cancellationToken);
         }
+
+        partitions[^1] = _committer.RunAsync(cancellationToken);
 
         try
         {
@@ -154,14 +158,19 @@ public sealed class IngestWorker
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
         using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ReportProgressAsync(msg, keepAlive.Token);
-        EventStreamResult result;
+        EventBatchOutcome outcome;
         try
         {
+            PreparedEventBatch prepared;
             var reader = BinarySampleReader.Create(PipeReader.Create(new ReadOnlySequence<byte>(envelope[header.PayloadOffset..])));
             await using (reader.ConfigureAwait(false))
             {
-                result = await _ingestor.IngestBatchAsync(header.DriverId, header.BatchId, reader, zone, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
+                prepared = await _ingestor.PrepareBatchAsync(header.DriverId, header.BatchId, reader, zone, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
+
+            // Read and measured here, in parallel with the other partitions; stored by the worker's one writer, with the
+            // batches the other partitions hold at the time.
+            outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
         }
         catch (TelematicsFormatException bad)
         {
@@ -186,12 +195,17 @@ public sealed class IngestWorker
         }
         catch (Exception e) when (e is not NatsException)
         {
-            await StopAsync(keepAlive, progress).ConfigureAwait(false);
-            await RetryOrDeadLetterAsync(partition, msg, envelope, e, cancellationToken).ConfigureAwait(false);
-            return;
+            outcome = new EventBatchOutcome(default, e);
         }
 
         await StopAsync(keepAlive, progress).ConfigureAwait(false);
+        if (outcome.Failure is { } failure)
+        {
+            await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var result = outcome.Result;
 
         // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores nothing.
         await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);

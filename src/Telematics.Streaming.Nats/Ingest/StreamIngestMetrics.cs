@@ -4,7 +4,8 @@ namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>
 /// The ingest workers' instruments, meter <c>Telematics.Streaming</c>: batches by outcome (<c>stored</c>, <c>redelivered</c>
-/// — already stored, <c>retried</c>, <c>dead_letter</c>), events stored, and the lag from publish to stored.
+/// — already stored, <c>retried</c>, <c>dead_letter</c>), events stored, the lag from publish to stored, and the batches
+/// stored per transaction.
 /// </summary>
 public static class StreamIngestMetrics
 {
@@ -19,4 +20,7 @@ public static class StreamIngestMetrics
 
     internal static readonly Histogram<double> Lag = Meter.CreateHistogram<double>(
         "telematics.stream.lag", "ms", "Time from a batch's publish (its envelope's clock) to its commit in storage.");
+
+    internal static readonly Histogram<int> BatchesPerCommit = Meter.CreateHistogram<int>(
+        "telematics.stream.batches_per_commit", "{batch}", "Batches a worker stored in one transaction (see StreamIngestOptions.MaxBatchesPerCommit).");
 }

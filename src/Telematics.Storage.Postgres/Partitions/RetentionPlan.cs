@@ -4,31 +4,15 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// Which month partitions one run of the retention routine creates and which it expires, decided from the partitions
 /// that exist and the months DEFAULT holds rows of; no database work.
 /// </summary>
-internal sealed class RetentionPlan
+/// <param name="OldestKept">The first month retention keeps.</param>
+/// <param name="Created">
+/// Months to create, in order: those with DEFAULT rows within retention and the horizon (their rows move), and every
+/// month from the current one to the horizon that has no partition.
+/// </param>
+/// <param name="MovedFromDefault">DEFAULT rows that creating <paramref name="Created"/> moves into their months.</param>
+/// <param name="Expired">Existing month partitions older than <paramref name="OldestKept"/>, in order.</param>
+internal sealed record RetentionPlan(PartitionMonth OldestKept, List<PartitionMonth> Created, long MovedFromDefault, List<PartitionMonth> Expired)
 {
-    private RetentionPlan(PartitionMonth oldestKept, List<PartitionMonth> created, long movedFromDefault, List<PartitionMonth> expired)
-    {
-        OldestKept = oldestKept;
-        Created = created;
-        MovedFromDefault = movedFromDefault;
-        Expired = expired;
-    }
-
-    /// <summary>The first month retention keeps.</summary>
-    public PartitionMonth OldestKept { get; }
-
-    /// <summary>
-    /// Months to create, in order: those with DEFAULT rows within retention and the horizon (their rows move), and every
-    /// month from the current one to the horizon that has no partition.
-    /// </summary>
-    public List<PartitionMonth> Created { get; }
-
-    /// <summary>DEFAULT rows that creating <see cref="Created"/> moves into their months.</summary>
-    public long MovedFromDefault { get; }
-
-    /// <summary>Existing month partitions older than <see cref="OldestKept"/>, in order.</summary>
-    public List<PartitionMonth> Expired { get; }
-
     /// <summary>Plans a run.</summary>
     /// <param name="current">The current UTC month.</param>
     /// <param name="retentionMonths">Months kept, the current one included.</param>

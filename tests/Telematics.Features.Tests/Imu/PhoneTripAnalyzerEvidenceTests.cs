@@ -12,11 +12,7 @@ public sealed class PhoneTripAnalyzerEvidenceTests
     [Fact]
     public void AnalyzeInto_adds_exactly_what_Analyze_finds()
     {
-        var recording = Drive();
-        var analyzer = new PhoneTripAnalyzer();
-        var manoeuvres = new List<Manoeuvre>();
-        var handling = new List<PhoneHandling>();
-        analyzer.Analyze(recording, manoeuvres, handling);
+        var (recording, analyzer, manoeuvres, handling) = AnalyzeDrive();
         var expected = new ImuTripEvidence();
         expected.Add(analyzer.Motion, manoeuvres, handling, unixOffsetNs: 0);
 
@@ -36,11 +32,7 @@ public sealed class PhoneTripAnalyzerEvidenceTests
     [Fact]
     public void AnalyzeInto_reused_adds_a_later_recording_after_the_first_with_its_offset()
     {
-        var recording = Drive();
-        var analyzer = new PhoneTripAnalyzer();
-        var manoeuvres = new List<Manoeuvre>();
-        var handling = new List<PhoneHandling>();
-        analyzer.Analyze(recording, manoeuvres, handling);
+        var (recording, analyzer, manoeuvres, handling) = AnalyzeDrive();
         const long Later = 3_600_000_000_000; // an hour on
         var expected = new ImuTripEvidence();
         expected.Add(analyzer.Motion, manoeuvres, handling, unixOffsetNs: 0);
@@ -54,6 +46,17 @@ public sealed class PhoneTripAnalyzerEvidenceTests
         Assert.Equal(2 * manoeuvres.Count, evidence.ManoeuvreCount);
         Assert.Throws<ArgumentException>(() => analyzer.AnalyzeInto(recording, evidence, unixOffsetNs: 0));
         Assert.Equal(2 * manoeuvres.Count, evidence.ManoeuvreCount);
+    }
+
+    // The drive as Analyze finds it, by the analyzer that is left holding its motion.
+    private static (ImuRecording Recording, PhoneTripAnalyzer Analyzer, List<Manoeuvre> Manoeuvres, List<PhoneHandling> Handling) AnalyzeDrive()
+    {
+        var recording = Drive();
+        var analyzer = new PhoneTripAnalyzer();
+        var manoeuvres = new List<Manoeuvre>();
+        var handling = new List<PhoneHandling>();
+        analyzer.Analyze(recording, manoeuvres, handling);
+        return (recording, analyzer, manoeuvres, handling);
     }
 
     private static void AssertSame(ImuTripEvidence expected, ImuTripEvidence actual)

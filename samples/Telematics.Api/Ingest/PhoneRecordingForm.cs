@@ -2,8 +2,6 @@ using System.IO.Pipelines;
 
 using Telematics.Features.Imu;
 using Telematics.Features.Imu.Ingest;
-using Telematics.Features.Imu.Manoeuvres;
-using Telematics.Features.Imu.Motion;
 using Telematics.Features.Ingest;
 
 namespace Telematics.Api.Ingest;
@@ -68,20 +66,16 @@ internal static class PhoneRecordingForm
                 "the phone's times are on a monotonic clock (time since boot), which cannot be lined up with the trips' UTC times; send epoch or wall-clock times.");
         }
 
-        var analyzer = new PhoneTripAnalyzer();
-        var manoeuvres = new List<Manoeuvre>();
-        var handling = new List<PhoneHandling>();
+        var evidence = new ImuTripEvidence();
         try
         {
-            analyzer.Analyze(recording, manoeuvres, handling);
+            new PhoneTripAnalyzer().AnalyzeInto(recording, evidence, unixOffsetNs: 0);
         }
         catch (ArgumentException e)
         {
             throw new BadPhoneRecordingException(null, 0, "files", e.Message);
         }
 
-        var evidence = new ImuTripEvidence();
-        evidence.Add(analyzer.Motion, manoeuvres, handling, unixOffsetNs: 0);
         if (evidence.CoverageCount == 0 && evidence.ManoeuvreCount == 0 && evidence.HandlingCount == 0)
         {
             // Nothing to store: an answer of "stored" would hide a recording the analysis could not use.

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Telematics.Features.Imu;
 using Telematics.Features.Imu.Ingest;
-using Telematics.Features.Imu.Manoeuvres;
-using Telematics.Features.Imu.Motion;
 using Telematics.Features.Ingest;
 
 namespace Telematics.Cli.Events;
@@ -88,20 +86,16 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
                 "time: the phone's times are on a monotonic clock (time since boot), which cannot be lined up with the events' UTC times; give a recording with epoch or wall-clock times.");
         }
 
-        var analyzer = new PhoneTripAnalyzer();
-        var manoeuvres = new List<Manoeuvre>();
-        var handling = new List<PhoneHandling>();
+        var evidence = new ImuTripEvidence();
         try
         {
-            analyzer.Analyze(recording, manoeuvres, handling);
+            new PhoneTripAnalyzer().AnalyzeInto(recording, evidence, unixOffsetNs: 0);
         }
         catch (ArgumentException e)
         {
             throw new TelematicsFormatException(e.Message, e);
         }
 
-        var evidence = new ImuTripEvidence();
-        evidence.Add(analyzer.Motion, manoeuvres, handling, unixOffsetNs: 0);
         return new PhoneEvidence(evidence);
     }
 }

@@ -12,6 +12,8 @@ public sealed class PhoneTripAnalyzer
 {
     private readonly VehicleFrameEstimator _frame;
     private readonly ManoeuvreDetector _detector;
+    private readonly List<Manoeuvre> _manoeuvres = [];
+    private readonly List<PhoneHandling> _handling = [];
 
     /// <summary>Creates an analyzer.</summary>
     /// <param name="frameOptions">Frame estimation options; default <see cref="VehicleFrameOptions"/>.</param>
@@ -37,5 +39,29 @@ public sealed class PhoneTripAnalyzer
         manoeuvres.Clear();
         _frame.Estimate(recording, Motion, handling);
         _detector.Detect(Motion, manoeuvres);
+    }
+
+    /// <summary>
+    /// Analyses one recording and adds what it tells the trips to <paramref name="evidence"/>: the spans the motion sensors
+    /// could score, the manoeuvres found in them and the spans the phone was handled in — <see cref="Analyze"/> then
+    /// <see cref="ImuTripEvidence.Add"/>, with lists the analyzer keeps for reuse.
+    /// </summary>
+    /// <param name="recording">Phone readings (accelerometer or linear acceleration, and gyroscope).</param>
+    /// <param name="evidence">Where the recording goes; it must not start before the end of a recording added to it earlier.</param>
+    /// <param name="unixOffsetNs">
+    /// Nanoseconds added to the recording's clock to get Unix time: 0 when its times are Unix epoch times
+    /// (<see cref="ImuRecording.IsEpochTime"/>); the boot time in Unix nanoseconds for a monotonic clock.
+    /// </param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The recording lacks a sensor the chain needs, is longer than 24 h, or starts before the end of a recording added to
+    /// <paramref name="evidence"/> earlier; nothing is added then.
+    /// </exception>
+    public void AnalyzeInto(ImuRecording recording, ImuTripEvidence evidence, long unixOffsetNs)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        ArgumentNullException.ThrowIfNull(evidence);
+        Analyze(recording, _manoeuvres, _handling);
+        evidence.Add(Motion, _manoeuvres, _handling, unixOffsetNs);
     }
 }

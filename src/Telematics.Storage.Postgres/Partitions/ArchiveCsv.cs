@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Security.Cryptography;
 
 namespace Telematics.Storage.Postgres.Partitions;
 
@@ -22,6 +23,17 @@ internal static class ArchiveCsv
     /// <param name="Rows">Data rows (lines after the header).</param>
     /// <param name="ContentSha256">Hash of the rows in the canonical encoding.</param>
     public readonly record struct Content(long Rows, byte[] ContentSha256);
+
+    /// <summary>The SHA-256 of an archive file's bytes, as <c>partition_archives</c> records it.</summary>
+    /// <param name="path">The .csv.gz file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The 32-byte hash.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static async Task<byte[]> FileSha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        return await SHA256.HashDataAsync(file, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Reads <paramref name="path"/>, hashing each row and copying each line (with its newline) to <paramref name="sink"/> when given.</summary>
     /// <param name="path">The .csv.gz file.</param>

@@ -30,51 +30,22 @@ public sealed partial class PartitionManager
     public async Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var current = PartitionMonth.From(_timeProvider.GetUtcNow());
-        var oldestKept = current.AddMonths(-(_options.RetentionMonths - 1));
         var horizon = Horizon;
-        var existing = new HashSet<PartitionMonth>();
-        foreach (var name in await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (PartitionMonth.TryParseName(name, out var month))
-            {
-                existing.Add(month);
-            }
-        }
-
-        var created = new List<PartitionMonth>();
-        long moved = 0;
-        foreach (var (month, rows) in await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (month >= oldestKept && month <= horizon)
-            {
-                created.Add(month);
-                moved += rows;
-            }
-        }
-
-        for (var month = current; month <= horizon; month = month.AddMonths(1))
-        {
-            if (!existing.Contains(month) && !created.Contains(month))
-            {
-                created.Add(month);
-            }
-        }
-
-        var expired = existing.Where(m => m < oldestKept).ToList();
-        expired.Sort();
-        created.Sort();
-        var (expiredInDefault, beyondHorizon) = await CountDefaultOutsideAsync(oldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
+        var names = await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
+        var defaultMonths = await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
+        var plan = RetentionPlan.Make(current, _options.RetentionMonths, horizon, names, defaultMonths);
+        var (expiredInDefault, beyondHorizon) = await CountDefaultOutsideAsync(plan.OldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
         var keep = _options.RetentionKeepTable;
         var archive = _options.ArchiveDirectory is not null && !keep;
         PartitionArchive? defaultArchive = null;
         if (!dryRun)
         {
-            foreach (var month in created)
+            foreach (var month in plan.Created)
             {
                 await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var month in expired)
+            foreach (var month in plan.Expired)
             {
                 if (keep)
                 {
@@ -92,7 +63,7 @@ public sealed partial class PartitionManager
 
             if (expiredInDefault > 0)
             {
-                (expiredInDefault, defaultArchive) = await ExpireDefaultRowsAsync(oldestKept.Start, actor, cancellationToken).ConfigureAwait(false);
+                (expiredInDefault, defaultArchive) = await ExpireDefaultRowsAsync(plan.OldestKept.Start, actor, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -101,9 +72,9 @@ public sealed partial class PartitionManager
             ? await BatchLedgerPruner.CountAsync(_dataSource, ledgerBefore, cancellationToken).ConfigureAwait(false)
             : await BatchLedgerPruner.PruneAsync(_dataSource, ledgerBefore, actor, _timeProvider, cancellationToken).ConfigureAwait(false);
 
-        return new MaintenanceReport(created, moved, archive ? expired : [], archive || keep ? [] : expired, dryRun)
+        return new MaintenanceReport(plan.Created, plan.MovedFromDefault, archive ? plan.Expired : [], archive || keep ? [] : plan.Expired, dryRun)
         {
-            Detached = keep ? expired : Array.Empty<PartitionMonth>(),
+            Detached = keep ? plan.Expired : Array.Empty<PartitionMonth>(),
             ExpiredFromDefault = expiredInDefault,
             DefaultArchive = defaultArchive,
             BeyondHorizonInDefault = beyondHorizon,
@@ -164,7 +135,7 @@ public sealed partial class PartitionManager
         string? kept = null;
         if (_options.ArchiveDirectory is { } directory)
         {
-            archive = await WriteArchiveAsync(
+            archive = await _archiveWriter.WriteAsync(
                 connection, transaction, new ArchiveSource(Default, before, new DateTimeOffset(oldest.Value, TimeSpan.Zero), before), directory, cancellationToken).ConfigureAwait(false);
         }
         else if (_options.RetentionKeepTable)
@@ -191,7 +162,7 @@ public sealed partial class PartitionManager
         }
 
         var beforeJson = string.Create(CultureInfo.InvariantCulture, $"{{\"before\":\"{before:yyyy-MM-dd}\",\"rows\":{rows}") +
-            (archive is null ? string.Empty : ",\"archive\":" + ArchiveJson(archive)) +
+            (archive is null ? string.Empty : ",\"archive\":" + ArchiveWriter.Json(archive)) +
             (kept is null ? string.Empty : $",\"table\":\"{kept}\"") + "}";
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);

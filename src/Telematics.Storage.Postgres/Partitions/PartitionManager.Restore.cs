@@ -21,30 +21,7 @@ public sealed partial class PartitionManager
     public async Task<IReadOnlyList<string>> VerifyArchiveAsync(string path, PartitionMonth month, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var record = await FindArchiveRecordAsync(path, month, cancellationToken).ConfigureAwait(false);
-        if (record is null)
-        {
-            return [$"no archive of {month.PartitionName} is recorded in partition_archives"];
-        }
-
-        var differences = new List<string>();
-        var sha256 = await FileSha256Async(path, cancellationToken).ConfigureAwait(false);
-        if (!sha256.AsSpan().SequenceEqual(record.Sha256))
-        {
-            differences.Add($"file SHA-256 differs (recorded {Convert.ToHexStringLower(record.Sha256)} for {record.FileName}, file {Convert.ToHexStringLower(sha256)})");
-        }
-
-        try
-        {
-            var content = await ArchiveCsv.ReadAsync(path, record.FromUs, record.ToUs, null, cancellationToken).ConfigureAwait(false);
-            differences.AddRange(CompareContent(record, content));
-        }
-        catch (InvalidDataException unreadable)
-        {
-            differences.Add($"rows cannot be read as an archive of {month} ({unreadable.Message})");
-        }
-
-        return differences;
+        return await _archiveVerifier.VerifyAsync(path, month, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -66,7 +43,7 @@ public sealed partial class PartitionManager
             throw new ArchiveVerificationException(path, month, differences);
         }
 
-        var record = (await FindArchiveRecordAsync(path, month, cancellationToken).ConfigureAwait(false))!;
+        var record = (await _archiveVerifier.FindRecordAsync(path, month, cancellationToken).ConfigureAwait(false))!;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
@@ -87,7 +64,7 @@ public sealed partial class PartitionManager
             throw new ArchiveVerificationException(path, month, [$"rows cannot be read as an archive of {month} ({unreadable.Message})"]);
         }
 
-        var changed = CompareContent(record, loaded);
+        var changed = ArchiveVerifier.Compare(record, loaded);
         if (changed.Count > 0)
         {
             throw new ArchiveVerificationException(path, month, [.. changed.Select(d => d + " while loading")]);
@@ -101,47 +78,4 @@ public sealed partial class PartitionManager
         _known.TryAdd(month, 0);
         return loaded.Rows;
     }
-
-    private static List<string> CompareContent(ArchiveRecord record, ArchiveCsv.Content content)
-    {
-        var differences = new List<string>();
-        if (content.Rows != record.Rows)
-        {
-            differences.Add(string.Create(CultureInfo.InvariantCulture, $"row count differs (recorded {record.Rows}, file {content.Rows})"));
-        }
-
-        if (record.ContentSha256 is { } recorded && !content.ContentSha256.AsSpan().SequenceEqual(recorded))
-        {
-            differences.Add($"content hash differs (recorded {Convert.ToHexStringLower(recorded)}, file {Convert.ToHexStringLower(content.ContentSha256)})");
-        }
-
-        return differences;
-    }
-
-    private sealed record ArchiveRecord(long ArchiveId, string FileName, long Rows, byte[] Sha256, byte[]? ContentSha256, long FromUs, long ToUs);
-
-    private async Task<ArchiveRecord?> FindArchiveRecordAsync(string path, PartitionMonth month, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(
-            "SELECT archive_id, file_name, row_count, sha256, content_sha256, range_start, range_end FROM partition_archives " +
-            "WHERE partition_name = $1 ORDER BY file_name = $2 DESC, archive_id DESC LIMIT 1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = month.PartitionName });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Path.GetFileName(path) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
-
-        return new ArchiveRecord(
-            reader.GetInt64(0),
-            reader.GetString(1),
-            reader.GetInt64(2),
-            reader.GetFieldValue<byte[]>(3),
-            reader.IsDBNull(4) ? null : reader.GetFieldValue<byte[]>(4),
-            UnixMicroseconds(reader.GetFieldValue<DateTime>(5)),
-            UnixMicroseconds(reader.GetFieldValue<DateTime>(6)));
-    }
-
-    private static long UnixMicroseconds(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }

@@ -27,6 +27,8 @@ public sealed partial class PartitionManager
     private readonly TelematicsPostgresOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ConcurrentDictionary<PartitionMonth, byte> _known = new();
+    private readonly ArchiveWriter _archiveWriter;
+    private readonly ArchiveVerifier _archiveVerifier;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -40,6 +42,8 @@ public sealed partial class PartitionManager
         _dataSource = dataSource;
         _options = options;
         _timeProvider = timeProvider;
+        _archiveWriter = new ArchiveWriter(timeProvider);
+        _archiveVerifier = new ArchiveVerifier(dataSource);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using Telematics.Features.Ingest.Text;
@@ -33,19 +32,17 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
 {
     private readonly CompiledCsvMapping _mapping;
     private readonly LineFramer _framer;
-    private readonly int[] _start = new int[CompiledCsvMapping.FieldCount];
-    private readonly int[] _length = new int[CompiledCsvMapping.FieldCount];
-    private readonly bool[] _unescaped = new bool[CompiledCsvMapping.FieldCount];
+    private readonly CsvRecordSplitter _fields;
     private CsvField[]? _columns;
     private int _lastMappedColumn;
     private bool _fast;
-    private byte[] _unescapeBuffer = [];
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
         : base(input, options, leaveOpen)
     {
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
         _framer = new LineFramer(this, this);
+        _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
     }
 
     /// <summary>Creates a reader over a pipe.</summary>
@@ -84,11 +81,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     private protected override void ReleaseBuffers()
     {
         _framer.ReleaseBuffers();
-        if (_unescapeBuffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(_unescapeBuffer);
-            _unescapeBuffer = [];
-        }
+        _fields.ReleaseBuffer();
     }
 
     LineOutcome ILineParser.ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error)
@@ -124,28 +117,9 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         var header = _columns!.Length;
 
         // Separators inside quoted fields do not count; a line without quotes is counted in one vectorised pass.
-        var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : CountQuotedFields(line);
+        var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : _fields.CountQuotedFields(line);
         return fields > header
             && !error.Set(string.Create(CultureInfo.InvariantCulture, $"#{header + 1}"), string.Create(CultureInfo.InvariantCulture, $"the record has {fields} fields but the header has {header}"));
-    }
-
-    private int CountQuotedFields(ReadOnlySpan<byte> line)
-    {
-        var fields = 1;
-        var quoted = false;
-        foreach (var b in line)
-        {
-            if (b == _mapping.Quote)
-            {
-                quoted = !quoted;
-            }
-            else if (b == _mapping.Separator && !quoted)
-            {
-                fields++;
-            }
-        }
-
-        return fields;
     }
 
     string ILineParser.FieldName(string canonical) => canonical switch
@@ -176,130 +150,18 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         _fast = UseFastPath && FastPathApplies;
     }
 
-    /// <summary>Finds the bytes of every mapped field; unescapes quoted fields that contain doubled quotes.</summary>
-    private bool Split(ReadOnlySpan<byte> line, ref RecordError error)
-    {
-        var columns = _columns!;
-        _length.AsSpan().Fill(-1);
-        if (_unescapeBuffer.Length < line.Length)
+    /// <summary>Finds the bytes of every mapped field; sets the error, naming the column, when the record cannot be split.</summary>
+    private bool Split(ReadOnlySpan<byte> line, ref RecordError error) =>
+        _fields.Split(line, _columns!, _lastMappedColumn, out var column) switch
         {
-            if (_unescapeBuffer.Length > 0)
-            {
-                ArrayPool<byte>.Shared.Return(_unescapeBuffer);
-            }
+            CsvRecordSplitter.Outcome.Split => true,
+            CsvRecordSplitter.Outcome.BadQuote => error.Set(NameOf(column), "a quoted field is not closed, or text follows its closing quote"),
+            _ => error.Set(NameOf(_lastMappedColumn), $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}"),
+        };
 
-            _unescapeBuffer = ArrayPool<byte>.Shared.Rent(Math.Max(line.Length, 256));
-        }
+    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field) => _fields.Value(line, field);
 
-        var separator = _mapping.Separator;
-        var quote = _mapping.Quote;
-        var unescapedEnd = 0;
-        var pos = 0;
-        for (var column = 0; column <= _lastMappedColumn; column++)
-        {
-            int start, length;
-            var unescaped = false;
-            if (pos < line.Length && line[pos] == quote)
-            {
-                if (!TryReadQuoted(line, ref pos, ref unescapedEnd, out start, out length, out unescaped))
-                {
-                    return error.Set(NameOf(column), "a quoted field is not closed, or text follows its closing quote");
-                }
-            }
-            else
-            {
-                var rest = line[pos..];
-                var next = rest.IndexOf(separator);
-                start = pos;
-                length = next < 0 ? rest.Length : next;
-                pos += length;
-            }
-
-            var field = columns[column];
-            if (field != CsvField.None)
-            {
-                _start[(int)field] = start;
-                _length[(int)field] = length;
-                _unescaped[(int)field] = unescaped;
-            }
-
-            if (pos >= line.Length)
-            {
-                if (column < _lastMappedColumn)
-                {
-                    return error.Set(NameOf(_lastMappedColumn), $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}");
-                }
-
-                break;
-            }
-
-            pos++;
-        }
-
-        return true;
-    }
-
-    private bool TryReadQuoted(ReadOnlySpan<byte> line, ref int pos, ref int unescapedEnd, out int start, out int length, out bool unescaped)
-    {
-        var quote = _mapping.Quote;
-        var open = pos + 1;
-        var close = line[open..].IndexOf(quote);
-        start = open;
-        length = 0;
-        unescaped = false;
-        if (close < 0)
-        {
-            return false;
-        }
-
-        close += open;
-        if (close + 1 < line.Length && line[close + 1] == quote)
-        {
-            // Doubled quotes inside: copy the unescaped text into the per-line buffer.
-            unescaped = true;
-            start = unescapedEnd;
-            var segment = open;
-            while (true)
-            {
-                var piece = line[segment..close];
-                piece.CopyTo(_unescapeBuffer.AsSpan(unescapedEnd));
-                unescapedEnd += piece.Length;
-                if (close + 1 < line.Length && line[close + 1] == quote)
-                {
-                    _unescapeBuffer[unescapedEnd++] = quote;
-                    segment = close + 2;
-                    var next = line[segment..].IndexOf(quote);
-                    if (next < 0)
-                    {
-                        return false;
-                    }
-
-                    close = segment + next;
-                    continue;
-                }
-
-                break;
-            }
-
-            length = unescapedEnd - start;
-        }
-        else
-        {
-            length = close - open;
-        }
-
-        pos = close + 1;
-        return pos == line.Length || line[pos] == _mapping.Separator;
-    }
-
-    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field)
-    {
-        var i = (int)field;
-        var raw = _unescaped[i] ? _unescapeBuffer.AsSpan(_start[i], _length[i]) : line.Slice(_start[i], _length[i]);
-        return Utf8Numbers.Trim(raw);
-    }
-
-    private bool Present(CsvField field) => _length[(int)field] >= 0;
+    private bool Present(CsvField field) => _fields.Present(field);
 
     private bool IsMissing(ReadOnlySpan<byte> value) => value.IsEmpty || _mapping.Missing.TryMatch(value, out _);
 

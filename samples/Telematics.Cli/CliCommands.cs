@@ -9,6 +9,7 @@ internal static class CliCommands
     {
         yield return ExitCodes.CreateCommand();
         yield return Pricing.PriceCommand.Create();
+        yield return Pricing.PricingCommand.Create();
         yield return Models.ModelsCommand.Create();
         yield return Score.ScoreCommand.Create();
         yield return Partitions.PartitionsCommand.Create();

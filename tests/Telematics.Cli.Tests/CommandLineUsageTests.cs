@@ -52,7 +52,7 @@ public sealed class CommandLineUsageTests
     {
         var commands = Paths(CliApp.Build(), []).Select(path => string.Join(' ', path)).ToHashSet();
 
-        foreach (var expected in new[] { "exit-codes", "price", "models list", "score", "partitions create", "audit verify", "audit anchor", "migrate", "trips backfill", "drivers create", "features", "ingest", "synth", "train", "seed", "batch-score" })
+        foreach (var expected in new[] { "exit-codes", "price", "models list", "score", "partitions create", "audit verify", "audit anchor", "migrate", "trips backfill", "drivers create", "features", "ingest", "synth", "train", "seed", "batch-score", "pricing cells" })
         {
             Assert.Contains(expected, commands);
         }

@@ -178,6 +178,14 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
 
         await tab.Page.GetByTestId("driver-search").FillAsync(top.GetProperty("displayName").GetString()!);
         await Assertions.Expect(tab.Page.GetByTestId("driver-link")).ToHaveCountAsync(1);
+
+        // The row shows the driver's classical cell as the driver's own record has it (seeded drivers have every factor).
+        var profile = await host.GetJsonAsync($"api/v1/drivers/{top.GetProperty("driverId").GetInt64()}", admin);
+        var ageBand = profile.GetProperty("ageBand").GetString();
+        Assert.Contains(ageBand, new[] { "under25", "25_39", "40_64", "over65" });
+        await Assertions.Expect(tab.Page.GetByTestId("driver-age-band")).ToHaveTextAsync(ageBand!);
+        await Assertions.Expect(tab.Page.GetByTestId("driver-vehicle-class")).ToHaveTextAsync(profile.GetProperty("vehicleClass").GetString()!);
+        await Assertions.Expect(tab.Page.GetByTestId("driver-region")).ToHaveTextAsync(profile.GetProperty("region").GetString() ?? "—");
         Assert.Empty(tab.Errors);
     }
 

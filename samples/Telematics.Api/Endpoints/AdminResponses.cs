@@ -136,7 +136,8 @@ internal sealed record BookDriverPageResponse(int Page, int PageSize, long Total
         for (var i = 0; i < items.Length; i++)
         {
             var d = result.Items[i];
-            items[i] = new BookDriverResponse(d.DriverId, d.DisplayName, d.ExternalRef, d.Score, d.Category?.ToWireName(), d.Premium, d.Currency, d.LastTripAt);
+            items[i] = new BookDriverResponse(
+                d.DriverId, d.DisplayName, d.ExternalRef, d.Score, d.Category?.ToWireName(), d.Premium, d.Currency, d.LastTripAt, d.Region, d.AgeBand, d.VehicleClass);
         }
 
         return new BookDriverPageResponse(page, pageSize, result.Total, items);
@@ -152,5 +153,9 @@ internal sealed record BookDriverPageResponse(int Page, int PageSize, long Total
 /// <param name="Premium">The latest premium's amount, or null.</param>
 /// <param name="Currency">Its currency, or null.</param>
 /// <param name="LastTripAt">When the latest trip started (UTC), or null.</param>
+/// <param name="Region">The pricing region code, or null when not on record (the plan's default base rate).</param>
+/// <param name="AgeBand">The age band code (under25, 25_39, 40_64, over65), or null when not on record.</param>
+/// <param name="VehicleClass">The vehicle class code (small, family, suv, performance), or null when not on record.</param>
 internal sealed record BookDriverResponse(
-    long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt);
+    long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
+    string? Region, string? AgeBand, string? VehicleClass);

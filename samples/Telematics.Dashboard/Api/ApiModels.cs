@@ -122,5 +122,7 @@ public sealed record TripPathEvent(string Kind, DateTimeOffset At, double Latitu
 /// <summary><c>GET /admin/dashboard/drivers</c>: a sorted page of the book and how many drivers match.</summary>
 public sealed record BookDriverPage(int Page, int PageSize, long Total, IReadOnlyList<BookDriver> Items);
 
-/// <summary>A driver of the book with its latest score, premium and trip.</summary>
-public sealed record BookDriver(long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt);
+/// <summary>A driver of the book with its latest score, premium and trip, and its classical cell (each code null when not on record).</summary>
+public sealed record BookDriver(
+    long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
+    string? Region, string? AgeBand, string? VehicleClass);

@@ -38,8 +38,12 @@ public sealed record BookDriverQuery(string? Name, BookDriverSort Sort, bool Des
 /// <param name="Premium">The latest premium's amount, or null.</param>
 /// <param name="Currency">Its currency, or null.</param>
 /// <param name="LastTripAt">When the latest trip started, or null.</param>
+/// <param name="Region">The driver's pricing region code, or null when not on record.</param>
+/// <param name="AgeBand">The driver's age band code, or null when not on record.</param>
+/// <param name="VehicleClass">The driver's vehicle class code, or null when not on record.</param>
 public sealed record BookDriver(
-    long DriverId, string DisplayName, string ExternalRef, double? Score, RiskCategory? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt);
+    long DriverId, string DisplayName, string ExternalRef, double? Score, RiskCategory? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
+    string? Region, string? AgeBand, string? VehicleClass);
 
 /// <summary>A page of <see cref="BookDriver"/>s and how many drivers match in all.</summary>
 /// <param name="Total">Drivers matching the name filter.</param>

@@ -58,7 +58,7 @@ public sealed class DashboardQueries
     // Each driver's latest score, premium and trip: one index probe each (risk_scores_driver_time_idx,
     // premiums_driver_time_idx, the trips UNIQUE (driver_id, started_at) index) per driver of the ordered set.
     private const string BookDriversSql = """
-        SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at
+        SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at, d.region, d.age_band, d.vehicle_class
         FROM drivers d
         LEFT JOIN LATERAL (SELECT r.score, r.category FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC LIMIT 1) s ON true
         LEFT JOIN LATERAL (SELECT pr.final_amount, pr.currency FROM premiums pr WHERE pr.driver_id = d.driver_id ORDER BY pr.effective_at DESC LIMIT 1) p ON true
@@ -239,7 +239,10 @@ public sealed class DashboardQueries
                 reader.IsDBNull(4) ? null : (RiskCategory)reader.GetInt16(4),
                 reader.IsDBNull(5) ? null : reader.GetDecimal(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(7))));
+                reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return new BookDriverPage(total, items);

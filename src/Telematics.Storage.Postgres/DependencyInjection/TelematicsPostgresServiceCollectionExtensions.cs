@@ -123,6 +123,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
         services.TryAddSingleton(static provider => new ExperimentMetricsQuery(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new ShadowMetricsQuery(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new DashboardQueries(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.TryAddSingleton(static provider => new BookCellMeansQuery(provider.GetRequiredService<NpgsqlDataSource>()));
         services.TryAddSingleton(static provider => new AuditReader(provider.GetRequiredService<NpgsqlDataSource>()));
 
         // The storage ports of the use cases in Telematics.Service (uploads, scoring stored drivers, scoring runs).

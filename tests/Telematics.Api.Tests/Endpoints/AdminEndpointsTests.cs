@@ -119,7 +119,8 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         var drivers = new List<long>();
         foreach (var name in new[] { "low", "high", "none" })
         {
-            var id = (await host.Services.GetRequiredService<DriverRepository>().CreateAsync($"ext-book-{tag}-{name}", $"Book {tag} {name}", Seed)).DriverId;
+            var driver = new NewDriver($"ext-book-{tag}-{name}", $"Book {tag} {name}") { Region = name == "high" ? "FR-75" : null, AgeBand = name == "high" ? "under25" : null, VehicleClass = name == "high" ? "suv" : null };
+            var id = (await host.Services.GetRequiredService<DriverRepository>().CreateAsync(driver, Seed, CancellationToken.None)).DriverId;
             drivers.Add(id);
         }
 
@@ -138,6 +139,8 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal((70.0, "below_average"), (items[0].GetProperty("score").GetDouble(), items[0].GetProperty("category").GetString()));
         Assert.Equal(("EUR", 610.25m), (items[0].GetProperty("currency").GetString(), items[0].GetProperty("premium").GetDecimal()));
         Assert.Equal(Utc(2025, 9, 3), items[0].GetProperty("lastTripAt").GetDateTimeOffset());
+        Assert.Equal(("FR-75", "under25", "suv"), (items[0].GetProperty("region").GetString(), items[0].GetProperty("ageBand").GetString(), items[0].GetProperty("vehicleClass").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, items[1].GetProperty("ageBand").ValueKind);
         Assert.Equal(12.0, items[1].GetProperty("score").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, items[2].GetProperty("score").ValueKind);
         var problem = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");

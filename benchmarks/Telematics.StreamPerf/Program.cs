@@ -120,6 +120,11 @@ if (Environment.GetEnvironmentVariable("STREAM_PERF_MAX_BATCHES_PER_COMMIT") is 
 {
     options.MaxBatchesPerCommit = int.Parse(perCommit, CultureInfo.InvariantCulture);
 }
+
+if (Environment.GetEnvironmentVariable("STREAM_PERF_CONCURRENT_COMMITS") is { Length: > 0 } concurrent)
+{
+    options.ConcurrentCommits = int.Parse(concurrent, CultureInfo.InvariantCulture);
+}
 await using var publisherConnection = new NatsConnection(new NatsOpts { Url = natsUrl, Name = "perf-publisher" });
 var js = new NatsJSContext(publisherConnection);
 var topology = new EventStreamTopology(js, connection, options);
@@ -194,7 +199,7 @@ if (streamCpu is not null)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"lag publish to stored: p50 {Percentile(0.50):N0} ms, p99 {Percentile(0.99):N0} ms, max {lags[^1]:N0} ms ({lags.Count:N0} batches)"));
 lock (commits)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transactions: {commits.Count:N0} for {commits.Sum():N0} batches, {(double)commits.Sum() / Math.Max(1, commits.Count):F1} per commit on average, at most {(commits.Count == 0 ? 0 : commits.Max())} (MaxBatchesPerCommit {options.MaxBatchesPerCommit})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"transactions: {commits.Count:N0} for {commits.Sum():N0} batches, {(double)commits.Sum() / Math.Max(1, commits.Count):F1} per commit on average, at most {(commits.Count == 0 ? 0 : commits.Max())} (MaxBatchesPerCommit {options.MaxBatchesPerCommit}, ConcurrentCommits {options.ConcurrentCommits})"));
 }
 
 var stored = await ScalarAsync(streamSource, "SELECT count(*) FROM telematics_events");

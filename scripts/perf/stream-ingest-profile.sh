@@ -70,4 +70,4 @@ sql -c "SELECT calls, round(total_exec_time::numeric / 1000, 1) AS total_s, roun
           AND query NOT LIKE 'INSERT INTO audit_log%' AND query NOT LIKE 'SELECT max(ts)%' AND query NOT LIKE 'INSERT INTO trips%'
           AND query NOT LIKE 'INSERT INTO ingest_batches%' AND query NOT LIKE 'SELECT pg_advisory_xact_lock%'
           AND query NOT LIKE 'SELECT t.trip_id%' AND query NOT LIKE '%FOR NO KEY UPDATE%'
-        ORDER BY total_exec_time DESC LIMIT 8"
+        ORDER BY total_exec_time DESC LIMIT 15"

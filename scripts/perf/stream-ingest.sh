@@ -17,7 +17,8 @@
 # figures are the sustained rate of code the JIT has optimised, not a process's first seconds. Both databases are
 # checked for every event and the same trip count. Target (issue #19): ≥ 200,000 events/s streamed. The "transactions" line
 # says how many batches the workers stored per transaction (StreamIngestOptions.MaxBatchesPerCommit, default 16);
-# STREAM_PERF_MAX_BATCHES_PER_COMMIT=1 stores each batch in its own, as before grouping.
+# STREAM_PERF_MAX_BATCHES_PER_COMMIT and STREAM_PERF_CONCURRENT_COMMITS set the workers' MaxBatchesPerCommit and
+# ConcurrentCommits (default 2) for comparisons in the same conditions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1

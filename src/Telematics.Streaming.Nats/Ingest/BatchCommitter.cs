@@ -5,18 +5,18 @@ using Telematics.Service.Ingest;
 namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>
-/// A worker's one writer: the batches its partitions prepared wait here, and whatever has gathered while the previous
-/// transaction ran is stored in the next one (<see cref="EventStreamIngestor.StoreBatchesAsync"/>), up to
-/// <see cref="StreamIngestOptions.MaxBatchesPerCommit"/>. Nothing waits on purpose: a lone batch is stored at once, and
+/// A worker's writers (<see cref="StreamIngestOptions.ConcurrentCommits"/>): the batches its partitions prepared wait here,
+/// and whatever has gathered when a writer is free is stored in its next transaction
+/// (<see cref="EventStreamIngestor.StoreBatchesAsync"/>), up to <see cref="StreamIngestOptions.MaxBatchesPerCommit"/>. Nothing waits on purpose: a lone batch is stored at once, and
 /// groups form only when storing falls behind — which is when the per-transaction costs they save matter.
 /// </summary>
 /// <remarks>
 /// A partition holds one unacknowledged batch at a time, so the batches gathered are of different partitions, hence of
 /// different drivers: grouping them changes no driver's order.
 /// </remarks>
-internal sealed class BatchCommitter(EventStreamIngestor ingestor, int maxBatchesPerCommit)
+internal sealed class BatchCommitter(EventStreamIngestor ingestor, int maxBatchesPerCommit, int concurrentCommits)
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = concurrentCommits == 1 });
 
     /// <summary>Queues <paramref name="batch"/> for the next transaction and returns what became of it.</summary>
     /// <param name="batch">A prepared batch.</param>
@@ -34,9 +34,33 @@ internal sealed class BatchCommitter(EventStreamIngestor ingestor, int maxBatche
     }
 
     /// <summary>Stores queued batches until <paramref name="cancellationToken"/> is cancelled.</summary>
-    /// <param name="cancellationToken">Stops the writer; the transaction in progress is rolled back.</param>
-    /// <returns>A task that completes when the writer stopped.</returns>
+    /// <param name="cancellationToken">Stops the writers; the transactions in progress are rolled back.</param>
+    /// <returns>A task that completes when the writers stopped.</returns>
     public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        // Several transactions at once: while one waits on a round trip to the database, another uses the CPU. A batch is
+        // in one transaction only, and the ones running at once hold different partitions' batches, so different drivers.
+        var writers = new Task[concurrentCommits];
+        for (var w = 0; w < writers.Length; w++)
+        {
+            writers[w] = WriteAsync(cancellationToken);
+        }
+
+        try
+        {
+            await Task.WhenAll(writers).ConfigureAwait(false);
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Done.TrySetCanceled(cancellationToken);
+            }
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
     {
         var group = new List<Pending>(maxBatchesPerCommit);
         var batches = new List<PreparedEventBatch>(maxBatchesPerCommit);
@@ -75,11 +99,6 @@ internal sealed class BatchCommitter(EventStreamIngestor ingestor, int maxBatche
         {
             _queue.Writer.TryComplete();
             foreach (var pending in group)
-            {
-                pending.Done.TrySetCanceled(cancellationToken);
-            }
-
-            while (_queue.Reader.TryRead(out var pending))
             {
                 pending.Done.TrySetCanceled(cancellationToken);
             }

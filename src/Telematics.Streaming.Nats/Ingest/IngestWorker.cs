@@ -68,7 +68,7 @@ public sealed class IngestWorker
         _options = options;
         _time = time;
         _logger = logger;
-        _committer = new BatchCommitter(ingestor, options.MaxBatchesPerCommit);
+        _committer = new BatchCommitter(ingestor, options.MaxBatchesPerCommit, options.ConcurrentCommits);
     }
 
     /// <summary>The worker's name.</summary>
@@ -168,7 +168,7 @@ public sealed class IngestWorker
                 prepared = await _ingestor.PrepareBatchAsync(header.DriverId, header.BatchId, reader, zone, actor, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
 
-            // Read and measured here, in parallel with the other partitions; stored by the worker's one writer, with the
+            // Read and measured here, in parallel with the other partitions; stored by one of the worker's writers, with the
             // batches the other partitions hold at the time.
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
         }

@@ -52,6 +52,14 @@ public sealed class StreamIngestOptions
     [Range(1, 256)]
     public int MaxBatchesPerCommit { get; set; } = 16;
 
+    /// <summary>
+    /// Transactions a worker runs at once, each storing up to <see cref="MaxBatchesPerCommit"/> batches: while one waits on a
+    /// round trip to the database, another uses the CPU.
+    /// </summary>
+    /// <value>Default 2.</value>
+    [Range(1, 64)]
+    public int ConcurrentCommits { get; set; } = 2;
+
     /// <summary>How long JetStream remembers a batch id to drop a second publish of it (<c>Nats-Msg-Id</c>).</summary>
     /// <value>Default 10 min: a gateway's retries after a lost publish acknowledgement fall well within it.</value>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);

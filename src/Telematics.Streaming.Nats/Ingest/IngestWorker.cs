@@ -207,8 +207,22 @@ public sealed class IngestWorker
 
         var result = outcome.Result;
 
-        // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores nothing.
-        await msg.AckAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores
+        // nothing. Acknowledged even when the worker is stopping meanwhile: unacknowledged, the stored batch would hold its
+        // partition until the ack wait ran out.
+        using (var ackTimeout = new CancellationTokenSource(_options.PublishTimeout))
+        {
+            try
+            {
+                await msg.AckAsync(cancellationToken: ackTimeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ackTimeout.IsCancellationRequested)
+            {
+                // Not sent in time (a connection being re-established): redelivered after the ack wait, the batch finds its
+                // id stored and stores nothing.
+            }
+        }
+
         if (result.AlreadyStored)
         {
             StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));

@@ -15,7 +15,7 @@ namespace Telematics.Streaming.Nats.Tests.Infrastructure;
 /// </summary>
 internal sealed class StreamRig : IAsyncDisposable
 {
-    private readonly List<(NatsConnection Connection, CancellationTokenSource Stop, Task Run)> _workers = [];
+    private readonly List<(string Name, NatsConnection Connection, CancellationTokenSource Stop, Task Run)> _workers = [];
     private readonly string _url;
 
     private StreamRig(string url, NatsStreamingOptions connection, StreamIngestOptions options)
@@ -56,7 +56,22 @@ internal sealed class StreamRig : IAsyncDisposable
         var worker = new IngestWorker(
             name, js, new EventStreamTopology(js, Connection, Options), ingestor, Options, TimeProvider.System, NullLogger<IngestWorker>.Instance);
         var stop = new CancellationTokenSource();
-        _workers.Add((connection, stop, Task.Run(() => worker.RunAsync(stop.Token))));
+        _workers.Add((name, connection, stop, Task.Run(() => worker.RunAsync(stop.Token))));
+    }
+
+    /// <summary>Stops worker <paramref name="name"/> as a host shutdown does, and waits until it has stopped.</summary>
+    /// <returns>How long the stop took.</returns>
+    public async Task<TimeSpan> StopWorkerAsync(string name)
+    {
+        var worker = _workers.Single(w => w.Name == name);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await worker.Stop.CancelAsync();
+        await worker.Run; // a worker stops without an exception
+        var took = clock.Elapsed;
+        _workers.Remove(worker);
+        worker.Stop.Dispose();
+        await worker.Connection.DisposeAsync();
+        return took;
     }
 
     /// <summary>Polls <paramref name="done"/> until it holds, failing after <paramref name="timeout"/> (none when infinite) or when a worker failed.</summary>

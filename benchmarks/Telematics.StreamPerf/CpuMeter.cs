@@ -4,41 +4,45 @@ using System.Globalization;
 namespace Telematics.StreamPerf;
 
 /// <summary>
-/// CPU seconds spent by PostgreSQL (the postmaster, its live children and the children it has reaped), the NATS server and
-/// this process (workers, publishers, direct ingest), read from Linux's /proc. On a machine of two cores the sum per event
+/// CPU seconds spent by PostgreSQL (the postmaster, its live children and the children it has reaped), one other server (the
+/// NATS server, or the host for the HTTP figure) and this process (workers, publishers, direct ingest), read from Linux's /proc. On a machine of two cores the sum per event
 /// bounds the throughput whatever the concurrency, so it says which side must get cheaper, where wall time only says
 /// that something is slow.
 /// </summary>
 /// <remarks>
-/// The pids come from STREAM_PERF_PG_PID and STREAM_PERF_NATS_PID (set by scripts/perf/stream-ingest.sh); without them, or
-/// off Linux, nothing is measured. /proc counts in clock ticks of 1/100 s (USER_HZ, fixed at 100 by the Linux ABI).
+/// The pids come from STREAM_PERF_PG_PID and STREAM_PERF_NATS_PID or STREAM_PERF_HOST_PID (set by
+/// scripts/perf/stream-ingest.sh); without them, or off Linux, nothing is measured. /proc counts in clock ticks of 1/100 s (USER_HZ, fixed at 100 by the Linux ABI).
 /// </remarks>
 internal sealed class CpuMeter
 {
     private const double TicksPerSecond = 100;
 
     private readonly int _postgres;
-    private readonly int _nats;
+    private readonly int _other;
+    private readonly string _otherName;
     private (double Postgres, double Nats, double Self) _mark;
 
-    private CpuMeter(int postgres, int nats)
+    private CpuMeter(int postgres, int other, string otherName)
     {
         _postgres = postgres;
-        _nats = nats;
+        _other = other;
+        _otherName = otherName;
         _mark = Read();
     }
 
     /// <summary>A meter from the environment, or null when the pids are not given or /proc is not there.</summary>
-    public static CpuMeter? FromEnvironment()
+    /// <param name="otherVariable">The variable holding the other server's pid.</param>
+    /// <param name="otherName">Its name in the report.</param>
+    public static CpuMeter? FromEnvironment(string otherVariable = "STREAM_PERF_NATS_PID", string otherName = "nats")
     {
         if (!OperatingSystem.IsLinux()
             || !int.TryParse(Environment.GetEnvironmentVariable("STREAM_PERF_PG_PID"), NumberStyles.None, CultureInfo.InvariantCulture, out var postgres)
-            || !int.TryParse(Environment.GetEnvironmentVariable("STREAM_PERF_NATS_PID"), NumberStyles.None, CultureInfo.InvariantCulture, out var nats))
+            || !int.TryParse(Environment.GetEnvironmentVariable(otherVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var other))
         {
             return null;
         }
 
-        return new CpuMeter(postgres, nats);
+        return new CpuMeter(postgres, other, otherName);
     }
 
     /// <summary>Starts counting afresh (set-up work between the phases is not counted).</summary>
@@ -53,7 +57,7 @@ internal sealed class CpuMeter
         var perMillion = (postgres + nats + self) * 1_000_000 / events;
         var ceiling = Environment.ProcessorCount * 1_000_000 / perMillion;
         return string.Create(CultureInfo.InvariantCulture,
-            $"cpu {phase}: postgres {postgres:F1} s, nats {nats:F1} s, this process {self:F1} s; {perMillion:F1} CPU-s per million events (at that cost {Environment.ProcessorCount} cores store at most {ceiling:N0} events/s)");
+            $"cpu {phase}: postgres {postgres:F1} s, {_otherName} {nats:F1} s, this process {self:F1} s; {perMillion:F1} CPU-s per million events (at that cost {Environment.ProcessorCount} cores store at most {ceiling:N0} events/s)");
     }
 
     private (double Postgres, double Nats, double Self) Read()
@@ -65,7 +69,7 @@ internal sealed class CpuMeter
         }
 
         using var self = Process.GetCurrentProcess();
-        return (postgres / TicksPerSecond, Ticks(_nats, withReaped: true) / TicksPerSecond, self.TotalProcessorTime.TotalSeconds);
+        return (postgres / TicksPerSecond, Ticks(_other, withReaped: true) / TicksPerSecond, self.TotalProcessorTime.TotalSeconds);
     }
 
     private static List<int> Children(int parent)

@@ -64,6 +64,28 @@ for (var d = 0; d < drivers + WarmDrivers; d++)
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data: {drivers} drivers, {events:N0} events in {batchCount:N0} batches of up to {batchSamples}; {workers} workers, {partitions} partitions; publish rate {(rate > 0 ? rate.ToString("N0", CultureInfo.InvariantCulture) + " events/s" : "unpaced")}"));
 
+// Direct over HTTP (only this, when scripts/perf/stream-ingest.sh started a host): the same batches POSTed as CSV bodies to
+// the host's upload endpoint, the stream's concurrency again. The script stops the host before the other phases run.
+if (Environment.GetEnvironmentVariable("STREAM_PERF_HTTP_URL") is { Length: > 0 } httpUrl)
+{
+    using var http = HttpIngest.Client(httpUrl, Environment.GetEnvironmentVariable("STREAM_PERF_HTTP_TOKEN") ?? string.Empty);
+    var httpDrivers = await HttpIngest.RegisterDriversAsync(http, drivers + WarmDrivers);
+    await HttpIngest.PostAsync(http, await HttpIngest.BodiesAsync(batches, drivers, drivers + WarmDrivers), httpDrivers[drivers..], partitions);
+    var bodies = await HttpIngest.BodiesAsync(batches, 0, drivers);
+    var httpCpu = CpuMeter.FromEnvironment("STREAM_PERF_HOST_PID", "host");
+    var httpSeconds = await HttpIngest.PostAsync(http, bodies, httpDrivers[..drivers], partitions);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"direct over HTTP: {events / httpSeconds:N0} events/s ({httpSeconds:F1} s; {batchCount:N0} CSV bodies, {partitions} at once)"));
+    if (httpCpu is not null)
+    {
+        Console.WriteLine(httpCpu.Since("direct over HTTP (this process: the client)", events));
+    }
+
+    await using var hostSource = NpgsqlDataSource.Create(pg);
+    var httpStored = await ScalarAsync(hostSource, "SELECT count(*) FROM telematics_events");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"check: events stored over HTTP {httpStored:N0} (of {events + warmEvents:N0}, warm-up included)"));
+    return httpStored == events + warmEvents ? 0 : 1;
+}
+
 // Direct: the stream's concurrency (one batch in flight per partition) without the stream.
 var (directSource, directDrivers) = await BookAsync("stream_perf_direct");
 var direct = Ingestor(directSource);

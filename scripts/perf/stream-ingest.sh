@@ -6,7 +6,9 @@
 #
 # Defaults: 1,000 drivers × 2 trips × 500 s at 1 Hz = 1,000,000 events in batches of 250 (a phone uploading every four
 # minutes of driving), cut mid-trip so that the ingest continues trips across batches. Starts its own PostgreSQL
-# (.pg/perf-stream, fresh) and NATS (.nats/perf-stream, fresh), both destroyed at the end. The direct figure stores the
+# (.pg/perf-stream, fresh) and NATS (.nats/perf-stream, fresh), both destroyed at the end. First the host is started and
+# the same batches are POSTed to its upload endpoint as CSV (the "direct over HTTP" figure; the host is stopped before the
+# rest). The in-process direct figure stores the
 # batches through EventStreamIngestor with 16 drivers at once (the stream's own concurrency: one batch in flight per
 # partition); the streamed one publishes them (32 publishers, each driver's batches in order) while the workers store
 # them, and stops the clock at the last commit. RATE (events/s, 0 = unpaced) holds the publishers to a pace: unpaced, the
@@ -42,9 +44,20 @@ STREAM_PERF_PG_PID=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null || true)
 STREAM_PERF_NATS_PID=$(cat .nats/perf-stream/node1/nats.pid 2>/dev/null || true)
 export STREAM_PERF_PG_PID STREAM_PERF_NATS_PID
 perf_build benchmarks/Telematics.StreamPerf
+perf_build_host
 
 echo "command: scripts/perf/stream-ingest.sh $drivers $trips $trip_seconds $workers $partitions $batch $rate"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The direct HTTP figure first, on the host's own database, with the ingest rate limit lifted; the host is stopped before
+# the other phases, so that it takes no CPU from them.
+perf_start_host "http://127.0.0.1:$(perf_free_port 5400 5499)" RateLimits__Ingest__PermitLimit=100000
+STREAM_PERF_HTTP_URL=$PERF_URL STREAM_PERF_HTTP_TOKEN=$(perf_token) STREAM_PERF_HOST_PID=$PERF_HOST_PID \
+  dotnet benchmarks/Telematics.StreamPerf/bin/Release/net10.0/Telematics.StreamPerf.dll \
+  "$PERF_PG" "$nats" "$drivers" "$trips" "$trip_seconds" "$workers" "$partitions" "$batch" "$rate"
+kill -TERM "$PERF_HOST_PID" && wait "$PERF_HOST_PID" 2>/dev/null || true
+PERF_HOST_PID=
+
 dotnet benchmarks/Telematics.StreamPerf/bin/Release/net10.0/Telematics.StreamPerf.dll \
   "$PERF_PG" "$nats" "$drivers" "$trips" "$trip_seconds" "$workers" "$partitions" "$batch" "$rate"
 echo "load average at end $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -43,6 +43,12 @@ public sealed class IngestWorker
     private readonly ILogger _logger;
     private readonly BatchCommitter _committer;
 
+    // How long a pull waits for a batch; also how long a stopping worker may take to see its last pulls end.
+    private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(2);
+
+    // How long past PullExpiry a stopping worker waits for a pull that does not end (NATS unreachable).
+    private static readonly TimeSpan PullGrace = TimeSpan.FromSeconds(3);
+
     /// <summary>Creates a worker.</summary>
     /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
     /// <param name="js">The JetStream context.</param>
@@ -81,10 +87,15 @@ public sealed class IngestWorker
     {
         await RetryAsync(() => _topology.EnsureStreamsAsync(cancellationToken), -1, cancellationToken).ConfigureAwait(false);
         IngestWorkerLog.Started(_logger, Name, _topology.Names.Partitions, _topology.Names.EventStream);
+        // A pull is not abandoned when the worker stops: a batch the server hands to an abandoned pull would be delivered to
+        // nobody and hold its partition for the whole ack wait. Pulls end by themselves within PullExpiry; one that hangs (NATS
+        // unreachable) is cut a grace period later.
+        using var pullsEnd = new CancellationTokenSource();
+        using var stopping = cancellationToken.Register(() => pullsEnd.CancelAfter(PullExpiry + PullGrace));
         var partitions = new Task[_topology.Names.Partitions + 1];
         for (var p = 0; p < _topology.Names.Partitions; p++)
         {
-            partitions[p] = PullAsync(p, cancellationToken);
+            partitions[p] = PullAsync(p, pullsEnd.Token, cancellationToken);
         }
 
         partitions[^1] = _committer.RunAsync(cancellationToken);
@@ -97,22 +108,49 @@ public sealed class IngestWorker
         {
             // Stopped.
         }
+        finally
+        {
+            await FlushAsync().ConfigureAwait(false);
+        }
     }
 
-    private async Task PullAsync(int partition, CancellationToken cancellationToken)
+    // Acks and naks are written to the connection and sent in the background; a ping's answer means the server has read every
+    // one before it. Without it, a caller that closes the connection as soon as the worker stopped may drop the naks of the
+    // batches handed back, which would then wait out the ack wait.
+    private async Task FlushAsync()
+    {
+        using var timeout = new CancellationTokenSource(_options.PublishTimeout);
+        try
+        {
+            await _js.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NatsException || (e is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            // Without a connection the ack wait hands the batches over instead.
+        }
+    }
+
+    private async Task PullAsync(int partition, CancellationToken pullToken, CancellationToken cancellationToken)
     {
         // Never two pulls of one partition in a worker: the consumer hands out one batch at a time anyway.
-        var next = new NatsJSNextOpts { Expires = TimeSpan.FromSeconds(5) };
+        var next = new NatsJSNextOpts { Expires = PullExpiry };
         INatsJSConsumer? consumer = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 consumer ??= await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
-                var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
                 if (msg is { } delivered)
                 {
                     using var data = delivered.Data;
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        // Pulled as the worker stops: handed back at once.
+                        await HandBackAsync(delivered).ConfigureAwait(false);
+                        return;
+                    }
+
                     await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -182,15 +220,7 @@ public sealed class IngestWorker
         {
             // Rolled back: hand the batch back at once rather than after the ack wait.
             await StopAsync(keepAlive, progress).ConfigureAwait(false);
-            try
-            {
-                await msg.NakAsync(cancellationToken: CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (NatsException)
-            {
-                // Without a connection the ack wait hands the batch over instead.
-            }
-
+            await HandBackAsync(msg).ConfigureAwait(false);
             throw;
         }
         catch (Exception e) when (e is not NatsException)
@@ -201,6 +231,13 @@ public sealed class IngestWorker
         await StopAsync(keepAlive, progress).ConfigureAwait(false);
         if (outcome.Failure is { } failure)
         {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Failed as the worker stops (its transaction cancelled under it): handed back at once, not retried later.
+                await HandBackAsync(msg).ConfigureAwait(false);
+                return;
+            }
+
             await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -252,7 +289,9 @@ public sealed class IngestWorker
         var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
         IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
-        await msg.NakAsync(new AckOpts { NakDelay = delay }, cancellationToken).ConfigureAwait(false);
+        // Sent even if the worker stops meanwhile: a batch neither acknowledged nor refused would wait out the ack wait.
+        using var timeout = new CancellationTokenSource(_options.PublishTimeout);
+        await msg.NakAsync(new AckOpts { NakDelay = delay }, timeout.Token).ConfigureAwait(false);
     }
 
     private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
@@ -276,6 +315,20 @@ public sealed class IngestWorker
         await msg.AckTerminateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
         IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
+    }
+
+    // Naks a batch the worker will not store because it stops, so that another worker takes it at once.
+    private async Task HandBackAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg)
+    {
+        using var timeout = new CancellationTokenSource(_options.PublishTimeout);
+        try
+        {
+            await msg.NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NatsException || (e is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            // Without a connection the ack wait hands the batch over instead.
+        }
     }
 
     // Tells JetStream the batch is still being stored, so a long commit is not taken for a dead worker.

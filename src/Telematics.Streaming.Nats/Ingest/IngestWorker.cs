@@ -119,14 +119,29 @@ public sealed class IngestWorker
     // batches handed back, which would then wait out the ack wait.
     private async Task FlushAsync()
     {
+        try
+        {
+            await SendWithinTimeoutAsync(async timeout => await _js.Connection.PingAsync(timeout).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (NatsException)
+        {
+            // Without a connection the ack wait hands the batches over instead.
+        }
+    }
+
+    // Sends an ack, a nak or a ping whether or not the worker is stopping meanwhile (a batch neither acknowledged nor refused
+    // would hold its partition for the whole ack wait), giving up after PublishTimeout (a connection being re-established):
+    // a batch whose answer was not sent is redelivered after the ack wait, and its id tells whether it was stored.
+    private async Task SendWithinTimeoutAsync(Func<CancellationToken, ValueTask> send)
+    {
         using var timeout = new CancellationTokenSource(_options.PublishTimeout);
         try
         {
-            await _js.Connection.PingAsync(timeout.Token).ConfigureAwait(false);
+            await send(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NatsException || (e is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            // Without a connection the ack wait hands the batches over instead.
+            // Not sent in time; see above.
         }
     }
 
@@ -245,20 +260,8 @@ public sealed class IngestWorker
         var result = outcome.Result;
 
         // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores
-        // nothing. Acknowledged even when the worker is stopping meanwhile: unacknowledged, the stored batch would hold its
-        // partition until the ack wait ran out.
-        using (var ackTimeout = new CancellationTokenSource(_options.PublishTimeout))
-        {
-            try
-            {
-                await msg.AckAsync(cancellationToken: ackTimeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (ackTimeout.IsCancellationRequested)
-            {
-                // Not sent in time (a connection being re-established): redelivered after the ack wait, the batch finds its
-                // id stored and stores nothing.
-            }
-        }
+        // nothing.
+        await SendWithinTimeoutAsync(timeout => msg.AckAsync(cancellationToken: timeout)).ConfigureAwait(false);
 
         if (result.AlreadyStored)
         {
@@ -289,9 +292,7 @@ public sealed class IngestWorker
         var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
         IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
-        // Sent even if the worker stops meanwhile: a batch neither acknowledged nor refused would wait out the ack wait.
-        using var timeout = new CancellationTokenSource(_options.PublishTimeout);
-        await msg.NakAsync(new AckOpts { NakDelay = delay }, timeout.Token).ConfigureAwait(false);
+        await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
     }
 
     private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
@@ -320,12 +321,11 @@ public sealed class IngestWorker
     // Naks a batch the worker will not store because it stops, so that another worker takes it at once.
     private async Task HandBackAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg)
     {
-        using var timeout = new CancellationTokenSource(_options.PublishTimeout);
         try
         {
-            await msg.NakAsync(cancellationToken: timeout.Token).ConfigureAwait(false);
+            await SendWithinTimeoutAsync(timeout => msg.NakAsync(cancellationToken: timeout)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NatsException || (e is OperationCanceledException && timeout.IsCancellationRequested))
+        catch (NatsException)
         {
             // Without a connection the ack wait hands the batch over instead.
         }

@@ -35,17 +35,8 @@ internal sealed class PostgresUploadGroup : IUploadGroup
     internal static async Task<PostgresUploadGroup> BeginAsync(
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents, CancellationToken cancellationToken)
     {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgresUploadGroup(connection, transaction, partitions, timeProvider, writeDomainEvents);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var (connection, transaction) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadGroup(connection, transaction, partitions, timeProvider, writeDomainEvents);
     }
 
     public IUploadSession Join(long driverId, AuditActor actor)

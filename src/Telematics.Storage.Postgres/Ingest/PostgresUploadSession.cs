@@ -96,17 +96,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         actor.Validate();
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents };
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var (connection, transaction) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents };
     }
 
     public async Task AppendAsync(SampleBuffer samples, CancellationToken cancellationToken = default)

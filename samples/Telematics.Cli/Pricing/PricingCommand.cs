@@ -123,13 +123,14 @@ internal static class PricingCommand
                 means[cell.Key] = Math.Round(cell.MeanFrequency, 5);
             }
 
+            var roundedMean = Math.Round(bookMean, 5);
             string text;
             try
             {
-                text = planText is null ? Fragment(Math.Round(bookMean, 5), means) : WithMeans(planText, Math.Round(bookMean, 5), means);
+                text = planText is null ? Fragment(roundedMean, means) : WithMeans(planText, roundedMean, means);
                 // The result must load: a plan for a copy, the relativity's own checks (keys, values in (0, 10]) for a fragment.
                 _ = planText is null
-                    ? new FrequencyRelativity(Math.Round(bookMean, 5), null, means, 1, 0, 0)
+                    ? new FrequencyRelativity(roundedMean, null, means, 1, 0, 0)
                     : (object)PricingPlanJson.Parse(text, TelematicsFeatures.Schema);
             }
             catch (Exception e) when (e is PricingPlanException or JsonException)

@@ -26,13 +26,19 @@ public sealed class BookCellMeansQuery
     // Every cell shape a plan accepts (FrequencyRelativity.MeanFrequencyFor) and the book: the grouping sets are the seven
     // non-empty subsets of the three factors and (). A grouped factor that is NULL is a driver without it on record, who
     // counts only toward the sets that roll that factor up (the HAVING), never toward a cell of its own.
-    private const string Sql = """
-        WITH latest AS (
-            SELECT DISTINCT ON (r.driver_id) r.driver_id, r.raw_output, r.model_version
-            FROM risk_scores r
-            WHERE r.model_name = $1 AND ($2::text IS NULL OR r.model_version = $2)
-            ORDER BY r.driver_id, r.scored_at DESC, r.score_id DESC
-        )
+    // Each driver's latest score of the model ($1), of one version ($2) or any; a driver with no such score is not in it.
+    private const string LatestScores = """
+        SELECT DISTINCT ON (r.driver_id) r.driver_id, r.raw_output, r.model_version
+        FROM risk_scores r
+        WHERE r.model_name = $1 AND ($2::text IS NULL OR r.model_version = $2)
+        ORDER BY r.driver_id, r.scored_at DESC, r.score_id DESC
+        """;
+
+    // Every cell shape a plan accepts (FrequencyRelativity.MeanFrequencyFor) and the book: the grouping sets are the seven
+    // non-empty subsets of the three factors and (). A grouped factor that is NULL is a driver without it on record, who
+    // counts only toward the sets that roll that factor up (the HAVING), never toward a cell of its own.
+    private const string Sql = $"""
+        WITH latest AS ({LatestScores})
         SELECT d.region, d.age_band, d.vehicle_class, count(*), avg(l.raw_output),
                GROUPING(d.region), GROUPING(d.age_band), GROUPING(d.vehicle_class)
         FROM latest l
@@ -49,14 +55,10 @@ public sealed class BookCellMeansQuery
                  d.region, array_position($4::text[], d.age_band), array_position($5::text[], d.vehicle_class)
         """;
 
-    private const string VersionsSql = """
+    private const string VersionsSql = $"""
+        WITH latest AS ({LatestScores})
         SELECT l.model_version, count(*)
-        FROM (
-            SELECT DISTINCT ON (r.driver_id) r.driver_id, r.model_version
-            FROM risk_scores r
-            WHERE r.model_name = $1 AND ($2::text IS NULL OR r.model_version = $2)
-            ORDER BY r.driver_id, r.scored_at DESC, r.score_id DESC
-        ) l
+        FROM latest l
         JOIN drivers d ON d.driver_id = l.driver_id
         GROUP BY l.model_version
         ORDER BY count(*) DESC, l.model_version

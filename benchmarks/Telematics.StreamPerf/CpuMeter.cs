@@ -20,7 +20,7 @@ internal sealed class CpuMeter
     private readonly int _postgres;
     private readonly int _other;
     private readonly string _otherName;
-    private (double Postgres, double Nats, double Self) _mark;
+    private (double Postgres, double Other, double Self) _mark;
 
     private CpuMeter(int postgres, int other, string otherName)
     {
@@ -52,15 +52,15 @@ internal sealed class CpuMeter
     public string Since(string phase, long events)
     {
         var now = Read();
-        var (postgres, nats, self) = (now.Postgres - _mark.Postgres, now.Nats - _mark.Nats, now.Self - _mark.Self);
+        var (postgres, other, self) = (now.Postgres - _mark.Postgres, now.Other - _mark.Other, now.Self - _mark.Self);
         _mark = now;
-        var perMillion = (postgres + nats + self) * 1_000_000 / events;
+        var perMillion = (postgres + other + self) * 1_000_000 / events;
         var ceiling = Environment.ProcessorCount * 1_000_000 / perMillion;
         return string.Create(CultureInfo.InvariantCulture,
-            $"cpu {phase}: postgres {postgres:F1} s, {_otherName} {nats:F1} s, this process {self:F1} s; {perMillion:F1} CPU-s per million events (at that cost {Environment.ProcessorCount} cores store at most {ceiling:N0} events/s)");
+            $"cpu {phase}: postgres {postgres:F1} s, {_otherName} {other:F1} s, this process {self:F1} s; {perMillion:F1} CPU-s per million events (at that cost {Environment.ProcessorCount} cores store at most {ceiling:N0} events/s)");
     }
 
-    private (double Postgres, double Nats, double Self) Read()
+    private (double Postgres, double Other, double Self) Read()
     {
         double postgres = Ticks(_postgres, withReaped: true);
         foreach (var child in Children(_postgres))

@@ -97,7 +97,6 @@ internal sealed class BatchCommitter(EventStreamIngestor ingestor, int maxBatche
         }
         finally
         {
-            _queue.Writer.TryComplete();
             foreach (var pending in group)
             {
                 pending.Done.TrySetCanceled(cancellationToken);

@@ -64,7 +64,14 @@ internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvid
         // the first one's cancellation ran, and the loop would then sleep out its retry delay (up to 30 s).
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            await _stopping.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await _stopping.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host's other stop already disposed this migrator (a stop racing the dispose): nothing is left to cancel.
+            }
         }
 
         try

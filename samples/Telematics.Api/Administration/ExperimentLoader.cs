@@ -60,7 +60,14 @@ internal sealed class ExperimentLoader(
         // token (its shutdown timeout) bounds it all the same.
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            await _stopping.CancelAsync();
+            try
+            {
+                await _stopping.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The host's other stop already disposed this loader (a stop racing the dispose): nothing is left to cancel.
+            }
         }
 
         try

@@ -16,16 +16,15 @@ namespace Telematics.Storage.Postgres.Scores;
 /// <remarks>
 /// Each stored driver counts once, with the raw output of their latest score of the model (of one version when given):
 /// for a model whose output is a frequency, the predicted annual claim frequency λ. Erased drivers are gone with their
-/// scores (the erasure deletes them), so every driver counted is on the books. Thread-safe.
+/// scores (the erasure deletes them), so every driver counted is on the books. Drivers are not weighted: each is priced
+/// for the same policy year, whereas training weights its cell means by the years over which each driver's claims were
+/// observed (0.5–1 year there). Thread-safe.
 /// </remarks>
 public sealed class BookCellMeansQuery
 {
     /// <summary>Cells with fewer drivers than this are left out unless another minimum is asked for (as in training).</summary>
     public const int DefaultMinDrivers = 30;
 
-    // Every cell shape a plan accepts (FrequencyRelativity.MeanFrequencyFor) and the book: the grouping sets are the seven
-    // non-empty subsets of the three factors and (). A grouped factor that is NULL is a driver without it on record, who
-    // counts only toward the sets that roll that factor up (the HAVING), never toward a cell of its own.
     // Each driver's latest score of the model ($1), of one version ($2) or any; a driver with no such score is not in it.
     private const string LatestScores = """
         SELECT DISTINCT ON (r.driver_id) r.driver_id, r.raw_output, r.model_version

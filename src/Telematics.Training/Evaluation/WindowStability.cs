@@ -1,4 +1,5 @@
 using MathNet.Numerics.Statistics;
+using Telematics.Features.Schema;
 using Telematics.Training.Datasets;
 using Telematics.Training.Modeling;
 using Telematics.Training.Synthetic;
@@ -19,6 +20,12 @@ namespace Telematics.Training.Evaluation;
 /// <param name="Seed">Seed of their population.</param>
 public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, double MinCredibilityDays, int Drivers, ulong Seed)
 {
+    /// <summary>
+    /// How well the shortest window measures each rating factor and road-context feature: one row per feature, in schema
+    /// order. Empty when not measured.
+    /// </summary>
+    public IReadOnlyList<FactorReliability> Factors { get; init; } = [];
+
     /// <summary>The windows evaluated by default, days: a week to a quarter.</summary>
     public static readonly IReadOnlyList<int> DefaultWindows = [7, 14, 30, 60, 90];
 
@@ -46,6 +53,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         var reference = Sorted(model.Predict(training, [.. Enumerable.Range(0, training.Count)]));
         var predictions = new double[windows.Count][];
         double[]? truth = null;
+        TrainingDataset? shortest = null, longest = null;
         var done = 0;
         for (var w = 0; w < windows.Count; w++)
         {
@@ -54,6 +62,8 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
             var data = SyntheticDatasetBuilder.Build(options, maxDegreeOfParallelism, progress is null ? null : new Progress(progress, offset), cancellationToken);
             predictions[w] = model.Predict(data, [.. Enumerable.Range(0, data.Count)]);
             truth ??= TelematicsPartOfTrueFrequency(data);
+            shortest ??= data;
+            longest = data;
             done += data.Count;
         }
 
@@ -76,7 +86,10 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
             rows.Add(new WindowStabilityRow(windows[w], ArrayStatistics.Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
         }
 
-        return new WindowStability(rows, MinimumCredibilityDays(rows), population.DriverCount, population.Seed);
+        return new WindowStability(rows, MinimumCredibilityDays(rows), population.DriverCount, population.Seed)
+        {
+            Factors = Reliabilities(shortest!, longest!, model.Glm is { } glm ? [.. glm.Terms.Select(t => t.Factor.Feature)] : model.InputNames),
+        };
     }
 
     /// <summary>Z = n / (n + K) at <paramref name="days"/>.</summary>
@@ -98,6 +111,53 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
 
         return k;
     }
+
+    // Each factor's correlation, over the drivers, between its transformed value over the shortest and the longest window;
+    // drivers without the feature in either window are left out.
+    private static FactorReliability[] Reliabilities(TrainingDataset shortest, TrainingDataset longest, IReadOnlyList<string> modelInputs)
+    {
+        var width = TelematicsFeaturesV2.Schema.Count;
+        var a = new float[shortest.Count * width];
+        var b = new float[longest.Count * width];
+        for (var i = 0; i < shortest.Count; i++)
+        {
+            shortest.WriteV2Features(i, a.AsSpan(i * width, width));
+            longest.WriteV2Features(i, b.AsSpan(i * width, width));
+        }
+
+        var rows = new List<FactorReliability>();
+        var x = new List<double>(shortest.Count);
+        var y = new List<double>(shortest.Count);
+        for (var j = 0; j < RatingFactors.All.Count; j++)
+        {
+            var factor = RatingFactors.All[j];
+            if (factor.Role == FactorRole.DataQuality)
+            {
+                continue;
+            }
+
+            x.Clear();
+            y.Clear();
+            for (var i = 0; i < shortest.Count; i++)
+            {
+                var (u, v) = (a[(i * width) + j], b[(i * width) + j]);
+                if (!float.IsNaN(u) && !float.IsNaN(v))
+                {
+                    x.Add(Transformed(factor, u));
+                    y.Add(Transformed(factor, v));
+                }
+            }
+
+            var correlation = x.Count > 2 && ArrayStatistics.Variance(x.ToArray()) > 0 && ArrayStatistics.Variance(y.ToArray()) > 0
+                ? Correlation.Pearson(x, y)
+                : double.NaN;
+            rows.Add(new FactorReliability(factor.Feature, factor.Role, modelInputs.Contains(factor.Feature), correlation));
+        }
+
+        return [.. rows];
+    }
+
+    private static double Transformed(RatingFactor factor, double x) => factor.Transform == FactorTransform.Log1p ? Math.Log(1 + Math.Max(x, 0)) : x;
 
     // What the telematics relativity should estimate: the true λ without the classical factors the base rate prices
     // (age, region, vehicle); distance stays in, as the telematics features measure it.
@@ -158,3 +218,14 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
 /// window's predicted relativity — the Z that makes 1 + Z·(r − 1) the best linear estimate of the truth.
 /// </param>
 public sealed record WindowStabilityRow(int Days, double MeanRelativity, double SameCategoryShare, double MeanAbsScoreChange, double Persistence, double Credibility);
+
+/// <summary>How well the shortest window of <see cref="WindowStability"/> measures one feature.</summary>
+/// <param name="Feature">The telematics@2 feature.</param>
+/// <param name="Role">Rating factor or road context.</param>
+/// <param name="InModel">Whether the packaged model reads it.</param>
+/// <param name="Correlation">
+/// Pearson correlation, over the drivers, of the feature (as the frequency model transforms it) over the shortest window
+/// with its value over the longest: near 1 when a short window already measures the habit, low when it is mostly noise.
+/// NaN when the feature does not vary.
+/// </param>
+public sealed record FactorReliability(string Feature, FactorRole Role, bool InModel, double Correlation);

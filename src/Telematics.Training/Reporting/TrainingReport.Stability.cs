@@ -69,5 +69,25 @@ public sealed partial class TrainingReport
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"![Empirical credibility by window]({chart})").AppendLine();
         }
+
+        if (stability.Factors.Count > 0)
+        {
+            WriteReliability(md, stability.Factors, stability.Windows[0].Days, longest);
+        }
+    }
+
+    private static void WriteReliability(StringBuilder md, IReadOnlyList<FactorReliability> factors, int shortest, int longest)
+    {
+        Line(md, $"How well {shortest} days measure each factor: the correlation, over the same drivers, of its value (as the frequency model transforms it) over the first {shortest} days with its value over {longest} days. A factor a short window measures poorly moves short-window scores on noise alone; road context is never rated (see \"Rating factors\").");
+        md.AppendLine();
+        Line(md, $"| factor | role | in the model | {shortest}- vs {longest}-day correlation |");
+        md.AppendLine("|---|---|---|---:|");
+        foreach (var factor in factors)
+        {
+            var role = factor.Role == FactorRole.Context ? "road context" : "rating";
+            Line(md, $"| `{factor.Feature}` | {role} | {(factor.InModel ? "yes" : "")} | {(double.IsNaN(factor.Correlation) ? "–" : factor.Correlation.ToString("F3", CultureInfo.InvariantCulture))} |");
+        }
+
+        md.AppendLine();
     }
 }

@@ -51,6 +51,27 @@ public sealed class WindowStabilityEvaluationTests
     }
 
     [Fact]
+    public void Each_rated_or_context_feature_has_its_short_window_reliability()
+    {
+        var factors = Stability.Value.Factors;
+
+        // Every feature but the data-quality ones, in schema order.
+        Assert.Equal(
+            RatingFactors.All.Where(f => f.Role != FactorRole.DataQuality).Select(f => f.Feature),
+            factors.Select(f => f.Feature));
+        var glm = FrequencyModel.Fit(SmallPopulation.Data, FrequencyModelKind.GlmTelematics, [.. Enumerable.Range(0, SmallPopulation.Data.Count)], SmallPopulation.Training, 1).Glm!;
+        Assert.Equal(glm.Terms.Select(t => t.Factor.Feature).Order(), factors.Where(f => f.InModel).Select(f => f.Feature).Order());
+        Assert.All(factors.Where(f => !double.IsNaN(f.Correlation)), f => Assert.InRange(f.Correlation, -1, 1));
+        // Jerk is measured on every sample, so three days already rank drivers almost as three weeks do; the share of
+        // driving at night rests on a few trips and is mostly noise over three days.
+        var jerk = factors.Single(f => f.Feature == "mean_abs_jerk_mps3").Correlation;
+        var night = factors.Single(f => f.Feature == "night_share").Correlation;
+        Assert.True(jerk > 0.8 && jerk > night, $"jerk {jerk:F3}, night share {night:F3}");
+        // A feature that never varies (no high-risk areas in the simulation) has no correlation.
+        Assert.True(double.IsNaN(factors.Single(f => f.Feature == "high_risk_area_share").Correlation));
+    }
+
+    [Fact]
     public void The_report_shows_the_windows_and_the_seed_spread()
     {
         var cv = SmallPopulation.CrossValidation;
@@ -68,5 +89,7 @@ public sealed class WindowStabilityEvaluationTests
         Assert.Contains("| glm-telematics | 12 |", report, StringComparison.Ordinal);
         Assert.Contains("## Window stability and credibility", report, StringComparison.Ordinal);
         Assert.Contains("| 21 | 1.000 | 100.0 % | 0.0 | 1.000 |", report, StringComparison.Ordinal);
+        Assert.Contains("| 3- vs 21-day correlation |", report, StringComparison.Ordinal);
+        Assert.Contains("| `p95_lateral_g` | road context |  |", report, StringComparison.Ordinal);
     }
 }

@@ -23,12 +23,12 @@ cp -r samples/Telematics.Cli/bin/Release/net10.0/. "$tool/"
 dotnet "$tool/telematics.dll" train \
   --drivers 20000 --days 90 --min-days 7 --min-exposure-years 0.5 --seed 20261128 --folds 5 --cv-seeds 3 --threads 1 \
   --holdout-drivers 20000 --holdout-days 30 --holdout-seed 20261205 --require-holdout-checks --stability-drivers 2000 \
-  --name telematics-frequency --version 2 \
+  --name telematics-frequency --version 3 \
   --output "$out/models" --report "$out/report.md"
 
 target=src/Telematics.Scoring/Shipped/telematics-frequency
 mkdir -p "$target"
-cp "$out/models/telematics-frequency/2/model.onnx" "$out/models/telematics-frequency/2/manifest.json" "$target/"
+cp "$out/models/telematics-frequency/3/model.onnx" "$out/models/telematics-frequency/3/manifest.json" "$target/"
 cp "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png" "$target/"
 # docs/training shows the same report and charts (docs/training/README.md explains them), and the pricing-plan fragment
 # (classical relativities and cell means of this model) that docs/pricing/ubi-relativity-2027.json carries.

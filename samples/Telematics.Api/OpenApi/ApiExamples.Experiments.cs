@@ -9,7 +9,7 @@ internal static partial class ApiExamples
     {
         var definition = new ExperimentBody("pricing-2026-q2", "q2-2026", [
             new VariantBody("control", "champion", 9_000, false, [[0, 9_000]]),
-            new VariantBody("treatment", "telematics-frequency@2", 1_000, false, [[9_000, 10_000]]),
+            new VariantBody("treatment", "telematics-frequency@3", 1_000, false, [[9_000, 10_000]]),
             new VariantBody("shadow-gbm", "telematics-frequency@3", null, true, null),
         ]);
         Add(examples, definition);

@@ -64,7 +64,7 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         // The demo plan has classical relativities: a driver with no age band or vehicle class on record gets factor 1 and the book mean.
         Assert.Equal(["base_rate", "age_relativity", "vehicle_relativity", "frequency_relativity", "credibility"], steps[..5].Select(st => st.GetProperty("name").GetString()));
         Assert.Equal("no age band on record → factor 1", steps[1].GetProperty("detail").GetString());
-        Assert.Contains("/ book mean 0.10259", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("/ book mean 0.10257", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
         // 30 days of the period scored, counted at the weight their data quality and in-range share allow:
         // credibility d / (d + 60) with d = 30 × weight (30 / 90 = 0.333 at full weight).
         var detailText = steps[4].GetProperty("detail").GetString()!;
@@ -92,7 +92,7 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         var detail = breakdown.GetProperty("breakdown");
         Assert.Equal(("under25", "performance"), (detail.GetProperty("age_band").GetString(), detail.GetProperty("vehicle_class").GetString()));
         var steps = detail.GetProperty("steps").EnumerateArray().ToArray();
-        Assert.Equal(2.2361m, steps[1].GetProperty("value").GetDecimal());
+        Assert.Equal(2.2366m, steps[1].GetProperty("value").GetDecimal());
         Assert.Equal(1.6243m, steps[2].GetProperty("value").GetDecimal());
         Assert.Contains("/ mean of cell */under25/performance 0.18849", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
     }

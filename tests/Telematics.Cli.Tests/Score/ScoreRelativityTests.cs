@@ -102,7 +102,7 @@ public sealed class ScoreRelativityTests : IDisposable
         var (exit, _, error) = await CliRunner.RunAsync("score", "--features", await FeaturesAsync(withDays: true), "--model", ShippedPackage(), "--plan", plan, "--output", _files.PathOf("s.csv"));
 
         Assert.Equal(ExitCodes.InputError, exit);
-        Assert.Contains("'night_share' (discount 'low_night') is already priced by model telematics-frequency@2", error, StringComparison.Ordinal);
+        Assert.Contains("'night_share' (discount 'low_night') is already priced by model telematics-frequency@3", error, StringComparison.Ordinal);
     }
 
     [Fact]

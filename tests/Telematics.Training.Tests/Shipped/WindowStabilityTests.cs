@@ -69,14 +69,14 @@ public sealed class WindowStabilityTests
         }
 
         // The window-dependent v1 model moved the same drivers' mean from 50.7 (7 days) to 68.8 (30 days). Measured with the
-        // shipped v2 model: 50.4, 51.3, 51.4; same category as at 90 days 65 % (7 d) and 81 % (30 d); 2 drivers of 300
-        // two categories apart between 30 and 90 days.
+        // shipped model (version 3): 51.0, 51.6, 51.6; same category as at 90 days 64 % (7 d) and 83 % (30 d); no driver
+        // two categories apart between 30 and 90 days. The population is seeded, so these figures repeat exactly.
         var summary = $"mean scores {means[0]:F1} (7 d), {means[1]:F1} (30 d), {means[2]:F1} (90 d); same category as 90 d: {sameCategory7} (7 d), {sameCategory30} (30 d); 2+ apart 30↔90 d: {farApart}";
         Assert.True(Math.Abs(means[0] - means[2]) <= 3, summary);
         Assert.True(Math.Abs(means[1] - means[2]) <= 2, summary);
         // Categories are 20-point bands of a percentile, so a driver near a band edge may cross it on noise alone.
-        Assert.True(sameCategory30 >= 0.75 * Drivers, summary);
-        Assert.True(sameCategory7 >= 0.55 * Drivers, summary);
+        Assert.True(sameCategory30 >= 0.78 * Drivers, summary);
+        Assert.True(sameCategory7 >= 0.60 * Drivers, summary);
         // Two categories apart over 30 and 90 days happens only to a driver whose 30 days are unusual for them.
         Assert.True(farApart <= Drivers / 100, summary);
     }

@@ -25,7 +25,7 @@ echo "== building the benchmarks (Release)"
 dotnet build benchmarks/Telematics.Benchmarks -c Release -nologo -clp:NoSummary -v:q
 echo "== benchmark gate (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
 # Without dynamic PGO the code each process measures is the same from run to run. With it, the feature-extraction ratio
-# moved between processes on one quiet machine (9.9-14.2x, 4 of 10 runs over the bound at first measure and one CI run
+# moved between processes on one quiet machine (9.9-14.2x over 11 runs, 5 over the bound at first measure and one CI run
 # failing twice) where without it 9 runs gave 10.0-12.3x, none over: the gate is for regressions in our code, not in
 # what the JIT profiled that time.
 export DOTNET_TieredPGO=0

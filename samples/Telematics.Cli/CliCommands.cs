@@ -21,6 +21,7 @@ internal static class CliCommands
         yield return Events.EventsCommand.Create();
         yield return Ingest.IngestCommand.Create();
         yield return Synth.SynthCommand.Create();
+        yield return Evaluate.EvaluateCommand.Create();
         yield return Train.TrainCommand.Create();
         yield return Seed.SeedCommand.Create();
         yield return BatchScore.BatchScoreCommand.Create();

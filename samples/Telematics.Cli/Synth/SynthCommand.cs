@@ -4,14 +4,17 @@ using System.Globalization;
 using System.Text;
 using Telematics.Features.Ingest.Binary;
 using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Pipeline;
 using Telematics.Features.Samples;
+using Telematics.Features.Schema;
 using Telematics.Training.Synthetic;
 
 namespace Telematics.Cli.Synth;
 
 /// <summary>
-/// <c>telematics synth --drivers N --days D [--seed S] [--tz ZONE] --output DIR [--format csv|bin]</c>: a synthetic
-/// population (<c>drivers.csv</c> with the true claim frequency and claims) and one events file per driver.
+/// <c>telematics synth --drivers N --days D [--seed S] [--tz ZONE] --output DIR [--format csv|bin] [--features-only]</c>: a
+/// synthetic population (<c>drivers.csv</c> with the true claim frequency and claims), each driver's features over the
+/// simulated days (<c>features.csv</c>) and, unless <c>--features-only</c>, one events file per driver.
 /// </summary>
 internal static class SynthCommand
 {
@@ -28,7 +31,14 @@ internal static class SynthCommand
         {
             Description = $"First simulated day (yyyy-MM-dd, UTC). Default: {new SyntheticPopulationOptions().StartDate:yyyy-MM-dd}, a fixed day, so that the same seed gives the same files.",
         };
-        var command = new Command("synth", "Write a synthetic driver population and each driver's simulated events.") { drivers, days, seed, zone, start, output, format };
+        var featuresOnly = new Option<bool>("--features-only")
+        {
+            Description = $"Write drivers.csv and {PopulationFeaturesCsv.FileName} only, no events files: a population of any size to score with 'score --features' (30 days of events take megabytes per driver).",
+        };
+        var command = new Command("synth", $"Write a synthetic driver population, each driver's features over the simulated days ({PopulationFeaturesCsv.FileName}, in the drivers' time zone) and each driver's simulated events.")
+        {
+            drivers, days, seed, zone, start, output, format, featuresOnly,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
@@ -61,7 +71,7 @@ internal static class SynthCommand
             try
             {
                 folder.Create();
-                var (samples, elapsed) = await WriteAsync(options, folder.FullName, binary, cancellationToken);
+                var (samples, elapsed) = await WriteAsync(options, folder.FullName, parse.GetValue(featuresOnly) ? null : binary, cancellationToken);
                 parse.InvocationConfiguration.Output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"wrote {options.DriverCount} drivers, {samples:N0} samples in {elapsed.TotalSeconds:F1} s ({samples / Math.Max(elapsed.TotalSeconds, 1e-3):N0} samples/s) to {folder.FullName}"));
@@ -80,41 +90,54 @@ internal static class SynthCommand
         return command;
     }
 
-    private static async Task<(long Samples, TimeSpan Elapsed)> WriteAsync(SyntheticPopulationOptions options, string folder, bool binary, CancellationToken cancellationToken)
+    // binary: the events files' format, or null for none (--features-only).
+    private static async Task<(long Samples, TimeSpan Elapsed)> WriteAsync(SyntheticPopulationOptions options, string folder, bool? binary, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var simulator = new TelematicsSimulator(options);
         var buffer = new SampleBuffer(8192);
+        var vector = new float[TelematicsFeatures.Schema.Count];
         long samples = 0;
-        await using var population = new StreamWriter(Path.Combine(folder, "drivers.csv"), append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        await using var population = new StreamWriter(Path.Combine(folder, "drivers.csv"), append: false, utf8);
+        await using var features = new StreamWriter(Path.Combine(folder, PopulationFeaturesCsv.FileName), append: false, utf8);
         await population.WriteLineAsync("driver_id,age_band,region,vehicle_class,annual_km,true_lambda,exposure_years,claims,events_file");
+        await features.WriteLineAsync(PopulationFeaturesCsv.Header());
         foreach (var driver in PopulationGenerator.CreateDrivers(options))
         {
-            var file = driver.DriverId + (binary ? ".bin" : ".csv");
-            await using (var stream = File.Create(Path.Combine(folder, file)))
+            var file = binary is null ? "" : driver.DriverId + (binary.Value ? ".bin" : ".csv");
+            var pipeline = new DriverFeaturePipeline(simulator.TimeZone);
+            await using (var events = binary is null ? null : File.Create(Path.Combine(folder, file)))
             {
-                if (binary)
+                var binaryWriter = binary == true ? BinarySampleWriter.FromStream(events!, leaveOpen: true) : null;
+                var csvWriter = binary == false ? CsvSampleWriter.FromStream(events!, leaveOpen: true) : null;
+                await using (binaryWriter)
+                await using (csvWriter)
                 {
-                    await using var writer = BinarySampleWriter.FromStream(stream, leaveOpen: true);
                     foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
                     {
                         samples += chunk.Count;
-                        await writer.WriteAsync(chunk, cancellationToken);
+                        pipeline.Push(chunk);
+                        if (binaryWriter is not null)
+                        {
+                            await binaryWriter.WriteAsync(chunk, cancellationToken);
+                        }
+                        else if (csvWriter is not null)
+                        {
+                            await csvWriter.WriteAsync(chunk, cancellationToken);
+                        }
                     }
 
-                    await writer.CompleteAsync(cancellationToken);
-                }
-                else
-                {
-                    await using var writer = CsvSampleWriter.FromStream(stream, leaveOpen: true);
-                    foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
+                    if (binaryWriter is not null)
                     {
-                        samples += chunk.Count;
-                        await writer.WriteAsync(chunk, cancellationToken);
+                        await binaryWriter.CompleteAsync(cancellationToken);
                     }
                 }
             }
 
+            pipeline.Complete();
+            pipeline.Aggregate.WriteFeatures(vector);
+            await features.WriteLineAsync(PopulationFeaturesCsv.Row(driver.DriverId, driver.ObservedDays, vector));
             await population.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"{driver.DriverId},{driver.AgeBand},{driver.Region},{driver.VehicleClass},{driver.AnnualMileageKm:F0},{driver.TrueAnnualClaimFrequency:G6},{driver.ExposureYears:G6},{driver.ClaimCount},{file}"));

@@ -1,3 +1,5 @@
+using Telematics.Testing;
+
 namespace Telematics.Cli.Tests.Synth;
 
 public sealed class SynthCommandTests : IDisposable
@@ -27,6 +29,49 @@ public sealed class SynthCommandTests : IDisposable
 
         var features = await CliRunner.RunAsync("features", "--input", eventsFile, "--tz", "America/Chicago", "--output", Path.Combine(_folder, "f.csv"));
         Assert.True(features.Exit == ExitCodes.Success, features.Error);
+    }
+
+    [Fact]
+    public async Task Synth_writes_each_drivers_features_as_the_features_command_computes_them_and_score_reads_them()
+    {
+        var withEvents = Path.Combine(_folder, "events");
+        var featuresOnly = Path.Combine(_folder, "features-only");
+        var full = await CliRunner.RunAsync("synth", "--drivers", "2", "--days", "3", "--seed", "7", "--output", withEvents);
+        var lean = await CliRunner.RunAsync("synth", "--drivers", "2", "--days", "3", "--seed", "7", "--features-only", "--output", featuresOnly);
+
+        Assert.True(full.Exit == ExitCodes.Success, full.Error);
+        Assert.True(lean.Exit == ExitCodes.Success, lean.Error);
+        // --features-only writes the same population and features, and no events files.
+        Assert.Equal(["drivers.csv", "features.csv"], Directory.GetFiles(featuresOnly).Select(Path.GetFileName).Order());
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(withEvents, "features.csv")), await File.ReadAllTextAsync(Path.Combine(featuresOnly, "features.csv")));
+        var rows = await File.ReadAllLinesAsync(Path.Combine(featuresOnly, "features.csv"));
+        Assert.Equal(3, rows.Length);
+        Assert.StartsWith("driver_id,observed_days,distance_km,", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("D000001,3,", rows[2], StringComparison.Ordinal);
+
+        // The same vector as `features` computes from the driver's events file in the population's time zone.
+        var computed = Path.Combine(_folder, "D000001.features.csv");
+        var features = await CliRunner.RunAsync("features", "--input", Path.Combine(withEvents, "D000001.csv"), "--tz", "America/Chicago", "--output", computed);
+        Assert.True(features.Exit == ExitCodes.Success, features.Error);
+        var table = await File.ReadAllLinesAsync(computed);
+        var expected = Columns(table[0], table.Single(l => l.StartsWith("driver,", StringComparison.Ordinal)));
+        var written = Columns(rows[0], rows[2]);
+        foreach (var feature in Telematics.Features.Schema.TelematicsFeatures.Schema.Features)
+        {
+            Assert.Equal(expected[feature.Name], written[feature.Name]);
+        }
+
+        // `score --features` reads the file as it is: every feature found, each driver's window from observed_days.
+        var scores = Path.Combine(_folder, "scores.csv");
+        var score = await CliRunner.RunAsync("score", "--features", Path.Combine(featuresOnly, "features.csv"), "--model", ShippedModelFolder(), "--output", scores);
+        Assert.True(score.Exit == ExitCodes.Success, score.Error);
+        Assert.DoesNotContain("warning", score.Error, StringComparison.Ordinal);
+        Assert.Equal(3, (await File.ReadAllLinesAsync(scores)).Length);
+
+        static Dictionary<string, string> Columns(string header, string row) =>
+            header.Split(',').Zip(row.Split(',')).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+
+        static string ShippedModelFolder() => Path.Combine(RepositoryRoot.Path, "src", "Telematics.Scoring", "Shipped", "telematics-frequency");
     }
 
     [Fact]

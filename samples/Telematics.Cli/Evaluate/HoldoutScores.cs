@@ -1,0 +1,92 @@
+using System.Globalization;
+using Telematics.Features.Schema;
+using Telematics.Training.Datasets;
+using Telematics.Training.Evaluation;
+
+namespace Telematics.Cli.Evaluate;
+
+/// <summary>Scored drivers joined to their labels.</summary>
+internal sealed class HoldoutScores
+{
+    private readonly double[] _predicted;
+    private readonly TrainingDataset _labels;
+    private readonly int _failed;
+
+    private HoldoutScores(double[] predicted, TrainingDataset labels, int failed)
+    {
+        _predicted = predicted;
+        _labels = labels;
+        _failed = failed;
+    }
+
+    public static HoldoutScores Read(string scoresPath, string labelsPath)
+    {
+        var (scored, failed) = ScoresCsv.Read(scoresPath);
+        if (scored.Count == 0)
+        {
+            throw new InvalidDataException($"{scoresPath}: no scored driver to evaluate ({failed.Count} without a score).");
+        }
+
+        // The labels reader joins to feature vectors; evaluate needs none, so each driver gets an empty one.
+        var empty = new float[TelematicsFeatures.Schema.Count];
+        Array.Fill(empty, float.NaN);
+        var joined = LabelsFile.Join(labelsPath, [.. scored.Select(s => (s.DriverId, empty))]);
+        return new HoldoutScores([.. scored.Select(s => s.Output)], joined, failed.Count);
+    }
+
+    /// <summary>Writes the figures; returns one sentence per failed check.</summary>
+    public List<string> Write(TextWriter output, double? constantRate)
+    {
+        var exposure = _labels.ExposureYears;
+        var claims = _labels.Claims;
+        double years = 0, observed = 0, predicted = 0;
+        for (var i = 0; i < _predicted.Length; i++)
+        {
+            years += exposure[i];
+            observed += claims[i];
+            predicted += _predicted[i] * exposure[i];
+        }
+
+        var rate = constantRate ?? observed / years;
+        var constant = new double[_predicted.Length];
+        Array.Fill(constant, rate);
+        var model = ModelEvaluation.Evaluate("model", _predicted, exposure, claims, constant);
+        var oracle = _labels.HasTrueFrequency ? ModelEvaluation.Evaluate("oracle", _labels.TrueAnnualFrequency, exposure, claims, constant) : null;
+        var balance = predicted / observed;
+
+        Line(output, $"drivers {_predicted.Length:N0} ({_failed:N0} without a score left out), exposure {years:N1} years, observed claims {observed:N0} ({observed / years:P2} per year)");
+        Line(output, $"mean Poisson deviance {model.MeanDeviance:F5}; constant rate {rate:F5} ({(constantRate is null ? "the labels' own" : "given")}): {model.NullMeanDeviance:F5}");
+        var against = oracle is null
+            ? "; no true_lambda, so no oracle"
+            : Format($"; oracle {oracle.NormalisedGini:F4}; share of the oracle's {model.NormalisedGini / oracle.NormalisedGini:P1}");
+        Line(output, $"normalised Gini {model.NormalisedGini:F4}{against}");
+        Line(output, $"predicted / observed claims {balance:F3} ({predicted:N1} / {observed:N0})");
+        output.WriteLine("decile,drivers,exposure_years,predicted_claims,observed_claims");
+        foreach (var group in model.Deciles)
+        {
+            Line(output, $"{group.Decile},{group.Drivers},{group.ExposureYears:F1},{group.PredictedClaims:F1},{group.ObservedClaims:F0}");
+        }
+
+        var failures = new List<string>();
+        if (!(model.MeanDeviance < model.NullMeanDeviance))
+        {
+            failures.Add(Format($"check failed: deviance {model.MeanDeviance:F5} is not below the constant rate's {model.NullMeanDeviance:F5}."));
+        }
+
+        if (oracle is not null && !(model.NormalisedGini >= HoldoutEvaluation.MinShareOfOracleGini * oracle.NormalisedGini))
+        {
+            failures.Add(Format($"check failed: normalised Gini {model.NormalisedGini:F4} is {model.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's, below {HoldoutEvaluation.MinShareOfOracleGini:P0}."));
+        }
+
+        if (!(Math.Abs(balance - 1) <= HoldoutEvaluation.MaxBalanceError))
+        {
+            failures.Add(Format($"check failed: predicted claims are {balance:F3}× the observed, outside ±{HoldoutEvaluation.MaxBalanceError:P0}."));
+        }
+
+        return failures;
+    }
+
+    private static void Line(TextWriter output, FormattableString text) => output.WriteLine(text.ToString(CultureInfo.InvariantCulture));
+
+    private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

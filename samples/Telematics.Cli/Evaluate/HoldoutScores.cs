@@ -34,8 +34,8 @@ internal sealed class HoldoutScores
         return new HoldoutScores([.. scored.Select(s => s.Output)], joined, failed.Count);
     }
 
-    /// <summary>Writes the figures; returns one sentence per failed check.</summary>
-    public List<string> Write(TextWriter output, double? constantRate)
+    /// <summary>Writes the figures; returns one sentence per failed check (those of training's holdout, but the classical GLM's).</summary>
+    public IReadOnlyList<string> Write(TextWriter output, double? constantRate)
     {
         var exposure = _labels.ExposureYears;
         var claims = _labels.Claims;
@@ -67,23 +67,7 @@ internal sealed class HoldoutScores
             Line(output, $"{group.Decile},{group.Drivers},{group.ExposureYears:F1},{group.PredictedClaims:F1},{group.ObservedClaims:F0}");
         }
 
-        var failures = new List<string>();
-        if (!(model.MeanDeviance < model.NullMeanDeviance))
-        {
-            failures.Add(Format($"check failed: deviance {model.MeanDeviance:F5} is not below the constant rate's {model.NullMeanDeviance:F5}."));
-        }
-
-        if (oracle is not null && !(model.NormalisedGini >= HoldoutEvaluation.MinShareOfOracleGini * oracle.NormalisedGini))
-        {
-            failures.Add(Format($"check failed: normalised Gini {model.NormalisedGini:F4} is {model.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's, below {HoldoutEvaluation.MinShareOfOracleGini:P0}."));
-        }
-
-        if (!(Math.Abs(balance - 1) <= HoldoutEvaluation.MaxBalanceError))
-        {
-            failures.Add(Format($"check failed: predicted claims are {balance:F3}× the observed, outside ±{HoldoutEvaluation.MaxBalanceError:P0}."));
-        }
-
-        return failures;
+        return [.. HoldoutEvaluation.Failures("the scored model", model, balance, oracle, classical: null).Select(f => "check failed: " + f)];
     }
 
     private static void Line(TextWriter output, FormattableString text) => output.WriteLine(text.ToString(CultureInfo.InvariantCulture));

@@ -66,33 +66,49 @@ public sealed record HoldoutEvaluation(IReadOnlyList<HoldoutModel> Models, Model
     /// </summary>
     public IReadOnlyList<string> Failures(FrequencyModelKind packaged)
     {
-        var failures = new List<string>();
         var model = Models.FirstOrDefault(m => m.Kind == packaged);
         if (model is null)
         {
-            failures.Add($"{packaged.Name()} was not evaluated on the holdout.");
-            return failures;
+            return [$"{packaged.Name()} was not evaluated on the holdout."];
         }
 
-        var e = model.Evaluation;
+        var classical = Models.FirstOrDefault(m => m.Kind == FrequencyModelKind.ClassicalGlm)?.Evaluation;
+        return Failures(packaged.Name(), model.Evaluation, model.PredictedOverObserved, Oracle, classical);
+    }
+
+    /// <summary>
+    /// The shipping checks of <see cref="Failures(FrequencyModelKind)"/> on any model's holdout figures, such as a packaged
+    /// model's scores measured outside training; a check whose reference is not given (no oracle, no classical GLM) is
+    /// skipped. Returns one sentence per failed check, each starting with <paramref name="name"/>.
+    /// </summary>
+    /// <param name="name">The model, as the sentences name it.</param>
+    /// <param name="evaluation">Its figures on the holdout (null model = the constant rate).</param>
+    /// <param name="predictedOverObserved">Its predicted claims over the observed.</param>
+    /// <param name="oracle">The true λ's figures on the same drivers, or null.</param>
+    /// <param name="classical">The classical GLM's figures on the same drivers, or null.</param>
+    public static IReadOnlyList<string> Failures(string name, ModelEvaluation evaluation, double predictedOverObserved, ModelEvaluation? oracle, ModelEvaluation? classical)
+    {
+        ArgumentNullException.ThrowIfNull(evaluation);
+        var failures = new List<string>();
+        var e = evaluation;
         if (!(e.MeanDeviance < e.NullMeanDeviance))
         {
-            failures.Add(Format($"{packaged.Name()} deviance {e.MeanDeviance:F5} is not below the constant rate's {e.NullMeanDeviance:F5}."));
+            failures.Add(Format($"{name} deviance {e.MeanDeviance:F5} is not below the constant rate's {e.NullMeanDeviance:F5}."));
         }
 
-        if (Models.FirstOrDefault(m => m.Kind == FrequencyModelKind.ClassicalGlm) is { } classical && !(e.MeanDeviance < classical.Evaluation.MeanDeviance))
+        if (classical is not null && !(e.MeanDeviance < classical.MeanDeviance))
         {
-            failures.Add(Format($"{packaged.Name()} deviance {e.MeanDeviance:F5} is not below the classical GLM's {classical.Evaluation.MeanDeviance:F5}."));
+            failures.Add(Format($"{name} deviance {e.MeanDeviance:F5} is not below the classical GLM's {classical.MeanDeviance:F5}."));
         }
 
-        if (Oracle is not null && !(e.NormalisedGini >= MinShareOfOracleGini * Oracle.NormalisedGini))
+        if (oracle is not null && !(e.NormalisedGini >= MinShareOfOracleGini * oracle.NormalisedGini))
         {
-            failures.Add(Format($"{packaged.Name()} normalised Gini {e.NormalisedGini:F4} is {e.NormalisedGini / Oracle.NormalisedGini:P1} of the oracle's {Oracle.NormalisedGini:F4}, below {MinShareOfOracleGini:P0}."));
+            failures.Add(Format($"{name} normalised Gini {e.NormalisedGini:F4} is {e.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4}, below {MinShareOfOracleGini:P0}."));
         }
 
-        if (!(Math.Abs(model.PredictedOverObserved - 1) <= MaxBalanceError))
+        if (!(Math.Abs(predictedOverObserved - 1) <= MaxBalanceError))
         {
-            failures.Add(Format($"{packaged.Name()} predicts {model.PredictedOverObserved:F3}× the observed claims, outside ±{MaxBalanceError:P0}."));
+            failures.Add(Format($"{name} predicts {predictedOverObserved:F3}× the observed claims, outside ±{MaxBalanceError:P0}."));
         }
 
         return failures;

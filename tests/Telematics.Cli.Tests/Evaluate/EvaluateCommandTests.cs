@@ -32,7 +32,7 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("decile,drivers,exposure_years,predicted_claims,observed_claims", text, StringComparison.Ordinal);
         // --check fails on the balance only (0.6× is outside ±5 %), and says so.
         Assert.Equal(ExitCodes.PartialFailure, checkedRun.Exit);
-        Assert.Contains("check failed: predicted claims are 0.600× the observed, outside ±5 %.", checkedRun.Error, StringComparison.Ordinal);
+        Assert.Contains("check failed: the scored model predicts 0.600× the observed claims, outside ±5 %.", checkedRun.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("deviance", checkedRun.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Gini", checkedRun.Error, StringComparison.Ordinal);
     }

@@ -143,8 +143,8 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
                 var (u, v) = (a[(i * width) + j], b[(i * width) + j]);
                 if (!float.IsNaN(u) && !float.IsNaN(v))
                 {
-                    x.Add(Transformed(factor, u));
-                    y.Add(Transformed(factor, v));
+                    x.Add(factor.Transform.Apply(u));
+                    y.Add(factor.Transform.Apply(v));
                 }
             }
 
@@ -156,8 +156,6 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
 
         return [.. rows];
     }
-
-    private static double Transformed(RatingFactor factor, double x) => factor.Transform == FactorTransform.Log1p ? Math.Log(1 + Math.Max(x, 0)) : x;
 
     // What the telematics relativity should estimate: the true λ without the classical factors the base rate prices
     // (age, region, vehicle); distance stays in, as the telematics features measure it.

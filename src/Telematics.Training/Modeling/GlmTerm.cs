@@ -17,7 +17,7 @@ public readonly record struct GlmTerm(RatingFactor Factor, int SchemaIndex, doub
     public double Transform(double x)
     {
         var v = double.IsNaN(x) ? Median : Math.Clamp(x, Lower, Upper);
-        return Factor.Transform == FactorTransform.Log1p ? Math.Log(1 + v) : v;
+        return Factor.Transform.Apply(v);
     }
 
     /// <summary>Wald statistic: coefficient over its standard error.</summary>

@@ -114,4 +114,8 @@ public static class RatingFactors
         RiskDirection.Decreasing => "decreasing",
         _ => "unknown",
     };
+
+    /// <summary>The value as it enters ln λ: itself, or ln(1 + value).</summary>
+    internal static double Apply(this FactorTransform transform, double value) =>
+        transform == FactorTransform.Log1p ? Math.Log(1 + value) : value;
 }

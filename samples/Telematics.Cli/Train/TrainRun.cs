@@ -153,6 +153,7 @@ internal static class TrainRun
                 Model = telematics!,
                 Evaluation = cv.Find(Packaged(data).Name())!,
                 Oracle = cv.Find(CrossValidator.OracleName),
+                SamplingNoise = stability?.SamplingNoise,
                 Training = new Dictionary<string, string>
                 {
                     ["data"] = description,

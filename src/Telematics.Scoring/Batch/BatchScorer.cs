@@ -211,6 +211,7 @@ public sealed class BatchScorer
                 scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment)
                 {
                     OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(rows.AsSpan(k * width, width)),
+                    Interval = package.SamplingNoise?.Interval(package.Calibration, raw, drivers[i].Features.Span),
                     OutputKind = package.OutputKind,
                 };
                 _metrics?.RecordScoreValue(package.Name, package.Version, drivers[i].Experiment?.Variant, score);

@@ -21,6 +21,9 @@ internal sealed class ModelManifest
 
     /// <summary>Expected direction of risk per feature (<c>increasing</c> or <c>decreasing</c>), checked at load by a sweep over the training range.</summary>
     public Dictionary<string, string>? Monotone { get; set; }
+
+    /// <summary>How far ln(predicted frequency) moves with the trips sampled; see <see cref="Packaging.SamplingNoise"/>.</summary>
+    public NoiseSpec? SamplingNoise { get; set; }
     public JsonElement? Training { get; set; }
     public JsonElement? Metrics { get; set; }
 
@@ -28,6 +31,12 @@ internal sealed class ModelManifest
     {
         public double? Min { get; set; }
         public double? Max { get; set; }
+    }
+
+    internal sealed class NoiseSpec
+    {
+        public string? Per { get; set; }
+        public double? Sd { get; set; }
     }
 
     internal sealed class SchemaRef

@@ -49,6 +49,12 @@ public sealed class ModelPackage : IDisposable
     /// </summary>
     public TrainingRanges? TrainingRanges { get; internal init; }
 
+    /// <summary>
+    /// How far the model's prediction moves with the trips a driver's features rest on (manifest <c>sampling_noise</c>);
+    /// null when the package does not record it (then scores carry no <see cref="Results.RiskScore.Interval"/>).
+    /// </summary>
+    public SamplingNoise? SamplingNoise { get; internal init; }
+
     /// <summary>Model name (lower-case letters, digits, '-', '_' and '.').</summary>
     public string Name { get; }
 

@@ -167,9 +167,11 @@ public static partial class ModelPackageLoader
 
             var ranges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id);
             MonotoneCheck.Verify(model, reference, ranges, manifest.Monotone, id);
+            var noise = SamplingNoise.Read(manifest.SamplingNoise, outputKind, schema, id);
             return new ModelPackage(name, version, kind, model, calibration, outputKind, reference, actual, source, manifest.Training, manifest.Metrics)
             {
                 TrainingRanges = ranges,
+                SamplingNoise = noise,
             };
         }
         catch (ModelPackageException)

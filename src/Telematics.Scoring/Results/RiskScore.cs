@@ -58,6 +58,12 @@ public sealed class RiskScore
     /// </summary>
     public double? OutOfRangeShare { get; internal init; }
 
+    /// <summary>
+    /// Where the driver's long-run score lies at <see cref="ScoreInterval.Level"/>, given the trips this score rests on;
+    /// null when the package records no <see cref="Packaging.SamplingNoise"/> or the vector has no trip count.
+    /// </summary>
+    public ScoreInterval? Interval { get; internal init; }
+
     /// <summary>What <see cref="RawOutput"/> is: a probability, a claim frequency or a score on the model's own scale.</summary>
     public Packaging.ModelOutputKind OutputKind { get; internal init; }
 

@@ -26,6 +26,19 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
     /// </summary>
     public IReadOnlyList<FactorReliability> Factors { get; init; } = [];
 
+    /// <summary>
+    /// The model's noise per trip fitted on these drivers: the standard deviation s of ln λ over one trip, so that over n
+    /// trips a prediction lies about s/√n from the driver's long-run one. A package records it as <c>sampling_noise</c>,
+    /// from which each score gets its interval. Null when fewer than 100 driver-windows had trips to fit it.
+    /// </summary>
+    public double? SamplingNoise { get; init; }
+
+    /// <summary>The level of the score intervals a package's <c>sampling_noise</c> gives (Telematics.Scoring's <c>SamplingNoise.Level</c>).</summary>
+    public const double IntervalLevel = 0.9;
+
+    // The standard normal quantile of (1 + IntervalLevel) / 2.
+    internal const double IntervalZ = 1.6448536269514722;
+
     /// <summary>The windows evaluated by default, days: a week to a quarter.</summary>
     public static readonly IReadOnlyList<int> DefaultWindows = [7, 14, 30, 60, 90];
 
@@ -52,6 +65,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
 
         var reference = Sorted(model.Predict(training, [.. Enumerable.Range(0, training.Count)]));
         var predictions = new double[windows.Count][];
+        var trips = new double[windows.Count][];
         double[]? truth = null;
         TrainingDataset? shortest = null, longest = null;
         var done = 0;
@@ -61,6 +75,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
             var offset = done;
             var data = SyntheticDatasetBuilder.Build(options, maxDegreeOfParallelism, progress is null ? null : new Progress(progress, offset), cancellationToken);
             predictions[w] = model.Predict(data, [.. Enumerable.Range(0, data.Count)]);
+            trips[w] = TripCounts(data);
             truth ??= TelematicsPartOfTrueFrequency(data);
             shortest ??= data;
             longest = data;
@@ -86,10 +101,104 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
             rows.Add(new WindowStabilityRow(windows[w], ArrayStatistics.Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
         }
 
+        var noise = FitSamplingNoise(predictions, trips);
+        if (noise is { } perTrip)
+        {
+            rows = CheckNoise(rows, perTrip, reference, predictions, trips, lastScores);
+        }
+
         return new WindowStability(rows, MinimumCredibilityDays(rows), population.DriverCount, population.Seed)
         {
+            SamplingNoise = noise,
             Factors = Reliabilities(shortest!, longest!, model.Glm is { } glm ? [.. glm.Terms.Select(t => t.Factor.Feature)] : model.InputNames),
         };
+    }
+
+    // The per-trip SD s of ln λ, pooled over drivers and windows by the method of moments. The windows are prefixes of
+    // the longest, so with noise s²/n the change from n to N trips has variance s²·(1/n − 1/N).
+    internal static double? FitSamplingNoise(double[][] predictions, double[][] trips)
+    {
+        var last = predictions.Length - 1;
+        double squares = 0, expected = 0;
+        var pairs = 0;
+        for (var w = 0; w < last; w++)
+        {
+            for (var i = 0; i < predictions[w].Length; i++)
+            {
+                if (Comparable(predictions, trips, w, i) is { } change)
+                {
+                    squares += change.Log * change.Log;
+                    expected += change.Weight;
+                    pairs++;
+                }
+            }
+        }
+
+        return pairs >= 100 && expected > 0 && squares > 0 ? Math.Sqrt(squares / expected) : null;
+    }
+
+    // Per window: how many changes the fitted noise's 90 % band holds, how many drivers' intervals lie in one category,
+    // and how many of those keep it over the longest window.
+    private static List<WindowStabilityRow> CheckNoise(
+        List<WindowStabilityRow> rows, double noise, double[] reference, double[][] predictions, double[][] trips, double[] lastScores)
+    {
+        var last = predictions.Length - 1;
+        var checkedRows = new List<WindowStabilityRow>(rows.Count);
+        for (var w = 0; w < rows.Count; w++)
+        {
+            int compared = 0, inBand = 0, settled = 0, kept = 0;
+            for (var i = 0; i < predictions[w].Length; i++)
+            {
+                var p = predictions[w][i];
+                var half = HalfWidth(noise, trips[w][i]);
+                if (p > 0 && !double.IsInfinity(half)
+                    && Category(Percentile(reference, p * Math.Exp(-half))) == Category(Percentile(reference, p * Math.Exp(half))))
+                {
+                    settled++;
+                    kept += Category(Percentile(reference, p)) == Category(lastScores[i]) ? 1 : 0;
+                }
+
+                if (w < last && Comparable(predictions, trips, w, i) is { } change)
+                {
+                    compared++;
+                    inBand += Math.Abs(change.Log) <= IntervalZ * noise * Math.Sqrt(change.Weight) ? 1 : 0;
+                }
+            }
+
+            var n = predictions[w].Length;
+            checkedRows.Add(rows[w] with
+            {
+                NoiseBandShare = compared > 0 ? (double)inBand / compared : double.NaN,
+                SettledShare = (double)settled / n,
+                SettledSameCategoryShare = settled > 0 ? (double)kept / settled : double.NaN,
+            });
+        }
+
+        return checkedRows;
+    }
+
+    // Half the interval's width in ln λ over n trips, as Telematics.Scoring's SamplingNoise.HalfWidth.
+    private static double HalfWidth(double perTrip, double trips) => trips >= 1 ? IntervalZ * perTrip / Math.Sqrt(trips) : double.PositiveInfinity;
+
+    // Driver i's change of ln λ from window w to the longest, and 1/n − 1/N; null without a trip in either or a positive λ.
+    private static (double Log, double Weight)? Comparable(double[][] predictions, double[][] trips, int w, int i)
+    {
+        var (n, total) = (trips[w][i], trips[^1][i]);
+        var (p, q) = (predictions[w][i], predictions[^1][i]);
+        var weight = (1 / n) - (1 / total);
+        return n >= 1 && total > n && p > 0 && q > 0 && weight > 0 ? (Math.Log(p / q), weight) : null;
+    }
+
+    private static double[] TripCounts(TrainingDataset data)
+    {
+        var index = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount);
+        var counts = new double[data.Count];
+        for (var i = 0; i < data.Count; i++)
+        {
+            counts[i] = data.Features(i)[index];
+        }
+
+        return counts;
     }
 
     /// <summary>Z = n / (n + K) at <paramref name="days"/>.</summary>
@@ -215,7 +324,21 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
 /// Empirical credibility: the slope of the true relativity (true λ without the classical factors, over its mean) on this
 /// window's predicted relativity — the Z that makes 1 + Z·(r − 1) the best linear estimate of the truth.
 /// </param>
-public sealed record WindowStabilityRow(int Days, double MeanRelativity, double SameCategoryShare, double MeanAbsScoreChange, double Persistence, double Credibility);
+public sealed record WindowStabilityRow(int Days, double MeanRelativity, double SameCategoryShare, double MeanAbsScoreChange, double Persistence, double Credibility)
+{
+    /// <summary>
+    /// Share of drivers whose ln λ changes from this window to the longest by no more than the 90 % band the fitted
+    /// <see cref="WindowStability.SamplingNoise"/> implies for their trips: about 0.9 when the noise model holds. NaN for
+    /// the longest window, or when no noise was fitted.
+    /// </summary>
+    public double NoiseBandShare { get; init; } = double.NaN;
+
+    /// <summary>Share of drivers whose score interval over this window lies in one category (Telematics.Scoring's <c>ScoreInterval.SettlesCategory</c>); NaN when no noise was fitted.</summary>
+    public double SettledShare { get; init; } = double.NaN;
+
+    /// <summary>Of the drivers with a settled category over this window, the share in the same category over the longest; NaN when none.</summary>
+    public double SettledSameCategoryShare { get; init; } = double.NaN;
+}
 
 /// <summary>How well the shortest window of <see cref="WindowStability"/> measures one feature.</summary>
 /// <param name="Feature">The telematics@2 feature.</param>

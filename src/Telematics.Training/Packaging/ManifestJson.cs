@@ -95,6 +95,15 @@ internal static class ManifestJson
                 json.WriteEndObject();
             }
 
+            if (request.SamplingNoise is { } noise && output == PackagedOutput.Frequency)
+            {
+                // Gives each score its interval: ln λ over n trips lies about sd/√n from the driver's long-run ln λ.
+                json.WriteStartObject("sampling_noise");
+                json.WriteString("per", "trip");
+                json.WriteNumber("sd", noise);
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject("training");
             json.WriteString("trainer", content.Trainer);
             json.WriteString("converter", content.Converter);

@@ -21,6 +21,12 @@ public sealed class PackageRequest
     /// <summary>The oracle's evaluation on the same folds, written beside it when known.</summary>
     public ModelEvaluation? Oracle { get; init; }
 
+    /// <summary>
+    /// The standard deviation of ln(predicted frequency) over one trip (<see cref="WindowStability.SamplingNoise"/>),
+    /// written as the manifest's <c>sampling_noise</c> so that scores carry an interval; null writes none.
+    /// </summary>
+    public double? SamplingNoise { get; init; }
+
     /// <summary>Free-form facts about the training run (data source, seed, folds, command), written as the manifest's training block.</summary>
     public IReadOnlyDictionary<string, string> Training { get; init; } = new Dictionary<string, string>();
 }

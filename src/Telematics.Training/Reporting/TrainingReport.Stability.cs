@@ -70,11 +70,33 @@ public sealed partial class TrainingReport
             md.AppendLine(CultureInfo.InvariantCulture, $"![Empirical credibility by window]({chart})").AppendLine();
         }
 
+        if (stability.SamplingNoise is { } noise)
+        {
+            WriteSamplingNoise(md, stability, noise, longest);
+        }
+
         if (stability.Factors.Count > 0)
         {
             WriteReliability(md, stability.Factors, stability.Windows[0].Days, longest);
         }
     }
+
+    private static void WriteSamplingNoise(StringBuilder md, WindowStability stability, double noise, int longest)
+    {
+        var level = WindowStability.IntervalLevel;
+        Line(md, $"**Score intervals.** Over n trips the predicted ln λ lies about s/√n from the driver's long-run value; fitted on these drivers, s = {noise:F4} per trip. The package records it as `sampling_noise`, and each score then carries the {level:P0} interval of the long-run score: the ends of ln λ ± {WindowStability.IntervalZ:F3}·s/√n through the calibration. A category is *settled* when the whole interval lies in one band. The check: the share of changes from n days to {longest} within the {level:P0} band the fit implies for each driver's trips, s·√(1/n − 1/N) (about {level:P0} when the noise model holds), and how often a settled category is kept.");
+        md.AppendLine();
+        Line(md, $"| days | changes within the fitted {level:P0} band | category settled | settled and kept at {longest} d |");
+        md.AppendLine("|---:|---:|---:|---:|");
+        foreach (var row in stability.Windows)
+        {
+            Line(md, $"| {row.Days} | {Share(row.NoiseBandShare)} | {Share(row.SettledShare)} | {Share(row.SettledSameCategoryShare)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static string Share(double value) => double.IsNaN(value) ? "–" : value.ToString("P1", CultureInfo.InvariantCulture);
 
     private static void WriteReliability(StringBuilder md, IReadOnlyList<FactorReliability> factors, int shortest, int longest)
     {

@@ -51,6 +51,43 @@ public sealed class WindowStabilityEvaluationTests
     }
 
     [Fact]
+    public void The_noise_per_trip_is_fitted_from_the_changes_between_nested_windows()
+    {
+        // 200 drivers with 4 trips in the short window and 16 in the long: the change of ln λ has variance s²·(1/4 − 1/16).
+        const double s = 0.8;
+        var u = (1.0 / 4) - (1.0 / 16);
+        var shortWindow = new double[200];
+        var longWindow = new double[200];
+        for (var i = 0; i < 200; i++)
+        {
+            longWindow[i] = 0.1;
+            shortWindow[i] = 0.1 * Math.Exp((i % 2 == 0 ? 1 : -1) * s * Math.Sqrt(u));
+        }
+
+        var fitted = WindowStability.FitSamplingNoise([shortWindow, longWindow], [[.. Enumerable.Repeat(4.0, 200)], [.. Enumerable.Repeat(16.0, 200)]]);
+
+        Assert.Equal(s, fitted!.Value, 12);
+        // Too few drivers with trips in both windows: nothing to fit.
+        Assert.Null(WindowStability.FitSamplingNoise([shortWindow[..50], longWindow[..50]], [[.. Enumerable.Repeat(4.0, 50)], [.. Enumerable.Repeat(16.0, 50)]]));
+    }
+
+    [Fact]
+    public void The_fitted_noise_holds_about_ninety_percent_of_the_changes_and_a_settled_category_is_kept()
+    {
+        var stability = Stability.Value;
+        var rows = stability.Windows;
+
+        Assert.InRange(stability.SamplingNoise!.Value, 0.3, 3);
+        // The band s·√(1/n − 1/N) is the noise model's own prediction for each driver; the fit is pooled over the windows.
+        Assert.All(rows.Take(2), r => Assert.InRange(r.NoiseBandShare, 0.75, 0.98));
+        Assert.True(double.IsNaN(rows[2].NoiseBandShare));
+        // Intervals narrow with more trips, so more categories settle; over the longest window a settled category is its own.
+        Assert.True(rows[0].SettledShare < rows[2].SettledShare, $"settled {rows[0].SettledShare:P1} at 3 days, {rows[2].SettledShare:P1} at 21");
+        Assert.Equal(1, rows[2].SettledSameCategoryShare);
+        Assert.True(rows[1].SettledSameCategoryShare > rows[1].SameCategoryShare, $"7 days: settled kept {rows[1].SettledSameCategoryShare:P1}, all kept {rows[1].SameCategoryShare:P1}");
+    }
+
+    [Fact]
     public void Each_rated_or_context_feature_has_its_short_window_reliability()
     {
         var factors = Stability.Value.Factors;
@@ -91,5 +128,8 @@ public sealed class WindowStabilityEvaluationTests
         Assert.Contains("| 21 | 1.000 | 100.0 % | 0.0 | 1.000 |", report, StringComparison.Ordinal);
         Assert.Contains("| 3- vs 21-day correlation |", report, StringComparison.Ordinal);
         Assert.Contains("| `p95_lateral_g` | road context |  |", report, StringComparison.Ordinal);
+        Assert.Contains($"s = {Stability.Value.SamplingNoise:F4} per trip", report, StringComparison.Ordinal);
+        Assert.Contains("| days | changes within the fitted 90 % band | category settled | settled and kept at 21 d |", report, StringComparison.Ordinal);
+        Assert.Contains("| 21 | – | ", report, StringComparison.Ordinal);
     }
 }

@@ -25,12 +25,13 @@ public sealed class GlmPackageTests : IDisposable
     private static readonly Lazy<FrequencyModel> Model = new(() =>
         FrequencyModel.Fit(SmallPopulation.Data, FrequencyModelKind.GlmTelematics, Enumerable.Range(0, SmallPopulation.Data.Count).ToList(), SmallPopulation.Training, 1));
 
-    private PackageResult Write() => OnnxPackageWriter.Write(
+    private PackageResult Write(double? samplingNoise = null) => OnnxPackageWriter.Write(
         new PackageRequest
         {
             Name = "glm-test",
             Version = "1",
             Model = Model.Value,
+            SamplingNoise = samplingNoise,
             Evaluation = ModelEvaluation.Evaluate("glm-telematics", [.. Enumerable.Repeat(0.1, SmallPopulation.Data.Count)], SmallPopulation.Data.ExposureYears, SmallPopulation.Data.Claims, [.. Enumerable.Repeat(0.1, SmallPopulation.Data.Count)]),
         },
         SmallPopulation.Data,
@@ -91,5 +92,25 @@ public sealed class GlmPackageTests : IDisposable
 
         var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(result.Folder));
         Assert.Contains($"{increasing} is declared decreasing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_fitted_sampling_noise_gives_each_score_an_interval_around_it()
+    {
+        using (var without = ModelPackageLoader.Load(Write().Folder))
+        {
+            Assert.Null(without.SamplingNoise);
+        }
+
+        var result = Write(samplingNoise: 0.9);
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _directory, DefaultModel = "glm-test", WatchForChanges = false });
+        var data = SmallPopulation.Data;
+        var score = new RiskScorer(registry).Score(new ScoreRequest { DriverId = data.DriverIds[0], Features = data.Features(0).ToArray(), ObservedDays = data.ObservedDays[0] });
+
+        using var lease = registry.Acquire("glm-test");
+        Assert.Equal(0.9, lease.Package.SamplingNoise!.PerTripSd);
+        Assert.InRange(score.Score, score.Interval!.Value.Low, score.Interval.Value.High);
+        Assert.True(score.Interval.Value.High > score.Interval.Value.Low);
+        Assert.Equal(PackagedOutput.Frequency, result.Output);
     }
 }

@@ -33,7 +33,7 @@ internal static class ScoreCommand
         var ageBand = new Option<string?>("--age-band") { Description = "Age band for --plan's classical relativities and cells (under25, 25_39, 40_64, over65); default: none (factor 1)." };
         var vehicleClass = new Option<string?>("--vehicle-class") { Description = "Vehicle class for --plan's classical relativities and cells (small, family, suv, performance); default: none (factor 1)." };
         var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
-        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence.", Required = true };
+        var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled (the 90 % interval of the long-run score from the trips scored, when the model records its sampling noise).", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
         var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
         events.AddTo(command);
@@ -193,6 +193,12 @@ internal static class ScoreCommand
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
                 }
 
+                var (withInterval, settled) = SettledCount(result.Scores);
+                if (withInterval > 0)
+                {
+                    text.WriteLine($"categories settled by their 90 % interval: {settled} of {withInterval} (the others may move with more driving)");
+                }
+
                 // Records skipped by --report-bad are a partial failure too, as for features and ingest.
                 return summary.Failures == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
@@ -204,19 +210,19 @@ internal static class ScoreCommand
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await using var writer = new StreamWriter(path);
-        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence");
+        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
         for (var i = 0; i < drivers.Count; i++)
         {
             var score = result.Scores[i];
             if (score is null)
             {
-                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",,,");
+                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,");
                 continue;
             }
 
             var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()}"));
+                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
     }
 
@@ -233,6 +239,23 @@ internal static class ScoreCommand
                 : PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
         }
     }
+
+    private static (int WithInterval, int Settled) SettledCount(IReadOnlyList<RiskScore?> scores)
+    {
+        int withInterval = 0, settled = 0;
+        foreach (var score in scores)
+        {
+            if (score?.Interval is { } interval)
+            {
+                withInterval++;
+                settled += interval.SettlesCategory ? 1 : 0;
+            }
+        }
+
+        return (withInterval, settled);
+    }
+
+    private static string Settled(ScoreInterval? interval) => interval is { } i ? (i.SettlesCategory ? "true" : "false") : "";
 
     // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.
     private static string TopFactors(RiskScore score)

@@ -2,7 +2,7 @@ namespace Telematics.Cli.Tests.Evaluate;
 
 public sealed class EvaluateCommandTests : IDisposable
 {
-    private const string ScoresHeader = "driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence";
+    private const string ScoresHeader = "driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled";
 
     private readonly string _folder = Directory.CreateTempSubdirectory("evaluate-").FullName;
 

@@ -16,7 +16,7 @@ public sealed class ScoreEventsTests : IDisposable
 
         Assert.True(exit == ExitCodes.Success, error);
         var lines = await File.ReadAllLinesAsync(output);
-        Assert.Equal("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence", lines[0]);
+        Assert.Equal("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled", lines[0]);
         Assert.Equal(2, lines.Length);
         var cells = lines[1].Split(',');
         Assert.Equal("driver_9", cells[0]);
@@ -26,7 +26,10 @@ public sealed class ScoreEventsTests : IDisposable
         Assert.Equal(string.Empty, cells[6]);
         Assert.Equal(string.Empty, cells[8]);
         Assert.Equal(string.Empty, cells[10]);
+        // The built-in rules record no sampling noise: no interval.
+        Assert.Equal(["", "", ""], cells[^3..]);
         Assert.Contains("scored 1 of 1 drivers", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("settled", text, StringComparison.Ordinal);
     }
 
     [Fact]

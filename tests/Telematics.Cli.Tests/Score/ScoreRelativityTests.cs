@@ -49,6 +49,42 @@ public sealed class ScoreRelativityTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_score_carries_the_interval_of_its_trips_and_whether_its_category_is_settled()
+    {
+        var header = string.Join(',', TelematicsFeatures.Schema.Features.ToArray().Select(f => f.Name));
+        var habits = new float[TelematicsFeatures.Schema.Count];
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 9;
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.05f;
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanAbsJerkMps3)] = 0.25f;
+        string Row(string id, int days, int trips)
+        {
+            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = trips;
+            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = trips * 9;
+            return $"{id},{days},{string.Join(',', habits.Select(v => v.ToString(CultureInfo.InvariantCulture)))}";
+        }
+
+        var features = _files.PathOf("trips.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{header}\n{Row("week", 7, 14)}\n{Row("year", 365, 730)}\n");
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--features", features, "--model", ShippedPackage(), "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        double Cell(string id, int index) => double.Parse(rows[id][index], CultureInfo.InvariantCulture);
+        // Same habits at the same rates, so the same score; the interval narrows about √(730 / 14) ≈ 7 times in ln λ.
+        Assert.Equal(Cell("week", 1), Cell("year", 1), 1);
+        foreach (var id in new[] { "week", "year" })
+        {
+            Assert.InRange(Cell(id, 1), Cell(id, 14), Cell(id, 15));
+        }
+
+        Assert.True(Cell("week", 15) - Cell("week", 14) > 3 * (Cell("year", 15) - Cell("year", 14)), string.Join(',', rows["week"][14..]) + " / " + string.Join(',', rows["year"][14..]));
+        Assert.Equal("false", rows["week"][16]);
+        Assert.Contains("categories settled by their 90 % interval:", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_risky_habits_cost_more_with_a_year_of_data_than_with_two_days()
     {
         var output = _files.PathOf("scores.csv");

@@ -28,6 +28,8 @@ public sealed class ShippedModelTests : IDisposable
         Assert.Equal(ShippedModel.Sha256, package.Sha256);
         Assert.Equal(ModelOutputKind.Frequency, package.OutputKind);
         Assert.True(package.Metrics.HasValue);
+        // Fitted on the stability drivers by the build: each score carries its interval.
+        Assert.InRange(package.SamplingNoise!.PerTripSd, 0.3, 3);
         Assert.True(Telematics.Features.Schema.TelematicsFeaturesV2.Is(package.Model.Binding.Schema), "the shipped model reads the window-invariant schema");
         using var registry = ModelRegistry.ForPackage(package);
         var scorer = new Telematics.Scoring.Service.RiskScorer(registry);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Results;
 using Telematics.Service.Scoring;
@@ -23,18 +25,45 @@ namespace Telematics.Api.Endpoints;
 /// <param name="PeriodEnd">Exclusive end of the scored period.</param>
 /// <param name="OutOfRangeShare">Share (0–1) of the driver's model inputs outside the model's training ranges; null when the model records none.</param>
 /// <param name="Confidence"><c>high</c> (none outside), <c>medium</c> (under a quarter), <c>low</c> (a quarter or more: the model extrapolates) or <c>unknown</c>.</param>
+/// <param name="Interval">Where the driver's long-run score lies given the trips scored; null when the model records no sampling noise.</param>
 internal sealed record RiskScoreResponse(
     long DriverId, long ScoreId, double Score, string Category, double RawOutput, string Model, string ModelVersion, string? Experiment, string? Variant,
-    double? ReferenceScore, DateTimeOffset ScoredAt, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, double? OutOfRangeShare, string Confidence)
+    double? ReferenceScore, DateTimeOffset ScoredAt, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, double? OutOfRangeShare, string Confidence,
+    ScoreIntervalResponse? Interval)
 {
     public static RiskScoreResponse From(StoredScore stored)
     {
         var r = stored.Record;
         return new(r.DriverId, r.ScoreId, r.Score, r.Category.ToWireName(), r.RawOutput, r.ModelName, r.ModelVersion, r.Experiment, r.Variant,
-            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, r.OutOfRangeShare, ConfidenceName(r.Confidence));
+            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, r.OutOfRangeShare, ConfidenceName(r.Confidence), ScoreIntervalResponse.From(r.Interval));
     }
 
     public static string ConfidenceName(ScoreConfidence confidence) => confidence.ToString().ToLowerInvariant();
+}
+
+/// <summary>The interval of a score's long-run value: the category is settled when both ends lie in one band, else provisional.</summary>
+/// <param name="Low">Lower end, 0–100.</param>
+/// <param name="High">Upper end, 0–100.</param>
+/// <param name="Level">Probability that the long-run score lies between the ends (0.9).</param>
+/// <param name="Settled">Whether both ends lie in one band: more driving is then unlikely to change the category.</param>
+/// <param name="LowCategory">The band of <paramref name="Low"/>.</param>
+/// <param name="HighCategory">The band of <paramref name="High"/>.</param>
+internal sealed record ScoreIntervalResponse(double Low, double High, double Level, bool Settled, string LowCategory, string HighCategory)
+{
+    public static ScoreIntervalResponse? From(ScoreInterval? interval)
+    {
+        if (interval is not { } i)
+        {
+            return null;
+        }
+
+        // The ends as stored (single precision), so a recalculation answers what a later read returns, written in the
+        // shortest decimal that is that float (38.4, not 38.400001525878906); the bands are those of the stored ends.
+        var stored = new ScoreInterval((float)i.Low, (float)i.High, i.Level);
+        return new(Decimal((float)i.Low), Decimal((float)i.High), i.Level, stored.SettlesCategory, stored.LowCategory.ToWireName(), stored.HighCategory.ToWireName());
+    }
+
+    private static double Decimal(float value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }
 
 /// <summary>One factor of a score: how far the driver's figure moved the score from the reference score.</summary>

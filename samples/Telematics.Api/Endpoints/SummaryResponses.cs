@@ -16,7 +16,8 @@ internal sealed record DriverSummaryResponse(DriverResponse Driver, ScoreSummary
 {
     public static DriverSummaryResponse From(DriverResponse driver, RiskScoreRecord? score, PremiumRecord? premium, TripSummaryResponse totals) => new(
         driver,
-        score is null ? null : new ScoreSummary(score.Score, score.Category.ToWireName(), score.ScoredAt, score.ModelName, score.ModelVersion, score.Variant),
+        score is null ? null : new ScoreSummary(
+            score.Score, score.Category.ToWireName(), score.ScoredAt, score.ModelName, score.ModelVersion, score.Variant, ScoreIntervalResponse.From(score.Interval)),
         premium is null ? null : new PremiumSummary(premium.FinalAmount, premium.BaseAmount, premium.Currency, premium.EffectiveAt),
         totals);
 }
@@ -28,7 +29,9 @@ internal sealed record DriverSummaryResponse(DriverResponse Driver, ScoreSummary
 /// <param name="ModelName">The model.</param>
 /// <param name="ModelVersion">The model's version.</param>
 /// <param name="Variant">The experiment variant, or null.</param>
-internal sealed record ScoreSummary(double Score, string Category, DateTimeOffset ScoredAt, string ModelName, string ModelVersion, string? Variant);
+/// <param name="Interval">Where the driver's long-run score lies given the trips scored; null when the model records no sampling noise.</param>
+internal sealed record ScoreSummary(
+    double Score, string Category, DateTimeOffset ScoredAt, string ModelName, string ModelVersion, string? Variant, ScoreIntervalResponse? Interval);
 
 /// <summary>A stored premium in brief.</summary>
 /// <param name="FinalAmount">The premium after the telematics adjustment.</param>

@@ -55,10 +55,13 @@ public sealed record PremiumSummary(decimal FinalAmount, decimal BaseAmount, str
 /// <summary>Trip totals of a period.</summary>
 public sealed record PeriodTrips(DateTimeOffset From, DateTimeOffset To, long TripCount, double DistanceKm, double DrivingHours);
 
-/// <summary>A stored score.</summary>
+/// <summary>A stored score; <paramref name="Interval"/> is null when the model records no sampling noise.</summary>
 public sealed record RiskScore(
     long DriverId, long ScoreId, double Score, string Category, string Model, string ModelVersion, double? ReferenceScore, DateTimeOffset ScoredAt,
-    DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, string Confidence);
+    DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, string Confidence, ScoreInterval? Interval);
+
+/// <summary>Where the long-run score lies at <paramref name="Level"/>; when not <paramref name="Settled"/> the category is provisional.</summary>
+public sealed record ScoreInterval(double Low, double High, double Level, bool Settled, string LowCategory, string HighCategory);
 
 /// <summary><c>GET /risk/{id}/breakdown</c>: the points of each factor sum to score − reference score.</summary>
 public sealed record ScoreBreakdown(RiskScore Score, IReadOnlyList<ScoreFactor> Factors);

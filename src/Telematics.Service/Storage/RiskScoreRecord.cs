@@ -39,4 +39,10 @@ public sealed record RiskScoreRecord(
 
     /// <summary>The confidence grade of <see cref="OutOfRangeShare"/> (<see cref="ScoreConfidenceGrade"/>).</summary>
     public ScoreConfidence Confidence => ScoreConfidenceGrade.From(OutOfRangeShare);
+
+    /// <summary>
+    /// Where the driver's long-run score lies at <see cref="ScoreInterval.Level"/>, given the trips the score rests on
+    /// (<see cref="RiskScore.Interval"/>), its ends stored to single precision; null when the model records no sampling noise.
+    /// </summary>
+    public ScoreInterval? Interval { get; init; }
 }

@@ -33,7 +33,7 @@ public sealed class ScoreRepository
     /// <param name="actor">Who scored (e.g. the batch job).</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The new score id.</returns>
-    /// <exception cref="PostgresException">The driver does not exist (23503) or the score is outside 0–100 (23514).</exception>
+    /// <exception cref="PostgresException">The driver does not exist (23503) or the score or its interval is outside 0–100 (23514).</exception>
     public async Task<long> AddAsync(RiskScoreRecord score, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(score);
@@ -41,8 +41,8 @@ public sealed class ScoreRepository
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         long id;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING score_id",
+            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING score_id",
             connection,
             transaction))
         {
@@ -60,6 +60,8 @@ public sealed class ScoreRepository
             insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Features });
             insert.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = score.Contributions });
             insert.Parameters.Add(new NpgsqlParameter { Value = score.OutOfRangeShare is { } share ? (float)share : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
+            insert.Parameters.Add(new NpgsqlParameter { Value = score.Interval?.Low is { } low ? (float)low : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
+            insert.Parameters.Add(new NpgsqlParameter { Value = score.Interval?.High is { } high ? (float)high : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 

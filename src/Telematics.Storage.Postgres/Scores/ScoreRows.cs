@@ -1,5 +1,6 @@
 using Npgsql;
 
+using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Results;
 using Telematics.Service.Storage;
 
@@ -10,10 +11,10 @@ internal static class ScoreRows
 {
     /// <summary>The columns <see cref="Map"/> reads, in order (a query may select more after them).</summary>
     public const string Columns =
-        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share";
+        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high";
 
     /// <summary>Number of columns in <see cref="Columns"/>: the ordinal of the first column after them.</summary>
-    public const int Count = 15;
+    public const int Count = 17;
 
     public static RiskScoreRecord Map(NpgsqlDataReader reader) =>
         new(
@@ -33,5 +34,10 @@ internal static class ScoreRows
         {
             ScoreId = reader.GetInt64(0),
             OutOfRangeShare = reader.IsDBNull(14) ? null : reader.GetFloat(14),
+            Interval = Interval(reader),
         };
+
+    // The level is not stored: every interval is at SamplingNoise.Level. The table's check keeps both ends null or neither.
+    private static ScoreInterval? Interval(NpgsqlDataReader reader) =>
+        reader.IsDBNull(15) ? null : new ScoreInterval(reader.GetFloat(15), reader.GetFloat(16), SamplingNoise.Level);
 }

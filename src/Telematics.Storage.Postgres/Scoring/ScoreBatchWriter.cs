@@ -20,7 +20,7 @@ internal static class ScoreBatchWriter
 {
     private const string ScoreCopy =
         "COPY risk_scores (score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, " +
-        "experiment, variant, features, contributions, reference_score, reference, out_of_range_share) FROM STDIN (FORMAT BINARY)";
+        "experiment, variant, features, contributions, reference_score, reference, out_of_range_share, score_low, score_high) FROM STDIN (FORMAT BINARY)";
 
     private const string PremiumCopy =
         "COPY premiums (premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown) FROM STDIN (FORMAT BINARY)";
@@ -69,6 +69,17 @@ internal static class ScoreBatchWriter
                 }
                 else
                 {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (score.Interval is { } interval)
+                {
+                    await copy.WriteAsync((float)interval.Low, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync((float)interval.High, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
             }

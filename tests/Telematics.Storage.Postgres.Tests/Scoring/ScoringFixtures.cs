@@ -5,6 +5,7 @@ using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Service;
+using Telematics.Scoring.Shipped;
 using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Scoring;
@@ -38,11 +39,19 @@ internal static class ScoringFixtures
         }
         """;
 
-    public static StoredDriverScorer NewScorer(PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false, string? planJson = null)
+    /// <summary>A scorer on the built-in model, or on the shipped model's package in <paramref name="shippedModelDirectory"/> when given.</summary>
+    public static StoredDriverScorer NewScorer(
+        PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false, string? planJson = null,
+        string? shippedModelDirectory = null)
     {
         var services = new ServiceCollection();
         services.AddTelematicsScoring(builder =>
         {
+            if (shippedModelDirectory is not null)
+            {
+                builder.UseModelDirectory(shippedModelDirectory).UseDefaultModel(ShippedModel.Name);
+            }
+
             if (experiment is not null)
             {
                 builder.UseExperiment(experiment);

@@ -7,7 +7,7 @@
 # within ±5 % (--require-holdout-checks); otherwise the script fails and the committed model stays. The report also
 # repeats the cross-validation with three seeds and measures window stability and credibility on 2,000 more drivers.
 # Deterministic: the populations, folds and trainer seeds come from the seeds and training runs on one thread, so a
-# rebuild gives the same model.onnx bytes (check with `git diff --stat`). About twenty minutes on 2 cores.
+# rebuild gives the same model.onnx bytes (check with `git diff --stat`). About 35 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -103,11 +103,13 @@ public sealed class WindowStabilityTests
             }
         }
 
-        // The 90 % interval of the long-run score holds the 90-day score for about nine drivers in ten (more at 30 days,
-        // whose trips the 90 days share). A settled category is a promise: over 7 or 30 days, the drivers whose interval
-        // lies in one band are in that band at 90 days too. Measured on the shipped model (version 3): see the summary.
+        // The 90 % interval of the long-run score should hold the 90-day score for at least nine drivers in ten (the 90 days
+        // share the window's trips, so a little more). A settled category is a promise: over 7 or 30 days, the drivers
+        // whose interval lies in one band are in that band at 90 days too. Measured on the shipped model (version 3,
+        // sampling noise 1.10 per trip): 287 (7 d) and 284 (30 d) of 300 inside; 48 and 83 settled, of which 46 and 82 kept.
+        // The population is seeded, so these figures repeat exactly.
         var summary = $"90-day score inside the interval: {covered[0]} (7 d), {covered[1]} (30 d) of {Drivers}; settled {settled[0]} (7 d), {settled[1]} (30 d); of those kept at 90 d {kept[0]}, {kept[1]}";
-        Assert.True(covered[0] >= 0.8 * Drivers && covered[1] >= 0.85 * Drivers, summary);
+        Assert.True(covered[0] >= 0.85 * Drivers && covered[1] >= 0.85 * Drivers, summary);
         Assert.True(settled[0] > 0 && settled[1] > settled[0], summary);
         Assert.True(kept[0] >= 0.9 * settled[0] && kept[1] >= 0.95 * settled[1], summary);
     }

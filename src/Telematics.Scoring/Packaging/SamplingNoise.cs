@@ -60,7 +60,9 @@ public sealed class SamplingNoise
             return new ScoreInterval(0, 100, Level);
         }
 
-        return new ScoreInterval(calibration.ToScore(frequency * Math.Exp(-half)), calibration.ToScore(frequency * Math.Exp(half)), Level);
+        // One exponential for both ends: e^−h = 1 / e^h.
+        var factor = Math.Exp(half);
+        return new ScoreInterval(calibration.ToScore(frequency / factor), calibration.ToScore(frequency * factor), Level);
     }
 
     /// <summary>

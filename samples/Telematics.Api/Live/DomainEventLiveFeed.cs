@@ -115,6 +115,10 @@ internal sealed partial class DomainEventLiveFeed(
         }
     }
 
+    // A number the event may lack or hold as null (events written before the field existed, or without a value).
+    private static double? OptionalNumber(JsonElement data, string name) =>
+        data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+
     // The hub's four messages (DESIGN §6) from the events that carry them; the others are not for the hub.
     private static (long DriverId, string Method, object Message)? LiveMessage(JsonElement cloudEvent)
     {
@@ -126,7 +130,9 @@ internal sealed partial class DomainEventLiveFeed(
         {
             return (driver, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
                 driver, data.GetProperty("score_id").GetInt64(), data.GetProperty("score").GetDouble(), data.GetProperty("category").GetString()!,
-                $"{data.GetProperty("model").GetString()}@{data.GetProperty("model_version").GetString()}", time));
+                $"{data.GetProperty("model").GetString()}@{data.GetProperty("model_version").GetString()}", time,
+                OptionalNumber(data, "score_low"), OptionalNumber(data, "score_high"),
+                data.TryGetProperty("category_settled", out var settled) && settled.ValueKind is JsonValueKind.True or JsonValueKind.False ? settled.GetBoolean() : null));
         }
 
         if (type == CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated))

@@ -28,7 +28,11 @@ internal sealed record TripCompletedMessage(long DriverId, int TripsClosed, int 
 /// <param name="Category">Its category's wire name (e.g. <c>below_average</c>).</param>
 /// <param name="Model">The model, <c>name@version</c>.</param>
 /// <param name="ScoredAt">When it was scored.</param>
-internal sealed record RiskScoreCalculatedMessage(long DriverId, long ScoreId, double Score, string Category, string Model, DateTimeOffset ScoredAt);
+/// <param name="ScoreLow">Lower end of the 90 % interval of the long-run score; null when the model records no sampling noise.</param>
+/// <param name="ScoreHigh">Upper end of that interval; null with <paramref name="ScoreLow"/>.</param>
+/// <param name="CategorySettled">Whether the interval lies in one category (else the category is provisional); null without an interval.</param>
+internal sealed record RiskScoreCalculatedMessage(
+    long DriverId, long ScoreId, double Score, string Category, string Model, DateTimeOffset ScoredAt, double? ScoreLow, double? ScoreHigh, bool? CategorySettled);
 
 /// <summary>A premium was stored for a driver.</summary>
 /// <param name="DriverId">The driver.</param>

@@ -39,7 +39,8 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
         }
 
         await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
-            outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt), cancellationToken).ConfigureAwait(false);
+            outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt,
+            score.Interval?.Low, score.Interval?.High, score.Interval?.SettlesCategory), cancellationToken).ConfigureAwait(false);
         if (outcome.Quote is { } quote)
         {
             await SendAsync(outcome.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(

@@ -66,6 +66,19 @@ public static class DomainEvents
             json.WriteString("model_version", score.ModelVersion);
             json.WriteString("period_start", score.PeriodStart.UtcDateTime);
             json.WriteString("period_end", score.PeriodEnd.UtcDateTime);
+            // Optional since the interval was added: consumers of older events see neither field.
+            if (score.Interval is { } interval)
+            {
+                json.WriteNumber("score_low", Math.Round(interval.Low, 4));
+                json.WriteNumber("score_high", Math.Round(interval.High, 4));
+                json.WriteBoolean("category_settled", interval.SettlesCategory);
+            }
+            else
+            {
+                json.WriteNull("score_low");
+                json.WriteNull("score_high");
+                json.WriteNull("category_settled");
+            }
         });
 
     /// <summary>A premium was priced and stored.</summary>
@@ -172,4 +185,8 @@ public static class DomainEvents
 /// <param name="PeriodEnd">Exclusive end.</param>
 /// <param name="ScoredAt">When it was scored.</param>
 public readonly record struct ScoreFacts(
-    long DriverId, long ScoreId, double Score, string Category, string Model, string ModelVersion, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, DateTimeOffset ScoredAt);
+    long DriverId, long ScoreId, double Score, string Category, string Model, string ModelVersion, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, DateTimeOffset ScoredAt)
+{
+    /// <summary>The 90 % interval of the driver's long-run score (<see cref="Telematics.Scoring.Results.ScoreInterval"/>); null when the model records no sampling noise.</summary>
+    public Telematics.Scoring.Results.ScoreInterval? Interval { get; init; }
+}

@@ -161,7 +161,10 @@ public sealed class PostgresScoreStore : IScoreStore
             var outcome = write.Scored[i];
             var score = outcome.Score!;
             var facts = new ScoreFacts(
-                outcome.DriverId, ids.ScoreIds[i], score.Score, score.Category.ToWireName(), score.ModelName, score.ModelVersion, write.From, write.To, write.ScoredAt);
+                outcome.DriverId, ids.ScoreIds[i], score.Score, score.Category.ToWireName(), score.ModelName, score.ModelVersion, write.From, write.To, write.ScoredAt)
+            {
+                Interval = score.Interval,
+            };
             events.Add(DomainEvents.RiskScoreCalculated(facts));
             var quote = outcome.Quote!;
             events.Add(DomainEvents.PremiumUpdated(outcome.DriverId, ids.PremiumIds[i], ids.ScoreIds[i], quote.Premium, quote.Currency, write.ScoredAt));

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -44,6 +45,8 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
             Assert.Equal(driver, scored.GetProperty("driverId").GetInt64());
             Assert.Equal(scoreId, scored.GetProperty("scoreId").GetInt64());
             Assert.Equal(body.GetProperty("score").GetProperty("score").GetDouble(), scored.GetProperty("score").GetDouble());
+            // The interval as the response has it: null for a model without sampling noise.
+            Assert.Equal(body.GetProperty("score").GetProperty("interval").ValueKind == JsonValueKind.Null, scored.GetProperty("categorySettled").ValueKind == JsonValueKind.Null);
             var premium = await listener.NextAsync("PremiumUpdated", Patience);
             Assert.Equal(body.GetProperty("premium").GetProperty("premiumId").GetInt64(), premium.GetProperty("premiumId").GetInt64());
         }

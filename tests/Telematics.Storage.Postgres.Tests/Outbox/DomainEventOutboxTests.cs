@@ -58,9 +58,28 @@ public sealed class DomainEventOutboxTests(PostgresDatabase database) : IClassFi
         Assert.Equal(outcome.ScoreId, score.Data.GetProperty("score_id").GetInt64());
         Assert.Equal(outcome.Score!.Score, score.Data.GetProperty("score").GetDouble(), 3);
         Assert.Equal("builtin-rules", score.Data.GetProperty("model").GetString());
+        // The rules record no sampling noise: the interval's fields are there, and null.
+        Assert.Equal(JsonValueKind.Null, score.Data.GetProperty("score_low").ValueKind);
+        Assert.Equal(JsonValueKind.Null, score.Data.GetProperty("category_settled").ValueKind);
         Assert.Equal($"premium-{outcome.PremiumId}", premium.Id);
         Assert.Equal(outcome.Quote!.Premium, premium.Data.GetProperty("amount").GetDecimal());
         Assert.Equal(outcome.ScoreId, premium.Data.GetProperty("score_id").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_score_with_an_interval_carries_it_in_its_event()
+    {
+        using var model = new NoisyShippedModel();
+        var driver = await DriverAsync("outbox-interval");
+        await AddTripsAsync(database, driver, 8);
+
+        var outcome = await NewScorer(database, domainEvents: true, shippedModelDirectory: model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+
+        var data = Assert.Single(await PendingAsync(driver), e => e.Type == DomainEventTypes.RiskScoreCalculated).Data;
+        var interval = outcome.Score!.Interval!.Value;
+        Assert.Equal(Math.Round(interval.Low, 4), data.GetProperty("score_low").GetDouble());
+        Assert.Equal(Math.Round(interval.High, 4), data.GetProperty("score_high").GetDouble());
+        Assert.Equal(interval.SettlesCategory, data.GetProperty("category_settled").GetBoolean());
     }
 
     [Fact]

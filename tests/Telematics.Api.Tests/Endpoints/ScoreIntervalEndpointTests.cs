@@ -17,7 +17,7 @@ namespace Telematics.Api.Tests.Endpoints;
 /// </summary>
 public sealed class ScoreIntervalEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
-    private readonly NoisyShippedModel _model = new();
+    private readonly ShippedModelFolder _model = new();
 
     public Task InitializeAsync() => MigrateAsync(database);
 

@@ -69,7 +69,7 @@ public sealed class DomainEventOutboxTests(PostgresDatabase database) : IClassFi
     [Fact]
     public async Task A_score_with_an_interval_carries_it_in_its_event()
     {
-        using var model = new NoisyShippedModel();
+        using var model = new ShippedModelFolder();
         var driver = await DriverAsync("outbox-interval");
         await AddTripsAsync(database, driver, 8);
 

@@ -16,7 +16,7 @@ namespace Telematics.Storage.Postgres.Tests.Scores;
 public sealed class ScoreIntervalStorageTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
     private static readonly DateTimeOffset January = new(2026, 1, 10, 0, 0, 0, TimeSpan.Zero);
-    private readonly NoisyShippedModel _model = new();
+    private readonly ShippedModelFolder _model = new();
 
     public Task InitializeAsync() => MigrateAsync(database);
 

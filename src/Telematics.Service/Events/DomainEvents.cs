@@ -66,7 +66,7 @@ public static class DomainEvents
             json.WriteString("model_version", score.ModelVersion);
             json.WriteString("period_start", score.PeriodStart.UtcDateTime);
             json.WriteString("period_end", score.PeriodEnd.UtcDateTime);
-            // Optional since the interval was added: consumers of older events see neither field.
+            // Added to v1 after its first events: events stored before lack these three fields, so consumers read absent as null.
             if (score.Interval is { } interval)
             {
                 json.WriteNumber("score_low", Math.Round(interval.Low, 4));

@@ -40,7 +40,7 @@ public sealed partial class TrainingReport
                 var share = oracle is null ? double.NaN : evaluation.NormalisedGini / oracle.NormalisedGini;
                 ginis.Add(evaluation.NormalisedGini);
                 shares.Add(share);
-                Line(md, $"| {model} | {seed} | {evaluation.NormalisedGini:F4} | {(double.IsNaN(share) ? "–" : share.ToString("P1", CultureInfo.InvariantCulture))} | {evaluation.MeanDeviance:F5} |");
+                Line(md, $"| {model} | {seed} | {evaluation.NormalisedGini:F4} | {Share(share)} | {evaluation.MeanDeviance:F5} |");
             }
 
             Line(md, $"| **{model}** | range | {ginis.Min():F4} – {ginis.Max():F4} | {(shares.Any(double.IsNaN) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{shares.Min():P1} – {shares.Max():P1}"))} | |");

@@ -6,6 +6,7 @@ using Telematics.Features.Samples;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Partitions;
 
 namespace Telematics.Storage.Postgres.Ingest;
@@ -49,7 +50,10 @@ public sealed class EventIngestor : IUploadStore
     /// <param name="actor">Who sends them, for the batch's audit row.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is stored then.</param>
     /// <returns>How many samples were received and how many were new.</returns>
-    /// <exception cref="NpgsqlException">The connection failed; nothing of the batch was stored and it may be re-sent.</exception>
+    /// <exception cref="NpgsqlException">
+    /// The connection failed; the batch may be re-sent. A commit whose answer was lost is looked up once the server answers
+    /// again (for up to 30 s), so the exception means the batch is not stored, or that the server did not come back in time.
+    /// </exception>
     public async Task<IngestResult> IngestAsync(long driverId, SampleBuffer samples, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -62,25 +66,21 @@ public sealed class EventIngestor : IUploadStore
         var (months, firstMs, lastMs) = Scan(samples.TimestampUnixMs);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var fate = await CommitFate.ReadAsync(_dataSource, connection, transaction, cancellationToken).ConfigureAwait(false);
         await _partitions.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken).ConfigureAwait(false);
         var stored = await EventCopyEncoder.TryCopyNewAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false)
             ?? await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
 
         // A batch that stores nothing (a re-sent file) changes no data, so it leaves no audit row either.
-        if (stored > 0)
-        {
-            var after = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}");
-            await AuditWriter.AppendAndCommitAsync(
-                connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest",
-                string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await fate.CommitAsync(
+            connection,
+            token => stored > 0
+                ? AuditWriter.AppendAndCommitAsync(
+                    connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest", string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"),
+                    null, string.Create(CultureInfo.InvariantCulture, $"{{\"received\":{samples.Count},\"stored\":{stored},\"from_unix_ms\":{firstMs},\"to_unix_ms\":{lastMs}}}"),
+                    token)
+                : transaction.CommitAsync(token),
+            cancellationToken).ConfigureAwait(false);
         return new IngestResult(samples.Count, stored);
     }
 

@@ -3,6 +3,7 @@ using Npgsql;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Partitions;
 
 namespace Telematics.Storage.Postgres.Ingest;
@@ -17,16 +18,19 @@ internal sealed class PostgresUploadGroup : IUploadGroup
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private readonly CommitFate _fate;
     private readonly PartitionManager _partitions;
     private readonly TimeProvider _timeProvider;
     private readonly bool _writeDomainEvents;
     private readonly List<PostgresUploadSession> _members = [];
     private bool _released;
 
-    private PostgresUploadGroup(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents)
+    private PostgresUploadGroup(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, CommitFate fate, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents)
     {
         _connection = connection;
         _transaction = transaction;
+        _fate = fate;
         _partitions = partitions;
         _timeProvider = timeProvider;
         _writeDomainEvents = writeDomainEvents;
@@ -35,8 +39,8 @@ internal sealed class PostgresUploadGroup : IUploadGroup
     internal static async Task<PostgresUploadGroup> BeginAsync(
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        return new PostgresUploadGroup(connection, transaction, partitions, timeProvider, writeDomainEvents);
+        var (connection, transaction, fate) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadGroup(connection, transaction, fate, partitions, timeProvider, writeDomainEvents);
     }
 
     public IUploadSession Join(long driverId, AuditActor actor)
@@ -115,7 +119,8 @@ internal sealed class PostgresUploadGroup : IUploadGroup
             }
         }
 
-        return AuditWriter.AppendManyAndCommitAsync(_connection, _transaction, _timeProvider.GetUtcNow(), rows, cancellationToken);
+        var now = _timeProvider.GetUtcNow();
+        return _fate.CommitAsync(_connection, token => AuditWriter.AppendManyAndCommitAsync(_connection, _transaction, now, rows, token), cancellationToken);
     }
 
     /// <summary>Rolls back an uncommitted group (nothing of any member is stored) and returns the connection to the pool.</summary>

@@ -7,6 +7,7 @@ using Telematics.Service.Events;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Partitions;
 using Telematics.Storage.Postgres.Phone;
@@ -44,6 +45,9 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     private readonly TimeProvider _timeProvider;
     private readonly AuditActor _actor;
     private readonly List<PartitionMonth> _months = [];
+
+    // Resolves a commit whose answer is lost; null for a group's member (the group commits).
+    private CommitFate? _fate;
     private bool _released;
     private bool _writeDomainEvents;
     private long? _replacedTripId;
@@ -96,8 +100,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         actor.Validate();
-        var (connection, transaction) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents };
+        var (connection, transaction, fate) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents, _fate = fate };
     }
 
     public async Task AppendAsync(SampleBuffer samples, CancellationToken cancellationToken = default)
@@ -297,8 +301,11 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     }
 
     public Task CommitAsync(CancellationToken cancellationToken = default) =>
-        _group is not null ? Task.CompletedTask // the group commits every member with its audit row
-        : _audit is { } change
+        _fate is { } fate ? fate.CommitAsync(_connection, Commit, cancellationToken)
+        : Task.CompletedTask; // a group's member: the group commits every member with its audit row
+
+    private Task Commit(CancellationToken cancellationToken) =>
+        _audit is { } change
             ? AuditWriter.AppendAndCommitAsync(
                 _connection, _transaction, _timeProvider.GetUtcNow(), _actor, change.Action, change.Resource, null, change.After, cancellationToken)
             : _transaction.CommitAsync(cancellationToken);

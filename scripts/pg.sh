@@ -92,6 +92,19 @@ cluster_dir() {
   if [ -f "$state/$name.location" ]; then cat "$state/$name.location"; else echo "$state/$name"; fi
 }
 
+# The ports other clusters of this checkout keep: a new cluster must not take one while its owner is stopped for a
+# moment (a test restarting its server), or the owner's clients would reconnect to the wrong server.
+kept_ports() {
+  local entry folder
+  for entry in "$state"/*; do
+    case $entry in
+      *.location) folder=$(cat "$entry") ;;
+      *) folder=$entry ;;
+    esac
+    if [ "$folder" != "$1" ] && [ -f "$folder/port" ]; then cat "$folder/port"; fi
+  done | tr '\n' ' '
+}
+
 choose_cluster_dir() {
   mkdir -p "$state"
   local dir="$state/$name"
@@ -192,7 +205,7 @@ start() {
     port=$(cat "$dir/port")
   else
     [ -f "$dir/port" ] && echo "pg.sh: port $(cat "$dir/port") of cluster '$name' is taken; moving to another" >&2
-    port=$(free_port 55432 55632) || die "no free loopback port between 55432 and 55632"
+    port=$(free_port 55432 55632 "$(kept_ports "$dir")") || die "no free loopback port between 55432 and 55632"
     echo "$port" >"$dir/port"
   fi
   # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold

@@ -161,7 +161,7 @@ internal static class ExperimentsEndpoints
             period.From,
             period.To,
             [.. variants.Select(v => new VariantMetricsResponse(v.Variant, v.ScoredDrivers, v.MeanScore, v.P50Score, v.P95Score, CategoryCounts.From(v.CategoryCounts)))],
-            [.. shadows.Select(s => new ShadowMetricsResponse(s.Variant, s.ScoredDrivers, s.MeanScore, s.SameCategoryShare))]));
+            [.. shadows.Select(s => new ShadowMetricsResponse(s.Variant, s.ScoredDrivers, s.MeanScore, s.SameCategoryShare, s.SettledDisagreementShare))]));
     }
 
     private static async ValueTask<ExperimentResponse?> DescribeAsync(

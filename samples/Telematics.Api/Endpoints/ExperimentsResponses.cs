@@ -66,7 +66,12 @@ internal sealed record ExperimentMetricsResponse(
 /// <param name="ScoredDrivers">Drivers whose latest served score has this shadow's score beside it.</param>
 /// <param name="MeanScore">Mean of those shadow scores, 0–100.</param>
 /// <param name="SameCategoryShare">Share of those drivers whose shadow category equals the served one, 0–1.</param>
-internal sealed record ShadowMetricsResponse(string Variant, long ScoredDrivers, double MeanScore, double SameCategoryShare);
+/// <param name="SettledDisagreementShare">
+/// Among those drivers whose served and shadow scores both carry a 90 % interval, the share whose categories are both
+/// settled and still differ, 0–1: disagreements a short window's sampling noise does not explain. Null when no driver has
+/// both intervals (a model without sampling noise).
+/// </param>
+internal sealed record ShadowMetricsResponse(string Variant, long ScoredDrivers, double MeanScore, double SameCategoryShare, double? SettledDisagreementShare);
 
 /// <summary>Score statistics of one variant over the period (each driver's latest score once).</summary>
 /// <param name="Variant">The variant name.</param>

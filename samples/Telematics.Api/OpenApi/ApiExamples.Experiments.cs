@@ -20,6 +20,6 @@ internal static partial class ApiExamples
                 new VariantMetricsResponse("control", 446, 44.9, 42.7, 78.3, new CategoryCounts(63, 150, 162, 60, 11)),
                 new VariantMetricsResponse("treatment", 50, 43.6, 41.2, 76.8, new CategoryCounts(7, 17, 18, 7, 1)),
             ],
-            [new ShadowMetricsResponse("shadow-gbm", 496, 45.3, 0.87)]));
+            [new ShadowMetricsResponse("shadow-gbm", 496, 45.3, 0.87, 0.02)]));
     }
 }

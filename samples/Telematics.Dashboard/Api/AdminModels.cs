@@ -37,8 +37,8 @@ public sealed record ExperimentMetrics(string Experiment, DateOnly From, DateOnl
 /// <summary>A served variant's latest scores.</summary>
 public sealed record VariantMetrics(string Variant, long ScoredDrivers, double MeanScore, double P50Score, double P95Score, CategoryCounts Categories);
 
-/// <summary>A shadow variant against the served scores it stood beside.</summary>
-public sealed record ShadowMetrics(string Variant, long ScoredDrivers, double MeanScore, double SameCategoryShare);
+/// <summary>A shadow variant against the served scores it stood beside; <paramref name="SettledDisagreementShare"/> is null without intervals.</summary>
+public sealed record ShadowMetrics(string Variant, long ScoredDrivers, double MeanScore, double SameCategoryShare, double? SettledDisagreementShare);
 
 /// <summary><c>GET /admin/audit</c>: a keyset page, newest first.</summary>
 public sealed record AuditPage(int PageSize, long? After, long? NextAfter, IReadOnlyList<AuditEntry> Items);

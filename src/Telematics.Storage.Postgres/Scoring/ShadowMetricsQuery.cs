@@ -12,14 +12,17 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// </remarks>
 public sealed class ShadowMetricsQuery
 {
-    internal const string Sql = """
+    internal static readonly string Sql = $$"""
         WITH latest AS (
-            SELECT DISTINCT ON (driver_id) score_id, category
+            SELECT DISTINCT ON (driver_id) score_id, category, score_low, score_high
             FROM risk_scores
             WHERE experiment = $1 AND scored_at >= $2 AND scored_at < $3
             ORDER BY driver_id, scored_at DESC
         )
-        SELECT s.variant, count(*), avg(s.score), count(*) FILTER (WHERE s.category = l.category)::float8 / count(*)
+        SELECT s.variant, count(*), avg(s.score), count(*) FILTER (WHERE s.category = l.category)::float8 / count(*),
+            count(*) FILTER (WHERE s.score_low IS NOT NULL AND l.score_low IS NOT NULL),
+            count(*) FILTER (WHERE s.category <> l.category
+                AND {{Band("s.score_low")}} = {{Band("s.score_high")}} AND {{Band("l.score_low")}} = {{Band("l.score_high")}})
         FROM latest l
         JOIN shadow_scores s ON s.score_id = l.score_id
         GROUP BY s.variant
@@ -50,9 +53,17 @@ public sealed class ShadowMetricsQuery
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new ShadowVariantMetrics(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+            var withIntervals = reader.GetInt64(4);
+            list.Add(new ShadowVariantMetrics(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3))
+            {
+                SettledDisagreementShare = withIntervals == 0 ? null : (double)reader.GetInt64(5) / withIntervals,
+            });
         }
 
         return list;
     }
+
+    // RiskCategories.FromScore in SQL: how many of the bands' upper bounds (20, 40, 60, 80, inclusive) a score lies above.
+    // Null for a null end, so a score without an interval never counts as settled.
+    private static string Band(string score) => $"(({score} > 20)::int + ({score} > 40)::int + ({score} > 60)::int + ({score} > 80)::int)";
 }

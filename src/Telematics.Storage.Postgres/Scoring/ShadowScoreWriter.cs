@@ -9,13 +9,14 @@ namespace Telematics.Storage.Postgres.Scoring;
 /// <summary>
 /// Writes the shadow scores of stored drivers (<see cref="Telematics.Scoring.Results.RiskScore.ShadowScores"/>) into
 /// <c>shadow_scores</c> inside the caller's transaction by binary COPY, each row pointing at the served
-/// <c>risk_scores</c> row it was scored with; nothing is sent when no driver has a shadow score.
+/// <c>risk_scores</c> row it was scored with, with the shadow model's interval (null without sampling noise); nothing is
+/// sent when no driver has a shadow score.
 /// </summary>
 internal static class ShadowScoreWriter
 {
     private const string Copy =
         "COPY shadow_scores (score_id, variant, driver_id, scored_at, period_start, period_end, experiment, model_name, model_version, " +
-        "score, category, raw_output) FROM STDIN (FORMAT BINARY)";
+        "score, category, raw_output, score_low, score_high) FROM STDIN (FORMAT BINARY)";
 
     /// <summary>Stores every shadow score of <paramref name="stored"/>, whose served scores got the ids <paramref name="scoreIds"/>.</summary>
     /// <returns>The number of rows written.</returns>
@@ -61,6 +62,16 @@ internal static class ShadowScoreWriter
                 await copy.WriteAsync(shadow.Score, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync((short)shadow.Category, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(shadow.RawOutput, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                if (shadow.Interval is { } interval)
+                {
+                    await copy.WriteAsync((float)interval.Low, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                    await copy.WriteAsync((float)interval.High, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

@@ -68,6 +68,8 @@ public sealed class ExperimentShadowMetricsTests(PostgresDatabase database) : IC
         Assert.Equal(meanTimes1000 / 1000.0, shadow.GetProperty("meanScore").GetDouble(), 3);
         Assert.Equal(agreeing / 3.0, shadow.GetProperty("sameCategoryShare").GetDouble(), 9);
         Assert.True(served.GetProperty("meanScore").GetDouble() < shadow.GetProperty("meanScore").GetDouble());
+        // Rule models record no sampling noise: no interval, so no settled disagreement to count.
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, shadow.GetProperty("settledDisagreementShare").ValueKind);
 
         var item = Assert.Single(history.GetProperty("items").EnumerateArray());
         Assert.Equal(("1", "control"), (item.GetProperty("modelVersion").GetString(), item.GetProperty("variant").GetString()));

@@ -69,6 +69,64 @@ public sealed class ShadowMetricsQueryTests(PostgresDatabase database) : IClassF
         Assert.Equal(2.0 / 3, metrics[1].SameCategoryShare, 9);
     }
 
+    /// <summary>Sets the interval of a stored served score, or of its shadow of <paramref name="variant"/>.</summary>
+    private async Task IntervalAsync(long scoreId, string? variant, float low, float high)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync();
+        await using var update = new NpgsqlCommand(
+            variant is null
+                ? "UPDATE risk_scores SET score_low = $2, score_high = $3 WHERE score_id = $1"
+                : "UPDATE shadow_scores SET score_low = $2, score_high = $3 WHERE score_id = $1 AND variant = $4",
+            connection);
+        update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = scoreId });
+        update.Parameters.Add(new NpgsqlParameter<float> { TypedValue = low });
+        update.Parameters.Add(new NpgsqlParameter<float> { TypedValue = high });
+        if (variant is not null)
+        {
+            update.Parameters.Add(new NpgsqlParameter<string> { TypedValue = variant });
+        }
+
+        Assert.Equal(1, await update.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
+    public async Task A_disagreement_counts_as_settled_only_when_both_intervals_settle_their_categories()
+    {
+        var scores = new long[6];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = await ServedAsync(await NewDriverAsync(database, $"settled-{i}"), "settled", At, i < 4 ? 30 : 40, ("nn", i < 4 ? 50 : 60));
+        }
+
+        await IntervalAsync(scores[0], null, 25, 35); // good, settled
+        await IntervalAsync(scores[0], "nn", 45, 55); // average, settled: a settled disagreement
+        await IntervalAsync(scores[1], null, 15, 45); // good, provisional
+        await IntervalAsync(scores[1], "nn", 45, 55);
+        await IntervalAsync(scores[2], null, 25, 35);
+        await IntervalAsync(scores[2], "nn", 35, 55); // average, provisional
+        // scores[3] has no interval on the served side: not among the drivers the share is of.
+        await IntervalAsync(scores[3], "nn", 45, 55);
+        await IntervalAsync(scores[4], null, 21, 40); // the upper bound is inclusive: 40 is still good, so settled
+        await IntervalAsync(scores[4], "nn", 40.5f, 60); // average, settled: a settled disagreement
+        await IntervalAsync(scores[5], null, 21, 40.5f); // good to average: provisional
+        await IntervalAsync(scores[5], "nn", 40.5f, 60);
+
+        var metrics = Assert.Single(await new ShadowMetricsQuery(database.DataSource).ReadAsync("settled", At.AddDays(-1), At.AddDays(1)));
+
+        Assert.Equal((6L, 0.0), (metrics.ScoredDrivers, metrics.SameCategoryShare));
+        Assert.Equal(2.0 / 5, metrics.SettledDisagreementShare!.Value, 9);
+    }
+
+    [Fact]
+    public async Task Without_intervals_the_settled_disagreement_share_is_null()
+    {
+        await ServedAsync(await NewDriverAsync(database, "no-interval"), "no-interval", At, 30, ("nn", 50));
+
+        var metrics = Assert.Single(await new ShadowMetricsQuery(database.DataSource).ReadAsync("no-interval", At.AddDays(-1), At.AddDays(1)));
+
+        Assert.Null(metrics.SettledDisagreementShare);
+    }
+
     [Fact]
     public async Task Scores_outside_the_period_or_of_another_experiment_are_not_counted()
     {

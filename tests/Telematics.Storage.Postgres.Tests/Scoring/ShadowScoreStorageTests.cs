@@ -1,4 +1,5 @@
 using Telematics.Scoring.Experiments;
+using Telematics.Scoring.Shipped;
 using Telematics.Service.Scoring;
 using Telematics.Storage.Postgres.Scoring;
 using Telematics.Testing;
@@ -9,11 +10,15 @@ using static Telematics.Storage.Postgres.Tests.Scoring.ScoringFixtures;
 namespace Telematics.Storage.Postgres.Tests.Scoring;
 
 /// <summary>StoredDriverScorer stores the shadow variants' scores beside the served score, in its transaction.</summary>
-public sealed class ShadowScoreStorageTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class ShadowScoreStorageTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
+    private readonly ShippedModelFolder _model = new();
+
     public Task InitializeAsync() => MigrateAsync(database);
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _model.Dispose();
 
     private Task<long> CountAsync(string sql) => ScalarAsync(database.DataSource, sql);
 
@@ -54,6 +59,29 @@ public sealed class ShadowScoreStorageTests(PostgresDatabase database) : IClassF
         Assert.Equal(2, await CountAsync(
             $"SELECT count(*) FROM shadow_scores s JOIN risk_scores r USING (score_id) WHERE s.driver_id = {b} " +
             "AND s.score = r.score AND s.category = r.category AND s.raw_output = r.raw_output"));
+    }
+
+    [Fact]
+    public async Task A_shadow_of_a_model_with_sampling_noise_stores_its_interval_and_a_shadow_of_the_rules_none()
+    {
+        var driver = await NewDriverAsync(database, "shadow-interval");
+        await AddTripsAsync(database, driver, 10, nightShare: 0.3, harsh: 4);
+        var experiment = ExperimentJson.Parse($$"""
+            { "name": "shadow-interval", "salt": "s-interval", "variants": [
+              { "name": "control", "model": "builtin-rules@1", "weight_bp": 10000 },
+              { "name": "noisy", "model": "{{ShippedModel.Name}}@{{ShippedModel.Version}}", "shadow": true },
+              { "name": "rules", "model": "builtin-rules@1", "shadow": true } ] }
+            """);
+
+        var outcome = await NewScorer(database, experiment, shippedModelDirectory: _model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+
+        var noisy = outcome.Score!.ShadowScores.Single(s => s.ModelName == ShippedModel.Name).Interval!.Value;
+        Assert.True(noisy.Low < noisy.High, $"Ten trips give the shipped model's interval some width, not {noisy}.");
+        Assert.Equal(1, await CountAsync(
+            $"SELECT count(*) FROM shadow_scores WHERE score_id = {outcome.ScoreId} AND variant = 'noisy' " +
+            $"AND score_low = {(float)noisy.Low:R}::real AND score_high = {(float)noisy.High:R}::real"));
+        Assert.Equal(1, await CountAsync(
+            $"SELECT count(*) FROM shadow_scores WHERE score_id = {outcome.ScoreId} AND variant = 'rules' AND score_low IS NULL AND score_high IS NULL"));
     }
 
     [Fact]

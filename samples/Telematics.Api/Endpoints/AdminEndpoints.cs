@@ -48,10 +48,11 @@ internal static class AdminEndpoints
         admin.MapGet("/dashboard/drivers", ListBookDriversAsync)
             .RequirePermission(Permission.DashboardRead)
             .WithName("ListBookDrivers")
-            .WithSummary("The book's drivers with each one's latest score, category, premium and trip; searchable, sortable, paged.")
+            .WithSummary("The book's drivers with each one's latest score, category and interval, premium and trip; searchable, sortable, paged.")
             .WithDescription("name: part of the display name (case-insensitive); sort: id (default), name, score, premium or lastTrip; " +
                 "order: asc (default) or desc, drivers without the value last either way; page from 1; pageSize 1–200 (default 20). " +
-                "total counts the drivers matching the name. Not cached: it follows every write.");
+                "total counts the drivers matching the name. interval is the latest score's (null without one); when not settled its category is provisional. " +
+                "Not cached: it follows every write.");
         admin.MapGet("/audit", ListAuditAsync)
             .RequirePermission(Permission.AuditRead)
             .WithName("ListAudit")

@@ -137,7 +137,8 @@ internal sealed record BookDriverPageResponse(int Page, int PageSize, long Total
         {
             var d = result.Items[i];
             items[i] = new BookDriverResponse(
-                d.DriverId, d.DisplayName, d.ExternalRef, d.Score, d.Category?.ToWireName(), d.Premium, d.Currency, d.LastTripAt, d.Region, d.AgeBand, d.VehicleClass);
+                d.DriverId, d.DisplayName, d.ExternalRef, d.Score, d.Category?.ToWireName(), d.Premium, d.Currency, d.LastTripAt, d.Region, d.AgeBand, d.VehicleClass,
+                ScoreIntervalResponse.From(d.Interval));
         }
 
         return new BookDriverPageResponse(page, pageSize, result.Total, items);
@@ -156,6 +157,10 @@ internal sealed record BookDriverPageResponse(int Page, int PageSize, long Total
 /// <param name="Region">The pricing region code, or null when not on record (the plan's default base rate).</param>
 /// <param name="AgeBand">The age band code (under25, 25_39, 40_64, over65), or null when not on record.</param>
 /// <param name="VehicleClass">The vehicle class code (small, family, suv, performance), or null when not on record.</param>
+/// <param name="Interval">
+/// The latest score's interval as every score response carries it (when not settled the category is provisional); null
+/// without a score or when its model records no sampling noise.
+/// </param>
 internal sealed record BookDriverResponse(
     long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
-    string? Region, string? AgeBand, string? VehicleClass);
+    string? Region, string? AgeBand, string? VehicleClass, ScoreIntervalResponse? Interval);

@@ -45,9 +45,9 @@ internal static partial class ApiExamples
         Add(examples, new BookDriverPageResponse(1, 20, 500,
         [
             new BookDriverResponse(1187, "Driver 1187", "POL-2026-001187", 91.2, "high", 1_184.60m, "EUR", new DateTimeOffset(2026, 3, 31, 22, 41, 0, TimeSpan.Zero),
-                "FR-75", "under25", "performance"),
+                "FR-75", "under25", "performance", new ScoreIntervalResponse(84.6, 96.3, 0.9, Settled: true, "high", "high")),
             new BookDriverResponse(DriverId, "Driver 1042", "POL-2026-001042", 47.9, "average", 612.40m, "EUR", new DateTimeOffset(2026, 3, 30, 8, 12, 0, TimeSpan.Zero),
-                "FR-13", "40_64", "family"),
+                "FR-13", "40_64", "family", new ScoreIntervalResponse(35.2, 61.8, 0.9, Settled: false, "good", "below_average")),
         ]));
         Add(examples, new TripActivityResponse(from, new DateOnly(2026, 3, 3),
         [

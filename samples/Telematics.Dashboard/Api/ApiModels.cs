@@ -46,8 +46,8 @@ public sealed record DriverItem(
 /// <summary><c>GET /drivers/{id}/summary</c>.</summary>
 public sealed record DriverSummary(DriverItem Driver, ScoreSummary? LatestScore, PremiumSummary? LatestPremium, PeriodTrips LastThirtyDays);
 
-/// <summary>The latest score in short.</summary>
-public sealed record ScoreSummary(double Score, string Category, DateTimeOffset ScoredAt, string ModelName, string ModelVersion);
+/// <summary>The latest score in short; <paramref name="Interval"/> is null when the model records no sampling noise.</summary>
+public sealed record ScoreSummary(double Score, string Category, DateTimeOffset ScoredAt, string ModelName, string ModelVersion, ScoreInterval? Interval);
 
 /// <summary>The latest premium in short.</summary>
 public sealed record PremiumSummary(decimal FinalAmount, decimal BaseAmount, string Currency, DateTimeOffset EffectiveAt);
@@ -125,7 +125,10 @@ public sealed record TripPathEvent(string Kind, DateTimeOffset At, double Latitu
 /// <summary><c>GET /admin/dashboard/drivers</c>: a sorted page of the book and how many drivers match.</summary>
 public sealed record BookDriverPage(int Page, int PageSize, long Total, IReadOnlyList<BookDriver> Items);
 
-/// <summary>A driver of the book with its latest score, premium and trip, and its classical cell (each code null when not on record).</summary>
+/// <summary>
+/// A driver of the book with its latest score (and its interval, null without one), premium and trip, and its classical
+/// cell (each code null when not on record).
+/// </summary>
 public sealed record BookDriver(
     long DriverId, string DisplayName, string ExternalRef, double? Score, string? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
-    string? Region, string? AgeBand, string? VehicleClass);
+    string? Region, string? AgeBand, string? VehicleClass, ScoreInterval? Interval);

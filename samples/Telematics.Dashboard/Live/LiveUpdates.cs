@@ -30,11 +30,14 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
     /// <returns>Dispose to stop.</returns>
     public Task<IDisposable> WatchBookAsync(Func<Task> onChange) => AddAsync(null, onChange);
 
-    /// <summary>Calls <paramref name="onChange"/> after a change of one driver.</summary>
+    /// <summary>
+    /// Calls <paramref name="onChange"/> after a change of one driver, and <paramref name="onScore"/> at once with each
+    /// score of that driver the hub tells (on the hub client's thread, before the change).
+    /// </summary>
     /// <returns>Dispose to stop.</returns>
-    public async Task<IDisposable> WatchDriverAsync(long driverId, Func<Task> onChange)
+    public async Task<IDisposable> WatchDriverAsync(long driverId, Func<Task> onChange, Action<LiveScore>? onScore = null)
     {
-        var subscription = await AddAsync(driverId, onChange).ConfigureAwait(false);
+        var subscription = await AddAsync(driverId, onChange, onScore).ConfigureAwait(false);
         if (_connection is { State: HubConnectionState.Connected } connection && session.User?.OwnDriverId != driverId)
         {
             // Book readers join a driver's group on demand; a driver's own group was joined by the hub.
@@ -55,9 +58,9 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
         _connecting.Dispose();
     }
 
-    private async Task<IDisposable> AddAsync(long? driverId, Func<Task> onChange)
+    private async Task<IDisposable> AddAsync(long? driverId, Func<Task> onChange, Action<LiveScore>? onScore = null)
     {
-        var subscription = new Subscription(this, driverId, onChange);
+        var subscription = new Subscription(this, driverId, onChange, onScore);
         lock (_subscriptions)
         {
             _subscriptions.Add(subscription);
@@ -84,7 +87,7 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
                 .Build();
             foreach (var method in Methods)
             {
-                connection.On<JsonElement>(method, Dispatch);
+                connection.On<JsonElement>(method, message => Dispatch(method, message));
             }
 
             await connection.StartAsync().ConfigureAwait(false);
@@ -100,9 +103,11 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
         }
     }
 
-    private void Dispatch(JsonElement message)
+    private void Dispatch(string method, JsonElement message)
     {
         long? driverId = message.TryGetProperty("driverId", out var id) && id.TryGetInt64(out var value) ? value : null;
+        // Read once for every view of the driver: the score and its interval as the message carries them.
+        var score = method == "RiskScoreCalculated" ? LiveScore.From(message) : null;
         Subscription[] targets;
         lock (_subscriptions)
         {
@@ -113,6 +118,11 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
         {
             if (subscription.DriverId is null || subscription.DriverId == driverId)
             {
+                if (score is not null && subscription.DriverId is not null)
+                {
+                    subscription.OnScore?.Invoke(score);
+                }
+
                 subscription.Signal();
             }
         }
@@ -126,11 +136,13 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
         }
     }
 
-    private sealed class Subscription(LiveUpdates owner, long? driverId, Func<Task> onChange) : IDisposable
+    private sealed class Subscription(LiveUpdates owner, long? driverId, Func<Task> onChange, Action<LiveScore>? onScore) : IDisposable
     {
         private int _pending;
 
         public long? DriverId => driverId;
+
+        public Action<LiveScore>? OnScore => onScore;
 
         public void Signal()
         {

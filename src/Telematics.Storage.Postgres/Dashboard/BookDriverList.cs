@@ -43,7 +43,14 @@ public sealed record BookDriverQuery(string? Name, BookDriverSort Sort, bool Des
 /// <param name="VehicleClass">The driver's vehicle class code, or null when not on record.</param>
 public sealed record BookDriver(
     long DriverId, string DisplayName, string ExternalRef, double? Score, RiskCategory? Category, decimal? Premium, string? Currency, DateTimeOffset? LastTripAt,
-    string? Region, string? AgeBand, string? VehicleClass);
+    string? Region, string? AgeBand, string? VehicleClass)
+{
+    /// <summary>
+    /// The 90 % interval of the driver's long-run score stored with the latest score (ends to single precision); null
+    /// when there is no score or its model records no sampling noise.
+    /// </summary>
+    public ScoreInterval? Interval { get; init; }
+}
 
 /// <summary>A page of <see cref="BookDriver"/>s and how many drivers match in all.</summary>
 /// <param name="Total">Drivers matching the name filter.</param>

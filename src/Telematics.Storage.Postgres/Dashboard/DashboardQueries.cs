@@ -1,3 +1,4 @@
+using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Results;
 using Npgsql;
 
@@ -56,11 +57,13 @@ public sealed class DashboardQueries
     public const int MaxDriverPageSize = 200;
 
     // Each driver's latest score, premium and trip: one index probe each (risk_scores_driver_time_idx,
-    // premiums_driver_time_idx, the trips UNIQUE (driver_id, started_at) index) per driver of the ordered set.
+    // premiums_driver_time_idx, the trips UNIQUE (driver_id, started_at) index) per driver of the ordered set. The score's
+    // interval ends come from the same heap row as its score and category: no extra read.
     private const string BookDriversSql = """
-        SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at, d.region, d.age_band, d.vehicle_class
+        SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at, d.region, d.age_band, d.vehicle_class,
+               s.score_low, s.score_high
         FROM drivers d
-        LEFT JOIN LATERAL (SELECT r.score, r.category FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC LIMIT 1) s ON true
+        LEFT JOIN LATERAL (SELECT r.score, r.category, r.score_low, r.score_high FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC LIMIT 1) s ON true
         LEFT JOIN LATERAL (SELECT pr.final_amount, pr.currency FROM premiums pr WHERE pr.driver_id = d.driver_id ORDER BY pr.effective_at DESC LIMIT 1) p ON true
         LEFT JOIN LATERAL (SELECT tr.started_at FROM trips tr WHERE tr.driver_id = d.driver_id ORDER BY tr.started_at DESC LIMIT 1) t ON true
         WHERE ($1::text IS NULL OR strpos(lower(d.display_name), lower($1)) > 0)
@@ -242,7 +245,11 @@ public sealed class DashboardQueries
                 reader.IsDBNull(7) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(7)),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.IsDBNull(10) ? null : reader.GetString(10))
+            {
+                // The level is not stored (always SamplingNoise.Level); the table's check keeps both ends null or neither.
+                Interval = reader.IsDBNull(11) ? null : new ScoreInterval(reader.GetFloat(11), reader.GetFloat(12), SamplingNoise.Level),
+            });
         }
 
         return new BookDriverPage(total, items);

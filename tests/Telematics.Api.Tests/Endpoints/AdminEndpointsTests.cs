@@ -42,9 +42,13 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
     private static async Task<long> DriverAsync(ApiHost host) =>
         (await host.Services.GetRequiredService<DriverRepository>().CreateAsync("ext-admin-" + Guid.NewGuid().ToString("N"), "Admin Test", Seed)).DriverId;
 
-    private static async Task ScoreAsync(ApiHost host, long driverId, DateTimeOffset at, double score) =>
+    private static async Task ScoreAsync(ApiHost host, long driverId, DateTimeOffset at, double score, ScoreInterval? interval = null) =>
         await host.Services.GetRequiredService<ScoreRepository>().AddAsync(
-            new RiskScoreRecord(driverId, at, at.AddDays(-30), at, score, RiskCategories.FromScore(score), 0, "builtin-rules", "1", null, null, [], []), Seed);
+            new RiskScoreRecord(driverId, at, at.AddDays(-30), at, score, RiskCategories.FromScore(score), 0, "builtin-rules", "1", null, null, [], [])
+            {
+                Interval = interval,
+            },
+            Seed);
 
     [Fact]
     public async Task The_summary_reports_the_periods_trips_km_scores_and_premiums_and_is_cached_until_dashboards_are_invalidated()
@@ -124,9 +128,10 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
             drivers.Add(id);
         }
 
-        await ScoreAsync(host, drivers[0], Utc(2025, 9, 1), 80);
+        // An older score's interval is not the latest's: drivers[0]'s latest score has none.
+        await ScoreAsync(host, drivers[0], Utc(2025, 9, 1), 80, new ScoreInterval(74, 86, 0.9));
         await ScoreAsync(host, drivers[0], Utc(2025, 9, 2), 12);
-        await ScoreAsync(host, drivers[1], Utc(2025, 9, 2), 70);
+        await ScoreAsync(host, drivers[1], Utc(2025, 9, 2), 70, new ScoreInterval(55.5, 82.25, 0.9));
         await TripAsync(drivers[1], Utc(2025, 9, 3), 5);
         await host.Services.GetRequiredService<PremiumRepository>().AddAsync(new PremiumRecord(drivers[1], null, Utc(2025, 9, 3), "EUR", 500m, 610.25m, "{}"), Seed);
 
@@ -143,6 +148,13 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         Assert.Equal(System.Text.Json.JsonValueKind.Null, items[1].GetProperty("ageBand").ValueKind);
         Assert.Equal(12.0, items[1].GetProperty("score").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, items[2].GetProperty("score").ValueKind);
+        // The latest score's interval as every score response carries it: spanning average to high, the category is provisional.
+        var interval = items[0].GetProperty("interval");
+        Assert.Equal((55.5, 82.25, 0.9), (interval.GetProperty("low").GetDouble(), interval.GetProperty("high").GetDouble(), interval.GetProperty("level").GetDouble()));
+        Assert.False(interval.GetProperty("settled").GetBoolean());
+        Assert.Equal(("average", "high"), (interval.GetProperty("lowCategory").GetString(), interval.GetProperty("highCategory").GetString()));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, items[1].GetProperty("interval").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, items[2].GetProperty("interval").ValueKind);
         var problem = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
         Assert.True(problem.GetProperty("errors").TryGetProperty("sort", out _));
     }

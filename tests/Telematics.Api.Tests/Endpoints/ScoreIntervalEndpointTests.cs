@@ -29,6 +29,9 @@ public sealed class ScoreIntervalEndpointTests(PostgresDatabase database) : ICla
 
     private static Uri Summary(long driverId) => new($"/api/v1/drivers/{driverId}/summary", UriKind.Relative);
 
+    // The book list filtered to one driver by its display name (RiskTestData names a driver "Driver " + its reference).
+    private static Uri BookRow(string reference) => new($"/api/v1/admin/dashboard/drivers?name=Driver%20{reference}", UriKind.Relative);
+
     [Fact]
     public async Task A_model_with_sampling_noise_serves_each_score_with_its_interval_and_whether_its_category_is_settled()
     {
@@ -42,6 +45,7 @@ public sealed class ScoreIntervalEndpointTests(PostgresDatabase database) : ICla
         var score = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "score")));
         var history = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "history?page=1&pageSize=1")));
         var summary = await ProblemAssert.JsonAsync(await admin.GetAsync(Summary(driver)));
+        var book = await ProblemAssert.JsonAsync(await admin.GetAsync(BookRow("interval-noisy")));
 
         Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
         Assert.Equal(ShippedModel.Name, score.GetProperty("model").GetString());
@@ -61,6 +65,7 @@ public sealed class ScoreIntervalEndpointTests(PostgresDatabase database) : ICla
         Assert.Equal(interval.GetRawText(), body.GetProperty("score").GetProperty("interval").GetRawText());
         Assert.Equal(interval.GetRawText(), Assert.Single(history.GetProperty("items").EnumerateArray()).GetProperty("interval").GetRawText());
         Assert.Equal(interval.GetRawText(), summary.GetProperty("latestScore").GetProperty("interval").GetRawText());
+        Assert.Equal(interval.GetRawText(), Assert.Single(book.GetProperty("items").EnumerateArray()).GetProperty("interval").GetRawText());
     }
 
     [Fact]
@@ -74,11 +79,13 @@ public sealed class ScoreIntervalEndpointTests(PostgresDatabase database) : ICla
         var body = await ProblemAssert.JsonAsync(recalculated);
         var score = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "score")));
         var summary = await ProblemAssert.JsonAsync(await admin.GetAsync(Summary(driver)));
+        var book = await ProblemAssert.JsonAsync(await admin.GetAsync(BookRow("interval-rules")));
 
         Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
         Assert.Equal("builtin-rules", score.GetProperty("model").GetString());
         Assert.Equal(JsonValueKind.Null, body.GetProperty("score").GetProperty("interval").ValueKind);
         Assert.Equal(JsonValueKind.Null, score.GetProperty("interval").ValueKind);
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("latestScore").GetProperty("interval").ValueKind);
+        Assert.Equal(JsonValueKind.Null, Assert.Single(book.GetProperty("items").EnumerateArray()).GetProperty("interval").ValueKind);
     }
 }

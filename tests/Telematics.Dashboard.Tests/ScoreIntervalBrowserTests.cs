@@ -95,6 +95,14 @@ public sealed class ScoreIntervalBrowserTests(DashboardHost host, ITestOutputHel
         var settled = interval.GetProperty("settled").GetBoolean();
         await Assertions.Expect(live.GetByTestId("live-score-settled")).ToHaveCountAsync(settled ? 1 : 0);
         await Assertions.Expect(live.GetByTestId("live-score-provisional")).ToHaveCountAsync(settled ? 0 : 1);
+        if (!settled)
+        {
+            // The tooltip names the categories the driver may move to, as the response's interval has them.
+            var title = await live.GetByTestId("live-score-provisional").GetAttributeAsync("title");
+            static string Label(JsonElement category) => category.GetString()!.Replace('_', ' ');
+            Assert.Equal($"may become {Label(interval.GetProperty("lowCategory"))} to {Label(interval.GetProperty("highCategory"))} with more driving", title);
+        }
+
         await Assertions.Expect(tab.Page.GetByTestId("card-score").GetByTestId("score-interval")).ToHaveTextAsync("90 % interval " + Range(interval));
         Assert.Empty(tab.Errors);
     }

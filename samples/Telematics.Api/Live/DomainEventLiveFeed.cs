@@ -128,7 +128,7 @@ internal sealed partial class DomainEventLiveFeed(
         var driver = data.TryGetProperty("driver_id", out var id) ? id.GetInt64() : 0;
         if (type == CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated))
         {
-            return (driver, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
+            return (driver, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
                 driver, data.GetProperty("score_id").GetInt64(), data.GetProperty("score").GetDouble(), data.GetProperty("category").GetString()!,
                 $"{data.GetProperty("model").GetString()}@{data.GetProperty("model_version").GetString()}", time,
                 OptionalNumber(data, "score_low"), OptionalNumber(data, "score_high"),

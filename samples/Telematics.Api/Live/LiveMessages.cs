@@ -1,3 +1,5 @@
+using Telematics.Scoring.Results;
+
 namespace Telematics.Api.Live;
 
 /// <summary>
@@ -31,8 +33,19 @@ internal sealed record TripCompletedMessage(long DriverId, int TripsClosed, int 
 /// <param name="ScoreLow">Lower end of the 90 % interval of the long-run score; null when the model records no sampling noise.</param>
 /// <param name="ScoreHigh">Upper end of that interval; null with <paramref name="ScoreLow"/>.</param>
 /// <param name="CategorySettled">Whether the interval lies in one category (else the category is provisional); null without an interval.</param>
+/// <param name="LowCategory">The category of <paramref name="ScoreLow"/>: the lowest the driver may settle in; null without an interval.</param>
+/// <param name="HighCategory">The category of <paramref name="ScoreHigh"/>: the highest the driver may settle in; null without an interval.</param>
 internal sealed record RiskScoreCalculatedMessage(
-    long DriverId, long ScoreId, double Score, string Category, string Model, DateTimeOffset ScoredAt, double? ScoreLow, double? ScoreHigh, bool? CategorySettled);
+    long DriverId, long ScoreId, double Score, string Category, string Model, DateTimeOffset ScoredAt, double? ScoreLow, double? ScoreHigh, bool? CategorySettled,
+    string? LowCategory, string? HighCategory)
+{
+    /// <summary>The message of a score whose interval ends are <paramref name="low"/> and <paramref name="high"/> (both null without one).</summary>
+    public static RiskScoreCalculatedMessage Of(
+        long driverId, long scoreId, double score, string category, string model, DateTimeOffset scoredAt, double? low, double? high, bool? settled) =>
+        new(driverId, scoreId, score, category, model, scoredAt, low, high, settled, CategoryOf(low), CategoryOf(high));
+
+    private static string? CategoryOf(double? score) => score is { } value && !double.IsNaN(value) ? RiskCategories.FromScore(value).ToWireName() : null;
+}
 
 /// <summary>A premium was stored for a driver.</summary>
 /// <param name="DriverId">The driver.</param>

@@ -38,7 +38,7 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
             return;
         }
 
-        await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, new RiskScoreCalculatedMessage(
+        await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
             outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt,
             score.Interval?.Low, score.Interval?.High, score.Interval?.SettlesCategory), cancellationToken).ConfigureAwait(false);
         if (outcome.Quote is { } quote)

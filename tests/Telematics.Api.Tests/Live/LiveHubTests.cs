@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 using Telematics.Api.Tests.Infrastructure;
+using Telematics.Scoring.Shipped;
 using Telematics.Testing;
 
 using static Telematics.Api.Tests.Endpoints.RiskTestData;
@@ -15,20 +16,24 @@ namespace Telematics.Api.Tests.Live;
 /// <c>/hubs/live</c> with a real SignalR client over the test server: a recalculation reaches the driver's own connection
 /// and the book, never another driver; a driver cannot watch another driver; no token, no connection.
 /// </summary>
-public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(2);
+    private readonly ShippedModelFolder _model = new();
 
     public Task InitializeAsync() => MigrateAsync(database);
 
     public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _model.Dispose();
 
     [Fact]
     public async Task A_recalculation_reaches_the_drivers_own_connection_and_the_book_within_two_seconds_and_no_other_driver()
     {
         var driver = await DriverWithTripsAsync(database, "live-1", 6, nightShare: 0.3f, harshPer100Km: 4);
         var other = await DriverWithTripsAsync(database, "live-2", 3);
-        await using var host = Host();
+        // The shipped model records sampling noise, so the score has an interval for the message to carry.
+        await using var host = Host().With("Scoring:Model", _model.Root).With("Scoring:DefaultModel", ShippedModel.Name);
         await using var own = await LiveListener.ConnectAsync(host, TestTokens.Driver(Id(driver)));
         await using var otherDriver = await LiveListener.ConnectAsync(host, TestTokens.Driver(Id(other)));
         await using var book = await LiveListener.ConnectAsync(host, TestTokens.Analyst());
@@ -45,8 +50,14 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
             Assert.Equal(driver, scored.GetProperty("driverId").GetInt64());
             Assert.Equal(scoreId, scored.GetProperty("scoreId").GetInt64());
             Assert.Equal(body.GetProperty("score").GetProperty("score").GetDouble(), scored.GetProperty("score").GetDouble());
-            // The interval as the response has it: null for a model without sampling noise.
-            Assert.Equal(body.GetProperty("score").GetProperty("interval").ValueKind == JsonValueKind.Null, scored.GetProperty("categorySettled").ValueKind == JsonValueKind.Null);
+            // The interval as the response has it.
+            var interval = body.GetProperty("score").GetProperty("interval");
+            Assert.Equal(JsonValueKind.Object, interval.ValueKind);
+            Assert.Equal(interval.GetProperty("low").GetDouble(), scored.GetProperty("scoreLow").GetDouble(), 1e-4); // the stored float against the scored double
+            Assert.Equal(interval.GetProperty("high").GetDouble(), scored.GetProperty("scoreHigh").GetDouble(), 1e-4);
+            Assert.Equal(
+                (interval.GetProperty("settled").GetBoolean(), interval.GetProperty("lowCategory").GetString(), interval.GetProperty("highCategory").GetString()),
+                (scored.GetProperty("categorySettled").GetBoolean(), scored.GetProperty("lowCategory").GetString(), scored.GetProperty("highCategory").GetString()));
             var premium = await listener.NextAsync("PremiumUpdated", Patience);
             Assert.Equal(body.GetProperty("premium").GetProperty("premiumId").GetInt64(), premium.GetProperty("premiumId").GetInt64());
         }

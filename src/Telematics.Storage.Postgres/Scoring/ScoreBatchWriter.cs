@@ -72,16 +72,7 @@ internal static class ScoreBatchWriter
                     await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (score.Interval is { } interval)
-                {
-                    await copy.WriteAsync((float)interval.Low, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
-                    await copy.WriteAsync((float)interval.High, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await IntervalColumns.WriteAsync(copy, score.Interval, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

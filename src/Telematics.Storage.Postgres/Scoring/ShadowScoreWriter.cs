@@ -62,16 +62,7 @@ internal static class ShadowScoreWriter
                 await copy.WriteAsync(shadow.Score, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync((short)shadow.Category, NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(shadow.RawOutput, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                if (shadow.Interval is { } interval)
-                {
-                    await copy.WriteAsync((float)interval.Low, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
-                    await copy.WriteAsync((float)interval.High, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                    await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await IntervalColumns.WriteAsync(copy, shadow.Interval, cancellationToken).ConfigureAwait(false);
             }
         }
 

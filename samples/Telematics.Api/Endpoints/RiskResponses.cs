@@ -35,7 +35,7 @@ internal sealed record RiskScoreResponse(
     {
         var r = stored.Record;
         return new(r.DriverId, r.ScoreId, r.Score, r.Category.ToWireName(), r.RawOutput, r.ModelName, r.ModelVersion, r.Experiment, r.Variant,
-            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, r.OutOfRangeShare, ConfidenceName(r.Confidence), ScoreIntervalResponse.From(r.Interval));
+            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, StoredReal.Of(r.OutOfRangeShare), ConfidenceName(r.Confidence), ScoreIntervalResponse.From(r.Interval));
     }
 
     public static string ConfidenceName(ScoreConfidence confidence) => confidence.ToString().ToLowerInvariant();
@@ -57,13 +57,11 @@ internal sealed record ScoreIntervalResponse(double Low, double High, double Lev
             return null;
         }
 
-        // The ends as stored (single precision), so a recalculation answers what a later read returns, written in the
-        // shortest decimal that is that float (38.4, not 38.400001525878906); the bands are those of the stored ends.
+        // The ends as stored (StoredReal: single precision, 38.4 rather than 38.400001525878906); the bands are those of
+        // the stored ends.
         var stored = new ScoreInterval((float)i.Low, (float)i.High, i.Level);
-        return new(Decimal((float)i.Low), Decimal((float)i.High), i.Level, stored.SettlesCategory, stored.LowCategory.ToWireName(), stored.HighCategory.ToWireName());
+        return new(StoredReal.Of(i.Low), StoredReal.Of(i.High), i.Level, stored.SettlesCategory, stored.LowCategory.ToWireName(), stored.HighCategory.ToWireName());
     }
-
-    private static double Decimal(float value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }
 
 /// <summary>One factor of a score: how far the driver's figure moved the score from the reference score.</summary>

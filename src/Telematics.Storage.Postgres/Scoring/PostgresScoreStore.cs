@@ -8,6 +8,7 @@ using Telematics.Service.Events;
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Outbox;
 using Telematics.Storage.Postgres.Premiums;
 using Telematics.Storage.Postgres.Trips;
@@ -96,6 +97,7 @@ public sealed class PostgresScoreStore : IScoreStore
         write.Actor.Validate();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var fate = await CommitFate.ReadAsync(_dataSource, connection, transaction, cancellationToken).ConfigureAwait(false);
         var ids = await ScoreBatchWriter.WriteAsync(connection, transaction, write.Scored, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
         await ShadowScoreWriter.WriteAsync(connection, write.Scored, ids.ScoreIds, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
         if (WriteDomainEvents)
@@ -120,7 +122,9 @@ public sealed class PostgresScoreStore : IScoreStore
             await ScoringRunRepository.AdvanceAsync(connection, transaction, run.RunId, run.LastDriverId, run.Scored, run.Failed, cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // A commit whose answer is lost (the server stopping right after it) is looked up, so a stored chunk is not reported
+        // failed: its run would otherwise be resumed into a chunk already stored, and a recalculation answered 503.
+        await fate.CommitAsync(connection, transaction.CommitAsync, cancellationToken).ConfigureAwait(false);
         return ids;
     }
 

@@ -85,7 +85,9 @@ internal static partial class ApiExamples
         ]));
         Add(examples, new DriverSummaryResponse(
             Driver,
-            new ScoreSummary(38.4, "good", new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero), "builtin-rules", "1", null, Interval: null),
+            new ScoreSummary(
+                38.4, "good", new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero), "telematics-frequency", "3", null,
+                Interval: new ScoreIntervalResponse(26.7, 53.2, 0.9, Settled: false, "good", "average")),
             new PremiumSummary(517.00m, 620.00m, "EUR", new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero)),
             March));
         Add(examples, new AlertsResponse(PeriodStart, PeriodEnd, 812.4,

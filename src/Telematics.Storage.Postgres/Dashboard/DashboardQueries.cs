@@ -1,6 +1,6 @@
-using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Results;
 using Npgsql;
+using Telematics.Storage.Postgres.Scoring;
 
 namespace Telematics.Storage.Postgres.Dashboard;
 
@@ -247,8 +247,7 @@ public sealed class DashboardQueries
                 reader.IsDBNull(9) ? null : reader.GetString(9),
                 reader.IsDBNull(10) ? null : reader.GetString(10))
             {
-                // The level is not stored (always SamplingNoise.Level); the table's check keeps both ends null or neither.
-                Interval = reader.IsDBNull(11) ? null : new ScoreInterval(reader.GetFloat(11), reader.GetFloat(12), SamplingNoise.Level),
+                Interval = IntervalColumns.Read(reader, 11),
             });
         }
 

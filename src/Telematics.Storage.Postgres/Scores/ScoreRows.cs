@@ -1,8 +1,8 @@
 using Npgsql;
 
-using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Results;
 using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Scoring;
 
 namespace Telematics.Storage.Postgres.Scores;
 
@@ -34,10 +34,6 @@ internal static class ScoreRows
         {
             ScoreId = reader.GetInt64(0),
             OutOfRangeShare = reader.IsDBNull(14) ? null : reader.GetFloat(14),
-            Interval = Interval(reader),
+            Interval = IntervalColumns.Read(reader, 15),
         };
-
-    // The level is not stored: every interval is at SamplingNoise.Level. The table's check keeps both ends null or neither.
-    private static ScoreInterval? Interval(NpgsqlDataReader reader) =>
-        reader.IsDBNull(15) ? null : new ScoreInterval(reader.GetFloat(15), reader.GetFloat(16), SamplingNoise.Level);
 }

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Telematics.Api.Endpoints;
+using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Results;
 
 using Telematics.Service.Events;
 using Telematics.Streaming.Nats.Connection;
@@ -115,6 +118,11 @@ internal sealed partial class DomainEventLiveFeed(
         }
     }
 
+    // The interval an event carries, read by the rule every score response uses (settled and categories from its ends);
+    // null when the event has none (a model without sampling noise, or an event written before the fields existed).
+    private static ScoreIntervalResponse? Interval(double? low, double? high) =>
+        low is { } l && high is { } h ? ScoreIntervalResponse.From(new ScoreInterval(l, h, SamplingNoise.Level)) : null;
+
     // A number the event may lack or hold as null (events written before the field existed, or without a value).
     private static double? OptionalNumber(JsonElement data, string name) =>
         data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
@@ -131,8 +139,7 @@ internal sealed partial class DomainEventLiveFeed(
             return (driver, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
                 driver, data.GetProperty("score_id").GetInt64(), data.GetProperty("score").GetDouble(), data.GetProperty("category").GetString()!,
                 $"{data.GetProperty("model").GetString()}@{data.GetProperty("model_version").GetString()}", time,
-                OptionalNumber(data, "score_low"), OptionalNumber(data, "score_high"),
-                data.TryGetProperty("category_settled", out var settled) && settled.ValueKind is JsonValueKind.True or JsonValueKind.False ? settled.GetBoolean() : null));
+                Interval(OptionalNumber(data, "score_low"), OptionalNumber(data, "score_high"))));
         }
 
         if (type == CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated))

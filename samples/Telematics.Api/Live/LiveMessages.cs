@@ -1,4 +1,4 @@
-using Telematics.Scoring.Results;
+using Telematics.Api.Endpoints;
 
 namespace Telematics.Api.Live;
 
@@ -39,12 +39,13 @@ internal sealed record RiskScoreCalculatedMessage(
     long DriverId, long ScoreId, double Score, string Category, string Model, DateTimeOffset ScoredAt, double? ScoreLow, double? ScoreHigh, bool? CategorySettled,
     string? LowCategory, string? HighCategory)
 {
-    /// <summary>The message of a score whose interval ends are <paramref name="low"/> and <paramref name="high"/> (both null without one).</summary>
+    /// <summary>
+    /// The message of a score with <paramref name="interval"/> as the score responses write it (null without one), so a
+    /// live score names the same ends, settlement and categories as the response and a later read.
+    /// </summary>
     public static RiskScoreCalculatedMessage Of(
-        long driverId, long scoreId, double score, string category, string model, DateTimeOffset scoredAt, double? low, double? high, bool? settled) =>
-        new(driverId, scoreId, score, category, model, scoredAt, low, high, settled, CategoryOf(low), CategoryOf(high));
-
-    private static string? CategoryOf(double? score) => score is { } value && !double.IsNaN(value) ? RiskCategories.FromScore(value).ToWireName() : null;
+        long driverId, long scoreId, double score, string category, string model, DateTimeOffset scoredAt, ScoreIntervalResponse? interval) =>
+        new(driverId, scoreId, score, category, model, scoredAt, interval?.Low, interval?.High, interval?.Settled, interval?.LowCategory, interval?.HighCategory);
 }
 
 /// <summary>A premium was stored for a driver.</summary>

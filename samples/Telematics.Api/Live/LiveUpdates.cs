@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
+using Telematics.Api.Endpoints;
 using Telematics.Scoring.Results;
 using Telematics.Service.Ingest;
 using Telematics.Service.Scoring;
@@ -40,7 +41,7 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
 
         await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
             outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt,
-            score.Interval?.Low, score.Interval?.High, score.Interval?.SettlesCategory), cancellationToken).ConfigureAwait(false);
+            ScoreIntervalResponse.From(score.Interval)), cancellationToken).ConfigureAwait(false);
         if (outcome.Quote is { } quote)
         {
             await SendAsync(outcome.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(

@@ -53,8 +53,8 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
             // The interval as the response has it.
             var interval = body.GetProperty("score").GetProperty("interval");
             Assert.Equal(JsonValueKind.Object, interval.ValueKind);
-            Assert.Equal(interval.GetProperty("low").GetDouble(), scored.GetProperty("scoreLow").GetDouble(), 1e-4); // the stored float against the scored double
-            Assert.Equal(interval.GetProperty("high").GetDouble(), scored.GetProperty("scoreHigh").GetDouble(), 1e-4);
+            Assert.Equal(interval.GetProperty("low").GetDouble(), scored.GetProperty("scoreLow").GetDouble()); // both written as the stored float
+            Assert.Equal(interval.GetProperty("high").GetDouble(), scored.GetProperty("scoreHigh").GetDouble());
             Assert.Equal(
                 (interval.GetProperty("settled").GetBoolean(), interval.GetProperty("lowCategory").GetString(), interval.GetProperty("highCategory").GetString()),
                 (scored.GetProperty("categorySettled").GetBoolean(), scored.GetProperty("lowCategory").GetString(), scored.GetProperty("highCategory").GetString()));

@@ -7,6 +7,7 @@ using Npgsql;
 
 using Telematics.Service.Events;
 using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Audit;
@@ -48,10 +49,10 @@ public sealed partial class AuditLog
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         ArgumentException.ThrowIfNullOrWhiteSpace(resource);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         var seq = await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, resource, beforeJson, afterJson, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return seq;
     }
 
@@ -74,11 +75,11 @@ public sealed partial class AuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(action);
         ArgumentException.ThrowIfNullOrWhiteSpace(resource);
         ArgumentNullException.ThrowIfNull(domainEvent);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         var seq = await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, resource, beforeJson, afterJson, cancellationToken).ConfigureAwait(false);
         await OutboxWriter.AppendAsync(connection, transaction, domainEvent(seq), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return seq;
     }
 

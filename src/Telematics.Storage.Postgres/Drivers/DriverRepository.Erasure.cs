@@ -5,6 +5,7 @@ using Npgsql;
 
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 
 namespace Telematics.Storage.Postgres.Drivers;
 
@@ -30,8 +31,8 @@ public sealed partial class DriverRepository
     /// <returns>What was erased, or <see langword="null"/> when there is no such driver.</returns>
     public async Task<DriverErasure?> EraseAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         if (await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false) is null)
         {
             return null;
@@ -70,7 +71,7 @@ public sealed partial class DriverRepository
         var erasure = new DriverErasure(driverId, events, archives);
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(erasure), null, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return erasure;
     }
 

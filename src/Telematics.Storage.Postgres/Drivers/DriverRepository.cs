@@ -7,6 +7,7 @@ using Npgsql;
 using Telematics.Service.Events;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Drivers;
@@ -68,8 +69,8 @@ public sealed partial class DriverRepository
         DriverFields.CheckVehicleClass(driver.VehicleClass, "vehicleClass");
         // Whole microseconds: the record returned by a write equals the one read back afterwards.
         var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         long id;
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO drivers (external_ref, display_name, region, time_zone, created_at, updated_at, age_band, vehicle_class) VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING driver_id",
@@ -93,7 +94,7 @@ public sealed partial class DriverRepository
             await OutboxWriter.AppendAsync(connection, transaction, DomainEvents.DriverRegistered(id, created.Cell, now), cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return created;
     }
 
@@ -166,8 +167,8 @@ public sealed partial class DriverRepository
 
         // Whole microseconds: the record returned by a write equals the one read back afterwards.
         var now = PostgresTimestamp.StoredPrecision(_timeProvider.GetUtcNow());
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         var before = await ReadAsync(connection, transaction, driverId, forUpdate: true, cancellationToken).ConfigureAwait(false);
         if (before is null)
         {
@@ -197,7 +198,7 @@ public sealed partial class DriverRepository
         }
 
         await AuditWriter.AppendAsync(connection, transaction, now, actor, "driver.update", Resource(driverId), ToJson(before), ToJson(after), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return after;
     }
 

@@ -5,6 +5,7 @@ using NpgsqlTypes;
 using Telematics.Scoring.Experiments;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 
 namespace Telematics.Storage.Postgres.Experiments;
 
@@ -73,8 +74,8 @@ public sealed class ExperimentStore
         ArgumentNullException.ThrowIfNull(experiment);
         var json = ExperimentJson.Write(experiment);
         var now = _timeProvider.GetUtcNow();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
 
         // The row lock serialises concurrent writers of one name, so each audit row's "before" is the true predecessor.
         string? previous;
@@ -101,7 +102,7 @@ public sealed class ExperimentStore
 
         await AuditWriter.AppendAsync(
             connection, transaction, now, actor, "experiment.put", "experiment/" + experiment.Name, previous, storedJson, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (new StoredExperiment(experiment.Name, storedJson, now, actor.Name), previous);
     }
 

@@ -64,16 +64,14 @@ public sealed class EventIngestor : IUploadStore
         }
 
         var (months, firstMs, lastMs) = Scan(samples.TimestampUnixMs);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var fate = await CommitFate.ReadAsync(_dataSource, connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         await _partitions.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken).ConfigureAwait(false);
         var stored = await EventCopyEncoder.TryCopyNewAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false)
             ?? await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
 
         // A batch that stores nothing (a re-sent file) changes no data, so it leaves no audit row either.
-        await fate.CommitAsync(
-            connection,
+        await durable.CommitAsync(
             token => stored > 0
                 ? AuditWriter.AppendAndCommitAsync(
                     connection, transaction, _timeProvider.GetUtcNow(), actor, "events.ingest", string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"),

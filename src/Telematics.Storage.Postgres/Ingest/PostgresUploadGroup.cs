@@ -16,21 +16,20 @@ namespace Telematics.Storage.Postgres.Ingest;
 /// </summary>
 internal sealed class PostgresUploadGroup : IUploadGroup
 {
+    private readonly DurableTransaction _durable;
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
-    private readonly CommitFate _fate;
     private readonly PartitionManager _partitions;
     private readonly TimeProvider _timeProvider;
     private readonly bool _writeDomainEvents;
     private readonly List<PostgresUploadSession> _members = [];
     private bool _released;
 
-    private PostgresUploadGroup(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, CommitFate fate, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents)
+    private PostgresUploadGroup(DurableTransaction durable, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents)
     {
-        _connection = connection;
-        _transaction = transaction;
-        _fate = fate;
+        _durable = durable;
+        _connection = durable.Connection;
+        _transaction = durable.Transaction;
         _partitions = partitions;
         _timeProvider = timeProvider;
         _writeDomainEvents = writeDomainEvents;
@@ -39,8 +38,8 @@ internal sealed class PostgresUploadGroup : IUploadGroup
     internal static async Task<PostgresUploadGroup> BeginAsync(
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, bool writeDomainEvents, CancellationToken cancellationToken)
     {
-        var (connection, transaction, fate) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        return new PostgresUploadGroup(connection, transaction, fate, partitions, timeProvider, writeDomainEvents);
+        var durable = await DurableTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadGroup(durable, partitions, timeProvider, writeDomainEvents);
     }
 
     public IUploadSession Join(long driverId, AuditActor actor)
@@ -120,7 +119,7 @@ internal sealed class PostgresUploadGroup : IUploadGroup
         }
 
         var now = _timeProvider.GetUtcNow();
-        return _fate.CommitAsync(_connection, token => AuditWriter.AppendManyAndCommitAsync(_connection, _transaction, now, rows, token), cancellationToken);
+        return _durable.CommitAsync(token => AuditWriter.AppendManyAndCommitAsync(_connection, _transaction, now, rows, token), cancellationToken);
     }
 
     /// <summary>Rolls back an uncommitted group (nothing of any member is stored) and returns the connection to the pool.</summary>
@@ -137,7 +136,6 @@ internal sealed class PostgresUploadGroup : IUploadGroup
             await member.DisposeAsync().ConfigureAwait(false);
         }
 
-        await _transaction.DisposeAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        await _durable.DisposeAsync().ConfigureAwait(false);
     }
 }

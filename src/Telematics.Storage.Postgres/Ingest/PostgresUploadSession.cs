@@ -46,8 +46,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     private readonly AuditActor _actor;
     private readonly List<PartitionMonth> _months = [];
 
-    // Resolves a commit whose answer is lost; null for a group's member (the group commits).
-    private CommitFate? _fate;
+    // The session's own connection and transaction; null for a group's member (the group owns and commits them).
+    private DurableTransaction? _own;
     private bool _released;
     private bool _writeDomainEvents;
     private long? _replacedTripId;
@@ -100,8 +100,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         NpgsqlDataSource dataSource, PartitionManager partitions, TimeProvider timeProvider, long driverId, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         actor.Validate();
-        var (connection, transaction, fate) = await UploadTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
-        return new PostgresUploadSession(connection, transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents, _fate = fate };
+        var own = await DurableTransaction.BeginAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        return new PostgresUploadSession(own.Connection, own.Transaction, partitions, timeProvider, driverId, actor) { _writeDomainEvents = writeDomainEvents, _own = own };
     }
 
     public async Task AppendAsync(SampleBuffer samples, CancellationToken cancellationToken = default)
@@ -301,7 +301,7 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     }
 
     public Task CommitAsync(CancellationToken cancellationToken = default) =>
-        _fate is { } fate ? fate.CommitAsync(_connection, Commit, cancellationToken)
+        _own is { } own ? own.CommitAsync(Commit, cancellationToken)
         : Task.CompletedTask; // a group's member: the group commits every member with its audit row
 
     private Task Commit(CancellationToken cancellationToken) =>
@@ -319,15 +319,13 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         }
 
         _released = true;
-        if (_group is not null)
-        {
-            // The group's connection and transaction: disposing the group rolls back what it did not commit.
-            return;
-        }
 
-        // Disposing an uncommitted transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
-        await _transaction.DisposeAsync().ConfigureAwait(false);
-        await _connection.DisposeAsync().ConfigureAwait(false);
+        // A member's are the group's: disposing the group rolls back what it did not commit. Disposing an uncommitted
+        // transaction rolls it back; the temporary table goes with it (ON COMMIT DROP or rollback).
+        if (_own is not null)
+        {
+            await _own.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Creates the staging table on first use and moves the held chunk into it.</summary>

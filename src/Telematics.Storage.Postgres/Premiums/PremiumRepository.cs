@@ -7,6 +7,7 @@ using NpgsqlTypes;
 using Telematics.Service.Events;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Outbox;
 
 namespace Telematics.Storage.Postgres.Premiums;
@@ -50,8 +51,8 @@ public sealed class PremiumRepository
     internal async Task<long> AddAsync(PremiumRecord premium, AuditActor actor, bool writeDomainEvents, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(premium);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         string? before = null;
         await using (var current = new NpgsqlCommand(
             "SELECT jsonb_build_object('premium_id', premium_id, 'final_amount', final_amount, 'currency', currency)::text FROM premiums WHERE driver_id = $1 ORDER BY effective_at DESC LIMIT 1",
@@ -90,7 +91,7 @@ public sealed class PremiumRepository
                 premium.DriverId, id, premium.ScoreId, premium.FinalAmount, premium.Currency, premium.EffectiveAt), cancellationToken).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
 

@@ -7,6 +7,7 @@ using NpgsqlTypes;
 using Telematics.Scoring.Results;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 
 namespace Telematics.Storage.Postgres.Scores;
 
@@ -37,8 +38,8 @@ public sealed class ScoreRepository
     public async Task<long> AddAsync(RiskScoreRecord score, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(score);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         long id;
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high) " +
@@ -69,7 +70,7 @@ public sealed class ScoreRepository
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "score.record",
             string.Create(CultureInfo.InvariantCulture, $"driver/{score.DriverId}/score/{id}"), null, after, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return id;
     }
 

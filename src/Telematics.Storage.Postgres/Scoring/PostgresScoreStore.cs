@@ -95,9 +95,8 @@ public sealed class PostgresScoreStore : IScoreStore
     {
         ArgumentNullException.ThrowIfNull(write);
         write.Actor.Validate();
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var fate = await CommitFate.ReadAsync(_dataSource, connection, transaction, cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         var ids = await ScoreBatchWriter.WriteAsync(connection, transaction, write.Scored, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
         await ShadowScoreWriter.WriteAsync(connection, write.Scored, ids.ScoreIds, write.ScoredAt, write.From, write.To, cancellationToken).ConfigureAwait(false);
         if (WriteDomainEvents)
@@ -124,7 +123,7 @@ public sealed class PostgresScoreStore : IScoreStore
 
         // A commit whose answer is lost (the server stopping right after it) is looked up, so a stored chunk is not reported
         // failed: its run would otherwise be resumed into a chunk already stored, and a recalculation answered 503.
-        await fate.CommitAsync(connection, transaction.CommitAsync, cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return ids;
     }
 

@@ -39,16 +39,21 @@ public sealed class CommitFateTests(PostgresDatabase database) : IClassFixture<P
     private static Task TerminateOwnSessionAsync(NpgsqlConnection connection) =>
         ExecuteAsync(connection, null, "SELECT pg_terminate_backend(pg_backend_pid())");
 
+    // A transaction that has inserted one row and not yet committed.
+    private async Task<DurableTransaction> BeginInsertingAsync(int id)
+    {
+        var write = await DurableTransaction.BeginAsync(database.DataSource, CancellationToken.None);
+        await ExecuteAsync(write.Connection, write.Transaction, $"INSERT INTO {_table} VALUES ({id})");
+        return write;
+    }
+
     [Fact]
     public async Task A_commit_whose_answer_is_lost_is_reported_stored()
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var fate = await CommitFate.ReadAsync(database.DataSource, connection, transaction, CancellationToken.None);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO {_table} VALUES (1)");
+        await using var write = await BeginInsertingAsync(1);
+        var (connection, transaction) = (write.Connection, write.Transaction);
 
-        await fate.CommitAsync(
-            connection,
+        await write.CommitAsync(
             async token =>
             {
                 await transaction.CommitAsync(token);
@@ -63,13 +68,11 @@ public sealed class CommitFateTests(PostgresDatabase database) : IClassFixture<P
     [Fact]
     public async Task A_transaction_cut_off_before_its_commit_fails_with_the_commit_s_own_error()
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var fate = await CommitFate.ReadAsync(database.DataSource, connection, transaction, CancellationToken.None);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO {_table} VALUES (2)");
+        await using var write = await BeginInsertingAsync(2);
+        var (connection, transaction) = (write.Connection, write.Transaction);
 
-        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => fate.CommitAsync(
-            connection, _ => ExecuteAsync(connection, transaction, "SELECT pg_terminate_backend(pg_backend_pid())"), CancellationToken.None));
+        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(() => write.CommitAsync(
+            _ => ExecuteAsync(connection, transaction, "SELECT pg_terminate_backend(pg_backend_pid())"), CancellationToken.None));
 
         Assert.Equal("57P01", (failure as PostgresException)?.SqlState);
         Assert.Equal(0, await CountAsync(database.DataSource, _table + " WHERE id = 2"));
@@ -78,13 +81,11 @@ public sealed class CommitFateTests(PostgresDatabase database) : IClassFixture<P
     [Fact]
     public async Task A_failure_on_a_connection_still_open_is_thrown_at_once()
     {
-        await using var connection = await database.DataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var fate = await CommitFate.ReadAsync(database.DataSource, connection, transaction, CancellationToken.None);
-        await ExecuteAsync(connection, transaction, $"INSERT INTO {_table} VALUES (3)");
+        await using var write = await BeginInsertingAsync(3);
+        var (connection, transaction) = (write.Connection, write.Transaction);
 
-        var failure = await Assert.ThrowsAsync<PostgresException>(() => fate.CommitAsync(
-            connection, token => ExecuteAsync(connection, transaction, "SELECT 1 / 0", token), CancellationToken.None));
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => write.CommitAsync(
+            token => ExecuteAsync(connection, transaction, "SELECT 1 / 0", token), CancellationToken.None));
 
         Assert.Equal("22012", failure.SqlState);
         Assert.Equal(System.Data.ConnectionState.Open, connection.FullState);

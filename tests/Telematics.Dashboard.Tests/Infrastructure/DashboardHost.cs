@@ -159,6 +159,22 @@ public sealed class DashboardHost : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Runs the CLI on this fixture's database (<c>--connection</c> is appended), for what only the CLI stores, such as the
+    /// shadow scores of <c>batch-score --experiment</c>. Refused on a running host (<c>TELEMATICS_DASHBOARD_URL</c>): its
+    /// database is not the fixture's to write, nor known to it.
+    /// </summary>
+    public Task RunCliOnDatabaseAsync(params string[] arguments)
+    {
+        if (_host is null)
+        {
+            throw new InvalidOperationException(
+                "This test runs the CLI on the host's database, which a running host (TELEMATICS_DASHBOARD_URL) does not share; unset it to run the test.");
+        }
+
+        return RunCliAsync([.. arguments, "--connection", _database.ConnectionString]);
+    }
+
     /// <summary>What the host wrote, for a failing test's message.</summary>
     public string HostLog
     {

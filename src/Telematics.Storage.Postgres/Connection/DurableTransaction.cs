@@ -5,7 +5,7 @@ namespace Telematics.Storage.Postgres.Connection;
 /// <summary>
 /// A pooled connection and a transaction on it whose commit is not reported failed when the server stored it and only its
 /// answer was lost (<see cref="CommitFate"/>). Every write a caller would otherwise re-send, or report as "nothing stored",
-/// begins here: uploads, scores, premiums, drivers, experiments and audit rows.
+/// begins here: uploads, closed trips, scores, premiums, drivers, experiments and audit rows.
 /// </summary>
 internal sealed class DurableTransaction : IAsyncDisposable
 {

@@ -11,6 +11,7 @@ using Telematics.Features.Schema;
 using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
+using Telematics.Storage.Postgres.Connection;
 using Telematics.Storage.Postgres.Phone;
 
 namespace Telematics.Storage.Postgres.Trips;
@@ -30,11 +31,11 @@ public sealed partial class TripRepository
     {
         ArgumentNullException.ThrowIfNull(trip);
         TripCheck.Ensure(trip, nameof(trip));
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         if (await InsertAsync(connection, transaction, driverId, trip, actor, _timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } tripId)
         {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
             return tripId;
         }
 
@@ -100,8 +101,8 @@ public sealed partial class TripRepository
             return 0;
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = (durable.Connection, durable.Transaction);
         var inserted = imu is null ? null : new List<(int Index, long TripId)>();
         var evidenceRows = imu is null ? -1 : await PhoneEvidenceRows.StoreAsync(connection, transaction, driverId, imu, cancellationToken).ConfigureAwait(false);
         var (stored, first, last) = await InsertManyAsync(connection, transaction, driverId, trips, cancellationToken, inserted).ConfigureAwait(false);
@@ -117,7 +118,7 @@ public sealed partial class TripRepository
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "trips.close",
             string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}"), null, after, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return stored;
     }
 

@@ -109,13 +109,14 @@ public sealed class MonotonePoissonGlm
 
             var values = column.AsSpan(0, present);
             values.Sort();
-            if (present < n / 2 || Quantile(values, 0.005) >= Quantile(values, 0.995))
+            if (present < n / 2 || CentralRange.Quantile(values, CentralRange.LowerQuantile) >= CentralRange.Quantile(values, CentralRange.UpperQuantile))
             {
                 dropped.Add(new DroppedFactor(factor.Feature, present < n / 2 ? "missing for most drivers" : "no variation in training"));
                 continue;
             }
 
-            candidates.Add(new GlmTerm(factor, j, Quantile(values, 0.005), Quantile(values, 0.995), Quantile(values, 0.5), 0, 0));
+            candidates.Add(new GlmTerm(
+                factor, j, CentralRange.Quantile(values, CentralRange.LowerQuantile), CentralRange.Quantile(values, CentralRange.UpperQuantile), CentralRange.Quantile(values, 0.5), 0, 0));
         }
 
         while (true)
@@ -279,14 +280,6 @@ public sealed class MonotonePoissonGlm
         return (intercept, terms, iterations);
     }
 
-    // Linear interpolation between order statistics of sorted values.
-    private static double Quantile(ReadOnlySpan<double> sorted, double q)
-    {
-        var position = q * (sorted.Length - 1);
-        var low = (int)Math.Floor(position);
-        var high = Math.Min(low + 1, sorted.Length - 1);
-        return sorted[low] + ((position - low) * (sorted[high] - sorted[low]));
-    }
 }
 
 /// <summary>Settings of <see cref="MonotonePoissonGlm.Fit"/>.</summary>

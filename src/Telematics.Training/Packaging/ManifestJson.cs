@@ -68,7 +68,8 @@ internal static class ManifestJson
 
             json.WriteEndObject();
 
-            // What the model saw: a score for a driver outside these is an extrapolation (its confidence is lowered).
+            // What the model was fitted over (the central 99 % of training drivers): a score for a driver outside these is an
+            // extrapolation, and its confidence and credibility are lowered.
             json.WriteStartObject("training_ranges");
             for (var f = 0; f < ranges.Length; f++)
             {

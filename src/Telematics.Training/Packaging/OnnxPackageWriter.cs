@@ -186,26 +186,36 @@ public static partial class OnnxPackageWriter
         return knots;
     }
 
-    /// <summary>The median of each feature over the drivers where it is known (NaN when never known).</summary>
-    /// <summary>Each feature's smallest and largest value over the training drivers (NaN values left out; ±∞ when a feature never has one).</summary>
+    /// <summary>
+    /// Each feature's central range over the training drivers (<see cref="CentralRange"/>: the 0.5th to 99.5th percentile,
+    /// NaN values left out; NaN bounds when a feature never has a value).
+    /// </summary>
     internal static (float Min, float Max)[] Ranges(List<float[]> rows)
     {
         var ranges = new (float Min, float Max)[rows.Count == 0 ? 0 : rows[0].Length];
-        Array.Fill(ranges, (float.PositiveInfinity, float.NegativeInfinity));
-        foreach (var row in rows)
+        var column = new double[rows.Count];
+        for (var f = 0; f < ranges.Length; f++)
         {
-            for (var f = 0; f < ranges.Length; f++)
+            var known = 0;
+            foreach (var row in rows)
             {
                 if (!float.IsNaN(row[f]))
                 {
-                    ranges[f] = (Math.Min(ranges[f].Min, row[f]), Math.Max(ranges[f].Max, row[f]));
+                    column[known++] = row[f];
                 }
             }
+
+            var values = column.AsSpan(0, known);
+            values.Sort();
+            ranges[f] = known == 0
+                ? (float.NaN, float.NaN)
+                : ((float)CentralRange.Quantile(values, CentralRange.LowerQuantile), (float)CentralRange.Quantile(values, CentralRange.UpperQuantile));
         }
 
         return ranges;
     }
 
+    /// <summary>The median of each feature over the drivers where it is known (NaN when never known).</summary>
     internal static float[] Medians(List<float[]> rows)
     {
         var medians = new float[rows.Count == 0 ? 0 : rows[0].Length];

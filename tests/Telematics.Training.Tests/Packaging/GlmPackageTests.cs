@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Registry;
+using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
 using Telematics.Training.Evaluation;
 using Telematics.Training.Modeling;
@@ -112,5 +113,35 @@ public sealed class GlmPackageTests : IDisposable
         Assert.InRange(score.Score, score.Interval!.Value.Low, score.Interval.Value.High);
         Assert.True(score.Interval.Value.High > score.Interval.Value.Low);
         Assert.Equal(PackagedOutput.Frequency, result.Output);
+    }
+
+    [Fact]
+    public void The_training_ranges_are_the_central_ranges_the_GLM_clips_to_so_the_most_extreme_training_drivers_score_less_confidently()
+    {
+        Write();
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _directory, DefaultModel = "glm-test", WatchForChanges = false });
+        var terms = Model.Value.Glm!.Terms;
+        using (var lease = registry.Acquire("glm-test"))
+        {
+            var ranges = lease.Package.TrainingRanges!;
+            for (var k = 0; k < terms.Count; k++)
+            {
+                Assert.Equal(terms[k].Lower, ranges[k].Min, 1e-6 * Math.Max(1, Math.Abs(terms[k].Lower)));
+                Assert.Equal(terms[k].Upper, ranges[k].Max, 1e-6 * Math.Max(1, Math.Abs(terms[k].Upper)));
+            }
+        }
+
+        // Beyond a term's range the GLM reads its bound, so the score there is not measured from data: at most the outer 1 % of
+        // the training drivers per term, and at least one (smallest and largest values as the range would leave none).
+        var scorer = new RiskScorer(registry);
+        var data = SmallPopulation.Data;
+        var lowered = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            var score = scorer.Score(new ScoreRequest { DriverId = data.DriverIds[i], Features = data.Features(i).ToArray(), ObservedDays = data.ObservedDays[i] });
+            lowered += score.Confidence == ScoreConfidence.High ? 0 : 1;
+        }
+
+        Assert.InRange(lowered, 1, terms.Count * ((data.Count / 100) + 1));
     }
 }

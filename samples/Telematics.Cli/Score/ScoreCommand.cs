@@ -199,6 +199,11 @@ internal static class ScoreCommand
                     text.WriteLine($"categories settled by their 90 % interval: {settled} of {withInterval} (the others may move with more driving)");
                 }
 
+                if (ConfidenceCounts(result.Scores) is { Graded: > 0 } graded)
+                {
+                    text.WriteLine($"confidence (inputs inside the model's training ranges): high {graded.High}, medium {graded.Medium}, low {graded.Low}");
+                }
+
                 // Records skipped by --report-bad are a partial failure too, as for features and ingest.
                 return summary.Failures == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
@@ -253,6 +258,20 @@ internal static class ScoreCommand
         }
 
         return (withInterval, settled);
+    }
+
+    // Scores of models without training ranges (confidence unknown) are not counted.
+    private static (int Graded, int High, int Medium, int Low) ConfidenceCounts(IReadOnlyList<RiskScore?> scores)
+    {
+        int high = 0, medium = 0, low = 0;
+        foreach (var score in scores)
+        {
+            high += score?.Confidence == ScoreConfidence.High ? 1 : 0;
+            medium += score?.Confidence == ScoreConfidence.Medium ? 1 : 0;
+            low += score?.Confidence == ScoreConfidence.Low ? 1 : 0;
+        }
+
+        return (high + medium + low, high, medium, low);
     }
 
     private static string Settled(ScoreInterval? interval) => interval is { } i ? (i.SettlesCategory ? "true" : "false") : "";

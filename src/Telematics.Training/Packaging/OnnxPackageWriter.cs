@@ -187,8 +187,9 @@ public static partial class OnnxPackageWriter
     }
 
     /// <summary>
-    /// Each feature's central range over the training drivers (<see cref="CentralRange"/>: the 0.5th to 99.5th percentile,
-    /// NaN values left out; NaN bounds when a feature never has a value).
+    /// Each feature's range over the training drivers for <c>training_ranges</c> (<see cref="CentralRange.Tolerated"/>: the
+    /// 0.5th to 99.5th percentile widened by a tenth of its width, within the data; NaN values left out; NaN bounds when a
+    /// feature never has a value).
     /// </summary>
     internal static (float Min, float Max)[] Ranges(List<float[]> rows)
     {
@@ -207,9 +208,14 @@ public static partial class OnnxPackageWriter
 
             var values = column.AsSpan(0, known);
             values.Sort();
-            ranges[f] = known == 0
-                ? (float.NaN, float.NaN)
-                : ((float)CentralRange.Quantile(values, CentralRange.LowerQuantile), (float)CentralRange.Quantile(values, CentralRange.UpperQuantile));
+            if (known == 0)
+            {
+                ranges[f] = (float.NaN, float.NaN);
+                continue;
+            }
+
+            var (min, max) = CentralRange.Tolerated(values);
+            ranges[f] = ((float)min, (float)max);
         }
 
         return ranges;

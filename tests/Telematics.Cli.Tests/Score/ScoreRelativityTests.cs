@@ -85,6 +85,36 @@ public sealed class ScoreRelativityTests : IDisposable
     }
 
     [Fact]
+    public async Task A_driver_beyond_the_training_ranges_is_scored_with_lowered_confidence_and_counted_so()
+    {
+        var header = string.Join(',', TelematicsFeatures.Schema.Features.ToArray().Select(f => f.Name));
+        var habits = new float[TelematicsFeatures.Schema.Count];
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 9;
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour)] = 6;
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 40;
+        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 360;
+        string Row(string id, float night, float jerk)
+        {
+            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = night;
+            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanAbsJerkMps3)] = jerk;
+            return $"{id},30,{string.Join(',', habits.Select(v => v.ToString(CultureInfo.InvariantCulture)))}";
+        }
+
+        // The recorded NDS-BR driver A's night share and jerk: far beyond the synthetic drivers the model was fitted on.
+        var features = _files.PathOf("beyond.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{header}\n{Row("typical", 0.05f, 0.2f)}\n{Row("beyond", 0.6f, 0.41f)}\n");
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--features", features, "--model", ShippedPackage(), "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        Assert.Equal(("0", "high"), (rows["typical"][12], rows["typical"][13]));
+        Assert.Equal(("0.4", "low"), (rows["beyond"][12], rows["beyond"][13]));
+        Assert.Contains("confidence (inputs inside the model's training ranges): high 1, medium 0, low 1", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_same_risky_habits_cost_more_with_a_year_of_data_than_with_two_days()
     {
         var output = _files.PathOf("scores.csv");

@@ -116,32 +116,48 @@ public sealed class GlmPackageTests : IDisposable
     }
 
     [Fact]
-    public void The_training_ranges_are_the_central_ranges_the_GLM_clips_to_so_the_most_extreme_training_drivers_score_less_confidently()
+    public void The_training_ranges_reach_a_tenth_beyond_the_range_the_GLM_clips_to_within_the_data_and_a_driver_beyond_them_scores_less_confidently()
     {
         Write();
         using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _directory, DefaultModel = "glm-test", WatchForChanges = false });
         var terms = Model.Value.Glm!.Terms;
+        var data = SmallPopulation.Data;
+        var v2 = new float[TelematicsFeaturesV2.Schema.Count];
+        TrainingRanges ranges;
         using (var lease = registry.Acquire("glm-test"))
         {
-            var ranges = lease.Package.TrainingRanges!;
-            for (var k = 0; k < terms.Count; k++)
-            {
-                Assert.Equal(terms[k].Lower, ranges[k].Min, 1e-6 * Math.Max(1, Math.Abs(terms[k].Lower)));
-                Assert.Equal(terms[k].Upper, ranges[k].Max, 1e-6 * Math.Max(1, Math.Abs(terms[k].Upper)));
-            }
+            ranges = lease.Package.TrainingRanges!;
         }
 
-        // Beyond a term's range the GLM reads its bound, so the score there is not measured from data: at most the outer 1 % of
-        // the training drivers per term, and at least one (smallest and largest values as the range would leave none).
-        var scorer = new RiskScorer(registry);
-        var data = SmallPopulation.Data;
-        var lowered = 0;
-        for (var i = 0; i < data.Count; i++)
+        for (var k = 0; k < terms.Count; k++)
         {
-            var score = scorer.Score(new ScoreRequest { DriverId = data.DriverIds[i], Features = data.Features(i).ToArray(), ObservedDays = data.ObservedDays[i] });
-            lowered += score.Confidence == ScoreConfidence.High ? 0 : 1;
+            var (lowest, highest) = (double.PositiveInfinity, double.NegativeInfinity);
+            for (var i = 0; i < data.Count; i++)
+            {
+                data.WriteV2Features(i, v2);
+                var x = v2[terms[k].SchemaIndex];
+                (lowest, highest) = float.IsNaN(x) ? (lowest, highest) : (Math.Min(lowest, x), Math.Max(highest, x));
+            }
+
+            var margin = 0.1 * (terms[k].Upper - terms[k].Lower);
+            Assert.Equal(Math.Max(lowest, terms[k].Lower - margin), ranges[k].Min, 1e-6 * Math.Max(1, Math.Abs(ranges[k].Min)));
+            Assert.Equal(Math.Min(highest, terms[k].Upper + margin), ranges[k].Max, 1e-6 * Math.Max(1, Math.Abs(ranges[k].Max)));
         }
 
-        Assert.InRange(lowered, 1, terms.Count * ((data.Count / 100) + 1));
+        // One input moved, the others as a training driver has them: at its median and at the data's smallest value it is
+        // inside; a width beyond the top it is outside, one input more of the share.
+        var scorer = new RiskScorer(registry);
+        var term = terms.Select((t, k) => (t, k)).First(p => TelematicsFeatures.Schema.IndexOf(p.t.Factor.Feature) >= 0);
+        var index = TelematicsFeatures.Schema.IndexOf(term.t.Factor.Feature);
+        double Share(float value)
+        {
+            var features = data.Features(0).ToArray();
+            features[index] = value;
+            return scorer.Score(new ScoreRequest { DriverId = data.DriverIds[0], Features = features, ObservedDays = data.ObservedDays[0] }).OutOfRangeShare!.Value;
+        }
+
+        var inside = Share((float)term.t.Median);
+        Assert.Equal(inside, Share((float)ranges[term.k].Min));
+        Assert.Equal(inside + (1.0 / terms.Count), Share((float)(ranges[term.k].Max + ranges[term.k].Max - ranges[term.k].Min)), 9);
     }
 }

@@ -48,29 +48,42 @@ public sealed class ScoreRelativityTests : IDisposable
         return path;
     }
 
-    [Fact]
-    public async Task Each_score_carries_the_interval_of_its_trips_and_whether_its_category_is_settled()
+    // A features CSV row: the driver, its observation window in days and its telematics@1 vector.
+    private static string Row(string id, int days, float[] habits) =>
+        $"{id},{days},{string.Join(',', habits.Select(v => v.ToString(CultureInfo.InvariantCulture)))}";
+
+    private static void Set(float[] habits, string feature, float value) => habits[TelematicsFeatures.Schema.IndexOf(feature)] = value;
+
+    // Scores rows made by Row with the shipped model: the output's cells by driver id, and the summary printed.
+    private async Task<(Dictionary<string, string[]> Rows, string Summary)> ScoreRowsAsync(params string[] rows)
     {
         var header = string.Join(',', TelematicsFeatures.Schema.Features.ToArray().Select(f => f.Name));
-        var habits = new float[TelematicsFeatures.Schema.Count];
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 9;
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.05f;
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanAbsJerkMps3)] = 0.25f;
-        string Row(string id, int days, int trips)
-        {
-            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = trips;
-            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = trips * 9;
-            return $"{id},{days},{string.Join(',', habits.Select(v => v.ToString(CultureInfo.InvariantCulture)))}";
-        }
-
-        var features = _files.PathOf("trips.csv");
-        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{header}\n{Row("week", 7, 14)}\n{Row("year", 365, 730)}\n");
+        var features = _files.PathOf("drivers.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{header}\n{string.Join('\n', rows)}\n");
         var output = _files.PathOf("scores.csv");
 
         var (exit, text, error) = await CliRunner.RunAsync("score", "--features", features, "--model", ShippedPackage(), "--output", output);
 
         Assert.True(exit == ExitCodes.Success, error);
-        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
+        return ((await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]), text);
+    }
+
+    [Fact]
+    public async Task Each_score_carries_the_interval_of_its_trips_and_whether_its_category_is_settled()
+    {
+        var habits = new float[TelematicsFeatures.Schema.Count];
+        Set(habits, TelematicsFeatures.MeanTripKm, 9);
+        Set(habits, TelematicsFeatures.NightShare, 0.05f);
+        Set(habits, TelematicsFeatures.MeanAbsJerkMps3, 0.25f);
+        string Trips(string id, int days, int trips)
+        {
+            Set(habits, TelematicsFeatures.TripCount, trips);
+            Set(habits, TelematicsFeatures.DistanceKm, trips * 9);
+            return Row(id, days, habits);
+        }
+
+        var (rows, text) = await ScoreRowsAsync(Trips("week", 7, 14), Trips("year", 365, 730));
+
         double Cell(string id, int index) => double.Parse(rows[id][index], CultureInfo.InvariantCulture);
         // Same habits at the same rates, so the same score; the interval narrows about √(730 / 14) ≈ 7 times in ln λ.
         Assert.Equal(Cell("week", 1), Cell("year", 1), 1);
@@ -87,28 +100,21 @@ public sealed class ScoreRelativityTests : IDisposable
     [Fact]
     public async Task A_driver_beyond_the_training_ranges_is_scored_with_lowered_confidence_and_counted_so()
     {
-        var header = string.Join(',', TelematicsFeatures.Schema.Features.ToArray().Select(f => f.Name));
         var habits = new float[TelematicsFeatures.Schema.Count];
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanTripKm)] = 9;
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour)] = 6;
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 40;
-        habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 360;
-        string Row(string id, float night, float jerk)
+        Set(habits, TelematicsFeatures.MeanTripKm, 9);
+        Set(habits, TelematicsFeatures.PhoneMinutesPerHour, 6);
+        Set(habits, TelematicsFeatures.TripCount, 40);
+        Set(habits, TelematicsFeatures.DistanceKm, 360);
+        string Habits(string id, float night, float jerk)
         {
-            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = night;
-            habits[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.MeanAbsJerkMps3)] = jerk;
-            return $"{id},30,{string.Join(',', habits.Select(v => v.ToString(CultureInfo.InvariantCulture)))}";
+            Set(habits, TelematicsFeatures.NightShare, night);
+            Set(habits, TelematicsFeatures.MeanAbsJerkMps3, jerk);
+            return Row(id, 30, habits);
         }
 
         // The recorded NDS-BR driver A's night share and jerk: far beyond the synthetic drivers the model was fitted on.
-        var features = _files.PathOf("beyond.csv");
-        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{header}\n{Row("typical", 0.05f, 0.2f)}\n{Row("beyond", 0.6f, 0.41f)}\n");
-        var output = _files.PathOf("scores.csv");
+        var (rows, text) = await ScoreRowsAsync(Habits("typical", 0.05f, 0.2f), Habits("beyond", 0.6f, 0.41f));
 
-        var (exit, text, error) = await CliRunner.RunAsync("score", "--features", features, "--model", ShippedPackage(), "--output", output);
-
-        Assert.True(exit == ExitCodes.Success, error);
-        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
         Assert.Equal(("0", "high"), (rows["typical"][12], rows["typical"][13]));
         Assert.Equal(("0.4", "low"), (rows["beyond"][12], rows["beyond"][13]));
         Assert.Contains("confidence (inputs inside the model's training ranges): high 1, medium 0, low 1", text, StringComparison.Ordinal);

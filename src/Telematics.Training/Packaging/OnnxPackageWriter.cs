@@ -57,7 +57,8 @@ public static partial class OnnxPackageWriter
         var raw = graph.Run(content.Rows);
         var (output, maxDifference) = Compare(raw, content.Expected);
         var knots = QuantileKnots(raw);
-        var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, Medians(content.Rows), Ranges(content.Rows), Convert.ToHexStringLower(SHA256.HashData(onnx)));
+        var (medians, ranges) = Summaries(content.Rows);
+        var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, medians, ranges, Convert.ToHexStringLower(SHA256.HashData(onnx)));
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
         if (Directory.Exists(folder))
@@ -187,15 +188,18 @@ public static partial class OnnxPackageWriter
     }
 
     /// <summary>
-    /// Each feature's range over the training drivers for <c>training_ranges</c> (<see cref="CentralRange.Tolerated"/>: the
-    /// 0.5th to 99.5th percentile widened by a tenth of its width, within the data; NaN values left out; NaN bounds when a
-    /// feature never has a value).
+    /// Each feature's median (the manifest's <c>reference</c>: the upper middle value) and its range for
+    /// <c>training_ranges</c> (<see cref="CentralRange.Tolerated"/>: the 0.5th to 99.5th percentile widened by a tenth of its
+    /// width, within the data) over the training drivers, from one sorted column per feature; NaN values left out, NaN
+    /// when a feature never has a value.
     /// </summary>
-    internal static (float Min, float Max)[] Ranges(List<float[]> rows)
+    internal static (float[] Medians, (float Min, float Max)[] Ranges) Summaries(List<float[]> rows)
     {
-        var ranges = new (float Min, float Max)[rows.Count == 0 ? 0 : rows[0].Length];
+        var width = rows.Count == 0 ? 0 : rows[0].Length;
+        var medians = new float[width];
+        var ranges = new (float Min, float Max)[width];
         var column = new double[rows.Count];
-        for (var f = 0; f < ranges.Length; f++)
+        for (var f = 0; f < width; f++)
         {
             var known = 0;
             foreach (var row in rows)
@@ -206,43 +210,20 @@ public static partial class OnnxPackageWriter
                 }
             }
 
-            var values = column.AsSpan(0, known);
-            values.Sort();
             if (known == 0)
             {
-                ranges[f] = (float.NaN, float.NaN);
+                (medians[f], ranges[f]) = (float.NaN, (float.NaN, float.NaN));
                 continue;
             }
 
+            var values = column.AsSpan(0, known);
+            values.Sort();
             var (min, max) = CentralRange.Tolerated(values);
-            ranges[f] = ((float)min, (float)max);
+            // The values are floats widened to double, so the middle one narrows back exactly.
+            (medians[f], ranges[f]) = ((float)values[known / 2], ((float)min, (float)max));
         }
 
-        return ranges;
-    }
-
-    /// <summary>The median of each feature over the drivers where it is known (NaN when never known).</summary>
-    internal static float[] Medians(List<float[]> rows)
-    {
-        var medians = new float[rows.Count == 0 ? 0 : rows[0].Length];
-        var column = new List<float>(rows.Count);
-        for (var f = 0; f < medians.Length; f++)
-        {
-            column.Clear();
-            foreach (var row in rows)
-            {
-                var v = row[f];
-                if (!float.IsNaN(v))
-                {
-                    column.Add(v);
-                }
-            }
-
-            column.Sort();
-            medians[f] = column.Count == 0 ? float.NaN : column[column.Count / 2];
-        }
-
-        return medians;
+        return (medians, ranges);
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]

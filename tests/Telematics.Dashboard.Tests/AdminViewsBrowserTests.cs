@@ -1,7 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-
 using Telematics.Dashboard.Tests.Infrastructure;
 
 namespace Telematics.Dashboard.Tests;
@@ -75,20 +71,9 @@ public sealed class AdminViewsBrowserTests(DashboardHost host)
         Assert.Empty(tab.Errors);
     }
 
-    private async Task PutExperimentAsync(string token, string name, string model)
-    {
-        var body = $$"""
-            {"name": "{{name}}", "salt": "s-{{name}}", "variants": [
-              {"name": "control", "model": "{{model}}", "weight_bp": 10000},
-              {"name": "challenger", "model": "{{model}}", "shadow": true}]}
-            """;
-        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/experiments/" + name)
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await host.Http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        _ = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-    }
+    private Task PutExperimentAsync(string token, string name, string model) => host.PutExperimentAsync(name, $$"""
+        {"name": "{{name}}", "salt": "s-{{name}}", "variants": [
+          {"name": "control", "model": "{{model}}", "weight_bp": 10000},
+          {"name": "challenger", "model": "{{model}}", "shadow": true}]}
+        """, token);
 }

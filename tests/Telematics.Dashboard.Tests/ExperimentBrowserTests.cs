@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 using Microsoft.Playwright;
@@ -34,7 +32,7 @@ public sealed class ExperimentBrowserTests(DashboardHost host, ITestOutputHelper
               {"name": "same-model", "model": "{{model}}", "shadow": true},
               {"name": "rules", "model": "builtin-rules@1", "shadow": true}]}
             """;
-        await PutExperimentAsync(name, definition, admin);
+        await host.PutExperimentAsync(name, definition, admin);
 
         // Drivers of this test's own: a batch score becomes a driver's latest score, which other tests read for the seeded ones.
         var drivers = new List<long>();
@@ -73,17 +71,6 @@ public sealed class ExperimentBrowserTests(DashboardHost host, ITestOutputHelper
     // As the view writes a share: a whole percentage, or a dash for a shadow without one.
     private static string Share(JsonElement share) =>
         share.ValueKind == JsonValueKind.Null ? "—" : share.GetDouble().ToString("P0", CultureInfo.InvariantCulture);
-
-    private async Task PutExperimentAsync(string name, string definition, string token)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/experiments/" + name)
-        {
-            Content = new StringContent(definition, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        using var response = await host.Http.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, $"PUT experiment: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
 
     // The same definition through the CLI, under a run id of its own so that it is not the seed run.
     private async Task BatchScoreAsync(string definition, string name, IReadOnlyList<long> drivers)

@@ -127,6 +127,20 @@ public sealed class DashboardHost : IAsyncLifetime
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Puts an experiment's definition (JSON, as <c>PUT /api/v1/experiments/{name}</c> takes it) with a token; the answer as JSON.</summary>
+    public async Task<JsonElement> PutExperimentAsync(string name, string definitionJson, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "api/v1/experiments/" + name)
+        {
+            Content = new StringContent(definitionJson, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT experiment {name}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     /// <summary>Uploads a CSV of events for a driver through <c>POST /api/v1/telematics/events</c>.</summary>
     public async Task UploadCsvAsync(long driverId, string csv, string token)
     {

@@ -211,7 +211,7 @@ internal static class PricingEndpoints
         ModelFrequency? frequency = request.Score is not null ? null
             : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, observedDays)
             : new ModelFrequency(latest!.Record.RawOutput, observedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
-        var annualKm = request.AnnualKm ?? StoredDriverScorer.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.PeriodStart, latest.Record.PeriodEnd);
+        var annualKm = request.AnnualKm ?? PremiumCalculator.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.ObservedOrPeriodDays);
         var cell = new RatingCell(request.Region ?? storedCell.Region, request.AgeBand ?? storedCell.AgeBand, request.VehicleClass ?? storedCell.VehicleClass);
         PremiumQuote quote;
         try
@@ -253,12 +253,13 @@ internal static class PricingEndpoints
         }
     }
 
-    // The window a rescored vector covers: the stored score's period; without one, a year, the distance then being the annual km asked for.
+    // The window a rescored vector covers: the days the stored score's driver was observed; without a score, a year, the
+    // distance then being the annual km asked for.
     private static double ObservedDays(RiskScoreRecord? latest, float[] vector, double? annualKm)
     {
         if (latest is not null)
         {
-            return (latest.PeriodEnd - latest.PeriodStart).TotalDays;
+            return latest.ObservedOrPeriodDays;
         }
 
         if (float.IsNaN(vector[DistanceIndex]) && annualKm is { } km)

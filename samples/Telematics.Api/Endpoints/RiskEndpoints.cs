@@ -196,7 +196,8 @@ internal static class RiskEndpoints
             new RiskScoreResponse(
                 driverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), score.RawOutput, score.ModelName, score.ModelVersion,
                 score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, to.AddDays(-periodDays), to,
-                StoredReal.Of(score.OutOfRangeShare), RiskScoreResponse.ConfidenceName(score.Confidence), ScoreIntervalResponse.From(score.Interval)),
+                StoredReal.Of(score.OutOfRangeShare), RiskScoreResponse.ConfidenceName(score.Confidence), ScoreIntervalResponse.From(score.Interval),
+                StoredReal.Of(outcome.ObservedDays)),
             new PremiumResponse(outcome.PremiumId, driverId, outcome.ScoreId, outcome.ScoredAt, quote.Currency, quote.Steps[0].Value, quote.Premium),
             outcome.TripCount,
             outcome.AnnualKm));

@@ -26,16 +26,21 @@ namespace Telematics.Api.Endpoints;
 /// <param name="OutOfRangeShare">Share (0–1) of the driver's model inputs outside the model's training ranges; null when the model records none.</param>
 /// <param name="Confidence"><c>high</c> (none outside), <c>medium</c> (under a quarter), <c>low</c> (a quarter or more: the model extrapolates) or <c>unknown</c>.</param>
 /// <param name="Interval">Where the driver's long-run score lies given the trips scored; null when the model records no sampling noise.</param>
+/// <param name="ObservedDays">
+/// Days of the period the driver was observed (from its first stored trip when that lies inside the period), which pricing
+/// credits and annualises the distance over; null for scores stored before it was kept, whose whole period counts.
+/// </param>
 internal sealed record RiskScoreResponse(
     long DriverId, long ScoreId, double Score, string Category, double RawOutput, string Model, string ModelVersion, string? Experiment, string? Variant,
     double? ReferenceScore, DateTimeOffset ScoredAt, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, double? OutOfRangeShare, string Confidence,
-    ScoreIntervalResponse? Interval)
+    ScoreIntervalResponse? Interval, double? ObservedDays)
 {
     public static RiskScoreResponse From(StoredScore stored)
     {
         var r = stored.Record;
         return new(r.DriverId, r.ScoreId, r.Score, r.Category.ToWireName(), r.RawOutput, r.ModelName, r.ModelVersion, r.Experiment, r.Variant,
-            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, StoredReal.Of(r.OutOfRangeShare), ConfidenceName(r.Confidence), ScoreIntervalResponse.From(r.Interval));
+            stored.ReferenceScore, r.ScoredAt, r.PeriodStart, r.PeriodEnd, StoredReal.Of(r.OutOfRangeShare), ConfidenceName(r.Confidence), ScoreIntervalResponse.From(r.Interval),
+            StoredReal.Of(r.ObservedDays));
     }
 
     public static string ConfidenceName(ScoreConfidence confidence) => confidence.ToString().ToLowerInvariant();

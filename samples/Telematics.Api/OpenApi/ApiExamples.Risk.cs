@@ -11,7 +11,7 @@ internal static partial class ApiExamples
 
     private static RiskScoreResponse Score { get; } = new(
         DriverId, ScoreId: 88213, Score: 38.4, Category: "good", RawOutput: 38.4, Model: "builtin-rules", ModelVersion: "1", Experiment: null, Variant: null,
-        ReferenceScore: 40.7, ScoredAt, PeriodStart, PeriodEnd, OutOfRangeShare: null, Confidence: "unknown", Interval: null);
+        ReferenceScore: 40.7, ScoredAt, PeriodStart, PeriodEnd, OutOfRangeShare: null, Confidence: "unknown", Interval: null, ObservedDays: 30);
 
     private static PremiumResponse Premium { get; } = new(40517, DriverId, 88213, ScoredAt, "EUR", 620.00m, 517.00m);
 

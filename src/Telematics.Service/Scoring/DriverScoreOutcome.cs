@@ -32,8 +32,14 @@ public sealed class DriverScoreOutcome
     /// <summary>Trips in the period.</summary>
     public int TripCount { get; internal init; }
 
-    /// <summary>The distance of the period scaled to 365 days, km (what the plan's mileage bands price).</summary>
+    /// <summary>The distance of the period scaled from <see cref="ObservedDays"/> to 365 days, km (what the plan's mileage bands price).</summary>
     public double AnnualKm { get; internal init; }
+
+    /// <summary>
+    /// Days of the period the driver was observed (<see cref="StoredDriverScorer.ObservedDays"/>): the window the
+    /// window-invariant features, the annual distance and pricing credibility rest on; 0 unless scored.
+    /// </summary>
+    public double ObservedDays { get; internal init; }
 
     /// <summary>The driver's pricing region (<c>drivers.region</c>); null for the plan's default base rate.</summary>
     public string? Region => Cell.Region;

@@ -36,6 +36,20 @@ public interface IScoreStore
     Task<DriverVectorMatrix> ReadDriverVectorsAsync(long[] driverIds, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads when each driver's stored driving begins: the start of its first stored trip, whatever the period. A driver
+    /// whose first trip lies inside a scored period was observed from there, not from the period's start
+    /// (<see cref="StoredDriverScorer.ObservedDays"/>).
+    /// </summary>
+    /// <param name="driverIds">Drivers, sorted and distinct.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>
+    /// One entry per driver with stored trips. The default implementation knows none, so every driver is taken as
+    /// observed over the whole period, which overstates a new driver's exposure: a store that keeps trips should answer.
+    /// </returns>
+    Task<IReadOnlyDictionary<long, DateTimeOffset>> ReadFirstTripStartsAsync(long[] driverIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<long, DateTimeOffset>>(new Dictionary<long, DateTimeOffset>());
+
+    /// <summary>
     /// Stores a scored chunk all or nothing: each driver's score, premium and shadow scores, then (after
     /// <see cref="ScoreChunkWrite.CommitAfter"/>) the audit row and the run's progress, and commits.
     /// </summary>

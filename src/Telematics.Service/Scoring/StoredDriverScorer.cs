@@ -21,7 +21,13 @@ namespace Telematics.Service.Scoring;
 /// <para>
 /// Pricing inputs: the cell is <c>drivers.region</c> (null = the plan's default base rate), <c>drivers.age_band</c> and
 /// <c>drivers.vehicle_class</c> (null = factor 1 and the coarser cell); the annual distance is
-/// the period's distance scaled to 365 days (<c>km · 365 / period days</c>); discount rules read the driver's vector.
+/// the period's distance scaled to 365 days over the days the driver was observed (<c>km · 365 / observed days</c>,
+/// <see cref="ObservedDays"/>); discount rules read the driver's vector.
+/// </para>
+/// <para>
+/// Observed days: a driver whose first stored trip lies inside the period was observed from that trip, not from the
+/// period's start, so a driver two days into the programme is credited two days, not the thirty of a default
+/// recalculation. The same days make its window-invariant features (per week, per year) and the pricing plan's credibility.
 /// </para>
 /// <para>
 /// A driver without trips in the period, or unknown, is reported (<see cref="DriverScoreStatus"/>) and nothing is
@@ -79,6 +85,33 @@ public sealed partial class StoredDriverScorer
     /// <returns>Annualised km, ≥ 0.</returns>
     public static double AnnualiseKm(double periodKm, DateTimeOffset from, DateTimeOffset to) =>
         PremiumCalculator.AnnualiseKm(periodKm, (to - from).TotalDays);
+
+    /// <summary>
+    /// The days of [<paramref name="from"/>, <paramref name="to"/>) a driver was observed: from the later of
+    /// <paramref name="from"/> and the start (midnight UTC) of the day of the driver's first stored trip, to
+    /// <paramref name="to"/>, and at least one day, as the command line's span of a file's trips (a trip of an hour is not
+    /// annualised from an hour). The first day counts whole, whatever the hour the driver first set off.
+    /// </summary>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period, after <paramref name="from"/>.</param>
+    /// <param name="firstTripStart">Start of the driver's first stored trip (<see cref="IScoreStore.ReadFirstTripStartsAsync"/>); null when unknown, which counts the whole period.</param>
+    /// <returns>Days, at least 1 (and at most the period's days when those are 1 or more).</returns>
+    /// <exception cref="ArgumentException">The period is empty.</exception>
+    public static double ObservedDays(DateTimeOffset from, DateTimeOffset to, DateTimeOffset? firstTripStart)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException("The period must end after it starts.", nameof(to));
+        }
+
+        var firstDay = firstTripStart is { } first ? new DateTimeOffset(first.UtcDateTime.Date, TimeSpan.Zero) : from;
+        var start = firstDay > from ? firstDay : from;
+        return Math.Max(MinimumObservedDays, (to - start).TotalDays);
+    }
+
+    // A day, the least a file of trips counts on the command line (FeatureTableWriter.SpanDays) and more than the hour
+    // telematics@2 needs: a first trip an hour old is not driving of 8,760 times its length a year.
+    private const double MinimumObservedDays = 1;
 
     /// <summary>Scores one driver over [<paramref name="from"/>, <paramref name="to"/>) and stores the score and premium (audit action <c>score.recalculate</c>).</summary>
     /// <param name="driverId">The driver.</param>
@@ -183,8 +216,8 @@ public sealed partial class StoredDriverScorer
         }
 
         var score = latest.Record;
-        var annualKm = AnnualiseKm(score.Features[DistanceIndex], score.PeriodStart, score.PeriodEnd);
-        var frequency = new ModelFrequency(score.RawOutput, (score.PeriodEnd - score.PeriodStart).TotalDays)
+        var annualKm = PremiumCalculator.AnnualiseKm(score.Features[DistanceIndex], score.ObservedOrPeriodDays);
+        var frequency = new ModelFrequency(score.RawOutput, score.ObservedOrPeriodDays)
         {
             CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(score.Features), score.OutOfRangeShare),
             OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
@@ -205,6 +238,7 @@ public sealed partial class StoredDriverScorer
             Features = outcome.Features,
             TripCount = outcome.TripCount,
             AnnualKm = outcome.AnnualKm,
+            ObservedDays = outcome.ObservedDays,
             Cell = outcome.Cell,
             Quote = outcome.Quote,
             ScoreId = scoreId,
@@ -249,11 +283,13 @@ public sealed partial class StoredDriverScorer
 
         var regions = await _store.ReadRatingCellsAsync(ids, cancellationToken).ConfigureAwait(false);
         var drivers = await _store.ReadDriverVectorsAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
+        var firstTrips = await _store.ReadFirstTripStartsAsync(ids, cancellationToken).ConfigureAwait(false);
 
         var width = drivers.Width;
         var vectors = new float[ids.Length * width];
         var outcomes = new DriverScoreOutcome[ids.Length];
         var tripCounts = new int[ids.Length];
+        var observedDays = new double[ids.Length];
         var toScore = new List<DriverFeatures>(ids.Length);
         var positions = new List<int>(ids.Length);
         var row = 0;
@@ -283,8 +319,9 @@ public sealed partial class StoredDriverScorer
             {
                 drivers.GetFeatures(row).CopyTo(vectors.AsSpan(k * width, width));
                 tripCounts[k] = drivers.TripCounts[row];
-                // The window is the whole period asked for, as pricing annualises km over it (days without trips are exposure too).
-                toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)) { ObservedDays = (to - from).TotalDays });
+                // The window is the period from the driver's first trip on (days without trips are exposure too).
+                observedDays[k] = ObservedDays(from, to, firstTrips.TryGetValue(id, out var first) ? first : null);
+                toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)) { ObservedDays = observedDays[k] });
                 positions.Add(k);
             }
         }
@@ -307,7 +344,7 @@ public sealed partial class StoredDriverScorer
             }
 
             var vector = vectors.AsSpan(k * width, width).ToArray();
-            var annualKm = AnnualiseKm(vector[DistanceIndex], from, to);
+            var annualKm = PremiumCalculator.AnnualiseKm(vector[DistanceIndex], observedDays[k]);
             var cell = regions[id];
             // A calibrated score lies in 0–100 and the annual distance is finite and ≥ 0, so pricing cannot refuse it.
             outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Scored, null)
@@ -316,8 +353,9 @@ public sealed partial class StoredDriverScorer
                 Features = vector,
                 TripCount = tripCounts[k],
                 AnnualKm = annualKm,
+                ObservedDays = observedDays[k],
                 Cell = cell,
-                Quote = Price(score.Score, ModelFrequency.Of(score, vector, (to - from).TotalDays), vector, annualKm, cell),
+                Quote = Price(score.Score, ModelFrequency.Of(score, vector, observedDays[k]), vector, annualKm, cell),
             };
             good.Add(outcomes[k]);
             goodPositions.Add(k);

@@ -45,4 +45,14 @@ public sealed record RiskScoreRecord(
     /// (<see cref="RiskScore.Interval"/>), its ends stored to single precision; null when the model records no sampling noise.
     /// </summary>
     public ScoreInterval? Interval { get; init; }
+
+    /// <summary>
+    /// Days of the period the driver was observed: from the later of <see cref="PeriodStart"/> and the start of the driver's
+    /// first stored trip, to <see cref="PeriodEnd"/>, at least one (<see cref="Scoring.StoredDriverScorer.ObservedDays"/>).
+    /// Pricing credits and annualises over them. Null for scores stored before it was recorded: their whole period counts.
+    /// </summary>
+    public double? ObservedDays { get; init; }
+
+    /// <summary><see cref="ObservedDays"/>, or the whole period's days for a score stored without them.</summary>
+    public double ObservedOrPeriodDays => ObservedDays ?? (PeriodEnd - PeriodStart).TotalDays;
 }

@@ -42,8 +42,8 @@ public sealed class ScoreRepository
         var (connection, transaction) = (durable.Connection, durable.Transaction);
         long id;
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high) " +
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING score_id",
+            "INSERT INTO risk_scores (driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high, observed_days) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING score_id",
             connection,
             transaction))
         {
@@ -63,6 +63,7 @@ public sealed class ScoreRepository
             insert.Parameters.Add(new NpgsqlParameter { Value = score.OutOfRangeShare is { } share ? (float)share : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             insert.Parameters.Add(new NpgsqlParameter { Value = score.Interval?.Low is { } low ? (float)low : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             insert.Parameters.Add(new NpgsqlParameter { Value = score.Interval?.High is { } high ? (float)high : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
+            insert.Parameters.Add(new NpgsqlParameter { Value = score.ObservedDays is { } days ? (float)days : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Real });
             id = (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 

@@ -11,10 +11,10 @@ internal static class ScoreRows
 {
     /// <summary>The columns <see cref="Map"/> reads, in order (a query may select more after them).</summary>
     public const string Columns =
-        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high";
+        "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high, observed_days";
 
     /// <summary>Number of columns in <see cref="Columns"/>: the ordinal of the first column after them.</summary>
-    public const int Count = 17;
+    public const int Count = 18;
 
     public static RiskScoreRecord Map(NpgsqlDataReader reader) =>
         new(
@@ -35,5 +35,6 @@ internal static class ScoreRows
             ScoreId = reader.GetInt64(0),
             OutOfRangeShare = reader.IsDBNull(14) ? null : reader.GetFloat(14),
             Interval = IntervalColumns.Read(reader, 15),
+            ObservedDays = reader.IsDBNull(17) ? null : reader.GetFloat(17),
         };
 }

@@ -91,6 +91,27 @@ public sealed class PostgresScoreStore : IScoreStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<long, DateTimeOffset>> ReadFirstTripStartsAsync(long[] driverIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(driverIds);
+        // One look-up on the (driver_id, started_at) unique index per driver, however many trips it has.
+        await using var command = _dataSource.CreateCommand(
+            "SELECT d.driver_id, (SELECT min(t.started_at) FROM trips t WHERE t.driver_id = d.driver_id) FROM unnest($1::bigint[]) AS d (driver_id)");
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = driverIds });
+        var starts = new Dictionary<long, DateTimeOffset>(driverIds.Length);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!reader.IsDBNull(1))
+            {
+                starts[reader.GetInt64(0)] = new DateTimeOffset(reader.GetFieldValue<DateTime>(1));
+            }
+        }
+
+        return starts;
+    }
+
+    /// <inheritdoc />
     public async Task<StoredScoreIds> StoreAsync(ScoreChunkWrite write, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(write);

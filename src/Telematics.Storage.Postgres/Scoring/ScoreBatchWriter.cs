@@ -20,7 +20,7 @@ internal static class ScoreBatchWriter
 {
     private const string ScoreCopy =
         "COPY risk_scores (score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, " +
-        "experiment, variant, features, contributions, reference_score, reference, out_of_range_share, score_low, score_high) FROM STDIN (FORMAT BINARY)";
+        "experiment, variant, features, contributions, reference_score, reference, out_of_range_share, score_low, score_high, observed_days) FROM STDIN (FORMAT BINARY)";
 
     private const string PremiumCopy =
         "COPY premiums (premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown) FROM STDIN (FORMAT BINARY)";
@@ -73,6 +73,7 @@ internal static class ScoreBatchWriter
                 }
 
                 await IntervalColumns.WriteAsync(copy, score.Interval, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync((float)outcome.ObservedDays, NpgsqlDbType.Real, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

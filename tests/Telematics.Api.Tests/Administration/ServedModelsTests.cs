@@ -65,13 +65,16 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(["base_rate", "age_relativity", "vehicle_relativity", "frequency_relativity", "credibility"], steps[..5].Select(st => st.GetProperty("name").GetString()));
         Assert.Equal("no age band on record → factor 1", steps[1].GetProperty("detail").GetString());
         Assert.Contains("/ book mean 0.10257", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
-        // 30 days of the period scored, counted at the weight their data quality and in-range share allow:
-        // credibility d / (d + 60) with d = 30 × weight (30 / 90 = 0.333 at full weight).
+        // The days observed, from the day of the driver's first trip 12 days back (not the 30 asked for), counted at the
+        // weight their data quality and in-range share allow: credibility d / (d + 60) with d = observed × weight.
         var detailText = steps[4].GetProperty("detail").GetString()!;
-        var counted = Regex.Match(detailText, @"^30 observed days(?: × weight (?<w>[0-9.]+) .*? = (?<d>[0-9.]+) days counted)?, credibility (?<z>[0-9.]+) ");
+        var counted = Regex.Match(detailText, @"^(?<o>[0-9.]+) observed days(?: × weight (?<w>[0-9.]+) .*? = (?<d>[0-9.]+) days counted)?, credibility (?<z>[0-9.]+) ");
         Assert.True(counted.Success, detailText);
-        var days = counted.Groups["d"].Success ? double.Parse(counted.Groups["d"].Value, CultureInfo.InvariantCulture) : 30;
-        Assert.Equal(Math.Round(days / (days + 60), 3), double.Parse(counted.Groups["z"].Value, CultureInfo.InvariantCulture), 3);
+        var observed = double.Parse(counted.Groups["o"].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(observed, 12, 13);
+        var days = counted.Groups["d"].Success ? double.Parse(counted.Groups["d"].Value, CultureInfo.InvariantCulture) : observed;
+        // The detail prints days to 0.1 and z to 0.001: a tenth of a day moves z by about 0.001 here.
+        Assert.Equal(days / (days + 60), double.Parse(counted.Groups["z"].Value, CultureInfo.InvariantCulture), 0.0015);
     }
 
     [Fact]

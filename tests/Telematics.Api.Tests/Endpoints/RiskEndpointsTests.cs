@@ -60,10 +60,13 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
         var score = await ProblemAssert.JsonAsync(await admin.GetAsync(Risk(driver, "score")));
         var premium = await ProblemAssert.JsonAsync(await admin.GetAsync(new Uri($"/api/v1/pricing/{driver}/current", UriKind.Relative)));
 
-        foreach (var field in new[] { "scoreId", "score", "scoredAt", "periodStart", "periodEnd", "model", "modelVersion" })
+        foreach (var field in new[] { "scoreId", "score", "scoredAt", "periodStart", "periodEnd", "model", "modelVersion", "observedDays" })
         {
             Assert.Equal(score.GetProperty(field).GetRawText(), body.GetProperty("score").GetProperty(field).GetRawText());
         }
+
+        // Its first trip set off four days back: it was observed from that day on, not for the 30 days asked for.
+        Assert.InRange(score.GetProperty("observedDays").GetDouble(), 4, 5);
 
         foreach (var field in new[] { "premiumId", "effectiveAt", "finalAmount" })
         {

@@ -185,12 +185,12 @@ TOKENS
     if [ -f .demo/new-driver/D000000.csv ]; then
       tokens+=$'\n'$(cat <<WALK
 
-A new driver, end to end (register, upload a day of driving as CSV, score it, read score, breakdown, tips and premium;
-the simulated day is in March 2026, so the score covers the last 365 days):
+A new driver, end to end (register, upload yesterday's driving as CSV, score it, read score, breakdown, tips and
+premium; the driver is observed from the day of its first trip, so the premium stays near the classical price):
   H="Authorization: Bearer \$ADMIN_TOKEN"
   DRIVER=\$(curl -s -X POST $url/api/v1/drivers -H "\$H" -H 'Content-Type: application/json' -d "{\"externalRef\":\"demo-\$(date +%s)\",\"displayName\":\"New Driver\",\"region\":\"FR-75\",\"timeZone\":\"$demo_zone\"}" | grep -o '"driverId":[0-9]*' | cut -d: -f2)
   curl -s -X POST "$url/api/v1/telematics/events?driverId=\$DRIVER" -H "\$H" -H 'Content-Type: text/csv' --data-binary @$PWD/.demo/new-driver/D000000.csv
-  curl -s -X POST "$url/api/v1/risk/\$DRIVER/recalculate?periodDays=365" -H "\$H"
+  curl -s -X POST "$url/api/v1/risk/\$DRIVER/recalculate" -H "\$H"
   curl -s $url/api/v1/risk/\$DRIVER/breakdown -H "\$H"
   curl -s $url/api/v1/risk/\$DRIVER/recommendations -H "\$H"
   curl -s $url/api/v1/pricing/\$DRIVER/breakdown -H "\$H"

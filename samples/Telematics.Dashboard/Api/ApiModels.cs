@@ -55,10 +55,13 @@ public sealed record PremiumSummary(decimal FinalAmount, decimal BaseAmount, str
 /// <summary>Trip totals of a period.</summary>
 public sealed record PeriodTrips(DateTimeOffset From, DateTimeOffset To, long TripCount, double DistanceKm, double DrivingHours);
 
-/// <summary>A stored score; <paramref name="Interval"/> is null when the model records no sampling noise.</summary>
+/// <summary>
+/// A stored score; <paramref name="Interval"/> is null when the model records no sampling noise, <paramref name="ObservedDays"/>
+/// (the days of the period the driver was observed, which pricing credits) for scores stored before it was kept.
+/// </summary>
 public sealed record RiskScore(
     long DriverId, long ScoreId, double Score, string Category, string Model, string ModelVersion, double? ReferenceScore, DateTimeOffset ScoredAt,
-    DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, string Confidence, ScoreInterval? Interval);
+    DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, string Confidence, ScoreInterval? Interval, double? ObservedDays = null);
 
 /// <summary>Where the long-run score lies at <paramref name="Level"/>; when not <paramref name="Settled"/> the category is provisional.</summary>
 public sealed record ScoreInterval(double Low, double High, double Level, bool Settled, string LowCategory, string HighCategory);

@@ -7,6 +7,7 @@ namespace Telematics.Cli.Tests.Pricing;
 public sealed class PriceCommandTests
 {
     private static readonly string Plan = Path.Combine(RepositoryRoot.Path, "docs", "pricing", "ubi-standard-2027.json");
+    private static readonly string RelativityPlan = Path.Combine(RepositoryRoot.Path, "docs", "pricing", "ubi-relativity-2027.json");
 
     [Fact]
     public async Task Price_prints_the_premium_and_every_step_of_the_breakdown()
@@ -68,6 +69,61 @@ public sealed class PriceCommandTests
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.StartsWith($"--plan {missing}: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relativity_plan_prices_the_frequency_over_the_observed_days_in_the_drivers_classical_cell()
+    {
+        var (exit, output, error) = await Run("price", "--plan", RelativityPlan, "--score", "30", "--km", "9000", "--region", "FR-75",
+            "--age-band", "under25", "--vehicle-class", "small", "--frequency", "0.075", "--observed-days", "2");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.StartsWith("ubi-relativity-2027: ", output, StringComparison.Ordinal);
+        Assert.Contains("base rate of region FR-75", output, StringComparison.Ordinal);
+        Assert.Contains("age band under25 → factor 2.2366", output, StringComparison.Ordinal);
+        // The cell's mean, not the book's: under25/small is 0.15018 in the plan.
+        Assert.Contains("model frequency 0.075 / mean of cell */under25/small 0.15018", output, StringComparison.Ordinal);
+        // Two days of driving: credibility 2 / (2 + 60), so the price stays near the classical one.
+        Assert.Contains("2 observed days, credibility 0.032 = d/(d+60)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relativity_plan_without_a_frequency_is_a_usage_error_saying_what_to_give()
+    {
+        var (exit, _, error) = await Run("price", "--plan", RelativityPlan, "--score", "30", "--km", "9000");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith("--frequency: plan ubi-relativity-2027 prices the model's claim frequency", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_frequency_without_observed_days_is_a_usage_error()
+    {
+        var (exit, _, error) = await Run("price", "--plan", RelativityPlan, "--score", "30", "--km", "9000", "--frequency", "0.1");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith("--observed-days: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_score_plan_refuses_a_frequency_rather_than_ignore_it()
+    {
+        var (exit, _, error) = await Run("price", "--plan", Plan, "--score", "30", "--km", "9000", "--frequency", "0.1", "--observed-days", "30");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith("--frequency: plan ubi-standard-2027 prices the risk score", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--age-band", "18_24", "--age-band '18_24': not an age band (one of under25, 25_39, 40_64, over65)")]
+    [InlineData("--vehicle-class", "SUV", "--vehicle-class 'SUV': not a vehicle class (one of small, family, suv, performance)")]
+    [InlineData("--feature", "nite_share=0.1", "--feature 'nite_share=0.1': 'nite_share' is not a feature of telematics@1")]
+    public async Task A_code_or_feature_the_plan_cannot_read_is_a_usage_error_naming_it(string option, string value, string message)
+    {
+        var (exit, _, error) = await Run("price", "--plan", Plan, "--score", "30", "--km", "9000", option, value);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
     }
 
     private static async Task<(int Exit, string Output, string Error)> Run(params string[] args)

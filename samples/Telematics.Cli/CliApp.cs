@@ -22,10 +22,38 @@ internal static class CliApp
     /// <see cref="ExitCodes.Usage"/>: System.CommandLine itself exits 1 there, which scripts could not tell from a
     /// partial failure.
     /// </summary>
-    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null)
+    /// <remarks>
+    /// An exception a command did not expect is a bug, not a partial failure: instead of System.CommandLine's handler (a
+    /// bare stack trace and exit 1), it is reported as an internal error, with the stack trace for the bug report, and
+    /// exits <see cref="ExitCodes.InternalError"/>; a cancellation that escapes a command exits <see cref="ExitCodes.Cancelled"/>.
+    /// </remarks>
+    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null) =>
+        InvokeAsync(Build(), args, configuration);
+
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?)"/>.</summary>
+    internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
     {
-        var parse = Build().Parse(args);
-        var exit = await parse.InvokeAsync(configuration ?? new InvocationConfiguration()).ConfigureAwait(false);
+        var parse = root.Parse(args);
+        var invocation = configuration ?? new InvocationConfiguration();
+        invocation.EnableDefaultExceptionHandler = false;
+        int exit;
+        try
+        {
+            exit = await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            await invocation.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            await invocation.Error.WriteLineAsync(
+                $"telematics {parse.CommandResult.Command.Name}: internal error, a bug of this tool ({e.GetType().Name}: {e.Message}); please report it with the lines below.").ConfigureAwait(false);
+            await invocation.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            return ExitCodes.InternalError;
+        }
+
         return parse.Errors.Count > 0 && exit != ExitCodes.Success ? ExitCodes.Usage : exit;
     }
 }

@@ -20,6 +20,9 @@ internal static class ExitCodes
     /// <summary>The database could not be reached or refused the work.</summary>
     public const int DatabaseError = 4;
 
+    /// <summary>An error the tool did not expect: a bug, reported with its stack trace (70, sysexits' EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     /// <summary>The work was cancelled (Ctrl-C).</summary>
     public const int Cancelled = 130;
 
@@ -34,6 +37,7 @@ internal static class ExitCodes
             output.WriteLine($"{Usage,4}  usage error: unknown command or option, missing required option, invalid value");
             output.WriteLine($"{InputError,4}  input missing, unreadable or malformed");
             output.WriteLine($"{DatabaseError,4}  database unreachable or refused the work");
+            output.WriteLine($"{InternalError,4}  internal error: a bug of this tool, reported with its stack trace");
             output.WriteLine($"{Cancelled,4}  cancelled");
             return Success;
         });

@@ -13,10 +13,42 @@ public sealed class ExitCodesTests
 
         Assert.Equal(ExitCodes.Success, exit);
         var text = output.ToString();
-        foreach (var code in new[] { ExitCodes.Success, ExitCodes.PartialFailure, ExitCodes.Usage, ExitCodes.InputError, ExitCodes.DatabaseError, ExitCodes.Cancelled })
+        foreach (var code in new[] { ExitCodes.Success, ExitCodes.PartialFailure, ExitCodes.Usage, ExitCodes.InputError, ExitCodes.DatabaseError, ExitCodes.InternalError, ExitCodes.Cancelled })
         {
             Assert.Contains($"{code,4}  ", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task An_exception_a_command_did_not_expect_is_an_internal_error_in_our_words_not_a_partial_failure()
+    {
+        var error = new StringWriter();
+        var exit = await CliApp.InvokeAsync(Throwing(new InvalidOperationException("the sky fell")), ["boom"], new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(ExitCodes.InternalError, exit);
+        Assert.StartsWith("telematics boom: internal error, a bug of this tool (InvalidOperationException: the sky fell); please report it", error.ToString(), StringComparison.Ordinal);
+        // The stack trace follows, for the report.
+        Assert.Contains(nameof(Throwing), error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancellation_that_escapes_a_command_exits_with_the_cancelled_code()
+    {
+        var error = new StringWriter();
+        var exit = await CliApp.InvokeAsync(Throwing(new OperationCanceledException()), ["boom"], new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(ExitCodes.Cancelled, exit);
+        Assert.Equal("cancelled", error.ToString().Trim());
+    }
+
+    private static RootCommand Throwing(Exception exception)
+    {
+        var command = new Command("boom");
+        command.SetAction(_ => ThrowIt(exception));
+        return new RootCommand { command };
+
+        // Named so that the stack trace shows it.
+        static int ThrowIt(Exception e) => throw e;
     }
 
     [Fact]

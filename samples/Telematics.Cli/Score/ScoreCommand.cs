@@ -153,13 +153,14 @@ internal static class ScoreCommand
                     return ExitCodes.InputError;
                 }
 
+                var scoreable = drivers.Where(d => !NoDriving.Of(d)).ToList();
                 BatchScoreResult result;
                 try
                 {
                     var options = new BatchScoreOptions { IncludeContributions = true };
                     if (definition is null)
                     {
-                        result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, options, cancellationToken: cancellationToken);
+                        result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(scoreable, options, cancellationToken: cancellationToken);
                     }
                     else
                     {
@@ -175,7 +176,7 @@ internal static class ScoreCommand
                             return ExitCodes.InputError;
                         }
 
-                        result = await scorer.ScoreBatchAsync(drivers, definition.Name, options, cancellationToken: cancellationToken);
+                        result = await scorer.ScoreBatchAsync(scoreable, definition.Name, options, cancellationToken: cancellationToken);
                     }
                 }
                 catch (OperationCanceledException)
@@ -186,8 +187,14 @@ internal static class ScoreCommand
                 var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
                 await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
+                var failed = summary.Failures + drivers.Count - scoreable.Count;
                 var text = parse.InvocationConfiguration.Output;
-                text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {summary.Count - summary.Failures} of {summary.Count} drivers, {summary.Failures} failed; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}"));
+                text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {drivers.Count - failed} of {drivers.Count} drivers, {failed} failed")
+                    + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty));
+                if (drivers.Count > scoreable.Count)
+                {
+                    error.WriteLine($"{drivers.Count - scoreable.Count} driver(s) not scored: {NoDriving.Reason}.");
+                }
                 foreach (var (category, count) in summary.ByCategory)
                 {
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
@@ -205,31 +212,44 @@ internal static class ScoreCommand
                 }
 
                 // Records skipped by --report-bad are a partial failure too, as for features and ingest.
-                return summary.Failures == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
+                return failed == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
         });
         return command;
     }
 
+    // Every driver in input order; those without trips were not given to the scorer, whose result covers the others in turn.
     private static async Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await using var writer = new StreamWriter(path);
         await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
+        var j = 0;
         for (var i = 0; i < drivers.Count; i++)
         {
-            var score = result.Scores[i];
-            if (score is null)
+            if (NoDriving.Of(drivers[i]))
             {
-                await writer.WriteLineAsync($"{drivers[i].DriverId},,,,,,,,,,\"{errors[i].Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,");
+                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, NoDriving.Reason));
                 continue;
             }
+
+            var score = result.Scores[j];
+            if (score is null)
+            {
+                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, errors[j++]));
+                continue;
+            }
+
+            j++;
 
             var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
     }
+
+    private static string FailureRow(string driverId, string message) =>
+        $"{driverId},,,,,,,,,,\"{message.Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,";
 
     // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)

@@ -116,6 +116,41 @@ public sealed class ScoreEventsTests : IDisposable
     }
 
     [Fact]
+    public async Task An_events_file_without_a_trip_is_not_scored_as_the_safest_driver_but_reported_as_failed()
+    {
+        var input = _files.PathOf("driver_0.csv");
+        await File.WriteAllTextAsync(input, "timestamp,lat,lon\n");
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--input", input, "--default", "--output", output);
+
+        // Before, its vector of zeros was scored 2.39, "excellent".
+        Assert.True(exit == ExitCodes.PartialFailure, error);
+        var lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("driver_0,,,,,,,,,,\"no trips: nothing to score", lines[1], StringComparison.Ordinal);
+        Assert.Contains("scored 0 of 1 drivers, 1 failed", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_features_row_with_no_trips_is_refused_and_the_others_are_scored_in_their_places()
+    {
+        var features = _files.PathOf("f.csv");
+        await File.WriteAllTextAsync(features, "driver_id,trip_count,distance_km,driving_hours\nnone,0,0,0\nsome,3,42,0.8\nunknown,,,\n");
+        var output = _files.PathOf("o.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("score", "--features", features, "--default", "--output", output);
+
+        Assert.True(exit == ExitCodes.PartialFailure, error);
+        var rows = (await File.ReadAllLinesAsync(output))[1..].Select(l => l.Split(',')).ToArray();
+        Assert.Equal(["none", "some", "unknown"], rows.Select(r => r[0]));
+        Assert.Equal(["", "builtin-rules", "builtin-rules"], rows.Select(r => r[4]));
+        // A missing trip_count is not zero: that driver is scored, its missing features as the population's typical values.
+        Assert.Contains("scored 2 of 3 drivers, 1 failed", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_bad_with_a_features_csv_is_a_usage_error()
     {
         var features = _files.PathOf("f.csv");

@@ -66,6 +66,16 @@ public static class DomainEvents
             json.WriteString("model_version", score.ModelVersion);
             json.WriteString("period_start", score.PeriodStart.UtcDateTime);
             json.WriteString("period_end", score.PeriodEnd.UtcDateTime);
+            // Added to v1 after its first events, as the interval below: consumers read an absent field as null.
+            if (score.ObservedDays is { } days)
+            {
+                json.WriteNumber("observed_days", Math.Round(days, 4));
+            }
+            else
+            {
+                json.WriteNull("observed_days");
+            }
+
             // Added to v1 after its first events: events stored before lack these three fields, so consumers read absent as null.
             if (score.Interval is { } interval)
             {
@@ -189,4 +199,7 @@ public readonly record struct ScoreFacts(
 {
     /// <summary>The 90 % interval of the driver's long-run score (<see cref="Telematics.Scoring.Results.ScoreInterval"/>); null when the model records no sampling noise.</summary>
     public Telematics.Scoring.Results.ScoreInterval? Interval { get; init; }
+
+    /// <summary>Days of the period the driver was observed, which pricing credits (<see cref="Scoring.StoredDriverScorer.ObservedDays"/>); null when unknown.</summary>
+    public double? ObservedDays { get; init; }
 }

@@ -188,6 +188,7 @@ public sealed class PostgresScoreStore : IScoreStore
                 outcome.DriverId, ids.ScoreIds[i], score.Score, score.Category.ToWireName(), score.ModelName, score.ModelVersion, write.From, write.To, write.ScoredAt)
             {
                 Interval = score.Interval,
+                ObservedDays = outcome.ObservedDays,
             };
             events.Add(DomainEvents.RiskScoreCalculated(facts));
             var quote = outcome.Quote!;

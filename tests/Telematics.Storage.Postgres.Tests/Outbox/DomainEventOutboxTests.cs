@@ -58,6 +58,8 @@ public sealed class DomainEventOutboxTests(PostgresDatabase database) : IClassFi
         Assert.Equal(outcome.ScoreId, score.Data.GetProperty("score_id").GetInt64());
         Assert.Equal(outcome.Score!.Score, score.Data.GetProperty("score").GetDouble(), 3);
         Assert.Equal("builtin-rules", score.Data.GetProperty("model").GetString());
+        // Its six daily trips begin on the period's first day: the whole period is observed.
+        Assert.Equal(30, score.Data.GetProperty("observed_days").GetDouble());
         // The rules record no sampling noise: the interval's fields are there, and null.
         Assert.Equal(JsonValueKind.Null, score.Data.GetProperty("score_low").ValueKind);
         Assert.Equal(JsonValueKind.Null, score.Data.GetProperty("category_settled").ValueKind);

@@ -25,7 +25,8 @@ internal static class CliApp
     /// <remarks>
     /// An exception a command did not expect is a bug, not a partial failure: instead of System.CommandLine's handler (a
     /// bare stack trace and exit 1), it is reported as an internal error, with the stack trace for the bug report, and
-    /// exits <see cref="ExitCodes.InternalError"/>; a cancellation that escapes a command exits <see cref="ExitCodes.Cancelled"/>.
+    /// exits <see cref="ExitCodes.InternalError"/>; a cancellation that escapes a command exits <see cref="ExitCodes.Cancelled"/>,
+    /// and a file error no command caught (an output it cannot write) <see cref="ExitCodes.InputError"/>, naming the path.
     /// </remarks>
     public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null) =>
         InvokeAsync(Build(), args, configuration);
@@ -45,6 +46,13 @@ internal static class CliApp
         {
             await invocation.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file a command did not check itself, typically its output (a missing folder, no permission, a full disk):
+            // the message names the path.
+            await invocation.Error.WriteLineAsync($"telematics {parse.CommandResult.Command.Name}: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.InputError;
         }
         catch (Exception e)
         {

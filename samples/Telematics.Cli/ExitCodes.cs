@@ -14,7 +14,7 @@ internal static class ExitCodes
     /// <summary>The command line was wrong: unknown command or option, missing required option, or an invalid value.</summary>
     public const int Usage = 2;
 
-    /// <summary>An input file was missing, unreadable or malformed.</summary>
+    /// <summary>An input file was missing, unreadable or malformed, or an output file could not be written.</summary>
     public const int InputError = 3;
 
     /// <summary>The database could not be reached or refused the work.</summary>
@@ -35,7 +35,7 @@ internal static class ExitCodes
             output.WriteLine($"{Success,4}  success");
             output.WriteLine($"{PartialFailure,4}  partial failure: some records or drivers failed (see the report)");
             output.WriteLine($"{Usage,4}  usage error: unknown command or option, missing required option, invalid value");
-            output.WriteLine($"{InputError,4}  input missing, unreadable or malformed");
+            output.WriteLine($"{InputError,4}  input missing, unreadable or malformed, or output not writable");
             output.WriteLine($"{DatabaseError,4}  database unreachable or refused the work");
             output.WriteLine($"{InternalError,4}  internal error: a bug of this tool, reported with its stack trace");
             output.WriteLine($"{Cancelled,4}  cancelled");

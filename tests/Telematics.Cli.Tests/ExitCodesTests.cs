@@ -41,6 +41,27 @@ public sealed class ExitCodesTests
         Assert.Equal("cancelled", error.ToString().Trim());
     }
 
+    [Fact]
+    public async Task An_output_that_cannot_be_written_is_a_file_error_naming_the_path_not_a_bug()
+    {
+        var features = Path.Combine(Path.GetTempPath(), $"features-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(features, "driver_id,trip_count,distance_km\na,3,20\n");
+        var output = Path.Combine(Path.GetTempPath(), "no-such-folder-" + Guid.NewGuid().ToString("N"), "scores.csv");
+        var error = new StringWriter();
+        try
+        {
+            var exit = await CliApp.InvokeAsync(["score", "--features", features, "--default", "--output", output], new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+            Assert.Equal(ExitCodes.InputError, exit);
+            Assert.Contains($"telematics score: Could not find a part of the path '{output}'", error.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain("internal error", error.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(features);
+        }
+    }
+
     private static RootCommand Throwing(Exception exception)
     {
         var command = new Command("boom");

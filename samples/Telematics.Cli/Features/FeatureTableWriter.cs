@@ -66,12 +66,30 @@ internal static class FeatureTableWriter
         json.WriteEndObject();
     }
 
+    /// <summary>
+    /// The driver's telematics@1 vector over the file's trips. Without a trip only the totals are known (0 km, 0 hours,
+    /// 0 trips): every share and rate is 0/0 and left missing rather than written as 0, which would read as a driver who
+    /// never drives at night, never speeds and never brakes hard (and <c>score</c> refuses such a driver).
+    /// </summary>
     public static float[] DriverVector(EventPipelineResult result)
     {
         var vector = new float[TelematicsFeatures.Schema.Count];
+        if (result.Trips.Count == 0)
+        {
+            Array.Fill(vector, float.NaN);
+            foreach (var total in Totals)
+            {
+                vector[TelematicsFeatures.Schema.IndexOf(total)] = 0;
+            }
+
+            return vector;
+        }
+
         result.Driver.Aggregate.WriteFeatures(vector);
         return vector;
     }
+
+    private static readonly string[] Totals = [TelematicsFeatures.DistanceKm, TelematicsFeatures.DrivingHours, TelematicsFeatures.TripCount];
 
     private static void WriteRow(Utf8JsonWriter json, string start, string end, long samples, ReadOnlySpan<float> features)
     {

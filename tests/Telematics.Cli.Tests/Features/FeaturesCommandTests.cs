@@ -32,6 +32,27 @@ public sealed class FeaturesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_without_trips_gives_a_driver_row_of_zero_totals_and_missing_rates_not_zeros()
+    {
+        var input = _files.PathOf("idle.csv");
+        await File.WriteAllTextAsync(input, "timestamp,lat,lon\n");
+        var output = _files.PathOf("features.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", input, "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var lines = await File.ReadAllLinesAsync(output);
+        Assert.Equal(2, lines.Length);
+        var header = lines[0].Split(',');
+        var row = lines[1].Split(',');
+        string Cell(string feature) => row[Array.IndexOf(header, feature)];
+        Assert.Equal(("0", "0", "0"), (Cell("distance_km"), Cell("driving_hours"), Cell("trip_count")));
+        // A share of no driving is 0/0: missing, not "never at night".
+        Assert.Equal(("", "", ""), (Cell("night_share"), Cell("speeding_share"), Cell("harsh_braking_per_100km")));
+        Assert.Contains("0 trips", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_output_holds_the_driver_and_each_trip_with_named_features()
     {
         var input = await _files.WriteTwoTripsAsync("d.csv");

@@ -36,5 +36,6 @@ public sealed class ScoreHistoryBrowserTests(DashboardHost host)
         await Assertions.Expect(tab.Page.GetByTestId("observed-days").First)
             .ToHaveTextAsync(observed.ToString("0.#", CultureInfo.InvariantCulture) + " days");
         Assert.Empty(tab.Errors);
+        await tab.ScreenshotAsync("driver-trend-light");
     }
 }

@@ -35,6 +35,10 @@ public sealed class ScoreHistoryBrowserTests(DashboardHost host)
         Assert.Equal(observed, history.GetProperty("items")[0].GetProperty("observedDays").GetDouble());
         await Assertions.Expect(tab.Page.GetByTestId("observed-days").First)
             .ToHaveTextAsync(observed.ToString("0.#", CultureInfo.InvariantCulture) + " days");
+        // One month scored: its figure in words, no chart of a single point.
+        var month = history.GetProperty("items")[0].GetProperty("scoredAt").GetDateTimeOffset().UtcDateTime.ToString("MMMM yyyy", CultureInfo.InvariantCulture);
+        await Assertions.Expect(tab.Page.GetByTestId("trend-one-month")).ToContainTextAsync($"{month}: mean score ");
+        Assert.Equal(0, await tab.Page.GetByTestId("trend").CountAsync());
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("driver-trend-light");
     }

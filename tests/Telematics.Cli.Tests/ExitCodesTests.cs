@@ -53,7 +53,7 @@ public sealed class ExitCodesTests
             var exit = await CliApp.InvokeAsync(["score", "--features", features, "--default", "--output", output], new InvocationConfiguration { Output = new StringWriter(), Error = error });
 
             Assert.Equal(ExitCodes.InputError, exit);
-            Assert.Contains($"telematics score: Could not find a part of the path '{output}'", error.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"telematics score: Cannot write {output}: its folder {Path.GetDirectoryName(output)} does not exist.", error.ToString(), StringComparison.Ordinal);
             Assert.DoesNotContain("internal error", error.ToString(), StringComparison.Ordinal);
         }
         finally

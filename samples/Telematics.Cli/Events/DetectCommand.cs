@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Telematics.Cli.Output;
 using Telematics.Features.Imu;
 using Telematics.Features.Imu.Ingest;
 using Telematics.Features.Imu.Manoeuvres;
@@ -108,15 +109,19 @@ internal static class DetectCommand
             }
             else
             {
-                await using var writer = new StreamWriter(outputFile.FullName);
-                if (json)
+                await OutputFile.WriteTextAsync(outputFile.FullName, writer =>
                 {
-                    report.WriteJson(writer);
-                }
-                else
-                {
-                    report.WriteCsv(writer);
-                }
+                    if (json)
+                    {
+                        report.WriteJson(writer);
+                    }
+                    else
+                    {
+                        report.WriteCsv(writer);
+                    }
+
+                    return Task.CompletedTask;
+                });
 
                 parse.InvocationConfiguration.Output.WriteLine(report.Summary());
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Telematics.Cli.Events;
+using Telematics.Cli.Output;
 using Telematics.Features.Schema;
 
 namespace Telematics.Cli.Features;
@@ -13,10 +14,9 @@ namespace Telematics.Cli.Features;
 /// </summary>
 internal static class FeatureTableWriter
 {
-    public static async Task WriteCsvAsync(string path, EventPipelineResult result)
+    public static Task WriteCsvAsync(string path, EventPipelineResult result) => OutputFile.WriteTextAsync(path, async writer =>
     {
         var schema = TelematicsFeatures.Schema;
-        await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         var line = new StringBuilder("kind,driver_id,trip,start_utc,end_utc,samples");
         for (var i = 0; i < schema.Count; i++)
         {
@@ -38,11 +38,10 @@ internal static class FeatureTableWriter
         line.Append(CultureInfo.InvariantCulture, $"driver,{Csv(result.File.DriverId)},,{start},{end},{samples}");
         AppendFeatures(line, DriverVector(result));
         await writer.WriteLineAsync(line.ToString());
-    }
+    });
 
-    public static async Task WriteJsonAsync(string path, EventPipelineResult result)
+    public static Task WriteJsonAsync(string path, EventPipelineResult result) => OutputFile.WriteAsync(path, async stream =>
     {
-        await using var stream = File.Create(path);
         await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         var (start, end, samples) = Span(result);
         json.WriteStartObject();
@@ -64,7 +63,7 @@ internal static class FeatureTableWriter
 
         json.WriteEndArray();
         json.WriteEndObject();
-    }
+    });
 
     /// <summary>
     /// The driver's telematics@1 vector over the file's trips. Without a trip only the totals are known (0 km, 0 hours,

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Cli.Models;
+using Telematics.Cli.Output;
 using Telematics.Cli.Partitions;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Packaging;
@@ -143,9 +144,7 @@ internal static class PricingCommand
                 $"model '{name}' version {book.Versions[0].ModelVersion}: book λ̄ {bookMean:0.#####} over {book.Drivers} drivers, {book.Cells.Count} cells of at least {min} drivers");
             if (parse.GetValue(output) is { } file)
             {
-                var temporary = file.FullName + ".tmp";
-                await File.WriteAllTextAsync(temporary, text + Environment.NewLine, new UTF8Encoding(false), ct).ConfigureAwait(false);
-                File.Move(temporary, file.FullName, overwrite: true);
+                await OutputFile.WriteTextAsync(file.FullName, writer => writer.WriteLineAsync(text)).ConfigureAwait(false);
                 await stdout.WriteLineAsync($"wrote {file.FullName}: {summary}").ConfigureAwait(false);
             }
             else

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Telematics.Cli.Events;
+using Telematics.Cli.Output;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
@@ -219,10 +220,9 @@ internal static class ScoreCommand
     }
 
     // Every driver in input order; those without trips were not given to the scorer, whose result covers the others in turn.
-    private static async Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
+    private static Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing) => OutputFile.WriteTextAsync(path, async writer =>
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
-        await using var writer = new StreamWriter(path);
         await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
         var j = 0;
         for (var i = 0; i < drivers.Count; i++)
@@ -246,7 +246,7 @@ internal static class ScoreCommand
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
-    }
+    });
 
     private static string FailureRow(string driverId, string message) =>
         $"{driverId},,,,,,,,,,\"{message.Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,";

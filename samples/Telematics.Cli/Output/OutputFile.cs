@@ -1,0 +1,67 @@
+using System.Text;
+
+namespace Telematics.Cli.Output;
+
+/// <summary>
+/// Writes a command's output file whole or not at all: into a temporary file beside it, moved over the path only once
+/// complete. A run that fails or is cancelled while writing (a full disk, Ctrl-C) leaves the previous file as it was and
+/// no half-written one that a script would read as a short but valid result.
+/// </summary>
+internal static class OutputFile
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which gets a stream to fill.</summary>
+    /// <param name="path">The output file; its folder must exist.</param>
+    /// <param name="write">Fills the stream; an exception from it leaves <paramref name="path"/> untouched.</param>
+    public static async Task WriteAsync(string path, Func<Stream, Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"Cannot write {full}: its folder {folder} does not exist.");
+        }
+
+        // Beside the target, so that the move is a rename within one file system; errors name the target, not this.
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+        FileStream created;
+        try
+        {
+            created = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UnauthorizedAccessException($"Cannot write {full}: no permission to create a file in {folder}.", e);
+        }
+
+        try
+        {
+            await using (var stream = created)
+            {
+                await write(stream).ConfigureAwait(false);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Writes <paramref name="path"/> as UTF-8 text (no byte order mark) through <paramref name="write"/>.</summary>
+    /// <param name="path">The output file; its folder must exist.</param>
+    /// <param name="write">Writes the text; an exception from it leaves <paramref name="path"/> untouched.</param>
+    public static Task WriteTextAsync(string path, Func<TextWriter, Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return WriteAsync(path, async stream =>
+        {
+            await using var writer = new StreamWriter(stream, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
+            await write(writer).ConfigureAwait(false);
+        });
+    }
+}

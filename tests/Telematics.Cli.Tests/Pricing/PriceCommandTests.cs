@@ -87,31 +87,16 @@ public sealed class PriceCommandTests
         Assert.Contains("2 observed days, credibility 0.032 = d/(d+60)", output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_relativity_plan_without_a_frequency_is_a_usage_error_saying_what_to_give()
+    [Theory]
+    [InlineData(true, "", "--frequency: plan ubi-relativity-2027 prices the model's claim frequency")]
+    [InlineData(true, "--frequency 0.1", "--observed-days: plan ubi-relativity-2027 credits the frequency")]
+    [InlineData(false, "--frequency 0.1 --observed-days 30", "--frequency: plan ubi-standard-2027 prices the risk score")]
+    public async Task A_frequency_left_out_of_a_relativity_plan_or_given_to_a_score_plan_is_a_usage_error_saying_so(bool relativity, string extra, string message)
     {
-        var (exit, _, error) = await Run("price", "--plan", RelativityPlan, "--score", "30", "--km", "9000");
+        var (exit, _, error) = await Run(["price", "--plan", relativity ? RelativityPlan : Plan, "--score", "30", "--km", "9000", .. extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
 
         Assert.Equal(ExitCodes.Usage, exit);
-        Assert.StartsWith("--frequency: plan ubi-relativity-2027 prices the model's claim frequency", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_frequency_without_observed_days_is_a_usage_error()
-    {
-        var (exit, _, error) = await Run("price", "--plan", RelativityPlan, "--score", "30", "--km", "9000", "--frequency", "0.1");
-
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.StartsWith("--observed-days: ", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_score_plan_refuses_a_frequency_rather_than_ignore_it()
-    {
-        var (exit, _, error) = await Run("price", "--plan", Plan, "--score", "30", "--km", "9000", "--frequency", "0.1", "--observed-days", "30");
-
-        Assert.Equal(ExitCodes.Usage, exit);
-        Assert.StartsWith("--frequency: plan ubi-standard-2027 prices the risk score", error, StringComparison.Ordinal);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
     }
 
     [Theory]

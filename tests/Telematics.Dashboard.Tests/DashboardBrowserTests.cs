@@ -155,6 +155,16 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         Assert.Equal(
             $"{other.GetProperty("premium").GetDecimal().ToString("N2", CultureInfo.InvariantCulture)} {other.GetProperty("currency").GetString()}",
             (await simulated.InnerTextAsync()).Trim());
+
+        // A year of driving data: the same frequency credited 365 days, priced as the API prices that request.
+        var days = tab.Page.GetByLabel("Days of driving data");
+        await days.FillAsync("365");
+        await days.PressAsync("Tab");
+        await tab.Page.GetByTestId("simulate").ClickAsync();
+        var year = await host.PostJsonAsync($"api/v1/pricing/{driver}/simulate", new { annualKm, ageBand = otherBand, vehicleClass, observedDays = 365 }, admin);
+        await Assertions.Expect(simulated).ToHaveTextAsync(
+            $"{year.GetProperty("premium").GetDecimal().ToString("N2", CultureInfo.InvariantCulture)} {year.GetProperty("currency").GetString()}");
+        await Assertions.Expect(tab.Page.GetByTestId("premium-steps").Last).ToContainTextAsync("365 observed days");
         Assert.Empty(tab.Errors);
         await tab.ScreenshotAsync("driver-policy-light");
     }

@@ -162,6 +162,11 @@ internal static class PricingEndpoints
             errors.Add("annualKm", "annualKm must be 0–1 000 000 km.");
         }
 
+        if (request.ObservedDays is { } days && (!double.IsFinite(days) || days is < 1 or > MaxObservedDays))
+        {
+            errors.Add("observedDays", "observedDays must be 1–3 660 days.");
+        }
+
         if (request.Region is { } region && !DriverFields.IsRegion(region))
         {
             errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 letters or digits).");
@@ -202,15 +207,18 @@ internal static class PricingEndpoints
         }
 
         var rescored = request.Score is null && (latest is null || request.Features is { Count: > 0 });
-        var observedDays = ObservedDays(latest?.Record, vector, request.AnnualKm);
+        // The window the vector's totals cover (for the model's per-week and per-year features), and the days credited,
+        // which a what-if may set apart: more data changes the credibility, not the driving.
+        var windowDays = ObservedDays(latest?.Record, vector, request.AnnualKm);
+        var creditedDays = request.ObservedDays ?? windowDays;
         var rescoredScore = request.Score is null && rescored
-            ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = observedDays, IncludeContributions = false }, scorer.Experiment)
+            ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = windowDays, IncludeContributions = false }, scorer.Experiment)
             : null;
         var score = request.Score ?? rescoredScore?.Score ?? latest!.Record.Score;
         // A model frequency exists only when the model scored (now or when stored); a given score has none.
         ModelFrequency? frequency = request.Score is not null ? null
-            : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, observedDays)
-            : new ModelFrequency(latest!.Record.RawOutput, observedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
+            : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, creditedDays)
+            : new ModelFrequency(latest!.Record.RawOutput, creditedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
         var annualKm = request.AnnualKm ?? PremiumCalculator.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.ObservedOrPeriodDays);
         var cell = new RatingCell(request.Region ?? storedCell.Region, request.AgeBand ?? storedCell.AgeBand, request.VehicleClass ?? storedCell.VehicleClass);
         PremiumQuote quote;
@@ -252,6 +260,9 @@ internal static class PricingEndpoints
             yield return feature.Name;
         }
     }
+
+    // Ten years: the longest what-if of days of data (a year of data already earns most of the credibility).
+    private const double MaxObservedDays = 3660;
 
     // The window a rescored vector covers: the days the stored score's driver was observed; without a score, a year, the
     // distance then being the annual km asked for.

@@ -24,8 +24,13 @@ internal sealed record PremiumBreakdownResponse(PremiumResponse Premium, JsonEle
 /// <param name="Region">Region code instead of the driver's.</param>
 /// <param name="AgeBand">Age band code instead of the driver's (under25, 25_39, 40_64, over65).</param>
 /// <param name="VehicleClass">Vehicle class code instead of the driver's (small, family, suv, performance).</param>
+/// <param name="ObservedDays">
+/// Days of driving data a relativity plan credits, 1–3,660, instead of those the driver's score rests on: what the same
+/// frequency would cost once the insurer knows the driver that long. Changes the credibility only, not the score.
+/// </param>
 internal sealed record SimulateRequest(
-    Dictionary<string, double>? Features, double? Score, double? AnnualKm, string? Region, string? AgeBand = null, string? VehicleClass = null);
+    Dictionary<string, double>? Features, double? Score, double? AnnualKm, string? Region, string? AgeBand = null, string? VehicleClass = null,
+    double? ObservedDays = null);
 
 /// <summary>What the premium would be; nothing is stored.</summary>
 /// <param name="Score">The score priced.</param>

@@ -111,10 +111,10 @@ public sealed record PremiumBreakdown(Premium Premium, JsonElement Breakdown);
 public sealed record PremiumPage(int Page, int PageSize, IReadOnlyList<Premium> Items);
 
 /// <summary>
-/// The body of <c>POST /pricing/{id}/simulate</c>: a score, annual km, age band or vehicle class to try instead of the
-/// stored ones (null keeps the driver's).
+/// The body of <c>POST /pricing/{id}/simulate</c>: a score, annual km, age band, vehicle class or days of driving data (what
+/// a relativity plan credits) to try instead of the stored ones (null keeps the driver's).
 /// </summary>
-public sealed record SimulationRequest(double? Score, double? AnnualKm, string? AgeBand, string? VehicleClass);
+public sealed record SimulationRequest(double? Score, double? AnnualKm, string? AgeBand, string? VehicleClass, double? ObservedDays = null);
 
 /// <summary>The answer of <c>POST /pricing/{id}/simulate</c>.</summary>
 public sealed record Simulation(double Score, string Category, double AnnualKm, decimal Premium, string Currency, decimal? CurrentPremium, JsonElement Breakdown);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Scoring.Shipped;
@@ -98,6 +100,31 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(2.2366m, steps[1].GetProperty("value").GetDecimal());
         Assert.Equal(1.6231m, steps[2].GetProperty("value").GetDecimal());
         Assert.Contains("/ mean of cell */under25/performance 0.1838", steps[3].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_what_if_with_a_year_of_data_credits_the_same_frequency_a_year_and_refuses_no_days()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-what-if-days", 5, nightShare: 0.02f, harshPer100Km: 0.5f);
+        await using var host = Host("shipped");
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using var recalculated = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        var simulate = new Uri($"/api/v1/pricing/{driver}/simulate", UriKind.Relative);
+
+        var now = await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync(simulate, new { }));
+        var year = await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync(simulate, new { observedDays = 365 }));
+        using var none = await admin.PostAsJsonAsync(simulate, new { observedDays = 0 });
+
+        static string Credibility(JsonElement simulation) => simulation.GetProperty("breakdown").GetProperty("steps").EnumerateArray()
+            .Single(s => s.GetProperty("name").GetString() == "credibility").GetProperty("detail").GetString()!;
+        // Five days of trips: five observed days now; the what-if credits a year, and the score itself does not move.
+        Assert.Matches(@"^5(\.\d)? observed days", Credibility(now));
+        Assert.StartsWith("365 observed days", Credibility(year), StringComparison.Ordinal);
+        Assert.Equal(now.GetProperty("score").GetDouble(), year.GetProperty("score").GetDouble());
+        Assert.NotEqual(now.GetProperty("premium").GetDecimal(), year.GetProperty("premium").GetDecimal());
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.True((await ProblemAssert.JsonAsync(none)).GetProperty("errors").TryGetProperty("observedDays", out _));
     }
 
     [Fact]

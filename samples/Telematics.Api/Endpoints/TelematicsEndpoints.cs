@@ -158,9 +158,9 @@ internal static class TelematicsEndpoints
         }
 
         CsvColumnMapping? csvMapping = null;
-        if (mapping is not null && (!string.Equals(mediaType, Csv, StringComparison.OrdinalIgnoreCase) || !mappings.TryGet(mapping, out csvMapping)))
+        if (mapping is not null && MappingProblem(mapping, mediaType, mappings, out csvMapping) is { } mappingProblem)
         {
-            errors.Add("mapping", $"mapping applies to text/csv bodies and must be one of: {string.Join(", ", mappings.Names)}.");
+            errors.Add("mapping", mappingProblem);
         }
 
         if (errors.IsEmpty && await UploadBody.IsEmptyAsync(http.Request, http.RequestAborted))
@@ -315,5 +315,25 @@ internal static class TelematicsEndpoints
             title: "The upload has a bad record.",
             type: ProblemTypes.Validation,
             extensions: new Dictionary<string, object?>(StringComparer.Ordinal) { ["record"] = bad.Record, ["field"] = bad.Field });
+    }
+
+    // Why a ?mapping= cannot be used, in words that say what to send instead; null when it can.
+    private static string? MappingProblem(string name, string mediaType, CsvMappingCatalog mappings, out CsvColumnMapping? mapping)
+    {
+        mapping = null;
+        if (!string.Equals(mediaType, Csv, StringComparison.OrdinalIgnoreCase))
+        {
+            return "mapping applies to text/csv bodies only.";
+        }
+
+        if (mappings.TryGet(name, out mapping))
+        {
+            return null;
+        }
+
+        var names = string.Join(", ", mappings.Names);
+        return names.Length == 0
+            ? "this host has no CSV mappings (Ingest:CsvMappings): send CSV in the canonical columns, without mapping."
+            : $"mapping '{name}' is not one of this host's CSV mappings: {names}.";
     }
 }

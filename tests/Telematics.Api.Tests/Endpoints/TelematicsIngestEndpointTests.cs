@@ -238,11 +238,34 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : I
 
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(300, result.GetProperty("accepted").GetInt64());
+
+            // Another name is refused naming the host's mappings, and a JSON body is refused whatever the name.
+            Assert.Equal("mapping 'nope' is not one of this host's CSV mappings: semicolon.", await MappingErrorAsync(admin, driver, "nope", "text/csv"));
+            Assert.Equal("mapping applies to text/csv bodies only.", await MappingErrorAsync(admin, driver, "semicolon", "application/json"));
         }
         finally
         {
             File.Delete(mappingFile);
         }
+    }
+
+    [Fact]
+    public async Task A_mapping_asked_of_a_host_without_any_says_to_send_the_canonical_columns()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        // Not "must be one of: ." with nothing listed.
+        Assert.Equal(
+            "this host has no CSV mappings (Ingest:CsvMappings): send CSV in the canonical columns, without mapping.",
+            await MappingErrorAsync(admin, 1, "ndsbr", "text/csv"));
+    }
+
+    private static async Task<string> MappingErrorAsync(HttpClient client, long driver, string mapping, string mediaType)
+    {
+        using var response = await client.PostAsync(Events(driver, "&mapping=" + mapping), DrivingBodies.Content("timestamp,lat,lon\n", mediaType));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        return problem.GetProperty("errors").GetProperty("mapping")[0].GetString()!;
     }
 
     [Fact]

@@ -137,7 +137,9 @@ if [ "$cluster" = true ]; then
 fi
 
 start_host() { # url
+  # The repository's event CSV mappings, chosen per upload with ?mapping=ndsbr or ?mapping=phone-gps.
   env ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" Scoring__Model="$model" Pricing__PlanPath="pricing/$plan" \
+    Ingest__CsvMappings__ndsbr="$PWD/docs/mappings/ndsbr.json" Ingest__CsvMappings__phone-gps="$PWD/docs/mappings/phone-gps.json" \
     ${cluster_env[@]+"${cluster_env[@]}"} \
     dotnet run --project samples/Telematics.Api -c Release --no-build --no-launch-profile -- --urls "$1" &
   pids+=($!)

@@ -75,7 +75,8 @@ internal static class RiskEndpoints
             .RequirePermission(Permission.RiskBatch)
             .WithName("RecalculateRisk")
             .WithSummary("Score the driver again from stored trips and price the premium.")
-            .WithDescription("Period: the last `periodDays` days (1–365, default 30). Writes the score, the premium and an audit row in one transaction. " +
+            .WithDescription("Period: the last `periodDays` days (1–365, default 30), up to now or, with `periodEnd=YYYY-MM-DD` (a UTC date not after today), " +
+                "up to that date's start: a past policy year can be scored. Writes the score, the premium and an audit row in one transaction. " +
                 "422 (no-trips-in-period) when the driver has no trips in the period; 404 for an unknown driver.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -165,15 +166,29 @@ internal static class RiskEndpoints
 
     private static async Task<Results<Ok<RecalculateResponse>, ValidationProblem, ProblemHttpResult>> RecalculateAsync(
         long driverId, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger,
-        int periodDays = DefaultPeriodDays)
+        int periodDays = DefaultPeriodDays, DateOnly? periodEnd = null)
     {
+        var now = time.GetUtcNow();
+        var errors = new ValidationErrors();
         if (periodDays is < 1 or > MaxPeriodDays)
         {
-            return new ValidationErrors().Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.").ToProblem();
+            errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
+        }
+
+        if (periodEnd is { } end && end > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            errors.Add("periodEnd", "periodEnd must be a UTC date not after today (YYYY-MM-DD); leave it out to end the period now.");
+        }
+
+        if (!errors.IsEmpty)
+        {
+            return errors.ToProblem();
         }
 
         // Whole microseconds, as the stored period keeps them, so the answer equals what a later read returns.
-        var to = PostgresTimestamp.StoredPrecision(time.GetUtcNow());
+        var to = periodEnd is { } day
+            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : PostgresTimestamp.StoredPrecision(now);
         var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
         switch (outcome.Status)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -108,6 +109,27 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
         Assert.Contains("No stored trips", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await ProblemAssert.IsProblemAsync(read, HttpStatusCode.NotFound, "https://telematics.dev/problems/not-found");
         Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task A_past_period_is_scored_up_to_the_start_of_its_end_date_and_a_future_end_is_refused()
+    {
+        // Daily trips one to four days back; the two days before the day two days back hold the oldest two.
+        var driver = await DriverWithTripsAsync(database, "risk-past", 4);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var end = today.AddDays(-2).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var past = await ProblemAssert.JsonAsync(await admin.PostAsync(Risk(driver, $"recalculate?periodDays=2&periodEnd={end}"), null));
+        using var future = await admin.PostAsync(Risk(driver, $"recalculate?periodEnd={today.AddDays(1):yyyy-MM-dd}"), null);
+
+        var score = past.GetProperty("score");
+        Assert.Equal(2, past.GetProperty("tripCount").GetInt32());
+        Assert.Equal(new DateTimeOffset(today.AddDays(-2).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), score.GetProperty("periodEnd").GetDateTimeOffset());
+        Assert.Equal(new DateTimeOffset(today.AddDays(-4).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), score.GetProperty("periodStart").GetDateTimeOffset());
+        var problem = await ProblemAssert.IsProblemAsync(future, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("periodEnd", out _));
     }
 
     [Theory]

@@ -86,7 +86,8 @@ internal static class RiskEndpoints
             .RequireRateLimiting(RateLimitPolicies.Batch)
             .WithName("BatchCalculateRisk")
             .WithSummary("Score up to 1000 drivers from stored trips.")
-            .WithDescription("Body `{\"driverIds\": [1, 2], \"periodDays\": 30}`. Scores, premiums and one audit row in one transaction; returns count, " +
+            .WithDescription("Body `{\"driverIds\": [1, 2], \"periodDays\": 30, \"periodEnd\": null}` (`periodEnd`, a UTC date not after today, ends the period at its start, as for a recalculation). " +
+                "Scores, premiums and one audit row in one transaction; returns count, " +
                 "failures with the driver and reason, mean, p50/p95 and counts by category, model version and variant.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -175,20 +176,12 @@ internal static class RiskEndpoints
             errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
         }
 
-        if (periodEnd is { } end && end > DateOnly.FromDateTime(now.UtcDateTime))
-        {
-            errors.Add("periodEnd", "periodEnd must be a UTC date not after today (YYYY-MM-DD); leave it out to end the period now.");
-        }
-
+        var to = PeriodEndOf(periodEnd, now, errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        // Whole microseconds, as the stored period keeps them, so the answer equals what a later read returns.
-        var to = periodEnd is { } day
-            ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
-            : PostgresTimestamp.StoredPrecision(now);
         var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
         switch (outcome.Status)
         {
@@ -218,6 +211,23 @@ internal static class RiskEndpoints
             outcome.AnnualKm));
     }
 
+    // The end of a scored period: now, in whole microseconds as the stored period keeps them (so an answer equals a later
+    // read), or the start of periodEnd, a UTC date not after today, for a past policy year.
+    private static DateTimeOffset PeriodEndOf(DateOnly? periodEnd, DateTimeOffset now, ValidationErrors errors)
+    {
+        if (periodEnd is not { } day)
+        {
+            return PostgresTimestamp.StoredPrecision(now);
+        }
+
+        if (day > DateOnly.FromDateTime(now.UtcDateTime))
+        {
+            errors.Add("periodEnd", "periodEnd must be a UTC date not after today (YYYY-MM-DD); leave it out to end the period now.");
+        }
+
+        return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+    }
+
     private static async Task<Results<Ok<BatchSummaryResponse>, ValidationProblem>> BatchCalculateAsync(
         BatchCalculateRequest request, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger)
     {
@@ -238,12 +248,12 @@ internal static class RiskEndpoints
             errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
         }
 
+        var to = PeriodEndOf(request.PeriodEnd, time.GetUtcNow(), errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var to = time.GetUtcNow();
         var result = await scorer.ScoreDriversAsync(ids!, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
         var tags = new List<string>(result.Outcomes.Count + 1) { CacheTags.Dashboards };
         foreach (var outcome in result.Outcomes)

@@ -137,8 +137,9 @@ internal sealed record RecalculateResponse(RiskScoreResponse Score, PremiumRespo
 
 /// <summary>The body of <c>POST /risk/batch-calculate</c>.</summary>
 /// <param name="DriverIds">1–1000 driver ids.</param>
-/// <param name="PeriodDays">Days back from now, 1–365; default 30.</param>
-internal sealed record BatchCalculateRequest(long[]? DriverIds, int? PeriodDays);
+/// <param name="PeriodDays">Days back from the period's end, 1–365; default 30.</param>
+/// <param name="PeriodEnd">A UTC date not after today whose start ends the period (a past policy year); null for now.</param>
+internal sealed record BatchCalculateRequest(long[]? DriverIds, int? PeriodDays, DateOnly? PeriodEnd = null);
 
 /// <summary>A driver of a batch that was not scored.</summary>
 /// <param name="DriverId">The driver.</param>

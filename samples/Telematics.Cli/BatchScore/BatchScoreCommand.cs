@@ -29,7 +29,7 @@ using Telematics.Storage.Postgres.Scoring;
 namespace Telematics.Cli.BatchScore;
 
 /// <summary>
-/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--run-id ID] [--chunk N] [--writers N] [--models DIR | --shipped-model]
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--period-end YYYY-MM-DD] [--run-id ID] [--chunk N] [--writers N] [--models DIR | --shipped-model]
 /// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
 /// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
 /// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
@@ -41,7 +41,8 @@ internal static class BatchScoreCommand
     {
         var all = new Option<bool>("--all") { Description = "Score every driver in the database." };
         var drivers = new Option<string?>("--drivers") { Description = "Score these drivers only: comma-separated ids, e.g. 1,2,3." };
-        var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC (1–365).", DefaultValueFactory = _ => 30 };
+        var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC or at --period-end (1–365).", DefaultValueFactory = _ => 30 };
+        var periodEnd = new Option<DateOnly?>("--period-end") { Description = "A UTC date, not after today, at whose 00:00 the period ends instead: a past policy year (YYYY-MM-DD)." };
         var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
@@ -51,7 +52,7 @@ internal static class BatchScoreCommand
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
         {
-            all, drivers, periodDays, runId, chunk, writers, plan, models, shipped, experiment,
+            all, drivers, periodDays, periodEnd, runId, chunk, writers, plan, models, shipped, experiment,
         };
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
@@ -62,6 +63,10 @@ internal static class BatchScoreCommand
             {
                 selected = Selection(parse.GetValue(all), parse.GetValue(drivers));
                 CheckRange("--period-days", parse.GetValue(periodDays), 1, 365);
+                if (parse.GetValue(periodEnd) is { } end && end > DateOnly.FromDateTime(DateTime.UtcNow))
+                {
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--period-end: {end:yyyy-MM-dd} is after today (UTC); leave it out to end the period today."));
+                }
                 CheckRange("--chunk", parse.GetValue(chunk), 1, 100_000);
                 CheckRange("--writers", parse.GetValue(writers), 1, ScoringRunner.MaxWriters);
                 if (parse.GetValue(shipped) && parse.GetValue(models) is not null)
@@ -92,7 +97,7 @@ internal static class BatchScoreCommand
             }
 
             var days = parse.GetValue(periodDays);
-            var to = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero);
+            var to = new DateTimeOffset((parse.GetValue(periodEnd) ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var from = to.AddDays(-days);
             var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
             var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to, definition?.Name, parse.GetValue(shipped));

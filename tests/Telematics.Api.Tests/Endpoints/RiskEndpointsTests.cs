@@ -132,6 +132,26 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
         Assert.True(problem.GetProperty("errors").TryGetProperty("periodEnd", out _));
     }
 
+    [Fact]
+    public async Task A_batch_over_a_past_period_scores_the_trips_before_its_end_and_a_future_end_is_refused()
+    {
+        // Trips one to three days back: a period ending three days back holds none, one ending two days back one.
+        var earlier = await DriverWithTripsAsync(database, "batch-past", 3);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var batch = new Uri("/api/v1/risk/batch-calculate", UriKind.Relative);
+
+        var past = await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync(batch, new { driverIds = new[] { earlier }, periodDays = 1, periodEnd = today.AddDays(-2) }));
+        var none = await ProblemAssert.JsonAsync(await admin.PostAsJsonAsync(batch, new { driverIds = new[] { earlier }, periodDays = 1, periodEnd = today.AddDays(-3) }));
+        using var future = await admin.PostAsJsonAsync(batch, new { driverIds = new[] { earlier }, periodEnd = today.AddDays(1) });
+
+        Assert.Equal(1, past.GetProperty("scored").GetInt32());
+        Assert.Equal(0, none.GetProperty("scored").GetInt32());
+        var problem = await ProblemAssert.IsProblemAsync(future, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("periodEnd", out _));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(366)]

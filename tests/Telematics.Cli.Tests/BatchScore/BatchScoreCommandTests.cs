@@ -33,6 +33,24 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_run_over_a_past_period_scores_only_the_trips_before_its_end()
+    {
+        // Daily trips one to four days back; a period of two days ending two days back holds the oldest two.
+        var driver = await DriverWithTripsAsync(database, "cli-past", 4);
+        var end = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-2);
+
+        var (exit, output, error) = await CliRunner.RunAsync(
+            "batch-score", "--drivers", Ids(driver), "--period-days", "2", "--period-end", end.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            "--connection", database.ConnectionString);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("1 scored", output, StringComparison.Ordinal);
+        var start = end.AddDays(-2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(1, await CountAsync(database,
+            $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND period_start = '{start}T00:00:00Z' AND period_end = '{end:yyyy-MM-dd}T00:00:00Z'"));
+    }
+
+    [Fact]
     public async Task A_run_with_two_writers_commits_every_chunk_in_order()
     {
         var ids = new long[5];
@@ -75,6 +93,7 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
     [InlineData("--all", "--chunk", "0")]
     [InlineData("--all", "--writers", "0")]
     [InlineData("--all", "--writers", "9")]
+    [InlineData("--all", "--period-end", "2999-01-01")]
     public async Task Bad_arguments_exit_2_naming_the_option(params string[] options)
     {
         var (exit, _, error) = await CliRunner.RunAsync(["batch-score", .. options, "--connection", database.ConnectionString]);

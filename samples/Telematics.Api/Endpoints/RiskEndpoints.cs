@@ -169,20 +169,14 @@ internal static class RiskEndpoints
         long driverId, StoredDriverScorer scorer, ApiCache cache, LiveUpdates live, TimeProvider time, ClaimsPrincipal user, HttpContext http, ILogger<StoredDriverScorer> logger,
         int periodDays = DefaultPeriodDays, DateOnly? periodEnd = null)
     {
-        var now = time.GetUtcNow();
         var errors = new ValidationErrors();
-        if (periodDays is < 1 or > MaxPeriodDays)
-        {
-            errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
-        }
-
-        var to = PeriodEndOf(periodEnd, now, errors);
+        var (from, to) = ScoredPeriod(periodDays, periodEnd, time.GetUtcNow(), errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var outcome = await scorer.ScoreDriverAsync(driverId, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
+        var outcome = await scorer.ScoreDriverAsync(driverId, from, to, user.AuditActor(http), http.RequestAborted);
         switch (outcome.Status)
         {
             case DriverScoreStatus.UnknownDriver:
@@ -203,7 +197,7 @@ internal static class RiskEndpoints
         return TypedResults.Ok(new RecalculateResponse(
             new RiskScoreResponse(
                 driverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), score.RawOutput, score.ModelName, score.ModelVersion,
-                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, to.AddDays(-periodDays), to,
+                score.Experiment?.Experiment, score.Experiment?.Variant, score.ReferenceScore, outcome.ScoredAt, from, to,
                 StoredReal.Of(score.OutOfRangeShare), RiskScoreResponse.ConfidenceName(score.Confidence), ScoreIntervalResponse.From(score.Interval),
                 StoredReal.Of(outcome.ObservedDays)),
             new PremiumResponse(outcome.PremiumId, driverId, outcome.ScoreId, outcome.ScoredAt, quote.Currency, quote.Steps[0].Value, quote.Premium),
@@ -211,21 +205,24 @@ internal static class RiskEndpoints
             outcome.AnnualKm));
     }
 
-    // The end of a scored period: now, in whole microseconds as the stored period keeps them (so an answer equals a later
-    // read), or the start of periodEnd, a UTC date not after today, for a past policy year.
-    private static DateTimeOffset PeriodEndOf(DateOnly? periodEnd, DateTimeOffset now, ValidationErrors errors)
+    // The period a recalculation or a batch scores: periodDays (1–365) up to now, in whole microseconds as the stored period
+    // keeps them (so an answer equals a later read), or up to the start of periodEnd, a UTC date not after today, for a past
+    // policy year. What is out of range is added to errors, and the period is then not to be used.
+    private static (DateTimeOffset From, DateTimeOffset To) ScoredPeriod(int periodDays, DateOnly? periodEnd, DateTimeOffset now, ValidationErrors errors)
     {
-        if (periodEnd is not { } day)
+        var daysValid = periodDays is >= 1 and <= MaxPeriodDays;
+        if (!daysValid)
         {
-            return PostgresTimestamp.StoredPrecision(now);
+            errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
         }
 
-        if (day > DateOnly.FromDateTime(now.UtcDateTime))
+        if (periodEnd is { } late && late > DateOnly.FromDateTime(now.UtcDateTime))
         {
             errors.Add("periodEnd", "periodEnd must be a UTC date not after today (YYYY-MM-DD); leave it out to end the period now.");
         }
 
-        return new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var to = periodEnd is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : PostgresTimestamp.StoredPrecision(now);
+        return (daysValid ? to.AddDays(-periodDays) : to, to);
     }
 
     private static async Task<Results<Ok<BatchSummaryResponse>, ValidationProblem>> BatchCalculateAsync(
@@ -243,18 +240,13 @@ internal static class RiskEndpoints
         }
 
         var periodDays = request.PeriodDays ?? DefaultPeriodDays;
-        if (periodDays is < 1 or > MaxPeriodDays)
-        {
-            errors.Add("periodDays", $"periodDays must be 1–{MaxPeriodDays}.");
-        }
-
-        var to = PeriodEndOf(request.PeriodEnd, time.GetUtcNow(), errors);
+        var (from, to) = ScoredPeriod(periodDays, request.PeriodEnd, time.GetUtcNow(), errors);
         if (!errors.IsEmpty)
         {
             return errors.ToProblem();
         }
 
-        var result = await scorer.ScoreDriversAsync(ids!, to.AddDays(-periodDays), to, user.AuditActor(http), http.RequestAborted);
+        var result = await scorer.ScoreDriversAsync(ids!, from, to, user.AuditActor(http), http.RequestAborted);
         var tags = new List<string>(result.Outcomes.Count + 1) { CacheTags.Dashboards };
         foreach (var outcome in result.Outcomes)
         {

@@ -78,11 +78,15 @@ public sealed partial class StoredDriverScorer
     // Position of distance_km in the stored telematics@1 vectors.
     private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
-    /// <summary>The distance of a period scaled to a year: <c>km · 365 / days</c> (<see cref="PremiumCalculator.AnnualiseKm"/>).</summary>
+    /// <summary>
+    /// The distance of a whole period scaled to a year: <c>km · 365 / days</c> (<see cref="PremiumCalculator.AnnualiseKm"/>).
+    /// The scorer no longer annualises over the whole period but over the days the driver was observed (<see cref="ObservedDays"/>).
+    /// </summary>
     /// <param name="periodKm">Distance driven in the period, km.</param>
     /// <param name="from">Inclusive start of the period.</param>
     /// <param name="to">Exclusive end of the period, after <paramref name="from"/>.</param>
     /// <returns>Annualised km, ≥ 0.</returns>
+    [Obsolete("Stored scores annualise over the days the driver was observed: PremiumCalculator.AnnualiseKm(km, StoredDriverScorer.ObservedDays(from, to, firstTripStart)).")]
     public static double AnnualiseKm(double periodKm, DateTimeOffset from, DateTimeOffset to) =>
         PremiumCalculator.AnnualiseKm(periodKm, (to - from).TotalDays);
 

@@ -154,14 +154,14 @@ internal static class ScoreCommand
                     return ExitCodes.InputError;
                 }
 
-                var scoreable = drivers.Where(d => !NoDriving.Of(d)).ToList();
+                // A driver without trips is refused by the scorer (its vector of zeros is nothing to score) and reported as failed.
                 BatchScoreResult result;
                 try
                 {
                     var options = new BatchScoreOptions { IncludeContributions = true };
                     if (definition is null)
                     {
-                        result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(scoreable, options, cancellationToken: cancellationToken);
+                        result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(drivers, options, cancellationToken: cancellationToken);
                     }
                     else
                     {
@@ -177,7 +177,7 @@ internal static class ScoreCommand
                             return ExitCodes.InputError;
                         }
 
-                        result = await scorer.ScoreBatchAsync(scoreable, definition.Name, options, cancellationToken: cancellationToken);
+                        result = await scorer.ScoreBatchAsync(drivers, definition.Name, options, cancellationToken: cancellationToken);
                     }
                 }
                 catch (OperationCanceledException)
@@ -188,14 +188,10 @@ internal static class ScoreCommand
                 var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
                 await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
-                var failed = summary.Failures + drivers.Count - scoreable.Count;
+                var failed = summary.Failures;
                 var text = parse.InvocationConfiguration.Output;
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {drivers.Count - failed} of {drivers.Count} drivers, {failed} failed")
                     + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty));
-                if (drivers.Count > scoreable.Count)
-                {
-                    error.WriteLine($"{drivers.Count - scoreable.Count} driver(s) not scored: {NoDriving.Reason}.");
-                }
                 foreach (var (category, count) in summary.ByCategory)
                 {
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
@@ -219,28 +215,19 @@ internal static class ScoreCommand
         return command;
     }
 
-    // Every driver in input order; those without trips were not given to the scorer, whose result covers the others in turn.
+    // Every driver in input order, failed ones with the scorer's reason.
     private static Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing) => OutputFile.WriteTextAsync(path, async writer =>
     {
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
-        var j = 0;
         for (var i = 0; i < drivers.Count; i++)
         {
-            if (NoDriving.Of(drivers[i]))
-            {
-                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, NoDriving.Reason));
-                continue;
-            }
-
-            var score = result.Scores[j];
+            var score = result.Scores[i];
             if (score is null)
             {
-                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, errors[j++]));
+                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, errors[i]));
                 continue;
             }
-
-            j++;
 
             var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -259,9 +246,7 @@ internal static class ScoreCommand
         public PremiumQuote Quote(RiskScore score, ReadOnlySpan<float> features, double? observedDays)
         {
             var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
-            return Plan.Relativity is null
-                ? PremiumCalculator.Calculate(Plan, score.Score, annualKm, Cell, TelematicsFeatures.Schema, features)
-                : PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+            return PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
         }
     }
 

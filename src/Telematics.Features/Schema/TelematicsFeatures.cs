@@ -114,4 +114,36 @@ public static class TelematicsFeatures
         new(GpsGapShare, "share_time", "Share of trip time inside GPS gaps."),
         new(DroppedRecordShare, "share_records", "Share of input records dropped by cleaning."),
     ]);
+
+    /// <summary>
+    /// Whether a driver vector shows no driving at all: <see cref="TripCount"/> 0 and no other value but 0 or missing
+    /// (NaN), which is what an aggregate of no trips writes. Such a vector has nothing to score; scored anyway, its zeros
+    /// read as the safest driver there is. A missing trip count is not 0, and a what-if vector with habits but no
+    /// totals shows driving.
+    /// </summary>
+    /// <param name="vector">A vector in <see cref="Schema"/> order.</param>
+    /// <exception cref="ArgumentException"><paramref name="vector"/> does not have the schema's length.</exception>
+    public static bool ShowsNoDriving(ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Schema.Count)
+        {
+            throw new ArgumentException($"A {Schema} vector has {Schema.Count} values, not {vector.Length}.", nameof(vector));
+        }
+
+        // trip_count is position 2 (the schema's order is its contract).
+        if (vector[2] != 0)
+        {
+            return false;
+        }
+
+        foreach (var value in vector)
+        {
+            if (value != 0 && !float.IsNaN(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

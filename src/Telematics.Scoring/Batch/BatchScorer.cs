@@ -13,7 +13,8 @@ namespace Telematics.Scoring.Batch;
 
 /// <summary>
 /// Scores many drivers in one call: chunked, chunks in parallel across cores, with progress and cancellation.
-/// One failing driver does not fail the batch: it is reported in <see cref="BatchScoreResult.Failures"/>.
+/// One failing driver does not fail the batch: it is reported in <see cref="BatchScoreResult.Failures"/>, as is a
+/// driver without trips, whose empty vector is nothing to score.
 /// </summary>
 /// <remarks>
 /// Each chunk leases the model version once and scores all its drivers in one model call; if that call fails,

@@ -44,7 +44,7 @@ public sealed class RiskScorer
     /// <summary>Scores one driver.</summary>
     /// <param name="request">The driver, its features and optionally the model and experiment.</param>
     /// <exception cref="KeyNotFoundException">The requested model or version is not served.</exception>
-    /// <exception cref="ArgumentException">The feature vector does not have the schema's length.</exception>
+    /// <exception cref="ArgumentException">The feature vector does not have the schema's length, or shows no driving (no trips; see <see cref="Telematics.Features.Schema.TelematicsFeatures.ShowsNoDriving"/>).</exception>
     /// <exception cref="ModelScoringException">The model failed or returned a non-finite output; the message names the driver and model.</exception>
     public RiskScore Score(ScoreRequest request)
     {

@@ -39,7 +39,14 @@ public sealed class ExperimentsEndpointsTests(PostgresDatabase database) : IClas
           {"name": "shadow", "model": "risk@2", "shadow": true}]}
         """;
 
-    private static float[] Vector() => new float[TelematicsFeatures.Schema.Count];
+    // Some driving: a vector of no trips is not scored.
+    private static float[] Vector()
+    {
+        var vector = new float[TelematicsFeatures.Schema.Count];
+        vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 4;
+        vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 60;
+        return vector;
+    }
 
     [Fact]
     public async Task A_put_experiment_is_created_readable_audited_and_serves_the_next_score()

@@ -128,7 +128,7 @@ public sealed class ScoreEventsTests : IDisposable
         Assert.True(exit == ExitCodes.PartialFailure, error);
         var lines = await File.ReadAllLinesAsync(output);
         Assert.Equal(2, lines.Length);
-        Assert.StartsWith("driver_0,,,,,,,,,,\"no trips: nothing to score", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("driver_0,,,,,,,,,,\"Driver 'driver_0' has no trips", lines[1], StringComparison.Ordinal);
         Assert.Contains("scored 0 of 1 drivers, 1 failed", text, StringComparison.Ordinal);
         Assert.DoesNotContain("NaN", text, StringComparison.Ordinal);
     }

@@ -87,6 +87,26 @@ public sealed class BatchScorerTests : IDisposable
         Assert.Equal(1, result.Summary.Failures);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_driver_without_trips_is_a_failure_not_the_safest_driver(bool contributions)
+    {
+        var drivers = Drivers(20);
+        drivers[5] = new DriverFeatures("empty", new float[Schema.Count]);
+        var nothingKnown = new float[Schema.Count];
+        Array.Fill(nothingKnown, float.NaN);
+        nothingKnown[Schema.IndexOf(TelematicsFeatures.TripCount)] = 0;
+        drivers[9] = new DriverFeatures("blank", nothingKnown);
+
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = 8, IncludeContributions = contributions });
+
+        // Scored, its zeros gave 2.39, "excellent".
+        Assert.Equal([(5, "empty"), (9, "blank")], result.Failures.Select(f => (f.Index, f.DriverId)));
+        Assert.All(result.Failures, f => Assert.Contains($"Driver '{f.DriverId}' has no trips", f.Message, StringComparison.Ordinal));
+        Assert.Equal(18, result.Scores.Count(s => s is not null));
+    }
+
     [Fact]
     public async Task Drivers_a_model_returns_nan_for_fail_alone()
     {

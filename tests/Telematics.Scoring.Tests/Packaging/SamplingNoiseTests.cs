@@ -87,9 +87,13 @@ public sealed class SamplingNoiseTests : IDisposable
     {
         using var registry = ModelRegistry.ForPackage(Load(FrequencyManifest(Noise())));
         var scorer = new RiskScorer(registry);
+        // A what-if of habits without trips is scored; a vector of nothing at all is not.
+        var habitsOnly = Driver(0);
+        habitsOnly[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f;
 
-        Assert.Equal(new ScoreInterval(0, 100, 0.9), scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(0) }).Interval);
+        Assert.Equal(new ScoreInterval(0, 100, 0.9), scorer.Score(new ScoreRequest { DriverId = "d", Features = habitsOnly }).Interval);
         Assert.Null(scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(float.NaN) }).Interval);
+        Assert.Contains("has no trips", Assert.Throws<ArgumentException>(() => scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(0) })).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -44,12 +44,31 @@ public sealed class RiskScorerTests : IDisposable
         return vector;
     }
 
+    private static bool Throws(Action score)
+    {
+        try
+        {
+            score();
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
     [Property(MaxTest = 300)]
     public bool Rule_contributions_sum_to_score_minus_reference(NormalFloat[] seed)
     {
         var scorer = new RiskScorer(_builtInOnly);
+        var vector = Vector(seed, allowMissing: true);
+        if (TelematicsFeatures.ShowsNoDriving(vector))
+        {
+            // Nothing to score: refused, not given contributions.
+            return Throws(() => scorer.Score(new ScoreRequest { DriverId = "d", Features = vector }));
+        }
 
-        var result = scorer.Score(new ScoreRequest { DriverId = "d", Features = Vector(seed, allowMissing: true) });
+        var result = scorer.Score(new ScoreRequest { DriverId = "d", Features = vector });
 
         var sum = result.Contributions.Sum(c => c.Points);
         return Math.Abs(sum - (result.Score - result.ReferenceScore)) < 1e-9 && result.ContributionMethod == ContributionMethod.AdditiveRescaled;
@@ -60,8 +79,13 @@ public sealed class RiskScorerTests : IDisposable
     {
         using var registry = TreeRegistry();
         var scorer = new RiskScorer(registry);
+        var vector = Vector(seed, allowMissing: false);
+        if (TelematicsFeatures.ShowsNoDriving(vector))
+        {
+            return Throws(() => scorer.Score(new ScoreRequest { DriverId = "d", Model = "risk-gbm", Features = vector }));
+        }
 
-        var result = scorer.Score(new ScoreRequest { DriverId = "d", Model = "risk-gbm", Features = Vector(seed, allowMissing: false) });
+        var result = scorer.Score(new ScoreRequest { DriverId = "d", Model = "risk-gbm", Features = vector });
 
         var sum = result.Contributions.Sum(c => c.Points);
         return Math.Abs(sum - (result.Score - result.ReferenceScore)) < 1e-9 && result.ContributionMethod == ContributionMethod.TreeShapBaseline;

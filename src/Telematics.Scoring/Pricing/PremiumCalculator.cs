@@ -107,6 +107,8 @@ public static class PremiumCalculator
     /// <summary>
     /// Prices a premium for a model's frequency and a driver's classical cell: base rate of the region, × the plan's age
     /// band and vehicle class relativities, × the frequency relativity to the mean λ of the cell (with credibility and caps).
+    /// A plan without <see cref="PricingPlan.Relativity"/> prices the score instead and does not read the frequency, so one
+    /// call serves either kind of plan.
     /// </summary>
     /// <param name="plan">The pricing plan.</param>
     /// <param name="score">Risk score, 0–100 (shown in the breakdown).</param>
@@ -122,6 +124,12 @@ public static class PremiumCalculator
     public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, RatingCell cell, FeatureSchema schema, ReadOnlySpan<float> features)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Relativity is null)
+        {
+            // A score plan prices the score; the frequency, whatever the model outputs, is not read.
+            return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
+        }
+
         if (frequency.OutputKind != Packaging.ModelOutputKind.Frequency)
         {
             throw new PricingPlanException("telematics_relativity",

@@ -194,9 +194,7 @@ public sealed partial class StoredDriverScorer
     /// <param name="cell">The driver's region, age band and vehicle class.</param>
     /// <returns>The quote with its breakdown.</returns>
     public PremiumQuote Price(double score, ModelFrequency frequency, ReadOnlySpan<float> features, double annualKm, RatingCell cell) =>
-        _options.Plan.Relativity is null
-            ? PremiumCalculator.Calculate(_options.Plan, score, annualKm, cell, TelematicsFeatures.Schema, features)
-            : PremiumCalculator.Calculate(_options.Plan, score, frequency, annualKm, cell, TelematicsFeatures.Schema, features);
+        PremiumCalculator.Calculate(_options.Plan, score, frequency, annualKm, cell, TelematicsFeatures.Schema, features);
 
     /// <summary>
     /// Prices the driver's latest stored score again with the configured plan and the driver's current cell (region, age
@@ -224,6 +222,7 @@ public sealed partial class StoredDriverScorer
         var frequency = new ModelFrequency(score.RawOutput, score.ObservedOrPeriodDays)
         {
             CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(score.Features), score.OutOfRangeShare),
+            // Only a relativity plan reads the output kind, and only it needs the stored score's model to be served still.
             OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
             Model = $"{score.ModelName}@{score.ModelVersion}",
         };

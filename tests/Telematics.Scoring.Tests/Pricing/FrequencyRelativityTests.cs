@@ -188,7 +188,7 @@ public sealed class FrequencyRelativityTests
     {
         using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
         using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
-        var features = new float[TelematicsFeatures.Schema.Count];
+        var features = Driving();
         var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
         var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
         var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
@@ -203,5 +203,30 @@ public sealed class FrequencyRelativityTests
         Assert.Contains("builtin-rules@1", error.Message, StringComparison.Ordinal);
         Assert.Equal(Telematics.Scoring.Packaging.ModelOutputKind.Frequency, shipped.OutputKind);
         Assert.Contains(quote.Steps, step => step.Name == "frequency_relativity");
+    }
+
+    [Fact]
+    public void A_score_plan_given_a_model_frequency_prices_the_score_whatever_the_model_outputs()
+    {
+        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
+        var features = Driving();
+        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features });
+        var plan = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 } }""");
+
+        // One call serves either kind of plan: a score plan does not read the frequency, so a score model is no error.
+        var quote = PremiumCalculator.Calculate(plan, rules.Score, ModelFrequency.Of(rules, features, 30), 12_000, null, TelematicsFeatures.Schema, features);
+
+        Assert.Equal(PremiumCalculator.Calculate(plan, rules.Score, 12_000, null, TelematicsFeatures.Schema, features).Premium, quote.Premium);
+        Assert.Contains(quote.Steps, step => step.Name == "risk_multiplier");
+        Assert.DoesNotContain(quote.Steps, step => step.Name == "frequency_relativity");
+    }
+
+    // A vector of some driving: an empty one is not scored.
+    private static float[] Driving()
+    {
+        var features = new float[TelematicsFeatures.Schema.Count];
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 120;
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 6;
+        return features;
     }
 }

@@ -22,6 +22,9 @@ internal static class ApiRoutes
         // Reads that hit a transient database failure are tried again before the client gets a 503.
         api.AddEndpointFilter<Problems.TransientReadRetryFilter>();
 
+        // A date in the query is YYYY-MM-DD only; the framework's lenient parse read 01/03/2026 as 3 January.
+        api.AddEndpointFilterFactory(Problems.IsoDateQueryFilter.Create);
+
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();
         api.MapModelsEndpoints();

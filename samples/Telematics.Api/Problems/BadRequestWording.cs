@@ -31,13 +31,37 @@ internal static partial class BadRequestWording
         {
             var name = match.Groups["name"].Value;
             var missing = message.StartsWith("Required parameter", StringComparison.Ordinal) || message.StartsWith("Implicit body", StringComparison.Ordinal);
-            return ("The request is invalid.", "A parameter is missing or not valid; see errors.", name, missing ? "A value is required." : "The value is not valid for this parameter.");
+            return ("The request is invalid.", "A parameter is missing or not valid; see errors.", name, missing ? "A value is required." : NotValid(match.Groups["type"].Value));
         }
 
         return ("The request could not be read.", "The request is malformed; check its address, headers and body.", null, null);
     }
 
+    // What the value should have looked like, by the parameter's type as the framework names it ("DateOnly?", "Int32",
+    // "Nullable<DateOnly>"): the type itself is not echoed, only the form a caller can type.
+    private static string NotValid(string type)
+    {
+        const string Prefix = "The value is not valid for this parameter";
+        var form = type switch
+        {
+            _ when type.Contains("DateOnly", StringComparison.Ordinal) => IsoDateQueryFilter.Form,
+            _ when type.Contains("DateTime", StringComparison.Ordinal) => "an ISO 8601 instant with its offset, for example 2026-03-01T08:00:00Z",
+            _ when type.Contains("Guid", StringComparison.Ordinal) => "a UUID",
+            _ when type.Contains("bool", StringComparison.OrdinalIgnoreCase) => "true or false",
+            _ when IsWhole(type) => "a whole number",
+            _ when type.Contains("double", StringComparison.OrdinalIgnoreCase) || type.Contains("Single", StringComparison.Ordinal)
+                || type.Contains("float", StringComparison.Ordinal) || type.Contains("decimal", StringComparison.OrdinalIgnoreCase)
+                => "a number, with '.' as the decimal point",
+            _ => null,
+        };
+        return form is null ? Prefix + "." : $"{Prefix}: give {form}.";
+    }
+
+    private static bool IsWhole(string type) =>
+        type.Contains("int", StringComparison.OrdinalIgnoreCase) || type.Contains("long", StringComparison.OrdinalIgnoreCase)
+        || type.Contains("short", StringComparison.OrdinalIgnoreCase) || type.Contains("byte", StringComparison.OrdinalIgnoreCase);
+
     // The framework quotes a parameter as "<type> <name>" (e.g. "long id"); the type may hold spaces ("Nullable`1 x").
-    [GeneratedRegex(@"parameter ""[^""]*?\s(?<name>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"parameter ""(?<type>[^""]*?)\s(?<name>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.CultureInvariant)]
     private static partial Regex Parameter();
 }

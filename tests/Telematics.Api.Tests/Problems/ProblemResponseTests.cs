@@ -71,6 +71,48 @@ public sealed class ProblemResponseTests
     }
 
     [Fact]
+    public async Task A_value_that_cannot_be_bound_is_answered_with_the_form_it_should_take()
+    {
+        await using var host = new ApiHost().WithRoutes(api =>
+        {
+            api.MapGet("/test/day", (DateOnly? periodEnd) => Results.Ok(periodEnd));
+            api.MapGet("/test/date", (DateOnly day) => Results.Ok(day));
+            api.MapGet("/test/at", (DateTimeOffset? at) => Results.Ok(at));
+            api.MapGet("/test/flag", (bool? dryRun) => Results.Ok(dryRun));
+            api.MapGet("/test/ratio", (double ratio) => Results.Ok(ratio));
+            api.MapGet("/test/id", (long id) => Results.Ok(id));
+        });
+        using var client = host.ClientAs(TestTokens.Admin());
+        (string Query, string Field, string Form)[] cases =
+        [
+            ("day?periodEnd=2019-13-01", "periodEnd", "give a date as YYYY-MM-DD"),
+            // Read by the framework as 3 January: refused, as an ambiguous date.
+            ("date?day=01/03/2026", "day", "give a date as YYYY-MM-DD"),
+            ("day?periodEnd=2026-3-1", "periodEnd", "give a date as YYYY-MM-DD"),
+            ("at?at=yesterday", "at", "give an ISO 8601 instant"),
+            ("flag?dryRun=yes", "dryRun", "give true or false"),
+            ("ratio?ratio=half", "ratio", "give a number, with '.' as the decimal point"),
+            ("id?id=1.5", "id", "give a whole number"),
+        ];
+
+        foreach (var (query, field, form) in cases)
+        {
+            using var response = await client.GetAsync(new Uri($"/api/v1/test/{query}", UriKind.Relative));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{query}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            var body = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+            var error = body.GetProperty("errors").GetProperty(field)[0].GetString();
+            Assert.True(error!.Contains(form, StringComparison.Ordinal), $"{query}: {error}");
+        }
+
+        // Every API route has the check, not only the test's.
+        using var dashboard = await client.GetAsync(new Uri("/api/v1/admin/dashboard/risk-distribution?from=01/03/2026", UriKind.Relative));
+        var refused = await ProblemAssert.IsProblemAsync(dashboard, HttpStatusCode.BadRequest, ProblemTypes.Validation);
+        Assert.Contains("YYYY-MM-DD", refused.GetProperty("errors").GetProperty("from")[0].GetString(), StringComparison.Ordinal);
+        using var iso = await client.GetAsync(new Uri("/api/v1/test/day?periodEnd=2026-03-01", UriKind.Relative));
+        Assert.Equal("\"2026-03-01\"", await iso.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_parameter_the_framework_cannot_bind_is_a_validation_problem_in_our_words_naming_it()
     {
         await using var host = new ApiHost().WithRoutes(api => api.MapGet("/test/typed", (int count) => Results.Ok(count)));
@@ -81,7 +123,7 @@ public sealed class ProblemResponseTests
         var badBody = await ProblemAssert.IsProblemAsync(bad, HttpStatusCode.BadRequest, ProblemTypes.Validation);
         var missingBody = await ProblemAssert.IsProblemAsync(missing, HttpStatusCode.BadRequest, ProblemTypes.Validation);
 
-        Assert.Equal("The value is not valid for this parameter.", badBody.GetProperty("errors").GetProperty("count")[0].GetString());
+        Assert.Equal("The value is not valid for this parameter: give a whole number.", badBody.GetProperty("errors").GetProperty("count")[0].GetString());
         Assert.Equal("A value is required.", missingBody.GetProperty("errors").GetProperty("count")[0].GetString());
         foreach (var text in new[] { badBody.ToString(), missingBody.ToString() })
         {

@@ -22,8 +22,8 @@ internal static class ApiRoutes
         // Reads that hit a transient database failure are tried again before the client gets a 503.
         api.AddEndpointFilter<Problems.TransientReadRetryFilter>();
 
-        // A date in the query is YYYY-MM-DD only; the framework's lenient parse read 01/03/2026 as 3 January.
-        api.AddEndpointFilterFactory(Problems.IsoDateQueryFilter.Create);
+        // Query dates and instants are ISO 8601 only; the framework's lenient parse read 01/03/2026 as 3 January.
+        api.AddEndpointFilterFactory(Problems.IsoQueryTimesFilter.Create);
 
         api.MapAuthEndpoints(app.Environment);
         api.MapDriverEndpoints();

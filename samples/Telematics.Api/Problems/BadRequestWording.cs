@@ -44,8 +44,8 @@ internal static partial class BadRequestWording
         const string Prefix = "The value is not valid for this parameter";
         var form = type switch
         {
-            _ when type.Contains("DateOnly", StringComparison.Ordinal) => IsoDateQueryFilter.Form,
-            _ when type.Contains("DateTime", StringComparison.Ordinal) => "an ISO 8601 instant with its offset, for example 2026-03-01T08:00:00Z",
+            _ when type.Contains("DateOnly", StringComparison.Ordinal) => IsoQueryTimesFilter.DateForm,
+            _ when type.Contains("DateTime", StringComparison.Ordinal) => IsoQueryTimesFilter.InstantForm,
             _ when type.Contains("Guid", StringComparison.Ordinal) => "a UUID",
             _ when type.Contains("bool", StringComparison.OrdinalIgnoreCase) => "true or false",
             _ when IsWhole(type) => "a whole number",

@@ -90,6 +90,9 @@ public sealed class ProblemResponseTests
             ("date?day=01/03/2026", "day", "give a date as YYYY-MM-DD"),
             ("day?periodEnd=2026-3-1", "periodEnd", "give a date as YYYY-MM-DD"),
             ("at?at=yesterday", "at", "give an ISO 8601 instant"),
+            // Bound by the framework in the server's own time zone: refused for want of an offset.
+            ("at?at=2026-03-01T08:00:00", "at", "give an ISO 8601 instant"),
+            ("at?at=03/01/2026", "at", "give an ISO 8601 instant"),
             ("flag?dryRun=yes", "dryRun", "give true or false"),
             ("ratio?ratio=half", "ratio", "give a number, with '.' as the decimal point"),
             ("id?id=1.5", "id", "give a whole number"),
@@ -110,6 +113,8 @@ public sealed class ProblemResponseTests
         Assert.Contains("YYYY-MM-DD", refused.GetProperty("errors").GetProperty("from")[0].GetString(), StringComparison.Ordinal);
         using var iso = await client.GetAsync(new Uri("/api/v1/test/day?periodEnd=2026-03-01", UriKind.Relative));
         Assert.Equal("\"2026-03-01\"", await iso.Content.ReadAsStringAsync());
+        using var instant = await client.GetAsync(new Uri("/api/v1/test/at?at=2026-03-01T08:00:00%2B02:00", UriKind.Relative));
+        Assert.Equal("\"2026-03-01T08:00:00+02:00\"", await instant.Content.ReadAsStringAsync());
     }
 
     [Fact]

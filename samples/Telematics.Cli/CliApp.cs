@@ -13,6 +13,7 @@ internal static class CliApp
             root.Subcommands.Add(command);
         }
 
+        StrictValues.Apply(root);
         return root;
     }
 

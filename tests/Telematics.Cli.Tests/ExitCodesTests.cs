@@ -31,6 +31,40 @@ public sealed class ExitCodesTests
         Assert.Contains(nameof(Throwing), error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    // Read before as 15, 12, and 3 January.
+    [InlineData("--score 1,5", "--score: '1,5' is not a number with '.' as the decimal point")]
+    [InlineData("--km 12,000", "--km: '12,000' is not a number with '.' as the decimal point")]
+    [InlineData("--period-end 01/03/2026", "--period-end: '01/03/2026' is not a date as YYYY-MM-DD")]
+    [InlineData("--period-end 2026-3-1", "--period-end: '2026-3-1' is not a date as YYYY-MM-DD")]
+    public async Task A_number_or_date_in_another_form_is_a_usage_error_naming_the_option(string given, string message)
+    {
+        var error = new StringWriter();
+        var (option, value) = (given.Split(' ')[0], given.Split(' ')[1]);
+        string[] args = option == "--period-end"
+            ? ["batch-score", option, value]
+            : ["price", "--plan", "plan.json", "--score", option == "--score" ? value : "15", "--km", option == "--km" ? value : "12000"];
+
+        var exit = await CliApp.InvokeAsync(args, new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_number_and_date_option_is_held_to_one_form()
+    {
+        var root = CliApp.Build();
+
+        // A new command's options get the check without being listed anywhere.
+        foreach (var option in Options(root).Where(o => (Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType) is var t && (t == typeof(double) || t == typeof(DateOnly))))
+        {
+            Assert.True(option.Validators.Count > 0, option.Name);
+        }
+    }
+
+    private static IEnumerable<Option> Options(Command command) => command.Options.Concat(command.Subcommands.SelectMany(Options));
+
     [Fact]
     public async Task A_cancellation_that_escapes_a_command_exits_with_the_cancelled_code()
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Telematics.Api.Problems;
@@ -54,7 +55,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
             return new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
-                [field] = ["The value could not be read as JSON of the expected type."],
+                [field] = [JsonBodyField.FormAt(BodyType(httpContext), json.Path) is { } form
+                    ? $"The value could not be read: give {form}."
+                    : "The value could not be read as JSON of the expected type."],
             })
             {
                 Status = StatusCodes.Status400BadRequest,
@@ -115,6 +118,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             Detail = "The error was logged; quote the traceId when reporting it.",
         };
     }
+
+    // The handler runs with the endpoint cleared; the exception feature keeps the one that failed.
+    private static Type? BodyType(HttpContext httpContext) =>
+        (httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? httpContext.GetEndpoint())?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
 
     private static JsonException? FindJsonError(Exception exception)
     {

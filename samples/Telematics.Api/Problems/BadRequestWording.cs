@@ -39,27 +39,39 @@ internal static partial class BadRequestWording
 
     // What the value should have looked like, by the parameter's type as the framework names it ("DateOnly?", "Int32",
     // "Nullable<DateOnly>"): the type itself is not echoed, only the form a caller can type.
-    private static string NotValid(string type)
-    {
-        const string Prefix = "The value is not valid for this parameter";
-        var form = type switch
-        {
-            _ when type.Contains("DateOnly", StringComparison.Ordinal) => IsoQueryTimesFilter.DateForm,
-            _ when type.Contains("DateTime", StringComparison.Ordinal) => IsoQueryTimesFilter.InstantForm,
-            _ when type.Contains("Guid", StringComparison.Ordinal) => "a UUID",
-            _ when type.Contains("bool", StringComparison.OrdinalIgnoreCase) => "true or false",
-            _ when IsWhole(type) => "a whole number",
-            _ when type.Contains("double", StringComparison.OrdinalIgnoreCase) || type.Contains("Single", StringComparison.Ordinal)
-                || type.Contains("float", StringComparison.Ordinal) || type.Contains("decimal", StringComparison.OrdinalIgnoreCase)
-                => "a number, with '.' as the decimal point",
-            _ => null,
-        };
-        return form is null ? Prefix + "." : $"{Prefix}: give {form}.";
-    }
+    private static string NotValid(string type) =>
+        FormOf(type) is { } form ? $"The value is not valid for this parameter: give {form}." : "The value is not valid for this parameter.";
 
-    private static bool IsWhole(string type) =>
-        type.Contains("int", StringComparison.OrdinalIgnoreCase) || type.Contains("long", StringComparison.OrdinalIgnoreCase)
-        || type.Contains("short", StringComparison.OrdinalIgnoreCase) || type.Contains("byte", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// The form a value of <paramref name="type"/> is written in, as a caller reads it ("a whole number", "a date as
+    /// YYYY-MM-DD, …"), or null for a type without one simple form. The type is as a framework message names it: "long",
+    /// "DateOnly?", "Nullable&lt;DateOnly&gt;", "System.Nullable`1[System.DateOnly]", "System.Int64[]".
+    /// </summary>
+    public static string? FormOf(string type) => SimpleName(type) switch
+    {
+        "DateOnly" => IsoQueryTimesFilter.DateForm,
+        "DateTime" or "DateTimeOffset" => IsoQueryTimesFilter.InstantForm,
+        "Guid" => "a UUID",
+        "bool" or "Boolean" => "true or false",
+        "int" or "long" or "short" or "byte" or "sbyte" or "uint" or "ulong" or "ushort"
+            or "Int16" or "Int32" or "Int64" or "Byte" or "SByte" or "UInt16" or "UInt32" or "UInt64" => "a whole number",
+        "double" or "float" or "decimal" or "Double" or "Single" or "Decimal" => "a number, with '.' as the decimal point",
+        _ => null,
+    };
+
+    // The innermost type's name without namespace, nullability or array brackets: "System.Nullable`1[System.Int64]" → "Int64".
+    private static string SimpleName(string type)
+    {
+        var name = type.Trim();
+        var open = name.LastIndexOfAny(['[', '<']);
+        if (open >= 0 && open + 1 < name.Length && name[open + 1] != ']')
+        {
+            name = name[(open + 1)..];
+        }
+
+        name = name.TrimEnd(']', '>', '?', '[');
+        return name[(name.LastIndexOf('.') + 1)..];
+    }
 
     // The framework quotes a parameter as "<type> <name>" (e.g. "long id"); the type may hold spaces ("Nullable`1 x").
     [GeneratedRegex(@"parameter ""(?<type>[^""]*?)\s(?<name>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.CultureInvariant)]

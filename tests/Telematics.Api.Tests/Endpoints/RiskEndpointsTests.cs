@@ -153,6 +153,24 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("""{"driverIds": [1], "periodEnd": "01/03/2026"}""", "periodEnd", "give a date as YYYY-MM-DD")]
+    [InlineData("""{"driverIds": ["one"]}""", "driverIds[0]", "give a whole number")]
+    [InlineData("""{"driverIds": [1], "periodDays": "thirty"}""", "periodDays", "give a whole number")]
+    public async Task A_batch_body_value_of_the_wrong_form_is_told_the_form_it_should_take(string json, string field, string form)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var response = await admin.PostAsync(
+            new Uri("/api/v1/risk/batch-calculate", UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        var error = problem.GetProperty("errors").GetProperty(field)[0].GetString()!;
+        Assert.True(error.Contains(form, StringComparison.Ordinal), error);
+        Assert.DoesNotContain("System.", problem.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(366)]
     public async Task A_period_outside_1_to_365_days_is_a_validation_problem_naming_periodDays(int days)

@@ -67,6 +67,10 @@ public sealed class DriverAggregate
     public void Clear() => _totals.Clear();
 
     /// <summary>Writes the driver's features in <see cref="TelematicsFeatures.Schema"/> order.</summary>
+    /// <remarks>
+    /// An aggregate of no trips writes 0 everywhere, shares and rates included, which is not "never at night" but nothing
+    /// known: <see cref="TelematicsFeatures.ShowsNoDriving"/> tells such a vector, and the scorer refuses it.
+    /// </remarks>
     /// <param name="destination">At least 29 values long.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>
     public void WriteFeatures(Span<float> destination) => _totals.WriteFeatures(destination);

@@ -27,6 +27,10 @@ internal static class StrictValues
                 // System.CommandLine's own message names the CLR type ("as expected type 'System.Int32'").
                 option.Validators.Add(result => Check(result, IsWholeNumber, "a whole number, e.g. 30"));
             }
+            else if (type == typeof(ulong) || type == typeof(uint))
+            {
+                option.Validators.Add(result => Check(result, IsNaturalNumber, "a whole number of 0 or more, e.g. 20261128"));
+            }
             else if (type == typeof(DateOnly))
             {
                 option.Validators.Add(result => Check(result, IsIsoDate, "a date as YYYY-MM-DD, e.g. 2026-03-01"));
@@ -56,6 +60,9 @@ internal static class StrictValues
 
     private static bool IsWholeNumber(string text) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _);
+
+    private static bool IsNaturalNumber(string text) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private static bool IsIsoDate(string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);

@@ -37,13 +37,14 @@ public sealed class ExitCodesTests
     [InlineData("--km 12,000", "--km: '12,000' is not a number with '.' as the decimal point")]
     [InlineData("--period-end 01/03/2026", "--period-end: '01/03/2026' is not a date as YYYY-MM-DD")]
     [InlineData("--period-days thirty", "--period-days: 'thirty' is not a whole number")]
+    [InlineData("--seed -1", "--seed: '-1' is not a whole number of 0 or more")]
     [InlineData("--period-end 2026-3-1", "--period-end: '2026-3-1' is not a date as YYYY-MM-DD")]
     public async Task A_number_or_date_in_another_form_is_a_usage_error_naming_the_option(string given, string message)
     {
         var error = new StringWriter();
         var (option, value) = (given.Split(' ')[0], given.Split(' ')[1]);
-        string[] args = option.StartsWith("--period-", StringComparison.Ordinal)
-            ? ["batch-score", option, value]
+        string[] args = option.StartsWith("--period-", StringComparison.Ordinal) ? ["batch-score", option, value]
+            : option == "--seed" ? ["synth", "--drivers", "1", "--days", "1", "--output", "out", option, value]
             : ["price", "--plan", "plan.json", "--score", option == "--score" ? value : "15", "--km", option == "--km" ? value : "12000"];
 
         var exit = await CliApp.InvokeAsync(args, new InvocationConfiguration { Output = new StringWriter(), Error = error });
@@ -59,7 +60,7 @@ public sealed class ExitCodesTests
         var root = CliApp.Build();
 
         // A new command's options get the check without being listed anywhere.
-        foreach (var option in Options(root).Where(o => (Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType) is var t && (t == typeof(double) || t == typeof(int) || t == typeof(long) || t == typeof(DateOnly))))
+        foreach (var option in Options(root).Where(o => (Nullable.GetUnderlyingType(o.ValueType) ?? o.ValueType) is var t && (t == typeof(double) || t == typeof(int) || t == typeof(long) || t == typeof(ulong) || t == typeof(DateOnly))))
         {
             Assert.True(option.Validators.Count > 0, option.Name);
         }

@@ -39,8 +39,12 @@ internal static partial class BadRequestWording
 
     // What the value should have looked like, by the parameter's type as the framework names it ("DateOnly?", "Int32",
     // "Nullable<DateOnly>"): the type itself is not echoed, only the form a caller can type.
-    private static string NotValid(string type) =>
-        FormOf(type) is { } form ? $"The value is not valid for this parameter: give {form}." : "The value is not valid for this parameter.";
+    private static string NotValid(string type) => NotValidParameter(FormOf(type));
+
+    /// <summary>What a parameter whose value cannot be used is told, with the form it should take when there is one.</summary>
+    /// <param name="form">The form (<see cref="FormOf"/>), or null for none.</param>
+    public static string NotValidParameter(string? form) =>
+        form is null ? "The value is not valid for this parameter." : $"The value is not valid for this parameter: give {form}.";
 
     /// <summary>
     /// The form a value of <paramref name="type"/> is written in, as a caller reads it ("a whole number", "a date as

@@ -37,7 +37,7 @@ internal static partial class IsoQueryTimesFilter
                 if (query.TryGetValue(name, out var values) && values.Count > 0 && values[0] is { Length: > 0 } value
                     && !(isDate ? IsIsoDate(value) : IsoInstant().IsMatch(value)))
                 {
-                    (errors ??= new ValidationErrors()).Add(name, $"The value is not valid for this parameter: give {(isDate ? DateForm : InstantForm)}.");
+                    (errors ??= new ValidationErrors()).Add(name, BadRequestWording.NotValidParameter(isDate ? DateForm : InstantForm));
                 }
             }
 

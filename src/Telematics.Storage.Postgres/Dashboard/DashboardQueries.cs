@@ -24,7 +24,7 @@ public sealed class DashboardQueries
         CROSS JOIN LATERAL (
             SELECT r.score, r.category FROM risk_scores r
             WHERE r.driver_id = d.driver_id AND r.scored_at >= $1 AND r.scored_at < $2
-            ORDER BY r.scored_at DESC LIMIT 1) ls
+            ORDER BY r.scored_at DESC, r.score_id DESC LIMIT 1) ls
         """;
 
     internal const string TripsInPeriodSql = "SELECT count(*), coalesce(sum(distance_km), 0) FROM trips WHERE started_at >= $1 AND started_at < $2";
@@ -35,7 +35,7 @@ public sealed class DashboardQueries
         CROSS JOIN LATERAL (
             SELECT p.currency, p.final_amount FROM premiums p
             WHERE p.driver_id = d.driver_id AND p.effective_at >= $1 AND p.effective_at < $2
-            ORDER BY p.effective_at DESC LIMIT 1) lp
+            ORDER BY p.effective_at DESC, p.premium_id DESC LIMIT 1) lp
         GROUP BY lp.currency
         ORDER BY lp.currency
         """;
@@ -63,8 +63,8 @@ public sealed class DashboardQueries
         SELECT d.driver_id, d.display_name, d.external_ref, s.score, s.category, p.final_amount, p.currency, t.started_at, d.region, d.age_band, d.vehicle_class,
                s.score_low, s.score_high
         FROM drivers d
-        LEFT JOIN LATERAL (SELECT r.score, r.category, r.score_low, r.score_high FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC LIMIT 1) s ON true
-        LEFT JOIN LATERAL (SELECT pr.final_amount, pr.currency FROM premiums pr WHERE pr.driver_id = d.driver_id ORDER BY pr.effective_at DESC LIMIT 1) p ON true
+        LEFT JOIN LATERAL (SELECT r.score, r.category, r.score_low, r.score_high FROM risk_scores r WHERE r.driver_id = d.driver_id ORDER BY r.scored_at DESC, r.score_id DESC LIMIT 1) s ON true
+        LEFT JOIN LATERAL (SELECT pr.final_amount, pr.currency FROM premiums pr WHERE pr.driver_id = d.driver_id ORDER BY pr.effective_at DESC, pr.premium_id DESC LIMIT 1) p ON true
         LEFT JOIN LATERAL (SELECT tr.started_at FROM trips tr WHERE tr.driver_id = d.driver_id ORDER BY tr.started_at DESC LIMIT 1) t ON true
         WHERE ($1::text IS NULL OR strpos(lower(d.display_name), lower($1)) > 0)
         """;

@@ -15,7 +15,7 @@ public sealed class ExperimentMetricsQuery
             SELECT DISTINCT ON (driver_id) driver_id, coalesce(variant, '') AS variant, score, category
             FROM risk_scores
             WHERE experiment = $1 AND scored_at >= $2 AND scored_at < $3
-            ORDER BY driver_id, scored_at DESC
+            ORDER BY driver_id, scored_at DESC, score_id DESC
         )
         SELECT variant, count(*), avg(score),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY score),

@@ -16,8 +16,6 @@ namespace Telematics.Storage.Postgres.Premiums;
 /// <remarks>Thread-safe. Reads use the index on (driver_id, effective_at DESC).</remarks>
 public sealed class PremiumRepository
 {
-    private const string Columns = "premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown::text";
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
 
@@ -55,7 +53,7 @@ public sealed class PremiumRepository
         var (connection, transaction) = (durable.Connection, durable.Transaction);
         string? before = null;
         await using (var current = new NpgsqlCommand(
-            "SELECT jsonb_build_object('premium_id', premium_id, 'final_amount', final_amount, 'currency', currency)::text FROM premiums WHERE driver_id = $1 ORDER BY effective_at DESC LIMIT 1",
+            "SELECT jsonb_build_object('premium_id', premium_id, 'final_amount', final_amount, 'currency', currency)::text FROM premiums WHERE driver_id = $1 ORDER BY " + PremiumRows.NewestFirst + " LIMIT 1",
             connection,
             transaction))
         {
@@ -104,21 +102,14 @@ public sealed class PremiumRepository
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
-        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM premiums WHERE driver_id = $1 ORDER BY effective_at DESC LIMIT $2");
+        await using var command = _dataSource.CreateCommand($"SELECT {PremiumRows.Columns} FROM premiums WHERE driver_id = $1 ORDER BY {PremiumRows.NewestFirst} LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var premiums = new List<PremiumRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            premiums.Add(new PremiumRecord(
-                reader.GetInt64(1),
-                reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
-                reader.GetString(4),
-                reader.GetDecimal(5),
-                reader.GetDecimal(6),
-                reader.GetString(7)) { PremiumId = reader.GetInt64(0) });
+            premiums.Add(PremiumRows.Map(reader));
         }
 
         return premiums;

@@ -85,7 +85,7 @@ public sealed class ScoreRepository
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
         await using var command = _dataSource.CreateCommand(
-            $"SELECT {ScoreRows.Columns} FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC LIMIT $2");
+            $"SELECT {ScoreRows.Columns} FROM risk_scores WHERE driver_id = $1 ORDER BY {ScoreRows.NewestFirst} LIMIT $2");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         var scores = new List<RiskScoreRecord>();

@@ -13,6 +13,12 @@ internal static class ScoreRows
     public const string Columns =
         "score_id, driver_id, scored_at, period_start, period_end, score, category, raw_output, model_name, model_version, experiment, variant, features, contributions, out_of_range_share, score_low, score_high, observed_days";
 
+    /// <summary>
+    /// Newest first. Two scores of one instant (a clock that did not move, two hosts in one microsecond) are told apart by
+    /// their ids, so every read agrees on which is the latest: the one stored last.
+    /// </summary>
+    public const string NewestFirst = "scored_at DESC, score_id DESC";
+
     /// <summary>Number of columns in <see cref="Columns"/>: the ordinal of the first column after them.</summary>
     public const int Count = 18;
 

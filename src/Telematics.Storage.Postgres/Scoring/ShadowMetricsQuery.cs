@@ -17,7 +17,7 @@ public sealed class ShadowMetricsQuery
             SELECT DISTINCT ON (driver_id) score_id, category, score_low, score_high
             FROM risk_scores
             WHERE experiment = $1 AND scored_at >= $2 AND scored_at < $3
-            ORDER BY driver_id, scored_at DESC
+            ORDER BY driver_id, scored_at DESC, score_id DESC
         )
         SELECT s.variant, count(*), avg(s.score), count(*) FILTER (WHERE s.category = l.category)::float8 / count(*),
             count(*) FILTER (WHERE s.score_low IS NOT NULL AND l.score_low IS NOT NULL),

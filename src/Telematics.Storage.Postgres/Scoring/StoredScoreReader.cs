@@ -17,8 +17,6 @@ public sealed class StoredScoreReader
 
     private const string ScoreColumns = ScoreRows.Columns + ", reference_score, reference";
 
-    private const string PremiumColumns = "premium_id, driver_id, score_id, effective_at, currency, base_amount, final_amount, breakdown::text";
-
     private readonly NpgsqlDataSource _dataSource;
 
     /// <summary>Creates the reader.</summary>
@@ -50,7 +48,7 @@ public sealed class StoredScoreReader
     {
         CheckPage(page, pageSize);
         await using var command = _dataSource.CreateCommand(
-            $"SELECT {ScoreColumns} FROM risk_scores WHERE driver_id = $1 ORDER BY scored_at DESC, score_id DESC LIMIT $2 OFFSET $3");
+            $"SELECT {ScoreColumns} FROM risk_scores WHERE driver_id = $1 ORDER BY {ScoreRows.NewestFirst} LIMIT $2 OFFSET $3");
         AddPage(command, driverId, page, pageSize);
         var scores = new List<StoredScore>(Math.Min(pageSize, 64));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -77,20 +75,13 @@ public sealed class StoredScoreReader
     {
         CheckPage(page, pageSize);
         await using var command = _dataSource.CreateCommand(
-            $"SELECT {PremiumColumns} FROM premiums WHERE driver_id = $1 ORDER BY effective_at DESC, premium_id DESC LIMIT $2 OFFSET $3");
+            $"SELECT {PremiumRows.Columns} FROM premiums WHERE driver_id = $1 ORDER BY {PremiumRows.NewestFirst} LIMIT $2 OFFSET $3");
         AddPage(command, driverId, page, pageSize);
         var premiums = new List<PremiumRecord>(Math.Min(pageSize, 64));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            premiums.Add(new PremiumRecord(
-                reader.GetInt64(1),
-                reader.IsDBNull(2) ? null : reader.GetInt64(2),
-                new DateTimeOffset(reader.GetFieldValue<DateTime>(3)),
-                reader.GetString(4),
-                reader.GetDecimal(5),
-                reader.GetDecimal(6),
-                reader.GetString(7)) { PremiumId = reader.GetInt64(0) });
+            premiums.Add(PremiumRows.Map(reader));
         }
 
         return premiums;

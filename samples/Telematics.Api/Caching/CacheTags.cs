@@ -1,10 +1,12 @@
+using System.Globalization;
+
 namespace Telematics.Api.Caching;
 
 /// <summary>Tags that group cached responses so that one write can invalidate all of them.</summary>
 internal static class CacheTags
 {
     /// <summary>Everything cached about one driver (scores, premiums, statistics); invalidate on any write for that driver.</summary>
-    public static string Driver(string driverId) => "driver:" + driverId;
+    public static string Driver(long driverId) => string.Create(CultureInfo.InvariantCulture, $"driver:{driverId}");
 
     /// <summary>Model and experiment listings; invalidate when an alias or experiment changes.</summary>
     public const string Models = "models";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -83,7 +84,7 @@ internal static class DriverEndpoints
             var created = await repository.CreateAsync(driver, user.AuditActor(http), http.RequestAborted);
 
             // A read of this id before it existed cached "not found"; drop it.
-            await cache.InvalidateAsync([CacheTags.Driver(DriverKey(created.DriverId))], http.RequestAborted);
+            await cache.InvalidateAsync([CacheTags.Driver(created.DriverId)], http.RequestAborted);
             return TypedResults.Created($"{ApiRoutes.Prefix}/drivers/{created.DriverId}", DriverResponse.From(created));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -139,11 +140,10 @@ internal static class DriverEndpoints
     private static async Task<Results<Ok<DriverResponse>, NotFound>> GetAsync(
         long driverId, DriverRepository repository, ApiCache cache, HttpContext http)
     {
-        var key = DriverKey(driverId);
         var driver = await cache.GetOrCreateAsync(
-            "drivers:" + key,
+            string.Create(CultureInfo.InvariantCulture, $"drivers:{driverId}"),
             async ct => await repository.GetAsync(driverId, ct) is { } found ? DriverResponse.From(found) : null,
-            [CacheTags.Driver(key)],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return driver is null ? TypedResults.NotFound() : TypedResults.Ok(driver);
     }
@@ -196,7 +196,7 @@ internal static class DriverEndpoints
         var updated = await repository.UpdateAsync(driverId, update, user.AuditActor(http), http.RequestAborted);
 
         // Drops the cached driver and every other cached read under the driver's tag.
-        await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId)], http.RequestAborted);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(DriverResponse.From(updated));
     }
 
@@ -204,11 +204,10 @@ internal static class DriverEndpoints
         long driverId, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         var deleted = await repository.DeleteAsync(driverId, user.AuditActor(http), http.RequestAborted);
-        await cache.InvalidateAsync([CacheTags.Driver(DriverKey(driverId))], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId)], http.RequestAborted);
         return deleted ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 
-    private static string DriverKey(long driverId) => driverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void CheckRegion(ValidationErrors errors, PricingPlan plan, string? region)
     {

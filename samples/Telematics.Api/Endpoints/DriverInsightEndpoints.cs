@@ -229,7 +229,7 @@ internal static class DriverInsightEndpoints
 
     private static float? Finite(float value) => float.IsFinite(value) ? value : null;
 
-    private static string[] Tags(long driverId) => [CacheTags.Driver(driverId.ToString(CultureInfo.InvariantCulture))];
+    private static string[] Tags(long driverId) => [CacheTags.Driver(driverId)];
 
     // The period's days are part of the key, so a default period ("the last 30 days") moves on with the UTC day.
     private static string Key(string kind, long driverId, DayPeriod? period, int page = 0, int pageSize = 0) =>

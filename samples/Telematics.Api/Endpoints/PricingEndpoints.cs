@@ -77,9 +77,9 @@ internal static class PricingEndpoints
     private static async Task<Results<Ok<PremiumResponse>, ProblemHttpResult>> GetCurrentAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
     {
         var current = await cache.GetOrCreateAsync(
-            "pricing:current:" + RiskEndpoints.Key(driverId),
+            string.Create(CultureInfo.InvariantCulture, $"pricing:current:{driverId}"),
             async ct => (await reader.PremiumsAsync(driverId, 1, 1, ct)) is [var latest] ? PremiumResponse.From(latest) : null,
-            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return current is null ? NoPremium(driverId) : TypedResults.Ok(current);
     }
@@ -87,9 +87,9 @@ internal static class PricingEndpoints
     private static async Task<Results<Ok<PremiumBreakdownResponse>, ProblemHttpResult>> GetBreakdownAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
     {
         var breakdown = await cache.GetOrCreateAsync(
-            "pricing:breakdown:" + RiskEndpoints.Key(driverId),
+            string.Create(CultureInfo.InvariantCulture, $"pricing:breakdown:{driverId}"),
             async ct => (await reader.PremiumsAsync(driverId, 1, 1, ct)) is [var latest] ? WithBreakdown(latest) : null,
-            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return breakdown is null ? NoPremium(driverId) : TypedResults.Ok(breakdown);
     }
@@ -106,7 +106,7 @@ internal static class PricingEndpoints
         var items = await cache.GetOrCreateAsync(
             string.Create(CultureInfo.InvariantCulture, $"pricing:history:{driverId}:{page}:{pageSize}"),
             async ct => (await reader.PremiumsAsync(driverId, page, pageSize, ct)).Select(PremiumResponse.From).ToArray(),
-            [CacheTags.Driver(RiskEndpoints.Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return TypedResults.Ok(new PremiumPage(page, pageSize, items));
     }
@@ -129,7 +129,7 @@ internal static class PricingEndpoints
             return RiskEndpoints.NoScore(driverId);
         }
 
-        await cache.InvalidateAsync([CacheTags.Driver(RiskEndpoints.Key(driverId)), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards], http.RequestAborted);
         await live.PremiumUpdatedAsync(premium, http.RequestAborted);
         RiskLog.Repriced(logger, driverId, premium.FinalAmount, premium.Currency);
         return TypedResults.Ok(WithBreakdown(premium));

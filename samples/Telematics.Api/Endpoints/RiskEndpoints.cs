@@ -100,9 +100,9 @@ internal static class RiskEndpoints
     private static async Task<Results<Ok<RiskScoreResponse>, ProblemHttpResult>> GetScoreAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
     {
         var score = await cache.GetOrCreateAsync(
-            "risk:score:" + Key(driverId),
+            string.Create(CultureInfo.InvariantCulture, $"risk:score:{driverId}"),
             async ct => await reader.LatestAsync(driverId, ct) is { } latest ? RiskScoreResponse.From(latest) : null,
-            [CacheTags.Driver(Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return score is null ? NoScore(driverId) : TypedResults.Ok(score);
     }
@@ -110,9 +110,9 @@ internal static class RiskEndpoints
     private static async Task<Results<Ok<BreakdownResponse>, ProblemHttpResult>> GetBreakdownAsync(long driverId, StoredScoreReader reader, ApiCache cache, HttpContext http)
     {
         var breakdown = await cache.GetOrCreateAsync(
-            "risk:breakdown:" + Key(driverId),
+            string.Create(CultureInfo.InvariantCulture, $"risk:breakdown:{driverId}"),
             async ct => await reader.LatestAsync(driverId, ct) is { } latest ? Breakdown(latest) : null,
-            [CacheTags.Driver(Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return breakdown is null ? NoScore(driverId) : TypedResults.Ok(breakdown);
     }
@@ -129,7 +129,7 @@ internal static class RiskEndpoints
         var items = await cache.GetOrCreateAsync(
             string.Create(CultureInfo.InvariantCulture, $"risk:history:{driverId}:{page}:{pageSize}"),
             async ct => (await reader.ScoresAsync(driverId, page, pageSize, ct)).Select(RiskScoreResponse.From).ToArray(),
-            [CacheTags.Driver(Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return TypedResults.Ok(new ScorePage(page, pageSize, items));
     }
@@ -149,7 +149,7 @@ internal static class RiskEndpoints
         var points = await cache.GetOrCreateAsync(
             string.Create(CultureInfo.InvariantCulture, $"risk:trend:{driverId}:{from:yyyy-MM}:{months}"),
             async ct => (await scores.TrendAsync(driverId, from, to, ct)).Select(p => new TrendPoint(p.MonthStart, p.MeanScore, p.Count)).ToArray(),
-            [CacheTags.Driver(Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return TypedResults.Ok(new TrendResponse(driverId, points));
     }
@@ -160,7 +160,7 @@ internal static class RiskEndpoints
         var tips = await cache.GetOrCreateAsync(
             string.Create(CultureInfo.InvariantCulture, $"risk:recommendations:{driverId}:{praise}"),
             async ct => await reader.LatestAsync(driverId, ct) is { } latest ? Recommend(latest, praise) : null,
-            [CacheTags.Driver(Key(driverId))],
+            [CacheTags.Driver(driverId)],
             http.RequestAborted);
         return tips is null ? NoScore(driverId) : TypedResults.Ok(tips);
     }
@@ -189,7 +189,7 @@ internal static class RiskEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model could not score the driver.", detail: outcome.Reason);
         }
 
-        await cache.InvalidateAsync([CacheTags.Driver(Key(driverId)), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards], http.RequestAborted);
         await live.ScoredAsync(outcome, http.RequestAborted);
         var score = outcome.Score!;
         RiskLog.Rescored(logger, driverId, periodDays, score.Score, score.ModelName, score.ModelVersion);
@@ -252,7 +252,7 @@ internal static class RiskEndpoints
         {
             if (outcome.Status == DriverScoreStatus.Scored)
             {
-                tags.Add(CacheTags.Driver(Key(outcome.DriverId)));
+                tags.Add(CacheTags.Driver(outcome.DriverId));
             }
         }
 

@@ -222,7 +222,7 @@ internal static class TelematicsEndpoints
         }
 
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        await cache.InvalidateAsync([CacheTags.Driver(driver.Value.ToString(CultureInfo.InvariantCulture)), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driver.Value), CacheTags.Dashboards], http.RequestAborted);
         await live.TripsCompletedAsync(driver.Value, stored, http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
     }

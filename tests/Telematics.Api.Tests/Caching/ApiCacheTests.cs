@@ -15,8 +15,8 @@ public sealed class ApiCacheTests
         var cache = host.Services.GetRequiredService<ApiCache>();
         var runs = 0;
 
-        var first = await cache.GetOrCreateAsync("risk:score:drv-1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-1")], CancellationToken.None);
-        var second = await cache.GetOrCreateAsync("risk:score:drv-1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-1")], CancellationToken.None);
+        var first = await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
+        var second = await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
 
         Assert.Equal(1, first);
         Assert.Equal(1, second);
@@ -29,12 +29,12 @@ public sealed class ApiCacheTests
         await using var host = new ApiHost();
         var cache = host.Services.GetRequiredService<ApiCache>();
         var runs = 0;
-        await cache.GetOrCreateAsync("risk:score:drv-1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-1")], CancellationToken.None);
-        await cache.GetOrCreateAsync("risk:score:drv-2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-2")], CancellationToken.None);
+        await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
+        await cache.GetOrCreateAsync("risk:score:2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(2)], CancellationToken.None);
 
-        await cache.InvalidateAsync([CacheTags.Driver("drv-1")], CancellationToken.None);
-        var refreshed = await cache.GetOrCreateAsync("risk:score:drv-1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-1")], CancellationToken.None);
-        var kept = await cache.GetOrCreateAsync("risk:score:drv-2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver("drv-2")], CancellationToken.None);
+        await cache.InvalidateAsync([CacheTags.Driver(1)], CancellationToken.None);
+        var refreshed = await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
+        var kept = await cache.GetOrCreateAsync("risk:score:2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(2)], CancellationToken.None);
 
         Assert.Equal(3, refreshed);
         Assert.Equal(2, kept);

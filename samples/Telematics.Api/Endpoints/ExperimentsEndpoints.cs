@@ -1,13 +1,16 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Telematics.Api.Administration;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
+using Telematics.Api.Scoring;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Experiments;
+using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Service;
 using Telematics.Storage.Postgres.Experiments;
 using Telematics.Storage.Postgres.Scoring;
@@ -96,7 +99,7 @@ internal static class ExperimentsEndpoints
 
     private static async Task<Results<Created<ExperimentResponse>, Ok<ExperimentResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
         string name, JsonElement body, ExperimentScorer scorer, ExperimentStore store, ExperimentLoader loader, ApiCache cache,
-        ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+        PricingPlan plan, IOptions<RiskScoringOptions> scoring, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
     {
         ExperimentDefinition experiment;
         try
@@ -112,6 +115,15 @@ internal static class ExperimentsEndpoints
         catch (ExperimentDefinitionException e)
         {
             return new ValidationErrors().Add(e.Field, e.Problem).ToProblem();
+        }
+
+        // The served experiment's variants are priced: each must serve a model the plan fits, as the default model must.
+        if (string.Equals(name, scoring.Value.Experiment, StringComparison.Ordinal) && plan.Misfit(experiment, scorer) is { } misfit)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The pricing plan cannot price this experiment's variants.",
+                detail: $"Experiment '{name}' is the one drivers are scored in, and plan '{plan.Name}' does not fit it: {misfit}");
         }
 
         var actor = user.AuditActor(http);

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Telematics.Api.Administration;
 using Telematics.Api.Auth;
 using Telematics.Api.Authorization;
@@ -13,6 +14,7 @@ using Telematics.Api.Storage;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
+using Telematics.Scoring.Service;
 using Telematics.Service.Events;
 using Telematics.Storage.Postgres;
 using Telematics.Storage.Postgres.Audit;
@@ -76,8 +78,8 @@ internal static partial class ModelsEndpoints
     private static bool ShowsPaths(ClaimsPrincipal user) => user.GetRole() is { } role && RolePermissions.Grants(role, Permission.ModelsManage);
 
     private static async Task<Results<Ok<ModelSummary>, ValidationProblem, ProblemHttpResult>> PromoteAsync(
-        string name, AliasRequest request, ModelRegistry registry, PricingPlan plan, AuditLog audit, TelematicsPostgresOptions storage, TimeProvider time,
-        ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
+        string name, AliasRequest request, ModelRegistry registry, PricingPlan plan, ExperimentScorer experiments, IOptions<RiskScoringOptions> scoring,
+        AuditLog audit, TelematicsPostgresOptions storage, TimeProvider time, ApiCache cache, ClaimsPrincipal user, HttpContext http, ILoggerFactory loggers)
     {
         var errors = new ValidationErrors();
         if (string.IsNullOrEmpty(request.Alias))
@@ -126,6 +128,14 @@ internal static partial class ModelsEndpoints
             return Conflict($"Promoting {name}@{request.Version} to {request.Alias} would serve a model the pricing plan '{plan.Name}' does not fit: {misfit}");
         }
 
+        // A served experiment's variant that names the alias is served the promoted version too, and priced by the same plan.
+        if (PricedVariantOf(registry, experiments, scoring.Value.Experiment, name, request.Alias!) is { } variant
+            && NotFitting(registry, plan, name, request.Version!) is { } variantMisfit)
+        {
+            return Conflict(
+                $"Promoting {name}@{request.Version} to {request.Alias} would serve variant '{variant}' of experiment '{scoring.Value.Experiment}' a model the pricing plan '{plan.Name}' does not fit: {variantMisfit}");
+        }
+
         var before = versions.FirstOrDefault(m => m.Aliases.Contains(request.Alias!, StringComparer.Ordinal))?.Version;
         RegistryReloadResult reload;
         try
@@ -167,6 +177,32 @@ internal static partial class ModelsEndpoints
     {
         using var served = registry.Acquire();
         return string.Equals(alias, ServedModels.DefaultAlias, StringComparison.Ordinal) && string.Equals(served.Package.Name, name, StringComparison.Ordinal);
+    }
+
+    // The first priced (not shadow) variant of the served experiment whose alias reference resolves to name@alias; an alias
+    // is looked up on the default model (ExperimentScorer.TryAcquireModel).
+    private static string? PricedVariantOf(ModelRegistry registry, ExperimentScorer experiments, string? servedExperiment, string name, string alias)
+    {
+        if (servedExperiment is null || !experiments.TryGetExperiment(servedExperiment, out var experiment))
+        {
+            return null;
+        }
+
+        using var served = registry.Acquire();
+        if (!string.Equals(served.Package.Name, name, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        foreach (var variant in experiment.Variants)
+        {
+            if (!variant.IsShadow && variant.Model.IsAlias && string.Equals(variant.Model.Name, alias, StringComparison.Ordinal))
+            {
+                return variant.Name;
+            }
+        }
+
+        return null;
     }
 
     private static string? NotFitting(ModelRegistry registry, PricingPlan plan, string name, string version)

@@ -69,8 +69,10 @@ internal static class PricingEndpoints
             .WithSummary("What the premium would be with other figures; nothing is stored.")
             .WithDescription("Body `{\"features\": {\"night_share\": 0.01}, \"score\": 40, \"annualKm\": 8000, \"region\": \"FR-75\", \"ageBand\": \"under25\", \"vehicleClass\": \"small\"}`, every field optional " +
                 "(region, ageBand and vehicleClass replace the driver's classical cell). " +
-                "Changed features re-score the driver with the served model unless a score is given. Unknown feature names are a validation error naming them.")
-            .ProducesValidationProblem();
+                "Changed features re-score the driver with the served model unless a score is given; a changed distance_km also moves the mileage factor. " +
+                "Unknown feature names are a validation error naming them; 409 when the plan cannot price the stored score (a frequency relativity for a score whose model is not a served frequency model).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return pricing;
     }
 
@@ -216,22 +218,31 @@ internal static class PricingEndpoints
             : null;
         var score = request.Score ?? rescoredScore?.Score ?? latest!.Record.Score;
         // A model frequency exists only when the model scored (now or when stored); a given score has none.
-        ModelFrequency? frequency = request.Score is not null ? null
-            : rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, creditedDays)
-            : new ModelFrequency(latest!.Record.RawOutput, creditedDays) { CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), latest.Record.OutOfRangeShare) };
-        var annualKm = request.AnnualKm ?? PremiumCalculator.AnnualiseKm(latest!.Record.Features[DistanceIndex], latest.Record.ObservedOrPeriodDays);
+        // The distance is the vector's, so a what-if of distance_km moves the mileage factor with the model's score.
+        var annualKm = request.AnnualKm ?? PremiumCalculator.AnnualiseKm(vector[DistanceIndex], latest!.Record.ObservedOrPeriodDays);
         var cell = new RatingCell(request.Region ?? storedCell.Region, request.AgeBand ?? storedCell.AgeBand, request.VehicleClass ?? storedCell.VehicleClass);
         PremiumQuote quote;
         try
         {
-            quote = frequency is { } modelFrequency
-                ? scorer.Price(score, modelFrequency, vector, annualKm, cell)
-                : PremiumCalculator.Calculate(scorer.Plan, score, annualKm, cell, TelematicsFeatures.Schema, vector);
+            // A model frequency exists only when the model scored (now or when stored); a given score has none.
+            if (request.Score is not null)
+            {
+                quote = PremiumCalculator.Calculate(scorer.Plan, score, annualKm, cell, TelematicsFeatures.Schema, vector);
+            }
+            else
+            {
+                var frequency = rescoredScore is not null ? ModelFrequency.Of(rescoredScore, vector, creditedDays) : scorer.FrequencyOf(latest!.Record, vector, creditedDays);
+                quote = scorer.Price(score, frequency, vector, annualKm, cell);
+            }
         }
         catch (ArgumentException e) when (request.Score is not null)
         {
             errors.Add("score", e.Message);
             return errors.ToProblem();
+        }
+        catch (PricingPlanException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The score cannot be priced by this plan.", detail: e.Message);
         }
 
         var current = await reader.PremiumsAsync(driverId, 1, 1, http.RequestAborted);

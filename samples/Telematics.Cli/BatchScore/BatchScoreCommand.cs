@@ -124,8 +124,13 @@ internal static class BatchScoreCommand
             try
             {
                 // The plan first: one that does not fit the served model is refused before anything is read.
-                _ = host.Services.GetRequiredService<StoredDriverScorer>().Plan;
+                var servedPlan = host.Services.GetRequiredService<StoredDriverScorer>().Plan;
                 runner = host.Services.GetRequiredService<ScoringRunner>();
+                if (definition is not null)
+                {
+                    // Each served variant's scores are priced by the same plan.
+                    servedPlan.EnsureFits(definition, host.Services.GetRequiredService<ExperimentScorer>());
+                }
             }
             catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
             {

@@ -66,7 +66,7 @@ internal static class CliPricingPlan
     }
 
     /// <summary>
-    /// The plan for the registry's default model, checked to fit it (<see cref="PricingPlan.EnsureFits"/>): a frequency
+    /// The plan for the registry's default model, checked to fit it (<see cref="PricingPlan.EnsureFits(Telematics.Scoring.Packaging.ModelPackage)"/>): a frequency
     /// relativity needs a frequency model, a score plan would discard one, nothing the model prices is priced twice.
     /// Without <c>--plan</c> (<paramref name="file"/> null) a frequency model gets the demo relativity plan
     /// (<see cref="DemoRelativityPlanPath"/>) instead of the score plan. Writes the reason and returns null when the plan

@@ -1,5 +1,7 @@
 using Telematics.Features.Schema;
+using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Service;
 
 namespace Telematics.Scoring.Pricing;
 
@@ -17,19 +19,64 @@ public sealed partial class PricingPlan
     public void EnsureFits(ModelPackage model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (Relativity is not null && model.OutputKind != ModelOutputKind.Frequency)
+        EnsurePrices(model.OutputKind, model.ToString());
+        RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
+    }
+
+    /// <summary>
+    /// Refuses an output this plan would misprice, the output part of <see cref="EnsureFits(ModelPackage)"/>: a frequency
+    /// relativity needs a claim frequency; a score plan would discard a claim frequency's relativities. For a score whose
+    /// model was checked at another time than its pricing (an experiment's variant, a hot reload).
+    /// </summary>
+    /// <param name="kind">What the model outputs (<see cref="Results.RiskScore.OutputKind"/>).</param>
+    /// <param name="model">The model's name and version, for the message.</param>
+    /// <exception cref="PricingPlanException">The plan cannot price that output; the message names the plan field, the model and the way out.</exception>
+    public void EnsurePrices(ModelOutputKind kind, string model)
+    {
+        if (Relativity is not null && kind != ModelOutputKind.Frequency)
         {
             throw new PricingPlanException("telematics_relativity",
-                $"plan {Name} prices a claim frequency, but model {model} outputs a {model.OutputKind.ToString().ToLowerInvariant()}; serve a frequency model (e.g. the shipped one) or use a risk_multiplier plan.");
+                $"plan {Name} prices a claim frequency, but model {model} outputs a {kind.ToString().ToLowerInvariant()}; serve a frequency model (e.g. the shipped one) or use a risk_multiplier plan.");
         }
 
-        if (Relativity is null && model.OutputKind == ModelOutputKind.Frequency)
+        if (Relativity is null && kind == ModelOutputKind.Frequency)
         {
             throw new PricingPlanException("risk_multiplier",
                 $"plan {Name} prices the 0–100 score, which would discard the claim-frequency relativities of model {model}; migrate the plan to telematics_relativity (docs/pricing/README.md, \"Migrating a score plan\") or serve a score model.");
         }
+    }
 
-        RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
+    /// <summary>
+    /// Checks the plan against every model <paramref name="experiment"/> serves: each variant that is not a shadow (shadows
+    /// are scored, never priced), resolved by <paramref name="scorer"/> as scoring would resolve it now. A variant whose
+    /// model is not served is left to <see cref="ExperimentScorer.CheckReferences"/>.
+    /// </summary>
+    /// <param name="experiment">The experiment whose served scores the plan prices.</param>
+    /// <param name="scorer">Resolves the variants' models.</param>
+    /// <exception cref="PricingPlanException">A variant's model does not fit (<see cref="EnsureFits(ModelPackage)"/>); the message names the experiment and the variant.</exception>
+    public void EnsureFits(ExperimentDefinition experiment, ExperimentScorer scorer)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(scorer);
+        foreach (var variant in experiment.Variants)
+        {
+            if (variant.IsShadow || !scorer.TryAcquireModel(variant.Model, out var lease))
+            {
+                continue;
+            }
+
+            using (lease)
+            {
+                try
+                {
+                    EnsureFits(lease.Package);
+                }
+                catch (PricingPlanException e)
+                {
+                    throw new PricingPlanException(e.Field, $"variant '{variant.Name}' of experiment '{experiment.Name}' serves model {lease.Package}: {e.Problem}");
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -232,6 +232,15 @@ public sealed class ExperimentScorer
         }
     }
 
+    /// <summary>
+    /// Leases the model <paramref name="reference"/> resolves to now, by the rule scoring uses: an alias on the registry's
+    /// default model, a pinned version as named. Dispose the lease when done.
+    /// </summary>
+    /// <param name="reference">A variant's model reference.</param>
+    /// <param name="lease">The lease, when the registry serves the model.</param>
+    /// <returns>Whether the registry serves it.</returns>
+    public bool TryAcquireModel(ModelReference reference, out ModelLease lease) => TryAcquire(reference, out lease);
+
     private bool TryAcquire(ModelReference reference, out ModelLease lease) =>
         reference.IsAlias
             ? _scorer.Registry.TryAcquire(null, reference.Name, out lease)

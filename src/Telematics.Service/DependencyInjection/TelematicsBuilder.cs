@@ -49,7 +49,7 @@ public sealed class TelematicsBuilder
 
     /// <summary>
     /// Prices stored scores with the plan <paramref name="plan"/> returns. It is resolved once, when the scorer is first
-    /// resolved, and must fit the served model (<see cref="PricingPlan.EnsureFits"/> is the factory's to call).
+    /// resolved, and must fit the served model (<see cref="PricingPlan.EnsureFits(Telematics.Scoring.Packaging.ModelPackage)"/> is the factory's to call).
     /// </summary>
     /// <param name="plan">Returns the plan; may use other services (e.g. the model registry).</param>
     /// <returns>This builder.</returns>

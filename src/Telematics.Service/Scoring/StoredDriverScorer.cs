@@ -219,14 +219,7 @@ public sealed partial class StoredDriverScorer
 
         var score = latest.Record;
         var annualKm = PremiumCalculator.AnnualiseKm(score.Features[DistanceIndex], score.ObservedOrPeriodDays);
-        var frequency = new ModelFrequency(score.RawOutput, score.ObservedOrPeriodDays)
-        {
-            CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(score.Features), score.OutOfRangeShare),
-            // Only a relativity plan reads the output kind, and only it needs the stored score's model to be served still.
-            OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
-            Model = $"{score.ModelName}@{score.ModelVersion}",
-        };
-        var quote = Price(score.Score, frequency, score.Features, annualKm, cell);
+        var quote = Price(score.Score, FrequencyOf(score, score.Features, score.ObservedOrPeriodDays), score.Features, annualKm, cell);
         var premium = new PremiumRecord(
             driverId, score.ScoreId, _timeProvider.GetUtcNow(), quote.Currency, quote.Steps[0].Value, quote.Premium,
             PremiumBreakdownJson.Write(quote, score.Score, annualKm, cell));
@@ -254,6 +247,27 @@ public sealed partial class StoredDriverScorer
         actor.Validate();
         var prepared = await PrepareAsync(ids, from, to, cancellationToken).ConfigureAwait(false);
         return await StoreAsync(prepared, actor, runId, commitAfter: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The model frequency a stored score carries, for <see cref="Price(double, ModelFrequency, ReadOnlySpan{float}, double, RatingCell)"/>:
+    /// its raw output over <paramref name="creditedDays"/>, weighted by the data quality of <paramref name="features"/>.
+    /// Under a relativity plan its output kind is asked of the registry, since a stored score names its model but not
+    /// what that model outputs; a score plan does not read it.
+    /// </summary>
+    /// <param name="score">The stored score.</param>
+    /// <param name="features">The vector whose data quality weighs the credibility (the stored one, or a what-if of it).</param>
+    /// <param name="creditedDays">The observed days credited.</param>
+    /// <exception cref="PricingPlanException">A relativity plan, and the score's model is not served any more.</exception>
+    public ModelFrequency FrequencyOf(RiskScoreRecord score, ReadOnlySpan<float> features, double creditedDays)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        return new ModelFrequency(score.RawOutput, creditedDays)
+        {
+            CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(features), score.OutOfRangeShare),
+            OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
+            Model = $"{score.ModelName}@{score.ModelVersion}",
+        };
     }
 
     // A stored score says which model made it but not what its raw output is; the serving registry does.
@@ -349,7 +363,20 @@ public sealed partial class StoredDriverScorer
             var vector = vectors.AsSpan(k * width, width).ToArray();
             var annualKm = PremiumCalculator.AnnualiseKm(vector[DistanceIndex], observedDays[k]);
             var cell = regions[id];
-            // A calibrated score lies in 0–100 and the annual distance is finite and ≥ 0, so pricing cannot refuse it.
+            PremiumQuote quote;
+            try
+            {
+                _options.Plan.EnsurePrices(score.OutputKind, $"{score.ModelName}@{score.ModelVersion}");
+                quote = Price(score.Score, ModelFrequency.Of(score, vector, observedDays[k]), vector, annualKm, cell);
+            }
+            catch (PricingPlanException e)
+            {
+                // The plan fits the models checked when it met them, but an experiment's variant or a hot reload can serve
+                // one it does not fit: that driver fails by name, the others are priced.
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, $"Model {score.ModelName}@{score.ModelVersion} scored the driver, but its score cannot be priced: {e.Message}");
+                continue;
+            }
+
             outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Scored, null)
             {
                 Score = score,
@@ -358,7 +385,7 @@ public sealed partial class StoredDriverScorer
                 AnnualKm = annualKm,
                 ObservedDays = observedDays[k],
                 Cell = cell,
-                Quote = Price(score.Score, ModelFrequency.Of(score, vector, observedDays[k]), vector, annualKm, cell),
+                Quote = quote,
             };
             good.Add(outcomes[k]);
             goodPositions.Add(k);

@@ -118,8 +118,11 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
 
         static string Credibility(JsonElement simulation) => simulation.GetProperty("breakdown").GetProperty("steps").EnumerateArray()
             .Single(s => s.GetProperty("name").GetString() == "credibility").GetProperty("detail").GetString()!;
-        // Five days of trips: five observed days now; the what-if credits a year, and the score itself does not move.
-        Assert.Matches(@"^5(\.\d)? observed days", Credibility(now));
+        // Five days of trips from five days ago until now: 5 to 6 observed days by the time of day; the what-if credits a
+        // year, and the score itself does not move.
+        var observed = Regex.Match(Credibility(now), @"^(\d+(\.\d+)?) observed days");
+        Assert.True(observed.Success, Credibility(now));
+        Assert.InRange(double.Parse(observed.Groups[1].Value, CultureInfo.InvariantCulture), 5, 6);
         Assert.StartsWith("365 observed days", Credibility(year), StringComparison.Ordinal);
         Assert.Equal(now.GetProperty("score").GetDouble(), year.GetProperty("score").GetDouble());
         Assert.NotEqual(now.GetProperty("premium").GetDecimal(), year.GetProperty("premium").GetDecimal());
@@ -168,6 +171,28 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         Assert.Equal(HttpStatusCode.Conflict, repriced.StatusCode);
         Assert.Contains("builtin-rules@1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(premiums, await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task Simulating_on_a_stored_score_that_is_not_a_frequency_under_a_relativity_plan_is_a_conflict()
+    {
+        var driver = await DriverWithTripsAsync(database, "served-simulate", 6);
+        await using var rules = Host(null);
+        using (var admin = rules.ClientAs(TestTokens.Admin()))
+        {
+            using var scored = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        }
+
+        await using var shipped = Host("shipped");
+        using var client = shipped.ClientAs(TestTokens.Admin());
+
+        // Nothing changed, so the stored score is priced: the rules model's 0–100 score is no claim frequency.
+        using var simulated = await client.PostAsJsonAsync(new Uri($"/api/v1/pricing/{driver}/simulate", UriKind.Relative), new { region = "FR-75" });
+        var problem = await ProblemAssert.JsonAsync(simulated);
+
+        Assert.Equal(HttpStatusCode.Conflict, simulated.StatusCode);
+        Assert.Contains("builtin-rules@1", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

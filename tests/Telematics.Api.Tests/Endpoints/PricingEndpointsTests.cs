@@ -86,6 +86,20 @@ public sealed class PricingEndpointsTests(PostgresDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_simulated_distance_moves_the_annual_distance_the_mileage_factor_prices()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-distance");
+
+        var shorter = await SimulateAsync(admin, driver, new { features = new Dictionary<string, double> { ["distance_km"] = 100 } });
+        var longer = await SimulateAsync(admin, driver, new { features = new Dictionary<string, double> { ["distance_km"] = 200 } });
+
+        // Both over the stored score's window: twice the distance is twice the annual distance, not the stored one twice.
+        Assert.Equal(2 * shorter.GetProperty("annualKm").GetDouble(), longer.GetProperty("annualKm").GetDouble(), 6);
+    }
+
+    [Fact]
     public async Task A_simulation_with_an_unknown_feature_is_a_validation_problem_naming_it()
     {
         await using var host = Host();

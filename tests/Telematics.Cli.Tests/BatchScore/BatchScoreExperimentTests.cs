@@ -10,12 +10,12 @@ namespace Telematics.Cli.Tests.BatchScore;
 /// <summary><c>batch-score --experiment</c> and <c>--shipped-model</c>: which model serves each driver, and what is stored beside it.</summary>
 public sealed class BatchScoreExperimentTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
-    // Half the drivers served by the shipped model (the default model's champion), half by the rules model,
-    // and the rules model also scored as a shadow of every driver.
-    private const string Split = """
+    // Half the drivers served by the shipped model's champion, half by its pinned version (two variants one plan can
+    // price), and the rules model scored as a shadow of every driver: a shadow is never priced.
+    private static readonly string Split = $$"""
         {"name": "cli-split", "salt": "cli", "variants": [
           {"name": "trained", "model": "champion", "weight_bp": 5000},
-          {"name": "rules", "model": "builtin-rules@1", "weight_bp": 5000},
+          {"name": "pinned", "model": "{{ShippedModel.Name}}@{{ShippedModel.Version}}", "weight_bp": 5000},
           {"name": "rules-shadow", "model": "builtin-rules@1", "shadow": true}]}
         """;
 
@@ -37,25 +37,27 @@ public sealed class BatchScoreExperimentTests(PostgresDatabase database) : IClas
     [Fact]
     public async Task Each_driver_is_served_by_the_variant_its_id_hashes_to_and_shadow_scores_are_stored_beside()
     {
-        var drivers = new long[8];
-        for (var i = 0; i < drivers.Length; i++)
+        // At least one driver of each variant, by the experiment's own assignment, and at least 8 drivers.
+        var experiment = ExperimentJson.Parse(Split);
+        var list = new List<long>();
+        for (var i = 0; i < 40 && (list.Count < 8 || list.Select(d => experiment.Assign(d.ToString(CultureInfo.InvariantCulture)).Variant.Name).Distinct().Count() < 2); i++)
         {
-            drivers[i] = await DriverWithTripsAsync(database, "cli-exp-" + i, 3);
+            list.Add(await DriverWithTripsAsync(database, "cli-exp-" + i, 3));
         }
+
+        var drivers = list.ToArray();
 
         var run = await CliRunner.RunAsync(
             "batch-score", "--drivers", Ids(drivers), "--shipped-model", "--experiment", File("split.json", Split), "--connection", database.ConnectionString);
 
         Assert.True(run.Exit == ExitCodes.Success, run.Error);
-        var experiment = ExperimentJson.Parse(Split);
         var expected = drivers.GroupBy(d => experiment.Assign(d.ToString(CultureInfo.InvariantCulture)).Variant.Name).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Contains($"experiment cli-split: {string.Join(", ", expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}"))}; 8 shadow scores stored", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"experiment cli-split: {string.Join(", ", expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} {e.Value}"))}; {drivers.Length} shadow scores stored", run.Output, StringComparison.Ordinal);
         foreach (var driver in drivers)
         {
             var variant = experiment.Assign(driver.ToString(CultureInfo.InvariantCulture)).Variant.Name;
-            var model = variant == "trained" ? ShippedModel.Name : "builtin-rules";
             Assert.Equal(1, await CountAsync(database,
-                $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND experiment = 'cli-split' AND variant = '{variant}' AND model_name = '{model}'"));
+                $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver} AND experiment = 'cli-split' AND variant = '{variant}' AND model_name = '{ShippedModel.Name}'"));
             Assert.Equal(1, await CountAsync(database,
                 $"SELECT count(*) FROM shadow_scores s JOIN risk_scores r USING (score_id) WHERE s.driver_id = {driver} AND s.variant = 'rules-shadow' AND s.model_name = 'builtin-rules'"));
         }
@@ -97,6 +99,24 @@ public sealed class BatchScoreExperimentTests(PostgresDatabase database) : IClas
         Assert.True(run.Exit == ExitCodes.Success, run.Error);
         Assert.Equal(1, await CountAsync(database,
             $"SELECT count(*) FROM premiums WHERE driver_id = {driver} AND breakdown::text LIKE '%frequency_relativity%'"));
+    }
+
+    [Fact]
+    public async Task A_served_variant_the_plan_cannot_price_is_an_input_error_naming_it_that_writes_nothing()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-exp-unpriceable", 3);
+        // The shipped model's relativity plan prices a claim frequency; the rules model outputs a 0–100 score.
+        var file = File("unpriceable.json", """
+            {"name": "cli-unpriceable", "salt": "u", "variants": [
+              {"name": "trained", "model": "champion", "weight_bp": 5000},
+              {"name": "rules", "model": "builtin-rules@1", "weight_bp": 5000}]}
+            """);
+
+        var run = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--shipped-model", "--experiment", file, "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.InputError, run.Exit);
+        Assert.Contains("variant 'rules' of experiment 'cli-unpriceable' serves model builtin-rules@1", run.Error, StringComparison.Ordinal);
+        Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
     }
 
     [Fact]

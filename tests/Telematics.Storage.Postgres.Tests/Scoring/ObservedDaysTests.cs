@@ -16,15 +16,6 @@ namespace Telematics.Storage.Postgres.Tests.Scoring;
 /// </summary>
 public sealed class ObservedDaysTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
-    // A frequency relativity plan (as docs/pricing/ubi-relativity-2027.json, one cell): credibility d / (d + 60).
-    private const string RelativityPlan = """
-        {
-          "name": "relativity-test", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
-          "base_rate": { "default": 620.00 },
-          "telematics_relativity": { "book_mean_frequency": 0.10257, "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 }
-        }
-        """;
-
     private readonly ShippedModelFolder _model = new();
 
     public Task InitializeAsync() => MigrateAsync(database);
@@ -33,7 +24,7 @@ public sealed class ObservedDaysTests(PostgresDatabase database) : IClassFixture
 
     public void Dispose() => _model.Dispose();
 
-    private StoredDriverScorer Scorer() => NewScorer(database, planJson: RelativityPlan, shippedModelDirectory: _model.Root);
+    private StoredDriverScorer Scorer() => NewScorer(database, planJson: RelativityPlanJson, shippedModelDirectory: _model.Root);
 
     [Fact]
     public async Task A_driver_whose_driving_began_two_days_before_the_end_is_credited_two_days_not_the_period()

@@ -23,6 +23,15 @@ internal static class ScoringFixtures
     public static readonly DateTimeOffset PeriodEnd = PeriodStart.AddDays(30);
 
     // The demo plan of docs/pricing/ubi-standard-2027.json, inline so the tests do not depend on the working directory.
+    // A frequency relativity plan (as docs/pricing/ubi-relativity-2027.json, one cell): credibility d / (d + 60).
+    public const string RelativityPlanJson = """
+        {
+          "name": "relativity-test", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
+          "base_rate": { "default": 620.00 },
+          "telematics_relativity": { "book_mean_frequency": 0.10257, "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 }
+        }
+        """;
+
     public const string PlanJson = """
         {
           "name": "ubi-standard-2027", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
@@ -62,7 +71,8 @@ internal static class ScoringFixtures
             new PostgresScoreStore(database.DataSource, TimeProvider.System) { WriteDomainEvents = domainEvents },
             provider.GetRequiredService<ExperimentScorer>(),
             provider.GetRequiredService<BatchScorer>(),
-            new StoredScoringOptions { Plan = PricingPlanJson.Parse(planJson ?? PlanJson), Experiment = experiment?.Name },
+            // The shipped model outputs a claim frequency, which only a relativity plan prices.
+            new StoredScoringOptions { Plan = PricingPlanJson.Parse(planJson ?? (shippedModelDirectory is null ? PlanJson : RelativityPlanJson)), Experiment = experiment?.Name },
             time ?? TimeProvider.System);
     }
 

@@ -73,7 +73,8 @@ public sealed class ShadowScoreStorageTests(PostgresDatabase database) : IClassF
               { "name": "rules", "model": "builtin-rules@1", "shadow": true } ] }
             """);
 
-        var outcome = await NewScorer(database, experiment, shippedModelDirectory: _model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+        // The served rules model outputs a score, priced by the score plan; the shipped model is only a shadow.
+        var outcome = await NewScorer(database, experiment, planJson: PlanJson, shippedModelDirectory: _model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
 
         var noisy = outcome.Score!.ShadowScores.Single(s => s.ModelName == ShippedModel.Name).Interval!.Value;
         Assert.True(noisy.Low < noisy.High, $"Ten trips give the shipped model's interval some width, not {noisy}.");

@@ -1,0 +1,53 @@
+using Telematics.Service.Scoring;
+using Telematics.Testing;
+
+using static Telematics.Storage.Postgres.Tests.Infrastructure.StorageTestContext;
+using static Telematics.Storage.Postgres.Tests.Scoring.ScoringFixtures;
+
+namespace Telematics.Storage.Postgres.Tests.Scoring;
+
+/// <summary>
+/// A score the plan cannot price (a model met after the plan was checked: an experiment's variant, a hot reload) fails
+/// its driver by name and stores nothing for it, instead of being priced as something it is not.
+/// </summary>
+public sealed class UnpriceableScoreTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
+{
+    private readonly ShippedModelFolder _model = new();
+
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _model.Dispose();
+
+    [Fact]
+    public async Task A_claim_frequency_under_a_score_plan_fails_the_driver_and_stores_nothing()
+    {
+        var driver = await NewDriverAsync(database, "unpriceable-frequency");
+        await AddTripsAsync(database, driver, 10);
+
+        // The score plan would price the shipped model's percentile and discard its frequency relativities.
+        var outcome = await NewScorer(database, planJson: PlanJson, shippedModelDirectory: _model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+
+        Assert.Equal(DriverScoreStatus.Failed, outcome.Status);
+        Assert.Contains("cannot be priced", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("risk_multiplier", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task A_score_under_a_relativity_plan_fails_the_driver_and_stores_nothing()
+    {
+        var driver = await NewDriverAsync(database, "unpriceable-score");
+        await AddTripsAsync(database, driver, 10);
+
+        // The built-in rules model outputs a 0–100 score, which is no claim frequency.
+        var outcome = await NewScorer(database, planJson: RelativityPlanJson).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+
+        Assert.Equal(DriverScoreStatus.Failed, outcome.Status);
+        Assert.Contains("builtin-rules@1", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("telematics_relativity", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+    }
+}

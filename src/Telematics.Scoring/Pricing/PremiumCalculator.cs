@@ -58,23 +58,8 @@ public static class PremiumCalculator
     /// <returns>The premium and its breakdown.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The score or distance is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
-    public static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(schema);
-        if (features.Length != schema.Count)
-        {
-            throw new ArgumentException($"The feature vector has {features.Length} values but schema {schema} has {schema.Count} features.", nameof(features));
-        }
-
-        var values = new double[plan.Discounts.Count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? features[index] : double.NaN;
-        }
-
-        return Calculate(plan, score, annualKm, RatingCell.OfRegion(region), values);
-    }
+    public static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, string? region, FeatureSchema schema, ReadOnlySpan<float> features) =>
+        Calculate(plan, score, annualKm, RatingCell.OfRegion(region), DiscountValues(plan, schema, features));
 
     /// <summary>Prices a premium with a score plan for a driver of a classical cell (region, age band, vehicle class).</summary>
     /// <param name="plan">The pricing plan.</param>
@@ -157,10 +142,21 @@ public static class PremiumCalculator
         var values = new double[plan.Discounts.Count];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? features[index] : double.NaN;
+            values[i] = schema.TryGetIndex(plan.Discounts[i].Feature, out var index) ? AsWritten(features[index]) : double.NaN;
         }
 
         return values;
+    }
+
+    // A stored night share of 0.05 is the float 0.0500000007, which a rule "≤ 0.05" would refuse although the driver's
+    // figure reads 0.05 everywhere it is shown. What a float means is its shortest round-trip text (0.05; the next float
+    // above 1 is 1.0000001, still above 1), read back as a double. NaN and infinities are taken as they are.
+    private static double AsWritten(float value)
+    {
+        Span<char> text = stackalloc char[32];
+        return float.IsFinite(value) && value.TryFormat(text, out var written, default, CultureInfo.InvariantCulture)
+            ? double.Parse(text[..written], NumberStyles.Float, CultureInfo.InvariantCulture)
+            : value;
     }
 
     private static PremiumQuote Calculate(PricingPlan plan, double score, double annualKm, RatingCell cell, double[] discountValues, ModelFrequency? frequency = null)

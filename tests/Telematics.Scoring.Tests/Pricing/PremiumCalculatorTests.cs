@@ -102,6 +102,29 @@ public sealed class PremiumCalculatorTests
     }
 
     [Fact]
+    public void A_stored_figure_at_a_discount_threshold_earns_it_as_the_same_figure_by_name_does()
+    {
+        // 0.05f is 0.0500000007 as a double: "night_share <= 0.05" must still hold for the driver whose figure reads 0.05.
+        var vector = new float[TelematicsFeatures.Schema.Count];
+        vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.05f;
+        vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour)] = 9f;
+        vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 1.0000001f;
+        var byName = new Dictionary<string, double>
+        {
+            [TelematicsFeatures.NightShare] = 0.05,
+            [TelematicsFeatures.PhoneMinutesPerHour] = 9,
+            [TelematicsFeatures.HarshBrakingPer100Km] = 1.0000001,
+        };
+
+        var fromVector = PremiumCalculator.Calculate(Standard, 37.5, 8_000, "FR-13", TelematicsFeatures.Schema, vector);
+        var fromNames = PremiumCalculator.Calculate(Standard, 37.5, 8_000, "FR-13", byName);
+
+        Assert.Contains(fromVector.Steps, s => s.Name == "discount:low_night_driving");
+        Assert.DoesNotContain(fromVector.Steps, s => s.Name == "discount:smooth_braking"); // a figure just above stays above
+        Assert.Equal(fromNames.Premium, fromVector.Premium);
+    }
+
+    [Fact]
     public void A_category_plan_steps_at_the_category_bounds_and_rounds_up()
     {
         var plan = PricingPlanJson.Load(Path.Combine(ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-category-bands.json"));

@@ -69,6 +69,7 @@ public sealed partial class PricingPlan
         }
 
         RequirePositiveAmount(defaultBaseRate, "base_rate.default");
+        RequirePlaces(defaultBaseRate, MaxAmountDecimals, "base_rate.default");
         var rates = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
         foreach (var (region, rate) in regionBaseRates ?? FrozenDictionary<string, decimal>.Empty)
         {
@@ -78,6 +79,7 @@ public sealed partial class PricingPlan
             }
 
             RequirePositiveAmount(rate, $"base_rate.regions.{region}");
+            RequirePlaces(rate, MaxAmountDecimals, $"base_rate.regions.{region}");
             if (!rates.TryAdd(region, rate))
             {
                 throw new PricingPlanException($"base_rate.regions.{region}", "is listed twice (region codes are case-insensitive).");
@@ -271,9 +273,20 @@ public sealed partial class PricingPlan
             throw new PricingPlanException(field, $"{value} is negative.");
         }
 
+        RequirePlaces(value, decimals, field);
+    }
+
+    // The most decimal places an amount of money keeps where premiums are stored (their base rate with them); a plan may
+    // round its premium to fewer (whole euros from base rates in cents).
+    private const int MaxAmountDecimals = 4;
+
+    private static void RequirePlaces(decimal value, int decimals, string field)
+    {
         if (decimal.Round(value, decimals) != value)
         {
-            throw new PricingPlanException(field, $"{value} has more than {decimals} decimal places (rounding.decimals).");
+            throw new PricingPlanException(field, decimals == MaxAmountDecimals
+                ? $"{value} has more than {decimals} decimal places."
+                : $"{value} has more than {decimals} decimal places (rounding.decimals).");
         }
     }
 

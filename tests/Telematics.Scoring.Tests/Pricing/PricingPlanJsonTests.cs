@@ -41,6 +41,8 @@ public sealed class PricingPlanJsonTests
     [InlineData("\"decimals\": 2", "\"decimals\": 2, \"mode\": \"bankers\"", "rounding.mode", "half_even")]
     [InlineData("\"default\": 500", "\"default\": 0", "base_rate.default", "greater than 0")]
     [InlineData("\"default\": 500", "\"default\": 500, \"regions\": { \"FR-75\": -3 }", "base_rate.regions.FR-75", "greater than 0")]
+    [InlineData("\"default\": 500", "\"default\": 500.12345", "base_rate.default", "more than 4 decimal places")]
+    [InlineData("\"default\": 500", "\"default\": 500, \"regions\": { \"KW\": 90.00001 }", "base_rate.regions.KW", "more than 4 decimal places")]
     [InlineData("\"k\": 0.5", "\"k\": 9", "risk_multiplier.k", "−5 to 5")]
     [InlineData("\"kind\": \"exponential\", \"k\": 0.5", "\"kind\": \"cubic\"", "risk_multiplier.kind", "not one of")]
     [InlineData("\"kind\": \"exponential\", \"k\": 0.5", "\"kind\": \"piecewise_linear\", \"points\": [[0, 1], [0, 2]]", "risk_multiplier.points[1]", "ascending")]

@@ -83,6 +83,23 @@ public sealed class ScoreAndPremiumRepositoryTests(PostgresDatabase database) : 
     }
 
     [Fact]
+    public async Task A_premium_keeps_the_decimal_places_of_its_plan_up_to_four()
+    {
+        var driver = await NewDriverAsync("premium-places");
+        var premiums = new PremiumRepository(database.DataSource, TimeProvider.System);
+        await premiums.AddAsync(new PremiumRecord(driver, null, January, "KWD", 210.125m, 187.463m, "{}"), Actor);
+        await premiums.AddAsync(new PremiumRecord(driver, null, January.AddDays(1), "EUR", 780.00m, 760.40m, "{}"), Actor);
+
+        var history = await premiums.HistoryAsync(driver);
+
+        // Read back as written: three places stay three (numeric(12, 2) made 187.463 KWD 187.46), two stay two.
+        Assert.Equal(["760.40", "187.463"], history.Select(p => p.FinalAmount.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("210.125", history[1].BaseAmount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var error = await Assert.ThrowsAsync<PostgresException>(() => premiums.AddAsync(new PremiumRecord(driver, null, January, "EUR", 1m, 1.00001m, "{}"), Actor));
+        Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
+    }
+
+    [Fact]
     public async Task A_premium_with_a_bad_currency_is_refused_and_writes_nothing()
     {
         var driver = await NewDriverAsync("premium-2");

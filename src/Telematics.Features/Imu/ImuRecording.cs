@@ -1,3 +1,5 @@
+using Telematics.Features.Imu.Ingest;
+
 namespace Telematics.Features.Imu;
 
 /// <summary>
@@ -34,6 +36,9 @@ public sealed class ImuRecording
     /// <returns>Its series (possibly empty).</returns>
     public ImuSeries this[ImuSensor sensor] => _series[(int)sensor];
 
+    /// <summary>What each file read added, until <see cref="ImuLogReader.Complete"/> judges the recording as a whole.</summary>
+    internal List<ImuReadSpan> Unfinished { get; } = [];
+
     /// <summary>Empties every series, keeping their buffers.</summary>
     public void Clear()
     {
@@ -43,5 +48,6 @@ public sealed class ImuRecording
         }
 
         Gps.Clear();
+        Unfinished.Clear();
     }
 }

@@ -35,7 +35,7 @@ public sealed class ImuLogReader
     /// <summary>Readings accepted and records skipped so far, over every file read.</summary>
     public IngestReport Report { get; }
 
-    /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds.</summary>
+    /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds; call <see cref="Complete"/> after the last file.</summary>
     /// <param name="input">The file's bytes; completed by this call.</param>
     /// <param name="file">Which sensors the file holds, in which columns.</param>
     /// <param name="destination">The recording to add to; its frame and clock are set from the mapping.</param>
@@ -66,10 +66,17 @@ public sealed class ImuLogReader
             await input.CompleteAsync().ConfigureAwait(false);
         }
 
+        var timeColumn = file.TimeColumn ?? _mapping.Time.Column;
         for (var sensor = 0; sensor < 4; sensor++)
         {
             if (file.Columns((ImuSensor)sensor) is not null)
             {
+                var read = destination[(ImuSensor)sensor].Count - before[sensor];
+                if (read > 0)
+                {
+                    destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, sensor, before[sensor], read));
+                }
+
                 var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
                 if (parser.ProvisionalScale != 0)
                 {
@@ -80,10 +87,37 @@ public sealed class ImuLogReader
             }
         }
 
-        if (file.Gps is not null && parser.ProvisionalScale != 0)
+        if (file.Gps is not null && destination.Gps.Count > gpsBefore)
         {
-            destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
+            destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, ImuReadSpan.Gps, gpsBefore, destination.Gps.Count - gpsBefore));
+            if (parser.ProvisionalScale != 0)
+            {
+                destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
+            }
         }
+    }
+
+    /// <summary>
+    /// Judges the files read into <paramref name="recording"/> since it was cleared (or last completed) as one recording;
+    /// call it once after the last <see cref="ReadFileAsync"/> (<see cref="ReadDirectoryAsync"/> and
+    /// <see cref="ReadMergedFileAsync"/> call it themselves). Each file of acceleration with gravity must have a median
+    /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
+    /// like: gravity removed, g read as m/s², or m/s² read as g.
+    /// </summary>
+    /// <param name="recording">The recording the files were read into.</param>
+    /// <exception cref="TelematicsFormatException">A file's readings cannot be what its mapping says; the message names the file.</exception>
+    public void Complete(ImuRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        foreach (var span in recording.Unfinished)
+        {
+            if (span.Series == (int)ImuSensor.Accelerometer)
+            {
+                GravityCheck.Require(recording.Accelerometer, span.Start, span.Count, span.File, _mapping.AccelerationUnit);
+            }
+        }
+
+        recording.Unfinished.Clear();
     }
 
     /// <summary>
@@ -95,7 +129,7 @@ public sealed class ImuLogReader
     /// <param name="destination">Recording to fill; cleared first.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when every file is read.</returns>
-    /// <exception cref="TelematicsFormatException">A bad record in reject mode, or no file with an accelerometer (or linear acceleration) and a gyroscope.</exception>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, a recording <see cref="Complete"/> refuses, or no file with an accelerometer (or linear acceleration) and a gyroscope.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public async ValueTask ReadDirectoryAsync(string directory, ImuRecording destination, CancellationToken cancellationToken = default)
     {
@@ -121,6 +155,7 @@ public sealed class ImuLogReader
             read++;
         }
 
+        Complete(destination);
         RequireMotionSensors(destination, read == 0 ? $"none of the mapping's files is in '{directory}'" : null);
     }
 
@@ -129,7 +164,7 @@ public sealed class ImuLogReader
     /// <param name="destination">Recording to fill; cleared first.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when the file is read.</returns>
-    /// <exception cref="TelematicsFormatException">A bad record in reject mode, the mapping lists more than one file, or the file lacks the motion sensors.</exception>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, the mapping lists more than one file, a recording <see cref="Complete"/> refuses, or the file lacks the motion sensors.</exception>
     public async ValueTask ReadMergedFileAsync(string path, ImuRecording destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -141,6 +176,7 @@ public sealed class ImuLogReader
 
         destination.Clear();
         await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
+        Complete(destination);
         RequireMotionSensors(destination, null);
     }
 

@@ -48,7 +48,6 @@ public sealed class ImuLogReader
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(destination);
         destination.Frame = _mapping.Frame;
-        destination.IsEpochTime = _mapping.Time.Format is not (ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS);
         var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
         var before = new int[4];
         var gpsBefore = destination.Gps.Count;
@@ -80,7 +79,7 @@ public sealed class ImuLogReader
                 var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
                 if (parser.ProvisionalScale != 0)
                 {
-                    destination.IsEpochTime = ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
+                    ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
                 }
 
                 SpreadRepeatedTimes(times);
@@ -92,7 +91,7 @@ public sealed class ImuLogReader
             destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, ImuReadSpan.Gps, gpsBefore, destination.Gps.Count - gpsBefore));
             if (parser.ProvisionalScale != 0)
             {
-                destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
+                ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
             }
         }
     }
@@ -102,7 +101,9 @@ public sealed class ImuLogReader
     /// call it once after the last <see cref="ReadFileAsync"/> (<see cref="ReadDirectoryAsync"/> and
     /// <see cref="ReadMergedFileAsync"/> call it themselves). Each file of acceleration with gravity must have a median
     /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
-    /// like: gravity removed, g read as m/s², or m/s² read as g.
+    /// like: gravity removed, g read as m/s², or m/s² read as g. The clock (<see cref="ImuRecording.IsEpochTime"/>) is
+    /// decided once for the recording: files without readings do not vote, and files on different clocks (Unix and
+    /// monotonic) are refused naming both.
     /// </summary>
     /// <param name="recording">The recording the files were read into.</param>
     /// <exception cref="TelematicsFormatException">A file's readings cannot be what its mapping says; the message names the file.</exception>
@@ -111,6 +112,7 @@ public sealed class ImuLogReader
         ArgumentNullException.ThrowIfNull(recording);
         foreach (var span in recording.Unfinished)
         {
+            VoteClock(recording, span);
             if (span.Series == (int)ImuSensor.Accelerometer)
             {
                 GravityCheck.Require(recording.Accelerometer, span.Start, span.Count, span.File, _mapping.AccelerationUnit);
@@ -178,6 +180,29 @@ public sealed class ImuLogReader
         await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
         Complete(destination);
         RequireMotionSensors(destination, null);
+    }
+
+    /// <summary>The first file with readings sets the recording's clock; a file on another clock is refused naming both.</summary>
+    private void VoteClock(ImuRecording recording, ImuReadSpan span)
+    {
+        var times = span.Series == ImuReadSpan.Gps ? recording.Gps.TimeNs : recording[(ImuSensor)span.Series].TimeNs;
+        var epoch = _mapping.Time.Format switch
+        {
+            ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS => false,
+            ImuTimeFormat.Auto => ImuTimeUnits.IsUnix(times[span.Start]),
+            _ => true,
+        };
+        if (recording.ClockFile is null)
+        {
+            recording.ClockFile = span.File;
+            recording.IsEpochTime = epoch;
+        }
+        else if (epoch != recording.IsEpochTime)
+        {
+            static string Clock(bool unix) => unix ? "Unix (wall-clock) times" : "times on a monotonic clock (since boot or since the recording started)";
+            throw new TelematicsFormatException(0, $"{span.File}:{span.TimeColumn}",
+                $"'{recording.ClockFile}' has {Clock(recording.IsEpochTime)} but '{span.File}' has {Clock(epoch)}: the files of a recording must share one clock", string.Empty);
+        }
     }
 
     /// <summary>

@@ -13,6 +13,9 @@ internal static class ImuTimeUnits
     private const long EpochFrom = 946_684_800_000_000_000;
     private const long EpochTo = 4_102_444_800_000_000_000;
 
+    /// <summary>Whether a time in nanoseconds falls in 2000–2100 of the Unix clock, and so is wall-clock time.</summary>
+    public static bool IsUnix(long ns) => ns is >= EpochFrom and <= EpochTo;
+
     /// <summary>Rescales <paramref name="times"/> (units of 1/<paramref name="scale"/> of the raw number) to nanoseconds; returns whether they are Unix times.</summary>
     public static bool Rescale(Span<long> times, long scale)
     {

@@ -28,7 +28,7 @@ public enum ImuTimeFormat
     [JsonStringEnumMemberName("monotonic_ns")]
     MonotonicNs = 4,
 
-    /// <summary>Seconds since an arbitrary start (a logger's <c>seconds_elapsed</c>), decimals allowed; no calendar date.</summary>
+    /// <summary>Seconds since an arbitrary start (a logger's <c>seconds_elapsed</c>), decimals and a minus (readings before the start) allowed; no calendar date.</summary>
     [JsonStringEnumMemberName("elapsed_s")]
     ElapsedS = 5,
 

@@ -65,34 +65,21 @@ public sealed class ImuLogReader
             await input.CompleteAsync().ConfigureAwait(false);
         }
 
+        // Times stay as read until Complete: the unit of numbers is told from the fastest series of their column, which
+        // may be in a file read later.
         var timeColumn = file.TimeColumn ?? _mapping.Time.Column;
         for (var sensor = 0; sensor < 4; sensor++)
         {
-            if (file.Columns((ImuSensor)sensor) is not null)
+            var read = destination[(ImuSensor)sensor].Count - before[sensor];
+            if (file.Columns((ImuSensor)sensor) is not null && read > 0)
             {
-                var read = destination[(ImuSensor)sensor].Count - before[sensor];
-                if (read > 0)
-                {
-                    destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, sensor, before[sensor], read));
-                }
-
-                var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
-                if (parser.ProvisionalScale != 0)
-                {
-                    ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
-                }
-
-                SpreadRepeatedTimes(times);
+                destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, sensor, before[sensor], read, parser.ProvisionalScale));
             }
         }
 
         if (file.Gps is not null && destination.Gps.Count > gpsBefore)
         {
-            destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, ImuReadSpan.Gps, gpsBefore, destination.Gps.Count - gpsBefore));
-            if (parser.ProvisionalScale != 0)
-            {
-                ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
-            }
+            destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, ImuReadSpan.Gps, gpsBefore, destination.Gps.Count - gpsBefore, parser.ProvisionalScale));
         }
     }
 
@@ -101,7 +88,9 @@ public sealed class ImuLogReader
     /// call it once after the last <see cref="ReadFileAsync"/> (<see cref="ReadDirectoryAsync"/> and
     /// <see cref="ReadMergedFileAsync"/> call it themselves). Each file of acceleration with gravity must have a median
     /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
-    /// like: gravity removed, g read as m/s², or m/s² read as g. The clock (<see cref="ImuRecording.IsEpochTime"/>) is
+    /// like: gravity removed, g read as m/s², or m/s² read as g. Numeric times of <see cref="ImuTimeFormat.Auto"/> get one
+    /// unit per time column, told from the spacing of its fastest sensor series (a 1 Hz GPS alone would fit ms as well as
+    /// s), and a series whose spacing that unit makes implausible is refused naming both files. The clock (<see cref="ImuRecording.IsEpochTime"/>) is
     /// decided once for the recording: files without readings do not vote, and files on different clocks (Unix and
     /// monotonic) are refused naming both.
     /// </summary>
@@ -110,8 +99,14 @@ public sealed class ImuLogReader
     public void Complete(ImuRecording recording)
     {
         ArgumentNullException.ThrowIfNull(recording);
+        SharedTimeUnit.Resolve(recording);
         foreach (var span in recording.Unfinished)
         {
+            if (span.Series != ImuReadSpan.Gps)
+            {
+                SpreadRepeatedTimes(recording[(ImuSensor)span.Series].TimeNsMutable.Slice(span.Start, span.Count));
+            }
+
             VoteClock(recording, span);
             if (span.Series == (int)ImuSensor.Accelerometer)
             {
@@ -201,7 +196,7 @@ public sealed class ImuLogReader
         {
             static string Clock(bool unix) => unix ? "Unix (wall-clock) times" : "times on a monotonic clock (since boot or since the recording started)";
             throw new TelematicsFormatException(0, $"{span.File}:{span.TimeColumn}",
-                $"'{recording.ClockFile}' has {Clock(recording.IsEpochTime)} but '{span.File}' has {Clock(epoch)}: the files of a recording must share one clock", string.Empty);
+                $"'{recording.ClockFile}' has {Clock(recording.IsEpochTime)} but '{span.File}' has {Clock(epoch)}: the files of a recording must share one clock{(_mapping.Time.Format == ImuTimeFormat.Auto ? " (and their times one unit)" : string.Empty)}", string.Empty);
         }
     }
 

@@ -6,8 +6,9 @@ namespace Telematics.Features.Imu.Ingest;
 public enum ImuTimeFormat
 {
     /// <summary>
-    /// A number in s, ms, µs or ns told from the spacing of readings (a phone logs 5–100 ms apart), Unix time when it falls
-    /// in 2000–2100 and a monotonic clock otherwise; or else ISO-8601 text.
+    /// A number in s, ms, µs or ns told from the spacing of readings (a phone logs 5–100 ms apart), one unit for every
+    /// series of a time column, told by its fastest motion sensor; Unix time when it falls in 2000–2100 and a monotonic
+    /// clock otherwise; or else ISO-8601 text.
     /// </summary>
     [JsonStringEnumMemberName("auto")]
     Auto = 0,

@@ -9,9 +9,9 @@ namespace Telematics.Features.Tests.Imu.Ingest;
 
 public sealed class ImuRecordingClockTests : IDisposable
 {
-    // Since-boot nanoseconds after an hour's uptime, and Unix milliseconds, both at 50 Hz.
+    // Since-boot nanoseconds after an hour's uptime, and Unix nanoseconds: one unit, two clocks.
     private const long BootNs = 3_600_000_000_000;
-    private const long UnixMs = 1_773_648_000_000;
+    private const long UnixNs = 1_773_648_000_000_000_000;
 
     private readonly string _root = Directory.CreateTempSubdirectory("imu-clock-").FullName;
 
@@ -22,7 +22,7 @@ public sealed class ImuRecordingClockTests : IDisposable
     {
         Write("accelerometer.csv", Rows(BootNs, 20_000_000, "0,0,9.8"));
         Write("gyroscope.csv", Rows(BootNs, 20_000_000, "0,0,0"));
-        Write("gps.csv", "time,latitude,longitude,speed\n1773648000000,52.5,13.4,10\n1773648001000,52.5001,13.4,10\n");
+        Write("gps.csv", "time,latitude,longitude,speed\n1773648000000000000,52.5,13.4,10\n1773648001000000000,52.5001,13.4,10\n");
 
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, new ImuRecording()).AsTask());
 
@@ -50,7 +50,7 @@ public sealed class ImuRecordingClockTests : IDisposable
         var reader = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth));
         var recording = new ImuRecording();
         await Read(reader, recording, new ImuFileMapping { Name = "gyroscope.csv", Gyroscope = new() }, Rows(BootNs, 20_000_000, "0,0,0"));
-        await Read(reader, recording, new ImuFileMapping { Name = "accelerometer.csv", Accelerometer = new() }, Rows(UnixMs, 20, "0,0,9.8"));
+        await Read(reader, recording, new ImuFileMapping { Name = "accelerometer.csv", Accelerometer = new() }, Rows(UnixNs, 20_000_000, "0,0,9.8"));
 
         var error = Assert.Throws<TelematicsFormatException>(() => reader.Complete(recording));
 
@@ -61,8 +61,8 @@ public sealed class ImuRecordingClockTests : IDisposable
     [Fact]
     public async Task Epoch_files_make_an_epoch_recording()
     {
-        Write("accelerometer.csv", Rows(UnixMs, 20, "0,0,9.8"));
-        Write("gyroscope.csv", Rows(UnixMs, 20, "0,0,0"));
+        Write("accelerometer.csv", Rows(UnixNs, 20_000_000, "0,0,9.8"));
+        Write("gyroscope.csv", Rows(UnixNs, 20_000_000, "0,0,0"));
         Write("magnetometer.csv", "time,x,y,z\n");
         var recording = new ImuRecording { IsEpochTime = false };
 

@@ -62,6 +62,18 @@ public sealed class ImuTimeUnitTests : IDisposable
         Assert.Contains("in ms", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_recording_read_file_by_file_is_not_analysed_before_it_is_completed()
+    {
+        var reader = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth));
+        var recording = new ImuRecording();
+        await reader.ReadFileAsync(System.IO.Pipelines.PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(Sensor(0.02, "0,0,0")))), new ImuFileMapping { Name = "gyroscope.csv", Gyroscope = new() }, recording);
+
+        var error = Assert.Throws<ArgumentException>(() => new PhoneTripAnalyzer().Analyze(recording, []));
+
+        Assert.Contains("ImuLogReader.Complete", error.Message, StringComparison.Ordinal);
+    }
+
     private static string Sensor(double step, string axes, double start = 0)
     {
         var text = new StringBuilder("time,x,y,z\n");

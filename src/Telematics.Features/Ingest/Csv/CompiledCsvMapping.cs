@@ -106,6 +106,9 @@ internal sealed class CompiledCsvMapping
 
     public Utf8TokenSet<bool>? PhoneInteraction { get; }
 
+    /// <summary>Per field, the texts its own column's mapping reads as missing, or null when it names none.</summary>
+    public Utf8TokenSet<bool>?[] ColumnMissing { get; } = new Utf8TokenSet<bool>?[FieldCount];
+
     /// <summary>Multiplier from the column's unit to SI, per field (1 where no conversion).</summary>
     public double[] Factors { get; } = Enumerable.Repeat(1.0, FieldCount).ToArray();
 
@@ -183,6 +186,11 @@ internal sealed class CompiledCsvMapping
         }
 
         _columns[(int)field] = Required(column.Column, field.ToString());
+        if (column.MissingValues is { Count: > 0 } missing)
+        {
+            ColumnMissing[(int)field] = new Utf8TokenSet<bool>(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+        }
+
         Factors[(int)field] = column.Unit switch
         {
             MeasurementUnit.KilometresPerHour => 1 / 3.6,

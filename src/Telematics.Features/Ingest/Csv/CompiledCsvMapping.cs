@@ -27,6 +27,12 @@ internal sealed class CompiledCsvMapping
             throw new ArgumentException("Separator and quote must differ and must not be line breaks.", nameof(mapping));
         }
 
+        if (mapping.DecimalSeparator == ',' && Separator == (byte)',')
+        {
+            // "1,5" would be one number or two fields: every record would be misread or refused, so the mapping is.
+            throw new ArgumentException("decimal_separator ',' needs another field separator (such as ';' or a tab): with ',' for both, '1,5' cannot be told from two fields.", nameof(mapping));
+        }
+
         DecimalComma = mapping.DecimalSeparator == ',';
         NonFiniteAsMissing = mapping.NonFiniteAsMissing;
         IgnoreExtraFields = mapping.IgnoreExtraFields;

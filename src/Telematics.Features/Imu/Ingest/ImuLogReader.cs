@@ -38,7 +38,7 @@ public sealed class ImuLogReader
     /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds; call <see cref="Complete"/> after the last file.</summary>
     /// <param name="input">The file's bytes; completed by this call.</param>
     /// <param name="file">Which sensors the file holds, in which columns.</param>
-    /// <param name="destination">The recording to add to; its frame and clock are set from the mapping.</param>
+    /// <param name="destination">The recording to add to; its frame is set from the mapping, its clock by <see cref="Complete"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when the file is read.</returns>
     /// <exception cref="TelematicsFormatException">A bad record in reject mode, or a header without a mapped column.</exception>
@@ -90,9 +90,10 @@ public sealed class ImuLogReader
     /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
     /// like: gravity removed, g read as m/s², or m/s² read as g. Numeric times of <see cref="ImuTimeFormat.Auto"/> get one
     /// unit per time column, told from the spacing of its fastest sensor series (a 1 Hz GPS alone would fit ms as well as
-    /// s), and a series whose spacing that unit makes implausible is refused naming both files. The clock (<see cref="ImuRecording.IsEpochTime"/>) is
-    /// decided once for the recording: files without readings do not vote, and files on different clocks (Unix and
-    /// monotonic) are refused naming both.
+    /// s), and a series whose spacing that unit makes implausible is refused naming both files. The clock
+    /// (<see cref="ImuRecording.IsEpochTime"/>) is decided once for the recording: files without readings do not vote,
+    /// and files on different clocks (Unix and monotonic) are refused naming both. A refused recording is left unusable:
+    /// clear it before reading again.
     /// </summary>
     /// <param name="recording">The recording the files were read into.</param>
     /// <exception cref="TelematicsFormatException">A file's readings cannot be what its mapping says; the message names the file.</exception>

@@ -81,6 +81,7 @@ public class PhoneChainBenchmarks
         _parsed.Clear();
         var bytes = _csv[_next++ % PoolSize];
         await _reader.ReadFileAsync(PipeReader.Create(new ReadOnlySequence<byte>(bytes)), _accelerometerFile, _parsed);
+        _reader.Complete(_parsed);
         return _parsed.Accelerometer.Count;
     }
 

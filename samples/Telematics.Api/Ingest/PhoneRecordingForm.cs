@@ -50,6 +50,15 @@ internal static class PhoneRecordingForm
             }
         }
 
+        try
+        {
+            reader.Complete(recording);
+        }
+        catch (TelematicsFormatException bad)
+        {
+            throw new BadPhoneRecordingException(null, 0, bad.Field ?? "files", bad.Reason);
+        }
+
         if (recording.Accelerometer.Count == 0 && recording.LinearAcceleration.Count == 0)
         {
             throw new BadPhoneRecordingException(null, 0, "files", "no accelerometer or linear acceleration readings were read: send accelerometer.csv or linear_acceleration.csv.");

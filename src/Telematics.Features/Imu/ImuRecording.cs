@@ -1,3 +1,5 @@
+using Telematics.Features.Imu.Ingest;
+
 namespace Telematics.Features.Imu;
 
 /// <summary>
@@ -11,7 +13,7 @@ public sealed class ImuRecording
     /// <summary>The axes of every series.</summary>
     public SensorFrame Frame { get; set; }
 
-    /// <summary><see langword="true"/> when times are nanoseconds since the Unix epoch; false for a monotonic (since boot) clock.</summary>
+    /// <summary><see langword="true"/> when times are nanoseconds since the Unix epoch; false for a monotonic (since boot) clock. <see cref="ImuLogReader.Complete"/> sets it once for the whole recording.</summary>
     public bool IsEpochTime { get; set; } = true;
 
     /// <summary>Accelerometer readings including gravity (m/s²).</summary>
@@ -34,6 +36,12 @@ public sealed class ImuRecording
     /// <returns>Its series (possibly empty).</returns>
     public ImuSeries this[ImuSensor sensor] => _series[(int)sensor];
 
+    /// <summary>What each file read added, until <see cref="ImuLogReader.Complete"/> judges the recording as a whole.</summary>
+    internal List<ImuReadSpan> Unfinished { get; } = [];
+
+    /// <summary>The file whose readings set <see cref="IsEpochTime"/>, or null before any file with readings was judged.</summary>
+    internal string? ClockFile { get; set; }
+
     /// <summary>Empties every series, keeping their buffers.</summary>
     public void Clear()
     {
@@ -43,5 +51,7 @@ public sealed class ImuRecording
         }
 
         Gps.Clear();
+        Unfinished.Clear();
+        ClockFile = null;
     }
 }

@@ -32,10 +32,17 @@ public sealed class PhoneTripAnalyzer
     /// <param name="recording">Phone readings (accelerometer or linear acceleration, and gyroscope).</param>
     /// <param name="manoeuvres">Cleared and filled with the manoeuvres in time order.</param>
     /// <param name="handling">Cleared and filled with the handling spans (distraction evidence), or <see langword="null"/>.</param>
-    /// <exception cref="ArgumentException">The recording lacks a sensor the chain needs or is longer than 24 h.</exception>
+    /// <exception cref="ArgumentException">The recording lacks a sensor the chain needs, is longer than 24 h, or was read file by file and not completed (<see cref="Ingest.ImuLogReader.Complete"/>).</exception>
     public void Analyze(ImuRecording recording, List<Manoeuvre> manoeuvres, List<PhoneHandling>? handling = null)
     {
+        ArgumentNullException.ThrowIfNull(recording);
         ArgumentNullException.ThrowIfNull(manoeuvres);
+        if (recording.Unfinished.Count > 0)
+        {
+            // Its times may still be numbers of a unit not yet told, and its gravity and clock are unchecked.
+            throw new ArgumentException("the recording was read file by file but not completed: call ImuLogReader.Complete after its last file", nameof(recording));
+        }
+
         manoeuvres.Clear();
         _frame.Estimate(recording, Motion, handling);
         _detector.Detect(Motion, manoeuvres);

@@ -24,6 +24,7 @@ internal sealed class ImuFileParser : ILineSink
     private readonly bool _reject;
     private readonly string _timeColumn;
     private readonly ImuTimeText _time;
+    private readonly Utf8TokenSet<bool>? _speedMissing;
     private readonly int[] _roles = new int[MaxColumns];
     private readonly string[] _names = new string[MaxColumns];
     private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
@@ -42,6 +43,10 @@ internal sealed class ImuFileParser : ILineSink
         _reject = reject;
         _timeColumn = file.TimeColumn ?? mapping.Time.Column;
         _time = new ImuTimeText(mapping.Time);
+        if (file.Gps?.SpeedMissingValues is { Count: > 0 } missing)
+        {
+            _speedMissing = new Utf8TokenSet<bool>(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+        }
     }
 
     public void Line(ReadOnlySpan<byte> line, long lineNumber)
@@ -223,6 +228,11 @@ internal sealed class ImuFileParser : ILineSink
 
             if (role >= GpsLatitudeRole)
             {
+                if (role == GpsSpeedRole && _speedMissing is not null && _speedMissing.TryMatch(field, out _))
+                {
+                    continue;
+                }
+
                 if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var gpsValue) || !double.IsFinite(gpsValue)
                     || Math.Abs(gpsValue) > (role == GpsLatitudeRole ? 90 : role == GpsLongitudeRole ? 180 : 100) || (role == GpsSpeedRole && gpsValue < 0))
                 {

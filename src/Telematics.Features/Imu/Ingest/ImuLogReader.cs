@@ -35,10 +35,10 @@ public sealed class ImuLogReader
     /// <summary>Readings accepted and records skipped so far, over every file read.</summary>
     public IngestReport Report { get; }
 
-    /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds.</summary>
+    /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds; call <see cref="Complete"/> after the last file.</summary>
     /// <param name="input">The file's bytes; completed by this call.</param>
     /// <param name="file">Which sensors the file holds, in which columns.</param>
-    /// <param name="destination">The recording to add to; its frame and clock are set from the mapping.</param>
+    /// <param name="destination">The recording to add to; its frame is set from the mapping, its clock by <see cref="Complete"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when the file is read.</returns>
     /// <exception cref="TelematicsFormatException">A bad record in reject mode, or a header without a mapped column.</exception>
@@ -48,7 +48,6 @@ public sealed class ImuLogReader
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(destination);
         destination.Frame = _mapping.Frame;
-        destination.IsEpochTime = _mapping.Time.Format is not (ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS);
         var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
         var before = new int[4];
         var gpsBefore = destination.Gps.Count;
@@ -66,24 +65,57 @@ public sealed class ImuLogReader
             await input.CompleteAsync().ConfigureAwait(false);
         }
 
+        // Times stay as read until Complete: the unit of numbers is told from the fastest series of their column, which
+        // may be in a file read later.
+        var timeColumn = file.TimeColumn ?? _mapping.Time.Column;
         for (var sensor = 0; sensor < 4; sensor++)
         {
-            if (file.Columns((ImuSensor)sensor) is not null)
+            var read = destination[(ImuSensor)sensor].Count - before[sensor];
+            if (file.Columns((ImuSensor)sensor) is not null && read > 0)
             {
-                var times = destination[(ImuSensor)sensor].TimeNsMutable[before[sensor]..];
-                if (parser.ProvisionalScale != 0)
-                {
-                    destination.IsEpochTime = ImuTimeUnits.Rescale(times, parser.ProvisionalScale);
-                }
-
-                SpreadRepeatedTimes(times);
+                destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, sensor, before[sensor], read, parser.ProvisionalScale));
             }
         }
 
-        if (file.Gps is not null && parser.ProvisionalScale != 0)
+        if (file.Gps is not null && destination.Gps.Count > gpsBefore)
         {
-            destination.IsEpochTime = ImuTimeUnits.Rescale(destination.Gps.TimeNsMutable[gpsBefore..], parser.ProvisionalScale);
+            destination.Unfinished.Add(new ImuReadSpan(file.Name, timeColumn, ImuReadSpan.Gps, gpsBefore, destination.Gps.Count - gpsBefore, parser.ProvisionalScale));
         }
+    }
+
+    /// <summary>
+    /// Judges the files read into <paramref name="recording"/> since it was cleared (or last completed) as one recording;
+    /// call it once after the last <see cref="ReadFileAsync"/> (<see cref="ReadDirectoryAsync"/> and
+    /// <see cref="ReadMergedFileAsync"/> call it themselves). Each file of acceleration with gravity must have a median
+    /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
+    /// like: gravity removed, g read as m/s², or m/s² read as g. Numeric times of <see cref="ImuTimeFormat.Auto"/> get one
+    /// unit per time column, told from the spacing of its fastest sensor series (a 1 Hz GPS alone would fit ms as well as
+    /// s), and a series whose spacing that unit makes implausible is refused naming both files. The clock
+    /// (<see cref="ImuRecording.IsEpochTime"/>) is decided once for the recording: files without readings do not vote,
+    /// and files on different clocks (Unix and monotonic) are refused naming both. A refused recording is left unusable:
+    /// clear it before reading again.
+    /// </summary>
+    /// <param name="recording">The recording the files were read into.</param>
+    /// <exception cref="TelematicsFormatException">A file's readings cannot be what its mapping says; the message names the file.</exception>
+    public void Complete(ImuRecording recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        SharedTimeUnit.Resolve(recording);
+        foreach (var span in recording.Unfinished)
+        {
+            if (span.Series != ImuReadSpan.Gps)
+            {
+                SpreadRepeatedTimes(recording[(ImuSensor)span.Series].TimeNsMutable.Slice(span.Start, span.Count));
+            }
+
+            VoteClock(recording, span);
+            if (span.Series == (int)ImuSensor.Accelerometer)
+            {
+                GravityCheck.Require(recording.Accelerometer, span.Start, span.Count, span.File, _mapping.AccelerationUnit);
+            }
+        }
+
+        recording.Unfinished.Clear();
     }
 
     /// <summary>
@@ -95,7 +127,7 @@ public sealed class ImuLogReader
     /// <param name="destination">Recording to fill; cleared first.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when every file is read.</returns>
-    /// <exception cref="TelematicsFormatException">A bad record in reject mode, or no file with an accelerometer (or linear acceleration) and a gyroscope.</exception>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, a recording <see cref="Complete"/> refuses, or no file with an accelerometer (or linear acceleration) and a gyroscope.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     public async ValueTask ReadDirectoryAsync(string directory, ImuRecording destination, CancellationToken cancellationToken = default)
     {
@@ -121,6 +153,7 @@ public sealed class ImuLogReader
             read++;
         }
 
+        Complete(destination);
         RequireMotionSensors(destination, read == 0 ? $"none of the mapping's files is in '{directory}'" : null);
     }
 
@@ -129,7 +162,7 @@ public sealed class ImuLogReader
     /// <param name="destination">Recording to fill; cleared first.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>A task that completes when the file is read.</returns>
-    /// <exception cref="TelematicsFormatException">A bad record in reject mode, the mapping lists more than one file, or the file lacks the motion sensors.</exception>
+    /// <exception cref="TelematicsFormatException">A bad record in reject mode, the mapping lists more than one file, a recording <see cref="Complete"/> refuses, or the file lacks the motion sensors.</exception>
     public async ValueTask ReadMergedFileAsync(string path, ImuRecording destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -141,7 +174,31 @@ public sealed class ImuLogReader
 
         destination.Clear();
         await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
+        Complete(destination);
         RequireMotionSensors(destination, null);
+    }
+
+    /// <summary>The first file with readings sets the recording's clock; a file on another clock is refused naming both.</summary>
+    private void VoteClock(ImuRecording recording, ImuReadSpan span)
+    {
+        var times = span.Series == ImuReadSpan.Gps ? recording.Gps.TimeNs : recording[(ImuSensor)span.Series].TimeNs;
+        var epoch = _mapping.Time.Format switch
+        {
+            ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS => false,
+            ImuTimeFormat.Auto => ImuTimeUnits.IsUnix(times[span.Start]),
+            _ => true,
+        };
+        if (recording.ClockFile is null)
+        {
+            recording.ClockFile = span.File;
+            recording.IsEpochTime = epoch;
+        }
+        else if (epoch != recording.IsEpochTime)
+        {
+            static string Clock(bool unix) => unix ? "Unix (wall-clock) times" : "times on a monotonic clock (since boot or since the recording started)";
+            throw new TelematicsFormatException(0, $"{span.File}:{span.TimeColumn}",
+                $"'{recording.ClockFile}' has {Clock(recording.IsEpochTime)} but '{span.File}' has {Clock(epoch)}: the files of a recording must share one clock{(_mapping.Time.Format == ImuTimeFormat.Auto ? " (and their times one unit)" : string.Empty)}", string.Empty);
+        }
     }
 
     /// <summary>

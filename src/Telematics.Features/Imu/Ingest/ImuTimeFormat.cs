@@ -6,8 +6,9 @@ namespace Telematics.Features.Imu.Ingest;
 public enum ImuTimeFormat
 {
     /// <summary>
-    /// A number in s, ms, µs or ns told from the spacing of readings (a phone logs 5–100 ms apart), Unix time when it falls
-    /// in 2000–2100 and a monotonic clock otherwise; or else ISO-8601 text.
+    /// A number in s, ms, µs or ns told from the spacing of readings (a phone logs 5–100 ms apart), one unit for every
+    /// series of a time column, told by its fastest motion sensor; Unix time when it falls in 2000–2100 and a monotonic
+    /// clock otherwise; or else ISO-8601 text.
     /// </summary>
     [JsonStringEnumMemberName("auto")]
     Auto = 0,
@@ -28,7 +29,7 @@ public enum ImuTimeFormat
     [JsonStringEnumMemberName("monotonic_ns")]
     MonotonicNs = 4,
 
-    /// <summary>Seconds since an arbitrary start (a logger's <c>seconds_elapsed</c>), decimals allowed; no calendar date.</summary>
+    /// <summary>Seconds since an arbitrary start (a logger's <c>seconds_elapsed</c>), decimals and a minus (readings before the start) allowed; no calendar date.</summary>
     [JsonStringEnumMemberName("elapsed_s")]
     ElapsedS = 5,
 

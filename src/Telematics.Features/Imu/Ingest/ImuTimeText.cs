@@ -29,9 +29,12 @@ internal sealed class ImuTimeText
             case ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs:
                 return Utf8Numbers.TryParseInt64(text, out ns);
             case ImuTimeFormat.UnixMs:
-                return TryScaled(text, 1_000_000, out ns);
-            case ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS:
-                return TryScaled(text, 1_000_000_000, out ns);
+                return TryScaled(text, 1_000_000, signed: false, out ns);
+            case ImuTimeFormat.UnixS:
+                return TryScaled(text, 1_000_000_000, signed: false, out ns);
+            case ImuTimeFormat.ElapsedS:
+                // Loggers write readings buffered before the recording started at negative seconds (Sensor Logger's seconds_elapsed).
+                return TryScaled(text, 1_000_000_000, signed: true, out ns);
             case ImuTimeFormat.Iso8601:
                 return TryIso(text, out ns);
             case ImuTimeFormat.Pattern:
@@ -44,22 +47,23 @@ internal sealed class ImuTimeText
                 ns = utcMs * 1_000_000;
                 return true;
             default:
+                // Signed: a negative number can only be elapsed seconds, which may start before the recording did.
                 if (ProvisionalScale != 0)
                 {
-                    return TryScaled(text, ProvisionalScale, out ns);
+                    return TryScaled(text, ProvisionalScale, signed: true, out ns);
                 }
 
-                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number) && number >= 0)
+                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number))
                 {
                     // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are
                     // kept exactly with as many decimals as the first one leaves room for in a long.
                     if (ProvisionalScale == 0)
                     {
-                        var digits = (int)Math.Floor(Math.Log10(9e17 / Math.Max(number, 1)));
+                        var digits = (int)Math.Floor(Math.Log10(9e17 / Math.Max(Math.Abs(number), 1)));
                         ProvisionalScale = (long)Math.Pow(10, Math.Clamp(digits, 0, 9));
                     }
 
-                    return TryScaled(text, ProvisionalScale, out ns);
+                    return TryScaled(text, ProvisionalScale, signed: true, out ns);
                 }
 
                 return TryIso(text, out ns);
@@ -73,10 +77,25 @@ internal sealed class ImuTimeText
         return ok;
     }
 
-    /// <summary>A decimal number of units to nanoseconds, exactly for plain decimals (a double would lose the tail of a Unix time).</summary>
-    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    /// <summary>
+    /// A decimal number of units to nanoseconds, exactly for plain decimals (a double would lose the tail of a Unix time);
+    /// a leading minus only when <paramref name="signed"/>. The sign is taken off first: the whole part of <c>-0.5</c> is
+    /// <c>-0</c>, which as a number has lost it.
+    /// </summary>
+    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, bool signed, out long ns)
     {
         ns = 0;
+        if (!text.IsEmpty && text[0] == (byte)'-')
+        {
+            if (!signed || !TryScaled(text[1..], nsPerUnit, signed: false, out var magnitude))
+            {
+                return false;
+            }
+
+            ns = -magnitude;
+            return true;
+        }
+
         var point = text.IndexOf((byte)'.');
         var wholeText = point < 0 ? text : text[..point];
         if (Utf8Numbers.TryParseInt64(wholeText, out var whole) && whole >= 0 && whole <= (long.MaxValue / nsPerUnit) - 1)

@@ -27,6 +27,12 @@ internal sealed class CompiledCsvMapping
             throw new ArgumentException("Separator and quote must differ and must not be line breaks.", nameof(mapping));
         }
 
+        if (mapping.DecimalSeparator == ',' && Separator == (byte)',')
+        {
+            // "1,5" would be one number or two fields: every record would be misread or refused, so the mapping is.
+            throw new ArgumentException("decimal_separator ',' needs another field separator (such as ';' or a tab): with ',' for both, '1,5' cannot be told from two fields.", nameof(mapping));
+        }
+
         DecimalComma = mapping.DecimalSeparator == ',';
         NonFiniteAsMissing = mapping.NonFiniteAsMissing;
         IgnoreExtraFields = mapping.IgnoreExtraFields;
@@ -106,6 +112,9 @@ internal sealed class CompiledCsvMapping
 
     public Utf8TokenSet<bool>? PhoneInteraction { get; }
 
+    /// <summary>Per field, the texts its own column's mapping reads as missing, or null when it names none.</summary>
+    public Utf8TokenSet<bool>?[] ColumnMissing { get; } = new Utf8TokenSet<bool>?[FieldCount];
+
     /// <summary>Multiplier from the column's unit to SI, per field (1 where no conversion).</summary>
     public double[] Factors { get; } = Enumerable.Repeat(1.0, FieldCount).ToArray();
 
@@ -183,6 +192,11 @@ internal sealed class CompiledCsvMapping
         }
 
         _columns[(int)field] = Required(column.Column, field.ToString());
+        if (column.MissingValues is { Count: > 0 } missing)
+        {
+            ColumnMissing[(int)field] = new Utf8TokenSet<bool>(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+        }
+
         Factors[(int)field] = column.Unit switch
         {
             MeasurementUnit.KilometresPerHour => 1 / 3.6,

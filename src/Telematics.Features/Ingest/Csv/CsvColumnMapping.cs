@@ -28,7 +28,7 @@ public sealed class CsvColumnMapping
     /// <value>Default <c>,</c>.</value>
     public char Separator { get; set; } = ',';
 
-    /// <summary>Decimal separator of numbers: <c>.</c> or <c>,</c>.</summary>
+    /// <summary>Decimal separator of numbers: <c>.</c> or <c>,</c>; <c>,</c> needs another <see cref="Separator"/> (the mapping is refused otherwise).</summary>
     /// <value>Default <c>.</c>.</value>
     public char DecimalSeparator { get; set; } = '.';
 

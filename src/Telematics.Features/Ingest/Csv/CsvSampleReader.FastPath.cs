@@ -226,9 +226,16 @@ public sealed partial class CsvSampleReader
             return true;
         }
 
+        var start = pos;
         if (!Utf8Numbers.TryScanDecimal(line, ref pos, separator, decimalPoint, out var significand, out var fractionDigits, out var negative))
         {
             return false;
+        }
+
+        if (_mapping.ColumnMissing[(int)field] is { } own && own.TryMatch(line[start..pos], out _))
+        {
+            // The column's own marker of no value (iOS's -1 speed): a number by its look, missing by the mapping.
+            return true;
         }
 
         var factor = _mapping.Factors[(int)field];

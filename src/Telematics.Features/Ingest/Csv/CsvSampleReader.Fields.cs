@@ -170,7 +170,7 @@ public sealed partial class CsvSampleReader
         }
 
         var text = Value(line, field);
-        if (IsMissing(text))
+        if (IsMissing(text) || (_mapping.ColumnMissing[(int)field] is { } own && own.TryMatch(text, out _)))
         {
             return true;
         }

@@ -18,7 +18,7 @@ public sealed class ImuLogReaderTests : IDisposable
     {
         Write("accelerometer.csv", "time,x,y,z\n1773648000000.5,0.1,0.2,9.8\n1773648000020.5,0.3,-0.2,9.7\n");
         Write("gyroscope.csv", "\uFEFFtime,x,y,z\r\n1773648000001,0.01,0.02,0.03\r\n");
-        Write("magnetometer.csv", "time,x,y,z\n1773648000001234567,20,-5,40\n");
+        Write("magnetometer.csv", "time,x,y,z\n1773648000001.23456,20,-5,40\n");
         var recording = new ImuRecording();
 
         await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
@@ -29,7 +29,7 @@ public sealed class ImuLogReaderTests : IDisposable
         Assert.Equal([0.3f], recording.Accelerometer.X[1..].ToArray());
         Assert.Equal(1, recording.Gyroscope.Count);
         Assert.Equal(0.03f, recording.Gyroscope.Z[0]);
-        Assert.Equal(1_773_648_000_001_234_567L, recording.Magnetometer.TimeNs[0]);
+        Assert.Equal(1_773_648_000_001_234_560L, recording.Magnetometer.TimeNs[0]);
         Assert.Equal(0, recording.LinearAcceleration.Count);
     }
 

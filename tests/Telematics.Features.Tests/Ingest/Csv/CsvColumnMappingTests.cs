@@ -58,6 +58,15 @@ public sealed class CsvColumnMappingTests
     }
 
     [Fact]
+    public void A_decimal_comma_with_the_comma_as_separator_is_refused_when_the_mapping_is_loaded()
+    {
+        var error = Assert.Throws<TelematicsFormatException>(() => CsvColumnMapping.FromJson("{ \"decimal_separator\": \",\" }"));
+
+        Assert.Contains("decimal_separator ',' needs another field separator (such as ';'", error.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => CsvSampleReader.Create(PipeInput.Text("timestamp,lat,lon\n"), new CsvColumnMapping { DecimalSeparator = ',' }));
+    }
+
+    [Fact]
     public void A_unit_that_does_not_fit_the_field_is_refused_when_the_reader_is_created()
     {
         var mapping = new CsvColumnMapping { Heading = new CsvNumericColumn("h", MeasurementUnit.StandardGravity) };

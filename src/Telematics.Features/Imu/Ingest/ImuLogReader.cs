@@ -154,7 +154,17 @@ public sealed class ImuLogReader
         }
 
         Complete(destination);
-        RequireMotionSensors(destination, read == 0 ? $"none of the mapping's files is in '{directory}'" : null);
+        RequireMotionSensors(destination, read == 0 ? NoneFound(directory, present) : null);
+    }
+
+    // Names what was looked for and what is there, so a logger's own file names (acelerometro_terra.csv, Gyroscope.csv)
+    // lead straight to a mapping that names them.
+    private string NoneFound(string directory, string[] present)
+    {
+        var expected = string.Join(", ", _mapping.Files.Select(f => f.Name));
+        var found = present.Select(Path.GetFileName).Where(n => n is not null && n.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).Take(12).ToArray();
+        var holds = found.Length == 0 ? "it holds no .csv file" : "it holds " + string.Join(", ", found);
+        return $"none of the mapping's files ({expected}) is in '{directory}'; {holds}. Give a mapping that names its files (docs/formats/phone-sensors.md)";
     }
 
     /// <summary>Reads a single merged file (the mapping's only file, whatever the file is called) into a cleared <paramref name="destination"/>.</summary>

@@ -106,6 +106,20 @@ public sealed class ImuLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_directory_of_other_file_names_is_refused_naming_what_was_looked_for_and_what_is_there()
+    {
+        Write("acelerometro_terra.csv", "timestamp,uptimeNanos,x,y,z\n13/09/2016 14:01:02,6393000261913,0.1,0.2,9.7\n");
+        Write("giroscopio_terra.csv", "timestamp,uptimeNanos,x,y,z\n13/09/2016 14:01:02,6393000261913,0,0,0.01\n");
+
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() =>
+            new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, new ImuRecording()).AsTask());
+
+        Assert.Contains("(accelerometer.csv, linear_acceleration.csv, gyroscope.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("it holds acelerometro_terra.csv, giroscopio_terra.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a mapping that names its files", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_gps_file_gives_fixes_with_speed_or_without_it()
     {
         Write("accelerometer.csv", "time,x,y,z\n1773648000000,0,0,9.8\n1773648000020,0,0,9.8\n");

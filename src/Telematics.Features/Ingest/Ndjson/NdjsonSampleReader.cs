@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using Telematics.Features.Ingest.Text;
@@ -76,7 +77,27 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         catch (JsonException e)
         {
             sample = default;
-            return error.Set(null, "not valid JSON: " + e.Message);
+            return TryParseWithoutNonFiniteLiterals(json, out sample, ref error) ?? error.Set(null, "not valid JSON: " + e.Message);
+        }
+    }
+
+    // A record the JSON reader refused may only hold NaN or Infinity where a figure is missing (Python's json.dumps):
+    // read again with them as null. Null when the record has none, or is not JSON even so. Rare path: a rented buffer.
+    private static bool? TryParseWithoutNonFiniteLiterals(ReadOnlySpan<byte> json, out TelematicsSample sample, ref RecordError error)
+    {
+        sample = default;
+        var rented = ArrayPool<byte>.Shared.Rent(JsonNonFiniteLiterals.MaxRewrittenLength(json.Length));
+        try
+        {
+            return JsonNonFiniteLiterals.TryRewrite(json, rented, out var written) ? Parse(rented.AsSpan(0, written), out sample, ref error) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -36,6 +36,30 @@ public sealed class NdjsonSampleReaderTests
     }
 
     [Fact]
+    public async Task NaN_and_Infinity_as_Python_writes_them_are_missing_values_and_text_in_strings_is_kept()
+    {
+        var samples = await Read(
+            "{\"timestamp\":1,\"lat\":1,\"lon\":2,\"speed_mps\":NaN,\"heading_deg\":Infinity,\"accel_lon_mps2\":-Infinity,\"note\":\"NaN, Infinity\"}\n" +
+            "{\"timestamp\":2,\"lat\":1,\"lon\":2,\"speed_mps\":4.5}\n");
+
+        Assert.Equal(2, samples.Count);
+        Assert.True(float.IsNaN(samples[0].SpeedMps) && float.IsNaN(samples[0].HeadingDeg) && float.IsNaN(samples[0].LongitudinalAccelMps2));
+        Assert.Equal(4.5f, samples[1].SpeedMps);
+    }
+
+    [Theory]
+    [InlineData("{\"timestamp\":1,\"lat\":NaN,\"lon\":2}", "lat", "the value is missing")]
+    [InlineData("{\"timestamp\":1,\"lat\":1,\"lon\":2,\"speed_mps\":NaNa}", null, "not valid JSON")]
+    [InlineData("{\"timestamp\":1,\"lat\":1,\"lon\":2,\"speed_mps\":NaN", null, "not valid JSON")]
+    public async Task A_required_figure_written_NaN_is_missing_and_a_record_that_is_not_JSON_stays_refused(string record, string? field, string reason)
+    {
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read(record + "\n"));
+
+        Assert.Equal(field, error.Field);
+        Assert.StartsWith(reason, error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Empty_input_and_blank_lines_give_no_samples()
     {
         Assert.Empty(await Read(string.Empty));

@@ -34,10 +34,14 @@ internal static class ContributionCalculator
             ratio = (calibration.ToScore(referenceRaw + h) - calibration.ToScore(referenceRaw - h)) / (2 * h);
         }
 
+        // Each term is measured from the model's own reference (a rule's "reference"); a package may name another reference
+        // row (manifest "reference"). The terms' differences sum to raw − referenceRaw whichever it is.
+        Span<double> referenceTerms = width <= 128 ? stackalloc double[width] : new double[width];
+        model.ComputeTerms(referenceRow, referenceTerms);
         var names = model.Binding.FeatureNames;
         for (var i = 0; i < width; i++)
         {
-            destination[i] = new FactorContribution(names[i], row[i], referenceRow[i], terms[i] * ratio);
+            destination[i] = new FactorContribution(names[i], row[i], referenceRow[i], (terms[i] - referenceTerms[i]) * ratio);
         }
 
         return score;

@@ -337,7 +337,8 @@ public sealed partial class StoredDriverScorer
                 drivers.GetFeatures(row).CopyTo(vectors.AsSpan(k * width, width));
                 tripCounts[k] = drivers.TripCounts[row];
                 // The window is the period from the driver's first trip on (days without trips are exposure too).
-                observedDays[k] = ObservedDays(from, to, firstTrips.TryGetValue(id, out var first) ? first : null);
+                // Rounded as stored (risk_scores.observed_days is real), so a reprice of the stored score credits the same days.
+                observedDays[k] = (float)ObservedDays(from, to, firstTrips.TryGetValue(id, out var first) ? first : null);
                 toScore.Add(new DriverFeatures(id.ToString(CultureInfo.InvariantCulture), vectors.AsMemory(k * width, width)) { ObservedDays = observedDays[k] });
                 positions.Add(k);
             }
@@ -367,7 +368,12 @@ public sealed partial class StoredDriverScorer
             try
             {
                 _options.Plan.EnsurePrices(score.OutputKind, $"{score.ModelName}@{score.ModelVersion}");
-                quote = Price(score.Score, ModelFrequency.Of(score, vector, observedDays[k]), vector, annualKm, cell);
+                // The out-of-range share as stored (real) too: the quote is the one a reprice of the stored score gives.
+                var frequency = ModelFrequency.Of(score, vector, observedDays[k]) with
+                {
+                    CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), (float?)score.OutOfRangeShare),
+                };
+                quote = Price(score.Score, frequency, vector, annualKm, cell);
             }
             catch (PricingPlanException e)
             {

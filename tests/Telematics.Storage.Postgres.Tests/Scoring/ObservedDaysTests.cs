@@ -75,6 +75,28 @@ public sealed class ObservedDaysTests(PostgresDatabase database) : IClassFixture
     }
 
     [Fact]
+    public async Task A_reprice_over_a_fraction_of_a_day_gives_the_stored_breakdown_to_the_last_digit()
+    {
+        // A period ending now, not at midnight: 2.95 observed days, a double the table's real does not hold. The quote
+        // priced at scoring must be the one a reprice of the stored score gives, or the audit shows a change of nothing.
+        var driver = await NewDriverAsync(database, "observed-fraction");
+        await AddTripAsync(driver, PeriodEnd.AddDays(-3), km: 25);
+        var scorer = Scorer();
+        var outcome = await scorer.ScoreDriverAsync(driver, PeriodStart, PeriodEnd.AddSeconds(-4321.123), Actor);
+
+        var repriced = await scorer.RepriceLatestAsync(driver, Actor);
+        var premiums = await new StoredScoreReader(database.DataSource).PremiumsAsync(driver, 1, 2);
+        var stored = (await new StoredScoreReader(database.DataSource).LatestAsync(driver))!.Record;
+
+        // The days and the annual distance the quote priced are the stored ones, to the last bit, not a double beside them.
+        Assert.Equal(stored.ObservedOrPeriodDays, outcome.ObservedDays);
+        Assert.Equal(Telematics.Scoring.Pricing.PremiumCalculator.AnnualiseKm(stored.Features[Telematics.Features.Schema.TelematicsFeatures.Schema.IndexOf(Telematics.Features.Schema.TelematicsFeatures.DistanceKm)], stored.ObservedOrPeriodDays), outcome.AnnualKm);
+        Assert.Equal(2, premiums.Count);
+        Assert.Equal(premiums[1].BreakdownJson, repriced!.BreakdownJson);
+        Assert.Equal(premiums[1].FinalAmount, repriced.FinalAmount);
+    }
+
+    [Fact]
     public async Task A_score_stored_before_observed_days_were_kept_counts_its_whole_period()
     {
         var driver = await NewDriverAsync(database, "observed-legacy");

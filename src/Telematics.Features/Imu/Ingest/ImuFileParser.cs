@@ -18,6 +18,7 @@ internal sealed class ImuFileParser : ILineSink
     private const int GpsSpeedRole = 15;
 
     private readonly ImuMapping _mapping;
+    private readonly bool _decimalComma;
     private readonly ImuFileMapping _file;
     private readonly ImuRecording _destination;
     private readonly IngestReport _report;
@@ -42,7 +43,8 @@ internal sealed class ImuFileParser : ILineSink
         _report = report;
         _reject = reject;
         _timeColumn = file.TimeColumn ?? mapping.Time.Column;
-        _time = new ImuTimeText(mapping.Time);
+        _decimalComma = mapping.DecimalSeparator == ',';
+        _time = new ImuTimeText(mapping.Time, _decimalComma);
         if (file.Gps?.SpeedMissingValues is { Count: > 0 } missing)
         {
             _speedMissing = new Utf8TokenSet<bool>(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
@@ -233,7 +235,7 @@ internal sealed class ImuFileParser : ILineSink
                     continue;
                 }
 
-                if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var gpsValue) || !double.IsFinite(gpsValue)
+                if (!Utf8Numbers.TryParseDouble(field, _decimalComma, out var gpsValue) || !double.IsFinite(gpsValue)
                     || Math.Abs(gpsValue) > (role == GpsLatitudeRole ? 90 : role == GpsLongitudeRole ? 180 : 100) || (role == GpsSpeedRole && gpsValue < 0))
                 {
                     Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a {(role == GpsLatitudeRole ? "latitude" : role == GpsLongitudeRole ? "longitude" : "speed of 0–100 m/s")}", line);
@@ -246,7 +248,7 @@ internal sealed class ImuFileParser : ILineSink
             }
 
             // Through double: loggers write 8–9 significant digits, past the single-precision fast path, well within the double one.
-            if (!Utf8Numbers.TryParseDouble(field, decimalComma: false, out var parsed) || !double.IsFinite(parsed))
+            if (!Utf8Numbers.TryParseDouble(field, _decimalComma, out var parsed) || !double.IsFinite(parsed))
             {
                 Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a finite number", line);
                 return;

@@ -18,6 +18,13 @@ public sealed class ImuMapping
     /// <value>Default <c>,</c>.</value>
     public char Separator { get; set; } = ',';
 
+    /// <summary>
+    /// Decimal separator of numbers and times: <c>.</c>, or <c>,</c> as a spreadsheet or phyphox writes in many locales
+    /// (the field separator is then another, such as <c>;</c>).
+    /// </summary>
+    /// <value>Default <c>.</c>.</value>
+    public char DecimalSeparator { get; set; } = '.';
+
     /// <summary>Unit of accelerometer and linear acceleration: <c>mps2</c> or <c>g</c> (iOS writes g).</summary>
     /// <value>Default <see cref="ImuAccelerationUnit.Mps2"/>.</value>
     public ImuAccelerationUnit AccelerationUnit { get; set; } = ImuAccelerationUnit.Mps2;
@@ -97,6 +104,16 @@ public sealed class ImuMapping
         if (Separator > 127 || Separator is '\r' or '\n' or '"' || char.IsLetterOrDigit(Separator) || Separator is '.' or '-' or '+')
         {
             throw new TelematicsFormatException(0, "separator", $"'{Separator}' cannot separate numeric fields", string.Empty);
+        }
+
+        if (DecimalSeparator is not ('.' or ','))
+        {
+            throw new TelematicsFormatException(0, "decimal_separator", $"'{DecimalSeparator}' is not a decimal separator: give '.' or ','", string.Empty);
+        }
+
+        if (DecimalSeparator == Separator)
+        {
+            throw new TelematicsFormatException(0, "decimal_separator", $"'{DecimalSeparator}' is also the field separator: with a decimal comma, separate fields with ';' or a tab", string.Empty);
         }
 
         if (string.IsNullOrWhiteSpace(Time.Column))

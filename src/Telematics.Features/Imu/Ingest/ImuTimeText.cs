@@ -8,9 +8,13 @@ internal sealed class ImuTimeText
     private readonly ImuTimeFormat _format;
     private readonly TimeZoneRule _zone;
     private readonly DateTimePattern? _pattern;
+    private readonly bool _decimalComma;
 
-    public ImuTimeText(ImuTimeMapping mapping)
+    /// <param name="mapping">The time column's format and zone.</param>
+    /// <param name="decimalComma">Numbers are written with a decimal comma (<see cref="ImuMapping.DecimalSeparator"/>).</param>
+    public ImuTimeText(ImuTimeMapping mapping, bool decimalComma = false)
     {
+        _decimalComma = decimalComma;
         _format = mapping.Format;
         _zone = mapping.TimeZone is { } id
             ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(id))
@@ -53,7 +57,7 @@ internal sealed class ImuTimeText
                     return TryScaled(text, ProvisionalScale, signed: true, out ns);
                 }
 
-                if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var number) && double.IsFinite(number))
+                if (Utf8Numbers.TryParseDouble(text, _decimalComma, out var number) && double.IsFinite(number))
                 {
                     // The unit is told after the file from the spacing of readings (ImuTimeUnits); until then numbers are
                     // kept exactly with as many decimals as the first one leaves room for in a long.
@@ -82,7 +86,7 @@ internal sealed class ImuTimeText
     /// a leading minus only when <paramref name="signed"/>. The sign is taken off first: the whole part of <c>-0.5</c> is
     /// <c>-0</c>, which as a number has lost it.
     /// </summary>
-    private static bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, bool signed, out long ns)
+    private bool TryScaled(ReadOnlySpan<byte> text, long nsPerUnit, bool signed, out long ns)
     {
         ns = 0;
         if (!text.IsEmpty && text[0] == (byte)'-')
@@ -96,7 +100,7 @@ internal sealed class ImuTimeText
             return true;
         }
 
-        var point = text.IndexOf((byte)'.');
+        var point = text.IndexOf(_decimalComma ? (byte)',' : (byte)'.');
         var wholeText = point < 0 ? text : text[..point];
         if (Utf8Numbers.TryParseInt64(wholeText, out var whole) && whole >= 0 && whole <= (long.MaxValue / nsPerUnit) - 1)
         {
@@ -125,9 +129,9 @@ internal sealed class ImuTimeText
         return TryViaDouble(text, nsPerUnit, out ns);
     }
 
-    private static bool TryViaDouble(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
+    private bool TryViaDouble(ReadOnlySpan<byte> text, long nsPerUnit, out long ns)
     {
-        if (Utf8Numbers.TryParseDouble(text, decimalComma: false, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
+        if (Utf8Numbers.TryParseDouble(text, _decimalComma, out var value) && double.IsFinite(value) && value >= 0 && value * nsPerUnit < 9e18)
         {
             ns = (long)Math.Round(value * nsPerUnit);
             return true;

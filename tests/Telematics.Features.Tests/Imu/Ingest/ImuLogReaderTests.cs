@@ -243,6 +243,38 @@ public sealed class ImuLogReaderTests : IDisposable
         Assert.Equal(whole.Accelerometer.Y.ToArray(), chunked.Accelerometer.Y.ToArray());
     }
 
+    [Fact]
+    public async Task A_semicolon_file_with_decimal_commas_is_read_when_the_mapping_says_so()
+    {
+        // phyphox's and spreadsheets' export in many locales: ';' between fields, ',' before the decimals.
+        Write("Accelerometer.csv", "\"Time (s)\";\"X (m/s^2)\";\"Y (m/s^2)\";\"Z (m/s^2)\"\n0,000000000E0;1,25;-0,5;9,81\n2,0E-2;1,5;-0,25;9,79\n");
+        Write("Gyroscope.csv", "\"Time (s)\";\"X (rad/s)\";\"Y (rad/s)\";\"Z (rad/s)\"\n0,000000000E0;0;0;0,125\n");
+        var mapping = Mapping("""
+            { "frame": "device", "separator": ";", "decimal_separator": ",", "time": { "column": "Time (s)", "format": "elapsed_s" },
+              "files": [ { "name": "Accelerometer.csv", "accelerometer": { "x": "X (m/s^2)", "y": "Y (m/s^2)", "z": "Z (m/s^2)" } },
+                         { "name": "Gyroscope.csv", "gyroscope": { "x": "X (rad/s)", "y": "Y (rad/s)", "z": "Z (rad/s)" } } ] }
+            """);
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(mapping).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal([0L, 20_000_000], recording.Accelerometer.TimeNs.ToArray());
+        Assert.Equal([1.25f, 1.5f], recording.Accelerometer.X.ToArray());
+        Assert.Equal([9.81f, 9.79f], recording.Accelerometer.Z.ToArray());
+        Assert.Equal(0.125f, recording.Gyroscope.Z[0]);
+    }
+
+    [Theory]
+    [InlineData("{ \"decimal_separator\": \",\" }", "is also the field separator")]
+    [InlineData("{ \"decimal_separator\": \";\", \"separator\": \"\\t\" }", "is not a decimal separator")]
+    public void A_decimal_separator_that_cannot_work_is_refused_by_name(string json, string reason)
+    {
+        var error = Assert.Throws<TelematicsFormatException>(() => Mapping(json));
+
+        Assert.Equal("decimal_separator", error.Field);
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+    }
+
     private static ImuMapping Mapping(string json) => ImuMapping.FromJson(json);
 
     private void Write(string name, string text) => File.WriteAllText(Path.Combine(_root, name), text);

@@ -13,7 +13,7 @@ public sealed class ImuReaderOptions
     /// <value>Default 100.</value>
     public int MaxReportedErrors { get; init; } = 100;
 
-    /// <summary>Longest line accepted, in bytes; a sensor row is far shorter.</summary>
+    /// <summary>Longest line accepted, in bytes; a sensor row is far shorter. A longer line stops the read (in any <see cref="BadRecords"/> mode), named by its number, however the input arrived.</summary>
     /// <value>Default 4096.</value>
     public int MaxLineBytes { get; init; } = 4096;
 }

@@ -86,7 +86,7 @@ internal static class LineSplitter
                 var used = 0;
                 do
                 {
-                    Emit(unread.Slice(used, newline), sink, ref lineNumber);
+                    Emit(unread.Slice(used, newline), sink, maxLineBytes, ref lineNumber);
                     used += newline + 1;
                     newline = unread[used..].IndexOf((byte)'\n');
                 }
@@ -99,13 +99,13 @@ internal static class LineSplitter
             ReadOnlySequence<byte> rest;
             if (reader.TryReadTo(out rest, (byte)'\n'))
             {
-                Emit(Gather(rest, ref scratch, maxLineBytes), sink, ref lineNumber);
+                Emit(Gather(rest, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber);
                 continue;
             }
 
             if (isCompleted)
             {
-                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, ref lineNumber);
+                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber);
                 reader.AdvanceToEnd();
             }
             else if (reader.Remaining > maxLineBytes)
@@ -120,13 +120,20 @@ internal static class LineSplitter
         return reader.Position;
     }
 
-    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, ref long lineNumber)
+    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, int maxLineBytes, ref long lineNumber)
         where TSink : class, ILineSink
     {
         lineNumber++;
         if (!line.IsEmpty && line[^1] == (byte)'\r')
         {
             line = line[..^1];
+        }
+
+        // Wherever the line lies in the pipe's segments (Gather cuts one that straddles them at maxLineBytes + 1), a line
+        // this long stops the read the same way, never parsed in part.
+        if (line.Length > maxLineBytes)
+        {
+            throw new Telematics.Features.Ingest.TelematicsFormatException(lineNumber, null, $"the line is longer than {maxLineBytes} bytes", string.Empty);
         }
 
         sink.Line(line, lineNumber);

@@ -275,6 +275,28 @@ public sealed class ImuLogReaderTests : IDisposable
         Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1 << 20)] // the whole file in one segment
+    [InlineData(7)]       // a few bytes at a time: the long line straddles segments
+    public async Task A_line_over_the_limit_stops_the_read_at_that_line_however_the_input_arrives(int chunk)
+    {
+        var text = "time,x,y,z\n1000000000000000000,0,0,9.8\n1000000000020000000,0,0,9.8" + new string(' ', 5000) + "\n1000000000040000000,0,0,9.8\n";
+        var bytes = Encoding.UTF8.GetBytes(text);
+        var pipe = new Pipe(new PipeOptions(minimumSegmentSize: 16, pauseWriterThreshold: 0));
+        var reading = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device))
+            .ReadFileAsync(pipe.Reader, new ImuFileMapping { Name = "a", Accelerometer = new() }, new ImuRecording()).AsTask();
+        for (var at = 0; at < bytes.Length; at += chunk)
+        {
+            await pipe.Writer.WriteAsync(bytes.AsMemory(at, Math.Min(chunk, bytes.Length - at)));
+        }
+
+        await pipe.Writer.CompleteAsync();
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => reading);
+
+        Assert.Equal(3, error.Record);
+        Assert.Contains("longer than 4096 bytes", error.Reason, StringComparison.Ordinal);
+    }
+
     private static ImuMapping Mapping(string json) => ImuMapping.FromJson(json);
 
     private void Write(string name, string text) => File.WriteAllText(Path.Combine(_root, name), text);

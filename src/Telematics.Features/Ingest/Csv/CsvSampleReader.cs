@@ -156,8 +156,13 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         {
             CsvRecordSplitter.Outcome.Split => true,
             CsvRecordSplitter.Outcome.BadQuote => error.Set(NameOf(column), "a quoted field is not closed, or text follows its closing quote"),
-            _ => error.Set(NameOf(_lastMappedColumn), $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}"),
+            _ => error.Set(NameOf(_lastMappedColumn), LooksCutByLineBreak(line)
+                ? $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}; a quote in it is unmatched, as when a quoted field holds a line break, which CSV input may not"
+                : $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}"),
         };
+
+    // The rest of a record whose quoted field held a line break starts inside that field: its quotes do not pair up.
+    private bool LooksCutByLineBreak(ReadOnlySpan<byte> line) => (line.Count(_mapping.Quote) & 1) == 1;
 
     private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field) => _fields.Value(line, field);
 

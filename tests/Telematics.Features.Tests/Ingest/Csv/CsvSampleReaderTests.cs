@@ -12,6 +12,17 @@ public sealed class CsvSampleReaderTests
         PipeInput.ReadAllAsync(CsvSampleReader.Create(PipeInput.Text(csv, chunks), mapping, options ?? ParseOnly.Options));
 
     [Fact]
+    public async Task The_rest_of_a_record_cut_by_a_line_break_in_a_quoted_field_is_told_why()
+    {
+        var csv = "timestamp,lat,lon,note\n1566857847000,1,2,\"first\nsecond\"\n1566857848000,1,2,x\n";
+
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read(csv));
+
+        Assert.Equal(3, error.Record);
+        Assert.Contains("a quote in it is unmatched, as when a quoted field holds a line break", error.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Default_mapping_reads_every_canonical_column()
     {
         var samples = await Read(Header + "\n1566857847000,-25.451837,-49.23446,13.5,249.7,-1.25,0.5,4.2,16.67,Primary,1,0,42\n");

@@ -28,9 +28,13 @@ internal sealed class ApiCache(HybridCache cache, ApiMetrics metrics, CacheInval
     /// Drops every entry carrying any of <paramref name="tags"/>, here and (through <see cref="ICacheTagFanout"/>) on every
     /// other host sharing the cache; call after the write that made them stale.
     /// </summary>
-    public async ValueTask InvalidateAsync(IReadOnlyCollection<string> tags, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Takes no cancellation: the write has committed, and a client that went away must not leave this host or the others
+    /// serving what it changed.
+    /// </remarks>
+    public async ValueTask InvalidateAsync(IReadOnlyCollection<string> tags)
     {
-        await invalidation.InvalidateAsync(tags, cancellationToken).ConfigureAwait(false);
+        await invalidation.InvalidateAsync(tags, CancellationToken.None).ConfigureAwait(false);
         await fanout.PublishAsync(tags).ConfigureAwait(false);
     }
 

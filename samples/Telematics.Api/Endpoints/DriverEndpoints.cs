@@ -84,7 +84,7 @@ internal static class DriverEndpoints
             var created = await repository.CreateAsync(driver, user.AuditActor(http), http.RequestAborted);
 
             // A read of this id before it existed cached "not found"; drop it.
-            await cache.InvalidateAsync([CacheTags.Driver(created.DriverId)], http.RequestAborted);
+            await cache.InvalidateAsync([CacheTags.Driver(created.DriverId), CacheTags.Dashboards]);
             return TypedResults.Created($"{ApiRoutes.Prefix}/drivers/{created.DriverId}", DriverResponse.From(created));
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
@@ -195,8 +195,8 @@ internal static class DriverEndpoints
         update = request.HasVehicleClass ? update.Then(new DriverUpdate { VehicleClass = request.VehicleClass }) : update;
         var updated = await repository.UpdateAsync(driverId, update, user.AuditActor(http), http.RequestAborted);
 
-        // Drops the cached driver and every other cached read under the driver's tag.
-        await cache.InvalidateAsync([CacheTags.Driver(driverId)], http.RequestAborted);
+        // Drops the cached driver, every other cached read under its tag and the book views that list it.
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
         return updated is null ? TypedResults.NotFound() : TypedResults.Ok(DriverResponse.From(updated));
     }
 
@@ -204,7 +204,7 @@ internal static class DriverEndpoints
         long driverId, DriverRepository repository, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
         var deleted = await repository.DeleteAsync(driverId, user.AuditActor(http), http.RequestAborted);
-        await cache.InvalidateAsync([CacheTags.Driver(driverId)], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
         return deleted ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 

@@ -167,7 +167,7 @@ internal static partial class ModelsEndpoints
         {
             await audit.AppendAsync(actor, "model.promote", "model/" + name, beforeJson, afterJson, http.RequestAborted);
         }
-        await cache.InvalidateAsync([CacheTags.Models], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Models]);
         AdminLog.ModelPromoted(loggers.CreateLogger("Telematics.Api.Models"), name, request.Alias!, before ?? "(none)", request.Version!, actor.Name);
         return TypedResults.Ok(Describe(registry, paths: true).Models.First(m => string.Equals(m.Name, name, StringComparison.Ordinal)));
     }

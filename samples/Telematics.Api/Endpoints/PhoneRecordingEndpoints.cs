@@ -164,7 +164,7 @@ internal static class PhoneRecordingEndpoints
         IngestLog.PhoneRecordingStored(logger, driverId, stored.EvidenceRows, stored.TripIds.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (!stored.AlreadyStored)
         {
-            await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards], http.RequestAborted);
+            await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
             await live.TripsRemeasuredAsync(driverId, stored, http.RequestAborted);
         }
 

@@ -131,7 +131,7 @@ internal static class PricingEndpoints
             return RiskEndpoints.NoScore(driverId);
         }
 
-        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
         await live.PremiumUpdatedAsync(premium, http.RequestAborted);
         RiskLog.Repriced(logger, driverId, premium.FinalAmount, premium.Currency);
         return TypedResults.Ok(WithBreakdown(premium));

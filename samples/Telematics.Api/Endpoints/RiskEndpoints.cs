@@ -189,7 +189,7 @@ internal static class RiskEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model could not score the driver.", detail: outcome.Reason);
         }
 
-        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
         await live.ScoredAsync(outcome, http.RequestAborted);
         var score = outcome.Score!;
         RiskLog.Rescored(logger, driverId, periodDays, score.Score, score.ModelName, score.ModelVersion);
@@ -256,7 +256,7 @@ internal static class RiskEndpoints
             }
         }
 
-        await cache.InvalidateAsync(tags, http.RequestAborted);
+        await cache.InvalidateAsync(tags);
         foreach (var outcome in result.Outcomes)
         {
             await live.ScoredAsync(outcome, http.RequestAborted);

@@ -222,7 +222,7 @@ internal static class TelematicsEndpoints
         }
 
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        await cache.InvalidateAsync([CacheTags.Driver(driver.Value), CacheTags.Dashboards], http.RequestAborted);
+        await cache.InvalidateAsync([CacheTags.Driver(driver.Value), CacheTags.Dashboards]);
         await live.TripsCompletedAsync(driver.Value, stored, http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
     }

@@ -32,7 +32,7 @@ public sealed class ApiCacheTests
         await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
         await cache.GetOrCreateAsync("risk:score:2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(2)], CancellationToken.None);
 
-        await cache.InvalidateAsync([CacheTags.Driver(1)], CancellationToken.None);
+        await cache.InvalidateAsync([CacheTags.Driver(1)]);
         var refreshed = await cache.GetOrCreateAsync("risk:score:1", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(1)], CancellationToken.None);
         var kept = await cache.GetOrCreateAsync("risk:score:2", _ => ValueTask.FromResult(++runs), [CacheTags.Driver(2)], CancellationToken.None);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -51,6 +52,25 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
             Seed);
 
     [Fact]
+    public async Task Creating_and_erasing_a_driver_through_the_api_shows_at_once_in_the_cached_book_summary()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var url = Url("dashboard/summary?from=2025-06-01&to=2025-06-30");
+        var before = (await ProblemAssert.JsonAsync(await admin.GetAsync(url))).GetProperty("drivers").GetInt64();
+
+        using var created = await admin.PostAsJsonAsync(new Uri("/api/v1/drivers", UriKind.Relative), new { externalRef = "ext-book-" + Guid.NewGuid().ToString("N"), displayName = "Book Test" });
+        var id = (await ProblemAssert.JsonAsync(created)).GetProperty("driverId").GetInt64();
+        var afterCreate = (await ProblemAssert.JsonAsync(await admin.GetAsync(url))).GetProperty("drivers").GetInt64();
+        using var erased = await admin.DeleteAsync(new Uri($"/api/v1/drivers/{id}", UriKind.Relative));
+        var afterErase = (await ProblemAssert.JsonAsync(await admin.GetAsync(url))).GetProperty("drivers").GetInt64();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, erased.StatusCode);
+        Assert.Equal((before + 1, before), (afterCreate, afterErase));
+    }
+
+    [Fact]
     public async Task The_summary_reports_the_periods_trips_km_scores_and_premiums_and_is_cached_until_dashboards_are_invalidated()
     {
         await using var host = Host();
@@ -67,7 +87,7 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
         var first = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
         await TripAsync(a, Utc(2025, 5, 20), 100);
         var cached = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
-        await host.Services.GetRequiredService<ApiCache>().InvalidateAsync([CacheTags.Dashboards], default);
+        await host.Services.GetRequiredService<ApiCache>().InvalidateAsync([CacheTags.Dashboards]);
         var fresh = await ProblemAssert.JsonAsync(await admin.GetAsync(url));
 
         Assert.Equal((2, 20.0), (first.GetProperty("trips").GetInt64(), first.GetProperty("distanceKm").GetDouble()));

@@ -220,6 +220,11 @@ internal static class TelematicsEndpoints
             IngestLog.Refused(logger, driver.Value, bad.Record, bad.Field, bad.Reason);
             return BadRecord(bad);
         }
+        catch (KeyNotFoundException)
+        {
+            // Erased while the body was read: nothing was stored.
+            return TypedResults.NotFound();
+        }
 
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         await cache.InvalidateAsync([CacheTags.Driver(driver.Value), CacheTags.Dashboards]);

@@ -64,7 +64,7 @@ public sealed partial class EventStreamIngestor
     /// <param name="cancellationToken">Cancels the upload; nothing is stored then.</param>
     /// <returns>What was stored.</returns>
     /// <exception cref="TelematicsFormatException">A bad record in reject mode, or input that is not readable at all; nothing is stored.</exception>
-    /// <exception cref="Exception">The store's own exception when the driver does not exist and a trip is stored (PostgreSQL: 23503); nothing is stored.</exception>
+    /// <exception cref="KeyNotFoundException">The driver does not exist, or was erased while the upload was read; nothing is stored.</exception>
     public Task<EventStreamResult> IngestAsync(
         long driverId, SampleReader reader, TimeZoneInfo zone, AuditActor actor, DriverPipelineOptions? options = null, CancellationToken cancellationToken = default)
     {

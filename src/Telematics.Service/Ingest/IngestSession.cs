@@ -160,10 +160,13 @@ public sealed class IngestSession : IAsyncDisposable
             return false;
         }
 
-        // Before any audit write: uploads of one driver decide one after the other.
-        if (continuation is not null && _received > 0)
+        // Before any audit write: uploads of one driver decide one after the other. A driver erased since the upload began
+        // (or never registered) has no row to lock: raw events have no foreign key, so without this an upload that closes
+        // no trip would store them for nobody.
+        if (continuation is not null && _received > 0 && !await _upload.LockDriverAsync(cancellationToken).ConfigureAwait(false))
         {
-            await _upload.LockDriverAsync(cancellationToken).ConfigureAwait(false);
+            throw new KeyNotFoundException(string.Create(
+                CultureInfo.InvariantCulture, $"No driver {_upload.DriverId}: it does not exist or was erased while its upload was read; nothing is stored."));
         }
 
         return true;

@@ -155,17 +155,28 @@ internal static partial class ModelsEndpoints
         var actor = user.AuditActor(http);
         var beforeJson = AliasJson(request.Alias!, before, null);
         var afterJson = AliasJson(request.Alias!, request.Version!, reload.Generation);
-        if (storage.WriteDomainEvents)
+        try
         {
-            // The promotion's ModelPromoted event commits with its audit row (the alias itself lives in the model directory).
-            var at = time.GetUtcNow();
-            await audit.AppendWithEventAsync(
-                actor, "model.promote", "model/" + name, beforeJson, afterJson,
-                seq => DomainEvents.ModelPromoted(name, request.Alias!, request.Version!, before, seq, at), http.RequestAborted);
+            // The alias is served already: its audit row is written even if the client has gone (no request token).
+            if (storage.WriteDomainEvents)
+            {
+                // The promotion's ModelPromoted event commits with its audit row (the alias itself lives in the model directory).
+                var at = time.GetUtcNow();
+                await audit.AppendWithEventAsync(
+                    actor, "model.promote", "model/" + name, beforeJson, afterJson,
+                    seq => DomainEvents.ModelPromoted(name, request.Alias!, request.Version!, before, seq, at), CancellationToken.None);
+            }
+            else
+            {
+                await audit.AppendAsync(actor, "model.promote", "model/" + name, beforeJson, afterJson, CancellationToken.None);
+            }
         }
-        else
+        catch (Exception) when (before is not null)
         {
-            await audit.AppendAsync(actor, "model.promote", "model/" + name, beforeJson, afterJson, http.RequestAborted);
+            // No audit row (the database is down): a promotion nobody can account for is not served. The alias goes back to
+            // the version it named, and the failure answers as any other (503 while the database is unavailable).
+            registry.Promote(name, before, request.Alias!);
+            throw;
         }
         await cache.InvalidateAsync([CacheTags.Models]);
         AdminLog.ModelPromoted(loggers.CreateLogger("Telematics.Api.Models"), name, request.Alias!, before ?? "(none)", request.Version!, actor.Name);

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Telematics.Api.Tests.Infrastructure;
 using Telematics.Testing;
@@ -45,6 +46,30 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.ServiceUnavailable, Unavailable);
         Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 }, $"{what}: Retry-After should give seconds");
+    }
+
+    [Fact]
+    public async Task A_promotion_that_cannot_be_audited_while_the_server_is_down_is_not_served()
+    {
+        using var models = new ModelDirectory().WriteRules("risk", "1", -1.0).WriteRules("risk", "2", 1.5).WriteAliases("risk", """{"champion": "1"}""");
+        await using var host = new ApiHost()
+            .With("ConnectionStrings:Telematics", _connectionString)
+            .With("Scoring:ModelDirectory", models.Root)
+            .With("Scoring:DefaultModel", "risk");
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using (var ready = await admin.GetAsync(Url("/api/v1/models")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        await _cluster.StopAsync();
+        using var promoted = await admin.PostAsJsonAsync(Url("/api/v1/models/risk/aliases"), new { alias = "champion", version = "2" });
+
+        // No audit row can be written: the alias went back, and version 1 is still the one served.
+        await AssertUnavailableAsync(promoted, "promote");
+        Assert.Contains("\"1\"", await File.ReadAllTextAsync(Path.Combine(models.Root, "risk", "aliases.json")), StringComparison.Ordinal);
+        using var served = host.Services.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>().Acquire();
+        Assert.Equal("risk@1", served.Package.ToString());
     }
 
     [Fact]

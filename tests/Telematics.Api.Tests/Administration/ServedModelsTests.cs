@@ -149,17 +149,21 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
         Assert.Contains("migrate the plan to telematics_relativity", error.ToString(), StringComparison.Ordinal);
     }
 
+    // A driver whose latest stored score was made by a host serving the built-in rules model: a 0–100 score.
+    private async Task<long> ScoredByTheRulesModelAsync(string reference)
+    {
+        var driver = await DriverWithTripsAsync(database, reference, 6);
+        await using var rules = Host(null);
+        using var admin = rules.ClientAs(TestTokens.Admin());
+        using var scored = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
+        Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+        return driver;
+    }
+
     [Fact]
     public async Task Repricing_a_stored_score_that_is_not_a_frequency_under_a_relativity_plan_is_a_conflict()
     {
-        var driver = await DriverWithTripsAsync(database, "served-reprice", 6);
-        await using var rules = Host(null);
-        using (var admin = rules.ClientAs(TestTokens.Admin()))
-        {
-            using var scored = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
-            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
-        }
-
+        var driver = await ScoredByTheRulesModelAsync("served-reprice");
         await using var shipped = Host("shipped");
         using var client = shipped.ClientAs(TestTokens.Admin());
         var premiums = await CountAsync(database, $"SELECT count(*) FROM premiums WHERE driver_id = {driver}");
@@ -176,14 +180,7 @@ public sealed class ServedModelsTests(PostgresDatabase database) : IClassFixture
     [Fact]
     public async Task Simulating_on_a_stored_score_that_is_not_a_frequency_under_a_relativity_plan_is_a_conflict()
     {
-        var driver = await DriverWithTripsAsync(database, "served-simulate", 6);
-        await using var rules = Host(null);
-        using (var admin = rules.ClientAs(TestTokens.Admin()))
-        {
-            using var scored = await admin.PostAsync(Risk(driver, "recalculate?periodDays=30"), null);
-            Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
-        }
-
+        var driver = await ScoredByTheRulesModelAsync("served-simulate");
         await using var shipped = Host("shipped");
         using var client = shipped.ClientAs(TestTokens.Admin());
 

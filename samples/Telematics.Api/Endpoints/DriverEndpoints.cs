@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Telematics.Api.Auth;
+using Telematics.Streaming.Nats.Ingest;
 using Telematics.Api.Authorization;
 using Telematics.Api.Caching;
 using Telematics.Api.Problems;
@@ -205,7 +206,28 @@ internal static class DriverEndpoints
     {
         var deleted = await repository.DeleteAsync(driverId, user.AuditActor(http), http.RequestAborted);
         await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
+        if (deleted && http.RequestServices.GetService<EventStreamErasure>() is { } streams)
+        {
+            await EraseStreamedBatchesAsync(streams, driverId, http.RequestServices.GetRequiredService<ILoggerFactory>());
+        }
+
         return deleted ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    // In stream mode the driver's raw batches (positions) also sit on the event and dead-letter streams until MaxAge. The
+    // erasure has committed: a stream that cannot be reached now is logged (ids only) for the operator, not a failure.
+    private static async Task EraseStreamedBatchesAsync(EventStreamErasure streams, long driverId, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(DriverEndpoints));
+        try
+        {
+            var deleted = await streams.EraseDriverAsync(driverId, CancellationToken.None);
+            logger.LogInformation("Driver {DriverId} erased: {Batches} raw batches deleted from the event streams.", driverId, deleted);
+        }
+        catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
+        {
+            logger.LogError("Driver {DriverId} erased, but its raw batches on the event streams could not be deleted ({Error}); they age out after Nats:Ingest:MaxAge.", driverId, e.GetType().Name);
+        }
     }
 
 

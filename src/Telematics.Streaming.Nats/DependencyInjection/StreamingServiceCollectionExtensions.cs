@@ -37,6 +37,7 @@ public static class StreamingServiceCollectionExtensions
         services.TryAddSingleton<INatsJSContext>(provider => new NatsJSContext((NatsConnection)provider.GetRequiredService<INatsConnection>()));
         services.TryAddSingleton<EventStreamTopology>();
         services.TryAddSingleton<EventBatchPublisher>();
+        services.TryAddSingleton<EventStreamErasure>();
         return services;
     }
 

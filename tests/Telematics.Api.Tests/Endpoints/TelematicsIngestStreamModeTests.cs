@@ -90,6 +90,56 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
     }
 
     [Fact]
+    public async Task Erasing_a_driver_deletes_its_batches_waiting_on_the_stream_and_keeps_the_others()
+    {
+        var name = await StartNatsAsync();
+        try
+        {
+            var url = (await NatsServer.ScriptAsync("url", name)).Trim();
+            var prefix = "s" + Guid.NewGuid().ToString("N")[..8];
+            await using var host = Host(url, prefix, workers: 0); // no worker: the batches wait on the stream
+            using var admin = host.ClientAs(TestTokens.Admin());
+            var erased = await DrivingBodies.CreateDriverAsync(admin, "stream-erased-" + Guid.NewGuid().ToString("N"));
+            var kept = await DrivingBodies.CreateDriverAsync(admin, "stream-kept-" + Guid.NewGuid().ToString("N"));
+            foreach (var driver in new[] { erased, kept })
+            {
+                using var upload = await admin.PostAsync(Events(driver), DrivingBodies.Content(DrivingBodies.Csv(1, TripSeconds), "text/csv"));
+                Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+            }
+
+            using var deleted = await admin.DeleteAsync(new Uri($"/api/v1/drivers/{erased}", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            await using var nats = new NatsConnection(new NatsOpts { Url = url });
+            var js = new NatsJSContext(nats);
+            var stream = await js.GetStreamAsync(prefix.ToUpperInvariant() + "_EVENTS");
+            var drivers = new List<long>();
+            for (var seq = stream.Info.State.FirstSeq; seq <= stream.Info.State.LastSeq && seq > 0; seq++)
+            {
+                try
+                {
+                    var message = await stream.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { Seq = seq });
+                    if (message.Data is { } data && Telematics.Streaming.Nats.Ingest.EventBatchEnvelope.TryReadHeader(data, out var header, out _))
+                    {
+                        drivers.Add(header.DriverId);
+                    }
+                }
+                catch (NatsJSApiException)
+                {
+                    // deleted
+                }
+            }
+
+            Assert.DoesNotContain(erased, drivers);
+            Assert.Contains(kept, drivers);
+        }
+        finally
+        {
+            await NatsServer.ScriptAsync("destroy", name);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_record_is_the_same_400_as_in_the_direct_mode_and_nothing_reaches_the_stream()
     {
         var name = await StartNatsAsync();

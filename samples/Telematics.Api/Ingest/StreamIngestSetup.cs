@@ -37,6 +37,7 @@ internal static class StreamIngestSetup
             options => section.GetSection("Ingest").Bind(options));
         if (workers > 0)
         {
+            services.AddSingleton<Telematics.Streaming.Nats.Ingest.IStoredBatchObserver, StoredBatchRefresh>();
             // The workers start once the migrations are applied (the migrator keeps retrying while the database is down).
             services.AddTelematicsIngestWorkers(workers, static async (provider, cancellationToken) =>
             {

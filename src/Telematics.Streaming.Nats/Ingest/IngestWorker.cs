@@ -80,6 +80,10 @@ public sealed class IngestWorker
     /// <summary>The worker's name.</summary>
     public string Name { get; }
 
+    /// <summary>Told of each batch this worker stores (<see cref="IStoredBatchObserver"/>); set before <c>RunAsync</c>.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<IStoredBatchObserver> Observers { get; set; } = [];
+
     /// <summary>Pulls and stores batches of every partition until <paramref name="cancellationToken"/> is cancelled.</summary>
     /// <param name="cancellationToken">Stops the worker; a batch being stored is rolled back and handed back to the stream.</param>
     /// <returns>A task that completes when the worker stopped.</returns>
@@ -274,6 +278,18 @@ public sealed class IngestWorker
         StreamIngestMetrics.EventsStored.Add(result.Stored);
         StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
         IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
+        foreach (var observer in Observers)
+        {
+            try
+            {
+                await observer.BatchStoredAsync(header.DriverId, result, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Stored and acknowledged: an observer (a cache, a live hub) must not make the batch look failed.
+                IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
+            }
+        }
     }
 
     private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)

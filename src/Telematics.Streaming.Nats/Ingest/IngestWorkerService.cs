@@ -18,6 +18,7 @@ internal sealed class IngestWorkerService(IServiceProvider services, IngestWorke
         for (var i = 0; i < workers.Length; i++)
         {
             var worker = ActivatorUtilities.CreateInstance<IngestWorker>(services, $"{Environment.MachineName}-{Environment.ProcessId}-{i + 1}");
+            worker.Observers = [.. services.GetServices<IStoredBatchObserver>()];
             workers[i] = worker.RunAsync(stoppingToken);
         }
 

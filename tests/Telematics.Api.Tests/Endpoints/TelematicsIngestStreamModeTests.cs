@@ -47,6 +47,8 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
             await using var host = Host(url, "s" + Guid.NewGuid().ToString("N")[..8], workers: 1);
             using var admin = host.ClientAs(TestTokens.Admin());
             var driver = await DrivingBodies.CreateDriverAsync(admin, "stream-" + Guid.NewGuid().ToString("N"));
+            var trips = new Uri($"/api/v1/drivers/{driver}/trips?from=2026-03-01&to=2026-03-31", UriKind.Relative);
+            var before = await ProblemAssert.JsonAsync(await admin.GetAsync(trips)); // cached: no trips yet
 
             using var response = await admin.PostAsync(Events(driver), DrivingBodies.Content(DrivingBodies.Csv(2, TripSeconds), "text/csv"));
             var result = await ProblemAssert.JsonAsync(response);
@@ -76,6 +78,10 @@ public sealed class TelematicsIngestStreamModeTests(PostgresDatabase database) :
             }
 
             Assert.Equal(2, await CountAsync("trips", driver));
+
+            // The worker's store dropped the driver's cached reads, as a direct upload does: not after the cache's TTL.
+            var after = await ProblemAssert.JsonAsync(await admin.GetAsync(trips));
+            Assert.Equal((0, 2), (before.GetProperty("items").GetArrayLength(), after.GetProperty("items").GetArrayLength()));
 
             Assert.Equal(2 * TripSeconds, await CountAsync("telematics_events", driver));
             Assert.Equal(1, await CountAsync("ingest_batches", driver));

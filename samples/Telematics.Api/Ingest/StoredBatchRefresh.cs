@@ -1,0 +1,20 @@
+using Telematics.Api.Caching;
+using Telematics.Api.Live;
+using Telematics.Service.Ingest;
+using Telematics.Streaming.Nats.Ingest;
+
+namespace Telematics.Api.Ingest;
+
+/// <summary>
+/// What a direct upload does after its commit, done for a batch the host's own ingest workers stored: the driver's
+/// cached reads and the book views are dropped (here and, through the fan-out, on the other hosts) and live clients
+/// hear of completed trips. Without it a streamed upload showed on cached reads only after their TTL.
+/// </summary>
+internal sealed class StoredBatchRefresh(ApiCache cache, LiveUpdates live) : IStoredBatchObserver
+{
+    public async Task BatchStoredAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken)
+    {
+        await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]).ConfigureAwait(false);
+        await live.TripsCompletedAsync(driverId, stored, cancellationToken).ConfigureAwait(false);
+    }
+}

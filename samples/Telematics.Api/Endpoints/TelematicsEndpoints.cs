@@ -112,8 +112,7 @@ internal static class TelematicsEndpoints
         DriverRepository drivers,
         CsvMappingCatalog mappings,
         IOptions<IngestOptions> options,
-        ApiCache cache,
-        LiveUpdates live,
+        StoredBatchRefresh refresh,
         ILoggerFactory loggers,
         TimeProvider time,
         long? driverId = null,
@@ -227,8 +226,7 @@ internal static class TelematicsEndpoints
         }
 
         IngestLog.Ingested(logger, driver.Value, stored.Received, stored.Stored, reader.Report.RejectedCount, stored.TripsClosed, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        await cache.InvalidateAsync([CacheTags.Driver(driver.Value), CacheTags.Dashboards]);
-        await live.TripsCompletedAsync(driver.Value, stored, http.RequestAborted);
+        await refresh.BatchStoredAsync(driver.Value, stored, http.RequestAborted);
         return TypedResults.Ok(IngestResponse.From(driver.Value, stored, reader.Report));
     }
 

@@ -6,9 +6,9 @@ using Telematics.Streaming.Nats.Ingest;
 namespace Telematics.Api.Ingest;
 
 /// <summary>
-/// What a direct upload does after its commit, done for a batch the host's own ingest workers stored: the driver's
-/// cached reads and the book views are dropped (here and, through the fan-out, on the other hosts) and live clients
-/// hear of completed trips. Without it a streamed upload showed on cached reads only after their TTL.
+/// What follows a stored upload, whoever stored it (the upload endpoint, or the host's own ingest workers for a streamed
+/// one): the driver's cached reads and the book views are dropped (here and, through the fan-out, on the other hosts)
+/// and live clients hear of completed trips.
 /// </summary>
 internal sealed class StoredBatchRefresh(ApiCache cache, LiveUpdates live) : IStoredBatchObserver
 {

@@ -5,7 +5,8 @@ namespace Telematics.Api.Ingest;
 
 /// <summary>
 /// The NATS JetStream side of ingest, wired only when asked for: <c>Ingest:Mode=stream</c> publishes uploads to the event
-/// stream, <c>Ingest:Workers=N</c> runs N ingest workers in the host. Neither: nothing of NATS is registered.
+/// stream, <c>Ingest:Workers=N</c> runs N ingest workers in the host. Neither: nothing of NATS is registered. Either
+/// way <see cref="StoredBatchRefresh"/> follows each stored upload, direct or streamed.
 /// </summary>
 internal static class StreamIngestSetup
 {
@@ -16,6 +17,7 @@ internal static class StreamIngestSetup
     public static IServiceCollection AddTelematicsIngestStreaming(this IServiceCollection services, IConfiguration configuration)
     {
         var ingest = configuration.GetSection(IngestOptions.SectionName);
+        services.AddSingleton<StoredBatchRefresh>();
         var streams = string.Equals(ingest[nameof(IngestOptions.Mode)], IngestOptions.StreamMode, StringComparison.Ordinal);
         var workers = ingest.GetValue<int>(nameof(IngestOptions.Workers));
         if (!streams && workers <= 0)
@@ -37,7 +39,7 @@ internal static class StreamIngestSetup
             options => section.GetSection("Ingest").Bind(options));
         if (workers > 0)
         {
-            services.AddSingleton<Telematics.Streaming.Nats.Ingest.IStoredBatchObserver, StoredBatchRefresh>();
+            services.AddSingleton<Telematics.Streaming.Nats.Ingest.IStoredBatchObserver>(provider => provider.GetRequiredService<StoredBatchRefresh>());
             // The workers start once the migrations are applied (the migrator keeps retrying while the database is down).
             services.AddTelematicsIngestWorkers(workers, static async (provider, cancellationToken) =>
             {

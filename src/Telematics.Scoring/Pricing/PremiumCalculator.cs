@@ -115,11 +115,8 @@ public static class PremiumCalculator
             return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
         }
 
-        if (frequency.OutputKind != Packaging.ModelOutputKind.Frequency)
-        {
-            throw new PricingPlanException("telematics_relativity",
-                $"the score of model {frequency.Model ?? "(unnamed)"} is a {frequency.OutputKind.ToString().ToLowerInvariant()}, not a claim frequency, so it cannot be priced as a relativity; serve a frequency model or price with a risk_multiplier plan.");
-        }
+        // The plan's own rule of what it can price (a relativity plan: a claim frequency).
+        plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
 
         if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
             || !(frequency.CredibilityWeight is >= 0 and <= 1))

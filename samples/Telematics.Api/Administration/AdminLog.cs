@@ -35,4 +35,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Error, Message = "Scheduled audit anchoring is off: {Reason}")]
     public static partial void AuditAnchoringOff(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "Driver {DriverId} erased: {Batches} raw batches deleted from the event streams")]
+    public static partial void StreamedBatchesErased(ILogger logger, long driverId, int batches);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Error, Message = "Driver {DriverId} erased, but its raw batches on the event streams could not be deleted ({Error}); they age out after Nats:Ingest:MaxAge")]
+    public static partial void StreamedBatchesNotErased(ILogger logger, long driverId, string error);
 }

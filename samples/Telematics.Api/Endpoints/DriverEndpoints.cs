@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Telematics.Api.Administration;
 using Telematics.Api.Auth;
 using Telematics.Streaming.Nats.Ingest;
 using Telematics.Api.Authorization;
@@ -218,15 +219,14 @@ internal static class DriverEndpoints
     // erasure has committed: a stream that cannot be reached now is logged (ids only) for the operator, not a failure.
     private static async Task EraseStreamedBatchesAsync(EventStreamErasure streams, long driverId, ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger(typeof(DriverEndpoints));
+        var logger = loggers.CreateLogger("Telematics.Api.Drivers");
         try
         {
-            var deleted = await streams.EraseDriverAsync(driverId, CancellationToken.None);
-            logger.LogInformation("Driver {DriverId} erased: {Batches} raw batches deleted from the event streams.", driverId, deleted);
+            AdminLog.StreamedBatchesErased(logger, driverId, await streams.EraseDriverAsync(driverId, CancellationToken.None));
         }
         catch (Exception e) when (e is NATS.Client.Core.NatsException or TimeoutException)
         {
-            logger.LogError("Driver {DriverId} erased, but its raw batches on the event streams could not be deleted ({Error}); they age out after Nats:Ingest:MaxAge.", driverId, e.GetType().Name);
+            AdminLog.StreamedBatchesNotErased(logger, driverId, e.GetType().Name);
         }
     }
 

@@ -1,0 +1,85 @@
+using System.Globalization;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Telematics.Features.Ingest;
+
+namespace Telematics.Streaming.Nats.Ingest;
+
+/// <content>A batch that was not stored: retried with back-off, dead-lettered with its reason, or handed back at once.</content>
+public sealed partial class IngestWorker
+{
+    private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
+    {
+        var delivery = msg.Metadata?.NumDelivered ?? 1;
+
+        // A database that is down or failing over loses nothing: such a batch is retried for as long as it takes.
+        if (delivery >= (ulong)_options.MaxDeliveries && !IsTransient(failure))
+        {
+            var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
+            await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // 1, 2, 4, 8 … s: a database restart gets time, a lasting fault reaches the dead letters in about 15 s.
+        var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
+        IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
+        await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
+    }
+
+    private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
+    {
+        var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+        var headers = new NatsHeaders
+        {
+            [EventStreamNames.ReasonHeader] = reason,
+            [EventStreamNames.SequenceHeader] = sequence.ToString(CultureInfo.InvariantCulture),
+            [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
+        };
+
+        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy.
+        var ack = await _js.PublishAsync(
+            _topology.Names.DeadLetterSubject(partition),
+            envelope,
+            headers: headers,
+            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        ack.EnsureSuccess();
+        await msg.AckTerminateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
+        IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
+    }
+
+    // Naks a batch the worker will not store because it stops, so that another worker takes it at once.
+    private async Task HandBackAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg)
+    {
+        try
+        {
+            await SendWithinTimeoutAsync(timeout => msg.NakAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        }
+        catch (NatsException)
+        {
+            // Without a connection the ack wait hands the batch over instead.
+        }
+    }
+
+    /// <summary>Whether <paramref name="failure"/> (or one it wraps) says the store is unreachable for now, not that the batch is wrong.</summary>
+    internal static bool IsTransient(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string BadRecord(TelematicsFormatException bad)
+    {
+        var where = bad.Record > 0 ? string.Create(CultureInfo.InvariantCulture, $"samples, record {bad.Record}") : "samples";
+        return bad.Field is null ? $"{where}: {bad.Reason}" : $"{where}, field '{bad.Field}': {bad.Reason}";
+    }
+}

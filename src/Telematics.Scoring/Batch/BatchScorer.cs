@@ -175,9 +175,13 @@ public sealed class BatchScorer
                 owners[valid++] = i;
             }
 
+            var additive = model as IAdditiveRiskModel;
             try
             {
-                model.Score(rows.AsSpan(0, valid * width), outputs.AsSpan(0, valid));
+                if (additive is null)
+                {
+                    model.Score(rows.AsSpan(0, valid * width), outputs.AsSpan(0, valid));
+                }
             }
             catch (ModelScoringException)
             {
@@ -199,8 +203,11 @@ public sealed class BatchScorer
             for (var k = 0; k < valid; k++)
             {
                 var i = owners[k];
-                var raw = outputs[k];
-                if (!float.IsFinite(raw))
+
+                // An additive model's raw output is a double sum; read it as the one-driver path does, not through
+                // the float output buffer, so a batch score equals the driver's own score to the last bit.
+                var raw = additive is null ? outputs[k] : additive.Raw(rows.AsSpan(k * width, width));
+                if (!double.IsFinite(raw))
                 {
                     errors[i] ??= $"Model {package} returned {raw} for driver '{drivers[i].DriverId}'.";
                     Log.ScoreFailed(_logger, drivers[i].DriverId, package.Name, package.Version, new ModelScoringException(errors[i]!));

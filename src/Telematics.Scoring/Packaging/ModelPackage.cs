@@ -118,7 +118,7 @@ public sealed class ModelPackage : IDisposable
         if (model is IAdditiveRiskModel additive)
         {
             // Additive models report their raw output in double precision; contributions are computed against it.
-            raw = additive.ComputeTerms(referenceRow, new double[referenceRow.Length]);
+            raw = additive.Raw(referenceRow);
         }
 
         if (!double.IsFinite(raw))

@@ -107,8 +107,7 @@ public sealed class RiskScorer
             }
             else if (model is IAdditiveRiskModel additive)
             {
-                Span<double> terms = width <= 128 ? stackalloc double[width] : new double[width];
-                raw = additive.ComputeTerms(row, terms);
+                raw = additive.Raw(row);
                 score = package.Calibration.ToScore(raw);
             }
             else

@@ -55,10 +55,13 @@ public sealed class BatchScorerTests : IDisposable
         var result = await new BatchScorer(scorer).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = 64 }, progress);
 
         Assert.Empty(result.Failures);
-        for (var i = 0; i < drivers.Length; i += 97)
+        for (var i = 0; i < drivers.Length; i++)
         {
-            var single = scorer.Score(new ScoreRequest { DriverId = drivers[i].DriverId, Features = drivers[i].Features });
-            Assert.Equal(single.Score, result.Scores[i]!.Score, 4);
+            // Bit for bit: a driver scored in a batch, alone, or with contributions is stored and priced alike.
+            var single = scorer.Score(new ScoreRequest { DriverId = drivers[i].DriverId, Features = drivers[i].Features, IncludeContributions = false });
+            var explained = scorer.Score(new ScoreRequest { DriverId = drivers[i].DriverId, Features = drivers[i].Features, IncludeContributions = true });
+            Assert.Equal((single.RawOutput, single.Score), (result.Scores[i]!.RawOutput, result.Scores[i]!.Score));
+            Assert.Equal((single.RawOutput, single.Score), (explained.RawOutput, explained.Score));
         }
 
         var values = result.Scores.Select(s => s!.Score).Order().ToArray();

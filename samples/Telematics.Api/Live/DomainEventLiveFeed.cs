@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using Telematics.Api.Caching;
 using Telematics.Api.Endpoints;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Results;
@@ -22,10 +23,13 @@ namespace Telematics.Api.Live;
 /// client hears a change once, whichever host made it. Without it each host has a consumer of its own (removed by the
 /// server once the host is gone) and sends every event to its own clients. An event is acknowledged after the send; one the hub cannot send is logged and
 /// acknowledged too (clients re-read on reconnect), so a bad event never blocks the feed.
+/// Before the send, the cached reads the event's write made stale are dropped (on every host, through the fan-out):
+/// writes made outside any host — an ingest worker in a process of its own, the CLI's batch-score — reach the hosts'
+/// caches only this way, and a client that re-reads on the message reads the write.
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
-    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, TimeProvider time,
-    ILogger<DomainEventLiveFeed> logger)
+    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, ApiCache cache,
+    TimeProvider time, ILogger<DomainEventLiveFeed> logger)
     : BackgroundService
 {
     /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
@@ -103,6 +107,7 @@ internal sealed partial class DomainEventLiveFeed(
         try
         {
             using var document = JsonDocument.Parse(cloudEvent);
+            await DropStaleAsync(document.RootElement).ConfigureAwait(false);
             if (LiveMessage(document.RootElement) is { } live)
             {
                 await hub.Clients.Groups(LiveGroups.Driver(live.DriverId), LiveGroups.Book).SendAsync(live.Method, live.Message, cancellationToken).ConfigureAwait(false);
@@ -116,6 +121,44 @@ internal sealed partial class DomainEventLiveFeed(
         {
             LiveLog.NotSent(logger, "(domain event)", 0, e.GetType().Name);
         }
+    }
+
+    private async Task DropStaleAsync(JsonElement cloudEvent)
+    {
+        if (StaleTags(cloudEvent) is not { } tags)
+        {
+            return;
+        }
+
+        try
+        {
+            await cache.InvalidateAsync(tags).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            NotInvalidated(logger, e.GetType().Name);
+        }
+    }
+
+    // What each event's write changes in the cache: a driver's trips, scores and premiums change their own reads and the
+    // book's views, a new driver the book's, a promotion the model listings. Null for an event that changes nothing cached.
+    private static string[]? StaleTags(JsonElement cloudEvent)
+    {
+        var type = cloudEvent.GetProperty("type").GetString();
+        if (type == CloudEventJson.TypeOf(DomainEventTypes.ModelPromoted))
+        {
+            return [CacheTags.Models];
+        }
+
+        if (type != CloudEventJson.TypeOf(DomainEventTypes.TripCompleted) && type != CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated)
+            && type != CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated) && type != CloudEventJson.TypeOf(DomainEventTypes.DriverRegistered))
+        {
+            return null;
+        }
+
+        return cloudEvent.GetProperty("data").TryGetProperty("driver_id", out var id) && id.ValueKind == JsonValueKind.Number
+            ? [CacheTags.Driver(id.GetInt64()), CacheTags.Dashboards]
+            : [CacheTags.Dashboards];
     }
 
     // The interval an event carries, read by the rule every score response uses (settled and categories from its ends);
@@ -172,6 +215,9 @@ internal sealed partial class DomainEventLiveFeed(
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "The live hub's feed from the domain-event stream resumed.")]
     private static partial void Resumed(ILogger logger);
+
+    [LoggerMessage(EventId = 9014, Level = LogLevel.Warning, Message = "The cached reads a domain event made stale were not dropped ({Error}); they expire within 5 minutes.")]
+    private static partial void NotInvalidated(ILogger logger, string error);
 
     [LoggerMessage(EventId = 9013, Level = LogLevel.Warning, Message = "A domain event on the stream was not understood ({Error}) and was skipped.")]
     private static partial void NotUnderstood(ILogger logger, string error);

@@ -1,8 +1,16 @@
 using System.Diagnostics;
+using System.IO.Pipelines;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 
+using Microsoft.Extensions.DependencyInjection;
+
 using Telematics.Api.Tests.Infrastructure;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Service.Ingest;
+using Telematics.Service.Storage;
+using Telematics.Storage.Postgres;
 using Telematics.Testing;
 
 using Xunit.Abstractions;
@@ -105,6 +113,41 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer
         Assert.Equal(ids[0], "score-" + heard.GetProperty("scoreId").GetInt64());
         Assert.Empty(onB.Waiting("RiskScoreCalculated")); // once, not once per host
     }
+
+    [Fact]
+    public async Task Trips_stored_outside_the_hosts_drop_their_cached_reads_through_the_event_stream_not_after_the_cache_expiry()
+    {
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        await using var hostA = Host(prefix, redis: true);
+        await using var hostB = Host(prefix, redis: true);
+        using var onA = hostA.ClientAs(TestTokens.Admin());
+        using var onB = hostB.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(onA, "events-cache-" + Guid.NewGuid().ToString("N"));
+        var trips = new Uri($"/api/v1/drivers/{driver}/trips?from=2026-03-01&to=2026-03-31", UriKind.Relative);
+        await WaitForAsync(() => ConsumerReadyAsync(prefix), "the hub's feed");
+        Assert.Equal((0, 0), (await TripCountAsync(onA, trips), await TripCountAsync(onB, trips))); // cached on both hosts
+
+        // What an ingest worker in a process of its own does: storage of its own, the trips' events into the outbox.
+        await using (var worker = new ServiceCollection()
+            .AddLogging()
+            .AddTelematics(telematics => telematics.UsePostgres(options =>
+            {
+                options.ConnectionString = database.ConnectionString;
+                options.WriteDomainEvents = true;
+            }))
+            .BuildServiceProvider())
+        {
+            await using var reader = CsvSampleReader.Create(PipeReader.Create(new MemoryStream(Encoding.UTF8.GetBytes(DrivingBodies.Csv(2, 1200)))));
+            var stored = await worker.GetRequiredService<EventStreamIngestor>().IngestAsync(driver, reader, TimeZoneInfo.Utc, new AuditActor("test:worker"));
+            Assert.Equal(2, stored.TripsStored);
+        }
+
+        // One host takes each event from the shared consumer; the other hears of it through the Redis fan-out.
+        await WaitForAsync(async () => await TripCountAsync(onA, trips) == 2 && await TripCountAsync(onB, trips) == 2, "both hosts to read the stored trips");
+    }
+
+    private static async Task<int> TripCountAsync(HttpClient client, Uri trips) =>
+        (await ProblemAssert.JsonAsync(await client.GetAsync(trips))).GetProperty("items").GetArrayLength();
 
     // The status of the readiness check "domain-events" (an admin sees the checks).
     private static async Task<string?> RelayHealthAsync(HttpClient admin)

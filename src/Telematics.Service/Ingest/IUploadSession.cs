@@ -33,6 +33,7 @@ public interface IUploadSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>False when a committed upload already recorded the batch; an upload recording it concurrently is waited for.</returns>
     /// <exception cref="NotSupportedException">The adapter keeps no record of batches.</exception>
+    /// <exception cref="KeyNotFoundException">The driver does not exist (or was erased); the upload stores nothing.</exception>
     Task<bool> ClaimBatchAsync(Guid batchId, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"{GetType().Name} keeps no record of stored batches; streamed ingest needs an adapter that does (Telematics.Storage.Postgres).");
 

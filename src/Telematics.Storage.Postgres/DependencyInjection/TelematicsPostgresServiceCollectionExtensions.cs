@@ -128,6 +128,7 @@ public static class TelematicsPostgresServiceCollectionExtensions
 
         // The storage ports of the use cases in Telematics.Service (uploads, scoring stored drivers, scoring runs).
         services.TryAddSingleton<IUploadStore>(static provider => provider.GetRequiredService<EventIngestor>());
+        services.TryAddSingleton<IDriverErasures>(static provider => provider.GetRequiredService<DriverRepository>());
         services.TryAddSingleton(static provider => new PostgresScoreStore(provider.GetRequiredService<NpgsqlDataSource>(), provider.GetRequiredService<TimeProvider>())
         {
             WriteDomainEvents = provider.GetRequiredService<TelematicsPostgresOptions>().WriteDomainEvents,

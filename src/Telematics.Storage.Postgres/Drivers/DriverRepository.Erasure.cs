@@ -75,6 +75,18 @@ public sealed partial class DriverRepository
         return erasure;
     }
 
+    /// <summary>Whether an erasure of the driver is on record: a <c>driver.delete</c> audit row (the audit log is append-only).</summary>
+    /// <param name="driverId">The driver.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when the driver was erased.</returns>
+    public async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken = default)
+    {
+        // audit_log_resource_idx: one index probe whatever the log's length.
+        await using var command = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM audit_log WHERE resource = $1 AND action = 'driver.delete')");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Resource(driverId) });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     private static string ToJson(DriverErasure erasure)
     {
         using var stream = new MemoryStream();

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Npgsql;
 
 using Telematics.Service.Events;
+using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
@@ -14,7 +15,7 @@ namespace Telematics.Storage.Postgres.Drivers;
 
 /// <summary>Creates, reads, updates (name, region, time zone, age band, vehicle class) and deletes drivers; every change writes its audit row in the same transaction.</summary>
 /// <remarks>Thread-safe. Text is always sent as parameters, never spliced into SQL.</remarks>
-public sealed partial class DriverRepository
+public sealed partial class DriverRepository : IDriverErasures
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;

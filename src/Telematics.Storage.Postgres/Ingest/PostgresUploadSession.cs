@@ -1,3 +1,5 @@
+using System.Globalization;
+
 using Npgsql;
 
 using Telematics.Features.Imu;
@@ -156,7 +158,16 @@ internal sealed partial class PostgresUploadSession : IUploadSession
             "INSERT INTO ingest_batches (batch_id, driver_id) VALUES ($1, $2) ON CONFLICT (batch_id) DO NOTHING", _connection, _transaction);
         claim.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = batchId });
         claim.Parameters.Add(new NpgsqlParameter<long> { TypedValue = DriverId });
-        return await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        try
+        {
+            return await claim.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The claim is the batch's first write: a driver that is gone shows here, as the same error the driver check raises.
+            throw new KeyNotFoundException(
+                string.Create(CultureInfo.InvariantCulture, $"No driver {DriverId}: it does not exist or was erased; nothing is stored."), e);
+        }
     }
 
     public async Task<long> MergeAsync(CancellationToken cancellationToken = default)

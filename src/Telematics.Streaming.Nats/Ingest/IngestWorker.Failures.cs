@@ -50,6 +50,33 @@ public sealed partial class IngestWorker
         IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
     }
 
+    // Whether the batch's driver, found missing, was erased; false when nobody can tell (no record, or the store is down).
+    private async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken)
+    {
+        if (Erasures is not { } erasures)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await erasures.WasErasedAsync(driverId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Retried as before: the next delivery asks again.
+            return false;
+        }
+    }
+
+    // The batch of an erased driver: terminated on the stream, kept nowhere.
+    private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId)
+    {
+        await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "erased"));
+        IngestWorkerLog.ErasedDropped(_logger, batchId, driverId, partition);
+    }
+
     // Naks a batch the worker will not store because it stops, so that another worker takes it at once.
     private async Task HandBackAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg)
     {

@@ -31,6 +31,7 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// partition — goes at once to <c>{prefix}.deadletter.events.&lt;partition&gt;</c> with the reason in a header and is
 /// terminated on the event stream, so the partition moves on. A batch that fails for another reason (the database, a
 /// driver that does not exist) is retried with back-off and dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/>.
+/// A batch whose driver was erased (<see cref="Erasures"/>) is dropped instead: an erasure leaves no positions behind.
 /// </para>
 /// </remarks>
 public sealed partial class IngestWorker
@@ -83,6 +84,15 @@ public sealed partial class IngestWorker
     /// <summary>Told of each batch this worker stores (<see cref="IStoredBatchObserver"/>); set before <c>RunAsync</c>.</summary>
     /// <value>Default: none.</value>
     public IReadOnlyList<IStoredBatchObserver> Observers { get; set; } = [];
+
+    /// <summary>
+    /// Where the worker learns that a batch's missing driver was erased (the storage's <see cref="IDriverErasures"/>; the
+    /// hosted workers take it from the services). Such a batch — held by a worker while its driver was erased — is then
+    /// dropped at once, not retried and dead-lettered with its positions. Without it, it is treated as the batch of a driver
+    /// that never existed. Set before <c>RunAsync</c>.
+    /// </summary>
+    /// <value>Default: none.</value>
+    public IDriverErasures? Erasures { get; set; }
 
     /// <summary>Pulls and stores batches of every partition until <paramref name="cancellationToken"/> is cancelled.</summary>
     /// <param name="cancellationToken">Stops the worker; a batch being stored is rolled back and handed back to the stream.</param>
@@ -254,6 +264,12 @@ public sealed partial class IngestWorker
             {
                 // Failed as the worker stops (its transaction cancelled under it): handed back at once, not retried later.
                 await HandBackAsync(msg).ConfigureAwait(false);
+                return;
+            }
+
+            if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
+            {
+                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId).ConfigureAwait(false);
                 return;
             }
 

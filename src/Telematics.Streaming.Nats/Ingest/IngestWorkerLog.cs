@@ -25,4 +25,7 @@ internal static partial class IngestWorkerLog
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but an observer of stored batches failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Batch {BatchId} of driver {DriverId} on partition {Partition} was dropped: the driver was erased")]
+    public static partial void ErasedDropped(ILogger logger, Guid batchId, long driverId, int partition);
 }

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+using Telematics.Service.Ingest;
+
 namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>Runs <see cref="IngestWorkerCount"/> ingest workers (<see cref="IngestWorker"/>) for the life of the host.</summary>
@@ -19,6 +21,7 @@ internal sealed class IngestWorkerService(IServiceProvider services, IngestWorke
         {
             var worker = ActivatorUtilities.CreateInstance<IngestWorker>(services, $"{Environment.MachineName}-{Environment.ProcessId}-{i + 1}");
             worker.Observers = [.. services.GetServices<IStoredBatchObserver>()];
+            worker.Erasures = services.GetService<IDriverErasures>();
             workers[i] = worker.RunAsync(stoppingToken);
         }
 

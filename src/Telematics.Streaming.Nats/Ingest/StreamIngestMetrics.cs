@@ -4,7 +4,7 @@ namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>
 /// The ingest workers' instruments, meter <c>Telematics.Streaming</c>: batches by outcome (<c>stored</c>, <c>redelivered</c>
-/// — already stored, <c>retried</c>, <c>dead_letter</c>), events stored, the lag from publish to stored, and the batches
+/// — already stored, <c>retried</c>, <c>dead_letter</c>, <c>erased</c> — dropped, its driver erased), events stored, the lag from publish to stored, and the batches
 /// stored per transaction.
 /// </summary>
 public static class StreamIngestMetrics

@@ -48,13 +48,16 @@ internal sealed class StreamRig : IAsyncDisposable
         return new StreamRig(url, new NatsStreamingOptions { Url = url, SubjectPrefix = "t" + Guid.NewGuid().ToString("N")[..8], Replicas = replicas }, options);
     }
 
-    /// <summary>Starts a worker storing through <paramref name="ingestor"/>.</summary>
-    public void StartWorker(EventStreamIngestor ingestor, string name)
+    /// <summary>Starts a worker storing through <paramref name="ingestor"/>, told of erased drivers by <paramref name="erasures"/> when given.</summary>
+    public void StartWorker(EventStreamIngestor ingestor, string name, IDriverErasures? erasures = null)
     {
         var connection = new NatsConnection(new NatsOpts { Url = _url, Name = "stream-tests-" + name });
         var js = new NatsJSContext(connection);
         var worker = new IngestWorker(
-            name, js, new EventStreamTopology(js, Connection, Options), ingestor, Options, TimeProvider.System, NullLogger<IngestWorker>.Instance);
+            name, js, new EventStreamTopology(js, Connection, Options), ingestor, Options, TimeProvider.System, NullLogger<IngestWorker>.Instance)
+        {
+            Erasures = erasures,
+        };
         var stop = new CancellationTokenSource();
         _workers.Add((name, connection, stop, Task.Run(() => worker.RunAsync(stop.Token))));
     }

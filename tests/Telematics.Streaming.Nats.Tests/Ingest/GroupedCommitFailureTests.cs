@@ -29,8 +29,8 @@ public sealed class GroupedCommitFailureTests(PostgresDatabase database) : IClas
 
         var outcomes = await book.Ingestor.StoreBatchesAsync(round);
 
-        var failure = Assert.IsType<PostgresException>(outcomes[^1].Failure);
-        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, failure.SqlState);
+        var failure = Assert.IsType<KeyNotFoundException>(outcomes[^1].Failure);
+        Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, Assert.IsType<PostgresException>(failure.InnerException).SqlState);
         for (var i = 0; i < ids.Length; i++)
         {
             Assert.Null(outcomes[i].Failure);

@@ -49,7 +49,7 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
                 }
             }
 
-            await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches") == batches, TimeSpan.FromSeconds(90), $"all {batches} batches are stored");
+            await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE driver_id = ANY($1)", ids) == batches, TimeSpan.FromSeconds(90), $"all {batches} batches are stored");
         }
 
         await StoredTrips.AssertExactlyOnceAndSameAsDirectAsync(book, ids, days, "Europe/Berlin", tripsPerDay: 3);

@@ -1,0 +1,47 @@
+using Telematics.Storage.Postgres.Drivers;
+using Telematics.Streaming.Nats.Ingest;
+using Telematics.Streaming.Nats.Tests.Infrastructure;
+using Telematics.Testing;
+
+namespace Telematics.Streaming.Nats.Tests.Ingest;
+
+/// <summary>
+/// A batch whose driver was erased while it waited on the stream (or was held by a worker) leaves no positions behind:
+/// the worker, told of erasures, drops it instead of dead-lettering it. A database of its own: the batches stored here
+/// must not count in the other classes' totals.
+/// </summary>
+public sealed class ErasedDriverBatchTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
+{
+    private static readonly DateTimeOffset Day = new(2026, 5, 12, 6, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_batch_of_an_erased_driver_is_dropped_at_once_not_dead_lettered_and_a_driver_that_never_existed_still_is()
+    {
+        var book = await Book.OpenAsync(database);
+        var drivers = new DriverRepository(book.DataSource, TimeProvider.System);
+        var ids = await book.CreateDriversAsync(2);
+        var (erased, kept) = (ids[0], ids[1]);
+        await using var rig = StreamRig.Create(nats.Url, partitions: 1, configure: options => options.MaxDeliveries = 2);
+        var day = DrivingDays.Day(12, Day, trips: 1, tripSeconds: 300);
+
+        // The batch a worker held while its driver was erased: published before, stored after the erasure.
+        await rig.Publisher.PublishAsync(erased, Guid.CreateVersion7(), day, "UTC", Book.Actor);
+        Assert.NotNull(await drivers.EraseAsync(erased, Book.Actor));
+        var never = await book.ScalarAsync("SELECT max(driver_id) + 1000 FROM drivers");
+        await rig.Publisher.PublishAsync(never, Guid.CreateVersion7(), day, "UTC", Book.Actor);
+        var good = Guid.CreateVersion7();
+        await rig.Publisher.PublishAsync(kept, good, day, "UTC", Book.Actor);
+        rig.StartWorker(book.Ingestor, "w1", drivers);
+
+        await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = $1", good) == 1, TimeSpan.FromSeconds(30), "the kept driver's batch is stored");
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        Assert.Equal(1L, deadLetters.Info.State.Messages); // the driver that never existed: kept for the operator
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(0) });
+        Assert.True(EventBatchEnvelope.TryReadHeader(dead.Data, out var header, out _));
+        Assert.Equal(never, header.DriverId);
+        Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", erased));
+        Assert.True(await drivers.WasErasedAsync(erased));
+        Assert.False(await drivers.WasErasedAsync(kept));
+        Assert.False(await drivers.WasErasedAsync(never));
+    }
+}

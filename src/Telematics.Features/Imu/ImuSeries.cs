@@ -37,7 +37,7 @@ public sealed class ImuSeries
     /// <summary>The z axis.</summary>
     public ReadOnlySpan<float> Z => _z.AsSpan(0, Count);
 
-    /// <summary>Appends one reading.</summary>
+    /// <summary>Appends one reading. The analysis leaves out a reading with an axis that is not a finite number, as a missing one.</summary>
     /// <param name="timeNs">Time in nanoseconds.</param>
     /// <param name="x">x axis.</param>
     /// <param name="y">y axis.</param>

@@ -48,7 +48,8 @@ internal static class HandlingDetector
         var i0 = 0;
         while (i0 < n)
         {
-            if (rotation[i0] <= options.HandlingRateRadS)
+            // Written so that a rate that is not a number counts as below the threshold: `<=` would leave i0 where it is.
+            if (!(rotation[i0] > options.HandlingRateRadS))
             {
                 i0++;
                 continue;

@@ -32,6 +32,13 @@ internal static class SensorBinning
                 boundary = startNs + ((bin + 1) * binNs);
             }
 
+            // A reading with an axis that is not a number (a sensor glitch a caller passed on) is left out, as a missing
+            // one: averaged in, it would poison its bin and every filter state after it.
+            if (!float.IsFinite(sx[i] + sy[i] + sz[i]))
+            {
+                continue;
+            }
+
             x[bin] += sx[i];
             y[bin] += sy[i];
             z[bin] += sz[i];

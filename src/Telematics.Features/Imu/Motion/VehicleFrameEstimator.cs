@@ -193,9 +193,9 @@ public sealed class VehicleFrameEstimator
         var p = _p.AsSpan(0, Stride * (length + 1));
         for (var k = 0; k < Stride; k++)
         {
-            // Not p[..Stride].Clear(): .NET 10 inlines that as a 512-bit store and then calls the C runtime's Atan2, Cos and
-            // SinCos below without a vzeroupper; on Intel every legacy-SSE instruction in them pays for the dirty upper
-            // register state (the Earth-frame chain ran 5× slower on a Xeon, not at all on AMD Zen).
+            // Not p[..Stride].Clear(): .NET 10 inlines that as a 512-bit store and then calls the C runtime's Atan2 below
+            // without a vzeroupper; on Intel its legacy-SSE instructions pay for the dirty upper register state (the
+            // Earth-frame chain ran 5× slower on a Xeon, not at all on AMD Zen).
             p[k] = 0;
         }
 

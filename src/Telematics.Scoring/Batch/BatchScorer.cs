@@ -176,28 +176,9 @@ public sealed class BatchScorer
             }
 
             var additive = model as IAdditiveRiskModel;
-            try
+            if (additive is null)
             {
-                if (additive is null)
-                {
-                    model.Score(rows.AsSpan(0, valid * width), outputs.AsSpan(0, valid));
-                }
-            }
-            catch (ModelScoringException)
-            {
-                // Score one by one so that only the drivers that break the model fail.
-                for (var k = 0; k < valid; k++)
-                {
-                    try
-                    {
-                        model.Score(rows.AsSpan(k * width, width), outputs.AsSpan(k, 1));
-                    }
-                    catch (ModelScoringException e)
-                    {
-                        outputs[k] = float.NaN;
-                        errors[owners[k]] = e.Message;
-                    }
-                }
+                ScoreRows(model, rows.AsSpan(0, valid * width), width, outputs.AsSpan(0, valid), owners, errors);
             }
 
             for (var k = 0; k < valid; k++)
@@ -233,6 +214,30 @@ public sealed class BatchScorer
         }
 
         return failures;
+    }
+
+    // The model's float outputs for the valid rows; on a scoring error, row by row, so that only the drivers that break the model fail.
+    private static void ScoreRows(IRiskModel model, ReadOnlySpan<float> rows, int width, Span<float> outputs, int[] owners, string?[] errors)
+    {
+        try
+        {
+            model.Score(rows, outputs);
+        }
+        catch (ModelScoringException)
+        {
+            for (var k = 0; k < outputs.Length; k++)
+            {
+                try
+                {
+                    model.Score(rows.Slice(k * width, width), outputs.Slice(k, 1));
+                }
+                catch (ModelScoringException e)
+                {
+                    outputs[k] = float.NaN;
+                    errors[owners[k]] = e.Message;
+                }
+            }
+        }
     }
 
     /// <summary>Figures of a batch; shared with experiment batches so both summarise alike.</summary>

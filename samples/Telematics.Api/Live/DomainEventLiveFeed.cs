@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text.Json;
 
 using Microsoft.AspNetCore.SignalR;
@@ -34,6 +35,17 @@ internal sealed partial class DomainEventLiveFeed(
 {
     /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
     public const string ConsumerName = "live-hub";
+
+    // The CloudEvent types the feed acts on, built once rather than per event.
+    private static readonly string TripCompletedType = CloudEventJson.TypeOf(DomainEventTypes.TripCompleted);
+    private static readonly string RiskScoreCalculatedType = CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated);
+    private static readonly string PremiumUpdatedType = CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated);
+    private static readonly string SafetyAlertType = CloudEventJson.TypeOf(DomainEventTypes.SafetyAlert);
+    private static readonly string ModelPromotedType = CloudEventJson.TypeOf(DomainEventTypes.ModelPromoted);
+
+    // Writes that change a driver's cached reads and the book's views.
+    private static readonly FrozenSet<string> DriverWriteTypes = FrozenSet.Create(
+        StringComparer.Ordinal, TripCompletedType, RiskScoreCalculatedType, PremiumUpdatedType, CloudEventJson.TypeOf(DomainEventTypes.DriverRegistered));
 
     private readonly string _consumer = live.Value.SharedBackplane ? ConsumerName : ConsumerName + "-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -145,13 +157,12 @@ internal sealed partial class DomainEventLiveFeed(
     private static string[]? StaleTags(JsonElement cloudEvent)
     {
         var type = cloudEvent.GetProperty("type").GetString();
-        if (type == CloudEventJson.TypeOf(DomainEventTypes.ModelPromoted))
+        if (type == ModelPromotedType)
         {
             return [CacheTags.Models];
         }
 
-        if (type != CloudEventJson.TypeOf(DomainEventTypes.TripCompleted) && type != CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated)
-            && type != CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated) && type != CloudEventJson.TypeOf(DomainEventTypes.DriverRegistered))
+        if (type is null || !DriverWriteTypes.Contains(type))
         {
             return null;
         }
@@ -177,7 +188,7 @@ internal sealed partial class DomainEventLiveFeed(
         var time = cloudEvent.GetProperty("time").GetDateTimeOffset();
         var data = cloudEvent.GetProperty("data");
         var driver = data.TryGetProperty("driver_id", out var id) ? id.GetInt64() : 0;
-        if (type == CloudEventJson.TypeOf(DomainEventTypes.RiskScoreCalculated))
+        if (type == RiskScoreCalculatedType)
         {
             return (driver, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
                 driver, data.GetProperty("score_id").GetInt64(), data.GetProperty("score").GetDouble(), data.GetProperty("category").GetString()!,
@@ -185,7 +196,7 @@ internal sealed partial class DomainEventLiveFeed(
                 Interval(OptionalNumber(data, "score_low"), OptionalNumber(data, "score_high"))));
         }
 
-        if (type == CloudEventJson.TypeOf(DomainEventTypes.PremiumUpdated))
+        if (type == PremiumUpdatedType)
         {
             var score = data.GetProperty("score_id");
             return (driver, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
@@ -193,12 +204,12 @@ internal sealed partial class DomainEventLiveFeed(
                 data.GetProperty("amount").GetDecimal(), data.GetProperty("currency").GetString()!, time));
         }
 
-        if (type == CloudEventJson.TypeOf(DomainEventTypes.SafetyAlert))
+        if (type == SafetyAlertType)
         {
             return (driver, LiveMethods.SafetyAlert, new SafetyAlertMessage(driver, data.GetProperty("kind").GetString()!, data.GetProperty("message").GetString()!));
         }
 
-        if (type == CloudEventJson.TypeOf(DomainEventTypes.TripCompleted))
+        if (type == TripCompletedType)
         {
             // One event per trip: a trip that replaced a continued one is closed again, not newly stored.
             var replaced = data.GetProperty("replaces_trip_id");

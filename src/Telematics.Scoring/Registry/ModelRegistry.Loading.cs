@@ -67,18 +67,47 @@ public sealed partial class ModelRegistry
         return valid;
     }
 
-    private static IEnumerable<(string Version, string Path)> VersionPaths(string nameDirectory)
+    /// <summary>
+    /// The versions of one model: its folders and <c>.zip</c> files, except names starting with <c>.</c> (a package being
+    /// written, e.g. by <c>telematics train</c>, before it is renamed into place). A version held both as a folder and as a
+    /// <c>.zip</c> is served from the folder, and the <c>.zip</c> is reported, not loaded.
+    /// </summary>
+    private static List<(string Version, string Path)> VersionPaths(string nameDirectory, List<RegistryLoadFailure> failures)
     {
+        var paths = new List<(string Version, string Path)>();
+        var folders = new HashSet<string>(StringComparer.Ordinal);
         foreach (var directory in Directory.GetDirectories(nameDirectory))
         {
-            yield return (Path.GetFileName(directory), directory);
+            var version = Path.GetFileName(directory);
+            if (!IsHidden(version))
+            {
+                folders.Add(version);
+                paths.Add((version, directory));
+            }
         }
 
         foreach (var zip in Directory.GetFiles(nameDirectory, "*.zip"))
         {
-            yield return (Path.GetFileNameWithoutExtension(zip), zip);
+            var version = Path.GetFileNameWithoutExtension(zip);
+            if (IsHidden(version))
+            {
+                continue;
+            }
+
+            if (folders.Contains(version))
+            {
+                failures.Add(new RegistryLoadFailure(zip, $"version '{version}' is also the folder {Path.Combine(nameDirectory, version)}; the folder is served and this file is not loaded (keep one of them)"));
+                continue;
+            }
+
+            paths.Add((version, zip));
         }
+
+        return paths;
     }
+
+    /// <summary>Whether a name in the model directory is to be left alone: a dot-name is work in progress, not a model or version.</summary>
+    private static bool IsHidden(string name) => name.StartsWith('.');
 
     /// <summary>Name, size and write time of every file of a package: changes when any file is replaced.</summary>
     private static string Fingerprint(string path)

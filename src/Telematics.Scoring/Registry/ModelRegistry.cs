@@ -218,9 +218,14 @@ public sealed partial class ModelRegistry : IDisposable
             foreach (var nameDirectory in nameDirectories)
             {
                 var name = Path.GetFileName(nameDirectory);
+                if (IsHidden(name))
+                {
+                    continue;
+                }
+
                 old.Entries.TryGetValue(name, out var oldEntry);
                 var versions = new SortedList<string, LoadedModel>(VersionComparer.Instance);
-                foreach (var (version, path) in VersionPaths(nameDirectory))
+                foreach (var (version, path) in VersionPaths(nameDirectory, failures))
                 {
                     var previous = oldEntry is not null && oldEntry.Versions.TryGetValue(version, out var p) ? p : null;
                     string fingerprint;

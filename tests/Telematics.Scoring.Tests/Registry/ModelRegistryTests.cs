@@ -46,6 +46,43 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void A_version_held_as_a_folder_and_as_a_zip_serves_the_folder_and_reports_the_zip()
+    {
+        _packages.WriteConstantVersion("m", 2);
+        var zipManifest = TestPackages.TreeClassifierManifest("m", "2");
+        zipManifest["output"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "variable", ["kind"] = "score" };
+        zipManifest["calibration"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "linear", ["scale"] = 10, ["offset"] = 0 };
+        var zip = _packages.WriteZip(Path.Combine("models", "m", "2.zip"), zipManifest, TestOnnxModels.Constant(7));
+
+        using var registry = Open();
+
+        using (var lease = registry.Acquire("m", "2"))
+        {
+            Assert.Equal(2f, Raw(lease));
+        }
+
+        var failure = Assert.Single(registry.GetStatus().LastReloadFailures);
+        Assert.Equal(zip, failure.Path);
+        Assert.Contains("the folder is served", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(["builtin-rules@1", "m@2"], registry.Models.Select(m => $"{m.Name}@{m.Version}"));
+    }
+
+    [Fact]
+    public void Names_starting_with_a_dot_are_work_in_progress_and_neither_served_nor_reported()
+    {
+        _packages.WriteConstantVersion("m", 1);
+        // A version being written (no manifest yet) and a whole model folder being copied in.
+        Directory.CreateDirectory(Path.Combine(_packages.ModelsRoot, "m", ".2.tmp-0123"));
+        File.WriteAllBytes(Path.Combine(_packages.ModelsRoot, "m", ".2.tmp-0123", "model.onnx"), [1, 2, 3]);
+        Directory.CreateDirectory(Path.Combine(_packages.ModelsRoot, ".incoming", "1"));
+
+        using var registry = Open();
+
+        Assert.Empty(registry.GetStatus().LastReloadFailures);
+        Assert.Equal(["builtin-rules@1", "m@1"], registry.Models.Select(m => $"{m.Name}@{m.Version}"));
+    }
+
+    [Fact]
     public void Champion_alias_selects_the_served_version_and_other_aliases_resolve_by_name()
     {
         _packages.WriteConstantVersion("m", 1);

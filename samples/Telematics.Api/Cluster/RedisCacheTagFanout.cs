@@ -32,27 +32,47 @@ internal sealed class RedisCacheTagFanout(IConnectionMultiplexer redis, CacheInv
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var queue = await redis.GetSubscriber().SubscribeAsync(_channel).ConfigureAwait(false);
-        queue.OnMessage(async message =>
+        try
         {
-            var parts = ((string?)message.Message ?? string.Empty).Split('\n');
-            if (parts.Length < 2 || parts[0] == _instance)
-            {
-                return;
-            }
-
-            try
-            {
-                await invalidation.InvalidateAsync(parts[1..], CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is RedisException or ObjectDisposedException)
-            {
-                ClusterLog.InvalidationNotApplied(logger, e.GetType().Name);
-            }
-        });
+            // The handler is registered with the multiplexer before the server is asked, and the multiplexer subscribes
+            // again whenever it reconnects: Redis down at start-up delays the subscription, it does not stop the host.
+            await redis.GetSubscriber().SubscribeAsync(_channel, (channel, message) => _ = ApplyAsync(message)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            ClusterLog.NotSubscribedYet(logger, e.GetType().Name);
+        }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => redis.GetSubscriber().UnsubscribeAsync(_channel);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(_channel).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Redis gone at shutdown: the connection closes with the host and takes the subscription with it.
+        }
+    }
+
+    private async Task ApplyAsync(RedisValue message)
+    {
+        var parts = ((string?)message ?? string.Empty).Split('\n');
+        if (parts.Length < 2 || parts[0] == _instance)
+        {
+            return;
+        }
+
+        try
+        {
+            await invalidation.InvalidateAsync(parts[1..], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            ClusterLog.InvalidationNotApplied(logger, e.GetType().Name);
+        }
+    }
 }
 
 /// <summary>Log events of the cluster wiring.</summary>
@@ -63,6 +83,9 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Warning, Message = "Another host's cache invalidation was not applied here ({Error}); the entries expire within 5 minutes.")]
     public static partial void InvalidationNotApplied(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9105, Level = LogLevel.Warning, Message = "Redis could not be reached to hear other hosts' cache invalidations ({Error}); subscribed as soon as it is, entries expire within 5 minutes meanwhile.")]
+    public static partial void NotSubscribedYet(ILogger logger, string error);
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Clustered through Redis: shared second-level cache, cache-tag invalidation and the live hub's backplane.")]
     public static partial void Clustered(ILogger logger);

@@ -165,7 +165,7 @@ internal static class PhoneRecordingEndpoints
         if (!stored.AlreadyStored)
         {
             await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
-            await live.TripsRemeasuredAsync(driverId, stored, http.RequestAborted);
+            await live.TripsRemeasuredAsync(driverId, stored);
         }
 
         return TypedResults.Ok(PhoneRecordingResponse.From(driverId, evidence, stored));

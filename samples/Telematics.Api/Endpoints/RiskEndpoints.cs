@@ -190,7 +190,7 @@ internal static class RiskEndpoints
         }
 
         await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
-        await live.ScoredAsync(outcome, http.RequestAborted);
+        await live.ScoredAsync(outcome);
         var score = outcome.Score!;
         RiskLog.Rescored(logger, driverId, periodDays, score.Score, score.ModelName, score.ModelVersion);
         var quote = outcome.Quote!;
@@ -259,7 +259,7 @@ internal static class RiskEndpoints
         await cache.InvalidateAsync(tags);
         foreach (var outcome in result.Outcomes)
         {
-            await live.ScoredAsync(outcome, http.RequestAborted);
+            await live.ScoredAsync(outcome);
         }
 
         var summary = BatchSummaryResponse.From(result);

@@ -12,9 +12,11 @@ namespace Telematics.Api.Ingest;
 /// </summary>
 internal sealed class StoredBatchRefresh(ApiCache cache, LiveUpdates live) : IStoredBatchObserver
 {
+    // The token is not passed on: the batch is stored, so its cache drops and live messages are owed whatever happens to
+    // the caller (both are bounded on their own).
     public async Task BatchStoredAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken)
     {
         await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]).ConfigureAwait(false);
-        await live.TripsCompletedAsync(driverId, stored, cancellationToken).ConfigureAwait(false);
+        await live.TripsCompletedAsync(driverId, stored).ConfigureAwait(false);
     }
 }

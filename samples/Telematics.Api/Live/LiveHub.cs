@@ -30,7 +30,7 @@ internal sealed class LiveHub : Hub
                 await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Driver(own), Context.ConnectionAborted);
             }
         }
-        else if (RolePermissions.Grants(role, Permission.DriversRead))
+        else if (ReadsTheBook())
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Book, Context.ConnectionAborted);
         }
@@ -38,14 +38,20 @@ internal sealed class LiveHub : Hub
         await base.OnConnectedAsync();
     }
 
-    /// <summary>Also receives one driver's updates (a driver may watch only itself).</summary>
+    /// <summary>
+    /// Also receives one driver's updates (a driver may watch only itself). A book reader already hears every driver, so
+    /// for it this only checks the permission: a message goes to the driver's group and to the book, and SignalR sends it
+    /// once per group, so a connection in both would hear each change twice.
+    /// </summary>
     /// <param name="driverId">The driver.</param>
-    /// <returns>A task that completes when the connection joined the driver's group.</returns>
+    /// <returns>A task that completes when the connection hears the driver's updates.</returns>
     /// <exception cref="HubException">The caller may not read that driver.</exception>
     public Task WatchDriver(long driverId)
     {
         EnsureMayRead(driverId);
-        return Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Driver(driverId), Context.ConnectionAborted);
+        return ReadsTheBook()
+            ? Task.CompletedTask
+            : Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Driver(driverId), Context.ConnectionAborted);
     }
 
     /// <summary>Stops receiving one driver's updates through <see cref="WatchDriver"/>.</summary>
@@ -65,6 +71,13 @@ internal sealed class LiveHub : Hub
             // In our words, and the same for a driver that does not exist: ids reveal nothing.
             throw new HubException("You may not watch this driver.");
         }
+    }
+
+    // The book's group is for whoever reads every driver: not a driver's own token, and the drivers:read permission.
+    private bool ReadsTheBook()
+    {
+        var role = Context.User?.GetRole() ?? string.Empty;
+        return !RolePermissions.IsConfinedToOwnDriver(role) && RolePermissions.Grants(role, Permission.DriversRead);
     }
 
     private long? OwnDriver() => Context.User is { } user && user.TryGetNumericDriverId(out long id) ? id : null;

@@ -15,10 +15,12 @@ internal static class LiveSetup
         return services;
     }
 
-    /// <summary>Maps the hub at <see cref="LiveHub.Route"/>, authenticated like the API (the token may come as <c>access_token</c> for WebSockets).</summary>
+    /// <summary>Maps the hub at <see cref="LiveHub.Route"/>, authenticated like the API (the token may come as <c>access_token</c> for WebSockets); a connection closes when its token expires.</summary>
     public static IEndpointRouteBuilder MapTelematicsLive(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<LiveHub>(LiveHub.Route);
+        // A connection joins its groups once, when it opens: without this a WebSocket outlives its token (an analyst whose
+        // access ended would hear every driver's changes for as long as the socket stays up).
+        endpoints.MapHub<LiveHub>(LiveHub.Route, static options => options.CloseOnAuthenticationExpiration = true);
         return endpoints;
     }
 }

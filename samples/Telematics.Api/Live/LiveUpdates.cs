@@ -11,28 +11,30 @@ using Telematics.Storage.Postgres.Phone;
 namespace Telematics.Api.Live;
 
 /// <summary>
-/// Sends what the endpoints stored to <c>/hubs/live</c>: to the driver's group and to the book. Called after the commit;
-/// a failure to notify is logged and never fails the request that stored the data (clients re-read on reconnect).
+/// Sends what the endpoints stored to <c>/hubs/live</c>: to the driver's group and to the book. Called after the commit,
+/// so nothing the caller does (a client that hangs up, a batch request timed out) cancels it: the change is stored and
+/// everyone else is owed the message. A send is bounded by <see cref="SendTimeout"/>; a failure is logged and never fails
+/// the request that stored the data (clients re-read on reconnect).
 /// Sends nothing when the hub is fed from the domain-event stream instead (<see cref="LiveOptions.FedFromDomainEvents"/>).
 /// </summary>
 internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, ILogger<LiveUpdates> logger)
 {
     /// <summary>An upload stored trips (nothing is sent when it closed none).</summary>
-    public Task TripsCompletedAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken) =>
+    public Task TripsCompletedAsync(long driverId, EventStreamResult stored) =>
         stored.TripsClosed == 0 && stored.ContinuedTripId is null
             ? Task.CompletedTask
             : SendAsync(driverId, LiveMethods.TripCompleted,
-                new TripCompletedMessage(driverId, stored.TripsClosed, stored.TripsStored, stored.DistanceKm, stored.ContinuedTripId, time.GetUtcNow()), cancellationToken);
+                new TripCompletedMessage(driverId, stored.TripsClosed, stored.TripsStored, stored.DistanceKm, stored.ContinuedTripId, time.GetUtcNow()));
 
     /// <summary>A phone recording re-measured stored trips: one <c>TripCompleted</c> naming the replaced trips (nothing when it replaced none).</summary>
-    public Task TripsRemeasuredAsync(long driverId, PhoneRecordingResult stored, CancellationToken cancellationToken) =>
+    public Task TripsRemeasuredAsync(long driverId, PhoneRecordingResult stored) =>
         stored.TripIds.Count == 0
             ? Task.CompletedTask
             : SendAsync(driverId, LiveMethods.TripCompleted,
-                new TripCompletedMessage(driverId, stored.TripIds.Count, stored.TripIds.Count, stored.DistanceKm, stored.ReplacedTripIds[0], time.GetUtcNow()), cancellationToken);
+                new TripCompletedMessage(driverId, stored.TripIds.Count, stored.TripIds.Count, stored.DistanceKm, stored.ReplacedTripIds[0], time.GetUtcNow()));
 
     /// <summary>A recalculation stored a score and its premium: <c>RiskScoreCalculated</c>, <c>PremiumUpdated</c>, and <c>SafetyAlert</c> when it is high.</summary>
-    public async Task ScoredAsync(DriverScoreOutcome outcome, CancellationToken cancellationToken)
+    public async Task ScoredAsync(DriverScoreOutcome outcome)
     {
         if (outcome.Score is not { } score)
         {
@@ -41,37 +43,41 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
 
         await SendAsync(outcome.DriverId, LiveMethods.RiskScoreCalculated, RiskScoreCalculatedMessage.Of(
             outcome.DriverId, outcome.ScoreId, score.Score, score.Category.ToWireName(), $"{score.ModelName}@{score.ModelVersion}", outcome.ScoredAt,
-            ScoreIntervalResponse.From(score.Interval)), cancellationToken).ConfigureAwait(false);
+            ScoreIntervalResponse.From(score.Interval))).ConfigureAwait(false);
         if (outcome.Quote is { } quote)
         {
             await SendAsync(outcome.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
-                outcome.DriverId, outcome.PremiumId, outcome.ScoreId, quote.Premium, quote.Currency, outcome.ScoredAt), cancellationToken).ConfigureAwait(false);
+                outcome.DriverId, outcome.PremiumId, outcome.ScoreId, quote.Premium, quote.Currency, outcome.ScoredAt)).ConfigureAwait(false);
         }
 
         if (score.Category == RiskCategory.High)
         {
             await SendAsync(outcome.DriverId, LiveMethods.SafetyAlert, new SafetyAlertMessage(
-                outcome.DriverId, "high_risk", "The new risk score is in the high category."), cancellationToken).ConfigureAwait(false);
+                outcome.DriverId, "high_risk", "The new risk score is in the high category.")).ConfigureAwait(false);
         }
     }
 
     /// <summary>A premium was priced again and stored.</summary>
-    public Task PremiumUpdatedAsync(PremiumRecord premium, CancellationToken cancellationToken) =>
+    public Task PremiumUpdatedAsync(PremiumRecord premium) =>
         SendAsync(premium.DriverId, LiveMethods.PremiumUpdated, new PremiumUpdatedMessage(
-            premium.DriverId, premium.PremiumId, premium.ScoreId, premium.FinalAmount, premium.Currency, premium.EffectiveAt), cancellationToken);
+            premium.DriverId, premium.PremiumId, premium.ScoreId, premium.FinalAmount, premium.Currency, premium.EffectiveAt));
 
-    private async Task SendAsync(long driverId, string method, object message, CancellationToken cancellationToken)
+    /// <summary>How long one message may take to hand to the hub (with Redis as its backplane, a publish): 5 s.</summary>
+    internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
+    private async Task SendAsync(long driverId, string method, object message)
     {
         if (options.Value.FedFromDomainEvents)
         {
             return;
         }
 
+        using var timeout = new CancellationTokenSource(SendTimeout, time);
         try
         {
-            await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, cancellationToken).ConfigureAwait(false);
+            await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -96,6 +97,22 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
     }
 
     [Fact]
+    public async Task A_book_reader_watching_a_driver_hears_each_change_once()
+    {
+        var driver = await DriverWithTripsAsync(database, "live-4", 4);
+        await using var host = Host();
+        await using var book = await LiveListener.ConnectAsync(host, TestTokens.Analyst());
+        await book.Connection.InvokeAsync("WatchDriver", driver);
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        await Task.Delay(Patience); // every copy sent arrives within this
+        Assert.Single(book.Waiting("RiskScoreCalculated"), m => m.GetProperty("driverId").GetInt64() == driver);
+    }
+
+    [Fact]
     public async Task Without_a_token_there_is_no_connection()
     {
         await using var host = Host();
@@ -105,6 +122,46 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
 
         Assert.Contains("401", refused.Message, StringComparison.Ordinal);
         await connection.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_websocket_connection_is_closed_when_its_token_expires()
+    {
+        await using var host = Host().With("Auth:ClockSkewSeconds", "0");
+        using (var warm = host.ClientAs(null))
+        {
+            // The host starts first, so that the token's few seconds are all spent connected.
+            using var live = await warm.GetAsync(new Uri("/health/live", UriKind.Relative));
+        }
+
+        var token = TestTokens.Create("analyst", expires: DateTime.UtcNow.AddSeconds(4));
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(host.Server.BaseAddress, "/hubs/live"), options =>
+            {
+                // A socket held open, as a browser's: long polling re-sends the token with every poll and fails on its own.
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+                options.WebSocketFactory = async (context, cancellationToken) =>
+                {
+                    var client = host.Server.CreateWebSocketClient();
+                    client.ConfigureRequest = request => request.QueryString = request.QueryString.Add("access_token", token);
+                    return await client.ConnectAsync(context.Uri, cancellationToken);
+                };
+            })
+            .Build();
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await connection.StartAsync();
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+
+        // Expiry at 4 s, the server's scan once a second: closed well within 20 s.
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
     }
 
     private ApiHost Host() => new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);

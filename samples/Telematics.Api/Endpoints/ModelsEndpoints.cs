@@ -171,11 +171,20 @@ internal static partial class ModelsEndpoints
                 await audit.AppendAsync(actor, "model.promote", "model/" + name, beforeJson, afterJson, CancellationToken.None);
             }
         }
-        catch (Exception) when (before is not null)
+        catch (Exception)
         {
             // No audit row (the database is down): a promotion nobody can account for is not served. The alias goes back to
-            // the version it named, and the failure answers as any other (503 while the database is unavailable).
-            registry.Promote(name, before, request.Alias!);
+            // the version it named, or away when it is new, and the failure answers as any other (503 while the database
+            // is unavailable).
+            if (before is not null)
+            {
+                registry.Promote(name, before, request.Alias!);
+            }
+            else
+            {
+                registry.RemoveAlias(name, request.Alias!);
+            }
+
             throw;
         }
         await cache.InvalidateAsync([CacheTags.Models]);

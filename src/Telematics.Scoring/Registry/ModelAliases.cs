@@ -59,7 +59,27 @@ public static partial class ModelAliases
             throw new ArgumentException($"Alias '{alias}' must be 1–64 letters, digits, '.', '_' or '-'.", nameof(alias));
         }
 
-        var aliases = new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal) { [alias] = version };
+        Write(nameDirectory, new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal) { [alias] = version });
+    }
+
+    /// <summary>Removes <paramref name="alias"/> from model folder <paramref name="nameDirectory"/>, keeping the other aliases.</summary>
+    /// <returns>Whether the alias existed.</returns>
+    /// <exception cref="InvalidDataException">The existing alias file is malformed.</exception>
+    public static bool Remove(string nameDirectory, string alias)
+    {
+        var aliases = new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal);
+        if (!aliases.Remove(alias))
+        {
+            return false;
+        }
+
+        Write(nameDirectory, aliases);
+        return true;
+    }
+
+    // Written beside and renamed over the file, so a reader sees the old aliases or the new ones, never half a file.
+    private static void Write(string nameDirectory, Dictionary<string, string> aliases)
+    {
         var path = Path.Combine(nameDirectory, FileName);
         var temp = path + ".tmp";
         File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(aliases, StringComparer.Ordinal), new JsonSerializerOptions { WriteIndented = true }));

@@ -313,6 +313,15 @@ public sealed partial class ModelRegistry : IDisposable
         return Reload();
     }
 
+    /// <summary>Removes <paramref name="alias"/> of model <paramref name="name"/> (rewriting its aliases.json) and reloads; nothing changes when there is no such alias.</summary>
+    /// <returns>The reload, or null when the alias did not exist.</returns>
+    /// <exception cref="InvalidOperationException">The registry has no model directory.</exception>
+    public RegistryReloadResult? RemoveAlias(string name, string alias)
+    {
+        var directory = _options.ModelDirectory ?? throw new InvalidOperationException("The registry has no model directory to write aliases to.");
+        return ModelAliases.Remove(Path.Combine(directory, name), alias) ? Reload() : null;
+    }
+
     /// <summary>Stops watching and disposes every version once its leases drain.</summary>
     public void Dispose()
     {

@@ -73,6 +73,32 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_alias_that_cannot_be_audited_while_the_server_is_down_is_removed_again()
+    {
+        using var models = new ModelDirectory().WriteRules("risk", "1", -1.0).WriteRules("risk", "2", 1.5).WriteAliases("risk", """{"champion": "1"}""");
+        await using var host = new ApiHost()
+            .With("ConnectionStrings:Telematics", _connectionString)
+            .With("Scoring:ModelDirectory", models.Root)
+            .With("Scoring:DefaultModel", "risk");
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using (var ready = await admin.GetAsync(Url("/api/v1/models")))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
+
+        await _cluster.StopAsync();
+        using var promoted = await admin.PostAsJsonAsync(Url("/api/v1/models/risk/aliases"), new { alias = "challenger", version = "2" });
+
+        // The alias named nothing before: with no audit row it is gone again, and champion is untouched.
+        await AssertUnavailableAsync(promoted, "promote a new alias");
+        var aliases = await File.ReadAllTextAsync(Path.Combine(models.Root, "risk", "aliases.json"));
+        Assert.DoesNotContain("challenger", aliases, StringComparison.Ordinal);
+        Assert.Contains("champion", aliases, StringComparison.Ordinal);
+        var registry = host.Services.GetRequiredService<Telematics.Scoring.Registry.ModelRegistry>();
+        Assert.False(registry.TryAcquire("risk", "challenger", out _));
+    }
+
+    [Fact]
     public async Task While_the_server_is_down_every_database_endpoint_is_503_and_after_a_restart_the_host_serves_again()
     {
         await using var host = new ApiHost().With("ConnectionStrings:Telematics", _connectionString);

@@ -11,6 +11,7 @@ using Telematics.Api.Problems;
 using Telematics.Api.Scoring;
 using Telematics.Api.Storage;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Models;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Results;
 using Telematics.Scoring.Service;
@@ -132,7 +133,7 @@ internal static class PricingEndpoints
         }
 
         await cache.InvalidateAsync([CacheTags.Driver(driverId), CacheTags.Dashboards]);
-        await live.PremiumUpdatedAsync(premium, http.RequestAborted);
+        await live.PremiumUpdatedAsync(premium);
         RiskLog.Repriced(logger, driverId, premium.FinalAmount, premium.Currency);
         return TypedResults.Ok(WithBreakdown(premium));
     }
@@ -148,9 +149,9 @@ internal static class PricingEndpoints
             {
                 errors.Add("features." + name, $"Unknown feature '{name}'; schema {schema} has: {string.Join(", ", FeatureNames(schema))}.");
             }
-            else if (!double.IsFinite(value))
+            else if (FeatureValueProblem(name, value) is { } problem)
             {
-                errors.Add("features." + name, $"{name} must be a finite number.");
+                errors.Add("features." + name, problem);
             }
         }
 
@@ -159,7 +160,7 @@ internal static class PricingEndpoints
             errors.Add("score", "score must be 0–100.");
         }
 
-        if (request.AnnualKm is { } km && (!double.IsFinite(km) || km is < 0 or > 1_000_000))
+        if (request.AnnualKm is { } km && (!double.IsFinite(km) || km is < 0 or > MaxAnnualKm))
         {
             errors.Add("annualKm", "annualKm must be 0–1 000 000 km.");
         }
@@ -172,6 +173,11 @@ internal static class PricingEndpoints
         if (request.Region is { } region && !DriverFields.IsRegion(region))
         {
             errors.Add("region", "region must be a code such as FR-75 (two capital letters, optionally '-' and 1–3 letters or digits).");
+        }
+        else if (request.Region is { } planRegion && !scorer.Plan.RegionBaseRates.ContainsKey(planRegion))
+        {
+            // As a driver's region is checked when stored: a what-if in a region the plan does not price would quote the default base rate under its name.
+            errors.Add("region", $"region '{planRegion}' is not a region of the pricing plan '{scorer.Plan.Name}' ({string.Join(", ", scorer.Plan.RegionBaseRates.Keys.Order(StringComparer.Ordinal))}); leave it out for the driver's own.");
         }
 
         if (request.AgeBand is { } ageBand && !RatingFactorCodes.IsAgeBand(ageBand))
@@ -213,13 +219,35 @@ internal static class PricingEndpoints
         // which a what-if may set apart: more data changes the credibility, not the driving.
         var windowDays = ObservedDays(latest?.Record, vector, request.AnnualKm);
         var creditedDays = request.ObservedDays ?? windowDays;
-        var rescoredScore = request.Score is null && rescored
-            ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = windowDays, IncludeContributions = false }, scorer.Experiment)
-            : null;
+        RiskScore? rescoredScore;
+        try
+        {
+            rescoredScore = request.Score is null && rescored
+                ? experiments.Score(new ScoreRequest { DriverId = RiskEndpoints.Key(driverId), Features = vector, ObservedDays = windowDays, IncludeContributions = false }, scorer.Experiment)
+                : null;
+        }
+        catch (ArgumentException e)
+        {
+            // A vector that shows no driving, for instance: the features as given cannot be scored.
+            errors.Add("features", e.Message);
+            return errors.ToProblem();
+        }
+        catch (ModelScoringException e)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The model could not score these features.", detail: e.Message);
+        }
+
         var score = request.Score ?? rescoredScore?.Score ?? latest!.Record.Score;
         // A model frequency exists only when the model scored (now or when stored); a given score has none.
         // The distance is the vector's, so a what-if of distance_km moves the mileage factor with the model's score.
         var annualKm = request.AnnualKm ?? PremiumCalculator.AnnualiseKm(vector[DistanceIndex], latest!.Record.ObservedOrPeriodDays);
+        if (annualKm > MaxAnnualKm)
+        {
+            // The bound annualKm has when given, applied to the distance it is derived from.
+            errors.Add("features." + TelematicsFeatures.DistanceKm, string.Create(CultureInfo.InvariantCulture, $"{TelematicsFeatures.DistanceKm} annualises to {annualKm:G4} km a year; at most 1 000 000."));
+            return errors.ToProblem();
+        }
+
         var cell = new RatingCell(request.Region ?? storedCell.Region, request.AgeBand ?? storedCell.AgeBand, request.VehicleClass ?? storedCell.VehicleClass);
         PremiumQuote quote;
         try
@@ -235,9 +263,10 @@ internal static class PricingEndpoints
                 quote = scorer.Price(score, frequency, vector, annualKm, cell);
             }
         }
-        catch (ArgumentException e) when (request.Score is not null)
+        catch (ArgumentException e)
         {
-            errors.Add("score", e.Message);
+            // A given score the plan cannot take, or features whose distance annualises past what a premium can be priced on.
+            errors.Add(request.Score is not null ? "score" : "features", e.Message);
             return errors.ToProblem();
         }
         catch (PricingPlanException e)
@@ -251,6 +280,14 @@ internal static class PricingEndpoints
             score, RiskCategories.FromScore(score).ToWireName(), rescored, annualKm, cell.Region, quote.Premium, quote.Currency,
             current is [var now] ? now.FinalAmount : null, breakdown.RootElement.Clone()));
     }
+
+    // Every feature is a count, total, mean or rate, never negative; shares are fractions and phone use is minutes per hour.
+    private static string? FeatureValueProblem(string name, double value) =>
+        !double.IsFinite(value) || Math.Abs(value) > float.MaxValue ? $"{name} must be a finite number."
+        : value < 0 ? $"{name} must be 0 or more."
+        : name.EndsWith("_share", StringComparison.Ordinal) && value > 1 ? $"{name} is a share: 0–1."
+        : name == TelematicsFeatures.PhoneMinutesPerHour && value > 60 ? $"{name} is minutes per hour: 0–60."
+        : null;
 
     private static PremiumBreakdownResponse WithBreakdown(PremiumRecord premium)
     {
@@ -274,6 +311,9 @@ internal static class PricingEndpoints
 
     // Ten years: the longest what-if of days of data (a year of data already earns most of the credibility).
     private const double MaxObservedDays = 3660;
+
+    // A year's driving a what-if may price: far past any car's, short of numbers no plan band was meant for.
+    private const double MaxAnnualKm = 1_000_000;
 
     // The window a rescored vector covers: the days the stored score's driver was observed; without a score, a year, the
     // distance then being the annual km asked for.

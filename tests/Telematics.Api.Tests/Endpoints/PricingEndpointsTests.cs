@@ -113,6 +113,40 @@ public sealed class PricingEndpointsTests(PostgresDatabase database) : IClassFix
         Assert.Contains("nite_share", messages[0].GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"features":{"distance_km":1e39}}""", "features.distance_km")]
+    [InlineData("""{"features":{"night_share":-1e39}}""", "features.night_share")]
+    [InlineData("""{"features":{"night_share":1.5}}""", "features.night_share")]
+    [InlineData("""{"features":{"phone_minutes_per_hour":61}}""", "features.phone_minutes_per_hour")]
+    [InlineData("""{"features":{"distance_km":1e30}}""", "features.distance_km")]
+    [InlineData("""{"region":"XX"}""", "region")]
+    public async Task A_simulation_the_plan_or_model_cannot_take_is_a_validation_problem_naming_the_field(string body, string field)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await ScoredDriverAsync(admin, "price-6-" + Guid.NewGuid().ToString("N")[..8]);
+
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await admin.PostAsync(Pricing(driver, "simulate"), content);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{body}: no error named {field} in {problem}");
+    }
+
+    [Fact]
+    public async Task A_simulation_of_no_driving_for_a_never_scored_driver_is_a_validation_problem()
+    {
+        var driver = await DriverWithTripsAsync(database, "price-7", 0);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var content = new StringContent("""{"features":{"trip_count":0},"annualKm":0}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await admin.PostAsync(Pricing(driver, "simulate"), content);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.True(problem.GetProperty("errors").TryGetProperty("features", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task A_simulation_for_a_never_scored_driver_needs_the_annual_distance()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telematics.Features.Schema;
 
 namespace Telematics.Api.Insights;
@@ -59,7 +60,7 @@ internal static class DriverAlertRules
                     rule.Feature,
                     Math.Round(value, 4),
                     rule.Threshold,
-                    $"{rule.Description}: {value:0.###} (threshold {rule.Threshold:0.###})."));
+                    string.Create(CultureInfo.InvariantCulture, $"{rule.Description}: {value:0.###} (threshold {rule.Threshold:0.###}).")));
             }
         }
 

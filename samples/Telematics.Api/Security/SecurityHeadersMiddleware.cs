@@ -20,7 +20,7 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.Ordinal) ? DashboardPolicy : "frame-ancestors 'none'";
+        headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase) ? DashboardPolicy : "frame-ancestors 'none'";
         headers["Referrer-Policy"] = "no-referrer";
         return Task.CompletedTask;
     }

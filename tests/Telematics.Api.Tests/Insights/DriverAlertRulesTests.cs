@@ -38,4 +38,21 @@ public sealed class DriverAlertRulesTests
     {
         Assert.Empty(DriverAlertRules.Evaluate(Means((TelematicsFeatures.SevereSpeedingShare, 0.5f)), DriverAlertRules.MinimumDistanceKm - 0.1));
     }
+
+    [Fact]
+    public void The_message_is_the_same_whatever_the_servers_culture()
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.GetCultureInfo("de-DE");
+            var alert = Assert.Single(DriverAlertRules.Evaluate(Means((TelematicsFeatures.HarshBrakingPer100Km, 4.5f)), 100));
+
+            Assert.Contains(": 4.5 (threshold 4).", alert.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
 }

@@ -23,6 +23,21 @@ public sealed class SecurityHeadersTests
         Assert.False(response.Headers.Contains("Server"));
     }
 
+    [Theory]
+    [InlineData("/dashboard")]
+    [InlineData("/Dashboard")]
+    [InlineData("/DASHBOARD/drivers/1")]
+    public async Task The_dashboards_policy_holds_whatever_the_letter_case_of_its_path(string path)
+    {
+        // Routing matches paths case-insensitively, so the policy must too, or /Dashboard serves the app without it.
+        await using var host = new ApiHost();
+        using var client = host.ClientAs(null);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Contains("script-src 'self'", Single(response, "Content-Security-Policy"), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Kestrel_does_not_announce_itself()
     {

@@ -1,3 +1,4 @@
+using Telematics.Api.Caching;
 namespace Telematics.Api.Administration;
 
 /// <summary>Wires what the model, experiment and admin endpoints need beyond storage and scoring.</summary>
@@ -26,6 +27,7 @@ internal static class AdministrationSetup
         services.AddHostedService<AuditAnchorScheduler>();
         services.AddSingleton<ExperimentLoader>();
         services.AddHostedService(static provider => provider.GetRequiredService<ExperimentLoader>());
+        services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<ExperimentLoader>());
         return services;
     }
 }

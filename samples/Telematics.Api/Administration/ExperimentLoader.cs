@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
+using Telematics.Api.Caching;
 using Telematics.Api.Storage;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Service;
@@ -9,7 +10,9 @@ namespace Telematics.Api.Administration;
 
 /// <summary>
 /// Puts the experiments stored by <c>PUT /experiments/{name}</c> back into the <see cref="ExperimentScorer"/> when the
-/// host starts, so that a change survives a restart. A stored experiment replaces a configured one of the same name.
+/// host starts, so that a change survives a restart, and again when another host stored one (<see cref="CacheTags.Experiments"/>
+/// through the cluster's fan-out), so that every host assigns variants alike. A stored experiment replaces a configured
+/// one of the same name.
 /// </summary>
 /// <remarks>
 /// Runs after the migrator: when the schema is current at start-up the experiments are loaded before the host serves
@@ -21,7 +24,7 @@ internal sealed class ExperimentLoader(
     DatabaseMigrator migrator,
     ExperimentScorer scorer,
     IServiceProvider services,
-    ILogger<ExperimentLoader> logger) : IHostedService, IDisposable
+    ILogger<ExperimentLoader> logger) : IHostedService, IRemoteTagListener, IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
@@ -48,6 +51,27 @@ internal sealed class ExperimentLoader(
         }
 
         _waiting = WaitThenLoadAsync(_stopping.Token);
+    }
+
+    public async Task TagsInvalidatedElsewhereAsync(IReadOnlyCollection<string> tags)
+    {
+        if (connection.DataSource is null || !tags.Contains(CacheTags.Experiments) || Volatile.Read(ref _stopped) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await LoadAsync(_stopping.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            AdminLog.ExperimentsLoadFailed(logger, e);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the change is loaded at the next start.
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

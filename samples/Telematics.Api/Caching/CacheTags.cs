@@ -11,6 +11,12 @@ internal static class CacheTags
     /// <summary>Model and experiment listings; invalidate when an alias or experiment changes.</summary>
     public const string Models = "models";
 
+    /// <summary>
+    /// The experiments hosts score with; invalidate when one is stored, so that every host loads it again from the store
+    /// (<see cref="IRemoteTagListener"/>): assignment must be the same whichever host scores.
+    /// </summary>
+    public const string Experiments = "experiments";
+
     /// <summary>Dashboards that aggregate over all drivers; invalidate after ingest or batch scoring.</summary>
     public const string Dashboards = "dashboards";
 }

@@ -32,6 +32,7 @@ internal static class ClusterSetup
         services.AddSingleton(static provider => new RedisCacheTagFanout(
             provider.GetRequiredService<IConnectionMultiplexer>(),
             provider.GetRequiredService<CacheInvalidation>(),
+            provider.GetServices<IRemoteTagListener>(),
             provider.GetRequiredService<ILogger<RedisCacheTagFanout>>()));
         services.AddSingleton<ICacheTagFanout>(static provider => provider.GetRequiredService<RedisCacheTagFanout>());
         services.AddHostedService(static provider => provider.GetRequiredService<RedisCacheTagFanout>());

@@ -10,7 +10,9 @@ namespace Telematics.Api.Cluster;
 /// Delivery is at most once and typically within milliseconds; a message lost while Redis is unreachable is bounded by
 /// the entries' expiry (5 minutes, <see cref="CachingSetup"/>).
 /// </summary>
-internal sealed class RedisCacheTagFanout(IConnectionMultiplexer redis, CacheInvalidation invalidation, ILogger<RedisCacheTagFanout> logger) : ICacheTagFanout, IHostedService
+internal sealed class RedisCacheTagFanout(
+    IConnectionMultiplexer redis, CacheInvalidation invalidation, IEnumerable<IRemoteTagListener> listeners, ILogger<RedisCacheTagFanout> logger)
+    : ICacheTagFanout, IHostedService
 {
     // The multiplexer prefixes it with the cluster's prefix (RedisConnection.Connect).
     private readonly RedisChannel _channel = RedisChannel.Literal("cache-tags");
@@ -64,13 +66,19 @@ internal sealed class RedisCacheTagFanout(IConnectionMultiplexer redis, CacheInv
             return;
         }
 
+        var tags = parts[1..];
         try
         {
-            await invalidation.InvalidateAsync(parts[1..], CancellationToken.None).ConfigureAwait(false);
+            await invalidation.InvalidateAsync(tags, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             ClusterLog.InvalidationNotApplied(logger, e.GetType().Name);
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.TagsInvalidatedElsewhereAsync(tags).ConfigureAwait(false);
         }
     }
 }

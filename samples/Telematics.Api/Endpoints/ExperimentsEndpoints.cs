@@ -135,7 +135,7 @@ internal static class ExperimentsEndpoints
         catch (ExperimentDefinitionException e)
         {
             // The registry stopped serving a referenced model between the check and the swap: stored, but not serving.
-            await cache.InvalidateAsync([CacheTags.Models]);
+            await cache.InvalidateAsync([CacheTags.Models, CacheTags.Experiments]);
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The experiment was stored but the scorer refused it.",
@@ -143,7 +143,8 @@ internal static class ExperimentsEndpoints
         }
 
         loader.Served(name);
-        await cache.InvalidateAsync([CacheTags.Models]);
+        // Every other host loads the stored experiment too (ExperimentLoader), so variants are assigned alike on all of them.
+        await cache.InvalidateAsync([CacheTags.Models, CacheTags.Experiments]);
         AdminLog.ExperimentSaved(loggers.CreateLogger("Telematics.Api.Experiments"), name, previous is null ? "created" : "replaced", actor.Name);
         var response = ExperimentResponse.From(experiment, active: true, stored, []);
         return previous is null

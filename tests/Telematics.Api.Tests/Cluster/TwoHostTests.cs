@@ -3,10 +3,12 @@ using System.Net;
 
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 using Telematics.Api.Authorization;
 using Telematics.Api.RateLimiting;
 using Telematics.Api.Tests.Infrastructure;
+using Telematics.Scoring.Service;
 using Telematics.Testing;
 
 using Xunit.Abstractions;
@@ -128,6 +130,46 @@ public sealed class TwoHostTests(PostgresDatabase database, ITestOutputHelper ou
 
         // Three in the window, whichever host took them; then both refuse, each alone would still have allowed more.
         Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent, (HttpStatusCode)429, (HttpStatusCode)429], statuses);
+    }
+
+    [Fact]
+    public async Task An_experiment_stored_or_changed_on_host_A_is_served_by_host_B()
+    {
+        var prefix = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var name = "exp-" + prefix;
+        using var models = new ModelDirectory().WriteRules("risk", "1", -1.0).WriteRules("risk", "2", 1.5).WriteAliases("risk", """{"champion": "1"}""");
+        await using var hostA = Host(prefix).With("Scoring:ModelDirectory", models.Root).With("Scoring:DefaultModel", "risk");
+        await using var hostB = Host(prefix).With("Scoring:ModelDirectory", models.Root).With("Scoring:DefaultModel", "risk");
+        using var adminOnA = hostA.ClientAs(TestTokens.Admin());
+        using var adminOnB = hostB.ClientAs(TestTokens.Admin());
+        using (var started = await adminOnB.GetAsync(new Uri("/api/v1/experiments", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        }
+
+        var scorerOnB = hostB.Services.GetRequiredService<ExperimentScorer>();
+        foreach (var controlBp in new[] { 10_000, 5_000 })
+        {
+            // Created, then its weights changed: host B must assign by the same buckets as host A.
+            var definition = $$"""
+                {"name": "{{name}}", "salt": "s-{{name}}", "variants": [
+                  {"name": "control", "model": "champion", "weight_bp": {{controlBp}}},
+                  {"name": "treatment", "model": "risk@2", "weight_bp": {{10_000 - controlBp}}}]}
+                """;
+            using var put = await adminOnA.PutAsync(new Uri("/api/v1/experiments/" + name, UriKind.Relative), new StringContent(definition, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(put.IsSuccessStatusCode, $"PUT answered {put.StatusCode}");
+
+            var clock = Stopwatch.StartNew();
+            while (WeightOnB() != controlBp && clock.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(50);
+            }
+
+            output.WriteLine($"host B served {controlBp} bp {clock.Elapsed.TotalMilliseconds:F0} ms after host A stored it");
+            Assert.Equal(controlBp, WeightOnB());
+        }
+
+        int? WeightOnB() => scorerOnB.TryGetExperiment(name, out var onB) ? onB.Variants[0].WeightBasisPoints : null;
     }
 
     private ApiHost LimitedHost(string prefix, int permits) => Host(prefix)

@@ -4,9 +4,10 @@ using Telematics.Streaming.Nats.Connection;
 namespace Telematics.Api.Ingest;
 
 /// <summary>
-/// The NATS JetStream side of ingest, wired only when asked for: <c>Ingest:Mode=stream</c> publishes uploads to the event
-/// stream, <c>Ingest:Workers=N</c> runs N ingest workers in the host. Neither: nothing of NATS is registered. Either
-/// way <see cref="StoredBatchRefresh"/> follows each stored upload, direct or streamed.
+/// The NATS JetStream side of ingest: <c>Ingest:Mode=stream</c> publishes uploads to the event stream,
+/// <c>Ingest:Workers=N</c> runs N ingest workers in the host. Neither, with a NATS server: only what erasure needs of the
+/// event stream (uploads stay direct). No server: nothing of NATS is registered. Either way
+/// <see cref="StoredBatchRefresh"/> follows each stored upload, direct or streamed.
 /// </summary>
 internal static class StreamIngestSetup
 {
@@ -20,16 +21,18 @@ internal static class StreamIngestSetup
         services.AddSingleton<StoredBatchRefresh>();
         var streams = string.Equals(ingest[nameof(IngestOptions.Mode)], IngestOptions.StreamMode, StringComparison.Ordinal);
         var workers = ingest.GetValue<int>(nameof(IngestOptions.Workers));
-        if (!streams && workers <= 0)
+        var found = NatsStreamingOptions.FindUrl(configuration.GetConnectionString(NatsStreamingOptions.ConfigurationName));
+        if (!streams && workers <= 0 && found is null)
         {
             return services;
         }
 
-        var url = NatsStreamingOptions.FindUrl(configuration.GetConnectionString(NatsStreamingOptions.ConfigurationName))
-            ?? throw new InvalidOperationException(
-                $"Ingest:Mode=stream and Ingest:Workers need a NATS server: set ConnectionStrings:{NatsStreamingOptions.ConfigurationName} or " +
-                $"{NatsStreamingOptions.EnvironmentVariable} (scripts/nats.sh start NAME prints one).");
+        var url = found ?? throw new InvalidOperationException(
+            $"Ingest:Mode=stream and Ingest:Workers need a NATS server: set ConnectionStrings:{NatsStreamingOptions.ConfigurationName} or " +
+            $"{NatsStreamingOptions.EnvironmentVariable} (scripts/nats.sh start NAME prints one).");
         var section = configuration.GetSection(SectionName);
+        // With a NATS server the stream side is registered even for direct uploads: gateways or another host may put this
+        // book's raw batches on the event stream, and deleting a driver here must erase them there too (EventStreamErasure).
         services.AddTelematicsStreamIngest(
             nats =>
             {

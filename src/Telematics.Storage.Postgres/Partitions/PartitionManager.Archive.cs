@@ -27,15 +27,15 @@ public sealed partial class PartitionManager
         var name = month.PartitionName;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
             _known.TryRemove(month, out _);
             return null;
         }
 
         // SHARE blocks writers to this month until the drop commits: no row can arrive after the copy.
-        await ExecuteAsync(connection, transaction, $"LOCK TABLE \"{name}\" IN SHARE MODE", cancellationToken).ConfigureAwait(false);
+        await PartitionSql.ExecuteAsync(connection, transaction, $"LOCK TABLE \"{name}\" IN SHARE MODE", cancellationToken).ConfigureAwait(false);
         var archive = await _archiveWriter.WriteAsync(
             connection, transaction, new ArchiveSource(name, null, month.Start, month.End), directory, cancellationToken).ConfigureAwait(false);
         await DetachAndDropAsync(connection, transaction, month, actor, "partition.archive", archive.Rows, ArchiveWriter.Json(archive), cancellationToken).ConfigureAwait(false);

@@ -90,16 +90,16 @@ public sealed partial class PartitionManager
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var name = month.PartitionName;
-        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
-        var rows = await CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
-        var kept = KeptName(name);
-        await ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; ALTER TABLE \"{name}\" RENAME TO \"{kept}\"", cancellationToken).ConfigureAwait(false);
+        var rows = await PartitionSql.CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        var kept = PartitionSql.KeptName(_timeProvider, name);
+        await PartitionSql.ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; ALTER TABLE \"{name}\" RENAME TO \"{kept}\"", cancellationToken).ConfigureAwait(false);
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.detach", "partition/" + name,
             string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}}}"),
@@ -115,10 +115,10 @@ public sealed partial class PartitionManager
         const string Default = PartitionMonth.DefaultPartitionName;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
         // SHARE: no row can arrive in DEFAULT between the copy and the delete.
-        await ExecuteAsync(connection, transaction, $"LOCK TABLE {Default} IN SHARE MODE", cancellationToken).ConfigureAwait(false);
+        await PartitionSql.ExecuteAsync(connection, transaction, $"LOCK TABLE {Default} IN SHARE MODE", cancellationToken).ConfigureAwait(false);
         DateTime? oldest;
         await using (var first = new NpgsqlCommand($"SELECT min(ts) FROM {Default} WHERE ts < $1", connection, transaction))
         {
@@ -140,8 +140,8 @@ public sealed partial class PartitionManager
         }
         else if (_options.RetentionKeepTable)
         {
-            kept = KeptName(Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
-            await ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
+            kept = PartitionSql.KeptName(_timeProvider, Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
+            await PartitionSql.ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
         }
 
         long rows;
@@ -180,7 +180,4 @@ public sealed partial class PartitionManager
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return (reader.GetInt64(0), reader.GetInt64(1));
     }
-
-    private string KeptName(string name, string suffix = "_detached") =>
-        string.Create(CultureInfo.InvariantCulture, $"{name}{suffix}_{_timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
 }

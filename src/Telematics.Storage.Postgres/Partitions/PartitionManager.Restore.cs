@@ -46,9 +46,9 @@ public sealed partial class PartitionManager
         var record = (await _archiveVerifier.FindRecordAsync(path, month, cancellationToken).ConfigureAwait(false))!;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, transaction, "SET LOCAL TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
+        await PartitionSql.ExecuteAsync(connection, transaction, "SET LOCAL TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
 
         // The file is read again as it is loaded, and checked again before the commit: a file changed after the check above
         // rolls the whole restore back.

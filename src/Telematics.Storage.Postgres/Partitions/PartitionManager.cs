@@ -20,9 +20,6 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// </remarks>
 public sealed partial class PartitionManager
 {
-    // "telepart" in ASCII: serialises partition DDL across processes.
-    private const long AdvisoryLockKey = 0x74656c6570617274;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly TelematicsPostgresOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -89,7 +86,7 @@ public sealed partial class PartitionManager
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var moved = await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
         if (moved >= 0)
         {
@@ -104,7 +101,7 @@ public sealed partial class PartitionManager
     private async Task<long> CreateLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
     {
         var name = month.PartitionName;
-        if (await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        if (await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
             return -1;
         }
@@ -276,55 +273,26 @@ public sealed partial class PartitionManager
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var name = month.PartitionName;
-        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
+        if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
             _known.TryRemove(month, out _);
             return -1;
         }
 
-        var rows = await CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        var rows = await PartitionSql.CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
         await DetachAndDropAsync(connection, transaction, month, actor, "partition.drop", rows, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         _known.TryRemove(month, out _);
         return rows;
     }
 
-    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = $1)",
-            connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{name}\"", connection, transaction);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task DetachAndDropAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, string action, long rows, string? archiveJson, CancellationToken cancellationToken)
     {
         var name = month.PartitionName;
-        await ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; DROP TABLE \"{name}\"", cancellationToken).ConfigureAwait(false);
+        await PartitionSql.ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; DROP TABLE \"{name}\"", cancellationToken).ConfigureAwait(false);
         var before = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}")
             .Append(archiveJson is null ? string.Empty : ",\"archive\":" + archiveJson)

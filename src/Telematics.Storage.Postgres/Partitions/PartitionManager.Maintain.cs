@@ -31,10 +31,10 @@ public sealed partial class PartitionManager
     {
         var current = PartitionMonth.From(_timeProvider.GetUtcNow());
         var horizon = Horizon;
-        var names = await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
-        var defaultMonths = await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
+        var names = await _catalog.ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
+        var defaultMonths = await _catalog.ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
         var plan = RetentionPlan.Make(current, _options.RetentionMonths, horizon, names, defaultMonths);
-        var (expiredInDefault, beyondHorizon) = await CountDefaultOutsideAsync(plan.OldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
+        var (expiredInDefault, beyondHorizon) = await _catalog.CountDefaultOutsideAsync(plan.OldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
         var keep = _options.RetentionKeepTable;
         var archive = _options.ArchiveDirectory is not null && !keep;
         PartitionArchive? defaultArchive = null;
@@ -168,16 +168,5 @@ public sealed partial class PartitionManager
             connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (rows, archive);
-    }
-
-    private async Task<(long Expired, long BeyondHorizon)> CountDefaultOutsideAsync(DateTimeOffset oldestKept, DateTimeOffset horizonEnd, CancellationToken cancellationToken)
-    {
-        await using var command = _dataSource.CreateCommand(
-            $"SELECT count(*) FILTER (WHERE ts < $1), count(*) FILTER (WHERE ts >= $2) FROM {PartitionMonth.DefaultPartitionName}");
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = oldestKept.UtcDateTime });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = horizonEnd.UtcDateTime });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

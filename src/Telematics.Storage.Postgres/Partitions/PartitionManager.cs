@@ -26,6 +26,7 @@ public sealed partial class PartitionManager
     private readonly ConcurrentDictionary<PartitionMonth, byte> _known = new();
     private readonly ArchiveWriter _archiveWriter;
     private readonly ArchiveVerifier _archiveVerifier;
+    private readonly PartitionCatalog _catalog;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -41,41 +42,15 @@ public sealed partial class PartitionManager
         _timeProvider = timeProvider;
         _archiveWriter = new ArchiveWriter(timeProvider);
         _archiveVerifier = new ArchiveVerifier(dataSource);
+        _catalog = new PartitionCatalog(dataSource);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The partitions.</returns>
     /// <remarks>Counts rows exactly, which reads each partition; meant for operators, not hot paths.</remarks>
-    public async Task<IReadOnlyList<PartitionInfo>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var names = await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<PartitionInfo>(names.Count);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in names)
-        {
-            PartitionMonth? month = PartitionMonth.TryParseName(name, out var parsed) ? parsed : null;
-            if (month is null && name != PartitionMonth.DefaultPartitionName)
-            {
-                continue; // A partition not made by this package; it is not ours to describe.
-            }
-
-            await using var command = new NpgsqlCommand(
-                $"SELECT count(*), pg_total_relation_size('{name}'::regclass) FROM \"{name}\"", connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            result.Add(new PartitionInfo(name, month, reader.GetInt64(0), reader.GetInt64(1)));
-        }
-
-        result.Sort(static (a, b) => (a.Month, b.Month) switch
-        {
-            (null, null) => 0,
-            (null, _) => 1,
-            (_, null) => -1,
-            ({ } x, { } y) => x.CompareTo(y),
-        });
-        return result;
-    }
+    public Task<IReadOnlyList<PartitionInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        _catalog.ListAsync(cancellationToken);
 
     /// <summary>Creates the partition of <paramref name="month"/> unless it exists, moving its rows out of DEFAULT.</summary>
     /// <param name="month">The month.</param>
@@ -228,24 +203,8 @@ public sealed partial class PartitionManager
     /// <summary>Months that have rows in the DEFAULT partition, with their row counts.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>Month and row count pairs in month order; rows outside 2000–2199 are not listed (they stay in DEFAULT).</returns>
-    public async Task<IReadOnlyList<(PartitionMonth Month, long Rows)>> ReadDefaultMonthsAsync(CancellationToken cancellationToken = default)
-    {
-        var months = new List<(PartitionMonth, long)>();
-        await using var command = _dataSource.CreateCommand(
-            "SELECT extract(year FROM ts AT TIME ZONE 'UTC')::int, extract(month FROM ts AT TIME ZONE 'UTC')::int, count(*) " +
-            $"FROM {PartitionMonth.DefaultPartitionName} GROUP BY 1, 2 ORDER BY 1, 2");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var year = reader.GetInt32(0);
-            if (year is >= PartitionMonth.MinYear and <= PartitionMonth.MaxYear)
-            {
-                months.Add((new PartitionMonth(year, reader.GetInt32(1)), reader.GetInt64(2)));
-            }
-        }
-
-        return months;
-    }
+    public Task<IReadOnlyList<(PartitionMonth Month, long Rows)>> ReadDefaultMonthsAsync(CancellationToken cancellationToken = default) =>
+        _catalog.ReadDefaultMonthsAsync(cancellationToken);
 
     /// <summary>Moves every row of the DEFAULT partition that has a supported month into that month's partition.</summary>
     /// <param name="actor">Who asks, for the audit rows.</param>
@@ -299,19 +258,5 @@ public sealed partial class PartitionManager
             .Append('}')
             .ToString();
         await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, "partition/" + name, before, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<string>> ReadPartitionNamesAsync(CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        await using var command = _dataSource.CreateCommand(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
     }
 }

@@ -30,7 +30,7 @@ public sealed partial class PartitionManager
         await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
-            _known.TryRemove(month, out _);
+            _creator.Forget(month);
             return null;
         }
 
@@ -40,7 +40,7 @@ public sealed partial class PartitionManager
             connection, transaction, new ArchiveSource(name, null, month.Start, month.End), directory, cancellationToken).ConfigureAwait(false);
         await DetachAndDropAsync(connection, transaction, month, actor, "partition.archive", archive.Rows, ArchiveWriter.Json(archive), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryRemove(month, out _);
+        _creator.Forget(month);
         return archive with { Month = month };
     }
 

@@ -30,7 +30,7 @@ public sealed partial class PartitionManager
     public async Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default)
     {
         var current = PartitionMonth.From(_timeProvider.GetUtcNow());
-        var horizon = Horizon;
+        var horizon = _creator.Horizon;
         var names = await _catalog.ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
         var defaultMonths = await _catalog.ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
         var plan = RetentionPlan.Make(current, _options.RetentionMonths, horizon, names, defaultMonths);
@@ -42,7 +42,7 @@ public sealed partial class PartitionManager
         {
             foreach (var month in plan.Created)
             {
-                await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                await _creator.CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var month in plan.Expired)
@@ -82,9 +82,6 @@ public sealed partial class PartitionManager
         };
     }
 
-    /// <summary>The last month that ingest gives a partition: <see cref="TelematicsPostgresOptions.PremakeMonths"/> after the current UTC month.</summary>
-    internal PartitionMonth Horizon => PartitionMonth.From(_timeProvider.GetUtcNow()).AddMonths(_options.PremakeMonths);
-
     /// <summary>Detaches the month's partition and keeps its table under a name no partition pattern matches, with an audit row.</summary>
     private async Task DetachAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
     {
@@ -106,7 +103,7 @@ public sealed partial class PartitionManager
             string.Create(CultureInfo.InvariantCulture, $"{{\"table\":\"{kept}\"}}"),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryRemove(month, out _);
+        _creator.Forget(month);
     }
 
     /// <summary>Archives (or keeps aside, or deletes) the DEFAULT rows older than <paramref name="before"/>, in one transaction with its audit row.</summary>

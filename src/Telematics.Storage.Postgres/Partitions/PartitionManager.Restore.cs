@@ -47,7 +47,7 @@ public sealed partial class PartitionManager
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
+        await _creator.CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
         await PartitionSql.ExecuteAsync(connection, transaction, "SET LOCAL TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
 
         // The file is read again as it is loaded, and checked again before the commit: a file changed after the check above
@@ -75,7 +75,7 @@ public sealed partial class PartitionManager
             string.Create(CultureInfo.InvariantCulture, $"{{\"file\":\"{Path.GetFileName(path)}\",\"archive_id\":{record.ArchiveId},\"rows\":{loaded.Rows}}}"),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryAdd(month, 0);
+        _creator.Remember(month);
         return loaded.Rows;
     }
 }

@@ -23,10 +23,10 @@ public sealed partial class PartitionManager
     private readonly NpgsqlDataSource _dataSource;
     private readonly TelematicsPostgresOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<PartitionMonth, byte> _known = new();
     private readonly ArchiveWriter _archiveWriter;
     private readonly ArchiveVerifier _archiveVerifier;
     private readonly PartitionCatalog _catalog;
+    private readonly PartitionCreator _creator;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -43,6 +43,7 @@ public sealed partial class PartitionManager
         _archiveWriter = new ArchiveWriter(timeProvider);
         _archiveVerifier = new ArchiveVerifier(dataSource);
         _catalog = new PartitionCatalog(dataSource);
+        _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
@@ -57,54 +58,14 @@ public sealed partial class PartitionManager
     /// <param name="actor">Who asks, for the audit row.</param>
     /// <param name="cancellationToken">Cancels the work; a half-made partition rolls back.</param>
     /// <returns>Rows moved out of DEFAULT, or -1 when the partition already existed.</returns>
-    public async Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var moved = await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
-        if (moved >= 0)
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _known.TryAdd(month, 0);
-        return moved;
-    }
-
-    /// <summary>Creates the month's partition inside the caller's transaction, which holds the advisory lock.</summary>
-    private async Task<long> CreateLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
-    {
-        var name = month.PartitionName;
-        if (await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
-        {
-            return -1;
-        }
-
-        // Created by the schema owner's function (migration 0015): the application role creates no table itself.
-        long moved;
-        await using (var create = new NpgsqlCommand("SELECT telematics_create_month_partition($1)", connection, transaction))
-        {
-            create.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(month.Year, month.Month, 1) });
-            moved = (long)(await create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        if (moved < 0)
-        {
-            return -1;
-        }
-
-        await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
-            string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),
-            cancellationToken).ConfigureAwait(false);
-        return moved;
-    }
+    public Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _creator.CreateAsync(month, actor, cancellationToken);
 
     /// <summary>
     /// Inside an ingest transaction, before its rows are written: makes sure each month up to the horizon has its
     /// partition and holds it (ROW EXCLUSIVE) until the transaction ends, so no other process can drop or detach it
-    /// before the rows are in. Months later than <see cref="Horizon"/> get no partition: their rows go to DEFAULT on purpose.
+    /// before the rows are in. Months later than the horizon (<see cref="TelematicsPostgresOptions.PremakeMonths"/> after
+    /// the current UTC month) get no partition: their rows go to DEFAULT on purpose.
     /// </summary>
     /// <remarks>
     /// The instance's cache of known months only saves the create call: every batch checks the catalog under the lock, so
@@ -119,86 +80,9 @@ public sealed partial class PartitionManager
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when every month within the horizon has a partition held by the transaction.</returns>
     /// <exception cref="InvalidOperationException">A month's partition disappeared three times in a row while being taken.</exception>
-    internal async Task EnsureMonthsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken)
-    {
-        var horizon = Horizon;
-        var wanted = months.Where(m => m <= horizon).Distinct().Order().ToList();
-        if (wanted.Count == 0)
-        {
-            return;
-        }
-
-        const int Attempts = 3;
-        for (var attempt = 1; ; attempt++)
-        {
-            foreach (var month in wanted)
-            {
-                if (!_known.ContainsKey(month))
-                {
-                    await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await transaction.SaveAsync("partition_months", cancellationToken).ConfigureAwait(false);
-            var missing = await LockAttachedAsync(connection, transaction, wanted, cancellationToken).ConfigureAwait(false);
-            if (missing.Count == 0)
-            {
-                await transaction.ReleaseAsync("partition_months", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            await transaction.RollbackAsync("partition_months", cancellationToken).ConfigureAwait(false);
-            foreach (var month in missing)
-            {
-                _known.TryRemove(month, out _);
-            }
-
-            if (attempt == Attempts)
-            {
-                throw new InvalidOperationException(
-                    $"The partition of {string.Join(", ", missing)} was dropped again by another process each of {Attempts} times it was created; the batch was not written.");
-            }
-        }
-    }
-
-    /// <summary>Locks the parent, then the months' partitions, ROW EXCLUSIVE (in name order) and returns the months that are not attached partitions.</summary>
-    private static async Task<List<PartitionMonth>> LockAttachedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PartitionMonth> months, CancellationToken cancellationToken)
-    {
-        var names = months.Select(m => m.PartitionName).ToArray();
-        try
-        {
-            await using var command = new NpgsqlBatch(connection, transaction)
-            {
-                BatchCommands =
-                {
-                    // The parent first, as DETACH PARTITION takes it: an ingest and a drop then queue instead of deadlocking.
-                    new NpgsqlBatchCommand(
-                        $"LOCK TABLE ONLY telematics_events, {string.Join(", ", names.Select(n => $"ONLY \"{n}\""))} IN ROW EXCLUSIVE MODE"),
-                    new NpgsqlBatchCommand(
-                        "SELECT n FROM unnest($1::text[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
-                        "WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = n)")
-                    {
-                        Parameters = { new NpgsqlParameter<string[]> { TypedValue = names } },
-                    },
-                },
-            };
-            var missing = new List<PartitionMonth>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _ = PartitionMonth.TryParseName(reader.GetString(0), out var month);
-                missing.Add(month);
-            }
-
-            return missing;
-        }
-        catch (PostgresException gone) when (gone.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return months; // Dropped since it was cached or created: the caller creates them again.
-        }
-    }
+    internal Task EnsureMonthsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken) =>
+        _creator.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken);
 
     /// <summary>Months that have rows in the DEFAULT partition, with their row counts.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
@@ -210,18 +94,8 @@ public sealed partial class PartitionManager
     /// <param name="actor">Who asks, for the audit rows.</param>
     /// <param name="cancellationToken">Cancels the work; each month moves in its own transaction.</param>
     /// <returns>Rows moved.</returns>
-    public async Task<long> MoveDefaultRowsAsync(AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        long moved = 0;
-        foreach (var (month, _) in await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // A month that has rows in DEFAULT cannot have a partition (PostgreSQL forbids the overlap), so
-            // creating it moves the rows.
-            moved += Math.Max(0, await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false));
-        }
-
-        return moved;
-    }
+    public Task<long> MoveDefaultRowsAsync(AuditActor actor, CancellationToken cancellationToken = default) =>
+        _creator.MoveDefaultRowsAsync(actor, cancellationToken);
 
     /// <summary>Detaches and drops the partition of <paramref name="month"/>, deleting its rows, with an audit row.</summary>
     /// <param name="month">The month.</param>
@@ -236,14 +110,14 @@ public sealed partial class PartitionManager
         var name = month.PartitionName;
         if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
         {
-            _known.TryRemove(month, out _);
+            _creator.Forget(month);
             return -1;
         }
 
         var rows = await PartitionSql.CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
         await DetachAndDropAsync(connection, transaction, month, actor, "partition.drop", rows, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryRemove(month, out _);
+        _creator.Forget(month);
         return rows;
     }
 

@@ -49,7 +49,7 @@ public sealed partial class PartitionManager
             {
                 if (keep)
                 {
-                    await DetachAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                    await _remover.DetachAsync(month, actor, cancellationToken).ConfigureAwait(false);
                 }
                 else if (archive)
                 {
@@ -57,7 +57,7 @@ public sealed partial class PartitionManager
                 }
                 else
                 {
-                    await DropAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                    await _remover.DropAsync(month, actor, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -80,30 +80,6 @@ public sealed partial class PartitionManager
             BeyondHorizonInDefault = beyondHorizon,
             PrunedBatchRecords = prunedBatches,
         };
-    }
-
-    /// <summary>Detaches the month's partition and keeps its table under a name no partition pattern matches, with an audit row.</summary>
-    private async Task DetachAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var name = month.PartitionName;
-        if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
-        {
-            return;
-        }
-
-        var rows = await PartitionSql.CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
-        var kept = PartitionSql.KeptName(_timeProvider, name);
-        await PartitionSql.ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; ALTER TABLE \"{name}\" RENAME TO \"{kept}\"", cancellationToken).ConfigureAwait(false);
-        await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.detach", "partition/" + name,
-            string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}}}"),
-            string.Create(CultureInfo.InvariantCulture, $"{{\"table\":\"{kept}\"}}"),
-            cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _creator.Forget(month);
     }
 
     /// <summary>Archives (or keeps aside, or deletes) the DEFAULT rows older than <paramref name="before"/>, in one transaction with its audit row.</summary>

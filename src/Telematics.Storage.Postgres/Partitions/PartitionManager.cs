@@ -27,6 +27,7 @@ public sealed partial class PartitionManager
     private readonly ArchiveVerifier _archiveVerifier;
     private readonly PartitionCatalog _catalog;
     private readonly PartitionCreator _creator;
+    private readonly PartitionRemover _remover;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -44,6 +45,7 @@ public sealed partial class PartitionManager
         _archiveVerifier = new ArchiveVerifier(dataSource);
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
+        _remover = new PartitionRemover(dataSource, timeProvider, _creator);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
@@ -102,35 +104,6 @@ public sealed partial class PartitionManager
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
-    public async Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var name = month.PartitionName;
-        if (!await PartitionSql.ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
-        {
-            _creator.Forget(month);
-            return -1;
-        }
-
-        var rows = await PartitionSql.CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
-        await DetachAndDropAsync(connection, transaction, month, actor, "partition.drop", rows, null, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _creator.Forget(month);
-        return rows;
-    }
-
-    private async Task DetachAndDropAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, string action, long rows, string? archiveJson, CancellationToken cancellationToken)
-    {
-        var name = month.PartitionName;
-        await PartitionSql.ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; DROP TABLE \"{name}\"", cancellationToken).ConfigureAwait(false);
-        var before = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}")
-            .Append(archiveJson is null ? string.Empty : ",\"archive\":" + archiveJson)
-            .Append('}')
-            .ToString();
-        await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, "partition/" + name, before, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _remover.DropAsync(month, actor, cancellationToken);
 }

@@ -53,7 +53,7 @@ public sealed partial class PartitionManager
                 }
                 else if (archive)
                 {
-                    await ArchiveAsync(month, _options.ArchiveDirectory!, actor, cancellationToken).ConfigureAwait(false);
+                    await _archiver.ArchiveAsync(month, _options.ArchiveDirectory!, actor, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

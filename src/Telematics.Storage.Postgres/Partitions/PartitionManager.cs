@@ -28,6 +28,7 @@ public sealed partial class PartitionManager
     private readonly PartitionCatalog _catalog;
     private readonly PartitionCreator _creator;
     private readonly PartitionRemover _remover;
+    private readonly PartitionArchiver _archiver;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -46,6 +47,7 @@ public sealed partial class PartitionManager
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
         _remover = new PartitionRemover(dataSource, timeProvider, _creator);
+        _archiver = new PartitionArchiver(dataSource, _archiveWriter, _remover, _creator);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
@@ -106,4 +108,33 @@ public sealed partial class PartitionManager
     /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
     public Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
         _remover.DropAsync(month, actor, cancellationToken);
+
+    /// <summary>
+    /// Writes the partition of <paramref name="month"/> to a gzip CSV in <paramref name="directory"/>, proves the file holds
+    /// the partition's rows, records it in <c>partition_archives</c>, then detaches and drops the partition — all in one
+    /// transaction that blocks writes to that month meanwhile.
+    /// </summary>
+    /// <remarks>
+    /// The file is written under a <c>.partial</c> name and fsynced; it is then read back from disk: its rows are counted
+    /// and hashed in <see cref="ArchiveRowHasher"/>'s canonical encoding, and both must equal the count and the hash of
+    /// the partition's rows read through a separate binary COPY. Only then is it renamed to its final name, the folder
+    /// fsynced, the row count, file SHA-256 and content hash recorded, and the partition dropped.
+    /// </remarks>
+    /// <param name="month">The month to archive.</param>
+    /// <param name="directory">Folder for the file (created when missing); the name is <c>telematics_events_YYYY_MM-&lt;UTC time&gt;.csv.gz</c>.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the work; the partition then stays and the partial file is deleted.</param>
+    /// <returns>The archive, or <see langword="null"/> when the month has no partition.</returns>
+    /// <exception cref="IOException">The file cannot be written, or reading it back does not give the partition's rows; the partition is kept.</exception>
+    public Task<PartitionArchive?> ArchiveAsync(PartitionMonth month, string directory, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _archiver.ArchiveAsync(month, directory, actor, cancellationToken);
+
+    /// <summary>Reads an archive file back: its data row count and the SHA-256 of its bytes.</summary>
+    /// <param name="path">Path of a <c>.csv.gz</c> archive.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Row count (lines after the header) and SHA-256 of the file (32 bytes).</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The file is not gzip or a line is not an archived row.</exception>
+    public static Task<(long Rows, byte[] Sha256)> ReadBackAsync(string path, CancellationToken cancellationToken = default) =>
+        PartitionArchiver.ReadBackAsync(path, cancellationToken);
 }

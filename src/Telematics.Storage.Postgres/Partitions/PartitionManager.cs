@@ -24,11 +24,11 @@ public sealed partial class PartitionManager
     private readonly TelematicsPostgresOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ArchiveWriter _archiveWriter;
-    private readonly ArchiveVerifier _archiveVerifier;
     private readonly PartitionCatalog _catalog;
     private readonly PartitionCreator _creator;
     private readonly PartitionRemover _remover;
     private readonly PartitionArchiver _archiver;
+    private readonly PartitionRestorer _restorer;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -43,11 +43,11 @@ public sealed partial class PartitionManager
         _options = options;
         _timeProvider = timeProvider;
         _archiveWriter = new ArchiveWriter(timeProvider);
-        _archiveVerifier = new ArchiveVerifier(dataSource);
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
         _remover = new PartitionRemover(dataSource, timeProvider, _creator);
         _archiver = new PartitionArchiver(dataSource, _archiveWriter, _remover, _creator);
+        _restorer = new PartitionRestorer(dataSource, new ArchiveVerifier(dataSource), _creator, timeProvider);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
@@ -108,6 +108,32 @@ public sealed partial class PartitionManager
     /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
     public Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
         _remover.DropAsync(month, actor, cancellationToken);
+
+    /// <summary>
+    /// Checks an archive file against its record in <c>partition_archives</c> without loading it: the file's SHA-256,
+    /// its row count, the hash of its rows in the canonical encoding, and that every row lies in the recorded range.
+    /// </summary>
+    /// <param name="path">The archive file.</param>
+    /// <param name="month">The month it should hold; the record is that month's archive with the file's name, else its latest.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>What differs, one phrase each; empty when the file is the archive that was recorded.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public Task<IReadOnlyList<string>> VerifyArchiveAsync(string path, PartitionMonth month, CancellationToken cancellationToken = default) =>
+        _restorer.VerifyAsync(path, month, cancellationToken);
+
+    /// <summary>
+    /// Loads an archive file back into <c>telematics_events</c> after checking it against its record, in one transaction
+    /// with the month's partition (created when missing) and a <c>partition.restore</c> audit row.
+    /// </summary>
+    /// <param name="path">Path of an archive written by <see cref="ArchiveAsync"/>.</param>
+    /// <param name="month">The month the archive holds.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the load; nothing is kept then.</param>
+    /// <returns>Rows loaded.</returns>
+    /// <exception cref="ArchiveVerificationException">The file's SHA-256, row count or content hash differs from the record, a row is outside the month, or no archive of the month is recorded; nothing was loaded.</exception>
+    /// <exception cref="PostgresException">The file's rows clash with rows already stored (unique violation); nothing was loaded.</exception>
+    public Task<long> RestoreAsync(string path, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _restorer.RestoreAsync(path, month, actor, cancellationToken);
 
     /// <summary>
     /// Writes the partition of <paramref name="month"/> to a gzip CSV in <paramref name="directory"/>, proves the file holds

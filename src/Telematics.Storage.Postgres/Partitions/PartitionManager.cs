@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
-
 using Npgsql;
 
 using Telematics.Service.Storage;
-using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Partitions;
 
@@ -17,18 +12,16 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// Thread-safe. Structural changes take a transaction-scoped advisory lock, so concurrent processes never
 /// create or drop the same partition twice. Every create, drop, archive and restore writes an audit row in
 /// its own transaction. Identifiers come only from <see cref="PartitionMonth"/>, never from caller text.
+/// The entry point only: each kind of work is done by its own internal type, which this one wires together.
 /// </remarks>
-public sealed partial class PartitionManager
+public sealed class PartitionManager
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TelematicsPostgresOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ArchiveWriter _archiveWriter;
     private readonly PartitionCatalog _catalog;
     private readonly PartitionCreator _creator;
     private readonly PartitionRemover _remover;
     private readonly PartitionArchiver _archiver;
     private readonly PartitionRestorer _restorer;
+    private readonly PartitionRetention _retention;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -39,15 +32,13 @@ public sealed partial class PartitionManager
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _dataSource = dataSource;
-        _options = options;
-        _timeProvider = timeProvider;
-        _archiveWriter = new ArchiveWriter(timeProvider);
+        var archiveWriter = new ArchiveWriter(timeProvider);
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
         _remover = new PartitionRemover(dataSource, timeProvider, _creator);
-        _archiver = new PartitionArchiver(dataSource, _archiveWriter, _remover, _creator);
+        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator);
         _restorer = new PartitionRestorer(dataSource, new ArchiveVerifier(dataSource), _creator, timeProvider);
+        _retention = new PartitionRetention(dataSource, options, timeProvider, _catalog, _creator, _remover, _archiver, archiveWriter);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
@@ -108,6 +99,26 @@ public sealed partial class PartitionManager
     /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
     public Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
         _remover.DropAsync(month, actor, cancellationToken);
+
+    /// <summary>
+    /// The retention routine: creates partitions from the current UTC month to <see cref="TelematicsPostgresOptions.PremakeMonths"/>
+    /// ahead, moves DEFAULT rows of months within retention and the horizon into their months, and removes everything older
+    /// than <see cref="TelematicsPostgresOptions.RetentionMonths"/>: month partitions are archived (when an archive folder is
+    /// configured), detached and kept (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>) or dropped, and expired
+    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way. Records of stored streamed batches older
+    /// than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> are deleted.
+    /// </summary>
+    /// <remarks>
+    /// An expired month never gets a partition from DEFAULT first: its rows are judged in the same run, with the rest of
+    /// the expired DEFAULT rows. DEFAULT rows later than the horizon stay there and are counted in
+    /// <see cref="MaintenanceReport.BeyondHorizonInDefault"/>.
+    /// </remarks>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="dryRun">When <see langword="true"/>, reports what would be done and changes nothing.</param>
+    /// <param name="cancellationToken">Cancels between steps; finished steps stay done.</param>
+    /// <returns>What was (or would be) done.</returns>
+    public Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        _retention.MaintainAsync(actor, dryRun, cancellationToken);
 
     /// <summary>
     /// Checks an archive file against its record in <c>partition_archives</c> without loading it: the file's SHA-256,

@@ -8,56 +8,61 @@ using Telematics.Storage.Postgres.Ingest;
 
 namespace Telematics.Storage.Postgres.Partitions;
 
-public sealed partial class PartitionManager
+/// <summary>
+/// The retention routine: plans a run from the partitions and the DEFAULT rows, creates what is due, removes what has
+/// expired (archived, kept aside or dropped as configured, DEFAULT rows included) and prunes the batch ledger.
+/// </summary>
+/// <param name="dataSource">Data source of a migrated database.</param>
+/// <param name="options">Premake, retention, archive and ledger settings.</param>
+/// <param name="timeProvider">Clock that decides the current month and the audit rows' time.</param>
+/// <param name="catalog">Reads the partitions and the DEFAULT rows.</param>
+/// <param name="creator">Creates the months due and knows the horizon.</param>
+/// <param name="remover">Drops or detaches expired months.</param>
+/// <param name="archiver">Archives expired months.</param>
+/// <param name="archiveWriter">Archives expired DEFAULT rows.</param>
+internal sealed class PartitionRetention(
+    NpgsqlDataSource dataSource,
+    TelematicsPostgresOptions options,
+    TimeProvider timeProvider,
+    PartitionCatalog catalog,
+    PartitionCreator creator,
+    PartitionRemover remover,
+    PartitionArchiver archiver,
+    ArchiveWriter archiveWriter)
 {
-    /// <summary>
-    /// The retention routine: creates partitions from the current UTC month to <see cref="TelematicsPostgresOptions.PremakeMonths"/>
-    /// ahead, moves DEFAULT rows of months within retention and the horizon into their months, and removes everything older
-    /// than <see cref="TelematicsPostgresOptions.RetentionMonths"/>: month partitions are archived (when an archive folder is
-    /// configured), detached and kept (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>) or dropped, and expired
-    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way. Records of stored streamed batches older
-    /// than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> are deleted.
-    /// </summary>
-    /// <remarks>
-    /// An expired month never gets a partition from DEFAULT first: its rows are judged in the same run, with the rest of
-    /// the expired DEFAULT rows. DEFAULT rows later than the horizon stay there and are counted in
-    /// <see cref="MaintenanceReport.BeyondHorizonInDefault"/>.
-    /// </remarks>
-    /// <param name="actor">Who asks.</param>
-    /// <param name="dryRun">When <see langword="true"/>, reports what would be done and changes nothing.</param>
-    /// <param name="cancellationToken">Cancels between steps; finished steps stay done.</param>
+    /// <summary>Runs (or, with <paramref name="dryRun"/>, plans) the routine; see <see cref="PartitionManager.MaintainAsync"/>.</summary>
     /// <returns>What was (or would be) done.</returns>
-    public async Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default)
+    public async Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun, CancellationToken cancellationToken)
     {
-        var current = PartitionMonth.From(_timeProvider.GetUtcNow());
-        var horizon = _creator.Horizon;
-        var names = await _catalog.ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
-        var defaultMonths = await _catalog.ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
-        var plan = RetentionPlan.Make(current, _options.RetentionMonths, horizon, names, defaultMonths);
-        var (expiredInDefault, beyondHorizon) = await _catalog.CountDefaultOutsideAsync(plan.OldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
-        var keep = _options.RetentionKeepTable;
-        var archive = _options.ArchiveDirectory is not null && !keep;
+        var current = PartitionMonth.From(timeProvider.GetUtcNow());
+        var horizon = creator.Horizon;
+        var names = await catalog.ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
+        var defaultMonths = await catalog.ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false);
+        var plan = RetentionPlan.Make(current, options.RetentionMonths, horizon, names, defaultMonths);
+        var (expiredInDefault, beyondHorizon) = await catalog.CountDefaultOutsideAsync(plan.OldestKept.Start, horizon.End, cancellationToken).ConfigureAwait(false);
+        var keep = options.RetentionKeepTable;
+        var archive = options.ArchiveDirectory is not null && !keep;
         PartitionArchive? defaultArchive = null;
         if (!dryRun)
         {
             foreach (var month in plan.Created)
             {
-                await _creator.CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                await creator.CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
             }
 
             foreach (var month in plan.Expired)
             {
                 if (keep)
                 {
-                    await _remover.DetachAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                    await remover.DetachAsync(month, actor, cancellationToken).ConfigureAwait(false);
                 }
                 else if (archive)
                 {
-                    await _archiver.ArchiveAsync(month, _options.ArchiveDirectory!, actor, cancellationToken).ConfigureAwait(false);
+                    await archiver.ArchiveAsync(month, options.ArchiveDirectory!, actor, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
-                    await _remover.DropAsync(month, actor, cancellationToken).ConfigureAwait(false);
+                    await remover.DropAsync(month, actor, cancellationToken).ConfigureAwait(false);
                 }
             }
 
@@ -67,10 +72,10 @@ public sealed partial class PartitionManager
             }
         }
 
-        var ledgerBefore = _timeProvider.GetUtcNow() - _options.BatchLedgerRetention;
+        var ledgerBefore = timeProvider.GetUtcNow() - options.BatchLedgerRetention;
         var prunedBatches = dryRun
-            ? await BatchLedgerPruner.CountAsync(_dataSource, ledgerBefore, cancellationToken).ConfigureAwait(false)
-            : await BatchLedgerPruner.PruneAsync(_dataSource, ledgerBefore, actor, _timeProvider, cancellationToken).ConfigureAwait(false);
+            ? await BatchLedgerPruner.CountAsync(dataSource, ledgerBefore, cancellationToken).ConfigureAwait(false)
+            : await BatchLedgerPruner.PruneAsync(dataSource, ledgerBefore, actor, timeProvider, cancellationToken).ConfigureAwait(false);
 
         return new MaintenanceReport(plan.Created, plan.MovedFromDefault, archive ? plan.Expired : [], archive || keep ? [] : plan.Expired, dryRun)
         {
@@ -86,7 +91,7 @@ public sealed partial class PartitionManager
     private async Task<(long Rows, PartitionArchive? Archive)> ExpireDefaultRowsAsync(DateTimeOffset before, AuditActor actor, CancellationToken cancellationToken)
     {
         const string Default = PartitionMonth.DefaultPartitionName;
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
 
@@ -106,14 +111,14 @@ public sealed partial class PartitionManager
 
         PartitionArchive? archive = null;
         string? kept = null;
-        if (_options.ArchiveDirectory is { } directory)
+        if (options.ArchiveDirectory is { } directory)
         {
-            archive = await _archiveWriter.WriteAsync(
+            archive = await archiveWriter.WriteAsync(
                 connection, transaction, new ArchiveSource(Default, before, new DateTimeOffset(oldest.Value, TimeSpan.Zero), before), directory, cancellationToken).ConfigureAwait(false);
         }
-        else if (_options.RetentionKeepTable)
+        else if (options.RetentionKeepTable)
         {
-            kept = PartitionSql.KeptName(_timeProvider, Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
+            kept = PartitionSql.KeptName(timeProvider, Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
             await PartitionSql.ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
         }
 
@@ -138,7 +143,7 @@ public sealed partial class PartitionManager
             (archive is null ? string.Empty : ",\"archive\":" + ArchiveWriter.Json(archive)) +
             (kept is null ? string.Empty : $",\"table\":\"{kept}\"") + "}";
         await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
+            connection, transaction, timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (rows, archive);
     }

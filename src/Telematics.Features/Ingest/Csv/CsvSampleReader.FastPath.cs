@@ -31,7 +31,7 @@ public sealed partial class CsvSampleReader
     private bool TryParseFast(ReadOnlySpan<byte> line, out TelematicsSample sample)
     {
         sample = default;
-        var columns = _columns!;
+        var columns = _header.Columns!;
         var separator = _mapping.Separator;
         var decimalPoint = _mapping.DecimalComma ? (byte)',' : (byte)'.';
         long timestamp = 0;
@@ -41,7 +41,7 @@ public sealed partial class CsvSampleReader
         var flags = SampleFlags.None;
         long eventId = 0;
         var pos = 0;
-        var last = _lastMappedColumn;
+        var last = _header.LastMappedColumn;
         for (var column = 0; column <= last; column++)
         {
             if (column > 0)

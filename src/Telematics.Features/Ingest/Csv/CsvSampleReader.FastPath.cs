@@ -7,7 +7,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// The fast path: one left-to-right pass over a record that splits and converts at once. It accepts only text whose
 /// meaning is beyond doubt — unquoted fields, plain <c>[-]digits[.digits]</c> numbers inside the exact-arithmetic
 /// range, digit-only Unix times and event ids, ISO-8601 timestamps, road classes and flags by token — and yields
-/// exactly the sample the general path (<c>Split</c> then <c>Convert</c>) would. Anything else (a quote at the start
+/// exactly the sample the general path (<c>Split</c> then <see cref="CsvFieldConverter.Convert"/>) would. Anything else (a quote at the start
 /// of a field, padding, an exponent, a leading '+', too many digits, a bad or out-of-range value, too few fields)
 /// returns false, and the general path parses the line again and, for a bad record, names the field.
 /// </content>
@@ -291,13 +291,13 @@ public sealed partial class CsvSampleReader
         }
 
         value = RoadClass.Unknown;
-        return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value);
+        return _mapping.IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value);
     }
 
     /// <summary>The general path's flag rules on trimmed text, without an error.</summary>
     private bool TryFlagText(ReadOnlySpan<byte> text, Utf8TokenSet<bool>? tokens, out bool value)
     {
         value = false;
-        return IsMissing(text) || tokens!.TryMatch(text, out value);
+        return _mapping.IsMissing(text) || tokens!.TryMatch(text, out value);
     }
 }

@@ -33,6 +33,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     private readonly CompiledCsvMapping _mapping;
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
+    private readonly CsvFieldConverter _converter;
     private CsvHeader _header;
     private bool _fast;
 
@@ -42,6 +43,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
         _framer = new LineFramer(this, this);
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
+        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite);
     }
 
     /// <summary>Creates a reader over a pipe.</summary>
@@ -97,7 +99,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
-        if (!Split(line, ref error) || !Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
+        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
         {
             return LineOutcome.Error;
         }
@@ -152,12 +154,4 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
 
     // The rest of a record whose quoted field held a line break starts inside that field: its quotes do not pair up.
     private bool LooksCutByLineBreak(ReadOnlySpan<byte> line) => (line.Count(_mapping.Quote) & 1) == 1;
-
-    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field) => _fields.Value(line, field);
-
-    private bool Present(CsvField field) => _fields.Present(field);
-
-    private bool IsMissing(ReadOnlySpan<byte> value) => value.IsEmpty || _mapping.Missing.TryMatch(value, out _);
-
-    private string NameOf(CsvField field) => _mapping.ColumnOf(field) ?? field.ToString();
 }

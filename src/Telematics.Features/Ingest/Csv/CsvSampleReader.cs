@@ -28,13 +28,14 @@ namespace Telematics.Features.Ingest.Csv;
 /// both give the same samples and the same errors. See <c>benchmarks/results/ingest-readers.md</c> for figures.
 /// </para>
 /// </remarks>
-public sealed partial class CsvSampleReader : SampleReader, ILineParser
+public sealed class CsvSampleReader : SampleReader, ILineParser
 {
     private readonly CompiledCsvMapping _mapping;
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
     private readonly CsvFieldConverter _converter;
     private CsvHeader _header;
+    private CsvFastPath _fastPath;
     private bool _fast;
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
@@ -45,6 +46,9 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
         _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite);
     }
+
+    /// <summary>Whether records may take the fast path; false forces the general path (tests compare the two).</summary>
+    internal bool UseFastPath { get; set; } = true;
 
     /// <summary>Creates a reader over a pipe.</summary>
     /// <param name="input">The CSV bytes, UTF-8.</param>
@@ -94,7 +98,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
             return LineOutcome.Skip;
         }
 
-        if (_fast && TryParseFast(line, out sample))
+        if (_fast && _fastPath.TryParse(line, out sample))
         {
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
@@ -138,7 +142,8 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
     {
         _header = CsvHeader.Read(_mapping, line, lineNumber);
-        _fast = UseFastPath && FastPathApplies;
+        _fast = UseFastPath && CsvFastPath.Applies(_mapping);
+        _fastPath = new CsvFastPath(_mapping, _header);
     }
 
     /// <summary>Finds the bytes of every mapped field; sets the error, naming the column, when the record cannot be split.</summary>

@@ -1,11 +1,6 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
-
 using Npgsql;
 
 using Telematics.Service.Storage;
-using Telematics.Storage.Postgres.Audit;
 
 namespace Telematics.Storage.Postgres.Partitions;
 
@@ -17,18 +12,16 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// Thread-safe. Structural changes take a transaction-scoped advisory lock, so concurrent processes never
 /// create or drop the same partition twice. Every create, drop, archive and restore writes an audit row in
 /// its own transaction. Identifiers come only from <see cref="PartitionMonth"/>, never from caller text.
+/// The entry point only: each kind of work is done by its own internal type, which this one wires together.
 /// </remarks>
-public sealed partial class PartitionManager
+public sealed class PartitionManager
 {
-    // "telepart" in ASCII: serialises partition DDL across processes.
-    private const long AdvisoryLockKey = 0x74656c6570617274;
-
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TelematicsPostgresOptions _options;
-    private readonly TimeProvider _timeProvider;
-    private readonly ConcurrentDictionary<PartitionMonth, byte> _known = new();
-    private readonly ArchiveWriter _archiveWriter;
-    private readonly ArchiveVerifier _archiveVerifier;
+    private readonly PartitionCatalog _catalog;
+    private readonly PartitionCreator _creator;
+    private readonly PartitionRemover _remover;
+    private readonly PartitionArchiver _archiver;
+    private readonly PartitionRestorer _restorer;
+    private readonly PartitionRetention _retention;
 
     /// <summary>Creates the manager.</summary>
     /// <param name="dataSource">Data source of a migrated database.</param>
@@ -39,100 +32,35 @@ public sealed partial class PartitionManager
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        _dataSource = dataSource;
-        _options = options;
-        _timeProvider = timeProvider;
-        _archiveWriter = new ArchiveWriter(timeProvider);
-        _archiveVerifier = new ArchiveVerifier(dataSource);
+        var archiveWriter = new ArchiveWriter(timeProvider);
+        _catalog = new PartitionCatalog(dataSource);
+        _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
+        _remover = new PartitionRemover(dataSource, timeProvider, _creator);
+        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator);
+        _restorer = new PartitionRestorer(dataSource, new ArchiveVerifier(dataSource), _creator, timeProvider);
+        _retention = new PartitionRetention(dataSource, options, timeProvider, _catalog, _creator, _remover, _archiver, archiveWriter);
     }
 
     /// <summary>Lists every partition with its range, exact row count and size, months in order and DEFAULT last.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>The partitions.</returns>
     /// <remarks>Counts rows exactly, which reads each partition; meant for operators, not hot paths.</remarks>
-    public async Task<IReadOnlyList<PartitionInfo>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var names = await ReadPartitionNamesAsync(cancellationToken).ConfigureAwait(false);
-        var result = new List<PartitionInfo>(names.Count);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var name in names)
-        {
-            PartitionMonth? month = PartitionMonth.TryParseName(name, out var parsed) ? parsed : null;
-            if (month is null && name != PartitionMonth.DefaultPartitionName)
-            {
-                continue; // A partition not made by this package; it is not ours to describe.
-            }
-
-            await using var command = new NpgsqlCommand(
-                $"SELECT count(*), pg_total_relation_size('{name}'::regclass) FROM \"{name}\"", connection);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            result.Add(new PartitionInfo(name, month, reader.GetInt64(0), reader.GetInt64(1)));
-        }
-
-        result.Sort(static (a, b) => (a.Month, b.Month) switch
-        {
-            (null, null) => 0,
-            (null, _) => 1,
-            (_, null) => -1,
-            ({ } x, { } y) => x.CompareTo(y),
-        });
-        return result;
-    }
+    public Task<IReadOnlyList<PartitionInfo>> ListAsync(CancellationToken cancellationToken = default) =>
+        _catalog.ListAsync(cancellationToken);
 
     /// <summary>Creates the partition of <paramref name="month"/> unless it exists, moving its rows out of DEFAULT.</summary>
     /// <param name="month">The month.</param>
     /// <param name="actor">Who asks, for the audit row.</param>
     /// <param name="cancellationToken">Cancels the work; a half-made partition rolls back.</param>
     /// <returns>Rows moved out of DEFAULT, or -1 when the partition already existed.</returns>
-    public async Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var moved = await CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
-        if (moved >= 0)
-        {
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        _known.TryAdd(month, 0);
-        return moved;
-    }
-
-    /// <summary>Creates the month's partition inside the caller's transaction, which holds the advisory lock.</summary>
-    private async Task<long> CreateLockedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
-    {
-        var name = month.PartitionName;
-        if (await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
-        {
-            return -1;
-        }
-
-        // Created by the schema owner's function (migration 0015): the application role creates no table itself.
-        long moved;
-        await using (var create = new NpgsqlCommand("SELECT telematics_create_month_partition($1)", connection, transaction))
-        {
-            create.Parameters.Add(new NpgsqlParameter<DateOnly> { TypedValue = new DateOnly(month.Year, month.Month, 1) });
-            moved = (long)(await create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-
-        if (moved < 0)
-        {
-            return -1;
-        }
-
-        await AuditWriter.AppendAsync(
-            connection, transaction, _timeProvider.GetUtcNow(), actor, "partition.create", "partition/" + name, null,
-            string.Create(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"moved_from_default\":{moved}}}"),
-            cancellationToken).ConfigureAwait(false);
-        return moved;
-    }
+    public Task<long> CreateAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _creator.CreateAsync(month, actor, cancellationToken);
 
     /// <summary>
     /// Inside an ingest transaction, before its rows are written: makes sure each month up to the horizon has its
     /// partition and holds it (ROW EXCLUSIVE) until the transaction ends, so no other process can drop or detach it
-    /// before the rows are in. Months later than <see cref="Horizon"/> get no partition: their rows go to DEFAULT on purpose.
+    /// before the rows are in. Months later than the horizon (<see cref="TelematicsPostgresOptions.PremakeMonths"/> after
+    /// the current UTC month) get no partition: their rows go to DEFAULT on purpose.
     /// </summary>
     /// <remarks>
     /// The instance's cache of known months only saves the create call: every batch checks the catalog under the lock, so
@@ -147,203 +75,103 @@ public sealed partial class PartitionManager
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>A task that completes when every month within the horizon has a partition held by the transaction.</returns>
     /// <exception cref="InvalidOperationException">A month's partition disappeared three times in a row while being taken.</exception>
-    internal async Task EnsureMonthsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken)
-    {
-        var horizon = Horizon;
-        var wanted = months.Where(m => m <= horizon).Distinct().Order().ToList();
-        if (wanted.Count == 0)
-        {
-            return;
-        }
-
-        const int Attempts = 3;
-        for (var attempt = 1; ; attempt++)
-        {
-            foreach (var month in wanted)
-            {
-                if (!_known.ContainsKey(month))
-                {
-                    await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            await transaction.SaveAsync("partition_months", cancellationToken).ConfigureAwait(false);
-            var missing = await LockAttachedAsync(connection, transaction, wanted, cancellationToken).ConfigureAwait(false);
-            if (missing.Count == 0)
-            {
-                await transaction.ReleaseAsync("partition_months", cancellationToken).ConfigureAwait(false);
-                return;
-            }
-
-            await transaction.RollbackAsync("partition_months", cancellationToken).ConfigureAwait(false);
-            foreach (var month in missing)
-            {
-                _known.TryRemove(month, out _);
-            }
-
-            if (attempt == Attempts)
-            {
-                throw new InvalidOperationException(
-                    $"The partition of {string.Join(", ", missing)} was dropped again by another process each of {Attempts} times it was created; the batch was not written.");
-            }
-        }
-    }
-
-    /// <summary>Locks the parent, then the months' partitions, ROW EXCLUSIVE (in name order) and returns the months that are not attached partitions.</summary>
-    private static async Task<List<PartitionMonth>> LockAttachedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<PartitionMonth> months, CancellationToken cancellationToken)
-    {
-        var names = months.Select(m => m.PartitionName).ToArray();
-        try
-        {
-            await using var command = new NpgsqlBatch(connection, transaction)
-            {
-                BatchCommands =
-                {
-                    // The parent first, as DETACH PARTITION takes it: an ingest and a drop then queue instead of deadlocking.
-                    new NpgsqlBatchCommand(
-                        $"LOCK TABLE ONLY telematics_events, {string.Join(", ", names.Select(n => $"ONLY \"{n}\""))} IN ROW EXCLUSIVE MODE"),
-                    new NpgsqlBatchCommand(
-                        "SELECT n FROM unnest($1::text[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
-                        "WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = n)")
-                    {
-                        Parameters = { new NpgsqlParameter<string[]> { TypedValue = names } },
-                    },
-                },
-            };
-            var missing = new List<PartitionMonth>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                _ = PartitionMonth.TryParseName(reader.GetString(0), out var month);
-                missing.Add(month);
-            }
-
-            return missing;
-        }
-        catch (PostgresException gone) when (gone.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return months; // Dropped since it was cached or created: the caller creates them again.
-        }
-    }
+    internal Task EnsureMonthsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PartitionMonth> months, AuditActor actor, CancellationToken cancellationToken) =>
+        _creator.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken);
 
     /// <summary>Months that have rows in the DEFAULT partition, with their row counts.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     /// <returns>Month and row count pairs in month order; rows outside 2000–2199 are not listed (they stay in DEFAULT).</returns>
-    public async Task<IReadOnlyList<(PartitionMonth Month, long Rows)>> ReadDefaultMonthsAsync(CancellationToken cancellationToken = default)
-    {
-        var months = new List<(PartitionMonth, long)>();
-        await using var command = _dataSource.CreateCommand(
-            "SELECT extract(year FROM ts AT TIME ZONE 'UTC')::int, extract(month FROM ts AT TIME ZONE 'UTC')::int, count(*) " +
-            $"FROM {PartitionMonth.DefaultPartitionName} GROUP BY 1, 2 ORDER BY 1, 2");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var year = reader.GetInt32(0);
-            if (year is >= PartitionMonth.MinYear and <= PartitionMonth.MaxYear)
-            {
-                months.Add((new PartitionMonth(year, reader.GetInt32(1)), reader.GetInt64(2)));
-            }
-        }
-
-        return months;
-    }
+    public Task<IReadOnlyList<(PartitionMonth Month, long Rows)>> ReadDefaultMonthsAsync(CancellationToken cancellationToken = default) =>
+        _catalog.ReadDefaultMonthsAsync(cancellationToken);
 
     /// <summary>Moves every row of the DEFAULT partition that has a supported month into that month's partition.</summary>
     /// <param name="actor">Who asks, for the audit rows.</param>
     /// <param name="cancellationToken">Cancels the work; each month moves in its own transaction.</param>
     /// <returns>Rows moved.</returns>
-    public async Task<long> MoveDefaultRowsAsync(AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        long moved = 0;
-        foreach (var (month, _) in await ReadDefaultMonthsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            // A month that has rows in DEFAULT cannot have a partition (PostgreSQL forbids the overlap), so
-            // creating it moves the rows.
-            moved += Math.Max(0, await CreateAsync(month, actor, cancellationToken).ConfigureAwait(false));
-        }
-
-        return moved;
-    }
+    public Task<long> MoveDefaultRowsAsync(AuditActor actor, CancellationToken cancellationToken = default) =>
+        _creator.MoveDefaultRowsAsync(actor, cancellationToken);
 
     /// <summary>Detaches and drops the partition of <paramref name="month"/>, deleting its rows, with an audit row.</summary>
     /// <param name="month">The month.</param>
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>Rows dropped, or -1 when the month has no partition.</returns>
-    public async Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var name = month.PartitionName;
-        if (!await ExistsAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false))
-        {
-            _known.TryRemove(month, out _);
-            return -1;
-        }
+    public Task<long> DropAsync(PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _remover.DropAsync(month, actor, cancellationToken);
 
-        var rows = await CountAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
-        await DetachAndDropAsync(connection, transaction, month, actor, "partition.drop", rows, null, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        _known.TryRemove(month, out _);
-        return rows;
-    }
+    /// <summary>
+    /// The retention routine: creates partitions from the current UTC month to <see cref="TelematicsPostgresOptions.PremakeMonths"/>
+    /// ahead, moves DEFAULT rows of months within retention and the horizon into their months, and removes everything older
+    /// than <see cref="TelematicsPostgresOptions.RetentionMonths"/>: month partitions are archived (when an archive folder is
+    /// configured), detached and kept (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>) or dropped, and expired
+    /// DEFAULT rows (any year) are archived, kept aside or deleted the same way. Records of stored streamed batches older
+    /// than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> are deleted.
+    /// </summary>
+    /// <remarks>
+    /// An expired month never gets a partition from DEFAULT first: its rows are judged in the same run, with the rest of
+    /// the expired DEFAULT rows. DEFAULT rows later than the horizon stay there and are counted in
+    /// <see cref="MaintenanceReport.BeyondHorizonInDefault"/>.
+    /// </remarks>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="dryRun">When <see langword="true"/>, reports what would be done and changes nothing.</param>
+    /// <param name="cancellationToken">Cancels between steps; finished steps stay done.</param>
+    /// <returns>What was (or would be) done.</returns>
+    public Task<MaintenanceReport> MaintainAsync(AuditActor actor, bool dryRun = false, CancellationToken cancellationToken = default) =>
+        _retention.MaintainAsync(actor, dryRun, cancellationToken);
 
-    private static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Checks an archive file against its record in <c>partition_archives</c> without loading it: the file's SHA-256,
+    /// its row count, the hash of its rows in the canonical encoding, and that every row lies in the recorded range.
+    /// </summary>
+    /// <param name="path">The archive file.</param>
+    /// <param name="month">The month it should hold; the record is that month's archive with the file's name, else its latest.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>What differs, one phrase each; empty when the file is the archive that was recorded.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public Task<IReadOnlyList<string>> VerifyArchiveAsync(string path, PartitionMonth month, CancellationToken cancellationToken = default) =>
+        _restorer.VerifyAsync(path, month, cancellationToken);
 
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = $1)",
-            connection,
-            transaction);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    /// <summary>
+    /// Loads an archive file back into <c>telematics_events</c> after checking it against its record, in one transaction
+    /// with the month's partition (created when missing) and a <c>partition.restore</c> audit row.
+    /// </summary>
+    /// <param name="path">Path of an archive written by <see cref="ArchiveAsync"/>.</param>
+    /// <param name="month">The month the archive holds.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the load; nothing is kept then.</param>
+    /// <returns>Rows loaded.</returns>
+    /// <exception cref="ArchiveVerificationException">The file's SHA-256, row count or content hash differs from the record, a row is outside the month, or no archive of the month is recorded; nothing was loaded.</exception>
+    /// <exception cref="PostgresException">The file's rows clash with rows already stored (unique violation); nothing was loaded.</exception>
+    public Task<long> RestoreAsync(string path, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _restorer.RestoreAsync(path, month, actor, cancellationToken);
 
-    private static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{name}\"", connection, transaction);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    /// <summary>
+    /// Writes the partition of <paramref name="month"/> to a gzip CSV in <paramref name="directory"/>, proves the file holds
+    /// the partition's rows, records it in <c>partition_archives</c>, then detaches and drops the partition — all in one
+    /// transaction that blocks writes to that month meanwhile.
+    /// </summary>
+    /// <remarks>
+    /// The file is written under a <c>.partial</c> name and fsynced; it is then read back from disk: its rows are counted
+    /// and hashed in <see cref="ArchiveRowHasher"/>'s canonical encoding, and both must equal the count and the hash of
+    /// the partition's rows read through a separate binary COPY. Only then is it renamed to its final name, the folder
+    /// fsynced, the row count, file SHA-256 and content hash recorded, and the partition dropped.
+    /// </remarks>
+    /// <param name="month">The month to archive.</param>
+    /// <param name="directory">Folder for the file (created when missing); the name is <c>telematics_events_YYYY_MM-&lt;UTC time&gt;.csv.gz</c>.</param>
+    /// <param name="actor">Who asks.</param>
+    /// <param name="cancellationToken">Cancels the work; the partition then stays and the partial file is deleted.</param>
+    /// <returns>The archive, or <see langword="null"/> when the month has no partition.</returns>
+    /// <exception cref="IOException">The file cannot be written, or reading it back does not give the partition's rows; the partition is kept.</exception>
+    public Task<PartitionArchive?> ArchiveAsync(PartitionMonth month, string directory, AuditActor actor, CancellationToken cancellationToken = default) =>
+        _archiver.ArchiveAsync(month, directory, actor, cancellationToken);
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task DetachAndDropAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, PartitionMonth month, AuditActor actor, string action, long rows, string? archiveJson, CancellationToken cancellationToken)
-    {
-        var name = month.PartitionName;
-        await ExecuteAsync(connection, transaction, $"ALTER TABLE telematics_events DETACH PARTITION \"{name}\"; DROP TABLE \"{name}\"", cancellationToken).ConfigureAwait(false);
-        var before = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{{\"month\":\"{month}\",\"rows\":{rows}")
-            .Append(archiveJson is null ? string.Empty : ",\"archive\":" + archiveJson)
-            .Append('}')
-            .ToString();
-        await AuditWriter.AppendAsync(connection, transaction, _timeProvider.GetUtcNow(), actor, action, "partition/" + name, before, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<string>> ReadPartitionNamesAsync(CancellationToken cancellationToken)
-    {
-        var names = new List<string>();
-        await using var command = _dataSource.CreateCommand(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            names.Add(reader.GetString(0));
-        }
-
-        return names;
-    }
+    /// <summary>Reads an archive file back: its data row count and the SHA-256 of its bytes.</summary>
+    /// <param name="path">Path of a <c>.csv.gz</c> archive.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Row count (lines after the header) and SHA-256 of the file (32 bytes).</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="InvalidDataException">The file is not gzip or a line is not an archived row.</exception>
+    public static Task<(long Rows, byte[] Sha256)> ReadBackAsync(string path, CancellationToken cancellationToken = default) =>
+        PartitionArchiver.ReadBackAsync(path, cancellationToken);
 }

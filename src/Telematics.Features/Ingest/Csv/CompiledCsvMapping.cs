@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Telematics.Features.Ingest.Text;
 using Telematics.Features.Samples;
@@ -120,6 +121,10 @@ internal sealed class CompiledCsvMapping
 
     /// <summary>Header name mapped to each field, or null.</summary>
     public string? ColumnOf(CsvField field) => _columns[(int)field];
+
+    /// <summary>Whether a field's text means no value: empty, or one of the mapping's missing-value tokens.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsMissing(ReadOnlySpan<byte> value) => value.IsEmpty || Missing.TryMatch(value, out _);
 
     /// <summary>Maps each header position to the field it feeds; throws when a required column is absent.</summary>
     public CsvField[] Resolve(ReadOnlySpan<string> header, long headerLine, ReadOnlySpan<byte> rawHeader)

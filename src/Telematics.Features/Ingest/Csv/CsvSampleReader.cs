@@ -28,13 +28,14 @@ namespace Telematics.Features.Ingest.Csv;
 /// both give the same samples and the same errors. See <c>benchmarks/results/ingest-readers.md</c> for figures.
 /// </para>
 /// </remarks>
-public sealed partial class CsvSampleReader : SampleReader, ILineParser
+public sealed class CsvSampleReader : SampleReader, ILineParser
 {
     private readonly CompiledCsvMapping _mapping;
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
-    private CsvField[]? _columns;
-    private int _lastMappedColumn;
+    private readonly CsvFieldConverter _converter;
+    private CsvHeader _header;
+    private CsvFastPath _fastPath;
     private bool _fast;
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
@@ -43,7 +44,11 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
         _framer = new LineFramer(this, this);
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
+        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite);
     }
+
+    /// <summary>Whether records may take the fast path; false forces the general path (tests compare the two).</summary>
+    internal bool UseFastPath { get; set; } = true;
 
     /// <summary>Creates a reader over a pipe.</summary>
     /// <param name="input">The CSV bytes, UTF-8.</param>
@@ -87,18 +92,18 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
     LineOutcome ILineParser.ParseLine(ReadOnlySpan<byte> line, long lineNumber, out TelematicsSample sample, ref RecordError error)
     {
         sample = default;
-        if (_columns is null)
+        if (_header.Columns is null)
         {
             ReadHeader(line, lineNumber);
             return LineOutcome.Skip;
         }
 
-        if (_fast && TryParseFast(line, out sample))
+        if (_fast && _fastPath.TryParse(line, out sample))
         {
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
-        if (!Split(line, ref error) || !Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
+        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
         {
             return LineOutcome.Error;
         }
@@ -114,7 +119,7 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
             return false;
         }
 
-        var header = _columns!.Length;
+        var header = _header.Columns!.Length;
 
         // Separators inside quoted fields do not count; a line without quotes is counted in one vectorised pass.
         var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : _fields.CountQuotedFields(line);
@@ -136,41 +141,22 @@ public sealed partial class CsvSampleReader : SampleReader, ILineParser
 
     private void ReadHeader(ReadOnlySpan<byte> line, long lineNumber)
     {
-        var names = CompiledCsvMapping.SplitHeader(line, _mapping.Separator, _mapping.Quote);
-        _columns = _mapping.Resolve(names, lineNumber, line);
-        _lastMappedColumn = -1;
-        for (var i = 0; i < _columns.Length; i++)
-        {
-            if (_columns[i] != CsvField.None)
-            {
-                _lastMappedColumn = i;
-            }
-        }
-
-        _fast = UseFastPath && FastPathApplies;
+        _header = CsvHeader.Read(_mapping, line, lineNumber);
+        _fast = UseFastPath && CsvFastPath.Applies(_mapping);
+        _fastPath = new CsvFastPath(_mapping, _header);
     }
 
     /// <summary>Finds the bytes of every mapped field; sets the error, naming the column, when the record cannot be split.</summary>
     private bool Split(ReadOnlySpan<byte> line, ref RecordError error) =>
-        _fields.Split(line, _columns!, _lastMappedColumn, out var column) switch
+        _fields.Split(line, _header.Columns!, _header.LastMappedColumn, out var column) switch
         {
             CsvRecordSplitter.Outcome.Split => true,
-            CsvRecordSplitter.Outcome.BadQuote => error.Set(NameOf(column), "a quoted field is not closed, or text follows its closing quote"),
-            _ => error.Set(NameOf(_lastMappedColumn), LooksCutByLineBreak(line)
-                ? $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}; a quote in it is unmatched, as when a quoted field holds a line break, which CSV input may not"
-                : $"the record has {column + 1} fields but the mapping needs column {_lastMappedColumn + 1}"),
+            CsvRecordSplitter.Outcome.BadQuote => error.Set(_header.NameOf(_mapping, column), "a quoted field is not closed, or text follows its closing quote"),
+            _ => error.Set(_header.NameOf(_mapping, _header.LastMappedColumn), LooksCutByLineBreak(line)
+                ? $"the record has {column + 1} fields but the mapping needs column {_header.LastMappedColumn + 1}; a quote in it is unmatched, as when a quoted field holds a line break, which CSV input may not"
+                : $"the record has {column + 1} fields but the mapping needs column {_header.LastMappedColumn + 1}"),
         };
 
     // The rest of a record whose quoted field held a line break starts inside that field: its quotes do not pair up.
     private bool LooksCutByLineBreak(ReadOnlySpan<byte> line) => (line.Count(_mapping.Quote) & 1) == 1;
-
-    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field) => _fields.Value(line, field);
-
-    private bool Present(CsvField field) => _fields.Present(field);
-
-    private bool IsMissing(ReadOnlySpan<byte> value) => value.IsEmpty || _mapping.Missing.TryMatch(value, out _);
-
-    private string NameOf(int column) => _mapping.ColumnOf(_columns![column]) ?? $"#{column + 1}";
-
-    private string NameOf(CsvField field) => _mapping.ColumnOf(field) ?? field.ToString();
 }

@@ -3,35 +3,50 @@ using Telematics.Features.Samples;
 
 namespace Telematics.Features.Ingest.Csv;
 
-/// <content>
+/// <summary>
 /// The fast path: one left-to-right pass over a record that splits and converts at once. It accepts only text whose
 /// meaning is beyond doubt — unquoted fields, plain <c>[-]digits[.digits]</c> numbers inside the exact-arithmetic
 /// range, digit-only Unix times and event ids, ISO-8601 timestamps, road classes and flags by token — and yields
-/// exactly the sample the general path (<c>Split</c> then <c>Convert</c>) would. Anything else (a quote at the start
-/// of a field, padding, an exponent, a leading '+', too many digits, a bad or out-of-range value, too few fields)
-/// returns false, and the general path parses the line again and, for a bad record, names the field.
-/// </content>
-public sealed partial class CsvSampleReader
+/// exactly the sample the general path (<see cref="CsvRecordSplitter.Split"/> then <see cref="CsvFieldConverter.Convert"/>)
+/// would. Anything else (a quote at the start of a field, padding, an exponent, a leading '+', too many digits, a bad or
+/// out-of-range value, too few fields) returns false, and the general path parses the line again and, for a bad record,
+/// names the field.
+/// </summary>
+/// <remarks>
+/// A struct that the reader holds inline, made once the header is read: the per-line pass reads the mapping and the
+/// columns through one load from the reader, as when this code was the reader's own.
+/// </remarks>
+internal readonly struct CsvFastPath
 {
-    /// <summary>Whether records may take the fast path; false forces the general path (tests compare the two).</summary>
-    internal bool UseFastPath { get; set; } = true;
+    private readonly CompiledCsvMapping _mapping;
+    private readonly CsvField[] _columns;
+    private readonly int _lastMappedColumn;
 
-    /// <summary>True when the mapping is one the fast path handles; fixed at construction.</summary>
-    private bool FastPathApplies =>
-        _mapping.TimestampFormat is not (TimestampFormat.DateAndTime or TimestampFormat.UnixMicroseconds or TimestampFormat.UnixNanoseconds)
+    /// <summary>Creates the fast path for a mapping and the header it was resolved against.</summary>
+    /// <param name="mapping">The reader's mapping; see <see cref="Applies"/>.</param>
+    /// <param name="header">The header, read.</param>
+    public CsvFastPath(CompiledCsvMapping mapping, CsvHeader header)
+    {
+        _mapping = mapping;
+        _columns = header.Columns!;
+        _lastMappedColumn = header.LastMappedColumn;
+    }
+
+    /// <summary>True when the mapping is one the fast path handles.</summary>
+    public static bool Applies(CompiledCsvMapping mapping) =>
+        mapping.TimestampFormat is not (TimestampFormat.DateAndTime or TimestampFormat.UnixMicroseconds or TimestampFormat.UnixNanoseconds)
 
         // The number scanners read digits, '-' and the decimal point: none of them may delimit fields.
-        && !IsNumberByte(_mapping.Separator) && !IsNumberByte(_mapping.Quote)
+        && !IsNumberByte(mapping, mapping.Separator) && !IsNumberByte(mapping, mapping.Quote)
 
         // A missing-value token with a digit in it could read as a number here; such mappings take the general path.
-        && !_mapping.Missing.AnyToken(static token => token.AsSpan().IndexOfAnyInRange((byte)'0', (byte)'9') >= 0);
+        && !mapping.Missing.AnyToken(static token => token.AsSpan().IndexOfAnyInRange((byte)'0', (byte)'9') >= 0);
 
-    private bool IsNumberByte(byte b) => (uint)(b - '0') <= 9 || b == (byte)'-' || b == (_mapping.DecimalComma ? (byte)',' : (byte)'.');
-
-    private bool TryParseFast(ReadOnlySpan<byte> line, out TelematicsSample sample)
+    /// <summary>Splits and converts the record in one pass; false when it is not one the fast path is sure of, and the general path must parse it.</summary>
+    public bool TryParse(ReadOnlySpan<byte> line, out TelematicsSample sample)
     {
         sample = default;
-        var columns = _columns!;
+        var columns = _columns;
         var separator = _mapping.Separator;
         var decimalPoint = _mapping.DecimalComma ? (byte)',' : (byte)'.';
         long timestamp = 0;
@@ -58,77 +73,77 @@ public sealed partial class CsvSampleReader
             switch (columns[column])
             {
                 case CsvField.Timestamp:
-                    if (!TryFastTimestamp(line, ref pos, separator, out timestamp))
+                    if (!TryTimestamp(line, ref pos, separator, out timestamp))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.Latitude:
-                    if (!TryFastDouble(line, ref pos, separator, decimalPoint, out latitude) || !(Math.Abs(latitude) <= 90))
+                    if (!TryDouble(line, ref pos, separator, decimalPoint, out latitude) || !(Math.Abs(latitude) <= 90))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.Longitude:
-                    if (!TryFastDouble(line, ref pos, separator, decimalPoint, out longitude) || !(Math.Abs(longitude) <= 180))
+                    if (!TryDouble(line, ref pos, separator, decimalPoint, out longitude) || !(Math.Abs(longitude) <= 180))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.Speed:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.Speed, out speed))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.Speed, out speed))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.Heading:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.Heading, out heading))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.Heading, out heading))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.LongitudinalAcceleration:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.LongitudinalAcceleration, out longitudinal))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.LongitudinalAcceleration, out longitudinal))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.LateralAcceleration:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.LateralAcceleration, out lateral))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.LateralAcceleration, out lateral))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.GpsAccuracy:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.GpsAccuracy, out accuracy))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.GpsAccuracy, out accuracy))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.SpeedLimit:
-                    if (!TryFastOptional(line, ref pos, separator, decimalPoint, CsvField.SpeedLimit, out limit))
+                    if (!TryOptional(line, ref pos, separator, decimalPoint, CsvField.SpeedLimit, out limit))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.RoadClass:
-                    if (!TryFastText(line, ref pos, separator, out var roadText) || !TryRoadClassText(roadText, out roadClass))
+                    if (!TryText(line, ref pos, separator, out var roadText) || !TryRoadClassText(roadText, out roadClass))
                     {
                         return false;
                     }
 
                     break;
                 case CsvField.PhoneHandheld:
-                    if (!TryFastText(line, ref pos, separator, out var handheldText) || !TryFlagText(handheldText, _mapping.PhoneHandheld, out var handheld))
+                    if (!TryText(line, ref pos, separator, out var handheldText) || !TryFlagText(handheldText, _mapping.PhoneHandheld, out var handheld))
                     {
                         return false;
                     }
@@ -136,7 +151,7 @@ public sealed partial class CsvSampleReader
                     flags |= handheld ? SampleFlags.PhoneHandheld : SampleFlags.None;
                     break;
                 case CsvField.PhoneInteraction:
-                    if (!TryFastText(line, ref pos, separator, out var interactionText) || !TryFlagText(interactionText, _mapping.PhoneInteraction, out var interaction))
+                    if (!TryText(line, ref pos, separator, out var interactionText) || !TryFlagText(interactionText, _mapping.PhoneInteraction, out var interaction))
                     {
                         return false;
                     }
@@ -144,7 +159,7 @@ public sealed partial class CsvSampleReader
                     flags |= interaction ? SampleFlags.PhoneInteraction : SampleFlags.None;
                     break;
                 case CsvField.EventId:
-                    if (!TryFastEventId(line, ref pos, separator, out eventId))
+                    if (!TryEventId(line, ref pos, separator, out eventId))
                     {
                         return false;
                     }
@@ -152,7 +167,7 @@ public sealed partial class CsvSampleReader
                     break;
                 default:
                     // A column the mapping ignores: skip it, unless it is quoted (it may hold the separator).
-                    if (!TryFastText(line, ref pos, separator, out _))
+                    if (!TryText(line, ref pos, separator, out _))
                     {
                         return false;
                     }
@@ -176,7 +191,7 @@ public sealed partial class CsvSampleReader
         return true;
     }
 
-    private bool TryFastTimestamp(ReadOnlySpan<byte> line, ref int pos, byte separator, out long unixMs)
+    private bool TryTimestamp(ReadOnlySpan<byte> line, ref int pos, byte separator, out long unixMs)
     {
         var format = _mapping.TimestampFormat;
         var start = pos;
@@ -203,21 +218,21 @@ public sealed partial class CsvSampleReader
             case TimestampFormat.Auto or TimestampFormat.Iso8601:
                 // Starts with a digit, so it is not quoted; trimmed like the general path trims it.
                 return pos < line.Length && (uint)(line[pos] - '0') <= 9
-                    && TryFastText(line, ref pos, separator, out var text)
+                    && TryText(line, ref pos, separator, out var text)
                     && Iso8601.TryParse(text, _mapping.Zone, out unixMs);
             default:
                 return false;
         }
     }
 
-    private static bool TryFastDouble(ReadOnlySpan<byte> line, ref int pos, byte separator, byte decimalPoint, out double value)
+    private static bool TryDouble(ReadOnlySpan<byte> line, ref int pos, byte separator, byte decimalPoint, out double value)
     {
         value = 0;
         return Utf8Numbers.TryScanDecimal(line, ref pos, separator, decimalPoint, out var significand, out var fractionDigits, out var negative)
             && Utf8Numbers.TryExactDouble(significand, fractionDigits, negative, out value);
     }
 
-    private bool TryFastOptional(ReadOnlySpan<byte> line, ref int pos, byte separator, byte decimalPoint, CsvField field, out float value)
+    private bool TryOptional(ReadOnlySpan<byte> line, ref int pos, byte separator, byte decimalPoint, CsvField field, out float value)
     {
         value = float.NaN;
         if (pos == line.Length || line[pos] == separator)
@@ -254,14 +269,14 @@ public sealed partial class CsvSampleReader
         return float.IsFinite(value);
     }
 
-    private bool TryFastEventId(ReadOnlySpan<byte> line, ref int pos, byte separator, out long value)
+    private static bool TryEventId(ReadOnlySpan<byte> line, ref int pos, byte separator, out long value)
     {
         value = 0;
         return pos == line.Length || line[pos] == separator || Utf8Numbers.TryScanDigits(line, ref pos, separator, out value);
     }
 
     /// <summary>The unquoted field at <paramref name="pos"/>, trimmed; false when it starts with the quote character.</summary>
-    private bool TryFastText(ReadOnlySpan<byte> line, ref int pos, byte separator, out ReadOnlySpan<byte> text)
+    private bool TryText(ReadOnlySpan<byte> line, ref int pos, byte separator, out ReadOnlySpan<byte> text)
     {
         var rest = line[pos..];
         if (!rest.IsEmpty && rest[0] == _mapping.Quote)
@@ -291,13 +306,16 @@ public sealed partial class CsvSampleReader
         }
 
         value = RoadClass.Unknown;
-        return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value);
+        return _mapping.IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value);
     }
 
     /// <summary>The general path's flag rules on trimmed text, without an error.</summary>
     private bool TryFlagText(ReadOnlySpan<byte> text, Utf8TokenSet<bool>? tokens, out bool value)
     {
         value = false;
-        return IsMissing(text) || tokens!.TryMatch(text, out value);
+        return _mapping.IsMissing(text) || tokens!.TryMatch(text, out value);
     }
+
+    private static bool IsNumberByte(CompiledCsvMapping mapping, byte b) =>
+        (uint)(b - '0') <= 9 || b == (byte)'-' || b == (mapping.DecimalComma ? (byte)',' : (byte)'.');
 }

@@ -1,12 +1,37 @@
+using System.Runtime.CompilerServices;
 using Telematics.Features.Ingest.Text;
 using Telematics.Features.Samples;
 
 namespace Telematics.Features.Ingest.Csv;
 
-/// <content>Field conversion: one record's text fields to a validated <see cref="TelematicsSample"/>.</content>
-public sealed partial class CsvSampleReader
+/// <summary>
+/// The general path's field conversion: the text fields of one split record to a validated <see cref="TelematicsSample"/>
+/// (timestamps in every format, coordinates, numbers in their units, road classes, flags and event ids), setting the
+/// error with the field's name when a value is missing or bad.
+/// </summary>
+/// <remarks>
+/// A struct of references that the reader holds inline, so a record's conversion reaches the mapping and the split
+/// fields through one load from the reader, as when this code was the reader's own.
+/// </remarks>
+internal readonly struct CsvFieldConverter
 {
-    private bool Convert(ReadOnlySpan<byte> line, out TelematicsSample sample, ref RecordError error)
+    private readonly CompiledCsvMapping _mapping;
+    private readonly CsvRecordSplitter _fields;
+    private readonly bool _allowsNonFinite;
+
+    /// <summary>Creates the converter.</summary>
+    /// <param name="mapping">The reader's mapping.</param>
+    /// <param name="fields">The reader's splitter, which holds where each field of the current record lies.</param>
+    /// <param name="allowsNonFinite">Whether infinite optional values are let through (the reader's plausibility limits, fixed at construction).</param>
+    public CsvFieldConverter(CompiledCsvMapping mapping, CsvRecordSplitter fields, bool allowsNonFinite)
+    {
+        _mapping = mapping;
+        _fields = fields;
+        _allowsNonFinite = allowsNonFinite;
+    }
+
+    /// <summary>Converts the fields of a record that <see cref="CsvRecordSplitter.Split"/> has just split; sets the error, naming the field, when one is bad.</summary>
+    public bool Convert(ReadOnlySpan<byte> line, out TelematicsSample sample, ref RecordError error)
     {
         sample = default;
         if (!TryTimestamp(line, out var timestamp, ref error)
@@ -193,7 +218,7 @@ public sealed partial class CsvSampleReader
             return error.Set(NameOf(field), "not a number");
         }
 
-        if (float.IsInfinity(value) && !Limits.AllowsNonFinite)
+        if (float.IsInfinity(value) && !_allowsNonFinite)
         {
             // "Infinity" or a number too large for the field (1e300): no sensor reads it, so it is never taken as missing.
             return error.Set(NameOf(field), "not a finite number");
@@ -250,4 +275,15 @@ public sealed partial class CsvSampleReader
         var text = Value(line, CsvField.EventId);
         return IsMissing(text) || Utf8Numbers.TryParseDigits(text, out value) || Utf8Numbers.TryParseInt64(text, out value) || error.Set(NameOf(CsvField.EventId), "not an integer");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<byte> Value(ReadOnlySpan<byte> line, CsvField field) => _fields.Value(line, field);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Present(CsvField field) => _fields.Present(field);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool IsMissing(ReadOnlySpan<byte> value) => _mapping.IsMissing(value);
+
+    private string NameOf(CsvField field) => _mapping.ColumnOf(field) ?? field.ToString();
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+
+using Npgsql;
+
+using Telematics.Service.Storage;
+using Telematics.Storage.Postgres.Audit;
+
+namespace Telematics.Storage.Postgres.Partitions;
+
+/// <summary>
+/// Checks an archive file against its record and loads it back into <c>telematics_events</c>, in one transaction with
+/// the month's partition (created when missing) and an audit row.
+/// </summary>
+/// <param name="dataSource">Data source of a migrated database.</param>
+/// <param name="archiveVerifier">Compares files with their records in <c>partition_archives</c>.</param>
+/// <param name="creator">Creates the month's partition in the restore's transaction.</param>
+/// <param name="timeProvider">Clock for the audit row.</param>
+internal sealed class PartitionRestorer(NpgsqlDataSource dataSource, ArchiveVerifier archiveVerifier, PartitionCreator creator, TimeProvider timeProvider)
+{
+    /// <summary>Checks an archive file against its record; see <see cref="PartitionManager.VerifyArchiveAsync"/>.</summary>
+    /// <returns>What differs, one phrase each; empty when the file is the archive that was recorded.</returns>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public async Task<IReadOnlyList<string>> VerifyAsync(string path, PartitionMonth month, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return await archiveVerifier.VerifyAsync(path, month, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads an archive file back after checking it; see <see cref="PartitionManager.RestoreAsync"/>.</summary>
+    /// <returns>Rows loaded.</returns>
+    /// <exception cref="ArchiveVerificationException">The file differs from its record, or no archive of the month is recorded; nothing was loaded.</exception>
+    public async Task<long> RestoreAsync(string path, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken)
+    {
+        var differences = await VerifyAsync(path, month, cancellationToken).ConfigureAwait(false);
+        if (differences.Count > 0)
+        {
+            throw new ArchiveVerificationException(path, month, differences);
+        }
+
+        var record = (await archiveVerifier.FindRecordAsync(path, month, cancellationToken).ConfigureAwait(false))!;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await PartitionSql.LockAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await creator.CreateLockedAsync(connection, transaction, month, actor, cancellationToken).ConfigureAwait(false);
+        await PartitionSql.ExecuteAsync(connection, transaction, "SET LOCAL TimeZone = 'UTC'", cancellationToken).ConfigureAwait(false);
+
+        // The file is read again as it is loaded, and checked again before the commit: a file changed after the check above
+        // rolls the whole restore back.
+        ArchiveCsv.Content loaded;
+        try
+        {
+            await using var copy = await connection.BeginTextImportAsync(
+                $"COPY telematics_events ({ArchiveCsv.Columns}) FROM STDIN (FORMAT CSV, HEADER)", cancellationToken).ConfigureAwait(false);
+            loaded = await ArchiveCsv.ReadAsync(path, record.FromUs, record.ToUs, copy, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException unreadable)
+        {
+            throw new ArchiveVerificationException(path, month, [$"rows cannot be read as an archive of {month} ({unreadable.Message})"]);
+        }
+
+        var changed = ArchiveVerifier.Compare(record, loaded);
+        if (changed.Count > 0)
+        {
+            throw new ArchiveVerificationException(path, month, [.. changed.Select(d => d + " while loading")]);
+        }
+
+        await AuditWriter.AppendAsync(
+            connection, transaction, timeProvider.GetUtcNow(), actor, "partition.restore", "partition/" + month.PartitionName, null,
+            string.Create(CultureInfo.InvariantCulture, $"{{\"file\":\"{Path.GetFileName(path)}\",\"archive_id\":{record.ArchiveId},\"rows\":{loaded.Rows}}}"),
+            cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        creator.Remember(month);
+        return loaded.Rows;
+    }
+}

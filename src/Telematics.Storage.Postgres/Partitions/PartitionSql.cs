@@ -1,0 +1,53 @@
+using System.Globalization;
+
+using Npgsql;
+
+namespace Telematics.Storage.Postgres.Partitions;
+
+/// <summary>
+/// The SQL steps that the creator, remover, archiver, restorer and retention routine share, each in the caller's
+/// transaction: the advisory lock that serialises partition DDL, the catalog check and row count of a partition, a plain
+/// statement, and the name of a table kept aside.
+/// </summary>
+internal static class PartitionSql
+{
+    // "telepart" in ASCII: serialises partition DDL across processes.
+    private const long AdvisoryLockKey = 0x74656c6570617274;
+
+    /// <summary>Takes the transaction-scoped advisory lock that every structural change holds.</summary>
+    public static async Task LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is attached to <c>telematics_events</c> as a partition.</summary>
+    public static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telematics_events'::regclass AND c.relname = $1)",
+            connection,
+            transaction);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The exact row count of the table <paramref name="name"/>.</summary>
+    public static async Task<long> CountAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{name}\"", connection, transaction);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Runs a statement that returns nothing.</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The name a table kept aside gets: <paramref name="name"/>, <paramref name="suffix"/> and the UTC time, which no partition pattern matches.</summary>
+    public static string KeptName(TimeProvider timeProvider, string name, string suffix = "_detached") =>
+        string.Create(CultureInfo.InvariantCulture, $"{name}{suffix}_{timeProvider.GetUtcNow():yyyyMMdd'T'HHmmss'Z'}");
+}

@@ -62,7 +62,8 @@ internal sealed class ModelManifest
 
     internal sealed class CalibrationSpec
     {
-        public Calibration.CalibrationKind Kind { get; set; }
+        // Nullable: a block without "kind" is refused, not read as the enum's first value (linear, ignoring its knots).
+        public Calibration.CalibrationKind? Kind { get; set; }
         public double? Scale { get; set; }
         public double? Offset { get; set; }
         public double? Slope { get; set; }

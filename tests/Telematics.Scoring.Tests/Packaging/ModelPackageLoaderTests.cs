@@ -93,6 +93,23 @@ public sealed class ModelPackageLoaderTests : IDisposable
         Assert.Contains("not a loadable ONNX model", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"knots": [[0.02, 5], [0.10, 50], [0.40, 95]]}""", "calibration.kind is required")]
+    [InlineData("""{"kind": "linear", "knots": [[0.02, 5], [0.40, 95]]}""", "calibration.knots does not belong to a linear calibration")]
+    [InlineData("""{"kind": "logistic", "scale": 10}""", "calibration.scale does not belong to a logistic calibration")]
+    [InlineData("""{"kind": "piecewise_linear", "knots": [[0, 0], [1, 100]], "slope": 2}""", "calibration.slope does not belong to a piecewise_linear calibration")]
+    public void A_calibration_without_its_kind_or_with_another_kinds_fields_is_refused_naming_them(string calibration, string expected)
+    {
+        // Read as written, the first would have served 100·raw (linear, the enum's first value), its knots ignored.
+        var manifest = TestPackages.TreeClassifierManifest();
+        manifest["calibration"] = System.Text.Json.Nodes.JsonNode.Parse(calibration);
+        var dir = _packages.WriteFolder("gbm", manifest, TestOnnxModels.TreeClassifier());
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(dir));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Other_schema_version_is_refused_naming_both()
     {

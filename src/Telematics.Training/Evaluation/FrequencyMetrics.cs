@@ -41,7 +41,7 @@ public static class FrequencyMetrics
     /// <param name="exposure">Exposure per driver, each &gt; 0.</param>
     /// <param name="claims">Observed claims per driver.</param>
     /// <returns>The Gini coefficient in [−1, 1] (0 = no better than random), or NaN when there are no claims.</returns>
-    /// <exception cref="ArgumentException">Lengths differ or the input is empty.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or a score is NaN.</exception>
     public static double Gini(ReadOnlySpan<double> score, ReadOnlySpan<double> exposure, ReadOnlySpan<int> claims)
     {
         CheckLengths(score.Length, exposure.Length);
@@ -87,7 +87,7 @@ public static class FrequencyMetrics
     /// sample (drivers ordered by their observed frequency, claims / exposure).
     /// </summary>
     /// <returns>The ratio (1 = as good as the hindsight ordering), or NaN when there are no claims.</returns>
-    /// <exception cref="ArgumentException">Lengths differ or the input is empty.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or a score is NaN.</exception>
     public static double NormalisedGini(ReadOnlySpan<double> score, ReadOnlySpan<double> exposure, ReadOnlySpan<int> claims)
     {
         CheckLengths(claims.Length, exposure.Length);
@@ -105,7 +105,7 @@ public static class FrequencyMetrics
     /// driver with a claim scores above one without (ties count one half).
     /// </summary>
     /// <returns>The AUC in [0, 1], or NaN when every driver or no driver has a claim.</returns>
-    /// <exception cref="ArgumentException">Lengths differ or the input is empty.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or a score is NaN.</exception>
     public static double ClaimAuc(ReadOnlySpan<double> score, ReadOnlySpan<int> claims)
     {
         CheckLengths(score.Length, claims.Length);
@@ -177,7 +177,7 @@ public static class FrequencyMetrics
 
     /// <summary>Points of the exposure-weighted Lorenz curve (see <see cref="Gini"/>), starting at (0, 0), one per distinct score.</summary>
     /// <returns>(cumulative exposure share, cumulative claim share) pairs.</returns>
-    /// <exception cref="ArgumentException">Lengths differ or the input is empty.</exception>
+    /// <exception cref="ArgumentException">Lengths differ, the input is empty, or a score is NaN.</exception>
     public static IReadOnlyList<(double Exposure, double Claims)> LorenzCurve(ReadOnlySpan<double> score, ReadOnlySpan<double> exposure, ReadOnlySpan<int> claims)
     {
         CheckLengths(score.Length, exposure.Length);
@@ -209,12 +209,19 @@ public static class FrequencyMetrics
         return points;
     }
 
+    // The order every ranking metric walks in steps of equal scores: a NaN equals nothing, not even itself, so a step
+    // would never end. It is refused here, naming the row, rather than in each metric.
     private static int[] AscendingOrder(ReadOnlySpan<double> score)
     {
         var order = new int[score.Length];
         var keys = score.ToArray();
         for (var i = 0; i < order.Length; i++)
         {
+            if (double.IsNaN(keys[i]))
+            {
+                throw new ArgumentException($"Row {i}: the score is NaN; drivers can be ordered only by numbers.", nameof(score));
+            }
+
             order[i] = i;
         }
 

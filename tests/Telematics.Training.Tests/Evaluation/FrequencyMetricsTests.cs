@@ -95,4 +95,24 @@ public sealed class FrequencyMetricsTests
         Assert.Equal(nullMean, evaluation.NullMeanDeviance, 12);
         Assert.Equal(1 - (evaluation.MeanDeviance / nullMean), evaluation.DevianceExplained, 12);
     }
+
+    [Fact]
+    public void A_NaN_score_is_refused_naming_its_row_instead_of_hanging_the_ranking_metrics()
+    {
+        double[] score = [0.1, double.NaN, 0.3];
+        double[] exposure = [1, 1, 1];
+        int[] claims = [0, 1, 0];
+
+        // Each would loop for ever on the NaN's step (NaN == NaN is false); the test's own timeout would show it.
+        foreach (var metric in new Action[]
+        {
+            () => FrequencyMetrics.Gini(score, exposure, claims),
+            () => FrequencyMetrics.ClaimAuc(score, claims),
+            () => FrequencyMetrics.LorenzCurve(score, exposure, claims),
+        })
+        {
+            var refused = Assert.Throws<ArgumentException>(() => Task.Run(metric).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult());
+            Assert.Contains("Row 1", refused.Message, StringComparison.Ordinal);
+        }
+    }
 }

@@ -10,22 +10,33 @@ public sealed partial class IngestWorker
 {
     private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
+        // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
+        // times the batch itself was refused, plus any hand-over of a stopped or dead worker.
         var delivery = msg.Metadata?.NumDelivered ?? 1;
-
-        // A database that is down or failing over loses nothing: such a batch is retried for as long as it takes.
-        if (delivery >= (ulong)_options.MaxDeliveries && !IsTransient(failure))
+        if (delivery >= (ulong)_options.MaxDeliveries)
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
             await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        // 1, 2, 4, 8 … s: a database restart gets time, a lasting fault reaches the dead letters in about 15 s.
-        var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
+        // 1, 2, 4, 8 … s: a lasting fault reaches the dead letters in about 15 s.
+        var delay = Backoff(delivery);
         IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
         await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
     }
+
+    // The store cannot take the batch for now (TransientStoreFailure): waits 1, 2, 4 … 60 s, the batch still held.
+    private async Task WaitForStoreAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Exception failure, int attempt, CancellationToken cancellationToken)
+    {
+        var delay = Backoff((ulong)attempt);
+        IngestWorkerLog.WaitingForStore(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, attempt, delay.TotalSeconds);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TimeSpan Backoff(ulong attempt) => TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(attempt - 1, 6)));
 
     private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
     {
@@ -88,20 +99,6 @@ public sealed partial class IngestWorker
         {
             // Without a connection the ack wait hands the batch over instead.
         }
-    }
-
-    /// <summary>Whether <paramref name="failure"/> (or one it wraps) says the store is unreachable for now, not that the batch is wrong.</summary>
-    internal static bool IsTransient(Exception failure)
-    {
-        for (var current = failure; current is not null; current = current.InnerException)
-        {
-            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string BadRecord(TelematicsFormatException bad)

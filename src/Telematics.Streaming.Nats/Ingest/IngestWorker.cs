@@ -29,8 +29,10 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// <para>
 /// A batch whose content is at fault — a damaged envelope, a bad record, an unknown time zone, a driver published on another
 /// partition — goes at once to <c>{prefix}.deadletter.events.&lt;partition&gt;</c> with the reason in a header and is
-/// terminated on the event stream, so the partition moves on. A batch that fails for another reason (the database, a
-/// driver that does not exist) is retried with back-off and dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/>.
+/// terminated on the event stream, so the partition moves on. A batch the database cannot take for now (down, restarting,
+/// failing over: <see cref="TransientStoreFailure"/>) is kept by its worker and stored again with back-off for as long as
+/// it takes. A batch that fails for another reason (a driver that does not exist) is handed back with back-off and
+/// dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/> deliveries, which an outage does not add to.
 /// A batch whose driver was erased (<see cref="Erasures"/>) is dropped instead: an erasure leaves no positions behind.
 /// </para>
 /// </remarks>
@@ -238,6 +240,13 @@ public sealed partial class IngestWorker
             // Read and measured here, in parallel with the other partitions; stored by one of the worker's writers, with the
             // batches the other partitions hold at the time.
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; outcome.Failure is { } transient && TransientStoreFailure.IsTransient(transient); attempt++)
+            {
+                // The store is down or failing over: the batch is kept (its progress reports hold it) and stored again
+                // after a back-off, not naked, so the outage adds no delivery and never counts towards MaxDeliveries.
+                await WaitForStoreAsync(partition, msg, transient, attempt, cancellationToken).ConfigureAwait(false);
+                outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (TelematicsFormatException bad)
         {
@@ -308,7 +317,8 @@ public sealed partial class IngestWorker
         }
     }
 
-    // Tells JetStream the batch is still being stored, so a long commit is not taken for a dead worker.
+    // Tells JetStream the batch is still being stored, so a long commit, or a batch waiting out a database outage, is not
+    // taken for a dead worker.
     private async Task ReportProgressAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.AckWait / 3, _time);
@@ -316,16 +326,20 @@ public sealed partial class IngestWorker
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (NatsException)
+                {
+                    // The connection is down: tried again at the next tick. Were the ack wait to pass meanwhile, the batch
+                    // goes to another worker, and the batch ledger stores it once whoever stores it first.
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // The batch is done.
-        }
-        catch (NatsException)
-        {
-            // The connection is gone: the ack will fail too and the batch be redelivered.
         }
     }
 

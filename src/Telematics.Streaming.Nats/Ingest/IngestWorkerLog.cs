@@ -17,6 +17,9 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} failed to store (delivery {Delivery} of {MaxDeliveries}); retried in {DelayS} s")]
     public static partial void Retrying(ILogger logger, Exception exception, ulong sequence, int partition, ulong delivery, int maxDeliveries, double delayS);
 
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} waits for the database (attempt {Attempt}); stored again in {DelayS} s")]
+    public static partial void WaitingForStore(ILogger logger, Exception exception, ulong sequence, int partition, int attempt, double delayS);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Batch at sequence {Sequence} of partition {Partition} dead-lettered: {Reason}")]
     public static partial void DeadLettered(ILogger logger, ulong sequence, int partition, string reason);
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Telematics.Features.Ingest;
 
 namespace Telematics.Streaming.Nats.Ingest;
@@ -8,6 +9,9 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// <content>A batch that was not stored: retried with back-off, dead-lettered with its reason, or handed back at once.</content>
 public sealed partial class IngestWorker
 {
+    // JetStream's error code for a delete that failed; the description says why ("no message found": already gone).
+    private const int MessageDeleteFailed = 10057;
+
     private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
         // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
@@ -80,12 +84,35 @@ public sealed partial class IngestWorker
         }
     }
 
-    // The batch of an erased driver: terminated on the stream, kept nowhere.
-    private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId)
+    // The batch of an erased driver: deleted from the event stream (which would otherwise keep its positions until MaxAge),
+    // then terminated, so it is kept nowhere. A delete that fails throws out to the pull loop: the batch is delivered again,
+    // its driver is found erased again, and the delete is tried again.
+    private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId, CancellationToken cancellationToken)
     {
+        if (msg.Metadata?.Sequence.Stream is { } sequence and > 0)
+        {
+            await DeleteFromStreamAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+
         await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "erased"));
         IngestWorkerLog.ErasedDropped(_logger, batchId, driverId, partition);
+    }
+
+    private async Task DeleteFromStreamAsync(ulong sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await _js.DeleteMessageAsync(_topology.Names.EventStream, new StreamMsgDeleteRequest { Seq = sequence }, cancellationToken).ConfigureAwait(false);
+            if (!deleted.Success)
+            {
+                throw new NatsJSException($"The event stream did not delete the erased driver's batch at sequence {sequence}.");
+            }
+        }
+        catch (NatsJSApiException e) when (e.Error.ErrCode == MessageDeleteFailed && e.Error.Description?.Contains("no message found", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // Already gone (the erasure's own scan got there first).
+        }
     }
 
     // Naks a batch the worker will not store because it stops, so that another worker takes it at once.

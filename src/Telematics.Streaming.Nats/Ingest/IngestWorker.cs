@@ -278,7 +278,7 @@ public sealed partial class IngestWorker
 
             if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
             {
-                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId).ConfigureAwait(false);
+                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
                 return;
             }
 

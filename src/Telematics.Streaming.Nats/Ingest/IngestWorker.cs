@@ -196,6 +196,14 @@ public sealed partial class IngestWorker
                 consumer = null;
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Anything else (a bug) must not silently end this partition's pulls while the others go on: logged, and the
+                // batch in flight (if any) is redelivered after the ack wait.
+                IngestWorkerLog.PartitionFailed(_logger, e, Name, partition);
+                consumer = null;
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -309,9 +317,10 @@ public sealed partial class IngestWorker
             {
                 await observer.BatchStoredAsync(header.DriverId, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Stored and acknowledged: an observer (a cache, a live hub) must not make the batch look failed.
+                // Stored and acknowledged: an observer (a cache, a live hub) must not make the batch look failed, nor, by a
+                // timeout of its own (an OperationCanceledException while the worker runs on), end the partition's pulls.
                 IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
             }
         }

@@ -26,6 +26,9 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Ingest worker {Worker} lost partition {Partition}'s consumer; pulling again in 1 s")]
     public static partial void PullFailed(ILogger logger, Exception exception, string worker, int partition);
 
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Error, Message = "Ingest worker {Worker} failed on partition {Partition}; pulling it again in 1 s")]
+    public static partial void PartitionFailed(ILogger logger, Exception exception, string worker, int partition);
+
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but an observer of stored batches failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
 

@@ -12,6 +12,9 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// </summary>
 public sealed class EventStreamTopology
 {
+    // JetStream's error code for a stream that does not exist.
+    internal const int StreamNotFound = 10059;
+
     private readonly INatsJSContext _js;
     private readonly NatsStreamingOptions _connection;
     private readonly StreamIngestOptions _options;

@@ -52,6 +52,9 @@ public sealed partial class IngestWorker
     // How long past PullExpiry a stopping worker waits for a pull that does not end (NATS unreachable).
     private static readonly TimeSpan PullGrace = TimeSpan.FromSeconds(3);
 
+    // How long a partition may see no batch before the worker checks that its consumer still exists (one info request).
+    private static readonly TimeSpan ConsumerCheckInterval = TimeSpan.FromSeconds(15);
+
     /// <summary>Creates a worker.</summary>
     /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
     /// <param name="js">The JetStream context.</param>
@@ -166,14 +169,25 @@ public sealed partial class IngestWorker
         // Never two pulls of one partition in a worker: the consumer hands out one batch at a time anyway.
         var next = new NatsJSNextOpts { Expires = PullExpiry };
         INatsJSConsumer? consumer = null;
+        var lastSeen = _time.GetTimestamp();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                consumer ??= await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+                consumer ??= await EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
                 var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
+                if (msg is null && _time.GetElapsedTime(lastSeen) >= ConsumerCheckInterval)
+                {
+                    // A pull of a consumer that no longer exists (its stream deleted) ends empty, like one that found no
+                    // batch: a partition idle this long asks whether its consumer is still there, and the failure (not
+                    // found) has it, and the stream if need be, created again below.
+                    lastSeen = _time.GetTimestamp();
+                    await consumer.RefreshAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (msg is { } delivered)
                 {
+                    lastSeen = _time.GetTimestamp();
                     using var data = delivered.Data;
                     if (cancellationToken.IsCancellationRequested)
                     {
@@ -204,6 +218,22 @@ public sealed partial class IngestWorker
                 consumer = null;
                 await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task<INatsJSConsumer> EnsureConsumerAsync(int partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.ErrCode == EventStreamTopology.StreamNotFound)
+        {
+            // The stream is gone (NATS's storage lost, an operator's reset): created again, with its consumers, rather than
+            // asked for a consumer it cannot have until the worker restarts.
+            IngestWorkerLog.StreamMissing(_logger, Name, _topology.Names.EventStream, partition);
+            await _topology.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
+            return await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -29,6 +29,9 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3109, Level = LogLevel.Error, Message = "Ingest worker {Worker} failed on partition {Partition}; pulling it again in 1 s")]
     public static partial void PartitionFailed(ILogger logger, Exception exception, string worker, int partition);
 
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Ingest worker {Worker} found no stream {Stream} for partition {Partition}; creating it again")]
+    public static partial void StreamMissing(ILogger logger, string worker, string stream, int partition);
+
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but an observer of stored batches failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
 

@@ -81,7 +81,9 @@ public sealed class EventStreamTopology
         await _js.CreateOrUpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
     }
 
-    // Both streams: replicated file storage, duplicates dropped by batch id, kept for MaxAge.
+    // Both streams: replicated file storage, duplicates dropped by batch id, kept for MaxAge. Limits retention, also for
+    // streams created now: the workers delete settled batches from the event stream themselves (IngestWorker.Settled.cs),
+    // which deployed streams, whose retention cannot be changed, need anyway.
     private StreamConfig Stream(string name, string subjects, string description) => new(name, [subjects])
     {
         NumReplicas = _connection.Replicas,

@@ -12,7 +12,8 @@ public sealed partial class IngestWorker
     // JetStream's error code for a delete that failed; the description says why ("no message found": already gone).
     private const int MessageDeleteFailed = 10057;
 
-    private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
+    // True when the batch was dead-lettered, false when handed back to be delivered again.
+    private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
         // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
         // times the batch itself was refused, plus any hand-over of a stopped or dead worker.
@@ -21,7 +22,7 @@ public sealed partial class IngestWorker
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
             await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         // 1, 2, 4, 8 … s: a lasting fault reaches the dead letters in about 15 s.
@@ -29,6 +30,7 @@ public sealed partial class IngestWorker
         IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
         await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
+        return false;
     }
 
     // The store cannot take the batch for now (TransientStoreFailure): waits 1, 2, 4 … 60 s, the batch still held.
@@ -85,8 +87,8 @@ public sealed partial class IngestWorker
     }
 
     // The batch of an erased driver: deleted from the event stream (which would otherwise keep its positions until MaxAge),
-    // then terminated, so it is kept nowhere. A delete that fails throws out to the pull loop: the batch is delivered again,
-    // its driver is found erased again, and the delete is tried again.
+    // then terminated, so it is kept nowhere. A delete that fails throws out to the pull loop: the batch is
+    // delivered again, its driver is found erased again, and the delete is tried again.
     private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId, CancellationToken cancellationToken)
     {
         if (msg.Metadata?.Sequence.Stream is { } sequence and > 0)

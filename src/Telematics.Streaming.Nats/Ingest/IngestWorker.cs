@@ -170,54 +170,68 @@ public sealed partial class IngestWorker
         var next = new NatsJSNextOpts { Expires = PullExpiry };
         INatsJSConsumer? consumer = null;
         var lastSeen = _time.GetTimestamp();
-        while (!cancellationToken.IsCancellationRequested)
+        // One delete of a settled batch in flight at a time: it overlaps the next pull rather than delaying it.
+        var deleting = Task.CompletedTask;
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                consumer ??= await EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
-                var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
-                if (msg is null && _time.GetElapsedTime(lastSeen) >= ConsumerCheckInterval)
+                try
                 {
-                    // A pull of a consumer that no longer exists (its stream deleted) ends empty, like one that found no
-                    // batch: a partition idle this long asks whether its consumer is still there, and the failure (not
-                    // found) has it, and the stream if need be, created again below.
-                    lastSeen = _time.GetTimestamp();
-                    await consumer.RefreshAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (msg is { } delivered)
-                {
-                    lastSeen = _time.GetTimestamp();
-                    using var data = delivered.Data;
-                    if (cancellationToken.IsCancellationRequested)
+                    consumer ??= await EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+                    var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
+                    if (msg is null && _time.GetElapsedTime(lastSeen) >= ConsumerCheckInterval)
                     {
-                        // Pulled as the worker stops: handed back at once.
-                        await HandBackAsync(delivered).ConfigureAwait(false);
-                        return;
+                        // A pull of a consumer that no longer exists (its stream deleted) ends empty, like one that found no
+                        // batch: a partition idle this long asks whether its consumer is still there, and the failure (not
+                        // found) has it, and the stream if need be, created again below.
+                        lastSeen = _time.GetTimestamp();
+                        await consumer.RefreshAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false);
+                    if (msg is { } delivered)
+                    {
+                        lastSeen = _time.GetTimestamp();
+                        using var data = delivered.Data;
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            // Pulled as the worker stops: handed back at once.
+                            await HandBackAsync(delivered).ConfigureAwait(false);
+                            return;
+                        }
+
+                        if (await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false)
+                            && delivered.Metadata?.Sequence.Stream is { } settled and > 0)
+                        {
+                            await deleting.ConfigureAwait(false);
+                            deleting = DeleteSettledAsync(partition, settled);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (NatsException e)
+                {
+                    // NATS down, a leader election, the consumer lost: the batch in flight (if any) is redelivered; pull again.
+                    IngestWorkerLog.PullFailed(_logger, e, Name, partition);
+                    consumer = null;
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Anything else (a bug) must not silently end this partition's pulls while the others go on: logged, and the
+                    // batch in flight (if any) is redelivered after the ack wait.
+                    IngestWorkerLog.PartitionFailed(_logger, e, Name, partition);
+                    consumer = null;
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException e)
-            {
-                // NATS down, a leader election, the consumer lost: the batch in flight (if any) is redelivered; pull again.
-                IngestWorkerLog.PullFailed(_logger, e, Name, partition);
-                consumer = null;
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Anything else (a bug) must not silently end this partition's pulls while the others go on: logged, and the
-                // batch in flight (if any) is redelivered after the ack wait.
-                IngestWorkerLog.PartitionFailed(_logger, e, Name, partition);
-                consumer = null;
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            await deleting.ConfigureAwait(false);
         }
     }
 
@@ -237,12 +251,14 @@ public sealed partial class IngestWorker
         }
     }
 
-    private async Task HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    // True when the batch is settled — stored and acknowledged, or dead-lettered — and so need not stay on the stream;
+    // false when it was handed back to be delivered again, or already deleted (an erased driver's).
+    private async Task<bool> HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         if (!EventBatchEnvelope.TryReadHeader(envelope.Span, out var header, out var error))
         {
             await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
@@ -253,13 +269,13 @@ public sealed partial class IngestWorker
                 partition, msg, envelope,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(header.TimeZoneId, out var zone))
         {
             await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
@@ -290,7 +306,7 @@ public sealed partial class IngestWorker
         {
             await StopAsync(keepAlive, progress).ConfigureAwait(false);
             await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -311,17 +327,16 @@ public sealed partial class IngestWorker
             {
                 // Failed as the worker stops (its transaction cancelled under it): handed back at once, not retried later.
                 await HandBackAsync(msg).ConfigureAwait(false);
-                return;
+                return false;
             }
 
             if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
             {
                 await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
-                return;
+                return false;
             }
 
-            await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
-            return;
+            return await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
         }
 
         var result = outcome.Result;
@@ -334,7 +349,7 @@ public sealed partial class IngestWorker
         {
             StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));
             IngestWorkerLog.AlreadyStored(_logger, header.BatchId, header.DriverId);
-            return;
+            return true;
         }
 
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
@@ -354,6 +369,8 @@ public sealed partial class IngestWorker
                 IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
             }
         }
+
+        return true;
     }
 
     // Tells JetStream the batch is still being stored, so a long commit, or a batch waiting out a database outage, is not

@@ -32,6 +32,9 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Ingest worker {Worker} found no stream {Stream} for partition {Partition}; creating it again")]
     public static partial void StreamMissing(ILogger logger, string worker, string stream, int partition);
 
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Ingest worker {Worker} could not delete the settled batch at sequence {Sequence} of partition {Partition} from the event stream; it stays until the stream's max age")]
+    public static partial void DeleteFailed(ILogger logger, Exception exception, string worker, ulong sequence, int partition);
+
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but an observer of stored batches failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
 

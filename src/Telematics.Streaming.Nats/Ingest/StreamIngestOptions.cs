@@ -66,7 +66,10 @@ public sealed class StreamIngestOptions
     /// <value>Default 10 min: a gateway's retries after a lost publish acknowledgement fall well within it.</value>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long the stream keeps batches (stored or not) and the dead-letter stream its batches.</summary>
+    /// <summary>
+    /// How long the event stream keeps a batch no worker has settled, and the dead-letter stream its batches. A settled
+    /// batch (stored, dead-lettered or dropped) is deleted from the event stream by the worker that settled it.
+    /// </summary>
     /// <value>Default 7 days: time to notice a stopped consumer or inspect a dead letter.</value>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
 }

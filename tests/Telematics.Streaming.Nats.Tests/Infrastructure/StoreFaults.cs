@@ -57,4 +57,12 @@ internal static class StoreFaults
 
         return () => book.ScalarAsync($"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {counter}");
     }
+
+    /// <summary>Batch <paramref name="batchId"/>'s next store succeeds.</summary>
+    public static async Task ClearAsync(Book book, Guid batchId)
+    {
+        await using var clear = book.DataSource.CreateCommand("UPDATE test_store_faults SET faults = '{}', otherwise = NULL WHERE batch_id = $1");
+        clear.Parameters.AddWithValue(batchId);
+        await clear.ExecuteNonQueryAsync();
+    }
 }

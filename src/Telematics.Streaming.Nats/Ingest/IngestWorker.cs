@@ -170,6 +170,7 @@ public sealed partial class IngestWorker
         var next = new NatsJSNextOpts { Expires = PullExpiry };
         INatsJSConsumer? consumer = null;
         var lastSeen = _time.GetTimestamp();
+
         // One delete of a settled batch in flight at a time: it overlaps the next pull rather than delaying it.
         var deleting = Task.CompletedTask;
         try

@@ -13,7 +13,8 @@ namespace Telematics.Worker;
 /// <summary>
 /// What the worker process runs: the storage adapter and the stream's ingest workers, configured like the reference host
 /// (<c>ConnectionStrings:Telematics</c> or <c>TELEMATICS_PG</c>; <c>ConnectionStrings:Nats</c> or <c>TELEMATICS_NATS</c>;
-/// <c>Ingest:Workers</c>, default 1; <c>Nats:SubjectPrefix</c>, <c>Nats:Replicas</c>, <c>Nats:Ingest:*</c>).
+/// <c>Ingest:Workers</c>, default 1; <c>Nats:SubjectPrefix</c>, <c>Nats:Replicas</c>, <c>Nats:Ingest:*</c>,
+/// <c>Nats:Relay:*</c>).
 /// </summary>
 internal static class WorkerSetup
 {
@@ -29,7 +30,9 @@ internal static class WorkerSetup
                 $"No NATS server: set ConnectionStrings:{NatsStreamingOptions.ConfigurationName} or {NatsStreamingOptions.EnvironmentVariable} (scripts/nats.sh url NAME).");
         var workers = configuration.GetValue("Ingest:Workers", 1);
 
-        // The trips the workers store raise TripCompleted events in their outbox; the hosts' relay hands them on (docs/events.md).
+        // The trips the workers store raise TripCompleted events in the outbox, which this process relays too: a book whose
+        // hosts run without NATS has no other relay, and its outbox would grow for ever. The outbox's lock lets one relay of
+        // the book work at a time, so the hosts' relays and this one take turns, never publish twice (docs/events.md).
         services.AddTelematics(telematics => telematics.UsePostgres(options =>
         {
             options.ConnectionString = postgres;
@@ -43,6 +46,16 @@ internal static class WorkerSetup
                 options.Url = nats;
             },
             options => section.GetSection("Ingest").Bind(options));
+
+        // The host's settings sections (samples/Telematics.Api, DomainEventSetup): Nats for prefix and replicas, Nats:Relay
+        // for the relay's own. The NATS connection is the one streamed ingest registered.
+        services.AddTelematicsOutboxRelay(
+            options =>
+            {
+                section.Bind(options);
+                options.Url = nats;
+            },
+            options => section.GetSection("Relay").Bind(options));
         services.AddTelematicsIngestWorkers(workers, MigrateAsync);
         return services;
     }

@@ -2,6 +2,7 @@ using System.Buffers;
 
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 
 using Telematics.Features.Ingest.Binary;
 using Telematics.Features.Samples;
@@ -102,11 +103,20 @@ public sealed class EventBatchPublisher
         try
         {
             await EnsureStreamsAsync(timeout.Token).ConfigureAwait(false);
-            var ack = await _js.PublishAsync(
-                _topology.Names.EventSubject(partition),
-                envelope,
-                opts: new NatsJSPubOpts { MsgId = batchId.ToString("D") },
-                cancellationToken: timeout.Token).ConfigureAwait(false);
+            PubAckResponse ack;
+            try
+            {
+                ack = await PublishOnceAsync(partition, batchId, envelope, timeout.Token).ConfigureAwait(false);
+            }
+            catch (NatsException e) when (StreamMissing(e))
+            {
+                // Nothing takes the subject: the stream is gone (NATS's storage lost, an operator's reset). Created again,
+                // and the batch published once more; its id keeps it single should the first publish have been stored.
+                _ensured = false;
+                await EnsureStreamsAsync(timeout.Token).ConfigureAwait(false);
+                ack = await PublishOnceAsync(partition, batchId, envelope, timeout.Token).ConfigureAwait(false);
+            }
+
             ack.EnsureSuccess();
             return new EventBatchAck(batchId, partition, ack.Seq, ack.Duplicate);
         }
@@ -117,8 +127,31 @@ public sealed class EventBatchPublisher
         }
         catch (NatsException e)
         {
+            // Looked at again on the next publish: a stream lost meanwhile is then created again, not missed until a restart.
+            _ensured = false;
             throw new StreamUnavailableException($"The event stream did not take batch {batchId:D}: {e.Message}", e);
         }
+    }
+
+    private async Task<PubAckResponse> PublishOnceAsync(int partition, Guid batchId, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken) =>
+        await _js.PublishAsync(
+            _topology.Names.EventSubject(partition),
+            envelope,
+            opts: new NatsJSPubOpts { MsgId = batchId.ToString("D") },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+
+    // No stream listens on the subject: the server answers "no responders", or JetStream says the stream does not exist.
+    internal static bool StreamMissing(Exception failure)
+    {
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            if (current is NatsNoRespondersException or NatsJSPublishNoResponseException or NatsJSApiException { Error.ErrCode: EventStreamTopology.StreamNotFound })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task EnsureStreamsAsync(CancellationToken cancellationToken)

@@ -6,8 +6,9 @@ using NATS.Client.JetStream.Models;
 namespace Telematics.Streaming.Nats.Ingest;
 
 /// <summary>
-/// Deletes one driver's raw batches from the event stream and its dead letters, for an erasure: they hold positions and
-/// would otherwise stay until <see cref="StreamIngestOptions.MaxAge"/>. A driver's batches are on its partition's subject
+/// Deletes one driver's raw batches from the event stream and its dead letters, for an erasure: they hold positions. On
+/// the event stream these are the batches not yet stored (a worker deletes each batch it settles); dead letters
+/// stay until <see cref="StreamIngestOptions.MaxAge"/>. A driver's batches are on its partition's subject
 /// (<see cref="DriverPartitioner"/>) among other drivers', so each message of that subject is read (direct get) and the
 /// driver's own are deleted by sequence. Thread-safe.
 /// </summary>

@@ -12,6 +12,9 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// </summary>
 public sealed class EventStreamTopology
 {
+    // JetStream's error code for a stream that does not exist.
+    internal const int StreamNotFound = 10059;
+
     private readonly INatsJSContext _js;
     private readonly NatsStreamingOptions _connection;
     private readonly StreamIngestOptions _options;
@@ -38,17 +41,49 @@ public sealed class EventStreamTopology
     /// <param name="cancellationToken">Cancels the calls.</param>
     /// <returns>A task that completes when both exist with this configuration.</returns>
     /// <exception cref="NatsJSException">JetStream refused a configuration (e.g. more replicas than servers).</exception>
+    /// <exception cref="InvalidOperationException">
+    /// A stream of that name holds another prefix's subjects: the two prefixes differ only in case or in <c>-</c> against
+    /// <c>_</c>, which stream names do not tell apart.
+    /// </exception>
     public async Task EnsureStreamsAsync(CancellationToken cancellationToken = default)
     {
-        await _js.CreateOrUpdateStreamAsync(
+        await EnsureStreamAsync(
+            Names.EventWildcard,
             Stream(Names.EventStream, Names.EventWildcard, "Telematics event batches, one subject per driver partition (docs/streaming.md)."),
             cancellationToken).ConfigureAwait(false);
-        await _js.CreateOrUpdateStreamAsync(
+        await EnsureStreamAsync(
+            Names.DeadLetterWildcard,
             Stream(Names.DeadLetterStream, Names.DeadLetterWildcard, "Telematics event batches that could not be stored, with the reason in a header."),
             cancellationToken).ConfigureAwait(false);
     }
 
-    // Both streams: replicated file storage, duplicates dropped by batch id, kept for MaxAge.
+    // The stream name is the prefix upper-cased with '-' as '_' (kept so that deployed streams keep their names), so two
+    // prefixes can share it; updating the other book's stream would take its subjects away from it. A stream created by
+    // the other book between this look and the update is refused by the server as a different configuration.
+    private async Task EnsureStreamAsync(string ours, StreamConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var existing = await _js.GetStreamAsync(config.Name!, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var subjects = existing.Info.Config.Subjects?.ToArray() ?? [];
+            if (!subjects.Contains(ours, StringComparer.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"The NATS stream '{config.Name}' holds the subjects '{string.Join("', '", subjects)}', not '{ours}': it belongs to another "
+                    + $"book whose subject prefix differs from '{Names.Prefix}' only in case or in '-' against '_'. Give this book a prefix (Nats:SubjectPrefix) that differs in letters or digits.");
+            }
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            // Not there yet: created below.
+        }
+
+        await _js.CreateOrUpdateStreamAsync(config, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Both streams: replicated file storage, duplicates dropped by batch id, kept for MaxAge. Limits retention, also for
+    // streams created now: the workers delete settled batches from the event stream themselves (IngestWorker.Settled.cs),
+    // which deployed streams, whose retention cannot be changed, need anyway.
     private StreamConfig Stream(string name, string subjects, string description) => new(name, [subjects])
     {
         NumReplicas = _connection.Replicas,

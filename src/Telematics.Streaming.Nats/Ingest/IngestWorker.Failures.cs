@@ -1,6 +1,7 @@
 using System.Globalization;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using Telematics.Features.Ingest;
 
 namespace Telematics.Streaming.Nats.Ingest;
@@ -8,24 +9,40 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// <content>A batch that was not stored: retried with back-off, dead-lettered with its reason, or handed back at once.</content>
 public sealed partial class IngestWorker
 {
-    private async Task RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
-    {
-        var delivery = msg.Metadata?.NumDelivered ?? 1;
+    // JetStream's error code for a delete that failed; the description says why ("no message found": already gone).
+    private const int MessageDeleteFailed = 10057;
 
-        // A database that is down or failing over loses nothing: such a batch is retried for as long as it takes.
-        if (delivery >= (ulong)_options.MaxDeliveries && !IsTransient(failure))
+    // True when the batch was dead-lettered, false when handed back to be delivered again.
+    private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
+    {
+        // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
+        // times the batch itself was refused, plus any hand-over of a stopped or dead worker.
+        var delivery = msg.Metadata?.NumDelivered ?? 1;
+        if (delivery >= (ulong)_options.MaxDeliveries)
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
             await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
-        // 1, 2, 4, 8 … s: a database restart gets time, a lasting fault reaches the dead letters in about 15 s.
-        var delay = TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(delivery - 1, 6)));
+        // 1, 2, 4, 8 … s: a lasting fault reaches the dead letters in about 15 s.
+        var delay = Backoff(delivery);
         IngestWorkerLog.Retrying(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, delay.TotalSeconds);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
         await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
+        return false;
     }
+
+    // The store cannot take the batch for now (TransientStoreFailure): waits 1, 2, 4 … 60 s, the batch still held.
+    private async Task WaitForStoreAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Exception failure, int attempt, CancellationToken cancellationToken)
+    {
+        var delay = Backoff((ulong)attempt);
+        IngestWorkerLog.WaitingForStore(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, attempt, delay.TotalSeconds);
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TimeSpan Backoff(ulong attempt) => TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(attempt - 1, 6)));
 
     private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
     {
@@ -69,12 +86,35 @@ public sealed partial class IngestWorker
         }
     }
 
-    // The batch of an erased driver: terminated on the stream, kept nowhere.
-    private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId)
+    // The batch of an erased driver: deleted from the event stream (which would otherwise keep its positions until MaxAge),
+    // then terminated, so it is kept nowhere. A delete that fails throws out to the pull loop: the batch is
+    // delivered again, its driver is found erased again, and the delete is tried again.
+    private async Task DropErasedAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, Guid batchId, long driverId, CancellationToken cancellationToken)
     {
+        if (msg.Metadata?.Sequence.Stream is { } sequence and > 0)
+        {
+            await DeleteFromStreamAsync(sequence, cancellationToken).ConfigureAwait(false);
+        }
+
         await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "erased"));
         IngestWorkerLog.ErasedDropped(_logger, batchId, driverId, partition);
+    }
+
+    private async Task DeleteFromStreamAsync(ulong sequence, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await _js.DeleteMessageAsync(_topology.Names.EventStream, new StreamMsgDeleteRequest { Seq = sequence }, cancellationToken).ConfigureAwait(false);
+            if (!deleted.Success)
+            {
+                throw new NatsJSException($"The event stream did not delete the erased driver's batch at sequence {sequence}.");
+            }
+        }
+        catch (NatsJSApiException e) when (e.Error.ErrCode == MessageDeleteFailed && e.Error.Description?.Contains("no message found", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // Already gone (the erasure's own scan got there first).
+        }
     }
 
     // Naks a batch the worker will not store because it stops, so that another worker takes it at once.
@@ -88,20 +128,6 @@ public sealed partial class IngestWorker
         {
             // Without a connection the ack wait hands the batch over instead.
         }
-    }
-
-    /// <summary>Whether <paramref name="failure"/> (or one it wraps) says the store is unreachable for now, not that the batch is wrong.</summary>
-    internal static bool IsTransient(Exception failure)
-    {
-        for (var current = failure; current is not null; current = current.InnerException)
-        {
-            if (current is System.Data.Common.DbException { IsTransient: true } or TimeoutException or IOException or System.Net.Sockets.SocketException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static string BadRecord(TelematicsFormatException bad)

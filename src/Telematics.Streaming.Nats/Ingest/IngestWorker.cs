@@ -29,8 +29,10 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// <para>
 /// A batch whose content is at fault — a damaged envelope, a bad record, an unknown time zone, a driver published on another
 /// partition — goes at once to <c>{prefix}.deadletter.events.&lt;partition&gt;</c> with the reason in a header and is
-/// terminated on the event stream, so the partition moves on. A batch that fails for another reason (the database, a
-/// driver that does not exist) is retried with back-off and dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/>.
+/// terminated on the event stream, so the partition moves on. A batch the database cannot take for now (down, restarting,
+/// failing over: <see cref="TransientStoreFailure"/>) is kept by its worker and stored again with back-off for as long as
+/// it takes. A batch that fails for another reason (a driver that does not exist) is handed back with back-off and
+/// dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/> deliveries, which an outage does not add to.
 /// A batch whose driver was erased (<see cref="Erasures"/>) is dropped instead: an erasure leaves no positions behind.
 /// </para>
 /// </remarks>
@@ -49,6 +51,9 @@ public sealed partial class IngestWorker
 
     // How long past PullExpiry a stopping worker waits for a pull that does not end (NATS unreachable).
     private static readonly TimeSpan PullGrace = TimeSpan.FromSeconds(3);
+
+    // How long a partition may see no batch before the worker checks that its consumer still exists (one info request).
+    private static readonly TimeSpan ConsumerCheckInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>Creates a worker.</summary>
     /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
@@ -164,45 +169,97 @@ public sealed partial class IngestWorker
         // Never two pulls of one partition in a worker: the consumer hands out one batch at a time anyway.
         var next = new NatsJSNextOpts { Expires = PullExpiry };
         INatsJSConsumer? consumer = null;
-        while (!cancellationToken.IsCancellationRequested)
+        var lastSeen = _time.GetTimestamp();
+
+        // One delete of a settled batch in flight at a time: it overlaps the next pull rather than delaying it.
+        var deleting = Task.CompletedTask;
+        try
         {
-            try
+            while (!cancellationToken.IsCancellationRequested)
             {
-                consumer ??= await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
-                var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
-                if (msg is { } delivered)
+                try
                 {
-                    using var data = delivered.Data;
-                    if (cancellationToken.IsCancellationRequested)
+                    consumer ??= await EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+                    var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
+                    if (msg is null && _time.GetElapsedTime(lastSeen) >= ConsumerCheckInterval)
                     {
-                        // Pulled as the worker stops: handed back at once.
-                        await HandBackAsync(delivered).ConfigureAwait(false);
-                        return;
+                        // A pull of a consumer that no longer exists (its stream deleted) ends empty, like one that found no
+                        // batch: a partition idle this long asks whether its consumer is still there, and the failure (not
+                        // found) has it, and the stream if need be, created again below.
+                        lastSeen = _time.GetTimestamp();
+                        await consumer.RefreshAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false);
+                    if (msg is { } delivered)
+                    {
+                        lastSeen = _time.GetTimestamp();
+                        using var data = delivered.Data;
+                        if (cancellationToken.IsCancellationRequested)
+                        {
+                            // Pulled as the worker stops: handed back at once.
+                            await HandBackAsync(delivered).ConfigureAwait(false);
+                            return;
+                        }
+
+                        if (await HandleAsync(partition, delivered, data.Memory, cancellationToken).ConfigureAwait(false)
+                            && delivered.Metadata?.Sequence.Stream is { } settled and > 0)
+                        {
+                            await deleting.ConfigureAwait(false);
+                            deleting = DeleteSettledAsync(partition, settled);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (NatsException e)
+                {
+                    // NATS down, a leader election, the consumer lost: the batch in flight (if any) is redelivered; pull again.
+                    IngestWorkerLog.PullFailed(_logger, e, Name, partition);
+                    consumer = null;
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Anything else (a bug) must not silently end this partition's pulls while the others go on: logged, and the
+                    // batch in flight (if any) is redelivered after the ack wait.
+                    IngestWorkerLog.PartitionFailed(_logger, e, Name, partition);
+                    consumer = null;
+                    await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException e)
-            {
-                // NATS down, a leader election, the consumer lost: the batch in flight (if any) is redelivered; pull again.
-                IngestWorkerLog.PullFailed(_logger, e, Name, partition);
-                consumer = null;
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken).ConfigureAwait(false);
-            }
+        }
+        finally
+        {
+            await deleting.ConfigureAwait(false);
         }
     }
 
-    private async Task HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
+    private async Task<INatsJSConsumer> EnsureConsumerAsync(int partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.ErrCode == EventStreamTopology.StreamNotFound)
+        {
+            // The stream is gone (NATS's storage lost, an operator's reset): created again, with its consumers, rather than
+            // asked for a consumer it cannot have until the worker restarts.
+            IngestWorkerLog.StreamMissing(_logger, Name, _topology.Names.EventStream, partition);
+            await _topology.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
+            return await _topology.EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // True when the batch is settled — stored and acknowledged, or dead-lettered — and so need not stay on the stream;
+    // false when it was handed back to be delivered again, or already deleted (an erased driver's).
+    private async Task<bool> HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         if (!EventBatchEnvelope.TryReadHeader(envelope.Span, out var header, out var error))
         {
             await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
@@ -213,13 +270,13 @@ public sealed partial class IngestWorker
                 partition, msg, envelope,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(header.TimeZoneId, out var zone))
         {
             await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
 
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
@@ -238,12 +295,19 @@ public sealed partial class IngestWorker
             // Read and measured here, in parallel with the other partitions; stored by one of the worker's writers, with the
             // batches the other partitions hold at the time.
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; outcome.Failure is { } transient && TransientStoreFailure.IsTransient(transient); attempt++)
+            {
+                // The store is down or failing over: the batch is kept (its progress reports hold it) and stored again
+                // after a back-off, not naked, so the outage adds no delivery and never counts towards MaxDeliveries.
+                await WaitForStoreAsync(partition, msg, transient, attempt, cancellationToken).ConfigureAwait(false);
+                outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (TelematicsFormatException bad)
         {
             await StopAsync(keepAlive, progress).ConfigureAwait(false);
             await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
-            return;
+            return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -264,17 +328,16 @@ public sealed partial class IngestWorker
             {
                 // Failed as the worker stops (its transaction cancelled under it): handed back at once, not retried later.
                 await HandBackAsync(msg).ConfigureAwait(false);
-                return;
+                return false;
             }
 
             if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
             {
-                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId).ConfigureAwait(false);
-                return;
+                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
+                return false;
             }
 
-            await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
-            return;
+            return await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
         }
 
         var result = outcome.Result;
@@ -287,7 +350,7 @@ public sealed partial class IngestWorker
         {
             StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));
             IngestWorkerLog.AlreadyStored(_logger, header.BatchId, header.DriverId);
-            return;
+            return true;
         }
 
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
@@ -300,15 +363,19 @@ public sealed partial class IngestWorker
             {
                 await observer.BatchStoredAsync(header.DriverId, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                // Stored and acknowledged: an observer (a cache, a live hub) must not make the batch look failed.
+                // Stored and acknowledged: an observer (a cache, a live hub) must not make the batch look failed, nor, by a
+                // timeout of its own (an OperationCanceledException while the worker runs on), end the partition's pulls.
                 IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
             }
         }
+
+        return true;
     }
 
-    // Tells JetStream the batch is still being stored, so a long commit is not taken for a dead worker.
+    // Tells JetStream the batch is still being stored, so a long commit, or a batch waiting out a database outage, is not
+    // taken for a dead worker.
     private async Task ReportProgressAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(_options.AckWait / 3, _time);
@@ -316,16 +383,20 @@ public sealed partial class IngestWorker
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                }
+                catch (NatsException)
+                {
+                    // The connection is down: tried again at the next tick. Were the ack wait to pass meanwhile, the batch
+                    // goes to another worker, and the batch ledger stores it once whoever stores it first.
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // The batch is done.
-        }
-        catch (NatsException)
-        {
-            // The connection is gone: the ack will fail too and the batch be redelivered.
         }
     }
 

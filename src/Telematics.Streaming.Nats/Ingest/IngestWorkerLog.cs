@@ -17,11 +17,23 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} failed to store (delivery {Delivery} of {MaxDeliveries}); retried in {DelayS} s")]
     public static partial void Retrying(ILogger logger, Exception exception, ulong sequence, int partition, ulong delivery, int maxDeliveries, double delayS);
 
+    [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} waits for the database (attempt {Attempt}); stored again in {DelayS} s")]
+    public static partial void WaitingForStore(ILogger logger, Exception exception, ulong sequence, int partition, int attempt, double delayS);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Batch at sequence {Sequence} of partition {Partition} dead-lettered: {Reason}")]
     public static partial void DeadLettered(ILogger logger, ulong sequence, int partition, string reason);
 
     [LoggerMessage(EventId = 3105, Level = LogLevel.Warning, Message = "Ingest worker {Worker} lost partition {Partition}'s consumer; pulling again in 1 s")]
     public static partial void PullFailed(ILogger logger, Exception exception, string worker, int partition);
+
+    [LoggerMessage(EventId = 3109, Level = LogLevel.Error, Message = "Ingest worker {Worker} failed on partition {Partition}; pulling it again in 1 s")]
+    public static partial void PartitionFailed(ILogger logger, Exception exception, string worker, int partition);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Ingest worker {Worker} found no stream {Stream} for partition {Partition}; creating it again")]
+    public static partial void StreamMissing(ILogger logger, string worker, string stream, int partition);
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning, Message = "Ingest worker {Worker} could not delete the settled batch at sequence {Sequence} of partition {Partition} from the event stream; it stays until the stream's max age")]
+    public static partial void DeleteFailed(ILogger logger, Exception exception, string worker, ulong sequence, int partition);
 
     [LoggerMessage(EventId = 3106, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but an observer of stored batches failed")]
     public static partial void ObserverFailed(ILogger logger, Exception exception, Guid batchId, long driverId);

@@ -34,7 +34,9 @@ public sealed class StreamIngestOptions
 
     /// <summary>
     /// Deliveries of a batch that fails to store for a reason other than its content (the database refuses it, the driver
-    /// does not exist) before it goes to the dead-letter subject; its partition waits meanwhile, as order demands.
+    /// does not exist) before it goes to the dead-letter subject; its partition waits meanwhile, as order demands. A
+    /// database that cannot take the batch for now (down, restarting, failing over, read-only) adds no delivery: the
+    /// worker keeps the batch and stores it again for as long as that lasts.
     /// </summary>
     /// <value>Default 5 (backing off 1, 2, 4, 8 s between them).</value>
     [Range(1, 100)]
@@ -64,7 +66,10 @@ public sealed class StreamIngestOptions
     /// <value>Default 10 min: a gateway's retries after a lost publish acknowledgement fall well within it.</value>
     public TimeSpan DuplicateWindow { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long the stream keeps batches (stored or not) and the dead-letter stream its batches.</summary>
+    /// <summary>
+    /// How long the event stream keeps a batch no worker has settled, and the dead-letter stream its batches. A settled
+    /// batch (stored, dead-lettered or dropped) is deleted from the event stream by the worker that settled it.
+    /// </summary>
     /// <value>Default 7 days: time to notice a stopped consumer or inspect a dead letter.</value>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
 }

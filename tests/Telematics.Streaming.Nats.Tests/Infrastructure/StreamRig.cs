@@ -48,8 +48,11 @@ internal sealed class StreamRig : IAsyncDisposable
         return new StreamRig(url, new NatsStreamingOptions { Url = url, SubjectPrefix = "t" + Guid.NewGuid().ToString("N")[..8], Replicas = replicas }, options);
     }
 
-    /// <summary>Starts a worker storing through <paramref name="ingestor"/>, told of erased drivers by <paramref name="erasures"/> when given.</summary>
-    public void StartWorker(EventStreamIngestor ingestor, string name, IDriverErasures? erasures = null)
+    /// <summary>
+    /// Starts a worker storing through <paramref name="ingestor"/>, told of erased drivers by <paramref name="erasures"/> and
+    /// telling <paramref name="observers"/> of stored batches when given.
+    /// </summary>
+    public void StartWorker(EventStreamIngestor ingestor, string name, IDriverErasures? erasures = null, IReadOnlyList<IStoredBatchObserver>? observers = null)
     {
         var connection = new NatsConnection(new NatsOpts { Url = _url, Name = "stream-tests-" + name });
         var js = new NatsJSContext(connection);
@@ -57,6 +60,7 @@ internal sealed class StreamRig : IAsyncDisposable
             name, js, new EventStreamTopology(js, Connection, Options), ingestor, Options, TimeProvider.System, NullLogger<IngestWorker>.Instance)
         {
             Erasures = erasures,
+            Observers = observers ?? [],
         };
         var stop = new CancellationTokenSource();
         _workers.Add((name, connection, stop, Task.Run(() => worker.RunAsync(stop.Token))));

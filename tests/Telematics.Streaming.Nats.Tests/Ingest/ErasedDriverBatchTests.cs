@@ -1,3 +1,5 @@
+using NATS.Client.JetStream.Models;
+
 using Telematics.Storage.Postgres.Drivers;
 using Telematics.Streaming.Nats.Ingest;
 using Telematics.Streaming.Nats.Tests.Infrastructure;
@@ -25,7 +27,7 @@ public sealed class ErasedDriverBatchTests(PostgresDatabase database, NatsServer
         var day = DrivingDays.Day(12, Day, trips: 1, tripSeconds: 300);
 
         // The batch a worker held while its driver was erased: published before, stored after the erasure.
-        await rig.Publisher.PublishAsync(erased, Guid.CreateVersion7(), day, "UTC", Book.Actor);
+        var erasedAck = await rig.Publisher.PublishAsync(erased, Guid.CreateVersion7(), day, "UTC", Book.Actor);
         Assert.NotNull(await drivers.EraseAsync(erased, Book.Actor));
         var never = await book.ScalarAsync("SELECT max(driver_id) + 1000 FROM drivers");
         await rig.Publisher.PublishAsync(never, Guid.CreateVersion7(), day, "UTC", Book.Actor);
@@ -36,10 +38,15 @@ public sealed class ErasedDriverBatchTests(PostgresDatabase database, NatsServer
         await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = $1", good) == 1, TimeSpan.FromSeconds(30), "the kept driver's batch is stored");
         var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
         Assert.Equal(1L, deadLetters.Info.State.Messages); // the driver that never existed: kept for the operator
-        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(0) });
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(0) });
         Assert.True(EventBatchEnvelope.TryReadHeader(dead.Data, out var header, out _));
         Assert.Equal(never, header.DriverId);
         Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", erased));
+
+        // Nor on the event stream: its raw positions are not left there until the stream's max age.
+        var events = await rig.Js.GetStreamAsync(rig.Topology.Names.EventStream);
+        var gone = await events.GetDirectAsync<byte[]>(new StreamMsgGetRequest { Seq = erasedAck.Sequence });
+        Assert.Equal(404, gone.Headers?.Code);
         Assert.True(await drivers.WasErasedAsync(erased));
         Assert.False(await drivers.WasErasedAsync(kept));
         Assert.False(await drivers.WasErasedAsync(never));

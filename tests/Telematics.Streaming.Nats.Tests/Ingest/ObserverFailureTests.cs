@@ -1,0 +1,49 @@
+using Telematics.Service.Ingest;
+using Telematics.Streaming.Nats.Ingest;
+using Telematics.Streaming.Nats.Tests.Infrastructure;
+using Telematics.Testing;
+
+namespace Telematics.Streaming.Nats.Tests.Ingest;
+
+/// <summary>
+/// An observer of stored batches that fails — with a timeout of its own (an <see cref="OperationCanceledException"/>) as
+/// much as with any other error — changes nothing: the worker goes on pulling the partition.
+/// </summary>
+public sealed class ObserverFailureTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
+{
+    private static readonly DateTimeOffset Day = new(2026, 5, 16, 6, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task An_observer_that_times_out_does_not_stop_the_partitions_pulls()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url, partitions: 1);
+        var observer = new TimingOutObserver();
+        var batches = DrivingDays.Batches(DrivingDays.Day(31, Day, trips: 1, tripSeconds: 600), 31).Take(3).ToList();
+        var ids = batches.Select(_ => Guid.CreateVersion7()).ToArray();
+        for (var i = 0; i < batches.Count; i++)
+        {
+            await rig.Publisher.PublishAsync(driver, ids[i], batches[i], "UTC", Book.Actor);
+        }
+
+        rig.StartWorker(book.Ingestor, "w1", observers: [observer]);
+
+        await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = ANY($1)", ids) == ids.Length, TimeSpan.FromSeconds(30), "every batch is stored");
+        Assert.Equal(ids.Length, observer.Calls);
+    }
+
+    // Times out on every call, as an observer waiting on an unreachable cache with a timeout of its own does.
+    private sealed class TimingOutObserver : IStoredBatchObserver
+    {
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public Task BatchStoredAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            throw new TaskCanceledException("The cache did not answer in time.");
+        }
+    }
+}

@@ -15,7 +15,8 @@ internal static class DatabaseOutage
     /// <summary>
     /// Whether <paramref name="exception"/>, or one it wraps, is a transient database failure: Npgsql's own
     /// <see cref="NpgsqlException.IsTransient"/>, a server shutting down or not accepting connections (SQLSTATE class
-    /// 08, 57P01–57P03, 53300), a broken or refused socket, or a timeout.
+    /// 08, 57P01–57P03, 53300), a standby refusing a write during a failover (25006), a broken or refused socket, or a
+    /// timeout.
     /// </summary>
     public static bool IsTransient(Exception exception)
     {
@@ -58,5 +59,6 @@ internal static class DatabaseOutage
     private static bool IsTransientState(string state) =>
         state.StartsWith("08", StringComparison.Ordinal) // connection exception
         || state is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-            or PostgresErrorCodes.TooManyConnections;
+            or PostgresErrorCodes.TooManyConnections
+            or PostgresErrorCodes.ReadOnlySqlTransaction; // the address points at a standby until the failover completes
 }

@@ -73,6 +73,41 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_write_landing_on_a_read_only_server_is_503_like_any_failover()
+    {
+        await using var host = new ApiHost().With("ConnectionStrings:Telematics", _connectionString);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        await DrivingBodies.CreateDriverAsync(admin, "outage-before-" + Guid.NewGuid().ToString("N"));
+
+        // What a failover shows for a moment: the address answers, but as a standby (SQLSTATE 25006 on every write).
+        await SetReadOnlyAsync(true);
+        try
+        {
+            using var refused = await admin.PostAsJsonAsync(Url("/api/v1/drivers"), new { externalRef = "outage-read-only-" + Guid.NewGuid().ToString("N"), displayName = "Read Only" });
+
+            await AssertUnavailableAsync(refused, "create on a read-only server");
+        }
+        finally
+        {
+            await SetReadOnlyAsync(false);
+        }
+    }
+
+    private async Task SetReadOnlyAsync(bool readOnly)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using (var set = new NpgsqlCommand($"ALTER SYSTEM SET default_transaction_read_only = {(readOnly ? "on" : "off")}", connection))
+        {
+            await set.ExecuteNonQueryAsync();
+        }
+
+        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
+        await reload.ExecuteNonQueryAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(300)); // backends apply the reload at their next command
+    }
+
+    [Fact]
     public async Task A_new_alias_that_cannot_be_audited_while_the_server_is_down_is_removed_again()
     {
         using var models = new ModelDirectory().WriteRules("risk", "1", -1.0).WriteRules("risk", "2", 1.5).WriteAliases("risk", """{"champion": "1"}""");

@@ -7,17 +7,9 @@ public sealed class DashboardOptions
     public const string Section = "Dashboard";
 
     /// <summary>
-    /// Where the dashboard's server side reaches the host's API, e.g. <c>http://127.0.0.1:8080/</c>. Default (null): the
-    /// address the browser used, which works whenever the host can reach itself under its public name. Set it behind a
-    /// proxy whose public address the host cannot reach.
+    /// Where the dashboard's server side reaches the host's API and live hub, e.g. <c>http://127.0.0.1:8080/</c>. Default
+    /// (null): an address this host listens on, http and loopback first (<see cref="DashboardHostAddress"/>). Set it when
+    /// the host listens only on https with a certificate for its public name, or only on a Unix socket.
     /// </summary>
     public Uri? ApiBaseAddress { get; set; }
-
-    /// <summary>The host's address the server side calls (the API and the live hub): <see cref="ApiBaseAddress"/>, else the browser's.</summary>
-    /// <param name="navigation">The circuit's navigation, which knows the address the browser used.</param>
-    public Uri HostAddress(Microsoft.AspNetCore.Components.NavigationManager navigation)
-    {
-        ArgumentNullException.ThrowIfNull(navigation);
-        return ApiBaseAddress ?? new Uri(navigation.BaseUri);
-    }
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
 
-using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.SignalR.Client;
-using Microsoft.Extensions.Options;
 
 using Telematics.Dashboard.Session;
 
@@ -14,7 +12,7 @@ namespace Telematics.Dashboard.Live;
 /// one driver and reload when a trip closes or a score or premium is stored; a burst of messages is one reload.
 /// </summary>
 /// <remarks>Scoped: one per circuit. Subscriptions are called on the hub client's thread; views marshal with InvokeAsync.</remarks>
-public sealed class LiveUpdates(DashboardSession session, NavigationManager navigation, IOptions<DashboardOptions> options) : IAsyncDisposable
+public sealed class LiveUpdates(DashboardSession session, DashboardHostAddress host) : IAsyncDisposable
 {
     // Messages that change what the views show. SafetyAlert arrives with a trip and needs no reload of its own.
     private static readonly string[] Methods = ["TripCompleted", "RiskScoreCalculated", "PremiumUpdated"];
@@ -75,12 +73,11 @@ public sealed class LiveUpdates(DashboardSession session, NavigationManager navi
         await _connecting.WaitAsync().ConfigureAwait(false);
         try
         {
-            if (_connection is not null || session.Token is null)
+            if (_connection is not null || session.Token is null || host.Root is not { } root)
             {
                 return;
             }
 
-            var root = options.Value.HostAddress(navigation);
             var connection = new HubConnectionBuilder()
                 .WithUrl(new Uri(root, "hubs/live"), http => http.AccessTokenProvider = () => Task.FromResult<string?>(session.Token))
                 .WithAutomaticReconnect()

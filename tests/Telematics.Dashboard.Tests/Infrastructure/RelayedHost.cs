@@ -9,8 +9,8 @@ namespace Telematics.Dashboard.Tests.Infrastructure;
 /// <summary>
 /// A host process on the fixture's database whose dashboard calls its own API and live hub through a <see cref="TcpRelay"/>
 /// (<c>Dashboard:ApiBaseAddress</c>), so a test can take the API away from the dashboard while the browser's circuit
-/// stays up. Tokens are signed with a key the test knows, so that it can make one that expires within seconds (no clock
-/// skew allowed).
+/// stays up. The live connection reconnects after 0, 2, 2 and 2 s, then is closed and tried again every 2 s. Tokens are
+/// signed with a key the test knows, so that it can make one that expires within seconds (no clock skew allowed).
 /// </summary>
 public sealed class RelayedHost : IAsyncDisposable
 {
@@ -61,6 +61,10 @@ public sealed class RelayedHost : IAsyncDisposable
             {
                 ["ConnectionStrings__Telematics"] = connectionString,
                 ["Dashboard__ApiBaseAddress"] = $"http://127.0.0.1:{relay.Port}/",
+                ["Dashboard__LiveReconnectDelays__0"] = "00:00:00",
+                ["Dashboard__LiveReconnectDelays__1"] = "00:00:02",
+                ["Dashboard__LiveReconnectDelays__2"] = "00:00:02",
+                ["Dashboard__LiveReconnectDelays__3"] = "00:00:02",
                 ["Auth__SigningKey"] = signingKey,
                 ["Auth__ClockSkewSeconds"] = "0",
             },

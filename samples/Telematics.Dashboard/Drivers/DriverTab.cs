@@ -35,7 +35,7 @@ public abstract class DriverTab : ComponentBase
     public int Version { get; set; }
 
     /// <summary>The API's refusal or failure, or null.</summary>
-    protected string? Problem { get; private set; }
+    protected string? Problem { get; set; }
 
     /// <summary>The API has nothing yet (404), e.g. no score before the first recalculation.</summary>
     protected bool Missing { get; private set; }

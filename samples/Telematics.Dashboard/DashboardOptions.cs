@@ -7,17 +7,21 @@ public sealed class DashboardOptions
     public const string Section = "Dashboard";
 
     /// <summary>
-    /// Where the dashboard's server side reaches the host's API, e.g. <c>http://127.0.0.1:8080/</c>. Default (null): the
-    /// address the browser used, which works whenever the host can reach itself under its public name. Set it behind a
-    /// proxy whose public address the host cannot reach.
+    /// Where the dashboard's server side reaches the host's API and live hub, e.g. <c>http://127.0.0.1:8080/</c>. Default
+    /// (null): an address this host listens on, http and loopback first (<see cref="DashboardHostAddress"/>). Set it when
+    /// the host listens only on https with a certificate for its public name, or only on a Unix socket.
     /// </summary>
     public Uri? ApiBaseAddress { get; set; }
 
-    /// <summary>The host's address the server side calls (the API and the live hub): <see cref="ApiBaseAddress"/>, else the browser's.</summary>
-    /// <param name="navigation">The circuit's navigation, which knows the address the browser used.</param>
-    public Uri HostAddress(Microsoft.AspNetCore.Components.NavigationManager navigation)
-    {
-        ArgumentNullException.ThrowIfNull(navigation);
-        return ApiBaseAddress ?? new Uri(navigation.BaseUri);
-    }
+    /// <summary>
+    /// How long the live connection waits before each attempt to reconnect after it was lost; after the last one it is
+    /// closed and tried again at the last delay for as long as a view listens. Default 0, 2, 10 and 30 seconds.
+    /// </summary>
+    public IList<TimeSpan> LiveReconnectDelays { get; } = [];
+
+    /// <summary>The delays of <see cref="LiveReconnectDelays"/>, or the defaults when none is configured.</summary>
+    internal TimeSpan[] ReconnectDelays() =>
+        LiveReconnectDelays.Count > 0
+            ? [.. LiveReconnectDelays.Select(d => d < TimeSpan.Zero ? TimeSpan.Zero : d)]
+            : [TimeSpan.Zero, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
 }

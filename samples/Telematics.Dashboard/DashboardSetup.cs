@@ -35,6 +35,7 @@ public static class DashboardSetup
         services.Configure<GzipCompressionProviderOptions>(options => options.Level = System.IO.Compression.CompressionLevel.Optimal);
         services.AddMudServices();
         services.Configure<DashboardOptions>(configuration.GetSection(DashboardOptions.Section));
+        services.AddSingleton<DashboardHostAddress>();
         services.AddHttpClient(DashboardApi.ClientName);
         services.AddScoped<DashboardSession>();
         services.AddScoped<DashboardApi>();

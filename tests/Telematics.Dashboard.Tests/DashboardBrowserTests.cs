@@ -33,6 +33,9 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
             $"api/v1/admin/dashboard/summary?from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}", await host.TokenAsync("admin"));
 
         Assert.Equal(summary.GetProperty("drivers").GetDouble(), await ValueAsync(tab, "drivers"));
+        // The API counts the drivers registered now for any period: no change is told for them, as it is for the trips.
+        Assert.Equal(0, await tab.Page.GetByTestId("change-drivers").CountAsync());
+        Assert.Equal(1, await tab.Page.GetByTestId("change-trips").CountAsync());
         Assert.Equal(summary.GetProperty("trips").GetDouble(), await ValueAsync(tab, "trips"));
         Assert.Equal(summary.GetProperty("distanceKm").GetDouble(), await ValueAsync(tab, "km"), 6);
         Assert.Equal(summary.GetProperty("meanScore").GetDouble(), await ValueAsync(tab, "mean-score"), 6);

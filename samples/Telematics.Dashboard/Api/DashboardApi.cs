@@ -3,9 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Options;
-
 using Telematics.Dashboard.Session;
 
 namespace Telematics.Dashboard.Api;
@@ -15,7 +12,7 @@ namespace Telematics.Dashboard.Api;
 /// authorises each call exactly as it would a script's, and the dashboard never sees more than its user may.
 /// </summary>
 /// <remarks>Scoped: one per circuit.</remarks>
-public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession session, NavigationManager navigation, IOptions<DashboardOptions> options)
+public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession session, DashboardHostAddress host)
 {
     /// <summary>The name of the <see cref="HttpClient"/> the dashboard uses (registered by <c>AddTelematicsDashboard</c>).</summary>
     public const string ClientName = "Telematics.Dashboard";
@@ -196,7 +193,8 @@ public sealed class DashboardApi(IHttpClientFactory clients, DashboardSession se
         return Invariant($"The API answered {(int)response.StatusCode} {response.ReasonPhrase}.");
     }
 
-    private Uri ApiRoot() => new(options.Value.HostAddress(navigation), "api/v1/");
+    // The host's own address, resolved on the server: never one the browser named (see DashboardHostAddress).
+    private Uri ApiRoot() => host.Root is { } root ? new Uri(root, "api/v1/") : throw new HttpRequestException("No address of the API is known.");
 
     private sealed record Problem(string? Title, string? Detail);
 }

@@ -39,16 +39,19 @@ public sealed class DashboardSession(IJSRuntime js)
             return;
         }
 
-        _restored = true;
         var stored = await js.InvokeAsync<string?>("telematicsDashboard.loadToken");
+        // An API that cannot be reached throws out of here, and the next page tries again: the token may well work.
         if (!string.IsNullOrEmpty(stored) && !await TrySignInAsync(api, stored))
         {
             await js.InvokeVoidAsync("telematicsDashboard.saveToken", (string?)null);
         }
+
+        _restored = true;
     }
 
     /// <summary>Checks <paramref name="token"/> with <c>/auth/me</c> and, when it works, signs it in for this tab.</summary>
     /// <returns>False when the API refuses the token (expired, wrong key, malformed).</returns>
+    /// <exception cref="HttpRequestException">The API could not be reached (nobody is signed in then).</exception>
     public async Task<bool> TrySignInAsync(DashboardApi api, string token)
     {
         ArgumentNullException.ThrowIfNull(api);
@@ -62,6 +65,13 @@ public sealed class DashboardSession(IJSRuntime js)
             Token = null;
             User = null;
             return false;
+        }
+        catch
+        {
+            // Not checked (the API down, say): nobody is signed in with an unchecked token.
+            Token = null;
+            User = null;
+            throw;
         }
 
         _restored = true;

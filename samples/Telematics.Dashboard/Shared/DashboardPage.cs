@@ -35,7 +35,13 @@ public abstract class DashboardPage : ComponentBase
     /// <inheritdoc />
     protected override async Task OnInitializedAsync()
     {
-        await Session.RestoreAsync(Api);
+        // An API that cannot be reached while the stored token is checked is said so, instead of ending the circuit.
+        if (!await RunAsync(() => Session.RestoreAsync(Api)))
+        {
+            Loaded = true;
+            return;
+        }
+
         if (!Session.IsSignedIn)
         {
             Navigation.NavigateTo("dashboard/signin?returnUrl=" + Uri.EscapeDataString(Navigation.ToBaseRelativePath(Navigation.Uri)));
@@ -58,7 +64,10 @@ public abstract class DashboardPage : ComponentBase
     /// <summary>Loads the page's data.</summary>
     protected abstract Task LoadAsync();
 
-    /// <summary>Runs an API call, showing its failure instead of throwing; a 401 means the token expired: sign in again.</summary>
+    /// <summary>
+    /// Runs an API call, showing its failure instead of throwing; a 401 means the token expired: sign in again. A failure
+    /// to reach the API or read its answer is told in our words (<see cref="ApiFailure"/>), never with the exception's.
+    /// </summary>
     protected async Task<bool> RunAsync(Func<Task> call)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -78,9 +87,9 @@ public abstract class DashboardPage : ComponentBase
         {
             (ProblemStatus, Problem) = (e.StatusCode, e.Message);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (ApiFailure.Describe(e) is { } failure)
         {
-            (ProblemStatus, Problem) = (503, "The API could not be reached: " + e.Message);
+            (ProblemStatus, Problem) = (503, failure);
         }
 
         return false;

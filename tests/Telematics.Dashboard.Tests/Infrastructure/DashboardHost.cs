@@ -22,6 +22,7 @@ public sealed class DashboardHost : IAsyncLifetime
     private readonly PostgresDatabase _database = new();
     private readonly StringBuilder _hostLog = new();
     private Process? _host;
+    private Task<RelayedHost>? _relayed;
     private IPlaywright? _playwright;
 
     /// <summary>The host's address, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
@@ -56,9 +57,9 @@ public sealed class DashboardHost : IAsyncLifetime
 
             var port = FreePort();
             BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-            StartHost(port);
+            _host = StartHost(port, new Dictionary<string, string> { ["ConnectionStrings__Telematics"] = _database.ConnectionString }, Append);
             Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
-            await WaitUntilReadyAsync();
+            await WaitUntilReadyAsync(_host, Http, () => HostLog);
         }
 
         DriverIds = await ListDriverIdsAsync();
@@ -75,6 +76,11 @@ public sealed class DashboardHost : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_relayed is { IsCompletedSuccessfully: true })
+        {
+            await _relayed.Result.DisposeAsync();
+        }
+
         if (Browser is not null)
         {
             await Browser.DisposeAsync();
@@ -94,6 +100,34 @@ public sealed class DashboardHost : IAsyncLifetime
             await _database.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// A second host on this fixture's database whose dashboard reaches its own API and live hub through a
+    /// <see cref="TcpRelay"/> that a test can cut; started on first use, kept for every test. Refused on a running host
+    /// (<c>TELEMATICS_DASHBOARD_URL</c>), whose database the fixture does not know.
+    /// </summary>
+    public Task<RelayedHost> RelayedHostAsync()
+    {
+        if (_host is null)
+        {
+            throw new InvalidOperationException(
+                "This test starts a host of its own on the fixture's database, which a running host (TELEMATICS_DASHBOARD_URL) does not share; unset it to run the test.");
+        }
+
+        lock (_hostLog)
+        {
+            return _relayed ??= RelayedHost.StartAsync(_database.ConnectionString);
+        }
+    }
+
+    /// <summary>Another headless Chromium with extra command-line switches (closed by the caller).</summary>
+    public Task<IBrowser> LaunchBrowserAsync(params string[] switches) =>
+        _playwright!.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath(),
+            Headless = true,
+            Args = ["--no-sandbox", .. switches],
+        });
 
     /// <summary>A development token for a role (the host runs in Development).</summary>
     public async Task<string> TokenAsync(string role, long? driverId = null)
@@ -209,7 +243,8 @@ public sealed class DashboardHost : IAsyncLifetime
             : throw new InvalidOperationException($"No Chromium at {path}: run ./test.sh (it installs Debian's chromium) or set TELEMATICS_CHROMIUM.");
     }
 
-    private static int FreePort()
+    /// <summary>A free TCP port on the loopback.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -222,7 +257,8 @@ public sealed class DashboardHost : IAsyncLifetime
         Assert.True(exit == 0, $"telematics {arguments[0]} exited {exit}: {error} {output}");
     }
 
-    private void StartHost(int port)
+    /// <summary>Starts the built host on <paramref name="port"/> in Development, with <paramref name="settings"/> as environment variables.</summary>
+    internal static Process StartHost(int port, IReadOnlyDictionary<string, string> settings, Action<string?> log)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -234,14 +270,19 @@ public sealed class DashboardHost : IAsyncLifetime
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{port}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ConnectionStrings__Telematics"] = _database.ConnectionString;
         start.Environment["Scoring__Model"] = "shipped";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        _host = Process.Start(start)!;
-        _host.OutputDataReceived += (_, line) => Append(line.Data);
-        _host.ErrorDataReceived += (_, line) => Append(line.Data);
-        _host.BeginOutputReadLine();
-        _host.BeginErrorReadLine();
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        var host = Process.Start(start)!;
+        host.OutputDataReceived += (_, line) => log(line.Data);
+        host.ErrorDataReceived += (_, line) => log(line.Data);
+        host.BeginOutputReadLine();
+        host.BeginErrorReadLine();
+        return host;
     }
 
     private void Append(string? line)
@@ -255,19 +296,20 @@ public sealed class DashboardHost : IAsyncLifetime
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    /// <summary>Waits until <paramref name="host"/> answers its readiness check.</summary>
+    internal static async Task WaitUntilReadyAsync(Process host, HttpClient http, Func<string> log)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(90))
         {
-            if (_host!.HasExited)
+            if (host.HasExited)
             {
-                throw new InvalidOperationException("The host exited: " + HostLog);
+                throw new InvalidOperationException("The host exited: " + log());
             }
 
             try
             {
-                using var response = await Http.GetAsync("health/ready");
+                using var response = await http.GetAsync("health/ready");
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -281,7 +323,7 @@ public sealed class DashboardHost : IAsyncLifetime
             await Task.Delay(250);
         }
 
-        throw new TimeoutException("The host was not ready within 90 s: " + HostLog);
+        throw new TimeoutException("The host was not ready within 90 s: " + log());
     }
 
     private async Task<IReadOnlyList<long>> ListDriverIdsAsync()

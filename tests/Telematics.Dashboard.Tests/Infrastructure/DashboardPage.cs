@@ -49,18 +49,22 @@ public sealed class DashboardTab : IAsyncDisposable
         }
     }
 
-    public static async Task<DashboardTab> OpenAsync(DashboardHost host, ColorScheme scheme = ColorScheme.Light, int width = 1280)
+    public static Task<DashboardTab> OpenAsync(DashboardHost host, ColorScheme scheme = ColorScheme.Light, int width = 1280) =>
+        OpenAsync(host.Browser, host.BaseAddress, scheme, width);
+
+    /// <summary>A tab of <paramref name="browser"/> on the dashboard at <paramref name="baseAddress"/> (another host, or another name of it).</summary>
+    public static async Task<DashboardTab> OpenAsync(IBrowser browser, Uri baseAddress, ColorScheme scheme = ColorScheme.Light, int width = 1280)
     {
-        var context = await host.Browser.NewContextAsync(new BrowserNewContextOptions
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = host.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ColorScheme = scheme,
             ViewportSize = new ViewportSize { Width = width, Height = 900 },
         });
         // Generous: CI runs this project beside the API tests on two cores (load averages of 10 were seen). The bounds a
         // test asserts, such as a live update within 2 s, are set where they are asserted.
         context.SetDefaultTimeout(30_000);
-        return new DashboardTab(context, await context.NewPageAsync(), host.BaseAddress);
+        return new DashboardTab(context, await context.NewPageAsync(), baseAddress);
     }
 
     /// <summary>Goes to a dashboard path and waits until Blazor's circuit has rendered it.</summary>

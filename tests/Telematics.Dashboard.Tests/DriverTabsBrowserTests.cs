@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+
+using Microsoft.Playwright;
+
+using Telematics.Dashboard.Tests.Infrastructure;
+
+namespace Telematics.Dashboard.Tests;
+
+/// <summary>
+/// The driver details' tabs on their own: a token that stops working while a tab loads sends the user to sign in, the
+/// what-if is offered only to who may price one, and the trips' pager offers a next page only when there is one.
+/// </summary>
+[Collection(DashboardCollection.Name)]
+public sealed class DriverTabsBrowserTests(DashboardHost host)
+{
+    [Fact]
+    public async Task A_token_that_expires_while_the_page_is_open_sends_the_user_to_sign_in_from_a_tab()
+    {
+        var relayed = await host.RelayedHostAsync();
+        var driver = host.DriverIds[0];
+        // Long enough to sign in and open the page on a loaded machine; the host allows no clock skew.
+        var expires = DateTimeOffset.UtcNow.AddSeconds(20);
+        await using var tab = await DashboardTab.OpenAsync(host.Browser, relayed.BaseAddress);
+        await tab.SignInWithTokenAsync(relayed.MintToken("admin", expires));
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByTestId("value-score").WaitForAsync();
+        Assert.True(DateTimeOffset.UtcNow < expires, "the page took longer to open than the token lives");
+
+        await Task.Delay(expires - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Trips" }).ClickAsync();
+
+        await tab.Page.GetByTestId("expired").WaitForAsync();
+        await tab.WaitForPathAsync("path => path.endsWith('/dashboard/signin')");
+        Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('telematics.token')"));
+        Assert.Empty(tab.Errors);
+    }
+
+    [Theory]
+    [InlineData("analyst")]
+    [InlineData("driver")]
+    public async Task The_what_if_is_not_offered_to_a_role_the_API_would_refuse(string role)
+    {
+        var driver = host.DriverIds[1];
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInWithTokenAsync(await host.TokenAsync(role, role == "driver" ? driver : null));
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Policy" }).ClickAsync();
+        await tab.Page.GetByTestId("premium-steps").First.WaitForAsync();
+
+        Assert.Equal(0, await tab.Page.GetByTestId("what-if").CountAsync());
+        Assert.Equal(0, await tab.Page.GetByTestId("simulate").CountAsync());
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
+    public async Task A_driver_with_exactly_one_page_of_trips_is_offered_no_next_page()
+    {
+        var admin = await host.TokenAsync("admin");
+        var driver = await LiveUpdatesBrowserTests.CreateDriverAsync(host.Http, admin, "pager-" + Guid.NewGuid().ToString("N")[..8]);
+        await host.UploadCsvAsync(driver, TwentyTrips(await host.SynthesiseCsvAsync(days: 2, seed: 1)), admin);
+        var trips = await host.GetJsonAsync($"api/v1/drivers/{driver}/trips?pageSize=100", admin);
+        Assert.Equal(20, trips.GetProperty("items").GetArrayLength());
+
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Trips" }).ClickAsync();
+        await Assertions.Expect(tab.Page.GetByTestId("trip-row")).ToHaveCountAsync(20);
+
+        // One page: no pager at all (a next page would be empty, and used to strand the user on "No trips").
+        Assert.Equal(0, await tab.Page.GetByTestId("trips-pager").CountAsync());
+        Assert.Equal(0, await tab.Page.GetByLabel("Next page").CountAsync());
+        Assert.Empty(tab.Errors);
+    }
+
+    // One simulated trip driven twenty times, 40 minutes apart, two days ago: exactly twenty trips in the last 30 days.
+    private static string TwentyTrips(string csv)
+    {
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var header = lines[0].Split(',');
+        var time = Array.IndexOf(header, "timestamp");
+        var eventId = Array.IndexOf(header, "event_id");
+        Assert.True(time >= 0, "no timestamp column: " + lines[0]);
+
+        // The simulated day cut into trips where the samples stop for five minutes or more (the host's rule too).
+        // The simulator writes Unix milliseconds.
+        var rows = lines.Skip(1).Select(l => l.Split(',')).Select(f => (At: DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(f[time], CultureInfo.InvariantCulture)), Fields: f)).ToList();
+        var trips = new List<List<(DateTimeOffset At, string[] Fields)>> { new() };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i > 0 && rows[i].At - rows[i - 1].At >= TimeSpan.FromMinutes(5))
+            {
+                trips.Add([]);
+            }
+
+            trips[^1].Add(rows[i]);
+        }
+
+        var trip = trips.Where(t => t[^1].At - t[0].At is { TotalMinutes: > 5 and < 30 }).MaxBy(t => t.Count)
+            ?? throw new InvalidOperationException("The simulated day has no trip of 5 to 30 minutes.");
+        var start = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(-2), TimeSpan.Zero);
+        var text = new StringBuilder(lines[0]).Append('\n');
+        var id = 0;
+        for (var copy = 0; copy < 20; copy++)
+        {
+            foreach (var (at, fields) in trip)
+            {
+                var row = (string[])fields.Clone();
+                row[time] = (start + TimeSpan.FromMinutes(40 * copy) + (at - trip[0].At)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+                if (eventId >= 0)
+                {
+                    row[eventId] = (++id).ToString(CultureInfo.InvariantCulture);
+                }
+
+                text.AppendJoin(',', row).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+}

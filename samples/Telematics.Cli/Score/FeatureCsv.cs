@@ -14,7 +14,11 @@ internal static class FeatureCsv
     /// <summary>The column holding a driver's observation window, days.</summary>
     public const string ObservedDaysColumn = "observed_days";
 
-    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
+    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays) =>
+        ReadRows(path, schema, warnings, defaultObservedDays).ConvertAll(row => row.Driver);
+
+    /// <summary>Like <see cref="Read"/>, with the line each driver was read from, for messages about the rows together.</summary>
+    public static List<FeatureRow> ReadRows(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
@@ -59,7 +63,7 @@ internal static class FeatureCsv
             }
         }
 
-        var drivers = new List<DriverFeatures>();
+        var drivers = new List<FeatureRow>();
         var lineNumber = 1;
         while (reader.ReadLine() is { } line)
         {
@@ -103,9 +107,12 @@ internal static class FeatureCsv
                 days = parsed;
             }
 
-            drivers.Add(new DriverFeatures(cells[0], vector) { ObservedDays = days });
+            drivers.Add(new FeatureRow(new DriverFeatures(cells[0], vector) { ObservedDays = days }, lineNumber));
         }
 
         return drivers;
     }
 }
+
+/// <summary>A driver read from a features CSV and the line it was on.</summary>
+internal readonly record struct FeatureRow(DriverFeatures Driver, int Line);

@@ -57,13 +57,9 @@ internal static class TrainRun
         else
         {
             var report = stage("read features and labels", 1);
-            var rows = new List<(string, float[])>();
-            foreach (var driver in FeatureCsv.Read(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null))
-            {
-                rows.Add((driver.DriverId, driver.Features.ToArray()));
-            }
-
-            data = LabelsFile.Join(settings.LabelsFile!, rows);
+            var read = FeatureCsv.ReadRows(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null);
+            var rows = read.ConvertAll(row => (row.Driver.DriverId, row.Driver.Features.ToArray()));
+            data = LabelsFile.Join(settings.LabelsFile!, rows, ObservedDays(settings.FeaturesFile!, read));
             report(1);
             description = $"files: features {Path.GetFileName(settings.FeaturesFile)}, labels {Path.GetFileName(settings.LabelsFile)}";
             timings.Add(("read files", clock.Elapsed));
@@ -266,6 +262,28 @@ internal static class TrainRun
         {
             return "unknown";
         }
+    }
+
+    /// <summary>
+    /// Each driver's window when every row gives one (the window-invariant GLM is then trained), null when none does (the
+    /// telematics@1 trees); a file giving only some would train a model on windows it partly made up, so it is refused.
+    /// </summary>
+    private static double[]? ObservedDays(string path, List<FeatureRow> rows)
+    {
+        var known = rows.Count(r => r.Driver.ObservedDays is not null);
+        if (known == 0)
+        {
+            return null;
+        }
+
+        if (known < rows.Count)
+        {
+            var missing = rows.First(r => r.Driver.ObservedDays is null);
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{path} line {missing.Line}, column '{FeatureCsv.ObservedDaysColumn}': driver '{missing.Driver.DriverId}' has no observation window while {known} of {rows.Count} drivers have one; give every driver its days, or leave the column out to train the telematics@1 trees."));
+        }
+
+        return [.. rows.Select(r => r.Driver.ObservedDays!.Value)];
     }
 
     private sealed class Progress(Action<int> report) : IProgress<int>

@@ -25,9 +25,27 @@ public static class LabelsFile
     /// <param name="features">Drivers' telematics@1 vectors (29 values each, NaN = missing), for example from a feature CSV.</param>
     /// <returns>One row per driver with features, in the order of <paramref name="features"/>.</returns>
     /// <exception cref="InvalidDataException">A column is missing or a value is invalid (the message names line and column), or a driver has features but no labels.</exception>
-    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features)
+    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features) =>
+        Join(labelsPath, features, observedDays: null);
+
+    /// <summary>
+    /// Reads <paramref name="labelsPath"/> and joins it, by driver id, to <paramref name="features"/> and the days each
+    /// driver's features cover, so that the window-invariant telematics@2 model can be trained on them.
+    /// </summary>
+    /// <param name="labelsPath">The labels CSV.</param>
+    /// <param name="features">Drivers' telematics@1 vectors (29 values each, NaN = missing), for example from a feature CSV.</param>
+    /// <param name="observedDays">Days each driver's features cover, in the order of <paramref name="features"/>; null when unknown.</param>
+    /// <returns>One row per driver with features, in the order of <paramref name="features"/>.</returns>
+    /// <exception cref="InvalidDataException">A column is missing or a value is invalid (the message names line and column), or a driver has features but no labels.</exception>
+    /// <exception cref="ArgumentException"><paramref name="observedDays"/> does not have one value per driver, or a value is not a valid window.</exception>
+    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features, double[]? observedDays)
     {
         ArgumentNullException.ThrowIfNull(features);
+        if (observedDays is not null && observedDays.Length != features.Count)
+        {
+            throw new ArgumentException($"{observedDays.Length} observed days for {features.Count} drivers; give one per driver.", nameof(observedDays));
+        }
+
         var labels = Read(labelsPath);
         var n = features.Count;
         var ids = new string[n];
@@ -72,7 +90,8 @@ public static class LabelsFile
             }
         }
 
-        return new TrainingDataset(ids, matrix, classical, exposure, claims, lambda);
+        // Copied: the dataset takes its arrays over, and the caller's must not change it afterwards.
+        return new TrainingDataset(ids, matrix, classical, exposure, claims, lambda, observedDays is null ? null : [.. observedDays]);
     }
 
     private static Dictionary<string, Label> Read(string path)

@@ -39,6 +39,17 @@ public sealed class LabelsFileTests : IDisposable
         Assert.False(data.HasTrueFrequency);
     }
 
+    [Fact]
+    public void Observed_days_given_with_the_features_are_the_datasets_windows()
+    {
+        File.WriteAllText(_path, "driver_id,exposure_years,claims\na,1,0\nb,1,1\n");
+
+        var data = LabelsFile.Join(_path, [("b", Features(1)), ("a", Features(2))], [30, 7.5]);
+
+        Assert.True(data.HasObservedDays);
+        Assert.Equal([30, 7.5], data.ObservedDays.ToArray());
+    }
+
     [Theory]
     [InlineData("driver_id,exposure_years,claims\na,0,0\n", "line 2, column 'exposure_years'")]
     [InlineData("driver_id,exposure_years,claims\na,1,-1\n", "line 2, column 'claims'")]

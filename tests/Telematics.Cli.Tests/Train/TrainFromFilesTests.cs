@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+
+namespace Telematics.Cli.Tests.Train;
+
+/// <summary><c>telematics train --features F.csv --labels L.csv</c>: what is read from the two files and what is refused.</summary>
+public sealed class TrainFromFilesTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "telematics-train-files-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    // A synthetic population's features.csv (with observed_days) and drivers.csv (the labels), as synth writes them.
+    private async Task<(string Features, string Labels)> PopulationAsync(int drivers = 400)
+    {
+        var folder = Path.Combine(_directory, "population");
+        var (exit, _, error) = await CliRunner.RunAsync("synth", "--drivers", drivers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--days", "10", "--seed", "41", "--features-only", "--output", folder);
+        Assert.True(exit == ExitCodes.Success, error);
+        return (Path.Combine(folder, "features.csv"), Path.Combine(folder, "drivers.csv"));
+    }
+
+    private static Task<(int Exit, string Output, string Error)> TrainAsync(string features, string labels, string models) =>
+        CliRunner.RunAsync("train", "--features", features, "--labels", labels, "--folds", "2", "--trees", "20", "--threads", "1", "--output", models);
+
+    [Fact]
+    public async Task Features_with_observed_days_train_and_package_the_window_invariant_GLM()
+    {
+        var (features, labels) = await PopulationAsync();
+        var models = Path.Combine(_directory, "models");
+
+        var (exit, output, error) = await TrainAsync(features, labels, models);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("glm-telematics out-of-fold", output, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(models, "telematics-frequency", "1", "manifest.json")))!;
+        Assert.Equal(2, manifest["feature_schema"]!["version"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_row_without_observed_days_among_rows_with_them_is_refused_naming_its_line_and_column()
+    {
+        var (features, labels) = await PopulationAsync(drivers: 100);
+        var lines = await File.ReadAllLinesAsync(features);
+        var cells = lines[3].Split(',');
+        cells[1] = "";
+        lines[3] = string.Join(',', cells);
+        await File.WriteAllLinesAsync(features, lines);
+        var models = Path.Combine(_directory, "models");
+
+        var (exit, _, error) = await TrainAsync(features, labels, models);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"line 4, column 'observed_days': driver '{cells[0]}' has no observation window", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(models));
+    }
+}

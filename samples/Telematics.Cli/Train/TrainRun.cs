@@ -58,6 +58,7 @@ internal static class TrainRun
         {
             var report = stage("read features and labels", 1);
             var read = FeatureCsv.ReadRows(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null);
+            RefuseDuplicates(settings.FeaturesFile!, read);
             var rows = read.ConvertAll(row => (row.Driver.DriverId, row.Driver.Features.ToArray()));
             data = LabelsFile.Join(settings.LabelsFile!, rows, ObservedDays(settings.FeaturesFile!, read));
             report(1);
@@ -261,6 +262,20 @@ internal static class TrainRun
         catch (UnauthorizedAccessException)
         {
             return "unknown";
+        }
+    }
+
+    // A driver on two rows could land in a training fold and its test fold, and would weigh twice in the final fit.
+    private static void RefuseDuplicates(string path, List<FeatureRow> rows)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!first.TryAdd(row.Driver.DriverId, row.Line))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path} line {row.Line}, column 'driver_id': driver '{row.Driver.DriverId}' appears again (first on line {first[row.Driver.DriverId]}); give each driver one row."));
+            }
         }
     }
 

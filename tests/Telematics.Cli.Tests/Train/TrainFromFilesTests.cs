@@ -58,4 +58,19 @@ public sealed class TrainFromFilesTests : IDisposable
         Assert.Contains($"line 4, column 'observed_days': driver '{cells[0]}' has no observation window", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(models));
     }
+
+    [Fact]
+    public async Task A_driver_on_two_rows_is_refused_naming_it_and_both_lines()
+    {
+        var (features, labels) = await PopulationAsync(drivers: 100);
+        var lines = (await File.ReadAllLinesAsync(features)).ToList();
+        lines.Add(lines[2]);
+        await File.WriteAllLinesAsync(features, lines);
+        var id = lines[2].Split(',')[0];
+
+        var (exit, _, error) = await TrainAsync(features, labels, Path.Combine(_directory, "models"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"line {lines.Count}, column 'driver_id': driver '{id}' appears again (first on line 3)", error, StringComparison.Ordinal);
+    }
 }

@@ -50,6 +50,16 @@ public sealed class LabelsFileTests : IDisposable
         Assert.Equal([30, 7.5], data.ObservedDays.ToArray());
     }
 
+    [Fact]
+    public void A_driver_with_features_twice_is_refused_naming_it_and_its_rows()
+    {
+        File.WriteAllText(_path, "driver_id,exposure_years,claims\na,1,0\nb,1,1\n");
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelsFile.Join(_path, [("a", Features(1)), ("b", Features(2)), ("a", Features(3))]));
+
+        Assert.Contains("Driver 'a' has features twice (rows 1 and 3)", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("driver_id,exposure_years,claims\na,0,0\n", "line 2, column 'exposure_years'")]
     [InlineData("driver_id,exposure_years,claims\na,1,-1\n", "line 2, column 'claims'")]

@@ -23,7 +23,7 @@ internal static class ScoreCommand
 {
     public static Command Create()
     {
-        var features = new Option<FileInfo?>("--features") { Description = "CSV of driver feature vectors: header driver_id + schema feature names." };
+        var features = new Option<FileInfo?>("--features") { Description = "CSV of driver feature vectors: header driver_id [, observed_days] + schema feature names, or the driver rows of what `telematics features` writes." };
         var events = new EventFileOptions(inputRequired: false);
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };

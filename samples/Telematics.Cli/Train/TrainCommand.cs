@@ -28,7 +28,7 @@ internal static class TrainCommand
         var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md).", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
-        var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
+        var features = new Option<FileInfo?>("--features") { Description = "Feature CSV: driver_id [, observed_days] + telematics@1 columns (as `telematics synth` writes features.csv), or the driver rows of what `telematics features` writes." };
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels CSV: driver_id, exposure_years, claims [, true_lambda] [, age_band, region, vehicle_class, annual_km]." };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds (2 to 20).", DefaultValueFactory = _ => 5 };
         var output = new Option<DirectoryInfo>("--output") { Description = "Model directory: the package goes to DIR/<name>/<version>/.", Required = true };

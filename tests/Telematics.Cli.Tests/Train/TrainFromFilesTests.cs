@@ -73,4 +73,33 @@ public sealed class TrainFromFilesTests : IDisposable
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains($"line {lines.Count}, column 'driver_id': driver '{id}' appears again (first on line 3)", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_driver_rows_of_joined_telematics_features_tables_train_the_telematics_1_trees()
+    {
+        var (features, labels) = await PopulationAsync(drivers: 120);
+        var lines = await File.ReadAllLinesAsync(features);
+        var names = lines[0].Split(',')[2..];
+        // What `telematics features` writes for each driver (a trip row, then the driver row), files joined with cat.
+        var header = "kind,driver_id,trip,start_utc,end_utc,samples," + string.Join(',', names);
+        var table = new List<string>();
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var values = string.Join(',', cells[2..]);
+            table.Add(header);
+            table.Add($"trip,{cells[0]},1,2026-03-16T08:00:00.000Z,2026-03-16T08:30:00.000Z,1800,{string.Join(',', names.Select(_ => "999"))}");
+            table.Add($"driver,{cells[0]},,2026-03-16T08:00:00.000Z,2026-03-25T18:00:00.000Z,36000,{values}");
+        }
+
+        var tablePath = Path.Combine(_directory, "table.csv");
+        await File.WriteAllLinesAsync(tablePath, table);
+
+        var (exit, output, error) = await TrainAsync(tablePath, labels, Path.Combine(_directory, "models"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("trees-telematics out-of-fold", output, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(_directory, "models", "telematics-frequency", "1", "manifest.json")))!;
+        Assert.Equal("120", manifest["training"]!["drivers"]!.GetValue<string>());
+    }
 }

@@ -186,12 +186,13 @@ internal static class ScoreCommand
                 }
 
                 var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
-                await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
+                var unpriced = await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var failed = summary.Failures;
                 var text = parse.InvocationConfiguration.Output;
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {drivers.Count - failed} of {drivers.Count} drivers, {failed} failed")
-                    + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty));
+                    + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty)
+                    + (unpriced > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {unpriced} scored but not priced (see their error)") : string.Empty));
                 foreach (var (category, count) in summary.ByCategory)
                 {
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
@@ -209,15 +210,27 @@ internal static class ScoreCommand
                 }
 
                 // Records skipped by --report-bad are a partial failure too, as for features and ingest.
-                return failed == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
+                return failed == 0 && unpriced == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
         });
         return command;
     }
 
-    // Every driver in input order, failed ones with the scorer's reason.
-    private static Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing) => OutputFile.WriteTextAsync(path, async writer =>
+    // Every driver in input order, failed ones with the scorer's reason, scored ones that cannot be priced with the reason
+    // and no premium; returns how many were not priced.
+    private static async Task<int> WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
     {
+        var unpriced = 0;
+        await OutputFile.WriteTextAsync(path, async writer =>
+        {
+            unpriced = await WriteRowsAsync(writer, drivers, result, pricing);
+        });
+        return unpriced;
+    }
+
+    private static async Task<int> WriteRowsAsync(TextWriter writer, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
+    {
+        var unpriced = 0;
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
         for (var i = 0; i < drivers.Count; i++)
@@ -229,24 +242,56 @@ internal static class ScoreCommand
                 continue;
             }
 
-            var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
+            PremiumQuote? premium = null;
+            string? pricingError = null;
+            if (pricing is not null && !pricing.TryQuote(score, drivers[i].Features.Span, drivers[i].ObservedDays, out premium, out pricingError))
+            {
+                unpriced++;
+            }
+
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
+                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},{Quoted(pricingError)},{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
-    });
+
+        return unpriced;
+    }
+
+    // One CSV cell: quoted, its quotes made single and its lines joined (an exception's message may span two).
+    private static string Quoted(string? message) =>
+        message is null ? "" : $"\"{message.Replace("\"", "'", StringComparison.Ordinal).ReplaceLineEndings(" ")}\"";
 
     private static string FailureRow(string driverId, string message) =>
-        $"{driverId},,,,,,,,,,\"{message.Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,";
+        $"{driverId},,,,,,,,,,{Quoted(message)},,,,,,";
 
     // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
-        public PremiumQuote Quote(RiskScore score, ReadOnlySpan<float> features, double? observedDays)
+        /// <summary>The driver's premium, or why it has none: a plan prices the distance driven, which a features CSV may leave blank.</summary>
+        public bool TryQuote(RiskScore score, ReadOnlySpan<float> features, double? observedDays, out PremiumQuote? quote, out string? error)
         {
-            var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
-            return PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+            quote = null;
+            var distance = features[DistanceIndex];
+            if (!float.IsFinite(distance) || distance < 0)
+            {
+                error = $"Driver '{score.DriverId}' is scored but not priced: its {TelematicsFeatures.DistanceKm} is {(float.IsNaN(distance) ? "missing" : distance.ToString(CultureInfo.InvariantCulture))}, and a premium needs the distance driven.";
+                return false;
+            }
+
+            try
+            {
+                var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);
+                quote = PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+                error = null;
+                return true;
+            }
+            catch (ArgumentException e)
+            {
+                // The calculator's own refusal of this driver's inputs (a frequency that is not finite, say): this row only.
+                error = $"Driver '{score.DriverId}' is scored but not priced: {e.Message}";
+                return false;
+            }
         }
     }
 

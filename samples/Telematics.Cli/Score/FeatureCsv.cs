@@ -6,7 +6,8 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
-/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN).
+/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN), and a
+/// value that is not a finite number (<c>NaN</c>, <c>Infinity</c>, <c>1e39</c>) is refused.
 /// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>).
 /// The table <c>telematics features</c> writes (header <c>kind,driver_id,trip,start_utc,end_utc,samples,…</c>) is read
 /// too: its <c>driver</c> rows are the drivers, its <c>trip</c> rows and trip columns are left out, and a repeated header
@@ -115,6 +116,12 @@ internal static class FeatureCsv
                 if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 {
                     throw new InvalidDataException($"{path} line {lineNumber}, column '{columns[c]}': '{cells[c]}' is not a number.");
+                }
+
+                // 1e39 parses as +∞ and "NaN" as NaN: neither is a measurement (a missing value is an empty cell).
+                if (!float.IsFinite(value))
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}, column '{columns[c]}': '{cells[c]}' is not a finite number (largest about 3.4e38; leave the cell empty for a missing value).");
                 }
 
                 vector[map[c]] = value;

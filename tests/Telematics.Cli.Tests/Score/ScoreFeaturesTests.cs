@@ -72,4 +72,20 @@ public sealed class ScoreFeaturesTests : IDisposable
         Assert.True(decimal.Parse(rows["priced"][8], CultureInfo.InvariantCulture) > 0, rows["priced"][8]);
         Assert.Equal("", rows["priced"][10]);
     }
+
+    [Theory]
+    [InlineData("1e39")]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    public async Task A_feature_value_that_is_not_a_finite_number_is_refused_naming_its_line_and_column(string value)
+    {
+        var features = await FeaturesAsync(("fine", "180"), ("huge", value));
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--default", "--plan", Plan, "--output", output);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"line 3, column 'distance_km': '{value}' is not a finite number", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
 }

@@ -29,7 +29,7 @@ using Telematics.Storage.Postgres.Scoring;
 namespace Telematics.Cli.BatchScore;
 
 /// <summary>
-/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--period-end YYYY-MM-DD] [--run-id ID] [--chunk N] [--writers N] [--models DIR | --shipped-model]
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--period-end YYYY-MM-DD] [--run-id ID] [--chunk N] [--writers N] [--models DIR [--default-model NAME] | --shipped-model]
 /// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
 /// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
 /// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
@@ -47,12 +47,13 @@ internal static class BatchScoreCommand
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
         var plan = CliPricingPlan.Option("Pricing plan JSON", byModel: true);
-        var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/): drivers are scored with its model at its champion alias (else its highest version). Default: the built-in rules model." };
+        var defaultModel = new Option<string?>(CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
         {
-            all, drivers, periodDays, periodEnd, runId, chunk, writers, plan, models, shipped, experiment,
+            all, drivers, periodDays, periodEnd, runId, chunk, writers, plan, models, defaultModel, shipped, experiment,
         };
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,11 +74,34 @@ internal static class BatchScoreCommand
                 {
                     throw new ArgumentException("Give at most one of --models and --shipped-model.");
                 }
+
+                if (parse.GetValue(models) is null && parse.GetValue(defaultModel) is not null)
+                {
+                    throw new ArgumentException($"{CliModelLoading.DefaultModelOption} applies to --models (a model directory).");
+                }
             }
             catch (ArgumentException e)
             {
                 await error.WriteLineAsync(e.Message);
                 return ExitCodes.Usage;
+            }
+
+            // A model directory serves its own model by default, not the built-in rules.
+            var modelDirectory = parse.GetValue(models)?.FullName;
+            string? defaultName = null;
+            try
+            {
+                defaultName = modelDirectory is null ? null : CliModelLoading.DefaultModelName(modelDirectory, parse.GetValue(defaultModel));
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.InputError;
             }
 
             if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } loadedPlan)
@@ -116,13 +140,18 @@ internal static class BatchScoreCommand
             }
 
             var planFile = parse.GetValue(plan);
-            var modelDirectory = parse.GetValue(models)?.FullName;
             var useShipped = parse.GetValue(shipped);
-            using var host = CliHost.Create(connectionString, telematics => Configure(telematics, useShipped, modelDirectory, definition, parse.GetValue(writers))
+            using var host = CliHost.Create(connectionString, telematics => Configure(telematics, useShipped, modelDirectory, defaultName, definition, parse.GetValue(writers))
                 .UsePricingPlan(provider => CliPricingPlan.FitToModel(loadedPlan, planFile, provider.GetRequiredService<ModelRegistry>())));
             ScoringRunner runner;
             try
             {
+                if (defaultName is not null && host.Services.GetRequiredService<ModelRegistry>().GetStatus() is { IsReady: false } status)
+                {
+                    await error.WriteLineAsync($"--models: no version of {defaultName} loads: {string.Join("; ", status.LastReloadFailures.Select(f => $"{f.Path}: {f.Message}"))}");
+                    return ExitCodes.InputError;
+                }
+
                 // The plan first: one that does not fit the served model is refused before anything is read.
                 var servedPlan = host.Services.GetRequiredService<StoredDriverScorer>().Plan;
                 runner = host.Services.GetRequiredService<ScoringRunner>();
@@ -176,8 +205,9 @@ internal static class BatchScoreCommand
         return (host, host.Services.GetRequiredService<ScoringRunner>(), host.Services.GetRequiredService<IScoringRunStore>());
     }
 
-    // The models served (the shipped one, a directory, or the built-in rules model), every package kind's loader, and the experiment.
-    private static TelematicsBuilder Configure(TelematicsBuilder telematics, bool shipped, string? modelDirectory, ExperimentDefinition? experiment, int writers) =>
+    // The models served (the shipped one, a directory and its default model, or the built-in rules model), every package
+    // kind's loader, and the experiment.
+    private static TelematicsBuilder Configure(TelematicsBuilder telematics, bool shipped, string? modelDirectory, string? defaultModel, ExperimentDefinition? experiment, int writers) =>
         telematics
             .ConfigureScoring(scoring =>
             {
@@ -189,6 +219,10 @@ internal static class BatchScoreCommand
                 else if (modelDirectory is not null)
                 {
                     scoring.UseModelDirectory(modelDirectory);
+                    if (defaultModel is not null)
+                    {
+                        scoring.UseDefaultModel(defaultModel);
+                    }
                 }
 
                 scoring.ConfigureRegistry(static options =>

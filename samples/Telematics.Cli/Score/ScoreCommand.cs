@@ -15,7 +15,7 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz])
-/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--age-band A] [--vehicle-class V] [--period-days N]] --output FILE [--report-bad FILE]</c>:
+/// [--model PACKAGE | --models DIR [--default-model NAME] [--experiment FILE] | --default] [--plan FILE [--region R] [--age-band A] [--vehicle-class V] [--period-days N]] --output FILE [--report-bad FILE]</c>:
 /// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database;
 /// optionally through an A/B experiment over a model directory, and priced with a pricing plan.
 /// </summary>
@@ -27,7 +27,8 @@ internal static class ScoreCommand
         var events = new EventFileOptions(inputRequired: false);
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };
-        var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases); the default model is its champion." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases): drivers are scored with its model at its champion alias (else its highest version)." };
+        var defaultModel = new Option<string?>(Models.CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
@@ -36,7 +37,7 @@ internal static class ScoreCommand
         var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled (the 90 % interval of the long-run score from the trips scored, when the model records its sampling noise).", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
-        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, defaultModel, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
         events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +48,32 @@ internal static class ScoreCommand
             {
                 error.WriteLine("Give at most one of --model, --models and --default.");
                 return ExitCodes.Usage;
+            }
+
+            // A model directory serves its own model by default, not the built-in rules.
+            string? defaultName = null;
+            if (modelDirectory is null && parse.GetValue(defaultModel) is not null)
+            {
+                error.WriteLine($"{Models.CliModelLoading.DefaultModelOption} applies to --models (a model directory).");
+                return ExitCodes.Usage;
+            }
+
+            if (modelDirectory is not null)
+            {
+                try
+                {
+                    defaultName = Models.CliModelLoading.DefaultModelName(modelDirectory.FullName, parse.GetValue(defaultModel));
+                }
+                catch (ArgumentException e)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.Usage;
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.InputError;
+                }
             }
 
             var window = parse.GetValue(periodDays);
@@ -139,7 +166,7 @@ internal static class ScoreCommand
             {
                 registry = modelPath is not null
                     ? ModelRegistry.ForPackage(Models.CliModelLoading.LoadPackage(modelPath.FullName))
-                    : new ModelRegistry(Models.CliModelLoading.RegistryOptions(modelDirectory?.FullName));
+                    : new ModelRegistry(Models.CliModelLoading.RegistryOptions(modelDirectory?.FullName, defaultName));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ModelPackageException)
             {
@@ -149,6 +176,12 @@ internal static class ScoreCommand
 
             using (registry)
             {
+                if (defaultName is not null && registry.GetStatus() is { IsReady: false } status)
+                {
+                    error.WriteLine($"--models: no version of {defaultName} loads: {string.Join("; ", status.LastReloadFailures.Select(f => $"{f.Path}: {f.Message}"))}");
+                    return ExitCodes.InputError;
+                }
+
                 if (pricing is not null && Pricing.CliPricingPlan.ForModel(pricing, parse.GetValue(plan), registry, error) is null)
                 {
                     return ExitCodes.InputError;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Telematics.Cli.Output;
 using Telematics.Cli.Score;
 using Telematics.Features.Schema;
 using Telematics.Training.Datasets;
@@ -142,7 +143,9 @@ internal static class TrainRun
             timings.Add(("window stability", clock.Elapsed));
         }
 
-        var package = OnnxPackageWriter.Write(
+        // Exported and checked now, written last: a package in the model directory is one whose report and plan fragment
+        // were written, and a run that fails or is cancelled before then leaves the version already there untouched.
+        var prepared = OnnxPackageWriter.Prepare(
             new PackageRequest
             {
                 Name = settings.Name,
@@ -165,6 +168,7 @@ internal static class TrainRun
             },
             data,
             settings.OutputDirectory);
+        var package = prepared.Result;
         finalReport(++done);
         timings.Add(("final fits + ONNX export + checks", clock.Elapsed));
 
@@ -182,6 +186,7 @@ internal static class TrainRun
             $"wrote {package.Folder}; {Packaged(data).Name()} out-of-fold normalised Gini {telematicsEval.NormalisedGini:F4}{(oracle is null ? "" : $" ({telematicsEval.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4})")}, deviance {telematicsEval.MeanDeviance:F5}");
         if (settings.ReportFile is null)
         {
+            Commit(prepared, cancellationToken);
             return summary;
         }
 
@@ -207,7 +212,8 @@ internal static class TrainRun
         {
             classical = ClassicalRelativityFit.Fit(data, oof);
             var fragmentPath = Path.ChangeExtension(settings.ReportFile, ".plan.json");
-            File.WriteAllText(fragmentPath, classical.ToPlanFragment() + Environment.NewLine);
+            cancellationToken.ThrowIfCancellationRequested();
+            OutputFile.WriteAllText(fragmentPath, classical.ToPlanFragment() + Environment.NewLine);
             fragment = Path.GetFileName(fragmentPath);
         }
 
@@ -243,9 +249,18 @@ internal static class TrainRun
             Machine = string.Create(CultureInfo.InvariantCulture,
                 $"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) before the run {loadBefore}, after {LoadAverage()}."),
         }.ToMarkdown();
-        File.WriteAllText(settings.ReportFile, markdown);
+        cancellationToken.ThrowIfCancellationRequested();
+        OutputFile.WriteAllText(settings.ReportFile, markdown);
+        Commit(prepared, cancellationToken);
         return summary + Environment.NewLine + "report: " + settings.ReportFile
             + (fragment is null ? "" : Environment.NewLine + "pricing-plan fragment: " + Path.Combine(Path.GetDirectoryName(settings.ReportFile)!, fragment));
+    }
+
+    // The last step of a run: after it the registry serves the new version.
+    private static void Commit(PreparedPackage package, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        package.Commit();
     }
 
     private static string LoadAverage()

@@ -64,6 +64,22 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_report_that_cannot_be_written_leaves_no_package_behind()
+    {
+        var models = Path.Combine(_directory, "models");
+        // A folder where the report file should go: writing the report fails after every model was fitted.
+        var report = Path.Combine(_directory, "report.md");
+        Directory.CreateDirectory(report);
+
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "train", "--drivers", "200", "--days", "3", "--seed", "5", "--folds", "2", "--trees", "10", "--output", models, "--report", report);
+
+        Assert.True(exit == ExitCodes.InputError, error);
+        // The package is written last, so a run that fails before then has not put a version in the model directory.
+        Assert.False(Directory.Exists(Path.Combine(models, "telematics-frequency", "1")), "a package was written without its report");
+    }
+
+    [Fact]
     public async Task A_feature_outside_telematics_2_cannot_be_excluded()
     {
         var (exit, _, error) = await CliRunner.RunAsync(

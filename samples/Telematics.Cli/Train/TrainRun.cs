@@ -38,7 +38,7 @@ internal static class TrainRun
     }
 
     /// <param name="stage">Starts a stage with a number of steps; returns the callback that reports steps done.</param>
-    private static string Execute(TrainSettings settings, Func<string, int, Action<int>> stage, CancellationToken cancellationToken)
+    internal static string Execute(TrainSettings settings, Func<string, int, Action<int>> stage, CancellationToken cancellationToken)
     {
         var timings = new List<(string, TimeSpan)>();
         var loadBefore = LoadAverage();
@@ -118,6 +118,7 @@ internal static class TrainRun
             clock.Restart();
             var holdoutReport = stage($"fresh holdout: simulate {holdoutPopulation.DriverCount:N0} drivers (seed {holdoutPopulation.Seed}), score", holdoutPopulation.DriverCount);
             holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, ClaimRate(data));
             timings.Add(("fresh holdout", clock.Elapsed));
             clock.Restart();
@@ -145,6 +146,9 @@ internal static class TrainRun
 
         // Exported and checked now, written last: a package in the model directory is one whose report and plan fragment
         // were written, and a run that fails or is cancelled before then leaves the version already there untouched.
+        // The ML.NET trainers take no token (MLContext.CancelExecution is internal to Microsoft.ML 5): a cancel during the
+        // last fit or the holdout is honoured here, before the export and every write.
+        cancellationToken.ThrowIfCancellationRequested();
         var prepared = OnnxPackageWriter.Prepare(
             new PackageRequest
             {

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Telematics.Cli.Train;
+using Telematics.Training.Modeling;
+using Telematics.Training.Synthetic;
 
 namespace Telematics.Cli.Tests.Train;
 
@@ -77,6 +80,36 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(exit == ExitCodes.InputError, error);
         // The package is written last, so a run that fails before then has not put a version in the model directory.
         Assert.False(Directory.Exists(Path.Combine(models, "telematics-frequency", "1")), "a package was written without its report");
+    }
+
+    [Fact]
+    public void A_run_cancelled_after_the_final_fits_writes_neither_the_report_nor_the_package()
+    {
+        var models = Path.Combine(_directory, "models");
+        var report = Path.Combine(_directory, "report.md");
+        var settings = new TrainSettings
+        {
+            Population = new SyntheticPopulationOptions { DriverCount = 200, PeriodDays = 3, Seed = 5 },
+            Training = new TrainingOptions { Folds = 2, Trees = 10, Seed = 5 },
+            OutputDirectory = models,
+            ReportFile = report,
+            Name = "telematics-frequency",
+            Version = "1",
+            Command = "test",
+        };
+        using var cancel = new CancellationTokenSource();
+
+        // Ctrl-C once the final models are fitted and the package exported: the last step before anything is written.
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainRun.Execute(settings, (stage, total) => done =>
+        {
+            if (stage.StartsWith("final models", StringComparison.Ordinal) && done == total)
+            {
+                cancel.Cancel();
+            }
+        }, cancel.Token));
+
+        Assert.False(File.Exists(report));
+        Assert.False(Directory.Exists(Path.Combine(models, "telematics-frequency", "1")));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal static class TrainCommand
         var name = new Option<string>("--name") { Description = "Package name.", DefaultValueFactory = _ => "telematics-frequency" };
         var version = new Option<string>("--version") { Description = "Package version.", DefaultValueFactory = _ => "1" };
         var trees = new Option<int>("--trees") { Description = "Boosting rounds of the tree models.", DefaultValueFactory = _ => new TrainingOptions().Trees };
-        var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training, at least 1 (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
             exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, stabilityDrivers, cvSeeds, features, labels, folds, output, report, name, version, trees, threads,
@@ -108,6 +108,12 @@ internal static class TrainCommand
                 if (settings.CvSeeds is < 1 or > 10)
                 {
                     throw new ValidationException("--cv-seeds must be 1 to 10.");
+                }
+
+                // 0 or less reached Parallel.For and ML.NET, whose own refusal read as an input error (exit 3).
+                if (settings.Training.Threads is < 1)
+                {
+                    throw new ValidationException("--threads must be at least 1.");
                 }
 
                 if (settings.Population is { DriverCount: < 100 })

@@ -135,6 +135,8 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData("--cv-seeds", "0", "--cv-seeds must be 1 to 10")]
     [InlineData("--stability-drivers", "50", "--stability-drivers must be at least 100")]
+    [InlineData("--threads", "0", "--threads must be at least 1")]
+    [InlineData("--threads", "-2", "--threads must be at least 1")]
     public async Task Seed_repeats_and_stability_drivers_are_checked(string option, string value, string message)
     {
         var (exit, _, error) = await CliRunner.RunAsync("train", "--drivers", "200", "--days", "3", option, value, "--output", Path.Combine(_directory, "m"));

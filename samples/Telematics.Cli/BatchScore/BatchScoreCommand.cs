@@ -29,7 +29,7 @@ using Telematics.Storage.Postgres.Scoring;
 namespace Telematics.Cli.BatchScore;
 
 /// <summary>
-/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--period-end YYYY-MM-DD] [--run-id ID] [--chunk N] [--writers N] [--models DIR | --shipped-model]
+/// <c>telematics batch-score [--all | --drivers 1,2,3] [--period-days N] [--period-end YYYY-MM-DD] [--run-id ID] [--chunk N] [--writers N] [--models DIR [--default-model NAME] | --shipped-model]
 /// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
 /// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
 /// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
@@ -43,16 +43,17 @@ internal static class BatchScoreCommand
         var drivers = new Option<string?>("--drivers") { Description = "Score these drivers only: comma-separated ids, e.g. 1,2,3." };
         var periodDays = new Option<int>("--period-days") { Description = "Days of trips scored, ending at today 00:00 UTC or at --period-end (1–365).", DefaultValueFactory = _ => 30 };
         var periodEnd = new Option<DateOnly?>("--period-end") { Description = "A UTC date, not after today, at whose 00:00 the period ends instead: a past policy year (YYYY-MM-DD)." };
-        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, --shipped-model and the experiment, so a second run the same day writes nothing." };
+        var runId = new Option<string?>("--run-id") { Description = "Run id (letters, digits, . _ : -). Default: derived from the selection, the period, today's date, the served model and plan, and the experiment, so a second run the same day with the same settings writes nothing." };
         var chunk = new Option<int>("--chunk") { Description = "Drivers per chunk; each chunk is one transaction (1–100000).", DefaultValueFactory = _ => 1000 };
         var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
         var plan = CliPricingPlan.Option("Pricing plan JSON", byModel: true);
-        var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/); default: the built-in rules model." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/): drivers are scored with its model at its champion alias (else its highest version). Default: the built-in rules model." };
+        var defaultModel = new Option<string?>(CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")
         {
-            all, drivers, periodDays, periodEnd, runId, chunk, writers, plan, models, shipped, experiment,
+            all, drivers, periodDays, periodEnd, runId, chunk, writers, plan, models, defaultModel, shipped, experiment,
         };
         command.Options.Add(StorageCommandContext.Connection);
         command.SetAction(async (parse, cancellationToken) =>
@@ -73,11 +74,34 @@ internal static class BatchScoreCommand
                 {
                     throw new ArgumentException("Give at most one of --models and --shipped-model.");
                 }
+
+                if (parse.GetValue(models) is null && parse.GetValue(defaultModel) is not null)
+                {
+                    throw new ArgumentException($"{CliModelLoading.DefaultModelOption} applies to --models (a model directory).");
+                }
             }
             catch (ArgumentException e)
             {
                 await error.WriteLineAsync(e.Message);
                 return ExitCodes.Usage;
+            }
+
+            // A model directory serves its own model by default, not the built-in rules.
+            var modelDirectory = parse.GetValue(models)?.FullName;
+            string? defaultName = null;
+            try
+            {
+                defaultName = modelDirectory is null ? null : CliModelLoading.DefaultModelName(modelDirectory, parse.GetValue(defaultModel));
+            }
+            catch (ArgumentException e)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync(e.Message);
+                return ExitCodes.InputError;
             }
 
             if (await CliPricingPlan.TryLoadAsync(parse.GetValue(plan), error) is not { } loadedPlan)
@@ -100,12 +124,10 @@ internal static class BatchScoreCommand
             var to = new DateTimeOffset((parse.GetValue(periodEnd) ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var from = to.AddDays(-days);
             var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
-            var id = parse.GetValue(runId) ?? DefaultRunId(selection, days, to, definition?.Name, parse.GetValue(shipped));
-            // A run scores in one experiment or in none: resuming it in another is refused like another selection.
-            selection += definition is null ? "" : " experiment:" + definition.Name;
-            if (!ScoringRunRepository.IsValidRunId(id))
+            var givenId = parse.GetValue(runId);
+            if (givenId is not null && !ScoringRunRepository.IsValidRunId(givenId))
             {
-                await error.WriteLineAsync($"--run-id: '{id}' is invalid; use 1–100 letters, digits and . _ : -, starting with a letter or digit.");
+                await error.WriteLineAsync($"--run-id: '{givenId}' is invalid; use 1–100 letters, digits and . _ : -, starting with a letter or digit.");
                 return ExitCodes.Usage;
             }
 
@@ -116,13 +138,19 @@ internal static class BatchScoreCommand
             }
 
             var planFile = parse.GetValue(plan);
-            var modelDirectory = parse.GetValue(models)?.FullName;
             var useShipped = parse.GetValue(shipped);
-            using var host = CliHost.Create(connectionString, telematics => Configure(telematics, useShipped, modelDirectory, definition, parse.GetValue(writers))
+            using var host = CliHost.Create(connectionString, telematics => Configure(telematics, useShipped, modelDirectory, defaultName, definition, parse.GetValue(writers))
                 .UsePricingPlan(provider => CliPricingPlan.FitToModel(loadedPlan, planFile, provider.GetRequiredService<ModelRegistry>())));
             ScoringRunner runner;
+            string settings;
             try
             {
+                if (defaultName is not null && host.Services.GetRequiredService<ModelRegistry>().GetStatus() is { IsReady: false } status)
+                {
+                    await error.WriteLineAsync($"--models: no version of {defaultName} loads: {string.Join("; ", status.LastReloadFailures.Select(f => $"{f.Path}: {f.Message}"))}");
+                    return ExitCodes.InputError;
+                }
+
                 // The plan first: one that does not fit the served model is refused before anything is read.
                 var servedPlan = host.Services.GetRequiredService<StoredDriverScorer>().Plan;
                 runner = host.Services.GetRequiredService<ScoringRunner>();
@@ -131,6 +159,8 @@ internal static class BatchScoreCommand
                     // Each served variant's scores are priced by the same plan.
                     servedPlan.EnsureFits(definition, host.Services.GetRequiredService<ExperimentScorer>());
                 }
+
+                settings = Settings(host.Services.GetRequiredService<ModelRegistry>(), servedPlan, planFile);
             }
             catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
             {
@@ -149,6 +179,10 @@ internal static class BatchScoreCommand
                 return ExitCodes.InputError;
             }
 
+            var id = givenId ?? DefaultRunId(selection, days, to, definition?.Name, settings);
+            // A run scores in one experiment or in none, with one model and plan: resuming it with others is refused like
+            // another selection, rather than mix two models' or plans' results in one run.
+            selection += (definition is null ? "" : " experiment:" + definition.Name) + " " + settings;
             var runs = host.Services.GetRequiredService<IScoringRunStore>();
             return await StorageCommandContext.RunAsync(
                 parse,
@@ -176,8 +210,9 @@ internal static class BatchScoreCommand
         return (host, host.Services.GetRequiredService<ScoringRunner>(), host.Services.GetRequiredService<IScoringRunStore>());
     }
 
-    // The models served (the shipped one, a directory, or the built-in rules model), every package kind's loader, and the experiment.
-    private static TelematicsBuilder Configure(TelematicsBuilder telematics, bool shipped, string? modelDirectory, ExperimentDefinition? experiment, int writers) =>
+    // The models served (the shipped one, a directory and its default model, or the built-in rules model), every package
+    // kind's loader, and the experiment.
+    private static TelematicsBuilder Configure(TelematicsBuilder telematics, bool shipped, string? modelDirectory, string? defaultModel, ExperimentDefinition? experiment, int writers) =>
         telematics
             .ConfigureScoring(scoring =>
             {
@@ -189,6 +224,10 @@ internal static class BatchScoreCommand
                 else if (modelDirectory is not null)
                 {
                     scoring.UseModelDirectory(modelDirectory);
+                    if (defaultModel is not null)
+                    {
+                        scoring.UseDefaultModel(defaultModel);
+                    }
                 }
 
                 scoring.ConfigureRegistry(static options =>
@@ -317,17 +356,39 @@ internal static class BatchScoreCommand
         }
     }
 
-    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment, bool shippedModel)
+    /// <summary>
+    /// The served default model (name@version and its package's SHA-256) and the plan's content, as
+    /// <c>model:NAME@VERSION#SHA plan:NAME#SHA</c>: what besides the drivers and period decides a run's results. Part of
+    /// the run's selection (after the drivers and experiment) and, hashed, of the default run id; tests that start a run
+    /// themselves use it to start it as the command would.
+    /// </summary>
+    internal static string Settings(ModelRegistry registry, PricingPlan plan, FileInfo? planFile)
     {
-        var what = selection == "all" ? "all" : "drivers-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(selection)))[..12];
-        // Experiment names allow up to 100 characters; a long one is hashed so that the id stays within its 100.
-        var inExperiment = experiment is null ? ""
-            : "-x-" + (experiment.Length <= 40 ? experiment : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(experiment)))[..12]);
-        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d{(shippedModel ? "-shipped" : "")}{inExperiment}");
+        using var lease = registry.Acquire();
+        var package = lease.Package;
+        var planPath = CliPricingPlan.PathFor(planFile, package);
+        var planHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(planPath)))[..12];
+        return $"model:{package}#{(package.Sha256.Length >= 12 ? package.Sha256[..12] : "-")} plan:{plan.Name}#{planHash}";
     }
 
-    private static string Describe(string selection) =>
-        selection.StartsWith("all", StringComparison.Ordinal) ? "all drivers" + selection[3..] : selection.Length > 60 ? selection[..60] + "…" : selection;
+    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment, string settings)
+    {
+        var what = selection == "all" ? "all" : "drivers-" + Hash(selection)[..12];
+        // Experiment names allow up to 100 characters; a long one is hashed so that the id stays within its 100.
+        var inExperiment = experiment is null ? "" : "-x-" + (experiment.Length <= 40 ? experiment : Hash(experiment)[..12]);
+        // Another model or plan is another run: re-running with a new plan scores again instead of "already finished".
+        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d-{Hash(settings)[..8]}{inExperiment}");
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    // The drivers list is cut when long; what follows it (experiment, model, plan) is kept, since that may be what differs.
+    private static string Describe(string selection)
+    {
+        var space = selection.IndexOf(' ', StringComparison.Ordinal);
+        var (drivers, rest) = space < 0 ? (selection, "") : (selection[..space], selection[space..]);
+        return drivers == "all" ? "all drivers" + rest : (drivers.Length > 60 ? drivers[..60] + "…" : drivers) + rest;
+    }
 
     // Progress<T> posts to the thread pool; the bar and the lines must be updated in chunk order, on the caller.
     private sealed class SynchronousProgress(Action<ScoringRunProgress> report) : IProgress<ScoringRunProgress>

@@ -52,6 +52,21 @@ internal static class OutputFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> as UTF-8 (no byte order mark), whole or not at all; for synchronous callers.</summary>
+    /// <param name="path">The output file; its folder must exist.</param>
+    /// <param name="text">The whole content.</param>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var bytes = Utf8.GetBytes(text);
+        // Nothing here waits on I/O completion of its own: the stream is written synchronously, so blocking costs nothing.
+        WriteAsync(path, stream =>
+        {
+            stream.Write(bytes);
+            return Task.CompletedTask;
+        }).GetAwaiter().GetResult();
+    }
+
     /// <summary>Writes <paramref name="path"/> as UTF-8 text (no byte order mark) through <paramref name="write"/>.</summary>
     /// <param name="path">The output file; its folder must exist.</param>
     /// <param name="write">Writes the text; an exception from it leaves <paramref name="path"/> untouched.</param>

@@ -85,13 +85,17 @@ internal static class CliPricingPlan
         }
     }
 
+    /// <summary>The file of the plan <see cref="FitToModel"/> serves with <paramref name="package"/>: <paramref name="file"/>, else the demo plan that fits the model.</summary>
+    public static string PathFor(FileInfo? file, Telematics.Scoring.Packaging.ModelPackage package) =>
+        file?.FullName ?? (package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency ? DemoRelativityPlanPath : DemoPlanPath);
+
     /// <summary>Like <see cref="ForModel"/>, throwing instead of writing the reason: for a plan resolved by dependency injection.</summary>
     /// <exception cref="PricingPlanException">The plan does not fit the served model.</exception>
     /// <exception cref="IOException">The demo relativity plan cannot be read.</exception>
     public static PricingPlan FitToModel(PricingPlan plan, FileInfo? file, Telematics.Scoring.Registry.ModelRegistry registry)
     {
         using var lease = registry.Acquire();
-        if (file is null && lease.Package.OutputKind == Telematics.Scoring.Packaging.ModelOutputKind.Frequency)
+        if (file is null && PathFor(file, lease.Package) == DemoRelativityPlanPath)
         {
             plan = PricingPlanJson.Load(DemoRelativityPlanPath, TelematicsFeatures.Schema);
         }

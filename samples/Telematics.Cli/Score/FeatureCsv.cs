@@ -6,28 +6,41 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
-/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN).
+/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN), and a
+/// value that is not a finite number (<c>NaN</c>, <c>Infinity</c>, <c>1e39</c>) is refused.
 /// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>).
+/// The table <c>telematics features</c> writes (header <c>kind,driver_id,trip,start_utc,end_utc,samples,…</c>) is read
+/// too: its <c>driver</c> rows are the drivers, its <c>trip</c> rows and trip columns are left out, and a repeated header
+/// line (several such files joined with <c>cat</c>) is skipped.
 /// </summary>
 internal static class FeatureCsv
 {
     /// <summary>The column holding a driver's observation window, days.</summary>
     public const string ObservedDaysColumn = "observed_days";
 
-    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
+    // The columns of `telematics features` that describe a row rather than hold a feature.
+    private static readonly string[] TableColumns = ["trip", "start_utc", "end_utc", "samples"];
+
+    public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays) =>
+        ReadRows(path, schema, warnings, defaultObservedDays).ConvertAll(row => row.Driver);
+
+    /// <summary>Like <see cref="Read"/>, with the line each driver was read from, for messages about the rows together.</summary>
+    public static List<FeatureRow> ReadRows(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
         var columns = header.Split(',');
-        if (columns[0].Trim() != "driver_id")
+        var table = columns.Length > 1 && columns[0].Trim() == "kind" && columns[1].Trim() == "driver_id";
+        if (!table && columns[0].Trim() != "driver_id")
         {
-            throw new InvalidDataException($"{path} line 1: the first column must be 'driver_id', not '{columns[0]}'.");
+            throw new InvalidDataException($"{path} line 1: the first column must be 'driver_id' (or 'kind,driver_id' as `telematics features` writes), not '{columns[0]}'.");
         }
 
+        var idColumn = table ? 1 : 0;
         var map = new int[columns.Length];
         var daysColumn = -1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var c = 1; c < columns.Length; c++)
+        for (var c = idColumn + 1; c < columns.Length; c++)
         {
             var name = columns[c].Trim();
             if (!seen.Add(name))
@@ -47,7 +60,10 @@ internal static class FeatureCsv
             else
             {
                 map[c] = -1;
-                warnings.WriteLine($"warning: {path}: column '{name}' is not a feature of {schema} and is ignored.");
+                if (!table || !TableColumns.Contains(name))
+                {
+                    warnings.WriteLine($"warning: {path}: column '{name}' is not a feature of {schema} and is ignored.");
+                }
             }
         }
 
@@ -59,12 +75,12 @@ internal static class FeatureCsv
             }
         }
 
-        var drivers = new List<DriverFeatures>();
+        var drivers = new List<FeatureRow>();
         var lineNumber = 1;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
-            if (line.Length == 0)
+            if (line.Length == 0 || (table && line == header))
             {
                 continue;
             }
@@ -75,9 +91,22 @@ internal static class FeatureCsv
                 throw new InvalidDataException($"{path} line {lineNumber}: {cells.Length} cells, the header has {columns.Length}.");
             }
 
+            if (table)
+            {
+                if (cells[0] == "trip")
+                {
+                    continue;
+                }
+
+                if (cells[0] != "driver")
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}, column 'kind': '{cells[0]}' is neither 'driver' nor 'trip'.");
+                }
+            }
+
             var vector = new float[schema.Count];
             vector.AsSpan().Fill(float.NaN);
-            for (var c = 1; c < cells.Length; c++)
+            for (var c = idColumn + 1; c < cells.Length; c++)
             {
                 if (map[c] < 0 || cells[c].Length == 0)
                 {
@@ -87,6 +116,12 @@ internal static class FeatureCsv
                 if (!float.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 {
                     throw new InvalidDataException($"{path} line {lineNumber}, column '{columns[c]}': '{cells[c]}' is not a number.");
+                }
+
+                // 1e39 parses as +∞ and "NaN" as NaN: neither is a measurement (a missing value is an empty cell).
+                if (!float.IsFinite(value))
+                {
+                    throw new InvalidDataException($"{path} line {lineNumber}, column '{columns[c]}': '{cells[c]}' is not a finite number (largest about 3.4e38; leave the cell empty for a missing value).");
                 }
 
                 vector[map[c]] = value;
@@ -103,9 +138,12 @@ internal static class FeatureCsv
                 days = parsed;
             }
 
-            drivers.Add(new DriverFeatures(cells[0], vector) { ObservedDays = days });
+            drivers.Add(new FeatureRow(new DriverFeatures(cells[idColumn], vector) { ObservedDays = days }, lineNumber));
         }
 
         return drivers;
     }
 }
+
+/// <summary>A driver read from a features CSV and the line it was on.</summary>
+internal readonly record struct FeatureRow(DriverFeatures Driver, int Line);

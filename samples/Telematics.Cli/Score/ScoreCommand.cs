@@ -15,7 +15,7 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// <c>telematics score (--features FILE.csv | --input EVENTS [--format] [--mapping] [--driver] [--tz])
-/// [--model PACKAGE | --models DIR [--experiment FILE] | --default] [--plan FILE [--region R] [--age-band A] [--vehicle-class V] [--period-days N]] --output FILE [--report-bad FILE]</c>:
+/// [--model PACKAGE | --models DIR [--default-model NAME] [--experiment FILE] | --default] [--plan FILE [--region R] [--age-band A] [--vehicle-class V] [--period-days N]] --output FILE [--report-bad FILE]</c>:
 /// score driver feature vectors, or one driver's events file run through the feature pipeline, without a database;
 /// optionally through an A/B experiment over a model directory, and priced with a pricing plan.
 /// </summary>
@@ -23,11 +23,12 @@ internal static class ScoreCommand
 {
     public static Command Create()
     {
-        var features = new Option<FileInfo?>("--features") { Description = "CSV of driver feature vectors: header driver_id + schema feature names." };
+        var features = new Option<FileInfo?>("--features") { Description = "CSV of driver feature vectors: header driver_id [, observed_days] + schema feature names, or the driver rows of what `telematics features` writes." };
         var events = new EventFileOptions(inputRequired: false);
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };
-        var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases); the default model is its champion." };
+        var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases): drivers are scored with its model at its champion alias (else its highest version)." };
+        var defaultModel = new Option<string?>(Models.CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
@@ -36,7 +37,7 @@ internal static class ScoreCommand
         var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled (the 90 % interval of the long-run score from the trips scored, when the model records its sampling noise).", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
-        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
+        var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, defaultModel, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
         events.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,6 +48,32 @@ internal static class ScoreCommand
             {
                 error.WriteLine("Give at most one of --model, --models and --default.");
                 return ExitCodes.Usage;
+            }
+
+            // A model directory serves its own model by default, not the built-in rules.
+            string? defaultName = null;
+            if (modelDirectory is null && parse.GetValue(defaultModel) is not null)
+            {
+                error.WriteLine($"{Models.CliModelLoading.DefaultModelOption} applies to --models (a model directory).");
+                return ExitCodes.Usage;
+            }
+
+            if (modelDirectory is not null)
+            {
+                try
+                {
+                    defaultName = Models.CliModelLoading.DefaultModelName(modelDirectory.FullName, parse.GetValue(defaultModel));
+                }
+                catch (ArgumentException e)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.Usage;
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    error.WriteLine(e.Message);
+                    return ExitCodes.InputError;
+                }
             }
 
             var window = parse.GetValue(periodDays);
@@ -139,7 +166,7 @@ internal static class ScoreCommand
             {
                 registry = modelPath is not null
                     ? ModelRegistry.ForPackage(Models.CliModelLoading.LoadPackage(modelPath.FullName))
-                    : new ModelRegistry(Models.CliModelLoading.RegistryOptions(modelDirectory?.FullName));
+                    : new ModelRegistry(Models.CliModelLoading.RegistryOptions(modelDirectory?.FullName, defaultName));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or ModelPackageException)
             {
@@ -149,6 +176,12 @@ internal static class ScoreCommand
 
             using (registry)
             {
+                if (defaultName is not null && registry.GetStatus() is { IsReady: false } status)
+                {
+                    error.WriteLine($"--models: no version of {defaultName} loads: {string.Join("; ", status.LastReloadFailures.Select(f => $"{f.Path}: {f.Message}"))}");
+                    return ExitCodes.InputError;
+                }
+
                 if (pricing is not null && Pricing.CliPricingPlan.ForModel(pricing, parse.GetValue(plan), registry, error) is null)
                 {
                     return ExitCodes.InputError;
@@ -186,12 +219,13 @@ internal static class ScoreCommand
                 }
 
                 var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
-                await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
+                var unpriced = await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var failed = summary.Failures;
                 var text = parse.InvocationConfiguration.Output;
                 text.WriteLine(string.Create(CultureInfo.InvariantCulture, $"scored {drivers.Count - failed} of {drivers.Count} drivers, {failed} failed")
-                    + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty));
+                    + (drivers.Count > failed ? string.Create(CultureInfo.InvariantCulture, $"; mean {summary.Mean:F1}, p50 {summary.P50:F1}, p95 {summary.P95:F1}") : string.Empty)
+                    + (unpriced > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {unpriced} scored but not priced (see their error)") : string.Empty));
                 foreach (var (category, count) in summary.ByCategory)
                 {
                     text.WriteLine($"  {category.ToWireName(),-14} {count}");
@@ -209,15 +243,27 @@ internal static class ScoreCommand
                 }
 
                 // Records skipped by --report-bad are a partial failure too, as for features and ingest.
-                return failed == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
+                return failed == 0 && unpriced == 0 && skippedRecords == 0 ? ExitCodes.Success : ExitCodes.PartialFailure;
             }
         });
         return command;
     }
 
-    // Every driver in input order, failed ones with the scorer's reason.
-    private static Task WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing) => OutputFile.WriteTextAsync(path, async writer =>
+    // Every driver in input order, failed ones with the scorer's reason, scored ones that cannot be priced with the reason
+    // and no premium; returns how many were not priced.
+    private static async Task<int> WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
     {
+        var unpriced = 0;
+        await OutputFile.WriteTextAsync(path, async writer =>
+        {
+            unpriced = await WriteRowsAsync(writer, drivers, result, pricing);
+        });
+        return unpriced;
+    }
+
+    private static async Task<int> WriteRowsAsync(TextWriter writer, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
+    {
+        var unpriced = 0;
         var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
         await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
         for (var i = 0; i < drivers.Count; i++)
@@ -229,24 +275,56 @@ internal static class ScoreCommand
                 continue;
             }
 
-            var premium = pricing?.Quote(score, drivers[i].Features.Span, drivers[i].ObservedDays);
+            PremiumQuote? premium = null;
+            string? pricingError = null;
+            if (pricing is not null && !pricing.TryQuote(score, drivers[i].Features.Span, drivers[i].ObservedDays, out premium, out pricingError))
+            {
+                unpriced++;
+            }
+
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},,{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
+                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},{Quoted(pricingError)},{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
-    });
+
+        return unpriced;
+    }
+
+    // One CSV cell: quoted, its quotes made single and its lines joined (an exception's message may span two).
+    private static string Quoted(string? message) =>
+        message is null ? "" : $"\"{message.Replace("\"", "'", StringComparison.Ordinal).ReplaceLineEndings(" ")}\"";
 
     private static string FailureRow(string driverId, string message) =>
-        $"{driverId},,,,,,,,,,\"{message.Replace("\"", "'", StringComparison.Ordinal)}\",,,,,,";
+        $"{driverId},,,,,,,,,,{Quoted(message)},,,,,,";
 
     // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
-        public PremiumQuote Quote(RiskScore score, ReadOnlySpan<float> features, double? observedDays)
+        /// <summary>The driver's premium, or why it has none: a plan prices the distance driven, which a features CSV may leave blank.</summary>
+        public bool TryQuote(RiskScore score, ReadOnlySpan<float> features, double? observedDays, out PremiumQuote? quote, out string? error)
         {
-            var annualKm = PremiumCalculator.AnnualiseKm(features[DistanceIndex], observedDays ?? 365);
-            return PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+            quote = null;
+            var distance = features[DistanceIndex];
+            if (!float.IsFinite(distance) || distance < 0)
+            {
+                error = $"Driver '{score.DriverId}' is scored but not priced: its {TelematicsFeatures.DistanceKm} is {(float.IsNaN(distance) ? "missing" : distance.ToString(CultureInfo.InvariantCulture))}, and a premium needs the distance driven.";
+                return false;
+            }
+
+            try
+            {
+                var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);
+                quote = PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+                error = null;
+                return true;
+            }
+            catch (ArgumentException e)
+            {
+                // The calculator's own refusal of this driver's inputs (a frequency that is not finite, say): this row only.
+                error = $"Driver '{score.DriverId}' is scored but not priced: {e.Message}";
+                return false;
+            }
         }
     }
 

@@ -45,7 +45,7 @@ internal static class SeedCommand
         var days = new Option<int>("--days") { Description = "Days of driving per driver (1 to 366).", DefaultValueFactory = _ => 30 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed: the same seed gives the same population and events.", DefaultValueFactory = _ => 20261128 };
         var start = new Option<DateOnly?>("--start") { Description = "First simulated day (yyyy-MM-dd, UTC). Default: --days days before today." };
-        var parallel = new Option<int>("--parallel") { Description = "Drivers ingested at once (1 to 64). Default: the number of processors." };
+        var parallel = new Option<int?>("--parallel") { Description = "Drivers ingested at once (1 to 64). Default: the number of processors." };
         var plan = CliPricingPlan.Option("Pricing plan whose regions the drivers get");
         var timeZone = new Option<string>("--time-zone")
         {
@@ -68,10 +68,17 @@ internal static class SeedCommand
                 StartDate = parse.GetValue(start) ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime).AddDays(-parse.GetValue(days)),
                 TimeZoneId = parse.GetValue(timeZone)!,
             };
-            var workers = parse.GetValue(parallel) is > 0 and var p ? p : Environment.ProcessorCount;
-            if (options.DriverCount is < 1 or > 100_000 || options.PeriodDays is < 1 or > 366 || workers > 64)
+            // Only an absent --parallel means one per processor: 0 or -5 is a mistake, not a request for the default.
+            var workers = parse.GetValue(parallel) ?? Math.Min(Environment.ProcessorCount, 64);
+            if (workers is < 1 or > 64)
             {
-                await error.WriteLineAsync("--drivers must be 1 to 100,000, --days 1 to 366 and --parallel 1 to 64.");
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"--parallel must be 1 to 64, not {workers}."));
+                return ExitCodes.Usage;
+            }
+
+            if (options.DriverCount is < 1 or > 100_000 || options.PeriodDays is < 1 or > 366)
+            {
+                await error.WriteLineAsync("--drivers must be 1 to 100,000 and --days 1 to 366.");
                 return ExitCodes.Usage;
             }
 

@@ -28,7 +28,7 @@ internal static class TrainCommand
         var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md).", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
-        var features = new Option<FileInfo?>("--features") { Description = "Feature CSV (driver_id + telematics@1 columns, as `telematics features` writes)." };
+        var features = new Option<FileInfo?>("--features") { Description = "Feature CSV: driver_id [, observed_days] + telematics@1 columns (as `telematics synth` writes features.csv), or the driver rows of what `telematics features` writes." };
         var labels = new Option<FileInfo?>("--labels") { Description = "Labels CSV: driver_id, exposure_years, claims [, true_lambda] [, age_band, region, vehicle_class, annual_km]." };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds (2 to 20).", DefaultValueFactory = _ => 5 };
         var output = new Option<DirectoryInfo>("--output") { Description = "Model directory: the package goes to DIR/<name>/<version>/.", Required = true };
@@ -36,7 +36,7 @@ internal static class TrainCommand
         var name = new Option<string>("--name") { Description = "Package name.", DefaultValueFactory = _ => "telematics-frequency" };
         var version = new Option<string>("--version") { Description = "Package version.", DefaultValueFactory = _ => "1" };
         var trees = new Option<int>("--trees") { Description = "Boosting rounds of the tree models.", DefaultValueFactory = _ => new TrainingOptions().Trees };
-        var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training, at least 1 (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
             exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, stabilityDrivers, cvSeeds, features, labels, folds, output, report, name, version, trees, threads,
@@ -108,6 +108,12 @@ internal static class TrainCommand
                 if (settings.CvSeeds is < 1 or > 10)
                 {
                     throw new ValidationException("--cv-seeds must be 1 to 10.");
+                }
+
+                // 0 or less reached Parallel.For and ML.NET, whose own refusal read as an input error (exit 3).
+                if (settings.Training.Threads is < 1)
+                {
+                    throw new ValidationException("--threads must be at least 1.");
                 }
 
                 if (settings.Population is { DriverCount: < 100 })

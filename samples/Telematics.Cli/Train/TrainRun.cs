@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Telematics.Cli.Output;
 using Telematics.Cli.Score;
 using Telematics.Features.Schema;
 using Telematics.Training.Datasets;
@@ -37,7 +38,7 @@ internal static class TrainRun
     }
 
     /// <param name="stage">Starts a stage with a number of steps; returns the callback that reports steps done.</param>
-    private static string Execute(TrainSettings settings, Func<string, int, Action<int>> stage, CancellationToken cancellationToken)
+    internal static string Execute(TrainSettings settings, Func<string, int, Action<int>> stage, CancellationToken cancellationToken)
     {
         var timings = new List<(string, TimeSpan)>();
         var loadBefore = LoadAverage();
@@ -57,13 +58,10 @@ internal static class TrainRun
         else
         {
             var report = stage("read features and labels", 1);
-            var rows = new List<(string, float[])>();
-            foreach (var driver in FeatureCsv.Read(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null))
-            {
-                rows.Add((driver.DriverId, driver.Features.ToArray()));
-            }
-
-            data = LabelsFile.Join(settings.LabelsFile!, rows);
+            var read = FeatureCsv.ReadRows(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null);
+            RefuseDuplicates(settings.FeaturesFile!, read);
+            var rows = read.ConvertAll(row => (row.Driver.DriverId, row.Driver.Features.ToArray()));
+            data = LabelsFile.Join(settings.LabelsFile!, rows, ObservedDays(settings.FeaturesFile!, read));
             report(1);
             description = $"files: features {Path.GetFileName(settings.FeaturesFile)}, labels {Path.GetFileName(settings.LabelsFile)}";
             timings.Add(("read files", clock.Elapsed));
@@ -120,6 +118,7 @@ internal static class TrainRun
             clock.Restart();
             var holdoutReport = stage($"fresh holdout: simulate {holdoutPopulation.DriverCount:N0} drivers (seed {holdoutPopulation.Seed}), score", holdoutPopulation.DriverCount);
             holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
             holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, ClaimRate(data));
             timings.Add(("fresh holdout", clock.Elapsed));
             clock.Restart();
@@ -145,7 +144,12 @@ internal static class TrainRun
             timings.Add(("window stability", clock.Elapsed));
         }
 
-        var package = OnnxPackageWriter.Write(
+        // Exported and checked now, written last: a package in the model directory is one whose report and plan fragment
+        // were written, and a run that fails or is cancelled before then leaves the version already there untouched.
+        // The ML.NET trainers take no token (MLContext.CancelExecution is internal to Microsoft.ML 5): a cancel during the
+        // last fit or the holdout is honoured here, before the export and every write.
+        cancellationToken.ThrowIfCancellationRequested();
+        var prepared = OnnxPackageWriter.Prepare(
             new PackageRequest
             {
                 Name = settings.Name,
@@ -168,6 +172,7 @@ internal static class TrainRun
             },
             data,
             settings.OutputDirectory);
+        var package = prepared.Result;
         finalReport(++done);
         timings.Add(("final fits + ONNX export + checks", clock.Elapsed));
 
@@ -185,6 +190,7 @@ internal static class TrainRun
             $"wrote {package.Folder}; {Packaged(data).Name()} out-of-fold normalised Gini {telematicsEval.NormalisedGini:F4}{(oracle is null ? "" : $" ({telematicsEval.NormalisedGini / oracle.NormalisedGini:P1} of the oracle's {oracle.NormalisedGini:F4})")}, deviance {telematicsEval.MeanDeviance:F5}");
         if (settings.ReportFile is null)
         {
+            Commit(prepared, cancellationToken);
             return summary;
         }
 
@@ -210,7 +216,8 @@ internal static class TrainRun
         {
             classical = ClassicalRelativityFit.Fit(data, oof);
             var fragmentPath = Path.ChangeExtension(settings.ReportFile, ".plan.json");
-            File.WriteAllText(fragmentPath, classical.ToPlanFragment() + Environment.NewLine);
+            cancellationToken.ThrowIfCancellationRequested();
+            OutputFile.WriteAllText(fragmentPath, classical.ToPlanFragment() + Environment.NewLine);
             fragment = Path.GetFileName(fragmentPath);
         }
 
@@ -246,9 +253,18 @@ internal static class TrainRun
             Machine = string.Create(CultureInfo.InvariantCulture,
                 $"{Environment.ProcessorCount} cores; load average (1, 5, 15 min) before the run {loadBefore}, after {LoadAverage()}."),
         }.ToMarkdown();
-        File.WriteAllText(settings.ReportFile, markdown);
+        cancellationToken.ThrowIfCancellationRequested();
+        OutputFile.WriteAllText(settings.ReportFile, markdown);
+        Commit(prepared, cancellationToken);
         return summary + Environment.NewLine + "report: " + settings.ReportFile
             + (fragment is null ? "" : Environment.NewLine + "pricing-plan fragment: " + Path.Combine(Path.GetDirectoryName(settings.ReportFile)!, fragment));
+    }
+
+    // The last step of a run: after it the registry serves the new version.
+    private static void Commit(PreparedPackage package, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        package.Commit();
     }
 
     private static string LoadAverage()
@@ -266,6 +282,42 @@ internal static class TrainRun
         {
             return "unknown";
         }
+    }
+
+    // A driver on two rows could land in a training fold and its test fold, and would weigh twice in the final fit.
+    private static void RefuseDuplicates(string path, List<FeatureRow> rows)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            if (!first.TryAdd(row.Driver.DriverId, row.Line))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path} line {row.Line}, column 'driver_id': driver '{row.Driver.DriverId}' appears again (first on line {first[row.Driver.DriverId]}); give each driver one row."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each driver's window when every row gives one (the window-invariant GLM is then trained), null when none does (the
+    /// telematics@1 trees); a file giving only some would train a model on windows it partly made up, so it is refused.
+    /// </summary>
+    private static double[]? ObservedDays(string path, List<FeatureRow> rows)
+    {
+        var known = rows.Count(r => r.Driver.ObservedDays is not null);
+        if (known == 0)
+        {
+            return null;
+        }
+
+        if (known < rows.Count)
+        {
+            var missing = rows.First(r => r.Driver.ObservedDays is null);
+            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                $"{path} line {missing.Line}, column '{FeatureCsv.ObservedDaysColumn}': driver '{missing.Driver.DriverId}' has no observation window while {known} of {rows.Count} drivers have one; give every driver its days, or leave the column out to train the telematics@1 trees."));
+        }
+
+        return [.. rows.Select(r => r.Driver.ObservedDays!.Value)];
     }
 
     private sealed class Progress(Action<int> report) : IProgress<int>

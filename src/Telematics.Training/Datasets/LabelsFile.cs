@@ -24,10 +24,28 @@ public static class LabelsFile
     /// <param name="labelsPath">The labels CSV.</param>
     /// <param name="features">Drivers' telematics@1 vectors (29 values each, NaN = missing), for example from a feature CSV.</param>
     /// <returns>One row per driver with features, in the order of <paramref name="features"/>.</returns>
-    /// <exception cref="InvalidDataException">A column is missing or a value is invalid (the message names line and column), or a driver has features but no labels.</exception>
-    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features)
+    /// <exception cref="InvalidDataException">A column is missing or a value is invalid (the message names line and column), a driver has features but no labels, or features twice.</exception>
+    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features) =>
+        Join(labelsPath, features, observedDays: null);
+
+    /// <summary>
+    /// Reads <paramref name="labelsPath"/> and joins it, by driver id, to <paramref name="features"/> and the days each
+    /// driver's features cover, so that the window-invariant telematics@2 model can be trained on them.
+    /// </summary>
+    /// <param name="labelsPath">The labels CSV.</param>
+    /// <param name="features">Drivers' telematics@1 vectors (29 values each, NaN = missing), for example from a feature CSV.</param>
+    /// <param name="observedDays">Days each driver's features cover, in the order of <paramref name="features"/>; null when unknown.</param>
+    /// <returns>One row per driver with features, in the order of <paramref name="features"/>.</returns>
+    /// <exception cref="InvalidDataException">A column is missing or a value is invalid (the message names line and column), a driver has features but no labels, or features twice.</exception>
+    /// <exception cref="ArgumentException"><paramref name="observedDays"/> does not have one value per driver, or a value is not a valid window.</exception>
+    public static TrainingDataset Join(string labelsPath, IReadOnlyList<(string DriverId, float[] Features)> features, double[]? observedDays)
     {
         ArgumentNullException.ThrowIfNull(features);
+        if (observedDays is not null && observedDays.Length != features.Count)
+        {
+            throw new ArgumentException($"{observedDays.Length} observed days for {features.Count} drivers; give one per driver.", nameof(observedDays));
+        }
+
         var labels = Read(labelsPath);
         var n = features.Count;
         var ids = new string[n];
@@ -40,6 +58,16 @@ public static class LabelsFile
         {
             hasClassical &= label.Classical is not null;
             hasLambda &= !double.IsNaN(label.TrueLambda);
+        }
+
+        // A driver twice would be split across folds (trained on and tested on) and weigh twice in a fit.
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < n; i++)
+        {
+            if (!seen.TryAdd(features[i].DriverId, i))
+            {
+                throw new InvalidDataException($"Driver '{features[i].DriverId}' has features twice (rows {seen[features[i].DriverId] + 1} and {i + 1}); give each driver one row.");
+            }
         }
 
         var classical = hasClassical ? new ClassicalFactors[n] : null;
@@ -72,7 +100,8 @@ public static class LabelsFile
             }
         }
 
-        return new TrainingDataset(ids, matrix, classical, exposure, claims, lambda);
+        // Copied: the dataset takes its arrays over, and the caller's must not change it afterwards.
+        return new TrainingDataset(ids, matrix, classical, exposure, claims, lambda, observedDays is null ? null : [.. observedDays]);
     }
 
     private static Dictionary<string, Label> Read(string path)

@@ -27,14 +27,27 @@ public static partial class OnnxPackageWriter
     /// <summary>Largest accepted difference between ML.NET's and ONNX Runtime's frequency for a driver.</summary>
     public const double Tolerance = 1e-4;
 
-    /// <summary>Exports the model and writes the package.</summary>
+    /// <summary>Exports the model and writes the package (<see cref="Prepare"/>, then <see cref="PreparedPackage.Commit"/>).</summary>
     /// <param name="request">Model, identity and training record.</param>
     /// <param name="data">The training population: its quantiles calibrate the score, its medians form the reference row.</param>
-    /// <param name="modelDirectory">Registry root; the package goes to <c>&lt;name&gt;/&lt;version&gt;/</c> under it (replaced if present).</param>
+    /// <param name="modelDirectory">Registry root; the package goes to <c>&lt;name&gt;/&lt;version&gt;/</c> under it (replaced whole if present).</param>
     /// <returns>Where the package is and what its output is.</returns>
     /// <exception cref="ArgumentException">The name or version is invalid, or the model is not a telematics-only model.</exception>
     /// <exception cref="InvalidOperationException">The exported graph does not reproduce ML.NET's predictions.</exception>
-    public static PackageResult Write(PackageRequest request, TrainingDataset data, string modelDirectory)
+    public static PackageResult Write(PackageRequest request, TrainingDataset data, string modelDirectory) =>
+        Prepare(request, data, modelDirectory).Commit();
+
+    /// <summary>
+    /// Exports the model and checks the graph against the model's own predictions, writing nothing yet: a caller that
+    /// writes a report about the package first commits the package last, so that a package never stands without it.
+    /// </summary>
+    /// <param name="request">Model, identity and training record.</param>
+    /// <param name="data">The training population: its quantiles calibrate the score, its medians form the reference row.</param>
+    /// <param name="modelDirectory">Registry root; <see cref="PreparedPackage.Commit"/> writes to <c>&lt;name&gt;/&lt;version&gt;/</c> under it.</param>
+    /// <returns>The package in memory, with what it will be.</returns>
+    /// <exception cref="ArgumentException">The name or version is invalid, or the model is not a telematics-only model.</exception>
+    /// <exception cref="InvalidOperationException">The exported graph does not reproduce ML.NET's predictions.</exception>
+    public static PreparedPackage Prepare(PackageRequest request, TrainingDataset data, string modelDirectory)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(data);
@@ -61,15 +74,8 @@ public static partial class OnnxPackageWriter
         var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, medians, ranges, Convert.ToHexStringLower(SHA256.HashData(onnx)));
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-
-        Directory.CreateDirectory(folder);
-        File.WriteAllBytes(Path.Combine(folder, ModelFileName), onnx);
-        File.WriteAllBytes(Path.Combine(folder, "manifest.json"), manifest);
-        return new PackageResult(folder, Convert.ToHexStringLower(SHA256.HashData(onnx)), output, graph.OutputName, maxDifference, knots);
+        return new PreparedPackage(
+            new PackageResult(folder, Convert.ToHexStringLower(SHA256.HashData(onnx)), output, graph.OutputName, maxDifference, knots), onnx, manifest);
     }
 
     // The trees read all 29 telematics@1 features; ML.NET's converter writes the graph.
@@ -231,6 +237,94 @@ public static partial class OnnxPackageWriter
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex VersionPattern();
+}
+
+/// <summary>A package exported and checked by <see cref="OnnxPackageWriter.Prepare"/>, not yet on disk.</summary>
+public sealed class PreparedPackage
+{
+    private readonly byte[] _model;
+    private readonly byte[] _manifest;
+    private bool _committed;
+
+    internal PreparedPackage(PackageResult result, byte[] model, byte[] manifest)
+    {
+        Result = result;
+        _model = model;
+        _manifest = manifest;
+    }
+
+    /// <summary>What the package is and where <see cref="Commit"/> writes it.</summary>
+    public PackageResult Result { get; }
+
+    /// <summary>
+    /// Writes the package to <see cref="PackageResult.Folder"/>, replacing a version already there whole: the files go
+    /// into a sibling folder whose name starts with '.' (which a registry does not serve), then renames swap it in, so a
+    /// registry reading the directory meanwhile sees the old version or the new one, never half of one or a mix.
+    /// </summary>
+    /// <returns><see cref="Result"/>.</returns>
+    /// <exception cref="InvalidOperationException">The package was committed already.</exception>
+    /// <exception cref="IOException">The folder cannot be written; a version already there is left as it was.</exception>
+    public PackageResult Commit()
+    {
+        if (_committed)
+        {
+            throw new InvalidOperationException($"Package {Result.Folder} was committed already.");
+        }
+
+        var folder = Result.Folder;
+        var parent = Path.GetDirectoryName(folder)!;
+        var version = Path.GetFileName(folder);
+        var id = Guid.NewGuid().ToString("N");
+        var staging = Path.Combine(parent, $".{version}.tmp-{id}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            File.WriteAllBytes(Path.Combine(staging, OnnxPackageWriter.ModelFileName), _model);
+            File.WriteAllBytes(Path.Combine(staging, "manifest.json"), _manifest);
+        }
+        catch
+        {
+            Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
+        string? aside = null;
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                aside = Path.Combine(parent, $".{version}.old-{id}");
+                Directory.Move(folder, aside);
+            }
+
+            Directory.Move(staging, folder);
+        }
+        catch
+        {
+            if (aside is not null && !Directory.Exists(folder))
+            {
+                Directory.Move(aside, folder);
+            }
+
+            Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
+        if (aside is not null)
+        {
+            try
+            {
+                Directory.Delete(aside, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The new version is in place; the old one is left under a '.' name, which a registry does not serve.
+            }
+        }
+
+        _committed = true;
+        return Result;
+    }
 }
 
 /// <summary>What <see cref="OnnxPackageWriter.Write"/> wrote.</summary>

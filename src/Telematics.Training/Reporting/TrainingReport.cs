@@ -210,8 +210,6 @@ public sealed partial class TrainingReport
     private void AppendAcceptance(StringBuilder md)
     {
         var cv = CrossValidation;
-        var telematics = cv.Find(FrequencyModelKind.TreesTelematics.Name());
-        var all = cv.Find(FrequencyModelKind.TreesAll.Name());
         var glm = cv.Find(FrequencyModelKind.ClassicalGlm.Name());
         var oracle = cv.Find(CrossValidator.OracleName);
         if (oracle is null)
@@ -220,7 +218,9 @@ public sealed partial class TrainingReport
         }
 
         md.AppendLine("## Against the oracle").AppendLine();
-        foreach (var model in new[] { telematics, all, glm })
+        // The telematics models first: the window-invariant GLM (the packaged model when windows are known), then the trees.
+        FrequencyModelKind[] order = [FrequencyModelKind.GlmTelematics, FrequencyModelKind.TreesTelematics, FrequencyModelKind.TreesAll, FrequencyModelKind.ClassicalGlm];
+        foreach (var model in order.Select(k => cv.Find(k.Name())))
         {
             if (model is null)
             {

@@ -86,6 +86,51 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
         Assert.Equal(0, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {b}"));
     }
 
+    // A copy of the demo plan under another name and base rate: another plan, as a re-priced book would be.
+    private static string OtherPlan()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"plan-{Guid.NewGuid():N}.json");
+        var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json"));
+        File.WriteAllText(path, text.Replace("\"ubi-standard-2027\"", "\"ubi-standard-2027-b\"", StringComparison.Ordinal));
+        return path;
+    }
+
+    [Fact]
+    public async Task A_run_with_another_plan_the_same_day_is_another_run_and_scores_again()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-replan", 2);
+        var plan = OtherPlan();
+
+        var first = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--connection", database.ConnectionString);
+        var again = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--connection", database.ConnectionString);
+        var replanned = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--plan", plan, "--connection", database.ConnectionString);
+        File.Delete(plan);
+
+        Assert.True(first.Exit == ExitCodes.Success, first.Error);
+        Assert.Contains("already finished", again.Output, StringComparison.Ordinal);
+        Assert.True(replanned.Exit == ExitCodes.Success, replanned.Error);
+        Assert.DoesNotContain("already finished", replanned.Output, StringComparison.Ordinal);
+        Assert.Contains("finished: 1 scored", replanned.Output, StringComparison.Ordinal);
+        Assert.Equal(2, await CountAsync(database, $"SELECT count(DISTINCT run_id) FROM scoring_runs WHERE selection LIKE 'drivers:{driver} %'"));
+    }
+
+    [Fact]
+    public async Task A_run_id_resumed_with_another_plan_is_refused_naming_both()
+    {
+        var driver = await DriverWithTripsAsync(database, "cli-replan-id", 1);
+        var plan = OtherPlan();
+
+        var first = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--run-id", "replan-1", "--connection", database.ConnectionString);
+        var second = await CliRunner.RunAsync("batch-score", "--drivers", Ids(driver), "--run-id", "replan-1", "--plan", plan, "--connection", database.ConnectionString);
+        File.Delete(plan);
+
+        Assert.Equal(ExitCodes.Success, first.Exit);
+        Assert.Equal(ExitCodes.Usage, second.Exit);
+        Assert.Contains("plan:ubi-standard-2027#", second.Error, StringComparison.Ordinal);
+        Assert.Contains("plan:ubi-standard-2027-b#", second.Error, StringComparison.Ordinal);
+        Assert.Contains("Use another --run-id", second.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--all", "--drivers", "1")]
     [InlineData("--drivers", "1,x")]

@@ -38,4 +38,19 @@ public sealed class OutputFileTests : IDisposable
         Assert.Equal("kind,driver_id\ndriver,São Paulo\n"u8.ToArray(), await File.ReadAllBytesAsync(path));
         Assert.Equal([path], Directory.GetFiles(_folder.FullName));
     }
+
+    [Fact]
+    public void Text_written_synchronously_replaces_the_file_whole_and_a_failed_move_leaves_nothing_beside_it()
+    {
+        var path = Path.Combine(_folder.FullName, "report.md");
+        File.WriteAllText(path, "old\n");
+        var blocked = Path.Combine(_folder.FullName, "blocked.md");
+        Directory.CreateDirectory(blocked);
+
+        OutputFile.WriteAllText(path, "# Report\n");
+
+        Assert.Equal("# Report\n"u8.ToArray(), File.ReadAllBytes(path));
+        Assert.ThrowsAny<IOException>(() => OutputFile.WriteAllText(blocked, "# Report\n"));
+        Assert.Equal([path], Directory.GetFiles(_folder.FullName));
+    }
 }

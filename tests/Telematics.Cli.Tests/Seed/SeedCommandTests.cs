@@ -45,4 +45,16 @@ public sealed class SeedCommandTests(PostgresDatabase database) : IClassFixture<
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--drivers must be 1 to 100,000", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("65")]
+    public async Task A_parallelism_outside_1_to_64_is_a_usage_error_naming_the_option(string value)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("seed", "--drivers", "3", "--parallel", value, "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"--parallel must be 1 to 64, not {value}.", error, StringComparison.Ordinal);
+    }
 }

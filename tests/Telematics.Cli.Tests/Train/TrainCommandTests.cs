@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using Telematics.Cli.Train;
+using Telematics.Training.Modeling;
+using Telematics.Training.Synthetic;
 
 namespace Telematics.Cli.Tests.Train;
 
@@ -64,6 +67,52 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_report_that_cannot_be_written_leaves_no_package_behind()
+    {
+        var models = Path.Combine(_directory, "models");
+        // A folder where the report file should go: writing the report fails after every model was fitted.
+        var report = Path.Combine(_directory, "report.md");
+        Directory.CreateDirectory(report);
+
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "train", "--drivers", "200", "--days", "3", "--seed", "5", "--folds", "2", "--trees", "10", "--output", models, "--report", report);
+
+        Assert.True(exit == ExitCodes.InputError, error);
+        // The package is written last, so a run that fails before then has not put a version in the model directory.
+        Assert.False(Directory.Exists(Path.Combine(models, "telematics-frequency", "1")), "a package was written without its report");
+    }
+
+    [Fact]
+    public void A_run_cancelled_after_the_final_fits_writes_neither_the_report_nor_the_package()
+    {
+        var models = Path.Combine(_directory, "models");
+        var report = Path.Combine(_directory, "report.md");
+        var settings = new TrainSettings
+        {
+            Population = new SyntheticPopulationOptions { DriverCount = 200, PeriodDays = 3, Seed = 5 },
+            Training = new TrainingOptions { Folds = 2, Trees = 10, Seed = 5 },
+            OutputDirectory = models,
+            ReportFile = report,
+            Name = "telematics-frequency",
+            Version = "1",
+            Command = "test",
+        };
+        using var cancel = new CancellationTokenSource();
+
+        // Ctrl-C once the final models are fitted and the package exported: the last step before anything is written.
+        Assert.ThrowsAny<OperationCanceledException>(() => TrainRun.Execute(settings, (stage, total) => done =>
+        {
+            if (stage.StartsWith("final models", StringComparison.Ordinal) && done == total)
+            {
+                cancel.Cancel();
+            }
+        }, cancel.Token));
+
+        Assert.False(File.Exists(report));
+        Assert.False(Directory.Exists(Path.Combine(models, "telematics-frequency", "1")));
+    }
+
+    [Fact]
     public async Task A_feature_outside_telematics_2_cannot_be_excluded()
     {
         var (exit, _, error) = await CliRunner.RunAsync(
@@ -86,6 +135,8 @@ public sealed class TrainCommandTests : IDisposable
     [Theory]
     [InlineData("--cv-seeds", "0", "--cv-seeds must be 1 to 10")]
     [InlineData("--stability-drivers", "50", "--stability-drivers must be at least 100")]
+    [InlineData("--threads", "0", "--threads must be at least 1")]
+    [InlineData("--threads", "-2", "--threads must be at least 1")]
     public async Task Seed_repeats_and_stability_drivers_are_checked(string option, string value, string message)
     {
         var (exit, _, error) = await CliRunner.RunAsync("train", "--drivers", "200", "--days", "3", option, value, "--output", Path.Combine(_directory, "m"));

@@ -39,6 +39,27 @@ public sealed class LabelsFileTests : IDisposable
         Assert.False(data.HasTrueFrequency);
     }
 
+    [Fact]
+    public void Observed_days_given_with_the_features_are_the_datasets_windows()
+    {
+        File.WriteAllText(_path, "driver_id,exposure_years,claims\na,1,0\nb,1,1\n");
+
+        var data = LabelsFile.Join(_path, [("b", Features(1)), ("a", Features(2))], [30, 7.5]);
+
+        Assert.True(data.HasObservedDays);
+        Assert.Equal([30, 7.5], data.ObservedDays.ToArray());
+    }
+
+    [Fact]
+    public void A_driver_with_features_twice_is_refused_naming_it_and_its_rows()
+    {
+        File.WriteAllText(_path, "driver_id,exposure_years,claims\na,1,0\nb,1,1\n");
+
+        var e = Assert.Throws<InvalidDataException>(() => LabelsFile.Join(_path, [("a", Features(1)), ("b", Features(2)), ("a", Features(3))]));
+
+        Assert.Contains("Driver 'a' has features twice (rows 1 and 3)", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("driver_id,exposure_years,claims\na,0,0\n", "line 2, column 'exposure_years'")]
     [InlineData("driver_id,exposure_years,claims\na,1,-1\n", "line 2, column 'claims'")]

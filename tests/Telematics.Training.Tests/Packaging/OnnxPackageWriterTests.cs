@@ -95,7 +95,32 @@ public sealed class OnnxPackageWriterTests : IDisposable
         Assert.Contains("trees-telematics", e.Message, StringComparison.Ordinal);
     }
 
-    private PackageResult Write(string name, string version) => OnnxPackageWriter.Write(
+    [Fact]
+    public void A_prepared_package_writes_nothing_until_committed_and_then_replaces_the_version_whole()
+    {
+        var old = Path.Combine(_directory, "risk-test", "4");
+        Directory.CreateDirectory(old);
+        File.WriteAllText(Path.Combine(old, "manifest.json"), "{}");
+        File.WriteAllText(Path.Combine(old, "stale.txt"), "from the previous run");
+
+        var prepared = Prepare("risk-test", "4");
+
+        // Exported and checked, the version already there untouched.
+        Assert.Equal(["manifest.json", "stale.txt"], Directory.GetFiles(old).Select(Path.GetFileName).Order());
+        Assert.Equal(["4"], Directory.GetDirectories(Path.Combine(_directory, "risk-test")).Select(Path.GetFileName));
+        var result = prepared.Commit();
+        Assert.Equal(old, result.Folder);
+        Assert.Equal(["manifest.json", "model.onnx"], Directory.GetFiles(old).Select(Path.GetFileName).Order());
+        // No work folder is left beside it, and a second commit is refused.
+        Assert.Equal(["4"], Directory.GetDirectories(Path.Combine(_directory, "risk-test")).Select(Path.GetFileName));
+        Assert.Throws<InvalidOperationException>(() => prepared.Commit());
+        using var package = ModelPackageLoader.Load(result.Folder);
+        Assert.Equal("risk-test@4", package.ToString());
+    }
+
+    private PackageResult Write(string name, string version) => Prepare(name, version).Commit();
+
+    private PreparedPackage Prepare(string name, string version) => OnnxPackageWriter.Prepare(
         new PackageRequest
         {
             Name = name,

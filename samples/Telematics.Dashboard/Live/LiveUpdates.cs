@@ -9,45 +9,30 @@ using Telematics.Dashboard.Session;
 
 namespace Telematics.Dashboard.Live;
 
-/// <summary>Whether the live updates reach this tab.</summary>
-public enum LiveState
-{
-    /// <summary>Nobody signed in, or no view listening yet.</summary>
-    Off,
-
-    /// <summary>Connected: the views reload as changes are stored.</summary>
-    Live,
-
-    /// <summary>Not connected (the host cannot be reached, or the connection was lost): trying again.</summary>
-    Paused,
-}
-
 /// <summary>
 /// The host's live hub (<c>/hubs/live</c>) as this tab's user hears it: one connection per circuit, with the user's token,
 /// so the hub's own rules decide what arrives (a driver hears only their own driver). Views subscribe to the book or to
 /// one driver and reload when a trip closes or a score or premium is stored; a burst of messages is one reload.
 /// </summary>
 /// <remarks>
-/// Scoped: one per circuit. Subscriptions are called on the hub client's thread; views marshal with InvokeAsync.
+/// Scoped: one per circuit. LiveSubscriptions are called on the hub client's thread; views marshal with InvokeAsync.
 /// A sign-out or sign-in moves within the circuit (no page load), so the connection is dropped whenever the session's
 /// token changes: the hub placed it in the groups of the user who opened it, and another user must not hear them.
 /// A lost connection is retried (<see cref="DashboardOptions.LiveReconnectDelays"/>, then at the last delay for as long
 /// as a view listens); messages sent meanwhile are lost, so every view reloads once it is back, and the drivers it watched
 /// are joined again (a new connection is in no group the hub did not place it in itself).
 /// </remarks>
-public sealed partial class LiveUpdates : IAsyncDisposable
+public sealed class LiveUpdates : IAsyncDisposable
 {
     // Messages that change what the views show. SafetyAlert arrives with a trip and needs no reload of its own.
     private static readonly string[] Methods = ["TripCompleted", "RiskScoreCalculated", "PremiumUpdated"];
 
-    // A trip, its score and its premium arrive within milliseconds of each other: one reload after the last.
-    private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(150);
 
     private readonly DashboardSession _session;
     private readonly DashboardHostAddress _host;
     private readonly TimeSpan[] _delays;
     private readonly ILogger _logger;
-    private readonly List<Subscription> _subscriptions = [];
+    private readonly List<LiveSubscription> _subscriptions = [];
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
 
@@ -110,9 +95,9 @@ public sealed partial class LiveUpdates : IAsyncDisposable
         }
     }
 
-    private Subscription Add(long? driverId, Func<Task> onChange, Action<LiveScore>? onScore)
+    private LiveSubscription Add(long? driverId, Func<Task> onChange, Action<LiveScore>? onScore)
     {
-        var subscription = new Subscription(this, driverId, onChange, onScore);
+        var subscription = new LiveSubscription(Remove, driverId, onChange, onScore);
         lock (_subscriptions)
         {
             _subscriptions.Add(subscription);
@@ -127,7 +112,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
     /// </summary>
     /// <param name="adding">The subscription that asks (it has just loaded: no reload for it), or null.</param>
     /// <returns>The connection when it was already open for this token, else null (opened now, or none).</returns>
-    private async Task<HubConnection?> SyncAsync(Subscription? adding)
+    private async Task<HubConnection?> SyncAsync(LiveSubscription? adding)
     {
         await _connecting.WaitAsync(_stopping.Token).ConfigureAwait(false);
         try
@@ -174,7 +159,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
                 }
 
                 // Live updates are a convenience: the views load and reload on demand without them, and say they are paused.
-                ConnectFailed(_logger, e.GetType().Name);
+                LiveUpdatesLog.ConnectFailed(_logger, e.GetType().Name);
                 SetState(LiveState.Paused);
                 ScheduleRetry();
                 return null;
@@ -244,7 +229,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
         if (Current(connection) is { } link && Interlocked.CompareExchange(ref _link, null, link) == link)
         {
             SetState(LiveState.Paused);
-            ConnectionClosed(_logger);
+            LiveUpdatesLog.ConnectionClosed(_logger);
             // Not awaited: disposing from inside the connection's own Closed handler would wait for itself.
             _ = Task.Run(() => connection.DisposeAsync().AsTask());
             ScheduleRetry();
@@ -313,7 +298,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
             catch (HubException)
             {
                 // The hub refused (the page's own load was allowed, so a race with a sign-out): the view works without updates.
-                Refused(_logger);
+                LiveUpdatesLog.Refused(_logger);
             }
             catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
             {
@@ -363,7 +348,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
         }
     }
 
-    private void Reload(Subscription? except)
+    private void Reload(LiveSubscription? except)
     {
         foreach (var subscription in Snapshot())
         {
@@ -376,7 +361,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
 
     private long[] WatchedDrivers() => [.. Snapshot().Select(s => s.DriverId).OfType<long>().Distinct()];
 
-    private Subscription[] Snapshot()
+    private LiveSubscription[] Snapshot()
     {
         lock (_subscriptions)
         {
@@ -396,7 +381,7 @@ public sealed partial class LiveUpdates : IAsyncDisposable
         }
     }
 
-    private void Remove(Subscription subscription)
+    private void Remove(LiveSubscription subscription)
     {
         lock (_subscriptions)
         {
@@ -404,40 +389,5 @@ public sealed partial class LiveUpdates : IAsyncDisposable
         }
     }
 
-    private sealed class Subscription(LiveUpdates owner, long? driverId, Func<Task> onChange, Action<LiveScore>? onScore) : IDisposable
-    {
-        private int _pending;
-
-        public long? DriverId => driverId;
-
-        public Action<LiveScore>? OnScore => onScore;
-
-        public void Signal()
-        {
-            if (Interlocked.Exchange(ref _pending, 1) == 1)
-            {
-                return;
-            }
-
-            _ = Task.Run(async () =>
-            {
-                await Task.Delay(Coalesce).ConfigureAwait(false);
-                Volatile.Write(ref _pending, 0);
-                await onChange().ConfigureAwait(false);
-            });
-        }
-
-        public void Dispose() => owner.Remove(this);
-    }
-
     private sealed record Link(HubConnection Connection, string Token);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The live hub refused to watch a driver for this user; the view goes on without live updates.")]
-    private static partial void Refused(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Live updates could not connect to the hub ({Failure}); trying again.")]
-    private static partial void ConnectFailed(ILogger logger, string failure);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The live connection was lost and did not come back; trying again.")]
-    private static partial void ConnectionClosed(ILogger logger);
 }

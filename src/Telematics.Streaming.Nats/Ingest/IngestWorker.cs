@@ -280,8 +280,7 @@ public sealed partial class IngestWorker
         }
 
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
-        using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var progress = ReportProgressAsync(msg, keepAlive.Token);
+        using var progress = new BatchProgress(msg, _options.AckWait / 3, _time, cancellationToken);
         EventBatchOutcome outcome;
         try
         {
@@ -305,14 +304,14 @@ public sealed partial class IngestWorker
         }
         catch (TelematicsFormatException bad)
         {
-            await StopAsync(keepAlive, progress).ConfigureAwait(false);
+            await progress.StopAsync().ConfigureAwait(false);
             await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Rolled back: hand the batch back at once rather than after the ack wait.
-            await StopAsync(keepAlive, progress).ConfigureAwait(false);
+            await progress.StopAsync().ConfigureAwait(false);
             await HandBackAsync(msg).ConfigureAwait(false);
             throw;
         }
@@ -321,7 +320,7 @@ public sealed partial class IngestWorker
             outcome = new EventBatchOutcome(default, e);
         }
 
-        await StopAsync(keepAlive, progress).ConfigureAwait(false);
+        await progress.StopAsync().ConfigureAwait(false);
         if (outcome.Failure is { } failure)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -372,38 +371,6 @@ public sealed partial class IngestWorker
         }
 
         return true;
-    }
-
-    // Tells JetStream the batch is still being stored, so a long commit, or a batch waiting out a database outage, is not
-    // taken for a dead worker.
-    private async Task ReportProgressAsync(INatsJSMsg<NatsMemoryOwner<byte>> msg, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(_options.AckWait / 3, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await msg.AckProgressAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-                }
-                catch (NatsException)
-                {
-                    // The connection is down: tried again at the next tick. Were the ack wait to pass meanwhile, the batch
-                    // goes to another worker, and the batch ledger stores it once whoever stores it first.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The batch is done.
-        }
-    }
-
-    private static async Task StopAsync(CancellationTokenSource keepAlive, Task progress)
-    {
-        await keepAlive.CancelAsync().ConfigureAwait(false);
-        await progress.ConfigureAwait(false);
     }
 
     private async Task RetryAsync(Func<Task> action, int attempts, CancellationToken cancellationToken)

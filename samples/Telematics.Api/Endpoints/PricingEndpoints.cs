@@ -265,7 +265,7 @@ internal static class PricingEndpoints
         }
         catch (ArgumentException e)
         {
-            // A given score the plan cannot take, or features whose distance annualises past what a premium can be priced on.
+            // A given score the plan cannot take, or a rescored vector the premium calculator refuses: named by what the caller sent.
             errors.Add(request.Score is not null ? "score" : "features", e.Message);
             return errors.ToProblem();
         }

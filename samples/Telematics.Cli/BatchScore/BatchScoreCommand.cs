@@ -48,7 +48,7 @@ internal static class BatchScoreCommand
         var writers = new Option<int>("--writers") { Description = "Chunks written at once, each on its own connection, still committed in order (1–8); more than 1 pays when the database server has cores to spare.", DefaultValueFactory = _ => 1 };
         var plan = CliPricingPlan.Option("Pricing plan JSON", byModel: true);
         var models = new Option<DirectoryInfo?>("--models") { Description = "Model directory (<dir>/<name>/<version>/): drivers are scored with its model at its champion alias (else its highest version). Default: the built-in rules model." };
-        var defaultModel = new Option<string?>(CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
+        var defaultModel = CliModelLoading.DefaultModel();
         var shipped = new Option<bool>("--shipped-model") { Description = "Serve the trained model shipped with the SDK (telematics-frequency, ONNX, exact TreeSHAP contributions) instead of the built-in rules model." };
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments, as PUT /experiments takes): each driver is served by the variant its id hashes to, and shadow variants are scored and stored beside it." };
         var command = new Command("batch-score", "Score drivers from stored trip features and store their scores and premiums; resumable per run id.")

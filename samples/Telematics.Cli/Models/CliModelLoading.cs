@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Telematics.Scoring.MLNet;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Registry;
@@ -15,6 +16,10 @@ internal static class CliModelLoading
 
     /// <summary>The option that names the default model of a <c>--models</c> directory holding several.</summary>
     public const string DefaultModelOption = "--default-model";
+
+    /// <summary>A new <see cref="DefaultModelOption"/> option, as every command taking <c>--models</c> offers it.</summary>
+    public static Option<string?> DefaultModel() =>
+        new(DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
 
     /// <summary>
     /// Registry options over <paramref name="directory"/> (null: the built-in model only), without file watching, serving

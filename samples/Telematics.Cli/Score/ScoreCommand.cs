@@ -28,7 +28,7 @@ internal static class ScoreCommand
         var model = new Option<FileSystemInfo?>("--model") { Description = "A model package folder or .zip; default: the built-in rules model." };
         var useDefault = new Option<bool>("--default") { Description = "Score with the built-in rules model (the default when --model is absent)." };
         var models = new Option<DirectoryInfo?>("--models") { Description = "A model directory (<dir>/<name>/<version>/ with aliases): drivers are scored with its model at its champion alias (else its highest version)." };
-        var defaultModel = new Option<string?>(Models.CliModelLoading.DefaultModelOption) { Description = "With --models: the model name served by default, at its champion alias; needed when the directory holds several models." };
+        var defaultModel = Models.CliModelLoading.DefaultModel();
         var experiment = new Option<FileInfo?>("--experiment") { Description = "An experiment JSON (docs/experiments): each driver is scored by the variant its id hashes to; needs --models unless every variant is builtin-rules." };
         var plan = new Option<FileInfo?>("--plan") { Description = "A pricing plan JSON (docs/pricing): adds each driver's premium." };
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };

@@ -23,7 +23,10 @@ done
 
 echo "== building the benchmarks (Release)"
 dotnet build benchmarks/Telematics.Benchmarks -c Release -nologo -clp:NoSummary -v:q
-echo "== benchmark gate (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
+# The CPU goes beside the load: a ratio moves with the core (docs/benchmarks.md), so a miss on a new machine shows as one.
+cpu=$(awk -F': *' '/^model name/ && !m {m=$2} /^cpu family/ && !f {f=$2} /^model[[:space:]]*:/ && !o {o=$2}
+  END {if (m) printf "%s, family %s model %s", m, f, o; else printf "unknown"}' /proc/cpuinfo 2>/dev/null || echo unknown)
+echo "== benchmark gate (load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown); cpu: $cpu, $(nproc) cores)"
 # Without dynamic PGO the code each process measures is the same from run to run. With it, the feature-extraction ratio
 # moved between processes on one quiet machine (9.9-14.2x over 11 runs, 5 over the bound at first measure and one CI run
 # failing twice) where without it 9 runs gave 10.0-12.3x, none over: the gate is for regressions in our code, not in

@@ -32,7 +32,7 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
     public async Task<PartitionArchive> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, ArchiveSource source, string directory, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        CreatePrivateDirectory(directory);
         var now = timeProvider.GetUtcNow();
         var path = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{source.Table}-{now:yyyyMMdd'T'HHmmss'Z'}.csv.gz"));
         if (File.Exists(path))
@@ -40,8 +40,9 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
             throw new IOException($"Archive {path} exists already; the partition was kept.");
         }
 
-        // UTC and full float precision make the CSV independent of session settings and exact.
-        await using (var settings = new NpgsqlCommand("SET LOCAL TimeZone = 'UTC'; SET LOCAL extra_float_digits = 3", connection, transaction))
+        // UTC, ISO dates and full float precision make the CSV independent of session settings and exact: a role or server
+        // whose DateStyle is 'SQL, DMY' would otherwise write timestamps the read-back refuses, and every archive would fail.
+        await using (var settings = new NpgsqlCommand("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL extra_float_digits = 3", connection, transaction))
         {
             await settings.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -50,7 +51,7 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
         var tempPath = path + ".partial";
         try
         {
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            await using (var file = new FileStream(tempPath, PrivateFile))
             {
                 await using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
                 await using (var csv = new StreamWriter(gzip, Utf8NoBom))
@@ -107,6 +108,72 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
         {
             File.Delete(tempPath);
         }
+    }
+
+    /// <summary>
+    /// Deletes an archive <see cref="WriteAsync"/> published when its transaction did not commit, so that no file of raw
+    /// locations is left that <c>partition_archives</c> does not know of (an erasure lists only recorded archives).
+    /// </summary>
+    /// <param name="dataSource">Where to look the record up.</param>
+    /// <param name="path">The published file.</param>
+    /// <param name="commitSent">
+    /// Whether the COMMIT was sent: it may then have been stored with its answer lost, so the record decides, and a file
+    /// whose record cannot be looked up is kept (it may be the only copy of a dropped partition).
+    /// </param>
+    public static async Task WithdrawAsync(NpgsqlDataSource dataSource, string path, bool commitSent)
+    {
+        if (commitSent)
+        {
+            try
+            {
+                // Not the caller's token: the caller is failing, often because that token was cancelled.
+                await using var command = dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM partition_archives WHERE file_name = $1)");
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Path.GetFileName(path) });
+                if ((bool)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return;
+            }
+        }
+
+        File.Delete(path);
+        DurableFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    // Archives hold raw locations: readable by the archiving account only (POSIX modes; Windows folders pass their ACLs on).
+    private static readonly FileStreamOptions PrivateFile = PrivateFileOptions();
+
+    private static FileStreamOptions PrivateFileOptions()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 1 << 16,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
+    private static void CreatePrivateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows() || Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>Counts and hashes the source's rows as the database holds them, through binary COPY (typed values, no text).</summary>

@@ -35,8 +35,20 @@ internal sealed class PartitionArchiver(NpgsqlDataSource dataSource, ArchiveWrit
         await PartitionSql.ExecuteAsync(connection, transaction, $"LOCK TABLE \"{name}\" IN SHARE MODE", cancellationToken).ConfigureAwait(false);
         var archive = await archiveWriter.WriteAsync(
             connection, transaction, new ArchiveSource(name, null, month.Start, month.End), directory, cancellationToken).ConfigureAwait(false);
-        await remover.DetachAndDropAsync(connection, transaction, month, actor, "partition.archive", archive.Rows, ArchiveWriter.Json(archive), cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var commitSent = false;
+        try
+        {
+            await remover.DetachAndDropAsync(connection, transaction, month, actor, "partition.archive", archive.Rows, ArchiveWriter.Json(archive), cancellationToken).ConfigureAwait(false);
+            commitSent = true;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The partition stays (a lock wait cancelled, a deadlock with a late upload): so must no file of it.
+            await ArchiveWriter.WithdrawAsync(dataSource, archive.FilePath, commitSent).ConfigureAwait(false);
+            throw;
+        }
+
         creator.Forget(month);
         return archive with { Month = month };
     }

@@ -122,29 +122,40 @@ internal sealed class PartitionRetention(
             await PartitionSql.ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
         }
 
-        long rows;
-        await using (var delete = new NpgsqlCommand(
-            kept is null
-                ? $"DELETE FROM {Default} WHERE ts < $1"
-                : $"WITH moved AS (DELETE FROM {Default} WHERE ts < $1 RETURNING *) INSERT INTO \"{kept}\" SELECT * FROM moved",
-            connection,
-            transaction))
+        var commitSent = false;
+        try
         {
-            delete.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = before.UtcDateTime });
-            rows = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            long rows;
+            await using (var delete = new NpgsqlCommand(
+                kept is null
+                    ? $"DELETE FROM {Default} WHERE ts < $1"
+                    : $"WITH moved AS (DELETE FROM {Default} WHERE ts < $1 RETURNING *) INSERT INTO \"{kept}\" SELECT * FROM moved",
+                connection,
+                transaction))
+            {
+                delete.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = before.UtcDateTime });
+                rows = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
 
-        if (archive is not null && archive.Rows != rows)
+            if (archive is not null && archive.Rows != rows)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Archive {archive.FilePath} holds {archive.Rows} expired DEFAULT rows but {rows} were to be deleted; nothing was deleted."));
+            }
+
+            var beforeJson = string.Create(CultureInfo.InvariantCulture, $"{{\"before\":\"{before:yyyy-MM-dd}\",\"rows\":{rows}") +
+                (archive is null ? string.Empty : ",\"archive\":" + ArchiveWriter.Json(archive)) +
+                (kept is null ? string.Empty : $",\"table\":\"{kept}\"") + "}";
+            await AuditWriter.AppendAsync(
+                connection, transaction, timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
+            commitSent = true;
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return (rows, archive);
+        }
+        catch when (archive is not null)
         {
-            throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Archive {archive.FilePath} holds {archive.Rows} expired DEFAULT rows but {rows} were to be deleted; nothing was deleted."));
+            // The rows stay in DEFAULT: so must no file of them.
+            await ArchiveWriter.WithdrawAsync(dataSource, archive.FilePath, commitSent).ConfigureAwait(false);
+            throw;
         }
-
-        var beforeJson = string.Create(CultureInfo.InvariantCulture, $"{{\"before\":\"{before:yyyy-MM-dd}\",\"rows\":{rows}") +
-            (archive is null ? string.Empty : ",\"archive\":" + ArchiveWriter.Json(archive)) +
-            (kept is null ? string.Empty : $",\"table\":\"{kept}\"") + "}";
-        await AuditWriter.AppendAsync(
-            connection, transaction, timeProvider.GetUtcNow(), actor, "partition.expire_default", "partition/" + Default, beforeJson, null, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (rows, archive);
     }
 }

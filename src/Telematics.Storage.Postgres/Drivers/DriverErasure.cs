@@ -5,7 +5,9 @@ namespace Telematics.Storage.Postgres.Drivers;
 /// <param name="EventsDeleted">Raw events deleted from <c>telematics_events</c> (every monthly partition and the default one).</param>
 /// <param name="ArchivesToReview">
 /// File names of the monthly archives (<c>partition_archives</c>) written before their partitions were dropped. They
-/// are compressed CSV files outside the database and may hold the driver's events of those months: the operator must
-/// delete them or re-write them without the driver. Empty when no month was ever archived.
+/// are compressed CSV files outside the database and may hold the driver's events of those months. A restore leaves the
+/// erased driver's rows out (<see cref="Partitions.PartitionManager.RestoreAsync"/>), so the database never gets them
+/// back; where the files themselves must not keep them, the operator deletes the files (a re-written file no longer
+/// matches its record and cannot be restored). Empty when no month was ever archived.
 /// </param>
 public sealed record DriverErasure(long DriverId, long EventsDeleted, IReadOnlyList<string> ArchivesToReview);

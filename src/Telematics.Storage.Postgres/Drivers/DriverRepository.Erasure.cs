@@ -21,7 +21,7 @@ public sealed partial class DriverRepository
     /// The audit row keeps no personal data beyond the driver id: its <c>before</c> is the id, the number of events
     /// deleted and the archive files to review (never the name, reference, region or zone). Archived months are outside
     /// the database and are not touched: <see cref="DriverErasure.ArchivesToReview"/> lists them (and the audit row
-    /// keeps the list) for the operator to delete or re-write without the driver. Earlier audit rows of the driver
+    /// keeps the list) for the operator's review; a restore of one leaves the driver's rows out. Earlier audit rows of the driver
     /// (<c>driver.create</c>, <c>driver.update</c>) are append-only and keep what they recorded.
     /// Waits for an upload of the same driver in progress (both lock the driver row).
     /// </remarks>

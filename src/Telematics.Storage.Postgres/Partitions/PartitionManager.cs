@@ -136,11 +136,16 @@ public sealed class PartitionManager
     /// Loads an archive file back into <c>telematics_events</c> after checking it against its record, in one transaction
     /// with the month's partition (created when missing) and a <c>partition.restore</c> audit row.
     /// </summary>
+    /// <remarks>
+    /// Rows of drivers erased since the archive was written (a <c>driver.delete</c> audit row) are left out, so a restore
+    /// never brings an erasure back; the audit row counts them (<c>erased_rows_left_out</c>). The file itself still holds
+    /// them: the erasure listed it for review.
+    /// </remarks>
     /// <param name="path">Path of an archive written by <see cref="ArchiveAsync"/>.</param>
     /// <param name="month">The month the archive holds.</param>
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the load; nothing is kept then.</param>
-    /// <returns>Rows loaded.</returns>
+    /// <returns>Rows loaded: the archive's rows but those of erased drivers.</returns>
     /// <exception cref="ArchiveVerificationException">The file's SHA-256, row count or content hash differs from the record, a row is outside the month, or no archive of the month is recorded; nothing was loaded.</exception>
     /// <exception cref="PostgresException">The file's rows clash with rows already stored (unique violation); nothing was loaded.</exception>
     public Task<long> RestoreAsync(string path, PartitionMonth month, AuditActor actor, CancellationToken cancellationToken = default) =>

@@ -64,12 +64,24 @@ internal sealed class PartitionRestorer(NpgsqlDataSource dataSource, ArchiveVeri
             throw new ArchiveVerificationException(path, month, [.. changed.Select(d => d + " while loading")]);
         }
 
+        // The file was written before later erasures: what it holds of an erased driver must not come back.
+        long leftOut;
+        await using (var erased = new NpgsqlCommand(
+            $"DELETE FROM \"{month.PartitionName}\" e USING (SELECT DISTINCT resource FROM audit_log WHERE action = 'driver.delete') d " +
+            "WHERE d.resource = 'driver/' || e.driver_id",
+            connection,
+            transaction))
+        {
+            leftOut = await erased.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var rows = loaded.Rows - leftOut;
         await AuditWriter.AppendAsync(
             connection, transaction, timeProvider.GetUtcNow(), actor, "partition.restore", "partition/" + month.PartitionName, null,
-            string.Create(CultureInfo.InvariantCulture, $"{{\"file\":\"{Path.GetFileName(path)}\",\"archive_id\":{record.ArchiveId},\"rows\":{loaded.Rows}}}"),
+            string.Create(CultureInfo.InvariantCulture, $"{{\"file\":\"{Path.GetFileName(path)}\",\"archive_id\":{record.ArchiveId},\"rows\":{rows},\"erased_rows_left_out\":{leftOut}}}"),
             cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         creator.Remember(month);
-        return loaded.Rows;
+        return rows;
     }
 }

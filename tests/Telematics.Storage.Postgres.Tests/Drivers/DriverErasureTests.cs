@@ -137,4 +137,36 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_restored_archive_does_not_bring_an_erased_driver_back()
+    {
+        var folder = Directory.CreateTempSubdirectory("telematics-erasure-");
+        try
+        {
+            var erased = await Drivers.CreateAsync("ERASE-RESTORE-" + Guid.NewGuid(), "Rita Restored", Actor);
+            var kept = await Drivers.CreateAsync("KEEP-RESTORE-" + Guid.NewGuid(), "Kai Kept", Actor);
+            var month = new PartitionMonth(2018, 11);
+            var manager = NewPartitionManager(database);
+            await NewIngestor(database, manager).IngestAsync(erased.DriverId, Samples(month.Start.AddDays(1), 60), Actor);
+            await NewIngestor(database, manager).IngestAsync(kept.DriverId, Samples(month.Start.AddDays(2), 40), Actor);
+            var archive = await manager.ArchiveAsync(month, folder.FullName, Actor);
+            Assert.NotNull(archive);
+            Assert.Equal(100, archive.Rows);
+            Assert.NotNull(await Drivers.EraseAsync(erased.DriverId, Actor));
+
+            var restored = await manager.RestoreAsync(archive.FilePath, month, Actor);
+
+            Assert.Equal(40, restored);
+            Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM telematics_events WHERE driver_id = {erased.DriverId}"));
+            Assert.Equal(40, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM telematics_events WHERE driver_id = {kept.DriverId}"));
+            Assert.Equal(1, await ScalarAsync(database.DataSource,
+                "SELECT count(*) FROM audit_log WHERE action = 'partition.restore' AND resource = 'partition/telematics_events_2018_11' " +
+                "AND (after->>'rows')::int = 40 AND (after->>'erased_rows_left_out')::int = 60"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
 }

@@ -19,7 +19,7 @@ namespace Telematics.Storage.Postgres.Tests.Security;
 /// <summary>
 /// The three roles of migration 0015 on a database of their own: the owner migrates and grants; the application role
 /// ingests (its new month's partition made by the owner's function), scores and appends audit rows, but cannot change,
-/// delete or unprotect audit rows, move the chain head, or change the schema, even with the triggers in place; the
+/// delete or unprotect audit rows, move the chain head, write the archive records, or change the schema, even with the triggers in place; the
 /// maintenance role detaches partitions.
 /// </summary>
 public sealed class LeastPrivilegeTests : IAsyncLifetime
@@ -100,6 +100,9 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     [InlineData("CREATE TABLE mallory (x int)")]
     [InlineData("ALTER TABLE drivers ADD COLUMN mallory int")]
     [InlineData("DROP TABLE telematics_events_default")]
+    [InlineData("UPDATE partition_archives SET row_count = 0")]
+    [InlineData("DELETE FROM partition_archives")]
+    [InlineData("INSERT INTO partition_archives (partition_name) VALUES ('telematics_events_2026_01')")]
     public async Task The_application_role_cannot_rewrite_the_audit_trail_or_change_the_schema(string sql)
     {
         await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/1", null, "{}");
@@ -108,6 +111,12 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
 
         // 42501 insufficient_privilege (a table's owner check says "must be owner", the same code).
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+    }
+
+    [Fact]
+    public async Task The_application_role_reads_the_archive_records_an_erasure_lists()
+    {
+        Assert.Equal(0L, await ScalarAsync(_app, "SELECT count(*) FROM partition_archives"));
     }
 
     [Fact]

@@ -125,6 +125,12 @@ internal static class IngestCommand
         {
             return await MissingDriverAsync(error, driverId).ConfigureAwait(false);
         }
+        catch (KeyNotFoundException erased)
+        {
+            // Erased while the file was read: the erasure took what was stored before it, and nothing after it is stored.
+            await error.WriteLineAsync($"--driver: {erased.Message}").ConfigureAwait(false);
+            return ExitCodes.InputError;
+        }
 
         var (received, stored) = (writer.Received, writer.Stored);
         if (outcome.Result is null)

@@ -45,7 +45,10 @@ public sealed class EventIngestor : IUploadStore
     }
 
     /// <summary>Stores the samples of one driver as one all-or-nothing batch, with an <c>events.ingest</c> audit row when any was new.</summary>
-    /// <param name="driverId">The driver the samples belong to (need not exist in <c>drivers</c>: devices may report first).</param>
+    /// <param name="driverId">
+    /// The driver the samples belong to (need not exist in <c>drivers</c>: devices may report first), but not one that was
+    /// erased: raw events have no foreign key, so an ingest running while its driver was erased would store them for nobody.
+    /// </param>
     /// <param name="samples">The samples; not modified.</param>
     /// <param name="actor">Who sends them, for the batch's audit row.</param>
     /// <param name="cancellationToken">Cancels the batch; nothing of it is stored then.</param>
@@ -54,6 +57,7 @@ public sealed class EventIngestor : IUploadStore
     /// The connection failed; the batch may be re-sent. A commit whose answer was lost is looked up once the server answers
     /// again (for up to 30 s), so the exception means the batch is not stored, or that the server did not come back in time.
     /// </exception>
+    /// <exception cref="KeyNotFoundException">The driver was erased (a <c>driver.delete</c> audit row); nothing is stored.</exception>
     public async Task<IngestResult> IngestAsync(long driverId, SampleBuffer samples, AuditActor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(samples);
@@ -66,6 +70,7 @@ public sealed class EventIngestor : IUploadStore
         var (months, firstMs, lastMs) = Scan(samples.TimestampUnixMs);
         await using var durable = await DurableTransaction.BeginAsync(_dataSource, cancellationToken).ConfigureAwait(false);
         var (connection, transaction) = (durable.Connection, durable.Transaction);
+        await RefuseErasedDriverAsync(connection, transaction, driverId, cancellationToken).ConfigureAwait(false);
         await _partitions.EnsureMonthsAsync(connection, transaction, months, actor, cancellationToken).ConfigureAwait(false);
         var stored = await EventCopyEncoder.TryCopyNewAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false)
             ?? await StageAndMergeAsync(connection, transaction, driverId, samples, cancellationToken).ConfigureAwait(false);
@@ -130,6 +135,30 @@ public sealed class EventIngestor : IUploadStore
     /// <c>domain_event_outbox</c>, in the upload's transaction. Default false (see <see cref="TelematicsPostgresOptions.WriteDomainEvents"/>).
     /// </summary>
     public bool WriteDomainEvents { get; init; }
+
+    /// <summary>
+    /// Holds an existing driver's row for the batch (FOR KEY SHARE: an erasure, which takes FOR UPDATE, waits for the batch,
+    /// or the batch for the erasure), and refuses a driver with no row whose erasure is on record.
+    /// </summary>
+    private static async Task RefuseErasedDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
+    {
+        await using (var hold = new NpgsqlCommand("SELECT 1 FROM drivers WHERE driver_id = $1 FOR KEY SHARE", connection, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            if (await hold.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return; // erasing deletes the row, and ids are not reused
+            }
+        }
+
+        // A statement of its own, so that in READ COMMITTED it sees an erasure the lock above waited for.
+        await using var erased = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM audit_log WHERE resource = $1 AND action = 'driver.delete')", connection, transaction);
+        erased.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}") });
+        if ((bool)(await erased.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        {
+            throw new KeyNotFoundException(string.Create(CultureInfo.InvariantCulture, $"Driver {driverId} was erased; its events are not stored."));
+        }
+    }
 
     private static async Task<long> StageAndMergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, SampleBuffer samples, CancellationToken cancellationToken)
     {

@@ -169,4 +169,21 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
             folder.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task An_ingest_of_an_erased_driver_stores_nothing_while_one_of_a_driver_not_yet_registered_still_does()
+    {
+        var driver = await Drivers.CreateAsync("ERASE-INGEST-" + Guid.NewGuid(), "Ivy Ingested", Actor);
+        var ingestor = NewIngestor(database);
+        var day = new DateTimeOffset(2026, 3, 4, 8, 0, 0, TimeSpan.Zero);
+        await ingestor.IngestAsync(driver.DriverId, Samples(day, 30), Actor);
+        Assert.NotNull(await Drivers.EraseAsync(driver.DriverId, Actor));
+
+        var refused = await Assert.ThrowsAsync<KeyNotFoundException>(() => ingestor.IngestAsync(driver.DriverId, Samples(day.AddHours(1), 30, 100), Actor));
+
+        Assert.Contains($"Driver {driver.DriverId} was erased", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM telematics_events WHERE driver_id = {driver.DriverId}"));
+        var unregistered = driver.DriverId + 1_000_000;
+        Assert.Equal(30, (await ingestor.IngestAsync(unregistered, Samples(day, 30), Actor)).Stored);
+    }
 }

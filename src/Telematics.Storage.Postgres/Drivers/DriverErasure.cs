@@ -2,7 +2,10 @@ namespace Telematics.Storage.Postgres.Drivers;
 
 /// <summary>What <see cref="DriverRepository.EraseAsync"/> removed, and the archive files it could not reach.</summary>
 /// <param name="DriverId">The erased driver.</param>
-/// <param name="EventsDeleted">Raw events deleted from <c>telematics_events</c> (every monthly partition and the default one).</param>
+/// <param name="EventsDeleted">
+/// Raw events deleted from <c>telematics_events</c> (every monthly partition and the default one) and from the tables
+/// retention kept aside (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>).
+/// </param>
 /// <param name="ArchivesToReview">
 /// File names of the monthly archives (<c>partition_archives</c>) written before their partitions were dropped. They
 /// are compressed CSV files outside the database and may hold the driver's events of those months. A restore leaves the
@@ -10,4 +13,12 @@ namespace Telematics.Storage.Postgres.Drivers;
 /// back; where the files themselves must not keep them, the operator deletes the files (a re-written file no longer
 /// matches its record and cannot be restored). Empty when no month was ever archived.
 /// </param>
-public sealed record DriverErasure(long DriverId, long EventsDeleted, IReadOnlyList<string> ArchivesToReview);
+public sealed record DriverErasure(long DriverId, long EventsDeleted, IReadOnlyList<string> ArchivesToReview)
+{
+    /// <summary>
+    /// Tables retention kept aside that the erasing role may not delete from (expired DEFAULT rows kept by a maintenance
+    /// run older than this version, which made the table as itself), so they may still hold the driver's events: the
+    /// operator deletes those rows as the maintenance role. Empty when every kept table was reached.
+    /// </summary>
+    public IReadOnlyList<string> TablesToReview { get; init; } = [];
+}

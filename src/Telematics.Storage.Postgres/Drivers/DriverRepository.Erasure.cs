@@ -14,7 +14,7 @@ public sealed partial class DriverRepository
 {
     /// <summary>
     /// Erases a driver in one transaction: their raw events in every partition of <c>telematics_events</c> (which has no
-    /// foreign key to <c>drivers</c>), then the driver row with their vehicles, trips, scores, shadow scores and premiums
+    /// foreign key to <c>drivers</c>) and in the tables retention kept aside, then the driver row with their vehicles, trips, scores, shadow scores and premiums
     /// (cascades), and one <c>driver.delete</c> audit row.
     /// </summary>
     /// <remarks>
@@ -45,6 +45,9 @@ public sealed partial class DriverRepository
             events = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var (keptRows, tablesToReview) = await EraseFromKeptTablesAsync(connection, transaction, driverId, cancellationToken).ConfigureAwait(false);
+        events += keptRows;
+
         await using (var delete = new NpgsqlCommand("DELETE FROM drivers WHERE driver_id = $1", connection, transaction))
         {
             delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
@@ -68,11 +71,54 @@ public sealed partial class DriverRepository
             }
         }
 
-        var erasure = new DriverErasure(driverId, events, archives);
+        var erasure = new DriverErasure(driverId, events, archives) { TablesToReview = tablesToReview };
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(erasure), null, cancellationToken).ConfigureAwait(false);
         await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return erasure;
+    }
+
+    /// <summary>
+    /// Deletes the driver's rows from the tables retention kept aside (<see cref="TelematicsPostgresOptions.RetentionKeepTable"/>):
+    /// detached months and expired DEFAULT rows are out of <c>telematics_events</c> but still in the database. A kept table
+    /// this role may not delete from is returned for review instead (expired DEFAULT rows kept by an older maintenance run,
+    /// which made the table as the maintenance role).
+    /// </summary>
+    private static async Task<(long Rows, List<string> TablesToReview)> EraseFromKeptTablesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
+    {
+        var kept = new List<(string Name, bool MayDelete)>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT c.relname, has_table_privilege(c.oid, 'DELETE') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' AND NOT c.relispartition AND c.relname ~ $1 ORDER BY c.relname",
+            connection,
+            transaction))
+        {
+            list.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Partitions.PartitionSql.KeptTablePattern });
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                kept.Add((reader.GetString(0), reader.GetBoolean(1)));
+            }
+        }
+
+        long rows = 0;
+        var toReview = new List<string>();
+        foreach (var (name, mayDelete) in kept)
+        {
+            if (!mayDelete)
+            {
+                toReview.Add(name);
+                continue;
+            }
+
+            // The name matched the kept-table pattern (letters, digits and underscores only), so quoting it is enough.
+            await using var delete = new NpgsqlCommand($"DELETE FROM \"{name}\" WHERE driver_id = $1", connection, transaction);
+            delete.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            rows += await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return (rows, toReview);
     }
 
     /// <summary>Whether an erasure of the driver is on record: a <c>driver.delete</c> audit row (the audit log is append-only).</summary>
@@ -99,6 +145,13 @@ public sealed partial class DriverRepository
             foreach (var file in erasure.ArchivesToReview)
             {
                 json.WriteStringValue(file);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("tables_to_review");
+            foreach (var table in erasure.TablesToReview)
+            {
+                json.WriteStringValue(table);
             }
 
             json.WriteEndArray();

@@ -119,7 +119,14 @@ internal sealed class PartitionRetention(
         else if (options.RetentionKeepTable)
         {
             kept = PartitionSql.KeptName(timeProvider, Default.Replace("_default", "_default_expired", StringComparison.Ordinal), string.Empty);
-            await PartitionSql.ExecuteAsync(connection, transaction, $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)", cancellationToken).ConfigureAwait(false);
+            // Made as the schema's owner, as partitions are, so that the application role's default grants reach it: an
+            // erasure (run as that role) deletes the driver's rows here too. Maintenance is a member of the owner.
+            await PartitionSql.ExecuteAsync(
+                connection,
+                transaction,
+                $"SET LOCAL ROLE {await PartitionSql.OwnerOfEventsAsync(connection, transaction, cancellationToken).ConfigureAwait(false)}; " +
+                $"CREATE TABLE \"{kept}\" (LIKE telematics_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS); RESET ROLE",
+                cancellationToken).ConfigureAwait(false);
         }
 
         var commitSent = false;

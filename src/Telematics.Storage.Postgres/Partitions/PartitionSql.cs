@@ -40,6 +40,20 @@ internal static class PartitionSql
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>
+    /// What <see cref="KeptName"/> makes of a month's partition or of the DEFAULT rows, as a POSIX regular expression: the
+    /// tables retention kept aside, out of <c>telematics_events</c> but in the database.
+    /// </summary>
+    public const string KeptTablePattern = "^telematics_events_([0-9]{4}_[0-9]{2}_detached|default_expired)_[0-9]{8}T[0-9]{6}Z$";
+
+    /// <summary>The role that owns <c>telematics_events</c> (the schema's owner), quoted as an identifier.</summary>
+    public static async Task<string> OwnerOfEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT quote_ident(pg_get_userbyid(relowner)) FROM pg_class WHERE oid = 'telematics_events'::regclass", connection, transaction);
+        return (string)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
     /// <summary>Runs a statement that returns nothing.</summary>
     public static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {

@@ -186,4 +186,33 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
         var unregistered = driver.DriverId + 1_000_000;
         Assert.Equal(30, (await ingestor.IngestAsync(unregistered, Samples(day, 30), Actor)).Stored);
     }
+
+    [Fact]
+    public async Task Erasing_a_driver_reaches_the_tables_retention_kept_aside()
+    {
+        var erased = await Drivers.CreateAsync("ERASE-KEPT-" + Guid.NewGuid(), "Kit Kept-Aside", Actor);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero));
+        var options = new TelematicsPostgresOptions { PremakeMonths = 1, RetentionMonths = 3, RetentionKeepTable = true };
+        var manager = NewPartitionManager(database, time, options);
+        await NewIngestor(database, manager).IngestAsync(erased.DriverId, Samples(new DateTimeOffset(2025, 8, 3, 0, 0, 0, TimeSpan.Zero), 40), Actor);
+        await using (var stray = database.DataSource.CreateCommand(
+            "INSERT INTO telematics_events_default (driver_id, event_id, ts, latitude_deg, longitude_deg, road_class, flags) VALUES ($1, 900, '2024-02-01 00:00:00+00', 1, 2, 0, 0)"))
+        {
+            stray.Parameters.Add(new NpgsqlParameter<long> { TypedValue = erased.DriverId });
+            await stray.ExecuteNonQueryAsync();
+        }
+
+        await manager.MaintainAsync(Actor);
+        var before = await RowsByTableAsync(erased.DriverId);
+        Assert.Equal(40, before["telematics_events_2025_08_detached_20260315T100000Z"]);
+        Assert.Equal(1, before["telematics_events_default_expired_20260315T100000Z"]);
+
+        var erasure = await Drivers.EraseAsync(erased.DriverId, Actor);
+
+        Assert.NotNull(erasure);
+        Assert.Equal(41, erasure.EventsDeleted);
+        Assert.Empty(erasure.TablesToReview);
+        var after = await RowsByTableAsync(erased.DriverId);
+        Assert.All(after, table => Assert.True(table.Value == 0, $"{table.Key} still holds {table.Value} rows of the erased driver"));
+    }
 }

@@ -142,6 +142,25 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_erasure_by_the_application_role_reaches_rows_maintenance_kept_aside()
+    {
+        var driver = (await new DriverRepository(_app, TimeProvider.System).CreateAsync("lp-kept", "Driver", Actor)).DriverId;
+        await ExecuteAsync(_owner,
+            $"INSERT INTO telematics_events_default (driver_id, event_id, ts, latitude_deg, longitude_deg, road_class, flags) VALUES ({driver}, 1, '2020-02-01 00:00:00+00', 1, 2, 0, 0)");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 15, 10, 0, 0, TimeSpan.Zero));
+        var options = new TelematicsPostgresOptions { PremakeMonths = 1, RetentionMonths = 3, RetentionKeepTable = true };
+        var report = await new PartitionManager(_maintenance, options, time).MaintainAsync(Actor);
+        Assert.Equal(1, report.ExpiredFromDefault);
+
+        var erasure = await new DriverRepository(_app, TimeProvider.System).EraseAsync(driver, Actor);
+
+        Assert.NotNull(erasure);
+        Assert.Equal(1, erasure.EventsDeleted);
+        Assert.Empty(erasure.TablesToReview);
+        Assert.Equal(0L, await ScalarAsync(_owner, "SELECT count(*) FROM \"telematics_events_default_expired_20260315T100000Z\""));
+    }
+
+    [Fact]
     public async Task The_application_role_finds_the_schema_current_without_creating_anything()
     {
         Assert.Empty(await new MigrationRunner(_app).ApplyAsync());

@@ -26,6 +26,7 @@ public sealed class TelematicsPostgresOptions
     /// Default <see langword="false"/>: expired months are archived (with <see cref="ArchiveDirectory"/>) or dropped. When
     /// <see langword="true"/>, an expired month's table is detached and renamed <c>telematics_events_YYYY_MM_detached_&lt;UTC time&gt;</c>,
     /// and expired DEFAULT rows (without <see cref="ArchiveDirectory"/>) are moved into <c>telematics_events_default_expired_&lt;UTC time&gt;</c>.
+    /// Erasing a driver deletes their rows from these tables too (<see cref="Drivers.DriverRepository.EraseAsync"/>).
     /// </value>
     public bool RetentionKeepTable { get; set; }
 

@@ -161,6 +161,43 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_application_role_cannot_move_the_chain_head_through_session_settings()
+    {
+        await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/1", null, "{}");
+
+        // One row of its own, then the running head of 0013 set back to the start, and commit: the head writer used to store it.
+        await using (var connection = await _app.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using var forge = new NpgsqlCommand(
+                "INSERT INTO audit_log (occurred_at, actor, action, resource) VALUES (now(), 'mallory', 'driver.update', 'driver/2'); " +
+                "SELECT set_config('telematics.audit_head_seq', '1', true), set_config('telematics.audit_head_hash', repeat('00', 32), true)",
+                connection,
+                transaction);
+            await forge.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+
+        await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/3", null, "{}");
+
+        Assert.True((await new AuditLog(_app, TimeProvider.System).VerifyAsync()).IsIntact);
+        Assert.Equal(await ScalarAsync(_app, "SELECT max(seq) FROM audit_log"), await ScalarAsync(_app, "SELECT seq FROM audit_chain_head"));
+    }
+
+    [Fact]
+    public async Task The_application_role_cannot_plant_an_anchor_for_a_head_the_chain_does_not_have()
+    {
+        await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/1", null, "{}");
+
+        var planted = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app,
+            "INSERT INTO audit_anchors (seq, head_hash, signed_at, key_id, signature) " +
+            "SELECT seq + 10, decode(repeat('ab', 32), 'hex'), now(), 'mallory', '\\x00' FROM audit_chain_head"));
+
+        Assert.Equal(PostgresErrorCodes.CheckViolation, planted.SqlState);
+        Assert.Equal(0L, await ScalarAsync(_owner, "SELECT count(*) FROM audit_anchors"));
+    }
+
+    [Fact]
     public async Task The_application_role_finds_the_schema_current_without_creating_anything()
     {
         Assert.Empty(await new MigrationRunner(_app).ApplyAsync());

@@ -12,12 +12,15 @@ namespace Telematics.Features.Derivation;
 /// Every derivative is a backward difference over the interval ending at the sample, so a derived value
 /// describes the interval (previous sample, this sample]. Values present in the input are never changed. The
 /// first sample of a stream, and a sample after an interval longer than
-/// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN). The deriver keeps the
+/// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN), except that a missing speed is
+/// still derived as the average over an interval up to <see cref="MotionDerivationOptions.MaxSpeedIntervalS"/>, so
+/// that a sparse tracker's positions (a fix every 15–60 s, no speed) still show when the vehicle moves. The deriver keeps the
 /// previous sample between chunks, so the result does not depend on how the stream is chunked. Not thread-safe.
 /// </remarks>
 public sealed class MotionDeriver
 {
     private readonly long _maxIntervalMs;
+    private readonly long _maxSpeedIntervalMs;
     private readonly double _minHeadingDistanceM;
     private bool _hasPrevious;
     private long _t;
@@ -34,6 +37,7 @@ public sealed class MotionDeriver
         options ??= MotionDerivationOptions.Default;
         options.Validate();
         _maxIntervalMs = (long)(options.MaxIntervalS * 1000.0);
+        _maxSpeedIntervalMs = Math.Max(_maxIntervalMs, (long)(options.MaxSpeedIntervalS * 1000.0));
         _minHeadingDistanceM = options.MinHeadingDistanceM;
     }
 
@@ -53,7 +57,12 @@ public sealed class MotionDeriver
         for (var i = 0; i < ts.Length; i++)
         {
             var dtMs = ts[i] - _t;
-            if (_hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs)
+            if (_hasPrevious && dtMs > _maxIntervalMs && dtMs <= _maxSpeedIntervalMs && float.IsNaN(speed[i]))
+            {
+                // A sparse tracker's interval: an average speed tells driving from standing; nothing else is derived.
+                speed[i] = (float)(GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]) / (dtMs / 1000.0));
+            }
+            else if (_hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs)
             {
                 var dtS = dtMs / 1000.0;
                 double distanceM = -1;

@@ -79,9 +79,22 @@ public sealed class MotionDeriverTests
     }
 
     [Fact]
-    public void Nothing_is_derived_across_a_gap_longer_than_the_limit()
+    public void Over_a_sparse_trackers_interval_only_the_average_speed_is_derived()
     {
         var track = PositionsOnly(TestTracks.Straight(TestTracks.MondayMorningUtc, 3, 20f, stepMs: 30_000));
+
+        new MotionDeriver().Derive(track);
+
+        Assert.Equal(20.0, track.SpeedMps[2], 0.01);
+        Assert.True(float.IsNaN(track.HeadingDeg[2]));
+        Assert.True(float.IsNaN(track.LongitudinalAccelMps2[2]));
+        Assert.True(float.IsNaN(track.LateralAccelMps2[2]));
+    }
+
+    [Fact]
+    public void Nothing_is_derived_across_a_gap_longer_than_the_speed_limit()
+    {
+        var track = PositionsOnly(TestTracks.Straight(TestTracks.MondayMorningUtc, 3, 20f, stepMs: 180_000));
 
         new MotionDeriver().Derive(track);
 

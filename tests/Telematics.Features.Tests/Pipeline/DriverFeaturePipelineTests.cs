@@ -155,6 +155,24 @@ public sealed class DriverFeaturePipelineTests
     }
 
     [Fact]
+    public void A_sparse_tracker_without_speed_still_makes_a_trip()
+    {
+        // A fleet tracker's report: a fix every 15 s at 20 m/s, positions only.
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc, 40, 20f, stepMs: 15_000);
+        var positionsOnly = new SampleBuffer();
+        for (var i = 0; i < drive.Count; i++)
+        {
+            positionsOnly.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
+        }
+
+        var (trips, _) = Run([positionsOnly]);
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(11.7, trip.DistanceKm, 0.1);
+        Assert.Equal(585_000, trip.EndUnixMs - trip.StartUnixMs);
+    }
+
+    [Fact]
     public async Task RunAsync_stops_when_cancelled()
     {
         using var cancellation = new CancellationTokenSource();

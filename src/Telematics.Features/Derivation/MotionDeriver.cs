@@ -15,13 +15,19 @@ namespace Telematics.Features.Derivation;
 /// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN), except that a missing speed is
 /// still derived as the average over an interval up to <see cref="MotionDerivationOptions.MaxSpeedIntervalS"/>, so
 /// that a sparse tracker's positions (a fix every 15–60 s, no speed) still show when the vehicle moves. The deriver keeps the
-/// previous sample between chunks, so the result does not depend on how the stream is chunked. Not thread-safe.
+/// previous sample between chunks, so the result does not depend on how the stream is chunked. A lateral acceleration
+/// is left missing (NaN) rather than derived from a heading change that is noise or impossible: a given heading's change
+/// while the vehicle moves less than <see cref="MotionDerivationOptions.MinHeadingDistanceM"/>, a turn tighter than
+/// <see cref="MotionDerivationOptions.MinTurningRadiusM"/> or harder than <see cref="MotionDerivationOptions.MaxLateralAccelMps2"/>.
+/// Not thread-safe.
 /// </remarks>
 public sealed class MotionDeriver
 {
     private readonly long _maxIntervalMs;
     private readonly long _maxSpeedIntervalMs;
     private readonly double _minHeadingDistanceM;
+    private readonly double _minTurningRadiusM;
+    private readonly double _maxLateralAccelMps2;
     private bool _hasPrevious;
     private long _t;
     private double _lat;
@@ -39,6 +45,8 @@ public sealed class MotionDeriver
         _maxIntervalMs = (long)(options.MaxIntervalS * 1000.0);
         _maxSpeedIntervalMs = Math.Max(_maxIntervalMs, (long)(options.MaxSpeedIntervalS * 1000.0));
         _minHeadingDistanceM = options.MinHeadingDistanceM;
+        _minTurningRadiusM = options.MinTurningRadiusM;
+        _maxLateralAccelMps2 = options.MaxLateralAccelMps2;
     }
 
     /// <summary>Derives the missing fields of a chunk in place.</summary>
@@ -72,7 +80,8 @@ public sealed class MotionDeriver
                     speed[i] = (float)(distanceM / dtS);
                 }
 
-                if (float.IsNaN(heading[i]))
+                var headingGiven = !float.IsNaN(heading[i]);
+                if (!headingGiven)
                 {
                     if (distanceM < 0)
                     {
@@ -92,10 +101,22 @@ public sealed class MotionDeriver
 
                 if (float.IsNaN(lateral[i]))
                 {
+                    var bothSpeeds = !float.IsNaN(_speed) && !float.IsNaN(speed[i]);
+
+                    // A receiver's own heading is noise while it barely moves, like a bearing over a short hop.
+                    var trusted = !headingGiven || (bothSpeeds ? (_speed + speed[i]) * 0.5 * dtS
+                        : distanceM >= 0 ? distanceM : GeoMath.HaversineM(_lat, _lon, lat[i], lon[i])) >= _minHeadingDistanceM;
+
                     // Heading grows clockwise, so a right turn (positive rate) pulls the car to the right,
                     // which is negative in the vehicle frame (positive to the left).
                     var yawRateRadS = GeoMath.HeadingDifferenceDeg(_heading, heading[i]) * GeoMath.DegToRad / dtS;
-                    lateral[i] = (float)(-speed[i] * yawRateRadS);
+                    var lateralMps2 = -speed[i] * yawRateRadS;
+                    var fastestMps = bothSpeeds ? Math.Max(_speed, speed[i]) : speed[i];
+
+                    // A turn tighter than a car can steer, or harder than tyres grip, is a bad heading, not an event.
+                    lateral[i] = trusted && Math.Abs(yawRateRadS) * _minTurningRadiusM <= fastestMps && Math.Abs(lateralMps2) <= _maxLateralAccelMps2
+                        ? (float)lateralMps2
+                        : float.NaN;
                 }
             }
 

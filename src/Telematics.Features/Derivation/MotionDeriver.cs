@@ -1,3 +1,4 @@
+using Telematics.Features.Cleaning;
 using Telematics.Features.Geo;
 using Telematics.Features.Samples;
 
@@ -14,7 +15,8 @@ namespace Telematics.Features.Derivation;
 /// first sample of a stream, and a sample after an interval longer than
 /// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN), except that a missing speed is
 /// still derived as the average over an interval up to <see cref="MotionDerivationOptions.MaxSpeedIntervalS"/>, so
-/// that a sparse tracker's positions (a fix every 15–60 s, no speed) still show when the vehicle moves. The deriver keeps the
+/// that a sparse tracker's positions (a fix every 15–60 s, no speed) still show when the vehicle moves. Nothing is
+/// derived from positions over a step faster than 300 km/h (where the cleaner started a new track). The deriver keeps the
 /// previous sample between chunks, so the result does not depend on how the stream is chunked. A lateral acceleration
 /// is left missing (NaN) rather than derived from a heading change that is noise or impossible: a given heading's change
 /// while the vehicle moves less than <see cref="MotionDerivationOptions.MinHeadingDistanceM"/>, a turn tighter than
@@ -65,29 +67,35 @@ public sealed class MotionDeriver
         for (var i = 0; i < ts.Length; i++)
         {
             var dtMs = ts[i] - _t;
+            double distanceM = -1;
+            var dense = _hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs;
+            if (dense && (float.IsNaN(speed[i]) || float.IsNaN(heading[i])))
+            {
+                // A step no vehicle makes, where the cleaner started a new track, derives nothing (see TrackContinuity).
+                distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                dense = TrackContinuity.IsTravel(distanceM, dtMs);
+            }
+
             if (_hasPrevious && dtMs > _maxIntervalMs && dtMs <= _maxSpeedIntervalMs && float.IsNaN(speed[i]))
             {
                 // A sparse tracker's interval: an average speed tells driving from standing; nothing else is derived.
-                speed[i] = (float)(GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]) / (dtMs / 1000.0));
+                distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                if (TrackContinuity.IsTravel(distanceM, dtMs))
+                {
+                    speed[i] = (float)(distanceM / (dtMs / 1000.0));
+                }
             }
-            else if (_hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs)
+            else if (dense)
             {
                 var dtS = dtMs / 1000.0;
-                double distanceM = -1;
                 if (float.IsNaN(speed[i]))
                 {
-                    distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
                     speed[i] = (float)(distanceM / dtS);
                 }
 
                 var headingGiven = !float.IsNaN(heading[i]);
                 if (!headingGiven)
                 {
-                    if (distanceM < 0)
-                    {
-                        distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
-                    }
-
                     // Standing still or creeping: keep the last heading rather than turning on GPS noise.
                     heading[i] = distanceM >= _minHeadingDistanceM
                         ? (float)GeoMath.BearingDeg(_lat, _lon, lat[i], lon[i])

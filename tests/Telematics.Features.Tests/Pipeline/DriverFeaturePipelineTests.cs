@@ -141,6 +141,27 @@ public sealed class DriverFeaturePipelineTests
     }
 
     [Fact]
+    public void Two_agreeing_placeholders_before_the_driving_add_no_distance_and_no_speed()
+    {
+        // Two (0, 0) rows agree with each other, so they are a track until the real fixes outvote them one second
+        // later; the step between the tracks is no travel, and the positions-only drive after it is one 72 km trip.
+        var stream = new SampleBuffer();
+        stream.Add(new TelematicsSample(TestTracks.MondayMorningUtc, 0.0, 0.0));
+        stream.Add(new TelematicsSample(TestTracks.MondayMorningUtc + 1000, 0.0, 0.0));
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc + 2000, 3600, 20f);
+        for (var i = 0; i < drive.Count; i++)
+        {
+            stream.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
+        }
+
+        var (trips, _) = Run(TestTracks.Chunk(stream, [2, 1, 700]));
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(72.0, trip.DistanceKm, 0.1);
+        Assert.Equal(72.0, trip[TelematicsFeatures.MeanSpeedKmh], 0.1);
+    }
+
+    [Fact]
     public void After_a_flight_the_driving_at_the_destination_is_kept_as_a_new_track()
     {
         // Ten minutes in Berlin, then two hours later (a flight: 1,870 km, 260 m/s) ten minutes in Madrid.

@@ -7,7 +7,12 @@ namespace Telematics.Features.Cleaning;
 /// <param name="OutOfOrderCount">Samples that arrived out of order (reordered, or dropped when too late or when <see cref="OutOfOrderHandling.Drop"/>).</param>
 /// <param name="OutOfOrderDroppedCount">Out-of-order samples that were dropped rather than reordered.</param>
 /// <param name="LowAccuracyCount">Samples dropped because their GPS accuracy was worse than the threshold.</param>
-/// <param name="PositionJumpCount">Samples dropped because reaching them implied an impossible speed.</param>
+/// <param name="PositionJumpCount">
+/// Samples dropped because reaching them implied an impossible speed and too few fixes after them agreed to make a new
+/// track (<see cref="SampleCleaningOptions.NewTrackFixCount"/>). A fix held while that is undecided counts as kept in the
+/// report of its chunk, and as a jump in the report of the chunk that drops it (fixes still held when the stream ends
+/// count as kept but are never written out).
+/// </param>
 public readonly record struct CleaningReport(
     long InputCount,
     long InvalidPositionCount,

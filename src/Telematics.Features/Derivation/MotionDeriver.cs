@@ -1,3 +1,4 @@
+using Telematics.Features.Cleaning;
 using Telematics.Features.Geo;
 using Telematics.Features.Samples;
 
@@ -12,13 +13,23 @@ namespace Telematics.Features.Derivation;
 /// Every derivative is a backward difference over the interval ending at the sample, so a derived value
 /// describes the interval (previous sample, this sample]. Values present in the input are never changed. The
 /// first sample of a stream, and a sample after an interval longer than
-/// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN). The deriver keeps the
-/// previous sample between chunks, so the result does not depend on how the stream is chunked. Not thread-safe.
+/// <see cref="MotionDerivationOptions.MaxIntervalS"/>, keep their missing fields (NaN), except that a missing speed is
+/// still derived as the average over an interval up to <see cref="MotionDerivationOptions.MaxSpeedIntervalS"/>, so
+/// that a sparse tracker's positions (a fix every 15–60 s, no speed) still show when the vehicle moves. Nothing is
+/// derived from positions over a step faster than 300 km/h (where the cleaner started a new track). The deriver keeps the
+/// previous sample between chunks, so the result does not depend on how the stream is chunked. A lateral acceleration
+/// is left missing (NaN) rather than derived from a heading change that is noise or impossible: a given heading's change
+/// while the vehicle moves less than <see cref="MotionDerivationOptions.MinHeadingDistanceM"/>, a turn tighter than
+/// <see cref="MotionDerivationOptions.MinTurningRadiusM"/> or harder than <see cref="MotionDerivationOptions.MaxLateralAccelMps2"/>.
+/// Not thread-safe.
 /// </remarks>
 public sealed class MotionDeriver
 {
     private readonly long _maxIntervalMs;
+    private readonly long _maxSpeedIntervalMs;
     private readonly double _minHeadingDistanceM;
+    private readonly double _minTurningRadiusM;
+    private readonly double _maxLateralAccelMps2;
     private bool _hasPrevious;
     private long _t;
     private double _lat;
@@ -34,7 +45,10 @@ public sealed class MotionDeriver
         options ??= MotionDerivationOptions.Default;
         options.Validate();
         _maxIntervalMs = (long)(options.MaxIntervalS * 1000.0);
+        _maxSpeedIntervalMs = Math.Max(_maxIntervalMs, (long)(options.MaxSpeedIntervalS * 1000.0));
         _minHeadingDistanceM = options.MinHeadingDistanceM;
+        _minTurningRadiusM = options.MinTurningRadiusM;
+        _maxLateralAccelMps2 = options.MaxLateralAccelMps2;
     }
 
     /// <summary>Derives the missing fields of a chunk in place.</summary>
@@ -53,23 +67,35 @@ public sealed class MotionDeriver
         for (var i = 0; i < ts.Length; i++)
         {
             var dtMs = ts[i] - _t;
-            if (_hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs)
+            double distanceM = -1;
+            var dense = _hasPrevious && dtMs > 0 && dtMs <= _maxIntervalMs;
+            if (dense && (float.IsNaN(speed[i]) || float.IsNaN(heading[i])))
+            {
+                // A step no vehicle makes, where the cleaner started a new track, derives nothing (see TrackContinuity).
+                distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                dense = TrackContinuity.IsTravel(distanceM, dtMs);
+            }
+
+            if (_hasPrevious && dtMs > _maxIntervalMs && dtMs <= _maxSpeedIntervalMs && float.IsNaN(speed[i]))
+            {
+                // A sparse tracker's interval: an average speed tells driving from standing; nothing else is derived.
+                distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
+                if (TrackContinuity.IsTravel(distanceM, dtMs))
+                {
+                    speed[i] = (float)(distanceM / (dtMs / 1000.0));
+                }
+            }
+            else if (dense)
             {
                 var dtS = dtMs / 1000.0;
-                double distanceM = -1;
                 if (float.IsNaN(speed[i]))
                 {
-                    distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
                     speed[i] = (float)(distanceM / dtS);
                 }
 
-                if (float.IsNaN(heading[i]))
+                var headingGiven = !float.IsNaN(heading[i]);
+                if (!headingGiven)
                 {
-                    if (distanceM < 0)
-                    {
-                        distanceM = GeoMath.HaversineM(_lat, _lon, lat[i], lon[i]);
-                    }
-
                     // Standing still or creeping: keep the last heading rather than turning on GPS noise.
                     heading[i] = distanceM >= _minHeadingDistanceM
                         ? (float)GeoMath.BearingDeg(_lat, _lon, lat[i], lon[i])
@@ -83,10 +109,22 @@ public sealed class MotionDeriver
 
                 if (float.IsNaN(lateral[i]))
                 {
+                    var bothSpeeds = !float.IsNaN(_speed) && !float.IsNaN(speed[i]);
+
+                    // A receiver's own heading is noise while it barely moves, like a bearing over a short hop.
+                    var trusted = !headingGiven || (bothSpeeds ? (_speed + speed[i]) * 0.5 * dtS
+                        : distanceM >= 0 ? distanceM : GeoMath.HaversineM(_lat, _lon, lat[i], lon[i])) >= _minHeadingDistanceM;
+
                     // Heading grows clockwise, so a right turn (positive rate) pulls the car to the right,
                     // which is negative in the vehicle frame (positive to the left).
                     var yawRateRadS = GeoMath.HeadingDifferenceDeg(_heading, heading[i]) * GeoMath.DegToRad / dtS;
-                    lateral[i] = (float)(-speed[i] * yawRateRadS);
+                    var lateralMps2 = -speed[i] * yawRateRadS;
+                    var fastestMps = bothSpeeds ? Math.Max(_speed, speed[i]) : speed[i];
+
+                    // A turn tighter than a car can steer, or harder than tyres grip, is a bad heading, not an event.
+                    lateral[i] = trusted && Math.Abs(yawRateRadS) * _minTurningRadiusM <= fastestMps && Math.Abs(lateralMps2) <= _maxLateralAccelMps2
+                        ? (float)lateralMps2
+                        : float.NaN;
                 }
             }
 

@@ -1,3 +1,4 @@
+using Telematics.Features.Cleaning;
 using Telematics.Features.Geo;
 using Telematics.Features.Samples;
 
@@ -6,7 +7,8 @@ namespace Telematics.Features.Trips;
 /// <summary>
 /// Cuts a driver's stream of cleaned, time-ordered samples into trips, chunk by chunk: a gap of at least
 /// <see cref="TripSegmentationOptions.MaxGapS"/> or a stationary spell of at least
-/// <see cref="TripSegmentationOptions.MaxStationaryS"/> ends the open trip.
+/// <see cref="TripSegmentationOptions.MaxStationaryS"/> ends the open trip, and so does a step faster than 300 km/h
+/// (the cleaner passes one only where it starts a new track after a short wrong one; it is not distance driven).
 /// </summary>
 /// <remarks>
 /// A trip starts at the first moving sample (speed at or above
@@ -98,9 +100,16 @@ public sealed class TripSegmenter
     private void Next(in TelematicsSample sample, ICollection<SegmentedTrip> closedTrips)
     {
         var t = sample.TimestampUnixMs;
-        if (_open is not null && t - _last.TimestampUnixMs >= _gapMs)
+        var stepM = 0.0;
+        if (_open is not null)
         {
-            CloseOpenTrip(closedTrips);
+            stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+            var dtMs = t - _last.TimestampUnixMs;
+            if (dtMs >= _gapMs || !TrackContinuity.IsTravel(stepM, dtMs))
+            {
+                // A step no vehicle makes is a new track (see TrackContinuity), not distance driven.
+                CloseOpenTrip(closedTrips);
+            }
         }
 
         var moving = sample.SpeedMps >= _movingSpeedMps;
@@ -117,7 +126,7 @@ public sealed class TripSegmenter
         }
         else
         {
-            _distanceM += GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+            _distanceM += stepM;
             _open.Add(sample);
             if (moving)
             {
@@ -148,8 +157,12 @@ public sealed class TripSegmenter
         _distanceM = 0;
         if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs)
         {
-            buffer.Add(_last);
-            _distanceM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+            var stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
+            if (TrackContinuity.IsTravel(stepM, sample.TimestampUnixMs - _last.TimestampUnixMs))
+            {
+                buffer.Add(_last);
+                _distanceM = stepM;
+            }
         }
 
         buffer.Add(sample);

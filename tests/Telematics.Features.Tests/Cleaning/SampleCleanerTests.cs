@@ -98,6 +98,58 @@ public sealed class SampleCleanerTests
         Assert.Equal(0.25, report.DroppedShare);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(8)]
+    public void A_bad_first_fix_is_dropped_and_a_relocated_track_is_kept_however_the_stream_is_chunked(int chunkSize)
+    {
+        // A first fix ~6,000 km off, three fixes in Berlin, then one minute later fixes 1,800 km east (30,000 m/s away).
+        var stream = Build(
+            (1000, -100.0, 5), (2000, 13.4000, 5), (3000, 13.4001, 5), (4000, 13.4002, 5),
+            (64000, 40.0000, 5), (65000, 40.0001, 5), (66000, 40.0002, 5), (67000, 40.0003, 5));
+        var cleaner = new SampleCleaner();
+        var kept = new List<long>();
+        var dropped = new List<long>();
+
+        for (var start = 0; start < stream.Count; start += chunkSize)
+        {
+            var chunk = new SampleBuffer(1);
+            for (var i = start; i < Math.Min(start + chunkSize, stream.Count); i++)
+            {
+                chunk.Add(stream[i]);
+            }
+
+            cleaner.Clean(chunk, dropped);
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                Assert.Equal(chunk.TimestampUnixMs[i], chunk.EventId[i]);
+                Assert.Equal(stream.LongitudeDeg[stream.TimestampUnixMs.IndexOf(chunk.TimestampUnixMs[i])], chunk.LongitudeDeg[i]);
+            }
+
+            kept.AddRange(chunk.TimestampUnixMs.ToArray());
+        }
+
+        Assert.Equal([2000L, 3000, 4000, 64000, 65000, 66000, 67000], kept);
+        Assert.Equal([1000L], dropped);
+        Assert.Equal(1, cleaner.Total.PositionJumpCount);
+        Assert.Equal(7, cleaner.Total.KeptCount);
+    }
+
+    [Fact]
+    public void Two_glitches_that_agree_do_not_outvote_the_track()
+    {
+        var chunk = Build(
+            (1000, 13.4000, 5), (2000, 13.4001, 5), (3000, 14.0000, 5), (4000, 14.0001, 5), (5000, 13.4004, 5), (6000, 13.4005, 5));
+
+        var report = new SampleCleaner().Clean(chunk);
+
+        Assert.Equal([1000L, 2000, 5000, 6000], chunk.TimestampUnixMs.ToArray());
+        Assert.Equal(2, report.PositionJumpCount);
+    }
+
     [Fact]
     public void Samples_without_a_valid_position_are_dropped()
     {
@@ -120,5 +172,7 @@ public sealed class SampleCleanerTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SampleCleaner(new SampleCleaningOptions { MaxGpsAccuracyM = 0 }));
 
         Assert.Equal(nameof(SampleCleaningOptions.MaxGpsAccuracyM), error.ParamName);
+        var count = Assert.Throws<ArgumentOutOfRangeException>(() => new SampleCleaner(new SampleCleaningOptions { NewTrackFixCount = 1 }));
+        Assert.Equal(nameof(SampleCleaningOptions.NewTrackFixCount), count.ParamName);
     }
 }

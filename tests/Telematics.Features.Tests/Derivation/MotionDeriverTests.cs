@@ -2,6 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Telematics.Features.Derivation;
+using Telematics.Features.Extraction;
 using Telematics.Features.Samples;
 
 namespace Telematics.Features.Tests.Derivation;
@@ -79,13 +80,106 @@ public sealed class MotionDeriverTests
     }
 
     [Fact]
-    public void Nothing_is_derived_across_a_gap_longer_than_the_limit()
+    public void Over_a_sparse_trackers_interval_only_the_average_speed_is_derived()
     {
         var track = PositionsOnly(TestTracks.Straight(TestTracks.MondayMorningUtc, 3, 20f, stepMs: 30_000));
 
         new MotionDeriver().Derive(track);
 
+        Assert.Equal(20.0, track.SpeedMps[2], 0.01);
+        Assert.True(float.IsNaN(track.HeadingDeg[2]));
+        Assert.True(float.IsNaN(track.LongitudinalAccelMps2[2]));
+        Assert.True(float.IsNaN(track.LateralAccelMps2[2]));
+    }
+
+    [Fact]
+    public void Nothing_is_derived_across_a_gap_longer_than_the_speed_limit()
+    {
+        var track = PositionsOnly(TestTracks.Straight(TestTracks.MondayMorningUtc, 3, 20f, stepMs: 180_000));
+
+        new MotionDeriver().Derive(track);
+
         Assert.True(float.IsNaN(track.SpeedMps[2]));
+    }
+
+    // A 1 Hz track with the receiver's speed and heading given and the lateral acceleration missing, as a logger
+    // without an IMU writes it: each row is (speed km/h, heading °); positions follow the heading.
+    private static SampleBuffer GivenSpeedAndHeading(params (double SpeedKmh, float HeadingDeg)[] rows)
+    {
+        var buffer = new SampleBuffer();
+        var (lat, lon) = (-25.457, -49.2397);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var speedMps = rows[i].SpeedKmh / 3.6;
+            (lat, lon) = TestTracks.Move(lat, lon, rows[i].HeadingDeg, speedMps);
+            buffer.Add(new TelematicsSample(TestTracks.MondayMorningUtc + (i * 1000L), lat, lon)
+            {
+                SpeedMps = (float)speedMps,
+                HeadingDeg = rows[i].HeadingDeg,
+                LongitudinalAccelMps2 = 0f,
+                GpsAccuracyM = 5f,
+            });
+        }
+
+        return buffer;
+    }
+
+    private static int CorneringEvents(SampleBuffer track)
+    {
+        var events = new List<HarshEvent>();
+        HarshEventLocator.Locate(new SampleSpan(track), events);
+        return events.Count(e => e.Kind == HarshEventKind.Cornering);
+    }
+
+    [Fact]
+    public void A_receivers_heading_swinging_while_the_car_pulls_away_is_not_harsh_cornering()
+    {
+        // Parked, the receiver's heading wanders; pulling away at 1.4 then 6.8 km/h it swings from 42° to 235° in one
+        // second (5.5 m/s² if believed), then the car drives straight on at 15-19 km/h.
+        var track = GivenSpeedAndHeading(
+            (0.2, 180f), (0, 250f), (0, 270f), (0, 270f), (0.2, 241f), (0, 0f), (1.4, 42f), (6.8, 235f),
+            (13.4, 236.5f), (18.8, 236.3f), (18.2, 235.2f), (16.4, 235.8f), (15.0, 236f), (15.3, 238f));
+
+        new MotionDeriver().Derive(track);
+
+        Assert.Equal(0, CorneringEvents(track));
+        Assert.True(float.IsNaN(track.LateralAccelMps2[7]));
+        Assert.Equal(0.0, track.LateralAccelMps2[10], 0.5);
+    }
+
+    [Fact]
+    public void A_heading_flip_of_ninety_degrees_in_a_second_at_road_speed_is_missing_not_an_event()
+    {
+        // 30 km/h, heading 90° then 200° for one second and back: 16 m/s² if believed, beyond any tyre.
+        var track = GivenSpeedAndHeading((30, 90f), (30, 90f), (30, 90f), (30, 200f), (30, 90f), (30, 90f), (30, 90f));
+
+        new MotionDeriver().Derive(track);
+
+        Assert.Equal(0, CorneringEvents(track));
+        Assert.True(float.IsNaN(track.LateralAccelMps2[3]));
+        Assert.True(float.IsNaN(track.LateralAccelMps2[4]));
+    }
+
+    [Fact]
+    public void A_genuine_sharp_turn_at_speed_is_still_harsh_cornering()
+    {
+        // 40 km/h turning right at 25°/s for four seconds: a = v·ω = 11.1 · 0.436 = 4.8 m/s², above 3.9.
+        var track = GivenSpeedAndHeading((40, 0f), (40, 0f), (40, 0f), (40, 25f), (40, 50f), (40, 75f), (40, 100f), (40, 100f), (40, 100f));
+
+        new MotionDeriver().Derive(track);
+
+        Assert.Equal(1, CorneringEvents(track));
+        Assert.Equal(-4.85, track.LateralAccelMps2[4], 0.05);
+    }
+
+    [Fact]
+    public void Implausible_turn_limits_are_validated()
+    {
+        var radius = Assert.Throws<ArgumentOutOfRangeException>(() => new MotionDeriver(new MotionDerivationOptions { MinTurningRadiusM = 0 }));
+        var lateral = Assert.Throws<ArgumentOutOfRangeException>(() => new MotionDeriver(new MotionDerivationOptions { MaxLateralAccelMps2 = -1 }));
+
+        Assert.Equal(nameof(MotionDerivationOptions.MinTurningRadiusM), radius.ParamName);
+        Assert.Equal(nameof(MotionDerivationOptions.MaxLateralAccelMps2), lateral.ParamName);
     }
 
     [Property(MaxTest = 50)]

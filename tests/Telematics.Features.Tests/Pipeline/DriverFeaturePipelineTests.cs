@@ -121,6 +121,79 @@ public sealed class DriverFeaturePipelineTests
     }
 
     [Fact]
+    public void A_bad_first_fix_is_dropped_as_one_jump_and_the_hour_of_driving_after_it_is_a_trip()
+    {
+        // A logger's (0, 0) placeholder, then an hour of driving in Berlin at 1 Hz: every real fix is ~6,000 km from it.
+        var placeholder = new SampleBuffer();
+        placeholder.Add(new TelematicsSample(TestTracks.MondayMorningUtc, 0.0, 0.0) { GpsAccuracyM = 5f });
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc + 1000, 3600, 20f);
+        var stream = TestTracks.Concat(placeholder, drive);
+
+        var (trips, pipeline) = Run([TestTracks.Slice(stream, 0, stream.Count)]);
+        var (chunkedTrips, chunked) = Run(TestTracks.Chunk(stream, [1, 1, 1, 500]));
+
+        Assert.Equal(1, pipeline.Cleaning.PositionJumpCount);
+        Assert.Equal(3600, pipeline.Cleaning.KeptCount);
+        var trip = Assert.Single(trips);
+        Assert.Equal(72.0, trip.DistanceKm, 0.1);
+        Assert.Equal(pipeline.Cleaning, chunked.Cleaning);
+        Assert.Equal(trip.Features.ToArray(), Assert.Single(chunkedTrips).Features.ToArray());
+    }
+
+    [Fact]
+    public void Two_agreeing_placeholders_before_the_driving_add_no_distance_and_no_speed()
+    {
+        // Two (0, 0) rows agree with each other, so they are a track until the real fixes outvote them one second
+        // later; the step between the tracks is no travel, and the positions-only drive after it is one 72 km trip.
+        var stream = new SampleBuffer();
+        stream.Add(new TelematicsSample(TestTracks.MondayMorningUtc, 0.0, 0.0));
+        stream.Add(new TelematicsSample(TestTracks.MondayMorningUtc + 1000, 0.0, 0.0));
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc + 2000, 3600, 20f);
+        for (var i = 0; i < drive.Count; i++)
+        {
+            stream.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
+        }
+
+        var (trips, _) = Run(TestTracks.Chunk(stream, [2, 1, 700]));
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(72.0, trip.DistanceKm, 0.1);
+        Assert.Equal(72.0, trip[TelematicsFeatures.MeanSpeedKmh], 0.1);
+    }
+
+    [Fact]
+    public void After_a_flight_the_driving_at_the_destination_is_kept_as_a_new_track()
+    {
+        // Ten minutes in Berlin, then two hours later (a flight: 1,870 km, 260 m/s) ten minutes in Madrid.
+        var berlin = TestTracks.Straight(TestTracks.MondayMorningUtc, 600, 20f);
+        var madrid = TestTracks.Straight(TestTracks.MondayMorningUtc + 600_000 + 7_200_000, 600, 20f, lat: 40.42, lon: -3.70);
+
+        var (trips, pipeline) = Run(TestTracks.Chunk(TestTracks.Concat(berlin, madrid), [250]));
+
+        Assert.Equal(0, pipeline.Cleaning.DroppedCount);
+        Assert.Equal(2, trips.Count);
+        Assert.Equal(12.0, trips[1].DistanceKm, 0.1);
+    }
+
+    [Fact]
+    public void A_sparse_tracker_without_speed_still_makes_a_trip()
+    {
+        // A fleet tracker's report: a fix every 15 s at 20 m/s, positions only.
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc, 40, 20f, stepMs: 15_000);
+        var positionsOnly = new SampleBuffer();
+        for (var i = 0; i < drive.Count; i++)
+        {
+            positionsOnly.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
+        }
+
+        var (trips, _) = Run([positionsOnly]);
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(11.7, trip.DistanceKm, 0.1);
+        Assert.Equal(585_000, trip.EndUnixMs - trip.StartUnixMs);
+    }
+
+    [Fact]
     public async Task RunAsync_stops_when_cancelled()
     {
         using var cancellation = new CancellationTokenSource();

@@ -43,8 +43,10 @@ public sealed class TripSegmenterTests
     public void A_stationary_spell_of_five_minutes_ends_the_trip_where_the_car_stopped()
     {
         var driving = TestTracks.Straight(TestTracks.MondayMorningUtc, 100, 15f);
-        var parked = TestTracks.Straight(TestTracks.MondayMorningUtc + 100_000, 400, 0f, lat: 52.52, lon: 13.43);
-        var again = TestTracks.Straight(TestTracks.MondayMorningUtc + 500_000, 100, 15f, lat: 52.52, lon: 13.43);
+        // The car stops where one more second of driving takes it (the cleaner would drop a position further off).
+        var stop = TestTracks.Move(driving.LatitudeDeg[^1], driving.LongitudeDeg[^1], 90.0, 15.0);
+        var parked = TestTracks.Straight(TestTracks.MondayMorningUtc + 100_000, 400, 0f, lat: stop.Lat, lon: stop.Lon);
+        var again = TestTracks.Straight(TestTracks.MondayMorningUtc + 500_000, 100, 15f, lat: stop.Lat, lon: stop.Lon);
 
         var trips = Segment(TestTracks.Concat(driving, parked, again));
 
@@ -56,11 +58,28 @@ public sealed class TripSegmenterTests
     }
 
     [Fact]
+    public void A_step_no_vehicle_makes_ends_the_trip_and_is_not_distance_driven()
+    {
+        // Two minutes in Berlin, then one second later two minutes 1,500 km away: two tracks, not 1,500 km driven.
+        var first = TestTracks.Straight(TestTracks.MondayMorningUtc, 120, 15f);
+        var second = TestTracks.Straight(TestTracks.MondayMorningUtc + 120_000, 120, 15f, lat: 40.42, lon: -3.70);
+
+        var trips = Segment(TestTracks.Concat(first, second));
+
+        Assert.Equal(2, trips.Count);
+        Assert.Equal(1785.0, trips[0].DistanceM, 1.0);
+        Assert.Equal(1785.0, trips[1].DistanceM, 1.0);
+        Assert.Equal(TestTracks.MondayMorningUtc + 120_000, trips[1].StartUnixMs);
+    }
+
+    [Fact]
     public void A_four_minute_stop_at_a_level_crossing_stays_inside_the_trip()
     {
         var driving = TestTracks.Straight(TestTracks.MondayMorningUtc, 100, 15f);
-        var waiting = TestTracks.Straight(TestTracks.MondayMorningUtc + 100_000, 240, 0f, lat: 52.52, lon: 13.43);
-        var again = TestTracks.Straight(TestTracks.MondayMorningUtc + 340_000, 100, 15f, lat: 52.52, lon: 13.43);
+        // The car stops where one more second of driving takes it (the cleaner would drop a position further off).
+        var stop = TestTracks.Move(driving.LatitudeDeg[^1], driving.LongitudeDeg[^1], 90.0, 15.0);
+        var waiting = TestTracks.Straight(TestTracks.MondayMorningUtc + 100_000, 240, 0f, lat: stop.Lat, lon: stop.Lon);
+        var again = TestTracks.Straight(TestTracks.MondayMorningUtc + 340_000, 100, 15f, lat: stop.Lat, lon: stop.Lon);
 
         var trips = Segment(TestTracks.Concat(driving, waiting, again));
 

@@ -3,7 +3,8 @@ namespace Telematics.Features.Ingest.Text;
 /// <summary>
 /// Turns a wall-clock reading into UTC: a fixed offset, or an IANA zone with its daylight-saving rules. A zone's rule
 /// reads one stream's readings in order: the hour repeated when daylight saving ends is daylight time on its first pass
-/// and standard time once the readings go back in local time within it. One per reader (it keeps that order); not
+/// and standard time once the readings go back in local time within it by more than half the repeated span (a row a
+/// few seconds late stays on the first pass). One per reader (it keeps that order); not
 /// thread-safe.
 /// </summary>
 internal sealed class TimeZoneRule
@@ -13,7 +14,7 @@ internal sealed class TimeZoneRule
 
     private readonly long _fixedOffsetMs;
     private readonly TimeZoneInfo? _zone;
-    private long _lastWallClockMs = long.MinValue;
+    private long _latestWallClockMs = long.MinValue;
     private bool _secondPass;
 
     private TimeZoneRule(long fixedOffsetMs, TimeZoneInfo? zone)
@@ -49,12 +50,18 @@ internal sealed class TimeZoneRule
         var offset = _zone.GetUtcOffset(local);
         if (_zone.IsAmbiguousTime(local))
         {
-            _secondPass |= wallClockMs < _lastWallClockMs;
+            // The first pass: the offset in force just before the clocks went back, found at an instant before it.
+            var secondPassUtc = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
+            var firstPassOffset = _zone.GetUtcOffset(secondPassUtc - LongestFallBack);
+
+            // A reading behind the latest one is either late (first pass) or on the second pass, the repeated span
+            // later; the reading nearer in time to the latest wins. So the second pass starts when local time goes back
+            // by more than half the repeated span (30 min of a 1 h fall-back), not at a row a few seconds late.
+            var repeatedMs = (long)(firstPassOffset - offset).TotalMilliseconds;
+            _secondPass |= _latestWallClockMs != long.MinValue && _latestWallClockMs - wallClockMs > repeatedMs / 2;
             if (!_secondPass)
             {
-                // The first pass: the offset in force just before the clocks went back, found at an instant before it.
-                var secondPassUtc = DateTime.SpecifyKind(local - offset, DateTimeKind.Utc);
-                offset = _zone.GetUtcOffset(secondPassUtc - LongestFallBack);
+                offset = firstPassOffset;
             }
         }
         else
@@ -62,7 +69,7 @@ internal sealed class TimeZoneRule
             _secondPass = false;
         }
 
-        _lastWallClockMs = wallClockMs;
+        _latestWallClockMs = Math.Max(_latestWallClockMs, wallClockMs);
         utcMs = wallClockMs - (long)offset.TotalMilliseconds;
         return true;
     }

@@ -23,8 +23,9 @@ public sealed class TimeZoneRuleTests
     public void Each_pass_ends_when_the_readings_leave_the_repeated_hour()
     {
         var rule = TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
-        Assert.True(rule.TryToUtc(Day + (long)TimeSpan.FromMinutes(150).TotalMilliseconds, out _));  // 02:30 CEST
-        Assert.True(rule.TryToUtc(Day + (long)TimeSpan.FromMinutes(140).TotalMilliseconds, out _));  // 02:20 CET: second pass
+        Assert.True(rule.TryToUtc(Day + (long)TimeSpan.FromMinutes(160).TotalMilliseconds, out _));  // 02:40 CEST
+        Assert.True(rule.TryToUtc(Day + (long)TimeSpan.FromMinutes(125).TotalMilliseconds, out var second));  // 02:05 CET: second pass
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 1, 5, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), second);
         Assert.True(rule.TryToUtc(Day + (long)TimeSpan.FromMinutes(190).TotalMilliseconds, out _));  // 03:10 CET: out of it
 
         // A year later, the next repeated hour is read from its first pass again.
@@ -32,6 +33,20 @@ public sealed class TimeZoneRuleTests
         Assert.True(rule.TryToUtc(nextYear + (long)TimeSpan.FromMinutes(150).TotalMilliseconds, out var ms));
 
         Assert.Equal(new DateTimeOffset(2027, 10, 31, 0, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(), ms);
+    }
+
+    [Fact]
+    public void A_row_a_second_late_in_the_repeated_hour_does_not_move_the_rest_to_the_second_pass()
+    {
+        // New York, 2024-11-03: 01:00–01:59 happens twice (EDT, UTC-4, then EST, UTC-5); one row arrives a second late.
+        var rule = TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        var day = new DateTimeOffset(2024, 11, 3, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        string[] local = ["01:10:00", "01:10:02", "01:10:01", "01:10:03"];
+
+        var read = local.Select(time => rule.TryToUtc(day + (long)TimeSpan.Parse(time).TotalMilliseconds, out var ms) ? ms : -1).ToArray();
+
+        string[] utc = ["2024-11-03T05:10:00Z", "2024-11-03T05:10:02Z", "2024-11-03T05:10:01Z", "2024-11-03T05:10:03Z"];
+        Assert.Equal(utc.Select(t => DateTimeOffset.Parse(t).ToUnixTimeMilliseconds()).ToArray(), read);
     }
 
     [Fact]

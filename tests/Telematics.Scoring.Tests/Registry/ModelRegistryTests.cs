@@ -115,6 +115,49 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Promote_by_alias_writes_the_version_the_alias_points_at()
+    {
+        // `telematics models promote --name m --version challenger`: champion must name 5, not the text 'challenger',
+        // which a reload would drop as an unserved version and fall back to the highest one (6).
+        _packages.WriteConstantVersion("m", 4);
+        _packages.WriteConstantVersion("m", 5);
+        _packages.WriteConstantVersion("m", 6);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        ModelAliases.Set(nameDirectory, "champion", "4");
+        ModelAliases.Set(nameDirectory, "challenger", "5");
+        using var registry = Open();
+
+        var reload = registry.Promote("m", "challenger");
+
+        Assert.Empty(reload.Failures);
+        Assert.Equal("5", ModelAliases.Read(nameDirectory)["champion"]);
+        using (var lease = registry.Acquire("m"))
+        {
+            Assert.Equal("5", lease.Package.Version);
+        }
+
+        Assert.Equal(["challenger", "champion"], registry.Models.Single(m => m.Name == "m" && m.Version == "5").Aliases);
+
+        // The aliases are not linked: moving the challenger later leaves the champion where it was promoted.
+        registry.Promote("m", "6", "challenger");
+        using var after = registry.Acquire("m");
+        Assert.Equal("5", after.Package.Version);
+    }
+
+    [Fact]
+    public void Promote_of_an_unknown_version_or_alias_is_refused_and_writes_nothing()
+    {
+        _packages.WriteConstantVersion("m", 1);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        ModelAliases.Set(nameDirectory, "champion", "1");
+        using var registry = Open();
+
+        Assert.Throws<KeyNotFoundException>(() => registry.Promote("m", "nightly"));
+
+        Assert.Equal(new Dictionary<string, string> { ["champion"] = "1" }, ModelAliases.Read(nameDirectory));
+    }
+
+    [Fact]
     public void Failed_load_of_a_changed_version_leaves_the_serving_one_and_is_reported()
     {
         var dir = _packages.WriteConstantVersion("m", 1);

@@ -158,6 +158,57 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Concurrent_promotions_of_distinct_aliases_all_land_without_errors()
+    {
+        // Two POST /models/m/aliases at once used to share aliases.json.tmp: one update was lost and the second rename
+        // threw FileNotFoundException. Writers here: two registries on one directory and a direct ModelAliases.Set.
+        const int Writers = 20;
+        _packages.WriteConstantVersion("m", 1);
+        _packages.WriteConstantVersion("m", 2);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        using var first = Open();
+        using var second = Open();
+        var errors = new ConcurrentQueue<Exception>();
+        using var start = new ManualResetEventSlim();
+        var threads = Enumerable.Range(0, Writers).Select(i => new Thread(() =>
+        {
+            start.Wait();
+            try
+            {
+                var version = (1 + (i % 2)).ToString(CultureInfo.InvariantCulture);
+                var alias = $"alias-{i:D2}";
+                switch (i % 3)
+                {
+                    case 0: first.Promote("m", version, alias); break;
+                    case 1: second.Promote("m", version, alias); break;
+                    default: ModelAliases.Set(nameDirectory, alias, version); break;
+                }
+            }
+            catch (Exception e)
+            {
+                errors.Enqueue(e);
+            }
+        })).ToArray();
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+
+        start.Set();
+        foreach (var thread in threads)
+        {
+            thread.Join();
+        }
+
+        Assert.Empty(errors);
+        var expected = Enumerable.Range(0, Writers).ToDictionary(i => $"alias-{i:D2}", i => (1 + (i % 2)).ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(expected, ModelAliases.Read(nameDirectory));
+        Assert.Equal([ModelAliases.FileName], Directory.GetFiles(nameDirectory).Select(Path.GetFileName));
+        first.Reload();
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), first.Models.Where(m => m.Name == "m").SelectMany(m => m.Aliases).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Failed_load_of_a_changed_version_leaves_the_serving_one_and_is_reported()
     {
         var dir = _packages.WriteConstantVersion("m", 1);

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Telematics.Scoring.Json;
 
 namespace Telematics.Scoring.Registry;
 
 /// <summary>
 /// Reads and writes a model name's alias file, <c>&lt;dir&gt;/&lt;name&gt;/aliases.json</c>: one JSON object mapping alias to
-/// version, for example <c>{"champion": "3", "challenger": "4"}</c>. Writes are atomic (a temp file of their own, flushed,
+/// version, for example <c>{"champion": "3", "challenger": "4"}</c>, in UTF-8 with or without a byte order mark. Writes are atomic (a temp file of their own, flushed,
 /// then renamed over the file).
 /// </summary>
 /// <remarks>
@@ -36,7 +37,7 @@ public static partial class ModelAliases
         Dictionary<string, string>? aliases;
         try
         {
-            aliases = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(path));
+            aliases = JsonSerializer.Deserialize<Dictionary<string, string>>(Utf8Bom.Skip(File.ReadAllBytes(path)).Span);
         }
         catch (JsonException e)
         {

@@ -209,6 +209,76 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Alias_file_with_a_utf8_byte_order_mark_keeps_its_aliases()
+    {
+        _packages.WriteConstantVersion("m", 1);
+        _packages.WriteConstantVersion("m", 2);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        // As Windows PowerShell 5.1 writes it: Set-Content -Encoding UTF8 aliases.json '{"champion": "1"}'.
+        File.WriteAllText(Path.Combine(nameDirectory, ModelAliases.FileName), "{\"champion\": \"1\", \"challenger\": \"2\"}", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        using var registry = Open();
+
+        Assert.Empty(registry.GetStatus().LastReloadFailures);
+        using (var champion = registry.Acquire("m"))
+        {
+            Assert.Equal("1", champion.Package.Version);
+        }
+
+        // A promotion rewrites the file keeping the other alias.
+        registry.Promote("m", "2");
+        Assert.Equal(new Dictionary<string, string> { ["champion"] = "2", ["challenger"] = "2" }, ModelAliases.Read(nameDirectory));
+    }
+
+    [Fact]
+    public void Unreadable_alias_file_is_reported_in_the_result_the_status_and_the_reload_metric()
+    {
+        var model = "corrupt-aliases-" + Guid.NewGuid().ToString("N")[..8];
+        _packages.WriteConstantVersion(model, 1);
+        _packages.WriteConstantVersion(model, 2);
+        var aliasFile = Path.Combine(_packages.ModelsRoot, model, ModelAliases.FileName);
+        File.WriteAllText(aliasFile, "{\"champion\": \"1\",");
+        var failed = new ConcurrentQueue<string>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == Telematics.Scoring.Diagnostics.ScoringMetrics.MeterName && instrument.Name == "telematics.scoring.reloads")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            var t = new Dictionary<string, object?>();
+            foreach (var tag in tags)
+            {
+                t[tag.Key] = tag.Value;
+            }
+
+            if (Equals(t.GetValueOrDefault("model"), model) && Equals(t.GetValueOrDefault("outcome"), "failed"))
+            {
+                failed.Enqueue((string)t["file"]!);
+            }
+        });
+        listener.Start();
+        using var metrics = new Telematics.Scoring.Diagnostics.ScoringMetrics();
+
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false }, metrics: metrics);
+
+        var failure = Assert.Single(registry.GetStatus().LastReloadFailures);
+        Assert.Equal(aliasFile, failure.Path);
+        Assert.Equal([ModelAliases.FileName], failed);
+
+        // Once the file is fixed the champion is served; breaking it again keeps the champion and is reported again.
+        File.WriteAllText(aliasFile, "{\"champion\": \"1\"}");
+        Assert.Empty(registry.Reload().Failures);
+        File.WriteAllText(aliasFile, "not json");
+        Assert.Single(registry.Reload().Failures);
+        using var lease = registry.Acquire(model);
+        Assert.Equal("1", lease.Package.Version);
+        Assert.Equal(2, failed.Count);
+    }
+
+    [Fact]
     public void Failed_load_of_a_changed_version_leaves_the_serving_one_and_is_reported()
     {
         var dir = _packages.WriteConstantVersion("m", 1);

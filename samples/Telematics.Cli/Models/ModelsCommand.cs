@@ -99,7 +99,7 @@ internal static class ModelsCommand
     {
         var dir = DirOption("The model directory.");
         var name = new Option<string>("--name") { Description = "Model name.", Required = true };
-        var version = new Option<string>("--version") { Description = "Version to promote.", Required = true };
+        var version = new Option<string>("--version") { Description = "Version to promote, or an alias of the model: the version that alias points at now is written (the aliases are not linked afterwards).", Required = true };
         var alias = new Option<string>("--alias") { Description = "Alias to point at the version.", DefaultValueFactory = _ => "champion" };
         var command = new Command("promote", "Point an alias (default champion) of a model at a version, after checking that the version loads.") { dir, name, version, alias };
         command.SetAction(parse =>
@@ -112,9 +112,11 @@ internal static class ModelsCommand
             }
 
             using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(path));
+            var modelName = parse.GetValue(name)!;
+            var aliasName = parse.GetValue(alias)!;
             try
             {
-                registry.Promote(parse.GetValue(name)!, parse.GetValue(version)!, parse.GetValue(alias)!);
+                registry.Promote(modelName, parse.GetValue(version)!, aliasName);
             }
             catch (Exception e) when (e is KeyNotFoundException or ArgumentException or InvalidDataException)
             {
@@ -122,7 +124,16 @@ internal static class ModelsCommand
                 return ExitCodes.InputError;
             }
 
-            parse.InvocationConfiguration.Output.WriteLine($"{parse.GetValue(name)}: {parse.GetValue(alias)} → {parse.GetValue(version)}");
+            // Report what the registry serves after the reload, not what was asked: --version may be an alias, and an alias
+            // the reload refused must not read as a success.
+            var served = registry.Models.FirstOrDefault(m => m.Name == modelName && m.Aliases.Contains(aliasName, StringComparer.Ordinal));
+            if (served is null)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"{modelName}: alias '{aliasName}' was written but is not served after the reload; see `telematics models list`.");
+                return ExitCodes.PartialFailure;
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine($"{modelName}: {aliasName} → {served.Version}");
             return ExitCodes.Success;
         });
         return command;

@@ -7,7 +7,7 @@ public sealed class BatchScoreOptions
     /// <value>Default <see langword="null"/>.</value>
     public string? Model { get; init; }
 
-    /// <summary>Version or alias; null for the registry's default alias (else the highest version).</summary>
+    /// <summary>Version or alias; null for the registry's default alias (else the highest version). Resolved once, when the batch starts: the whole batch is scored by that version.</summary>
     /// <value>Default <see langword="null"/>.</value>
     public string? ModelVersion { get; init; }
 

@@ -17,8 +17,10 @@ namespace Telematics.Scoring.Batch;
 /// driver without trips, whose empty vector is nothing to score.
 /// </summary>
 /// <remarks>
-/// Each chunk leases the model version once and scores all its drivers in one model call; if that call fails,
-/// the chunk's drivers are scored one by one so the failure is pinned on the driver that caused it.
+/// The batch leases one model version when it starts (the name and alias resolved once) and holds it to the end, so every
+/// driver is scored by that version even if a reload or promotion serves another meanwhile, or retires this one.
+/// Each chunk scores all its drivers in one model call; if that call fails, the chunk's drivers are scored one by one so
+/// the failure is pinned on the driver that caused it.
 /// Thread-safe.
 /// </remarks>
 public sealed class BatchScorer
@@ -45,7 +47,8 @@ public sealed class BatchScorer
     /// <param name="progress">Receives a report after each chunk.</param>
     /// <param name="cancellationToken">Stops the batch; chunks already running finish.</param>
     /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
-    /// <exception cref="KeyNotFoundException">The requested model or version is not served.</exception>
+    /// <returns>One score per driver, all by the version served when the batch started.</returns>
+    /// <exception cref="KeyNotFoundException">The requested model or version is not served when the batch starts.</exception>
     public async Task<BatchScoreResult> ScoreAsync(IReadOnlyList<DriverFeatures> drivers, BatchScoreOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(drivers);
@@ -53,11 +56,12 @@ public sealed class BatchScorer
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
 
-        // Fail fast on an unknown model rather than once per chunk.
-        _scorer.Registry.Acquire(options.Model, options.ModelVersion).Dispose();
-
+        // One version for the whole batch: in-flight work finishes on the version it started with, and the summary describes
+        // one model. The lease keeps that version alive (not disposed) even if a reload retires it before the last chunk.
+        using var lease = _scorer.Registry.Acquire(options.Model, options.ModelVersion);
+        var package = lease.Package;
         return await RunChunksAsync(drivers, options, progress, cancellationToken,
-            (start, count, scores, errors) => ScoreChunk(drivers, start, count, options, scores, errors)).ConfigureAwait(false);
+            (start, count, scores, errors) => ScoreChunk(package, drivers, start, count, options, scores, errors)).ConfigureAwait(false);
     }
 
     /// <summary>Scores one chunk into <c>scores</c>/<c>errors</c> at the drivers' indexes and returns its failure count.</summary>
@@ -98,10 +102,8 @@ public sealed class BatchScorer
         return new BatchScoreResult(scores, failures, Summarise(scores, failures.Count));
     }
 
-    private int ScoreChunk(IReadOnlyList<DriverFeatures> drivers, int start, int count, BatchScoreOptions options, RiskScore?[] scores, string?[] errors)
+    private int ScoreChunk(ModelPackage package, IReadOnlyList<DriverFeatures> drivers, int start, int count, BatchScoreOptions options, RiskScore?[] scores, string?[] errors)
     {
-        using var lease = _scorer.Registry.Acquire(options.Model, options.ModelVersion);
-        var package = lease.Package;
         var started = Stopwatch.GetTimestamp();
         int failures;
         if (options.IncludeContributions)

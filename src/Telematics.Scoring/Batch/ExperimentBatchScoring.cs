@@ -1,4 +1,6 @@
 using Telematics.Scoring.Models;
+using Telematics.Scoring.Packaging;
+using Telematics.Scoring.Registry;
 using Telematics.Scoring.Service;
 
 namespace Telematics.Scoring.Batch;
@@ -16,7 +18,10 @@ public static class ExperimentBatchScoring
     /// <param name="options">Chunking, parallelism and contributions; <see cref="BatchScoreOptions.Model"/> and <see cref="BatchScoreOptions.ModelVersion"/> must be null (the variants choose the models).</param>
     /// <param name="progress">Receives a report after each chunk.</param>
     /// <param name="cancellationToken">Stops the batch; chunks already running finish.</param>
-    /// <returns>One score per driver; the summary counts drivers per variant in <see cref="BatchScoreSummary.ByVariant"/>. A failing driver is reported, not thrown.</returns>
+    /// <returns>
+    /// One score per driver, each variant's by the version its reference resolved to when the batch started; the summary
+    /// counts drivers per variant in <see cref="BatchScoreSummary.ByVariant"/>. A failing driver is reported, not thrown.
+    /// </returns>
     /// <exception cref="KeyNotFoundException">The experiment is not registered.</exception>
     /// <exception cref="ArgumentException">The options name a model.</exception>
     /// <exception cref="OperationCanceledException">The batch was cancelled.</exception>
@@ -35,24 +40,52 @@ public static class ExperimentBatchScoring
 
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChunkSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1);
-        return await BatchScorer.RunChunksAsync(drivers, options, progress, cancellationToken, (start, count, scores, errors) =>
+
+        // And on the model versions its variants resolve to when it starts: each is leased until the batch ends, so a
+        // promotion or reload meanwhile changes no score of this batch. A variant that does not resolve now fails its drivers.
+        var leases = new List<ModelLease>();
+        var pinned = new Dictionary<string, ModelPackage?>(StringComparer.Ordinal);
+        try
         {
-            var chunkFailures = 0;
-            for (var i = start; i < start + count; i++)
+            foreach (var variant in experiment.Variants)
             {
-                try
+                if (scorer.TryAcquireModel(variant.Model, out var lease))
                 {
-                    ArgumentException.ThrowIfNullOrEmpty(drivers[i].DriverId);
-                    scores[i] = scorer.ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, drivers[i].ObservedDays, options.IncludeContributions);
+                    leases.Add(lease);
+                    pinned[variant.Name] = lease.Package;
                 }
-                catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
+                else
                 {
-                    errors[i] = e.Message;
-                    chunkFailures++;
+                    pinned[variant.Name] = null;
                 }
             }
 
-            return chunkFailures;
-        }).ConfigureAwait(false);
+            return await BatchScorer.RunChunksAsync(drivers, options, progress, cancellationToken, (start, count, scores, errors) =>
+            {
+                var chunkFailures = 0;
+                for (var i = start; i < start + count; i++)
+                {
+                    try
+                    {
+                        ArgumentException.ThrowIfNullOrEmpty(drivers[i].DriverId);
+                        scores[i] = scorer.ScoreIn(experiment, drivers[i].DriverId, drivers[i].Features, drivers[i].ObservedDays, options.IncludeContributions, pinned);
+                    }
+                    catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
+                    {
+                        errors[i] = e.Message;
+                        chunkFailures++;
+                    }
+                }
+
+                return chunkFailures;
+            }).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+        }
     }
 }

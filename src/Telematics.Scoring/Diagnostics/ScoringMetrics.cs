@@ -28,7 +28,7 @@ public sealed class ScoringMetrics : IDisposable
         _scores = _meter.CreateCounter<long>("telematics.scoring.scores", "{score}", "Drivers scored.");
         _duration = _meter.CreateHistogram<double>("telematics.scoring.duration", "s", "Time to score one request or one batch chunk.");
         _failures = _meter.CreateCounter<long>("telematics.scoring.failures", "{failure}", "Scores that failed.");
-        _reloads = _meter.CreateCounter<long>("telematics.scoring.reloads", "{reload}", "Model version loads, tagged by outcome (loaded or failed).");
+        _reloads = _meter.CreateCounter<long>("telematics.scoring.reloads", "{reload}", "Model version loads, tagged by outcome (loaded or failed), and alias files or entries a reload refused (outcome failed, file aliases.json).");
         _distribution = _meter.CreateHistogram<double>("telematics.scoring.score", "{point}", "Distribution of 0–100 risk scores.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100] });
     }
@@ -53,6 +53,13 @@ public sealed class ScoringMetrics : IDisposable
     internal void RecordReload(string model, string version, bool loaded)
     {
         var tags = new TagList { { "model", model }, { "version", version }, { "outcome", loaded ? "loaded" : "failed" } };
+        _reloads.Add(1, tags);
+    }
+
+    /// <summary>Records an alias file the registry could not read, or an alias in it that it refused, as a failed reload of <paramref name="model"/>'s aliases.</summary>
+    internal void RecordAliasFailure(string model)
+    {
+        var tags = new TagList { { "model", model }, { "file", Registry.ModelAliases.FileName }, { "outcome", "failed" } };
         _reloads.Add(1, tags);
     }
 

@@ -28,10 +28,11 @@ internal static class JsonContractReader
         return Read<T>(Encoding.UTF8.GetBytes(json), contract, fail);
     }
 
-    /// <summary>Deserializes UTF-8 <paramref name="utf8Json"/> into <typeparamref name="T"/>; see <see cref="Read{T}(string, JsonTypeInfo{T}, Func{string, string, Exception?, Exception})"/>.</summary>
+    /// <summary>Deserializes UTF-8 <paramref name="utf8Json"/> (with or without a byte order mark) into <typeparamref name="T"/>; see <see cref="Read{T}(string, JsonTypeInfo{T}, Func{string, string, Exception?, Exception})"/>.</summary>
     public static T Read<T>(ReadOnlyMemory<byte> utf8Json, JsonTypeInfo<T> contract, Func<string, string, Exception?, Exception> fail)
         where T : class
     {
+        utf8Json = Utf8Bom.Skip(utf8Json);
         T? value;
         try
         {

@@ -1,16 +1,28 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Telematics.Scoring.Json;
 
 namespace Telematics.Scoring.Registry;
 
 /// <summary>
 /// Reads and writes a model name's alias file, <c>&lt;dir&gt;/&lt;name&gt;/aliases.json</c>: one JSON object mapping alias to
-/// version, for example <c>{"champion": "3", "challenger": "4"}</c>. Writes are atomic (temp file + rename).
+/// version, for example <c>{"champion": "3", "challenger": "4"}</c>, in UTF-8 with or without a byte order mark. Writes are atomic (a temp file of their own, flushed,
+/// then renamed over the file).
 /// </summary>
+/// <remarks>
+/// <see cref="Set"/> and <see cref="Remove"/> read, change and rewrite the file; within one process they are serialised
+/// per folder, so concurrent writers of different aliases all land. Writers in other processes never share a temp file,
+/// but are not serialised with this one: the last rename wins.
+/// </remarks>
 public static partial class ModelAliases
 {
     /// <summary>The alias file's name inside a model name's folder.</summary>
     public const string FileName = "aliases.json";
+
+    // One lock per model folder (by full path), shared by every registry and caller in the process.
+    private static readonly ConcurrentDictionary<string, Lock> WriteLocks =
+        new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <summary>Reads the aliases of the model folder <paramref name="nameDirectory"/>; empty when it has no alias file.</summary>
     /// <exception cref="InvalidDataException">The file is not a JSON object of alias → version strings, or an alias name is invalid.</exception>
@@ -25,7 +37,7 @@ public static partial class ModelAliases
         Dictionary<string, string>? aliases;
         try
         {
-            aliases = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllBytes(path));
+            aliases = JsonSerializer.Deserialize<Dictionary<string, string>>(Utf8Bom.Skip(File.ReadAllBytes(path)).Span);
         }
         catch (JsonException e)
         {
@@ -59,7 +71,10 @@ public static partial class ModelAliases
             throw new ArgumentException($"Alias '{alias}' must be 1–64 letters, digits, '.', '_' or '-'.", nameof(alias));
         }
 
-        Write(nameDirectory, new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal) { [alias] = version });
+        lock (WriteLock(nameDirectory))
+        {
+            Write(nameDirectory, new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal) { [alias] = version });
+        }
     }
 
     /// <summary>Removes <paramref name="alias"/> from model folder <paramref name="nameDirectory"/>, keeping the other aliases.</summary>
@@ -67,23 +82,61 @@ public static partial class ModelAliases
     /// <exception cref="InvalidDataException">The existing alias file is malformed.</exception>
     public static bool Remove(string nameDirectory, string alias)
     {
-        var aliases = new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal);
-        if (!aliases.Remove(alias))
+        lock (WriteLock(nameDirectory))
         {
-            return false;
-        }
+            var aliases = new Dictionary<string, string>(Read(nameDirectory), StringComparer.Ordinal);
+            if (!aliases.Remove(alias))
+            {
+                return false;
+            }
 
-        Write(nameDirectory, aliases);
-        return true;
+            Write(nameDirectory, aliases);
+            return true;
+        }
     }
 
-    // Written beside and renamed over the file, so a reader sees the old aliases or the new ones, never half a file.
+    private static Lock WriteLock(string nameDirectory) =>
+        WriteLocks.GetOrAdd(Path.TrimEndingDirectorySeparator(Path.GetFullPath(nameDirectory)), static _ => new Lock());
+
+    // Written beside and renamed over the file, so a reader sees the old aliases or the new ones, never half a file. The temp
+    // name is unique per write (a dot-name, which the registry leaves alone) so that two writers never rename each other's
+    // temp away; it is flushed to disk before the rename so a crash cannot leave an empty aliases.json behind.
     private static void Write(string nameDirectory, Dictionary<string, string> aliases)
     {
         var path = Path.Combine(nameDirectory, FileName);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(aliases, StringComparer.Ordinal), new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temp, path, overwrite: true);
+        var temp = Path.Combine(nameDirectory, $".{FileName}.{Guid.NewGuid():N}.tmp");
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(new SortedDictionary<string, string>(aliases, StringComparer.Ordinal), new JsonSerializerOptions { WriteIndented = true });
+        var moved = false;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+            moved = true;
+        }
+        finally
+        {
+            if (!moved)
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The write already failed and says why; a stray dot-file is ignored by the registry.
+        }
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

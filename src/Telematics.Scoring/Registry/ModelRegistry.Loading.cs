@@ -42,9 +42,12 @@ public sealed partial class ModelRegistry
         {
             aliases = ModelAliases.Read(nameDirectory);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
+            // Reported as a failed load is (result, log, metric); the aliases served so far stay. On the first load there are
+            // none, so the name serves its highest version until the file is fixed — loudly, not silently.
             Log.AliasProblem(_logger, name, e.Message);
+            _metrics?.RecordAliasFailure(name);
             failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), e.Message));
             aliases = oldEntry?.Aliases ?? new Dictionary<string, string>();
         }
@@ -60,6 +63,7 @@ public sealed partial class ModelRegistry
             {
                 var problem = $"alias '{alias}' points at version '{version}', which is not served";
                 Log.AliasProblem(_logger, name, problem);
+                _metrics?.RecordAliasFailure(name);
                 failures.Add(new RegistryLoadFailure(Path.Combine(nameDirectory, ModelAliases.FileName), problem));
             }
         }

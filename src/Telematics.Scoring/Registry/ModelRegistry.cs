@@ -298,18 +298,34 @@ public sealed partial class ModelRegistry : IDisposable
     }
 
     /// <summary>Points <paramref name="alias"/> of model <paramref name="name"/> at <paramref name="version"/> (writing its aliases.json) and reloads.</summary>
+    /// <param name="name">The model name.</param>
+    /// <param name="version">
+    /// A served version, or an alias of <paramref name="name"/>: an alias is resolved to the version it points at now and that
+    /// version is written (promoting <c>challenger</c> to <c>champion</c> makes <c>champion</c> name the challenger's version;
+    /// the two aliases do not stay linked). An alias shadows a version of the same name, as in <see cref="TryAcquire"/>.
+    /// </param>
+    /// <param name="alias">The alias to point at the version.</param>
+    /// <returns>The reload after the write; the alias's version is in <see cref="Models"/>.</returns>
     /// <exception cref="InvalidOperationException">The registry has no model directory.</exception>
-    /// <exception cref="KeyNotFoundException">The version is not served.</exception>
+    /// <exception cref="KeyNotFoundException">The version (or alias) is not served.</exception>
     public RegistryReloadResult Promote(string name, string version, string alias = "champion")
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
         var directory = _options.ModelDirectory ?? throw new InvalidOperationException("The registry has no model directory to write aliases to.");
         if (!TryAcquire(name, version, out var lease))
         {
             throw new KeyNotFoundException($"Model {name}@{version} is not served, so it cannot be promoted to '{alias}'.");
         }
 
-        lease.Dispose();
-        ModelAliases.Set(Path.Combine(directory, name), alias, version);
+        // aliases.json maps alias → version, never alias → alias (a reload drops such an entry): write what 'version' resolves to.
+        string resolved;
+        using (lease)
+        {
+            resolved = lease.Package.Version;
+        }
+
+        ModelAliases.Set(Path.Combine(directory, name), alias, resolved);
         return Reload();
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telematics.Scoring.Diagnostics;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Models;
+using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Registry;
 using Telematics.Scoring.Results;
 
@@ -192,11 +193,15 @@ public sealed class ExperimentScorer
         return ScoreIn(GetExperiment(experimentName), request.DriverId, request.Features, request.ObservedDays, request.IncludeContributions);
     }
 
-    /// <summary>Scores one driver in an experiment definition already looked up (a batch holds one definition throughout).</summary>
-    internal RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, double? observedDays, bool includeContributions)
+    /// <summary>
+    /// Scores one driver in an experiment definition already looked up (a batch holds one definition throughout). A batch also
+    /// passes <c>pinned</c>: each variant's package by name, leased when the batch started (null where the variant's reference
+    /// did not resolve then); without it each variant is resolved now.
+    /// </summary>
+    internal RiskScore ScoreIn(ExperimentDefinition experiment, string driverId, ReadOnlyMemory<float> features, double? observedDays, bool includeContributions, IReadOnlyDictionary<string, ModelPackage?>? pinned = null)
     {
         var assignment = experiment.Assign(driverId);
-        var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, observedDays, includeContributions);
+        var served = ScoreVariant(experiment, assignment.Variant, driverId, features.Span, observedDays, includeContributions, pinned);
         var shadows = assignment.ShadowVariants;
         if (shadows.Count > 0)
         {
@@ -205,7 +210,7 @@ public sealed class ExperimentScorer
             {
                 try
                 {
-                    shadowScores.Add(ScoreVariant(experiment, shadow, driverId, features.Span, observedDays, includeContributions: false));
+                    shadowScores.Add(ScoreVariant(experiment, shadow, driverId, features.Span, observedDays, includeContributions: false, pinned));
                 }
                 catch (Exception e) when (e is KeyNotFoundException or ModelScoringException or ModelBindingException or ArgumentException)
                 {
@@ -219,8 +224,16 @@ public sealed class ExperimentScorer
         return served;
     }
 
-    private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, double? observedDays, bool includeContributions)
+    private RiskScore ScoreVariant(ExperimentDefinition experiment, ExperimentVariant variant, string driverId, ReadOnlySpan<float> features, double? observedDays, bool includeContributions, IReadOnlyDictionary<string, ModelPackage?>? pinned)
     {
+        var label = new Results.ExperimentVariantLabel(experiment.Name, variant.Name);
+        if (pinned is not null)
+        {
+            return pinned.GetValueOrDefault(variant.Name) is { } package
+                ? _scorer.Score(package, driverId, features, observedDays, includeContributions, label)
+                : throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+        }
+
         if (!TryAcquire(variant.Model, out var lease))
         {
             throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
@@ -228,7 +241,7 @@ public sealed class ExperimentScorer
 
         using (lease)
         {
-            return _scorer.Score(lease.Package, driverId, features, observedDays, includeContributions, new Results.ExperimentVariantLabel(experiment.Name, variant.Name));
+            return _scorer.Score(lease.Package, driverId, features, observedDays, includeContributions, label);
         }
     }
 

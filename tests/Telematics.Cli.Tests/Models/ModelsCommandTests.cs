@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Telematics.Scoring.Registry;
 using Telematics.Scoring.Tests.TestModels;
 
 namespace Telematics.Cli.Tests.Models;
@@ -77,5 +78,21 @@ public sealed class ModelsCommandTests : IDisposable
         Assert.Contains("3 classes ('low', 'mid', 'high')", refused.Error, StringComparison.Ordinal);
         Assert.True(accepted.Exit == ExitCodes.Success, accepted.Error);
         Assert.Contains("class 'high'", accepted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promote_by_alias_points_the_alias_at_that_version_and_prints_it()
+    {
+        _packages.WriteConstantVersion("m", 4);
+        _packages.WriteConstantVersion("m", 5);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        ModelAliases.Set(nameDirectory, "champion", "4");
+        ModelAliases.Set(nameDirectory, "challenger", "5");
+
+        var (exit, output, error) = await CliRunner.RunAsync("models", "promote", "--dir", _packages.ModelsRoot, "--name", "m", "--version", "challenger");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Equal("m: champion → 5", output.Trim());
+        Assert.Equal("5", ModelAliases.Read(nameDirectory)["champion"]);
     }
 }

@@ -74,6 +74,54 @@ public sealed class BatchScorerTests : IDisposable
         Assert.Equal(1000, progress.Reports.Max(r => r.Completed));
     }
 
+    private sealed class OnFirstReport(Action action) : IProgress<BatchProgress>
+    {
+        private int _reports;
+
+        public void Report(BatchProgress value)
+        {
+            if (Interlocked.Increment(ref _reports) == 1)
+            {
+                action();
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false, null)]
+    [InlineData(true, false, null)]
+    [InlineData(false, true, null)]
+    [InlineData(true, false, "1")] // a retired version asked for by number used to abort the batch with KeyNotFoundException
+    [InlineData(true, false, "champion")]
+    public async Task A_promotion_or_retirement_during_the_batch_leaves_every_score_on_the_version_it_started_with(bool retire, bool contributions, string? version)
+    {
+        _packages.WriteConstantVersion("m", 1);
+        _packages.WriteConstantVersion("m", 2);
+        var nameDirectory = Path.Combine(_packages.ModelsRoot, "m");
+        ModelAliases.Set(nameDirectory, "champion", "1");
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false });
+        var drivers = Drivers(40);
+
+        // After the first chunk a nightly promotion serves version 2; with retire, version 1 is also removed from disk.
+        var progress = new OnFirstReport(() =>
+        {
+            registry.Promote("m", "2");
+            if (retire)
+            {
+                Directory.Delete(Path.Combine(nameDirectory, "1"), recursive: true);
+                Assert.Equal(["m@1"], registry.Reload().Removed);
+            }
+        });
+        var result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync(
+            drivers, new BatchScoreOptions { Model = "m", ModelVersion = version, ChunkSize = 5, MaxDegreeOfParallelism = 1, IncludeContributions = contributions }, progress);
+
+        Assert.Empty(result.Failures);
+        Assert.All(result.Scores, s => Assert.Equal("1", s!.ModelVersion));
+        Assert.Equal(new Dictionary<string, int> { ["m@1"] = 40 }, result.Summary.ByModelVersion);
+        using var served = registry.Acquire("m");
+        Assert.Equal("2", served.Package.Version);
+    }
+
     [Fact]
     public async Task One_bad_driver_is_reported_and_the_rest_are_scored()
     {

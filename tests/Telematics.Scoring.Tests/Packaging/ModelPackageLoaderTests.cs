@@ -70,6 +70,48 @@ public sealed class ModelPackageLoaderTests : IDisposable
         Assert.Equal(100 / (1 + Math.Exp(1.0)), package.ReferenceScore, 4);
     }
 
+    // Written by .NET's Encoding.UTF8, Windows PowerShell 5.1 (Set-Content -Encoding UTF8) or Notepad.
+    private static void PrefixWithByteOrderMark(string file) =>
+        File.WriteAllBytes(file, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(file)]);
+
+    [Fact]
+    public void Manifest_and_rules_file_with_a_utf8_byte_order_mark_load_from_a_folder_and_a_zip()
+    {
+        var onnx = _packages.WriteFolder("gbm", TestPackages.TreeClassifierManifest(), TestOnnxModels.TreeClassifier());
+        PrefixWithByteOrderMark(Path.Combine(onnx, "manifest.json"));
+        var rules = """{"intercept": -1.0, "weights": [{"feature": "night_share", "weight": 2.0, "reference": 0.1, "cap": 0.5}]}"""u8.ToArray();
+        var manifest = new JsonObject
+        {
+            ["name"] = "night-rules", ["version"] = "2", ["kind"] = "rules", ["file"] = "rules.json",
+            ["feature_schema"] = new JsonObject { ["name"] = "telematics", ["version"] = 1 },
+        };
+        var rulesDir = _packages.WriteFolder("rules", manifest, [0xEF, 0xBB, 0xBF, .. rules]);
+        PrefixWithByteOrderMark(Path.Combine(rulesDir, "manifest.json"));
+        var zip = Path.Combine(_packages.Root, "gbm.zip");
+        System.IO.Compression.ZipFile.CreateFromDirectory(onnx, zip);
+
+        using var fromFolder = ModelPackageLoader.Load(onnx);
+        using var fromZip = ModelPackageLoader.Load(zip);
+        using var rulesPackage = ModelPackageLoader.Load(rulesDir);
+
+        Assert.Equal("risk-gbm@1", fromFolder.ToString());
+        Assert.Equal("risk-gbm@1", fromZip.ToString());
+        Assert.Equal(100 / (1 + Math.Exp(1.0)), rulesPackage.ReferenceScore, 4);
+    }
+
+    [Fact]
+    public void Malformed_manifest_with_a_byte_order_mark_is_refused_naming_the_field_and_line()
+    {
+        var dir = Path.Combine(_packages.Root, "bad");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "manifest.json"), "{\n  \"name\": \"x\",\n  \"kind\": \"tensorflow\"\n}", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        var error = Assert.Throws<ModelPackageException>(() => ModelPackageLoader.Load(dir));
+
+        Assert.Contains("manifest.json: kind must be one of rules, onnx, mlnet", error.Message, StringComparison.Ordinal);
+        Assert.Contains("found \"tensorflow\" (line 3)", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Wrong_hash_is_refused_naming_both_hashes()
     {

@@ -271,4 +271,46 @@ public sealed class ExperimentScorerTests : IDisposable
             Assert.Equal(experiment.Assign(drivers[i].DriverId).VariantName, result.Scores[i]!.Experiment!.Value.Variant);
         }
     }
+
+    private sealed class OnFirstReport(Action action) : IProgress<BatchProgress>
+    {
+        private int _reports;
+
+        public void Report(BatchProgress value)
+        {
+            if (Interlocked.Increment(ref _reports) == 1)
+            {
+                action();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Batch_in_an_experiment_scores_each_variant_on_the_version_it_resolved_to_at_the_start()
+    {
+        var experiment = Split(5000);
+        using var provider = Provider(b => b.UseExperiment(experiment));
+        var registry = provider.GetRequiredService<ModelRegistry>();
+        var drivers = Drivers(200).Select(d => new DriverFeatures(d, Vector())).ToArray();
+
+        // After the first chunk champion (the control's alias) is promoted to 2 and version 1 is retired.
+        var progress = new OnFirstReport(() =>
+        {
+            registry.Promote("risk", "2");
+            Directory.Delete(Path.Combine(_packages.ModelsRoot, "risk", "1"), recursive: true);
+            Assert.Equal(["risk@1"], registry.Reload().Removed);
+        });
+        var result = await provider.GetRequiredService<ExperimentScorer>().ScoreBatchAsync(
+            drivers, "pricing-test", new BatchScoreOptions { ChunkSize = 10, MaxDegreeOfParallelism = 1 }, progress);
+
+        Assert.Empty(result.Failures);
+        var control = drivers.Count(d => experiment.Assign(d.DriverId).VariantName == "control");
+        Assert.Equal(control, result.Summary.ByModelVersion["risk@1"]);
+        Assert.Equal(200 - control, result.Summary.ByModelVersion["risk@2"]);
+        for (var i = 0; i < drivers.Length; i++)
+        {
+            var expected = experiment.Assign(drivers[i].DriverId).VariantName == "control" ? "1" : "2";
+            Assert.Equal(expected, result.Scores[i]!.ModelVersion);
+        }
+    }
 }

@@ -30,6 +30,8 @@ public sealed class ObserverFailureTests(PostgresDatabase database, NatsServer n
         rig.StartWorker(book.Ingestor, "w1", observers: [observer]);
 
         await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = ANY($1)", ids) == ids.Length, TimeSpan.FromSeconds(30), "every batch is stored");
+        // The observer hears of a batch after its commit, so the last call may follow the row the wait above saw.
+        await rig.WaitUntilAsync(() => Task.FromResult(observer.Calls >= ids.Length), TimeSpan.FromSeconds(30), "the observer is told of every batch");
         Assert.Equal(ids.Length, observer.Calls);
     }
 

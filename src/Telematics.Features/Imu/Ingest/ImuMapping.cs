@@ -71,7 +71,7 @@ public sealed class ImuMapping
         ImuMapping? mapping;
         try
         {
-            mapping = JsonSerializer.Deserialize(json, ImuMappingJsonContext.Default.ImuMapping);
+            mapping = JsonSerializer.Deserialize(WithoutByteOrderMark(json), ImuMappingJsonContext.Default.ImuMapping);
         }
         catch (JsonException e)
         {
@@ -92,6 +92,11 @@ public sealed class ImuMapping
     /// <returns>The validated mapping.</returns>
     /// <exception cref="TelematicsFormatException">As <see cref="FromJson"/>.</exception>
     public static ImuMapping Load(string path) => FromJson(File.ReadAllText(path));
+
+    // Text read with an encoding that kept the byte order mark (a stream read as Latin-1 then decoded, an HTTP body)
+    // starts with U+FEFF, which JSON does not allow: the mark is not part of the mapping.
+    private static ReadOnlySpan<char> WithoutByteOrderMark(string json) =>
+        json.Length > 0 && json[0] == '\uFEFF' ? json.AsSpan(1) : json.AsSpan();
 
     /// <summary>Writes the mapping as indented JSON that <see cref="FromJson"/> reads back.</summary>
     /// <returns>The JSON text.</returns>

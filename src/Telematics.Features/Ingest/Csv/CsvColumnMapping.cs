@@ -120,7 +120,7 @@ public sealed class CsvColumnMapping
         CsvColumnMapping mapping;
         try
         {
-            mapping = JsonSerializer.Deserialize(json, CsvMappingJsonContext.Default.CsvColumnMapping)
+            mapping = JsonSerializer.Deserialize(WithoutByteOrderMark(json), CsvMappingJsonContext.Default.CsvColumnMapping)
                 ?? throw new TelematicsFormatException(1, null, "the mapping is JSON null", string.Empty);
         }
         catch (JsonException e)
@@ -148,6 +148,11 @@ public sealed class CsvColumnMapping
     /// <exception cref="TelematicsFormatException">The JSON is malformed or names an unknown property or value.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static CsvColumnMapping Load(string path) => FromJson(File.ReadAllText(path));
+
+    // Text read with an encoding that kept the byte order mark (a stream read as Latin-1 then decoded, an HTTP body)
+    // starts with U+FEFF, which JSON does not allow: the mark is not part of the mapping.
+    private static ReadOnlySpan<char> WithoutByteOrderMark(string json) =>
+        json.Length > 0 && json[0] == '\uFEFF' ? json.AsSpan(1) : json.AsSpan();
 
     /// <summary>Writes the mapping as indented JSON that <see cref="FromJson"/> reads back.</summary>
     /// <returns>The JSON text.</returns>

@@ -13,6 +13,14 @@ public sealed class ImuTimeUnitTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
+    public void Json_text_that_kept_its_byte_order_mark_reads_as_without_it()
+    {
+        var mapping = ImuMapping.FromJson("\uFEFF" + """{ "time": { "column": "t" }, "files": [ { "name": "m.csv", "accelerometer": {}, "gyroscope": { "x": "gx", "y": "gy", "z": "gz" }, "gps": {} } ] }""");
+
+        Assert.Equal("m.csv", Assert.Single(mapping.Files).Name);
+    }
+
+    [Fact]
     public async Task A_1_Hz_gps_file_takes_the_unit_of_the_sensors_sharing_its_time_column()
     {
         // Elapsed seconds: the sensors' 0.02 s spacing fits only s, the GPS's 1.0 alone fits ms as well.

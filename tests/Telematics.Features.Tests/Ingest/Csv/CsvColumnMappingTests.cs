@@ -7,6 +7,14 @@ namespace Telematics.Features.Tests.Ingest.Csv;
 public sealed class CsvColumnMappingTests
 {
     [Fact]
+    public void Json_text_that_kept_its_byte_order_mark_reads_as_without_it()
+    {
+        var mapping = CsvColumnMapping.FromJson("\uFEFF{ \"separator\": \";\" }");
+
+        Assert.Equal(';', mapping.Separator);
+    }
+
+    [Fact]
     public void A_mapping_written_as_json_reads_back_the_same()
     {
         var mapping = new CsvColumnMapping

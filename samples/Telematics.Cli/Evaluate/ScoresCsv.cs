@@ -1,5 +1,7 @@
 using System.Globalization;
 
+using Telematics.Cli.Output;
+
 namespace Telematics.Cli.Evaluate;
 
 /// <summary>
@@ -30,11 +32,15 @@ internal static class ScoresCsv
                 continue;
             }
 
-            // The free-text cells (error, top factors) come after raw_output: split no further than needed.
-            var cells = text.Split(',', Math.Max(id, output) + 2);
-            if (cells.Length <= Math.Max(id, output))
+            // A driver id with a comma is quoted (CsvText.Cell); the free-text cells after raw_output are not read.
+            if (!CsvText.TrySplit(text, out var cells, out var malformed))
             {
-                throw new InvalidDataException($"{path} line {line}: {cells.Length} cells; the header has a 'raw_output' at column {output + 1}.");
+                throw new InvalidDataException($"{path} line {line}: {malformed}.");
+            }
+
+            if (cells.Count <= Math.Max(id, output))
+            {
+                throw new InvalidDataException($"{path} line {line}: {cells.Count} cells; the header has a 'raw_output' at column {output + 1}.");
             }
 
             if (cells[output].Length == 0)

@@ -28,14 +28,14 @@ internal static class FeatureTableWriter
         {
             var trip = result.Trips[t];
             line.Clear();
-            line.Append(CultureInfo.InvariantCulture, $"trip,{Csv(result.File.DriverId)},{t + 1},{Utc(trip.StartUnixMs)},{Utc(trip.EndUnixMs)},{trip.SampleCount}");
+            line.Append(CultureInfo.InvariantCulture, $"trip,{CsvText.Cell(result.File.DriverId)},{t + 1},{Utc(trip.StartUnixMs)},{Utc(trip.EndUnixMs)},{trip.SampleCount}");
             AppendFeatures(line, trip.Features.Span);
             await writer.WriteLineAsync(line.ToString());
         }
 
         var (start, end, samples) = Span(result);
         line.Clear();
-        line.Append(CultureInfo.InvariantCulture, $"driver,{Csv(result.File.DriverId)},,{start},{end},{samples}");
+        line.Append(CultureInfo.InvariantCulture, $"driver,{CsvText.Cell(result.File.DriverId)},,{start},{end},{samples}");
         AppendFeatures(line, DriverVector(result));
         await writer.WriteLineAsync(line.ToString());
     });
@@ -146,7 +146,4 @@ internal static class FeatureTableWriter
 
     private static string Utc(long unixMs) =>
         DateTimeOffset.FromUnixTimeMilliseconds(unixMs).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-
-    private static string Csv(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

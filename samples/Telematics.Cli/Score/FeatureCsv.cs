@@ -1,4 +1,5 @@
 using System.Globalization;
+using Telematics.Cli.Output;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 
@@ -6,7 +7,8 @@ namespace Telematics.Cli.Score;
 
 /// <summary>
 /// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
-/// one driver per line, plain comma-separated values without quoting; an empty cell is a missing value (NaN), and a
+/// one driver per line, comma-separated (a cell with a comma or quote, such as a driver id, quoted as <c>telematics
+/// features</c> writes it); an empty cell is a missing value (NaN), and a
 /// value that is not a finite number (<c>NaN</c>, <c>Infinity</c>, <c>1e39</c>) is refused.
 /// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>).
 /// The table <c>telematics features</c> writes (header <c>kind,driver_id,trip,start_utc,end_utc,samples,…</c>) is read
@@ -85,10 +87,14 @@ internal static class FeatureCsv
                 continue;
             }
 
-            var cells = line.Split(',');
-            if (cells.Length != columns.Length)
+            if (!CsvText.TrySplit(line, out var cells, out var malformed))
             {
-                throw new InvalidDataException($"{path} line {lineNumber}: {cells.Length} cells, the header has {columns.Length}.");
+                throw new InvalidDataException($"{path} line {lineNumber}: {malformed}.");
+            }
+
+            if (cells.Count != columns.Length)
+            {
+                throw new InvalidDataException($"{path} line {lineNumber}: {cells.Count} cells, the header has {columns.Length}.");
             }
 
             if (table)
@@ -106,7 +112,7 @@ internal static class FeatureCsv
 
             var vector = new float[schema.Count];
             vector.AsSpan().Fill(float.NaN);
-            for (var c = idColumn + 1; c < cells.Length; c++)
+            for (var c = idColumn + 1; c < cells.Count; c++)
             {
                 if (map[c] < 0 || cells[c].Length == 0)
                 {

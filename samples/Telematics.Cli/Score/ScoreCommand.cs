@@ -283,7 +283,7 @@ internal static class ScoreCommand
             }
 
             await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{score.DriverId},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},{Quoted(pricingError)},{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
+                $"{CsvText.Cell(score.DriverId)},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},{Quoted(pricingError)},{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
         }
 
         return unpriced;
@@ -294,7 +294,7 @@ internal static class ScoreCommand
         message is null ? "" : $"\"{message.Replace("\"", "'", StringComparison.Ordinal).ReplaceLineEndings(" ")}\"";
 
     private static string FailureRow(string driverId, string message) =>
-        $"{driverId},,,,,,,,,,{Quoted(message)},,,,,,";
+        $"{CsvText.Cell(driverId)},,,,,,,,,,{Quoted(message)},,,,,,";
 
     // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)

@@ -56,6 +56,32 @@ public sealed class ScoreFeaturesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_driver_id_with_a_comma_is_read_from_its_quotes_and_written_quoted()
+    {
+        var features = await FeaturesAsync(("\"smith, j\"", "180"), ("plain", "180"));
+        var output = _files.PathOf("scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--default", "--output", output);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var rows = (await File.ReadAllLinesAsync(output)).Skip(1).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.StartsWith("\"smith, j\",", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("plain,", rows[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_quote_left_open_is_refused_naming_the_line()
+    {
+        var features = await FeaturesAsync(("plain", "180"), ("\"smith, j", "180"));
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--default", "--output", _files.PathOf("scores.csv"));
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains("line 3: cell 1 opens a quote that the line does not close", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_driver_without_a_distance_is_scored_but_not_priced_and_the_others_are_written()
     {
         var features = await FeaturesAsync(("blank", ""), ("priced", "180"));

@@ -127,8 +127,15 @@ public sealed partial class DriverRepository
     /// <returns>True when the driver was erased.</returns>
     public async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken = default)
     {
+        await using var command = _dataSource.CreateCommand();
+        return await WasErasedAsync(command, driverId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs the erasure lookup on <paramref name="command"/>, which the caller made on its connection and transaction.</summary>
+    internal static async Task<bool> WasErasedAsync(NpgsqlCommand command, long driverId, CancellationToken cancellationToken)
+    {
         // audit_log_resource_idx: one index probe whatever the log's length.
-        await using var command = _dataSource.CreateCommand("SELECT EXISTS (SELECT 1 FROM audit_log WHERE resource = $1 AND action = 'driver.delete')");
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM audit_log WHERE resource = $1 AND action = 'driver.delete')";
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Resource(driverId) });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }

@@ -7,6 +7,7 @@ using Telematics.Service.Ingest;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Connection;
+using Telematics.Storage.Postgres.Drivers;
 using Telematics.Storage.Postgres.Partitions;
 
 namespace Telematics.Storage.Postgres.Ingest;
@@ -152,9 +153,8 @@ public sealed class EventIngestor : IUploadStore
         }
 
         // A statement of its own, so that in READ COMMITTED it sees an erasure the lock above waited for.
-        await using var erased = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM audit_log WHERE resource = $1 AND action = 'driver.delete')", connection, transaction);
-        erased.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Create(CultureInfo.InvariantCulture, $"driver/{driverId}") });
-        if ((bool)(await erased.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!)
+        await using var erased = new NpgsqlCommand(null, connection, transaction);
+        if (await DriverRepository.WasErasedAsync(erased, driverId, cancellationToken).ConfigureAwait(false))
         {
             throw new KeyNotFoundException(string.Create(CultureInfo.InvariantCulture, $"Driver {driverId} was erased; its events are not stored."));
         }

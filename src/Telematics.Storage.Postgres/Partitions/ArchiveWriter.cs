@@ -165,15 +165,17 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
         return options;
     }
 
+    // A folder that exists keeps its mode: only one made here is made private.
     private static void CreatePrivateDirectory(string directory)
     {
-        if (OperatingSystem.IsWindows() || Directory.Exists(directory))
+        if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(directory);
-            return;
         }
-
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     /// <summary>Counts and hashes the source's rows as the database holds them, through binary COPY (typed values, no text).</summary>

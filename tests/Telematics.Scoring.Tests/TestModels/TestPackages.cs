@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Registry;
 
 namespace Telematics.Scoring.Tests.TestModels;
 
@@ -46,6 +47,18 @@ internal sealed class TestPackages : IDisposable
     }
 
     public string ModelsRoot => Path.Combine(Root, "models");
+
+    /// <summary>A registry over <see cref="ModelsRoot"/>, reloading <paramref name="debounce"/> (100 ms) after a change when it watches.</summary>
+    public ModelRegistry OpenRegistry(bool watch = false, TimeSpan? debounce = null) =>
+        new(new ModelRegistryOptions { ModelDirectory = ModelsRoot, WatchForChanges = watch, ReloadDebounce = debounce ?? TimeSpan.FromMilliseconds(100) });
+
+    /// <summary>The raw output of a leased <see cref="WriteConstantVersion"/> package: its version number.</summary>
+    public static float RawOutput(ModelLease lease)
+    {
+        var output = new float[1];
+        lease.Package.Model.Score(new float[3], output);
+        return output[0];
+    }
 
     /// <summary>Writes a package folder; the manifest's sha256 is computed unless <paramref name="sha256"/> is given.</summary>
     public string WriteFolder(string relativeDir, JsonObject manifest, byte[] modelFile, string? sha256 = null)

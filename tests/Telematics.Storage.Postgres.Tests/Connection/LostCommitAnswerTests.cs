@@ -99,6 +99,8 @@ public sealed class LostCommitAnswerTests(PostgresDatabase database) : IClassFix
         var driver = (await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync(Reference(), "Driver", Actor)).DriverId;
         var partitions = new PartitionManager(_through, new TelematicsPostgresOptions(), TimeProvider.System);
         var samples = Samples(new DateTimeOffset(2026, 3, 11, 8, 0, 0, TimeSpan.Zero), 25);
+        // The month's partition made first, directly: otherwise the relay cuts its creation's commit, not the upload's.
+        await new PartitionManager(database.DataSource, new TelematicsPostgresOptions(), TimeProvider.System).CreateAsync(new PartitionMonth(2026, 3), Actor);
 
         var result = await WithLostAnswerAsync(() => new EventIngestor(_through, partitions, TimeProvider.System).IngestAsync(driver, samples, Actor));
 

@@ -40,6 +40,7 @@ public interface IUploadSession : IAsyncDisposable
     /// <summary>Merges the staged events into the driver's stored events; one already stored (same event id and time) is skipped.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Events newly stored.</returns>
+    /// <exception cref="KeyNotFoundException">The driver was erased (an adapter that records erasures refuses it); the upload stores nothing.</exception>
     Task<long> MergeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reads the driver's latest stored trip (by start) and the end of the trip before it.</summary>

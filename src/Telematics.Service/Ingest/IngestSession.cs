@@ -113,6 +113,7 @@ public sealed class IngestSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the commit; nothing is stored then.</param>
     /// <returns>Events received and newly stored, and trips newly stored.</returns>
     /// <exception cref="InvalidOperationException">The session was already committed or disposed.</exception>
+    /// <exception cref="KeyNotFoundException">The driver was erased (before or while the upload ran); nothing is stored.</exception>
     public async Task<SessionIngestResult> CommitAsync(CancellationToken cancellationToken = default) =>
         (await CommitStreamAsync(null, cancellationToken).ConfigureAwait(false)).Result;
 

@@ -141,7 +141,7 @@ public sealed class EventIngestor : IUploadStore
     /// Holds an existing driver's row for the batch (FOR KEY SHARE: an erasure, which takes FOR UPDATE, waits for the batch,
     /// or the batch for the erasure), and refuses a driver with no row whose erasure is on record.
     /// </summary>
-    private static async Task RefuseErasedDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
+    internal static async Task RefuseErasedDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
     {
         await using (var hold = new NpgsqlCommand("SELECT 1 FROM drivers WHERE driver_id = $1 FOR KEY SHARE", connection, transaction))
         {

@@ -56,6 +56,7 @@ internal sealed partial class PostgresUploadSession : IUploadSession
     private AuditChange? _audit;
     private SampleBuffer? _held;
     private bool _staged;
+    private bool _driverLocked;
 
     // A member of an upload group: the group owns the connection and transaction, merges the held chunk, and commits.
     private PostgresUploadGroup? _group;
@@ -139,8 +140,8 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         await EventCopyEncoder.CopyAsync(_connection, StagingTable, DriverId, samples, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<bool> LockDriverAsync(CancellationToken cancellationToken = default) =>
-        LockDriverAsync(_connection, _transaction, DriverId, cancellationToken);
+    public async Task<bool> LockDriverAsync(CancellationToken cancellationToken = default) =>
+        _driverLocked = await LockDriverAsync(_connection, _transaction, DriverId, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Locks the driver row for the rest of the transaction; false when the driver does not exist.</summary>
     internal static async Task<bool> LockDriverAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
@@ -175,6 +176,13 @@ internal sealed partial class PostgresUploadSession : IUploadSession
         if (_group is not null)
         {
             return _mergedByGroup ?? throw new InvalidOperationException("A member of an upload group is merged by the group (IUploadGroup.MergeAsync) first.");
+        }
+
+        if (!_driverLocked && (_held is not null || _staged))
+        {
+            // An upload that did not lock its driver (one that continues no trip) holds the row as a plain ingest does:
+            // raw events have no foreign key, and an erasure must not run past it or be followed by it.
+            await EventIngestor.RefuseErasedDriverAsync(_connection, _transaction, DriverId, cancellationToken).ConfigureAwait(false);
         }
 
         await _partitions.EnsureMonthsAsync(_connection, _transaction, _months, _actor, cancellationToken).ConfigureAwait(false);

@@ -188,6 +188,29 @@ public sealed class DriverErasureTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_session_upload_of_an_erased_driver_stores_nothing_while_one_of_a_driver_not_yet_registered_still_does()
+    {
+        var driver = await Drivers.CreateAsync("ERASE-SESSION-" + Guid.NewGuid(), "Sid Sessioned", Actor);
+        var ingestor = NewIngestor(database);
+        var day = new DateTimeOffset(2026, 3, 5, 8, 0, 0, TimeSpan.Zero);
+        await using (var open = await ingestor.BeginSessionAsync(driver.DriverId, Actor))
+        {
+            await open.AppendAsync(Samples(day, 30));
+            Assert.NotNull(await Drivers.EraseAsync(driver.DriverId, Actor));
+
+            var refused = await Assert.ThrowsAsync<KeyNotFoundException>(() => open.CommitAsync());
+
+            Assert.Contains($"Driver {driver.DriverId} was erased", refused.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM telematics_events WHERE driver_id = {driver.DriverId}"));
+        var unregistered = driver.DriverId + 2_000_000;
+        await using var session = await ingestor.BeginSessionAsync(unregistered, Actor);
+        await session.AppendAsync(Samples(day, 30));
+        Assert.Equal(30, (await session.CommitAsync()).Stored);
+    }
+
+    [Fact]
     public async Task Erasing_a_driver_reaches_the_tables_retention_kept_aside()
     {
         var erased = await Drivers.CreateAsync("ERASE-KEPT-" + Guid.NewGuid(), "Kit Kept-Aside", Actor);

@@ -220,6 +220,12 @@ internal static class RiskEndpoints
         {
             errors.Add("periodEnd", "periodEnd must be a UTC date not after today (YYYY-MM-DD); leave it out to end the period now.");
         }
+        else if (periodEnd is { } early && early < DayPeriod.EarliestDay)
+        {
+            // Events before it are refused at ingest, and the day arithmetic below must stay far from DateTime.MinValue.
+            errors.Add("periodEnd", string.Create(CultureInfo.InvariantCulture, $"periodEnd must be a day from {DayPeriod.EarliestDay:yyyy-MM-dd} to today."));
+            return (default, default);
+        }
 
         var to = periodEnd is { } day ? new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : PostgresTimestamp.StoredPrecision(now);
         return (daysValid ? to.AddDays(-periodDays) : to, to);

@@ -153,6 +153,26 @@ public sealed class RiskEndpointsTests(PostgresDatabase database) : IClassFixtur
     }
 
     [Theory]
+    [InlineData("0001-01-01")]
+    [InlineData("1999-12-31")]
+    public async Task A_period_end_before_2000_is_refused_naming_it_for_one_driver_and_a_batch(string day)
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        using var one = await admin.PostAsync(Risk(1, $"recalculate?periodEnd={day}&periodDays=30"), null);
+        using var batch = await admin.PostAsync(
+            new Uri("/api/v1/risk/batch-calculate", UriKind.Relative),
+            new StringContent($$"""{"driverIds": [1], "periodEnd": "{{day}}"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        foreach (var response in new[] { one, batch })
+        {
+            var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+            Assert.Contains("2000-01-01", problem.GetProperty("errors").GetProperty("periodEnd")[0].GetString()!, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("""{"driverIds": [1], "periodEnd": "01/03/2026"}""", "periodEnd", "give a date as YYYY-MM-DD")]
     [InlineData("""{"driverIds": ["one"]}""", "driverIds[0]", "give a whole number")]
     [InlineData("""{"driverIds": [1], "periodDays": "thirty"}""", "periodDays", "give a whole number")]

@@ -41,4 +41,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(EventId = 7012, Level = LogLevel.Error, Message = "Driver {DriverId} erased, but its raw batches on the event streams could not be deleted ({Error}); they age out after Nats:Ingest:MaxAge")]
     public static partial void StreamedBatchesNotErased(ILogger logger, long driverId, string error);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Error, Message = "Audit verification refused: the anchor journal cannot be read ({Error})")]
+    public static partial void AuditJournalUnreadable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 7014, Level = LogLevel.Error, Message = "Audit verification refused: {Problem}")]
+    public static partial void AuditKeyUnusable(ILogger logger, string problem);
 }

@@ -160,9 +160,9 @@ internal static class AdminEndpoints
             errors.Add("pageSize", $"pageSize must be 1 to {DashboardQueries.MaxDriverPageSize}.");
         }
 
-        if (name is { Length: > 200 })
+        if (name is not null && (name.Length > 200 || name.Any(char.IsControl)))
         {
-            errors.Add("name", "name must be at most 200 characters.");
+            errors.Add("name", "name must be at most 200 characters without control characters.");
         }
 
         if (!errors.IsEmpty)
@@ -219,7 +219,10 @@ internal static class AdminEndpoints
         var (provider, problem) = anchoring.VerificationKey();
         if (problem is not null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit verification key is unavailable.", detail: problem);
+            AdminLog.AuditKeyUnusable(loggers.CreateLogger("Telematics.Api.Admin"), problem);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit verification key is unavailable.",
+                detail: "The audit anchor key configured for verification cannot be used; the host log says why.");
         }
 
         AuditVerification verdict;
@@ -230,7 +233,10 @@ internal static class AdminEndpoints
         }
         catch (Exception unreadable) when (unreadable is IOException or UnauthorizedAccessException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit anchor journal cannot be read.", detail: unreadable.Message);
+            AdminLog.AuditJournalUnreadable(loggers.CreateLogger("Telematics.Api.Admin"), unreadable.Message);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "The audit anchor journal cannot be read.",
+                detail: "The anchor journal configured for verification (Audit:AnchorJournalPath) cannot be read; the host log says why.");
         }
 
         AdminLog.AuditVerified(loggers.CreateLogger("Telematics.Api.Admin"), user.AuditActor(http).Name, verdict.ToString());

@@ -112,9 +112,10 @@ internal static class DriverEndpoints
             errors.Add("pageSize", $"pageSize must be 1–{DriverRepository.MaxPageSize}.");
         }
 
-        if (name is { Length: > MaxTextLength })
+        if (name is not null && (name.Length > MaxTextLength || name.Any(char.IsControl)))
         {
-            errors.Add("name", $"name must be at most {MaxTextLength} characters.");
+            // PostgreSQL text cannot hold a NUL: refused here rather than failing the query.
+            errors.Add("name", $"name must be at most {MaxTextLength} characters without control characters.");
         }
 
         if (!errors.IsEmpty)

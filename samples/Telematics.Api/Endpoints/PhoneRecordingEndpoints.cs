@@ -134,7 +134,9 @@ internal static class PhoneRecordingEndpoints
         }
         catch (InvalidDataException malformed)
         {
-            return errors.Add("body", $"The multipart body cannot be read: {malformed.Message}").ToProblem();
+            // The framework's own words go to the log only (they name no position or reading).
+            IngestLog.PhoneRecordingUnreadable(logger, driverId, malformed.Message);
+            return errors.Add("body", "The multipart body cannot be read: send multipart/form-data with its boundary and whole parts.").ToProblem();
         }
         catch (BadPhoneRecordingException bad)
         {

@@ -26,4 +26,7 @@ internal static partial class IngestLog
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information,
         Message = "Phone recording for driver {DriverId} refused at {File} record {Record}, field {Field}: {Reason}")]
     public static partial void PhoneRecordingRefused(ILogger logger, long driverId, string? file, long record, string field, string reason);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Phone recording for driver {DriverId} refused: the multipart body cannot be read ({Reason})")]
+    public static partial void PhoneRecordingUnreadable(ILogger logger, long driverId, string reason);
 }

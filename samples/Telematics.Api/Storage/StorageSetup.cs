@@ -54,7 +54,9 @@ internal static class StorageSetup
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status503ServiceUnavailable,
                     title: "The database is not available.",
-                    detail: migrator.Problem);
+                    // Fixed words: the migrator's problem may name the server, its user or its database, which only
+                    // admin:read sees (on /health/ready) and the log keeps.
+                    detail: "The database schema is not ready yet; retry after the Retry-After seconds. An administrator sees why on /health/ready.");
             }
 
             return await next(context);

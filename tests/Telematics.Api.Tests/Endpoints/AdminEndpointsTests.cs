@@ -186,6 +186,7 @@ public sealed class AdminEndpointsTests(PostgresDatabase database) : IClassFixtu
     [InlineData("audit?from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z", "to")]
     [InlineData("audit?after=0", "after")]
     [InlineData("audit?page=2", "page")]
+    [InlineData("dashboard/drivers?name=a%00b", "name")]
     public async Task A_bad_period_or_page_is_a_validation_problem_naming_the_field(string path, string field)
     {
         await using var host = Host();

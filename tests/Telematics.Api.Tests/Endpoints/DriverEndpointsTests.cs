@@ -33,6 +33,23 @@ public sealed class DriverEndpointsTests(PostgresDatabase database) : IClassFixt
     }
 
     [Fact]
+    public async Task A_subject_too_long_for_an_audit_row_is_recorded_by_its_hash_and_its_writes_are_not_refused()
+    {
+        var subject = "https://idp.example/federation/" + new string('s', 300);
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Create("admin", subject: subject));
+
+        using var created = await admin.PostAsJsonAsync(Drivers, new { externalRef = "ext-long-sub-" + Guid.NewGuid().ToString("N"), displayName = "Lee Long" });
+        var id = (await ProblemAssert.JsonAsync(created)).GetProperty("driverId").GetInt64();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await using var audit = database.DataSource.CreateCommand("SELECT actor FROM audit_log WHERE action = 'driver.create' AND resource = 'driver/' || $1");
+        audit.Parameters.AddWithValue(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(subject)));
+        Assert.Equal("api:sha256:" + hash, await audit.ExecuteScalarAsync());
+    }
+
+    [Fact]
     public async Task A_taken_external_reference_is_a_409_conflict_problem()
     {
         await using var host = Host();
@@ -83,7 +100,8 @@ public sealed class DriverEndpointsTests(PostgresDatabase database) : IClassFixt
     [Theory]
     [InlineData("?page=0", "page")]
     [InlineData("?pageSize=201", "pageSize")]
-    public async Task A_bad_page_is_a_validation_problem_naming_the_parameter(string query, string field)
+    [InlineData("?name=%00", "name")]
+    public async Task A_bad_page_or_name_filter_is_a_validation_problem_naming_the_parameter(string query, string field)
     {
         await using var host = Host();
         using var admin = host.ClientAs(TestTokens.Admin());

@@ -203,6 +203,22 @@ public sealed class PhoneRecordingEndpointTests(PostgresDatabase database) : ICl
         Assert.Equal(0, await ScalarAsync($"SELECT count(*) FROM phone_evidence WHERE driver_id = {driver}"));
     }
 
+    [Fact]
+    public async Task A_multipart_body_without_its_boundary_is_a_400_in_our_words()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "phone-nobound-" + Guid.NewGuid().ToString("N"));
+        using var content = new StringContent("--x\r\nContent-Disposition: form-data; name=\"a\"; filename=\"accelerometer.csv\"\r\n\r\nt,x,y,z\r\n");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data");
+
+        using var response = await admin.PostAsync(Url($"/api/v1/telematics/drivers/{driver}/phone-recordings"), content);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        var error = problem.GetProperty("errors").GetProperty("body")[0].GetString()!;
+        Assert.Equal("The multipart body cannot be read: send multipart/form-data with its boundary and whole parts.", error);
+    }
+
     private static string BreakLine(string text, int index)
     {
         var lines = text.Split('\n');

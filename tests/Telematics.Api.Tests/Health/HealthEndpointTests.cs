@@ -51,6 +51,21 @@ public sealed class HealthEndpointTests(PostgresDatabase database) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_database_route_while_migrations_wait_is_503_in_our_words_without_the_servers_address()
+    {
+        await using var host = new ApiHost().With("ConnectionStrings:Telematics", "Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");
+        using var driver = host.ClientAs(TestTokens.Driver("7"));
+
+        using var response = await driver.GetAsync(new Uri("/api/v1/risk/7/score", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("not ready yet", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("PostgreSQL", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Live_is_200_even_when_the_database_is_unreachable()
     {
         await using var factory = HostWith("Host=127.0.0.1;Port=1;Username=nobody;Password=none;Timeout=2");

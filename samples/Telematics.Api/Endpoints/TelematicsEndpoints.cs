@@ -146,7 +146,8 @@ internal static class TelematicsEndpoints
         }
 
         TimeZoneInfo? zone = null;
-        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone))
+        // The same test as a driver's stored zone: an id .NET would map from Windows names is refused here too.
+        if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out zone))
         {
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }

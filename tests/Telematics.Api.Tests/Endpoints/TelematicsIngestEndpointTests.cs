@@ -181,6 +181,7 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database) : I
     [InlineData("", "driverId")]
     [InlineData("&onError=maybe", "onError")]
     [InlineData("&timeZone=Mars/Olympus", "timeZone")]
+    [InlineData("&timeZone=Romance%20Standard%20Time", "timeZone")]
     [InlineData("&mapping=nope", "mapping")]
     public async Task Invalid_query_parameters_are_named_in_a_validation_problem(string query, string field)
     {

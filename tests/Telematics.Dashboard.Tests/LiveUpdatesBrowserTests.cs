@@ -90,6 +90,27 @@ public sealed class LiveUpdatesBrowserTests(DashboardHost host)
         await ExpectLiveAgainWithTheUploadAsync(tab);
     }
 
+    [Fact]
+    public async Task A_token_that_expires_while_a_live_view_is_open_sends_the_user_to_sign_in_without_touching_the_page()
+    {
+        var relayed = await host.RelayedHostAsync();
+        var driver = host.DriverIds[0];
+        // Long enough to sign in and open the page on a loaded machine; the host allows no clock skew.
+        var expires = DateTimeOffset.UtcNow.AddSeconds(20);
+        await using var tab = await DashboardTab.OpenAsync(host.Browser, relayed.BaseAddress);
+        await tab.SignInWithTokenAsync(relayed.MintToken("admin", expires));
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await Assertions.Expect(tab.Page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live");
+        Assert.True(DateTimeOffset.UtcNow < expires, "the page took longer to open than the token lives");
+
+        // The hub closes the connection when the token expires; its reconnects are refused (401), and the view, which the
+        // user does not touch, sends them to sign in instead of saying "paused" for ever.
+        await tab.Page.GetByTestId("expired").WaitForAsync(new() { Timeout = (float)(expires - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30)).TotalMilliseconds });
+        await tab.WaitForPathAsync("path => path.endsWith('/dashboard/signin')");
+        Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('telematics.token')"));
+        Assert.Empty(tab.Errors);
+    }
+
     private async Task<DashboardTab> OpenDriverAsync(RelayedHost relayed, long driver)
     {
         var tab = await DashboardTab.OpenAsync(host.Browser, relayed.BaseAddress);

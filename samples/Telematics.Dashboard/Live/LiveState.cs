@@ -11,4 +11,7 @@ public enum LiveState
 
     /// <summary>Not connected (the host cannot be reached, or the connection was lost): trying again.</summary>
     Paused,
+
+    /// <summary>The hub refused the token (it expired, or the host's key changed): no more tries; the user signs in again.</summary>
+    SessionEnded,
 }

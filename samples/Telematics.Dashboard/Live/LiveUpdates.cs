@@ -158,6 +158,15 @@ public sealed class LiveUpdates : IAsyncDisposable
                     throw;
                 }
 
+                if (e is HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized })
+                {
+                    // The token no longer works (it expired while the page was open): trying again cannot help, and the
+                    // views send the user to sign in, as a page's own 401 does.
+                    LiveUpdatesLog.TokenRefused(_logger);
+                    SetState(LiveState.SessionEnded);
+                    return null;
+                }
+
                 // Live updates are a convenience: the views load and reload on demand without them, and say they are paused.
                 LiveUpdatesLog.ConnectFailed(_logger, e.GetType().Name);
                 SetState(LiveState.Paused);

@@ -13,4 +13,7 @@ internal static partial class LiveUpdatesLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The live connection was lost and did not come back; trying again.")]
     public static partial void ConnectionClosed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The live hub refused the session's token (expired or no longer valid); live updates stop until the user signs in again.")]
+    public static partial void TokenRefused(ILogger logger);
 }

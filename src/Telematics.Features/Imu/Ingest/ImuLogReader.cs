@@ -88,7 +88,8 @@ public sealed class ImuLogReader
     /// call it once after the last <see cref="ReadFileAsync"/> (<see cref="ReadDirectoryAsync"/> and
     /// <see cref="ReadMergedFileAsync"/> call it themselves). Each file of acceleration with gravity must have a median
     /// magnitude of 7–13 m/s² (gravity's 9.81; phones at rest read 9.6–10.0), else it is refused saying what it looks
-    /// like: gravity removed, g read as m/s², or m/s² read as g. Numeric times of <see cref="ImuTimeFormat.Auto"/> get one
+    /// like: gravity removed, g read as m/s², or m/s² read as g. Each file of at least 100 rotation rates must have a median
+    /// rate of at most 0.7 rad/s (40 °/s), else it is refused as looking like °/s read as rad/s. Numeric times of <see cref="ImuTimeFormat.Auto"/> get one
     /// unit per time column, told from the spacing of its fastest sensor series (a 1 Hz GPS alone would fit ms as well as
     /// s), and a series whose spacing that unit makes implausible is refused naming both files. The clock
     /// (<see cref="ImuRecording.IsEpochTime"/>) is decided once for the recording: files without readings do not vote,
@@ -112,6 +113,10 @@ public sealed class ImuLogReader
             if (span.Series == (int)ImuSensor.Accelerometer)
             {
                 GravityCheck.Require(recording.Accelerometer, span.Start, span.Count, span.File, _mapping.AccelerationUnit);
+            }
+            else if (span.Series == (int)ImuSensor.Gyroscope)
+            {
+                RotationCheck.Require(recording.Gyroscope, span.Start, span.Count, span.File, _mapping.RotationUnit);
             }
         }
 

@@ -80,6 +80,36 @@ public sealed class ImuGravityCheckTests : IDisposable
     }
 
     [Fact]
+    public async Task A_gyroscope_in_degrees_per_second_read_as_radians_is_refused_naming_the_unit_and_reads_once_mapped()
+    {
+        // A phone at rest in its holder: 1–3 °/s of noise and road pitch and roll.
+        Write("accelerometer.csv", Rows(0.2, 0.3, 9.8));
+        Write("gyroscope.csv", Rows(1.5, -1.0, 2.0));
+        var mapping = ImuMapping.PerSensorFiles(SensorFrame.Device);
+
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read(mapping));
+        mapping.RotationUnit = ImuRotationUnit.DegS;
+        var recording = new ImuRecording();
+        await new ImuLogReader(mapping).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal("gyroscope.csv", error.Field);
+        Assert.Contains("looks like °/s: set rotation_unit to deg_s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(200, recording.Gyroscope.Count);
+    }
+
+    [Fact]
+    public async Task A_gyroscope_turning_with_the_car_in_radians_per_second_is_read()
+    {
+        Write("accelerometer.csv", Rows(0.2, 0.3, 9.8));
+        Write("gyroscope.csv", Rows(0.05, 0.02, 0.45));
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device)).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal(200, recording.Gyroscope.Count);
+    }
+
+    [Fact]
     public async Task Files_read_one_by_one_are_judged_when_completed()
     {
         var reader = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device));

@@ -7,9 +7,9 @@ using Telematics.Features.Ingest;
 
 namespace Telematics.Features.Tests.Imu.Ingest;
 
-public sealed class ImuGravityCheckTests : IDisposable
+public sealed class ImuUnitCheckTests : IDisposable
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("imu-gravity-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("imu-units-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 

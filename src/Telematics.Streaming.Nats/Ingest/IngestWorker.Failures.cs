@@ -3,6 +3,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Telematics.Features.Ingest;
+using Telematics.Streaming.Nats.Connection;
 
 namespace Telematics.Streaming.Nats.Ingest;
 
@@ -54,15 +55,18 @@ public sealed partial class IngestWorker
             [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
         };
 
-        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy.
+        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy,
+        // and the worker given the batch next finds it Duplicate, which is as good as stored.
         var ack = await _js.PublishAsync(
             _topology.Names.DeadLetterSubject(partition),
             envelope,
             headers: headers,
             opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        ack.EnsureSuccess();
-        await msg.AckTerminateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        ack.EnsureStored();
+
+        // Sent even if the worker is stopping: unterminated, the batch would hold its partition for the ack wait.
+        await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
         IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
     }

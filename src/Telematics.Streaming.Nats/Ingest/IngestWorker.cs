@@ -265,9 +265,10 @@ public sealed partial class IngestWorker
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
         if (home != partition)
         {
-            // Storing it here could overtake the driver's batches on its own partition.
+            // Storing it here could overtake the driver's batches on its own partition. Dead-lettered on the driver's own
+            // subject, where an erasure of the driver looks (EventStreamErasure).
             await DeadLetterAsync(
-                partition, msg, envelope,
+                home, msg, envelope,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
             return true;

@@ -16,8 +16,9 @@ public sealed partial class IngestWorker
     // True when the batch was dead-lettered, false when handed back to be delivered again.
     private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
-        // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
-        // times the batch itself was refused, plus any hand-over of a stopped or dead worker.
+        // Transient failures get here only after MaxStatementAttempts statement-level ones (others are retried in place,
+        // WaitForStoreAsync), so the deliveries count the times the batch itself was refused, plus any hand-over of a
+        // stopped or dead worker.
         var delivery = msg.Metadata?.NumDelivered ?? 1;
         if (delivery >= (ulong)_options.MaxDeliveries)
         {

@@ -46,6 +46,9 @@ public sealed partial class IngestWorker
     private readonly ILogger _logger;
     private readonly BatchCommitter _committer;
 
+    // Batches this worker stored (or found stored): whether the database serves others while one batch keeps timing out.
+    private long _commits;
+
     // How long a pull waits for a batch; also how long a stopping worker may take to see its last pulls end.
     private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(2);
 
@@ -294,13 +297,33 @@ public sealed partial class IngestWorker
 
             // Read and measured here, in parallel with the other partitions; stored by one of the worker's writers, with the
             // batches the other partitions hold at the time.
+            var commitsBefore = Volatile.Read(ref _commits);
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            var statementFailures = 0;
             for (var attempt = 1; outcome.Failure is { } transient && TransientStoreFailure.IsTransient(transient); attempt++)
             {
+                // A failure the batch's own statements cause (a replay that always outlasts the timeout) would hold the
+                // partition for ever: after MaxStatementAttempts it is handed back like a refused batch (below).
+                if (TransientStoreFailure.IsStatementFailure(transient, Volatile.Read(ref _commits) != commitsBefore))
+                {
+                    StreamIngestMetrics.StatementFailures.Add(1);
+                    if (++statementFailures >= _options.MaxStatementAttempts)
+                    {
+                        IngestWorkerLog.StatementFailed(_logger, transient, msg.Metadata?.Sequence.Stream ?? 0, partition, statementFailures);
+                        break;
+                    }
+                }
+
                 // The store is down or failing over: the batch is kept (its progress reports hold it) and stored again
                 // after a back-off, not naked, so the outage adds no delivery and never counts towards MaxDeliveries.
                 await WaitForStoreAsync(partition, msg, transient, attempt, cancellationToken).ConfigureAwait(false);
+                commitsBefore = Volatile.Read(ref _commits);
                 outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (outcome.Failure is null)
+            {
+                Interlocked.Increment(ref _commits);
             }
         }
         catch (TelematicsFormatException bad)

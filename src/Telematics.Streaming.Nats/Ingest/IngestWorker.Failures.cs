@@ -84,9 +84,9 @@ public sealed partial class IngestWorker
         {
             return await erasures.WasErasedAsync(driverId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // Retried as before: the next delivery asks again.
+            // Retried as before: the next delivery asks again (a stopping worker hands the batch back, HandleAsync).
             return false;
         }
     }

@@ -354,7 +354,15 @@ public sealed partial class IngestWorker
                 return false;
             }
 
-            if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
+            var erased = failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while asking: handed back at once, not left for the ack wait.
+                await HandBackAsync(msg).ConfigureAwait(false);
+                return false;
+            }
+
+            if (erased)
             {
                 await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
                 return false;
@@ -366,20 +374,38 @@ public sealed partial class IngestWorker
         var result = outcome.Result;
 
         // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores
-        // nothing.
-        await SendWithinTimeoutAsync(timeout => msg.AckAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        // nothing. An ack lost with the connection does the same, and the observers below are told either way.
+        var acked = true;
+        try
+        {
+            await SendWithinTimeoutAsync(timeout => msg.AckAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        }
+        catch (NatsException e)
+        {
+            acked = false;
+            IngestWorkerLog.AckFailed(_logger, e, header.BatchId, header.DriverId);
+        }
 
         if (result.AlreadyStored)
         {
             StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));
             IngestWorkerLog.AlreadyStored(_logger, header.BatchId, header.DriverId);
-            return true;
+        }
+        else
+        {
+            StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+            StreamIngestMetrics.EventsStored.Add(result.Stored);
+            StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
+            IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
         }
 
-        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
-        StreamIngestMetrics.EventsStored.Add(result.Stored);
-        StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
-        IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
+        // A redelivered batch too: the worker that stored it may have died before telling them (a cache drop is owed).
+        await NotifyObserversAsync(header, result, cancellationToken).ConfigureAwait(false);
+        return acked;
+    }
+
+    private async Task NotifyObserversAsync(EventBatchHeader header, EventStreamResult result, CancellationToken cancellationToken)
+    {
         foreach (var observer in Observers)
         {
             try
@@ -393,8 +419,6 @@ public sealed partial class IngestWorker
                 IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
             }
         }
-
-        return true;
     }
 
     private async Task RetryAsync(Func<Task> action, int attempts, CancellationToken cancellationToken)

@@ -91,39 +91,6 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
     }
 
     [Fact]
-    public async Task A_batch_dead_lettered_by_a_worker_that_died_before_terminating_it_is_terminated_once_and_not_copied()
-    {
-        var book = await Book.OpenAsync(database);
-        var driver = (await book.CreateDriversAsync(1))[0];
-        await using var rig = StreamRig.Create(nats.Url);
-        var partition = DriverPartitioner.Partition(driver, rig.Options.Partitions);
-        await rig.Topology.EnsureStreamsAsync();
-
-        var day = DrivingDays.Day(8, Day, trips: 1, tripSeconds: 300);
-        var poison = await EnvelopeBytesAsync(rig, driver, day);
-        poison[^10] ^= 0xFF;
-        var poisonAck = await rig.Js.PublishAsync(rig.Topology.Names.EventSubject(partition), poison, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString() });
-        poisonAck.EnsureSuccess();
-
-        // The dead letter an earlier worker published before it died, the batch still unterminated on the event stream.
-        var sequence = poisonAck.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        (await rig.Js.PublishAsync(
-            rig.Topology.Names.DeadLetterSubject(partition),
-            poison,
-            headers: new NATS.Client.Core.NatsHeaders { [EventStreamNames.SequenceHeader] = sequence },
-            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence })).EnsureSuccess();
-        var good = Guid.CreateVersion7();
-        await rig.Publisher.PublishAsync(driver, good, day, "UTC", Book.Actor);
-
-        rig.StartWorker(book.Ingestor, "w1");
-
-        // Within the duplicate window (10 min), not after it.
-        await rig.WaitUntilAsync(async () => await book.ScalarAsync("SELECT count(*) FROM ingest_batches WHERE batch_id = $1", good) == 1, TimeSpan.FromSeconds(30), "the partition's next batch is stored");
-        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
-        Assert.Equal(1L, deadLetters.Info.State.Messages);
-    }
-
-    [Fact]
     public async Task A_batch_of_a_driver_that_does_not_exist_is_retried_then_dead_lettered_and_the_partition_moves_on()
     {
         var book = await Book.OpenAsync(database);
@@ -186,7 +153,7 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
     }
 
     // The envelope the publisher would send, captured from the stream after publishing it under a prefix nobody consumes.
-    private static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
+    internal static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
     {
         var ack = await rig.Publisher.PublishAsync(driver, Guid.CreateVersion7(), samples, "UTC", Book.Actor);
         var stream = await rig.Js.GetStreamAsync(rig.Topology.Names.EventStream);

@@ -7,6 +7,7 @@ using NATS.Client.JetStream.Models;
 using Telematics.Features.Ingest.Binary;
 using Telematics.Features.Samples;
 using Telematics.Service.Storage;
+using Telematics.Streaming.Nats.Connection;
 
 namespace Telematics.Streaming.Nats.Ingest;
 
@@ -117,7 +118,7 @@ public sealed class EventBatchPublisher
                 ack = await PublishOnceAsync(partition, batchId, envelope, timeout.Token).ConfigureAwait(false);
             }
 
-            ack.EnsureSuccess();
+            ack.EnsureStored();
             return new EventBatchAck(batchId, partition, ack.Seq, ack.Duplicate);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -9,7 +9,11 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// </summary>
 public interface IStoredBatchObserver
 {
-    /// <summary>Called once per batch stored by this call (not for a redelivered batch stored before).</summary>
+    /// <summary>
+    /// Called once per batch stored, and again for a redelivered batch found stored before (<see cref="EventStreamResult.AlreadyStored"/>,
+    /// nothing stored by this call): the worker that stored it may have died, or lost its ack, before telling the observers.
+    /// An observer must therefore be idempotent (dropping cached reads is).
+    /// </summary>
     /// <param name="driverId">The batch's driver.</param>
     /// <param name="stored">What was stored.</param>
     /// <param name="cancellationToken">The worker's stopping token.</param>

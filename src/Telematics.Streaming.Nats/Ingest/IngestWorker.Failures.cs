@@ -3,6 +3,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using Telematics.Features.Ingest;
+using Telematics.Streaming.Nats.Connection;
 
 namespace Telematics.Streaming.Nats.Ingest;
 
@@ -15,8 +16,9 @@ public sealed partial class IngestWorker
     // True when the batch was dead-lettered, false when handed back to be delivered again.
     private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
-        // Transient failures never get here (they are retried in place, WaitForStoreAsync), so the deliveries count the
-        // times the batch itself was refused, plus any hand-over of a stopped or dead worker.
+        // Transient failures get here only after MaxStatementAttempts statement-level ones (others are retried in place,
+        // WaitForStoreAsync), so the deliveries count the times the batch itself was refused, plus any hand-over of a
+        // stopped or dead worker.
         var delivery = msg.Metadata?.NumDelivered ?? 1;
         if (delivery >= (ulong)_options.MaxDeliveries)
         {
@@ -54,15 +56,18 @@ public sealed partial class IngestWorker
             [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
         };
 
-        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy.
+        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy,
+        // and the worker given the batch next finds it Duplicate, which is as good as stored.
         var ack = await _js.PublishAsync(
             _topology.Names.DeadLetterSubject(partition),
             envelope,
             headers: headers,
             opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        ack.EnsureSuccess();
-        await msg.AckTerminateAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        ack.EnsureStored();
+
+        // Sent even if the worker is stopping: unterminated, the batch would hold its partition for the ack wait.
+        await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
         IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
     }
@@ -79,9 +84,9 @@ public sealed partial class IngestWorker
         {
             return await erasures.WasErasedAsync(driverId, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // Retried as before: the next delivery asks again.
+            // Retried as before: the next delivery asks again (a stopping worker hands the batch back, HandleAsync).
             return false;
         }
     }

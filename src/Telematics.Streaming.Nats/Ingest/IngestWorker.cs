@@ -46,6 +46,9 @@ public sealed partial class IngestWorker
     private readonly ILogger _logger;
     private readonly BatchCommitter _committer;
 
+    // Batches this worker stored (or found stored): whether the database serves others while one batch keeps timing out.
+    private long _commits;
+
     // How long a pull waits for a batch; also how long a stopping worker may take to see its last pulls end.
     private static readonly TimeSpan PullExpiry = TimeSpan.FromSeconds(2);
 
@@ -265,9 +268,10 @@ public sealed partial class IngestWorker
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
         if (home != partition)
         {
-            // Storing it here could overtake the driver's batches on its own partition.
+            // Storing it here could overtake the driver's batches on its own partition. Dead-lettered on the driver's own
+            // subject, where an erasure of the driver looks (EventStreamErasure).
             await DeadLetterAsync(
-                partition, msg, envelope,
+                home, msg, envelope,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -293,13 +297,33 @@ public sealed partial class IngestWorker
 
             // Read and measured here, in parallel with the other partitions; stored by one of the worker's writers, with the
             // batches the other partitions hold at the time.
+            var commitsBefore = Volatile.Read(ref _commits);
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            var statementFailures = 0;
             for (var attempt = 1; outcome.Failure is { } transient && TransientStoreFailure.IsTransient(transient); attempt++)
             {
+                // A failure the batch's own statements cause (a replay that always outlasts the timeout) would hold the
+                // partition for ever: after MaxStatementAttempts it is handed back like a refused batch (below).
+                if (TransientStoreFailure.IsStatementFailure(transient, Volatile.Read(ref _commits) != commitsBefore))
+                {
+                    StreamIngestMetrics.StatementFailures.Add(1);
+                    if (++statementFailures >= _options.MaxStatementAttempts)
+                    {
+                        IngestWorkerLog.StatementFailed(_logger, transient, msg.Metadata?.Sequence.Stream ?? 0, partition, statementFailures);
+                        break;
+                    }
+                }
+
                 // The store is down or failing over: the batch is kept (its progress reports hold it) and stored again
                 // after a back-off, not naked, so the outage adds no delivery and never counts towards MaxDeliveries.
                 await WaitForStoreAsync(partition, msg, transient, attempt, cancellationToken).ConfigureAwait(false);
+                commitsBefore = Volatile.Read(ref _commits);
                 outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (outcome.Failure is null)
+            {
+                Interlocked.Increment(ref _commits);
             }
         }
         catch (TelematicsFormatException bad)
@@ -330,7 +354,15 @@ public sealed partial class IngestWorker
                 return false;
             }
 
-            if (failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false))
+            var erased = failure is KeyNotFoundException && await WasErasedAsync(header.DriverId, cancellationToken).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped while asking: handed back at once, not left for the ack wait.
+                await HandBackAsync(msg).ConfigureAwait(false);
+                return false;
+            }
+
+            if (erased)
             {
                 await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
                 return false;
@@ -342,20 +374,38 @@ public sealed partial class IngestWorker
         var result = outcome.Result;
 
         // Acknowledged only now that the upload committed: a crash before this line redelivers the batch, which then stores
-        // nothing.
-        await SendWithinTimeoutAsync(timeout => msg.AckAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        // nothing. An ack lost with the connection does the same, and the observers below are told either way.
+        var acked = true;
+        try
+        {
+            await SendWithinTimeoutAsync(timeout => msg.AckAsync(cancellationToken: timeout)).ConfigureAwait(false);
+        }
+        catch (NatsException e)
+        {
+            acked = false;
+            IngestWorkerLog.AckFailed(_logger, e, header.BatchId, header.DriverId);
+        }
 
         if (result.AlreadyStored)
         {
             StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "redelivered"));
             IngestWorkerLog.AlreadyStored(_logger, header.BatchId, header.DriverId);
-            return true;
+        }
+        else
+        {
+            StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
+            StreamIngestMetrics.EventsStored.Add(result.Stored);
+            StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
+            IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
         }
 
-        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "stored"));
-        StreamIngestMetrics.EventsStored.Add(result.Stored);
-        StreamIngestMetrics.Lag.Record(_time.GetUtcNow().ToUnixTimeMilliseconds() - header.PublishedUnixMs);
-        IngestWorkerLog.Stored(_logger, header.BatchId, header.DriverId, partition, result.Stored, result.TripsStored);
+        // A redelivered batch too: the worker that stored it may have died before telling them (a cache drop is owed).
+        await NotifyObserversAsync(header, result, cancellationToken).ConfigureAwait(false);
+        return acked;
+    }
+
+    private async Task NotifyObserversAsync(EventBatchHeader header, EventStreamResult result, CancellationToken cancellationToken)
+    {
         foreach (var observer in Observers)
         {
             try
@@ -369,8 +419,6 @@ public sealed partial class IngestWorker
                 IngestWorkerLog.ObserverFailed(_logger, e, header.BatchId, header.DriverId);
             }
         }
-
-        return true;
     }
 
     private async Task RetryAsync(Func<Task> action, int attempts, CancellationToken cancellationToken)

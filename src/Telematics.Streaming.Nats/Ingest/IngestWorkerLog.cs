@@ -20,6 +20,12 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3108, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} waits for the database (attempt {Attempt}); stored again in {DelayS} s")]
     public static partial void WaitingForStore(ILogger logger, Exception exception, ulong sequence, int partition, int attempt, double delayS);
 
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} failed {Attempts} times with a statement timeout, deadlock or lock timeout while the database is up; handed back as a refused batch")]
+    public static partial void StatementFailed(ILogger logger, Exception exception, ulong sequence, int partition, int attempts);
+
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but its ack could not be sent; it is delivered again and found stored")]
+    public static partial void AckFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
+
     [LoggerMessage(EventId = 3104, Level = LogLevel.Error, Message = "Batch at sequence {Sequence} of partition {Partition} dead-lettered: {Reason}")]
     public static partial void DeadLettered(ILogger logger, ulong sequence, int partition, string reason);
 

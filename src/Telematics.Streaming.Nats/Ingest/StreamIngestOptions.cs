@@ -43,6 +43,17 @@ public sealed class StreamIngestOptions
     public int MaxDeliveries { get; set; } = 5;
 
     /// <summary>
+    /// Store attempts a worker makes in place, per delivery, of a batch failing with a statement timeout, a deadlock or a
+    /// lock timeout while the database is up (other batches commit), before handing it back like a refused batch: it then
+    /// counts towards <see cref="MaxDeliveries"/> and is dead-lettered after them, rather than holding its partition for
+    /// ever (a trip whose replay always outlasts the timeout). An outage (connection refused, a shutdown, a failover) is
+    /// still waited out however long it lasts.
+    /// </summary>
+    /// <value>Default 3: a deadlock or a lock timeout rarely repeats three times, and the batch still gets 3 × 5 attempts.</value>
+    [Range(1, 100)]
+    public int MaxStatementAttempts { get; set; } = 3;
+
+    /// <summary>
     /// Batches a worker stores in one transaction at most: the batches its partitions hold at the same moment (one per
     /// partition, so of different drivers) go in together — one COPY of their events, one commit — whenever storing falls
     /// behind. 1 stores every batch in its own transaction.

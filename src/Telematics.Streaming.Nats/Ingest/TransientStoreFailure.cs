@@ -38,6 +38,42 @@ internal static class TransientStoreFailure
         return false;
     }
 
+    /// <summary>
+    /// Whether a transient <paramref name="failure"/> is one the batch's own statements can cause while the database is up —
+    /// a statement timeout (57014), a deadlock (40P01), a lock timeout (55P03), a client-side timeout — so that retrying it
+    /// in place for ever could hold its partition for ever (a trip whose replay always outlasts the timeout).
+    /// </summary>
+    /// <param name="failure">What storing the batch threw.</param>
+    /// <param name="othersCommitted">Whether other batches committed since this one's attempt started.</param>
+    /// <returns>
+    /// True for one of the SQLSTATEs (the server answered). A bare timeout counts only when <paramref name="othersCommitted"/>:
+    /// a network that drops packets times out too, and is an outage. Never when the failure also shows an outage (a socket
+    /// error, a connection exception, a shutdown, a read-only node, exhausted resources).
+    /// </returns>
+    public static bool IsStatementFailure(Exception failure, bool othersCommitted)
+    {
+        var statement = false;
+        var timeout = false;
+        for (var current = failure; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case System.Net.Sockets.SocketException:
+                    return false;
+                case DbException { SqlState: "57014" or "40P01" or "55P03" }:
+                    statement = true;
+                    break;
+                case DbException { SqlState: { } state } when IsTransientState(state) && state is not "40001":
+                    return false;
+                case TimeoutException:
+                    timeout = true;
+                    break;
+            }
+        }
+
+        return statement || (timeout && othersCommitted);
+    }
+
     /// <summary>Whether a SQLSTATE says the server cannot serve now, not that the statement is wrong.</summary>
     /// <param name="state">A five-character SQLSTATE.</param>
     /// <returns>True for connection exceptions, shutdowns, a read-only node, cancelled statements, lock conflicts and exhausted resources.</returns>

@@ -144,7 +144,7 @@ public sealed partial class OutboxRelay : BackgroundService
 
         foreach (var ack in acked)
         {
-            ack.EnsureSuccess(); // a duplicate is a success: the stream has the event already
+            ack.EnsureStored(); // a duplicate is a success: the stream has the event already
         }
     }
 

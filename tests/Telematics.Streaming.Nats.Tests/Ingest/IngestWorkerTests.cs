@@ -126,7 +126,7 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
     }
 
     [Fact]
-    public async Task A_batch_published_on_another_partition_than_its_drivers_is_dead_lettered_unstored()
+    public async Task A_batch_published_on_another_partition_than_its_drivers_is_dead_lettered_unstored_where_its_drivers_erasure_finds_it()
     {
         var book = await Book.OpenAsync(database);
         var driver = (await book.CreateDriversAsync(1))[0];
@@ -140,15 +140,20 @@ public sealed class IngestWorkerTests(PostgresDatabase database, NatsServer nats
 
         var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
         await rig.WaitUntilAsync(async () => { await deadLetters.RefreshAsync(); return deadLetters.Info.State.Messages == 1; }, TimeSpan.FromSeconds(30), "the batch is dead-lettered");
-        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(wrong) });
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new NATS.Client.JetStream.Models.StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(home) });
         Assert.Equal(
             $"envelope, field 'driver_id': driver {driver} belongs to partition {home}, not {wrong}",
             dead.Headers![EventStreamNames.ReasonHeader].ToString());
         Assert.Equal(0, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver));
+
+        // Its positions leave with the driver's erasure, which reads the driver's own partition only.
+        Assert.Equal(1, await new EventStreamErasure(rig.Js, rig.Topology).EraseDriverAsync(driver));
+        await deadLetters.RefreshAsync();
+        Assert.Equal(0L, deadLetters.Info.State.Messages);
     }
 
     // The envelope the publisher would send, captured from the stream after publishing it under a prefix nobody consumes.
-    private static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
+    internal static async Task<byte[]> EnvelopeBytesAsync(StreamRig rig, long driver, SampleBuffer samples)
     {
         var ack = await rig.Publisher.PublishAsync(driver, Guid.CreateVersion7(), samples, "UTC", Book.Actor);
         var stream = await rig.Js.GetStreamAsync(rig.Topology.Names.EventStream);

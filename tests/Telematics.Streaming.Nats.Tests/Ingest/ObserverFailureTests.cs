@@ -7,7 +7,8 @@ namespace Telematics.Streaming.Nats.Tests.Ingest;
 
 /// <summary>
 /// An observer of stored batches that fails — with a timeout of its own (an <see cref="OperationCanceledException"/>) as
-/// much as with any other error — changes nothing: the worker goes on pulling the partition.
+/// much as with any other error — changes nothing: the worker goes on pulling the partition. A batch whose first worker
+/// died before telling the observers reaches them when it is delivered again.
 /// </summary>
 public sealed class ObserverFailureTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
 {
@@ -33,6 +34,43 @@ public sealed class ObserverFailureTests(PostgresDatabase database, NatsServer n
         // The observer hears of a batch after its commit, so the last call may follow the row the wait above saw.
         await rig.WaitUntilAsync(() => Task.FromResult(observer.Calls >= ids.Length), TimeSpan.FromSeconds(30), "the observer is told of every batch");
         Assert.Equal(ids.Length, observer.Calls);
+    }
+
+    [Fact]
+    public async Task A_batch_stored_by_a_worker_that_died_before_its_ack_reaches_the_observers_when_redelivered()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url, partitions: 1);
+        var batch = Guid.CreateVersion7();
+        var day = DrivingDays.Day(32, Day, trips: 1, tripSeconds: 300);
+
+        // Committed by a worker that died before acknowledging it or telling its observers.
+        await rig.Publisher.PublishAsync(driver, batch, day, "UTC", Book.Actor);
+        var prepared = await PreparedBatches.PrepareAsync(book, driver, batch, day);
+        Assert.All(await book.Ingestor.StoreBatchesAsync([prepared]), o => Assert.Null(o.Failure));
+
+        var observer = new RecordingObserver();
+        rig.StartWorker(book.Ingestor, "w1", observers: [observer]);
+
+        await rig.WaitUntilAsync(() => Task.FromResult(observer.Calls.Count > 0), TimeSpan.FromSeconds(30), "the observer is told of the redelivered batch");
+        var (observed, stored) = Assert.Single(observer.Calls);
+        Assert.Equal(driver, observed);
+        Assert.True(stored.AlreadyStored);
+        Assert.Equal(day.Count, await book.ScalarAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver));
+    }
+
+    private sealed class RecordingObserver : IStoredBatchObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(long Driver, EventStreamResult Stored)> _calls = new();
+
+        public IReadOnlyCollection<(long Driver, EventStreamResult Stored)> Calls => _calls;
+
+        public Task BatchStoredAsync(long driverId, EventStreamResult stored, CancellationToken cancellationToken)
+        {
+            _calls.Enqueue((driverId, stored));
+            return Task.CompletedTask;
+        }
     }
 
     // Times out on every call, as an observer waiting on an unreachable cache with a timeout of its own does.

@@ -64,6 +64,71 @@ public sealed class TransientStoreFailureTests(PostgresDatabase database, NatsSe
         Assert.False(TransientStoreFailure.IsTransient(new KeyNotFoundException("No driver 42")));
     }
 
+    [Theory]
+    [InlineData("57014")] // query_canceled: a statement timeout
+    [InlineData("40P01")] // deadlock_detected
+    [InlineData("55P03")] // lock_not_available
+    public void A_statement_timeout_deadlock_or_lock_timeout_is_a_statement_failure_whether_or_not_others_committed(string sqlState)
+    {
+        var postgres = new PostgresException("injected", "ERROR", "ERROR", sqlState);
+
+        Assert.True(TransientStoreFailure.IsStatementFailure(new NpgsqlException("outer", postgres), othersCommitted: false));
+        Assert.True(TransientStoreFailure.IsStatementFailure(postgres, othersCommitted: true));
+    }
+
+    [Theory]
+    [InlineData("57P01")] // admin_shutdown
+    [InlineData("57P03")] // cannot_connect_now
+    [InlineData("25006")] // read_only_sql_transaction
+    [InlineData("08006")]
+    [InlineData("53300")]
+    [InlineData("40001")] // serialization_failure: not counted (not one of the three)
+    public void An_outage_is_never_a_statement_failure(string sqlState)
+    {
+        var postgres = new PostgresException("injected", "FATAL", "FATAL", sqlState);
+
+        Assert.False(TransientStoreFailure.IsStatementFailure(new NpgsqlException("outer", postgres), othersCommitted: true));
+        Assert.False(TransientStoreFailure.IsStatementFailure(new NpgsqlException("refused", new System.Net.Sockets.SocketException(111)), othersCommitted: true));
+        Assert.False(TransientStoreFailure.IsStatementFailure(new NpgsqlException("timeout", new TimeoutException("t", new System.Net.Sockets.SocketException(110))), othersCommitted: true));
+    }
+
+    [Fact]
+    public void A_timeout_is_a_statement_failure_only_while_other_batches_commit()
+    {
+        var timeout = new NpgsqlException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"));
+
+        Assert.True(TransientStoreFailure.IsStatementFailure(timeout, othersCommitted: true));
+        Assert.False(TransientStoreFailure.IsStatementFailure(timeout, othersCommitted: false)); // a network dropping packets
+    }
+
+    [Fact]
+    public async Task A_batch_whose_statement_always_times_out_is_handed_back_after_max_statement_attempts_and_dead_lettered()
+    {
+        var book = await Book.OpenAsync(database);
+        var driver = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url, partitions: 1, configure: options =>
+        {
+            options.MaxDeliveries = 2;
+            options.MaxStatementAttempts = 2;
+        });
+        var batch = Guid.CreateVersion7();
+
+        // A replay that outlasts statement_timeout on every attempt, as a very long trip's does.
+        var attempts = await StoreFaults.InjectAsync(book, batch, [], otherwise: "57014");
+        var ack = await rig.Publisher.PublishAsync(driver, batch, DrivingDays.Day(23, Day, trips: 1, tripSeconds: 300), "UTC", Book.Actor);
+        rig.StartWorker(book.Ingestor, "w1");
+
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        await rig.WaitUntilAsync(async () => { await deadLetters.RefreshAsync(); return deadLetters.Info.State.Messages == 1; }, TimeSpan.FromSeconds(45), "the batch is dead-lettered");
+
+        // Two attempts in place on each of the two deliveries.
+        Assert.Equal(2 * 2, await attempts());
+        var dead = await deadLetters.GetDirectAsync<byte[]>(new StreamMsgGetRequest { LastBySubj = rig.Topology.Names.DeadLetterSubject(0) });
+        Assert.StartsWith("not stored after 2 deliveries", dead.Headers![EventStreamNames.ReasonHeader].ToString(), StringComparison.Ordinal);
+        Assert.Contains("57014", dead.Headers[EventStreamNames.ReasonHeader].ToString(), StringComparison.Ordinal);
+        Assert.Equal(ack.Sequence.ToString(CultureInfo.InvariantCulture), dead.Headers[EventStreamNames.SequenceHeader].ToString());
+    }
+
     [Fact]
     public async Task A_failover_that_outlasts_max_deliveries_dead_letters_nothing_and_the_batch_is_stored_after_it()
     {

@@ -29,6 +29,8 @@ internal sealed class ImuFileParser : ILineSink
     private readonly int[] _roles = new int[MaxColumns];
     private readonly string[] _names = new string[MaxColumns];
     private readonly long[] _lastTime = [long.MinValue, long.MinValue, long.MinValue, long.MinValue, long.MinValue];
+    private readonly int[] _firstRead = new int[4];
+    private readonly int _firstGps;
     private int _columns;
     private bool _headerRead;
 
@@ -40,6 +42,12 @@ internal sealed class ImuFileParser : ILineSink
         _mapping = mapping;
         _file = file;
         _destination = destination;
+        for (var sensor = 0; sensor < _firstRead.Length; sensor++)
+        {
+            _firstRead[sensor] = destination[(ImuSensor)sensor].Count;
+        }
+
+        _firstGps = destination.Gps.Count;
         _report = report;
         _reject = reject;
         _timeColumn = file.TimeColumn ?? mapping.Time.Column;
@@ -224,6 +232,11 @@ internal sealed class ImuFileParser : ILineSink
                     return;
                 }
 
+                if (_time.TakeRescale() is var factor and > 1)
+                {
+                    Rescale(factor);
+                }
+
                 hasTime = true;
                 continue;
             }
@@ -342,6 +355,31 @@ internal sealed class ImuFileParser : ILineSink
         values[slot] = value;
         present[slot] = true;
         return true;
+    }
+
+    // The provisional scale of Auto times was lowered: the times this file stored so far are divided to match.
+    private void Rescale(long factor)
+    {
+        for (var sensor = 0; sensor < _firstRead.Length; sensor++)
+        {
+            foreach (ref var t in _destination[(ImuSensor)sensor].TimeNsMutable[_firstRead[sensor]..])
+            {
+                t /= factor;
+            }
+        }
+
+        foreach (ref var t in _destination.Gps.TimeNsMutable[_firstGps..])
+        {
+            t /= factor;
+        }
+
+        for (var i = 0; i < _lastTime.Length; i++)
+        {
+            if (_lastTime[i] != long.MinValue)
+            {
+                _lastTime[i] /= factor;
+            }
+        }
     }
 
     /// <summary>Nanoseconds per unit of integer times the fast path may read, or 0 when times must take the general parser.</summary>

@@ -9,6 +9,7 @@ internal sealed class ImuTimeText
     private readonly TimeZoneRule _zone;
     private readonly DateTimePattern? _pattern;
     private readonly bool _decimalComma;
+    private long _rescale = 1;
 
     /// <param name="mapping">The time column's format and zone.</param>
     /// <param name="decimalComma">Numbers are written with a decimal comma (<see cref="ImuMapping.DecimalSeparator"/>).</param>
@@ -54,7 +55,7 @@ internal sealed class ImuTimeText
                 // Signed: a negative number can only be elapsed seconds, which may start before the recording did.
                 if (ProvisionalScale != 0)
                 {
-                    return TryScaled(text, ProvisionalScale, signed: true, out ns);
+                    return TryScaled(text, ProvisionalScale, signed: true, out ns) || TryRescaled(text, out ns);
                 }
 
                 if (Utf8Numbers.TryParseDouble(text, _decimalComma, out var number) && double.IsFinite(number))
@@ -72,6 +73,46 @@ internal sealed class ImuTimeText
 
                 return TryIso(text, out ns);
         }
+    }
+
+    /// <summary>
+    /// The factor the times read before the last call must be divided by (1 when none): a number too large for the scale
+    /// the first one set lowered it. Reading it resets it.
+    /// </summary>
+    public long TakeRescale()
+    {
+        var factor = _rescale;
+        _rescale = 1;
+        return factor;
+    }
+
+    // A clock counted from 0 (nanoseconds since the recording started: 0, 5000000, …) makes the first number leave room for
+    // nine decimals, and 9.2 s later a number no longer fits: fewer decimals from here, kept with 100× headroom so that
+    // this happens rarely, and the caller divides what it read so far by the same factor (TakeRescale).
+    private bool TryRescaled(ReadOnlySpan<byte> text, out long ns)
+    {
+        ns = 0;
+        if (!Utf8Numbers.TryParseDouble(text, _decimalComma, out var number) || !double.IsFinite(number))
+        {
+            return false;
+        }
+
+        var scale = ProvisionalScale;
+        long factor = 1;
+        while (scale > 1 && Math.Abs(number) * scale > 9e15)
+        {
+            scale /= 10;
+            factor *= 10;
+        }
+
+        if (factor == 1 || !TryScaled(text, scale, signed: true, out ns))
+        {
+            return false;
+        }
+
+        ProvisionalScale = scale;
+        _rescale *= factor;
+        return true;
     }
 
     private bool TryIso(ReadOnlySpan<byte> text, out long ns)

@@ -82,6 +82,34 @@ public sealed class ImuTimeUnitTests : IDisposable
         Assert.Contains("ImuLogReader.Complete", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Nanoseconds_counted_from_zero_read_past_the_first_nine_seconds()
+    {
+        // 40 s at 20 Hz: the first number (0) leaves room for nine decimals, which a number past 9.2 s no longer fits.
+        Write("accelerometer.csv", Integers(50_000_000, 800, "0,0,9.8"));
+        Write("gyroscope.csv", Integers(50_000_000, 800, "0,0,0"));
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device)).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal(800, recording.Accelerometer.Count);
+        Assert.Equal(50_000_000L, recording.Accelerometer.TimeNs[1]);
+        Assert.Equal(799 * 50_000_000L, recording.Accelerometer.TimeNs[^1]);
+        Assert.Equal(799 * 50_000_000L, recording.Gyroscope.TimeNs[^1]);
+        Assert.False(recording.IsEpochTime);
+    }
+
+    private static string Integers(long step, int count, string axes)
+    {
+        var text = new StringBuilder("time,x,y,z\n");
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{i * step},{axes}\n");
+        }
+
+        return text.ToString();
+    }
+
     private static string Sensor(double step, string axes, double start = 0)
     {
         var text = new StringBuilder("time,x,y,z\n");

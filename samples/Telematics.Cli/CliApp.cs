@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Telematics.Cli;
 
@@ -35,6 +36,11 @@ internal static class CliApp
     /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?)"/>.</summary>
     internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
     {
+        // System.CommandLine converts numbers in the current culture: under de-DE, '--frequency 0.075' (which StrictValues
+        // accepts as written) became 75. Every number the tool reads and writes is invariant, whatever the machine's locale;
+        // set here, for this call only (the culture flows with the async call, not back to the caller).
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
         var parse = root.Parse(args);
         var invocation = configuration ?? new InvocationConfiguration();
         invocation.EnableDefaultExceptionHandler = false;

@@ -69,7 +69,7 @@ internal static class DetectCommand
             }
             catch (TelematicsFormatException e)
             {
-                error.WriteLine($"{source.FullName}: {e.Message}");
+                error.WriteLine($"{source.FullName}: {RecordError.Describe(e)}");
                 return ExitCodes.InputError;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

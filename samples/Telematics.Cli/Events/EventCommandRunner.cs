@@ -30,7 +30,7 @@ internal static class EventCommandRunner
             }
             catch (TelematicsFormatException e)
             {
-                error.WriteLine($"--imu: {recording.Path.FullName}: {e.Message}");
+                error.WriteLine($"--imu: {recording.Path.FullName}: {RecordError.Describe(e)}");
                 return new(null, ExitCodes.InputError);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -50,7 +50,7 @@ internal static class EventCommandRunner
         }
         catch (TelematicsFormatException e)
         {
-            error.WriteLine($"{file.Path}: {e.Message}");
+            error.WriteLine($"{file.Path}: {RecordError.Describe(e)}");
             return new(null, ExitCodes.InputError);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -82,6 +82,9 @@ public sealed class FeaturesCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("Record 6, field 'lat'", error, StringComparison.Ordinal);
+        // The record's text starts with its time and position: stderr of a scheduled run ends up in mail and logs.
+        Assert.DoesNotContain(lines[5][..12], error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Raw:", error, StringComparison.Ordinal);
         Assert.False(File.Exists(_files.PathOf("out.csv")));
     }
 

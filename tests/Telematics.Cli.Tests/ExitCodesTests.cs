@@ -54,6 +54,36 @@ public sealed class ExitCodesTests
         Assert.DoesNotContain("System.", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("1e10d")]
+    [InlineData("NaNh")]
+    [InlineData("-2h")]
+    public async Task An_age_too_large_or_not_a_number_is_a_usage_error_naming_the_option(string age)
+    {
+        var error = new StringWriter();
+
+        var exit = await CliApp.InvokeAsync(
+            ["audit", "verify", "--max-unanchored-age", age, "--connection", "Host=127.0.0.1;Port=1"], new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"--max-unanchored-age: '{age}' is not a positive age", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("batch-score --all")]
+    public async Task A_connection_string_npgsql_cannot_read_is_a_usage_error_naming_the_option_but_not_the_password(string command)
+    {
+        var error = new StringWriter();
+
+        var exit = await CliApp.InvokeAsync(
+            [.. command.Split(' '), "--connection", "postgresql://app:s3cret@db.example/telematics"], new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith("--connection (or TELEMATICS_PG): not a PostgreSQL connection string", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", error.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Every_number_and_date_option_is_held_to_one_form()
     {

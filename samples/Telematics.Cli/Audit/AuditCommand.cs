@@ -128,20 +128,25 @@ internal static class AuditCommand
         parse.GetValue(option) is { } file ? new AuditAnchorJournal(file.FullName) : null;
 
     /// <summary>A positive age: a number with a unit (<c>30s</c>, <c>90m</c>, <c>2h</c>, <c>1d</c>) or <c>[d.]hh:mm:ss</c>.</summary>
+    private const double MaxAgeSeconds = 100 * 365.25 * 86_400;
+
     private static TimeSpan? ParseAge(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim() : string.Empty;
         TimeSpan? age = null;
         if (text.Length > 1 && double.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            age = text[^1] switch
+            double? seconds = text[^1] switch
             {
-                's' => TimeSpan.FromSeconds(number),
-                'm' => TimeSpan.FromMinutes(number),
-                'h' => TimeSpan.FromHours(number),
-                'd' => TimeSpan.FromDays(number),
+                's' => number,
+                'm' => number * 60,
+                'h' => number * 3600,
+                'd' => number * 86_400,
                 _ => null,
             };
+
+            // At most a century: TimeSpan throws past 29,000 years, and NaN or ∞ would throw as well.
+            age = seconds is { } s && double.IsFinite(s) && s is > 0 and <= MaxAgeSeconds ? TimeSpan.FromSeconds(s) : null;
         }
         else if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var parsed))
         {

@@ -123,7 +123,7 @@ internal static class BatchScoreCommand
             var days = parse.GetValue(periodDays);
             var to = new DateTimeOffset((parse.GetValue(periodEnd) ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var from = to.AddDays(-days);
-            var selection = selected is null ? "all" : "drivers:" + string.Join(',', selected);
+            var selection = DriverSelection(selected);
             var givenId = parse.GetValue(runId);
             if (givenId is not null && !ScoringRunRepository.IsValidRunId(givenId))
             {
@@ -134,6 +134,12 @@ internal static class BatchScoreCommand
             if (!PostgresConnectionString.TryResolve(parse.GetValue(StorageCommandContext.Connection), out var connectionString))
             {
                 await error.WriteLineAsync(PostgresConnectionString.MissingMessage);
+                return ExitCodes.Usage;
+            }
+
+            if (StorageCommandContext.Problem(connectionString) is { } connectionProblem)
+            {
+                await error.WriteLineAsync(connectionProblem);
                 return ExitCodes.Usage;
             }
 
@@ -292,9 +298,14 @@ internal static class BatchScoreCommand
                 $"experiment {experiment}: {(variants.Length == 0 ? "no driver scored" : variants)}; {report.ShadowScores} shadow scores stored"));
         }
 
-        foreach (var (driverId, reason) in report.Failed.Take(20))
+        foreach (var (driverId, reason) in report.Failed.Take(MaxFailuresListed))
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"driver {driverId}: {reason}"));
+        }
+
+        if (report.Failed.Count > MaxFailuresListed)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"… and {report.Failed.Count - MaxFailuresListed} more drivers failed (the run's row in scoring_runs counts them)."));
         }
 
         return report.Failed.Count > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
@@ -378,6 +389,27 @@ internal static class BatchScoreCommand
         var inExperiment = experiment is null ? "" : "-x-" + (experiment.Length <= 40 ? experiment : Hash(experiment)[..12]);
         // Another model or plan is another run: re-running with a new plan scores again instead of "already finished".
         return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d-{Hash(settings)[..8]}{inExperiment}");
+    }
+
+    // Enough to see what went wrong without flooding a terminal; the count of the rest follows.
+    private const int MaxFailuresListed = 20;
+
+    /// <summary>Longest list of driver ids a run's selection holds as written; a longer one is held as its count and hash.</summary>
+    internal const int MaxListedSelection = 2_000;
+
+    // A run's selection is at most 10,000 characters with the model and plan after it: a long list (a renewal cohort of
+    // thousands of ids) is recorded as its count and the hash of the sorted ids, which still tells one list from another.
+    private static string DriverSelection(long[]? selected)
+    {
+        if (selected is null)
+        {
+            return "all";
+        }
+
+        var list = "drivers:" + string.Join(',', selected);
+        return list.Length <= MaxListedSelection
+            ? list
+            : string.Create(CultureInfo.InvariantCulture, $"drivers:{selected.Length}#sha256:{Hash(list)}");
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -46,11 +46,34 @@ internal static class StorageCommandContext
             return ExitCodes.Usage;
         }
 
+        if (Problem(connectionString) is { } problem)
+        {
+            await error.WriteLineAsync(problem).ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         return await GuardAsync(error, async () =>
         {
             using var host = CliHost.Create(connectionString, static _ => { }, postgres: postgres);
             return await work(host.Services, output, cancellationToken).ConfigureAwait(false);
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why <paramref name="connectionString"/> is not one Npgsql reads (the libpq URI form psql takes, a port that is not a
+    /// number), naming the option but not the string, which may hold a password; null when it is one.
+    /// </summary>
+    public static string? Problem(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
+        {
+            return $"--connection (or {PostgresConnectionString.EnvironmentVariable}): not a PostgreSQL connection string of the Key=Value;… form ({e.Message}).";
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> (which uses a database it was given), turning database failures into exit codes and clear messages.</summary>

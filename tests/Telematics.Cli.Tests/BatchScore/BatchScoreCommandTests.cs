@@ -33,6 +33,25 @@ public sealed class BatchScoreCommandTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task A_cohort_of_thousands_of_driver_ids_is_scored_and_resumed_as_one_run()
+    {
+        // 3,000 seven-digit ids (most without a driver) write a list far past the 10,000 characters a run's selection holds.
+        var driver = await DriverWithTripsAsync(database, "cli-cohort", 2);
+        var ids = Enumerable.Range(0, 3_000).Select(i => 9_000_000L + i).Append(driver).ToArray();
+        var args = new[] { "batch-score", "--drivers", Ids(ids), "--chunk", "500", "--run-id", "cohort-1", "--connection", database.ConnectionString };
+
+        var first = await CliRunner.RunAsync(args);
+        var second = await CliRunner.RunAsync(args);
+
+        Assert.Equal(ExitCodes.PartialFailure, first.Exit);
+        Assert.Contains("1 scored", first.Output, StringComparison.Ordinal);
+        Assert.Contains("driver 9000019: No driver has this id.", first.Error, StringComparison.Ordinal);
+        Assert.Contains("… and 2980 more drivers failed", first.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", first.Error, StringComparison.Ordinal);
+        Assert.Contains("already finished", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_run_over_a_past_period_scores_only_the_trips_before_its_end()
     {
         // Daily trips one to four days back; a period of two days ending two days back holds the oldest two.

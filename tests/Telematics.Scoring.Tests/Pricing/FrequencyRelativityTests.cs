@@ -221,6 +221,40 @@ public sealed class FrequencyRelativityTests
         Assert.DoesNotContain(quote.Steps, step => step.Name == "frequency_relativity");
     }
 
+    [Fact]
+    public void A_capped_driver_of_the_demo_plan_pays_the_cap_price_whatever_the_days_and_never_more()
+    {
+        var demo = PricingPlanJson.Load(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-relativity-2027.json"));
+        var cell = new RatingCell("FR-75", "under25", "small");
+        var features = new float[TelematicsFeatures.Schema.Count];
+
+        var shortWindow = PremiumCalculator.Calculate(demo, 50, new ModelFrequency(0.82, 180), 12_000, cell, TelematicsFeatures.Schema, features);
+        var year = PremiumCalculator.Calculate(demo, 50, new ModelFrequency(0.865, 365), 12_000, cell, TelematicsFeatures.Schema, features);
+
+        // 780 × 2.2366 × 1.0213 × 1.5 = 2672.5603: both at the +50 % cap, neither a cent above it (was 2672.57 and 2672.55).
+        Assert.Equal(2672.56m, shortWindow.Premium);
+        Assert.Equal(2672.56m, year.Premium);
+        Assert.Equal(780m * 2.2366m * 1.0213m * 1.5m, shortWindow.Steps.Single(s => s.Name == "relativity_cap").RunningTotal);
+    }
+
+    [Theory]
+    // Base 1950, λ/λ̄ = 5 for 200 days: capped at 1.5 → 2925.00 (was 2925.01).
+    [InlineData(1950.00, 0.5, 200, "half_even", 2925.00)]
+    // Rounding down, base 600, λ/λ̄ = 3 for a year: 900.00 (was 899.99).
+    [InlineData(600.00, 0.3, 365, "down", 900.00)]
+    public void The_cap_is_exact_before_the_plans_rounding(double baseRate, double frequency, double days, string mode, double premium)
+    {
+        var plan = PricingPlanJson.Parse(Plan
+            .Replace("\"default\": 600.00", $"\"default\": {baseRate.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace("half_even", mode, StringComparison.Ordinal)
+            .Replace("EXTRA", "", StringComparison.Ordinal));
+
+        var quote = Quote(plan, frequency, days);
+
+        Assert.Equal((decimal)premium, quote.Premium);
+        Assert.Equal((decimal)baseRate * 1.5m, quote.Steps.Single(s => s.Name == "relativity_cap").RunningTotal);
+    }
+
     // A vector of some driving: an empty one is not scored.
     private static float[] Driving()
     {

@@ -90,12 +90,13 @@ public sealed partial class PricingPlan
     public void RefuseDoubleCounting(IReadOnlyList<string> modelFeatures, string model)
     {
         ArgumentNullException.ThrowIfNull(modelFeatures);
+        // By the feature meant, not the name: a prohibited annual_km is the distance_km a telematics@1 model reads.
         foreach (var feature in ProhibitedFeatures)
         {
-            if (modelFeatures.Contains(feature))
+            if (TelematicsFeatureNames.Find(modelFeatures, feature) is { } read)
             {
                 throw new PricingPlanException("prohibited_features",
-                    $"'{feature}' may not be priced under this plan, but model {model} reads it; train without it (telematics train --exclude-features {feature}).");
+                    $"'{feature}' may not be priced under this plan, but model {model} reads it{(read == feature ? "" : $" (as '{read}')")}; train without it (telematics train --exclude-features {TelematicsFeatureNames.Canonical(feature)}).");
             }
         }
 
@@ -107,14 +108,14 @@ public sealed partial class PricingPlan
         for (var i = 0; i < _discounts.Length; i++)
         {
             var feature = _discounts[i].Feature;
-            if (modelFeatures.Contains(feature))
+            if (TelematicsFeatureNames.Find(modelFeatures, feature) is { } read)
             {
                 throw new PricingPlanException($"discounts[{i}].feature",
-                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}; discounting it again would count it twice.");
+                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}{(read == feature ? "" : $" (as '{read}')")}; discounting it again would count it twice.");
             }
         }
 
-        if (_mileageBands.Length > 0 && (modelFeatures.Contains(TelematicsFeatures.DistanceKm) || modelFeatures.Contains(TelematicsFeaturesV2.AnnualKm)))
+        if (_mileageBands.Length > 0 && TelematicsFeatureNames.Find(modelFeatures, TelematicsFeaturesV2.AnnualKm) is not null)
         {
             throw new PricingPlanException("mileage_bands", $"distance is already priced by model {model}; mileage bands would count it twice.");
         }

@@ -161,6 +161,54 @@ public sealed class FrequencyRelativityTests
     }
 
     [Fact]
+    public void A_plan_that_discounts_a_feature_it_prohibits_is_refused_naming_both_fields()
+    {
+        var standard = File.ReadAllText(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-standard-2027.json"));
+        var json = "{ \"prohibited_features\": [\"late_night_share\", \"night_share\"]," + standard[(standard.IndexOf('{', StringComparison.Ordinal) + 1)..];
+
+        var error = Assert.Throws<PricingPlanException>(() => PricingPlanJson.Parse(json));
+
+        Assert.StartsWith("discounts[", error.Field, StringComparison.Ordinal);
+        Assert.EndsWith("].feature", error.Field, StringComparison.Ordinal);
+        Assert.Contains("'night_share' (discount 'low_night_driving')", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("prohibited_features[1]", error.Problem, StringComparison.Ordinal);
+        // Under the other version's name too: a discount on trip_count is a discount on the prohibited trips_per_week.
+        var trips = Assert.Throws<PricingPlanException>(() => Parse("""
+            , "prohibited_features": ["trips_per_week"], "discounts": [{ "name": "few_trips", "feature": "trip_count", "when": "<", "threshold": 10, "percent": 2 }]
+            """));
+        Assert.Equal("discounts[0].feature", trips.Field);
+        Assert.Contains("prohibited_features[0] 'trips_per_week'", trips.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("annual_km", "distance_km")]
+    [InlineData("distance_km", "annual_km")]
+    [InlineData("driving_hours", "driving_hours_per_week")]
+    [InlineData("driving_hours_per_week", "driving_hours")]
+    [InlineData("trip_count", "trips_per_week")]
+    [InlineData("trips_per_week", "trip_count")]
+    public void A_prohibited_feature_is_refused_under_either_schema_versions_name(string prohibited, string modelReads)
+    {
+        var plan = Parse($$""", "prohibited_features": ["{{prohibited}}"]""");
+
+        var error = Assert.Throws<PricingPlanException>(() => plan.RefuseDoubleCounting([TelematicsFeatures.NightShare, modelReads], "trees@1"));
+
+        Assert.Equal("prohibited_features", error.Field);
+        Assert.Contains($"'{prohibited}' may not be priced under this plan, but model trees@1 reads it (as '{modelReads}')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_discount_is_refused_when_the_model_reads_the_same_feature_under_the_other_versions_name()
+    {
+        var plan = Parse(""", "discounts": [{ "name": "few_trips", "feature": "trip_count", "when": "<", "threshold": 10, "percent": 2 }]""");
+
+        var error = Assert.Throws<PricingPlanException>(() => plan.RefuseDoubleCounting([TelematicsFeaturesV2.TripsPerWeek], "telematics-frequency@2"));
+
+        Assert.Equal("discounts[0].feature", error.Field);
+        Assert.Contains("(as 'trips_per_week')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_plan_must_fit_what_the_served_model_outputs()
     {
         using var frequencyModel = Telematics.Scoring.Shipped.ShippedModel.Load();

@@ -294,6 +294,12 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
     /// <summary>The model that produced the output, for messages; may be null.</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// The features the model version that produced the output reads, or null when not known: when given, a quote checks
+    /// the whole plan fit for that version (<see cref="PricingPlan.EnsureFits(string, Packaging.ModelOutputKind, IReadOnlyList{string})"/>), not only its output kind.
+    /// </summary>
+    public IReadOnlyList<string>? ModelFeatures { get; init; }
+
     /// <summary>The frequency of a score: its raw output, the days, and the weight its data quality and out-of-range share earn.</summary>
     /// <param name="score">A score from a model whose raw output is a frequency.</param>
     /// <param name="features">The driver's telematics@1 vector (for the data-quality grade).</param>
@@ -306,6 +312,7 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
             CredibilityWeight = Results.DataQuality.CredibilityWeight(Results.DataQuality.Grade(features), score.OutOfRangeShare),
             OutputKind = score.OutputKind,
             Model = $"{score.ModelName}@{score.ModelVersion}",
+            ModelFeatures = score.ModelFeatures,
         };
     }
 }

@@ -111,12 +111,26 @@ public static class PremiumCalculator
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Relativity is null)
         {
-            // A score plan prices the score; the frequency, whatever the model outputs, is not read.
+            // A score plan prices the score; the frequency, whatever the model outputs, is not read. Its prohibited
+            // features still hold for the version that scored (a hot reload may serve one the plan never met).
+            if (frequency.ModelFeatures is { } read)
+            {
+                plan.EnsureFitsCached(frequency.Model ?? "(unnamed)", frequency.OutputKind, read, checkOutput: false);
+            }
+
             return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
         }
 
-        // The plan's own rule of what it can price (a relativity plan: a claim frequency).
-        plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
+        // The plan's own rule of what it can price (a relativity plan: a claim frequency), and, when the version that
+        // scored is known, the whole fit for it: a hot-reloaded version may read a prohibited or discounted feature.
+        if (frequency.ModelFeatures is { } modelFeatures)
+        {
+            plan.EnsureFits(frequency.Model ?? "(unnamed)", frequency.OutputKind, modelFeatures);
+        }
+        else
+        {
+            plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
+        }
 
         if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
             || !(frequency.CredibilityWeight is >= 0 and <= 1))

@@ -254,6 +254,36 @@ public sealed class FrequencyRelativityTests
     }
 
     [Fact]
+    public void Every_quote_checks_the_whole_plan_fit_of_the_version_that_scored_not_only_its_output()
+    {
+        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
+        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
+        var features = Driving();
+        var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
+        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
+        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
+        // Neither plan met these versions (as after a hot reload): only the quote can notice.
+        var relativity = Parse(""", "prohibited_features": ["speeding_share"]""");
+        var byScore = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 }, "prohibited_features": ["night_share"] }""");
+        var frequency = ModelFrequency.Of(shipped, features, 30);
+
+        // Twice: the second answer comes from the per-version cache and still refuses.
+        for (var i = 0; i < 2; i++)
+        {
+            var error = Assert.Throws<PricingPlanException>(() =>
+                PremiumCalculator.Calculate(relativity, shipped.Score, frequency, 12_000, null, TelematicsFeatures.Schema, features));
+            Assert.Equal("prohibited_features", error.Field);
+            Assert.Contains($"'speeding_share' may not be priced under this plan, but model {frequency.Model} reads it", error.Message, StringComparison.Ordinal);
+        }
+
+        var scorePlan = Assert.Throws<PricingPlanException>(() =>
+            PremiumCalculator.Calculate(byScore, rules.Score, ModelFrequency.Of(rules, features, 30), 12_000, null, TelematicsFeatures.Schema, features));
+        Assert.Equal("prohibited_features", scorePlan.Field);
+        Assert.Contains("builtin-rules@1", scorePlan.Message, StringComparison.Ordinal);
+        Assert.Contains(PremiumCalculator.Calculate(Parse(), shipped.Score, frequency, 12_000, null, TelematicsFeatures.Schema, features).Steps, s => s.Name == "frequency_relativity");
+    }
+
+    [Fact]
     public void A_score_plan_given_a_model_frequency_prices_the_score_whatever_the_model_outputs()
     {
         using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());

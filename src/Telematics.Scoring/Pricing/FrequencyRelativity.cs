@@ -76,6 +76,13 @@ public sealed class FrequencyRelativity
         var regions = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         foreach (var (region, mean) in regionMeanFrequencies ?? new Dictionary<string, double>())
         {
+            // The rule of a cell key's region part: a key that can never match would silently price the region on the book mean.
+            if (region.Length == 0 || region == "*" || region.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            {
+                throw new PricingPlanException($"telematics_relativity.region_mean_frequency.{region}",
+                    "is not a region code (not empty, without spaces or '/'; '*' for every region is book_mean_frequency).");
+            }
+
             RequireFrequency(mean, $"telematics_relativity.region_mean_frequency.{region}");
             if (!regions.TryAdd(region, mean))
             {

@@ -115,6 +115,21 @@ public sealed class FrequencyRelativityTests
         Assert.Equal(675.00m, elsewhere.Premium);
     }
 
+    [Theory]
+    [InlineData("FR-75 ")]
+    [InlineData("")]
+    [InlineData("FR/75")]
+    [InlineData("*")]
+    public void A_region_mean_key_that_could_never_match_is_refused_by_name(string region)
+    {
+        var json = Plan.Replace("\"max_surcharge_percent\": 50 }", $"\"max_surcharge_percent\": 50, \"region_mean_frequency\": {{ \"{region}\": 0.125 }} }}", StringComparison.Ordinal).Replace("EXTRA", "", StringComparison.Ordinal);
+
+        var error = Assert.Throws<PricingPlanException>(() => PricingPlanJson.Parse(json));
+
+        Assert.Equal($"telematics_relativity.region_mean_frequency.{region}", error.Field);
+        Assert.Contains("is not a region code", error.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Poor_data_and_extrapolation_count_fewer_days_toward_credibility()
     {

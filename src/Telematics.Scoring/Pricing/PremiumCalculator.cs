@@ -22,6 +22,12 @@ namespace Telematics.Scoring.Pricing;
 public static class PremiumCalculator
 {
     /// <summary>The distance of a period scaled to a year, what a plan's mileage bands price: <c>km · 365 / days</c>.</summary>
+    /// <remarks>
+    /// A policy year of 365 days, as the documented examples (60 km over 2 days = 10,950 km a year) and the bands' edges
+    /// read; not <see cref="TelematicsFeaturesV2.DaysPerYear"/> (365.25), the scale the models' <c>annual_km</c> input was
+    /// trained on, which must not move. A relativity plan whose model reads distance may not have mileage bands
+    /// (<see cref="PricingPlan.RefuseDoubleCounting"/>), so there the two never price the same distance.
+    /// </remarks>
     /// <param name="periodKm">Distance driven in the period, km; a negative value counts as 0.</param>
     /// <param name="periodDays">Length of the period, days; anything under one hour counts as one hour.</param>
     /// <returns>Annualised km, ≥ 0 (NaN when <paramref name="periodKm"/> is NaN).</returns>

@@ -34,7 +34,7 @@ internal static class ScoreCommand
         var region = new Option<string?>("--region") { Description = "Region code for --plan; default: the plan's default base rate." };
         var ageBand = new Option<string?>("--age-band") { Description = "Age band for --plan's classical relativities and cells (under25, 25_39, 40_64, over65); default: none (factor 1)." };
         var vehicleClass = new Option<string?>("--vehicle-class") { Description = "Vehicle class for --plan's classical relativities and cells (small, family, suv, performance); default: none (factor 1)." };
-        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365." };
+        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660): gives telematics@2 models their window and annualises distance_km for --plan. Default: a CSV's observed_days column, else for --input the days the events span, else (pricing only) 365 to annualise distance_km while a relativity plan credits 0 days of credibility (the classical price)." };
         var output = new Option<FileInfo>("--output") { Description = "CSV to write: driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled (the 90 % interval of the long-run score from the trips scored, when the model records its sampling noise).", Required = true };
         var reportBad = new Option<FileInfo?>("--report-bad") { Description = "With --input: skip bad records and list them here (record,field,reason,excerpt); without it the first bad record fails the run (exit 3)." };
         var command = new Command("score", "Score driver feature vectors from a CSV, or one driver's events file, with a model package, a model directory and experiment, or the built-in rules model.") { features, model, models, defaultModel, experiment, useDefault, plan, region, ageBand, vehicleClass, periodDays, output, reportBad };
@@ -315,7 +315,9 @@ internal static class ScoreCommand
             try
             {
                 var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);
-                quote = PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 365), annualKm, Cell, TelematicsFeatures.Schema, features);
+                // Credibility rests on the days the data covers: unknown, none are credited (the classical price), where
+                // the year that annualises distance would have credited Z = 0.86 to what may be a week of data.
+                quote = PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 0), annualKm, Cell, TelematicsFeatures.Schema, features);
                 error = null;
                 return true;
             }

@@ -25,7 +25,7 @@ internal static class TrainCommand
         var requireChecks = new Option<bool>("--require-holdout-checks") { Description = "Write no package (exit 3) unless the packaged model beats the constant rate and the classical GLM on the holdout, reaches 85 % of the oracle's normalised Gini and predicts the observed claims within ±5 %." };
         var stabilityDrivers = new Option<int?>("--stability-drivers") { Description = "Also simulate this many drivers of another population (seed --seed + 2) over 7, 14, 30, 60 and 90 days and report how the packaged model's score moves with the window and the empirical credibility curve (synthetic training only)." };
         var cvSeeds = new Option<int>("--cv-seeds") { Description = "Cross-validate this many times with seeds --seed, --seed + 1, … for the folds and trainers, and report the spread (1 to 10).", DefaultValueFactory = _ => 1 };
-        var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md).", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
+        var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md). Needs observed_days in --features files: the trees packaged without it would read them anyway, so that is refused.", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV: driver_id [, observed_days] + telematics@1 columns (as `telematics synth` writes features.csv), or the driver rows of what `telematics features` writes." };
@@ -138,6 +138,12 @@ internal static class TrainCommand
             catch (OperationCanceledException)
             {
                 return Task.FromResult(ExitCodes.Cancelled);
+            }
+            catch (ValidationException e)
+            {
+                // Options that the input files turn out not to support (--exclude-features without observed_days).
+                error.WriteLine(e.Message);
+                return Task.FromResult(ExitCodes.Usage);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException or InvalidOperationException)
             {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
@@ -61,7 +62,16 @@ internal static class TrainRun
             var read = FeatureCsv.ReadRows(settings.FeaturesFile!, TelematicsFeatures.Schema, Console.Error, defaultObservedDays: null);
             RefuseDuplicates(settings.FeaturesFile!, read);
             var rows = read.ConvertAll(row => (row.Driver.DriverId, row.Driver.Features.ToArray()));
-            data = LabelsFile.Join(settings.LabelsFile!, rows, ObservedDays(settings.FeaturesFile!, read));
+            var windows = ObservedDays(settings.FeaturesFile!, read);
+            // Only the GLM leaves excluded features out; without windows the telematics@1 trees would be packaged, and
+            // they read every input (the data-quality columns too), so the switch would be silently ignored.
+            if (windows is null && settings.Training.ExcludedFeatures.Count > 0)
+            {
+                throw new ValidationException(
+                    $"--exclude-features cannot be honoured: {settings.FeaturesFile} has no '{FeatureCsv.ObservedDaysColumn}' column, so the telematics@1 trees would be packaged, and they read every feature, the excluded ones too. Give every driver its observed_days (the window-invariant GLM, which leaves them out, is then packaged), or train without --exclude-features.");
+            }
+
+            data = LabelsFile.Join(settings.LabelsFile!, rows, windows);
             report(1);
             description = $"files: features {Path.GetFileName(settings.FeaturesFile)}, labels {Path.GetFileName(settings.LabelsFile)}";
             timings.Add(("read files", clock.Elapsed));

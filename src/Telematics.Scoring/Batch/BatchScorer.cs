@@ -204,6 +204,7 @@ public sealed class BatchScorer
                     OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(rows.AsSpan(k * width, width)),
                     Interval = package.SamplingNoise?.Interval(package.Calibration, raw, drivers[i].Features.Span),
                     OutputKind = package.OutputKind,
+                    ModelFeatures = package.Model.Binding.FeatureNames,
                 };
                 _metrics?.RecordScoreValue(package.Name, package.Version, drivers[i].Experiment?.Variant, score);
             }

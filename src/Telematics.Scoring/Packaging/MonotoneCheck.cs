@@ -20,7 +20,7 @@ internal static class MonotoneCheck
     // Float outputs of equal inputs can differ in the last bits; a drop below this share of the output is noise.
     private const double RelativeTolerance = 1e-5;
 
-    /// <exception cref="ModelPackageException">A direction is not a known word, names a feature the model does not read or has no range for, or the output moves against it.</exception>
+    /// <exception cref="ModelPackageException">A direction is not a known word, names a feature the model does not read or has no range for, or the output moves against it or is not finite.</exception>
     public static void Verify(IRiskModel model, ReadOnlySpan<float> reference, TrainingRanges? ranges, IReadOnlyDictionary<string, string>? monotone, string id)
     {
         if (monotone is null || monotone.Count == 0)
@@ -55,6 +55,13 @@ internal static class MonotoneCheck
                 row[index] = (float)x;
                 model.Score(row, output);
                 double value = output[0];
+                // Every comparison with NaN is false: unchecked, a NaN (and the step after it) would pass as monotone.
+                if (!double.IsFinite(value))
+                {
+                    throw new ModelPackageException(string.Create(CultureInfo.InvariantCulture,
+                        $"Package {id}: {feature} is declared {word} (monotone) but the model's output is {value} at {x:G6}, other inputs at the reference."));
+                }
+
                 if (s > 0 && direction * (value - previous) < -RelativeTolerance * Math.Max(Math.Abs(previous), 1e-12))
                 {
                     throw new ModelPackageException(string.Create(CultureInfo.InvariantCulture,

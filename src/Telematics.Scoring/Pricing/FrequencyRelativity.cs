@@ -76,6 +76,13 @@ public sealed class FrequencyRelativity
         var regions = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
         foreach (var (region, mean) in regionMeanFrequencies ?? new Dictionary<string, double>())
         {
+            // The rule of a cell key's region part: a key that can never match would silently price the region on the book mean.
+            if (region.Length == 0 || region == "*" || region.Any(c => char.IsWhiteSpace(c) || c == '/'))
+            {
+                throw new PricingPlanException($"telematics_relativity.region_mean_frequency.{region}",
+                    "is not a region code (not empty, without spaces or '/'; '*' for every region is book_mean_frequency).");
+            }
+
             RequireFrequency(mean, $"telematics_relativity.region_mean_frequency.{region}");
             if (!regions.TryAdd(region, mean))
             {
@@ -188,13 +195,17 @@ public sealed class FrequencyRelativity
     /// <summary>Bühlmann credibility of <paramref name="observedDays"/> of driving: d / (d + K).</summary>
     public double Credibility(double observedDays) => Math.Max(observedDays, 0) / (Math.Max(observedDays, 0) + CredibilityDays);
 
-    /// <summary>Multiplies <paramref name="total"/> by the relativity, the credibility blend and the cap, one breakdown step each.</summary>
+    /// <summary>
+    /// Multiplies <paramref name="total"/> by the relativity, then moves it to exactly <paramref name="total"/> × the blended
+    /// and capped factor, one breakdown step each.
+    /// </summary>
     internal decimal Apply(decimal total, ModelFrequency frequency, RatingCell cell, List<PremiumStep> steps)
     {
+        var before = total;
         var mean = MeanFrequencyFor(cell, out var source);
-        // Kept above zero so that the credibility step, a ratio to it, stays defined for a driver the model gives no risk.
+        // Kept above zero so that a driver the model gives no risk still has a defined relativity.
         var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / mean)), 0.000001m);
-        total *= relativity;
+        total = before * relativity;
         steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
             $"model frequency {frequency.AnnualFrequency:0.#####} / {(source == "book" ? "book mean" : $"mean of cell {source}")} {mean:0.#####} = {relativity}")));
 
@@ -202,12 +213,14 @@ public sealed class FrequencyRelativity
         var days = frequency.ObservedDays * weight;
         var z = Credibility(days);
         var blended = Round(1 + ((decimal)z * (relativity - 1)));
+        // The credibility and cap steps add the exact amount that takes the total to before × factor: a rounded ratio
+        // step (blended / relativity) would leave a capped premium a cent off the cap, and two capped drivers apart.
         if (blended != relativity)
         {
-            var step = Round(blended / relativity);
-            total *= step;
+            var amount = (before * blended) - total;
+            total = before * blended;
             var counted = weight < 1 ? string.Create(CultureInfo.InvariantCulture, $" × weight {weight:0.##} (data quality, out-of-range inputs) = {days:0.#} days counted") : "";
-            steps.Add(new PremiumStep("credibility", PremiumStepKind.Multiply, step, total, string.Create(CultureInfo.InvariantCulture,
+            steps.Add(new PremiumStep("credibility", PremiumStepKind.Add, amount, total, string.Create(CultureInfo.InvariantCulture,
                 $"{frequency.ObservedDays:0.#} observed days{counted}, credibility {z:0.###} = d/(d+{CredibilityDays:0.#}): factor {relativity} blended with the classical 1 → {blended}")));
         }
 
@@ -216,9 +229,9 @@ public sealed class FrequencyRelativity
         var capped = Math.Clamp(blended, low, high);
         if (capped != blended)
         {
-            var step = Round(capped / blended);
-            total *= step;
-            steps.Add(new PremiumStep("relativity_cap", PremiumStepKind.Multiply, step, total, string.Create(CultureInfo.InvariantCulture,
+            var amount = (before * capped) - total;
+            total = before * capped;
+            steps.Add(new PremiumStep("relativity_cap", PremiumStepKind.Add, amount, total, string.Create(CultureInfo.InvariantCulture,
                 $"factor {blended} limited to {low}–{high} (at most {MaxDiscountPercent} % off, {MaxSurchargePercent} % on)")));
         }
 
@@ -288,6 +301,12 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
     /// <summary>The model that produced the output, for messages; may be null.</summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// The features the model version that produced the output reads, or null when not known: when given, a quote checks
+    /// the whole plan fit for that version (<see cref="PricingPlan.EnsureFits(string, Packaging.ModelOutputKind, IReadOnlyList{string})"/>), not only its output kind.
+    /// </summary>
+    public IReadOnlyList<string>? ModelFeatures { get; init; }
+
     /// <summary>The frequency of a score: its raw output, the days, and the weight its data quality and out-of-range share earn.</summary>
     /// <param name="score">A score from a model whose raw output is a frequency.</param>
     /// <param name="features">The driver's telematics@1 vector (for the data-quality grade).</param>
@@ -300,6 +319,7 @@ public readonly record struct ModelFrequency(double AnnualFrequency, double Obse
             CredibilityWeight = Results.DataQuality.CredibilityWeight(Results.DataQuality.Grade(features), score.OutOfRangeShare),
             OutputKind = score.OutputKind,
             Model = $"{score.ModelName}@{score.ModelVersion}",
+            ModelFeatures = score.ModelFeatures,
         };
     }
 }

@@ -22,6 +22,12 @@ namespace Telematics.Scoring.Pricing;
 public static class PremiumCalculator
 {
     /// <summary>The distance of a period scaled to a year, what a plan's mileage bands price: <c>km · 365 / days</c>.</summary>
+    /// <remarks>
+    /// A policy year of 365 days, as the documented examples (60 km over 2 days = 10,950 km a year) and the bands' edges
+    /// read; not <see cref="TelematicsFeaturesV2.DaysPerYear"/> (365.25), the scale the models' <c>annual_km</c> input was
+    /// trained on, which must not move. A relativity plan whose model reads distance may not have mileage bands
+    /// (<see cref="PricingPlan.RefuseDoubleCounting"/>), so there the two never price the same distance.
+    /// </remarks>
     /// <param name="periodKm">Distance driven in the period, km; a negative value counts as 0.</param>
     /// <param name="periodDays">Length of the period, days; anything under one hour counts as one hour.</param>
     /// <returns>Annualised km, ≥ 0 (NaN when <paramref name="periodKm"/> is NaN).</returns>
@@ -111,12 +117,26 @@ public static class PremiumCalculator
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Relativity is null)
         {
-            // A score plan prices the score; the frequency, whatever the model outputs, is not read.
+            // A score plan prices the score; the frequency, whatever the model outputs, is not read. Its prohibited
+            // features still hold for the version that scored (a hot reload may serve one the plan never met).
+            if (frequency.ModelFeatures is { } read)
+            {
+                plan.EnsureFitsCached(frequency.Model ?? "(unnamed)", frequency.OutputKind, read, checkOutput: false);
+            }
+
             return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
         }
 
-        // The plan's own rule of what it can price (a relativity plan: a claim frequency).
-        plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
+        // The plan's own rule of what it can price (a relativity plan: a claim frequency), and, when the version that
+        // scored is known, the whole fit for it: a hot-reloaded version may read a prohibited or discounted feature.
+        if (frequency.ModelFeatures is { } modelFeatures)
+        {
+            plan.EnsureFits(frequency.Model ?? "(unnamed)", frequency.OutputKind, modelFeatures);
+        }
+        else
+        {
+            plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
+        }
 
         if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
             || !(frequency.CredibilityWeight is >= 0 and <= 1))

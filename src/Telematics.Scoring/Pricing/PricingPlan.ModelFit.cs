@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Experiments;
 using Telematics.Scoring.Packaging;
@@ -22,6 +23,49 @@ public sealed partial class PricingPlan
         EnsurePrices(model.OutputKind, model.ToString());
         RefuseDoubleCounting(model.Model.Binding.FeatureNames, model.ToString());
     }
+
+    /// <summary>
+    /// The whole of <see cref="EnsureFits(ModelPackage)"/> for a model version that has scored (<see cref="Results.RiskScore.ModelFeatures"/>),
+    /// remembered per <paramref name="model"/> (name@version) so that checking it on every quote stays cheap: the plan
+    /// met the models served at start, but a hot reload or an experiment can serve another version.
+    /// </summary>
+    /// <param name="model">The model's name@version: the cache key, and named in the message.</param>
+    /// <param name="kind">What the model outputs.</param>
+    /// <param name="modelFeatures">The features that version reads.</param>
+    /// <exception cref="PricingPlanException">The version does not fit; as <see cref="EnsureFits(ModelPackage)"/>.</exception>
+    public void EnsureFits(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures) =>
+        EnsureFitsCached(model, kind, modelFeatures, checkOutput: true);
+
+    // Versions are immutable once published, so name@version identifies what was checked. The refusal is kept as its
+    // field and problem and thrown anew each time (one exception object thrown on many threads would share its trace).
+    internal void EnsureFitsCached(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures, bool checkOutput)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(modelFeatures);
+        var misfit = _fits.GetOrAdd((model, checkOutput), static (key, state) =>
+        {
+            try
+            {
+                if (key.CheckOutput)
+                {
+                    state.Plan.EnsurePrices(state.Kind, key.Model);
+                }
+
+                state.Plan.RefuseDoubleCounting(state.Features, key.Model);
+                return null;
+            }
+            catch (PricingPlanException e)
+            {
+                return (e.Field, e.Problem);
+            }
+        }, (Plan: this, Kind: kind, Features: modelFeatures));
+        if (misfit is { } refused)
+        {
+            throw new PricingPlanException(refused.Field, refused.Problem);
+        }
+    }
+
+    private readonly ConcurrentDictionary<(string Model, bool CheckOutput), (string Field, string Problem)?> _fits = new();
 
     /// <summary>
     /// Refuses an output this plan would misprice, the output part of <see cref="EnsureFits(ModelPackage)"/>: a frequency
@@ -90,12 +134,13 @@ public sealed partial class PricingPlan
     public void RefuseDoubleCounting(IReadOnlyList<string> modelFeatures, string model)
     {
         ArgumentNullException.ThrowIfNull(modelFeatures);
+        // By the feature meant, not the name: a prohibited annual_km is the distance_km a telematics@1 model reads.
         foreach (var feature in ProhibitedFeatures)
         {
-            if (modelFeatures.Contains(feature))
+            if (TelematicsFeatureNames.Find(modelFeatures, feature) is { } read)
             {
                 throw new PricingPlanException("prohibited_features",
-                    $"'{feature}' may not be priced under this plan, but model {model} reads it; train without it (telematics train --exclude-features {feature}).");
+                    $"'{feature}' may not be priced under this plan, but model {model} reads it{(read == feature ? "" : $" (as '{read}')")}; train without it (telematics train --exclude-features {TelematicsFeatureNames.Canonical(feature)}).");
             }
         }
 
@@ -107,14 +152,14 @@ public sealed partial class PricingPlan
         for (var i = 0; i < _discounts.Length; i++)
         {
             var feature = _discounts[i].Feature;
-            if (modelFeatures.Contains(feature))
+            if (TelematicsFeatureNames.Find(modelFeatures, feature) is { } read)
             {
                 throw new PricingPlanException($"discounts[{i}].feature",
-                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}; discounting it again would count it twice.");
+                    $"'{feature}' (discount '{_discounts[i].Name}') is already priced by model {model}{(read == feature ? "" : $" (as '{read}')")}; discounting it again would count it twice.");
             }
         }
 
-        if (_mileageBands.Length > 0 && (modelFeatures.Contains(TelematicsFeatures.DistanceKm) || modelFeatures.Contains(TelematicsFeaturesV2.AnnualKm)))
+        if (_mileageBands.Length > 0 && TelematicsFeatureNames.Find(modelFeatures, TelematicsFeaturesV2.AnnualKm) is not null)
         {
             throw new PricingPlanException("mileage_bands", $"distance is already priced by model {model}; mileage bands would count it twice.");
         }

@@ -307,5 +307,28 @@ public sealed partial class PricingPlan
     /// Features no model priced under this plan may read, where a jurisdiction prohibits them (plan JSON
     /// <c>prohibited_features</c>; see docs/training/fairness.md); checked by <see cref="RefuseDoubleCounting"/>.
     /// </summary>
-    public IReadOnlyList<string> ProhibitedFeatures { get; init; } = [];
+    public IReadOnlyList<string> ProhibitedFeatures
+    {
+        get => _prohibitedFeatures;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            // Discounting a prohibited feature rates on it as surely as a model reading it would.
+            for (var j = 0; j < value.Count; j++)
+            {
+                for (var i = 0; i < _discounts.Length; i++)
+                {
+                    if (TelematicsFeatureNames.Same(_discounts[i].Feature, value[j]))
+                    {
+                        throw new PricingPlanException($"discounts[{i}].feature",
+                            $"'{_discounts[i].Feature}' (discount '{_discounts[i].Name}') is prohibited by the plan itself (prohibited_features[{j}] '{value[j]}'); drop the discount or the prohibition.");
+                    }
+                }
+            }
+
+            _prohibitedFeatures = [.. value];
+        }
+    }
+
+    private readonly IReadOnlyList<string> _prohibitedFeatures = [];
 }

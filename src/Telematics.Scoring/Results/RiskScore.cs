@@ -67,6 +67,12 @@ public sealed class RiskScore
     /// <summary>What <see cref="RawOutput"/> is: a probability, a claim frequency or a score on the model's own scale.</summary>
     public Packaging.ModelOutputKind OutputKind { get; internal init; }
 
+    /// <summary>
+    /// The features the model version that scored reads (its input binding), so a plan can be checked against that very
+    /// version when it prices the score; null when not known (a score built by hand).
+    /// </summary>
+    public IReadOnlyList<string>? ModelFeatures { get; internal init; }
+
     /// <summary>How far the score can be trusted, graded from <see cref="OutOfRangeShare"/> (<see cref="ScoreConfidenceGrade"/>).</summary>
     public ScoreConfidence Confidence => ScoreConfidenceGrade.From(OutOfRangeShare);
 

@@ -128,6 +128,7 @@ public sealed class RiskScorer
                 OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(row),
                 Interval = package.SamplingNoise?.Interval(package.Calibration, raw, features),
                 OutputKind = package.OutputKind,
+                ModelFeatures = package.Model.Binding.FeatureNames,
             };
         }
         finally

@@ -264,7 +264,16 @@ public sealed partial class StoredDriverScorer
             PremiumQuote quote;
             try
             {
-                _options.Plan.EnsurePrices(score.OutputKind, $"{score.ModelName}@{score.ModelVersion}");
+                var model = $"{score.ModelName}@{score.ModelVersion}";
+                if (score.ModelFeatures is { } read)
+                {
+                    _options.Plan.EnsureFits(model, score.OutputKind, read);
+                }
+                else
+                {
+                    _options.Plan.EnsurePrices(score.OutputKind, model);
+                }
+
                 // The out-of-range share as stored (real) too: the quote is the one a reprice of the stored score gives.
                 var frequency = ModelFrequency.Of(score, vector, observedDays[k]) with
                 {
@@ -275,7 +284,8 @@ public sealed partial class StoredDriverScorer
             catch (PricingPlanException e)
             {
                 // The plan fits the models checked when it met them, but an experiment's variant or a hot reload can serve
-                // one it does not fit: that driver fails by name, the others are priced.
+                // a version it does not fit (its output, or a feature it prohibits or discounts; checked once per
+                // name@version): that driver fails by name, the others are priced.
                 outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, $"Model {score.ModelName}@{score.ModelVersion} scored the driver, but its score cannot be priced: {e.Message}");
                 continue;
             }

@@ -46,6 +46,37 @@ public sealed class ScoreModelDirectoryTests : IDisposable
         File.ReadAllLines(output).Skip(1).Select(l => l.Split(',')).ToDictionary(c => c[0]);
 
     [Fact]
+    public async Task A_frequency_without_a_known_window_is_credited_no_days_and_priced_classically()
+    {
+        // A telematics@1 frequency package (no window needed to score) predicting 0.3 claims a year: 3 × the book.
+        var manifest = TestPackages.TreeClassifierManifest("freq-v1", "1");
+        manifest["output"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "variable", ["kind"] = "frequency" };
+        manifest["calibration"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "linear", ["scale"] = 100, ["offset"] = 0 };
+        var package = _packages.WriteFolder(Path.Combine("models", "freq-v1", "1"), manifest, TestOnnxModels.Constant(0.3f));
+        var plan = Path.Combine(_packages.Root, "relativity.json");
+        await File.WriteAllTextAsync(plan, """
+            {
+              "name": "test-relativity", "currency": "EUR", "rounding": { "decimals": 2, "mode": "half_even" },
+              "base_rate": { "default": 600.00 },
+              "telematics_relativity": { "book_mean_frequency": 0.1, "credibility_days": 60, "max_discount_percent": 30, "max_surcharge_percent": 50 }
+            }
+            """);
+        var schema = TelematicsFeatures.Schema;
+        var values = new float[schema.Count];
+        values[schema.IndexOf(TelematicsFeatures.DistanceKm)] = 360;
+        var features = Path.Combine(_packages.Root, "no-window.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,{string.Join(',', schema.Features.ToArray().Select(f => f.Name))}\na,{string.Join(',', values.Select(v => v.ToString(CultureInfo.InvariantCulture)))}\n");
+        var output = Path.Combine(_packages.Root, "scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--model", package, "--plan", plan, "--output", output);
+
+        // No observed_days and no --period-days: the days the data covers are unknown, so no credibility (a year would
+        // have credited Z = 0.86 and priced 900.00, the +50 % cap).
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Equal("600.00", Rows(output)["a"][8]);
+    }
+
+    [Fact]
     public async Task The_directorys_champion_scores_every_driver_and_a_relativity_plan_prices_it()
     {
         CopyShipped();

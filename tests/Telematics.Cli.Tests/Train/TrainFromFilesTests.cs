@@ -60,6 +60,28 @@ public sealed class TrainFromFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Excluding_features_without_observed_days_is_refused_because_the_packaged_trees_would_read_them()
+    {
+        var (features, labels) = await PopulationAsync(drivers: 100);
+        // Without the observed_days column (the second) the telematics@1 trees would be packaged.
+        var lines = (await File.ReadAllLinesAsync(features)).Select(line =>
+        {
+            var cells = line.Split(',');
+            return string.Join(',', cells.Take(1).Concat(cells.Skip(2)));
+        });
+        await File.WriteAllLinesAsync(features, lines);
+        var models = Path.Combine(_directory, "models");
+
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "train", "--features", features, "--labels", labels, "--exclude-features", "night_share", "--folds", "2", "--trees", "20", "--threads", "1", "--output", models);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--exclude-features cannot be honoured", error, StringComparison.Ordinal);
+        Assert.Contains("no 'observed_days' column, so the telematics@1 trees would be packaged", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(models));
+    }
+
+    [Fact]
     public async Task A_driver_on_two_rows_is_refused_naming_it_and_both_lines()
     {
         var (features, labels) = await PopulationAsync(drivers: 100);

@@ -115,6 +115,21 @@ public sealed class FrequencyRelativityTests
         Assert.Equal(675.00m, elsewhere.Premium);
     }
 
+    [Theory]
+    [InlineData("FR-75 ")]
+    [InlineData("")]
+    [InlineData("FR/75")]
+    [InlineData("*")]
+    public void A_region_mean_key_that_could_never_match_is_refused_by_name(string region)
+    {
+        var json = Plan.Replace("\"max_surcharge_percent\": 50 }", $"\"max_surcharge_percent\": 50, \"region_mean_frequency\": {{ \"{region}\": 0.125 }} }}", StringComparison.Ordinal).Replace("EXTRA", "", StringComparison.Ordinal);
+
+        var error = Assert.Throws<PricingPlanException>(() => PricingPlanJson.Parse(json));
+
+        Assert.Equal($"telematics_relativity.region_mean_frequency.{region}", error.Field);
+        Assert.Contains("is not a region code", error.Problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Poor_data_and_extrapolation_count_fewer_days_toward_credibility()
     {
@@ -158,6 +173,54 @@ public sealed class FrequencyRelativityTests
         Assert.Contains("--exclude-features night_share", error.Message, StringComparison.Ordinal);
         plan.RefuseDoubleCounting([TelematicsFeatures.PhoneMinutesPerHour], "other@1");
         Assert.Equal("prohibited_features[0]", Assert.Throws<PricingPlanException>(() => Parse(""", "prohibited_features": ["nightshare"]""")).Field);
+    }
+
+    [Fact]
+    public void A_plan_that_discounts_a_feature_it_prohibits_is_refused_naming_both_fields()
+    {
+        var standard = File.ReadAllText(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-standard-2027.json"));
+        var json = "{ \"prohibited_features\": [\"late_night_share\", \"night_share\"]," + standard[(standard.IndexOf('{', StringComparison.Ordinal) + 1)..];
+
+        var error = Assert.Throws<PricingPlanException>(() => PricingPlanJson.Parse(json));
+
+        Assert.StartsWith("discounts[", error.Field, StringComparison.Ordinal);
+        Assert.EndsWith("].feature", error.Field, StringComparison.Ordinal);
+        Assert.Contains("'night_share' (discount 'low_night_driving')", error.Problem, StringComparison.Ordinal);
+        Assert.Contains("prohibited_features[1]", error.Problem, StringComparison.Ordinal);
+        // Under the other version's name too: a discount on trip_count is a discount on the prohibited trips_per_week.
+        var trips = Assert.Throws<PricingPlanException>(() => Parse("""
+            , "prohibited_features": ["trips_per_week"], "discounts": [{ "name": "few_trips", "feature": "trip_count", "when": "<", "threshold": 10, "percent": 2 }]
+            """));
+        Assert.Equal("discounts[0].feature", trips.Field);
+        Assert.Contains("prohibited_features[0] 'trips_per_week'", trips.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("annual_km", "distance_km")]
+    [InlineData("distance_km", "annual_km")]
+    [InlineData("driving_hours", "driving_hours_per_week")]
+    [InlineData("driving_hours_per_week", "driving_hours")]
+    [InlineData("trip_count", "trips_per_week")]
+    [InlineData("trips_per_week", "trip_count")]
+    public void A_prohibited_feature_is_refused_under_either_schema_versions_name(string prohibited, string modelReads)
+    {
+        var plan = Parse($$""", "prohibited_features": ["{{prohibited}}"]""");
+
+        var error = Assert.Throws<PricingPlanException>(() => plan.RefuseDoubleCounting([TelematicsFeatures.NightShare, modelReads], "trees@1"));
+
+        Assert.Equal("prohibited_features", error.Field);
+        Assert.Contains($"'{prohibited}' may not be priced under this plan, but model trees@1 reads it (as '{modelReads}')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_discount_is_refused_when_the_model_reads_the_same_feature_under_the_other_versions_name()
+    {
+        var plan = Parse(""", "discounts": [{ "name": "few_trips", "feature": "trip_count", "when": "<", "threshold": 10, "percent": 2 }]""");
+
+        var error = Assert.Throws<PricingPlanException>(() => plan.RefuseDoubleCounting([TelematicsFeaturesV2.TripsPerWeek], "telematics-frequency@2"));
+
+        Assert.Equal("discounts[0].feature", error.Field);
+        Assert.Contains("(as 'trips_per_week')", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -206,6 +269,36 @@ public sealed class FrequencyRelativityTests
     }
 
     [Fact]
+    public void Every_quote_checks_the_whole_plan_fit_of_the_version_that_scored_not_only_its_output()
+    {
+        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
+        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
+        var features = Driving();
+        var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
+        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
+        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
+        // Neither plan met these versions (as after a hot reload): only the quote can notice.
+        var relativity = Parse(""", "prohibited_features": ["speeding_share"]""");
+        var byScore = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 }, "prohibited_features": ["night_share"] }""");
+        var frequency = ModelFrequency.Of(shipped, features, 30);
+
+        // Twice: the second answer comes from the per-version cache and still refuses.
+        for (var i = 0; i < 2; i++)
+        {
+            var error = Assert.Throws<PricingPlanException>(() =>
+                PremiumCalculator.Calculate(relativity, shipped.Score, frequency, 12_000, null, TelematicsFeatures.Schema, features));
+            Assert.Equal("prohibited_features", error.Field);
+            Assert.Contains($"'speeding_share' may not be priced under this plan, but model {frequency.Model} reads it", error.Message, StringComparison.Ordinal);
+        }
+
+        var scorePlan = Assert.Throws<PricingPlanException>(() =>
+            PremiumCalculator.Calculate(byScore, rules.Score, ModelFrequency.Of(rules, features, 30), 12_000, null, TelematicsFeatures.Schema, features));
+        Assert.Equal("prohibited_features", scorePlan.Field);
+        Assert.Contains("builtin-rules@1", scorePlan.Message, StringComparison.Ordinal);
+        Assert.Contains(PremiumCalculator.Calculate(Parse(), shipped.Score, frequency, 12_000, null, TelematicsFeatures.Schema, features).Steps, s => s.Name == "frequency_relativity");
+    }
+
+    [Fact]
     public void A_score_plan_given_a_model_frequency_prices_the_score_whatever_the_model_outputs()
     {
         using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
@@ -219,6 +312,40 @@ public sealed class FrequencyRelativityTests
         Assert.Equal(PremiumCalculator.Calculate(plan, rules.Score, 12_000, null, TelematicsFeatures.Schema, features).Premium, quote.Premium);
         Assert.Contains(quote.Steps, step => step.Name == "risk_multiplier");
         Assert.DoesNotContain(quote.Steps, step => step.Name == "frequency_relativity");
+    }
+
+    [Fact]
+    public void A_capped_driver_of_the_demo_plan_pays_the_cap_price_whatever_the_days_and_never_more()
+    {
+        var demo = PricingPlanJson.Load(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-relativity-2027.json"));
+        var cell = new RatingCell("FR-75", "under25", "small");
+        var features = new float[TelematicsFeatures.Schema.Count];
+
+        var shortWindow = PremiumCalculator.Calculate(demo, 50, new ModelFrequency(0.82, 180), 12_000, cell, TelematicsFeatures.Schema, features);
+        var year = PremiumCalculator.Calculate(demo, 50, new ModelFrequency(0.865, 365), 12_000, cell, TelematicsFeatures.Schema, features);
+
+        // 780 × 2.2366 × 1.0213 × 1.5 = 2672.5603: both at the +50 % cap, neither a cent above it (was 2672.57 and 2672.55).
+        Assert.Equal(2672.56m, shortWindow.Premium);
+        Assert.Equal(2672.56m, year.Premium);
+        Assert.Equal(780m * 2.2366m * 1.0213m * 1.5m, shortWindow.Steps.Single(s => s.Name == "relativity_cap").RunningTotal);
+    }
+
+    [Theory]
+    // Base 1950, λ/λ̄ = 5 for 200 days: capped at 1.5 → 2925.00 (was 2925.01).
+    [InlineData(1950.00, 0.5, 200, "half_even", 2925.00)]
+    // Rounding down, base 600, λ/λ̄ = 3 for a year: 900.00 (was 899.99).
+    [InlineData(600.00, 0.3, 365, "down", 900.00)]
+    public void The_cap_is_exact_before_the_plans_rounding(double baseRate, double frequency, double days, string mode, double premium)
+    {
+        var plan = PricingPlanJson.Parse(Plan
+            .Replace("\"default\": 600.00", $"\"default\": {baseRate.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
+            .Replace("half_even", mode, StringComparison.Ordinal)
+            .Replace("EXTRA", "", StringComparison.Ordinal));
+
+        var quote = Quote(plan, frequency, days);
+
+        Assert.Equal((decimal)premium, quote.Premium);
+        Assert.Equal((decimal)baseRate * 1.5m, quote.Steps.Single(s => s.Name == "relativity_cap").RunningTotal);
     }
 
     // A vector of some driving: an empty one is not scored.

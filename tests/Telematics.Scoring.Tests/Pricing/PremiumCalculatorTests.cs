@@ -32,6 +32,18 @@ public sealed class PremiumCalculatorTests
     }
 
     [Fact]
+    public void Mileage_bands_annualise_over_a_365_day_policy_year_as_documented()
+    {
+        // docs/pricing: 2,000 km in 146 days is 5,000 km, in the band up to 5000 (365.25 days would make it 5,003.4 and
+        // move it to the next band); the API README's 60 km over 2 days is 10,950 km a year.
+        var annualKm = PremiumCalculator.AnnualiseKm(2000, 146);
+
+        Assert.Equal(5000, annualKm);
+        Assert.Equal(10_950, PremiumCalculator.AnnualiseKm(60, 2));
+        Assert.Equal(0.75m, PremiumCalculator.Calculate(Standard, 50, annualKm, "FR-75", null).Steps.Single(s => s.Name == "mileage").Value);
+    }
+
+    [Fact]
     public void A_risky_high_mileage_driver_pays_the_full_multipliers_rounded_half_even()
     {
         var quote = PremiumCalculator.Calculate(Standard, 100, 40_000, region: null, features: null);

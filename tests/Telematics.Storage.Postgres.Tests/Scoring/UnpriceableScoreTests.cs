@@ -37,6 +37,24 @@ public sealed class UnpriceableScoreTests(PostgresDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task A_version_reading_a_feature_the_plan_prohibits_fails_the_driver_and_stores_nothing()
+    {
+        var driver = await NewDriverAsync(database, "unpriceable-prohibited");
+        await AddTripsAsync(database, driver, 10);
+        var plan = RelativityPlanJson.Replace("\"base_rate\"", "\"prohibited_features\": [\"speeding_share\"], \"base_rate\"", StringComparison.Ordinal);
+
+        // The scorer never checked the plan against the shipped model (as after a hot reload): its output kind fits, but
+        // it reads speeding_share.
+        var outcome = await NewScorer(database, planJson: plan, shippedModelDirectory: _model.Root).ScoreDriverAsync(driver, PeriodStart, PeriodEnd, Actor);
+
+        Assert.Equal(DriverScoreStatus.Failed, outcome.Status);
+        Assert.Contains("cannot be priced", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("prohibited_features", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("'speeding_share'", outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
     public async Task A_score_under_a_relativity_plan_fails_the_driver_and_stores_nothing()
     {
         var driver = await NewDriverAsync(database, "unpriceable-score");

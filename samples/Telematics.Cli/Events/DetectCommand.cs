@@ -52,6 +52,11 @@ internal static class DetectCommand
                 error.WriteLine($"{mappingFile?.FullName}: {e.Message}");
                 return ExitCodes.InputError;
             }
+            catch (FileNotFoundException e)
+            {
+                error.WriteLine(e.Message);
+                return ExitCodes.InputError;
+            }
 
             var badPath = parse.GetValue(reportBad)?.FullName;
             var reader = new ImuLogReader(layout, new ImuReaderOptions { BadRecords = badPath is null ? BadRecordHandling.Reject : BadRecordHandling.SkipAndReport });
@@ -140,7 +145,7 @@ internal static class DetectCommand
     {
         if (!source.Exists)
         {
-            throw new ArgumentException($"--input: '{source.FullName}' does not exist.");
+            throw new FileNotFoundException($"--input: '{source.FullName}' does not exist.", source.FullName);
         }
 
         if (mapping is not null)

@@ -12,7 +12,11 @@ namespace Telematics.Cli.Events;
 /// </summary>
 internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
 {
-    /// <summary>The recording of the parsed options, or null without <c>--imu</c>; throws <see cref="ArgumentException"/> naming the option.</summary>
+    /// <summary>
+    /// The recording of the parsed options, or null without <c>--imu</c>; throws <see cref="ArgumentException"/> naming the
+    /// option for a wrong combination, <see cref="FileNotFoundException"/> for a path that does not exist and
+    /// <see cref="TelematicsFormatException"/> for a mapping that cannot be read.
+    /// </summary>
     public static PhoneRecording? Resolve(FileSystemInfo? input, FileInfo? mapping, string? frame)
     {
         if (input is null)
@@ -27,7 +31,8 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
 
         if (!input.Exists)
         {
-            throw new ArgumentException($"--imu: '{input.FullName}' does not exist.");
+            // A missing input is an input error (exit 3), not a usage error.
+            throw new FileNotFoundException($"--imu: '{input.FullName}' does not exist.", input.FullName);
         }
 
         if (mapping is not null)
@@ -39,7 +44,7 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
 
             if (!mapping.Exists)
             {
-                throw new ArgumentException($"--imu-mapping: '{mapping.FullName}' does not exist.");
+                throw new FileNotFoundException($"--imu-mapping: '{mapping.FullName}' does not exist.", mapping.FullName);
             }
 
             try
@@ -48,7 +53,7 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
             }
             catch (TelematicsFormatException e)
             {
-                throw new ArgumentException($"--imu-mapping: {mapping.FullName}: {e.Message}", e);
+                throw new TelematicsFormatException($"--imu-mapping: {mapping.FullName}: {e.Message}", e);
             }
         }
 

@@ -38,6 +38,12 @@ internal static class FeaturesCommand
                 error.WriteLine(e.Message);
                 return ExitCodes.Usage;
             }
+            catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
+            {
+                // A phone recording or its mapping missing or unreadable: the input, not the command line.
+                error.WriteLine(e.Message);
+                return ExitCodes.InputError;
+            }
 
             var badPath = parse.GetValue(reportBad)?.FullName;
             var outcome = await EventCommandRunner.RunAsync(file, badPath, onChunk: null, error, cancellationToken);

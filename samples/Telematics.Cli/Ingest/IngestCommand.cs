@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Telematics.Cli.Events;
 using Telematics.Cli.Partitions;
+using Telematics.Features.Ingest;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
 using Telematics.Storage.Postgres;
@@ -54,6 +55,12 @@ internal static class IngestCommand
             {
                 error.WriteLine(e.Message);
                 return ExitCodes.Usage;
+            }
+            catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
+            {
+                // A phone recording or its mapping missing or unreadable: the input, not the command line.
+                error.WriteLine(e.Message);
+                return ExitCodes.InputError;
             }
 
             if (parse.GetValue(writers) is < 1 or > 8)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Telematics.Cli.Events;
 using Telematics.Cli.Output;
+using Telematics.Features.Ingest;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
@@ -108,6 +109,12 @@ internal static class ScoreCommand
                 return ExitCodes.InputError;
             }
 
+            if (RatingCellProblem(pricing, parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)) is { } cellProblem)
+            {
+                error.WriteLine(cellProblem);
+                return ExitCodes.Usage;
+            }
+
             var featuresFile = parse.GetValue(features);
             if ((featuresFile is null) == (parse.GetValue(events.Input) is null))
             {
@@ -135,6 +142,12 @@ internal static class ScoreCommand
                 {
                     error.WriteLine(e.Message);
                     return ExitCodes.Usage;
+                }
+                catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
+                {
+                    // A phone recording or its mapping missing or unreadable: the input, not the command line.
+                    error.WriteLine(e.Message);
+                    return ExitCodes.InputError;
                 }
 
                 var outcome = await EventCommandRunner.RunAsync(file, badPath, onChunk: null, error, cancellationToken);
@@ -297,6 +310,28 @@ internal static class ScoreCommand
         $"{CsvText.Cell(driverId)},,,,,,,,,,{Quoted(message)},,,,,,";
 
     // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
+    // The score file shows no breakdown, so a region the plan lacks (a typo, FR13 for FR-13) would price every driver at the
+    // default base rate without a word; the rating options without a plan would be ignored as silently.
+    private static string? RatingCellProblem(PricingPlan? plan, string? region, string? ageBand, string? vehicleClass)
+    {
+        if (plan is null)
+        {
+            var given = region is not null ? "--region" : ageBand is not null ? "--age-band" : vehicleClass is not null ? "--vehicle-class" : null;
+            return given is null ? null : $"{given} prices with a plan: give --plan too.";
+        }
+
+        if (region is not null && plan.RegionBaseRates.Count > 0)
+        {
+            plan.BaseRateFor(region, out var matched);
+            if (!matched)
+            {
+                return $"--region: '{region}' is not a region of plan {plan.Name} (one of {string.Join(", ", plan.RegionBaseRates.Keys.Order(StringComparer.Ordinal))}); leave it out for the plan's default base rate.";
+            }
+        }
+
+        return null;
+    }
+
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);

@@ -75,6 +75,15 @@ public sealed class EventsDetectCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_input_that_does_not_exist_is_an_input_error()
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("events", "detect", "--input", Path.Combine(_root, "no-such-recording"), "--frame", "earth");
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.StartsWith("--input: '", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_bad_reading_names_its_file_line_and_column()
     {
         var trip = Path.Combine(_root, "bad");

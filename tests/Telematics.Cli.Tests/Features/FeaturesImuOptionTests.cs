@@ -64,6 +64,28 @@ public sealed class FeaturesImuOptionTests : IDisposable
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("missing-recording", "--imu: '")]
+    [InlineData("missing-mapping", "--imu-mapping: '")]
+    [InlineData("malformed-mapping", "--imu-mapping: ")]
+    public async Task A_phone_recording_or_mapping_missing_or_unreadable_is_an_input_error_not_a_usage_error(string problem, string message)
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 16);
+        var mapping = Path.Combine(_root, "phone-mapping.json");
+        await File.WriteAllTextAsync(mapping, problem == "malformed-mapping" ? "{ \"frame\": \"device\", " : "{}");
+        string[] phone = problem switch
+        {
+            "missing-recording" => ["--imu", Path.Combine(_root, "no-such-recording"), "--imu-mapping", mapping],
+            "missing-mapping" => ["--imu", trip.PhoneDirectory, "--imu-mapping", Path.Combine(_root, "no-such-mapping.json")],
+            _ => ["--imu", trip.PhoneDirectory, "--imu-mapping", mapping],
+        };
+
+        var (exit, _, error) = await CliRunner.RunAsync(["features", "--input", trip.EventsFile, .. phone, "--output", Path.Combine(_root, "f.csv")]);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_bad_record_in_the_phone_recording_fails_the_run_naming_the_file_record_and_field()
     {

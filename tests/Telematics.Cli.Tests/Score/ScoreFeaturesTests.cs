@@ -100,6 +100,23 @@ public sealed class ScoreFeaturesTests : IDisposable
     }
 
     [Theory]
+    [InlineData("--plan|--region|FR13", "--region: 'FR13' is not a region of plan ubi-standard-2027 (one of FR-13, FR-35, FR-75)")]
+    [InlineData("--region|FR-13", "--region prices with a plan: give --plan too.")]
+    [InlineData("--vehicle-class|suv", "--vehicle-class prices with a plan: give --plan too.")]
+    public async Task A_rating_option_the_plan_cannot_use_is_a_usage_error_not_a_silent_default(string options, string message)
+    {
+        var features = await FeaturesAsync(("priced", "180"));
+        var output = _files.PathOf("scores.csv");
+        var extra = options.Split('|').Select(o => o == "--plan" ? "--plan|" + Plan : o).SelectMany(o => o.Split('|')).ToArray();
+
+        var (exit, _, error) = await CliRunner.RunAsync(["score", "--features", features, "--default", .. extra, "--output", output]);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.StartsWith(message, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
     [InlineData("1e39")]
     [InlineData("Infinity")]
     [InlineData("NaN")]

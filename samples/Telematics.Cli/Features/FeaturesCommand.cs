@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Telematics.Cli.Events;
+using Telematics.Cli.Output;
 using Telematics.Features.Ingest;
 
 namespace Telematics.Cli.Features;
@@ -32,6 +33,9 @@ internal static class FeaturesCommand
             {
                 file = events.Resolve(parse);
                 json = IsJson(parse.GetValue(outputFormat), parse.GetValue(output)!.Name);
+                DistinctPaths.Require(
+                    [("--input", parse.GetValue(events.Input)), ("--mapping", parse.GetValue(events.Mapping)), ("--imu-mapping", parse.GetValue(events.ImuMapping))],
+                    [("--output", parse.GetValue(output)), ("--report-bad", parse.GetValue(reportBad))]);
             }
             catch (ArgumentException e)
             {

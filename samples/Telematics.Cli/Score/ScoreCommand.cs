@@ -129,6 +129,19 @@ internal static class ScoreCommand
                 return ExitCodes.Usage;
             }
 
+            try
+            {
+                DistinctPaths.Require(
+                    [("--features", featuresFile), ("--input", parse.GetValue(events.Input)), ("--mapping", parse.GetValue(events.Mapping)),
+                        ("--imu-mapping", parse.GetValue(events.ImuMapping)), ("--plan", parse.GetValue(plan)), ("--experiment", parse.GetValue(experiment))],
+                    [("--output", parse.GetValue(output)), ("--report-bad", parse.GetValue(reportBad))]);
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine(e.Message);
+                return ExitCodes.Usage;
+            }
+
             List<DriverFeatures> drivers;
             long skippedRecords = 0;
             if (featuresFile is null)

@@ -71,6 +71,26 @@ public sealed class FeaturesCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_output_that_is_the_input_is_a_usage_error_and_the_input_is_left_as_it_was()
+    {
+        var input = await _files.WriteTwoTripsAsync("drive.csv");
+        var before = await File.ReadAllBytesAsync(input);
+
+        var report = await CliRunner.RunAsync("features", "--input", input, "--report-bad", input, "--output", _files.PathOf("f.csv"));
+        var output = await CliRunner.RunAsync("features", "--input", input, "--output", input);
+        var both = await CliRunner.RunAsync("features", "--input", input, "--report-bad", _files.PathOf("f.csv"), "--output", _files.PathOf("f.csv"));
+        var scores = await CliRunner.RunAsync("score", "--input", input, "--default", "--output", input);
+
+        Assert.Equal((ExitCodes.Usage, ExitCodes.Usage, ExitCodes.Usage, ExitCodes.Usage), (report.Exit, output.Exit, both.Exit, scores.Exit));
+        Assert.StartsWith($"--report-bad: '{input}' is the --input file", report.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"--output: '{input}' is the --input file", output.Error, StringComparison.Ordinal);
+        Assert.StartsWith("--report-bad: ", both.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"--output: '{input}' is the --input file", scores.Error, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllBytesAsync(input));
+        Assert.False(File.Exists(_files.PathOf("f.csv")));
+    }
+
+    [Fact]
     public async Task A_bad_record_without_report_bad_exits_3_naming_the_line_and_field()
     {
         var input = await _files.WriteTwoTripsAsync("bad.csv");

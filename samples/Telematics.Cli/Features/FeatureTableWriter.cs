@@ -126,7 +126,11 @@ internal static class FeatureTableWriter
 
     /// <summary>Whole days from the first trip's start to the last trip's end (at least 1): the window of a file when none is given.</summary>
     public static double SpanDays(EventPipelineResult result) =>
-        result.Trips.Count == 0 ? 1 : Math.Max(1, Math.Ceiling((result.Trips[^1].EndUnixMs - result.Trips[0].StartUnixMs) / 86_400_000.0));
+        result.Trips.Count == 0 ? 1 : SpanDays(result.Trips[0].StartUnixMs, result.Trips[^1].EndUnixMs);
+
+    /// <summary>Whole days from <paramref name="startUnixMs"/> to <paramref name="endUnixMs"/>, at least 1: the rule of <see cref="SpanDays(EventPipelineResult)"/>.</summary>
+    public static double SpanDays(long startUnixMs, long endUnixMs) =>
+        Math.Max(1, Math.Ceiling((endUnixMs - startUnixMs) / 86_400_000.0));
 
     private static (string Start, string End, long Samples) Span(EventPipelineResult result)
     {

@@ -10,7 +10,8 @@ namespace Telematics.Cli.Score;
 /// one driver per line, comma-separated (a cell with a comma or quote, such as a driver id, quoted as <c>telematics
 /// features</c> writes it); an empty cell is a missing value (NaN), and a
 /// value that is not a finite number (<c>NaN</c>, <c>Infinity</c>, <c>1e39</c>) is refused.
-/// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>).
+/// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>, else, in the
+/// table <c>telematics features</c> writes, the whole days its driver row spans, as <c>score --input</c> takes them).
 /// The table <c>telematics features</c> writes (header <c>kind,driver_id,trip,start_utc,end_utc,samples,…</c>) is read
 /// too: its <c>driver</c> rows are the drivers, its <c>trip</c> rows and trip columns are left out, and a repeated header
 /// line (several such files joined with <c>cat</c>) is skipped.
@@ -39,6 +40,7 @@ internal static class FeatureCsv
         }
 
         var idColumn = table ? 1 : 0;
+        var (startColumn, endColumn) = table ? (Array.IndexOf(columns, "start_utc"), Array.IndexOf(columns, "end_utc")) : (-1, -1);
         var map = new int[columns.Length];
         var daysColumn = -1;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -142,6 +144,13 @@ internal static class FeatureCsv
                 }
 
                 days = parsed;
+            }
+            else if (days is null && startColumn > 0 && endColumn > 0
+                && DateTimeOffset.TryParse(cells[startColumn], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var first)
+                && DateTimeOffset.TryParse(cells[endColumn], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var last))
+            {
+                // The table of `telematics features`: its driver row spans the trips, the window `score --input` takes.
+                days = Features.FeatureTableWriter.SpanDays(first.ToUnixTimeMilliseconds(), last.ToUnixTimeMilliseconds());
             }
 
             drivers.Add(new FeatureRow(new DriverFeatures(cells[idColumn], vector) { ObservedDays = days }, lineNumber));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Telematics.Features.Schema;
+using Telematics.Testing;
 
 namespace Telematics.Cli.Tests.Score;
 
@@ -30,6 +31,25 @@ public sealed class ScoreFeaturesTests : IDisposable
         var rows = await File.ReadAllLinesAsync(fromTable);
         Assert.Equal(2, rows.Length);
         Assert.Equal((await File.ReadAllLinesAsync(fromEvents))[1].Split(',')[..4], rows[1].Split(',')[..4]);
+    }
+
+    [Fact]
+    public async Task The_table_scored_by_the_shipped_model_takes_the_window_its_driver_row_spans_as_the_events_do()
+    {
+        var events = await _files.WriteTwoTripsAsync("driver_10.csv");
+        var table = _files.PathOf("f2.csv");
+        Assert.Equal(ExitCodes.Success, (await CliRunner.RunAsync("features", "--input", events, "--output", table)).Exit);
+        var shipped = Path.Combine(RepositoryRoot.Path, "src", "Telematics.Scoring", "Shipped", "telematics-frequency");
+        var fromEvents = _files.PathOf("shipped-events.csv");
+        var fromTable = _files.PathOf("shipped-table.csv");
+
+        var direct = await CliRunner.RunAsync("score", "--input", events, "--model", shipped, "--output", fromEvents);
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", table, "--model", shipped, "--output", fromTable);
+
+        // A telematics@2 model turns totals into rates over the window: without one the driver failed by name.
+        Assert.True(direct.Exit == ExitCodes.Success, direct.Error);
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Equal((await File.ReadAllLinesAsync(fromEvents))[1].Split(',')[..4], (await File.ReadAllLinesAsync(fromTable))[1].Split(',')[..4]);
     }
 
     private static readonly string Plan = Path.Combine(AppContext.BaseDirectory, "pricing", "ubi-standard-2027.json");

@@ -25,10 +25,14 @@ internal static class FeatureCsv
     private static readonly string[] TableColumns = ["trip", "start_utc", "end_utc", "samples"];
 
     public static List<DriverFeatures> Read(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays) =>
-        ReadRows(path, schema, warnings, defaultObservedDays).ConvertAll(row => row.Driver);
+        ReadRows(path, schema, warnings, defaultObservedDays, tableWindows: true).ConvertAll(row => row.Driver);
 
     /// <summary>Like <see cref="Read"/>, with the line each driver was read from, for messages about the rows together.</summary>
-    public static List<FeatureRow> ReadRows(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays)
+    /// <param name="tableWindows">
+    /// Whether a table's driver row without another window gets the days it spans (scoring, as <c>score --input</c>);
+    /// training keeps to an explicit <c>observed_days</c> column, which decides the model it packages.
+    /// </param>
+    public static List<FeatureRow> ReadRows(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays, bool tableWindows = false)
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
@@ -40,7 +44,7 @@ internal static class FeatureCsv
         }
 
         var idColumn = table ? 1 : 0;
-        var (startColumn, endColumn) = table ? (Array.IndexOf(columns, "start_utc"), Array.IndexOf(columns, "end_utc")) : (-1, -1);
+        var (startColumn, endColumn) = table && tableWindows ? (Array.IndexOf(columns, "start_utc"), Array.IndexOf(columns, "end_utc")) : (-1, -1);
         var map = new int[columns.Length];
         var daysColumn = -1;
         var seen = new HashSet<string>(StringComparer.Ordinal);

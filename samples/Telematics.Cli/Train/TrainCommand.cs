@@ -89,6 +89,17 @@ internal static class TrainCommand
                     throw new ValidationException("--require-holdout-checks needs --holdout-drivers.");
                 }
 
+                // Refused rather than ignored: a user who sets them expects them to shape what is trained.
+                if (fromFiles && Given(parse, days, minDays, exposure, minExposure) is { } simulated)
+                {
+                    throw new ValidationException($"{simulated} shapes the synthetic population (--drivers); training from --features and --labels reads the files' own windows and exposures.");
+                }
+
+                if (settings.Holdout is null && Given(parse, holdoutDays, holdoutSeed) is { } holdoutOption)
+                {
+                    throw new ValidationException($"{holdoutOption} shapes the holdout population: give --holdout-drivers too.");
+                }
+
                 if (settings.Holdout is not null && settings.Population is null)
                 {
                     throw new ValidationException("--holdout-drivers applies to synthetic training (--drivers): a holdout of another generator's seed.");
@@ -152,6 +163,20 @@ internal static class TrainCommand
             }
         });
         return command;
+    }
+
+    // The first of the options the command line gave itself (not by default), or null.
+    private static string? Given(ParseResult parse, params Option[] options)
+    {
+        foreach (var option in options)
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+            {
+                return option.Name;
+            }
+        }
+
+        return null;
     }
 }
 

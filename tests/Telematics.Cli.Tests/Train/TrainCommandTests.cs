@@ -144,4 +144,17 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Equal(2, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--features|f.csv|--labels|l.csv|--days|30", "--days shapes the synthetic population (--drivers)")]
+    [InlineData("--features|f.csv|--labels|l.csv|--min-exposure-years|0.5", "--min-exposure-years shapes the synthetic population (--drivers)")]
+    [InlineData("--drivers|200|--holdout-days|30", "--holdout-days shapes the holdout population: give --holdout-drivers too")]
+    [InlineData("--drivers|200|--holdout-seed|7", "--holdout-seed shapes the holdout population: give --holdout-drivers too")]
+    public async Task An_option_the_run_would_ignore_is_a_usage_error_naming_it(string options, string message)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync(["train", .. options.Split('|'), "--output", Path.Combine(_directory, "m")]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
 }

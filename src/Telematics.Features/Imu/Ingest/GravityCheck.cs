@@ -16,9 +16,6 @@ internal static class GravityCheck
     /// <summary>Greatest median magnitude accepted, m/s²; wide enough for a badly calibrated phone, far from g (≈1) and m/s² read as g (≈96).</summary>
     public const float MaxMps2 = 13f;
 
-    // The median of an evenly strided sample: exact enough for a band this wide, and the buffer fits on the stack.
-    private const int MaxSamples = 2048;
-
     /// <summary>Throws when the median magnitude of <paramref name="count"/> readings from <paramref name="start"/> is outside the band.</summary>
     public static void Require(ImuSeries series, int start, int count, string file, ImuAccelerationUnit unit)
     {
@@ -27,18 +24,8 @@ internal static class GravityCheck
             return;
         }
 
-        Span<float> magnitudes = stackalloc float[Math.Min(count, MaxSamples)];
-        var stride = (double)count / magnitudes.Length;
-        var x = series.X;
-        var y = series.Y;
-        var z = series.Z;
-        for (var i = 0; i < magnitudes.Length; i++)
-        {
-            var j = start + (int)(i * stride);
-            magnitudes[i] = MathF.Sqrt((x[j] * x[j]) + (y[j] * y[j]) + (z[j] * z[j]));
-        }
-
-        magnitudes.Sort();
+        Span<float> magnitudes = stackalloc float[Math.Min(count, MagnitudeSample.MaxReadings)];
+        MagnitudeSample.Fill(series, start, count, magnitudes);
         var median = magnitudes[magnitudes.Length / 2];
         if (median is >= MinMps2 and <= MaxMps2)
         {

@@ -19,8 +19,6 @@ internal static class RotationCheck
     /// <summary>Fewest readings judged: a few seconds of a phone handled may well turn this fast.</summary>
     public const int MinReadings = 100;
 
-    private const int MaxSamples = 2048;
-
     /// <summary>Throws when the median rate of <paramref name="count"/> readings from <paramref name="start"/> (rad/s, as stored) is implausible.</summary>
     public static void Require(ImuSeries series, int start, int count, string file, ImuRotationUnit unit)
     {
@@ -29,18 +27,8 @@ internal static class RotationCheck
             return;
         }
 
-        Span<float> rates = stackalloc float[Math.Min(count, MaxSamples)];
-        var stride = (double)count / rates.Length;
-        var x = series.X;
-        var y = series.Y;
-        var z = series.Z;
-        for (var i = 0; i < rates.Length; i++)
-        {
-            var j = start + (int)(i * stride);
-            rates[i] = MathF.Sqrt((x[j] * x[j]) + (y[j] * y[j]) + (z[j] * z[j]));
-        }
-
-        rates.Sort();
+        Span<float> rates = stackalloc float[Math.Min(count, MagnitudeSample.MaxReadings)];
+        MagnitudeSample.Fill(series, start, count, rates);
         var median = rates[rates.Length / 2];
         if (!(median > MaxMedianRadS))
         {

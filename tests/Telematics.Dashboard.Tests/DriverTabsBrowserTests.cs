@@ -18,12 +18,8 @@ public sealed class DriverTabsBrowserTests(DashboardHost host)
     public async Task A_token_that_expires_while_the_page_is_open_sends_the_user_to_sign_in_from_a_tab()
     {
         var relayed = await host.RelayedHostAsync();
-        var driver = host.DriverIds[0];
-        // Long enough to sign in and open the page on a loaded machine; the host allows no clock skew.
-        var expires = DateTimeOffset.UtcNow.AddSeconds(20);
-        await using var tab = await DashboardTab.OpenAsync(host.Browser, relayed.BaseAddress);
-        await tab.SignInWithTokenAsync(relayed.MintToken("admin", expires));
-        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        var (tab, expires) = await relayed.OpenWithExpiringTokenAsync(host.Browser, $"dashboard/drivers/{host.DriverIds[0]}");
+        await using var _ = tab;
         await tab.Page.GetByTestId("value-score").WaitForAsync();
         Assert.True(DateTimeOffset.UtcNow < expires, "the page took longer to open than the token lives");
 

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using Microsoft.Playwright;
+
 namespace Telematics.Dashboard.Tests.Infrastructure;
 
 /// <summary>
@@ -90,6 +92,19 @@ public sealed class RelayedHost : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>
+    /// A tab signed in as admin with a token that stops working 20 s from now (long enough to sign in and open the page on
+    /// a loaded machine; the host allows no clock skew), on <paramref name="path"/>.
+    /// </summary>
+    public async Task<(DashboardTab Tab, DateTimeOffset Expires)> OpenWithExpiringTokenAsync(IBrowser browser, string path)
+    {
+        var expires = DateTimeOffset.UtcNow.AddSeconds(20);
+        var tab = await DashboardTab.OpenAsync(browser, BaseAddress);
+        await tab.SignInWithTokenAsync(MintToken("admin", expires));
+        await tab.GoToAsync(path);
+        return (tab, expires);
     }
 
     /// <summary>A token for <paramref name="role"/> signed with this host's key that stops working at <paramref name="expires"/>.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Telematics.Training.Evaluation;
 using Telematics.Training.Modeling;
 using Telematics.Training.Synthetic;
@@ -15,7 +16,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var drivers = new Option<int?>("--drivers") { Description = "Synthetic drivers to simulate (100 to 1,000,000)." };
+        var drivers = new Option<int?>("--drivers") { Description = "Synthetic drivers to simulate (100 to 10,000,000)." };
         var days = new Option<int>("--days") { Description = "Days of driving per synthetic driver (1 to 366).", DefaultValueFactory = _ => 14 };
         var minDays = new Option<int?>("--min-days") { Description = "Shortest observation window: each synthetic driver is observed for a number of days drawn from --min-days to --days (default: all --days)." };
         var minExposure = new Option<double?>("--min-exposure-years") { Description = "Smallest exposure: each synthetic driver's claims cover years drawn from this to --exposure-years (default: all --exposure-years)." };
@@ -98,6 +99,15 @@ internal static class TrainCommand
                 if (settings.Holdout is null && Given(parse, holdoutDays, holdoutSeed) is { } holdoutOption)
                 {
                     throw new ValidationException($"{holdoutOption} shapes the holdout population: give --holdout-drivers too.");
+                }
+
+                // A synthetic driver is its seed and its index: a holdout of the training (or stability) seed holds the
+                // very drivers the model was fitted on, and its checks would pass on them.
+                if (settings.Holdout is { } fresh && settings.Population is { } trained
+                    && (fresh.Seed == trained.Seed || (settings.Stability is { } stable && fresh.Seed == stable.Seed)))
+                {
+                    throw new ValidationException(string.Create(CultureInfo.InvariantCulture,
+                        $"--holdout-seed {fresh.Seed} is the seed of the {(fresh.Seed == trained.Seed ? "training" : "window-stability")} population: a fresh holdout needs another seed."));
                 }
 
                 if (settings.Holdout is not null && settings.Population is null)

@@ -150,6 +150,8 @@ public sealed class TrainCommandTests : IDisposable
     [InlineData("--features|f.csv|--labels|l.csv|--min-exposure-years|0.5", "--min-exposure-years shapes the synthetic population (--drivers)")]
     [InlineData("--drivers|200|--holdout-days|30", "--holdout-days shapes the holdout population: give --holdout-drivers too")]
     [InlineData("--drivers|200|--holdout-seed|7", "--holdout-seed shapes the holdout population: give --holdout-drivers too")]
+    [InlineData("--drivers|200|--seed|5|--holdout-drivers|200|--holdout-seed|5", "--holdout-seed 5 is the seed of the training population")]
+    [InlineData("--drivers|200|--seed|5|--stability-drivers|200|--holdout-drivers|200|--holdout-seed|7", "--holdout-seed 7 is the seed of the window-stability population")]
     public async Task An_option_the_run_would_ignore_is_a_usage_error_naming_it(string options, string message)
     {
         var (exit, _, error) = await CliRunner.RunAsync(["train", .. options.Split('|'), "--output", Path.Combine(_directory, "m")]);

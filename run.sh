@@ -22,6 +22,16 @@ case "${1:-}" in
   *) echo "usage: ./run.sh [--cluster]" >&2; exit 2 ;;
 esac
 
+# curl asks the host whether it is up and for the demo tokens: installed where absent (as root, Debian), else named.
+if ! command -v curl >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "curl not found; installing it with apt-get" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl >&2 \
+      || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl >&2; }
+  fi
+  command -v curl >/dev/null 2>&1 || { echo "run.sh needs curl (Debian/Ubuntu: sudo apt-get install curl)" >&2; exit 1; }
+fi
+
 started_pg=false
 started_nats=false
 started_redis=false
@@ -145,11 +155,14 @@ start_host() { # url
   pids+=($!)
 }
 wait_live() { # url pid
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do
     if curl -fsS "$1/health/live" >/dev/null 2>&1; then return 0; fi
     kill -0 "$2" 2>/dev/null || { echo "the host on $1 exited during start-up" >&2; exit 1; }
     sleep 0.5
   done
+  # Not announced as up: a host that never answered /health/live is not serving.
+  echo "the host on $1 did not answer /health/live within 120 s; see its log above" >&2
+  exit 1
 }
 start_host "$url"
 host_pid=${pids[-1]}

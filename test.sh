@@ -16,9 +16,6 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results=".testresults/$(date -u +%Y%m%dT%H%M%S)-$$"
 mkdir -p "$results"
 
-echo "== build (Release)"
-dotnet build Telematics.sln -c Release -nologo -clp:NoSummary -v:q
-
 started_pg=false
 started_redis=false
 stop_pg() {
@@ -31,7 +28,23 @@ stop_pg() {
     started_redis=false
   fi
 }
-trap stop_pg EXIT INT TERM
+summarised=false
+on_exit() {
+  local code=$?
+  stop_pg
+  # A build or a server that could not start ends the run before any test: the last line still says so.
+  if [ "$summarised" = false ]; then
+    echo "test run stopped before its tests finished (see above)" >&2
+    echo "0 passed, 1 failed, 0 skipped"
+    [ "$code" -ne 0 ] || code=1
+  fi
+  exit "$code"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+echo "== build (Release)"
+dotnet build Telematics.sln -c Release -nologo -clp:NoSummary -v:q
 
 if [ -z "${TELEMATICS_PG:-}" ]; then
   echo "== PostgreSQL (private cluster .pg/test)"
@@ -96,5 +109,6 @@ fi
 failed=$((failed + ${gate_failed:-0}))
 if [ "$failed" -gt 0 ] && [ "$status" -eq 0 ]; then status=1; fi
 
+summarised=true
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -31,8 +31,11 @@ server_binary() {
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq >&2 || true
     apt-get install -y -qq --no-install-recommends redis-server >&2
-    # The package may start a system server of its own on 6379; ours does not need it.
-    pkill -x redis-server >/dev/null 2>&1 || true
+    # The package may start a system server of its own on 6379; ours does not need it. Only that one is stopped: another
+    # checkout's private server, or a server someone runs by hand, is left alone.
+    if [ -f /run/redis/redis-server.pid ]; then
+      kill "$(cat /run/redis/redis-server.pid)" >/dev/null 2>&1 || true
+    fi
     command -v redis-server && return 0
   fi
   die "redis-server was not found. Debian/Ubuntu: sudo apt-get install redis-server; or point TELEMATICS_REDIS at an existing server."

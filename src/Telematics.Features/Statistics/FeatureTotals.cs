@@ -139,8 +139,10 @@ internal sealed class FeatureTotals
         destination[7] = (float)Ratio(WeekendM, DistanceM);
         destination[8] = (float)(Ratio(MovingSpeedMpsMs, MovingMs) * 3.6);
         destination[9] = (float)SpeedKmh.Quantile(0.95);
-        destination[10] = (float)Ratio(SpeedingMs, LimitKnownMs);
-        destination[11] = (float)Ratio(SevereSpeedingMs, LimitKnownMs);
+        // Shares of time with a known limit: none known (a device or map without posted limits) is missing, not "never
+        // speeds", which a model would reward.
+        destination[10] = LimitKnownMs > 0 ? (float)((double)SpeedingMs / LimitKnownMs) : float.NaN;
+        destination[11] = LimitKnownMs > 0 ? (float)((double)SevereSpeedingMs / LimitKnownMs) : float.NaN;
         destination[12] = (float)Ratio(VeryHighSpeedMs, NoLimitMs);
         destination[13] = (float)Ratio(HarshBrakingCount * 100.0, km);
         destination[14] = (float)Ratio(RapidAccelerationCount * 100.0, km);

@@ -8,7 +8,7 @@ public enum DataQualityGrade
     /// <summary>Few gaps, few dropped records, roads mostly known.</summary>
     Good = 0,
 
-    /// <summary>Noticeable gaps, dropped records or unknown roads.</summary>
+    /// <summary>Noticeable gaps, dropped records or unknown roads, or no posted speed limit known while driving.</summary>
     Fair = 1,
 
     /// <summary>A fifth or more of the trip time in GPS gaps or of the records dropped, or half the km on unknown roads.</summary>
@@ -16,8 +16,9 @@ public enum DataQualityGrade
 }
 
 /// <summary>
-/// Grades data quality from <see cref="TelematicsFeatures.GpsGapShare"/>, <see cref="TelematicsFeatures.DroppedRecordShare"/> and
-/// <see cref="TelematicsFeatures.UnknownRoadShare"/>, and turns the grade and the share of inputs outside the model's training
+/// Grades data quality from <see cref="TelematicsFeatures.GpsGapShare"/>, <see cref="TelematicsFeatures.DroppedRecordShare"/>,
+/// <see cref="TelematicsFeatures.UnknownRoadShare"/> and whether any posted speed limit was known (a missing
+/// <see cref="TelematicsFeatures.SpeedingShare"/> over driven km: the speeding a model would rate is not measured), and turns the grade and the share of inputs outside the model's training
 /// ranges into the weight the observed days carry toward pricing credibility: poor data and extrapolation earn the
 /// driver's telematics less weight, so the price stays nearer the classical one.
 /// </summary>
@@ -26,8 +27,15 @@ public static class DataQuality
     private static readonly int Gaps = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.GpsGapShare);
     private static readonly int Dropped = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DroppedRecordShare);
     private static readonly int UnknownRoads = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.UnknownRoadShare);
+    private static readonly int Speeding = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.SpeedingShare);
 
-    /// <summary>The grade of a telematics@1 (or v2: the same positions) vector; a missing value counts as good.</summary>
+    // distance_km in telematics@1, annual_km in v2: the same position.
+    private static readonly int Distance = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
+
+    /// <summary>
+    /// The grade of a telematics@1 (or v2: the same positions) vector; a missing data-quality value counts as good, a
+    /// missing speeding share over driven km as fair.
+    /// </summary>
     /// <exception cref="ArgumentException">The vector is not 29 values long.</exception>
     public static DataQualityGrade Grade(ReadOnlySpan<float> features)
     {
@@ -42,7 +50,9 @@ public static class DataQuality
             return DataQualityGrade.Poor;
         }
 
-        return Above(features[Gaps], 0.05) || Above(features[Dropped], 0.05) || Above(features[UnknownRoads], 0.2) ? DataQualityGrade.Fair : DataQualityGrade.Good;
+        var limitsUnknown = float.IsNaN(features[Speeding]) && features[Distance] > 0;
+        return limitsUnknown || Above(features[Gaps], 0.05) || Above(features[Dropped], 0.05) || Above(features[UnknownRoads], 0.2)
+            ? DataQualityGrade.Fair : DataQualityGrade.Good;
     }
 
     /// <summary>

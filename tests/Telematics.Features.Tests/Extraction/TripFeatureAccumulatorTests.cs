@@ -120,6 +120,19 @@ public sealed class TripFeatureAccumulatorTests
     }
 
     [Fact]
+    public void A_trip_with_no_known_limit_has_its_speeding_shares_missing_not_zero()
+    {
+        // 140 km/h throughout, no posted limit: how much of it is over a limit cannot be told, which is not "never speeds".
+        var trip = TestTracks.Straight(TestTracks.MondayMorningUtc, 301, 140f / 3.6f);
+
+        var f = ExtractFeatures(trip);
+
+        Assert.True(float.IsNaN(Get(f, TelematicsFeatures.SpeedingShare)));
+        Assert.True(float.IsNaN(Get(f, TelematicsFeatures.SevereSpeedingShare)));
+        Assert.Equal(1f, Get(f, TelematicsFeatures.VeryHighSpeedShare));
+    }
+
+    [Fact]
     public void Phone_handling_is_measured_in_minutes_per_hour_and_share_of_moving_time()
     {
         // 10 minutes, phone handled for 1 minute of it (60 intervals), half handheld, half tapping.

@@ -162,6 +162,20 @@ public sealed class FrequencyRelativityTests
         Assert.Equal(grade, Telematics.Scoring.Results.DataQuality.Grade(features));
     }
 
+    [Theory]
+    [InlineData(120f, float.NaN, Telematics.Scoring.Results.DataQualityGrade.Fair)] // driven with no posted limit known
+    [InlineData(120f, 0f, Telematics.Scoring.Results.DataQualityGrade.Good)]
+    [InlineData(0f, float.NaN, Telematics.Scoring.Results.DataQualityGrade.Good)] // nothing driven: nothing unmeasured
+    public void Driving_with_no_posted_limit_known_grades_the_data_fair_so_the_speeding_a_model_rates_earns_less_credibility(float km, float speeding, Telematics.Scoring.Results.DataQualityGrade grade)
+    {
+        var features = new float[TelematicsFeatures.Schema.Count];
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = km;
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.SpeedingShare)] = speeding;
+        features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.SevereSpeedingShare)] = speeding;
+
+        Assert.Equal(grade, Telematics.Scoring.Results.DataQuality.Grade(features));
+    }
+
     [Fact]
     public void A_plan_prohibiting_a_feature_refuses_a_model_that_reads_it()
     {

@@ -289,7 +289,9 @@ internal static class RiskEndpoints
         {
             if (stored.Reference is { } reference && i < reference.Length && float.IsFinite(reference[i]))
             {
-                factors.Add(new FactorResponse(schema[i].Name, schema[i].Unit, schema[i].Description, record.Features[i], reference[i], record.Contributions[i]));
+                var value = record.Features[i];
+                factors.Add(new FactorResponse(
+                    schema[i].Name, schema[i].Unit, schema[i].Description, float.IsFinite(value) ? value : null, reference[i], float.IsFinite(record.Contributions[i]) ? record.Contributions[i] : 0));
             }
         }
 

@@ -73,10 +73,10 @@ internal sealed record ScoreIntervalResponse(double Low, double High, double Lev
 /// <param name="Feature">Feature name (schema <c>telematics</c> v1).</param>
 /// <param name="Unit">Unit of the values.</param>
 /// <param name="Description">What the feature measures.</param>
-/// <param name="Value">The driver's value over the scored period.</param>
+/// <param name="Value">The driver's value over the scored period; null when not measured (no posted limit known for the speeding shares).</param>
 /// <param name="Reference">The population's typical value the model compares with.</param>
 /// <param name="Points">Score points the factor adds (negative: removes).</param>
-internal sealed record FactorResponse(string Feature, string Unit, string Description, double Value, double Reference, double Points);
+internal sealed record FactorResponse(string Feature, string Unit, string Description, double? Value, double Reference, double Points);
 
 /// <summary>The breakdown of the latest score: its factors, largest effect first; the points sum to score − reference score.</summary>
 /// <param name="Score">The latest score.</param>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 
+using Telematics.Features.Ingest;
+
 namespace Telematics.Cli.Events;
 
 /// <summary>The options every command that reads an events file shares: format, CSV mapping, driver id, time zone and a phone recording.</summary>
@@ -49,6 +51,30 @@ internal sealed class EventFileOptions
         command.Options.Add(Imu);
         command.Options.Add(ImuMapping);
         command.Options.Add(ImuFrame);
+    }
+
+    /// <summary>
+    /// Resolves the parsed values, or writes why not to <paramref name="error"/> and returns the exit code: usage (2) for a
+    /// bad value or combination, input (3) for a phone recording or mapping that is missing or cannot be read.
+    /// </summary>
+    public int? TryResolve(ParseResult parse, TextWriter error, out EventFile file)
+    {
+        file = null!;
+        try
+        {
+            file = Resolve(parse);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            error.WriteLine(e.Message);
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
+        {
+            error.WriteLine(e.Message);
+            return ExitCodes.InputError;
+        }
     }
 
     /// <summary>Resolves the parsed values; throws <see cref="ArgumentException"/> naming the option on a bad value.</summary>

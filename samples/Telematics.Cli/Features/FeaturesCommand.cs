@@ -27,11 +27,14 @@ internal static class FeaturesCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            EventFile file;
+            if (events.TryResolve(parse, error, out var file) is { } refused)
+            {
+                return refused;
+            }
+
             bool json;
             try
             {
-                file = events.Resolve(parse);
                 json = IsJson(parse.GetValue(outputFormat), parse.GetValue(output)!.Name);
                 DistinctPaths.Require(
                     [("--input", parse.GetValue(events.Input)), ("--mapping", parse.GetValue(events.Mapping)), ("--imu-mapping", parse.GetValue(events.ImuMapping))],
@@ -41,12 +44,6 @@ internal static class FeaturesCommand
             {
                 error.WriteLine(e.Message);
                 return ExitCodes.Usage;
-            }
-            catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
-            {
-                // A phone recording or its mapping missing or unreadable: the input, not the command line.
-                error.WriteLine(e.Message);
-                return ExitCodes.InputError;
             }
 
             var badPath = parse.GetValue(reportBad)?.FullName;

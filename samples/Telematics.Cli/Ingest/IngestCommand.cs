@@ -3,7 +3,6 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Telematics.Cli.Events;
 using Telematics.Cli.Partitions;
-using Telematics.Features.Ingest;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
 using Telematics.Storage.Postgres;
@@ -41,26 +40,15 @@ internal static class IngestCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            EventFile file;
-            long driverId;
-            try
+            if (events.TryResolve(parse, error, out var file) is { } refused)
             {
-                file = events.Resolve(parse);
-                if (!long.TryParse(file.DriverId, NumberStyles.None, CultureInfo.InvariantCulture, out driverId) || driverId <= 0)
-                {
-                    throw new ArgumentException($"--driver: '{file.DriverId}' is not a numeric driver id.");
-                }
+                return refused;
             }
-            catch (ArgumentException e)
+
+            if (!long.TryParse(file.DriverId, NumberStyles.None, CultureInfo.InvariantCulture, out var driverId) || driverId <= 0)
             {
-                error.WriteLine(e.Message);
+                error.WriteLine($"--driver: '{file.DriverId}' is not a numeric driver id.");
                 return ExitCodes.Usage;
-            }
-            catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
-            {
-                // A phone recording or its mapping missing or unreadable: the input, not the command line.
-                error.WriteLine(e.Message);
-                return ExitCodes.InputError;
             }
 
             if (parse.GetValue(writers) is < 1 or > 8)

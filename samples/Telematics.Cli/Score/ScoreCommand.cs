@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Telematics.Cli.Events;
 using Telematics.Cli.Output;
-using Telematics.Features.Ingest;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Batch;
 using Telematics.Scoring.Experiments;
@@ -146,21 +145,9 @@ internal static class ScoreCommand
             long skippedRecords = 0;
             if (featuresFile is null)
             {
-                EventFile file;
-                try
+                if (events.TryResolve(parse, error, out var file) is { } refused)
                 {
-                    file = events.Resolve(parse);
-                }
-                catch (ArgumentException e)
-                {
-                    error.WriteLine(e.Message);
-                    return ExitCodes.Usage;
-                }
-                catch (Exception e) when (e is FileNotFoundException or TelematicsFormatException)
-                {
-                    // A phone recording or its mapping missing or unreadable: the input, not the command line.
-                    error.WriteLine(e.Message);
-                    return ExitCodes.InputError;
+                    return refused;
                 }
 
                 var outcome = await EventCommandRunner.RunAsync(file, badPath, onChunk: null, error, cancellationToken);
@@ -322,7 +309,6 @@ internal static class ScoreCommand
     private static string FailureRow(string driverId, string message) =>
         $"{CsvText.Cell(driverId)},,,,,,,,,,{Quoted(message)},,,,,,";
 
-    // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     // The score file shows no breakdown, so a region the plan lacks (a typo, FR13 for FR-13) would price every driver at the
     // default base rate without a word; the rating options without a plan would be ignored as silently.
     private static string? RatingCellProblem(PricingPlan? plan, string? region, string? ageBand, string? vehicleClass)
@@ -345,6 +331,7 @@ internal static class ScoreCommand
         return null;
     }
 
+    // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
     private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
     {
         private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);

@@ -131,15 +131,8 @@ internal static class BatchScoreCommand
                 return ExitCodes.Usage;
             }
 
-            if (!PostgresConnectionString.TryResolve(parse.GetValue(StorageCommandContext.Connection), out var connectionString))
+            if (await StorageCommandContext.ConnectionStringAsync(parse, error) is not { } connectionString)
             {
-                await error.WriteLineAsync(PostgresConnectionString.MissingMessage);
-                return ExitCodes.Usage;
-            }
-
-            if (StorageCommandContext.Problem(connectionString) is { } connectionProblem)
-            {
-                await error.WriteLineAsync(connectionProblem);
                 return ExitCodes.Usage;
             }
 

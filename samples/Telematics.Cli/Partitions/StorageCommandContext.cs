@@ -40,15 +40,8 @@ internal static class StorageCommandContext
     {
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
-        if (!PostgresConnectionString.TryResolve(parse.GetValue(Connection), out var connectionString))
+        if (await ConnectionStringAsync(parse, error).ConfigureAwait(false) is not { } connectionString)
         {
-            await error.WriteLineAsync(PostgresConnectionString.MissingMessage).ConfigureAwait(false);
-            return ExitCodes.Usage;
-        }
-
-        if (Problem(connectionString) is { } problem)
-        {
-            await error.WriteLineAsync(problem).ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -60,19 +53,28 @@ internal static class StorageCommandContext
     }
 
     /// <summary>
-    /// Why <paramref name="connectionString"/> is not one Npgsql reads (the libpq URI form psql takes, a port that is not a
-    /// number), naming the option but not the string, which may hold a password; null when it is one.
+    /// The connection string of <c>--connection</c>, else of the environment; null, with the reason written to
+    /// <paramref name="error"/> (a usage error), when there is none or Npgsql cannot read it (the libpq URI form psql takes,
+    /// a port that is not a number). The message names the option, never the string, which may hold a password.
     /// </summary>
-    public static string? Problem(string connectionString)
+    public static async Task<string?> ConnectionStringAsync(ParseResult parse, TextWriter error)
     {
+        if (!PostgresConnectionString.TryResolve(parse.GetValue(Connection), out var connectionString))
+        {
+            await error.WriteLineAsync(PostgresConnectionString.MissingMessage).ConfigureAwait(false);
+            return null;
+        }
+
         try
         {
             _ = new NpgsqlConnectionStringBuilder(connectionString);
-            return null;
+            return connectionString;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            return $"--connection (or {PostgresConnectionString.EnvironmentVariable}): not a PostgreSQL connection string of the Key=Value;… form ({e.Message}).";
+            await error.WriteLineAsync(
+                $"--connection (or {PostgresConnectionString.EnvironmentVariable}): not a PostgreSQL connection string of the Key=Value;… form ({e.Message}).").ConfigureAwait(false);
+            return null;
         }
     }
 

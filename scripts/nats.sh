@@ -62,9 +62,9 @@ choose_ports() {
   for n in $(seq 1 "$count"); do
     mkdir -p "$dir/node$n/jetstream"
     for kind in client cluster monitor; do
-      case $kind in client) base=54222 ;; cluster) base=56222 ;; monitor) base=58222 ;; esac
+      case $kind in client) base=24222 ;; cluster) base=27222 ;; monitor) base=28222 ;; esac
       port=$(cat "$dir/node$n/${kind}_port" 2>/dev/null || true)
-      if [ -z "$port" ] || { ! node_running "$n" && port_in_use "$port"; } || [[ " $taken " == *" $port "* ]]; then
+      if [ -z "$port" ] || { ! node_running "$n" && port_taken "$port"; } || [[ " $taken " == *" $port "* ]]; then
         # Not one an earlier node of this start took, and from a random point of the range: servers started side by
         # side (tests) would otherwise all take the lowest free port, and a server stopped for a while would find its
         # port taken by the next one when it starts again.

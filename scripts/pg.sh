@@ -201,27 +201,35 @@ start() {
   [ "$(id -u)" -eq 0 ] && chown -R postgres: "$dir"
 
   # Keep the port of the last start when it is free, so clients that hold the old address reconnect.
-  if [ -f "$dir/port" ] && [[ $(cat "$dir/port") =~ ^[0-9]+$ ]] && ! port_in_use "$(cat "$dir/port")"; then
+  if [ -f "$dir/port" ] && [[ $(cat "$dir/port") =~ ^[0-9]+$ ]] && ! port_taken "$(cat "$dir/port")"; then
     port=$(cat "$dir/port")
   else
     [ -f "$dir/port" ] && echo "pg.sh: port $(cat "$dir/port") of cluster '$name' is taken; moving to another" >&2
-    port=$(free_port 55432 55632 "$(kept_ports "$dir")") || die "no free loopback port between 55432 and 55632"
+    port=$(free_port 25432 25632 "$(kept_ports "$dir")") || die "no free loopback port between 25432 and 25632"
     echo "$port" >"$dir/port"
   fi
   # Loopback only; the socket folder is the cluster's own; fsync off because these clusters hold
   # throw-away test and demo data that is rebuilt after a crash.
   # Right after a stop the kept port can still be held for a moment (sockets of the old server closing, or a client's
   # ephemeral port: this range lies inside Linux's); PostgreSQL's own hint is to wait a few seconds and retry.
+  # A port still held after ~10 s is held for good (a long-lived connection took it): the cluster moves, once.
   local attempt
-  for attempt in 1 2 3 4 5 6; do
+  for attempt in 1 2 3 4 5 6 7 8 9; do
     if as_owner "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -w -t 60 -o \
       "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir/socket -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       >/dev/null 2>&1; then
       break
     fi
-    if [ "$attempt" -lt 6 ] && tail -n 5 "$dir/server.log" | grep -q "could not create any TCP/IP sockets"; then
-      echo "pg.sh: port $port of cluster '$name' is not free yet; retrying" >&2
-      sleep 2
+    if [ "$attempt" -lt 9 ] && tail -n 5 "$dir/server.log" | grep -q "could not create any TCP/IP sockets"; then
+      if [ "$attempt" -eq 6 ]; then
+        local held=$port
+        port=$(free_port 25432 25632 "$(kept_ports "$dir") $held") || die "no free loopback port between 25432 and 25632"
+        echo "$port" >"$dir/port"
+        echo "pg.sh: port $held of cluster '$name' stays taken; moving to $port" >&2
+      else
+        echo "pg.sh: port $port of cluster '$name' is not free yet; retrying" >&2
+        sleep 2
+      fi
       continue
     fi
     tail -n 20 "$dir/server.log" >&2

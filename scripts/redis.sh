@@ -63,9 +63,9 @@ start() {
   if running; then url; return 0; fi
   [ -f "$dir/password" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/password")
   port=$(cat "$dir/port" 2>/dev/null || true)
-  if [ -z "$port" ] || port_in_use "$port"; then
+  if [ -z "$port" ] || port_taken "$port"; then
     [ -n "$port" ] && echo "redis.sh: port $port is taken; server '$name' moves to a new port" >&2
-    port=$(free_port 56379 56579) || die "no free loopback port between 56379 and 56579"
+    port=$(free_port 26379 26579) || die "no free loopback port between 26379 and 26579"
     echo "$port" >"$dir/port"
   fi
 

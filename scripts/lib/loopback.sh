@@ -4,12 +4,26 @@
 # port_in_use PORT: whether something accepts connections on 127.0.0.1:PORT.
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# free_port FIRST LAST [TAKEN]: prints the first port in FIRST..LAST that nothing listens on and that is not in the
+# The ranges the private servers choose from lie below 32768, outside Linux's default ephemeral range
+# (/proc/sys/net/ipv4/ip_local_port_range, 32768-60999): a port inside it can be held at any moment by some client's
+# outgoing connection, and a server cannot bind it until that connection closes (CI once lost a PostgreSQL restart so).
+
+# port_taken PORT: whether a TCP socket holds local port PORT: a listener, or a connection that took it as its own
+# port. Sockets in TIME_WAIT do not count (the servers bind with SO_REUSEADDR). Without /proc, only listeners are seen.
+port_taken() {
+  local tables=() table
+  for table in /proc/net/tcp /proc/net/tcp6; do [ -r "$table" ] && tables+=("$table"); done
+  [ ${#tables[@]} -gt 0 ] || { port_in_use "$1"; return; }
+  awk -v port="$(printf ':%04X' "$1")" \
+    'FNR > 1 && substr($2, length($2) - 4) == port && $4 != "06" { taken = 1 } END { exit taken ? 0 : 1 }' "${tables[@]}"
+}
+
+# free_port FIRST LAST [TAKEN]: prints the first port in FIRST..LAST that no socket holds and that is not in the
 # space-separated TAKEN (ports already chosen by the caller); fails when there is none.
 free_port() {
   local port taken=" ${3:-} "
   for port in $(seq "$1" "$2"); do
-    if ! port_in_use "$port" && [[ $taken != *" $port "* ]]; then echo "$port"; return 0; fi
+    if [[ $taken != *" $port "* ]] && ! port_taken "$port"; then echo "$port"; return 0; fi
   done
   return 1
 }

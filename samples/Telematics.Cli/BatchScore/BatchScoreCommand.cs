@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -62,7 +60,7 @@ internal static class BatchScoreCommand
             long[]? selected;
             try
             {
-                selected = Selection(parse.GetValue(all), parse.GetValue(drivers));
+                selected = BatchRunIdentity.Selection(parse.GetValue(all), parse.GetValue(drivers));
                 CheckRange("--period-days", parse.GetValue(periodDays), 1, 365);
                 if (parse.GetValue(periodEnd) is { } end && end > DateOnly.FromDateTime(DateTime.UtcNow))
                 {
@@ -123,7 +121,7 @@ internal static class BatchScoreCommand
             var days = parse.GetValue(periodDays);
             var to = new DateTimeOffset((parse.GetValue(periodEnd) ?? DateOnly.FromDateTime(DateTime.UtcNow)).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             var from = to.AddDays(-days);
-            var selection = DriverSelection(selected);
+            var selection = BatchRunIdentity.DriverSelection(selected);
             var givenId = parse.GetValue(runId);
             if (givenId is not null && !ScoringRunRepository.IsValidRunId(givenId))
             {
@@ -159,7 +157,7 @@ internal static class BatchScoreCommand
                     servedPlan.EnsureFits(definition, host.Services.GetRequiredService<ExperimentScorer>());
                 }
 
-                settings = Settings(host.Services.GetRequiredService<ModelRegistry>(), servedPlan, planFile);
+                settings = BatchRunIdentity.Settings(host.Services.GetRequiredService<ModelRegistry>(), servedPlan, planFile);
             }
             catch (Exception e) when (e is PricingPlanException or IOException or UnauthorizedAccessException)
             {
@@ -178,7 +176,7 @@ internal static class BatchScoreCommand
                 return ExitCodes.InputError;
             }
 
-            var id = givenId ?? DefaultRunId(selection, days, to, definition?.Name, settings);
+            var id = givenId ?? BatchRunIdentity.DefaultRunId(selection, days, to, definition?.Name, settings);
             // A run scores in one experiment or in none, with one model and plan: resuming it with others is refused like
             // another selection, rather than mix two models' or plans' results in one run.
             selection += (definition is null ? "" : " experiment:" + definition.Name) + " " + settings;
@@ -252,7 +250,7 @@ internal static class BatchScoreCommand
         if (run.Selection != selection || run.PeriodStart != from || run.PeriodEnd != to)
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"--run-id: run {runId} was started for {Describe(run.Selection)} over {run.PeriodStart:yyyy-MM-dd}..{run.PeriodEnd:yyyy-MM-dd}; this call asks for {Describe(selection)} over {from:yyyy-MM-dd}..{to:yyyy-MM-dd}. Use another --run-id."));
+                $"--run-id: run {runId} was started for {BatchRunIdentity.Describe(run.Selection)} over {run.PeriodStart:yyyy-MM-dd}..{run.PeriodEnd:yyyy-MM-dd}; this call asks for {BatchRunIdentity.Describe(selection)} over {from:yyyy-MM-dd}..{to:yyyy-MM-dd}. Use another --run-id."));
             return ExitCodes.Usage;
         }
 
@@ -326,32 +324,6 @@ internal static class BatchScoreCommand
         return report!;
     }
 
-    private static long[]? Selection(bool all, string? drivers)
-    {
-        if (all == (drivers is not null))
-        {
-            throw new ArgumentException("Give exactly one of --all or --drivers 1,2,3.");
-        }
-
-        if (drivers is null)
-        {
-            return null;
-        }
-
-        var ids = new SortedSet<long>();
-        foreach (var part in drivers.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (!long.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var id) || id <= 0)
-            {
-                throw new ArgumentException($"--drivers: '{part}' is not a driver id (a positive whole number).");
-            }
-
-            ids.Add(id);
-        }
-
-        return ids.Count > 0 ? [.. ids] : throw new ArgumentException("--drivers: give at least one driver id.");
-    }
-
     private static void CheckRange(string option, int value, int min, int max)
     {
         if (value < min || value > max)
@@ -360,60 +332,8 @@ internal static class BatchScoreCommand
         }
     }
 
-    /// <summary>
-    /// The served default model (name@version and its package's SHA-256) and the plan's content, as
-    /// <c>model:NAME@VERSION#SHA plan:NAME#SHA</c>: what besides the drivers and period decides a run's results. Part of
-    /// the run's selection (after the drivers and experiment) and, hashed, of the default run id; tests that start a run
-    /// themselves use it to start it as the command would.
-    /// </summary>
-    internal static string Settings(ModelRegistry registry, PricingPlan plan, FileInfo? planFile)
-    {
-        using var lease = registry.Acquire();
-        var package = lease.Package;
-        var planPath = CliPricingPlan.PathFor(planFile, package);
-        var planHash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(planPath)))[..12];
-        return $"model:{package}#{(package.Sha256.Length >= 12 ? package.Sha256[..12] : "-")} plan:{plan.Name}#{planHash}";
-    }
-
-    private static string DefaultRunId(string selection, int days, DateTimeOffset to, string? experiment, string settings)
-    {
-        var what = selection == "all" ? "all" : "drivers-" + Hash(selection)[..12];
-        // Experiment names allow up to 100 characters; a long one is hashed so that the id stays within its 100.
-        var inExperiment = experiment is null ? "" : "-x-" + (experiment.Length <= 40 ? experiment : Hash(experiment)[..12]);
-        // Another model or plan is another run: re-running with a new plan scores again instead of "already finished".
-        return string.Create(CultureInfo.InvariantCulture, $"{what}-{to:yyyyMMdd}-{days}d-{Hash(settings)[..8]}{inExperiment}");
-    }
-
     // Enough to see what went wrong without flooding a terminal; the count of the rest follows.
     private const int MaxFailuresListed = 20;
-
-    /// <summary>Longest list of driver ids a run's selection holds as written; a longer one is held as its count and hash.</summary>
-    internal const int MaxListedSelection = 2_000;
-
-    // A run's selection is at most 10,000 characters with the model and plan after it: a long list (a renewal cohort of
-    // thousands of ids) is recorded as its count and the hash of the sorted ids, which still tells one list from another.
-    private static string DriverSelection(long[]? selected)
-    {
-        if (selected is null)
-        {
-            return "all";
-        }
-
-        var list = "drivers:" + string.Join(',', selected);
-        return list.Length <= MaxListedSelection
-            ? list
-            : string.Create(CultureInfo.InvariantCulture, $"drivers:{selected.Length}#sha256:{Hash(list)}");
-    }
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-
-    // The drivers list is cut when long; what follows it (experiment, model, plan) is kept, since that may be what differs.
-    private static string Describe(string selection)
-    {
-        var space = selection.IndexOf(' ', StringComparison.Ordinal);
-        var (drivers, rest) = space < 0 ? (selection, "") : (selection[..space], selection[space..]);
-        return drivers == "all" ? "all drivers" + rest : (drivers.Length > 60 ? drivers[..60] + "…" : drivers) + rest;
-    }
 
     // Progress<T> posts to the thread pool; the bar and the lines must be updated in chunk order, on the caller.
     private sealed class SynchronousProgress(Action<ScoringRunProgress> report) : IProgress<ScoringRunProgress>

@@ -232,7 +232,7 @@ internal static class ScoreCommand
                 }
 
                 var pricingInputs = pricing is null ? null : new ScorePricing(pricing, new RatingCell(parse.GetValue(region), parse.GetValue(ageBand), parse.GetValue(vehicleClass)));
-                var unpriced = await WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
+                var unpriced = await ScoreOutputFile.WriteAsync(parse.GetValue(output)!.FullName, drivers, result, pricingInputs);
                 var summary = result.Summary;
                 var failed = summary.Failures;
                 var text = parse.InvocationConfiguration.Output;
@@ -262,53 +262,6 @@ internal static class ScoreCommand
         return command;
     }
 
-    // Every driver in input order, failed ones with the scorer's reason, scored ones that cannot be priced with the reason
-    // and no premium; returns how many were not priced.
-    private static async Task<int> WriteAsync(string path, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
-    {
-        var unpriced = 0;
-        await OutputFile.WriteTextAsync(path, async writer =>
-        {
-            unpriced = await WriteRowsAsync(writer, drivers, result, pricing);
-        });
-        return unpriced;
-    }
-
-    private static async Task<int> WriteRowsAsync(TextWriter writer, List<DriverFeatures> drivers, BatchScoreResult result, ScorePricing? pricing)
-    {
-        var unpriced = 0;
-        var errors = result.Failures.ToDictionary(f => f.Index, f => f.Message);
-        await writer.WriteLineAsync("driver_id,score,category,raw_output,model,version,experiment,variant,premium,currency,error,top_factors,out_of_range_share,confidence,score_low,score_high,category_settled");
-        for (var i = 0; i < drivers.Count; i++)
-        {
-            var score = result.Scores[i];
-            if (score is null)
-            {
-                await writer.WriteLineAsync(FailureRow(drivers[i].DriverId, errors[i]));
-                continue;
-            }
-
-            PremiumQuote? premium = null;
-            string? pricingError = null;
-            if (pricing is not null && !pricing.TryQuote(score, drivers[i].Features.Span, drivers[i].ObservedDays, out premium, out pricingError))
-            {
-                unpriced++;
-            }
-
-            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{CsvText.Cell(score.DriverId)},{score.Score:F2},{score.Category.ToWireName()},{score.RawOutput:G6},{score.ModelName},{score.ModelVersion},{score.Experiment?.Experiment},{score.Experiment?.Variant},{premium?.Premium},{premium?.Currency},{Quoted(pricingError)},{TopFactors(score)},{score.OutOfRangeShare:0.###},{score.Confidence.ToString().ToLowerInvariant()},{score.Interval?.Low:F2},{score.Interval?.High:F2},{Settled(score.Interval)}"));
-        }
-
-        return unpriced;
-    }
-
-    // One CSV cell: quoted, its quotes made single and its lines joined (an exception's message may span two).
-    private static string Quoted(string? message) =>
-        message is null ? "" : $"\"{message.Replace("\"", "'", StringComparison.Ordinal).ReplaceLineEndings(" ")}\"";
-
-    private static string FailureRow(string driverId, string message) =>
-        $"{CsvText.Cell(driverId)},,,,,,,,,,{Quoted(message)},,,,,,";
-
     // The score file shows no breakdown, so a region the plan lacks (a typo, FR13 for FR-13) would price every driver at the
     // default base rate without a word; the rating options without a plan would be ignored as silently.
     private static string? RatingCellProblem(PricingPlan? plan, string? region, string? ageBand, string? vehicleClass)
@@ -329,40 +282,6 @@ internal static class ScoreCommand
         }
 
         return null;
-    }
-
-    // Premium inputs: the plan, the classical cell, and the annual distance as distance_km scaled from the driver's window (a year when unknown).
-    private sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
-    {
-        private static readonly int DistanceIndex = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
-
-        /// <summary>The driver's premium, or why it has none: a plan prices the distance driven, which a features CSV may leave blank.</summary>
-        public bool TryQuote(RiskScore score, ReadOnlySpan<float> features, double? observedDays, out PremiumQuote? quote, out string? error)
-        {
-            quote = null;
-            var distance = features[DistanceIndex];
-            if (!float.IsFinite(distance) || distance < 0)
-            {
-                error = $"Driver '{score.DriverId}' is scored but not priced: its {TelematicsFeatures.DistanceKm} is {(float.IsNaN(distance) ? "missing" : distance.ToString(CultureInfo.InvariantCulture))}, and a premium needs the distance driven.";
-                return false;
-            }
-
-            try
-            {
-                var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);
-                // Credibility rests on the days the data covers: unknown, none are credited (the classical price), where
-                // the year that annualises distance would have credited Z = 0.86 to what may be a week of data.
-                quote = PremiumCalculator.Calculate(Plan, score.Score, ModelFrequency.Of(score, features, observedDays ?? 0), annualKm, Cell, TelematicsFeatures.Schema, features);
-                error = null;
-                return true;
-            }
-            catch (ArgumentException e)
-            {
-                // The calculator's own refusal of this driver's inputs (a frequency that is not finite, say): this row only.
-                error = $"Driver '{score.DriverId}' is scored but not priced: {e.Message}";
-                return false;
-            }
-        }
     }
 
     private static (int WithInterval, int Settled) SettledCount(IReadOnlyList<RiskScore?> scores)
@@ -392,14 +311,5 @@ internal static class ScoreCommand
         }
 
         return (high + medium + low, high, medium, low);
-    }
-
-    private static string Settled(ScoreInterval? interval) => interval is { } i ? (i.SettlesCategory ? "true" : "false") : "";
-
-    // The three factors that moved the score most from the reference, as "feature:+points" separated by '|'.
-    private static string TopFactors(RiskScore score)
-    {
-        var factors = score.Contributions.OrderByDescending(c => Math.Abs(c.Points)).Take(3);
-        return string.Join('|', factors.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Feature}:{c.Points:+0.00;-0.00;0.00}")));
     }
 }

@@ -33,7 +33,7 @@ public sealed class BatchScoreResumeTests(PostgresDatabase database) : IClassFix
         var (host, runner, runs) = BatchScoreCommand.CreateRunner(database.DataSource, registry, plan);
         using var _ = host;
         // Started as the command starts it: the selection names the model and plan the command serves.
-        var run = await runs.StartOrGetAsync("resume-1", "all " + BatchScoreCommand.Settings(registry, plan, planFile: null), to.AddDays(-30), to);
+        var run = await runs.StartOrGetAsync("resume-1", "all " + BatchRunIdentity.Settings(registry, plan, planFile: null), to.AddDays(-30), to);
         using var stop = new CancellationTokenSource();
         var progress = new StopAfter(2, stop);
 

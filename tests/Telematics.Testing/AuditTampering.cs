@@ -8,15 +8,10 @@ public static class AuditTampering
         ALTER TABLE audit_log DISABLE TRIGGER USER;
         UPDATE audit_log SET actor = '{{actor}}' WHERE seq = {{seq}};
         DO $$
-        DECLARE r record; prev bytea := decode(repeat('00', 32), 'hex');
+        DECLARE r audit_log; prev bytea := decode(repeat('00', 32), 'hex');
         BEGIN
             FOR r IN SELECT * FROM audit_log ORDER BY seq LOOP
-                UPDATE audit_log SET prev_hash = prev, hash = sha256(prev || int8send(r.seq)
-                    || int8send((extract(epoch FROM r.occurred_at) * 1000000)::bigint)
-                    || audit_field(convert_to(r.actor, 'UTF8')) || audit_field(convert_to(r.action, 'UTF8'))
-                    || audit_field(convert_to(r.resource, 'UTF8')) || audit_field(convert_to(r.before::text, 'UTF8'))
-                    || audit_field(convert_to(r.after::text, 'UTF8')) || audit_field(substring(inet_send(r.ip) FROM 5)))
-                WHERE seq = r.seq RETURNING hash INTO prev;
+                UPDATE audit_log SET prev_hash = prev, hash = audit_log_row_hash(prev, r) WHERE seq = r.seq RETURNING hash INTO prev;
             END LOOP;
         END $$;
         ALTER TABLE audit_log ENABLE TRIGGER USER;

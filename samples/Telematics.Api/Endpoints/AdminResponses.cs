@@ -77,10 +77,11 @@ internal sealed record AuditPage(int PageSize, long? After, long? NextAfter, IRe
 /// <param name="Before">State before, as JSON text, or null.</param>
 /// <param name="After">State after, as JSON text, or null.</param>
 /// <param name="Ip">Client address, or null.</param>
-internal sealed record AuditEntryResponse(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? Before, string? After, string? Ip)
+/// <param name="RedactedAt">When a driver's erasure removed Before and After (the chain keeps their digests), or null.</param>
+internal sealed record AuditEntryResponse(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? Before, string? After, string? Ip, DateTimeOffset? RedactedAt)
 {
     public static AuditEntryResponse From(AuditEntry entry) =>
-        new(entry.Seq, entry.OccurredAt, entry.Actor, entry.Action, entry.Resource, entry.BeforeJson, entry.AfterJson, entry.Ip?.ToString());
+        new(entry.Seq, entry.OccurredAt, entry.Actor, entry.Action, entry.Resource, entry.BeforeJson, entry.AfterJson, entry.Ip?.ToString(), entry.RedactedAt);
 }
 
 /// <summary>The answer of <c>POST /admin/audit/verify</c>.</summary>

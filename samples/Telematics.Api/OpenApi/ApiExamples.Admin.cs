@@ -58,9 +58,9 @@ internal static partial class ApiExamples
         Add(examples, new AuditPage(2, null, 90_311,
         [
             new AuditEntryResponse(90_312, new DateTimeOffset(2026, 3, 31, 8, 4, 51, TimeSpan.Zero), "api:carol", "model.promote", "model/claims-gbm",
-                "{\"alias\": \"champion\", \"version\": \"2026.02\"}", "{\"alias\": \"champion\", \"version\": \"2026.03\"}", "10.20.0.14"),
+                "{\"alias\": \"champion\", \"version\": \"2026.02\"}", "{\"alias\": \"champion\", \"version\": \"2026.03\"}", "10.20.0.14", null),
             new AuditEntryResponse(90_311, new DateTimeOffset(2026, 3, 31, 2, 15, 7, TimeSpan.Zero), "cli:batch-score", "premium.change", "driver/1042",
-                "{\"final_amount\": 539.00}", "{\"final_amount\": 517.00}", null),
+                "{\"final_amount\": 539.00}", "{\"final_amount\": 517.00}", null, null),
         ]));
         const string Head = "5be0c1d2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0";
         Add(examples, new AuditVerificationResponse(true, 90_312, Head, true, 31, 90_240, 31, false, null, null, $"audit log intact: 90312 rows, head {Head}, 31 anchors verified, 31 found in the journal; rows 90241–90312 not yet anchored"));

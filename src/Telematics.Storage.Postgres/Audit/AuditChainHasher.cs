@@ -6,8 +6,9 @@ using System.Text;
 namespace Telematics.Storage.Postgres.Audit;
 
 /// <summary>
-/// Recomputes an audit row's hash over the canonical byte encoding (version 1) documented in
-/// <c>0003_audit_log.sql</c>, independently of the database that wrote it.
+/// Recomputes an audit row's hash over the canonical byte encodings documented in <c>0003_audit_log.sql</c> (encoding 1:
+/// before and after themselves) and <c>0030_audit_redactable_content.sql</c> (encoding 2: their salted digests, so that
+/// an erasure can remove the content and the chain still holds), independently of the database that wrote it.
 /// </summary>
 internal static class AuditChainHasher
 {
@@ -39,6 +40,44 @@ internal static class AuditChainHasher
         AppendText(hash, beforeJson);
         AppendText(hash, afterJson);
         AppendBytes(hash, ip?.GetAddressBytes());
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>The hash of an encoding-2 row: as encoding 1 but for a 0x02 after the previous hash and the content digests.</summary>
+    public static byte[] ComputeRedactable(
+        ReadOnlySpan<byte> previousHash,
+        long seq,
+        DateTime occurredAtUtc,
+        string actor,
+        string action,
+        string resource,
+        byte[]? beforeDigest,
+        byte[]? afterDigest,
+        IPAddress? ip)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(previousHash);
+        hash.AppendData([2]);
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(number, seq);
+        hash.AppendData(number);
+        BinaryPrimitives.WriteInt64BigEndian(number, (occurredAtUtc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond);
+        hash.AppendData(number);
+        AppendText(hash, actor);
+        AppendText(hash, action);
+        AppendText(hash, resource);
+        AppendBytes(hash, beforeDigest);
+        AppendBytes(hash, afterDigest);
+        AppendBytes(hash, ip?.GetAddressBytes());
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>SHA-256 of the salt followed by the UTF-8 of the JSON text: an encoding-2 row's before or after digest.</summary>
+    public static byte[] ContentDigest(ReadOnlySpan<byte> salt, string json)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(salt);
+        hash.AppendData(Encoding.UTF8.GetBytes(json));
         return hash.GetHashAndReset();
     }
 

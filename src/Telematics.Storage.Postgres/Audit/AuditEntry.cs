@@ -11,4 +11,11 @@ namespace Telematics.Storage.Postgres.Audit;
 /// <param name="BeforeJson">State before, as JSON text; <see langword="null"/> when none was recorded.</param>
 /// <param name="AfterJson">State after, as JSON text; <see langword="null"/> when none was recorded.</param>
 /// <param name="Ip">Client address, when the mutation came over the network.</param>
-public sealed record AuditEntry(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? BeforeJson, string? AfterJson, IPAddress? Ip);
+public sealed record AuditEntry(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? BeforeJson, string? AfterJson, IPAddress? Ip)
+{
+    /// <summary>
+    /// When an erasure removed the row's before and after (they are <see langword="null"/> then; the chain keeps their
+    /// digests); <see langword="null"/> for a row that holds what it recorded.
+    /// </summary>
+    public DateTimeOffset? RedactedAt { get; init; }
+}

@@ -124,7 +124,8 @@ public sealed partial class AuditLog
         var anchoredThrough = afterSeq;
         DateTimeOffset? firstUnanchoredAt = null;
         await using var command = new NpgsqlCommand(
-            "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq",
+            "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash, encoding, content_salt, before_digest, after_digest, redacted_at " +
+            "FROM audit_log WHERE seq > $1 ORDER BY seq",
             connection,
             transaction);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSeq });
@@ -144,16 +145,32 @@ public sealed partial class AuditLog
             }
 
             var occurredAt = reader.GetFieldValue<DateTime>(1);
-            var computed = AuditChainHasher.Compute(
-                head,
-                seq,
-                occurredAt,
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7));
+            var ip = reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7);
+            byte[] computed;
+            if (reader.GetInt16(10) == 2)
+            {
+                var (before, after, contentProblem) = ContentDigests(reader);
+                if (contentProblem is not null)
+                {
+                    return (Broken(length, head, nextAnchor, seq, contentProblem), null);
+                }
+
+                computed = AuditChainHasher.ComputeRedactable(head, seq, occurredAt, reader.GetString(2), reader.GetString(3), reader.GetString(4), before, after, ip);
+            }
+            else
+            {
+                computed = AuditChainHasher.Compute(
+                    head,
+                    seq,
+                    occurredAt,
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    ip);
+            }
+
             if (!computed.AsSpan().SequenceEqual(reader.GetFieldValue<byte[]>(9)))
             {
                 return (Broken(length, head, nextAnchor, seq, "its stored hash does not match its contents (the row was changed)"), null);
@@ -324,5 +341,33 @@ public sealed partial class AuditLog
         await using var command = new NpgsqlCommand("SELECT hash FROM audit_log WHERE seq = $1", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = seq });
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[];
+    }
+
+    /// <summary>
+    /// An encoding-2 row's content digests as its hash covers them: recomputed from before and after where they are
+    /// present, so that a changed content breaks the row's hash; the stored ones only where a redaction removed the content.
+    /// </summary>
+    private static (byte[]? Before, byte[]? After, string? Problem) ContentDigests(NpgsqlDataReader reader)
+    {
+        var salt = reader.IsDBNull(11) ? null : reader.GetFieldValue<byte[]>(11);
+        var redacted = !reader.IsDBNull(14);
+        var (before, beforeProblem) = ContentDigest(reader, 5, 12, salt, redacted, "before");
+        var (after, afterProblem) = ContentDigest(reader, 6, 13, salt, redacted, "after");
+        return (before, after, beforeProblem ?? afterProblem);
+    }
+
+    private static (byte[]? Digest, string? Problem) ContentDigest(NpgsqlDataReader reader, int content, int digest, byte[]? salt, bool redacted, string field)
+    {
+        if (!reader.IsDBNull(content))
+        {
+            return salt is null
+                ? (null, $"its {field} is present but the salt its digest needs is missing (the row was changed)")
+                : (AuditChainHasher.ContentDigest(salt, reader.GetString(content)), null);
+        }
+
+        var stored = reader.IsDBNull(digest) ? null : reader.GetFieldValue<byte[]>(digest);
+        return stored is not null && !redacted
+            ? (null, $"its {field} was removed without a redaction on record (the row was changed)")
+            : (stored, null);
     }
 }

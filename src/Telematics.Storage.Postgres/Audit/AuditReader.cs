@@ -34,7 +34,7 @@ public sealed class AuditReader
 
     // The rows matching an AuditFilter ($1–$5, in AddFilter's order); both pagings append their order and limit.
     private const string FilteredRows = """
-        SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip
+        SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, redacted_at
         FROM audit_log
         WHERE ($1::text IS NULL OR action = $1)
           AND ($2::text IS NULL OR resource = $2)
@@ -128,7 +128,10 @@ public sealed class AuditReader
                 reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7)));
+                reader.IsDBNull(7) ? null : reader.GetFieldValue<IPAddress>(7))
+            {
+                RedactedAt = reader.IsDBNull(8) ? null : new DateTimeOffset(reader.GetFieldValue<DateTime>(8)),
+            });
         }
 
         return rows;

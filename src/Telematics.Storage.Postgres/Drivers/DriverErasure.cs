@@ -21,4 +21,16 @@ public sealed record DriverErasure(long DriverId, long EventsDeleted, IReadOnlyL
     /// operator deletes those rows as the maintenance role. Empty when every kept table was reached.
     /// </summary>
     public IReadOnlyList<string> TablesToReview { get; init; } = [];
+
+    /// <summary>
+    /// The driver's earlier audit rows (its own and those under it: <c>driver/ID/score/N</c>, <c>driver/ID/premium</c>, …)
+    /// whose before and after the erasure removed; the chain keeps their salted digests, so it still verifies.
+    /// </summary>
+    public long AuditRowsRedacted { get; init; }
+
+    /// <summary>
+    /// The driver's audit rows written before migration 0030, whose hash covers their content itself: they keep it, since
+    /// removing it would break the chain. Zero for a driver registered since.
+    /// </summary>
+    public long AuditRowsKept { get; init; }
 }

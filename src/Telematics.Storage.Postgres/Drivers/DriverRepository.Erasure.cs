@@ -21,8 +21,10 @@ public sealed partial class DriverRepository
     /// The audit row keeps no personal data beyond the driver id: its <c>before</c> is the id, the number of events
     /// deleted and the archive files to review (never the name, reference, region or zone). Archived months are outside
     /// the database and are not touched: <see cref="DriverErasure.ArchivesToReview"/> lists them (and the audit row
-    /// keeps the list) for the operator's review; a restore of one leaves the driver's rows out. Earlier audit rows of the driver
-    /// (<c>driver.create</c>, <c>driver.update</c>) are append-only and keep what they recorded.
+    /// keeps the list) for the operator's review; a restore of one leaves the driver's rows out. The driver's earlier audit
+    /// rows (<c>driver.create</c> and <c>driver.update</c> hold the name and reference) lose their before and after; the
+    /// chain keeps salted digests of them and still verifies. Rows written before migration 0030 cannot lose theirs
+    /// without breaking the chain: <see cref="DriverErasure.AuditRowsKept"/> counts them.
     /// Waits for an upload of the same driver in progress (both lock the driver row).
     /// </remarks>
     /// <param name="driverId">The driver.</param>
@@ -61,6 +63,16 @@ public sealed partial class DriverRepository
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // After the driver row is gone: the database refuses to redact the history of a driver still on the books.
+        long redacted, keptAuditRows;
+        await using (var redact = new NpgsqlCommand("SELECT redacted, kept FROM audit_log_redact_driver($1)", connection, transaction))
+        {
+            redact.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            await using var reader = await redact.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (redacted, keptAuditRows) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
         var archives = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT file_name FROM partition_archives ORDER BY range_start, archive_id", connection, transaction))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -71,7 +83,7 @@ public sealed partial class DriverRepository
             }
         }
 
-        var erasure = new DriverErasure(driverId, events, archives) { TablesToReview = tablesToReview };
+        var erasure = new DriverErasure(driverId, events, archives) { TablesToReview = tablesToReview, AuditRowsRedacted = redacted, AuditRowsKept = keptAuditRows };
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(erasure), null, cancellationToken).ConfigureAwait(false);
         await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -162,6 +174,8 @@ public sealed partial class DriverRepository
             }
 
             json.WriteEndArray();
+            json.WriteNumber("audit_rows_redacted", erasure.AuditRowsRedacted);
+            json.WriteNumber("audit_rows_kept", erasure.AuditRowsKept);
             json.WriteEndObject();
         }
 

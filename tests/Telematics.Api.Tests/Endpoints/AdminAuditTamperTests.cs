@@ -26,7 +26,7 @@ public sealed class AdminAuditTamperTests(PostgresDatabase database) : IClassFix
 
         // Several statements in one command cannot take parameters; the seq is our own number.
         await using (var command = database.DataSource.CreateCommand(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update_delete; UPDATE audit_log SET actor = 'someone-else' WHERE seq = {tampered}; ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update_delete")))
+            $"ALTER TABLE audit_log DISABLE TRIGGER audit_log_redaction_only; UPDATE audit_log SET actor = 'someone-else' WHERE seq = {tampered}; ALTER TABLE audit_log ENABLE TRIGGER audit_log_redaction_only")))
         {
             await command.ExecuteNonQueryAsync();
         }

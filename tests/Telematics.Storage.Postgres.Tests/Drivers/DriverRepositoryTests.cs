@@ -17,25 +17,37 @@ public sealed class DriverRepositoryTests(PostgresDatabase database) : IClassFix
     private DriverRepository Drivers => new(database.DataSource, TimeProvider.System);
 
     [Fact]
-    public async Task Create_rename_and_delete_each_write_an_audit_row_with_before_and_after()
+    public async Task Create_rename_and_delete_each_write_an_audit_row_and_the_erasure_removes_the_names_from_the_earlier_ones()
     {
         var driver = await Drivers.CreateAsync("POL-1", "Ana", Actor);
         await Drivers.RenameAsync(driver.DriverId, "Ana Maria", Actor);
+
+        Assert.Equal([("driver.create", null, "Ana", false), ("driver.update", "Ana", "Ana Maria", false)], await AuditRowsAsync(driver.DriverId));
+
         Assert.True(await Drivers.DeleteAsync(driver.DriverId, Actor));
 
+        // The delete row keeps no personal data: its before holds the driver id and what was erased, not the name; the
+        // earlier rows lose their before and after, and the chain still verifies through their digests.
+        Assert.Equal(
+            [("driver.create", null, null, true), ("driver.update", null, null, true), ("driver.delete", null, null, false)],
+            await AuditRowsAsync(driver.DriverId));
+        Assert.Null(await Drivers.GetAsync(driver.DriverId));
+        Assert.True((await new AuditLog(database.DataSource, TimeProvider.System).VerifyAsync(null)).IsIntact);
+    }
+
+    private async Task<List<(string, string?, string?, bool)>> AuditRowsAsync(long driverId)
+    {
         await using var command = database.DataSource.CreateCommand(
-            "SELECT action, before->>'display_name', after->>'display_name' FROM audit_log WHERE resource = $1 ORDER BY seq");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"driver/{driver.DriverId}" });
-        var rows = new List<(string, string?, string?)>();
+            "SELECT action, before->>'display_name', after->>'display_name', redacted_at IS NOT NULL FROM audit_log WHERE resource = $1 ORDER BY seq");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"driver/{driverId}" });
+        var rows = new List<(string, string?, string?, bool)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            rows.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetBoolean(3)));
         }
 
-        // The delete row keeps no personal data: its before holds the driver id and what was erased, not the name.
-        Assert.Equal([("driver.create", null, "Ana"), ("driver.update", "Ana", "Ana Maria"), ("driver.delete", null, null)], rows);
-        Assert.Null(await Drivers.GetAsync(driver.DriverId));
+        return rows;
     }
 
     [Theory]

@@ -161,6 +161,25 @@ public sealed class LeastPrivilegeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_application_role_removes_the_content_of_an_erased_drivers_audit_rows_and_of_no_other()
+    {
+        var drivers = new DriverRepository(_app, TimeProvider.System);
+        var driver = (await drivers.CreateAsync("lp-redact", "Named Driver", Actor)).DriverId;
+
+        var onTheBooks = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app, $"SELECT * FROM audit_log_redact_driver({driver})"));
+        Assert.Equal("55000", onTheBooks.SqlState);
+        var direct = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_app,
+            $"UPDATE audit_log SET before = NULL, after = NULL, content_salt = NULL, redacted_at = now() WHERE resource = 'driver/{driver}'"));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, direct.SqlState);
+
+        var erasure = await drivers.EraseAsync(driver, Actor);
+
+        Assert.Equal(1, erasure!.AuditRowsRedacted);
+        Assert.Equal(0L, await ScalarAsync(_app, "SELECT count(*) FROM audit_log WHERE before::text LIKE '%Named Driver%' OR after::text LIKE '%Named Driver%'"));
+        Assert.True((await new AuditLog(_app, TimeProvider.System).VerifyAsync()).IsIntact);
+    }
+
+    [Fact]
     public async Task The_application_role_cannot_move_the_chain_head_through_session_settings()
     {
         await new AuditLog(_app, TimeProvider.System).AppendAsync(Actor, "driver.update", "driver/1", null, "{}");

@@ -78,9 +78,14 @@ bindir() {
   or point TELEMATICS_PG at an existing server: TELEMATICS_PG='Host=...;Port=5432;Username=...;Password=...;Database=...'"
 }
 
+# As root, the server runs as the postgres user: made here when the binaries came without it (not from the package).
+ensure_postgres_user() {
+  id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+}
+
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    id postgres >/dev/null 2>&1 || useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+    ensure_postgres_user
     runuser -u postgres -- "$@"
   else
     "$@"
@@ -110,6 +115,7 @@ choose_cluster_dir() {
   local dir="$state/$name"
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then
+    ensure_postgres_user
     chown postgres: "$dir"
     if ! runuser -u postgres -- test -w "$dir"; then
       rmdir "$dir" 2>/dev/null || true

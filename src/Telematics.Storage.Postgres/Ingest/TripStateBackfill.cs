@@ -176,7 +176,9 @@ public sealed class TripStateBackfill
             }
         }
 
-        if (rebuilt + lost > 0)
+        // Audited when something changed: trips that cannot be rebuilt stay as they were, and every start of every host
+        // finds them again (the report and the log count them), which would add a row each time.
+        if (rebuilt > 0)
         {
             var audit = string.Create(CultureInfo.InvariantCulture, $"{{\"rebuilt\":{rebuilt},\"changed\":{changed},\"unrecoverable\":{lost}}}");
             await AuditWriter.AppendAsync(

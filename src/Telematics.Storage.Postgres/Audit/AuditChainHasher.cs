@@ -25,23 +25,8 @@ internal static class AuditChainHasher
         string resource,
         string? beforeJson,
         string? afterJson,
-        IPAddress? ip)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(previousHash);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, seq);
-        hash.AppendData(number);
-        BinaryPrimitives.WriteInt64BigEndian(number, (occurredAtUtc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond);
-        hash.AppendData(number);
-        AppendText(hash, actor);
-        AppendText(hash, action);
-        AppendText(hash, resource);
-        AppendText(hash, beforeJson);
-        AppendText(hash, afterJson);
-        AppendBytes(hash, ip?.GetAddressBytes());
-        return hash.GetHashAndReset();
-    }
+        IPAddress? ip) =>
+        Hash(previousHash, [], seq, occurredAtUtc, actor, action, resource, Utf8(beforeJson), Utf8(afterJson), ip);
 
     /// <summary>The hash of an encoding-2 row: as encoding 1 but for a 0x02 after the previous hash and the content digests.</summary>
     public static byte[] ComputeRedactable(
@@ -53,24 +38,8 @@ internal static class AuditChainHasher
         string resource,
         byte[]? beforeDigest,
         byte[]? afterDigest,
-        IPAddress? ip)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(previousHash);
-        hash.AppendData([2]);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, seq);
-        hash.AppendData(number);
-        BinaryPrimitives.WriteInt64BigEndian(number, (occurredAtUtc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond);
-        hash.AppendData(number);
-        AppendText(hash, actor);
-        AppendText(hash, action);
-        AppendText(hash, resource);
-        AppendBytes(hash, beforeDigest);
-        AppendBytes(hash, afterDigest);
-        AppendBytes(hash, ip?.GetAddressBytes());
-        return hash.GetHashAndReset();
-    }
+        IPAddress? ip) =>
+        Hash(previousHash, [2], seq, occurredAtUtc, actor, action, resource, beforeDigest, afterDigest, ip);
 
     /// <summary>SHA-256 of the salt followed by the UTF-8 of the JSON text: an encoding-2 row's before or after digest.</summary>
     public static byte[] ContentDigest(ReadOnlySpan<byte> salt, string json)
@@ -81,8 +50,36 @@ internal static class AuditChainHasher
         return hash.GetHashAndReset();
     }
 
-    private static void AppendText(IncrementalHash hash, string? text) =>
-        AppendBytes(hash, text is null ? null : Encoding.UTF8.GetBytes(text));
+    private static byte[] Hash(
+        ReadOnlySpan<byte> previousHash,
+        ReadOnlySpan<byte> encodingMarker,
+        long seq,
+        DateTime occurredAtUtc,
+        string actor,
+        string action,
+        string resource,
+        byte[]? before,
+        byte[]? after,
+        IPAddress? ip)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(previousHash);
+        hash.AppendData(encodingMarker);
+        Span<byte> number = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(number, seq);
+        hash.AppendData(number);
+        BinaryPrimitives.WriteInt64BigEndian(number, (occurredAtUtc.Ticks - UnixEpochTicks) / TimeSpan.TicksPerMicrosecond);
+        hash.AppendData(number);
+        AppendBytes(hash, Utf8(actor));
+        AppendBytes(hash, Utf8(action));
+        AppendBytes(hash, Utf8(resource));
+        AppendBytes(hash, before);
+        AppendBytes(hash, after);
+        AppendBytes(hash, ip?.GetAddressBytes());
+        return hash.GetHashAndReset();
+    }
+
+    private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 
     private static void AppendBytes(IncrementalHash hash, byte[]? bytes)
     {

@@ -89,6 +89,17 @@ internal sealed class OnnxBuilder
         return this;
     }
 
+    /// <summary>Adds an int64 initializer (TensorProto with dims and int64_data), such as the axes Squeeze takes from opset 13 on.</summary>
+    public OnnxBuilder Int64Initializer(string name, long[] dims, long[] values)
+    {
+        _initializers.Add(w => w.Message(5, t => t
+            .PackedInt64s(1, dims)
+            .Int64(2, Int64)
+            .PackedInt64s(7, values)
+            .String(8, name)));
+        return this;
+    }
+
     /// <summary>Adds a node; <paramref name="attributes"/> writes its AttributeProtos through <see cref="Attributes"/>.</summary>
     public OnnxBuilder Node(string opType, string domain, string[] inputs, string[] outputs, Action<Attributes>? attributes = null)
     {

@@ -23,6 +23,19 @@ internal static class WildOnnxModels
             })
             .Build();
 
+    /// <summary>
+    /// 1 + x0 + 10·x1 + 100·x2 through MatMul, Add and Squeeze(axis 1): a rank-1 output [N], as <c>torch.onnx.export</c> writes a
+    /// regression net ending in <c>.squeeze(-1)</c> (and tf2onnx a squeezed Dense). Input and output are [N, 3] → [N] with a dynamic
+    /// batch, or [<paramref name="batch"/>, 3] → [<paramref name="batch"/>] when <paramref name="batch"/> is given.
+    /// </summary>
+    public static byte[] SqueezedLinear(long? batch = null) =>
+        new OnnxBuilder().Input("x", OnnxBuilder.Float, batch ?? OnnxBuilder.Symbolic, 3).Output("y", OnnxBuilder.Float, batch ?? OnnxBuilder.Symbolic)
+            .FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1]).Int64Initializer("axes", [1], [1])
+            .Node("MatMul", "", ["x", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["column"])
+            .Node("Squeeze", "", ["column", "axes"], ["y"])
+            .Build();
+
     /// <summary>1 + x0 + 10·x1 + 100·x2 through MatMul and Add, input [<paramref name="batch"/>, 3] (a non-tree fixed-batch export).</summary>
     public static byte[] FixedBatchMatMul(long batch) =>
         new OnnxBuilder().Input("float_input", OnnxBuilder.Float, batch, 3).Output("variable", OnnxBuilder.Float, batch, 1)

@@ -121,6 +121,41 @@ internal static class WildOnnxModels
     /// <summary>The probability of class <paramref name="index"/> (0, 1 or 2) of <see cref="ThreeClassTrees"/>.</summary>
     public static double ExpectedThreeClass(float x0, int index) => x0 <= 2.5f ? new[] { 0.7, 0.2, 0.1 }[index] : new[] { 0.1, 0.3, 0.6 }[index];
 
+    /// <summary>
+    /// skl2onnx's binary LogisticRegression over two inputs with the class labels it was trained on (int64 labels, or strings when
+    /// <paramref name="stringLabels"/>): column 1 (class <paramref name="labels"/>[1]) is
+    /// <see cref="TestOnnxModels.ExpectedLinearProbability"/>, column 0 its complement; through ZipMap (<c>output_probability</c>)
+    /// or as a [N, 2] tensor (<c>probabilities</c>, <c>zipmap=False</c>).
+    /// </summary>
+    public static byte[] BinaryLogistic(bool zipMap, string[] labels, bool stringLabels)
+    {
+        // LinearClassifier names its int labels classlabels_ints, ZipMap classlabels_int64s.
+        Action<OnnxBuilder.Attributes> Labels(string intsName) => a =>
+        {
+            if (stringLabels)
+            {
+                a.Strings("classlabels_strings", labels);
+            }
+            else
+            {
+                a.Ints(intsName, [.. labels.Select(long.Parse)]);
+            }
+        };
+
+        var builder = new OnnxBuilder().FloatInput("float_input", 2)
+            .TensorOutput("label", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64, 0)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a =>
+            {
+                a.Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                    .String("post_transform", "LOGISTIC").Int("multi_class", 0);
+                Labels("classlabels_ints")(a);
+            });
+        return zipMap
+            ? builder.Node("ZipMap", "ai.onnx.ml", ["probabilities"], ["output_probability"], Labels("classlabels_int64s"))
+                .ZipMapOutput("output_probability", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64).Build()
+            : builder.TensorOutput("probabilities", OnnxBuilder.Float, 2).Build();
+    }
+
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)

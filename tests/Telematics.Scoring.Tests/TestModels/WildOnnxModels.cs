@@ -44,6 +44,20 @@ internal static class WildOnnxModels
             .Node("Add", "", ["product", "b"], ["variable"])
             .Build();
 
+    /// <summary>
+    /// <see cref="FixedBatchMatMul"/> with a dynamic batch and its weight [3, 1] saved as external data in
+    /// <paramref name="location"/> (<c>onnx.save(..., save_as_external_data=True)</c>; torch exports over 2 GB).
+    /// </summary>
+    public static byte[] ExternalWeightMatMul(string location) =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .ExternalFloatInitializer("w", [3, 1], location).FloatInitializer("b", [1], [1])
+            .Node("MatMul", "", ["float_input", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["variable"])
+            .Build();
+
+    /// <summary>The bytes of <see cref="ExternalWeightMatMul"/>'s external weight file: 1, 10, 100 as little-endian float32.</summary>
+    public static byte[] ExternalWeights() => [.. new[] { 1f, 10f, 100f }.SelectMany(BitConverter.GetBytes)];
+
     /// <summary>The value of <see cref="FixedBatchMatMul"/> and <see cref="GemmRegressor"/>.</summary>
     public static double ExpectedLinear(float x0, float x1, float x2) => 1 + x0 + 10.0 * x1 + 100.0 * x2;
 

@@ -183,6 +183,18 @@ public sealed class OnnxClassChoiceTests
         Assert.Equal(1 - TestOnnxModels.ExpectedLinearProbability(1f, 2f), outputs[0], 5);
     }
 
+    [Fact]
+    public void Labels_are_read_through_a_Normalizer_after_the_classifier()
+    {
+        using var model = Load(WildOnnxModels.NormalizedThreeClassLinear(), "probabilities", positiveClass: "high");
+
+        var (low, high) = Score(model);
+
+        Assert.Equal("probabilities: float tensor, column 2 (class 'high')", model.OutputDescription);
+        Assert.Equal(WildOnnxModels.ExpectedNormalizedHigh(LowRow[0]), low, 5);
+        Assert.Equal(WildOnnxModels.ExpectedNormalizedHigh(HighRow[0]), high, 5);
+    }
+
     private static OnnxRiskModel LoadBinary(bool zipMap, string[] labels, bool stringLabels, string? positiveClass = null) =>
         OnnxRiskModel.Load(WildOnnxModels.BinaryLogistic(zipMap, labels, stringLabels), TelematicsFeatures.Schema, new OnnxModelSpec
         {

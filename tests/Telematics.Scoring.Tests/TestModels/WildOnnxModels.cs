@@ -132,6 +132,21 @@ internal static class WildOnnxModels
         return builder.Build();
     }
 
+    /// <summary>
+    /// skl2onnx's one-vs-rest LogisticRegression over three classes ("low", "mid", "high") with <c>zipmap=False</c>:
+    /// LinearClassifier (LOGISTIC per class: σ(−x0), σ(0) = 0.5, σ(x0)) → Normalizer (L1) → <c>probabilities</c> [N, 3].
+    /// </summary>
+    public static byte[] NormalizedThreeClassLinear() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.String, 0).TensorOutput("probabilities", OnnxBuilder.Float, 3)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "scores"], a =>
+                a.Floats("coefficients", -1, 0, 0, 0, 0, 0, 1, 0, 0).Floats("intercepts", 0, 0, 0)
+                    .Strings("classlabels_strings", "low", "mid", "high").String("post_transform", "LOGISTIC").Int("multi_class", 0))
+            .Node("Normalizer", "ai.onnx.ml", ["scores"], ["probabilities"], a => a.String("norm", "L1"))
+            .Build();
+
+    /// <summary>P("high") of <see cref="NormalizedThreeClassLinear"/>: σ(x0) / (σ(−x0) + 0.5 + σ(x0)) = σ(x0) / 1.5.</summary>
+    public static double ExpectedNormalizedHigh(float x0) => 1 / (1 + Math.Exp(-x0)) / 1.5;
+
     /// <summary>The probability of class <paramref name="index"/> (0, 1 or 2) of <see cref="ThreeClassTrees"/>.</summary>
     public static double ExpectedThreeClass(float x0, int index) => x0 <= 2.5f ? new[] { 0.7, 0.2, 0.1 }[index] : new[] { 0.1, 0.3, 0.6 }[index];
 

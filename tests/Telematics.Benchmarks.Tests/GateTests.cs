@@ -67,6 +67,27 @@ public sealed class GateTests : IDisposable
     }
 
     [Fact]
+    public void An_only_id_the_gates_file_does_not_define_exits_2_naming_it_and_measures_nothing()
+    {
+        var gates = Path.Combine(_folder, "gates.json");
+        File.WriteAllText(gates, """
+            { "gates": [
+              { "id": "same", "class": "SyntheticBenchmarks", "candidate": "Fast", "baseline": "Fast", "kind": "ratio", "max": 3, "reason": "test" }
+            ] }
+            """);
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = GateRunner.Run(["--gates", gates, "--out", _folder, "--only", "same,smae,sme", "--no-wait"], typeof(GateTests).Assembly, output, error);
+
+        Assert.True(exit == 2, output.ToString() + error);
+        Assert.Contains("smae, sme", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("its gates are: same", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("gates passed", output.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "gate.json")));
+    }
+
+    [Fact]
     public void The_median_interval_covers_the_middle_of_the_figures()
     {
         var (median, low, high) = Statistics.MedianWithInterval([5, 1, 4, 2, 3, 9, 7, 8, 6, 10, 11]);

@@ -14,17 +14,30 @@ public static class GateRunner
     /// <summary>Runs the gate; the exit code is 0 when every gate passes, 1 when one fails, 2 for a bad command line.</summary>
     public static int Run(string[] args) => Run(args, typeof(GateRunner).Assembly, Console.Out);
 
-    /// <summary>Runs the gate over the benchmark classes of <paramref name="benchmarks"/>, writing its lines to <paramref name="output"/>.</summary>
-    internal static int Run(string[] args, System.Reflection.Assembly benchmarks, TextWriter output)
+    /// <summary>
+    /// Runs the gate over the benchmark classes of <paramref name="benchmarks"/>, writing its lines to <paramref name="output"/>
+    /// and command-line errors to <paramref name="error"/> (default standard error).
+    /// </summary>
+    internal static int Run(string[] args, System.Reflection.Assembly benchmarks, TextWriter output, TextWriter? error = null)
     {
+        error ??= Console.Error;
         var options = GateOptions.Parse(args);
         if (options is null)
         {
-            Console.Error.WriteLine("usage: gate --gates FILE [--out DIR] [--history CSV --commit SHA] [--repetitions N] [--target-ms MS] [--only ID,...] [--no-wait]");
+            error.WriteLine("usage: gate --gates FILE [--out DIR] [--history CSV --commit SHA] [--repetitions N] [--target-ms MS] [--only ID,...] [--no-wait]");
             return 2;
         }
 
-        var gates = GateDefinition.Load(options.GatesPath).Where(g => options.Only is null || options.Only.Contains(g.Id)).ToList();
+        var definitions = GateDefinition.Load(options.GatesPath);
+        // A mistyped --only id would otherwise select no gate and report "0 gates passed": a pass that measured nothing.
+        var unknown = options.Only?.Where(id => !definitions.Any(g => g.Id == id)).Order(StringComparer.Ordinal).ToList() ?? [];
+        if (unknown.Count > 0)
+        {
+            error.WriteLine($"--only names {(unknown.Count == 1 ? "a gate" : "gates")} that {options.GatesPath} does not define: {string.Join(", ", unknown)}; its gates are: {string.Join(", ", definitions.Select(g => g.Id))}.");
+            return 2;
+        }
+
+        var gates = definitions.Where(g => options.Only is null || options.Only.Contains(g.Id)).ToList();
         var results = new List<GateMeasurement>();
         output.WriteLine(QuietMachine.Wait(options.MaxQuietWait));
         foreach (var group in gates.GroupBy(g => g.Class + JsonSerializer.Serialize(g.Params)))

@@ -28,7 +28,8 @@ internal sealed class OnnxBuffers : IDisposable
         }
 
         InputValues = new OrtValue[inputWidths.Length];
-        Output = preallocateOutput ? GC.AllocateUninitializedArray<float>(maxRows * outputColumns, pinned: true) : [];
+        // A rank-1 output [N] has Columns 0 but still one value per row.
+        Output = preallocateOutput ? GC.AllocateUninitializedArray<float>(maxRows * Math.Max(1, outputColumns), pinned: true) : [];
         OutputValues = preallocateOutput ? new OrtValue[1] : [];
         Binding = preallocateOutput ? session.CreateIoBinding() : null;
     }

@@ -11,7 +11,7 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 internal static class OnnxClassChoice
 {
-    /// <summary>The position among <paramref name="labels"/> of the class the manifest chooses (or the default for two classes).</summary>
+    /// <summary>The position among <paramref name="labels"/> of the class the manifest chooses (or the default for labels 0/1, -1/1 or false/true).</summary>
     public static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels)
     {
         var byClass = spec.PositiveClass is { } label ? IndexOf(labels, label, spec) : (int?)null;
@@ -36,17 +36,36 @@ internal static class OnnxClassChoice
             return 0;
         }
 
-        // Two classes: the one labelled 1, else the second (scikit-learn's classes_[1], the positive class of a binary model).
-        for (var i = 0; i < labels.Count; i++)
+        // Two classes: a default only where the labels say which is positive (0/1, -1/1, false/true). Any other pair
+        // ({1, 2}, {"safe", "risky"}) is the author's to name: scikit-learn's classes_[1] is merely the later label in
+        // sort order, and guessing it would silently invert the risk of a model trained on y ∈ {1, 2} with 1 = claim.
+        var positive = PositiveOfBinaryLabels(labels);
+        return positive >= 0
+            ? positive
+            : throw new ModelBindingException($"Output '{spec.OutputName}' has 2 classes ({Quote(labels)}); only labels 0/1, -1/1 or false/true have a default positive class, so the manifest must name the positive one in output.positive_class (or its position in output.positive_index).");
+    }
+
+    /// <summary>The position of the positive label when the two labels are 0/1, -1/1 or false/true (in either order); else -1.</summary>
+    private static int PositiveOfBinaryLabels(IReadOnlyList<string> labels)
+    {
+        string a = labels[0], b = labels[1];
+        foreach (var (negative, positive) in BinaryLabels)
         {
-            if (labels[i] == "1")
+            if (string.Equals(a, negative, StringComparison.OrdinalIgnoreCase) && string.Equals(b, positive, StringComparison.OrdinalIgnoreCase))
             {
-                return i;
+                return 1;
+            }
+
+            if (string.Equals(a, positive, StringComparison.OrdinalIgnoreCase) && string.Equals(b, negative, StringComparison.OrdinalIgnoreCase))
+            {
+                return 0;
             }
         }
 
-        return 1;
+        return -1;
     }
+
+    private static readonly (string Negative, string Positive)[] BinaryLabels = [("0", "1"), ("-1", "1"), ("false", "true")];
 
     /// <summary>The column of a float tensor with <paramref name="columns"/> columns (0: rank 1, -1: unknown) the manifest chooses, or the default.</summary>
     public static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels)
@@ -64,10 +83,8 @@ internal static class OnnxClassChoice
                 throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns but the graph labels {labels.Count} classes ({Quote(labels)}).");
             }
 
-            if (spec.PositiveClass is not null || spec.PositiveIndex is not null || columns > 2)
-            {
-                return ChooseClass(spec, labels);
-            }
+            // Labelled columns follow the same rule as a ZipMap over the same classes, so that both exports of one model read one class.
+            return ChooseClass(spec, labels);
         }
 
         if (spec.PositiveIndex is { } chosen)

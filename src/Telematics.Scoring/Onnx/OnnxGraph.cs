@@ -10,7 +10,8 @@ namespace Telematics.Scoring.Onnx;
 /// <remarks>
 /// Field numbers are those of the published onnx.proto: ModelProto.graph = 7; GraphProto.node = 1, initializer = 5;
 /// NodeProto.input = 1, output = 2, op_type = 4, attribute = 5; AttributeProto.name = 1, f = 2, i = 3, s = 4,
-/// floats = 7, ints = 8, strings = 9; TensorProto.dims = 1, name = 8. A malformed message throws
+/// floats = 7, ints = 8, strings = 9; TensorProto.dims = 1, name = 8, external_data = 13 (StringStringEntryProto key = 1,
+/// value = 2), data_location = 14 (EXTERNAL = 1). A malformed message throws
 /// <see cref="InvalidDataException"/>.
 /// </remarks>
 internal sealed class OnnxGraph
@@ -19,10 +20,11 @@ internal sealed class OnnxGraph
     private const int NodeField = 1;
     private const int InitializerField = 5;
 
-    private OnnxGraph(List<Node> nodes, Dictionary<string, long[]> initializerDims)
+    private OnnxGraph(List<Node> nodes, Dictionary<string, long[]> initializerDims, List<(string Name, string Location)> externalInitializers)
     {
         Nodes = nodes;
         InitializerDims = initializerDims;
+        ExternalInitializers = externalInitializers;
     }
 
     public List<Node> Nodes { get; }
@@ -30,10 +32,14 @@ internal sealed class OnnxGraph
     /// <summary>Dimensions of each initializer by name.</summary>
     public Dictionary<string, long[]> InitializerDims { get; }
 
+    /// <summary>Initializers whose data lies in another file (data_location EXTERNAL), with that file's name as written.</summary>
+    public List<(string Name, string Location)> ExternalInitializers { get; }
+
     public static OnnxGraph Read(ReadOnlySpan<byte> onnx)
     {
         var nodes = new List<Node>();
         var initializers = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var external = new List<(string, string)>();
         var model = new OnnxProtoReader(onnx);
         while (model.Next(out var field, out var wire))
         {
@@ -52,8 +58,12 @@ internal sealed class OnnxGraph
                 }
                 else if (graphField == InitializerField && graphWire == OnnxProtoReader.LengthDelimited)
                 {
-                    var (name, dims) = ReadTensorShape(graph.ReadBytes());
+                    var (name, dims, location) = ReadTensorShape(graph.ReadBytes());
                     initializers[name] = dims;
+                    if (location is not null)
+                    {
+                        external.Add((name, location));
+                    }
                 }
                 else
                 {
@@ -62,7 +72,7 @@ internal sealed class OnnxGraph
             }
         }
 
-        return new OnnxGraph(nodes, initializers);
+        return new OnnxGraph(nodes, initializers, external);
     }
 
     /// <summary>The node that writes <paramref name="output"/>, or null.</summary>
@@ -82,10 +92,13 @@ internal sealed class OnnxGraph
     /// <summary>The nodes that read <paramref name="input"/>.</summary>
     public IEnumerable<Node> Consumers(string input) => Nodes.Where(n => n.Inputs.Contains(input));
 
-    private static (string Name, long[] Dims) ReadTensorShape(ReadOnlySpan<byte> bytes)
+    /// <summary>A TensorProto's name and dims, and the file its data lies in when that is external (else null).</summary>
+    private static (string Name, long[] Dims, string? ExternalLocation) ReadTensorShape(ReadOnlySpan<byte> bytes)
     {
         var name = "";
         var dims = new List<long>();
+        var external = false;
+        var location = "";
         var reader = new OnnxProtoReader(bytes);
         while (reader.Next(out var field, out var wire))
         {
@@ -97,13 +110,40 @@ internal sealed class OnnxGraph
                 case 8 when wire == OnnxProtoReader.LengthDelimited:
                     name = Encoding.UTF8.GetString(reader.ReadBytes());
                     break;
+                case 13 when wire == OnnxProtoReader.LengthDelimited:
+                    location = ReadLocation(reader.ReadBytes()) ?? location;
+                    break;
+                case 14 when wire == OnnxProtoReader.Varint:
+                    external = reader.ReadVarint() == 1;
+                    break;
                 default:
                     reader.Skip(wire);
                     break;
             }
         }
 
-        return (name, [.. dims]);
+        return (name, [.. dims], external ? location : null);
+    }
+
+    /// <summary>The value of an external_data entry whose key is <c>location</c>, else null.</summary>
+    private static string? ReadLocation(ReadOnlySpan<byte> bytes)
+    {
+        string? key = null, value = null;
+        var reader = new OnnxProtoReader(bytes);
+        while (reader.Next(out var field, out var wire))
+        {
+            if (field is 1 or 2 && wire == OnnxProtoReader.LengthDelimited)
+            {
+                var text = Encoding.UTF8.GetString(reader.ReadBytes());
+                (key, value) = field == 1 ? (text, value) : (key, text);
+            }
+            else
+            {
+                reader.Skip(wire);
+            }
+        }
+
+        return key == "location" ? value : null;
     }
 
     /// <summary>The parts of a NodeProto the SDK reads.</summary>

@@ -17,17 +17,26 @@ internal static class OnnxGraphFacts
 
     /// <summary>
     /// The class labels, in column order, of <paramref name="output"/> when it is a ZipMap or a classifier's
-    /// probability tensor; <see langword="null"/> when the graph does not say.
+    /// probability tensor (also behind Identity, Cast or Normalizer); <see langword="null"/> when the graph does not say.
     /// </summary>
     public static IReadOnlyList<string>? ClassLabels(OnnxGraph graph, string output)
     {
-        var producer = graph.Producer(output);
+        var tensor = output;
+        var producer = graph.Producer(tensor);
+        // Exporters pass probabilities through operators that keep their columns (skl2onnx normalises a one-vs-rest
+        // LinearClassifier's scores with Normalizer): the columns are still the classifier's classes.
+        for (var hops = 0; hops < 8 && producer is { OpType: "Identity" or "Cast" or "Normalizer", Inputs.Count: 1, Outputs.Count: 1 }; hops++)
+        {
+            tensor = producer.Inputs[0];
+            producer = graph.Producer(tensor);
+        }
+
         if (producer is null)
         {
             return null;
         }
 
-        if (producer.OpType == "ZipMap" || (producer.OpType.EndsWith("Classifier", StringComparison.Ordinal) && producer.Outputs.Count >= 2 && producer.Outputs[1] == output))
+        if (producer.OpType == "ZipMap" || (producer.OpType.EndsWith("Classifier", StringComparison.Ordinal) && producer.Outputs.Count >= 2 && producer.Outputs[1] == tensor))
         {
             return Labels(producer);
         }

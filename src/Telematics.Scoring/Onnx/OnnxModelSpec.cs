@@ -27,8 +27,8 @@ public sealed class OnnxModelSpec
     /// classifier's probability-tensor column where the graph labels its columns. Refused for an output without labels.
     /// </summary>
     /// <value>
-    /// Default <see langword="null"/>: with two classes, the class labelled <c>1</c> (else the second); with more, this or
-    /// <see cref="PositiveIndex"/> is required.
+    /// Default <see langword="null"/>: with two classes labelled 0/1, -1/1 or false/true, the class labelled <c>1</c> (<c>true</c>);
+    /// with any other labels, or more than two classes, this or <see cref="PositiveIndex"/> is required.
     /// </value>
     public string? PositiveClass { get; init; }
 

@@ -40,7 +40,8 @@ internal sealed class OnnxOutputReader
     /// Binds the output <paramref name="spec"/> names. The class is chosen explicitly: by <see cref="OnnxModelSpec.PositiveClass"/>
     /// (a label, for a ZipMap or a classifier's probability tensor whose labels the graph states) or by
     /// <see cref="OnnxModelSpec.PositiveIndex"/> (a column, or the position of a class among the labels); a default applies only
-    /// to two classes (the class labelled <c>1</c>, else the second; column 1 of an unlabelled tensor only when its kind is probability).
+    /// to two classes labelled 0/1, -1/1 or false/true (the class labelled <c>1</c> or <c>true</c>) and to column 1 of an unlabelled
+    /// two-column tensor only when its kind is probability.
     /// </summary>
     /// <param name="session">The loaded session.</param>
     /// <param name="spec">The manifest's binding.</param>

@@ -85,11 +85,12 @@ public sealed class OnnxRiskModel : IRiskModel
         ArgumentOutOfRangeException.ThrowIfLessThan(spec.IntraOpThreads, 1);
 
         var binding = ModelInputBinding.Create(schema, spec.Features);
+        var graph = TryReadGraph(onnx);
+        RefuseExternalData(graph);
         var session = CreateSession(onnx, spec);
         OnnxRiskModel? model = null;
         try
         {
-            var graph = TryReadGraph(onnx);
             var inputs = OnnxInputBinder.Bind(session, spec, graph);
             var output = OnnxOutputReader.Create(session, spec, graph);
             var batch = inputs.FixedBatch ?? spec.MaxBatchSize;
@@ -283,6 +284,18 @@ public sealed class OnnxRiskModel : IRiskModel
             // ONNX Runtime loaded the model, so it is valid; a protobuf detail the small reader does not follow only
             // costs what the graph would have told (exact contributions, class labels, the input width check).
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Refuses initializers stored outside the model file: a model loaded from bytes has no folder, so ONNX Runtime would
+    /// fail or resolve the file against the working directory, reading weights the package's SHA-256 does not cover.
+    /// </summary>
+    private static void RefuseExternalData(OnnxGraph? graph)
+    {
+        if (graph is { ExternalInitializers: [var (name, location), ..] external })
+        {
+            throw new InvalidDataException($"Initializer '{name}' keeps its data in the external file '{location}'{(external.Count > 1 ? $" (and {external.Count - 1} more)" : "")}; external data is not supported: save the model with its weights inside (onnx.save(model, path) without save_as_external_data, after onnx.load with its data), so that the package's SHA-256 covers them.");
         }
     }
 

@@ -121,16 +121,86 @@ public sealed class OnnxClassChoiceTests
         Assert.Equal((52f, 52f), (low, high));
     }
 
-    [Theory]
-    [InlineData(false, "1")]
-    [InlineData(true, "high")]
-    public void Two_class_zipmap_defaults_to_the_class_labelled_1_else_the_second(bool stringLabels, string expectedClass)
+    [Fact]
+    public void Two_class_zipmap_defaults_to_the_class_labelled_1()
     {
-        using var model = Load(TestOnnxModels.TreeClassifier(stringLabels: stringLabels), "output_probability");
+        using var model = Load(TestOnnxModels.TreeClassifier(), "output_probability");
 
         var (low, _) = Score(model);
 
-        Assert.Contains($"class '{expectedClass}'", model.OutputDescription, StringComparison.Ordinal);
+        Assert.Contains("class '1'", model.OutputDescription, StringComparison.Ordinal);
         Assert.Equal(TestOnnxModels.ExpectedTreeProbability(LowRow[0], LowRow[1], LowRow[2]), low, 5);
     }
+
+    // Labels that do not say which class is positive: skl2onnx's LogisticRegression trained on y ∈ {1, 2}, or string classes.
+    [Theory]
+    [InlineData(true, "1", "2", false)]
+    [InlineData(false, "1", "2", false)]
+    [InlineData(true, "safe", "risky", true)]
+    [InlineData(false, "safe", "risky", true)]
+    public void Two_classes_without_a_natural_positive_are_refused_without_a_choice_on_both_output_forms(bool zipMap, string first, string second, bool stringLabels)
+    {
+        var error = Assert.Throws<ModelBindingException>(() => LoadBinary(zipMap, [first, second], stringLabels));
+
+        Assert.Contains($"Output '{Output(zipMap)}' has 2 classes ('{first}', '{second}')", error.Message, StringComparison.Ordinal);
+        Assert.Contains("output.positive_class", error.Message, StringComparison.Ordinal);
+        Assert.Contains("output.positive_index", error.Message, StringComparison.Ordinal);
+    }
+
+    // Column 1 is the logistic of the linear predictor; the positive class is the label 1 (or true) wherever it stands.
+    [Theory]
+    [InlineData("0", "1", false, 1)]
+    [InlineData("1", "0", false, 0)]
+    [InlineData("-1", "1", false, 1)]
+    [InlineData("true", "false", true, 0)]
+    [InlineData("False", "True", true, 1)]
+    public void Two_classes_with_a_natural_positive_read_the_same_class_on_both_output_forms(string first, string second, bool stringLabels, int positive)
+    {
+        using var zipMapModel = LoadBinary(zipMap: true, [first, second], stringLabels);
+        using var tensorModel = LoadBinary(zipMap: false, [first, second], stringLabels);
+        float[] rows = [1f, 2f, -3f, 0.5f];
+
+        var fromZipMap = new float[2];
+        var fromTensor = new float[2];
+        zipMapModel.Score(rows, fromZipMap);
+        tensorModel.Score(rows, fromTensor);
+
+        var p1 = TestOnnxModels.ExpectedLinearProbability(1f, 2f);
+        Assert.Equal(positive == 1 ? p1 : 1 - p1, fromTensor[0], 5);
+        Assert.Equal(fromZipMap, fromTensor);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Two_classes_1_and_2_read_the_named_class_on_both_output_forms(bool zipMap)
+    {
+        using var model = LoadBinary(zipMap, ["1", "2"], stringLabels: false, positiveClass: "1");
+        var outputs = new float[1];
+
+        model.Score([1f, 2f], outputs);
+
+        Assert.Equal(1 - TestOnnxModels.ExpectedLinearProbability(1f, 2f), outputs[0], 5);
+    }
+
+    [Fact]
+    public void Labels_are_read_through_a_Normalizer_after_the_classifier()
+    {
+        using var model = Load(WildOnnxModels.NormalizedThreeClassLinear(), "probabilities", positiveClass: "high");
+
+        var (low, high) = Score(model);
+
+        Assert.Equal("probabilities: float tensor, column 2 (class 'high')", model.OutputDescription);
+        Assert.Equal(WildOnnxModels.ExpectedNormalizedHigh(LowRow[0]), low, 5);
+        Assert.Equal(WildOnnxModels.ExpectedNormalizedHigh(HighRow[0]), high, 5);
+    }
+
+    private static OnnxRiskModel LoadBinary(bool zipMap, string[] labels, bool stringLabels, string? positiveClass = null) =>
+        OnnxRiskModel.Load(WildOnnxModels.BinaryLogistic(zipMap, labels, stringLabels), TelematicsFeatures.Schema, new OnnxModelSpec
+        {
+            Features = TestOnnxModels.Features[..2],
+            OutputName = Output(zipMap),
+            PositiveClass = positiveClass,
+            OutputKind = ModelOutputKind.Probability,
+        });
 }

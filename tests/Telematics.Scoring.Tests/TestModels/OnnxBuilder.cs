@@ -89,6 +89,35 @@ internal sealed class OnnxBuilder
         return this;
     }
 
+    /// <summary>
+    /// Adds a float initializer whose data lies in another file, as <c>onnx.save(..., save_as_external_data=True)</c> writes
+    /// it: TensorProto with dims, external_data (location, offset, length) and data_location = EXTERNAL, no float_data.
+    /// </summary>
+    public OnnxBuilder ExternalFloatInitializer(string name, long[] dims, string location)
+    {
+        var length = dims.Aggregate(4L, (size, dim) => size * dim);
+        _initializers.Add(w => w.Message(5, t => t
+            .PackedInt64s(1, dims)
+            .Int64(2, Float)
+            .String(8, name)
+            .Message(13, e => e.String(1, "location").String(2, location))
+            .Message(13, e => e.String(1, "offset").String(2, "0"))
+            .Message(13, e => e.String(1, "length").String(2, length.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Int64(14, 1)));
+        return this;
+    }
+
+    /// <summary>Adds an int64 initializer (TensorProto with dims and int64_data), such as the axes Squeeze takes from opset 13 on.</summary>
+    public OnnxBuilder Int64Initializer(string name, long[] dims, long[] values)
+    {
+        _initializers.Add(w => w.Message(5, t => t
+            .PackedInt64s(1, dims)
+            .Int64(2, Int64)
+            .PackedInt64s(7, values)
+            .String(8, name)));
+        return this;
+    }
+
     /// <summary>Adds a node; <paramref name="attributes"/> writes its AttributeProtos through <see cref="Attributes"/>.</summary>
     public OnnxBuilder Node(string opType, string domain, string[] inputs, string[] outputs, Action<Attributes>? attributes = null)
     {

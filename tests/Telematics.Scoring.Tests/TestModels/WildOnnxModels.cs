@@ -23,6 +23,19 @@ internal static class WildOnnxModels
             })
             .Build();
 
+    /// <summary>
+    /// 1 + x0 + 10·x1 + 100·x2 through MatMul, Add and Squeeze(axis 1): a rank-1 output [N], as <c>torch.onnx.export</c> writes a
+    /// regression net ending in <c>.squeeze(-1)</c> (and tf2onnx a squeezed Dense). Input and output are [N, 3] → [N] with a dynamic
+    /// batch, or [<paramref name="batch"/>, 3] → [<paramref name="batch"/>] when <paramref name="batch"/> is given.
+    /// </summary>
+    public static byte[] SqueezedLinear(long? batch = null) =>
+        new OnnxBuilder().Input("x", OnnxBuilder.Float, batch ?? OnnxBuilder.Symbolic, 3).Output("y", OnnxBuilder.Float, batch ?? OnnxBuilder.Symbolic)
+            .FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1]).Int64Initializer("axes", [1], [1])
+            .Node("MatMul", "", ["x", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["column"])
+            .Node("Squeeze", "", ["column", "axes"], ["y"])
+            .Build();
+
     /// <summary>1 + x0 + 10·x1 + 100·x2 through MatMul and Add, input [<paramref name="batch"/>, 3] (a non-tree fixed-batch export).</summary>
     public static byte[] FixedBatchMatMul(long batch) =>
         new OnnxBuilder().Input("float_input", OnnxBuilder.Float, batch, 3).Output("variable", OnnxBuilder.Float, batch, 1)
@@ -30,6 +43,20 @@ internal static class WildOnnxModels
             .Node("MatMul", "", ["float_input", "w"], ["product"])
             .Node("Add", "", ["product", "b"], ["variable"])
             .Build();
+
+    /// <summary>
+    /// <see cref="FixedBatchMatMul"/> with a dynamic batch and its weight [3, 1] saved as external data in
+    /// <paramref name="location"/> (<c>onnx.save(..., save_as_external_data=True)</c>; torch exports over 2 GB).
+    /// </summary>
+    public static byte[] ExternalWeightMatMul(string location) =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .ExternalFloatInitializer("w", [3, 1], location).FloatInitializer("b", [1], [1])
+            .Node("MatMul", "", ["float_input", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["variable"])
+            .Build();
+
+    /// <summary>The bytes of <see cref="ExternalWeightMatMul"/>'s external weight file: 1, 10, 100 as little-endian float32.</summary>
+    public static byte[] ExternalWeights() => [.. new[] { 1f, 10f, 100f }.SelectMany(BitConverter.GetBytes)];
 
     /// <summary>The value of <see cref="FixedBatchMatMul"/> and <see cref="GemmRegressor"/>.</summary>
     public static double ExpectedLinear(float x0, float x1, float x2) => 1 + x0 + 10.0 * x1 + 100.0 * x2;
@@ -105,8 +132,58 @@ internal static class WildOnnxModels
         return builder.Build();
     }
 
+    /// <summary>
+    /// skl2onnx's one-vs-rest LogisticRegression over three classes ("low", "mid", "high") with <c>zipmap=False</c>:
+    /// LinearClassifier (LOGISTIC per class: σ(−x0), σ(0) = 0.5, σ(x0)) → Normalizer (L1) → <c>probabilities</c> [N, 3].
+    /// </summary>
+    public static byte[] NormalizedThreeClassLinear() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.String, 0).TensorOutput("probabilities", OnnxBuilder.Float, 3)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "scores"], a =>
+                a.Floats("coefficients", -1, 0, 0, 0, 0, 0, 1, 0, 0).Floats("intercepts", 0, 0, 0)
+                    .Strings("classlabels_strings", "low", "mid", "high").String("post_transform", "LOGISTIC").Int("multi_class", 0))
+            .Node("Normalizer", "ai.onnx.ml", ["scores"], ["probabilities"], a => a.String("norm", "L1"))
+            .Build();
+
+    /// <summary>P("high") of <see cref="NormalizedThreeClassLinear"/>: σ(x0) / (σ(−x0) + 0.5 + σ(x0)) = σ(x0) / 1.5.</summary>
+    public static double ExpectedNormalizedHigh(float x0) => 1 / (1 + Math.Exp(-x0)) / 1.5;
+
     /// <summary>The probability of class <paramref name="index"/> (0, 1 or 2) of <see cref="ThreeClassTrees"/>.</summary>
     public static double ExpectedThreeClass(float x0, int index) => x0 <= 2.5f ? new[] { 0.7, 0.2, 0.1 }[index] : new[] { 0.1, 0.3, 0.6 }[index];
+
+    /// <summary>
+    /// skl2onnx's binary LogisticRegression over two inputs with the class labels it was trained on (int64 labels, or strings when
+    /// <paramref name="stringLabels"/>): column 1 (class <paramref name="labels"/>[1]) is
+    /// <see cref="TestOnnxModels.ExpectedLinearProbability"/>, column 0 its complement; through ZipMap (<c>output_probability</c>)
+    /// or as a [N, 2] tensor (<c>probabilities</c>, <c>zipmap=False</c>).
+    /// </summary>
+    public static byte[] BinaryLogistic(bool zipMap, string[] labels, bool stringLabels)
+    {
+        // LinearClassifier names its int labels classlabels_ints, ZipMap classlabels_int64s.
+        Action<OnnxBuilder.Attributes> Labels(string intsName) => a =>
+        {
+            if (stringLabels)
+            {
+                a.Strings("classlabels_strings", labels);
+            }
+            else
+            {
+                a.Ints(intsName, [.. labels.Select(long.Parse)]);
+            }
+        };
+
+        var builder = new OnnxBuilder().FloatInput("float_input", 2)
+            .TensorOutput("label", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64, 0)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a =>
+            {
+                a.Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                    .String("post_transform", "LOGISTIC").Int("multi_class", 0);
+                Labels("classlabels_ints")(a);
+            });
+        return zipMap
+            ? builder.Node("ZipMap", "ai.onnx.ml", ["probabilities"], ["output_probability"], Labels("classlabels_int64s"))
+                .ZipMapOutput("output_probability", stringLabels ? OnnxBuilder.String : OnnxBuilder.Int64).Build()
+            : builder.TensorOutput("probabilities", OnnxBuilder.Float, 2).Build();
+    }
 
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>

@@ -169,6 +169,27 @@ public sealed class OnnxRiskModelTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    // The test above is served by the compiled trees; these go through ONNX Runtime itself (its pooled OrtValues).
+    [Theory]
+    [InlineData("trees through ONNX Runtime")]
+    [InlineData("gemm")]
+    public void Scoring_through_onnx_runtime_the_same_batch_size_again_allocates_nothing(string model)
+    {
+        using var loaded = Load(model == "gemm" ? WildOnnxModels.GemmRegressor(transposed: false) : TestOnnxModels.TreeRegressor(), "variable");
+        Assert.False(model == "gemm" && loaded.UsesCompiledTrees);
+        var inputs = Rows.SelectMany(r => r).ToArray();
+        var outputs = new float[Rows.Length];
+        loaded.ScoreWithOnnxRuntime(inputs, outputs);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            loaded.ScoreWithOnnxRuntime(inputs, outputs);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void Manifest_input_name_that_the_graph_lacks_is_refused_naming_both()
     {

@@ -75,7 +75,8 @@ public sealed class BatchScorer
     {
         var scores = new RiskScore?[drivers.Count];
         var errors = new string?[drivers.Count];
-        var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
+        // Not (Count + ChunkSize - 1) / ChunkSize: that overflows for a large ChunkSize and scores nothing.
+        var chunks = drivers.Count / options.ChunkSize + (drivers.Count % options.ChunkSize != 0 ? 1 : 0);
         var completed = 0;
         var failed = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };

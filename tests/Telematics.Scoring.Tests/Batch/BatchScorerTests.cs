@@ -74,6 +74,21 @@ public sealed class BatchScorerTests : IDisposable
         Assert.Equal(1000, progress.Reports.Max(r => r.Completed));
     }
 
+    [Fact]
+    public async Task A_chunk_size_larger_than_any_batch_scores_every_driver_in_one_chunk()
+    {
+        var drivers = Drivers(10);
+        var progress = new Recorder();
+
+        // The chunk count used to overflow to 0: nothing scored, no failure, a silent empty success.
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = int.MaxValue }, progress);
+
+        Assert.Empty(result.Failures);
+        Assert.All(result.Scores, Assert.NotNull);
+        Assert.Equal(10, result.Summary.ByModelVersion.Values.Sum());
+        Assert.Equal([new BatchProgress(10, 10, 0)], progress.Reports);
+    }
+
     private sealed class OnFirstReport(Action action) : IProgress<BatchProgress>
     {
         private int _reports;

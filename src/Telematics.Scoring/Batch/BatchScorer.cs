@@ -79,15 +79,23 @@ public sealed class BatchScorer
         var chunks = drivers.Count / options.ChunkSize + (drivers.Count % options.ChunkSize != 0 ? 1 : 0);
         var completed = 0;
         var failed = 0;
+        var reporting = new Lock();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, chunks, parallel, (chunk, _) =>
         {
             var start = chunk * options.ChunkSize;
             var count = Math.Min(options.ChunkSize, drivers.Count - start);
             var chunkFailures = scoreChunk(start, count, scores, errors);
-            var done = Interlocked.Add(ref completed, count);
-            var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
-            progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));
+
+            // Both counts and the report under one lock (once per chunk): reports then arrive in order, never go
+            // backwards, pair Completed with its own Failed, and the last one is Completed == Total.
+            lock (reporting)
+            {
+                completed += count;
+                failed += chunkFailures;
+                progress?.Report(new BatchProgress(completed, drivers.Count, failed));
+            }
+
             return ValueTask.CompletedTask;
         }).ConfigureAwait(false);
 

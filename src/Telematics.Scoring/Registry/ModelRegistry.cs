@@ -122,6 +122,9 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>The model a request that names none is scored with.</summary>
+    internal string DefaultModelName => _options.DefaultModel ?? ModelPackage.BuiltInName;
+
     /// <summary>Leases the version a request should be scored with.</summary>
     /// <param name="name">Model name; null for <see cref="ModelRegistryOptions.DefaultModel"/> (the built-in model when that is null).</param>
     /// <param name="versionOrAlias">A version or alias; null for <see cref="ModelRegistryOptions.DefaultAlias"/>, else the highest version.</param>

@@ -23,7 +23,8 @@ namespace Telematics.Scoring.Service;
 /// and a version (or an alias of that model). References are checked when the scorer is created, and a
 /// reference that does not resolve is refused there. Because the registry reloads at run time, a reference
 /// can stop resolving later (an alias removed, a version deleted): the served variant then fails that score
-/// with a <see cref="KeyNotFoundException"/> naming the experiment, variant and reference, and a shadow
+/// with a <see cref="KeyNotFoundException"/> naming the experiment, variant and reference (counted as a failure of that
+/// variant in the metrics), and a shadow
 /// variant is skipped and logged (event 202). <see cref="FindUnresolvedReferences"/> reports such references
 /// for a readiness probe.
 /// </para>
@@ -231,12 +232,12 @@ public sealed class ExperimentScorer
         {
             return pinned.GetValueOrDefault(variant.Name) is { } package
                 ? _scorer.Score(package, driverId, features, observedDays, includeContributions, label)
-                : throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+                : throw Unserved(experiment, variant);
         }
 
         if (!TryAcquire(variant.Model, out var lease))
         {
-            throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+            throw Unserved(experiment, variant);
         }
 
         using (lease)
@@ -258,6 +259,15 @@ public sealed class ExperimentScorer
         reference.IsAlias
             ? _scorer.Registry.TryAcquire(null, reference.Name, out lease)
             : _scorer.Registry.TryAcquire(reference.Name, reference.Version, out lease);
+
+    // The failure comes before RiskScorer.Score, which counts every other one; count it here, under the variant and the
+    // model and version or alias the reference asks for, so that a lost reference shows in the failures counter.
+    private KeyNotFoundException Unserved(ExperimentDefinition experiment, ExperimentVariant variant)
+    {
+        var reference = variant.Model;
+        _scorer.Metrics?.RecordFailures(reference.IsAlias ? _scorer.Registry.DefaultModelName : reference.Name, reference.Version ?? reference.Name, variant.Name, 1);
+        return new KeyNotFoundException(Unresolved(experiment.Name, variant));
+    }
 
     private static string Unresolved(string experiment, ExperimentVariant variant) =>
         $"Experiment '{experiment}', {(variant.IsShadow ? "shadow " : "")}variant '{variant.Name}': model reference '{variant.Model}' is not served by the registry"

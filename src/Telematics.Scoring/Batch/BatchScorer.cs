@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telematics.Scoring.Contributions;
@@ -138,63 +137,10 @@ public sealed class BatchScorer
         failures = ScoreChunkFast(package, drivers, start, count, scores, errors);
         if (_metrics is not null)
         {
-            RecordChunk(_metrics, package, drivers, start, count, scores, failures, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            BatchChunkMetrics.Record(_metrics, package, drivers, start, count, scores, failures, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         return failures;
-    }
-
-    // Counters are tagged by each driver's experiment variant, as the score distribution is. A chunk without experiments
-    // (the common case) records once and allocates nothing; one with experiments groups per chunk, not per driver.
-    private static void RecordChunk(ScoringMetrics metrics, ModelPackage package, IReadOnlyList<DriverFeatures> drivers, int start, int count, RiskScore?[] scores, int failures, double seconds)
-    {
-        var labelled = false;
-        for (var i = start; i < start + count && !labelled; i++)
-        {
-            labelled = drivers[i].Experiment is not null;
-        }
-
-        if (!labelled)
-        {
-            Record(metrics, package, null, count - failures, failures, seconds);
-            return;
-        }
-
-        var byVariant = new Dictionary<string, (int Scored, int Failed)>(StringComparer.Ordinal);
-        var unlabelled = (Scored: 0, Failed: 0);
-        for (var i = start; i < start + count; i++)
-        {
-            ref var tally = ref drivers[i].Experiment is { } label
-                ? ref CollectionsMarshal.GetValueRefOrAddDefault(byVariant, label.Variant, out _)
-                : ref unlabelled;
-            if (scores[i] is null)
-            {
-                tally.Failed++;
-            }
-            else
-            {
-                tally.Scored++;
-            }
-        }
-
-        Record(metrics, package, null, unlabelled.Scored, unlabelled.Failed, seconds);
-        foreach (var (variant, tally) in byVariant)
-        {
-            Record(metrics, package, variant, tally.Scored, tally.Failed, seconds);
-        }
-    }
-
-    private static void Record(ScoringMetrics metrics, ModelPackage package, string? variant, int scored, int failed, double seconds)
-    {
-        if (scored > 0)
-        {
-            metrics.RecordScores(package.Name, package.Version, variant, scored, seconds);
-        }
-
-        if (failed > 0)
-        {
-            metrics.RecordFailures(package.Name, package.Version, variant, failed);
-        }
     }
 
     private int ScoreChunkFast(ModelPackage package, IReadOnlyList<DriverFeatures> drivers, int start, int count, RiskScore?[] scores, string?[] errors)

@@ -30,6 +30,16 @@ public sealed class DefaultAliasByNameTests : IDisposable
     }
 
     [Fact]
+    public void Champion_by_name_on_a_single_package_registry_is_that_package()
+    {
+        using var registry = ModelRegistry.ForPackage(ModelPackageLoader.Load(_packages.WriteConstantVersion("solo", 3)));
+
+        using var byName = registry.Acquire(null, "champion");
+
+        Assert.Equal(("solo", "3"), (byName.Package.Name, byName.Package.Version));
+    }
+
+    [Fact]
     public void Champion_by_name_without_an_alias_file_is_the_highest_version_and_an_alias_file_still_decides()
     {
         _packages.WriteConstantVersion("m", 1);

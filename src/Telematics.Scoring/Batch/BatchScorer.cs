@@ -75,18 +75,27 @@ public sealed class BatchScorer
     {
         var scores = new RiskScore?[drivers.Count];
         var errors = new string?[drivers.Count];
-        var chunks = (drivers.Count + options.ChunkSize - 1) / options.ChunkSize;
+        // Not (Count + ChunkSize - 1) / ChunkSize: that overflows for a large ChunkSize and scores nothing.
+        var chunks = drivers.Count / options.ChunkSize + (drivers.Count % options.ChunkSize != 0 ? 1 : 0);
         var completed = 0;
         var failed = 0;
+        var reporting = new Lock();
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, chunks, parallel, (chunk, _) =>
         {
             var start = chunk * options.ChunkSize;
             var count = Math.Min(options.ChunkSize, drivers.Count - start);
             var chunkFailures = scoreChunk(start, count, scores, errors);
-            var done = Interlocked.Add(ref completed, count);
-            var failedSoFar = Interlocked.Add(ref failed, chunkFailures);
-            progress?.Report(new BatchProgress(done, drivers.Count, failedSoFar));
+
+            // Both counts and the report under one lock (once per chunk): reports then arrive in order, never go
+            // backwards, pair Completed with its own Failed, and the last one is Completed == Total.
+            lock (reporting)
+            {
+                completed += count;
+                failed += chunkFailures;
+                progress?.Report(new BatchProgress(completed, drivers.Count, failed));
+            }
+
             return ValueTask.CompletedTask;
         }).ConfigureAwait(false);
 
@@ -126,15 +135,9 @@ public sealed class BatchScorer
         }
 
         failures = ScoreChunkFast(package, drivers, start, count, scores, errors);
-        var scored = count - failures;
-        if (scored > 0)
+        if (_metrics is not null)
         {
-            _metrics?.RecordScores(package.Name, package.Version, null, scored, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-
-        if (failures > 0)
-        {
-            _metrics?.RecordFailures(package.Name, package.Version, null, failures);
+            BatchChunkMetrics.Record(_metrics, package, drivers, start, count, scores, failures, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
 
         return failures;

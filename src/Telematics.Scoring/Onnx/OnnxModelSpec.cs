@@ -47,8 +47,9 @@ public sealed class OnnxModelSpec
     public ModelOutputKind OutputKind { get; init; } = ModelOutputKind.Probability;
 
     /// <summary>
-    /// Rows per ONNX Runtime call; larger batches are split. Buffers of this size are pooled and reused. A model whose input
-    /// declares a fixed batch dimension is always run with exactly that many rows instead (padded when fewer are scored).
+    /// Rows per ONNX Runtime call; larger batches are split. Buffers of this size are pooled and reused, each at most 16 M
+    /// values (64 MB): a model with wide inputs or outputs is called with fewer rows. A model whose input declares a fixed
+    /// batch dimension is always run with exactly that many rows instead (padded when fewer are scored).
     /// </summary>
     /// <value>Default 1024.</value>
     public int MaxBatchSize { get; init; } = 1024;

@@ -93,10 +93,14 @@ public sealed class OnnxRiskModel : IRiskModel
         {
             var inputs = OnnxInputBinder.Bind(session, spec, graph);
             var output = OnnxOutputReader.Create(session, spec, graph);
-            var batch = inputs.FixedBatch ?? spec.MaxBatchSize;
-            if ((long)batch * Math.Max(1, output.Columns) > MaxBufferValues)
+            // The cap holds for every pooled buffer, inputs as well as output: a wide model with a large MaxBatchSize gets fewer
+            // rows per call (calls are split anyway), so no valid setting is refused; only a fixed batch cannot shrink.
+            var valuesPerRow = Math.Max(inputs.Widths.Sum(), Math.Max(1, output.Columns));
+            var batch = inputs.FixedBatch ?? (int)Math.Min(spec.MaxBatchSize, MaxBufferValues / valuesPerRow);
+            if (batch < 1 || (long)batch * valuesPerRow > MaxBufferValues)
             {
-                throw new ModelBindingException($"Output '{output.Name}' needs {batch} rows × {output.Columns} columns per call; at most {MaxBufferValues} values are supported.");
+                throw new ModelBindingException(
+                    $"Inputs {string.Join(", ", inputs.Names.Select(n => $"'{n}'"))} and output '{output.Name}' need {Math.Max(batch, 1)} rows × {valuesPerRow} values per call; at most {MaxBufferValues} values per buffer are supported.");
             }
 
             model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null);
@@ -126,7 +130,10 @@ public sealed class OnnxRiskModel : IRiskModel
     }
 
     // Buffers per call are at most 16 M floats (64 MB); 1,024 rows × 4,096 columns fit.
-    private const long MaxBufferValues = 1 << 24;
+    internal const long MaxBufferValues = 1 << 24;
+
+    /// <summary>Rows per ONNX Runtime call: the fixed batch, else MaxBatchSize lowered so that no buffer exceeds <see cref="MaxBufferValues"/>.</summary>
+    internal int RowsPerCall => _maxBatch;
 
     private static InferenceSession CreateSession(byte[] onnx, OnnxModelSpec spec)
     {

@@ -23,6 +23,13 @@ internal static class FigureFormatter
         };
     }
 
-    public static string Points(double contribution) =>
-        Math.Abs(contribution).ToString("0.#", CultureInfo.InvariantCulture) + (Math.Abs(contribution) == 1 ? " point" : " points");
+    /// <summary>The size of a contribution as a sentence shows it: points to one decimal.</summary>
+    public static double ShownPoints(double contribution) => Math.Round(Math.Abs(contribution), 1, MidpointRounding.AwayFromZero);
+
+    // Singular or plural by the figure shown, not the exact one: 0.96 reads "1 point".
+    public static string Points(double contribution)
+    {
+        var shown = ShownPoints(contribution);
+        return shown.ToString("0.#", CultureInfo.InvariantCulture) + (shown == 1 ? " point" : " points");
+    }
 }

@@ -16,6 +16,9 @@ public sealed record RecommendationOptions
     public int MaxPraise { get; init; } = 1;
 
     /// <summary>Smallest contribution, in score points (absolute value for praise), worth a tip; smaller factors are skipped.</summary>
-    /// <value>Default 0: every factor that raised the score qualifies. Raise it to skip advice too small to matter.</value>
+    /// <value>
+    /// Default 0: every factor that raised the score qualifies, except one under 0.05 points, which a tip would show as 0
+    /// points. Raise it to skip advice too small to matter.
+    /// </value>
     public double MinContribution { get; init; }
 }

@@ -42,6 +42,12 @@ public static class Recommender
                 throw new ArgumentException($"The contribution of feature '{pair.Key}' is {pair.Value}; contributions must be finite.", nameof(contributions));
             }
 
+            // A factor too small to show would read "it added 0 points to your risk score".
+            if (FigureFormatter.ShownPoints(pair.Value) == 0)
+            {
+                continue;
+            }
+
             if (pair.Value > 0 && pair.Value >= options.MinContribution)
             {
                 raising.Add(pair);

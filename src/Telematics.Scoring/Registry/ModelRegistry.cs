@@ -122,9 +122,15 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
+    /// <summary>The model a request that names none is scored with.</summary>
+    internal string DefaultModelName => _options.DefaultModel ?? ModelPackage.BuiltInName;
+
     /// <summary>Leases the version a request should be scored with.</summary>
     /// <param name="name">Model name; null for <see cref="ModelRegistryOptions.DefaultModel"/> (the built-in model when that is null).</param>
-    /// <param name="versionOrAlias">A version or alias; null for <see cref="ModelRegistryOptions.DefaultAlias"/>, else the highest version.</param>
+    /// <param name="versionOrAlias">
+    /// A version or alias; null for <see cref="ModelRegistryOptions.DefaultAlias"/>, else the highest version. The default alias
+    /// named explicitly resolves the same way when no aliases.json of the model names it (the built-in model has none).
+    /// </param>
     /// <param name="lease">The lease to dispose when the score is done.</param>
     /// <returns><see langword="false"/> when no such model or version is served.</returns>
     public bool TryAcquire(string? name, string? versionOrAlias, out ModelLease lease)
@@ -133,7 +139,8 @@ public sealed partial class ModelRegistry : IDisposable
         name ??= _options.DefaultModel ?? ModelPackage.BuiltInName;
         if (name == ModelPackage.BuiltInName)
         {
-            if (versionOrAlias is null or ModelPackage.BuiltInVersion && _builtIn.TryAddReference())
+            // No aliases.json names the built-in model's versions: the default alias by name means it, as no alias does.
+            if ((versionOrAlias is null or ModelPackage.BuiltInVersion || versionOrAlias == _options.DefaultAlias) && _builtIn.TryAddReference())
             {
                 lease = new ModelLease(_builtIn);
                 return true;
@@ -145,7 +152,7 @@ public sealed partial class ModelRegistry : IDisposable
 
         if (_pinned is not null && name == _pinned.Package.Name)
         {
-            if (versionOrAlias is null || versionOrAlias == _pinned.Package.Version)
+            if (versionOrAlias is null || versionOrAlias == _pinned.Package.Version || versionOrAlias == _options.DefaultAlias)
             {
                 if (_pinned.TryAddReference())
                 {

@@ -29,7 +29,7 @@ public sealed class ModelRegistryOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Rows per ONNX Runtime call for ONNX models; larger batches are split.</summary>
+    /// <summary>Rows per ONNX Runtime call for ONNX models; larger batches are split. Fewer for a model so wide that a call's buffer would pass 16 M values.</summary>
     /// <value>Default 1024.</value>
     [Range(1, 1 << 20)]
     public int MaxBatchSize { get; set; } = 1024;

@@ -30,10 +30,17 @@ internal sealed class RegistrySnapshot(long generation, IReadOnlyDictionary<stri
 
             if (Aliases.TryGetValue(versionOrAlias, out var target))
             {
-                versionOrAlias = target;
+                return Versions.TryGetValue(target, out var aliased) ? aliased : null;
             }
 
-            return Versions.TryGetValue(versionOrAlias, out var model) ? model : null;
+            if (Versions.TryGetValue(versionOrAlias, out var model))
+            {
+                return model;
+            }
+
+            // The default alias asked for by name, where no aliases.json names it, is what a request naming none gets; else an
+            // experiment arm "champion" would be refused where an implicit request is served.
+            return versionOrAlias == defaultAlias ? Resolve(null, defaultAlias) : null;
         }
     }
 }

@@ -23,7 +23,8 @@ namespace Telematics.Scoring.Service;
 /// and a version (or an alias of that model). References are checked when the scorer is created, and a
 /// reference that does not resolve is refused there. Because the registry reloads at run time, a reference
 /// can stop resolving later (an alias removed, a version deleted): the served variant then fails that score
-/// with a <see cref="KeyNotFoundException"/> naming the experiment, variant and reference, and a shadow
+/// with a <see cref="KeyNotFoundException"/> naming the experiment, variant and reference (counted as a failure of that
+/// variant in the metrics), and a shadow
 /// variant is skipped and logged (event 202). <see cref="FindUnresolvedReferences"/> reports such references
 /// for a readiness probe.
 /// </para>
@@ -162,17 +163,38 @@ public sealed class ExperimentScorer
         return problems;
     }
 
-    /// <summary>Scores one driver: in <paramref name="experimentName"/> when given, else with the registry's default model.</summary>
+    /// <summary>Scores one driver without an observation window: in <paramref name="experimentName"/> when given, else with the registry's default model.</summary>
+    /// <remarks>
+    /// Only for telematics@1 models: a telematics@2 model (such as the shipped one) turns the window's totals into rates and
+    /// refuses a score without the window. Pass it with <see cref="Score(string, ReadOnlyMemory{float}, double, string?)"/>
+    /// or <see cref="Score(ScoreRequest, string?)"/>.
+    /// </remarks>
     /// <param name="driverId">The driver, non-empty; its id alone decides the variant (ordinal, case-sensitive).</param>
     /// <param name="features">The driver's feature vector in schema order (NaN = missing).</param>
     /// <param name="experimentName">A registered experiment, or <see langword="null"/> for no experiment.</param>
     /// <param name="includeContributions">Whether the served score carries factor contributions (shadow scores never do).</param>
     /// <returns>The served variant's score, with <see cref="RiskScore.Experiment"/> and <see cref="RiskScore.ShadowScores"/> set.</returns>
     /// <exception cref="KeyNotFoundException">The experiment is not registered, or the served variant's model is not served now (the message names experiment, variant and reference).</exception>
-    /// <exception cref="ArgumentException">The driver id is empty, or the feature vector does not have the schema's length.</exception>
+    /// <exception cref="ArgumentException">The driver id is empty, the feature vector does not have the schema's length, or the served model is a telematics@2 model, which needs the observation window.</exception>
     /// <exception cref="ModelScoringException">The served model failed; the message names the driver and model.</exception>
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The overload with observedDays takes a double where this one takes the experiment name, so no existing call binds to it.")]
     public RiskScore Score(string driverId, ReadOnlyMemory<float> features, string? experimentName, bool includeContributions = true) =>
         Score(new ScoreRequest { DriverId = driverId, Features = features, IncludeContributions = includeContributions }, experimentName);
+
+    /// <summary>
+    /// Scores one driver observed over <paramref name="observedDays"/>, with factor contributions: in <paramref name="experimentName"/>
+    /// when given, else with the registry's default model. Without contributions, use <see cref="Score(ScoreRequest, string?)"/>.
+    /// </summary>
+    /// <param name="driverId">The driver, non-empty; its id alone decides the variant (ordinal, case-sensitive).</param>
+    /// <param name="features">The driver's feature vector in schema order (NaN = missing).</param>
+    /// <param name="observedDays">Days <paramref name="features"/> cover (see <see cref="ScoreRequest.ObservedDays"/>); telematics@2 models need it, v1 models ignore it.</param>
+    /// <param name="experimentName">A registered experiment, or <see langword="null"/> for no experiment.</param>
+    /// <returns>The served variant's score, with <see cref="RiskScore.Experiment"/> and <see cref="RiskScore.ShadowScores"/> set.</returns>
+    /// <exception cref="KeyNotFoundException">The experiment is not registered, or the served variant's model is not served now (the message names experiment, variant and reference).</exception>
+    /// <exception cref="ArgumentException">The driver id is empty, the feature vector does not have the schema's length, or a telematics@2 model is given a window that is not a positive number of days.</exception>
+    /// <exception cref="ModelScoringException">The served model failed; the message names the driver and model.</exception>
+    public RiskScore Score(string driverId, ReadOnlyMemory<float> features, double observedDays, string? experimentName) =>
+        Score(new ScoreRequest { DriverId = driverId, Features = features, ObservedDays = observedDays }, experimentName);
 
     /// <summary>Scores one driver: in <paramref name="experimentName"/> when given, else with the registry's default model.</summary>
     /// <param name="request">The driver, its features and observation window; its model and experiment label are ignored when an experiment is named.</param>
@@ -231,12 +253,12 @@ public sealed class ExperimentScorer
         {
             return pinned.GetValueOrDefault(variant.Name) is { } package
                 ? _scorer.Score(package, driverId, features, observedDays, includeContributions, label)
-                : throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+                : throw Unserved(experiment, variant);
         }
 
         if (!TryAcquire(variant.Model, out var lease))
         {
-            throw new KeyNotFoundException(Unresolved(experiment.Name, variant));
+            throw Unserved(experiment, variant);
         }
 
         using (lease)
@@ -258,6 +280,15 @@ public sealed class ExperimentScorer
         reference.IsAlias
             ? _scorer.Registry.TryAcquire(null, reference.Name, out lease)
             : _scorer.Registry.TryAcquire(reference.Name, reference.Version, out lease);
+
+    // The failure comes before RiskScorer.Score, which counts every other one; count it here, under the variant and the
+    // model and version or alias the reference asks for, so that a lost reference shows in the failures counter.
+    private KeyNotFoundException Unserved(ExperimentDefinition experiment, ExperimentVariant variant)
+    {
+        var reference = variant.Model;
+        _scorer.Metrics?.RecordFailures(reference.IsAlias ? _scorer.Registry.DefaultModelName : reference.Name, reference.Version ?? reference.Name, variant.Name, 1);
+        return new KeyNotFoundException(Unresolved(experiment.Name, variant));
+    }
 
     private static string Unresolved(string experiment, ExperimentVariant variant) =>
         $"Experiment '{experiment}', {(variant.IsShadow ? "shadow " : "")}variant '{variant.Name}': model reference '{variant.Model}' is not served by the registry"

@@ -41,6 +41,9 @@ public sealed class RiskScorer
     /// <summary>The registry models come from.</summary>
     public ModelRegistry Registry => _registry;
 
+    /// <summary>Where scores are counted; experiment scoring counts here the failures that happen before a model is found.</summary>
+    internal ScoringMetrics? Metrics => _metrics;
+
     /// <summary>Scores one driver.</summary>
     /// <param name="request">The driver, its features and optionally the model and experiment.</param>
     /// <exception cref="KeyNotFoundException">The requested model or version is not served.</exception>

@@ -74,6 +74,74 @@ public sealed class BatchScorerTests : IDisposable
         Assert.Equal(1000, progress.Reports.Max(r => r.Completed));
     }
 
+    [Fact]
+    public async Task A_chunk_size_larger_than_any_batch_scores_every_driver_in_one_chunk()
+    {
+        var drivers = Drivers(10);
+        var progress = new Recorder();
+
+        // The chunk count used to overflow to 0: nothing scored, no failure, a silent empty success.
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = int.MaxValue }, progress);
+
+        Assert.Empty(result.Failures);
+        Assert.All(result.Scores, Assert.NotNull);
+        Assert.Equal(10, result.Summary.ByModelVersion.Values.Sum());
+        Assert.Equal([new BatchProgress(10, 10, 0)], progress.Reports);
+    }
+
+    // A synchronous sink whose first report takes a while (as a console writer can), long enough for a parallel chunk to
+    // report meanwhile; it notes overlapping calls and records each report when it is done with it.
+    private sealed class SlowFirstRecorder : IProgress<BatchProgress>
+    {
+        private int _calls;
+        private int _inside;
+
+        public List<BatchProgress> Reports { get; } = [];
+
+        public bool Overlapped { get; private set; }
+
+        public void Report(BatchProgress value)
+        {
+            var call = Interlocked.Increment(ref _calls);
+            if (Interlocked.Increment(ref _inside) > 1)
+            {
+                Overlapped = true;
+            }
+
+            if (call == 1)
+            {
+                SpinWait.SpinUntil(() => Volatile.Read(ref _calls) > 1, TimeSpan.FromMilliseconds(500));
+            }
+
+            lock (Reports)
+            {
+                Reports.Add(value);
+            }
+
+            Interlocked.Decrement(ref _inside);
+        }
+    }
+
+    [Fact]
+    public async Task Progress_from_parallel_chunks_never_goes_back_and_ends_at_the_total()
+    {
+        var drivers = Drivers(120);
+        for (var i = 3; i < drivers.Length; i += 10)
+        {
+            drivers[i] = new DriverFeatures($"short-{i}", new float[2]);
+        }
+
+        var progress = new SlowFirstRecorder();
+
+        await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { ChunkSize = 1, MaxDegreeOfParallelism = 4 }, progress);
+
+        Assert.False(progress.Overlapped);
+        Assert.Equal(120, progress.Reports.Count);
+        Assert.All(progress.Reports.Zip(progress.Reports.Skip(1)), pair =>
+            Assert.True(pair.Second.Completed > pair.First.Completed && pair.Second.Failed >= pair.First.Failed, $"{pair.First} then {pair.Second}"));
+        Assert.Equal(new BatchProgress(120, 120, 12), progress.Reports[^1]);
+    }
+
     private sealed class OnFirstReport(Action action) : IProgress<BatchProgress>
     {
         private int _reports;

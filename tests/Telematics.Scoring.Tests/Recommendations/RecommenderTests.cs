@@ -96,6 +96,35 @@ public sealed class RecommenderTests
     }
 
     [Fact]
+    public void A_factor_that_would_show_as_0_points_gets_no_tip_or_praise()
+    {
+        var contributions = new Dictionary<string, double>
+        {
+            [TelematicsFeatures.NightShare] = 0.04,
+            [TelematicsFeatures.HarshBrakingPer100Km] = 0.2,
+            [TelematicsFeatures.MotorwayShare] = -0.03,
+        };
+
+        var items = Recommender.Recommend(contributions, null, null, new RecommendationOptions { IncludePraise = true });
+
+        var tip = Assert.Single(items);
+        Assert.Equal(TelematicsFeatures.HarshBrakingPer100Km, tip.Feature);
+        Assert.Contains(" added 0.2 points to your risk score.", tip.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.96, "1 point to")]
+    [InlineData(1.04, "1 point to")]
+    [InlineData(1.05, "1.1 points to")]
+    [InlineData(0.94, "0.9 points to")]
+    public void Singular_or_plural_follows_the_points_shown(double contribution, string expected)
+    {
+        var tip = Recommender.Recommend(new Dictionary<string, double> { [TelematicsFeatures.NightShare] = contribution }, null, null)[0];
+
+        Assert.Contains($"added {expected} your risk score", tip.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_feature_without_a_template_gets_a_generic_sentence()
     {
         var tip = Recommender.Recommend(

@@ -232,6 +232,24 @@ public sealed class ExperimentScorerTests : IDisposable
     }
 
     [Fact]
+    public void A_served_variant_whose_reference_is_lost_is_counted_as_a_failure_of_that_variant()
+    {
+        var experiment = new ExperimentDefinition("losing", "s", [
+            new ExperimentVariant("lost-arm", ModelReference.Parse("challenger"), 10_000),
+        ]);
+        using var provider = Provider(b => b.UseExperiment(experiment));
+        var scorer = provider.GetRequiredService<ExperimentScorer>();
+        using var counters = new ScoringCounters();
+        scorer.Score("d-1", Vector(), "losing");
+
+        File.WriteAllText(Path.Combine(_packages.ModelsRoot, "risk", "aliases.json"), """{"champion": "1"}""");
+        provider.GetRequiredService<ModelRegistry>().Reload();
+
+        Assert.Throws<KeyNotFoundException>(() => scorer.Score("d-1", Vector(), "losing"));
+        Assert.Equal((1, 1), (counters.Scores("lost-arm"), counters.Failures("lost-arm")));
+    }
+
+    [Fact]
     public void Unknown_experiment_name_is_refused_listing_the_registered_ones()
     {
         using var provider = Provider(b => b.UseExperiment(Split(5000)));

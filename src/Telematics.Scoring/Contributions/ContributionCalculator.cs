@@ -34,9 +34,8 @@ internal static class ContributionCalculator
             ratio = (calibration.ToScore(referenceRaw + h) - calibration.ToScore(referenceRaw - h)) / (2 * h);
         }
 
-        // Each term is measured from the model's own reference (a rule's "reference"). A rules package's reference row is
-        // that reference (RulesReference refuses another), so a missing feature, whose term is 0, gets 0 points; the
-        // differences are kept general, as they sum to raw − referenceRaw for any reference row.
+        // Each term is measured from the model's own reference (a rule's "reference"); a package may name another reference
+        // row (manifest "reference"). The terms' differences sum to raw − referenceRaw whichever it is.
         Span<double> referenceTerms = width <= 128 ? stackalloc double[width] : new double[width];
         model.ComputeTerms(referenceRow, referenceTerms);
         var names = model.Binding.FeatureNames;

@@ -159,9 +159,11 @@ public static partial class ModelPackageLoader
 
         try
         {
-            var reference = model is RuleBasedModel rules
-                ? RulesReference.Row(rules, manifest.Reference, id)
-                : ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
+            var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
+            if (model is RuleBasedModel rules && manifest.Reference is null)
+            {
+                rules.CopyReferenceRow(reference);
+            }
 
             var ranges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id);
             MonotoneCheck.Verify(model, reference, ranges, manifest.Monotone, id);

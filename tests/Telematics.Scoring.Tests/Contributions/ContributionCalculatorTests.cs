@@ -69,6 +69,29 @@ public sealed class ContributionCalculatorTests : IDisposable
         Assert.Equal(result.Score - result.ReferenceScore, result.Contributions.Sum(c => c.Points), 9);
     }
 
+    [Theory]
+    [InlineData(0.3f)] // the driver at the manifest's reference: no contribution at all
+    [InlineData(0.45f)]
+    [InlineData(0.02f)]
+    public void A_rules_package_with_its_own_reference_row_explains_score_minus_that_reference(float nightShare)
+    {
+        // The rule measures night share from 0.1; the manifest's reference row puts it at 0.3.
+        var rules = """{"intercept": -1.0, "weights": [{"feature": "night_share", "weight": 2.0, "reference": 0.1, "cap": 0.5}]}"""u8.ToArray();
+        var manifest = new JsonObject
+        {
+            ["name"] = "night-rules-ref", ["version"] = "1", ["kind"] = "rules", ["file"] = "rules.json",
+            ["feature_schema"] = new JsonObject { ["name"] = "telematics", ["version"] = 1 },
+            ["reference"] = new JsonObject { [TelematicsFeatures.NightShare] = 0.3f },
+        };
+        using var registry = ModelRegistry.ForPackage(ModelPackageLoader.Load(_packages.WriteFolder("rules-ref-" + Guid.NewGuid().ToString("N"), manifest, rules)));
+        var vector = Vector([TelematicsFeatures.NightShare, TelematicsFeatures.TripCount], [nightShare, 5f]);
+
+        var result = new RiskScorer(registry).Score(new ScoreRequest { DriverId = "d", Features = vector });
+
+        Assert.Equal(result.Score - result.ReferenceScore, result.Contributions.Sum(c => c.Points), 9);
+        Assert.Equal(result.Score - result.ReferenceScore, result.Contributions.Single(c => c.Feature == TelematicsFeatures.NightShare).Points, 9);
+    }
+
     private ModelRegistry Registry(string name, byte[] onnx, string[] features, string outputKind)
     {
         var manifest = TestPackages.TreeClassifierManifest(name);

@@ -130,9 +130,15 @@ public sealed class ModelPackage : IDisposable
     }
 
     /// <summary>Builds the reference row in model input order from the manifest's values, falling back to the built-in rules' references.</summary>
-    internal static float[] BuildReferenceRow(ModelInputBinding binding, IReadOnlyDictionary<string, float>? reference)
+    internal static float[] BuildReferenceRow(ModelInputBinding binding, IReadOnlyDictionary<string, float>? reference, RuleBasedModel? rules = null)
     {
         var row = new float[binding.Count];
+        if (rules is not null)
+        {
+            // What the manifest leaves out is at the rules' own references, not at the built-in model's.
+            rules.CopyReferenceRow(row);
+        }
+
         var isTelematicsV1 = binding.Schema.Name == TelematicsFeatures.SchemaName && binding.Schema.Version == TelematicsFeatures.SchemaVersion;
         for (var i = 0; i < row.Length; i++)
         {
@@ -141,7 +147,7 @@ public sealed class ModelPackage : IDisposable
             {
                 row[i] = value;
             }
-            else if (isTelematicsV1)
+            else if (isTelematicsV1 && rules is null)
             {
                 row[i] = (float)DefaultRuleWeights.All[binding.SchemaIndexes[i]].Reference;
             }

@@ -159,11 +159,7 @@ public static partial class ModelPackageLoader
 
         try
         {
-            var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference);
-            if (model is RuleBasedModel rules && manifest.Reference is null)
-            {
-                rules.CopyReferenceRow(reference);
-            }
+            var reference = ModelPackage.BuildReferenceRow(model.Binding, manifest.Reference, model as RuleBasedModel);
 
             var ranges = TrainingRanges.Read(model.Binding, manifest.TrainingRanges, id);
             MonotoneCheck.Verify(model, reference, ranges, manifest.Monotone, id);

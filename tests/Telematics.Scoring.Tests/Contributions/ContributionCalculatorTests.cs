@@ -92,6 +92,38 @@ public sealed class ContributionCalculatorTests : IDisposable
         Assert.Equal(result.Score - result.ReferenceScore, result.Contributions.Single(c => c.Feature == TelematicsFeatures.NightShare).Points, 9);
     }
 
+    [Fact]
+    public void A_rules_packages_partial_reference_row_keeps_the_rules_own_references_for_the_features_it_leaves_out()
+    {
+        // Harsh braking's rule counts from 6 per 100 km (the built-in model's from 2); the manifest moves only night share.
+        var rules = """{"intercept": -1.0, "weights": [{"feature": "night_share", "weight": 2.0, "reference": 0.1, "cap": 0.5}, {"feature": "harsh_braking_per_100km", "weight": 0.1, "reference": 6.0, "cap": 20}]}"""u8.ToArray();
+        var manifest = new JsonObject
+        {
+            ["name"] = "partial-ref", ["version"] = "1", ["kind"] = "rules", ["file"] = "rules.json",
+            ["feature_schema"] = new JsonObject { ["name"] = "telematics", ["version"] = 1 },
+            ["reference"] = new JsonObject { [TelematicsFeatures.NightShare] = 0.3f },
+        };
+
+        var package = ModelPackageLoader.Load(_packages.WriteFolder("rules-partial-" + Guid.NewGuid().ToString("N"), manifest, rules));
+
+        var names = package.Model.Binding.FeatureNames;
+        Assert.Equal(6f, package.ReferenceRow[IndexOf(names, TelematicsFeatures.HarshBrakingPer100Km)]);
+        Assert.Equal(0.3f, package.ReferenceRow[IndexOf(names, TelematicsFeatures.NightShare)]);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string feature)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (names[i] == feature)
+            {
+                return i;
+            }
+        }
+
+        throw new KeyNotFoundException(feature);
+    }
+
     private ModelRegistry Registry(string name, byte[] onnx, string[] features, string outputKind)
     {
         var manifest = TestPackages.TreeClassifierManifest(name);

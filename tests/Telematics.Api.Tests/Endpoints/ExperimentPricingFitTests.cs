@@ -17,7 +17,7 @@ public sealed class ExperimentPricingFitTests(PostgresDatabase database) : IClas
 {
     private readonly ModelDirectory _models = new ModelDirectory()
         .WriteRules("risk", "1", -1.0)
-        .WriteRules("risk", "2", -1.0, outputKind: "frequency")
+        .WriteRules("risk", "2", 0.2, outputKind: "frequency")
         .WriteAliases("risk", """{"champion": "1", "challenger": "1"}""");
 
     public Task InitializeAsync() => MigrateAsync(database);

@@ -59,7 +59,7 @@ public sealed class ModelsEndpointsTests(PostgresDatabase database) : IClassFixt
     public async Task Promoting_a_champion_the_served_pricing_plan_does_not_fit_is_refused_and_changes_nothing()
     {
         // risk@1 outputs a probability and is priced by the score plan chosen at start; risk@3 outputs a claim frequency.
-        _models.WriteRules("risk", "3", -1.0, outputKind: "frequency");
+        _models.WriteRules("risk", "3", 0.2, outputKind: "frequency");
         await using var host = Host();
         using var admin = host.ClientAs(TestTokens.Admin());
 
@@ -79,7 +79,7 @@ public sealed class ModelsEndpointsTests(PostgresDatabase database) : IClassFixt
     [Fact]
     public async Task A_hot_reload_to_a_champion_the_plan_does_not_fit_makes_the_host_not_ready_with_the_reason()
     {
-        _models.WriteRules("risk", "3", -1.0, outputKind: "frequency");
+        _models.WriteRules("risk", "3", 0.2, outputKind: "frequency");
         await using var host = Host();
         using var admin = host.ClientAs(TestTokens.Admin());
         using var before = await admin.GetAsync(new Uri("/health/ready", UriKind.Relative));

@@ -20,14 +20,24 @@ internal sealed class RedisCacheTagFanout(
     // Each message starts with its sender's id, so that a host does not act on its own invalidations twice.
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// How long a write waits for its invalidation to be handed to Redis: the write has committed, and a stalled Redis must
+    /// not hold its answer (or turn it into an error the client would retry).
+    /// </summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(1);
+
     public async Task PublishAsync(IReadOnlyCollection<string> tags)
     {
         try
         {
-            await redis.GetSubscriber().PublishAsync(_channel, _instance + "\n" + string.Join('\n', tags)).ConfigureAwait(false);
+            var published = redis.GetSubscriber().PublishAsync(_channel, _instance + "\n" + string.Join('\n', tags));
+            // Observed here, so that one given up on below does not surface as an unobserved task exception later.
+            _ = published.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await published.WaitAsync(PublishTimeout).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // RedisTimeoutException is a TimeoutException, not a RedisException: anything but cancellation is a lost message.
             ClusterLog.InvalidationNotPublished(logger, e.GetType().Name);
         }
     }

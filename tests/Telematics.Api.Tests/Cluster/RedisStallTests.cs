@@ -55,6 +55,48 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
         Assert.True(logs.Has(LogLevel.Warning, 9101), "the invalidation not published should be logged as a warning");
     }
 
+    [Fact]
+    public async Task While_Redis_stalls_a_write_and_a_read_answer_well_within_the_clients_default_timeout_of_5_s()
+    {
+        var driver = await DriverWithTripsAsync(database, "redis-stall-2", 5);
+        await using var relay = new StallingRelay(RedisEndPoint());
+        await using var host = Host(relay, new CapturedLogs());
+        await ConnectedAsync(host);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using (var warm = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        relay.Stall();
+        TimeSpan write, read;
+        try
+        {
+            // The write drops the score from both levels and tells the other hosts; the read then misses both levels.
+            var clock = Stopwatch.StartNew();
+            using (var recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null))
+            {
+                write = clock.Elapsed;
+                Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+            }
+
+            clock.Restart();
+            using (var score = await admin.GetAsync(new Uri($"/api/v1/risk/{driver}/score", UriKind.Relative)))
+            {
+                read = clock.Elapsed;
+                Assert.Equal(HttpStatusCode.OK, score.StatusCode);
+            }
+        }
+        finally
+        {
+            relay.Resume();
+        }
+
+        // Generous bounds: the point is not waiting out the client's 5 s per call, not a tight timing.
+        Assert.True(write < TimeSpan.FromSeconds(3), $"the write took {write.TotalMilliseconds:F0} ms");
+        Assert.True(read < TimeSpan.FromSeconds(3), $"the read took {read.TotalMilliseconds:F0} ms");
+    }
+
     internal static EndPoint RedisEndPoint() => ConfigurationOptions.Parse(RedisServer.ConnectionString).EndPoints.Single();
 
     /// <summary>A host on the test database whose Redis is reached through <paramref name="relay"/>, with a prefix of its own.</summary>

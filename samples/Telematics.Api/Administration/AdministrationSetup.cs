@@ -28,6 +28,8 @@ internal static class AdministrationSetup
         services.AddSingleton<ExperimentLoader>();
         services.AddHostedService(static provider => provider.GetRequiredService<ExperimentLoader>());
         services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<ExperimentLoader>());
+        services.AddSingleton<PromotedElsewhere>();
+        services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<PromotedElsewhere>());
         return services;
     }
 }

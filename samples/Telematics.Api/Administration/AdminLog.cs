@@ -21,7 +21,7 @@ internal static partial class AdminLog
     [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Audit log verified by {Actor}: {Verdict}")]
     public static partial void AuditVerified(ILogger logger, string actor, string verdict);
 
-    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Loading the stored experiments failed; they are not served until the host restarts.")]
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Error, Message = "Loading the stored experiments failed; it is tried again shortly.")]
     public static partial void ExperimentsLoadFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 7007, Level = LogLevel.Information, Message = "Audit anchor signed through row {Seq} (key {KeyId}).")]

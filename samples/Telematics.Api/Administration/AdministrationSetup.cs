@@ -1,4 +1,6 @@
 using Telematics.Api.Caching;
+using Telematics.Api.Storage;
+using Telematics.Scoring.Service;
 namespace Telematics.Api.Administration;
 
 /// <summary>Wires what the model, experiment and admin endpoints need beyond storage and scoring.</summary>
@@ -25,9 +27,23 @@ internal static class AdministrationSetup
     {
         services.AddSingleton<AuditAnchorSettings>();
         services.AddHostedService<AuditAnchorScheduler>();
-        services.AddSingleton<ExperimentLoader>();
+        var reconcile = configuration[ExperimentLoader.ReconcileKey] is { Length: > 0 } seconds
+            ? int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+                ? TimeSpan.FromSeconds(parsed)
+                : throw new InvalidOperationException($"{ExperimentLoader.ReconcileKey} is '{seconds}'; it takes a whole number of seconds above 0.")
+            : TimeSpan.FromSeconds(30);
+        services.AddSingleton(provider => new ExperimentLoader(
+            provider.GetRequiredService<DatabaseConnection>(),
+            provider.GetRequiredService<DatabaseMigrator>(),
+            provider.GetRequiredService<ExperimentScorer>(),
+            provider,
+            provider.GetRequiredService<ILogger<ExperimentLoader>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            reconcile));
         services.AddHostedService(static provider => provider.GetRequiredService<ExperimentLoader>());
         services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<ExperimentLoader>());
+        services.AddSingleton<PromotedElsewhere>();
+        services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<PromotedElsewhere>());
         return services;
     }
 }

@@ -18,24 +18,60 @@ namespace Telematics.Api.Administration;
 /// Runs after the migrator: when the schema is current at start-up the experiments are loaded before the host serves
 /// a request; otherwise they are loaded as soon as the migrations are applied. A stored experiment that no longer
 /// validates (e.g. its model is not served any more) is skipped, logged, and reported by <see cref="ProblemOf"/>.
+/// The fan-out's message is at most once and a load can fail, so the store is also read again every
+/// <paramref name="reconcileEvery"/> (<see cref="ReconcileKey"/>, default 30 s; 5 s at most after a failed read), and a
+/// definition is served only when it was stored later than the one served: loads that finish out of order, or a
+/// reconcile that read before a PUT committed, never bring an older definition back.
 /// </remarks>
 internal sealed class ExperimentLoader(
     DatabaseConnection connection,
     DatabaseMigrator migrator,
     ExperimentScorer scorer,
     IServiceProvider services,
-    ILogger<ExperimentLoader> logger) : IHostedService, IRemoteTagListener, IDisposable
+    ILogger<ExperimentLoader> logger,
+    TimeProvider? time = null,
+    TimeSpan? reconcileEvery = null) : IHostedService, IRemoteTagListener, IDisposable
 {
+    /// <summary>The configuration key of the seconds between two reads of the stored experiments (default 30).</summary>
+    public const string ReconcileKey = "Experiments:ReconcileSeconds";
+
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, string> _problems = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _servedAt = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loading = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _every = reconcileEvery ?? TimeSpan.FromSeconds(30);
     private Task _waiting = Task.CompletedTask;
+    private bool _loadedOnce;
     private int _stopped;
 
     /// <summary>Why the stored experiment <paramref name="name"/> is not served, or null when it is (or is not stored).</summary>
     public string? ProblemOf(string name) => _problems.GetValueOrDefault(name);
 
-    /// <summary>Clears the load problem of <paramref name="name"/> once a valid definition has been put.</summary>
-    public void Served(string name) => _problems.TryRemove(name, out _);
+    /// <summary>
+    /// Serves <paramref name="experiment"/>, stored at <paramref name="updatedAt"/>, unless a definition stored later is
+    /// served already; clears its load problem.
+    /// </summary>
+    /// <returns>Whether it is served now.</returns>
+    /// <exception cref="ExperimentDefinitionException">The scorer refused it (e.g. a variant's model is not served).</exception>
+    public bool Apply(ExperimentDefinition experiment, DateTimeOffset updatedAt)
+    {
+        lock (_servedAt)
+        {
+            if (_servedAt.TryGetValue(experiment.Name, out var served) && updatedAt <= served)
+            {
+                return false;
+            }
+
+            scorer.SetExperiment(experiment);
+            _servedAt[experiment.Name] = updatedAt;
+        }
+
+        _problems.TryRemove(experiment.Name, out _);
+        return true;
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,13 +80,9 @@ internal sealed class ExperimentLoader(
             return;
         }
 
-        if (await migrator.WaitUntilAppliedAsync(TimeSpan.Zero, cancellationToken))
-        {
-            await LoadAsync(cancellationToken);
-            return;
-        }
-
-        _waiting = WaitThenLoadAsync(_stopping.Token);
+        var migrated = await migrator.WaitUntilAppliedAsync(TimeSpan.Zero, cancellationToken);
+        var loaded = migrated && await TryLoadAsync(cancellationToken);
+        _waiting = ReconcileAsync(migrated, loaded, _stopping.Token);
     }
 
     public async Task TagsInvalidatedElsewhereAsync(IReadOnlyCollection<string> tags)
@@ -62,11 +94,7 @@ internal sealed class ExperimentLoader(
 
         try
         {
-            await LoadAsync(_stopping.Token);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
-        {
-            AdminLog.ExperimentsLoadFailed(logger, e);
+            await TryLoadAsync(_stopping.Token);
         }
         catch (OperationCanceledException)
         {
@@ -113,55 +141,96 @@ internal sealed class ExperimentLoader(
         }
 
         _stopping.Dispose();
+        _loading.Dispose();
     }
 
-    private async Task WaitThenLoadAsync(CancellationToken stopping)
+    private async Task ReconcileAsync(bool migrated, bool loaded, CancellationToken stopping)
     {
         try
         {
-            // No budget: the wait ends when the migrations are applied or the host stops.
-            await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
-            await LoadAsync(stopping);
+            if (!migrated)
+            {
+                // No budget: the wait ends when the migrations are applied or the host stops.
+                await migrator.WaitUntilAppliedAsync(Timeout.InfiniteTimeSpan, stopping);
+                loaded = await TryLoadAsync(stopping);
+            }
+
+            while (true)
+            {
+                await Task.Delay(loaded || _every < RetryAfterFailure ? _every : RetryAfterFailure, _time, stopping);
+                loaded = await TryLoadAsync(stopping);
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Stopping before the experiments were loaded: nothing to load any more.
-        }
-        catch (Exception e)
-        {
-            // Nobody awaits this loop until the host stops: log now, as the host does for a faulted background service.
-            AdminLog.ExperimentsLoadFailed(logger, e);
+            // Stopping: nothing to load any more.
         }
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    // Nobody awaits the loop until the host stops: a failure is logged now, as the host does for a faulted background
+    // service, and the next round tries again.
+    private async Task<bool> TryLoadAsync(CancellationToken cancellationToken)
     {
-        IReadOnlyList<StoredExperiment> stored;
         try
         {
-            stored = await services.GetRequiredService<ExperimentStore>().ReadAllAsync(cancellationToken);
+            return await LoadAsync(cancellationToken);
         }
-        catch (NpgsqlException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            AdminLog.ExperimentsUnreadable(logger, e.Message);
-            return;
+            AdminLog.ExperimentsLoadFailed(logger, e);
+            return false;
         }
+    }
 
-        var loaded = 0;
-        foreach (var experiment in stored)
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        // One load at a time: the fan-out's handlers and the reconcile run concurrently.
+        await _loading.WaitAsync(cancellationToken);
+        try
         {
+            IReadOnlyList<StoredExperiment> stored;
             try
             {
-                scorer.SetExperiment(experiment.Parse());
-                loaded++;
+                stored = await services.GetRequiredService<ExperimentStore>().ReadAllAsync(cancellationToken);
             }
-            catch (ExperimentDefinitionException e)
+            catch (NpgsqlException e)
             {
-                _problems[experiment.Name] = e.Message;
-                AdminLog.StoredExperimentSkipped(logger, experiment.Name, e.Message);
+                AdminLog.ExperimentsUnreadable(logger, e.Message);
+                return false;
             }
-        }
 
-        AdminLog.ExperimentsLoaded(logger, loaded);
+            var loaded = 0;
+            foreach (var experiment in stored)
+            {
+                try
+                {
+                    loaded += Apply(experiment.Parse(), experiment.UpdatedAt) ? 1 : 0;
+                }
+                catch (ExperimentDefinitionException e)
+                {
+                    _problems[experiment.Name] = e.Message;
+                    AdminLog.StoredExperimentSkipped(logger, experiment.Name, e.Message);
+                }
+            }
+
+            // What this host cached about experiments (GET /experiments/{name}, the model listing) described the old ones.
+            if (loaded > 0 && services.GetService<CacheInvalidation>() is { } cache)
+            {
+                await cache.InvalidateAsync([CacheTags.Models, CacheTags.Experiments], CancellationToken.None);
+            }
+
+            // Every round reads the store; only the first and those that changed something are worth a line.
+            if (loaded > 0 || !_loadedOnce)
+            {
+                _loadedOnce = true;
+                AdminLog.ExperimentsLoaded(logger, loaded);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _loading.Release();
+        }
     }
 }

@@ -6,7 +6,7 @@ namespace Telematics.Api.Caching;
 /// </summary>
 internal interface ICacheTagFanout
 {
-    /// <summary>Publishes the invalidated tags; never throws (a lost message is bounded by the entries' expiry).</summary>
+    /// <summary>Publishes the invalidated tags; never throws but for cancellation, and waits briefly (a lost message is bounded by the entries' expiry).</summary>
     /// <param name="tags">The tags just invalidated here.</param>
     /// <returns>A task that completes when the message is handed over.</returns>
     Task PublishAsync(IReadOnlyCollection<string> tags);

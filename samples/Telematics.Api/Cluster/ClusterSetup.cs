@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+
 using StackExchange.Redis;
 
 using Telematics.Api.Caching;
@@ -22,15 +26,23 @@ internal static class ClusterSetup
         // One multiplexer for the cache, the fan-out and the backplane: it is thread-safe and meant to be shared. The prefix
         // keeps clusters apart when they share one Redis (keys and channels of other prefixes are never touched).
         var prefix = RedisConnection.Prefix(configuration);
-        var redis = new Lazy<IConnectionMultiplexer>(() => RedisConnection.Connect(connectionString, prefix));
+        var timeouts = RedisConnection.Timeouts(configuration);
+        var redis = new Lazy<IConnectionMultiplexer>(() => RedisConnection.Connect(connectionString, prefix, timeouts));
         services.AddSingleton(_ => redis.Value);
-        services.AddStackExchangeRedisCache(options =>
-        {
-            options.ConnectionMultiplexerFactory = () => Task.FromResult(redis.Value);
-            options.InstanceName = prefix + ":cache:";
-        });
+        services.AddSingleton(provider => new RedisBreaker(
+            timeouts.Break, provider.GetService<TimeProvider>() ?? TimeProvider.System, provider.GetRequiredService<ILogger<RedisBreaker>>()));
+
+        // HybridCache takes the registered IDistributedCache as its second level; the breaker stands in front of it.
+        services.AddSingleton<IDistributedCache>(provider => new BreakingDistributedCache(
+            new RedisCache(Options.Create(new RedisCacheOptions
+            {
+                ConnectionMultiplexerFactory = () => Task.FromResult(redis.Value),
+                InstanceName = prefix + ":cache:",
+            })),
+            provider.GetRequiredService<RedisBreaker>()));
         services.AddSingleton(static provider => new RedisCacheTagFanout(
             provider.GetRequiredService<IConnectionMultiplexer>(),
+            provider.GetRequiredService<RedisBreaker>(),
             provider.GetRequiredService<CacheInvalidation>(),
             provider.GetServices<IRemoteTagListener>(),
             provider.GetRequiredService<ILogger<RedisCacheTagFanout>>()));

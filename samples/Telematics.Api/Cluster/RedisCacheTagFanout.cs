@@ -11,7 +11,7 @@ namespace Telematics.Api.Cluster;
 /// the entries' expiry (5 minutes, <see cref="CachingSetup"/>).
 /// </summary>
 internal sealed class RedisCacheTagFanout(
-    IConnectionMultiplexer redis, CacheInvalidation invalidation, IEnumerable<IRemoteTagListener> listeners, ILogger<RedisCacheTagFanout> logger)
+    IConnectionMultiplexer redis, RedisBreaker breaker, CacheInvalidation invalidation, IEnumerable<IRemoteTagListener> listeners, ILogger<RedisCacheTagFanout> logger)
     : ICacheTagFanout, IHostedService
 {
     // The multiplexer prefixes it with the cluster's prefix (RedisConnection.Connect).
@@ -20,14 +20,31 @@ internal sealed class RedisCacheTagFanout(
     // Each message starts with its sender's id, so that a host does not act on its own invalidations twice.
     private readonly string _instance = Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// How long a write waits for its invalidation to be handed to Redis: the write has committed, and a stalled Redis must
+    /// not hold its answer (or turn it into an error the client would retry).
+    /// </summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(1);
+
     public async Task PublishAsync(IReadOnlyCollection<string> tags)
     {
+        if (breaker.IsOpen)
+        {
+            ClusterLog.InvalidationNotPublished(logger, nameof(RedisSkippedException));
+            return;
+        }
+
         try
         {
-            await redis.GetSubscriber().PublishAsync(_channel, _instance + "\n" + string.Join('\n', tags)).ConfigureAwait(false);
+            var published = redis.GetSubscriber().PublishAsync(_channel, _instance + "\n" + string.Join('\n', tags));
+            // Observed here, so that one given up on below does not surface as an unobserved task exception later.
+            _ = published.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            await published.WaitAsync(PublishTimeout).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // RedisTimeoutException is a TimeoutException, not a RedisException: anything but cancellation is a lost message.
+            breaker.Trip(e);
             ClusterLog.InvalidationNotPublished(logger, e.GetType().Name);
         }
     }
@@ -94,6 +111,9 @@ internal static partial class ClusterLog
 
     [LoggerMessage(EventId = 9105, Level = LogLevel.Warning, Message = "Redis could not be reached to hear other hosts' cache invalidations ({Error}); subscribed as soon as it is, entries expire within 5 minutes meanwhile.")]
     public static partial void NotSubscribedYet(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 9106, Level = LogLevel.Warning, Message = "Redis did not answer ({Error}); this host goes without it for {Seconds} s (first-level cache, its own rate-limit counts, invalidations to no other host).")]
+    public static partial void RedisSkipped(ILogger logger, string error, double seconds);
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Information, Message = "Clustered through Redis: shared second-level cache, cache-tag invalidation and the live hub's backplane.")]
     public static partial void Clustered(ILogger logger);

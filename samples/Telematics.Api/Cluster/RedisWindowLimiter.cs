@@ -15,7 +15,8 @@ namespace Telematics.Api.Cluster;
 /// <param name="permitLimit">Requests per window.</param>
 /// <param name="window">The window.</param>
 /// <param name="local">This host's own limiter of the same limit, used while Redis is down.</param>
-internal sealed class RedisWindowLimiter(IConnectionMultiplexer redis, RedisKey key, int permitLimit, TimeSpan window, RateLimiter local) : RateLimiter
+/// <param name="breaker">Skips Redis for a while after it failed to answer, so that each request does not wait out a timeout.</param>
+internal sealed class RedisWindowLimiter(IConnectionMultiplexer redis, RedisKey key, int permitLimit, TimeSpan window, RateLimiter local, RedisBreaker breaker) : RateLimiter
 {
     // INCR and the expiry of a new counter in one atomic step, so a counter never outlives its window.
     private static readonly LuaScript Count = LuaScript.Prepare(
@@ -34,6 +35,11 @@ internal sealed class RedisWindowLimiter(IConnectionMultiplexer redis, RedisKey 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         Interlocked.Exchange(ref _idleSince, Environment.TickCount64);
+        if (breaker.IsOpen)
+        {
+            return await local.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
+        }
+
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Count, new { key, window = (long)window.TotalMilliseconds }).ConfigureAwait(false))!;
@@ -43,6 +49,7 @@ internal sealed class RedisWindowLimiter(IConnectionMultiplexer redis, RedisKey 
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
+            breaker.Trip(e);
             return await local.AcquireAsync(permitCount, cancellationToken).ConfigureAwait(false);
         }
     }

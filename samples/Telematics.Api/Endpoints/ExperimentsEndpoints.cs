@@ -130,7 +130,8 @@ internal static class ExperimentsEndpoints
         var (stored, previous) = await store.SaveAsync(experiment, actor, http.RequestAborted);
         try
         {
-            scorer.SetExperiment(experiment);
+            // Through the loader, so that a reconcile that read the store before this commit does not bring the old one back.
+            loader.Apply(experiment, stored.UpdatedAt);
         }
         catch (ExperimentDefinitionException e)
         {
@@ -142,7 +143,6 @@ internal static class ExperimentsEndpoints
                 detail: e.Message);
         }
 
-        loader.Served(name);
         // Every other host loads the stored experiment too (ExperimentLoader), so variants are assigned alike on all of them.
         await cache.InvalidateAsync([CacheTags.Models, CacheTags.Experiments]);
         AdminLog.ExperimentSaved(loggers.CreateLogger("Telematics.Api.Experiments"), name, previous is null ? "created" : "replaced", actor.Name);

@@ -30,7 +30,7 @@ namespace Telematics.Api.Live;
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
     INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, ApiCache cache,
-    TimeProvider time, ILogger<DomainEventLiveFeed> logger)
+    Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
     : BackgroundService
 {
     /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
@@ -120,6 +120,12 @@ internal sealed partial class DomainEventLiveFeed(
         {
             using var document = JsonDocument.Parse(cloudEvent);
             await DropStaleAsync(document.RootElement).ConfigureAwait(false);
+            if (document.RootElement.GetProperty("type").GetString() == ModelPromotedType)
+            {
+                // Without Redis each host takes every event, and this is how it learns of another host's promotion.
+                await promotions.ReloadAsync().ConfigureAwait(false);
+            }
+
             if (LiveMessage(document.RootElement) is { } live)
             {
                 await hub.Clients.Groups(LiveGroups.Driver(live.DriverId), LiveGroups.Book).SendAsync(live.Method, live.Message, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,12 @@ namespace Telematics.Api.Live;
 /// the request that stored the data (clients re-read on reconnect).
 /// Sends nothing when the hub is fed from the domain-event stream instead (<see cref="LiveOptions.FedFromDomainEvents"/>).
 /// </summary>
-internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, ILogger<LiveUpdates> logger)
+/// <remarks>
+/// With the Redis backplane (<paramref name="breaker"/> registered) a send is skipped while Redis is, and a send that Redis
+/// failed starts the break: a write that sends three messages would otherwise wait out three timeouts.
+/// </remarks>
+internal sealed class LiveUpdates(
+    IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, ILogger<LiveUpdates> logger, Cluster.RedisBreaker? breaker = null)
 {
     /// <summary>An upload stored trips (nothing is sent when it closed none).</summary>
     public Task TripsCompletedAsync(long driverId, EventStreamResult stored) =>
@@ -72,6 +77,12 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
             return;
         }
 
+        if (breaker?.IsOpen == true)
+        {
+            LiveLog.NotSent(logger, method, driverId, nameof(Cluster.RedisSkippedException));
+            return;
+        }
+
         using var timeout = new CancellationTokenSource(SendTimeout, time);
         try
         {
@@ -79,6 +90,11 @@ internal sealed class LiveUpdates(IHubContext<LiveHub> hub, TimeProvider time, I
         }
         catch (Exception e)
         {
+            if (e is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException)
+            {
+                breaker?.Trip(e);
+            }
+
             LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }
     }

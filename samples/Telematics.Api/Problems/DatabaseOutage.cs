@@ -16,7 +16,9 @@ internal static class DatabaseOutage
     /// Whether <paramref name="exception"/>, or one it wraps, is a transient database failure: Npgsql's own
     /// <see cref="NpgsqlException.IsTransient"/>, a server shutting down or not accepting connections (SQLSTATE class
     /// 08, 57P01–57P03, 53300), a standby refusing a write during a failover (25006), a broken or refused socket, or a
-    /// timeout.
+    /// timeout of Npgsql's (an <see cref="NpgsqlException"/> wrapping the <see cref="TimeoutException"/>). A bare
+    /// <see cref="TimeoutException"/> is not one: Redis's timeouts derive from it, and a write that committed before
+    /// Redis stalled must not be answered "nothing was stored".
     /// </summary>
     public static bool IsTransient(Exception exception)
     {
@@ -30,7 +32,6 @@ internal static class DatabaseOutage
                     // A server answer such as a constraint violation: the database is up, the request or code is wrong.
                     return false;
                 case NpgsqlException { IsTransient: true }:
-                case TimeoutException:
                 case SocketException:
                 case EndOfStreamException:
                     return true;

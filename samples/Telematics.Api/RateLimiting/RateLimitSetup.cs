@@ -29,7 +29,9 @@ internal static class RateLimitSetup
         var prefix = RedisConnection.Prefix(configuration);
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IServiceProvider>((limiter, options, provider) =>
         {
-            var redis = RedisConnection.Find(configuration) is null ? null : provider.GetRequiredService<IConnectionMultiplexer>();
+            (IConnectionMultiplexer, RedisBreaker)? redis = RedisConnection.Find(configuration) is null
+                ? null
+                : (provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisBreaker>());
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(RateLimitPolicies.Ingest, context => PerClient(context, RateLimitPolicies.Ingest, options.Value.Ingest, redis, prefix));
             limiter.AddPolicy(RateLimitPolicies.Batch, context => PerClient(context, RateLimitPolicies.Batch, options.Value.Batch, redis, prefix));
@@ -41,7 +43,8 @@ internal static class RateLimitSetup
     private static bool Valid(WindowLimit limit) =>
         limit.PermitLimit is >= 1 and <= 100_000 && limit.WindowSeconds is >= 1 and <= 86_400;
 
-    private static RateLimitPartition<string> PerClient(HttpContext context, string policy, WindowLimit limit, IConnectionMultiplexer? redis, string prefix)
+    private static RateLimitPartition<string> PerClient(
+        HttpContext context, string policy, WindowLimit limit, (IConnectionMultiplexer Connection, RedisBreaker Breaker)? redis, string prefix)
     {
         var client = context.User.GetSubject() is { } subject
             ? "sub:" + subject
@@ -49,7 +52,8 @@ internal static class RateLimitSetup
         return redis is null
             ? RateLimitPartition.GetFixedWindowLimiter(client, _ => LocalOptions(limit))
             : RateLimitPartition.Get(client, key => new RedisWindowLimiter(
-                redis, $"{prefix}:ratelimit:{policy}:{key}", limit.PermitLimit, TimeSpan.FromSeconds(limit.WindowSeconds), new FixedWindowRateLimiter(LocalOptions(limit))));
+                redis.Value.Connection, $"{prefix}:ratelimit:{policy}:{key}", limit.PermitLimit, TimeSpan.FromSeconds(limit.WindowSeconds),
+                new FixedWindowRateLimiter(LocalOptions(limit)), redis.Value.Breaker));
     }
 
     private static FixedWindowRateLimiterOptions LocalOptions(WindowLimit limit) => new()

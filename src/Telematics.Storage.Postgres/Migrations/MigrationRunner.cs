@@ -39,6 +39,11 @@ public sealed class MigrationRunner
     /// <param name="cancellationToken">Cancels between statements; the running migration rolls back.</param>
     /// <returns>The versions applied by this call, empty when the database was up to date.</returns>
     /// <exception cref="MigrationException">An applied migration's checksum differs from the embedded one, or a migration failed.</exception>
+    /// <exception cref="PostgresException">
+    /// A transient failure (a lock not granted within a migration's <c>lock_timeout</c>, a deadlock, a serialization
+    /// failure, a statement timeout, the server shutting down or refusing connections): the migration rolled back and a
+    /// later call may succeed.
+    /// </exception>
     public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default)
     {
         var applied = new List<int>();
@@ -100,7 +105,7 @@ public sealed class MigrationRunner
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException error)
+            catch (PostgresException error) when (!IsTransient(error.SqlState))
             {
                 throw new MigrationException($"Migration {migration.Name} failed and was rolled back: {error.MessageText}", migration.Name, error);
             }
@@ -110,6 +115,15 @@ public sealed class MigrationRunner
 
         return applied;
     }
+
+    // Lost races, not faults of the migration: a host of a rolling upgrade whose lock_timeout ran out while an old host held
+    // the table must retry, not report the schema as broken (lock_not_available, deadlock, serialization failure,
+    // statement timeout, shutdown, too many connections, connection exceptions).
+    private static bool IsTransient(string state) =>
+        state is PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+            or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+        || state.StartsWith("08", StringComparison.Ordinal);
 
     private static List<Migration> LoadEmbedded()
     {

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+using StackExchange.Redis;
+
+using Telematics.Api.Tests.Infrastructure;
+using Telematics.Testing;
+
+using static Telematics.Api.Tests.Endpoints.RiskTestData;
+
+namespace Telematics.Api.Tests.Cluster;
+
+/// <summary>
+/// A Redis that stops answering without refusing (a hung server, a path that drops packets) under a running host, through
+/// a relay in front of the real Redis of the test run (<c>TELEMATICS_TEST_REDIS</c>): a write that committed is answered
+/// as such and stored once, not 503 "nothing was stored", which a client would retry into a second write.
+/// </summary>
+public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+{
+    public Task InitializeAsync() => MigrateAsync(database);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_recalculation_while_Redis_stalls_is_answered_as_stored_stored_once_and_the_lost_invalidation_logged()
+    {
+        var driver = await DriverWithTripsAsync(database, "redis-stall-1", 5);
+        var logs = new CapturedLogs();
+        await using var relay = new StallingRelay(RedisEndPoint());
+        await using var host = Host(relay, logs);
+        await ConnectedAsync(host);
+
+        using var admin = host.ClientAs(TestTokens.Admin());
+        relay.Stall();
+        HttpResponseMessage recalculated;
+        try
+        {
+            recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null);
+        }
+        finally
+        {
+            // The host's shutdown is not under test (SignalR's backplane waits for Redis when it is disposed).
+            relay.Resume();
+        }
+
+        using (recalculated)
+        {
+            Assert.True(recalculated.StatusCode == HttpStatusCode.OK, $"{(int)recalculated.StatusCode} {await recalculated.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.Equal(1, await CountAsync(database, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+        Assert.True(logs.Has(LogLevel.Warning, 9101), "the invalidation not published should be logged as a warning");
+    }
+
+    [Fact]
+    public async Task While_Redis_stalls_a_write_and_a_read_answer_well_within_the_clients_default_timeout_of_5_s()
+    {
+        var driver = await DriverWithTripsAsync(database, "redis-stall-2", 5);
+        await using var relay = new StallingRelay(RedisEndPoint());
+        await using var host = Host(relay, new CapturedLogs());
+        await ConnectedAsync(host);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using (var warm = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        relay.Stall();
+        TimeSpan write, read;
+        try
+        {
+            // The write drops the score from both levels and tells the other hosts; the read then misses both levels.
+            var clock = Stopwatch.StartNew();
+            using (var recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null))
+            {
+                write = clock.Elapsed;
+                Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+            }
+
+            clock.Restart();
+            using (var score = await admin.GetAsync(new Uri($"/api/v1/risk/{driver}/score", UriKind.Relative)))
+            {
+                read = clock.Elapsed;
+                Assert.Equal(HttpStatusCode.OK, score.StatusCode);
+            }
+        }
+        finally
+        {
+            relay.Resume();
+        }
+
+        // Generous bounds: the point is not waiting out the client's 5 s per call, not a tight timing.
+        Assert.True(write < TimeSpan.FromSeconds(3), $"the write took {write.TotalMilliseconds:F0} ms");
+        Assert.True(read < TimeSpan.FromSeconds(3), $"the read took {read.TotalMilliseconds:F0} ms");
+    }
+
+    internal static EndPoint RedisEndPoint() => ConfigurationOptions.Parse(RedisServer.ConnectionString).EndPoints.Single();
+
+    /// <summary>A host on the test database whose Redis is reached through <paramref name="relay"/>, with a prefix of its own.</summary>
+    internal ApiHost Host(StallingRelay relay, CapturedLogs logs, params (string Key, string Value)[] settings)
+    {
+        var redis = ConfigurationOptions.Parse(RedisServer.ConnectionString);
+        redis.EndPoints.Clear();
+        redis.EndPoints.Add(IPAddress.Loopback, relay.Port);
+        var host = new ApiHost()
+            .With("ConnectionStrings:Telematics", database.ConnectionString)
+            .With("ConnectionStrings:Redis", redis.ToString(includePassword: true))
+            .With("Redis:Prefix", "test-stall-" + Guid.NewGuid().ToString("N")[..8])
+            .WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
+        foreach (var (key, value) in settings)
+        {
+            host.With(key, value);
+        }
+
+        return host;
+    }
+
+    /// <summary>Waits until the host's multiplexer is connected, so that the stall hits an open connection.</summary>
+    internal static async Task ConnectedAsync(ApiHost host)
+    {
+        var redis = host.Services.GetRequiredService<IConnectionMultiplexer>();
+        var clock = Stopwatch.StartNew();
+        while (!redis.IsConnected && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(redis.IsConnected, "the host did not connect to Redis through the relay");
+    }
+}

@@ -85,21 +85,31 @@ internal sealed class ArchiveWriter(TimeProvider timeProvider)
 
             var sha256 = await ArchiveCsv.FileSha256Async(tempPath, cancellationToken).ConfigureAwait(false);
             File.Move(tempPath, path);
-            DurableFile.SyncDirectory(directory);
-            await using (var record = new NpgsqlCommand(
-                "INSERT INTO partition_archives (partition_name, range_start, range_end, file_name, row_count, sha256, content_sha256, archived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                connection,
-                transaction))
+            try
             {
-                record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source.Table });
-                record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = source.RangeStart.UtcDateTime });
-                record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = source.RangeEnd.UtcDateTime });
-                record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Path.GetFileName(path) });
-                record.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows });
-                record.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = sha256 });
-                record.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = contentSha256 });
-                record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                DurableFile.SyncDirectory(directory);
+                await using (var record = new NpgsqlCommand(
+                    "INSERT INTO partition_archives (partition_name, range_start, range_end, file_name, row_count, sha256, content_sha256, archived_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    connection,
+                    transaction))
+                {
+                    record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = source.Table });
+                    record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = source.RangeStart.UtcDateTime });
+                    record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = source.RangeEnd.UtcDateTime });
+                    record.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Path.GetFileName(path) });
+                    record.Parameters.Add(new NpgsqlParameter<long> { TypedValue = rows });
+                    record.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = sha256 });
+                    record.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = contentSha256 });
+                    record.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = now.UtcDateTime });
+                    await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch
+            {
+                // Published but not recorded (the record's INSERT cancelled or refused): the transaction cannot commit, so
+                // the file of raw locations goes too; the caller's withdrawal only covers what follows this method.
+                File.Delete(path);
+                throw;
             }
 
             return new PartitionArchive(default, path, rows, sha256) { ContentSha256 = contentSha256 };

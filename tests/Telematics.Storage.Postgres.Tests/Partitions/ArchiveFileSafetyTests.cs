@@ -56,6 +56,36 @@ public sealed class ArchiveFileSafetyTests(PostgresDatabase database) : IClassFi
     }
 
     [Fact]
+    public async Task An_archive_whose_record_is_refused_after_the_file_was_published_leaves_no_file()
+    {
+        var folder = Directory.CreateTempSubdirectory("telematics-archive-");
+        const string Refuse = """
+            CREATE FUNCTION refuse_archive_record() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'archive record refused by the test' USING ERRCODE = '57014'; END $$;
+            CREATE TRIGGER refuse_archive_record BEFORE INSERT ON partition_archives FOR EACH ROW EXECUTE FUNCTION refuse_archive_record();
+            """;
+        try
+        {
+            var manager = NewPartitionManager(database);
+            var month = new PartitionMonth(2018, 9);
+            await NewIngestor(database, manager).IngestAsync(303, Samples(month.Start.AddDays(2), 40), Actor);
+            // The record's INSERT is the one step between publishing the file and the caller's withdrawal (a cancelled
+            // INSERT left the file behind once in CI: An_archive_that_does_not_commit_leaves_no_file).
+            await ExecuteAsync(database.DataSource, Refuse);
+
+            await Assert.ThrowsAsync<PostgresException>(() => manager.ArchiveAsync(month, folder.FullName, Actor));
+
+            Assert.Empty(Directory.GetFiles(folder.FullName));
+            Assert.Equal(40, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_2018_09"));
+        }
+        finally
+        {
+            await ExecuteAsync(database.DataSource, "DROP TRIGGER IF EXISTS refuse_archive_record ON partition_archives; DROP FUNCTION IF EXISTS refuse_archive_record()");
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Archive_files_and_the_folder_made_for_them_are_private_to_their_owner()
     {
         if (OperatingSystem.IsWindows())

@@ -29,7 +29,7 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
     {
         var driver = await DriverWithTripsAsync(database, "redis-stall-1", 5);
         var logs = new CapturedLogs();
-        await using var relay = new StallingRelay(RedisEndPoint());
+        await using var relay = new LoopbackRelay((IPEndPoint)RedisEndPoint());
         await using var host = Host(relay, logs);
         await ConnectedAsync(host);
 
@@ -59,7 +59,7 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
     public async Task While_Redis_stalls_a_write_and_a_read_answer_well_within_the_clients_default_timeout_of_5_s()
     {
         var driver = await DriverWithTripsAsync(database, "redis-stall-2", 5);
-        await using var relay = new StallingRelay(RedisEndPoint());
+        await using var relay = new LoopbackRelay((IPEndPoint)RedisEndPoint());
         await using var host = Host(relay, new CapturedLogs());
         await ConnectedAsync(host);
         using var admin = host.ClientAs(TestTokens.Admin());
@@ -100,7 +100,7 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
     internal static EndPoint RedisEndPoint() => ConfigurationOptions.Parse(RedisServer.ConnectionString).EndPoints.Single();
 
     /// <summary>A host on the test database whose Redis is reached through <paramref name="relay"/>, with a prefix of its own.</summary>
-    internal ApiHost Host(StallingRelay relay, CapturedLogs logs, params (string Key, string Value)[] settings)
+    internal ApiHost Host(LoopbackRelay relay, CapturedLogs logs, params (string Key, string Value)[] settings)
     {
         var redis = ConfigurationOptions.Parse(RedisServer.ConnectionString);
         redis.EndPoints.Clear();

@@ -103,7 +103,7 @@ public sealed class DashboardHost : IAsyncLifetime
 
     /// <summary>
     /// A second host on this fixture's database whose dashboard reaches its own API and live hub through a
-    /// <see cref="TcpRelay"/> that a test can cut; started on first use, kept for every test. Refused on a running host
+    /// <see cref="LoopbackRelay"/> that a test can cut; started on first use, kept for every test. Refused on a running host
     /// (<c>TELEMATICS_DASHBOARD_URL</c>), whose database the fixture does not know.
     /// </summary>
     public Task<RelayedHost> RelayedHostAsync()

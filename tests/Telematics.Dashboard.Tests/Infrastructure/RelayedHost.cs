@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,10 +7,12 @@ using System.Text.Json;
 
 using Microsoft.Playwright;
 
+using Telematics.Testing;
+
 namespace Telematics.Dashboard.Tests.Infrastructure;
 
 /// <summary>
-/// A host process on the fixture's database whose dashboard calls its own API and live hub through a <see cref="TcpRelay"/>
+/// A host process on the fixture's database whose dashboard calls its own API and live hub through a <see cref="LoopbackRelay"/>
 /// (<c>Dashboard:ApiBaseAddress</c>), so a test can take the API away from the dashboard while the browser's circuit
 /// stays up. The live connection reconnects after 0, 2, 2 and 2 s, then is closed and tried again every 2 s. Tokens are
 /// signed with a key the test knows, so that it can make one that expires within seconds (no clock skew allowed).
@@ -20,7 +23,7 @@ public sealed class RelayedHost : IAsyncDisposable
     private readonly StringBuilder _log;
     private readonly string _signingKey;
 
-    private RelayedHost(Process process, StringBuilder log, Uri baseAddress, TcpRelay relay, string signingKey)
+    private RelayedHost(Process process, StringBuilder log, Uri baseAddress, LoopbackRelay relay, string signingKey)
     {
         _process = process;
         _log = log;
@@ -37,7 +40,7 @@ public sealed class RelayedHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>The relay the dashboard's calls go through.</summary>
-    public TcpRelay Relay { get; }
+    public LoopbackRelay Relay { get; }
 
     /// <summary>What the host wrote, for a failing test's message.</summary>
     public string Log
@@ -54,7 +57,7 @@ public sealed class RelayedHost : IAsyncDisposable
     internal static async Task<RelayedHost> StartAsync(string connectionString)
     {
         var port = DashboardHost.FreePort();
-        var relay = new TcpRelay(port);
+        var relay = new LoopbackRelay(new IPEndPoint(IPAddress.Loopback, port));
         var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         var log = new StringBuilder();
         var process = DashboardHost.StartHost(

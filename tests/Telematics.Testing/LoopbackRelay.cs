@@ -1,26 +1,29 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Telematics.Dashboard.Tests.Infrastructure;
+namespace Telematics.Testing;
 
 /// <summary>
-/// A loopback TCP relay in front of a port that can be cut: <see cref="Cut"/> closes every relayed connection and turns
-/// new ones away (accepted, then closed at once) until <see cref="Resume"/>, as a network path that goes down and comes
-/// back does. Between a host's dashboard and its own API, it takes the API and the live hub away while the browser's
-/// circuit stays up.
+/// A loopback TCP relay in front of a server, for the two ways a network path fails:
+/// <see cref="Cut"/> closes every relayed connection and turns new ones away (accepted, then closed at once), as a path
+/// that goes down does; <see cref="Stall"/> keeps every connection open and accepts new ones but passes no byte either
+/// way, as a server that hangs or a path that drops packets without resetting does (the client's reads wait for its own
+/// timeout). <see cref="Resume"/> undoes either.
 /// </summary>
-public sealed class TcpRelay : IAsyncDisposable
+public sealed class LoopbackRelay : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private readonly int _targetPort;
+    private readonly IPEndPoint _target;
     private readonly List<(TcpClient Client, TcpClient Server)> _open = [];
     private readonly Task _accepting;
+    private TaskCompletionSource _flowing = Flowing();
     private bool _cut;
 
-    public TcpRelay(int targetPort)
+    /// <summary>Starts relaying 127.0.0.1:<see cref="Port"/> to <paramref name="target"/>.</summary>
+    public LoopbackRelay(IPEndPoint target)
     {
-        _targetPort = targetPort;
+        _target = target;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -44,22 +47,52 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    /// <summary>Relays new connections again.</summary>
+    /// <summary>Holds every byte from now on, on open and new connections alike.</summary>
+    public void Stall()
+    {
+        lock (_open)
+        {
+            if (_flowing.Task.IsCompleted)
+            {
+                _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+    }
+
+    /// <summary>Relays new connections again and lets held bytes through.</summary>
     public void Resume()
     {
         lock (_open)
         {
             _cut = false;
+            _flowing.TrySetResult();
         }
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         _listener.Stop();
         Cut();
+        Resume();
         await _accepting.ContinueWith(_ => { }, TaskScheduler.Default);
         _stop.Dispose();
+    }
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    private Task WhenFlowing()
+    {
+        lock (_open)
+        {
+            return _flowing.Task;
+        }
     }
 
     private async Task AcceptAsync()
@@ -97,14 +130,12 @@ public sealed class TcpRelay : IAsyncDisposable
 
         try
         {
-            await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-            await Task.WhenAny(
-                client.GetStream().CopyToAsync(server.GetStream(), _stop.Token),
-                server.GetStream().CopyToAsync(client.GetStream(), _stop.Token));
+            await server.ConnectAsync(_target, _stop.Token);
+            await Task.WhenAny(PumpAsync(client.GetStream(), server.GetStream()), PumpAsync(server.GetStream(), client.GetStream()));
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            // Cut, or one side hung up.
+            // Cut, one side hung up, or the relay stopped.
         }
         finally
         {
@@ -115,6 +146,17 @@ public sealed class TcpRelay : IAsyncDisposable
 
             client.Dispose();
             server.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(NetworkStream from, NetworkStream to)
+    {
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
+        {
+            await WhenFlowing().WaitAsync(_stop.Token);
+            await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 }

@@ -4,8 +4,7 @@ namespace Telematics.Testing;
 public static class AuditTampering
 {
     /// <summary>Sets row <paramref name="seq"/>'s actor and recomputes every row hash with the database's own function; the chain head too when <paramref name="head"/>.</summary>
-    public static string RewriteConsistently(long seq, string actor, bool head = false) => $$"""
-        ALTER TABLE audit_log DISABLE TRIGGER USER;
+    public static string RewriteConsistently(long seq, string actor, bool head = false) => WithTriggersOff($$"""
         UPDATE audit_log SET actor = '{{actor}}' WHERE seq = {{seq}};
         DO $$
         DECLARE r audit_log; prev bytea := decode(repeat('00', 32), 'hex');
@@ -13,18 +12,22 @@ public static class AuditTampering
             FOR r IN SELECT * FROM audit_log ORDER BY seq LOOP
                 UPDATE audit_log SET prev_hash = prev, hash = audit_log_row_hash(prev, r) WHERE seq = r.seq RETURNING hash INTO prev;
             END LOOP;
-        END $$;
-        ALTER TABLE audit_log ENABLE TRIGGER USER;
-        {{(head ? HeadFromLog : string.Empty)}}
-        """;
+        END $$
+        """) + (head ? HeadFromLog : string.Empty);
 
     /// <summary>Deletes every anchor.</summary>
-    public const string DeleteAnchors = "ALTER TABLE audit_anchors DISABLE TRIGGER USER; DELETE FROM audit_anchors; ALTER TABLE audit_anchors ENABLE TRIGGER USER;";
+    public static readonly string DeleteAnchors = WithTriggersOff("DELETE FROM audit_anchors", "audit_anchors");
 
     /// <summary>Deletes the rows after <paramref name="keep"/>; the chain head too when <paramref name="head"/>.</summary>
     public static string DeleteTail(long keep, bool head = false) =>
-        $"ALTER TABLE audit_log DISABLE TRIGGER USER; DELETE FROM audit_log WHERE seq > {keep}; ALTER TABLE audit_log ENABLE TRIGGER USER; " +
-        (head ? HeadFromLog : string.Empty);
+        WithTriggersOff($"DELETE FROM audit_log WHERE seq > {keep}") + (head ? HeadFromLog : string.Empty);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with <paramref name="table"/>'s own triggers off (the append-only and redaction-only
+    /// guards), as only a superuser can; the table's triggers are back on when the command ends.
+    /// </summary>
+    public static string WithTriggersOff(string sql, string table = "audit_log") =>
+        $"ALTER TABLE {table} DISABLE TRIGGER USER; {sql}; ALTER TABLE {table} ENABLE TRIGGER USER; ";
 
     // Puts the chain head back on the newest remaining row, as a careful attacker would.
     private const string HeadFromLog =

@@ -25,8 +25,8 @@ public sealed class AdminAuditTamperTests(PostgresDatabase database) : IClassFix
         }
 
         // Several statements in one command cannot take parameters; the seq is our own number.
-        await using (var command = database.DataSource.CreateCommand(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"ALTER TABLE audit_log DISABLE TRIGGER audit_log_redaction_only; UPDATE audit_log SET actor = 'someone-else' WHERE seq = {tampered}; ALTER TABLE audit_log ENABLE TRIGGER audit_log_redaction_only")))
+        await using (var command = database.DataSource.CreateCommand(AuditTampering.WithTriggersOff(
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"UPDATE audit_log SET actor = 'someone-else' WHERE seq = {tampered}"))))
         {
             await command.ExecuteNonQueryAsync();
         }

@@ -67,8 +67,7 @@ public sealed class AuditAnchorCommandTests(PostgresDatabase database) : IClassF
 
             var anchored = await CliRunner.RunAsync("audit", "anchor", "--key", privatePem, "--journal", journal, "--connection", own.ConnectionString);
             var intact = await CliRunner.RunAsync("audit", "verify", "--key", privatePem, "--journal", journal, "--max-unanchored-age", "2h", "--connection", own.ConnectionString);
-            await using (var delete = own.DataSource.CreateCommand(
-                "ALTER TABLE audit_anchors DISABLE TRIGGER USER; DELETE FROM audit_anchors; ALTER TABLE audit_anchors ENABLE TRIGGER USER"))
+            await using (var delete = own.DataSource.CreateCommand(AuditTampering.DeleteAnchors))
             {
                 await delete.ExecuteNonQueryAsync();
             }

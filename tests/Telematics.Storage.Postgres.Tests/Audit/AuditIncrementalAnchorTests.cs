@@ -45,8 +45,6 @@ public sealed class AuditIncrementalAnchorTests(PostgresDatabase database) : ICl
     private async Task TamperAsync(long seq)
     {
         await ExecuteAsync(database.DataSource,
-            "ALTER TABLE audit_log DISABLE TRIGGER audit_log_redaction_only; " +
-            $"UPDATE audit_log SET resource = 'driver/999' WHERE seq = {seq}; " +
-            "ALTER TABLE audit_log ENABLE TRIGGER audit_log_redaction_only");
+            AuditTampering.WithTriggersOff($"UPDATE audit_log SET resource = 'driver/999' WHERE seq = {seq}"));
     }
 }

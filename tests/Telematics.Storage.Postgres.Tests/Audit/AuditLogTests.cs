@@ -98,7 +98,7 @@ public sealed class AuditLogTests(PostgresDatabase database) : IClassFixture<Pos
         {
             var log = new AuditLog(db.DataSource, TimeProvider.System);
             await AppendSomeAsync(log, 10);
-            await ExecuteAsync(db.DataSource, "ALTER TABLE audit_log DISABLE TRIGGER USER; UPDATE audit_log SET after = '{\"name\": \"Mallory\"}' WHERE seq = 7; ALTER TABLE audit_log ENABLE TRIGGER USER");
+            await ExecuteAsync(db.DataSource, AuditTampering.WithTriggersOff("UPDATE audit_log SET after = '{\"name\": \"Mallory\"}' WHERE seq = 7"));
             return await log.VerifyAsync(new() { Key = _key });
         });
 

@@ -63,7 +63,7 @@ public sealed class AuditRedactionTests : IAsyncLifetime
         var driver = (await Drivers.CreateAsync("REDACT-3", "Carl Changed", Actor)).DriverId;
         var seq = await ScalarAsync(_database.DataSource, $"SELECT seq FROM audit_log WHERE resource = 'driver/{driver}'");
 
-        await ExecuteAsync(_database.DataSource, WithTriggersOff($"UPDATE audit_log SET after = jsonb_set(after, '{{display_name}}', '\"Mallory\"') WHERE seq = {seq}"));
+        await ExecuteAsync(_database.DataSource, AuditTampering.WithTriggersOff($"UPDATE audit_log SET after = jsonb_set(after, '{{display_name}}', '\"Mallory\"') WHERE seq = {seq}"));
 
         var verdict = await Log.VerifyAsync();
         Assert.False(verdict.IsIntact);
@@ -77,7 +77,7 @@ public sealed class AuditRedactionTests : IAsyncLifetime
         var driver = (await Drivers.CreateAsync("REDACT-4", "Rita Removed", Actor)).DriverId;
         var seq = await ScalarAsync(_database.DataSource, $"SELECT seq FROM audit_log WHERE resource = 'driver/{driver}'");
 
-        await ExecuteAsync(_database.DataSource, WithTriggersOff($"UPDATE audit_log SET after = NULL, content_salt = NULL WHERE seq = {seq}"));
+        await ExecuteAsync(_database.DataSource, AuditTampering.WithTriggersOff($"UPDATE audit_log SET after = NULL, content_salt = NULL WHERE seq = {seq}"));
 
         var verdict = await Log.VerifyAsync();
         Assert.False(verdict.IsIntact);
@@ -92,7 +92,7 @@ public sealed class AuditRedactionTests : IAsyncLifetime
         await Drivers.EraseAsync(driver, Actor);
         var seq = await ScalarAsync(_database.DataSource, $"SELECT seq FROM audit_log WHERE resource = 'driver/{driver}' AND redacted_at IS NOT NULL");
 
-        await ExecuteAsync(_database.DataSource, WithTriggersOff($"UPDATE audit_log SET actor = 'mallory' WHERE seq = {seq}"));
+        await ExecuteAsync(_database.DataSource, AuditTampering.WithTriggersOff($"UPDATE audit_log SET actor = 'mallory' WHERE seq = {seq}"));
 
         var verdict = await Log.VerifyAsync();
         Assert.False(verdict.IsIntact);
@@ -134,7 +134,7 @@ public sealed class AuditRedactionTests : IAsyncLifetime
     public async Task Rows_written_before_the_migration_keep_their_content_are_counted_and_still_verify()
     {
         var driver = (await Drivers.CreateAsync("REDACT-8", "Vera Versioned", Actor)).DriverId;
-        await ExecuteAsync(_database.DataSource, WithTriggersOff(EncodingOneRow(driver, "{\"display_name\": \"Vera Before 0030\"}")));
+        await ExecuteAsync(_database.DataSource, AuditTampering.WithTriggersOff(EncodingOneRow(driver, "{\"display_name\": \"Vera Before 0030\"}")));
 
         var erasure = await Drivers.EraseAsync(driver, Actor);
 
@@ -144,9 +144,6 @@ public sealed class AuditRedactionTests : IAsyncLifetime
         var verdict = await Log.VerifyAsync();
         Assert.True(verdict.IsIntact, verdict.Problem);
     }
-
-    private static string WithTriggersOff(string sql) =>
-        $"ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_log ENABLE TRIGGER USER;";
 
     // A row as migrations before 0030 wrote it (encoding 1, hashed over its content), appended at the head of the chain.
     private static string EncodingOneRow(long driverId, string afterJson) => $$"""

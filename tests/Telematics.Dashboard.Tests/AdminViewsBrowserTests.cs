@@ -57,6 +57,31 @@ public sealed class AdminViewsBrowserTests(DashboardHost host)
     }
 
     [Fact]
+    public async Task The_audit_rows_of_an_erased_driver_show_as_redacted_not_as_rows_without_content()
+    {
+        var admin = await host.TokenAsync("admin");
+        var driver = await LiveUpdatesBrowserTests.CreateDriverAsync(host.Http, admin, "erased-" + Guid.NewGuid().ToString("N")[..8]);
+        using (var erase = new HttpRequestMessage(HttpMethod.Delete, $"api/v1/drivers/{driver}"))
+        {
+            erase.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+            using var erased = await host.Http.SendAsync(erase);
+            Assert.True(erased.IsSuccessStatusCode, await erased.Content.ReadAsStringAsync());
+        }
+
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.GoToAsync("dashboard/audit");
+        await tab.Page.GetByTestId("audit").WaitForAsync();
+        await tab.Page.GetByTestId("filter-resource").FillAsync($"driver/{driver}");
+        await tab.Page.GetByTestId("apply-filter").ClickAsync();
+
+        // The create row lost its content to the erasure and says so.
+        var create = tab.Page.GetByTestId("audit").Locator("tbody tr").Filter(new() { HasText = "driver.create" });
+        await Microsoft.Playwright.Assertions.Expect(create.GetByTestId("audit-redacted")).ToHaveCountAsync(1);
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task An_analyst_reads_the_models_without_promoting_and_is_refused_the_audit_log()
     {
         await using var tab = await DashboardTab.OpenAsync(host);

@@ -43,8 +43,8 @@ public sealed record ShadowMetrics(string Variant, long ScoredDrivers, double Me
 /// <summary><c>GET /admin/audit</c>: a keyset page, newest first.</summary>
 public sealed record AuditPage(int PageSize, long? After, long? NextAfter, IReadOnlyList<AuditEntry> Items);
 
-/// <summary>One audit row.</summary>
-public sealed record AuditEntry(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? Before, string? After, string? Ip);
+/// <summary>One audit row; <paramref name="RedactedAt"/> is when a driver's erasure removed Before and After, or null.</summary>
+public sealed record AuditEntry(long Seq, DateTimeOffset OccurredAt, string Actor, string Action, string Resource, string? Before, string? After, string? Ip, DateTimeOffset? RedactedAt);
 
 /// <summary>The filters of the audit view (all exact; null: any).</summary>
 public sealed record AuditFilter(string? Action, string? Resource, string? Actor);

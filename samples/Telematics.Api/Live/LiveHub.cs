@@ -25,7 +25,7 @@ internal sealed class LiveHub : Hub
         var role = user?.GetRole() ?? string.Empty;
         if (RolePermissions.IsConfinedToOwnDriver(role))
         {
-            if (OwnDriver() is { } own)
+            if (OwnDriver() is { } own && LiveAccess.MayWatch(RolePermissions.Of(role), confinedToOwnDriver: true, own, own))
             {
                 await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Driver(own), Context.ConnectionAborted);
             }
@@ -63,21 +63,18 @@ internal sealed class LiveHub : Hub
     private void EnsureMayRead(long driverId)
     {
         var role = Context.User?.GetRole() ?? string.Empty;
-        var allowed = RolePermissions.IsConfinedToOwnDriver(role)
-            ? OwnDriver() == driverId
-            : RolePermissions.Grants(role, Permission.DriversRead);
-        if (!allowed)
+        if (!LiveAccess.MayWatch(RolePermissions.Of(role), RolePermissions.IsConfinedToOwnDriver(role), OwnDriver(), driverId))
         {
             // In our words, and the same for a driver that does not exist: ids reveal nothing.
             throw new HubException("You may not watch this driver.");
         }
     }
 
-    // The book's group is for whoever reads every driver: not a driver's own token, and the drivers:read permission.
+    // The book's group is for whoever reads every driver's scores and premiums: not a driver's own token.
     private bool ReadsTheBook()
     {
         var role = Context.User?.GetRole() ?? string.Empty;
-        return !RolePermissions.IsConfinedToOwnDriver(role) && RolePermissions.Grants(role, Permission.DriversRead);
+        return LiveAccess.ReadsTheBook(RolePermissions.Of(role), RolePermissions.IsConfinedToOwnDriver(role));
     }
 
     private long? OwnDriver() => Context.User is { } user && user.TryGetNumericDriverId(out long id) ? id : null;

@@ -42,6 +42,10 @@ internal static class DomainEventSetup
         {
             options.FedFromDomainEvents = true;
             options.SharedBackplane = sharedBackplane;
+            if (configuration.GetValue<TimeSpan?>("Live:MaxMessageAge") is { } age && age > TimeSpan.Zero)
+            {
+                options.MaxMessageAge = age;
+            }
         });
         services.AddHostedService<DomainEventLiveFeed>();
         return services;

@@ -60,7 +60,8 @@ internal sealed partial class DomainEventLiveFeed(
             {
                 await DomainEventStream.EnsureAsync(js, streaming, relay.DuplicateWindow, relay.MaxAge, stoppingToken).ConfigureAwait(false);
 
-                // New events only: a host that starts does not replay the past to today's clients.
+                // New events only: a host that starts does not replay the past to today's clients (the shared consumer
+                // resumes where the last host left it, so LiveOptions.MaxMessageAge keeps history from the clients).
                 var consumer = await js.CreateOrUpdateConsumerAsync(DomainEventStream.Name(streaming), new ConsumerConfig(_consumer)
                 {
                     // A host's own consumer goes when the host does; the shared one stays for the next host.
@@ -126,9 +127,9 @@ internal sealed partial class DomainEventLiveFeed(
                 await promotions.ReloadAsync().ConfigureAwait(false);
             }
 
-            if (LiveMessage(document.RootElement) is { } live)
+            if (LiveMessage(document.RootElement, time.GetUtcNow() - live.Value.MaxMessageAge) is { } message)
             {
-                await hub.Clients.Groups(LiveGroups.Driver(live.DriverId), LiveGroups.Book).SendAsync(live.Method, live.Message, cancellationToken).ConfigureAwait(false);
+                await hub.Clients.Groups(LiveGroups.Driver(message.DriverId), LiveGroups.Book).SendAsync(message.Method, message.Message, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -187,11 +188,17 @@ internal sealed partial class DomainEventLiveFeed(
     private static double? OptionalNumber(JsonElement data, string name) =>
         data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
-    // The hub's four messages (DESIGN §6) from the events that carry them; the others are not for the hub.
-    private static (long DriverId, string Method, object Message)? LiveMessage(JsonElement cloudEvent)
+    // The hub's four messages (DESIGN §6) from the events that carry them; the others are not for the hub, and neither
+    // is history: an event that happened before notBefore (see LiveOptions.MaxMessageAge).
+    private static (long DriverId, string Method, object Message)? LiveMessage(JsonElement cloudEvent, DateTimeOffset notBefore)
     {
         var type = cloudEvent.GetProperty("type").GetString();
         var time = cloudEvent.GetProperty("time").GetDateTimeOffset();
+        if (time < notBefore)
+        {
+            return null;
+        }
+
         var data = cloudEvent.GetProperty("data");
         var driver = data.TryGetProperty("driver_id", out var id) ? id.GetInt64() : 0;
         if (type == RiskScoreCalculatedType)

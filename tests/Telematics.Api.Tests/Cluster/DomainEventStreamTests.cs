@@ -115,6 +115,27 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer
     }
 
     [Fact]
+    public async Task An_event_older_than_the_live_age_reaches_no_hub_client_while_a_fresh_one_does()
+    {
+        // What the shared consumer hands the first host back after every host was down: an event of an hour ago.
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
+        var driver = await DriverWithTripsAsync(database, "events-old", 4);
+        await using var host = Host(prefix, redis: true);
+        await using var listener = await LiveListener.ConnectAsync(host, TestTokens.Analyst());
+        using var admin = host.ClientAs(TestTokens.Admin());
+        await WaitForAsync(() => ConsumerReadyAsync(prefix), "the hub's feed");
+        var first = await RecalculateAsync(admin, driver);
+        Assert.Equal(first[0], "score-" + (await listener.NextAsync("RiskScoreCalculated", TimeSpan.FromSeconds(10))).GetProperty("scoreId").GetInt64());
+
+        await RepublishAnHourOldAsync(prefix, first[0]);
+        var second = await RecalculateAsync(admin, driver);
+
+        Assert.Equal(second[0], "score-" + (await listener.NextAsync("RiskScoreCalculated", TimeSpan.FromSeconds(10))).GetProperty("scoreId").GetInt64());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(listener.Waiting("RiskScoreCalculated"));
+    }
+
+    [Fact]
     public async Task Trips_stored_outside_the_hosts_drop_their_cached_reads_through_the_event_stream_not_after_the_cache_expiry()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
@@ -173,6 +194,30 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer
         {
             return false;
         }
+    }
+
+    // Publishes again, as a new event of an hour ago, the stream's event of the score "score-N" (its CloudEvent id).
+    private async Task RepublishAnHourOldAsync(string prefix, string scoreEventId)
+    {
+        await using var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = nats.Url });
+        var js = new NATS.Client.JetStream.NatsJSContext(connection);
+        var reader = await js.CreateOrderedConsumerAsync(prefix + "-domain-events");
+        await foreach (var message in reader.FetchAsync<byte[]>(new NATS.Client.JetStream.NatsJSFetchOpts { MaxMsgs = 1000, Expires = TimeSpan.FromSeconds(2) }))
+        {
+            var cloudEvent = System.Text.Json.Nodes.JsonNode.Parse(message.Data)!.AsObject();
+            if ((string?)cloudEvent["id"] != scoreEventId)
+            {
+                continue;
+            }
+
+            cloudEvent["id"] = "score-old-" + Guid.NewGuid().ToString("N");
+            cloudEvent["time"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            var ack = await js.PublishAsync(message.Subject, Encoding.UTF8.GetBytes(cloudEvent.ToJsonString()));
+            Assert.Null(ack.Error);
+            return;
+        }
+
+        Assert.Fail($"no event {scoreEventId} on the stream");
     }
 
     private ApiHost Host(string prefix, bool redis)

@@ -250,6 +250,23 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task An_analyst_sees_a_trips_features_but_not_where_it_went()
+    {
+        var driver = host.DriverIds[0];
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInWithTokenAsync(await host.TokenAsync("analyst"));
+
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Trips" }).ClickAsync();
+        await tab.Page.GetByTestId("trip-row").First.ClickAsync();
+        await tab.Page.GetByTestId("trip-features").WaitForAsync();
+
+        Assert.Equal(1, await tab.Page.GetByTestId("trip-path-withheld").CountAsync());
+        Assert.Equal(0, await tab.Page.GetByTestId("trip-map").CountAsync());
+        Assert.Empty(tab.Errors);
+    }
+
+    [Fact]
     public async Task An_upload_through_the_API_changes_the_open_driver_view_and_the_overview_within_two_seconds()
     {
         var admin = await host.TokenAsync("admin");

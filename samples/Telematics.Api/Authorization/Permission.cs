@@ -41,4 +41,10 @@ internal enum Permission
 
     /// <summary><c>dashboard:read</c>: read the book dashboards (aggregates over all drivers, no personal data).</summary>
     DashboardRead,
+
+    /// <summary>
+    /// <c>locations:read</c>: read where a driver drove, a trip's positions (admin, and a driver for its own trips). An
+    /// analyst reads trips, features and scores but not the positions behind them: they are the most personal data held.
+    /// </summary>
+    LocationsRead,
 }

@@ -30,6 +30,7 @@ internal static class PermissionNames
         Permission.AuditRead => "audit:read",
         Permission.AdminRead => "admin:read",
         Permission.DashboardRead => "dashboard:read",
+        Permission.LocationsRead => "locations:read",
         _ => throw new ArgumentOutOfRangeException(nameof(permission), permission, "Not a declared permission."),
     };
 

@@ -20,6 +20,7 @@ namespace Telematics.Api.Authorization;
 /// audit:read           x
 /// admin:read           x
 /// dashboard:read       x       x
+/// locations:read       x                x
 /// </code>
 /// Permissions are looked up from the role on every request, so a change here applies to tokens already issued.
 /// A role not in the table holds no permission. The table is immutable and safe to read from any thread.
@@ -39,7 +40,7 @@ internal static class RolePermissions
         ],
         [Roles.Driver] =
         [
-            Permission.DriversRead, Permission.TelematicsWrite, Permission.RiskRead, Permission.PricingRead,
+            Permission.DriversRead, Permission.TelematicsWrite, Permission.RiskRead, Permission.PricingRead, Permission.LocationsRead,
         ],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 

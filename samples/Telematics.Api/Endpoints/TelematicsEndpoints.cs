@@ -94,13 +94,13 @@ internal static class TelematicsEndpoints
             .WithDescription("A driver token reads only its own driver's trips: another driver's trip is 404, exactly like a trip id " +
                 "that does not exist, so trip ids reveal nothing (the route carries no driver id for the 403 guard).");
         telematics.MapGet("/trips/{tripId:long}/path", GetTripPathAsync)
-            .RequirePermission(Permission.DriversRead)
+            .RequirePermission(Permission.LocationsRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithName("GetTripPath")
             .WithSummary("Draw one trip: its path (at most 600 points) and where its harsh braking, acceleration and cornering happened.")
             .WithDescription("From the trip's stored raw events, cleaned and derived as when it was measured, so the GPS-derived events " +
-                "placed are the ones its counts hold (a trip stored with a phone recording lists its phone manoeuvres in GET /trips/{tripId}). Positions are personal data: the route is confined like GET /trips/{tripId} (another driver's " +
-                "trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
+                "placed are the ones its counts hold (a trip stored with a phone recording lists its phone manoeuvres in GET /trips/{tripId}). Positions are personal data: the route needs locations:read (admin, and a driver for its own trips; not " +
+                "an analyst), is confined like GET /trips/{tripId} (another driver's trip is 404) and never logged. Empty points when the trip's events were archived or erased.");
         telematics.MapPhoneRecordingEndpoints(limits);
         return telematics;
     }

@@ -90,7 +90,7 @@ public sealed class AuthorizationMatrixTests(PostgresDatabase database) : IClass
         ["POST /api/v1/telematics/drivers/{driverId:long}/phone-recordings"] = [401, 415, 403, 415],
         ["GET /api/v1/telematics/batches/{batchId:guid}"] = [401, 404, 404, 404],
         ["GET /api/v1/telematics/trips/{tripId:long}"] = [401, 404, 404, 404],
-        ["GET /api/v1/telematics/trips/{tripId:long}/path"] = [401, 404, 404, 404],
+        ["GET /api/v1/telematics/trips/{tripId:long}/path"] = [401, 404, 403, 404],
         ["GET /api/v1/drivers/{driverId:long}/trips"] = [401, 200, 200, 200],
         ["GET /api/v1/drivers/{driverId:long}/trips/summary"] = [401, 200, 200, 200],
         ["GET /api/v1/drivers/{driverId:long}/statistics"] = [401, 200, 200, 200],

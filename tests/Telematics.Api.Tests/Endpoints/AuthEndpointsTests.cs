@@ -44,8 +44,8 @@ public sealed class AuthEndpointsTests
         var admin = await MePermissionsAsync(host, TestTokens.Admin());
 
         Assert.Equal(["drivers:read", "risk:read", "pricing:read", "models:read", "dashboard:read"], analyst);
-        Assert.Equal(["drivers:read", "telematics:write", "risk:read", "pricing:read"], driver);
-        Assert.Equal(12, admin.Length);
+        Assert.Equal(["drivers:read", "telematics:write", "risk:read", "pricing:read", "locations:read"], driver);
+        Assert.Equal(13, admin.Length);
         Assert.Contains("risk:batch", admin);
         Assert.Contains("audit:read", admin);
     }

@@ -11,7 +11,7 @@ namespace Telematics.Api.Tests.Endpoints;
 public sealed class TripPathEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     [Fact]
-    public async Task A_trip_is_drawn_with_its_harsh_brake_where_it_peaked_and_another_driver_gets_404()
+    public async Task A_trip_is_drawn_with_its_harsh_brake_where_it_peaked_for_its_driver_another_driver_gets_404_and_an_analyst_403()
     {
         await using var host = new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
         using var admin = host.ClientAs(TestTokens.Admin());
@@ -26,6 +26,11 @@ public sealed class TripPathEndpointTests(PostgresDatabase database) : IClassFix
         var brakes = (await ProblemAssert.JsonAsync(trip)).GetProperty("harshBrakeCount").GetInt32();
         using var asOtherDriver = host.ClientAs(TestTokens.Driver((driver + 1000).ToString(CultureInfo.InvariantCulture)));
         using var refused = await asOtherDriver.GetAsync(Url($"/api/v1/telematics/trips/{tripId}/path"));
+        using var asOwner = host.ClientAs(TestTokens.Driver(driver.ToString(CultureInfo.InvariantCulture)));
+        using var owned = await asOwner.GetAsync(Url($"/api/v1/telematics/trips/{tripId}/path"));
+        using var asAnalyst = host.ClientAs(TestTokens.Analyst());
+        using var withheld = await asAnalyst.GetAsync(Url($"/api/v1/telematics/trips/{tripId}/path"));
+        using var analystTrip = await asAnalyst.GetAsync(Url($"/api/v1/telematics/trips/{tripId}"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var points = body.GetProperty("points");
@@ -37,6 +42,11 @@ public sealed class TripPathEndpointTests(PostgresDatabase database) : IClassFix
         Assert.Equal(-6.0, brake.GetProperty("peakMps2").GetDouble(), 3);
         Assert.Equal(DrivingBodies.Start.AddSeconds(601), brake.GetProperty("at").GetDateTimeOffset());
         Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+
+        // Positions are for the admin and the driver; an analyst reads the trip and its features, not where it went.
+        Assert.Equal(HttpStatusCode.OK, owned.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, withheld.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, analystTrip.StatusCode);
     }
 
     // One 20-minute trip east at 15 m/s with a hard brake at 600–602 s, strongest at 601 s.

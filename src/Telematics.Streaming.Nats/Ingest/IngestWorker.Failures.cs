@@ -13,7 +13,8 @@ public sealed partial class IngestWorker
     // JetStream's error code for a delete that failed; the description says why ("no message found": already gone).
     private const int MessageDeleteFailed = 10057;
 
-    // True when the batch was dead-lettered, false when handed back to be delivered again.
+    // True when the batch was dead-lettered with its body, false when handed back to be delivered again (or dead-lettered
+    // as a reference, DeadLetterAsync).
     private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
     {
         // Transient failures get here only after MaxStatementAttempts statement-level ones (others are retried in place,
@@ -23,8 +24,7 @@ public sealed partial class IngestWorker
         if (delivery >= (ulong)_options.MaxDeliveries)
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
-            await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
         }
 
         // 1, 2, 4, 8 … s: a lasting fault reaches the dead letters in about 15 s.
@@ -45,32 +45,6 @@ public sealed partial class IngestWorker
     }
 
     private static TimeSpan Backoff(ulong attempt) => TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(attempt - 1, 6)));
-
-    private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
-    {
-        var sequence = msg.Metadata?.Sequence.Stream ?? 0;
-        var headers = new NatsHeaders
-        {
-            [EventStreamNames.ReasonHeader] = reason,
-            [EventStreamNames.SequenceHeader] = sequence.ToString(CultureInfo.InvariantCulture),
-            [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
-        };
-
-        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy,
-        // and the worker given the batch next finds it Duplicate, which is as good as stored.
-        var ack = await _js.PublishAsync(
-            _topology.Names.DeadLetterSubject(partition),
-            envelope,
-            headers: headers,
-            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        ack.EnsureStored();
-
-        // Sent even if the worker is stopping: unterminated, the batch would hold its partition for the ack wait.
-        await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
-        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
-        IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
-    }
 
     // Whether the batch's driver, found missing, was erased; false when nobody can tell (no record, or the store is down).
     private async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken)

@@ -255,14 +255,14 @@ public sealed partial class IngestWorker
         }
     }
 
-    // True when the batch is settled — stored and acknowledged, or dead-lettered — and so need not stay on the stream;
-    // false when it was handed back to be delivered again, or already deleted (an erased driver's).
+    // True when the batch is settled — stored and acknowledged, or dead-lettered with its body — and so need not stay on the
+    // stream; false when it was handed back to be delivered again, already deleted (an erased driver's), or dead-lettered as
+    // a reference to it (too large to copy).
     private async Task<bool> HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         if (!EventBatchEnvelope.TryReadHeader(envelope.Span, out var header, out var error))
         {
-            await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
         }
 
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
@@ -270,17 +270,15 @@ public sealed partial class IngestWorker
         {
             // Storing it here could overtake the driver's batches on its own partition. Dead-lettered on the driver's own
             // subject, where an erasure of the driver looks (EventStreamErasure).
-            await DeadLetterAsync(
+            return await DeadLetterAsync(
                 home, msg, envelope,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
-            return true;
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(header.TimeZoneId, out var zone))
         {
-            await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
         }
 
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
@@ -329,8 +327,7 @@ public sealed partial class IngestWorker
         catch (TelematicsFormatException bad)
         {
             await progress.StopAsync().ConfigureAwait(false);
-            await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

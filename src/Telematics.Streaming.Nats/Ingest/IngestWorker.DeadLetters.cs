@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 
 using NATS.Client.Core;
@@ -22,11 +23,12 @@ public sealed partial class IngestWorker
     private async Task<bool> DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
     {
         var sequence = msg.Metadata?.Sequence.Stream ?? 0;
+        var id = DeadLetterId(sequence, envelope.Span);
         reason = HeaderValue(reason);
         var copied = true;
         try
         {
-            await PublishDeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
+            await PublishDeadLetterAsync(partition, msg, id, envelope, reason, cancellationToken).ConfigureAwait(false);
         }
         catch (NatsPayloadTooLargeException)
         {
@@ -36,7 +38,7 @@ public sealed partial class IngestWorker
             reason = HeaderValue(string.Create(
                 CultureInfo.InvariantCulture,
                 $"body not copied (over the server's max payload), left on the event stream at sequence {sequence}: {reason}"));
-            await PublishDeadLetterAsync(partition, msg, ReadOnlyMemory<byte>.Empty, reason, cancellationToken).ConfigureAwait(false);
+            await PublishDeadLetterAsync(partition, msg, id, ReadOnlyMemory<byte>.Empty, reason, cancellationToken).ConfigureAwait(false);
         }
 
         // Sent even if the worker is stopping: unterminated, the batch would hold its partition for the ack wait.
@@ -46,7 +48,7 @@ public sealed partial class IngestWorker
         return copied;
     }
 
-    private async Task PublishDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> body, string reason, CancellationToken cancellationToken)
+    private async Task PublishDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, string id, ReadOnlyMemory<byte> body, string reason, CancellationToken cancellationToken)
     {
         var sequence = msg.Metadata?.Sequence.Stream ?? 0;
         var headers = new NatsHeaders
@@ -56,15 +58,27 @@ public sealed partial class IngestWorker
             [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
         };
 
-        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy,
-        // and the worker given the batch next finds it Duplicate, which is as good as stored.
+        // A worker that dies between this publish and the terminate adds no second copy: the worker given the batch next
+        // finds it Duplicate (DeadLetterId), which is as good as stored.
         var ack = await _js.PublishAsync(
             _topology.Names.DeadLetterSubject(partition),
             body,
             headers: headers,
-            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
+            opts: new NatsJSPubOpts { MsgId = id },
             cancellationToken: cancellationToken).ConfigureAwait(false);
         ack.EnsureStored();
+    }
+
+    /// <summary>
+    /// The dead letter's <c>Nats-Msg-Id</c>: the batch's event-stream sequence and a hash of its body. The sequence alone
+    /// restarts at 1 when the event stream is created again (a worker recreates a deleted one), and a new batch at an old
+    /// sequence would be answered Duplicate within the duplicate window and then terminated: lost from both streams.
+    /// </summary>
+    internal static string DeadLetterId(ulong sequence, ReadOnlySpan<byte> envelope)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(envelope, hash);
+        return string.Create(CultureInfo.InvariantCulture, $"deadletter-{sequence}-{Convert.ToHexStringLower(hash[..12])}");
     }
 
     /// <summary>

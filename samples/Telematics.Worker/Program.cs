@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 using Telematics.Worker;
@@ -5,4 +6,11 @@ using Telematics.Worker;
 // Ingest workers only (no HTTP): `dotnet run --project samples/Telematics.Worker` with TELEMATICS_PG and TELEMATICS_NATS set.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Services.AddTelematicsWorker(builder.Configuration);
-await builder.Build().RunAsync();
+var host = builder.Build();
+
+// Taken before RunAsync, which disposes the services. A background service that failed (workers or relay) stops the
+// host, yet RunAsync returns normally: without this the process would exit 0 and a supervisor would take the failure
+// for an ordinary stop.
+var services = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
+await host.RunAsync();
+return services.Any(service => service.ExecuteTask is { IsFaulted: true }) ? WorkerExitCodes.Failed : WorkerExitCodes.Stopped;

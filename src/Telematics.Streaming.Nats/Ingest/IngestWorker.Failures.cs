@@ -13,8 +13,10 @@ public sealed partial class IngestWorker
     // JetStream's error code for a delete that failed; the description says why ("no message found": already gone).
     private const int MessageDeleteFailed = 10057;
 
-    // True when the batch was dead-lettered, false when handed back to be delivered again.
-    private async Task<bool> RetryOrDeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, Exception failure, CancellationToken cancellationToken)
+    // True when the batch was dead-lettered with its body, false when handed back to be delivered again (or dead-lettered
+    // as a reference, DeadLetterAsync).
+    private async Task<bool> RetryOrDeadLetterAsync(
+        int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, EventBatchHeader header, Exception failure, CancellationToken cancellationToken)
     {
         // Transient failures get here only after MaxStatementAttempts statement-level ones (others are retried in place,
         // WaitForStoreAsync), so the deliveries count the times the batch itself was refused, plus any hand-over of a
@@ -23,8 +25,7 @@ public sealed partial class IngestWorker
         if (delivery >= (ulong)_options.MaxDeliveries)
         {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
-            await DeadLetterAsync(partition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterUnlessErasedAsync(partition, partition, msg, envelope, header, reason, cancellationToken).ConfigureAwait(false);
         }
 
         // 1, 2, 4, 8 … s: a lasting fault reaches the dead letters in about 15 s.
@@ -46,34 +47,42 @@ public sealed partial class IngestWorker
 
     private static TimeSpan Backoff(ulong attempt) => TimeSpan.FromSeconds(Math.Min(60, 1 << (int)Math.Min(attempt - 1, 6)));
 
-    private async Task DeadLetterAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, string reason, CancellationToken cancellationToken)
+    // Dead-letters a batch whose header could be read, unless its driver was erased: a dead letter would keep the positions
+    // an erasure removed everywhere else (a bad record, a bad zone, a wrong partition, out of deliveries). Such a batch is
+    // dropped as one held during the erasure is. When nobody can tell (the store is down) it is handed back with back-off
+    // and asked about again at its next delivery.
+    private async Task<bool> DeadLetterUnlessErasedAsync(
+        int deadLetterPartition, int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, EventBatchHeader header, string reason,
+        CancellationToken cancellationToken)
     {
-        var sequence = msg.Metadata?.Sequence.Stream ?? 0;
-        var headers = new NatsHeaders
+        var erased = await ErasureOfAsync(header.DriverId, cancellationToken).ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
         {
-            [EventStreamNames.ReasonHeader] = reason,
-            [EventStreamNames.SequenceHeader] = sequence.ToString(CultureInfo.InvariantCulture),
-            [EventStreamNames.DeliveriesHeader] = (msg.Metadata?.NumDelivered ?? 1).ToString(CultureInfo.InvariantCulture),
-        };
+            await HandBackAsync(msg).ConfigureAwait(false);
+            return false;
+        }
 
-        // Keyed by the event stream's sequence: a worker that dies between this publish and the terminate adds no second copy,
-        // and the worker given the batch next finds it Duplicate, which is as good as stored.
-        var ack = await _js.PublishAsync(
-            _topology.Names.DeadLetterSubject(partition),
-            envelope,
-            headers: headers,
-            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence.ToString(CultureInfo.InvariantCulture) },
-            cancellationToken: cancellationToken).ConfigureAwait(false);
-        ack.EnsureStored();
-
-        // Sent even if the worker is stopping: unterminated, the batch would hold its partition for the ack wait.
-        await SendWithinTimeoutAsync(timeout => msg.AckTerminateAsync(cancellationToken: timeout)).ConfigureAwait(false);
-        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "dead_letter"));
-        IngestWorkerLog.DeadLettered(_logger, sequence, partition, reason);
+        switch (erased)
+        {
+            case true:
+                await DropErasedAsync(partition, msg, header.BatchId, header.DriverId, cancellationToken).ConfigureAwait(false);
+                return false;
+            case null:
+                var delay = Backoff(msg.Metadata?.NumDelivered ?? 1);
+                StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
+                await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
+                return false;
+            default:
+                return await DeadLetterAsync(deadLetterPartition, msg, envelope, reason, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Whether the batch's driver, found missing, was erased; false when nobody can tell (no record, or the store is down).
-    private async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken)
+    private async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken) =>
+        await ErasureOfAsync(driverId, cancellationToken).ConfigureAwait(false) == true;
+
+    // Whether the driver was erased; false without an erasure record to ask, null when it cannot be asked now.
+    private async Task<bool?> ErasureOfAsync(long driverId, CancellationToken cancellationToken)
     {
         if (Erasures is not { } erasures)
         {
@@ -86,8 +95,8 @@ public sealed partial class IngestWorker
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // Retried as before: the next delivery asks again (a stopping worker hands the batch back, HandleAsync).
-            return false;
+            // The next delivery asks again (a stopping worker hands the batch back, HandleAsync).
+            return null;
         }
     }
 

@@ -96,8 +96,9 @@ public sealed partial class IngestWorker
     /// <summary>
     /// Where the worker learns that a batch's missing driver was erased (the storage's <see cref="IDriverErasures"/>; the
     /// hosted workers take it from the services). Such a batch — held by a worker while its driver was erased — is then
-    /// dropped at once, not retried and dead-lettered with its positions. Without it, it is treated as the batch of a driver
-    /// that never existed. Set before <c>RunAsync</c>.
+    /// dropped at once, not retried and dead-lettered with its positions; so is a batch of an erased driver that would be
+    /// dead-lettered for its content (a bad record or zone, a wrong partition). Without it, it is treated as the batch of a
+    /// driver that never existed, and dead-lettered. Set before <c>RunAsync</c>.
     /// </summary>
     /// <value>Default: none.</value>
     public IDriverErasures? Erasures { get; set; }
@@ -255,14 +256,14 @@ public sealed partial class IngestWorker
         }
     }
 
-    // True when the batch is settled — stored and acknowledged, or dead-lettered — and so need not stay on the stream;
-    // false when it was handed back to be delivered again, or already deleted (an erased driver's).
+    // True when the batch is settled — stored and acknowledged, or dead-lettered with its body — and so need not stay on the
+    // stream; false when it was handed back to be delivered again, already deleted (an erased driver's), or dead-lettered as
+    // a reference to it (too large to copy).
     private async Task<bool> HandleAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> envelope, CancellationToken cancellationToken)
     {
         if (!EventBatchEnvelope.TryReadHeader(envelope.Span, out var header, out var error))
         {
-            await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterAsync(partition, msg, envelope, error, cancellationToken).ConfigureAwait(false);
         }
 
         var home = DriverPartitioner.Partition(header.DriverId, _topology.Names.Partitions);
@@ -270,17 +271,16 @@ public sealed partial class IngestWorker
         {
             // Storing it here could overtake the driver's batches on its own partition. Dead-lettered on the driver's own
             // subject, where an erasure of the driver looks (EventStreamErasure).
-            await DeadLetterAsync(
-                home, msg, envelope,
+            return await DeadLetterUnlessErasedAsync(
+                home, partition, msg, envelope, header,
                 string.Create(CultureInfo.InvariantCulture, $"envelope, field 'driver_id': driver {header.DriverId} belongs to partition {home}, not {partition}"),
                 cancellationToken).ConfigureAwait(false);
-            return true;
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(header.TimeZoneId, out var zone))
         {
-            await DeadLetterAsync(partition, msg, envelope, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterUnlessErasedAsync(
+                partition, partition, msg, envelope, header, $"envelope, field 'time_zone': '{header.TimeZoneId}' is not a known IANA time zone", cancellationToken).ConfigureAwait(false);
         }
 
         var actor = new AuditActor(header.ActorName ?? "stream-ingest:" + Name, header.ActorIp);
@@ -329,8 +329,7 @@ public sealed partial class IngestWorker
         catch (TelematicsFormatException bad)
         {
             await progress.StopAsync().ConfigureAwait(false);
-            await DeadLetterAsync(partition, msg, envelope, BadRecord(bad), cancellationToken).ConfigureAwait(false);
-            return true;
+            return await DeadLetterUnlessErasedAsync(partition, partition, msg, envelope, header, BadRecord(bad), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -368,7 +367,7 @@ public sealed partial class IngestWorker
                 return false;
             }
 
-            return await RetryOrDeadLetterAsync(partition, msg, envelope, failure, cancellationToken).ConfigureAwait(false);
+            return await RetryOrDeadLetterAsync(partition, msg, envelope, header, failure, cancellationToken).ConfigureAwait(false);
         }
 
         var result = outcome.Result;

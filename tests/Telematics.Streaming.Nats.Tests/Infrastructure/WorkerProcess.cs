@@ -43,6 +43,9 @@ internal sealed class WorkerProcess : IDisposable
         return new WorkerProcess(process);
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit by itself; its exit code, or null if it runs on.</summary>
+    public int? WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout) ? _process.ExitCode : null;
+
     /// <summary>SIGKILL (<c>kill -9</c>): the process ends at once, whatever it was doing.</summary>
     public void KillHard()
     {

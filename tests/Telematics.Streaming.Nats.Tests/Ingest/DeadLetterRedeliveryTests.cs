@@ -8,7 +8,7 @@ namespace Telematics.Streaming.Nats.Tests.Ingest;
 
 /// <summary>
 /// A worker that dies between publishing a dead letter and terminating the batch: the next worker is answered Duplicate
-/// for the dead letter (its id is the batch's sequence), terminates the batch and the partition moves on. In a class of
+/// for the dead letter (its id is the batch's sequence and body hash), terminates the batch and the partition moves on. In a class of
 /// its own: it stores a batch, which <see cref="IngestWorkerTests"/>' whole-database counts must not see.
 /// </summary>
 public sealed class DeadLetterRedeliveryTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
@@ -36,7 +36,7 @@ public sealed class DeadLetterRedeliveryTests(PostgresDatabase database, NatsSer
             rig.Topology.Names.DeadLetterSubject(partition),
             poison,
             headers: new NATS.Client.Core.NatsHeaders { [EventStreamNames.SequenceHeader] = sequence },
-            opts: new NatsJSPubOpts { MsgId = "deadletter-" + sequence })).EnsureSuccess();
+            opts: new NatsJSPubOpts { MsgId = IngestWorker.DeadLetterId(poisonAck.Seq, poison) })).EnsureSuccess();
         var good = Guid.CreateVersion7();
         await rig.Publisher.PublishAsync(driver, good, day, "UTC", Book.Actor);
 

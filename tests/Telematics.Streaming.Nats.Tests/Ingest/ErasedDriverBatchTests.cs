@@ -1,3 +1,4 @@
+using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
 using Telematics.Storage.Postgres.Drivers;
@@ -9,7 +10,7 @@ namespace Telematics.Streaming.Nats.Tests.Ingest;
 
 /// <summary>
 /// A batch whose driver was erased while it waited on the stream (or was held by a worker) leaves no positions behind:
-/// the worker, told of erasures, drops it instead of dead-lettering it. A database of its own: the batches stored here
+/// the worker, told of erasures, drops it instead of dead-lettering it, whatever the dead letter's reason. A database of its own: the batches stored here
 /// must not count in the other classes' totals.
 /// </summary>
 public sealed class ErasedDriverBatchTests(PostgresDatabase database, NatsServer nats) : IClassFixture<PostgresDatabase>, IClassFixture<NatsServer>
@@ -50,5 +51,36 @@ public sealed class ErasedDriverBatchTests(PostgresDatabase database, NatsServer
         Assert.True(await drivers.WasErasedAsync(erased));
         Assert.False(await drivers.WasErasedAsync(kept));
         Assert.False(await drivers.WasErasedAsync(never));
+    }
+
+    [Fact]
+    public async Task A_batch_of_an_erased_driver_that_would_be_dead_lettered_for_its_content_is_dropped_instead()
+    {
+        var book = await Book.OpenAsync(database);
+        var drivers = new DriverRepository(book.DataSource, TimeProvider.System);
+        var erased = (await book.CreateDriversAsync(1))[0];
+        await using var rig = StreamRig.Create(nats.Url, partitions: 2);
+        await rig.Topology.EnsureStreamsAsync();
+        var home = DriverPartitioner.Partition(erased, 2);
+        var envelope = await IngestWorkerTests.EnvelopeBytesAsync(rig, erased, DrivingDays.Day(15, Day, trips: 1, tripSeconds: 300));
+        Assert.NotNull(await drivers.EraseAsync(erased, Book.Actor));
+
+        // A bad record, a bad time zone, the wrong partition: each a dead letter of positions, for a driver with none left.
+        var badRecord = envelope.ToArray();
+        badRecord[^10] ^= 0xFF;
+        Assert.True(EventBatchEnvelope.TryReadHeader(envelope, out var header, out _));
+        var badZone = new byte[envelope.Length + "Mars/Olympus".Length - "UTC".Length];
+        var at = EventBatchEnvelope.WriteHeader(badZone, header with { TimeZoneId = "Mars/Olympus" });
+        envelope.AsSpan(header.PayloadOffset).CopyTo(badZone.AsSpan(at));
+        foreach (var (subject, body) in new[] { (home, badRecord), (home, badZone), (1 - home, envelope) })
+        {
+            (await rig.Js.PublishAsync(rig.Topology.Names.EventSubject(subject), body, opts: new NatsJSPubOpts { MsgId = Guid.NewGuid().ToString() })).EnsureSuccess();
+        }
+
+        rig.StartWorker(book.Ingestor, "w1", drivers);
+        var events = await rig.Js.GetStreamAsync(rig.Topology.Names.EventStream);
+        await rig.WaitUntilAsync(async () => { await events.RefreshAsync(); return events.Info.State.Messages == 0; }, TimeSpan.FromSeconds(30), "the three batches have left the event stream");
+        var deadLetters = await rig.Js.GetStreamAsync(rig.Topology.Names.DeadLetterStream);
+        Assert.Equal(0L, deadLetters.Info.State.Messages);
     }
 }

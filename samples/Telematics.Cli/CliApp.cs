@@ -30,11 +30,11 @@ internal static class CliApp
     /// exits <see cref="ExitCodes.InternalError"/>; a cancellation that escapes a command exits <see cref="ExitCodes.Cancelled"/>,
     /// and a file error no command caught (an output it cannot write) <see cref="ExitCodes.InputError"/>, naming the path.
     /// </remarks>
-    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null) =>
-        InvokeAsync(Build(), args, configuration);
+    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(Build(), args, configuration, cancellationToken);
 
-    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?)"/>.</summary>
-    internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?, CancellationToken)"/>.</summary>
+    internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
     {
         // System.CommandLine converts numbers in the current culture: under de-DE, '--frequency 0.075' (which StrictValues
         // accepts as written) became 75. Every number the tool reads and writes is invariant, whatever the machine's locale;
@@ -47,7 +47,7 @@ internal static class CliApp
         int exit;
         try
         {
-            exit = await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            exit = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

@@ -6,6 +6,9 @@ namespace Telematics.Cli;
 /// <summary>Builds the <c>telematics</c> command tree and runs it; Program and tests share both.</summary>
 internal static class CliApp
 {
+    /// <summary>How long a command has, after Ctrl-C or SIGTERM, to stop and clean up before the process is ended.</summary>
+    internal static readonly TimeSpan CancelGracePeriod = TimeSpan.FromSeconds(10);
+
     public static RootCommand Build()
     {
         var root = new RootCommand("telematics: turn raw vehicle telematics into features, scores and premiums.");
@@ -44,6 +47,9 @@ internal static class CliApp
         var parse = root.Parse(args);
         var invocation = configuration ?? new InvocationConfiguration();
         invocation.EnableDefaultExceptionHandler = false;
+        // System.CommandLine's default (2 s) can end the process on Ctrl-C before a command has cleaned up: OutputFile
+        // deleting its partial files, batch-score saying how to resume the run.
+        invocation.ProcessTerminationTimeout = CancelGracePeriod;
         int exit;
         try
         {

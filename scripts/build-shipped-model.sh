@@ -27,12 +27,31 @@ dotnet "$tool/telematics.dll" train \
   --output "$out/models" --report "$out/report.md"
 
 target=src/Telematics.Scoring/Shipped/telematics-frequency
-mkdir -p "$target"
-cp "$out/models/telematics-frequency/3/model.onnx" "$out/models/telematics-frequency/3/manifest.json" "$target/"
-cp "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png" "$target/"
+docs=docs/training
+package="$out/models/telematics-frequency/3"
+shipped=("$package/model.onnx" "$package/manifest.json" "$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png")
 # docs/training shows the same report and charts (docs/training/README.md explains them), and the pricing-plan fragment
 # (classical relativities and cell means of this model) that docs/pricing/ubi-relativity-2027.json carries.
-cp "$target/report.md" "$target/report.lorenz.png" "$target/report.holdout.png" "$target/report.credibility.png" docs/training/
-cp "$out/report.plan.json" docs/training/
-echo "shipped model written to $target (report also in docs/training)"
+documented=("$out/report.md" "$out/report.lorenz.png" "$out/report.holdout.png" "$out/report.credibility.png" "$out/report.plan.json")
+
+# Every artefact before anything is copied: train succeeds without a chart when ScottPlot cannot render here (no native
+# Skia; the report then carries a note), and a cp failing halfway left the new model beside the old report.
+for file in "${shipped[@]}" "${documented[@]}"; do
+  if [ ! -s "$file" ]; then
+    echo "build-shipped-model.sh: $file is missing or empty; nothing was replaced, the committed model and report stay." >&2
+    exit 1
+  fi
+done
+
+# Staged in folders beside the targets (same file systems, outside the folders the build embeds), then moved in by
+# renames only once both are complete: an interrupted copy leaves the committed set as it was.
+mkdir -p "$target" "$docs"
+stage_target=$(mktemp -d "$(dirname "$target")/.telematics-frequency.staging.XXXXXX")
+stage_docs=$(mktemp -d "$(dirname "$docs")/.training.staging.XXXXXX")
+trap 'rm -rf "$out" "$tool" "$stage_target" "$stage_docs"' EXIT
+cp "${shipped[@]}" "$stage_target/"
+cp "${documented[@]}" "$stage_docs/"
+for file in "$stage_target"/*; do mv -f "$file" "$target/"; done
+for file in "$stage_docs"/*; do mv -f "$file" "$docs/"; done
+echo "shipped model written to $target (report also in $docs)"
 sha256sum "$target/model.onnx"

@@ -6,6 +6,9 @@ namespace Telematics.Cli;
 /// <summary>Builds the <c>telematics</c> command tree and runs it; Program and tests share both.</summary>
 internal static class CliApp
 {
+    /// <summary>How long a command has, after Ctrl-C or SIGTERM, to stop and clean up before the process is ended.</summary>
+    internal static readonly TimeSpan CancelGracePeriod = TimeSpan.FromSeconds(10);
+
     public static RootCommand Build()
     {
         var root = new RootCommand("telematics: turn raw vehicle telematics into features, scores and premiums.");
@@ -30,11 +33,11 @@ internal static class CliApp
     /// exits <see cref="ExitCodes.InternalError"/>; a cancellation that escapes a command exits <see cref="ExitCodes.Cancelled"/>,
     /// and a file error no command caught (an output it cannot write) <see cref="ExitCodes.InputError"/>, naming the path.
     /// </remarks>
-    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null) =>
-        InvokeAsync(Build(), args, configuration);
+    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default) =>
+        InvokeAsync(Build(), args, configuration, cancellationToken);
 
-    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?)"/>.</summary>
-    internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>, as <see cref="InvokeAsync(string[], InvocationConfiguration?, CancellationToken)"/>.</summary>
+    internal static async Task<int> InvokeAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null, CancellationToken cancellationToken = default)
     {
         // System.CommandLine converts numbers in the current culture: under de-DE, '--frequency 0.075' (which StrictValues
         // accepts as written) became 75. Every number the tool reads and writes is invariant, whatever the machine's locale;
@@ -44,10 +47,13 @@ internal static class CliApp
         var parse = root.Parse(args);
         var invocation = configuration ?? new InvocationConfiguration();
         invocation.EnableDefaultExceptionHandler = false;
+        // System.CommandLine's default (2 s) can end the process on Ctrl-C before a command has cleaned up: OutputFile
+        // deleting its partial files, batch-score saying how to resume the run.
+        invocation.ProcessTerminationTimeout = CancelGracePeriod;
         int exit;
         try
         {
-            exit = await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            exit = await parse.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

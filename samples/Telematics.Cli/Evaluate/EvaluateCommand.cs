@@ -7,7 +7,9 @@ namespace Telematics.Cli.Evaluate;
 /// <c>telematics evaluate --scores S.csv --labels L.csv [--constant-rate R] [--check]</c>: a frequency model's scores
 /// (what <c>telematics score</c> wrote) against observed claims — deviance, normalised Gini, the oracle's share when the
 /// labels carry the true frequency, predicted against observed claims and calibration by decile. With <c>--check</c> it
-/// exits 1 unless the shipping checks of <c>telematics train --require-holdout-checks</c> that need no other model hold.
+/// exits 1 unless the shipping checks of <c>telematics train --require-holdout-checks</c> that need no other model hold
+/// (the output says that the classical GLM's was not run) and every driver of both files was scored: checks passed on part
+/// of the population would pass a model that fails on the rest.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -21,7 +23,7 @@ internal static class EvaluateCommand
         };
         var check = new Option<bool>("--check")
         {
-            Description = $"Exit 1 unless the deviance is below the constant rate's, predicted claims are within ±{HoldoutEvaluation.MaxBalanceError:P0} of the observed and, with true_lambda, the normalised Gini is at least {HoldoutEvaluation.MinShareOfOracleGini:P0} of the oracle's.",
+            Description = $"Exit 1 unless every driver of both files is scored, the deviance is below the constant rate's, predicted claims are within ±{HoldoutEvaluation.MaxBalanceError:P0} of the observed and, with true_lambda, the normalised Gini is at least {HoldoutEvaluation.MinShareOfOracleGini:P0} of the oracle's. The classical GLM is not compared.",
         };
         var command = new Command("evaluate", "Measure a frequency model's scores against observed claims: deviance, Gini against the oracle's, predicted/observed claims, calibration by decile.")
         {

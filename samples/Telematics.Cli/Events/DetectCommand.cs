@@ -41,6 +41,7 @@ internal static class DetectCommand
             {
                 json = parse.GetValue(outputFormat) is { } f ? f == "json" : outputFile is not null && IsJsonName(outputFile.Name);
                 layout = Layout(source, mappingFile, frameName);
+                OutputFile.RequireFolder("--report-bad", parse.GetValue(reportBad));
             }
             catch (ArgumentException e)
             {

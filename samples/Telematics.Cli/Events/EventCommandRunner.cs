@@ -1,4 +1,4 @@
-using System.Text;
+using Telematics.Cli.Output;
 using Telematics.Features.Ingest;
 using Telematics.Features.Samples;
 
@@ -71,9 +71,9 @@ internal static class EventCommandRunner
         return new(result, ExitCodes.Success);
     }
 
-    public static async Task WriteBadRecordsAsync(string path, IngestReport report)
+    /// <summary>Writes the bad records whole or not at all (<see cref="OutputFile"/>); callers check the folder up front (<see cref="OutputFile.RequireFolder"/>).</summary>
+    public static Task WriteBadRecordsAsync(string path, IngestReport report) => OutputFile.WriteTextAsync(path, async writer =>
     {
-        await using var writer = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         await writer.WriteLineAsync("record,field,reason,excerpt");
         foreach (var bad in report.Errors)
         {
@@ -84,7 +84,7 @@ internal static class EventCommandRunner
         {
             await writer.WriteLineAsync($",,{Quote($"{report.RejectedCount - report.Errors.Count} more bad records not listed")},");
         }
-    }
+    });
 
     private static string Quote(string value) => $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

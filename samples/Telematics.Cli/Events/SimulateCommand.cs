@@ -47,13 +47,39 @@ internal static class SimulateCommand
             };
             var trip = PhoneSensorSimulator.Simulate(options, (ulong)parse.GetValue(seed));
             var directory = parse.GetValue(output)!.FullName;
-            var files = await ImuLogWriter.WriteDirectoryAsync(trip.Recording, directory, cancellationToken);
-            await WriteTruthAsync(Path.Combine(directory, "truth.csv"), trip);
+            var files = await WriteStagedAsync(directory, trip, cancellationToken);
             parse.InvocationConfiguration.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {string.Join(", ", files)} and truth.csv to {directory}: {trip.Manoeuvres.Count} manoeuvres, {trip.Handling.Count} handlings; {trip.MountingDescription}"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The files are written into a folder beside them and moved in by renames only once all are complete: a run cancelled
+    // or failing midway leaves no sensor file without its truth.csv (or a short one) that 'events detect' would read.
+    private static async Task<IReadOnlyList<string>> WriteStagedAsync(string directory, SimulatedPhoneTrip trip, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var staging = Path.Combine(directory, $".simulate.{Guid.NewGuid():N}.partial");
+        try
+        {
+            var files = await ImuLogWriter.WriteDirectoryAsync(trip.Recording, staging, cancellationToken);
+            await WriteTruthAsync(Path.Combine(staging, "truth.csv"), trip);
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var name in files.Append("truth.csv"))
+            {
+                File.Move(Path.Combine(staging, name), Path.Combine(directory, name), overwrite: true);
+            }
+
+            return files;
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
     }
 
     private static async Task WriteTruthAsync(string path, SimulatedPhoneTrip trip)

@@ -39,6 +39,7 @@ internal static class FeaturesCommand
                 DistinctPaths.Require(
                     [("--input", parse.GetValue(events.Input)), ("--mapping", parse.GetValue(events.Mapping)), ("--imu-mapping", parse.GetValue(events.ImuMapping))],
                     [("--output", parse.GetValue(output)), ("--report-bad", parse.GetValue(reportBad))]);
+                OutputFile.RequireFolder("--report-bad", parse.GetValue(reportBad));
             }
             catch (ArgumentException e)
             {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Telematics.Cli.Events;
+using Telematics.Cli.Output;
 using Telematics.Cli.Partitions;
 using Telematics.Features.Pipeline;
 using Telematics.Features.Schema;
@@ -54,6 +55,17 @@ internal static class IngestCommand
             if (parse.GetValue(writers) is < 1 or > 8)
             {
                 error.WriteLine("--writers must be 1 to 8.");
+                return ExitCodes.Usage;
+            }
+
+            // Before anything is stored: the report is written after the events are committed.
+            try
+            {
+                OutputFile.RequireFolder("--report-bad", parse.GetValue(reportBad));
+            }
+            catch (ArgumentException e)
+            {
+                error.WriteLine(e.Message);
                 return ExitCodes.Usage;
             }
 

@@ -11,6 +11,21 @@ internal static class OutputFile
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming <paramref name="option"/> when <paramref name="file"/>'s folder does not
+    /// exist: checked before a command's work, so that an output written last cannot fail after the work is done (an
+    /// ingest's events stored, the report of its bad records lost).
+    /// </summary>
+    /// <param name="option">The option that gave the file, for the message.</param>
+    /// <param name="file">The output file; null when the option was not given.</param>
+    public static void RequireFolder(string option, FileInfo? file)
+    {
+        if (file is not null && !Directory.Exists(file.DirectoryName))
+        {
+            throw new ArgumentException($"{option}: cannot write {file.FullName}: its folder {file.DirectoryName} does not exist.");
+        }
+    }
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which gets a stream to fill.</summary>
     /// <param name="path">The output file; its folder must exist.</param>
     /// <param name="write">Fills the stream; an exception from it leaves <paramref name="path"/> untouched.</param>

@@ -134,6 +134,7 @@ internal static class ScoreCommand
                     [("--features", featuresFile), ("--input", parse.GetValue(events.Input)), ("--mapping", parse.GetValue(events.Mapping)),
                         ("--imu-mapping", parse.GetValue(events.ImuMapping)), ("--plan", parse.GetValue(plan)), ("--experiment", parse.GetValue(experiment))],
                     [("--output", parse.GetValue(output)), ("--report-bad", parse.GetValue(reportBad))]);
+                OutputFile.RequireFolder("--report-bad", parse.GetValue(reportBad));
             }
             catch (ArgumentException e)
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Telematics.Cli.Output;
 using Telematics.Features.Ingest.Binary;
 using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Pipeline;
@@ -90,7 +90,9 @@ internal static class SynthCommand
         return command;
     }
 
-    // binary: the events files' format, or null for none (--features-only).
+    // binary: the events files' format, or null for none (--features-only). Every file goes through OutputFile: a run that
+    // is cancelled or fails leaves no drivers.csv or features.csv (a short population a script would take as whole) and no
+    // half-written events file; events files of drivers already done stay, complete.
     private static async Task<(long Samples, TimeSpan Elapsed)> WriteAsync(SyntheticPopulationOptions options, string folder, bool? binary, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -98,51 +100,65 @@ internal static class SynthCommand
         var buffer = new SampleBuffer(8192);
         var vector = new float[TelematicsFeatures.Schema.Count];
         long samples = 0;
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        await using var population = new StreamWriter(Path.Combine(folder, "drivers.csv"), append: false, utf8);
-        await using var features = new StreamWriter(Path.Combine(folder, PopulationFeaturesCsv.FileName), append: false, utf8);
-        await population.WriteLineAsync("driver_id,age_band,region,vehicle_class,annual_km,true_lambda,exposure_years,claims,events_file");
-        await features.WriteLineAsync(PopulationFeaturesCsv.Header());
-        foreach (var driver in PopulationGenerator.CreateDrivers(options))
+        await OutputFile.WriteTextAsync(Path.Combine(folder, "drivers.csv"), population => OutputFile.WriteTextAsync(Path.Combine(folder, PopulationFeaturesCsv.FileName), async features =>
         {
-            var file = binary is null ? "" : driver.DriverId + (binary.Value ? ".bin" : ".csv");
-            var pipeline = new DriverFeaturePipeline(simulator.TimeZone);
-            await using (var events = binary is null ? null : File.Create(Path.Combine(folder, file)))
+            await population.WriteLineAsync("driver_id,age_band,region,vehicle_class,annual_km,true_lambda,exposure_years,claims,events_file");
+            await features.WriteLineAsync(PopulationFeaturesCsv.Header());
+            foreach (var driver in PopulationGenerator.CreateDrivers(options))
             {
-                var binaryWriter = binary == true ? BinarySampleWriter.FromStream(events!, leaveOpen: true) : null;
-                var csvWriter = binary == false ? CsvSampleWriter.FromStream(events!, leaveOpen: true) : null;
-                await using (binaryWriter)
-                await using (csvWriter)
+                var file = binary is null ? "" : driver.DriverId + (binary.Value ? ".bin" : ".csv");
+                var pipeline = new DriverFeaturePipeline(simulator.TimeZone);
+                if (binary is { } format)
                 {
-                    foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
-                    {
-                        samples += chunk.Count;
-                        pipeline.Push(chunk);
-                        if (binaryWriter is not null)
-                        {
-                            await binaryWriter.WriteAsync(chunk, cancellationToken);
-                        }
-                        else if (csvWriter is not null)
-                        {
-                            await csvWriter.WriteAsync(chunk, cancellationToken);
-                        }
-                    }
+                    await OutputFile.WriteAsync(Path.Combine(folder, file), async events => samples += await SimulateAsync(simulator, driver, buffer, pipeline, events, format, cancellationToken));
+                }
+                else
+                {
+                    samples += await SimulateAsync(simulator, driver, buffer, pipeline, events: null, binary: false, cancellationToken);
+                }
 
-                    if (binaryWriter is not null)
-                    {
-                        await binaryWriter.CompleteAsync(cancellationToken);
-                    }
+                pipeline.Complete();
+                pipeline.Aggregate.WriteFeatures(vector);
+                await features.WriteLineAsync(PopulationFeaturesCsv.Row(driver.DriverId, driver.ObservedDays, vector));
+                await population.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{driver.DriverId},{driver.AgeBand},{driver.Region},{driver.VehicleClass},{driver.AnnualMileageKm:F0},{driver.TrueAnnualClaimFrequency:G6},{driver.ExposureYears:G6},{driver.ClaimCount},{file}"));
+            }
+        }));
+
+        return (samples, clock.Elapsed);
+    }
+
+    // One driver's samples into the feature pipeline and, when given, an events stream; returns the samples simulated.
+    private static async Task<long> SimulateAsync(
+        TelematicsSimulator simulator, DriverProfile driver, SampleBuffer buffer, DriverFeaturePipeline pipeline, Stream? events, bool binary, CancellationToken cancellationToken)
+    {
+        long samples = 0;
+        var binaryWriter = events is not null && binary ? BinarySampleWriter.FromStream(events, leaveOpen: true) : null;
+        var csvWriter = events is not null && !binary ? CsvSampleWriter.FromStream(events, leaveOpen: true) : null;
+        await using (binaryWriter)
+        await using (csvWriter)
+        {
+            foreach (var chunk in simulator.Simulate(driver, buffer, cancellationToken))
+            {
+                samples += chunk.Count;
+                pipeline.Push(chunk);
+                if (binaryWriter is not null)
+                {
+                    await binaryWriter.WriteAsync(chunk, cancellationToken);
+                }
+                else if (csvWriter is not null)
+                {
+                    await csvWriter.WriteAsync(chunk, cancellationToken);
                 }
             }
 
-            pipeline.Complete();
-            pipeline.Aggregate.WriteFeatures(vector);
-            await features.WriteLineAsync(PopulationFeaturesCsv.Row(driver.DriverId, driver.ObservedDays, vector));
-            await population.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{driver.DriverId},{driver.AgeBand},{driver.Region},{driver.VehicleClass},{driver.AnnualMileageKm:F0},{driver.TrueAnnualClaimFrequency:G6},{driver.ExposureYears:G6},{driver.ClaimCount},{file}"));
+            if (binaryWriter is not null)
+            {
+                await binaryWriter.CompleteAsync(cancellationToken);
+            }
         }
 
-        return (samples, clock.Elapsed);
+        return samples;
     }
 }

@@ -27,6 +27,7 @@ internal static class TrainCommand
         var stabilityDrivers = new Option<int?>("--stability-drivers") { Description = "Also simulate this many drivers of another population (seed --seed + 2) over 7, 14, 30, 60 and 90 days and report how the packaged model's score moves with the window and the empirical credibility curve (synthetic training only)." };
         var cvSeeds = new Option<int>("--cv-seeds") { Description = "Cross-validate this many times with seeds --seed, --seed + 1, … for the folds and trainers, and report the spread (1 to 10).", DefaultValueFactory = _ => 1 };
         var exclude = new Option<string[]>("--exclude-features") { Description = "Features the packaged GLM may not rate on, comma-separated (where a jurisdiction prohibits them; see docs/training/fairness.md). Needs observed_days in --features files: the trees packaged without it would read them anyway, so that is refused.", AllowMultipleArgumentsPerToken = true, CustomParser = r => [.. r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] };
+        var allowNonMonotone = new Option<bool>("--allow-non-monotone-model") { Description = "Package the telematics@1 trees when --features has no observed_days column: they declare no monotone directions, so a score may fall as a risk feature rises. Without it such a run is refused (exit 2)." };
         var exposure = new Option<double>("--exposure-years") { Description = "Years of claims drawn per synthetic driver (0.01 to 50).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the population, the folds and the trainers.", DefaultValueFactory = _ => 20261128 };
         var features = new Option<FileInfo?>("--features") { Description = "Feature CSV: driver_id [, observed_days] + telematics@1 columns (as `telematics synth` writes features.csv), or the driver rows of what `telematics features` writes." };
@@ -40,7 +41,7 @@ internal static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "Threads for simulation and training, at least 1 (default: one per core)." };
         var command = new Command("train", "Cross-validate claim-frequency models, package the telematics model as ONNX and write a report.")
         {
-            exclude, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, stabilityDrivers, cvSeeds, features, labels, folds, output, report, name, version, trees, threads,
+            exclude, allowNonMonotone, drivers, days, minDays, exposure, minExposure, seed, holdoutDrivers, holdoutDays, holdoutSeed, requireChecks, stabilityDrivers, cvSeeds, features, labels, folds, output, report, name, version, trees, threads,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -68,6 +69,7 @@ internal static class TrainCommand
                     }
                     : null,
                 RequireHoldoutChecks = parse.GetValue(requireChecks),
+                AllowNonMonotoneModel = parse.GetValue(allowNonMonotone),
                 Stability = parse.GetValue(stabilityDrivers) is { } stabilityCount
                     ? new SyntheticPopulationOptions { DriverCount = stabilityCount, PeriodDays = WindowStability.DefaultWindows[^1], ExposureYears = parse.GetValue(exposure), Seed = parse.GetValue(seed) + 2 }
                     : null,
@@ -162,7 +164,8 @@ internal static class TrainCommand
             }
             catch (ValidationException e)
             {
-                // Options that the input files turn out not to support (--exclude-features without observed_days).
+                // Options that the input files turn out not to support (--exclude-features without observed_days), or
+                // files that would package a model without monotone directions, unless --allow-non-monotone-model.
                 error.WriteLine(e.Message);
                 return Task.FromResult(ExitCodes.Usage);
             }
@@ -198,6 +201,8 @@ internal sealed class TrainSettings
     public SyntheticPopulationOptions? Holdout { get; init; }
 
     public bool RequireHoldoutChecks { get; init; }
+
+    public bool AllowNonMonotoneModel { get; init; }
 
     public SyntheticPopulationOptions? Stability { get; init; }
 

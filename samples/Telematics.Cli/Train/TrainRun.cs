@@ -77,6 +77,14 @@ internal static class TrainRun
             timings.Add(("read files", clock.Elapsed));
         }
 
+        // The trees' manifest declares no monotone directions, so nothing keeps a score from falling as speeding rises;
+        // packaging them takes a deliberate choice, made before the expensive part of the run.
+        if (Packaged(data) == FrequencyModelKind.TreesTelematics && !settings.AllowNonMonotoneModel)
+        {
+            throw new ValidationException(
+                $"{settings.FeaturesFile}: no '{FeatureCsv.ObservedDaysColumn}' column, so the telematics@1 trees would be packaged, and they declare no monotone directions (a score could fall as a risk feature rises). Give every driver its observed_days (the monotone GLM is then packaged), or pass --allow-non-monotone-model to package the unconstrained trees.");
+        }
+
         clock.Restart();
         var kinds = FrequencyModelKinds.All.Count(k => Applies(k, data));
         var cvReport = stage($"{settings.Training.Folds}-fold cross-validation of {kinds} models", settings.Training.Folds * kinds);

@@ -11,9 +11,9 @@ namespace Telematics.Training.Datasets;
 /// <c>drivers.csv</c> is a labels file as it is):
 /// <list type="bullet">
 /// <item><c>driver_id</c>, <c>exposure_years</c> (&gt; 0), <c>claims</c> (integer ≥ 0): required.</item>
-/// <item><c>true_lambda</c>: optional true annual frequency (synthetic data), enables the oracle.</item>
+/// <item><c>true_lambda</c> (&gt; 0): optional true annual frequency (synthetic data), enables the oracle.</item>
 /// <item><c>age_band</c> (Under25, From25To39, From40To64, Over65), <c>region</c> (urban, suburban, rural),
-/// <c>vehicle_class</c> (Small, Family, Suv, Performance), <c>annual_km</c>: optional, all four or none; they enable
+/// <c>vehicle_class</c> (Small, Family, Suv, Performance), <c>annual_km</c> (&gt; 0): optional, all four or none; they enable
 /// the classical and combined models.</item>
 /// </list>
 /// Plain comma-separated values without quoting. Errors name the file, line and column.
@@ -159,7 +159,11 @@ public static class LabelsFile
                 throw new InvalidDataException($"{path} line {lineNumber}, column 'claims': '{Cell(claimsColumn)}' is not a whole number ≥ 0.");
             }
 
-            var lambda = lambdaColumn >= 0 ? Number("true_lambda", lambdaColumn) : double.NaN;
+            // Positive and finite, checked here by line: NaN parses, and a bad value found later could name only a row index.
+            double Positive(string name, int c) => Number(name, c) is var v && v > 0 && double.IsFinite(v)
+                ? v : throw new InvalidDataException($"{path} line {lineNumber}, column '{name}': must be a positive number, not '{Cell(c)}'.");
+
+            var lambda = lambdaColumn >= 0 ? Positive("true_lambda", lambdaColumn) : double.NaN;
             ClassicalFactors? classical = null;
             if (present == 4)
             {
@@ -167,7 +171,7 @@ public static class LabelsFile
                     Parse<AgeBand>(Cell(index["age_band"]), "age_band", path, lineNumber),
                     ParseRegion(Cell(index["region"]), path, lineNumber),
                     Parse<VehicleClass>(Cell(index["vehicle_class"]), "vehicle_class", path, lineNumber),
-                    Number("annual_km", index["annual_km"]));
+                    Positive("annual_km", index["annual_km"]));
             }
 
             if (!labels.TryAdd(id, new Label(exposure, claims, lambda, classical)))

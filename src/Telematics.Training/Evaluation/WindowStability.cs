@@ -237,9 +237,10 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         var rows = new List<FactorReliability>();
         var x = new List<double>(shortest.Count);
         var y = new List<double>(shortest.Count);
-        for (var j = 0; j < RatingFactors.All.Count; j++)
+        foreach (var factor in RatingFactors.All)
         {
-            var factor = RatingFactors.All[j];
+            // Read where the schema keeps the feature, not at the factor's place in the list.
+            var j = TelematicsFeaturesV2.Schema.IndexOf(factor.Feature);
             if (factor.Role == FactorRole.DataQuality)
             {
                 continue;

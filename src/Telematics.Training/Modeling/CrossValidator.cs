@@ -19,7 +19,7 @@ public static class CrossValidator
     /// <param name="progress">Receives one report per fitted model; may be null.</param>
     /// <param name="cancellationToken">Stops between models.</param>
     /// <exception cref="System.ComponentModel.DataAnnotations.ValidationException">An option is invalid.</exception>
-    /// <exception cref="ArgumentException">The dataset has fewer drivers than folds or no claims at all.</exception>
+    /// <exception cref="ArgumentException">The dataset has fewer than ten drivers per fold, no claims at all, or a fold whose training drivers (the other folds) have none.</exception>
     public static CrossValidationResult Run(
         TrainingDataset data, TrainingOptions options, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -41,6 +41,7 @@ public static class CrossValidator
         }
 
         var fold = FoldAssignment.Create(data.Count, options.Folds, options.Seed);
+        RequireClaimsInEveryTrainingFold(data, fold, options.Folds);
         var predictions = new Dictionary<FrequencyModelKind, double[]>();
         foreach (var kind in kinds)
         {
@@ -104,6 +105,34 @@ public static class CrossValidator
         }
 
         return new CrossValidationResult(options.Folds, fold, predictions, nullFrequency, evaluations);
+    }
+
+    // A Poisson fit on drivers without a claim has no finite rate: its failure ("Row 17: the expected claim count must be
+    // positive") would not say that the data, not the model, is short. Checked before any fit, naming the fold.
+    private static void RequireClaimsInEveryTrainingFold(TrainingDataset data, IReadOnlyList<int> fold, int folds)
+    {
+        var claimsInFold = new long[folds];
+        long total = 0;
+        for (var i = 0; i < data.Count; i++)
+        {
+            claimsInFold[fold[i]] += data.Claims[i];
+            total += data.Claims[i];
+        }
+
+        if (total == 0)
+        {
+            throw new ArgumentException($"The dataset's {data.Count} drivers have no claims at all; a claim-frequency model needs observed claims.", nameof(data));
+        }
+
+        for (var f = 0; f < folds; f++)
+        {
+            if (total - claimsInFold[f] == 0)
+            {
+                throw new ArgumentException(
+                    $"The training drivers of fold {f + 1}/{folds} (all but that fold's) have no claim: the dataset's {total} claim(s) all fall in fold {f + 1}. Give more drivers with claims or fewer folds.",
+                    nameof(data));
+            }
+        }
     }
 
     /// <summary>The ML.NET seed of fold <paramref name="fold"/> (or of the final fit, fold = folds).</summary>

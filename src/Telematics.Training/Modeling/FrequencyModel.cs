@@ -147,8 +147,9 @@ public sealed class FrequencyModel
     }
 
     /// <summary>
-    /// Importance of each input: for tree models the total split gain of the input normalised to sum to 1; for the GLM
-    /// the absolute coefficient normalised the same way (inputs are one-hot or on a log scale, so coefficients compare).
+    /// Importance of each input, normalised to sum to 1: for tree models the input's total split gain; for the monotone
+    /// telematics GLM |coefficient × (transformed upper − transformed lower bound of the training range)|, the term's whole
+    /// effect on ln λ; for the classical GLM the absolute coefficient (its inputs are one-hot or on a log scale).
     /// </summary>
     /// <returns>(input name, share) pairs, largest first.</returns>
     public IReadOnlyList<(string Input, double Share)> Importance()

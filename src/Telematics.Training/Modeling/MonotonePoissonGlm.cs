@@ -60,7 +60,11 @@ public sealed class MonotonePoissonGlm
     /// <summary>Fits the model on <paramref name="rows"/> of a dataset that knows its observation windows.</summary>
     /// <returns>The fitted model; the constant claim rate (no terms) when every factor was dropped.</returns>
     /// <exception cref="InvalidOperationException">The dataset has no observation windows.</exception>
-    public static MonotonePoissonGlm Fit(TrainingDataset data, IReadOnlyList<int> rows, GlmOptions options)
+    public static MonotonePoissonGlm Fit(TrainingDataset data, IReadOnlyList<int> rows, GlmOptions options) =>
+        Fit(data, rows, options, RatingFactors.All);
+
+    /// <summary>Fits on <paramref name="factors"/>, in any order (a test reorders them to pin where each is read).</summary>
+    internal static MonotonePoissonGlm Fit(TrainingDataset data, IReadOnlyList<int> rows, GlmOptions options, IReadOnlyList<RatingFactor> factors)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rows);
@@ -80,9 +84,10 @@ public sealed class MonotonePoissonGlm
         var dropped = new List<DroppedFactor>();
         var candidates = new List<GlmTerm>();
         var column = new double[n];
-        for (var j = 0; j < RatingFactors.All.Count; j++)
+        foreach (var factor in factors)
         {
-            var factor = RatingFactors.All[j];
+            // The factor's own position in the vector, not its place in the list: the two agree only by convention.
+            var j = TelematicsFeaturesV2.Schema.IndexOf(factor.Feature);
             if (options.ExcludedFeatures.Contains(factor.Feature))
             {
                 dropped.Add(new DroppedFactor(factor.Feature, "excluded by the training switch (a jurisdiction prohibits it)"));
@@ -282,7 +287,7 @@ public sealed class MonotonePoissonGlm
 
 }
 
-/// <summary>Settings of <see cref="MonotonePoissonGlm.Fit"/>.</summary>
+/// <summary>Settings of <see cref="MonotonePoissonGlm.Fit(TrainingDataset, IReadOnlyList{int}, GlmOptions)"/>.</summary>
 public sealed class GlmOptions
 {
     /// <summary>Smallest |Wald z| a term keeps; weaker ones are dropped one at a time.</summary>

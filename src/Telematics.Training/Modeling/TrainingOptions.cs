@@ -2,7 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Telematics.Training.Modeling;
 
-/// <summary>Settings of cross-validation and of the trainers; the same settings and data always give the same models.</summary>
+/// <summary>
+/// Settings of cross-validation and of the trainers. The same settings and data give the same models for a given
+/// <see cref="Threads"/>; only <c>Threads = 1</c> makes the tree models bit-for-bit repeatable, since ML.NET's parallel
+/// training sums in an order that depends on the thread count (null: one thread per core of the machine).
+/// </summary>
 public sealed class TrainingOptions
 {
     /// <summary>Number of cross-validation folds.</summary>
@@ -38,7 +42,7 @@ public sealed class TrainingOptions
     /// <value>Default empty.</value>
     public IReadOnlyList<string> ExcludedFeatures { get; set; } = [];
 
-    /// <summary>Threads of the trainers; null lets ML.NET choose (one per core).</summary>
+    /// <summary>Threads of the trainers; null lets ML.NET choose (one per core, so results differ across machines); 1 for bit-for-bit repeatable models.</summary>
     /// <value>Default null.</value>
     public int? Threads { get; set; }
 

@@ -10,7 +10,7 @@ internal static class ManifestJson
 {
     public static byte[] Write(
         PackageRequest request, PackageContent content, string inputName, string outputName, PackagedOutput output,
-        IReadOnlyList<(double Raw, double Score)> knots, float[] medians, (float Min, float Max)[] ranges, string sha256)
+        IReadOnlyList<(double Raw, double Score)> knots, float[] medians, (float Min, float Max)[] ranges, string sha256, double claimRate)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -121,6 +121,8 @@ internal static class ManifestJson
 
             json.WriteStartObject("metrics");
             json.WriteString("evaluation", "out of fold");
+            // The constant rate a holdout check must beat (scripts/check-holdout.sh reads it), claims per exposure year.
+            json.WriteNumber("training_claim_rate", Math.Round(claimRate, 6));
             WriteEvaluation(json, request.Evaluation);
             if (request.Oracle is not null)
             {

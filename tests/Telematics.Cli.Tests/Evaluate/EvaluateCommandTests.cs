@@ -23,7 +23,8 @@ public sealed class EvaluateCommandTests : IDisposable
         var checkedRun = await CliRunner.RunAsync("evaluate", "--scores", scores, "--labels", labels, "--check");
 
         Assert.True(exit == ExitCodes.Success, error);
-        Assert.Contains("drivers 4 (1 without a score left out), exposure 4.0 years, observed claims 3", text, StringComparison.Ordinal);
+        Assert.Contains("drivers 4 (1 without a score left out, 0 labelled but not in the scores), exposure 4.0 years, observed claims 3", text, StringComparison.Ordinal);
+        Assert.Contains("classical GLM: not compared", text, StringComparison.Ordinal);
         // 2·Σ[y·ln(y/μ) − (y − μ)] / 4 with μ = 0.1, 0.5, 0.2, 1.0 and y = 0, 1, 0, 2; the constant rate is 3 claims / 4 years.
         Assert.Contains("mean Poisson deviance 0.43972; constant rate 0.75000 (the labels' own): 1.12467", text, StringComparison.Ordinal);
         // The model and the oracle order the drivers alike: the same Gini, 100 % of the oracle's.
@@ -35,6 +36,27 @@ public sealed class EvaluateCommandTests : IDisposable
         Assert.Contains("check failed: the scored model predicts 0.600× the observed claims, outside ±5 %.", checkedRun.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("deviance", checkedRun.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Gini", checkedRun.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("blank raw_output", "1 driver(s) of the scores have no raw_output ('D4')")]
+    [InlineData("dropped rows", "2 labelled driver(s) are not in the scores ('D4', 'D5')")]
+    public async Task Check_fails_when_part_of_the_population_is_not_scored_naming_how_many_and_who(string gap, string expected)
+    {
+        // Scores that pass every check on the drivers they hold: the gap alone must fail the run.
+        string[] rows = ["D1,10,excellent,0.5,m,1,,,,,,,0,high", "D2,40,good,0.5,m,1,,,,,,,0,high", "D3,20,excellent,0.5,m,1,,,,,,,0,high"];
+        var scores = gap == "blank raw_output"
+            ? Write("scores.csv", [ScoresHeader, .. rows, "D4,,,,m,1,,,,,no features,,,,,,"])
+            : Write("scores.csv", [ScoresHeader, .. rows]);
+        var labels = gap == "blank raw_output"
+            ? Write("labels.csv", "driver_id,exposure_years,claims", "D1,2,1", "D2,2,1", "D3,2,1", "D4,2,9")
+            : Write("labels.csv", "driver_id,exposure_years,claims", "D1,2,1", "D2,2,1", "D3,2,1", "D4,2,9", "D5,2,9");
+
+        var (exit, _, error) = await CliRunner.RunAsync("evaluate", "--scores", scores, "--labels", labels, "--constant-rate", "0.6", "--check");
+
+        Assert.Equal(ExitCodes.PartialFailure, exit);
+        Assert.Contains("check failed: " + expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("predicts", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,6 +78,21 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(0L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", 987654321L));
     }
 
+    [Fact]
+    public async Task A_bad_records_report_in_a_missing_folder_is_a_usage_error_before_any_event_is_stored()
+    {
+        var driver = await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync($"ingest-{Guid.NewGuid():N}", "Ingest report-bad", new AuditActor("test"));
+        var input = await _files.WriteTwoTripsAsync("events.csv");
+        var report = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}", "bad.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync(
+            "ingest", "--input", input, "--driver", driver.DriverId.ToString(System.Globalization.CultureInfo.InvariantCulture), "--report-bad", report, "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains($"--report-bad: cannot write {report}: its folder", error, StringComparison.Ordinal);
+        Assert.Equal(0L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver.DriverId));
+    }
+
     private async Task<long> CountAsync<T>(string sql, T value)
     {
         await using var command = database.DataSource.CreateCommand(sql);

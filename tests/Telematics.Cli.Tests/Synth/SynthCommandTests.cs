@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Telematics.Testing;
 
 namespace Telematics.Cli.Tests.Synth;
@@ -12,6 +13,27 @@ public sealed class SynthCommandTests : IDisposable
         {
             Directory.Delete(_folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_after_its_first_driver_leaves_no_population_files()
+    {
+        using var stop = new CancellationTokenSource();
+        // On another thread: the run may not yield to this one until it ends.
+        var run = Task.Run(() => CliApp.InvokeAsync(["synth", "--drivers", "200", "--days", "3", "--seed", "7", "--output", _folder], new InvocationConfiguration { Output = new StringWriter(), Error = new StringWriter() }, stop.Token));
+        // drivers.csv, features.csv and two events files (or their partial files) are there once the first driver is done.
+        while (!run.IsCompleted && (!Directory.Exists(_folder) || Directory.GetFileSystemEntries(_folder).Length < 4))
+        {
+            await Task.Delay(5);
+        }
+
+        await stop.CancelAsync();
+        var exit = await run;
+
+        Assert.Equal(ExitCodes.Cancelled, exit);
+        Assert.False(File.Exists(Path.Combine(_folder, "drivers.csv")));
+        Assert.False(File.Exists(Path.Combine(_folder, "features.csv")));
+        Assert.Empty(Directory.GetFiles(_folder, "*.partial"));
     }
 
     [Fact]

@@ -24,8 +24,19 @@ public sealed class TrainFromFilesTests : IDisposable
         return (Path.Combine(folder, "features.csv"), Path.Combine(folder, "drivers.csv"));
     }
 
-    private static Task<(int Exit, string Output, string Error)> TrainAsync(string features, string labels, string models) =>
-        CliRunner.RunAsync("train", "--features", features, "--labels", labels, "--folds", "2", "--trees", "20", "--threads", "1", "--output", models);
+    private static Task<(int Exit, string Output, string Error)> TrainAsync(string features, string labels, string models, params string[] more) =>
+        CliRunner.RunAsync(["train", "--features", features, "--labels", labels, "--folds", "2", "--trees", "20", "--threads", "1", "--output", models, .. more]);
+
+    // features.csv without its observed_days column (the second): the telematics@1 trees would be packaged.
+    private static async Task DropObservedDaysAsync(string features)
+    {
+        var lines = (await File.ReadAllLinesAsync(features)).Select(line =>
+        {
+            var cells = line.Split(',');
+            return string.Join(',', cells.Take(1).Concat(cells.Skip(2)));
+        }).ToList();
+        await File.WriteAllLinesAsync(features, lines);
+    }
 
     [Fact]
     public async Task Features_with_observed_days_train_and_package_the_window_invariant_GLM()
@@ -82,6 +93,28 @@ public sealed class TrainFromFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Features_without_observed_days_are_refused_unless_a_model_without_monotone_directions_is_allowed()
+    {
+        var (features, labels) = await PopulationAsync(drivers: 120);
+        await DropObservedDaysAsync(features);
+        var models = Path.Combine(_directory, "models");
+
+        var refused = await TrainAsync(features, labels, models);
+
+        Assert.Equal(ExitCodes.Usage, refused.Exit);
+        Assert.Contains("no 'observed_days' column, so the telematics@1 trees would be packaged, and they declare no monotone directions", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("--allow-non-monotone-model", refused.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(models));
+
+        var allowed = await TrainAsync(features, labels, models, "--allow-non-monotone-model");
+
+        Assert.True(allowed.Exit == ExitCodes.Success, allowed.Error);
+        Assert.Contains("trees-telematics out-of-fold", allowed.Output, StringComparison.Ordinal);
+        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(models, "telematics-frequency", "1", "manifest.json")))!;
+        Assert.Null(manifest["monotone"]);
+    }
+
+    [Fact]
     public async Task A_driver_on_two_rows_is_refused_naming_it_and_both_lines()
     {
         var (features, labels) = await PopulationAsync(drivers: 100);
@@ -117,7 +150,7 @@ public sealed class TrainFromFilesTests : IDisposable
         var tablePath = Path.Combine(_directory, "table.csv");
         await File.WriteAllLinesAsync(tablePath, table);
 
-        var (exit, output, error) = await TrainAsync(tablePath, labels, Path.Combine(_directory, "models"));
+        var (exit, output, error) = await TrainAsync(tablePath, labels, Path.Combine(_directory, "models"), "--allow-non-monotone-model");
 
         Assert.True(exit == ExitCodes.Success, error);
         Assert.Contains("trees-telematics out-of-fold", output, StringComparison.Ordinal);

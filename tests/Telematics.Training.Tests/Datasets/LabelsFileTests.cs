@@ -66,6 +66,12 @@ public sealed class LabelsFileTests : IDisposable
     [InlineData("driver_id,claims\na,1\n", "no column 'exposure_years'")]
     [InlineData("driver_id,exposure_years,claims,region\na,1,0,urban\n", "all of age_band")]
     [InlineData("driver_id,exposure_years,claims\nb,1,0\n", "driver 'a' has features but no line")]
+    [InlineData("driver_id,exposure_years,claims,age_band,region,vehicle_class,annual_km\na,1,0,Under25,urban,Small,NaN\n", "line 2, column 'annual_km': must be a positive number, not 'NaN'")]
+    [InlineData("driver_id,exposure_years,claims,age_band,region,vehicle_class,annual_km\na,1,0,Under25,urban,Small,-5\n", "line 2, column 'annual_km': must be a positive number, not '-5'")]
+    [InlineData("driver_id,exposure_years,claims,age_band,region,vehicle_class,annual_km\na,1,0,Under25,urban,Small,Infinity\n", "line 2, column 'annual_km'")]
+    [InlineData("driver_id,exposure_years,claims,true_lambda\na,1,0,0\n", "line 2, column 'true_lambda': must be a positive number, not '0'")]
+    [InlineData("driver_id,exposure_years,claims,true_lambda\na,1,0,-0.1\n", "line 2, column 'true_lambda'")]
+    [InlineData("driver_id,exposure_years,claims,true_lambda\na,1,0,NaN\n", "line 2, column 'true_lambda'")]
     public void Bad_labels_are_refused_with_the_line_and_column(string content, string expected)
     {
         File.WriteAllText(_path, content);

@@ -121,6 +121,21 @@ public sealed class MonotonePoissonGlmTests
     }
 
     [Fact]
+    public void Each_term_reads_its_own_feature_of_the_telematics_2_vector_whatever_the_order_of_the_factors()
+    {
+        var data = Planted(harshEffect: 0.6, drivers: 5_000);
+        var rows = Enumerable.Range(0, data.Count).ToList();
+
+        // The factors in reverse: a term placed by its index in the list would read another feature's value.
+        var glm = MonotonePoissonGlm.Fit(data, rows, new GlmOptions(), [.. RatingFactors.All.Reverse()]);
+
+        Assert.Equal([TelematicsFeatures.HarshBrakingPer100Km, TelematicsFeatures.NightShare], glm.Terms.Select(t => t.Factor.Feature));
+        Assert.All(glm.Terms, t => Assert.Equal(TelematicsFeaturesV2.Schema.IndexOf(t.Factor.Feature), t.SchemaIndex));
+        var inOrder = FitAll(data);
+        Assert.All(glm.Terms, t => Assert.Equal(inOrder.Terms.Single(u => u.Factor.Feature == t.Factor.Feature).Coefficient, t.Coefficient, 1e-6));
+    }
+
+    [Fact]
     public void A_dataset_without_observation_windows_is_refused()
     {
         var data = Planted(harshEffect: 0.6, drivers: 100);

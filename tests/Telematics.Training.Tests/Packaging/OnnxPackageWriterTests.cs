@@ -68,6 +68,8 @@ public sealed class OnnxPackageWriterTests : IDisposable
         Assert.True(result.MaxDifference < 1e-4);
         Assert.Equal(29, root.GetProperty("inputs").GetProperty("features").GetArrayLength());
         Assert.True(root.GetProperty("metrics").GetProperty("normalised_gini").GetDouble() is > -1 and < 1);
+        var data = SmallPopulation.Data;
+        Assert.Equal(data.Claims.ToArray().Sum() / data.ExposureYears.ToArray().Sum(), root.GetProperty("metrics").GetProperty("training_claim_rate").GetDouble(), 6);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(result.Folder, "model.onnx")))), root.GetProperty("sha256").GetString());
     }
 

@@ -23,13 +23,13 @@ namespace Telematics.Api.Live;
 /// consumer, so each event is taken by one host, which sends it through the backplane to the clients of every host: a
 /// client hears a change once, whichever host made it. Without it each host has a consumer of its own (removed by the
 /// server once the host is gone) and sends every event to its own clients. An event is acknowledged after the send; one the hub cannot send is logged and
-/// acknowledged too (clients re-read on reconnect), so a bad event never blocks the feed.
+/// acknowledged too (clients re-read on reconnect, or when <see cref="LiveResync"/> tells them), so a bad event never blocks the feed.
 /// Before the send, the cached reads the event's write made stale are dropped (on every host, through the fan-out):
 /// writes made outside any host — an ingest worker in a process of its own, the CLI's batch-score — reach the hosts'
 /// caches only this way, and a client that re-reads on the message reads the write.
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
-    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, ApiCache cache,
+    INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, LiveResync resync, ApiCache cache,
     Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
     : BackgroundService
 {
@@ -138,6 +138,7 @@ internal sealed partial class DomainEventLiveFeed(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            resync.Missed();
             LiveLog.NotSent(logger, "(domain event)", 0, e.GetType().Name);
         }
     }

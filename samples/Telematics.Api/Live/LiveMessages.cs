@@ -12,7 +12,14 @@ internal static class LiveMethods
     public const string RiskScoreCalculated = nameof(RiskScoreCalculated);
     public const string PremiumUpdated = nameof(PremiumUpdated);
     public const string SafetyAlert = nameof(SafetyAlert);
+
+    /// <summary>Messages were lost (see <see cref="LiveResync"/>): read everything shown again.</summary>
+    public const string Resync = nameof(Resync);
 }
+
+/// <summary>Live messages were lost while this client stayed connected: what it shows may be stale.</summary>
+/// <param name="At">When the host told it.</param>
+internal sealed record ResyncMessage(DateTimeOffset At);
 
 /// <summary>An upload closed (or continued) trips of a driver.</summary>
 /// <param name="DriverId">The driver.</param>

@@ -12,6 +12,8 @@ internal static class LiveSetup
             options.MaximumReceiveMessageSize = 4 * 1024;
         });
         services.AddSingleton<LiveUpdates>();
+        services.AddSingleton<LiveResync>();
+        services.AddHostedService(static provider => provider.GetRequiredService<LiveResync>());
         return services;
     }
 

@@ -14,7 +14,7 @@ namespace Telematics.Api.Live;
 /// Sends what the endpoints stored to <c>/hubs/live</c>: to the driver's group and to the book. Called after the commit,
 /// so nothing the caller does (a client that hangs up, a batch request timed out) cancels it: the change is stored and
 /// everyone else is owed the message. A send is bounded by <see cref="SendTimeout"/>; a failure is logged and never fails
-/// the request that stored the data (clients re-read on reconnect).
+/// the request that stored the data (clients re-read on reconnect, or when <see cref="LiveResync"/> tells them).
 /// Sends nothing when the hub is fed from the domain-event stream instead (<see cref="LiveOptions.FedFromDomainEvents"/>).
 /// </summary>
 /// <remarks>
@@ -22,7 +22,7 @@ namespace Telematics.Api.Live;
 /// failed starts the break: a write that sends three messages would otherwise wait out three timeouts.
 /// </remarks>
 internal sealed class LiveUpdates(
-    IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, ILogger<LiveUpdates> logger, Cluster.RedisBreaker? breaker = null)
+    IHubContext<LiveHub> hub, TimeProvider time, IOptions<LiveOptions> options, LiveResync resync, ILogger<LiveUpdates> logger, Cluster.RedisBreaker? breaker = null)
 {
     /// <summary>An upload stored trips (nothing is sent when it closed none).</summary>
     public Task TripsCompletedAsync(long driverId, EventStreamResult stored) =>
@@ -79,6 +79,7 @@ internal sealed class LiveUpdates(
 
         if (breaker?.IsOpen == true)
         {
+            resync.Missed();
             LiveLog.NotSent(logger, method, driverId, nameof(Cluster.RedisSkippedException));
             return;
         }
@@ -95,6 +96,7 @@ internal sealed class LiveUpdates(
                 breaker?.Trip(e);
             }
 
+            resync.Missed();
             LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }
     }

@@ -22,17 +22,13 @@ namespace Telematics.Dashboard.Live;
 /// as a view listens); messages sent meanwhile are lost, so every view reloads once it is back, and the drivers it watched
 /// are joined again (a new connection is in no group the hub did not place it in itself).
 /// </remarks>
-public sealed class LiveUpdates : IAsyncDisposable
+public sealed partial class LiveUpdates : IAsyncDisposable
 {
-    // Messages that change what the views show. SafetyAlert arrives with a trip and needs no reload of its own.
-    private static readonly string[] Methods = ["TripCompleted", "RiskScoreCalculated", "PremiumUpdated"];
-
 
     private readonly DashboardSession _session;
     private readonly DashboardHostAddress _host;
     private readonly TimeSpan[] _delays;
     private readonly ILogger _logger;
-    private readonly List<LiveSubscription> _subscriptions = [];
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
 
@@ -93,17 +89,6 @@ public sealed class LiveUpdates : IAsyncDisposable
         {
             await link.Connection.DisposeAsync().ConfigureAwait(false);
         }
-    }
-
-    private LiveSubscription Add(long? driverId, Func<Task> onChange, Action<LiveScore>? onScore)
-    {
-        var subscription = new LiveSubscription(Remove, driverId, onChange, onScore);
-        lock (_subscriptions)
-        {
-            _subscriptions.Add(subscription);
-        }
-
-        return subscription;
     }
 
     /// <summary>
@@ -338,46 +323,6 @@ public sealed class LiveUpdates : IAsyncDisposable
         }
     }
 
-    private void Dispatch(string method, JsonElement message)
-    {
-        long? driverId = message.TryGetProperty("driverId", out var id) && id.TryGetInt64(out var value) ? value : null;
-        // Read once for every view of the driver: the score and its interval as the message carries them.
-        var score = method == "RiskScoreCalculated" ? LiveScore.From(message) : null;
-        foreach (var subscription in Snapshot())
-        {
-            if (subscription.DriverId is null || subscription.DriverId == driverId)
-            {
-                if (score is not null && subscription.DriverId is not null)
-                {
-                    subscription.OnScore?.Invoke(score);
-                }
-
-                subscription.Signal();
-            }
-        }
-    }
-
-    private void Reload(LiveSubscription? except)
-    {
-        foreach (var subscription in Snapshot())
-        {
-            if (subscription != except)
-            {
-                subscription.Signal();
-            }
-        }
-    }
-
-    private long[] WatchedDrivers() => [.. Snapshot().Select(s => s.DriverId).OfType<long>().Distinct()];
-
-    private LiveSubscription[] Snapshot()
-    {
-        lock (_subscriptions)
-        {
-            return [.. _subscriptions];
-        }
-    }
-
     private bool IsCurrent(HubConnection connection) => Volatile.Read(ref _link)?.Connection == connection;
 
     private Link? Current(HubConnection connection) => Volatile.Read(ref _link) is { } link && link.Connection == connection ? link : null;
@@ -387,14 +332,6 @@ public sealed class LiveUpdates : IAsyncDisposable
         if (Interlocked.Exchange(ref _state, (int)state) != (int)state)
         {
             StateChanged?.Invoke();
-        }
-    }
-
-    private void Remove(LiveSubscription subscription)
-    {
-        lock (_subscriptions)
-        {
-            _subscriptions.Remove(subscription);
         }
     }
 

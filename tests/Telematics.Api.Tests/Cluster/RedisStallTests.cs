@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Text.Json;
 
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -95,6 +96,31 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
         // Generous bounds: the point is not waiting out the client's 5 s per call, not a tight timing.
         Assert.True(write < TimeSpan.FromSeconds(3), $"the write took {write.TotalMilliseconds:F0} ms");
         Assert.True(read < TimeSpan.FromSeconds(3), $"the read took {read.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task A_hub_client_whose_messages_were_skipped_while_Redis_was_is_told_to_read_again_once_Redis_is_used_again()
+    {
+        // After a Redis failure the host skips Redis for a few seconds (the breaker), and with it the recalculation's
+        // messages; this client's own connection never dropped, so only the host can tell it that it missed them.
+        var driver = await DriverWithTripsAsync(database, "redis-stall-3", 5);
+        await using var relay = new LoopbackRelay((IPEndPoint)RedisEndPoint());
+        var logs = new CapturedLogs();
+        await using var host = Host(relay, logs);
+        await ConnectedAsync(host);
+        await using var listener = await LiveListener.ConnectAsync(host, TestTokens.Analyst());
+        using var admin = host.ClientAs(TestTokens.Admin());
+
+        host.Services.GetRequiredService<Telematics.Api.Cluster.RedisBreaker>().Trip(new TimeoutException("a Redis blip"));
+        using (var recalculated = await admin.PostAsync(new Uri($"/api/v1/risk/{driver}/recalculate?periodDays=30", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.OK, recalculated.StatusCode);
+        }
+
+        Assert.True(logs.Has(LogLevel.Warning, 9001), "the skipped live update should be logged");
+        var resync = await listener.NextAsync("Resync", TimeSpan.FromSeconds(30));
+        Assert.Equal(JsonValueKind.String, resync.GetProperty("at").ValueKind);
+        Assert.Empty(listener.Waiting("RiskScoreCalculated"));
     }
 
     internal static EndPoint RedisEndPoint() => ConfigurationOptions.Parse(RedisServer.ConnectionString).EndPoints.Single();

@@ -9,7 +9,7 @@ namespace Telematics.Api.Tests.Infrastructure;
 /// <summary>A real SignalR client of a test host's <c>/hubs/live</c> that collects every message it receives, per method.</summary>
 internal sealed class LiveListener : IAsyncDisposable
 {
-    private static readonly string[] Methods = ["TripCompleted", "RiskScoreCalculated", "PremiumUpdated", "SafetyAlert"];
+    private static readonly string[] Methods = ["TripCompleted", "RiskScoreCalculated", "PremiumUpdated", "SafetyAlert", "Resync"];
 
     private readonly Channel<(string Method, JsonElement Payload)> _received = Channel.CreateUnbounded<(string, JsonElement)>();
 

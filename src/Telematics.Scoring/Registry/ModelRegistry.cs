@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Telematics.Features.Schema;
@@ -207,103 +206,6 @@ public sealed partial class ModelRegistry : IDisposable
         return new RegistryStatus(ready, Generation, _disposed ? [] : Models, last?.At, last?.Result.Failures ?? [], Volatile.Read(ref _lastReloadError));
     }
 
-    /// <summary>Rescans the directory now: loads new or changed versions, retires removed ones, re-reads aliases.</summary>
-    /// <returns>What changed and what failed; failures leave the serving versions in place.</returns>
-    public RegistryReloadResult Reload()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        lock (_reloadLock)
-        {
-            var old = _snapshot;
-            var loaded = new List<string>();
-            var failures = new List<RegistryLoadFailure>();
-            var keep = new HashSet<LoadedModel>();
-            var entries = new Dictionary<string, RegistrySnapshot.Entry>(StringComparer.Ordinal);
-            var unchanged = 0;
-            var directory = _options.ModelDirectory;
-            IEnumerable<string> nameDirectories = directory is null ? [] : Directory.GetDirectories(directory).Order(StringComparer.Ordinal);
-            foreach (var nameDirectory in nameDirectories)
-            {
-                var name = Path.GetFileName(nameDirectory);
-                if (IsHidden(name))
-                {
-                    continue;
-                }
-
-                old.Entries.TryGetValue(name, out var oldEntry);
-                var versions = new SortedList<string, LoadedModel>(VersionComparer.Instance);
-                foreach (var (version, path) in VersionPaths(nameDirectory, failures))
-                {
-                    var previous = oldEntry is not null && oldEntry.Versions.TryGetValue(version, out var p) ? p : null;
-                    string fingerprint;
-                    try
-                    {
-                        fingerprint = Fingerprint(path);
-                    }
-                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                    {
-                        // Files replaced while the directory is read: the version is retried on the next change.
-                        failures.Add(new RegistryLoadFailure(path, e.Message));
-                        if (previous is not null)
-                        {
-                            versions.Add(version, previous);
-                            keep.Add(previous);
-                        }
-
-                        continue;
-                    }
-
-                    if (previous is not null && previous.Fingerprint == fingerprint)
-                    {
-                        versions.Add(version, previous);
-                        keep.Add(previous);
-                        unchanged++;
-                        continue;
-                    }
-
-                    var model = TryLoad(name, version, path, fingerprint, failures);
-                    if (model is not null)
-                    {
-                        versions.Add(version, model);
-                        loaded.Add($"{name}@{version}");
-                    }
-                    else if (previous is not null)
-                    {
-                        versions.Add(version, previous);
-                        keep.Add(previous);
-                    }
-                }
-
-                var aliases = ReadAliases(name, nameDirectory, versions, oldEntry, failures);
-                if (versions.Count > 0)
-                {
-                    entries.Add(name, new RegistrySnapshot.Entry(versions, aliases));
-                }
-            }
-
-            var next = new RegistrySnapshot(old.Generation + 1, entries);
-            Interlocked.Exchange(ref _snapshot, next);
-            var removed = new List<string>();
-            foreach (var entry in old.Entries.Values)
-            {
-                foreach (var model in entry.Versions.Values)
-                {
-                    if (!keep.Contains(model))
-                    {
-                        removed.Add(model.Package.ToString());
-                        model.Release();
-                    }
-                }
-            }
-
-            Log.ReloadCompleted(_logger, next.Generation, loaded.Count, unchanged, removed.Count, failures.Count);
-            var result = new RegistryReloadResult(next.Generation, loaded, unchanged, removed, failures);
-            Volatile.Write(ref _lastReload, new ReloadRecord(result, _time.GetUtcNow()));
-            Volatile.Write(ref _lastReloadError, null);
-            return result;
-        }
-    }
-
     /// <summary>Points <paramref name="alias"/> of model <paramref name="name"/> at <paramref name="version"/> (writing its aliases.json) and reloads.</summary>
     /// <param name="name">The model name.</param>
     /// <param name="version">
@@ -377,26 +279,4 @@ public sealed partial class ModelRegistry : IDisposable
         var p = model.Package;
         return new ModelInfo(p.Name, p.Version, p.Kind, aliases, model.LoadedAt, p.Source, p.Sha256, p.ReferenceScore);
     }
-
-    private void OnFileChange(object sender, FileSystemEventArgs e) =>
-        _debounce?.Change(_options.ReloadDebounce, Timeout.InfiniteTimeSpan);
-
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A timer callback must not crash the process; the failure is logged and the serving snapshot stays.")]
-    private void ReloadAfterChange()
-    {
-        try
-        {
-            if (!_disposed)
-            {
-                Reload();
-            }
-        }
-        catch (Exception e)
-        {
-            Volatile.Write(ref _lastReloadError, e.Message);
-            Log.WatchReloadFailed(_logger, e);
-        }
-    }
-
-    private sealed record ReloadRecord(RegistryReloadResult Result, DateTimeOffset At);
 }

@@ -4,15 +4,9 @@ using Telematics.Features.Ingest.Text;
 namespace Telematics.Features.Imu.Ingest;
 
 /// <summary>Parses the lines of one log file (header first) into the series of the sensors it holds.</summary>
-internal sealed class ImuFileParser : ILineSink
+internal sealed partial class ImuFileParser : ILineSink
 {
-    // Plausible magnitudes per axis: phone accelerometers saturate at 16 g (157 m/s²), gyroscopes at 2000 °/s (35 rad/s);
-    // Earth's field is 25–65 µT, so 5000 µT is a broken reading, not a magnet nearby.
-    private const float MaxAccelerationMps2 = 160f;
-    private const float MaxRotationRadS = 35f;
-    private const float MaxFieldMicroTesla = 5000f;
     private const int MaxColumns = 64;
-    private const float StandardGravity = 9.80665f;
     private const int GpsLatitudeRole = 13;
     private const int GpsLongitudeRole = 14;
     private const int GpsSpeedRole = 15;
@@ -74,95 +68,6 @@ internal sealed class ImuFileParser : ILineSink
         }
 
         ParseRow(line, lineNumber);
-    }
-
-    private void ReadHeader(ReadOnlySpan<byte> line)
-    {
-        var separator = (byte)_mapping.Separator;
-        var time = -1;
-        var gpsFound = 0;
-        Span<bool> found = stackalloc bool[12];
-        var column = 0;
-        while (true)
-        {
-            if (column == MaxColumns)
-            {
-                throw new TelematicsFormatException(1, null, $"{_file.Name}: more than {MaxColumns} columns", Excerpt.Of(line));
-            }
-
-            var end = line.IndexOf(separator);
-            var field = end < 0 ? line : line[..end];
-            var name = System.Text.Encoding.UTF8.GetString(Utf8Numbers.Trim(field)).Trim('"');
-            _names[column] = name;
-            _roles[column] = -1;
-            if (string.Equals(name, _timeColumn, StringComparison.OrdinalIgnoreCase))
-            {
-                _roles[column] = 0;
-                time = column;
-            }
-
-            for (var sensor = 0; sensor < 4; sensor++)
-            {
-                if (_file.Columns((ImuSensor)sensor) is not { } axes)
-                {
-                    continue;
-                }
-
-                var axis = string.Equals(name, axes.X, StringComparison.OrdinalIgnoreCase) ? 0
-                    : string.Equals(name, axes.Y, StringComparison.OrdinalIgnoreCase) ? 1
-                    : string.Equals(name, axes.Z, StringComparison.OrdinalIgnoreCase) ? 2 : -1;
-                if (axis >= 0 && _roles[column] < 0)
-                {
-                    _roles[column] = 1 + (sensor * 3) + axis;
-                    found[(sensor * 3) + axis] = true;
-                }
-            }
-
-            if (_file.Gps is { } gps && _roles[column] < 0)
-            {
-                _roles[column] = string.Equals(name, gps.Latitude, StringComparison.OrdinalIgnoreCase) ? GpsLatitudeRole
-                    : string.Equals(name, gps.Longitude, StringComparison.OrdinalIgnoreCase) ? GpsLongitudeRole
-                    : gps.Speed is not null && string.Equals(name, gps.Speed, StringComparison.OrdinalIgnoreCase) ? GpsSpeedRole : -1;
-                gpsFound |= _roles[column] == GpsLatitudeRole ? 1 : _roles[column] == GpsLongitudeRole ? 2 : 0;
-            }
-
-            column++;
-            if (end < 0)
-            {
-                break;
-            }
-
-            line = line[(end + 1)..];
-        }
-
-        _columns = column;
-        if (time < 0)
-        {
-            throw new TelematicsFormatException(1, _timeColumn, $"{_file.Name}: the header has no time column '{_timeColumn}'", string.Empty);
-        }
-
-        if (_file.Gps is { } columns && gpsFound != 3)
-        {
-            var name = (gpsFound & 1) == 0 ? columns.Latitude : columns.Longitude;
-            throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no GPS column '{name}'", string.Empty);
-        }
-
-        for (var sensor = 0; sensor < 4; sensor++)
-        {
-            if (_file.Columns((ImuSensor)sensor) is not { } axes)
-            {
-                continue;
-            }
-
-            for (var axis = 0; axis < 3; axis++)
-            {
-                if (!found[(sensor * 3) + axis])
-                {
-                    var name = axis == 0 ? axes.X : axis == 1 ? axes.Y : axes.Z;
-                    throw new TelematicsFormatException(1, name, $"{_file.Name}: the header has no {(ImuSensor)sensor} column '{name}'", string.Empty);
-                }
-            }
-        }
     }
 
     private void ParseRow(ReadOnlySpan<byte> line, long lineNumber)
@@ -334,70 +239,6 @@ internal sealed class ImuFileParser : ILineSink
             }
         }
     }
-
-    /// <summary>Converts, checks and keeps one axis value; false (after reporting it) when it is beyond the sensor's range.</summary>
-    private bool Store(int slot, double parsed, int column, long lineNumber, ReadOnlySpan<byte> line, Span<float> values, Span<bool> present)
-    {
-        var sensor = (ImuSensor)(slot / 3);
-        var value = Scale(sensor, (float)parsed);
-        var limit = sensor switch
-        {
-            ImuSensor.Gyroscope => MaxRotationRadS,
-            ImuSensor.Magnetometer => MaxFieldMicroTesla,
-            _ => MaxAccelerationMps2,
-        };
-        if (!(MathF.Abs(value) <= limit))
-        {
-            Bad(lineNumber, _names[column], $"{value} is beyond the ±{limit} a {sensor} can read", line);
-            return false;
-        }
-
-        values[slot] = value;
-        present[slot] = true;
-        return true;
-    }
-
-    // The provisional scale of Auto times was lowered: the times this file stored so far are divided to match.
-    private void Rescale(long factor)
-    {
-        for (var sensor = 0; sensor < _firstRead.Length; sensor++)
-        {
-            foreach (ref var t in _destination[(ImuSensor)sensor].TimeNsMutable[_firstRead[sensor]..])
-            {
-                t /= factor;
-            }
-        }
-
-        foreach (ref var t in _destination.Gps.TimeNsMutable[_firstGps..])
-        {
-            t /= factor;
-        }
-
-        for (var i = 0; i < _lastTime.Length; i++)
-        {
-            if (_lastTime[i] != long.MinValue)
-            {
-                _lastTime[i] /= factor;
-            }
-        }
-    }
-
-    /// <summary>Nanoseconds per unit of integer times the fast path may read, or 0 when times must take the general parser.</summary>
-    private long FastTimeScale() => _mapping.Time.Format switch
-    {
-        ImuTimeFormat.UnixNs or ImuTimeFormat.MonotonicNs => 1,
-        ImuTimeFormat.UnixMs => 1_000_000,
-        ImuTimeFormat.UnixS or ImuTimeFormat.ElapsedS => 1_000_000_000,
-        ImuTimeFormat.Auto => _time.ProvisionalScale,
-        _ => 0,
-    };
-
-    private float Scale(ImuSensor sensor, float value) => sensor switch
-    {
-        ImuSensor.Accelerometer or ImuSensor.LinearAcceleration when _mapping.AccelerationUnit == ImuAccelerationUnit.G => value * StandardGravity,
-        ImuSensor.Gyroscope when _mapping.RotationUnit == ImuRotationUnit.DegS => value * (MathF.PI / 180f),
-        _ => value,
-    };
 
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
     {

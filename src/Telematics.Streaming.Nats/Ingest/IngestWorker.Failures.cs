@@ -81,7 +81,9 @@ public sealed partial class IngestWorker
     private async Task<bool> WasErasedAsync(long driverId, CancellationToken cancellationToken) =>
         await ErasureOfAsync(driverId, cancellationToken).ConfigureAwait(false) == true;
 
-    // Whether the driver was erased; false without an erasure record to ask, null when it cannot be asked now.
+    // Whether the driver was erased; false without an erasure record to ask, null when it cannot be asked now. A failure
+    // that asking again will not mend (a permission, a missing table) counts as not erased: handing the batch back for
+    // ever would stop its partition, with every other driver on it, over a question the worker cannot answer.
     private async Task<bool?> ErasureOfAsync(long driverId, CancellationToken cancellationToken)
     {
         if (Erasures is not { } erasures)
@@ -95,8 +97,15 @@ public sealed partial class IngestWorker
         }
         catch (Exception e) when (e is not OperationCanceledException || cancellationToken.IsCancellationRequested)
         {
-            // The next delivery asks again (a stopping worker hands the batch back, HandleAsync).
-            return null;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // A stopping worker hands the batch back (HandleAsync); the next delivery asks again.
+                return null;
+            }
+
+            var transient = TransientStoreFailure.IsTransient(e);
+            IngestWorkerLog.ErasureUnknown(_logger, e, driverId, transient ? "asked again at its next delivery" : "treated as not erased");
+            return transient ? null : false;
         }
     }
 

@@ -23,6 +23,9 @@ internal static partial class IngestWorkerLog
     [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} failed {Attempts} times with a statement timeout, deadlock or lock timeout while the database is up; handed back as a refused batch")]
     public static partial void StatementFailed(ILogger logger, Exception exception, ulong sequence, int partition, int attempts);
 
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Whether driver {DriverId} was erased could not be asked; the batch is {Then}")]
+    public static partial void ErasureUnknown(ILogger logger, Exception exception, long driverId, string then);
+
     [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Batch {BatchId} of driver {DriverId} is stored, but its ack could not be sent; it is delivered again and found stored")]
     public static partial void AckFailed(ILogger logger, Exception exception, Guid batchId, long driverId);
 

@@ -19,6 +19,7 @@ internal sealed class LiveSubscription(Action<LiveSubscription> remove, long? dr
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(150);
 
     private int _pending;
+    private int _disposed;
     private long _lastReload;
 
     public long? DriverId => driverId;
@@ -36,12 +37,22 @@ internal sealed class LiveSubscription(Action<LiveSubscription> remove, long? dr
         {
             await Task.Delay(Wait()).ConfigureAwait(false);
             Volatile.Write(ref _pending, 0);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // The view was left while its reload waited (up to BookInterval): nobody would see it.
+                return;
+            }
+
             Volatile.Write(ref _lastReload, Stopwatch.GetTimestamp());
             await onChange().ConfigureAwait(false);
         });
     }
 
-    public void Dispose() => remove(this);
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, 1);
+        remove(this);
+    }
 
     private TimeSpan Wait()
     {

@@ -59,4 +59,23 @@ public sealed class LiveSubscriptionTests
 
         Assert.Equal(3, Volatile.Read(ref reloads));
     }
+
+    [Fact]
+    public async Task A_view_left_while_its_reload_waits_is_not_reloaded()
+    {
+        var reloads = 0;
+        var book = new LiveSubscription(_ => { }, driverId: null, () =>
+        {
+            Interlocked.Increment(ref reloads);
+            return Task.CompletedTask;
+        }, onScore: null);
+        book.Signal();
+        await Task.Delay(600);
+        book.Signal(); // waits for the rest of the book's interval
+
+        book.Dispose();
+        await Task.Delay(LiveSubscription.BookInterval + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(1, Volatile.Read(ref reloads));
+    }
 }

@@ -12,5 +12,11 @@ var host = builder.Build();
 // host, yet RunAsync returns normally: without this the process would exit 0 and a supervisor would take the failure
 // for an ordinary stop.
 var services = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().ToArray();
+
+// A service that ended before the host began stopping ended on its own: a failure even when it ended cancelled (an
+// OperationCanceledException not of the host's making), which IsFaulted alone would miss. On SIGTERM nothing has ended yet.
+var endedOnItsOwn = false;
+host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
+    endedOnItsOwn = services.Any(service => service.ExecuteTask is { IsCompleted: true, IsCompletedSuccessfully: false }));
 await host.RunAsync();
-return services.Any(service => service.ExecuteTask is { IsFaulted: true }) ? WorkerExitCodes.Failed : WorkerExitCodes.Stopped;
+return endedOnItsOwn || services.Any(service => service.ExecuteTask is { IsFaulted: true }) ? WorkerExitCodes.Failed : WorkerExitCodes.Stopped;

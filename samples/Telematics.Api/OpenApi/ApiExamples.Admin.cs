@@ -19,7 +19,7 @@ internal static partial class ApiExamples
         Add(examples, new TokenRequest("alice", "driver", "1042"));
         Add(examples, new IssuedToken("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSIsInJvbGUiOiJkcml2ZXIifQ.example-signature", "Bearer",
             new DateTimeOffset(2026, 3, 31, 10, 0, 0, TimeSpan.Zero), 3600));
-        Add(examples, new CurrentUser("alice", "driver", ["drivers:read", "telematics:write", "risk:read", "pricing:read"], "1042"));
+        Add(examples, new CurrentUser("alice", "driver", ["drivers:read", "telematics:write", "risk:read", "pricing:read", "locations:read"], "1042"));
     }
 
     private static void AddModels(Dictionary<Type, object> examples)

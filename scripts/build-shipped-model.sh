@@ -44,11 +44,13 @@ for file in "${shipped[@]}" "${documented[@]}"; do
 done
 
 # Staged in folders beside the targets (same file systems, outside the folders the build embeds), then moved in by
-# renames only once both are complete: an interrupted copy leaves the committed set as it was.
+# renames only once both are complete: a failed or interrupted copy leaves the committed set as it was. The renames
+# themselves are one per file, so only an interruption among them (a few milliseconds) could mix old and new files.
 mkdir -p "$target" "$docs"
+stage_target='' stage_docs=''
+trap 'rm -rf "$out" "$tool" ${stage_target:+"$stage_target"} ${stage_docs:+"$stage_docs"}' EXIT
 stage_target=$(mktemp -d "$(dirname "$target")/.telematics-frequency.staging.XXXXXX")
 stage_docs=$(mktemp -d "$(dirname "$docs")/.training.staging.XXXXXX")
-trap 'rm -rf "$out" "$tool" "$stage_target" "$stage_docs"' EXIT
 cp "${shipped[@]}" "$stage_target/"
 cp "${documented[@]}" "$stage_docs/"
 for file in "$stage_target"/*; do mv -f "$file" "$target/"; done

@@ -25,7 +25,11 @@ done
 
 if [ -z "$rate" ]; then
   # The rate of the model being checked, not a figure copied here that a retrained model would leave stale.
-  rate=$(sed -n 's/^ *"training_claim_rate": *\([0-9.eE+-]*\),\{0,1\}$/\1/p' "$model/manifest.json")
+  if [ ! -f "$model/manifest.json" ]; then
+    echo "check-holdout.sh: no manifest.json in $model; give a model package folder with --model." >&2
+    exit 2
+  fi
+  rate=$(tr -d '\r' < "$model/manifest.json" | sed -n 's/^ *"training_claim_rate": *\([0-9.eE+-]*\),\{0,1\}$/\1/p')
   if [ -z "$rate" ]; then
     echo "check-holdout.sh: $model/manifest.json has no metrics.training_claim_rate; give the model's training claim rate (claims / exposure years of its training drivers, in the report beside it) with --constant-rate." >&2
     exit 2

@@ -137,7 +137,7 @@ internal static class TrainRun
             var holdoutReport = stage($"fresh holdout: simulate {holdoutPopulation.DriverCount:N0} drivers (seed {holdoutPopulation.Seed}), score", holdoutPopulation.DriverCount);
             holdoutData = SyntheticDatasetBuilder.Build(holdoutPopulation, settings.Training.Threads ?? -1, new Progress(holdoutReport), cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
-            holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, ClaimRate(data));
+            holdout = HoldoutEvaluation.Evaluate(finalModels, holdoutData, data.ClaimRate());
             timings.Add(("fresh holdout", clock.Elapsed));
             clock.Restart();
             var failures = holdout.Failures(Packaged(data));
@@ -348,18 +348,6 @@ internal static class TrainRun
     // The window-invariant GLM when the drivers' observation windows are known, else the telematics@1 trees.
     private static FrequencyModelKind Packaged(TrainingDataset data) =>
         data.HasObservedDays ? FrequencyModelKind.GlmTelematics : FrequencyModelKind.TreesTelematics;
-
-    private static double ClaimRate(TrainingDataset data)
-    {
-        double claims = 0, exposure = 0;
-        for (var i = 0; i < data.Count; i++)
-        {
-            claims += data.Claims[i];
-            exposure += data.ExposureYears[i];
-        }
-
-        return claims / exposure;
-    }
 
     private static string Describe(Telematics.Training.Synthetic.SyntheticPopulationOptions p) => string.Create(CultureInfo.InvariantCulture,
         $"{p.DriverCount:N0} drivers × {(p.MinPeriodDays is { } min ? $"{min}–" : "")}{p.PeriodDays} days, claims over {(p.MinExposureYears is { } y ? $"{y}–" : "")}{p.ExposureYears} year, seed {p.Seed}");

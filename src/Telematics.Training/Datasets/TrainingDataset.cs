@@ -137,4 +137,18 @@ public sealed class TrainingDataset
     /// <exception cref="InvalidOperationException">The dataset has no classical factors.</exception>
     public ClassicalFactors Classical(int row) =>
         _classical is null ? throw new InvalidOperationException("This dataset has no classical factors.") : _classical[row];
+
+    /// <summary>Observed claims per exposure year over every driver: the constant rate a frequency model must beat.</summary>
+    /// <returns>Claims over exposure years (NaN with no exposure).</returns>
+    public double ClaimRate()
+    {
+        double claims = 0, years = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            claims += Claims[i];
+            years += ExposureYears[i];
+        }
+
+        return claims / years;
+    }
 }

@@ -71,23 +71,11 @@ public static partial class OnnxPackageWriter
         var (output, maxDifference) = Compare(raw, content.Expected);
         var knots = QuantileKnots(raw);
         var (medians, ranges) = Summaries(content.Rows);
-        var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, medians, ranges, Convert.ToHexStringLower(SHA256.HashData(onnx)), ClaimRate(data));
+        var manifest = ManifestJson.Write(request, content, graph.InputName, graph.OutputName, output, knots, medians, ranges, Convert.ToHexStringLower(SHA256.HashData(onnx)), data.ClaimRate());
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
         return new PreparedPackage(
             new PackageResult(folder, Convert.ToHexStringLower(SHA256.HashData(onnx)), output, graph.OutputName, maxDifference, knots), onnx, manifest);
-    }
-
-    private static double ClaimRate(TrainingDataset data)
-    {
-        double claims = 0, years = 0;
-        for (var i = 0; i < data.Count; i++)
-        {
-            claims += data.Claims[i];
-            years += data.ExposureYears[i];
-        }
-
-        return claims / years;
     }
 
     // The trees read all 29 telematics@1 features; ML.NET's converter writes the graph.

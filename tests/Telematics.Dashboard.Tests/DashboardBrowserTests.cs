@@ -203,30 +203,6 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
     }
 
     [Fact]
-    public async Task A_search_made_from_a_later_page_of_drivers_starts_at_the_first_page_of_its_matches()
-    {
-        // More than one page of drivers (20 a page), whatever else the book holds.
-        var admin = await host.TokenAsync("admin");
-        var tag = Guid.NewGuid().ToString("N")[..8];
-        for (var i = 0; i < 21; i++)
-        {
-            await LiveUpdatesBrowserTests.CreateDriverAsync(host.Http, admin, $"paging-{tag}-{i:D2}");
-        }
-
-        await using var tab = await DashboardTab.OpenAsync(host);
-        await tab.SignInAsAdminAsync();
-        await tab.GoToAsync("dashboard/drivers");
-        await tab.Page.GetByTestId("driver-link").First.WaitForAsync();
-        var firstOfPageOne = await tab.Page.GetByTestId("driver-link").First.TextContentAsync();
-        await tab.Page.GetByLabel("Next page").ClickAsync();
-        await Assertions.Expect(tab.Page.GetByTestId("driver-link").First).Not.ToHaveTextAsync(firstOfPageOne!);
-
-        await tab.Page.GetByTestId("driver-search").FillAsync($"paging-{tag}-07");
-        await Assertions.Expect(tab.Page.GetByTestId("driver-link")).ToHaveCountAsync(1);
-        Assert.Empty(tab.Errors);
-    }
-
-    [Fact]
     public async Task A_trip_is_drawn_with_one_marker_per_harsh_event_the_API_places()
     {
         var driver = host.DriverIds[0];

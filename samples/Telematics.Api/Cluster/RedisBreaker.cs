@@ -13,6 +13,19 @@ internal sealed class RedisBreaker(TimeSpan breakFor, TimeProvider time, ILogger
     /// <summary>Whether Redis is being skipped now.</summary>
     public bool IsOpen => time.GetTimestamp() < Volatile.Read(ref _openUntil);
 
+    /// <summary>
+    /// Starts the break when <paramref name="failure"/>, of a hub send bounded by a timeout, says Redis did not answer: a
+    /// Redis error, a timeout, or the bound's cancellation. Any other failure is not Redis's and leaves Redis in use.
+    /// </summary>
+    /// <param name="failure">What the send threw.</param>
+    public void TripIfUnanswered(Exception failure)
+    {
+        if (failure is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException)
+        {
+            Trip(failure);
+        }
+    }
+
     /// <summary>Records that Redis failed to answer: it is skipped for the break from now on.</summary>
     /// <param name="error">The failure, for the log.</param>
     public void Trip(Exception error)

@@ -56,11 +56,7 @@ internal sealed partial class LiveResync(IHubContext<LiveHub> hub, TimeProvider 
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
             Missed();
-            if (e is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException)
-            {
-                breaker?.Trip(e);
-            }
-
+            breaker?.TripIfUnanswered(e);
             NotSent(logger, e.GetType().Name);
         }
     }

@@ -91,11 +91,7 @@ internal sealed class LiveUpdates(
         }
         catch (Exception e)
         {
-            if (e is StackExchange.Redis.RedisException or TimeoutException or OperationCanceledException)
-            {
-                breaker?.Trip(e);
-            }
-
+            breaker?.TripIfUnanswered(e);
             resync.Missed();
             LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }

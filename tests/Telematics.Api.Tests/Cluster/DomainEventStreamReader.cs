@@ -10,11 +10,15 @@ namespace Telematics.Api.Tests.Cluster;
 internal static class DomainEventStreamReader
 {
     /// <summary>Every CloudEvent the domain-event stream of <paramref name="prefix"/> holds on <paramref name="subject"/>, in stream order.</summary>
-    public static async Task<List<JsonElement>> ReadAsync(string url, string prefix, string subject)
+    public static async Task<List<JsonElement>> ReadAsync(string url, string prefix, string subject) =>
+        [.. (await ReadWithSubjectsAsync(url, prefix, subject)).Select(message => message.Event)];
+
+    /// <summary>Like <see cref="ReadAsync"/>, with the subject each event was published on.</summary>
+    public static async Task<List<(string Subject, JsonElement Event)>> ReadWithSubjectsAsync(string url, string prefix, string subject)
     {
         await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "telematics-tests" });
         var js = new NatsJSContext(connection);
-        var events = new List<JsonElement>();
+        var events = new List<(string, JsonElement)>();
         INatsJSConsumer consumer;
         try
         {
@@ -37,7 +41,7 @@ internal static class DomainEventStreamReader
         {
             if (Matches(subject, message.Subject))
             {
-                events.Add(JsonDocument.Parse(message.Data!).RootElement.Clone());
+                events.Add((message.Subject, JsonDocument.Parse(message.Data!).RootElement.Clone()));
             }
         }
 

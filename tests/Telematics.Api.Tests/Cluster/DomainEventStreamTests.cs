@@ -199,25 +199,14 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer
     // Publishes again, as a new event of an hour ago, the stream's event of the score "score-N" (its CloudEvent id).
     private async Task RepublishAnHourOldAsync(string prefix, string scoreEventId)
     {
+        var (subject, stored) = (await DomainEventStreamReader.ReadWithSubjectsAsync(nats.Url, prefix, prefix + ".domain.>"))
+            .Single(message => message.Event.GetProperty("id").GetString() == scoreEventId);
+        var cloudEvent = System.Text.Json.Nodes.JsonObject.Create(stored)!;
+        cloudEvent["id"] = "score-old-" + Guid.NewGuid().ToString("N");
+        cloudEvent["time"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
         await using var connection = new NATS.Client.Core.NatsConnection(new NATS.Client.Core.NatsOpts { Url = nats.Url });
-        var js = new NATS.Client.JetStream.NatsJSContext(connection);
-        var reader = await js.CreateOrderedConsumerAsync(prefix + "-domain-events");
-        await foreach (var message in reader.FetchAsync<byte[]>(new NATS.Client.JetStream.NatsJSFetchOpts { MaxMsgs = 1000, Expires = TimeSpan.FromSeconds(2) }))
-        {
-            var cloudEvent = System.Text.Json.Nodes.JsonNode.Parse(message.Data)!.AsObject();
-            if ((string?)cloudEvent["id"] != scoreEventId)
-            {
-                continue;
-            }
-
-            cloudEvent["id"] = "score-old-" + Guid.NewGuid().ToString("N");
-            cloudEvent["time"] = DateTimeOffset.UtcNow.AddHours(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            var ack = await js.PublishAsync(message.Subject, Encoding.UTF8.GetBytes(cloudEvent.ToJsonString()));
-            Assert.Null(ack.Error);
-            return;
-        }
-
-        Assert.Fail($"no event {scoreEventId} on the stream");
+        var ack = await new NATS.Client.JetStream.NatsJSContext(connection).PublishAsync(subject, Encoding.UTF8.GetBytes(cloudEvent.ToJsonString()));
+        Assert.Null(ack.Error);
     }
 
     private ApiHost Host(string prefix, bool redis)

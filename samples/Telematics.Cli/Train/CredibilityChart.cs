@@ -14,9 +14,17 @@ internal static class CredibilityChart
             var empirical = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.Credibility)]);
             empirical.LegendText = "credibility Z (slope of the true relativity on the n-day one)";
             empirical.MarkerSize = 10;
+            if (stability.Windows.All(w => !double.IsNaN(w.CellCredibility)))
+            {
+                var withinCells = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.CellCredibility)]);
+                withinCells.LegendText = "credibility Z within cells (both relativities over their age × vehicle cell's mean)";
+                withinCells.MarkerShape = ScottPlot.MarkerShape.FilledDiamond;
+                withinCells.MarkerSize = 10;
+            }
+
             var curveDays = Enumerable.Range(1, (int)days[^1]).Select(d => (double)d).ToArray();
             var fitted = plot.Add.ScatterLine(curveDays, [.. curveDays.Select(d => WindowStability.Credibility(d, stability.MinCredibilityDays))]);
-            fitted.LegendText = $"n / (n + K), K = {stability.MinCredibilityDays:0.#} days (smallest K at or below Z everywhere)";
+            fitted.LegendText = $"n / (n + K), K = {stability.MinCredibilityDays:0.#} days (smallest K at or below both Z everywhere)";
             fitted.LineWidth = 2;
             fitted.MarkerSize = 0;
             var persistence = plot.Add.ScatterPoints(days, [.. stability.Windows.Select(w => w.Persistence)]);
@@ -29,7 +37,7 @@ internal static class CredibilityChart
             plot.Title("Credibility of a relativity observed over n days");
             plot.XLabel("days observed");
             plot.YLabel("Z, share");
-            plot.Axes.SetLimitsY(0, Math.Max(1.05, stability.Windows.Max(w => Math.Max(w.Credibility, w.Persistence)) + 0.05));
+            plot.Axes.SetLimitsY(0, Math.Max(1.05, stability.Windows.Max(w => Math.Max(Math.Max(w.Credibility, w.Persistence), double.IsNaN(w.CellCredibility) ? 0 : w.CellCredibility)) + 0.05));
             plot.ShowLegend(ScottPlot.Alignment.LowerRight);
         });
     }

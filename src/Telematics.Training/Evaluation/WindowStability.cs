@@ -13,12 +13,13 @@ namespace Telematics.Training.Evaluation;
 /// </summary>
 /// <param name="Windows">One row per window, shortest first; the last is the reference.</param>
 /// <param name="MinCredibilityDays">
-/// The smallest K for which a plan's Z = n / (n + K) stays at or below the empirical credibility at every window:
+/// The smallest K for which a plan's Z = n / (n + K) stays at or below the empirical credibility at every window, over
+/// the whole book and within the plan's cells (<see cref="WindowStabilityRow.CellCredibility"/>), whichever is lower:
 /// max over windows of n·(1 − Z)/Z. A plan's <c>credibility_days</c> at or above it credits no window more than the data supports.
 /// </param>
 /// <param name="Drivers">Drivers simulated.</param>
 /// <param name="Seed">Seed of their population.</param>
-public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, double MinCredibilityDays, int Drivers, ulong Seed)
+public sealed partial record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, double MinCredibilityDays, int Drivers, ulong Seed)
 {
     /// <summary>
     /// How well the shortest window measures each rating factor and road-context feature: one row per feature, in schema
@@ -67,6 +68,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         var predictions = new double[windows.Count][];
         var trips = new double[windows.Count][];
         double[]? truth = null;
+        int[]? cells = null;
         TrainingDataset? shortest = null, longest = null;
         var done = 0;
         for (var w = 0; w < windows.Count; w++)
@@ -77,6 +79,7 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
             predictions[w] = model.Predict(data, [.. Enumerable.Range(0, data.Count)]);
             trips[w] = TripCounts(data);
             truth ??= TelematicsPartOfTrueFrequency(data);
+            cells ??= PlanCells(data);
             shortest ??= data;
             longest = data;
             done += data.Count;
@@ -98,7 +101,10 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
                 change += Math.Abs(score - lastScores[i]);
             }
 
-            rows.Add(new WindowStabilityRow(windows[w], ArrayStatistics.Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!)));
+            rows.Add(new WindowStabilityRow(windows[w], ArrayStatistics.Mean(p) / lastMean, (double)same / p.Length, change / p.Length, Slope(p, last), Slope(p, truth!))
+            {
+                CellCredibility = CellSlope(p, truth!, cells!),
+            });
         }
 
         var noise = FitSamplingNoise(predictions, trips);
@@ -201,26 +207,6 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         return counts;
     }
 
-    /// <summary>Z = n / (n + K) at <paramref name="days"/>.</summary>
-    public static double Credibility(double days, double k) => days / (days + k);
-
-    /// <summary>The smallest K with n / (n + K) ≤ Z(n) at every window: max n·(1 − Z)/Z; infinite when some Z ≤ 0.</summary>
-    internal static double MinimumCredibilityDays(IReadOnlyList<WindowStabilityRow> rows)
-    {
-        double k = 0;
-        foreach (var row in rows)
-        {
-            if (row.Credibility <= 0)
-            {
-                return double.PositiveInfinity;
-            }
-
-            k = Math.Max(k, row.Days * (1 - row.Credibility) / row.Credibility);
-        }
-
-        return k;
-    }
-
     // Each factor's correlation, over the drivers, between its transformed value over the shortest and the longest window;
     // drivers without the feature in either window are left out.
     private static FactorReliability[] Reliabilities(TrainingDataset shortest, TrainingDataset longest, IReadOnlyList<string> modelInputs)
@@ -267,27 +253,6 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         return [.. rows];
     }
 
-    // What the telematics relativity should estimate: the true λ without the classical factors the base rate prices
-    // (age, region, vehicle); distance stays in, as the telematics features measure it.
-    private static double[] TelematicsPartOfTrueFrequency(TrainingDataset data)
-    {
-        var part = new double[data.Count];
-        for (var i = 0; i < data.Count; i++)
-        {
-            var c = data.Classical(i);
-            part[i] = data.TrueAnnualFrequency[i] / Math.Exp(ClaimFrequencyModel.AgeEffect(c.AgeBand) + ClaimFrequencyModel.RegionEffect(c.Region) + ClaimFrequencyModel.VehicleEffect(c.VehicleClass));
-        }
-
-        return part;
-    }
-
-    // The slope of the relativities r = λ / λ̄ of each window: slope(λ_long on λ_n) × λ̄_n / λ̄_long.
-    private static double Slope(double[] x, double[] y)
-    {
-        var variance = ArrayStatistics.Variance(x);
-        return variance > 0 ? ArrayStatistics.Covariance(x, y) / variance * (ArrayStatistics.Mean(x) / ArrayStatistics.Mean(y)) : 0;
-    }
-
     private static double[] Sorted(double[] values)
     {
         var copy = values.ToArray();
@@ -311,43 +276,3 @@ public sealed record WindowStability(IReadOnlyList<WindowStabilityRow> Windows, 
         public void Report(int value) => inner.Report(offset + value);
     }
 }
-
-/// <summary>One window of <see cref="WindowStability"/>.</summary>
-/// <param name="Days">Days observed.</param>
-/// <param name="MeanRelativity">Mean predicted frequency over this window / over the longest: 1 when the score does not depend on the window.</param>
-/// <param name="SameCategoryShare">Share of drivers in the same risk category as over the longest window.</param>
-/// <param name="MeanAbsScoreChange">Mean |score − score over the longest window|, points.</param>
-/// <param name="Persistence">
-/// The slope of the longest window's relativity on this window's: the share of an n-day deviation from the book mean that
-/// persists. The windows are prefixes of the longest, so their noise overlaps; 1 at the longest by construction.
-/// </param>
-/// <param name="Credibility">
-/// Empirical credibility: the slope of the true relativity (true λ without the classical factors, over its mean) on this
-/// window's predicted relativity — the Z that makes 1 + Z·(r − 1) the best linear estimate of the truth.
-/// </param>
-public sealed record WindowStabilityRow(int Days, double MeanRelativity, double SameCategoryShare, double MeanAbsScoreChange, double Persistence, double Credibility)
-{
-    /// <summary>
-    /// Share of drivers whose ln λ changes from this window to the longest by no more than the 90 % band the fitted
-    /// <see cref="WindowStability.SamplingNoise"/> implies for their trips: about 0.9 when the noise model holds. NaN for
-    /// the longest window, or when no noise was fitted.
-    /// </summary>
-    public double NoiseBandShare { get; init; } = double.NaN;
-
-    /// <summary>Share of drivers whose score interval over this window lies in one category (Telematics.Scoring's <c>ScoreInterval.SettlesCategory</c>); NaN when no noise was fitted.</summary>
-    public double SettledShare { get; init; } = double.NaN;
-
-    /// <summary>Of the drivers with a settled category over this window, the share in the same category over the longest; NaN when none.</summary>
-    public double SettledSameCategoryShare { get; init; } = double.NaN;
-}
-
-/// <summary>How well the shortest window of <see cref="WindowStability"/> measures one feature.</summary>
-/// <param name="Feature">The telematics@2 feature.</param>
-/// <param name="Role">Rating factor or road context.</param>
-/// <param name="InModel">Whether the packaged model reads it.</param>
-/// <param name="Correlation">
-/// Pearson correlation, over the drivers, of the feature (as the frequency model transforms it) over the shortest window
-/// with its value over the longest: near 1 when a short window already measures the habit, low when it is mostly noise.
-/// NaN when the feature does not vary.
-/// </param>
-public sealed record FactorReliability(string Feature, FactorRole Role, bool InModel, double Correlation);

@@ -37,8 +37,39 @@ public sealed class WindowStabilityEvaluationTests
 
         var k = stability.MinCredibilityDays;
 
-        Assert.All(stability.Windows, r => Assert.True(WindowStability.Credibility(r.Days, k) <= r.Credibility + 1e-12, $"{r.Days} days: n/(n+K) {WindowStability.Credibility(r.Days, k):F4} > Z {r.Credibility:F4}"));
-        Assert.Contains(stability.Windows, r => Math.Abs(WindowStability.Credibility(r.Days, k) - r.Credibility) < 1e-9);
+        Assert.All(stability.Windows, r => Assert.False(double.IsNaN(r.CellCredibility), $"{r.Days} days: no within-cell Z"));
+        Assert.All(stability.Windows, r => Assert.True(WindowStability.Credibility(r.Days, k) <= Math.Min(r.Credibility, r.CellCredibility) + 1e-12, $"{r.Days} days: n/(n+K) {WindowStability.Credibility(r.Days, k):F4} > Z {r.Credibility:F4} or {r.CellCredibility:F4} within cells"));
+        Assert.Contains(stability.Windows, r => Math.Abs(WindowStability.Credibility(r.Days, k) - Math.Min(r.Credibility, r.CellCredibility)) < 1e-9);
+    }
+
+    [Fact]
+    public void Credibility_within_cells_credits_nothing_for_telling_the_cells_apart()
+    {
+        // Two cells whose means the model gets right (truth 0.05 vs 0.2), and within each a prediction that is pure noise
+        // about the cell's mean: over the book the slope is high, within the cells it is zero.
+        double[] predicted = [0.04, 0.06, 0.04, 0.06, 0.16, 0.24, 0.16, 0.24];
+        double[] truth = [0.05, 0.05, 0.05, 0.05, 0.2, 0.2, 0.2, 0.2];
+        int[] cells = [0, 0, 0, 0, 1, 1, 1, 1];
+
+        Assert.Equal(0, WindowStability.CellSlope(predicted, truth, cells), 12);
+
+        // Within the cells the truth keeps half of each predicted deviation: Z = 0.5 whatever the cells' levels.
+        double[] halfTruth = [0.045, 0.055, 0.045, 0.055, 0.18, 0.22, 0.18, 0.22];
+        Assert.Equal(0.5, WindowStability.CellSlope(predicted, halfTruth, cells), 12);
+        // Every prediction at its cell's mean: nothing to measure.
+        Assert.True(double.IsNaN(WindowStability.CellSlope([0.1, 0.1, 0.3], [0.1, 0.2, 0.3], [0, 0, 1])));
+    }
+
+    [Fact]
+    public void Credibility_days_bound_takes_the_lower_of_the_book_and_the_within_cell_credibility()
+    {
+        WindowStabilityRow Row(int days, double z, double withinCells) => new(days, 1, 1, 0, 1, z) { CellCredibility = withinCells };
+
+        // At 5 days the within-cell Z of 0.25 binds: K = 5·0.75/0.25 = 15; elsewhere the book's.
+        Assert.Equal(15, WindowStability.MinimumCredibilityDays([Row(5, 0.5, 0.25), Row(30, 0.75, 0.9)]), 9);
+        Assert.Equal(double.PositiveInfinity, WindowStability.MinimumCredibilityDays([Row(5, 0.5, -0.1), Row(30, 0.75, 0.9)]));
+        // Not measured within cells: the book's alone.
+        Assert.Equal(5, WindowStability.MinimumCredibilityDays([Row(5, 0.5, double.NaN)]), 9);
     }
 
     [Fact]

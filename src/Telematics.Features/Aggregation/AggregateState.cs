@@ -5,11 +5,13 @@ namespace Telematics.Features.Aggregation;
 
 /// <summary>
 /// Binary form of <see cref="FeatureTotals"/>: a magic "TFA" and a version byte, the scalars little-endian,
-/// then each histogram as its non-empty bins (7-bit varint index gap and weight).
+/// then each histogram as its non-empty bins (7-bit varint index gap and weight). Version 2 added the time whose source
+/// recorded no phone use; a version 1 state (written before) reads with none, as its phone features were computed.
 /// </summary>
 internal static class AggregateState
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte FirstVersion = 1;
     private static ReadOnlySpan<byte> Magic => "TFA"u8;
 
     public static byte[] Write(FeatureTotals totals)
@@ -49,6 +51,8 @@ internal static class AggregateState
             writer.Write(totals.GapMs);
             writer.Write(totals.RecordCount);
             writer.Write(totals.DroppedRecordCount);
+            writer.Write(totals.PhoneUnknownMs);
+            writer.Write(totals.PhoneUnknownMovingMs);
             WriteHistogram(writer, totals.SpeedKmh);
             WriteHistogram(writer, totals.AbsJerkMps3);
             WriteHistogram(writer, totals.AbsLateralG);
@@ -78,8 +82,8 @@ internal static class AggregateState
     /// <param name="binWeight">Scratch of at least <see cref="AllBins"/> values.</param>
     public static void Add(ReadOnlySpan<byte> state, FeatureTotals totals, Span<int> binIndex, Span<long> binWeight)
     {
-        CheckHeader(state);
-        var reader = new StateReader(state[(4 + ScalarBytes)..]);
+        var scalarBytes = CheckHeader(state);
+        var reader = new StateReader(state[(4 + scalarBytes)..]);
         var speed = reader.DecodeHistogram(FeatureTotals.SpeedBins, "SpeedKmh", binIndex, binWeight);
         var jerk = reader.DecodeHistogram(FeatureTotals.JerkBins, "AbsJerkMps3", binIndex[speed..], binWeight[speed..]);
         var lateral = reader.DecodeHistogram(FeatureTotals.LateralBins, "AbsLateralG", binIndex[(speed + jerk)..], binWeight[(speed + jerk)..]);
@@ -103,8 +107,8 @@ internal static class AggregateState
         }
     }
 
-    // The scalars, in written order: 21 before the road classes, the road classes, 4 after; 8 bytes each.
-    private const int ScalarBytes = (21 + FeatureTotals.RoadClassCount + 4) * 8;
+    // The scalars, in written order: 21 before the road classes, the road classes, 4 after (6 from version 2); 8 bytes each.
+    private static int ScalarBytes(byte version) => (21 + FeatureTotals.RoadClassCount + (version >= 2 ? 6 : 4)) * 8;
 
     // Their names, for errors, in the order Write writes them.
     private static readonly string[] ScalarNames =
@@ -118,25 +122,30 @@ internal static class AggregateState
         nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM),
         nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM), nameof(FeatureTotals.RoadClassM),
         nameof(FeatureTotals.HighRiskWeightedM), nameof(FeatureTotals.GapMs), nameof(FeatureTotals.RecordCount), nameof(FeatureTotals.DroppedRecordCount),
+        nameof(FeatureTotals.PhoneUnknownMs), nameof(FeatureTotals.PhoneUnknownMovingMs),
     ];
 
-    private static void CheckHeader(ReadOnlySpan<byte> state)
+    // Checks magic, version and length; returns the bytes of the scalars this version has.
+    private static int CheckHeader(ReadOnlySpan<byte> state)
     {
         if (state.Length < 4 || !state[..3].SequenceEqual(Magic))
         {
             throw new FormatException("The bytes are not a driver aggregate state (magic \"TFA\" missing).");
         }
 
-        if (state[3] != Version)
+        if (state[3] is < FirstVersion or > Version)
         {
-            throw new FormatException($"Driver aggregate state version {state[3]} is not supported; this library reads version {Version}.");
+            throw new FormatException($"Driver aggregate state version {state[3]} is not supported; this library reads versions {FirstVersion} to {Version}.");
         }
 
-        if (state.Length < 4 + ScalarBytes)
+        var scalarBytes = ScalarBytes(state[3]);
+        if (state.Length < 4 + scalarBytes)
         {
             var field = ScalarNames[(state.Length - 4) / 8];
-            throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {state.Length - 4}; the totals alone take {ScalarBytes}).");
+            throw new FormatException($"The driver aggregate state is truncated at field {field} (byte {state.Length - 4}; the totals alone take {scalarBytes}).");
         }
+
+        return scalarBytes;
     }
 
     private static void AddScalars(ReadOnlySpan<byte> state, FeatureTotals totals)
@@ -173,6 +182,11 @@ internal static class AggregateState
         totals.GapMs += Int64(s, ref at);
         totals.RecordCount += Int64(s, ref at);
         totals.DroppedRecordCount += Int64(s, ref at);
+        if (state[3] >= 2)
+        {
+            totals.PhoneUnknownMs += Int64(s, ref at);
+            totals.PhoneUnknownMovingMs += Int64(s, ref at);
+        }
     }
 
     private static long Int64(ReadOnlySpan<byte> s, ref int at)

@@ -77,6 +77,10 @@ public sealed partial class TripFeatureAccumulator
         _nextHandlingStartMs = _handlingCursor < imu.HandlingCount ? imu.HandlingStartUnixMs[_handlingCursor] : long.MaxValue;
     }
 
+    // Whether the phone's motion sensors watched the interval (from, to]: then handling time was measured there even where
+    // the samples' source records no phone use.
+    private bool PhoneSensorsCover(long from, long to) => _imu is { CoverageCount: > 0 } && ImuCovers(from, to);
+
     /// <summary>
     /// Whether the interval (<paramref name="from"/>, <paramref name="to"/>] overlaps a covered span widened by the event
     /// merge gap on both sides: by the merge rule an event that close to one the phone measured is the same event, and a

@@ -226,7 +226,7 @@ public sealed partial class TripFeatureAccumulator
         var highRiskM = totals.HighRiskWeightedM;
         var movingSpeedSum = totals.MovingSpeedMpsMs;
         var absJerkSum = totals.AbsJerkSum;
-        long gapMs = 0, movingMs = 0, phoneMs = 0, phoneMovingMs = 0;
+        long gapMs = 0, movingMs = 0, phoneMs = 0, phoneMovingMs = 0, phoneUnknownMs = 0, phoneUnknownMovingMs = 0;
         long limitKnownMs = 0, speedingMs = 0, severeMs = 0, noLimitMs = 0, veryHighMs = 0, jerkMs = 0;
         long cachedDt = -1;
         var jerkScale = 0.0;
@@ -276,7 +276,8 @@ public sealed partial class TripFeatureAccumulator
             else
             {
                 var v = Unsafe.Add(ref speedRef, i);
-                var flagged = (Unsafe.Add(ref flagRef, i) & PhoneHandled) != 0;
+                var sampleFlags = Unsafe.Add(ref flagRef, i);
+                var flagged = (sampleFlags & PhoneHandled) != 0;
                 var phone = flagged ? dt : 0;
                 if (nextHandlingMs < t && !flagged)
                 {
@@ -285,11 +286,16 @@ public sealed partial class TripFeatureAccumulator
                     nextHandlingMs = _nextHandlingStartMs;
                 }
 
+                // Time whose source records no phone use is left out of the phone shares, unless a flag or the phone's
+                // own sensors say something of it.
+                var phoneUnknown = (sampleFlags & SampleFlags.PhoneUnknown) != 0 && phone == 0 && !PhoneSensorsCover(prevT, t) ? dt : 0;
                 phoneMs += phone;
+                phoneUnknownMs += phoneUnknown;
                 if (v >= movingSpeedMps)
                 {
                     movingMs += dt;
                     phoneMovingMs += phone;
+                    phoneUnknownMovingMs += phoneUnknown;
                     movingSpeedSum += v * (double)dt;
                     var speedBin = (uint)(int)(v * speedBinsPerMps);
                     Unsafe.Add(ref speedBins, speedBin < lastSpeedBin ? speedBin : lastSpeedBin) += dt;
@@ -374,6 +380,8 @@ public sealed partial class TripFeatureAccumulator
         totals.MovingMs += movingMs;
         totals.PhoneMs += phoneMs;
         totals.PhoneMovingMs += phoneMovingMs;
+        totals.PhoneUnknownMs += phoneUnknownMs;
+        totals.PhoneUnknownMovingMs += phoneUnknownMovingMs;
         totals.LimitKnownMs += limitKnownMs;
         totals.SpeedingMs += speedingMs;
         totals.SevereSpeedingMs += severeMs;

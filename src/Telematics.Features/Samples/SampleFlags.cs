@@ -12,4 +12,11 @@ public enum SampleFlags : byte
 
     /// <summary>The screen was being used (typing, tapping, scrolling) at this sample.</summary>
     PhoneInteraction = 2,
+
+    /// <summary>
+    /// The source does not record phone use at this sample (a black box or OBD dongle, a file without the phone columns):
+    /// <see cref="PhoneHandheld"/> and <see cref="PhoneInteraction"/> unset then mean "not known", not "not used". Time
+    /// with this flag is left out of the phone features, which are missing when no phone use was recorded at all.
+    /// </summary>
+    PhoneUnknown = 4,
 }

@@ -37,6 +37,10 @@ internal sealed class FeatureTotals
     public long JerkMs;
     public long PhoneMs;
     public long PhoneMovingMs;
+
+    // Time, and moving time, whose source recorded no phone use (SampleFlags.PhoneUnknown): left out of the phone features.
+    public long PhoneUnknownMs;
+    public long PhoneUnknownMovingMs;
     public readonly double[] RoadClassM = new double[RoadClassCount];
     public double HighRiskWeightedM;
     public long GapMs;
@@ -66,6 +70,7 @@ internal sealed class FeatureTotals
         HarshBrakingCount = RapidAccelerationCount = HarshCorneringCount = 0;
         AbsJerkSum = 0;
         JerkMs = PhoneMs = PhoneMovingMs = 0;
+        PhoneUnknownMs = PhoneUnknownMovingMs = 0;
         Array.Clear(RoadClassM);
         HighRiskWeightedM = 0;
         GapMs = RecordCount = DroppedRecordCount = 0;
@@ -105,6 +110,8 @@ internal sealed class FeatureTotals
         JerkMs += other.JerkMs;
         PhoneMs += other.PhoneMs;
         PhoneMovingMs += other.PhoneMovingMs;
+        PhoneUnknownMs += other.PhoneUnknownMs;
+        PhoneUnknownMovingMs += other.PhoneUnknownMovingMs;
         for (var i = 0; i < RoadClassCount; i++)
         {
             RoadClassM[i] += other.RoadClassM[i];
@@ -151,8 +158,7 @@ internal sealed class FeatureTotals
         destination[16] = (float)Ratio(AbsJerkSum * 1000.0, JerkMs);
         destination[17] = (float)AbsJerkMps3.Quantile(0.95);
         destination[18] = (float)AbsLateralG.Quantile(0.95);
-        destination[19] = (float)Ratio(PhoneMs * 60.0, DurationMs);
-        destination[20] = (float)Ratio(PhoneMovingMs, MovingMs);
+        WritePhoneFeatures(destination);
         destination[21] = (float)Ratio(RoadClassM[1], DistanceM);
         destination[22] = (float)Ratio(RoadClassM[2] + RoadClassM[3], DistanceM);
         destination[23] = (float)Ratio(RoadClassM[4] + RoadClassM[5], DistanceM);
@@ -164,6 +170,25 @@ internal sealed class FeatureTotals
     }
 
     private static double Ratio(double numerator, double denominator) => denominator > 0 ? numerator / denominator : 0;
+
+    // Phone use over the time whose source recorded it. None recorded (a black box, a file without the phone columns) is
+    // missing, not "never touches the phone", which a model would reward; data that records it everywhere reads as before.
+    private void WritePhoneFeatures(Span<float> destination)
+    {
+        if (PhoneUnknownMs == 0)
+        {
+            destination[19] = (float)Ratio(PhoneMs * 60.0, DurationMs);
+            destination[20] = (float)Ratio(PhoneMovingMs, MovingMs);
+            return;
+        }
+
+        var recorded = PhoneMs > 0 || PhoneUnknownMs < DurationMs - GapMs;
+        destination[19] = recorded ? (float)Ratio(PhoneMs * 60.0, DurationMs - PhoneUnknownMs) : float.NaN;
+        destination[20] = !recorded ? float.NaN
+            : PhoneUnknownMovingMs == 0 ? (float)Ratio(PhoneMovingMs, MovingMs)
+            : PhoneMovingMs > 0 || PhoneUnknownMovingMs < MovingMs ? (float)Ratio(PhoneMovingMs, MovingMs - PhoneUnknownMovingMs)
+            : float.NaN;
+    }
 
     private static void CopyScalars(FeatureTotals from, FeatureTotals to)
     {
@@ -188,6 +213,8 @@ internal sealed class FeatureTotals
         to.JerkMs = from.JerkMs;
         to.PhoneMs = from.PhoneMs;
         to.PhoneMovingMs = from.PhoneMovingMs;
+        to.PhoneUnknownMs = from.PhoneUnknownMs;
+        to.PhoneUnknownMovingMs = from.PhoneUnknownMovingMs;
         from.RoadClassM.AsSpan().CopyTo(to.RoadClassM);
         to.HighRiskWeightedM = from.HighRiskWeightedM;
         to.GapMs = from.GapMs;

@@ -8,7 +8,10 @@ public enum DataQualityGrade
     /// <summary>Few gaps, few dropped records, roads mostly known.</summary>
     Good = 0,
 
-    /// <summary>Noticeable gaps, dropped records or unknown roads, or no posted speed limit known while driving.</summary>
+    /// <summary>
+    /// Noticeable gaps, dropped records or unknown roads, or, while driving, no posted speed limit known or no phone use
+    /// recorded.
+    /// </summary>
     Fair = 1,
 
     /// <summary>A fifth or more of the trip time in GPS gaps or of the records dropped, or half the km on unknown roads.</summary>
@@ -18,7 +21,8 @@ public enum DataQualityGrade
 /// <summary>
 /// Grades data quality from <see cref="TelematicsFeatures.GpsGapShare"/>, <see cref="TelematicsFeatures.DroppedRecordShare"/>,
 /// <see cref="TelematicsFeatures.UnknownRoadShare"/> and whether any posted speed limit was known (a missing
-/// <see cref="TelematicsFeatures.SpeedingShare"/> over driven km: the speeding a model would rate is not measured), and turns the grade and the share of inputs outside the model's training
+/// <see cref="TelematicsFeatures.SpeedingShare"/> over driven km: the speeding a model would rate is not measured) or any
+/// phone use was recorded (a missing <see cref="TelematicsFeatures.PhoneMinutesPerHour"/> over driven km), and turns the grade and the share of inputs outside the model's training
 /// ranges into the weight the observed days carry toward pricing credibility: poor data and extrapolation earn the
 /// driver's telematics less weight, so the price stays nearer the classical one.
 /// </summary>
@@ -28,13 +32,14 @@ public static class DataQuality
     private static readonly int Dropped = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DroppedRecordShare);
     private static readonly int UnknownRoads = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.UnknownRoadShare);
     private static readonly int Speeding = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.SpeedingShare);
+    private static readonly int Phone = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour);
 
     // distance_km in telematics@1, annual_km in v2: the same position.
     private static readonly int Distance = TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm);
 
     /// <summary>
     /// The grade of a telematics@1 (or v2: the same positions) vector; a missing data-quality value counts as good, a
-    /// missing speeding share over driven km as fair.
+    /// missing speeding share or phone use over driven km as fair.
     /// </summary>
     /// <exception cref="ArgumentException">The vector is not 29 values long.</exception>
     public static DataQualityGrade Grade(ReadOnlySpan<float> features)
@@ -50,8 +55,8 @@ public static class DataQuality
             return DataQualityGrade.Poor;
         }
 
-        var limitsUnknown = float.IsNaN(features[Speeding]) && features[Distance] > 0;
-        return limitsUnknown || Above(features[Gaps], 0.05) || Above(features[Dropped], 0.05) || Above(features[UnknownRoads], 0.2)
+        var unmeasured = (float.IsNaN(features[Speeding]) || float.IsNaN(features[Phone])) && features[Distance] > 0;
+        return unmeasured || Above(features[Gaps], 0.05) || Above(features[Dropped], 0.05) || Above(features[UnknownRoads], 0.2)
             ? DataQualityGrade.Fair : DataQualityGrade.Good;
     }
 

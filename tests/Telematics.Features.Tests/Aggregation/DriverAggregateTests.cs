@@ -182,7 +182,7 @@ public sealed class DriverAggregateTests
         Assert.Throws<FormatException>(() => aggregate.AddState(state.AsSpan(0, state.Length - 1)));
         Assert.Throws<FormatException>(() => aggregate.AddState([.. state, 0])); // trailing bytes, found after every field was read
         var unordered = state.ToArray();
-        unordered[4 + 264] = 0x7F; // the speed histogram claims 127 bins: its bins then run into the next histogram and past the end
+        unordered[4 + 280] = 0x7F; // the speed histogram claims 127 bins: its bins then run into the next histogram and past the end
         Assert.Throws<FormatException>(() => aggregate.AddState(unordered));
 
         Assert.Equal(before, aggregate.ToState());

@@ -205,7 +205,7 @@ public sealed class IngestProperties
                 from accuracy in anyFloat
                 from limit in anyFloat
                 from road in Gen.Choose(0, 7)
-                from flags in Gen.Choose(0, 3)
+                from flags in Gen.Elements(0, 1, 2, 3, (int)SampleFlags.PhoneUnknown)
                 from eventId in ArbMap.Default.GeneratorFor<long>()
                 select new TelematicsSample(t, lat, lon)
                 {

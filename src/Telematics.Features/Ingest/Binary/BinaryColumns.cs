@@ -29,13 +29,13 @@ internal static class BinaryColumns
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
         {
-            // Road classes are 0 to 7 (Service); flags use the two low bits.
+            // Road classes are 0 to 7 (Service); flags use the three low bits.
             valid = Math.Min(valid, CountBelow(data.Slice(offsets[9] + first, count), (byte)RoadClass.Service + 1));
         }
 
         if (offsets[10] >= 0)
         {
-            valid = Math.Min(valid, CountBelow(data.Slice(offsets[10] + first, count), (byte)(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction) + 1));
+            valid = Math.Min(valid, CountBelow(data.Slice(offsets[10] + first, count), (byte)(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown) + 1));
         }
 
         return valid;
@@ -55,7 +55,7 @@ internal static class BinaryColumns
         CopyOrFill(data, offsets[7], first, count, destination.GpsAccuracyM[at..], float.NaN);
         CopyOrFill(data, offsets[8], first, count, destination.SpeedLimitMps[at..], float.NaN);
         CopyOrFill(data, offsets[9], first, count, MemoryMarshal.Cast<RoadClass, byte>(destination.RoadClass[at..]), (byte)RoadClass.Unknown);
-        CopyOrFill(data, offsets[10], first, count, MemoryMarshal.Cast<SampleFlags, byte>(destination.Flags[at..]), (byte)SampleFlags.None);
+        CopyOrFill(data, offsets[10], first, count, MemoryMarshal.Cast<SampleFlags, byte>(destination.Flags[at..]), (byte)SampleFlags.PhoneUnknown);
         CopyOrFill(data, offsets[11], first, count, destination.EventId[at..], 0L);
     }
 

@@ -264,7 +264,7 @@ public sealed class BinarySampleReader : SampleReader
             GpsAccuracyM = Single(data, offsets[7], i),
             SpeedLimitMps = Single(data, offsets[8], i),
             RoadClass = offsets[9] < 0 ? RoadClass.Unknown : (RoadClass)data[offsets[9] + i],
-            Flags = offsets[10] < 0 ? SampleFlags.None : (SampleFlags)data[offsets[10] + i],
+            Flags = offsets[10] < 0 ? SampleFlags.PhoneUnknown : (SampleFlags)data[offsets[10] + i],
             EventId = offsets[11] < 0 ? 0 : BinaryPrimitives.ReadInt64LittleEndian(data[(offsets[11] + (i * 8))..]),
         };
     }
@@ -289,7 +289,7 @@ public sealed class BinarySampleReader : SampleReader
             return ("road_class", "not a road class number 0-7");
         }
 
-        if ((sample.Flags & ~(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction)) != 0)
+        if ((sample.Flags & ~(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown)) != 0)
         {
             return ("flags", "unknown flag bits");
         }

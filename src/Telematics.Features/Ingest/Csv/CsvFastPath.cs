@@ -54,6 +54,7 @@ internal readonly struct CsvFastPath
         float speed = float.NaN, heading = float.NaN, longitudinal = float.NaN, lateral = float.NaN, accuracy = float.NaN, limit = float.NaN;
         var roadClass = RoadClass.Unknown;
         var flags = SampleFlags.None;
+        var phoneKnown = false;
         long eventId = 0;
         var pos = 0;
         var last = _lastMappedColumn;
@@ -143,7 +144,7 @@ internal readonly struct CsvFastPath
 
                     break;
                 case CsvField.PhoneHandheld:
-                    if (!TryText(line, ref pos, separator, out var handheldText) || !TryFlagText(handheldText, _mapping.PhoneHandheld, out var handheld))
+                    if (!TryText(line, ref pos, separator, out var handheldText) || !TryFlagText(handheldText, _mapping.PhoneHandheld, out var handheld, ref phoneKnown))
                     {
                         return false;
                     }
@@ -151,7 +152,7 @@ internal readonly struct CsvFastPath
                     flags |= handheld ? SampleFlags.PhoneHandheld : SampleFlags.None;
                     break;
                 case CsvField.PhoneInteraction:
-                    if (!TryText(line, ref pos, separator, out var interactionText) || !TryFlagText(interactionText, _mapping.PhoneInteraction, out var interaction))
+                    if (!TryText(line, ref pos, separator, out var interactionText) || !TryFlagText(interactionText, _mapping.PhoneInteraction, out var interaction, ref phoneKnown))
                     {
                         return false;
                     }
@@ -185,7 +186,7 @@ internal readonly struct CsvFastPath
             GpsAccuracyM = accuracy,
             SpeedLimitMps = limit,
             RoadClass = roadClass,
-            Flags = flags,
+            Flags = phoneKnown ? flags : flags | SampleFlags.PhoneUnknown,
             EventId = eventId,
         };
         return true;
@@ -310,10 +311,16 @@ internal readonly struct CsvFastPath
     }
 
     /// <summary>The general path's flag rules on trimmed text, without an error.</summary>
-    private bool TryFlagText(ReadOnlySpan<byte> text, Utf8TokenSet<bool>? tokens, out bool value)
+    private bool TryFlagText(ReadOnlySpan<byte> text, Utf8TokenSet<bool>? tokens, out bool value, ref bool known)
     {
         value = false;
-        return _mapping.IsMissing(text) || tokens!.TryMatch(text, out value);
+        if (_mapping.IsMissing(text))
+        {
+            return true;
+        }
+
+        known = true;
+        return tokens!.TryMatch(text, out value);
     }
 
     private static bool IsNumberByte(CompiledCsvMapping mapping, byte b) =>

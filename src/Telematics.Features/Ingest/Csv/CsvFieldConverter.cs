@@ -44,8 +44,8 @@ internal readonly struct CsvFieldConverter
             || !TryOptional(line, CsvField.GpsAccuracy, out var accuracy, ref error)
             || !TryOptional(line, CsvField.SpeedLimit, out var limit, ref error)
             || !TryRoadClass(line, out var roadClass, ref error)
-            || !TryFlag(line, CsvField.PhoneHandheld, _mapping.PhoneHandheld, out var handheld, ref error)
-            || !TryFlag(line, CsvField.PhoneInteraction, _mapping.PhoneInteraction, out var interaction, ref error)
+            || !TryFlag(line, CsvField.PhoneHandheld, _mapping.PhoneHandheld, out var handheld, out var handheldKnown, ref error)
+            || !TryFlag(line, CsvField.PhoneInteraction, _mapping.PhoneInteraction, out var interaction, out var interactionKnown, ref error)
             || !TryEventId(line, out var eventId, ref error))
         {
             return false;
@@ -60,7 +60,9 @@ internal readonly struct CsvFieldConverter
             GpsAccuracyM = accuracy,
             SpeedLimitMps = limit,
             RoadClass = roadClass,
-            Flags = (handheld ? SampleFlags.PhoneHandheld : SampleFlags.None) | (interaction ? SampleFlags.PhoneInteraction : SampleFlags.None),
+            // Neither phone column present or filled: the source says nothing of phone use, which is not "no use".
+            Flags = (handheld ? SampleFlags.PhoneHandheld : SampleFlags.None) | (interaction ? SampleFlags.PhoneInteraction : SampleFlags.None)
+                | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown),
             EventId = eventId,
         };
         return true;
@@ -252,16 +254,23 @@ internal readonly struct CsvFieldConverter
             || error.Set(NameOf(CsvField.RoadClass), "not a road class the mapping knows");
     }
 
-    private bool TryFlag(ReadOnlySpan<byte> line, CsvField field, Utf8TokenSet<bool>? tokens, out bool value, ref RecordError error)
+    private bool TryFlag(ReadOnlySpan<byte> line, CsvField field, Utf8TokenSet<bool>? tokens, out bool value, out bool known, ref RecordError error)
     {
         value = false;
+        known = false;
         if (!Present(field))
         {
             return true;
         }
 
         var text = Value(line, field);
-        return IsMissing(text) || tokens!.TryMatch(text, out value) || error.Set(NameOf(field), "neither a yes nor a no value of the mapping");
+        if (IsMissing(text))
+        {
+            return true;
+        }
+
+        known = true;
+        return tokens!.TryMatch(text, out value) || error.Set(NameOf(field), "neither a yes nor a no value of the mapping");
     }
 
     private bool TryEventId(ReadOnlySpan<byte> line, out long value, ref RecordError error)

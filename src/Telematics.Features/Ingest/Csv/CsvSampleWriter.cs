@@ -14,7 +14,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// Header: <c>timestamp,lat,lon,speed_mps,heading_deg,accel_lon_mps2,accel_lat_mps2,gps_accuracy_m,speed_limit_mps,
 /// road_class,phone_handheld,phone_interaction,event_id</c>. Timestamps are Unix milliseconds; numbers use the
 /// shortest text that round-trips; missing values (NaN, <see cref="RoadClass.Unknown"/>, event id 0) are empty
-/// fields; flags are 1 or 0; lines end with LF. Infinite optional values are written as <c>Infinity</c>/<c>-Infinity</c>
+/// fields; flags are 1 or 0 (both empty where phone use was not recorded); lines end with LF. Infinite optional values are written as <c>Infinity</c>/<c>-Infinity</c>
 /// and read back as missing by the default mapping. Not thread-safe.
 /// </remarks>
 public sealed class CsvSampleWriter : IAsyncDisposable
@@ -131,9 +131,18 @@ public sealed class CsvSampleWriter : IAsyncDisposable
 
         line[at++] = (byte)',';
         var flags = samples.Flags[i];
-        line[at++] = (flags & SampleFlags.PhoneHandheld) != 0 ? (byte)'1' : (byte)'0';
-        line[at++] = (byte)',';
-        line[at++] = (flags & SampleFlags.PhoneInteraction) != 0 ? (byte)'1' : (byte)'0';
+        if ((flags & (SampleFlags.PhoneUnknown | SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction)) == SampleFlags.PhoneUnknown)
+        {
+            // Phone use not recorded: empty cells, which read back as not recorded (0 would read as "not used").
+            line[at++] = (byte)',';
+        }
+        else
+        {
+            line[at++] = (flags & SampleFlags.PhoneHandheld) != 0 ? (byte)'1' : (byte)'0';
+            line[at++] = (byte)',';
+            line[at++] = (flags & SampleFlags.PhoneInteraction) != 0 ? (byte)'1' : (byte)'0';
+        }
+
         line[at++] = (byte)',';
         if (samples.EventId[i] != 0)
         {

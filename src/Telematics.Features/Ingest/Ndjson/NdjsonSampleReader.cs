@@ -16,7 +16,8 @@ namespace Telematics.Features.Ingest.Ndjson;
 /// <c>lon</c> (degrees, required), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>, <c>accel_lat_mps2</c>,
 /// <c>gps_accuracy_m</c>, <c>speed_limit_mps</c> (numbers), <c>road_class</c> (a <see cref="RoadClass"/> name or
 /// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans) and <c>event_id</c> (integer). Optional fields
-/// may be absent or <c>null</c>; other properties are ignored, whatever their value. A known field given twice makes
+/// may be absent or <c>null</c>; a record with neither phone field (or both <c>null</c>) gets
+/// <see cref="SampleFlags.PhoneUnknown"/>, since a source that records phone use says <c>false</c>. Other properties are ignored, whatever their value. A known field given twice makes
 /// the record bad (last-wins would silently pick one of two readings). Blank lines are skipped, CRLF and
 /// a byte order mark are accepted, the last line needs no line break.
 /// </para>
@@ -115,6 +116,7 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         float speed = float.NaN, heading = float.NaN, longitudinal = float.NaN, lateral = float.NaN, accuracy = float.NaN, limit = float.NaN;
         var roadClass = RoadClass.Unknown;
         var flags = SampleFlags.None;
+        var phoneKnown = false;
         long eventId = 0;
         var hasTimestamp = false;
 
@@ -147,8 +149,8 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
                 NdjsonField.GpsAccuracy => TrySingle(ref json, "gps_accuracy_m", out accuracy, ref error),
                 NdjsonField.SpeedLimit => TrySingle(ref json, "speed_limit_mps", out limit, ref error),
                 NdjsonField.RoadClass => TryRoadClass(ref json, out roadClass, ref error),
-                NdjsonField.PhoneHandheld => TryFlag(ref json, "phone_handheld", SampleFlags.PhoneHandheld, ref flags, ref error),
-                NdjsonField.PhoneInteraction => TryFlag(ref json, "phone_interaction", SampleFlags.PhoneInteraction, ref flags, ref error),
+                NdjsonField.PhoneHandheld => TryFlag(ref json, "phone_handheld", SampleFlags.PhoneHandheld, ref flags, ref phoneKnown, ref error),
+                NdjsonField.PhoneInteraction => TryFlag(ref json, "phone_interaction", SampleFlags.PhoneInteraction, ref flags, ref phoneKnown, ref error),
                 NdjsonField.EventId => TryEventId(ref json, out eventId, ref error),
                 _ => json.TrySkip(),
             };
@@ -203,7 +205,8 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
             GpsAccuracyM = accuracy,
             SpeedLimitMps = limit,
             RoadClass = roadClass,
-            Flags = flags,
+            // Neither phone field given (or both null): the device says nothing of phone use, which is not "no use".
+            Flags = phoneKnown ? flags : flags | SampleFlags.PhoneUnknown,
             EventId = eventId,
         };
         return true;
@@ -355,14 +358,18 @@ public sealed class NdjsonSampleReader : SampleReader, ILineParser
         return true;
     }
 
-    private static bool TryFlag(ref Utf8JsonReader json, string name, SampleFlags flag, ref SampleFlags flags, ref RecordError error)
+    private static bool TryFlag(ref Utf8JsonReader json, string name, SampleFlags flag, ref SampleFlags flags, ref bool known, ref RecordError error)
     {
         switch (json.TokenType)
         {
             case JsonTokenType.True:
                 flags |= flag;
+                known = true;
                 return true;
-            case JsonTokenType.False or JsonTokenType.Null:
+            case JsonTokenType.False:
+                known = true;
+                return true;
+            case JsonTokenType.Null:
                 return true;
             default:
                 return error.Set(name, "not true, false or null");

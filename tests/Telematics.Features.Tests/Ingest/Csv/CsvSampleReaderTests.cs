@@ -252,7 +252,8 @@ public sealed class CsvSampleReaderTests
         Assert.Equal(RoadClass.Primary, samples[0].RoadClass);
         Assert.True(float.IsNaN(samples[1].SpeedMps));
         Assert.True(float.IsNaN(samples[1].SpeedLimitMps));
-        Assert.Equal(SampleFlags.None, samples[1].Flags);
+        // The only phone column holds the missing token: phone use not recorded at that sample.
+        Assert.Equal(SampleFlags.PhoneUnknown, samples[1].Flags);
         Assert.Equal(RoadClass.Unknown, samples[1].RoadClass);
     }
 

@@ -78,6 +78,11 @@ public abstract class DashboardPage : ComponentBase
             ProblemStatus = null;
             return true;
         }
+        catch (SupersededLoadException)
+        {
+            // A newer load owns the page's problem: this one's outcome, success or failure, says nothing of it.
+            return false;
+        }
         catch (ApiException e) when (e.StatusCode == 401)
         {
             await Session.SignOutAsync();
@@ -93,5 +98,13 @@ public abstract class DashboardPage : ComponentBase
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Thrown by a load that a newer load of the same page replaced (a live reload overlapping a change of period):
+    /// <see cref="RunAsync"/> then leaves <see cref="Problem"/> as the newer load set it.
+    /// </summary>
+    protected sealed class SupersededLoadException : Exception
+    {
     }
 }

@@ -47,8 +47,9 @@ public sealed record RiskScoreRecord(
     public ScoreInterval? Interval { get; init; }
 
     /// <summary>
-    /// Days of the period the driver was observed: from the later of <see cref="PeriodStart"/> and the start of the driver's
-    /// first stored trip, to <see cref="PeriodEnd"/>, at least one (<see cref="Scoring.StoredDriverScorer.ObservedDays"/>).
+    /// Days of the period the driver was observed: from the later of <see cref="PeriodStart"/> and the start (midnight UTC)
+    /// of the day of the driver's first stored trip, to <see cref="PeriodEnd"/>, at least one
+    /// (<see cref="Scoring.StoredDriverScorer.ObservedDays"/>).
     /// Pricing credits and annualises over them. Null for scores stored before it was recorded: their whole period counts.
     /// </summary>
     public double? ObservedDays { get; init; }

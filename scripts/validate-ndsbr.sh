@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs `telematics features` on the two NDS-BR drivers (Curitiba 2019) with docs/mappings/ndsbr.json and checks
-# that each gives 3 trips. Prints trips and km per file; exits 1 when a file does not give 3 trips.
+# that each gives 3 trips. Prints trips and km per file and each trip's phone minutes; exits 1 when a file does not give 3 trips.
 # The data is not in the repository: when ../shared/data/ndsbr is absent it says so and exits 0.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -24,6 +24,10 @@ for driver in driver_A driver_B; do
   trips="$(grep -c '^trip,' "$out/$driver.csv" || true)"
   km="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "distance_km") c = i } $1 == "driver" { print $c }' "$out/$driver.csv")"
   bad="$(($(wc -l < "$out/$driver.bad.csv") - 1))"
+  # Phone handling per trip (rate × hours), to hold against the file's UMP_YN rows; a trip whose UMP_YN cells are all
+  # NPI (not identified) has no phone use recorded and shows "not recorded", not 0.
+  awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "phone_minutes_per_hour") p = i; if ($i == "driving_hours") h = i } }
+    $1 == "trip" { n++; if ($p == "") printf "     trip %d: phone use not recorded\n", n; else printf "     trip %d: %.1f phone minutes\n", n, $p * $h }' "$out/$driver.csv"
   if [[ "$trips" == 3 ]]; then
     echo "OK   $driver: $trips trips, $km km, $bad bad records skipped"
   else

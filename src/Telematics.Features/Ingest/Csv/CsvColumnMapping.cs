@@ -14,7 +14,9 @@ namespace Telematics.Features.Ingest.Csv;
 /// <see cref="Samples.RoadClass"/> name or number), <c>phone_handheld</c>, <c>phone_interaction</c> (1/0,
 /// true/false, yes/no) and <c>event_id</c>. Columns the header lacks are missing in every sample, except the
 /// timestamp, latitude and longitude, without which the header is rejected. Columns the mapping does not name are
-/// ignored. Set an optional field to <see langword="null"/> to ignore its column even when present.
+/// ignored. Set an optional field to <see langword="null"/> to ignore its column even when present. A sample whose
+/// two phone columns are both absent, ignored or missing gets <see cref="Samples.SampleFlags.PhoneUnknown"/>: the file
+/// does not record phone use there, which is not "not used".
 /// </para>
 /// <para>
 /// In JSON, property names are snake_case (<c>decimal_separator</c>, <c>speed_limit</c>), units and formats are

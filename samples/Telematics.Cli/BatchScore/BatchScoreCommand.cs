@@ -31,7 +31,7 @@ namespace Telematics.Cli.BatchScore;
 /// [--experiment FILE]</c>: scores drivers from their stored trip features over the last N whole UTC days and stores scores and
 /// premiums, chunk by chunk; in an experiment each driver is served by the variant its id hashes to, and the shadow variants'
 /// scores are stored beside. A run id is idempotent: a finished run writes nothing again, an interrupted one resumes after
-/// its last committed chunk.
+/// its last committed chunk; either exits by the run's stored failures, those of earlier calls included.
 /// </summary>
 internal static class BatchScoreCommand
 {
@@ -257,8 +257,8 @@ internal static class BatchScoreCommand
         if (run.IsFinished)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"run {runId} already finished at {run.FinishedAt:u}: {run.DriversScored} scored, {run.DriversFailed} not scored; nothing written."));
-            return ExitCodes.Success;
+                $"run {runId} already finished at {run.FinishedAt:u}: {BatchRunFailures.Counts(run)}; nothing written."));
+            return await BatchRunFailures.OfFinishedAsync(run, error);
         }
 
         if (run.ChunksDone > 0)
@@ -282,6 +282,12 @@ internal static class BatchScoreCommand
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"run {runId} finished: {report.Scored} scored, {report.NoTrips} without trips in {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, {report.Failed.Count} failed"));
+        if (run.ChunksDone > 0)
+        {
+            // The line above counts this call; a resumed run's earlier calls count too.
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"run {runId} in all: {BatchRunFailures.Counts(report.Run)}"));
+        }
+
         if (experiment is not null)
         {
             var variants = string.Join(", ", report.ByVariant.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v.Key} {v.Value}")));
@@ -299,7 +305,7 @@ internal static class BatchScoreCommand
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"… and {report.Failed.Count - MaxFailuresListed} more drivers failed (the run's row in scoring_runs counts them)."));
         }
 
-        return report.Failed.Count > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
+        return await BatchRunFailures.OfFinishingAsync(report, error);
     }
 
     private static async Task<ScoringRunReport> WithProgressAsync(TextWriter output, int total, Func<IProgress<ScoringRunProgress>, Task<ScoringRunReport>> work)

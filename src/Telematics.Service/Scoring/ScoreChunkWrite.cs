@@ -44,4 +44,12 @@ public readonly record struct StoredScoreIds(long[] ScoreIds, long[] PremiumIds)
 /// <param name="LastDriverId">The chunk's highest driver id: the run resumes after it.</param>
 /// <param name="Scored">Drivers of the chunk scored.</param>
 /// <param name="Failed">Drivers of the chunk not scored (no trips, unknown or failed).</param>
-public sealed record ScoringRunAdvance(string RunId, long LastDriverId, int Scored, int Failed);
+public sealed record ScoringRunAdvance(string RunId, long LastDriverId, int Scored, int Failed)
+{
+    /// <summary>
+    /// Of <see cref="Failed"/>, the drivers without trips in the period, added to the run's
+    /// <see cref="ScoringRun.DriversWithoutTrips"/>. Null when not counted: the run's count then becomes unknown (null)
+    /// rather than read as none, which would make every driver without trips a failure.
+    /// </summary>
+    public int? NoTrips { get; init; }
+}

@@ -37,7 +37,7 @@ public sealed partial class StoredDriverScorer
             ScoredAt = now,
             Actor = actor,
             Audit = stored => scored.Count > 0 || runId is not null ? Audit(ids, outcomes.Length, scored, stored, chunk.From, chunk.To, runId) : null,
-            Run = runId is null ? null : new ScoringRunAdvance(runId, ids[^1], scored.Count, ids.Length - scored.Count),
+            Run = runId is null ? null : new ScoringRunAdvance(runId, ids[^1], scored.Count, ids.Length - scored.Count) { NoTrips = NoTrips(outcomes) },
             CommitAfter = commitAfter,
         };
         var storedIds = await _store.StoreAsync(write, cancellationToken).ConfigureAwait(false);
@@ -64,6 +64,21 @@ public sealed partial class StoredDriverScorer
         // The scoring summary covers the scored drivers; the count and failures also cover those never scored.
         var summary = chunk.Summary with { Count = ids.Length, Failures = failures.Count };
         return new StoredBatchResult(outcomes, failures, summary);
+    }
+
+    // Not failures, though not scored either: the run counts them apart so that its failures can be told afterwards.
+    private static int NoTrips(DriverScoreOutcome[] outcomes)
+    {
+        var count = 0;
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Status == DriverScoreStatus.NoTrips)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static DateTimeOffset WholeMicroseconds(DateTimeOffset time) =>

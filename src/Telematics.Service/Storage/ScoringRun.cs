@@ -10,7 +10,10 @@ namespace Telematics.Service.Storage;
 /// <param name="LastDriverId">The highest driver id of the last committed chunk; 0 before the first.</param>
 /// <param name="ChunksDone">Committed chunks.</param>
 /// <param name="DriversScored">Drivers scored and stored so far.</param>
-/// <param name="DriversFailed">Drivers not scored so far (no trips, unknown, refused by the model).</param>
+/// <param name="DriversFailed">
+/// Drivers not scored so far: those without trips in the period (<see cref="DriversWithoutTrips"/>, not failures) and
+/// those that failed (unknown id, refused by the model). The failures are this less <see cref="DriversWithoutTrips"/>.
+/// </param>
 public sealed record ScoringRun(
     string RunId,
     string Selection,
@@ -25,4 +28,11 @@ public sealed record ScoringRun(
 {
     /// <summary>Whether the run has finished (re-running it writes nothing).</summary>
     public bool IsFinished => FinishedAt is not null;
+
+    /// <summary>
+    /// Of <see cref="DriversFailed"/>, the drivers skipped so far because they had no trips in the period (nothing to score,
+    /// not a failure). Null for a run started before this count was stored (<c>scoring_runs</c> migration 0031): its
+    /// failures cannot be told from its drivers without trips.
+    /// </summary>
+    public int? DriversWithoutTrips { get; init; }
 }

@@ -139,7 +139,7 @@ public sealed class PostgresScoreStore : IScoreStore
 
         if (write.Run is { } run)
         {
-            await ScoringRunRepository.AdvanceAsync(connection, transaction, run.RunId, run.LastDriverId, run.Scored, run.Failed, cancellationToken).ConfigureAwait(false);
+            await ScoringRunRepository.AdvanceAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false);
         }
 
         // A commit whose answer is lost (the server stopping right after it) is looked up, so a stored chunk is not reported

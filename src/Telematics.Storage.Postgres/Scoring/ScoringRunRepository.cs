@@ -2,6 +2,8 @@ using System.Text.RegularExpressions;
 
 using Npgsql;
 
+using NpgsqlTypes;
+
 using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 
@@ -16,7 +18,7 @@ namespace Telematics.Storage.Postgres.Scoring;
 public sealed partial class ScoringRunRepository : IScoringRunStore
 {
     private const string Columns =
-        "run_id, selection, period_start, period_end, started_at, finished_at, last_driver_id, chunks_done, drivers_scored, drivers_failed";
+        "run_id, selection, period_start, period_end, started_at, finished_at, last_driver_id, chunks_done, drivers_scored, drivers_failed, drivers_without_trips";
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
@@ -75,8 +77,9 @@ public sealed partial class ScoringRunRepository : IScoringRunStore
             throw new ArgumentException("The period must end after it starts.", nameof(to));
         }
 
+        // drivers_without_trips from 0: the column has no default, so that runs started by older builds stay unknown (null).
         await using var command = _dataSource.CreateCommand(
-            "INSERT INTO scoring_runs (run_id, selection, period_start, period_end, started_at, status) VALUES ($1, $2, $3, $4, $5, 'running') " +
+            "INSERT INTO scoring_runs (run_id, selection, period_start, period_end, started_at, status, drivers_without_trips) VALUES ($1, $2, $3, $4, $5, 'running', 0) " +
             "ON CONFLICT (run_id) DO NOTHING");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = selection });
@@ -129,12 +132,18 @@ public sealed partial class ScoringRunRepository : IScoringRunStore
     }
 
     /// <summary>Advances a running run past a chunk inside the chunk's transaction.</summary>
-    /// <exception cref="InvalidOperationException">The run is not running or has already passed <paramref name="lastDriverId"/> (another process resumed it).</exception>
+    /// <remarks>
+    /// One statement adds every count, so a chunk that rolls back leaves none of them. A <see cref="ScoringRunAdvance.NoTrips"/>
+    /// of null (not counted) or a run stored before migration 0031 (null) leaves the run's drivers without trips null: unknown.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The run is not running or has already passed the chunk's last driver (another process resumed it).</exception>
     internal static async Task AdvanceAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string runId, long lastDriverId, int scored, int failed, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ScoringRunAdvance run, CancellationToken cancellationToken)
     {
+        var (runId, lastDriverId, scored, failed) = run;
         await using var command = new NpgsqlCommand(
-            "UPDATE scoring_runs SET last_driver_id = $2, chunks_done = chunks_done + 1, drivers_scored = drivers_scored + $3, drivers_failed = drivers_failed + $4 " +
+            "UPDATE scoring_runs SET last_driver_id = $2, chunks_done = chunks_done + 1, drivers_scored = drivers_scored + $3, drivers_failed = drivers_failed + $4, " +
+            "drivers_without_trips = drivers_without_trips + $5 " +
             "WHERE run_id = $1 AND status = 'running' AND last_driver_id < $2",
             connection,
             transaction);
@@ -142,6 +151,7 @@ public sealed partial class ScoringRunRepository : IScoringRunStore
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastDriverId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = scored });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = failed });
+        command.Parameters.Add(new NpgsqlParameter { Value = run.NoTrips is { } noTrips ? noTrips : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
         {
             throw new InvalidOperationException($"Scoring run '{runId}' is not running or has already passed driver {lastDriverId}; the chunk was not stored.");
@@ -158,7 +168,10 @@ public sealed partial class ScoringRunRepository : IScoringRunStore
         reader.GetInt64(6),
         reader.GetInt32(7),
         reader.GetInt32(8),
-        reader.GetInt32(9));
+        reader.GetInt32(9))
+    {
+        DriversWithoutTrips = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+    };
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
     private static partial Regex RunIdPattern();

@@ -1,5 +1,6 @@
 using System.Globalization;
 
+using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Drivers;
@@ -32,5 +33,21 @@ internal static class BatchScoreData
     {
         await using var command = database.DataSource.CreateCommand(sql);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A driver id no driver has or will have: taken from the ids' sequence, so it sorts among new drivers.</summary>
+    public static Task<long> UnusedDriverIdAsync(PostgresDatabase database) =>
+        CountAsync(database, "SELECT nextval(pg_get_serial_sequence('drivers', 'driver_id'))");
+}
+
+/// <summary>Cancels a run once it has committed <paramref name="chunks"/> chunks, as Ctrl-C between chunks would.</summary>
+internal sealed class StopAfter(int chunks, CancellationTokenSource stop) : IProgress<ScoringRunProgress>
+{
+    public void Report(ScoringRunProgress value)
+    {
+        if (value.Chunk >= chunks)
+        {
+            stop.Cancel();
+        }
     }
 }

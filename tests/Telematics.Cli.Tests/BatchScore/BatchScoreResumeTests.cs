@@ -1,7 +1,6 @@
 using Telematics.Cli.BatchScore;
 using Telematics.Scoring.Pricing;
 using Telematics.Scoring.Registry;
-using Telematics.Service.Scoring;
 using Telematics.Service.Storage;
 using Telematics.Storage.Postgres.Audit;
 using Telematics.Storage.Postgres.Migrations;
@@ -50,16 +49,5 @@ public sealed class BatchScoreResumeTests(PostgresDatabase database) : IClassFix
         Assert.Equal(5, await CountAsync(database, "SELECT count(*) FROM risk_scores"));
         Assert.Equal(5, await CountAsync(database, "SELECT count(DISTINCT driver_id) FROM risk_scores"));
         Assert.Equal(5, await CountAsync(database, "SELECT drivers_scored FROM scoring_runs WHERE run_id = 'resume-1' AND status = 'finished'"));
-    }
-
-    private sealed class StopAfter(int chunks, CancellationTokenSource stop) : IProgress<ScoringRunProgress>
-    {
-        public void Report(ScoringRunProgress value)
-        {
-            if (value.Chunk >= chunks)
-            {
-                stop.Cancel();
-            }
-        }
     }
 }

@@ -204,7 +204,7 @@ public sealed class BatchScorer
                 var score = package.Calibration.ToScore(raw);
                 scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment)
                 {
-                    OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(rows.AsSpan(k * width, width)),
+                    OutOfRangeShare = package.TrainingRanges?.OutOfRangeShareIfKnown(rows.AsSpan(k * width, width)),
                     Interval = package.SamplingNoise?.Interval(package.Calibration, raw, drivers[i].Features.Span),
                     OutputKind = package.OutputKind,
                     ModelFeatures = package.Model.Binding.FeatureNames,

@@ -96,6 +96,24 @@ public sealed class ScoreModelDirectoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_row_of_nothing_but_its_window_is_not_scored()
+    {
+        // Every feature blank, trip_count and distance_km too: scored, its blanks gave the typical driver, confidence high.
+        CopyShipped();
+        var schema = TelematicsFeatures.Schema;
+        var features = Path.Combine(_packages.Root, "blank.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{string.Join(',', schema.Features.ToArray().Select(f => f.Name))}\nd1,30{new string(',', schema.Count)}\n");
+        var output = Path.Combine(_packages.Root, "scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--models", Models, "--output", output);
+
+        Assert.True(exit == ExitCodes.PartialFailure, error);
+        var line = File.ReadAllLines(output)[1];
+        Assert.StartsWith("d1,,", line, StringComparison.Ordinal);
+        Assert.Contains("Driver 'd1' has no trips", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_directory_of_several_models_needs_the_default_one_named()
     {
         CopyShipped();

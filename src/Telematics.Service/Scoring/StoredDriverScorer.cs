@@ -304,7 +304,9 @@ public sealed partial class StoredDriverScorer
             goodPositions.Add(k);
         }
 
-        return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, scored.Summary);
+        // Mean, percentiles and counts cover only the drivers that will be stored, not those that then failed pricing.
+        var summary = BatchScoreSummary.Of(good.ConvertAll(o => o.Score), ids.Length, ids.Length - good.Count);
+        return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, summary);
     }
 
     private static string FailureMessage(IReadOnlyList<BatchScoreFailure> failures, int index)

@@ -224,6 +224,20 @@ internal static class ScoreCommand
                             return ExitCodes.InputError;
                         }
 
+                        if (pricing is not null)
+                        {
+                            // Every served variant's scores are priced by the plan, not only the default model's (as batch-score checks).
+                            try
+                            {
+                                pricing.EnsureFits(definition, scorer);
+                            }
+                            catch (PricingPlanException e)
+                            {
+                                error.WriteLine("--plan: " + e.Message);
+                                return ExitCodes.InputError;
+                            }
+                        }
+
                         result = await scorer.ScoreBatchAsync(drivers, definition.Name, options, cancellationToken: cancellationToken);
                     }
                 }

@@ -26,6 +26,18 @@ internal sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
 
         try
         {
+            // The whole fit for the version that scored, as the host checks it: a score plan must not price a frequency
+            // model's percentile, nor any plan a version reading a feature it prohibits.
+            var model = $"{score.ModelName}@{score.ModelVersion}";
+            if (score.ModelFeatures is { } read)
+            {
+                Plan.EnsureFits(model, score.OutputKind, read);
+            }
+            else
+            {
+                Plan.EnsurePrices(score.OutputKind, model);
+            }
+
             var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);
             // Credibility rests on the days the data covers: unknown, none are credited (the classical price), where
             // the year that annualises distance would have credited Z = 0.86 to what may be a week of data.
@@ -37,6 +49,12 @@ internal sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
         {
             // The calculator's own refusal of this driver's inputs (a frequency that is not finite, say): this row only.
             error = $"Driver '{score.DriverId}' is scored but not priced: {e.Message}";
+            return false;
+        }
+        catch (PricingPlanException e)
+        {
+            // The plan does not fit the model version that scored this driver: this row only.
+            error = $"Driver '{score.DriverId}' is scored by model {score.ModelName}@{score.ModelVersion} but not priced: {e.Message}";
             return false;
         }
     }

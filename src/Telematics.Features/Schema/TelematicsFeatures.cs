@@ -116,10 +116,10 @@ public static class TelematicsFeatures
     ]);
 
     /// <summary>
-    /// Whether a driver vector shows no driving at all: <see cref="TripCount"/> 0 and no other value but 0 or missing
-    /// (NaN), which is what an aggregate of no trips writes. Such a vector has nothing to score; scored anyway, its zeros
-    /// read as the safest driver there is. A missing trip count is not 0, and a what-if vector with habits but no
-    /// totals shows driving.
+    /// Whether a driver vector shows no driving at all: no value but 0 or missing (NaN), <see cref="TripCount"/> included,
+    /// which is what an aggregate of no trips writes, or a features row left blank. Such a vector has nothing to score;
+    /// scored anyway, its zeros read as the safest driver there is, and its blanks as the typical one. A what-if vector
+    /// with habits but no totals (or no trip count) shows driving.
     /// </summary>
     /// <param name="vector">A vector in <see cref="Schema"/> order.</param>
     /// <exception cref="ArgumentException"><paramref name="vector"/> does not have the schema's length.</exception>
@@ -130,12 +130,8 @@ public static class TelematicsFeatures
             throw new ArgumentException($"A {Schema} vector has {Schema.Count} values, not {vector.Length}.", nameof(vector));
         }
 
-        // trip_count is position 2 (the schema's order is its contract).
-        if (vector[2] != 0)
-        {
-            return false;
-        }
-
+        // A missing trip count is no evidence of driving either: a row of nothing at all (trip count and distance blank
+        // too) would otherwise be scored from imputed values as a typical driver.
         foreach (var value in vector)
         {
             if (value != 0 && !float.IsNaN(value))

@@ -204,7 +204,7 @@ public sealed class BatchScorer
                 var score = package.Calibration.ToScore(raw);
                 scores[i] = new RiskScore(drivers[i].DriverId, score, raw, package.Name, package.Version, package.ReferenceScore, [], ContributionMethod.None, drivers[i].Experiment)
                 {
-                    OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(rows.AsSpan(k * width, width)),
+                    OutOfRangeShare = package.TrainingRanges?.OutOfRangeShareIfKnown(rows.AsSpan(k * width, width)),
                     Interval = package.SamplingNoise?.Interval(package.Calibration, raw, drivers[i].Features.Span),
                     OutputKind = package.OutputKind,
                     ModelFeatures = package.Model.Binding.FeatureNames,
@@ -247,45 +247,5 @@ public sealed class BatchScorer
     }
 
     /// <summary>Figures of a batch; shared with experiment batches so both summarise alike.</summary>
-    internal static BatchScoreSummary Summarise(RiskScore?[] scores, int failures)
-    {
-        var values = new List<double>(scores.Length);
-        var byCategory = Enum.GetValues<RiskCategory>().ToDictionary(c => c, _ => 0);
-        var byVersion = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byVariant = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var score in scores)
-        {
-            if (score is null)
-            {
-                continue;
-            }
-
-            values.Add(score.Score);
-            byCategory[score.Category]++;
-            var key = $"{score.ModelName}@{score.ModelVersion}";
-            byVersion[key] = byVersion.GetValueOrDefault(key) + 1;
-            if (score.Experiment is { } experiment)
-            {
-                var variantKey = $"{experiment.Experiment}/{experiment.Variant}";
-                byVariant[variantKey] = byVariant.GetValueOrDefault(variantKey) + 1;
-            }
-        }
-
-        values.Sort();
-        var mean = values.Count == 0 ? double.NaN : values.Average();
-        return new BatchScoreSummary(scores.Length, failures, mean, Percentile(values, 0.50), Percentile(values, 0.95), byCategory, byVersion) { ByVariant = byVariant };
-    }
-
-    private static double Percentile(List<double> sorted, double p)
-    {
-        if (sorted.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var position = p * (sorted.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Count - 1);
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
-    }
+    internal static BatchScoreSummary Summarise(RiskScore?[] scores, int failures) => BatchScoreSummary.Of(scores, scores.Length, failures);
 }

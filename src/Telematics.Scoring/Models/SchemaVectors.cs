@@ -20,7 +20,7 @@ internal static class SchemaVectors
     {
         if (binding.Schema.Name == TelematicsFeatures.SchemaName && features.Length == TelematicsFeatures.Schema.Count && TelematicsFeatures.ShowsNoDriving(features))
         {
-            throw new ArgumentException($"Driver '{driverId}' has no trips ({TelematicsFeatures.TripCount} 0 and no other value): {NoDrivingReason}.");
+            throw new ArgumentException($"Driver '{driverId}' has no trips ({TelematicsFeatures.TripCount} 0 or missing, and no other value): {NoDrivingReason}.");
         }
 
         if (!TelematicsFeaturesV2.Is(binding.Schema) || features.Length != TelematicsFeatures.Schema.Count)

@@ -29,9 +29,20 @@ public sealed class TrainingRanges
 
     /// <summary>
     /// The share of ranged inputs of <paramref name="row"/> (model input order) outside their training range; a missing
-    /// (NaN) value is neither in nor out and is left out of the share. 0 when no ranged input has a value.
+    /// (NaN) value is neither in nor out and is left out of the share. 0 when no ranged input has a value: use
+    /// <see cref="OutOfRangeShareIfKnown"/>, which tells that case apart.
     /// </summary>
-    public double OutOfRangeShare(ReadOnlySpan<float> row)
+    public double OutOfRangeShare(ReadOnlySpan<float> row) => OutOfRangeShareIfKnown(row) ?? 0;
+
+    /// <summary>
+    /// The share of ranged inputs of <paramref name="row"/> (model input order) outside their training range, as
+    /// <see cref="OutOfRangeShare"/>, but null when no ranged input has a value: a driver of whom nothing is known is not
+    /// known to lie inside the ranges, and must not be graded a confident score.
+    /// </summary>
+    /// <param name="row">The model inputs, in model input order.</param>
+    /// <returns>The share, 0–1, or null when no ranged input has a value.</returns>
+    /// <exception cref="ArgumentException"><paramref name="row"/> is not as long as the model's inputs.</exception>
+    public double? OutOfRangeShareIfKnown(ReadOnlySpan<float> row)
     {
         if (row.Length != _min.Length)
         {
@@ -53,7 +64,7 @@ public sealed class TrainingRanges
             }
         }
 
-        return known == 0 ? 0 : (double)outside / known;
+        return known == 0 ? null : (double)outside / known;
     }
 
     /// <summary>Reads the manifest's ranges against the model's inputs; null when the manifest has none.</summary>

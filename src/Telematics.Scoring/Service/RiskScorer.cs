@@ -128,7 +128,7 @@ public sealed class RiskScorer
 
             return new RiskScore(driverId, score, raw, package.Name, package.Version, referenceScore, contributions, method, experiment)
             {
-                OutOfRangeShare = package.TrainingRanges?.OutOfRangeShare(row),
+                OutOfRangeShare = package.TrainingRanges?.OutOfRangeShareIfKnown(row),
                 Interval = package.SamplingNoise?.Interval(package.Calibration, raw, features),
                 OutputKind = package.OutputKind,
                 ModelFeatures = package.Model.Binding.FeatureNames,

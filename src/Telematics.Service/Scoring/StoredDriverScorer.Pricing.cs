@@ -55,8 +55,8 @@ public sealed partial class StoredDriverScorer
     /// <param name="cancellationToken">Cancels the work.</param>
     /// <returns>The stored premium, or null when the driver has no stored score.</returns>
     /// <exception cref="PricingPlanException">
-    /// The plan prices a frequency relativity and the stored score's model is not served any more or does not output a
-    /// claim frequency; nothing is stored.
+    /// The stored score's model version is not served any more (its fit cannot be checked), or the plan does not fit it
+    /// (its output, or a feature it reads that the plan prohibits or prices again); nothing is stored.
     /// </exception>
     public async Task<PremiumRecord?> RepriceLatestAsync(long driverId, AuditActor actor, CancellationToken cancellationToken = default)
     {
@@ -79,36 +79,42 @@ public sealed partial class StoredDriverScorer
     /// <summary>
     /// The model frequency a stored score carries, for <see cref="Price(double, ModelFrequency, ReadOnlySpan{float}, double, RatingCell)"/>:
     /// its raw output over <paramref name="creditedDays"/>, weighted by the data quality of <paramref name="features"/>.
-    /// Under a relativity plan its output kind is asked of the registry, since a stored score names its model but not
-    /// what that model outputs; a score plan does not read it.
+    /// A stored score names its model but not what that version outputs or reads, so both are asked of the registry,
+    /// and the quote checks the whole plan fit (output, prohibited and double-counted features) for that version.
     /// </summary>
     /// <param name="score">The stored score.</param>
     /// <param name="features">The vector whose data quality weighs the credibility (the stored one, or a what-if of it).</param>
     /// <param name="creditedDays">The observed days credited.</param>
-    /// <exception cref="PricingPlanException">A relativity plan, and the score's model is not served any more.</exception>
+    /// <exception cref="PricingPlanException">The score's model version is not served any more, so its fit to the plan cannot be checked, or the plan does not fit it.</exception>
     public ModelFrequency FrequencyOf(RiskScoreRecord score, ReadOnlySpan<float> features, double creditedDays)
     {
         ArgumentNullException.ThrowIfNull(score);
+        var model = $"{score.ModelName}@{score.ModelVersion}";
+        var (kind, read) = StoredModel(score.ModelName, score.ModelVersion);
+        // The whole fit, output included, as scoring checks it (a score plan's quote does not check the output kind).
+        _options.Plan.EnsureFits(model, kind, read);
         return new ModelFrequency(score.RawOutput, creditedDays)
         {
             CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(features), score.OutOfRangeShare),
-            OutputKind = _options.Plan.Relativity is null ? ModelOutputKind.Frequency : StoredOutputKind(score.ModelName, score.ModelVersion),
-            Model = $"{score.ModelName}@{score.ModelVersion}",
+            OutputKind = kind,
+            Model = model,
+            ModelFeatures = read,
         };
     }
 
-    // A stored score says which model made it but not what its raw output is; the serving registry does.
-    private ModelOutputKind StoredOutputKind(string model, string version)
+    // A stored score says which model made it but not what that version outputs or reads; the serving registry does.
+    // Without it the plan's prohibited and double-counting checks could not run, so the reprice is refused, not waved through.
+    private (ModelOutputKind Kind, IReadOnlyList<string> Features) StoredModel(string model, string version)
     {
         if (!_experiments.Scorer.Registry.TryAcquire(model, version, out var lease))
         {
-            throw new PricingPlanException("telematics_relativity",
-                $"the latest score was made by model {model}@{version}, which is not served any more, so whether its output is a claim frequency cannot be checked; recalculate the driver's risk score first.");
+            throw new PricingPlanException(_options.Plan.Relativity is null ? "prohibited_features" : "telematics_relativity",
+                $"the latest score was made by model {model}@{version}, which is not served any more, so whether plan {_options.Plan.Name} may price it (its output and the features it reads) cannot be checked; recalculate the driver's risk score first.");
         }
 
         using (lease)
         {
-            return lease.Package.OutputKind;
+            return (lease.Package.OutputKind, lease.Package.Model.Binding.FeatureNames);
         }
     }
 }

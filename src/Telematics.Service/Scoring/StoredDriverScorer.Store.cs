@@ -61,7 +61,7 @@ public sealed partial class StoredDriverScorer
             }
         }
 
-        // The scoring summary covers the scored drivers; the count and failures also cover those never scored.
+        // The summary covers the stored drivers (PrepareAsync); the count and failures also cover those never stored.
         var summary = chunk.Summary with { Count = ids.Length, Failures = failures.Count };
         return new StoredBatchResult(outcomes, failures, summary);
     }

@@ -258,6 +258,15 @@ public sealed partial class StoredDriverScorer
                 continue;
             }
 
+            if (score.OutputKind == ModelOutputKind.Frequency && !(double.IsFinite(score.RawOutput) && score.RawOutput >= 0))
+            {
+                // A regressor can predict below zero for an extreme driver; that is no claim frequency to price or store,
+                // and it fails this driver alone rather than the whole recalculation, batch or run chunk.
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, string.Create(CultureInfo.InvariantCulture,
+                    $"Model {score.ModelName}@{score.ModelVersion} predicted a claim frequency of {score.RawOutput:G6} a year for driver {id}; a frequency must be finite and 0 or more, so the driver is neither priced nor stored."));
+                continue;
+            }
+
             var vector = vectors.AsSpan(k * width, width).ToArray();
             var annualKm = PremiumCalculator.AnnualiseKm(vector[DistanceIndex], observedDays[k]);
             var cell = regions[id];
@@ -280,6 +289,13 @@ public sealed partial class StoredDriverScorer
                     CredibilityWeight = DataQuality.CredibilityWeight(DataQuality.Grade(vector), (float?)score.OutOfRangeShare),
                 };
                 quote = Price(score.Score, frequency, vector, annualKm, cell);
+            }
+            catch (ArgumentException e)
+            {
+                // The calculator's refusal of this driver's own inputs (a distance or weight out of range): this driver only.
+                outcomes[k] = new DriverScoreOutcome(id, DriverScoreStatus.Failed, string.Create(CultureInfo.InvariantCulture,
+                    $"Driver {id} was scored by model {score.ModelName}@{score.ModelVersion} but cannot be priced: {e.Message}"));
+                continue;
             }
             catch (PricingPlanException e)
             {
@@ -304,7 +320,9 @@ public sealed partial class StoredDriverScorer
             goodPositions.Add(k);
         }
 
-        return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, scored.Summary);
+        // Mean, percentiles and counts cover only the drivers that will be stored, not those that then failed pricing.
+        var summary = BatchScoreSummary.Of(good.ConvertAll(o => o.Score), ids.Length, ids.Length - good.Count);
+        return new PreparedChunk(ids, from, to, outcomes, good, goodPositions, summary);
     }
 
     private static string FailureMessage(IReadOnlyList<BatchScoreFailure> failures, int index)

@@ -45,7 +45,7 @@ internal static class ScoreBatchWriter
             {
                 var outcome = scored[i];
                 var score = outcome.Score!;
-                ToSchemaOrder(score, contributions, reference);
+                ToSchemaOrder(score, outcome.ObservedDays, contributions, reference);
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(scoreIds[i], NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
                 await copy.WriteAsync(outcome.DriverId, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
@@ -108,8 +108,15 @@ internal static class ScoreBatchWriter
         return new StoredScoreIds(scoreIds, premiumIds);
     }
 
-    /// <summary>Spreads a score's contributions and reference values over the schema's order; NaN reference = feature not used by the model.</summary>
-    internal static void ToSchemaOrder(RiskScore score, Span<float> contributions, Span<float> reference)
+    /// <summary>
+    /// Spreads a score's contributions and reference values over the stored vector's order (telematics@1); NaN reference =
+    /// feature not used by the model. A telematics@2 model's <c>annual_km</c>, <c>driving_hours_per_week</c> and
+    /// <c>trips_per_week</c> are the same measures as v1's <c>distance_km</c>, <c>driving_hours</c> and <c>trip_count</c>
+    /// at the same positions: their points go there too (else the stored points no longer sum to score − reference), with
+    /// the reference brought to the units of the driver's stored value over <paramref name="observedDays"/>, the window the
+    /// model's rates were made over (<see cref="TelematicsFeaturesV2.FromV1"/>), so the two compare as the model compared them.
+    /// </summary>
+    internal static void ToSchemaOrder(RiskScore score, double observedDays, Span<float> contributions, Span<float> reference)
     {
         contributions.Clear();
         reference.Fill(float.NaN);
@@ -120,8 +127,20 @@ internal static class ScoreBatchWriter
                 contributions[index] = (float)factor.Points;
                 reference[index] = factor.Reference;
             }
+            else if (TelematicsFeaturesV2.Schema.TryGetIndex(factor.Feature, out index) && index < WindowedCount)
+            {
+                contributions[index] = (float)factor.Points;
+                reference[index] = (float)(factor.Reference * InWindow(index, observedDays));
+            }
         }
     }
+
+    // v2's first three features are v1's period totals as rates (FromV1: a year of 365.25 days, a week of 7); the rest are
+    // shared by name.
+    private const int WindowedCount = 3;
+
+    private static double InWindow(int index, double observedDays) =>
+        index == 0 ? observedDays / TelematicsFeaturesV2.DaysPerYear : observedDays / 7.0;
 
     // Score and premium ids for the whole chunk in one round trip, so that each premium can point at its score.
     private static async Task<(long[] ScoreIds, long[] PremiumIds)> NextIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int count, CancellationToken cancellationToken)

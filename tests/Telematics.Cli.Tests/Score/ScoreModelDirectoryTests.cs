@@ -95,6 +95,49 @@ public sealed class ScoreModelDirectoryTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("ubi-relativity-2027.json", "rules", "builtin-rules@1", "telematics_relativity")]
+    [InlineData("ubi-standard-2027.json", "freq", "telematics-frequency@3", "risk_multiplier")]
+    public async Task An_experiment_variant_the_plan_cannot_price_is_refused_up_front_naming_it(string planFile, string variant, string model, string field)
+    {
+        // A relativity plan with a score variant threw inside the row's quote (exit 70, no output); a score plan with a
+        // frequency variant priced its percentile without a word.
+        CopyShipped();
+        _packages.WriteConstantVersion("risk-const", 1);
+        var experiment = Path.Combine(_packages.Root, "exp.json");
+        await File.WriteAllTextAsync(experiment, $$"""
+            {"name": "fit-test", "salt": "s1", "variants": [{"name": "{{variant}}", "model": "{{model}}", "weight_bp": 10000}]}
+            """);
+        var defaultModel = field == "risk_multiplier" ? "risk-const" : "telematics-frequency";
+        var output = Path.Combine(_packages.Root, "scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", await FeaturesAsync(), "--models", Models, "--default-model", defaultModel,
+            "--experiment", experiment, "--plan", Path.Combine(RepositoryRoot.Path, "docs", "pricing", planFile), "--output", output);
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"--plan: {field}", error, StringComparison.Ordinal);
+        Assert.Contains($"variant '{variant}' of experiment 'fit-test'", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task A_row_of_nothing_but_its_window_is_not_scored()
+    {
+        // Every feature blank, trip_count and distance_km too: scored, its blanks gave the typical driver, confidence high.
+        CopyShipped();
+        var schema = TelematicsFeatures.Schema;
+        var features = Path.Combine(_packages.Root, "blank.csv");
+        await File.WriteAllTextAsync(features, $"driver_id,observed_days,{string.Join(',', schema.Features.ToArray().Select(f => f.Name))}\nd1,30{new string(',', schema.Count)}\n");
+        var output = Path.Combine(_packages.Root, "scores.csv");
+
+        var (exit, _, error) = await CliRunner.RunAsync("score", "--features", features, "--models", Models, "--output", output);
+
+        Assert.True(exit == ExitCodes.PartialFailure, error);
+        var line = File.ReadAllLines(output)[1];
+        Assert.StartsWith("d1,,", line, StringComparison.Ordinal);
+        Assert.Contains("Driver 'd1' has no trips", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_directory_of_several_models_needs_the_default_one_named()
     {

@@ -227,6 +227,28 @@ public sealed class BatchScorerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_driver_of_whom_nothing_is_known_is_a_failure_not_the_typical_driver()
+    {
+        var drivers = Drivers(6);
+        // A features row left blank: trip_count and distance_km missing like the rest.
+        var blank = new float[Schema.Count];
+        Array.Fill(blank, float.NaN);
+        drivers[2] = new DriverFeatures("blank", blank);
+        // Habits without totals (a what-if) still show driving.
+        var habits = (float[])blank.Clone();
+        habits[Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f;
+        drivers[4] = new DriverFeatures("habits", habits);
+
+        var result = await new BatchScorer(new RiskScorer(_builtInOnly)).ScoreAsync(drivers, new BatchScoreOptions { IncludeContributions = true });
+
+        // Scored, its blanks were imputed as the typical driver.
+        Assert.Equal([(2, "blank")], result.Failures.Select(f => (f.Index, f.DriverId)));
+        Assert.Contains("Driver 'blank' has no trips", result.Failures[0].Message, StringComparison.Ordinal);
+        Assert.NotNull(result.Scores[4]);
+        Assert.True(TelematicsFeatures.ShowsNoDriving(blank));
+    }
+
+    [Fact]
     public async Task Drivers_a_model_returns_nan_for_fail_alone()
     {
         var manifest = TestPackages.TreeClassifierManifest("nan-model");

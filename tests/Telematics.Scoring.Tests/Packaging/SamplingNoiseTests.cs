@@ -92,8 +92,12 @@ public sealed class SamplingNoiseTests : IDisposable
         habitsOnly[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f;
 
         Assert.Equal(new ScoreInterval(0, 100, 0.9), scorer.Score(new ScoreRequest { DriverId = "d", Features = habitsOnly }).Interval);
-        Assert.Null(scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(float.NaN) }).Interval);
+        // An unknown trip count with habits is scored, without an interval; with nothing else known it is no driving.
+        var countUnknown = Driver(float.NaN);
+        countUnknown[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.NightShare)] = 0.1f;
+        Assert.Null(scorer.Score(new ScoreRequest { DriverId = "d", Features = countUnknown }).Interval);
         Assert.Contains("has no trips", Assert.Throws<ArgumentException>(() => scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(0) })).Message, StringComparison.Ordinal);
+        Assert.Contains("has no trips", Assert.Throws<ArgumentException>(() => scorer.Score(new ScoreRequest { DriverId = "d", Features = Driver(float.NaN) })).Message, StringComparison.Ordinal);
     }
 
     [Fact]

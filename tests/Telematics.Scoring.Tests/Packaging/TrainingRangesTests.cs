@@ -60,6 +60,29 @@ public sealed class TrainingRangesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_driver_with_no_ranged_input_known_has_an_unknown_share_and_is_not_graded_high()
+    {
+        Write(Ranges());
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false, DefaultModel = "risk-gbm" });
+        // It drove (trips and distance), but every input the model reads and has a range for is missing.
+        var driver = Driver(float.NaN, float.NaN, float.NaN);
+        driver[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.TripCount)] = 12;
+        driver[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)] = 240;
+
+        var score = new RiskScorer(registry).Score(new ScoreRequest { DriverId = "d", Features = driver });
+        var batch = await new Telematics.Scoring.Batch.BatchScorer(new RiskScorer(registry)).ScoreAsync([new Telematics.Scoring.Batch.DriverFeatures("d", driver)]);
+
+        // Nothing compared with the ranges is not "none outside them": it was 0, graded high.
+        Assert.Null(score.OutOfRangeShare);
+        Assert.Equal(ScoreConfidence.Unknown, score.Confidence);
+        Assert.Null(batch.Scores[0]!.OutOfRangeShare);
+        Assert.Equal(ScoreConfidence.Unknown, batch.Scores[0]!.Confidence);
+        using var package = Load(Ranges());
+        Assert.Null(package.TrainingRanges!.OutOfRangeShareIfKnown([float.NaN, float.NaN, float.NaN]));
+        Assert.Equal(0, package.TrainingRanges.OutOfRangeShare([float.NaN, float.NaN, float.NaN]));
+    }
+
+    [Fact]
     public void Medium_confidence_when_some_but_under_a_quarter_of_the_inputs_are_outside()
     {
         Assert.Equal(ScoreConfidence.Medium, ScoreConfidenceGrade.From(0.2));

@@ -48,17 +48,20 @@ internal static class ScoringFixtures
         }
         """;
 
-    /// <summary>A scorer on the built-in model, or on the shipped model's package in <paramref name="shippedModelDirectory"/> when given.</summary>
+    /// <summary>
+    /// A scorer on the built-in model, or on the model directory <paramref name="shippedModelDirectory"/> when given, serving
+    /// <paramref name="defaultModel"/> (the shipped model's name unless given).
+    /// </summary>
     public static StoredDriverScorer NewScorer(
         PostgresDatabase database, ExperimentDefinition? experiment = null, TimeProvider? time = null, bool domainEvents = false, string? planJson = null,
-        string? shippedModelDirectory = null)
+        string? shippedModelDirectory = null, string? defaultModel = null)
     {
         var services = new ServiceCollection();
         services.AddTelematicsScoring(builder =>
         {
             if (shippedModelDirectory is not null)
             {
-                builder.UseModelDirectory(shippedModelDirectory).UseDefaultModel(ShippedModel.Name);
+                builder.UseModelDirectory(shippedModelDirectory).UseDefaultModel(defaultModel ?? ShippedModel.Name);
             }
 
             if (experiment is not null)

@@ -8,7 +8,7 @@ namespace Telematics.Storage.Postgres.Tests.Scoring;
 
 /// <summary>
 /// A score the plan cannot price (a model met after the plan was checked: an experiment's variant, a hot reload) fails
-/// its driver by name and stores nothing for it, instead of being priced as something it is not.
+/// its driver by name, stores nothing for it and leaves it out of the batch figures, instead of being priced as something it is not.
 /// </summary>
 public sealed class UnpriceableScoreTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime, IDisposable
 {
@@ -67,5 +67,26 @@ public sealed class UnpriceableScoreTests(PostgresDatabase database) : IClassFix
         Assert.Contains("builtin-rules@1", outcome.Reason, StringComparison.Ordinal);
         Assert.Contains("telematics_relativity", outcome.Reason, StringComparison.Ordinal);
         Assert.Equal(0, await ScalarAsync(database.DataSource, $"SELECT count(*) FROM risk_scores WHERE driver_id = {driver}"));
+    }
+
+    [Fact]
+    public async Task Drivers_that_fail_pricing_are_left_out_of_the_summary()
+    {
+        // The shipped model outputs a claim frequency, which a score plan refuses to price: both drivers are scored by
+        // the model, then fail, and nothing is stored.
+        var scorer = NewScorer(database, planJson: PlanJson, shippedModelDirectory: _model.Root);
+        var first = await NewDriverAsync(database, "summary-unpriced-1");
+        var second = await NewDriverAsync(database, "summary-unpriced-2");
+        await AddTripsAsync(database, first, 5);
+        await AddTripsAsync(database, second, 5);
+
+        var result = await scorer.ScoreDriversAsync(new[] { first, second }, PeriodStart, PeriodEnd, Actor);
+
+        Assert.Equal((2, 2), (result.Summary.Count, result.Summary.Failures));
+        // Before: mean, percentiles and counts by category and version were those of the two unstored scores.
+        Assert.Empty(result.Summary.ByModelVersion);
+        Assert.All(result.Summary.ByCategory.Values, count => Assert.Equal(0, count));
+        Assert.True(double.IsNaN(result.Summary.Mean));
+        Assert.True(double.IsNaN(result.Summary.P95));
     }
 }

@@ -14,29 +14,35 @@ public sealed class ClassHost : IAsyncLifetime
 {
     private readonly Lock _gate = new();
     private ApiHost? _host;
-    private string? _connectionString;
+    private object? _settings;
 
     /// <summary>The class's host without a database (readiness only consults one).</summary>
     internal ApiHost Get() => Get(connectionString: null);
 
     /// <summary>The class's host on <paramref name="connectionString"/>; every test of the class must pass the same one.</summary>
-    internal ApiHost Get(string? connectionString)
+    internal ApiHost Get(string? connectionString) =>
+        Start(connectionString ?? string.Empty, () => connectionString is null
+            ? new ApiHost()
+            : new ApiHost().With("ConnectionStrings:Telematics", connectionString));
+
+    /// <summary>
+    /// The class's host as <paramref name="create"/> makes it (test-only routes, say); every test of the class must pass
+    /// the same method.
+    /// </summary>
+    internal ApiHost Get(Func<ApiHost> create) => Start(create.Method, create);
+
+    private ApiHost Start(object settings, Func<ApiHost> create)
     {
         lock (_gate)
         {
             if (_host is null)
             {
-                _host = new ApiHost();
-                if (connectionString is not null)
-                {
-                    _host.With("ConnectionStrings:Telematics", connectionString);
-                }
-
-                _connectionString = connectionString;
+                _host = create();
+                _settings = settings;
             }
-            else if (!string.Equals(_connectionString, connectionString, StringComparison.Ordinal))
+            else if (!Equals(_settings, settings))
             {
-                throw new InvalidOperationException("The class's host was started on another database.");
+                throw new InvalidOperationException("The class's host was started with other settings: a test with settings of its own starts its own host.");
             }
 
             return _host;

@@ -8,10 +8,28 @@ namespace Telematics.Api.Storage;
 /// whose database answers serves nothing before the schema is current; when the database is unreachable the host
 /// still starts (liveness stays green, readiness says why) and the migrator retries in the background.
 /// </summary>
-internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvider time, ILogger<DatabaseMigrator> logger) : IHostedService, IDisposable
+/// <param name="connection">The host's database connection.</param>
+/// <param name="time">The clock the retries wait on.</param>
+/// <param name="logger">Where attempts are logged.</param>
+/// <param name="longestRetry">
+/// The longest wait between retries (<see cref="LongestRetryKey"/>; default <see cref="DefaultLongestRetry"/>, 30 s). The
+/// waits start at 1 s (or this, when shorter) and double up to it.
+/// </param>
+internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvider time, ILogger<DatabaseMigrator> logger, TimeSpan? longestRetry = null)
+    : IHostedService, IDisposable
 {
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The setting of the longest wait between retries (a <see cref="TimeSpan"/>, default 30 s), for tests that wait for a
+    /// retry; a production host has no reason to change it.
+    /// </summary>
+    public const string LongestRetryKey = "Storage:MigrationLongestRetry";
+
+    /// <summary>The longest wait between retries unless <see cref="LongestRetryKey"/> says otherwise.</summary>
+    public static readonly TimeSpan DefaultLongestRetry = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan DefaultFirstRetry = TimeSpan.FromSeconds(1);
+
+    private readonly TimeSpan _longestRetry = longestRetry is { } longest && longest > TimeSpan.Zero ? longest : DefaultLongestRetry;
 
     private readonly TaskCompletionSource _applied = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -97,7 +115,7 @@ internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvid
 
     private async Task RetryAsync(NpgsqlDataSource dataSource, CancellationToken stopping)
     {
-        var delay = FirstRetry;
+        var delay = DefaultFirstRetry < _longestRetry ? DefaultFirstRetry : _longestRetry;
         while (!stopping.IsCancellationRequested)
         {
             await Task.Delay(delay, time, stopping).ConfigureAwait(false);
@@ -106,7 +124,7 @@ internal sealed class DatabaseMigrator(DatabaseConnection connection, TimeProvid
                 return;
             }
 
-            delay = delay * 2 > LongestRetry ? LongestRetry : delay * 2;
+            delay = delay * 2 > _longestRetry ? _longestRetry : delay * 2;
         }
     }
 

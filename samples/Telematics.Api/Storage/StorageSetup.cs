@@ -31,7 +31,11 @@ internal static class StorageSetup
             .UsePricingPlan(static provider => provider.GetRequiredService<PricingPlan>())
             .ScoreInExperiment(static provider => provider.GetRequiredService<IOptions<RiskScoringOptions>>().Value.Experiment));
         services.AddSingleton<DatabaseConnection>();
-        services.AddSingleton<DatabaseMigrator>();
+        services.AddSingleton(static provider => new DatabaseMigrator(
+            provider.GetRequiredService<DatabaseConnection>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<DatabaseMigrator>>(),
+            provider.GetRequiredService<IConfiguration>().GetValue<TimeSpan?>(DatabaseMigrator.LongestRetryKey)));
         services.AddHostedService(static provider => provider.GetRequiredService<DatabaseMigrator>());
         services.AddHostedService<TripStateBackfiller>();
         return services;

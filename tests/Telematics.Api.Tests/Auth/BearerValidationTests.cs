@@ -4,14 +4,18 @@ using Telematics.Api.Tests.Infrastructure;
 
 namespace Telematics.Api.Tests.Auth;
 
-public sealed class BearerValidationTests
+/// <remarks>
+/// The tests of one request with a token on a default host share the class's host: how a token is judged depends on the
+/// token alone. The tests of a host's start start their own.
+/// </remarks>
+public sealed class BearerValidationTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     private static readonly Uri Me = new("/api/v1/auth/me", UriKind.Relative);
 
     [Fact]
     public async Task A_token_signed_with_the_configured_key_reaches_a_protected_endpoint()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(TestTokens.Analyst());
 
         using var response = await client.GetAsync(Me);
@@ -22,7 +26,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task No_token_is_401_problem_with_a_bearer_challenge()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(Me);
@@ -34,7 +38,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task An_expired_token_is_401_problem_that_says_it_expired()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(TestTokens.Create("admin", expires: DateTime.UtcNow.AddMinutes(-5)));
 
         using var response = await client.GetAsync(Me);
@@ -46,7 +50,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task A_token_for_another_audience_is_401_problem()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(TestTokens.Create("admin", audience: "some-other-api"));
 
         using var response = await client.GetAsync(Me);
@@ -57,7 +61,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task A_token_from_another_issuer_is_401_problem()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(TestTokens.Create("admin", issuer: "someone-else"));
 
         using var response = await client.GetAsync(Me);
@@ -68,7 +72,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task A_token_signed_with_another_key_is_401_problem()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(TestTokens.Create("admin", key: "a-different-key-that-is-long-enough-0123456789"));
 
         using var response = await client.GetAsync(Me);
@@ -79,7 +83,7 @@ public sealed class BearerValidationTests
     [Fact]
     public async Task An_unsigned_token_is_401_problem_even_with_valid_claims()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         var signed = TestTokens.Admin();
         var payload = signed.Split('.')[1];
         var unsignedHeader = Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}");

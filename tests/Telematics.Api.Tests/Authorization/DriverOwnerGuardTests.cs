@@ -7,14 +7,18 @@ using Telematics.Api.Tests.Infrastructure;
 
 namespace Telematics.Api.Tests.Authorization;
 
-public sealed class DriverOwnerGuardTests
+/// <remarks>
+/// The tests on the guarded routes as they are share the class's host: the guard's answer depends on the token and the
+/// path alone. The test that adds a driver to the routes starts its own.
+/// </remarks>
+public sealed class DriverOwnerGuardTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     private const string MissingDriverId = "drv-missing";
 
     [Fact]
     public async Task A_driver_reaches_its_own_driver()
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var client = host.ClientAs(TestTokens.Driver());
 
         using var response = await client.GetAsync(Probe(TestTokens.OwnDriverId));
@@ -25,7 +29,7 @@ public sealed class DriverOwnerGuardTests
     [Fact]
     public async Task A_driver_is_forbidden_another_drivers_data()
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var client = host.ClientAs(TestTokens.Driver());
 
         using var response = await client.GetAsync(Probe(TestTokens.OtherDriverId));
@@ -36,7 +40,7 @@ public sealed class DriverOwnerGuardTests
     [Fact]
     public async Task A_driver_gets_403_not_404_for_a_driver_that_does_not_exist()
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var driver = host.ClientAs(TestTokens.Driver());
         using var admin = host.ClientAs(TestTokens.Admin());
 
@@ -53,7 +57,7 @@ public sealed class DriverOwnerGuardTests
     [InlineData("analyst")]
     public async Task Admins_and_analysts_reach_every_driver(string role)
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var client = host.ClientAs(TestTokens.ForRole(role));
 
         using var own = await client.GetAsync(Probe(TestTokens.OwnDriverId));
@@ -66,7 +70,7 @@ public sealed class DriverOwnerGuardTests
     [Fact]
     public async Task A_driver_token_without_a_driver_id_reaches_no_driver()
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var client = host.ClientAs(TestTokens.Create("driver"));
 
         using var response = await client.GetAsync(Probe(TestTokens.OwnDriverId));
@@ -89,7 +93,7 @@ public sealed class DriverOwnerGuardTests
     [Fact]
     public async Task The_guard_does_not_replace_the_permission_check()
     {
-        await using var host = GuardedHost();
+        var host = classHost.Get(Guarded);
         using var client = host.ClientAs(TestTokens.Driver());
 
         // Own driver, but the driver role lacks pricing:write.
@@ -99,6 +103,8 @@ public sealed class DriverOwnerGuardTests
     }
 
     private static Uri Probe(string driverId) => new($"/api/v1/test/drivers/{driverId}/probe", UriKind.Relative);
+
+    private static ApiHost Guarded() => GuardedHost();
 
     private static ApiHost GuardedHost(string? extraDriver = null)
     {

@@ -36,7 +36,12 @@ public sealed class DomainEventStreamTests(PostgresDatabase database, NatsServer
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..8];
         var driver = await DriverWithTripsAsync(database, "events-outage", 4);
-        await using var host = Host(prefix, redis: false);
+        // Test-only relay timings (defaults 10 s and 5 s): the outage shows once a held publish has waited 2 s, not 10 s,
+        // and the relay tries again at least every second, so the outbox drains within about a second of NATS's return
+        // instead of up to 5 s. Shorter timeouts only give more chances of publishing an event twice, which the test refuses.
+        await using var host = Host(prefix, redis: false)
+            .With("Nats:Relay:PublishTimeout", "00:00:02")
+            .With("Nats:Relay:MaxRetryDelay", "00:00:01");
         using var admin = host.ClientAs(TestTokens.Admin());
         var expected = new List<string>();
         expected.AddRange(await RecalculateAsync(admin, driver));

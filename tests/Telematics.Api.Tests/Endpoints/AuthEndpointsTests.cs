@@ -7,7 +7,7 @@ using Telematics.Api.Tests.Infrastructure;
 
 namespace Telematics.Api.Tests.Endpoints;
 
-public sealed class AuthEndpointsTests
+public sealed class AuthEndpointsTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     private static readonly Uri Token = new("/api/v1/auth/token", UriKind.Relative);
     private static readonly Uri Me = new("/api/v1/auth/me", UriKind.Relative);
@@ -99,7 +99,8 @@ public sealed class AuthEndpointsTests
     [InlineData("""{"subject":"x",""", "body")]
     public async Task An_invalid_token_request_is_a_validation_problem_naming_the_field(string json, string field)
     {
-        await using var host = new ApiHost();
+        // The refusal depends on the body alone: the cases share the class's host.
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
         using var content = new StringContent(json, Encoding.UTF8, "application/json");
 

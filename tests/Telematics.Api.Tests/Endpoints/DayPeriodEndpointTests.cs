@@ -5,7 +5,7 @@ using Telematics.Testing;
 namespace Telematics.Api.Tests.Endpoints;
 
 /// <summary>Every endpoint with a <c>from</c>/<c>to</c> day query refuses days out of range with a 400 naming the field, never a 500.</summary>
-public sealed class DayPeriodEndpointTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+public sealed class DayPeriodEndpointTests(PostgresDatabase database, ClassHost classHost) : IClassFixture<PostgresDatabase>, IClassFixture<ClassHost>
 {
     public static TheoryData<string, string, bool> Cases()
     {
@@ -33,7 +33,8 @@ public sealed class DayPeriodEndpointTests(PostgresDatabase database) : IClassFi
     [MemberData(nameof(Cases))]
     public async Task An_out_of_range_day_is_a_400_naming_the_field(string path, string field, bool asDriver)
     {
-        await using var host = new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
+        // The refusal depends on the query alone: the cases share the class's host.
+        var host = classHost.Get(database.ConnectionString);
         using var client = host.ClientAs(asDriver ? TestTokens.Driver("7") : TestTokens.Admin());
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));

@@ -6,7 +6,7 @@ using static Telematics.Api.Tests.Endpoints.RiskTestData;
 
 namespace Telematics.Api.Tests.Endpoints;
 
-public sealed class PricingEndpointsTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class PricingEndpointsTests(PostgresDatabase database, ClassHost classHost) : IClassFixture<PostgresDatabase>, IClassFixture<ClassHost>, IAsyncLifetime
 {
     public Task InitializeAsync() => MigrateAsync(database);
 
@@ -122,7 +122,8 @@ public sealed class PricingEndpointsTests(PostgresDatabase database) : IClassFix
     [InlineData("""{"region":"XX"}""", "region")]
     public async Task A_simulation_the_plan_or_model_cannot_take_is_a_validation_problem_naming_the_field(string body, string field)
     {
-        await using var host = Host();
+        // Each case scores a driver of its own and the refusal depends on the body alone: the cases share the class's host.
+        var host = classHost.Get(database.ConnectionString);
         using var admin = host.ClientAs(TestTokens.Admin());
         var driver = await ScoredDriverAsync(admin, "price-6-" + Guid.NewGuid().ToString("N")[..8]);
 

@@ -5,14 +5,15 @@ using Telematics.Api.Tests.Infrastructure;
 namespace Telematics.Api.Tests.OpenApi;
 
 /// <summary>The model, experiment and admin operations are fully described in the OpenAPI document.</summary>
-public sealed class AdminOpenApiTests
+/// <remarks>The tests read what a default host serves without a token, the same for each: they share the class's host.</remarks>
+public sealed class AdminOpenApiTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     private static readonly string[] Prefixes = ["/api/v1/models", "/api/v1/experiments", "/api/v1/admin"];
 
     [Fact]
     public async Task Every_model_experiment_and_admin_operation_has_a_summary_description_typed_success_and_problem_responses()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var paths = (await ProblemAssert.JsonAsync(response)).GetProperty("paths");
@@ -60,7 +61,7 @@ public sealed class AdminOpenApiTests
     [Fact]
     public async Task The_experiment_put_body_and_the_promotion_body_have_schemas()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         var paths = (await ProblemAssert.JsonAsync(response)).GetProperty("paths");

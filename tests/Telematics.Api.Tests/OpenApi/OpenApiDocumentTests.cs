@@ -4,12 +4,13 @@ using Telematics.Api.Tests.Infrastructure;
 
 namespace Telematics.Api.Tests.OpenApi;
 
-public sealed class OpenApiDocumentTests
+/// <remarks>The tests read what a default host serves without a token, the same for each: they share the class's host.</remarks>
+public sealed class OpenApiDocumentTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     [Fact]
     public async Task The_document_is_valid_json_and_declares_the_bearer_scheme()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
@@ -26,7 +27,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public async Task Protected_operations_require_the_bearer_scheme_and_anonymous_ones_do_not()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
@@ -44,7 +45,7 @@ public sealed class OpenApiDocumentTests
     [Fact]
     public async Task The_browsable_reference_is_served_without_a_token()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(new Uri("/scalar/v1", UriKind.Relative));

@@ -5,11 +5,12 @@ using Telematics.Api.Tests.Infrastructure;
 namespace Telematics.Api.Tests.OpenApi;
 
 /// <summary>Every JSON request body and JSON success response in the OpenAPI document carries an example of its schema's shape.</summary>
-public sealed class OpenApiExampleTests
+/// <remarks>The tests read the one document a default host serves: they share the class's host.</remarks>
+public sealed class OpenApiExampleTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
-    private static async Task<JsonElement> DocumentAsync()
+    private async Task<JsonElement> DocumentAsync()
     {
-        await using var host = new ApiHost();
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
         using var response = await client.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());

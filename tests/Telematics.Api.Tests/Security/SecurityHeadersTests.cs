@@ -3,7 +3,7 @@ using Telematics.Api.Tests.Infrastructure;
 
 namespace Telematics.Api.Tests.Security;
 
-public sealed class SecurityHeadersTests
+public sealed class SecurityHeadersTests(ClassHost classHost) : IClassFixture<ClassHost>
 {
     [Theory]
     [InlineData("/health/live")]
@@ -11,7 +11,8 @@ public sealed class SecurityHeadersTests
     [InlineData("/api/v1/does-not-exist")]
     public async Task Every_response_carries_the_security_headers_and_no_server_header(string path)
     {
-        await using var host = new ApiHost();
+        // A header of every answer, whatever the host served before: the cases share the class's host.
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
@@ -30,7 +31,8 @@ public sealed class SecurityHeadersTests
     public async Task The_dashboards_policy_holds_whatever_the_letter_case_of_its_path(string path)
     {
         // Routing matches paths case-insensitively, so the policy must too, or /Dashboard serves the app without it.
-        await using var host = new ApiHost();
+        // A header of every answer, whatever the host served before: the cases share the class's host.
+        var host = classHost.Get();
         using var client = host.ClientAs(null);
 
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));

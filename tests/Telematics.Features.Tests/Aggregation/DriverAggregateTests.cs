@@ -11,7 +11,7 @@ namespace Telematics.Features.Tests.Aggregation;
 
 public sealed class DriverAggregateTests
 {
-    private static DriverAggregate AggregateOf(params SampleBuffer[] trips)
+    internal static DriverAggregate AggregateOf(params SampleBuffer[] trips)
     {
         var aggregate = new DriverAggregate();
         var accumulator = new TripFeatureAccumulator(TestTracks.Berlin);

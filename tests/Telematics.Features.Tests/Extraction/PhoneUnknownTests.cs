@@ -2,6 +2,7 @@ using Telematics.Features.Aggregation;
 using Telematics.Features.Extraction;
 using Telematics.Features.Samples;
 using Telematics.Features.Schema;
+using static Telematics.Features.Tests.Aggregation.DriverAggregateTests;
 using static Telematics.Features.Tests.Extraction.TripFeatureAccumulatorTests;
 
 namespace Telematics.Features.Tests.Extraction;
@@ -49,7 +50,7 @@ public sealed class PhoneUnknownTests
         Assert.True(float.IsNaN(Get(alone, TelematicsFeatures.PhoneMinutesPerHour)));
         // The saved state keeps the distinction.
         var restored = new float[TelematicsFeatures.Schema.Count];
-        DriverAggregate.FromState(Aggregate(recorded, blackBox).ToState()).WriteFeatures(restored);
+        DriverAggregate.FromState(AggregateOf(recorded, blackBox).ToState()).WriteFeatures(restored);
         Assert.Equal(both, restored);
     }
 
@@ -57,7 +58,7 @@ public sealed class PhoneUnknownTests
     public void A_trip_state_saved_before_the_flag_existed_reads_as_recording_phone_use()
     {
         var trip = TestTracks.RandomTrip(5, 900);
-        var aggregate = Aggregate(trip);
+        var aggregate = AggregateOf(trip);
         var state = aggregate.ToState();
 
         // Version 1: the same scalars without the two phone-unknown times (the last two before the histograms).
@@ -71,24 +72,10 @@ public sealed class PhoneUnknownTests
         Assert.False(float.IsNaN(Get(read, TelematicsFeatures.PhoneMinutesPerHour)));
     }
 
-    private static DriverAggregate Aggregate(params SampleBuffer[] trips)
-    {
-        var aggregate = new DriverAggregate();
-        var accumulator = new TripFeatureAccumulator(TestTracks.Berlin);
-        foreach (var trip in trips)
-        {
-            accumulator.Reset();
-            accumulator.Add(new SampleSpan(trip));
-            aggregate.AddTrip(accumulator);
-        }
-
-        return aggregate;
-    }
-
     private static float[] Vector(params SampleBuffer[] trips)
     {
         var vector = new float[TelematicsFeatures.Schema.Count];
-        Aggregate(trips).WriteFeatures(vector);
+        AggregateOf(trips).WriteFeatures(vector);
         return vector;
     }
 }

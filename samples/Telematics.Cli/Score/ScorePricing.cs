@@ -26,16 +26,13 @@ internal sealed record ScorePricing(PricingPlan Plan, RatingCell Cell)
 
         try
         {
-            // The whole fit for the version that scored, as the host checks it: a score plan must not price a frequency
-            // model's percentile, nor any plan a version reading a feature it prohibits.
-            var model = $"{score.ModelName}@{score.ModelVersion}";
-            if (score.ModelFeatures is { } read)
+            // The whole fit for the version that scored, as the host checks it (a score plan must not price a frequency
+            // model's percentile, nor any plan a version reading a feature it prohibits), is the quote's.
+            if (score.ModelFeatures is null)
             {
-                Plan.EnsureFits(model, score.OutputKind, read);
-            }
-            else
-            {
-                Plan.EnsurePrices(score.OutputKind, model);
+                // The quote checks the whole fit when it knows what the version reads; a score that does not say still has
+                // its output kind, which the quote cannot tell from its frequency's default.
+                Plan.EnsurePrices(score.OutputKind, $"{score.ModelName}@{score.ModelVersion}");
             }
 
             var annualKm = PremiumCalculator.AnnualiseKm(distance, observedDays ?? 365);

@@ -111,17 +111,19 @@ public static class PremiumCalculator
     /// <returns>The premium and its breakdown.</returns>
     /// <exception cref="ArgumentOutOfRangeException">The score, distance or frequency is out of range.</exception>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not as long as the schema.</exception>
-    /// <exception cref="PricingPlanException">A relativity plan was given an output that is not a claim frequency.</exception>
+    /// <exception cref="PricingPlanException">A relativity plan was given an output that is not a claim frequency, or the version that scored (<see cref="ModelFrequency.ModelFeatures"/> known) does not fit the plan (<see cref="PricingPlan.EnsureFits(string, Packaging.ModelOutputKind, IReadOnlyList{string})"/>).</exception>
     public static PremiumQuote Calculate(PricingPlan plan, double score, ModelFrequency frequency, double annualKm, RatingCell cell, FeatureSchema schema, ReadOnlySpan<float> features)
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Relativity is null)
         {
-            // A score plan prices the score; the frequency, whatever the model outputs, is not read. Its prohibited
-            // features still hold for the version that scored (a hot reload may serve one the plan never met).
+            // A score plan prices the score and does not read the frequency. When the version that scored is known, the
+            // whole fit holds for it, as every caller checked it: its prohibited features, and that it is not a
+            // frequency model whose relativities the score would discard (a hot reload may serve one the plan never met).
+            // Unknown, only the score is priced: OutputKind then is the record's default, not what a model said.
             if (frequency.ModelFeatures is { } read)
             {
-                plan.EnsureFitsCached(frequency.Model ?? "(unnamed)", frequency.OutputKind, read, checkOutput: false);
+                plan.EnsureFits(frequency.Model ?? "(unnamed)", frequency.OutputKind, read);
             }
 
             return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));

@@ -33,25 +33,18 @@ public sealed partial class PricingPlan
     /// <param name="kind">What the model outputs.</param>
     /// <param name="modelFeatures">The features that version reads.</param>
     /// <exception cref="PricingPlanException">The version does not fit; as <see cref="EnsureFits(ModelPackage)"/>.</exception>
-    public void EnsureFits(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures) =>
-        EnsureFitsCached(model, kind, modelFeatures, checkOutput: true);
-
-    // Versions are immutable once published, so name@version identifies what was checked. The refusal is kept as its
-    // field and problem and thrown anew each time (one exception object thrown on many threads would share its trace).
-    internal void EnsureFitsCached(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures, bool checkOutput)
+    public void EnsureFits(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures)
     {
+        // Versions are immutable once published, so name@version identifies what was checked. The refusal is kept as its
+        // field and problem and thrown anew each time (one exception object thrown on many threads would share its trace).
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelFeatures);
-        var misfit = _fits.GetOrAdd((model, checkOutput), static (key, state) =>
+        var misfit = _fits.GetOrAdd(model, static (key, state) =>
         {
             try
             {
-                if (key.CheckOutput)
-                {
-                    state.Plan.EnsurePrices(state.Kind, key.Model);
-                }
-
-                state.Plan.RefuseDoubleCounting(state.Features, key.Model);
+                state.Plan.EnsurePrices(state.Kind, key);
+                state.Plan.RefuseDoubleCounting(state.Features, key);
                 return null;
             }
             catch (PricingPlanException e)
@@ -65,7 +58,7 @@ public sealed partial class PricingPlan
         }
     }
 
-    private readonly ConcurrentDictionary<(string Model, bool CheckOutput), (string Field, string Problem)?> _fits = new();
+    private readonly ConcurrentDictionary<string, (string Field, string Problem)?> _fits = new();
 
     /// <summary>
     /// Refuses an output this plan would misprice, the output part of <see cref="EnsureFits(ModelPackage)"/>: a frequency

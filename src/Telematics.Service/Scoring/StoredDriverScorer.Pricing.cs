@@ -91,7 +91,7 @@ public sealed partial class StoredDriverScorer
         ArgumentNullException.ThrowIfNull(score);
         var model = $"{score.ModelName}@{score.ModelVersion}";
         var (kind, read) = StoredModel(score.ModelName, score.ModelVersion);
-        // The whole fit, output included, as scoring checks it (a score plan's quote does not check the output kind).
+        // The whole fit, output included, before the frequency is made (the quote checks it again from the cache).
         _options.Plan.EnsureFits(model, kind, read);
         return new ModelFrequency(score.RawOutput, creditedDays)
         {

@@ -273,14 +273,11 @@ public sealed partial class StoredDriverScorer
             PremiumQuote quote;
             try
             {
-                var model = $"{score.ModelName}@{score.ModelVersion}";
-                if (score.ModelFeatures is { } read)
+                if (score.ModelFeatures is null)
                 {
-                    _options.Plan.EnsureFits(model, score.OutputKind, read);
-                }
-                else
-                {
-                    _options.Plan.EnsurePrices(score.OutputKind, model);
+                    // The quote checks the whole fit when it knows what the version reads; a score that does not say still has
+                    // its output kind, which the quote cannot tell from its frequency's default.
+                    _options.Plan.EnsurePrices(score.OutputKind, $"{score.ModelName}@{score.ModelVersion}");
                 }
 
                 // The out-of-range share as stored (real) too: the quote is the one a reprice of the stored score gives.

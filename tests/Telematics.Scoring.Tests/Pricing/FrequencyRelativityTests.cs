@@ -329,6 +329,29 @@ public sealed class FrequencyRelativityTests
     }
 
     [Fact]
+    public void A_score_plan_refuses_the_frequency_of_a_known_frequency_model_and_prices_an_unknown_one_by_its_score()
+    {
+        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
+        var features = Driving();
+        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false });
+        var plan = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 } }""");
+
+        // An SDK caller that did not check the plan against the version: the quote would price the frequency model's
+        // percentile and discard its relativities. Twice: the second answer comes from the per-version cache.
+        for (var i = 0; i < 2; i++)
+        {
+            var error = Assert.Throws<PricingPlanException>(() =>
+                PremiumCalculator.Calculate(plan, shipped.Score, ModelFrequency.Of(shipped, features, 30), 12_000, null, TelematicsFeatures.Schema, features));
+            Assert.Equal("risk_multiplier", error.Field);
+            Assert.Contains(shipped.ModelName, error.Message, StringComparison.Ordinal);
+        }
+
+        // A frequency that does not say which version made it is not read: the score is priced, as before.
+        var unknown = PremiumCalculator.Calculate(plan, shipped.Score, new ModelFrequency(0.1, 30), 12_000, null, TelematicsFeatures.Schema, features);
+        Assert.Equal(PremiumCalculator.Calculate(plan, shipped.Score, 12_000, null, TelematicsFeatures.Schema, features).Premium, unknown.Premium);
+    }
+
+    [Fact]
     public void A_capped_driver_of_the_demo_plan_pays_the_cap_price_whatever_the_days_and_never_more()
     {
         var demo = PricingPlanJson.Load(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-relativity-2027.json"));

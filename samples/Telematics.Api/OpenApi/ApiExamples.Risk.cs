@@ -34,7 +34,7 @@ internal static partial class ApiExamples
         Add(examples, new BreakdownResponse(Score,
         [
             new FactorResponse(TelematicsFeatures.HarshBrakingPer100Km, "per_100km", "Harsh braking events per 100 km.", 5.2, 1.4, 4.6),
-            new FactorResponse(TelematicsFeatures.PhoneMinutesPerHour, "min/h", "Minutes of phone handling per hour of driving.", 0.3, 0.8, -3.2),
+            new FactorResponse(TelematicsFeatures.PhoneMinutesPerHour, "min/h", "Minutes of phone handling per hour of driving whose phone use was recorded; missing (NaN) when none was.", 0.3, 0.8, -3.2),
             new FactorResponse(TelematicsFeatures.LateNightShare, "share_km", "Share of distance driven 00:00–04:00 local time.", 0.0, 0.03, -1.9),
             new FactorResponse(TelematicsFeatures.SpeedingShare, "share_time", "Share of driving time over the limit by the tolerance.", 0.021, 0.034, -1.8),
         ]));

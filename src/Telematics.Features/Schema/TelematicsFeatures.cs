@@ -58,9 +58,9 @@ public static class TelematicsFeatures
     /// <summary>95th percentile of absolute lateral acceleration while moving, in g.</summary>
     public const string P95LateralG = "p95_lateral_g";
 
-    /// <summary>Minutes of phone handling per hour of driving.</summary>
+    /// <summary>Minutes of phone handling per hour of driving whose phone use was recorded; missing (NaN) when none was.</summary>
     public const string PhoneMinutesPerHour = "phone_minutes_per_hour";
-    /// <summary>Share of moving time with the phone handled.</summary>
+    /// <summary>Share of moving time with the phone handled, of the time whose phone use was recorded; missing (NaN) when none was.</summary>
     public const string PhoneMovingShare = "phone_moving_share";
 
     /// <summary>Share of km on motorways.</summary>
@@ -103,8 +103,8 @@ public static class TelematicsFeatures
         new(MeanAbsJerkMps3, "m/s3", "Mean absolute longitudinal jerk while moving."),
         new(P95AbsJerkMps3, "m/s3", "95th percentile of absolute longitudinal jerk while moving."),
         new(P95LateralG, "g", "95th percentile of absolute lateral acceleration while moving."),
-        new(PhoneMinutesPerHour, "min/h", "Minutes of phone handling per hour of driving."),
-        new(PhoneMovingShare, "share_time", "Share of moving time with the phone handled."),
+        new(PhoneMinutesPerHour, "min/h", "Minutes of phone handling per hour of driving whose phone use was recorded; missing (NaN) when none was."),
+        new(PhoneMovingShare, "share_time", "Share of moving time with the phone handled, of the time whose phone use was recorded; missing (NaN) when none was."),
         new(MotorwayShare, "share_km", "Share of km on motorways."),
         new(PrimaryRoadShare, "share_km", "Share of km on trunk and primary roads."),
         new(SecondaryRoadShare, "share_km", "Share of km on secondary and tertiary roads."),

@@ -261,10 +261,11 @@ public sealed class DashboardBrowserTests(DashboardHost host, ITestOutputHelper 
         await host.UploadCsvAsync(driver, csv, admin);
         var uploaded = DateTime.UtcNow;
 
-        // Without reload: the live hub tells both tabs, which fetch again.
-        await Assertions.Expect(details.Page.GetByTestId("value-trips")).Not.ToHaveTextAsync("0", new() { Timeout = 2000 });
+        // Without reload: the live hub tells both tabs, which fetch again. Waited for up to 15 s, as a loaded CI machine
+        // (browser, host and database on two cores) can take longer than 2 s; without the live update no wait would do.
+        await Assertions.Expect(details.Page.GetByTestId("value-trips")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
         await overview.Page.WaitForFunctionAsync(
-            "before => Number(document.querySelector('[data-testid=value-trips]')?.dataset.value) > before", tripsBefore, new() { Timeout = 2000 });
+            "before => Number(document.querySelector('[data-testid=value-trips]')?.dataset.value) > before", tripsBefore, new() { Timeout = 15_000 });
         output.WriteLine($"both views changed {(DateTime.UtcNow - uploaded).TotalMilliseconds:F0} ms after the upload answered");
         Assert.Empty(details.Errors);
         Assert.Empty(overview.Errors);

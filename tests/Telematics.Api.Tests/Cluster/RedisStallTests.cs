@@ -144,7 +144,7 @@ public sealed class RedisStallTests(PostgresDatabase database) : IClassFixture<P
     {
         var redis = host.Services.GetRequiredService<IConnectionMultiplexer>();
         var clock = Stopwatch.StartNew();
-        while (!redis.IsConnected && clock.Elapsed < TimeSpan.FromSeconds(10))
+        while (!redis.IsConnected && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(50);
         }

@@ -143,7 +143,8 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
             using var live = await warm.GetAsync(new Uri("/health/live", UriKind.Relative));
         }
 
-        var token = TestTokens.Create("analyst", expires: DateTime.UtcNow.AddSeconds(4));
+        // 10 s: long enough for the first hub connection of a host on a loaded CI machine to be made before it expires.
+        var token = TestTokens.Create("analyst", expires: DateTime.UtcNow.AddSeconds(10));
         await using var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(host.Server.BaseAddress, "/hubs/live"), options =>
             {
@@ -168,8 +169,8 @@ public sealed class LiveHubTests(PostgresDatabase database) : IClassFixture<Post
         await connection.StartAsync();
         Assert.Equal(HubConnectionState.Connected, connection.State);
 
-        // Expiry at 4 s, the server's scan once a second: closed well within 20 s.
-        await closed.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        // Expiry at 10 s, the server's scan once a second: closed well within 40 s.
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(40));
         Assert.Equal(HubConnectionState.Disconnected, connection.State);
     }
 

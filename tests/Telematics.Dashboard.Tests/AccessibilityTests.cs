@@ -80,8 +80,20 @@ public sealed class AccessibilityTests(DashboardHost host, ITestOutputHelper out
 
     private async Task CheckAsync(DashboardTab tab, string view, List<string> failures)
     {
-        // Let MudBlazor finish its entry transitions, or axe measures half-faded text.
+        // Let MudBlazor finish its entry transitions, or axe measures half-faded text: 500 ms, and then until no finite
+        // animation runs, as a loaded CI machine may start them late (looping ones, such as a spinner, never end).
         await tab.Page.WaitForTimeoutAsync(500);
+        try
+        {
+            await tab.Page.WaitForFunctionAsync(
+                "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)",
+                null,
+                new() { Timeout = 10_000 });
+        }
+        catch (TimeoutException)
+        {
+            // Still animating after 10 s: axe judges the page as it is, as it did after the 500 ms alone.
+        }
         var results = await tab.Page.RunAxe();
         foreach (var violation in results.Violations.Where(v => v.Impact is "serious" or "critical"))
         {

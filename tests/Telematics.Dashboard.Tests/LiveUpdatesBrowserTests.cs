@@ -36,7 +36,7 @@ public sealed class LiveUpdatesBrowserTests(DashboardHost host)
         // The admin's connection is in the book: another driver's upload reaches the overview.
         await host.UploadCsvAsync(driver, csv, admin);
         await tab.Page.WaitForFunctionAsync(
-            "before => Number(document.querySelector('[data-testid=value-trips]')?.dataset.value) > Number(before)", tripsBefore, new() { Timeout = 10_000 });
+            "before => Number(document.querySelector('[data-testid=value-trips]')?.dataset.value) > Number(before)", tripsBefore, new() { Timeout = 30_000 });
 
         // And it may watch any driver: the driver view opens (the hub would refuse a driver's connection).
         await tab.Page.GetByRole(AriaRole.Link, new() { Name = "Drivers" }).ClickAsync();
@@ -134,8 +134,9 @@ public sealed class LiveUpdatesBrowserTests(DashboardHost host)
 
     private static async Task ExpectLiveAgainWithTheUploadAsync(DashboardTab tab)
     {
-        await Assertions.Expect(tab.Page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 15_000 });
-        await Assertions.Expect(tab.Page.GetByTestId("value-trips")).Not.ToHaveTextAsync("0", new() { Timeout = 15_000 });
+        // Up to 30 s each, as every other wait here: a reconnect and a re-read on a loaded CI machine.
+        await Assertions.Expect(tab.Page.GetByTestId("live-status")).ToHaveAttributeAsync("data-state", "live", new() { Timeout = 30_000 });
+        await Assertions.Expect(tab.Page.GetByTestId("value-trips")).Not.ToHaveTextAsync("0", new() { Timeout = 30_000 });
         Assert.Empty(tab.Errors);
     }
 

@@ -89,8 +89,9 @@ public sealed class ScoreIntervalBrowserTests(DashboardHost host, ITestOutputHel
         var interval = score.GetProperty("interval");
 
         // Without reload: the hub's message is shown as told, and the overview card reloads to the same interval.
+        // Up to 15 s: a loaded CI machine can take longer than 2 s, and without the hub's message no wait would do.
         var live = tab.Page.GetByTestId("live-score");
-        await Assertions.Expect(live).ToContainTextAsync(score.GetProperty("score").GetDouble().ToString("N1", CultureInfo.InvariantCulture), new() { Timeout = 2000 });
+        await Assertions.Expect(live).ToContainTextAsync(score.GetProperty("score").GetDouble().ToString("N1", CultureInfo.InvariantCulture), new() { Timeout = 15_000 });
         await Assertions.Expect(live.GetByTestId("live-score-interval")).ToHaveTextAsync("· 90 % interval " + Range(interval));
         var settled = interval.GetProperty("settled").GetBoolean();
         await Assertions.Expect(live.GetByTestId("live-score-settled")).ToHaveCountAsync(settled ? 1 : 0);

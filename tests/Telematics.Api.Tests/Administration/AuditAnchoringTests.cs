@@ -43,11 +43,7 @@ public sealed class AuditAnchoringTests : IAsyncLifetime, IDisposable
             .With("Audit:AnchorJournalPath", JournalPath)
             .With("Audit:AnchorInterval", "00:10:00");
         using var admin = host.ClientAs(TestTokens.Admin());
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(JournalPath) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await AnchorJournalFile.WaitForFirstLineAsync(JournalPath);
 
         using var response = await admin.PostAsync(new Uri("/api/v1/admin/audit/verify", UriKind.Relative), null);
         var verdict = await ProblemAssert.JsonAsync(response);

@@ -127,11 +127,7 @@ public sealed class HostProbeTests : IAsyncLifetime
     {
         // A row to rewrite, and the host's anchor over it (it signs every second here) in the database and the journal.
         await DrivingBodies.CreateDriverAsync(_admin, "audit-" + Guid.NewGuid().ToString("N"));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(Journal) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await AnchorJournalFile.WaitForFirstLineAsync(Journal);
 
         using (var sign = await _admin.PostAsync(new Uri("/api/v1/admin/audit/verify", UriKind.Relative), null))
         {

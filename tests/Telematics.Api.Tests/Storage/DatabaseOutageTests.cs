@@ -111,9 +111,29 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             await set.ExecuteNonQueryAsync();
         }
 
-        await using var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection);
-        await reload.ExecuteNonQueryAsync();
-        await Task.Delay(TimeSpan.FromMilliseconds(300)); // backends apply the reload at their next command
+        await using (var reload = new NpgsqlCommand("SELECT pg_reload_conf()", connection))
+        {
+            await reload.ExecuteNonQueryAsync();
+        }
+
+        // pg_reload_conf only signals the server, which re-reads its configuration when it gets to it (not within 300 ms
+        // on a loaded CI machine) and then signals each backend, which applies it at its next command. So: wait until a
+        // new session starts with the setting, and the pooled ones have the signal.
+        var expected = readOnly ? "on" : "off";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await ShownAsync() != expected)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"default_transaction_read_only was not {expected} 30 s after the reload");
+            await Task.Delay(100);
+        }
+
+        async Task<string?> ShownAsync()
+        {
+            await using var fresh = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ConnectionString);
+            await fresh.OpenAsync();
+            await using var show = new NpgsqlCommand("SHOW default_transaction_read_only", fresh);
+            return (string?)await show.ExecuteScalarAsync();
+        }
     }
 
     [Fact]

@@ -64,6 +64,8 @@ public sealed class DashboardTab : IAsyncDisposable
         // Generous: CI runs this project beside the API tests on two cores (load averages of 10 were seen). The bounds a
         // test asserts, such as a live update within 2 s, are set where they are asserted.
         context.SetDefaultTimeout(30_000);
+        // Web-first assertions (Assertions.Expect) do not use the context's timeout: theirs is a static default of 5 s.
+        Assertions.SetDefaultExpectTimeout(30_000);
         return new DashboardTab(context, await context.NewPageAsync(), baseAddress);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Registry;
@@ -155,7 +156,7 @@ public sealed class ModelRegistryTests : IDisposable
 
         _packages.WriteConstantVersion("m", 2);
 
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(30); // a file watcher, which a loaded CI machine delays
         string version;
         do
         {
@@ -210,11 +211,21 @@ public sealed class ModelRegistryTests : IDisposable
             }
         })).ToArray();
 
+        // The scorers are tasks that a loaded CI machine may start late, or not run for a while: after each promotion the
+        // loop waits (up to 30 s in all) until the new champion has been served, so that the swaps race real scores.
+        var patience = Stopwatch.StartNew();
         for (var i = 0; i < 40; i++)
         {
             var champion = (i % 4) + 1;
-            ModelAliases.Set(nameDir, "champion", champion.ToString(CultureInfo.InvariantCulture));
+            var name = champion.ToString(CultureInfo.InvariantCulture);
+            var servedBefore = served.GetValueOrDefault(name);
+            ModelAliases.Set(nameDir, "champion", name);
             registry.Reload();
+            while (served.GetValueOrDefault(name) == servedBefore && errors.IsEmpty && patience.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(1);
+            }
+
             if (i % 5 == 4)
             {
                 // Retire a version that is not champion (disposing it once drained), then bring it back.

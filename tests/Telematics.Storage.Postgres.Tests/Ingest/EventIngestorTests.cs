@@ -141,8 +141,10 @@ public sealed class EventIngestorTests(PostgresDatabase database) : IClassFixtur
 
         var killer = Task.Run(async () =>
         {
-            // Wait until the COPY of this batch is running, then kill its backend from another session.
-            for (var attempt = 0; attempt < 400; attempt++)
+            // Wait until the COPY of this batch is running, then kill its backend from another session. Up to 30 s rather
+            // than 400 polls (2 s and more): on a loaded CI machine the batch may not reach its COPY that soon.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (DateTime.UtcNow < deadline)
             {
                 var killed = await ScalarAsync(
                     database.DataSource,

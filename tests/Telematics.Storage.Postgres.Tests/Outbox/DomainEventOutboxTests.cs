@@ -169,7 +169,7 @@ public sealed class DomainEventOutboxTests(PostgresDatabase database) : IClassFi
             inside.SetResult();
             await release.Task;
         }, 100);
-        await inside.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await inside.Task.WaitAsync(TimeSpan.FromSeconds(30)); // a database round trip or two, slow on a loaded CI machine
         var second = await outbox.RelayAsync((_, _) => throw new InvalidOperationException("a second relay must not be handed events"), 100);
         release.SetResult();
 

@@ -111,7 +111,7 @@ public sealed class FrequencyMetricsTests
             () => FrequencyMetrics.LorenzCurve(score, exposure, claims),
         })
         {
-            var refused = Assert.Throws<ArgumentException>(() => Task.Run(metric).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult());
+            var refused = Assert.Throws<ArgumentException>(() => Task.Run(metric).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult());
             Assert.Contains("Row 1", refused.Message, StringComparison.Ordinal);
         }
     }

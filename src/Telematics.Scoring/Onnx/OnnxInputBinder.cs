@@ -12,8 +12,8 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 internal static class OnnxInputBinder
 {
-    /// <summary>The bound inputs: names, column counts and the fixed batch size (null when the batch dimension is symbolic).</summary>
-    internal sealed record Inputs(string[] Names, int[] Widths, int? FixedBatch);
+    /// <summary>The bound inputs: names, column counts, the fixed batch size (null when the batch dimension is symbolic) and whether they are float64.</summary>
+    internal sealed record Inputs(string[] Names, int[] Widths, int? FixedBatch, bool Double = false);
 
     /// <exception cref="ModelBindingException">An input is missing, unexpected, not a float matrix, of another width than the manifest's, or has a fixed batch the SDK does not serve.</exception>
     public static Inputs Bind(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)

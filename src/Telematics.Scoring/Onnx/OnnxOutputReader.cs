@@ -14,8 +14,9 @@ internal sealed class OnnxOutputReader
     private readonly string _positiveClass;
     private readonly long _positiveKey;
 
-    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description)
+    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description, bool preallocated = false)
     {
+        Preallocated = preallocated;
         Name = name;
         Columns = columns;
         _columnIndex = columnIndex;
@@ -28,11 +29,14 @@ internal sealed class OnnxOutputReader
 
     public string Name { get; }
 
-    /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C]; -1 when unknown until run time.</summary>
+    /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C] as ONNX Runtime returns it; -1 for a ZipMap.</summary>
     public int Columns { get; }
 
-    /// <summary>Whether the output is a float tensor of known shape written into a preallocated buffer.</summary>
-    public bool Preallocated => !_zipMap && Columns >= 0;
+    /// <summary>
+    /// Whether the output is a tensor written into a preallocated buffer: every tensor output whose declared shape agrees with
+    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape, so a misdeclared output is left to it to allocate.
+    /// </summary>
+    public bool Preallocated { get; }
 
     public string Description { get; }
 
@@ -46,8 +50,9 @@ internal sealed class OnnxOutputReader
     /// <param name="session">The loaded session.</param>
     /// <param name="spec">The manifest's binding.</param>
     /// <param name="graph">The graph as the SDK reads it, for class labels; null when it could not be read.</param>
+    /// <param name="inputs">The bound inputs, to run the probe row that learns the output's actual shape.</param>
     /// <exception cref="ModelBindingException">The output does not exist, has an unsupported type, or the class choice is missing, ambiguous or meaningless.</exception>
-    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)
+    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph, OnnxInputBinder.Inputs inputs)
     {
         if (!session.OutputMetadata.TryGetValue(spec.OutputName, out var output))
         {
@@ -65,21 +70,26 @@ internal sealed class OnnxOutputReader
             throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
         }
 
-        var dims = output.Dimensions;
-        if (dims.Length is < 1 or > 2)
+        // The shape ONNX Runtime actually returns decides the columns and the buffers, not the declared one (see OnnxOutputProbe).
+        var actual = OnnxOutputProbe.Run(session, inputs, spec.OutputName).Shape;
+        if (actual.Length is < 1 or > 2)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} of rank {dims.Length}; [N] or [N, C] is required.");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} and has rank {actual.Length} when run; [N] or [N, C] is required.");
         }
 
-        var columns = dims.Length == 1 ? 0 : dims[1] > 0 ? dims[1] : -1;
+        var columns = actual.Length == 1 ? 0 : (int)Math.Min(actual[1], int.MaxValue);
         if (columns > MaxColumns)
         {
             throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
         }
 
+        var declared = output.Dimensions;
+        var differs = declared.Length != actual.Length || (actual.Length == 2 && declared[1] > 0 && declared[1] != actual[1]);
         var index = OnnxClassChoice.ChooseColumn(spec, columns, labels);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}");
+        var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
+        var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}{note}", preallocated: !differs);
     }
 
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
@@ -136,19 +146,18 @@ internal sealed class OnnxOutputReader
         }
     }
 
-    /// <summary>Reads an output that could not be preallocated: a ZipMap sequence, or a float tensor of run-time shape.</summary>
+    /// <summary>Reads an output that is not preallocated: a ZipMap sequence, or a tensor whose declared shape is wrong.</summary>
     public void ReadValue(OrtValue value, Span<float> destination)
     {
         if (!_zipMap)
         {
-            var shape = value.GetTensorTypeAndShape().Shape;
-            var width = shape.Length == 1 ? 1 : (int)shape[1];
-            if (_columnIndex >= width)
+            var data = value.GetTensorDataAsSpan<float>();
+            var width = Math.Max(1, Columns);
+            if (data.Length < destination.Length * width)
             {
-                throw new ModelScoringException($"Output '{Name}' has {width} column(s); the positive index is {_columnIndex}.");
+                throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {destination.Length} rows × {width} column(s).");
             }
 
-            var data = value.GetTensorDataAsSpan<float>();
             for (var r = 0; r < destination.Length; r++)
             {
                 destination[r] = data[r * width + _columnIndex];

@@ -92,7 +92,7 @@ public sealed class OnnxRiskModel : IRiskModel
         try
         {
             var inputs = OnnxInputBinder.Bind(session, spec, graph);
-            var output = OnnxOutputReader.Create(session, spec, graph);
+            var output = OnnxOutputReader.Create(session, spec, graph, inputs);
             // The cap holds for every pooled buffer, inputs as well as output: a wide model with a large MaxBatchSize gets fewer
             // rows per call (calls are split anyway), so no valid setting is refused; only a fixed batch cannot shrink.
             var valuesPerRow = Math.Max(inputs.Widths.Sum(), Math.Max(1, output.Columns));

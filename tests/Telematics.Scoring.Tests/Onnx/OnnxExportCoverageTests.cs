@@ -33,7 +33,8 @@ public sealed class OnnxExportCoverageTests : IDisposable
     {
         new Export("sklearn-logistic-pipeline", ExporterOnnxModels.SklearnLogisticPipeline, "output_probability", "probability", null, null, ExporterOnnxModels.ExpectedSklearnLogistic, HandlesMissing: true),
         new Export("sklearn-forest-pipeline", ExporterOnnxModels.SklearnForestPipeline, "output_probability", "probability", "risky", null, ExporterOnnxModels.ExpectedSklearnForest),
-        new Export("xgboost-binary", ExporterOnnxModels.XgboostBinary, "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
+        new Export("xgboost-binary", () => ExporterOnnxModels.XgboostBinary(), "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
+        new Export("xgboost-binary-declared-1-column", () => ExporterOnnxModels.XgboostBinary(declaredColumns: 1, opaqueShape: true), "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
         new Export("gbm-softmax", ExporterOnnxModels.GbmSoftmax, "output_probability", "probability", "2", null, (a, b, c) => ExporterOnnxModels.ExpectedGbmSoftmax(a, b, c, 2)),
         new Export("lightgbm-poisson", ExporterOnnxModels.LightgbmPoisson, "variable", "frequency", null, null, ExporterOnnxModels.ExpectedLightgbmPoisson),
         new Export("ml-opset-1", () => ExporterOnnxModels.TreeRegressorAtOpset(1), "variable", "score", null, null, TestOnnxModels.ExpectedTreeRegression),
@@ -118,6 +119,34 @@ public sealed class OnnxExportCoverageTests : IDisposable
 
         // An Exp after the trees is not explained exactly (the model-agnostic method serves it).
         Assert.Equal(exact, model.Trees is not null);
+    }
+
+    [Theory]
+    [InlineData(true, null, null)]
+    [InlineData(true, null, 1)]
+    [InlineData(false, null, null)]
+    [InlineData(false, "1", null)]
+    public void A_binary_classifier_declared_one_column_but_returning_two_reads_column_1(bool opaqueShape, string? positiveClass, int? positiveIndex)
+    {
+        // onnxmltools declares [N, 1]; ONNX Runtime returns [N, 2] (onnxruntime#20908). Column 0 would invert the risk.
+        var export = Exports["xgboost-binary-declared-1-column"] with
+        {
+            Model = () => ExporterOnnxModels.XgboostBinary(declaredColumns: 1, opaqueShape),
+            PositiveClass = positiveClass,
+            PositiveIndex = positiveIndex,
+        };
+        using var model = OnnxRiskModel.Load(export.Model(), TelematicsFeatures.Schema, Spec(export));
+        var outputs = new float[2];
+
+        model.Score([1f, 5f, 0.2f, 3f, 20f, 0.9f], outputs);
+
+        // P(class 1) = Sigmoid(-0.2 - 1 - 0.5) and Sigmoid(-0.2 + 1.5 + 0.8): low for the calm row, high for the risky one.
+        Assert.Equal(1 / (1 + Math.Exp(1.7)), outputs[0], 5);
+        Assert.Equal(1 / (1 + Math.Exp(-2.1)), outputs[1], 5);
+        if (opaqueShape)
+        {
+            Assert.Contains("(declared a float tensor [N, 1]; ONNX Runtime returns [N, 2])", model.OutputDescription, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

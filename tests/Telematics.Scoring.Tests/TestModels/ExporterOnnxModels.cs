@@ -52,17 +52,25 @@ internal static class ExporterOnnxModels
 
     /// <summary>
     /// onnxmltools for a binary XGBClassifier: one weight set (class 0) for two labels, base_values = the base margin,
-    /// LOGISTIC; probabilities as a [N, 2] tensor (XGBoost exports carry no ZipMap).
+    /// LOGISTIC; probabilities as a [N, 2] tensor (XGBoost exports carry no ZipMap). onnxmltools may declare that output
+    /// [N, 1] (<paramref name="declaredColumns"/> 1) while ONNX Runtime returns [N, 2] (onnxruntime#20908). ONNX Runtime 1.31
+    /// infers [N, 2] from the classifier and then reports the clash as [N, ?]; <paramref name="opaqueShape"/> passes the
+    /// probabilities through a no-op Reshape(x, Shape(x)) that hides the column count from inference, so the declared
+    /// [N, 1] is what ONNX Runtime reports (as versions that trust the declaration do).
     /// </summary>
-    public static byte[] XgboostBinary() =>
-        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, 2)
-            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a =>
+    public static byte[] XgboostBinary(int declaredColumns = 2, bool opaqueShape = false)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, declaredColumns)
+            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", opaqueShape ? "raw" : "probabilities"], a =>
             {
                 TestOnnxModels.TreeStructure(a);
                 ClassVotes(a, [-1f, 0.5f, 1.5f, -0.5f, 0.8f], twoSets: false);
                 a.Ints("classlabels_int64s", 0, 1).Floats("base_values", -0.2f).String("post_transform", "LOGISTIC");
-            })
-            .Build();
+            });
+        return opaqueShape
+            ? builder.Node("Shape", "", ["raw"], ["raw_shape"]).Node("Reshape", "", ["raw", "raw_shape"], ["probabilities"]).Build()
+            : builder.Build();
+    }
 
     public static double ExpectedXgboostBinary(float x0, float x1, float x2) =>
         Sigmoid(-0.2 + Tree0(x0, x2, -1, 0.5, 1.5) + Tree1(x1, -0.5, 0.8));

@@ -60,9 +60,10 @@ internal sealed class OnnxOutputReader
         }
 
         var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
+        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
-            return CreateZipMap(spec, output, labels);
+            return CreateZipMap(spec, output, labels, unclear);
         }
 
         if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType != TensorElementType.Float)
@@ -85,7 +86,7 @@ internal sealed class OnnxOutputReader
 
         var declared = output.Dimensions;
         var differs = declared.Length != actual.Length || (actual.Length == 2 && declared[1] > 0 && declared[1] != actual[1]);
-        var index = OnnxClassChoice.ChooseColumn(spec, columns, labels);
+        var index = OnnxClassChoice.ChooseColumn(spec, columns, labels, unclear);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
         var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
         var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
@@ -95,7 +96,7 @@ internal sealed class OnnxOutputReader
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
     internal const int MaxColumns = 4096;
 
-    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels)
+    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels, IReadOnlyList<string>? unclear)
     {
         var element = output.AsSequenceMetadata().ElementMeta;
         if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
@@ -123,7 +124,7 @@ internal sealed class OnnxOutputReader
         }
         else
         {
-            positive = labels[OnnxClassChoice.ChooseClass(spec, labels)];
+            positive = labels[OnnxClassChoice.ChooseClass(spec, labels, unclear)];
         }
 
         if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))

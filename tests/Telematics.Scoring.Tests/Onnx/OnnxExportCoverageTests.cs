@@ -124,6 +124,7 @@ public sealed class OnnxExportCoverageTests : IDisposable
     [Theory]
     [InlineData(true, null, null)]
     [InlineData(true, null, 1)]
+    [InlineData(true, "1", null)]
     [InlineData(false, null, null)]
     [InlineData(false, "1", null)]
     public void A_binary_classifier_declared_one_column_but_returning_two_reads_column_1(bool opaqueShape, string? positiveClass, int? positiveIndex)

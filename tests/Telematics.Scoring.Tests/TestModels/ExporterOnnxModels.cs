@@ -76,6 +76,32 @@ internal static class ExporterOnnxModels
         Sigmoid(-0.2 + Tree0(x0, x2, -1, 0.5, 1.5) + Tree1(x1, -0.5, 0.8));
 
     /// <summary>
+    /// A binary GBM classifier over <see cref="ExpectedXgboostBinary"/>'s trees with class labels <paramref name="labels"/>
+    /// (column 1 is P(<paramref name="labels"/>[1]) = <see cref="ExpectedXgboostBinary"/>), ending as <paramref name="tail"/> says.
+    /// </summary>
+    public static byte[] LightgbmBinary(long[] labels, BinaryTail tail)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0)
+            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", "raw"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                ClassVotes(a, [-1f, 0.5f, 1.5f, -0.5f, 0.8f], twoSets: false);
+                a.Ints("classlabels_int64s", labels).Floats("base_values", -0.2f).String("post_transform", "LOGISTIC");
+            });
+        return tail switch
+        {
+            BinaryTail.IdentityMul => builder.FloatInitializer("one", [], [1f])
+                .Node("Identity", "", ["raw"], ["same"]).Node("Mul", "", ["same", "one"], ["probabilities"])
+                .TensorOutput("probabilities", OnnxBuilder.Float, 2).Build(),
+            BinaryTail.NormalizedByRowSum => builder.Int64Initializer("axes", [1], [1])
+                .Node("ReduceSum", "", ["raw", "axes"], ["total"], a => a.Int("keepdims", 1)).Node("Div", "", ["raw", "total"], ["probabilities"])
+                .TensorOutput("probabilities", OnnxBuilder.Float, 2).Build(),
+            _ => builder.Node("ZipMap", "ai.onnx.ml", ["raw"], ["output_probability"], a => a.Ints("classlabels_int64s", 0, 1))
+                .ZipMapOutput("output_probability", OnnxBuilder.Int64).Build(),
+        };
+    }
+
+    /// <summary>
     /// onnxmltools for a 3-class LGBMClassifier / XGBClassifier: one tree per class and round, per-class base values,
     /// SOFTMAX; probabilities through ZipMap with int64 labels.
     /// </summary>
@@ -192,4 +218,17 @@ internal static class ExporterOnnxModels
 
         a.Ints("class_treeids", [.. trees]).Ints("class_nodeids", [.. nodes]).Ints("class_ids", [.. ids]).Floats("class_weights", [.. weights]);
     }
+}
+
+/// <summary>How <see cref="ExporterOnnxModels.LightgbmBinary"/> ends after its classifier.</summary>
+public enum BinaryTail
+{
+    /// <summary>onnxmltools LGBMClassifier with zipmap=False: Identity → Mul(·, 1) → <c>probabilities</c> [N, 2].</summary>
+    IdentityMul,
+
+    /// <summary>skl2onnx's CalibratedClassifierCV / soft voting: the rows divided by their sum (ReduceSum → Div) → <c>probabilities</c>.</summary>
+    NormalizedByRowSum,
+
+    /// <summary>skl2onnx with nocl=True: a ZipMap keyed 0/1 by position instead of by label → <c>output_probability</c>.</summary>
+    PositionalZipMap,
 }

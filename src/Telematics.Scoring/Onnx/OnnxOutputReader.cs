@@ -71,6 +71,13 @@ internal sealed class OnnxOutputReader
             throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
         }
 
+        // A declared width past the cap is refused before the probe, which would otherwise have ONNX Runtime allocate it.
+        var declared = output.Dimensions;
+        if (declared.Length == 2 && declared[1] > MaxColumns)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {declared[1]} columns; at most {MaxColumns} are supported.");
+        }
+
         // The shape ONNX Runtime actually returns decides the columns and the buffers, not the declared one (see OnnxOutputProbe).
         var actual = OnnxOutputProbe.Run(session, inputs, spec.OutputName).Shape;
         if (actual.Length is < 1 or > 2)
@@ -84,7 +91,6 @@ internal sealed class OnnxOutputReader
             throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
         }
 
-        var declared = output.Dimensions;
         var differs = declared.Length != actual.Length || (actual.Length == 2 && declared[1] > 0 && declared[1] != actual[1]);
         var index = OnnxClassChoice.ChooseColumn(spec, columns, labels, unclear);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";

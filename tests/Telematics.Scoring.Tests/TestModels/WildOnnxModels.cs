@@ -192,6 +192,17 @@ internal static class WildOnnxModels
                 a.Floats("coefficients", 1, 0, 0, 0, 10, 0).Floats("intercepts", 1, 2).Int("targets", 2))
             .Build();
 
+    /// <summary>
+    /// A logit mistaken for a probability: 0.4 + 0.1·x0 through MatMul and Add ([N, 1]), in [0, 1] at x0 = 0 but above 1
+    /// once x0 passes 6 (1.5 at x0 = 11).
+    /// </summary>
+    public static byte[] LinearNotAProbability() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .FloatInitializer("w", [3, 1], [0.1f, 0, 0]).FloatInitializer("b", [1], [0.4f])
+            .Node("MatMul", "", ["float_input", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["variable"])
+            .Build();
+
     /// <summary>Two Add nodes that feed each other: a cycle ONNX Runtime must refuse.</summary>
     public static byte[] Cyclic() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 3)

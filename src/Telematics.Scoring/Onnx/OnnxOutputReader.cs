@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Telematics.Scoring.Models;
@@ -14,9 +15,10 @@ internal sealed class OnnxOutputReader
     private readonly string _positiveClass;
     private readonly long _positiveKey;
 
-    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description, bool preallocated = false)
+    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description, bool preallocated = false, bool isDouble = false)
     {
         Preallocated = preallocated;
+        IsDouble = isDouble;
         Name = name;
         Columns = columns;
         _columnIndex = columnIndex;
@@ -28,6 +30,9 @@ internal sealed class OnnxOutputReader
     }
 
     public string Name { get; }
+
+    /// <summary>Whether the output is a float64 tensor (skl2onnx with float64 data), narrowed to float when read.</summary>
+    public bool IsDouble { get; }
 
     /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C] as ONNX Runtime returns it; -1 for a ZipMap.</summary>
     public int Columns { get; }
@@ -66,9 +71,13 @@ internal sealed class OnnxOutputReader
             return CreateZipMap(spec, output, labels, unclear);
         }
 
-        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType != TensorElementType.Float)
+        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType is not (TensorElementType.Float or TensorElementType.Double))
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
+            // An integer or string tensor is a classifier's label; anything else is no raw output the SDK can read.
+            var hint = output.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && output.ElementDataType is TensorElementType.Int64 or TensorElementType.String
+                ? " (pick the probability output, not the label)"
+                : "";
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (a double tensor also serves){hint}.");
         }
 
         // A declared width past the cap is refused before the probe, which would otherwise have ONNX Runtime allocate it.
@@ -79,7 +88,7 @@ internal sealed class OnnxOutputReader
         }
 
         // The shape ONNX Runtime actually returns decides the columns and the buffers, not the declared one (see OnnxOutputProbe).
-        var actual = OnnxOutputProbe.Run(session, inputs, spec.OutputName).Shape;
+        var (actual, element) = OnnxOutputProbe.Run(session, inputs, spec.OutputName);
         if (actual.Length is < 1 or > 2)
         {
             throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} and has rank {actual.Length} when run; [N] or [N, C] is required.");
@@ -92,11 +101,12 @@ internal sealed class OnnxOutputReader
         }
 
         var differs = declared.Length != actual.Length || (actual.Length == 2 && declared[1] > 0 && declared[1] != actual[1]);
+        var isDouble = element == TensorElementType.Double;
         var index = OnnxClassChoice.ChooseColumn(spec, columns, labels, unclear);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
         var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
         var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}{note}", preallocated: !differs);
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble);
     }
 
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
@@ -143,13 +153,24 @@ internal sealed class OnnxOutputReader
     }
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>
-    public void ReadTensor(float[] buffer, Span<float> destination)
+    public void ReadTensor(float[] buffer, Span<float> destination) => Read<float>(buffer, destination);
+
+    /// <summary>Reads column <c>index</c> of a preallocated float64 [rows, C] buffer, narrowed to float.</summary>
+    public void ReadTensor(double[] buffer, Span<float> destination) => Read<double>(buffer, destination);
+
+    private void Read<T>(ReadOnlySpan<T> data, Span<float> destination)
+        where T : unmanaged, IFloatingPoint<T>
     {
         var width = Math.Max(1, Columns);
+        if (data.Length < destination.Length * width)
+        {
+            throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {destination.Length} rows × {width} column(s).");
+        }
+
         var index = _columnIndex;
         for (var r = 0; r < destination.Length; r++)
         {
-            destination[r] = buffer[r * width + index];
+            destination[r] = float.CreateTruncating(data[r * width + index]);
         }
     }
 
@@ -158,16 +179,13 @@ internal sealed class OnnxOutputReader
     {
         if (!_zipMap)
         {
-            var data = value.GetTensorDataAsSpan<float>();
-            var width = Math.Max(1, Columns);
-            if (data.Length < destination.Length * width)
+            if (IsDouble)
             {
-                throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {destination.Length} rows × {width} column(s).");
+                Read(value.GetTensorDataAsSpan<double>(), destination);
             }
-
-            for (var r = 0; r < destination.Length; r++)
+            else
             {
-                destination[r] = data[r * width + _columnIndex];
+                Read(value.GetTensorDataAsSpan<float>(), destination);
             }
 
             return;

@@ -161,12 +161,42 @@ public sealed class OnnxExportCoverageTests : IDisposable
     }
 
     [Fact]
-    public void Float64_inputs_are_refused_naming_the_type_and_the_fix()
+    public void A_float64_model_scores_the_same_as_its_float32_twin()
     {
-        var error = Assert.Throws<ModelBindingException>(() => OnnxRiskModel.Load(WildOnnxModels.TypedInput(OnnxBuilder.Double), TelematicsFeatures.Schema,
-            new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score }));
+        var spec = new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score };
+        using var single = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: false), TelematicsFeatures.Schema, spec);
+        using var twin = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: true), TelematicsFeatures.Schema, spec);
+        var rows = Rows[..^1].SelectMany(r => r).ToArray();
+        var fromSingle = new float[Rows.Length - 1];
+        var fromDouble = new float[Rows.Length - 1];
 
-        Assert.Contains("is a double tensor [N, 3]", error.Message, StringComparison.Ordinal);
-        Assert.Contains("float32", error.Message, StringComparison.Ordinal);
+        single.Score(rows, fromSingle);
+        twin.Score(rows, fromDouble);
+        twin.Score(rows, fromDouble);
+
+        Assert.Equal("variable: double tensor, column 0", twin.OutputDescription);
+        for (var i = 0; i < fromDouble.Length; i++)
+        {
+            Assert.Equal(WildOnnxModels.ExpectedLinear(Rows[i][0], Rows[i][1], Rows[i][2]), fromDouble[i], 4);
+            Assert.Equal(fromSingle[i], fromDouble[i], 4);
+        }
+    }
+
+    [Fact]
+    public void A_float64_model_scores_a_repeated_batch_without_allocating()
+    {
+        using var model = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: true), TelematicsFeatures.Schema,
+            new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score });
+        var rows = Rows[..^1].SelectMany(r => r).ToArray();
+        var outputs = new float[Rows.Length - 1];
+        model.Score(rows, outputs);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            model.Score(rows, outputs);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

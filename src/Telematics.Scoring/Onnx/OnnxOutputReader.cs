@@ -31,6 +31,12 @@ internal sealed class OnnxOutputReader
 
     public string Name { get; }
 
+    /// <summary>
+    /// The column read of a tensor output, or the chosen class's position among a ZipMap's keys (its input's column);
+    /// -1 when the graph does not state a ZipMap's classes.
+    /// </summary>
+    public int ClassColumn { get; private init; } = -1;
+
     /// <summary>Whether the output is a float64 tensor (skl2onnx with float64 data), narrowed to float when read.</summary>
     public bool IsDouble { get; }
 
@@ -106,7 +112,7 @@ internal sealed class OnnxOutputReader
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
         var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
         var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble);
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble) { ClassColumn = index };
     }
 
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
@@ -127,6 +133,7 @@ internal sealed class OnnxOutputReader
         }
 
         string positive;
+        var column = -1;
         if (labels is null)
         {
             // The graph does not show the classes, so neither an index nor a default has a meaning.
@@ -140,7 +147,8 @@ internal sealed class OnnxOutputReader
         }
         else
         {
-            positive = labels[OnnxClassChoice.ChooseClass(spec, labels, unclear)];
+            column = OnnxClassChoice.ChooseClass(spec, labels, unclear);
+            positive = labels[column];
         }
 
         if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
@@ -149,7 +157,7 @@ internal sealed class OnnxOutputReader
         }
 
         return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
-            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'");
+            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'") { ClassColumn = column };
     }
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>

@@ -31,11 +31,11 @@ public sealed partial class OnnxRiskModel
         }
     }
 
-    private static TreeEnsemble? TryReadTrees(OnnxGraph graph, OnnxModelSpec spec)
+    private static TreeEnsemble? TryReadTrees(OnnxGraph graph, OnnxModelSpec spec, int column)
     {
         try
         {
-            return OnnxTreeEnsembleReader.TryRead(graph, spec);
+            return OnnxTreeEnsembleReader.TryRead(graph, spec, column);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
         {

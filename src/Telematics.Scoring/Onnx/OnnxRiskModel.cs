@@ -106,7 +106,7 @@ public sealed partial class OnnxRiskModel : IRiskModel
             }
 
             model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null, inputs.Double);
-            model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec));
+            model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec, output.ClassColumn));
             (model._compiled, model.CompiledTreesNote) = model.Trees is { } trees ? CompiledTreeCheck.Compile(model, trees) : (null, null);
             return model;
         }

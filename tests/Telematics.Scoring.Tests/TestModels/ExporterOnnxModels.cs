@@ -96,6 +96,9 @@ internal static class ExporterOnnxModels
             BinaryTail.NormalizedByRowSum => builder.Int64Initializer("axes", [1], [1])
                 .Node("ReduceSum", "", ["raw", "axes"], ["total"], a => a.Int("keepdims", 1)).Node("Div", "", ["raw", "total"], ["probabilities"])
                 .TensorOutput("probabilities", OnnxBuilder.Float, 2).Build(),
+            BinaryTail.IdentityZipMap => builder.Node("Identity", "", ["raw"], ["same"])
+                .Node("ZipMap", "ai.onnx.ml", ["same"], ["probabilities"], a => a.Ints("classlabels_int64s", labels))
+                .ZipMapOutput("probabilities", OnnxBuilder.Int64).Build(),
             _ => builder.Node("ZipMap", "ai.onnx.ml", ["raw"], ["output_probability"], a => a.Ints("classlabels_int64s", 0, 1))
                 .ZipMapOutput("output_probability", OnnxBuilder.Int64).Build(),
         };
@@ -148,6 +151,18 @@ internal static class ExporterOnnxModels
 
     public static double ExpectedLightgbmPoisson(float x0, float x1, float x2) =>
         Math.Exp(-2.3 + Tree0(x0, x2, -0.4, 0.1, 0.5) + Tree1(x1, -0.2, 0.3));
+
+    /// <summary>onnxmltools for an LGBMRegressor (objective regression): TreeEnsembleRegressor → Identity → <c>variable</c> [N, 1], over the tidy regressor's trees.</summary>
+    public static byte[] LightgbmRegressor() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .Node("TreeEnsembleRegressor", "ai.onnx.ml", ["float_input"], ["raw"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                a.Ints("target_treeids", 0, 0, 0, 1, 1).Ints("target_nodeids", 1, 3, 4, 1, 2).Ints("target_ids", 0, 0, 0, 0, 0)
+                    .Floats("target_weights", 1, 2, 3, 0.5f, 1.5f).Int("n_targets", 1).Floats("base_values", 0.25f);
+            })
+            .Node("Identity", "", ["raw"], ["variable"])
+            .Build();
 
     /// <summary><see cref="TestOnnxModels.TreeRegressor"/>'s trees under ai.onnx.ml opset <paramref name="mlOpset"/> (1, 2 or 3).</summary>
     public static byte[] TreeRegressorAtOpset(int mlOpset) =>
@@ -231,4 +246,7 @@ public enum BinaryTail
 
     /// <summary>skl2onnx with nocl=True: a ZipMap keyed 0/1 by position instead of by label → <c>output_probability</c>.</summary>
     PositionalZipMap,
+
+    /// <summary>onnxmltools LGBMClassifier with its default ZipMap: Identity → ZipMap keyed by label, named <c>probabilities</c>.</summary>
+    IdentityZipMap,
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Telematics.Features.Schema;
+using Telematics.Scoring.Batch;
 using Telematics.Scoring.Models;
 using Telematics.Scoring.Packaging;
 using Telematics.Scoring.Registry;
@@ -60,5 +61,24 @@ public sealed class ProbabilityRangeTests : IDisposable
 
         features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 3f;
         Assert.Equal(70, scorer.Score(new ScoreRequest { DriverId = "d-2", Model = "edge", Features = features }).Score, 4);
+    }
+
+    [Fact]
+    public async Task A_probability_above_1_in_a_batch_fails_only_that_driver()
+    {
+        using var registry = ModelRegistry.ForPackage(ModelPackageLoader.Load(Write("edge", 5)));
+        var risky = new float[TelematicsFeatures.Schema.Count];
+        RuleBasedModel.Default.CopyReferenceRow(risky);
+        var calm = (float[])risky.Clone();
+        risky[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 11f;
+        calm[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 3f;
+
+        var result = await new BatchScorer(new RiskScorer(registry)).ScoreAsync([new("d-1", risky), new("d-2", calm)]);
+
+        var failure = Assert.Single(result.Failures);
+        Assert.Equal("d-1", failure.DriverId);
+        Assert.Contains("Model edge@1 returned 1.5 for driver 'd-1', outside [0, 1]", failure.Message, StringComparison.Ordinal);
+        Assert.Null(result.Scores[0]);
+        Assert.Equal(70, result.Scores[1]!.Score, 4);
     }
 }

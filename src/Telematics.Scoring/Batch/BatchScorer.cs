@@ -193,9 +193,9 @@ public sealed class BatchScorer
                 // An additive model's raw output is a double sum; read it as the one-driver path does, not through
                 // the float output buffer, so a batch score equals the driver's own score to the last bit.
                 var raw = additive is null ? outputs[k] : additive.Raw(rows.AsSpan(k * width, width));
-                if (!double.IsFinite(raw))
+                if (package.RawProblem(raw, drivers[i].DriverId) is { } problem)
                 {
-                    errors[i] ??= $"Model {package} returned {raw} for driver '{drivers[i].DriverId}'.";
+                    errors[i] ??= problem;
                     Log.ScoreFailed(_logger, drivers[i].DriverId, package.Name, package.Version, new ModelScoringException(errors[i]!));
                     failures++;
                     continue;

@@ -4,8 +4,9 @@ namespace Telematics.Scoring.Onnx;
 
 /// <summary>
 /// One caller's reusable input/output memory for an ONNX session: pinned arrays sized for the maximum batch
-/// and the OrtValues over them, recreated only when the row count changes. A float-tensor output is bound
-/// through an <see cref="OrtIoBinding"/> so that a run allocates nothing.
+/// and the OrtValues over them, recreated only when the row count changes. A tensor output is bound
+/// through an <see cref="OrtIoBinding"/> so that a run allocates nothing. A float64 model (skl2onnx with float64 data)
+/// gets float64 arrays beside the float ones: rows are widened into them (exact) and its output narrowed from them.
 /// </summary>
 internal sealed class OnnxBuffers : IDisposable
 {
@@ -15,7 +16,7 @@ internal sealed class OnnxBuffers : IDisposable
     private readonly string _outputName;
     private int _rows;
 
-    public OnnxBuffers(InferenceSession session, string[] inputNames, int[] inputWidths, string outputName, int outputColumns, int maxRows, bool preallocateOutput)
+    public OnnxBuffers(InferenceSession session, string[] inputNames, int[] inputWidths, string outputName, int outputColumns, int maxRows, bool preallocateOutput, bool doubleInputs = false, bool doubleOutput = false)
     {
         _inputNames = inputNames;
         _outputName = outputName;
@@ -27,9 +28,17 @@ internal sealed class OnnxBuffers : IDisposable
             Inputs[i] = GC.AllocateUninitializedArray<float>(maxRows * inputWidths[i], pinned: true);
         }
 
+        DoubleInputs = new double[doubleInputs ? inputWidths.Length : 0][];
+        for (var i = 0; i < DoubleInputs.Length; i++)
+        {
+            DoubleInputs[i] = GC.AllocateUninitializedArray<double>(maxRows * inputWidths[i], pinned: true);
+        }
+
         InputValues = new OrtValue[inputWidths.Length];
         // A rank-1 output [N] has Columns 0 but still one value per row.
-        Output = preallocateOutput ? GC.AllocateUninitializedArray<float>(maxRows * Math.Max(1, outputColumns), pinned: true) : [];
+        var outputLength = maxRows * Math.Max(1, outputColumns);
+        Output = preallocateOutput && !doubleOutput ? GC.AllocateUninitializedArray<float>(outputLength, pinned: true) : [];
+        DoubleOutput = preallocateOutput && doubleOutput ? GC.AllocateUninitializedArray<double>(outputLength, pinned: true) : [];
         OutputValues = preallocateOutput ? new OrtValue[1] : [];
         Binding = preallocateOutput ? session.CreateIoBinding() : null;
     }
@@ -40,7 +49,13 @@ internal sealed class OnnxBuffers : IDisposable
     /// <summary>Input arrays, one per ONNX input, row-major.</summary>
     public float[][] Inputs { get; }
 
-    /// <summary>OrtValues over <see cref="Inputs"/> for the current row count.</summary>
+    /// <summary>Float64 copies of <see cref="Inputs"/> that a float64 model reads; empty for a float32 model.</summary>
+    public double[][] DoubleInputs { get; }
+
+    /// <summary>The float64 output array (rows × columns) of a float64 output, else empty.</summary>
+    public double[] DoubleOutput { get; }
+
+    /// <summary>OrtValues over <see cref="Inputs"/> (or <see cref="DoubleInputs"/>) for the current row count.</summary>
     public OrtValue[] InputValues { get; }
 
     /// <summary>The output array (rows × columns), empty when outputs are not preallocated.</summary>
@@ -61,13 +76,18 @@ internal sealed class OnnxBuffers : IDisposable
         for (var i = 0; i < Inputs.Length; i++)
         {
             var width = _inputWidths[i];
-            InputValues[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Inputs[i], 0, rows * width), [rows, width]);
+            InputValues[i] = DoubleInputs.Length > 0
+                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<double>(DoubleInputs[i], 0, rows * width), [rows, width])
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Inputs[i], 0, rows * width), [rows, width]);
         }
 
         if (OutputValues.Length == 1)
         {
             long[] shape = _outputColumns == 0 ? [rows] : [rows, _outputColumns];
-            OutputValues[0] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Output, 0, rows * Math.Max(1, _outputColumns)), shape);
+            var length = rows * Math.Max(1, _outputColumns);
+            OutputValues[0] = DoubleOutput.Length > 0
+                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<double>(DoubleOutput, 0, length), shape)
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Output, 0, length), shape);
         }
 
         if (Binding is not null)
@@ -83,6 +103,20 @@ internal sealed class OnnxBuffers : IDisposable
         }
 
         _rows = rows;
+    }
+
+    /// <summary>Widens the first <paramref name="rows"/> rows of each float input into its float64 copy (exact); a no-op for a float32 model.</summary>
+    public void Widen(int rows)
+    {
+        for (var i = 0; i < DoubleInputs.Length; i++)
+        {
+            var source = Inputs[i].AsSpan(0, rows * _inputWidths[i]);
+            var target = DoubleInputs[i];
+            for (var j = 0; j < source.Length; j++)
+            {
+                target[j] = source[j];
+            }
+        }
     }
 
     public void Dispose()

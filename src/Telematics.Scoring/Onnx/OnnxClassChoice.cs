@@ -11,8 +11,11 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 internal static class OnnxClassChoice
 {
-    /// <summary>The position among <paramref name="labels"/> of the class the manifest chooses (or the default for labels 0/1, -1/1 or false/true).</summary>
-    public static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels)
+    /// <summary>
+    /// The position among <paramref name="labels"/> of the class the manifest chooses (or the default for labels 0/1, -1/1 or
+    /// false/true, unless <paramref name="unclear"/> — labels without a default elsewhere in the graph — says they may be positions).
+    /// </summary>
+    public static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels, IReadOnlyList<string>? unclear = null)
     {
         var byClass = spec.PositiveClass is { } label ? IndexOf(labels, label, spec) : (int?)null;
         var byIndex = spec.PositiveIndex is { } index ? CheckIndex(index, labels.Count, spec) : (int?)null;
@@ -40,13 +43,19 @@ internal static class OnnxClassChoice
         // ({1, 2}, {"safe", "risky"}) is the author's to name: scikit-learn's classes_[1] is merely the later label in
         // sort order, and guessing it would silently invert the risk of a model trained on y ∈ {1, 2} with 1 = claim.
         var positive = PositiveOfBinaryLabels(labels);
+        if (positive >= 0 && unclear is not null)
+        {
+            // skl2onnx's nocl keys a ZipMap 0/1 by position while the classifier's labels are, say, 1 and 2: key 1 is merely the later label.
+            throw new ModelBindingException($"Output '{spec.OutputName}' has classes {Quote(labels)}, but the graph's classifier has labels {Quote(unclear)}, which have no default positive class; set output.positive_index to the position of the positive class among {Quote(unclear)}.");
+        }
+
         return positive >= 0
             ? positive
             : throw new ModelBindingException($"Output '{spec.OutputName}' has 2 classes ({Quote(labels)}); only labels 0/1, -1/1 or false/true have a default positive class, so the manifest must name the positive one in output.positive_class (or its position in output.positive_index).");
     }
 
     /// <summary>The position of the positive label when the two labels are 0/1, -1/1 or false/true (in either order); else -1.</summary>
-    private static int PositiveOfBinaryLabels(IReadOnlyList<string> labels)
+    internal static int PositiveOfBinaryLabels(IReadOnlyList<string> labels)
     {
         string a = labels[0], b = labels[1];
         foreach (var (negative, positive) in BinaryLabels)
@@ -67,12 +76,15 @@ internal static class OnnxClassChoice
 
     private static readonly (string Negative, string Positive)[] BinaryLabels = [("0", "1"), ("-1", "1"), ("false", "true")];
 
-    /// <summary>The column of a float tensor with <paramref name="columns"/> columns (0: rank 1, -1: unknown) the manifest chooses, or the default.</summary>
-    public static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels)
+    /// <summary>
+    /// The column of a float tensor with <paramref name="columns"/> columns (0: rank 1, -1: unknown) the manifest chooses, or the
+    /// default; <paramref name="unclear"/> (labels without a default elsewhere in the graph) withholds the defaults for two classes.
+    /// </summary>
+    public static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels, IReadOnlyList<string>? unclear = null)
     {
         if (spec.PositiveClass is not null && (columns < 2 || labels is null))
         {
-            var why = columns < 2 ? "it has a single column" : "the graph gives its columns no class labels";
+            var why = columns is 0 or 1 ? "it has a single column" : columns < 0 ? "its column count is unknown" : "the graph gives its columns no class labels";
             throw new ModelBindingException($"The manifest gives output.positive_class '{spec.PositiveClass}' for tensor output '{spec.OutputName}', but {why}; use output.positive_index for a column.");
         }
 
@@ -84,7 +96,7 @@ internal static class OnnxClassChoice
             }
 
             // Labelled columns follow the same rule as a ZipMap over the same classes, so that both exports of one model read one class.
-            return ChooseClass(spec, labels);
+            return ChooseClass(spec, labels, unclear);
         }
 
         if (spec.PositiveIndex is { } chosen)
@@ -95,6 +107,11 @@ internal static class OnnxClassChoice
         if (columns is 0 or 1)
         {
             return 0;
+        }
+
+        if (columns == 2 && unclear is not null && spec.OutputKind == ModelOutputKind.Probability)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' has 2 columns whose classes the graph does not trace back to a classifier, and the graph's classifier has labels {Quote(unclear)}, which have no default positive class (column 1 is merely the later label); set output.positive_index to the column of the positive class.");
         }
 
         if (columns == 2)

@@ -20,10 +20,12 @@ internal sealed class OnnxGraph
     private const int NodeField = 1;
     private const int InitializerField = 5;
 
-    private OnnxGraph(List<Node> nodes, Dictionary<string, long[]> initializerDims, List<(string Name, string Location)> externalInitializers)
+    private OnnxGraph(List<Node> nodes, Dictionary<string, long[]> initializerDims, Dictionary<string, long[]> smallInt64s, Dictionary<string, float[]> smallFloats, List<(string Name, string Location)> externalInitializers)
     {
+        SmallFloatInitializers = smallFloats;
         Nodes = nodes;
         InitializerDims = initializerDims;
+        SmallInt64Initializers = smallInt64s;
         ExternalInitializers = externalInitializers;
     }
 
@@ -32,6 +34,14 @@ internal sealed class OnnxGraph
     /// <summary>Dimensions of each initializer by name.</summary>
     public Dictionary<string, long[]> InitializerDims { get; }
 
+    /// <summary>The values of int64 initializers of at most <see cref="SmallInitializer"/> values (such as a Reshape's target shape), by name.</summary>
+    public Dictionary<string, long[]> SmallInt64Initializers { get; }
+
+    /// <summary>The values of float initializers of at most <see cref="SmallInitializer"/> values (such as the 1 of a Mul(·, 1)), by name.</summary>
+    public Dictionary<string, float[]> SmallFloatInitializers { get; }
+
+    private const int SmallInitializer = 8;
+
     /// <summary>Initializers whose data lies in another file (data_location EXTERNAL), with that file's name as written.</summary>
     public List<(string Name, string Location)> ExternalInitializers { get; }
 
@@ -39,6 +49,8 @@ internal sealed class OnnxGraph
     {
         var nodes = new List<Node>();
         var initializers = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var smallInt64s = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var smallFloats = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var external = new List<(string, string)>();
         var model = new OnnxProtoReader(onnx);
         while (model.Next(out var field, out var wire))
@@ -58,8 +70,18 @@ internal sealed class OnnxGraph
                 }
                 else if (graphField == InitializerField && graphWire == OnnxProtoReader.LengthDelimited)
                 {
-                    var (name, dims, location) = ReadTensorShape(graph.ReadBytes());
+                    var (name, dims, location, int64s, floats) = ReadTensorShape(graph.ReadBytes());
                     initializers[name] = dims;
+                    if (int64s is not null)
+                    {
+                        smallInt64s[name] = int64s;
+                    }
+
+                    if (floats is not null)
+                    {
+                        smallFloats[name] = floats;
+                    }
+
                     if (location is not null)
                     {
                         external.Add((name, location));
@@ -72,7 +94,7 @@ internal sealed class OnnxGraph
             }
         }
 
-        return new OnnxGraph(nodes, initializers, external);
+        return new OnnxGraph(nodes, initializers, smallInt64s, smallFloats, external);
     }
 
     /// <summary>The node that writes <paramref name="output"/>, or null.</summary>
@@ -92,11 +114,15 @@ internal sealed class OnnxGraph
     /// <summary>The nodes that read <paramref name="input"/>.</summary>
     public IEnumerable<Node> Consumers(string input) => Nodes.Where(n => n.Inputs.Contains(input));
 
-    /// <summary>A TensorProto's name and dims, and the file its data lies in when that is external (else null).</summary>
-    private static (string Name, long[] Dims, string? ExternalLocation) ReadTensorShape(ReadOnlySpan<byte> bytes)
+    /// <summary>A TensorProto's name and dims, the file its data lies in when that is external (else null), and its values when it is a small int64 or float tensor (else null).</summary>
+    private static (string Name, long[] Dims, string? ExternalLocation, long[]? Int64s, float[]? Floats) ReadTensorShape(ReadOnlySpan<byte> bytes)
     {
         var name = "";
         var dims = new List<long>();
+        var values = new List<long>();
+        var floats = new List<float>();
+        long dataType = 0;
+        var raw = Array.Empty<byte>();
         var external = false;
         var location = "";
         var reader = new OnnxProtoReader(bytes);
@@ -116,13 +142,39 @@ internal sealed class OnnxGraph
                 case 14 when wire == OnnxProtoReader.Varint:
                     external = reader.ReadVarint() == 1;
                     break;
+                case 2 when wire == OnnxProtoReader.Varint:
+                    dataType = (long)reader.ReadVarint();
+                    break;
+                case 4 when floats.Count <= SmallInitializer:
+                    reader.ReadFloats(wire, floats);
+                    break;
+                case 7 when values.Count <= SmallInitializer:
+                    reader.ReadInt64s(wire, values);
+                    break;
+                case 9 when wire == OnnxProtoReader.LengthDelimited:
+                    var data = reader.ReadBytes();
+                    raw = data.Length <= SmallInitializer * sizeof(long) ? data.ToArray() : raw;
+                    break;
                 default:
                     reader.Skip(wire);
                     break;
             }
         }
 
-        return (name, [.. dims], external ? location : null);
+        // TensorProto.DataType 7 is int64 and 1 float; raw_data holds little-endian values.
+        for (var i = 0; dataType == 7 && i + sizeof(long) <= raw.Length; i += sizeof(long))
+        {
+            values.Add(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(raw.AsSpan(i)));
+        }
+
+        for (var i = 0; dataType == 1 && i + sizeof(float) <= raw.Length; i += sizeof(float))
+        {
+            floats.Add(System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(i)));
+        }
+
+        var int64s = dataType == 7 && values.Count is > 0 and <= SmallInitializer ? values.ToArray() : null;
+        var smallFloats = dataType == 1 && floats.Count is > 0 and <= SmallInitializer ? floats.ToArray() : null;
+        return (name, [.. dims], external ? location : null, int64s, smallFloats);
     }
 
     /// <summary>The value of an external_data entry whose key is <c>location</c>, else null.</summary>

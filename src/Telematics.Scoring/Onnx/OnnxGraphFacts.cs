@@ -17,17 +17,19 @@ internal static class OnnxGraphFacts
 
     /// <summary>
     /// The class labels, in column order, of <paramref name="output"/> when it is a ZipMap or a classifier's
-    /// probability tensor (also behind Identity, Cast or Normalizer); <see langword="null"/> when the graph does not say.
+    /// probability tensor, also behind operators that keep each column the same class (see <see cref="ColumnSource"/>);
+    /// <see langword="null"/> when the graph does not say.
     /// </summary>
     public static IReadOnlyList<string>? ClassLabels(OnnxGraph graph, string output)
     {
         var tensor = output;
         var producer = graph.Producer(tensor);
         // Exporters pass probabilities through operators that keep their columns (skl2onnx normalises a one-vs-rest
-        // LinearClassifier's scores with Normalizer): the columns are still the classifier's classes.
-        for (var hops = 0; hops < 8 && producer is { OpType: "Identity" or "Cast" or "Normalizer", Inputs.Count: 1, Outputs.Count: 1 }; hops++)
+        // LinearClassifier's scores with Normalizer; onnxmltools ends LightGBM in Identity → Mul(·, 1)): the columns are
+        // still the classifier's classes.
+        for (var hops = 0; hops < 16 && producer is not null && ColumnSource(graph, producer, tensor) is { } source; hops++)
         {
-            tensor = producer.Inputs[0];
+            tensor = source;
             producer = graph.Producer(tensor);
         }
 
@@ -42,6 +44,70 @@ internal static class OnnxGraphFacts
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The two labels of a classifier or ZipMap anywhere in the graph that have no default positive class (not 0/1, -1/1,
+    /// false/true), or <see langword="null"/>. When an output's own classes cannot be traced (CalibratedClassifierCV,
+    /// soft voting and bagging end in Div, Concat or Sum; skl2onnx's <c>nocl</c> keys a ZipMap 0/1), these say its columns
+    /// are classes such as {1, 2} whose positive one only the author knows.
+    /// </summary>
+    public static IReadOnlyList<string>? LabelsWithoutDefault(OnnxGraph graph)
+    {
+        foreach (var node in graph.Nodes)
+        {
+            if ((node.OpType == "ZipMap" || node.OpType.EndsWith("Classifier", StringComparison.Ordinal))
+                && Labels(node) is { Count: 2 } labels && OnnxClassChoice.PositiveOfBinaryLabels(labels) < 0)
+            {
+                return labels;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The input whose columns <paramref name="node"/>'s output <paramref name="tensor"/> keeps, each the same class, or null:
+    /// Identity, Cast, Normalizer; Mul or Add by a constant scalar (either side); Sub or Div by a constant scalar (the scalar
+    /// second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0 or −1, C] or to the input's own Shape.
+    /// </summary>
+    private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor)
+    {
+        if (node.Outputs.Count != 1 || node.Outputs[0] != tensor || node.Inputs.Count == 0)
+        {
+            return null;
+        }
+
+        var inputs = node.Inputs;
+        var first = inputs[0];
+        return node.OpType switch
+        {
+            "Identity" or "Cast" or "Normalizer" when inputs.Count == 1 => first,
+            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
+            "Sub" or "Div" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Flatten" when inputs.Count == 1 && node.Int("axis", 1) == 1 => first,
+            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0 or -1] => first,
+            "Reshape" when inputs.Count == 2 && graph.Producer(inputs[1]) is { OpType: "Shape", Inputs: [var shaped] } && shaped == first => first,
+            _ => null,
+        };
+    }
+
+    private static bool IsScalarConstant(OnnxGraph graph, string name)
+    {
+        if (graph.InitializerDims.TryGetValue(name, out var dims))
+        {
+            long count = 1;
+            foreach (var dim in dims)
+            {
+                count *= dim;
+            }
+
+            return count == 1;
+        }
+
+        // A Constant node's value_float / value_int is a scalar by definition.
+        return graph.Producer(name) is { OpType: "Constant" } constant && (constant.Has("value_float") || constant.Has("value_int"));
     }
 
     /// <summary>

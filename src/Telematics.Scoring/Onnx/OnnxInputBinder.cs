@@ -7,13 +7,13 @@ namespace Telematics.Scoring.Onnx;
 
 /// <summary>
 /// Binds a session's inputs to the manifest's features: by the single tensor's name or by one input per feature, each a
-/// float [N, k] tensor whose column count matches what the manifest lists and what the graph reads. Learns whether the
-/// batch dimension is fixed.
+/// float (or, all alike, double) [N, k] tensor whose column count matches what the manifest lists and what the graph reads.
+/// Learns whether the batch dimension is fixed.
 /// </summary>
 internal static class OnnxInputBinder
 {
-    /// <summary>The bound inputs: names, column counts and the fixed batch size (null when the batch dimension is symbolic).</summary>
-    internal sealed record Inputs(string[] Names, int[] Widths, int? FixedBatch);
+    /// <summary>The bound inputs: names, column counts, the fixed batch size (null when the batch dimension is symbolic) and whether they are float64.</summary>
+    internal sealed record Inputs(string[] Names, int[] Widths, int? FixedBatch, bool Double = false);
 
     /// <exception cref="ModelBindingException">An input is missing, unexpected, not a float matrix, of another width than the manifest's, or has a fixed batch the SDK does not serve.</exception>
     public static Inputs Bind(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)
@@ -32,7 +32,7 @@ internal static class OnnxInputBinder
                 RequireColumnsRead(graph, spec.TensorInputName, spec.Features.Count);
             }
 
-            return new Inputs([spec.TensorInputName], [spec.Features.Count], batch);
+            return new Inputs([spec.TensorInputName], [spec.Features.Count], batch, input.ElementDataType == TensorElementType.Double);
         }
 
         foreach (var name in metadata.Keys)
@@ -60,23 +60,25 @@ internal static class OnnxInputBinder
                 throw new ModelBindingException($"Model input '{name}' has batch dimension {Batch(batch)} but '{names[0]}' has {Batch(fixedBatch)}; all inputs must share one.");
             }
 
+            if (i > 0 && input.ElementDataType != metadata[names[0]].ElementDataType)
+            {
+                throw new ModelBindingException($"Model input '{name}' is {OnnxTypes.Describe(input)} but '{names[0]}' is {OnnxTypes.Describe(metadata[names[0]])}; all inputs must share one element type.");
+            }
+
             fixedBatch = batch;
             names[i] = name;
             widths[i] = 1;
         }
 
-        return new Inputs(names, widths, fixedBatch);
+        return new Inputs(names, widths, fixedBatch, metadata[names[0]].ElementDataType == TensorElementType.Double);
     }
 
-    /// <summary>Checks a float [N, columns] tensor; returns its batch size when fixed.</summary>
+    /// <summary>Checks a float or double [N, columns] tensor (float64 rows are widened from the features, exactly); returns its batch size when fixed.</summary>
     private static int? RequireFloatMatrix(string name, NodeMetadata input, int columns)
     {
-        if (input.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || input.ElementDataType != TensorElementType.Float)
+        if (input.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || input.ElementDataType is not (TensorElementType.Float or TensorElementType.Double))
         {
-            var hint = input.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && input.ElementDataType == TensorElementType.Double
-                ? " (re-export with float32 inputs, for example skl2onnx's FloatTensorType)"
-                : "";
-            throw new ModelBindingException($"Model input '{name}' is {OnnxTypes.Describe(input)}; a float tensor [N, {columns}] is required{hint}.");
+            throw new ModelBindingException($"Model input '{name}' is {OnnxTypes.Describe(input)}; a float tensor [N, {columns}] is required (or a double one).");
         }
 
         var dims = input.Dimensions;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Telematics.Scoring.Models;
@@ -14,8 +15,10 @@ internal sealed class OnnxOutputReader
     private readonly string _positiveClass;
     private readonly long _positiveKey;
 
-    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description)
+    private OnnxOutputReader(string name, int columns, int columnIndex, bool zipMap, TensorElementType keyType, string positiveClass, string description, bool preallocated = false, bool isDouble = false)
     {
+        Preallocated = preallocated;
+        IsDouble = isDouble;
         Name = name;
         Columns = columns;
         _columnIndex = columnIndex;
@@ -28,11 +31,23 @@ internal sealed class OnnxOutputReader
 
     public string Name { get; }
 
-    /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C]; -1 when unknown until run time.</summary>
+    /// <summary>
+    /// The column read of a tensor output, or the chosen class's position among a ZipMap's keys (its input's column);
+    /// -1 when the graph does not state a ZipMap's classes.
+    /// </summary>
+    public int ClassColumn { get; private init; } = -1;
+
+    /// <summary>Whether the output is a float64 tensor (skl2onnx with float64 data), narrowed to float when read.</summary>
+    public bool IsDouble { get; }
+
+    /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C] as ONNX Runtime returns it; -1 for a ZipMap.</summary>
     public int Columns { get; }
 
-    /// <summary>Whether the output is a float tensor of known shape written into a preallocated buffer.</summary>
-    public bool Preallocated => !_zipMap && Columns >= 0;
+    /// <summary>
+    /// Whether the output is a tensor written into a preallocated buffer: every tensor output whose declared shape agrees with
+    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape, so a misdeclared output is left to it to allocate.
+    /// </summary>
+    public bool Preallocated { get; }
 
     public string Description { get; }
 
@@ -46,8 +61,9 @@ internal sealed class OnnxOutputReader
     /// <param name="session">The loaded session.</param>
     /// <param name="spec">The manifest's binding.</param>
     /// <param name="graph">The graph as the SDK reads it, for class labels; null when it could not be read.</param>
+    /// <param name="inputs">The bound inputs, to run the probe row that learns the output's actual shape.</param>
     /// <exception cref="ModelBindingException">The output does not exist, has an unsupported type, or the class choice is missing, ambiguous or meaningless.</exception>
-    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph)
+    public static OnnxOutputReader Create(InferenceSession session, OnnxModelSpec spec, OnnxGraph? graph, OnnxInputBinder.Inputs inputs)
     {
         if (!session.OutputMetadata.TryGetValue(spec.OutputName, out var output))
         {
@@ -55,37 +71,54 @@ internal sealed class OnnxOutputReader
         }
 
         var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
+        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
-            return CreateZipMap(spec, output, labels);
+            return CreateZipMap(spec, output, labels, unclear);
         }
 
-        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType != TensorElementType.Float)
+        if (output.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR || output.ElementDataType is not (TensorElementType.Float or TensorElementType.Double))
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (pick the probability output, not the label).");
+            // An integer or string tensor is a classifier's label; anything else is no raw output the SDK can read.
+            var hint = output.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR && output.ElementDataType is TensorElementType.Int64 or TensorElementType.String
+                ? " (pick the probability output, not the label)"
+                : "";
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)}; the raw output must be a float tensor or a ZipMap (a double tensor also serves){hint}.");
         }
 
-        var dims = output.Dimensions;
-        if (dims.Length is < 1 or > 2)
+        // A declared width past the cap is refused before the probe, which would otherwise have ONNX Runtime allocate it.
+        var declared = output.Dimensions;
+        if (declared.Length == 2 && declared[1] > MaxColumns)
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} of rank {dims.Length}; [N] or [N, C] is required.");
+            throw new ModelBindingException($"Output '{spec.OutputName}' has {declared[1]} columns; at most {MaxColumns} are supported.");
         }
 
-        var columns = dims.Length == 1 ? 0 : dims[1] > 0 ? dims[1] : -1;
+        // The shape ONNX Runtime actually returns decides the columns and the buffers, not the declared one (see OnnxOutputProbe).
+        var (actual, element) = OnnxOutputProbe.Run(session, inputs, spec.OutputName);
+        if (actual.Length is < 1 or > 2)
+        {
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} and has rank {actual.Length} when run; [N] or [N, C] is required.");
+        }
+
+        var columns = actual.Length == 1 ? 0 : (int)Math.Min(actual[1], int.MaxValue);
         if (columns > MaxColumns)
         {
             throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
         }
 
-        var index = OnnxClassChoice.ChooseColumn(spec, columns, labels);
+        var differs = declared.Length != actual.Length || (actual.Length == 2 && declared[1] > 0 && declared[1] != actual[1]);
+        var isDouble = element == TensorElementType.Double;
+        var index = OnnxClassChoice.ChooseColumn(spec, columns, labels, unclear);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: float tensor, {what}");
+        var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
+        var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble) { ClassColumn = index };
     }
 
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>
     internal const int MaxColumns = 4096;
 
-    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels)
+    private static OnnxOutputReader CreateZipMap(OnnxModelSpec spec, NodeMetadata output, IReadOnlyList<string>? labels, IReadOnlyList<string>? unclear)
     {
         var element = output.AsSequenceMetadata().ElementMeta;
         if (element.OnnxValueType != OnnxValueType.ONNX_TYPE_MAP)
@@ -100,6 +133,7 @@ internal sealed class OnnxOutputReader
         }
 
         string positive;
+        var column = -1;
         if (labels is null)
         {
             // The graph does not show the classes, so neither an index nor a default has a meaning.
@@ -113,7 +147,8 @@ internal sealed class OnnxOutputReader
         }
         else
         {
-            positive = labels[OnnxClassChoice.ChooseClass(spec, labels)];
+            column = OnnxClassChoice.ChooseClass(spec, labels, unclear);
+            positive = labels[column];
         }
 
         if (map.KeyDataType == TensorElementType.Int64 && !long.TryParse(positive, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
@@ -122,36 +157,43 @@ internal sealed class OnnxOutputReader
         }
 
         return new OnnxOutputReader(spec.OutputName, -1, -1, zipMap: true, map.KeyDataType, positive,
-            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'");
+            $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'") { ClassColumn = column };
     }
 
     /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>
-    public void ReadTensor(float[] buffer, Span<float> destination)
+    public void ReadTensor(float[] buffer, Span<float> destination) => Read<float>(buffer, destination);
+
+    /// <summary>Reads column <c>index</c> of a preallocated float64 [rows, C] buffer, narrowed to float.</summary>
+    public void ReadTensor(double[] buffer, Span<float> destination) => Read<double>(buffer, destination);
+
+    private void Read<T>(ReadOnlySpan<T> data, Span<float> destination)
+        where T : unmanaged, IFloatingPoint<T>
     {
         var width = Math.Max(1, Columns);
+        if (data.Length < destination.Length * width)
+        {
+            throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {destination.Length} rows × {width} column(s).");
+        }
+
         var index = _columnIndex;
         for (var r = 0; r < destination.Length; r++)
         {
-            destination[r] = buffer[r * width + index];
+            destination[r] = float.CreateTruncating(data[r * width + index]);
         }
     }
 
-    /// <summary>Reads an output that could not be preallocated: a ZipMap sequence, or a float tensor of run-time shape.</summary>
+    /// <summary>Reads an output that is not preallocated: a ZipMap sequence, or a tensor whose declared shape is wrong.</summary>
     public void ReadValue(OrtValue value, Span<float> destination)
     {
         if (!_zipMap)
         {
-            var shape = value.GetTensorTypeAndShape().Shape;
-            var width = shape.Length == 1 ? 1 : (int)shape[1];
-            if (_columnIndex >= width)
+            if (IsDouble)
             {
-                throw new ModelScoringException($"Output '{Name}' has {width} column(s); the positive index is {_columnIndex}.");
+                Read(value.GetTensorDataAsSpan<double>(), destination);
             }
-
-            var data = value.GetTensorDataAsSpan<float>();
-            for (var r = 0; r < destination.Length; r++)
+            else
             {
-                destination[r] = data[r * width + _columnIndex];
+                Read(value.GetTensorDataAsSpan<float>(), destination);
             }
 
             return;

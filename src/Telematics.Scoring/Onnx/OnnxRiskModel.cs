@@ -18,7 +18,7 @@ namespace Telematics.Scoring.Onnx;
 /// a ZipMap output is read through ONNX Runtime's sequence/map API, which allocates per row.
 /// Disposing while calls are in flight is the caller's responsibility (the registry leases models).
 /// </remarks>
-public sealed class OnnxRiskModel : IRiskModel
+public sealed partial class OnnxRiskModel : IRiskModel
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -28,12 +28,14 @@ public sealed class OnnxRiskModel : IRiskModel
     private readonly OnnxOutputReader _output;
     private readonly int _maxBatch;
     private readonly bool _fixedBatch;
+    private readonly bool _doubleInputs;
     private readonly OnnxBuffers?[] _pool;
     private CompiledTreeEnsemble? _compiled;
     private volatile bool _disposed;
 
-    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch, bool fixedBatch)
+    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch, bool fixedBatch, bool doubleInputs)
     {
+        _doubleInputs = doubleInputs;
         _fixedBatch = fixedBatch;
         _session = session;
         Binding = binding;
@@ -92,7 +94,7 @@ public sealed class OnnxRiskModel : IRiskModel
         try
         {
             var inputs = OnnxInputBinder.Bind(session, spec, graph);
-            var output = OnnxOutputReader.Create(session, spec, graph);
+            var output = OnnxOutputReader.Create(session, spec, graph, inputs);
             // The cap holds for every pooled buffer, inputs as well as output: a wide model with a large MaxBatchSize gets fewer
             // rows per call (calls are split anyway), so no valid setting is refused; only a fixed batch cannot shrink.
             var valuesPerRow = Math.Max(inputs.Widths.Sum(), Math.Max(1, output.Columns));
@@ -103,8 +105,8 @@ public sealed class OnnxRiskModel : IRiskModel
                     $"Inputs {string.Join(", ", inputs.Names.Select(n => $"'{n}'"))} and output '{output.Name}' need {Math.Max(batch, 1)} rows × {valuesPerRow} values per call; at most {MaxBufferValues} values per buffer are supported.");
             }
 
-            model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null);
-            model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec));
+            model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null, inputs.Double);
+            model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec, output.ClassColumn));
             (model._compiled, model.CompiledTreesNote) = model.Trees is { } trees ? CompiledTreeCheck.Compile(model, trees) : (null, null);
             return model;
         }
@@ -230,13 +232,21 @@ public sealed class OnnxRiskModel : IRiskModel
             }
         }
 
+        buffers.Widen(runRows);
         buffers.Prepare(runRows);
         try
         {
             if (_output.Preallocated)
             {
                 _session.RunWithBinding(_runOptions, buffers.Binding!);
-                _output.ReadTensor(buffers.Output, outputs);
+                if (_output.IsDouble)
+                {
+                    _output.ReadTensor(buffers.DoubleOutput, outputs);
+                }
+                else
+                {
+                    _output.ReadTensor(buffers.Output, outputs);
+                }
             }
             else
             {
@@ -261,7 +271,7 @@ public sealed class OnnxRiskModel : IRiskModel
             }
         }
 
-        return new OnnxBuffers(_session, _inputNames, _inputWidths, _output.Name, _output.Columns, _maxBatch, _output.Preallocated);
+        return new OnnxBuffers(_session, _inputNames, _inputWidths, _output.Name, _output.Columns, _maxBatch, _output.Preallocated, _doubleInputs, _output.IsDouble);
     }
 
     private void Return(OnnxBuffers buffers)
@@ -278,100 +288,6 @@ public sealed class OnnxRiskModel : IRiskModel
         }
 
         buffers.Dispose();
-    }
-
-    private static OnnxGraph? TryReadGraph(byte[] onnx)
-    {
-        try
-        {
-            return OnnxGraph.Read(onnx);
-        }
-        catch (InvalidDataException)
-        {
-            // ONNX Runtime loaded the model, so it is valid; a protobuf detail the small reader does not follow only
-            // costs what the graph would have told (exact contributions, class labels, the input width check).
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Refuses initializers stored outside the model file: a model loaded from bytes has no folder, so ONNX Runtime would
-    /// fail or resolve the file against the working directory, reading weights the package's SHA-256 does not cover.
-    /// </summary>
-    private static void RefuseExternalData(OnnxGraph? graph)
-    {
-        if (graph is { ExternalInitializers: [var (name, location), ..] external })
-        {
-            throw new InvalidDataException($"Initializer '{name}' keeps its data in the external file '{location}'{(external.Count > 1 ? $" (and {external.Count - 1} more)" : "")}; external data is not supported: save the model with its weights inside (onnx.save(model, path) without save_as_external_data, after onnx.load with its data), so that the package's SHA-256 covers them.");
-        }
-    }
-
-    private static TreeEnsemble? TryReadTrees(OnnxGraph graph, OnnxModelSpec spec)
-    {
-        try
-        {
-            return OnnxTreeEnsembleReader.TryRead(graph, spec);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
-        {
-            // Attributes ONNX Runtime accepted but the reader cannot follow only cost exact contributions.
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// Keeps <paramref name="trees"/> only if it reproduces ONNX Runtime's output on rows probing every split (at,
-    /// just above and just below each threshold, and missing values), so that exact contributions never explain a
-    /// model other than the one that scores.
-    /// </summary>
-    private static TreeEnsemble? VerifiedTrees(OnnxRiskModel model, TreeEnsemble? trees)
-    {
-        if (trees is null)
-        {
-            return null;
-        }
-
-        const int Rows = 64;
-        var width = trees.Width;
-        var thresholds = new List<float>[width];
-        for (var f = 0; f < width; f++)
-        {
-            thresholds[f] = [0f];
-        }
-
-        foreach (var (feature, threshold) in trees.Splits())
-        {
-            thresholds[feature].Add(threshold);
-        }
-
-        var random = new Random(20_261_128);
-        var rows = new float[Rows * width];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var candidates = thresholds[i % width];
-            var value = candidates[random.Next(candidates.Count)];
-            rows[i] = random.Next(8) switch
-            {
-                0 => float.NaN,
-                1 or 2 => value,
-                3 or 4 => MathF.BitIncrement(value),
-                5 or 6 => MathF.BitDecrement(value),
-                _ => (float)random.NextDouble(),
-            };
-        }
-
-        var outputs = new float[Rows];
-        model.Score(rows, outputs);
-        for (var r = 0; r < Rows; r++)
-        {
-            var expected = trees.Output(trees.Margin(rows.AsSpan(r * width, width)));
-            if (!(Math.Abs(expected - outputs[r]) <= 1e-5 * Math.Max(1, Math.Abs(outputs[r]))))
-            {
-                return null;
-            }
-        }
-
-        return trees;
     }
 
     private static SessionOptions CreateSessionOptions(OnnxModelSpec spec)

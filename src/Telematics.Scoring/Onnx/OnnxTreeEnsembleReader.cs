@@ -10,8 +10,9 @@ namespace Telematics.Scoring.Onnx;
 /// </summary>
 /// <remarks>
 /// Reads the nodes through <see cref="OnnxGraph"/>. Returns <see langword="null"/> for anything it does not explain exactly
-/// (per-feature inputs, another op between input and trees, MIN/MAX aggregation, SOFTMAX/PROBIT, several
-/// targets, double-tensor attributes); the caller then keeps the model-agnostic method.
+/// (per-feature inputs, another op between input and trees or between trees and output than Identity, Cast to float,
+/// Mul by 1 and one ZipMap, MIN/MAX aggregation, SOFTMAX/PROBIT, several targets, double-tensor attributes); the caller
+/// then keeps the model-agnostic method.
 /// </remarks>
 internal static class OnnxTreeEnsembleReader
 {
@@ -20,56 +21,75 @@ internal static class OnnxTreeEnsembleReader
     public static TreeEnsemble? TryRead(ReadOnlySpan<byte> onnx, OnnxModelSpec spec) => TryRead(OnnxGraph.Read(onnx), spec);
 
     /// <summary>Reads the ensemble from an already read graph.</summary>
-    public static TreeEnsemble? TryRead(OnnxGraph graph, OnnxModelSpec spec)
+    /// <param name="graph">The graph.</param>
+    /// <param name="spec">The manifest's binding.</param>
+    /// <param name="column">
+    /// The probability column the output reader resolved (from positive_class, positive_index or the default; for a ZipMap the
+    /// class's position among its keys); -1 when unknown, then positive_index (or column 1), or positive_class for a ZipMap.
+    /// </param>
+    public static TreeEnsemble? TryRead(OnnxGraph graph, OnnxModelSpec spec, int column = -1)
     {
         if (spec.InputLayout != OnnxInputLayout.Tensor)
         {
             return null;
         }
 
-        var nodes = graph.Nodes;
-        foreach (var node in nodes)
+        // onnxmltools puts Identity after the trees (LightGBM: Regressor → Identity; Classifier → Identity → ZipMap or → Mul(·, 1)):
+        // walk back through what leaves the values unchanged to the node that computes them.
+        var tensor = spec.OutputName;
+        var viaZipMap = false;
+        var node = graph.Producer(tensor);
+        for (var hops = 0; hops < 8 && node is not null && !node.OpType.StartsWith("TreeEnsemble", StringComparison.Ordinal); hops++)
         {
-            if (node.Inputs.Count != 1 || node.Inputs[0] != spec.TensorInputName)
+            if (node.OpType == "ZipMap" && !viaZipMap && node.Inputs.Count == 1)
             {
-                continue;
+                viaZipMap = true;
+            }
+            else if (!KeepsValues(graph, node))
+            {
+                return null;
             }
 
-            if (node.OpType == "TreeEnsembleRegressor" && node.Outputs.Count >= 1 && node.Outputs[0] == spec.OutputName)
-            {
-                if (node.Int("n_targets", 1) != 1)
-                {
-                    return null;
-                }
+            tensor = node.Inputs[0];
+            node = graph.Producer(tensor);
+        }
 
-                return Build(node, spec.Features.Count, "target_", 0);
-            }
+        if (node is null || node.Inputs.Count != 1 || node.Inputs[0] != spec.TensorInputName)
+        {
+            return null;
+        }
 
-            if (node.OpType == "TreeEnsembleClassifier" && node.Outputs.Count >= 2)
-            {
-                var probabilities = node.Outputs[1];
-                int? classIndex = null;
-                if (probabilities == spec.OutputName)
-                {
-                    classIndex = spec.PositiveIndex ?? 1;
-                }
-                else
-                {
-                    foreach (var zipMap in nodes)
-                    {
-                        if (zipMap.OpType == "ZipMap" && zipMap.Inputs.Count == 1 && zipMap.Inputs[0] == probabilities
-                            && zipMap.Outputs.Count == 1 && zipMap.Outputs[0] == spec.OutputName)
-                        {
-                            classIndex = ClassIndex(node, spec.PositiveClass ?? "1");
-                        }
-                    }
-                }
+        if (node.OpType == "TreeEnsembleRegressor" && !viaZipMap && node.Outputs.Count >= 1 && node.Outputs[0] == tensor)
+        {
+            return node.Int("n_targets", 1) == 1 ? Build(node, spec.Features.Count, "target_", 0) : null;
+        }
 
-                return classIndex is { } index and >= 0 ? Build(node, spec.Features.Count, "class_", index) : null;
-            }
+        if (node.OpType == "TreeEnsembleClassifier" && node.Outputs.Count >= 2 && node.Outputs[1] == tensor)
+        {
+            var index = column >= 0 ? column
+                : viaZipMap ? ClassIndex(node, spec.PositiveClass ?? "1")
+                : spec.PositiveIndex ?? 1;
+            return index >= 0 ? Build(node, spec.Features.Count, "class_", index) : null;
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="node"/> passes its first input through unchanged: Identity, Cast to float, Mul by a constant 1.</summary>
+    private static bool KeepsValues(OnnxGraph graph, OnnxGraph.Node node)
+    {
+        if (node.Outputs.Count != 1 || node.Inputs.Count == 0)
+        {
+            return false;
+        }
+
+        return node.OpType switch
+        {
+            "Identity" => node.Inputs.Count == 1,
+            "Cast" => node.Inputs.Count == 1 && node.Int("to", 0) == 1,
+            "Mul" => node.Inputs.Count == 2 && graph.SmallFloatInitializers.TryGetValue(node.Inputs[1], out var factor) && factor is [1f],
+            _ => false,
+        };
     }
 
     private static int ClassIndex(OnnxGraph.Node node, string label)

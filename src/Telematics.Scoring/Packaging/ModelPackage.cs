@@ -94,6 +94,16 @@ public sealed class ModelPackage : IDisposable
     /// <summary>The manifest's free-form metrics, if any.</summary>
     public JsonElement? Metrics { get; }
 
+    /// <summary>
+    /// Why a driver's raw output cannot be scored, or null: not finite, or a probability outside [0, 1] (beyond float rounding),
+    /// which clamping would pass off as a score of 0 or 100.
+    /// </summary>
+    internal string? RawProblem(double raw, string driverId) =>
+        !double.IsFinite(raw) ? $"Model {this} returned {raw.ToString(System.Globalization.CultureInfo.InvariantCulture)} for driver '{driverId}'."
+        : OutputKind == ModelOutputKind.Probability && !OutputKindCheck.IsProbability(raw)
+            ? $"Model {this} returned {raw.ToString("G7", System.Globalization.CultureInfo.InvariantCulture)} for driver '{driverId}', outside [0, 1], so it is not the probability its output.kind says; the score is refused rather than clamped."
+            : null;
+
     /// <summary>Returns <c>name@version</c>.</summary>
     public override string ToString() => $"{Name}@{Version}";
 

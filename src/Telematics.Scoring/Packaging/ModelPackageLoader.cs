@@ -169,7 +169,7 @@ public static partial class ModelPackageLoader
                 TrainingRanges = ranges,
                 SamplingNoise = noise,
             };
-            CheckOutputKind(outputKind, package.ReferenceRaw, manifest.Output?.Name, file, id);
+            OutputKindCheck.Verify(model, outputKind, reference, package.ReferenceRaw, ranges, manifest.Output?.Name, file, id);
             return package;
         }
         catch (ModelPackageException)
@@ -181,25 +181,6 @@ public static partial class ModelPackageLoader
         {
             model.Dispose();
             throw new ModelPackageException($"Package {id}: smoke score of the reference row failed: {e.Message}", e);
-        }
-    }
-
-    /// <summary>
-    /// Refuses a raw output its declared kind cannot take: a logit read as a probability, or a log-rate read as a frequency,
-    /// would pass every other check and then clamp or collapse every driver's score.
-    /// </summary>
-    private static void CheckOutputKind(ModelOutputKind kind, double raw, string? output, string file, string id)
-    {
-        var what = output is null ? $"the raw output of '{file}'" : $"'{file}' output '{output}'";
-        var value = raw.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
-        if (kind == ModelOutputKind.Probability && raw is < 0 or > 1)
-        {
-            throw new ModelPackageException($"Package {id}: {what} is {value} for the reference row, outside [0, 1], so it is not the probability that output.kind 'probability' says it is; it looks like a logit or margin. Declare \"kind\": \"score\" with a logistic calibration ({{\"kind\": \"logistic\", \"slope\": 1, \"intercept\": 0}} maps log-odds to 100·p), or name the model's probability output.");
-        }
-
-        if (kind == ModelOutputKind.Frequency && raw < 0)
-        {
-            throw new ModelPackageException($"Package {id}: {what} is {value} for the reference row, below 0, so it is not the frequency that output.kind 'frequency' says it is; it looks like a log-rate (ln λ). Declare \"kind\": \"score\" with a calibration on that scale (for example logistic), or end the graph with an Exp so that it returns λ.");
         }
     }
 

@@ -121,9 +121,9 @@ public sealed class RiskScorer
                 score = package.Calibration.ToScore(raw);
             }
 
-            if (!double.IsFinite(raw))
+            if (package.RawProblem(raw, driverId) is { } problem)
             {
-                throw new ModelScoringException($"Model {package} returned {raw} for driver '{driverId}'.");
+                throw new ModelScoringException(problem);
             }
 
             return new RiskScore(driverId, score, raw, package.Name, package.Version, referenceScore, contributions, method, experiment)

@@ -103,6 +103,17 @@ public sealed class OnnxClassChoiceTests
     }
 
     [Fact]
+    public void Positive_class_on_an_output_of_unknown_width_says_so_rather_than_single_column()
+    {
+        var spec = new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "y", PositiveClass = "1" };
+
+        var error = Assert.Throws<ModelBindingException>(() => OnnxClassChoice.ChooseColumn(spec, columns: -1, labels: null));
+
+        Assert.Contains("its column count is unknown", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("single column", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Two_columns_that_are_not_probabilities_need_an_index()
     {
         var error = Assert.Throws<ModelBindingException>(() => Load(WildOnnxModels.TwoTargetRegressor(), "variable", kind: ModelOutputKind.Score));

@@ -33,7 +33,8 @@ public sealed class OnnxExportCoverageTests : IDisposable
     {
         new Export("sklearn-logistic-pipeline", ExporterOnnxModels.SklearnLogisticPipeline, "output_probability", "probability", null, null, ExporterOnnxModels.ExpectedSklearnLogistic, HandlesMissing: true),
         new Export("sklearn-forest-pipeline", ExporterOnnxModels.SklearnForestPipeline, "output_probability", "probability", "risky", null, ExporterOnnxModels.ExpectedSklearnForest),
-        new Export("xgboost-binary", ExporterOnnxModels.XgboostBinary, "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
+        new Export("xgboost-binary", () => ExporterOnnxModels.XgboostBinary(), "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
+        new Export("xgboost-binary-declared-1-column", () => ExporterOnnxModels.XgboostBinary(declaredColumns: 1, opaqueShape: true), "probabilities", "probability", null, null, ExporterOnnxModels.ExpectedXgboostBinary),
         new Export("gbm-softmax", ExporterOnnxModels.GbmSoftmax, "output_probability", "probability", "2", null, (a, b, c) => ExporterOnnxModels.ExpectedGbmSoftmax(a, b, c, 2)),
         new Export("lightgbm-poisson", ExporterOnnxModels.LightgbmPoisson, "variable", "frequency", null, null, ExporterOnnxModels.ExpectedLightgbmPoisson),
         new Export("ml-opset-1", () => ExporterOnnxModels.TreeRegressorAtOpset(1), "variable", "score", null, null, TestOnnxModels.ExpectedTreeRegression),
@@ -120,6 +121,35 @@ public sealed class OnnxExportCoverageTests : IDisposable
         Assert.Equal(exact, model.Trees is not null);
     }
 
+    [Theory]
+    [InlineData(true, null, null)]
+    [InlineData(true, null, 1)]
+    [InlineData(true, "1", null)]
+    [InlineData(false, null, null)]
+    [InlineData(false, "1", null)]
+    public void A_binary_classifier_declared_one_column_but_returning_two_reads_column_1(bool opaqueShape, string? positiveClass, int? positiveIndex)
+    {
+        // onnxmltools declares [N, 1]; ONNX Runtime returns [N, 2] (onnxruntime#20908). Column 0 would invert the risk.
+        var export = Exports["xgboost-binary-declared-1-column"] with
+        {
+            Model = () => ExporterOnnxModels.XgboostBinary(declaredColumns: 1, opaqueShape),
+            PositiveClass = positiveClass,
+            PositiveIndex = positiveIndex,
+        };
+        using var model = OnnxRiskModel.Load(export.Model(), TelematicsFeatures.Schema, Spec(export));
+        var outputs = new float[2];
+
+        model.Score([1f, 5f, 0.2f, 3f, 20f, 0.9f], outputs);
+
+        // P(class 1) = Sigmoid(-0.2 - 1 - 0.5) and Sigmoid(-0.2 + 1.5 + 0.8): low for the calm row, high for the risky one.
+        Assert.Equal(1 / (1 + Math.Exp(1.7)), outputs[0], 5);
+        Assert.Equal(1 / (1 + Math.Exp(-2.1)), outputs[1], 5);
+        if (opaqueShape)
+        {
+            Assert.Contains("(declared a float tensor [N, 1]; ONNX Runtime returns [N, 2])", model.OutputDescription, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Two_targets_without_an_index_are_refused()
     {
@@ -131,12 +161,42 @@ public sealed class OnnxExportCoverageTests : IDisposable
     }
 
     [Fact]
-    public void Float64_inputs_are_refused_naming_the_type_and_the_fix()
+    public void A_float64_model_scores_the_same_as_its_float32_twin()
     {
-        var error = Assert.Throws<ModelBindingException>(() => OnnxRiskModel.Load(WildOnnxModels.TypedInput(OnnxBuilder.Double), TelematicsFeatures.Schema,
-            new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score }));
+        var spec = new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score };
+        using var single = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: false), TelematicsFeatures.Schema, spec);
+        using var twin = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: true), TelematicsFeatures.Schema, spec);
+        var rows = Rows[..^1].SelectMany(r => r).ToArray();
+        var fromSingle = new float[Rows.Length - 1];
+        var fromDouble = new float[Rows.Length - 1];
 
-        Assert.Contains("is a double tensor [N, 3]", error.Message, StringComparison.Ordinal);
-        Assert.Contains("float32", error.Message, StringComparison.Ordinal);
+        single.Score(rows, fromSingle);
+        twin.Score(rows, fromDouble);
+        twin.Score(rows, fromDouble);
+
+        Assert.Equal("variable: double tensor, column 0", twin.OutputDescription);
+        for (var i = 0; i < fromDouble.Length; i++)
+        {
+            Assert.Equal(WildOnnxModels.ExpectedLinear(Rows[i][0], Rows[i][1], Rows[i][2]), fromDouble[i], 4);
+            Assert.Equal(fromSingle[i], fromDouble[i], 4);
+        }
+    }
+
+    [Fact]
+    public void A_float64_model_scores_a_repeated_batch_without_allocating()
+    {
+        using var model = OnnxRiskModel.Load(WildOnnxModels.LinearOfType(float64: true), TelematicsFeatures.Schema,
+            new OnnxModelSpec { Features = TestOnnxModels.Features, OutputName = "variable", OutputKind = ModelOutputKind.Score });
+        var rows = Rows[..^1].SelectMany(r => r).ToArray();
+        var outputs = new float[Rows.Length - 1];
+        model.Score(rows, outputs);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            model.Score(rows, outputs);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

@@ -52,20 +52,57 @@ internal static class ExporterOnnxModels
 
     /// <summary>
     /// onnxmltools for a binary XGBClassifier: one weight set (class 0) for two labels, base_values = the base margin,
-    /// LOGISTIC; probabilities as a [N, 2] tensor (XGBoost exports carry no ZipMap).
+    /// LOGISTIC; probabilities as a [N, 2] tensor (XGBoost exports carry no ZipMap). onnxmltools may declare that output
+    /// [N, 1] (<paramref name="declaredColumns"/> 1) while ONNX Runtime returns [N, 2] (onnxruntime#20908). ONNX Runtime 1.31
+    /// infers [N, 2] from the classifier and then reports the clash as [N, ?]; <paramref name="opaqueShape"/> passes the
+    /// probabilities through a no-op Reshape(x, Shape(x)) that hides the column count from inference, so the declared
+    /// [N, 1] is what ONNX Runtime reports (as versions that trust the declaration do).
     /// </summary>
-    public static byte[] XgboostBinary() =>
-        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, 2)
-            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a =>
+    public static byte[] XgboostBinary(int declaredColumns = 2, bool opaqueShape = false)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, declaredColumns)
+            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", opaqueShape ? "raw" : "probabilities"], a =>
             {
                 TestOnnxModels.TreeStructure(a);
                 ClassVotes(a, [-1f, 0.5f, 1.5f, -0.5f, 0.8f], twoSets: false);
                 a.Ints("classlabels_int64s", 0, 1).Floats("base_values", -0.2f).String("post_transform", "LOGISTIC");
-            })
-            .Build();
+            });
+        return opaqueShape
+            ? builder.Node("Shape", "", ["raw"], ["raw_shape"]).Node("Reshape", "", ["raw", "raw_shape"], ["probabilities"]).Build()
+            : builder.Build();
+    }
 
     public static double ExpectedXgboostBinary(float x0, float x1, float x2) =>
         Sigmoid(-0.2 + Tree0(x0, x2, -1, 0.5, 1.5) + Tree1(x1, -0.5, 0.8));
+
+    /// <summary>
+    /// A binary GBM classifier over <see cref="ExpectedXgboostBinary"/>'s trees with class labels <paramref name="labels"/>
+    /// (column 1 is P(<paramref name="labels"/>[1]) = <see cref="ExpectedXgboostBinary"/>), ending as <paramref name="tail"/> says.
+    /// </summary>
+    public static byte[] LightgbmBinary(long[] labels, BinaryTail tail)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("label", OnnxBuilder.Int64, 0)
+            .Node("TreeEnsembleClassifier", "ai.onnx.ml", ["float_input"], ["label", "raw"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                ClassVotes(a, [-1f, 0.5f, 1.5f, -0.5f, 0.8f], twoSets: false);
+                a.Ints("classlabels_int64s", labels).Floats("base_values", -0.2f).String("post_transform", "LOGISTIC");
+            });
+        return tail switch
+        {
+            BinaryTail.IdentityMul => builder.FloatInitializer("one", [], [1f])
+                .Node("Identity", "", ["raw"], ["same"]).Node("Mul", "", ["same", "one"], ["probabilities"])
+                .TensorOutput("probabilities", OnnxBuilder.Float, 2).Build(),
+            BinaryTail.NormalizedByRowSum => builder.Int64Initializer("axes", [1], [1])
+                .Node("ReduceSum", "", ["raw", "axes"], ["total"], a => a.Int("keepdims", 1)).Node("Div", "", ["raw", "total"], ["probabilities"])
+                .TensorOutput("probabilities", OnnxBuilder.Float, 2).Build(),
+            BinaryTail.IdentityZipMap => builder.Node("Identity", "", ["raw"], ["same"])
+                .Node("ZipMap", "ai.onnx.ml", ["same"], ["probabilities"], a => a.Ints("classlabels_int64s", labels))
+                .ZipMapOutput("probabilities", OnnxBuilder.Int64).Build(),
+            _ => builder.Node("ZipMap", "ai.onnx.ml", ["raw"], ["output_probability"], a => a.Ints("classlabels_int64s", 0, 1))
+                .ZipMapOutput("output_probability", OnnxBuilder.Int64).Build(),
+        };
+    }
 
     /// <summary>
     /// onnxmltools for a 3-class LGBMClassifier / XGBClassifier: one tree per class and round, per-class base values,
@@ -114,6 +151,18 @@ internal static class ExporterOnnxModels
 
     public static double ExpectedLightgbmPoisson(float x0, float x1, float x2) =>
         Math.Exp(-2.3 + Tree0(x0, x2, -0.4, 0.1, 0.5) + Tree1(x1, -0.2, 0.3));
+
+    /// <summary>onnxmltools for an LGBMRegressor (objective regression): TreeEnsembleRegressor → Identity → <c>variable</c> [N, 1], over the tidy regressor's trees.</summary>
+    public static byte[] LightgbmRegressor() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .Node("TreeEnsembleRegressor", "ai.onnx.ml", ["float_input"], ["raw"], a =>
+            {
+                TestOnnxModels.TreeStructure(a);
+                a.Ints("target_treeids", 0, 0, 0, 1, 1).Ints("target_nodeids", 1, 3, 4, 1, 2).Ints("target_ids", 0, 0, 0, 0, 0)
+                    .Floats("target_weights", 1, 2, 3, 0.5f, 1.5f).Int("n_targets", 1).Floats("base_values", 0.25f);
+            })
+            .Node("Identity", "", ["raw"], ["variable"])
+            .Build();
 
     /// <summary><see cref="TestOnnxModels.TreeRegressor"/>'s trees under ai.onnx.ml opset <paramref name="mlOpset"/> (1, 2 or 3).</summary>
     public static byte[] TreeRegressorAtOpset(int mlOpset) =>
@@ -184,4 +233,20 @@ internal static class ExporterOnnxModels
 
         a.Ints("class_treeids", [.. trees]).Ints("class_nodeids", [.. nodes]).Ints("class_ids", [.. ids]).Floats("class_weights", [.. weights]);
     }
+}
+
+/// <summary>How <see cref="ExporterOnnxModels.LightgbmBinary"/> ends after its classifier.</summary>
+public enum BinaryTail
+{
+    /// <summary>onnxmltools LGBMClassifier with zipmap=False: Identity → Mul(·, 1) → <c>probabilities</c> [N, 2].</summary>
+    IdentityMul,
+
+    /// <summary>skl2onnx's CalibratedClassifierCV / soft voting: the rows divided by their sum (ReduceSum → Div) → <c>probabilities</c>.</summary>
+    NormalizedByRowSum,
+
+    /// <summary>skl2onnx with nocl=True: a ZipMap keyed 0/1 by position instead of by label → <c>output_probability</c>.</summary>
+    PositionalZipMap,
+
+    /// <summary>onnxmltools LGBMClassifier with its default ZipMap: Identity → ZipMap keyed by label, named <c>probabilities</c>.</summary>
+    IdentityZipMap,
 }

@@ -29,7 +29,7 @@ internal static class MutatedPackages
         yield return ("rank-3-output", new OnnxBuilder().FloatInput("float_input", 3).Output("variable", OnnxBuilder.Float, OnnxBuilder.Symbolic, 3, 1)
             .Node("Identity", "", ["float_input"], ["variable"]).Build(), "variable");
         yield return ("int64-input", WildOnnxModels.TypedInput(OnnxBuilder.Int64), "variable");
-        yield return ("double-input", WildOnnxModels.TypedInput(OnnxBuilder.Double), "variable");
+        yield return ("bool-input", WildOnnxModels.TypedInput(9), "variable");
         yield return ("string-input", WildOnnxModels.TypedInput(OnnxBuilder.String), "variable");
         yield return ("label-output", TestOnnxModels.TreeClassifier(), "label");
         yield return ("map-input", WildOnnxModels.MapInput(), "variable");

@@ -89,6 +89,17 @@ internal sealed class OnnxBuilder
         return this;
     }
 
+    /// <summary>Adds a double initializer (TensorProto with dims and raw_data: little-endian float64 values), as skl2onnx writes float64 weights.</summary>
+    public OnnxBuilder DoubleInitializer(string name, long[] dims, double[] values)
+    {
+        _initializers.Add(w => w.Message(5, t => t
+            .PackedInt64s(1, dims)
+            .Int64(2, Double)
+            .String(8, name)
+            .Bytes(9, [.. values.SelectMany(BitConverter.GetBytes)])));
+        return this;
+    }
+
     /// <summary>
     /// Adds a float initializer whose data lies in another file, as <c>onnx.save(..., save_as_external_data=True)</c> writes
     /// it: TensorProto with dims, external_data (location, offset, length) and data_location = EXTERNAL, no float_data.

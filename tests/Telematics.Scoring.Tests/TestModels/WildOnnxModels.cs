@@ -192,6 +192,32 @@ internal static class WildOnnxModels
                 a.Floats("coefficients", 1, 0, 0, 0, 10, 0).Floats("intercepts", 1, 2).Int("targets", 2))
             .Build();
 
+    /// <summary>
+    /// A logit mistaken for a probability: 0.4 + 0.1·x0 through MatMul and Add ([N, 1]), in [0, 1] at x0 = 0 but above 1
+    /// once x0 passes 6 (1.5 at x0 = 11).
+    /// </summary>
+    public static byte[] LinearNotAProbability() =>
+        new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .FloatInitializer("w", [3, 1], [0.1f, 0, 0]).FloatInitializer("b", [1], [0.4f])
+            .Node("MatMul", "", ["float_input", "w"], ["product"])
+            .Node("Add", "", ["product", "b"], ["variable"])
+            .Build();
+
+    /// <summary>
+    /// <see cref="FixedBatchMatMul"/>'s 1 + x0 + 10·x1 + 100·x2 through MatMul and Add with a dynamic batch, in float32 or, when
+    /// <paramref name="float64"/>, entirely in float64 (input, weights and output [N, 1]) as skl2onnx exports a model fitted on
+    /// float64 numpy data with DoubleTensorType.
+    /// </summary>
+    public static byte[] LinearOfType(bool float64)
+    {
+        var type = float64 ? OnnxBuilder.Double : OnnxBuilder.Float;
+        var builder = new OnnxBuilder().Input("float_input", type, OnnxBuilder.Symbolic, 3).Output("variable", type, OnnxBuilder.Symbolic, 1);
+        builder = float64
+            ? builder.DoubleInitializer("w", [3, 1], [1, 10, 100]).DoubleInitializer("b", [1], [1])
+            : builder.FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1]);
+        return builder.Node("MatMul", "", ["float_input", "w"], ["product"]).Node("Add", "", ["product", "b"], ["variable"]).Build();
+    }
+
     /// <summary>Two Add nodes that feed each other: a cycle ONNX Runtime must refuse.</summary>
     public static byte[] Cyclic() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 3)

@@ -1,0 +1,50 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Telematics.Scoring.Models;
+
+namespace Telematics.Scoring.Onnx;
+
+/// <summary>
+/// Runs the model once at load on a zero row (a zero batch for a fixed batch), letting ONNX Runtime allocate the output,
+/// to learn the output's actual shape and element type. Exporters' declared shapes can be wrong: onnxmltools declares a
+/// binary XGBoost/LightGBM classifier's <c>probabilities</c> as [N, 1] while ONNX Runtime returns [N, 2]
+/// (onnxruntime#20908), and a buffer bound to the declared shape would be refused at every call.
+/// </summary>
+internal static class OnnxOutputProbe
+{
+    /// <summary>The actual output of a tensor output: its dimensions and element type.</summary>
+    internal readonly record struct Actual(long[] Shape, TensorElementType ElementType);
+
+    /// <exception cref="ModelScoringException">ONNX Runtime cannot score the probe row.</exception>
+    public static Actual Run(InferenceSession session, OnnxInputBinder.Inputs inputs, string output)
+    {
+        var rows = inputs.FixedBatch ?? 1;
+        var values = new OrtValue[inputs.Names.Length];
+        try
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                long[] shape = [rows, inputs.Widths[i]];
+                values[i] = inputs.Double
+                    ? OrtValue.CreateTensorValueFromMemory(new double[rows * inputs.Widths[i]], shape)
+                    : OrtValue.CreateTensorValueFromMemory(new float[rows * inputs.Widths[i]], shape);
+            }
+
+            using var runOptions = new RunOptions();
+            using var results = session.Run(runOptions, inputs.Names, values, [output]);
+            var info = results[0].GetTensorTypeAndShape();
+            return new Actual(info.Shape, info.ElementDataType);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelScoringException($"ONNX Runtime failed to score a probe row of zeros to learn output '{output}''s shape: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value?.Dispose();
+            }
+        }
+    }
+}

@@ -26,6 +26,10 @@ public sealed class VehicleFrameEstimator
     // Up to 24 h at the finest grid: beyond that the input is not one trip (or its clock is broken).
     private const long MaxBins = 24L * 3600 * 100;
 
+    // Earth frame: the heading is carried across gaps up to this long (a turn takes longer than a few seconds, so a
+    // linear yaw rate across the gap is close); after a longer one the forward direction is estimated afresh.
+    private const double LongGapSeconds = 10;
+
     private readonly VehicleFrameOptions _options;
     private float[] _ax = [], _ay = [], _az = [], _wx = [], _wy = [], _wz = [], _h1 = [], _h2 = [], _yaw = [], _rotation = [], _dv = [];
     private int[] _countA = [], _countW = [];
@@ -91,6 +95,7 @@ public sealed class VehicleFrameEstimator
         GpsSpeedChange.PerBin(recording.Gps, start, binNs, _dv.AsSpan(0, n));
         HandlingDetector.Mark(_ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), _wx.AsSpan(0, n), _wy.AsSpan(0, n), _wz.AsSpan(0, n), flags, earth, _options, _rotation.AsSpan(0, n));
 
+        var longGap = (int)(LongGapSeconds / _options.BinSeconds);
         var segment = 0;
         while (segment < n)
         {
@@ -101,9 +106,13 @@ public sealed class VehicleFrameEstimator
                 continue;
             }
 
+            // In the Earth frame a long gap splits it too: a yaw rate guessed across it could miss a whole turn, so the
+            // vehicle's axes are found afresh after it.
             var stop = segment;
-            while (stop < n && (flags[stop] & MotionFlags.Handling) == 0)
+            var empty = 0;
+            while (stop < n && (flags[stop] & MotionFlags.Handling) == 0 && !(earth && empty > longGap))
             {
+                empty = flags[stop] == MotionFlags.None ? empty + 1 : 0;
                 stop++;
             }
 
@@ -132,6 +141,22 @@ public sealed class VehicleFrameEstimator
                 if (flags[i] == MotionFlags.None)
                 {
                     _h1[i] = _h2[i] = _yaw[i] = 0;
+                    if (i > start && flags[i - 1] != MotionFlags.None)
+                    {
+                        // The vehicle goes on turning through a gap: without the heading it gained there, everything
+                        // after would sit in a rotated frame. The yaw rate is taken to change linearly across the gap.
+                        var next = i;
+                        while (next < stop && flags[next] == MotionFlags.None)
+                        {
+                            next++;
+                        }
+
+                        if (next < stop)
+                        {
+                            psi += 0.5 * (_wz[i - 1] + _wz[next]) * (next - i) * dt;
+                        }
+                    }
+
                     continue;
                 }
 

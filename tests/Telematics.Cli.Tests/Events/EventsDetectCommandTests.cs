@@ -97,6 +97,21 @@ public sealed class EventsDetectCommandTests : IDisposable
         Assert.Contains("Record 3, field 'accelerometer.csv:y'", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_last_line_cut_off_by_a_killed_logger_is_skipped_with_a_warning()
+    {
+        var trip = Path.Combine(_root, "cut");
+        await CliRunner.RunAsync("events", "simulate", "--output", trip, "--seed", "3");
+        await File.AppendAllTextAsync(Path.Combine(trip, "accelerometer.csv"), "1773648000040000000,0.1");
+        var lines = File.ReadLines(Path.Combine(trip, "accelerometer.csv")).Count();
+
+        var (exit, _, error) = await CliRunner.RunAsync("events", "detect", "--input", trip, "--frame", "device", "--output", Path.Combine(_root, "cut.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains($"line {lines} of accelerometer.csv", error, StringComparison.Ordinal);
+        Assert.Contains("warning:", error, StringComparison.Ordinal);
+    }
+
     /// <summary>The per-sensor files as one iOS-style merged file: seconds since start, accelerations in g, one sensor per row.</summary>
     private static IEnumerable<string> MergedIosRows(string directory)
     {

@@ -17,6 +17,7 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly ImuRecording _destination;
     private readonly IngestReport _report;
     private readonly bool _reject;
+    private readonly List<IngestError> _warnings;
     private readonly string _timeColumn;
     private readonly ImuTimeText _time;
     private readonly Utf8TokenSet<bool>? _speedMissing;
@@ -27,12 +28,14 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly int _firstGps;
     private int _columns;
     private bool _headerRead;
+    private bool _unterminated;
 
     /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
     public long ProvisionalScale => _time.ProvisionalScale;
 
-    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
+    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject, List<IngestError> warnings)
     {
+        _warnings = warnings;
         _mapping = mapping;
         _file = file;
         _destination = destination;
@@ -53,8 +56,9 @@ internal sealed partial class ImuFileParser : ILineSink
         }
     }
 
-    public void Line(ReadOnlySpan<byte> line, long lineNumber)
+    public void Line(ReadOnlySpan<byte> line, long lineNumber, bool unterminated)
     {
+        _unterminated = unterminated;
         if (line.IsEmpty)
         {
             return;
@@ -243,6 +247,14 @@ internal sealed partial class ImuFileParser : ILineSink
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
     {
         var named = field is null ? _file.Name : $"{_file.Name}:{field}";
+        if (_unterminated)
+        {
+            // A logger killed mid-write leaves its last line cut off; the recording before it is whole, so that line
+            // alone does not refuse it, in either mode.
+            _warnings.Add(new IngestError(lineNumber, named, $"the last line has no line end (the logger stopped while writing it) and {reason}: skipped", Excerpt.Of(line)));
+            return;
+        }
+
         if (_reject)
         {
             throw TelematicsFormatException.For(lineNumber, named, reason, line);

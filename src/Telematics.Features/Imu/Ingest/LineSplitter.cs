@@ -7,7 +7,10 @@ namespace Telematics.Features.Imu.Ingest;
 internal interface ILineSink
 {
     /// <summary>Takes one line (CR stripped, possibly empty) numbered from 1.</summary>
-    void Line(ReadOnlySpan<byte> line, long lineNumber);
+    /// <param name="line">The line's bytes.</param>
+    /// <param name="lineNumber">Its number, from 1.</param>
+    /// <param name="unterminated">The stream ended inside it (no line break after it): a writer stopped while writing it.</param>
+    void Line(ReadOnlySpan<byte> line, long lineNumber, bool unterminated);
 }
 
 /// <summary>
@@ -105,7 +108,7 @@ internal static class LineSplitter
 
             if (isCompleted)
             {
-                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber);
+                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber, unterminated: true);
                 reader.AdvanceToEnd();
             }
             else if (reader.Remaining > maxLineBytes)
@@ -120,7 +123,7 @@ internal static class LineSplitter
         return reader.Position;
     }
 
-    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, int maxLineBytes, ref long lineNumber)
+    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, int maxLineBytes, ref long lineNumber, bool unterminated = false)
         where TSink : class, ILineSink
     {
         lineNumber++;
@@ -136,7 +139,7 @@ internal static class LineSplitter
             throw new Telematics.Features.Ingest.TelematicsFormatException(lineNumber, null, $"the line is longer than {maxLineBytes} bytes", string.Empty);
         }
 
-        sink.Line(line, lineNumber);
+        sink.Line(line, lineNumber, unterminated);
     }
 
     private static ReadOnlySpan<byte> Gather(in ReadOnlySequence<byte> sequence, ref byte[] scratch, int maxLineBytes)

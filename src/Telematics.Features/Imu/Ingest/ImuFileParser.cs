@@ -18,7 +18,8 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly IngestReport _report;
     private readonly bool _reject;
     private readonly List<IngestError> _warnings;
-    private readonly string _timeColumn;
+    private const string DefaultTimeColumn = "time";
+    private string _timeColumn;
     private readonly ImuTimeText _time;
     private readonly Utf8TokenSet<bool>? _speedMissing;
     private readonly int[] _roles = new int[MaxColumns];
@@ -29,6 +30,9 @@ internal sealed partial class ImuFileParser : ILineSink
     private int _columns;
     private bool _headerRead;
     private bool _unterminated;
+
+    /// <summary>The column times are read from: the mapping's, or a common one the header has (known once the header is read).</summary>
+    public string TimeColumn => _timeColumn;
 
     /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
     public long ProvisionalScale => _time.ProvisionalScale;

@@ -74,7 +74,7 @@ public sealed class ImuLogReader
 
         // Times stay as read until Complete: the unit of numbers is told from the fastest series of their column, which
         // may be in a file read later.
-        var timeColumn = file.TimeColumn ?? _mapping.Time.Column;
+        var timeColumn = parser.TimeColumn;
         for (var sensor = 0; sensor < 4; sensor++)
         {
             var read = destination[(ImuSensor)sensor].Count - before[sensor];

@@ -131,6 +131,12 @@ internal sealed partial class ImuFileParser : ILineSink
 
             var field = Utf8Numbers.Trim(end < 0 ? rest : rest[..end]);
             rest = end < 0 ? [] : rest[(end + 1)..];
+            if (field.Length >= 2 && field[0] == (byte)'"' && field[^1] == (byte)'"')
+            {
+                // Spreadsheet exports quote every field, numbers too.
+                field = Utf8Numbers.Trim(field[1..^1]);
+            }
+
             var role = _roles[column];
             if (role < 0 || field.IsEmpty)
             {

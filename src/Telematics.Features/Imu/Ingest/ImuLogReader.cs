@@ -65,7 +65,7 @@ public sealed class ImuLogReader
 
         try
         {
-            await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+            await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, file.Name, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -88,6 +88,11 @@ internal static class DetectCommand
                 return ExitCodes.Cancelled;
             }
 
+            foreach (var warning in reader.Warnings)
+            {
+                error.WriteLine($"warning: {source.FullName}: line {warning.Record} of {warning.Field}: {warning.Reason}");
+            }
+
             var manoeuvres = new List<Manoeuvre>();
             var handling = new List<PhoneHandling>();
             var analyzer = new PhoneTripAnalyzer();

@@ -50,19 +50,31 @@ public sealed class EventsDetectCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_merged_file_in_g_read_with_the_documented_ios_mapping_lists_the_same_kinds_of_manoeuvre()
+    public async Task A_merged_file_in_ios_convention_read_with_the_documented_ios_mapping_tells_left_from_right()
     {
         var trip = Path.Combine(_root, "merged");
         await CliRunner.RunAsync("events", "simulate", "--output", trip, "--mounting", "dashboard", "--seed", "6");
         var merged = Path.Combine(_root, "trip.csv");
-        await File.WriteAllLinesAsync(merged, MergedIosRows(trip));
+        var (rows, startNs) = MergedIosRows(trip);
+        await File.WriteAllLinesAsync(merged, rows);
 
         var (exit, text, error) = await CliRunner.RunAsync("events", "detect", "--input", merged, "--mapping", RepositoryFile("docs/mappings/phone-merged-ios.json"), "--output-format", "json");
 
         Assert.True(exit == ExitCodes.Success, error);
         using var document = JsonDocument.Parse(text);
-        var kinds = document.RootElement.GetProperty("manoeuvres").EnumerateArray().Select(m => m.GetProperty("event").GetString()).ToHashSet();
-        Assert.Equal(6, kinds.Count);
+        var found = document.RootElement.GetProperty("manoeuvres").EnumerateArray()
+            .Select(m => (Kind: m.GetProperty("event").GetString()!, Start: Seconds(m.GetProperty("start").GetString()!), End: Seconds(m.GetProperty("end").GetString()!)))
+            .ToList();
+        Assert.Equal(6, found.Select(f => f.Kind).ToHashSet().Count);
+
+        // Core Motion's acceleration is the negative of Android's: read as Android's, the vertical would point down and
+        // mirror the road, so every left turn and lane change would come out as a right one.
+        var truth = (await File.ReadAllLinesAsync(Path.Combine(trip, "truth.csv"))).Skip(1).Select(l => l.Split(','))
+            .Where(t => t[0] is "harsh_left_turn" or "harsh_right_turn" or "aggressive_left_lane_change" or "aggressive_right_lane_change")
+            .Select(t => (Kind: t[0], Start: Elapsed(t[2], startNs), End: Elapsed(t[3], startNs)))
+            .ToList();
+        var matched = truth.Count(t => found.Any(f => f.Kind == t.Kind && f.Start < t.End && t.Start < f.End));
+        Assert.True(matched >= truth.Count * 0.9, $"{matched} of {truth.Count} left and right manoeuvres found with their side");
     }
 
     [Fact]
@@ -97,15 +109,32 @@ public sealed class EventsDetectCommandTests : IDisposable
         Assert.Contains("Record 3, field 'accelerometer.csv:y'", error, StringComparison.Ordinal);
     }
 
-    /// <summary>The per-sensor files as one iOS-style merged file: seconds since start, accelerations in g, one sensor per row.</summary>
-    private static IEnumerable<string> MergedIosRows(string directory)
+    [Fact]
+    public async Task A_last_line_cut_off_by_a_killed_logger_is_skipped_with_a_warning()
     {
-        yield return "seconds_elapsed,accel_x,accel_y,accel_z,rot_x,rot_y,rot_z";
+        var trip = Path.Combine(_root, "cut");
+        await CliRunner.RunAsync("events", "simulate", "--output", trip, "--seed", "3");
+        await File.AppendAllTextAsync(Path.Combine(trip, "accelerometer.csv"), "1773648000040000000,0.1");
+        var lines = File.ReadLines(Path.Combine(trip, "accelerometer.csv")).Count();
+
+        var (exit, _, error) = await CliRunner.RunAsync("events", "detect", "--input", trip, "--frame", "device", "--output", Path.Combine(_root, "cut.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains($"line {lines} of accelerometer.csv", error, StringComparison.Ordinal);
+        Assert.Contains("warning:", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The per-sensor files as one iOS-style merged file: seconds since the first reading, accelerations in g in Core
+    /// Motion's sign (−1 g on the upward axis at rest, the negative of Android's), one sensor per row.
+    /// </summary>
+    private static (List<string> Rows, long StartNs) MergedIosRows(string directory)
+    {
         var rows = new List<(long Time, string Row)>();
         foreach (var line in File.ReadLines(Path.Combine(directory, "accelerometer.csv")).Skip(1))
         {
             var f = line.Split(',');
-            var g = f[1..].Select(v => (double.Parse(v, CultureInfo.InvariantCulture) / 9.80665).ToString("R", CultureInfo.InvariantCulture)).ToArray();
+            var g = f[1..].Select(v => (-double.Parse(v, CultureInfo.InvariantCulture) / 9.80665).ToString("R", CultureInfo.InvariantCulture)).ToArray();
             rows.Add((long.Parse(f[0], CultureInfo.InvariantCulture), $"{g[0]},{g[1]},{g[2]},,,"));
         }
 
@@ -116,11 +145,15 @@ public sealed class EventsDetectCommandTests : IDisposable
         }
 
         var start = rows.Min(r => r.Time);
-        foreach (var (time, row) in rows.OrderBy(r => r.Time))
-        {
-            yield return $"{((time - start) / 1e9).ToString("F4", CultureInfo.InvariantCulture)},{row}";
-        }
+        var lines = new List<string> { "seconds_elapsed,accel_x,accel_y,accel_z,rot_x,rot_y,rot_z" };
+        lines.AddRange(rows.OrderBy(r => r.Time).Select(r => $"{((r.Time - start) / 1e9).ToString("F4", CultureInfo.InvariantCulture)},{r.Row}"));
+        return (lines, start);
     }
+
+    private static double Seconds(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    private static double Elapsed(string iso, long startNs) =>
+        ((new DateTimeOffset(DateTime.Parse(iso, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal)).ToUnixTimeMilliseconds() * 1_000_000L) - startNs) / 1e9;
 
     private static string RepositoryFile(string path)
     {

@@ -70,7 +70,9 @@ internal sealed partial class ImuFileParser
 
     private float Scale(ImuSensor sensor, float value) => sensor switch
     {
-        ImuSensor.Accelerometer or ImuSensor.LinearAcceleration when _mapping.AccelerationUnit == ImuAccelerationUnit.G => value * StandardGravity,
+        ImuSensor.Accelerometer or ImuSensor.LinearAcceleration => value
+            * (_mapping.AccelerationUnit == ImuAccelerationUnit.G ? StandardGravity : 1f)
+            * (_mapping.AccelerationConvention == ImuAccelerationConvention.Ios ? -1f : 1f),
         ImuSensor.Gyroscope when _mapping.RotationUnit == ImuRotationUnit.DegS => value * (MathF.PI / 180f),
         _ => value,
     };

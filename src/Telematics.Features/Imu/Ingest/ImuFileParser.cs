@@ -17,7 +17,9 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly ImuRecording _destination;
     private readonly IngestReport _report;
     private readonly bool _reject;
-    private readonly string _timeColumn;
+    private readonly List<IngestError> _warnings;
+    private const string DefaultTimeColumn = "time";
+    private string _timeColumn;
     private readonly ImuTimeText _time;
     private readonly Utf8TokenSet<bool>? _speedMissing;
     private readonly int[] _roles = new int[MaxColumns];
@@ -27,12 +29,17 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly int _firstGps;
     private int _columns;
     private bool _headerRead;
+    private bool _unterminated;
+
+    /// <summary>The column times are read from: the mapping's, or a common one the header has (known once the header is read).</summary>
+    public string TimeColumn => _timeColumn;
 
     /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
     public long ProvisionalScale => _time.ProvisionalScale;
 
-    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject)
+    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject, List<IngestError> warnings)
     {
+        _warnings = warnings;
         _mapping = mapping;
         _file = file;
         _destination = destination;
@@ -53,8 +60,9 @@ internal sealed partial class ImuFileParser : ILineSink
         }
     }
 
-    public void Line(ReadOnlySpan<byte> line, long lineNumber)
+    public void Line(ReadOnlySpan<byte> line, long lineNumber, bool unterminated)
     {
+        _unterminated = unterminated;
         if (line.IsEmpty)
         {
             return;
@@ -123,6 +131,12 @@ internal sealed partial class ImuFileParser : ILineSink
 
             var field = Utf8Numbers.Trim(end < 0 ? rest : rest[..end]);
             rest = end < 0 ? [] : rest[(end + 1)..];
+            if (field.Length >= 2 && field[0] == (byte)'"' && field[^1] == (byte)'"')
+            {
+                // Spreadsheet exports quote every field, numbers too.
+                field = Utf8Numbers.Trim(field[1..^1]);
+            }
+
             var role = _roles[column];
             if (role < 0 || field.IsEmpty)
             {
@@ -243,6 +257,14 @@ internal sealed partial class ImuFileParser : ILineSink
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)
     {
         var named = field is null ? _file.Name : $"{_file.Name}:{field}";
+        if (_unterminated)
+        {
+            // A logger killed mid-write leaves its last line cut off; the recording before it is whole, so that line
+            // alone does not refuse it, in either mode.
+            _warnings.Add(new IngestError(lineNumber, named, $"the last line has no line end (the logger stopped while writing it) and {reason}: skipped", Excerpt.Of(line)));
+            return;
+        }
+
         if (_reject)
         {
             throw TelematicsFormatException.For(lineNumber, named, reason, line);

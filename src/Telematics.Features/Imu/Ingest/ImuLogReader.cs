@@ -18,6 +18,7 @@ public sealed class ImuLogReader
 {
     private readonly ImuMapping _mapping;
     private readonly ImuReaderOptions _options;
+    private readonly List<IngestError> _warnings = [];
 
     /// <summary>Creates a reader for recordings laid out as <paramref name="mapping"/> says.</summary>
     /// <param name="mapping">The layout; validated here.</param>
@@ -35,6 +36,12 @@ public sealed class ImuLogReader
     /// <summary>Readings accepted and records skipped so far, over every file read.</summary>
     public IngestReport Report { get; }
 
+    /// <summary>
+    /// Lines skipped whatever <see cref="ImuReaderOptions.BadRecords"/> says, over every file read: a malformed last line
+    /// without a line end (a logger stopped while writing it). <see cref="IngestError.Field"/> names the file.
+    /// </summary>
+    public IReadOnlyList<IngestError> Warnings => _warnings;
+
     /// <summary>Reads one file's readings into <paramref name="destination"/>, adding to what it holds; call <see cref="Complete"/> after the last file.</summary>
     /// <param name="input">The file's bytes; completed by this call.</param>
     /// <param name="file">Which sensors the file holds, in which columns.</param>
@@ -48,7 +55,7 @@ public sealed class ImuLogReader
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(destination);
         destination.Frame = _mapping.Frame;
-        var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject);
+        var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject, _warnings);
         var before = new int[4];
         var gpsBefore = destination.Gps.Count;
         for (var sensor = 0; sensor < 4; sensor++)
@@ -58,7 +65,7 @@ public sealed class ImuLogReader
 
         try
         {
-            await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, cancellationToken).ConfigureAwait(false);
+            await LineSplitter.RunAsync(input, parser, _options.MaxLineBytes, file.Name, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -67,7 +74,7 @@ public sealed class ImuLogReader
 
         // Times stay as read until Complete: the unit of numbers is told from the fastest series of their column, which
         // may be in a file read later.
-        var timeColumn = file.TimeColumn ?? _mapping.Time.Column;
+        var timeColumn = parser.TimeColumn;
         for (var sensor = 0; sensor < 4; sensor++)
         {
             var read = destination[(ImuSensor)sensor].Count - before[sensor];

@@ -29,6 +29,14 @@ public sealed class ImuMapping
     /// <value>Default <see cref="ImuAccelerationUnit.Mps2"/>.</value>
     public ImuAccelerationUnit AccelerationUnit { get; set; } = ImuAccelerationUnit.Mps2;
 
+    /// <summary>
+    /// Sign of accelerometer and linear acceleration: <c>android</c> (+1 g up at rest) or <c>ios</c> (Core Motion, −1 g up
+    /// at rest, negated on reading). Read with the wrong one, the vertical points down and mirrors the road: every left
+    /// turn and lane change comes out as a right one.
+    /// </summary>
+    /// <value>Default <see cref="ImuAccelerationConvention.Android"/>.</value>
+    public ImuAccelerationConvention AccelerationConvention { get; set; } = ImuAccelerationConvention.Android;
+
     /// <summary>Unit of the gyroscope: <c>rad_s</c> or <c>deg_s</c>.</summary>
     /// <value>Default <see cref="ImuRotationUnit.RadS"/>.</value>
     public ImuRotationUnit RotationUnit { get; set; } = ImuRotationUnit.RadS;

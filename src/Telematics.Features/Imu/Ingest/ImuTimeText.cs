@@ -8,6 +8,9 @@ internal sealed class ImuTimeText
     private readonly ImuTimeFormat _format;
     private readonly TimeZoneRule _zone;
     private readonly DateTimePattern? _pattern;
+
+    // Auto: after numbers and ISO-8601, the day-first wall clock of spreadsheets and many loggers, with or without milliseconds.
+    private readonly DateTimePattern[] _autoPatterns = [];
     private readonly bool _decimalComma;
     private long _rescale = 1;
 
@@ -21,6 +24,10 @@ internal sealed class ImuTimeText
             ? TimeZoneRule.FromZone(TimeZoneInfo.FindSystemTimeZoneById(id))
             : TimeZoneRule.FromOffset(mapping.UtcOffset);
         _pattern = mapping.Format == ImuTimeFormat.Pattern ? DateTimePattern.Parse(mapping.Pattern) : null;
+        if (mapping.Format == ImuTimeFormat.Auto)
+        {
+            _autoPatterns = [DateTimePattern.Parse("dd/MM/yyyy HH:mm:ss.fff"), DateTimePattern.Parse("dd/MM/yyyy HH:mm:ss")];
+        }
     }
 
     /// <summary>Non-zero when <see cref="ImuTimeFormat.Auto"/> read numbers: they are in units of 1/this until <see cref="ImuTimeUnits"/> rescales them.</summary>
@@ -43,14 +50,7 @@ internal sealed class ImuTimeText
             case ImuTimeFormat.Iso8601:
                 return TryIso(text, out ns);
             case ImuTimeFormat.Pattern:
-                var parts = DateTimeParts.Epoch;
-                if (!_pattern!.TryParse(text, ref parts) || !parts.TryGetWallClockMs(out var wall) || !_zone.TryToUtc(wall, out var utcMs))
-                {
-                    return false;
-                }
-
-                ns = utcMs * 1_000_000;
-                return true;
+                return TryPattern(_pattern!, text, out ns);
             default:
                 // Signed: a negative number can only be elapsed seconds, which may start before the recording did.
                 if (ProvisionalScale != 0)
@@ -71,8 +71,34 @@ internal sealed class ImuTimeText
                     return TryScaled(text, ProvisionalScale, signed: true, out ns);
                 }
 
-                return TryIso(text, out ns);
+                if (TryIso(text, out ns))
+                {
+                    return true;
+                }
+
+                foreach (var pattern in _autoPatterns)
+                {
+                    if (TryPattern(pattern, text, out ns))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
         }
+    }
+
+    private bool TryPattern(DateTimePattern pattern, ReadOnlySpan<byte> text, out long ns)
+    {
+        ns = 0;
+        var parts = DateTimeParts.Epoch;
+        if (!pattern.TryParse(text, ref parts) || !parts.TryGetWallClockMs(out var wall) || !_zone.TryToUtc(wall, out var utcMs))
+        {
+            return false;
+        }
+
+        ns = utcMs * 1_000_000;
+        return true;
     }
 
     /// <summary>

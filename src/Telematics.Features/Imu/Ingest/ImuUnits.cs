@@ -25,3 +25,18 @@ public enum ImuRotationUnit
     [JsonStringEnumMemberName("deg_s")]
     DegS = 1,
 }
+
+/// <summary>Sign of acceleration columns: which way gravity's 1 g points at rest.</summary>
+public enum ImuAccelerationConvention
+{
+    /// <summary>Specific force, as Android and most loggers write it: +1 g on the upward axis at rest.</summary>
+    [JsonStringEnumMemberName("android")]
+    Android = 0,
+
+    /// <summary>
+    /// iOS Core Motion's raw acceleration (and its user acceleration): the negative of Android's, −1 g on the upward axis
+    /// at rest. Negated on reading; its rotation rate is right-handed like Android's and is read as it is.
+    /// </summary>
+    [JsonStringEnumMemberName("ios")]
+    Ios = 1,
+}

@@ -7,22 +7,28 @@ namespace Telematics.Features.Imu.Ingest;
 internal interface ILineSink
 {
     /// <summary>Takes one line (CR stripped, possibly empty) numbered from 1.</summary>
-    void Line(ReadOnlySpan<byte> line, long lineNumber);
+    /// <param name="line">The line's bytes.</param>
+    /// <param name="lineNumber">Its number, from 1.</param>
+    /// <param name="unterminated">The stream ended inside it (no line break after it): a writer stopped while writing it.</param>
+    void Line(ReadOnlySpan<byte> line, long lineNumber, bool unterminated);
 }
 
 /// <summary>
 /// Splits a pipe into lines in place: whole lines within a segment are handed over without copying; a line that straddles
-/// two segments is copied once into a pooled scratch array. A UTF-8 byte order mark at the start is skipped.
+/// two segments is copied once into a pooled scratch array. A UTF-8 byte order mark at the start is skipped. Lines end
+/// with LF or CRLF, or with CR alone when the first line break is a CR not followed by LF (classic Mac OS, some
+/// spreadsheet exports).
 /// </summary>
 internal static class LineSplitter
 {
     private static ReadOnlySpan<byte> Bom => [0xEF, 0xBB, 0xBF];
 
-    public static async ValueTask RunAsync<TSink>(PipeReader input, TSink sink, int maxLineBytes, CancellationToken cancellationToken)
+    public static async ValueTask RunAsync<TSink>(PipeReader input, TSink sink, int maxLineBytes, string source, CancellationToken cancellationToken)
         where TSink : class, ILineSink
     {
         long lineNumber = 0;
         var first = true;
+        byte end = 0;
         byte[] scratch = [];
         try
         {
@@ -44,7 +50,23 @@ internal static class LineSplitter
                     continue;
                 }
 
-                var consumed = Split(buffer, result.IsCompleted, sink, maxLineBytes, ref lineNumber, ref scratch);
+                if (end == 0)
+                {
+                    end = LineEnd(buffer, result.IsCompleted);
+                    if (end == 0)
+                    {
+                        // The first line break is not in sight yet (or is a CR at the end of what was read).
+                        input.AdvanceTo(buffer.Start, buffer.End);
+                        if (buffer.Length > maxLineBytes + 1)
+                        {
+                            throw TooLong(1, maxLineBytes, source);
+                        }
+
+                        continue;
+                    }
+                }
+
+                var consumed = Split(buffer, result.IsCompleted, sink, maxLineBytes, end, source, ref lineNumber, ref scratch);
                 input.AdvanceTo(consumed, buffer.End);
                 if (result.IsCompleted)
                 {
@@ -73,22 +95,43 @@ internal static class LineSplitter
         return head.SequenceEqual(Bom);
     }
 
-    private static SequencePosition Split<TSink>(in ReadOnlySequence<byte> buffer, bool isCompleted, TSink sink, int maxLineBytes, ref long lineNumber, ref byte[] scratch)
+    /// <summary>The byte that ends lines: LF, or CR when the first line break is a CR alone; 0 while it cannot be told yet.</summary>
+    private static byte LineEnd(in ReadOnlySequence<byte> buffer, bool isCompleted)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryAdvanceToAny("\r\n"u8, advancePastDelimiter: false))
+        {
+            return isCompleted ? (byte)'\n' : (byte)0;
+        }
+
+        reader.TryRead(out var found);
+        if (found == (byte)'\n')
+        {
+            return (byte)'\n';
+        }
+
+        return reader.TryPeek(out var next) ? next == (byte)'\n' ? (byte)'\n' : (byte)'\r' : isCompleted ? (byte)'\r' : (byte)0;
+    }
+
+    private static Telematics.Features.Ingest.TelematicsFormatException TooLong(long lineNumber, int maxLineBytes, string source) =>
+        new(lineNumber, source, $"the line is longer than {maxLineBytes} bytes", string.Empty);
+
+    private static SequencePosition Split<TSink>(in ReadOnlySequence<byte> buffer, bool isCompleted, TSink sink, int maxLineBytes, byte end, string source, ref long lineNumber, ref byte[] scratch)
         where TSink : class, ILineSink
     {
         var reader = new SequenceReader<byte>(buffer);
         while (!reader.End)
         {
             var unread = reader.UnreadSpan;
-            var newline = unread.IndexOf((byte)'\n');
+            var newline = unread.IndexOf(end);
             if (newline >= 0)
             {
                 var used = 0;
                 do
                 {
-                    Emit(unread.Slice(used, newline), sink, maxLineBytes, ref lineNumber);
+                    Emit(unread.Slice(used, newline), sink, maxLineBytes, source, ref lineNumber);
                     used += newline + 1;
-                    newline = unread[used..].IndexOf((byte)'\n');
+                    newline = unread[used..].IndexOf(end);
                 }
                 while (newline >= 0);
 
@@ -97,21 +140,21 @@ internal static class LineSplitter
             }
 
             ReadOnlySequence<byte> rest;
-            if (reader.TryReadTo(out rest, (byte)'\n'))
+            if (reader.TryReadTo(out rest, end))
             {
-                Emit(Gather(rest, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber);
+                Emit(Gather(rest, ref scratch, maxLineBytes), sink, maxLineBytes, source, ref lineNumber);
                 continue;
             }
 
             if (isCompleted)
             {
-                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, maxLineBytes, ref lineNumber);
+                Emit(Gather(reader.UnreadSequence, ref scratch, maxLineBytes), sink, maxLineBytes, source, ref lineNumber, unterminated: true);
                 reader.AdvanceToEnd();
             }
             else if (reader.Remaining > maxLineBytes)
             {
                 // A line this long is not a sensor reading; name it rather than buffer without end.
-                throw new Telematics.Features.Ingest.TelematicsFormatException(lineNumber + 1, null, $"the line is longer than {maxLineBytes} bytes", string.Empty);
+                throw TooLong(lineNumber + 1, maxLineBytes, source);
             }
 
             break;
@@ -120,7 +163,7 @@ internal static class LineSplitter
         return reader.Position;
     }
 
-    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, int maxLineBytes, ref long lineNumber)
+    private static void Emit<TSink>(ReadOnlySpan<byte> line, TSink sink, int maxLineBytes, string source, ref long lineNumber, bool unterminated = false)
         where TSink : class, ILineSink
     {
         lineNumber++;
@@ -133,10 +176,10 @@ internal static class LineSplitter
         // this long stops the read the same way, never parsed in part.
         if (line.Length > maxLineBytes)
         {
-            throw new Telematics.Features.Ingest.TelematicsFormatException(lineNumber, null, $"the line is longer than {maxLineBytes} bytes", string.Empty);
+            throw TooLong(lineNumber, maxLineBytes, source);
         }
 
-        sink.Line(line, lineNumber);
+        sink.Line(line, lineNumber, unterminated);
     }
 
     private static ReadOnlySpan<byte> Gather(in ReadOnlySequence<byte> sequence, ref byte[] scratch, int maxLineBytes)

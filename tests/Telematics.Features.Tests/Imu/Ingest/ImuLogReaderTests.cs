@@ -174,11 +174,13 @@ public sealed class ImuLogReaderTests : IDisposable
     [Fact]
     public async Task A_header_without_a_mapped_column_is_refused_by_name()
     {
-        Write("accelerometer.csv", "timestamp,x,y,z\n1,0,0,9.8\n");
+        // Not "timestamp": that is one of the common time columns the default layout falls back to.
+        Write("accelerometer.csv", "when,x,y,z\n1,0,0,9.8\n");
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Device)).ReadDirectoryAsync(_root, new ImuRecording()).AsTask());
 
         Assert.Equal("time", error.Field);
         Assert.Contains("accelerometer.csv", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'when', 'x', 'y', 'z'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

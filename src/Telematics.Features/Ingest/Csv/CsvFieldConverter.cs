@@ -250,8 +250,10 @@ internal readonly struct CsvFieldConverter
             return true;
         }
 
+        // A class the map forgot (a highway class seen on one trip only) must not drop the record and its position:
+        // it reads as unknown road, and the reader lists the text once as a warning.
         return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value)
-            || error.Set(NameOf(CsvField.RoadClass), "not a road class the mapping knows");
+            || error.Warn(NameOf(CsvField.RoadClass));
     }
 
     private bool TryFlag(ReadOnlySpan<byte> line, CsvField field, Utf8TokenSet<bool>? tokens, out bool value, out bool known, ref RecordError error)

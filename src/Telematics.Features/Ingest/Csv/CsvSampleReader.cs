@@ -19,7 +19,8 @@ namespace Telematics.Features.Ingest.Csv;
 /// <para>
 /// Validation: the timestamp must parse, latitude must lie in [-90, 90] and longitude in [-180, 180], all three finite
 /// and present; optional fields that are empty or listed in <see cref="CsvColumnMapping.MissingValues"/> are missing
-/// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad.
+/// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad,
+/// except a road class the mapping does not know, which reads as unknown and is listed in <see cref="IngestReport.Warnings"/>.
 /// Empty input and a header alone give no samples and no error. See <see cref="SampleReader"/> for the read loop.
 /// </para>
 /// <para>
@@ -34,6 +35,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
     private readonly CsvFieldConverter _converter;
+    private const string UnknownRoadClass = "not a road class the mapping knows; read as unknown road";
+
     private CsvHeader _header;
     private CsvFastPath _fastPath;
     private bool _fast;
@@ -106,6 +109,11 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
         {
             return LineOutcome.Error;
+        }
+
+        if (error.WarningField is { } warned)
+        {
+            Report.Warned(lineNumber, warned, _fields.Value(line, CsvField.RoadClass), UnknownRoadClass);
         }
 
         return LineOutcome.Sample;

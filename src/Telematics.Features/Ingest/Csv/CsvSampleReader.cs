@@ -14,7 +14,9 @@ namespace Telematics.Features.Ingest.Csv;
 /// The first non-blank line is the header. Lines end with LF or CRLF; a UTF-8 byte order mark is skipped; blank lines
 /// are skipped; the last line needs no line break. A field that starts with the quote character runs to the next lone
 /// quote and may contain the separator and doubled quotes; it may not contain a line break. Fields after the last one
-/// the header names are ignored; a record with fewer fields than a mapped column needs is bad.
+/// the header names are bad unless <see cref="CsvColumnMapping.IgnoreExtraFields"/>, but one empty field after the last
+/// (a separator ending the row while the header has none) is always ignored; a record with fewer fields than a mapped
+/// column needs is bad.
 /// </para>
 /// <para>
 /// Validation: the timestamp must parse, latitude must lie in [-90, 90] and longitude in [-180, 180], all three finite
@@ -131,6 +133,13 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
 
         // Separators inside quoted fields do not count; a line without quotes is counted in one vectorised pass.
         var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : _fields.CountQuotedFields(line);
+
+        // One empty field past the header's last is a separator ending every row (a spreadsheet export), not data.
+        if (fields == header + 1 && line[^1] == _mapping.Separator)
+        {
+            return false;
+        }
+
         return fields > header
             && !error.Set(string.Create(CultureInfo.InvariantCulture, $"#{header + 1}"), string.Create(CultureInfo.InvariantCulture, $"the record has {fields} fields but the header has {header}"));
     }

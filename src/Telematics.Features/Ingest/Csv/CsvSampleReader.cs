@@ -37,6 +37,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
     private readonly CsvFieldConverter _converter;
+    private readonly DateRollbackGuard? _dateGuard;
     private const string UnknownRoadClass = "not a road class the mapping knows; read as unknown road";
 
     private CsvHeader _header;
@@ -49,7 +50,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
         _framer = new LineFramer(this, this);
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
-        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite);
+        _dateGuard = _mapping.TimestampFormat == TimestampFormat.DateAndTime ? new DateRollbackGuard() : null;
+        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite, _dateGuard);
     }
 
     /// <summary>Whether records may take the fast path; false forces the general path (tests compare the two).</summary>
@@ -108,7 +110,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
-        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
+        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error)
+            || (_dateGuard is not null && !_dateGuard.Check(lineNumber, _mapping.ColumnOf(CsvField.Time)!, ref error)))
         {
             return LineOutcome.Error;
         }

@@ -68,6 +68,13 @@ internal static class EventCommandRunner
             await WriteBadRecordsAsync(reportBadPath, result.Reading);
         }
 
+        // Values read as missing (a road class the mapping lacks) do not fail the run, but a user extends the mapping by them.
+        foreach (var warning in result.Reading.Warnings)
+        {
+            error.WriteLine(FormattableString.Invariant(
+                $"warning: {file.Path}: record {warning.Record}, field '{warning.Field}': '{warning.Value}' {warning.Reason} ({warning.Count} records)"));
+        }
+
         return new(result, ExitCodes.Success);
     }
 

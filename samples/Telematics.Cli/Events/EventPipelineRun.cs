@@ -48,7 +48,9 @@ internal static class EventPipelineRun
         CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        var options = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = 10_000 };
+        // A record behind an earlier chunk would be dropped by cleaning with only a count: rejected, it is named in
+        // --report-bad (or fails the run) as not in time order.
+        var options = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = 10_000, RejectRecordsBeforeEarlierChunks = true };
         var mapping = file.MappingPath is null ? null : LoadMapping(file.MappingPath);
         await using SampleReader reader = file.Format switch
         {

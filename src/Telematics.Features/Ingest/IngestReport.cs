@@ -10,7 +10,12 @@ public sealed class IngestReport
     /// <summary>Longest raw-text excerpt kept for a bad record, in characters.</summary>
     public const int MaxExcerptLength = 120;
 
+    /// <summary>Most distinct values <see cref="Warnings"/> lists; more are only counted in <see cref="WarningCount"/>.</summary>
+    public const int MaxDistinctWarnings = 100;
+
     private readonly List<IngestError> _errors = [];
+    private readonly List<IngestWarning> _warnings = [];
+    private readonly List<byte[]> _warnedValues = [];
     private readonly int _maxErrors;
 
     internal IngestReport(int maxErrors) => _maxErrors = maxErrors;
@@ -27,7 +32,33 @@ public sealed class IngestReport
     /// <summary><see langword="true"/> when more records were rejected than <see cref="Errors"/> holds.</summary>
     public bool IsTruncated => RejectedCount > _errors.Count;
 
+    /// <summary>Values read as missing that are worth telling (a road class the mapping does not know), once per field and distinct text, in order of first appearance.</summary>
+    public IReadOnlyList<IngestWarning> Warnings => _warnings;
+
+    /// <summary>Number of records read with a value listed in <see cref="Warnings"/> (or beyond its cap).</summary>
+    public long WarningCount { get; private set; }
+
     internal void Accepted() => AcceptedCount++;
+
+    /// <summary>Counts a warned value; adds it to <see cref="Warnings"/> the first time (the only allocation), else bumps its count.</summary>
+    internal void Warned(long record, string field, ReadOnlySpan<byte> value, string reason)
+    {
+        WarningCount++;
+        for (var i = 0; i < _warnings.Count; i++)
+        {
+            if (string.Equals(_warnings[i].Field, field, StringComparison.Ordinal) && value.SequenceEqual(_warnedValues[i]))
+            {
+                _warnings[i] = _warnings[i] with { Count = _warnings[i].Count + 1 };
+                return;
+            }
+        }
+
+        if (_warnings.Count < MaxDistinctWarnings)
+        {
+            _warnedValues.Add(value.ToArray());
+            _warnings.Add(new IngestWarning(record, field, Excerpt.Of(value), reason, 1));
+        }
+    }
 
     internal void AddAccepted(long count) => AcceptedCount += count;
 

@@ -12,12 +12,19 @@ namespace Telematics.Features.Ingest;
 /// </summary>
 internal sealed class LineFramer
 {
+    private const string NotInTimeOrder = "the file is not in time order: this record is earlier than records of an earlier chunk, which cleaning would drop it behind; sort the file by time";
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private byte[] _scratch = [];
     private bool _startChecked;
     private bool _discardingLongLine;
     private long _lineNumber;
+
+    // Latest time handed out by any read so far, and by reads before the current one (the floor a record must reach
+    // under SampleReaderOptions.RejectRecordsBeforeEarlierChunks).
+    private long _latestHandedOut = long.MinValue;
+    private long _chunkFloor = long.MinValue;
 
     private readonly SampleReader _owner;
     private readonly ILineParser _parser;
@@ -31,6 +38,7 @@ internal sealed class LineFramer
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask FillAsync(SampleBuffer destination, int limit, CancellationToken cancellationToken)
     {
+        _chunkFloor = _latestHandedOut;
         while (!_owner.IsCompleted && destination.Count < limit)
         {
             var result = await _owner.Input.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -199,6 +207,14 @@ internal sealed class LineFramer
         switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
         {
             case LineOutcome.Sample when _owner.Limits.Check(in sample, ref error):
+                if (sample.TimestampUnixMs < _chunkFloor && _owner.Options.RejectRecordsBeforeEarlierChunks)
+                {
+                    // Cleaning sorts within a chunk only: this record would be dropped as late with nothing to name it.
+                    _owner.Reject(_lineNumber, _parser.FieldName("timestamp"), NotInTimeOrder, line);
+                    break;
+                }
+
+                _latestHandedOut = Math.Max(_latestHandedOut, sample.TimestampUnixMs);
                 destination.Add(in sample);
                 _owner.Report.Accepted();
                 break;

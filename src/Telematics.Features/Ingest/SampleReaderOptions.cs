@@ -29,6 +29,16 @@ public sealed class SampleReaderOptions
     /// <value>Default <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Whether a record earlier than a record an earlier <see cref="SampleReader.ReadAsync"/> call handed out is bad.</summary>
+    /// <value>
+    /// Default <see langword="false"/>: records come out in input order, disorder left to cleaning. A pipeline that
+    /// cleans chunk by chunk (<see cref="Pipeline.DriverFeaturePipeline"/>) sorts within a chunk only and drops a record
+    /// whose chunk comes after a later one; with <see langword="true"/> such a record is bad instead, named by its record
+    /// number with a reason saying the file is not in time order, so it is listed (or fails the read) rather than
+    /// dropped with only a count. CSV and NDJSON readers; the binary reader ignores it.
+    /// </value>
+    public bool RejectRecordsBeforeEarlierChunks { get; init; }
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(Plausibility);

@@ -17,7 +17,11 @@ namespace Telematics.Features.Pipeline;
 /// </summary>
 /// <remarks>
 /// Feed chunks in arrival order with <see cref="Push"/>, then call <see cref="Complete"/> to close the last trip,
-/// or hand an async stream to <see cref="RunAsync"/>. The result does not depend on how the stream is chunked.
+/// or hand an async stream to <see cref="RunAsync"/>. For a stream in time order (disorder within a chunk included)
+/// the result does not depend on how it is chunked. Cleaning sorts within a chunk only: a sample earlier than one of an
+/// earlier chunk is dropped as late (counted in <see cref="Cleaning"/>), so what an unsorted stream loses depends on
+/// the chunking. Sort such input first, or read it with
+/// <see cref="Ingest.SampleReaderOptions.RejectRecordsBeforeEarlierChunks"/> so that each such record is named.
 /// Chunks are rewritten in place (cleaned and derived) and may be reused by the caller once
 /// <see cref="Push"/> returns. A trip's <see cref="TelematicsFeatures.DroppedRecordShare"/> counts the dropped
 /// records whose timestamps fall inside the trip. Not thread-safe: one pipeline per driver stream.

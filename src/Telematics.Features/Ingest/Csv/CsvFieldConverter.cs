@@ -18,16 +18,19 @@ internal readonly struct CsvFieldConverter
     private readonly CompiledCsvMapping _mapping;
     private readonly CsvRecordSplitter _fields;
     private readonly bool _allowsNonFinite;
+    private readonly DateRollbackGuard? _dateGuard;
 
     /// <summary>Creates the converter.</summary>
     /// <param name="mapping">The reader's mapping.</param>
     /// <param name="fields">The reader's splitter, which holds where each field of the current record lies.</param>
     /// <param name="allowsNonFinite">Whether infinite optional values are let through (the reader's plausibility limits, fixed at construction).</param>
-    public CsvFieldConverter(CompiledCsvMapping mapping, CsvRecordSplitter fields, bool allowsNonFinite)
+    /// <param name="dateGuard">Notes each date-and-time reading for the reader's check against the last record, or null.</param>
+    public CsvFieldConverter(CompiledCsvMapping mapping, CsvRecordSplitter fields, bool allowsNonFinite, DateRollbackGuard? dateGuard)
     {
         _mapping = mapping;
         _fields = fields;
         _allowsNonFinite = allowsNonFinite;
+        _dateGuard = dateGuard;
     }
 
     /// <summary>Converts the fields of a record that <see cref="CsvRecordSplitter.Split"/> has just split; sets the error, naming the field, when one is bad.</summary>
@@ -101,6 +104,7 @@ internal readonly struct CsvFieldConverter
                 return error.Set(NameOf(CsvField.Date), "the date and time do not form a valid instant in the mapping's zone");
             }
 
+            _dateGuard?.Note(wallClock);
             return true;
         }
 
@@ -250,8 +254,10 @@ internal readonly struct CsvFieldConverter
             return true;
         }
 
+        // A class the map forgot (a highway class seen on one trip only) must not drop the record and its position:
+        // it reads as unknown road, and the reader lists the text once as a warning.
         return IsMissing(text) || _mapping.RoadClasses!.TryMatch(text, out value)
-            || error.Set(NameOf(CsvField.RoadClass), "not a road class the mapping knows");
+            || error.Warn(NameOf(CsvField.RoadClass));
     }
 
     private bool TryFlag(ReadOnlySpan<byte> line, CsvField field, Utf8TokenSet<bool>? tokens, out bool value, out bool known, ref RecordError error)

@@ -5,9 +5,10 @@ namespace Telematics.Features.Ingest.Csv;
 /// <summary>A CSV column that gives the road class, with a map from the source's own classes.</summary>
 /// <remarks>
 /// With an empty <see cref="Values"/> map the column holds <see cref="RoadClass"/> names (case-insensitive) or their
-/// numbers 0–7. With a map, each text (compared exactly after trimming) maps to a class and any other text is a bad
-/// record, so that a class the map forgot is reported rather than silently counted as unknown. Missing values give
-/// <see cref="RoadClass.Unknown"/>.
+/// numbers 0–7. With a map, each text (compared exactly, case included, after trimming) maps to a class. Any other
+/// text reads as <see cref="RoadClass.Unknown"/> and is listed once per distinct text in
+/// <see cref="Ingest.IngestReport.Warnings"/> (first record, count): a class the map forgot is told, but does not cost
+/// the record its position. Missing values give <see cref="RoadClass.Unknown"/>.
 /// </remarks>
 public sealed class CsvRoadClassColumn
 {

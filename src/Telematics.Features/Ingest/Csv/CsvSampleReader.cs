@@ -14,12 +14,15 @@ namespace Telematics.Features.Ingest.Csv;
 /// The first non-blank line is the header. Lines end with LF or CRLF; a UTF-8 byte order mark is skipped; blank lines
 /// are skipped; the last line needs no line break. A field that starts with the quote character runs to the next lone
 /// quote and may contain the separator and doubled quotes; it may not contain a line break. Fields after the last one
-/// the header names are ignored; a record with fewer fields than a mapped column needs is bad.
+/// the header names are bad unless <see cref="CsvColumnMapping.IgnoreExtraFields"/>, but one empty field after the last
+/// (a separator ending the row while the header has none) is always ignored; a record with fewer fields than a mapped
+/// column needs is bad.
 /// </para>
 /// <para>
 /// Validation: the timestamp must parse, latitude must lie in [-90, 90] and longitude in [-180, 180], all three finite
 /// and present; optional fields that are empty or listed in <see cref="CsvColumnMapping.MissingValues"/> are missing
-/// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad.
+/// (NaN, <see cref="RoadClass.Unknown"/>, flag clear, event id 0); text that is neither missing nor valid is bad,
+/// except a road class the mapping does not know, which reads as unknown and is listed in <see cref="IngestReport.Warnings"/>.
 /// Empty input and a header alone give no samples and no error. See <see cref="SampleReader"/> for the read loop.
 /// </para>
 /// <para>
@@ -34,6 +37,9 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     private readonly LineFramer _framer;
     private readonly CsvRecordSplitter _fields;
     private readonly CsvFieldConverter _converter;
+    private readonly DateRollbackGuard? _dateGuard;
+    private const string UnknownRoadClass = "not a road class the mapping knows; read as unknown road";
+
     private CsvHeader _header;
     private CsvFastPath _fastPath;
     private bool _fast;
@@ -44,7 +50,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
         _framer = new LineFramer(this, this);
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
-        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite);
+        _dateGuard = _mapping.TimestampFormat == TimestampFormat.DateAndTime ? new DateRollbackGuard() : null;
+        _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite, _dateGuard);
     }
 
     /// <summary>Whether records may take the fast path; false forces the general path (tests compare the two).</summary>
@@ -103,9 +110,15 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
-        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error))
+        if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error)
+            || (_dateGuard is not null && !_dateGuard.Check(lineNumber, _mapping.ColumnOf(CsvField.Time)!, ref error)))
         {
             return LineOutcome.Error;
+        }
+
+        if (error.WarningField is { } warned)
+        {
+            Report.Warned(lineNumber, warned, _fields.Value(line, CsvField.RoadClass), UnknownRoadClass);
         }
 
         return LineOutcome.Sample;
@@ -123,6 +136,13 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
 
         // Separators inside quoted fields do not count; a line without quotes is counted in one vectorised pass.
         var fields = line.IndexOf(_mapping.Quote) < 0 ? line.Count(_mapping.Separator) + 1 : _fields.CountQuotedFields(line);
+
+        // One empty field past the header's last is a separator ending every row (a spreadsheet export), not data.
+        if (fields == header + 1 && line[^1] == _mapping.Separator)
+        {
+            return false;
+        }
+
         return fields > header
             && !error.Set(string.Create(CultureInfo.InvariantCulture, $"#{header + 1}"), string.Create(CultureInfo.InvariantCulture, $"the record has {fields} fields but the header has {header}"));
     }

@@ -4,7 +4,10 @@ namespace Telematics.Features.Ingest.Text;
 /// A date and/or time layout such as <c>d/M/yyyy</c> or <c>HH:mm:ss.fff</c>, matched against UTF-8 bytes without
 /// allocating. Letters: <c>d</c>/<c>dd</c> day, <c>M</c>/<c>MM</c> month, <c>yyyy</c> year, <c>H</c>/<c>HH</c>
 /// hour 0–23, <c>m</c>/<c>mm</c> minute, <c>s</c>/<c>ss</c> second, <c>f</c>… fraction (as many digits as
-/// letters); one letter accepts one or two digits, two letters exactly two. Any other character must match itself.
+/// letters); one letter accepts one or two digits. Two letters accept one or two digits too when no other number
+/// touches them (a literal or the pattern's start before, a literal or its end after): <c>HH:mm:ss</c> reads Excel's
+/// <c>9:47:53</c>, as the separators delimit each number. Beside another number (<c>HHmmss</c>) only the width splits
+/// them, so there they need exactly two. Any other character must match itself.
 /// </summary>
 internal sealed class DateTimePattern
 {
@@ -58,6 +61,17 @@ internal sealed class DateTimePattern
             }
 
             i += run;
+        }
+
+        for (var t = 0; t < tokens.Count; t++)
+        {
+            // A two-letter number delimited on both sides may have one digit; see the class summary.
+            if (tokens[t] is { Part: not (Part.Literal or Part.Year or Part.Fraction), MinDigits: 2 } token
+                && (t == 0 || tokens[t - 1].Part == Part.Literal)
+                && (t + 1 == tokens.Count || tokens[t + 1].Part == Part.Literal))
+            {
+                tokens[t] = token with { MinDigits = 1 };
+            }
         }
 
         return new DateTimePattern(pattern, [.. tokens]);

@@ -89,7 +89,9 @@ public sealed class CsvColumnMappingTests
 
         Assert.Equal(';', mapping.Separator);
         Assert.Equal(',', mapping.DecimalSeparator);
-        Assert.Equal("03:00:00", mapping.Timestamp.TimeColumn);
+        Assert.Equal("DAY_CORRIGIDO", mapping.Timestamp.DateColumn);
+        Assert.Equal("PR", mapping.Timestamp.TimeColumn);
+        Assert.Equal("America/Sao_Paulo", mapping.Timestamp.TimeZone);
         Assert.Equal(MeasurementUnit.KilometresPerHour, mapping.SpeedLimit!.Unit);
         Assert.Equal(RoadClass.Trunk, mapping.RoadClass!.Values["RODOVIA FEDERAL DUPLICADA"]);
     }

@@ -283,16 +283,6 @@ public sealed class CsvSampleReaderTests
         Assert.Contains("nanoseconds", error.Reason, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_road_class_the_map_does_not_know_is_a_bad_record()
-    {
-        var mapping = new CsvColumnMapping { RoadClass = new CsvRoadClassColumn("road") { Values = { ["EXTERNA"] = RoadClass.Primary } } };
-
-        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => Read("timestamp,lat,lon,road\n1000,1,2,LINHAO\n", mapping));
-
-        Assert.Equal("road", error.Field);
-    }
-
     [Theory]
     [InlineData("2019-08-26T22:17:27Z", 1566857847000)]
     [InlineData("2019-08-26T22:17:27.25Z", 1566857847250)]

@@ -1,0 +1,85 @@
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Tests.Ingest.Csv;
+
+/// <summary>
+/// A road class the mapping does not know, or R's NA in a limit or phone column, must not cost a record its position:
+/// whole highway stretches of other NDS-BR drivers would vanish (distance lost, trips split at the gap).
+/// </summary>
+public sealed class UnknownRoadClassTests
+{
+    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport };
+
+    private static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
+    {
+        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, Skip);
+        var report = reader.Report;
+        return (await PipeInput.ReadAllAsync(reader), report);
+    }
+
+    private static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));
+
+    [Fact]
+    public async Task Ndsbr_mapping_reads_the_study_highway_classes_as_trunk_and_NA_as_missing()
+    {
+        var csv = NdsbrShapedRows.Header + "\n"
+            + NdsbrShapedRows.Row("10/9/2019", "14:00:00", lat: -25.5, lon: -49.3, roadClass: "RODOVIA FEDERAL SIMPLES") + "\n"
+            + NdsbrShapedRows.Row("10/9/2019", "14:00:01", roadClass: "RODOVIA ESTADUAL DUPLICADA", limit: "NA", phone: "NA") + "\n";
+
+        var (samples, report) = await ReadAsync(csv, Ndsbr());
+
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Empty(report.Warnings);
+        Assert.Equal(2, samples.Count);
+        Assert.Equal(-25.5, samples[0].LatitudeDeg);
+        Assert.Equal(-49.3, samples[0].LongitudeDeg);
+        Assert.Equal(RoadClass.Trunk, samples[0].RoadClass);
+        Assert.Equal(40 / 3.6f, samples[0].SpeedLimitMps, 1e-4f);
+        Assert.Equal(RoadClass.Trunk, samples[1].RoadClass);
+        Assert.True(float.IsNaN(samples[1].SpeedLimitMps));
+        Assert.Equal(SampleFlags.PhoneUnknown, samples[1].Flags);
+    }
+
+    [Fact]
+    public async Task An_unknown_class_reads_as_unknown_road_and_is_warned_once_per_distinct_text()
+    {
+        var mapping = new CsvColumnMapping
+        {
+            Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
+            Latitude = "lat",
+            Longitude = "lon",
+            Speed = null,
+            SpeedLimit = null,
+            Heading = null,
+            GpsAccuracy = null,
+            LongitudinalAcceleration = null,
+            LateralAcceleration = null,
+            PhoneHandheld = null,
+            PhoneInteraction = null,
+            EventId = null,
+            RoadClass = new CsvRoadClassColumn("class") { Values = { ["NORMAL"] = RoadClass.Residential } },
+        };
+        var csv = "t,lat,lon,class\n"
+            + "1566857847000,1,2,NORMAL\n"
+            + "1566857848000,1,3,TRILHA\n"
+            + "1566857849000,1,4,TRILHA\n"
+            + "1566857850000,1,5,\"ESTRADA, TERRA\"\n"
+            + "1566857851000,1,6,TRILHA\n";
+
+        var (samples, report) = await ReadAsync(csv, mapping);
+
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Equal(5, samples.Count);
+        Assert.Equal([RoadClass.Residential, RoadClass.Unknown, RoadClass.Unknown, RoadClass.Unknown, RoadClass.Unknown], samples.Select(s => s.RoadClass));
+        Assert.Equal(3.0, samples[1].LongitudeDeg);
+        Assert.Equal(4, report.WarningCount);
+        Assert.Equal(
+            [
+                new IngestWarning(3, "class", "TRILHA", "not a road class the mapping knows; read as unknown road", 3),
+                new IngestWarning(5, "class", "ESTRADA, TERRA", "not a road class the mapping knows; read as unknown road", 1),
+            ],
+            report.Warnings);
+    }
+}

@@ -191,12 +191,13 @@ public sealed class OnnxExportCoverageTests : IDisposable
         var outputs = new float[Rows.Length - 1];
         model.Score(rows, outputs);
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10; i++)
+        // The least of five, as every allocation test here: tiered compilation on a busy machine shows in one at most.
+        Assert.Equal(0, Allocations.LeastOf(5, () =>
         {
-            model.Score(rows, outputs);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 10; i++)
+            {
+                model.Score(rows, outputs);
+            }
+        }));
     }
 }

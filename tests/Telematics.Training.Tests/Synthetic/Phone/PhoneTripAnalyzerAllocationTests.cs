@@ -21,13 +21,7 @@ public sealed class PhoneTripAnalyzerAllocationTests
 
         // The least of five analyses: an allocation of the chain shows in every one, while the runtime's own occasional work
         // on this thread (a method recompiled by tiered compilation while the machine is busy) shows in one at most.
-        var allocated = long.MaxValue;
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            analyzer.Analyze(trip.Recording, manoeuvres, handling);
-            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
+        var allocated = Allocations.LeastOf(5, () => analyzer.Analyze(trip.Recording, manoeuvres, handling));
 
         Assert.NotEmpty(manoeuvres);
         Assert.Equal(0, allocated);

@@ -48,9 +48,11 @@ internal static class EventPipelineRun
         CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        // A record behind an earlier chunk would be dropped by cleaning with only a count: rejected, it is named in
-        // --report-bad (or fails the run) as not in time order.
-        var options = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = 10_000, RejectRecordsBeforeEarlierChunks = true };
+        // A record behind an earlier chunk would be dropped by cleaning with only a count: where only the features are
+        // kept (features, score) it is rejected, named in --report-bad (or failing the run) as not in time order. Where
+        // the raw chunk is stored (ingest, onChunk) the record is kept as an event, as the host's ingest keeps it, and
+        // the summary counts it out of the trips ("out of order").
+        var options = new SampleReaderOptions { BadRecords = badRecords, MaxReportedErrors = 10_000, RejectRecordsBeforeEarlierChunks = onChunk is null };
         var mapping = file.MappingPath is null ? null : LoadMapping(file.MappingPath);
         await using SampleReader reader = file.Format switch
         {

@@ -172,6 +172,13 @@ internal static class IngestCommand
             CultureInfo.InvariantCulture,
             $"driver {driverId}: read {outcome.Result.RecordsRead}, stored {stored}, duplicates {received - stored}, rejected {outcome.Result.Reading.RejectedCount}, trips {outcome.Result.Trips.Count} ({outcome.Result.DistanceKm:F1} km){(outcome.Result.Phone is { } p ? "; " + p.Summary() : string.Empty)}")).ConfigureAwait(false);
 
+        // Stored, but behind a later chunk when the trips were cut: said, so that a file not in time order is sorted.
+        if (outcome.Result.Driver.Cleaning.OutOfOrderDroppedCount is > 0 and var late)
+        {
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"warning: {file.Path}: {late} events came after later ones (the file is not in time order): stored, but left out of the trips; sort the file by time to have them in.")).ConfigureAwait(false);
+        }
+
         // Skipped bad records (--report-bad) are a partial failure: the rest is stored, the report lists them.
         return outcome.Result.Reading.RejectedCount > 0 ? ExitCodes.PartialFailure : ExitCodes.Success;
     }

@@ -63,6 +63,25 @@ public sealed class IngestCommandTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(auditAfterFirst, await CountAsync("SELECT count(*) FROM audit_log WHERE resource = $1 OR resource LIKE $1 || '/%'", $"driver/{id}"));
     }
 
+    [Fact]
+    public async Task A_file_not_in_time_order_is_stored_whole_and_its_late_rows_counted_out_of_the_trips()
+    {
+        // As `features` reads it (FeaturesUnsortedInputTests): 15 trips, the first listed last, behind an earlier chunk.
+        // features names those rows as not in time order; ingest stores every row as an event, as the host does.
+        var driver = await new DriverRepository(database.DataSource, TimeProvider.System).CreateAsync($"ingest-{Guid.NewGuid():N}", "Ingest unsorted", new AuditActor("test"));
+        var input = await _files.WriteTripsAsync("unsorted.csv", 15);
+        var lines = await File.ReadAllLinesAsync(input);
+        await File.WriteAllLinesAsync(input, [lines[0], .. lines[602..], .. lines[1..602]]);
+        var id = driver.DriverId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (exit, output, error) = await CliRunner.RunAsync("ingest", "--input", input, "--driver", id, "--connection", database.ConnectionString);
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("read 9015, stored 9015, duplicates 0, rejected 0, trips 14", output, StringComparison.Ordinal);
+        Assert.Equal(9015L, await CountAsync("SELECT count(*) FROM telematics_events WHERE driver_id = $1", driver.DriverId));
+        Assert.Contains("601 events came after later ones (the file is not in time order): stored, but left out of the trips", error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)] // with --tz the driver is looked up while the file is read, and the batches wait for the answer

@@ -39,6 +39,7 @@ public sealed class MidnightTests
         Assert.Equal([3L, 4L], report.Errors.Select(e => e.Record));
         Assert.All(report.Errors, e => Assert.Equal("03:00:00", e.Field));
         Assert.StartsWith("the time goes back 23:59:59 from record 2 on the same date: the date column may not advance at midnight", report.Errors[0].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("the time goes back 23:59:58 from record 2", report.Errors[1].Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -53,6 +54,21 @@ public sealed class MidnightTests
 
         Assert.Equal(3, samples.Count);
         Assert.Equal(0, report.RejectedCount);
+    }
+
+    [Fact]
+    public async Task An_evening_listed_before_the_same_days_morning_and_a_late_glitch_are_no_midnight_wrap()
+    {
+        var mapping = new CsvColumnMapping
+        {
+            Timestamp = new CsvTimestampMapping { Format = TimestampFormat.DateAndTime, DateColumn = "d", DateFormat = "d/M/yyyy", TimeColumn = "t" },
+        };
+
+        var (samples, report) = await ReadAsync(
+            "d,t,lat,lon\n10/9/2019,21:30:00,1,2\n10/9/2019,08:00:00,1,2\n10/9/2019,08:00:01,1,2\n10/9/2019,23:10:00,1,2\n10/9/2019,08:00:02,1,2\n", mapping);
+
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Equal(5, samples.Count);
     }
 
     [Fact]

@@ -123,7 +123,7 @@ public static class PremiumCalculator
             // Unknown, only the score is priced: OutputKind then is the record's default, not what a model said.
             if (frequency.ModelFeatures is { } read)
             {
-                plan.EnsureFits(frequency.Model ?? "(unnamed)", frequency.OutputKind, read);
+                EnsureFits(plan, frequency, read);
             }
 
             return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features));
@@ -133,11 +133,11 @@ public static class PremiumCalculator
         // scored is known, the whole fit for it: a hot-reloaded version may read a prohibited or discounted feature.
         if (frequency.ModelFeatures is { } modelFeatures)
         {
-            plan.EnsureFits(frequency.Model ?? "(unnamed)", frequency.OutputKind, modelFeatures);
+            EnsureFits(plan, frequency, modelFeatures);
         }
         else
         {
-            plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? "(unnamed)");
+            plan.EnsurePrices(frequency.OutputKind, frequency.Model ?? PricingPlan.Unnamed);
         }
 
         if (!double.IsFinite(frequency.AnnualFrequency) || frequency.AnnualFrequency < 0 || !double.IsFinite(frequency.ObservedDays) || frequency.ObservedDays < 0
@@ -147,6 +147,18 @@ public static class PremiumCalculator
         }
 
         return Calculate(plan, score, annualKm, cell, DiscountValues(plan, schema, features), frequency);
+    }
+
+    private static void EnsureFits(PricingPlan plan, ModelFrequency frequency, IReadOnlyList<string> read)
+    {
+        if (frequency.Model is { } model)
+        {
+            plan.EnsureFits(model, frequency.OutputKind, read);
+        }
+        else
+        {
+            plan.EnsureFitsUnnamed(frequency.OutputKind, read);
+        }
     }
 
     private static double[] DiscountValues(PricingPlan plan, FeatureSchema schema, ReadOnlySpan<float> features)

@@ -39,26 +39,37 @@ public sealed partial class PricingPlan
         // field and problem and thrown anew each time (one exception object thrown on many threads would share its trace).
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelFeatures);
-        var misfit = _fits.GetOrAdd(model, static (key, state) =>
+        var misfit = _fits.GetOrAdd((model, kind), static (key, state) =>
         {
             try
             {
-                state.Plan.EnsurePrices(state.Kind, key);
-                state.Plan.RefuseDoubleCounting(state.Features, key);
+                state.Plan.EnsurePrices(key.Kind, key.Model);
+                state.Plan.RefuseDoubleCounting(state.Features, key.Model);
                 return null;
             }
             catch (PricingPlanException e)
             {
                 return (e.Field, e.Problem);
             }
-        }, (Plan: this, Kind: kind, Features: modelFeatures));
+        }, (Plan: this, Features: modelFeatures));
         if (misfit is { } refused)
         {
             throw new PricingPlanException(refused.Field, refused.Problem);
         }
     }
 
-    private readonly ConcurrentDictionary<string, (string Field, string Problem)?> _fits = new();
+    // Keyed by what the caller says the version outputs as well: a name@version is immutable, but the kind is the
+    // caller's word, and one caller's wrong kind must not answer for another's.
+    private readonly ConcurrentDictionary<(string Model, ModelOutputKind Kind), (string Field, string Problem)?> _fits = new();
+
+    // A version that does not say its name cannot be remembered: each quote checks it whole.
+    internal void EnsureFitsUnnamed(ModelOutputKind kind, IReadOnlyList<string> modelFeatures)
+    {
+        EnsurePrices(kind, Unnamed);
+        RefuseDoubleCounting(modelFeatures, Unnamed);
+    }
+
+    internal const string Unnamed = "(unnamed)";
 
     /// <summary>
     /// Refuses an output this plan would misprice, the output part of <see cref="EnsureFits(ModelPackage)"/>: a frequency

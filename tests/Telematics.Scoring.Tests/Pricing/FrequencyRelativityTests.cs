@@ -352,6 +352,23 @@ public sealed class FrequencyRelativityTests
     }
 
     [Fact]
+    public void The_fit_a_quote_remembers_is_for_the_name_and_the_kind_together_and_an_unnamed_version_is_checked_each_time()
+    {
+        var features = Driving();
+        var plan = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 } }""");
+        string[] reads = [TelematicsFeatures.DistanceKm];
+        PremiumQuote Quote(string? model, Telematics.Scoring.Packaging.ModelOutputKind kind) =>
+            PremiumCalculator.Calculate(plan, 50, new ModelFrequency(0.1, 30) { Model = model, OutputKind = kind, ModelFeatures = reads }, 12_000, null, TelematicsFeatures.Schema, features);
+
+        foreach (var model in new[] { null, "m@1" })
+        {
+            // A score model's answer first, then the same name said to output a frequency: not the first answer again.
+            Assert.Contains(Quote(model, Telematics.Scoring.Packaging.ModelOutputKind.Probability).Steps, step => step.Name == "risk_multiplier");
+            Assert.Equal("risk_multiplier", Assert.Throws<PricingPlanException>(() => Quote(model, Telematics.Scoring.Packaging.ModelOutputKind.Frequency)).Field);
+        }
+    }
+
+    [Fact]
     public void A_capped_driver_of_the_demo_plan_pays_the_cap_price_whatever_the_days_and_never_more()
     {
         var demo = PricingPlanJson.Load(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-relativity-2027.json"));

@@ -15,6 +15,7 @@ namespace Telematics.Api.Ingest;
 /// <param name="TripsStored">Closed trips newly stored with their features; the rest were stored before.</param>
 /// <param name="DistanceKm">Distance of the closed trips, km.</param>
 /// <param name="ContinuedTripId">The stored trip this body continued (it is replaced by the re-closed trip under a new id); null when the body started no later part of a trip.</param>
+/// <param name="Warnings">Values read as missing rather than refused (a road class the mapping does not know), each once with its first record and count: the records were stored; extend the mapping by them.</param>
 internal sealed record IngestResponse(
     long DriverId,
     long Received,
@@ -25,7 +26,8 @@ internal sealed record IngestResponse(
     int TripsClosed,
     int TripsStored,
     double DistanceKm,
-    long? ContinuedTripId)
+    long? ContinuedTripId,
+    IReadOnlyList<ReadWarning> Warnings)
 {
     public static IngestResponse From(long driverId, EventStreamResult stored, IngestReport report) => new(
         driverId,
@@ -37,7 +39,8 @@ internal sealed record IngestResponse(
         stored.TripsClosed,
         stored.TripsStored,
         Math.Round(stored.DistanceKm, 3),
-        stored.ContinuedTripId);
+        stored.ContinuedTripId,
+        ReadWarning.Of(report));
 }
 
 /// <summary>One record the upload skipped. The raw text is not echoed: it may hold positions.</summary>
@@ -47,6 +50,27 @@ internal sealed record IngestResponse(
 internal sealed record RejectedRecord(long Record, string? Field, string Reason)
 {
     public static RejectedRecord From(IngestError error) => new(error.Record, error.Field, error.Reason);
+}
+
+/// <summary>A value an upload read as missing rather than refusing its record; the value is a mapping's word, never a position.</summary>
+/// <param name="Record">The first record with it (line number for CSV, the header being line 1).</param>
+/// <param name="Field">The field or column.</param>
+/// <param name="Value">The text read.</param>
+/// <param name="Reason">What was done with it.</param>
+/// <param name="Count">How many records had it.</param>
+internal sealed record ReadWarning(long Record, string Field, string Value, string Reason, long Count)
+{
+    public static IReadOnlyList<ReadWarning> Of(IngestReport report)
+    {
+        var warnings = new ReadWarning[report.Warnings.Count];
+        for (var i = 0; i < warnings.Length; i++)
+        {
+            var w = report.Warnings[i];
+            warnings[i] = new ReadWarning(w.Record, w.Field, w.Value, w.Reason, w.Count);
+        }
+
+        return warnings;
+    }
 }
 
 /// <summary>One sample of a JSON-array or NDJSON body, for the API reference (CSV uses the same names as header columns).</summary>

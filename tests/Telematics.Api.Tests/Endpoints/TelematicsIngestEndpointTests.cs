@@ -112,6 +112,33 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database, Cla
     }
 
     [Fact]
+    public async Task A_road_class_the_mapping_does_not_know_is_stored_as_unknown_road_and_told_once_as_a_warning()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var driver = await DrivingBodies.CreateDriverAsync(admin, "ingest-warn-" + Guid.NewGuid().ToString("N")[..8]);
+        var lines = DrivingBodies.Csv(1, TripSeconds).TrimEnd('\n').Split('\n');
+        lines[0] += ",road_class";
+        for (var i = 1; i < lines.Length; i++)
+        {
+            lines[i] += i is 10 or 11 ? ",trunk_link" : ",primary";
+        }
+
+        using var response = await admin.PostAsync(Events(driver), DrivingBodies.Content(string.Join('\n', lines) + "\n", "text/csv"));
+        var result = await ProblemAssert.JsonAsync(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(TripSeconds, result.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, result.GetProperty("rejected").GetInt64());
+        var warning = Assert.Single(result.GetProperty("warnings").EnumerateArray());
+        Assert.Equal(11, warning.GetProperty("record").GetInt64());
+        Assert.Equal("road_class", warning.GetProperty("field").GetString());
+        Assert.Equal("trunk_link", warning.GetProperty("value").GetString());
+        Assert.Equal(2, warning.GetProperty("count").GetInt64());
+        Assert.Equal(TripSeconds, await CountAsync("telematics_events", driver));
+    }
+
+    [Fact]
     public async Task A_driver_uploads_its_own_events_without_naming_itself_and_may_not_upload_for_another_driver()
     {
         await using var host = Host();

@@ -27,7 +27,9 @@ internal static class OnnxGraphFacts
         // Exporters pass probabilities through operators that keep their columns (skl2onnx normalises a one-vs-rest
         // LinearClassifier's scores with Normalizer; onnxmltools ends LightGBM in Identity → Mul(·, 1)): the columns are
         // still the classifier's classes.
-        for (var hops = 0; hops < 16 && producer is not null && ColumnSource(graph, producer, tensor) is { } source; hops++)
+        // A Reshape to [-1, C] keeps each column's class only when C is the column count it was given (the classes').
+        var reshapedTo = new List<long>();
+        for (var hops = 0; hops < 16 && producer is not null && ColumnSource(graph, producer, tensor, reshapedTo) is { } source; hops++)
         {
             tensor = source;
             producer = graph.Producer(tensor);
@@ -40,7 +42,7 @@ internal static class OnnxGraphFacts
 
         if (producer.OpType == "ZipMap" || (producer.OpType.EndsWith("Classifier", StringComparison.Ordinal) && producer.Outputs.Count >= 2 && producer.Outputs[1] == tensor))
         {
-            return Labels(producer);
+            return Labels(producer) is { } labels && reshapedTo.TrueForAll(columns => columns == labels.Count) ? labels : null;
         }
 
         return null;
@@ -69,9 +71,10 @@ internal static class OnnxGraphFacts
     /// <summary>
     /// The input whose columns <paramref name="node"/>'s output <paramref name="tensor"/> keeps, each the same class, or null:
     /// Identity, Cast, Normalizer; Mul or Add by a constant scalar (either side); Sub or Div by a constant scalar (the scalar
-    /// second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0 or −1, C] or to the input's own Shape.
+    /// second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0, −1], to [0 or −1, C] (C is added to
+    /// <paramref name="reshapedTo"/>, for the caller to check against the column count) or to the input's own Shape.
     /// </summary>
-    private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor)
+    private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor, List<long> reshapedTo)
     {
         if (node.Outputs.Count != 1 || node.Outputs[0] != tensor || node.Inputs.Count == 0)
         {
@@ -87,10 +90,17 @@ internal static class OnnxGraphFacts
             "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
             "Sub" or "Div" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
             "Flatten" when inputs.Count == 1 && node.Int("axis", 1) == 1 => first,
-            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0 or -1] => first,
+            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0, -1] => first,
+            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0] => Reshaped(first, shape[1], reshapedTo),
             "Reshape" when inputs.Count == 2 && graph.Producer(inputs[1]) is { OpType: "Shape", Inputs: [var shaped] } && shaped == first => first,
             _ => null,
         };
+    }
+
+    private static string Reshaped(string input, long columns, List<long> reshapedTo)
+    {
+        reshapedTo.Add(columns);
+        return input;
     }
 
     private static bool IsScalarConstant(OnnxGraph graph, string name)

@@ -241,17 +241,17 @@ public sealed partial class OnnxRiskModel : IRiskModel
                 _session.RunWithBinding(_runOptions, buffers.Binding!);
                 if (_output.IsDouble)
                 {
-                    _output.ReadTensor(buffers.DoubleOutput, outputs);
+                    _output.ReadTensor(buffers.DoubleOutput, runRows, outputs);
                 }
                 else
                 {
-                    _output.ReadTensor(buffers.Output, outputs);
+                    _output.ReadTensor(buffers.Output, runRows, outputs);
                 }
             }
             else
             {
                 using var results = _session.Run(_runOptions, _inputNames, buffers.InputValues, _outputNames);
-                _output.ReadValue(results[0], outputs);
+                _output.ReadValue(results[0], runRows, outputs);
             }
         }
         catch (OnnxRuntimeException e)

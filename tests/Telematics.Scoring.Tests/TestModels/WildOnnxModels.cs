@@ -185,6 +185,19 @@ internal static class WildOnnxModels
             : builder.TensorOutput("probabilities", OnnxBuilder.Float, 2).Build();
     }
 
+    /// <summary>
+    /// <see cref="BinaryLogistic"/>'s [N, 2] probabilities (labels 0/1) reshaped to [-1, 1] as <c>y</c>, with no declared output shape:
+    /// y has 2N rows, P0 and P1 of each driver in turn, so row r is no longer driver r.
+    /// </summary>
+    public static byte[] ProbabilitiesReshapedToOneColumn() =>
+        new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).ShapelessOutput("y", OnnxBuilder.Float)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1))
+            .Int64Initializer("one_column", [2], [-1, 1])
+            .Node("Reshape", "", ["probabilities", "one_column"], ["y"])
+            .Build();
+
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)

@@ -249,6 +249,9 @@ internal sealed class OnnxGraph
 
         public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) && a.Int is { } value ? value : fallback;
 
+        /// <summary>A float attribute (AttributeProto.f), or null when absent.</summary>
+        public float? Float(string name) => _attributes.TryGetValue(name, out var a) ? a.Float : null;
+
         public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) && a.String is { } value ? value : fallback;
     }
 
@@ -258,6 +261,8 @@ internal sealed class OnnxGraph
         public string Name { get; private set; } = "";
 
         public long? Int { get; private set; }
+
+        public float? Float { get; private set; }
 
         public string? String { get; private set; }
 
@@ -277,6 +282,9 @@ internal sealed class OnnxGraph
                 {
                     case 1 when wire == OnnxProtoReader.LengthDelimited:
                         attribute.Name = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 2 when wire == OnnxProtoReader.Fixed32:
+                        attribute.Float = reader.ReadFixed32Float();
                         break;
                     case 3 when wire == OnnxProtoReader.Varint:
                         attribute.Int = (long)reader.ReadVarint();

@@ -70,8 +70,8 @@ internal static class OnnxGraphFacts
 
     /// <summary>
     /// The input whose columns <paramref name="node"/>'s output <paramref name="tensor"/> keeps, each the same class, or null:
-    /// Identity, Cast, Normalizer; Mul or Add by a constant scalar (either side); Sub or Div by a constant scalar (the scalar
-    /// second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0, −1], to [0 or −1, C] (C is added to
+    /// Identity, Cast, Normalizer; Add by a constant scalar (either side); Mul by a positive constant scalar (either side); Sub by
+    /// a constant scalar and Div by a positive one (the scalar second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0, −1], to [0 or −1, C] (C is added to
     /// <paramref name="reshapedTo"/>, for the caller to check against the column count) or to the input's own Shape.
     /// </summary>
     private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor, List<long> reshapedTo)
@@ -86,9 +86,13 @@ internal static class OnnxGraphFacts
         return node.OpType switch
         {
             "Identity" or "Cast" or "Normalizer" when inputs.Count == 1 => first,
-            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
-            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
-            "Sub" or "Div" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Add" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
+            "Sub" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            // Scaling keeps the order of probabilities only by a positive constant: Mul(p, −1) is a "safety score", not the risk.
+            "Mul" when inputs.Count == 2 && IsPositiveScalar(graph, inputs[1]) => first,
+            "Mul" when inputs.Count == 2 && IsPositiveScalar(graph, first) => inputs[1],
+            "Div" when inputs.Count == 2 && IsPositiveScalar(graph, inputs[1]) => first,
             "Flatten" when inputs.Count == 1 && node.Int("axis", 1) == 1 => first,
             "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0, -1] => first,
             "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0] => Reshaped(first, shape[1], reshapedTo),
@@ -101,6 +105,28 @@ internal static class OnnxGraphFacts
     {
         reshapedTo.Add(columns);
         return input;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a constant scalar whose value the graph shows to be above zero.</summary>
+    private static bool IsPositiveScalar(OnnxGraph graph, string name)
+    {
+        if (!IsScalarConstant(graph, name))
+        {
+            return false;
+        }
+
+        if (graph.SmallFloatInitializers.TryGetValue(name, out var floats))
+        {
+            return floats is [> 0f];
+        }
+
+        if (graph.SmallInt64Initializers.TryGetValue(name, out var ints))
+        {
+            return ints is [> 0];
+        }
+
+        return graph.Producer(name) is { OpType: "Constant" } constant
+            && (constant.Float("value_float") is > 0f || (constant.Has("value_int") && constant.Int("value_int", 0) > 0));
     }
 
     private static bool IsScalarConstant(OnnxGraph graph, string name)

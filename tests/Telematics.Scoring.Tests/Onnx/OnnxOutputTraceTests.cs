@@ -13,13 +13,13 @@ namespace Telematics.Scoring.Tests.Onnx;
 /// </summary>
 public sealed class OnnxOutputTraceTests
 {
-    private static OnnxRiskModel Load(byte[] onnx, string output, int features, int? positiveIndex = null) =>
+    private static OnnxRiskModel Load(byte[] onnx, string output, int features, int? positiveIndex = null, ModelOutputKind kind = ModelOutputKind.Probability) =>
         OnnxRiskModel.Load(onnx, TelematicsFeatures.Schema, new OnnxModelSpec
         {
             Features = TestOnnxModels.Features[..features],
             OutputName = output,
             PositiveIndex = positiveIndex,
-            OutputKind = ModelOutputKind.Probability,
+            OutputKind = kind,
         });
 
     [Fact]
@@ -29,5 +29,27 @@ public sealed class OnnxOutputTraceTests
         var error = Assert.Throws<ModelBindingException>(() => Load(WildOnnxModels.ProbabilitiesReshapedToOneColumn(), "y", features: 2));
 
         Assert.Contains("Output 'y' returned 2 row(s) for the 1 row(s) given", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Probabilities_times_a_negative_constant_lose_their_classes_and_need_a_positive_index(bool constantNode)
+    {
+        // Mul(p, −1) falls as the risk rises: reading it as class 1 would invert every driver's risk.
+        var error = Assert.Throws<ModelBindingException>(() =>
+            Load(WildOnnxModels.ScaledProbabilities(-1, constantNode), "scaled", features: 2, kind: ModelOutputKind.Score));
+
+        Assert.Contains("output.positive_index", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Probabilities_times_a_positive_constant_keep_their_classes(bool constantNode)
+    {
+        using var model = Load(WildOnnxModels.ScaledProbabilities(2, constantNode), "scaled", features: 2, kind: ModelOutputKind.Score);
+
+        Assert.Equal("scaled: float tensor, column 1 (class '1')", model.OutputDescription);
     }
 }

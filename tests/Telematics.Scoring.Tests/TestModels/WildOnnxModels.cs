@@ -198,6 +198,23 @@ internal static class WildOnnxModels
             .Node("Reshape", "", ["probabilities", "one_column"], ["y"])
             .Build();
 
+    /// <summary>
+    /// <see cref="BinaryLogistic"/>'s [N, 2] probabilities (labels 0/1) times <paramref name="factor"/>, given as a scalar initializer
+    /// or, when <paramref name="constantNode"/>, as a Constant node's value_float: <c>scaled</c> [N, 2]. A factor of −1 makes a
+    /// "safety score" whose column 1 falls as the risk rises.
+    /// </summary>
+    public static byte[] ScaledProbabilities(float factor, bool constantNode)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("scaled", OnnxBuilder.Float, 2)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1));
+        builder = constantNode
+            ? builder.Node("Constant", "", [], ["factor"], a => a.Float("value_float", factor))
+            : builder.FloatInitializer("factor", [], [factor]);
+        return builder.Node("Mul", "", ["probabilities", "factor"], ["scaled"]).Build();
+    }
+
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)

@@ -49,19 +49,32 @@ internal static class OnnxGraphFacts
     }
 
     /// <summary>
-    /// The two labels of a classifier or ZipMap anywhere in the graph that have no default positive class (not 0/1, -1/1,
-    /// false/true), or <see langword="null"/>. When an output's own classes cannot be traced (CalibratedClassifierCV,
-    /// soft voting and bagging end in Div, Concat or Sum; skl2onnx's <c>nocl</c> keys a ZipMap 0/1), these say its columns
-    /// are classes such as {1, 2} whose positive one only the author knows.
+    /// The two labels of a classifier or ZipMap that feeds <paramref name="output"/> (directly or through any operators) and
+    /// has no default positive class (not 0/1, -1/1, false/true), or <see langword="null"/>. When an output's own classes
+    /// cannot be traced (CalibratedClassifierCV, soft voting and bagging end in Div, Concat or Sum; skl2onnx's <c>nocl</c> keys
+    /// a ZipMap 0/1), these say its columns are classes such as {1, 2} whose positive one only the author knows. A classifier
+    /// that only feeds other outputs says nothing about this one.
     /// </summary>
-    public static IReadOnlyList<string>? LabelsWithoutDefault(OnnxGraph graph)
+    public static IReadOnlyList<string>? LabelsWithoutDefault(OnnxGraph graph, string output)
     {
-        foreach (var node in graph.Nodes)
+        var pending = new Queue<string>([output]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out var tensor))
         {
+            if (!seen.Add(tensor) || graph.Producer(tensor) is not { } node)
+            {
+                continue;
+            }
+
             if ((node.OpType == "ZipMap" || node.OpType.EndsWith("Classifier", StringComparison.Ordinal))
                 && Labels(node) is { Count: 2 } labels && OnnxClassChoice.PositiveOfBinaryLabels(labels) < 0)
             {
                 return labels;
+            }
+
+            foreach (var input in node.Inputs)
+            {
+                pending.Enqueue(input);
             }
         }
 

@@ -71,7 +71,7 @@ internal sealed class OnnxOutputReader
         }
 
         var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
-        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph);
+        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph, spec.OutputName);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
             return CreateZipMap(spec, output, labels, unclear);

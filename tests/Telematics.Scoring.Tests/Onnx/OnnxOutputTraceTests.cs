@@ -52,4 +52,17 @@ public sealed class OnnxOutputTraceTests
 
         Assert.Equal("scaled: float tensor, column 1 (class '1')", model.OutputDescription);
     }
+
+    [Fact]
+    public void A_classifier_that_does_not_feed_the_output_does_not_withhold_its_default()
+    {
+        // The {"safe", "risky"} classifier feeds only output_probability; probabilities traces to labels 0/1.
+        using var model = Load(WildOnnxModels.TwoClassifiers(), "probabilities", features: 2);
+        var outputs = new float[2];
+
+        model.Score([0f, 0f, 2f, 1f], outputs);
+
+        Assert.Equal("probabilities: float tensor, column 1 (class '1')", model.OutputDescription);
+        Assert.True(outputs[1] > outputs[0]);
+    }
 }

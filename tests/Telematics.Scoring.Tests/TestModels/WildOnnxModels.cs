@@ -215,6 +215,22 @@ internal static class WildOnnxModels
         return builder.Node("Mul", "", ["probabilities", "factor"], ["scaled"]).Build();
     }
 
+    /// <summary>
+    /// Two classifiers over the same input: <see cref="BinaryLogistic"/>'s (labels 0/1) giving <c>probabilities</c> [N, 2], and an
+    /// unrelated one labelled {"safe", "risky"} ending in a ZipMap, <c>output_probability</c>.
+    /// </summary>
+    public static byte[] TwoClassifiers() =>
+        new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, 2)
+            .TensorOutput("other_label", OnnxBuilder.String, 0).ZipMapOutput("output_probability", OnnxBuilder.String)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1))
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["other_label", "other_probabilities"], a => a
+                .Floats("coefficients", 0.1f, 0.2f, -0.1f, -0.2f).Floats("intercepts", 0f, 0f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Strings("classlabels_strings", "safe", "risky"))
+            .Node("ZipMap", "ai.onnx.ml", ["other_probabilities"], ["output_probability"], a => a.Strings("classlabels_strings", "safe", "risky"))
+            .Build();
+
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)

@@ -45,7 +45,8 @@ internal sealed class OnnxOutputReader
 
     /// <summary>
     /// Whether the output is a tensor written into a preallocated buffer: every tensor output whose declared shape agrees with
-    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape, so a misdeclared output is left to it to allocate.
+    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape (also one bound with BindOutputToDevice, from
+    /// its second run on), so a misdeclared output is left to it to allocate on every call.
     /// </summary>
     public bool Preallocated { get; }
 

@@ -31,6 +31,18 @@ public sealed class OnnxOutputTraceTests
         Assert.Contains("Output 'y' returned 2 row(s) for the 1 row(s) given", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_output_with_more_values_than_one_row_each_is_refused_when_scored()
+    {
+        // One row for the probe's one row, but [N, N] for N rows: reading y[r] would score driver r with another's value.
+        using var model = Load(WildOnnxModels.RowsTimesRows(), "y", features: 3, kind: ModelOutputKind.Score);
+        var outputs = new float[2];
+
+        var error = Assert.Throws<ModelScoringException>(() => model.Score([1f, 2f, 3f, 4f, 5f, 6f], outputs));
+
+        Assert.Contains("Output 'y' has 4 values for 2 rows × 1 column(s)", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -199,6 +199,18 @@ internal static class WildOnnxModels
             .Build();
 
     /// <summary>
+    /// x · xᵀ of the [N, 3] input as <c>y</c>, declared [N, 3] and hidden from shape inference by a no-op Reshape(·, Shape(·)) so
+    /// that ONNX Runtime allocates it (see <see cref="ExporterOnnxModels.XgboostBinary"/>): [1, 1] for one row (so the load probe
+    /// sees one row and one column) but [N, N] for N rows, more values than one per row.
+    /// </summary>
+    public static byte[] RowsTimesRows() =>
+        new OnnxBuilder().FloatInput("float_input", 3).Output("y", OnnxBuilder.Float, OnnxBuilder.Symbolic, 3)
+            .Node("Transpose", "", ["float_input"], ["transposed"], a => a.Ints("perm", 1, 0))
+            .Node("MatMul", "", ["float_input", "transposed"], ["product"])
+            .Node("Shape", "", ["product"], ["product_shape"]).Node("Reshape", "", ["product", "product_shape"], ["y"])
+            .Build();
+
+    /// <summary>
     /// <see cref="BinaryLogistic"/>'s [N, 2] probabilities (labels 0/1) times <paramref name="factor"/>, given as a scalar initializer
     /// or, when <paramref name="constantNode"/>, as a Constant node's value_float: <c>scaled</c> [N, 2]. A factor of −1 makes a
     /// "safety score" whose column 1 falls as the risk rises.

@@ -13,7 +13,7 @@ internal static class OnnxClassChoice
 {
     /// <summary>
     /// The position among <paramref name="labels"/> of the class the manifest chooses (or the default for labels 0/1, -1/1 or
-    /// false/true, unless <paramref name="unclear"/> — labels without a default elsewhere in the graph — says they may be positions).
+    /// false/true, unless <paramref name="unclear"/> — labels without a default on a classifier upstream of the output — says they may be positions).
     /// </summary>
     public static int ChooseClass(OnnxModelSpec spec, IReadOnlyList<string> labels, IReadOnlyList<string>? unclear = null)
     {
@@ -78,7 +78,7 @@ internal static class OnnxClassChoice
 
     /// <summary>
     /// The column of a float tensor with <paramref name="columns"/> columns (0: rank 1, -1: unknown) the manifest chooses, or the
-    /// default; <paramref name="unclear"/> (labels without a default elsewhere in the graph) withholds the defaults for two classes.
+    /// default; <paramref name="unclear"/> (labels without a default on a classifier upstream of the output) withholds the defaults for two classes.
     /// </summary>
     public static int ChooseColumn(OnnxModelSpec spec, int columns, IReadOnlyList<string>? labels, IReadOnlyList<string>? unclear = null)
     {

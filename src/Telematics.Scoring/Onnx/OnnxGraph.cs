@@ -124,6 +124,7 @@ internal sealed class OnnxGraph
         long dataType = 0;
         var raw = Array.Empty<byte>();
         var external = false;
+        var large = false;
         var location = "";
         var reader = new OnnxProtoReader(bytes);
         while (reader.Next(out var field, out var wire))
@@ -145,11 +146,13 @@ internal sealed class OnnxGraph
                 case 2 when wire == OnnxProtoReader.Varint:
                     dataType = (long)reader.ReadVarint();
                     break;
-                case 4 when floats.Count <= SmallInitializer:
-                    reader.ReadFloats(wire, floats);
+                // Only a few values are kept: a packed run's length is checked before any is decoded, so large weights
+                // stored as float_data/int64_data rather than raw_data are skipped without being materialised.
+                case 4 when !large && floats.Count <= SmallInitializer:
+                    large = !reader.TryReadFloats(wire, floats, SmallInitializer);
                     break;
-                case 7 when values.Count <= SmallInitializer:
-                    reader.ReadInt64s(wire, values);
+                case 7 when !large && values.Count <= SmallInitializer:
+                    large = !reader.TryReadInt64s(wire, values, SmallInitializer);
                     break;
                 case 9 when wire == OnnxProtoReader.LengthDelimited:
                     var data = reader.ReadBytes();
@@ -172,8 +175,8 @@ internal sealed class OnnxGraph
             floats.Add(System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(raw.AsSpan(i)));
         }
 
-        var int64s = dataType == 7 && values.Count is > 0 and <= SmallInitializer ? values.ToArray() : null;
-        var smallFloats = dataType == 1 && floats.Count is > 0 and <= SmallInitializer ? floats.ToArray() : null;
+        var int64s = !large && dataType == 7 && values.Count is > 0 and <= SmallInitializer ? values.ToArray() : null;
+        var smallFloats = !large && dataType == 1 && floats.Count is > 0 and <= SmallInitializer ? floats.ToArray() : null;
         return (name, [.. dims], external ? location : null, int64s, smallFloats);
     }
 
@@ -249,6 +252,9 @@ internal sealed class OnnxGraph
 
         public long Int(string name, long fallback) => _attributes.TryGetValue(name, out var a) && a.Int is { } value ? value : fallback;
 
+        /// <summary>A float attribute (AttributeProto.f), or null when absent.</summary>
+        public float? Float(string name) => _attributes.TryGetValue(name, out var a) ? a.Float : null;
+
         public string String(string name, string fallback) => _attributes.TryGetValue(name, out var a) && a.String is { } value ? value : fallback;
     }
 
@@ -258,6 +264,8 @@ internal sealed class OnnxGraph
         public string Name { get; private set; } = "";
 
         public long? Int { get; private set; }
+
+        public float? Float { get; private set; }
 
         public string? String { get; private set; }
 
@@ -277,6 +285,9 @@ internal sealed class OnnxGraph
                 {
                     case 1 when wire == OnnxProtoReader.LengthDelimited:
                         attribute.Name = Encoding.UTF8.GetString(reader.ReadBytes());
+                        break;
+                    case 2 when wire == OnnxProtoReader.Fixed32:
+                        attribute.Float = reader.ReadFixed32Float();
                         break;
                     case 3 when wire == OnnxProtoReader.Varint:
                         attribute.Int = (long)reader.ReadVarint();

@@ -27,7 +27,9 @@ internal static class OnnxGraphFacts
         // Exporters pass probabilities through operators that keep their columns (skl2onnx normalises a one-vs-rest
         // LinearClassifier's scores with Normalizer; onnxmltools ends LightGBM in Identity → Mul(·, 1)): the columns are
         // still the classifier's classes.
-        for (var hops = 0; hops < 16 && producer is not null && ColumnSource(graph, producer, tensor) is { } source; hops++)
+        // A Reshape to [-1, C] keeps each column's class only when C is the column count it was given (the classes').
+        var reshapedTo = new List<long>();
+        for (var hops = 0; hops < 16 && producer is not null && ColumnSource(graph, producer, tensor, reshapedTo) is { } source; hops++)
         {
             tensor = source;
             producer = graph.Producer(tensor);
@@ -40,26 +42,39 @@ internal static class OnnxGraphFacts
 
         if (producer.OpType == "ZipMap" || (producer.OpType.EndsWith("Classifier", StringComparison.Ordinal) && producer.Outputs.Count >= 2 && producer.Outputs[1] == tensor))
         {
-            return Labels(producer);
+            return Labels(producer) is { } labels && reshapedTo.TrueForAll(columns => columns == labels.Count) ? labels : null;
         }
 
         return null;
     }
 
     /// <summary>
-    /// The two labels of a classifier or ZipMap anywhere in the graph that have no default positive class (not 0/1, -1/1,
-    /// false/true), or <see langword="null"/>. When an output's own classes cannot be traced (CalibratedClassifierCV,
-    /// soft voting and bagging end in Div, Concat or Sum; skl2onnx's <c>nocl</c> keys a ZipMap 0/1), these say its columns
-    /// are classes such as {1, 2} whose positive one only the author knows.
+    /// The two labels of a classifier or ZipMap that feeds <paramref name="output"/> (directly or through any operators) and
+    /// has no default positive class (not 0/1, -1/1, false/true), or <see langword="null"/>. When an output's own classes
+    /// cannot be traced (CalibratedClassifierCV, soft voting and bagging end in Div, Concat or Sum; skl2onnx's <c>nocl</c> keys
+    /// a ZipMap 0/1), these say its columns are classes such as {1, 2} whose positive one only the author knows. A classifier
+    /// that only feeds other outputs says nothing about this one.
     /// </summary>
-    public static IReadOnlyList<string>? LabelsWithoutDefault(OnnxGraph graph)
+    public static IReadOnlyList<string>? LabelsWithoutDefault(OnnxGraph graph, string output)
     {
-        foreach (var node in graph.Nodes)
+        var pending = new Queue<string>([output]);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out var tensor))
         {
+            if (!seen.Add(tensor) || graph.Producer(tensor) is not { } node)
+            {
+                continue;
+            }
+
             if ((node.OpType == "ZipMap" || node.OpType.EndsWith("Classifier", StringComparison.Ordinal))
                 && Labels(node) is { Count: 2 } labels && OnnxClassChoice.PositiveOfBinaryLabels(labels) < 0)
             {
                 return labels;
+            }
+
+            foreach (var input in node.Inputs)
+            {
+                pending.Enqueue(input);
             }
         }
 
@@ -68,10 +83,11 @@ internal static class OnnxGraphFacts
 
     /// <summary>
     /// The input whose columns <paramref name="node"/>'s output <paramref name="tensor"/> keeps, each the same class, or null:
-    /// Identity, Cast, Normalizer; Mul or Add by a constant scalar (either side); Sub or Div by a constant scalar (the scalar
-    /// second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0 or −1, C] or to the input's own Shape.
+    /// Identity, Cast, Normalizer; Add by a constant scalar (either side); Mul by a positive constant scalar (either side); Sub by
+    /// a constant scalar and Div by a positive one (the scalar second, since c − p or c / p no longer grows with p); Flatten at axis 1; Reshape to [0, −1], to [0 or −1, C] (C is added to
+    /// <paramref name="reshapedTo"/>, for the caller to check against the column count) or to the input's own Shape.
     /// </summary>
-    private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor)
+    private static string? ColumnSource(OnnxGraph graph, OnnxGraph.Node node, string tensor, List<long> reshapedTo)
     {
         if (node.Outputs.Count != 1 || node.Outputs[0] != tensor || node.Inputs.Count == 0)
         {
@@ -83,14 +99,47 @@ internal static class OnnxGraphFacts
         return node.OpType switch
         {
             "Identity" or "Cast" or "Normalizer" when inputs.Count == 1 => first,
-            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
-            "Mul" or "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
-            "Sub" or "Div" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Add" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            "Add" when inputs.Count == 2 && IsScalarConstant(graph, first) => inputs[1],
+            "Sub" when inputs.Count == 2 && IsScalarConstant(graph, inputs[1]) => first,
+            // Scaling keeps the order of probabilities only by a positive constant: Mul(p, −1) is a "safety score", not the risk.
+            "Mul" when inputs.Count == 2 && IsPositiveScalar(graph, inputs[1]) => first,
+            "Mul" when inputs.Count == 2 && IsPositiveScalar(graph, first) => inputs[1],
+            "Div" when inputs.Count == 2 && IsPositiveScalar(graph, inputs[1]) => first,
             "Flatten" when inputs.Count == 1 && node.Int("axis", 1) == 1 => first,
-            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0 or -1] => first,
+            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0, -1] => first,
+            "Reshape" when inputs.Count == 2 && graph.SmallInt64Initializers.TryGetValue(inputs[1], out var shape) && shape is [0 or -1, > 0] => Reshaped(first, shape[1], reshapedTo),
             "Reshape" when inputs.Count == 2 && graph.Producer(inputs[1]) is { OpType: "Shape", Inputs: [var shaped] } && shaped == first => first,
             _ => null,
         };
+    }
+
+    private static string Reshaped(string input, long columns, List<long> reshapedTo)
+    {
+        reshapedTo.Add(columns);
+        return input;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a constant scalar whose value the graph shows to be above zero.</summary>
+    private static bool IsPositiveScalar(OnnxGraph graph, string name)
+    {
+        if (!IsScalarConstant(graph, name))
+        {
+            return false;
+        }
+
+        if (graph.SmallFloatInitializers.TryGetValue(name, out var floats))
+        {
+            return floats is [> 0f];
+        }
+
+        if (graph.SmallInt64Initializers.TryGetValue(name, out var ints))
+        {
+            return ints is [> 0];
+        }
+
+        return graph.Producer(name) is { OpType: "Constant" } constant
+            && (constant.Float("value_float") is > 0f || (constant.Has("value_int") && constant.Int("value_int", 0) > 0));
     }
 
     private static bool IsScalarConstant(OnnxGraph graph, string name)

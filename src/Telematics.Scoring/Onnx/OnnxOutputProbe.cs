@@ -16,6 +16,7 @@ internal static class OnnxOutputProbe
     internal readonly record struct Actual(long[] Shape, TensorElementType ElementType);
 
     /// <exception cref="ModelScoringException">ONNX Runtime cannot score the probe row.</exception>
+    /// <exception cref="ModelBindingException">The output's first dimension is not the probe's row count.</exception>
     public static Actual Run(InferenceSession session, OnnxInputBinder.Inputs inputs, string output)
     {
         var rows = inputs.FixedBatch ?? 1;
@@ -33,6 +34,13 @@ internal static class OnnxOutputProbe
             using var runOptions = new RunOptions();
             using var results = session.Run(runOptions, inputs.Names, values, [output]);
             var info = results[0].GetTensorTypeAndShape();
+            // Row r's value is read at row r: an output of another row count (a Reshape of [N, 2] to [-1, 1], say) would
+            // interleave other rows' values into each driver's score.
+            if (info.Shape.Length >= 1 && info.Shape[0] != rows)
+            {
+                throw new ModelBindingException($"Output '{output}' returned {info.Shape[0]} row(s) for the {rows} row(s) given; each row's output must be its own row.");
+            }
+
             return new Actual(info.Shape, info.ElementDataType);
         }
         catch (OnnxRuntimeException e)

@@ -45,7 +45,8 @@ internal sealed class OnnxOutputReader
 
     /// <summary>
     /// Whether the output is a tensor written into a preallocated buffer: every tensor output whose declared shape agrees with
-    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape, so a misdeclared output is left to it to allocate.
+    /// the probed one. ONNX Runtime checks a bound buffer against the declared shape (also one bound with BindOutputToDevice, from
+    /// its second run on), so a misdeclared output is left to it to allocate on every call.
     /// </summary>
     public bool Preallocated { get; }
 
@@ -71,7 +72,7 @@ internal sealed class OnnxOutputReader
         }
 
         var labels = graph is null ? null : OnnxGraphFacts.ClassLabels(graph, spec.OutputName);
-        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph);
+        var unclear = graph is null ? null : OnnxGraphFacts.LabelsWithoutDefault(graph, spec.OutputName);
         if (output.OnnxValueType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
             return CreateZipMap(spec, output, labels, unclear);
@@ -160,19 +161,22 @@ internal sealed class OnnxOutputReader
             $"{spec.OutputName}: ZipMap {OnnxTypes.Name(map.KeyDataType)}→float, class '{positive}'") { ClassColumn = column };
     }
 
-    /// <summary>Reads column <c>index</c> of a preallocated [rows, C] buffer.</summary>
-    public void ReadTensor(float[] buffer, Span<float> destination) => Read<float>(buffer, destination);
+    /// <summary>Reads column <c>index</c> of a preallocated [runRows, C] buffer (of which the first <paramref name="runRows"/> rows were written).</summary>
+    public void ReadTensor(float[] buffer, int runRows, Span<float> destination) =>
+        Read<float>(buffer.AsSpan(0, Math.Min(buffer.Length, runRows * Math.Max(1, Columns))), runRows, destination);
 
-    /// <summary>Reads column <c>index</c> of a preallocated float64 [rows, C] buffer, narrowed to float.</summary>
-    public void ReadTensor(double[] buffer, Span<float> destination) => Read<double>(buffer, destination);
+    /// <summary>Reads column <c>index</c> of a preallocated float64 [runRows, C] buffer, narrowed to float.</summary>
+    public void ReadTensor(double[] buffer, int runRows, Span<float> destination) =>
+        Read<double>(buffer.AsSpan(0, Math.Min(buffer.Length, runRows * Math.Max(1, Columns))), runRows, destination);
 
-    private void Read<T>(ReadOnlySpan<T> data, Span<float> destination)
+    private void Read<T>(ReadOnlySpan<T> data, int runRows, Span<float> destination)
         where T : unmanaged, IFloatingPoint<T>
     {
+        // Exactly runRows × width values, or row r is not at r × width: more values than that are no longer one row per driver.
         var width = Math.Max(1, Columns);
-        if (data.Length < destination.Length * width)
+        if (data.Length != runRows * width || destination.Length > runRows)
         {
-            throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {destination.Length} rows × {width} column(s).");
+            throw new ModelScoringException($"Output '{Name}' has {data.Length} values for {runRows} rows × {width} column(s).");
         }
 
         var index = _columnIndex;
@@ -182,27 +186,27 @@ internal sealed class OnnxOutputReader
         }
     }
 
-    /// <summary>Reads an output that is not preallocated: a ZipMap sequence, or a tensor whose declared shape is wrong.</summary>
-    public void ReadValue(OrtValue value, Span<float> destination)
+    /// <summary>Reads an output that is not preallocated: a ZipMap sequence, or a tensor whose declared shape is wrong (run on <paramref name="runRows"/> rows).</summary>
+    public void ReadValue(OrtValue value, int runRows, Span<float> destination)
     {
         if (!_zipMap)
         {
             if (IsDouble)
             {
-                Read(value.GetTensorDataAsSpan<double>(), destination);
+                Read(value.GetTensorDataAsSpan<double>(), runRows, destination);
             }
             else
             {
-                Read(value.GetTensorDataAsSpan<float>(), destination);
+                Read(value.GetTensorDataAsSpan<float>(), runRows, destination);
             }
 
             return;
         }
 
         var count = value.GetValueCount();
-        if (count < destination.Length)
+        if (count != runRows || destination.Length > runRows)
         {
-            throw new ModelScoringException($"Output '{Name}' has {count} maps for {destination.Length} rows.");
+            throw new ModelScoringException($"Output '{Name}' has {count} maps for {runRows} rows.");
         }
 
         // A fixed-batch model may have been run on padding rows after the real ones; only the real ones are read.

@@ -125,7 +125,60 @@ internal ref struct OnnxProtoReader
             return;
         }
 
+        DecodeFloats(ReadBytes(), destination);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadInt64s"/>, but a packed run longer than <paramref name="maxValues"/> varints can be (10 bytes each)
+    /// is skipped undecoded, so a large tensor is never materialised: returns false then.
+    /// </summary>
+    public bool TryReadInt64s(int wireType, List<long> destination, int maxValues)
+    {
+        if (wireType == Varint)
+        {
+            destination.Add((long)ReadVarint());
+            return true;
+        }
+
+        var bytes = ReadBytes();
+        if (bytes.Length > maxValues * 10)
+        {
+            return false;
+        }
+
+        var packed = new OnnxProtoReader(bytes);
+        while (packed._position < packed._data.Length)
+        {
+            destination.Add((long)packed.ReadVarint());
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadFloats"/>, but a packed run of more than <paramref name="maxValues"/> floats is skipped undecoded,
+    /// so a large tensor is never materialised: returns false then.
+    /// </summary>
+    public bool TryReadFloats(int wireType, List<float> destination, int maxValues)
+    {
+        if (wireType == Fixed32)
+        {
+            destination.Add(ReadFixed32Float());
+            return true;
+        }
+
         var packed = ReadBytes();
+        if (packed.Length > maxValues * sizeof(float))
+        {
+            return false;
+        }
+
+        DecodeFloats(packed, destination);
+        return true;
+    }
+
+    private static void DecodeFloats(ReadOnlySpan<byte> packed, List<float> destination)
+    {
         if (packed.Length % 4 != 0)
         {
             throw new InvalidDataException("A packed float field's length is not a multiple of 4 in the ONNX protobuf.");

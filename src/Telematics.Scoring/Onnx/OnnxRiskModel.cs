@@ -14,8 +14,11 @@ namespace Telematics.Scoring.Onnx;
 /// Inputs are bound by the <see cref="OnnxModelSpec"/>, never by position guesswork; a difference between the
 /// spec and the graph is refused at load. Thread-safe. Rows go to ONNX Runtime in calls of up to
 /// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, or of exactly n rows (zero-padded) when the input declares a fixed
-/// batch dimension n. For a float-tensor output, a call allocates nothing once its pooled buffers exist;
-/// a ZipMap output is read through ONNX Runtime's sequence/map API, which allocates per row.
+/// batch dimension n. For a float-tensor output whose declared shape is the one ONNX Runtime returns, a call allocates
+/// nothing once its pooled buffers exist. A tensor output declared with another shape (onnxmltools' [N, 1] for [N, 2]) is
+/// allocated by ONNX Runtime on every call, since it refuses a buffer of the real shape against the declared one (also when
+/// ONNX Runtime allocated that buffer itself on the previous run); a ZipMap output is read through ONNX Runtime's
+/// sequence/map API, which allocates per row.
 /// Disposing while calls are in flight is the caller's responsibility (the registry leases models).
 /// </remarks>
 public sealed partial class OnnxRiskModel : IRiskModel
@@ -241,17 +244,17 @@ public sealed partial class OnnxRiskModel : IRiskModel
                 _session.RunWithBinding(_runOptions, buffers.Binding!);
                 if (_output.IsDouble)
                 {
-                    _output.ReadTensor(buffers.DoubleOutput, outputs);
+                    _output.ReadTensor(buffers.DoubleOutput, runRows, outputs);
                 }
                 else
                 {
-                    _output.ReadTensor(buffers.Output, outputs);
+                    _output.ReadTensor(buffers.Output, runRows, outputs);
                 }
             }
             else
             {
                 using var results = _session.Run(_runOptions, _inputNames, buffers.InputValues, _outputNames);
-                _output.ReadValue(results[0], outputs);
+                _output.ReadValue(results[0], runRows, outputs);
             }
         }
         catch (OnnxRuntimeException e)

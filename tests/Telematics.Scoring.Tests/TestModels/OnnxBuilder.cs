@@ -61,6 +61,13 @@ internal sealed class OnnxBuilder
         return this;
     }
 
+    /// <summary>Adds a graph output that is a tensor of <paramref name="elementType"/> with no declared shape (ONNX Runtime reports the one it infers, if any).</summary>
+    public OnnxBuilder ShapelessOutput(string name, int elementType)
+    {
+        _outputs.Add(w => ValueInfo(w, name, t => t.Message(1, tensor => tensor.Int64(1, elementType))));
+        return this;
+    }
+
     /// <summary>Adds a graph output that is a tensor [N] (columns = 0) or [N, columns].</summary>
     public OnnxBuilder TensorOutput(string name, int elementType, int columns)
     {

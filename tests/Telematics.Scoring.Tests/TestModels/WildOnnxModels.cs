@@ -185,6 +185,64 @@ internal static class WildOnnxModels
             : builder.TensorOutput("probabilities", OnnxBuilder.Float, 2).Build();
     }
 
+    /// <summary>
+    /// <see cref="BinaryLogistic"/>'s [N, 2] probabilities (labels 0/1) reshaped to [-1, 1] as <c>y</c>, with no declared output shape:
+    /// y has 2N rows, P0 and P1 of each driver in turn, so row r is no longer driver r.
+    /// </summary>
+    public static byte[] ProbabilitiesReshapedToOneColumn() =>
+        new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).ShapelessOutput("y", OnnxBuilder.Float)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1))
+            .Int64Initializer("one_column", [2], [-1, 1])
+            .Node("Reshape", "", ["probabilities", "one_column"], ["y"])
+            .Build();
+
+    /// <summary>
+    /// x · xᵀ of the [N, 3] input as <c>y</c>, declared [N, 3] and hidden from shape inference by a no-op Reshape(·, Shape(·)) so
+    /// that ONNX Runtime allocates it (see <see cref="ExporterOnnxModels.XgboostBinary"/>): [1, 1] for one row (so the load probe
+    /// sees one row and one column) but [N, N] for N rows, more values than one per row.
+    /// </summary>
+    public static byte[] RowsTimesRows() =>
+        new OnnxBuilder().FloatInput("float_input", 3).Output("y", OnnxBuilder.Float, OnnxBuilder.Symbolic, 3)
+            .Node("Transpose", "", ["float_input"], ["transposed"], a => a.Ints("perm", 1, 0))
+            .Node("MatMul", "", ["float_input", "transposed"], ["product"])
+            .Node("Shape", "", ["product"], ["product_shape"]).Node("Reshape", "", ["product", "product_shape"], ["y"])
+            .Build();
+
+    /// <summary>
+    /// <see cref="BinaryLogistic"/>'s [N, 2] probabilities (labels 0/1) times <paramref name="factor"/>, given as a scalar initializer
+    /// or, when <paramref name="constantNode"/>, as a Constant node's value_float: <c>scaled</c> [N, 2]. A factor of −1 makes a
+    /// "safety score" whose column 1 falls as the risk rises.
+    /// </summary>
+    public static byte[] ScaledProbabilities(float factor, bool constantNode)
+    {
+        var builder = new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("scaled", OnnxBuilder.Float, 2)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1));
+        builder = constantNode
+            ? builder.Node("Constant", "", [], ["factor"], a => a.Float("value_float", factor))
+            : builder.FloatInitializer("factor", [], [factor]);
+        return builder.Node("Mul", "", ["probabilities", "factor"], ["scaled"]).Build();
+    }
+
+    /// <summary>
+    /// Two classifiers over the same input: <see cref="BinaryLogistic"/>'s (labels 0/1) giving <c>probabilities</c> [N, 2], and an
+    /// unrelated one labelled {"safe", "risky"} ending in a ZipMap, <c>output_probability</c>.
+    /// </summary>
+    public static byte[] TwoClassifiers() =>
+        new OnnxBuilder().FloatInput("float_input", 2).TensorOutput("label", OnnxBuilder.Int64, 0).TensorOutput("probabilities", OnnxBuilder.Float, 2)
+            .TensorOutput("other_label", OnnxBuilder.String, 0).ZipMapOutput("output_probability", OnnxBuilder.String)
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["label", "probabilities"], a => a
+                .Floats("coefficients", -0.8f, -0.5f, 0.8f, 0.5f).Floats("intercepts", 0.3f, -0.3f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Ints("classlabels_ints", 0, 1))
+            .Node("LinearClassifier", "ai.onnx.ml", ["float_input"], ["other_label", "other_probabilities"], a => a
+                .Floats("coefficients", 0.1f, 0.2f, -0.1f, -0.2f).Floats("intercepts", 0f, 0f)
+                .String("post_transform", "LOGISTIC").Int("multi_class", 0).Strings("classlabels_strings", "safe", "risky"))
+            .Node("ZipMap", "ai.onnx.ml", ["other_probabilities"], ["output_probability"], a => a.Strings("classlabels_strings", "safe", "risky"))
+            .Build();
+
     /// <summary>A LinearRegressor with two targets, [N, 2]: t0 = 1 + x0, t1 = 2 + 10·x1 (not probabilities).</summary>
     public static byte[] TwoTargetRegressor() =>
         new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 2)

@@ -101,12 +101,12 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
             throw new TelematicsFormatException(e.Message, e);
         }
 
-        return new PhoneEvidence(evidence);
+        return new PhoneEvidence(evidence, reader.Warnings);
     }
 }
 
-/// <summary>What a phone recording contributes to the trips, with a one-line summary.</summary>
-internal sealed record PhoneEvidence(ImuTripEvidence Evidence)
+/// <summary>What a phone recording contributes to the trips, with a one-line summary and what its reader skipped with a warning.</summary>
+internal sealed record PhoneEvidence(ImuTripEvidence Evidence, IReadOnlyList<IngestError> Warnings)
 {
     public string Summary()
     {

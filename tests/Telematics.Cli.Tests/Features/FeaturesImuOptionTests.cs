@@ -107,6 +107,21 @@ public sealed class FeaturesImuOptionTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task A_last_phone_line_cut_off_by_a_killed_logger_is_skipped_with_a_warning_on_stderr()
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 17);
+        var accelerometer = Path.Combine(trip.PhoneDirectory, "accelerometer.csv");
+        await File.AppendAllTextAsync(accelerometer, "1773648000040000000,0.1");
+        var lines = File.ReadLines(accelerometer).Count();
+
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", Path.Combine(_root, "f.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("phone: ", text, StringComparison.Ordinal);
+        Assert.Contains($"warning: --imu: {trip.PhoneDirectory}: line {lines} of accelerometer.csv", error, StringComparison.Ordinal);
+    }
+
     private static int Count(Dictionary<string, double> row, string rate, double km) => (int)Math.Round(row[rate] * km / 100.0);
 
     private static Dictionary<string, double> FirstRow(string csv)

@@ -74,7 +74,9 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
     /// <exception cref="TelematicsFormatException">A bad record, missing sensors, or times on a clock that cannot be lined up with the events.</exception>
     public async Task<PhoneEvidence> AnalyzeAsync(CancellationToken cancellationToken)
     {
-        var reader = new ImuLogReader(Layout, new ImuReaderOptions { BadRecords = BadRecordHandling.Reject });
+        // Its times must line up with the events' UTC times: a file with both clocks is read by its wall clock (the
+        // sensor clock counts from boot), as a file of the recording with only a wall clock is.
+        var reader = new ImuLogReader(Layout, new ImuReaderOptions { BadRecords = BadRecordHandling.Reject, PreferWallClock = true });
         var recording = new ImuRecording();
         if (Path is DirectoryInfo directory)
         {

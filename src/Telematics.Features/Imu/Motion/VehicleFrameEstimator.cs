@@ -10,7 +10,8 @@ namespace Telematics.Features.Imu.Motion;
 /// horizontal axes (or a yaw rate no car reaches) marks handling: those bins are flagged and not scored, and the frame is
 /// estimated afresh on each side of them. The vertical is the window mean of the accelerometer (device frame) or z (Earth
 /// frame); yaw rate is the gyroscope about it. In the Earth frame the horizontal acceleration is turned back by the
-/// integrated yaw (less the gyroscope's bias, estimated per placement of the phone or else from the whole trip) so that the vehicle's axes stay put between turns.
+/// integrated yaw (less the gyroscope's bias, estimated per placement of the phone or else from the whole trip) so that
+/// the vehicle's axes stay put between turns.
 /// </para>
 /// <para>
 /// The forward axis is the principal axis of the horizontal acceleration while driving straight (speed changes are along

@@ -88,10 +88,7 @@ internal static class DetectCommand
                 return ExitCodes.Cancelled;
             }
 
-            foreach (var warning in reader.Warnings)
-            {
-                error.WriteLine($"warning: {source.FullName}: line {warning.Record} of {warning.Field}: {warning.Reason}");
-            }
+            ImuReadWarnings.Write(error, source.FullName, reader.Warnings);
 
             var manoeuvres = new List<Manoeuvre>();
             var handling = new List<PhoneHandling>();

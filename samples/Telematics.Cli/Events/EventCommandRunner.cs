@@ -42,6 +42,8 @@ internal static class EventCommandRunner
             {
                 return new(null, ExitCodes.Cancelled);
             }
+
+            ImuReadWarnings.Write(error, $"--imu: {recording.Path.FullName}", phone.Warnings);
         }
 
         try

@@ -74,7 +74,9 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
     /// <exception cref="TelematicsFormatException">A bad record, missing sensors, or times on a clock that cannot be lined up with the events.</exception>
     public async Task<PhoneEvidence> AnalyzeAsync(CancellationToken cancellationToken)
     {
-        var reader = new ImuLogReader(Layout, new ImuReaderOptions { BadRecords = BadRecordHandling.Reject });
+        // Its times must line up with the events' UTC times: a file with both clocks is read by its wall clock (the
+        // sensor clock counts from boot), as a file of the recording with only a wall clock is.
+        var reader = new ImuLogReader(Layout, new ImuReaderOptions { BadRecords = BadRecordHandling.Reject, PreferWallClock = true });
         var recording = new ImuRecording();
         if (Path is DirectoryInfo directory)
         {
@@ -101,12 +103,12 @@ internal sealed record PhoneRecording(FileSystemInfo Path, ImuMapping Layout)
             throw new TelematicsFormatException(e.Message, e);
         }
 
-        return new PhoneEvidence(evidence);
+        return new PhoneEvidence(evidence, reader.Warnings);
     }
 }
 
-/// <summary>What a phone recording contributes to the trips, with a one-line summary.</summary>
-internal sealed record PhoneEvidence(ImuTripEvidence Evidence)
+/// <summary>What a phone recording contributes to the trips, with a one-line summary and what its reader skipped with a warning.</summary>
+internal sealed record PhoneEvidence(ImuTripEvidence Evidence, IReadOnlyList<IngestError> Warnings)
 {
     public string Summary()
     {

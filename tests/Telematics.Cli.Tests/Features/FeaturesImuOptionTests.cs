@@ -107,6 +107,72 @@ public sealed class FeaturesImuOptionTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task A_last_phone_line_cut_off_by_a_killed_logger_is_skipped_with_a_warning_on_stderr()
+    {
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 17);
+        var accelerometer = Path.Combine(trip.PhoneDirectory, "accelerometer.csv");
+        await File.AppendAllTextAsync(accelerometer, "1773648000040000000,0.1");
+        var lines = File.ReadLines(accelerometer).Count();
+
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", Path.Combine(_root, "f.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("phone: ", text, StringComparison.Ordinal);
+        Assert.Contains($"warning: --imu: {trip.PhoneDirectory}: line {lines} of accelerometer.csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_phone_file_with_both_a_sensor_clock_and_a_wall_clock_lines_up_with_the_events_by_its_wall_clock()
+    {
+        // Sensor files as a logger writes them with both clocks (Unix ms and ns since boot), beside a GPS file with only
+        // a wall clock: features needs UTC times and the GPS file has no other, so both read the wall clock, and events
+        // detect finds what it finds in the files with one clock.
+        var trip = await SimulatedPhoneTrip.WriteAsync(_root, seed: 18);
+        var original = Path.Combine(_root, "original");
+        Directory.CreateDirectory(original);
+        foreach (var name in new[] { "accelerometer.csv", "gyroscope.csv" })
+        {
+            var path = Path.Combine(trip.PhoneDirectory, name);
+            File.Copy(path, Path.Combine(original, name));
+            var rows = new List<string> { "timestamp,uptimeNanos,x,y,z" };
+            foreach (var line in (await File.ReadAllLinesAsync(path)).Skip(1))
+            {
+                var comma = line.IndexOf(',', StringComparison.Ordinal);
+                var ns = long.Parse(line.AsSpan(0, comma), CultureInfo.InvariantCulture);
+                rows.Add(string.Create(CultureInfo.InvariantCulture, $"{ns / 1_000_000},{ns - 1_773_648_000_000_000_000 + 3_600_000_000_000}{line[comma..]}"));
+            }
+
+            await File.WriteAllLinesAsync(path, rows);
+        }
+
+        var output = Path.Combine(_root, "f.csv");
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", output);
+        var bothClocks = await CliRunner.RunAsync("events", "detect", "--input", trip.PhoneDirectory, "--frame", "device", "--output", Path.Combine(_root, "both.csv"));
+        var oneClock = await CliRunner.RunAsync("events", "detect", "--input", original, "--frame", "device", "--output", Path.Combine(_root, "one.csv"));
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("phone: ", text, StringComparison.Ordinal);
+        var row = FirstRow(output);
+        Assert.Equal(trip.Braking, Count(row, "harsh_braking_per_100km", row["distance_km"]));
+        Assert.True(bothClocks.Exit == ExitCodes.Success, bothClocks.Error);
+        Assert.True(oneClock.Exit == ExitCodes.Success, oneClock.Error);
+        var sensorClock = File.ReadAllLines(Path.Combine(_root, "both.csv"));
+        Assert.StartsWith("event,", sensorClock[0], StringComparison.Ordinal);
+        Assert.True(sensorClock.Length > 5);
+        Assert.Equal(Manoeuvres(File.ReadAllLines(Path.Combine(_root, "one.csv"))), Manoeuvres(sensorClock));
+
+        // Without the GPS file too: features reads the wall clock because it needs UTC, not because a file lacks the other.
+        File.Delete(Path.Combine(trip.PhoneDirectory, "gps.csv"));
+        var alone = await CliRunner.RunAsync("features", "--input", trip.EventsFile, "--imu", trip.PhoneDirectory, "--imu-frame", "device", "--output", Path.Combine(_root, "alone.csv"));
+        Assert.True(alone.Exit == ExitCodes.Success, alone.Error);
+        Assert.Contains("phone: ", alone.Output, StringComparison.Ordinal);
+    }
+
+    // Kind, offset from the recording's start, duration and peak: what events detect found, whatever the clock.
+    private static string[] Manoeuvres(string[] lines) =>
+        [.. lines.Skip(1).Select(l => l.Split(',')).Select(f => $"{f[0]},{f[4]},{f[5]},{f[6]}")];
+
     private static int Count(Dictionary<string, double> row, string rate, double km) => (int)Math.Round(row[rate] * km / 100.0);
 
     private static Dictionary<string, double> FirstRow(string csv)

@@ -10,6 +10,9 @@ internal sealed partial class ImuFileParser
     // event clock comes first: it stamps each reading as the sensor took it, where a wall clock stamps when it was written.
     private static readonly string[] CommonTimeColumns = ["uptimeNanos", "elapsedRealtimeNanos", "timestamp", "time", "seconds_elapsed", "t"];
 
+    // Where the times must line up with UTC (ImuReaderOptions.PreferWallClock) the wall clock comes first instead.
+    private static readonly string[] CommonTimeColumnsWallClockFirst = ["timestamp", "time", "uptimeNanos", "elapsedRealtimeNanos", "seconds_elapsed", "t"];
+
     private void ReadHeader(ReadOnlySpan<byte> line)
     {
         var separator = (byte)_mapping.Separator;
@@ -114,10 +117,28 @@ internal sealed partial class ImuFileParser
         return open > 0 && name[^1] is ')' or ']' ? name[..open].TrimEnd() : name;
     }
 
+    /// <summary>
+    /// After the header: whether it has a sensor-event clock column (the first two of <see cref="CommonTimeColumns"/>)
+    /// and a wall-clock one (<c>timestamp</c>, <c>time</c>).
+    /// </summary>
+    public (bool Sensor, bool Wall) ClockColumns()
+    {
+        bool sensor = false, wall = false;
+        for (var column = 0; column < _columns; column++)
+        {
+            var name = _names[column];
+            var bare = WithoutUnit(name);
+            sensor |= Is(name, bare, CommonTimeColumns[0]) || Is(name, bare, CommonTimeColumns[1]);
+            wall |= Is(name, bare, CommonTimeColumns[2]) || Is(name, bare, CommonTimeColumns[3]);
+        }
+
+        return (sensor, wall);
+    }
+
     /// <summary>The first of <see cref="CommonTimeColumns"/> in the header that holds nothing else, made the time column; -1 when none is.</summary>
     private int CommonTimeColumn()
     {
-        foreach (var candidate in CommonTimeColumns)
+        foreach (var candidate in _preferWallClock ? CommonTimeColumnsWallClockFirst : CommonTimeColumns)
         {
             for (var column = 0; column < _columns; column++)
             {

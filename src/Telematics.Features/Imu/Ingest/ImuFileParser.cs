@@ -18,6 +18,7 @@ internal sealed partial class ImuFileParser : ILineSink
     private readonly IngestReport _report;
     private readonly bool _reject;
     private readonly List<IngestError> _warnings;
+    private readonly bool _preferWallClock;
     private const string DefaultTimeColumn = "time";
     private string _timeColumn;
     private readonly ImuTimeText _time;
@@ -37,8 +38,9 @@ internal sealed partial class ImuFileParser : ILineSink
     /// <summary>Non-zero when times were numbers read by <see cref="ImuTimeFormat.Auto"/>: they are in units of 1/this until rescaled.</summary>
     public long ProvisionalScale => _time.ProvisionalScale;
 
-    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject, List<IngestError> warnings)
+    public ImuFileParser(ImuMapping mapping, ImuFileMapping file, ImuRecording destination, IngestReport report, bool reject, List<IngestError> warnings, bool preferWallClock)
     {
+        _preferWallClock = preferWallClock;
         _warnings = warnings;
         _mapping = mapping;
         _file = file;

@@ -14,7 +14,7 @@ namespace Telematics.Features.Imu.Ingest;
 /// stamp (logs stamped to the whole second) are spread evenly up to the next stamp, so rates and gaps stay true.
 /// Not thread-safe.
 /// </remarks>
-public sealed class ImuLogReader
+public sealed partial class ImuLogReader
 {
     private readonly ImuMapping _mapping;
     private readonly ImuReaderOptions _options;
@@ -55,7 +55,7 @@ public sealed class ImuLogReader
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(destination);
         destination.Frame = _mapping.Frame;
-        var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject, _warnings);
+        var parser = new ImuFileParser(_mapping, file, destination, Report, _options.BadRecords == BadRecordHandling.Reject, _warnings, _options.PreferWallClock || _wallClockForRecording);
         var before = new int[4];
         var gpsBefore = destination.Gps.Count;
         for (var sensor = 0; sensor < 4; sensor++)
@@ -151,18 +151,28 @@ public sealed class ImuLogReader
         }
 
         destination.Clear();
-        var read = 0;
         var present = Directory.GetFiles(directory);
+        var found = new List<(string Path, ImuFileMapping File)>();
         foreach (var file in _mapping.Files)
         {
-            var path = Find(present, directory, file.Name);
-            if (path is null)
+            if (Find(present, directory, file.Name) is { } path)
             {
-                continue;
+                found.Add((path, file));
             }
+        }
 
-            await ReadPathAsync(path, file, destination, cancellationToken).ConfigureAwait(false);
-            read++;
+        var read = found.Count;
+        _wallClockForRecording = NeedsWallClock(found);
+        try
+        {
+            foreach (var (path, file) in found)
+            {
+                await ReadPathAsync(path, file, destination, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _wallClockForRecording = false;
         }
 
         Complete(destination);
@@ -198,29 +208,6 @@ public sealed class ImuLogReader
         await ReadPathAsync(path, _mapping.Files[0], destination, cancellationToken).ConfigureAwait(false);
         Complete(destination);
         RequireMotionSensors(destination, null);
-    }
-
-    /// <summary>The first file with readings sets the recording's clock; a file on another clock is refused naming both.</summary>
-    private void VoteClock(ImuRecording recording, ImuReadSpan span)
-    {
-        var times = span.Series == ImuReadSpan.Gps ? recording.Gps.TimeNs : recording[(ImuSensor)span.Series].TimeNs;
-        var epoch = _mapping.Time.Format switch
-        {
-            ImuTimeFormat.MonotonicNs or ImuTimeFormat.ElapsedS => false,
-            ImuTimeFormat.Auto => ImuTimeUnits.IsUnix(times[span.Start]),
-            _ => true,
-        };
-        if (recording.ClockFile is null)
-        {
-            recording.ClockFile = span.File;
-            recording.IsEpochTime = epoch;
-        }
-        else if (epoch != recording.IsEpochTime)
-        {
-            static string Clock(bool unix) => unix ? "Unix (wall-clock) times" : "times on a monotonic clock (since boot or since the recording started)";
-            throw new TelematicsFormatException(0, $"{span.File}:{span.TimeColumn}",
-                $"'{recording.ClockFile}' has {Clock(recording.IsEpochTime)} but '{span.File}' has {Clock(epoch)}: the files of a recording must share one clock{(_mapping.Time.Format == ImuTimeFormat.Auto ? " (and their times one unit)" : string.Empty)}", string.Empty);
-        }
     }
 
     /// <summary>

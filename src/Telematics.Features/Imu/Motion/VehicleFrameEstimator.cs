@@ -10,7 +10,8 @@ namespace Telematics.Features.Imu.Motion;
 /// horizontal axes (or a yaw rate no car reaches) marks handling: those bins are flagged and not scored, and the frame is
 /// estimated afresh on each side of them. The vertical is the window mean of the accelerometer (device frame) or z (Earth
 /// frame); yaw rate is the gyroscope about it. In the Earth frame the horizontal acceleration is turned back by the
-/// integrated yaw (less the gyroscope's bias, estimated from the trip) so that the vehicle's axes stay put between turns.
+/// integrated yaw (less the gyroscope's bias, estimated per placement of the phone or else from the whole trip) so that
+/// the vehicle's axes stay put between turns.
 /// </para>
 /// <para>
 /// The forward axis is the principal axis of the horizontal acceleration while driving straight (speed changes are along
@@ -30,9 +31,12 @@ public sealed partial class VehicleFrameEstimator
     // linear yaw rate across the gap is close); after a longer one the forward direction is estimated afresh.
     private const double LongGapSeconds = 10;
 
-    // Earth frame: the gyroscope's bias is estimated from a segment with at least 30 s of near-straight driving or
-    // standing; a shorter one keeps it. (In the device frame nothing integrates it, and the simulator shows a 0.02 rad/s
-    // bias does not change what is found.)
+    // Earth frame: the gyroscope's bias about the vertical needs at least 30 s of near-straight driving or standing. It
+    // is the sensor's bias projected on the vertical in the phone's frame, so it holds while the phone stays put (across
+    // gaps) and changes only when it is moved, which is handling: it is estimated per placement (the bins between two
+    // handlings), and a placement too short for that takes the whole trip's estimate, which is right for the phone's
+    // usual placement and far closer than 0 for another (0.02 rad/s uncorrected turns the axes 29° in 25 s). (In the
+    // device frame nothing integrates it, and the simulator shows a 0.02 rad/s bias does not change what is found.)
     private const double MinBiasSeconds = 30;
 
     private readonly VehicleFrameOptions _options;
@@ -101,6 +105,14 @@ public sealed partial class VehicleFrameEstimator
         HandlingDetector.Mark(_ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), _wx.AsSpan(0, n), _wy.AsSpan(0, n), _wz.AsSpan(0, n), flags, earth, _options, _rotation.AsSpan(0, n));
 
         var longGap = (int)(LongGapSeconds / _options.BinSeconds);
+        var minBiasBins = (int)(MinBiasSeconds / _options.BinSeconds);
+        var tripBias = 0f;
+        if (earth)
+        {
+            YawRateBias.TryEstimate(_wz.AsSpan(0, n), flags, minBiasBins, out tripBias);
+        }
+
+        var bias = tripBias;
         var segment = 0;
         while (segment < n)
         {
@@ -109,6 +121,17 @@ public sealed partial class VehicleFrameEstimator
             {
                 segment++;
                 continue;
+            }
+
+            if (earth && (segment == 0 || (flags[segment - 1] & MotionFlags.Handling) != 0))
+            {
+                var placement = segment;
+                while (placement < n && (flags[placement] & MotionFlags.Handling) == 0)
+                {
+                    placement++;
+                }
+
+                bias = YawRateBias.TryEstimate(_wz.AsSpan(segment, placement - segment), flags[segment..placement], minBiasBins, out var own) ? own : tripBias;
             }
 
             // In the Earth frame a long gap splits it too: a yaw rate guessed across it could miss a whole turn, so the
@@ -121,7 +144,7 @@ public sealed partial class VehicleFrameEstimator
                 stop++;
             }
 
-            Horizontal(segment, stop, earth, flags);
+            Horizontal(segment, stop, earth, flags, bias);
             Forward(motion, segment, stop, earth);
             segment = stop;
         }
@@ -133,14 +156,13 @@ public sealed partial class VehicleFrameEstimator
     }
 
     /// <summary>Fills the horizontal acceleration (h1, h2) and yaw rate of a segment.</summary>
-    private void Horizontal(int start, int stop, bool earth, ReadOnlySpan<MotionFlags> flags)
+    private void Horizontal(int start, int stop, bool earth, ReadOnlySpan<MotionFlags> flags, float bias)
     {
         if (earth)
         {
             // Turn the Earth-frame acceleration back by the yaw integrated since the segment's start: the vehicle's axes
             // then stay fixed in (h1, h2) through turns, as a mounted phone's do.
             var dt = _options.BinSeconds;
-            var bias = YawRateBias.Estimate(_wz.AsSpan(start, stop - start), flags[start..stop], (int)(MinBiasSeconds / _options.BinSeconds));
             double psi = 0;
             for (var i = start; i < stop; i++)
             {

@@ -19,7 +19,7 @@ public sealed class VehicleFrameOptions
     /// Half-width of the window the forward direction is estimated over in the Earth frame, where it is carried from
     /// turn to turn by the integrated yaw rate; doubled up to three times while the window holds too few turns.
     /// </summary>
-    /// <value>Default 60 s: the gyroscope's bias is removed first (the mode of the segment's near-zero yaw rates), and what noise leaves of it (≤ 0.005 rad/s) drifts under 20° in that time.</value>
+    /// <value>Default 60 s: the gyroscope's bias is removed first (the mode of the near-zero yaw rates while the phone stays put, or else of the whole trip's), and what noise leaves of it (≤ 0.005 rad/s) drifts under 20° in that time.</value>
     public double ForwardWindowSeconds { get; init; } = 60;
 
     /// <summary>Yaw rate below which the vehicle counts as driving straight (its acceleration is then along its axis).</summary>

@@ -14,9 +14,13 @@ internal static class YawRateBias
     // The mode is then refined over ±0.015 rad/s, three times the noise of a 0.1 s bin's mean yaw rate.
     private const double Window = 0.015;
 
-    /// <summary>The bias of <paramref name="rate"/> over its bins that hold readings; 0 when fewer than <paramref name="minBins"/> are near zero.</summary>
-    public static float Estimate(ReadOnlySpan<float> rate, ReadOnlySpan<MotionFlags> flags, int minBins)
+    /// <summary>
+    /// The bias of <paramref name="rate"/> over its bins that hold readings and are not handling; false (and 0) when
+    /// fewer than <paramref name="minBins"/> are near zero.
+    /// </summary>
+    public static bool TryEstimate(ReadOnlySpan<float> rate, ReadOnlySpan<MotionFlags> flags, int minBins, out float bias)
     {
+        bias = 0;
         Span<int> histogram = stackalloc int[Buckets];
         for (var b = 0; b < Buckets; b++)
         {
@@ -27,7 +31,8 @@ internal static class YawRateBias
         for (var i = 0; i < rate.Length; i++)
         {
             var r = rate[i];
-            if (flags[i] == MotionFlags.None || !(Math.Abs(r) < Range))
+            // While the phone is handled its own rotation is in the rate: a trip-wide estimate must not count it.
+            if (!Usable(flags[i]) || !(Math.Abs(r) < Range))
             {
                 continue;
             }
@@ -38,7 +43,7 @@ internal static class YawRateBias
 
         if (count < minBins)
         {
-            return 0;
+            return false;
         }
 
         // The median of the near-zero rates, then a few mean-shift steps to the mode: the bends of a road are on both
@@ -57,7 +62,7 @@ internal static class YawRateBias
             var n = 0;
             for (var i = 0; i < rate.Length; i++)
             {
-                if (flags[i] != MotionFlags.None && Math.Abs(rate[i] - center) < Window)
+                if (Usable(flags[i]) && Math.Abs(rate[i] - center) < Window)
                 {
                     sum += rate[i];
                     n++;
@@ -72,6 +77,9 @@ internal static class YawRateBias
             center = sum / n;
         }
 
-        return (float)center;
+        bias = (float)center;
+        return true;
     }
+
+    private static bool Usable(MotionFlags flags) => flags != MotionFlags.None && (flags & MotionFlags.Handling) == 0;
 }

@@ -24,6 +24,35 @@ public sealed class ImuCommonHeaderTests : IDisposable
         Assert.False(recording.IsEpochTime);
     }
 
+    [Fact]
+    public async Task Where_the_times_must_be_UTC_the_wall_clock_is_read_beside_the_sensor_clock()
+    {
+        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
+        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth), new ImuReaderOptions { PreferWallClock = true }).ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal([1_773_648_000_000_000_000L, 1_773_648_000_020_000_000L], recording.Accelerometer.TimeNs.ToArray());
+        Assert.True(recording.IsEpochTime);
+    }
+
+    [Fact]
+    public async Task A_file_with_only_a_wall_clock_makes_the_whole_recording_read_by_its_wall_clock()
+    {
+        // The sensor clock counts from boot: a GPS file without it could not share it, so both are read by the wall clock.
+        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
+        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        Write("gps.csv", "timestamp,latitude,longitude,speed\n1773648000000,50.1,14.4,10\n");
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
+
+        Assert.True(recording.IsEpochTime);
+        Assert.Equal(1_773_648_000_020_000_000L, recording.Gyroscope.TimeNs[1]);
+        Assert.Equal(1_773_648_000_000_000_000L, recording.Gps.TimeNs[0]);
+    }
+
     [Theory]
     [InlineData("timestamp")]
     [InlineData("seconds_elapsed")]

@@ -44,6 +44,65 @@ public sealed class PhoneGyroscopeBiasTests(ITestOutputHelper output)
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public void A_short_stretch_between_long_gaps_takes_the_trips_gyroscope_bias()
+    {
+        // Two 12 s gaps cut a 28 s stretch out of an Earth-frame trip: too short for its own bias estimate, so without
+        // the trip's the axes turn 0.02 rad/s × 23 s (26°) from its harsh acceleration to its harsh braking, and the
+        // braking's direction comes out 10° off the vehicle's axis (0° with the bias removed, the data being noiseless).
+        const long StartNs = 1_773_648_000_000_000_000;
+        var recording = new ImuRecording { Frame = SensorFrame.Earth };
+        var heading = 0.7;
+        for (var i = 0; i < 290 * 50; i++)
+        {
+            var t = i / 50.0;
+            if (t is >= 120 and < 132 or >= 160 and < 172)
+            {
+                continue;
+            }
+
+            var (longitudinal, yawRate) = ScriptedDrive(t);
+            var lateral = 15 * yawRate;
+            heading += yawRate / 50;
+            var (sin, cos) = Math.SinCos(heading);
+            var timeNs = StartNs + (long)(t * 1e9);
+            recording.LinearAcceleration.Add(timeNs, (float)((longitudinal * cos) - (lateral * sin)), (float)((longitudinal * sin) + (lateral * cos)), 0);
+            recording.Gyroscope.Add(timeNs, 0, 0, (float)yawRate + 0.02f);
+        }
+
+        var analyzer = new PhoneTripAnalyzer();
+        var manoeuvres = new List<Manoeuvre>();
+        analyzer.Analyze(recording, manoeuvres);
+
+        // The braking at 156–158 s, after the first gap: its direction in the vehicle frame, 0° being straight back.
+        var motion = analyzer.Motion;
+        double sumLongitudinal = 0, sumLateral = 0;
+        for (var i = 0; i < motion.Count; i++)
+        {
+            var t = (motion.TimeNs(i) - StartNs) / 1e9;
+            if (t is >= 156.5 and < 157.5)
+            {
+                sumLongitudinal += motion.LongitudinalMps2[i];
+                sumLateral += motion.LateralMps2[i];
+            }
+        }
+
+        var angle = Math.Atan2(sumLateral, -sumLongitudinal) * 180 / Math.PI;
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"braking after the gap: {angle:F1}° off the longitudinal axis"));
+        Assert.True(Math.Abs(angle) < 5, $"braking {angle:F1}° off the axis");
+        Assert.Contains(manoeuvres, m => m.Kind == ManoeuvreKind.HarshBraking && m.StartNs < StartNs + 158_000_000_000 && m.EndNs > StartNs + 156_000_000_000);
+    }
+
+    // Longitudinal acceleration (m/s²) and yaw rate (rad/s) at 15 m/s: turns and speed changes before, between and after the gaps.
+    private static (double Longitudinal, double YawRate) ScriptedDrive(double t) => t switch
+    {
+        >= 20 and < 25 or >= 144 and < 148 or >= 200 and < 205 => (0, 0.3),
+        >= 80 and < 85 or >= 240 and < 245 => (0, -0.3),
+        >= 40 and < 42 or >= 100 and < 102 or >= 156 and < 158 or >= 220 and < 222 => (-5, 0),
+        >= 60 and < 62 or >= 133 and < 135 or >= 260 and < 262 => (4, 0),
+        _ => (0, 0),
+    };
+
     private static ImuRecording WithYawBias(ImuRecording source, float bias)
     {
         var copy = new ImuRecording { Frame = source.Frame, IsEpochTime = source.IsEpochTime };

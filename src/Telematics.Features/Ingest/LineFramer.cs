@@ -217,6 +217,12 @@ internal sealed class LineFramer
                 _latestHandedOut = Math.Max(_latestHandedOut, sample.TimestampUnixMs);
                 destination.Add(in sample);
                 _owner.Report.Accepted();
+                if (error.WarningField is not null)
+                {
+                    // Only now: a record refused by the checks above is listed as bad, not also as a warning.
+                    _parser.Warn(line, _lineNumber, error.WarningField);
+                }
+
                 break;
             case LineOutcome.Sample:
                 _owner.Reject(_lineNumber, error.Field is null ? null : _parser.FieldName(error.Field), error.Reason, line);
@@ -255,6 +261,11 @@ internal interface ILineParser
 
     /// <summary>The format's name of a sample field given by its canonical name (e.g. <c>speed_mps</c>), for errors found after parsing.</summary>
     string FieldName(string canonical) => canonical;
+
+    /// <summary>Lists the value of <paramref name="field"/> an accepted record was read with as missing (<see cref="RecordError.Warn"/>).</summary>
+    void Warn(ReadOnlySpan<byte> line, long lineNumber, string field)
+    {
+    }
 }
 
 /// <summary>What a line turned into.</summary>

@@ -116,13 +116,12 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
             return LineOutcome.Error;
         }
 
-        if (error.WarningField is { } warned)
-        {
-            Report.Warned(lineNumber, warned, _fields.Value(line, CsvField.RoadClass), UnknownRoadClass);
-        }
-
         return LineOutcome.Sample;
     }
+
+    // The fields of the line just parsed are still split: the road class is the one value read as missing (TryRoadClass).
+    void ILineParser.Warn(ReadOnlySpan<byte> line, long lineNumber, string field) =>
+        Report.Warned(lineNumber, field, _fields.Value(line, CsvField.RoadClass), UnknownRoadClass);
 
     /// <summary>Whether the record has more fields than the header (and the mapping does not ignore them); sets the error then.</summary>
     private bool HasExtraFields(ReadOnlySpan<byte> line, ref RecordError error)

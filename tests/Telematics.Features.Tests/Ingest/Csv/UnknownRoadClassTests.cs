@@ -82,4 +82,32 @@ public sealed class UnknownRoadClassTests
             ],
             report.Warnings);
     }
+
+    [Fact]
+    public async Task A_record_refused_after_parsing_is_listed_as_bad_and_not_also_as_a_warning()
+    {
+        var mapping = new CsvColumnMapping
+        {
+            Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
+            Latitude = "lat",
+            Longitude = "lon",
+            SpeedLimit = null,
+            Heading = null,
+            GpsAccuracy = null,
+            LongitudinalAcceleration = null,
+            LateralAcceleration = null,
+            PhoneHandheld = null,
+            PhoneInteraction = null,
+            EventId = null,
+            RoadClass = new CsvRoadClassColumn("class") { Values = { ["NORMAL"] = RoadClass.Residential } },
+        };
+
+        // An implausible speed is refused by the plausibility check after the record parsed, with its unknown class.
+        var (samples, report) = await ReadAsync("t,lat,lon,speed_mps,class\n1566857847000,1,2,500,TRILHA\n1566857848000,1,3,10,NORMAL\n", mapping);
+
+        Assert.Single(samples);
+        Assert.Equal(1, report.RejectedCount);
+        Assert.Equal(0, report.WarningCount);
+        Assert.Empty(report.Warnings);
+    }
 }

@@ -29,6 +29,11 @@ for driver in driver_A driver_B; do
   # NPI (not identified) has no phone use recorded and shows "not recorded", not 0.
   awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "phone_minutes_per_hour") p = i; if ($i == "driving_hours") h = i } }
     $1 == "trip" { n++; if ($p == "") printf "     trip %d: phone use not recorded\n", n; else printf "     trip %d: %.1f phone minutes\n", n, $p * $h }' "$out/$driver.csv"
+  # The file's own phone use per TRIP, in its order: rows 1 s apart, so "Yes" rows / 60 are minutes; NPI rows are not recorded.
+  awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "TRIP") t = i; if ($i == "UMP_YN") u = i }; next }
+    { if (!($t in seen)) { seen[$t] = 1; order[++n] = $t } if ($u == "Yes") yes[$t]++; else if ($u == "No") no[$t]++ }
+    END { printf "     file UMP_YN by TRIP:"; for (k = 1; k <= n; k++) { id = order[k]
+      if (yes[id] + no[id] == 0) printf " %s not recorded;", id; else printf " %s %.1f min;", id, yes[id] / 60 } print "" }' "$data/$driver.csv"
   # Speeding against the file's own LIMITE_VEL: the feature counts moving time (3.6 km/h and up) with a known limit spent
   # more than 15 km/h over it (20 km/h over a limit above 85 km/h; FeatureExtractionOptions); any excess is shown beside
   # it, as a plain "over the limit" recount of the same rows is far higher. Rows are 1 s apart, so rows stand for time.

@@ -176,7 +176,7 @@ internal static class IngestCommand
         if (outcome.Result.Driver.Cleaning.OutOfOrderDroppedCount is > 0 and var late)
         {
             await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"warning: {file.Path}: {late} events came after later ones (the file is not in time order): stored, but left out of the trips; sort the file by time to have them in.")).ConfigureAwait(false);
+                $"warning: {file.Path}: {late} events came after later ones (the file is not in time order): stored, but left out of the trips; sort a file by time before ingesting it, as a re-run does not replace trips already stored.")).ConfigureAwait(false);
         }
 
         // Skipped bad records (--report-bad) are a partial failure: the rest is stored, the report lists them.

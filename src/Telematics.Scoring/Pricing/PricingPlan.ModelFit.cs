@@ -26,41 +26,70 @@ public sealed partial class PricingPlan
 
     /// <summary>
     /// The whole of <see cref="EnsureFits(ModelPackage)"/> for a model version that has scored (<see cref="Results.RiskScore.ModelFeatures"/>),
-    /// remembered per <paramref name="model"/> (name@version) so that checking it on every quote stays cheap: the plan
-    /// met the models served at start, but a hot reload or an experiment can serve another version.
+    /// remembered per <paramref name="model"/> (name@version) and <paramref name="kind"/> for the features it was
+    /// checked with, so that checking it on every quote stays cheap: the plan met the models served at start, but a hot
+    /// reload or an experiment can serve another version.
     /// </summary>
-    /// <param name="model">The model's name@version: the cache key, and named in the message.</param>
+    /// <param name="model">The model's name@version: part of the cache key, and named in the message.</param>
     /// <param name="kind">What the model outputs.</param>
     /// <param name="modelFeatures">The features that version reads.</param>
     /// <exception cref="PricingPlanException">The version does not fit; as <see cref="EnsureFits(ModelPackage)"/>.</exception>
     public void EnsureFits(string model, ModelOutputKind kind, IReadOnlyList<string> modelFeatures)
     {
-        // Versions are immutable once published, so name@version identifies what was checked. The refusal is kept as its
-        // field and problem and thrown anew each time (one exception object thrown on many threads would share its trace).
+        // Versions are immutable once published, so name@version identifies what was checked; the kind and the features
+        // are the caller's word, so an answer stands only for the same ones (compared, not hashed: a few names, no
+        // allocation). The refusal is kept as its field and problem and thrown anew each time (one exception object
+        // thrown on many threads would share its trace).
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(modelFeatures);
-        var misfit = _fits.GetOrAdd((model, kind), static (key, state) =>
-        {
-            try
-            {
-                state.Plan.EnsurePrices(key.Kind, key.Model);
-                state.Plan.RefuseDoubleCounting(state.Features, key.Model);
-                return null;
-            }
-            catch (PricingPlanException e)
-            {
-                return (e.Field, e.Problem);
-            }
-        }, (Plan: this, Features: modelFeatures));
+        var fit = _fits.GetOrAdd((model, kind), static (key, state) => (state.Features, state.Plan.Misfit(key.Kind, state.Features, key.Model)), (Plan: this, Features: modelFeatures));
+        var misfit = SameFeatures(fit.Features, modelFeatures) ? fit.Misfit : Misfit(kind, modelFeatures, model);
         if (misfit is { } refused)
         {
             throw new PricingPlanException(refused.Field, refused.Problem);
         }
     }
 
+    private (string Field, string Problem)? Misfit(ModelOutputKind kind, IReadOnlyList<string> modelFeatures, string model)
+    {
+        try
+        {
+            EnsurePrices(kind, model);
+            RefuseDoubleCounting(modelFeatures, model);
+            return null;
+        }
+        catch (PricingPlanException e)
+        {
+            return (e.Field, e.Problem);
+        }
+    }
+
+    private static bool SameFeatures(IReadOnlyList<string> checkedWith, IReadOnlyList<string> asked)
+    {
+        if (ReferenceEquals(checkedWith, asked))
+        {
+            return true;
+        }
+
+        if (checkedWith.Count != asked.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < asked.Count; i++)
+        {
+            if (!string.Equals(checkedWith[i], asked[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     // Keyed by what the caller says the version outputs as well: a name@version is immutable, but the kind is the
     // caller's word, and one caller's wrong kind must not answer for another's.
-    private readonly ConcurrentDictionary<(string Model, ModelOutputKind Kind), (string Field, string Problem)?> _fits = new();
+    private readonly ConcurrentDictionary<(string Model, ModelOutputKind Kind), (IReadOnlyList<string> Features, (string Field, string Problem)? Misfit)> _fits = new();
 
     // A version that does not say its name cannot be remembered: each quote checks it whole.
     internal void EnsureFitsUnnamed(ModelOutputKind kind, IReadOnlyList<string> modelFeatures)

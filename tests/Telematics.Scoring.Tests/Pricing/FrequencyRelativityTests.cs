@@ -366,6 +366,13 @@ public sealed class FrequencyRelativityTests
             Assert.Contains(Quote(model, Telematics.Scoring.Packaging.ModelOutputKind.Probability).Steps, step => step.Name == "risk_multiplier");
             Assert.Equal("risk_multiplier", Assert.Throws<PricingPlanException>(() => Quote(model, Telematics.Scoring.Packaging.ModelOutputKind.Frequency)).Field);
         }
+
+        // The same name and kind said to read another feature, one the plan prohibits: not the first answer again either.
+        var prohibiting = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 }, "prohibited_features": ["night_share"] }""");
+        PremiumQuote Reading(string[] read) => PremiumCalculator.Calculate(prohibiting, 50,
+            new ModelFrequency(0.1, 30) { Model = "m@2", OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Probability, ModelFeatures = read }, 12_000, null, TelematicsFeatures.Schema, features);
+        Assert.NotNull(Reading([]));
+        Assert.Equal("prohibited_features", Assert.Throws<PricingPlanException>(() => Reading([TelematicsFeatures.NightShare])).Field);
     }
 
     [Fact]

@@ -5,10 +5,10 @@ using Telematics.Scoring.Models;
 namespace Telematics.Scoring.Onnx;
 
 /// <summary>
-/// Runs the model once at load on a zero row (a zero batch for a fixed batch), letting ONNX Runtime allocate the output,
-/// to learn the output's actual shape and element type. Exporters' declared shapes can be wrong: onnxmltools declares a
-/// binary XGBoost/LightGBM classifier's <c>probabilities</c> as [N, 1] while ONNX Runtime returns [N, 2]
-/// (onnxruntime#20908), and a buffer bound to the declared shape would be refused at every call.
+/// Runs the model once at load on a zero row (a zero batch for a fixed batch, a zero vector [k] for an input without a batch
+/// dimension), letting ONNX Runtime allocate the output, to learn the output's actual shape and element type. Exporters'
+/// declared shapes can be wrong: onnxmltools declares a binary XGBoost/LightGBM classifier's <c>probabilities</c> as [N, 1]
+/// while ONNX Runtime returns [N, 2] (onnxruntime#20908), and a buffer bound to the declared shape would be refused at every call.
 /// </summary>
 internal static class OnnxOutputProbe
 {
@@ -25,7 +25,8 @@ internal static class OnnxOutputProbe
         {
             for (var i = 0; i < values.Length; i++)
             {
-                long[] shape = [rows, inputs.Widths[i]];
+                // An input without a batch dimension is one row, [k].
+                long[] shape = inputs.Unbatched ? [inputs.Widths[i]] : [rows, inputs.Widths[i]];
                 values[i] = inputs.Double
                     ? OrtValue.CreateTensorValueFromMemory(new double[rows * inputs.Widths[i]], shape)
                     : OrtValue.CreateTensorValueFromMemory(new float[rows * inputs.Widths[i]], shape);

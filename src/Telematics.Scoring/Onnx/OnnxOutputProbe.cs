@@ -37,6 +37,11 @@ internal static class OnnxOutputProbe
             var info = results[0].GetTensorTypeAndShape();
             // Row r's value is read at row r: an output of another row count (a Reshape of [N, 2] to [-1, 1], say) would
             // interleave other rows' values into each driver's score.
+            if (inputs.Unbatched && info.Shape.Length == 1 && info.Shape[0] != 1)
+            {
+                throw new ModelBindingException($"Output '{output}' returned {info.Shape[0]} values for the one row of an input without a batch dimension; only [1] or a scalar is read from such a model (export it with a batch dimension for [N, C]).");
+            }
+
             if (info.Shape.Length >= 1 && info.Shape[0] != rows)
             {
                 throw new ModelBindingException($"Output '{output}' returned {info.Shape[0]} row(s) for the {rows} row(s) given; each row's output must be its own row.");

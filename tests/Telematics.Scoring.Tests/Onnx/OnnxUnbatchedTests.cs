@@ -118,6 +118,18 @@ public sealed class OnnxUnbatchedTests : IDisposable
     }
 
     [Fact]
+    public void An_unbatched_model_with_several_output_values_is_refused_naming_what_is_read()
+    {
+        var onnx = new OnnxBuilder().Input("x", OnnxBuilder.Float, 3).Output("y", OnnxBuilder.Float, 2)
+            .FloatInitializer("w", [3, 2], [1, 2, 10, 20, 100, 200])
+            .Node("MatMul", "", ["x", "w"], ["y"]).Build();
+
+        var error = Assert.Throws<ModelBindingException>(() => Load(onnx));
+
+        Assert.Contains("returned 2 values for the one row of an input without a batch dimension", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_rank_1_input_of_open_length_is_refused_as_ambiguous()
     {
         var onnx = new OnnxBuilder().Input("x", OnnxBuilder.Float, OnnxBuilder.Symbolic).Output("y", OnnxBuilder.Float, OnnxBuilder.Symbolic)

@@ -6,7 +6,8 @@ namespace Telematics.Scoring.Onnx;
 /// One caller's reusable input/output memory for an ONNX session: pinned arrays sized for the maximum batch
 /// and the OrtValues over them, recreated only when the row count changes. A tensor output is bound
 /// through an <see cref="OrtIoBinding"/> so that a run allocates nothing. A float64 model (skl2onnx with float64 data)
-/// gets float64 arrays beside the float ones: rows are widened into them (exact) and its output narrowed from them.
+/// gets float64 arrays beside the float ones: rows are widened into them (exact) and its output narrowed from them. A model
+/// without a batch dimension (one row at a time) gets an input [k] instead of [1, k], and a scalar output [] if it has one.
 /// </summary>
 internal sealed class OnnxBuffers : IDisposable
 {
@@ -14,10 +15,15 @@ internal sealed class OnnxBuffers : IDisposable
     private readonly int _outputColumns;
     private readonly string[] _inputNames;
     private readonly string _outputName;
+    private readonly bool _unbatchedInput;
+    private readonly bool _scalarOutput;
     private int _rows;
 
-    public OnnxBuffers(InferenceSession session, string[] inputNames, int[] inputWidths, string outputName, int outputColumns, int maxRows, bool preallocateOutput, bool doubleInputs = false, bool doubleOutput = false)
+    public OnnxBuffers(InferenceSession session, string[] inputNames, int[] inputWidths, string outputName, int outputColumns, int maxRows, bool preallocateOutput,
+        bool doubleInputs = false, bool doubleOutput = false, bool unbatchedInput = false, bool scalarOutput = false)
     {
+        _unbatchedInput = unbatchedInput;
+        _scalarOutput = scalarOutput;
         _inputNames = inputNames;
         _outputName = outputName;
         _inputWidths = inputWidths;
@@ -76,14 +82,15 @@ internal sealed class OnnxBuffers : IDisposable
         for (var i = 0; i < Inputs.Length; i++)
         {
             var width = _inputWidths[i];
+            long[] inputShape = _unbatchedInput ? [width] : [rows, width];
             InputValues[i] = DoubleInputs.Length > 0
-                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<double>(DoubleInputs[i], 0, rows * width), [rows, width])
-                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Inputs[i], 0, rows * width), [rows, width]);
+                ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<double>(DoubleInputs[i], 0, rows * width), inputShape)
+                : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(Inputs[i], 0, rows * width), inputShape);
         }
 
         if (OutputValues.Length == 1)
         {
-            long[] shape = _outputColumns == 0 ? [rows] : [rows, _outputColumns];
+            long[] shape = _scalarOutput ? [] : _outputColumns == 0 ? [rows] : [rows, _outputColumns];
             var length = rows * Math.Max(1, _outputColumns);
             OutputValues[0] = DoubleOutput.Length > 0
                 ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<double>(DoubleOutput, 0, length), shape)

@@ -5,10 +5,10 @@ using Telematics.Scoring.Models;
 namespace Telematics.Scoring.Onnx;
 
 /// <summary>
-/// Runs the model once at load on a zero row (a zero batch for a fixed batch), letting ONNX Runtime allocate the output,
-/// to learn the output's actual shape and element type. Exporters' declared shapes can be wrong: onnxmltools declares a
-/// binary XGBoost/LightGBM classifier's <c>probabilities</c> as [N, 1] while ONNX Runtime returns [N, 2]
-/// (onnxruntime#20908), and a buffer bound to the declared shape would be refused at every call.
+/// Runs the model once at load on a zero row (a zero batch for a fixed batch, a zero vector [k] for an input without a batch
+/// dimension), letting ONNX Runtime allocate the output, to learn the output's actual shape and element type. Exporters'
+/// declared shapes can be wrong: onnxmltools declares a binary XGBoost/LightGBM classifier's <c>probabilities</c> as [N, 1]
+/// while ONNX Runtime returns [N, 2] (onnxruntime#20908), and a buffer bound to the declared shape would be refused at every call.
 /// </summary>
 internal static class OnnxOutputProbe
 {
@@ -25,7 +25,8 @@ internal static class OnnxOutputProbe
         {
             for (var i = 0; i < values.Length; i++)
             {
-                long[] shape = [rows, inputs.Widths[i]];
+                // An input without a batch dimension is one row, [k].
+                long[] shape = inputs.Unbatched ? [inputs.Widths[i]] : [rows, inputs.Widths[i]];
                 values[i] = inputs.Double
                     ? OrtValue.CreateTensorValueFromMemory(new double[rows * inputs.Widths[i]], shape)
                     : OrtValue.CreateTensorValueFromMemory(new float[rows * inputs.Widths[i]], shape);
@@ -36,6 +37,11 @@ internal static class OnnxOutputProbe
             var info = results[0].GetTensorTypeAndShape();
             // Row r's value is read at row r: an output of another row count (a Reshape of [N, 2] to [-1, 1], say) would
             // interleave other rows' values into each driver's score.
+            if (inputs.Unbatched && info.Shape.Length == 1 && info.Shape[0] != 1)
+            {
+                throw new ModelBindingException($"Output '{output}' returned {info.Shape[0]} values for the one row of an input without a batch dimension; only [1] or a scalar is read from such a model (export it with a batch dimension for [N, C]).");
+            }
+
             if (info.Shape.Length >= 1 && info.Shape[0] != rows)
             {
                 throw new ModelBindingException($"Output '{output}' returned {info.Shape[0]} row(s) for the {rows} row(s) given; each row's output must be its own row.");

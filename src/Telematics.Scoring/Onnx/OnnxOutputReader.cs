@@ -40,8 +40,11 @@ internal sealed class OnnxOutputReader
     /// <summary>Whether the output is a float64 tensor (skl2onnx with float64 data), narrowed to float when read.</summary>
     public bool IsDouble { get; }
 
-    /// <summary>0 for a rank-1 tensor [N], otherwise the column count C of [N, C] as ONNX Runtime returns it; -1 for a ZipMap.</summary>
+    /// <summary>0 for a rank-1 tensor [N] or a scalar, otherwise the column count C of [N, C] as ONNX Runtime returns it; -1 for a ZipMap.</summary>
     public int Columns { get; }
+
+    /// <summary>Whether the output is a scalar [] (a model run on one row at a time: the value of that row).</summary>
+    public bool IsScalar { get; private init; }
 
     /// <summary>
     /// Whether the output is a tensor written into a preallocated buffer: every tensor output whose declared shape agrees with
@@ -96,12 +99,13 @@ internal sealed class OnnxOutputReader
 
         // The shape ONNX Runtime actually returns decides the columns and the buffers, not the declared one (see OnnxOutputProbe).
         var (actual, element) = OnnxOutputProbe.Run(session, inputs, spec.OutputName);
-        if (actual.Length is < 1 or > 2)
+        // A scalar is one row's value only when every run is of one row (torch.onnx.export(net, torch.zeros(k)) ending in a sum).
+        if (actual.Length > 2 || (actual.Length == 0 && inputs.FixedBatch != 1))
         {
-            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} and has rank {actual.Length} when run; [N] or [N, C] is required.");
+            throw new ModelBindingException($"Output '{spec.OutputName}' is {OnnxTypes.Describe(output)} and has rank {actual.Length} when run; [N] or [N, C] is required (or a scalar, for a model run on one row at a time).");
         }
 
-        var columns = actual.Length == 1 ? 0 : (int)Math.Min(actual[1], int.MaxValue);
+        var columns = actual.Length < 2 ? 0 : (int)Math.Min(actual[1], int.MaxValue);
         if (columns > MaxColumns)
         {
             throw new ModelBindingException($"Output '{spec.OutputName}' has {columns} columns; at most {MaxColumns} are supported.");
@@ -111,9 +115,9 @@ internal sealed class OnnxOutputReader
         var isDouble = element == TensorElementType.Double;
         var index = OnnxClassChoice.ChooseColumn(spec, columns, labels, unclear);
         var what = labels is not null && index < labels.Count ? $"column {index} (class '{labels[index]}')" : $"column {index}";
-        var shape = columns == 0 ? "[N]" : $"[N, {columns}]";
+        var shape = actual.Length == 0 ? "[]" : columns == 0 ? "[N]" : $"[N, {columns}]";
         var note = differs ? $" (declared {OnnxTypes.Describe(output)}; ONNX Runtime returns {shape})" : "";
-        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble) { ClassColumn = index };
+        return new OnnxOutputReader(spec.OutputName, columns, index, zipMap: false, TensorElementType.Float, "", $"{spec.OutputName}: {(isDouble ? "double" : "float")} tensor, {what}{note}", preallocated: !differs, isDouble) { ClassColumn = index, IsScalar = actual.Length == 0 };
     }
 
     /// <summary>The widest output the SDK reads (columns); a wider one is refused rather than given huge buffers.</summary>

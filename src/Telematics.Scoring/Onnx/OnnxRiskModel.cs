@@ -14,7 +14,7 @@ namespace Telematics.Scoring.Onnx;
 /// Inputs are bound by the <see cref="OnnxModelSpec"/>, never by position guesswork; a difference between the
 /// spec and the graph is refused at load. Thread-safe. Rows go to ONNX Runtime in calls of up to
 /// <see cref="OnnxModelSpec.MaxBatchSize"/> rows, or of exactly n rows (zero-padded) when the input declares a fixed
-/// batch dimension n. For a float-tensor output whose declared shape is the one ONNX Runtime returns, a call allocates
+/// batch dimension n, or of one row when it has no batch dimension ([k], with an output [1] or a scalar). For a float-tensor output whose declared shape is the one ONNX Runtime returns, a call allocates
 /// nothing once its pooled buffers exist. A tensor output declared with another shape (onnxmltools' [N, 1] for [N, 2]) is
 /// allocated by ONNX Runtime on every call, since it refuses a buffer of the real shape against the declared one (also when
 /// ONNX Runtime allocated that buffer itself on the previous run); a ZipMap output is read through ONNX Runtime's
@@ -32,18 +32,20 @@ public sealed partial class OnnxRiskModel : IRiskModel
     private readonly int _maxBatch;
     private readonly bool _fixedBatch;
     private readonly bool _doubleInputs;
+    private readonly bool _unbatched;
     private readonly OnnxBuffers?[] _pool;
     private CompiledTreeEnsemble? _compiled;
     private volatile bool _disposed;
 
-    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, string[] inputNames, int[] inputWidths, OnnxOutputReader output, int maxBatch, bool fixedBatch, bool doubleInputs)
+    private OnnxRiskModel(InferenceSession session, ModelInputBinding binding, OnnxInputBinder.Inputs inputs, OnnxOutputReader output, int maxBatch)
     {
-        _doubleInputs = doubleInputs;
-        _fixedBatch = fixedBatch;
+        _unbatched = inputs.Unbatched;
+        _doubleInputs = inputs.Double;
+        _fixedBatch = inputs.FixedBatch is not null;
         _session = session;
         Binding = binding;
-        _inputNames = inputNames;
-        _inputWidths = inputWidths;
+        _inputNames = inputs.Names;
+        _inputWidths = inputs.Widths;
         _output = output;
         _outputNames = [output.Name];
         _maxBatch = maxBatch;
@@ -108,7 +110,7 @@ public sealed partial class OnnxRiskModel : IRiskModel
                     $"Inputs {string.Join(", ", inputs.Names.Select(n => $"'{n}'"))} and output '{output.Name}' need {Math.Max(batch, 1)} rows × {valuesPerRow} values per call; at most {MaxBufferValues} values per buffer are supported.");
             }
 
-            model = new OnnxRiskModel(session, binding, inputs.Names, inputs.Widths, output, batch, inputs.FixedBatch is not null, inputs.Double);
+            model = new OnnxRiskModel(session, binding, inputs, output, batch);
             model.Trees = graph is null ? null : VerifiedTrees(model, TryReadTrees(graph, spec, output.ClassColumn));
             (model._compiled, model.CompiledTreesNote) = model.Trees is { } trees ? CompiledTreeCheck.Compile(model, trees) : (null, null);
             return model;
@@ -274,7 +276,7 @@ public sealed partial class OnnxRiskModel : IRiskModel
             }
         }
 
-        return new OnnxBuffers(_session, _inputNames, _inputWidths, _output.Name, _output.Columns, _maxBatch, _output.Preallocated, _doubleInputs, _output.IsDouble);
+        return new OnnxBuffers(_session, _inputNames, _inputWidths, _output.Name, _output.Columns, _maxBatch, _output.Preallocated, _doubleInputs, _output.IsDouble, _unbatched, _output.IsScalar);
     }
 
     private void Return(OnnxBuffers buffers)

@@ -36,6 +36,34 @@ internal static class WildOnnxModels
             .Node("Squeeze", "", ["column", "axes"], ["y"])
             .Build();
 
+    /// <summary>
+    /// <see cref="FixedBatchMatMul"/>'s 1 + x0 + 10·x1 + 100·x2 without a batch dimension, as <c>torch.onnx.export(net,
+    /// torch.zeros(3))</c> writes a Linear(3, 1): input [3] → MatMul [3]·[3, 1] → Add → output [1], or, when
+    /// <paramref name="scalar"/>, squeezed to a scalar [] (a net ending in <c>.squeeze()</c>).
+    /// </summary>
+    public static byte[] UnbatchedLinear(bool scalar)
+    {
+        long[] outputShape = scalar ? [] : [1];
+        var builder = new OnnxBuilder().Input("x", OnnxBuilder.Float, 3).Output("y", OnnxBuilder.Float, outputShape)
+            .FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [1], [1]).Int64Initializer("axes", [1], [0])
+            .Node("MatMul", "", ["x", "w"], ["product"]);
+        return (scalar
+            ? builder.Node("Add", "", ["product", "b"], ["sum"]).Node("Squeeze", "", ["sum", "axes"], ["y"])
+            : builder.Node("Add", "", ["product", "b"], ["y"])).Build();
+    }
+
+    /// <summary>
+    /// The linear model with input [<paramref name="batch"/>, 3] (symbolic when null) summed to a scalar [] (ReduceSum, then
+    /// Add of a scalar bias): the value of the one row of a fixed batch of 1, or one value for a whole batch that no row owns.
+    /// </summary>
+    public static byte[] BatchSummedToScalar(long? batch) =>
+        new OnnxBuilder().Input("x", OnnxBuilder.Float, batch ?? OnnxBuilder.Symbolic, 3).Output("y", OnnxBuilder.Float)
+            .FloatInitializer("w", [3, 1], [1, 10, 100]).FloatInitializer("b", [], [1])
+            .Node("MatMul", "", ["x", "w"], ["product"])
+            .Node("ReduceSum", "", ["product"], ["sum"], a => a.Int("keepdims", 0))
+            .Node("Add", "", ["sum", "b"], ["y"])
+            .Build();
+
     /// <summary>1 + x0 + 10·x1 + 100·x2 through MatMul and Add, input [<paramref name="batch"/>, 3] (a non-tree fixed-batch export).</summary>
     public static byte[] FixedBatchMatMul(long batch) =>
         new OnnxBuilder().Input("float_input", OnnxBuilder.Float, batch, 3).Output("variable", OnnxBuilder.Float, batch, 1)

@@ -23,13 +23,8 @@ public sealed partial class ImuLogReader
         bool sensorBesideWall = false, withoutSensor = false;
         foreach (var (path, file) in files)
         {
-            string? header;
-            using (var text = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-            {
-                header = text.ReadLine();
-            }
-
-            if (string.IsNullOrWhiteSpace(header))
+            // A file without readings does not vote (VoteClock), nor one whose header the read proper will refuse.
+            if (HeaderOfFileWithRows(path, _options.MaxLineBytes) is not { } header)
             {
                 continue;
             }
@@ -37,7 +32,7 @@ public sealed partial class ImuLogReader
             var parser = new ImuFileParser(_mapping, file, new ImuRecording(), new IngestReport(0), reject: true, [], preferWallClock: false);
             try
             {
-                parser.Line(System.Text.Encoding.UTF8.GetBytes(header), 1, unterminated: false);
+                parser.Line(header, 1, unterminated: false);
             }
             catch (TelematicsFormatException)
             {
@@ -51,6 +46,32 @@ public sealed partial class ImuLogReader
         }
 
         return sensorBesideWall && withoutSensor;
+    }
+
+    // The first line, when it ends within maxLineBytes and another non-blank line follows it; at most two lines' bytes are
+    // read, whatever the file holds (a file without line breaks is the read proper's to refuse, with its name).
+    private static byte[]? HeaderOfFileWithRows(string path, int maxLineBytes)
+    {
+        var buffer = new byte[2 * maxLineBytes + 8];
+        int length;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+
+        ReadOnlySpan<byte> text = buffer.AsSpan(0, length);
+        if (text.StartsWith("\uFEFF"u8))
+        {
+            text = text[3..];
+        }
+
+        var end = text.IndexOfAny((byte)'\n', (byte)'\r');
+        if (end <= 0 || end > maxLineBytes || text[end..].IndexOfAnyExcept(" \t\r\n"u8) < 0)
+        {
+            return null;
+        }
+
+        return text[..end].ToArray();
     }
 
     /// <summary>The first file with readings sets the recording's clock; a file on another clock is refused naming both.</summary>

@@ -53,6 +53,21 @@ public sealed class ImuCommonHeaderTests : IDisposable
         Assert.Equal(1_773_648_000_000_000_000L, recording.Gps.TimeNs[0]);
     }
 
+    [Fact]
+    public async Task A_file_without_readings_does_not_choose_the_recordings_clock()
+    {
+        // A header-only GPS file has no clock to share: the recording keeps the sensor clock, as VoteClock would.
+        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
+        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        Write("gps.csv", "timestamp,latitude,longitude,speed\n\n");
+        var recording = new ImuRecording();
+
+        await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
+
+        Assert.False(recording.IsEpochTime);
+        Assert.Equal(3_600_020_000_000L, recording.Gyroscope.TimeNs[1]);
+    }
+
     [Theory]
     [InlineData("timestamp")]
     [InlineData("seconds_elapsed")]

@@ -15,7 +15,8 @@ namespace Telematics.Api.Ingest;
 /// <param name="TripsStored">Closed trips newly stored with their features; the rest were stored before.</param>
 /// <param name="DistanceKm">Distance of the closed trips, km.</param>
 /// <param name="ContinuedTripId">The stored trip this body continued (it is replaced by the re-closed trip under a new id); null when the body started no later part of a trip.</param>
-/// <param name="Warnings">Values read as missing rather than refused (a road class the mapping does not know), each once with its first record and count: the records were stored; extend the mapping by them.</param>
+/// <param name="Warnings">Values read as missing rather than refused (a road class the mapping does not know), each once with its first record and count, the first 100 distinct ones: the records were stored; extend the mapping by them.</param>
+/// <param name="WarningCount">Records read with such a value, all of them (<paramref name="Warnings"/> stops at 100 distinct values).</param>
 internal sealed record IngestResponse(
     long DriverId,
     long Received,
@@ -27,7 +28,8 @@ internal sealed record IngestResponse(
     int TripsStored,
     double DistanceKm,
     long? ContinuedTripId,
-    IReadOnlyList<ReadWarning> Warnings)
+    IReadOnlyList<ReadWarning> Warnings,
+    long WarningCount)
 {
     public static IngestResponse From(long driverId, EventStreamResult stored, IngestReport report) => new(
         driverId,
@@ -40,7 +42,8 @@ internal sealed record IngestResponse(
         stored.TripsStored,
         Math.Round(stored.DistanceKm, 3),
         stored.ContinuedTripId,
-        ReadWarning.Of(report));
+        ReadWarning.Of(report),
+        report.WarningCount);
 }
 
 /// <summary>One record the upload skipped. The raw text is not echoed: it may hold positions.</summary>

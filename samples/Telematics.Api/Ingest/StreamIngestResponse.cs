@@ -9,7 +9,8 @@ namespace Telematics.Api.Ingest;
 /// <param name="Rejected">Bad records skipped (only with <c>onError=skip</c>).</param>
 /// <param name="RejectedRecords">The first rejected records with the reason, at most the configured number.</param>
 /// <param name="Status">Always <c>accepted</c>: replicated in the stream, stored by an ingest worker shortly (duplicates are counted then, not here).</param>
-/// <param name="Warnings">Values read as missing rather than refused (a road class the mapping does not know), each once with its first record and count.</param>
+/// <param name="Warnings">Values read as missing rather than refused (a road class the mapping does not know), each once with its first record and count, the first 100 distinct ones.</param>
+/// <param name="WarningCount">Records read with such a value, all of them.</param>
 internal sealed record StreamIngestResponse(
     long DriverId,
     IReadOnlyList<Guid> BatchIds,
@@ -17,8 +18,9 @@ internal sealed record StreamIngestResponse(
     long Rejected,
     IReadOnlyList<RejectedRecord> RejectedRecords,
     string Status,
-    IReadOnlyList<ReadWarning> Warnings)
+    IReadOnlyList<ReadWarning> Warnings,
+    long WarningCount)
 {
     public static StreamIngestResponse From(long driverId, IReadOnlyList<Guid> batchIds, long received, IngestReport report) => new(
-        driverId, batchIds, received, report.RejectedCount, report.Errors.Select(RejectedRecord.From).ToArray(), "accepted", ReadWarning.Of(report));
+        driverId, batchIds, received, report.RejectedCount, report.Errors.Select(RejectedRecord.From).ToArray(), "accepted", ReadWarning.Of(report), report.WarningCount);
 }

@@ -27,11 +27,11 @@ internal static partial class ApiExamples
 
         Add(examples, UploadSamples);
         Add(examples, new StreamIngestResponse(
-            DriverId, [Guid.Parse("0193a5b2-7c41-7d3e-9f00-1234567890ab"), Guid.Parse("0193a5b2-7c52-7a10-8c3d-0badc0ffee42")], 9800, 0, [], "accepted", []));
+            DriverId, [Guid.Parse("0193a5b2-7c41-7d3e-9f00-1234567890ab"), Guid.Parse("0193a5b2-7c52-7a10-8c3d-0badc0ffee42")], 9800, 0, [], "accepted", [], 0));
         Add(examples, new IngestBatchResponse(
             Guid.Parse("0193a5b2-7c52-7a10-8c3d-0badc0ffee42"), DriverId, "stored", new DateTimeOffset(2026, 3, 3, 8, 4, 12, 381, TimeSpan.Zero)));
         Add(examples, new IngestResponse(DriverId, 5400, 5396, 3, 1, [new RejectedRecord(2817, "lat", "lat must be −90…90 degrees; got 148.2.")], 3, 3, 61.7, null,
-            [new ReadWarning(1204, "road_class", "trunk_link", "not a road class the mapping knows; read as unknown road", 41)]));
+            [new ReadWarning(1204, "road_class", "trunk_link", "not a road class the mapping knows; read as unknown road", 41)], 41));
 
         // A 24-minute commute logged at 100 Hz, uploaded after its trip was stored: the trip is re-measured under a new id.
         Add(examples, new PhoneRecordingResponse(

@@ -135,6 +135,7 @@ public sealed class TelematicsIngestEndpointTests(PostgresDatabase database, Cla
         Assert.Equal("road_class", warning.GetProperty("field").GetString());
         Assert.Equal("trunk_link", warning.GetProperty("value").GetString());
         Assert.Equal(2, warning.GetProperty("count").GetInt64());
+        Assert.Equal(2, result.GetProperty("warningCount").GetInt64());
         Assert.Equal(TripSeconds, await CountAsync("telematics_events", driver));
     }
 

@@ -2,6 +2,8 @@ using Telematics.Features.Ingest;
 using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Samples;
 
+using static Telematics.Features.Tests.Ingest.Csv.NdsbrShapedRows;
+
 namespace Telematics.Features.Tests.Ingest.Csv;
 
 /// <summary>
@@ -10,18 +12,6 @@ namespace Telematics.Features.Tests.Ingest.Csv;
 /// </summary>
 public sealed class MidnightTests
 {
-    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport };
-
-    private static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
-    {
-        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, Skip);
-        var report = reader.Report;
-        return (await PipeInput.ReadAllAsync(reader), report);
-    }
-
-    private static long Utc(int day, int hour, int minute, int second) =>
-        new DateTimeOffset(2019, 9, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeMilliseconds();
-
     [Fact]
     public async Task A_time_that_goes_back_across_midnight_on_the_same_date_is_rejected_naming_record_and_time_column()
     {

@@ -1,10 +1,30 @@
 using System.Globalization;
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Samples;
 
 namespace Telematics.Features.Tests.Ingest.Csv;
 
 /// <summary>Synthetic rows shaped like the NDS-BR files (driver_*.csv): their header, separators and decimal comma.</summary>
 internal static class NdsbrShapedRows
 {
+    private static readonly SampleReaderOptions SkipAndReport = new() { BadRecords = BadRecordHandling.SkipAndReport };
+
+    /// <summary>Reads <paramref name="csv"/> whole, bad records skipped and reported.</summary>
+    public static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
+    {
+        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, SkipAndReport);
+        var report = reader.Report;
+        return (await PipeInput.ReadAllAsync(reader), report);
+    }
+
+    /// <summary>The committed mapping of the study's files, docs/mappings/ndsbr.json.</summary>
+    public static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));
+
+    /// <summary>Unix milliseconds of a UTC time in September 2019.</summary>
+    public static long Utc(int day, int hour, int minute, int second) =>
+        new DateTimeOffset(2019, 9, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
     public const string Header = "DRIVER;LONG;LAT;DAY;DAY_CORRIGIDO;03:00:00;TRIP;ID;PR;H;M;S;TIME_ACUM;SPD_MPH;SPD_KMH;ACEL_MS2;HEADING;ALTITUDE_FT;VALID_TIME;TIMESTAMP_GPS;CPOOL;CPOOLING_CHECKED;WSB;UMP_YN;UMP;PICK_UP;ACTION;GPS_FILE;CIDADE;BAIRRO;NOME_RUA;HIERARQUIA_CWB;HIERARQUIA_CTB;LIMITE_VEL";
 
     /// <summary>One row; <paramref name="utc"/> is the UTC clock (column 03:00:00) and the local one (PR) is 3 h earlier on the same DAY.</summary>

@@ -2,6 +2,8 @@ using Telematics.Features.Ingest;
 using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Samples;
 
+using static Telematics.Features.Tests.Ingest.Csv.NdsbrShapedRows;
+
 namespace Telematics.Features.Tests.Ingest.Csv;
 
 /// <summary>
@@ -10,20 +12,6 @@ namespace Telematics.Features.Tests.Ingest.Csv;
 /// </summary>
 public sealed class SpreadsheetExportTests
 {
-    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport };
-
-    private static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
-    {
-        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, Skip);
-        var report = reader.Report;
-        return (await PipeInput.ReadAllAsync(reader), report);
-    }
-
-    private static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));
-
-    private static long Utc(int day, int hour, int minute, int second) =>
-        new DateTimeOffset(2019, 9, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeMilliseconds();
-
     [Fact]
     public async Task A_one_digit_hour_is_read_by_HH_mm_ss()
     {

@@ -2,6 +2,8 @@ using Telematics.Features.Ingest;
 using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Samples;
 
+using static Telematics.Features.Tests.Ingest.Csv.NdsbrShapedRows;
+
 namespace Telematics.Features.Tests.Ingest.Csv;
 
 /// <summary>
@@ -10,17 +12,6 @@ namespace Telematics.Features.Tests.Ingest.Csv;
 /// </summary>
 public sealed class UnknownRoadClassTests
 {
-    private static readonly SampleReaderOptions Skip = new() { BadRecords = BadRecordHandling.SkipAndReport };
-
-    private static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
-    {
-        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, Skip);
-        var report = reader.Report;
-        return (await PipeInput.ReadAllAsync(reader), report);
-    }
-
-    private static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));
-
     [Fact]
     public async Task Ndsbr_mapping_reads_the_study_highway_classes_as_trunk_and_NA_as_missing()
     {
@@ -45,22 +36,8 @@ public sealed class UnknownRoadClassTests
     [Fact]
     public async Task An_unknown_class_reads_as_unknown_road_and_is_warned_once_per_distinct_text()
     {
-        var mapping = new CsvColumnMapping
-        {
-            Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
-            Latitude = "lat",
-            Longitude = "lon",
-            Speed = null,
-            SpeedLimit = null,
-            Heading = null,
-            GpsAccuracy = null,
-            LongitudinalAcceleration = null,
-            LateralAcceleration = null,
-            PhoneHandheld = null,
-            PhoneInteraction = null,
-            EventId = null,
-            RoadClass = new CsvRoadClassColumn("class") { Values = { ["NORMAL"] = RoadClass.Residential } },
-        };
+        var mapping = ClassMapping();
+        mapping.Speed = null;
         var csv = "t,lat,lon,class\n"
             + "1566857847000,1,2,NORMAL\n"
             + "1566857848000,1,3,TRILHA\n"
@@ -86,21 +63,7 @@ public sealed class UnknownRoadClassTests
     [Fact]
     public async Task A_record_refused_after_parsing_is_listed_as_bad_and_not_also_as_a_warning()
     {
-        var mapping = new CsvColumnMapping
-        {
-            Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
-            Latitude = "lat",
-            Longitude = "lon",
-            SpeedLimit = null,
-            Heading = null,
-            GpsAccuracy = null,
-            LongitudinalAcceleration = null,
-            LateralAcceleration = null,
-            PhoneHandheld = null,
-            PhoneInteraction = null,
-            EventId = null,
-            RoadClass = new CsvRoadClassColumn("class") { Values = { ["NORMAL"] = RoadClass.Residential } },
-        };
+        var mapping = ClassMapping();
 
         // An implausible speed is refused by the plausibility check after the record parsed, with its unknown class.
         var (samples, report) = await ReadAsync("t,lat,lon,speed_mps,class\n1566857847000,1,2,500,TRILHA\n1566857848000,1,3,10,NORMAL\n", mapping);
@@ -110,4 +73,21 @@ public sealed class UnknownRoadClassTests
         Assert.Equal(0, report.WarningCount);
         Assert.Empty(report.Warnings);
     }
+
+    // Time, position, speed and a road class column knowing one value: NORMAL.
+    private static CsvColumnMapping ClassMapping() => new()
+    {
+        Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
+        Latitude = "lat",
+        Longitude = "lon",
+        SpeedLimit = null,
+        Heading = null,
+        GpsAccuracy = null,
+        LongitudinalAcceleration = null,
+        LateralAcceleration = null,
+        PhoneHandheld = null,
+        PhoneInteraction = null,
+        EventId = null,
+        RoadClass = new CsvRoadClassColumn("class") { Values = { ["NORMAL"] = RoadClass.Residential } },
+    };
 }

@@ -21,11 +21,7 @@ internal static class YawRateBias
     public static bool TryEstimate(ReadOnlySpan<float> rate, ReadOnlySpan<MotionFlags> flags, int minBins, out float bias)
     {
         bias = 0;
-        Span<int> histogram = stackalloc int[Buckets];
-        for (var b = 0; b < Buckets; b++)
-        {
-            histogram[b] = 0;
-        }
+        Span<int> histogram = stackalloc int[Buckets]; // zeroed: the project does not skip locals' initialisation
 
         var count = 0;
         for (var i = 0; i < rate.Length; i++)

@@ -42,7 +42,7 @@ internal sealed record IngestResponse(
         stored.TripsStored,
         Math.Round(stored.DistanceKm, 3),
         stored.ContinuedTripId,
-        ReadWarning.Of(report),
+        report.Warnings.Select(ReadWarning.From).ToArray(),
         report.WarningCount);
 }
 
@@ -63,17 +63,7 @@ internal sealed record RejectedRecord(long Record, string? Field, string Reason)
 /// <param name="Count">How many records had it.</param>
 internal sealed record ReadWarning(long Record, string Field, string Value, string Reason, long Count)
 {
-    public static IReadOnlyList<ReadWarning> Of(IngestReport report)
-    {
-        var warnings = new ReadWarning[report.Warnings.Count];
-        for (var i = 0; i < warnings.Length; i++)
-        {
-            var w = report.Warnings[i];
-            warnings[i] = new ReadWarning(w.Record, w.Field, w.Value, w.Reason, w.Count);
-        }
-
-        return warnings;
-    }
+    public static ReadWarning From(IngestWarning warning) => new(warning.Record, warning.Field, warning.Value, warning.Reason, warning.Count);
 }
 
 /// <summary>One sample of a JSON-array or NDJSON body, for the API reference (CSV uses the same names as header columns).</summary>

@@ -22,5 +22,5 @@ internal sealed record StreamIngestResponse(
     long WarningCount)
 {
     public static StreamIngestResponse From(long driverId, IReadOnlyList<Guid> batchIds, long received, IngestReport report) => new(
-        driverId, batchIds, received, report.RejectedCount, report.Errors.Select(RejectedRecord.From).ToArray(), "accepted", ReadWarning.Of(report), report.WarningCount);
+        driverId, batchIds, received, report.RejectedCount, report.Errors.Select(RejectedRecord.From).ToArray(), "accepted", report.Warnings.Select(ReadWarning.From).ToArray(), report.WarningCount);
 }

@@ -5,11 +5,14 @@ namespace Telematics.Features.Ingest;
 /// <summary>Bounded, printable excerpts of raw record bytes for error messages and reports.</summary>
 internal static class Excerpt
 {
-    public static string Of(ReadOnlySpan<byte> raw)
+    /// <summary>The start of <paramref name="raw"/> as text, control characters shown as '·'.</summary>
+    /// <param name="raw">The bytes.</param>
+    /// <param name="encoding">The input's encoding (a CSV mapping's); <see langword="null"/> for UTF-8.</param>
+    public static string Of(ReadOnlySpan<byte> raw, Encoding? encoding = null)
     {
         // Four bytes per character at most, so this many bytes always covers the excerpt length.
         var bytes = raw.Length > IngestReport.MaxExcerptLength * 4 ? raw[..(IngestReport.MaxExcerptLength * 4)] : raw;
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = (encoding ?? Encoding.UTF8).GetString(bytes);
         if (text.Length > IngestReport.MaxExcerptLength)
         {
             text = text[..IngestReport.MaxExcerptLength];

@@ -41,7 +41,7 @@ public sealed class IngestReport
     internal void Accepted() => AcceptedCount++;
 
     /// <summary>Counts a warned value; adds it to <see cref="Warnings"/> the first time (the only allocation), else bumps its count.</summary>
-    internal void Warned(long record, string field, ReadOnlySpan<byte> value, string reason)
+    internal void Warned(long record, string field, ReadOnlySpan<byte> value, string reason, System.Text.Encoding? encoding = null)
     {
         WarningCount++;
         for (var i = 0; i < _warnings.Count; i++)
@@ -56,18 +56,18 @@ public sealed class IngestReport
         if (_warnings.Count < MaxDistinctWarnings)
         {
             _warnedValues.Add(value.ToArray());
-            _warnings.Add(new IngestWarning(record, field, Excerpt.Of(value), reason, 1));
+            _warnings.Add(new IngestWarning(record, field, Excerpt.Of(value, encoding), reason, 1));
         }
     }
 
     internal void AddAccepted(long count) => AcceptedCount += count;
 
-    internal void Rejected(long record, string? field, string reason, ReadOnlySpan<byte> raw)
+    internal void Rejected(long record, string? field, string reason, ReadOnlySpan<byte> raw, System.Text.Encoding? encoding = null)
     {
         RejectedCount++;
         if (_errors.Count < _maxErrors)
         {
-            _errors.Add(new IngestError(record, field, reason, Excerpt.Of(raw)));
+            _errors.Add(new IngestError(record, field, reason, Excerpt.Of(raw, encoding)));
         }
     }
 }

@@ -28,11 +28,20 @@ internal sealed class LineFramer
 
     private readonly SampleReader _owner;
     private readonly ILineParser _parser;
+    private readonly string? _singleByteEncoding;
 
-    public LineFramer(SampleReader owner, ILineParser parser)
+    /// <summary>Creates the framer of a reader.</summary>
+    /// <param name="owner">The reader: its input, options and report.</param>
+    /// <param name="parser">Parses each line.</param>
+    /// <param name="singleByteEncoding">
+    /// The name of the input's declared single-byte encoding (a CSV mapping's <c>latin1</c>, <c>windows-1252</c>), or
+    /// null for UTF-8; then a UTF-8 byte order mark is refused rather than skipped.
+    /// </param>
+    public LineFramer(SampleReader owner, ILineParser parser, string? singleByteEncoding = null)
     {
         _owner = owner;
         _parser = parser;
+        _singleByteEncoding = singleByteEncoding;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -54,7 +63,17 @@ internal sealed class LineFramer
                 _startChecked = true;
                 if (StartsWithBom(buffer))
                 {
+                    if (_singleByteEncoding is not null)
+                    {
+                        Refuse(buffer, $"the file starts with a UTF-8 byte order mark, so it is UTF-8, but the mapping says \"encoding\": \"{_singleByteEncoding}\"; remove \"encoding\" from the mapping");
+                    }
+
                     buffer = buffer.Slice(Utf8Bom.Length);
+                }
+                else if (Utf16(buffer) is { } utf16)
+                {
+                    // Every other byte of ASCII text is zero: no field would read, and each line would be reported as bad.
+                    Refuse(buffer, $"the file is {utf16} (it starts with that byte order mark), which is not read; save it as UTF-8");
                 }
             }
 
@@ -94,6 +113,31 @@ internal sealed class LineFramer
             ArrayPool<byte>.Shared.Return(_scratch);
             _scratch = [];
         }
+    }
+
+    // Input that cannot be read at all: thrown whatever the bad-record handling, as a failed read leaves the pipe.
+    private void Refuse(in ReadOnlySequence<byte> buffer, string reason)
+    {
+        _owner.Input.AdvanceTo(buffer.Start, buffer.End);
+        _owner.IsCompleted = true;
+        throw new TelematicsFormatException(1, null, reason, string.Empty);
+    }
+
+    private static string? Utf16(in ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.Length < 2)
+        {
+            return null;
+        }
+
+        Span<byte> head = stackalloc byte[2];
+        buffer.Slice(0, 2).CopyTo(head);
+        return head switch
+        {
+            [0xFF, 0xFE] => "UTF-16 little-endian",
+            [0xFE, 0xFF] => "UTF-16 big-endian",
+            _ => null,
+        };
     }
 
     private static bool StartsWithBom(in ReadOnlySequence<byte> buffer)

@@ -50,6 +50,9 @@ public abstract class SampleReader : IAsyncDisposable
 
     internal bool IsCompleted { get; set; }
 
+    /// <summary>How the input's text is decoded where it is shown (excerpts of bad records); UTF-8 unless a CSV mapping says otherwise.</summary>
+    internal System.Text.Encoding TextEncoding { get; private protected set; } = System.Text.Encoding.UTF8;
+
     /// <summary>Clears <paramref name="destination"/> and fills it with the next samples, at most its capacity.</summary>
     /// <param name="destination">Caller-owned buffer; its capacity is the chunk size and it is never grown.</param>
     /// <param name="cancellationToken">Cancels the wait for more input.</param>
@@ -121,10 +124,10 @@ public abstract class SampleReader : IAsyncDisposable
     {
         if (Options.BadRecords == BadRecordHandling.Reject)
         {
-            throw TelematicsFormatException.For(record, field, reason, raw);
+            throw TelematicsFormatException.For(record, field, reason, raw, TextEncoding);
         }
 
-        Report.Rejected(record, field, reason, raw);
+        Report.Rejected(record, field, reason, raw, TextEncoding);
     }
 
     private protected static PipeReader OpenStream(Stream stream, bool leaveOpen)

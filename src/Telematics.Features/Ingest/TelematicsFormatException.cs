@@ -59,8 +59,8 @@ public sealed class TelematicsFormatException : FormatException
     /// <summary>Start of the raw record text (at most <see cref="IngestReport.MaxExcerptLength"/> characters), or empty.</summary>
     public string Excerpt { get; }
 
-    internal static TelematicsFormatException For(long record, string? field, string reason, ReadOnlySpan<byte> raw) =>
-        new(record, field, reason, Ingest.Excerpt.Of(raw));
+    internal static TelematicsFormatException For(long record, string? field, string reason, ReadOnlySpan<byte> raw, System.Text.Encoding? encoding = null) =>
+        new(record, field, reason, Ingest.Excerpt.Of(raw, encoding));
 
     private static string Describe(long record, string? field, string reason, string excerpt) =>
         field is null

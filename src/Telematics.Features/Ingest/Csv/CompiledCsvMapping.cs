@@ -37,7 +37,9 @@ internal sealed class CompiledCsvMapping
         DecimalComma = mapping.DecimalSeparator == ',';
         NonFiniteAsMissing = mapping.NonFiniteAsMissing;
         IgnoreExtraFields = mapping.IgnoreExtraFields;
-        Missing = new Utf8TokenSet<bool>((mapping.MissingValues ?? []).Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+        FileEncoding = Enum.IsDefined(mapping.Encoding) ? mapping.Encoding : throw new ArgumentException($"Unknown encoding {mapping.Encoding}.", nameof(mapping));
+        Text = CsvText.For(FileEncoding);
+        Missing = Tokens((mapping.MissingValues ?? []).Select(v => KeyValuePair.Create(v, true)), ignoreCase: false, "missing_values");
 
         var timestamp = mapping.Timestamp ?? throw new ArgumentException("A timestamp mapping is required.", nameof(mapping));
         TimestampFormat = timestamp.Format;
@@ -75,14 +77,32 @@ internal sealed class CompiledCsvMapping
             _columns[(int)CsvField.RoadClass] = road.Column;
             RoadClassesByNameOrNumber = road.Values is not { Count: > 0 };
             RoadClasses = road.Values is { Count: > 0 } values
-                ? new Utf8TokenSet<RoadClass>(values, ignoreCase: false)
+                ? Tokens(values, ignoreCase: false, "road_class.values")
                 : new Utf8TokenSet<RoadClass>(Enum.GetValues<RoadClass>().Select(c => KeyValuePair.Create(c.ToString(), c))
                     .Concat(Enum.GetValues<RoadClass>().Select(c => KeyValuePair.Create(((byte)c).ToString(CultureInfo.InvariantCulture), c))), ignoreCase: true);
         }
 
         PhoneHandheld = Flag(CsvField.PhoneHandheld, mapping.PhoneHandheld);
         PhoneInteraction = Flag(CsvField.PhoneInteraction, mapping.PhoneInteraction);
+
+        // Header names are compared as text decoded in the file's encoding: one it cannot hold would never be found.
+        for (var field = CsvField.Timestamp; field < (CsvField)FieldCount; field++)
+        {
+            if (_columns[(int)field] is { } column)
+            {
+                _ = CsvText.Encode(FileEncoding, column.Trim(), JsonName(field));
+            }
+        }
     }
+
+    /// <summary>The encoding the file's bytes are in; the mapping's strings are compared in it.</summary>
+    public CsvEncoding FileEncoding { get; }
+
+    /// <summary>Decodes the file's text where it is shown (header names, excerpts in errors and warnings).</summary>
+    public Encoding Text { get; }
+
+    /// <summary>True when compared text that is not valid UTF-8 is worth a hint that the file may be in another encoding.</summary>
+    public bool HintsAtEncoding => FileEncoding == CsvEncoding.Utf8;
 
     public byte Separator { get; }
 
@@ -130,6 +150,9 @@ internal sealed class CompiledCsvMapping
     public CsvField[] Resolve(ReadOnlySpan<string> header, long headerLine, ReadOnlySpan<byte> rawHeader)
     {
         var kinds = new CsvField[header.Length];
+
+        // Read as UTF-8, a header saved as Windows-1252 has U+FFFD where its accented letters were.
+        var notUtf8 = HintsAtEncoding && CsvText.IsInvalidUtf8(rawHeader);
         for (var field = CsvField.Timestamp; field <= CsvField.EventId; field++)
         {
             var column = _columns[(int)field];
@@ -154,7 +177,13 @@ internal sealed class CompiledCsvMapping
             }
             else if (field is CsvField.Timestamp or CsvField.Date or CsvField.Time or CsvField.Latitude or CsvField.Longitude)
             {
-                throw TelematicsFormatException.For(headerLine, column, $"the header has no column '{column}', which the mapping requires", rawHeader);
+                throw TelematicsFormatException.For(
+                    headerLine, column, $"the header has no column '{column}', which the mapping requires{(notUtf8 ? "; the header is " + CsvText.NotUtf8Hint : string.Empty)}", rawHeader, Text);
+            }
+            else if (notUtf8 && !System.Text.Ascii.IsValid(column))
+            {
+                // Not dropped as absent: the column is most likely there, its accented name mis-decoded.
+                throw TelematicsFormatException.For(headerLine, column, $"the header has no column '{column}' and is {CsvText.NotUtf8Hint}", rawHeader, Text);
             }
             else
             {
@@ -199,7 +228,7 @@ internal sealed class CompiledCsvMapping
         _columns[(int)field] = Required(column.Column, field.ToString());
         if (column.MissingValues is { Count: > 0 } missing)
         {
-            ColumnMissing[(int)field] = new Utf8TokenSet<bool>(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false);
+            ColumnMissing[(int)field] = Tokens(missing.Select(v => KeyValuePair.Create(v, true)), ignoreCase: false, $"{JsonName(field)}.missing_values");
         }
 
         Factors[(int)field] = column.Unit switch
@@ -222,14 +251,41 @@ internal sealed class CompiledCsvMapping
         _columns[(int)field] = Required(column.Column, field.ToString());
         var tokens = (column.TrueValues ?? []).Select(v => KeyValuePair.Create(v, true))
             .Concat((column.FalseValues ?? []).Select(v => KeyValuePair.Create(v, false)));
-        return new Utf8TokenSet<bool>(tokens, ignoreCase: true);
+        return Tokens(tokens, ignoreCase: true, $"{JsonName(field)}.true_values or false_values");
     }
 
+    private Utf8TokenSet<TValue> Tokens<TValue>(IEnumerable<KeyValuePair<string, TValue>> tokens, bool ignoreCase, string field)
+    {
+        var encoding = FileEncoding;
+        return new Utf8TokenSet<TValue>(tokens, ignoreCase, token => CsvText.Encode(encoding, token, field));
+    }
+
+    // The mapping's JSON name of a field, for errors about the mapping itself.
+    private static string JsonName(CsvField field) => field switch
+    {
+        CsvField.Timestamp => "timestamp.column",
+        CsvField.Date => "timestamp.date_column",
+        CsvField.Time => "timestamp.time_column",
+        CsvField.Latitude => "latitude",
+        CsvField.Longitude => "longitude",
+        CsvField.Speed => "speed",
+        CsvField.Heading => "heading",
+        CsvField.LongitudinalAcceleration => "longitudinal_acceleration",
+        CsvField.LateralAcceleration => "lateral_acceleration",
+        CsvField.GpsAccuracy => "gps_accuracy",
+        CsvField.SpeedLimit => "speed_limit",
+        CsvField.RoadClass => "road_class",
+        CsvField.PhoneHandheld => "phone_handheld",
+        CsvField.PhoneInteraction => "phone_interaction",
+        CsvField.EventId => "event_id",
+        _ => field.ToString(),
+    };
+
     /// <summary>Header names from a raw header line, unquoted and trimmed.</summary>
-    public static string[] SplitHeader(ReadOnlySpan<byte> line, byte separator, byte quote)
+    public static string[] SplitHeader(ReadOnlySpan<byte> line, byte separator, byte quote, Encoding encoding)
     {
         var names = new List<string>();
-        var text = Encoding.UTF8.GetString(line);
+        var text = encoding.GetString(line);
         var builder = new StringBuilder();
         var inQuotes = false;
         for (var i = 0; i < text.Length; i++)

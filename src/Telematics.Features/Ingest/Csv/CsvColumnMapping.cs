@@ -34,6 +34,19 @@ public sealed class CsvColumnMapping
     /// <value>Default <c>.</c>.</value>
     public char DecimalSeparator { get; set; } = '.';
 
+    /// <summary>
+    /// Character encoding of the file: <c>"utf-8"</c>, <c>"latin1"</c> (ISO-8859-1) or <c>"windows-1252"</c> (what Excel
+    /// saves as "CSV" on Western European and Brazilian Windows). The mapping's own texts (header names, missing values,
+    /// road classes, flag values) are encoded into it once, and a text it cannot hold makes the mapping unusable; errors
+    /// and warnings show the file's text decoded with it.
+    /// </summary>
+    /// <value>
+    /// Default <see cref="CsvEncoding.Utf8"/>, whose byte order mark is skipped; a header or road class that is not valid
+    /// UTF-8 is then reported with a hint to set this. With <c>latin1</c> or <c>windows-1252</c> a file that starts with a
+    /// UTF-8 byte order mark is refused, as the mark says it is UTF-8. A UTF-16 file is refused whatever this says.
+    /// </value>
+    public CsvEncoding Encoding { get; set; }
+
     /// <summary>Quote character: a field that starts with it ends at the next lone one, and a doubled one inside stands for itself.</summary>
     /// <value>Default <c>"</c>. Quoted fields may hold the separator but not a line break.</value>
     public char Quote { get; set; } = '"';

@@ -276,8 +276,12 @@ internal readonly struct CsvFieldConverter
         }
 
         known = true;
-        return tokens!.TryMatch(text, out value) || error.Set(NameOf(field), "neither a yes nor a no value of the mapping");
+        return tokens!.TryMatch(text, out value)
+            || error.Set(NameOf(field), _mapping.HintsAtEncoding && CsvText.IsInvalidUtf8(text) ? NotUtf8Flag : "neither a yes nor a no value of the mapping");
     }
+
+    // A "Não" saved as Windows-1252 is one byte short of UTF-8: said so, as every such record is refused.
+    private const string NotUtf8Flag = "neither a yes nor a no value of the mapping, and " + CsvText.NotUtf8Hint;
 
     private bool TryEventId(ReadOnlySpan<byte> line, out long value, ref RecordError error)
     {

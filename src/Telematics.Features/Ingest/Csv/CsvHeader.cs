@@ -26,7 +26,7 @@ internal readonly struct CsvHeader
     /// <exception cref="TelematicsFormatException">The header lacks a column the mapping requires.</exception>
     public static CsvHeader Read(CompiledCsvMapping mapping, ReadOnlySpan<byte> line, long lineNumber)
     {
-        var names = CompiledCsvMapping.SplitHeader(line, mapping.Separator, mapping.Quote);
+        var names = CompiledCsvMapping.SplitHeader(line, mapping.Separator, mapping.Quote, mapping.Text);
         var columns = mapping.Resolve(names, lineNumber, line);
         var lastMappedColumn = -1;
         for (var i = 0; i < columns.Length; i++)

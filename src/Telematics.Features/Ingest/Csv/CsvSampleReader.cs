@@ -6,12 +6,13 @@ using Telematics.Features.Samples;
 namespace Telematics.Features.Ingest.Csv;
 
 /// <summary>
-/// Reads samples from CSV with a header line, through a <see cref="CsvColumnMapping"/>, parsing the UTF-8 bytes in
-/// place without allocating per record.
+/// Reads samples from CSV with a header line, through a <see cref="CsvColumnMapping"/>, parsing the bytes (UTF-8, or
+/// the mapping's <see cref="CsvColumnMapping.Encoding"/>) in place without allocating per record.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The first non-blank line is the header. Lines end with LF or CRLF; a UTF-8 byte order mark is skipped; blank lines
+/// The first non-blank line is the header. Lines end with LF or CRLF; a UTF-8 byte order mark is skipped (and refused
+/// when the mapping declares a single-byte encoding); a UTF-16 file is refused; blank lines
 /// are skipped; the last line needs no line break. A field that starts with the quote character runs to the next lone
 /// quote and may contain the separator and doubled quotes; it may not contain a line break. Fields after the last one
 /// the header names are bad unless <see cref="CsvColumnMapping.IgnoreExtraFields"/>, but one empty field after the last
@@ -39,6 +40,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     private readonly CsvFieldConverter _converter;
     private readonly DateRollbackGuard? _dateGuard;
     private const string UnknownRoadClass = "not a road class the mapping knows; read as unknown road";
+    private const string NotUtf8RoadClass = "not a road class the mapping knows, and " + CsvText.NotUtf8Hint + "; read as unknown road";
 
     private CsvHeader _header;
     private CsvFastPath _fastPath;
@@ -48,7 +50,8 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         : base(input, options, leaveOpen)
     {
         _mapping = new CompiledCsvMapping(mapping ?? new CsvColumnMapping());
-        _framer = new LineFramer(this, this);
+        TextEncoding = _mapping.Text;
+        _framer = new LineFramer(this, this, _mapping.HintsAtEncoding ? null : CsvText.JsonName(_mapping.FileEncoding));
         _fields = new CsvRecordSplitter(_mapping.Separator, _mapping.Quote);
         _dateGuard = _mapping.TimestampFormat == TimestampFormat.DateAndTime ? new DateRollbackGuard() : null;
         _converter = new CsvFieldConverter(_mapping, _fields, Limits.AllowsNonFinite, _dateGuard);
@@ -58,7 +61,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     internal bool UseFastPath { get; set; } = true;
 
     /// <summary>Creates a reader over a pipe.</summary>
-    /// <param name="input">The CSV bytes, UTF-8.</param>
+    /// <param name="input">The CSV bytes, in the mapping's <see cref="CsvColumnMapping.Encoding"/> (UTF-8 by default).</param>
     /// <param name="mapping">Column mapping; <see langword="null"/> for the default canonical columns.</param>
     /// <param name="options">Bad-record handling and limits; <see langword="null"/> for the defaults.</param>
     /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="input"/> uncompleted.</param>
@@ -69,7 +72,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         new(input, mapping, options, leaveOpen);
 
     /// <summary>Creates a reader over a stream.</summary>
-    /// <param name="stream">The CSV bytes, UTF-8.</param>
+    /// <param name="stream">The CSV bytes, in the mapping's <see cref="CsvColumnMapping.Encoding"/> (UTF-8 by default).</param>
     /// <param name="mapping">Column mapping; <see langword="null"/> for the default canonical columns.</param>
     /// <param name="options">Bad-record handling and limits; <see langword="null"/> for the defaults.</param>
     /// <param name="leaveOpen">Whether disposing the reader leaves <paramref name="stream"/> open.</param>
@@ -120,8 +123,14 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     }
 
     // The fields of the line just parsed are still split: the road class is the one value read as missing (TryRoadClass).
-    void ILineParser.Warn(ReadOnlySpan<byte> line, long lineNumber, string field) =>
-        Report.Warned(lineNumber, field, _fields.Value(line, CsvField.RoadClass), UnknownRoadClass);
+    void ILineParser.Warn(ReadOnlySpan<byte> line, long lineNumber, string field)
+    {
+        var value = _fields.Value(line, CsvField.RoadClass);
+
+        // Only here, off the hot path: a class whose accents are Windows-1252 bytes would otherwise look merely unmapped.
+        var reason = _mapping.HintsAtEncoding && CsvText.IsInvalidUtf8(value) ? NotUtf8RoadClass : UnknownRoadClass;
+        Report.Warned(lineNumber, field, value, reason, TextEncoding);
+    }
 
     /// <summary>Whether the record has more fields than the header (and the mapping does not ignore them); sets the error then.</summary>
     private bool HasExtraFields(ReadOnlySpan<byte> line, ref RecordError error)

@@ -3,8 +3,9 @@ using System.Text;
 namespace Telematics.Features.Ingest.Text;
 
 /// <summary>
-/// A small set of text tokens ("NPI", "Yes") matched against trimmed UTF-8 bytes without allocating; ASCII
-/// letters compare case-insensitively when asked.
+/// A small set of text tokens ("NPI", "Yes") matched against trimmed bytes without allocating; ASCII letters compare
+/// case-insensitively when asked. The tokens are UTF-8, or encoded once into the file's encoding (a CSV mapping's
+/// <see cref="Csv.CsvEncoding"/>), so that records are compared as bytes whatever the encoding.
 /// </summary>
 internal sealed class Utf8TokenSet<TValue>
 {
@@ -13,12 +14,21 @@ internal sealed class Utf8TokenSet<TValue>
     private readonly bool _ignoreCase;
 
     public Utf8TokenSet(IEnumerable<KeyValuePair<string, TValue>> tokens, bool ignoreCase)
+        : this(tokens, ignoreCase, static token => Encoding.UTF8.GetBytes(token))
+    {
+    }
+
+    /// <summary>Encodes the tokens once with <paramref name="encode"/>.</summary>
+    /// <param name="tokens">The texts and what each means.</param>
+    /// <param name="ignoreCase">Whether ASCII letters compare case-insensitively.</param>
+    /// <param name="encode">The bytes of a trimmed token in the file's encoding; may throw for a token the encoding cannot hold.</param>
+    public Utf8TokenSet(IEnumerable<KeyValuePair<string, TValue>> tokens, bool ignoreCase, Func<string, byte[]> encode)
     {
         var keys = new List<byte[]>();
         var values = new List<TValue>();
         foreach (var (token, value) in tokens)
         {
-            keys.Add(Encoding.UTF8.GetBytes(token.Trim()));
+            keys.Add(encode(token.Trim()));
             values.Add(value);
         }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Telematics.Features.Ingest;
 using Telematics.Features.Ingest.Csv;
 using Telematics.Features.Samples;
@@ -11,12 +12,23 @@ internal static class NdsbrShapedRows
     private static readonly SampleReaderOptions SkipAndReport = new() { BadRecords = BadRecordHandling.SkipAndReport };
 
     /// <summary>Reads <paramref name="csv"/> whole, bad records skipped and reported.</summary>
-    public static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping)
+    public static Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(string csv, CsvColumnMapping mapping) =>
+        ReadAsync(Encoding.UTF8.GetBytes(csv), mapping);
+
+    /// <summary>Reads the bytes of a CSV file whole, bad records skipped and reported.</summary>
+    public static async Task<(List<TelematicsSample> Samples, IngestReport Report)> ReadAsync(byte[] csv, CsvColumnMapping mapping)
     {
-        var reader = CsvSampleReader.Create(PipeInput.Text(csv), mapping, SkipAndReport);
+        var reader = CsvSampleReader.Create(PipeInput.Chunked(csv), mapping, SkipAndReport);
         var report = reader.Report;
         return (await PipeInput.ReadAllAsync(reader), report);
     }
+
+    /// <summary>
+    /// Text as Excel's "CSV" saves it on a Brazilian or Western European Windows (code page 1252), written here without
+    /// the library's encoder: Latin-1, but for the two characters of 0x80–0x9F that the tests use.
+    /// </summary>
+    public static byte[] Windows1252(string text) =>
+        Encoding.Latin1.GetBytes(text.Replace('\u20AC', '\u0080').Replace('\u2013', '\u0096'));
 
     /// <summary>The committed mapping of the study's files, docs/mappings/ndsbr.json.</summary>
     public static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));

@@ -73,7 +73,7 @@ internal static class TelematicsEndpoints
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
                 "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
-                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body. " +
+                "without a Content-Type, for another media type or a charset other than UTF-8 (or the `mapping`'s encoding, such as windows-1252); 400 for an empty body. " +
                 "With Ingest:Mode=stream the body is validated the same way (same 400s), published to the NATS JetStream event stream " +
                 "and answered 202 with its batch ids once the stream acknowledged every batch; ingest workers store it shortly after " +
                 "(docs/streaming.md). 503 when the stream cannot take it (NATS down or no acknowledgement in time): send the body again; " +
@@ -152,7 +152,9 @@ internal static class TelematicsEndpoints
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }
 
-        if (UploadBody.MediaType(http.Request.ContentType, [Json, Ndjson, Csv], out var unsupported) is not { } mediaType)
+        // A CSV mapping may declare Windows-1252 or Latin-1: the body's charset is then checked against it.
+        var encoding = mapping is not null && mappings.TryGet(mapping, out var named) ? named.Encoding : CsvEncoding.Utf8;
+        if (UploadBody.MediaType(http.Request.ContentType, [Json, Ndjson, Csv], encoding, out var unsupported) is not { } mediaType)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The body's content type is not read here.", detail: unsupported);
         }

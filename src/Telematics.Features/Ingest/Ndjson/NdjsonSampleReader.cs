@@ -19,7 +19,7 @@ namespace Telematics.Features.Ingest.Ndjson;
 /// may be absent or <c>null</c>; a record with neither phone field (or both <c>null</c>) gets
 /// <see cref="SampleFlags.PhoneUnknown"/>, since a source that records phone use says <c>false</c>. Other properties are ignored, whatever their value. A known field given twice makes
 /// the record bad (last-wins would silently pick one of two readings). Blank lines are skipped, CRLF and
-/// a byte order mark are accepted, the last line needs no line break.
+/// a UTF-8 byte order mark are accepted (a UTF-16 file is refused by its mark), the last line needs no line break.
 /// </para>
 /// <para>
 /// A line that is not one JSON object, a field of the wrong type, a number outside its range (latitude ±90,

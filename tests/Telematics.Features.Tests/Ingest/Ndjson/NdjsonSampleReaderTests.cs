@@ -115,4 +115,18 @@ public sealed class NdjsonSampleReaderTests
         Assert.Equal(await Read(ndjson), await Read(ndjson, chunks: 1));
         Assert.Equal([3000L, 1000], (await Read(ndjson, chunks: 1)).Select(s => s.TimestampUnixMs));
     }
+
+    [Fact]
+    public async Task A_utf16_file_is_refused_naming_its_encoding_even_when_bad_records_are_skipped()
+    {
+        // Every other byte zero: each line would be a bad record, and the report would not say why.
+        var text = System.Text.Encoding.Unicode;
+        var bytes = text.GetPreamble().Concat(text.GetBytes("{\"timestamp\":1566857847000,\"lat\":1,\"lon\":2}\n")).ToArray();
+        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport };
+
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Chunked(bytes), options)));
+
+        Assert.Equal(1, error.Record);
+        Assert.Contains("UTF-16 little-endian", error.Reason, StringComparison.Ordinal);
+    }
 }

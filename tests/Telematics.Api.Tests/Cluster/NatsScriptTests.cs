@@ -26,14 +26,14 @@ public sealed class NatsScriptTests
             await js.CreateStreamAsync(new StreamConfig("EVENTS", ["telematics.events.>"]) { NumReplicas = 3 });
             for (var i = 0; i < 100; i++)
             {
-                (await js.PublishAsync($"telematics.events.{i % 4}", new byte[] { (byte)i })).EnsureSuccess();
+                (await PublishWithRetryAsync(js, "before", $"telematics.events.{i % 4}", (byte)i)).EnsureSuccess();
             }
 
             // A crash of one of the three: the stream keeps a quorum of two.
             await NatsServer.ScriptAsync("stop", name, "1");
             for (var i = 0; i < 100; i++)
             {
-                (await PublishWithRetryAsync(js, $"telematics.events.{i % 4}", (byte)i)).EnsureSuccess();
+                (await PublishWithRetryAsync(js, "after", $"telematics.events.{i % 4}", (byte)i)).EnsureSuccess();
             }
 
             var stream = await js.GetStreamAsync("EVENTS");
@@ -46,15 +46,16 @@ public sealed class NatsScriptTests
         }
     }
 
-    // While the cluster elects a new stream leader after the crash, a publish can time out once; JetStream
-    // acknowledges a message only when a quorum stored it, so a retry never loses one (no duplicates either: one ack).
-    private static async Task<PubAckResponse> PublishWithRetryAsync(NatsJSContext js, string subject, byte value)
+    // While the cluster elects a stream leader (just after creating the stream, and again after the crash), a publish
+    // can time out; JetStream acknowledges a message only when a quorum stored it, and the message id makes the server
+    // drop a retry of one it did store, so a retry neither loses nor duplicates one. The phase keeps the two rounds' ids apart.
+    private static async Task<PubAckResponse> PublishWithRetryAsync(NatsJSContext js, string phase, string subject, byte value)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await js.PublishAsync(subject, new[] { value }, opts: new NatsJSPubOpts { MsgId = $"{subject}-{value}" });
+                return await js.PublishAsync(subject, new[] { value }, opts: new NatsJSPubOpts { MsgId = $"{phase}-{subject}-{value}" });
             }
             catch (NatsJSException) when (attempt < 20)
             {

@@ -9,7 +9,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <summary>A <see cref="CsvColumnMapping"/> validated and turned into byte-level lookups, ready for the hot path.</summary>
 internal sealed class CompiledCsvMapping
 {
-    public const int FieldCount = (int)CsvField.EventId + 1;
+    public const int FieldCount = (int)CsvField.TripId + 1;
 
     private readonly string?[] _columns = new string?[FieldCount];
 
@@ -69,6 +69,7 @@ internal sealed class CompiledCsvMapping
         Numeric(CsvField.LateralAcceleration, mapping.LateralAcceleration, MeasurementUnit.StandardGravity);
         Numeric(CsvField.GpsAccuracy, mapping.GpsAccuracy);
         _columns[(int)CsvField.EventId] = mapping.EventId;
+        _columns[(int)CsvField.TripId] = mapping.TripId is null ? null : Required(mapping.TripId, "trip_id");
 
         if (mapping.RoadClass is { } road)
         {
@@ -130,7 +131,7 @@ internal sealed class CompiledCsvMapping
     public CsvField[] Resolve(ReadOnlySpan<string> header, long headerLine, ReadOnlySpan<byte> rawHeader)
     {
         var kinds = new CsvField[header.Length];
-        for (var field = CsvField.Timestamp; field <= CsvField.EventId; field++)
+        for (var field = CsvField.Timestamp; field < (CsvField)FieldCount; field++)
         {
             var column = _columns[(int)field];
             if (column is null)

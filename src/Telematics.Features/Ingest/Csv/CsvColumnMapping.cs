@@ -12,7 +12,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <c>lat</c>, <c>lon</c> (degrees), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>,
 /// <c>accel_lat_mps2</c>, <c>gps_accuracy_m</c>, <c>speed_limit_mps</c>, <c>road_class</c> (a
 /// <see cref="Samples.RoadClass"/> name or number), <c>phone_handheld</c>, <c>phone_interaction</c> (1/0,
-/// true/false, yes/no) and <c>event_id</c>. Columns the header lacks are missing in every sample, except the
+/// true/false, yes/no) and <c>event_id</c>; a trip id column (<see cref="TripId"/>) is read only when named. Columns the header lacks are missing in every sample, except the
 /// timestamp, latitude and longitude, without which the header is rejected. Columns the mapping does not name are
 /// ignored. Set an optional field to <see langword="null"/> to ignore its column even when present. A sample whose
 /// two phone columns are both absent, ignored or missing gets <see cref="Samples.SampleFlags.PhoneUnknown"/>: the file
@@ -101,6 +101,18 @@ public sealed class CsvColumnMapping
     /// <summary>Header name of the integer event id column; <see langword="null"/> to ignore.</summary>
     /// <value>Default <c>event_id</c>.</value>
     public string? EventId { get; set; } = "event_id";
+
+    /// <summary>
+    /// Header name of the column holding the source's own trip id (an integer or any text), so that trips end where the
+    /// id changes even when no gap or stop parts them; <see langword="null"/> for none.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: trips are cut by gaps and stops only. An empty or missing value (see
+    /// <see cref="MissingValues"/>) means the row's trip is not known; any other text is an id, never a bad record. Ids
+    /// are compared by a 3-bit tag (<see cref="Samples.TripTag"/>): consecutive integer ids always differ, two text ids
+    /// share a tag one time in eight, and then only gaps and stops part those trips.
+    /// </value>
+    public string? TripId { get; set; }
 
     /// <summary>
     /// Whether a record with more fields than the header is read (the extra fields ignored) instead of being bad. A

@@ -12,7 +12,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <c>lat</c>, <c>lon</c> (degrees), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>,
 /// <c>accel_lat_mps2</c>, <c>gps_accuracy_m</c>, <c>speed_limit_mps</c>, <c>road_class</c> (a
 /// <see cref="Samples.RoadClass"/> name or number), <c>phone_handheld</c>, <c>phone_interaction</c> (1/0,
-/// true/false, yes/no) and <c>event_id</c>; a trip id column (<see cref="TripId"/>) is read only when named. Columns the header lacks are missing in every sample, except the
+/// true/false, yes/no) and <c>event_id</c>. Columns the header lacks are missing in every sample, except the
 /// timestamp, latitude and longitude, without which the header is rejected. Columns the mapping does not name are
 /// ignored. Set an optional field to <see langword="null"/> to ignore its column even when present. A sample whose
 /// two phone columns are both absent, ignored or missing gets <see cref="Samples.SampleFlags.PhoneUnknown"/>: the file

@@ -37,6 +37,21 @@ public sealed class CsvTripIdTests
         Assert.All(samples, s => Assert.True((s.Flags & SampleFlags.PhoneUnknown) != 0));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(7)]
+    public async Task Ids_split_across_pipe_segments_read_the_same(int segment)
+    {
+        var mapping = new CsvColumnMapping { TripId = "trip" };
+        var csv = "timestamp,lat,lon,trip\n1700000001000,52.5,13.4,trip-alpha\n1700000002000,52.5,13.4,123456789\n";
+
+        var reader = CsvSampleReader.Create(PipeInput.Text(csv, segment), mapping, Skip);
+        var samples = await PipeInput.ReadAllAsync(reader, chunkCapacity: 1);
+
+        Assert.Equal([TripTag.FromId("trip-alpha"), TripTag.FromId(123456789)], samples.Select(s => s.Flags & (SampleFlags.TripIdKnown | SampleFlags.TripTagMask)));
+    }
+
     [Fact]
     public async Task Without_a_trip_id_in_the_mapping_the_column_is_ignored()
     {

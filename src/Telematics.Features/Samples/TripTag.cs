@@ -88,7 +88,7 @@ public static class TripTag
 
     private static SampleFlags Make(int tag) => SampleFlags.TripIdKnown | (SampleFlags)(tag << Shift);
 
-    // Digits with an optional sign only: long.TryParse would also take inner forms we do not want to equate.
+    // ASCII digits with an optional sign, so the integer rule is exactly the documented one whatever the parser accepts.
     private static bool IsInteger(ReadOnlySpan<byte> text)
     {
         var digits = text[0] is (byte)'-' or (byte)'+' ? text[1..] : text;

@@ -19,8 +19,8 @@ namespace Telematics.Features.Trips;
 /// is not lost. A trip ended by a stationary spell ends at the spell's first sample. Decisions are taken
 /// sample by sample with the state kept between calls, so the same samples give the same trips however they
 /// are chunked. A sample without a trip id is compared with none: the id change is judged between the last sample that
-/// had one and the next (see <see cref="TripTag"/> for how ids are told apart). Trips are emitted when they close; call <see cref="Complete"/> at the end of the stream to
-/// close the last one. Not thread-safe.
+/// had one and the next (see <see cref="TripTag"/> for how ids are told apart). Trips are emitted when they close; call
+/// <see cref="Complete"/> at the end of the stream to close the last one. Not thread-safe.
 /// </remarks>
 public sealed class TripSegmenter
 {

@@ -1,6 +1,10 @@
 namespace Telematics.Features.Samples;
 
 /// <summary>Boolean observations attached to a sample, one byte per sample.</summary>
+/// <remarks>
+/// Bits 1, 2 and 4 are phone use; 8 and 16|32|64 say which of the source's trips the sample belongs to (see
+/// <see cref="TripTag"/>); 128 is free.
+/// </remarks>
 [Flags]
 public enum SampleFlags : byte
 {
@@ -19,4 +23,16 @@ public enum SampleFlags : byte
     /// with this flag is left out of the phone features, which are missing when no phone use was recorded at all.
     /// </summary>
     PhoneUnknown = 4,
+
+    /// <summary>
+    /// The source names the trip this sample belongs to (a trip id column or field); <see cref="TripTagMask"/> then holds
+    /// the id's tag, and a change of tag between samples ends the trip (see <see cref="TripTag"/>).
+    /// </summary>
+    TripIdKnown = 8,
+
+    /// <summary>
+    /// The three bits (16, 32, 64) holding the trip id's tag, 0–7, when <see cref="TripIdKnown"/> is set; zero otherwise.
+    /// Not a flag of its own: read it with <see cref="TripTag.TryGet"/>.
+    /// </summary>
+    TripTagMask = 112,
 }

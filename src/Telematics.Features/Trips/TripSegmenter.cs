@@ -8,7 +8,9 @@ namespace Telematics.Features.Trips;
 /// Cuts a driver's stream of cleaned, time-ordered samples into trips, chunk by chunk: a gap of at least
 /// <see cref="TripSegmentationOptions.MaxGapS"/> or a stationary spell of at least
 /// <see cref="TripSegmentationOptions.MaxStationaryS"/> ends the open trip, and so does a step faster than 300 km/h
-/// (the cleaner passes one only where it starts a new track after a short wrong one; it is not distance driven).
+/// (the cleaner passes one only where it starts a new track after a short wrong one; it is not distance driven). When
+/// the source names its trips (<see cref="SampleFlags.TripIdKnown"/>), a change of trip id ends the open trip too, as a
+/// gap would, whatever the speed or time: two trips a minute apart stay two.
 /// </summary>
 /// <remarks>
 /// A trip starts at the first moving sample (speed at or above
@@ -16,8 +18,9 @@ namespace Telematics.Features.Trips;
 /// the stationary sample just before it when that one is closer than the gap, so the first interval of motion
 /// is not lost. A trip ended by a stationary spell ends at the spell's first sample. Decisions are taken
 /// sample by sample with the state kept between calls, so the same samples give the same trips however they
-/// are chunked. Trips are emitted when they close; call <see cref="Complete"/> at the end of the stream to
-/// close the last one. Not thread-safe.
+/// are chunked. A sample without a trip id is compared with none: the id change is judged between the last sample that
+/// had one and the next (see <see cref="TripTag"/> for how ids are told apart). Trips are emitted when they close; call
+/// <see cref="Complete"/> at the end of the stream to close the last one. Not thread-safe.
 /// </remarks>
 public sealed class TripSegmenter
 {
@@ -36,6 +39,10 @@ public sealed class TripSegmenter
     private bool _hasLast;
     private TelematicsSample _last;
     private bool _lastWasIdle;
+
+    // The trip bits of the last sample that had a trip id (None before any): a sample without one between two ids
+    // neither ends a trip nor hides the change.
+    private SampleFlags _lastTripId;
 
     /// <summary>Creates a segmenter.</summary>
     /// <param name="options">Thresholds; <see cref="TripSegmentationOptions.Default"/> when null.</param>
@@ -83,6 +90,7 @@ public sealed class TripSegmenter
         }
 
         _hasLast = false;
+        _lastTripId = SampleFlags.None;
     }
 
     /// <summary>
@@ -101,13 +109,20 @@ public sealed class TripSegmenter
     {
         var t = sample.TimestampUnixMs;
         var stepM = 0.0;
+        var newTripId = TripTag.Differ(_lastTripId, sample.Flags);
+        if ((sample.Flags & SampleFlags.TripIdKnown) != 0)
+        {
+            _lastTripId = sample.Flags & (SampleFlags.TripIdKnown | SampleFlags.TripTagMask);
+        }
+
         if (_open is not null)
         {
             stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
             var dtMs = t - _last.TimestampUnixMs;
-            if (dtMs >= _gapMs || !TrackContinuity.IsTravel(stepM, dtMs))
+            if (dtMs >= _gapMs || !TrackContinuity.IsTravel(stepM, dtMs) || newTripId)
             {
-                // A step no vehicle makes is a new track (see TrackContinuity), not distance driven.
+                // A step no vehicle makes is a new track (see TrackContinuity), not distance driven; a new trip id is
+                // the source's own cut, and the step across it belongs to neither trip.
                 CloseOpenTrip(closedTrips);
             }
         }
@@ -155,7 +170,8 @@ public sealed class TripSegmenter
         _spare = null;
         buffer.Clear();
         _distanceM = 0;
-        if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs)
+        // The stationary sample before the first motion belongs to this trip only if it is not of another trip id.
+        if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs && !TripTag.Differ(_last.Flags, sample.Flags))
         {
             var stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
             if (TrackContinuity.IsTravel(stepM, sample.TimestampUnixMs - _last.TimestampUnixMs))

@@ -62,11 +62,32 @@ public sealed class DriverFeaturePipelineTests
         Assert.Equal(totalKm, pipeline.Aggregate.DistanceKm, 0.01 * totalKm);
     }
 
-    [Property(MaxTest = 20)]
-    public Property Trips_and_aggregate_do_not_depend_on_how_the_stream_is_chunked(PositiveInt seed, int[] sizes)
+    // The day with the source's trip ids: a new id every few minutes, mid-drive and mid-stop, some samples without one.
+    private static SampleBuffer WithTripIds(SampleBuffer day, int seed)
     {
-        var (whole, wholePipeline) = Run([Day(seed.Get)]);
-        var (chunked, chunkedPipeline) = Run(TestTracks.Chunk(Day(seed.Get), sizes));
+        var random = new Random(seed);
+        var id = 0;
+        for (var i = 0; i < day.Count; i++)
+        {
+            id += random.Next(200) == 0 ? 1 : 0;
+            day.Flags[i] |= random.Next(50) == 0 ? SampleFlags.None : TripTag.FromId(id);
+        }
+
+        return day;
+    }
+
+    [Property(MaxTest = 20)]
+    public Property Trips_and_aggregate_do_not_depend_on_how_the_stream_is_chunked(PositiveInt seed, int[] sizes) =>
+        SameHoweverChunked(() => Day(seed.Get), sizes);
+
+    [Property(MaxTest = 20)]
+    public Property Trips_cut_by_the_source_trip_ids_do_not_depend_on_how_the_stream_is_chunked(PositiveInt seed, int[] sizes) =>
+        SameHoweverChunked(() => WithTripIds(Day(seed.Get), seed.Get), sizes);
+
+    private static Property SameHoweverChunked(Func<SampleBuffer> stream, int[] sizes)
+    {
+        var (whole, wholePipeline) = Run([stream()]);
+        var (chunked, chunkedPipeline) = Run(TestTracks.Chunk(stream(), sizes));
 
         var same = whole.Count == chunked.Count;
         for (var i = 0; same && i < whole.Count; i++)

@@ -29,13 +29,13 @@ internal static class BinaryColumns
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
         {
-            // Road classes are 0 to 7 (Service); flags use the three low bits.
+            // Road classes are 0 to 7 (Service); flags use the seven low bits.
             valid = Math.Min(valid, CountBelow(data.Slice(offsets[9] + first, count), (byte)RoadClass.Service + 1));
         }
 
         if (offsets[10] >= 0)
         {
-            valid = Math.Min(valid, CountBelow(data.Slice(offsets[10] + first, count), (byte)(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown) + 1));
+            valid = Math.Min(valid, CountBelow(data.Slice(offsets[10] + first, count), BinaryFormat.FlagsBelow));
         }
 
         return valid;

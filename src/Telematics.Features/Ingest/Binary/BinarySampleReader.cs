@@ -289,7 +289,7 @@ public sealed class BinarySampleReader : SampleReader
             return ("road_class", "not a road class number 0-7");
         }
 
-        if ((sample.Flags & ~(SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown)) != 0)
+        if ((byte)sample.Flags >= BinaryFormat.FlagsBelow)
         {
             return ("flags", "unknown flag bits");
         }

@@ -9,7 +9,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <summary>A <see cref="CsvColumnMapping"/> validated and turned into byte-level lookups, ready for the hot path.</summary>
 internal sealed class CompiledCsvMapping
 {
-    public const int FieldCount = (int)CsvField.EventId + 1;
+    public const int FieldCount = (int)CsvField.TripId + 1;
 
     private readonly string?[] _columns = new string?[FieldCount];
 
@@ -71,6 +71,7 @@ internal sealed class CompiledCsvMapping
         Numeric(CsvField.LateralAcceleration, mapping.LateralAcceleration, MeasurementUnit.StandardGravity);
         Numeric(CsvField.GpsAccuracy, mapping.GpsAccuracy);
         _columns[(int)CsvField.EventId] = mapping.EventId;
+        _columns[(int)CsvField.TripId] = mapping.TripId is null ? null : Required(mapping.TripId, "trip_id");
 
         if (mapping.RoadClass is { } road)
         {
@@ -153,7 +154,7 @@ internal sealed class CompiledCsvMapping
 
         // Read as UTF-8, a header saved as Windows-1252 has U+FFFD where its accented letters were.
         var notUtf8 = HintsAtEncoding && CsvText.IsInvalidUtf8(rawHeader);
-        for (var field = CsvField.Timestamp; field <= CsvField.EventId; field++)
+        for (var field = CsvField.Timestamp; field < (CsvField)FieldCount; field++)
         {
             var column = _columns[(int)field];
             if (column is null)
@@ -278,6 +279,7 @@ internal sealed class CompiledCsvMapping
         CsvField.PhoneHandheld => "phone_handheld",
         CsvField.PhoneInteraction => "phone_interaction",
         CsvField.EventId => "event_id",
+        CsvField.TripId => "trip_id",
         _ => field.ToString(),
     };
 

@@ -116,6 +116,18 @@ public sealed class CsvColumnMapping
     public string? EventId { get; set; } = "event_id";
 
     /// <summary>
+    /// Header name of the column holding the source's own trip id (an integer or any text), so that trips end where the
+    /// id changes even when no gap or stop parts them; <see langword="null"/> for none.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: trips are cut by gaps and stops only. An empty or missing value (see
+    /// <see cref="MissingValues"/>) means the row's trip is not known; any other text is an id, never a bad record. Ids
+    /// are compared by a 3-bit tag (<see cref="Samples.TripTag"/>): consecutive integer ids always differ, two text ids
+    /// share a tag one time in eight, and then only gaps and stops part those trips.
+    /// </value>
+    public string? TripId { get; set; }
+
+    /// <summary>
     /// Whether a record with more fields than the header is read (the extra fields ignored) instead of being bad. A
     /// record that runs past the header usually holds an unquoted separator, so its fields cannot be trusted.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <summary>
 /// The fast path: one left-to-right pass over a record that splits and converts at once. It accepts only text whose
 /// meaning is beyond doubt — unquoted fields, plain <c>[-]digits[.digits]</c> numbers inside the exact-arithmetic
-/// range, digit-only Unix times and event ids, ISO-8601 timestamps, road classes and flags by token — and yields
+/// range, digit-only Unix times and event ids, ISO-8601 timestamps, road classes and flags by token, trip ids as text — and yields
 /// exactly the sample the general path (<see cref="CsvRecordSplitter.Split"/> then <see cref="CsvFieldConverter.Convert"/>)
 /// would. Anything else (a quote at the start of a field, padding, an exponent, a leading '+', too many digits, a bad or
 /// out-of-range value, too few fields) returns false, and the general path parses the line again and, for a bad record,
@@ -165,6 +165,14 @@ internal readonly struct CsvFastPath
                         return false;
                     }
 
+                    break;
+                case CsvField.TripId:
+                    if (!TryText(line, ref pos, separator, out var tripText))
+                    {
+                        return false;
+                    }
+
+                    flags |= _mapping.IsMissing(tripText) ? SampleFlags.None : TripTag.FromId(tripText);
                     break;
                 default:
                     // A column the mapping ignores: skip it, unless it is quoted (it may hold the separator).

@@ -19,4 +19,5 @@ internal enum CsvField : byte
     PhoneHandheld,
     PhoneInteraction,
     EventId,
+    TripId,
 }

@@ -65,7 +65,7 @@ internal readonly struct CsvFieldConverter
             RoadClass = roadClass,
             // Neither phone column present or filled: the source says nothing of phone use, which is not "no use".
             Flags = (handheld ? SampleFlags.PhoneHandheld : SampleFlags.None) | (interaction ? SampleFlags.PhoneInteraction : SampleFlags.None)
-                | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown),
+                | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown) | TripId(line),
             EventId = eventId,
         };
         return true;
@@ -293,6 +293,18 @@ internal readonly struct CsvFieldConverter
 
         var text = Value(line, CsvField.EventId);
         return IsMissing(text) || Utf8Numbers.TryParseDigits(text, out value) || Utf8Numbers.TryParseInt64(text, out value) || error.Set(NameOf(CsvField.EventId), "not an integer");
+    }
+
+    // Any text is an id (never a bad record); an empty or missing one leaves the trip unknown.
+    private SampleFlags TripId(ReadOnlySpan<byte> line)
+    {
+        if (!Present(CsvField.TripId))
+        {
+            return SampleFlags.None;
+        }
+
+        var text = Value(line, CsvField.TripId);
+        return IsMissing(text) ? SampleFlags.None : TripTag.FromId(text);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

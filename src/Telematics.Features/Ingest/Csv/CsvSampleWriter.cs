@@ -15,7 +15,8 @@ namespace Telematics.Features.Ingest.Csv;
 /// road_class,phone_handheld,phone_interaction,event_id</c>. Timestamps are Unix milliseconds; numbers use the
 /// shortest text that round-trips; missing values (NaN, <see cref="RoadClass.Unknown"/>, event id 0) are empty
 /// fields; flags are 1 or 0 (both empty where phone use was not recorded); lines end with LF. Infinite optional values are written as <c>Infinity</c>/<c>-Infinity</c>
-/// and read back as missing by the default mapping. Not thread-safe.
+/// and read back as missing by the default mapping. The source's trip id (<see cref="SampleFlags.TripIdKnown"/> and its
+/// tag) is not written: the canonical header is fixed, and the default mapping reads no trip id; the binary format keeps it. Not thread-safe.
 /// </remarks>
 public sealed class CsvSampleWriter : IAsyncDisposable
 {

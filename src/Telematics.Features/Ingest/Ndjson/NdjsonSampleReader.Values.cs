@@ -153,4 +153,56 @@ public sealed partial class NdjsonSampleReader
         return json.TokenType == JsonTokenType.Null || (json.TokenType == JsonTokenType.Number && json.TryGetInt64(out value))
             || error.Set("event_id", "not an integer");
     }
+
+    // 5 and "5" are the same trip; the id's bytes are hashed in place unless escaped (then unescaped on the stack, or in
+    // a pooled buffer when long), so a record allocates nothing.
+    private static bool TryTripId(ref Utf8JsonReader json, ref SampleFlags flags, ref RecordError error)
+    {
+        if (json.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (json.TokenType == JsonTokenType.Number)
+        {
+            if (!json.TryGetInt64(out var id))
+            {
+                return error.Set("trip_id", "not an integer or a string");
+            }
+
+            flags |= TripTag.FromId(id);
+            return true;
+        }
+
+        if (json.TokenType != JsonTokenType.String)
+        {
+            return error.Set("trip_id", "not an integer or a string");
+        }
+
+        if (!json.ValueIsEscaped)
+        {
+            flags |= TripTag.FromId(json.ValueSpan);
+            return true;
+        }
+
+        var rented = json.ValueSpan.Length > 256 ? ArrayPool<byte>.Shared.Rent(json.ValueSpan.Length) : null;
+        try
+        {
+            var text = rented ?? stackalloc byte[256];
+            if (!TryUnescape(ref json, text, out var length))
+            {
+                return error.Set("trip_id", "not valid UTF-8 text");
+            }
+
+            flags |= TripTag.FromId(text[..length]);
+            return true;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 }

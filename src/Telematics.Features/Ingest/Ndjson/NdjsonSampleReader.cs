@@ -15,7 +15,9 @@ namespace Telematics.Features.Ingest.Ndjson;
 /// Fields: <c>timestamp</c> (integer Unix milliseconds or an ISO-8601 string; UTC when it has no offset), <c>lat</c>,
 /// <c>lon</c> (degrees, required), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>, <c>accel_lat_mps2</c>,
 /// <c>gps_accuracy_m</c>, <c>speed_limit_mps</c> (numbers), <c>road_class</c> (a <see cref="RoadClass"/> name or
-/// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans) and <c>event_id</c> (integer). Optional fields
+/// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans), <c>event_id</c> (integer) and <c>trip_id</c> (the
+/// source's own trip id, an integer or a string: a trip ends where it changes; see <see cref="TripTag"/>; an empty string
+/// is no id). Optional fields
 /// may be absent or <c>null</c>; a record with neither phone field (or both <c>null</c>) gets
 /// <see cref="SampleFlags.PhoneUnknown"/>, since a source that records phone use says <c>false</c>. Other properties are ignored, whatever their value. A known field given twice makes
 /// the record bad (last-wins would silently pick one of two readings). Blank lines are skipped, CRLF and
@@ -152,6 +154,7 @@ public sealed partial class NdjsonSampleReader : SampleReader, ILineParser
                 NdjsonField.PhoneHandheld => TryFlag(ref json, "phone_handheld", SampleFlags.PhoneHandheld, ref flags, ref phoneKnown, ref error),
                 NdjsonField.PhoneInteraction => TryFlag(ref json, "phone_interaction", SampleFlags.PhoneInteraction, ref flags, ref phoneKnown, ref error),
                 NdjsonField.EventId => TryEventId(ref json, out eventId, ref error),
+                NdjsonField.TripId => TryTripId(ref json, ref flags, ref error),
                 _ => json.TrySkip(),
             };
             if (!ok)
@@ -216,7 +219,7 @@ public sealed partial class NdjsonSampleReader : SampleReader, ILineParser
     private static readonly string[] FieldNames =
     [
         string.Empty, "timestamp", "lat", "lon", "speed_mps", "heading_deg", "accel_lon_mps2", "accel_lat_mps2", "gps_accuracy_m",
-        "speed_limit_mps", "road_class", "phone_handheld", "phone_interaction", "event_id",
+        "speed_limit_mps", "road_class", "phone_handheld", "phone_interaction", "event_id", "trip_id",
     ];
 
     private static NdjsonField Identify(ref Utf8JsonReader json)
@@ -234,6 +237,7 @@ public sealed partial class NdjsonSampleReader : SampleReader, ILineParser
         if (json.ValueTextEquals("phone_handheld"u8)) return NdjsonField.PhoneHandheld;
         if (json.ValueTextEquals("phone_interaction"u8)) return NdjsonField.PhoneInteraction;
         if (json.ValueTextEquals("event_id"u8)) return NdjsonField.EventId;
+        if (json.ValueTextEquals("trip_id"u8)) return NdjsonField.TripId;
         return NdjsonField.None;
     }
 
@@ -253,5 +257,6 @@ public sealed partial class NdjsonSampleReader : SampleReader, ILineParser
         PhoneHandheld,
         PhoneInteraction,
         EventId,
+        TripId,
     }
 }

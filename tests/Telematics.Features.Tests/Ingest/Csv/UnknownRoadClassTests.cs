@@ -30,7 +30,8 @@ public sealed class UnknownRoadClassTests
         Assert.Equal(40 / 3.6f, samples[0].SpeedLimitMps, 1e-4f);
         Assert.Equal(RoadClass.Trunk, samples[1].RoadClass);
         Assert.True(float.IsNaN(samples[1].SpeedLimitMps));
-        Assert.Equal(SampleFlags.PhoneUnknown, samples[1].Flags);
+        // NA phone: not recorded; the row's TRIP (5) is read by the mapping's trip_id.
+        Assert.Equal(SampleFlags.PhoneUnknown | TripTag.FromId(5), samples[1].Flags);
     }
 
     [Fact]

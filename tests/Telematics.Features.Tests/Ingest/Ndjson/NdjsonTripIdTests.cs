@@ -1,0 +1,59 @@
+using Telematics.Features.Ingest;
+using Telematics.Features.Ingest.Json;
+using Telematics.Features.Ingest.Ndjson;
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Tests.Ingest.Ndjson;
+
+/// <summary>The optional <c>trip_id</c> field of the native NDJSON and JSON-array formats.</summary>
+public sealed class NdjsonTripIdTests
+{
+    private static readonly SampleReaderOptions Skip = new() { Plausibility = SamplePlausibility.Unbounded, BadRecords = BadRecordHandling.SkipAndReport };
+
+    private const SampleFlags TripBits = SampleFlags.TripIdKnown | SampleFlags.TripTagMask;
+
+    [Fact]
+    public async Task Integer_and_string_ids_set_the_tag_and_null_or_empty_ones_leave_it_unknown()
+    {
+        var samples = await PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Text("""
+            {"timestamp":1000,"lat":1,"lon":2,"trip_id":13}
+            {"timestamp":2000,"lat":1,"lon":2,"trip_id":"13"}
+            {"timestamp":3000,"lat":1,"lon":2,"trip_id":"A05"}
+            {"timestamp":4000,"lat":1,"lon":2,"trip_id":"\u0041\u0030\u0035"}
+            {"timestamp":5000,"lat":1,"lon":2,"trip_id":null}
+            {"timestamp":6000,"lat":1,"lon":2,"trip_id":""}
+            {"timestamp":7000,"lat":1,"lon":2}
+            """), Skip));
+
+        Assert.Equal(
+            [TripTag.FromId(13), TripTag.FromId(13), TripTag.FromId("A05"), TripTag.FromId("A05"), SampleFlags.None, SampleFlags.None, SampleFlags.None],
+            samples.Select(s => s.Flags & TripBits));
+        Assert.All(samples, s => Assert.Equal(SampleFlags.PhoneUnknown, s.Flags & ~TripBits));
+    }
+
+    [Fact]
+    public async Task A_trip_id_that_is_neither_an_integer_nor_a_string_is_a_bad_record_named_trip_id()
+    {
+        await using var reader = NdjsonSampleReader.Create(PipeInput.Text("""
+            {"timestamp":1000,"lat":1,"lon":2,"trip_id":1.5}
+            {"timestamp":2000,"lat":1,"lon":2,"trip_id":true}
+            {"timestamp":3000,"lat":1,"lon":2,"trip_id":5,"trip_id":6}
+            {"timestamp":4000,"lat":1,"lon":2,"trip_id":5}
+            """), Skip);
+        var buffer = new SampleBuffer();
+        await reader.ReadToEndAsync(buffer);
+
+        Assert.Equal([4000L], buffer.TimestampUnixMs.ToArray());
+        Assert.Equal(["trip_id", "trip_id", "trip_id"], reader.Report.Errors.Select(e => e.Field!));
+    }
+
+    [Fact]
+    public async Task The_json_array_reader_reads_trip_id_too()
+    {
+        var samples = await PipeInput.ReadAllAsync(JsonArraySampleReader.Create(PipeInput.Text("""
+            [{"timestamp":1000,"lat":1,"lon":2,"trip_id":"A05"},{"timestamp":2000,"lat":1,"lon":2,"trip_id":6}]
+            """), Skip));
+
+        Assert.Equal([TripTag.FromId("A05"), TripTag.FromId(6)], samples.Select(s => s.Flags & TripBits));
+    }
+}

@@ -1,0 +1,55 @@
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Tests.Samples;
+
+public sealed class TripTagTests
+{
+    [Fact]
+    public void Integer_ids_give_their_value_mod_8_however_they_are_written()
+    {
+        Assert.True(TripTag.TryGet(TripTag.FromId(13), out var tag));
+        Assert.Equal(5, tag);
+        Assert.Equal(TripTag.FromId(13), TripTag.FromId("13"u8));
+        Assert.Equal(TripTag.FromId(13), TripTag.FromId(" 013 "));
+        Assert.Equal(TripTag.FromId(13), TripTag.FromId("+13"));
+        Assert.True(TripTag.TryGet(TripTag.FromId(-1), out tag));
+        Assert.Equal(7, tag);
+    }
+
+    [Fact]
+    public void Consecutive_integer_ids_always_differ()
+    {
+        for (long id = -20; id < 20; id++)
+        {
+            Assert.NotEqual(TripTag.FromId(id), TripTag.FromId(id + 1));
+        }
+    }
+
+    [Fact]
+    public void Text_ids_take_the_top_bits_of_their_fnv1a_hash()
+    {
+        // FNV-1a 32 of "a" is 0xE40C292C: top three bits 7. Pinned, as stored flags depend on it.
+        Assert.True(TripTag.TryGet(TripTag.FromId("a"), out var tag));
+        Assert.Equal(7, tag);
+        Assert.Equal(TripTag.FromId("A05"), TripTag.FromId("A05"u8));
+        Assert.Equal(TripTag.FromId("A05"), TripTag.FromId("\tA05 "u8));
+    }
+
+    [Fact]
+    public void Blank_text_is_no_id_and_leaves_the_bits_clear()
+    {
+        Assert.Equal(SampleFlags.None, TripTag.FromId("  "));
+        Assert.False(TripTag.TryGet(SampleFlags.PhoneUnknown, out var tag));
+        Assert.Equal(0, tag);
+    }
+
+    [Fact]
+    public void The_trip_bits_leave_the_phone_bits_and_bit_128_alone()
+    {
+        for (long id = 0; id < 8; id++)
+        {
+            var flags = TripTag.FromId(id);
+            Assert.Equal(SampleFlags.None, flags & (SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown | (SampleFlags)128));
+        }
+    }
+}

@@ -56,7 +56,7 @@ public sealed class CsvEncodingTests
     [Fact]
     public async Task Header_names_and_flag_values_with_accents_match_in_windows_1252()
     {
-        var mapping = SmallMapping(CsvEncoding.Windows1252);
+        var mapping = TimeOnlyMapping(CsvEncoding.Windows1252);
         mapping.Speed = new CsvNumericColumn("VELOCIDADE MÉDIA", MeasurementUnit.KilometresPerHour);
         mapping.PhoneHandheld = new CsvFlagColumn("CELULAR") { TrueValues = ["Sim"], FalseValues = ["Não"] };
 
@@ -72,9 +72,9 @@ public sealed class CsvEncodingTests
     {
         // 0x96 is the en dash in 1252 and a control character in Latin-1; 0x80 the euro sign and another control.
         var bytes = Windows1252("t;lat;lon;class\n1566857847000;1;2;A–B\n1566857848000;1;3;ZONA €\n");
-        var windows = SmallMapping(CsvEncoding.Windows1252);
+        var windows = TimeOnlyMapping(CsvEncoding.Windows1252);
         windows.RoadClass = new CsvRoadClassColumn("class") { Values = { ["A–B"] = RoadClass.Primary } };
-        var latin1 = SmallMapping(CsvEncoding.Latin1);
+        var latin1 = TimeOnlyMapping(CsvEncoding.Latin1);
         latin1.RoadClass = new CsvRoadClassColumn("class") { Values = { ["A\u0096B"] = RoadClass.Primary } };
 
         var (fromWindows, windowsReport) = await ReadAsync(bytes, windows);
@@ -91,7 +91,7 @@ public sealed class CsvEncodingTests
     [Fact]
     public async Task Bad_records_are_shown_decoded_in_the_declared_encoding()
     {
-        var mapping = SmallMapping(CsvEncoding.Windows1252);
+        var mapping = TimeOnlyMapping(CsvEncoding.Windows1252);
         mapping.MissingValues = ["NÃO INFORMADO"];
 
         var (_, report) = await ReadAsync(Windows1252("t;lat;lon\n1566857847000;1;LONGITUDE É\n1566857848000;1;NÃO INFORMADO\n"), mapping);
@@ -121,7 +121,7 @@ public sealed class CsvEncodingTests
     [Fact]
     public void A_mapping_built_in_code_with_a_text_the_encoding_cannot_hold_is_refused_by_the_reader()
     {
-        var mapping = SmallMapping(CsvEncoding.Latin1);
+        var mapping = TimeOnlyMapping(CsvEncoding.Latin1);
         mapping.MissingValues = ["–"];
 
         var error = Assert.Throws<ArgumentException>(() => CsvSampleReader.Create(PipeInput.Text("t;lat;lon\n"), mapping));
@@ -153,7 +153,7 @@ public sealed class CsvEncodingTests
     {
         var bytes = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes("t;lat;lon\n1566857847000;1;2\n")).ToArray();
 
-        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(bytes, SmallMapping(encoding)));
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(bytes, TimeOnlyMapping(encoding)));
 
         Assert.Contains("UTF-16 little-endian", error.Reason, StringComparison.Ordinal);
     }
@@ -193,23 +193,6 @@ public sealed class CsvEncodingTests
         Assert.Equal(utf8Report.WarningCount, report.WarningCount);
         Assert.Equal(0, report.RejectedCount);
     }
-
-    private static CsvColumnMapping SmallMapping(CsvEncoding encoding) => new()
-    {
-        Encoding = encoding,
-        Separator = ';',
-        Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
-        Speed = null,
-        Heading = null,
-        LongitudinalAcceleration = null,
-        LateralAcceleration = null,
-        GpsAccuracy = null,
-        SpeedLimit = null,
-        RoadClass = null,
-        PhoneHandheld = null,
-        PhoneInteraction = null,
-        EventId = null,
-    };
 
     // Rows of one trip, one second apart, cycling through the accented classes.
     private static byte[] Rows(int count)

@@ -41,7 +41,7 @@ public sealed class CsvNotUtf8Tests
     [Fact]
     public async Task A_windows_1252_flag_value_is_a_bad_record_that_names_the_option()
     {
-        var mapping = Mapping();
+        var mapping = TimeOnlyMapping(CsvEncoding.Utf8);
         mapping.PhoneHandheld = new CsvFlagColumn("celular") { TrueValues = ["Sim"], FalseValues = ["Não"] };
 
         // Accents in a column the mapping ignores (OBSERVAÇÃO) are no reason to stop: nothing compared depends on them.
@@ -57,7 +57,7 @@ public sealed class CsvNotUtf8Tests
     public async Task An_optional_column_with_accents_missing_from_a_windows_1252_header_is_an_error_naming_it()
     {
         // Not dropped as absent: the column is there, its name mis-decoded; every speed would be lost in silence.
-        var mapping = Mapping();
+        var mapping = TimeOnlyMapping(CsvEncoding.Utf8);
         mapping.Speed = new CsvNumericColumn("VELOCIDADE MÉDIA", MeasurementUnit.KilometresPerHour);
 
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(Windows1252("t;lat;lon;VELOCIDADE MÉDIA\n1566857847000;1;2;36\n"), mapping));
@@ -71,7 +71,7 @@ public sealed class CsvNotUtf8Tests
     [Fact]
     public async Task A_required_column_missing_from_a_header_that_is_not_utf8_names_the_option()
     {
-        var mapping = Mapping();
+        var mapping = TimeOnlyMapping(CsvEncoding.Utf8);
         mapping.Latitude = "LATITUDE (°)";
 
         var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(Windows1252("t;LATITUDE (°);lon\n1566857847000;1;2\n"), mapping));
@@ -88,25 +88,9 @@ public sealed class CsvNotUtf8Tests
         var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
         var bytes = utf16.GetPreamble().Concat(utf16.GetBytes("t;lat;lon\n1566857847000;1;2\n")).ToArray();
 
-        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(bytes, Mapping()));
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() => ReadAsync(bytes, TimeOnlyMapping(CsvEncoding.Utf8)));
 
         Assert.Equal(1, error.Record);
         Assert.Contains(name, error.Reason, StringComparison.Ordinal);
     }
-
-    private static CsvColumnMapping Mapping() => new()
-    {
-        Separator = ';',
-        Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
-        Speed = null,
-        Heading = null,
-        LongitudinalAcceleration = null,
-        LateralAcceleration = null,
-        GpsAccuracy = null,
-        SpeedLimit = null,
-        RoadClass = null,
-        PhoneHandheld = null,
-        PhoneInteraction = null,
-        EventId = null,
-    };
 }

@@ -33,6 +33,24 @@ internal static class NdsbrShapedRows
     /// <summary>The committed mapping of the study's files, docs/mappings/ndsbr.json.</summary>
     public static CsvColumnMapping Ndsbr() => CsvColumnMapping.Load(SharedData.RepositoryFile("docs/mappings/ndsbr.json"));
 
+    /// <summary>A semicolon-separated file in <paramref name="encoding"/> with a Unix-ms time <c>t</c> and the default latitude and longitude columns, nothing else.</summary>
+    public static CsvColumnMapping TimeOnlyMapping(CsvEncoding encoding) => new()
+    {
+        Encoding = encoding,
+        Separator = ';',
+        Timestamp = new CsvTimestampMapping { Column = "t", Format = TimestampFormat.UnixMilliseconds },
+        Speed = null,
+        Heading = null,
+        LongitudinalAcceleration = null,
+        LateralAcceleration = null,
+        GpsAccuracy = null,
+        SpeedLimit = null,
+        RoadClass = null,
+        PhoneHandheld = null,
+        PhoneInteraction = null,
+        EventId = null,
+    };
+
     /// <summary>Unix milliseconds of a UTC time in September 2019.</summary>
     public static long Utc(int day, int hour, int minute, int second) =>
         new DateTimeOffset(2019, 9, day, hour, minute, second, TimeSpan.Zero).ToUnixTimeMilliseconds();

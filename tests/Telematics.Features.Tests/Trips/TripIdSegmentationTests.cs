@@ -11,14 +11,7 @@ public sealed class TripIdSegmentationTests
 {
     private const long T0 = TestTracks.MondayMorningUtc;
 
-    private static List<SegmentedTrip> Segment(SampleBuffer samples)
-    {
-        var segmenter = new TripSegmenter();
-        var trips = new List<SegmentedTrip>();
-        segmenter.Push(samples, trips);
-        segmenter.Complete(trips);
-        return trips;
-    }
+    private static List<SegmentedTrip> Segment(SampleBuffer samples) => SegmentedTrips.Of(samples);
 
     // A straight run that goes on from where the previous one stopped, one second later, as if recorded without a break.
     private static SampleBuffer After(SampleBuffer previous, int count, float speedMps, SampleFlags tripId)
@@ -175,23 +168,6 @@ public sealed class TripIdSegmentationTests
             }
         }
 
-        var all = TestTracks.Concat([.. parts]);
-        var whole = Segment(all);
-        var segmenter = new TripSegmenter();
-        var chunked = new List<SegmentedTrip>();
-        foreach (var chunk in TestTracks.Chunk(all, sizes))
-        {
-            segmenter.Push(chunk, chunked);
-        }
-
-        segmenter.Complete(chunked);
-        var same = whole.Count == chunked.Count;
-        for (var i = 0; same && i < whole.Count; i++)
-        {
-            same = whole[i].StartUnixMs == chunked[i].StartUnixMs && whole[i].EndUnixMs == chunked[i].EndUnixMs &&
-                   whole[i].SampleCount == chunked[i].SampleCount && whole[i].DistanceM == chunked[i].DistanceM;
-        }
-
-        return same.Label($"{whole.Count} trips whole, {chunked.Count} chunked");
+        return SegmentedTrips.SameWholeAndChunked(TestTracks.Concat([.. parts]), sizes);
     }
 }

@@ -8,14 +8,7 @@ namespace Telematics.Features.Tests.Trips;
 
 public sealed class TripSegmenterTests
 {
-    private static List<SegmentedTrip> Segment(SampleBuffer samples, TripSegmentationOptions? options = null)
-    {
-        var segmenter = new TripSegmenter(options);
-        var trips = new List<SegmentedTrip>();
-        segmenter.Push(samples, trips);
-        segmenter.Complete(trips);
-        return trips;
-    }
+    private static List<SegmentedTrip> Segment(SampleBuffer samples, TripSegmentationOptions? options = null) => SegmentedTrips.Of(samples, options);
 
     [Fact]
     public void A_gap_of_five_minutes_ends_the_trip()
@@ -130,23 +123,6 @@ public sealed class TripSegmenterTests
             t += (pause * 1000L) + (random.Next(2) == 0 ? 400_000 : 1000);
         }
 
-        var all = TestTracks.Concat([.. parts]);
-        var whole = Segment(all);
-        var segmenter = new TripSegmenter();
-        var chunked = new List<SegmentedTrip>();
-        foreach (var chunk in TestTracks.Chunk(all, sizes))
-        {
-            segmenter.Push(chunk, chunked);
-        }
-
-        segmenter.Complete(chunked);
-        var same = whole.Count == chunked.Count;
-        for (var i = 0; same && i < whole.Count; i++)
-        {
-            same = whole[i].StartUnixMs == chunked[i].StartUnixMs && whole[i].EndUnixMs == chunked[i].EndUnixMs &&
-                   whole[i].SampleCount == chunked[i].SampleCount && whole[i].DistanceM == chunked[i].DistanceM;
-        }
-
-        return same.Label($"{whole.Count} trips whole, {chunked.Count} chunked");
+        return SegmentedTrips.SameWholeAndChunked(TestTracks.Concat([.. parts]), sizes);
     }
 }

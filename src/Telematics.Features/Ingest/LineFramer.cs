@@ -29,6 +29,7 @@ internal sealed class LineFramer
     private readonly SampleReader _owner;
     private readonly ILineParser _parser;
     private readonly string? _singleByteEncoding;
+    private TripIdSequence _tripIds;
 
     /// <summary>Creates the framer of a reader.</summary>
     /// <param name="owner">The reader: its input, options and report.</param>
@@ -259,6 +260,7 @@ internal sealed class LineFramer
                 }
 
                 _latestHandedOut = Math.Max(_latestHandedOut, sample.TimestampUnixMs);
+                _tripIds.Accept(ref sample, error.TripKey);
                 destination.Add(in sample);
                 _owner.Report.Accepted();
                 if (error.WarningField is not null)

@@ -12,6 +12,12 @@ internal struct RecordError
     /// <summary>The field of a value read as missing but worth telling (an unmapped road class), or null; the parser re-reads its text.</summary>
     public string? WarningField;
 
+    /// <summary>
+    /// Not an error: the record's whole trip id as a key (<see cref="Samples.TripTag"/>), meaningful when its sample has
+    /// <see cref="Samples.SampleFlags.TripIdKnown"/>; the reader compares it with the previous accepted record's.
+    /// </summary>
+    public ulong TripKey;
+
     public bool Set(string? field, string reason)
     {
         Field = field;

@@ -31,8 +31,15 @@ public enum SampleFlags : byte
     TripIdKnown = 8,
 
     /// <summary>
-    /// The three bits (16, 32, 64) holding the trip id's tag, 0–7, when <see cref="TripIdKnown"/> is set; zero otherwise.
+    /// The two bits (16, 32) holding the trip id's tag, 0–3, when <see cref="TripIdKnown"/> is set; zero otherwise.
     /// Not a flag of its own: read it with <see cref="TripTag.TryGet"/>.
     /// </summary>
-    TripTagMask = 112,
+    TripTagMask = 48,
+
+    /// <summary>
+    /// Set by a reader on the first record whose trip id differs from that of the record before it with an id, in the
+    /// same read: the exact cut, which the tag (shared by different ids) cannot always see. It ends the trip as a change
+    /// of tag does. Across reads (another upload, another file) only the tag tells trips apart.
+    /// </summary>
+    TripIdChanged = 64,
 }

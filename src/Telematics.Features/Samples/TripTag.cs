@@ -4,22 +4,26 @@ using Telematics.Features.Ingest.Text;
 namespace Telematics.Features.Samples;
 
 /// <summary>
-/// The 3-bit tag that <see cref="SampleFlags"/> carry for a source's trip id, so the trip segmenter can end a trip where
+/// The 2-bit tag that <see cref="SampleFlags"/> carry for a source's trip id, so the trip segmenter can end a trip where
 /// the id changes without keeping the id itself per sample.
 /// </summary>
 /// <remarks>
 /// <para>
-/// The tag comes from the id's value alone, not from counting changes, so it is the same whatever the chunking, the
-/// upload or request boundaries, or the records the cleaner dropped. An id that reads as an integer (ASCII digits with
-/// an optional sign, within 64 bits; surrounding spaces ignored, so <c>5</c>, <c>"5"</c> and <c>"005"</c> agree) gives
-/// its value mod 8, taken non-negative: consecutive integer ids, as most sources number trips, always differ. Any other
-/// text gives the top three bits of its 32-bit FNV-1a hash over the trimmed UTF-8 bytes (offset basis 2166136261, prime
-/// 16777619); the top bits because FNV-1a's low bits depend only on the low bits of each byte.
+/// Within one read (a file, an upload) a reader compares each record's whole id with the previous record's and marks
+/// the first record of a new id with <see cref="SampleFlags.TripIdChanged"/>: that cut is exact. The tag is for what one
+/// read cannot see, a trip that begins with the first record of the next upload. It comes from the id's value alone, not
+/// from counting changes, so it is the same whatever the chunking, the upload or request boundaries, or the records the
+/// cleaner dropped. An id that reads as an integer (ASCII digits with an optional sign, within 64 bits; surrounding
+/// spaces ignored, so <c>5</c>, <c>"5"</c> and <c>"005"</c> agree) gives its value mod 4, taken non-negative:
+/// consecutive integer ids, as most sources number trips, always differ. Any other text gives the top two bits of its
+/// 64-bit FNV-1a hash over the trimmed UTF-8 bytes (offset basis 14695981039346656037, prime 1099511628211) passed through
+/// MurmurHash3's 64-bit finaliser (fmix64): FNV-1a alone leaves its top bits nearly blind to the last byte, so
+/// <c>trip-a</c> and <c>trip-b</c> would share a tag.
 /// </para>
 /// <para>
-/// Two different text ids therefore share a tag with probability 1/8, and integer ids that differ by a multiple of 8
-/// always do: a change between them is not seen, and only the gap and stationary rules part those trips. A source
-/// whose consecutive trips are a gap or a stop apart loses nothing by it.
+/// Across reads, two different text ids therefore share a tag with probability 1/4, and integer ids that differ by a
+/// multiple of 4 always do: such a change is not seen there, and only the gap and stationary rules part those trips.
+/// Within a read the same happens only when cleaning drops the first record of the new id.
 /// </para>
 /// </remarks>
 public static class TripTag
@@ -29,7 +33,7 @@ public static class TripTag
     /// <summary>The flags that mark a sample of trip <paramref name="id"/>: <see cref="SampleFlags.TripIdKnown"/> and the id's tag.</summary>
     /// <param name="id">The source's trip id.</param>
     /// <returns>Flags to combine (<c>|</c>) with the sample's other flags.</returns>
-    public static SampleFlags FromId(long id) => Make((int)(id & 7));
+    public static SampleFlags FromId(long id) => Make((int)(id & 3));
 
     /// <summary>The flags that mark a sample of the trip with this id text; see the remarks for integer text.</summary>
     /// <param name="utf8Id">The id as UTF-8; ASCII spaces and tabs at either end are not part of it.</param>
@@ -37,8 +41,12 @@ public static class TripTag
     /// <see cref="SampleFlags.TripIdKnown"/> and the id's tag, or <see cref="SampleFlags.None"/> when the text is empty
     /// or blank (no id).
     /// </returns>
-    public static SampleFlags FromId(ReadOnlySpan<byte> utf8Id)
+    public static SampleFlags FromId(ReadOnlySpan<byte> utf8Id) => FromId(utf8Id, out _);
+
+    /// <summary>The id's flags and its key: the integer's value, or the text's 64-bit hash, which a reader compares between records.</summary>
+    internal static SampleFlags FromId(ReadOnlySpan<byte> utf8Id, out ulong key)
     {
+        key = 0;
         var text = Utf8Numbers.Trim(utf8Id);
         if (text.IsEmpty)
         {
@@ -47,16 +55,23 @@ public static class TripTag
 
         if (IsInteger(text) && Utf8Numbers.TryParseInt64(text, out var value))
         {
+            key = (ulong)value;
             return FromId(value);
         }
 
-        var hash = 2166136261u;
+        var hash = 14695981039346656037ul;
         foreach (var b in text)
         {
-            hash = (hash ^ b) * 16777619u;
+            hash = (hash ^ b) * 1099511628211ul;
         }
 
-        return Make((int)(hash >> 29));
+        key = hash;
+        hash ^= hash >> 33;
+        hash *= 0xFF51AFD7ED558CCDul;
+        hash ^= hash >> 33;
+        hash *= 0xC4CEB9FE1A85EC53ul;
+        hash ^= hash >> 33;
+        return Make((int)(hash >> 62));
     }
 
     /// <summary>The flags that mark a sample of the trip with this id text; see <see cref="FromId(ReadOnlySpan{byte})"/>.</summary>
@@ -71,7 +86,7 @@ public static class TripTag
 
     /// <summary>Reads the trip tag of a sample's flags.</summary>
     /// <param name="flags">The sample's flags.</param>
-    /// <param name="tag">The tag, 0–7, when the trip id is known; 0 otherwise.</param>
+    /// <param name="tag">The tag, 0–3, when the trip id is known; 0 otherwise.</param>
     /// <returns>Whether <see cref="SampleFlags.TripIdKnown"/> is set.</returns>
     public static bool TryGet(SampleFlags flags, out int tag)
     {

@@ -19,7 +19,8 @@ namespace Telematics.Features.Trips;
 /// is not lost. A trip ended by a stationary spell ends at the spell's first sample. Decisions are taken
 /// sample by sample with the state kept between calls, so the same samples give the same trips however they
 /// are chunked. A sample without a trip id is compared with none: the id change is judged between the last sample that
-/// had one and the next (see <see cref="TripTag"/> for how ids are told apart). Trips are emitted when they close; call
+/// had one and the next, by the reader's exact mark (<see cref="SampleFlags.TripIdChanged"/>) or a change of tag (see
+/// <see cref="TripTag"/> for how ids are told apart). Trips are emitted when they close; call
 /// <see cref="Complete"/> at the end of the stream to close the last one. Not thread-safe.
 /// </remarks>
 public sealed class TripSegmenter
@@ -109,7 +110,7 @@ public sealed class TripSegmenter
     {
         var t = sample.TimestampUnixMs;
         var stepM = 0.0;
-        var newTripId = TripTag.Differ(_lastTripId, sample.Flags);
+        var newTripId = (sample.Flags & SampleFlags.TripIdChanged) != 0 || TripTag.Differ(_lastTripId, sample.Flags);
         if ((sample.Flags & SampleFlags.TripIdKnown) != 0)
         {
             _lastTripId = sample.Flags & (SampleFlags.TripIdKnown | SampleFlags.TripTagMask);
@@ -171,7 +172,8 @@ public sealed class TripSegmenter
         buffer.Clear();
         _distanceM = 0;
         // The stationary sample before the first motion belongs to this trip only if it is not of another trip id.
-        if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs && !TripTag.Differ(_last.Flags, sample.Flags))
+        if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs && !TripTag.Differ(_last.Flags, sample.Flags)
+            && (sample.Flags & SampleFlags.TripIdChanged) == 0)
         {
             var stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
             if (TrackContinuity.IsTravel(stepM, sample.TimestampUnixMs - _last.TimestampUnixMs))

@@ -5,15 +5,15 @@ namespace Telematics.Features.Tests.Samples;
 public sealed class TripTagTests
 {
     [Fact]
-    public void Integer_ids_give_their_value_mod_8_however_they_are_written()
+    public void Integer_ids_give_their_value_mod_4_however_they_are_written()
     {
         Assert.True(TripTag.TryGet(TripTag.FromId(13), out var tag));
-        Assert.Equal(5, tag);
+        Assert.Equal(1, tag);
         Assert.Equal(TripTag.FromId(13), TripTag.FromId("13"u8));
         Assert.Equal(TripTag.FromId(13), TripTag.FromId(" 013 "));
         Assert.Equal(TripTag.FromId(13), TripTag.FromId("+13"));
         Assert.True(TripTag.TryGet(TripTag.FromId(-1), out tag));
-        Assert.Equal(7, tag);
+        Assert.Equal(3, tag);
     }
 
     [Fact]
@@ -26,11 +26,11 @@ public sealed class TripTagTests
     }
 
     [Fact]
-    public void Text_ids_take_the_top_bits_of_their_fnv1a_hash()
+    public void Text_ids_take_the_top_bits_of_their_mixed_fnv1a_hash()
     {
-        // FNV-1a 32 of "a" is 0xE40C292C: top three bits 7. Pinned, as stored flags depend on it.
+        // FNV-1a 64 of "a" is 0xAF63DC4C8601EC8C, 0x82A2A958A9BECE5B after fmix64: top two bits 2. Pinned, as stored flags depend on it.
         Assert.True(TripTag.TryGet(TripTag.FromId("a"), out var tag));
-        Assert.Equal(7, tag);
+        Assert.Equal(2, tag);
         Assert.Equal(TripTag.FromId("A05"), TripTag.FromId("A05"u8));
         Assert.Equal(TripTag.FromId("A05"), TripTag.FromId("\tA05 "u8));
     }
@@ -44,12 +44,12 @@ public sealed class TripTagTests
     }
 
     [Fact]
-    public void The_trip_bits_leave_the_phone_bits_and_bit_128_alone()
+    public void The_trip_bits_leave_the_phone_bits_the_change_mark_and_bit_128_alone()
     {
         for (long id = 0; id < 8; id++)
         {
             var flags = TripTag.FromId(id);
-            Assert.Equal(SampleFlags.None, flags & (SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown | (SampleFlags)128));
+            Assert.Equal(SampleFlags.None, flags & (SampleFlags.PhoneHandheld | SampleFlags.PhoneInteraction | SampleFlags.PhoneUnknown | SampleFlags.TripIdChanged | (SampleFlags)128));
         }
     }
 }

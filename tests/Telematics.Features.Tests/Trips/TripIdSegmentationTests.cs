@@ -119,10 +119,10 @@ public sealed class TripIdSegmentationTests
     [Fact]
     public void Text_ids_cut_where_their_tags_differ()
     {
-        // "trip-a" and "trip-i" differ only in bit 3 of one byte, which FNV-1a's low bits would not see.
-        Assert.NotEqual(TripTag.FromId("trip-a"), TripTag.FromId("trip-i"));
+        // "trip-a" and "trip-b" differ only in the last byte, which FNV-1a's top bits alone would barely see.
+        Assert.NotEqual(TripTag.FromId("trip-a"), TripTag.FromId("trip-b"));
         var a = WithTripId(TestTracks.Straight(T0, 120, 15f), TripTag.FromId("trip-a"));
-        var b = After(a, 120, 15f, TripTag.FromId("trip-i"));
+        var b = After(a, 120, 15f, TripTag.FromId("trip-b"));
 
         Assert.Equal(2, Segment(TestTracks.Concat(a, b)).Count);
     }

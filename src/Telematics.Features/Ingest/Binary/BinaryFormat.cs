@@ -47,7 +47,7 @@ public static class BinaryFormat
     /// <summary>Columns every file must store: timestamp, latitude, longitude.</summary>
     internal const ushort RequiredColumns = 0x0007;
 
-    /// <summary>Flag values a record may hold: phone use (bits 0–2) and the trip id and its tag (bits 3–6); bit 7 is unknown.</summary>
+    /// <summary>Flag values a record may hold: phone use (bits 0–2), the trip id known and its tag (bits 3–5) and a change of id (bit 6); bit 7 is unknown.</summary>
     internal const byte FlagsBelow = 128;
 
     /// <summary>The magic bytes <c>TLMS</c> that open every file.</summary>

@@ -122,8 +122,8 @@ public sealed class CsvColumnMapping
     /// <value>
     /// Default <see langword="null"/>: trips are cut by gaps and stops only. An empty or missing value (see
     /// <see cref="MissingValues"/>) means the row's trip is not known; any other text is an id, never a bad record. Ids
-    /// are compared by a 3-bit tag (<see cref="Samples.TripTag"/>): consecutive integer ids always differ, two text ids
-    /// share a tag one time in eight, and then only gaps and stops part those trips.
+    /// are compared whole within one read, and across reads (another upload) by a 2-bit tag (<see cref="Samples.TripTag"/>):
+    /// consecutive integer ids always differ, two text ids share a tag one time in four, and then only gaps and stops part those trips.
     /// </value>
     public string? TripId { get; set; }
 

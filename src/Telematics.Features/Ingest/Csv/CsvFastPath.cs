@@ -43,9 +43,10 @@ internal readonly struct CsvFastPath
         && !mapping.Missing.AnyToken(static token => token.AsSpan().IndexOfAnyInRange((byte)'0', (byte)'9') >= 0);
 
     /// <summary>Splits and converts the record in one pass; false when it is not one the fast path is sure of, and the general path must parse it.</summary>
-    public bool TryParse(ReadOnlySpan<byte> line, out TelematicsSample sample)
+    public bool TryParse(ReadOnlySpan<byte> line, out TelematicsSample sample, out ulong tripKey)
     {
         sample = default;
+        tripKey = 0;
         var columns = _columns;
         var separator = _mapping.Separator;
         var decimalPoint = _mapping.DecimalComma ? (byte)',' : (byte)'.';
@@ -172,7 +173,7 @@ internal readonly struct CsvFastPath
                         return false;
                     }
 
-                    flags |= _mapping.IsMissing(tripText) ? SampleFlags.None : TripTag.FromId(tripText);
+                    flags |= _mapping.IsMissing(tripText) ? SampleFlags.None : TripTag.FromId(tripText, out tripKey);
                     break;
                 default:
                     // A column the mapping ignores: skip it, unless it is quoted (it may hold the separator).

@@ -65,7 +65,7 @@ internal readonly struct CsvFieldConverter
             RoadClass = roadClass,
             // Neither phone column present or filled: the source says nothing of phone use, which is not "no use".
             Flags = (handheld ? SampleFlags.PhoneHandheld : SampleFlags.None) | (interaction ? SampleFlags.PhoneInteraction : SampleFlags.None)
-                | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown) | TripId(line),
+                | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown) | TripId(line, ref error),
             EventId = eventId,
         };
         return true;
@@ -296,7 +296,7 @@ internal readonly struct CsvFieldConverter
     }
 
     // Any text is an id (never a bad record); an empty or missing one leaves the trip unknown.
-    private SampleFlags TripId(ReadOnlySpan<byte> line)
+    private SampleFlags TripId(ReadOnlySpan<byte> line, ref RecordError error)
     {
         if (!Present(CsvField.TripId))
         {
@@ -304,7 +304,7 @@ internal readonly struct CsvFieldConverter
         }
 
         var text = Value(line, CsvField.TripId);
-        return IsMissing(text) ? SampleFlags.None : TripTag.FromId(text);
+        return IsMissing(text) ? SampleFlags.None : TripTag.FromId(text, out error.TripKey);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

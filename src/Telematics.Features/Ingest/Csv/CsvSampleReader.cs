@@ -108,7 +108,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
             return LineOutcome.Skip;
         }
 
-        if (_fast && _fastPath.TryParse(line, out sample))
+        if (_fast && _fastPath.TryParse(line, out sample, out error.TripKey))
         {
             return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }

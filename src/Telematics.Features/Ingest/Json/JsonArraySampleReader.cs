@@ -30,6 +30,7 @@ public sealed class JsonArraySampleReader : SampleReader
     private byte[] _scratch = [];
     private State _state;
     private long _record;
+    private TripIdSequence _tripIds;
 
     private JsonArraySampleReader(PipeReader input, SampleReaderOptions? options, bool leaveOpen)
         : base(input, options, leaveOpen)
@@ -173,6 +174,7 @@ public sealed class JsonArraySampleReader : SampleReader
             var error = default(RecordError);
             if (NdjsonSampleReader.TryParseObject(element, out var sample, ref error) && Limits.Check(in sample, ref error))
             {
+                _tripIds.Accept(ref sample, error.TripKey);
                 destination.Add(in sample);
                 Report.Accepted();
             }

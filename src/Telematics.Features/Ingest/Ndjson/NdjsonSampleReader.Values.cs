@@ -171,6 +171,7 @@ public sealed partial class NdjsonSampleReader
             }
 
             flags |= TripTag.FromId(id);
+            error.TripKey = (ulong)id;
             return true;
         }
 
@@ -181,7 +182,7 @@ public sealed partial class NdjsonSampleReader
 
         if (!json.ValueIsEscaped)
         {
-            flags |= TripTag.FromId(json.ValueSpan);
+            flags |= TripTag.FromId(json.ValueSpan, out error.TripKey);
             return true;
         }
 
@@ -194,7 +195,7 @@ public sealed partial class NdjsonSampleReader
                 return error.Set("trip_id", "not valid UTF-8 text");
             }
 
-            flags |= TripTag.FromId(text[..length]);
+            flags |= TripTag.FromId(text[..length], out error.TripKey);
             return true;
         }
         finally

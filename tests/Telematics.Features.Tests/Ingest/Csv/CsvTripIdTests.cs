@@ -82,18 +82,36 @@ public sealed class CsvTripIdTests
     }
 
     [Theory]
-    [InlineData(true, 2)]
-    [InlineData(false, 1)]
-    public async Task Two_ndsbr_trips_a_second_apart_are_two_trips_with_the_trip_column(bool withTripId, int expected)
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_first_accepted_record_of_a_new_id_is_marked_and_no_other(bool fastPath)
     {
-        // Trip 5 then trip 6 driven on without a stop, as two recorded trips minutes apart look once the parked time is not
-        // in the file: only the TRIP column parts them.
+        // 5 and 9 share a tag (mod 4); the row with a bad latitude is refused, so the change is judged from the accepted 5.
+        var mapping = new CsvColumnMapping { TripId = "trip" };
+        var csv = "timestamp,lat,lon,trip\n1700000001000,52.5,13.4,5\n1700000002000,52.5,13.4,5\n1700000003000,99,13.4,9\n"
+            + "1700000004000,52.5,13.4,9\n1700000005000,52.5,13.4,\n1700000006000,52.5,13.4,09\n1700000007000,52.5,13.4,13\n";
+
+        var samples = await ReadAsync(csv, mapping, fastPath);
+
+        Assert.Equal(TripTag.FromId(5), TripTag.FromId(9));
+        Assert.Equal([1700000001000L, 1700000002000, 1700000004000, 1700000005000, 1700000006000, 1700000007000], samples.Select(s => s.TimestampUnixMs));
+        Assert.Equal([false, false, true, false, false, true], samples.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
+    }
+
+    [Theory]
+    [InlineData(true, "A06", 2)]
+    [InlineData(false, "A06", 1)]
+    [InlineData(true, "A09", 2)]
+    public async Task Two_ndsbr_trips_a_second_apart_are_two_trips_with_the_trip_column(bool withTripId, string secondId, int expected)
+    {
+        // Trip 5 then the next driven on without a stop, as two recorded trips minutes apart look once the parked time is
+        // not in the file: only the TRIP column parts them, also when the two ids share a tag (5 and 9).
         var rows = new List<string> { Header };
         var lon = -49.23446;
         for (var s = 0; s < 240; s++)
         {
             var utc = TimeSpan.FromHours(12) + TimeSpan.FromSeconds(s);
-            rows.Add(Row("10/9/2019", utc.ToString(@"hh\:mm\:ss"), lon: lon, id: s < 120 ? "A05" : "A06"));
+            rows.Add(Row("10/9/2019", utc.ToString(@"hh\:mm\:ss"), lon: lon, id: s < 120 ? "A05" : secondId));
             lon += 0.0001; // about 10 m a second at 36 km/h
         }
 

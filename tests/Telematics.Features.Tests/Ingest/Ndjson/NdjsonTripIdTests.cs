@@ -28,7 +28,10 @@ public sealed class NdjsonTripIdTests
         Assert.Equal(
             [TripTag.FromId(13), TripTag.FromId(13), TripTag.FromId("A05"), TripTag.FromId("A05"), SampleFlags.None, SampleFlags.None, SampleFlags.None],
             samples.Select(s => s.Flags & TripBits));
-        Assert.All(samples, s => Assert.Equal(SampleFlags.PhoneUnknown, s.Flags & ~TripBits));
+
+        // 13 and "13" are one id, and so are the escaped and plain "A05": the one change is at the third record.
+        Assert.Equal([false, false, true, false, false, false, false], samples.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
+        Assert.All(samples, s => Assert.Equal(SampleFlags.PhoneUnknown, s.Flags & ~(TripBits | SampleFlags.TripIdChanged)));
     }
 
     [Fact]
@@ -55,5 +58,18 @@ public sealed class NdjsonTripIdTests
             """), Skip));
 
         Assert.Equal([TripTag.FromId("A05"), TripTag.FromId(6)], samples.Select(s => s.Flags & TripBits));
+    }
+
+    [Fact]
+    public async Task Both_readers_mark_a_change_between_ids_that_share_a_tag()
+    {
+        const string Records = """{"timestamp":1000,"lat":1,"lon":2,"trip_id":5},{"timestamp":2000,"lat":1,"lon":2,"trip_id":"9"},{"timestamp":3000,"lat":1,"lon":2,"trip_id":9}""";
+
+        var lines = await PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Text(Records.Replace("},{", "}\n{", StringComparison.Ordinal)), Skip));
+        var array = await PipeInput.ReadAllAsync(JsonArraySampleReader.Create(PipeInput.Text("[" + Records + "]"), Skip));
+
+        Assert.Equal(TripTag.FromId(5), TripTag.FromId(9));
+        Assert.Equal([false, true, false], lines.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
+        Assert.Equal([false, true, false], array.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
     }
 }

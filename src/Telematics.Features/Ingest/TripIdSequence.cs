@@ -1,0 +1,33 @@
+using Telematics.Features.Samples;
+
+namespace Telematics.Features.Ingest;
+
+/// <summary>
+/// A reader's memory of the last accepted record's trip id, so that the first record of a new id is marked
+/// <see cref="SampleFlags.TripIdChanged"/>: exact where the tag alone would miss two ids that share it.
+/// </summary>
+internal struct TripIdSequence
+{
+    private ulong _last;
+    private bool _has;
+
+    /// <summary>Marks <paramref name="sample"/> when its id differs from the previous accepted record's; call only for records being accepted.</summary>
+    /// <param name="sample">The record's sample.</param>
+    /// <param name="key">Its id's key (<see cref="RecordError.TripKey"/>); ignored when the sample names no trip.</param>
+    public void Accept(ref TelematicsSample sample, ulong key)
+    {
+        if ((sample.Flags & SampleFlags.TripIdKnown) == 0)
+        {
+            // A record without an id: the change is judged between the records that have one.
+            return;
+        }
+
+        if (_has && key != _last)
+        {
+            sample = sample with { Flags = sample.Flags | SampleFlags.TripIdChanged };
+        }
+
+        _last = key;
+        _has = true;
+    }
+}

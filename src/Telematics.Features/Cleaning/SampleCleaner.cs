@@ -34,6 +34,7 @@ public sealed class SampleCleaner
 
     // A stream's first fix until a fix within reach confirms it (both are then kept) or candidates outvote it.
     private readonly SampleBuffer _heldAnchor = new(StartFixCount);
+    private bool _carriedTripMark;
     private bool _hasLast;
     private long _lastT;
     private bool _hasAnchor;
@@ -90,6 +91,7 @@ public sealed class SampleCleaner
             {
                 invalid++;
                 droppedTimestampsUnixMs?.Add(t);
+                CarryTripMark(chunk.Flags[read]);
                 continue;
             }
 
@@ -97,6 +99,7 @@ public sealed class SampleCleaner
             {
                 lateDropped++;
                 droppedTimestampsUnixMs?.Add(t);
+                CarryTripMark(chunk.Flags[read]);
                 continue;
             }
 
@@ -104,6 +107,7 @@ public sealed class SampleCleaner
             {
                 duplicates++;
                 droppedTimestampsUnixMs?.Add(t);
+                CarryTripMark(chunk.Flags[read]);
                 continue;
             }
 
@@ -111,7 +115,14 @@ public sealed class SampleCleaner
             {
                 lowAccuracy++;
                 droppedTimestampsUnixMs?.Add(t);
+                CarryTripMark(chunk.Flags[read]);
                 continue;
+            }
+
+            if (_carriedTripMark && (chunk.Flags[read] & SampleFlags.TripIdKnown) != 0)
+            {
+                chunk.Flags[read] |= SampleFlags.TripIdChanged;
+                _carriedTripMark = false;
             }
 
             _hasLast = true;
@@ -188,12 +199,18 @@ public sealed class SampleCleaner
     /// <summary>Forgets the last kept sample, any pending candidate fixes and the totals, to start a new stream.</summary>
     public void Reset()
     {
+        _carriedTripMark = false;
         _hasLast = false;
         _hasAnchor = false;
         _heldAnchor.Clear();
         _candidates.Clear();
         Total = default;
     }
+
+    // A reader marks only the first record of a new trip id; when that record is dropped, the next kept one with an id
+    // takes the mark, or the cut would be left to the tag, which two ids may share. (A fix dropped later as a jump
+    // outlier, after it was held, does not pass its mark on.)
+    private void CarryTripMark(SampleFlags flags) => _carriedTripMark |= TripTag.MarksChange(flags);
 
     private bool Plausible(long fromT, double fromLat, double fromLon, long t, double latitude, double longitude) =>
         GeoMath.HaversineM(fromLat, fromLon, latitude, longitude) - _options.JumpNoiseMarginM

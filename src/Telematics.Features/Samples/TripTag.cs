@@ -16,7 +16,7 @@ namespace Telematics.Features.Samples;
 /// cleaner dropped. An id that reads as an integer (ASCII digits with an optional sign, within 64 bits; surrounding
 /// spaces ignored, so <c>5</c>, <c>"5"</c> and <c>"005"</c> agree) gives its value mod 4, taken non-negative:
 /// consecutive integer ids, as most sources number trips, always differ. Any other text gives the top two bits of its
-/// 64-bit FNV-1a hash over the trimmed UTF-8 bytes (offset basis 14695981039346656037, prime 1099511628211) passed through
+/// 64-bit FNV-1a hash over the trimmed bytes as read (UTF-8, or a CSV mapping's single-byte encoding) (offset basis 14695981039346656037, prime 1099511628211) passed through
 /// MurmurHash3's 64-bit finaliser (fmix64): FNV-1a alone leaves its top bits nearly blind to the last byte, so
 /// <c>trip-a</c> and <c>trip-b</c> would share a tag.
 /// </para>
@@ -99,6 +99,13 @@ public static class TripTag
     {
         const SampleFlags Trip = SampleFlags.TripIdKnown | SampleFlags.TripTagMask;
         return (a & b & SampleFlags.TripIdKnown) != 0 && ((a ^ b) & Trip) != 0;
+    }
+
+    /// <summary>True when a reader marked the sample as the first of a new trip id (and it names one).</summary>
+    internal static bool MarksChange(SampleFlags flags)
+    {
+        const SampleFlags Marked = SampleFlags.TripIdKnown | SampleFlags.TripIdChanged;
+        return (flags & Marked) == Marked;
     }
 
     private static SampleFlags Make(int tag) => SampleFlags.TripIdKnown | (SampleFlags)(tag << Shift);

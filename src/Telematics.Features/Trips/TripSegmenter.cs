@@ -110,7 +110,7 @@ public sealed class TripSegmenter
     {
         var t = sample.TimestampUnixMs;
         var stepM = 0.0;
-        var newTripId = (sample.Flags & SampleFlags.TripIdChanged) != 0 || TripTag.Differ(_lastTripId, sample.Flags);
+        var newTripId = TripTag.MarksChange(sample.Flags) || TripTag.Differ(_lastTripId, sample.Flags);
         if ((sample.Flags & SampleFlags.TripIdKnown) != 0)
         {
             _lastTripId = sample.Flags & (SampleFlags.TripIdKnown | SampleFlags.TripTagMask);
@@ -173,7 +173,7 @@ public sealed class TripSegmenter
         _distanceM = 0;
         // The stationary sample before the first motion belongs to this trip only if it is not of another trip id.
         if (_hasLast && _lastWasIdle && sample.TimestampUnixMs - _last.TimestampUnixMs < _gapMs && !TripTag.Differ(_last.Flags, sample.Flags)
-            && (sample.Flags & SampleFlags.TripIdChanged) == 0)
+            && !TripTag.MarksChange(sample.Flags))
         {
             var stepM = GeoMath.HaversineM(_last.LatitudeDeg, _last.LongitudeDeg, sample.LatitudeDeg, sample.LongitudeDeg);
             if (TrackContinuity.IsTravel(stepM, sample.TimestampUnixMs - _last.TimestampUnixMs))

@@ -154,8 +154,9 @@ public sealed partial class NdjsonSampleReader
             || error.Set("event_id", "not an integer");
     }
 
-    // 5 and "5" are the same trip; the id's bytes are hashed in place unless escaped (then unescaped on the stack, or in
-    // a pooled buffer when long), so a record allocates nothing.
+    // 5, 5.0 and "5" are the same trip (pandas writes a nullable integer column as floats), and any other number is an id
+    // by its text, as any CSV text is; the id's bytes are hashed in place unless escaped (then unescaped on the stack, or
+    // in a pooled buffer when long), so a record allocates nothing.
     private static bool TryTripId(ref Utf8JsonReader json, ref SampleFlags flags, ref RecordError error)
     {
         if (json.TokenType == JsonTokenType.Null)
@@ -167,7 +168,13 @@ public sealed partial class NdjsonSampleReader
         {
             if (!json.TryGetInt64(out var id))
             {
-                return error.Set("trip_id", "not an integer or a string");
+                if (!json.TryGetDouble(out var real) || real != Math.Floor(real) || !(Math.Abs(real) < 9.2e18))
+                {
+                    flags |= TripTag.FromId(json.ValueSpan, out error.TripKey);
+                    return true;
+                }
+
+                id = (long)real;
             }
 
             flags |= TripTag.FromId(id);
@@ -177,7 +184,7 @@ public sealed partial class NdjsonSampleReader
 
         if (json.TokenType != JsonTokenType.String)
         {
-            return error.Set("trip_id", "not an integer or a string");
+            return error.Set("trip_id", "not a number or a string");
         }
 
         if (!json.ValueIsEscaped)

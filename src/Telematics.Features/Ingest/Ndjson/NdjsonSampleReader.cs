@@ -16,8 +16,8 @@ namespace Telematics.Features.Ingest.Ndjson;
 /// <c>lon</c> (degrees, required), <c>speed_mps</c>, <c>heading_deg</c>, <c>accel_lon_mps2</c>, <c>accel_lat_mps2</c>,
 /// <c>gps_accuracy_m</c>, <c>speed_limit_mps</c> (numbers), <c>road_class</c> (a <see cref="RoadClass"/> name or
 /// number), <c>phone_handheld</c>, <c>phone_interaction</c> (booleans), <c>event_id</c> (integer) and <c>trip_id</c> (the
-/// source's own trip id, an integer or a string: a trip ends where it changes; see <see cref="TripTag"/>; an empty string
-/// is no id). Optional fields
+/// source's own trip id, a number or a string: a trip ends where it changes; see <see cref="TripTag"/>; a whole number
+/// written as a float, such as <c>3.0</c>, is that integer, any other number an id by its text, and an empty string no id). Optional fields
 /// may be absent or <c>null</c>; a record with neither phone field (or both <c>null</c>) gets
 /// <see cref="SampleFlags.PhoneUnknown"/>, since a source that records phone use says <c>false</c>. Other properties are ignored, whatever their value. A known field given twice makes
 /// the record bad (last-wins would silently pick one of two readings). Blank lines are skipped, CRLF and

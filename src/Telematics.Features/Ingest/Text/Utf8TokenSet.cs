@@ -56,7 +56,7 @@ internal sealed class Utf8TokenSet<TValue>
         for (var i = 0; i < _tokens.Length; i++)
         {
             var token = _tokens[i];
-            if (trimmed.SequenceEqual(token) || (_ignoreCase && Ascii.EqualsIgnoreCase(trimmed, token)))
+            if (trimmed.SequenceEqual(token) || (_ignoreCase && EqualIgnoringAsciiCase(trimmed, token)))
             {
                 value = _values[i];
                 return true;
@@ -65,5 +65,27 @@ internal sealed class Utf8TokenSet<TValue>
 
         value = default!;
         return false;
+    }
+
+    // Ascii.EqualsIgnoreCase is false for any non-ASCII byte, so "não" would never match "Não": fold ASCII letters only,
+    // and compare every other byte (UTF-8 or single-byte) as it is.
+    private static bool EqualIgnoringAsciiCase(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            if (x != y && ((x | 0x20) != (y | 0x20) || (uint)((x | 0x20) - 'a') > 'z' - 'a'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -35,10 +35,10 @@ public sealed class NdjsonTripIdTests
     }
 
     [Fact]
-    public async Task A_trip_id_that_is_neither_an_integer_nor_a_string_is_a_bad_record_named_trip_id()
+    public async Task A_trip_id_that_is_neither_a_number_nor_a_string_is_a_bad_record_named_trip_id()
     {
         await using var reader = NdjsonSampleReader.Create(PipeInput.Text("""
-            {"timestamp":1000,"lat":1,"lon":2,"trip_id":1.5}
+            {"timestamp":1000,"lat":1,"lon":2,"trip_id":[5]}
             {"timestamp":2000,"lat":1,"lon":2,"trip_id":true}
             {"timestamp":3000,"lat":1,"lon":2,"trip_id":5,"trip_id":6}
             {"timestamp":4000,"lat":1,"lon":2,"trip_id":5}
@@ -48,6 +48,23 @@ public sealed class NdjsonTripIdTests
 
         Assert.Equal([4000L], buffer.TimestampUnixMs.ToArray());
         Assert.Equal(["trip_id", "trip_id", "trip_id"], reader.Report.Errors.Select(e => e.Field!));
+    }
+
+    [Fact]
+    public async Task A_whole_number_written_as_a_float_is_that_integer_and_any_other_number_is_an_id_by_its_text()
+    {
+        var samples = await PipeInput.ReadAllAsync(NdjsonSampleReader.Create(PipeInput.Text("""
+            {"timestamp":1000,"lat":1,"lon":2,"trip_id":3}
+            {"timestamp":2000,"lat":1,"lon":2,"trip_id":3.0}
+            {"timestamp":3000,"lat":1,"lon":2,"trip_id":1e3}
+            {"timestamp":4000,"lat":1,"lon":2,"trip_id":1.5}
+            {"timestamp":5000,"lat":1,"lon":2,"trip_id":18446744073709551615}
+            """), Skip));
+
+        Assert.Equal(
+            [TripTag.FromId(3), TripTag.FromId(3), TripTag.FromId(1000), TripTag.FromId("1.5"), TripTag.FromId("18446744073709551615")],
+            samples.Select(s => s.Flags & TripBits));
+        Assert.Equal([false, false, true, true, true], samples.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
     }
 
     [Fact]

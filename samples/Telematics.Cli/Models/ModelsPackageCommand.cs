@@ -32,10 +32,11 @@ internal static class ModelsPackageCommand
         var positiveIndex = new Option<int?>("--positive-index") { Description = "Output column (or class position) that is the raw output." };
         var monotone = new Option<string?>("--monotone") { Description = "Claimed directions of risk, checked at load: feature=increasing|decreasing, comma-separated." };
         var schema = new Option<string>("--schema") { Description = "The feature schema the model reads: telematics@2 (current) or telematics@1.", DefaultValueFactory = _ => $"{TelematicsFeatures.SchemaName}@{TelematicsFeaturesV2.SchemaVersion}" };
+        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660), for those the CSV gives no window: a telematics@2 model needs it. Default: the observed_days column, else the span of a `telematics features` table's driver row." };
         var force = new Option<bool>("--force") { Description = "Replace the version if it exists (else it is refused and left as it is)." };
         var command = new Command("package", "Package an ONNX model trained elsewhere: sha256, calibration knots, reference row and training ranges from its training population's features CSV; written only once it loads as the registry would load it.")
         {
-            onnx, features, name, version, dir, featureList, tensorName, outputName, kind, positiveClass, positiveIndex, monotone, schema, force,
+            onnx, features, name, version, dir, featureList, tensorName, outputName, kind, positiveClass, positiveIndex, monotone, schema, periodDays, force,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -47,6 +48,10 @@ internal static class ModelsPackageCommand
             {
                 schemaVersion = SchemaVersion(parse.GetValue(schema)!);
                 directions = Directions(parse.GetValue(monotone));
+                if (parse.GetValue(periodDays) is < 1 or > 3660)
+                {
+                    throw new ArgumentException("--period-days must be between 1 and 3660.");
+                }
             }
             catch (ArgumentException e)
             {
@@ -63,12 +68,12 @@ internal static class ModelsPackageCommand
             try
             {
                 model = File.ReadAllBytes(parse.GetValue(onnx)!.FullName);
-                rows = FeatureCsv.ReadRows(csv, TelematicsFeatures.Schema, warnings, defaultObservedDays: null, tableWindows: true);
+                rows = FeatureCsv.ReadRows(csv, TelematicsFeatures.Schema, warnings, defaultObservedDays: parse.GetValue(periodDays), tableWindows: true);
                 csvSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(csv)));
                 if (schemaVersion == TelematicsFeaturesV2.SchemaVersion && rows.FirstOrDefault(r => r.Driver.ObservedDays is null) is { Driver.DriverId: not null } windowless)
                 {
                     throw new InvalidDataException(
-                        $"{csv} line {windowless.Line}, column '{FeatureCsv.ObservedDaysColumn}': no observation window for driver '{windowless.Driver.DriverId}'; a {TelematicsFeaturesV2.Schema} model reads {TelematicsFeaturesV2.AnnualKm}, {TelematicsFeaturesV2.DrivingHoursPerWeek} and {TelematicsFeaturesV2.TripsPerWeek}, which need it (an observed_days cell, or the start_utc/end_utc of a `telematics features` table), as `score --features` does.");
+                        $"{csv} line {windowless.Line}, column '{FeatureCsv.ObservedDaysColumn}': no observation window for driver '{windowless.Driver.DriverId}'; a {TelematicsFeaturesV2.Schema} model reads {TelematicsFeaturesV2.AnnualKm}, {TelematicsFeaturesV2.DrivingHoursPerWeek} and {TelematicsFeaturesV2.TripsPerWeek}, which need it (an observed_days cell, --period-days, or the start_utc/end_utc of a `telematics features` table), as `score --features` does.");
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)

@@ -320,6 +320,18 @@ public sealed class ModelsPackageCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Period_days_gives_every_driver_without_a_window_that_window()
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(days: false),
+            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency", "--period-days", "14");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        // annual_km = distance_km · 365.25 / 14: the largest distance of the population over 14 days.
+        var largest = Population().Max(d => d.Vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)]);
+        Assert.Equal((float)(largest * (TelematicsFeaturesV2.DaysPerYear / 14)), (float)Manifest("partner-freq", "1")["training_ranges"]![TelematicsFeaturesV2.AnnualKm]!["max"]!);
+    }
+
+    [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {
         var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = d.Days }).ToList();

@@ -225,6 +225,20 @@ public sealed class ModelsPackageCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zipmap_classifiers_output_is_found_beside_its_labels_and_the_named_class_is_kept()
+    {
+        var (exit, output, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("zip.onnx", TestOnnxModels.LinearClassifier(zipMap: true)), "--features", WriteCsv(),
+            "--name", "partner-zip", "--version", "1", "--dir", Dir, "--features-list", $"{Braking},{Phone}", "--positive-class", "risky");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains("class 'risky'", output, StringComparison.Ordinal);
+        var manifest = Manifest("partner-zip", "1");
+        Assert.Equal("output_probability", (string?)manifest["output"]!["name"]);
+        Assert.Equal("probability", (string?)manifest["output"]!["kind"]);
+        Assert.Equal("risky", (string?)manifest["output"]!["positive_class"]);
+    }
+
+    [Fact]
     public async Task A_graph_with_one_input_per_feature_names_its_features_itself()
     {
         var (exit, output, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("per.onnx", TestOnnxModels.PerFeatureLinear()), "--features", WriteCsv(),

@@ -130,7 +130,7 @@ internal static class ModelsPackageCommand
             }
             catch (ArgumentException e)
             {
-                error.WriteLine(e.Message);
+                error.WriteLine(e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal));
                 return Task.FromResult(ExitCodes.Usage);
             }
             catch (ModelPackageException e)

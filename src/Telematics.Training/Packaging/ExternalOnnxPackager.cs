@@ -114,7 +114,16 @@ public static class ExternalOnnxPackager
         PackageFolder.Write(folder, request.Onnx, manifest, request.Replace, staging =>
         {
             // The registry's own load: a package that would be refused there is not put in place.
-            using var package = ModelPackageLoader.Load(staging);
+            try
+            {
+                using var package = ModelPackageLoader.Load(staging);
+            }
+            catch (ModelPackageException e)
+            {
+                // Named by its place, not by the staging folder that is removed with it.
+                throw new ModelPackageException($"{e.Message.Replace(staging, folder, StringComparison.Ordinal)} Nothing was written.", e);
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         });
         return new ExternalPackageResult(folder, sha256, binding.Features, binding.OutputName, binding.Kind, knots, raw.Length, leftOut);
@@ -144,7 +153,7 @@ public static class ExternalOnnxPackager
         {
             var width = graph.Inputs.Count == 1 && graph.Inputs[0].Width > 0 ? $"{graph.Inputs[0].Width} columns" : "columns the graph does not name";
             throw new ArgumentException(
-                $"The graph's input '{graph.Inputs.FirstOrDefault().Name}' carries {width}; give the schema features they are, in order (--features-list f1,f2,…).", nameof(request));
+                $"The graph's input '{graph.Inputs.FirstOrDefault().Name}' carries {width}; give the schema features they are, in order (Features; --features-list f1,f2,… on the command line).", nameof(request));
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -165,7 +174,7 @@ public static class ExternalOnnxPackager
         if (!perFeature)
         {
             tensorName = request.TensorName ?? (graph.Inputs.Count == 1 ? graph.Inputs[0].Name
-                : throw new ArgumentException($"The graph has {graph.Inputs.Count} inputs ({string.Join(", ", graph.Inputs.Select(i => i.Name))}); name the features tensor (--tensor-name).", nameof(request)));
+                : throw new ArgumentException($"The graph has {graph.Inputs.Count} inputs ({string.Join(", ", graph.Inputs.Select(i => i.Name))}); name the features tensor (TensorName; --tensor-name).", nameof(request)));
         }
         else if (request.TensorName is not null)
         {
@@ -180,7 +189,7 @@ public static class ExternalOnnxPackager
 
         var kind = request.OutputKind ?? (graph.IsClassifierOutput(output) ? ModelOutputKind.Probability
             : throw new ArgumentException(
-                $"What output '{output}' measures is ambiguous from the graph: give its kind (--kind probability|frequency|score): a probability in [0, 1], an expected claim frequency ≥ 0, or a score on its own scale (a log-rate or logit).", nameof(request)));
+                $"What output '{output}' measures is ambiguous from the graph: give its kind (OutputKind; --kind probability|frequency|score): a probability in [0, 1], an expected claim frequency ≥ 0, or a score on its own scale (a log-rate or logit).", nameof(request)));
         return new Binding(features, perFeature, tensorName, output, kind);
     }
 
@@ -195,7 +204,7 @@ public static class ExternalOnnxPackager
         var candidates = graph.Outputs.Where(o => !o.IsLabel).ToList();
         return candidates.Count == 1 && graph.Outputs.Any(o => o.IsLabel)
             ? candidates[0].Name
-            : throw new ArgumentException($"The graph has {graph.Outputs.Count} outputs ({string.Join(", ", graph.Outputs.Select(o => o.Name))}); name the raw output (--output-name).", "request");
+            : throw new ArgumentException($"The graph has {graph.Outputs.Count} outputs ({string.Join(", ", graph.Outputs.Select(o => o.Name))}); name the raw output (OutputName; --output-name).", "request");
     }
 
     /// <summary>Each driver's model row and raw output, as the scorer computes them; drivers with no driving or a non-finite output are left out.</summary>

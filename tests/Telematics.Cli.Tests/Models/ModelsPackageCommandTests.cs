@@ -259,6 +259,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--kind probability|frequency|score", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", error, StringComparison.Ordinal);
         AssertNothingWritten();
     }
 
@@ -284,6 +285,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.StartsWith("INVALID: ", error, StringComparison.Ordinal);
         Assert.Contains($"{Braking} is declared decreasing (monotone)", error, StringComparison.Ordinal);
+        Assert.Contains($"('{Path.Combine(Dir, "partner-freq", "1")}')", error, StringComparison.Ordinal);
         AssertNothingWritten();
     }
 

@@ -160,6 +160,11 @@ public sealed class ModelsPackageCommandTests : IDisposable
         Assert.True(!Directory.Exists(Dir) || !Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories).Any(),
             Directory.Exists(Dir) ? string.Join(", ", Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories)) : "");
 
+    // `models package` of the frequency regressor over annual_km and harsh braking, as telematics@2, with `extra` options.
+    private Task<(int Exit, string Output, string Error)> PackageFrequency(string csv, params string[] extra) =>
+        CliRunner.RunAsync(["models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", csv,
+            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", .. extra]);
+
     [Fact]
     public async Task A_frequency_regressor_is_packaged_with_the_populations_percentiles_medians_and_ranges_and_scores_as_onnx_runtime_says()
     {
@@ -254,8 +259,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
     [Fact]
     public async Task A_regressor_without_kind_is_a_usage_error_that_writes_nothing()
     {
-        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(),
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}");
+        var (exit, _, error) = await PackageFrequency(WriteCsv());
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("--kind probability|frequency|score", error, StringComparison.Ordinal);
@@ -278,9 +282,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
     [Fact]
     public async Task A_monotone_claim_the_model_breaks_is_caught_by_the_load_check_and_nothing_is_written()
     {
-        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(),
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency",
-            "--monotone", $"{Braking}=decreasing");
+        var (exit, _, error) = await PackageFrequency(WriteCsv(), "--kind", "frequency", "--monotone", $"{Braking}=decreasing");
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.StartsWith("INVALID: ", error, StringComparison.Ordinal);
@@ -292,19 +294,18 @@ public sealed class ModelsPackageCommandTests : IDisposable
     [Fact]
     public async Task An_existing_version_is_refused_and_kept_unless_forced()
     {
-        string[] args = ["models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(),
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency"];
+        var csv = WriteCsv();
         var existing = _packages.WriteFolder(Path.Combine("models", "partner-freq", "1"), TestPackages.TreeClassifierManifest("partner-freq", "1"), TestOnnxModels.TreeClassifier());
         var before = File.ReadAllText(Path.Combine(existing, "manifest.json"));
 
-        var refused = await CliRunner.RunAsync(args);
+        var refused = await PackageFrequency(csv, "--kind", "frequency");
 
         Assert.Equal(ExitCodes.InputError, refused.Exit);
         Assert.Contains("exists already", refused.Error, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllText(Path.Combine(existing, "manifest.json")));
         Assert.Equal(["1"], Directory.GetDirectories(Path.Combine(Dir, "partner-freq")).Select(Path.GetFileName));
 
-        var forced = await CliRunner.RunAsync([.. args, "--force"]);
+        var forced = await PackageFrequency(csv, "--kind", "frequency", "--force");
 
         Assert.True(forced.Exit == ExitCodes.Success, forced.Error);
         Assert.Equal("frequency", (string?)Manifest("partner-freq", "1")["output"]!["kind"]);
@@ -316,8 +317,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
     {
         var csv = WriteCsv((i, line) => i == 3 ? line[..line.LastIndexOf(',')] + ",lots" : line);
 
-        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", csv,
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency");
+        var (exit, _, error) = await PackageFrequency(csv, "--kind", "frequency");
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains($"line 5, column '{Phone}': 'lots' is not a number", error, StringComparison.Ordinal);
@@ -327,8 +327,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
     [Fact]
     public async Task A_telematics_2_model_needs_each_drivers_window_as_score_does()
     {
-        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(days: false),
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency");
+        var (exit, _, error) = await PackageFrequency(WriteCsv(days: false), "--kind", "frequency");
 
         Assert.Equal(ExitCodes.InputError, exit);
         Assert.Contains("line 2, column 'observed_days': no observation window for driver 'd-0'", error, StringComparison.Ordinal);
@@ -338,8 +337,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
     [Fact]
     public async Task Period_days_gives_every_driver_without_a_window_that_window()
     {
-        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(days: false),
-            "--name", "partner-freq", "--version", "1", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency", "--period-days", "14");
+        var (exit, _, error) = await PackageFrequency(WriteCsv(days: false), "--kind", "frequency", "--period-days", "14");
 
         Assert.True(exit == ExitCodes.Success, error);
         // annual_km = distance_km · 365.25 / 14: the largest distance of the population over 14 days.

@@ -6,7 +6,7 @@ using Telematics.Scoring.Registry;
 
 namespace Telematics.Cli.Models;
 
-/// <summary><c>telematics models list|validate|promote</c>: inspect and manage a model directory.</summary>
+/// <summary><c>telematics models list|validate|promote|package</c>: inspect and manage a model directory.</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
@@ -15,6 +15,7 @@ internal static class ModelsCommand
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateValidate());
         command.Subcommands.Add(CreatePromote());
+        command.Subcommands.Add(ModelsPackageCommand.Create());
         return command;
     }
 
@@ -74,20 +75,7 @@ internal static class ModelsCommand
 
             using (package)
             {
-                output.WriteLine($"package   {package} ({package.Kind.ToString().ToLowerInvariant()}), sha256 {package.Sha256}");
-                output.WriteLine($"schema    {package.Model.Binding.Schema}");
-                output.WriteLine("inputs");
-                var binding = package.Model.Binding;
-                for (var i = 0; i < binding.Count; i++)
-                {
-                    output.WriteLine($"  {i,3}  {binding.FeatureNames[i],-32} schema index {binding.SchemaIndexes[i],2}   reference {package.ReferenceRow[i].ToString("G6", CultureInfo.InvariantCulture)}");
-                }
-
-                var outputDescription = package.Model is OnnxRiskModel onnx ? onnx.OutputDescription : "raw log-odds of the rules";
-                output.WriteLine($"output    {outputDescription} ({package.OutputKind.ToString().ToLowerInvariant()})");
-                output.WriteLine($"calibrate {package.Calibration.Kind}");
-                output.WriteLine($"smoke     reference raw {package.ReferenceRaw.ToString("G6", CultureInfo.InvariantCulture)} → score {package.ReferenceScore.ToString("F2", CultureInfo.InvariantCulture)}");
-                output.WriteLine("OK");
+                PrintValidation(output, package);
             }
 
             return ExitCodes.Success;
@@ -137,5 +125,24 @@ internal static class ModelsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>What <c>models validate</c> prints of a package that loads: identity, bound inputs, output, calibration, smoke score, OK.</summary>
+    internal static void PrintValidation(TextWriter output, ModelPackage package)
+    {
+        output.WriteLine($"package   {package} ({package.Kind.ToString().ToLowerInvariant()}), sha256 {package.Sha256}");
+        output.WriteLine($"schema    {package.Model.Binding.Schema}");
+        output.WriteLine("inputs");
+        var binding = package.Model.Binding;
+        for (var i = 0; i < binding.Count; i++)
+        {
+            output.WriteLine($"  {i,3}  {binding.FeatureNames[i],-32} schema index {binding.SchemaIndexes[i],2}   reference {package.ReferenceRow[i].ToString("G6", CultureInfo.InvariantCulture)}");
+        }
+
+        var outputDescription = package.Model is OnnxRiskModel onnx ? onnx.OutputDescription : "raw log-odds of the rules";
+        output.WriteLine($"output    {outputDescription} ({package.OutputKind.ToString().ToLowerInvariant()})");
+        output.WriteLine($"calibrate {package.Calibration.Kind}");
+        output.WriteLine($"smoke     reference raw {package.ReferenceRaw.ToString("G6", CultureInfo.InvariantCulture)} → score {package.ReferenceScore.ToString("F2", CultureInfo.InvariantCulture)}");
+        output.WriteLine("OK");
     }
 }

@@ -5,32 +5,99 @@ using Telematics.Training.Modeling;
 
 namespace Telematics.Training.Packaging;
 
+/// <summary>What a manifest.json says, whoever made the model: <see cref="ManifestJson.Write(ManifestParts, Action{Utf8JsonWriter}?)"/> writes it.</summary>
+internal sealed record ManifestParts(
+    string Name,
+    string Version,
+    string Sha256,
+    int SchemaVersion,
+    bool PerFeatureInputs,
+    string? TensorName,
+    IReadOnlyList<string> Features,
+    string OutputName,
+    string OutputKind,
+    IReadOnlyList<(double Raw, double Score)> Knots,
+    float[] Medians,
+    (float Min, float Max)[] Ranges,
+    IReadOnlyDictionary<string, RiskDirection> Directions,
+    IReadOnlyList<KeyValuePair<string, string>> Training)
+{
+    public string? PositiveClass { get; init; }
+
+    public int? PositiveIndex { get; init; }
+
+    public double? SamplingNoise { get; init; }
+}
+
 /// <summary>Writes manifest.json in the shape Telematics.Scoring's package loader reads (snake_case keys).</summary>
 internal static class ManifestJson
 {
+    /// <summary>The manifest of a model trained here (<see cref="OnnxPackageWriter"/>), with its training record and metrics.</summary>
     public static byte[] Write(
         PackageRequest request, PackageContent content, string inputName, string outputName, PackagedOutput output,
         IReadOnlyList<(double Raw, double Score)> knots, float[] medians, (float Min, float Max)[] ranges, string sha256, double claimRate)
+    {
+        var training = new List<KeyValuePair<string, string>>
+        {
+            new("trainer", content.Trainer),
+            new("converter", content.Converter),
+            new("raw_output", output == PackagedOutput.Frequency
+                ? "expected claims per year of exposure"
+                : "natural log of the expected claims per year of exposure (exp gives the frequency)"),
+            new("calibration", CalibrationNote),
+        };
+        training.AddRange(request.Training);
+        var parts = new ManifestParts(
+            request.Name, request.Version, sha256, content.Schema.Version, PerFeatureInputs: false, inputName, content.Features, outputName,
+            output == PackagedOutput.Frequency ? "frequency" : "score", knots, medians, ranges, content.Directions, training)
+        {
+            // Gives each score its interval: ln λ over n trips lies about sd/√n from the driver's long-run ln λ.
+            SamplingNoise = output == PackagedOutput.Frequency ? request.SamplingNoise : null,
+        };
+        return Write(parts, json =>
+        {
+            json.WriteString("evaluation", "out of fold");
+            // The constant rate a holdout check must beat (scripts/check-holdout.sh reads it), claims per exposure year.
+            json.WriteNumber("training_claim_rate", Math.Round(claimRate, 6));
+            WriteEvaluation(json, request.Evaluation);
+            if (request.Oracle is not null)
+            {
+                json.WriteStartObject("oracle");
+                WriteEvaluation(json, request.Oracle);
+                json.WriteEndObject();
+            }
+        });
+    }
+
+    /// <summary>How the calibration knots were chosen, as the training block says it.</summary>
+    public const string CalibrationNote = "score = percentile of the raw output in the training population (knots every 5 %)";
+
+    /// <summary>The manifest of <paramref name="parts"/>; <paramref name="metrics"/> writes the members of a <c>metrics</c> block, if any.</summary>
+    public static byte[] Write(ManifestParts parts, Action<Utf8JsonWriter>? metrics)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            json.WriteString("name", request.Name);
-            json.WriteString("version", request.Version);
+            json.WriteString("name", parts.Name);
+            json.WriteString("version", parts.Version);
             json.WriteString("kind", "onnx");
             json.WriteString("file", OnnxPackageWriter.ModelFileName);
-            json.WriteString("sha256", sha256);
+            json.WriteString("sha256", parts.Sha256);
             json.WriteStartObject("feature_schema");
             json.WriteString("name", TelematicsFeatures.SchemaName);
-            json.WriteNumber("version", content.Schema.Version);
+            json.WriteNumber("version", parts.SchemaVersion);
             json.WriteEndObject();
 
             json.WriteStartObject("inputs");
-            json.WriteString("layout", "tensor");
-            json.WriteString("tensor_name", inputName);
+            json.WriteString("layout", parts.PerFeatureInputs ? "per_feature" : "tensor");
+            if (!parts.PerFeatureInputs && parts.TensorName is not null)
+            {
+                json.WriteString("tensor_name", parts.TensorName);
+            }
+
             json.WriteStartArray("features");
-            foreach (var feature in content.Features)
+            foreach (var feature in parts.Features)
             {
                 json.WriteStringValue(feature);
             }
@@ -39,14 +106,24 @@ internal static class ManifestJson
             json.WriteEndObject();
 
             json.WriteStartObject("output");
-            json.WriteString("name", outputName);
-            json.WriteString("kind", output == PackagedOutput.Frequency ? "frequency" : "score");
+            json.WriteString("name", parts.OutputName);
+            json.WriteString("kind", parts.OutputKind);
+            if (parts.PositiveClass is not null)
+            {
+                json.WriteString("positive_class", parts.PositiveClass);
+            }
+
+            if (parts.PositiveIndex is { } index)
+            {
+                json.WriteNumber("positive_index", index);
+            }
+
             json.WriteEndObject();
 
             json.WriteStartObject("calibration");
             json.WriteString("kind", "piecewise_linear");
             json.WriteStartArray("knots");
-            foreach (var (raw, score) in knots)
+            foreach (var (raw, score) in parts.Knots)
             {
                 json.WriteStartArray();
                 json.WriteNumberValue(raw);
@@ -58,37 +135,37 @@ internal static class ManifestJson
             json.WriteEndObject();
 
             json.WriteStartObject("reference");
-            for (var f = 0; f < medians.Length; f++)
+            for (var f = 0; f < parts.Medians.Length; f++)
             {
-                if (!float.IsNaN(medians[f]))
+                if (!float.IsNaN(parts.Medians[f]))
                 {
-                    json.WriteNumber(content.Features[f], medians[f]);
+                    json.WriteNumber(parts.Features[f], parts.Medians[f]);
                 }
             }
 
             json.WriteEndObject();
 
-            // What the model was fitted over (the central 99 % of training drivers): a score for a driver outside these is an
-            // extrapolation, and its confidence and credibility are lowered.
+            // What the model was fitted over: a score for a driver outside these is an extrapolation, and its confidence and
+            // credibility are lowered.
             json.WriteStartObject("training_ranges");
-            for (var f = 0; f < ranges.Length; f++)
+            for (var f = 0; f < parts.Ranges.Length; f++)
             {
-                if (float.IsFinite(ranges[f].Min) && float.IsFinite(ranges[f].Max))
+                if (float.IsFinite(parts.Ranges[f].Min) && float.IsFinite(parts.Ranges[f].Max))
                 {
-                    json.WriteStartObject(content.Features[f]);
-                    json.WriteNumber("min", ranges[f].Min);
-                    json.WriteNumber("max", ranges[f].Max);
+                    json.WriteStartObject(parts.Features[f]);
+                    json.WriteNumber("min", parts.Ranges[f].Min);
+                    json.WriteNumber("max", parts.Ranges[f].Max);
                     json.WriteEndObject();
                 }
             }
 
             json.WriteEndObject();
 
-            if (content.Directions.Count > 0)
+            if (parts.Directions.Count > 0)
             {
                 // Checked at load: a sweep of each feature over its training range must move the output this way only.
                 json.WriteStartObject("monotone");
-                foreach (var (feature, direction) in content.Directions)
+                foreach (var (feature, direction) in parts.Directions)
                 {
                     json.WriteString(feature, direction.ToWireName());
                 }
@@ -96,9 +173,8 @@ internal static class ManifestJson
                 json.WriteEndObject();
             }
 
-            if (request.SamplingNoise is { } noise && output == PackagedOutput.Frequency)
+            if (parts.SamplingNoise is { } noise)
             {
-                // Gives each score its interval: ln λ over n trips lies about sd/√n from the driver's long-run ln λ.
                 json.WriteStartObject("sampling_noise");
                 json.WriteString("per", "trip");
                 json.WriteNumber("sd", noise);
@@ -106,32 +182,20 @@ internal static class ManifestJson
             }
 
             json.WriteStartObject("training");
-            json.WriteString("trainer", content.Trainer);
-            json.WriteString("converter", content.Converter);
-            json.WriteString("raw_output", output == PackagedOutput.Frequency
-                ? "expected claims per year of exposure"
-                : "natural log of the expected claims per year of exposure (exp gives the frequency)");
-            json.WriteString("calibration", "score = percentile of the raw output in the training population (knots every 5 %)");
-            foreach (var (key, value) in request.Training)
+            foreach (var (key, value) in parts.Training)
             {
                 json.WriteString(key, value);
             }
 
             json.WriteEndObject();
 
-            json.WriteStartObject("metrics");
-            json.WriteString("evaluation", "out of fold");
-            // The constant rate a holdout check must beat (scripts/check-holdout.sh reads it), claims per exposure year.
-            json.WriteNumber("training_claim_rate", Math.Round(claimRate, 6));
-            WriteEvaluation(json, request.Evaluation);
-            if (request.Oracle is not null)
+            if (metrics is not null)
             {
-                json.WriteStartObject("oracle");
-                WriteEvaluation(json, request.Oracle);
+                json.WriteStartObject("metrics");
+                metrics(json);
                 json.WriteEndObject();
             }
 
-            json.WriteEndObject();
             json.WriteEndObject();
         }
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.ML;
 using Telematics.Training.Datasets;
 using Telematics.Training.Modeling;
+using Telematics.Scoring.Packaging;
 
 namespace Telematics.Training.Packaging;
 
@@ -52,10 +53,7 @@ public static partial class OnnxPackageWriter
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
-        if (!NamePattern().IsMatch(request.Name) || !VersionPattern().IsMatch(request.Version))
-        {
-            throw new ArgumentException($"Package name '{request.Name}' must be 1–64 of [a-z0-9._-] and version '{request.Version}' 1–64 of [A-Za-z0-9._-].", nameof(request));
-        }
+        CheckIdentity(request.Name, request.Version, nameof(request));
 
         var content = request.Model.Kind switch
         {
@@ -146,6 +144,21 @@ public static partial class OnnxPackageWriter
         return stream.ToArray();
     }
 
+    /// <summary>Refuses a package name or version the registry would not serve.</summary>
+    /// <exception cref="ArgumentException">Either is invalid.</exception>
+    internal static void CheckIdentity(string name, string version, string parameter)
+    {
+        if (name is null || version is null || !NamePattern().IsMatch(name) || !VersionPattern().IsMatch(version))
+        {
+            throw new ArgumentException($"Package name '{name}' must be 1–64 of [a-z0-9._-] and version '{version}' 1–64 of [A-Za-z0-9._-].", parameter);
+        }
+
+        if (name == ModelPackage.BuiltInName)
+        {
+            throw new ArgumentException($"The name '{ModelPackage.BuiltInName}' is reserved for the built-in model.", parameter);
+        }
+    }
+
     /// <summary>Decides what the raw output is by matching it to ML.NET's frequency, and returns the largest frequency difference.</summary>
     internal static (PackagedOutput Output, double MaxDifference) Compare(ReadOnlySpan<float> raw, ReadOnlySpan<float> expectedFrequency)
     {
@@ -195,11 +208,11 @@ public static partial class OnnxPackageWriter
 
     /// <summary>
     /// Each feature's median (the manifest's <c>reference</c>: the upper middle value) and its range for
-    /// <c>training_ranges</c> (<see cref="CentralRange.Tolerated"/>: the 0.5th to 99.5th percentile widened by a tenth of its
-    /// width, within the data) over the training drivers, from one sorted column per feature; NaN values left out, NaN
-    /// when a feature never has a value.
+    /// <c>training_ranges</c> over the training drivers, from one sorted column per feature; NaN values left out, NaN
+    /// when a feature never has a value. The range is <see cref="CentralRange.Tolerated"/> (the 0.5th to 99.5th percentile
+    /// widened by a tenth of its width, within the data), or with <paramref name="fullRange"/> the smallest and largest value.
     /// </summary>
-    internal static (float[] Medians, (float Min, float Max)[] Ranges) Summaries(List<float[]> rows)
+    internal static (float[] Medians, (float Min, float Max)[] Ranges) Summaries(IReadOnlyList<float[]> rows, bool fullRange = false)
     {
         var width = rows.Count == 0 ? 0 : rows[0].Length;
         var medians = new float[width];
@@ -224,7 +237,7 @@ public static partial class OnnxPackageWriter
 
             var values = column.AsSpan(0, known);
             values.Sort();
-            var (min, max) = CentralRange.Tolerated(values);
+            var (min, max) = fullRange ? (values[0], values[^1]) : CentralRange.Tolerated(values);
             // The values are floats widened to double, so the middle one narrows back exactly.
             (medians[f], ranges[f]) = ((float)values[known / 2], ((float)min, (float)max));
         }
@@ -271,57 +284,7 @@ public sealed class PreparedPackage
             throw new InvalidOperationException($"Package {Result.Folder} was committed already.");
         }
 
-        var folder = Result.Folder;
-        var parent = Path.GetDirectoryName(folder)!;
-        var version = Path.GetFileName(folder);
-        var id = Guid.NewGuid().ToString("N");
-        var staging = Path.Combine(parent, $".{version}.tmp-{id}");
-        Directory.CreateDirectory(staging);
-        try
-        {
-            File.WriteAllBytes(Path.Combine(staging, OnnxPackageWriter.ModelFileName), _model);
-            File.WriteAllBytes(Path.Combine(staging, "manifest.json"), _manifest);
-        }
-        catch
-        {
-            Directory.Delete(staging, recursive: true);
-            throw;
-        }
-
-        string? aside = null;
-        try
-        {
-            if (Directory.Exists(folder))
-            {
-                aside = Path.Combine(parent, $".{version}.old-{id}");
-                Directory.Move(folder, aside);
-            }
-
-            Directory.Move(staging, folder);
-        }
-        catch
-        {
-            if (aside is not null && !Directory.Exists(folder))
-            {
-                Directory.Move(aside, folder);
-            }
-
-            Directory.Delete(staging, recursive: true);
-            throw;
-        }
-
-        if (aside is not null)
-        {
-            try
-            {
-                Directory.Delete(aside, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The new version is in place; the old one is left under a '.' name, which a registry does not serve.
-            }
-        }
-
+        PackageFolder.Write(Result.Folder, _model, _manifest, replace: true);
         _committed = true;
         return Result;
     }

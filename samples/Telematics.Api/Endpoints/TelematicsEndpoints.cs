@@ -49,7 +49,7 @@ internal static class TelematicsEndpoints
 
         telematics.MapPost("/events", IngestAsync)
             .RequirePermission(Permission.TelematicsWrite)
-            .RequireRateLimiting(RateLimitPolicies.Ingest)
+            .RequireIngestLimits()
             .WithRequestBodyLimit(limits.MaxIngestBodyBytes)
             .Accepts<IngestSample[]>(Json, Ndjson, Csv)
             .Produces<StreamIngestResponse>(StatusCodes.Status202Accepted)
@@ -73,7 +73,8 @@ internal static class TelematicsEndpoints
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
                 "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
-                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body. " +
+                "without a Content-Type, for another media type or a charset other than UTF-8; 400 for an empty body. 429 over the ingest " +
+                "rate limit, or while the client already has RateLimits:IngestConcurrency:PerClient uploads in flight (default 2). " +
                 "With Ingest:Mode=stream the body is validated the same way (same 400s), published to the NATS JetStream event stream " +
                 "and answered 202 with its batch ids once the stream acknowledged every batch; ingest workers store it shortly after " +
                 "(docs/streaming.md). 503 when the stream cannot take it (NATS down or no acknowledgement in time): send the body again; " +

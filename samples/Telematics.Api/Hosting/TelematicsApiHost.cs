@@ -95,6 +95,7 @@ internal static class TelematicsApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<IngestLimitsMiddleware>(); // after authentication too: it counts uploads in flight per user
         app.UseAntiforgery();
 
         app.MapTelematicsHealth();

@@ -69,7 +69,7 @@ internal static class TelematicsEndpoints
                 "stored) or skip (good records are stored and the bad ones listed). A record is bad when it cannot be read or lies outside " +
                 "the plausible bounds (Ingest:Plausibility; default: event time from 2000-01-01 to 24 h after the server's now, speed finite " +
                 "and 0–100 m/s, |acceleration| ≤ 50 m/s², GPS accuracy 0–50,000 m, heading within ±360°). `timeZone` (IANA, for the local-time features; default: the driver's own " +
-                "zone, else the host's Ingest:DefaultTimeZone). " +
+                "zone, else the host's Ingest:DefaultTimeZone; only with drivers:write, so a driver token may not set it: 400). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
                 "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
@@ -147,8 +147,13 @@ internal static class TelematicsEndpoints
         }
 
         TimeZoneInfo? zone = null;
+        if (timeZone is not null && !RolePermissions.Grants(user.GetRole() ?? string.Empty, Permission.DriversWrite))
+        {
+            // The night, rush-hour and weekend features (and so the premium) follow the zone: a driver may not pick its own.
+            errors.Add("timeZone", "timeZone may not be set with this token: the local-time features use the time zone registered for the driver (changed with drivers:write).");
+        }
         // The same test as a driver's stored zone: an id .NET would map from Windows names is refused here too.
-        if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out zone))
+        else if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out zone))
         {
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }

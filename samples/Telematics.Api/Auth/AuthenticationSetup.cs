@@ -54,7 +54,8 @@ internal static class AuthenticationSetup
         bearer.Events = new JwtBearerEvents
         {
             // Browsers cannot set headers on a WebSocket: the live hub alone takes the token as ?access_token= (SignalR's
-            // convention). Request URLs are never logged by this host, so the token does not end up in a log either.
+            // convention). Request URLs are never logged by this host (RequestUrlLogFilter holds ASP.NET Core's request log
+            // off whatever the configuration says), so the token does not end up in a log either.
             OnMessageReceived = context =>
             {
                 if (context.Request.Path.StartsWithSegments(Live.LiveHub.Route, StringComparison.OrdinalIgnoreCase)

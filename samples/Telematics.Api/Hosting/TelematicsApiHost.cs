@@ -39,6 +39,9 @@ internal static class TelematicsApiHost
             });
         }
 
+        // Never the request-start log, which holds the query string (the live hub's ?access_token=), whatever appsettings say.
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<LoggerFilterOptions>, RequestUrlLogFilter>();
+
         builder.AddTelematicsAuthentication();
         builder.Services
             .AddTelematicsAuthorization()

@@ -66,6 +66,19 @@ internal static class AuthenticationSetup
 
                 return Task.CompletedTask;
             },
+            OnTokenValidated = context =>
+            {
+                // Each of these claims is read as one value: a token with two roles (or drivers) would be judged by whichever
+                // came first, so it is refused whole, as a bad signature is.
+                if (context.Principal is { } principal
+                    && (principal.FindAll(TelematicsClaims.Role).Skip(1).Any() || principal.FindAll(TelematicsClaims.DriverId).Skip(1).Any()))
+                {
+                    AuthLog.TokenRefused(logger, "more than one role or driver_id claim");
+                    context.Fail("The token carries more than one role or driver_id claim.");
+                }
+
+                return Task.CompletedTask;
+            },
             OnAuthenticationFailed = context =>
             {
                 // The exception type names the reason (expired, bad signature, wrong audience) without echoing the token.

@@ -162,8 +162,11 @@ roles() {
   umask 077
   for role in owner app maintenance; do
     [ -f "$dir/role-$role.password" ] || head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/role-$role.password"
-    sql -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'telematics_$role') THEN CREATE ROLE telematics_$role LOGIN; END IF; END \$\$" \
-      -c "ALTER ROLE telematics_$role PASSWORD '$(cat "$dir/role-$role.password")'"
+    # On standard input, not -c: a command line is visible to every local user in ps, and this one holds the password.
+    # printf is a shell builtin, so the password is on no command line at all.
+    printf '%s\n' \
+      "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'telematics_$role') THEN CREATE ROLE telematics_$role LOGIN; END IF; END \$\$;" \
+      "ALTER ROLE telematics_$role PASSWORD '$(cat "$dir/role-$role.password")';" | sql
   done
   sql -c "GRANT telematics_owner TO telematics_maintenance" >/dev/null
   owner=$(sql -c "SELECT tableowner FROM pg_tables WHERE schemaname = 'public' AND tablename = 'schema_migrations'")

@@ -13,7 +13,8 @@ namespace Telematics.Dashboard.Tests;
 public sealed class HostAddressBrowserTests(DashboardHost host)
 {
     // A name only this browser resolves (to the host's loopback): the server cannot, and must not need to.
-    private const string ForeignName = "telematics-dashboard.test";
+    // A running host (TELEMATICS_DASHBOARD_URL) must list it in AllowedHosts for this test.
+    private const string ForeignName = DashboardHost.ForeignHostName;
 
     [Fact]
     public async Task The_dashboard_works_under_a_name_the_server_itself_cannot_resolve()

@@ -54,13 +54,27 @@ internal static class AuthenticationSetup
         bearer.Events = new JwtBearerEvents
         {
             // Browsers cannot set headers on a WebSocket: the live hub alone takes the token as ?access_token= (SignalR's
-            // convention). Request URLs are never logged by this host, so the token does not end up in a log either.
+            // convention). Request URLs are never logged by this host (RequestUrlLogFilter holds ASP.NET Core's request log
+            // off whatever the configuration says), so the token does not end up in a log either.
             OnMessageReceived = context =>
             {
                 if (context.Request.Path.StartsWithSegments(Live.LiveHub.Route, StringComparison.OrdinalIgnoreCase)
                     && context.Request.Query["access_token"] is [{ Length: > 0 } token])
                 {
                     context.Token = token;
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = context =>
+            {
+                // Each of these claims is read as one value: a token with two roles (or drivers) would be judged by whichever
+                // came first, so it is refused whole, as a bad signature is.
+                if (context.Principal is { } principal
+                    && (principal.FindAll(TelematicsClaims.Role).Skip(1).Any() || principal.FindAll(TelematicsClaims.DriverId).Skip(1).Any()))
+                {
+                    AuthLog.TokenRefused(logger, "more than one role or driver_id claim");
+                    context.Fail("The token carries more than one role or driver_id claim.");
                 }
 
                 return Task.CompletedTask;

@@ -9,7 +9,10 @@ internal static class TelematicsClaims
     /// <summary>The caller's stable identifier (<c>sub</c>).</summary>
     public const string Subject = "sub";
 
-    /// <summary>The caller's role (<c>role</c>): <c>admin</c>, <c>analyst</c> or <c>driver</c>.</summary>
+    /// <summary>
+    /// The caller's role (<c>role</c>): <c>admin</c>, <c>analyst</c> or <c>driver</c>. A token with more than one is refused
+    /// at authentication (<c>AuthenticationSetup</c>), so the first is the only one.
+    /// </summary>
     public const string Role = "role";
 
     /// <summary>The driver a <c>driver</c> token belongs to (<c>driver_id</c>).</summary>

@@ -39,7 +39,10 @@ internal enum Permission
     /// <summary><c>admin:read</c>: read the operator's views, such as the event partitions (admin only).</summary>
     AdminRead,
 
-    /// <summary><c>dashboard:read</c>: read the book dashboards (aggregates over all drivers, no personal data).</summary>
+    /// <summary>
+    /// <c>dashboard:read</c>: read the book dashboards (aggregates over all drivers, no personal data). The dashboard's
+    /// driver list names drivers, so it needs <see cref="DriversRead"/> as well.
+    /// </summary>
     DashboardRead,
 
     /// <summary>

@@ -47,12 +47,14 @@ internal static class AdminEndpoints
             .WithDescription("A trip counts on the UTC day it started." + PeriodHelp);
         admin.MapGet("/dashboard/drivers", ListBookDriversAsync)
             .RequirePermission(Permission.DashboardRead)
+            // Not an aggregate: names, external refs and premiums per driver are personal data, as on GET /drivers.
+            .RequirePermission(Permission.DriversRead)
             .WithName("ListBookDrivers")
             .WithSummary("The book's drivers with each one's latest score, category and interval, premium and trip; searchable, sortable, paged.")
             .WithDescription("name: part of the display name (case-insensitive); sort: id (default), name, score, premium or lastTrip; " +
                 "order: asc (default) or desc, drivers without the value last either way; page from 1; pageSize 1–200 (default 20). " +
                 "total counts the drivers matching the name. interval is the latest score's (null without one); when not settled its category is provisional. " +
-                "Not cached: it follows every write.");
+                "Not cached: it follows every write. Lists personal data (names, external refs, premiums): needs drivers:read as well as dashboard:read.");
         admin.MapGet("/audit", ListAuditAsync)
             .RequirePermission(Permission.AuditRead)
             .WithName("ListAudit")

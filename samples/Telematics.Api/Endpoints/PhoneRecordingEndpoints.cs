@@ -33,7 +33,7 @@ internal static class PhoneRecordingEndpoints
         telematics.MapPost("/drivers/{driverId:long}/phone-recordings", UploadAsync)
             .RequirePermission(Permission.TelematicsWrite)
             .RequireDriverOwner()
-            .RequireRateLimiting(RateLimitPolicies.Ingest)
+            .RequireIngestLimits()
             .WithRequestBodyLimit(limits.MaxPhoneRecordingBodyBytes)
             // Declared here, not with Accepts: routing would answer a wrong content type 415 before authorization.
             .AddOpenApiOperationTransformer((operation, _, _) =>

@@ -49,7 +49,7 @@ internal static class TelematicsEndpoints
 
         telematics.MapPost("/events", IngestAsync)
             .RequirePermission(Permission.TelematicsWrite)
-            .RequireRateLimiting(RateLimitPolicies.Ingest)
+            .RequireIngestLimits()
             .WithRequestBodyLimit(limits.MaxIngestBodyBytes)
             .Accepts<IngestSample[]>(Json, Ndjson, Csv)
             .Produces<StreamIngestResponse>(StatusCodes.Status202Accepted)
@@ -69,11 +69,12 @@ internal static class TelematicsEndpoints
                 "stored) or skip (good records are stored and the bad ones listed). A record is bad when it cannot be read or lies outside " +
                 "the plausible bounds (Ingest:Plausibility; default: event time from 2000-01-01 to 24 h after the server's now, speed finite " +
                 "and 0–100 m/s, |acceleration| ≤ 50 m/s², GPS accuracy 0–50,000 m, heading within ±360°). `timeZone` (IANA, for the local-time features; default: the driver's own " +
-                "zone, else the host's Ingest:DefaultTimeZone). " +
+                "zone, else the host's Ingest:DefaultTimeZone; only with drivers:write, so a driver token may not set it: 400). " +
                 "Events already stored (driver, event_id, timestamp) count as duplicates, so a body can be re-sent safely. The body's last " +
                 "trip is closed at its end; a body starting within the trip gap (300 s) of the driver's latest stored trip continues that " +
                 "trip, which is stored again whole under a new id (continuedTripId names the old one). 413 over the ingest size limit; 415 " +
-                "without a Content-Type, for another media type or a charset other than UTF-8 (or the `mapping`'s encoding, such as windows-1252); 400 for an empty body. " +
+                "without a Content-Type, for another media type or a charset other than UTF-8 (or the `mapping`'s encoding, such as windows-1252); 400 for an empty body. 429 over the ingest " +
+                "rate limit, or while the client already has RateLimits:IngestConcurrency:PerClient uploads in flight (default 2). " +
                 "With Ingest:Mode=stream the body is validated the same way (same 400s), published to the NATS JetStream event stream " +
                 "and answered 202 with its batch ids once the stream acknowledged every batch; ingest workers store it shortly after " +
                 "(docs/streaming.md). 503 when the stream cannot take it (NATS down or no acknowledgement in time): send the body again; " +
@@ -146,8 +147,13 @@ internal static class TelematicsEndpoints
         }
 
         TimeZoneInfo? zone = null;
+        if (timeZone is not null && !RolePermissions.Grants(user.GetRole() ?? string.Empty, Permission.DriversWrite))
+        {
+            // The night, rush-hour and weekend features (and so the premium) follow the zone: a driver may not pick its own.
+            errors.Add("timeZone", "timeZone may not be set with this token: the local-time features use the time zone registered for the driver (changed with drivers:write).");
+        }
         // The same test as a driver's stored zone: an id .NET would map from Windows names is refused here too.
-        if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out zone))
+        else if (timeZone is not null && !DriverFields.TryFindTimeZone(timeZone, out zone))
         {
             errors.Add("timeZone", "timeZone must be an IANA time zone id such as Europe/Berlin.");
         }

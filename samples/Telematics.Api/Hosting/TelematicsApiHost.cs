@@ -39,6 +39,9 @@ internal static class TelematicsApiHost
             });
         }
 
+        // Never the request-start log, which holds the query string (the live hub's ?access_token=), whatever appsettings say.
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IPostConfigureOptions<LoggerFilterOptions>, RequestUrlLogFilter>();
+
         builder.AddTelematicsAuthentication();
         builder.Services
             .AddTelematicsAuthorization()
@@ -95,6 +98,7 @@ internal static class TelematicsApiHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<IngestLimitsMiddleware>(); // after authentication too: it counts uploads in flight per user
         app.UseAntiforgery();
 
         app.MapTelematicsHealth();

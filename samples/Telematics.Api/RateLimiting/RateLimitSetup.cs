@@ -23,7 +23,11 @@ internal static class RateLimitSetup
             .Bind(configuration.GetSection(RateLimitOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => Valid(o.Ingest) && Valid(o.Batch), "Each RateLimits policy needs PermitLimit 1–100000 and WindowSeconds 1–86400.")
+            .Validate(
+                o => o.IngestConcurrency is { PerClient: >= 1 and <= 1000, Total: >= 1 and <= 10_000 },
+                "RateLimits:IngestConcurrency needs PerClient 1–1000 and Total 1–10000.")
             .ValidateOnStart();
+        services.AddSingleton<IngestConcurrencyLimiter>();
 
         services.AddRateLimiter(_ => { });
         var prefix = RedisConnection.Prefix(configuration);
@@ -46,15 +50,19 @@ internal static class RateLimitSetup
     private static RateLimitPartition<string> PerClient(
         HttpContext context, string policy, WindowLimit limit, (IConnectionMultiplexer Connection, RedisBreaker Breaker)? redis, string prefix)
     {
-        var client = context.User.GetSubject() is { } subject
-            ? "sub:" + subject
-            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        var client = ClientOf(context);
         return redis is null
             ? RateLimitPartition.GetFixedWindowLimiter(client, _ => LocalOptions(limit))
             : RateLimitPartition.Get(client, key => new RedisWindowLimiter(
                 redis.Value.Connection, $"{prefix}:ratelimit:{policy}:{key}", limit.PermitLimit, TimeSpan.FromSeconds(limit.WindowSeconds),
                 new FixedWindowRateLimiter(LocalOptions(limit)), redis.Value.Breaker));
     }
+
+    /// <summary>Whom a limit counts the request against: the token's subject when authenticated, else the remote IP address.</summary>
+    public static string ClientOf(HttpContext context) =>
+        context.User.GetSubject() is { } subject
+            ? "sub:" + subject
+            : "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
     private static FixedWindowRateLimiterOptions LocalOptions(WindowLimit limit) => new()
     {
@@ -72,7 +80,13 @@ internal static class RateLimitSetup
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait)
             ? (int)Math.Ceiling(wait.TotalSeconds)
             : 1;
+        await WriteTooManyAsync(http, policy, retryAfter, $"The '{policy}' limit for this client is used up; retry after {retryAfter} s.");
+    }
 
+    /// <summary>The 429 of every limit: <c>Retry-After</c>, a warning naming policy and route, and the rate-limited problem.</summary>
+    public static async Task WriteTooManyAsync(HttpContext http, string policy, int retryAfter, string detail)
+    {
+        var endpoint = http.GetEndpoint();
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Telematics.Api.RateLimiting");
@@ -86,7 +100,7 @@ internal static class RateLimitSetup
                 Status = StatusCodes.Status429TooManyRequests,
                 Type = ProblemTypes.RateLimited,
                 Title = "Too many requests.",
-                Detail = $"The '{policy}' limit for this client is used up; retry after {retryAfter} s.",
+                Detail = detail,
             },
         });
     }

@@ -26,6 +26,18 @@ internal sealed class RequestLimitOptions
     [Range(1024, 1L << 32)]
     public long MaxPhoneRecordingBodyBytes { get; set; } = 64L << 20;
 
+    /// <summary>
+    /// Slowest an ingest upload's body may arrive, in bytes per second averaged from its start after a 10 s grace
+    /// (0–1 MiB/s; 0 leaves Kestrel's server-wide minimum, 240 B/s). A slower body is cut off and the upload stores nothing.
+    /// </summary>
+    /// <value>
+    /// Default 2048 (16 kbit/s, well below a weak mobile link): an upload holds a database connection until its body ends, so
+    /// a body trickling in holds it for hours at Kestrel's 240 B/s. Applied over HTTP/1.x only: Kestrel sets no per-request
+    /// minimum on HTTP/2 and HTTP/3, where its server-wide one applies.
+    /// </value>
+    [Range(0, 1 << 20)]
+    public int MinIngestBodyBytesPerSecond { get; set; } = 2048;
+
     /// <summary>Longest request target (path and query string) answered with anything but 414, in bytes (1 KiB–64 KiB).</summary>
     /// <value>Default 8 KiB, as most proxies. Kestrel's own limit is set to twice this: a target between the two gets a
     /// problem+json 414 from the host; beyond Kestrel's limit Kestrel answers 414 with an empty body.</value>

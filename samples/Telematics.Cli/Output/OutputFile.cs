@@ -5,7 +5,7 @@ namespace Telematics.Cli.Output;
 /// <summary>
 /// Writes a command's output file whole or not at all: into a temporary file beside it, moved over the path only once
 /// complete. A run that fails or is cancelled while writing (a full disk, Ctrl-C) leaves the previous file as it was and
-/// no half-written one that a script would read as a short but valid result.
+/// no half-written one that a script would read as a short but valid result. Files are created owner-only (0600) on Unix.
 /// </summary>
 internal static class OutputFile
 {
@@ -44,7 +44,7 @@ internal static class OutputFile
         FileStream created;
         try
         {
-            created = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            created = new FileStream(temporary, CreateOptions());
         }
         catch (UnauthorizedAccessException e)
         {
@@ -65,6 +65,26 @@ internal static class OutputFile
             File.Delete(temporary);
             throw;
         }
+    }
+
+    // Owner-only (0600) on Unix, whatever the umask: the files hold drivers' scores and features, and --report-bad the raw
+    // records with their times and positions. The rename keeps the mode, so a file replaced is owner-only too.
+    private static FileStreamOptions CreateOptions()
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            BufferSize = 64 * 1024,
+            Options = FileOptions.Asynchronous,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 
     /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> as UTF-8 (no byte order mark), whole or not at all; for synchronous callers.</summary>

@@ -28,6 +28,12 @@ public sealed class DashboardSession(IJSRuntime js)
     /// <summary>Whether the user may read the book's dashboards (admin, analyst).</summary>
     public bool CanReadBook => May("dashboard:read");
 
+    /// <summary>
+    /// Whether the user may list the book's drivers (admin, analyst): names and premiums are personal data, so the API's
+    /// list needs drivers:read as well as dashboard:read.
+    /// </summary>
+    public bool CanListDrivers => CanReadBook && May("drivers:read");
+
     /// <summary>Whether the signed-in user's role holds <paramref name="permission"/> (wire name, e.g. <c>models:manage</c>).</summary>
     public bool May(string permission) => User?.Has(permission) == true;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Telematics.Features.Ingest;
 
 /// <summary>
@@ -14,9 +16,9 @@ public sealed class TelematicsFormatException : FormatException
     /// <param name="record">One-based line number (CSV, NDJSON, mapping JSON) or record index (binary format).</param>
     /// <param name="field">Offending field or column name, or <see langword="null"/>.</param>
     /// <param name="reason">What is wrong, in words.</param>
-    /// <param name="excerpt">Start of the raw record text, or an empty string.</param>
+    /// <param name="excerpt">Start of the raw record text, or an empty string; kept in <see cref="Excerpt"/>, never in the message.</param>
     public TelematicsFormatException(long record, string? field, string reason, string excerpt)
-        : base(Describe(record, field, reason, excerpt))
+        : base(Describe(record, field, reason))
     {
         Record = record;
         Field = field;
@@ -56,14 +58,18 @@ public sealed class TelematicsFormatException : FormatException
     /// <summary>What is wrong, in words, without the position.</summary>
     public string Reason { get; }
 
-    /// <summary>Start of the raw record text (at most <see cref="IngestReport.MaxExcerptLength"/> characters), or empty.</summary>
+    /// <summary>
+    /// Start of the raw record text (at most <see cref="IngestReport.MaxExcerptLength"/> characters), or empty. It may hold
+    /// a time and a position, so <see cref="Exception.Message"/> leaves it out: show it only where the user asked for it.
+    /// </summary>
     public string Excerpt { get; }
 
     internal static TelematicsFormatException For(long record, string? field, string reason, ReadOnlySpan<byte> raw, System.Text.Encoding? encoding = null) =>
         new(record, field, reason, Ingest.Excerpt.Of(raw, encoding));
 
-    private static string Describe(long record, string? field, string reason, string excerpt) =>
+    // The record's text stays out of the message: it starts with its time and position, and messages end up in logs.
+    private static string Describe(long record, string? field, string reason) =>
         field is null
-            ? $"Record {record}: {reason}. Raw: '{excerpt}'"
-            : $"Record {record}, field '{field}': {reason}. Raw: '{excerpt}'";
+            ? string.Create(CultureInfo.InvariantCulture, $"Record {record}: {reason}.")
+            : string.Create(CultureInfo.InvariantCulture, $"Record {record}, field '{field}': {reason}.");
 }

@@ -150,6 +150,34 @@ public sealed class BearerValidationTests(ClassHost classHost) : IClassFixture<C
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("driver", "admin")]
+    [InlineData("admin", "driver")]
+    [InlineData("driver", "driver")]
+    public async Task A_token_with_more_than_one_role_claim_is_401_problem(string first, string second)
+    {
+        var host = classHost.Get();
+        using var client = host.ClientAs(TestTokens.WithRoles("1", first, second));
+
+        using var me = await client.GetAsync(Me);
+        using var admin = await client.GetAsync(new Uri("/api/v1/admin/audit", UriKind.Relative));
+
+        await ProblemAssert.IsProblemAsync(me, HttpStatusCode.Unauthorized, ProblemTypes.Unauthorized);
+        Assert.Equal("Bearer", Assert.Single(me.Headers.WwwAuthenticate).Scheme);
+        Assert.Equal(HttpStatusCode.Unauthorized, admin.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_with_one_role_in_an_array_is_accepted()
+    {
+        var host = classHost.Get();
+        using var client = host.ClientAs(TestTokens.WithRoles("1", "analyst"));
+
+        using var me = await client.GetAsync(Me);
+
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+    }
+
     private static string Base64Url(string json) =>
         Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

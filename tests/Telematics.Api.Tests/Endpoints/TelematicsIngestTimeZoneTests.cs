@@ -47,16 +47,43 @@ public sealed class TelematicsIngestTimeZoneTests(PostgresDatabase database) : I
         Assert.Equal(nightShare, features.GetProperty("night_share").GetDouble(), precision: 3);
     }
 
+    [Fact]
+    public async Task A_driver_token_may_not_choose_its_zone_and_its_upload_uses_the_registered_one()
+    {
+        await using var host = Host(null);
+        using var admin = host.ClientAs(TestTokens.Admin());
+        using var created = await admin.PostAsJsonAsync(
+            new Uri("/api/v1/drivers", UriKind.Relative),
+            new { externalRef = "tz-own-" + Guid.NewGuid().ToString("N"), displayName = "Night Owl", timeZone = "Europe/Berlin" });
+        var driver = (await ProblemAssert.JsonAsync(created)).GetProperty("driverId").GetInt64();
+        using var own = host.ClientAs(TestTokens.Driver(driver.ToString(CultureInfo.InvariantCulture)));
+        var events = string.Create(CultureInfo.InvariantCulture, $"/api/v1/telematics/events?driverId={driver}");
+
+        // UTC would move the trip out of the night window: a cheaper premium of the driver's own choosing.
+        using var chosen = await own.PostAsync(new Uri(events + "&timeZone=UTC", UriKind.Relative), DrivingBodies.Content(Body, "text/csv"));
+        var problem = await ProblemAssert.IsProblemAsync(chosen, HttpStatusCode.BadRequest, "https://telematics.dev/problems/validation");
+        Assert.Contains("registered for the driver", problem.GetProperty("errors").GetProperty("timeZone")[0].GetString(), StringComparison.Ordinal);
+        Assert.Null(await FindTripIdAsync(driver));
+
+        using var registered = await own.PostAsync(new Uri(events, UriKind.Relative), DrivingBodies.Content(Body, "text/csv"));
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        var tripId = await TripIdAsync(driver);
+        using var trip = await own.GetAsync(new Uri(string.Create(CultureInfo.InvariantCulture, $"/api/v1/telematics/trips/{tripId}"), UriKind.Relative));
+        Assert.Equal(1.0, (await ProblemAssert.JsonAsync(trip)).GetProperty("features").GetProperty("night_share").GetDouble(), precision: 3);
+    }
+
     private ApiHost Host(string? defaultZone)
     {
         var host = new ApiHost().With("ConnectionStrings:Telematics", database.ConnectionString);
         return defaultZone is null ? host : host.With("Ingest:DefaultTimeZone", defaultZone);
     }
 
-    private async Task<long> TripIdAsync(long driverId)
+    private async Task<long> TripIdAsync(long driverId) => (await FindTripIdAsync(driverId))!.Value;
+
+    private async Task<long?> FindTripIdAsync(long driverId)
     {
         await using var command = database.DataSource.CreateCommand("SELECT trip_id FROM trips WHERE driver_id = $1");
         command.Parameters.AddWithValue(driverId);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (long?)await command.ExecuteScalarAsync();
     }
 }

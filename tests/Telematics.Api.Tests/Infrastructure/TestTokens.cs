@@ -24,6 +24,9 @@ internal static class TestTokens
         _ => Create(role),
     };
 
+    /// <summary>A token whose <c>role</c> claim is an array: one claim per element once read.</summary>
+    public static string WithRoles(string driverId, params string[] roles) => Create(roles, driverId, "tester", ApiHost.SigningKey, ApiHost.Issuer, ApiHost.Audience, null);
+
     public static string Create(
         string role,
         string? driverId = null,
@@ -31,7 +34,10 @@ internal static class TestTokens
         string key = ApiHost.SigningKey,
         string issuer = ApiHost.Issuer,
         string audience = ApiHost.Audience,
-        DateTime? expires = null)
+        DateTime? expires = null) =>
+        Create((object)role, driverId, subject, key, issuer, audience, expires);
+
+    private static string Create(object role, string? driverId, string subject, string key, string issuer, string audience, DateTime? expires)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = role };

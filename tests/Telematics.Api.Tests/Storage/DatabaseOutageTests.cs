@@ -139,7 +139,10 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     [Fact]
     public async Task While_the_server_is_down_every_database_endpoint_is_503_and_after_a_restart_the_host_serves_again()
     {
-        await using var host = new ApiHost().With("ConnectionStrings:Telematics", _connectionString);
+        // Seven uploads from one admin are in flight at once below: over the default per-client cap of 2.
+        await using var host = new ApiHost()
+            .With("ConnectionStrings:Telematics", _connectionString)
+            .With("RateLimits:IngestConcurrency:PerClient", "8");
         using var admin = host.ClientAs(TestTokens.Admin());
         var stored = await DrivingBodies.CreateDriverAsync(admin, "outage-stored-" + Guid.NewGuid().ToString("N"));
         var cutOff = await DrivingBodies.CreateDriverAsync(admin, "outage-cut-off-" + Guid.NewGuid().ToString("N"));

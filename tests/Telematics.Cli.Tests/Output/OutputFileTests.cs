@@ -53,4 +53,24 @@ public sealed class OutputFileTests : IDisposable
         Assert.ThrowsAny<IOException>(() => OutputFile.WriteAllText(blocked, "# Report\n"));
         Assert.Equal([path], Directory.GetFiles(_folder.FullName));
     }
+
+    [Fact]
+    public async Task A_file_is_created_and_replaced_owner_only_whatever_the_umask()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no Unix mode to check
+        }
+
+        var path = Path.Combine(_folder.FullName, "bad.csv");
+        await File.WriteAllTextAsync(path, "old\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        await OutputFile.WriteTextAsync(path, writer => writer.WriteAsync("record,field,reason,excerpt\n"));
+        var fresh = Path.Combine(_folder.FullName, "fresh.csv");
+        OutputFile.WriteAllText(fresh, "x\n");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(fresh));
+    }
 }

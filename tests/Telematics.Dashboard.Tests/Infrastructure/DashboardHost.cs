@@ -34,6 +34,9 @@ public sealed class DashboardHost : IAsyncLifetime
     /// <summary>Calls the API without a token.</summary>
     public HttpClient Http { get; private set; } = default!;
 
+    /// <summary>A host name only the tests' browser resolves (to the host's loopback); the started host allows it.</summary>
+    internal const string ForeignHostName = "telematics-dashboard.test";
+
     /// <summary>The seeded drivers' ids, in order.</summary>
     public IReadOnlyList<long> DriverIds { get; private set; } = [];
 
@@ -272,6 +275,9 @@ public sealed class DashboardHost : IAsyncLifetime
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         start.Environment["Scoring__Model"] = "shipped";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The host answers only the names it is told (AllowedHosts, loopback by default): HostAddressBrowserTests opens it
+        // under a name of its own, as a deployment lists its public name.
+        start.Environment["AllowedHosts"] = "localhost;127.0.0.1;[::1];" + ForeignHostName;
         foreach (var (name, value) in settings)
         {
             start.Environment[name] = value;

@@ -169,10 +169,11 @@ internal sealed partial class ImuFileParser : ILineSink
                     continue;
                 }
 
-                if (!Utf8Numbers.TryParseDouble(field, _decimalComma, out var gpsValue) || !double.IsFinite(gpsValue)
-                    || Math.Abs(gpsValue) > (role == GpsLatitudeRole ? 90 : role == GpsLongitudeRole ? 180 : 100) || (role == GpsSpeedRole && gpsValue < 0))
+                var parsedGps = Utf8Numbers.TryParseDouble(field, _decimalComma, out var gpsValue);
+                if (GpsProblem(role, parsedGps, gpsValue) is { } problem)
                 {
-                    Bad(lineNumber, _names[column], $"'{Excerpt.Of(field)}' is not a {(role == GpsLatitudeRole ? "latitude" : role == GpsLongitudeRole ? "longitude" : "speed of 0–100 m/s")}", line);
+                    // Says what is wrong, never the value: a coordinate is where the driver was, and reasons reach logs and 400s.
+                    Bad(lineNumber, _names[column], problem, line);
                     return;
                 }
 
@@ -254,6 +255,29 @@ internal sealed partial class ImuFileParser : ILineSink
                 _report.Accepted();
             }
         }
+    }
+
+    // What is wrong with a GPS field, in words without its value; null when it is a latitude, longitude or speed.
+    private static string? GpsProblem(int role, bool parsed, double value)
+    {
+        var (what, unit) = role switch
+        {
+            GpsLatitudeRole => ("latitude", "degrees"),
+            GpsLongitudeRole => ("longitude", "degrees"),
+            _ => ("speed", "m/s"),
+        };
+        if (!parsed || !double.IsFinite(value))
+        {
+            return $"the {what} is not a number in {unit}";
+        }
+
+        return role switch
+        {
+            GpsLatitudeRole when Math.Abs(value) > 90 => "the latitude is beyond ±90 degrees",
+            GpsLongitudeRole when Math.Abs(value) > 180 => "the longitude is beyond ±180 degrees",
+            GpsSpeedRole when value is < 0 or > 100 => "the speed is not within 0–100 m/s",
+            _ => null,
+        };
     }
 
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)

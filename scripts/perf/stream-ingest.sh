@@ -51,7 +51,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 104857
 
 # The direct HTTP figure first, on the host's own database, with the ingest rate limit lifted; the host is stopped before
 # the other phases, so that it takes no CPU from them.
-perf_start_host "http://127.0.0.1:$(perf_free_port 5400 5499)" RateLimits__Ingest__PermitLimit=100000
+perf_start_host "http://127.0.0.1:$(perf_free_port 5400 5499)" RateLimits__Ingest__PermitLimit=100000 RateLimits__IngestConcurrency__PerClient=256 RateLimits__IngestConcurrency__Total=256
 STREAM_PERF_HTTP_URL=$PERF_URL STREAM_PERF_HTTP_TOKEN=$(perf_token) STREAM_PERF_HOST_PID=$PERF_HOST_PID \
   dotnet benchmarks/Telematics.StreamPerf/bin/Release/net10.0/Telematics.StreamPerf.dll \
   "$PERF_PG" "$nats" "$drivers" "$trips" "$trip_seconds" "$workers" "$partitions" "$batch" "$rate"

@@ -6,7 +6,8 @@
 # Starts its own PostgreSQL cluster (.pg/perf-ingest, fresh each run) and a Release host on a free port,
 # registers enough drivers that every request stores new events (one fresh driver per request), POSTs a
 # CSV body of EVENTS_PER_BODY events (1 Hz driving, a trip every 30 min) for DURATION_S seconds, prints
-# events/s, and stops everything. The ingest rate limit is lifted for the run (RateLimits__Ingest__PermitLimit).
+# events/s, and stops everything. The ingest rate and concurrency limits are lifted for the run (RateLimits__Ingest__PermitLimit,
+# RateLimits__IngestConcurrency__*): every connection uploads with the one admin token.
 # Target (issue #7): at least 150,000 events/s.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +25,7 @@ port=$(perf_free_port 5280 5380)
 url="http://127.0.0.1:$port"
 
 perf_build_host
-perf_start_host "$url" RateLimits__Ingest__PermitLimit=100000
+perf_start_host "$url" RateLimits__Ingest__PermitLimit=100000 RateLimits__IngestConcurrency__PerClient=256 RateLimits__IngestConcurrency__Total=256
 token=$(perf_token)
 
 # Enough drivers for every request of the run to go to a fresh one (an upper bound of 2 requests/s per connection… ×4).

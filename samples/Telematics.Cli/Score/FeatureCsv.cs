@@ -68,7 +68,12 @@ internal static class FeatureCsv
             else
             {
                 map[c] = -1;
-                if (!table || !TableColumns.Contains(name))
+                if (TelematicsFeaturesV2.Schema.TryGetIndex(name, out var rate) && !TelematicsFeatures.Schema.TryGetIndex(name, out _))
+                {
+                    // A telematics@2 rate: the file holds telematics@1 totals, from which (and each driver's window) it is derived.
+                    warnings.WriteLine($"warning: {path}: column '{name}' is a {TelematicsFeaturesV2.Schema} rate and is ignored: a features CSV gives it as the {schema} total '{schema.Features[rate].Name}' with each driver's window (observed_days), from which it is derived.");
+                }
+                else if (!table || !TableColumns.Contains(name))
                 {
                     warnings.WriteLine($"warning: {path}: column '{name}' is not a feature of {schema} and is ignored.");
                 }

@@ -33,7 +33,10 @@ public static class ExternalOnnxPackager
     /// telematics@2 model without an observation window. The message says what to give.
     /// </exception>
     /// <exception cref="ModelPackageException">The model does not load, bind or score as asked, or the written package fails a load check (a monotone claim the model breaks, an output its kind cannot take).</exception>
-    /// <exception cref="InvalidOperationException">The model gives every driver the same output, so no calibration can be made.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The population cannot calibrate the model: an input the model reads has no value for any driver, no driver has both
+    /// driving and a finite output, or the model gives every driver the same output.
+    /// </exception>
     /// <exception cref="IOException">The version exists and <see cref="ExternalOnnxRequest.Replace"/> is false, or the folder cannot be written.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ExternalPackageResult Package(ExternalOnnxRequest request, string modelDirectory, CancellationToken cancellationToken = default)
@@ -183,6 +186,11 @@ public static class ExternalOnnxPackager
                 rows.Add(row);
             }
 
+            if (rows.Count > 0)
+            {
+                RefuseInputsWithoutValues(rows, spec.Features);
+            }
+
             var flat = new float[rows.Count * width];
             for (var r = 0; r < rows.Count; r++)
             {
@@ -216,10 +224,27 @@ public static class ExternalOnnxPackager
 
             if (raw.Count == 0)
             {
-                throw new ArgumentException($"No driver of the population ({request.Population.Count}) has both driving and a finite output from the model; a calibration needs the population's outputs.", nameof(request));
+                // The population's data, not the request, is what is wrong: refused as data.
+                throw new InvalidOperationException($"No driver of the population ({request.Population.Count}) has both driving and a finite output from the model; a calibration needs the population's outputs.");
             }
 
             return (kept, [.. raw], leftOut);
+        }
+    }
+
+    /// <summary>
+    /// Refuses an input the model reads that no driver has a value for: its median and range would be missing from the
+    /// manifest, the reference row would score it as 0, and the calibration would rank outputs of a value never seen.
+    /// </summary>
+    private static void RefuseInputsWithoutValues(List<float[]> rows, IReadOnlyList<string> features)
+    {
+        for (var f = 0; f < features.Count; f++)
+        {
+            if (!rows.Exists(row => float.IsFinite(row[f])))
+            {
+                throw new InvalidOperationException(
+                    $"Input '{features[f]}' of the model has no value for any of the {rows.Count} drivers with driving in the population (every value missing), so its reference, training range and the calibration would be made up; give the population's values for it.");
+            }
         }
     }
 }

@@ -345,6 +345,46 @@ public sealed class ModelsPackageCommandTests : IDisposable
         Assert.Equal((float)(largest * (TelematicsFeaturesV2.DaysPerYear / 14)), (float)Manifest("partner-freq", "1")["training_ranges"]![TelematicsFeaturesV2.AnnualKm]!["max"]!);
     }
 
+    // A pandas export of telematics@2 names: annual_km is a rate the CSV does not read (it reads distance_km and the window).
+    private string WriteV2NamedCsv()
+    {
+        var text = new StringBuilder($"driver_id,observed_days,{TelematicsFeaturesV2.AnnualKm},{TelematicsFeatures.NightShare}\n");
+        for (var i = 0; i < Drivers; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"d-{i},14,{5000 + (i * 250)},{(1 + (i % 9)) / 10.0}\n");
+        }
+
+        var path = Path.Combine(_packages.Root, "v2-names.csv");
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task An_input_no_driver_has_a_value_for_is_refused_as_data_naming_it_even_when_the_graph_imputes_it()
+    {
+        var csv = WriteV2NamedCsv();
+        // NaN → 9000 km/year and 0.1, then the frequency regressor over them: every driver would get a value made up by the imputer.
+        var imputing = new OnnxBuilder().FloatInput("features", 2).TensorOutput("frequency", OnnxBuilder.Float, 1)
+            .Node("Imputer", "ai.onnx.ml", ["features"], ["imputed"], a => a.Floats("imputed_value_floats", 9000f, 0.1f).Float("replaced_value_float", float.NaN))
+            .Node("LinearRegressor", "ai.onnx.ml", ["imputed"], ["log_rate"], a => a.Floats("coefficients", 0.0001f, 0.5f).Floats("intercepts", -2.5f))
+            .Node("Exp", "", ["log_rate"], ["frequency"])
+            .Build();
+        string[] common = ["--features", csv, "--name", "partner-freq", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{TelematicsFeatures.NightShare}", "--kind", "frequency"];
+
+        var imputed = await CliRunner.RunAsync(["models", "package", "--onnx", Onnx("imputing.onnx", imputing), "--version", "1", .. common]);
+        var notImputed = await CliRunner.RunAsync(["models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--version", "2", .. common]);
+
+        foreach (var (exit, _, error) in new[] { imputed, notImputed })
+        {
+            Assert.Equal(ExitCodes.InputError, exit);
+            Assert.Contains($"column '{TelematicsFeaturesV2.AnnualKm}' is a telematics@2 rate and is ignored", error, StringComparison.Ordinal);
+            Assert.Contains($"'{TelematicsFeatures.DistanceKm}' with each driver's window", error, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"Input '{TelematicsFeaturesV2.AnnualKm}' of the model has no value for any of the {Drivers} drivers", imputed.Error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {

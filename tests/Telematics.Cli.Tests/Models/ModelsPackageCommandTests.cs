@@ -386,6 +386,30 @@ public sealed class ModelsPackageCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_features_table_with_a_no_trip_driver_leaves_that_driver_out_and_counts_it()
+    {
+        // What `telematics features` writes, joined: each driver row spans its window; a driver without trips has no
+        // start_utc/end_utc, 0 km, 0 hours and 0 trips, and every other cell empty.
+        var schema = TelematicsFeatures.Schema;
+        var text = new StringBuilder("kind,driver_id,trip,start_utc,end_utc,samples," + string.Join(',', Enumerable.Range(0, schema.Count).Select(i => schema.Features[i].Name)) + "\n");
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var (driver, (vector, days)) in Population().Select((d, i) => (i, d)))
+        {
+            var cells = vector.Select(v => float.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture));
+            text.Append(CultureInfo.InvariantCulture, $"driver,d-{driver},,{start:yyyy-MM-ddTHH:mm:ssZ},{start.AddDays(days).AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ},100,{string.Join(',', cells)}\n");
+        }
+
+        text.Append("driver,idle,,,,0,0,0,0" + new string(',', schema.Count - 3) + "\n");
+        var csv = Path.Combine(_packages.Root, "table.csv");
+        File.WriteAllText(csv, text.ToString());
+
+        var (exit, output, error) = await PackageFrequency(csv, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains($"from {Drivers} drivers of table.csv (1 left out: no driving, or no finite output)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {
         var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = d.Days }).ToList();

@@ -410,6 +410,24 @@ public sealed class ModelsPackageCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_pandas_csv_with_every_cell_and_name_quoted_is_read_as_the_plain_one()
+    {
+        // pandas to_csv(quoting=csv.QUOTE_ALL): the header's names are quoted as well as the cells.
+        var plain = WriteCsv();
+        var quoted = Path.Combine(_packages.Root, "quoted.csv");
+        File.WriteAllLines(quoted, File.ReadAllLines(plain).Select(line => string.Join(',', line.Split(',').Select(cell => $"\"{cell}\""))));
+        string[] features = [TelematicsFeaturesV2.AnnualKm, Braking];
+
+        var (exit, output, error) = await PackageFrequency(quoted, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+        Assert.Contains($"from {Drivers} drivers of quoted.csv", output, StringComparison.Ordinal);
+        var rows = Rows(features);
+        AssertSummaries(Manifest("partner-freq", "1"), rows, features, OrtOutputs(FrequencyRegressor(), rows, "features", "frequency"));
+    }
+
+    [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {
         var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = d.Days }).ToList();

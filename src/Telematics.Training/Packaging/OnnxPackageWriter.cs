@@ -150,7 +150,7 @@ public static partial class OnnxPackageWriter
     {
         if (name is null || version is null || !NamePattern().IsMatch(name) || !VersionPattern().IsMatch(version))
         {
-            throw new ArgumentException($"Package name '{name}' must be 1–64 of [a-z0-9._-] and version '{version}' 1–64 of [A-Za-z0-9._-].", parameter);
+            throw new ArgumentException($"Package name '{name}' must be 1–64 of [a-z0-9._-] and version '{version}' 1–64 of [A-Za-z0-9._-], each starting with a letter or digit and not ending in '.'.", parameter);
         }
 
         if (name == ModelPackage.BuiltInName)
@@ -245,10 +245,12 @@ public static partial class OnnxPackageWriter
         return (medians, ranges);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    // \z, not $ (which also matches before a final newline); no trailing '.', which Windows drops from a folder name, so
+    // '1.' would be written as version '1'.
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_-])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }
 

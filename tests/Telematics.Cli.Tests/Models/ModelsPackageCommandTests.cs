@@ -427,6 +427,21 @@ public sealed class ModelsPackageCommandTests : IDisposable
         AssertSummaries(Manifest("partner-freq", "1"), rows, features, OrtOutputs(FrequencyRegressor(), rows, "features", "frequency"));
     }
 
+    [Theory]
+    [InlineData("partner-freq", "1.")]
+    [InlineData("partner-freq", "1\n")]
+    [InlineData("partner.", "1")]
+    [InlineData("partner-freq\n", "1")]
+    public async Task A_name_or_version_ending_in_a_dot_or_a_newline_is_a_usage_error_that_writes_nothing(string name, string version)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(),
+            "--name", name, "--version", version, "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("not ending in '.'", error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
     [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {

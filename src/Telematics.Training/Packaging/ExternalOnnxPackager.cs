@@ -107,6 +107,7 @@ public static class ExternalOnnxPackager
         {
             PositiveClass = request.PositiveClass,
             PositiveIndex = request.PositiveIndex,
+            ExactRanges = true,
         };
         var manifest = ManifestJson.Write(parts, metrics: null);
         cancellationToken.ThrowIfCancellationRequested();

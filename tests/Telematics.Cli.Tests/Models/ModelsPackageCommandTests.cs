@@ -150,8 +150,9 @@ public sealed class ModelsPackageCommandTests : IDisposable
         {
             var column = rows.Select(r => r[f]).Order().ToArray();
             Assert.Equal(column[column.Length / 2], (float)manifest["reference"]![features[f]]!);
-            Assert.Equal(column[0], (float)manifest["training_ranges"]![features[f]]!["min"]!);
-            Assert.Equal(column[^1], (float)manifest["training_ranges"]![features[f]]!["max"]!);
+            // Read as the registry reads them (double): the population's own extremes exactly, so neither end is outside.
+            Assert.Equal((double)column[0], (double)manifest["training_ranges"]![features[f]]!["min"]!);
+            Assert.Equal((double)column[^1], (double)manifest["training_ranges"]![features[f]]!["max"]!);
         }
     }
 
@@ -201,6 +202,11 @@ public sealed class ModelsPackageCommandTests : IDisposable
             Assert.Equal(raw[i], score.RawOutput, 6);
             Assert.Equal(Interpolate(knots, raw[i]), score.Score, 6);
         }
+
+        // The driver with the largest braking (4.9f, whose shortest decimal "4.9" is below it) is inside the ranges.
+        var top = Enumerable.Range(0, Drivers).MaxBy(i => population[i].Vector[TelematicsFeatures.Schema.IndexOf(Braking)]);
+        var atMax = scorer.Score(new ScoreRequest { DriverId = $"d-{top}", Model = "partner-freq", Features = population[top].Vector, ObservedDays = population[top].Days });
+        Assert.Equal(0, atMax.OutOfRangeShare);
     }
 
     [Fact]

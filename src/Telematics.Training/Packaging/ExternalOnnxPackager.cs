@@ -11,7 +11,8 @@ namespace Telematics.Training.Packaging;
 /// <summary>
 /// Turns an ONNX model trained anywhere into a model package Telematics.Scoring serves, computing what a manifest written
 /// by hand gets wrong: the file's SHA-256, the calibration to 0–100 (the raw output's quantiles over the training
-/// population, a knot every 5 %, as <see cref="OnnxPackageWriter"/> calibrates the models trained here), the reference row
+/// population, a knot every 5 %, as <see cref="OnnxPackageWriter"/> calibrates the models trained here, but with a value
+/// many drivers share — a tree's leaf — at the middle of its group: <see cref="OnnxPackageWriter.MidRankKnots"/>), the reference row
 /// (each input's median) and the training ranges (each input's smallest and largest value).
 /// </summary>
 /// <remarks>
@@ -74,7 +75,7 @@ public static class ExternalOnnxPackager
             PositiveIndex = request.PositiveIndex,
         };
         var (rows, raw, leftOut) = RawOutputs(request, schema, spec, cancellationToken);
-        var knots = OnnxPackageWriter.QuantileKnots(raw);
+        var knots = OnnxPackageWriter.MidRankKnots(raw);
         var (medians, ranges) = OnnxPackageWriter.Summaries(rows, fullRange: true);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(request.Onnx));
 
@@ -82,7 +83,7 @@ public static class ExternalOnnxPackager
         {
             new("trainer", "external: an ONNX model trained elsewhere, packaged as it is by Telematics.Training ExternalOnnxPackager"),
             new("population_drivers", raw.Length.ToString(CultureInfo.InvariantCulture)),
-            new("calibration", ManifestJson.CalibrationNote),
+            new("calibration", ManifestJson.MidRankCalibrationNote),
             new("training_ranges", "smallest and largest value of each input over the population"),
             new("reference", "median of each input over the population"),
         };

@@ -81,6 +81,9 @@ internal static class ManifestJson
     /// <summary>How the calibration knots were chosen, as the training block says it.</summary>
     public const string CalibrationNote = "score = percentile of the raw output in the training population (knots every 5 %)";
 
+    /// <summary>The calibration note of an external package, whose output may have ties (<see cref="OnnxPackageWriter.MidRankKnots"/>).</summary>
+    public const string MidRankCalibrationNote = "score = mid-rank percentile of the raw output in the training population (knots every 5 %; drivers sharing an output get the middle of their group)";
+
     /// <summary>The manifest of <paramref name="parts"/>; <paramref name="metrics"/> writes the members of a <c>metrics</c> block, if any.</summary>
     public static byte[] Write(ManifestParts parts, Action<Utf8JsonWriter>? metrics)
     {

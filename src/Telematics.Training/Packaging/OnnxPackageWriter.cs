@@ -207,6 +207,51 @@ public static partial class OnnxPackageWriter
     }
 
     /// <summary>
+    /// Knots (raw value, percent) for any model's output, ties included: at every 5 % position of the sorted population,
+    /// the value there and its mid-rank percentile, 100·(first + last position of that value)/2/(n − 1). An untied value
+    /// is at its own position (the smallest 0, the largest 100, as <see cref="QuantileKnots"/>); a value many drivers
+    /// share — a tree's leaf — gets the middle of its group, so 60 % of drivers at the lowest leaf score 30 rather than
+    /// 0, and the top 10 % at one leaf 95 rather than 90. One knot per value, raw strictly increasing.
+    /// </summary>
+    internal static IReadOnlyList<(double Raw, double Score)> MidRankKnots(ReadOnlySpan<float> raw)
+    {
+        var sorted = raw.ToArray();
+        Array.Sort(sorted);
+        var last = sorted.Length - 1;
+        var knots = new List<(double, double)>();
+        for (var q = 0; q <= 20; q++)
+        {
+            var at = (int)Math.Round(q / 20.0 * last);
+            var value = sorted[at];
+            if (knots.Count > 0 && value <= knots[^1].Item1)
+            {
+                continue;
+            }
+
+            // The group of equal values around this position (sorted, so it is contiguous).
+            int first = at, end = at;
+            while (first > 0 && sorted[first - 1] == value)
+            {
+                first--;
+            }
+
+            while (end < last && sorted[end + 1] == value)
+            {
+                end++;
+            }
+
+            knots.Add((value, 100.0 * (first + end) / 2 / last));
+        }
+
+        if (knots.Count < 2)
+        {
+            throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
+        }
+
+        return knots;
+    }
+
+    /// <summary>
     /// Each feature's median (the manifest's <c>reference</c>: the upper middle value) and its range for
     /// <c>training_ranges</c> over the training drivers, from one sorted column per feature; NaN values left out, NaN
     /// when a feature never has a value. The range is <see cref="CentralRange.Tolerated"/> (the 0.5th to 99.5th percentile

@@ -102,16 +102,20 @@ public sealed class ModelsPackageCommandTests : IDisposable
         return [.. Enumerable.Range(0, rows.Length).Select(r => values[(r * columns) + column])];
     }
 
+    // Knots at every 5 % position: the value there and its mid-rank percentile (drivers below it plus half of the others
+    // sharing it, over n − 1), once per value.
     private static List<(double Raw, double Score)> Percentiles(float[] raw)
     {
         var sorted = raw.Order().ToArray();
         var knots = new List<(double, double)>();
         for (var q = 0; q <= 20; q++)
         {
-            double value = sorted[(int)Math.Round(q / 20.0 * (sorted.Length - 1))];
+            var value = sorted[(int)Math.Round(q / 20.0 * (sorted.Length - 1))];
             if (knots.Count == 0 || value > knots[^1].Item1)
             {
-                knots.Add((value, q * 5.0));
+                var below = sorted.Count(v => v < value);
+                var sharing = sorted.Count(v => v == value);
+                knots.Add((value, 100 * (below + ((sharing - 1) / 2.0)) / (sorted.Length - 1)));
             }
         }
 
@@ -446,6 +450,49 @@ public sealed class ModelsPackageCommandTests : IDisposable
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("not ending in '.'", error, StringComparison.Ordinal);
         AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Drivers_sharing_an_output_score_the_middle_of_their_group_and_the_extremes_of_a_continuous_output_0_and_100()
+    {
+        // min(max(harsh braking, 1), 4), as a tree's leaves would tie: 15 of the 60 drivers brake at most 1 (output 1)
+        // and 10 at least 4 (output 4); the rest are untied.
+        var model = new OnnxBuilder().FloatInput("features", 1).TensorOutput("frequency", OnnxBuilder.Float, 1)
+            .FloatInitializer("low", [1], [1f]).FloatInitializer("high", [1], [4f])
+            .Node("Max", "", ["features", "low"], ["floored"])
+            .Node("Min", "", ["floored", "high"], ["frequency"])
+            .Build();
+
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("tied.onnx", model), "--features", WriteCsv(),
+            "--name", "partner-tree", "--version", "1", "--dir", Dir, "--features-list", Braking, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var braking = Population().Select(d => d.Vector[TelematicsFeatures.Schema.IndexOf(Braking)]).ToArray();
+        Assert.Equal(15, braking.Count(b => b <= 1));
+        Assert.Equal(10, braking.Count(b => b >= 4));
+        var knots = Manifest("partner-tree", "1")["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!)).ToList();
+        // The bottom group holds positions 0–14 of 0–59, the top one 50–59.
+        Assert.Equal((1.0, 100 * 7.0 / 59), knots[0]);
+        Assert.Equal((4.0, 100 * 54.5 / 59), knots[^1]);
+        Assert.Equal(Percentiles([.. braking.Select(b => Math.Clamp(b, 1f, 4f))]), knots);
+
+        using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(Dir));
+        var scorer = new RiskScorer(registry);
+        var population = Population();
+        var scores = Enumerable.Range(0, Drivers).Select(i =>
+            scorer.Score(new ScoreRequest { DriverId = $"d-{i}", Model = "partner-tree", Features = population[i].Vector, ObservedDays = population[i].Days }).Score).ToArray();
+        Assert.All(Enumerable.Range(0, Drivers).Where(i => braking[i] <= 1), i => Assert.Equal(100 * 7.0 / 59, scores[i], 6));
+        Assert.All(Enumerable.Range(0, Drivers).Where(i => braking[i] >= 4), i => Assert.Equal(100 * 54.5 / 59, scores[i], 6));
+        // Percentiles average 50 (up to the interpolation between knots).
+        Assert.InRange(scores.Average(), 48, 52);
+        Assert.Contains("mid-rank", (string?)Manifest("partner-tree", "1")["training"]!["calibration"], StringComparison.Ordinal);
+
+        // A continuous output keeps 0 and 100 at the population's smallest and largest value.
+        var (freqExit, _, freqError) = await PackageFrequency(WriteCsv(), "--kind", "frequency");
+        Assert.True(freqExit == ExitCodes.Success, freqError);
+        var continuous = Manifest("partner-freq", "1")["calibration"]!["knots"]!.AsArray();
+        Assert.Equal(0, (double)continuous[0]![1]!);
+        Assert.Equal(100, (double)continuous[^1]![1]!);
     }
 
     [Fact]

@@ -38,7 +38,11 @@ public static class ExternalOnnxPackager
     /// The population cannot calibrate the model: an input the model reads has no value for any driver, no driver has both
     /// driving and a finite output, or the model gives every driver the same output.
     /// </exception>
-    /// <exception cref="IOException">The version exists and <see cref="ExternalOnnxRequest.Replace"/> is false, or the folder cannot be written.</exception>
+    /// <exception cref="IOException">
+    /// The version (its folder or <c>&lt;version&gt;.zip</c>) exists, before the work or just before the swap, and
+    /// <see cref="ExternalOnnxRequest.Replace"/> is false, or the folder cannot be written. Replaced, a <c>.zip</c> of the
+    /// version is removed once the folder is in place.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ExternalPackageResult Package(ExternalOnnxRequest request, string modelDirectory, CancellationToken cancellationToken = default)
     {
@@ -55,11 +59,8 @@ public static class ExternalOnnxPackager
         };
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
-        if (!request.Replace && (Directory.Exists(folder) || File.Exists(folder + ".zip")))
-        {
-            // Refused before any work, so that a long population is not read for nothing.
-            throw new IOException($"{folder} exists already; a version is never overwritten unless asked to (--force).");
-        }
+        // Refused before any work, so that a long population is not read for nothing (and again before the swap).
+        PackageFolder.RefuseExisting(folder, request.Replace);
 
         var binding = ExternalOnnxBinding.Bind(request, schema);
         cancellationToken.ThrowIfCancellationRequested();

@@ -198,12 +198,7 @@ public static partial class OnnxPackageWriter
             }
         }
 
-        if (knots.Count < 2)
-        {
-            throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
-        }
-
-        return knots;
+        return AtLeastTwo(knots);
     }
 
     /// <summary>
@@ -243,13 +238,11 @@ public static partial class OnnxPackageWriter
             knots.Add((value, 100.0 * (first + end) / 2 / last));
         }
 
-        if (knots.Count < 2)
-        {
-            throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
-        }
-
-        return knots;
+        return AtLeastTwo(knots);
     }
+
+    private static List<(double Raw, double Score)> AtLeastTwo(List<(double Raw, double Score)> knots) => knots.Count >= 2 ? knots
+        : throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
 
     /// <summary>
     /// Each feature's median (the manifest's <c>reference</c>: the upper middle value) and its range for

@@ -145,9 +145,12 @@ public sealed class ModelsPackageCommandTests : IDisposable
     private JsonObject Manifest(string name, string version) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Dir, name, version, "manifest.json")))!.AsObject();
 
+    private static List<(double Raw, double Score)> Knots(JsonObject manifest) =>
+        [.. manifest["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!))];
+
     private void AssertSummaries(JsonObject manifest, float[][] rows, string[] features, float[] raw)
     {
-        var knots = manifest["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!)).ToList();
+        var knots = Knots(manifest);
         Assert.Equal("piecewise_linear", (string?)manifest["calibration"]!["kind"]);
         Assert.Equal(Percentiles(raw), knots);
         for (var f = 0; f < features.Length; f++)
@@ -470,7 +473,7 @@ public sealed class ModelsPackageCommandTests : IDisposable
         var braking = Population().Select(d => d.Vector[TelematicsFeatures.Schema.IndexOf(Braking)]).ToArray();
         Assert.Equal(15, braking.Count(b => b <= 1));
         Assert.Equal(10, braking.Count(b => b >= 4));
-        var knots = Manifest("partner-tree", "1")["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!)).ToList();
+        var knots = Knots(Manifest("partner-tree", "1"));
         // The bottom group holds positions 0–14 of 0–59, the top one 50–59.
         Assert.Equal((1.0, 100 * 7.0 / 59), knots[0]);
         Assert.Equal((4.0, 100 * 54.5 / 59), knots[^1]);

@@ -32,7 +32,7 @@ internal static class ModelsPackageCommand
         var positiveIndex = new Option<int?>("--positive-index") { Description = "Output column (or class position) that is the raw output." };
         var monotone = new Option<string?>("--monotone") { Description = "Claimed directions of risk, checked at load: feature=increasing|decreasing, comma-separated." };
         var schema = new Option<string>("--schema") { Description = "The feature schema the model reads: telematics@2 (current) or telematics@1.", DefaultValueFactory = _ => $"{TelematicsFeatures.SchemaName}@{TelematicsFeaturesV2.SchemaVersion}" };
-        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660), for those the CSV gives no window: a telematics@2 model needs it. Default: the observed_days column, else the span of a `telematics features` table's driver row." };
+        var periodDays = new Option<int?>("--period-days") { Description = "Days the drivers were observed over (1–3660), for a telematics@2 model: a driver's observed_days cell comes first, then this, then the span of a `telematics features` table's driver row (so given, it replaces every such span)." };
         var force = new Option<bool>("--force") { Description = "Replace the version if it exists (else it is refused and left as it is)." };
         var command = new Command("package", "Package an ONNX model trained elsewhere: sha256, calibration knots, reference row and training ranges from its training population's features CSV; written only once it loads as the registry would load it.")
         {
@@ -70,7 +70,9 @@ internal static class ModelsPackageCommand
                 model = File.ReadAllBytes(parse.GetValue(onnx)!.FullName);
                 rows = FeatureCsv.ReadRows(csv, TelematicsFeatures.Schema, warnings, defaultObservedDays: parse.GetValue(periodDays), tableWindows: true);
                 csvSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(csv)));
-                if (schemaVersion == TelematicsFeaturesV2.SchemaVersion && rows.FirstOrDefault(r => r.Driver.ObservedDays is null) is { Driver.DriverId: not null } windowless)
+                // A row that shows no driving (a `features` table's no-trip driver has no start_utc/end_utc) is left out by the
+                // packager, and counted, whatever its window.
+                if (schemaVersion == TelematicsFeaturesV2.SchemaVersion && rows.FirstOrDefault(r => r.Driver.ObservedDays is null && !TelematicsFeatures.ShowsNoDriving(r.Driver.Features.Span)) is { Driver.DriverId: not null } windowless)
                 {
                     throw new InvalidDataException(
                         $"{csv} line {windowless.Line}, column '{FeatureCsv.ObservedDaysColumn}': no observation window for driver '{windowless.Driver.DriverId}'; a {TelematicsFeaturesV2.Schema} model reads {TelematicsFeaturesV2.AnnualKm}, {TelematicsFeaturesV2.DrivingHoursPerWeek} and {TelematicsFeaturesV2.TripsPerWeek}, which need it (an observed_days cell, --period-days, or the start_utc/end_utc of a `telematics features` table), as `score --features` does.");

@@ -8,7 +8,7 @@ namespace Telematics.Cli.Score;
 /// <summary>
 /// Reads driver feature vectors from a CSV: header <c>driver_id</c> plus schema feature names (any order),
 /// one driver per line, comma-separated (a cell with a comma or quote, such as a driver id, quoted as <c>telematics
-/// features</c> writes it); an empty cell is a missing value (NaN), and a
+/// features</c> writes it; any cell or column name may be quoted, as pandas' <c>QUOTE_ALL</c> writes them); an empty cell is a missing value (NaN), and a
 /// value that is not a finite number (<c>NaN</c>, <c>Infinity</c>, <c>1e39</c>) is refused.
 /// An optional <c>observed_days</c> column gives each driver's observation window (else <c>--period-days</c>, else, in the
 /// table <c>telematics features</c> writes, the whole days its driver row spans, as <c>score --input</c> takes them).
@@ -36,7 +36,13 @@ internal static class FeatureCsv
     {
         using var reader = new StreamReader(path);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
-        var columns = header.Split(',');
+        // Split as the rows are: pandas with quoting=QUOTE_ALL quotes the header's names too.
+        if (!CsvText.TrySplit(header, out var headerCells, out var malformedHeader))
+        {
+            throw new InvalidDataException($"{path} line 1: {malformedHeader}.");
+        }
+
+        var columns = headerCells.ToArray();
         var table = columns.Length > 1 && columns[0].Trim() == "kind" && columns[1].Trim() == "driver_id";
         if (!table && columns[0].Trim() != "driver_id")
         {
@@ -68,7 +74,12 @@ internal static class FeatureCsv
             else
             {
                 map[c] = -1;
-                if (!table || !TableColumns.Contains(name))
+                if (TelematicsFeaturesV2.Schema.TryGetIndex(name, out var rate) && !TelematicsFeatures.Schema.TryGetIndex(name, out _))
+                {
+                    // A telematics@2 rate: the file holds telematics@1 totals, from which (and each driver's window) it is derived.
+                    warnings.WriteLine($"warning: {path}: column '{name}' is a {TelematicsFeaturesV2.Schema} rate and is ignored: a features CSV gives it as the {schema} total '{schema.Features[rate].Name}' with each driver's window (observed_days), from which it is derived.");
+                }
+                else if (!table || !TableColumns.Contains(name))
                 {
                     warnings.WriteLine($"warning: {path}: column '{name}' is not a feature of {schema} and is ignored.");
                 }

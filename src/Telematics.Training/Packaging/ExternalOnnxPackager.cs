@@ -11,7 +11,8 @@ namespace Telematics.Training.Packaging;
 /// <summary>
 /// Turns an ONNX model trained anywhere into a model package Telematics.Scoring serves, computing what a manifest written
 /// by hand gets wrong: the file's SHA-256, the calibration to 0–100 (the raw output's quantiles over the training
-/// population, a knot every 5 %, as <see cref="OnnxPackageWriter"/> calibrates the models trained here), the reference row
+/// population, a knot every 5 %, as <see cref="OnnxPackageWriter"/> calibrates the models trained here, but with a value
+/// many drivers share — a tree's leaf — at the middle of its group: <see cref="OnnxPackageWriter.MidRankKnots"/>), the reference row
 /// (each input's median) and the training ranges (each input's smallest and largest value).
 /// </summary>
 /// <remarks>
@@ -33,8 +34,15 @@ public static class ExternalOnnxPackager
     /// telematics@2 model without an observation window. The message says what to give.
     /// </exception>
     /// <exception cref="ModelPackageException">The model does not load, bind or score as asked, or the written package fails a load check (a monotone claim the model breaks, an output its kind cannot take).</exception>
-    /// <exception cref="InvalidOperationException">The model gives every driver the same output, so no calibration can be made.</exception>
-    /// <exception cref="IOException">The version exists and <see cref="ExternalOnnxRequest.Replace"/> is false, or the folder cannot be written.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The population cannot calibrate the model: an input the model reads has no value for any driver, no driver has both
+    /// driving and a finite output, or the model gives every driver the same output.
+    /// </exception>
+    /// <exception cref="IOException">
+    /// The version (its folder or <c>&lt;version&gt;.zip</c>) exists, before the work or just before the swap, and
+    /// <see cref="ExternalOnnxRequest.Replace"/> is false, or the folder cannot be written. Replaced, a <c>.zip</c> of the
+    /// version is removed once the folder is in place.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static ExternalPackageResult Package(ExternalOnnxRequest request, string modelDirectory, CancellationToken cancellationToken = default)
     {
@@ -51,11 +59,8 @@ public static class ExternalOnnxPackager
         };
 
         var folder = Path.Combine(Path.GetFullPath(modelDirectory), request.Name, request.Version);
-        if (!request.Replace && (Directory.Exists(folder) || File.Exists(folder + ".zip")))
-        {
-            // Refused before any work, so that a long population is not read for nothing.
-            throw new IOException($"{folder} exists already; a version is never overwritten unless asked to (--force).");
-        }
+        // Refused before any work, so that a long population is not read for nothing (and again before the swap).
+        PackageFolder.RefuseExisting(folder, request.Replace);
 
         var binding = ExternalOnnxBinding.Bind(request, schema);
         cancellationToken.ThrowIfCancellationRequested();
@@ -71,7 +76,7 @@ public static class ExternalOnnxPackager
             PositiveIndex = request.PositiveIndex,
         };
         var (rows, raw, leftOut) = RawOutputs(request, schema, spec, cancellationToken);
-        var knots = OnnxPackageWriter.QuantileKnots(raw);
+        var knots = OnnxPackageWriter.MidRankKnots(raw);
         var (medians, ranges) = OnnxPackageWriter.Summaries(rows, fullRange: true);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(request.Onnx));
 
@@ -79,7 +84,7 @@ public static class ExternalOnnxPackager
         {
             new("trainer", "external: an ONNX model trained elsewhere, packaged as it is by Telematics.Training ExternalOnnxPackager"),
             new("population_drivers", raw.Length.ToString(CultureInfo.InvariantCulture)),
-            new("calibration", ManifestJson.CalibrationNote),
+            new("calibration", ManifestJson.MidRankCalibrationNote),
             new("training_ranges", "smallest and largest value of each input over the population"),
             new("reference", "median of each input over the population"),
         };
@@ -104,6 +109,7 @@ public static class ExternalOnnxPackager
         {
             PositiveClass = request.PositiveClass,
             PositiveIndex = request.PositiveIndex,
+            ExactRanges = true,
         };
         var manifest = ManifestJson.Write(parts, metrics: null);
         cancellationToken.ThrowIfCancellationRequested();
@@ -183,6 +189,11 @@ public static class ExternalOnnxPackager
                 rows.Add(row);
             }
 
+            if (rows.Count > 0)
+            {
+                RefuseInputsWithoutValues(rows, spec.Features);
+            }
+
             var flat = new float[rows.Count * width];
             for (var r = 0; r < rows.Count; r++)
             {
@@ -216,10 +227,27 @@ public static class ExternalOnnxPackager
 
             if (raw.Count == 0)
             {
-                throw new ArgumentException($"No driver of the population ({request.Population.Count}) has both driving and a finite output from the model; a calibration needs the population's outputs.", nameof(request));
+                // The population's data, not the request, is what is wrong: refused as data.
+                throw new InvalidOperationException($"No driver of the population ({request.Population.Count}) has both driving and a finite output from the model; a calibration needs the population's outputs.");
             }
 
             return (kept, [.. raw], leftOut);
+        }
+    }
+
+    /// <summary>
+    /// Refuses an input the model reads that no driver has a value for: its median and range would be missing from the
+    /// manifest, the reference row would score it as 0, and the calibration would rank outputs of a value never seen.
+    /// </summary>
+    private static void RefuseInputsWithoutValues(List<float[]> rows, IReadOnlyList<string> features)
+    {
+        for (var f = 0; f < features.Count; f++)
+        {
+            if (!rows.Exists(row => float.IsFinite(row[f])))
+            {
+                throw new InvalidOperationException(
+                    $"Input '{features[f]}' of the model has no value for any of the {rows.Count} drivers with driving in the population (every value missing), so its reference, training range and the calibration would be made up; give the population's values for it.");
+            }
         }
     }
 }

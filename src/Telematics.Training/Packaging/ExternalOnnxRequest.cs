@@ -59,7 +59,10 @@ public sealed class ExternalOnnxRequest
     /// <summary>Free-form facts about where the model and its data come from, added to the manifest's training block.</summary>
     public IReadOnlyDictionary<string, string> Training { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Whether a version already in the directory is replaced; else it is refused and left as it was.</summary>
+    /// <summary>
+    /// Whether a version already in the directory (its folder, or <c>&lt;version&gt;.zip</c> beside it) is replaced whole,
+    /// the <c>.zip</c> removed; else it is refused and left as it was.
+    /// </summary>
     public bool Replace { get; init; }
 }
 

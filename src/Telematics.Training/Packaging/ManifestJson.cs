@@ -27,6 +27,15 @@ internal sealed record ManifestParts(
     public int? PositiveIndex { get; init; }
 
     public double? SamplingNoise { get; init; }
+
+    /// <summary>
+    /// Whether <c>training_ranges</c> are written as the floats' exact values (their double, round-tripped) rather than as
+    /// the shortest decimal that reads back as the float: the range is compared, as a double, with a float input, so
+    /// 0.3f written "0.3" would put a driver at exactly the population's 0.3f maximum above it. The ranges of the
+    /// external packager are the population's own smallest and largest values, where that matters; those of a model
+    /// trained here keep the shorter form (the shipped manifest stays byte-identical).
+    /// </summary>
+    public bool ExactRanges { get; init; }
 }
 
 /// <summary>Writes manifest.json in the shape Telematics.Scoring's package loader reads (snake_case keys).</summary>
@@ -71,6 +80,9 @@ internal static class ManifestJson
 
     /// <summary>How the calibration knots were chosen, as the training block says it.</summary>
     public const string CalibrationNote = "score = percentile of the raw output in the training population (knots every 5 %)";
+
+    /// <summary>The calibration note of an external package, whose output may have ties (<see cref="OnnxPackageWriter.MidRankKnots"/>).</summary>
+    public const string MidRankCalibrationNote = "score = mid-rank percentile of the raw output in the training population (knots every 5 %; drivers sharing an output get the middle of their group)";
 
     /// <summary>The manifest of <paramref name="parts"/>; <paramref name="metrics"/> writes the members of a <c>metrics</c> block, if any.</summary>
     public static byte[] Write(ManifestParts parts, Action<Utf8JsonWriter>? metrics)
@@ -153,8 +165,16 @@ internal static class ManifestJson
                 if (float.IsFinite(parts.Ranges[f].Min) && float.IsFinite(parts.Ranges[f].Max))
                 {
                     json.WriteStartObject(parts.Features[f]);
-                    json.WriteNumber("min", parts.Ranges[f].Min);
-                    json.WriteNumber("max", parts.Ranges[f].Max);
+                    if (parts.ExactRanges)
+                    {
+                        json.WriteNumber("min", (double)parts.Ranges[f].Min);
+                        json.WriteNumber("max", (double)parts.Ranges[f].Max);
+                    }
+                    else
+                    {
+                        json.WriteNumber("min", parts.Ranges[f].Min);
+                        json.WriteNumber("max", parts.Ranges[f].Max);
+                    }
                     json.WriteEndObject();
                 }
             }

@@ -150,7 +150,7 @@ public static partial class OnnxPackageWriter
     {
         if (name is null || version is null || !NamePattern().IsMatch(name) || !VersionPattern().IsMatch(version))
         {
-            throw new ArgumentException($"Package name '{name}' must be 1–64 of [a-z0-9._-] and version '{version}' 1–64 of [A-Za-z0-9._-].", parameter);
+            throw new ArgumentException($"Package name '{name}' must be 1–64 of [a-z0-9._-] and version '{version}' 1–64 of [A-Za-z0-9._-], each starting with a letter or digit and not ending in '.'.", parameter);
         }
 
         if (name == ModelPackage.BuiltInName)
@@ -198,13 +198,51 @@ public static partial class OnnxPackageWriter
             }
         }
 
-        if (knots.Count < 2)
+        return AtLeastTwo(knots);
+    }
+
+    /// <summary>
+    /// Knots (raw value, percent) for any model's output, ties included: at every 5 % position of the sorted population,
+    /// the value there and its mid-rank percentile, 100·(first + last position of that value)/2/(n − 1). An untied value
+    /// is at its own position (the smallest 0, the largest 100, as <see cref="QuantileKnots"/>); a value many drivers
+    /// share — a tree's leaf — gets the middle of its group, so 60 % of drivers at the lowest leaf score 30 rather than
+    /// 0, and the top 10 % at one leaf 95 rather than 90. One knot per value, raw strictly increasing.
+    /// </summary>
+    internal static IReadOnlyList<(double Raw, double Score)> MidRankKnots(ReadOnlySpan<float> raw)
+    {
+        var sorted = raw.ToArray();
+        Array.Sort(sorted);
+        var last = sorted.Length - 1;
+        var knots = new List<(double, double)>();
+        for (var q = 0; q <= 20; q++)
         {
-            throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
+            var at = (int)Math.Round(q / 20.0 * last);
+            var value = sorted[at];
+            if (knots.Count > 0 && value <= knots[^1].Item1)
+            {
+                continue;
+            }
+
+            // The group of equal values around this position (sorted, so it is contiguous).
+            int first = at, end = at;
+            while (first > 0 && sorted[first - 1] == value)
+            {
+                first--;
+            }
+
+            while (end < last && sorted[end + 1] == value)
+            {
+                end++;
+            }
+
+            knots.Add((value, 100.0 * (first + end) / 2 / last));
         }
 
-        return knots;
+        return AtLeastTwo(knots);
     }
+
+    private static List<(double Raw, double Score)> AtLeastTwo(List<(double Raw, double Score)> knots) => knots.Count >= 2 ? knots
+        : throw new InvalidOperationException("The model gives every training driver the same output; a 0–100 calibration needs at least two distinct values.");
 
     /// <summary>
     /// Each feature's median (the manifest's <c>reference</c>: the upper middle value) and its range for
@@ -245,10 +283,12 @@ public static partial class OnnxPackageWriter
         return (medians, ranges);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$")]
+    // \z, not $ (which also matches before a final newline); no trailing '.', which Windows drops from a folder name, so
+    // '1.' would be written as version '1'.
+    [GeneratedRegex(@"\A[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9_-])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex VersionPattern();
 }
 

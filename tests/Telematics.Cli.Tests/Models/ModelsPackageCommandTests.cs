@@ -102,16 +102,20 @@ public sealed class ModelsPackageCommandTests : IDisposable
         return [.. Enumerable.Range(0, rows.Length).Select(r => values[(r * columns) + column])];
     }
 
+    // Knots at every 5 % position: the value there and its mid-rank percentile (drivers below it plus half of the others
+    // sharing it, over n − 1), once per value.
     private static List<(double Raw, double Score)> Percentiles(float[] raw)
     {
         var sorted = raw.Order().ToArray();
         var knots = new List<(double, double)>();
         for (var q = 0; q <= 20; q++)
         {
-            double value = sorted[(int)Math.Round(q / 20.0 * (sorted.Length - 1))];
+            var value = sorted[(int)Math.Round(q / 20.0 * (sorted.Length - 1))];
             if (knots.Count == 0 || value > knots[^1].Item1)
             {
-                knots.Add((value, q * 5.0));
+                var below = sorted.Count(v => v < value);
+                var sharing = sorted.Count(v => v == value);
+                knots.Add((value, 100 * (below + ((sharing - 1) / 2.0)) / (sorted.Length - 1)));
             }
         }
 
@@ -141,17 +145,21 @@ public sealed class ModelsPackageCommandTests : IDisposable
     private JsonObject Manifest(string name, string version) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Dir, name, version, "manifest.json")))!.AsObject();
 
+    private static List<(double Raw, double Score)> Knots(JsonObject manifest) =>
+        [.. manifest["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!))];
+
     private void AssertSummaries(JsonObject manifest, float[][] rows, string[] features, float[] raw)
     {
-        var knots = manifest["calibration"]!["knots"]!.AsArray().Select(k => ((double)k![0]!, (double)k[1]!)).ToList();
+        var knots = Knots(manifest);
         Assert.Equal("piecewise_linear", (string?)manifest["calibration"]!["kind"]);
         Assert.Equal(Percentiles(raw), knots);
         for (var f = 0; f < features.Length; f++)
         {
             var column = rows.Select(r => r[f]).Order().ToArray();
             Assert.Equal(column[column.Length / 2], (float)manifest["reference"]![features[f]]!);
-            Assert.Equal(column[0], (float)manifest["training_ranges"]![features[f]]!["min"]!);
-            Assert.Equal(column[^1], (float)manifest["training_ranges"]![features[f]]!["max"]!);
+            // Read as the registry reads them (double): the population's own extremes exactly, so neither end is outside.
+            Assert.Equal((double)column[0], (double)manifest["training_ranges"]![features[f]]!["min"]!);
+            Assert.Equal((double)column[^1], (double)manifest["training_ranges"]![features[f]]!["max"]!);
         }
     }
 
@@ -201,6 +209,11 @@ public sealed class ModelsPackageCommandTests : IDisposable
             Assert.Equal(raw[i], score.RawOutput, 6);
             Assert.Equal(Interpolate(knots, raw[i]), score.Score, 6);
         }
+
+        // The driver with the largest braking (4.9f, whose shortest decimal "4.9" is below it) is inside the ranges.
+        var top = Enumerable.Range(0, Drivers).MaxBy(i => population[i].Vector[TelematicsFeatures.Schema.IndexOf(Braking)]);
+        var atMax = scorer.Score(new ScoreRequest { DriverId = $"d-{top}", Model = "partner-freq", Features = population[top].Vector, ObservedDays = population[top].Days });
+        Assert.Equal(0, atMax.OutOfRangeShare);
     }
 
     [Fact]
@@ -343,6 +356,146 @@ public sealed class ModelsPackageCommandTests : IDisposable
         // annual_km = distance_km · 365.25 / 14: the largest distance of the population over 14 days.
         var largest = Population().Max(d => d.Vector[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)]);
         Assert.Equal((float)(largest * (TelematicsFeaturesV2.DaysPerYear / 14)), (float)Manifest("partner-freq", "1")["training_ranges"]![TelematicsFeaturesV2.AnnualKm]!["max"]!);
+    }
+
+    // A pandas export of telematics@2 names: annual_km is a rate the CSV does not read (it reads distance_km and the window).
+    private string WriteV2NamedCsv()
+    {
+        var text = new StringBuilder($"driver_id,observed_days,{TelematicsFeaturesV2.AnnualKm},{TelematicsFeatures.NightShare}\n");
+        for (var i = 0; i < Drivers; i++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"d-{i},14,{5000 + (i * 250)},{(1 + (i % 9)) / 10.0}\n");
+        }
+
+        var path = Path.Combine(_packages.Root, "v2-names.csv");
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    [Fact]
+    public async Task An_input_no_driver_has_a_value_for_is_refused_as_data_naming_it_even_when_the_graph_imputes_it()
+    {
+        var csv = WriteV2NamedCsv();
+        // NaN → 9000 km/year and 0.1, then the frequency regressor over them: every driver would get a value made up by the imputer.
+        var imputing = new OnnxBuilder().FloatInput("features", 2).TensorOutput("frequency", OnnxBuilder.Float, 1)
+            .Node("Imputer", "ai.onnx.ml", ["features"], ["imputed"], a => a.Floats("imputed_value_floats", 9000f, 0.1f).Float("replaced_value_float", float.NaN))
+            .Node("LinearRegressor", "ai.onnx.ml", ["imputed"], ["log_rate"], a => a.Floats("coefficients", 0.0001f, 0.5f).Floats("intercepts", -2.5f))
+            .Node("Exp", "", ["log_rate"], ["frequency"])
+            .Build();
+        string[] common = ["--features", csv, "--name", "partner-freq", "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{TelematicsFeatures.NightShare}", "--kind", "frequency"];
+
+        var imputed = await CliRunner.RunAsync(["models", "package", "--onnx", Onnx("imputing.onnx", imputing), "--version", "1", .. common]);
+        var notImputed = await CliRunner.RunAsync(["models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--version", "2", .. common]);
+
+        foreach (var (exit, _, error) in new[] { imputed, notImputed })
+        {
+            Assert.Equal(ExitCodes.InputError, exit);
+            Assert.Contains($"column '{TelematicsFeaturesV2.AnnualKm}' is a telematics@2 rate and is ignored", error, StringComparison.Ordinal);
+            Assert.Contains($"'{TelematicsFeatures.DistanceKm}' with each driver's window", error, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"Input '{TelematicsFeaturesV2.AnnualKm}' of the model has no value for any of the {Drivers} drivers", imputed.Error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task A_features_table_with_a_no_trip_driver_leaves_that_driver_out_and_counts_it()
+    {
+        // What `telematics features` writes, joined: each driver row spans its window; a driver without trips has no
+        // start_utc/end_utc, 0 km, 0 hours and 0 trips, and every other cell empty.
+        var schema = TelematicsFeatures.Schema;
+        var text = new StringBuilder("kind,driver_id,trip,start_utc,end_utc,samples," + string.Join(',', Enumerable.Range(0, schema.Count).Select(i => schema.Features[i].Name)) + "\n");
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var (driver, (vector, days)) in Population().Select((d, i) => (i, d)))
+        {
+            var cells = vector.Select(v => float.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture));
+            text.Append(CultureInfo.InvariantCulture, $"driver,d-{driver},,{start:yyyy-MM-ddTHH:mm:ssZ},{start.AddDays(days).AddMinutes(-1):yyyy-MM-ddTHH:mm:ssZ},100,{string.Join(',', cells)}\n");
+        }
+
+        text.Append("driver,idle,,,,0,0,0,0" + new string(',', schema.Count - 3) + "\n");
+        var csv = Path.Combine(_packages.Root, "table.csv");
+        File.WriteAllText(csv, text.ToString());
+
+        var (exit, output, error) = await PackageFrequency(csv, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.Contains($"from {Drivers} drivers of table.csv (1 left out: no driving, or no finite output)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pandas_csv_with_every_cell_and_name_quoted_is_read_as_the_plain_one()
+    {
+        // pandas to_csv(quoting=csv.QUOTE_ALL): the header's names are quoted as well as the cells.
+        var plain = WriteCsv();
+        var quoted = Path.Combine(_packages.Root, "quoted.csv");
+        File.WriteAllLines(quoted, File.ReadAllLines(plain).Select(line => string.Join(',', line.Split(',').Select(cell => $"\"{cell}\""))));
+        string[] features = [TelematicsFeaturesV2.AnnualKm, Braking];
+
+        var (exit, output, error) = await PackageFrequency(quoted, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        Assert.DoesNotContain("warning", error, StringComparison.Ordinal);
+        Assert.Contains($"from {Drivers} drivers of quoted.csv", output, StringComparison.Ordinal);
+        var rows = Rows(features);
+        AssertSummaries(Manifest("partner-freq", "1"), rows, features, OrtOutputs(FrequencyRegressor(), rows, "features", "frequency"));
+    }
+
+    [Theory]
+    [InlineData("partner-freq", "1.")]
+    [InlineData("partner-freq", "1\n")]
+    [InlineData("partner.", "1")]
+    [InlineData("partner-freq\n", "1")]
+    public async Task A_name_or_version_ending_in_a_dot_or_a_newline_is_a_usage_error_that_writes_nothing(string name, string version)
+    {
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("freq.onnx", FrequencyRegressor()), "--features", WriteCsv(),
+            "--name", name, "--version", version, "--dir", Dir, "--features-list", $"{TelematicsFeaturesV2.AnnualKm},{Braking}", "--kind", "frequency");
+
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("not ending in '.'", error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public async Task Drivers_sharing_an_output_score_the_middle_of_their_group_and_the_extremes_of_a_continuous_output_0_and_100()
+    {
+        // min(max(harsh braking, 1), 4), as a tree's leaves would tie: 15 of the 60 drivers brake at most 1 (output 1)
+        // and 10 at least 4 (output 4); the rest are untied.
+        var model = new OnnxBuilder().FloatInput("features", 1).TensorOutput("frequency", OnnxBuilder.Float, 1)
+            .FloatInitializer("low", [1], [1f]).FloatInitializer("high", [1], [4f])
+            .Node("Max", "", ["features", "low"], ["floored"])
+            .Node("Min", "", ["floored", "high"], ["frequency"])
+            .Build();
+
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("tied.onnx", model), "--features", WriteCsv(),
+            "--name", "partner-tree", "--version", "1", "--dir", Dir, "--features-list", Braking, "--kind", "frequency");
+
+        Assert.True(exit == ExitCodes.Success, error);
+        var braking = Population().Select(d => d.Vector[TelematicsFeatures.Schema.IndexOf(Braking)]).ToArray();
+        Assert.Equal(15, braking.Count(b => b <= 1));
+        Assert.Equal(10, braking.Count(b => b >= 4));
+        var knots = Knots(Manifest("partner-tree", "1"));
+        // The bottom group holds positions 0–14 of 0–59, the top one 50–59.
+        Assert.Equal((1.0, 100 * 7.0 / 59), knots[0]);
+        Assert.Equal((4.0, 100 * 54.5 / 59), knots[^1]);
+        Assert.Equal(Percentiles([.. braking.Select(b => Math.Clamp(b, 1f, 4f))]), knots);
+
+        using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(Dir));
+        var scorer = new RiskScorer(registry);
+        var population = Population();
+        var scores = Enumerable.Range(0, Drivers).Select(i =>
+            scorer.Score(new ScoreRequest { DriverId = $"d-{i}", Model = "partner-tree", Features = population[i].Vector, ObservedDays = population[i].Days }).Score).ToArray();
+        Assert.All(Enumerable.Range(0, Drivers).Where(i => braking[i] <= 1), i => Assert.Equal(100 * 7.0 / 59, scores[i], 6));
+        Assert.All(Enumerable.Range(0, Drivers).Where(i => braking[i] >= 4), i => Assert.Equal(100 * 54.5 / 59, scores[i], 6));
+        // Percentiles average 50 (up to the interpolation between knots).
+        Assert.InRange(scores.Average(), 48, 52);
+        Assert.Contains("mid-rank", (string?)Manifest("partner-tree", "1")["training"]!["calibration"], StringComparison.Ordinal);
+
+        // A continuous output keeps 0 and 100 at the population's smallest and largest value.
+        var (freqExit, _, freqError) = await PackageFrequency(WriteCsv(), "--kind", "frequency");
+        Assert.True(freqExit == ExitCodes.Success, freqError);
+        var continuous = Manifest("partner-freq", "1")["calibration"]!["knots"]!.AsArray();
+        Assert.Equal(0, (double)continuous[0]![1]!);
+        Assert.Equal(100, (double)continuous[^1]![1]!);
     }
 
     [Fact]

@@ -57,8 +57,10 @@ public sealed class TrainingRanges
                 continue;
             }
 
+            // Inputs reach the model as float32: a bound written as a float's shortest decimal (0.3 for 0.3f, which is
+            // 0.30000001…) must hold that float, so bounds compare at float precision.
             known++;
-            if (row[i] < _min[i] || row[i] > _max[i])
+            if (row[i] < (float)_min[i] || row[i] > (float)_max[i])
             {
                 outside++;
             }

@@ -59,6 +59,22 @@ public sealed class TrainingRangesTests : IDisposable
         Assert.Equal(confidence, score.Confidence);
     }
 
+    [Theory]
+    [InlineData(0.3f, 0.0)]
+    [InlineData(0.1f, 0.0)]
+    [InlineData(0.30000004f, 1.0)]
+    public void A_driver_at_a_bound_written_as_the_floats_shortest_decimal_is_in_range(float night, double share)
+    {
+        // 0.3 in the manifest is the population's largest night share 0.3f, which as a double is 0.30000001192…
+        Assert.True(0.3f > 0.3);
+        Write(new JsonObject { [TelematicsFeatures.NightShare] = new JsonObject { ["min"] = 0.1, ["max"] = 0.3 } });
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false });
+
+        var score = new RiskScorer(registry).Score(new ScoreRequest { DriverId = "d", Model = "risk-gbm", Features = Driver(1f, 2f, night) });
+
+        Assert.Equal(share, score.OutOfRangeShare!.Value, 12);
+    }
+
     [Fact]
     public async Task A_driver_with_no_ranged_input_known_has_an_unknown_share_and_is_not_graded_high()
     {

@@ -13,11 +13,12 @@ namespace Telematics.Features.Samples;
 /// the first record of a new id with <see cref="SampleFlags.TripIdChanged"/>: that cut is exact. The tag is for what one
 /// read cannot see, a trip that begins with the first record of the next upload. It comes from the id's value alone, not
 /// from counting changes, so it is the same whatever the chunking, the upload or request boundaries, or the records the
-/// cleaner dropped. An id that reads as an integer (ASCII digits with an optional sign, within 64 bits; surrounding
-/// spaces ignored, so <c>5</c>, <c>"5"</c> and <c>"005"</c> agree) gives its value mod 4, taken non-negative:
+/// cleaner dropped. An id that reads as an integer (ASCII digits with an optional sign and an optional fraction of zeros,
+/// within 64 bits; surrounding spaces ignored, so <c>5</c>, <c>"5"</c>, <c>"005"</c> and <c>5.0</c> agree) gives its
+/// value mod 4, taken non-negative:
 /// consecutive integer ids, as most sources number trips, always differ. Any other text gives the top two bits of its
-/// 64-bit FNV-1a hash over the trimmed bytes as read (UTF-8, or a CSV mapping's single-byte encoding) (offset basis 14695981039346656037, prime 1099511628211) passed through
-/// MurmurHash3's 64-bit finaliser (fmix64): FNV-1a alone leaves its top bits nearly blind to the last byte, so
+/// 64-bit FNV-1a hash over the trimmed bytes as read (UTF-8, or a CSV mapping's single-byte encoding; offset basis
+/// 14695981039346656037, prime 1099511628211) passed through MurmurHash3's 64-bit finaliser (fmix64): FNV-1a alone leaves its top bits nearly blind to the last byte, so
 /// <c>trip-a</c> and <c>trip-b</c> would share a tag.
 /// </para>
 /// <para>
@@ -53,7 +54,7 @@ public static class TripTag
             return SampleFlags.None;
         }
 
-        if (IsInteger(text) && Utf8Numbers.TryParseInt64(text, out var value))
+        if (IntegerPart(text) is { IsEmpty: false } integer && Utf8Numbers.TryParseInt64(integer, out var value))
         {
             key = (ulong)value;
             return FromId(value);
@@ -110,10 +111,18 @@ public static class TripTag
 
     private static SampleFlags Make(int tag) => SampleFlags.TripIdKnown | (SampleFlags)(tag << Shift);
 
-    // ASCII digits with an optional sign, so the integer rule is exactly the documented one whatever the parser accepts.
-    private static bool IsInteger(ReadOnlySpan<byte> text)
+    // ASCII digits with an optional sign and an optional fraction of zeros (pandas writes a nullable integer column as
+    // 3.0), so the integer rule is exactly the documented one whatever the parser accepts; empty when it is not one.
+    private static ReadOnlySpan<byte> IntegerPart(ReadOnlySpan<byte> text)
     {
-        var digits = text[0] is (byte)'-' or (byte)'+' ? text[1..] : text;
-        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+        var point = text.IndexOf((byte)'.');
+        if (point >= 0 && (point == text.Length - 1 || text[(point + 1)..].ContainsAnyExcept((byte)'0')))
+        {
+            return default;
+        }
+
+        var integer = point >= 0 ? text[..point] : text;
+        var digits = !integer.IsEmpty && integer[0] is (byte)'-' or (byte)'+' ? integer[1..] : integer;
+        return !digits.IsEmpty && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9') ? integer : default;
     }
 }

@@ -12,6 +12,11 @@ public sealed class TripTagTests
         Assert.Equal(TripTag.FromId(13), TripTag.FromId("13"u8));
         Assert.Equal(TripTag.FromId(13), TripTag.FromId(" 013 "));
         Assert.Equal(TripTag.FromId(13), TripTag.FromId("+13"));
+        // pandas writes a nullable integer column as 13.0: the same trip as 13, so 12.0 and 13.0 still differ.
+        Assert.Equal(TripTag.FromId(13), TripTag.FromId("13.0"));
+        Assert.Equal(TripTag.FromId(13), TripTag.FromId(" 13.00 "));
+        Assert.NotEqual(TripTag.FromId("12.0"), TripTag.FromId("13.0"));
+        Assert.Equal(TripTag.FromId("13.5"), TripTag.FromId("13.5"u8));
         Assert.True(TripTag.TryGet(TripTag.FromId(-1), out tag));
         Assert.Equal(3, tag);
     }

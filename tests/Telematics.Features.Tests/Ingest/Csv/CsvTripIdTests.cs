@@ -89,13 +89,14 @@ public sealed class CsvTripIdTests
         // 5 and 9 share a tag (mod 4); the row with a bad latitude is refused, so the change is judged from the accepted 5.
         var mapping = new CsvColumnMapping { TripId = "trip" };
         var csv = "timestamp,lat,lon,trip\n1700000001000,52.5,13.4,5\n1700000002000,52.5,13.4,5\n1700000003000,99,13.4,9\n"
-            + "1700000004000,52.5,13.4,9\n1700000005000,52.5,13.4,\n1700000006000,52.5,13.4,09\n1700000007000,52.5,13.4,13\n";
+            + "1700000004000,52.5,13.4,9\n1700000005000,52.5,13.4,\n1700000006000,52.5,13.4,09\n1700000007000,52.5,13.4,13\n"
+            + "1700000008000,52.5,13.4,13.0\n";
 
         var samples = await ReadAsync(csv, mapping, fastPath);
 
         Assert.Equal(TripTag.FromId(5), TripTag.FromId(9));
-        Assert.Equal([1700000001000L, 1700000002000, 1700000004000, 1700000005000, 1700000006000, 1700000007000], samples.Select(s => s.TimestampUnixMs));
-        Assert.Equal([false, false, true, false, false, true], samples.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
+        Assert.Equal([1700000001000L, 1700000002000, 1700000004000, 1700000005000, 1700000006000, 1700000007000, 1700000008000], samples.Select(s => s.TimestampUnixMs));
+        Assert.Equal([false, false, true, false, false, true, false], samples.Select(s => (s.Flags & SampleFlags.TripIdChanged) != 0));
     }
 
     [Theory]

@@ -109,7 +109,6 @@ public static class ExternalOnnxPackager
         {
             PositiveClass = request.PositiveClass,
             PositiveIndex = request.PositiveIndex,
-            ExactRanges = true,
         };
         var manifest = ManifestJson.Write(parts, metrics: null);
         cancellationToken.ThrowIfCancellationRequested();

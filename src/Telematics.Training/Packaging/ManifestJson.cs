@@ -27,15 +27,6 @@ internal sealed record ManifestParts(
     public int? PositiveIndex { get; init; }
 
     public double? SamplingNoise { get; init; }
-
-    /// <summary>
-    /// Whether <c>training_ranges</c> are written as the floats' exact values (their double, round-tripped) rather than as
-    /// the shortest decimal that reads back as the float: the range is compared, as a double, with a float input, so
-    /// 0.3f written "0.3" would put a driver at exactly the population's 0.3f maximum above it. The ranges of the
-    /// external packager are the population's own smallest and largest values, where that matters; those of a model
-    /// trained here keep the shorter form (the shipped manifest stays byte-identical).
-    /// </summary>
-    public bool ExactRanges { get; init; }
 }
 
 /// <summary>Writes manifest.json in the shape Telematics.Scoring's package loader reads (snake_case keys).</summary>
@@ -165,16 +156,9 @@ internal static class ManifestJson
                 if (float.IsFinite(parts.Ranges[f].Min) && float.IsFinite(parts.Ranges[f].Max))
                 {
                     json.WriteStartObject(parts.Features[f]);
-                    if (parts.ExactRanges)
-                    {
-                        json.WriteNumber("min", (double)parts.Ranges[f].Min);
-                        json.WriteNumber("max", (double)parts.Ranges[f].Max);
-                    }
-                    else
-                    {
-                        json.WriteNumber("min", parts.Ranges[f].Min);
-                        json.WriteNumber("max", parts.Ranges[f].Max);
-                    }
+                    // The float's shortest decimal: TrainingRanges compares bounds at float precision, so it holds the float.
+                    json.WriteNumber("min", parts.Ranges[f].Min);
+                    json.WriteNumber("max", parts.Ranges[f].Max);
                     json.WriteEndObject();
                 }
             }

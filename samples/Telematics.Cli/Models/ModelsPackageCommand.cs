@@ -68,8 +68,20 @@ internal static class ModelsPackageCommand
             try
             {
                 model = File.ReadAllBytes(parse.GetValue(onnx)!.FullName);
-                rows = FeatureCsv.ReadRows(csv, TelematicsFeatures.Schema, warnings, defaultObservedDays: parse.GetValue(periodDays), tableWindows: true);
-                csvSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(csv)));
+                // Hashed as it is read, so the hash recorded is of the rows packaged, and the file is read once.
+                using (var file = File.OpenRead(csv))
+                using (var sha = SHA256.Create())
+                using (var hashing = new CryptoStream(file, sha, CryptoStreamMode.Read))
+                {
+                    rows = FeatureCsv.ReadRows(hashing, csv, TelematicsFeatures.Schema, warnings, defaultObservedDays: parse.GetValue(periodDays), tableWindows: true);
+                    hashing.CopyTo(Stream.Null);
+                    if (!hashing.HasFlushedFinalBlock)
+                    {
+                        hashing.FlushFinalBlock();
+                    }
+
+                    csvSha256 = Convert.ToHexStringLower(sha.Hash!);
+                }
                 // A row that shows no driving (a `features` table's no-trip driver has no start_utc/end_utc) is left out by the
                 // packager, and counted, whatever its window.
                 if (schemaVersion == TelematicsFeaturesV2.SchemaVersion && rows.FirstOrDefault(r => r.Driver.ObservedDays is null && !TelematicsFeatures.ShowsNoDriving(r.Driver.Features.Span)) is { Driver.DriverId: not null } windowless)
@@ -102,7 +114,8 @@ internal static class ModelsPackageCommand
                 Replace = parse.GetValue(force),
                 Training = new Dictionary<string, string>
                 {
-                    ["packaged_by"] = "telematics " + string.Join(' ', parse.Tokens.Select(t => t.Value)),
+                    // File names only: the manifest travels with the model, and full paths would name the packager's folders.
+                    ["packaged_by"] = "telematics " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains('/') ? Path.GetFileName(t.Value.TrimEnd('/')) : t.Value)),
                     ["onnx_file"] = Path.GetFileName(parse.GetValue(onnx)!.FullName),
                     ["features_csv"] = Path.GetFileName(csv),
                     ["features_csv_rows"] = rows.Count.ToString(CultureInfo.InvariantCulture),
@@ -119,8 +132,9 @@ internal static class ModelsPackageCommand
                 }
                 catch
                 {
-                    // Before the refusal, so that a missing column the model reads explains it (no finite output, say).
-                    WriteWarnings(error, warnings.ToString(), csv, featuresGiven ?? [], schemaVersion);
+                    // Before the refusal, so that a missing column the model reads explains it (no finite output, say); when
+                    // the graph would have named the features, every missing column is told, as any may be the cause.
+                    WriteWarnings(error, warnings.ToString(), csv, featuresGiven ?? AllFeatures(schemaVersion), schemaVersion);
                     throw;
                 }
 
@@ -189,6 +203,18 @@ internal static class ModelsPackageCommand
                 error.WriteLine(line);
             }
         }
+    }
+
+    private static string[] AllFeatures(int schemaVersion)
+    {
+        var features = (schemaVersion == TelematicsFeaturesV2.SchemaVersion ? TelematicsFeaturesV2.Schema : TelematicsFeatures.Schema).Features;
+        var names = new string[features.Length];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = features[i].Name;
+        }
+
+        return names;
     }
 
     private static int SchemaVersion(string value)

@@ -34,7 +34,14 @@ internal static class FeatureCsv
     /// </param>
     public static List<FeatureRow> ReadRows(string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays, bool tableWindows = false)
     {
-        using var reader = new StreamReader(path);
+        using var stream = File.OpenRead(path);
+        return ReadRows(stream, path, schema, warnings, defaultObservedDays, tableWindows);
+    }
+
+    /// <summary>Like <see cref="ReadRows(string, FeatureSchema, TextWriter, double?, bool)"/>, from a stream read to its end; <paramref name="path"/> names it in messages.</summary>
+    public static List<FeatureRow> ReadRows(Stream stream, string path, FeatureSchema schema, TextWriter warnings, double? defaultObservedDays, bool tableWindows = false)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
         var header = reader.ReadLine() ?? throw new InvalidDataException($"{path} line 1: the file is empty; expected a header 'driver_id,<features>'.");
         // Split as the rows are: pandas with quoting=QUOTE_ALL quotes the header's names too.
         if (!CsvText.TrySplit(header, out var headerCells, out var malformedHeader))

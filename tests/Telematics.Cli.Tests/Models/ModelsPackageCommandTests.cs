@@ -158,8 +158,8 @@ public sealed class ModelsPackageCommandTests : IDisposable
             var column = rows.Select(r => r[f]).Order().ToArray();
             Assert.Equal(column[column.Length / 2], (float)manifest["reference"]![features[f]]!);
             // Read as the registry reads them (double): the population's own extremes exactly, so neither end is outside.
-            Assert.Equal((double)column[0], (double)manifest["training_ranges"]![features[f]]!["min"]!);
-            Assert.Equal((double)column[^1], (double)manifest["training_ranges"]![features[f]]!["max"]!);
+            Assert.Equal(column[0], (float)(double)manifest["training_ranges"]![features[f]]!["min"]!);
+            Assert.Equal(column[^1], (float)(double)manifest["training_ranges"]![features[f]]!["max"]!);
         }
     }
 
@@ -197,6 +197,9 @@ public sealed class ModelsPackageCommandTests : IDisposable
         Assert.Equal("features", (string?)manifest["inputs"]!["tensor_name"]);
         Assert.Equal(Drivers.ToString(CultureInfo.InvariantCulture), (string?)manifest["training"]!["features_csv_rows"]);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(csv))), (string?)manifest["training"]!["features_csv_sha256"]);
+        // The manifest travels with the model: the command it records names files, not the packager's folders.
+        Assert.DoesNotContain(_packages.Root, (string?)manifest["training"]!["packaged_by"], StringComparison.Ordinal);
+        Assert.Contains("--features features.csv", (string?)manifest["training"]!["packaged_by"], StringComparison.Ordinal);
 
         // Served by the registry, each driver's score is ONNX Runtime's raw output through the population's percentiles.
         using var registry = new ModelRegistry(CliModelLoading.RegistryOptions(Dir));
@@ -267,6 +270,24 @@ public sealed class ModelsPackageCommandTests : IDisposable
         var manifest = Manifest("per-feature", "1");
         Assert.Equal("per_feature", (string?)manifest["inputs"]!["layout"]);
         Assert.Equal(TestOnnxModels.Features, manifest["inputs"]!["features"]!.AsArray().Select(f => (string)f!));
+    }
+
+    [Fact]
+    public async Task A_refusal_of_a_graph_that_names_its_features_tells_every_column_the_csv_lacks()
+    {
+        // One input per feature, night share among them, and a population without that column: the graph named the
+        // features, so no --features-list narrowed the warnings, and the refusal must not come without its cause.
+        var csv = WriteCsv();
+        var lines = File.ReadAllLines(csv);
+        var night = Array.IndexOf(lines[0].Split(','), TelematicsFeatures.NightShare);
+        File.WriteAllLines(csv, lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != night))));
+
+        var (exit, _, error) = await CliRunner.RunAsync("models", "package", "--onnx", Onnx("per.onnx", TestOnnxModels.PerFeatureLinear()), "--features", csv,
+            "--name", "per-feature", "--version", "1", "--dir", Dir, "--kind", "score", "--schema", "telematics@1");
+
+        Assert.Equal(ExitCodes.InputError, exit);
+        Assert.Contains($"no column '{TelematicsFeatures.NightShare}'", error, StringComparison.Ordinal);
+        AssertNothingWritten();
     }
 
     [Fact]

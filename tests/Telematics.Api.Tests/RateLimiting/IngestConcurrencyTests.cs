@@ -71,6 +71,51 @@ public sealed class IngestConcurrencyTests
         Assert.Equal(HttpStatusCode.NoContent, done.StatusCode);
     }
 
+    [Fact]
+    public async Task An_upload_that_fails_or_is_abandoned_gives_its_permit_back()
+    {
+        var entered = new SemaphoreSlim(0);
+        await using var host = UploadHost(entered);
+        using var alice = host.ClientAs(TestTokens.Create("driver", TestTokens.OwnDriverId, subject: "alice"));
+
+        // Two uploads the handler fails on, and two the client gives up on while they are reading their bodies.
+        for (var i = 0; i < 2; i++)
+        {
+            using var failed = await alice.PostAsync(Upload, new StringContent("fail"));
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        }
+
+        using (var abandon = new CancellationTokenSource())
+        {
+            var abandoned = new[] { alice.PostAsync(Upload, new HeldBody(), abandon.Token), alice.PostAsync(Upload, new HeldBody(), abandon.Token) };
+            Assert.True(await entered.WaitAsync(Patience) && await entered.WaitAsync(Patience), "both uploads should be reading their bodies");
+            await abandon.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(abandoned)).WaitAsync(Patience);
+        }
+
+        // Had any of the four kept its permit, one of these two at once would be refused; the server releases an
+        // abandoned upload's permit when it sees the abort, so wait for that rather than for a fixed time.
+        var deadline = DateTime.UtcNow + Patience;
+        HttpStatusCode[] statuses;
+        do
+        {
+            var first = new HeldBody();
+            var second = new HeldBody();
+            var both = new[] { alice.PostAsync(Upload, first), alice.PostAsync(Upload, second) };
+            first.Release();
+            second.Release();
+            var responses = await Task.WhenAll(both).WaitAsync(Patience);
+            statuses = [.. responses.Select(r => r.StatusCode)];
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+        while (statuses.Any(s => s != HttpStatusCode.NoContent) && DateTime.UtcNow < deadline && await Task.Delay(100).ContinueWith(_ => true));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.NoContent, status));
+    }
+
     [Theory]
     [InlineData("PerClient", "0")]
     [InlineData("Total", "0")]
@@ -109,8 +154,16 @@ public sealed class IngestConcurrencyTests
     private static ApiHost UploadHost(SemaphoreSlim entered) =>
         new ApiHost().WithRoutes(api => api.MapPost("/test/upload", async (HttpContext http) =>
             {
+                using var reader = new StreamReader(http.Request.Body);
+                var first = new char[1];
+                await reader.ReadBlockAsync(first, http.RequestAborted);
+                if (first[0] == 'f')
+                {
+                    throw new InvalidOperationException("The handler fails, as an upload the database refuses does.");
+                }
+
                 entered.Release();
-                await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+                await reader.ReadToEndAsync(http.RequestAborted);
                 return Results.NoContent();
             })
             .RequirePermission(Permission.TelematicsWrite)

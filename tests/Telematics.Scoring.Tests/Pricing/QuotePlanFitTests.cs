@@ -34,12 +34,9 @@ public sealed class QuotePlanFitTests
     [Fact]
     public void A_score_that_is_not_a_frequency_is_refused_by_a_relativity_plan_and_a_frequency_is_priced()
     {
-        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
-        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
         var features = Driving();
-        var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
-        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
-        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
+        var rules = ScoredBy(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn(), features);
+        var shipped = ScoredBy(Telematics.Scoring.Shipped.ShippedModel.Load(), features);
 
         var error = Assert.Throws<PricingPlanException>(() =>
             PremiumCalculator.Calculate(Parse(), rules.Score, ModelFrequency.Of(rules, features, 30), 12_000, null, TelematicsFeatures.Schema, features));
@@ -56,12 +53,9 @@ public sealed class QuotePlanFitTests
     [Fact]
     public void Every_quote_checks_the_whole_plan_fit_of_the_version_that_scored_not_only_its_output()
     {
-        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
-        using var rulesRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn());
         var features = Driving();
-        var request = new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false };
-        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(request);
-        var rules = new Telematics.Scoring.Service.RiskScorer(rulesRegistry).Score(request);
+        var shipped = ScoredBy(Telematics.Scoring.Shipped.ShippedModel.Load(), features);
+        var rules = ScoredBy(Telematics.Scoring.Packaging.ModelPackage.CreateBuiltIn(), features);
         // Neither plan met these versions (as after a hot reload): only the quote can notice.
         var relativity = Parse(""", "prohibited_features": ["speeding_share"]""");
         var byScore = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 }, "prohibited_features": ["night_share"] }""");
@@ -102,9 +96,8 @@ public sealed class QuotePlanFitTests
     [Fact]
     public void A_score_plan_refuses_the_frequency_of_a_known_frequency_model_and_prices_an_unknown_one_by_its_score()
     {
-        using var shippedRegistry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(Telematics.Scoring.Shipped.ShippedModel.Load());
         var features = Driving();
-        var shipped = new Telematics.Scoring.Service.RiskScorer(shippedRegistry).Score(new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false });
+        var shipped = ScoredBy(Telematics.Scoring.Shipped.ShippedModel.Load(), features);
         var plan = PricingPlanJson.Parse("""{ "name": "by-score", "currency": "EUR", "rounding": { "decimals": 2 }, "base_rate": { "default": 600.00 }, "risk_multiplier": { "kind": "exponential", "k": 0.6 } }""");
 
         // An SDK caller that did not check the plan against the version: the quote would price the frequency model's
@@ -144,5 +137,13 @@ public sealed class QuotePlanFitTests
             new ModelFrequency(0.1, 30) { Model = "m@2", OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Probability, ModelFeatures = read }, 12_000, null, TelematicsFeatures.Schema, features);
         Assert.NotNull(Reading([]));
         Assert.Equal("prohibited_features", Assert.Throws<PricingPlanException>(() => Reading([TelematicsFeatures.NightShare])).Field);
+    }
+
+    // One driver scored by one model alone over a 30-day window, as a quote receives the score.
+    private static Telematics.Scoring.Results.RiskScore ScoredBy(Telematics.Scoring.Packaging.ModelPackage package, float[] features)
+    {
+        using var registry = Telematics.Scoring.Registry.ModelRegistry.ForPackage(package);
+        return new Telematics.Scoring.Service.RiskScorer(registry).Score(
+            new Telematics.Scoring.Service.ScoreRequest { DriverId = "d1", Features = features, ObservedDays = 30, IncludeContributions = false });
     }
 }

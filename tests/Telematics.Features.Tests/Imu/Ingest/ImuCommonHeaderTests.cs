@@ -14,8 +14,7 @@ public sealed class ImuCommonHeaderTests : IDisposable
     [Fact]
     public async Task Without_a_time_column_the_sensor_event_clock_is_preferred_over_the_wall_clock()
     {
-        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
-        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        WriteSensorsOnBothClocks();
         var recording = new ImuRecording();
 
         await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, recording);
@@ -27,8 +26,7 @@ public sealed class ImuCommonHeaderTests : IDisposable
     [Fact]
     public async Task Where_the_times_must_be_UTC_the_wall_clock_is_read_beside_the_sensor_clock()
     {
-        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
-        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        WriteSensorsOnBothClocks();
         var recording = new ImuRecording();
 
         await new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth), new ImuReaderOptions { PreferWallClock = true }).ReadDirectoryAsync(_root, recording);
@@ -41,8 +39,7 @@ public sealed class ImuCommonHeaderTests : IDisposable
     public async Task A_file_with_only_a_wall_clock_makes_the_whole_recording_read_by_its_wall_clock()
     {
         // The sensor clock counts from boot: a GPS file without it could not share it, so both are read by the wall clock.
-        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
-        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        WriteSensorsOnBothClocks();
         Write("gps.csv", "timestamp,latitude,longitude,speed\n1773648000000,50.1,14.4,10\n");
         var recording = new ImuRecording();
 
@@ -57,8 +54,7 @@ public sealed class ImuCommonHeaderTests : IDisposable
     public async Task A_file_without_readings_does_not_choose_the_recordings_clock()
     {
         // A header-only GPS file has no clock to share: the recording keeps the sensor clock, as VoteClock would.
-        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
-        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+        WriteSensorsOnBothClocks();
         Write("gps.csv", "timestamp,latitude,longitude,speed\n\n");
         var recording = new ImuRecording();
 
@@ -126,4 +122,11 @@ public sealed class ImuCommonHeaderTests : IDisposable
     }
 
     private void Write(string name, string text) => File.WriteAllText(Path.Combine(_root, name), text);
+
+    // Accelerometer and gyroscope files with both a wall clock (timestamp, ms) and the sensor clock (uptimeNanos), 20 ms apart.
+    private void WriteSensorsOnBothClocks()
+    {
+        Write("accelerometer.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,9.8\n1773648000020,3600020000000,0,0,9.8\n");
+        Write("gyroscope.csv", "timestamp,uptimeNanos,x,y,z\n1773648000000,3600000000000,0,0,0\n1773648000020,3600020000000,0,0,0\n");
+    }
 }

@@ -147,8 +147,7 @@ public static class ExternalOnnxPackager
         using (model)
         {
             var width = model.Binding.Count;
-            var v2 = TelematicsFeaturesV2.Is(schema);
-            var vector = new float[schema.Count];
+            Span<float> scratch = stackalloc float[SchemaVectors.MaxDerivedLength];
             var rows = new List<float[]>(request.Population.Count);
             var leftOut = 0;
             for (var i = 0; i < request.Population.Count; i++)
@@ -168,23 +167,9 @@ public static class ExternalOnnxPackager
                     continue;
                 }
 
-                if (v2)
-                {
-                    if (driver.ObservedDays is not { } days || !double.IsFinite(days) || days < 1.0 / 24)
-                    {
-                        throw new ArgumentException(
-                            $"Driver '{driver.DriverId}' (population row {i}): a {TelematicsFeaturesV2.Schema} model reads {TelematicsFeaturesV2.AnnualKm}, {TelematicsFeaturesV2.DrivingHoursPerWeek} and {TelematicsFeaturesV2.TripsPerWeek}, which need the observation window of at least an hour; it has {(driver.ObservedDays is { } d ? d.ToString(CultureInfo.InvariantCulture) : "none")}.", nameof(request));
-                    }
-
-                    TelematicsFeaturesV2.FromV1(features, days, vector);
-                }
-                else
-                {
-                    features.CopyTo(vector);
-                }
-
+                // The scorer's own step from the v1 vector and window to the model's schema, with its window checks.
                 var row = new float[width];
-                model.Binding.Gather(vector, row);
+                model.Binding.Gather(SchemaVectors.ForBinding(model.Binding, features, driver.ObservedDays, driver.DriverId, scratch), row);
                 rows.Add(row);
             }
 

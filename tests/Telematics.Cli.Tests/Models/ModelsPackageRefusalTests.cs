@@ -1,6 +1,7 @@
 using Telematics.Cli.Models;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Tests.TestModels;
+using Telematics.Training.Packaging;
 
 namespace Telematics.Cli.Tests.Models;
 
@@ -144,6 +145,28 @@ public sealed class ModelsPackageRefusalTests : ModelsPackageTestBase
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("not ending in '.'", error, StringComparison.Ordinal);
+        AssertNothingWritten();
+    }
+
+    [Fact]
+    public void The_sdk_refuses_a_telematics_2_population_driver_without_a_window_by_name_as_the_scorer_does()
+    {
+        // The window check is the scorer's own (SchemaVectors), so a driver the scorer would refuse is refused here too.
+        var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = i == 7 ? null : d.Days }).ToList();
+        var request = new ExternalOnnxRequest
+        {
+            Name = "partner-freq",
+            Version = "1",
+            Onnx = FrequencyRegressor(),
+            Population = population,
+            Features = [TelematicsFeaturesV2.AnnualKm, Braking],
+            OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Frequency,
+        };
+
+        var error = Assert.Throws<ArgumentException>(() => ExternalOnnxPackager.Package(request, Dir));
+
+        Assert.Contains("Driver 'd-7'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("observation window", error.Message, StringComparison.Ordinal);
         AssertNothingWritten();
     }
 }

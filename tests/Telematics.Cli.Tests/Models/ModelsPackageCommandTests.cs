@@ -215,18 +215,9 @@ public sealed class ModelsPackageCommandTests : ModelsPackageTestBase
     [Fact]
     public void The_sdk_call_stops_when_cancelled_and_leaves_nothing()
     {
-        var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = d.Days }).ToList();
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
-        var request = new ExternalOnnxRequest
-        {
-            Name = "partner-freq",
-            Version = "1",
-            Onnx = FrequencyRegressor(),
-            Population = population,
-            Features = [TelematicsFeaturesV2.AnnualKm, Braking],
-            OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Frequency,
-        };
+        var request = FrequencyRequest();
 
         Assert.ThrowsAny<OperationCanceledException>(() => ExternalOnnxPackager.Package(request, Dir, cancelled.Token));
         AssertNothingWritten();

@@ -152,16 +152,7 @@ public sealed class ModelsPackageRefusalTests : ModelsPackageTestBase
     public void The_sdk_refuses_a_telematics_2_population_driver_without_a_window_by_name_as_the_scorer_does()
     {
         // The window check is the scorer's own (SchemaVectors), so a driver the scorer would refuse is refused here too.
-        var population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = i == 7 ? null : d.Days }).ToList();
-        var request = new ExternalOnnxRequest
-        {
-            Name = "partner-freq",
-            Version = "1",
-            Onnx = FrequencyRegressor(),
-            Population = population,
-            Features = [TelematicsFeaturesV2.AnnualKm, Braking],
-            OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Frequency,
-        };
+        var request = FrequencyRequest(withoutWindow: 7);
 
         var error = Assert.Throws<ArgumentException>(() => ExternalOnnxPackager.Package(request, Dir));
 

@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Telematics.Cli.Models;
 using Telematics.Features.Schema;
 using Telematics.Scoring.Tests.TestModels;
+using Telematics.Training.Packaging;
 
 namespace Telematics.Cli.Tests.Models;
 
@@ -185,4 +186,15 @@ public abstract class ModelsPackageTestBase : IDisposable
         File.WriteAllText(path, text.ToString());
         return path;
     }
+
+    /// <summary>The SDK request for the frequency regressor over the population, each driver with its window unless <paramref name="withoutWindow"/> names its row.</summary>
+    protected static ExternalOnnxRequest FrequencyRequest(int? withoutWindow = null) => new()
+    {
+        Name = "partner-freq",
+        Version = "1",
+        Onnx = FrequencyRegressor(),
+        Population = Population().Select((d, i) => new Telematics.Scoring.Batch.DriverFeatures($"d-{i}", d.Vector) { ObservedDays = i == withoutWindow ? null : d.Days }).ToList(),
+        Features = [TelematicsFeaturesV2.AnnualKm, Braking],
+        OutputKind = Telematics.Scoring.Packaging.ModelOutputKind.Frequency,
+    };
 }

@@ -18,6 +18,9 @@ internal struct RecordError
     /// </summary>
     public ulong TripKey;
 
+    /// <summary>Not an error: the key of the driver the record names (<see cref="Csv.DriverKey"/>), or 0 when it names none.</summary>
+    public ulong DriverKey;
+
     public bool Set(string? field, string reason)
     {
         Field = field;

@@ -9,7 +9,7 @@ namespace Telematics.Features.Ingest.Csv;
 /// <summary>A <see cref="CsvColumnMapping"/> validated and turned into byte-level lookups, ready for the hot path.</summary>
 internal sealed class CompiledCsvMapping
 {
-    public const int FieldCount = (int)CsvField.TripId + 1;
+    public const int FieldCount = (int)CsvField.DriverId + 1;
 
     private readonly string?[] _columns = new string?[FieldCount];
 
@@ -72,6 +72,7 @@ internal sealed class CompiledCsvMapping
         Numeric(CsvField.GpsAccuracy, mapping.GpsAccuracy);
         _columns[(int)CsvField.EventId] = mapping.EventId;
         _columns[(int)CsvField.TripId] = mapping.TripId is null ? null : Required(mapping.TripId, "trip_id");
+        _columns[(int)CsvField.DriverId] = mapping.DriverId is null ? null : Required(mapping.DriverId, "driver_id");
 
         if (mapping.RoadClass is { } road)
         {
@@ -280,6 +281,7 @@ internal sealed class CompiledCsvMapping
         CsvField.PhoneInteraction => "phone_interaction",
         CsvField.EventId => "event_id",
         CsvField.TripId => "trip_id",
+        CsvField.DriverId => "driver_id",
         _ => field.ToString(),
     };
 

@@ -128,6 +128,17 @@ public sealed class CsvColumnMapping
     public string? TripId { get; set; }
 
     /// <summary>
+    /// Header name of a column naming the driver (a study's <c>DRIVER</c>), checked so that two drivers' rows are never
+    /// read as one driver's trips; <see langword="null"/> for none.
+    /// </summary>
+    /// <value>
+    /// Default <see langword="null"/>: not checked. A file or upload holds one driver's events, so a record naming another
+    /// driver than the first record that names one is bad, named by this column (split such a file by it). An empty or
+    /// missing value (see <see cref="MissingValues"/>) is not checked; ASCII spaces and tabs at either end are not part of the name.
+    /// </value>
+    public string? DriverId { get; set; }
+
+    /// <summary>
     /// Whether a record with more fields than the header is read (the extra fields ignored) instead of being bad. A
     /// record that runs past the header usually holds an unquoted separator, so its fields cannot be trusted.
     /// </summary>

@@ -43,10 +43,11 @@ internal readonly struct CsvFastPath
         && !mapping.Missing.AnyToken(static token => token.AsSpan().IndexOfAnyInRange((byte)'0', (byte)'9') >= 0);
 
     /// <summary>Splits and converts the record in one pass; false when it is not one the fast path is sure of, and the general path must parse it.</summary>
-    public bool TryParse(ReadOnlySpan<byte> line, out TelematicsSample sample, out ulong tripKey)
+    public bool TryParse(ReadOnlySpan<byte> line, out TelematicsSample sample, out ulong tripKey, out ulong driverKey)
     {
         sample = default;
         tripKey = 0;
+        driverKey = 0;
         var columns = _columns;
         var separator = _mapping.Separator;
         var decimalPoint = _mapping.DecimalComma ? (byte)',' : (byte)'.';
@@ -174,6 +175,14 @@ internal readonly struct CsvFastPath
                     }
 
                     flags |= _mapping.IsMissing(tripText) ? SampleFlags.None : TripTag.FromId(tripText, out tripKey);
+                    break;
+                case CsvField.DriverId:
+                    if (!TryText(line, ref pos, separator, out var driverText))
+                    {
+                        return false;
+                    }
+
+                    driverKey = _mapping.IsMissing(driverText) ? 0 : DriverKey.Of(driverText);
                     break;
                 default:
                     // A column the mapping ignores: skip it, unless it is quoted (it may hold the separator).

@@ -20,4 +20,5 @@ internal enum CsvField : byte
     PhoneInteraction,
     EventId,
     TripId,
+    DriverId,
 }

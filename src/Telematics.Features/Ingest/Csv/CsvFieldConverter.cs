@@ -68,6 +68,7 @@ internal readonly struct CsvFieldConverter
                 | (handheldKnown || interactionKnown ? SampleFlags.None : SampleFlags.PhoneUnknown) | TripId(line, ref error),
             EventId = eventId,
         };
+        error.DriverKey = Driver(line);
         return true;
     }
 
@@ -305,6 +306,18 @@ internal readonly struct CsvFieldConverter
 
         var text = Value(line, CsvField.TripId);
         return IsMissing(text) ? SampleFlags.None : TripTag.FromId(text, out error.TripKey);
+    }
+
+    // The key of the driver the record names, 0 for none; the reader compares it with the first one's.
+    private ulong Driver(ReadOnlySpan<byte> line)
+    {
+        if (!Present(CsvField.DriverId))
+        {
+            return 0;
+        }
+
+        var text = Value(line, CsvField.DriverId);
+        return IsMissing(text) ? 0 : DriverKey.Of(text);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -57,7 +57,7 @@ internal static class NdsbrShapedRows
 
     public const string Header = "DRIVER;LONG;LAT;DAY;DAY_CORRIGIDO;03:00:00;TRIP;ID;PR;H;M;S;TIME_ACUM;SPD_MPH;SPD_KMH;ACEL_MS2;HEADING;ALTITUDE_FT;VALID_TIME;TIMESTAMP_GPS;CPOOL;CPOOLING_CHECKED;WSB;UMP_YN;UMP;PICK_UP;ACTION;GPS_FILE;CIDADE;BAIRRO;NOME_RUA;HIERARQUIA_CWB;HIERARQUIA_CTB;LIMITE_VEL";
 
-    /// <summary>One row; <paramref name="utc"/> is the UTC clock (column 03:00:00) and the local one (PR) is 3 h earlier on the same DAY.</summary>
+    /// <summary>One row; <paramref name="utc"/> is the UTC clock (column 03:00:00) and the local one (PR) is 3 h earlier on the same DAY; the driver is the id's letter.</summary>
     public static string Row(
         string day, string utc, double lat = -25.451837, double lon = -49.23446, string speedKmh = "36", string limit = "40",
         string phone = "No", string roadClass = "NORMAL", string id = "A05", string? local = null)
@@ -67,7 +67,7 @@ internal static class NdsbrShapedRows
             : (t + TimeSpan.FromHours(21)).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
         var trip = int.Parse(id.AsSpan(1), CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
         return string.Join(';',
-            "A", Dec(lon), Dec(lat), day, day, utc, trip, id, local, "", "", "", "0", "", speedKmh, "0,1", "90", "3050", "Yes", "No",
+            id[..1], Dec(lon), Dec(lat), day, day, utc, trip, id, local, "", "", "", "0", "", speedKmh, "0,1", "90", "3050", "Yes", "No",
             "Not carpooling", "Not carpooling", "Yes", phone, "0", "0", "", "", "Curitiba", "JARDIM DAS AMÉRICAS", "RUA X", roadClass, "NPI", limit);
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telematics.Scoring.Calibration;
 using Telematics.Scoring.Models;
 
@@ -89,6 +90,11 @@ internal static class ContributionCalculator
     /// Shapley sampling by baseline replacement; returns the score of <paramref name="row"/> and sets
     /// <paramref name="referenceScore"/> and <paramref name="raw"/> from the same model call.
     /// </summary>
+    /// <remarks>
+    /// A <paramref name="raw"/> that is not finite is returned as it is, with a NaN score and no contributions, for the
+    /// caller to refuse naming the driver and model, as it does without contributions.
+    /// </remarks>
+    /// <exception cref="ModelScoringException">The model returned a non-finite output for a row between the reference and the driver's.</exception>
     public static double PermutationShapley(
         IRiskModel model, ScoreCalibration calibration, ReadOnlySpan<float> row, ReadOnlySpan<float> referenceRow,
         FactorContribution[] destination, out double referenceScore, out double raw)
@@ -143,16 +149,21 @@ internal static class ContributionCalculator
         }
 
         model.Score(inputs, outputs);
+        raw = outputs[1];
+        referenceScore = calibration.ToScore(outputs[0]);
+        if (!float.IsFinite(outputs[1]))
+        {
+            return double.NaN;
+        }
+
         for (var r = 0; r < rowCount; r++)
         {
             if (!float.IsFinite(outputs[r]))
             {
-                throw new ModelScoringException($"The model returned {outputs[r]} for a row of the contribution chain.");
+                throw new ModelScoringException(string.Create(CultureInfo.InvariantCulture, $"The model returned {outputs[r]} for a row of the contribution chain (the driver's features replacing the reference's one by one)."));
             }
         }
 
-        raw = outputs[1];
-        referenceScore = calibration.ToScore(outputs[0]);
         var score = calibration.ToScore(outputs[1]);
         var points = new double[width];
         var chainStart = 2;

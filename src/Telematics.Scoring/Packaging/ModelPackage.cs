@@ -139,7 +139,7 @@ public sealed class ModelPackage : IDisposable
         return raw;
     }
 
-    /// <summary>Builds the reference row in model input order from the manifest's values, falling back to the built-in rules' references.</summary>
+    /// <summary>Builds the reference row in model input order from the manifest's values, falling back to the built-in rules' references (telematics@1 or @2, by name; @2's exposure rates have none and take 0).</summary>
     internal static float[] BuildReferenceRow(ModelInputBinding binding, IReadOnlyDictionary<string, float>? reference, RuleBasedModel? rules = null)
     {
         var row = new float[binding.Count];
@@ -149,7 +149,10 @@ public sealed class ModelPackage : IDisposable
             rules.CopyReferenceRow(row);
         }
 
-        var isTelematicsV1 = binding.Schema.Name == TelematicsFeatures.SchemaName && binding.Schema.Version == TelematicsFeatures.SchemaVersion;
+        // telematics@2 shares v1's features but its three exposure rates: by name, those take the rules' references and the
+        // rates (the rules' exposure references are totals of no stated window) stay 0.
+        var isTelematics = binding.Schema.Name == TelematicsFeatures.SchemaName
+            && (binding.Schema.Version == TelematicsFeatures.SchemaVersion || TelematicsFeaturesV2.Is(binding.Schema));
         for (var i = 0; i < row.Length; i++)
         {
             var feature = binding.FeatureNames[i];
@@ -157,9 +160,9 @@ public sealed class ModelPackage : IDisposable
             {
                 row[i] = value;
             }
-            else if (isTelematicsV1 && rules is null)
+            else if (isTelematics && rules is null && TelematicsFeatures.Schema.TryGetIndex(feature, out var v1Index))
             {
-                row[i] = (float)DefaultRuleWeights.All[binding.SchemaIndexes[i]].Reference;
+                row[i] = (float)DefaultRuleWeights.All[v1Index].Reference;
             }
         }
 

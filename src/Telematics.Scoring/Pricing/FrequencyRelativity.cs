@@ -203,11 +203,15 @@ public sealed class FrequencyRelativity
     {
         var before = total;
         var mean = MeanFrequencyFor(cell, out var source);
-        // Kept above zero so that a driver the model gives no risk still has a defined relativity.
-        var relativity = Math.Max(Round((decimal)(Math.Max(frequency.AnnualFrequency, 0) / mean)), 0.000001m);
+        // Limited in double before it becomes a decimal, which an unclipped model output (λ = 1e27) would overflow; past the
+        // limit, any driver with credible data (over a millionth of K days) is at the surcharge cap anyway. Kept above zero
+        // so that a driver the model gives no risk still has a defined relativity.
+        var ratio = Math.Max(frequency.AnnualFrequency, 0) / mean;
+        var limited = !(ratio <= MaxRelativity);
+        var relativity = Math.Max(Round((decimal)(limited ? MaxRelativity : ratio)), 0.000001m);
         total = before * relativity;
         steps.Add(new PremiumStep("frequency_relativity", PremiumStepKind.Multiply, relativity, total, string.Create(CultureInfo.InvariantCulture,
-            $"model frequency {frequency.AnnualFrequency:0.#####} / {(source == "book" ? "book mean" : $"mean of cell {source}")} {mean:0.#####} = {relativity}")));
+            $"model frequency {frequency.AnnualFrequency:0.#####} / {(source == "book" ? "book mean" : $"mean of cell {source}")} {mean:0.#####} = {(limited ? string.Create(CultureInfo.InvariantCulture, $"{ratio:0.#####E+0}, limited to the largest relativity priced, {relativity}") : relativity)}")));
 
         var weight = Math.Clamp(frequency.CredibilityWeight, 0, 1);
         var days = frequency.ObservedDays * weight;
@@ -274,6 +278,9 @@ public sealed class FrequencyRelativity
             throw new PricingPlanException(field, $"{Text(value)} is not a claim frequency in (0, 10] per year.");
         }
     }
+
+    /// <summary>The largest relativity priced; a model frequency further above the mean is priced as this.</summary>
+    internal const double MaxRelativity = 1e9;
 
     private static decimal Round(decimal factor) => decimal.Round(factor, RiskMultiplier.FactorDecimals, MidpointRounding.AwayFromZero);
 

@@ -25,7 +25,7 @@ public static partial class ModelAliases
         new(OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <summary>Reads the aliases of the model folder <paramref name="nameDirectory"/>; empty when it has no alias file.</summary>
-    /// <exception cref="InvalidDataException">The file is not a JSON object of alias → version strings, or an alias name is invalid.</exception>
+    /// <exception cref="InvalidDataException">The file is not a JSON object of alias → version strings, an alias name is invalid, or an alias names no version (null or empty).</exception>
     public static IReadOnlyDictionary<string, string> Read(string nameDirectory)
     {
         var path = Path.Combine(nameDirectory, FileName);
@@ -49,11 +49,17 @@ public static partial class ModelAliases
             throw new InvalidDataException($"{path}: expected an object of alias → version strings.");
         }
 
-        foreach (var alias in aliases.Keys)
+        foreach (var (alias, version) in aliases)
         {
             if (!AliasPattern().IsMatch(alias))
             {
                 throw new InvalidDataException($"{path}: alias '{alias}' must be 1–64 letters, digits, '.', '_' or '-'.");
+            }
+
+            // JSON null deserialises despite the non-nullable type; refusing the file keeps the aliases served before.
+            if (string.IsNullOrWhiteSpace(version))
+            {
+                throw new InvalidDataException($"{path}: alias '{alias}' names no version.");
             }
         }
 

@@ -217,6 +217,7 @@ public sealed partial class ModelRegistry : IDisposable
     /// <returns>The reload after the write; the alias's version is in <see cref="Models"/>.</returns>
     /// <exception cref="InvalidOperationException">The registry has no model directory.</exception>
     /// <exception cref="KeyNotFoundException">The version (or alias) is not served.</exception>
+    /// <exception cref="InvalidDataException">The name's aliases.json is malformed (for example an alias naming no version); it is not rewritten, so fix it by hand.</exception>
     public RegistryReloadResult Promote(string name, string version, string alias = "champion")
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);

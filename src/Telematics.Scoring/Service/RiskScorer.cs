@@ -104,7 +104,16 @@ public sealed class RiskScorer
                 }
                 else
                 {
-                    score = ContributionCalculator.PermutationShapley(model, package.Calibration, row, package.ReferenceRow, contributions, out referenceScore, out raw);
+                    try
+                    {
+                        score = ContributionCalculator.PermutationShapley(model, package.Calibration, row, package.ReferenceRow, contributions, out referenceScore, out raw);
+                    }
+                    catch (ModelScoringException e)
+                    {
+                        // The calculator knows neither the driver nor the model; the message must, as every scoring failure's does.
+                        throw new ModelScoringException($"Model {package} failed for driver '{driverId}' computing factor contributions: {e.Message}", e);
+                    }
+
                     method = ContributionMethod.PermutationShapley;
                 }
             }

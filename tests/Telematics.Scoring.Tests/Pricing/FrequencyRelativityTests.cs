@@ -254,6 +254,27 @@ public sealed class FrequencyRelativityTests
     }
 
     [Theory]
+    // An unclipped Poisson export's λ: λ/λ̄ does not fit a decimal, and threw OverflowException for the whole recalculation.
+    [InlineData(1e27, 180)]
+    [InlineData(double.MaxValue, 2)]
+    public void A_huge_model_frequency_pays_the_cap_price_and_the_breakdown_replays(double frequency, double days)
+    {
+        var demo = PricingPlanJson.Load(Path.Combine(Experiments.ExperimentJsonTests.RepositoryRoot(), "docs", "pricing", "ubi-relativity-2027.json"));
+
+        var quote = PremiumCalculator.Calculate(demo, 50, new ModelFrequency(frequency, days), 12_000, new RatingCell("FR-75", "under25", "small"), TelematicsFeatures.Schema, new float[TelematicsFeatures.Schema.Count]);
+
+        Assert.Equal(2672.56m, quote.Premium);
+        Assert.Equal(780m * 2.2366m * 1.0213m * 1.5m, quote.Steps.Single(s => s.Name == "relativity_cap").RunningTotal);
+        Assert.Contains("largest relativity priced", quote.Steps.Single(s => s.Name == "frequency_relativity").Detail, StringComparison.Ordinal);
+        var total = 0m;
+        foreach (var step in quote.Steps)
+        {
+            total = step.Kind switch { PremiumStepKind.Base => step.Value, PremiumStepKind.Multiply => total * step.Value, _ => total + step.Value };
+            Assert.Equal(step.RunningTotal, total);
+        }
+    }
+
+    [Theory]
     // Base 1950, λ/λ̄ = 5 for 200 days: capped at 1.5 → 2925.00 (was 2925.01).
     [InlineData(1950.00, 0.5, 200, "half_even", 2925.00)]
     // Rounding down, base 600, λ/λ̄ = 3 for a year: 900.00 (was 899.99).

@@ -158,8 +158,11 @@ public sealed class RiskScorerTests : IDisposable
         Assert.Equal(ContributionMethod.None, result.ContributionMethod);
     }
 
-    [Fact]
-    public void Nan_model_output_fails_naming_the_driver_and_model()
+    [Theory]
+    // With contributions on (the default) the chain of rows fails first; it must name the driver and model too.
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Nan_model_output_fails_naming_the_driver_and_model(bool contributions)
     {
         var manifest = TestPackages.TreeClassifierManifest("nan-model");
         manifest["output"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "variable", ["kind"] = "score" };
@@ -170,10 +173,32 @@ public sealed class RiskScorerTests : IDisposable
         var vector = ReferenceVector();
         vector[Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 0f;
 
-        var error = Assert.Throws<ModelScoringException>(() => scorer.Score(new ScoreRequest { DriverId = "d-7", Model = "nan-model", Features = vector, IncludeContributions = false }));
+        var error = Assert.Throws<ModelScoringException>(() => scorer.Score(new ScoreRequest { DriverId = "d-7", Model = "nan-model", Features = vector, IncludeContributions = contributions }));
 
-        Assert.Contains("'d-7'", error.Message, StringComparison.Ordinal);
-        Assert.Contains("nan-model@1", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Model nan-model@1 returned NaN for driver 'd-7'.", error.Message);
+    }
+
+    [Fact]
+    public void A_nan_between_the_reference_and_the_driver_fails_naming_the_driver_and_model()
+    {
+        // 0 / (harsh_braking − phone_minutes): finite at the reference (2, 1) and the driver (1, 2), NaN at (1, 1) and (2, 2).
+        var model = new OnnxBuilder().FloatInput("float_input", 3).TensorOutput("variable", OnnxBuilder.Float, 1)
+            .FloatInitializer("zero", [1], [0f])
+            .Node("LinearRegressor", "ai.onnx.ml", ["float_input"], ["difference"], a => a.Floats("coefficients", 1, -1, 0).Floats("intercepts", 0))
+            .Node("Div", "", ["zero", "difference"], ["variable"])
+            .Build();
+        var manifest = TestPackages.TreeClassifierManifest("chain-nan");
+        manifest["output"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "variable", ["kind"] = "score" };
+        manifest["calibration"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "logistic" };
+        _packages.WriteFolder(Path.Combine("models", "chain-nan", "1"), manifest, model);
+        using var registry = new ModelRegistry(new ModelRegistryOptions { ModelDirectory = _packages.ModelsRoot, WatchForChanges = false });
+        var vector = ReferenceVector();
+        vector[Schema.IndexOf(TelematicsFeatures.HarshBrakingPer100Km)] = 1f;
+        vector[Schema.IndexOf(TelematicsFeatures.PhoneMinutesPerHour)] = 2f;
+
+        var error = Assert.Throws<ModelScoringException>(() => new RiskScorer(registry).Score(new ScoreRequest { DriverId = "d-8", Model = "chain-nan", Features = vector }));
+
+        Assert.StartsWith("Model chain-nan@1 failed for driver 'd-8' computing factor contributions: The model returned NaN", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -149,6 +149,24 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database, Class
     }
 
     [Fact]
+    public async Task A_driver_token_whose_id_has_a_leading_zero_reads_its_own_summary_and_trips()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var own = await CreateWithTripsAsync(admin, "leading-zero", 1);
+        using var list = await admin.GetAsync(Url($"/api/v1/drivers/{own}/trips?{March}"));
+        var trip = (await ProblemAssert.JsonAsync(list)).GetProperty("items")[0].GetProperty("tripId").GetInt64();
+        // A token issued before the issuer refused such ids, or by another issuer: the same driver by number.
+        using var driver = host.ClientAs(TestTokens.Driver("0" + own.ToString(CultureInfo.InvariantCulture)));
+
+        using var summary = await driver.GetAsync(Url($"/api/v1/drivers/{own}/summary"));
+        using var one = await driver.GetAsync(Url($"/api/v1/telematics/trips/{trip}"));
+
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+    }
+
+    [Fact]
     public async Task Calm_driving_raises_no_alert_and_the_distance_is_reported()
     {
         await using var host = Host();

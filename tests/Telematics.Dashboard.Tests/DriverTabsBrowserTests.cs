@@ -102,6 +102,21 @@ public sealed class DriverTabsBrowserTests(DashboardHost host)
         Assert.Empty(tab.Errors);
     }
 
+    [Fact]
+    public async Task The_tips_of_a_driver_without_a_score_say_there_is_no_score_yet()
+    {
+        var admin = await host.TokenAsync("admin");
+        var driver = await LiveUpdatesBrowserTests.CreateDriverAsync(host.Http, admin, "untipped-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Tips" }).ClickAsync();
+
+        // No score is not "nothing stands out": there is nothing to read tips from yet, as the other tabs say.
+        await Assertions.Expect(tab.Page.GetByTestId("no-tips")).ToContainTextAsync("No score yet");
+        Assert.Empty(tab.Errors);
+    }
+
     // The CSV without the named columns, as a source that records no speed limits or phone use sends it.
     private static string WithoutColumns(string csv, params string[] names)
     {

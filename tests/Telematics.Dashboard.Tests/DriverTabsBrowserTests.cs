@@ -117,6 +117,43 @@ public sealed class DriverTabsBrowserTests(DashboardHost host)
         Assert.Empty(tab.Errors);
     }
 
+    [Fact]
+    public async Task The_what_if_starts_from_the_drivers_current_cell_not_the_one_the_premium_was_priced_in()
+    {
+        var admin = await host.TokenAsync("admin");
+        var reference = "recelled-" + Guid.NewGuid().ToString("N")[..8];
+        var driver = (await host.PostJsonAsync("api/v1/drivers", new { externalRef = reference, displayName = "Recelled " + reference, ageBand = "40_64", vehicleClass = "family" }, admin))
+            .GetProperty("driverId").GetInt64();
+        await host.UploadCsvAsync(driver, await host.SynthesiseCsvAsync(days: 2, seed: 6), admin);
+        await host.PostJsonAsync($"api/v1/risk/{driver}/recalculate?periodDays=30", new { }, admin);
+        // The record changes after the premium was priced: the premium keeps the old cell, the driver has the new one.
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, $"api/v1/drivers/{driver}") { Content = System.Net.Http.Json.JsonContent.Create(new { ageBand = "under25" }) })
+        {
+            patch.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", admin);
+            using var patched = await host.Http.SendAsync(patch);
+            Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+        }
+
+        var premium = (await host.GetJsonAsync($"api/v1/pricing/{driver}/breakdown", admin)).GetProperty("breakdown");
+        Assert.Equal("40_64", premium.GetProperty("age_band").GetString());
+        // No cell in the request: the API prices the driver's own, current one.
+        var current = await host.PostJsonAsync($"api/v1/pricing/{driver}/simulate", new { annualKm = premium.GetProperty("annual_km").GetDouble() }, admin);
+
+        await using var tab = await DashboardTab.OpenAsync(host);
+        await tab.SignInAsAdminAsync();
+        await tab.GoToAsync($"dashboard/drivers/{driver}");
+        await tab.Page.GetByRole(AriaRole.Tab, new() { Name = "Policy" }).ClickAsync();
+        await tab.Page.GetByTestId("simulate").WaitForAsync();
+        Assert.Equal("40_64", await tab.Page.GetByTestId("priced-age-band").GetAttributeAsync("data-code"));
+        await Assertions.Expect(tab.Page.GetByTestId("what-if-age-band")).ToContainTextAsync("under 25");
+        await Assertions.Expect(tab.Page.GetByTestId("what-if-cell-note")).ToContainTextAsync("current record");
+        await tab.Page.GetByTestId("simulate").ClickAsync();
+
+        await Assertions.Expect(tab.Page.GetByTestId("simulated-premium")).ToHaveTextAsync(
+            $"{current.GetProperty("premium").GetDecimal().ToString("N2", CultureInfo.InvariantCulture)} {current.GetProperty("currency").GetString()}");
+        Assert.Empty(tab.Errors);
+    }
+
     // The CSV without the named columns, as a source that records no speed limits or phone use sends it.
     private static string WithoutColumns(string csv, params string[] names)
     {

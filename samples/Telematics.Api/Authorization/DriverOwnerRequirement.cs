@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Telematics.Api.Auth;
 
@@ -45,7 +46,13 @@ internal sealed class DriverOwnerRequirement(string routeParameter) : Authorizat
     public override string ToString() => $"Own driver in route value '{RouteParameter}'";
 
     private static bool SameDriver(string routeDriverId, string ownDriverId) =>
-        Guid.TryParse(routeDriverId, out var a) && Guid.TryParse(ownDriverId, out var b)
-            ? a == b // a GUID may arrive in either case or with braces; compare values, not text
-            : string.Equals(routeDriverId, ownDriverId, StringComparison.Ordinal);
+        IsNumber(routeDriverId, out var routeNumber) && IsNumber(ownDriverId, out var ownNumber)
+            ? routeNumber == ownNumber // {driverId:long} binds "07" as 7: compare the numbers the endpoint reads, not text
+            : Guid.TryParse(routeDriverId, out var a) && Guid.TryParse(ownDriverId, out var b)
+                ? a == b // a GUID may arrive in either case or with braces; compare values, not text
+                : string.Equals(routeDriverId, ownDriverId, StringComparison.Ordinal);
+
+    // Digits only (no sign, no spaces), as TelematicsClaims.TryGetNumericDriverId reads a token's id.
+    private static bool IsNumber(string text, out long number) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out number);
 }

@@ -101,6 +101,12 @@ internal static partial class AuthEndpoints
             {
                 errors.Add("driverId", "driverId must be 1–64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit.");
             }
+            else if (request.DriverId.Length > 1 && request.DriverId[0] == '0' && request.DriverId.All(char.IsAsciiDigit))
+            {
+                // Driver routes take the id as a number: "07" would reach driver 7's uploads but read as another id anywhere
+                // text is compared, so only the number as the API writes it is issued.
+                errors.Add("driverId", "driverId must be written without leading zeros, as the API writes driver ids (7, not 07).");
+            }
         }
         else if (request.DriverId is not null)
         {

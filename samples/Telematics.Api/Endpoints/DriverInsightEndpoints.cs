@@ -22,6 +22,13 @@ namespace Telematics.Api.Endpoints;
 /// </summary>
 internal static class DriverInsightEndpoints
 {
+    /// <summary>
+    /// The fewest drivers besides the caller whose trips in a period let the statistics show the population's means (k = 10):
+    /// with fewer, those means are a few identifiable drivers' own driving (for a day the caller did not drive, with one
+    /// other driver, exactly that driver's), so they are withheld. Counted in the same statement as the means.
+    /// </summary>
+    internal const int MinimumOtherDrivers = 10;
+
     /// <summary>Maps the driver insight endpoints.</summary>
     public static RouteGroupBuilder MapDriverInsightEndpoints(this RouteGroupBuilder api)
     {
@@ -45,7 +52,8 @@ internal static class DriverInsightEndpoints
             .WithSummary("The driver's telematics@1 features over a period beside the population's.")
             .WithDescription("Each feature is the distance-weighted mean over the period's trips (exposure features distance_km, " +
                 "driving_hours and trip_count are totals, mean_trip_km their ratio); populationValue is the same mean over every " +
-                "driver's trips in the period (null for the exposure totals, which do not compare).");
+                "driver's trips in the period (null for the exposure totals, which do not compare), withheld (null, with the reason in " +
+                "populationWithheld) when fewer than 10 drivers besides this one drove in the period.");
         driver.MapGet("/summary", SummaryAsync)
             .RequirePermission(Permission.DriversRead)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -128,8 +136,12 @@ internal static class DriverInsightEndpoints
 
         var population = await cache.GetOrCreateAsync(
             Key("population-features", 0, period),
-            // NaN (no value) becomes null: the cache serializes entries as JSON, which has no NaN.
-            async ct => Array.ConvertAll(await trips.FeatureMeansAsync(null, period.Start, period.End, ct), Finite),
+            async ct =>
+            {
+                var (means, drivers) = await trips.PopulationFeatureMeansAsync(period.Start, period.End, ct);
+                // NaN (no value) becomes null: the cache serializes entries as JSON, which has no NaN.
+                return new PopulationMeans(Array.ConvertAll(means, Finite), drivers);
+            },
             [CacheTags.Dashboards],
             http.RequestAborted);
         var result = await cache.GetOrCreateAsync(
@@ -138,9 +150,16 @@ internal static class DriverInsightEndpoints
             {
                 var means = await trips.FeatureMeansAsync(driverId, period.Start, period.End, ct);
                 var totals = TripSummaryResponse.Create(period.Start, period.End, await trips.TotalsByMonthAsync(driverId, period.Start, period.End, ct));
-                return new StatisticsResponse(period.Start, period.End, totals.TripCount, Statistics(means, population, totals));
+                // The population's drivers less this one when it drove: what is left is what the caller could not subtract.
+                var others = population.Drivers - (totals.TripCount > 0 ? 1 : 0);
+                var withheld = others < MinimumOtherDrivers
+                    ? $"Fewer than {MinimumOtherDrivers} other drivers drove in the period: their means would be their own driving."
+                    : null;
+                var reference = withheld is null ? population.Means : new float?[population.Means.Length];
+                return new StatisticsResponse(period.Start, period.End, totals.TripCount, Statistics(means, reference, totals), withheld);
             },
-            Tags(driverId),
+            // Dashboards too: another driver's trips change the population, and with it whether it may be shown.
+            [CacheTags.Driver(driverId), CacheTags.Dashboards],
             http.RequestAborted);
         return TypedResults.Ok(result);
     }
@@ -228,6 +247,9 @@ internal static class DriverInsightEndpoints
     }
 
     private static float? Finite(float value) => float.IsFinite(value) ? value : null;
+
+    // The population's means of a period (null where no value) and the distinct drivers they are of, as cached.
+    internal sealed record PopulationMeans(float?[] Means, long Drivers);
 
     private static string[] Tags(long driverId) => [CacheTags.Driver(driverId)];
 

@@ -283,7 +283,7 @@ internal static class TelematicsEndpoints
 
         // Another driver's batch does not exist for a driver token, as with trips.
         var visible = batch is { } found && (!RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
-            || (user.TryGetDriverId(out var own) && own == found.DriverId.ToString(CultureInfo.InvariantCulture)));
+            || (user.TryGetNumericDriverId(out var own) && own == found.DriverId));
         return visible ? TypedResults.Ok(IngestBatchResponse.From(batch!.Value)) : TypedResults.NotFound();
     }
 
@@ -299,10 +299,11 @@ internal static class TelematicsEndpoints
         return TypedResults.Ok(TripPathResponse.From(trip.TripId, path));
     }
 
-    // A driver reads only its own trips; to anyone else they do not exist (trip ids reveal nothing).
+    // A driver reads only its own trips; to anyone else they do not exist (trip ids reveal nothing). Compared as numbers,
+    // as the upload checks the token's id: "07" is driver 7 there, so it is here.
     private static bool MayRead(ClaimsPrincipal user, StoredTrip trip) =>
         !RolePermissions.IsConfinedToOwnDriver(user.GetRole() ?? string.Empty)
-        || (user.TryGetDriverId(out var own) && own == trip.DriverId.ToString(CultureInfo.InvariantCulture));
+        || (user.TryGetNumericDriverId(out var own) && own == trip.DriverId);
 
     private static async Task<Results<Ok<TripResponse>, NotFound>> GetTripAsync(long tripId, TripReader trips, ClaimsPrincipal user, HttpContext http)
     {

@@ -111,13 +111,18 @@ internal sealed record MonthTotals(string Month, long TripCount, double Distance
 /// <param name="To">Exclusive end of the period.</param>
 /// <param name="TripCount">The driver's trips in the period.</param>
 /// <param name="Features">One entry per telematics@1 feature, in schema order.</param>
-internal sealed record StatisticsResponse(DateTimeOffset From, DateTimeOffset To, long TripCount, IReadOnlyList<FeatureStatistic> Features);
+/// <param name="PopulationWithheld">
+/// Why every <see cref="FeatureStatistic.PopulationValue"/> is null, or null when they are given: fewer than
+/// <see cref="Endpoints.DriverInsightEndpoints.MinimumOtherDrivers"/> drivers besides this one drove in the period, so the
+/// population's means would be those few drivers' own driving.
+/// </param>
+internal sealed record StatisticsResponse(DateTimeOffset From, DateTimeOffset To, long TripCount, IReadOnlyList<FeatureStatistic> Features, string? PopulationWithheld);
 
 /// <summary>One feature of <see cref="StatisticsResponse"/>.</summary>
 /// <param name="Name">Feature name.</param>
 /// <param name="Unit">Its unit.</param>
 /// <param name="Value">The driver's distance-weighted mean over the period's trips (null when no trip has a value).</param>
-/// <param name="PopulationValue">The same over every driver's trips in the period: the reference value.</param>
+/// <param name="PopulationValue">The same over every driver's trips in the period: the reference value; null for the exposure totals and when <see cref="StatisticsResponse.PopulationWithheld"/>.</param>
 internal sealed record FeatureStatistic(string Name, string Unit, float? Value, float? PopulationValue);
 
 /// <summary>The answer of <c>GET /api/v1/telematics/trips/{tripId}/path</c>.</summary>

@@ -83,7 +83,7 @@ internal static partial class ApiExamples
             new FeatureStatistic(TelematicsFeatures.MeanSpeedKmh, "km/h", 46.2f, 49.8f),
             new FeatureStatistic(TelematicsFeatures.HarshBrakingPer100Km, "per_100km", 5.2f, 1.4f),
             new FeatureStatistic(TelematicsFeatures.PhoneMinutesPerHour, "min/h", 0.3f, 0.8f),
-        ]));
+        ], PopulationWithheld: null));
         Add(examples, new DriverSummaryResponse(
             Driver,
             new ScoreSummary(

@@ -49,8 +49,12 @@ public sealed record AuditEntry(long Seq, DateTimeOffset OccurredAt, string Acto
 /// <summary>The filters of the audit view (all exact; null: any).</summary>
 public sealed record AuditFilter(string? Action, string? Resource, string? Actor);
 
-/// <summary><c>POST /admin/audit/verify</c>.</summary>
-public sealed record AuditVerification(bool Intact, long Rows, string HeadHash, bool AnchorsTrusted, int AnchorsChecked, long? FirstBrokenSeq, string? Problem, string Verdict);
+/// <summary>
+/// <c>POST /admin/audit/verify</c>; <paramref name="Unanchored"/>: not intact only because old rows have no anchor yet, which
+/// is not proof of tampering; <paramref name="FirstBrokenSeq"/> is null when the problem is not a row's (an unreadable journal).
+/// </summary>
+public sealed record AuditVerification(
+    bool Intact, long Rows, string HeadHash, bool AnchorsTrusted, int AnchorsChecked, long? FirstBrokenSeq, string? Problem, string Verdict, bool Unanchored = false);
 
 /// <summary>One partition of the events table.</summary>
 public sealed record Partition(string Name, string Range, long Rows, long SizeBytes);

@@ -69,8 +69,8 @@ public sealed record ScoreInterval(double Low, double High, double Level, bool S
 /// <summary><c>GET /risk/{id}/breakdown</c>: the points of each factor sum to score − reference score.</summary>
 public sealed record ScoreBreakdown(RiskScore Score, IReadOnlyList<ScoreFactor> Factors);
 
-/// <summary>One factor of a score.</summary>
-public sealed record ScoreFactor(string Feature, string Unit, string Description, double Value, double Reference, double Points);
+/// <summary>One factor of a score; <paramref name="Value"/> is null when the feature could not be measured (no speed limits, no phone data).</summary>
+public sealed record ScoreFactor(string Feature, string Unit, string Description, double? Value, double Reference, double Points);
 
 /// <summary><c>GET /risk/{id}/trend</c>.</summary>
 public sealed record ScoreTrend(long DriverId, IReadOnlyList<TrendMonth> Months);

@@ -131,6 +131,46 @@ public sealed partial class TripReader
         return means;
     }
 
+    /// <summary>
+    /// <see cref="FeatureMeansAsync"/> over every driver's trips that started in [<paramref name="from"/>, <paramref name="to"/>),
+    /// with how many distinct drivers those trips are of, read in the same statement (one snapshot): a caller that shows
+    /// the means to one driver can withhold those of too few drivers, which would be a few other drivers' own driving.
+    /// </summary>
+    /// <param name="from">Inclusive start of the period.</param>
+    /// <param name="to">Exclusive end of the period.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>The means as <see cref="FeatureMeansAsync"/> gives them, and the distinct drivers of the period's trips (0 without trips).</returns>
+    public async Task<(float[] Means, long Drivers)> PopulationFeatureMeansAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        var means = new float[TelematicsFeatures.Schema.Count];
+        Array.Fill(means, float.NaN);
+        long drivers = 0;
+        await using var command = _dataSource.CreateCommand(
+            "WITH p AS (SELECT driver_id, distance_km, features FROM trips WHERE started_at >= $1 AND started_at < $2), " +
+            "n AS (SELECT count(DISTINCT driver_id) AS drivers FROM p) " +
+            "SELECT u.i, sum(u.f * p.distance_km) FILTER (WHERE u.f <> 'NaN') / nullif(sum(p.distance_km) FILTER (WHERE u.f <> 'NaN'), 0), n.drivers " +
+            "FROM n LEFT JOIN (p CROSS JOIN LATERAL unnest(p.features) WITH ORDINALITY AS u(f, i)) ON true GROUP BY u.i, n.drivers");
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = from.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = to.UtcDateTime });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            drivers = reader.GetInt64(2);
+            if (reader.IsDBNull(0))
+            {
+                continue; // the one row of a period without feature values: the count only
+            }
+
+            var index = (int)reader.GetInt64(0) - 1;
+            if ((uint)index < (uint)means.Length && !reader.IsDBNull(1))
+            {
+                means[index] = (float)reader.GetDouble(1);
+            }
+        }
+
+        return (means, drivers);
+    }
+
     private static void AddPeriod(NpgsqlCommand command, long driverId, DateTimeOffset from, DateTimeOffset to)
     {
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });

@@ -91,6 +91,18 @@ public sealed class DriverOwnerGuardTests(ClassHost classHost) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_numeric_driver_id_matches_by_value_not_by_text()
+    {
+        await using var host = GuardedHost("7");
+        using var client = host.ClientAs(TestTokens.Driver("07"));
+
+        // Driver routes take the id as a number ({driverId:long} binds "07" and "7" alike): so does the guard.
+        using var response = await client.GetAsync(Probe("7"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_guard_does_not_replace_the_permission_check()
     {
         var host = classHost.Get(Guarded);

@@ -95,6 +95,8 @@ public sealed class AuthEndpointsTests(ClassHost classHost) : IClassFixture<Clas
     [InlineData("""{"subject":"x","role":"driver"}""", "driverId")]
     [InlineData("""{"subject":"x","role":"driver","driverId":"../etc"}""", "driverId")]
     [InlineData("""{"subject":"x","role":"admin","driverId":"drv-1"}""", "driverId")]
+    [InlineData("""{"subject":"x","role":"driver","driverId":"07"}""", "driverId")]
+    [InlineData("""{"subject":"x","role":"driver","driverId":"00"}""", "driverId")]
     [InlineData("""{"subject":"x","role":7}""", "role")]
     [InlineData("""{"subject":"x",""", "body")]
     public async Task An_invalid_token_request_is_a_validation_problem_naming_the_field(string json, string field)

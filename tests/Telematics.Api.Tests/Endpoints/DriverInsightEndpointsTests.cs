@@ -19,14 +19,14 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database, Class
 
     private static Uri Url(string path) => new(path, UriKind.Relative);
 
-    private static async Task<long> CreateWithTripsAsync(HttpClient admin, string reference, int trips)
+    private static async Task<long> CreateWithTripsAsync(HttpClient admin, string reference, int trips, DateTimeOffset? start = null)
     {
         var driver = await DrivingBodies.CreateDriverAsync(admin, reference + "-" + Guid.NewGuid().ToString("N"));
         if (trips > 0)
         {
             using var ingest = await admin.PostAsync(
                 Url(string.Create(CultureInfo.InvariantCulture, $"/api/v1/telematics/events?driverId={driver}")),
-                DrivingBodies.Content(DrivingBodies.Csv(trips, 1200), "text/csv"));
+                DrivingBodies.Content(DrivingBodies.Csv(trips, 1200, start: start), "text/csv"));
             ingest.EnsureSuccessStatusCode();
         }
 
@@ -92,7 +92,7 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database, Class
     }
 
     [Fact]
-    public async Task Statistics_give_every_feature_with_a_population_reference()
+    public async Task Statistics_give_every_feature_of_the_schema()
     {
         await using var host = Host();
         using var admin = host.ClientAs(TestTokens.Admin());
@@ -105,7 +105,65 @@ public sealed class DriverInsightEndpointsTests(PostgresDatabase database, Class
         Assert.InRange(features["distance_km"].GetProperty("value").GetSingle(), 35, 37);
         Assert.Equal(2f, features["trip_count"].GetProperty("value").GetSingle());
         Assert.InRange(features["mean_speed_kmh"].GetProperty("value").GetSingle(), 50, 58);
+    }
+
+    [Fact]
+    public async Task A_driver_is_not_shown_the_population_of_a_day_fewer_than_ten_other_drivers_drove()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var caller = await CreateWithTripsAsync(admin, "population-alone", 0);
+        await CreateWithTripsAsync(admin, "population-other", 1, new DateTimeOffset(2026, 6, 10, 7, 0, 0, TimeSpan.Zero));
+        using var driver = host.ClientAs(TestTokens.Driver(caller.ToString(CultureInfo.InvariantCulture)));
+
+        // A day the caller did not drive: the population of that day is the one other driver's driving.
+        using var response = await driver.GetAsync(Url($"/api/v1/drivers/{caller}/statistics?from=2026-06-10&to=2026-06-10"));
+        var statistics = await ProblemAssert.JsonAsync(response);
+        var features = statistics.GetProperty("features").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+
+        Assert.All(features.Values, f => Assert.Equal(System.Text.Json.JsonValueKind.Null, f.GetProperty("populationValue").ValueKind));
+        Assert.Contains("10 other drivers", statistics.GetProperty("populationWithheld").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_driver_is_shown_the_population_of_a_day_ten_other_drivers_drove()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var caller = await CreateWithTripsAsync(admin, "population-caller", 0);
+        for (var i = 0; i < 10; i++)
+        {
+            await CreateWithTripsAsync(admin, "population-book", 1, new DateTimeOffset(2026, 6, 11, 7, 0, 0, TimeSpan.Zero));
+        }
+
+        using var driver = host.ClientAs(TestTokens.Driver(caller.ToString(CultureInfo.InvariantCulture)));
+
+        using var response = await driver.GetAsync(Url($"/api/v1/drivers/{caller}/statistics?from=2026-06-11&to=2026-06-11"));
+        var statistics = await ProblemAssert.JsonAsync(response);
+        var features = statistics.GetProperty("features").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!);
+
         Assert.Equal(System.Text.Json.JsonValueKind.Number, features["mean_speed_kmh"].GetProperty("populationValue").ValueKind);
+        Assert.True(
+            !statistics.TryGetProperty("populationWithheld", out var withheld) || withheld.ValueKind == System.Text.Json.JsonValueKind.Null,
+            "withheld: " + statistics);
+    }
+
+    [Fact]
+    public async Task A_driver_token_whose_id_has_a_leading_zero_reads_its_own_summary_and_trips()
+    {
+        await using var host = Host();
+        using var admin = host.ClientAs(TestTokens.Admin());
+        var own = await CreateWithTripsAsync(admin, "leading-zero", 1);
+        using var list = await admin.GetAsync(Url($"/api/v1/drivers/{own}/trips?{March}"));
+        var trip = (await ProblemAssert.JsonAsync(list)).GetProperty("items")[0].GetProperty("tripId").GetInt64();
+        // A token issued before the issuer refused such ids, or by another issuer: the same driver by number.
+        using var driver = host.ClientAs(TestTokens.Driver("0" + own.ToString(CultureInfo.InvariantCulture)));
+
+        using var summary = await driver.GetAsync(Url($"/api/v1/drivers/{own}/summary"));
+        using var one = await driver.GetAsync(Url($"/api/v1/telematics/trips/{trip}"));
+
+        Assert.Equal(HttpStatusCode.OK, summary.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, one.StatusCode);
     }
 
     [Fact]

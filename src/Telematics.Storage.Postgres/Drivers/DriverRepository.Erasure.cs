@@ -40,6 +40,14 @@ public sealed partial class DriverRepository
             return null;
         }
 
+        // A restore or partition change in flight attaches a partition this transaction's DELETE would not see (its
+        // catalog rows are uncommitted) and filters erased drivers before this erasure's driver.delete row is visible, so
+        // X's restored rows would survive both. The shared mode of their lock orders the two: a restore in flight commits
+        // first (the DELETE below, a statement of its own, then sees its partition and rows) or a later one waits for this
+        // commit (its filter then sees driver.delete). Erasures do not wait for one another. Taken after the driver row, as
+        // an ingest that holds that row may create a partition under the exclusive lock meanwhile.
+        await Partitions.PartitionSql.LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
         long events;
         await using (var delete = new NpgsqlCommand("DELETE FROM telematics_events WHERE driver_id = $1", connection, transaction))
         {

@@ -120,6 +120,7 @@ public sealed partial class AuditLog
             nextAnchor++;
         }
 
+        var redactions = new RedactionCheck();
         var length = afterSeq;
         var anchoredThrough = afterSeq;
         DateTimeOffset? firstUnanchoredAt = null;
@@ -176,6 +177,11 @@ public sealed partial class AuditLog
                 return (Broken(length, head, nextAnchor, seq, "its stored hash does not match its contents (the row was changed)"), null);
             }
 
+            if (redactions.Observe(seq, reader.GetString(3), reader.GetString(4), !reader.IsDBNull(14)) is { } redaction)
+            {
+                return (Broken(length, head, nextAnchor, seq, redaction), null);
+            }
+
             head = computed;
             length = seq;
             firstUnanchoredAt ??= new DateTimeOffset(occurredAt, TimeSpan.Zero);
@@ -192,6 +198,12 @@ public sealed partial class AuditLog
                 anchoredThrough = seq;
                 firstUnanchoredAt = null;
             }
+        }
+
+        await reader.DisposeAsync().ConfigureAwait(false);
+        if (await redactions.FindUnerasedAsync(connection, transaction, cancellationToken).ConfigureAwait(false) is { } unerased)
+        {
+            return (Broken(length, head, nextAnchor, unerased.Seq, unerased.Problem), null);
         }
 
         if (nextAnchor < anchors.Count)

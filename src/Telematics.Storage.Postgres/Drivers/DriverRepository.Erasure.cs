@@ -72,9 +72,15 @@ public sealed partial class DriverRepository
         }
 
         var archives = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT file_name FROM partition_archives ORDER BY range_start, archive_id", connection, transaction))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // The recorded archives, then files a killed archive run published without a record (reported by the next run).
+        await using (var list = new NpgsqlCommand(
+            "SELECT file_name FROM (SELECT file_name, 0 AS k, range_start, archive_id AS n FROM partition_archives UNION ALL " +
+            "SELECT after->>'file', 1, NULL, seq FROM audit_log WHERE resource LIKE 'partition/%' AND action = $1) f ORDER BY k, range_start, n",
+            connection,
+            transaction))
         {
+            list.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Partitions.ArchiveSweeper.UnrecordedAction });
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 archives.Add(reader.GetString(0));

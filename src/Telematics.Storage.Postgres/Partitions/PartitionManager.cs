@@ -36,7 +36,7 @@ public sealed class PartitionManager
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
         _remover = new PartitionRemover(dataSource, timeProvider, _creator);
-        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator);
+        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator, timeProvider);
         _restorer = new PartitionRestorer(dataSource, new ArchiveVerifier(dataSource), _creator, timeProvider);
         _retention = new PartitionRetention(dataSource, options, timeProvider, _catalog, _creator, _remover, _archiver, archiveWriter);
     }

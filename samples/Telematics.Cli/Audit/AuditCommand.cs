@@ -75,6 +75,10 @@ internal static class AuditCommand
         {
             Description = "PEM file with the anchor key (public key is enough). Without it, anchors' head hashes are compared but their signatures are not checked, and the output says so.",
         };
+        var previous = new Option<FileInfo[]>("--previous-key")
+        {
+            Description = "PEM file of an earlier anchor key (public key is enough), repeatable: anchors it signed are checked too. Anchors of keys not given are reported as unverifiable, not as a break.",
+        };
         var journal = JournalOption();
         var maxAge = new Option<TimeSpan?>("--max-unanchored-age")
         {
@@ -83,6 +87,7 @@ internal static class AuditCommand
         };
         var command = new Command("verify", "Recompute the hash chain and chain head, check the anchors (and the journal), and name the first broken row or report the log intact (exit 1 when not intact).");
         command.Options.Add(key);
+        command.Options.Add(previous);
         command.Options.Add(journal);
         command.Options.Add(maxAge);
         command.SetAction((parse, cancellationToken) =>
@@ -93,9 +98,20 @@ internal static class AuditCommand
                 return Task.FromResult(ExitCodes.InputError);
             }
 
+            var previousKeys = new List<IAuditSigningKeyProvider>();
+            foreach (var earlier in parse.GetValue(previous) ?? [])
+            {
+                if (!TryLoadKey(parse, earlier, out var loaded))
+                {
+                    return Task.FromResult(ExitCodes.InputError);
+                }
+
+                previousKeys.Add(loaded!);
+            }
+
             return StorageCommandContext.RunAsync(parse, async (services, output, ct) =>
             {
-                var options = new AuditVerifyOptions { Key = provider, Journal = Journal(parse, journal), MaxUnanchoredAge = parse.GetValue(maxAge) };
+                var options = new AuditVerifyOptions { Key = provider, PreviousKeys = previousKeys, Journal = Journal(parse, journal), MaxUnanchoredAge = parse.GetValue(maxAge) };
                 AuditVerification verdict;
                 try
                 {

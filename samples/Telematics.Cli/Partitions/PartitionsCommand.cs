@@ -214,6 +214,13 @@ internal static class PartitionsCommand
                 await output.WriteLineAsync(
                     $"DEFAULT rows beyond the premake horizon (kept in DEFAULT, check device clocks): {report.BeyondHorizonInDefault}").ConfigureAwait(false);
                 await output.WriteLineAsync($"{verb}delete stored-batch records past retention: {report.PrunedBatchRecords}").ConfigureAwait(false);
+                if (report.UnrecordedArchives.Count > 0)
+                {
+                    // A killed archive run's published files: complete, but holding raw locations no record points to.
+                    await output.WriteLineAsync(
+                        $"archive files with no record in partition_archives (left by a killed run; listed for review by erasures): {string.Join(", ", report.UnrecordedArchives)}").ConfigureAwait(false);
+                }
+
                 return ExitCodes.Success;
             }, cancellationToken, postgres: configured =>
             {

@@ -1,6 +1,5 @@
 using System.Data;
 using System.Net;
-using System.Security.Cryptography;
 
 using Npgsql;
 
@@ -29,9 +28,11 @@ public sealed partial class AuditLog
     /// </para>
     /// </remarks>
     /// <exception cref="IOException">The journal cannot be read.</exception>
-    public async Task<AuditVerification> VerifyAsync(AuditVerifyOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<AuditVerification> VerifyAsync(AuditVerifyOptions? options = null, CancellationToken cancellationToken = default) =>
+        VerifyWithAsync(options ?? new AuditVerifyOptions(), skipBadSignatures: false, cancellationToken);
+
+    private async Task<AuditVerification> VerifyWithAsync(AuditVerifyOptions options, bool skipBadSignatures, CancellationToken cancellationToken)
     {
-        options ??= new AuditVerifyOptions();
         IReadOnlyList<AuditAnchor> journal = [];
         if (options.Journal is { } file)
         {
@@ -45,12 +46,14 @@ public sealed partial class AuditLog
             }
         }
 
-        using var key = options.Key?.CreateVerificationKey();
+        using var keys = options.Key is null && options.PreviousKeys.Count == 0
+            ? null
+            : new AnchorKeys(options.Key, options.PreviousKeys) { SkipBadSignatures = skipBadSignatures };
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
         var anchors = await ReadAnchorsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        var walk = await WalkAsync(connection, transaction, 0, new byte[AuditChainHasher.HashLength], anchors, key, options.Key?.KeyId, cancellationToken).ConfigureAwait(false);
-        var verdict = walk.Verdict with { SignaturesChecked = key is not null };
+        var walk = await WalkAsync(connection, transaction, 0, new byte[AuditChainHasher.HashLength], anchors, keys, cancellationToken).ConfigureAwait(false);
+        var verdict = walk.Verdict with { SignaturesChecked = keys is not null };
         if (!verdict.IsIntact)
         {
             return verdict;
@@ -58,7 +61,7 @@ public sealed partial class AuditLog
 
         for (var i = 0; i < journal.Count; i++)
         {
-            var problem = CheckJournalAnchor(journal[i], anchors, key, options.Key?.KeyId, options.Journal!.Path);
+            var problem = CheckJournalAnchor(journal[i], anchors, keys, options.Journal!.Path);
             if (problem is not null)
             {
                 return verdict with { IsIntact = false, FirstBrokenSeq = journal[i].Seq, Problem = problem, JournalAnchorsChecked = i };
@@ -106,7 +109,7 @@ public sealed partial class AuditLog
     /// with a key) and the chain head the database records.
     /// </summary>
     private static async Task<(AuditVerification Verdict, DateTimeOffset? FirstUnanchoredAt)> WalkAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long afterSeq, byte[] head, List<AuditAnchor> anchors, ECDsa? key, string? keyId, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long afterSeq, byte[] head, List<AuditAnchor> anchors, AnchorKeys? keys, CancellationToken cancellationToken)
     {
         var recordedHead = await ReadChainHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         if (recordedHead is null)
@@ -120,8 +123,10 @@ public sealed partial class AuditLog
             nextAnchor++;
         }
 
+        var redactions = new RedactionCheck();
         var length = afterSeq;
         var anchoredThrough = afterSeq;
+        var unverifiable = 0;
         DateTimeOffset? firstUnanchoredAt = null;
         await using var command = new NpgsqlCommand(
             "SELECT seq, occurred_at, actor, action, resource, before::text, after::text, ip, prev_hash, hash, encoding, content_salt, before_digest, after_digest, redacted_at " +
@@ -176,12 +181,17 @@ public sealed partial class AuditLog
                 return (Broken(length, head, nextAnchor, seq, "its stored hash does not match its contents (the row was changed)"), null);
             }
 
+            if (redactions.Observe(seq, reader.GetString(3), reader.GetString(4), !reader.IsDBNull(14)) is { } redaction)
+            {
+                return (Broken(length, head, nextAnchor, seq, redaction), null);
+            }
+
             head = computed;
             length = seq;
             firstUnanchoredAt ??= new DateTimeOffset(occurredAt, TimeSpan.Zero);
             while (nextAnchor < anchors.Count && anchors[nextAnchor].Seq == seq)
             {
-                var problem = CheckAnchor(anchors[nextAnchor], head, key, keyId);
+                var problem = CheckAnchor(anchors[nextAnchor], head, keys, out var verified);
                 if (problem is not null)
                 {
                     var lastGood = anchoredThrough;
@@ -189,9 +199,21 @@ public sealed partial class AuditLog
                 }
 
                 nextAnchor++;
+                if (!verified)
+                {
+                    unverifiable++; // its head matches, but without a checked signature it covers nothing
+                    continue;
+                }
+
                 anchoredThrough = seq;
                 firstUnanchoredAt = null;
             }
+        }
+
+        await reader.DisposeAsync().ConfigureAwait(false);
+        if (await redactions.FindUnerasedAsync(connection, transaction, cancellationToken).ConfigureAwait(false) is { } unerased)
+        {
+            return (Broken(length, head, nextAnchor, unerased.Seq, unerased.Problem), null);
         }
 
         if (nextAnchor < anchors.Count)
@@ -212,7 +234,7 @@ public sealed partial class AuditLog
             return (Broken(length, head, nextAnchor, Math.Min(headSeq + 1, length), $"the chain head records row {headSeq} with another hash than the log's (the head or the rows were rewritten)"), null);
         }
 
-        return (new AuditVerification(true, length, head, nextAnchor, null, null) { AnchoredThroughSeq = anchoredThrough }, firstUnanchoredAt);
+        return (new AuditVerification(true, length, head, nextAnchor, null, null) { AnchoredThroughSeq = anchoredThrough, UnverifiableAnchors = unverifiable }, firstUnanchoredAt);
     }
 
     /// <summary>Verifies the rows after the latest anchor when that anchor still holds, else the whole chain.</summary>
@@ -224,24 +246,29 @@ public sealed partial class AuditLog
             var anchors = await ReadAnchorsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             if (anchors.Count > 0 && await ReadRowHashAsync(connection, transaction, anchors[^1].Seq, cancellationToken).ConfigureAwait(false) is { } rowHash)
             {
-                using var key = keyProvider.CreateVerificationKey();
-                if (CheckAnchor(anchors[^1], rowHash, key, keyProvider.KeyId) is null)
+                using var keys = new AnchorKeys(keyProvider, []);
+                if (CheckAnchor(anchors[^1], rowHash, keys, out var verified) is null && verified)
                 {
-                    var since = await WalkAsync(connection, transaction, anchors[^1].Seq, rowHash, [], null, null, cancellationToken).ConfigureAwait(false);
+                    var since = await WalkAsync(connection, transaction, anchors[^1].Seq, rowHash, [], null, cancellationToken).ConfigureAwait(false);
                     return since.Verdict with { AnchorsChecked = 1, SignaturesChecked = true };
                 }
             }
         }
 
-        return await VerifyAsync(new AuditVerifyOptions { Key = keyProvider }, cancellationToken).ConfigureAwait(false);
+        // Anchors of other keys, or junk rows, neither break nor block the signing of an intact chain (AnchorKeys).
+        return await VerifyWithAsync(new AuditVerifyOptions { Key = keyProvider }, skipBadSignatures: true, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Why <paramref name="anchor"/> does not hold for the recomputed head (signature checked only with a key), or null.</summary>
-    private static string? CheckAnchor(AuditAnchor anchor, byte[] recomputedHead, ECDsa? key, string? keyId)
+    /// <summary>
+    /// Why <paramref name="anchor"/> does not hold for the recomputed head (signature checked only with keys), or null;
+    /// <paramref name="verified"/> says whether it counts as covering the chain (without keys, a matching head does).
+    /// </summary>
+    private static string? CheckAnchor(AuditAnchor anchor, byte[] recomputedHead, AnchorKeys? keys, out bool verified)
     {
-        if (key is not null)
+        verified = true;
+        if (keys is not null)
         {
-            var problem = CheckSignature(anchor, key, keyId!);
+            (var problem, verified) = keys.Check(anchor);
             if (problem is not null)
             {
                 return problem;
@@ -256,22 +283,10 @@ public sealed partial class AuditLog
         return null;
     }
 
-    private static string? CheckSignature(AuditAnchor anchor, ECDsa key, string keyId)
-    {
-        if (!string.Equals(anchor.KeyId, keyId, StringComparison.Ordinal))
-        {
-            return $"the anchor at row {anchor.Seq} was signed with key {anchor.KeyId}, not the verification key {keyId}";
-        }
-
-        return key.VerifyData(AnchorPayload(anchor.Seq, anchor.HeadHash.Span), anchor.Signature.Span, HashAlgorithmName.SHA256)
-            ? null
-            : $"the anchor signature at row {anchor.Seq} does not verify (the anchor was forged or altered)";
-    }
-
     /// <summary>Why an anchor of the journal does not hold (bad signature, absent from or different in the database), or null.</summary>
-    private static string? CheckJournalAnchor(AuditAnchor copy, List<AuditAnchor> stored, ECDsa? key, string? keyId, string path)
+    private static string? CheckJournalAnchor(AuditAnchor copy, List<AuditAnchor> stored, AnchorKeys? keys, string path)
     {
-        if (key is not null && CheckSignature(copy, key, keyId!) is { } bad)
+        if (keys?.Check(copy).Problem is { } bad)
         {
             return $"in the anchor journal {path}: {bad}";
         }

@@ -139,8 +139,14 @@ public sealed partial class AuditLog
         command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = signature });
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
-            // The head is anchored already (one anchor per chain position, migration 0012): that anchor stands.
-            return await ReadAnchorAtAsync(anchor.Seq, cancellationToken).ConfigureAwait(false);
+            // The head is anchored already (one anchor per chain position, migration 0012): that anchor stands, unless this
+            // key cannot check it (another key, or a junk row): then it proves nothing, and the next row can be anchored.
+            var stored = await ReadAnchorAtAsync(anchor.Seq, cancellationToken).ConfigureAwait(false);
+            using var keys = new AnchorKeys(keyProvider, []);
+            return keys.Check(stored).Verified
+                ? stored
+                : throw new InvalidOperationException(
+                    $"Row {anchor.Seq} already carries an anchor of key {stored.KeyId} that this key cannot verify; anchor again once the log has grown.");
         }
 
         return anchor;

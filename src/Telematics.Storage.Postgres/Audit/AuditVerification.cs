@@ -21,6 +21,13 @@ public sealed record AuditVerification(
     /// <summary>The row the newest anchor that checked out covers the log through; 0 when none did.</summary>
     public long AnchoredThroughSeq { get; init; }
 
+    /// <summary>
+    /// Anchors whose signature no given key can check (a key not among <see cref="AuditVerifyOptions.Key"/> and
+    /// <see cref="AuditVerifyOptions.PreviousKeys"/>, or a row with a bad signature that anchoring skips): their head hashes
+    /// match the chain, but they do not count as covering it.
+    /// </summary>
+    public int UnverifiableAnchors { get; init; }
+
     /// <summary>Anchors of the journal outside the database found in <c>audit_anchors</c> unchanged; 0 without a journal.</summary>
     public int JournalAnchorsChecked { get; init; }
 
@@ -42,6 +49,7 @@ public sealed record AuditVerification(
         }
 
         var anchors = SignaturesChecked ? $"{AnchorsChecked} anchors verified" : $"{AnchorsChecked} anchors matched (signatures not checked)";
+        anchors += UnverifiableAnchors > 0 ? $" ({UnverifiableAnchors} of them unverifiable: no known key checks them)" : string.Empty;
         var journal = JournalAnchorsChecked > 0 ? $", {JournalAnchorsChecked} found in the journal" : string.Empty;
         var tail = AnchorsChecked > 0 && AnchoredThroughSeq < Length ? $"; rows {AnchoredThroughSeq + 1}–{Length} not yet anchored" : string.Empty;
         return $"audit log intact: {Length} rows, head {Convert.ToHexStringLower(HeadHash.Span)}, {anchors}{journal}{tail}";

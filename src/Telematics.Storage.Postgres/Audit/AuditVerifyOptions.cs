@@ -9,6 +9,13 @@ public sealed class AuditVerifyOptions
     /// </summary>
     public IAuditSigningKeyProvider? Key { get; init; }
 
+    /// <summary>
+    /// Public keys of earlier rotations: anchors signed with one of them have their signatures checked too. An anchor whose
+    /// key is neither <see cref="Key"/> nor one of these is counted as unverifiable (<see cref="AuditVerification.UnverifiableAnchors"/>),
+    /// not as a break: it proves nothing, but its head hash is still compared with the chain.
+    /// </summary>
+    public IReadOnlyList<IAuditSigningKeyProvider> PreviousKeys { get; init; } = [];
+
     /// <summary>The copy of the anchors kept outside the database; every anchor in it must be in <c>audit_anchors</c>, unchanged.</summary>
     public AuditAnchorJournal? Journal { get; init; }
 

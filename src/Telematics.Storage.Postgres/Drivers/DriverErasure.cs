@@ -11,7 +11,8 @@ namespace Telematics.Storage.Postgres.Drivers;
 /// are compressed CSV files outside the database and may hold the driver's events of those months. A restore leaves the
 /// erased driver's rows out (<see cref="Partitions.PartitionManager.RestoreAsync"/>), so the database never gets them
 /// back; where the files themselves must not keep them, the operator deletes the files (a re-written file no longer
-/// matches its record and cannot be restored). Empty when no month was ever archived.
+/// matches its record and cannot be restored). Also lists archive files a killed run published without a record, as a
+/// later run reported them (a <c>partition.archive_unrecorded</c> audit row). Empty when no month was ever archived.
 /// </param>
 public sealed record DriverErasure(long DriverId, long EventsDeleted, IReadOnlyList<string> ArchivesToReview)
 {

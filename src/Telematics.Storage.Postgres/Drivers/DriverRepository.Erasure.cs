@@ -40,6 +40,14 @@ public sealed partial class DriverRepository
             return null;
         }
 
+        // A restore or partition change in flight attaches a partition this transaction's DELETE would not see (its
+        // catalog rows are uncommitted) and filters erased drivers before this erasure's driver.delete row is visible, so
+        // X's restored rows would survive both. The shared mode of their lock orders the two: a restore in flight commits
+        // first (the DELETE below, a statement of its own, then sees its partition and rows) or a later one waits for this
+        // commit (its filter then sees driver.delete). Erasures do not wait for one another. Taken after the driver row, as
+        // an ingest that holds that row may create a partition under the exclusive lock meanwhile.
+        await Partitions.PartitionSql.LockSharedAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+
         long events;
         await using (var delete = new NpgsqlCommand("DELETE FROM telematics_events WHERE driver_id = $1", connection, transaction))
         {
@@ -63,29 +71,43 @@ public sealed partial class DriverRepository
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        // After the driver row is gone: the database refuses to redact the history of a driver still on the books.
-        long redacted, keptAuditRows;
-        await using (var redact = new NpgsqlCommand("SELECT redacted, kept FROM audit_log_redact_driver($1)", connection, transaction))
-        {
-            redact.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
-            await using var reader = await redact.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            (redacted, keptAuditRows) = (reader.GetInt64(0), reader.GetInt64(1));
-        }
-
         var archives = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT file_name FROM partition_archives ORDER BY range_start, archive_id", connection, transaction))
-        await using (var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        // The recorded archives, then files a killed archive run published without a record (reported by the next run).
+        await using (var list = new NpgsqlCommand(
+            "SELECT file_name FROM (SELECT file_name, 0 AS k, range_start, archive_id AS n FROM partition_archives UNION ALL " +
+            "SELECT after->>'file', 1, NULL, seq FROM audit_log WHERE resource LIKE 'partition/%' AND action = $1) f ORDER BY k, range_start, n",
+            connection,
+            transaction))
         {
+            list.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Partitions.ArchiveSweeper.UnrecordedAction });
+            await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 archives.Add(reader.GetString(0));
             }
         }
 
-        var erasure = new DriverErasure(driverId, events, archives) { TablesToReview = tablesToReview, AuditRowsRedacted = redacted, AuditRowsKept = keptAuditRows };
+        // The driver.delete row goes first: the database redacts only the rows of a driver whose erasure is on record
+        // (migration 0033). It states what the redaction will do, so that is counted now and checked after.
+        var (redactable, keptAuditRows) = await CountRedactableAsync(connection, transaction, driverId, cancellationToken).ConfigureAwait(false);
+        var erasure = new DriverErasure(driverId, events, archives) { TablesToReview = tablesToReview, AuditRowsRedacted = redactable, AuditRowsKept = keptAuditRows };
         await AuditWriter.AppendAsync(
             connection, transaction, _timeProvider.GetUtcNow(), actor, "driver.delete", Resource(driverId), ToJson(erasure), null, cancellationToken).ConfigureAwait(false);
+
+        // After the driver row is gone: the database refuses to redact the history of a driver still on the books.
+        await using (var redact = new NpgsqlCommand("SELECT redacted, kept FROM audit_log_redact_driver($1)", connection, transaction))
+        {
+            redact.Parameters.Add(new NpgsqlParameter<long> { TypedValue = driverId });
+            await using var reader = await redact.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (reader.GetInt64(0) != redactable || reader.GetInt64(1) != keptAuditRows)
+            {
+                // A row of the driver committed between the count and the driver.delete row: its record would be wrong.
+                throw new InvalidOperationException(string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture, $"Audit rows of driver {driverId} were written during its erasure; nothing was erased, try again."));
+            }
+        }
+
         await durable.CommitAsync(cancellationToken).ConfigureAwait(false);
         return erasure;
     }
@@ -131,6 +153,21 @@ public sealed partial class DriverRepository
         }
 
         return (rows, toReview);
+    }
+
+    /// <summary>The driver's audit rows that <c>audit_log_redact_driver</c> redacts and those it keeps (encoding 1), by its conditions.</summary>
+    private static async Task<(long Redactable, long Kept)> CountRedactableAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long driverId, CancellationToken cancellationToken)
+    {
+        await using var count = new NpgsqlCommand(
+            "SELECT count(*) FILTER (WHERE encoding = 2 AND redacted_at IS NULL AND action <> 'driver.delete'), count(*) FILTER (WHERE encoding = 1) " +
+            "FROM audit_log WHERE (resource = $1 OR resource LIKE $1 || '/%') AND (before IS NOT NULL OR after IS NOT NULL)",
+            connection,
+            transaction);
+        count.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Resource(driverId) });
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     /// <summary>Whether an erasure of the driver is on record: a <c>driver.delete</c> audit row (the audit log is append-only).</summary>

@@ -8,4 +8,9 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// <param name="ContentSha256">Hash of the rows in the canonical encoding; null for archives recorded before it was kept.</param>
 /// <param name="FromUs">Start of the recorded range, µs since the Unix epoch.</param>
 /// <param name="ToUs">End (exclusive) of the recorded range, µs since the Unix epoch.</param>
-internal sealed record ArchiveRecord(long ArchiveId, string FileName, long Rows, byte[] Sha256, byte[]? ContentSha256, long FromUs, long ToUs);
+/// <param name="PartitionName">The month's partition it was taken from, or DEFAULT (expired rows of any months).</param>
+internal sealed record ArchiveRecord(long ArchiveId, string FileName, long Rows, byte[] Sha256, byte[]? ContentSha256, long FromUs, long ToUs, string PartitionName)
+{
+    /// <summary>Whether the archive holds expired DEFAULT rows rather than one month's partition.</summary>
+    public bool IsDefault => PartitionName == PartitionMonth.DefaultPartitionName;
+}

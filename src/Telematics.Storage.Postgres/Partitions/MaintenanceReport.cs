@@ -25,6 +25,13 @@ public sealed record MaintenanceReport(
     /// <summary>DEFAULT rows later than the premake horizon (a wrong device clock, or years past 2199); they stay in DEFAULT.</summary>
     public long BeyondHorizonInDefault { get; init; }
 
+    /// <summary>
+    /// Archive files in <see cref="TelematicsPostgresOptions.ArchiveDirectory"/> named as this product names them but not
+    /// recorded in <c>partition_archives</c> (a run killed between publishing a file and committing its record): they may
+    /// hold raw locations, so they are reported (and listed for review by every later erasure) rather than deleted.
+    /// </summary>
+    public IReadOnlyList<string> UnrecordedArchives { get; init; } = [];
+
     /// <summary>Records of stored streamed batches older than <see cref="TelematicsPostgresOptions.BatchLedgerRetention"/> deleted (or to delete).</summary>
     public long PrunedBatchRecords { get; init; }
 }

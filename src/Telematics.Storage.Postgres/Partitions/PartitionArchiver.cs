@@ -12,7 +12,8 @@ namespace Telematics.Storage.Postgres.Partitions;
 /// <param name="archiveWriter">Writes, proves and records the file.</param>
 /// <param name="remover">Drops the partition once the file is proven.</param>
 /// <param name="creator">Forgets the archived month.</param>
-internal sealed class PartitionArchiver(NpgsqlDataSource dataSource, ArchiveWriter archiveWriter, PartitionRemover remover, PartitionCreator creator)
+/// <param name="timeProvider">Clock for the audit rows of the folder's sweep.</param>
+internal sealed class PartitionArchiver(NpgsqlDataSource dataSource, ArchiveWriter archiveWriter, PartitionRemover remover, PartitionCreator creator, TimeProvider timeProvider)
 {
     /// <summary>Archives and drops the month's partition; see <see cref="PartitionManager.ArchiveAsync"/>.</summary>
     /// <returns>The archive, or <see langword="null"/> when the month has no partition.</returns>
@@ -21,6 +22,8 @@ internal sealed class PartitionArchiver(NpgsqlDataSource dataSource, ArchiveWrit
     {
         // Checked here, not only in PartitionManager: the retention routine archives with the configured folder too.
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        // What a killed run left: its .partial goes, a published file it never recorded is reported (ArchiveSweeper).
+        await ArchiveSweeper.SweepAsync(dataSource, directory, actor, timeProvider, cancellationToken).ConfigureAwait(false);
         var name = month.PartitionName;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

@@ -36,7 +36,7 @@ public sealed class PartitionManager
         _catalog = new PartitionCatalog(dataSource);
         _creator = new PartitionCreator(dataSource, options, timeProvider, _catalog);
         _remover = new PartitionRemover(dataSource, timeProvider, _creator);
-        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator);
+        _archiver = new PartitionArchiver(dataSource, archiveWriter, _remover, _creator, timeProvider);
         _restorer = new PartitionRestorer(dataSource, new ArchiveVerifier(dataSource), _creator, timeProvider);
         _retention = new PartitionRetention(dataSource, options, timeProvider, _catalog, _creator, _remover, _archiver, archiveWriter);
     }
@@ -125,7 +125,7 @@ public sealed class PartitionManager
     /// its row count, the hash of its rows in the canonical encoding, and that every row lies in the recorded range.
     /// </summary>
     /// <param name="path">The archive file.</param>
-    /// <param name="month">The month it should hold; the record is that month's archive with the file's name, else its latest.</param>
+    /// <param name="month">The month it should hold; the record is the one with the file's name (or SHA-256), else that month's latest. An archive of expired DEFAULT rows, which may span months, is found by its file whatever the month.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>What differs, one phrase each; empty when the file is the archive that was recorded.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
@@ -142,7 +142,7 @@ public sealed class PartitionManager
     /// them: the erasure listed it for review.
     /// </remarks>
     /// <param name="path">Path of an archive written by <see cref="ArchiveAsync"/>.</param>
-    /// <param name="month">The month the archive holds.</param>
+    /// <param name="month">The month the archive holds. An archive of expired DEFAULT rows is found by its file and its rows go back to the partitions of their months (created when missing; DEFAULT for months outside 2000–2199).</param>
     /// <param name="actor">Who asks.</param>
     /// <param name="cancellationToken">Cancels the load; nothing is kept then.</param>
     /// <returns>Rows loaded: the archive's rows but those of erased drivers.</returns>

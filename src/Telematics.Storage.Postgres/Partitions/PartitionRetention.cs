@@ -43,8 +43,14 @@ internal sealed class PartitionRetention(
         var keep = options.RetentionKeepTable;
         var archive = options.ArchiveDirectory is not null && !keep;
         PartitionArchive? defaultArchive = null;
+        IReadOnlyList<string> unrecorded = [];
         if (!dryRun)
         {
+            if (options.ArchiveDirectory is { } folder)
+            {
+                unrecorded = await ArchiveSweeper.SweepAsync(dataSource, folder, actor, timeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var month in plan.Created)
             {
                 await creator.CreateAsync(month, actor, cancellationToken).ConfigureAwait(false);
@@ -84,6 +90,7 @@ internal sealed class PartitionRetention(
             DefaultArchive = defaultArchive,
             BeyondHorizonInDefault = beyondHorizon,
             PrunedBatchRecords = prunedBatches,
+            UnrecordedArchives = unrecorded,
         };
     }
 

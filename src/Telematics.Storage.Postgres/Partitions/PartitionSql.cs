@@ -22,6 +22,17 @@ internal static class PartitionSql
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Takes the same lock in shared mode: for work that must not interleave with partition DDL or a restore but may run
+    /// alongside its own kind (an erasure).
+    /// </summary>
+    public static async Task LockSharedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock_shared($1)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = AdvisoryLockKey });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Whether <paramref name="name"/> is attached to <c>telematics_events</c> as a partition.</summary>
     public static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {

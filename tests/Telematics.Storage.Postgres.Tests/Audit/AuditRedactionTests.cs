@@ -121,10 +121,10 @@ public sealed class AuditRedactionTests : IAsyncLifetime
     public async Task A_row_is_redacted_once()
     {
         var driver = (await Drivers.CreateAsync("REDACT-7", "Ola Once", Actor)).DriverId;
-        const string Redact = "UPDATE audit_log SET before = NULL, after = NULL, content_salt = NULL, redacted_at = now() WHERE resource = ";
-        await ExecuteAsync(_database.DataSource, Redact + $"'driver/{driver}'");
+        Assert.Equal(1, (await Drivers.EraseAsync(driver, Actor))!.AuditRowsRedacted);
 
-        var again = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_database.DataSource, Redact + $"'driver/{driver}'"));
+        var again = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(_database.DataSource,
+            $"UPDATE audit_log SET before = NULL, after = NULL, content_salt = NULL, redacted_at = now() WHERE resource = 'driver/{driver}' AND action = 'driver.create'"));
 
         Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, again.SqlState);
         Assert.True((await Log.VerifyAsync()).IsIntact);

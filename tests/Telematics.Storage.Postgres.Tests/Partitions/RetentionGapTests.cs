@@ -58,6 +58,15 @@ public sealed class RetentionGapTests(PostgresDatabase database) : IClassFixture
                 "SELECT count(*) FROM partition_archives WHERE partition_name = 'telematics_events_default' AND row_count = 3 AND range_start = '1999-12-31 23:00:00+00' AND range_end = '2025-10-01 00:00:00+00'"));
             Assert.Equal(1, await ScalarAsync(database.DataSource, "SELECT count(*) FROM audit_log WHERE action = 'partition.expire_default' AND (before->>'rows')::int = 3"));
 
+            // The DEFAULT archive is found by its file, checks out, and its rows come back into the partitions they belong to.
+            var archived = done.DefaultArchive.FilePath;
+            Assert.Empty(await manager.VerifyArchiveAsync(archived, new PartitionMonth(2025, 1)));
+            Assert.Equal(3, await manager.RestoreAsync(archived, new PartitionMonth(2025, 1), Actor));
+            Assert.Equal(3, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events WHERE driver_id = 402 AND ts < '2025-10-01'"));
+            Assert.Equal(2, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_2025_01 WHERE driver_id = 402"));
+            Assert.Equal(1, await ScalarAsync(database.DataSource, "SELECT count(*) FROM telematics_events_default WHERE driver_id = 402"));
+            await ExecuteAsync(database.DataSource, "DELETE FROM telematics_events WHERE driver_id = 402 AND ts < '2025-10-01'");
+
             // The 2026-06 rows move into their month once it comes within the horizon.
             _time.SetUtcNow(new DateTimeOffset(2026, 4, 2, 0, 0, 0, TimeSpan.Zero));
             var later = await manager.MaintainAsync(Actor);

@@ -30,7 +30,7 @@ namespace Telematics.Api.Live;
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
     INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, LiveResync resync, ApiCache cache,
-    Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
+    Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger, Cluster.RedisBreaker? breaker = null)
     : BackgroundService
 {
     /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
@@ -201,7 +201,7 @@ internal sealed partial class DomainEventLiveFeed(
 
             if (LiveMessage(document.RootElement, time.GetUtcNow() - live.Value.MaxMessageAge) is { } message)
             {
-                await hub.Clients.Groups(LiveGroups.Driver(message.DriverId), LiveGroups.Book).SendAsync(message.Method, message.Message, cancellationToken).ConfigureAwait(false);
+                await SendToHubAsync(message.DriverId, message.Method, message.Message, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -212,6 +212,31 @@ internal sealed partial class DomainEventLiveFeed(
         {
             resync.Missed();
             LiveLog.NotSent(logger, "(domain event)", 0, e.GetType().Name);
+        }
+    }
+
+    // As LiveUpdates sends: skipped while the Redis breaker is open and bounded by SendTimeout, so a stalled backplane costs
+    // the feed no wait per event; otherwise the events behind it outlast their ack wait and are delivered, and sent, twice.
+    private async Task SendToHubAsync(long driverId, string method, object message, CancellationToken stoppingToken)
+    {
+        if (breaker?.IsOpen == true)
+        {
+            resync.Missed();
+            LiveLog.NotSent(logger, method, driverId, nameof(Cluster.RedisSkippedException));
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(LiveUpdates.SendTimeout);
+        try
+        {
+            await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            breaker?.TripIfUnanswered(e);
+            resync.Missed();
+            LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }
     }
 

@@ -27,11 +27,7 @@ internal static class AdministrationSetup
     {
         services.AddSingleton<AuditAnchorSettings>();
         services.AddHostedService<AuditAnchorScheduler>();
-        var reconcile = configuration[ExperimentLoader.ReconcileKey] is { Length: > 0 } seconds
-            ? int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
-                ? TimeSpan.FromSeconds(parsed)
-                : throw new InvalidOperationException($"{ExperimentLoader.ReconcileKey} is '{seconds}'; it takes a whole number of seconds above 0.")
-            : TimeSpan.FromSeconds(30);
+        var reconcile = Seconds(configuration, ExperimentLoader.ReconcileKey);
         services.AddSingleton(provider => new ExperimentLoader(
             provider.GetRequiredService<DatabaseConnection>(),
             provider.GetRequiredService<DatabaseMigrator>(),
@@ -44,6 +40,21 @@ internal static class AdministrationSetup
         services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<ExperimentLoader>());
         services.AddSingleton<PromotedElsewhere>();
         services.AddSingleton<IRemoteTagListener>(static provider => provider.GetRequiredService<PromotedElsewhere>());
+        var aliasesEvery = Seconds(configuration, ModelAliasReconciler.ReconcileKey);
+        services.AddHostedService(provider => new ModelAliasReconciler(
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<Telematics.Scoring.Registry.ModelRegistryOptions>>(),
+            provider.GetRequiredService<PromotedElsewhere>(),
+            provider.GetRequiredService<TimeProvider>(),
+            aliasesEvery,
+            provider.GetRequiredService<ILogger<ModelAliasReconciler>>()));
         return services;
     }
+
+    // A reconcile period: whole seconds above 0, 30 when unset.
+    private static TimeSpan Seconds(IConfiguration configuration, string key) =>
+        configuration[key] is { Length: > 0 } seconds
+            ? int.TryParse(seconds, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+                ? TimeSpan.FromSeconds(parsed)
+                : throw new InvalidOperationException($"{key} is '{seconds}'; it takes a whole number of seconds above 0.")
+            : TimeSpan.FromSeconds(30);
 }

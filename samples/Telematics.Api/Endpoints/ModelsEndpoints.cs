@@ -60,11 +60,14 @@ internal static partial class ModelsEndpoints
 
     private static async Task<Ok<ModelCatalog>> ListAsync(ModelRegistry registry, ApiCache cache, ClaimsPrincipal user, HttpContext http)
     {
-        // The generation is part of the key: a reload (file change or promotion) makes a new entry, never a stale read.
+        // The generation is part of the key: a reload (file change or promotion) makes a new entry, never a stale read. It is
+        // this process's count, though, and the second-level cache is shared: the served versions and aliases are in the key
+        // too, so a host never reads another's listing of other models at the same count.
         var generation = registry.Generation.ToString(CultureInfo.InvariantCulture);
         var paths = ShowsPaths(user);
         var catalog = await cache.GetOrCreateAsync(
-            "models:list:" + generation + (paths ? ":paths" : ":names"), _ => ValueTask.FromResult(Describe(registry, paths)), [CacheTags.Models], http.RequestAborted);
+            "models:list:" + generation + ":" + ServedDigest(registry) + (paths ? ":paths" : ":names"),
+            _ => ValueTask.FromResult(Describe(registry, paths)), [CacheTags.Models], http.RequestAborted);
         return TypedResults.Ok(catalog);
     }
 
@@ -239,6 +242,20 @@ internal static partial class ModelsEndpoints
     }
 
     /// <summary>What the registry serves now, grouped by model name; file paths whole, or cut to their last two parts.</summary>
+    // What the registry serves — each version's name, number, content hash and aliases — hashed: the same on every host that
+    // serves the same, whatever its generation.
+    internal static string ServedDigest(ModelRegistry registry)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var model in registry.Models.OrderBy(m => m.Name, StringComparer.Ordinal).ThenBy(m => m.Version, StringComparer.Ordinal))
+        {
+            text.Append(model.Name).Append('@').Append(model.Version).Append(' ').Append(model.Sha256).Append(' ')
+                .AppendJoin(',', model.Aliases.Order(StringComparer.Ordinal)).Append('\n');
+        }
+
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 8);
+    }
+
     internal static ModelCatalog Describe(ModelRegistry registry, bool paths)
     {
         var status = registry.GetStatus();

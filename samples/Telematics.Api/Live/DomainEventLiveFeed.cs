@@ -30,7 +30,7 @@ namespace Telematics.Api.Live;
 /// </summary>
 internal sealed partial class DomainEventLiveFeed(
     INatsConnection nats, NatsStreamingOptions streaming, OutboxRelayOptions relay, IOptions<LiveOptions> live, IHubContext<LiveHub> hub, LiveResync resync, ApiCache cache,
-    Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger)
+    Administration.PromotedElsewhere promotions, TimeProvider time, ILogger<DomainEventLiveFeed> logger, Cluster.RedisBreaker? breaker = null)
     : BackgroundService
 {
     /// <summary>The durable consumer the hosts share (with the backplane), or the start of each host's own.</summary>
@@ -46,6 +46,12 @@ internal sealed partial class DomainEventLiveFeed(
     // Writes that change a driver's cached reads and the book's views.
     private static readonly FrozenSet<string> DriverWriteTypes = FrozenSet.Create(
         StringComparer.Ordinal, TripCompletedType, RiskScoreCalculatedType, PremiumUpdatedType, CloudEventJson.TypeOf(DomainEventTypes.DriverRegistered));
+
+    // How long the feed may hear no event before it checks that its consumer still exists (one info request).
+    private static readonly TimeSpan ConsumerCheckInterval = TimeSpan.FromSeconds(15);
+
+    // When the feed last took an event (a timestamp of the time provider); read by the consumer check.
+    private long _lastSeen;
 
     private readonly string _consumer = live.Value.SharedBackplane ? ConsumerName : ConsumerName + "-" + Guid.NewGuid().ToString("N")[..12];
 
@@ -78,10 +84,12 @@ internal sealed partial class DomainEventLiveFeed(
                 }
 
                 delay = TimeSpan.FromMilliseconds(200);
-                await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: stoppingToken).ConfigureAwait(false))
+                if (await ConsumeUntilLostAsync(consumer, stoppingToken).ConfigureAwait(false))
                 {
-                    await SendAsync(message.Data, stoppingToken).ConfigureAwait(false);
-                    await message.AckAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+                    // Deleted under the feed (NATS restarted without its store, an operator's reset): created again below,
+                    // with the stream if need be, rather than pulled in vain until the host restarts.
+                    ConsumerLost(logger, _consumer);
+                    continue;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -110,6 +118,70 @@ internal sealed partial class DomainEventLiveFeed(
         }
     }
 
+    // Consumes until the host stops (false) or the consumer is found gone (true). NATS.Net's consume re-pulls a consumer that no
+    // longer exists and simply gets nothing, so a feed idle for ConsumerCheckInterval asks the server whether its consumer is
+    // still there, as the ingest workers do for their partitions.
+    private async Task<bool> ConsumeUntilLostAsync(INatsJSConsumer consumer, CancellationToken stoppingToken)
+    {
+        using var consuming = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        Volatile.Write(ref _lastSeen, time.GetTimestamp());
+        var watch = WatchConsumerAsync(consumer, consuming);
+        try
+        {
+            await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: consuming.Token).ConfigureAwait(false))
+            {
+                Volatile.Write(ref _lastSeen, time.GetTimestamp());
+                await SendAsync(message.Data, stoppingToken).ConfigureAwait(false);
+                await message.AckAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && consuming.IsCancellationRequested)
+        {
+            // Cancelled by the watch: it says why below.
+        }
+        finally
+        {
+            await consuming.CancelAsync().ConfigureAwait(false);
+        }
+
+        return await watch.ConfigureAwait(false);
+    }
+
+    // True when the consumer was found gone (and the consume cancelled); false when the consume ended otherwise.
+    private async Task<bool> WatchConsumerAsync(INatsJSConsumer consumer, CancellationTokenSource consuming)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ConsumerCheckInterval, time, consuming.Token).ConfigureAwait(false);
+                if (time.GetElapsedTime(Volatile.Read(ref _lastSeen)) < ConsumerCheckInterval)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    await consumer.RefreshAsync(consuming.Token).ConfigureAwait(false);
+                }
+                catch (NatsJSApiException e) when (e.Error.Code == 404)
+                {
+                    // The consumer or its stream is gone.
+                    await consuming.CancelAsync().ConfigureAwait(false);
+                    return true;
+                }
+                catch (NatsException)
+                {
+                    // NATS unreachable: the consume rides the reconnect; asked again at the next check.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private async Task SendAsync(byte[]? cloudEvent, CancellationToken cancellationToken)
     {
         if (cloudEvent is null)
@@ -129,7 +201,7 @@ internal sealed partial class DomainEventLiveFeed(
 
             if (LiveMessage(document.RootElement, time.GetUtcNow() - live.Value.MaxMessageAge) is { } message)
             {
-                await hub.Clients.Groups(LiveGroups.Driver(message.DriverId), LiveGroups.Book).SendAsync(message.Method, message.Message, cancellationToken).ConfigureAwait(false);
+                await SendToHubAsync(message.DriverId, message.Method, message.Message, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -140,6 +212,31 @@ internal sealed partial class DomainEventLiveFeed(
         {
             resync.Missed();
             LiveLog.NotSent(logger, "(domain event)", 0, e.GetType().Name);
+        }
+    }
+
+    // As LiveUpdates sends: skipped while the Redis breaker is open and bounded by SendTimeout, so a stalled backplane costs
+    // the feed no wait per event; otherwise the events behind it outlast their ack wait and are delivered, and sent, twice.
+    private async Task SendToHubAsync(long driverId, string method, object message, CancellationToken stoppingToken)
+    {
+        if (breaker?.IsOpen == true)
+        {
+            resync.Missed();
+            LiveLog.NotSent(logger, method, driverId, nameof(Cluster.RedisSkippedException));
+            return;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(LiveUpdates.SendTimeout);
+        try
+        {
+            await hub.Clients.Groups(LiveGroups.Driver(driverId), LiveGroups.Book).SendAsync(method, message, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            breaker?.TripIfUnanswered(e);
+            resync.Missed();
+            LiveLog.NotSent(logger, method, driverId, e.GetType().Name);
         }
     }
 
@@ -240,6 +337,9 @@ internal sealed partial class DomainEventLiveFeed(
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "The live hub's feed from the domain-event stream resumed.")]
     private static partial void Resumed(ILogger logger);
+
+    [LoggerMessage(EventId = 9017, Level = LogLevel.Warning, Message = "The live hub's consumer {Consumer} was gone from the domain-event stream (NATS lost its storage?); it is created again.")]
+    private static partial void ConsumerLost(ILogger logger, string consumer);
 
     [LoggerMessage(EventId = 9014, Level = LogLevel.Warning, Message = "The cached reads a domain event made stale were not dropped ({Error}); they expire within 5 minutes.")]
     private static partial void NotInvalidated(ILogger logger, string error);

@@ -1,5 +1,8 @@
+using System.Globalization;
+
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
+using NATS.Client.KeyValueStore;
 
 using Telematics.Streaming.Nats.Connection;
 
@@ -96,6 +99,48 @@ public sealed class EventStreamTopology
         AllowDirect = true,
         Description = description,
     };
+
+    // The hand-overs of batches a worker gave up waiting for its database on (IngestWorker.Storing.cs), by batch id: those
+    // deliveries are no fault of the batch and must not count towards MaxDeliveries, which JetStream's delivery count
+    // includes. A key-value bucket, since the next delivery may reach any worker; written and read only on those rare paths.
+    private string HandOverBucket => Names.EventStream + "_HANDOVERS";
+
+    // Records one more hand-over of batchId; the bucket is created on first need (and again after NATS lost it).
+    internal async Task RecordHandOverAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        var store = await new NatsKVContext(_js).CreateOrUpdateStoreAsync(
+            new NatsKVConfig(HandOverBucket)
+            {
+                MaxAge = _options.MaxAge,
+                NumberOfReplicas = _connection.Replicas,
+                Storage = NatsKVStorageType.File,
+                Description = "Telematics event batches handed to another worker while this one's database was unreachable, by batch id.",
+            },
+            cancellationToken).ConfigureAwait(false);
+        var key = batchId.ToString("N");
+
+        // One worker holds a batch at a time (max-ack-pending 1): no other writer of this key to race.
+        var entry = await store.TryGetEntryAsync<string>(key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var count = entry.Success ? ulong.Parse(entry.Value.Value!, CultureInfo.InvariantCulture) : 0;
+        await store.PutAsync(key, (count + 1).ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    // How many times batchId was handed over for an outage; 0 when never (or the bucket is gone).
+    internal async Task<ulong> HandOversAsync(Guid batchId, CancellationToken cancellationToken)
+    {
+        INatsKVStore store;
+        try
+        {
+            store = await new NatsKVContext(_js).GetStoreAsync(HandOverBucket, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+            return 0;
+        }
+
+        var entry = await store.TryGetEntryAsync<string>(batchId.ToString("N"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return entry.Success ? ulong.Parse(entry.Value.Value!, CultureInfo.InvariantCulture) : 0;
+    }
 
     /// <summary>Creates or updates the durable consumer of <paramref name="partition"/>.</summary>
     /// <param name="partition">The partition.</param>

@@ -24,6 +24,25 @@ public sealed partial class IngestWorker
         var delivery = msg.Metadata?.NumDelivered ?? 1;
         if (delivery >= (ulong)_options.MaxDeliveries)
         {
+            // Deliveries that followed a hand-over for an outage were no refusal of the batch.
+            ulong handedOver;
+            try
+            {
+                handedOver = await _topology.HandOversAsync(header.BatchId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NatsException e)
+            {
+                // Not known now: not dead-lettered on a guess; asked again at the next delivery.
+                IngestWorkerLog.Retrying(_logger, e, msg.Metadata?.Sequence.Stream ?? 0, partition, delivery, _options.MaxDeliveries, Backoff(delivery).TotalSeconds);
+                await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = Backoff(delivery) }, timeout)).ConfigureAwait(false);
+                return false;
+            }
+
+            delivery = delivery > handedOver ? delivery - handedOver : 1;
+        }
+
+        if (delivery >= (ulong)_options.MaxDeliveries)
+        {
             var reason = string.Create(CultureInfo.InvariantCulture, $"not stored after {delivery} deliveries: {failure.GetType().Name}: {failure.Message}");
             return await DeadLetterUnlessErasedAsync(partition, partition, msg, envelope, header, reason, cancellationToken).ConfigureAwait(false);
         }
@@ -34,6 +53,27 @@ public sealed partial class IngestWorker
         StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "retried"));
         await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = delay }, timeout)).ConfigureAwait(false);
         return false;
+    }
+
+    // The store has not taken the batch for HandOverAfter: recorded as a hand-over (so it adds no delivery against
+    // MaxDeliveries), naked, and this worker's pulls of the partition paused, so that another worker's pull takes it.
+    private async Task HandOverAsync(int partition, INatsJSMsg<NatsMemoryOwner<byte>> msg, EventBatchHeader header, Exception failure, TimeSpan waited, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _topology.RecordHandOverAsync(header.BatchId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsException e)
+        {
+            // NATS unreachable too: the nak below likely fails as well, and the ack wait hands the batch over instead.
+            IngestWorkerLog.HandOverNotRecorded(_logger, e, msg.Metadata?.Sequence.Stream ?? 0, partition);
+        }
+
+        IngestWorkerLog.HandedOver(_logger, failure, msg.Metadata?.Sequence.Stream ?? 0, partition, Math.Round(waited.TotalSeconds, 1));
+        StreamIngestMetrics.Batches.Add(1, new KeyValuePair<string, object?>("outcome", "handed_over"));
+        _storeUnreachable = true;
+        Volatile.Write(ref _pausedUntil[partition], _time.GetTimestamp() + (long)(HandOverPause.TotalSeconds * _time.TimestampFrequency));
+        await SendWithinTimeoutAsync(timeout => msg.NakAsync(new AckOpts { NakDelay = HandOverNakDelay }, timeout)).ConfigureAwait(false);
     }
 
     // The store cannot take the batch for now (TransientStoreFailure): waits 1, 2, 4 … 60 s, the batch still held.

@@ -62,6 +62,7 @@ public sealed partial class IngestWorker
             var commitsBefore = Volatile.Read(ref _commits);
             outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
             var statementFailures = 0;
+            var waitingSince = _time.GetTimestamp();
             for (var attempt = 1; outcome.Failure is { } transient && TransientStoreFailure.IsTransient(transient); attempt++)
             {
                 // A failure the batch's own statements cause (a replay that always outlasts the timeout) would hold the
@@ -75,9 +76,19 @@ public sealed partial class IngestWorker
                         break;
                     }
                 }
+                else if (_time.GetElapsedTime(waitingSince) >= (_storeUnreachable ? TimeSpan.Zero : HandOverAfter))
+                {
+                    // The database may be unreachable from this worker only (its route, its proxy): holding the batch longer
+                    // would hold its partition, with every driver on it, while other workers idle. Handed to another worker,
+                    // without the delivery counting against the batch (HandOverAsync); the ledger stores it once whoever
+                    // commits, even if this worker's last commit landed unseen.
+                    await progress.StopAsync().ConfigureAwait(false);
+                    await HandOverAsync(partition, msg, header, transient, _time.GetElapsedTime(waitingSince), cancellationToken).ConfigureAwait(false);
+                    return false;
+                }
 
                 // The store is down or failing over: the batch is kept (its progress reports hold it) and stored again
-                // after a back-off, not naked, so the outage adds no delivery and never counts towards MaxDeliveries.
+                // after a back-off, not naked, so a short outage adds no delivery at all.
                 await WaitForStoreAsync(partition, msg, transient, attempt, cancellationToken).ConfigureAwait(false);
                 commitsBefore = Volatile.Read(ref _commits);
                 outcome = await _committer.StoreAsync(prepared, cancellationToken).ConfigureAwait(false);
@@ -86,6 +97,7 @@ public sealed partial class IngestWorker
             if (outcome.Failure is null)
             {
                 Interlocked.Increment(ref _commits);
+                _storeUnreachable = false;
             }
         }
         catch (TelematicsFormatException bad)

@@ -23,9 +23,10 @@ namespace Telematics.Streaming.Nats.Ingest;
 /// A batch whose content is at fault — a damaged envelope, a bad record, an unknown time zone, a driver published on another
 /// partition — goes at once to <c>{prefix}.deadletter.events.&lt;partition&gt;</c> with the reason in a header and is
 /// terminated on the event stream, so the partition moves on. A batch the database cannot take for now (down, restarting,
-/// failing over: <see cref="TransientStoreFailure"/>) is kept by its worker and stored again with back-off for as long as
-/// it takes. A batch that fails for another reason (a driver that does not exist) is handed back with back-off and
-/// dead-lettered after <see cref="StreamIngestOptions.MaxDeliveries"/> deliveries, which an outage does not add to.
+/// failing over: <see cref="TransientStoreFailure"/>) is kept by its worker and stored again with back-off for two ack
+/// waits, then handed to another worker (its database may be unreachable from this worker only), uncounted. A batch that
+/// fails for another reason (a driver that does not exist) is handed back with back-off and dead-lettered after
+/// <see cref="StreamIngestOptions.MaxDeliveries"/> deliveries, which an outage does not add to.
 /// A batch whose driver was erased (<see cref="Erasures"/>) is dropped instead: an erasure leaves no positions behind.
 /// </para>
 /// </remarks>
@@ -50,6 +51,25 @@ public sealed partial class IngestWorker
 
     // How long a partition may see no batch before the worker checks that its consumer still exists (one info request).
     private static readonly TimeSpan ConsumerCheckInterval = TimeSpan.FromSeconds(15);
+
+    // A batch handed over for an outage (HandOverAsync) is redelivered after this, while the partition's pulls of the worker
+    // that handed it over wait HandOverPause: the other workers' pulls, re-issued every PullExpiry, are there to take it.
+    private static readonly TimeSpan HandOverNakDelay = TimeSpan.FromSeconds(1);
+
+    // Until when each partition's pulls pause after a hand-over (time-provider timestamps).
+    private readonly long[] _pausedUntil;
+
+    // Set by a hand-over, cleared by the next commit: while the database stays unreachable from this worker, a batch it takes
+    // is handed over after one failed attempt, not after HandOverAfter again, so each costs the book seconds, not minutes.
+    private volatile bool _storeUnreachable;
+
+    // How long a batch is kept while this worker's database cannot take it before it is handed to another worker: two ack
+    // waits, a few attempts in place (1, 2, 4 … s), so a restart or a failover is still waited out by the worker at hand.
+    private TimeSpan HandOverAfter => _options.AckWait * 2;
+
+    // One ack wait: long enough for another worker to take the batch, short enough that this one soon helps again once its
+    // database is back (in an outage of every worker's database, how late a partition may start again after it).
+    private TimeSpan HandOverPause => _options.AckWait;
 
     /// <summary>Creates a worker.</summary>
     /// <param name="name">The worker's name, in logs and as the audit actor of batches that name none.</param>
@@ -77,6 +97,7 @@ public sealed partial class IngestWorker
         _time = time;
         _logger = logger;
         _committer = new BatchCommitter(ingestor, options.MaxBatchesPerCommit, options.ConcurrentCommits);
+        _pausedUntil = new long[topology.Names.Partitions];
     }
 
     /// <summary>The worker's name.</summary>
@@ -176,6 +197,12 @@ public sealed partial class IngestWorker
             {
                 try
                 {
+                    var paused = Volatile.Read(ref _pausedUntil[partition]) - _time.GetTimestamp();
+                    if (paused > 0)
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds((double)paused / _time.TimestampFrequency), _time, cancellationToken).ConfigureAwait(false);
+                    }
+
                     consumer ??= await EnsureConsumerAsync(partition, cancellationToken).ConfigureAwait(false);
                     var msg = await consumer.NextAsync<NatsMemoryOwner<byte>>(opts: next, cancellationToken: pullToken).ConfigureAwait(false);
                     if (msg is null && _time.GetElapsedTime(lastSeen) >= ConsumerCheckInterval)

@@ -49,4 +49,10 @@ internal static partial class IngestWorkerLog
 
     [LoggerMessage(EventId = 3107, Level = LogLevel.Information, Message = "Batch {BatchId} of driver {DriverId} on partition {Partition} was dropped: the driver was erased")]
     public static partial void ErasedDropped(ILogger logger, Guid batchId, long driverId, int partition);
+
+    [LoggerMessage(EventId = 3115, Level = LogLevel.Warning, Message = "Batch at sequence {Sequence} of partition {Partition} was not stored by this worker's database for {Seconds} s; handed to another worker")]
+    public static partial void HandedOver(ILogger logger, Exception error, ulong sequence, int partition, double seconds);
+
+    [LoggerMessage(EventId = 3116, Level = LogLevel.Warning, Message = "The hand-over of the batch at sequence {Sequence} of partition {Partition} could not be recorded; should it be refused later, the delivery counts against it")]
+    public static partial void HandOverNotRecorded(ILogger logger, Exception error, ulong sequence, int partition);
 }

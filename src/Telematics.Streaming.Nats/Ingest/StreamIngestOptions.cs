@@ -36,7 +36,8 @@ public sealed class StreamIngestOptions
     /// Deliveries of a batch that fails to store for a reason other than its content (the database refuses it, the driver
     /// does not exist) before it goes to the dead-letter subject; its partition waits meanwhile, as order demands. A
     /// database that cannot take the batch for now (down, restarting, failing over, read-only) adds no delivery: the
-    /// worker keeps the batch and stores it again for as long as that lasts.
+    /// worker keeps the batch and stores it again for two ack waits, then hands it to another worker, and such hand-overs
+    /// are not counted.
     /// </summary>
     /// <value>Default 5 (backing off 1, 2, 4, 8 s between them).</value>
     [Range(1, 100)]

@@ -176,6 +176,12 @@ public static class PhoneSensorSimulator
 
         var period = 1 / options.RateHz;
         var earth = options.Frame == SensorFrame.Earth;
+
+        // A tilted logged rotation: a fixed turn of the car-frame rates about a horizontal axis at a random bearing (drawn
+        // only when asked for, so that trips without it stay the same for a seed).
+        var tiltAxis = options.EarthGyroAxisTiltDeg > 0 ? random.Uniform(0, 2 * Math.PI) : 0;
+        var gyroTilt = Quaternion.CreateFromAxisAngle(
+            new Vector3((float)Math.Cos(tiltAxis), (float)Math.Sin(tiltAxis), 0), (float)(options.EarthGyroAxisTiltDeg * Math.PI / 180));
         for (var sensor = 0; sensor < 2; sensor++)
         {
             var gap = 0;
@@ -212,7 +218,7 @@ public static class PhoneSensorSimulator
                     var vehicleRate = new Vector3(0, truth.PitchRate[i], truth.YawRate[i]) + SensorModel.BodyRate(ref random);
                     var relative = orientation.RelativeRate(t);
                     var reading = earth
-                        ? Vector3.Transform(vehicleRate + Vector3.Transform(relative, q), Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
+                        ? Vector3.Transform(Vector3.Transform(vehicleRate + Vector3.Transform(relative, q), gyroTilt), Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
                         : Vector3.Transform(vehicleRate, Quaternion.Conjugate(q)) + relative;
                     reading += sensors.GyroscopeError(ref random);
                     recording.Gyroscope.Add(timeNs, reading.X, reading.Y, reading.Z);

@@ -45,6 +45,15 @@ public sealed class PhoneSimulationOptions
     /// <value>Default 0.003 (a few gaps per trip).</value>
     public double GapChancePerSecond { get; init; } = 0.003;
 
+    /// <summary>
+    /// Tilt of the Earth-frame gyroscope's axes relative to the vehicle, degrees (Earth frame only; 0 for none): the
+    /// rates are turned by this angle about a horizontal axis fixed to the car before the heading rotation, as a logger
+    /// whose rotation vector is off the true vertical does, so part of the yaw leaks into x/y (sin of the tilt) and z
+    /// under-reads it (cos of the tilt).
+    /// </summary>
+    /// <value>Default 0; 20–35° reproduces what OS-rotated phone logs can carry.</value>
+    public double EarthGyroAxisTiltDeg { get; init; }
+
     /// <summary>Trip start, nanoseconds since the Unix epoch.</summary>
     /// <value>Default 2026-03-16T08:00:00Z.</value>
     public long StartNs { get; init; } = 1_773_648_000_000_000_000;
@@ -61,6 +70,11 @@ public sealed class PhoneSimulationOptions
         ArgumentOutOfRangeException.ThrowIfNegative(AggressivePerKind);
         ArgumentOutOfRangeException.ThrowIfNegative(CalmPerKind);
         ArgumentOutOfRangeException.ThrowIfNegative(Handlings);
+        if (!(EarthGyroAxisTiltDeg is >= 0 and <= 60))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EarthGyroAxisTiltDeg), EarthGyroAxisTiltDeg, "Must be within 0–60°.");
+        }
+
         if (!(GapChancePerSecond is >= 0 and <= 0.1))
         {
             throw new ArgumentOutOfRangeException(nameof(GapChancePerSecond), GapChancePerSecond, "Must be within 0–0.1.");

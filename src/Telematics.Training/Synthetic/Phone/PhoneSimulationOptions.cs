@@ -54,6 +54,14 @@ public sealed class PhoneSimulationOptions
     /// <value>Default 0; 20–35° reproduces what OS-rotated phone logs can carry.</value>
     public double EarthGyroAxisTiltDeg { get; init; }
 
+    /// <summary>Standard deviation of band-limited (8–16 Hz) horizontal vibration while driving, m/s² (0 for none beyond the engine's and the road's small noise).</summary>
+    /// <value>Default 0; 0.5–1.5 m/s² is what a phone in a car reads while cruising.</value>
+    public double HorizontalVibrationMps2 { get; init; }
+
+    /// <summary>Stretches of rough road (5–20 s each, horizontal vibration of 3 m/s² within 4–20 Hz) in the trip.</summary>
+    /// <value>Default 0.</value>
+    public int RoughPatches { get; init; }
+
     /// <summary>Trip start, nanoseconds since the Unix epoch.</summary>
     /// <value>Default 2026-03-16T08:00:00Z.</value>
     public long StartNs { get; init; } = 1_773_648_000_000_000_000;
@@ -75,6 +83,12 @@ public sealed class PhoneSimulationOptions
             throw new ArgumentOutOfRangeException(nameof(EarthGyroAxisTiltDeg), EarthGyroAxisTiltDeg, "Must be within 0–60°.");
         }
 
+        if (!(HorizontalVibrationMps2 is >= 0 and <= 5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(HorizontalVibrationMps2), HorizontalVibrationMps2, "Must be within 0–5 m/s².");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(RoughPatches);
         if (!(GapChancePerSecond is >= 0 and <= 0.1))
         {
             throw new ArgumentOutOfRangeException(nameof(GapChancePerSecond), GapChancePerSecond, "Must be within 0–0.1.");

@@ -32,6 +32,21 @@ public sealed class PhoneRealisticDetectionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Vibration_and_rough_road_neither_make_nor_break_manoeuvres()
+    {
+        var (score, _, _) = Run(seed => new PhoneSimulationOptions
+        {
+            Frame = seed % 2 == 0 ? SensorFrame.Earth : SensorFrame.Device,
+            Mounting = (PhoneMounting)(seed % 3),
+            RateHz = seed % 4 == 3 ? 25 : 50,
+            HorizontalVibrationMps2 = 0.5 + (seed % 3 * 0.5),
+            RoughPatches = 4,
+        });
+
+        AssertTarget(score);
+    }
+
+    [Fact]
     public void Realistic_earth_frame_recordings_reach_the_target()
     {
         var (score, _, _) = Run(Realistic);
@@ -44,6 +59,8 @@ public sealed class PhoneRealisticDetectionTests(ITestOutputHelper output)
         Frame = SensorFrame.Earth,
         Mounting = (PhoneMounting)(seed % 3),
         EarthGyroAxisTiltDeg = 20 + (15.0 * (seed % 4) / 3),
+        HorizontalVibrationMps2 = 0.5 + (seed % 3 * 0.5),
+        RoughPatches = 4,
     };
 
     private (DetectionScore Score, int TurnsInHandling, int HandlingsMissed) Run(Func<int, PhoneSimulationOptions> options, int trips = 8)

@@ -251,7 +251,6 @@ public static class PhoneSensorSimulator
 
         // Band-limited horizontal vibration as sums of tones (x and y each): cruising and the rough patches' own.
         private readonly List<(double Hz, double Phase, double Amplitude, int Axis)> _tones = [];
-        private readonly List<(double Hz, double Phase, double Amplitude, int Axis)> _roughTones = [];
         private readonly List<(double Start, double End)> _rough = [];
 
         public SensorModel(ref Xoshiro256 random)
@@ -274,9 +273,10 @@ public static class PhoneSensorSimulator
 
         /// <summary>
         /// Draws the horizontal vibration the options ask for (nothing otherwise, so that a seed's trip stays the same):
-        /// 8–16 Hz, the band of a car body's structural and wheel-hop modes, and rough patches of 5–20 s at 3 m/s²
-        /// within 4–20 Hz (a suspension passes little of a rough surface below its own 1–2 Hz modes into the body's
-        /// horizontal motion). Eight tones of random frequency and phase per axis give a noise-like band.
+        /// 8–16 Hz, the band of a car body's structural and wheel-hop modes (eight tones of random frequency and phase per
+        /// axis give a noise-like band), and rough patches of 5–20 s at 3 m/s² per reading, white: a rough surface shakes
+        /// the phone far above the logging rate, and a phone's sensor without an anti-alias filter folds that into every
+        /// frequency up to half its rate, manoeuvres' included.
         /// </summary>
         public void AddVibration(PhoneSimulationOptions options, double seconds, ref Xoshiro256 random)
         {
@@ -292,12 +292,6 @@ public static class PhoneSensorSimulator
 
             if (options.RoughPatches > 0)
             {
-                var amplitude = 3.0 * Math.Sqrt(2.0 / Tones);
-                for (var k = 0; k < 2 * Tones; k++)
-                {
-                    _roughTones.Add((random.Uniform(4, 20), random.Uniform(0, 2 * Math.PI), amplitude, k % 2));
-                }
-
                 for (var k = 0; k < options.RoughPatches; k++)
                 {
                     var start = random.Uniform(10, Math.Max(11, seconds - 25));
@@ -317,7 +311,7 @@ public static class PhoneSensorSimulator
                 (float)(G + vertical + (0.35 * road * random.Normal())) + engine);
             if (_tones.Count > 0 || _rough.Count > 0)
             {
-                force += Vibration(t, road);
+                force += Vibration(t, road, ref random);
             }
 
             if (inHand)
@@ -329,7 +323,7 @@ public static class PhoneSensorSimulator
             return force;
         }
 
-        private Vector3 Vibration(double t, double road)
+        private Vector3 Vibration(double t, double road, ref Xoshiro256 random)
         {
             double x = 0, y = 0;
             foreach (var (hz, phase, amplitude, axis) in _tones)
@@ -343,13 +337,8 @@ public static class PhoneSensorSimulator
             {
                 if (t >= start && t < end)
                 {
-                    foreach (var (hz, phase, amplitude, axis) in _roughTones)
-                    {
-                        var v = road * amplitude * Math.Sin((2 * Math.PI * hz * t) + phase);
-                        x += axis == 0 ? v : 0;
-                        y += axis == 1 ? v : 0;
-                    }
-
+                    x += road * 3 * random.Normal();
+                    y += road * 3 * random.Normal();
                     break;
                 }
             }

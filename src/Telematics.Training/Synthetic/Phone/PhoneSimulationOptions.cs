@@ -58,7 +58,7 @@ public sealed class PhoneSimulationOptions
     /// <value>Default 0; 0.5–1.5 m/s² is what a phone in a car reads while cruising.</value>
     public double HorizontalVibrationMps2 { get; init; }
 
-    /// <summary>Stretches of rough road (5–20 s each, horizontal vibration of 3 m/s² within 4–20 Hz) in the trip.</summary>
+    /// <summary>Stretches of rough road (5–20 s each, horizontal vibration of 3 m/s² per reading, aliased to white) in the trip.</summary>
     /// <value>Default 0.</value>
     public int RoughPatches { get; init; }
 

@@ -40,7 +40,9 @@ public sealed class PhoneRealisticDetectionTests(ITestOutputHelper output)
             Mounting = (PhoneMounting)(seed % 3),
             RateHz = seed % 4 == 3 ? 25 : 50,
             HorizontalVibrationMps2 = 0.5 + (seed % 3 * 0.5),
-            RoughPatches = 4,
+
+            // A third of the trip or so on rough road, so that manoeuvres meet it.
+            RoughPatches = 25,
         });
 
         AssertTarget(score);
@@ -60,7 +62,7 @@ public sealed class PhoneRealisticDetectionTests(ITestOutputHelper output)
         Mounting = (PhoneMounting)(seed % 3),
         EarthGyroAxisTiltDeg = 20 + (15.0 * (seed % 4) / 3),
         HorizontalVibrationMps2 = 0.5 + (seed % 3 * 0.5),
-        RoughPatches = 4,
+        RoughPatches = 8,
     };
 
     private (DetectionScore Score, int TurnsInHandling, int HandlingsMissed) Run(Func<int, PhoneSimulationOptions> options, int trips = 8)

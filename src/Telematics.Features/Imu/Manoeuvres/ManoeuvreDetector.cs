@@ -208,7 +208,10 @@ public sealed class ManoeuvreDetector
             if (k + 1 < count)
             {
                 var next = _lobes[k + 1];
+                // The side comes from the lateral acceleration in the estimated frame and must agree with the yaw, which
+                // needs no frame (lateral acceleration is speed × yaw rate, speed > 0): the first half turns towards it.
                 if (next.Sign == -lobe.Sign && next.From - lobe.To <= maxGap && lobe.To - lobe.From <= maxHalf && next.To - next.From <= maxHalf
+                    && lobe.Sign * Heading(yaw, lobe.From, lobe.To, dt) > 0
                     && Math.Abs(Heading(yaw, lobe.From, next.To, dt)) <= maxHeading)
                 {
                     var peak = lobe.Peak >= next.Peak ? lobe : next;

@@ -11,6 +11,13 @@ internal sealed partial class ImuFileParser : ILineSink
     private const int GpsLongitudeRole = 14;
     private const int GpsSpeedRole = 15;
 
+    // A sensor time stepping back by less than 1 s drops its reading with a warning; 1 s or more still refuses the line
+    // (or the recording in Reject mode): a batch seam steps back by milliseconds, a clock reset or joined files by far more.
+    private const long OneSecondNs = 1_000_000_000;
+
+    // Warnings listed per file for dropped readings: a logger with a bad seam repeats it, and a user needs to see it, not thousands.
+    private const int MaxStepBackWarnings = 20;
+
     private readonly ImuMapping _mapping;
     private readonly bool _decimalComma;
     private readonly ImuFileMapping _file;
@@ -31,6 +38,7 @@ internal sealed partial class ImuFileParser : ILineSink
     private int _columns;
     private bool _headerRead;
     private bool _unterminated;
+    private int _steppedBack;
 
     /// <summary>The column times are read from: the mapping's, or a common one the header has (known once the header is read).</summary>
     public string TimeColumn => _timeColumn;
@@ -217,6 +225,14 @@ internal sealed partial class ImuFileParser : ILineSink
                 return;
             }
 
+            if (time < _lastTime[sensor] && _lastTime[sensor] - time < OneSecond(time) && !_unterminated)
+            {
+                // Android delivers sensor readings in batches whose times can step back by a few milliseconds at a
+                // batch's seam: one such reading is dropped (its neighbours hold the same motion), not the recording.
+                StepBack(lineNumber, (ImuSensor)sensor, (_lastTime[sensor] - time) * 1000.0 / OneSecond(time), line);
+                return;
+            }
+
             if (time < _lastTime[sensor])
             {
                 Bad(lineNumber, _timeColumn, $"time goes backwards ({(_lastTime[sensor] - time) / 1e6:F1} ms before the previous {(ImuSensor)sensor} reading)", line);
@@ -278,6 +294,37 @@ internal sealed partial class ImuFileParser : ILineSink
             GpsSpeedRole when value is < 0 or > 100 => "the speed is not within 0–100 m/s",
             _ => null,
         };
+    }
+
+    /// <summary>
+    /// 1 s in the units times are held in while parsing: nanoseconds, or for numbers whose unit is told only after the
+    /// file (<see cref="ImuTimeFormat.Auto"/>) the unit an epoch time of that size has (s, ms, µs or ns since 1970,
+    /// 2001–2286); 0 for other numbers (elapsed times), whose steps back are then all refused as before.
+    /// </summary>
+    private long OneSecond(long time)
+    {
+        var scale = _time.ProvisionalScale;
+        if (scale == 0)
+        {
+            return OneSecondNs;
+        }
+
+        var number = Math.Abs((double)time / scale);
+        return number is >= 1e9 and < 1e10 ? scale
+            : number is >= 1e12 and < 1e13 ? scale * 1_000
+            : number is >= 1e15 and < 1e16 ? scale * 1_000_000
+            : number is >= 1e18 and < 1e19 ? scale * 1_000_000_000
+            : 0;
+    }
+
+    private void StepBack(long lineNumber, ImuSensor sensor, double stepMs, ReadOnlySpan<byte> line)
+    {
+        _steppedBack++;
+        if (_steppedBack <= MaxStepBackWarnings)
+        {
+            var more = _steppedBack == MaxStepBackWarnings ? "; further ones in this file are dropped without a warning each" : "";
+            _warnings.Add(new IngestError(lineNumber, $"{_file.Name}:{_timeColumn}", $"time steps back {stepMs:F1} ms before the previous {sensor} reading (under 1 s, as a sensor batch's seam does): reading dropped{more}", Excerpt.Of(line)));
+        }
     }
 
     private void Bad(long lineNumber, string? field, string reason, ReadOnlySpan<byte> line)

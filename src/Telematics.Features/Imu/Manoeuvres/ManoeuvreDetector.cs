@@ -8,8 +8,11 @@ namespace Telematics.Features.Imu.Manoeuvres;
 /// manoeuvre spans a gap, a handling span or a bin whose forward direction is unresolved.
 /// </summary>
 /// <remarks>
-/// Accelerations are smoothed over three bins first (0.3 s by default: a pothole or door slam is shorter). A run beyond a
-/// threshold for the minimum duration is an event; it extends to where the acceleration falls below half the threshold.
+/// Accelerations are smoothed over five bins first (0.5 s by default): manoeuvres change below about 1 Hz, while a
+/// pothole, a door slam and road vibration (aliased into every frequency by a phone's sensor) are faster. A run enters
+/// at a threshold and stays while the acceleration is above 0.8 of it, so one dip of rough road does not restart it;
+/// it is an event when it holds the minimum duration at or beyond the threshold, and extends to where the acceleration
+/// falls below half the threshold.
 /// Lateral half-swings beyond <see cref="ManoeuvreDetectionOptions.LaneChangeMps2"/> are paired into lane changes when
 /// the second follows the first with the opposite sign within the gap and the heading comes back; unpaired swings beyond
 /// <see cref="ManoeuvreDetectionOptions.TurnMps2"/> that turn the vehicle are harsh turns. Allocation-free once its
@@ -17,6 +20,12 @@ namespace Telematics.Features.Imu.Manoeuvres;
 /// </remarks>
 public sealed class ManoeuvreDetector
 {
+    // Hysteresis: once entered, a run stays while above this fraction of its threshold.
+    private const double StayFraction = 0.8;
+
+    // Half-width of the centred mean, bins: 0.5 s at 10 Hz passes 90 % of a 2 s lane change swing's peak.
+    private const int SmoothHalfBins = 2;
+
     private readonly ManoeuvreDetectionOptions _options;
     private float[] _longitudinal = [];
     private float[] _lateral = [];
@@ -59,19 +68,33 @@ public sealed class ManoeuvreDetector
         Merge(destination, first, (long)(_options.MergeSeconds * 1e9));
     }
 
-    /// <summary>Centred three-bin mean; NaN where any of the three bins may not be scored, so no run crosses it.</summary>
+    /// <summary>Centred mean over 2·<see cref="SmoothHalfBins"/> + 1 bins; NaN where any of them may not be scored, so no run crosses it.</summary>
     private static void Smooth(ReadOnlySpan<float> source, ReadOnlySpan<MotionFlags> flags, Span<float> destination)
     {
+        const int Width = (2 * SmoothHalfBins) + 1;
         var n = source.Length;
-        for (var i = 0; i < n; i++)
+        double sum = 0;
+        var valid = 0;
+        for (var i = 0; i < n + SmoothHalfBins; i++)
         {
-            if (i == 0 || i == n - 1 || flags[i - 1] != MotionFlags.Valid || flags[i] != MotionFlags.Valid || flags[i + 1] != MotionFlags.Valid)
+            // A running sum over the window ending at i, written to its centre.
+            if (i < n)
             {
-                destination[i] = float.NaN;
-                continue;
+                sum += flags[i] == MotionFlags.Valid ? source[i] : 0;
+                valid += flags[i] == MotionFlags.Valid ? 1 : 0;
             }
 
-            destination[i] = (source[i - 1] + source[i] + source[i + 1]) * (1f / 3f);
+            if (i >= Width)
+            {
+                sum -= flags[i - Width] == MotionFlags.Valid ? source[i - Width] : 0;
+                valid -= flags[i - Width] == MotionFlags.Valid ? 1 : 0;
+            }
+
+            var centre = i - SmoothHalfBins;
+            if (centre >= 0)
+            {
+                destination[centre] = i < n && valid == Width ? (float)(sum / Width) : float.NaN;
+            }
         }
     }
 
@@ -88,12 +111,14 @@ public sealed class ManoeuvreDetector
             }
 
             var stop = i;
-            while (stop < n && sign * a[stop] >= threshold)
+            var beyond = 0;
+            while (stop < n && sign * a[stop] >= threshold * StayFraction)
             {
+                beyond += sign * a[stop] >= threshold ? 1 : 0;
                 stop++;
             }
 
-            if (stop - i >= minBins)
+            if (beyond >= minBins)
             {
                 var (from, to, peak) = Extend(a, sign, threshold, i, stop);
                 var peakValue = sign * a[peak];
@@ -149,15 +174,15 @@ public sealed class ManoeuvreDetector
 
             var stop = i;
             var turnBins = 0;
-            var longestTurnRun = 0;
-            while (stop < n && sign * lat[stop] >= _options.LaneChangeMps2)
+            var beyond = 0;
+            while (stop < n && sign * lat[stop] >= _options.LaneChangeMps2 * StayFraction)
             {
-                turnBins = sign * lat[stop] >= _options.TurnMps2 ? turnBins + 1 : 0;
-                longestTurnRun = Math.Max(longestTurnRun, turnBins);
+                beyond += sign * lat[stop] >= _options.LaneChangeMps2 ? 1 : 0;
+                turnBins += sign * lat[stop] >= _options.TurnMps2 ? 1 : 0;
                 stop++;
             }
 
-            if (stop - i >= halfBins)
+            if (beyond >= halfBins)
             {
                 var (from, to, peak) = Extend(lat, sign, _options.LaneChangeMps2, i, stop);
                 if (count == _lobes.Length)
@@ -165,7 +190,7 @@ public sealed class ManoeuvreDetector
                     Array.Resize(ref _lobes, count * 2);
                 }
 
-                _lobes[count++] = new Lobe(from, to, peak, sign, sign * lat[peak], longestTurnRun >= minBins);
+                _lobes[count++] = new Lobe(from, to, peak, sign, sign * lat[peak], turnBins >= minBins);
                 stop = to;
             }
 
@@ -183,7 +208,10 @@ public sealed class ManoeuvreDetector
             if (k + 1 < count)
             {
                 var next = _lobes[k + 1];
+                // The side comes from the lateral acceleration in the estimated frame and must agree with the yaw, which
+                // needs no frame (lateral acceleration is speed × yaw rate, speed > 0): the first half turns towards it.
                 if (next.Sign == -lobe.Sign && next.From - lobe.To <= maxGap && lobe.To - lobe.From <= maxHalf && next.To - next.From <= maxHalf
+                    && lobe.Sign * Heading(yaw, lobe.From, lobe.To, dt) > 0
                     && Math.Abs(Heading(yaw, lobe.From, next.To, dt)) <= maxHeading)
                 {
                     var peak = lobe.Peak >= next.Peak ? lobe : next;

@@ -10,8 +10,20 @@ internal static class HandlingDetector
     // (4 m/s² for 3 s) tilts it by under 20°, which leaks under 0.2 rad/s of a fast turn's yaw into the horizontal.
     private const double VerticalTimeConstantSeconds = 2.0;
 
-    /// <summary>Flags handling bins; <paramref name="rotation"/> receives the phone's own rotation rate per bin.</summary>
-    public static void Mark(
+    // Earth frame: rotations from 0.2 rad/s about z are turns (road bends and sensor noise stay below it); at least 2 s
+    // of them tell the axis the vehicle turns about.
+    private const double AxisMinRateRadS = 0.2;
+    private const int AxisMinBins = 20;
+
+    // tan 45°: a logged frame tilted further would put more of gravity than of the vertical on x/y, which no fusion does.
+    private const double MaxAxisTilt = 1.0;
+    private const int AxisBuckets = 100;
+
+    /// <summary>
+    /// Flags handling bins; <paramref name="rotation"/> receives the phone's own rotation rate per bin. Returns the factor
+    /// from the Earth frame's z rate to the vehicle's yaw rate (1 in the device frame).
+    /// </summary>
+    public static double Mark(
         ReadOnlySpan<float> ax, ReadOnlySpan<float> ay, ReadOnlySpan<float> az,
         ReadOnlySpan<float> wx, ReadOnlySpan<float> wy, ReadOnlySpan<float> wz,
         Span<MotionFlags> flags, bool earth, VehicleFrameOptions options, Span<float> rotation)
@@ -21,6 +33,13 @@ internal static class HandlingDetector
         var alpha = dt / (VerticalTimeConstantSeconds + dt);
         var up = new Vector3D(0, 0, 1);
         var started = earth;
+
+        // An OS-rotated gyroscope's z need not be the true vertical: a logged rotation off it by θ puts sin θ of the yaw on
+        // x/y, about an axis fixed to the car. A car cannot sustain pitch or roll rates, so horizontal rotation that keeps
+        // in proportion to z through the turns is yaw seen through the tilt: only what exceeds it is the phone's own, and
+        // the yaw is the rate along the tilted axis (z / cos θ).
+        var tilt = earth ? AxisTilt(wx, wy, wz, flags) : 0;
+        var yawScale = Math.Sqrt(1 + (tilt * tilt));
         for (var i = 0; i < n; i++)
         {
             rotation[i] = 0;
@@ -39,6 +58,12 @@ internal static class HandlingDetector
             var w = new Vector3D(wx[i], wy[i], wz[i]);
             var yaw = w.Dot(up);
             var horizontal = (w - (up * yaw)).Length;
+            if (earth)
+            {
+                horizontal = Math.Max(0, horizontal - (tilt * Math.Abs(yaw)));
+                yaw *= yawScale;
+            }
+
             rotation[i] = (float)(Math.Abs(yaw) > options.MaxVehicleYawRateRadS ? Math.Max(horizontal, Math.Abs(yaw)) : horizontal);
         }
 
@@ -82,6 +107,46 @@ internal static class HandlingDetector
 
             i0 = stop;
         }
+
+        return yawScale;
+    }
+
+    /// <summary>
+    /// tan of the tilt of the Earth frame's z from the axis the vehicle turns about: the median ratio of the horizontal
+    /// to the z rate over the turns (a turn's leak keeps the ratio, the hand's rotation scatters it); 0 without turns.
+    /// </summary>
+    private static double AxisTilt(ReadOnlySpan<float> wx, ReadOnlySpan<float> wy, ReadOnlySpan<float> wz, ReadOnlySpan<MotionFlags> flags)
+    {
+        Span<int> histogram = stackalloc int[AxisBuckets]; // zeroed: the project does not skip locals' initialisation
+        var count = 0;
+        for (var i = 0; i < flags.Length; i++)
+        {
+            var z = Math.Abs(wz[i]);
+            if ((flags[i] & MotionFlags.Valid) == 0 || !(z >= AxisMinRateRadS))
+            {
+                continue;
+            }
+
+            var ratio = Math.Sqrt((wx[i] * wx[i]) + (wy[i] * wy[i])) / z;
+            histogram[Math.Min(AxisBuckets - 1, (int)(ratio / MaxAxisTilt * AxisBuckets))]++;
+            count++;
+        }
+
+        if (count < AxisMinBins)
+        {
+            return 0;
+        }
+
+        var seen = 0;
+        var bucket = 0;
+        while (bucket < AxisBuckets - 1 && seen + histogram[bucket] <= count / 2)
+        {
+            seen += histogram[bucket++];
+        }
+
+        // Interpolated within the bucket, so the estimate is not quantised to its width.
+        var fraction = histogram[bucket] == 0 ? 0.5 : ((count / 2.0) - seen) / histogram[bucket];
+        return Math.Min(MaxAxisTilt, (bucket + fraction) * MaxAxisTilt / AxisBuckets);
     }
 
     /// <summary>Lists the handling spans, telling a remount (device frame) from the vertical before and after each.</summary>

@@ -9,7 +9,8 @@ namespace Telematics.Features.Imu.Motion;
 /// Readings are averaged onto a regular grid (<see cref="VehicleFrameOptions.BinSeconds"/>). Rotation of the phone about
 /// horizontal axes (or a yaw rate no car reaches) marks handling: those bins are flagged and not scored, and the frame is
 /// estimated afresh on each side of them. The vertical is the window mean of the accelerometer (device frame) or z (Earth
-/// frame); yaw rate is the gyroscope about it. In the Earth frame the horizontal acceleration is turned back by the
+/// frame); yaw rate is the gyroscope about it (in the Earth frame about the axis the turns show, which a logged rotation
+/// off the true vertical tilts from z). In the Earth frame the horizontal acceleration is turned back by the
 /// integrated yaw (less the gyroscope's bias, estimated per placement of the phone or else from the whole trip) so that
 /// the vehicle's axes stay put between turns.
 /// </para>
@@ -43,6 +44,9 @@ public sealed partial class VehicleFrameEstimator
     private float[] _ax = [], _ay = [], _az = [], _wx = [], _wy = [], _wz = [], _h1 = [], _h2 = [], _yaw = [], _rotation = [], _dv = [];
     private int[] _countA = [], _countW = [];
     private double[] _p = [];
+
+    // Earth frame: z rate → yaw rate, 1 / cos of the logged frame's tilt from the vehicle's turning axis.
+    private double _yawScale = 1;
 
     /// <summary>Creates an estimator.</summary>
     /// <param name="options">Options; default <see cref="VehicleFrameOptions"/>.</param>
@@ -102,7 +106,7 @@ public sealed partial class VehicleFrameEstimator
         }
 
         GpsSpeedChange.PerBin(recording.Gps, start, binNs, _dv.AsSpan(0, n));
-        HandlingDetector.Mark(_ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), _wx.AsSpan(0, n), _wy.AsSpan(0, n), _wz.AsSpan(0, n), flags, earth, _options, _rotation.AsSpan(0, n));
+        _yawScale = HandlingDetector.Mark(_ax.AsSpan(0, n), _ay.AsSpan(0, n), _az.AsSpan(0, n), _wx.AsSpan(0, n), _wy.AsSpan(0, n), _wz.AsSpan(0, n), flags, earth, _options, _rotation.AsSpan(0, n));
 
         var longGap = (int)(LongGapSeconds / _options.BinSeconds);
         var minBiasBins = (int)(MinBiasSeconds / _options.BinSeconds);
@@ -181,7 +185,7 @@ public sealed partial class VehicleFrameEstimator
 
                         if (next < stop)
                         {
-                            psi += (0.5 * (_wz[i - 1] + _wz[next]) - bias) * (next - i) * dt;
+                            psi += ((0.5 * (_wz[i - 1] + _wz[next])) - bias) * _yawScale * (next - i) * dt;
                         }
                     }
 
@@ -191,7 +195,7 @@ public sealed partial class VehicleFrameEstimator
                 var (sin, cos) = Math.SinCos(psi);
                 _h1[i] = (float)((cos * _ax[i]) + (sin * _ay[i]));
                 _h2[i] = (float)((-sin * _ax[i]) + (cos * _ay[i]));
-                _yaw[i] = _wz[i] - bias;
+                _yaw[i] = (float)((_wz[i] - bias) * _yawScale);
                 psi += _yaw[i] * dt;
             }
 

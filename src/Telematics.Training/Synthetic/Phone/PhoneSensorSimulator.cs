@@ -54,6 +54,7 @@ public static class PhoneSensorSimulator
 
         var recording = new ImuRecording { Frame = options.Frame, IsEpochTime = true };
         var sensors = new SensorModel(ref random);
+        sensors.AddVibration(options, truth.Seconds, ref random);
         Sample(options, truth, orientation, sensors, recording, ref random);
         labels.Sort((a, b) => a.StartNs.CompareTo(b.StartNs));
         return new SimulatedPhoneTrip(recording, labels, handling, description);
@@ -97,12 +98,13 @@ public static class PhoneSensorSimulator
         script.Cruise(8, 12);
         foreach (var act in acts)
         {
+            var (turnLateral, turnSpeed) = act is Act.HarshLeft or Act.HarshRight ? VehicleScript.DrawHarshTurn(ref random) : (0, 0);
             var entry = act switch
             {
                 Act.HarshBraking or Act.FirmBraking => random.Uniform(15, 24),
                 Act.HarshAcceleration => random.Uniform(2, 7),
                 Act.GentleStop => random.Uniform(12, 17),
-                Act.HarshLeft or Act.HarshRight => random.Uniform(8.5, 11),
+                Act.HarshLeft or Act.HarshRight => turnSpeed,
                 Act.NormalLeft or Act.NormalRight => random.Uniform(4, 6.5),
                 Act.AggressiveLeftLane or Act.AggressiveRightLane or Act.GentleLeftLane or Act.GentleRightLane => random.Uniform(20, 28),
                 _ => random.Uniform(10, 25),
@@ -112,8 +114,8 @@ public static class PhoneSensorSimulator
             {
                 case Act.HarshBraking: script.HarshBraking(); break;
                 case Act.HarshAcceleration: script.HarshAcceleration(); break;
-                case Act.HarshLeft: script.Turn(harsh: true, left: true); break;
-                case Act.HarshRight: script.Turn(harsh: true, left: false); break;
+                case Act.HarshLeft: script.Turn(harsh: true, left: true, turnLateral); break;
+                case Act.HarshRight: script.Turn(harsh: true, left: false, turnLateral); break;
                 case Act.AggressiveLeftLane: script.LaneChange(aggressive: true, left: true); break;
                 case Act.AggressiveRightLane: script.LaneChange(aggressive: true, left: false); break;
                 case Act.GentleStop: script.GentleStop(); break;
@@ -176,6 +178,12 @@ public static class PhoneSensorSimulator
 
         var period = 1 / options.RateHz;
         var earth = options.Frame == SensorFrame.Earth;
+
+        // A tilted logged rotation: a fixed turn of the car-frame rates about a horizontal axis at a random bearing (drawn
+        // only when asked for, so that trips without it stay the same for a seed).
+        var tiltAxis = options.EarthGyroAxisTiltDeg > 0 ? random.Uniform(0, 2 * Math.PI) : 0;
+        var gyroTilt = Quaternion.CreateFromAxisAngle(
+            new Vector3((float)Math.Cos(tiltAxis), (float)Math.Sin(tiltAxis), 0), (float)(options.EarthGyroAxisTiltDeg * Math.PI / 180));
         for (var sensor = 0; sensor < 2; sensor++)
         {
             var gap = 0;
@@ -212,7 +220,7 @@ public static class PhoneSensorSimulator
                     var vehicleRate = new Vector3(0, truth.PitchRate[i], truth.YawRate[i]) + SensorModel.BodyRate(ref random);
                     var relative = orientation.RelativeRate(t);
                     var reading = earth
-                        ? Vector3.Transform(vehicleRate + Vector3.Transform(relative, q), Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
+                        ? Vector3.Transform(Vector3.Transform(vehicleRate + Vector3.Transform(relative, q), gyroTilt), Quaternion.CreateFromAxisAngle(Vector3.UnitZ, heading[i] + sensors.HeadingError(t)))
                         : Vector3.Transform(vehicleRate, Quaternion.Conjugate(q)) + relative;
                     reading += sensors.GyroscopeError(ref random);
                     recording.Gyroscope.Add(timeNs, reading.X, reading.Y, reading.Z);
@@ -241,6 +249,10 @@ public static class PhoneSensorSimulator
         private readonly double[] _jumpTimes;
         private readonly double[] _jumpSizes;
 
+        // Band-limited horizontal vibration as sums of tones (x and y each): cruising and the rough patches' own.
+        private readonly List<(double Hz, double Phase, double Amplitude, int Axis)> _tones = [];
+        private readonly List<(double Start, double End)> _rough = [];
+
         public SensorModel(ref Xoshiro256 random)
         {
             _accBias = new Vector3((float)random.Uniform(-0.15, 0.15), (float)random.Uniform(-0.15, 0.15), (float)random.Uniform(-0.15, 0.15));
@@ -259,6 +271,35 @@ public static class PhoneSensorSimulator
             }
         }
 
+        /// <summary>
+        /// Draws the horizontal vibration the options ask for (nothing otherwise, so that a seed's trip stays the same):
+        /// 8–16 Hz, the band of a car body's structural and wheel-hop modes (eight tones of random frequency and phase per
+        /// axis give a noise-like band), and rough patches of 5–20 s at 3 m/s² per reading, white: a rough surface shakes
+        /// the phone far above the logging rate, and a phone's sensor without an anti-alias filter folds that into every
+        /// frequency up to half its rate, manoeuvres' included.
+        /// </summary>
+        public void AddVibration(PhoneSimulationOptions options, double seconds, ref Xoshiro256 random)
+        {
+            const int Tones = 8;
+            if (options.HorizontalVibrationMps2 > 0)
+            {
+                var amplitude = options.HorizontalVibrationMps2 * Math.Sqrt(2.0 / Tones);
+                for (var k = 0; k < 2 * Tones; k++)
+                {
+                    _tones.Add((random.Uniform(8, 16), random.Uniform(0, 2 * Math.PI), amplitude, k % 2));
+                }
+            }
+
+            if (options.RoughPatches > 0)
+            {
+                for (var k = 0; k < options.RoughPatches; k++)
+                {
+                    var start = random.Uniform(10, Math.Max(11, seconds - 25));
+                    _rough.Add((start, start + random.Uniform(5, 20)));
+                }
+            }
+        }
+
         /// <summary>Level specific force: acceleration, gravity, engine and road vibration and a hand's motion.</summary>
         public Vector3 Force(double t, float longitudinal, float lateral, float vertical, float speed, bool inHand, ref Xoshiro256 random)
         {
@@ -268,6 +309,11 @@ public static class PhoneSensorSimulator
                 (float)(longitudinal + (0.12 * road * random.Normal())) + (0.3f * engine),
                 (float)(lateral + (0.12 * road * random.Normal())) + (0.2f * engine),
                 (float)(G + vertical + (0.35 * road * random.Normal())) + engine);
+            if (_tones.Count > 0 || _rough.Count > 0)
+            {
+                force += Vibration(t, road, ref random);
+            }
+
             if (inHand)
             {
                 // A hand is not a holder: its motion adds up to ~1 m/s² at 1–3 Hz.
@@ -275,6 +321,29 @@ public static class PhoneSensorSimulator
             }
 
             return force;
+        }
+
+        private Vector3 Vibration(double t, double road, ref Xoshiro256 random)
+        {
+            double x = 0, y = 0;
+            foreach (var (hz, phase, amplitude, axis) in _tones)
+            {
+                var v = road * amplitude * Math.Sin((2 * Math.PI * hz * t) + phase);
+                x += axis == 0 ? v : 0;
+                y += axis == 1 ? v : 0;
+            }
+
+            foreach (var (start, end) in _rough)
+            {
+                if (t >= start && t < end)
+                {
+                    x += road * 3 * random.Normal();
+                    y += road * 3 * random.Normal();
+                    break;
+                }
+            }
+
+            return new Vector3((float)x, (float)y, 0);
         }
 
         /// <summary>Small body pitch and roll rates of a car on a real road.</summary>

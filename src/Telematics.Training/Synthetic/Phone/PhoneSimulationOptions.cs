@@ -45,6 +45,23 @@ public sealed class PhoneSimulationOptions
     /// <value>Default 0.003 (a few gaps per trip).</value>
     public double GapChancePerSecond { get; init; } = 0.003;
 
+    /// <summary>
+    /// Tilt of the Earth-frame gyroscope's axes relative to the vehicle, degrees (Earth frame only; 0 for none): the
+    /// rates are turned by this angle about a horizontal axis fixed to the car before the heading rotation, as a logger
+    /// whose rotation vector is off the true vertical does, so part of the yaw leaks into x/y (sin of the tilt) and z
+    /// under-reads it (cos of the tilt).
+    /// </summary>
+    /// <value>Default 0; 20–35° reproduces what OS-rotated phone logs can carry.</value>
+    public double EarthGyroAxisTiltDeg { get; init; }
+
+    /// <summary>Standard deviation of band-limited (8–16 Hz) horizontal vibration while driving, m/s² (0 for none beyond the engine's and the road's small noise).</summary>
+    /// <value>Default 0; 0.5–1.5 m/s² is what a phone in a car reads while cruising.</value>
+    public double HorizontalVibrationMps2 { get; init; }
+
+    /// <summary>Stretches of rough road (5–20 s each, horizontal vibration of 3 m/s² per reading, aliased to white) in the trip.</summary>
+    /// <value>Default 0.</value>
+    public int RoughPatches { get; init; }
+
     /// <summary>Trip start, nanoseconds since the Unix epoch.</summary>
     /// <value>Default 2026-03-16T08:00:00Z.</value>
     public long StartNs { get; init; } = 1_773_648_000_000_000_000;
@@ -61,6 +78,17 @@ public sealed class PhoneSimulationOptions
         ArgumentOutOfRangeException.ThrowIfNegative(AggressivePerKind);
         ArgumentOutOfRangeException.ThrowIfNegative(CalmPerKind);
         ArgumentOutOfRangeException.ThrowIfNegative(Handlings);
+        if (!(EarthGyroAxisTiltDeg is >= 0 and <= 60))
+        {
+            throw new ArgumentOutOfRangeException(nameof(EarthGyroAxisTiltDeg), EarthGyroAxisTiltDeg, "Must be within 0–60°.");
+        }
+
+        if (!(HorizontalVibrationMps2 is >= 0 and <= 5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(HorizontalVibrationMps2), HorizontalVibrationMps2, "Must be within 0–5 m/s².");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(RoughPatches);
         if (!(GapChancePerSecond is >= 0 and <= 0.1))
         {
             throw new ArgumentOutOfRangeException(nameof(GapChancePerSecond), GapChancePerSecond, "Must be within 0–0.1.");

@@ -4,8 +4,9 @@ namespace Telematics.Training.Synthetic.Phone;
 
 /// <summary>
 /// Drives the simulated vehicle through a shuffled list of manoeuvres separated by cruising, recording its motion and
-/// the labels. Aggressive manoeuvres are drawn clearly beyond the detector's default thresholds, calm ones clearly
-/// below, so labels follow physics rather than a detector's tuning.
+/// the labels. Magnitudes are what a family car does, from physics and the literature rather than a detector's tuning:
+/// aggressive ones in the band harsh-event programmes flag (0.3–0.6 g), calm ones in everyday driving (0.1–0.29 g), the
+/// two bands adjacent so that a threshold has little room.
 /// </summary>
 internal sealed class VehicleScript
 {
@@ -52,30 +53,35 @@ internal sealed class VehicleScript
         }
     }
 
-    /// <summary>Firm braking that is not harsh: 2.3–2.8 m/s² for 1–2 s, a calm manoeuvre close to the threshold.</summary>
+    /// <summary>Firm braking that is not harsh: 2.3–2.8 m/s² (up to 0.29 g) for 1–2 s, a calm manoeuvre close to the threshold.</summary>
     public void FirmBraking() => Longitudinal(-_random.Uniform(2.3, 2.8), 0.5, _random.Uniform(1, 2), null, "firm braking");
 
     /// <summary>Time to reach <paramref name="speed"/> from the current speed while cruising, plus settling.</summary>
     public double TimeToReach(double speed) => (Math.Abs(speed - _truth.SpeedNow) / 0.8) + 4;
 
+    /// <summary>Harsh braking at 3.5–6 m/s² (0.36–0.6 g): beyond any calm stop, short of an emergency stop's ABS limit (8–9 m/s²).</summary>
     public void HarshBraking()
     {
-        var peak = _random.Uniform(4.3, 6.5);
+        var peak = _random.Uniform(3.5, 6.0);
         var hold = Math.Min(_random.Uniform(0.8, 1.8), Math.Max(0.6, ((_truth.SpeedNow - 3) / peak) - 0.5));
         Longitudinal(-peak, 0.5, hold, ManoeuvreKind.HarshBraking, "harsh braking");
     }
 
+    /// <summary>
+    /// Rapid acceleration at 2.9–4 m/s² (0.3–0.4 g): an ordinary family car at full throttle in first or second gear
+    /// reaches 0.25–0.4 g (0–100 km/h in 10 s averages 2.8 m/s²); calm pulling away is 1–2 m/s².
+    /// </summary>
     public void HarshAcceleration()
     {
-        var peak = _random.Uniform(4.2, 5.5);
+        var peak = _random.Uniform(2.9, 4.0);
         Longitudinal(peak, 0.5, _random.Uniform(0.8, 1.6), ManoeuvreKind.HarshAcceleration, "harsh acceleration");
     }
 
-    /// <summary>Brakes gently to a stop, waits and pulls away gently: never beyond 2.2 m/s².</summary>
+    /// <summary>Brakes gently to a stop (1.5–2.2 m/s²), waits and pulls away gently (1–2 m/s²).</summary>
     public void GentleStop()
     {
         var start = _truth.Seconds;
-        var decel = _random.Uniform(1.2, 2.2);
+        var decel = _random.Uniform(1.5, 2.2);
         while (_truth.SpeedNow > 0.05)
         {
             var ramp = Math.Min(1, (_truth.Seconds - start) / 1.0);
@@ -98,10 +104,20 @@ internal sealed class VehicleScript
         Label(null, "gentle stop", start, _truth.Seconds, (float)Math.Max(decel, accel));
     }
 
-    /// <summary>A turn at constant speed; harsh ones at 4.6–6 m/s² lateral, normal ones at 1.2–2.4 m/s².</summary>
-    public void Turn(bool harsh, bool left)
+    /// <summary>
+    /// A harsh turn's lateral acceleration and entry speed: 3.5–5.5 m/s² (0.36–0.56 g) at a yaw rate of 0.5–0.9 rad/s, a
+    /// junction taken at 4–11 m/s; the speed is lateral / yaw rate.
+    /// </summary>
+    public static (double Lateral, double Speed) DrawHarshTurn(ref Xoshiro256 random)
     {
-        var lateral = harsh ? _random.Uniform(4.6, 6.0) : _random.Uniform(1.2, 2.4);
+        var lateral = random.Uniform(3.5, 5.5);
+        return (lateral, lateral / random.Uniform(0.5, 0.9));
+    }
+
+    /// <summary>A turn at constant speed; harsh ones at <paramref name="harshLateral"/> (<see cref="DrawHarshTurn"/>), normal ones at 1.2–2.4 m/s².</summary>
+    public void Turn(bool harsh, bool left, double harshLateral = 4.5)
+    {
+        var lateral = harsh ? harshLateral : _random.Uniform(1.2, 2.4);
         var speed = Math.Max(_truth.SpeedNow, 2);
         var rate = lateral / speed;
         var angle = _random.Uniform(70, 110) * Math.PI / 180;

@@ -106,6 +106,28 @@ public sealed class ImuLogReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_small_step_back_in_time_drops_its_reading_with_a_warning_and_a_large_one_still_refuses()
+    {
+        // Android's batches can step back by milliseconds at a seam; the recording is whole apart from that reading.
+        Write("accelerometer.csv", "time,x,y,z\n1773648000000,0,0,9.8\n1773648000020,0,0,9.8\n1773648000015,0,0,9.8\n1773648000040,0,0,9.8\n");
+        Write("gyroscope.csv", "time,x,y,z\n1773648000000,0,0,0\n1773648000020,0,0,0\n");
+        var reader = new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth));
+        var recording = new ImuRecording();
+
+        await reader.ReadDirectoryAsync(_root, recording);
+
+        Assert.Equal([1_773_648_000_000_000_000L, 1_773_648_000_020_000_000L, 1_773_648_000_040_000_000L], recording.Accelerometer.TimeNs.ToArray());
+        var warning = Assert.Single(reader.Warnings);
+        Assert.Equal((4L, "accelerometer.csv:time"), (warning.Record, warning.Field));
+        Assert.Contains("time steps back 5.0 ms", warning.Reason, StringComparison.Ordinal);
+
+        Write("accelerometer.csv", "time,x,y,z\n1773648000000,0,0,9.8\n1773648002000,0,0,9.8\n1773648000500,0,0,9.8\n");
+        var error = await Assert.ThrowsAsync<TelematicsFormatException>(() =>
+            new ImuLogReader(ImuMapping.PerSensorFiles(SensorFrame.Earth)).ReadDirectoryAsync(_root, new ImuRecording()).AsTask());
+        Assert.Contains("time goes backwards", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_directory_of_other_file_names_is_refused_naming_what_was_looked_for_and_what_is_there()
     {
         Write("acelerometro_terra.csv", "timestamp,uptimeNanos,x,y,z\n13/09/2016 14:01:02,6393000261913,0.1,0.2,9.7\n");

@@ -4,10 +4,15 @@ namespace Telematics.Cli.Tests.Events;
 
 /// <summary>
 /// A phone trip written by <c>events simulate --gps</c> (per-sensor files and truth.csv) with its GPS fixes as an SDK
-/// events file, and the labelled manoeuvre counts the trip's harsh rates must show when the phone is given.
+/// events file: the labelled harsh brakings (each one a detected manoeuvre), and how many of each kind the trip's harsh
+/// rates must count when the phone is given.
 /// </summary>
-internal sealed record SimulatedPhoneTrip(string PhoneDirectory, string EventsFile, int Braking, int Accelerating, int Cornering, int BorderlineCornering)
+internal sealed record SimulatedPhoneTrip(string PhoneDirectory, string EventsFile, int Braking, RateCount BrakingRate, RateCount AcceleratingRate, RateCount CorneringRate)
 {
+    // The trip features' own thresholds (TripFeatureAccumulator), above the detector's: a manoeuvre counts in a rate
+    // only when its measured peak passes them.
+    private const double BrakingMps2 = 3.4;
+    private const double AcceleratingMps2 = 3.4;
     private const double CorneringMps2 = 3.9;
 
     public static async Task<SimulatedPhoneTrip> WriteAsync(string root, int seed)
@@ -27,30 +32,39 @@ internal sealed record SimulatedPhoneTrip(string PhoneDirectory, string EventsFi
 
         await File.WriteAllLinesAsync(events, rows);
 
-        // truth.csv: event,name,start,end,peak_mps2. Lane changes within 10 % of 0.4 g may count as cornering or not.
-        int braking = 0, accelerating = 0, cornering = 0, borderline = 0;
+        // truth.csv: event,name,start,end,peak_mps2. A manoeuvre whose true peak is within 15 % of a rate's threshold may be
+        // measured on either side of it (noise, the body's pitch and roll, smoothing): it may count or not.
+        int braking = 0;
+        RateCount brakingRate = default, acceleratingRate = default, corneringRate = default;
         foreach (var f in (await File.ReadAllLinesAsync(Path.Combine(phone, "truth.csv"))).Skip(1).Select(l => l.Split(',')))
         {
+            // Handling rows have no peak.
+            var peak = f[4].Length == 0 ? double.NaN : double.Parse(f[4], CultureInfo.InvariantCulture);
             switch (f[0])
             {
-                case "harsh_braking": braking++; break;
-                case "harsh_acceleration": accelerating++; break;
-                case "harsh_left_turn" or "harsh_right_turn": cornering++; break;
-                case "aggressive_left_lane_change" or "aggressive_right_lane_change":
-                    var peak = double.Parse(f[4], CultureInfo.InvariantCulture);
-                    if (Math.Abs(peak - CorneringMps2) <= 0.1 * CorneringMps2)
-                    {
-                        borderline++;
-                    }
-                    else if (peak > CorneringMps2)
-                    {
-                        cornering++;
-                    }
-
+                case "harsh_braking":
+                    braking++;
+                    brakingRate = brakingRate.Add(peak, BrakingMps2);
+                    break;
+                case "harsh_acceleration":
+                    acceleratingRate = acceleratingRate.Add(peak, AcceleratingMps2);
+                    break;
+                case "harsh_left_turn" or "harsh_right_turn" or "aggressive_left_lane_change" or "aggressive_right_lane_change":
+                    corneringRate = corneringRate.Add(peak, CorneringMps2);
                     break;
             }
         }
 
-        return new SimulatedPhoneTrip(phone, events, braking, accelerating, cornering, borderline);
+        return new SimulatedPhoneTrip(phone, events, braking, brakingRate, acceleratingRate, corneringRate);
     }
+}
+
+/// <summary>How many labelled manoeuvres a harsh rate must count: at least <see cref="Min"/>, at most <see cref="Max"/>.</summary>
+internal readonly record struct RateCount(int Min, int Max)
+{
+    /// <summary>Adds a manoeuvre with this true peak: counted when clearly beyond the threshold, maybe within 15 % of it.</summary>
+    public RateCount Add(double peakMps2, double thresholdMps2) =>
+        Math.Abs(peakMps2 - thresholdMps2) <= 0.15 * thresholdMps2 ? this with { Max = Max + 1 }
+        : peakMps2 > thresholdMps2 ? new RateCount(Min + 1, Max + 1)
+        : this;
 }

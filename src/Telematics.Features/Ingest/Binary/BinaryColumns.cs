@@ -14,11 +14,12 @@ internal static class BinaryColumns
     /// <param name="offsets">Byte offset of each column in <paramref name="data"/>, -1 where absent.</param>
     /// <param name="first">Index of the first record in the block.</param>
     /// <param name="count">Number of records to look at.</param>
+    /// <param name="earliestMs">The earliest time accepted: the plausible window's start, or later where earlier reads set a floor.</param>
     /// <param name="limits">The plausibility bounds of the reader.</param>
-    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, in PlausibleLimits limits)
+    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, long earliestMs, in PlausibleLimits limits)
     {
         var valid = count;
-        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), limits.EarliestMs, limits.LatestMs));
+        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), earliestMs, limits.LatestMs));
         valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[3], first, valid, limits));
         valid = Math.Min(valid, CountWhile<HeadingCheck>(data, offsets[4], first, valid, limits));
         valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[5], first, valid, limits));

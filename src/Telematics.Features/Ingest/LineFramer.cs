@@ -249,7 +249,7 @@ internal sealed class LineFramer
         var error = default(RecordError);
         switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
         {
-            case LineOutcome.Sample when _owner.Limits.Check(in sample, ref error):
+            case LineOutcome.Sample when _owner.Limits.Check(ref sample, ref error):
                 if (sample.TimestampUnixMs < _chunkFloor && _owner.Options.RejectRecordsBeforeEarlierChunks)
                 {
                     // Cleaning sorts within a chunk only: this record would be dropped as late with nothing to name it.

@@ -233,7 +233,7 @@ public sealed class BinarySampleReader : SampleReader
             if (good > 0)
             {
                 var appended = destination.Count;
-                BinaryColumns.Copy(data, offsets, first, good, destination);
+                BinaryColumns.Copy(data, offsets, first, good, destination, Limits);
                 if (rejectLate)
                 {
                     _latestHandedOut = Math.Max(_latestHandedOut, Latest(destination.TimestampUnixMs.Slice(appended, good)));
@@ -253,7 +253,7 @@ public sealed class BinarySampleReader : SampleReader
             }
 
             var error = default(RecordError);
-            if (!Limits.Check(in sample, ref error))
+            if (!Limits.Check(ref sample, ref error))
             {
                 Reject(_recordsBefore + i + 1, error.Field, error.Reason, []);
                 continue;

@@ -68,8 +68,9 @@ public sealed class DriverAggregate
 
     /// <summary>Writes the driver's features in <see cref="TelematicsFeatures.Schema"/> order.</summary>
     /// <remarks>
-    /// An aggregate of no trips writes 0 everywhere, shares and rates included, which is not "never at night" but nothing
-    /// known: <see cref="TelematicsFeatures.ShowsNoDriving"/> tells such a vector, and the scorer refuses it.
+    /// An aggregate of no trips writes 0 for totals and shares and NaN for what needs measured time (speed, behaviour,
+    /// phone use), which is not "never at night" but nothing known: <see cref="TelematicsFeatures.ShowsNoDriving"/> tells
+    /// such a vector, and the scorer refuses it.
     /// </remarks>
     /// <param name="destination">At least 29 values long.</param>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too short.</exception>

@@ -58,6 +58,29 @@ public sealed record MotionDerivationOptions
     /// </value>
     public double MaxLateralAccelMps2 { get; init; } = 9.81;
 
+    /// <summary>
+    /// GPS position error assumed where a fix gives no accuracy, metres: a speed derived from positions (no speed given)
+    /// reads as standing while the fixes stay within this distance (or the fix's own accuracy, where given) of where
+    /// the vehicle came to rest, so that jitter while parked is not motion.
+    /// </summary>
+    /// <value>
+    /// Default 5 m: a consumer GPS fix's typical horizontal error under open sky (about 3–5 m, 95 %); a parked receiver's
+    /// fixes wander within it. Rest begins where a derived speed falls below this distance per 5 s (1 m/s with the
+    /// default), the pace at which trip segmentation counts a vehicle as stationary anyway.
+    /// </value>
+    public double PositionNoiseM { get; init; } = 5.0;
+
+    /// <summary>
+    /// Largest longitudinal acceleration or deceleration believed from a speed derived from positions, m/s²: a larger
+    /// speed change is a position glitch (a fix that jumped), so that fix's derived speed and acceleration are missing
+    /// (NaN) rather than an event, and the next fix derives no acceleration from it.
+    /// </summary>
+    /// <value>
+    /// Default 9.81 m/s² (1 g): road tyres on dry asphalt grip up to about 0.8–1.0 g, so no car brakes harder, and no
+    /// ordinary car accelerates at even half of it. Speeds given in the input are never checked against it.
+    /// </value>
+    public double MaxDerivedLongitudinalAccelMps2 { get; init; } = 9.81;
+
     /// <summary>Checks every limit.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
     public void Validate()
@@ -85,6 +108,16 @@ public sealed record MotionDerivationOptions
         if (!(MaxLateralAccelMps2 > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxLateralAccelMps2), MaxLateralAccelMps2, "Must be greater than 0.");
+        }
+
+        if (!(PositionNoiseM >= 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(PositionNoiseM), PositionNoiseM, "Must be 0 or more.");
+        }
+
+        if (!(MaxDerivedLongitudinalAccelMps2 > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxDerivedLongitudinalAccelMps2), MaxDerivedLongitudinalAccelMps2, "Must be greater than 0.");
         }
     }
 }

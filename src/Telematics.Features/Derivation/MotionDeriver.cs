@@ -21,6 +21,11 @@ namespace Telematics.Features.Derivation;
 /// is left missing (NaN) rather than derived from a heading change that is noise or impossible: a given heading's change
 /// while the vehicle moves less than <see cref="MotionDerivationOptions.MinHeadingDistanceM"/>, a turn tighter than
 /// <see cref="MotionDerivationOptions.MinTurningRadiusM"/> or harder than <see cref="MotionDerivationOptions.MaxLateralAccelMps2"/>.
+/// A speed derived from positions over an interval up to <see cref="MotionDerivationOptions.MaxIntervalS"/> is 0 while the
+/// vehicle rests (once a derived speed falls below <see cref="MotionDerivationOptions.PositionNoiseM"/> per 5 s, until a
+/// fix lies farther than that, or the fix's accuracy, from where it came to rest), with no acceleration derived from
+/// such a 0; a derived speed that changes faster than <see cref="MotionDerivationOptions.MaxDerivedLongitudinalAccelMps2"/>
+/// is a jumped fix, left missing with its acceleration. Given speeds are never subject to either rule.
 /// Not thread-safe.
 /// </remarks>
 public sealed class MotionDeriver
@@ -30,7 +35,15 @@ public sealed class MotionDeriver
     private readonly double _minHeadingDistanceM;
     private readonly double _minTurningRadiusM;
     private readonly double _maxLateralAccelMps2;
+    private readonly double _positionNoiseM;
+    private readonly double _maxDerivedAccelMps2;
     private bool _hasPrevious;
+
+    // Where a vehicle whose speed comes from positions came to rest, while it rests there.
+    private bool _resting;
+    private int _glitches;
+    private double _restLat;
+    private double _restLon;
     private long _t;
     private double _lat;
     private double _lon;
@@ -49,6 +62,8 @@ public sealed class MotionDeriver
         _minHeadingDistanceM = options.MinHeadingDistanceM;
         _minTurningRadiusM = options.MinTurningRadiusM;
         _maxLateralAccelMps2 = options.MaxLateralAccelMps2;
+        _positionNoiseM = options.PositionNoiseM;
+        _maxDerivedAccelMps2 = options.MaxDerivedLongitudinalAccelMps2;
     }
 
     /// <summary>Derives the missing fields of a chunk in place.</summary>
@@ -64,6 +79,7 @@ public sealed class MotionDeriver
         var heading = chunk.HeadingDeg;
         var longitudinal = chunk.LongitudinalAccelMps2;
         var lateral = chunk.LateralAccelMps2;
+        var accuracy = chunk.GpsAccuracyM;
         for (var i = 0; i < ts.Length; i++)
         {
             var dtMs = ts[i] - _t;
@@ -88,24 +104,55 @@ public sealed class MotionDeriver
             else if (dense)
             {
                 var dtS = dtMs / 1000.0;
-                if (float.IsNaN(speed[i]))
+                var fromPositions = float.IsNaN(speed[i]);
+                var resting = false;
+                var glitch = false;
+                if (fromPositions)
                 {
-                    speed[i] = (float)(distanceM / dtS);
+                    (resting, glitch) = PositionSpeed(ref speed[i], distanceM, dtS, lat[i], lon[i], accuracy[i]);
                 }
 
                 var headingGiven = !float.IsNaN(heading[i]);
                 if (!headingGiven)
                 {
                     // Standing still or creeping: keep the last heading rather than turning on GPS noise.
-                    heading[i] = distanceM >= _minHeadingDistanceM
+                    heading[i] = distanceM >= _minHeadingDistanceM && !resting
                         ? (float)GeoMath.BearingDeg(_lat, _lon, lat[i], lon[i])
                         : _heading;
                 }
 
                 if (float.IsNaN(longitudinal[i]))
                 {
-                    longitudinal[i] = (float)((speed[i] - _speed) / dtS);
+                    // A derived 0 at rest is the noise floor, not a measured speed: no acceleration to or from it.
+                    longitudinal[i] = fromPositions && (resting || _resting != resting || glitch)
+                        ? float.NaN
+                        : (float)((speed[i] - _speed) / dtS);
                 }
+
+                if (glitch)
+                {
+                    // One jumped fix: the next is judged from the last trusted one (the fix may come back). Two in a row:
+                    // the position moved for good (a receiver catching up), so derivation goes on from here, speed unknown.
+                    _glitches++;
+                    if (_glitches == 1)
+                    {
+                        heading[i] = headingGiven ? heading[i] : _heading;
+                        continue;
+                    }
+
+                    _glitches = 0;
+                    _resting = false;
+                    _hasPrevious = true;
+                    _t = ts[i];
+                    _lat = lat[i];
+                    _lon = lon[i];
+                    _speed = float.NaN;
+                    _heading = heading[i];
+                    continue;
+                }
+
+                _glitches = 0;
+                _resting = resting;
 
                 if (float.IsNaN(lateral[i]))
                 {
@@ -128,6 +175,12 @@ public sealed class MotionDeriver
                 }
             }
 
+            if (!dense)
+            {
+                _resting = false;
+                _glitches = 0;
+            }
+
             _hasPrevious = true;
             _t = ts[i];
             _lat = lat[i];
@@ -138,5 +191,48 @@ public sealed class MotionDeriver
     }
 
     /// <summary>Forgets the previous sample, to start a new stream.</summary>
-    public void Reset() => _hasPrevious = false;
+    public void Reset()
+    {
+        _hasPrevious = false;
+        _resting = false;
+        _glitches = 0;
+    }
+
+    /// <summary>
+    /// Sets a speed derived from positions over a dense interval: 0 while the fix stays within GPS noise of where the
+    /// vehicle came to rest, missing (NaN) where it changes faster than tyres allow (a jumped fix), else distance over time.
+    /// </summary>
+    /// <returns>Whether the vehicle rests at this fix, and whether the fix is a glitch.</returns>
+    private (bool Resting, bool Glitch) PositionSpeed(ref float speed, double distanceM, double dtS, double lat, double lon, float accuracyM)
+    {
+        // The fix's own accuracy where it gives one, else the documented default.
+        var noiseM = accuracyM > 0 ? accuracyM : _positionNoiseM;
+        if (_resting && GeoMath.HaversineM(_restLat, _restLon, lat, lon) <= noiseM)
+        {
+            speed = 0;
+            return (true, false);
+        }
+
+        var derived = (float)(distanceM / dtS);
+
+        // From rest the speed before was 0; a change beyond tyre grip is a fix that jumped, not an event.
+        var before = _resting ? 0f : _speed;
+        if (Math.Abs(derived - before) > _maxDerivedAccelMps2 * dtS)
+        {
+            speed = float.NaN;
+            return (false, true);
+        }
+
+        speed = derived;
+
+        // Slower than the noise radius per 5 s: the vehicle has come to rest here.
+        if (distanceM < noiseM * dtS / 5.0)
+        {
+            _restLat = lat;
+            _restLon = lon;
+            return (true, false);
+        }
+
+        return (false, false);
+    }
 }

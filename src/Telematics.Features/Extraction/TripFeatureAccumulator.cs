@@ -300,8 +300,9 @@ public sealed partial class TripFeatureAccumulator
                     var speedBin = (uint)(int)(v * speedBinsPerMps);
                     Unsafe.Add(ref speedBins, speedBin < lastSpeedBin ? speedBin : lastSpeedBin) += dt;
 
+                    // A limit of 0 or below is no posted limit (a logger's "unknown"), like NaN: not one every second exceeds.
                     var limit = Unsafe.Add(ref limitRef, i);
-                    if (!float.IsNaN(limit))
+                    if (limit > 0)
                     {
                         limitKnownMs += dt;
                         var tolerance = limit <= switchLimitMps ? toleranceLowMps : toleranceHighMps;

@@ -12,8 +12,6 @@ namespace Telematics.Features.Ingest;
 /// </summary>
 internal sealed class LineFramer
 {
-    private const string NotInTimeOrder = "the file is not in time order: this record is earlier than records of an earlier chunk, which cleaning would drop it behind; sort the file by time";
-
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private byte[] _scratch = [];
@@ -251,11 +249,11 @@ internal sealed class LineFramer
         var error = default(RecordError);
         switch (_parser.ParseLine(line, _lineNumber, out var sample, ref error))
         {
-            case LineOutcome.Sample when _owner.Limits.Check(in sample, ref error):
+            case LineOutcome.Sample when _owner.Limits.Check(ref sample, ref error):
                 if (sample.TimestampUnixMs < _chunkFloor && _owner.Options.RejectRecordsBeforeEarlierChunks)
                 {
                     // Cleaning sorts within a chunk only: this record would be dropped as late with nothing to name it.
-                    _owner.Reject(_lineNumber, _parser.FieldName("timestamp"), NotInTimeOrder, line);
+                    _owner.Reject(_lineNumber, _parser.FieldName("timestamp"), SampleReaderOptions.NotInTimeOrder, line);
                     break;
                 }
 

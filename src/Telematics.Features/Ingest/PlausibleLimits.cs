@@ -47,6 +47,15 @@ internal readonly struct PlausibleLimits
     /// <summary>Whether a speed (or speed limit) is missing or within 0 to the maximum.</summary>
     public bool SpeedIn(float value) => float.IsNaN(value) || (value >= _floor && value <= _maxSpeed) || (_allowNonFinite && !float.IsFinite(value));
 
+    /// <summary>Whether a speed limit is missing, not posted (0 or below, read as missing) or up to the maximum.</summary>
+    public bool SpeedLimitIn(float value) => !(value > 0) || value <= _maxSpeed || (_allowNonFinite && !float.IsFinite(value));
+
+    /// <summary>
+    /// A posted speed limit as read: loggers and map matchers write 0 (or -1) for "no limit known", and no road is posted
+    /// at 0 or below, so such a value is missing (NaN) rather than a limit every moving second exceeds. NaN stays as given.
+    /// </summary>
+    public static float PostedLimit(float value) => value <= 0 ? float.NaN : value;
+
     /// <summary>Whether an acceleration is missing or within ± the maximum.</summary>
     public bool AccelerationIn(float value) => float.IsNaN(value) || Math.Abs(value) <= _maxAcceleration || (_allowNonFinite && !float.IsFinite(value));
 
@@ -56,8 +65,12 @@ internal readonly struct PlausibleLimits
     /// <summary>Whether a heading is missing or a finite angle within ±360 degrees.</summary>
     public bool HeadingIn(float value) => float.IsNaN(value) || Math.Abs(value) <= _maxHeading || (_allowNonFinite && !float.IsFinite(value));
 
-    /// <summary>Checks one parsed sample; on failure sets <paramref name="error"/> to the first field out of bounds and returns false.</summary>
-    public bool Check(in TelematicsSample sample, ref RecordError error)
+    /// <summary>
+    /// Checks one parsed sample; on failure sets <paramref name="error"/> to the first field out of bounds and returns
+    /// false. On success a speed limit of 0 or below is made missing (<see cref="PostedLimit"/>), unless the bounds are
+    /// <see cref="SamplePlausibility.Unbounded"/>, which reads every value as written (format conversion).
+    /// </summary>
+    public bool Check(ref TelematicsSample sample, ref RecordError error)
     {
         if (!TimeIn(sample.TimestampUnixMs))
         {
@@ -89,9 +102,14 @@ internal readonly struct PlausibleLimits
             return error.Set("heading_deg", "not a heading within ±360 degrees");
         }
 
-        if (!SpeedIn(sample.SpeedLimitMps))
+        if (!SpeedLimitIn(sample.SpeedLimitMps))
         {
             return error.Set("speed_limit_mps", SpeedReason(sample.SpeedLimitMps, "speed limit"));
+        }
+
+        if (sample.SpeedLimitMps <= 0 && !_allowNonFinite)
+        {
+            sample = sample with { SpeedLimitMps = float.NaN };
         }
 
         return true;

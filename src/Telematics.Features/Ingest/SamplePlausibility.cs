@@ -35,7 +35,7 @@ public sealed class SamplePlausibility
     /// <value>Default 24 hours: covers any time zone mistake and clock skew of a device, but not a clock set years ahead.</value>
     public TimeSpan? MaxAheadOfNow { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>Highest ground speed and posted speed limit believed, m/s; speeds below 0 are always refused.</summary>
+    /// <summary>Highest ground speed and posted speed limit believed, m/s; speeds below 0 are always refused, and a speed limit of 0 or below is read as missing (no road is posted at 0).</summary>
     /// <value>Default 100 m/s (360 km/h): above the top speed of road vehicles in normal use; GPS glitches beyond it are not driving.</value>
     public float MaxSpeedMps { get; init; } = 100f;
 

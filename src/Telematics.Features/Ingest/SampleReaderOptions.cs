@@ -35,9 +35,16 @@ public sealed class SampleReaderOptions
     /// cleans chunk by chunk (<see cref="Pipeline.DriverFeaturePipeline"/>) sorts within a chunk only and drops a record
     /// whose chunk comes after a later one; with <see langword="true"/> such a record is bad instead, named by its record
     /// number with a reason saying the file is not in time order, so it is listed (or fails the read) rather than
-    /// dropped with only a count. CSV and NDJSON readers; the binary reader ignores it.
+    /// dropped with only a count. CSV, NDJSON and binary readers. A resent record (a duplicate) as late as the latest
+    /// record handed out is passed on, and cleaning drops it as a duplicate, as within a chunk; one earlier than that
+    /// (the last few records sent again) is refused when it falls after a chunk boundary, though within its chunk
+    /// cleaning drops it as a duplicate: the reader keeps only the latest time handed out, not every time, so it cannot
+    /// tell such a copy from a late record.
     /// </value>
     public bool RejectRecordsBeforeEarlierChunks { get; init; }
+
+    /// <summary>The reason given for a record refused under <see cref="RejectRecordsBeforeEarlierChunks"/>, the same in every format.</summary>
+    internal const string NotInTimeOrder = "the file is not in time order: this record is earlier than records of an earlier chunk, which cleaning would drop it behind; sort the file by time";
 
     internal void Validate()
     {

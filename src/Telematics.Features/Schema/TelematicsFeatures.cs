@@ -7,6 +7,9 @@ namespace Telematics.Features.Schema;
 /// <remarks>
 /// A trip vector and a driver vector share the schema: for a single trip <see cref="TripCount"/> is 1.
 /// Shares are fractions in [0, 1]; "of km" shares are distance-weighted, "of time" shares are time-weighted.
+/// A feature that was not measured is NaN (missing), never 0: the speeding shares where no limit was known, the phone
+/// features where phone use was not recorded, and every speed, behaviour and phone feature of a trip or period with no
+/// time outside GPS gaps.
 /// </remarks>
 public static class TelematicsFeatures
 {

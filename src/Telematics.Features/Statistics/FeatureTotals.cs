@@ -136,6 +136,11 @@ internal sealed class FeatureTotals
 
         var km = DistanceM / 1000.0;
         var hours = DurationMs / 3_600_000.0;
+
+        // Speed, behaviour and phone use are measured only outside GPS gaps. With no time outside them (a tracker with a
+        // fix every 15 s: every interval is a gap) none was measured, which is missing, not "never speeds, brakes or
+        // touches the phone" (0), which a model would reward. Any time outside gaps leaves every figure as it was.
+        var measured = DurationMs > GapMs;
         destination[0] = (float)km;
         destination[1] = (float)hours;
         destination[2] = TripCount;
@@ -144,21 +149,29 @@ internal sealed class FeatureTotals
         destination[5] = (float)Ratio(LateNightM, DistanceM);
         destination[6] = (float)Ratio(RushHourM, DistanceM);
         destination[7] = (float)Ratio(WeekendM, DistanceM);
-        destination[8] = (float)(Ratio(MovingSpeedMpsMs, MovingMs) * 3.6);
-        destination[9] = (float)SpeedKmh.Quantile(0.95);
+        destination[8] = measured ? (float)(Ratio(MovingSpeedMpsMs, MovingMs) * 3.6) : float.NaN;
+        destination[9] = measured ? (float)SpeedKmh.Quantile(0.95) : float.NaN;
         // Shares of time with a known limit: none known (a device or map without posted limits) is missing, not "never
         // speeds", which a model would reward.
         destination[10] = LimitKnownMs > 0 ? (float)((double)SpeedingMs / LimitKnownMs) : float.NaN;
         destination[11] = LimitKnownMs > 0 ? (float)((double)SevereSpeedingMs / LimitKnownMs) : float.NaN;
-        destination[12] = (float)Ratio(VeryHighSpeedMs, NoLimitMs);
-        destination[13] = (float)Ratio(HarshBrakingCount * 100.0, km);
-        destination[14] = (float)Ratio(RapidAccelerationCount * 100.0, km);
-        destination[15] = (float)Ratio(HarshCorneringCount * 100.0, km);
+        destination[12] = measured ? (float)Ratio(VeryHighSpeedMs, NoLimitMs) : float.NaN;
+        destination[13] = measured ? (float)Ratio(HarshBrakingCount * 100.0, km) : float.NaN;
+        destination[14] = measured ? (float)Ratio(RapidAccelerationCount * 100.0, km) : float.NaN;
+        destination[15] = measured ? (float)Ratio(HarshCorneringCount * 100.0, km) : float.NaN;
         // AbsJerkSum is Σ|Δa| = Σ |jerk|·Δt, so dividing by time gives the time-weighted mean.
-        destination[16] = (float)Ratio(AbsJerkSum * 1000.0, JerkMs);
-        destination[17] = (float)AbsJerkMps3.Quantile(0.95);
-        destination[18] = (float)AbsLateralG.Quantile(0.95);
-        WritePhoneFeatures(destination);
+        destination[16] = measured ? (float)Ratio(AbsJerkSum * 1000.0, JerkMs) : float.NaN;
+        destination[17] = measured ? (float)AbsJerkMps3.Quantile(0.95) : float.NaN;
+        destination[18] = measured ? (float)AbsLateralG.Quantile(0.95) : float.NaN;
+        if (measured)
+        {
+            WritePhoneFeatures(destination);
+        }
+        else
+        {
+            destination[19] = destination[20] = float.NaN;
+        }
+
         destination[21] = (float)Ratio(RoadClassM[1], DistanceM);
         destination[22] = (float)Ratio(RoadClassM[2] + RoadClassM[3], DistanceM);
         destination[23] = (float)Ratio(RoadClassM[4] + RoadClassM[5], DistanceM);

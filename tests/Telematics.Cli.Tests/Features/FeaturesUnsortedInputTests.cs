@@ -1,3 +1,7 @@
+using Telematics.Features.Ingest.Binary;
+using Telematics.Features.Ingest.Csv;
+using Telematics.Features.Samples;
+
 namespace Telematics.Cli.Tests.Features;
 
 /// <summary>
@@ -26,6 +30,51 @@ public sealed class FeaturesUnsortedInputTests : IDisposable
         Assert.Equal(1 + 601, report.Length);
         Assert.StartsWith("8416,\"timestamp\",\"the file is not in time order", report[1], StringComparison.Ordinal);
         Assert.StartsWith("9016,", report[^1], StringComparison.Ordinal);
+        Assert.Contains("read 9015 records, rejected 601, dropped 0", text, StringComparison.Ordinal);
+        Assert.Contains("14 trips", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_binary_file_names_the_rows_of_an_earlier_trip_listed_after_a_later_chunk_too()
+    {
+        // The same 15 trips in the SDK's binary format: the reader used to ignore the option, and the first trip was
+        // dropped by cleaning as "out of order 601" with exit 0 and an empty --report-bad.
+        var csv = await _files.WriteTripsAsync("sorted.csv", 15);
+        var samples = new SampleBuffer(15 * 601);
+        await using (var reader = CsvSampleReader.OpenFile(csv))
+        {
+            await reader.ReadToEndAsync(samples);
+        }
+
+        var unsorted = new SampleBuffer(samples.Count);
+        for (var i = 601; i < samples.Count; i++)
+        {
+            unsorted.Add(samples[i]);
+        }
+
+        for (var i = 0; i < 601; i++)
+        {
+            unsorted.Add(samples[i]);
+        }
+
+        var input = _files.PathOf("unsorted.bin");
+        await using (var writer = BinarySampleWriter.FromStream(File.Create(input)))
+        {
+            await writer.WriteAsync(unsorted);
+            await writer.CompleteAsync();
+        }
+
+        var bad = _files.PathOf("bad.csv");
+
+        var (exit, text, error) = await CliRunner.RunAsync("features", "--input", input, "--output", _files.PathOf("out.csv"), "--report-bad", bad);
+
+        Assert.True(exit == ExitCodes.PartialFailure, error + text);
+        var report = await File.ReadAllLinesAsync(bad);
+        Assert.Equal(1 + 601, report.Length);
+
+        // Binary records are numbered from 1 (no header line): the moved trip is records 8415-9015.
+        Assert.StartsWith("8415,\"timestamp\",\"the file is not in time order", report[1], StringComparison.Ordinal);
+        Assert.StartsWith("9015,", report[^1], StringComparison.Ordinal);
         Assert.Contains("read 9015 records, rejected 601, dropped 0", text, StringComparison.Ordinal);
         Assert.Contains("14 trips", text, StringComparison.Ordinal);
     }

@@ -136,17 +136,26 @@ public sealed class DriverAggregateTests
     }
 
     [Fact]
-    public void An_empty_aggregate_has_all_features_zero_but_the_speeding_shares_which_no_known_limit_leaves_missing()
+    public void An_empty_aggregate_has_its_totals_and_shares_zero_and_what_needs_measured_time_missing()
     {
         var vector = Vector(new DriverAggregate());
         var schema = Telematics.Features.Schema.TelematicsFeatures.Schema;
 
+        // No time outside GPS gaps (no time at all): speed, behaviour and phone use were never measured.
+        string[] missing =
+        [
+            TelematicsFeatures.MeanSpeedKmh, TelematicsFeatures.P95SpeedKmh, TelematicsFeatures.SpeedingShare, TelematicsFeatures.SevereSpeedingShare,
+            TelematicsFeatures.VeryHighSpeedShare, TelematicsFeatures.HarshBrakingPer100Km, TelematicsFeatures.RapidAccelerationPer100Km,
+            TelematicsFeatures.HarshCorneringPer100Km, TelematicsFeatures.MeanAbsJerkMps3, TelematicsFeatures.P95AbsJerkMps3,
+            TelematicsFeatures.P95LateralG, TelematicsFeatures.PhoneMinutesPerHour, TelematicsFeatures.PhoneMovingShare,
+        ];
         for (var i = 0; i < vector.Length; i++)
         {
             var name = schema.Features[i].Name;
-            Assert.True(name is Telematics.Features.Schema.TelematicsFeatures.SpeedingShare or Telematics.Features.Schema.TelematicsFeatures.SevereSpeedingShare
-                ? float.IsNaN(vector[i]) : vector[i] == 0f, name);
+            Assert.True(missing.Contains(name) ? float.IsNaN(vector[i]) : vector[i] == 0f, name);
         }
+
+        Assert.True(TelematicsFeatures.ShowsNoDriving(vector));
     }
 
     [Property(MaxTest = 40)]

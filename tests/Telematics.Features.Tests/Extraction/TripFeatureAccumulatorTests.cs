@@ -133,6 +133,20 @@ public sealed class TripFeatureAccumulatorTests
     }
 
     [Fact]
+    public void A_posted_limit_of_zero_is_no_limit_known()
+    {
+        // Loggers and map matchers write 0 for "no limit known"; no road is posted at 0, and reading it as one made every
+        // moving second speeding (share 1).
+        var trip = TestTracks.Straight(TestTracks.MondayMorningUtc, 301, 140f / 3.6f, adjust: (i, b) => b.SpeedLimitMps[i] = 0f);
+
+        var f = ExtractFeatures(trip);
+
+        Assert.True(float.IsNaN(Get(f, TelematicsFeatures.SpeedingShare)));
+        Assert.True(float.IsNaN(Get(f, TelematicsFeatures.SevereSpeedingShare)));
+        Assert.Equal(1f, Get(f, TelematicsFeatures.VeryHighSpeedShare));
+    }
+
+    [Fact]
     public void Phone_handling_is_measured_in_minutes_per_hour_and_share_of_moving_time()
     {
         // 10 minutes, phone handled for 1 minute of it (60 intervals), half handheld, half tapping.

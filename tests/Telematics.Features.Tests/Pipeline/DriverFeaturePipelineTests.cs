@@ -207,11 +207,61 @@ public sealed class DriverFeaturePipelineTests
             positionsOnly.Add(new TelematicsSample(drive.TimestampUnixMs[i], drive.LatitudeDeg[i], drive.LongitudeDeg[i]));
         }
 
-        var (trips, _) = Run([positionsOnly]);
+        var (trips, pipeline) = Run([positionsOnly]);
 
         var trip = Assert.Single(trips);
         Assert.Equal(11.7, trip.DistanceKm, 0.1);
         Assert.Equal(585_000, trip.EndUnixMs - trip.StartUnixMs);
+        AssertOnlyGapsMeasured(trip.Features.Span);
+        var driver = new float[TelematicsFeatures.Schema.Count];
+        pipeline.Aggregate.WriteFeatures(driver);
+        AssertOnlyGapsMeasured(driver);
+    }
+
+    [Fact]
+    public async Task A_sparse_tracker_read_from_a_csv_of_positions_has_its_speed_and_phone_features_missing()
+    {
+        // The same fixes in a file with only timestamp, lat and lon: phone use is not recorded either (PhoneUnknown).
+        var drive = TestTracks.Straight(TestTracks.MondayMorningUtc, 40, 20f, stepMs: 15_000);
+        var csv = new System.Text.StringBuilder("timestamp,lat,lon\n");
+        for (var i = 0; i < drive.Count; i++)
+        {
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{drive.TimestampUnixMs[i]},{drive.LatitudeDeg[i]:R},{drive.LongitudeDeg[i]:R}\n");
+        }
+
+        await using var reader = Telematics.Features.Ingest.Csv.CsvSampleReader.Create(Ingest.PipeInput.Text(csv.ToString()));
+        var samples = new SampleBuffer();
+        await reader.ReadToEndAsync(samples);
+        Assert.All(Enumerable.Range(0, samples.Count), i => Assert.Equal(SampleFlags.PhoneUnknown, samples.Flags[i]));
+
+        var (trips, pipeline) = Run([samples]);
+
+        var trip = Assert.Single(trips);
+        Assert.Equal(11.7, trip.DistanceKm, 0.1);
+        AssertOnlyGapsMeasured(trip.Features.Span);
+        var driver = new float[TelematicsFeatures.Schema.Count];
+        pipeline.Aggregate.WriteFeatures(driver);
+        AssertOnlyGapsMeasured(driver);
+    }
+
+    /// <summary>
+    /// Every interval of a fix every 15 s is a GPS gap (over 5 s): speed, behaviour and phone use were never measured,
+    /// which is missing (NaN), not a driver who never speeds, brakes or touches the phone (0).
+    /// </summary>
+    private static void AssertOnlyGapsMeasured(ReadOnlySpan<float> features)
+    {
+        Assert.Equal(1f, features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.GpsGapShare)]);
+        Assert.Equal(11.7, features[TelematicsFeatures.Schema.IndexOf(TelematicsFeatures.DistanceKm)], 0.1);
+        foreach (var name in new[]
+        {
+            TelematicsFeatures.MeanSpeedKmh, TelematicsFeatures.P95SpeedKmh, TelematicsFeatures.SpeedingShare, TelematicsFeatures.SevereSpeedingShare,
+            TelematicsFeatures.VeryHighSpeedShare, TelematicsFeatures.HarshBrakingPer100Km, TelematicsFeatures.RapidAccelerationPer100Km,
+            TelematicsFeatures.HarshCorneringPer100Km, TelematicsFeatures.MeanAbsJerkMps3, TelematicsFeatures.P95AbsJerkMps3,
+            TelematicsFeatures.P95LateralG, TelematicsFeatures.PhoneMinutesPerHour, TelematicsFeatures.PhoneMovingShare,
+        })
+        {
+            Assert.True(float.IsNaN(features[TelematicsFeatures.Schema.IndexOf(name)]), $"{name} is {features[TelematicsFeatures.Schema.IndexOf(name)]}, not missing");
+        }
     }
 
     [Fact]

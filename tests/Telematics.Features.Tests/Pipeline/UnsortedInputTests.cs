@@ -75,4 +75,75 @@ public sealed class UnsortedInputTests
         Assert.Equal(TripRows, pipeline.Cleaning.OutOfOrderDroppedCount);
         Assert.Equal(1, trips);
     }
+
+    /// <summary>
+    /// 40 rows a second apart with <paramref name="resent"/> (row indexes) sent again right after row
+    /// <paramref name="after"/>, read in chunks of 16 with records behind an earlier chunk rejected.
+    /// </summary>
+    private static async Task<(IngestReport Report, DriverFeaturePipeline Pipeline)> ResentAsync(int after, params int[] resent)
+    {
+        var csv = new StringBuilder("timestamp,lat,lon,speed_mps\n");
+        string Row(int i) => string.Create(CultureInfo.InvariantCulture, $"{LaterTripMs + (i * 1000L)},{48.0 + (i * 15.0 / 111_195.0)},11,15\n");
+        for (var i = 0; i < 40; i++)
+        {
+            csv.Append(Row(i));
+            if (i == after)
+            {
+                foreach (var r in resent)
+                {
+                    csv.Append(Row(r));
+                }
+            }
+        }
+
+        var options = new SampleReaderOptions { BadRecords = BadRecordHandling.SkipAndReport, RejectRecordsBeforeEarlierChunks = true };
+        var pipeline = new DriverFeaturePipeline(TestTracks.Berlin);
+        await using var reader = CsvSampleReader.Create(PipeInput.Text(csv.ToString()), options: options);
+        var chunk = new SampleBuffer(16);
+        while (true)
+        {
+            var read = await reader.ReadAsync(chunk);
+            pipeline.Push(chunk);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+        }
+
+        pipeline.Complete();
+        return (reader.Report, pipeline);
+    }
+
+    [Fact]
+    public async Task A_resent_row_within_its_chunk_is_dropped_by_cleaning_as_a_duplicate()
+    {
+        // Rows 0-14, row 13 again, row 15: all in the first chunk of 16.
+        var (report, pipeline) = await ResentAsync(14, 13);
+
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Equal(1, pipeline.Cleaning.DuplicateCount);
+    }
+
+    [Fact]
+    public async Task A_resent_copy_of_the_last_row_of_the_chunk_before_is_dropped_as_a_duplicate_too()
+    {
+        // Rows 0-15 fill the first chunk; row 15 again opens the second: equal to the latest time handed out, not behind it.
+        var (report, pipeline) = await ResentAsync(15, 15);
+
+        Assert.Equal(0, report.RejectedCount);
+        Assert.Equal(1, pipeline.Cleaning.DuplicateCount);
+    }
+
+    [Fact]
+    public async Task A_resent_row_older_than_the_last_of_the_chunk_before_is_refused_as_not_in_time_order()
+    {
+        // Documented (SampleReaderOptions.RejectRecordsBeforeEarlierChunks): the reader keeps only the latest time handed
+        // out, not every time, so a copy of row 14 after a chunk boundary cannot be told from a late record, and is named.
+        var (report, pipeline) = await ResentAsync(15, 14, 15);
+
+        Assert.Equal(1, report.RejectedCount);
+        Assert.StartsWith("the file is not in time order", report.Errors[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(18, report.Errors[0].Record);
+        Assert.Equal(1, pipeline.Cleaning.DuplicateCount);
+    }
 }

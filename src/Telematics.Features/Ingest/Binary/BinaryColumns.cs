@@ -14,17 +14,18 @@ internal static class BinaryColumns
     /// <param name="offsets">Byte offset of each column in <paramref name="data"/>, -1 where absent.</param>
     /// <param name="first">Index of the first record in the block.</param>
     /// <param name="count">Number of records to look at.</param>
+    /// <param name="earliestMs">The earliest time accepted: the plausible window's start, or later where earlier reads set a floor.</param>
     /// <param name="limits">The plausibility bounds of the reader.</param>
-    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, in PlausibleLimits limits)
+    public static int CountValid(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, long earliestMs, in PlausibleLimits limits)
     {
         var valid = count;
-        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), limits.EarliestMs, limits.LatestMs));
+        valid = Math.Min(valid, CountTimesIn(Column<long>(data, offsets[0], first, count), earliestMs, limits.LatestMs));
         valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[3], first, valid, limits));
         valid = Math.Min(valid, CountWhile<HeadingCheck>(data, offsets[4], first, valid, limits));
         valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[5], first, valid, limits));
         valid = Math.Min(valid, CountWhile<AccelerationCheck>(data, offsets[6], first, valid, limits));
         valid = Math.Min(valid, CountWhile<AccuracyCheck>(data, offsets[7], first, valid, limits));
-        valid = Math.Min(valid, CountWhile<SpeedCheck>(data, offsets[8], first, valid, limits));
+        valid = Math.Min(valid, CountWhile<SpeedLimitCheck>(data, offsets[8], first, valid, limits));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[1], first, count), 90));
         valid = Math.Min(valid, CountWithin(Column<double>(data, offsets[2], first, count), 180));
         if (offsets[9] >= 0)
@@ -41,8 +42,11 @@ internal static class BinaryColumns
         return valid;
     }
 
-    /// <summary>Appends <paramref name="count"/> records from <paramref name="first"/> on; absent columns become missing values.</summary>
-    public static void Copy(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, SampleBuffer destination)
+    /// <summary>
+    /// Appends <paramref name="count"/> records from <paramref name="first"/> on; absent columns become missing values, and
+    /// so do speed limits of 0 or below unless <paramref name="limits"/> reads values as written (<see cref="PlausibleLimits.AllowsNonFinite"/>).
+    /// </summary>
+    public static void Copy(ReadOnlySpan<byte> data, ReadOnlySpan<int> offsets, int first, int count, SampleBuffer destination, in PlausibleLimits limits)
     {
         var at = destination.AppendUnset(count);
         Column<long>(data, offsets[0], first, count).CopyTo(destination.TimestampUnixMs[at..]);
@@ -54,9 +58,23 @@ internal static class BinaryColumns
         CopyOrFill(data, offsets[6], first, count, destination.LateralAccelMps2[at..], float.NaN);
         CopyOrFill(data, offsets[7], first, count, destination.GpsAccuracyM[at..], float.NaN);
         CopyOrFill(data, offsets[8], first, count, destination.SpeedLimitMps[at..], float.NaN);
+        if (offsets[8] >= 0 && !limits.AllowsNonFinite)
+        {
+            UnpostedLimitsMissing(destination.SpeedLimitMps.Slice(at, count));
+        }
+
         CopyOrFill(data, offsets[9], first, count, MemoryMarshal.Cast<RoadClass, byte>(destination.RoadClass[at..]), (byte)RoadClass.Unknown);
         CopyOrFill(data, offsets[10], first, count, MemoryMarshal.Cast<SampleFlags, byte>(destination.Flags[at..]), (byte)SampleFlags.PhoneUnknown);
         CopyOrFill(data, offsets[11], first, count, destination.EventId[at..], 0L);
+    }
+
+    // A limit of 0 or below is "no limit known" (PlausibleLimits.PostedLimit), as the one-record path reads it.
+    private static void UnpostedLimitsMissing(Span<float> limits)
+    {
+        for (var i = 0; i < limits.Length; i++)
+        {
+            limits[i] = PlausibleLimits.PostedLimit(limits[i]);
+        }
     }
 
     private static ReadOnlySpan<T> Column<T>(ReadOnlySpan<byte> data, int offset, int first, int count)
@@ -142,6 +160,11 @@ internal static class BinaryColumns
     private readonly struct SpeedCheck : IFloatCheck
     {
         public bool In(in PlausibleLimits limits, float value) => limits.SpeedIn(value);
+    }
+
+    private readonly struct SpeedLimitCheck : IFloatCheck
+    {
+        public bool In(in PlausibleLimits limits, float value) => limits.SpeedLimitIn(value);
     }
 
     private readonly struct HeadingCheck : IFloatCheck

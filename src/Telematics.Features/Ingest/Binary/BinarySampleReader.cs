@@ -15,7 +15,9 @@ namespace Telematics.Features.Ingest.Binary;
 /// <see cref="TelematicsFormatException"/> (with the one-based index of the record the damaged block would start
 /// with), whatever <see cref="SampleReaderOptions.BadRecords"/> says, because nothing after it can be trusted.
 /// Records in an intact block whose latitude or longitude is not finite or out of range, or whose road class or
-/// flags are unknown, are bad records and follow <see cref="SampleReaderOptions.BadRecords"/>.
+/// flags are unknown, are bad records and follow <see cref="SampleReaderOptions.BadRecords"/>. So, under
+/// <see cref="SampleReaderOptions.RejectRecordsBeforeEarlierChunks"/>, is a record earlier than a record an earlier read
+/// handed out, named by its one-based index and the field <c>timestamp</c>, as in CSV and NDJSON.
 /// </para>
 /// <para>Values come out bit for bit as written, NaN payloads included. See <see cref="SampleReader"/> for the read loop.</para>
 /// </remarks>
@@ -29,6 +31,11 @@ public sealed class BinarySampleReader : SampleReader
     private int _blockCount;
     private int _nextInBlock;
     private long _recordsBefore;
+
+    // Latest time handed out by any read so far, and by reads before the current one (the floor a record must reach
+    // under SampleReaderOptions.RejectRecordsBeforeEarlierChunks).
+    private long _latestHandedOut = long.MinValue;
+    private long _chunkFloor = long.MinValue;
 
     private BinarySampleReader(PipeReader input, SampleReaderOptions? options, bool leaveOpen)
         : base(input, options, leaveOpen)
@@ -62,6 +69,7 @@ public sealed class BinarySampleReader : SampleReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private protected override async ValueTask FillAsync(SampleBuffer destination, int limit, CancellationToken cancellationToken)
     {
+        _chunkFloor = _latestHandedOut;
         while (!IsCompleted && destination.Count < limit)
         {
             if (_nextInBlock < _blockCount)
@@ -211,16 +219,26 @@ public sealed class BinarySampleReader : SampleReader
             at += offsets[c] >= 0 ? BinaryFormat.ColumnWidths[c] * n : 0;
         }
 
+        // Cleaning sorts within a chunk only: a record behind an earlier read would be dropped as late with nothing to
+        // name it, so under the option it is refused like a time outside the window.
+        var rejectLate = Options.RejectRecordsBeforeEarlierChunks;
+        var earliestMs = rejectLate ? Math.Max(Limits.EarliestMs, _chunkFloor) : Limits.EarliestMs;
         while (_nextInBlock < n && destination.Count < limit)
         {
             var first = _nextInBlock;
             var count = Math.Min(n - first, limit - destination.Count);
 
             // The common case: a run of valid records, copied column by column; the first bad one is decoded alone.
-            var good = BitConverter.IsLittleEndian ? BinaryColumns.CountValid(data, offsets, first, count, Limits) : 0;
+            var good = BitConverter.IsLittleEndian ? BinaryColumns.CountValid(data, offsets, first, count, earliestMs, Limits) : 0;
             if (good > 0)
             {
-                BinaryColumns.Copy(data, offsets, first, good, destination);
+                var appended = destination.Count;
+                BinaryColumns.Copy(data, offsets, first, good, destination, Limits);
+                if (rejectLate)
+                {
+                    _latestHandedOut = Math.Max(_latestHandedOut, Latest(destination.TimestampUnixMs.Slice(appended, good)));
+                }
+
                 Report.AddAccepted(good);
                 _nextInBlock += good;
                 continue;
@@ -235,12 +253,19 @@ public sealed class BinarySampleReader : SampleReader
             }
 
             var error = default(RecordError);
-            if (!Limits.Check(in sample, ref error))
+            if (!Limits.Check(ref sample, ref error))
             {
                 Reject(_recordsBefore + i + 1, error.Field, error.Reason, []);
                 continue;
             }
 
+            if (rejectLate && sample.TimestampUnixMs < _chunkFloor)
+            {
+                Reject(_recordsBefore + i + 1, "timestamp", SampleReaderOptions.NotInTimeOrder, []);
+                continue;
+            }
+
+            _latestHandedOut = Math.Max(_latestHandedOut, sample.TimestampUnixMs);
             destination.Add(in sample);
             Report.Accepted();
         }
@@ -267,6 +292,17 @@ public sealed class BinarySampleReader : SampleReader
             Flags = offsets[10] < 0 ? SampleFlags.PhoneUnknown : (SampleFlags)data[offsets[10] + i],
             EventId = offsets[11] < 0 ? 0 : BinaryPrimitives.ReadInt64LittleEndian(data[(offsets[11] + (i * 8))..]),
         };
+    }
+
+    private static long Latest(ReadOnlySpan<long> times)
+    {
+        var latest = long.MinValue;
+        foreach (var t in times)
+        {
+            latest = Math.Max(latest, t);
+        }
+
+        return latest;
     }
 
     private static float Single(ReadOnlySpan<byte> data, int offset, int i) =>

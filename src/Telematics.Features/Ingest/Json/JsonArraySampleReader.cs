@@ -172,7 +172,7 @@ public sealed class JsonArraySampleReader : SampleReader
             _record++;
             _state = State.AfterElement;
             var error = default(RecordError);
-            if (NdjsonSampleReader.TryParseObject(element, out var sample, ref error) && Limits.Check(in sample, ref error))
+            if (NdjsonSampleReader.TryParseObject(element, out var sample, ref error) && Limits.Check(ref sample, ref error))
             {
                 _tripIds.Accept(ref sample, error.TripKey);
                 destination.Add(in sample);

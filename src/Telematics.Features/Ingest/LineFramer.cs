@@ -28,6 +28,7 @@ internal sealed class LineFramer
     private readonly ILineParser _parser;
     private readonly string? _singleByteEncoding;
     private TripIdSequence _tripIds;
+    private DriverSequence _drivers;
 
     /// <summary>Creates the framer of a reader.</summary>
     /// <param name="owner">The reader: its input, options and report.</param>
@@ -254,6 +255,12 @@ internal sealed class LineFramer
                 {
                     // Cleaning sorts within a chunk only: this record would be dropped as late with nothing to name it.
                     _owner.Reject(_lineNumber, _parser.FieldName("timestamp"), SampleReaderOptions.NotInTimeOrder, line);
+                    break;
+                }
+
+                if (!_drivers.Accept(error.DriverKey))
+                {
+                    _owner.Reject(_lineNumber, _parser.FieldName("driver_id"), DriverSequence.OtherDriver, line);
                     break;
                 }
 

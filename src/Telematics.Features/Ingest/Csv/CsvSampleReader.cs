@@ -40,15 +40,11 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
     private readonly CsvFieldConverter _converter;
     private readonly DateRollbackGuard? _dateGuard;
     private const string UnknownRoadClass = "not a road class the mapping knows; read as unknown road";
-    private const string OtherDriver = "names another driver than the records before it: a file or upload holds one driver's events (split it by this column)";
     private const string NotUtf8RoadClass = "not a road class the mapping knows, and " + CsvText.NotUtf8Hint + "; read as unknown road";
 
     private CsvHeader _header;
     private CsvFastPath _fastPath;
     private bool _fast;
-
-    // The key of the driver the first record naming one named; 0 until then.
-    private ulong _driver;
 
     private CsvSampleReader(PipeReader input, CsvColumnMapping? mapping, SampleReaderOptions? options, bool leaveOpen)
         : base(input, options, leaveOpen)
@@ -114,12 +110,11 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
 
         if (_fast && _fastPath.TryParse(line, out sample, out error.TripKey, out error.DriverKey))
         {
-            return HasExtraFields(line, ref error) || !SameDriver(ref error) ? LineOutcome.Error : LineOutcome.Sample;
+            return HasExtraFields(line, ref error) ? LineOutcome.Error : LineOutcome.Sample;
         }
 
         if (!Split(line, ref error) || !_converter.Convert(line, out sample, ref error) || HasExtraFields(line, ref error)
-            || (_dateGuard is not null && !_dateGuard.Check(lineNumber, _mapping.ColumnOf(CsvField.Time)!, ref error))
-            || !SameDriver(ref error))
+            || (_dateGuard is not null && !_dateGuard.Check(lineNumber, _mapping.ColumnOf(CsvField.Time)!, ref error)))
         {
             return LineOutcome.Error;
         }
@@ -135,25 +130,6 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         // Only here, off the hot path: a class whose accents are Windows-1252 bytes would otherwise look merely unmapped.
         var reason = _mapping.HintsAtEncoding && CsvText.IsInvalidUtf8(value) ? NotUtf8RoadClass : UnknownRoadClass;
         Report.Warned(lineNumber, field, value, reason, TextEncoding);
-    }
-
-    /// <summary>
-    /// Whether the record names no driver or the one the first record naming one named (<see cref="CsvColumnMapping.DriverId"/>);
-    /// sets the error otherwise, since two drivers' rows would be read as one driver's trips.
-    /// </summary>
-    private bool SameDriver(ref RecordError error)
-    {
-        if (error.DriverKey == 0)
-        {
-            return true;
-        }
-
-        if (_driver == 0)
-        {
-            _driver = error.DriverKey;
-        }
-
-        return error.DriverKey == _driver || error.Set(_mapping.ColumnOf(CsvField.DriverId), OtherDriver);
     }
 
     /// <summary>Whether the record has more fields than the header (and the mapping does not ignore them); sets the error then.</summary>
@@ -188,6 +164,7 @@ public sealed class CsvSampleReader : SampleReader, ILineParser
         "accel_lat_mps2" => _mapping.ColumnOf(CsvField.LateralAcceleration),
         "gps_accuracy_m" => _mapping.ColumnOf(CsvField.GpsAccuracy),
         "speed_limit_mps" => _mapping.ColumnOf(CsvField.SpeedLimit),
+        "driver_id" => _mapping.ColumnOf(CsvField.DriverId),
         _ => null,
     } ?? canonical;
 

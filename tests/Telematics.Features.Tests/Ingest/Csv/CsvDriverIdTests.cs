@@ -34,6 +34,22 @@ public sealed class CsvDriverIdTests
         Assert.StartsWith("names another driver than the records before it", errors[0].Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_first_record_refused_for_another_reason_does_not_fix_the_driver(bool fastPath)
+    {
+        // Row 2 names B but is refused (a time before 2000): the file's driver is A's, named by the first accepted row.
+        var mapping = new CsvColumnMapping { DriverId = "DRIVER" };
+        var csv = "timestamp,lat,lon,DRIVER\n900000000000,52.5,13.4,B\n1700000001000,52.5,13.4,A\n1700000002000,52.5,13.4,A\n";
+
+        var (samples, errors) = await ReadAsync(csv, mapping, fastPath);
+
+        Assert.Equal(2, samples.Count);
+        Assert.Equal(2L, Assert.Single(errors).Record);
+        Assert.NotEqual("DRIVER", errors[0].Field);
+    }
+
     [Fact]
     public async Task Without_a_driver_id_in_the_mapping_the_column_is_not_checked()
     {

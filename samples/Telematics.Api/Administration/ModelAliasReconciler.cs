@@ -41,10 +41,13 @@ internal sealed partial class ModelAliasReconciler(
                     continue;
                 }
 
-                // Taken before the reload, so that the reload reads at least this (a change meanwhile shows next round).
-                seen = now;
+                // Taken before the reload, so that the reload reads at least this (a change meanwhile shows next round); kept
+                // only when the reload went through, so that a failed one is tried again next round.
                 AliasesChanged(logger);
-                await promotions.ReloadAsync().ConfigureAwait(false);
+                if (await promotions.ReloadAsync().ConfigureAwait(false))
+                {
+                    seen = now;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -15,20 +15,24 @@ internal sealed partial class PromotedElsewhere(ModelRegistry registry, ILogger<
         tags.Contains(CacheTags.Models, StringComparer.Ordinal) ? ReloadAsync() : Task.CompletedTask;
 
     /// <summary>Reloads the registry off the caller's thread; never throws (a failed reload keeps the serving versions).</summary>
-    public async Task ReloadAsync()
+    /// <returns>Whether the registry read the directory again; false when the reload failed as a whole.</returns>
+    public async Task<bool> ReloadAsync()
     {
         try
         {
             var result = await Task.Run(registry.Reload).ConfigureAwait(false);
             Reloaded(logger, result.Generation, result.Failures.Count);
+            return true;
         }
         catch (ObjectDisposedException)
         {
             // The host is stopping.
+            return false;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             NotReloaded(logger, e.GetType().Name);
+            return false;
         }
     }
 

@@ -241,7 +241,6 @@ internal static partial class ModelsEndpoints
         }
     }
 
-    /// <summary>What the registry serves now, grouped by model name; file paths whole, or cut to their last two parts.</summary>
     // What the registry serves — each version's name, number, content hash and aliases — hashed: the same on every host that
     // serves the same, whatever its generation.
     internal static string ServedDigest(ModelRegistry registry)
@@ -256,6 +255,7 @@ internal static partial class ModelsEndpoints
         return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())), 0, 8);
     }
 
+    /// <summary>What the registry serves now, grouped by model name; file paths whole, or cut to their last two parts.</summary>
     internal static ModelCatalog Describe(ModelRegistry registry, bool paths)
     {
         var status = registry.GetStatus();

@@ -28,8 +28,10 @@ public sealed partial class TripFeatureAccumulator
     /// <see cref="FeatureExtractionOptions.EventMergeGapS"/> of one, is not scored by the GPS-derived thresholds; instead
     /// every manoeuvre whose start falls within the trip counts once: harsh braking as harsh braking, harsh acceleration as
     /// rapid acceleration, harsh left/right turns as harsh cornering — each when its peak reaches this accumulator's
-    /// threshold of that rate (<see cref="FeatureExtractionOptions.HarshBrakingMps2"/> and the others, equal to the
-    /// detector's defaults). Aggressive lane changes count as harsh cornering only when their peak lateral acceleration
+    /// threshold of that rate (<see cref="FeatureExtractionOptions.HarshBrakingMps2"/> and the others, above the
+    /// detector's defaults; the peak is of the detector's half-second mean, so a counted manoeuvre averaged the rate's
+    /// threshold over half a second, close to the GPS rule of holding it for <see cref="FeatureExtractionOptions.MinEventDurationS"/>
+    /// but not the same). Aggressive lane changes count as harsh cornering only when their peak lateral acceleration
     /// reaches <see cref="FeatureExtractionOptions.HarshCorneringMps2"/>: the rate's meaning (lateral ≥ 0.4 g) stays the
     /// same whichever sensor measured it, while the detector flags lane changes from 2.5 m/s².
     /// </para>

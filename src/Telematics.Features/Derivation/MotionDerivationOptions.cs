@@ -66,7 +66,8 @@ public sealed record MotionDerivationOptions
     /// <value>
     /// Default 5 m: a consumer GPS fix's typical horizontal error under open sky (about 3–5 m, 95 %); a parked receiver's
     /// fixes wander within it. Rest begins where a derived speed falls below this distance per 5 s (1 m/s with the
-    /// default), the pace at which trip segmentation counts a vehicle as stationary anyway.
+    /// default), the pace at which trip segmentation counts a vehicle as stationary anyway; a fix's own accuracy only
+    /// widens the radius a resting vehicle must leave, never this pace, so a crawl logged at 20 m accuracy still moves.
     /// </value>
     public double PositionNoiseM { get; init; } = 5.0;
 
@@ -77,7 +78,9 @@ public sealed record MotionDerivationOptions
     /// </summary>
     /// <value>
     /// Default 9.81 m/s² (1 g): road tyres on dry asphalt grip up to about 0.8–1.0 g, so no car brakes harder, and no
-    /// ordinary car accelerates at even half of it. Speeds given in the input are never checked against it.
+    /// ordinary car accelerates at even half of it. A change is judged over at least one second, since above 1 Hz a few
+    /// decimetres of jitter move a per-step speed by more than grip allows in that step. Speeds given in the input are
+    /// never checked against it.
     /// </value>
     public double MaxDerivedLongitudinalAccelMps2 { get; init; } = 9.81;
 

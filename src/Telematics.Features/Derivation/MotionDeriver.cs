@@ -124,7 +124,8 @@ public sealed class MotionDeriver
                 if (float.IsNaN(longitudinal[i]))
                 {
                     // A derived 0 at rest is the noise floor, not a measured speed: no acceleration to or from it.
-                    longitudinal[i] = fromPositions && (resting || _resting != resting || glitch)
+                    // Coming to rest keeps its step: that speed is still derived, only the ones after it are the floor.
+                    longitudinal[i] = fromPositions && (_resting || glitch)
                         ? float.NaN
                         : (float)((speed[i] - _speed) / dtS);
                 }
@@ -215,9 +216,10 @@ public sealed class MotionDeriver
 
         var derived = (float)(distanceM / dtS);
 
-        // From rest the speed before was 0; a change beyond tyre grip is a fix that jumped, not an event.
+        // From rest the speed before was 0; a change beyond tyre grip is a fix that jumped, not an event. Judged over at
+        // least a second: above 1 Hz, decimetres of jitter change a per-step speed by more than grip allows in that step.
         var before = _resting ? 0f : _speed;
-        if (Math.Abs(derived - before) > _maxDerivedAccelMps2 * dtS)
+        if (Math.Abs(derived - before) > _maxDerivedAccelMps2 * Math.Max(dtS, 1.0))
         {
             speed = float.NaN;
             return (false, true);
@@ -225,8 +227,9 @@ public sealed class MotionDeriver
 
         speed = derived;
 
-        // Slower than the noise radius per 5 s: the vehicle has come to rest here.
-        if (distanceM < noiseM * dtS / 5.0)
+        // Slower than the typical noise radius per 5 s: the vehicle has come to rest here. Not the fix's own accuracy, which
+        // can be tens of metres and would read a crawl in traffic as standing.
+        if (distanceM < _positionNoiseM * dtS / 5.0)
         {
             _restLat = lat;
             _restLon = lon;

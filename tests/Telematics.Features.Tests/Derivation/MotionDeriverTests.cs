@@ -204,4 +204,76 @@ public sealed class MotionDeriverTests
 
         return same.ToProperty();
     }
+
+    /// <summary>Positions only, east at <paramref name="speedMps"/>, every fix jittered up to <paramref name="jitterM"/>; <paramref name="accuracyM"/> on each fix (NaN for none).</summary>
+    private static SampleBuffer JitteredPositions(int count, double speedMps, long stepMs, double jitterM, float accuracyM)
+    {
+        var buffer = new SampleBuffer();
+        var random = new Random(11);
+        var (lat, lon) = (52.52, 13.40);
+        for (var i = 0; i < count; i++)
+        {
+            (lat, lon) = TestTracks.Move(lat, lon, 90, speedMps * stepMs / 1000.0);
+            var (jLat, jLon) = TestTracks.Move(lat, lon, random.NextDouble() * 360, random.NextDouble() * jitterM);
+            buffer.Add(new TelematicsSample(TestTracks.MondayMorningUtc + (i * stepMs), jLat, jLon) { GpsAccuracyM = accuracyM });
+        }
+
+        return buffer;
+    }
+
+    [Fact]
+    public void A_crawl_logged_at_a_coarse_accuracy_moves_and_only_rest_itself_reads_as_standing()
+    {
+        // 3 m/s for 2 min, each fix claiming 20 m accuracy: the pace at which rest begins is the typical noise (1 m/s),
+        // not the fix's accuracy per 5 s (4 m/s), which would read stop-and-go as standing.
+        var track = JitteredPositions(120, 3.0, 1000, 0.2, 20f);
+
+        new MotionDeriver().Derive(track);
+
+        var standing = 0;
+        for (var i = 1; i < track.Count; i++)
+        {
+            standing += track.SpeedMps[i] == 0 ? 1 : 0;
+        }
+
+        Assert.Equal(0, standing);
+        Assert.Equal(3.0, track.SpeedMps[60], 0.5);
+    }
+
+    [Fact]
+    public void Above_1_hz_decimetres_of_jitter_are_not_jumped_fixes()
+    {
+        // 10 Hz at 15 m/s with 0.3 m jitter: per-step speeds scatter by a few m/s, within what grip allows over a second.
+        var track = JitteredPositions(600, 15.0, 100, 0.3, float.NaN);
+
+        new MotionDeriver().Derive(track);
+
+        var missing = 0;
+        for (var i = 1; i < track.Count; i++)
+        {
+            missing += float.IsNaN(track.SpeedMps[i]) ? 1 : 0;
+        }
+
+        Assert.Equal(0, missing);
+    }
+
+    [Fact]
+    public void Coming_to_rest_keeps_the_deceleration_of_its_step()
+    {
+        // Positions only at 1 Hz: 6, 4, 2 m/s then 0.5 m/s (rest begins there) and parked: the last step's deceleration
+        // (2 → 0.5 m/s) is derived, not dropped as the floor.
+        var buffer = new SampleBuffer();
+        var (lat, lon) = (52.52, 13.40);
+        double[] steps = [0, 8, 6, 4, 2, 0.5, 0, 0, 0];
+        for (var i = 0; i < steps.Length; i++)
+        {
+            (lat, lon) = TestTracks.Move(lat, lon, 90, steps[i]);
+            buffer.Add(new TelematicsSample(TestTracks.MondayMorningUtc + (i * 1000L), lat, lon));
+        }
+
+        new MotionDeriver().Derive(buffer);
+
+        Assert.Equal(-1.5, buffer.LongitudinalAccelMps2[5], 0.05);
+        Assert.True(float.IsNaN(buffer.LongitudinalAccelMps2[7]));
+    }
 }

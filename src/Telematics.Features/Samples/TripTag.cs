@@ -60,12 +60,7 @@ public static class TripTag
             return FromId(value);
         }
 
-        var hash = 14695981039346656037ul;
-        foreach (var b in text)
-        {
-            hash = (hash ^ b) * 1099511628211ul;
-        }
-
+        var hash = Fnv1a.Hash(text);
         key = hash;
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCDul;

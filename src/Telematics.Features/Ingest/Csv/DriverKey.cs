@@ -17,13 +17,7 @@ internal static class DriverKey
             return 0;
         }
 
-        var hash = 14695981039346656037ul;
-        foreach (var b in text)
-        {
-            hash = (hash ^ b) * 1099511628211ul;
-        }
-
         // 0 means "no driver named": two names whose hashes differ only in the lowest bit become one key, 1 in 2^63.
-        return hash | 1;
+        return Fnv1a.Hash(text) | 1;
     }
 }
